@@ -1,0 +1,25 @@
+// What every handler receives. Built once by createEngine; hosts never touch it directly.
+import type { EventName, EventPayload, Method, Output, ParsedInput } from '../../shared/contract'
+import type { Clock } from './clock'
+import type { Db, Sqlite } from './db/open'
+import type { SecretBox } from './secrets'
+
+export interface EngineInfo {
+  version: string
+  host: 'electron' | 'web'
+  dataDir: string
+}
+
+export interface Ctx {
+  db: Db
+  sqlite: Sqlite
+  secrets: SecretBox
+  clock: Clock
+  info: EngineInfo
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+}
+
+export type Handler<K extends Method> = (ctx: Ctx, input: ParsedInput<K>) => Output<K> | Promise<Output<K>>
+export type Handlers = { [K in Method]: Handler<K> }
+/** The handlers of one domain: every method whose name starts with one of the prefixes. */
+export type HandlersFor<P extends string> = Pick<Handlers, Extract<Method, `${P}.${string}`>>

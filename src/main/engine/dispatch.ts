@@ -1,0 +1,54 @@
+// The boundary: parse input with the contract's zod schema, run the handler, turn every failure into a
+// coded error value. Writes run one at a time through a queue so async handlers never interleave.
+import { z } from 'zod'
+import { contract, isMethod, isWrite } from '../../shared/contract'
+import { AppError, type AppErrorShape, type Result } from '../../shared/result'
+import type { Ctx, Handlers } from './context'
+
+export type Dispatch = (method: unknown, input: unknown) => Promise<Result<unknown>>
+
+export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) => void = console.error): Dispatch {
+  let writeTail: Promise<unknown> = Promise.resolve()
+  const serialise = <T>(fn: () => T | Promise<T>): Promise<T> => {
+    const run = writeTail.then(fn, fn)
+    writeTail = run.catch(() => undefined)
+    return run
+  }
+
+  return async (method, rawInput) => {
+    if (!isMethod(method)) return fail({ code: 'VALIDATION', message: `Unknown method ${JSON.stringify(method)}`, field: 'method' })
+    const parsed = contract[method].input.safeParse(rawInput ?? undefined)
+    if (!parsed.success) return fail(fromZod(parsed.error))
+    const handler = handlers[method] as (ctx: Ctx, input: unknown) => unknown
+    try {
+      const value = isWrite(method) ? await serialise(() => handler(ctx, parsed.data)) : await handler(ctx, parsed.data)
+      return { ok: true, value }
+    } catch (err) {
+      const error = toAppError(err)
+      // Only the method and the error are logged: inputs may carry passwords and keys.
+      if (error.code === 'INTERNAL') log(`[engine] ${method} failed: ${err instanceof Error ? err.stack : String(err)}`)
+      return fail(error)
+    }
+  }
+}
+
+const fail = (error: AppErrorShape): Result<never> => ({ ok: false, error })
+
+export function fromZod(error: z.ZodError): AppErrorShape {
+  const issue = error.issues[0]
+  const field = issue?.path.map(String).join('.') || undefined
+  return { code: 'VALIDATION', message: issue?.message ?? 'Invalid input', ...(field ? { field } : {}) }
+}
+
+export function toAppError(err: unknown): AppErrorShape {
+  if (err instanceof AppError) return err.toJSON()
+  if (err instanceof z.ZodError) return fromZod(err)
+  const code = (err as { code?: unknown })?.code
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+      return { code: 'CONFLICT', message: 'That already exists' }
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { code: 'CONFLICT', message: 'It is still in use, or refers to something that does not exist' }
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return { code: 'UNAVAILABLE', message: 'The database is busy, try again' }
+  }
+  return { code: 'INTERNAL', message: 'Something went wrong inside Switchboard. The error has been logged.' }
+}

@@ -1,0 +1,164 @@
+// CSV import: map columns, validate every row, upsert by (object, email). A bad row is reported with its
+// spreadsheet row number and field and never stops the others.
+import type { z } from 'zod'
+import { guessMapping, parseCsv, splitTags } from '../../../shared/csv'
+import type { ImportContacts, ImportResult, ImportRowError } from '../../../shared/models'
+import { AppError } from '../../../shared/result'
+import { isEmail, isPhone, isTimeZone, normalizeEmail } from '../../../shared/validators'
+import type { Ctx } from '../context'
+import { requireObject } from '../handlers/objects'
+import { ensureTag, requireTags } from '../handlers/tags'
+import { sortNameOf } from '../repos/contacts'
+
+type Input = z.output<typeof ImportContacts>
+const CHUNK = 5000
+const MAX_REPORTED_ERRORS = 1000
+
+interface Parsed {
+  row: number
+  objectId: number | null
+  email: string
+  values: { firstName?: string; lastName?: string; company?: string; phone?: string; timezone?: string }
+  fields: Record<string, string>
+  tagNames: string[]
+}
+
+export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResult> {
+  const [headers, ...body] = parseCsv(input.csv)
+  if (!headers || body.length === 0) throw new AppError('VALIDATION', 'The file has a header row but no contacts', 'csv')
+  const mapping = input.mapping ?? guessMapping(headers)
+  for (const header of Object.keys(mapping))
+    if (!headers.includes(header)) throw new AppError('VALIDATION', `The file has no column "${header}"`, `mapping.${header}`)
+  const columns = headers.map((h) => mapping[h] ?? 'ignore')
+  const emailCol = columns.indexOf('email')
+  if (emailCol === -1) throw new AppError('VALIDATION', 'Choose the column that holds the email address', 'mapping')
+
+  if (input.objectId != null) requireObject(ctx, input.objectId)
+  requireTags(ctx, input.tagIds, 'tagIds')
+  const objectsByName = new Map(
+    (ctx.sqlite.prepare('SELECT id, name FROM objects').all() as Array<{ id: number; name: string }>).map((o) => [o.name.toLowerCase(), o.id]),
+  )
+
+  const errors: ImportRowError[] = []
+  let errorCount = 0
+  const report = (row: number, field: string, message: string) => {
+    errorCount++
+    if (errors.length < MAX_REPORTED_ERRORS) errors.push({ row, field, message })
+  }
+
+  const parsed: Parsed[] = []
+  body.forEach((cells, i) => {
+    const row = i + 2 // spreadsheet numbering: the header is row 1
+    const p = parseRow(cells, columns, headers, row, input.objectId ?? null, objectsByName, report)
+    if (p) parsed.push(p)
+  })
+
+  const stmts = prepare(ctx)
+  const tagCache = new Map<string, number>()
+  let imported = 0
+  let updated = 0
+  for (let start = 0; start < parsed.length; start += CHUNK) {
+    // Each chunk is one transaction; the write queue keeps other writes out, and yielding between chunks
+    // keeps reads (the UI) answering during a big import. Re-running an import is safe: it is an upsert.
+    const chunk = parsed.slice(start, start + CHUNK)
+    ctx.sqlite.transaction(() => {
+      const now = ctx.clock.now()
+      for (const p of chunk) {
+        const { id, created } = upsert(stmts, p, now)
+        if (created) imported++
+        else updated++
+        for (const tagId of input.tagIds) stmts.tag.run(tagId, id, now)
+        for (const name of p.tagNames) {
+          let tagId = tagCache.get(name.toLowerCase())
+          if (tagId === undefined) tagCache.set(name.toLowerCase(), (tagId = ensureTag(ctx, name)))
+          stmts.tag.run(tagId, id, now)
+        }
+      }
+    })()
+    if (start + CHUNK < parsed.length) await new Promise((r) => setImmediate(r))
+  }
+
+  if (errorCount > errors.length)
+    errors.push({ row: 0, field: 'csv', message: `${errorCount - errors.length} more rows had errors and are not listed` })
+  ctx.emit('contacts.changed', {})
+  ctx.emit('tags.changed', {})
+  ctx.emit('objects.changed', {})
+  return { imported, updated, errors }
+}
+
+function parseRow(
+  cells: string[],
+  columns: string[],
+  headers: string[],
+  row: number,
+  defaultObjectId: number | null,
+  objectsByName: Map<string, number>,
+  report: (row: number, field: string, message: string) => void,
+): Parsed | null {
+  const p: Parsed = { row, objectId: defaultObjectId, email: '', values: {}, fields: {}, tagNames: [] }
+  let ok = true
+  const bad = (field: string, message: string) => {
+    report(row, field, message)
+    ok = false
+  }
+  if (cells.length > headers.length && cells.slice(headers.length).some((c) => c.trim() !== ''))
+    bad('csv', `This row has ${cells.length} cells but the header has ${headers.length}`)
+  for (let c = 0; c < columns.length; c++) {
+    const target = columns[c]
+    const value = (cells[c] ?? '').trim()
+    if (target === 'ignore') continue
+    if (target === 'email') {
+      if (!value) bad('email', 'Email is required')
+      else if (!isEmail(value)) bad('email', `"${value.slice(0, 80)}" is not a valid email address`)
+      else p.email = normalizeEmail(value)
+    } else if (value === '') {
+      continue // blank cells never overwrite what a contact already has
+    } else if (target === 'phone') {
+      if (!isPhone(value)) bad('phone', `"${value.slice(0, 40)}" is not a valid phone number`)
+      else p.values.phone = value
+    } else if (target === 'timezone') {
+      if (!isTimeZone(value)) bad('timezone', `"${value.slice(0, 40)}" is not a known time zone`)
+      else p.values.timezone = value
+    } else if (target === 'tags') {
+      p.tagNames = splitTags(value).map((t) => t.slice(0, 80))
+    } else if (target === 'object') {
+      const id = objectsByName.get(value.toLowerCase())
+      if (id === undefined) bad('object', `No object is named "${value.slice(0, 80)}"`)
+      else p.objectId = id
+    } else if (target === 'firstName' || target === 'lastName' || target === 'company') {
+      p.values[target] = value.slice(0, target === 'company' ? 200 : 120)
+    } else if (target.startsWith('fields.')) {
+      p.fields[target.slice('fields.'.length)] = value.slice(0, 2000)
+    }
+  }
+  return ok ? p : null
+}
+
+function prepare(ctx: Ctx) {
+  return {
+    find: ctx.sqlite.prepare('SELECT id, first_name, last_name, fields_json FROM contacts WHERE ifnull(primary_object_id, 0) = ? AND email = ?'),
+    insert: ctx.sqlite.prepare(
+      `INSERT INTO contacts (primary_object_id, email, first_name, last_name, company, phone, timezone, fields_json, status, sort_name, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+    ),
+    update: ctx.sqlite.prepare(
+      `UPDATE contacts SET first_name = ifnull(?, first_name), last_name = ifnull(?, last_name), company = ifnull(?, company),
+         phone = ifnull(?, phone), timezone = ifnull(?, timezone), fields_json = ?, sort_name = ?, updated_at = ? WHERE id = ?`,
+    ),
+    tag: ctx.sqlite.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id, created_at) VALUES (?, ?, ?)'),
+  }
+}
+
+function upsert(stmts: ReturnType<typeof prepare>, p: Parsed, now: number): { id: number; created: boolean } {
+  const v = p.values
+  const existing = stmts.find.get(p.objectId ?? 0, p.email) as { id: number; first_name: string; last_name: string; fields_json: string } | undefined
+  if (!existing) {
+    const c = { firstName: v.firstName ?? '', lastName: v.lastName ?? '', email: p.email }
+    const res = stmts.insert.run(p.objectId, p.email, c.firstName, c.lastName, v.company ?? '', v.phone ?? '', v.timezone ?? null, JSON.stringify(p.fields), sortNameOf(c), now, now)
+    return { id: Number(res.lastInsertRowid), created: true }
+  }
+  const fields = { ...(JSON.parse(existing.fields_json) as Record<string, string>), ...p.fields }
+  const sortName = sortNameOf({ firstName: v.firstName ?? existing.first_name, lastName: v.lastName ?? existing.last_name, email: p.email })
+  stmts.update.run(v.firstName ?? null, v.lastName ?? null, v.company ?? null, v.phone ?? null, v.timezone ?? null, JSON.stringify(fields), sortName, now, existing.id)
+  return { id: existing.id, created: false }
+}

@@ -1,0 +1,70 @@
+// The one place where every method and event is named. Transports, handlers and the renderer's rpc()
+// all derive their types from this map, so a missing handler or a misspelt method is a compile error.
+import { z } from 'zod'
+import * as M from './models'
+
+interface MethodDef {
+  input: z.ZodType
+  output: z.ZodType
+  /** Writes are serialised through one queue in dispatch. */
+  write?: true
+}
+const def = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
+const write = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output, write: true as const })
+const byId = z.object({ id: M.Id }).strict()
+const Deleted = z.object({ id: M.Id, deleted: z.literal(true) })
+
+export const contract = {
+  'app.info': def(M.Empty, M.AppInfo),
+  'app.seedDemo': write(M.Empty, z.object({ objects: z.number(), contacts: z.number() })),
+
+  'objects.list': def(M.Empty, z.array(M.BizObject)),
+  'objects.create': write(M.NewObject, M.BizObject),
+  'objects.update': write(M.ObjectPatch, M.BizObject),
+  'objects.delete': write(byId, Deleted),
+  'mailgun.upsert': write(M.MailgunUpsert, M.MailgunSettings),
+  'mailgun.remove': write(z.object({ objectId: M.Id }).strict(), z.object({ objectId: M.Id })),
+
+  'mailboxes.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(M.Mailbox)),
+  'mailboxes.create': write(M.NewMailbox, M.Mailbox),
+  'mailboxes.update': write(M.MailboxPatch, M.Mailbox),
+  'mailboxes.delete': write(byId, Deleted),
+
+  'profiles.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(M.Profile)),
+  'profiles.create': write(M.NewProfile, M.Profile),
+  'profiles.update': write(M.ProfilePatch, M.Profile),
+  'profiles.assign': write(M.ProfileAssign, M.User),
+
+  'users.list': def(M.Empty, z.array(M.User)),
+  'users.create': write(M.NewUser, M.User),
+
+  'contacts.list': def(M.ListContacts, M.ContactPage),
+  'contacts.get': def(byId, M.Contact),
+  'contacts.create': write(M.NewContact, M.Contact),
+  'contacts.update': write(M.ContactPatch, M.Contact),
+  'contacts.delete': write(z.object({ ids: z.array(M.Id).min(1).max(100000) }).strict(), z.object({ deleted: z.number() })),
+  'contacts.addTag': write(M.TagChange, z.object({ changed: z.number() })),
+  'contacts.removeTag': write(M.TagChange, z.object({ changed: z.number() })),
+  'contacts.import': write(M.ImportContacts, M.ImportResult),
+
+  'tags.list': def(M.Empty, z.array(M.Tag)),
+  'tags.create': write(M.NewTag, M.Tag),
+} as const satisfies Record<string, MethodDef>
+
+/** Events pushed from the engine to every connected renderer. */
+export const events = {
+  'objects.changed': z.object({}),
+  'contacts.changed': z.object({ ids: z.array(M.Id).optional() }),
+  'tags.changed': z.object({}),
+} as const satisfies Record<string, z.ZodType>
+
+export type Contract = typeof contract
+export type Method = keyof Contract
+export type Input<K extends Method> = z.input<Contract[K]['input']>
+export type ParsedInput<K extends Method> = z.output<Contract[K]['input']>
+export type Output<K extends Method> = z.output<Contract[K]['output']>
+export type EventName = keyof typeof events
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>
+
+export const isMethod = (name: unknown): name is Method => typeof name === 'string' && Object.hasOwn(contract, name)
+export const isWrite = (name: Method): boolean => 'write' in contract[name]

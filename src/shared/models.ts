@@ -1,0 +1,304 @@
+// zod models for the contract: inputs are checked with these at the boundary, outputs are typed by them.
+import { z } from 'zod'
+import { HOSTNAME_RE, isEmail, isPhone, isTimeZone, normalizeEmail } from './validators'
+
+// A missing field says "Required" rather than zod's "expected string, received undefined".
+z.config({ customError: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? 'Required' : undefined) })
+
+// ---------- building blocks ----------
+export const Id = z.number().int().positive()
+export const Email = z
+  .string()
+  .trim()
+  .min(1, 'Email is required')
+  .refine(isEmail, 'Not a valid email address')
+  .transform(normalizeEmail)
+export const TimeZone = z.string().trim().refine(isTimeZone, 'Not a known time zone (use an IANA name like Europe/London)')
+const Text = (max: number) => z.string().trim().max(max, `At most ${max} characters`)
+const Name = (max = 200) => Text(max).min(1, 'Required')
+const Empty = z.object({}).strict().default({})
+export const IsoTime = z.string()
+
+// ---------- tenancy ----------
+export const Region = z.enum(['us', 'eu'])
+export const MailgunSettings = z.object({
+  objectId: Id,
+  sendingDomain: z.string(),
+  region: Region,
+  apiBaseUrl: z.string().nullable(),
+  hasApiKey: z.boolean(),
+  updatedAt: IsoTime,
+})
+export type MailgunSettings = z.infer<typeof MailgunSettings>
+
+export const BizObject = z.object({
+  id: Id,
+  name: z.string(),
+  postalAddress: z.string(),
+  timezone: z.string(),
+  mailgun: MailgunSettings.nullable(),
+  contactCount: z.number(),
+  profileCount: z.number(),
+  mailboxCount: z.number(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type BizObject = z.infer<typeof BizObject>
+
+export const NewObject = z
+  .object({
+    name: Name(120),
+    postalAddress: Text(500).default(''),
+    timezone: TimeZone.default('UTC'),
+  })
+  .strict()
+export const ObjectPatch = z
+  .object({ id: Id, name: Name(120).optional(), postalAddress: Text(500).optional(), timezone: TimeZone.optional() })
+  .strict()
+
+export const MailgunUpsert = z
+  .object({
+    objectId: Id,
+    sendingDomain: z.string().trim().toLowerCase().regex(HOSTNAME_RE, 'Not a valid domain name').refine((d) => d.includes('.'), 'Not a valid domain name'),
+    /** Omit to keep the stored key. */
+    apiKey: z.string().trim().min(8, 'API key looks too short').max(200).optional(),
+    region: Region.default('us'),
+    apiBaseUrl: z
+      .url({ protocol: /^https?$/, error: 'Must be an http(s) URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .nullable()
+      .optional(),
+  })
+  .strict()
+
+// SMTP/IMAP security: implicit TLS, STARTTLS, or none. `true`/`false` are accepted as nodemailer's `secure`.
+export const Security = z.preprocess(
+  (v) => (v === true ? 'tls' : v === false ? 'starttls' : v),
+  z.enum(['tls', 'starttls', 'none'], { error: 'Use tls, starttls or none' }),
+)
+const Port = z.number().int().min(1).max(65535)
+const Host = z.string().trim().min(1, 'Host is required').max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'Not a valid host name')
+export const ServerInput = z
+  .object({
+    host: Host,
+    port: Port,
+    secure: Security,
+    user: z.string().trim().min(1, 'User is required').max(320),
+    password: z.string().min(1, 'Password is required').max(1000),
+  })
+  .strict()
+const ServerPatch = ServerInput.extend({ password: z.string().min(1).max(1000).optional() })
+export const ServerView = z.object({
+  host: z.string(),
+  port: z.number(),
+  secure: z.enum(['tls', 'starttls', 'none']),
+  user: z.string(),
+  hasPassword: z.boolean(),
+})
+export type ServerView = z.infer<typeof ServerView>
+
+export const Mailbox = z.object({
+  id: Id,
+  objectId: Id,
+  email: z.string(),
+  displayName: z.string(),
+  dailyCapacity: z.number(),
+  minGapSeconds: z.number(),
+  smtp: ServerView,
+  imap: ServerView.nullable(),
+  status: z.enum(['active', 'paused', 'auth_error']),
+  createdAt: IsoTime,
+})
+export type Mailbox = z.infer<typeof Mailbox>
+
+export const NewMailbox = z
+  .object({
+    objectId: Id,
+    email: Email,
+    displayName: Text(120).default(''),
+    dailyCapacity: z.number().int().min(1, 'At least 1 per day').max(100000).default(200),
+    minGapSeconds: z.number().int().min(0).max(86400).default(30),
+    smtp: ServerInput,
+    imap: ServerInput.nullable().default(null),
+  })
+  .strict()
+export const MailboxPatch = z
+  .object({
+    id: Id,
+    email: Email.optional(),
+    displayName: Text(120).optional(),
+    dailyCapacity: z.number().int().min(1).max(100000).optional(),
+    minGapSeconds: z.number().int().min(0).max(86400).optional(),
+    smtp: ServerPatch.optional(),
+    imap: ServerPatch.nullable().optional(),
+    status: z.enum(['active', 'paused']).optional(),
+  })
+  .strict()
+
+export const Transport = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mailgun') }).strict(),
+  z.object({ kind: z.literal('smtp'), mailboxId: Id }).strict(),
+])
+export type Transport = z.infer<typeof Transport>
+export const Profile = z.object({
+  id: Id,
+  objectId: Id,
+  email: z.string(),
+  displayName: z.string(),
+  replyTo: z.string().nullable(),
+  transport: Transport,
+  isActive: z.boolean(),
+  createdAt: IsoTime,
+})
+export type Profile = z.infer<typeof Profile>
+export const NewProfile = z
+  .object({
+    objectId: Id,
+    email: Email,
+    displayName: Name(120),
+    replyTo: Email.nullable().optional(),
+    transport: Transport,
+    isActive: z.boolean().default(true),
+  })
+  .strict()
+export const ProfilePatch = z
+  .object({
+    id: Id,
+    email: Email.optional(),
+    displayName: Name(120).optional(),
+    replyTo: Email.nullable().optional(),
+    transport: Transport.optional(),
+    isActive: z.boolean().optional(),
+  })
+  .strict()
+
+export const User = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string(),
+  profileIds: z.array(Id),
+  defaultProfileId: Id.nullable(),
+  createdAt: IsoTime,
+})
+export type User = z.infer<typeof User>
+export const NewUser = z.object({ name: Name(120), email: Email }).strict()
+export const ProfileAssign = z
+  .object({ userId: Id, profileId: Id, assigned: z.boolean().default(true), isDefault: z.boolean().default(false) })
+  .strict()
+
+// ---------- people ----------
+export const CONTACT_STATUSES = ['active', 'unsubscribed', 'bounced', 'complained'] as const
+export const ContactStatus = z.enum(CONTACT_STATUSES)
+export const Tag = z.object({ id: Id, name: z.string(), color: z.string(), contactCount: z.number() })
+export type Tag = z.infer<typeof Tag>
+export const TAG_COLORS = ['slate', 'blue', 'green', 'amber', 'red', 'violet', 'pink', 'teal'] as const
+export const NewTag = z.object({ name: Name(80), color: z.enum(TAG_COLORS).optional() }).strict()
+
+const FieldKey = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_ -]+$/, 'Field names use letters, digits, spaces, - and _')
+export const CustomFields = z.record(FieldKey, z.string().max(2000, 'At most 2000 characters'))
+
+export const Contact = z.object({
+  id: Id,
+  email: z.string().nullable(),
+  firstName: z.string(),
+  lastName: z.string(),
+  company: z.string(),
+  phone: z.string(),
+  timezone: z.string().nullable(),
+  primaryObjectId: Id.nullable(),
+  fields: z.record(z.string(), z.string()),
+  status: ContactStatus,
+  tags: z.array(Tag.pick({ id: true, name: true, color: true })),
+  extraEmails: z.array(z.string()),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type Contact = z.infer<typeof Contact>
+
+export const Phone = Text(40).refine(isPhone, 'Not a valid phone number')
+const contactFields = {
+  email: Email.nullable(),
+  firstName: Text(120),
+  lastName: Text(120),
+  company: Text(200),
+  phone: Phone,
+  timezone: TimeZone.nullable(),
+  primaryObjectId: Id.nullable(),
+  fields: CustomFields,
+  status: ContactStatus,
+  extraEmails: z.array(Email).max(20),
+}
+export const NewContact = z
+  .object({
+    email: contactFields.email.default(null),
+    firstName: contactFields.firstName.default(''),
+    lastName: contactFields.lastName.default(''),
+    company: contactFields.company.default(''),
+    phone: contactFields.phone.default(''),
+    timezone: contactFields.timezone.default(null),
+    primaryObjectId: contactFields.primaryObjectId.default(null),
+    fields: contactFields.fields.default({}),
+    extraEmails: contactFields.extraEmails.default([]),
+    tagIds: z.array(Id).default([]),
+  })
+  .strict()
+  .refine((c) => c.email || c.firstName || c.lastName || c.phone, {
+    message: 'A contact needs at least an email, a name or a phone number',
+    path: ['email'],
+  })
+export const ContactPatch = z.object({ id: Id, ...partial(contactFields) }).strict()
+function partial<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.optional()])) as never
+}
+
+export const CONTACT_SORT_FIELDS = ['name', 'email', 'company', 'createdAt', 'updatedAt'] as const
+export const ListContacts = z
+  .object({
+    query: z.string().trim().max(200).optional(),
+    objectId: Id.nullable().optional(),
+    tagId: Id.optional(),
+    status: ContactStatus.optional(),
+    sort: z
+      .object({ field: z.enum(CONTACT_SORT_FIELDS), dir: z.enum(['asc', 'desc']).default('asc') })
+      .strict()
+      .default({ field: 'name', dir: 'asc' }),
+    cursor: z.string().max(500).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict()
+  .default({ sort: { field: 'name', dir: 'asc' }, limit: 100 })
+export type ListContactsInput = z.input<typeof ListContacts>
+export const ContactPage = z.object({ items: z.array(Contact), total: z.number(), nextCursor: z.string().nullable() })
+export type ContactPage = z.infer<typeof ContactPage>
+
+export const TagChange = z.object({ contactIds: z.array(Id).min(1, 'Pick at least one contact').max(100000), tagId: Id }).strict()
+
+// ---------- import ----------
+export const IMPORT_TARGETS = ['email', 'firstName', 'lastName', 'company', 'phone', 'timezone', 'tags', 'object', 'ignore'] as const
+/** A column maps to a contact field, to `fields.<name>` (custom field), or to `ignore`. */
+export const ImportTarget = z.union([
+  z.enum(IMPORT_TARGETS),
+  z.string().regex(/^fields\.[A-Za-z0-9_ -]{1,64}$/, 'Map to a contact field, fields.<name> or ignore'),
+])
+export const ImportContacts = z
+  .object({
+    csv: z.string().min(1, 'The file is empty').max(200_000_000, 'The file is larger than 200 MB'),
+    objectId: Id.nullable().optional(),
+    mapping: z.record(z.string(), ImportTarget).optional(),
+    tagIds: z.array(Id).default([]),
+  })
+  .strict()
+export const ImportRowError = z.object({ row: z.number(), field: z.string(), message: z.string() })
+export type ImportRowError = z.infer<typeof ImportRowError>
+export const ImportResult = z.object({ imported: z.number(), updated: z.number(), errors: z.array(ImportRowError) })
+export type ImportResult = z.infer<typeof ImportResult>
+
+export const AppInfo = z.object({
+  version: z.string(),
+  host: z.enum(['electron', 'web']),
+  dataDir: z.string(),
+  secretStore: z.string(),
+  firstRun: z.boolean(),
+})
+
+export { Empty }
