@@ -1,0 +1,107 @@
+// Every test gets a fresh workspace: a new temp data dir, the real engine, and the real web host on a
+// random loopback port (or, in the electron project, the real desktop app). `rpc` talks to that engine
+// the way the UI does, for set-up and for asserting what was stored.
+import { test as base, expect, _electron, type Page } from '@playwright/test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import WebSocket from 'ws'
+import type { Input, Method, Output } from '../src/shared/contract'
+import type { Result } from '../src/shared/result'
+import { createEngine } from '../src/main/engine'
+import { startWebHost } from '../src/server/webHost'
+import { electronPath } from './electron'
+
+export interface App {
+  url: string
+  dataDir: string
+  /** Calls the engine; throws with the engine's message on an error result. */
+  rpc<M extends Method>(method: M, input: Input<M>): Promise<Output<M>>
+}
+
+interface Bridge {
+  invoke(method: string, input: unknown): Promise<unknown>
+}
+
+interface Launched extends App {
+  /** The desktop window in the electron project; null when the test drives a browser tab. */
+  window: Page | null
+  close(): Promise<void>
+}
+
+async function launchWeb(): Promise<Launched> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))
+  const engine = createEngine({ host: 'web', dataDir, log: () => undefined })
+  const token = 'e2e-token'
+  const host = await startWebHost({ engine, token, staticDir: resolve('out/renderer'), port: 0 })
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`)
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
+  let next = 1
+  const waiting = new Map<number, (r: Result<unknown>) => void>()
+  ws.on('message', (data) => {
+    const msg = JSON.parse(String(data)) as { id?: number } & Result<unknown>
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg), waiting.delete(msg.id)
+  })
+  const rpc = async (method: string, input: unknown) => {
+    const id = next++
+    const result = await new Promise<Result<unknown>>((r) => (waiting.set(id, r), ws.send(JSON.stringify({ id, method, input }))))
+    if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`)
+    return result.value
+  }
+  return {
+    url: host.url,
+    dataDir,
+    window: null,
+    rpc: rpc as App['rpc'],
+    close: async () => {
+      ws.close()
+      await host.close()
+      engine.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function launchElectron(): Promise<Launched> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-electron-'))
+  const app = await _electron.launch({
+    executablePath: electronPath().path ?? undefined,
+    args: ['.'],
+    env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
+  })
+  const win = await app.firstWindow()
+  const rpc = async (method: string, input: unknown) => {
+    // Runs in the renderer, through the preload bridge, like the UI's own calls.
+    const result = (await win.evaluate(([m, i]) => (globalThis as unknown as { switchboard: Bridge }).switchboard.invoke(m as string, i), [method, input] as const)) as Result<unknown>
+    if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`)
+    return result.value
+  }
+  const close = async () => {
+    await app.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return { url: win.url(), dataDir, window: win, rpc: rpc as App['rpc'], close }
+}
+
+async function open(launched: Launched, page: Page, demo: boolean): Promise<App> {
+  if (demo) await launched.rpc('app.seedDemo', {})
+  if (launched.window) await launched.window.reload()
+  else await page.goto(launched.url)
+  return launched
+}
+
+export const test = base.extend<{ launched: Launched; app: App; demoApp: App }>({
+  launched: async ({}, use, testInfo) => {
+    const electron = electronPath()
+    testInfo.skip(testInfo.project.name === 'electron' && !electron.path, electron.reason)
+    const launched = testInfo.project.name === 'electron' ? await launchElectron() : await launchWeb()
+    await use(launched)
+    await launched.close()
+  },
+  // In the electron project the page is the app's own window, not a browser tab.
+  page: async ({ page, launched }, use) => use(launched.window ?? page),
+  app: async ({ launched, page }, use) => use(await open(launched, page, false)),
+  demoApp: async ({ launched, page }, use) => use(await open(launched, page, true)),
+})
+
+export { expect }

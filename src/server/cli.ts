@@ -1,0 +1,68 @@
+// `npm run serve -- [--port 5190] [--data-dir DIR] [--token T] [--demo]`: the engine under plain Node,
+// serving the built renderer to a browser on 127.0.0.1.
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createEngine } from '../main/engine'
+import { defaultDataDir } from './dataDir'
+import { startWebHost } from './webHost'
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string', default: '5190' },
+    'data-dir': { type: 'string' },
+    token: { type: 'string' },
+    demo: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+  },
+})
+
+const root = process.cwd()
+const staticDir = resolve(root, 'out/renderer')
+
+/** Newest modification time under a folder, to tell whether the built renderer is stale. */
+function newest(dir: string): number {
+  let max = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name)
+    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return max
+}
+
+function buildIfNeeded(): void {
+  const index = join(staticDir, 'index.html')
+  const builtAt = existsSync(index) ? statSync(index).mtimeMs : 0
+  if (args['no-build'] || (builtAt > newest(resolve(root, 'src/renderer')) && builtAt > newest(resolve(root, 'src/shared')))) return
+  console.log('Building the renderer…')
+  const r = spawnSync(process.execPath, [resolve(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: 'inherit' })
+  if (r.status !== 0) process.exit(r.status ?? 1)
+}
+
+async function main(): Promise<void> {
+  buildIfNeeded()
+  const dataDir = resolve(args['data-dir'] ?? defaultDataDir())
+  const engine = createEngine({ host: 'web', dataDir })
+  if (args.demo) {
+    const info = await engine.dispatch('app.info', {})
+    if (info.ok && (info.value as { firstRun: boolean }).firstRun) await engine.dispatch('app.seedDemo', {})
+  }
+  const token = args.token ?? randomBytes(18).toString('base64url')
+  const host = await startWebHost({ engine, token, staticDir, port: Number(args.port) })
+  console.log(`Data: ${dataDir}`)
+  console.log(`Switchboard is running at ${host.url}`)
+  const stop = async () => {
+    await host.close()
+    engine.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+})
