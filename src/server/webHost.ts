@@ -40,6 +40,10 @@ export async function startWebHost({ engine, token, staticDir, port }: WebHostOp
     const file = normalize(join(staticDir, path))
     const inside = file === staticDir || file.startsWith(staticDir + sep)
     const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(staticDir, 'index.html')
+    if (!existsSync(target)) {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('The renderer is not built yet: run npx electron-vite build')
+      return
+    }
     res.writeHead(200, {
       'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream',
       'Content-Security-Policy': CSP,

@@ -1,0 +1,54 @@
+// `npm test`: typecheck, unit + integration tests (vitest), build, UI tests (Playwright in Chromium,
+// and Electron where it exists). Ends with the one line CI reads: "N passed, N failed".
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { ensureNative } from './native.mjs'
+
+const reports = '.reports'
+rmSync(reports, { recursive: true, force: true })
+mkdirSync(reports, { recursive: true })
+let passed = 0
+let failed = 0
+let skipped = 0
+
+const run = (label, cmd, args, env = {}) => {
+  console.log(`\n── ${label} ──`)
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  return r.status === 0
+}
+const node = (script, args, env) => [process.execPath, [script, ...args], env]
+
+ensureNative('node')
+
+if (run('typecheck', 'npm', ['run', '-s', 'typecheck'])) passed++
+else failed++
+
+run('unit and integration tests', ...node('node_modules/vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/unit.json`]))
+if (existsSync(`${reports}/unit.json`)) {
+  const unit = JSON.parse(readFileSync(`${reports}/unit.json`, 'utf8'))
+  passed += unit.numPassedTests
+  failed += unit.numFailedTests + (unit.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(unit)
+  skipped += unit.numPendingTests + unit.numTodoTests
+} else failed++
+
+if (run('build', ...node('node_modules/electron-vite/bin/electron-vite.js', ['build']))) {
+  run(
+    'UI tests (Playwright)',
+    ...node('node_modules/@playwright/test/cli.js', ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/e2e.json` }),
+  )
+  if (existsSync(`${reports}/e2e.json`)) {
+    const e2e = JSON.parse(readFileSync(`${reports}/e2e.json`, 'utf8'))
+    passed += e2e.stats.expected + e2e.stats.flaky
+    failed += e2e.stats.unexpected + (e2e.errors?.length ?? 0)
+    skipped += e2e.stats.skipped
+  } else failed++
+} else failed++
+
+/** A suite that failed to load has no failed tests of its own; count it once. */
+function countSuitesWithFailedTests(unit) {
+  return unit.testResults.filter((s) => s.status === 'failed' && s.assertionResults.some((a) => a.status === 'failed')).length
+}
+
+console.log(`\n${skipped} skipped (see the reasons above)`)
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed > 0 || passed === 0 ? 1 : 0)

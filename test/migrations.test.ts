@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
+
+describe('migrations', () => {
+  it('build every table of tenancy and people on a fresh database, with WAL and foreign keys', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sb-mig-')), 'x.db')
+    const { sqlite } = openDatabase(file, findMigrationsDir())
+    const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name)
+    for (const t of [
+      'objects',
+      'object_mailgun_settings',
+      'mailboxes',
+      'email_sending_profiles',
+      'users',
+      'user_email_profile_assignments',
+      'contacts',
+      'contact_emails',
+      'tags',
+      'contact_tags',
+      'suppressions',
+      'contacts_fts',
+    ])
+      expect(tables).toContain(t)
+    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
+    sqlite.close()
+  })
+
+  it('are idempotent: reopening applies nothing twice and keeps data', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sb-mig-')), 'x.db')
+    const first = openDatabase(file, findMigrationsDir())
+    first.sqlite.prepare("INSERT INTO objects (name, created_at, updated_at) VALUES ('A', 1, 1)").run()
+    first.sqlite.close()
+    const second = openDatabase(file, findMigrationsDir())
+    expect(second.sqlite.prepare('SELECT name FROM objects').all()).toEqual([{ name: 'A' }])
+    second.sqlite.close()
+    const raw = new Database(file)
+    expect((raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n).toBe(2)
+    raw.close()
+  })
+
+  it('keep the search index in step with contacts through insert, update and delete', () => {
+    const { sqlite } = openDatabase(':memory:', findMigrationsDir())
+    sqlite.prepare("INSERT INTO contacts (email, first_name, created_at, updated_at) VALUES ('ava@x.co', 'Ava', 1, 1)").run()
+    const hits = (q: string) => (sqlite.prepare('SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?').all(q) as unknown[]).length
+    expect(hits('"ava"')).toBe(1)
+    sqlite.prepare("UPDATE contacts SET first_name = 'Beatrix'").run()
+    expect(hits('"ava"')).toBe(1) // still in the email
+    expect(hits('"beatrix"')).toBe(1)
+    sqlite.prepare('DELETE FROM contacts').run()
+    expect(hits('"beatrix"')).toBe(0)
+  })
+})
