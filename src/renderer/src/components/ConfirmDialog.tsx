@@ -1,0 +1,51 @@
+// "Are you sure?" for destructive actions. Keeps itself open and shows the engine's answer when the
+// action is refused (e.g. deleting a business that still has contacts).
+import { useState, type JSX, type ReactNode } from 'react'
+import { messageOf } from '../lib/errors'
+import { Dialog } from './Dialog'
+import { FormError } from './Field'
+
+interface ConfirmProps {
+  title: string
+  message: ReactNode
+  confirmLabel: string
+  onConfirm: () => Promise<void>
+  onClose: () => void
+}
+
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose }: ConfirmProps): JSX.Element {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const confirm = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      await onConfirm()
+      onClose()
+    } catch (err) {
+      setError(messageOf(err))
+      setBusy(false)
+    }
+  }
+  return (
+    <Dialog
+      title={title}
+      size="sm"
+      onClose={onClose}
+      onSubmit={confirm}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-danger" disabled={busy}>
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <div className="confirm-message">{message}</div>
+      <FormError message={error} />
+    </Dialog>
+  )
+}

@@ -1,0 +1,64 @@
+// Modal dialogs on the native <dialog> element: focus trapping, Escape and the inert background come
+// from the browser. Mount it to open it; unmount it to close it.
+import { useEffect, useId, useRef, type FormEvent, type JSX, type ReactNode } from 'react'
+import { Icon } from './Icons'
+
+interface DialogProps {
+  title: string
+  description?: ReactNode
+  onClose: () => void
+  /** When given, the body and footer form one <form>, so Enter submits. */
+  onSubmit?: () => void
+  footer?: ReactNode
+  size?: 'sm' | 'md' | 'lg'
+  children?: ReactNode
+}
+
+export function Dialog({ title, description, onClose, onSubmit, footer, size = 'md', children }: DialogProps): JSX.Element {
+  const ref = useRef<HTMLDialogElement>(null)
+  const titleId = useId()
+  useEffect(() => {
+    const dialog = ref.current
+    if (dialog && !dialog.open) dialog.showModal()
+    return () => dialog?.close()
+  }, [])
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    onSubmit?.()
+  }
+  const inner = (
+    <>
+      <div className="dialog-body">{children}</div>
+      {footer && <div className="dialog-footer">{footer}</div>}
+    </>
+  )
+  return (
+    <dialog
+      ref={ref}
+      className={`dialog dialog-${size}`}
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault()
+        onClose()
+      }}
+    >
+      <div className="dialog-header">
+        <div>
+          <h2 id={titleId}>{title}</h2>
+          {description && <p className="dialog-description">{description}</p>}
+        </div>
+        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          <Icon name="x" />
+        </button>
+      </div>
+      {onSubmit ? (
+        <form onSubmit={submit} noValidate>
+          {inner}
+        </form>
+      ) : (
+        inner
+      )}
+    </dialog>
+  )
+}

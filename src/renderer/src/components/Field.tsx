@@ -1,0 +1,138 @@
+// Labelled form controls. Every input has a real <label for>, so `getByLabel('Email')` finds it and
+// screen readers announce it; errors are tied to the input with aria-describedby.
+import { useId, type JSX, type ReactNode } from 'react'
+
+interface ControlProps {
+  id: string
+  'aria-invalid': boolean | undefined
+  'aria-describedby': string | undefined
+}
+
+interface FieldProps {
+  label: string
+  error?: string
+  hint?: ReactNode
+  /** Shown beside the label, outside it, so the accessible name stays just the label. */
+  optional?: boolean
+  className?: string
+  children: (props: ControlProps) => ReactNode
+}
+
+export function Field({ label, error, hint, optional, className, children }: FieldProps): JSX.Element {
+  const id = useId()
+  const described = error ? `${id}-err` : hint ? `${id}-hint` : undefined
+  return (
+    <div className={`field${error ? ' has-error' : ''}${className ? ` ${className}` : ''}`}>
+      <div className="field-label-row">
+        <label htmlFor={id}>{label}</label>
+        {optional && <span className="field-optional">Optional</span>}
+      </div>
+      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described })}
+      {error ? (
+        <p className="field-error" id={`${id}-err`} role="alert">
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+interface TextFieldProps {
+  label: string
+  value: string
+  onChange: (value: string) => void
+  error?: string
+  hint?: ReactNode
+  optional?: boolean
+  type?: 'text' | 'email' | 'password' | 'number' | 'tel'
+  placeholder?: string
+  autoFocus?: boolean
+  autoComplete?: string
+  className?: string
+  min?: number
+  max?: number
+}
+
+export function TextField({ label, value, onChange, error, hint, optional, className, ...input }: TextFieldProps): JSX.Element {
+  return (
+    <Field label={label} error={error} hint={hint} optional={optional} className={className}>
+      {(props) => <input className="input" {...props} {...input} value={value} onChange={(e) => onChange(e.target.value)} />}
+    </Field>
+  )
+}
+
+interface SelectFieldProps {
+  label: string
+  value: string
+  onChange: (value: string) => void
+  options: Array<{ value: string; label: string }>
+  error?: string
+  hint?: ReactNode
+  optional?: boolean
+  className?: string
+}
+
+export function SelectField({ label, value, onChange, options, error, hint, optional, className }: SelectFieldProps): JSX.Element {
+  return (
+    <Field label={label} error={error} hint={hint} optional={optional} className={className}>
+      {(props) => (
+        <select className="input select" {...props} value={value} onChange={(e) => onChange(e.target.value)}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  )
+}
+
+export function TextAreaField(props: Omit<TextFieldProps, 'type'> & { rows?: number }): JSX.Element {
+  const { label, value, onChange, error, hint, optional, className, rows = 3, placeholder } = props
+  return (
+    <Field label={label} error={error} hint={hint} optional={optional} className={className}>
+      {(p) => <textarea className="input textarea" {...p} rows={rows} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />}
+    </Field>
+  )
+}
+
+/** A switch-looking checkbox; still a real checkbox with a label. */
+export function Toggle({ label, checked, onChange, hint }: { label: string; checked: boolean; onChange: (v: boolean) => void; hint?: string }): JSX.Element {
+  const id = useId()
+  return (
+    <div className="toggle-row">
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        className="toggle"
+        checked={checked}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      <div className="toggle-text">
+        <label htmlFor={id}>{label}</label>
+        {hint && (
+          <span className="toggle-hint" id={`${id}-hint`}>
+            {hint}
+          </span>
+        )}
+      </div>
+    </div>
+  )
+}
+
+/** The banner for an error that belongs to no single field. */
+export function FormError({ message }: { message: string | null }): JSX.Element | null {
+  if (!message) return null
+  return (
+    <div className="form-error" role="alert">
+      {message}
+    </div>
+  )
+}

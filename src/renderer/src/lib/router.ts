@@ -1,0 +1,46 @@
+// Hash routing (no router library): the hash survives reloads, works under file:// in Electron and
+// leaves the ?token= query of the web host alone.
+import { useSyncExternalStore } from 'react'
+
+export type Route =
+  | { name: 'contacts' }
+  | { name: 'contact'; id: number }
+  | { name: 'import' }
+  | { name: 'businesses'; id?: number }
+
+export function parseRoute(hash: string): Route {
+  const [, section, rawId] = hash.replace(/^#/, '').split('/')
+  const id = Number(rawId)
+  const hasId = Number.isInteger(id) && id > 0
+  if (section === 'contacts' && hasId) return { name: 'contact', id }
+  if (section === 'import') return { name: 'import' }
+  if (section === 'businesses') return hasId ? { name: 'businesses', id } : { name: 'businesses' }
+  return { name: 'contacts' }
+}
+
+export function hrefFor(route: Route): string {
+  switch (route.name) {
+    case 'contact':
+      return `#/contacts/${route.id}`
+    case 'businesses':
+      return route.id ? `#/businesses/${route.id}` : '#/businesses'
+    default:
+      return `#/${route.name}`
+  }
+}
+
+export function navigate(route: Route): void {
+  const href = hrefFor(route)
+  if (location.hash !== href) location.hash = href
+}
+
+const subscribe = (fn: () => void) => {
+  window.addEventListener('hashchange', fn)
+  return () => window.removeEventListener('hashchange', fn)
+}
+
+/** The current route; re-renders on every hash change. */
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => location.hash)
+  return parseRoute(hash)
+}

@@ -1,0 +1,109 @@
+// One business: its details, how it sends email, its sender profiles and mailboxes, and deletion.
+import { useState, type JSX } from 'react'
+import type { BizObject } from '../../../../shared/models'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { FormError, TextAreaField, TextField } from '../../components/Field'
+import { TimeZoneField } from '../../components/TimeZoneField'
+import { useFormErrors } from '../../lib/errors'
+import { formatDate, plural } from '../../lib/format'
+import { navigate } from '../../lib/router'
+import { rpc } from '../../rpc'
+import { toastOk, useApp } from '../../store'
+import { MailboxesSection } from './MailboxesSection'
+import { MailgunSection } from './MailgunSection'
+import { ProfilesSection } from './ProfilesSection'
+import { useBusinessChildren } from './useBusinessChildren'
+
+export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
+  const children = useBusinessChildren(object.id)
+  const [deleting, setDeleting] = useState(false)
+  return (
+    <div className="detail">
+      <div className="detail-head">
+        <h2 className="detail-title">{object.name}</h2>
+        <p className="detail-meta">
+          {plural(object.contactCount, 'contact')} · created {formatDate(object.createdAt)}
+        </p>
+      </div>
+      <DetailsCard object={object} />
+      <MailgunSection object={object} />
+      <ProfilesSection object={object} profiles={children.profiles} mailboxes={children.mailboxes} />
+      <MailboxesSection object={object} mailboxes={children.mailboxes} />
+      <section className="card card-danger" aria-labelledby="danger-title">
+        <div className="card-header">
+          <div>
+            <h3 id="danger-title">Delete this business</h3>
+            <p className="card-help">Its sender profiles and settings are removed. Contacts are never deleted with it: move or delete them first.</p>
+          </div>
+          <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+            Delete business
+          </button>
+        </div>
+      </section>
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${object.name}?`}
+          message="This removes the business, its Mailgun settings, mailboxes and sender profiles. This cannot be undone."
+          confirmLabel="Delete business"
+          onClose={() => setDeleting(false)}
+          onConfirm={async () => {
+            await rpc('objects.delete', { id: object.id })
+            await useApp.getState().loadObjects()
+            toastOk(`${object.name} deleted`)
+            navigate({ name: 'businesses' })
+          }}
+        />
+      )}
+    </div>
+  )
+}
+
+function DetailsCard({ object }: { object: BizObject }): JSX.Element {
+  const [name, setName] = useState(object.name)
+  const [postalAddress, setPostalAddress] = useState(object.postalAddress)
+  const [timezone, setTimezone] = useState(object.timezone)
+  const [busy, setBusy] = useState(false)
+  const errors = useFormErrors()
+  const dirty = name !== object.name || postalAddress !== object.postalAddress || timezone !== object.timezone
+
+  const save = async () => {
+    setBusy(true)
+    errors.clear()
+    try {
+      await rpc('objects.update', { id: object.id, name, postalAddress, timezone })
+      await useApp.getState().loadObjects()
+      toastOk('Business details saved')
+    } catch (err) {
+      errors.take(err, (f) => ['name', 'postalAddress', 'timezone'].includes(f))
+    }
+    setBusy(false)
+  }
+
+  return (
+    <section className="card" aria-labelledby="details-title">
+      <div className="card-header">
+        <h3 id="details-title">Details</h3>
+      </div>
+      <form
+        className="card-body"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          void save()
+        }}
+      >
+        <div className="form-grid">
+          <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} />
+          <TimeZoneField value={timezone} onChange={setTimezone} error={errors.fields.timezone} />
+          <TextAreaField label="Postal address" value={postalAddress} onChange={setPostalAddress} error={errors.fields.postalAddress} rows={2} className="span-2" hint="Printed in the footer of marketing emails." />
+        </div>
+        <FormError message={errors.form} />
+        <div className="card-actions">
+          <button type="submit" className="btn btn-primary" disabled={!dirty || busy}>
+            {busy ? 'Saving…' : 'Save changes'}
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}

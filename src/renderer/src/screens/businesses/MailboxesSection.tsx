@@ -1,0 +1,77 @@
+// SMTP/IMAP mailboxes of a business: connection summary, limits, and add/edit/delete.
+import { useState, type JSX } from 'react'
+import type { BizObject, Mailbox } from '../../../../shared/models'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { Icon } from '../../components/Icons'
+import { rpc } from '../../rpc'
+import { toastOk } from '../../store'
+import { MailboxDialog } from './MailboxDialog'
+
+const STATUS = { active: ['Active', 'badge-green'], paused: ['Paused', 'badge-slate'], auth_error: ['Sign-in failed', 'badge-red'] } as const
+
+export function MailboxesSection({ object, mailboxes }: { object: BizObject; mailboxes: Mailbox[] | null }): JSX.Element {
+  const [editing, setEditing] = useState<Mailbox | 'new' | null>(null)
+  const [deleting, setDeleting] = useState<Mailbox | null>(null)
+  return (
+    <section className="card" aria-labelledby="mailboxes-title">
+      <div className="card-header">
+        <div>
+          <h3 id="mailboxes-title">Mailboxes</h3>
+          <p className="card-help">Ordinary email accounts Switchboard sends from over SMTP, and reads replies from over IMAP.</p>
+        </div>
+        <button type="button" className="btn" onClick={() => setEditing('new')}>
+          <Icon name="plus" /> Add mailbox
+        </button>
+      </div>
+      {mailboxes && mailboxes.length === 0 && <p className="card-body card-empty">No mailboxes yet.</p>}
+      {mailboxes && mailboxes.length > 0 && (
+        <ul className="item-list" aria-label="Mailboxes">
+          {mailboxes.map((m) => {
+            const [statusText, statusClass] = STATUS[m.status]
+            return (
+              <li key={m.id} className="item-row">
+                <span className="item-icon">
+                  <Icon name="mail" />
+                </span>
+                <div className="item-main">
+                  <span className="item-title">
+                    {m.email}
+                    {m.displayName && <span className="muted"> · {m.displayName}</span>}
+                  </span>
+                  <span className="item-sub mailbox-facts">
+                    <span>
+                      SMTP {m.smtp.host}:{m.smtp.port}
+                    </span>
+                    <span>{m.imap ? `IMAP ${m.imap.host}:${m.imap.port}` : 'No IMAP'}</span>
+                    <span>{m.dailyCapacity}/day</span>
+                    <span>{m.minGapSeconds}s gap</span>
+                  </span>
+                </div>
+                <span className={`badge ${statusClass}`}>{statusText}</span>
+                <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit mailbox ${m.email}`} onClick={() => setEditing(m)}>
+                  Edit
+                </button>
+                <button type="button" className="icon-button" aria-label={`Delete mailbox ${m.email}`} onClick={() => setDeleting(m)}>
+                  <Icon name="trash" />
+                </button>
+              </li>
+            )
+          })}
+        </ul>
+      )}
+      {editing && <MailboxDialog object={object} mailbox={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${deleting.email}?`}
+          message="Switchboard forgets this mailbox and its saved passwords. The mailbox itself is untouched."
+          confirmLabel="Delete mailbox"
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            await rpc('mailboxes.delete', { id: deleting.id })
+            toastOk('Mailbox deleted')
+          }}
+        />
+      )}
+    </section>
+  )
+}

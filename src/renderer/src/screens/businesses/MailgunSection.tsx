@@ -1,0 +1,119 @@
+// Mailgun settings of a business. The API key never comes back from the engine; we only show whether
+// one is saved and let the user replace it.
+import { useState, type JSX } from 'react'
+import type { BizObject } from '../../../../shared/models'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { FormError } from '../../components/Field'
+import { Icon } from '../../components/Icons'
+import { useFormErrors } from '../../lib/errors'
+import { rpc } from '../../rpc'
+import { toastOk } from '../../store'
+import { MailgunFields, type MailgunDraft } from './MailgunFields'
+
+export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
+  const mg = object.mailgun
+  const [editing, setEditing] = useState(false)
+  const [removing, setRemoving] = useState(false)
+  const [draft, setDraft] = useState<MailgunDraft>({ sendingDomain: mg?.sendingDomain ?? '', region: mg?.region ?? 'us', apiKey: '' })
+  const [busy, setBusy] = useState(false)
+  const errors = useFormErrors()
+
+  const startEdit = () => {
+    setDraft({ sendingDomain: mg?.sendingDomain ?? '', region: mg?.region ?? 'us', apiKey: '' })
+    errors.clear()
+    setEditing(true)
+  }
+  const save = async () => {
+    setBusy(true)
+    errors.clear()
+    try {
+      await rpc('mailgun.upsert', { objectId: object.id, sendingDomain: draft.sendingDomain, region: draft.region, ...(draft.apiKey ? { apiKey: draft.apiKey } : {}) })
+      toastOk('Mailgun settings saved')
+      setEditing(false)
+    } catch (err) {
+      errors.take(err, (f) => ['sendingDomain', 'apiKey', 'region'].includes(f))
+    }
+    setBusy(false)
+  }
+
+  return (
+    <section className="card" aria-labelledby="mailgun-title">
+      <div className="card-header">
+        <div>
+          <h3 id="mailgun-title">Mailgun</h3>
+          <p className="card-help">Send newsletters and larger batches through a Mailgun domain.</p>
+        </div>
+        {!editing && (
+          <div className="card-header-actions">
+            {mg && (
+              <button type="button" className="btn btn-ghost" onClick={() => setRemoving(true)}>
+                Disconnect
+              </button>
+            )}
+            <button type="button" className="btn" onClick={startEdit}>
+              {mg ? 'Edit Mailgun' : 'Connect Mailgun'}
+            </button>
+          </div>
+        )}
+      </div>
+      {editing ? (
+        <form
+          className="card-body"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            void save()
+          }}
+        >
+          <MailgunFields draft={draft} onChange={setDraft} errors={errors.fields} hasApiKey={Boolean(mg?.hasApiKey)} />
+          <FormError message={errors.form} />
+          <div className="card-actions">
+            <button type="button" className="btn" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={busy}>
+              {busy ? 'Saving…' : 'Save Mailgun settings'}
+            </button>
+          </div>
+        </form>
+      ) : mg ? (
+        <dl className="card-body facts">
+          <div>
+            <dt>Sending domain</dt>
+            <dd>{mg.sendingDomain}</dd>
+          </div>
+          <div>
+            <dt>Region</dt>
+            <dd>{mg.region === 'eu' ? 'Europe' : 'United States'}</dd>
+          </div>
+          <div>
+            <dt>API key</dt>
+            <dd>
+              {mg.hasApiKey ? (
+                <span className="badge badge-green">
+                  <Icon name="key" size={12} /> API key saved
+                </span>
+              ) : (
+                <span className="badge badge-amber">No API key</span>
+              )}
+            </dd>
+          </div>
+        </dl>
+      ) : (
+        <p className="card-body card-empty">Not connected. Sender profiles of this business can still send through a mailbox.</p>
+      )}
+      {removing && (
+        <ConfirmDialog
+          title="Disconnect Mailgun?"
+          message="The domain and saved API key are removed from this business. Profiles that send through Mailgun must be switched to a mailbox first."
+          confirmLabel="Disconnect"
+          onClose={() => setRemoving(false)}
+          onConfirm={async () => {
+            await rpc('mailgun.remove', { objectId: object.id })
+            toastOk('Mailgun disconnected')
+          }}
+        />
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,57 @@
+import { useState, type JSX } from 'react'
+import { Dialog } from '../../components/Dialog'
+import { FormError, TextAreaField, TextField } from '../../components/Field'
+import { TimeZoneField } from '../../components/TimeZoneField'
+import { useFormErrors } from '../../lib/errors'
+import { navigate } from '../../lib/router'
+import { localZone } from '../../lib/timezones'
+import { rpc } from '../../rpc'
+import { toastOk, useApp } from '../../store'
+
+/** Creates a business and opens it, so its sending setup is the next thing the user sees. */
+export function NewBusinessDialog({ onClose }: { onClose: () => void }): JSX.Element {
+  const [name, setName] = useState('')
+  const [postalAddress, setPostalAddress] = useState('')
+  const [timezone, setTimezone] = useState(localZone())
+  const [busy, setBusy] = useState(false)
+  const errors = useFormErrors()
+
+  const save = async () => {
+    setBusy(true)
+    errors.clear()
+    try {
+      const created = await rpc('objects.create', { name, postalAddress, timezone })
+      await useApp.getState().loadObjects()
+      toastOk(`${created.name} created`)
+      onClose()
+      navigate({ name: 'businesses', id: created.id })
+    } catch (err) {
+      errors.take(err, (f) => ['name', 'postalAddress', 'timezone'].includes(f))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Dialog
+      title="New business"
+      description="Each business keeps its own contacts, sending setup and sender profiles."
+      onClose={onClose}
+      onSubmit={save}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create business'}
+          </button>
+        </>
+      }
+    >
+      <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} autoFocus />
+      <TextAreaField label="Postal address" value={postalAddress} onChange={setPostalAddress} error={errors.fields.postalAddress} rows={2} optional />
+      <TimeZoneField value={timezone} onChange={setTimezone} error={errors.fields.timezone} />
+      <FormError message={errors.form} />
+    </Dialog>
+  )
+}

@@ -1,0 +1,80 @@
+// Add or edit a sender profile. Transport: this business's Mailgun domain or one of its mailboxes.
+import { useState, type JSX } from 'react'
+import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
+import { Dialog } from '../../components/Dialog'
+import { FormError, SelectField, TextField, Toggle } from '../../components/Field'
+import { useFormErrors } from '../../lib/errors'
+import { rpc } from '../../rpc'
+import { toastOk } from '../../store'
+
+interface Props {
+  object: BizObject
+  profile: Profile | null
+  mailboxes: Mailbox[]
+  onClose: () => void
+}
+
+export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): JSX.Element {
+  const [email, setEmail] = useState(profile?.email ?? '')
+  const [displayName, setDisplayName] = useState(profile?.displayName ?? object.name)
+  const [replyTo, setReplyTo] = useState(profile?.replyTo ?? '')
+  const [isActive, setIsActive] = useState(profile?.isActive ?? true)
+  const initialTransport = profile ? (profile.transport.kind === 'smtp' ? `smtp:${profile.transport.mailboxId}` : 'mailgun') : mailboxes[0] ? `smtp:${mailboxes[0].id}` : 'mailgun'
+  const [transport, setTransport] = useState(initialTransport)
+  const [busy, setBusy] = useState(false)
+  const errors = useFormErrors()
+
+  const options = [
+    { value: 'mailgun', label: object.mailgun ? `Mailgun (${object.mailgun.sendingDomain})` : 'Mailgun (not connected)' },
+    ...mailboxes.map((m) => ({ value: `smtp:${m.id}`, label: `Mailbox ${m.email}` })),
+  ]
+
+  const save = async () => {
+    setBusy(true)
+    errors.clear()
+    const input = {
+      email,
+      displayName,
+      replyTo: replyTo.trim() ? replyTo : null,
+      isActive,
+      transport: transport === 'mailgun' ? { kind: 'mailgun' as const } : { kind: 'smtp' as const, mailboxId: Number(transport.slice(5)) },
+    }
+    try {
+      if (profile) await rpc('profiles.update', { id: profile.id, ...input })
+      else await rpc('profiles.create', { objectId: object.id, ...input })
+      toastOk(profile ? 'Sender profile saved' : 'Sender profile added')
+      onClose()
+    } catch (err) {
+      errors.take(err, (f) => ['email', 'displayName', 'replyTo', 'transport.kind', 'transport.mailboxId'].includes(f))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Dialog
+      title={profile ? 'Edit sender profile' : 'Add sender profile'}
+      description={`Sends on behalf of ${object.name}.`}
+      onClose={onClose}
+      onSubmit={save}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Saving…' : profile ? 'Save profile' : 'Add profile'}
+          </button>
+        </>
+      }
+    >
+      <div className="form-grid">
+        <TextField label="From email" type="email" value={email} onChange={setEmail} error={errors.fields.email} autoFocus />
+        <TextField label="From name" value={displayName} onChange={setDisplayName} error={errors.fields.displayName} />
+        <TextField label="Reply-to address" type="email" value={replyTo} onChange={setReplyTo} error={errors.fields.replyTo} optional />
+        <SelectField label="Send through" value={transport} onChange={setTransport} options={options} error={errors.fields['transport.kind'] ?? errors.fields['transport.mailboxId']} />
+      </div>
+      <Toggle label="Active" checked={isActive} onChange={setIsActive} hint="Inactive profiles cannot be chosen for new emails" />
+      <FormError message={errors.form} />
+    </Dialog>
+  )
+}

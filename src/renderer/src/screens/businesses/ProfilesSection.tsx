@@ -1,0 +1,60 @@
+// Sender profiles: the "From" identities of a business and what each one sends through.
+import { useState, type JSX } from 'react'
+import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
+import { Avatar } from '../../components/Avatar'
+import { Icon } from '../../components/Icons'
+import { ProfileDialog } from './ProfileDialog'
+
+export function transportLabel(p: Profile, mailboxes: Mailbox[] | null): string {
+  if (p.transport.kind === 'mailgun') return 'Mailgun'
+  const id = p.transport.mailboxId
+  const mb = mailboxes?.find((m) => m.id === id)
+  return mb ? `Mailbox ${mb.email}` : 'Mailbox'
+}
+
+interface Props {
+  object: BizObject
+  profiles: Profile[] | null
+  mailboxes: Mailbox[] | null
+}
+
+export function ProfilesSection({ object, profiles, mailboxes }: Props): JSX.Element {
+  const [editing, setEditing] = useState<Profile | 'new' | null>(null)
+  return (
+    <section className="card" aria-labelledby="profiles-title">
+      <div className="card-header">
+        <div>
+          <h3 id="profiles-title">Sender profiles</h3>
+          <p className="card-help">The name and address customers see in their inbox.</p>
+        </div>
+        <button type="button" className="btn" onClick={() => setEditing('new')}>
+          <Icon name="plus" /> Add sender profile
+        </button>
+      </div>
+      {profiles && profiles.length === 0 && <p className="card-body card-empty">No sender profiles yet. Add one to start sending from this business.</p>}
+      {profiles && profiles.length > 0 && (
+        <ul className="item-list" aria-label="Sender profiles">
+          {profiles.map((p) => (
+            <li key={p.id} className="item-row">
+              <Avatar name={p.displayName} size={32} />
+              <div className="item-main">
+                <span className="item-title">
+                  {p.displayName} <span className="muted">&lt;{p.email}&gt;</span>
+                </span>
+                <span className="item-sub">
+                  Sends with {transportLabel(p, mailboxes)}
+                  {p.replyTo && ` · replies to ${p.replyTo}`}
+                </span>
+              </div>
+              <span className={`badge ${p.isActive ? 'badge-green' : 'badge-slate'}`}>{p.isActive ? 'Active' : 'Inactive'}</span>
+              <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit profile ${p.email}`} onClick={() => setEditing(p)}>
+                Edit
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {editing && <ProfileDialog object={object} profile={editing === 'new' ? null : editing} mailboxes={mailboxes ?? []} onClose={() => setEditing(null)} />}
+    </section>
+  )
+}

@@ -1,0 +1,19 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { Mailbox, Profile } from '../../../../shared/models'
+import { onEvent, rpc } from '../../rpc'
+import { toastError } from '../../store'
+
+/** A business's sender profiles and mailboxes, reloaded whenever the engine reports a change. */
+export function useBusinessChildren(objectId: number): { profiles: Profile[] | null; mailboxes: Mailbox[] | null } {
+  const [profiles, setProfiles] = useState<Profile[] | null>(null)
+  const [mailboxes, setMailboxes] = useState<Mailbox[] | null>(null)
+  const load = useCallback(() => {
+    rpc('profiles.list', { objectId }).then(setProfiles, toastError)
+    rpc('mailboxes.list', { objectId }).then(setMailboxes, toastError)
+  }, [objectId])
+  useEffect(() => {
+    load()
+    return onEvent('objects.changed', load)
+  }, [load])
+  return { profiles, mailboxes }
+}

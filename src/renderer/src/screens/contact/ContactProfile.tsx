@@ -1,0 +1,186 @@
+// One contact: header, editable details, custom fields, extra emails, tags and dates. Field edits are
+// saved together with "Save changes"; tags apply immediately.
+import { useCallback, useEffect, useState, type JSX } from 'react'
+import type { Contact } from '../../../../shared/models'
+import { Avatar } from '../../components/Avatar'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { EmptyState } from '../../components/EmptyState'
+import { FormError } from '../../components/Field'
+import { Icon } from '../../components/Icons'
+import { useFormErrors } from '../../lib/errors'
+import { displayName, formatDate } from '../../lib/format'
+import { hrefFor, navigate } from '../../lib/router'
+import { onEvent, rpc, RpcError } from '../../rpc'
+import { objectName, toastError, toastOk, useApp } from '../../store'
+import { STATUS_LABEL } from '../contacts/columns'
+import { ContactDetails } from './ContactDetails'
+import { draftOf, localErrors, patchOf, sameDraft, type ContactDraft } from './contactDraft'
+import { ContactTags } from './ContactTags'
+import { CustomFieldsEditor, ExtraEmailsEditor } from './CustomFields'
+
+export function ContactProfile({ id }: { id: number }): JSX.Element {
+  const objects = useApp((s) => s.objects)
+  const [contact, setContact] = useState<Contact | null>(null)
+  const [missing, setMissing] = useState(false)
+  const [draft, setDraft] = useState<ContactDraft | null>(null)
+  const [saving, setSaving] = useState(false)
+  const [deleting, setDeleting] = useState(false)
+  const errors = useFormErrors()
+  const dirty = Boolean(contact && draft && !sameDraft(draftOf(contact), draft))
+
+  /** Re-reads the contact; the form follows unless the user has unsaved edits. */
+  const refresh = useCallback(
+    (resetDraft: boolean) =>
+      rpc('contacts.get', { id }).then(
+        (c) => {
+          setContact((prev) => {
+            setDraft((d) => (resetDraft || !d || !prev || sameDraft(draftOf(prev), d) ? draftOf(c) : d))
+            return c
+          })
+        },
+        (err) => (err instanceof RpcError && err.code === 'NOT_FOUND' ? setMissing(true) : toastError(err)),
+      ),
+    [id],
+  )
+
+  useEffect(() => {
+    void refresh(true)
+    return onEvent('contacts.changed', (p) => {
+      if (!p.ids || p.ids.includes(id)) void refresh(false)
+    })
+  }, [id, refresh])
+
+  const save = async () => {
+    if (!contact || !draft) return
+    errors.clear()
+    const local = localErrors(draft)
+    const first = Object.keys(local)[0]
+    if (first) return errors.set(first, local[first])
+    setSaving(true)
+    try {
+      const saved = await rpc('contacts.update', patchOf(id, draft))
+      setContact(saved)
+      setDraft(draftOf(saved))
+      toastOk('Contact saved')
+    } catch (err) {
+      errors.take(err)
+    }
+    setSaving(false)
+  }
+
+  if (missing)
+    return (
+      <div className="page">
+        <EmptyState icon="user" title="This contact no longer exists" actions={<a className="btn" href={hrefFor({ name: 'contacts' })}>Back to contacts</a>}>
+          It may have been deleted or merged.
+        </EmptyState>
+      </div>
+    )
+  if (!contact || !draft) return <div className="page page-loading" aria-busy="true" />
+
+  const name = displayName(contact)
+  const business = objectName(objects, contact.primaryObjectId)
+  return (
+    <div className="page profile-page">
+      <a className="back-link" href={hrefFor({ name: 'contacts' })}>
+        <Icon name="chevronLeft" size={14} /> Contacts
+      </a>
+      <header className="profile-header">
+        <Avatar name={name} size={56} />
+        <div className="profile-heading">
+          <h1>{name}</h1>
+          <p className="page-subtitle">
+            {[contact.email, business].filter(Boolean).join(' · ') || 'No email address'}
+            {contact.status !== 'active' && <span className="badge badge-amber">{STATUS_LABEL[contact.status]}</span>}
+          </p>
+        </div>
+        <div className="page-actions">
+          {dirty ? (
+            <>
+              <span className="unsaved-note">Unsaved changes</span>
+              <button type="button" className="btn" disabled={saving} onClick={() => (setDraft(draftOf(contact)), errors.clear())}>
+                Discard
+              </button>
+            </>
+          ) : (
+            <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+              <Icon name="trash" /> Delete
+            </button>
+          )}
+          {/* Outside the form in the DOM, tied to it by id, so Enter in any field also saves. */}
+          <button type="submit" form="contact-form" className="btn btn-primary" disabled={!dirty || saving}>
+            {saving ? 'Saving…' : 'Save changes'}
+          </button>
+        </div>
+      </header>
+      <form
+        id="contact-form"
+        className="profile-layout"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          void save()
+        }}
+      >
+        <div className="profile-main">
+          <FormError message={errors.form} />
+          <section className="card" aria-labelledby="c-details">
+            <div className="card-header">
+              <h3 id="c-details">Details</h3>
+            </div>
+            <div className="card-body">
+              <ContactDetails draft={draft} onChange={setDraft} errors={errors.fields} />
+            </div>
+          </section>
+          <section className="card" aria-labelledby="c-fields">
+            <div className="card-header">
+              <h3 id="c-fields">Custom fields</h3>
+            </div>
+            <div className="card-body">
+              <CustomFieldsEditor rows={draft.fields} onChange={(fields) => setDraft({ ...draft, fields })} errors={errors.fields} />
+            </div>
+          </section>
+          <section className="card" aria-labelledby="c-emails">
+            <div className="card-header">
+              <h3 id="c-emails">Other email addresses</h3>
+            </div>
+            <div className="card-body">
+              <ExtraEmailsEditor emails={draft.extraEmails} onChange={(extraEmails) => setDraft({ ...draft, extraEmails })} errors={errors.fields} />
+            </div>
+          </section>
+        </div>
+        <aside className="profile-side">
+          <ContactTags contact={contact} onChanged={() => void refresh(false)} />
+          <section className="card" aria-labelledby="c-about">
+            <div className="card-header">
+              <h3 id="c-about">Record</h3>
+            </div>
+            <dl className="card-body facts facts-stacked">
+              <div>
+                <dt>Created</dt>
+                <dd>{formatDate(contact.createdAt)}</dd>
+              </div>
+              <div>
+                <dt>Last updated</dt>
+                <dd>{formatDate(contact.updatedAt)}</dd>
+              </div>
+            </dl>
+          </section>
+        </aside>
+      </form>
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${name}?`}
+          message="The contact, their tags and custom fields are removed. This cannot be undone."
+          confirmLabel="Delete contact"
+          onClose={() => setDeleting(false)}
+          onConfirm={async () => {
+            await rpc('contacts.delete', { ids: [id] })
+            toastOk(`${name} deleted`)
+            navigate({ name: 'contacts' })
+          }}
+        />
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,75 @@
+// Step 3: the sender profile, i.e. the "From" people see, sending through what step 2 set up.
+import { useState, type FormEvent, type JSX } from 'react'
+import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
+import { FormError, SelectField, TextField } from '../../components/Field'
+import { useFormErrors } from '../../lib/errors'
+import { rpc } from '../../rpc'
+import type { SendingChoice } from './StepSending'
+
+interface Props {
+  object: BizObject
+  mailbox: Mailbox | null
+  sending: SendingChoice
+  profile: Profile | null
+  onBack: () => void
+  onSkip: () => void
+  onSaved: (p: Profile) => void
+}
+
+export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip, onSaved }: Props): JSX.Element {
+  const [email, setEmail] = useState(profile?.email ?? (sending === 'smtp' ? (mailbox?.email ?? '') : ''))
+  const [displayName, setDisplayName] = useState(profile?.displayName ?? (mailbox?.displayName || object.name))
+  const [replyTo, setReplyTo] = useState(profile?.replyTo ?? '')
+  const [transport, setTransport] = useState(sending === 'smtp' && mailbox ? `smtp:${mailbox.id}` : 'mailgun')
+  const [busy, setBusy] = useState(false)
+  const errors = useFormErrors()
+
+  const options = [
+    ...(sending === 'mailgun' ? [{ value: 'mailgun', label: `Mailgun (${object.mailgun?.sendingDomain ?? 'your domain'})` }] : []),
+    ...(mailbox ? [{ value: `smtp:${mailbox.id}`, label: `Mailbox ${mailbox.email}` }] : []),
+  ]
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault()
+    setBusy(true)
+    errors.clear()
+    const input = {
+      email,
+      displayName,
+      replyTo: replyTo.trim() ? replyTo : null,
+      transport: transport === 'mailgun' ? { kind: 'mailgun' as const } : { kind: 'smtp' as const, mailboxId: Number(transport.slice(5)) },
+    }
+    try {
+      onSaved(profile ? await rpc('profiles.update', { id: profile.id, ...input }) : await rpc('profiles.create', { objectId: object.id, ...input }))
+    } catch (err) {
+      errors.take(err, (f) => ['email', 'displayName', 'replyTo'].includes(f))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form className="onboarding-step" onSubmit={save} noValidate>
+      <h2>Who are emails from?</h2>
+      <p className="step-help">A sender profile is the name and address your customers see in their inbox.</p>
+      <div className="form-grid">
+        <TextField label="From email" type="email" value={email} onChange={setEmail} error={errors.fields.email} placeholder="hello@yourbusiness.com" />
+        <TextField label="From name" value={displayName} onChange={setDisplayName} error={errors.fields.displayName} placeholder={object.name} />
+        <TextField label="Reply-to address" type="email" value={replyTo} onChange={setReplyTo} error={errors.fields.replyTo} optional hint="Where replies go, if not the From address" />
+        <SelectField label="Send through" value={transport} onChange={setTransport} options={options} error={errors.fields['transport.kind'] ?? errors.fields['transport.mailboxId']} />
+      </div>
+      <FormError message={errors.form} />
+      <div className="step-actions">
+        <button type="button" className="btn btn-ghost" onClick={onBack}>
+          Back
+        </button>
+        <span className="spacer" />
+        <button type="button" className="btn btn-ghost" onClick={onSkip}>
+          Skip for now
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Finish setup'}
+        </button>
+      </div>
+    </form>
+  )
+}
