@@ -2,10 +2,15 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import './styles/base.css'
+import './styles/chips.css'
 import './styles/layout.css'
+import './styles/overlays.css'
 import './styles/forms.css'
+import './styles/pickers.css'
 import './styles/grid.css'
-import './styles/screens.css'
+import './styles/onboarding.css'
+import './styles/pages.css'
+import './styles/import.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
