@@ -90,10 +90,28 @@ describe('contacts.list', () => {
     expect(await emails('nguyen')).toEqual(['ava@x.co', 'dee@y.org'])
     expect(await emails('harbor')).toEqual(['ben@x.co'])
     expect(await emails('y.org')).toEqual(['dee@y.org', 'eli@y.org'])
-    expect(await emails('cy')).toEqual(['cy@x.co']) // short words use LIKE
+    expect(await emails('cy')).toEqual(['cy@x.co']) // a word prefix of any length
+    expect(await emails('ngu')).toEqual(['ava@x.co', 'dee@y.org'])
+    expect(await emails('(*^')).toEqual(['ava@x.co', 'ben@x.co', 'cy@x.co', 'dee@y.org', 'eli@y.org']) // nothing searchable
     expect(await emails('ava nguyen')).toEqual(['ava@x.co'])
     expect(await emails('"quoted"')).toEqual([])
     expect((await t.ok('contacts.list', { query: 'nguyen' })).total).toBe(2)
+  })
+
+  it('keeps search in step with creates, updates, deletes and imports, folding accents', async () => {
+    const t = freshEngine()
+    const hits = async (query: string) => (await t.ok('contacts.list', { query })).total
+    const c = await t.ok('contacts.create', { email: 'jose@x.co', firstName: 'José' })
+    expect(await hits('jose')).toBe(1)
+    await t.ok('contacts.update', { id: c.id, firstName: 'Beatrix' })
+    expect(await hits('beat')).toBe(1)
+    expect(await hits('jose')).toBe(1) // still in the email
+    await t.ok('contacts.update', { id: c.id, email: 'bea@x.co' })
+    expect(await hits('jose')).toBe(0)
+    await t.ok('contacts.import', { csv: 'email,company\nzed@x.co,Zanzibar Spa' })
+    expect(await hits('zanz')).toBe(1)
+    await t.ok('contacts.delete', { ids: [c.id] })
+    expect(await hits('beat')).toBe(0)
   })
 
   it('sorts by each column both ways, nameless contacts by email', async () => {

@@ -2,7 +2,7 @@
 import type { Contact } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
 import type { Ctx, HandlersFor } from '../context'
-import { findByEmail, getContact, listContacts, sortNameOf } from '../repos/contacts'
+import { contactInserter, findByEmail, getContact, indexContacts, listContacts, sortNameOf } from '../repos/contacts'
 import { importContacts } from '../services/importContacts'
 import { requireObject } from './objects'
 import { requireTags } from './tags'
@@ -61,13 +61,8 @@ export const contactHandlers: HandlersFor<'contacts'> = {
     requireTags(ctx, input.tagIds, 'tagIds')
     const now = ctx.clock.now()
     const id = ctx.sqlite.transaction(() => {
-      const { lastInsertRowid } = ctx.sqlite
-        .prepare(
-          `INSERT INTO contacts (primary_object_id, email, first_name, last_name, company, phone, timezone, fields_json, status, sort_name, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-        )
-        .run(input.primaryObjectId, input.email, input.firstName, input.lastName, input.company, input.phone, input.timezone, JSON.stringify(input.fields), sortNameOf(input), now, now)
-      const contactId = Number(lastInsertRowid)
+      const contactId = contactInserter(ctx)(input, now)
+      indexContacts(ctx, [contactId])
       replaceExtraEmails(ctx, contactId, input.extraEmails, now)
       for (const tagId of input.tagIds) tagContacts(ctx, [contactId], tagId, now)
       return contactId

@@ -24,6 +24,38 @@ export interface ContactRow {
 export const sortNameOf = (c: { firstName: string; lastName: string; email: string | null }): string =>
   `${c.firstName} ${c.lastName}`.trim().toLowerCase() || (c.email ?? '')
 
+export interface NewContactRow {
+  primaryObjectId: number | null
+  email: string | null
+  firstName: string
+  lastName: string
+  company: string
+  phone: string
+  timezone: string | null
+  fields: Record<string, string>
+}
+
+/** The one way contacts are inserted. Call indexContacts with the new ids in the same transaction. */
+export function contactInserter(ctx: Ctx): (c: NewContactRow, now: number) => number {
+  const insert = ctx.sqlite.prepare(
+    `INSERT INTO contacts (primary_object_id, email, first_name, last_name, company, phone, timezone, fields_json, status, sort_name, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+  )
+  return (c, now) =>
+    Number(insert.run(c.primaryObjectId, c.email, c.firstName, c.lastName, c.company, c.phone, c.timezone, JSON.stringify(c.fields), sortNameOf(c), now, now).lastInsertRowid)
+}
+
+/** Adds new contacts to the search index in one statement (see migration 0001 for why not a trigger). */
+export function indexContacts(ctx: Ctx, ids: number[]): void {
+  if (ids.length === 0) return
+  ctx.sqlite
+    .prepare(
+      `INSERT INTO contacts_fts (rowid, email, first_name, last_name, company, phone)
+       SELECT id, ifnull(email, ''), first_name, last_name, company, phone FROM contacts WHERE id IN (SELECT value FROM json_each(?))`,
+    )
+    .run(JSON.stringify(ids))
+}
+
 /** Adds tags and extra emails to rows with two queries, whatever the page size. */
 export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
   if (rows.length === 0) return []
@@ -98,11 +130,10 @@ export function listContacts(ctx: Ctx, input: ListInput): ContactPage {
   if (input.objectId === null) where.push('c.primary_object_id IS NULL')
   else if (input.objectId !== undefined) where.push('c.primary_object_id = ?'), params.push(input.objectId)
   if (input.status) where.push('c.status = ?'), params.push(input.status)
+  // EXISTS lets the page query walk the sort index and stop after one page.
   if (input.tagId !== undefined) where.push('EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ?)'), params.push(input.tagId)
-  addSearch(input.query ?? '', where, params)
-
-  const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  const total = (ctx.sqlite.prepare(`SELECT count(*) AS n FROM contacts c ${filter}`).get(...params) as { n: number }).n
+  const match = matchExpression(input.query ?? '')
+  if (match) where.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)'), params.push(match)
 
   const expr = SORT_EXPR[input.sort.field]
   const dir = input.sort.dir === 'desc' ? 'DESC' : 'ASC'
@@ -123,24 +154,26 @@ export function listContacts(ctx: Ctx, input: ListInput): ContactPage {
   const more = rows.length > input.limit
   const page = more ? rows.slice(0, input.limit) : rows
   const last = page[page.length - 1]
-  return { items: hydrate(ctx, page), total, nextCursor: more && last ? encodeCursor(last.sort_key, last.id) : null }
+  return { items: hydrate(ctx, page), total: countContacts(ctx, input, where, params, match), nextCursor: more && last ? encodeCursor(last.sort_key, last.id) : null }
 }
 
-/** Words of 3+ characters use the trigram index; shorter ones fall back to LIKE. All words must match. */
-function addSearch(query: string, where: string[], params: unknown[]): void {
-  const words = query.split(/\s+/).filter(Boolean).slice(0, 8)
-  const long = words.filter((w) => w.length >= 3)
-  if (long.length) {
-    where.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)')
-    params.push(long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND '))
-  }
-  for (const w of words.filter((w) => w.length < 3)) {
-    const like = `%${w.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
-    where.push(
-      "(ifnull(c.email,'') LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\')",
-    )
-    params.push(like, like, like, like)
-  }
+/** The total for the grid. A lone tag or search filter is counted from its own index, without contacts. */
+function countContacts(ctx: Ctx, input: ListInput, where: string[], params: unknown[], match: string | null): number {
+  const count = (sql: string, ...p: unknown[]) => (ctx.sqlite.prepare(sql).get(...p) as { n: number }).n
+  if (where.length === 1 && input.tagId !== undefined) return count('SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?', input.tagId)
+  if (where.length === 1 && match) return count('SELECT count(*) AS n FROM contacts_fts WHERE contacts_fts MATCH ?', match)
+  return count(`SELECT count(*) AS n FROM contacts c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, ...params)
+}
+
+/** Every word must match the start of a word in the email, name, company or phone ("ngu" → Nguyen). */
+function matchExpression(query: string): string | null {
+  const words = query
+    .split(/\s+/)
+    // Keep only characters the tokenizer indexes; punctuation inside a word splits it into a phrase.
+    .map((w) => w.replace(/[^\p{L}\p{N}@.+_'-]/gu, ''))
+    .filter((w) => /[\p{L}\p{N}]/u.test(w))
+    .slice(0, 8)
+  return words.length ? words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ') : null
 }
 
 function encodeCursor(value: string | number, id: number): string {

@@ -8,7 +8,7 @@ import { isEmail, isPhone, isTimeZone, normalizeEmail } from '../../../shared/va
 import type { Ctx } from '../context'
 import { requireObject } from '../handlers/objects'
 import { ensureTag, requireTags } from '../handlers/tags'
-import { sortNameOf } from '../repos/contacts'
+import { contactInserter, indexContacts, sortNameOf } from '../repos/contacts'
 
 type Input = z.output<typeof ImportContacts>
 const CHUNK = 5000
@@ -63,10 +63,9 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
     const chunk = parsed.slice(start, start + CHUNK)
     ctx.sqlite.transaction(() => {
       const now = ctx.clock.now()
+      const created: number[] = []
       for (const p of chunk) {
-        const { id, created } = upsert(stmts, p, now)
-        if (created) imported++
-        else updated++
+        const id = upsert(stmts, p, now, created)
         for (const tagId of input.tagIds) stmts.tag.run(tagId, id, now)
         for (const name of p.tagNames) {
           let tagId = tagCache.get(name.toLowerCase())
@@ -74,6 +73,9 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
           stmts.tag.run(tagId, id, now)
         }
       }
+      indexContacts(ctx, created)
+      imported += created.length
+      updated += chunk.length - created.length
     })()
     if (start + CHUNK < parsed.length) await new Promise((r) => setImmediate(r))
   }
@@ -137,10 +139,7 @@ function parseRow(
 function prepare(ctx: Ctx) {
   return {
     find: ctx.sqlite.prepare('SELECT id, first_name, last_name, fields_json FROM contacts WHERE ifnull(primary_object_id, 0) = ? AND email = ?'),
-    insert: ctx.sqlite.prepare(
-      `INSERT INTO contacts (primary_object_id, email, first_name, last_name, company, phone, timezone, fields_json, status, sort_name, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-    ),
+    insert: contactInserter(ctx),
     update: ctx.sqlite.prepare(
       `UPDATE contacts SET first_name = ifnull(?, first_name), last_name = ifnull(?, last_name), company = ifnull(?, company),
          phone = ifnull(?, phone), timezone = ifnull(?, timezone), fields_json = ?, sort_name = ?, updated_at = ? WHERE id = ?`,
@@ -149,16 +148,20 @@ function prepare(ctx: Ctx) {
   }
 }
 
-function upsert(stmts: ReturnType<typeof prepare>, p: Parsed, now: number): { id: number; created: boolean } {
+/** Inserts or updates one parsed row; new ids are pushed onto `created`. Returns the contact id. */
+function upsert(stmts: ReturnType<typeof prepare>, p: Parsed, now: number, created: number[]): number {
   const v = p.values
   const existing = stmts.find.get(p.objectId ?? 0, p.email) as { id: number; first_name: string; last_name: string; fields_json: string } | undefined
   if (!existing) {
-    const c = { firstName: v.firstName ?? '', lastName: v.lastName ?? '', email: p.email }
-    const res = stmts.insert.run(p.objectId, p.email, c.firstName, c.lastName, v.company ?? '', v.phone ?? '', v.timezone ?? null, JSON.stringify(p.fields), sortNameOf(c), now, now)
-    return { id: Number(res.lastInsertRowid), created: true }
+    const id = stmts.insert(
+      { primaryObjectId: p.objectId, email: p.email, firstName: v.firstName ?? '', lastName: v.lastName ?? '', company: v.company ?? '', phone: v.phone ?? '', timezone: v.timezone ?? null, fields: p.fields },
+      now,
+    )
+    created.push(id)
+    return id
   }
   const fields = { ...(JSON.parse(existing.fields_json) as Record<string, string>), ...p.fields }
   const sortName = sortNameOf({ firstName: v.firstName ?? existing.first_name, lastName: v.lastName ?? existing.last_name, email: p.email })
   stmts.update.run(v.firstName ?? null, v.lastName ?? null, v.company ?? null, v.phone ?? null, v.timezone ?? null, JSON.stringify(fields), sortName, now, existing.id)
-  return { id: existing.id, created: false }
+  return existing.id
 }
