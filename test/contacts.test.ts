@@ -143,6 +143,24 @@ describe('contacts.list', () => {
     expect(await t.err('contacts.list', { cursor: 'garbage!' })).toMatchObject({ code: 'VALIDATION', field: 'cursor' })
   })
 
+  it('gives the same answers whichever plan a broad or narrow search takes', async () => {
+    const t = freshEngine()
+    const rows = Array.from({ length: 2600 }, (_, i) => `p${i}@x.co,${i % 2 ? 'Acme' : 'Other'} Ltd,Name${String(i).padStart(4, '0')}`)
+    await t.ok('contacts.import', { csv: 'email,company,first name\n' + rows.join('\n') })
+    for (const [query, expected] of [['ltd', 2600], ['acme', 1300], ['name0007', 1]] as const) {
+      const seen: string[] = []
+      let cursor: string | undefined
+      do {
+        const page = await t.ok('contacts.list', { query, limit: 500, ...(cursor ? { cursor } : {}) })
+        expect(page.total).toBe(expected)
+        seen.push(...page.items.map((c) => c.firstName))
+        cursor = page.nextCursor ?? undefined
+      } while (cursor)
+      expect(seen).toHaveLength(expected)
+      expect(seen).toEqual([...seen].sort())
+    }
+  })
+
   it('filters by object, unassigned, tag and status', async () => {
     const t = freshEngine()
     const { o, ids } = await people(t)
