@@ -60,7 +60,8 @@ export function Onboarding({ onDone }: { onDone: () => void }): JSX.Element {
             mailbox={mailbox}
             onBack={() => setStep('business')}
             onSkip={() => setStep('done')}
-            onSaved={(choice, mb) => {
+            onSaved={(choice, mb, obj) => {
+              setObject(obj)
               setSending(choice)
               setMailbox(mb)
               setStep('profile')

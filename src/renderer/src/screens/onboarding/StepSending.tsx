@@ -1,5 +1,5 @@
 // Step 2: how the business sends email, through a Mailgun domain or an ordinary SMTP mailbox.
-import { useState, type FormEvent, type JSX } from 'react'
+import { useId, useState, type FormEvent, type JSX } from 'react'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
@@ -17,7 +17,8 @@ interface Props {
   mailbox: Mailbox | null
   onBack: () => void
   onSkip: () => void
-  onSaved: (choice: SendingChoice, mailbox: Mailbox | null) => void
+  /** The object comes back with its Mailgun settings when those were saved. */
+  onSaved: (choice: SendingChoice, mailbox: Mailbox | null, object: BizObject) => void
 }
 
 export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved }: Props): JSX.Element {
@@ -33,11 +34,11 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
     errors.clear()
     try {
       if (choice === 'mailgun') {
-        await rpc('mailgun.upsert', { objectId: object.id, sendingDomain: mailgun.sendingDomain, region: mailgun.region, ...(mailgun.apiKey ? { apiKey: mailgun.apiKey } : {}) })
-        onSaved('mailgun', mailbox)
+        const settings = await rpc('mailgun.upsert', { objectId: object.id, sendingDomain: mailgun.sendingDomain, region: mailgun.region, ...(mailgun.apiKey ? { apiKey: mailgun.apiKey } : {}) })
+        onSaved('mailgun', mailbox, { ...object, mailgun: settings })
       } else {
         const saved = mailbox ? await rpc('mailboxes.update', toMailboxPatch(draft, mailbox.id)) : await rpc('mailboxes.create', toNewMailbox(draft, object.id))
-        onSaved('smtp', saved)
+        onSaved('smtp', saved, object)
       }
     } catch (err) {
       if (err instanceof DraftError) errors.set(err.field, err.message)
@@ -77,14 +78,18 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
 }
 
 function ChoiceCard({ checked, onSelect, icon, title, text }: { checked: boolean; onSelect: () => void; icon: 'server' | 'send'; title: string; text: string }): JSX.Element {
+  const id = useId()
   return (
     <label className={`choice-card${checked ? ' is-checked' : ''}`}>
-      <input type="radio" name="sending" checked={checked} onChange={onSelect} className="visually-hidden" />
+      {/* Named by its title alone; the description is read as a description. */}
+      <input type="radio" name="sending" checked={checked} onChange={onSelect} className="visually-hidden" aria-label={title} aria-describedby={`${id}-text`} />
       <span className="choice-icon">
         <Icon name={icon} size={18} />
       </span>
       <span className="choice-title">{title}</span>
-      <span className="choice-text">{text}</span>
+      <span className="choice-text" id={`${id}-text`}>
+        {text}
+      </span>
     </label>
   )
 }

@@ -1,0 +1,100 @@
+// Businesses and their sending setup: the Mailgun path of the wizard, sample data, and the
+// Businesses screen's mailbox/profile forms (write-only secrets, field errors from the engine).
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+
+const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage })
+
+test('the wizard can set up Mailgun, and the API key is never shown again', async ({ page, app }) => {
+  await page.getByLabel('Business name').fill('Moda Beauty')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.getByText('Mailgun domain').click()
+  await page.getByLabel('Sending domain').fill('not a domain')
+  await page.getByLabel('API key').fill('key-1234567890abcdef')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByText('Not a valid domain name')).toBeVisible()
+  await shot(page, 'onboarding-2-mailgun-error')
+  await page.getByLabel('Sending domain').fill('mg.moda.test')
+  await page.getByLabel('Region').selectOption('eu')
+  await page.getByRole('button', { name: 'Continue' }).click()
+
+  await page.getByLabel('From email').fill('hello@moda.test')
+  await expect(page.getByLabel('Send through')).toHaveValue('mailgun')
+  await page.getByRole('button', { name: 'Finish setup' }).click()
+  await expect(page.getByText('Mailgun (mg.moda.test)')).toBeVisible()
+  await page.getByRole('button', { name: 'Go to contacts' }).click()
+
+  await page.getByRole('link', { name: 'Businesses' }).click()
+  await expect(page.getByText('API key saved')).toBeVisible()
+  await expect(page.getByText('Europe', { exact: true })).toBeVisible()
+  await expect(page.locator('body')).not.toContainText('key-1234567890abcdef')
+  const [obj] = await app.rpc('objects.list', {})
+  expect(obj.mailgun).toMatchObject({ sendingDomain: 'mg.moda.test', region: 'eu', hasApiKey: true })
+
+  // Editing keeps the key unless a new one is typed.
+  await page.getByRole('button', { name: 'Edit Mailgun' }).click()
+  await expect(page.getByLabel('Replace API key')).toHaveValue('')
+  await page.getByLabel('Region').selectOption('us')
+  await page.getByRole('button', { name: 'Save Mailgun settings' }).click()
+  await expect(page.getByText('United States', { exact: true })).toBeVisible()
+  expect((await app.rpc('objects.list', {}))[0].mailgun).toMatchObject({ region: 'us', hasApiKey: true })
+})
+
+test('explore with sample data opens the demo workspace', async ({ page, app }) => {
+  expect(await app.rpc('app.info', {})).toMatchObject({ firstRun: true })
+  await page.getByRole('button', { name: 'Explore with sample data' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Contacts' })).toBeVisible()
+  await expect(page.getByText('50 contacts', { exact: true })).toBeVisible()
+  expect(await app.rpc('app.info', {})).toMatchObject({ firstRun: false })
+})
+
+test('a new business gets a mailbox with IMAP and a profile that sends through it', async ({ page, app }) => {
+  await app.rpc('objects.create', { name: 'Acme Bakery' })
+  await page.reload()
+  await page.getByRole('link', { name: 'Businesses' }).click()
+  await page.getByRole('button', { name: 'New business' }).click()
+  const create = page.getByRole('dialog', { name: 'New business' })
+  await create.getByLabel('Business name').fill('acme bakery')
+  await create.getByRole('button', { name: 'Create business' }).click()
+  await expect(create.getByRole('alert')).toContainText('already exists')
+  await create.getByLabel('Business name').fill('Harbor Dental')
+  await create.getByLabel('Postal address').fill('9 Harbor Way, Portland, ME')
+  await shot(page, 'businesses-new', false)
+  await create.getByRole('button', { name: 'Create business' }).click()
+  await expect(page.getByRole('heading', { name: 'Harbor Dental' })).toBeVisible()
+  await expect(page.getByText('No mailboxes yet.')).toBeVisible()
+
+  await page.getByRole('button', { name: 'Add mailbox' }).click()
+  const mb = page.getByRole('dialog', { name: 'Add mailbox' })
+  await mb.getByLabel('Email address').fill('front@harbor.test')
+  await mb.getByLabel('SMTP host').fill('smtp harbor')
+  await mb.getByLabel('SMTP password').fill('pw-smtp-1')
+  await mb.getByRole('switch', { name: 'Also read replies over IMAP' }).check()
+  await mb.getByLabel('IMAP host').fill('imap.harbor.test')
+  await mb.getByLabel('IMAP password').fill('pw-imap-1')
+  await mb.getByRole('button', { name: 'Add mailbox' }).click()
+  await expect(mb.getByText('Not a valid host name')).toBeVisible()
+  await shot(page, 'businesses-mailbox-error', false)
+  await mb.getByLabel('SMTP host').fill('smtp.harbor.test')
+  await mb.getByRole('button', { name: 'Add mailbox' }).click()
+  await expect(mb).toBeHidden()
+  const mailboxes = page.getByRole('list', { name: 'Mailboxes' })
+  await expect(mailboxes).toContainText('SMTP smtp.harbor.test:465')
+  await expect(mailboxes).toContainText('IMAP imap.harbor.test:993')
+
+  await page.getByRole('button', { name: 'Add sender profile' }).click()
+  const pd = page.getByRole('dialog', { name: 'Add sender profile' })
+  await pd.getByLabel('From email').fill('front@harbor.test')
+  await expect(pd.getByLabel('Send through')).toHaveValue(/^smtp:/)
+  await pd.getByRole('switch', { name: 'Active' }).uncheck()
+  await pd.getByRole('button', { name: 'Add profile' }).click()
+  await expect(pd).toBeHidden()
+  const profiles = page.getByRole('list', { name: 'Sender profiles' })
+  await expect(profiles).toContainText('Sends with Mailbox front@harbor.test')
+  await expect(profiles).toContainText('Inactive')
+  await shot(page, 'businesses-harbor')
+
+  const harbor = (await app.rpc('objects.list', {})).find((o) => o.name === 'Harbor Dental')!
+  const [stored] = await app.rpc('mailboxes.list', { objectId: harbor.id })
+  expect(stored.imap).toMatchObject({ host: 'imap.harbor.test', port: 993, hasPassword: true })
+})
