@@ -158,14 +158,17 @@ export function listContacts(ctx: Ctx, input: ListInput): ContactPage {
   const more = rows.length > input.limit
   const page = more ? rows.slice(0, input.limit) : rows
   const last = page[page.length - 1]
-  // A lone tag or search filter is counted from its own index, without touching contacts.
-  const total =
-    where.length === 1 && match
-      ? matches
-      : where.length === 1 && input.tagId !== undefined
-        ? count(ctx, 'SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?', input.tagId)
-        : count(ctx, `SELECT count(*) AS n FROM contacts c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, ...params)
-  return { items: hydrate(ctx, page), total, nextCursor: more && last ? encodeCursor(last.sort_key, last.id) : null }
+  return { items: hydrate(ctx, page), total: countContacts(ctx, input, where, params, match, matches), nextCursor: more && last ? encodeCursor(last.sort_key, last.id) : null }
+}
+
+/** The grid's total. Tag and search filters are counted from their own indexes, without touching contacts. */
+function countContacts(ctx: Ctx, input: ListInput, where: string[], params: unknown[], match: string | null, matches: number): number {
+  const tagOnly = input.tagId !== undefined && where.length === (match ? 2 : 1)
+  if (match && where.length === 1) return matches
+  if (tagOnly && !match) return count(ctx, 'SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?', input.tagId)
+  if (tagOnly && match)
+    return count(ctx, 'SELECT count(*) AS n FROM contact_tags WHERE tag_id = ? AND contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)', input.tagId, match)
+  return count(ctx, `SELECT count(*) AS n FROM contacts c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, ...params)
 }
 
 /** Measured on 100k contacts: driving from the match list costs ~1.3 µs per match, walking the index ~10 ms at worst. */
