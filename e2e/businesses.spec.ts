@@ -3,7 +3,11 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage })
+const shot = async (page: Page, name: string, fullPage = true) => {
+  // Sticky parts (the sidebar) are drawn where the window scrolled to; capture from the top.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0))
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage })
+}
 
 test('the wizard can set up Mailgun, and the API key is never shown again', async ({ page, app }) => {
   await page.getByLabel('Business name').fill('Moda Beauty')

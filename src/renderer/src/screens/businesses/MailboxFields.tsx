@@ -21,7 +21,7 @@ export function MailboxFields({ draft, onChange, errors }: Props): JSX.Element {
     <>
       <div className="form-grid">
         <TextField label="Email address" type="email" value={draft.email} onChange={(email) => set({ email })} error={errors.email} placeholder="hello@yourbusiness.com" />
-        <TextField label="Display name" value={draft.displayName} onChange={(displayName) => set({ displayName })} error={errors.displayName} optional placeholder="Your Business" />
+        <TextField label="Display name" value={draft.displayName} onChange={(displayName) => set({ displayName })} error={errors.displayName} optional placeholder="e.g. Front desk" />
         <TextField
           label="Daily sending limit"
           type="number"
