@@ -1,13 +1,7 @@
 // Businesses and their sending setup: the Mailgun path of the wizard, sample data, and the
 // Businesses screen's mailbox/profile forms (write-only secrets, field errors from the engine).
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-
-const shot = async (page: Page, name: string, fullPage = true) => {
-  // Sticky parts (the sidebar) are drawn where the window scrolled to; capture from the top.
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0))
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage })
-}
+import { shot } from './shot'
 
 test('the wizard can set up Mailgun, and the API key is never shown again', async ({ page, app }) => {
   await page.getByLabel('Business name').fill('Moda Beauty')

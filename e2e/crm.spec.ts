@@ -2,13 +2,7 @@
 // Every screen visited is captured to e2e/screenshots/ for a visual review.
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-
-/** Full-page capture; dialogs and popovers are captured as the window shows them (fixed layers). */
-const shot = async (page: Page, name: string, fullPage = true) => {
-  // Sticky parts (the sidebar) are drawn where the window scrolled to; capture from the top.
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0))
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage })
-}
+import { shot } from './shot'
 
 /** Body rows of the contacts grid (the header row has column headers, body rows do not). */
 const bodyRows = (page: Page): Locator =>

@@ -51,6 +51,7 @@ describe('contacts.import', () => {
     expect(r).toEqual({
       imported: 2,
       updated: 0,
+      skipped: 2,
       errors: [
         { row: 3, field: 'email', message: '"not-an-email" is not a valid email address' },
         { row: 4, field: 'phone', message: '"call me" is not a valid phone number' },
@@ -62,7 +63,7 @@ describe('contacts.import', () => {
 
     // Re-import: blank cells keep what is there; new values win; custom fields merge.
     const again = await t.ok('contacts.import', { csv: 'email,company,first name\nava@x.co,Glow,\nnew@x.co,,New', objectId: o.id })
-    expect(again).toEqual({ imported: 1, updated: 1, errors: [] })
+    expect(again).toEqual({ imported: 1, updated: 1, skipped: 0, errors: [] })
     expect(await t.ok('contacts.get', { id: ava.id })).toMatchObject({ firstName: 'Ava', company: 'Glow', fields: { Birthday: '1990-02-03' } })
   })
 
@@ -72,8 +73,16 @@ describe('contacts.import', () => {
     const tag = await t.ok('tags.create', { name: 'Imported' })
     const csv = 'Who,Addr,Biz\nAl,al@x.co,hana beauty\nBo,bo@x.co,Nobody Inc'
     const r = await t.ok('contacts.import', { csv, mapping: { Who: 'firstName', Addr: 'email', Biz: 'object' }, tagIds: [tag.id] })
-    expect(r).toEqual({ imported: 1, updated: 0, errors: [{ row: 3, field: 'object', message: 'No object is named "Nobody Inc"' }] })
+    expect(r).toEqual({ imported: 1, updated: 0, skipped: 1, errors: [{ row: 3, field: 'object', message: 'No object is named "Nobody Inc"' }] })
     expect((await t.ok('contacts.list', { tagId: tag.id })).items.map((c) => c.firstName)).toEqual(['Al'])
+  })
+
+  it('counts every skipped row even when the error list is capped', async () => {
+    const t = freshEngine()
+    const csv = 'email\n' + Array.from({ length: 1500 }, (_, i) => `bad${i}`).join('\n') + '\nok@x.co'
+    const r = await t.ok('contacts.import', { csv })
+    expect(r).toMatchObject({ imported: 1, skipped: 1500 })
+    expect(r.errors).toHaveLength(1000)
   })
 
   it('refuses files it cannot import with a clear, coded error', async () => {
@@ -90,6 +99,7 @@ describe('contacts.import', () => {
     const csv = ['email,first name', 'a@x.co,A,extra,cells', 'b@x.co', '\u0000\u0001,zz', `c@x.co,${'x'.repeat(5000)}`].join('\n')
     const r = await t.ok('contacts.import', { csv })
     expect(r.imported).toBe(2)
+    expect(r.skipped).toBe(2)
     expect(r.errors.map((e) => [e.row, e.field])).toEqual([
       [2, 'csv'],
       [4, 'email'],

@@ -100,7 +100,10 @@ export async function startWebHost({ engine, token, staticDir, port }: WebHostOp
       unsubscribe()
       for (const s of sockets) s.terminate()
       wss.close()
-      await new Promise<void>((r) => server.close(() => r()))
+      const closed = new Promise<void>((r) => server.close(() => r()))
+      // Keep-alive connections from a browser tab would otherwise hold close() open.
+      server.closeAllConnections()
+      await closed
     },
   }
 }

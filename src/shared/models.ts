@@ -290,7 +290,8 @@ export const ImportContacts = z
   .strict()
 export const ImportRowError = z.object({ row: z.number(), field: z.string(), message: z.string() })
 export type ImportRowError = z.infer<typeof ImportRowError>
-export const ImportResult = z.object({ imported: z.number(), updated: z.number(), errors: z.array(ImportRowError) })
+/** `skipped` counts rows not imported because of an error; `errors` lists the first 1,000 problems. */
+export const ImportResult = z.object({ imported: z.number(), updated: z.number(), skipped: z.number(), errors: z.array(ImportRowError) })
 export type ImportResult = z.infer<typeof ImportResult>
 
 export const AppInfo = z.object({

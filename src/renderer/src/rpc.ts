@@ -47,7 +47,9 @@ function webSocketBridge(): Bridge & { status: () => 'connecting' | 'open' | 'cl
     }
     socket.onclose = () => {
       state = 'closed'
-      // Calls in flight cannot be answered any more; say so rather than hang.
+      // Calls in flight cannot be answered any more; say so rather than hang, and drop the unsent ones so a
+      // call reported as failed is never sent later behind the user's back.
+      queue.length = 0
       for (const [id, resolve] of pending) resolve({ ok: false, error: { code: 'UNAVAILABLE', message: 'Lost the connection to Switchboard' } }), pending.delete(id)
       for (const l of listeners) l('transport.closed', {})
       setTimeout(connect, retry)

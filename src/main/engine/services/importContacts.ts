@@ -40,9 +40,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   )
 
   const errors: ImportRowError[] = []
-  let errorCount = 0
   const report = (row: number, field: string, message: string) => {
-    errorCount++
     if (errors.length < MAX_REPORTED_ERRORS) errors.push({ row, field, message })
   }
 
@@ -80,12 +78,10 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
     if (start + CHUNK < parsed.length) await new Promise((r) => setImmediate(r))
   }
 
-  if (errorCount > errors.length)
-    errors.push({ row: 0, field: 'csv', message: `${errorCount - errors.length} more rows had errors and are not listed` })
   ctx.emit('contacts.changed', {})
   ctx.emit('tags.changed', {})
   ctx.emit('objects.changed', {})
-  return { imported, updated, errors }
+  return { imported, updated, skipped: body.length - parsed.length, errors }
 }
 
 function parseRow(

@@ -8,8 +8,7 @@ import { targetLabel } from './mapping'
 import type { CsvFile } from './ImportScreen'
 
 export function ImportResult({ file, result, onAgain }: { file: CsvFile; result: Result; onAgain: () => void }): JSX.Element {
-  const problems = result.errors.filter((e) => e.row > 0)
-  const skipped = new Set(problems.map((e) => e.row)).size
+  const skipped = result.skipped
   const clean = result.errors.length === 0
   return (
     <div className="import-result">
