@@ -77,6 +77,14 @@ describe('web host', () => {
     ws.close()
   })
 
+  it('answers a malformed path with 400 and stays up', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/%E0%A4%A`)
+    expect(res.status).toBe(400)
+    const ws = await connect(`?token=${token}`)
+    expect((await rpc(ws, 9, 'app.info', {})).ok).toBe(true)
+    ws.close()
+  })
+
   it('listens on loopback only', async () => {
     const { networkInterfaces } = await import('node:os')
     const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)

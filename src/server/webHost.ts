@@ -36,7 +36,13 @@ export interface WebHost {
 
 export async function startWebHost({ engine, token, staticDir, port }: WebHostOptions): Promise<WebHost> {
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    let path: string
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request')
+      return
+    }
     const file = normalize(join(staticDir, path))
     const inside = file === staticDir || file.startsWith(staticDir + sep)
     const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(staticDir, 'index.html')

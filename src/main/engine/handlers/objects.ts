@@ -85,6 +85,7 @@ export const objectHandlers: HandlersFor<'objects' | 'mailgun'> = {
     if (obj.contactCount > 0)
       throw new AppError('CONFLICT', `${obj.name} still has ${obj.contactCount} contacts. Move or delete them first.`, 'id')
     ctx.sqlite.transaction(() => {
+      // Profiles first: they RESTRICT the deletion of the mailboxes the object's cascade removes.
       ctx.sqlite.prepare('DELETE FROM email_sending_profiles WHERE object_id = ?').run(id)
       ctx.db.delete(objects).where(eq(objects.id, id)).run()
     })()

@@ -40,7 +40,7 @@ export async function seedDemo(ctx: Ctx, h: Handlers): Promise<{ objects: number
         phone: `+1 555 01${String(10 + ((k * 13) % 90))}`,
         timezone: ZONES[k % ZONES.length],
         primaryObjectId: obj.id,
-        fields: n % 3 === 0 ? { 'Favourite service': ['Facial', 'Manicure', 'Massage'][n % 3 === 0 ? (n / 3) % 3 : 0] } : {},
+        fields: n % 3 === 0 ? { 'Favourite service': ['Facial', 'Manicure', 'Massage'][(n / 3) % 3] } : {},
         extraEmails: [],
         tagIds: tags,
       })
