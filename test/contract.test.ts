@@ -48,7 +48,7 @@ describe('contract boundary', () => {
     const t = freshEngine()
     const o = await t.ok('objects.create', { name: 'A' })
     // Close the database behind the engine's back so the handler itself throws.
-    t.engine.close()
+    await t.engine.close()
     const r = await t.call('objects.update', { id: o.id, name: 'B' })
     expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
   })

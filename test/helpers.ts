@@ -8,9 +8,9 @@ import type { AppErrorShape, Result } from '../src/shared/result'
 import { manualClock } from '../src/main/engine/clock'
 import { createEngine, type Engine, type EngineEvent } from '../src/main/engine'
 
-const cleanups: Array<() => void> = []
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c()
+const cleanups: Array<() => void | Promise<void>> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c()
 })
 
 export interface TestEngine {
@@ -33,8 +33,8 @@ export function freshEngine(): TestEngine {
   const engine = createEngine({ host: 'web', dataDir, clock, log: (m) => logs.push(m) })
   const events: EngineEvent[] = []
   engine.subscribe((e) => events.push(e))
-  cleanups.push(() => {
-    engine.close()
+  cleanups.push(async () => {
+    await engine.close()
     rmSync(dataDir, { recursive: true, force: true })
   })
   const call = (method: string, input: unknown) => engine.dispatch(method, input)

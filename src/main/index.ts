@@ -1,5 +1,5 @@
 // The Electron host: one hardened window, the engine, and the IPC transport between them.
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, net, powerMonitor, session, shell } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createEngine } from './engine'
@@ -62,10 +62,14 @@ async function boot(): Promise<void> {
   if (devUrl) await window.loadURL(devUrl)
   else await window.loadFile(indexFile)
 
+  // Chromium's view of connectivity, fed to the engine: offline holds mail, online resumes it at once.
+  const onlineTimer = setInterval(() => engine.outbound.setHostOnline(net.isOnline()), 3000)
+  powerMonitor.on('resume', () => engine.outbound.setHostOnline(net.isOnline()))
+
   app.on('window-all-closed', () => {
+    clearInterval(onlineTimer)
     unwire()
-    engine.close()
-    app.quit()
+    void engine.close().finally(() => app.quit())
   })
 }
 

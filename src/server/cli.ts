@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createEngine } from '../main/engine'
+import { manualClock } from '../main/engine/clock'
 import { defaultDataDir } from './dataDir'
 import { startWebHost } from './webHost'
 
@@ -16,6 +17,10 @@ const { values: args } = parseArgs({
     token: { type: 'string' },
     demo: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    /** `--clock test`: time stands still unless `clock.advance` moves it (UI tests). */
+    clock: { type: 'string', default: 'system' },
+    /** Undo-send window in seconds (default 10). */
+    'undo-seconds': { type: 'string' },
   },
 })
 
@@ -44,7 +49,10 @@ function buildIfNeeded(): void {
 async function main(): Promise<void> {
   buildIfNeeded()
   const dataDir = resolve(args['data-dir'] ?? defaultDataDir())
-  const engine = createEngine({ host: 'web', dataDir })
+  if (args.clock !== 'system' && args.clock !== 'test') throw new Error('--clock must be system or test')
+  const testClock = args.clock === 'test' ? manualClock(Date.now()) : undefined
+  const undo = args['undo-seconds'] === undefined ? undefined : Number(args['undo-seconds']) * 1000
+  const engine = createEngine({ host: 'web', dataDir, testClock, outbound: { undoMs: undo } })
   if (args.demo) {
     const info = await engine.dispatch('app.info', {})
     if (info.ok && (info.value as { firstRun: boolean }).firstRun) await engine.dispatch('app.seedDemo', {})
@@ -55,7 +63,7 @@ async function main(): Promise<void> {
   console.log(`Switchboard is running at ${host.url}`)
   const stop = async () => {
     await host.close()
-    engine.close()
+    await engine.close()
     process.exit(0)
   }
   process.on('SIGINT', stop)

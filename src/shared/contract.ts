@@ -2,12 +2,15 @@
 // all derive their types from this map, so a missing handler or a misspelt method is a compile error.
 import { z } from 'zod'
 import * as M from './models'
+import * as O from './outbound'
 
 interface MethodDef {
   input: z.ZodType
   output: z.ZodType
   /** Writes are serialised through one queue in dispatch. */
   write?: true
+  /** Only exists when the engine runs on a test clock (`--clock test`); unknown otherwise. */
+  testOnly?: true
 }
 const def = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
 const write = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output, write: true as const })
@@ -37,6 +40,8 @@ export const contract = {
 
   'users.list': def(M.Empty, z.array(M.User)),
   'users.create': write(M.NewUser, M.User),
+  /** Who is at the keyboard: compose offers only this user's assigned profiles. */
+  'users.setCurrent': write(z.object({ id: M.Id.nullable() }).strict(), z.object({ currentUserId: M.Id.nullable() })),
 
   'contacts.list': def(M.ListContacts, M.ContactPage),
   'contacts.get': def(byId, M.Contact),
@@ -49,6 +54,22 @@ export const contract = {
 
   'tags.list': def(M.Empty, z.array(M.Tag)),
   'tags.create': write(M.NewTag, M.Tag),
+
+  'mail.send': write(O.SendMail, O.OutboundMessage),
+  'drafts.save': write(O.SaveDraft, O.Draft),
+  'drafts.list': def(M.Empty, z.array(O.Draft)),
+  'drafts.get': def(byId, O.Draft),
+  'drafts.delete': write(byId, Deleted),
+  'drafts.send': write(O.SendDraft, O.OutboundMessage),
+  'outbox.list': def(O.ListOutbox, O.OutboxPage),
+  'outbox.get': def(byId, O.OutboundDetail),
+  'outbox.retry': write(byId, O.OutboundMessage),
+  'outbox.cancel': write(byId, O.OutboundMessage),
+  /** Undo send: pulls a queued message back into drafts while its undo window is open. */
+  'outbox.undo': write(byId, O.Draft),
+  'net.status': def(M.Empty, O.NetStatus),
+
+  'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
 
 /** Events pushed from the engine to every connected renderer. */
@@ -56,6 +77,9 @@ export const events = {
   'objects.changed': z.object({}),
   'contacts.changed': z.object({ ids: z.array(M.Id).optional() }),
   'tags.changed': z.object({}),
+  'outbox.changed': z.object({ ids: z.array(M.Id) }),
+  'drafts.changed': z.object({}),
+  'net.status': O.NetStatus,
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract
@@ -68,3 +92,4 @@ export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>
 
 export const isMethod = (name: unknown): name is Method => typeof name === 'string' && Object.hasOwn(contract, name)
 export const isWrite = (name: Method): boolean => 'write' in contract[name]
+export const isTestOnly = (name: Method): boolean => 'testOnly' in contract[name]

@@ -97,6 +97,11 @@ export const ServerView = z.object({
 })
 export type ServerView = z.infer<typeof ServerView>
 
+/**
+ * Where the copy of sent mail comes from: the engine appends it to Sent over IMAP (Thunderbird's default),
+ * the server files it itself (Gmail, Outlook, or Postfix with a sender BCC), or nobody keeps one.
+ */
+export const SentCopy = z.enum(['append', 'server', 'none'], { error: 'Use append, server or none' })
 export const Mailbox = z.object({
   id: Id,
   objectId: Id,
@@ -106,7 +111,12 @@ export const Mailbox = z.object({
   minGapSeconds: z.number(),
   smtp: ServerView,
   imap: ServerView.nullable(),
+  sentCopy: SentCopy,
   status: z.enum(['active', 'paused', 'auth_error']),
+  /** Why the mailbox is paused or failing, in words for the user. */
+  statusReason: z.string().nullable(),
+  /** Sends counted against today's cap (local day of the mailbox's business). */
+  sentToday: z.number(),
   createdAt: IsoTime,
 })
 export type Mailbox = z.infer<typeof Mailbox>
@@ -120,6 +130,7 @@ export const NewMailbox = z
     minGapSeconds: z.number().int().min(0).max(86400).default(30),
     smtp: ServerInput,
     imap: ServerInput.nullable().default(null),
+    sentCopy: SentCopy.default('append'),
   })
   .strict()
 export const MailboxPatch = z
@@ -131,6 +142,7 @@ export const MailboxPatch = z
     minGapSeconds: z.number().int().min(0).max(86400).optional(),
     smtp: ServerPatch.optional(),
     imap: ServerPatch.nullable().optional(),
+    sentCopy: SentCopy.optional(),
     status: z.enum(['active', 'paused']).optional(),
   })
   .strict()
@@ -300,6 +312,11 @@ export const AppInfo = z.object({
   dataDir: z.string(),
   secretStore: z.string(),
   firstRun: z.boolean(),
+  currentUserId: Id.nullable(),
+  /** True when the engine runs on a test clock and `clock.advance` exists. */
+  testClock: z.boolean(),
+  /** Seconds a sent message can be pulled back (undo send). */
+  undoSeconds: z.number(),
 })
 
 export { Empty }

@@ -2,6 +2,8 @@
 import type { EventName, EventPayload, Method, Output, ParsedInput } from '../../shared/contract'
 import type { Clock } from './clock'
 import type { Db, Sqlite } from './db/open'
+import type { NetMonitor } from './outbound/netMonitor'
+import type { Scheduler } from './outbound/scheduler'
 import type { SecretBox } from './secrets'
 
 export interface EngineInfo {
@@ -17,6 +19,17 @@ export interface Ctx {
   clock: Clock
   info: EngineInfo
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+  outbound: OutboundRuntime
+}
+
+/** The running outbound machinery handlers talk to (wake the loop, release holds, read connectivity). */
+export interface OutboundRuntime {
+  scheduler: Scheduler
+  net: NetMonitor
+  /** Undo-send window for composed mail, in ms. */
+  undoMs: number
+  /** Present only when the engine runs on a test clock (`--clock test`). */
+  advanceClock?: (ms: number) => void
 }
 
 export type Handler<K extends Method> = (ctx: Ctx, input: ParsedInput<K>) => Output<K> | Promise<Output<K>>

@@ -1,7 +1,7 @@
 // The boundary: parse input with the contract's zod schema, run the handler, turn every failure into a
 // coded error value. Writes run one at a time through a queue so async handlers never interleave.
 import { z } from 'zod'
-import { contract, isMethod, isWrite } from '../../shared/contract'
+import { contract, isMethod, isTestOnly, isWrite } from '../../shared/contract'
 import { AppError, type AppErrorShape, type Result } from '../../shared/result'
 import type { Ctx, Handlers } from './context'
 
@@ -16,7 +16,7 @@ export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) 
   }
 
   return async (method, rawInput) => {
-    if (!isMethod(method)) return fail({ code: 'VALIDATION', message: `Unknown method ${JSON.stringify(method)}`, field: 'method' })
+    if (!isMethod(method) || (isTestOnly(method) && !ctx.outbound.advanceClock)) return fail({ code: 'VALIDATION', message: `Unknown method ${JSON.stringify(method)}`, field: 'method' })
     const parsed = contract[method].input.safeParse(rawInput ?? undefined)
     if (!parsed.success) return fail(fromZod(parsed.error))
     const handler = handlers[method] as (ctx: Ctx, input: unknown) => unknown

@@ -3,16 +3,24 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { EventName, EventPayload } from '../../shared/contract'
+import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from './clock'
 import type { Ctx, Handlers } from './context'
 import { openDatabase, findMigrationsDir } from './db/open'
 import { createDispatch, type Dispatch } from './dispatch'
 import { appHandlers } from './handlers/app'
 import { contactHandlers } from './handlers/contacts'
+import { draftHandlers } from './handlers/drafts'
+import { heldOffline, outboxHandlers } from './handlers/outbox'
 import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
 import { profileHandlers } from './handlers/profiles'
 import { tagHandlers } from './handlers/tags'
+import { mailgunSender, pollMailgunEvents } from './outbound/mailgunSender'
+import { netMonitor } from './outbound/netMonitor'
+import { createScheduler, type Scheduler, type SchedulerOptions } from './outbound/scheduler'
+import { smtpSender } from './outbound/smtp'
+import type { Sender } from './outbound/transport'
 import { fileKeyBox, type SecretBox } from './secrets'
 
 export interface EngineOptions {
@@ -22,9 +30,24 @@ export interface EngineOptions {
   dbFile?: string
   secrets?: SecretBox
   clock?: Clock
+  /** A test clock: enables `clock.advance` on the contract. Implies `clock`. */
+  testClock?: Clock & { advance(ms: number): void }
   migrationsDir?: string
   version?: string
   log?: (msg: string) => void
+  outbound?: {
+    /** Start the scheduler loop (default true; unit tests of handlers may leave it off). */
+    run?: boolean
+    undoMs?: number
+    probeMs?: number
+    /** Mailgun events poll interval; 0 = never (call engine.outbound.pollEvents()). */
+    eventsPollMs?: number
+    smtpPoolSize?: number
+    insecureTls?: boolean
+    scheduler?: Partial<SchedulerOptions>
+    /** Wrap a sender (tests inject faults around the real transports). */
+    wrapSender?: (kind: 'smtp' | 'mailgun', sender: Sender) => Sender
+  }
 }
 
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -33,7 +56,15 @@ export interface Engine {
   dispatch: Dispatch
   /** Subscribes to pushed events; returns the unsubscribe function. */
   subscribe(listener: (e: EngineEvent) => void): () => void
-  close(): void
+  /** Host hooks: Electron's online/offline events; tests wait on the scheduler. */
+  outbound: {
+    setHostOnline(online: boolean): void
+    scheduler: Scheduler
+    pollEvents(): Promise<number>
+    probe(): Promise<void>
+  }
+  /** Stops the loop (in-flight sends finish and are recorded) and closes the database. */
+  close(): Promise<void>
 }
 
 export function createEngine(opts: EngineOptions): Engine {
@@ -41,15 +72,36 @@ export function createEngine(opts: EngineOptions): Engine {
   const { sqlite, db } = openDatabase(opts.dbFile ?? join(opts.dataDir, 'switchboard.db'), opts.migrationsDir ?? findMigrationsDir())
   const secrets = opts.secrets ?? fileKeyBox(opts.dataDir)
   const listeners = new Set<(e: EngineEvent) => void>()
-  const ctx: Ctx = {
+  const log = opts.log ?? ((m: string) => console.error(m))
+  const o = opts.outbound ?? {}
+  const ctx = {
     db,
     sqlite,
     secrets,
-    clock: opts.clock ?? systemClock,
+    clock: opts.testClock ?? opts.clock ?? systemClock,
     info: { version: opts.version ?? '0.1.0', host: opts.host, dataDir: opts.dataDir },
     emit: (event, payload) => {
       for (const l of listeners) l({ event, payload } as EngineEvent)
     },
+  } as Ctx
+  const wrap = o.wrapSender ?? ((_k, s: Sender) => s)
+  const senders = {
+    smtp: wrap('smtp', smtpSender(ctx, { poolSize: o.smtpPoolSize, insecureTls: o.insecureTls, log })),
+    mailgun: wrap('mailgun', mailgunSender(ctx)),
+  }
+  const net = netMonitor(ctx.clock, {
+    probeMs: o.probeMs ?? 5000,
+    onChange: (restored) => {
+      if (restored === 'all' || restored.length) scheduler.resumeOffline(restored)
+      ctx.emit('net.status', net.status(heldOffline(ctx)))
+    },
+  })
+  const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, ...o.scheduler })
+  ctx.outbound = {
+    scheduler,
+    net,
+    undoMs: o.undoMs ?? 10_000,
+    advanceClock: opts.testClock ? (ms) => opts.testClock!.advance(ms) : undefined,
   }
   const handlers: Handlers = {
     ...appHandlers(() => handlers, secrets.kind),
@@ -58,10 +110,29 @@ export function createEngine(opts: EngineOptions): Engine {
     ...profileHandlers,
     ...contactHandlers,
     ...tagHandlers,
+    ...outboxHandlers,
+    ...draftHandlers,
   }
+  if (o.run !== false) scheduler.start()
+  const pollEvents = () => pollMailgunEvents(ctx, log)
+  let poller: ReturnType<typeof setInterval> | undefined
+  if ((o.eventsPollMs ?? 60_000) > 0) {
+    poller = setInterval(() => void pollEvents(), o.eventsPollMs ?? 60_000)
+    poller.unref?.()
+  }
+  let closed = false
   return {
     dispatch: createDispatch(ctx, handlers, opts.log),
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
-    close: () => sqlite.close(),
+    outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
+    close: async () => {
+      if (closed) return
+      closed = true
+      clearInterval(poller)
+      net.close()
+      await scheduler.stop()
+      for (const s of Object.values(senders)) await s.close()
+      sqlite.close()
+    },
   }
 }

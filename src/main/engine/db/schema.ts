@@ -46,6 +46,7 @@ export const mailboxes = sqliteTable('mailboxes', {
   imapSecurity: text('imap_security', { enum: ['tls', 'starttls', 'none'] }),
   imapUser: text('imap_user'),
   imapPasswordSealed: text('imap_password_sealed'),
+  sentCopy: text('sent_copy', { enum: ['append', 'server', 'none'] }).notNull().default('append'),
   status: text('status', { enum: ['active', 'paused', 'auth_error'] }).notNull().default('active'),
   statusReason: text('status_reason'),
   createdAt: createdAt(),
@@ -137,3 +138,5 @@ export const suppressions = sqliteTable('suppressions', {
   createdAt: createdAt(),
   // suppressions_uq (one row per object and address, NULL object = 0) is in migration 0001.
 }, (t) => [index('suppressions_email_idx').on(t.email)])
+
+export * from './schemaOutbound'

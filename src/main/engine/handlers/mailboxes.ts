@@ -5,11 +5,12 @@ import { AppError, notFound } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
 import { emailSendingProfiles, mailboxes } from '../db/schema'
+import { sentToday } from '../outbound/capacity'
 import { requireObject } from './objects'
 
 type Row = typeof mailboxes.$inferSelect
 
-export function toMailbox(r: Row): Mailbox {
+export function toMailbox(ctx: Ctx, r: Row): Mailbox {
   const smtp: ServerView = { host: r.smtpHost, port: r.smtpPort, secure: r.smtpSecurity, user: r.smtpUser, hasPassword: true }
   const imap: ServerView | null =
     r.imapHost && r.imapPort && r.imapSecurity && r.imapUser
@@ -24,10 +25,16 @@ export function toMailbox(r: Row): Mailbox {
     minGapSeconds: r.minGapSeconds,
     smtp,
     imap,
+    sentCopy: r.sentCopy,
     status: r.status,
+    statusReason: r.statusReason,
+    sentToday: sentToday(ctx, r.id, timezoneOf(ctx, r.objectId)),
     createdAt: iso(r.createdAt),
   }
 }
+
+const timezoneOf = (ctx: Ctx, objectId: number): string =>
+  (ctx.sqlite.prepare('SELECT timezone FROM objects WHERE id = ?').get(objectId) as { timezone: string } | undefined)?.timezone ?? 'UTC'
 
 export function requireMailbox(ctx: Ctx, id: number, field = 'id'): Row {
   const row = ctx.db.select().from(mailboxes).where(eq(mailboxes.id, id)).get()
@@ -51,7 +58,7 @@ interface ServerPatch {
 export const mailboxHandlers: HandlersFor<'mailboxes'> = {
   'mailboxes.list': (ctx, { objectId }) => {
     const q = ctx.db.select().from(mailboxes)
-    return (objectId === undefined ? q : q.where(eq(mailboxes.objectId, objectId))).orderBy(mailboxes.email).all().map(toMailbox)
+    return (objectId === undefined ? q : q.where(eq(mailboxes.objectId, objectId))).orderBy(mailboxes.email).all().map((r) => toMailbox(ctx, r))
   },
 
   'mailboxes.create': (ctx, input) => {
@@ -66,6 +73,7 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
         displayName: input.displayName,
         dailyCapacity: input.dailyCapacity,
         minGapSeconds: input.minGapSeconds,
+        sentCopy: input.sentCopy,
         smtpHost: input.smtp.host,
         smtpPort: input.smtp.port,
         smtpSecurity: input.smtp.secure,
@@ -78,7 +86,7 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
       .returning()
       .get()
     ctx.emit('objects.changed', {})
-    return toMailbox(row)
+    return toMailbox(ctx, row)
   },
 
   'mailboxes.update': (ctx, { id, smtp, imap, ...rest }) => {
@@ -96,8 +104,11 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
       Object.assign(values, imapColumns(ctx, imap, current.imapPasswordSealed))
     }
     const row = ctx.db.update(mailboxes).set(values).where(eq(mailboxes.id, id)).returning().get()
+    // Held rows (auth, paused) get another chance with the new settings.
+    if (row.status === 'active') ctx.outbound.scheduler.settingsChanged({ mailboxId: id })
+    else ctx.outbound.scheduler.wake()
     ctx.emit('objects.changed', {})
-    return toMailbox(row)
+    return toMailbox(ctx, row)
   },
 
   'mailboxes.delete': (ctx, { id }) => {

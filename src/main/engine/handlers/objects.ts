@@ -108,6 +108,7 @@ export const objectHandlers: HandlersFor<'objects' | 'mailgun'> = {
     const row = existing
       ? ctx.db.update(objectMailgunSettings).set(values).where(eq(objectMailgunSettings.id, existing.id)).returning().get()
       : ctx.db.insert(objectMailgunSettings).values({ ...values, objectId: input.objectId, createdAt: now }).returning().get()
+    ctx.outbound.scheduler.settingsChanged({ objectId: input.objectId })
     ctx.emit('objects.changed', {})
     return toMailgun(row)
   },

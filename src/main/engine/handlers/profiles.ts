@@ -137,6 +137,15 @@ export const profileHandlers: HandlersFor<'profiles' | 'users'> = {
     return getUser(ctx, userId)
   },
 
+  'users.setCurrent': (ctx, { id }) => {
+    if (id === null) ctx.sqlite.prepare("DELETE FROM app_settings WHERE key = 'currentUserId'").run()
+    else {
+      getUser(ctx, id)
+      ctx.sqlite.prepare("INSERT INTO app_settings (key, value) VALUES ('currentUserId', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(id))
+    }
+    return { currentUserId: id }
+  },
+
   'users.list': (ctx) => withAssignments(ctx, ctx.db.select().from(users).orderBy(users.name).all()),
 
   'users.create': (ctx, input) => {

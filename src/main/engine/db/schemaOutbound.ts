@@ -1,0 +1,107 @@
+// The outbound tables: one outbox that compose, replies, autoresponders and sequences all write into.
+// State machine in ARCHITECTURE §4; every status change appends to message_events in the same transaction.
+
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { FAILURE_KINDS, MESSAGE_SOURCES, OUTBOX_STATUSES } from '../../../shared/outbound'
+import { contacts, emailSendingProfiles, mailboxes, objects } from './schema'
+
+export const outboundMessages = sqliteTable('outbound_messages', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  objectId: integer('object_id').notNull().references(() => objects.id, { onDelete: 'cascade' }),
+  profileId: integer('profile_id').references(() => emailSendingProfiles.id, { onDelete: 'set null' }),
+  mailboxId: integer('mailbox_id').references(() => mailboxes.id, { onDelete: 'set null' }),
+  contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+  transport: text('transport', { enum: ['smtp', 'mailgun'] }).notNull(),
+  // Fixed at queue time: a resend after a crash carries the same id, so duplicates can be found.
+  messageId: text('message_id').notNull(),
+  fromEmail: text('from_email').notNull(),
+  fromName: text('from_name').notNull().default(''),
+  replyTo: text('reply_to'),
+  toJson: text('to_json').notNull(),
+  ccJson: text('cc_json').notNull().default('[]'),
+  subject: text('subject').notNull(),
+  html: text('html').notNull(),
+  text: text('text').notNull(),
+  /** Extra headers (In-Reply-To, References, List-Unsubscribe) as a JSON object. */
+  headersJson: text('headers_json').notNull().default('{}'),
+  tracking: integer('tracking', { mode: 'boolean' }).notNull().default(false),
+  source: text('source', { enum: MESSAGE_SOURCES }).notNull().default('compose'),
+  /** Caller's key (e.g. "autoresponder:3:contact:9:action:1"): the same key never queues twice. */
+  idempotencyKey: text('idempotency_key'),
+  status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
+  statusReason: text('status_reason'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull().default(4),
+  lastError: text('last_error'),
+  errorKind: text('error_kind', { enum: FAILURE_KINDS }),
+  scheduledFor: integer('scheduled_for').notNull(),
+  /** When the scheduler may next look at the row (queued, retry_wait, held with a time). */
+  nextAttemptAt: integer('next_attempt_at'),
+  undoUntil: integer('undo_until'),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: integer('lease_until'),
+  /** The local day whose capacity this send was counted against (released if the send fails). */
+  capacityDay: text('capacity_day'),
+  providerId: text('provider_id'),
+  draftId: integer('draft_id'),
+  sentAt: integer('sent_at'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [
+  uniqueIndex('outbound_message_id_uq').on(t.messageId),
+  uniqueIndex('outbound_idempotency_uq').on(t.idempotencyKey),
+  index('outbound_due_idx').on(t.status, t.nextAttemptAt, t.id),
+  index('outbound_mailbox_idx').on(t.mailboxId, t.status),
+  index('outbound_object_idx').on(t.objectId, t.status),
+  index('outbound_contact_idx').on(t.contactId),
+  index('outbound_provider_idx').on(t.providerId),
+])
+
+export const drafts = sqliteTable('drafts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  profileId: integer('profile_id').references(() => emailSendingProfiles.id, { onDelete: 'set null' }),
+  contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+  toJson: text('to_json').notNull().default('[]'),
+  ccJson: text('cc_json').notNull().default('[]'),
+  subject: text('subject').notNull().default(''),
+  html: text('html').notNull().default(''),
+  /** Set while the draft's message sits in the outbox's undo window; hidden from the drafts list. */
+  sentAs: integer('sent_as'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [index('drafts_updated_idx').on(t.updatedAt)])
+
+export const mailboxDailyCounts = sqliteTable('mailbox_daily_counts', {
+  mailboxId: integer('mailbox_id').notNull().references(() => mailboxes.id, { onDelete: 'cascade' }),
+  /** YYYY-MM-DD in the time zone of the mailbox's business. */
+  day: text('day').notNull(),
+  sent: integer('sent').notNull().default(0),
+  lastSendAt: integer('last_send_at'),
+}, (t) => [primaryKey({ columns: [t.mailboxId, t.day] })])
+
+export const messageEvents = sqliteTable('message_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  outboundId: integer('outbound_id').notNull().references(() => outboundMessages.id, { onDelete: 'cascade' }),
+  type: text('type').notNull(),
+  detail: text('detail'),
+  /** Provider's event id (Mailgun), so a re-polled page is not recorded twice. */
+  providerEventId: text('provider_event_id'),
+  at: integer('at').notNull(),
+}, (t) => [index('message_events_outbound_idx').on(t.outboundId, t.id), uniqueIndex('message_events_provider_uq').on(t.providerEventId)])
+
+export const deadLetters = sqliteTable('dead_letters', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  outboundId: integer('outbound_id').notNull().references(() => outboundMessages.id, { onDelete: 'cascade' }),
+  errorKind: text('error_kind').notNull(),
+  error: text('error').notNull(),
+  attempts: integer('attempts').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('dead_letters_outbound_idx').on(t.outboundId)])
+
+/** Small engine state: the current user, provider poll cursors. */
+export const appSettings = sqliteTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})
+
+

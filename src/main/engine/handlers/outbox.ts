@@ -1,0 +1,105 @@
+// The outbox: sending mail, and what the user can do with a message on its way (retry, cancel, undo).
+import type { OutboxStatus } from '../../../shared/outbound'
+import { AppError } from '../../../shared/result'
+import { iso } from '../clock'
+import type { Ctx, HandlersFor } from '../context'
+import { eventsOf, getRow, toOutbound, transition, type OutboxRow } from '../repos/outbox'
+import { queueMessage } from '../services/outbox'
+import { createDraftFrom, hideDraft } from './drafts'
+
+function requireRow(ctx: Ctx, id: number): OutboxRow {
+  const row = getRow(ctx, id)
+  if (!row) throw new AppError('NOT_FOUND', `Outbound message ${id} does not exist`, 'id')
+  return row
+}
+
+const changed = (ctx: Ctx, ...ids: number[]) => {
+  ctx.emit('outbox.changed', { ids })
+  ctx.outbound.scheduler.wake()
+}
+
+export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
+  'mail.send': (ctx, input) => {
+    const row = ctx.sqlite.transaction(() => {
+      const r = queueMessage(ctx, {
+        ...input,
+        sendAt: input.sendAt ? Date.parse(input.sendAt) : undefined,
+        source: 'compose',
+        undoMs: ctx.outbound.undoMs,
+        draftId: input.draftId ?? null,
+      })
+      if (input.draftId) hideDraft(ctx, input.draftId, r.id)
+      return r
+    })()
+    changed(ctx, row.id)
+    if (input.draftId) ctx.emit('drafts.changed', {})
+    return toOutbound(row)
+  },
+
+  'outbox.list': (ctx, { status, objectId, limit }) => {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (status === 'pending') where.push("status IN ('queued', 'sending', 'retry_wait', 'held')")
+    else if (status) (where.push('status = ?'), params.push(status))
+    if (objectId) (where.push('object_id = ?'), params.push(objectId))
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    // Pending rows first in the order they will leave, then the rest newest first.
+    const items = (
+      ctx.sqlite
+        .prepare(
+          `SELECT id FROM outbound_messages ${clause}
+           ORDER BY status IN ('queued', 'sending', 'retry_wait', 'held') DESC,
+                    CASE WHEN status IN ('queued', 'sending', 'retry_wait', 'held') THEN coalesce(next_attempt_at, scheduled_for) END ASC,
+                    updated_at DESC, id DESC LIMIT ?`,
+        )
+        .all(...params, limit) as Array<{ id: number }>
+    ).map(({ id }) => toOutbound(getRow(ctx, id)!))
+    const counts: Record<string, number> = {}
+    const countSql = `SELECT status, count(*) AS n FROM outbound_messages ${objectId ? 'WHERE object_id = ?' : ''} GROUP BY status`
+    for (const r of ctx.sqlite.prepare(countSql).all(...(objectId ? [objectId] : [])) as Array<{ status: OutboxStatus; n: number }>) counts[r.status] = r.n
+    return { items, counts }
+  },
+
+  'outbox.get': (ctx, { id }) => {
+    const row = requireRow(ctx, id)
+    return { ...toOutbound(row), html: row.html, text: row.text, events: eventsOf(ctx, id).map((e) => ({ ...e, at: iso(e.at) })) }
+  },
+
+  'outbox.retry': (ctx, { id }) => {
+    const row = requireRow(ctx, id)
+    if (!['failed', 'retry_wait', 'held', 'cancelled'].includes(row.status))
+      throw new AppError('CONFLICT', `A ${row.status.replace('_', ' ')} message cannot be retried`, 'id')
+    // A manual retry starts a fresh set of attempts; an auth hold is only lifted by new settings.
+    if (row.status === 'held' && row.statusReason === 'auth') throw new AppError('CONFLICT', 'Fix the sign-in details of the mailbox first; held messages then resume on their own', 'id')
+    transition(ctx, id, [row.status], { status: 'queued', statusReason: null, nextAttemptAt: ctx.clock.now(), attempts: 0, lastError: row.lastError }, 'retry', 'Retried by the user')
+    changed(ctx, id)
+    return toOutbound(getRow(ctx, id)!)
+  },
+
+  'outbox.cancel': (ctx, { id }) => {
+    const row = requireRow(ctx, id)
+    if (!['queued', 'retry_wait', 'held'].includes(row.status)) throw new AppError('CONFLICT', `A ${row.status.replace('_', ' ')} message cannot be cancelled`, 'id')
+    transition(ctx, id, ['queued', 'retry_wait', 'held'], { status: 'cancelled', statusReason: 'Cancelled by the user', nextAttemptAt: null }, 'cancelled', null)
+    changed(ctx, id)
+    return toOutbound(getRow(ctx, id)!)
+  },
+
+  'outbox.undo': (ctx, { id }) => {
+    const row = requireRow(ctx, id)
+    const now = ctx.clock.now()
+    if (row.status !== 'queued' || row.undoUntil === null || row.undoUntil <= now)
+      throw new AppError('CONFLICT', 'Too late to undo: the message is already on its way', 'id')
+    const draft = ctx.sqlite.transaction(() => {
+      transition(ctx, id, ['queued'], { status: 'cancelled', statusReason: 'Undone: back in drafts', nextAttemptAt: null, undoUntil: null }, 'undone', null)
+      return createDraftFrom(ctx, row)
+    })()
+    changed(ctx, id)
+    ctx.emit('drafts.changed', {})
+    return draft
+  },
+
+  'net.status': (ctx) => ctx.outbound.net.status(heldOffline(ctx)),
+}
+
+export const heldOffline = (ctx: Ctx): number =>
+  (ctx.sqlite.prepare("SELECT count(*) AS n FROM outbound_messages WHERE status = 'held' AND status_reason = 'offline'").get() as { n: number }).n

@@ -1,0 +1,144 @@
+// The Mailgun transport: the HTTP client (mailgun.ts) bound to an object's settings, plus the events
+// poller that turns Mailgun's delivered/failed/opened/clicked/complained/unsubscribed into outbox state.
+import type { Ctx } from '../context'
+import { addEvent, rowsWhere, transition, type OutboxRow } from '../repos/outbox'
+import { SendFailure } from './failure'
+import { MAILGUN_BASE, mailgunEvents, mailgunSend, type MailgunConfig, type MailgunEvent } from './mailgun'
+import type { Endpoint, Sender } from './transport'
+
+export function mailgunConfig(ctx: Ctx, objectId: number): MailgunConfig {
+  const r = ctx.sqlite
+    .prepare('SELECT sending_domain AS d, api_key_sealed AS k, region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?')
+    .get(objectId) as { d: string; k: string | null; region: 'us' | 'eu'; base: string | null } | undefined
+  if (!r?.k) throw new SendFailure('auth', 'Object Mailgun not configured')
+  return { sendingDomain: r.d, apiKey: ctx.secrets.open(r.k), region: r.region, apiBaseUrl: r.base }
+}
+
+const baseOf = (cfg: { region: 'us' | 'eu'; apiBaseUrl: string | null }) => cfg.apiBaseUrl ?? MAILGUN_BASE[cfg.region]
+
+export function mailgunSender(ctx: Ctx): Sender {
+  const endpoint = (row: OutboxRow): Endpoint => {
+    const r = ctx.sqlite.prepare('SELECT region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?').get(row.objectId) as
+      | { region: 'us' | 'eu'; base: string | null }
+      | undefined
+    const url = new URL(r ? baseOf({ region: r.region, apiBaseUrl: r.base }) : MAILGUN_BASE.us)
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
+    return { key: `mailgun:${url.host}`, label: `Mailgun (${url.host})`, host: url.hostname, port }
+  }
+  return {
+    endpoint,
+    settleMs: 10_000,
+    async send(row) {
+      const cfg = mailgunConfig(ctx, row.objectId)
+      const { providerId } = await mailgunSend(cfg, {
+        messageId: row.messageId,
+        from: row.fromName ? `${JSON.stringify(row.fromName)} <${row.fromEmail}>` : row.fromEmail,
+        replyTo: row.replyTo,
+        to: JSON.parse(row.toJson) as string[],
+        cc: JSON.parse(row.ccJson) as string[],
+        subject: row.subject,
+        html: row.html,
+        text: row.text,
+        tracking: row.tracking,
+        headers: JSON.parse(row.headersJson) as Record<string, string>,
+      })
+      return { providerId }
+    },
+    async wasSent(row) {
+      try {
+        const cfg = mailgunConfig(ctx, row.objectId)
+        const page = await mailgunEvents(cfg, { messageId: row.messageId, beginMs: (row.leaseUntil ?? ctx.clock.now()) - 86_400_000, limit: 10 })
+        return page.items.length > 0
+      } catch {
+        return 'unknown'
+      }
+    },
+    close() {},
+  }
+}
+
+// Later statuses never move back: a message that was clicked was also delivered and opened.
+const RANK: Record<string, number> = { sent: 0, delivered: 1, opened: 2, clicked: 3 }
+
+/** Polls the events of every object that has sent through Mailgun; returns how many events were applied. */
+export async function pollMailgunEvents(ctx: Ctx, log: (msg: string) => void = () => {}): Promise<number> {
+  const objects = ctx.sqlite
+    .prepare("SELECT DISTINCT object_id AS id FROM outbound_messages WHERE transport = 'mailgun' AND sent_at IS NOT NULL")
+    .all() as Array<{ id: number }>
+  let applied = 0
+  for (const { id } of objects) {
+    try {
+      applied += await pollObject(ctx, id)
+    } catch (err) {
+      log(`[mailgun] events for object ${id}: ${(err as Error).message}`)
+    }
+  }
+  return applied
+}
+
+async function pollObject(ctx: Ctx, objectId: number): Promise<number> {
+  const cfg = mailgunConfig(ctx, objectId)
+  const key = `mailgun.eventsCursor.${objectId}`
+  const cursor = ctx.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(key) as { value: string } | undefined
+  const first = ctx.sqlite.prepare("SELECT min(sent_at) AS t FROM outbound_messages WHERE object_id = ? AND transport = 'mailgun'").get(objectId) as { t: number }
+  // Re-read a few minutes of overlap: Mailgun may store events late. Provider event ids dedupe them.
+  let page = await mailgunEvents(cfg, { beginMs: Math.max(cursor ? Number(cursor.value) - 5 * 60_000 : first.t - 60_000, 0), limit: 300 })
+  let applied = 0
+  let newest = cursor ? Number(cursor.value) : 0
+  for (let guard = 0; guard < 100; guard++) {
+    ctx.sqlite.transaction(() => {
+      for (const e of page.items) {
+        if (applyEvent(ctx, e)) applied++
+        newest = Math.max(newest, e.timestamp)
+      }
+      if (newest) ctx.sqlite.prepare('INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(newest))
+    })()
+    if (!page.nextPageUrl || page.items.length === 0) break
+    page = await mailgunEvents(cfg, { pageUrl: page.nextPageUrl })
+  }
+  return applied
+}
+
+function applyEvent(ctx: Ctx, e: MailgunEvent): boolean {
+  const [row] = rowsWhere(ctx, 'message_id = ? OR provider_id = ? LIMIT 1', e.messageId, e.messageId)
+  if (!row) return false
+  const type = e.event === 'failed' ? (e.severity === 'permanent' ? 'bounced' : 'deferred') : e.event
+  const detail = [e.recipient, e.reason, e.description, e.url].filter(Boolean).join(' · ') || null
+  if (!addEvent(ctx, row.id, type, detail, e.timestamp, e.id)) return false
+  const now = ctx.clock.now()
+  const upgrade = (status: 'delivered' | 'opened' | 'clicked') => {
+    if ((RANK[row.status] ?? -1) >= 0 && RANK[status]! > RANK[row.status]!) ctx.sqlite.prepare('UPDATE outbound_messages SET status = ?, updated_at = ? WHERE id = ?').run(status, now, row.id)
+  }
+  switch (type) {
+    case 'delivered':
+    case 'opened':
+    case 'clicked':
+      upgrade(type)
+      break
+    case 'bounced':
+      transition(ctx, row.id, null, { status: 'bounced', statusReason: e.reason ?? 'bounced', lastError: e.description ?? null }, 'status', 'Bounced')
+      suppress(ctx, row, e.recipient, 'bounced')
+      break
+    case 'complained':
+    case 'unsubscribed':
+      suppress(ctx, row, e.recipient, type === 'complained' ? 'complained' : 'unsubscribed')
+      break
+  }
+  return true
+}
+
+function suppress(ctx: Ctx, row: OutboxRow, email: string, reason: 'bounced' | 'complained' | 'unsubscribed'): void {
+  const now = ctx.clock.now()
+  const addr = email.toLowerCase()
+  // Unsubscribes belong to the business that sent; bounces and complaints are about the address itself.
+  const objectId = reason === 'unsubscribed' ? row.objectId : null
+  ctx.sqlite.prepare('INSERT OR IGNORE INTO suppressions (object_id, email, reason, created_at) VALUES (?, ?, ?, ?)').run(objectId, addr, reason, now)
+  const contact = ctx.sqlite
+    .prepare('SELECT c.id FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id WHERE (c.email = ? OR e.email = ?) AND (c.primary_object_id = ? OR c.primary_object_id IS NULL) LIMIT 1')
+    .get(addr, addr, row.objectId) as { id: number } | undefined
+  const contactId = row.contactId ?? contact?.id
+  if (contactId) {
+    ctx.sqlite.prepare("UPDATE contacts SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'").run(reason, now, contactId)
+    ctx.emit('contacts.changed', { ids: [contactId] })
+  }
+}

@@ -1,0 +1,216 @@
+// SMTP through nodemailer, one pool per mailbox. The MIME is built once, so the bytes sent, the bytes kept
+// in Sent and the Message-ID looked for after a crash are the same.
+import { ImapFlow } from 'imapflow'
+import nodemailer, { type Transporter } from 'nodemailer'
+import MailComposer from 'nodemailer/lib/mail-composer'
+import type { Ctx } from '../context'
+import type { OutboxRow } from '../repos/outbox'
+import { networkCode, SendFailure } from './failure'
+import type { Endpoint, Sender } from './transport'
+
+interface MailboxConfig {
+  id: number
+  updatedAt: number
+  smtp: { host: string; port: number; security: 'tls' | 'starttls' | 'none'; user: string; password: string }
+  imap: { host: string; port: number; security: 'tls' | 'starttls' | 'none'; user: string; password: string } | null
+  sentCopy: 'append' | 'server' | 'none'
+}
+
+export interface SmtpOptions {
+  /** Connections per mailbox pool. */
+  poolSize?: number
+  /** Accept self-signed certificates (tests against the loopback servers only). */
+  insecureTls?: boolean
+  log?: (msg: string) => void
+}
+
+export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(mailboxId: number): MailboxConfig } {
+  const pools = new Map<number, { updatedAt: number; transporter: Transporter }>()
+  const log = opts.log ?? (() => {})
+
+  function config(mailboxId: number): MailboxConfig {
+    const r = ctx.sqlite
+      .prepare(
+        `SELECT id, updated_at AS updatedAt, smtp_host, smtp_port, smtp_security, smtp_user, smtp_password_sealed,
+                imap_host, imap_port, imap_security, imap_user, imap_password_sealed, sent_copy FROM mailboxes WHERE id = ?`,
+      )
+      .get(mailboxId) as Record<string, never> | undefined
+    if (!r) throw new SendFailure('permanent', 'The mailbox was deleted')
+    const imap =
+      r.imap_host && r.imap_port && r.imap_user && r.imap_password_sealed
+        ? { host: r.imap_host, port: r.imap_port, security: r.imap_security, user: r.imap_user, password: ctx.secrets.open(r.imap_password_sealed) }
+        : null
+    return {
+      id: r.id,
+      updatedAt: r.updatedAt,
+      smtp: { host: r.smtp_host, port: r.smtp_port, security: r.smtp_security, user: r.smtp_user, password: ctx.secrets.open(r.smtp_password_sealed) },
+      imap,
+      sentCopy: r.sent_copy,
+    }
+  }
+
+  function pool(cfg: MailboxConfig): Transporter {
+    const have = pools.get(cfg.id)
+    if (have && have.updatedAt === cfg.updatedAt) return have.transporter
+    have?.transporter.close()
+    const { smtp } = cfg
+    const transporter = nodemailer.createTransport({
+      pool: true,
+      maxConnections: opts.poolSize ?? 3,
+      maxMessages: 500,
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.security === 'tls',
+      requireTLS: smtp.security === 'starttls',
+      ignoreTLS: smtp.security === 'none',
+      auth: { user: smtp.user, pass: smtp.password },
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 60_000,
+      tls: opts.insecureTls ? { rejectUnauthorized: false } : undefined,
+    })
+    pools.set(cfg.id, { updatedAt: cfg.updatedAt, transporter })
+    return transporter
+  }
+
+  async function send(row: OutboxRow): Promise<{ providerId: string | null }> {
+    const cfg = config(row.mailboxId!)
+    const raw = await buildMime(row)
+    const to = JSON.parse(row.toJson) as string[]
+    const cc = JSON.parse(row.ccJson) as string[]
+    try {
+      const info = await pool(cfg).sendMail({ envelope: { from: row.fromEmail, to: [...to, ...cc] }, raw })
+      // nodemailer resolves when at least one recipient was accepted; a partial rejection is recorded, not retried.
+      if ((info.rejected?.length ?? 0) > 0 && (info.accepted?.length ?? 0) === 0) throw new SendFailure('permanent', `Rejected: ${info.response}`)
+      return { providerId: null }
+    } catch (err) {
+      throw classifySmtp(err)
+    }
+  }
+
+  async function afterSent(row: OutboxRow): Promise<void> {
+    try {
+      const cfg = config(row.mailboxId!)
+      if (cfg.sentCopy !== 'append' || !cfg.imap) return
+      await withImap(cfg, async (client) => {
+        const sent = await sentFolder(client)
+        await client.append(sent, await buildMime(row), ['\\Seen'])
+      })
+    } catch (err) {
+      log(`[smtp] could not keep a copy of ${row.messageId} in Sent: ${(err as Error).message}`)
+    }
+  }
+
+  async function wasSent(row: OutboxRow): Promise<boolean | 'unknown' | 'no-evidence'> {
+    const cfg = config(row.mailboxId!)
+    if (!cfg.imap || cfg.sentCopy === 'none') return 'no-evidence'
+    try {
+      return await withImap(cfg, async (client) => {
+        const lock = await client.getMailboxLock(await sentFolder(client))
+        try {
+          const found = await client.search({ header: { 'message-id': row.messageId } }, { uid: true })
+          return Array.isArray(found) && found.length > 0
+        } finally {
+          lock.release()
+        }
+      })
+    } catch (err) {
+      log(`[smtp] could not search Sent for ${row.messageId}: ${(err as Error).message}`)
+      return 'unknown'
+    }
+  }
+
+  const endpoint = (row: OutboxRow): Endpoint => {
+    const r = ctx.sqlite.prepare('SELECT smtp_host AS host, smtp_port AS port, email FROM mailboxes WHERE id = ?').get(row.mailboxId) as
+      | { host: string; port: number; email: string }
+      | undefined
+    if (!r) return { key: `smtp:mailbox:${row.mailboxId}`, label: 'deleted mailbox', host: '127.0.0.1', port: 1 }
+    return { key: `smtp:${r.host}:${r.port}`, label: `SMTP ${r.host}:${r.port}`, host: r.host, port: r.port }
+  }
+
+  return {
+    config,
+    endpoint,
+    send,
+    afterSent,
+    wasSent,
+    settleMs: 5_000,
+    invalidate: ({ mailboxId }) => {
+      if (mailboxId === undefined) return
+      pools.get(mailboxId)?.transporter.close()
+      pools.delete(mailboxId)
+    },
+    close: () => {
+      for (const p of pools.values()) p.transporter.close()
+      pools.clear()
+    },
+  }
+}
+
+function buildMime(row: OutboxRow): Promise<Buffer> {
+  const headers = JSON.parse(row.headersJson) as Record<string, string>
+  return new MailComposer({
+    from: { name: row.fromName, address: row.fromEmail },
+    replyTo: row.replyTo ?? undefined,
+    to: JSON.parse(row.toJson) as string[],
+    cc: JSON.parse(row.ccJson) as string[],
+    subject: row.subject,
+    html: row.html,
+    text: row.text,
+    messageId: row.messageId,
+    date: new Date(row.createdAt),
+    headers,
+  })
+    .compile()
+    .build()
+}
+
+async function withImap<T>(cfg: MailboxConfig, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const imap = cfg.imap!
+  const client = new ImapFlow({
+    host: imap.host,
+    port: imap.port,
+    secure: imap.security === 'tls',
+    doSTARTTLS: imap.security === 'starttls' ? true : imap.security === 'none' ? false : undefined,
+    auth: { user: imap.user, pass: imap.password },
+    logger: false,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+  })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.logout().catch(() => client.close())
+  }
+}
+
+/** The special-use \Sent folder, or one named Sent (created if the account has none). */
+async function sentFolder(client: ImapFlow): Promise<string> {
+  const list = await client.list()
+  const special = list.find((f) => f.specialUse === '\\Sent') ?? list.find((f) => /^(sent|sent items|sent messages)$/i.test(f.name))
+  if (special) return special.path
+  await client.mailboxCreate('Sent')
+  return 'Sent'
+}
+
+/** nodemailer's errors → the five kinds the outbox acts on. */
+export function classifySmtp(err: unknown): SendFailure {
+  if (err instanceof SendFailure) return err
+  const e = err as { code?: string; responseCode?: number; response?: string; message?: string; command?: string }
+  const text = (e.response || e.message || 'SMTP error').replace(/\s+/g, ' ').slice(0, 300)
+  if (e.code === 'EAUTH' || e.responseCode === 535 || e.responseCode === 534) return new SendFailure('auth', `The server refused the login: ${text}`)
+  if (e.code === 'ETLS' || /certificate|self[- ]signed/i.test(text)) return new SendFailure('auth', `Secure connection failed: ${text}`)
+  const code = e.responseCode
+  if (code && code >= 500) return new SendFailure('permanent', text)
+  if (code === 421 || code === 450 || code === 451 || code === 452) {
+    if (/rate|too many|throttl|try again later/i.test(text)) return new SendFailure('rate_limit', text)
+    return new SendFailure('transient', text)
+  }
+  if (code && code >= 400) return new SendFailure('transient', text)
+  if (networkCode(err) || ['ECONNECTION', 'ETIMEDOUT', 'EDNS', 'ESOCKET', 'ECONNRESET'].includes(e.code ?? '')) {
+    return new SendFailure('offline', `Could not reach the server: ${text}`)
+  }
+  return new SendFailure('transient', text)
+}

@@ -1,0 +1,28 @@
+// What the scheduler needs from a way of sending. SMTP and Mailgun implement it; tests may wrap one.
+import type { OutboxRow } from '../repos/outbox'
+
+export interface Endpoint {
+  /** Stable key of the server the row depends on, e.g. "smtp:127.0.0.1:2525"; offline state is kept per key. */
+  key: string
+  label: string
+  host: string
+  port: number
+}
+
+export interface Sender {
+  endpoint(row: OutboxRow): Endpoint
+  /** Resolves when the server accepted the message; throws SendFailure otherwise. */
+  send(row: OutboxRow): Promise<{ providerId: string | null }>
+  /** After the row is recorded as sent: keep a copy (the SMTP Sent folder). Never throws. */
+  afterSent?(row: OutboxRow): Promise<void>
+  /**
+   * Reconciliation after a crash mid-send: did the message leave? 'unknown' means the evidence could not be
+   * read (the server is down); `false` means it was looked for and is not there.
+   */
+  wasSent(row: OutboxRow): Promise<boolean | 'unknown' | 'no-evidence'>
+  /** How long after a send its evidence can be trusted to show up (server-side Sent copies, provider events). */
+  settleMs: number
+  /** Settings changed: drop pooled connections. */
+  invalidate?(key: { mailboxId?: number; objectId?: number }): void
+  close(): Promise<void> | void
+}

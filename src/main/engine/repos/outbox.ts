@@ -1,0 +1,128 @@
+// Queries of the outbox. Every status change goes through `transition`, which appends a message_event in
+// the same statement batch; callers wrap several of them in one transaction.
+import type { OutboundMessage, OutboxStatus } from '../../../shared/outbound'
+import type { FailureKind } from '../outbound/failure'
+import { iso } from '../clock'
+import type { Ctx } from '../context'
+import type { outboundMessages } from '../db/schema'
+
+export type OutboxRow = typeof outboundMessages.$inferSelect
+/** Raw row as better-sqlite3 returns it (snake_case); `fromSql` maps it to the drizzle shape. */
+type SqlRow = Record<string, unknown>
+
+const COLS: Array<[keyof OutboxRow, string]> = [
+  ['id', 'id'], ['objectId', 'object_id'], ['profileId', 'profile_id'], ['mailboxId', 'mailbox_id'], ['contactId', 'contact_id'],
+  ['transport', 'transport'], ['messageId', 'message_id'], ['fromEmail', 'from_email'], ['fromName', 'from_name'], ['replyTo', 'reply_to'],
+  ['toJson', 'to_json'], ['ccJson', 'cc_json'], ['subject', 'subject'], ['html', 'html'], ['text', 'text'], ['headersJson', 'headers_json'],
+  ['tracking', 'tracking'], ['source', 'source'], ['idempotencyKey', 'idempotency_key'], ['status', 'status'], ['statusReason', 'status_reason'],
+  ['attempts', 'attempts'], ['maxAttempts', 'max_attempts'], ['lastError', 'last_error'], ['errorKind', 'error_kind'],
+  ['scheduledFor', 'scheduled_for'], ['nextAttemptAt', 'next_attempt_at'], ['undoUntil', 'undo_until'], ['leaseOwner', 'lease_owner'],
+  ['leaseUntil', 'lease_until'], ['capacityDay', 'capacity_day'], ['providerId', 'provider_id'], ['draftId', 'draft_id'], ['sentAt', 'sent_at'],
+  ['createdAt', 'created_at'], ['updatedAt', 'updated_at'],
+]
+const SQL_OF = new Map(COLS)
+
+export function fromSql(r: SqlRow): OutboxRow {
+  const out: Record<string, unknown> = {}
+  for (const [k, c] of COLS) out[k] = r[c]
+  out.tracking = r.tracking === 1
+  return out as OutboxRow
+}
+
+export function getRow(ctx: Ctx, id: number): OutboxRow | undefined {
+  const r = ctx.sqlite.prepare('SELECT * FROM outbound_messages WHERE id = ?').get(id) as SqlRow | undefined
+  return r && fromSql(r)
+}
+
+export function rowsWhere(ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] {
+  return (ctx.sqlite.prepare(`SELECT * FROM outbound_messages WHERE ${where}`).all(...params) as SqlRow[]).map(fromSql)
+}
+
+export function toOutbound(r: OutboxRow): OutboundMessage {
+  return {
+    id: r.id,
+    objectId: r.objectId,
+    profileId: r.profileId,
+    mailboxId: r.mailboxId,
+    contactId: r.contactId,
+    transport: r.transport,
+    messageId: r.messageId,
+    from: r.fromName ? `${r.fromName} <${r.fromEmail}>` : r.fromEmail,
+    replyTo: r.replyTo,
+    to: JSON.parse(r.toJson) as string[],
+    cc: JSON.parse(r.ccJson) as string[],
+    subject: r.subject,
+    source: r.source,
+    status: r.status,
+    statusReason: r.statusReason,
+    attempts: r.attempts,
+    maxAttempts: r.maxAttempts,
+    lastError: r.lastError,
+    errorKind: r.errorKind,
+    scheduledFor: iso(r.scheduledFor),
+    nextAttemptAt: r.nextAttemptAt === null ? null : iso(r.nextAttemptAt),
+    undoUntil: r.undoUntil === null ? null : iso(r.undoUntil),
+    providerId: r.providerId,
+    sentAt: r.sentAt === null ? null : iso(r.sentAt),
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+  }
+}
+
+export interface Transition {
+  status: OutboxStatus
+  statusReason?: string | null
+  attempts?: number
+  lastError?: string | null
+  errorKind?: FailureKind | null
+  nextAttemptAt?: number | null
+  leaseOwner?: string | null
+  leaseUntil?: number | null
+  capacityDay?: string | null
+  providerId?: string | null
+  sentAt?: number | null
+  undoUntil?: number | null
+  draftId?: number | null
+}
+
+/**
+ * Moves one row to a new status and records why. `from` guards against racing writers: the update only
+ * happens if the row is still in one of those statuses. Returns whether it happened.
+ */
+export function transition(ctx: Ctx, id: number, from: readonly OutboxStatus[] | null, t: Transition, event: string, detail?: string | null): boolean {
+  const now = ctx.clock.now()
+  const sets: string[] = ['updated_at = ?']
+  const params: unknown[] = [now]
+  for (const [k, v] of Object.entries(t)) {
+    const col = SQL_OF.get(k as keyof OutboxRow)
+    if (!col || v === undefined) continue
+    sets.push(`${col} = ?`)
+    params.push(v)
+  }
+  let where = 'id = ?'
+  params.push(id)
+  if (from) {
+    where += ` AND status IN (${from.map(() => '?').join(',')})`
+    params.push(...from)
+  }
+  const changed = ctx.sqlite.prepare(`UPDATE outbound_messages SET ${sets.join(', ')} WHERE ${where}`).run(...params).changes > 0
+  if (changed) addEvent(ctx, id, event, detail ?? null, now)
+  return changed
+}
+
+export function addEvent(ctx: Ctx, outboundId: number, type: string, detail: string | null, at = ctx.clock.now(), providerEventId: string | null = null): boolean {
+  return (
+    ctx.sqlite
+      .prepare('INSERT OR IGNORE INTO message_events (outbound_id, type, detail, provider_event_id, at) VALUES (?, ?, ?, ?, ?)')
+      .run(outboundId, type, detail, providerEventId, at).changes > 0
+  )
+}
+
+export function eventsOf(ctx: Ctx, outboundId: number): Array<{ id: number; type: string; detail: string | null; at: number }> {
+  return ctx.sqlite.prepare('SELECT id, type, detail, at FROM message_events WHERE outbound_id = ? ORDER BY id').all(outboundId) as Array<{
+    id: number
+    type: string
+    detail: string | null
+    at: number
+  }>
+}

@@ -1,0 +1,141 @@
+// zod models of the outbound domain: the outbox, drafts, connectivity. See ARCHITECTURE §4 for the state machine.
+import { z } from 'zod'
+import { Email, Id, IsoTime } from './models'
+
+export const OUTBOX_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'retry_wait',
+  'held',
+  'failed',
+  'skipped',
+  'cancelled',
+  'delivered',
+  'opened',
+  'clicked',
+  'bounced',
+] as const
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
+export const OutboxStatusZ = z.enum(OUTBOX_STATUSES)
+export const HOLD_REASONS = ['offline', 'capacity', 'window', 'auth', 'paused'] as const
+export type HoldReason = (typeof HOLD_REASONS)[number]
+export const FAILURE_KINDS = ['transient', 'rate_limit', 'auth', 'permanent', 'offline'] as const
+export const MESSAGE_SOURCES = ['compose', 'reply', 'autoresponder', 'sequence'] as const
+
+/** Statuses a row can still leave on its own (the scheduler owns them). */
+export const PENDING_STATUSES = ['queued', 'sending', 'retry_wait', 'held'] as const satisfies readonly OutboxStatus[]
+
+const Recipients = z.array(Email).max(100, 'At most 100 recipients')
+const Subject = z.string().trim().max(998, 'At most 998 characters')
+const Html = z.string().max(2_000_000, 'The message is too large (2 MB of HTML at most)')
+const SendAt = z.iso.datetime({ offset: true, error: 'Use an ISO date and time, like 2026-11-23T09:00:00Z' }).optional()
+
+export const OutboundMessage = z.object({
+  id: Id,
+  objectId: Id,
+  profileId: Id.nullable(),
+  mailboxId: Id.nullable(),
+  contactId: Id.nullable(),
+  transport: z.enum(['smtp', 'mailgun']),
+  messageId: z.string(),
+  from: z.string(),
+  replyTo: z.string().nullable(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  subject: z.string(),
+  source: z.enum(MESSAGE_SOURCES),
+  status: OutboxStatusZ,
+  /** Hold reason, skip reason, or what the last failure was. */
+  statusReason: z.string().nullable(),
+  attempts: z.number(),
+  maxAttempts: z.number(),
+  lastError: z.string().nullable(),
+  errorKind: z.enum(FAILURE_KINDS).nullable(),
+  scheduledFor: IsoTime,
+  nextAttemptAt: IsoTime.nullable(),
+  /** Until then the message can be pulled back to drafts (undo send). */
+  undoUntil: IsoTime.nullable(),
+  providerId: z.string().nullable(),
+  sentAt: IsoTime.nullable(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type OutboundMessage = z.infer<typeof OutboundMessage>
+
+export const MessageEvent = z.object({ id: Id, type: z.string(), detail: z.string().nullable(), at: IsoTime })
+export type MessageEvent = z.infer<typeof MessageEvent>
+export const OutboundDetail = OutboundMessage.extend({ html: z.string(), text: z.string(), events: z.array(MessageEvent) })
+export type OutboundDetail = z.infer<typeof OutboundDetail>
+
+export const SendMail = z
+  .object({
+    profileId: Id,
+    to: Recipients.min(1, 'Add at least one recipient'),
+    cc: Recipients.default([]),
+    subject: Subject.min(1, 'A subject is required'),
+    html: Html,
+    text: z.string().max(1_000_000).optional(),
+    contactId: Id.optional(),
+    sendAt: SendAt,
+    /** The draft this was written in: it is kept (hidden) until the undo window closes. */
+    draftId: Id.optional(),
+  })
+  .strict()
+export type SendMail = z.infer<typeof SendMail>
+
+export const Draft = z.object({
+  id: Id,
+  profileId: Id.nullable(),
+  contactId: Id.nullable(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  subject: z.string(),
+  html: z.string(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type Draft = z.infer<typeof Draft>
+// Drafts are lenient: a half-typed address is kept as typed and only checked when the draft is sent.
+export const SaveDraft = z
+  .object({
+    id: Id.optional(),
+    profileId: Id.nullable().default(null),
+    contactId: Id.nullable().default(null),
+    to: z.array(z.string().trim().max(320)).max(100).default([]),
+    cc: z.array(z.string().trim().max(320)).max(100).default([]),
+    subject: z.string().max(998).default(''),
+    html: Html.default(''),
+  })
+  .strict()
+export const SendDraft = z.object({ draftId: Id, sendAt: SendAt }).strict()
+
+export const ListOutbox = z
+  .object({
+    status: z.union([OutboxStatusZ, z.literal('pending')]).optional(),
+    objectId: Id.optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict()
+  .default({ limit: 200 })
+export const OutboxPage = z.object({
+  items: z.array(OutboundMessage),
+  /** Rows per status over the whole outbox (not just this page). */
+  counts: z.record(z.string(), z.number()),
+})
+
+export const Endpoint = z.object({
+  key: z.string(),
+  label: z.string(),
+  online: z.boolean(),
+  since: IsoTime,
+  lastError: z.string().nullable(),
+})
+export const NetStatus = z.object({
+  /** False when the host says the computer is offline, or the last contact with every server failed. */
+  online: z.boolean(),
+  hostOnline: z.boolean(),
+  endpoints: z.array(Endpoint),
+  held: z.number(),
+})
+export type NetStatus = z.infer<typeof NetStatus>

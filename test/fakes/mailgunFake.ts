@@ -1,0 +1,297 @@
+// A contract-faithful stand-in for Mailgun's v3 HTTP API (messages + events). Real Mailgun has no local
+// server, so this mirrors its paths, basic auth, form validation, status codes, bodies and event paging.
+import { randomBytes } from 'node:crypto'
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface FakeEvent {
+  id: string
+  event: string
+  /** Float seconds, like Mailgun. */
+  timestamp: number
+  recipient: string
+  severity?: 'permanent' | 'temporary'
+  reason?: string
+  'delivery-status'?: { code: number; message: string; description: string }
+  url?: string
+  /** Mailgun's message-id header value has no angle brackets. */
+  message: { headers: { 'message-id': string; from: string; to: string; subject: string } }
+}
+export interface SentMessage { domain: string; id: string; fields: Record<string, string[]>; auth: string }
+export interface FakeRequest { method: string; path: string; query: string; status: number }
+export interface FailOpts { retryAfter?: number; body?: string; only?: 'messages' | 'events' }
+export interface AddEventInput extends Partial<Omit<FakeEvent, 'message'>> { event: string; messageId: string; domain?: string }
+
+export interface FakeMailgun {
+  url: string
+  sent: SentMessage[]
+  requests: FakeRequest[]
+  /** Every stored event, oldest first, as the events API would return it. */
+  events(): FakeEvent[]
+  /** The next `times` requests (optionally only messages/events ones) answer `status`. */
+  failNext(status: number, times?: number, opts?: FailOpts): void
+  addEvent(e: AddEventInput): FakeEvent
+  deliverAll(): FakeEvent[]
+  fail(messageId: string, severity: 'permanent' | 'temporary', reason?: string, recipient?: string): FakeEvent[]
+  open(messageId: string, recipient?: string): FakeEvent[]
+  click(messageId: string, url?: string, recipient?: string): FakeEvent[]
+  complain(messageId: string, recipient?: string): FakeEvent[]
+  unsubscribe(messageId: string, recipient?: string): FakeEvent[]
+  close(): Promise<void>
+}
+
+interface Stored { domain: string; seq: number; ev: FakeEvent }
+interface Cursor { t: number; s: number }
+/** Everything a page needs lives in the token, like Mailgun's opaque page ids. */
+interface PageToken { f: Record<string, string>; limit: number; asc: boolean; after?: Cursor; mode?: 'prev' | 'last' }
+
+const FILTERS = ['begin', 'end', 'event', 'message-id', 'recipient', 'severity'] as const
+const bare = (id: string): string => id.trim().replace(/^<|>$/g, '')
+const addrOf = (s: string): string => (s.match(/<([^>]+)>/)?.[1] ?? s).trim().toLowerCase()
+const splitList = (s: string): string[] => s.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((x) => x.trim()).filter(Boolean)
+const key = (x: Stored): Cursor => ({ t: x.ev.timestamp, s: x.seq })
+const cmp = (a: Cursor, b: Cursor): number => a.t - b.t || a.s - b.s
+const encodeToken = (t: PageToken): string => Buffer.from(JSON.stringify(t)).toString('base64url')
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly body: string, readonly type = 'application/json') {
+    super(body)
+  }
+}
+const jsonError = (status: number, message: string): HttpError => new HttpError(status, JSON.stringify({ message }))
+
+function parseTime(v: string): number {
+  const t = /^\d+(\.\d+)?$/.test(v) ? Number(v) : Date.parse(v) / 1000
+  if (Number.isNaN(t)) throw jsonError(400, `Invalid timestamp: ${v}`)
+  return t
+}
+
+async function readFields(req: IncomingMessage): Promise<Record<string, string[]>> {
+  const chunks: Buffer[] = []
+  for await (const c of req) chunks.push(c as Buffer)
+  const type = req.headers['content-type'] ?? ''
+  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return {}
+  let form: FormData
+  try {
+    form = await new Request('http://fake.local/', { method: 'POST', headers: { 'content-type': type }, body: Buffer.concat(chunks) }).formData()
+  } catch {
+    throw jsonError(400, 'Invalid form body')
+  }
+  const fields: Record<string, string[]> = {}
+  for (const [name, value] of form.entries()) (fields[name] ??= []).push(typeof value === 'string' ? value : `[file ${value.name}]`)
+  return fields
+}
+
+function validateSend(fields: Record<string, string[]>): void {
+  const has = (k: string): boolean => Boolean(fields[k]?.some((v) => v.trim() !== ''))
+  if (!has('from')) throw jsonError(400, "'from' parameter is missing")
+  if (!has('to')) throw jsonError(400, "'to' parameter is missing")
+  if (!has('subject')) throw jsonError(400, "'subject' parameter is missing")
+  if (!has('text') && !has('html')) throw jsonError(400, "Need at least one of 'text', 'html', 'amp-html' or 'template' parameters specified")
+}
+
+function recipientsOf(fields: Record<string, string[]>): string[] {
+  return ['to', 'cc', 'bcc'].flatMap((k) => fields[k] ?? []).flatMap(splitList).map(addrOf)
+}
+
+function matches(x: Stored, f: Record<string, string>, asc: boolean): boolean {
+  const t = x.ev.timestamp
+  const begin = f.begin !== undefined ? parseTime(f.begin) : undefined
+  const end = f.end !== undefined ? parseTime(f.end) : undefined
+  // Mailgun's begin is where traversal starts: the lower bound ascending, the upper bound descending.
+  if (begin !== undefined && (asc ? t < begin : t > begin)) return false
+  if (end !== undefined && (asc ? t > end : t < end)) return false
+  if (f.event && !f.event.split(/\s+OR\s+/i).includes(x.ev.event)) return false
+  if (f['message-id'] && bare(f['message-id']) !== x.ev.message.headers['message-id']) return false
+  if (f.recipient && addrOf(f.recipient) !== x.ev.recipient) return false
+  return !f.severity || f.severity === x.ev.severity
+}
+
+/** The slice of the (traversal-ordered) list a token selects. */
+function selectPage(list: Stored[], tok: PageToken): Stored[] {
+  const dir = (a: Cursor, b: Cursor): number => (tok.asc ? cmp(a, b) : -cmp(a, b))
+  if (tok.mode === 'last') return list.slice(-tok.limit)
+  if (tok.mode === 'prev') return tok.after ? list.filter((x) => dir(key(x), tok.after!) < 0).slice(-tok.limit) : []
+  return list.filter((x) => !tok.after || dir(key(x), tok.after) > 0).slice(0, tok.limit)
+}
+
+function tokenFromQuery(q: URLSearchParams): PageToken {
+  const f: Record<string, string> = {}
+  for (const name of FILTERS) {
+    const v = q.get(name)
+    if (v !== null && v !== '') f[name] = v
+  }
+  const limit = Number(q.get('limit') ?? 100)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 300) throw jsonError(400, 'limit: must be an integer between 1 and 300')
+  const ascending = q.get('ascending')
+  if (ascending !== null && ascending !== 'yes' && ascending !== 'no') throw jsonError(400, `Invalid ascending: ${ascending}`)
+  // Without `ascending`, the begin/end relation decides the direction (default descending).
+  const asc = ascending === 'yes' || (ascending === null && f.begin !== undefined && f.end !== undefined && parseTime(f.end) >= parseTime(f.begin))
+  return { f, limit, asc }
+}
+
+function decodeToken(raw: string): PageToken {
+  try {
+    return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as PageToken
+  } catch {
+    throw jsonError(400, 'Invalid page token')
+  }
+}
+
+function newMessageId(domain: string, n: number): string {
+  const d = new Date()
+  const stamp = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()].map((p) => String(p).padStart(2, '0')).join('')
+  return `<${stamp}.${n}.${randomBytes(8).toString('hex').toUpperCase()}@${domain}>`
+}
+
+export async function startFakeMailgun(opts: { apiKey: string; domains: string[] }): Promise<FakeMailgun> {
+  const sent: SentMessage[] = []
+  const requests: FakeRequest[] = []
+  const stored: Stored[] = []
+  const failures: Array<{ status: number } & FailOpts> = []
+  const domains = new Set(opts.domains)
+  let seq = 0
+  let lastMs = 0
+  let baseUrl = ''
+
+  // Strictly increasing ms so every event has its own instant, like a real (busy) clock.
+  const nowSeconds = (): number => (lastMs = Math.max(Date.now(), lastMs + 1)) / 1000
+  const findSent = (messageId: string): SentMessage | undefined => sent.find((s) => bare(s.id) === bare(messageId))
+
+  function push(domain: string, ev: FakeEvent): FakeEvent {
+    stored.push({ domain, seq: seq++, ev })
+    return ev
+  }
+
+  function makeEvent(s: SentMessage | undefined, messageId: string, event: string, recipient: string, extra: Partial<FakeEvent> = {}): FakeEvent {
+    const one = (k: string): string => s?.fields[k]?.[0] ?? ''
+    const headers = { 'message-id': bare(messageId), from: one('from'), to: (s?.fields.to ?? []).join(', '), subject: one('subject') }
+    return { id: randomBytes(16).toString('base64url'), event, timestamp: nowSeconds(), recipient, ...extra, message: { headers } }
+  }
+
+  /** One event per recipient of a sent message (Mailgun tracks each recipient separately). */
+  function emit(messageId: string, event: string, extra: Partial<FakeEvent>, recipient?: string): FakeEvent[] {
+    const s = findSent(messageId)
+    if (!s) throw new Error(`fake mailgun: no sent message ${messageId}`)
+    const rcpts = recipient ? [addrOf(recipient)] : recipientsOf(s.fields)
+    return rcpts.map((r) => push(s.domain, makeEvent(s, s.id, event, r, extra)))
+  }
+
+  function handleSend(domain: string, fields: Record<string, string[]>, auth: string): string {
+    validateSend(fields)
+    const custom = fields['h:Message-Id']?.[0]
+    const id = custom ? `<${bare(custom)}>` : newMessageId(domain, sent.length + 1)
+    const s = { domain, id, fields, auth }
+    sent.push(s)
+    for (const r of recipientsOf(fields)) push(domain, makeEvent(s, id, 'accepted', r))
+    return JSON.stringify({ id, message: 'Queued. Thank you.' })
+  }
+
+  function handleEvents(domain: string, tokenRaw: string | undefined, q: URLSearchParams): string {
+    const tok = tokenRaw ? decodeToken(tokenRaw) : tokenFromQuery(q)
+    const list = stored.filter((x) => x.domain === domain && matches(x, tok.f, tok.asc)).sort((a, b) => (tok.asc ? cmp(key(a), key(b)) : cmp(key(b), key(a))))
+    const items = selectPage(list, tok)
+    const pageUrl = (t: PageToken): string => `${baseUrl}/v3/${domain}/events/${encodeToken(t)}`
+    const base = { f: tok.f, limit: tok.limit, asc: tok.asc }
+    const firstKey = items.length ? key(items[0]) : tok.after
+    const lastKey = items.length ? key(items[items.length - 1]) : tok.after
+    const paging = { next: pageUrl({ ...base, after: lastKey }), previous: pageUrl({ ...base, mode: 'prev', after: firstKey }), first: pageUrl(base), last: pageUrl({ ...base, mode: 'last' }) }
+    return JSON.stringify({ items: items.map((x) => x.ev), paging })
+  }
+
+  function checkAuth(header: string | undefined): void {
+    const m = /^Basic\s+(.+)$/i.exec(header ?? '')
+    const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : ''
+    if (decoded !== `api:${opts.apiKey}`) throw new HttpError(401, 'Forbidden', 'text/plain')
+  }
+
+  function takeFailure(kind: 'messages' | 'events'): HttpError | null {
+    const i = failures.findIndex((f) => !f.only || f.only === kind)
+    if (i < 0) return null
+    const [f] = failures.splice(i, 1)
+    const body = f.body ?? (f.status === 401 || f.status === 403 ? 'Forbidden' : JSON.stringify({ message: STATUS_CODES[f.status] ?? 'Error' }))
+    const err = new HttpError(f.status, body, body.startsWith('{') ? 'application/json' : 'text/plain')
+    return Object.assign(err, { retryAfter: f.retryAfter })
+  }
+
+  async function route(req: IncomingMessage, u: URL): Promise<{ status: number; body: string }> {
+    const m = /^\/v3\/([^/]+)\/(messages|events)(?:\/([A-Za-z0-9_-]+))?$/.exec(u.pathname)
+    if (!m) throw jsonError(404, 'Not Found')
+    const [, rawDomain, kind, token] = m
+    const injected = takeFailure(kind as 'messages' | 'events')
+    if (injected) throw injected
+    checkAuth(req.headers.authorization)
+    const domain = decodeURIComponent(rawDomain)
+    if (!domains.has(domain)) throw jsonError(404, `Domain not found: ${domain}`)
+    if (kind === 'messages' && req.method === 'POST' && !token) return { status: 200, body: handleSend(domain, await readFields(req), req.headers.authorization ?? '') }
+    if (kind === 'events' && req.method === 'GET') return { status: 200, body: handleEvents(domain, token, u.searchParams) }
+    throw jsonError(405, 'Method Not Allowed')
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', baseUrl)
+    let status = 200
+    let body: string
+    let type = 'application/json'
+    const headers: Record<string, string> = {}
+    try {
+      ;({ status, body } = await route(req, u))
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err
+      ;({ status, body, type } = err)
+      const retryAfter = (err as HttpError & { retryAfter?: number }).retryAfter
+      if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter)
+    }
+    requests.push({ method: req.method ?? '', path: u.pathname, query: u.search, status })
+    res.writeHead(status, { 'Content-Type': type, ...headers }).end(body)
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(err)))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  const finalStates = (x: Stored): boolean => x.ev.event === 'delivered' || (x.ev.event === 'failed' && x.ev.severity === 'permanent')
+  return {
+    url: baseUrl,
+    sent,
+    requests,
+    events: () => [...stored].sort((a, b) => cmp(key(a), key(b))).map((x) => x.ev),
+    failNext: (status, times = 1, o = {}) => {
+      for (let i = 0; i < times; i++) failures.push({ status, ...o })
+    },
+    addEvent: ({ messageId, domain, event, ...extra }) => {
+      const s = findSent(messageId)
+      const ev = makeEvent(s, messageId, event, extra.recipient ?? recipientsOf(s?.fields ?? {})[0] ?? 'someone@example.test', extra)
+      return push(domain ?? s?.domain ?? opts.domains[0], ev)
+    },
+    deliverAll: () => {
+      const done = new Set(stored.filter(finalStates).map((x) => `${x.ev.message.headers['message-id']} ${x.ev.recipient}`))
+      const out: FakeEvent[] = []
+      for (const x of stored.filter((y) => y.ev.event === 'accepted')) {
+        const mid = x.ev.message.headers['message-id']
+        if (done.has(`${mid} ${x.ev.recipient}`)) continue
+        done.add(`${mid} ${x.ev.recipient}`)
+        const status = { code: 250, message: 'OK', description: '' }
+        out.push(push(x.domain, makeEvent(findSent(mid), mid, 'delivered', x.ev.recipient, { 'delivery-status': status })))
+      }
+      return out
+    },
+    fail: (messageId, severity, reason = severity === 'permanent' ? 'bounce' : 'generic', recipient) => {
+      const status = severity === 'permanent'
+        ? { code: 550, message: '5.1.1 The email account that you tried to reach does not exist.', description: '' }
+        : { code: 452, message: '4.2.2 The email account that you tried to reach is over quota.', description: '' }
+      return emit(messageId, 'failed', { severity, reason, 'delivery-status': status }, recipient)
+    },
+    open: (messageId, recipient) => emit(messageId, 'opened', {}, recipient),
+    click: (messageId, url = 'https://example.test/', recipient) => emit(messageId, 'clicked', { url }, recipient),
+    complain: (messageId, recipient) => emit(messageId, 'complained', {}, recipient),
+    unsubscribe: (messageId, recipient) => emit(messageId, 'unsubscribed', {}, recipient),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
