@@ -6,7 +6,7 @@ import { afterEach } from 'vitest'
 import type { Input, Method, Output } from '../src/shared/contract'
 import type { AppErrorShape, Result } from '../src/shared/result'
 import { manualClock } from '../src/main/engine/clock'
-import { createEngine, type Engine, type EngineEvent } from '../src/main/engine'
+import { createEngine, type Engine, type EngineEvent, type EngineOptions } from '../src/main/engine'
 
 const cleanups: Array<() => void | Promise<void>> = []
 afterEach(async () => {
@@ -26,11 +26,12 @@ export interface TestEngine {
   err(method: string, input: unknown): Promise<AppErrorShape>
 }
 
-export function freshEngine(): TestEngine {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'))
-  const clock = manualClock()
+/** `opts` reach createEngine; `dataDir` reuses a folder (restart tests). The clock is a test clock. */
+export function freshEngine(opts: Partial<EngineOptions> & { dataDir?: string; start?: number } = {}): TestEngine {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-test-'))
+  const clock = manualClock(opts.start)
   const logs: string[] = []
-  const engine = createEngine({ host: 'web', dataDir, clock, log: (m) => logs.push(m) })
+  const engine = createEngine({ host: 'web', testClock: clock, log: (m) => logs.push(m), ...opts, dataDir })
   const events: EngineEvent[] = []
   engine.subscribe((e) => events.push(e))
   cleanups.push(async () => {

@@ -213,7 +213,12 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   /** Applies a classified failure to a claimed (or just-due) row. Call inside a transaction. */
   function fail(row: OutboxRow, f: SendFailure): void {
     const base = { lastError: f.message, errorKind: f.kind, leaseOwner: null, leaseUntil: null, capacityDay: null }
-    if (row.capacityDay && row.mailboxId) release(ctx, row.mailboxId, row.capacityDay)
+    if (row.capacityDay && row.mailboxId) {
+      release(ctx, row.mailboxId, row.capacityDay)
+      // A slot came back: rows held for the cap (by claims that counted this one) may fit after all.
+      for (const r of rowsWhere(ctx, "mailbox_id = ? AND status = 'held' AND status_reason = 'capacity' ORDER BY id", row.mailboxId))
+        if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null, nextAttemptAt: ctx.clock.now() }, 'released', 'Capacity came back')) changed.add(r.id)
+    }
     changed.add(row.id)
     const refund = row.status === 'sending' ? Math.max(row.attempts - 1, 0) : row.attempts
     switch (f.kind) {
