@@ -1,10 +1,20 @@
 import { defineConfig } from 'vitest/config'
 
+// test/mail/** talks to the real Postfix + Dovecot that scripts/mailservers.sh runs on loopback. Those
+// files share the servers (one of them stops Postfix on purpose), so they run one at a time, after the
+// unit tests, which run in parallel.
+const mail = ['test/mail/**/*.test.ts']
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
+    // beforeAll(ensureMailServers) may have to start (first time: apt-install) Postfix + Dovecot
+    hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: mail } },
+      { extends: true, test: { name: 'mail', include: mail, fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 })

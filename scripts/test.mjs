@@ -23,6 +23,32 @@ ensureNative('node')
 if (run('typecheck', 'npm', ['run', '-s', 'typecheck'])) passed++
 else failed++
 
+// Real Postfix + Dovecot on 127.0.0.1 for the integration tests (test/mail/servers.ts). The first
+// start apt-installs them (Debian, root or passwordless sudo); isync brings mbsync for the sync
+// benchmark. They keep running through the UI tests and are stopped at the end only if this run
+// started them.
+process.env.MAIL_ROOT ||= `${(process.env.TMPDIR || '/tmp').replace(/(.)\/+$/, '$1')}/switchboard-mail`
+const mailScript = (sub, opts = {}) =>
+  spawnSync('bash', ['scripts/mailservers.sh', sub], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MAIL_EXTRA_PKGS: process.env.MAIL_EXTRA_PKGS ?? 'isync' },
+    ...opts,
+  })
+console.log('\n── mail servers (Postfix + Dovecot) ──')
+const mailWasRunning = mailScript('status').status === 0
+const mailStart = mailScript('start', { timeout: 20 * 60_000 })
+const mailStartedHere = !mailWasRunning && mailStart.status === 0
+if (mailStart.status === 0) {
+  console.log(mailWasRunning ? 'already running' : `started (MAIL_ROOT=${process.env.MAIL_ROOT})`)
+} else {
+  failed++
+  const tail = `${mailStart.stderr ?? ''}${mailStart.error ? `\n${mailStart.error.message}` : ''}`.trim().split('\n').slice(-20).join('\n')
+  console.log(tail)
+  console.log('FAILED: scripts/mailservers.sh start could not start Postfix + Dovecot (counted as 1 failed test);')
+  console.log('        the integration tests that need them will fail as well. Needs Debian with apt and root/sudo.')
+}
+
 run('unit and integration tests', ...node('node_modules/vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/unit.json`]))
 if (existsSync(`${reports}/unit.json`)) {
   const unit = JSON.parse(readFileSync(`${reports}/unit.json`, 'utf8'))
@@ -43,6 +69,11 @@ if (run('build', ...node('node_modules/electron-vite/bin/electron-vite.js', ['bu
     skipped += e2e.stats.skipped
   } else failed++
 } else failed++
+
+if (mailStartedHere) {
+  const stop = mailScript('stop', { timeout: 60_000 })
+  if (stop.status !== 0) console.log(`(scripts/mailservers.sh stop failed: ${`${stop.stderr}`.trim().split('\n').pop()})`)
+}
 
 /** A suite that failed to load has no failed tests of its own; count it once. */
 function countSuitesWithFailedTests(unit) {

@@ -92,7 +92,7 @@ async function pollObject(ctx: Ctx, objectId: number): Promise<number> {
         newest = Math.max(newest, e.timestamp)
       }
       if (newest) ctx.sqlite.prepare('INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(newest))
-    })()
+    }).immediate()
     if (!page.nextPageUrl || page.items.length === 0) break
     page = await mailgunEvents(cfg, { pageUrl: page.nextPageUrl })
   }

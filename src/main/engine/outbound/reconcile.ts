@@ -39,7 +39,7 @@ export function reconciler(
         const why = verdict === 'no-evidence' ? 'No Sent folder to check after a restart: sending again' : 'Not found on the server after a restart: sending again'
         transition(ctx, row.id, ['sending'], { status: 'queued', nextAttemptAt: ctx.clock.now(), leaseOwner: null, leaseUntil: null, capacityDay: null }, 'requeued', why)
       }
-    })()
+    }).immediate()
     ctx.emit('outbox.changed', { ids: [row.id] })
     pending.delete(row.id)
     opts.onDone()

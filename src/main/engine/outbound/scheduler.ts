@@ -93,7 +93,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     if (!rows.length) return
     ctx.sqlite.transaction(() => {
       for (const r of rows) if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null }, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
-    })()
+    }).immediate()
   }
 
   function hold(row: OutboxRow, reason: string, detail: string, until: number | null = null, extra: Partial<Parameters<typeof transition>[3]> = {}): void {
@@ -154,7 +154,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
         claimed.push({ ...row, status: 'sending', attempts: row.attempts + 1, capacityDay })
       }
       return claimed
-    })()
+    }).immediate()
   }
 
   let gapWake = Infinity
@@ -189,7 +189,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
           if (stopped) return
           ctx.sqlite.transaction(() => {
             transition(ctx, row.id, ['sending'], { status: 'sent', sentAt: ctx.clock.now(), providerId: r.providerId, leaseOwner: null, leaseUntil: null, lastError: null, errorKind: null, statusReason: null }, 'sent', r.providerId ? `Accepted as ${r.providerId}` : 'Accepted by the server')
-          })()
+          }).immediate()
           changed.add(row.id)
           net.markOnline(endpoint)
           void sender.afterSent?.(row)
@@ -198,7 +198,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
           if (stopped) return
           const failure = err instanceof SendFailure ? err : new SendFailure('transient', (err as Error)?.message ?? String(err))
           if (failure.kind === 'offline') net.markOffline(endpoint, failure.message)
-          ctx.sqlite.transaction(() => fail(row, failure))()
+          ctx.sqlite.transaction(() => fail(row, failure)).immediate()
         },
       )
       .catch((err: unknown) => opts.log(`[scheduler] recording ${row.messageId} failed: ${(err as Error).stack}`))
@@ -296,7 +296,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     const now = ctx.clock.now()
     ctx.sqlite.transaction(() => {
       for (const r of rows) if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null, nextAttemptAt: now }, 'resumed', detail)) changed.add(r.id)
-    })()
+    }).immediate()
     flushChanged()
     wake()
   }

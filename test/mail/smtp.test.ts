@@ -1,8 +1,8 @@
 // The SMTP transport through the engine, against real Postfix and Dovecot on loopback
 // (scripts/mailservers.sh). Sender dave, recipient erin (this file's own users); frank for the outage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshEngine, type TestEngine } from './helpers'
-import { ensureMailServers, fetchMessages, MAIL, messageIds, resetMailbox, startSmtp, stopSmtp, waitFor } from './mail/servers'
+import { freshEngine, type TestEngine } from '../helpers'
+import { ensureMailServers, fetchMessages, MAIL, messageIds, resetMailbox, startSmtp, stopSmtp, waitFor } from './servers'
 
 const server = (user: keyof typeof MAIL.users, port: number = MAIL.ports.smtp) => ({ host: MAIL.host, port, secure: 'none' as const, user: MAIL.users[user].email, password: MAIL.users[user].password })
 

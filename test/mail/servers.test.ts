@@ -2,7 +2,7 @@
 // Sends alice -> bob and only looks for its own Message-IDs; never resets a mailbox.
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAIL, ensureMailServers, messageIds, fetchMessages, smtpTransport, startSmtp, stopSmtp, waitFor } from './mail/servers'
+import { MAIL, ensureMailServers, messageIds, fetchMessages, smtpTransport, startSmtp, stopSmtp, waitFor } from './servers'
 
 const send = (subject: string) =>
   smtpTransport('alice').sendMail({

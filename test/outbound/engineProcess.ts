@@ -1,0 +1,20 @@
+// The engine alone in a child process, so a test can SIGKILL it mid-send and start it again.
+// argv: dataDir [killAfterSent]. Prints "ready" once the scheduler runs; exits cleanly on SIGTERM.
+// With killAfterSent, the process SIGKILLs itself as soon as that many rows are sent in total: a parent
+// polling from outside reacts too slowly to land kills at a chosen point of a fast run.
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { createEngine } from '../../src/main/engine'
+
+const [dataDir, killAt] = process.argv.slice(2)
+if (!dataDir) throw new Error('usage: engineProcess <dataDir> [killAfterSent]')
+const engine = createEngine({ host: 'web', dataDir, log: (m) => process.stderr.write(`${m}\n`), outbound: { undoMs: 0, probeMs: 300, eventsPollMs: 0 } })
+if (killAt) {
+  const probe = new Database(join(dataDir, 'switchboard.db'), { readonly: true })
+  const sent = probe.prepare("SELECT count(*) AS n FROM outbound_messages WHERE status = 'sent'")
+  engine.subscribe((e) => {
+    if (e.event === 'outbox.changed' && (sent.get() as { n: number }).n >= Number(killAt)) process.kill(process.pid, 'SIGKILL')
+  })
+}
+process.stdout.write('ready\n')
+process.on('SIGTERM', () => void engine.close().then(() => process.exit(0)))
