@@ -39,7 +39,7 @@ describe('migrations', () => {
     expect(second.sqlite.prepare('SELECT name FROM objects').all()).toEqual([{ name: 'A' }])
     second.sqlite.close()
     const raw = new Database(file)
-    expect((raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n).toBe(3)
+    expect((raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n).toBe(4)
     raw.close()
   })
 })

@@ -15,6 +15,7 @@ export function openDatabase(file: string, migrationsDir: string): { sqlite: Sql
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('wal_autocheckpoint = 8000')
   const db = drizzle(sqlite, { schema })
   migrate(db, { migrationsFolder: migrationsDir })
   return { sqlite, db }

@@ -1,6 +1,7 @@
 // The outbound tables: one outbox that compose, replies, autoresponders and sequences all write into.
 // State machine in ARCHITECTURE §4; every status change appends to message_events in the same transaction.
 
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { FAILURE_KINDS, MESSAGE_SOURCES, OUTBOX_STATUSES } from '../../../shared/outbound'
 import { contacts, emailSendingProfiles, mailboxes, objects } from './schema'
@@ -51,6 +52,8 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   uniqueIndex('outbound_message_id_uq').on(t.messageId),
   uniqueIndex('outbound_idempotency_uq').on(t.idempotencyKey),
   index('outbound_due_idx').on(t.status, t.nextAttemptAt, t.id),
+  // The scheduler's "what is due next" walk: ordered, with no sort step however long the queue is.
+  index('outbound_ready_idx').on(t.nextAttemptAt, t.id).where(sql`status IN ('queued', 'retry_wait')`),
   index('outbound_mailbox_idx').on(t.mailboxId, t.status),
   index('outbound_object_idx').on(t.objectId, t.status),
   index('outbound_contact_idx').on(t.contactId),

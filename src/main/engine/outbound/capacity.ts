@@ -3,6 +3,7 @@
 // after the claim still counts. A send that did not leave gives its slot back.
 import type { Ctx } from '../context'
 import { localDay, nextLocalMidnight } from './localDay'
+import { stmt } from '../db/stmt'
 
 export interface MailboxPace {
   id: number
@@ -17,14 +18,14 @@ export type CapacityVerdict =
   | { ok: false; reason: 'gap'; until: number }
 
 export function sentOn(ctx: Ctx, mailboxId: number, day: string): { sent: number; lastSendAt: number | null } {
-  const row = ctx.sqlite.prepare('SELECT sent, last_send_at AS lastSendAt FROM mailbox_daily_counts WHERE mailbox_id = ? AND day = ?').get(mailboxId, day) as
+  const row = stmt(ctx.sqlite, 'SELECT sent, last_send_at AS lastSendAt FROM mailbox_daily_counts WHERE mailbox_id = ? AND day = ?').get(mailboxId, day) as
     | { sent: number; lastSendAt: number | null }
     | undefined
   return row ?? { sent: 0, lastSendAt: null }
 }
 
 function lastSendAt(ctx: Ctx, mailboxId: number): number | null {
-  const row = ctx.sqlite.prepare('SELECT max(last_send_at) AS t FROM mailbox_daily_counts WHERE mailbox_id = ?').get(mailboxId) as { t: number | null }
+  const row = stmt(ctx.sqlite, 'SELECT max(last_send_at) AS t FROM mailbox_daily_counts WHERE mailbox_id = ?').get(mailboxId) as { t: number | null }
   return row.t
 }
 
@@ -38,8 +39,7 @@ export function check(ctx: Ctx, box: MailboxPace, now: number): CapacityVerdict 
 }
 
 export function reserve(ctx: Ctx, mailboxId: number, day: string, now: number): void {
-  ctx.sqlite
-    .prepare(
+  stmt(ctx.sqlite, 
       `INSERT INTO mailbox_daily_counts (mailbox_id, day, sent, last_send_at) VALUES (?, ?, 1, ?)
        ON CONFLICT (mailbox_id, day) DO UPDATE SET sent = sent + 1, last_send_at = excluded.last_send_at`,
     )
@@ -47,7 +47,7 @@ export function reserve(ctx: Ctx, mailboxId: number, day: string, now: number): 
 }
 
 export function release(ctx: Ctx, mailboxId: number, day: string): void {
-  ctx.sqlite.prepare('UPDATE mailbox_daily_counts SET sent = max(sent - 1, 0) WHERE mailbox_id = ? AND day = ?').run(mailboxId, day)
+  stmt(ctx.sqlite, 'UPDATE mailbox_daily_counts SET sent = max(sent - 1, 0) WHERE mailbox_id = ? AND day = ?').run(mailboxId, day)
 }
 
 export function sentToday(ctx: Ctx, mailboxId: number, timezone: string): number {

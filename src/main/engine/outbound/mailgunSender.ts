@@ -5,10 +5,10 @@ import { addEvent, rowsWhere, transition, type OutboxRow } from '../repos/outbox
 import { SendFailure } from './failure'
 import { MAILGUN_BASE, mailgunEvents, mailgunSend, type MailgunConfig, type MailgunEvent } from './mailgun'
 import type { Endpoint, Sender } from './transport'
+import { stmt } from '../db/stmt'
 
 export function mailgunConfig(ctx: Ctx, objectId: number): MailgunConfig {
-  const r = ctx.sqlite
-    .prepare('SELECT sending_domain AS d, api_key_sealed AS k, region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?')
+  const r = stmt(ctx.sqlite, 'SELECT sending_domain AS d, api_key_sealed AS k, region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?')
     .get(objectId) as { d: string; k: string | null; region: 'us' | 'eu'; base: string | null } | undefined
   if (!r?.k) throw new SendFailure('auth', 'Object Mailgun not configured')
   return { sendingDomain: r.d, apiKey: ctx.secrets.open(r.k), region: r.region, apiBaseUrl: r.base }
@@ -18,7 +18,7 @@ const baseOf = (cfg: { region: 'us' | 'eu'; apiBaseUrl: string | null }) => cfg.
 
 export function mailgunSender(ctx: Ctx): Sender {
   const endpoint = (row: OutboxRow): Endpoint => {
-    const r = ctx.sqlite.prepare('SELECT region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?').get(row.objectId) as
+    const r = stmt(ctx.sqlite, 'SELECT region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?').get(row.objectId) as
       | { region: 'us' | 'eu'; base: string | null }
       | undefined
     const url = new URL(r ? baseOf({ region: r.region, apiBaseUrl: r.base }) : MAILGUN_BASE.us)
@@ -62,8 +62,7 @@ const RANK: Record<string, number> = { sent: 0, delivered: 1, opened: 2, clicked
 
 /** Polls the events of every object that has sent through Mailgun; returns how many events were applied. */
 export async function pollMailgunEvents(ctx: Ctx, log: (msg: string) => void = () => {}): Promise<number> {
-  const objects = ctx.sqlite
-    .prepare("SELECT DISTINCT object_id AS id FROM outbound_messages WHERE transport = 'mailgun' AND sent_at IS NOT NULL")
+  const objects = stmt(ctx.sqlite, "SELECT DISTINCT object_id AS id FROM outbound_messages WHERE transport = 'mailgun' AND sent_at IS NOT NULL")
     .all() as Array<{ id: number }>
   let applied = 0
   for (const { id } of objects) {
@@ -79,8 +78,8 @@ export async function pollMailgunEvents(ctx: Ctx, log: (msg: string) => void = (
 async function pollObject(ctx: Ctx, objectId: number): Promise<number> {
   const cfg = mailgunConfig(ctx, objectId)
   const key = `mailgun.eventsCursor.${objectId}`
-  const cursor = ctx.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(key) as { value: string } | undefined
-  const first = ctx.sqlite.prepare("SELECT min(sent_at) AS t FROM outbound_messages WHERE object_id = ? AND transport = 'mailgun'").get(objectId) as { t: number }
+  const cursor = stmt(ctx.sqlite, 'SELECT value FROM app_settings WHERE key = ?').get(key) as { value: string } | undefined
+  const first = stmt(ctx.sqlite, "SELECT min(sent_at) AS t FROM outbound_messages WHERE object_id = ? AND transport = 'mailgun'").get(objectId) as { t: number }
   // Re-read a few minutes of overlap: Mailgun may store events late. Provider event ids dedupe them.
   let page = await mailgunEvents(cfg, { beginMs: Math.max(cursor ? Number(cursor.value) - 5 * 60_000 : first.t - 60_000, 0), limit: 300 })
   let applied = 0
@@ -91,7 +90,7 @@ async function pollObject(ctx: Ctx, objectId: number): Promise<number> {
         if (applyEvent(ctx, e)) applied++
         newest = Math.max(newest, e.timestamp)
       }
-      if (newest) ctx.sqlite.prepare('INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(newest))
+      if (newest) stmt(ctx.sqlite, 'INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(newest))
     }).immediate()
     if (!page.nextPageUrl || page.items.length === 0) break
     page = await mailgunEvents(cfg, { pageUrl: page.nextPageUrl })
@@ -107,7 +106,7 @@ function applyEvent(ctx: Ctx, e: MailgunEvent): boolean {
   if (!addEvent(ctx, row.id, type, detail, e.timestamp, e.id)) return false
   const now = ctx.clock.now()
   const upgrade = (status: 'delivered' | 'opened' | 'clicked') => {
-    if ((RANK[row.status] ?? -1) >= 0 && RANK[status]! > RANK[row.status]!) ctx.sqlite.prepare('UPDATE outbound_messages SET status = ?, updated_at = ? WHERE id = ?').run(status, now, row.id)
+    if ((RANK[row.status] ?? -1) >= 0 && RANK[status]! > RANK[row.status]!) stmt(ctx.sqlite, 'UPDATE outbound_messages SET status = ?, updated_at = ? WHERE id = ?').run(status, now, row.id)
   }
   switch (type) {
     case 'delivered':
@@ -132,13 +131,12 @@ function suppress(ctx: Ctx, row: OutboxRow, email: string, reason: 'bounced' | '
   const addr = email.toLowerCase()
   // Unsubscribes belong to the business that sent; bounces and complaints are about the address itself.
   const objectId = reason === 'unsubscribed' ? row.objectId : null
-  ctx.sqlite.prepare('INSERT OR IGNORE INTO suppressions (object_id, email, reason, created_at) VALUES (?, ?, ?, ?)').run(objectId, addr, reason, now)
-  const contact = ctx.sqlite
-    .prepare('SELECT c.id FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id WHERE (c.email = ? OR e.email = ?) AND (c.primary_object_id = ? OR c.primary_object_id IS NULL) LIMIT 1')
+  stmt(ctx.sqlite, 'INSERT OR IGNORE INTO suppressions (object_id, email, reason, created_at) VALUES (?, ?, ?, ?)').run(objectId, addr, reason, now)
+  const contact = stmt(ctx.sqlite, 'SELECT c.id FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id WHERE (c.email = ? OR e.email = ?) AND (c.primary_object_id = ? OR c.primary_object_id IS NULL) LIMIT 1')
     .get(addr, addr, row.objectId) as { id: number } | undefined
   const contactId = row.contactId ?? contact?.id
   if (contactId) {
-    ctx.sqlite.prepare("UPDATE contacts SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'").run(reason, now, contactId)
+    stmt(ctx.sqlite, "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'").run(reason, now, contactId)
     ctx.emit('contacts.changed', { ids: [contactId] })
   }
 }

@@ -7,6 +7,7 @@ import type { Ctx } from '../context'
 import type { OutboxRow } from '../repos/outbox'
 import { networkCode, SendFailure } from './failure'
 import type { Endpoint, Sender } from './transport'
+import { stmt } from '../db/stmt'
 
 interface MailboxConfig {
   id: number
@@ -29,8 +30,7 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
   const log = opts.log ?? (() => {})
 
   function config(mailboxId: number): MailboxConfig {
-    const r = ctx.sqlite
-      .prepare(
+    const r = stmt(ctx.sqlite, 
         `SELECT id, updated_at AS updatedAt, smtp_host, smtp_port, smtp_security, smtp_user, smtp_password_sealed,
                 imap_host, imap_port, imap_security, imap_user, imap_password_sealed, sent_copy FROM mailboxes WHERE id = ?`,
       )
@@ -121,7 +121,7 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
   }
 
   const endpoint = (row: OutboxRow): Endpoint => {
-    const r = ctx.sqlite.prepare('SELECT smtp_host AS host, smtp_port AS port, email FROM mailboxes WHERE id = ?').get(row.mailboxId) as
+    const r = stmt(ctx.sqlite, 'SELECT smtp_host AS host, smtp_port AS port, email FROM mailboxes WHERE id = ?').get(row.mailboxId) as
       | { host: string; port: number; email: string }
       | undefined
     if (!r) return { key: `smtp:mailbox:${row.mailboxId}`, label: 'deleted mailbox', host: '127.0.0.1', port: 1 }

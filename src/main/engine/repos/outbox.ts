@@ -5,6 +5,7 @@ import type { FailureKind } from '../outbound/failure'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import type { outboundMessages } from '../db/schema'
+import { stmt } from '../db/stmt'
 
 export type OutboxRow = typeof outboundMessages.$inferSelect
 /** Raw row as better-sqlite3 returns it (snake_case); `fromSql` maps it to the drizzle shape. */
@@ -30,12 +31,12 @@ export function fromSql(r: SqlRow): OutboxRow {
 }
 
 export function getRow(ctx: Ctx, id: number): OutboxRow | undefined {
-  const r = ctx.sqlite.prepare('SELECT * FROM outbound_messages WHERE id = ?').get(id) as SqlRow | undefined
+  const r = stmt(ctx.sqlite, 'SELECT * FROM outbound_messages WHERE id = ?').get(id) as SqlRow | undefined
   return r && fromSql(r)
 }
 
 export function rowsWhere(ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] {
-  return (ctx.sqlite.prepare(`SELECT * FROM outbound_messages WHERE ${where}`).all(...params) as SqlRow[]).map(fromSql)
+  return (stmt(ctx.sqlite, `SELECT * FROM outbound_messages WHERE ${where}`).all(...params) as SqlRow[]).map(fromSql)
 }
 
 export function toOutbound(r: OutboxRow): OutboundMessage {
@@ -105,21 +106,20 @@ export function transition(ctx: Ctx, id: number, from: readonly OutboxStatus[] |
     where += ` AND status IN (${from.map(() => '?').join(',')})`
     params.push(...from)
   }
-  const changed = ctx.sqlite.prepare(`UPDATE outbound_messages SET ${sets.join(', ')} WHERE ${where}`).run(...params).changes > 0
+  const changed = stmt(ctx.sqlite, `UPDATE outbound_messages SET ${sets.join(', ')} WHERE ${where}`).run(...params).changes > 0
   if (changed) addEvent(ctx, id, event, detail ?? null, now)
   return changed
 }
 
 export function addEvent(ctx: Ctx, outboundId: number, type: string, detail: string | null, at = ctx.clock.now(), providerEventId: string | null = null): boolean {
   return (
-    ctx.sqlite
-      .prepare('INSERT OR IGNORE INTO message_events (outbound_id, type, detail, provider_event_id, at) VALUES (?, ?, ?, ?, ?)')
+    stmt(ctx.sqlite, 'INSERT OR IGNORE INTO message_events (outbound_id, type, detail, provider_event_id, at) VALUES (?, ?, ?, ?, ?)')
       .run(outboundId, type, detail, providerEventId, at).changes > 0
   )
 }
 
 export function eventsOf(ctx: Ctx, outboundId: number): Array<{ id: number; type: string; detail: string | null; at: number }> {
-  return ctx.sqlite.prepare('SELECT id, type, detail, at FROM message_events WHERE outbound_id = ? ORDER BY id').all(outboundId) as Array<{
+  return stmt(ctx.sqlite, 'SELECT id, type, detail, at FROM message_events WHERE outbound_id = ? ORDER BY id').all(outboundId) as Array<{
     id: number
     type: string
     detail: string | null

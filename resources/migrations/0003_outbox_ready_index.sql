@@ -1,0 +1,1 @@
+CREATE INDEX `outbound_ready_idx` ON `outbound_messages` (`next_attempt_at`,`id`) WHERE status IN ('queued', 'retry_wait');
