@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import WebSocket from 'ws'
 import type { Input, Method, Output } from '../src/shared/contract'
 import type { Result } from '../src/shared/result'
-import { createEngine } from '../src/main/engine'
+import { createEngine, type EngineOptions } from '../src/main/engine'
 import { startWebHost } from '../src/server/webHost'
 import { electronPath } from './electron'
 
@@ -29,9 +29,12 @@ interface Launched extends App {
   close(): Promise<void>
 }
 
-async function launchWeb(): Promise<Launched> {
+/** Engine settings a spec may change with `test.use({ engineOptions })` (web project only). */
+export type EngineOverrides = Pick<EngineOptions, 'outbound'>
+
+async function launchWeb(overrides: EngineOverrides = {}): Promise<Launched> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))
-  const engine = createEngine({ host: 'web', dataDir, log: () => undefined })
+  const engine = createEngine({ host: 'web', dataDir, log: () => undefined, ...overrides })
   const token = 'e2e-token'
   const host = await startWebHost({ engine, token, staticDir: resolve('out/renderer'), port: 0 })
   const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`)
@@ -56,7 +59,7 @@ async function launchWeb(): Promise<Launched> {
     close: async () => {
       ws.close()
       await host.close()
-      engine.close()
+      await engine.close()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
@@ -90,11 +93,12 @@ async function open(launched: Launched, page: Page, demo: boolean): Promise<App>
   return launched
 }
 
-export const test = base.extend<{ launched: Launched; app: App; demoApp: App }>({
-  launched: async ({}, use, testInfo) => {
+export const test = base.extend<{ engineOptions: EngineOverrides; launched: Launched; app: App; demoApp: App }>({
+  engineOptions: [{}, { option: true }],
+  launched: async ({ engineOptions }, use, testInfo) => {
     const electron = electronPath()
     testInfo.skip(testInfo.project.name === 'electron' && !electron.path, electron.reason)
-    const launched = testInfo.project.name === 'electron' ? await launchElectron() : await launchWeb()
+    const launched = testInfo.project.name === 'electron' ? await launchElectron() : await launchWeb(engineOptions)
     await use(launched)
     await launched.close()
   },

@@ -1,16 +1,21 @@
-// Boot: ask the engine who it is, keep the shared lists fresh from pushed events, then show either the
-// first-run wizard or the app shell with the current screen.
+// Boot: ask the engine who it is, keep the shared lists (and the sending status the shell shows) fresh
+// from pushed events, then show either the first-run wizard or the app shell with the current screen.
 import { useEffect, useState, type JSX } from 'react'
+import { OfflineBanner, useBannerText } from './components/OfflineBanner'
 import { Sidebar } from './components/Sidebar'
 import { Toasts } from './components/Toasts'
 import { messageOf } from './lib/errors'
 import { navigate, useRoute } from './lib/router'
-import { onEvent, rpc } from './rpc'
+import { onEvent } from './rpc'
 import { BusinessesScreen } from './screens/businesses/BusinessesScreen'
 import { ContactProfile } from './screens/contact/ContactProfile'
+import { ComposeHost } from './screens/compose/ComposeDialog'
+import { recoverUnsavedDraft } from './screens/compose/composeState'
 import { ContactsScreen } from './screens/contacts/ContactsScreen'
+import { DraftsScreen } from './screens/drafts/DraftsScreen'
 import { ImportScreen } from './screens/import/ImportScreen'
 import { Onboarding } from './screens/onboarding/Onboarding'
+import { OutboxScreen } from './screens/outbox/OutboxScreen'
 import { useApp } from './store'
 
 type Boot = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; onboarding: boolean }
@@ -18,39 +23,54 @@ type Boot = { state: 'loading' } | { state: 'failed'; message: string } | { stat
 export function App(): JSX.Element {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' })
   const route = useRoute()
+  const banner = useBannerText()
 
   const start = () => {
     setBoot({ state: 'loading' })
-    rpc('app.info', {})
+    useApp
+      .getState()
+      .loadInfo()
       .then((info) => {
         useApp.setState({ connection: 'open' })
         setBoot({ state: 'ready', onboarding: info.firstRun })
+        void recoverUnsavedDraft()
       })
       .catch((err) => setBoot({ state: 'failed', message: messageOf(err) }))
   }
 
   useEffect(() => {
     start()
-    const { loadObjects, loadTags } = useApp.getState()
+    const { loadObjects, loadTags, loadNet, loadOutboxCounts } = useApp.getState()
     void loadObjects()
     void loadTags()
+    void loadNet()
+    void loadOutboxCounts()
     // Contact changes move the per-business counts, so they refresh the business list too (batched).
     let pending: ReturnType<typeof setTimeout> | undefined
     const refreshObjectsSoon = () => {
       clearTimeout(pending)
       pending = setTimeout(() => void useApp.getState().loadObjects(), 300)
     }
+    // The held count in net.status moves with the outbox, but only endpoint changes push a net.status.
+    let outboxPending: ReturnType<typeof setTimeout> | undefined
+    const refreshOutboxSoon = () => {
+      clearTimeout(outboxPending)
+      outboxPending = setTimeout(() => void (useApp.getState().loadOutboxCounts(), useApp.getState().loadNet()), 300)
+    }
     const offs = [
       onEvent('objects.changed', refreshObjectsSoon),
       onEvent('contacts.changed', refreshObjectsSoon),
       onEvent('tags.changed', () => void useApp.getState().loadTags()),
+      onEvent('outbox.changed', refreshOutboxSoon),
+      onEvent('net.status', (net) => useApp.setState({ net })),
       onEvent('transport.open', () => {
         useApp.setState({ connection: 'open' })
         refreshObjectsSoon()
+        refreshOutboxSoon()
       }),
       onEvent('transport.closed', () => useApp.setState({ connection: 'closed' })),
     ]
-    return () => offs.forEach((off) => off())
+    return () => (offs.forEach((off) => off()), clearTimeout(pending), clearTimeout(outboxPending))
   }, [])
 
   if (boot.state === 'loading') return <div className="splash" aria-busy="true" />
@@ -80,14 +100,18 @@ export function App(): JSX.Element {
     )
 
   return (
-    <div className="shell">
+    <div className={`shell${banner ? ' has-banner' : ''}`}>
       <Sidebar route={route} />
       <main className="main">
+        <OfflineBanner />
         {route.name === 'contacts' && <ContactsScreen />}
         {route.name === 'contact' && <ContactProfile key={route.id} id={route.id} />}
         {route.name === 'import' && <ImportScreen />}
         {route.name === 'businesses' && <BusinessesScreen selectedId={route.id} />}
+        {route.name === 'drafts' && <DraftsScreen />}
+        {route.name === 'outbox' && <OutboxScreen selectedId={route.id} />}
       </main>
+      <ComposeHost />
       <Toasts />
     </div>
   )

@@ -11,6 +11,8 @@ import './styles/grid.css'
 import './styles/onboarding.css'
 import './styles/pages.css'
 import './styles/import.css'
+import './styles/mail.css'
+import './styles/outbox.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -1,7 +1,10 @@
-// App-wide state: connection, toasts and the two small lists every screen needs (businesses and tags).
+// App-wide state: connection, toasts, the two small lists every screen needs (businesses and tags), and
+// what the shell shows about sending (engine facts, network status, outbox counts).
 // Contacts are not here: the grid pages them from the engine on demand.
 import { create } from 'zustand'
+import type { Output } from '../../shared/contract'
 import type { BizObject, Tag } from '../../shared/models'
+import type { NetStatus } from '../../shared/outbound'
 import { messageOf } from './lib/errors'
 import { rpc, transportKind } from './rpc'
 
@@ -9,16 +12,29 @@ export interface Toast {
   id: number
   kind: 'error' | 'success'
   text: string
+  /** A button in the toast (e.g. Undo); clicking it dismisses the toast. */
+  action?: { label: string; run: () => void }
+  /** How long it stays, in ms; shown as a shrinking bar when there is an action. */
+  duration: number
 }
+export type ToastOptions = Partial<Pick<Toast, 'action' | 'duration'>>
+export type AppInfo = Output<'app.info'>
 
 interface AppState {
   connection: 'connecting' | 'open' | 'closed'
   objects: BizObject[] | null
   tags: Tag[] | null
   toasts: Toast[]
+  info: AppInfo | null
+  net: NetStatus | null
+  /** Outbox rows per status (whole outbox). */
+  outboxCounts: Record<string, number> | null
   loadObjects(): Promise<void>
   loadTags(): Promise<void>
-  toast(kind: Toast['kind'], text: string): void
+  loadInfo(): Promise<AppInfo>
+  loadNet(): Promise<void>
+  loadOutboxCounts(): Promise<void>
+  toast(kind: Toast['kind'], text: string, options?: ToastOptions): number
   dismiss(id: number): void
 }
 
@@ -29,6 +45,9 @@ export const useApp = create<AppState>((set, get) => ({
   objects: null,
   tags: null,
   toasts: [],
+  info: null,
+  net: null,
+  outboxCounts: null,
   async loadObjects() {
     try {
       set({ objects: await rpc('objects.list', {}) })
@@ -43,10 +62,32 @@ export const useApp = create<AppState>((set, get) => ({
       get().toast('error', messageOf(err))
     }
   },
-  toast(kind, text) {
+  async loadInfo() {
+    const info = await rpc('app.info', {})
+    set({ info })
+    return info
+  },
+  // Background refreshes: a failure here is not worth a toast (the banner already says when we are cut off).
+  async loadNet() {
+    try {
+      set({ net: await rpc('net.status', {}) })
+    } catch {
+      /* keep the last known status */
+    }
+  },
+  async loadOutboxCounts() {
+    try {
+      set({ outboxCounts: (await rpc('outbox.list', { limit: 1 })).counts })
+    } catch {
+      /* keep the last known counts */
+    }
+  },
+  toast(kind, text, options = {}) {
     const id = nextToast++
-    set((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text }] }))
-    setTimeout(() => get().dismiss(id), kind === 'error' ? 7000 : 3500)
+    const duration = options.duration ?? (kind === 'error' ? 7000 : 3500)
+    set((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text, action: options.action, duration }] }))
+    setTimeout(() => get().dismiss(id), duration)
+    return id
   },
   dismiss(id) {
     set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }))
@@ -54,8 +95,8 @@ export const useApp = create<AppState>((set, get) => ({
 }))
 
 /** For event handlers outside React: report any error as a toast. */
-export const toastError = (err: unknown): void => useApp.getState().toast('error', messageOf(err))
-export const toastOk = (text: string): void => useApp.getState().toast('success', text)
+export const toastError = (err: unknown): void => void useApp.getState().toast('error', messageOf(err))
+export const toastOk = (text: string): void => void useApp.getState().toast('success', text)
 
 /** Business name by id, for grid cells and labels. */
 export function objectName(objects: BizObject[] | null, id: number | null): string {

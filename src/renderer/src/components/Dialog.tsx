@@ -10,11 +10,13 @@ interface DialogProps {
   /** When given, the body and footer form one <form>, so Enter submits. */
   onSubmit?: () => void
   footer?: ReactNode
-  size?: 'sm' | 'md' | 'lg'
+  size?: 'sm' | 'md' | 'lg' | 'xl'
+  /** Extra class on the <dialog>, for dialogs with their own body layout (compose). */
+  className?: string
   children?: ReactNode
 }
 
-export function Dialog({ title, description, onClose, onSubmit, footer, size = 'md', children }: DialogProps): JSX.Element {
+export function Dialog({ title, description, onClose, onSubmit, footer, size = 'md', className, children }: DialogProps): JSX.Element {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   useEffect(() => {
@@ -36,7 +38,7 @@ export function Dialog({ title, description, onClose, onSubmit, footer, size = '
   return (
     <dialog
       ref={ref}
-      className={`dialog dialog-${size}`}
+      className={`dialog dialog-${size}${className ? ` ${className}` : ''}`}
       aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault()

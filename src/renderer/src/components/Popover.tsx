@@ -19,7 +19,8 @@ export function Popover({ label, className = 'btn', align = 'left', direction = 
       if (!ref.current?.contains(e.target as Node)) setOpen(false)
     }
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false)
+      // Inside a dialog, Escape closes the panel only, not the dialog too.
+      if (e.key === 'Escape') (e.preventDefault(), setOpen(false))
     }
     document.addEventListener('mousedown', onDown)
     document.addEventListener('keydown', onKey)

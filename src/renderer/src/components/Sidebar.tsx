@@ -1,11 +1,18 @@
-// The left rail: brand, the three sections, and the connection state at the bottom.
+// The left rail: brand, Compose, the sections (the outbox with how many messages are on their way), and
+// the connection state at the bottom.
 import type { JSX } from 'react'
+import { formatCount } from '../lib/format'
+import { pendingCount } from '../lib/outbox'
 import { hrefFor, type Route } from '../lib/router'
+import { openCompose } from '../screens/compose/composeState'
 import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
 
-const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][] }> = [
+type Badge = 'outbox'
+const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge }> = [
   { label: 'Contacts', icon: 'contacts', route: { name: 'contacts' }, matches: ['contacts', 'contact'] },
+  { label: 'Drafts', icon: 'file', route: { name: 'drafts' }, matches: ['drafts'] },
+  { label: 'Outbox', icon: 'outbox', route: { name: 'outbox' }, matches: ['outbox'], badge: 'outbox' },
   { label: 'Import', icon: 'import', route: { name: 'import' }, matches: ['import'] },
   { label: 'Businesses', icon: 'building', route: { name: 'businesses' }, matches: ['businesses'] },
 ]
@@ -14,6 +21,9 @@ const CONNECTION_TEXT = { open: 'Connected', connecting: 'Connecting…', closed
 
 export function Sidebar({ route }: { route: Route }): JSX.Element {
   const connection = useApp((s) => s.connection)
+  const counts = useApp((s) => s.outboxCounts)
+  const pending = pendingCount(counts)
+  const failed = counts?.failed ?? 0
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -22,6 +32,9 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
         </span>
         <span className="brand-name">Switchboard</span>
       </div>
+      <button type="button" className="btn btn-primary compose-button" onClick={() => openCompose()}>
+        <Icon name="compose" /> Compose
+      </button>
       <nav className="nav" aria-label="Main">
         {NAV.map((item) => {
           const current = item.matches.includes(route.name)
@@ -29,6 +42,12 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
             <a key={item.label} href={hrefFor(item.route)} className={`nav-item${current ? ' is-current' : ''}`} aria-current={current ? 'page' : undefined}>
               <Icon name={item.icon} />
               {item.label}
+              {item.badge === 'outbox' && (pending > 0 || failed > 0) && (
+                <span className={`nav-badge${failed > 0 ? ' is-alert' : ''}`} title={`${formatCount(pending)} on the way${failed ? `, ${formatCount(failed)} failed` : ''}`}>
+                  {formatCount(pending || failed)}
+                  <span className="visually-hidden">{pending ? ' waiting' : ' failed'}</span>
+                </span>
+              )}
             </a>
           )
         })}

@@ -34,3 +34,37 @@ export function hueFor(text: string): number {
   for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0
   return h % 360
 }
+
+const relFmt = new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' })
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+]
+/** "in 5 minutes", "2 hours ago", "just now"; beyond a week, the date itself. */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const t = new Date(iso).getTime()
+  if (Number.isNaN(t)) return iso
+  const diff = t - now
+  if (Math.abs(diff) < 45_000) return diff > 0 ? 'in a moment' : 'just now'
+  if (Math.abs(diff) > 7 * 86_400_000) return formatDate(iso)
+  for (const [unit, ms] of UNITS) if (Math.abs(diff) >= ms || unit === 'minute') return relFmt.format(Math.round(diff / ms), unit)
+  return formatDate(iso)
+}
+
+const timeFmt = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })
+/** "Mon, Nov 24, 9:00 AM": for scheduled sends, where the weekday matters. */
+export function formatWhen(iso: string): string {
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? iso : timeFmt.format(d)
+}
+
+/** "ava@x.com, ben@y.com +2": recipients in one line. */
+export function recipientsLine(to: string[], max = 2): string {
+  if (to.length === 0) return 'No recipients'
+  const shown = to.slice(0, max).join(', ')
+  return to.length > max ? `${shown} +${to.length - max}` : shown
+}
+
+/** Server replies rarely end in a full stop; ours follow them in the same paragraph. */
+export const sentence = (text: string): string => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`)

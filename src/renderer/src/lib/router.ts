@@ -7,6 +7,8 @@ export type Route =
   | { name: 'contact'; id: number }
   | { name: 'import' }
   | { name: 'businesses'; id?: number }
+  | { name: 'drafts' }
+  | { name: 'outbox'; id?: number }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -15,6 +17,8 @@ export function parseRoute(hash: string): Route {
   if (section === 'contacts' && hasId) return { name: 'contact', id }
   if (section === 'import') return { name: 'import' }
   if (section === 'businesses') return hasId ? { name: 'businesses', id } : { name: 'businesses' }
+  if (section === 'drafts') return { name: 'drafts' }
+  if (section === 'outbox') return hasId ? { name: 'outbox', id } : { name: 'outbox' }
   return { name: 'contacts' }
 }
 
@@ -24,6 +28,8 @@ export function hrefFor(route: Route): string {
       return `#/contacts/${route.id}`
     case 'businesses':
       return route.id ? `#/businesses/${route.id}` : '#/businesses'
+    case 'outbox':
+      return route.id ? `#/outbox/${route.id}` : '#/outbox'
     default:
       return `#/${route.name}`
   }

@@ -3,6 +3,7 @@ import type { BizObject, Mailbox } from '../../../../shared/models'
 import { Dialog } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { useFormErrors } from '../../lib/errors'
+import { sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { DraftError, mailboxDraft, toMailboxPatch, toNewMailbox } from './mailboxDraft'
@@ -47,6 +48,11 @@ export function MailboxDialog({ object, mailbox, onClose }: { object: BizObject;
         </>
       }
     >
+      {mailbox?.status === 'auth_error' && (
+        <div className="form-error">
+          <strong>Sign-in failed.</strong> {sentence(mailbox.statusReason ?? 'The server refused the login')} Check the username and type the password again; held messages resume once it is saved.
+        </div>
+      )}
       <MailboxFields draft={draft} onChange={setDraft} errors={errors.fields} />
       <FormError message={errors.form} />
     </Dialog>

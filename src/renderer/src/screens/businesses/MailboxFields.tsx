@@ -1,7 +1,13 @@
 // The SMTP (and optional IMAP) mailbox fields, shared by the first-run wizard and the Businesses screen.
 import type { JSX } from 'react'
 import { SelectField, TextField, Toggle } from '../../components/Field'
-import { DEFAULT_PORTS, type MailboxDraft, type Security, type ServerDraft } from './mailboxDraft'
+import { DEFAULT_PORTS, type MailboxDraft, type Security, type SentCopy, type ServerDraft } from './mailboxDraft'
+
+export const SENT_COPY_OPTIONS: Array<{ value: SentCopy; label: string }> = [
+  { value: 'append', label: 'Switchboard saves a copy in Sent (over IMAP)' },
+  { value: 'server', label: 'The server keeps a copy itself (Gmail, Outlook)' },
+  { value: 'none', label: 'Don’t keep a copy' },
+]
 
 const SECURITY_OPTIONS = [
   { value: 'tls', label: 'SSL/TLS' },
@@ -46,6 +52,14 @@ export function MailboxFields({ draft, onChange, errors }: Props): JSX.Element {
         <Toggle label="Also read replies over IMAP" checked={draft.imapEnabled} onChange={(imapEnabled) => set({ imapEnabled })} hint="Lets Switchboard see replies in this mailbox" />
       </div>
       {draft.imapEnabled && <ServerFields kind="imap" title="Incoming mail (IMAP)" server={draft.imap} onChange={(imap) => set({ imap })} errors={errors} />}
+      <SelectField
+        label="Sent copy"
+        value={draft.sentCopy}
+        onChange={(sentCopy) => set({ sentCopy: sentCopy as SentCopy })}
+        options={SENT_COPY_OPTIONS}
+        error={errors.sentCopy}
+        hint={draft.sentCopy === 'append' && !draft.imapEnabled ? 'Saving to Sent needs IMAP: turn it on above, or pick another option.' : 'Where the copy of each sent message ends up, so it shows in the mailbox’s Sent folder.'}
+      />
     </>
   )
 }

@@ -1,13 +1,16 @@
-// SMTP/IMAP mailboxes of a business: connection summary, limits, and add/edit/delete.
+// SMTP/IMAP mailboxes of a business: connection summary, today's sending against the cap, sign-in
+// trouble, and add/edit/delete.
 import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
+import { formatCount, sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { MailboxDialog } from './MailboxDialog'
 
 const STATUS = { active: ['Active', 'badge-green'], paused: ['Paused', 'badge-slate'], auth_error: ['Sign-in failed', 'badge-red'] } as const
+const SENT_COPY = { append: 'Copy saved to Sent', server: 'Server keeps Sent copy', none: 'No Sent copy' } as const
 
 export function MailboxesSection({ object, mailboxes }: { object: BizObject; mailboxes: Mailbox[] | null }): JSX.Element {
   const [editing, setEditing] = useState<Mailbox | 'new' | null>(null)
@@ -29,31 +32,48 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
           {mailboxes.map((m) => {
             const [statusText, statusClass] = STATUS[m.status]
             return (
-              <li key={m.id} className="item-row">
-                <span className="item-icon">
-                  <Icon name="mail" />
-                </span>
-                <div className="item-main">
-                  <span className="item-title">
-                    {m.email}
-                    {m.displayName && <span className="muted"> · {m.displayName}</span>}
+              <li key={m.id} className="item-row mailbox-row">
+                <div className="mailbox-row-main">
+                  <span className="item-icon">
+                    <Icon name="mail" />
                   </span>
-                  <span className="item-sub mailbox-facts">
-                    <span>
-                      SMTP {m.smtp.host}:{m.smtp.port}
+                  <div className="item-main">
+                    <span className="item-title">
+                      {m.email}
+                      {m.displayName && <span className="muted"> · {m.displayName}</span>}
                     </span>
-                    <span>{m.imap ? `IMAP ${m.imap.host}:${m.imap.port}` : 'No IMAP'}</span>
-                    <span>{m.dailyCapacity}/day</span>
-                    <span>{m.minGapSeconds}s gap</span>
-                  </span>
+                    <span className="item-sub mailbox-facts">
+                      <span>
+                        SMTP {m.smtp.host}:{m.smtp.port}
+                      </span>
+                      <span>{m.imap ? `IMAP ${m.imap.host}:${m.imap.port}` : 'No IMAP'}</span>
+                      <span>{m.dailyCapacity}/day</span>
+                      <span>{m.minGapSeconds}s gap</span>
+                      <span>{SENT_COPY[m.sentCopy]}</span>
+                    </span>
+                    <UsageMeter mailbox={m} />
+                  </div>
+                  <span className={`badge ${statusClass}`}>{statusText}</span>
+                  <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit mailbox ${m.email}`} onClick={() => setEditing(m)}>
+                    Edit
+                  </button>
+                  <button type="button" className="icon-button" aria-label={`Delete mailbox ${m.email}`} onClick={() => setDeleting(m)}>
+                    <Icon name="trash" />
+                  </button>
                 </div>
-                <span className={`badge ${statusClass}`}>{statusText}</span>
-                <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit mailbox ${m.email}`} onClick={() => setEditing(m)}>
-                  Edit
-                </button>
-                <button type="button" className="icon-button" aria-label={`Delete mailbox ${m.email}`} onClick={() => setDeleting(m)}>
-                  <Icon name="trash" />
-                </button>
+                {m.status === 'auth_error' && (
+                  <div className="mailbox-notice" role="alert">
+                    <Icon name="alert" />
+                    <div className="mailbox-notice-text">
+                      <strong>Sending from this mailbox is stopped</strong>
+                      <span>{sentence(m.statusReason ?? 'The server refused the username or password')} Messages wait in the outbox and go out once it is fixed.</span>
+                    </div>
+                    <button type="button" className="btn btn-sm btn-danger" onClick={() => setEditing(m)}>
+                      <Icon name="key" size={14} /> Fix sign-in
+                    </button>
+                  </div>
+                )}
+                {m.status === 'paused' && m.statusReason && <p className="mailbox-paused">{m.statusReason}</p>}
               </li>
             )
           })}
@@ -73,5 +93,28 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
         />
       )}
     </section>
+  )
+}
+
+/** Today's sends against the daily cap; amber near the cap, red at it. */
+function UsageMeter({ mailbox: m }: { mailbox: Mailbox }): JSX.Element {
+  const ratio = m.dailyCapacity > 0 ? Math.min(m.sentToday / m.dailyCapacity, 1) : 0
+  const tone = ratio >= 1 ? 'red' : ratio >= 0.8 ? 'amber' : 'accent'
+  return (
+    <span className="usage">
+      <span
+        className={`meter meter-${tone}`}
+        role="meter"
+        aria-label={`Sent today by ${m.email}`}
+        aria-valuemin={0}
+        aria-valuemax={m.dailyCapacity}
+        aria-valuenow={Math.min(m.sentToday, m.dailyCapacity)}
+      >
+        <span className="meter-fill" style={{ width: `${ratio * 100}%` }} />
+      </span>
+      <span className="usage-text">
+        Today: {formatCount(m.sentToday)} / {formatCount(m.dailyCapacity)} sent
+      </span>
+    </span>
   )
 }

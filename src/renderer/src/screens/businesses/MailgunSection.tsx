@@ -27,7 +27,9 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
     setBusy(true)
     errors.clear()
     try {
-      await rpc('mailgun.upsert', { objectId: object.id, sendingDomain: draft.sendingDomain, region: draft.region, ...(draft.apiKey ? { apiKey: draft.apiKey } : {}) })
+      // The engine resets an omitted API URL to the default, so a custom one is sent back as it was.
+      const keep = { apiBaseUrl: mg?.apiBaseUrl ?? null, ...(draft.apiKey ? { apiKey: draft.apiKey } : {}) }
+      await rpc('mailgun.upsert', { objectId: object.id, sendingDomain: draft.sendingDomain, region: draft.region, ...keep })
       toastOk('Mailgun settings saved')
       setEditing(false)
     } catch (err) {
@@ -86,6 +88,12 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
             <dt>Region</dt>
             <dd>{mg.region === 'eu' ? 'Europe' : 'United States'}</dd>
           </div>
+          {mg.apiBaseUrl && (
+            <div>
+              <dt>API address</dt>
+              <dd>{mg.apiBaseUrl}</dd>
+            </div>
+          )}
           <div>
             <dt>API key</dt>
             <dd>

@@ -4,6 +4,7 @@ import type { Input } from '../../../../shared/contract'
 import type { Mailbox, ServerView } from '../../../../shared/models'
 
 export type Security = 'tls' | 'starttls' | 'none'
+export type SentCopy = Mailbox['sentCopy']
 export interface ServerDraft {
   host: string
   port: string
@@ -17,6 +18,7 @@ export interface MailboxDraft {
   displayName: string
   dailyCapacity: string
   minGapSeconds: string
+  sentCopy: SentCopy
   smtp: ServerDraft
   imapEnabled: boolean
   imap: ServerDraft
@@ -38,6 +40,7 @@ export function mailboxDraft(m?: Mailbox): MailboxDraft {
     displayName: m?.displayName ?? '',
     dailyCapacity: String(m?.dailyCapacity ?? 200),
     minGapSeconds: String(m?.minGapSeconds ?? 30),
+    sentCopy: m?.sentCopy ?? 'append',
     smtp: serverDraft('smtp', m?.smtp),
     imapEnabled: Boolean(m?.imap),
     imap: serverDraft('imap', m?.imap),
@@ -74,6 +77,7 @@ export function toNewMailbox(d: MailboxDraft, objectId: number): Input<'mailboxe
     displayName: d.displayName,
     dailyCapacity: int(d.dailyCapacity, 'dailyCapacity'),
     minGapSeconds: int(d.minGapSeconds, 'minGapSeconds'),
+    sentCopy: d.sentCopy,
     smtp: server(d.smtp, 'smtp', d.email, false) as { host: string; port: number; secure: Security; user: string; password: string },
     imap: d.imapEnabled ? (server(d.imap, 'imap', d.email, false) as { host: string; port: number; secure: Security; user: string; password: string }) : null,
   }
@@ -86,6 +90,7 @@ export function toMailboxPatch(d: MailboxDraft, id: number): Input<'mailboxes.up
     displayName: d.displayName,
     dailyCapacity: int(d.dailyCapacity, 'dailyCapacity'),
     minGapSeconds: int(d.minGapSeconds, 'minGapSeconds'),
+    sentCopy: d.sentCopy,
     smtp: server(d.smtp, 'smtp', d.email, true),
     imap: d.imapEnabled ? server(d.imap, 'imap', d.email, true) : null,
   }

@@ -3,7 +3,8 @@ import type { Mailbox, Profile } from '../../../../shared/models'
 import { onEvent, rpc } from '../../rpc'
 import { toastError } from '../../store'
 
-/** A business's sender profiles and mailboxes, reloaded whenever the engine reports a change. */
+/** A business's sender profiles and mailboxes, reloaded whenever the engine reports a change (sends move
+ * each mailbox's count for today, so outbox changes reload the mailboxes, batched). */
 export function useBusinessChildren(objectId: number): { profiles: Profile[] | null; mailboxes: Mailbox[] | null } {
   const [profiles, setProfiles] = useState<Profile[] | null>(null)
   const [mailboxes, setMailboxes] = useState<Mailbox[] | null>(null)
@@ -13,7 +14,15 @@ export function useBusinessChildren(objectId: number): { profiles: Profile[] | n
   }, [objectId])
   useEffect(() => {
     load()
-    return onEvent('objects.changed', load)
-  }, [load])
+    let t: ReturnType<typeof setTimeout> | undefined
+    const offs = [
+      onEvent('objects.changed', load),
+      onEvent('outbox.changed', () => {
+        clearTimeout(t)
+        t = setTimeout(() => rpc('mailboxes.list', { objectId }).then(setMailboxes, toastError), 500)
+      }),
+    ]
+    return () => (offs.forEach((off) => off()), clearTimeout(t))
+  }, [load, objectId])
   return { profiles, mailboxes }
 }

@@ -12,6 +12,7 @@ import { displayName, formatDate } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { onEvent, rpc, RpcError } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
+import { openCompose } from '../compose/composeState'
 import { STATUS_LABEL } from '../contacts/columns'
 import { ContactDetails } from './ContactDetails'
 import { draftOf, localErrors, patchOf, sameDraft, type ContactDraft } from './contactDraft'
@@ -103,9 +104,20 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
               </button>
             </>
           ) : (
-            <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
-              <Icon name="trash" /> Delete
-            </button>
+            <>
+              <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+                <Icon name="trash" /> Delete
+              </button>
+              <button
+                type="button"
+                className="btn"
+                disabled={!contact.email}
+                title={contact.email ? `Write to ${contact.email}` : 'This contact has no email address'}
+                onClick={() => contact.email && openCompose({ contact: { id: contact.id, email: contact.email, objectId: contact.primaryObjectId } })}
+              >
+                <Icon name="mail" /> Email
+              </button>
+            </>
           )}
           {/* Outside the form in the DOM, tied to it by id, so Enter in any field also saves. */}
           <button type="submit" form="contact-form" className="btn btn-primary" disabled={!dirty || saving}>

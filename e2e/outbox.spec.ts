@@ -1,0 +1,383 @@
+// Compose, drafts, the outbox and mailbox health through the UI. No real mail server is needed: a fake
+// Mailgun API on loopback answers per sending domain, a tiny SMTP server refuses one login, and a freshly
+// closed loopback port is an address nothing listens on (the engine sees it as "no network").
+import { createServer as createHttp, type ServerResponse } from 'node:http'
+import { createServer as createTcp, type AddressInfo, type Server, type Socket } from 'node:net'
+import type { Page } from '@playwright/test'
+import { expect, test, type App } from './fixtures'
+import { shot } from './shot'
+
+/** A loopback port that refuses connections. (Not port 9: fetch refuses "bad ports" before connecting,
+ * which the engine rightly does not count as being offline.) */
+async function unreachableUrl(): Promise<string> {
+  const server = createTcp()
+  const port = await listen(server)
+  await new Promise((r) => server.close(r))
+  return `http://127.0.0.1:${port}`
+}
+
+async function mailgunBusiness(app: App, name: string, domain: string, apiBaseUrl: string) {
+  const object = await app.rpc('objects.create', { name, timezone: 'Europe/London' })
+  await app.rpc('mailgun.upsert', { objectId: object.id, sendingDomain: domain, apiKey: 'key-e2e-0123456789', region: 'us', apiBaseUrl })
+  const profile = await app.rpc('profiles.create', { objectId: object.id, email: `hello@${domain}`, displayName: name, transport: { kind: 'mailgun' } })
+  return { object, profile }
+}
+
+const listen = async (server: Server | ReturnType<typeof createHttp>) => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return (server.address() as AddressInfo).port
+}
+
+/** Mailgun by sending domain: ok.* accepts, bad.* 400, busy.* 503, slow.* never answers, anything else 401. */
+async function fakeMailgun(): Promise<{ url: string; close(): Promise<void> }> {
+  const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))
+  const server = createHttp((req, res) => {
+    req.resume()
+    const domain = /\/v3\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? ''
+    if (req.url?.includes('/events')) return json(res, 200, { items: [], paging: {} })
+    const kind = domain.replace(/\d*\..*$/, '')
+    if (kind === 'slow') return
+    if (kind === 'ok') return json(res, 200, { id: `<${Math.random().toString(36).slice(2)}@${domain}>`, message: 'Queued. Thank you.' })
+    if (kind === 'bad') return json(res, 400, { message: "'to' parameter is not a valid address. please check documentation" })
+    if (kind === 'busy') return json(res, 503, { message: 'Service temporarily unavailable' })
+    res.writeHead(401).end('Forbidden')
+  })
+  const port = await listen(server)
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+    },
+  }
+}
+
+/** Just enough SMTP for nodemailer: AUTH PLAIN succeeds only for `goodUser`; every message is accepted. */
+async function fakeSmtp(goodUser: string): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  const server = createTcp((sock) => {
+    sockets.add(sock)
+    sock.on('close', () => sockets.delete(sock))
+    sock.on('error', () => undefined)
+    const say = (line: string) => sock.write(`${line}\r\n`)
+    let buffer = ''
+    let inData = false
+    say('220 fake.test ESMTP')
+    sock.on('data', (chunk) => {
+      buffer += chunk.toString('latin1')
+      for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, i)
+        buffer = buffer.slice(i + 2)
+        if (inData) {
+          if (line === '.') (inData = false), say('250 2.0.0 Ok: queued')
+          continue
+        }
+        const verb = line.slice(0, 4).toUpperCase()
+        if (verb === 'EHLO') say('250-fake.test\r\n250-AUTH PLAIN\r\n250 8BITMIME')
+        else if (verb === 'AUTH') {
+          const user = Buffer.from(line.split(' ')[2] ?? '', 'base64').toString().split('\0')[1]
+          say(user === goodUser ? '235 2.7.0 Authentication successful' : '535 5.7.8 Authentication credentials invalid')
+        } else if (verb === 'DATA') (inData = true), say('354 End data with <CR><LF>.<CR><LF>')
+        else if (verb === 'QUIT') say('221 Bye'), sock.end()
+        else say('250 Ok')
+      }
+    })
+  })
+  const port = await listen(server)
+  return {
+    port,
+    close: async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise((r) => server.close(r))
+    },
+  }
+}
+
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' })
+
+test('a draft saves itself as you type, survives a reload, reopens and can be deleted', async ({ page, app }) => {
+  await mailgunBusiness(app, 'Bloom Hair Studio', 'bloom.test', await unreachableUrl())
+  await app.rpc('contacts.create', { email: 'ava@example.com', firstName: 'Ava', lastName: 'Nguyen' })
+  await page.reload()
+  await nav(page).getByRole('link', { name: /Outbox/ }).click()
+  await expect(page.getByRole('heading', { name: 'Nothing in the outbox' })).toBeVisible()
+  await shot(page, 'outbox-empty')
+  await nav(page).getByRole('link', { name: 'Drafts' }).click()
+  await expect(page.getByRole('heading', { name: 'No drafts' })).toBeVisible()
+  await shot(page, 'drafts-empty')
+
+  await page.getByRole('complementary').getByRole('button', { name: 'Compose' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New message' })
+  await expect(dialog.getByLabel('From', { exact: true }).locator('option:checked')).toHaveText('Bloom Hair Studio <hello@bloom.test> · Bloom Hair Studio')
+  const to = dialog.getByRole('combobox', { name: 'To', exact: true })
+  await expect(to).toBeFocused()
+  await to.fill('ava')
+  await dialog.getByRole('option', { name: /Ava Nguyen/ }).click()
+  await to.fill('bob@')
+  await to.press('Enter')
+  await expect(dialog.getByText('“bob@” is not a valid email address')).toBeVisible()
+  await dialog.getByRole('button', { name: 'Cc', exact: true }).click()
+  await dialog.getByRole('combobox', { name: 'Cc', exact: true }).fill('owner@bloom.test,')
+  await dialog.getByLabel('Subject').fill('Your spring appointment')
+  await dialog.getByLabel('Message').fill('Hi Ava,\n\nSee you on Friday at 10.\nBloom')
+  await expect(dialog.getByRole('status')).toContainText('Saved')
+  await shot(page, 'compose', false)
+
+  await dialog.getByRole('button', { name: 'Remove bob@' }).click()
+  await expect(dialog.getByText('is not a valid email address')).toHaveCount(0)
+  await dialog.getByRole('button', { name: 'Close' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('Draft saved')).toBeVisible()
+  const [draft] = await app.rpc('drafts.list', {})
+  expect(draft).toMatchObject({ to: ['ava@example.com'], cc: ['owner@bloom.test'], subject: 'Your spring appointment' })
+  expect(draft.html).toBe('<p>Hi Ava,</p>\n<p>See you on Friday at 10.<br>Bloom</p>')
+
+  await page.reload()
+  const list = page.getByRole('list', { name: 'Drafts' })
+  await expect(list.getByRole('listitem')).toHaveCount(1)
+  await expect(list).toContainText('To ava@example.com, owner@bloom.test')
+  await shot(page, 'drafts')
+
+  await list.getByRole('button', { name: 'Your spring appointment', exact: true }).click()
+  const edit = page.getByRole('dialog', { name: 'Edit draft' })
+  await expect(edit.getByLabel('Subject')).toHaveValue('Your spring appointment')
+  await expect(edit.getByLabel('Message')).toHaveValue('Hi Ava,\n\nSee you on Friday at 10.\nBloom')
+  await edit.getByRole('button', { name: 'Close' }).click()
+  await expect(edit).toBeHidden()
+
+  await list.getByRole('button', { name: 'Delete draft Your spring appointment' }).click()
+  await page.getByRole('dialog', { name: 'Delete this draft?' }).getByRole('button', { name: 'Delete draft' }).click()
+  await expect(page.getByRole('heading', { name: 'No drafts' })).toBeVisible()
+  expect(await app.rpc('drafts.list', {})).toHaveLength(0)
+})
+
+test('compose offers the profiles of the person at the keyboard', async ({ page, app }) => {
+  const url = await unreachableUrl()
+  const bloom = await mailgunBusiness(app, 'Bloom Hair Studio', 'bloom.test', url)
+  const harbor = await mailgunBusiness(app, 'Harbor Dental', 'harbor.test', url)
+  const maya = await app.rpc('users.create', { name: 'Maya Chen', email: 'maya@bloom.test' })
+  await app.rpc('users.create', { name: 'Sam Ortiz', email: 'sam@harbor.test' })
+  await app.rpc('profiles.assign', { userId: maya.id, profileId: harbor.profile.id, isDefault: true })
+  await page.reload()
+  await page.getByRole('complementary').getByRole('button', { name: 'Compose' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New message' })
+  const from = dialog.getByLabel('From', { exact: true })
+  await expect(from.locator('option')).toHaveText([/^Bloom Hair Studio </, /^Harbor Dental </])
+  await dialog.getByRole('button', { name: 'Choose who you are' }).click()
+  await expect(dialog.getByRole('menu', { name: 'Who is sending' })).toBeVisible()
+  await shot(page, 'compose-who', false)
+  await dialog.getByRole('menuitemradio', { name: /Maya Chen/ }).click()
+  await expect(from.locator('option')).toHaveText(['Harbor Dental <hello@harbor.test> · Harbor Dental'])
+  await expect(from).toHaveValue(String(harbor.profile.id))
+  await expect(dialog.getByRole('button', { name: /Maya Chen/ })).toBeVisible()
+  expect((await app.rpc('app.info', {})).currentUserId).toBe(maya.id)
+  expect(bloom.profile.id).not.toBe(harbor.profile.id)
+})
+
+test('undo send pulls the message back into compose as a draft', async ({ page, app }) => {
+  await mailgunBusiness(app, 'Bloom Hair Studio', 'bloom.test', await unreachableUrl())
+  await page.reload()
+  await page.getByRole('complementary').getByRole('button', { name: 'Compose' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New message' })
+  await dialog.getByRole('combobox', { name: 'To', exact: true }).fill('cara@example.com')
+  await dialog.getByLabel('Subject').fill('Oops, wrong date')
+  await dialog.getByLabel('Message').fill('The sale starts on Monday.')
+  await dialog.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(dialog).toBeHidden()
+  const toast = page.getByRole('status').filter({ hasText: 'Message queued' })
+  await expect(toast).toBeVisible()
+  await shot(page, 'undo-toast', false)
+  await toast.getByRole('button', { name: 'Undo' }).click()
+
+  const edit = page.getByRole('dialog', { name: 'Edit draft' })
+  await expect(edit.getByLabel('Subject')).toHaveValue('Oops, wrong date')
+  await expect(edit.getByText('cara@example.com')).toBeVisible()
+  const [message] = (await app.rpc('outbox.list', {})).items
+  expect(message).toMatchObject({ status: 'cancelled', statusReason: 'Undone: back in drafts', attempts: 0 })
+  expect(await app.rpc('drafts.list', {})).toHaveLength(1)
+
+  // Fixed, then scheduled for later instead.
+  await edit.getByLabel('Message').fill('The sale starts on Tuesday.')
+  await edit.getByRole('button', { name: 'Schedule' }).click()
+  await expect(edit.getByRole('group', { name: 'Schedule send' })).toBeVisible()
+  await shot(page, 'compose-schedule', false)
+  await page.keyboard.press('Escape')
+  await expect(edit.getByRole('group', { name: 'Schedule send' })).toBeHidden()
+  await expect(edit).toBeVisible()
+  await edit.getByRole('button', { name: 'Schedule' }).click()
+  await edit.getByRole('button', { name: /Tomorrow morning/ }).click()
+  await expect(edit).toBeHidden()
+  await expect(page.getByRole('status').filter({ hasText: 'Scheduled for' })).toBeVisible()
+  await expect(page.getByRole('status').filter({ hasText: 'Scheduled for' }).getByRole('button', { name: 'Undo' })).toBeVisible()
+  const queued = (await app.rpc('outbox.list', { status: 'queued' })).items[0]
+  expect(new Date(queued.scheduledFor).getHours()).toBe(9)
+  expect(Date.parse(queued.scheduledFor)).toBeGreaterThan(Date.now() + 3_600_000)
+  expect(await app.rpc('drafts.list', {})).toHaveLength(0)
+  await nav(page).getByRole('link', { name: /Outbox/ }).click()
+  await expect(page.getByRole('list', { name: 'Queued' })).toContainText('Scheduled')
+  await expect(page.getByRole('list', { name: 'Queued' })).toContainText('Can still be undone')
+})
+
+test.describe('with a short undo window', () => {
+  test.use({ engineOptions: { outbound: { undoMs: 1000 } } })
+
+  test('a message to an unreachable Mailgun waits for the network, with a banner, and can be cancelled', async ({ page, app }) => {
+    const unreachable = await unreachableUrl()
+    const { object } = await mailgunBusiness(app, 'Bloom Hair Studio', 'bloom.test', unreachable)
+    const ava = await app.rpc('contacts.create', { email: 'ava@example.com', firstName: 'Ava', lastName: 'Nguyen', primaryObjectId: object.id })
+    await page.reload()
+    await expect(page.getByRole('heading', { level: 1, name: 'Contacts' })).toBeVisible()
+    await page.goto(`${app.url}#/contacts/${ava.id}`)
+    await page.getByRole('button', { name: 'Email', exact: true }).click()
+    const dialog = page.getByRole('dialog', { name: 'New message' })
+    await expect(dialog.getByText('ava@example.com')).toBeVisible()
+    await expect(dialog.getByLabel('Message')).toBeFocused()
+    await dialog.getByLabel('Subject').fill('Reminder: Friday 10:00')
+    await dialog.getByLabel('Message').fill('See you soon!')
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click()
+    await expect(dialog).toBeHidden()
+
+    const banner = page.getByRole('status').filter({ hasText: 'Can’t reach' })
+    await expect(banner).toContainText(`Can’t reach Mailgun (${unreachable.slice(7)}) — 1 message held`)
+    await shot(page, 'offline-banner', false)
+
+    await nav(page).getByRole('link', { name: /Outbox/ }).click()
+    await expect(nav(page).getByRole('link', { name: /Outbox/ })).toContainText('1')
+    const held = page.getByRole('list', { name: 'Held' })
+    await expect(held.getByRole('listitem')).toHaveCount(1)
+    await expect(held).toContainText('Reminder: Friday 10:00')
+    await expect(held).toContainText('Waiting for the network')
+    await expect(held).toContainText('0 of 4 attempts')
+    expect((await app.rpc('outbox.list', {})).items[0]).toMatchObject({ status: 'held', statusReason: 'offline', attempts: 0, contactId: ava.id })
+    await shot(page, 'outbox-offline')
+
+    await held.getByRole('link', { name: 'Reminder: Friday 10:00' }).click()
+    const panel = page.getByRole('complementary', { name: 'Message details' })
+    await expect(panel.getByRole('list', { name: 'Timeline' })).toContainText('Mailgun unreachable')
+    await expect(panel).toContainText('See you soon!')
+    await shot(page, 'outbox-detail')
+
+    await panel.getByRole('button', { name: 'Cancel' }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Message cancelled' })).toBeVisible()
+    await expect(page.getByRole('list', { name: 'Held' })).toHaveCount(0)
+    await expect(page.getByRole('list', { name: 'Recent' })).toContainText('Cancelled')
+    await expect(banner).not.toContainText('held')
+    expect((await app.rpc('outbox.list', {})).items[0].status).toBe('cancelled')
+
+    // Drafts still save while the mail server is out of reach: the engine is on this computer.
+    await page.getByRole('complementary').getByRole('button', { name: 'Compose' }).click()
+    const next = page.getByRole('dialog', { name: 'New message' })
+    await next.getByLabel('Subject').fill('Written on the train')
+    await expect(next.getByRole('status')).toContainText('Offline – saved locally')
+    await shot(page, 'compose-offline', false)
+    await next.getByRole('button', { name: 'Close' }).click()
+    expect((await app.rpc('drafts.list', {})).map((d) => d.subject)).toEqual(['Written on the train'])
+  })
+})
+
+test.describe('sending at once', () => {
+  test.use({ engineOptions: { outbound: { undoMs: 0 } } })
+
+  test('the outbox groups messages by status, with reasons and the actions that apply', async ({ page, app }) => {
+    const mailgun = await fakeMailgun()
+    const unreachable = await unreachableUrl()
+    try {
+      const send = async (domain: string, name: string, subject: string, extra: { sendAt?: string } = {}) => {
+        const base = domain === 'offline.test' ? unreachable : mailgun.url
+        const { profile } = await mailgunBusiness(app, name, domain, base)
+        return app.rpc('mail.send', { profileId: profile.id, to: [`${domain.split('.')[0]}@example.com`], subject, html: `<p>${subject}</p>`, ...extra })
+      }
+      await send('ok.test', 'Eve Beauty', 'Spring newsletter')
+      const bad = await send('bad.test', 'Hana Beauty', 'Your invoice #1042')
+      await send('busy.test', 'Moda Beauty', 'Appointment confirmed')
+      await send('auth.test', 'Glow Studio', 'Welcome to Glow')
+      await send('offline.test', 'Harbor Dental', 'Cleaning reminder')
+      await send('slow.test', 'Pine Street Salon', 'Gift card balance')
+      const later = new Date(Date.now() + 2 * 86_400_000).toISOString()
+      await send('ok2.test', 'Northwind Spa', 'Holiday hours', { sendAt: later })
+      const { profile } = await mailgunBusiness(app, 'Bloom & Co', 'ok3.test', mailgun.url)
+      const dropped = await app.rpc('mail.send', { profileId: profile.id, to: ['lia@example.com'], subject: 'Draft price list', html: '<p>Old prices</p>', sendAt: later })
+      await app.rpc('outbox.cancel', { id: dropped.id })
+          await expect
+        .poll(async () => (await app.rpc('outbox.list', {})).counts)
+        .toEqual({ sent: 1, failed: 1, retry_wait: 1, held: 2, sending: 1, queued: 1, cancelled: 1 })
+
+      await page.reload()
+      await nav(page).getByRole('link', { name: /Outbox/ }).click()
+      await expect(page.locator('.outbox-group h3')).toHaveText(['Sending', 'Queued', 'Retrying', 'Held', 'Failed', 'Recent'])
+      await expect(nav(page).getByRole('link', { name: /Outbox/ })).toContainText('5')
+      await expect(page.getByRole('list', { name: 'Queued' })).toContainText('Scheduled')
+      await expect(page.getByRole('list', { name: 'Retrying' })).toContainText('Temporary error')
+      await expect(page.getByRole('list', { name: 'Retrying' })).toContainText('1 of 4 attempts · next try in')
+      const held = page.getByRole('list', { name: 'Held' })
+      const authRow = held.getByRole('listitem').filter({ hasText: 'Welcome to Glow' })
+      await expect(authRow).toContainText('Sign-in failed')
+      await expect(authRow.getByRole('button', { name: 'Retry' })).toHaveCount(0)
+      await expect(authRow.getByRole('button', { name: 'Cancel' })).toBeVisible()
+      await expect(held.getByRole('listitem').filter({ hasText: 'Cleaning reminder' }).getByRole('button', { name: 'Retry' })).toBeVisible()
+      await expect(page.getByRole('list', { name: 'Failed' })).toContainText('Mailgun 400')
+      await expect(page.getByRole('list', { name: 'Recent' })).toHaveCount(0)
+      await page.getByRole('button', { name: /Recent/ }).click()
+      await expect(page.getByRole('list', { name: 'Recent' })).toContainText('Sent')
+      await expect(page.getByRole('list', { name: 'Recent' })).toContainText('Cancelled')
+      await shot(page, 'outbox-statuses')
+
+      await page.getByRole('list', { name: 'Failed' }).getByRole('link', { name: 'Your invoice #1042' }).click()
+      const panel = page.getByRole('complementary', { name: 'Message details' })
+      await expect(panel).toContainText('Mailgun 400')
+      await shot(page, 'outbox-detail-failed')
+      await panel.getByRole('button', { name: 'Retry' }).click()
+      await expect(page.getByText('Trying again now')).toBeVisible()
+      await expect.poll(async () => (await app.rpc('outbox.get', { id: bad.id })).events.map((e) => e.type)).toContain('retry')
+    } finally {
+      await mailgun.close()
+    }
+  })
+
+  test('a mailbox shows today’s sends against its cap, and a failed sign-in with a way to fix it', async ({ page, app }) => {
+    const smtp = await fakeSmtp('front@harbor.test')
+    try {
+      const object = await app.rpc('objects.create', { name: 'Harbor Dental' })
+      const server = (user: string) => ({ host: '127.0.0.1', port: smtp.port, secure: 'none' as const, user, password: 'pw-1234' })
+      const front = await app.rpc('mailboxes.create', { objectId: object.id, email: 'front@harbor.test', displayName: 'Front desk', dailyCapacity: 10, minGapSeconds: 0, smtp: server('front@harbor.test'), sentCopy: 'server' })
+      const desk = await app.rpc('mailboxes.create', { objectId: object.id, email: 'desk@harbor.test', dailyCapacity: 50, minGapSeconds: 0, smtp: server('desk@harbor.test') })
+      const profile = async (m: typeof front) =>
+        app.rpc('profiles.create', { objectId: object.id, email: m.email, displayName: 'Harbor Dental', transport: { kind: 'smtp', mailboxId: m.id } })
+      const [pf, pd] = [await profile(front), await profile(desk)]
+      for (const n of [1, 2, 3]) await app.rpc('mail.send', { profileId: pf.id, to: [`p${n}@example.com`], subject: `Check-up ${n}`, html: '<p>Hi</p>' })
+      await app.rpc('mail.send', { profileId: pd.id, to: ['q@example.com'], subject: 'Hello', html: '<p>Hi</p>' })
+      await expect
+        .poll(async () => (await app.rpc('mailboxes.list', { objectId: object.id })).map((m) => [m.email, m.sentToday, m.status]))
+        .toEqual([
+          ['desk@harbor.test', 0, 'auth_error'],
+          ['front@harbor.test', 3, 'active'],
+        ])
+
+      await page.reload()
+      await nav(page).getByRole('link', { name: 'Businesses' }).click()
+      const list = page.getByRole('list', { name: 'Mailboxes' })
+      const frontRow = list.getByRole('listitem').filter({ hasText: 'front@harbor.test' })
+      await expect(frontRow).toContainText('Today: 3 / 10 sent')
+      await expect(frontRow).toContainText('0s gap')
+      await expect(frontRow).toContainText('Server keeps Sent copy')
+      await expect(frontRow.getByRole('meter')).toHaveAttribute('aria-valuenow', '3')
+      const deskRow = list.getByRole('listitem').filter({ hasText: 'desk@harbor.test' })
+      await expect(deskRow.getByRole('alert')).toContainText('The server refused the login')
+      await deskRow.scrollIntoViewIfNeeded()
+      await shot(page, 'businesses-mailboxes')
+
+      await deskRow.getByRole('button', { name: 'Fix sign-in' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Edit mailbox' })
+      await expect(dialog).toContainText('Sign-in failed.')
+      await expect(dialog.getByLabel('Sent copy')).toHaveValue('append')
+      await dialog.getByLabel('Sent copy').selectOption('none')
+      await dialog.getByLabel('SMTP password').fill('pw-new-5678')
+      await shot(page, 'businesses-fix-sign-in', false)
+      await dialog.getByRole('button', { name: 'Save mailbox' }).click()
+      await expect(dialog).toBeHidden()
+      expect((await app.rpc('mailboxes.list', { objectId: object.id })).find((m) => m.id === desk.id)?.sentCopy).toBe('none')
+    } finally {
+      await smtp.close()
+    }
+  })
+})

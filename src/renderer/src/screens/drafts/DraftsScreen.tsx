@@ -1,0 +1,95 @@
+// Drafts: everything written but not sent, newest first. A row opens in compose; the bin deletes it.
+import { useEffect, useState, type JSX } from 'react'
+import type { Draft } from '../../../../shared/outbound'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { EmptyState } from '../../components/EmptyState'
+import { Icon } from '../../components/Icons'
+import { formatDate, plural, recipientsLine, relativeTime } from '../../lib/format'
+import { htmlToPlain } from '../../lib/mailText'
+import { onEvent, rpc } from '../../rpc'
+import { toastError, toastOk } from '../../store'
+import { openCompose } from '../compose/composeState'
+
+export function DraftsScreen(): JSX.Element {
+  const [drafts, setDrafts] = useState<Draft[] | null>(null)
+  const [deleting, setDeleting] = useState<Draft | null>(null)
+  useEffect(() => {
+    const load = () => void rpc('drafts.list', {}).then(setDrafts, toastError)
+    load()
+    return onEvent('drafts.changed', load)
+  }, [])
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Drafts</h1>
+          <p className="page-subtitle">{drafts ? `${plural(drafts.length, 'draft')} · saved as you type` : 'Loading…'}</p>
+        </div>
+      </header>
+      {drafts && drafts.length === 0 && (
+        <div className="card">
+          <EmptyState
+            icon="file"
+            title="No drafts"
+            actions={
+              <button type="button" className="btn btn-primary" onClick={() => openCompose()}>
+                <Icon name="compose" /> Compose
+              </button>
+            }
+          >
+            Messages you start writing are saved here automatically, even when you are offline.
+          </EmptyState>
+        </div>
+      )}
+      {drafts && drafts.length > 0 && (
+        <ul className="card item-list message-list" aria-label="Drafts">
+          {drafts.map((d) => (
+            <li key={d.id} className="item-row message-row is-clickable" onClick={() => openCompose({ draftId: d.id })}>
+              <span className="item-icon item-icon-muted">
+                <Icon name="file" />
+              </span>
+              <div className="item-main">
+                <button type="button" className="message-open" onClick={(e) => (e.stopPropagation(), openCompose({ draftId: d.id }))}>
+                  <span className={`item-title${d.subject ? '' : ' is-placeholder'}`}>{d.subject || '(no subject)'}</span>
+                </button>
+                <span className="item-sub message-preview">
+                  <span className="message-to">{d.to.length + d.cc.length ? `To ${recipientsLine([...d.to, ...d.cc], 3)}` : 'No recipients yet'}</span>
+                  {snippet(d.html) && <span className="message-snippet">{snippet(d.html)}</span>}
+                </span>
+              </div>
+              <time className="message-time" dateTime={d.updatedAt} title={formatDate(d.updatedAt)}>
+                {relativeTime(d.updatedAt)}
+              </time>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Delete draft ${d.subject || '(no subject)'}`}
+                onClick={(e) => {
+                  e.stopPropagation()
+                  setDeleting(d)
+                }}
+              >
+                <Icon name="trash" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title="Delete this draft?"
+          message={`“${deleting.subject || '(no subject)'}” will be deleted. This cannot be undone.`}
+          confirmLabel="Delete draft"
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            await rpc('drafts.delete', { id: deleting.id })
+            toastOk('Draft deleted')
+          }}
+        />
+      )}
+    </div>
+  )
+}
+
+const snippet = (html: string): string => htmlToPlain(html).replace(/\s+/g, ' ').slice(0, 140)
