@@ -1,11 +1,12 @@
-// Compose, drafts, the outbox and mailbox health through the UI. No real mail server is needed: a fake
-// Mailgun API on loopback answers per sending domain, a tiny SMTP server refuses one login, and a freshly
-// closed loopback port is an address nothing listens on (the engine sees it as "no network").
+// Compose, drafts, the outbox and mailbox health through the UI. A fake Mailgun API on loopback answers
+// per sending domain, the real Postfix (scripts/mailservers.sh) accepts one mailbox and refuses another's
+// password, and a freshly closed loopback port is an address nothing listens on ("no network").
 import { createServer as createHttp, type ServerResponse } from 'node:http'
 import { createServer as createTcp, type AddressInfo, type Server, type Socket } from 'node:net'
 import type { Page } from '@playwright/test'
 import { expect, test, type App } from './fixtures'
 import { shot } from './shot'
+import { ensureMailServers, MAIL } from '../test/mail/servers'
 
 /** A loopback port that refuses connections. (Not port 9: fetch refuses "bad ports" before connecting,
  * which the engine rightly does not count as being offline.) */
@@ -52,46 +53,6 @@ async function fakeMailgun(): Promise<{ url: string; close(): Promise<void> }> {
   }
 }
 
-/** Just enough SMTP for nodemailer: AUTH PLAIN succeeds only for `goodUser`; every message is accepted. */
-async function fakeSmtp(goodUser: string): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>()
-  const server = createTcp((sock) => {
-    sockets.add(sock)
-    sock.on('close', () => sockets.delete(sock))
-    sock.on('error', () => undefined)
-    const say = (line: string) => sock.write(`${line}\r\n`)
-    let buffer = ''
-    let inData = false
-    say('220 fake.test ESMTP')
-    sock.on('data', (chunk) => {
-      buffer += chunk.toString('latin1')
-      for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, i)
-        buffer = buffer.slice(i + 2)
-        if (inData) {
-          if (line === '.') (inData = false), say('250 2.0.0 Ok: queued')
-          continue
-        }
-        const verb = line.slice(0, 4).toUpperCase()
-        if (verb === 'EHLO') say('250-fake.test\r\n250-AUTH PLAIN\r\n250 8BITMIME')
-        else if (verb === 'AUTH') {
-          const user = Buffer.from(line.split(' ')[2] ?? '', 'base64').toString().split('\0')[1]
-          say(user === goodUser ? '235 2.7.0 Authentication successful' : '535 5.7.8 Authentication credentials invalid')
-        } else if (verb === 'DATA') (inData = true), say('354 End data with <CR><LF>.<CR><LF>')
-        else if (verb === 'QUIT') say('221 Bye'), sock.end()
-        else say('250 Ok')
-      }
-    })
-  })
-  const port = await listen(server)
-  return {
-    port,
-    close: async () => {
-      for (const s of sockets) s.destroy()
-      await new Promise((r) => server.close(r))
-    },
-  }
-}
 
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' })
 
@@ -335,17 +296,18 @@ test.describe('sending at once', () => {
   })
 
   test('a mailbox shows today’s sends against its cap, and a failed sign-in with a way to fix it', async ({ page, app }) => {
-    const smtp = await fakeSmtp('front@harbor.test')
-    try {
+    // The real Postfix on loopback: dave signs in, erin's password is wrong.
+    await ensureMailServers()
+    {
       const object = await app.rpc('objects.create', { name: 'Harbor Dental' })
-      const server = (user: string) => ({ host: '127.0.0.1', port: smtp.port, secure: 'none' as const, user, password: 'pw-1234' })
-      const front = await app.rpc('mailboxes.create', { objectId: object.id, email: 'front@harbor.test', displayName: 'Front desk', dailyCapacity: 10, minGapSeconds: 0, smtp: server('front@harbor.test'), sentCopy: 'server' })
-      const desk = await app.rpc('mailboxes.create', { objectId: object.id, email: 'desk@harbor.test', dailyCapacity: 50, minGapSeconds: 0, smtp: server('desk@harbor.test') })
+      const server = (user: 'dave' | 'erin', password: string) => ({ host: MAIL.host, port: MAIL.ports.smtp, secure: 'none' as const, user: MAIL.users[user].email, password })
+      const front = await app.rpc('mailboxes.create', { objectId: object.id, email: 'front@harbor.test', displayName: 'Front desk', dailyCapacity: 10, minGapSeconds: 0, smtp: server('dave', MAIL.users.dave.password), sentCopy: 'server' })
+      const desk = await app.rpc('mailboxes.create', { objectId: object.id, email: 'desk@harbor.test', dailyCapacity: 50, minGapSeconds: 0, smtp: server('erin', 'wrong-password') })
       const profile = async (m: typeof front) =>
         app.rpc('profiles.create', { objectId: object.id, email: m.email, displayName: 'Harbor Dental', transport: { kind: 'smtp', mailboxId: m.id } })
       const [pf, pd] = [await profile(front), await profile(desk)]
-      for (const n of [1, 2, 3]) await app.rpc('mail.send', { profileId: pf.id, to: [`p${n}@example.com`], subject: `Check-up ${n}`, html: '<p>Hi</p>' })
-      await app.rpc('mail.send', { profileId: pd.id, to: ['q@example.com'], subject: 'Hello', html: '<p>Hi</p>' })
+      for (const n of [1, 2, 3]) await app.rpc('mail.send', { profileId: pf.id, to: [MAIL.users.frank.email], subject: `Check-up ${n}`, html: '<p>Hi</p>' })
+      await app.rpc('mail.send', { profileId: pd.id, to: [MAIL.users.frank.email], subject: 'Hello', html: '<p>Hi</p>' })
       await expect
         .poll(async () => (await app.rpc('mailboxes.list', { objectId: object.id })).map((m) => [m.email, m.sentToday, m.status]))
         .toEqual([
@@ -376,8 +338,6 @@ test.describe('sending at once', () => {
       await dialog.getByRole('button', { name: 'Save mailbox' }).click()
       await expect(dialog).toBeHidden()
       expect((await app.rpc('mailboxes.list', { objectId: object.id })).find((m) => m.id === desk.id)?.sentCopy).toBe('none')
-    } finally {
-      await smtp.close()
     }
   })
 })

@@ -21,7 +21,6 @@ import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { ImapFlow, type FetchMessageObject, type MessageAddressObject } from 'imapflow'
 import nodemailer from 'nodemailer'
 
@@ -66,7 +65,9 @@ export const MAIL = {
   caFile: join(ROOT, 'etc', 'tls', 'cert.pem'),
 } as const
 
-const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../scripts/mailservers.sh')
+// From the repo root (vitest, Playwright and the benches all run there); import.meta is not available
+// when Playwright loads this file as CommonJS.
+const SCRIPT = resolve(process.cwd(), 'scripts/mailservers.sh')
 const SMTP_STOPPED_MARK = join(ROOT, 'run', 'smtp-stopped')
 
 type UserRef = MailUserName | MailUser | string
