@@ -88,7 +88,10 @@ describe('Mailgun transport', () => {
     for (const id of [a.id, b.id]) expect(await t.ok('outbox.get', { id })).toMatchObject({ status: 'held', statusReason: 'auth', attempts: 0 })
     // Only the first one was tried: the second was held without another rejected request.
     expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([401])
-    await t.ok('mailgun.upsert', { objectId: object.id, sendingDomain: DOMAIN, apiKey: KEY, region: 'us', apiBaseUrl: fake.url })
+    // The business shows why; a new key (the stored API address is kept when omitted) clears it.
+    expect((await t.ok('objects.list', {}))[0]!.mailgun).toMatchObject({ authError: expect.stringContaining('401') })
+    await t.ok('mailgun.upsert', { objectId: object.id, sendingDomain: DOMAIN, apiKey: KEY, region: 'us' })
+    expect((await t.ok('objects.list', {}))[0]!.mailgun).toMatchObject({ authError: null, apiBaseUrl: fake.url })
     await t.engine.outbound.scheduler.idle()
     expect(fake.sent.map((s) => s.fields.subject![0])).toEqual(['A', 'B'])
   })

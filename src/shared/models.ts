@@ -27,6 +27,8 @@ export const MailgunSettings = z.object({
   region: Region,
   apiBaseUrl: z.string().nullable(),
   hasApiKey: z.boolean(),
+  /** Mailgun refused the key: its mail is held until the settings change. */
+  authError: z.string().nullable(),
   updatedAt: IsoTime,
 })
 export type MailgunSettings = z.infer<typeof MailgunSettings>

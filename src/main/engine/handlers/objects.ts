@@ -9,12 +9,14 @@ import { objectMailgunSettings, objects } from '../db/schema'
 type ObjectRow = typeof objects.$inferSelect
 type MailgunRow = typeof objectMailgunSettings.$inferSelect
 
-export const toMailgun = (m: MailgunRow): MailgunSettings => ({
+export const toMailgun = (ctx: Ctx, m: MailgunRow): MailgunSettings => ({
   objectId: m.objectId,
   sendingDomain: m.sendingDomain,
   region: m.region,
   apiBaseUrl: m.apiBaseUrl,
   hasApiKey: m.apiKeySealed !== null,
+  // Set by the outbox when Mailgun refuses the key; cleared when the settings change.
+  authError: (ctx.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(`mailgun.authError.${m.objectId}`) as { value: string } | undefined)?.value ?? null,
   updatedAt: iso(m.updatedAt),
 })
 
@@ -28,7 +30,7 @@ function listObjects(ctx: Ctx, id?: number): BizObject[] {
        FROM objects o ${id === undefined ? '' : 'WHERE o.id = ?'} ORDER BY o.name COLLATE NOCASE`,
     )
     .all(...(id === undefined ? [] : [id])) as Array<Record<string, number | string>>
-  const mailgun = new Map(ctx.db.select().from(objectMailgunSettings).all().map((m) => [m.objectId, toMailgun(m)]))
+  const mailgun = new Map(ctx.db.select().from(objectMailgunSettings).all().map((m) => [m.objectId, toMailgun(ctx, m)]))
   return rows.map((r) => ({
     id: r.id as number,
     name: r.name as string,
@@ -101,7 +103,8 @@ export const objectHandlers: HandlersFor<'objects' | 'mailgun'> = {
     const values = {
       sendingDomain: input.sendingDomain,
       region: input.region,
-      apiBaseUrl: input.apiBaseUrl ?? null,
+      // Omitted keeps the stored URL (as an omitted key keeps the stored key); null resets to the region's default.
+      apiBaseUrl: input.apiBaseUrl === undefined ? (existing?.apiBaseUrl ?? null) : input.apiBaseUrl,
       ...(input.apiKey ? { apiKeySealed: ctx.secrets.seal(input.apiKey) } : {}),
       updatedAt: now,
     }
@@ -110,7 +113,7 @@ export const objectHandlers: HandlersFor<'objects' | 'mailgun'> = {
       : ctx.db.insert(objectMailgunSettings).values({ ...values, objectId: input.objectId, createdAt: now }).returning().get()
     ctx.outbound.scheduler.settingsChanged({ objectId: input.objectId })
     ctx.emit('objects.changed', {})
-    return toMailgun(row)
+    return toMailgun(ctx, row)
   },
 
   'mailgun.remove': (ctx, { objectId }) => {

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { useFormErrors } from '../../lib/errors'
+import { sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { MailgunFields, type MailgunDraft } from './MailgunFields'
@@ -109,6 +110,18 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
         </dl>
       ) : (
         <p className="card-body card-empty">Not connected. Sender profiles of this business can still send through a mailbox.</p>
+      )}
+      {mg?.authError && (
+        <div className="mailbox-notice" role="alert">
+          <Icon name="alert" />
+          <div className="mailbox-notice-text">
+            <strong>Sending through Mailgun is stopped</strong>
+            <span>{sentence(mg.authError)} Messages wait in the outbox and go out once a working API key is saved.</span>
+          </div>
+          <button type="button" className="btn btn-sm btn-danger" onClick={() => setEditing(true)}>
+            <Icon name="key" size={14} /> Fix API key
+          </button>
+        </div>
       )}
       {removing && (
         <ConfirmDialog
