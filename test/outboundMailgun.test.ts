@@ -98,6 +98,10 @@ describe('Mailgun transport', () => {
 
   it('retries 5xx and 429 later, and fails a 400 at once', async () => {
     const { t, profile } = await setup()
+    const tracked = await t.ok('mail.send', { profileId: profile.id, to: ['t@client.test'], subject: 'Tracked', html: 't', tracking: true })
+    await t.engine.outbound.scheduler.idle()
+    expect(tracked.tracking).toBe(true)
+    expect(fake.sent.at(-1)!.fields).toMatchObject({ 'o:tracking': ['yes'], 'o:tracking-opens': ['yes'], 'o:tracking-clicks': ['yes'] })
     fake.failNext(503, 1)
     const a = await t.ok('mail.send', { profileId: profile.id, to: ['a@client.test'], subject: 'A', html: 'a' })
     await t.engine.outbound.scheduler.idle()

@@ -45,6 +45,7 @@ export const OutboundMessage = z.object({
   cc: z.array(z.string()),
   subject: z.string(),
   source: z.enum(MESSAGE_SOURCES),
+  tracking: z.boolean(),
   status: OutboxStatusZ,
   /** Hold reason, skip reason, or what the last failure was. */
   statusReason: z.string().nullable(),
@@ -78,6 +79,8 @@ export const SendMail = z
     text: z.string().max(1_000_000).optional(),
     contactId: Id.optional(),
     sendAt: SendAt,
+    /** Open and click tracking (Mailgun only; SMTP mail is never rewritten). */
+    tracking: z.boolean().default(false),
     /** The draft this was written in: it is kept (hidden) until the undo window closes. */
     draftId: Id.optional(),
   })

@@ -54,6 +54,7 @@ export function toOutbound(r: OutboxRow): OutboundMessage {
     cc: JSON.parse(r.ccJson) as string[],
     subject: r.subject,
     source: r.source,
+    tracking: r.tracking,
     status: r.status,
     statusReason: r.statusReason,
     attempts: r.attempts,
