@@ -37,6 +37,8 @@ export interface Scheduler {
 
 type Outcome = { row: OutboxRow; endpoint: Endpoint } & ({ ok: true; providerId: string | null } | { ok: false; failure: SendFailure })
 
+const GATHER_MS = 3
+
 const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 32, perMailbox: 6, backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000] }
 
 /**
@@ -80,7 +82,9 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     }
     running = true
     clearTimeout(timer)
-    setImmediate(tick)
+    // While sends are in flight, let finished ones gather for a moment so one commit records several.
+    if (inFlight.size > 0 && completed.length < 4) setTimeout(tick, GATHER_MS)
+    else setImmediate(tick)
   }
 
   function tick(): void {
