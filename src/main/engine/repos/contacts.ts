@@ -123,6 +123,7 @@ const SORT_EXPR = {
 } as const
 
 type ListInput = z.output<typeof ListContacts>
+type PageRow = ContactRow & { sort_key: string | number }
 
 export function listContacts(ctx: Ctx, input: ListInput): ContactPage {
   const where: string[] = []
@@ -130,49 +131,100 @@ export function listContacts(ctx: Ctx, input: ListInput): ContactPage {
   if (input.objectId === null) where.push('c.primary_object_id IS NULL')
   else if (input.objectId !== undefined) where.push('c.primary_object_id = ?'), params.push(input.objectId)
   if (input.status) where.push('c.status = ?'), params.push(input.status)
+  const match = matchExpression(input.query ?? '')
+  if (match && input.tagId !== undefined) return listTaggedMatches(ctx, input, where, params, input.tagId, match)
   // EXISTS lets the page query walk the sort index and stop after one page.
   if (input.tagId !== undefined) where.push('EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ?)'), params.push(input.tagId)
-  const match = matchExpression(input.query ?? '')
   // The search's own count (cheap) picks the plan: few matches drive the query from the match list;
   // many matches walk the sort index and test membership ("+" hides c.id from the planner), so a broad
   // term stops after one page instead of sorting tens of thousands of rows.
   const matches = match ? count(ctx, 'SELECT count(*) AS n FROM contacts_fts WHERE contacts_fts MATCH ?', match) : 0
   if (match) where.push(`${matches > DRIVE_FROM_MATCHES_UP_TO ? '+c.id' : 'c.id'} IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)`), params.push(match)
+  const rows = pageRows(ctx, input, where, params)
+  return toPage(ctx, input, rows, countContacts(ctx, input, where, params, match, matches))
+}
 
-  const expr = SORT_EXPR[input.sort.field]
-  const dir = input.sort.dir === 'desc' ? 'DESC' : 'ASC'
-  const pageWhere = [...where]
-  const pageParams = [...params]
-  if (input.cursor) {
-    const [value, id] = decodeCursor(input.cursor)
-    const cmp = dir === 'ASC' ? '>' : '<'
-    pageWhere.push(`(${expr} ${cmp} ? OR (${expr} = ? AND c.id ${cmp} ?))`)
-    pageParams.push(value, value, id)
-  }
-  const rows = ctx.sqlite
+/**
+ * Search + tag. The ids that pass every filter are fetched once (one probe of the tag's index per search match,
+ * then the other filters on those rows only): their number is the total, and the page is drawn from them. Many
+ * ids: walk the sort index testing membership, but only for about as long as sorting them all would take (broad
+ * matches can sit late in the sort order, e.g. every "Mia" after every "Ava" … "Lena"); if the page isn't full by
+ * then, sort the ids instead. Both plans return the same rows in the same order.
+ */
+function listTaggedMatches(ctx: Ctx, input: ListInput, where: string[], params: unknown[], tagId: number, match: string): ContactPage {
+  const ids = ctx.sqlite
     .prepare(
-      `SELECT c.*, ${expr} AS sort_key FROM contacts c ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
+      `SELECT f.rowid FROM contacts_fts f CROSS JOIN contact_tags ct ON ct.tag_id = ? AND ct.contact_id = f.rowid
+       ${where.length ? 'CROSS JOIN contacts c ON c.id = f.rowid' : ''} WHERE f.contacts_fts MATCH ? ${where.map((w) => `AND ${w}`).join(' ')}`,
+    )
+    .pluck()
+    .all(tagId, match, ...params) as number[]
+  const idList = JSON.stringify(ids)
+  const walked = ids.length > DRIVE_FROM_MATCHES_UP_TO ? walkSortIndex(ctx, input, idList, ids.length * WALK_ROWS_PER_ID) : null
+  const rows = walked ?? pageRows(ctx, input, ['c.id IN (SELECT value FROM json_each(?))'], [idList])
+  return toPage(ctx, input, rows, ids.length)
+}
+
+/** One page (plus one row, to tell whether there is more) after the cursor, in sort order. */
+function pageRows(ctx: Ctx, input: ListInput, where: string[], params: unknown[]): PageRow[] {
+  const { expr, dir, after, afterParams } = sortOf(input)
+  const conds = after ? [...where, after] : where
+  return ctx.sqlite
+    .prepare(
+      `SELECT c.*, ${expr} AS sort_key FROM contacts c ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
        ORDER BY ${expr} ${dir}, c.id ${dir} LIMIT ?`,
     )
-    .all(...pageParams, input.limit + 1) as Array<ContactRow & { sort_key: string | number }>
+    .all(...params, ...afterParams, input.limit + 1) as PageRow[]
+}
+
+/**
+ * pageRows for the ids in idList, by walking at most maxRows entries of the sort index (ids and sort keys
+ * only) after the cursor; only members are read in full. Null when the page isn't full within the bound.
+ * w.sort_key keeps its expression's collation (NOCASE for company), so the outer ORDER BY is the walk's own
+ * order: no sort, and the walk stops as soon as the page is full.
+ */
+function walkSortIndex(ctx: Ctx, input: ListInput, idList: string, maxRows: number): PageRow[] | null {
+  const { expr, dir, after, afterParams } = sortOf(input)
+  const rows = ctx.sqlite
+    .prepare(
+      `SELECT r.*, w.sort_key FROM (
+         SELECT c.id, ${expr} AS sort_key FROM contacts c ${after ? `WHERE ${after}` : ''}
+         ORDER BY ${expr} ${dir}, c.id ${dir} LIMIT ?
+       ) w CROSS JOIN contacts r ON r.id = w.id
+       WHERE +w.id IN (SELECT value FROM json_each(?))
+       ORDER BY w.sort_key ${dir}, w.id ${dir} LIMIT ?`,
+    )
+    .all(...afterParams, maxRows, idList, input.limit + 1) as PageRow[]
+  return rows.length > input.limit ? rows : null
+}
+
+function sortOf(input: ListInput) {
+  const expr = SORT_EXPR[input.sort.field]
+  const dir = input.sort.dir === 'desc' ? 'DESC' : 'ASC'
+  if (!input.cursor) return { expr, dir, after: null, afterParams: [] }
+  const [value, id] = decodeCursor(input.cursor)
+  const cmp = dir === 'ASC' ? '>' : '<'
+  return { expr, dir, after: `(${expr} ${cmp} ? OR (${expr} = ? AND c.id ${cmp} ?))`, afterParams: [value, value, id] }
+}
+
+function toPage(ctx: Ctx, input: ListInput, rows: PageRow[], total: number): ContactPage {
   const more = rows.length > input.limit
   const page = more ? rows.slice(0, input.limit) : rows
   const last = page[page.length - 1]
-  return { items: hydrate(ctx, page), total: countContacts(ctx, input, where, params, match, matches), nextCursor: more && last ? encodeCursor(last.sort_key, last.id) : null }
+  return { items: hydrate(ctx, page), total, nextCursor: more && last ? encodeCursor(last.sort_key, last.id) : null }
 }
 
-/** The grid's total. Tag and search filters are counted from their own indexes, without touching contacts. */
+/** The grid's total. Tag or search filters alone are counted from their own indexes, without touching contacts. */
 function countContacts(ctx: Ctx, input: ListInput, where: string[], params: unknown[], match: string | null, matches: number): number {
-  const tagOnly = input.tagId !== undefined && where.length === (match ? 2 : 1)
   if (match && where.length === 1) return matches
-  if (tagOnly && !match) return count(ctx, 'SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?', input.tagId)
-  if (tagOnly && match)
-    return count(ctx, 'SELECT count(*) AS n FROM contact_tags WHERE tag_id = ? AND contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)', input.tagId, match)
+  if (input.tagId !== undefined && where.length === 1) return count(ctx, 'SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?', input.tagId)
   return count(ctx, `SELECT count(*) AS n FROM contacts c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, ...params)
 }
 
 /** Measured on 100k contacts: driving from the match list costs ~1.3 µs per match, walking the index ~10 ms at worst. */
 const DRIVE_FROM_MATCHES_UP_TO = 2000
+/** Reading and sorting one id (~2 µs) costs about as much as walking this many sort-index entries testing membership. */
+const WALK_ROWS_PER_ID = 12
 const count = (ctx: Ctx, sql: string, ...params: unknown[]): number => (ctx.sqlite.prepare(sql).get(...params) as { n: number }).n
 
 /** Every word must match the start of a word in the email, name, company or phone ("ngu" → Nguyen). */
