@@ -29,7 +29,18 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
   const pools = new Map<number, { updatedAt: number; transporter: Transporter }>()
   const log = opts.log ?? (() => {})
 
+  // Decrypted settings per mailbox, reused until the row's updated_at changes (one cheap lookup per send).
+  const configs = new Map<number, MailboxConfig>()
   function config(mailboxId: number): MailboxConfig {
+    const stamp = stmt(ctx.sqlite, 'SELECT updated_at AS u FROM mailboxes WHERE id = ?').get(mailboxId) as { u: number } | undefined
+    const have = configs.get(mailboxId)
+    if (stamp && have && have.updatedAt === stamp.u) return have
+    const fresh = loadConfig(mailboxId)
+    configs.set(mailboxId, fresh)
+    return fresh
+  }
+
+  function loadConfig(mailboxId: number): MailboxConfig {
     const r = stmt(ctx.sqlite, 
         `SELECT id, updated_at AS updatedAt, smtp_host, smtp_port, smtp_security, smtp_user, smtp_password_sealed,
                 imap_host, imap_port, imap_security, imap_user, imap_password_sealed, sent_copy FROM mailboxes WHERE id = ?`,
@@ -139,6 +150,7 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
       if (mailboxId === undefined) return
       pools.get(mailboxId)?.transporter.close()
       pools.delete(mailboxId)
+      configs.delete(mailboxId)
     },
     close: () => {
       for (const p of pools.values()) p.transporter.close()
