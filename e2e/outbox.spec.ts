@@ -290,6 +290,15 @@ test.describe('sending at once', () => {
       await panel.getByRole('button', { name: 'Retry' }).click()
       await expect(page.getByText('Trying again now')).toBeVisible()
       await expect.poll(async () => (await app.rpc('outbox.get', { id: bad.id })).events.map((e) => e.type)).toContain('retry')
+
+      // The business whose Mailgun key was refused says so, with a way to fix it.
+      await nav(page).getByRole('link', { name: 'Businesses' }).click()
+      await page.getByRole('navigation', { name: 'Businesses' }).getByText('Glow Studio').click()
+      const notice = page.getByRole('alert').filter({ hasText: 'Sending through Mailgun is stopped' })
+      await expect(notice).toContainText('401')
+      await expect(notice.getByRole('button', { name: 'Fix API key' })).toBeVisible()
+      await notice.scrollIntoViewIfNeeded()
+      await shot(page, 'businesses-mailgun-auth', false)
     } finally {
       await mailgun.close()
     }

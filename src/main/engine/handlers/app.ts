@@ -2,10 +2,11 @@
 import type { Ctx, Handlers, HandlersFor } from '../context'
 import { iso } from '../clock'
 import { seedDemo } from '../services/demo'
+import { getSetting, settingKeys } from '../repos/settings'
 
 export function currentUserId(ctx: Ctx): number | null {
-  const r = ctx.sqlite.prepare("SELECT value FROM app_settings WHERE key = 'currentUserId'").get() as { value: string } | undefined
-  const id = r ? Number(r.value) : null
+  const stored = getSetting(ctx, settingKeys.currentUser)
+  const id = stored ? Number(stored) : null
   return id && ctx.sqlite.prepare('SELECT 1 FROM users WHERE id = ?').get(id) ? id : null
 }
 

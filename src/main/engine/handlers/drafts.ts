@@ -1,5 +1,4 @@
 // Drafts: saved as typed (even offline, even half-finished); checked strictly only when sent.
-import { z } from 'zod'
 import type { Draft } from '../../../shared/outbound'
 import { SendMail } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
@@ -100,7 +99,10 @@ export const draftHandlers: HandlersFor<'drafts'> = {
       contactId: d.contact_id ?? undefined,
       sendAt,
     })
-    if (!parsed.success) throw new AppError('VALIDATION', fromZod(parsed.error as z.ZodError).message, fromZod(parsed.error as z.ZodError).field)
+    if (!parsed.success) {
+      const { message, field } = fromZod(parsed.error)
+      throw new AppError('VALIDATION', message, field)
+    }
     const input = parsed.data
     const row = ctx.sqlite.transaction(() => {
       const r = queueMessage(ctx, { ...input, sendAt: input.sendAt ? Date.parse(input.sendAt) : undefined, source: 'compose', undoMs: ctx.outbound.undoMs, draftId })

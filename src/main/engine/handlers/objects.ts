@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
 import { objectMailgunSettings, objects } from '../db/schema'
+import { getSetting, settingKeys } from '../repos/settings'
 
 type ObjectRow = typeof objects.$inferSelect
 type MailgunRow = typeof objectMailgunSettings.$inferSelect
@@ -16,7 +17,7 @@ export const toMailgun = (ctx: Ctx, m: MailgunRow): MailgunSettings => ({
   apiBaseUrl: m.apiBaseUrl,
   hasApiKey: m.apiKeySealed !== null,
   // Set by the outbox when Mailgun refuses the key; cleared when the settings change.
-  authError: (ctx.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(`mailgun.authError.${m.objectId}`) as { value: string } | undefined)?.value ?? null,
+  authError: getSetting(ctx, settingKeys.mailgunAuthError(m.objectId)),
   updatedAt: iso(m.updatedAt),
 })
 

@@ -7,6 +7,7 @@ import type { Ctx, HandlersFor } from '../context'
 import { emailSendingProfiles, objectMailgunSettings, userEmailProfileAssignments, users } from '../db/schema'
 import { requireMailbox } from './mailboxes'
 import { requireObject } from './objects'
+import { deleteSetting, setSetting, settingKeys } from '../repos/settings'
 
 type Row = typeof emailSendingProfiles.$inferSelect
 
@@ -138,10 +139,10 @@ export const profileHandlers: HandlersFor<'profiles' | 'users'> = {
   },
 
   'users.setCurrent': (ctx, { id }) => {
-    if (id === null) ctx.sqlite.prepare("DELETE FROM app_settings WHERE key = 'currentUserId'").run()
+    if (id === null) deleteSetting(ctx, settingKeys.currentUser)
     else {
       getUser(ctx, id)
-      ctx.sqlite.prepare("INSERT INTO app_settings (key, value) VALUES ('currentUserId', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(id))
+      setSetting(ctx, settingKeys.currentUser, String(id))
     }
     return { currentUserId: id }
   },

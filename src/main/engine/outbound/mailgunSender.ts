@@ -6,6 +6,7 @@ import { SendFailure } from './failure'
 import { MAILGUN_BASE, mailgunEvents, mailgunSend, type MailgunConfig, type MailgunEvent } from './mailgun'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
+import { getSetting, setSetting, settingKeys } from '../repos/settings'
 
 export function mailgunConfig(ctx: Ctx, objectId: number): MailgunConfig {
   const r = stmt(ctx.sqlite, 'SELECT sending_domain AS d, api_key_sealed AS k, region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?')
@@ -77,20 +78,20 @@ export async function pollMailgunEvents(ctx: Ctx, log: (msg: string) => void = (
 
 async function pollObject(ctx: Ctx, objectId: number): Promise<number> {
   const cfg = mailgunConfig(ctx, objectId)
-  const key = `mailgun.eventsCursor.${objectId}`
-  const cursor = stmt(ctx.sqlite, 'SELECT value FROM app_settings WHERE key = ?').get(key) as { value: string } | undefined
+  const key = settingKeys.mailgunEventsCursor(objectId)
+  const cursor = getSetting(ctx, key)
   const first = stmt(ctx.sqlite, "SELECT min(sent_at) AS t FROM outbound_messages WHERE object_id = ? AND transport = 'mailgun'").get(objectId) as { t: number }
   // Re-read a few minutes of overlap: Mailgun may store events late. Provider event ids dedupe them.
-  let page = await mailgunEvents(cfg, { beginMs: Math.max(cursor ? Number(cursor.value) - 5 * 60_000 : first.t - 60_000, 0), limit: 300 })
+  let page = await mailgunEvents(cfg, { beginMs: Math.max(cursor ? Number(cursor) - 5 * 60_000 : first.t - 60_000, 0), limit: 300 })
   let applied = 0
-  let newest = cursor ? Number(cursor.value) : 0
+  let newest = cursor ? Number(cursor) : 0
   for (let guard = 0; guard < 100; guard++) {
     ctx.sqlite.transaction(() => {
       for (const e of page.items) {
         if (applyEvent(ctx, e)) applied++
         newest = Math.max(newest, e.timestamp)
       }
-      if (newest) stmt(ctx.sqlite, 'INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(newest))
+      if (newest) setSetting(ctx, key, String(newest))
     }).immediate()
     if (!page.nextPageUrl || page.items.length === 0) break
     page = await mailgunEvents(cfg, { pageUrl: page.nextPageUrl })

@@ -6,9 +6,10 @@ import { getRow, rowsWhere, transition, type OutboxRow } from '../repos/outbox'
 import { check, release, reserve } from './capacity'
 import { SendFailure } from './failure'
 import type { NetMonitor } from './netMonitor'
-import { reconciler } from './reconcile'
+import { reconciler, staleRows } from './reconcile'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
+import { deleteSetting, getSetting, setSetting, settingKeys } from '../repos/settings'
 
 export interface SchedulerOptions {
   /** Identifies this process's leases; rows leased by anyone else at start-up were left by a crash. */
@@ -62,6 +63,8 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   let stopped = true
   let timer: ReturnType<typeof setTimeout> | undefined
   let idleWaiters: Array<() => void> = []
+  /** Earliest end of a minimum-gap wait seen by the last claim (the timer must wake for it). */
+  let gapWake = Infinity
   const changed = new Set<number>()
   /** Finished sends waiting to be recorded by the next tick. */
   const completed: Outcome[] = []
@@ -213,8 +216,6 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     }
   }
 
-  let gapWake = Infinity
-
   function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
     for (const r of rowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now))
       hold(r, 'capacity', `Daily cap of ${cap} reached; resumes at the next local midnight`, until)
@@ -228,10 +229,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       .get(id) as { id: number; dailyCapacity: number; minGapSeconds: number; status: string; statusReason: string | null; timezone: string } | undefined
   }
 
-  function mailgunAuthError(objectId: number): string | null {
-    const r = stmt(ctx.sqlite, 'SELECT value FROM app_settings WHERE key = ?').get(`mailgun.authError.${objectId}`) as { value: string } | undefined
-    return r?.value ?? null
-  }
+  const mailgunAuthError = (objectId: number): string | null => getSetting(ctx, settingKeys.mailgunAuthError(objectId))
 
   function startSend(row: OutboxRow): void {
     const sender = senders[row.transport]
@@ -298,7 +296,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, updated_at = updated_at WHERE id = ?").run(message, row.mailboxId)
       for (const r of rowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait')", row.mailboxId)) hold(r, 'auth', message, null)
     } else {
-      stmt(ctx.sqlite, 'INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(`mailgun.authError.${row.objectId}`, message)
+      setSetting(ctx, settingKeys.mailgunAuthError(row.objectId), message)
       for (const r of rowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait')", row.objectId)) hold(r, 'auth', message, null)
     }
     ctx.emit('objects.changed', {})
@@ -343,8 +341,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   return {
     start() {
       stopped = false
-      const stale = rowsWhere(ctx, "status = 'sending' AND (lease_owner IS NULL OR lease_owner != ?)", opts.owner)
-      for (const row of stale) reconcile.run(row)
+      for (const row of staleRows(ctx, opts.owner)) reconcile.run(row)
       wake()
     },
     wake,
@@ -359,7 +356,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
         resume(rowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
       }
       if (objectId !== undefined) {
-        stmt(ctx.sqlite, 'DELETE FROM app_settings WHERE key = ?').run(`mailgun.authError.${objectId}`)
+        deleteSetting(ctx, settingKeys.mailgunAuthError(objectId))
         resume(rowsWhere(ctx, "status = 'held' AND status_reason = 'auth' AND transport = 'mailgun' AND object_id = ? ORDER BY id", objectId), 'The Mailgun settings changed')
       }
     },

@@ -112,7 +112,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
         <p className="card-body card-empty">Not connected. Sender profiles of this business can still send through a mailbox.</p>
       )}
       {mg?.authError && (
-        <div className="mailbox-notice" role="alert">
+        <div className="mailbox-notice card-notice" role="alert">
           <Icon name="alert" />
           <div className="mailbox-notice-text">
             <strong>Sending through Mailgun is stopped</strong>
