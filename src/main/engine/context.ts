@@ -2,6 +2,7 @@
 import type { EventName, EventPayload, Method, Output, ParsedInput } from '../../shared/contract'
 import type { Clock } from './clock'
 import type { Db, Sqlite } from './db/open'
+import type { Hooks } from './hooks'
 import type { NetMonitor } from './outbound/netMonitor'
 import type { Scheduler } from './outbound/scheduler'
 import type { SecretBox } from './secrets'
@@ -20,6 +21,8 @@ export interface Ctx {
   info: EngineInfo
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void
   outbound: OutboundRuntime
+  /** Synchronous in-transaction events between domains (hooks.ts). */
+  hooks: Hooks
 }
 
 /** The running outbound machinery handlers talk to (wake the loop, release holds, read connectivity). */

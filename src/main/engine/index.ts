@@ -22,6 +22,7 @@ import { createScheduler, type Scheduler, type SchedulerOptions } from './outbou
 import { smtpSender } from './outbound/smtp'
 import type { Sender } from './outbound/transport'
 import { fileKeyBox, type SecretBox } from './secrets'
+import { createHooks } from './hooks'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -80,6 +81,7 @@ export function createEngine(opts: EngineOptions): Engine {
     secrets,
     clock: opts.testClock ?? opts.clock ?? systemClock,
     info: { version: opts.version ?? '0.1.0', host: opts.host, dataDir: opts.dataDir },
+    hooks: createHooks(),
     emit: (event, payload) => {
       for (const l of listeners) l({ event, payload } as EngineEvent)
     },

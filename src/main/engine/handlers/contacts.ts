@@ -30,11 +30,12 @@ function suppressIfNeeded(ctx: Ctx, c: Pick<Contact, 'status' | 'email' | 'prima
     .run(c.primaryObjectId, c.email, c.status, now)
 }
 
+/** Tags the contacts; only the newly tagged ones fire the `contacts.tagged` hook (autoresponders). */
 function tagContacts(ctx: Ctx, contactIds: number[], tagId: number, now: number): number {
   const insert = ctx.sqlite.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id, created_at) VALUES (?, ?, ?)')
-  let changed = 0
-  for (const id of contactIds) changed += insert.run(tagId, id, now).changes
-  return changed
+  const tagged = contactIds.filter((id) => insert.run(tagId, id, now).changes > 0)
+  if (tagged.length) ctx.hooks.emit('contacts.tagged', { contactIds: tagged, tagId })
+  return tagged.length
 }
 
 function requireContacts(ctx: Ctx, ids: number[]): number[] {
@@ -64,6 +65,7 @@ export const contactHandlers: HandlersFor<'contacts'> = {
       const contactId = contactInserter(ctx)(input, now)
       indexContacts(ctx, [contactId])
       replaceExtraEmails(ctx, contactId, input.extraEmails, now)
+      ctx.hooks.emit('contacts.created', { ids: [contactId] })
       for (const tagId of input.tagIds) tagContacts(ctx, [contactId], tagId, now)
       return contactId
     })()

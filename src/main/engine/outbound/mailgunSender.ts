@@ -140,4 +140,6 @@ function suppress(ctx: Ctx, row: OutboxRow, email: string, reason: 'bounced' | '
     stmt(ctx.sqlite, "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'").run(reason, now, contactId)
     ctx.emit('contacts.changed', { ids: [contactId] })
   }
+  if (reason === 'bounced') ctx.hooks.emit('outbound.bounced', { outboundId: row.id, contactId: contactId ?? null, email: addr })
+  else if (contactId) ctx.hooks.emit('contacts.unsubscribed', { contactId, reason })
 }

@@ -108,7 +108,10 @@ export function transition(ctx: Ctx, id: number, from: readonly OutboxStatus[] |
     params.push(...from)
   }
   const changed = stmt(ctx.sqlite, `UPDATE outbound_messages SET ${sets.join(', ')} WHERE ${where}`).run(...params).changes > 0
-  if (changed) addEvent(ctx, id, event, detail ?? null, now)
+  if (changed) {
+    addEvent(ctx, id, event, detail ?? null, now)
+    if (t.status) ctx.hooks.emit('outbound.status', { id, status: t.status, event, detail: detail ?? null })
+  }
   return changed
 }
 

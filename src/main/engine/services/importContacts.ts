@@ -62,16 +62,23 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
     ctx.sqlite.transaction(() => {
       const now = ctx.clock.now()
       const created: number[] = []
+      const tagged = new Map<number, number[]>()
+      const tag = (tagId: number, id: number) => {
+        if (stmts.tag.run(tagId, id, now).changes) tagged.set(tagId, [...(tagged.get(tagId) ?? []), id])
+      }
       for (const p of chunk) {
         const id = upsert(stmts, p, now, created)
-        for (const tagId of input.tagIds) stmts.tag.run(tagId, id, now)
+        for (const tagId of input.tagIds) tag(tagId, id)
         for (const name of p.tagNames) {
           let tagId = tagCache.get(name.toLowerCase())
           if (tagId === undefined) tagCache.set(name.toLowerCase(), (tagId = ensureTag(ctx, name)))
-          stmts.tag.run(tagId, id, now)
+          tag(tagId, id)
         }
       }
       indexContacts(ctx, created)
+      // Hooks run inside this chunk's transaction: an autoresponder firing commits with the import.
+      if (created.length) ctx.hooks.emit('contacts.created', { ids: created })
+      for (const [tagId, contactIds] of tagged) ctx.hooks.emit('contacts.tagged', { contactIds, tagId })
       imported += created.length
       updated += chunk.length - created.length
     })()

@@ -1,0 +1,44 @@
+// Engine-internal events between domains (contacts → autoresponders, outbox/inbox → sequences).
+// Unlike ctx.emit (pushed to renderers after the fact), a hook listener runs synchronously inside the
+// emitter's transaction, so whatever it writes commits or rolls back together with the cause:
+// "each firing writes an execution and an outbound row in one transaction", "the next step is
+// scheduled in the same transaction that records the current one as sent".
+// Listeners must be synchronous and must not throw for expected conditions (record a FAILED/SKIPPED
+// row instead); a throw rolls back the emitter's transaction.
+import type { OutboxStatus } from '../../shared/outbound'
+
+export interface HookEvents {
+  /** Contacts were created (contacts.create, contacts.import). */
+  'contacts.created': { ids: number[] }
+  /** A tag was newly added to these contacts (already-tagged contacts are not listed). */
+  'contacts.tagged': { contactIds: number[]; tagId: number }
+  /** A contact unsubscribed or complained (Mailgun events, inbound unsubscribe mail, or by hand). */
+  'contacts.unsubscribed': { contactId: number; reason: string }
+  /** An outbox row changed status (repos/outbox.ts transition): sent, failed, retry_wait, bounced, … */
+  'outbound.status': { id: number; status: OutboxStatus; event: string; detail: string | null }
+  /** A real reply (not an auto-reply) to one of our outbound messages was synced. */
+  'outbound.replied': { outboundId: number; contactId: number | null; messageId: number }
+  /** A bounce for one of our outbound messages (DSN over IMAP, or Mailgun's permanent failure). */
+  'outbound.bounced': { outboundId: number | null; contactId: number | null; email: string }
+}
+export type HookName = keyof HookEvents
+
+export interface Hooks {
+  on<K extends HookName>(name: K, listener: (payload: HookEvents[K]) => void): () => void
+  emit<K extends HookName>(name: K, payload: HookEvents[K]): void
+}
+
+export function createHooks(): Hooks {
+  const listeners = new Map<HookName, Set<(p: never) => void>>()
+  return {
+    on(name, listener) {
+      const set = listeners.get(name) ?? new Set()
+      listeners.set(name, set)
+      set.add(listener as (p: never) => void)
+      return () => set.delete(listener as (p: never) => void)
+    },
+    emit(name, payload) {
+      for (const l of listeners.get(name) ?? []) (l as (p: typeof payload) => void)(payload)
+    },
+  }
+}

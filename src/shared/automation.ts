@@ -1,0 +1,203 @@
+// zod models of automation: templates, autoresponders (seed 000), sequences (seed 002) and analytics.
+// See ARCHITECTURE §6. Every automated message is written into the one outbox (outbound.ts).
+import { z } from 'zod'
+import { Id, IsoTime } from './models'
+
+const Name = z.string().trim().min(1, 'Required').max(200, 'At most 200 characters')
+const Subject = z.string().trim().min(1, 'A subject is required').max(998, 'At most 998 characters')
+const BodyHtml = z.string().min(1, 'The message is empty').max(2_000_000, 'The message is too large (2 MB of HTML at most)')
+
+export const DELAY_UNITS = ['minutes', 'hours', 'days'] as const
+export const Delay = z.object({ value: z.number().int().min(0).max(3650), unit: z.enum(DELAY_UNITS) }).strict()
+export type Delay = z.infer<typeof Delay>
+
+// ---------- templates ----------
+export const TemplatePreviewInput = z
+  .object({
+    subject: z.string().max(998),
+    html: z.string().max(2_000_000),
+    contactId: Id,
+    /** Defaults to the contact's object's active profile. */
+    profileId: Id.optional(),
+  })
+  .strict()
+/** A template that names a missing variable is a VALIDATION error (field `subject` or `html`) instead. */
+export const TemplatePreview = z.object({
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  /** Headers the message will carry, e.g. List-Unsubscribe. */
+  headers: z.record(z.string(), z.string()),
+})
+export type TemplatePreview = z.infer<typeof TemplatePreview>
+
+// ---------- autoresponders ----------
+export const TRIGGER_TYPES = ['TAG_ADDED', 'CONTACT_CREATED', 'DATE_BASED'] as const
+export const Trigger = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('TAG_ADDED'), tagId: Id }).strict(),
+  z.object({ type: z.literal('CONTACT_CREATED') }).strict(),
+  /** `field`: 'createdAt' or a custom field key holding a date (YYYY-MM-DD); fires offsetDays after it. */
+  z.object({ type: z.literal('DATE_BASED'), field: z.string().trim().min(1).max(64), offsetDays: z.number().int().min(-365).max(3650) }).strict(),
+])
+export type Trigger = z.infer<typeof Trigger>
+
+export const ActionInput = z.object({ subject: Subject, bodyHtml: BodyHtml, delay: Delay.default({ value: 0, unit: 'minutes' }) }).strict()
+export const Action = z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), delay: Delay })
+
+export const Autoresponder = z.object({
+  id: Id,
+  name: z.string(),
+  /** Null: applies to contacts of every object (each still sends from its own object's profile). */
+  objectId: Id.nullable(),
+  isActive: z.boolean(),
+  trigger: Trigger,
+  actions: z.array(Action),
+  totalSent: z.number(),
+  totalFailed: z.number(),
+  totalSkipped: z.number(),
+  lastFiredAt: IsoTime.nullable(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type Autoresponder = z.infer<typeof Autoresponder>
+
+export const NewAutoresponder = z
+  .object({
+    name: Name,
+    objectId: Id.nullable().optional(),
+    isActive: z.boolean().default(true),
+    trigger: Trigger,
+    actions: z.array(ActionInput).min(1, 'Add at least one action').max(20),
+  })
+  .strict()
+export const AutoresponderPatch = z
+  .object({
+    id: Id,
+    name: Name.optional(),
+    objectId: Id.nullable().optional(),
+    isActive: z.boolean().optional(),
+    trigger: Trigger.optional(),
+    actions: z.array(ActionInput).min(1, 'Add at least one action').max(20).optional(),
+  })
+  .strict()
+
+export const EXECUTION_STATUSES = ['PENDING', 'SENT', 'FAILED', 'SKIPPED'] as const
+export const Execution = z.object({
+  id: Id,
+  autoresponderId: Id,
+  actionId: Id,
+  actionPosition: z.number(),
+  contactId: Id.nullable(),
+  contactName: z.string(),
+  contactEmail: z.string().nullable(),
+  status: z.enum(EXECUTION_STATUSES),
+  /** The seed's words for failures ("Contact not assigned to any object", ...), or the skip reason. */
+  error: z.string().nullable(),
+  outboundId: Id.nullable(),
+  scheduledFor: IsoTime,
+  createdAt: IsoTime,
+})
+export type Execution = z.infer<typeof Execution>
+export const ListExecutions = z
+  .object({ autoresponderId: Id, status: z.enum(EXECUTION_STATUSES).optional(), limit: z.number().int().min(1).max(1000).default(200) })
+  .strict()
+
+// ---------- sequences ----------
+export const SendWindow = z
+  .object({
+    /** 0 = Sunday … 6 = Saturday. */
+    days: z.array(z.number().int().min(0).max(6)).min(1, 'Pick at least one day').max(7),
+    startHour: z.number().int().min(0).max(23),
+    endHour: z.number().int().min(1).max(24),
+  })
+  .strict()
+  .refine((w) => w.endHour > w.startHour, { message: 'The window must end after it starts', path: ['endHour'] })
+export type SendWindow = z.infer<typeof SendWindow>
+
+export const StepInput = z.object({ subject: Subject, bodyHtml: BodyHtml, wait: Delay.default({ value: 0, unit: 'days' }) }).strict()
+export const Step = z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), wait: Delay })
+
+export const SEQUENCE_CONTACT_STATUSES = ['active', 'paused', 'completed', 'replied', 'bounced', 'unsubscribed', 'failed'] as const
+export const Sequence = z.object({
+  id: Id,
+  name: z.string(),
+  objectId: Id,
+  status: z.enum(['active', 'paused']),
+  steps: z.array(Step),
+  mailboxIds: z.array(Id),
+  window: SendWindow.nullable(),
+  /** Contacts per sequence-contact status. */
+  counts: z.record(z.string(), z.number()),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type Sequence = z.infer<typeof Sequence>
+
+export const NewSequence = z
+  .object({
+    name: Name,
+    objectId: Id,
+    steps: z.array(StepInput).min(1, 'Add at least one step').max(20),
+    mailboxIds: z.array(Id).min(1, 'Pick at least one mailbox').max(50),
+    window: SendWindow.nullable().default(null),
+  })
+  .strict()
+export const SequencePatch = z
+  .object({
+    id: Id,
+    name: Name.optional(),
+    steps: z.array(StepInput).min(1).max(20).optional(),
+    mailboxIds: z.array(Id).min(1).max(50).optional(),
+    window: SendWindow.nullable().optional(),
+  })
+  .strict()
+
+export const Enroll = z
+  .object({ sequenceId: Id, contactIds: z.array(Id).max(1_000_000).optional(), tagId: Id.optional() })
+  .strict()
+  .refine((e) => (e.contactIds?.length ?? 0) > 0 || e.tagId !== undefined, { message: 'Pick contacts or a tag', path: ['contactIds'] })
+export const EnrollResult = z.object({ enrolled: z.number(), alreadyEnrolled: z.number(), skipped: z.number() })
+
+export const SequenceContact = z.object({
+  id: Id,
+  contactId: Id,
+  name: z.string(),
+  email: z.string(),
+  status: z.enum(SEQUENCE_CONTACT_STATUSES),
+  /** 1-based step to send next (or the last one sent once finished). */
+  currentStep: z.number(),
+  nextStepAt: IsoTime.nullable(),
+  mailboxId: Id.nullable(),
+  mailboxEmail: z.string().nullable(),
+  lastSentAt: IsoTime.nullable(),
+  lastError: z.string().nullable(),
+})
+export type SequenceContact = z.infer<typeof SequenceContact>
+export const ListSequenceContacts = z
+  .object({
+    sequenceId: Id,
+    status: z.enum(SEQUENCE_CONTACT_STATUSES).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict()
+export const SequenceContactPage = z.object({ items: z.array(SequenceContact), total: z.number(), nextCursor: z.string().nullable() })
+/** Pause or resume a whole sequence, or only some of its contacts. */
+export const SequenceControl = z.object({ id: Id, contactIds: z.array(Id).min(1).max(100000).optional() }).strict()
+
+// ---------- analytics ----------
+export const ANALYTICS_METRICS = ['sent', 'failed', 'skipped', 'replied', 'bounced', 'opened', 'clicked'] as const
+const Counts = z.object(Object.fromEntries(ANALYTICS_METRICS.map((m) => [m, z.number()])) as Record<(typeof ANALYTICS_METRICS)[number], z.ZodNumber>)
+export const AnalyticsInput = z
+  .object({ objectId: Id.optional(), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), groupBy: z.enum(['day', 'hour']).default('day') })
+  .strict()
+export const AnalyticsSummary = z.object({
+  buckets: z.array(Counts.extend({ at: IsoTime })),
+  totals: Counts,
+})
+export type AnalyticsSummary = z.infer<typeof AnalyticsSummary>
+export const SequenceFunnel = z.object({
+  sequenceId: Id,
+  steps: z.array(z.object({ position: z.number(), subject: z.string(), sent: z.number(), opened: z.number(), replied: z.number(), bounced: z.number() })),
+  enrolled: z.number(),
+})

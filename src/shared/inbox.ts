@@ -1,0 +1,158 @@
+// zod models of the inbound domain: IMAP sync state, the unified inbox, messages, contact timelines.
+// See ARCHITECTURE §5. The engine fills these from local SQLite only, so every read works offline.
+import { z } from 'zod'
+import { Id, IsoTime } from './models'
+
+export const Address = z.object({ name: z.string(), email: z.string() })
+export type Address = z.infer<typeof Address>
+
+export const SYNC_STATES = ['connecting', 'syncing', 'idle', 'offline', 'auth_error', 'error', 'disabled'] as const
+export const SyncStatus = z.object({
+  mailboxId: Id,
+  objectId: Id,
+  email: z.string(),
+  /** idle = connected and waiting for mail (IDLE on INBOX); disabled = no IMAP configured or mailbox paused. */
+  state: z.enum(SYNC_STATES),
+  /** First sync of a folder: messages fetched so far out of the folder's total. Null when not syncing. */
+  progress: z.object({ folder: z.string(), done: z.number(), total: z.number() }).nullable(),
+  lastSyncAt: IsoTime.nullable(),
+  /** Words for the user (auth failures stop retrying until the mailbox settings change). */
+  error: z.string().nullable(),
+  unread: z.number(),
+})
+export type SyncStatus = z.infer<typeof SyncStatus>
+
+export const MessageSummary = z.object({
+  id: Id,
+  threadId: Id,
+  objectId: Id,
+  /** Null for an outbound row that has not come back through a Sent folder. */
+  mailboxId: Id.nullable(),
+  folder: z.string(),
+  direction: z.enum(['in', 'out']),
+  from: Address.nullable(),
+  to: z.array(Address),
+  cc: z.array(Address),
+  subject: z.string(),
+  snippet: z.string(),
+  date: IsoTime,
+  read: z.boolean(),
+  flagged: z.boolean(),
+  isAutoReply: z.boolean(),
+  isBounce: z.boolean(),
+  hasAttachments: z.boolean(),
+  /** Set when the MIME could not be parsed: the raw source is kept and shown as text. */
+  parseError: z.string().nullable(),
+  /** The outbox row this is (our own sent mail) or replies to. */
+  outboundId: Id.nullable(),
+  contactIds: z.array(Id),
+})
+export type MessageSummary = z.infer<typeof MessageSummary>
+
+export const InboxThread = z.object({
+  id: Id,
+  objectId: Id,
+  subject: z.string(),
+  latest: MessageSummary,
+  messageCount: z.number(),
+  unreadCount: z.number(),
+  /** Display names (or addresses) of everyone in the thread except our own mailboxes, latest first. */
+  participants: z.array(z.string()),
+  contacts: z.array(z.object({ id: Id, name: z.string(), email: z.string() })),
+  hasAttachments: z.boolean(),
+  lastMessageAt: IsoTime,
+})
+export type InboxThread = z.infer<typeof InboxThread>
+
+export const ListInbox = z
+  .object({
+    objectId: Id.optional(),
+    mailboxId: Id.optional(),
+    contactId: Id.optional(),
+    unread: z.boolean().optional(),
+    direction: z.enum(['in', 'out']).optional(),
+    /** FTS5 query over subject, body, names and addresses. A syntax error is a VALIDATION on `query`. */
+    query: z.string().trim().max(500).optional(),
+    /** Opaque; from the previous page's nextCursor. */
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict()
+  .default({ limit: 50 })
+export const InboxPage = z.object({
+  threads: z.array(InboxThread),
+  nextCursor: z.string().nullable(),
+  /** Unread threads matching the filters except `unread` and `cursor`. */
+  unreadThreads: z.number(),
+})
+export type InboxPage = z.infer<typeof InboxPage>
+
+export const Attachment = z.object({
+  id: Id,
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  inline: z.boolean(),
+  contentId: z.string().nullable(),
+})
+export type Attachment = z.infer<typeof Attachment>
+
+export const MessageDetail = MessageSummary.extend({
+  messageIdHeader: z.string().nullable(),
+  replyTo: z.array(Address),
+  headers: z.array(z.object({ name: z.string(), value: z.string() })),
+  /** Sanitised: no scripts, handlers, forms or iframes; remote images rewritten unless allowed. Show it
+   *  in a sandboxed iframe without allow-scripts. */
+  html: z.string().nullable(),
+  text: z.string().nullable(),
+  attachments: z.array(Attachment),
+  /** The HTML refers to remote images that were blocked. */
+  remoteImagesBlocked: z.boolean(),
+  /** Remote images were allowed for this message or its sender. */
+  remoteImagesAllowed: z.boolean(),
+})
+export type MessageDetail = z.infer<typeof MessageDetail>
+
+export const ThreadDetail = z.object({ thread: InboxThread, messages: z.array(MessageSummary) })
+
+export const MarkRead = z.object({ ids: z.array(Id).min(1).max(10000), read: z.boolean() }).strict()
+export const AllowRemoteImages = z.object({ id: Id, scope: z.enum(['message', 'sender']) }).strict()
+export const LinkContact = z.object({ messageId: Id, contactId: Id, linked: z.boolean() }).strict()
+
+/** Attachment bytes for a download (`<a download>`); attachments are never opened by the app. */
+export const AttachmentContent = z.object({ filename: z.string(), contentType: z.string(), base64: z.string() })
+
+export const TimelineItem = z.object({
+  kind: z.enum(['inbound', 'outbound']),
+  /** messages.id for mail, outbound_messages.id for outbox rows not yet seen in a Sent folder. */
+  id: Id,
+  messageId: Id.nullable(),
+  outboundId: Id.nullable(),
+  threadId: Id.nullable(),
+  at: IsoTime,
+  subject: z.string(),
+  snippet: z.string(),
+  /** Outbox status for outbound items; null for inbound. */
+  status: z.string().nullable(),
+  isAutoReply: z.boolean(),
+  isBounce: z.boolean(),
+})
+export type TimelineItem = z.infer<typeof TimelineItem>
+export const ContactTimeline = z
+  .object({ contactId: Id, cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(100) })
+  .strict()
+export const TimelinePage = z.object({ items: z.array(TimelineItem), nextCursor: z.string().nullable() })
+
+/** Reply, reply-all or forward of a stored message, through the outbox from the contact's object profile. */
+export const ReplyMail = z
+  .object({
+    messageId: Id,
+    mode: z.enum(['reply', 'replyAll', 'forward']),
+    /** Defaults: reply → the sender; reply-all → sender + others minus our own addresses; forward → required. */
+    to: z.array(z.string().trim().max(320)).max(100).optional(),
+    cc: z.array(z.string().trim().max(320)).max(100).optional(),
+    html: z.string().max(2_000_000),
+    /** Defaults to the active profile of the thread's object (the one the mail arrived in). */
+    profileId: Id.optional(),
+  })
+  .strict()
