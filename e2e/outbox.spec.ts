@@ -1,12 +1,14 @@
-// Compose, drafts, the outbox and mailbox health through the UI. A fake Mailgun API on loopback answers
-// per sending domain, the real Postfix (scripts/mailservers.sh) accepts one mailbox and refuses another's
+// Compose, drafts, the outbox and mailbox health through the UI. Faithful fake Mailgun accounts on loopback
+// answer per sending domain, the real Postfix (scripts/mailservers.sh) accepts one mailbox and refuses another's
 // password, and a freshly closed loopback port is an address nothing listens on ("no network").
-import { createServer as createHttp, type ServerResponse } from 'node:http'
 import { createServer as createTcp, type AddressInfo, type Server, type Socket } from 'node:net'
 import type { Page } from '@playwright/test'
 import { expect, test, type App } from './fixtures'
 import { shot } from './shot'
+import { startFakeMailgun } from '../test/fakes/mailgunFake'
 import { ensureMailServers, MAIL } from '../test/mail/servers'
+
+const API_KEY = 'key-e2e-0123456789'
 
 /** A loopback port that refuses connections. (Not port 9: fetch refuses "bad ports" before connecting,
  * which the engine rightly does not count as being offline.) */
@@ -19,40 +21,51 @@ async function unreachableUrl(): Promise<string> {
 
 async function mailgunBusiness(app: App, name: string, domain: string, apiBaseUrl: string) {
   const object = await app.rpc('objects.create', { name, timezone: 'Europe/London' })
-  await app.rpc('mailgun.upsert', { objectId: object.id, sendingDomain: domain, apiKey: 'key-e2e-0123456789', region: 'us', apiBaseUrl })
+  await app.rpc('mailgun.upsert', { objectId: object.id, sendingDomain: domain, apiKey: API_KEY, region: 'us', apiBaseUrl })
   const profile = await app.rpc('profiles.create', { objectId: object.id, email: `hello@${domain}`, displayName: name, transport: { kind: 'mailgun' } })
   return { object, profile }
 }
 
-const listen = async (server: Server | ReturnType<typeof createHttp>) => {
+const listen = async (server: Server) => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   return (server.address() as AddressInfo).port
 }
 
-/** Mailgun by sending domain: ok.* accepts, bad.* 400, busy.* 503, slow.* never answers, anything else 401. */
-async function fakeMailgun(): Promise<{ url: string; close(): Promise<void> }> {
-  const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))
-  const server = createHttp((req, res) => {
-    req.resume()
-    const domain = /\/v3\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? ''
-    if (req.url?.includes('/events')) return json(res, 200, { items: [], paging: {} })
-    const kind = domain.replace(/\d*\..*$/, '')
-    if (kind === 'slow') return
-    if (kind === 'ok') return json(res, 200, { id: `<${Math.random().toString(36).slice(2)}@${domain}>`, message: 'Queued. Thank you.' })
-    if (kind === 'bad') return json(res, 400, { message: "'to' parameter is not a valid address. please check documentation" })
-    if (kind === 'busy') return json(res, 503, { message: 'Service temporarily unavailable' })
-    res.writeHead(401).end('Forbidden')
-  })
+/** A server that accepts the connection and never answers: a request that hangs until its timeout. */
+async function silentUrl(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  const server = createTcp((s) => (sockets.add(s), s.on('close', () => sockets.delete(s))))
   const port = await listen(server)
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
-      server.closeAllConnections()
+      for (const s of sockets) s.destroy()
       await new Promise((r) => server.close(r))
     },
   }
 }
 
+/**
+ * One faithful fake Mailgun (test/fakes/mailgunFake.ts) per behaviour, each business pointing its
+ * apiBaseUrl at one: ok.* accepts; bad.* gets Mailgun's 400; busy.* gets 503s; auth.* is an account
+ * whose key does not match (a real 401); slow.* never answers.
+ */
+async function mailgunAccounts() {
+  const [ok, bad, busy, auth, slow] = await Promise.all([
+    startFakeMailgun({ apiKey: API_KEY, domains: ['ok.test', 'ok2.test', 'ok3.test'] }),
+    startFakeMailgun({ apiKey: API_KEY, domains: ['bad.test'] }),
+    startFakeMailgun({ apiKey: API_KEY, domains: ['busy.test'] }),
+    startFakeMailgun({ apiKey: 'key-of-another-account-42', domains: ['auth.test'] }),
+    silentUrl(),
+  ])
+  bad.failNext(400, 10, { only: 'messages', body: JSON.stringify({ message: "'to' parameter is not a valid address. please check documentation" }) })
+  busy.failNext(503, 10, { only: 'messages' })
+  const byKind: Record<string, string> = { ok: ok.url, bad: bad.url, busy: busy.url, auth: auth.url, slow: slow.url }
+  return {
+    urlFor: (domain: string) => byKind[domain.replace(/\d*\..*$/, '')]!,
+    close: () => Promise.all([ok, bad, busy, auth, slow].map((f) => f.close())),
+  }
+}
 
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' })
 
@@ -240,11 +253,11 @@ test.describe('sending at once', () => {
   test.use({ engineOptions: { outbound: { undoMs: 0 } } })
 
   test('the outbox groups messages by status, with reasons and the actions that apply', async ({ page, app }) => {
-    const mailgun = await fakeMailgun()
+    const mailgun = await mailgunAccounts()
     const unreachable = await unreachableUrl()
     try {
       const send = async (domain: string, name: string, subject: string, extra: { sendAt?: string } = {}) => {
-        const base = domain === 'offline.test' ? unreachable : mailgun.url
+        const base = domain === 'offline.test' ? unreachable : mailgun.urlFor(domain)
         const { profile } = await mailgunBusiness(app, name, domain, base)
         return app.rpc('mail.send', { profileId: profile.id, to: [`${domain.split('.')[0]}@example.com`], subject, html: `<p>${subject}</p>`, ...extra })
       }
@@ -256,7 +269,7 @@ test.describe('sending at once', () => {
       await send('slow.test', 'Pine Street Salon', 'Gift card balance')
       const later = new Date(Date.now() + 2 * 86_400_000).toISOString()
       await send('ok2.test', 'Northwind Spa', 'Holiday hours', { sendAt: later })
-      const { profile } = await mailgunBusiness(app, 'Bloom & Co', 'ok3.test', mailgun.url)
+      const { profile } = await mailgunBusiness(app, 'Bloom & Co', 'ok3.test', mailgun.urlFor('ok3.test'))
       const dropped = await app.rpc('mail.send', { profileId: profile.id, to: ['lia@example.com'], subject: 'Draft price list', html: '<p>Old prices</p>', sendAt: later })
       await app.rpc('outbox.cancel', { id: dropped.id })
           await expect
