@@ -14,10 +14,17 @@ function parts(ms: number, tz: string): { y: number; m: number; d: number; h: nu
   return { y: +p.year!, m: +p.month!, d: +p.day!, h: +p.hour!, min: +p.minute!, s: +p.second! }
 }
 
+/** The last answer per zone and the span it holds for: every claim asks, and the day rarely changes. */
+const lastDay = new Map<string, { since: number; until: number; day: string }>()
+
 /** "YYYY-MM-DD" of the instant in the zone. */
 export function localDay(ms: number, tz: string): string {
+  const hit = lastDay.get(tz)
+  if (hit && ms >= hit.since && ms < hit.until) return hit.day
   const { y, m, d } = parts(ms, tz)
-  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+  const day = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+  lastDay.set(tz, { since: ms, until: nextLocalMidnight(ms, tz), day })
+  return day
 }
 
 /** The zone's offset from UTC at that instant, in ms (positive east of Greenwich). */

@@ -1,5 +1,6 @@
-// SMTP through nodemailer, one pool per mailbox. The MIME is built once, so the bytes sent, the bytes kept
-// in Sent and the Message-ID looked for after a crash are the same.
+// SMTP through nodemailer, one pool per mailbox. The MIME is a pure function of the row (mailOf), so the
+// bytes sent, the bytes kept in Sent and the Message-ID looked for after a crash are the same.
+import { createHash } from 'node:crypto'
 import { ImapFlow } from 'imapflow'
 import nodemailer, { type Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
@@ -86,11 +87,11 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
 
   async function send(row: OutboxRow): Promise<{ providerId: string | null }> {
     const cfg = config(row.mailboxId!)
-    const raw = await buildMime(row)
-    const to = JSON.parse(row.toJson) as string[]
-    const cc = JSON.parse(row.ccJson) as string[]
+    const mail = mailOf(row)
     try {
-      const info = await pool(cfg).sendMail({ envelope: { from: row.fromEmail, to: [...to, ...cc] }, raw })
+      // nodemailer streams the MIME straight into the SMTP DATA (no second copy built here); mailOf() makes
+      // it the same bytes afterSent() appends to Sent.
+      const info = await pool(cfg).sendMail({ ...mail, envelope: { from: row.fromEmail, to: [...mail.to, ...mail.cc] } })
       // nodemailer resolves when at least one recipient was accepted; a partial rejection is recorded, not retried.
       if ((info.rejected?.length ?? 0) > 0 && (info.accepted?.length ?? 0) === 0) throw new SendFailure('permanent', `Rejected: ${info.response}`)
       return { providerId: null }
@@ -159,9 +160,12 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
   }
 }
 
-function buildMime(row: OutboxRow): Promise<Buffer> {
-  const headers = JSON.parse(row.headersJson) as Record<string, string>
-  return new MailComposer({
+/**
+ * The message as nodemailer takes it. Date, Message-ID and the MIME boundary are fixed by the row, so
+ * building it twice (the send, then the Sent copy) gives the same bytes.
+ */
+export function mailOf(row: OutboxRow) {
+  return {
     from: { name: row.fromName, address: row.fromEmail },
     replyTo: row.replyTo ?? undefined,
     to: JSON.parse(row.toJson) as string[],
@@ -171,10 +175,13 @@ function buildMime(row: OutboxRow): Promise<Buffer> {
     text: row.text,
     messageId: row.messageId,
     date: new Date(row.createdAt),
-    headers,
-  })
-    .compile()
-    .build()
+    headers: JSON.parse(row.headersJson) as Record<string, string>,
+    baseBoundary: createHash('sha256').update(row.messageId).digest('hex').slice(0, 16),
+  }
+}
+
+export function buildMime(row: OutboxRow): Promise<Buffer> {
+  return new MailComposer(mailOf(row)).compile().build()
 }
 
 async function withImap<T>(cfg: MailboxConfig, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
