@@ -1,0 +1,2 @@
+// Inbox tables (migration 0004_inbox). Owned by the message store.
+export {}
