@@ -13,6 +13,7 @@ import './styles/pages.css'
 import './styles/import.css'
 import './styles/mail.css'
 import './styles/outbox.css'
+import './styles/inbox.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -8,8 +8,9 @@ import { openCompose } from '../screens/compose/composeState'
 import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
 
-type Badge = 'outbox'
+type Badge = 'outbox' | 'inbox'
 const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge }> = [
+  { label: 'Inbox', icon: 'inbox', route: { name: 'inbox' }, matches: ['inbox'], badge: 'inbox' },
   { label: 'Contacts', icon: 'contacts', route: { name: 'contacts' }, matches: ['contacts', 'contact'] },
   { label: 'Drafts', icon: 'file', route: { name: 'drafts' }, matches: ['drafts'] },
   { label: 'Outbox', icon: 'outbox', route: { name: 'outbox' }, matches: ['outbox'], badge: 'outbox' },
@@ -24,6 +25,7 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
   const counts = useApp((s) => s.outboxCounts)
   const pending = pendingCount(counts)
   const failed = counts?.failed ?? 0
+  const unread = useApp((s) => s.inboxUnread) ?? 0
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -42,6 +44,12 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
             <a key={item.label} href={hrefFor(item.route)} className={`nav-item${current ? ' is-current' : ''}`} aria-current={current ? 'page' : undefined}>
               <Icon name={item.icon} />
               {item.label}
+              {item.badge === 'inbox' && unread > 0 && (
+                <span className="nav-badge is-unread" title={`${formatCount(unread)} unread conversations`}>
+                  {formatCount(unread)}
+                  <span className="visually-hidden"> unread</span>
+                </span>
+              )}
               {item.badge === 'outbox' && (pending > 0 || failed > 0) && (
                 <span className={`nav-badge${failed > 0 ? ' is-alert' : ''}`} title={`${formatCount(pending)} on the way${failed ? `, ${formatCount(failed)} failed` : ''}`}>
                   {formatCount(pending || failed)}

@@ -1,0 +1,201 @@
+// The open conversation: subject, the people in it (linked to their contacts), every message (the latest
+// and the unread ones open), and the inline reply. Opening it marks it read, locally and on the server.
+import { useCallback, useEffect, useRef, useState, type JSX, type MutableRefObject } from 'react'
+import type { InboxThread, MessageDetail, MessageSummary } from '../../../../shared/inbox'
+import { EmptyState } from '../../components/EmptyState'
+import { Icon } from '../../components/Icons'
+import { messageOf } from '../../lib/errors'
+import { plural } from '../../lib/format'
+import { hrefFor } from '../../lib/router'
+import { onEvent, rpc, RpcError } from '../../rpc'
+import { objectName, toastError, useApp } from '../../store'
+import { MessageView, type ReplyMode } from './MessageView'
+import { ReplyComposer } from './ReplyComposer'
+
+export interface PaneCommands {
+  reply(mode: ReplyMode): void
+  toggleRead(): void
+  closeReply(): boolean
+}
+
+interface Props {
+  threadId: number
+  commands: MutableRefObject<PaneCommands | null>
+  /** Tells the list a thread's unread count changed (before the engine's event comes back). */
+  onReadChange: (threadId: number, unreadCount: number) => void
+  onClose: () => void
+  onFilterContact: (c: { id: number; name: string }) => void
+  now: number
+}
+
+type Load = { state: 'loading' } | { state: 'missing' } | { state: 'error'; message: string } | { state: 'ready'; thread: InboxThread; messages: MessageSummary[] }
+
+export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilterContact, now }: Props): JSX.Element {
+  const objects = useApp((s) => s.objects)
+  const sync = useApp((s) => s.sync)
+  const [load, setLoad] = useState<Load>({ state: 'loading' })
+  const [open, setOpen] = useState<Set<number>>(new Set())
+  const [reply, setReply] = useState<{ mode: ReplyMode; message: MessageDetail } | null>(null)
+  const details = useRef(new Map<number, MessageDetail>())
+  const markedOnOpen = useRef(false)
+
+  const fetchThread = useCallback(
+    () =>
+      rpc('threads.get', { id: threadId }).then(
+        ({ thread, messages }) => {
+          setLoad({ state: 'ready', thread, messages })
+          setOpen((prev) => {
+            if (prev.size) return new Set([...prev, ...messages.filter((m) => !prev.has(m.id) && !m.read).map((m) => m.id)])
+            const last = messages[messages.length - 1]
+            return new Set([...messages.filter((m) => !m.read).map((m) => m.id), ...(last ? [last.id] : [])])
+          })
+          return messages
+        },
+        (err) => {
+          setLoad(err instanceof RpcError && err.code === 'NOT_FOUND' ? { state: 'missing' } : { state: 'error', message: messageOf(err) })
+          return null
+        },
+      ),
+    [threadId],
+  )
+
+  const setRead = useCallback(
+    (ids: number[], read: boolean) => {
+      if (ids.length === 0) return
+      setLoad((l) => (l.state === 'ready' ? { ...l, messages: l.messages.map((m) => (ids.includes(m.id) ? { ...m, read } : m)) } : l))
+      rpc('messages.markRead', { ids, read }).then(() => void useApp.getState().loadInboxUnread(), toastError)
+    },
+    [],
+  )
+
+  useEffect(() => {
+    markedOnOpen.current = false
+    setOpen(new Set())
+    setReply(null)
+    details.current.clear()
+    setLoad({ state: 'loading' })
+    void fetchThread().then((messages) => {
+      if (!messages || markedOnOpen.current) return
+      markedOnOpen.current = true
+      const unread = messages.filter((m) => !m.read).map((m) => m.id)
+      if (unread.length) {
+        setRead(unread, true)
+        onReadChange(threadId, 0)
+      }
+    })
+    let t: ReturnType<typeof setTimeout> | undefined
+    const off = onEvent('inbox.changed', (p) => {
+      if (!p.threadIds.includes(threadId)) return
+      clearTimeout(t)
+      t = setTimeout(() => void fetchThread(), 250)
+    })
+    return () => (off(), clearTimeout(t))
+  }, [threadId])
+
+  const messages = load.state === 'ready' ? load.messages : []
+  const latest = messages[messages.length - 1]
+
+  /** The message a thread-level reply answers: the latest one (its detail is loaded, it is always open). */
+  const replyTo = async (mode: ReplyMode, target?: MessageDetail) => {
+    const m = target ?? (latest && (details.current.get(latest.id) ?? (await rpc('messages.get', { id: latest.id }).catch(toastError))))
+    if (m) setReply({ mode, message: m })
+  }
+
+  commands.current = {
+    reply: (mode) => void replyTo(mode),
+    toggleRead: () => {
+      if (load.state !== 'ready' || !latest) return
+      const unread = messages.filter((m) => !m.read).map((m) => m.id)
+      if (unread.length) (setRead(unread, true), onReadChange(threadId, 0))
+      else (setRead([latest.id], false), onReadChange(threadId, 1))
+    },
+    closeReply: () => (reply ? (setReply(null), true) : false),
+  }
+
+  if (load.state === 'loading')
+    return (
+      <section className="reading-pane is-loading" aria-busy="true" aria-label="Conversation">
+        <div className="pane-skeleton" />
+      </section>
+    )
+  if (load.state !== 'ready')
+    return (
+      <section className="reading-pane" aria-label="Conversation">
+        <EmptyState icon="alert" title={load.state === 'missing' ? 'This conversation is gone' : 'Could not open this conversation'} actions={<button type="button" className="btn" onClick={onClose}>Back to the list</button>}>
+          {load.state === 'missing' ? 'It may have been deleted on the server.' : load.message}
+        </EmptyState>
+      </section>
+    )
+
+  const { thread } = load
+  const unread = messages.some((m) => !m.read)
+  const ownEmails = (sync ?? []).map((s) => s.email)
+  return (
+    <section className="reading-pane" aria-label="Conversation">
+      <header className="pane-head">
+        <div className="pane-title">
+          <h2>{thread.subject || '(no subject)'}</h2>
+          <div className="pane-meta">
+            <span className="badge badge-slate">{objectName(objects, thread.objectId) || 'Business'}</span>
+            <span>{plural(thread.messageCount, 'message')}</span>
+            {thread.contacts.map((c) => (
+              <span key={c.id} className="pane-contact">
+                <a href={hrefFor({ name: 'contact', id: c.id })} title={`Open ${c.name || c.email}’s profile`}>
+                  <Icon name="user" size={13} /> {c.name || c.email}
+                </a>
+                <button type="button" className="pane-contact-filter" title={`All mail with ${c.name || c.email}`} onClick={() => onFilterContact({ id: c.id, name: c.name || c.email })}>
+                  All mail
+                </button>
+              </span>
+            ))}
+          </div>
+        </div>
+        <div className="pane-actions">
+          <button type="button" className="btn btn-sm" onClick={() => void replyTo('reply')} title="Reply (r)">
+            <Icon name="reply" size={14} /> Reply
+          </button>
+          <button type="button" className="btn btn-sm" onClick={() => void replyTo('replyAll')} title="Reply all (a)">
+            <Icon name="replyAll" size={14} /> Reply all
+          </button>
+          <button type="button" className="btn btn-sm" onClick={() => void replyTo('forward')} title="Forward (f)">
+            <Icon name="forward" size={14} /> Forward
+          </button>
+          <button type="button" className="icon-button" aria-label={unread ? 'Mark as read' : 'Mark as unread'} title={`${unread ? 'Mark as read' : 'Mark as unread'} (u)`} onClick={() => commands.current?.toggleRead()}>
+            <Icon name={unread ? 'check' : 'mail'} />
+          </button>
+          <button type="button" className="icon-button" aria-label="Close conversation" title="Close" onClick={onClose}>
+            <Icon name="x" />
+          </button>
+        </div>
+      </header>
+      <div className="pane-scroll">
+        {messages.map((m) => (
+          <MessageView
+            key={m.id}
+            summary={m}
+            open={open.has(m.id)}
+            now={now}
+            onToggle={() => setOpen((s) => (s.has(m.id) ? new Set([...s].filter((x) => x !== m.id)) : new Set([...s, m.id])))}
+            onReply={(mode, d) => void replyTo(mode, d)}
+            onDetail={(d) => details.current.set(d.id, d)}
+          />
+        ))}
+        {reply ? (
+          <ReplyComposer key={`${reply.mode}-${reply.message.id}`} message={reply.message} mode={reply.mode} ownEmails={ownEmails} onClose={() => setReply(null)} />
+        ) : (
+          <div className="reply-starters">
+            <button type="button" className="reply-starter" onClick={() => void replyTo('reply')}>
+              <Icon name="reply" size={14} /> Reply
+            </button>
+            <button type="button" className="reply-starter" onClick={() => void replyTo('replyAll')}>
+              <Icon name="replyAll" size={14} /> Reply all
+            </button>
+            <button type="button" className="reply-starter" onClick={() => void replyTo('forward')}>
+              <Icon name="forward" size={14} /> Forward
+            </button>
+          </div>
+        )}
+      </div>
+    </section>
+  )
+}
