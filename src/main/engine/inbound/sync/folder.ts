@@ -1,0 +1,166 @@
+// One folder's incremental sync on an open imapflow connection: uidvalidity check (full resync when it
+// changed), new UIDs fetched in batches with parsing pipelined behind the fetch, flags through
+// CONDSTORE (or a resync of the recent UIDs), and expunges found by comparing counts.
+import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow'
+import type { Ctx } from '../../context'
+import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
+import type { ParsePool } from './pool'
+import { getFolder, saveFolder, type FolderRole, type FolderState } from './state'
+import type { StoreApi } from './storeApi'
+
+export interface FolderSyncDeps {
+  ctx: Ctx
+  client: ImapFlow
+  pool: ParsePool
+  store: StoreApi
+  mailboxId: number
+  batchSize: number
+  /** Without CONDSTORE: how many of the newest UIDs get their flags re-read each pass. */
+  flagWindow: number
+  onProgress(p: { folder: string; done: number; total: number } | null): void
+  isStopped(): boolean
+}
+
+export interface FolderSyncResult {
+  fetched: number
+  flagsChanged: number
+  removed: number
+  reset: boolean
+}
+
+/** Parsed batches waiting to be committed; more than this and the fetch waits for the store. */
+const MAX_BATCHES_AHEAD = 3
+
+export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole): Promise<FolderSyncResult> {
+  const { ctx, client, store } = d
+  // The folder may already be selected (INBOX between IDLEs): imapflow keeps its counts current.
+  const reused = !!client.mailbox && client.mailbox.path === path
+  const box: MailboxObject = reused ? client.mailbox as MailboxObject : await client.mailboxOpen(path)
+  const condstore = client.enabled.has('CONDSTORE') && !box.noModseq && box.highestModseq !== undefined
+  let st: FolderState = getFolder(ctx, d.mailboxId, path) ?? {
+    mailboxId: d.mailboxId,
+    path,
+    role,
+    uidvalidity: null,
+    lastUid: 0,
+    highestmodseq: null,
+    knownCount: 0,
+    lastSyncAt: null,
+  }
+  st.role = role
+  const ref: FolderRef = { mailboxId: d.mailboxId, folder: path, folderRole: role, uidValidity: box.uidValidity }
+  const result: FolderSyncResult = { fetched: 0, flagsChanged: 0, removed: 0, reset: false }
+
+  if (st.uidvalidity !== null && st.uidvalidity !== box.uidValidity) {
+    // Every UID we hold for this folder is meaningless now: drop the copies and fetch it all again.
+    ctx.sqlite.transaction(() => {
+      store.resetFolder(ctx, ref)
+      st = { ...st, uidvalidity: box.uidValidity, lastUid: 0, highestmodseq: null, knownCount: 0 }
+      saveFolder(ctx, st)
+    })()
+    result.reset = true
+  }
+  st.uidvalidity = box.uidValidity
+  const modseqAtOpen = condstore ? (box.highestModseq ?? null) : null
+  const firstPass = st.lastUid === 0
+
+  // ---- new messages
+  const mayHaveNew = box.exists > 0 && (box.uidNext > st.lastUid + 1 || box.exists > st.knownCount)
+  if (mayHaveNew) {
+    const total = Math.max(0, box.exists - st.knownCount)
+    let done = 0
+    let chain: Promise<void> = Promise.resolve()
+    let ahead = 0
+    let failure: unknown = null
+    const commit = (msgs: FetchMessageObject[]) => {
+      const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
+      const parsed = d.pool.parse(items)
+      ahead++
+      chain = chain.then(async () => {
+        const bodies = await parsed
+        const full: ParsedMessage[] = bodies.map((b, i) => ({
+          ...b,
+          uid: msgs[i].uid,
+          flags: [...(msgs[i].flags ?? [])],
+          modseq: msgs[i].modseq ?? null,
+          internalDate: items[i].internalDate,
+          size: msgs[i].size ?? items[i].source.length,
+        }))
+        // The batch and the folder's high-water mark commit together: a crash refetches at most this batch.
+        ctx.sqlite.transaction(() => {
+          d.store.storeMessages(ctx, ref, full)
+          st.lastUid = Math.max(st.lastUid, ...full.map((m) => m.uid))
+          st.knownCount += full.length
+          saveFolder(ctx, st)
+        })()
+        done += full.length
+        result.fetched += full.length
+        if (firstPass) d.onProgress({ folder: path, done, total })
+        ahead--
+      })
+      chain.catch((e) => (failure ??= e))
+    }
+    let batch: FetchMessageObject[] = []
+    const from = st.lastUid + 1
+    // imapflow asks for MODSEQ by itself once CONDSTORE is enabled
+    const query = { uid: true, flags: true, internalDate: true, size: true, source: true }
+    for await (const msg of client.fetch(`${from}:*`, query, { uid: true })) {
+      if (msg.uid < from) continue // `n:*` always answers with the last message, even an old one
+      batch.push(msg)
+      if (batch.length >= d.batchSize) {
+        commit(batch)
+        batch = []
+        if (ahead >= MAX_BATCHES_AHEAD) await chain.catch(() => {})
+        if (failure) break
+      }
+      if (d.isStopped()) break
+    }
+    if (batch.length && !failure) commit(batch)
+    await chain
+    if (failure) throw failure
+    if (firstPass) d.onProgress(null)
+  }
+
+  // ---- flags changed elsewhere
+  if (st.lastUid > 0 && !firstPass) {
+    let updates: FlagUpdate[] = []
+    let maxModseq = st.highestmodseq ?? 0n
+    if (condstore && st.highestmodseq !== null) {
+      if (reused || modseqAtOpen === null || modseqAtOpen > st.highestmodseq) {
+        for await (const m of client.fetch(`1:${st.lastUid}`, { uid: true, flags: true }, { uid: true, changedSince: st.highestmodseq })) {
+          updates.push({ uid: m.uid, flags: [...(m.flags ?? [])], modseq: m.modseq ?? null })
+          if (m.modseq && m.modseq > maxModseq) maxModseq = m.modseq
+        }
+      }
+    } else if (!condstore) {
+      const lo = Math.max(1, st.lastUid - d.flagWindow + 1)
+      updates = (await client.fetchAll(`${lo}:${st.lastUid}`, { uid: true, flags: true }, { uid: true })).map((m) => ({
+        uid: m.uid,
+        flags: [...(m.flags ?? [])],
+        modseq: null,
+      }))
+    }
+    if (updates.length) result.flagsChanged = store.applyFlags(ctx, ref, updates)
+    if (condstore) st.highestmodseq = maxModseq
+  }
+  if (condstore && (firstPass || st.highestmodseq === null) && modseqAtOpen !== null) st.highestmodseq = modseqAtOpen
+
+  // ---- expunged elsewhere: only when the counts disagree (or after a uidvalidity reset, to drop the
+  // stale copies that did not come back) do we pay for a UID SEARCH.
+  const exists = client.mailbox && client.mailbox.path === path ? client.mailbox.exists : box.exists
+  if (exists !== st.knownCount || result.reset) {
+    const all = (await client.search({ all: true }, { uid: true })) || []
+    const known = all.filter((u) => u <= st.lastUid)
+    if (known.length < st.knownCount || result.reset) result.removed = store.removeMissing(ctx, ref, all)
+    st.knownCount = known.length
+  }
+
+  st.lastSyncAt = ctx.clock.now()
+  saveFolder(ctx, st)
+  return result
+}
+
+const dateMs = (v: Date | string | undefined): number => {
+  const t = v instanceof Date ? v.getTime() : v ? Date.parse(v) : NaN
+  return Number.isFinite(t) ? t : 0
+}
