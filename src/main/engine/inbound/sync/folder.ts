@@ -62,7 +62,8 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   }
   st.uidvalidity = box.uidValidity
   const modseqAtOpen = condstore ? (box.highestModseq ?? null) : null
-  const firstPass = st.lastUid === 0
+  // The first sync of a folder reports progress and takes its flags with the fetch.
+  const firstPass = st.lastSyncAt === null
 
   // ---- new messages
   const mayHaveNew = box.exists > 0 && (box.uidNext > st.lastUid + 1 || box.exists > st.knownCount)

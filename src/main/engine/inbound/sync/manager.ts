@@ -73,7 +73,9 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   }
 
   function launch(mailboxId: number): void {
-    const w = new MailboxWorker(ctx, mailboxId, getPool(), store, opts, emit)
+    const p = getPool()
+    p.warm()
+    const w = new MailboxWorker(ctx, mailboxId, p, store, opts, emit)
     workers.set(mailboxId, w)
     w.start()
   }

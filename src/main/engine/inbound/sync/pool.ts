@@ -16,6 +16,8 @@ export interface ParseItem {
 
 export interface ParsePool {
   parse(items: ParseItem[]): Promise<ParsedBody[]>
+  /** Starts the threads now, so the first new mail does not wait for a thread to boot. */
+  warm(): void
   close(): Promise<void>
 }
 
@@ -124,6 +126,9 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
   }
 
   return {
+    warm() {
+      while (!closed && slots.length < size) slots.push(spawn())
+    },
     parse(items) {
       if (closed) return Promise.reject(new Error('parse pool closed'))
       if (items.length === 0) return Promise.resolve([])
