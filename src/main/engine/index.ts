@@ -11,6 +11,7 @@ import { createDispatch, type Dispatch } from './dispatch'
 import { appHandlers } from './handlers/app'
 import { contactHandlers } from './handlers/contacts'
 import { draftHandlers } from './handlers/drafts'
+import { inboxHandlers } from './handlers/inbox'
 import { heldOffline, outboxHandlers } from './handlers/outbox'
 import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
@@ -127,6 +128,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...tagHandlers,
     ...outboxHandlers,
     ...draftHandlers,
+    ...inboxHandlers,
     ...syncHandlers,
   }
   if (o.run !== false) scheduler.start()

@@ -1,0 +1,253 @@
+// Read side of the inbox: the thread list (keyset-paged, FTS-searchable), threads and message summaries.
+// Everything comes from local SQLite, so it works offline. Threads carry denormalised counts, so a page is
+// one indexed walk over threads plus a few point lookups per thread.
+import type { z } from 'zod'
+import { iso } from '../clock'
+import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
+import type { InboxPage, InboxThread, ListInbox, MessageSummary } from '../../../shared/inbox'
+import { AppError, notFound } from '../../../shared/result'
+
+type ListInput = z.output<typeof ListInbox>
+
+export interface MessageRow {
+  id: number
+  threadId: number
+  objectId: number
+  mailboxId: number
+  folder: string
+  direction: 'in' | 'out'
+  fromName: string
+  fromEmail: string | null
+  toJson: string
+  ccJson: string
+  replyToJson: string
+  subject: string
+  snippet: string
+  date: number
+  read: number
+  flagged: number
+  isAutoReply: number
+  isBounce: number
+  hasAttachments: number
+  parseError: string | null
+  outboundId: number | null
+  messageId: string | null
+  inReplyTo: string | null
+  referencesJson: string
+}
+
+export const MESSAGE_COLS = `m.id, m.thread_id AS threadId, m.object_id AS objectId, m.mailbox_id AS mailboxId, m.folder, m.direction,
+  m.from_name AS fromName, m.from_email AS fromEmail, m.to_json AS toJson, m.cc_json AS ccJson, m.reply_to_json AS replyToJson,
+  m.subject, m.snippet, m.date, m.read, m.flagged, m.is_auto_reply AS isAutoReply, m.is_bounce AS isBounce,
+  m.has_attachments AS hasAttachments, m.parse_error AS parseError, m.outbound_id AS outboundId, m.message_id AS messageId,
+  m.in_reply_to AS inReplyTo, m.references_json AS referencesJson`
+
+export function messageRow(ctx: Ctx, id: number): MessageRow {
+  const r = stmt(ctx.sqlite, `SELECT ${MESSAGE_COLS} FROM messages m WHERE m.id = ?`).get(id) as MessageRow | undefined
+  if (!r) throw notFound('Message', id)
+  return r
+}
+
+function contactIdsOf(ctx: Ctx, messageId: number): number[] {
+  return (stmt(ctx.sqlite, 'SELECT contact_id AS c FROM message_contacts WHERE message_id = ? AND linked = 1 ORDER BY contact_id').all(messageId) as Array<{ c: number }>).map(
+    (r) => r.c,
+  )
+}
+
+export function toSummary(ctx: Ctx, r: MessageRow): MessageSummary {
+  return {
+    id: r.id,
+    threadId: r.threadId,
+    objectId: r.objectId,
+    mailboxId: r.mailboxId,
+    folder: r.folder,
+    direction: r.direction,
+    from: r.fromEmail === null && !r.fromName ? null : { name: r.fromName, email: r.fromEmail ?? '' },
+    to: JSON.parse(r.toJson),
+    cc: JSON.parse(r.ccJson),
+    subject: r.subject,
+    snippet: r.snippet,
+    date: iso(r.date),
+    read: r.read === 1,
+    flagged: r.flagged === 1,
+    isAutoReply: r.isAutoReply === 1,
+    isBounce: r.isBounce === 1,
+    hasAttachments: r.hasAttachments === 1,
+    parseError: r.parseError,
+    outboundId: r.outboundId,
+    contactIds: contactIdsOf(ctx, r.id),
+  }
+}
+
+interface ThreadRow {
+  id: number
+  objectId: number
+  subject: string
+  lastMessageAt: number
+  latestMessageId: number | null
+  messageCount: number
+  unreadCount: number
+  hasAttachments: number
+}
+const THREAD_COLS = `t.id, t.object_id AS objectId, t.subject, t.last_message_at AS lastMessageAt, t.latest_message_id AS latestMessageId,
+  t.message_count AS messageCount, t.unread_count AS unreadCount, t.has_attachments AS hasAttachments`
+
+function toThread(ctx: Ctx, t: ThreadRow): InboxThread {
+  const latest = toSummary(ctx, messageRow(ctx, t.latestMessageId!))
+  // Who the thread is with: senders of inbound mail, recipients of ours; latest first.
+  const recent = stmt(ctx.sqlite, 'SELECT direction, from_name AS n, from_email AS e, to_json AS tj FROM messages WHERE thread_id = ? ORDER BY date DESC, id DESC LIMIT 20').all(
+    t.id,
+  ) as Array<{ direction: string; n: string; e: string | null; tj: string }>
+  const participants: string[] = []
+  const add = (name: string, email: string | null) => {
+    const label = name.trim() || email || ''
+    if (label && !participants.includes(label)) participants.push(label)
+  }
+  for (const r of recent) {
+    if (r.direction === 'in') add(r.n, r.e)
+    else for (const a of JSON.parse(r.tj) as Array<{ name: string; email: string }>) add(a.name, a.email)
+  }
+  const contacts = stmt(
+    ctx.sqlite,
+    `SELECT DISTINCT c.id, trim(c.first_name || ' ' || c.last_name) AS name, coalesce(c.email, '') AS email
+       FROM messages m JOIN message_contacts mc ON mc.message_id = m.id AND mc.linked = 1 JOIN contacts c ON c.id = mc.contact_id
+      WHERE m.thread_id = ? LIMIT 10`,
+  ).all(t.id) as Array<{ id: number; name: string; email: string }>
+  return {
+    id: t.id,
+    objectId: t.objectId,
+    subject: t.subject,
+    latest,
+    messageCount: t.messageCount,
+    unreadCount: t.unreadCount,
+    participants: participants.slice(0, 10),
+    contacts,
+    hasAttachments: t.hasAttachments === 1,
+    lastMessageAt: iso(t.lastMessageAt),
+  }
+}
+
+/** Plain words become prefix phrases ("ann@client" → "ann@client"*); anything with FTS5 syntax goes as written. */
+export function ftsQuery(q: string): string {
+  if (/["()*^:]|\b(AND|OR|NOT|NEAR)\b/.test(q)) return q
+  return q
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => `"${w}"*`)
+    .join(' ')
+}
+
+function encodeCursor(at: number, id: number): string {
+  return Buffer.from(`${at}:${id}`).toString('base64url')
+}
+function decodeCursor(c: string): [number, number] {
+  const m = /^(-?\d+):(\d+)$/.exec(Buffer.from(c, 'base64url').toString())
+  if (!m) throw new AppError('VALIDATION', 'That page cursor is not valid', 'cursor')
+  return [Number(m[1]), Number(m[2])]
+}
+
+export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (input.objectId !== undefined) (where.push('t.object_id = ?'), params.push(input.objectId))
+  if (input.mailboxId !== undefined) (where.push('EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.mailbox_id = ?)'), params.push(input.mailboxId))
+  if (input.direction !== undefined) (where.push('EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.direction = ?)'), params.push(input.direction))
+  if (input.contactId !== undefined) {
+    where.push('t.id IN (SELECT m.thread_id FROM message_contacts mc JOIN messages m ON m.id = mc.message_id WHERE mc.contact_id = ? AND mc.linked = 1)')
+    params.push(input.contactId)
+  }
+  const q = input.query?.trim()
+  if (q) {
+    where.push('t.id IN (SELECT m.thread_id FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))')
+    params.push(ftsQuery(q))
+  }
+  const base = [...where]
+  const baseParams = [...params]
+  if (input.unread) where.push('t.unread_count > 0')
+  if (input.cursor) {
+    const [at, id] = decodeCursor(input.cursor)
+    where.push('(t.last_message_at < ? OR (t.last_message_at = ? AND t.id < ?))')
+    params.push(at, at, id)
+  }
+  const w = (list: string[]) => (list.length ? `WHERE ${list.join(' AND ')}` : '')
+  const run = <T>(f: () => T): T => {
+    try {
+      return f()
+    } catch (e) {
+      // FTS5 reports bad queries as SQL errors ("fts5: syntax error near …", "no such column: x").
+      if (q && e instanceof Error && e.name === 'SqliteError') throw new AppError('VALIDATION', `Search could not be understood: ${e.message.replace(/^fts5: /, '')}`, 'query')
+      throw e
+    }
+  }
+  const rows = run(
+    () =>
+      ctx.sqlite
+        .prepare(`SELECT ${THREAD_COLS} FROM threads t ${w(where)} ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`)
+        .all(...params, input.limit + 1) as ThreadRow[],
+  )
+  const unreadThreads = run(
+    () => (ctx.sqlite.prepare(`SELECT count(*) AS n FROM threads t ${w([...base, 't.unread_count > 0'])}`).get(...baseParams) as { n: number }).n,
+  )
+  const page = rows.slice(0, input.limit).filter((t) => t.latestMessageId !== null)
+  const last = rows.length > input.limit ? rows[input.limit - 1]! : null
+  return { threads: page.map((t) => toThread(ctx, t)), nextCursor: last ? encodeCursor(last.lastMessageAt, last.id) : null, unreadThreads }
+}
+
+export function getThread(ctx: Ctx, id: number): { thread: InboxThread; messages: MessageSummary[] } {
+  const t = stmt(ctx.sqlite, `SELECT ${THREAD_COLS} FROM threads t WHERE t.id = ?`).get(id) as ThreadRow | undefined
+  if (!t || t.latestMessageId === null) throw notFound('Thread', id)
+  const rows = stmt(ctx.sqlite, `SELECT ${MESSAGE_COLS} FROM messages m WHERE m.thread_id = ? ORDER BY m.date, m.id`).all(id) as MessageRow[]
+  return { thread: toThread(ctx, t), messages: rows.map((r) => toSummary(ctx, r)) }
+}
+
+/**
+ * A contact's mail, both ways: stored copies linked to the contact (one per Message-ID and mailbox), plus
+ * outbox rows for the contact that have not come back through a Sent folder yet. Newest first.
+ */
+export function contactTimeline(ctx: Ctx, contactId: number, cursor: string | undefined, limit: number) {
+  if (!stmt(ctx.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(contactId)) throw new AppError('NOT_FOUND', `Contact ${contactId} does not exist`, 'contactId')
+  let offset = 0
+  if (cursor) {
+    offset = Number(Buffer.from(cursor, 'base64url').toString())
+    if (!Number.isInteger(offset) || offset < 0) throw new AppError('VALIDATION', 'That page cursor is not valid', 'cursor')
+  }
+  const rows = stmt(
+    ctx.sqlite,
+    `SELECT * FROM (
+       SELECT CASE m.direction WHEN 'in' THEN 'inbound' ELSE 'outbound' END AS kind, m.id AS id, m.id AS messageId, m.outbound_id AS outboundId,
+              m.thread_id AS threadId, m.date AS at, m.subject, m.snippet,
+              CASE m.direction WHEN 'out' THEN o.status END AS status, m.is_auto_reply AS isAutoReply, m.is_bounce AS isBounce
+         FROM message_contacts mc JOIN messages m ON m.id = mc.message_id
+         LEFT JOIN outbound_messages o ON o.id = m.outbound_id
+        WHERE mc.contact_id = @c AND mc.linked = 1
+          AND (m.message_id IS NULL OR m.id = (SELECT min(m2.id) FROM messages m2 WHERE m2.mailbox_id = m.mailbox_id AND m2.message_id = m.message_id))
+       UNION ALL
+       SELECT 'outbound', o.id, NULL, o.id, (SELECT r.thread_id FROM thread_refs r WHERE r.object_id = o.object_id AND r.ref = o.message_id),
+              coalesce(o.sent_at, o.scheduled_for), o.subject, substr(o.text, 1, 200), o.status, 0, 0
+         FROM outbound_messages o
+        WHERE o.contact_id = @c AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.mailbox_id = o.mailbox_id AND m.message_id = o.message_id)
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.outbound_id = o.id AND m.direction = 'out')
+     ) ORDER BY at DESC, kind, id DESC LIMIT @lim OFFSET @off`,
+  ).all({ c: contactId, lim: limit + 1, off: offset }) as Array<{
+    kind: 'inbound' | 'outbound'
+    id: number
+    messageId: number | null
+    outboundId: number | null
+    threadId: number | null
+    at: number
+    subject: string
+    snippet: string
+    status: string | null
+    isAutoReply: number
+    isBounce: number
+  }>
+  const items = rows.slice(0, limit).map((r) => ({
+    ...r,
+    at: iso(r.at),
+    snippet: r.snippet.replace(/\s+/g, ' ').trim(),
+    isAutoReply: r.isAutoReply === 1,
+    isBounce: r.isBounce === 1,
+  }))
+  return { items, nextCursor: rows.length > limit ? Buffer.from(String(offset + limit)).toString('base64url') : null }
+}
