@@ -24,6 +24,16 @@ export function fullTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-US', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' })
 }
 
+/** A message header's time: "Today, 9:41 AM", "Nov 3, 9:41 AM", "Nov 3, 2024". */
+export function headTime(iso: string, now = Date.now()): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return ''
+  const time = d.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' })
+  if (d.toDateString() === new Date(now).toDateString()) return `Today, ${time}`
+  if (d.getFullYear() === new Date(now).getFullYear()) return `${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' })}, ${time}`
+  return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric' })
+}
+
 /** "12 KB", "1.4 MB". */
 export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
@@ -69,11 +79,12 @@ export function syncWords(s: SyncStatus, now = Date.now()): { label: string; det
       return { label: 'Connecting…', detail: null, tone: 'blue' }
     case 'syncing': {
       const p = s.progress
-      const detail = p && p.total > 0 ? `${p.folder}: ${formatCount(p.done)} of ${formatCount(p.total)}` : p ? p.folder : null
-      return { label: 'Syncing…', detail, tone: 'blue' }
+      const where = p && p.folder !== 'INBOX' ? `${p.folder} ` : ''
+      const detail = p && p.total > 0 ? `${where}${formatCount(p.done)} of ${formatCount(p.total)}` : p ? p.folder : null
+      return { label: 'Syncing', detail, tone: 'blue' }
     }
     case 'idle':
-      return { label: 'Up to date', detail: s.lastSyncAt ? `Checked ${agoShort(s.lastSyncAt, now)}` : null, tone: 'green' }
+      return { label: 'Up to date', detail: s.lastSyncAt ? agoShort(s.lastSyncAt, now) : null, tone: 'green' }
     case 'offline':
       return { label: 'Offline', detail: s.lastSyncAt ? `Last synced ${agoShort(s.lastSyncAt, now)}` : 'Showing mail stored on this computer', tone: 'amber' }
     case 'auth_error':

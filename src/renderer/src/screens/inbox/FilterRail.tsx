@@ -8,6 +8,7 @@ import { syncWords } from '../../lib/inbox'
 import { hrefFor } from '../../lib/router'
 import { onEvent, rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
+import { askNotificationPermission, notificationPermission } from './notify'
 import type { InboxFilters } from './useInbox'
 
 /** Unread threads per business, re-read when mail changes. */
@@ -38,6 +39,7 @@ export function FilterRail({ filters, onChange, totalUnread, now }: Props): JSX.
   const objects = useApp((s) => s.objects) ?? []
   const sync = useApp((s) => s.sync) ?? []
   const unread = useObjectUnread(objects.map((o) => o.id))
+  const [permission, setPermission] = useState(notificationPermission())
   const scope = filters.mailboxId ? `m${filters.mailboxId}` : filters.objectId ? `o${filters.objectId}` : 'all'
 
   return (
@@ -103,6 +105,11 @@ export function FilterRail({ filters, onChange, totalUnread, now }: Props): JSX.
           )
         })}
       </div>
+      {permission === 'default' && (
+        <button type="button" className="link-button rail-notify" onClick={() => void askNotificationPermission().then(setPermission)}>
+          <Icon name="mail" size={13} /> Notify me of new mail
+        </button>
+      )}
     </nav>
   )
 }
@@ -137,7 +144,7 @@ function MailboxItem({ status: s, current, now, onPick }: { status: SyncStatus; 
         <div className="rail-sync-error">
           <span>{words.detail ?? 'The server refused the connection.'}</span>
           <span className="rail-sync-links">
-            <a href={hrefFor({ name: 'businesses', id: s.objectId })}>Fix mailbox settings</a>
+            <a href={hrefFor({ name: 'businesses', id: s.objectId })}>Fix settings</a>
             <button type="button" className="link-button" disabled={busy} onClick={syncNow}>
               Try again
             </button>

@@ -5,7 +5,7 @@ import type { Attachment, MessageDetail, MessageSummary } from '../../../../shar
 import { Avatar } from '../../components/Avatar'
 import { Icon } from '../../components/Icons'
 import { messageOf } from '../../lib/errors'
-import { addressLabel, fileSize, fullTime, listTime } from '../../lib/inbox'
+import { addressLabel, fileSize, fullTime, headTime, listTime } from '../../lib/inbox'
 import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import { MessageBody } from './MessageBody'
@@ -61,7 +61,7 @@ export function MessageView({ summary: m, open, onToggle, onReply, onDetail, now
         <div className="message-head-side">
           {m.hasAttachments && <Icon name="paperclip" size={14} />}
           <time dateTime={m.date} title={fullTime(m.date)}>
-            {fullTime(m.date)}
+            {headTime(m.date, now)}
           </time>
           {detail && (
             <div className="message-tools">
@@ -118,15 +118,17 @@ function RemoteImagesBar({ detail, onChange }: { detail: MessageDetail; onChange
   return (
     <div className="images-bar" role="note">
       <Icon name="eyeOff" size={15} />
-      <span>Remote images are blocked to protect your privacy.</span>
-      <button type="button" className="btn btn-sm" disabled={busy} onClick={() => allow('message')}>
-        Show for this message
-      </button>
-      {detail.from && (
-        <button type="button" className="btn btn-sm btn-ghost" disabled={busy} onClick={() => allow('sender')}>
-          Always for {detail.from.email}
+      <span className="images-bar-text">Remote images are blocked</span>
+      <span className="images-bar-actions">
+        <button type="button" className="link-button" disabled={busy} onClick={() => allow('message')}>
+          Show for this message
         </button>
-      )}
+        {detail.from && (
+          <button type="button" className="link-button" disabled={busy} title={`Always show images from ${detail.from.email}`} onClick={() => allow('sender')}>
+            Always for this sender
+          </button>
+        )}
+      </span>
     </div>
   )
 }

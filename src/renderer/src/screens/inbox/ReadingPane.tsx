@@ -133,24 +133,7 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
   return (
     <section className="reading-pane" aria-label="Conversation">
       <header className="pane-head">
-        <div className="pane-title">
-          <h2>{thread.subject || '(no subject)'}</h2>
-          <div className="pane-meta">
-            <span className="badge badge-slate">{objectName(objects, thread.objectId) || 'Business'}</span>
-            <span>{plural(thread.messageCount, 'message')}</span>
-            {thread.contacts.map((c) => (
-              <span key={c.id} className="pane-contact">
-                <a href={hrefFor({ name: 'contact', id: c.id })} title={`Open ${c.name || c.email}’s profile`}>
-                  <Icon name="user" size={13} /> {c.name || c.email}
-                </a>
-                <button type="button" className="pane-contact-filter" title={`All mail with ${c.name || c.email}`} onClick={() => onFilterContact({ id: c.id, name: c.name || c.email })}>
-                  All mail
-                </button>
-              </span>
-            ))}
-          </div>
-        </div>
-        <div className="pane-actions">
+        <div className="pane-toolbar" role="toolbar" aria-label="Conversation actions">
           <button type="button" className="btn btn-sm" onClick={() => void replyTo('reply')} title="Reply (r)">
             <Icon name="reply" size={14} /> Reply
           </button>
@@ -160,12 +143,28 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
           <button type="button" className="btn btn-sm" onClick={() => void replyTo('forward')} title="Forward (f)">
             <Icon name="forward" size={14} /> Forward
           </button>
-          <button type="button" className="icon-button" aria-label={unread ? 'Mark as read' : 'Mark as unread'} title={`${unread ? 'Mark as read' : 'Mark as unread'} (u)`} onClick={() => commands.current?.toggleRead()}>
-            <Icon name={unread ? 'check' : 'mail'} />
+          <span className="pane-toolbar-gap" />
+          <button type="button" className="btn btn-sm btn-ghost" onClick={() => commands.current?.toggleRead()} title={`${unread ? 'Mark as read' : 'Mark as unread'} (u)`}>
+            <Icon name={unread ? 'check' : 'mail'} size={14} /> {unread ? 'Mark as read' : 'Mark as unread'}
           </button>
           <button type="button" className="icon-button" aria-label="Close conversation" title="Close" onClick={onClose}>
             <Icon name="x" />
           </button>
+        </div>
+        <h2>{thread.subject || '(no subject)'}</h2>
+        <div className="pane-meta">
+          <span className="badge badge-slate">{objectName(objects, thread.objectId) || 'Business'}</span>
+          <span>{plural(thread.messageCount, 'message')}</span>
+          {thread.contacts.map((c) => (
+            <span key={c.id} className="pane-contact">
+              <a href={hrefFor({ name: 'contact', id: c.id })} title={`Open ${c.name || c.email}’s profile`}>
+                <Icon name="user" size={13} /> {c.name || c.email}
+              </a>
+              <button type="button" className="pane-contact-filter" title={`Show all mail with ${c.name || c.email}`} onClick={() => onFilterContact({ id: c.id, name: c.name || c.email })}>
+                All mail
+              </button>
+            </span>
+          ))}
         </div>
       </header>
       <div className="pane-scroll">
