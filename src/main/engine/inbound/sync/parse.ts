@@ -15,6 +15,8 @@ export const PARSE_LIMITS = {
   maxAddresses: 500,
 }
 
+const STANDARD_HEADERS = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-id', 'content-type', 'mime-version', 'received', 'return-path', 'sender', 'reply-to'])
+
 export async function parseSource(source: Buffer, internalDate: number): Promise<ParsedBody> {
   if (source.length > PARSE_LIMITS.maxBytes) {
     return fallback(source, internalDate, `Message too large to parse (${Math.round(source.length / 1048576)} MB)`)
@@ -32,8 +34,8 @@ export async function parseSource(source: Buffer, internalDate: number): Promise
   } catch (e) {
     return fallback(source, internalDate, `MIME parse failed: ${errText(e)}`)
   }
-  // Binary garbage "parses" into an empty message: keep it raw and marked instead.
-  if (mail.headerLines.length === 0) return fallback(source, internalDate, 'No message headers found')
+  // Binary garbage "parses" into an empty message: without one standard header, keep it raw and marked.
+  if (!mail.headerLines.some((h) => STANDARD_HEADERS.has(h.key))) return fallback(source, internalDate, 'No message headers found')
   try {
     return fromMail(mail, source, internalDate)
   } catch (e) {
