@@ -61,8 +61,9 @@ export function replyRecipients(
   const primary = m.direction === 'out' ? m.to : m.replyTo?.length ? m.replyTo : m.from ? [m.from] : []
   const to = unique(primary)
   if (mode === 'reply') return { to: to.length ? to : unique(m.to), cc: [] }
-  const cc = unique([...m.to, ...m.cc]).filter((e) => !to.includes(e))
-  return { to, cc }
+  // Same split as the engine's default: everyone it was sent to stays on To, its Cc stays on Cc.
+  const allTo = [...to, ...(m.direction === 'out' ? [] : unique(m.to).filter((e) => !to.includes(e)))]
+  return { to: allTo, cc: unique(m.cc).filter((e) => !allTo.includes(e)) }
 }
 
 export const replySubject = (subject: string, mode: 'reply' | 'replyAll' | 'forward'): string => {

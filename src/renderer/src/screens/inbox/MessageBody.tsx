@@ -18,6 +18,7 @@ const FRAME_STYLE = `
   blockquote { margin: 8px 0; padding-left: 12px; border-left: 3px solid #e0e0e8; color: #55555f; }
   pre { white-space: pre-wrap; }
   table { max-width: 100%; }
+  img[data-blocked-src] { display: none; }
 `
 
 export function srcdocFor(html: string, allowRemote: boolean): string {

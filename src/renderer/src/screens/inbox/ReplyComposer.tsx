@@ -6,8 +6,8 @@ import { isEmail } from '../../../../shared/validators'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { useFormErrors } from '../../lib/errors'
-import { addressLabel, fullTime, replyRecipients, replySubject } from '../../lib/inbox'
-import { htmlToPlain, textToHtml } from '../../lib/mailText'
+import { addressLabel, replyRecipients, replySubject } from '../../lib/inbox'
+import { textToHtml } from '../../lib/mailText'
 import { rpc } from '../../rpc'
 import { useApp } from '../../store'
 import { announceQueued } from '../compose/composeState'
@@ -16,24 +16,6 @@ import type { ReplyMode } from './MessageView'
 
 const TITLE: Record<ReplyMode, string> = { reply: 'Reply', replyAll: 'Reply all', forward: 'Forward' }
 const ICON = { reply: 'reply', replyAll: 'replyAll', forward: 'forward' } as const
-
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-
-/** The original under the reply: quoted for a reply, as a forwarded block for a forward. */
-export function quoteOf(m: MessageDetail, mode: ReplyMode): string {
-  const original = (m.text ?? (m.html ? htmlToPlain(m.html) : '')).trim()
-  const body = escape(original).replace(/\n/g, '<br>')
-  if (mode === 'forward') {
-    const head = [
-      `From: ${escape(m.from ? `${m.from.name} <${m.from.email}>`.trim() : '')}`,
-      `Date: ${escape(fullTime(m.date))}`,
-      `Subject: ${escape(m.subject)}`,
-      `To: ${escape(m.to.map((a) => a.email).join(', '))}`,
-    ].join('<br>')
-    return `<p>---------- Forwarded message ----------<br>${head}</p><div>${body}</div>`
-  }
-  return `<p>On ${escape(fullTime(m.date))}, ${escape(addressLabel(m.from))} wrote:</p><blockquote>${body}</blockquote>`
-}
 
 interface Props {
   message: MessageDetail
@@ -63,7 +45,8 @@ export function ReplyComposer({ message, mode, ownEmails, onClose }: Props): JSX
     if ([...to, ...cc].some((a) => !isEmail(a))) return errors.set('to', 'Fix the address marked in red')
     setBusy(true)
     try {
-      const html = `${textToHtml(body)}\n${quoteOf(message, mode)}`
+      // The engine adds the quoted original (or the forwarded message) under what was typed here.
+      const html = textToHtml(body)
       const out = await rpc('messages.reply', { messageId: message.id, mode, to, ...(cc.length ? { cc } : {}), html })
       announceQueued(out)
       void useApp.getState().loadOutboxCounts()
