@@ -3,8 +3,7 @@
 // fails is returned as parseError + raw. Nothing is ever dropped.
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { fallback, type ParsedBody } from './parse'
 import type { ParseReply, ParseRequest } from './parseWorker'
@@ -45,9 +44,10 @@ interface Slot {
  * through tsx's CommonJS hook: `--import tsx` does not reach worker threads on Node 20).
  */
 function workerEntry(): { script: string; eval: boolean } {
-  // tsx gives a file: import.meta.url but a bogus __dirname; the CommonJS bundle may only have __dirname.
-  const url = (import.meta as { url?: string }).url
-  const here = url?.startsWith('file:') ? dirname(fileURLToPath(url)) : __dirname
+  // The CommonJS bundle has a true __dirname; from source (tsx, vitest, Playwright) everything runs at the
+  // repo root. (No import.meta here: Playwright's loader then treats the file as ESM and the e2e suite fails.)
+  const bundled = typeof __dirname === 'string' ? __dirname : ''
+  const here = bundled && ['parseWorker.js', 'inbound/sync/parseWorker.js'].some((n) => existsSync(join(bundled, n))) ? bundled : join(process.cwd(), 'src/main/engine/inbound/sync')
   for (const name of ['parseWorker.js', 'inbound/sync/parseWorker.js']) {
     if (existsSync(join(here, name))) return { script: join(here, name), eval: false }
   }
