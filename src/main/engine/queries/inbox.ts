@@ -158,10 +158,7 @@ export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
     params.push(input.contactId)
   }
   const q = input.query?.trim()
-  if (q) {
-    where.push('t.id IN (SELECT m.thread_id FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))')
-    params.push(ftsQuery(q))
-  }
+  if (q) return searchInbox(ctx, input, q, where, params)
   const base = [...where]
   const baseParams = [...params]
   if (input.unread) where.push('t.unread_count > 0')
@@ -170,28 +167,48 @@ export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
     where.push('(t.last_message_at < ? OR (t.last_message_at = ? AND t.id < ?))')
     params.push(at, at, id)
   }
-  const w = (list: string[]) => (list.length ? `WHERE ${list.join(' AND ')}` : '')
-  const run = <T>(f: () => T): T => {
-    try {
-      return f()
-    } catch (e) {
-      // FTS5 reports bad queries as SQL errors ("fts5: syntax error near …", "no such column: x").
-      if (q && e instanceof Error && e.name === 'SqliteError') throw new AppError('VALIDATION', `Search could not be understood: ${e.message.replace(/^fts5: /, '')}`, 'query')
-      throw e
-    }
-  }
-  const rows = run(
-    () =>
-      ctx.sqlite
-        .prepare(`SELECT ${THREAD_COLS} FROM threads t ${w(where)} ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`)
-        .all(...params, input.limit + 1) as ThreadRow[],
-  )
-  const unreadThreads = run(
-    () => (ctx.sqlite.prepare(`SELECT count(*) AS n FROM threads t ${w([...base, 't.unread_count > 0'])}`).get(...baseParams) as { n: number }).n,
-  )
-  const page = rows.slice(0, input.limit).filter((t) => t.latestMessageId !== null)
-  const last = rows.length > input.limit ? rows[input.limit - 1]! : null
+  const rows = stmt(ctx.sqlite, `SELECT ${THREAD_COLS} FROM threads t ${w(where)} ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`)
+    .all(...params, input.limit + 1) as ThreadRow[]
+  const unreadThreads = (stmt(ctx.sqlite, `SELECT count(*) AS n FROM threads t ${w([...base, 't.unread_count > 0'])}`).get(...baseParams) as { n: number }).n
+  return pageOf(ctx, rows, input.limit, unreadThreads)
+}
+
+const w = (list: string[]) => (list.length ? `WHERE ${list.join(' AND ')}` : '')
+
+function pageOf(ctx: Ctx, rows: ThreadRow[], limit: number, unreadThreads: number): InboxPage {
+  const last = rows.length > limit ? rows[limit - 1]! : null
+  const page = rows.slice(0, limit).filter((t) => t.latestMessageId !== null)
   return { threads: page.map((t) => toThread(ctx, t)), nextCursor: last ? encodeCursor(last.lastMessageAt, last.id) : null, unreadThreads }
+}
+
+/**
+ * With a search, the FTS match decides the candidate threads: fetch them all once (id, time, unread — small
+ * rows), then count, page and sort in memory. One FTS pass instead of two (page + unread count).
+ */
+function searchInbox(ctx: Ctx, input: ListInput, q: string, where: string[], params: unknown[]): InboxPage {
+  let hits: Array<{ id: number; at: number; u: number }>
+  try {
+    hits = stmt(
+        ctx.sqlite,
+        `SELECT t.id, t.last_message_at AS at, t.unread_count AS u FROM threads t
+          ${w([...where, 't.id IN (SELECT m.thread_id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ?)'])}`,
+      )
+      .all(...params, ftsQuery(q)) as typeof hits
+  } catch (e) {
+    // FTS5 reports bad queries as SQL errors ("fts5: syntax error near …", "no such column: x").
+    if (e instanceof Error && e.name === 'SqliteError') throw new AppError('VALIDATION', `Search could not be understood: ${e.message.replace(/^fts5: /, '')}`, 'query')
+    throw e
+  }
+  const unreadThreads = hits.reduce((n, h) => n + (h.u > 0 ? 1 : 0), 0)
+  let list = input.unread ? hits.filter((h) => h.u > 0) : hits
+  if (input.cursor) {
+    const [at, id] = decodeCursor(input.cursor)
+    list = list.filter((h) => h.at < at || (h.at === at && h.id < id))
+  }
+  list.sort((a, b) => b.at - a.at || b.id - a.id)
+  const get = stmt(ctx.sqlite, `SELECT ${THREAD_COLS} FROM threads t WHERE t.id = ?`)
+  const rows = list.slice(0, input.limit + 1).map((h) => get.get(h.id) as ThreadRow)
+  return pageOf(ctx, rows, input.limit, unreadThreads)
 }
 
 export function getThread(ctx: Ctx, id: number): { thread: InboxThread; messages: MessageSummary[] } {
