@@ -44,8 +44,20 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   // The mailbox's sync state shows in the filter rail.
   await expect(page.getByRole('status', { name: /leo@example\.test: Up to date/ })).toBeVisible({ timeout: 20_000 })
 
+  // Two earlier messages first, so the list has order and j/k have somewhere to go.
+  const smtp = smtpTransport('mia')
+  for (const [subj, text] of [
+    ['Thank you for Tuesday’s class', 'The breathing exercise at the end was exactly what I needed after a long week.'],
+    ['Membership renewal', 'My 10-class card runs out next week. Can I renew it at the front desk or online?'],
+  ])
+    await smtp.sendMail({ from: 'Mia Lopez <mia@example.test>', to: MAIL.users.leo.email, subject: subj, text })
+  const list = page.getByRole('list', { name: 'Conversations' })
+  await expect(list.getByRole('listitem')).toHaveCount(2, { timeout: 15_000 })
+  // A burst of arrivals folds into one notice (or names the last one when they came apart).
+  await expect(page.getByRole('status').filter({ hasText: /2 new messages|New mail from Mia Lopez: Membership renewal/ })).toBeVisible()
+
   const subject = 'Private class on Saturday?'
-  const sent = await smtpTransport('mia').sendMail({
+  const sent = await smtp.sendMail({
     from: 'Mia Lopez <mia@example.test>',
     to: MAIL.users.leo.email,
     subject,
@@ -58,14 +70,16 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
     attachments: [{ filename: 'timetable.txt', content: 'Sat 09:00 Vinyasa\nSat 10:30 Yin\n', contentType: 'text/plain' }],
   })
   const sentAt = Date.now()
-  const list = page.getByRole('list', { name: 'Conversations' })
   const row = list.getByRole('listitem').filter({ hasText: subject })
   await expect(row).toBeVisible({ timeout: 15_000 })
   const arrivalMs = Date.now() - sentAt
   // Matched to the contact: the row names her as the contact, not just by address.
   await expect(row).toContainText('Mia Lopez')
   await expect(row).toHaveClass(/is-unread/)
-  await expect(page.getByRole('complementary').getByRole('link', { name: /Inbox/ })).toContainText('1')
+  await expect(list.getByRole('listitem').first()).toContainText(subject)
+  await expect(page.getByRole('complementary').getByRole('link', { name: /Inbox/ })).toContainText('3')
+  // The new-mail notice names the sender and the subject.
+  await expect(page.getByRole('status').filter({ hasText: `New mail from Mia Lopez: ${subject}` })).toBeVisible()
   test.info().annotations.push({ type: 'arrival', description: `SMTP accept to row on screen: ${arrivalMs} ms` })
 
   // Search (FTS) finds it by a word of the body; a word that is nowhere finds nothing.
@@ -81,8 +95,16 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   await expect(row).toBeVisible()
   await shot(page, 'inbox-list')
 
-  // Open it: the reading pane shows the thread; it is marked read here and \Seen on the server.
-  await row.click()
+  // j opens the newest conversation (Esc leaves the search box first); it is marked read here and \Seen on
+  // the server. k from the top stays there; j moves down and k comes back.
+  await search.focus()
+  await page.keyboard.press('Escape')
+  await page.keyboard.press('j')
+  await expect(row).toHaveAttribute('aria-current', 'true')
+  await page.keyboard.press('j')
+  await expect(list.getByRole('listitem').nth(1)).toHaveAttribute('aria-current', 'true')
+  await page.keyboard.press('k')
+  await expect(row).toHaveAttribute('aria-current', 'true')
   const pane = page.getByRole('region', { name: 'Conversation' })
   await expect(pane.getByRole('heading', { name: subject })).toBeVisible()
   await expect(pane.getByRole('link', { name: /Mia Lopez/ })).toBeVisible()
@@ -154,11 +176,12 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   // The contact's profile shows the whole history, inbound and outbound, newest first.
   await page.goto(`${app.url}#/contacts/${mia.id}`)
   const history = page.getByRole('list', { name: 'Email history' })
-  await expect(history.getByRole('link')).toHaveCount(2, { timeout: 15_000 })
+  await expect(history.getByRole('link')).toHaveCount(4, { timeout: 15_000 })
   await expect(history.getByRole('link').first()).toHaveAccessibleName(`Sent: Re: ${subject}`)
-  await expect(history.getByRole('link').last()).toHaveAccessibleName(`Received: ${subject}`)
+  await expect(history.getByRole('link').nth(1)).toHaveAccessibleName(`Received: ${subject}`)
+  await expect(history.getByRole('link').last()).toHaveAccessibleName('Received: Thank you for Tuesday’s class')
   await shot(page, 'contact-timeline')
-  await history.getByRole('link').last().click()
+  await history.getByRole('link').nth(1).click()
   await expect(page).toHaveURL(/#\/inbox\/\d+$/)
   await expect(page.getByRole('region', { name: 'Conversation' }).getByRole('heading', { name: subject })).toBeVisible()
 })
@@ -180,4 +203,25 @@ test('without a mailbox the inbox explains how to connect one, and keyboard shor
   await page.keyboard.press('Escape')
   await page.keyboard.press('c')
   await expect(page.getByRole('dialog', { name: 'New message' })).toBeVisible()
+})
+
+test('a mailbox whose IMAP sign-in fails says so in the inbox, with the way to fix it', async ({ page, app }) => {
+  const object = await app.rpc('objects.create', { name: 'Harbor Yoga', timezone: 'Europe/London' })
+  await app.rpc('mailboxes.create', {
+    objectId: object.id,
+    email: MAIL.users.leo.email,
+    displayName: 'Leo',
+    dailyCapacity: 100,
+    minGapSeconds: 0,
+    smtp: server('leo', MAIL.ports.smtp),
+    imap: { ...server('leo', MAIL.ports.imap), password: 'not-the-password' },
+  })
+  await page.goto(`${app.url}#/inbox`)
+  await page.reload()
+  await expect(page.getByRole('status', { name: /leo@example\.test: Sign-in failed/ })).toBeVisible({ timeout: 20_000 })
+  const fix = page.getByRole('navigation', { name: 'Mail filters' }).getByRole('link', { name: 'Fix settings' })
+  await expect(fix).toBeVisible()
+  await shot(page, 'inbox-sync-error', false)
+  await fix.click()
+  await expect(page).toHaveURL(new RegExp(`#/businesses/${object.id}$`))
 })

@@ -29,11 +29,13 @@ export function srcdocFor(html: string, allowRemote: boolean): string {
 /** Without same-origin access the frame cannot be measured, so its height is estimated from the content
  * (lines of text, blocks, images) and it scrolls inside when the guess is short. */
 export function estimateHeight(html: string): number {
-  const text = html.replace(/<style[\s\S]*?<\/style>/gi, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
-  const blocks = (html.match(/<(p|div|br|li|tr|h[1-6]|blockquote)\b/gi) ?? []).length
-  const images = (html.match(/<img\b/gi) ?? []).length
-  const lines = Math.ceil(text.length / 85) + blocks * 0.6
-  return Math.round(Math.min(Math.max(lines * 22 + images * 120 + 24, 80), 1400))
+  const text = html.replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/gi, 'x').replace(/\s+/g, ' ').trim()
+  const blocks = (html.match(/<(p|div|li|tr|h[1-6]|blockquote|table)\b/gi) ?? []).length
+  const breaks = (html.match(/<br\b/gi) ?? []).length
+  // Images that will actually show (blocked remote ones are hidden).
+  const images = (html.match(/<img\b(?![^>]*data-blocked-src)[^>]*\bsrc=/gi) ?? []).length
+  const lines = Math.max(Math.ceil(text.length / 80), blocks) + breaks
+  return Math.round(Math.min(Math.max(lines * 22 + blocks * 12 + images * 160 + 16, 60), 1400))
 }
 
 export function MessageBody({ detail }: { detail: MessageDetail }): JSX.Element {
