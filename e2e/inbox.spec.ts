@@ -221,6 +221,8 @@ test('a mailbox whose IMAP sign-in fails says so in the inbox, with the way to f
   await expect(page.getByRole('status', { name: /leo@example\.test: Sign-in failed/ })).toBeVisible({ timeout: 20_000 })
   const fix = page.getByRole('navigation', { name: 'Mail filters' }).getByRole('link', { name: 'Fix settings' })
   await expect(fix).toBeVisible()
+  // With no mailbox reachable, the empty list says why instead of "all caught up".
+  await expect(page.getByRole('heading', { name: 'Can’t reach your mail' })).toBeVisible()
   await shot(page, 'inbox-sync-error', false)
   await fix.click()
   await expect(page).toHaveURL(new RegExp(`#/businesses/${object.id}$`))

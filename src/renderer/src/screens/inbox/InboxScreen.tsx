@@ -1,7 +1,7 @@
 // The unified inbox: filters on the left, conversations in the middle, the open one on the right. Reads
 // come from the local database, so it works offline; keyboard shortcuts follow the mail clients.
 import { useEffect, useRef, useState, type JSX } from 'react'
-import type { InboxThread } from '../../../../shared/inbox'
+import type { InboxThread, SyncStatus } from '../../../../shared/inbox'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
@@ -129,7 +129,7 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
         {list.threads === null ? (
           <ListSkeleton />
         ) : threads.length === 0 ? (
-          <ListEmpty filtered={filtered} searching={Boolean(filters.query)} hasMailboxes={(sync?.length ?? 0) > 0} onClear={clearAll} />
+          <ListEmpty filtered={filtered} searching={Boolean(filters.query)} sync={sync ?? []} onClear={clearAll} />
         ) : (
           <ThreadList list={list} selectedId={selectedId} onOpen={open} showObject={showObject} now={now} />
         )}
@@ -175,7 +175,8 @@ function ListSkeleton(): JSX.Element {
   )
 }
 
-function ListEmpty({ filtered, searching, hasMailboxes, onClear }: { filtered: boolean; searching: boolean; hasMailboxes: boolean; onClear: () => void }): JSX.Element {
+function ListEmpty({ filtered, searching, sync, onClear }: { filtered: boolean; searching: boolean; sync: SyncStatus[]; onClear: () => void }): JSX.Element {
+  const receiving = sync.filter((s) => s.state !== 'disabled')
   if (filtered)
     return (
       <EmptyState
@@ -190,7 +191,28 @@ function ListEmpty({ filtered, searching, hasMailboxes, onClear }: { filtered: b
         {searching ? 'Try other words, a name or an address. Search covers subjects, message text and people.' : 'Nothing matches these filters right now.'}
       </EmptyState>
     )
-  if (!hasMailboxes)
+  if (receiving.some((s) => s.state === 'connecting' || s.state === 'syncing'))
+    return (
+      <EmptyState icon="inbox" title="Fetching your mail…">
+        The first sync can take a few minutes for a large mailbox. Conversations appear here as they arrive.
+      </EmptyState>
+    )
+  const broken = receiving.find((s) => s.state === 'auth_error' || s.state === 'error')
+  if (broken && receiving.every((s) => s.state !== 'idle'))
+    return (
+      <EmptyState
+        icon="alert"
+        title="Can’t reach your mail"
+        actions={
+          <a className="btn btn-primary" href={hrefFor({ name: 'businesses', id: broken.objectId })}>
+            Fix mailbox settings
+          </a>
+        }
+      >
+        {broken.email}: {broken.error ?? 'the server refused the connection.'}
+      </EmptyState>
+    )
+  if (receiving.length === 0)
     return (
       <EmptyState
         icon="inbox"
