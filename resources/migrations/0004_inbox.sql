@@ -53,10 +53,8 @@ CREATE TABLE `messages` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `messages_copy_uq` ON `messages` (`mailbox_id`,`folder`,`uidvalidity`,`uid`);--> statement-breakpoint
 CREATE INDEX `messages_thread_idx` ON `messages` (`thread_id`,`date`,`id`);--> statement-breakpoint
-CREATE INDEX `messages_thread_mailbox_idx` ON `messages` (`thread_id`,`mailbox_id`);--> statement-breakpoint
-CREATE INDEX `messages_thread_direction_idx` ON `messages` (`thread_id`,`direction`);--> statement-breakpoint
+CREATE INDEX `messages_thread_filter_idx` ON `messages` (`thread_id`,`mailbox_id`,`direction`);--> statement-breakpoint
 CREATE INDEX `messages_msgid_idx` ON `messages` (`mailbox_id`,`message_id`);--> statement-breakpoint
-CREATE INDEX `messages_mailbox_date_idx` ON `messages` (`mailbox_id`,`date`);--> statement-breakpoint
 CREATE INDEX `messages_outbound_idx` ON `messages` (`outbound_id`);--> statement-breakpoint
 CREATE TABLE `message_bodies` (
 	`message_id` integer PRIMARY KEY NOT NULL,

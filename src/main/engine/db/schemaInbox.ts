@@ -57,10 +57,9 @@ export const messages = sqliteTable('messages', {
 }, (t) => [
   uniqueIndex('messages_copy_uq').on(t.mailboxId, t.folder, t.uidvalidity, t.uid),
   index('messages_thread_idx').on(t.threadId, t.date, t.id),
-  index('messages_thread_mailbox_idx').on(t.threadId, t.mailboxId),
-  index('messages_thread_direction_idx').on(t.threadId, t.direction),
+  // inbox.list's mailbox and direction filters probe this per thread without touching the table.
+  index('messages_thread_filter_idx').on(t.threadId, t.mailboxId, t.direction),
   index('messages_msgid_idx').on(t.mailboxId, t.messageId),
-  index('messages_mailbox_date_idx').on(t.mailboxId, t.date),
   index('messages_outbound_idx').on(t.outboundId),
 ])
 

@@ -34,12 +34,10 @@ export function header(m: Pick<ParsedMessage, 'headers'>, name: string): string 
 export function isAutoReply(m: Pick<ParsedMessage, 'headers' | 'subject'>): boolean {
   const auto = header(m, 'auto-submitted')
   if (auto !== null && auto.trim().toLowerCase().split(/[;\s]/)[0] !== 'no') return true
-  for (const h of ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-auto-response-suppress-reply']) {
+  for (const h of ['x-autoreply', 'x-autorespond', 'x-autoresponder']) {
     const v = header(m, h)
     if (v !== null && v.trim().toLowerCase() !== 'no') return true
   }
-  // Microsoft's marker for automatic replies.
-  if (header(m, 'x-ms-exchange-generated-message-source') !== null && /auto/i.test(header(m, 'x-ms-exchange-generated-message-source')!)) return true
   const prec = header(m, 'precedence')?.trim().toLowerCase()
   if (prec && ['bulk', 'junk', 'list', 'auto_reply', 'auto-reply'].includes(prec)) return true
   return OOO_SUBJECT.test(m.subject)

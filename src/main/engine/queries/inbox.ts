@@ -56,6 +56,10 @@ function contactIdsOf(ctx: Ctx, messageId: number): number[] {
 }
 
 export function toSummary(ctx: Ctx, r: MessageRow): MessageSummary {
+  return summaryOf(r, contactIdsOf(ctx, r.id))
+}
+
+function summaryOf(r: MessageRow, contactIds: number[]): MessageSummary {
   return {
     id: r.id,
     threadId: r.threadId,
@@ -76,7 +80,7 @@ export function toSummary(ctx: Ctx, r: MessageRow): MessageSummary {
     hasAttachments: r.hasAttachments === 1,
     parseError: r.parseError,
     outboundId: r.outboundId,
-    contactIds: contactIdsOf(ctx, r.id),
+    contactIds,
   }
 }
 
@@ -93,48 +97,74 @@ interface ThreadRow {
 const THREAD_COLS = `t.id, t.object_id AS objectId, t.subject, t.last_message_at AS lastMessageAt, t.latest_message_id AS latestMessageId,
   t.message_count AS messageCount, t.unread_count AS unreadCount, t.has_attachments AS hasAttachments`
 
-function toThread(ctx: Ctx, t: ThreadRow): InboxThread {
-  const latest = toSummary(ctx, messageRow(ctx, t.latestMessageId!))
-  // Who the thread is with: senders of inbound mail, recipients of ours; latest first.
-  const recent = stmt(ctx.sqlite, 'SELECT direction, from_name AS n, from_email AS e, to_json AS tj FROM messages WHERE thread_id = ? ORDER BY date DESC, id DESC LIMIT 20').all(
-    t.id,
-  ) as Array<{ direction: string; n: string; e: string | null; tj: string }>
-  const participants: string[] = []
-  const add = (name: string, email: string | null) => {
-    const label = name.trim() || email || ''
-    if (label && !participants.includes(label)) participants.push(label)
+/** A page of threads in four queries (not four per thread): latest messages, their contacts, participants, contacts. */
+function toThreads(ctx: Ctx, threads: ThreadRow[]): InboxThread[] {
+  if (threads.length === 0) return []
+  const tids = JSON.stringify(threads.map((t) => t.id))
+  const latestIds = JSON.stringify(threads.map((t) => t.latestMessageId))
+  const latest = new Map(
+    (stmt(ctx.sqlite, `SELECT ${MESSAGE_COLS} FROM messages m WHERE m.id IN (SELECT value FROM json_each(?))`).all(latestIds) as MessageRow[]).map((r) => [r.id, r]),
+  )
+  const linked = new Map<number, number[]>()
+  for (const r of stmt(
+    ctx.sqlite,
+    'SELECT message_id AS m, contact_id AS c FROM message_contacts WHERE message_id IN (SELECT value FROM json_each(?)) AND linked = 1 ORDER BY contact_id',
+  ).all(latestIds) as Array<{ m: number; c: number }>) {
+    linked.set(r.m, [...(linked.get(r.m) ?? []), r.c])
   }
-  for (const r of recent) {
+  // Who each thread is with: senders of inbound mail, recipients of ours; latest first.
+  const participants = new Map<number, string[]>()
+  for (const r of stmt(
+    ctx.sqlite,
+    `SELECT t, direction, n, e, tj FROM (
+       SELECT thread_id AS t, direction, from_name AS n, from_email AS e, to_json AS tj,
+              row_number() OVER (PARTITION BY thread_id ORDER BY date DESC, id DESC) AS rn
+         FROM messages WHERE thread_id IN (SELECT value FROM json_each(?))) WHERE rn <= 20 ORDER BY t, rn`,
+  ).all(tids) as Array<{ t: number; direction: string; n: string; e: string | null; tj: string }>) {
+    const list = participants.get(r.t) ?? []
+    participants.set(r.t, list)
+    const add = (name: string, email: string | null) => {
+      const label = name.trim() || email || ''
+      if (label && !list.includes(label)) list.push(label)
+    }
     if (r.direction === 'in') add(r.n, r.e)
     else for (const a of JSON.parse(r.tj) as Array<{ name: string; email: string }>) add(a.name, a.email)
   }
-  const contacts = stmt(
+  const contacts = new Map<number, Array<{ id: number; name: string; email: string }>>()
+  for (const r of stmt(
     ctx.sqlite,
-    `SELECT DISTINCT c.id, trim(c.first_name || ' ' || c.last_name) AS name, coalesce(c.email, '') AS email
+    `SELECT DISTINCT m.thread_id AS t, c.id, trim(c.first_name || ' ' || c.last_name) AS name, coalesce(c.email, '') AS email
        FROM messages m JOIN message_contacts mc ON mc.message_id = m.id AND mc.linked = 1 JOIN contacts c ON c.id = mc.contact_id
-      WHERE m.thread_id = ? LIMIT 10`,
-  ).all(t.id) as Array<{ id: number; name: string; email: string }>
-  return {
+      WHERE m.thread_id IN (SELECT value FROM json_each(?))`,
+  ).all(tids) as Array<{ t: number; id: number; name: string; email: string }>) {
+    const list = contacts.get(r.t) ?? []
+    contacts.set(r.t, list)
+    if (list.length < 10) list.push({ id: r.id, name: r.name, email: r.email })
+  }
+  return threads.map((t) => ({
     id: t.id,
     objectId: t.objectId,
     subject: t.subject,
-    latest,
+    latest: summaryOf(latest.get(t.latestMessageId!)!, linked.get(t.latestMessageId!) ?? []),
     messageCount: t.messageCount,
     unreadCount: t.unreadCount,
-    participants: participants.slice(0, 10),
-    contacts,
+    participants: (participants.get(t.id) ?? []).slice(0, 10),
+    contacts: contacts.get(t.id) ?? [],
     hasAttachments: t.hasAttachments === 1,
     lastMessageAt: iso(t.lastMessageAt),
-  }
+  }))
 }
 
-/** Plain words become prefix phrases ("ann@client" → "ann@client"*); anything with FTS5 syntax goes as written. */
+/**
+ * Plain words become phrases ("ann@client.test" → "ann@client.test"), prefix-matched from three characters
+ * on (a one-letter prefix would match most of the mailbox); anything with FTS5 syntax goes as written.
+ */
 export function ftsQuery(q: string): string {
   if (/["()*^:]|\b(AND|OR|NOT|NEAR)\b/.test(q)) return q
   return q
     .split(/\s+/)
     .filter(Boolean)
-    .map((w) => `"${w}"*`)
+    .map((w) => (w.length >= 3 ? `"${w}"*` : `"${w}"`))
     .join(' ')
 }
 
@@ -178,7 +208,7 @@ const w = (list: string[]) => (list.length ? `WHERE ${list.join(' AND ')}` : '')
 function pageOf(ctx: Ctx, rows: ThreadRow[], limit: number, unreadThreads: number): InboxPage {
   const last = rows.length > limit ? rows[limit - 1]! : null
   const page = rows.slice(0, limit).filter((t) => t.latestMessageId !== null)
-  return { threads: page.map((t) => toThread(ctx, t)), nextCursor: last ? encodeCursor(last.lastMessageAt, last.id) : null, unreadThreads }
+  return { threads: toThreads(ctx, page), nextCursor: last ? encodeCursor(last.lastMessageAt, last.id) : null, unreadThreads }
 }
 
 /**
@@ -215,7 +245,7 @@ export function getThread(ctx: Ctx, id: number): { thread: InboxThread; messages
   const t = stmt(ctx.sqlite, `SELECT ${THREAD_COLS} FROM threads t WHERE t.id = ?`).get(id) as ThreadRow | undefined
   if (!t || t.latestMessageId === null) throw notFound('Thread', id)
   const rows = stmt(ctx.sqlite, `SELECT ${MESSAGE_COLS} FROM messages m WHERE m.thread_id = ? ORDER BY m.date, m.id`).all(id) as MessageRow[]
-  return { thread: toThread(ctx, t), messages: rows.map((r) => toSummary(ctx, r)) }
+  return { thread: toThreads(ctx, [t])[0]!, messages: rows.map((r) => toSummary(ctx, r)) }
 }
 
 /**
