@@ -227,3 +227,45 @@ test('a mailbox whose IMAP sign-in fails says so in the inbox, with the way to f
   await fix.click()
   await expect(page).toHaveURL(new RegExp(`#/businesses/${object.id}$`))
 })
+
+test('a long inbox stays light: rows are virtualised and older pages load by cursor while scrolling', async ({ page, app }) => {
+  test.setTimeout(120_000)
+  await resetMailbox('leo')
+  const total = 130
+  // Straight into leo's INBOX over IMAP (what a server holding years of mail looks like), oldest first.
+  await withImap('leo', async (client) => {
+    for (let i = 1; i <= total; i++) {
+      const n = String(i).padStart(3, '0')
+      const date = new Date(Date.UTC(2026, 8, 1, 9, 0) + i * 3_600_000)
+      const raw = [
+        'From: Mia Lopez <mia@example.test>',
+        `To: ${MAIL.users.leo.email}`,
+        `Subject: Booking request #${n}`,
+        `Message-ID: <booking-${n}@example.test>`,
+        `Date: ${date.toUTCString()}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        `Could I book slot ${n}?`,
+        '',
+      ].join('\r\n')
+      await client.append('INBOX', raw, ['\\Seen'], date)
+    }
+  })
+  const object = await app.rpc('objects.create', { name: 'Harbor Yoga', timezone: 'Europe/London' })
+  await app.rpc('mailboxes.create', { objectId: object.id, email: MAIL.users.leo.email, displayName: 'Leo', dailyCapacity: 100, minGapSeconds: 0, smtp: server('leo', MAIL.ports.smtp), imap: server('leo', MAIL.ports.imap) })
+  await waitFor(async () => (await app.rpc('inbox.list', { limit: 200 })).threads.length === total, { timeoutMs: 60_000, message: 'all messages synced' })
+  await page.goto(`${app.url}#/inbox`)
+  await page.reload()
+
+  const list = page.getByRole('list', { name: 'Conversations' })
+  await expect(list.getByRole('listitem').first()).toContainText(`Booking request #${total}`)
+  // Only the rows in view (plus a few) are in the DOM.
+  expect(await list.getByRole('listitem').count()).toBeLessThan(40)
+  const scroller = page.locator('.thread-scroll')
+  const oldest = list.getByRole('listitem').filter({ hasText: 'Booking request #001' })
+  await expect(async () => {
+    await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await expect(oldest).toBeVisible({ timeout: 1000 })
+  }).toPass({ timeout: 20_000 })
+  expect(await list.getByRole('listitem').count()).toBeLessThan(40)
+})

@@ -82,7 +82,8 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
   const filtered = Boolean(filters.objectId || filters.mailboxId || filters.contact || filters.unread || filters.direction || filters.query)
   const clearAll = () => (setSearch(''), useInboxFilters.getState().reset())
   const showObject = (objects?.length ?? 0) > 1 && !filters.objectId && !filters.mailboxId
-  const subtitle = list.threads === null ? 'Loading…' : `${formatCount(list.unreadThreads)} unread${filtered ? ' in this view' : ''}`
+  const subtitle =
+    list.threads === null ? 'Loading…' : threads.length === 0 && !filtered ? 'No mail yet' : list.unreadThreads === 0 ? 'All read' : `${formatCount(list.unreadThreads)} unread${filtered ? ' in this view' : ''}`
 
   return (
     <div className={`inbox-page${selectedId ? ' has-thread' : ''}`}>
