@@ -198,3 +198,22 @@ describe('messages.reply', () => {
     expect(again.subject).toBe('Fwd: Re: Booking')
   })
 })
+
+describe('contacts created after their mail', () => {
+  it('links stored mail to a new contact (and a new extra address) when its timeline or inbox filter is read', async () => {
+    const { t, store, object } = await setup()
+    store(
+      { uid: 1, from: addr('late@client.test', 'Late'), subject: 'Before the contact existed' },
+      { uid: 2, from: addr('ann@client.test'), cc: [addr('alias@late.test')], subject: 'Cc to an alias' },
+      { uid: 3, from: addr('notlate@client.test'), subject: 'Different address' },
+    )
+    const late = await t.ok('contacts.create', { email: 'late@client.test', firstName: 'Late', primaryObjectId: object.id, extraEmails: ['alias@late.test'] })
+    const tl = await t.ok('contacts.timeline', { contactId: late.id })
+    expect(tl.items.map((i) => i.subject).sort()).toEqual(['Before the contact existed', 'Cc to an alias'])
+    expect((await t.ok('inbox.list', { contactId: late.id })).threads).toHaveLength(2)
+    // A manual unlink is not undone by the next read.
+    const id = tl.items.find((i) => i.subject === 'Cc to an alias')!.messageId!
+    await t.ok('messages.linkContact', { messageId: id, contactId: late.id, linked: false })
+    expect((await t.ok('contacts.timeline', { contactId: late.id })).items).toHaveLength(1)
+  })
+})

@@ -38,3 +38,31 @@ export function linkAuto(ctx: Ctx, messageId: number, contactIds: number[]): voi
   const ins = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO message_contacts (message_id, contact_id, manual, linked) VALUES (?, ?, 0, 1)')
   for (const c of contactIds) ins.run(messageId, c)
 }
+
+/**
+ * Links a contact to stored mail that mentions its addresses but predates it (the contact was created or
+ * given an extra address after the mail was synced). Found through the FTS addresses column, checked
+ * against the stored address lists; manual unlinks stay. Returns how many links were added.
+ */
+export function linkStoredMail(ctx: Ctx, contactId: number): number {
+  const c = stmt(ctx.sqlite, 'SELECT email, primary_object_id AS o FROM contacts WHERE id = ?').get(contactId) as { email: string | null; o: number | null } | undefined
+  if (!c) return 0
+  const emails = [c.email, ...(stmt(ctx.sqlite, 'SELECT email FROM contact_emails WHERE contact_id = ?').pluck().all(contactId) as string[])]
+    .filter((e): e is string => !!e)
+    .map(normalizeAddress)
+  let added = 0
+  const find = stmt(
+    ctx.sqlite,
+    `SELECT m.id FROM messages_fts f JOIN messages m ON m.id = f.rowid
+      WHERE messages_fts MATCH @q AND (@o IS NULL OR m.object_id = @o)
+        AND (m.from_email = @e OR EXISTS (SELECT 1 FROM json_each(m.to_json) j WHERE lower(j.value ->> 'email') = @e)
+             OR EXISTS (SELECT 1 FROM json_each(m.cc_json) j WHERE lower(j.value ->> 'email') = @e))
+        AND NOT EXISTS (SELECT 1 FROM message_contacts mc WHERE mc.message_id = m.id AND mc.contact_id = @c)
+        AND NOT EXISTS (SELECT 1 FROM mailboxes b WHERE b.object_id = m.object_id AND lower(b.email) = @e)`,
+  ).pluck()
+  const ins = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO message_contacts (message_id, contact_id, manual, linked) VALUES (?, ?, 0, 1)')
+  for (const e of new Set(emails)) {
+    for (const id of find.all({ q: `addresses : "${e.replace(/"/g, '""')}"`, o: c.o, e, c: contactId }) as number[]) added += ins.run(id, contactId).changes
+  }
+  return added
+}

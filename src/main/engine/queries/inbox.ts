@@ -5,6 +5,7 @@ import type { z } from 'zod'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
+import { linkStoredMail } from '../inbound/match'
 import type { InboxPage, InboxThread, ListInbox, MessageSummary } from '../../../shared/inbox'
 import { AppError, notFound } from '../../../shared/result'
 
@@ -184,6 +185,7 @@ export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
   if (input.mailboxId !== undefined) (where.push('EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.mailbox_id = ?)'), params.push(input.mailboxId))
   if (input.direction !== undefined) (where.push('EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.direction = ?)'), params.push(input.direction))
   if (input.contactId !== undefined) {
+    if (!input.cursor) ctx.sqlite.transaction(() => linkStoredMail(ctx, input.contactId!)).immediate()
     where.push('t.id IN (SELECT m.thread_id FROM message_contacts mc JOIN messages m ON m.id = mc.message_id WHERE mc.contact_id = ? AND mc.linked = 1)')
     params.push(input.contactId)
   }
@@ -254,6 +256,8 @@ export function getThread(ctx: Ctx, id: number): { thread: InboxThread; messages
  */
 export function contactTimeline(ctx: Ctx, contactId: number, cursor: string | undefined, limit: number) {
   if (!stmt(ctx.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(contactId)) throw new AppError('NOT_FOUND', `Contact ${contactId} does not exist`, 'contactId')
+  // Mail synced before the contact (or its extra address) existed joins the timeline now.
+  if (!cursor) ctx.sqlite.transaction(() => linkStoredMail(ctx, contactId)).immediate()
   let offset = 0
   if (cursor) {
     offset = Number(Buffer.from(cursor, 'base64url').toString())
