@@ -30,6 +30,8 @@ export interface FolderSyncResult {
 
 /** Parsed batches waiting to be committed; more than this and the fetch waits for the store. */
 const MAX_BATCHES_AHEAD = 3
+/** Messages per store transaction: small enough that a UI read waits at most one of them. */
+const COMMIT_CHUNK = 50
 
 export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole): Promise<FolderSyncResult> {
   const { ctx, client, store } = d
@@ -87,13 +89,18 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
           internalDate: items[i].internalDate,
           size: msgs[i].size ?? items[i].source.length,
         }))
-        // The batch and the folder's high-water mark commit together: a crash refetches at most this batch.
-        ctx.sqlite.transaction(() => {
-          d.store.storeMessages(ctx, ref, full)
-          st.lastUid = Math.max(st.lastUid, ...full.map((m) => m.uid))
-          st.knownCount += full.length
-          saveFolder(ctx, st)
-        })()
+        for (let i = 0; i < full.length; i += COMMIT_CHUNK) {
+          const chunk = full.slice(i, i + COMMIT_CHUNK)
+          // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
+          ctx.sqlite.transaction(() => {
+            d.store.storeMessages(ctx, ref, chunk)
+            st.lastUid = Math.max(st.lastUid, ...chunk.map((m) => m.uid))
+            st.knownCount += chunk.length
+            saveFolder(ctx, st)
+          })()
+          // Let waiting UI reads run between chunks.
+          if (i + COMMIT_CHUNK < full.length) await new Promise((r) => setImmediate(r))
+        }
         done += full.length
         result.fetched += full.length
         if (firstPass) d.onProgress({ folder: path, done, total })

@@ -3,6 +3,7 @@
 // a hostile message is kept and marked, never allowed to crash or stall the sync.
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser'
 import type { ParsedAddress, ParsedAttachment, ParsedMessage } from '../types'
+import { fastParse } from './fastParse'
 
 /** The fields parse() fills; the IMAP side (uid, flags, modseq, internalDate, size) is added by the caller. */
 export type ParsedBody = Omit<ParsedMessage, 'uid' | 'flags' | 'modseq' | 'internalDate' | 'size'>
@@ -21,6 +22,13 @@ export async function parseSource(source: Buffer, internalDate: number): Promise
   if (source.length > PARSE_LIMITS.maxBytes) {
     return fallback(source, internalDate, `Message too large to parse (${Math.round(source.length / 1048576)} MB)`)
   }
+  const fast = fastParse(source, internalDate)
+  if (fast) return fast
+  return parseWithMailparser(source, internalDate)
+}
+
+/** The full parser, for everything the fast path declines (and for comparing the two in tests). */
+export async function parseWithMailparser(source: Buffer, internalDate: number): Promise<ParsedBody> {
   let mail: ParsedMail
   try {
     mail = await simpleParser(source, {
@@ -28,6 +36,8 @@ export async function parseSource(source: Buffer, internalDate: number): Promise
       keepDeliveryStatus: true,
       keepCidLinks: true,
       skipTextToHtml: true,
+      // The store derives searchable text from the HTML itself when a message has no text part.
+      skipHtmlToText: true,
       skipTextLinks: true,
       skipImageLinks: true,
     })
@@ -60,13 +70,14 @@ function fromMail(mail: ParsedMail, source: Buffer, internalDate: number): Parse
   if (isReport || deliveryStatus) {
     dsn = parseDsn(deliveryStatus ?? sectionAfter(source, /message\/(global-)?delivery-status/i), returned, source)
   }
-  const date = mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date.getTime() : internalDate
+  // mailparser substitutes "now" for an unparsable Date header; the internal date is the better guess.
+  const date = Date.parse(headerValue(headers, 'date') ?? '')
   return {
     messageId: msgId(mail.messageId),
     inReplyTo: msgId(mail.inReplyTo),
     references: refs(mail.references),
     subject: (mail.subject ?? '').slice(0, 2000),
-    date,
+    date: Number.isFinite(date) ? date : internalDate,
     from: first(mail.from),
     to: addrs(mail.to),
     cc: addrs(mail.cc),
@@ -97,7 +108,7 @@ const defaultName = (type: string) => (/rfc822/.test(type) ? 'message.eml' : /de
 
 // ------------------------------------------------------------------ addresses and ids
 
-function addrs(v: AddressObject | AddressObject[] | undefined): ParsedAddress[] {
+export function addrs(v: AddressObject | AddressObject[] | undefined): ParsedAddress[] {
   if (!v) return []
   const out: ParsedAddress[] = []
   const walk = (list: AddressObject['value']) => {
@@ -113,7 +124,7 @@ function addrs(v: AddressObject | AddressObject[] | undefined): ParsedAddress[] 
 
 const first = (v: AddressObject | undefined): ParsedAddress | null => addrs(v)[0] ?? null
 
-function msgId(v: string | undefined | null): string | null {
+export function msgId(v: string | undefined | null): string | null {
   if (!v) return null
   const m = /<[^<>\s]+>/.exec(v)
   if (m) return m[0].slice(0, 998)
@@ -121,7 +132,7 @@ function msgId(v: string | undefined | null): string | null {
   return t && !/\s/.test(t) ? `<${t.slice(0, 996)}>` : null
 }
 
-function refs(v: string | string[] | undefined): string[] {
+export function refs(v: string | string[] | undefined): string[] {
   if (!v) return []
   const out: string[] = []
   for (const s of Array.isArray(v) ? v : [v]) for (const m of s.matchAll(/<[^<>\s]+>/g)) out.push(m[0])
@@ -146,22 +157,46 @@ export function headerList(lines: string[]): Array<[string, string]> {
 
 const headerValue = (h: Array<[string, string]>, name: string) => h.find(([n]) => n === name)?.[1]
 
-/** RFC 2047 encoded words (=?charset?B|Q?...?=); unknown charsets fall back to latin1 rather than throw. */
+/** RFC 2047 encoded words (=?charset?B|Q?...?=). Adjacent words of one charset are joined as bytes first
+ * (a multibyte character may be split across them); unknown charsets fall back to latin1 rather than throw. */
 export function decodeWords(s: string): string {
   if (!s.includes('=?')) return s
-  return s
-    .replace(/(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?)/g, '$1')
-    .replace(/=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g, (whole, cs: string, enc: string, text: string) => {
-      try {
-        const bytes =
-          enc.toUpperCase() === 'B'
-            ? Buffer.from(text, 'base64')
-            : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1')
-        return decodeCharset(bytes, cs.split('*')[0])
-      } catch {
-        return whole
-      }
-    })
+  const word = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g
+  let out = ''
+  let last = 0
+  let run: { charset: string; bytes: Buffer[] } | null = null
+  const flush = () => {
+    if (run) out += decodeCharset(Buffer.concat(run.bytes), run.charset)
+    run = null
+  }
+  for (const m of s.matchAll(word)) {
+    const between = s.slice(last, m.index)
+    const charset = m[1]!.split('*')[0]!.toLowerCase()
+    let bytes: Buffer
+    try {
+      bytes =
+        m[2]!.toUpperCase() === 'B'
+          ? Buffer.from(m[3]!, 'base64')
+          : Buffer.from(m[3]!.replace(/_/g, ' ').replace(/=([0-9a-fA-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1')
+    } catch {
+      flush()
+      out += between + m[0]
+      last = m.index! + m[0].length
+      continue
+    }
+    // Whitespace between two encoded words is not part of the text.
+    if (run && /^\s*$/.test(between) && run.charset === charset) run.bytes.push(bytes)
+    else {
+      if (!(run && /^\s*$/.test(between))) {
+        flush()
+        out += between
+      } else flush()
+      run = { charset, bytes: [bytes] }
+    }
+    last = m.index! + m[0].length
+  }
+  flush()
+  return out + s.slice(last)
 }
 
 function decodeCharset(bytes: Buffer, charset: string): string {

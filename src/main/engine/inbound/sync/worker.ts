@@ -44,6 +44,7 @@ export class MailboxWorker {
   private wake: (() => void) | null = null
   private running: Promise<void> | null = null
   private lastPoll = 0
+  private lastProgress = 0
   private waiters: Array<() => void> = []
 
   constructor(
@@ -218,7 +219,13 @@ export class MailboxWorker {
         mailboxId: this.mailboxId,
         batchSize: this.opts.batchSize,
         flagWindow: this.opts.flagWindow,
-        onProgress: (p) => this.setStatus({ state: p ? 'syncing' : this.status.state, progress: p }),
+        onProgress: (p) => {
+          // At most ~4 progress events a second: each one is a status read and a push to every window.
+          const now = Date.now()
+          if (p && p.done < p.total && now - this.lastProgress < 250) return
+          this.lastProgress = now
+          this.setStatus({ state: p ? 'syncing' : this.status.state, progress: p })
+        },
         isStopped: () => this.stopped,
       }
       for (const f of folders) {
