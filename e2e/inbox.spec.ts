@@ -1,5 +1,6 @@
 // The unified inbox in Chromium against the real engine and the real Dovecot/Postfix on loopback.
 // Mail users: leo (the business mailbox, synced by IMAP) and mia (a contact who writes in) — this spec's own.
+import { createServer } from 'node:http'
 import { expect, test } from './fixtures'
 import { shot } from './shot'
 import { ensureMailServers, fetchMessages, MAIL, resetMailbox, smtpTransport, waitFor, withImap } from '../test/mail/servers'
@@ -56,6 +57,12 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   // A burst of arrivals folds into one notice (or names the last one when they came apart).
   await expect(page.getByRole('status').filter({ hasText: /2 new messages|New mail from Mia Lopez: Membership renewal/ })).toBeVisible()
 
+  // A "remote" image on another origin (localhost, not the app's 127.0.0.1): it must not be fetched until allowed.
+  const imageHits: string[] = []
+  const images = createServer((req, res) => (imageHits.push(req.url ?? ''), res.writeHead(200, { 'content-type': 'image/gif' }).end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'))))
+  await new Promise<void>((r) => images.listen(0, '127.0.0.1', () => r()))
+  const imagePort = (images.address() as { port: number }).port
+
   const subject = 'Private class on Saturday?'
   const sent = await smtp.sendMail({
     from: 'Mia Lopez <mia@example.test>',
@@ -66,7 +73,7 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
     html:
       '<p title="marker">untouched</p><p>Hi Leo, could we book a <b>private class</b> on Saturday morning?</p>' +
       '<script>document.querySelector("[title=marker]").textContent = "pwned"; parent.postMessage("pwned", "*")</script>' +
-      '<img src="https://images.example.invalid/banner.png" alt="banner"><p>Mia</p>',
+      `<img src="http://localhost:${imagePort}/banner.gif" alt="banner" width="120" height="40"><p>Mia</p>`,
     attachments: [{ filename: 'timetable.txt', content: 'Sat 09:00 Vinyasa\nSat 10:30 Yin\n', contentType: 'text/plain' }],
   })
   const sentAt = Date.now()
@@ -123,9 +130,11 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   const imagesBar = pane.getByRole('note').filter({ hasText: 'Remote images are blocked' })
   await expect(imagesBar).toBeVisible()
   await shot(page, 'inbox-reading')
+  expect(imageHits).toEqual([])
   await imagesBar.getByRole('button', { name: 'Show for this message' }).click()
   await expect(imagesBar).toBeHidden()
-  expect(await frame.getAttribute('srcdoc')).toContain('img-src data: cid: https: http:')
+  await waitFor(() => imageHits.includes('/banner.gif'), { timeoutMs: 5_000, message: 'the allowed image is fetched' })
+  images.close()
 
   // The attachment is listed and saved as a download (never opened).
   const attachments = pane.getByRole('list', { name: 'Attachments' })
