@@ -190,6 +190,36 @@ describe('flags, removal and uidvalidity', () => {
     expect(one('SELECT read FROM messages WHERE uid = 2')).toEqual({ read: 1 })
   })
 
+  it('deletes an attachment file when the last message using it is removed', async () => {
+    const { t, ctx, mailbox } = await setup()
+    const ref = inboxRef(mailbox.id)
+    const shared = attachment('a.pdf', 'SHARED')
+    const own = attachment('b.pdf', 'ONLY-IN-2')
+    storeMessages(ctx, ref, [msg({ uid: 1, attachments: [shared] }), msg({ uid: 2, attachments: [attachment('copy.pdf', 'SHARED'), own] })])
+    const file = (h: string) => join(t.dataDir, 'attachments', h.slice(0, 2), h)
+    expect(existsSync(file(shared.sha256)) && existsSync(file(own.sha256))).toBe(true)
+    removeMissing(ctx, ref, [1])
+    expect(existsSync(file(own.sha256))).toBe(false)
+    expect(existsSync(file(shared.sha256))).toBe(true)
+    removeMissing(ctx, ref, [])
+    expect(existsSync(file(shared.sha256))).toBe(false)
+  })
+
+  it('indexes hostile HTML in linear time and keeps it searchable', async () => {
+    const { t, ctx, mailbox } = await setup()
+    const deep = '<div>'.repeat(50_000) + 'needle deep' + '</div>'.repeat(50_000)
+    const scripts = '<p>visible haystack</p>' + '<script>'.repeat(20_000) + 'x'.repeat(100_000)
+    const started = performance.now()
+    storeMessages(ctx, inboxRef(mailbox.id), [msg({ uid: 1, html: deep, text: null }), msg({ uid: 2, html: scripts, text: null })])
+    const d = await t.ok('messages.get', { id: (ctx.sqlite.prepare('SELECT id FROM messages WHERE uid = 1').get() as { id: number }).id })
+    expect(performance.now() - started).toBeLessThan(3000)
+    expect(d.html).toContain('needle deep')
+    expect(d.html).not.toContain('<div><div>')
+    expect((await t.ok('inbox.list', { query: 'needle' })).threads).toHaveLength(1)
+    expect((await t.ok('inbox.list', { query: 'haystack' })).threads).toHaveLength(1)
+    expect((await t.ok('inbox.list', { query: 'xxxx' })).threads).toHaveLength(0)
+  })
+
   it('removes copies gone from the server and drops threads left empty', async () => {
     const { ctx, mailbox, q } = await setup()
     const ref = inboxRef(mailbox.id)

@@ -2,7 +2,7 @@
 // Written before the database transaction (a crash leaves at worst an unreferenced file, never a row
 // pointing at nothing); the temp-then-rename makes a half-written file impossible.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const HEX = /^[0-9a-f]{64}$/
@@ -27,4 +27,8 @@ export function saveAttachment(dataDir: string, content: Buffer, sha256?: string
 export function readAttachment(dataDir: string, sha256: string): Buffer | null {
   const file = attachmentPath(dataDir, sha256)
   return existsSync(file) ? readFileSync(file) : null
+}
+
+export function removeAttachment(dataDir: string, sha256: string): void {
+  rmSync(attachmentPath(dataDir, sha256), { force: true })
 }

@@ -18,7 +18,74 @@ export interface Sanitized {
 const REMOTE = /^(https?:)?\/\//i
 const CSS_REMOTE = /url\s*\(|expression\s*\(|@import|behavior\s*:|-moz-binding/i
 
+/** sanitize-html slows down with the square of the nesting depth; deeper mail is shown as its text. */
+const MAX_DEPTH = 256
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr'])
+const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'noscript', 'xmp', 'template'])
+
+/** Walks the tags once (indexOf, no backtracking regex): calls `tag` per tag, `text` per text run. */
+function scanTags(html: string, tag: (name: string, closing: boolean, selfClosing: boolean) => void, text: (s: string) => void): void {
+  const lower = html.toLowerCase()
+  let i = 0
+  while (i < html.length) {
+    const lt = html.indexOf('<', i)
+    if (lt < 0) {
+      text(html.slice(i))
+      return
+    }
+    if (lt > i) text(html.slice(i, lt))
+    const gt = html.indexOf('>', lt + 1)
+    if (gt < 0) {
+      text(html.slice(lt))
+      return
+    }
+    const m = /^<(\/?)([a-z][a-z0-9-]*)/.exec(lower.slice(lt, Math.min(gt + 1, lt + 40)))
+    i = gt + 1
+    if (!m) continue // comment, doctype, stray '<'
+    const name = m[2]!
+    const closing = m[1] === '/'
+    tag(name, closing, html[gt - 1] === '/' || VOID.has(name))
+    if (!closing && RAW_TEXT.has(name)) {
+      const end = lower.indexOf(`</${name}`, i)
+      i = end < 0 ? html.length : end
+    }
+  }
+}
+
+const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
+function decode(s: string): string {
+  return s.replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});/gi, (m, e: string) => {
+    if (e[0] !== '#') return ENTITY[e.toLowerCase()] ?? m
+    const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)
+    return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m
+  })
+}
+
+/** The words of an HTML body, for snippets and the search index. Linear in the input, whatever it holds. */
+export function htmlText(html: string): string {
+  const out: string[] = []
+  scanTags(html, () => out.push(' '), (t) => out.push(t))
+  return decode(out.join('')).replace(/[ \t\r\n]+/g, ' ').trim()
+}
+
+export function nestingDepth(html: string): number {
+  let depth = 0
+  let max = 0
+  scanTags(
+    html,
+    (_name, closing, selfClosing) => {
+      if (closing) depth = Math.max(0, depth - 1)
+      else if (!selfClosing) max = Math.max(max, ++depth)
+    },
+    () => {},
+  )
+  return max
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+
 export function sanitizeEmailHtml(html: string, opts: SanitizeOptions): Sanitized {
+  if (nestingDepth(html) > MAX_DEPTH) return { html: `<div style="white-space:pre-wrap">${escapeHtml(htmlText(html))}</div>`, remoteImagesBlocked: false }
   let blocked = false
   const out = sanitizeHtml(html, {
     allowedTags: [
@@ -54,8 +121,6 @@ export function sanitizeEmailHtml(html: string, opts: SanitizeOptions): Sanitize
         return { tagName, attribs: a }
       },
     },
-    onCloseTag: undefined,
-    exclusiveFilter: undefined,
     nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'title', 'head', 'xml', 'template'],
   })
   // Inline styles may load remote content (tracking pixels as backgrounds); drop such declarations' attribute.

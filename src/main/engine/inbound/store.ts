@@ -5,21 +5,21 @@
 // uidvalidity changes: resetFolder marks the folder's copies stale instead of deleting them, so read state,
 // manual contact links and thread membership survive; storeMessages revives a stale copy by Message-ID when the
 // folder is fetched again, and the next removeMissing with a full uid list drops the stale copies left over.
-import { htmlToText } from '../../../shared/htmlText'
 import { OUTBOX_STATUSES } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { addEvent, transition } from '../repos/outbox'
 import { suppress } from '../services/suppression'
-import { saveAttachment } from './attachmentFiles'
+import { removeAttachment, saveAttachment } from './attachmentFiles'
+import { htmlText } from './sanitize'
 import { failedRecipients, isAutoReply } from './classify'
 import { linkAuto, matchContacts, normalizeAddress, ownAddresses } from './match'
 import { assignThread, refreshThreads, threadKeys } from './thread'
 import type { FlagUpdate, FolderRef, ParsedMessage, PendingFlagOp } from './types'
 
 const FTS_BODY_MAX = 100_000
-const HTML_TEXT_MAX = 300_000
+const HTML_TEXT_MAX = 2_000_000
 const NOT_BOUNCED = OUTBOX_STATUSES.filter((s) => s !== 'bounced')
 
 interface MailboxInfo {
@@ -39,7 +39,7 @@ export function snippetOf(text: string): string {
 
 function bodyText(m: ParsedMessage): string {
   if (m.text?.trim()) return m.text
-  if (m.html) return htmlToText(m.html.slice(0, HTML_TEXT_MAX))
+  if (m.html) return htmlText(m.html.slice(0, HTML_TEXT_MAX))
   if (m.raw) return m.raw.subarray(0, 4096).toString('latin1')
   return ''
 }
@@ -222,9 +222,10 @@ function recordBounce(ctx: Ctx, row: OutRow, m: ParsedMessage): void {
   }
 }
 
-/** Deletes these messages with their FTS rows and refreshes their threads. Call inside a write. */
-export function deleteMessages(ctx: Ctx, ids: number[], touched: Set<number>): number {
+/** Deletes these messages with their FTS rows; their threads go into `touched`, their attachment hashes into `hashes`. */
+export function deleteMessages(ctx: Ctx, ids: number[], touched: Set<number>, hashes?: Set<string>): number {
   const thread = stmt(ctx.sqlite, 'SELECT thread_id AS t FROM messages WHERE id = ?')
+  const shas = stmt(ctx.sqlite, 'SELECT sha256 FROM attachments WHERE message_id = ?').pluck()
   const fts = stmt(ctx.sqlite, 'DELETE FROM messages_fts WHERE rowid = ?')
   const del = stmt(ctx.sqlite, 'DELETE FROM messages WHERE id = ?')
   let n = 0
@@ -232,6 +233,7 @@ export function deleteMessages(ctx: Ctx, ids: number[], touched: Set<number>): n
     const t = thread.get(id) as { t: number } | undefined
     if (!t) continue
     touched.add(t.t)
+    if (hashes) for (const h of shas.all(id) as string[]) hashes.add(h)
     fts.run(id)
     n += del.run(id).changes
   }
@@ -276,6 +278,7 @@ export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { be
   const uids = JSON.stringify(full ? present : present.present)
   const below = full ? Number.MAX_SAFE_INTEGER : present.below
   const touched = new Set<number>()
+  const hashes = new Set<string>()
   let n = 0
   ctx.sqlite
     .transaction(() => {
@@ -288,12 +291,20 @@ export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { be
       const stale = full
         ? (stmt(ctx.sqlite, 'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND stale = 1').all(ref.mailboxId, ref.folder) as Array<{ id: number }>)
         : []
-      n = deleteMessages(ctx, [...gone, ...stale].map((r) => r.id), touched)
+      n = deleteMessages(ctx, [...gone, ...stale].map((r) => r.id), touched, hashes)
       refreshThreads(ctx, touched)
     })
     .immediate()
+  dropUnreferencedFiles(ctx, hashes)
   if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
   return n
+}
+
+/** After the rows are gone: files no attachment row points at any more. Only ever called after commit. */
+function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
+  if (ctx.sqlite.inTransaction) return // the caller's transaction may still roll back; a stray file is harmless
+  const used = stmt(ctx.sqlite, 'SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1')
+  for (const h of hashes) if (!used.get(h)) removeAttachment(ctx.info.dataDir, h)
 }
 
 export function resetFolder(ctx: Ctx, ref: FolderRef): void {
