@@ -56,6 +56,7 @@ CREATE INDEX `messages_thread_idx` ON `messages` (`thread_id`,`date`,`id`);--> s
 CREATE INDEX `messages_thread_filter_idx` ON `messages` (`thread_id`,`mailbox_id`,`direction`);--> statement-breakpoint
 CREATE INDEX `messages_msgid_idx` ON `messages` (`mailbox_id`,`message_id`);--> statement-breakpoint
 CREATE INDEX `messages_outbound_idx` ON `messages` (`outbound_id`);--> statement-breakpoint
+CREATE INDEX `messages_unread_idx` ON `messages` (`mailbox_id`) WHERE read = 0 AND direction = 'in';--> statement-breakpoint
 CREATE TABLE `message_bodies` (
 	`message_id` integer PRIMARY KEY NOT NULL,
 	`text` text,

@@ -61,6 +61,8 @@ export const messages = sqliteTable('messages', {
   index('messages_thread_filter_idx').on(t.threadId, t.mailboxId, t.direction),
   index('messages_msgid_idx').on(t.mailboxId, t.messageId),
   index('messages_outbound_idx').on(t.outboundId),
+  // Unread counts per mailbox (sidebar, sync.status) without reading the mailbox's rows.
+  index('messages_unread_idx').on(t.mailboxId).where(sql`read = 0 AND direction = 'in'`),
 ])
 
 export const messageBodies = sqliteTable('message_bodies', {
