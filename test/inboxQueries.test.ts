@@ -119,6 +119,15 @@ describe('messages', () => {
     expect(await t.err('messages.get', { id: 9999 })).toMatchObject({ code: 'NOT_FOUND' })
   })
 
+  it('refuses attachments over 25 MB with a clear error, and serves smaller ones as base64', async () => {
+    const { t, store, idOf } = await setup()
+    store({ uid: 1, attachments: [attachment('huge.zip', 'stand-in bytes', { size: 26 * 1024 * 1024 }), attachment('small.txt', 'hello')] })
+    const [huge, small] = (await t.ok('messages.get', { id: idOf(1) })).attachments
+    expect(await t.err('attachments.content', { id: huge!.id })).toMatchObject({ code: 'VALIDATION', field: 'id', message: expect.stringMatching(/26\.0 MB.*25 MB/) })
+    expect(await t.ok('attachments.content', { id: small!.id })).toEqual({ filename: 'small.txt', contentType: 'application/octet-stream', base64: Buffer.from('hello').toString('base64') })
+    expect(await t.err('attachments.content', { id: 999 })).toMatchObject({ code: 'NOT_FOUND' })
+  })
+
   it('a manual unlink and a manual link beat automatic matching', async () => {
     const { t, store, idOf } = await setup()
     const ann = await t.ok('contacts.create', { email: 'ann@client.test', firstName: 'Ann' })
