@@ -151,6 +151,14 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   await page.keyboard.press('u')
   await expect(row).not.toHaveClass(/is-unread/)
 
+  // f opens a forward with nobody on To: sending it asks for a recipient; Esc discards it.
+  await page.keyboard.press('f')
+  const forward = pane.getByRole('region', { name: 'Forward' })
+  await forward.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(forward.getByRole('alert')).toHaveText('Add at least one recipient')
+  await forward.getByLabel('Reply text').press('Escape')
+  await expect(forward).toBeHidden()
+
   // r opens the inline reply to Mia; it goes through the outbox and reaches her mailbox.
   await page.keyboard.press('r')
   const reply = pane.getByRole('region', { name: 'Reply' })
@@ -193,6 +201,11 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   await history.getByRole('link').nth(1).click()
   await expect(page).toHaveURL(/#\/inbox\/\d+$/)
   await expect(page.getByRole('region', { name: 'Conversation' }).getByRole('heading', { name: subject })).toBeVisible()
+  // Our reply joins the conversation once it is back from the mailbox's Sent folder ("check for new mail"
+  // syncs every folder now instead of at the next poll).
+  await page.getByRole('button', { name: 'Check for new mail' }).click()
+  await expect(page.getByRole('region', { name: 'Conversation' }).getByRole('article')).toHaveCount(2, { timeout: 20_000 })
+  await shot(page, 'inbox-thread')
 })
 
 test('without a mailbox the inbox explains how to connect one, and keyboard shortcuts are listed', async ({ page, app }) => {

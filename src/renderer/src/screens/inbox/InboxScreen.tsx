@@ -7,7 +7,8 @@ import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
 import { isTyping, SHORTCUTS } from '../../lib/inbox'
 import { hrefFor, navigate } from '../../lib/router'
-import { useApp } from '../../store'
+import { rpc } from '../../rpc'
+import { toastError, useApp } from '../../store'
 import { openCompose } from '../compose/composeState'
 import { useNow } from '../outbox/useOutbox'
 import { FilterRail } from './FilterRail'
@@ -27,6 +28,16 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
   const searchRef = useRef<HTMLInputElement>(null)
   const [search, setSearch] = useState(filters.query ?? '')
   const [showKeys, setShowKeys] = useState(false)
+  const [checking, setChecking] = useState(false)
+
+  /** "Get messages": every mailbox that can receive syncs all its folders now (Sent is otherwise polled). */
+  const checkAll = () => {
+    const boxes = (sync ?? []).filter((s) => s.state !== 'disabled')
+    setChecking(true)
+    Promise.all(boxes.map((s) => rpc('mailboxes.sync', { mailboxId: s.mailboxId }).then((st) => useApp.getState().applySync(st))))
+      .catch(toastError)
+      .finally(() => setTimeout(() => setChecking(false), 800))
+  }
 
   // Search as you type, once the typing pauses.
   useEffect(() => {
@@ -93,6 +104,16 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
           <div className="inbox-title">
             <h1>Inbox</h1>
             <span className="inbox-sub">{subtitle}</span>
+            <button
+              type="button"
+              className="icon-button inbox-get-mail"
+              aria-label="Check for new mail"
+              title="Check every mailbox for new mail"
+              disabled={checking || !(sync ?? []).some((s) => s.state !== 'disabled')}
+              onClick={checkAll}
+            >
+              <Icon name="retry" className={checking ? 'is-spinning' : undefined} />
+            </button>
             <button type="button" className="icon-button inbox-keys-toggle" aria-label="Keyboard shortcuts" aria-expanded={showKeys} title="Keyboard shortcuts (?)" onClick={() => setShowKeys((s) => !s)}>
               <Icon name="keyboard" />
             </button>
