@@ -33,9 +33,11 @@ export function estimateHeight(html: string): number {
   const blocks = (html.match(/<(p|div|li|tr|h[1-6]|blockquote|table)\b/gi) ?? []).length
   const breaks = (html.match(/<br\b/gi) ?? []).length
   // Images that will actually show (blocked remote ones are hidden).
-  const images = (html.match(/<img\b(?![^>]*data-blocked-src)[^>]*\bsrc=/gi) ?? []).length
+  const imageHeight = (html.match(/<img\b(?![^>]*data-blocked-src)[^>]*>/gi) ?? [])
+    .filter((tag) => /\bsrc=/i.test(tag))
+    .reduce((sum, tag) => sum + Math.min(Number(/\bheight=["']?(\d+)/i.exec(tag)?.[1] ?? 160), 600), 0)
   const lines = Math.max(Math.ceil(text.length / 80), blocks) + breaks
-  return Math.round(Math.min(Math.max(lines * 22 + blocks * 12 + images * 160 + 16, 60), 1400))
+  return Math.round(Math.min(Math.max(lines * 22 + blocks * 12 + imageHeight + 16, 60), 1400))
 }
 
 export function MessageBody({ detail }: { detail: MessageDetail }): JSX.Element {

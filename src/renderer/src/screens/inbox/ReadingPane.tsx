@@ -38,17 +38,23 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
   const [reply, setReply] = useState<{ mode: ReplyMode; message: MessageDetail } | null>(null)
   const details = useRef(new Map<number, MessageDetail>())
   const markedOnOpen = useRef(false)
+  const seen = useRef(new Set<number>())
+  const markFresh = useRef<(ids: number[]) => void>(() => undefined)
 
   const fetchThread = useCallback(
     () =>
       rpc('threads.get', { id: threadId }).then(
         ({ thread, messages }) => {
           setLoad({ state: 'ready', thread, messages })
-          setOpen((prev) => {
-            if (prev.size) return new Set([...prev, ...messages.filter((m) => !prev.has(m.id) && !m.read).map((m) => m.id)])
-            const last = messages[messages.length - 1]
-            return new Set([...messages.filter((m) => !m.read).map((m) => m.id), ...(last ? [last.id] : [])])
-          })
+          // Open: the unread ones, the latest, and anything that arrived while the thread was on screen.
+          const known = seen.current
+          const last = messages[messages.length - 1]
+          const fresh = known.size ? messages.filter((m) => !known.has(m.id)).map((m) => m.id) : []
+          messages.forEach((m) => known.add(m.id))
+          // New mail in the conversation being read is read (as in the mail clients); 'u' still wins for the rest.
+          const freshUnread = messages.filter((m) => fresh.includes(m.id) && !m.read).map((m) => m.id)
+          if (freshUnread.length) markFresh.current(freshUnread)
+          setOpen((prev) => new Set([...prev, ...messages.filter((m) => !m.read).map((m) => m.id), ...fresh, ...(prev.size === 0 && last ? [last.id] : [])]))
           return messages
         },
         (err) => {
@@ -68,8 +74,11 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
     [],
   )
 
+  markFresh.current = (ids) => (setRead(ids, true), onReadChange(threadId, 0))
+
   useEffect(() => {
     markedOnOpen.current = false
+    seen.current = new Set()
     setOpen(new Set())
     setReply(null)
     details.current.clear()
