@@ -290,4 +290,21 @@ test('a long inbox stays light: rows are virtualised and older pages load by cur
     await expect(oldest).toBeVisible({ timeout: 1000 })
   }).toPass({ timeout: 20_000 })
   expect(await list.getByRole('listitem').count()).toBeLessThan(40)
+
+  // Filed by hand: a contact whose address matched nothing is linked to the conversation, then unlinked.
+  await app.rpc('contacts.create', { email: 'mia.lopez@home.example', firstName: 'Mia', lastName: 'Lopez', primaryObjectId: object.id })
+  await oldest.click()
+  const pane = page.getByRole('region', { name: 'Conversation' })
+  await expect(pane.getByRole('heading', { name: 'Booking request #001' })).toBeVisible()
+  await expect(pane.getByRole('link', { name: /Mia Lopez/ })).toHaveCount(0)
+  await pane.getByRole('button', { name: 'Link contact' }).click()
+  await pane.getByLabel('Find a contact').fill('Lopez')
+  await pane.getByRole('option', { name: /mia\.lopez@home\.example/ }).click()
+  await expect(pane.getByRole('link', { name: /Mia Lopez/ })).toBeVisible()
+  await expect(oldest).toContainText('Mia Lopez')
+  const [linked] = (await app.rpc('inbox.list', { query: 'Booking request 001' })).threads
+  expect(linked!.contacts.map((c) => c.email)).toEqual(['mia.lopez@home.example'])
+  await shot(page, 'inbox-linked', false)
+  await pane.getByRole('button', { name: 'Unlink Mia Lopez' }).click()
+  await expect(pane.getByRole('link', { name: /Mia Lopez/ })).toHaveCount(0)
 })

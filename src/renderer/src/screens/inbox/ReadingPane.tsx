@@ -6,10 +6,10 @@ import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { messageOf } from '../../lib/errors'
 import { plural } from '../../lib/format'
-import { hrefFor } from '../../lib/router'
 import { onEvent, rpc, RpcError } from '../../rpc'
 import { objectName, toastError, useApp } from '../../store'
 import { MessageView, type ReplyMode } from './MessageView'
+import { ContactLinks } from './ContactLinks'
 import { ReplyComposer } from './ReplyComposer'
 
 export interface PaneCommands {
@@ -164,16 +164,7 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
         <div className="pane-meta">
           <span className="badge badge-slate">{objectName(objects, thread.objectId) || 'Business'}</span>
           <span>{plural(thread.messageCount, 'message')}</span>
-          {thread.contacts.map((c) => (
-            <span key={c.id} className="pane-contact">
-              <a href={hrefFor({ name: 'contact', id: c.id })} title={`Open ${c.name || c.email}’s profile`}>
-                <Icon name="user" size={13} /> {c.name || c.email}
-              </a>
-              <button type="button" className="pane-contact-filter" title={`Show all mail with ${c.name || c.email}`} onClick={() => onFilterContact({ id: c.id, name: c.name || c.email })}>
-                All mail
-              </button>
-            </span>
-          ))}
+          <ContactLinks contacts={thread.contacts} messages={messages} onFilter={onFilterContact} onChanged={() => void fetchThread()} />
         </div>
       </header>
       <div className="pane-scroll">
