@@ -205,6 +205,9 @@ describe('messages.reply', () => {
     expect(fwd).toMatchObject({ to: ['boss@eve-partner.test'], subject: 'Fwd: Re: Booking' })
     const again = await t.ok('messages.reply', { messageId: idOf(1), mode: 'forward', html: '', to: ['x@y.test'] })
     expect(again.subject).toBe('Fwd: Re: Booking')
+    // Until its Sent copy syncs, the queued reply shows in the contact's timeline inside the original's thread.
+    const item = (await t.ok('contacts.timeline', { contactId: ann.id })).items.find((i) => i.outboundId === r.id)!
+    expect(item).toMatchObject({ kind: 'outbound', messageId: null, threadId: (await t.ok('messages.get', { id: idOf(1) })).threadId })
   })
 })
 

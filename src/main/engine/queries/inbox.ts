@@ -274,7 +274,8 @@ export function contactTimeline(ctx: Ctx, contactId: number, cursor: string | un
         WHERE mc.contact_id = @c AND mc.linked = 1
           AND (m.message_id IS NULL OR m.id = (SELECT min(m2.id) FROM messages m2 WHERE m2.mailbox_id = m.mailbox_id AND m2.message_id = m.message_id))
        UNION ALL
-       SELECT 'outbound', o.id, NULL, o.id, (SELECT r.thread_id FROM thread_refs r WHERE r.object_id = o.object_id AND r.ref = o.message_id),
+       SELECT 'outbound', o.id, NULL, o.id, coalesce((SELECT r.thread_id FROM thread_refs r WHERE r.object_id = o.object_id AND r.ref = o.message_id),
+                       (SELECT r.thread_id FROM thread_refs r WHERE r.object_id = o.object_id AND r.ref = json_extract(o.headers_json, '$."In-Reply-To"'))),
               coalesce(o.sent_at, o.scheduled_for), o.subject, substr(o.text, 1, 200), o.status, 0, 0
          FROM outbound_messages o
         WHERE o.contact_id = @c AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.mailbox_id = o.mailbox_id AND m.message_id = o.message_id)
