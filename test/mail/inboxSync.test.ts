@@ -50,9 +50,24 @@ describe('inbound sync (ivan)', () => {
     expect(folder.known_count).toBe(5)
     expect(Number(folder.highestmodseq)).toBeGreaterThan(0)
     const before = t.events.filter((e) => e.event === 'inbox.changed').length
+    const syncedAt = (folder: string) => peek<{ last_sync_at: number }>(t, 'SELECT last_sync_at FROM sync_folders WHERE path = ?', folder)[0]?.last_sync_at
+    const sentAt = syncedAt('Sent')
+    expect(sentAt).toBeDefined()
+    t.clock.advance(60_000)
     await t.engine.inbound.sync.syncNow(mailbox.id)
     expect(count()).toBe(5)
     expect(t.events.filter((e) => e.event === 'inbox.changed').length).toBe(before)
+    // LIST-STATUS showed nothing new in Sent: it was not even selected. INBOX (selected) is always checked.
+    expect(syncedAt('Sent')).toBe(sentAt)
+    expect(syncedAt('INBOX')).toBe(sentAt + 60_000)
+
+    // A flag changed by another client reaches the app with the next pass.
+    await withImap('ivan', async (c) => {
+      await c.mailboxOpen('INBOX')
+      await c.messageFlagsAdd('1', ['\\Flagged'])
+    })
+    await t.engine.inbound.sync.syncNow(mailbox.id)
+    await waitFor(() => peek<{ n: number }>(t, 'SELECT COUNT(*) AS n FROM messages WHERE flagged = 1')[0].n === 1, { timeoutMs: 3_000 })
   }, 60_000)
 
   it('marking read in the app sets \\Seen on the server, and \\Seen set on the server shows read in the app', async () => {

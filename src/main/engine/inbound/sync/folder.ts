@@ -1,7 +1,7 @@
 // One folder's incremental sync on an open imapflow connection: uidvalidity check (full resync when it
 // changed), new UIDs fetched in batches with parsing pipelined behind the fetch, flags through
 // CONDSTORE (or a resync of the recent UIDs), and expunges found by comparing counts.
-import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow'
+import type { FetchMessageObject, ImapFlow, MailboxObject, StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
 import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
 import type { ParsePool } from './pool'
@@ -33,13 +33,38 @@ const MAX_BATCHES_AHEAD = 3
 /** Messages per store transaction: small enough that a UI read waits at most one of them. */
 const COMMIT_CHUNK = 50
 
-export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole): Promise<FolderSyncResult> {
+/**
+ * `status` (from LIST-STATUS, taken before this call) lets an unchanged folder be skipped without a SELECT:
+ * same uidvalidity, message count, UIDNEXT and HIGHESTMODSEQ as when it was last synced. Servers without
+ * CONDSTORE report no modseq, and then every folder is checked (their flags could have changed).
+ */
+export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole, status?: StatusObject): Promise<FolderSyncResult | null> {
   const { ctx, client, store } = d
-  // The folder may already be selected (INBOX between IDLEs): imapflow keeps its counts current.
+  const known = getFolder(ctx, d.mailboxId, path)
+  // The selected folder (INBOX between IDLEs): Dovecot answers STATUS for it from this session's own
+  // view, which only moves on when the session syncs. NOOP makes it sync (EXISTS/EXPUNGE/FETCH arrive
+  // and imapflow updates its counts), and the status cannot be used to skip it.
   const reused = !!client.mailbox && client.mailbox.path === path
-  const box: MailboxObject = reused ? client.mailbox as MailboxObject : await client.mailboxOpen(path)
+  if (reused) {
+    await client.noop()
+    status = undefined
+  }
+  if (
+    status &&
+    known?.lastSyncAt != null &&
+    known.role === role &&
+    status.uidValidity === known.uidvalidity &&
+    status.messages === known.knownCount &&
+    status.uidNext === known.uidnext &&
+    status.highestModseq !== undefined &&
+    known.highestmodseq !== null &&
+    status.highestModseq <= known.highestmodseq
+  ) {
+    return null
+  }
+  const box: MailboxObject = reused && client.mailbox ? client.mailbox : await client.mailboxOpen(path)
   const condstore = client.enabled.has('CONDSTORE') && !box.noModseq && box.highestModseq !== undefined
-  let st: FolderState = getFolder(ctx, d.mailboxId, path) ?? {
+  let st: FolderState = known ?? {
     mailboxId: d.mailboxId,
     path,
     role,
@@ -47,6 +72,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     lastUid: 0,
     highestmodseq: null,
     knownCount: 0,
+    uidnext: null,
     lastSyncAt: null,
   }
   st.role = role
@@ -64,6 +90,9 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   }
   st.uidvalidity = box.uidValidity
   const modseqAtOpen = condstore ? (box.highestModseq ?? null) : null
+  // Observed before any fetch below, so everything under them is covered once this pass is done.
+  const observedUidNext = status?.uidNext ?? box.uidNext
+  const observedModseq = condstore ? (status?.highestModseq ?? (reused ? null : modseqAtOpen)) : null
   // The first sync of a folder reports progress and takes its flags with the fetch.
   const firstPass = st.lastSyncAt === null
 
@@ -126,6 +155,8 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     if (batch.length && !failure) commit(batch)
     await chain
     if (failure) throw failure
+    // Cut short: what was stored is recorded chunk by chunk; the rest waits for the next session.
+    if (d.isStopped()) return result
     if (firstPass) d.onProgress(null)
   }
 
@@ -152,6 +183,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     if (condstore) st.highestmodseq = maxModseq
   }
   if (condstore && (firstPass || st.highestmodseq === null) && modseqAtOpen !== null) st.highestmodseq = modseqAtOpen
+  if (condstore && observedModseq !== null && st.highestmodseq !== null && observedModseq > st.highestmodseq) st.highestmodseq = observedModseq
 
   // ---- expunged elsewhere: only when the counts disagree (or after a uidvalidity reset, to drop the
   // stale copies that did not come back) do we pay for a UID SEARCH.
@@ -163,6 +195,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     st.knownCount = known.length
   }
 
+  if (observedUidNext) st.uidnext = observedUidNext
   st.lastSyncAt = ctx.clock.now()
   saveFolder(ctx, st)
   return result

@@ -25,3 +25,5 @@ parentPort?.on('message', async (req: ParseRequest) => {
   }
   parentPort!.postMessage({ id: req.id, results } satisfies ParseReply)
 })
+// Imports are done: the pool may count on this thread now.
+parentPort?.postMessage({ id: 0, results: [] } satisfies ParseReply)

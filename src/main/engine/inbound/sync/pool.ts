@@ -17,6 +17,8 @@ export interface ParsePool {
   parse(items: ParseItem[]): Promise<ParsedBody[]>
   /** Starts the threads now, so the first new mail does not wait for a thread to boot. */
   warm(): void
+  /** Resolves once every thread has loaded (or after `timeoutMs`). */
+  ready(timeoutMs?: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -33,6 +35,7 @@ interface Task {
 }
 
 interface Slot {
+  booted: Promise<void>
   worker: Worker
   task: Task | null
   timer: ReturnType<typeof setTimeout> | null
@@ -66,9 +69,12 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
 
   function spawn(): Slot {
     const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxOldGenerationSizeMb: 768 } })
-    const slot: Slot = { worker, task: null, timer: null, reqId: 0 }
+    let booted!: () => void
+    const slot: Slot = { worker, task: null, timer: null, reqId: 0, booted: new Promise<void>((r) => (booted = r)) }
     worker.unref()
+    worker.on('exit', () => booted())
     worker.on('message', (reply: ParseReply) => {
+      if (reply.id === 0) return booted()
       if (!slot.task || reply.id !== slot.reqId) return
       const task = slot.task
       finish(slot)
@@ -128,6 +134,11 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
   return {
     warm() {
       while (!closed && slots.length < size) slots.push(spawn())
+    },
+    async ready(timeoutMs = 15_000) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([Promise.all(slots.map((s) => s.booted)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))])
+      clearTimeout(timer)
     },
     parse(items) {
       if (closed) return Promise.reject(new Error('parse pool closed'))

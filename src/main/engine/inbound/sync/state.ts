@@ -13,6 +13,8 @@ export interface FolderState {
   lastUid: number
   highestmodseq: bigint | null
   knownCount: number
+  /** UIDNEXT observed before the last fetch: every UID below it has been fetched. */
+  uidnext: number | null
   lastSyncAt: number | null
 }
 
@@ -72,6 +74,7 @@ export function getFolder(ctx: Ctx, mailboxId: number, path: string): FolderStat
     lastUid: r.last_uid as number,
     highestmodseq: r.highestmodseq == null ? null : BigInt(r.highestmodseq as string),
     knownCount: r.known_count as number,
+    uidnext: (r.uidnext as number | null) ?? null,
     lastSyncAt: (r.last_sync_at as number | null) ?? null,
   }
 }
@@ -79,10 +82,10 @@ export function getFolder(ctx: Ctx, mailboxId: number, path: string): FolderStat
 export function saveFolder(ctx: Ctx, f: FolderState): void {
   stmt(
     ctx.sqlite,
-    `INSERT INTO sync_folders (mailbox_id, path, role, uidvalidity, last_uid, highestmodseq, known_count, last_sync_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO sync_folders (mailbox_id, path, role, uidvalidity, last_uid, highestmodseq, known_count, uidnext, last_sync_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (mailbox_id, path) DO UPDATE SET role = excluded.role, uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
-       highestmodseq = excluded.highestmodseq, known_count = excluded.known_count, last_sync_at = excluded.last_sync_at`,
+       highestmodseq = excluded.highestmodseq, known_count = excluded.known_count, uidnext = excluded.uidnext, last_sync_at = excluded.last_sync_at`,
   ).run(
     f.mailboxId,
     f.path,
@@ -91,6 +94,7 @@ export function saveFolder(ctx: Ctx, f: FolderState): void {
     f.lastUid,
     f.highestmodseq === null ? null : String(f.highestmodseq),
     f.knownCount,
+    f.uidnext,
     f.lastSyncAt,
   )
 }

@@ -2,7 +2,7 @@
 // IDLE on INBOX (woken by EXISTS/EXPUNGE/FETCH pushes, "sync now", queued \Seen changes, or the poll
 // timer for the other folders). Connection failures reconnect with exponential backoff; a refused
 // login stops the worker until the mailbox's IMAP settings change.
-import { ImapFlow } from 'imapflow'
+import { ImapFlow, type StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
 import { syncFolder, type FolderSyncDeps } from './folder'
 import type { ParsePool } from './pool'
@@ -33,6 +33,7 @@ export interface WorkerOptions {
 }
 
 type Reason = 'mail' | 'poll' | 'now' | 'flags' | 'closed'
+type Folder = { path: string; role: FolderRole; status?: StatusObject }
 
 export class MailboxWorker {
   status: WorkerStatus = { state: 'connecting', progress: null, lastSyncAt: null, error: null }
@@ -183,7 +184,9 @@ export class MailboxWorker {
   }
 
   private async session(client: ImapFlow): Promise<void> {
-    const folders = await this.pickFolders(client)
+    // Parse threads still booting would make the first new mail wait for them.
+    await this.pool.ready()
+    let folders = await this.pickFolders(client)
     await this.pass(client, folders, true)
     const inbox = folders.find((f) => f.role === 'inbox')
     while (!this.stopped) {
@@ -202,12 +205,15 @@ export class MailboxWorker {
       if (this.stopped) return
       if (why.has('closed') || !client.usable) throw Object.assign(new Error('The IMAP connection closed'), { code: 'NoConnection' })
       const all = why.has('poll') || why.has('now') || Date.now() - this.lastPoll >= this.opts.pollMs
-      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox'), all)
+      // A full pass lists the folders again with their STATUS (one round trip): new folders are found,
+      // unchanged ones are skipped without a SELECT.
+      if (all) folders = await this.pickFolders(client)
+      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all)
     }
   }
 
   /** One pass: queued \Seen changes first, then the folders (INBOX first). */
-  private async pass(client: ImapFlow, folders: Array<{ path: string; role: FolderRole }>, all: boolean): Promise<void> {
+  private async pass(client: ImapFlow, folders: Folder[], all: boolean): Promise<void> {
     const waiters = this.waiters.splice(0)
     try {
       await this.pushFlags(client)
@@ -230,7 +236,7 @@ export class MailboxWorker {
       }
       for (const f of folders) {
         if (this.stopped) return
-        await syncFolder(deps, f.path, f.role)
+        await syncFolder(deps, f.path, f.role, f.status)
       }
       if (all) this.lastPoll = Date.now()
       this.setStatus({ state: 'idle', error: null, progress: null, lastSyncAt: this.ctx.clock.now() })
@@ -241,18 +247,18 @@ export class MailboxWorker {
   }
 
   /** INBOX, the Sent folder (special-use \Sent or named Sent) and every other subscribed, selectable folder. */
-  private async pickFolders(client: ImapFlow): Promise<Array<{ path: string; role: FolderRole }>> {
-    const list = await client.list()
+  private async pickFolders(client: ImapFlow): Promise<Folder[]> {
+    const list = await client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
     const selectable = list.filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
     const inbox = selectable.find((f) => f.path.toUpperCase() === 'INBOX')
     const sent = selectable.find((f) => f.specialUse === '\\Sent') ?? selectable.find((f) => /^(sent|sent items|sent messages)$/i.test(f.name))
     const skip = new Set(['\\Trash', '\\Junk', '\\Drafts', '\\All'])
-    const out: Array<{ path: string; role: FolderRole }> = []
-    if (inbox) out.push({ path: inbox.path, role: 'inbox' })
-    if (sent) out.push({ path: sent.path, role: 'sent' })
+    const out: Folder[] = []
+    if (inbox) out.push({ path: inbox.path, role: 'inbox', status: inbox.status })
+    if (sent) out.push({ path: sent.path, role: 'sent', status: sent.status })
     for (const f of selectable) {
       if (f === inbox || f === sent || f.subscribed === false || (f.specialUse && skip.has(f.specialUse))) continue
-      out.push({ path: f.path, role: 'other' })
+      out.push({ path: f.path, role: 'other', status: f.status })
     }
     return out
   }
