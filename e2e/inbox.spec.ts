@@ -85,6 +85,7 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   await expect(row).toHaveClass(/is-unread/)
   await expect(list.getByRole('listitem').first()).toContainText(subject)
   await expect(page.getByRole('complementary').getByRole('link', { name: /Inbox/ })).toContainText('3')
+  await expect(page).toHaveTitle('(3) Switchboard')
   // The new-mail notice names the sender and the subject.
   await expect(page.getByRole('status').filter({ hasText: `New mail from Mia Lopez: ${subject}` })).toBeVisible()
   test.info().annotations.push({ type: 'arrival', description: `SMTP accept to row on screen: ${arrivalMs} ms` })

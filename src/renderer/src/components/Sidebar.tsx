@@ -1,6 +1,6 @@
-// The left rail: brand, Compose, the sections (the outbox with how many messages are on their way), and
-// the connection state at the bottom.
-import type { JSX } from 'react'
+// The left rail: brand, Compose, the sections (the inbox with its unread conversations, the outbox with how
+// many messages are on their way), and the connection state at the bottom.
+import { useEffect, type JSX } from 'react'
 import { formatCount } from '../lib/format'
 import { pendingCount } from '../lib/outbox'
 import { hrefFor, type Route } from '../lib/router'
@@ -26,6 +26,10 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
   const pending = pendingCount(counts)
   const failed = counts?.failed ?? 0
   const unread = useApp((s) => s.inboxUnread) ?? 0
+  // The window title carries the unread count, as mail clients do (it shows in the taskbar).
+  useEffect(() => {
+    document.title = unread > 0 ? `(${formatCount(unread)}) Switchboard` : 'Switchboard'
+  }, [unread])
   return (
     <aside className="sidebar">
       <div className="brand">
