@@ -47,11 +47,12 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
 
   // Two earlier messages first, so the list has order and j/k have somewhere to go.
   const smtp = smtpTransport('mia')
+  const earlier: string[] = []
   for (const [subj, text] of [
     ['Thank you for Tuesday’s class', 'The breathing exercise at the end was exactly what I needed after a long week.'],
     ['Membership renewal', 'My 10-class card runs out next week. Can I renew it at the front desk or online?'],
   ])
-    await smtp.sendMail({ from: 'Mia Lopez <mia@example.test>', to: MAIL.users.leo.email, subject: subj, text })
+    earlier.push((await smtp.sendMail({ from: 'Mia Lopez <mia@example.test>', to: MAIL.users.leo.email, subject: subj, text })).messageId)
   const list = page.getByRole('list', { name: 'Conversations' })
   await expect(list.getByRole('listitem')).toHaveCount(2, { timeout: 15_000 })
   // A burst of arrivals folds into one notice (or names the last one when they came apart).
@@ -102,6 +103,17 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   await search.fill('')
   await expect(row).toBeVisible()
   await shot(page, 'inbox-list')
+
+  // Read elsewhere (\Seen set on the server by another client): the row turns read here too.
+  const renewal = list.getByRole('listitem').filter({ hasText: 'Membership renewal' })
+  await expect(renewal).toHaveClass(/is-unread/)
+  await withImap('leo', async (client) => {
+    await client.mailboxOpen('INBOX')
+    const uids = await client.search({ header: { 'message-id': earlier[1]! } }, { uid: true })
+    expect(uids).toHaveLength(1)
+    await client.messageFlagsAdd(uids as number[], ['\\Seen'], { uid: true })
+  })
+  await expect(renewal).not.toHaveClass(/is-unread/, { timeout: 15_000 })
 
   // j opens the newest conversation (Esc leaves the search box first); it is marked read here and \Seen on
   // the server. k from the top stays there; j moves down and k comes back.
