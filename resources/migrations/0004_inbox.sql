@@ -14,6 +14,7 @@ CREATE TABLE `threads` (
 CREATE INDEX `threads_recent_idx` ON `threads` (`last_message_at`,`id`);--> statement-breakpoint
 CREATE INDEX `threads_object_recent_idx` ON `threads` (`object_id`,`last_message_at`,`id`);--> statement-breakpoint
 CREATE INDEX `threads_unread_recent_idx` ON `threads` (`last_message_at`,`id`) WHERE unread_count > 0;--> statement-breakpoint
+CREATE INDEX `threads_sort_keys_idx` ON `threads` (`id`,`last_message_at`,`unread_count`,`object_id`);--> statement-breakpoint
 CREATE TABLE `messages` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`object_id` integer NOT NULL,
@@ -56,6 +57,7 @@ CREATE INDEX `messages_thread_idx` ON `messages` (`thread_id`,`date`,`id`);--> s
 CREATE INDEX `messages_thread_filter_idx` ON `messages` (`thread_id`,`mailbox_id`,`direction`);--> statement-breakpoint
 CREATE INDEX `messages_msgid_idx` ON `messages` (`mailbox_id`,`message_id`);--> statement-breakpoint
 CREATE INDEX `messages_outbound_idx` ON `messages` (`outbound_id`);--> statement-breakpoint
+CREATE INDEX `messages_thread_of_idx` ON `messages` (`id`,`thread_id`);--> statement-breakpoint
 CREATE INDEX `messages_unread_idx` ON `messages` (`mailbox_id`) WHERE read = 0 AND direction = 'in';--> statement-breakpoint
 CREATE TABLE `message_bodies` (
 	`message_id` integer PRIMARY KEY NOT NULL,

@@ -19,6 +19,8 @@ export const threads = sqliteTable('threads', {
   index('threads_recent_idx').on(t.lastMessageAt, t.id),
   index('threads_object_recent_idx').on(t.objectId, t.lastMessageAt, t.id),
   index('threads_unread_recent_idx').on(t.lastMessageAt, t.id).where(sql`unread_count > 0`),
+  // Search ranks thousands of matched threads by these keys: a small covering index instead of the wide rows.
+  index('threads_sort_keys_idx').on(t.id, t.lastMessageAt, t.unreadCount, t.objectId),
 ])
 
 export const messages = sqliteTable('messages', {
@@ -61,6 +63,8 @@ export const messages = sqliteTable('messages', {
   index('messages_thread_filter_idx').on(t.threadId, t.mailboxId, t.direction),
   index('messages_msgid_idx').on(t.mailboxId, t.messageId),
   index('messages_outbound_idx').on(t.outboundId),
+  // FTS rowid → thread for every match of a search, without reading the wide message rows.
+  index('messages_thread_of_idx').on(t.id, t.threadId),
   // Unread counts per mailbox (sidebar, sync.status) without reading the mailbox's rows.
   index('messages_unread_idx').on(t.mailboxId).where(sql`read = 0 AND direction = 'in'`),
 ])

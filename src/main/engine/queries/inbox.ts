@@ -222,8 +222,8 @@ function searchInbox(ctx: Ctx, input: ListInput, q: string, where: string[], par
   try {
     hits = stmt(
         ctx.sqlite,
-        `SELECT t.id, t.last_message_at AS at, t.unread_count AS u FROM threads t
-          ${w([...where, 't.id IN (SELECT m.thread_id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ?)'])}`,
+        `SELECT t.id, t.last_message_at AS at, t.unread_count AS u FROM threads t INDEXED BY threads_sort_keys_idx
+          ${w([...where, 't.id IN (SELECT m.thread_id FROM messages_fts f JOIN messages m INDEXED BY messages_thread_of_idx ON m.id = f.rowid WHERE messages_fts MATCH ?)'])}`,
       )
       .all(...params, ftsQuery(q)) as typeof hits
   } catch (e) {
