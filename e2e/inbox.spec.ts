@@ -211,6 +211,12 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
   await expect(history.getByRole('link').nth(1)).toHaveAccessibleName(`Received: ${subject}`)
   await expect(history.getByRole('link').last()).toHaveAccessibleName('Received: Thank you for Tuesday’s class')
   await shot(page, 'contact-timeline')
+  // "Open in inbox" shows only this contact's conversations.
+  await page.getByRole('button', { name: 'Open in inbox' }).click()
+  await expect(page.getByRole('navigation', { name: 'Mail filters' })).toContainText('Mia Lopez')
+  await expect(list.getByRole('listitem')).toHaveCount(3)
+  await page.getByRole('button', { name: 'Clear contact filter' }).click()
+  await page.goto(`${app.url}#/contacts/${mia.id}`)
   await history.getByRole('link').nth(1).click()
   await expect(page).toHaveURL(/#\/inbox\/\d+$/)
   await expect(page.getByRole('region', { name: 'Conversation' }).getByRole('heading', { name: subject })).toBeVisible()

@@ -145,7 +145,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
               <ContactDetails draft={draft} onChange={setDraft} errors={errors.fields} />
             </div>
           </section>
-          <ContactTimeline contactId={id} />
+          <ContactTimeline contactId={id} name={name} />
           <section className="card" aria-labelledby="c-fields">
             <div className="card-header">
               <h3 id="c-fields">Custom fields</h3>

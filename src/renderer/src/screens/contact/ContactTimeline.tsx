@@ -9,10 +9,11 @@ import { fullTime, listTime } from '../../lib/inbox'
 import { STATUS } from '../../lib/outbox'
 import { navigate } from '../../lib/router'
 import { onEvent, rpc } from '../../rpc'
+import { useInboxFilters } from '../inbox/useInbox'
 
 const PAGE = 50
 
-export function ContactTimeline({ contactId }: { contactId: number }): JSX.Element {
+export function ContactTimeline({ contactId, name }: { contactId: number; name: string }): JSX.Element {
   const [items, setItems] = useState<TimelineItem[] | null>(null)
   const [cursor, setCursor] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -51,6 +52,15 @@ export function ContactTimeline({ contactId }: { contactId: number }): JSX.Eleme
           <h3 id="c-timeline">Email history</h3>
           <p className="card-help">Everything you sent and received with this contact, newest first.</p>
         </div>
+        {items && items.length > 0 && (
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => (useInboxFilters.getState().reset({ contact: { id: contactId, name } }), navigate({ name: 'inbox' }))}
+          >
+            <Icon name="inbox" size={14} /> Open in inbox
+          </button>
+        )}
       </div>
       {error && (
         <p className="card-body message-error" role="alert">
