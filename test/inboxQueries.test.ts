@@ -63,7 +63,9 @@ describe('inbox.list', () => {
     expect(await find('nunez')).toEqual(['Hello']) // diacritics folded
     expect(await find('friday OR lunch')).toEqual(['Hello', 'Lunch'])
     expect(await find('subject:lunch')).toEqual(['Lunch'])
-    for (const bad of ['"unbalanced', 'AND OR', 'nosuchcolumn:x', '(a']) {
+    expect(await find('Re: Invoice')).toEqual([]) // words, not a column filter: no "re" anywhere
+    expect(await find('invoice: 2041')).toEqual(['Invoice 2041'])
+    for (const bad of ['"unbalanced', 'AND OR', 'subject:', '(a', 'names:(x']) {
       const e = await t.err('inbox.list', { query: bad })
       expect(e).toMatchObject({ code: 'VALIDATION', field: 'query' })
     }

@@ -158,10 +158,11 @@ function toThreads(ctx: Ctx, threads: ThreadRow[]): InboxThread[] {
 
 /**
  * Plain words become phrases ("ann@client.test" → "ann@client.test"), prefix-matched from three characters
- * on (a one-letter prefix would match most of the mailbox); anything with FTS5 syntax goes as written.
+ * on (a one-letter prefix would match most of the mailbox); a query using FTS5 syntax goes as written.
  */
 export function ftsQuery(q: string): string {
-  if (/["()*^:]|\b(AND|OR|NOT|NEAR)\b/.test(q)) return q
+  // "Re: offer" is words, not a column filter: only our own column names make a query FTS syntax.
+  if (/["()*^]|\b(AND|OR|NOT|NEAR)\b|\b(subject|body|names|addresses)\s*:/i.test(q)) return q
   return q
     .split(/\s+/)
     .filter(Boolean)
