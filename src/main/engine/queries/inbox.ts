@@ -142,7 +142,7 @@ function toThreads(ctx: Ctx, threads: ThreadRow[]): InboxThread[] {
     contacts.set(r.t, list)
     if (list.length < 10) list.push({ id: r.id, name: r.name, email: r.email })
   }
-  return threads.map((t) => ({
+  return threads.filter((t) => latest.has(t.latestMessageId!)).map((t) => ({
     id: t.id,
     objectId: t.objectId,
     subject: t.subject,
