@@ -293,7 +293,7 @@ test('a long inbox stays light: rows are virtualised and older pages load by cur
     }
   })
   const object = await app.rpc('objects.create', { name: 'Harbor Yoga', timezone: 'Europe/London' })
-  await app.rpc('mailboxes.create', { objectId: object.id, email: MAIL.users.leo.email, displayName: 'Leo', dailyCapacity: 100, minGapSeconds: 0, smtp: server('leo', MAIL.ports.smtp), imap: server('leo', MAIL.ports.imap) })
+  const mailbox = await app.rpc('mailboxes.create', { objectId: object.id, email: MAIL.users.leo.email, displayName: 'Leo', dailyCapacity: 100, minGapSeconds: 0, smtp: server('leo', MAIL.ports.smtp), imap: server('leo', MAIL.ports.imap) })
   await waitFor(async () => (await app.rpc('inbox.list', { limit: 200 })).threads.length === total, { timeoutMs: 60_000, message: 'all messages synced' })
   await page.goto(`${app.url}#/inbox`)
   await page.reload()
@@ -326,4 +326,13 @@ test('a long inbox stays light: rows are virtualised and older pages load by cur
   await shot(page, 'inbox-linked', false)
   await pane.getByRole('button', { name: 'Unlink Mia Lopez' }).click()
   await expect(pane.getByRole('link', { name: /Mia Lopez/ })).toHaveCount(0)
+
+  // Offline (the IMAP server cannot be reached): the rail says so, and stored mail still lists and opens.
+  await app.rpc('mailboxes.update', { id: mailbox.id, imap: { ...server('leo', MAIL.ports.imap), port: 1 } })
+  await expect(page.getByRole('status', { name: /leo@example\.test: (Offline|Sync error)/ })).toBeVisible({ timeout: 20_000 })
+  await page.reload()
+  await expect(list.getByRole('listitem').first()).toContainText(`Booking request #${total}`)
+  await list.getByRole('listitem').first().click()
+  await expect(pane.getByText(`Could I book slot ${total}?`)).toBeVisible()
+  await shot(page, 'inbox-offline', false)
 })
