@@ -248,7 +248,9 @@ export function getThread(ctx: Ctx, id: number): { thread: InboxThread; messages
   const t = stmt(ctx.sqlite, `SELECT ${THREAD_COLS} FROM threads t WHERE t.id = ?`).get(id) as ThreadRow | undefined
   if (!t || t.latestMessageId === null) throw notFound('Thread', id)
   const rows = stmt(ctx.sqlite, `SELECT ${MESSAGE_COLS} FROM messages m WHERE m.thread_id = ? ORDER BY m.date, m.id`).all(id) as MessageRow[]
-  return { thread: toThreads(ctx, [t])[0]!, messages: rows.map((r) => toSummary(ctx, r)) }
+  const thread = toThreads(ctx, [t])[0]
+  if (!thread) throw notFound('Thread', id)
+  return { thread, messages: rows.map((r) => toSummary(ctx, r)) }
 }
 
 /**
