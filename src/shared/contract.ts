@@ -69,6 +69,7 @@ export const contract = {
   /** Undo send: pulls a queued message back into drafts while its undo window is open. */
   'outbox.undo': write(byId, O.Draft),
   'net.status': def(M.Empty, O.NetStatus),
+  'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 
   // inbound (ARCHITECTURE §5): read from local SQLite, so they answer offline
   'inbox.list': def(I.ListInbox, I.InboxPage),

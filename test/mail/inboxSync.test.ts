@@ -113,7 +113,7 @@ describe('inbound sync (ivan)', () => {
 
   it('a uidvalidity change resyncs the folder: nothing duplicated, read state kept, expunged mail dropped', async () => {
     await resetMailbox('ivan')
-    const sent = []
+    const sent: Array<{ messageId: string }> = []
     for (let i = 0; i < 4; i++) sent.push(await send(`Resync ${i}`, `resync body ${i}`))
     await waitFor(async () => (await withImap('ivan', async (c) => (await c.mailboxOpen('INBOX')).exists)) === 4)
     const { t, mailbox } = await syncedEngine('ivan')
