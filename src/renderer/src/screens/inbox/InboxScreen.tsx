@@ -153,7 +153,7 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
         ) : threads.length === 0 ? (
           <ListEmpty filtered={filtered} searching={Boolean(filters.query)} sync={sync ?? []} onClear={clearAll} />
         ) : (
-          <ThreadList list={list} selectedId={selectedId} onOpen={open} showObject={showObject} now={now} />
+          <ThreadList list={list} selectedId={selectedId} onOpen={open} showObject={showObject} viewKey={JSON.stringify(filters)} now={now} />
         )}
       </section>
       {selectedId ? (

@@ -17,10 +17,12 @@ interface Props {
   onOpen: (thread: InboxThread) => void
   /** Business names on rows only when more than one business is shown. */
   showObject: boolean
+  /** Changes with the filters: a new view starts at the top. */
+  viewKey: string
   now: number
 }
 
-export function ThreadList({ list, selectedId, onOpen, showObject, now }: Props): JSX.Element {
+export function ThreadList({ list, selectedId, onOpen, showObject, viewKey, now }: Props): JSX.Element {
   const threads = list.threads ?? []
   const objects = useApp((s) => s.objects)
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -35,6 +37,10 @@ export function ThreadList({ list, selectedId, onOpen, showObject, now }: Props)
   useEffect(() => {
     if (list.hasMore && !list.loadingMore && lastIndex >= threads.length - 10) list.loadMore()
   }, [lastIndex, threads.length, list])
+
+  useEffect(() => {
+    scrollRef.current?.scrollTo(0, 0)
+  }, [viewKey])
 
   // Keyboard navigation moves the selection; keep it in view.
   const selectedIndex = threads.findIndex((t) => t.id === selectedId)

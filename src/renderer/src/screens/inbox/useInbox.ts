@@ -91,10 +91,8 @@ export function useInboxList(filters: InboxFilters): InboxList {
     [input],
   )
 
-  useEffect(() => {
-    setThreads(null)
-    reload(true)
-  }, [reload])
+  // A new filter or search keeps the old rows until the answer comes (no skeleton flash while typing).
+  useEffect(() => reload(true), [reload])
 
   useEffect(() => {
     let t: ReturnType<typeof setTimeout> | undefined
