@@ -111,7 +111,8 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
   }
 
   commands.current = {
-    reply: (mode) => void replyTo(mode),
+    // A key never throws away a reply being written: it goes back to it instead.
+    reply: (mode) => (reply ? document.getElementById('reply-body')?.focus() : void replyTo(mode)),
     toggleRead: () => {
       if (load.state !== 'ready' || !latest) return
       const unread = messages.filter((m) => !m.read).map((m) => m.id)
