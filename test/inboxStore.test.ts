@@ -220,6 +220,17 @@ describe('flags, removal and uidvalidity', () => {
     expect((await t.ok('inbox.list', { query: 'xxxx' })).threads).toHaveLength(0)
   })
 
+  it('bounds huge subjects and recipient lists but still stores and matches the message', async () => {
+    const { t, ctx, mailbox, one } = await setup()
+    const bob = await t.ok('contacts.create', { email: 'r7@crowd.test', firstName: 'Bob' })
+    const crowd = Array.from({ length: 5000 }, (_, i) => addr(`r${i}@crowd.test`, 'N'.repeat(1000)))
+    storeMessages(ctx, inboxRef(mailbox.id), [msg({ uid: 1, subject: 'S'.repeat(1_000_000), to: crowd })])
+    const r = one<{ id: number; s: number; n: number }>('SELECT id, length(subject) AS s, json_array_length(to_json) AS n FROM messages')
+    expect(r).toMatchObject({ s: 2000, n: 500 })
+    expect((await t.ok('messages.get', { id: r.id })).contactIds).toEqual([bob.id])
+    expect((await t.ok('inbox.list', {})).threads[0]!.participants).toHaveLength(1)
+  })
+
   it('removes copies gone from the server and drops threads left empty', async () => {
     const { ctx, mailbox, q } = await setup()
     const ref = inboxRef(mailbox.id)

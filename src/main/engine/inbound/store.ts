@@ -16,7 +16,7 @@ import { htmlText } from './sanitize'
 import { failedRecipients, isAutoReply } from './classify'
 import { linkAuto, matchContacts, normalizeAddress, ownAddresses } from './match'
 import { assignThread, refreshThreads, threadKeys } from './thread'
-import type { FlagUpdate, FolderRef, ParsedMessage, PendingFlagOp } from './types'
+import type { FlagUpdate, FolderRef, ParsedAddress, ParsedMessage, PendingFlagOp } from './types'
 
 const FTS_BODY_MAX = 100_000
 const HTML_TEXT_MAX = 2_000_000
@@ -60,7 +60,26 @@ function writeAttachments(ctx: Ctx, m: ParsedMessage): string[] {
   return m.attachments.map((a) => saveAttachment(ctx.info.dataDir, a.content, a.sha256))
 }
 
-export function storeMessages(ctx: Ctx, ref: FolderRef, messages: ParsedMessage[]): { stored: number; duplicates: number } {
+// Hostile mail can carry megabyte subjects or thousands of recipients; the list and its JSON stay small.
+const SUBJECT_MAX = 2000
+const NAME_MAX = 300
+const RECIPIENTS_MAX = 500
+const trimAddr = (a: ParsedAddress): ParsedAddress => ({ name: a.name.slice(0, NAME_MAX), email: a.email.slice(0, 320) })
+
+/** The same message with its display fields bounded (bodies and headers are kept whole). */
+function bounded(m: ParsedMessage): ParsedMessage {
+  return {
+    ...m,
+    subject: m.subject.slice(0, SUBJECT_MAX),
+    from: m.from && trimAddr(m.from),
+    to: m.to.slice(0, RECIPIENTS_MAX).map(trimAddr),
+    cc: m.cc.slice(0, RECIPIENTS_MAX).map(trimAddr),
+    replyTo: m.replyTo.slice(0, 10).map(trimAddr),
+  }
+}
+
+export function storeMessages(ctx: Ctx, ref: FolderRef, batch: ParsedMessage[]): { stored: number; duplicates: number } {
+  const messages = batch.map(bounded)
   const mb = mailboxInfo(ctx, ref.mailboxId)
   const uv = ref.uidValidity.toString()
   const exists = stmt(ctx.sqlite, 'SELECT 1 FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid = ?')
