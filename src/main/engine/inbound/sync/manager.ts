@@ -42,7 +42,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     log,
   }
   let pool: ParsePool | null = null
-  const getPool = () => (pool ??= createParsePool({ size: o.parseThreads ?? 2 }))
+  const getPool = () => (pool ??= createParsePool({ size: o.parseThreads ?? 2, dataDir: ctx.info.dataDir }))
   const workers = new Map<number, MailboxWorker>()
   const stopping = new Set<Promise<void>>()
   let closed = false
@@ -119,6 +119,8 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
       if (w) await w.syncNow()
     },
     nudgeFlags(mailboxId) {
+      // Called on every inbox.changed (the sync's own stores included): one cheap look before any per-mailbox query.
+      if (!(stmt(ctx.sqlite, 'SELECT EXISTS (SELECT 1 FROM pending_flag_ops) AS x').get() as { x: number }).x) return
       for (const w of workers.values()) if (mailboxId === undefined || w.mailboxId === mailboxId) w.nudge()
     },
     status,

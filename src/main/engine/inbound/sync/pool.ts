@@ -26,6 +26,8 @@ export interface PoolOptions {
   size?: number
   /** Per message; a batch gets size × this (minimum 10 s). */
   timeoutMs?: number
+  /** Where the threads write attachment files (engine data dir). */
+  dataDir?: string
 }
 
 interface Task {
@@ -126,7 +128,7 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       s.reqId = nextId++
       s.worker.ref()
       s.timer = setTimeout(() => lost(s, 'it took too long'), Math.max(10_000, perMessageMs * task.items.length))
-      const req: ParseRequest = { id: s.reqId, items: task.items.map((it) => ({ source: it.source, internalDate: it.internalDate })) }
+      const req: ParseRequest = { id: s.reqId, items: task.items.map((it) => ({ source: it.source, internalDate: it.internalDate })), dataDir: opts.dataDir }
       s.worker.postMessage(req)
     }
   }
