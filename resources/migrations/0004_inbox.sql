@@ -53,10 +53,9 @@ CREATE TABLE `messages` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `messages_copy_uq` ON `messages` (`mailbox_id`,`folder`,`uidvalidity`,`uid`);--> statement-breakpoint
-CREATE INDEX `messages_thread_idx` ON `messages` (`thread_id`,`date`,`id`);--> statement-breakpoint
-CREATE INDEX `messages_thread_filter_idx` ON `messages` (`thread_id`,`mailbox_id`,`direction`);--> statement-breakpoint
+CREATE INDEX `messages_thread_idx` ON `messages` (`thread_id`,`date`,`id`,`mailbox_id`,`direction`);--> statement-breakpoint
 CREATE INDEX `messages_msgid_idx` ON `messages` (`mailbox_id`,`message_id`);--> statement-breakpoint
-CREATE INDEX `messages_outbound_idx` ON `messages` (`outbound_id`);--> statement-breakpoint
+CREATE INDEX `messages_outbound_idx` ON `messages` (`outbound_id`) WHERE outbound_id IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `messages_thread_of_idx` ON `messages` (`id`,`thread_id`);--> statement-breakpoint
 CREATE INDEX `messages_unread_idx` ON `messages` (`mailbox_id`) WHERE read = 0 AND direction = 'in';--> statement-breakpoint
 CREATE TABLE `message_bodies` (
@@ -88,7 +87,7 @@ CREATE TABLE `thread_refs` (
 	`thread_id` integer NOT NULL,
 	PRIMARY KEY(`object_id`, `ref`),
 	FOREIGN KEY (`thread_id`) REFERENCES `threads`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `thread_refs_thread_idx` ON `thread_refs` (`thread_id`);--> statement-breakpoint
 CREATE TABLE `message_contacts` (

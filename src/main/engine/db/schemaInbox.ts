@@ -58,11 +58,10 @@ export const messages = sqliteTable('messages', {
   createdAt: integer('created_at').notNull(),
 }, (t) => [
   uniqueIndex('messages_copy_uq').on(t.mailboxId, t.folder, t.uidvalidity, t.uid),
-  index('messages_thread_idx').on(t.threadId, t.date, t.id),
-  // inbox.list's mailbox and direction filters probe this per thread without touching the table.
-  index('messages_thread_filter_idx').on(t.threadId, t.mailboxId, t.direction),
+  // A thread's messages in order; mailbox and direction ride along so inbox.list's filters never read rows.
+  index('messages_thread_idx').on(t.threadId, t.date, t.id, t.mailboxId, t.direction),
   index('messages_msgid_idx').on(t.mailboxId, t.messageId),
-  index('messages_outbound_idx').on(t.outboundId),
+  index('messages_outbound_idx').on(t.outboundId).where(sql`outbound_id IS NOT NULL`),
   // FTS rowid → thread for every match of a search, without reading the wide message rows.
   index('messages_thread_of_idx').on(t.id, t.threadId),
   // Unread counts per mailbox (sidebar, sync.status) without reading the mailbox's rows.
@@ -90,7 +89,7 @@ export const attachments = sqliteTable('attachments', {
   inline: integer('inline', { mode: 'boolean' }).notNull().default(false),
 }, (t) => [index('attachments_message_idx').on(t.messageId), index('attachments_sha_idx').on(t.sha256)])
 
-/** Message-IDs (own and referenced) → thread, per object. */
+/** Message-IDs (own and referenced) → thread, per object. WITHOUT ROWID in the migration: one b-tree, not two. */
 export const threadRefs = sqliteTable('thread_refs', {
   objectId: integer('object_id').notNull(),
   ref: text('ref').notNull(),

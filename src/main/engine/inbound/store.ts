@@ -94,9 +94,11 @@ export function storeMessages(ctx: Ctx, ref: FolderRef, batch: ParsedMessage[]):
       const own = ownAddresses(ctx, mb.objectId)
       own.add(mb.email)
       const now = ctx.clock.now()
+      const seen = new Set<number>()
       fresh.forEach((m, i) => {
-        // Same batch twice within one call, or a racing writer: the unique index is the final word.
-        if (exists.get(ref.mailboxId, ref.folder, uv, m.uid)) return
+        // A uid twice in one batch: the first copy wins (the pre-check above covers earlier calls).
+        if (seen.has(m.uid)) return
+        seen.add(m.uid)
         if (reviveStale(ctx, ref, uv, m, touched)) {
           stored++
           return
@@ -105,7 +107,7 @@ export function storeMessages(ctx: Ctx, ref: FolderRef, batch: ParsedMessage[]):
         stored++
         if (r.countsAsNew) newMessages++
       })
-      refreshThreads(ctx, touched)
+      refreshThreads(ctx, touched, false)
     })
     .immediate()
   if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages })
@@ -284,7 +286,7 @@ export function applyFlags(ctx: Ctx, ref: FolderRef, updates: FlagUpdate[]): num
           touched.add(r.threadId)
         }
       }
-      refreshThreads(ctx, touched)
+      refreshThreads(ctx, touched, false)
     })
     .immediate()
   if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
@@ -378,6 +380,6 @@ export function queueSeen(ctx: Ctx, messageIds: number[], read: boolean): { chan
     touched.add(r.t)
     op.run(id, read ? 1 : 0, now)
   }
-  refreshThreads(ctx, touched)
+  refreshThreads(ctx, touched, false)
   return { changed, threadIds: [...touched] }
 }

@@ -57,8 +57,8 @@ function mergeThread(ctx: Ctx, keep: number, gone: number, touched: Set<number>)
   touched.add(keep)
 }
 
-/** Recomputes the denormalised counts of these threads; threads left empty are deleted. Returns the survivors. */
-export function refreshThreads(ctx: Ctx, threadIds: Iterable<number>): number[] {
+/** Recomputes the denormalised counts of these threads; threads left empty are deleted (unless the caller only added). */
+export function refreshThreads(ctx: Ctx, threadIds: Iterable<number>, mayEmpty = true): number[] {
   const upd = stmt(
     ctx.sqlite,
     `UPDATE threads SET
@@ -73,7 +73,7 @@ export function refreshThreads(ctx: Ctx, threadIds: Iterable<number>): number[] 
   const alive: number[] = []
   for (const id of threadIds) {
     upd.run(id)
-    if (del.run(id).changes === 0) alive.push(id)
+    if (!mayEmpty || del.run(id).changes === 0) alive.push(id)
   }
   return alive
 }
