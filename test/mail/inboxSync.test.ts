@@ -46,6 +46,9 @@ describe('inbound sync (ivan)', () => {
     await waitState(t, mailbox.id, 'idle')
     const count = () => peek<{ n: number }>(t, 'SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ?', mailbox.id)[0].n
     await waitFor(() => count() === 5)
+    // The first sync reported its progress, ending with everything fetched.
+    const progress = t.events.flatMap((e) => (e.event === 'sync.status' && e.payload.progress ? [e.payload.progress] : []))
+    expect(progress.at(-1)).toEqual({ folder: 'INBOX', done: 5, total: 5 })
     const folder = peek<{ last_uid: number; known_count: number; highestmodseq: string }>(t, "SELECT * FROM sync_folders WHERE path = 'INBOX'")[0]
     expect(folder.known_count).toBe(5)
     expect(Number(folder.highestmodseq)).toBeGreaterThan(0)
@@ -141,6 +144,35 @@ describe('inbound sync (ivan)', () => {
     expect(after.find((r) => r.message_id === sent[0].messageId)!.read).toBe(1)
     const folder = peek<{ uidvalidity: string; known_count: number }>(t, "SELECT * FROM sync_folders WHERE path = 'INBOX'")[0]
     expect(folder).toMatchObject({ uidvalidity: String(old + 1000n), known_count: 3 })
+  }, 60_000)
+
+  it('drops mail expunged on the server, and reconnects after the server drops the session', async () => {
+    await resetMailbox('ivan')
+    const a = await send('Keep me', 'stays')
+    const b = await send('Delete me', 'goes away')
+    await waitFor(async () => (await withImap('ivan', async (c) => (await c.mailboxOpen('INBOX')).exists)) === 2)
+    const { t, mailbox } = await syncedEngine('ivan')
+    const ids = () => peek<{ message_id: string }>(t, 'SELECT message_id FROM messages WHERE mailbox_id = ?', mailbox.id).map((r) => r.message_id)
+    await waitFor(() => ids().length === 2)
+    await withImap('ivan', async (c) => {
+      await c.mailboxOpen('INBOX')
+      const uid = (await c.fetchAll('1:*', { envelope: true, uid: true })).find((m) => m.envelope?.messageId === b.messageId)!.uid
+      await c.messageDelete(String(uid), { uid: true })
+    })
+    // The EXPUNGE reaches the IDLE session; the count no longer matches and a UID SEARCH finds what is gone.
+    await waitFor(() => ids().length === 1, { timeoutMs: 5_000, message: 'expunge applied' })
+    expect(ids()).toEqual([a.messageId])
+
+    // The server kicks every session of the user: the worker notices, reconnects and still gets new mail.
+    await waitState(t, mailbox.id, 'idle')
+    await doveadm('kick', MAIL.users.ivan.email)
+    await waitFor(() => t.events.some((e) => e.event === 'sync.status' && e.payload.mailboxId === mailbox.id && e.payload.state !== 'idle'), {
+      timeoutMs: 5_000,
+      message: 'the drop was noticed',
+    })
+    await waitState(t, mailbox.id, 'idle')
+    const c = await send('After the reconnect', 'still flowing')
+    await waitFor(() => ids().includes(c.messageId), { timeoutMs: 10_000, message: 'mail after reconnect' })
   }, 60_000)
 
   it('syncs other subscribed folders by polling, and closing the engine never hangs on IDLE', async () => {
