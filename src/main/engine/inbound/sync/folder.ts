@@ -29,9 +29,9 @@ export interface FolderSyncResult {
 }
 
 /** Parsed batches waiting to be committed; more than this and the fetch waits for the store. */
-const MAX_BATCHES_AHEAD = 3
+const MAX_BATCHES_AHEAD = 4
 /** Messages per store transaction: small enough that a UI read waits at most one of them. */
-const COMMIT_CHUNK = 50
+const COMMIT_CHUNK = 25
 
 /**
  * `status` (from LIST-STATUS, taken before this call) lets an unchanged folder be skipped without a SELECT:
@@ -102,12 +102,13 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     const total = Math.max(0, box.exists - st.knownCount)
     let done = 0
     let chain: Promise<void> = Promise.resolve()
-    let ahead = 0
+    /** One promise per batch not yet committed, oldest first. */
+    const inFlight: Array<Promise<void>> = []
     let failure: unknown = null
     const commit = (msgs: FetchMessageObject[]) => {
       const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
       const parsed = d.pool.parse(items)
-      ahead++
+      parsed.catch(() => {}) // seen by the chain below; this only keeps it from counting as unhandled
       chain = chain.then(async () => {
         const bodies = await parsed
         const full: ParsedMessage[] = bodies.map((b, i) => ({
@@ -133,8 +134,8 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
         done += full.length
         result.fetched += full.length
         if (firstPass) d.onProgress({ folder: path, done, total })
-        ahead--
       })
+      inFlight.push(chain)
       chain.catch((e) => (failure ??= e))
     }
     let batch: FetchMessageObject[] = []
@@ -147,7 +148,8 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
       if (batch.length >= d.batchSize) {
         commit(batch)
         batch = []
-        if (ahead >= MAX_BATCHES_AHEAD) await chain.catch(() => {})
+        // Back-pressure: wait for the oldest batch only, so parsing and storing never run dry.
+        while (inFlight.length >= MAX_BATCHES_AHEAD) await inFlight.shift()!.catch(() => {})
         if (failure) break
       }
       if (d.isStopped()) break
