@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import type { EngineOptions } from '../../src/main/engine'
 import type { SyncStatus } from '../../src/shared/inbox'
 import { freshEngine, type TestEngine } from '../helpers'
 import { MAIL, waitFor, type MailUserName } from './servers'
@@ -18,10 +19,13 @@ export const server = (user: MailUserName, port: number, password?: string) => (
   password: password ?? MAIL.users[user].password,
 })
 
-export async function syncedEngine(user: InboxUser, opts: { password?: string; pollMs?: number; backoffBaseMs?: number } = {}) {
+export async function syncedEngine(
+  user: InboxUser,
+  opts: { password?: string; pollMs?: number; backoffBaseMs?: number; inbound?: EngineOptions['inbound'] } = {},
+) {
   const t = freshEngine({
     outbound: { undoMs: 0, eventsPollMs: 0, probeMs: 60_000 },
-    inbound: { pollMs: opts.pollMs ?? 60_000, backoffBaseMs: opts.backoffBaseMs ?? 200, backoffMaxMs: 2_000 },
+    inbound: { pollMs: opts.pollMs ?? 60_000, backoffBaseMs: opts.backoffBaseMs ?? 200, backoffMaxMs: 2_000, ...opts.inbound },
   })
   const object = await t.ok('objects.create', { name: `Biz of ${user}`, timezone: 'Europe/London' })
   const mailbox = await t.ok('mailboxes.create', {

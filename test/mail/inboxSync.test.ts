@@ -146,6 +146,23 @@ describe('inbound sync (ivan)', () => {
     expect(folder).toMatchObject({ uidvalidity: String(old + 1000n), known_count: 3 })
   }, 60_000)
 
+  it('without CONDSTORE, flags changed on the server come back through a resync of the recent UIDs', async () => {
+    await resetMailbox('ivan')
+    for (let i = 0; i < 3; i++) await send(`Window ${i}`, `window ${i}`)
+    await waitFor(async () => (await withImap('ivan', async (c) => (await c.mailboxOpen('INBOX')).exists)) === 3)
+    const { t, mailbox } = await syncedEngine('ivan', { inbound: { useCondstore: false, flagWindow: 2 } })
+    const read = () => peek<{ subject: string; read: number }>(t, 'SELECT subject, read FROM messages WHERE mailbox_id = ? ORDER BY uid', mailbox.id)
+    await waitFor(() => read().length === 3)
+    expect(peek<{ highestmodseq: string | null }>(t, "SELECT highestmodseq FROM sync_folders WHERE path = 'INBOX'")[0].highestmodseq).toBeNull()
+    await withImap('ivan', async (c) => {
+      await c.mailboxOpen('INBOX')
+      await c.messageFlagsAdd('3', ['\\Seen'])
+    })
+    await t.engine.inbound.sync.syncNow(mailbox.id)
+    await waitFor(() => read()[2].read === 1, { timeoutMs: 3_000, message: 'newest message read' })
+    expect(read().map((r) => r.read)).toEqual([0, 0, 1])
+  }, 60_000)
+
   it('drops mail expunged on the server, and reconnects after the server drops the session', async () => {
     await resetMailbox('ivan')
     const a = await send('Keep me', 'stays')

@@ -17,6 +17,8 @@ export interface FolderSyncDeps {
   batchSize: number
   /** Without CONDSTORE: how many of the newest UIDs get their flags re-read each pass. */
   flagWindow: number
+  /** false: behave as with a server without CONDSTORE (flag window instead of CHANGEDSINCE, no status skips). */
+  useCondstore: boolean
   onProgress(p: { folder: string; done: number; total: number } | null): void
   isStopped(): boolean
 }
@@ -51,6 +53,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   }
   if (
     status &&
+    d.useCondstore &&
     known?.lastSyncAt != null &&
     known.role === role &&
     status.uidValidity === known.uidvalidity &&
@@ -63,7 +66,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     return null
   }
   const box: MailboxObject = reused && client.mailbox ? client.mailbox : await client.mailboxOpen(path)
-  const condstore = client.enabled.has('CONDSTORE') && !box.noModseq && box.highestModseq !== undefined
+  const condstore = d.useCondstore && client.enabled.has('CONDSTORE') && !box.noModseq && box.highestModseq !== undefined
   let st: FolderState = known ?? {
     mailboxId: d.mailboxId,
     path,

@@ -36,6 +36,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     insecureTls: o.insecureTls ?? false,
     batchSize: o.batchSize ?? 200,
     flagWindow: o.flagWindow ?? 500,
+    useCondstore: o.useCondstore ?? true,
     backoffBaseMs: o.backoffBaseMs ?? 1_000,
     backoffMaxMs: o.backoffMaxMs ?? 5 * 60_000,
     connectTimeoutMs: o.connectTimeoutMs ?? 15_000,

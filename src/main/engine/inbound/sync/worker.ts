@@ -26,6 +26,8 @@ export interface WorkerOptions {
   insecureTls: boolean
   batchSize: number
   flagWindow: number
+  /** false: sync as if the server had no CONDSTORE (tests the flag-window path against Dovecot). */
+  useCondstore: boolean
   backoffBaseMs: number
   backoffMaxMs: number
   connectTimeoutMs: number
@@ -225,6 +227,7 @@ export class MailboxWorker {
         mailboxId: this.mailboxId,
         batchSize: this.opts.batchSize,
         flagWindow: this.opts.flagWindow,
+        useCondstore: this.opts.useCondstore,
         onProgress: (p) => {
           // At most ~4 progress events a second: each one is a status read and a push to every window.
           const now = Date.now()
