@@ -28,6 +28,8 @@ export interface PoolOptions {
   timeoutMs?: number
   /** Where the threads write attachment files (engine data dir). */
   dataDir?: string
+  /** Heap limit of each thread: a message that needs more kills only its thread (default 768 MB). */
+  maxMemoryMb?: number
 }
 
 interface Task {
@@ -70,7 +72,7 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
   let closed = false
 
   function spawn(): Slot {
-    const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxOldGenerationSizeMb: 768 } })
+    const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb ?? 768 } })
     let booted!: () => void
     const slot: Slot = { worker, task: null, timer: null, reqId: 0, booted: new Promise<void>((r) => (booted = r)) }
     worker.unref()
