@@ -163,6 +163,31 @@ describe('storeMessages', () => {
   })
 })
 
+describe('unread totals', () => {
+  it('trigger-kept unread thread totals match a real count through store, merge, flags, marks and removal', async () => {
+    const { t, ctx, mailbox, q, object } = await setup()
+    const ref = inboxRef(mailbox.id)
+    const check = async () => {
+      const real = q<{ n: number }>('SELECT count(*) AS n FROM threads WHERE unread_count > 0')[0]!.n
+      expect(q('SELECT coalesce(sum(threads), 0) AS n FROM thread_unread_totals')[0]).toEqual({ n: real })
+      expect((await t.ok('inbox.list', {})).unreadThreads).toBe(real)
+      expect((await t.ok('inbox.list', { objectId: object.id })).unreadThreads).toBe(real)
+      return real
+    }
+    storeMessages(ctx, ref, [msg({ uid: 1, messageId: '<c@x>', inReplyTo: '<b@x>' }), msg({ uid: 2, messageId: '<d@x>', inReplyTo: '<a@x>' }), msg({ uid: 3, flags: ['\\Seen'] })])
+    expect(await check()).toBe(2)
+    storeMessages(ctx, ref, [msg({ uid: 4, messageId: '<b@x>', inReplyTo: '<a@x>', flags: ['\\Seen'] })]) // merges the two unread threads
+    expect(await check()).toBe(1)
+    applyFlags(ctx, ref, [{ uid: 1, flags: ['\\Seen'], modseq: null }, { uid: 2, flags: ['\\Seen'], modseq: null }])
+    expect(await check()).toBe(0)
+    const id3 = q<{ id: number }>('SELECT id FROM messages WHERE uid = 3')[0]!.id
+    await t.ok('messages.markRead', { ids: [id3], read: false })
+    expect(await check()).toBe(1)
+    removeMissing(ctx, ref, [1, 2, 4])
+    expect(await check()).toBe(0)
+  })
+})
+
 describe('flags, removal and uidvalidity', () => {
   it('applies server flags, but a local change not yet pushed wins until acknowledged', async () => {
     const { t, ctx, mailbox, one } = await setup()

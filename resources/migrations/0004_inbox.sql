@@ -15,6 +15,26 @@ CREATE INDEX `threads_recent_idx` ON `threads` (`last_message_at`,`id`);--> stat
 CREATE INDEX `threads_object_recent_idx` ON `threads` (`object_id`,`last_message_at`,`id`);--> statement-breakpoint
 CREATE INDEX `threads_unread_recent_idx` ON `threads` (`last_message_at`,`id`) WHERE unread_count > 0;--> statement-breakpoint
 CREATE INDEX `threads_sort_keys_idx` ON `threads` (`id`,`last_message_at`,`unread_count`,`object_id`);--> statement-breakpoint
+CREATE TABLE `thread_unread_totals` (
+	`object_id` integer PRIMARY KEY NOT NULL,
+	`threads` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TRIGGER `threads_unread_ins` AFTER INSERT ON `threads` WHEN new.unread_count > 0 BEGIN
+	INSERT INTO thread_unread_totals (object_id, threads) VALUES (new.object_id, 1) ON CONFLICT (object_id) DO UPDATE SET threads = threads + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `threads_unread_del` AFTER DELETE ON `threads` WHEN old.unread_count > 0 BEGIN
+	UPDATE thread_unread_totals SET threads = threads - 1 WHERE object_id = old.object_id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `threads_unread_upd` AFTER UPDATE OF unread_count, object_id ON `threads`
+	WHEN (old.unread_count > 0) != (new.unread_count > 0) OR old.object_id != new.object_id BEGIN
+	UPDATE thread_unread_totals SET threads = threads - 1 WHERE object_id = old.object_id AND old.unread_count > 0;
+	INSERT INTO thread_unread_totals (object_id, threads) SELECT new.object_id, 1 WHERE new.unread_count > 0
+		ON CONFLICT (object_id) DO UPDATE SET threads = threads + 1;
+END;
+--> statement-breakpoint
 CREATE TABLE `messages` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`object_id` integer NOT NULL,

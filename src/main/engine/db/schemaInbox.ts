@@ -23,6 +23,12 @@ export const threads = sqliteTable('threads', {
   index('threads_sort_keys_idx').on(t.id, t.lastMessageAt, t.unreadCount, t.objectId),
 ])
 
+/** Threads with unread mail per object, kept by triggers on threads (0004): the inbox's unread badge without a count. */
+export const threadUnreadTotals = sqliteTable('thread_unread_totals', {
+  objectId: integer('object_id').primaryKey(),
+  threads: integer('threads').notNull().default(0),
+})
+
 export const messages = sqliteTable('messages', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   objectId: integer('object_id').notNull().references(() => objects.id, { onDelete: 'cascade' }),

@@ -202,7 +202,13 @@ export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
   }
   const rows = stmt(ctx.sqlite, `SELECT ${THREAD_COLS} FROM threads t ${w(where)} ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`)
     .all(...params, input.limit + 1) as ThreadRow[]
-  const unreadThreads = (stmt(ctx.sqlite, `SELECT count(*) AS n FROM threads t ${w([...base, 't.unread_count > 0'])}`).get(...baseParams) as { n: number }).n
+  // Unfiltered or by business only: the trigger-kept totals, not a count over every unread thread.
+  const onlyObject = input.mailboxId === undefined && input.direction === undefined && input.contactId === undefined
+  const unreadThreads = onlyObject
+    ? (stmt(ctx.sqlite, 'SELECT coalesce(sum(threads), 0) AS n FROM thread_unread_totals WHERE @o IS NULL OR object_id = @o').get({
+        o: input.objectId ?? null,
+      }) as { n: number }).n
+    : (stmt(ctx.sqlite, `SELECT count(*) AS n FROM threads t ${w([...base, 't.unread_count > 0'])}`).get(...baseParams) as { n: number }).n
   return pageOf(ctx, rows, input.limit, unreadThreads)
 }
 
