@@ -55,3 +55,18 @@ it('an unreachable server is offline with backoff, and recovers when the setting
   await t.ok('mailboxes.update', { id: mailbox.id, imap: server('kim', MAIL.ports.imap) })
   await waitState(t, mailbox.id, 'idle')
 }, 60_000)
+
+it('pausing a mailbox stops its worker, resuming starts it, deleting it removes it from sync.status', async () => {
+  const { t, mailbox } = await syncedEngine('kim')
+  await waitState(t, mailbox.id, 'idle')
+  await t.ok('mailboxes.update', { id: mailbox.id, status: 'paused' })
+  await waitState(t, mailbox.id, 'disabled')
+  await t.ok('mailboxes.update', { id: mailbox.id, status: 'active' })
+  await waitState(t, mailbox.id, 'idle')
+  await t.ok('mailboxes.delete', { id: mailbox.id })
+  await waitFor(async () => (await t.ok('sync.status', {})).length === 0, { message: 'gone from sync.status' })
+  expect((await t.err('mailboxes.sync', { mailboxId: mailbox.id })).code).toBe('NOT_FOUND')
+  const started = Date.now()
+  await t.engine.close()
+  expect(Date.now() - started).toBeLessThan(2_000)
+}, 60_000)
