@@ -32,8 +32,12 @@ export interface FolderSyncResult {
 
 /** Parsed batches waiting to be committed; more than this and the fetch waits for the store. */
 const MAX_BATCHES_AHEAD = 4
-/** Messages per store transaction: small enough that a UI read waits at most one of them. */
-const COMMIT_CHUNK = 25
+/**
+ * Messages per store transaction, adapted to how long the last one took: short enough that a UI read
+ * never waits long behind one (reads run between them), long enough that per-commit costs (the FTS
+ * segment flush) do not dominate.
+ */
+const CHUNK = { start: 25, min: 10, max: 200, growBelowMs: 12, shrinkAboveMs: 30 }
 
 /**
  * `status` (from LIST-STATUS, taken before this call) lets an unchanged folder be skipped without a SELECT:
@@ -108,6 +112,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     /** One promise per batch not yet committed, oldest first. */
     const inFlight: Array<Promise<void>> = []
     let failure: unknown = null
+    let chunkSize = CHUNK.start
     const commit = (msgs: FetchMessageObject[]) => {
       const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
       const parsed = d.pool.parse(items)
@@ -122,8 +127,9 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
           internalDate: items[i].internalDate,
           size: msgs[i].size ?? items[i].source.length,
         }))
-        for (let i = 0; i < full.length; i += COMMIT_CHUNK) {
-          const chunk = full.slice(i, i + COMMIT_CHUNK)
+        for (let i = 0; i < full.length; ) {
+          const chunk = full.slice(i, i + chunkSize)
+          const t0 = performance.now()
           // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
           ctx.sqlite.transaction(() => {
             d.store.storeMessages(ctx, ref, chunk)
@@ -131,8 +137,12 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
             st.knownCount += chunk.length
             saveFolder(ctx, st)
           })()
+          const ms = performance.now() - t0
+          if (ms < CHUNK.growBelowMs) chunkSize = Math.min(CHUNK.max, chunkSize * 2)
+          else if (ms > CHUNK.shrinkAboveMs) chunkSize = Math.max(CHUNK.min, chunkSize >> 1)
+          i += chunk.length
           // Let waiting UI reads run between chunks.
-          if (i + COMMIT_CHUNK < full.length) await new Promise((r) => setImmediate(r))
+          if (i < full.length) await new Promise((r) => setImmediate(r))
         }
         done += full.length
         result.fetched += full.length
