@@ -1,5 +1,6 @@
-// A refused IMAP login: the mailbox shows auth_error with the server's reason, the worker stops trying
-// (no retry storm, not even after an engine restart), and new settings bring it back.
+// Worker lifecycle against real Dovecot (kim): a refused login shows auth_error and is not retried (not
+// even after an engine restart) until new settings bring it back; an unreachable server backs off; pause,
+// resume and delete start and stop the worker.
 import { beforeAll, expect, it } from 'vitest'
 import { freshEngine } from '../helpers'
 import { server, status, syncedEngine, waitState } from './inboxHelpers'
