@@ -5,7 +5,13 @@ import { resolve } from 'node:path'
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // The IMAP sync's MIME parse thread (inbound/sync/pool.ts loads it from next to index.js).
+          parseWorker: resolve(__dirname, 'src/main/engine/inbound/sync/parseWorker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -2,6 +2,7 @@
 // all derive their types from this map, so a missing handler or a misspelt method is a compile error.
 import { z } from 'zod'
 import * as M from './models'
+import * as I from './inbox'
 import * as O from './outbound'
 
 interface MethodDef {
@@ -68,8 +69,22 @@ export const contract = {
   /** Undo send: pulls a queued message back into drafts while its undo window is open. */
   'outbox.undo': write(byId, O.Draft),
   'net.status': def(M.Empty, O.NetStatus),
-
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
+
+  // inbound (ARCHITECTURE §5): read from local SQLite, so they answer offline
+  'inbox.list': def(I.ListInbox, I.InboxPage),
+  'threads.get': def(byId, I.ThreadDetail),
+  'messages.get': def(byId, I.MessageDetail),
+  /** Sets or clears \Seen locally at once and on the server (queued while offline). */
+  'messages.markRead': write(I.MarkRead, z.object({ changed: z.number() })),
+  'messages.allowRemoteImages': write(I.AllowRemoteImages, I.MessageDetail),
+  /** A manual link (or unlink) beats automatic address matching. */
+  'messages.linkContact': write(I.LinkContact, I.MessageSummary),
+  'messages.reply': write(I.ReplyMail, O.OutboundMessage),
+  'attachments.content': def(byId, I.AttachmentContent),
+  'mailboxes.sync': write(z.object({ mailboxId: M.Id }).strict(), I.SyncStatus),
+  'sync.status': def(M.Empty, z.array(I.SyncStatus)),
+  'contacts.timeline': def(I.ContactTimeline, I.TimelinePage),
 } as const satisfies Record<string, MethodDef>
 
 /** Events pushed from the engine to every connected renderer. */
@@ -80,6 +95,9 @@ export const events = {
   'outbox.changed': z.object({ ids: z.array(M.Id) }),
   'drafts.changed': z.object({}),
   'net.status': O.NetStatus,
+  'sync.status': I.SyncStatus,
+  /** New or changed mail; `newMessages` counts inbound arrivals (for the new-mail notification). */
+  'inbox.changed': z.object({ threadIds: z.array(M.Id), newMessages: z.number() }),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

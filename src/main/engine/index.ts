@@ -11,6 +11,7 @@ import { createDispatch, type Dispatch } from './dispatch'
 import { appHandlers } from './handlers/app'
 import { contactHandlers } from './handlers/contacts'
 import { draftHandlers } from './handlers/drafts'
+import { inboxHandlers } from './handlers/inbox'
 import { heldOffline, outboxHandlers } from './handlers/outbox'
 import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
@@ -23,6 +24,9 @@ import { smtpSender } from './outbound/smtp'
 import type { Sender } from './outbound/transport'
 import { fileKeyBox, type SecretBox } from './secrets'
 import { createHooks } from './hooks'
+import * as inboundStore from './inbound/store'
+import { createSyncManager, type SyncManager, type SyncOptions } from './inbound/sync/manager'
+import { attachSync, syncHandlers } from './handlers/sync'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -49,6 +53,10 @@ export interface EngineOptions {
     /** Wrap a sender (tests inject faults around the real transports). */
     wrapSender?: (kind: 'smtp' | 'mailgun', sender: Sender) => Sender
   }
+  inbound?: SyncOptions & {
+    /** Start the IMAP sync workers (default true). */
+    run?: boolean
+  }
 }
 
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -64,6 +72,8 @@ export interface Engine {
     pollEvents(): Promise<number>
     probe(): Promise<void>
   }
+  /** The IMAP sync workers (tests and the bench wait on them). */
+  inbound: { sync: SyncManager }
   /** Stops the loop (in-flight sends finish and are recorded) and closes the database. */
   close(): Promise<void>
 }
@@ -75,6 +85,8 @@ export function createEngine(opts: EngineOptions): Engine {
   const listeners = new Set<(e: EngineEvent) => void>()
   const log = opts.log ?? ((m: string) => console.error(m))
   const o = opts.outbound ?? {}
+  let sync: SyncManager | undefined
+  let syncStopped = false
   const ctx = {
     db,
     sqlite,
@@ -84,6 +96,8 @@ export function createEngine(opts: EngineOptions): Engine {
     hooks: createHooks(),
     emit: (event, payload) => {
       for (const l of listeners) l({ event, payload } as EngineEvent)
+      // A local read/unread change queues a \Seen op: let that mailbox's worker push it now.
+      if (event === 'inbox.changed') setImmediate(() => !syncStopped && sync?.nudgeFlags())
     },
   } as Ctx
   const wrap = o.wrapSender ?? ((_k, s: Sender) => s)
@@ -114,8 +128,15 @@ export function createEngine(opts: EngineOptions): Engine {
     ...tagHandlers,
     ...outboxHandlers,
     ...draftHandlers,
+    ...inboxHandlers,
+    ...syncHandlers,
   }
   if (o.run !== false) scheduler.start()
+  const { run: runSync, ...syncOpts } = opts.inbound ?? {}
+  const syncManager = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, ...syncOpts })
+  sync = syncManager
+  attachSync(ctx, syncManager)
+  if (runSync !== false) syncManager.start()
   const pollEvents = () => pollMailgunEvents(ctx, log)
   let poller: ReturnType<typeof setInterval> | undefined
   if ((o.eventsPollMs ?? 60_000) > 0) {
@@ -127,11 +148,14 @@ export function createEngine(opts: EngineOptions): Engine {
     dispatch: createDispatch(ctx, handlers, opts.log),
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
+    inbound: { sync: syncManager },
     close: async () => {
       if (closed) return
       closed = true
       clearInterval(poller)
       net.close()
+      syncStopped = true
+      await syncManager.close()
       await scheduler.stop()
       for (const s of Object.values(senders)) await s.close()
       sqlite.close()

@@ -14,6 +14,8 @@ import { recoverUnsavedDraft } from './screens/compose/composeState'
 import { ContactsScreen } from './screens/contacts/ContactsScreen'
 import { DraftsScreen } from './screens/drafts/DraftsScreen'
 import { ImportScreen } from './screens/import/ImportScreen'
+import { InboxScreen } from './screens/inbox/InboxScreen'
+import { notifyNewMail } from './screens/inbox/notify'
 import { Onboarding } from './screens/onboarding/Onboarding'
 import { OutboxScreen } from './screens/outbox/OutboxScreen'
 import { useApp } from './store'
@@ -40,11 +42,13 @@ export function App(): JSX.Element {
 
   useEffect(() => {
     start()
-    const { loadObjects, loadTags, loadNet, loadOutboxCounts } = useApp.getState()
+    const { loadObjects, loadTags, loadNet, loadOutboxCounts, loadInboxUnread, loadSync } = useApp.getState()
     void loadObjects()
     void loadTags()
     void loadNet()
     void loadOutboxCounts()
+    void loadInboxUnread()
+    void loadSync()
     // Contact changes move the per-business counts, so they refresh the business list too (batched).
     let pending: ReturnType<typeof setTimeout> | undefined
     const refreshObjectsSoon = () => {
@@ -57,7 +61,18 @@ export function App(): JSX.Element {
       clearTimeout(outboxPending)
       outboxPending = setTimeout(() => void (useApp.getState().loadOutboxCounts(), useApp.getState().loadNet()), 300)
     }
+    // New mail moves the sidebar's unread badge (batched: a first sync reports in bursts).
+    let inboxPending: ReturnType<typeof setTimeout> | undefined
+    const refreshInboxSoon = () => {
+      clearTimeout(inboxPending)
+      inboxPending = setTimeout(() => void useApp.getState().loadInboxUnread(), 300)
+    }
     const offs = [
+      onEvent('sync.status', (status) => useApp.getState().applySync(status)),
+      onEvent('inbox.changed', (p) => {
+        refreshInboxSoon()
+        if (p.newMessages > 0) notifyNewMail(p.newMessages, p.threadIds)
+      }),
       onEvent('objects.changed', refreshObjectsSoon),
       onEvent('contacts.changed', refreshObjectsSoon),
       onEvent('tags.changed', () => void useApp.getState().loadTags()),
@@ -67,10 +82,12 @@ export function App(): JSX.Element {
         useApp.setState({ connection: 'open' })
         refreshObjectsSoon()
         refreshOutboxSoon()
+        refreshInboxSoon()
+        void useApp.getState().loadSync()
       }),
       onEvent('transport.closed', () => useApp.setState({ connection: 'closed' })),
     ]
-    return () => (offs.forEach((off) => off()), clearTimeout(pending), clearTimeout(outboxPending))
+    return () => (offs.forEach((off) => off()), clearTimeout(pending), clearTimeout(outboxPending), clearTimeout(inboxPending))
   }, [])
 
   if (boot.state === 'loading') return <div className="splash" aria-busy="true" />
@@ -110,6 +127,7 @@ export function App(): JSX.Element {
         {route.name === 'businesses' && <BusinessesScreen selectedId={route.id} />}
         {route.name === 'drafts' && <DraftsScreen />}
         {route.name === 'outbox' && <OutboxScreen selectedId={route.id} />}
+        {route.name === 'inbox' && <InboxScreen selectedId={route.id} />}
       </main>
       <ComposeHost />
       <Toasts />

@@ -13,6 +13,10 @@ import './styles/pages.css'
 import './styles/import.css'
 import './styles/mail.css'
 import './styles/outbox.css'
+import './styles/inbox.css'
+import './styles/rail.css'
+import './styles/reading.css'
+import './styles/history.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

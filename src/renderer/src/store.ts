@@ -4,6 +4,7 @@
 import { create } from 'zustand'
 import type { Output } from '../../shared/contract'
 import type { BizObject, Tag } from '../../shared/models'
+import type { SyncStatus } from '../../shared/inbox'
 import type { NetStatus } from '../../shared/outbound'
 import { messageOf } from './lib/errors'
 import { rpc, transportKind } from './rpc'
@@ -29,11 +30,19 @@ interface AppState {
   net: NetStatus | null
   /** Outbox rows per status (whole outbox). */
   outboxCounts: Record<string, number> | null
+  /** Unread threads across the unified inbox (the sidebar badge); null until known. */
+  inboxUnread: number | null
+  /** Sync state per mailbox, kept live from `sync.status` events. */
+  sync: SyncStatus[] | null
   loadObjects(): Promise<void>
   loadTags(): Promise<void>
   loadInfo(): Promise<AppInfo>
   loadNet(): Promise<void>
   loadOutboxCounts(): Promise<void>
+  loadInboxUnread(): Promise<void>
+  loadSync(): Promise<void>
+  /** Merges one mailbox's pushed status into the list. */
+  applySync(status: SyncStatus): void
   toast(kind: Toast['kind'], text: string, options?: ToastOptions): number
   dismiss(id: number): void
 }
@@ -48,6 +57,8 @@ export const useApp = create<AppState>((set, get) => ({
   info: null,
   net: null,
   outboxCounts: null,
+  inboxUnread: null,
+  sync: null,
   async loadObjects() {
     try {
       set({ objects: await rpc('objects.list', {}) })
@@ -81,6 +92,27 @@ export const useApp = create<AppState>((set, get) => ({
     } catch {
       /* keep the last known counts */
     }
+  },
+  async loadInboxUnread() {
+    try {
+      set({ inboxUnread: (await rpc('inbox.list', { limit: 1 })).unreadThreads })
+    } catch {
+      /* keep the last known count (the engine may not have the inbox yet) */
+    }
+  },
+  async loadSync() {
+    try {
+      set({ sync: await rpc('sync.status', {}) })
+    } catch {
+      /* keep the last known states */
+    }
+  },
+  applySync(status) {
+    set((s) => {
+      const list = s.sync ?? []
+      const at = list.findIndex((x) => x.mailboxId === status.mailboxId)
+      return { sync: at < 0 ? [...list, status] : list.map((x, i) => (i === at ? status : x)) }
+    })
   },
   toast(kind, text, options = {}) {
     const id = nextToast++

@@ -1,4 +1,5 @@
 // Contacts: the people a business talks to, with tags, extra addresses and custom fields.
+import { contactTimeline } from '../queries/inbox'
 import type { Contact } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
 import type { Ctx, HandlersFor } from '../context'
@@ -55,6 +56,7 @@ function requireContacts(ctx: Ctx, ids: number[]): number[] {
 export const contactHandlers: HandlersFor<'contacts'> = {
   'contacts.list': (ctx, input) => listContacts(ctx, input),
   'contacts.get': (ctx, { id }) => getContact(ctx, id),
+  'contacts.timeline': (ctx, { contactId, cursor, limit }) => contactTimeline(ctx, contactId, cursor, limit),
 
   'contacts.create': (ctx, input) => {
     if (input.primaryObjectId !== null) requireObject(ctx, input.primaryObjectId, 'primaryObjectId')

@@ -7,6 +7,7 @@ import type { Ctx, HandlersFor } from '../context'
 import { emailSendingProfiles, mailboxes } from '../db/schema'
 import { sentToday } from '../outbound/capacity'
 import { requireObject } from './objects'
+import { syncMailbox, syncSettingsChanged } from './sync'
 
 type Row = typeof mailboxes.$inferSelect
 
@@ -85,6 +86,7 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
       })
       .returning()
       .get()
+    syncSettingsChanged(ctx, row.id)
     ctx.emit('objects.changed', {})
     return toMailbox(ctx, row)
   },
@@ -107,6 +109,7 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
     // Held rows (auth, paused) get another chance with the new settings.
     if (row.status === 'active') ctx.outbound.scheduler.settingsChanged({ mailboxId: id })
     else ctx.outbound.scheduler.wake()
+    syncSettingsChanged(ctx, id)
     ctx.emit('objects.changed', {})
     return toMailbox(ctx, row)
   },
@@ -118,9 +121,12 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
       throw new AppError('CONFLICT', `Sender profile ${users.map((u) => u.email).join(', ')} sends through this mailbox. Change it first.`, 'id')
     const result = ctx.db.delete(mailboxes).where(eq(mailboxes.id, id)).run()
     if (result.changes === 0) throw notFound('Mailbox', id)
+    syncSettingsChanged(ctx, id)
     ctx.emit('objects.changed', {})
     return { id, deleted: true as const }
   },
+
+  'mailboxes.sync': syncMailbox,
 }
 
 function imapColumns(ctx: Ctx, imap: ServerPatch | null, keepSealed: string | null) {

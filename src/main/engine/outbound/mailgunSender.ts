@@ -7,6 +7,7 @@ import { MAILGUN_BASE, mailgunEvents, mailgunSend, type MailgunConfig, type Mail
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
 import { getSetting, setSetting, settingKeys } from '../repos/settings'
+import { suppress } from '../services/suppression'
 
 export function mailgunConfig(ctx: Ctx, objectId: number): MailgunConfig {
   const r = stmt(ctx.sqlite, 'SELECT sending_domain AS d, api_key_sealed AS k, region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?')
@@ -117,29 +118,12 @@ function applyEvent(ctx: Ctx, e: MailgunEvent): boolean {
       break
     case 'bounced':
       transition(ctx, row.id, null, { status: 'bounced', statusReason: e.reason ?? 'bounced', lastError: e.description ?? null }, 'status', 'Bounced')
-      suppress(ctx, row, e.recipient, 'bounced')
+      suppress(ctx, { objectId: row.objectId, outboundId: row.id, contactId: row.contactId }, e.recipient, 'bounced')
       break
     case 'complained':
     case 'unsubscribed':
-      suppress(ctx, row, e.recipient, type === 'complained' ? 'complained' : 'unsubscribed')
+      suppress(ctx, { objectId: row.objectId, outboundId: row.id, contactId: row.contactId }, e.recipient, type === 'complained' ? 'complained' : 'unsubscribed')
       break
   }
   return true
-}
-
-function suppress(ctx: Ctx, row: OutboxRow, email: string, reason: 'bounced' | 'complained' | 'unsubscribed'): void {
-  const now = ctx.clock.now()
-  const addr = email.toLowerCase()
-  // Unsubscribes belong to the business that sent; bounces and complaints are about the address itself.
-  const objectId = reason === 'unsubscribed' ? row.objectId : null
-  stmt(ctx.sqlite, 'INSERT OR IGNORE INTO suppressions (object_id, email, reason, created_at) VALUES (?, ?, ?, ?)').run(objectId, addr, reason, now)
-  const contact = stmt(ctx.sqlite, 'SELECT c.id FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id WHERE (c.email = ? OR e.email = ?) AND (c.primary_object_id = ? OR c.primary_object_id IS NULL) LIMIT 1')
-    .get(addr, addr, row.objectId) as { id: number } | undefined
-  const contactId = row.contactId ?? contact?.id
-  if (contactId) {
-    stmt(ctx.sqlite, "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'").run(reason, now, contactId)
-    ctx.emit('contacts.changed', { ids: [contactId] })
-  }
-  if (reason === 'bounced') ctx.hooks.emit('outbound.bounced', { outboundId: row.id, contactId: contactId ?? null, email: addr })
-  else if (contactId) ctx.hooks.emit('contacts.unsubscribed', { contactId, reason })
 }

@@ -1,6 +1,6 @@
-// The left rail: brand, Compose, the sections (the outbox with how many messages are on their way), and
-// the connection state at the bottom.
-import type { JSX } from 'react'
+// The left rail: brand, Compose, the sections (the inbox with its unread conversations, the outbox with how
+// many messages are on their way), and the connection state at the bottom.
+import { useEffect, type JSX } from 'react'
 import { formatCount } from '../lib/format'
 import { pendingCount } from '../lib/outbox'
 import { hrefFor, type Route } from '../lib/router'
@@ -8,8 +8,9 @@ import { openCompose } from '../screens/compose/composeState'
 import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
 
-type Badge = 'outbox'
+type Badge = 'outbox' | 'inbox'
 const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge }> = [
+  { label: 'Inbox', icon: 'inbox', route: { name: 'inbox' }, matches: ['inbox'], badge: 'inbox' },
   { label: 'Contacts', icon: 'contacts', route: { name: 'contacts' }, matches: ['contacts', 'contact'] },
   { label: 'Drafts', icon: 'file', route: { name: 'drafts' }, matches: ['drafts'] },
   { label: 'Outbox', icon: 'outbox', route: { name: 'outbox' }, matches: ['outbox'], badge: 'outbox' },
@@ -24,6 +25,11 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
   const counts = useApp((s) => s.outboxCounts)
   const pending = pendingCount(counts)
   const failed = counts?.failed ?? 0
+  const unread = useApp((s) => s.inboxUnread) ?? 0
+  // The window title carries the unread count, as mail clients do (it shows in the taskbar).
+  useEffect(() => {
+    document.title = unread > 0 ? `(${formatCount(unread)}) Switchboard` : 'Switchboard'
+  }, [unread])
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -42,6 +48,12 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
             <a key={item.label} href={hrefFor(item.route)} className={`nav-item${current ? ' is-current' : ''}`} aria-current={current ? 'page' : undefined}>
               <Icon name={item.icon} />
               {item.label}
+              {item.badge === 'inbox' && unread > 0 && (
+                <span className="nav-badge is-unread" title={`${formatCount(unread)} unread conversations`}>
+                  {formatCount(unread)}
+                  <span className="visually-hidden"> unread</span>
+                </span>
+              )}
               {item.badge === 'outbox' && (pending > 0 || failed > 0) && (
                 <span className={`nav-badge${failed > 0 ? ' is-alert' : ''}`} title={`${formatCount(pending)} on the way${failed ? `, ${formatCount(failed)} failed` : ''}`}>
                   {formatCount(pending || failed)}

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'businesses'; id?: number }
   | { name: 'drafts' }
   | { name: 'outbox'; id?: number }
+  | { name: 'inbox'; id?: number }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'businesses') return hasId ? { name: 'businesses', id } : { name: 'businesses' }
   if (section === 'drafts') return { name: 'drafts' }
   if (section === 'outbox') return hasId ? { name: 'outbox', id } : { name: 'outbox' }
+  if (section === 'inbox') return hasId ? { name: 'inbox', id } : { name: 'inbox' }
   return { name: 'contacts' }
 }
 
@@ -30,6 +32,8 @@ export function hrefFor(route: Route): string {
       return route.id ? `#/businesses/${route.id}` : '#/businesses'
     case 'outbox':
       return route.id ? `#/outbox/${route.id}` : '#/outbox'
+    case 'inbox':
+      return route.id ? `#/inbox/${route.id}` : '#/inbox'
     default:
       return `#/${route.name}`
   }

@@ -1,4 +1,4 @@
-// One contact: header, editable details, custom fields, extra emails, tags and dates. Field edits are
+// One contact: header, editable details, email history, custom fields, extra emails, tags and dates. Field edits are
 // saved together with "Save changes"; tags apply immediately.
 import { useCallback, useEffect, useState, type JSX } from 'react'
 import type { Contact } from '../../../../shared/models'
@@ -17,6 +17,7 @@ import { STATUS_LABEL } from '../contacts/columns'
 import { ContactDetails } from './ContactDetails'
 import { draftOf, localErrors, patchOf, sameDraft, type ContactDraft } from './contactDraft'
 import { ContactTags } from './ContactTags'
+import { ContactTimeline } from './ContactTimeline'
 import { CustomFieldsEditor, ExtraEmailsEditor } from './CustomFields'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
@@ -144,6 +145,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
               <ContactDetails draft={draft} onChange={setDraft} errors={errors.fields} />
             </div>
           </section>
+          <ContactTimeline contactId={id} name={name} />
           <section className="card" aria-labelledby="c-fields">
             <div className="card-header">
               <h3 id="c-fields">Custom fields</h3>

@@ -1,0 +1,260 @@
+// npm run bench:sync — 10,000 generated messages (scripts/gen-messages.mjs) in Dovecot user `bench`, and in
+// one run: (a) the engine's initial sync into a fresh database (fetch, parse in the worker pool, match, thread,
+// index, committed); (b) a raw imapflow fetch of every source, the floor for Node; (c) mbsync into a Maildir,
+// the peer; (d) a no-change resync; (e) new mail from SMTP accept to the `inbox.changed` event; (f) p99 of
+// inbox.list while (a) runs; (g) peak RSS. One JSON line per figure, with its target and pass/fail. The
+// targets are reported, never asserted. Needs scripts/mailservers.sh (started here if it is not running).
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { ImapFlow } from 'imapflow'
+import { createEngine, type Engine, type EngineEvent } from '../src/main/engine'
+import { ensureMailServers, MAIL, smtpTransport } from '../test/mail/servers'
+
+const N = Number(process.env.BENCH_SYNC ?? 10_000)
+/** How often the "UI" asks for the inbox during (a): faster than a window refreshing on inbox.changed would. */
+const LIST_EVERY_MS = 100
+const USER = MAIL.users.bench
+const MAILDIR = join(MAIL.maildirs, USER.email, 'Maildir')
+const DOVEADM = ['-c', join(MAIL.root, 'etc', 'dovecot', 'dovecot.conf')]
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
+const out = (o: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'sync', ...o }))
+const verdict = (value: number, target: number) => (value <= target ? 'pass' : 'fail')
+
+let peak = 0
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
+const mb = (b: number) => round(b / 1024 / 1024, 1)
+
+const imap = () =>
+  new ImapFlow({ host: MAIL.host, port: MAIL.ports.imap, secure: false, doSTARTTLS: false, auth: { user: USER.email, pass: USER.password }, logger: false, disableAutoIdle: true })
+
+async function inboxCount(): Promise<number> {
+  const c = imap()
+  await c.connect()
+  try {
+    const st = await c.status('INBOX', { messages: true })
+    return st ? (st.messages ?? 0) : 0
+  } finally {
+    await c.logout()
+  }
+}
+
+/** Exactly N generated messages in bench's INBOX (kept between runs: the generator is deterministic). */
+async function seed(): Promise<boolean> {
+  if ((await inboxCount()) === N) return false
+  execFileSync('doveadm', [...DOVEADM, 'expunge', '-u', USER.email, 'mailbox', 'INBOX', 'all'])
+  execFileSync('runuser', ['-u', 'vmail', '--', process.execPath, 'scripts/gen-messages.mjs', '--maildir', MAILDIR, '--count', String(N), '--to', USER.email, '--seed', '1', '--now', '2026-01-01T00:00:00Z'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const got = await inboxCount()
+  if (got !== N) throw new Error(`seeded ${got} messages, wanted ${N}`)
+  return true
+}
+
+/** (b) every source through imapflow, nothing else: the floor for anything written in Node. */
+async function rawFetch(): Promise<{ seconds: number; bytes: number; senders: string[] }> {
+  const c = imap()
+  await c.connect()
+  const t0 = performance.now()
+  await c.mailboxOpen('INBOX', { readOnly: true })
+  let bytes = 0
+  const senders = new Set<string>()
+  for await (const m of c.fetch('1:*', { uid: true, flags: true, internalDate: true, size: true, source: true, envelope: true })) {
+    bytes += m.source?.length ?? 0
+    const a = m.envelope?.from?.[0]?.address
+    if (a) senders.add(a.toLowerCase())
+  }
+  const seconds = (performance.now() - t0) / 1000
+  await c.logout()
+  return { seconds, bytes, senders: [...senders] }
+}
+
+/** (c) mbsync pulling INBOX into an empty Maildir, then once more with nothing to do. */
+function mbsync(): { seconds: number; resyncSeconds: number; files: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-mbsync-'))
+  mkdirSync(join(dir, 'mail'))
+  const cfg = join(dir, 'mbsyncrc')
+  writeFileSync(
+    cfg,
+    [
+      'IMAPAccount bench',
+      `Host ${MAIL.host}`,
+      `Port ${MAIL.ports.imap}`,
+      `User ${USER.email}`,
+      `Pass ${USER.password}`,
+      'SSLType None',
+      'AuthMechs LOGIN',
+      '',
+      'IMAPStore remote',
+      'Account bench',
+      '',
+      'MaildirStore local',
+      `Path ${join(dir, 'mail')}/`,
+      `Inbox ${join(dir, 'mail', 'INBOX')}`,
+      '',
+      'Channel bench',
+      'Far :remote:',
+      'Near :local:',
+      'Patterns INBOX',
+      'Create Near',
+      'Sync Pull',
+      'SyncState *',
+      '',
+    ].join('\n'),
+  )
+  const run = () => {
+    const t0 = performance.now()
+    execFileSync('mbsync', ['-c', cfg, '-q', 'bench'], { stdio: ['ignore', 'ignore', 'inherit'] })
+    return (performance.now() - t0) / 1000
+  }
+  const seconds = run()
+  const resyncSeconds = run()
+  const inbox = join(dir, 'mail', 'INBOX')
+  const files = ['cur', 'new'].map((d) => (existsSync(join(inbox, d)) ? readdirSync(join(inbox, d)).length : 0)).reduce((a, b) => a + b, 0)
+  rmSync(dir, { recursive: true, force: true })
+  return { seconds, resyncSeconds, files }
+}
+
+function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+}
+
+async function call<T>(engine: Engine, method: string, input: unknown): Promise<T> {
+  const r = await engine.dispatch(method, input)
+  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`)
+  return r.value as T
+}
+
+async function main() {
+  await ensureMailServers()
+  const seeded = await seed()
+
+  const b = await rawFetch()
+  out({ figure: 'b', what: 'raw imapflow fetch of all sources (floor)', messages: N, seconds: round(b.seconds), mb: mb(b.bytes), msgsPerSec: Math.round(N / b.seconds), seeded })
+
+  // BENCH_SYNC_SKIP_PEER=1 skips (c) while profiling the engine (its ratio targets then read as fail).
+  const c = process.env.BENCH_SYNC_SKIP_PEER ? { seconds: NaN, resyncSeconds: NaN, files: 0 } : mbsync()
+  out({ figure: 'c', what: 'mbsync initial sync into a Maildir (peer)', messages: c.files, seconds: round(c.seconds), msgsPerSec: Math.round(N / c.seconds), resyncSeconds: round(c.resyncSeconds, 3) })
+
+  // (a) + (f) + (g): a fresh engine syncs everything while the UI asks for the inbox every 25 ms.
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-sync-'))
+  const engine = createEngine({ host: 'web', dataDir, log: () => {}, outbound: { eventsPollMs: 0, probeMs: 600_000 }, inbound: { pollMs: 600_000 } })
+  const events: EngineEvent[] = []
+  const listeners = new Set<(e: EngineEvent) => void>()
+  engine.subscribe((e) => {
+    events.push(e)
+    for (const l of listeners) l(e)
+  })
+  const object = await call<{ id: number }>(engine, 'objects.create', { name: 'Bench Biz', timezone: 'UTC' })
+  // Some of the generated senders are contacts, so matching has work to do.
+  const contacts = b.senders.slice(0, 300).map((email, i) => ({ email, firstName: `Sender${i}` }))
+  for (const ct of contacts) await call(engine, 'contacts.create', { ...ct, primaryObjectId: object.id })
+
+  const idle = (mailboxId: number) =>
+    new Promise<void>((resolve) => {
+      const l = (e: EngineEvent) => {
+        if (e.event === 'sync.status' && e.payload.mailboxId === mailboxId && e.payload.state === 'idle') {
+          listeners.delete(l)
+          resolve()
+        }
+      }
+      listeners.add(l)
+    })
+  const rssBefore = process.memoryUsage().rss
+  peak = rssBefore
+  const listTimes: number[] = []
+  let syncing = true
+  const lister = (async () => {
+    while (syncing) {
+      const t0 = performance.now()
+      await call(engine, 'inbox.list', { limit: 50 })
+      listTimes.push(performance.now() - t0)
+      await new Promise((r) => setTimeout(r, LIST_EVERY_MS))
+    }
+  })()
+  const t0 = performance.now()
+  const server = { host: MAIL.host, port: MAIL.ports.imap, secure: 'none', user: USER.email, password: USER.password }
+  const mailbox = await call<{ id: number }>(engine, 'mailboxes.create', { objectId: object.id, email: USER.email, smtp: { ...server, port: MAIL.ports.smtp }, imap: server })
+  await idle(mailbox.id)
+  const aSeconds = (performance.now() - t0) / 1000
+  syncing = false
+  await lister
+  const peakDuringSync = peak
+  const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true })
+  const stored = (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n
+  const linked = (db.prepare('SELECT COUNT(DISTINCT message_id) AS n FROM message_contacts').get() as { n: number }).n
+  const threads = (db.prepare('SELECT COUNT(*) AS n FROM threads').get() as { n: number }).n
+  const parseErrors = (db.prepare('SELECT COUNT(*) AS n FROM messages WHERE parse_error IS NOT NULL').get() as { n: number }).n
+  out({
+    figure: 'a',
+    what: 'initial sync into a fresh database (parse, match, thread, index, committed)',
+    messages: stored,
+    seconds: round(aSeconds),
+    msgsPerSec: Math.round(stored / aSeconds),
+    linkedToContacts: linked,
+    threads,
+    parseErrors,
+    target: `<= 0.5 x (c) = ${round(0.5 * c.seconds)} s and <= 3 x (b) = ${round(3 * b.seconds)} s`,
+    vsMbsync: round(aSeconds / c.seconds),
+    vsRawFetch: round(aSeconds / b.seconds),
+    pass: aSeconds <= 0.5 * c.seconds && aSeconds <= 3 * b.seconds && stored === N ? 'pass' : 'fail',
+  })
+  const p99 = percentile(listTimes, 99)
+  out({ figure: 'f', what: 'inbox.list latency while (a) runs', everyMs: LIST_EVERY_MS, samples: listTimes.length, p50Ms: round(percentile(listTimes, 50)), p99Ms: round(p99), maxMs: round(Math.max(...listTimes)), target: '<= 50 ms', pass: verdict(p99, 50) })
+
+  // (d) nothing changed on the server: one pass over every folder of the mailbox.
+  const resyncs: number[] = []
+  for (let i = 0; i < 7; i++) {
+    const t1 = performance.now()
+    await engine.inbound.sync.syncNow(mailbox.id)
+    resyncs.push(performance.now() - t1)
+  }
+  const stillStored = (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n
+  const dMed = percentile(resyncs, 50)
+  out({ figure: 'd', what: 'no-change resync (one mailbox, every folder)', medianMs: round(dMed), maxMs: round(Math.max(...resyncs)), runs: resyncs.length, unchanged: stillStored === stored, target: '<= 100 ms per mailbox', pass: verdict(dMed, 100) })
+
+  // (e) SMTP accept → inbox.changed with a new message, INBOX in IDLE.
+  const transport = smtpTransport('bench')
+  const latencies: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const arrived = new Promise<number>((resolve) => {
+      const l = (e: EngineEvent) => {
+        if (e.event === 'inbox.changed' && e.payload.newMessages > 0) {
+          listeners.delete(l)
+          resolve(performance.now())
+        }
+      }
+      listeners.add(l)
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    const info = transport.sendMail({ from: 'Probe <probe@outside.test>', to: USER.email, subject: `Latency probe ${i}`, text: 'ping' })
+    const sent = await info.then(() => performance.now())
+    latencies.push((await arrived) - sent)
+  }
+  transport.close()
+  const eMed = percentile(latencies, 50)
+  out({ figure: 'e', what: 'new mail: SMTP accept -> inbox.changed', medianMs: Math.round(eMed), maxMs: Math.round(Math.max(...latencies)), samples: latencies.map(Math.round), target: '<= 1000 ms', pass: verdict(eMed, 1000) })
+
+  out({ figure: 'g', what: 'peak RSS', duringInitialSyncMb: mb(peakDuringSync), wholeRunMb: mb(peak), beforeSyncMb: mb(rssBefore) })
+
+  db.close()
+  await engine.close()
+  // The probes must not pile up in the seeded INBOX: the next run expects exactly N.
+  const cl = imap()
+  await cl.connect()
+  await cl.mailboxOpen('INBOX')
+  const probes = await cl.search({ subject: 'Latency probe' }, { uid: true })
+  if (probes && probes.length) await cl.messageDelete(probes.join(','), { uid: true })
+  await cl.logout()
+  rmSync(dataDir, { recursive: true, force: true })
+  clearInterval(sampler)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -1,0 +1,68 @@
+// Address → contact matching, scoped to the mailbox's business: contacts of that object or of none.
+// Our own mailbox and profile addresses never match (they are us, not a contact).
+import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
+
+export function normalizeAddress(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+/** Every address the business sends from: its mailboxes and its sender profiles. */
+export function ownAddresses(ctx: Ctx, objectId: number): Set<string> {
+  const rows = stmt(
+    ctx.sqlite,
+    'SELECT lower(email) AS e FROM mailboxes WHERE object_id = ? UNION SELECT lower(email_address) FROM email_sending_profiles WHERE object_id = ?',
+  ).all(objectId, objectId) as Array<{ e: string }>
+  return new Set(rows.map((r) => r.e))
+}
+
+/** Contact ids for these addresses (primary email or an extra one), first-seen order, no duplicates. */
+export function matchContacts(ctx: Ctx, objectId: number, emails: string[], own: Set<string>): number[] {
+  const out: number[] = []
+  const q = stmt(
+    ctx.sqlite,
+    `SELECT id FROM contacts WHERE email = @e AND (primary_object_id = @o OR primary_object_id IS NULL)
+     UNION SELECT c.id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
+       WHERE e.email = @e AND (c.primary_object_id = @o OR c.primary_object_id IS NULL)`,
+  )
+  for (const raw of emails) {
+    const e = normalizeAddress(raw)
+    if (!e || own.has(e)) continue
+    for (const r of q.all({ e, o: objectId }) as Array<{ id: number }>) if (!out.includes(r.id)) out.push(r.id)
+  }
+  return out
+}
+
+/** Links a message to contacts automatically; manual rows (link or unlink) are left alone. */
+export function linkAuto(ctx: Ctx, messageId: number, contactIds: number[]): void {
+  const ins = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO message_contacts (message_id, contact_id, manual, linked) VALUES (?, ?, 0, 1)')
+  for (const c of contactIds) ins.run(messageId, c)
+}
+
+/**
+ * Links a contact to stored mail that mentions its addresses but predates it (the contact was created or
+ * given an extra address after the mail was synced). Found through the FTS addresses column, checked
+ * against the stored address lists; manual unlinks stay. Returns how many links were added.
+ */
+export function linkStoredMail(ctx: Ctx, contactId: number): number {
+  const c = stmt(ctx.sqlite, 'SELECT email, primary_object_id AS o FROM contacts WHERE id = ?').get(contactId) as { email: string | null; o: number | null } | undefined
+  if (!c) return 0
+  const emails = [c.email, ...(stmt(ctx.sqlite, 'SELECT email FROM contact_emails WHERE contact_id = ?').pluck().all(contactId) as string[])]
+    .filter((e): e is string => !!e)
+    .map(normalizeAddress)
+  let added = 0
+  const find = stmt(
+    ctx.sqlite,
+    `SELECT m.id FROM messages_fts f JOIN messages m ON m.id = f.rowid
+      WHERE messages_fts MATCH @q AND (@o IS NULL OR m.object_id = @o)
+        AND (m.from_email = @e OR EXISTS (SELECT 1 FROM json_each(m.to_json) j WHERE lower(j.value ->> 'email') = @e)
+             OR EXISTS (SELECT 1 FROM json_each(m.cc_json) j WHERE lower(j.value ->> 'email') = @e))
+        AND NOT EXISTS (SELECT 1 FROM message_contacts mc WHERE mc.message_id = m.id AND mc.contact_id = @c)
+        AND NOT EXISTS (SELECT 1 FROM mailboxes b WHERE b.object_id = m.object_id AND lower(b.email) = @e)`,
+  ).pluck()
+  const ins = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO message_contacts (message_id, contact_id, manual, linked) VALUES (?, ?, 0, 1)')
+  for (const e of new Set(emails)) {
+    for (const id of find.all({ q: `addresses : "${e.replace(/"/g, '""')}"`, o: c.o, e, c: contactId }) as number[]) added += ins.run(id, contactId).changes
+  }
+  return added
+}

@@ -1,0 +1,111 @@
+// Reply, reply-all and forward of a stored message: recipients, subject prefix, quoted original and the
+// threading headers, queued through the outbox (source 'reply') from the business's profile.
+import type { z } from 'zod'
+import type { ReplyMail } from '../../../shared/inbox'
+import { AppError } from '../../../shared/result'
+import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
+import type { OutboxRow } from '../repos/outbox'
+import { queueMessage } from '../services/outbox'
+import { messageRow, type MessageRow } from '../queries/inbox'
+import { ownAddresses } from './match'
+import { sanitizeEmailHtml } from './sanitize'
+
+type ReplyInput = z.output<typeof ReplyMail>
+type Addr = { name: string; email: string }
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+const fmt = (a: Addr) => (a.name ? `${a.name} <${a.email}>` : a.email)
+
+export function replySubject(subject: string, mode: ReplyInput['mode']): string {
+  const s = subject.trim()
+  if (mode === 'forward') return /^(fwd?|fw)\s*:/i.test(s) ? s : `Fwd: ${s}`
+  return /^re\s*:/i.test(s) ? s : `Re: ${s}`
+}
+
+/** Default recipients per mode, never including our own addresses. */
+export function replyRecipients(r: MessageRow, mode: ReplyInput['mode'], own: Set<string>): { to: string[]; cc: string[] } {
+  if (mode === 'forward') return { to: [], cc: [] }
+  const from = r.fromEmail ? [{ name: r.fromName, email: r.fromEmail }] : []
+  const replyTo = JSON.parse(r.replyToJson) as Addr[]
+  const to = JSON.parse(r.toJson) as Addr[]
+  const cc = JSON.parse(r.ccJson) as Addr[]
+  // Replying to our own sent mail continues the conversation with its recipients.
+  const primary = r.direction === 'out' ? to : replyTo.length ? replyTo : from
+  const seen = new Set<string>()
+  const pick = (list: Addr[]) => {
+    const out: string[] = []
+    for (const a of list) {
+      const e = a.email.trim().toLowerCase()
+      if (!e || own.has(e) || seen.has(e)) continue
+      seen.add(e)
+      out.push(e)
+    }
+    return out
+  }
+  const toList = pick(primary)
+  if (mode === 'reply') return { to: toList, cc: [] }
+  return { to: [...toList, ...pick(r.direction === 'out' ? [] : to)], cc: pick(cc) }
+}
+
+function quoted(ctx: Ctx, r: MessageRow, mode: ReplyInput['mode']): string {
+  const body = stmt(ctx.sqlite, 'SELECT text, html FROM message_bodies WHERE message_id = ?').get(r.id) as { text: string | null; html: string | null } | undefined
+  const original = body?.html
+    ? sanitizeEmailHtml(body.html, { allowRemote: false, inline: new Map() }).html
+    : `<div style="white-space:pre-wrap">${esc(body?.text ?? '')}</div>`
+  const when = new Date(r.date).toUTCString()
+  const who = esc(r.fromEmail ? fmt({ name: r.fromName, email: r.fromEmail }) : 'unknown sender')
+  if (mode === 'forward') {
+    const to = (JSON.parse(r.toJson) as Addr[]).map(fmt).join(', ')
+    return `<p>---------- Forwarded message ----------<br>From: ${who}<br>Date: ${esc(when)}<br>Subject: ${esc(r.subject)}<br>To: ${esc(to)}</p>${original}`
+  }
+  return `<p>On ${esc(when)}, ${who} wrote:</p><blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${original}</blockquote>`
+}
+
+function profileFor(ctx: Ctx, r: MessageRow, requested: number | undefined): number {
+  if (requested !== undefined) {
+    const p = stmt(ctx.sqlite, 'SELECT object_id AS o FROM email_sending_profiles WHERE id = ?').get(requested) as { o: number } | undefined
+    if (!p) throw new AppError('NOT_FOUND', `Sender profile ${requested} does not exist`, 'profileId')
+    if (p.o !== r.objectId) throw new AppError('VALIDATION', 'That profile belongs to another business', 'profileId')
+    return requested
+  }
+  // The profile sending through the mailbox the mail arrived in, else any active one of the business.
+  const p = stmt(
+    ctx.sqlite,
+    'SELECT id FROM email_sending_profiles WHERE object_id = ? AND is_active = 1 ORDER BY (mailbox_id IS ?) DESC, id LIMIT 1',
+  ).get(r.objectId, r.mailboxId) as { id: number } | undefined
+  if (!p) throw new AppError('VALIDATION', 'This business has no active sender profile to reply from', 'profileId')
+  return p.id
+}
+
+/** Queues the reply; call inside a write transaction. */
+export function queueReply(ctx: Ctx, input: ReplyInput): OutboxRow {
+  const r = messageRow(ctx, input.messageId)
+  const own = ownAddresses(ctx, r.objectId)
+  const defaults = replyRecipients(r, input.mode, own)
+  const to = (input.to ?? defaults.to).filter(Boolean)
+  const cc = (input.cc ?? defaults.cc).filter(Boolean)
+  if (to.length === 0) throw new AppError('VALIDATION', input.mode === 'forward' ? 'Say who to forward it to' : 'There is no one to reply to', 'to')
+  const headers: Record<string, string> = {}
+  if (r.messageId && input.mode !== 'forward') {
+    const refs = (JSON.parse(r.referencesJson) as string[]).slice(-20)
+    if (r.inReplyTo && !refs.includes(r.inReplyTo)) refs.push(r.inReplyTo)
+    refs.push(r.messageId)
+    headers['In-Reply-To'] = r.messageId
+    headers['References'] = refs.join(' ')
+  }
+  const contact = stmt(ctx.sqlite, 'SELECT contact_id AS c FROM message_contacts WHERE message_id = ? AND linked = 1 ORDER BY manual DESC, contact_id LIMIT 1').get(r.id) as
+    | { c: number }
+    | undefined
+  return queueMessage(ctx, {
+    profileId: profileFor(ctx, r, input.profileId),
+    to,
+    cc,
+    subject: replySubject(r.subject, input.mode),
+    html: `${input.html}${quoted(ctx, r, input.mode)}`,
+    contactId: contact?.c ?? null,
+    source: 'reply',
+    headers,
+    undoMs: ctx.outbound.undoMs,
+  })
+}

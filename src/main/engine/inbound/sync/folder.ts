@@ -1,0 +1,222 @@
+// One folder's incremental sync on an open imapflow connection: uidvalidity check (full resync when it
+// changed), new UIDs fetched in batches with parsing pipelined behind the fetch, flags through
+// CONDSTORE (or a resync of the recent UIDs), and expunges found by comparing counts.
+import type { FetchMessageObject, ImapFlow, MailboxObject, StatusObject } from 'imapflow'
+import type { Ctx } from '../../context'
+import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
+import type { ParsePool } from './pool'
+import { getFolder, saveFolder, type FolderRole, type FolderState } from './state'
+import type { StoreApi } from './storeApi'
+
+export interface FolderSyncDeps {
+  ctx: Ctx
+  client: ImapFlow
+  pool: ParsePool
+  store: StoreApi
+  mailboxId: number
+  batchSize: number
+  /** Without CONDSTORE: how many of the newest UIDs get their flags re-read each pass. */
+  flagWindow: number
+  /** false: behave as with a server without CONDSTORE (flag window instead of CHANGEDSINCE, no status skips). */
+  useCondstore: boolean
+  onProgress(p: { folder: string; done: number; total: number } | null): void
+  isStopped(): boolean
+}
+
+export interface FolderSyncResult {
+  fetched: number
+  flagsChanged: number
+  removed: number
+  reset: boolean
+}
+
+/** Parsed batches waiting to be committed; more than this and the fetch waits for the store. */
+const MAX_BATCHES_AHEAD = 4
+/**
+ * Messages per store transaction, adapted to how long the last one took: short enough that a UI read
+ * never waits long behind one (reads run between them), long enough that per-commit costs (the FTS
+ * segment flush) do not dominate.
+ */
+const CHUNK = { start: 25, min: 10, max: 200, growBelowMs: 12, shrinkAboveMs: 30 }
+
+/**
+ * `status` (from LIST-STATUS, taken before this call) lets an unchanged folder be skipped without a SELECT:
+ * same uidvalidity, message count, UIDNEXT and HIGHESTMODSEQ as when it was last synced. Servers without
+ * CONDSTORE report no modseq, and then every folder is checked (their flags could have changed).
+ */
+export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole, status?: StatusObject): Promise<FolderSyncResult | null> {
+  const { ctx, client, store } = d
+  const known = getFolder(ctx, d.mailboxId, path)
+  // The selected folder (INBOX between IDLEs): Dovecot answers STATUS for it from this session's own
+  // view, which only moves on when the session syncs. NOOP makes it sync (EXISTS/EXPUNGE/FETCH arrive
+  // and imapflow updates its counts), and the status cannot be used to skip it.
+  const reused = !!client.mailbox && client.mailbox.path === path
+  if (reused) {
+    await client.noop()
+    status = undefined
+  }
+  if (
+    status &&
+    d.useCondstore &&
+    known?.lastSyncAt != null &&
+    known.role === role &&
+    status.uidValidity === known.uidvalidity &&
+    status.messages === known.knownCount &&
+    status.uidNext === known.uidnext &&
+    status.highestModseq !== undefined &&
+    known.highestmodseq !== null &&
+    status.highestModseq <= known.highestmodseq
+  ) {
+    return null
+  }
+  const box: MailboxObject = reused && client.mailbox ? client.mailbox : await client.mailboxOpen(path)
+  const condstore = d.useCondstore && client.enabled.has('CONDSTORE') && !box.noModseq && box.highestModseq !== undefined
+  let st: FolderState = known ?? {
+    mailboxId: d.mailboxId,
+    path,
+    role,
+    uidvalidity: null,
+    lastUid: 0,
+    highestmodseq: null,
+    knownCount: 0,
+    uidnext: null,
+    lastSyncAt: null,
+  }
+  st.role = role
+  const ref: FolderRef = { mailboxId: d.mailboxId, folder: path, folderRole: role, uidValidity: box.uidValidity }
+  const result: FolderSyncResult = { fetched: 0, flagsChanged: 0, removed: 0, reset: false }
+
+  if (st.uidvalidity !== null && st.uidvalidity !== box.uidValidity) {
+    // Every UID we hold for this folder is meaningless now: drop the copies and fetch it all again.
+    ctx.sqlite.transaction(() => {
+      store.resetFolder(ctx, ref)
+      st = { ...st, uidvalidity: box.uidValidity, lastUid: 0, highestmodseq: null, knownCount: 0 }
+      saveFolder(ctx, st)
+    })()
+    result.reset = true
+  }
+  st.uidvalidity = box.uidValidity
+  const modseqAtOpen = condstore ? (box.highestModseq ?? null) : null
+  // Observed before any fetch below, so everything under them is covered once this pass is done.
+  const observedUidNext = status?.uidNext ?? box.uidNext
+  const observedModseq = condstore ? (status?.highestModseq ?? (reused ? null : modseqAtOpen)) : null
+  // The first sync of a folder reports progress and takes its flags with the fetch.
+  const firstPass = st.lastSyncAt === null
+
+  // ---- new messages
+  const mayHaveNew = box.exists > 0 && (box.uidNext > st.lastUid + 1 || box.exists > st.knownCount)
+  if (mayHaveNew) {
+    const total = Math.max(0, box.exists - st.knownCount)
+    let done = 0
+    let chain: Promise<void> = Promise.resolve()
+    /** One promise per batch not yet committed, oldest first. */
+    const inFlight: Array<Promise<void>> = []
+    let failure: unknown = null
+    let chunkSize = CHUNK.start
+    const commit = (msgs: FetchMessageObject[]) => {
+      const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
+      const parsed = d.pool.parse(items)
+      parsed.catch(() => {}) // seen by the chain below; this only keeps it from counting as unhandled
+      chain = chain.then(async () => {
+        const bodies = await parsed
+        const full: ParsedMessage[] = bodies.map((b, i) => ({
+          ...b,
+          uid: msgs[i].uid,
+          flags: [...(msgs[i].flags ?? [])],
+          modseq: msgs[i].modseq ?? null,
+          internalDate: items[i].internalDate,
+          size: msgs[i].size ?? items[i].source.length,
+        }))
+        for (let i = 0; i < full.length; ) {
+          const chunk = full.slice(i, i + chunkSize)
+          const t0 = performance.now()
+          // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
+          ctx.sqlite.transaction(() => {
+            d.store.storeMessages(ctx, ref, chunk)
+            st.lastUid = Math.max(st.lastUid, ...chunk.map((m) => m.uid))
+            st.knownCount += chunk.length
+            saveFolder(ctx, st)
+          })()
+          const ms = performance.now() - t0
+          if (ms < CHUNK.growBelowMs) chunkSize = Math.min(CHUNK.max, chunkSize * 2)
+          else if (ms > CHUNK.shrinkAboveMs) chunkSize = Math.max(CHUNK.min, chunkSize >> 1)
+          i += chunk.length
+          // Let waiting UI reads run between chunks.
+          if (i < full.length) await new Promise((r) => setImmediate(r))
+        }
+        done += full.length
+        result.fetched += full.length
+        if (firstPass) d.onProgress({ folder: path, done, total })
+      })
+      inFlight.push(chain)
+      chain.catch((e) => (failure ??= e))
+    }
+    let batch: FetchMessageObject[] = []
+    const from = st.lastUid + 1
+    // imapflow asks for MODSEQ by itself once CONDSTORE is enabled
+    const query = { uid: true, flags: true, internalDate: true, size: true, source: true }
+    for await (const msg of client.fetch(`${from}:*`, query, { uid: true })) {
+      if (msg.uid < from) continue // `n:*` always answers with the last message, even an old one
+      batch.push(msg)
+      if (batch.length >= d.batchSize) {
+        commit(batch)
+        batch = []
+        // Back-pressure: wait for the oldest batch only, so parsing and storing never run dry.
+        while (inFlight.length >= MAX_BATCHES_AHEAD) await inFlight.shift()!.catch(() => {})
+        if (failure) break
+      }
+      if (d.isStopped()) break
+    }
+    if (batch.length && !failure) commit(batch)
+    await chain
+    if (failure) throw failure
+    // Cut short: what was stored is recorded chunk by chunk; the rest waits for the next session.
+    if (d.isStopped()) return result
+    if (firstPass) d.onProgress(null)
+  }
+
+  // ---- flags changed elsewhere
+  if (st.lastUid > 0 && !firstPass) {
+    let updates: FlagUpdate[] = []
+    let maxModseq = st.highestmodseq ?? 0n
+    if (condstore && st.highestmodseq !== null) {
+      if (reused || modseqAtOpen === null || modseqAtOpen > st.highestmodseq) {
+        for await (const m of client.fetch(`1:${st.lastUid}`, { uid: true, flags: true }, { uid: true, changedSince: st.highestmodseq })) {
+          updates.push({ uid: m.uid, flags: [...(m.flags ?? [])], modseq: m.modseq ?? null })
+          if (m.modseq && m.modseq > maxModseq) maxModseq = m.modseq
+        }
+      }
+    } else if (!condstore) {
+      const lo = Math.max(1, st.lastUid - d.flagWindow + 1)
+      updates = (await client.fetchAll(`${lo}:${st.lastUid}`, { uid: true, flags: true }, { uid: true })).map((m) => ({
+        uid: m.uid,
+        flags: [...(m.flags ?? [])],
+        modseq: null,
+      }))
+    }
+    if (updates.length) result.flagsChanged = store.applyFlags(ctx, ref, updates)
+    if (condstore) st.highestmodseq = maxModseq
+  }
+  if (condstore && (firstPass || st.highestmodseq === null) && modseqAtOpen !== null) st.highestmodseq = modseqAtOpen
+  if (condstore && observedModseq !== null && st.highestmodseq !== null && observedModseq > st.highestmodseq) st.highestmodseq = observedModseq
+
+  // ---- expunged elsewhere: only when the counts disagree (or after a uidvalidity reset, to drop the
+  // stale copies that did not come back) do we pay for a UID SEARCH.
+  const exists = client.mailbox && client.mailbox.path === path ? client.mailbox.exists : box.exists
+  if (exists !== st.knownCount || result.reset) {
+    const all = (await client.search({ all: true }, { uid: true })) || []
+    const known = all.filter((u) => u <= st.lastUid)
+    if (known.length < st.knownCount || result.reset) result.removed = store.removeMissing(ctx, ref, all)
+    st.knownCount = known.length
+  }
+
+  if (observedUidNext) st.uidnext = observedUidNext
+  st.lastSyncAt = ctx.clock.now()
+  saveFolder(ctx, st)
+  return result
+}
+
+const dateMs = (v: Date | string | undefined): number => {
+  const t = v instanceof Date ? v.getTime() : v ? Date.parse(v) : NaN
+  return Number.isFinite(t) ? t : 0
+}

@@ -1,0 +1,147 @@
+// Runs one MailboxWorker per mailbox that has IMAP settings and is not paused, shares one parse pool
+// between them, restarts a worker when its mailbox's settings change, and answers sync.status.
+import type { SyncStatus } from '../../../../shared/inbox'
+import { iso } from '../../clock'
+import type { Ctx } from '../../context'
+import { stmt } from '../../db/stmt'
+import { createParsePool, type ParsePool } from './pool'
+import { getMailboxSync, loadImapConfig, mailboxIds } from './state'
+import type { StoreApi } from './storeApi'
+import { MailboxWorker, type WorkerOptions } from './worker'
+
+export interface SyncOptions extends Partial<Omit<WorkerOptions, 'log'>> {
+  /** Parse threads (default 2: this machine class has two cores). */
+  parseThreads?: number
+  log?: (msg: string) => void
+}
+
+export interface SyncManager {
+  start(): void
+  /** Mailbox created, updated or deleted: start, restart or stop its worker as needed. */
+  settingsChanged(mailboxId: number): void
+  /** "Sync now". Resolves when the pass is over (handlers do not wait for it). */
+  syncNow(mailboxId: number): Promise<void>
+  /** Local \Seen changes are waiting for this mailbox (or every mailbox). */
+  nudgeFlags(mailboxId?: number): void
+  status(mailboxId: number): SyncStatus | null
+  statusAll(): SyncStatus[]
+  close(): Promise<void>
+}
+
+export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}): SyncManager {
+  const log = o.log ?? (() => {})
+  const opts: WorkerOptions = {
+    pollMs: o.pollMs ?? 60_000,
+    idle: o.idle ?? true,
+    insecureTls: o.insecureTls ?? false,
+    batchSize: o.batchSize ?? 200,
+    flagWindow: o.flagWindow ?? 500,
+    useCondstore: o.useCondstore ?? true,
+    backoffBaseMs: o.backoffBaseMs ?? 1_000,
+    backoffMaxMs: o.backoffMaxMs ?? 5 * 60_000,
+    connectTimeoutMs: o.connectTimeoutMs ?? 15_000,
+    log,
+  }
+  let pool: ParsePool | null = null
+  const getPool = () => (pool ??= createParsePool({ size: o.parseThreads ?? 2, dataDir: ctx.info.dataDir }))
+  const workers = new Map<number, MailboxWorker>()
+  const stopping = new Set<Promise<void>>()
+  let closed = false
+
+  const emit = (w: MailboxWorker) => {
+    const s = status(w.mailboxId)
+    if (s) ctx.emit('sync.status', s)
+  }
+
+  function ensure(mailboxId: number): void {
+    if (closed) return
+    const cfg = loadImapConfig(ctx, mailboxId)
+    const current = workers.get(mailboxId)
+    if (current && current.key === (cfg?.key ?? null) && cfg) return
+    if (current) {
+      workers.delete(mailboxId)
+      const p = current.stop().finally(() => stopping.delete(p))
+      stopping.add(p)
+      if (!cfg) {
+        emitDisabled(mailboxId)
+        return
+      }
+      // The new worker starts once the old connection is closed (never two sessions per mailbox).
+      void p.then(() => !closed && !workers.has(mailboxId) && launch(mailboxId))
+      return
+    }
+    if (cfg) launch(mailboxId)
+  }
+
+  function launch(mailboxId: number): void {
+    const p = getPool()
+    p.warm()
+    const w = new MailboxWorker(ctx, mailboxId, p, store, opts, emit)
+    workers.set(mailboxId, w)
+    w.start()
+  }
+
+  function emitDisabled(mailboxId: number): void {
+    const s = status(mailboxId)
+    if (s) ctx.emit('sync.status', s)
+  }
+
+  function status(mailboxId: number): SyncStatus | null {
+    const mb = stmt(ctx.sqlite, 'SELECT id, object_id AS objectId, email FROM mailboxes WHERE id = ?').get(mailboxId) as
+      | { id: number; objectId: number; email: string }
+      | undefined
+    if (!mb) return null
+    const w = workers.get(mailboxId)
+    const saved = getMailboxSync(ctx, mailboxId)
+    const hasImap = loadImapConfig(ctx, mailboxId) !== null
+    const st = w?.status
+    return {
+      mailboxId,
+      objectId: mb.objectId,
+      email: mb.email,
+      state: !hasImap ? 'disabled' : (st?.state ?? (saved?.state as SyncStatus['state']) ?? 'connecting'),
+      progress: st?.progress ?? null,
+      lastSyncAt: (st?.lastSyncAt ?? saved?.lastSyncAt) != null ? iso((st?.lastSyncAt ?? saved?.lastSyncAt) as number) : null,
+      error: hasImap ? (st?.error ?? saved?.error ?? null) : null,
+      unread: unreadCount(ctx, mailboxId),
+    }
+  }
+
+  return {
+    start() {
+      for (const m of mailboxIds(ctx)) ensure(m.id)
+    },
+    settingsChanged(mailboxId) {
+      // After the handler's transaction: the worker reads the committed row.
+      setImmediate(() => ensure(mailboxId))
+    },
+    async syncNow(mailboxId) {
+      const w = workers.get(mailboxId)
+      if (w) await w.syncNow()
+    },
+    nudgeFlags(mailboxId) {
+      // Called on every inbox.changed (the sync's own stores included): one cheap look before any per-mailbox query.
+      if (!(stmt(ctx.sqlite, 'SELECT EXISTS (SELECT 1 FROM pending_flag_ops) AS x').get() as { x: number }).x) return
+      for (const w of workers.values()) if (mailboxId === undefined || w.mailboxId === mailboxId) w.nudge()
+    },
+    status,
+    statusAll: () => mailboxIds(ctx).map((m) => status(m.id)).filter((s): s is SyncStatus => s !== null),
+    async close() {
+      closed = true
+      const all = [...workers.values()]
+      workers.clear()
+      await Promise.all([...all.map((w) => w.stop()), ...stopping])
+      await pool?.close()
+    },
+  }
+}
+
+/** Unread inbound mail of a mailbox, from the store's tables (0 until they exist). */
+function unreadCount(ctx: Ctx, mailboxId: number): number {
+  try {
+    const r = stmt(ctx.sqlite, "SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ? AND direction = 'in' AND read = 0").get(mailboxId) as { n: number }
+    return r.n
+  } catch {
+    return 0
+  }
+}

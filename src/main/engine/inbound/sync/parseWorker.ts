@@ -1,0 +1,42 @@
+// worker_threads entry: parses batches of raw sources with mailparser so the thread that answers the
+// UI never spends its time in MIME decoding. Built as out/main/parseWorker.js (electron.vite.config.ts);
+// under tsx/vitest it runs as .ts with `--import tsx`.
+import { parentPort } from 'node:worker_threads'
+import { saveAttachment } from '../attachmentFiles'
+import { fallback, parseSource, type ParsedBody } from './parse'
+
+export interface ParseRequest {
+  id: number
+  items: Array<{ source: Uint8Array; internalDate: number }>
+  /** The engine's data dir: attachment files are written here, off the main thread (the store then finds them). */
+  dataDir?: string
+}
+export interface ParseReply {
+  id: number
+  results: ParsedBody[]
+}
+
+parentPort?.on('message', async (req: ParseRequest) => {
+  const results: ParsedBody[] = []
+  for (const it of req.items) {
+    const source = Buffer.from(it.source.buffer, it.source.byteOffset, it.source.byteLength)
+    try {
+      results.push(await parseSource(source, it.internalDate))
+    } catch (e) {
+      results.push(fallback(source, it.internalDate, `MIME parse failed: ${e instanceof Error ? e.message : String(e)}`))
+    }
+  }
+  if (req.dataDir) {
+    for (const r of results)
+      for (const a of r.attachments) {
+        try {
+          a.sha256 = saveAttachment(req.dataDir, a.content, a.sha256)
+        } catch {
+          // the store writes it itself when the file is not there
+        }
+      }
+  }
+  parentPort!.postMessage({ id: req.id, results } satisfies ParseReply)
+})
+// Imports are done: the pool may count on this thread now.
+parentPort?.postMessage({ id: 0, results: [] } satisfies ParseReply)

@@ -1,0 +1,177 @@
+// A small pool of parse threads shared by every mailbox worker. A batch that takes too long (a
+// hostile message) or kills its thread is retried one message at a time; the message that still
+// fails is returned as parseError + raw. Nothing is ever dropped.
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { fallback, type ParsedBody } from './parse'
+import type { ParseReply, ParseRequest } from './parseWorker'
+
+export interface ParseItem {
+  source: Buffer
+  internalDate: number
+}
+
+export interface ParsePool {
+  parse(items: ParseItem[]): Promise<ParsedBody[]>
+  /** Starts the threads now, so the first new mail does not wait for a thread to boot. */
+  warm(): void
+  /** Resolves once every thread has loaded (or after `timeoutMs`). */
+  ready(timeoutMs?: number): Promise<void>
+  close(): Promise<void>
+}
+
+export interface PoolOptions {
+  size?: number
+  /** Per message; a batch gets size × this (minimum 10 s). */
+  timeoutMs?: number
+  /** Where the threads write attachment files (engine data dir). */
+  dataDir?: string
+  /** Heap limit of each thread: a message that needs more kills only its thread (default 768 MB). */
+  maxMemoryMb?: number
+}
+
+interface Task {
+  items: ParseItem[]
+  resolve(r: ParsedBody[]): void
+  reject(e: Error): void
+}
+
+interface Slot {
+  booted: Promise<void>
+  worker: Worker
+  task: Task | null
+  timer: ReturnType<typeof setTimeout> | null
+  reqId: number
+}
+
+/**
+ * The worker entry: the built .js next to the main bundle, or the .ts source under tsx/vitest (loaded
+ * through tsx's CommonJS hook: `--import tsx` does not reach worker threads on Node 20).
+ */
+function workerEntry(): { script: string; eval: boolean } {
+  // The CommonJS bundle has a true __dirname; from source (tsx, vitest, Playwright) everything runs at the
+  // repo root. (No import.meta here: Playwright's loader then treats the file as ESM and the e2e suite fails.)
+  const bundled = typeof __dirname === 'string' ? __dirname : ''
+  const here = bundled && ['parseWorker.js', 'inbound/sync/parseWorker.js'].some((n) => existsSync(join(bundled, n))) ? bundled : join(process.cwd(), 'src/main/engine/inbound/sync')
+  for (const name of ['parseWorker.js', 'inbound/sync/parseWorker.js']) {
+    if (existsSync(join(here, name))) return { script: join(here, name), eval: false }
+  }
+  const tsx = createRequire(join(process.cwd(), 'package.json')).resolve('tsx/cjs')
+  return { script: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(join(here, 'parseWorker.ts'))})`, eval: true }
+}
+
+export function createParsePool(opts: PoolOptions = {}): ParsePool {
+  const size = Math.max(1, opts.size ?? 2)
+  const perMessageMs = opts.timeoutMs ?? 5_000
+  const entry = workerEntry()
+  const queue: Task[] = []
+  const slots: Slot[] = []
+  let nextId = 1
+  let closed = false
+
+  function spawn(): Slot {
+    const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb ?? 768 } })
+    let booted!: () => void
+    const slot: Slot = { worker, task: null, timer: null, reqId: 0, booted: new Promise<void>((r) => (booted = r)) }
+    worker.unref()
+    worker.on('exit', () => booted())
+    worker.on('message', (reply: ParseReply) => {
+      if (reply.id === 0) return booted()
+      if (!slot.task || reply.id !== slot.reqId) return
+      const task = slot.task
+      finish(slot)
+      task.resolve(reply.results.map(revive))
+      pump()
+    })
+    // A crash (out of memory, a native fault) loses only this thread: its batch is retried.
+    worker.on('error', () => lost(slot, 'the parser crashed'))
+    worker.on('exit', () => lost(slot, 'the parser exited'))
+    return slot
+  }
+
+  function finish(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer)
+    slot.timer = null
+    slot.task = null
+    slot.worker.unref()
+  }
+
+  function lost(slot: Slot, why: string): void {
+    const i = slots.indexOf(slot)
+    if (i < 0) return
+    const task = slot.task
+    finish(slot)
+    slots.splice(i, 1)
+    void slot.worker.terminate().catch(() => {})
+    if (task) {
+      if (task.items.length === 1) {
+        const it = task.items[0]
+        task.resolve([fallback(it.source, it.internalDate, `MIME parse gave up: ${why}`)])
+      } else {
+        // Split the batch: the one bad message then fails alone.
+        const parts = task.items.map((it) => new Promise<ParsedBody[]>((resolve, reject) => queue.unshift({ items: [it], resolve, reject })))
+        Promise.all(parts).then((rs) => task.resolve(rs.flat()), task.reject)
+      }
+    }
+    if (!closed) pump()
+  }
+
+  function pump(): void {
+    if (closed) return
+    while (queue.length) {
+      let slot = slots.find((s) => !s.task)
+      if (!slot && slots.length < size) slots.push((slot = spawn()))
+      if (!slot) return
+      const task = queue.shift()!
+      const s = slot
+      s.task = task
+      s.reqId = nextId++
+      s.worker.ref()
+      s.timer = setTimeout(() => lost(s, 'it took too long'), Math.max(10_000, perMessageMs * task.items.length))
+      const req: ParseRequest = { id: s.reqId, items: task.items.map((it) => ({ source: it.source, internalDate: it.internalDate })), dataDir: opts.dataDir }
+      s.worker.postMessage(req)
+    }
+  }
+
+  return {
+    warm() {
+      while (!closed && slots.length < size) slots.push(spawn())
+    },
+    async ready(timeoutMs = 15_000) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([Promise.all(slots.map((s) => s.booted)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))])
+      clearTimeout(timer)
+    },
+    parse(items) {
+      if (closed) return Promise.reject(new Error('parse pool closed'))
+      if (items.length === 0) return Promise.resolve([])
+      return new Promise((resolve, reject) => {
+        queue.push({ items, resolve, reject })
+        pump()
+      })
+    },
+    async close() {
+      closed = true
+      const all = slots.splice(0)
+      const gone = new Error('parse pool closed')
+      for (const t of queue.splice(0)) t.reject(gone)
+      for (const s of all) {
+        s.task?.reject(gone)
+        finish(s)
+      }
+      await Promise.all(all.map((s) => s.worker.terminate().catch(() => 0)))
+    },
+  }
+}
+
+/** Buffers cross the thread boundary as Uint8Array: make them Buffers again. */
+function revive(r: ParsedBody): ParsedBody {
+  const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+  return {
+    ...r,
+    raw: r.raw ? buf(r.raw) : null,
+    attachments: r.attachments.map((a) => ({ ...a, content: buf(a.content) })),
+  }
+}

@@ -1,0 +1,334 @@
+// One mailbox's sync worker: a single imapflow connection that syncs every folder once, then sits in
+// IDLE on INBOX (woken by EXISTS/EXPUNGE/FETCH pushes, "sync now", queued \Seen changes, or the poll
+// timer for the other folders). Connection failures reconnect with exponential backoff; a refused
+// login stops the worker until the mailbox's IMAP settings change.
+import { ImapFlow, type StatusObject } from 'imapflow'
+import type { Ctx } from '../../context'
+import { syncFolder, type FolderSyncDeps } from './folder'
+import type { ParsePool } from './pool'
+import { getMailboxSync, loadImapConfig, saveMailboxSync, type FolderRole, type ImapConfig } from './state'
+import type { StoreApi } from './storeApi'
+
+export type SyncState = 'connecting' | 'syncing' | 'idle' | 'offline' | 'auth_error' | 'error' | 'disabled'
+
+export interface WorkerStatus {
+  state: SyncState
+  progress: { folder: string; done: number; total: number } | null
+  lastSyncAt: number | null
+  error: string | null
+}
+
+export interface WorkerOptions {
+  /** How often Sent and the other folders are polled (INBOX is pushed). */
+  pollMs: number
+  /** Keep INBOX in IDLE (false: INBOX is polled like the rest). */
+  idle: boolean
+  insecureTls: boolean
+  batchSize: number
+  flagWindow: number
+  /** false: sync as if the server had no CONDSTORE (tests the flag-window path against Dovecot). */
+  useCondstore: boolean
+  backoffBaseMs: number
+  backoffMaxMs: number
+  connectTimeoutMs: number
+  log(msg: string): void
+}
+
+type Reason = 'mail' | 'poll' | 'now' | 'flags' | 'closed'
+type Folder = { path: string; role: FolderRole; status?: StatusObject }
+
+export class MailboxWorker {
+  status: WorkerStatus = { state: 'connecting', progress: null, lastSyncAt: null, error: null }
+  /** The settings key the worker runs with (the manager restarts it when that changes). */
+  key: string | null = null
+  private stopped = false
+  private client: ImapFlow | null = null
+  private reasons = new Set<Reason>()
+  private wake: (() => void) | null = null
+  private running: Promise<void> | null = null
+  private lastPoll = 0
+  private lastProgress = 0
+  private waiters: Array<() => void> = []
+
+  constructor(
+    private ctx: Ctx,
+    readonly mailboxId: number,
+    private pool: ParsePool,
+    private store: StoreApi,
+    private opts: WorkerOptions,
+    private onStatus: (w: MailboxWorker) => void,
+  ) {
+    const saved = getMailboxSync(ctx, mailboxId)
+    this.status.lastSyncAt = saved?.lastSyncAt ?? null
+  }
+
+  private finished = false
+
+  start(): void {
+    this.running ??= this.run()
+      .catch((e) => this.opts.log(`sync ${this.mailboxId}: worker died: ${errText(e)}`))
+      .finally(() => {
+        this.finished = true
+        for (const w of this.waiters.splice(0)) w()
+      })
+  }
+
+  /** Closes the connection (breaking IDLE) and waits for the loop to end. Never hangs on the server. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.signal('now')
+    const c = this.client
+    if (c) await Promise.race([c.logout().catch(() => {}), delay(1500)]).finally(() => c.close())
+    await this.running
+    for (const w of this.waiters.splice(0)) w()
+  }
+
+  /** "Sync now": every folder, at once. Resolves when that pass is over (or the worker stops). */
+  syncNow(): Promise<void> {
+    if (this.finished) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.waiters.push(resolve)
+      this.signal('now')
+    })
+  }
+
+  /** Something changed locally (\Seen queued): push it at the next chance. */
+  nudge(): void {
+    if (this.client && this.store.pendingFlagOps(this.ctx, this.mailboxId).length) this.signal('flags')
+  }
+
+  private signal(r: Reason, from?: ImapFlow): void {
+    if (from && from !== this.client) return // a late event from a connection already given up
+    this.reasons.add(r)
+    const w = this.wake
+    this.wake = null
+    w?.()
+  }
+
+  private setStatus(patch: Partial<WorkerStatus>): void {
+    const before = JSON.stringify(this.status)
+    Object.assign(this.status, patch)
+    if (JSON.stringify(this.status) === before) return
+    if (patch.state || patch.error !== undefined || patch.lastSyncAt !== undefined) {
+      saveMailboxSync(this.ctx, this.mailboxId, { state: this.status.state, error: this.status.error, lastSyncAt: this.status.lastSyncAt })
+    }
+    this.onStatus(this)
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private async run(): Promise<void> {
+    let attempt = 0
+    let backoff = 0
+    while (!this.stopped) {
+      if (backoff) await this.sleep(backoff, true)
+      backoff = 0
+      if (this.stopped) break
+      const cfg = loadImapConfig(this.ctx, this.mailboxId)
+      this.key = cfg?.key ?? null
+      if (!cfg) return this.setStatus({ state: 'disabled', error: null, progress: null })
+      const saved = getMailboxSync(this.ctx, this.mailboxId)
+      if (saved?.authFailedKey === cfg.key) {
+        // Same settings that were refused before: retrying would only lock the account out.
+        return this.setStatus({ state: 'auth_error', error: saved.error ?? 'The server refused the login', progress: null })
+      }
+      try {
+        this.setStatus({ state: 'connecting' })
+        const client = this.connectClient(cfg)
+        this.client = client
+        this.reasons.delete('closed')
+        await client.connect()
+        if (this.stopped) break
+        attempt = 0
+        if (saved?.authFailedKey) saveMailboxSync(this.ctx, this.mailboxId, { authFailedKey: null })
+        await this.session(client)
+      } catch (e) {
+        if (this.stopped) break
+        const kind = classify(e)
+        if (kind === 'auth') {
+          const message = `IMAP login failed: ${errText(e)}`
+          saveMailboxSync(this.ctx, this.mailboxId, { authFailedKey: cfg.key })
+          this.setStatus({ state: 'auth_error', error: message, progress: null })
+          this.opts.log(`sync ${this.mailboxId}: ${message} (not retrying until the settings change)`)
+          return
+        }
+        this.setStatus({ state: kind === 'offline' ? 'offline' : 'error', error: errText(e), progress: null })
+        backoff = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** attempt) * (0.75 + Math.random() * 0.5)
+        attempt = Math.min(attempt + 1, 20)
+      } finally {
+        const c = this.client
+        this.client = null
+        if (c) c.close()
+      }
+    }
+  }
+
+  private connectClient(cfg: ImapConfig): ImapFlow {
+    const client = new ImapFlow({
+      host: cfg.host,
+      port: cfg.port,
+      secure: cfg.security === 'tls',
+      doSTARTTLS: cfg.security === 'starttls' ? true : cfg.security === 'none' ? false : undefined,
+      auth: { user: cfg.user, pass: cfg.password },
+      logger: false,
+      // IDLE is started by this worker itself, right after each pass (auto-IDLE waits 15 s).
+      disableAutoIdle: true,
+      connectionTimeout: this.opts.connectTimeoutMs,
+      greetingTimeout: this.opts.connectTimeoutMs,
+      tls: this.opts.insecureTls ? { rejectUnauthorized: false } : undefined,
+    })
+    client.on('error', (e: Error) => this.opts.log(`sync ${this.mailboxId}: ${errText(e)}`))
+    client.on('close', () => this.signal('closed', client))
+    client.on('exists', () => this.signal('mail', client))
+    client.on('expunge', () => this.signal('mail', client))
+    client.on('flags', () => this.signal('mail', client))
+    return client
+  }
+
+  private async session(client: ImapFlow): Promise<void> {
+    // Parse threads still booting would make the first new mail wait for them.
+    await this.pool.ready()
+    let folders = await this.pickFolders(client)
+    await this.pass(client, folders, true)
+    const inbox = folders.find((f) => f.role === 'inbox')
+    while (!this.stopped) {
+      if (this.reasons.size === 0) {
+        if (inbox && this.opts.idle && client.usable) {
+          if (!client.mailbox || client.mailbox.path !== inbox.path) await client.mailboxOpen(inbox.path)
+          // Not awaited: idle() only settles when the next command breaks it.
+          client.idle().catch(() => this.signal('closed'))
+        }
+        const untilPoll = Math.max(0, this.lastPoll + this.opts.pollMs - Date.now())
+        await this.sleep(this.opts.idle ? untilPoll : Math.min(untilPoll, this.opts.pollMs), false)
+        if (this.reasons.size === 0) this.reasons.add('poll')
+      }
+      const why = new Set(this.reasons)
+      this.reasons.clear()
+      if (this.stopped) return
+      if (why.has('closed') || !client.usable) throw Object.assign(new Error('The IMAP connection closed'), { code: 'NoConnection' })
+      const all = why.has('poll') || why.has('now') || Date.now() - this.lastPoll >= this.opts.pollMs
+      // A full pass lists the folders again with their STATUS (one round trip): new folders are found,
+      // unchanged ones are skipped without a SELECT.
+      if (all) folders = await this.pickFolders(client)
+      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all)
+    }
+  }
+
+  /** One pass: queued \Seen changes first, then the folders (INBOX first). */
+  private async pass(client: ImapFlow, folders: Folder[], all: boolean): Promise<void> {
+    const waiters = this.waiters.splice(0)
+    try {
+      await this.pushFlags(client)
+      const deps: FolderSyncDeps = {
+        ctx: this.ctx,
+        client,
+        pool: this.pool,
+        store: this.store,
+        mailboxId: this.mailboxId,
+        batchSize: this.opts.batchSize,
+        flagWindow: this.opts.flagWindow,
+        useCondstore: this.opts.useCondstore,
+        onProgress: (p) => {
+          // At most ~4 progress events a second: each one is a status read and a push to every window.
+          const now = Date.now()
+          if (p && p.done < p.total && now - this.lastProgress < 250) return
+          this.lastProgress = now
+          this.setStatus({ state: p ? 'syncing' : this.status.state, progress: p })
+        },
+        isStopped: () => this.stopped,
+      }
+      for (const f of folders) {
+        if (this.stopped) return
+        await syncFolder(deps, f.path, f.role, f.status)
+      }
+      if (all) this.lastPoll = Date.now()
+      this.setStatus({ state: 'idle', error: null, progress: null, lastSyncAt: this.ctx.clock.now() })
+      if (!getMailboxSync(this.ctx, this.mailboxId)?.firstSyncDone) saveMailboxSync(this.ctx, this.mailboxId, { firstSyncDone: true })
+    } finally {
+      for (const w of waiters) w()
+    }
+  }
+
+  /** INBOX, the Sent folder (special-use \Sent or named Sent) and every other subscribed, selectable folder. */
+  private async pickFolders(client: ImapFlow): Promise<Folder[]> {
+    const list = await client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
+    const selectable = list.filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
+    const inbox = selectable.find((f) => f.path.toUpperCase() === 'INBOX')
+    const sent = selectable.find((f) => f.specialUse === '\\Sent') ?? selectable.find((f) => /^(sent|sent items|sent messages)$/i.test(f.name))
+    const skip = new Set(['\\Trash', '\\Junk', '\\Drafts', '\\All'])
+    const out: Folder[] = []
+    if (inbox) out.push({ path: inbox.path, role: 'inbox', status: inbox.status })
+    if (sent) out.push({ path: sent.path, role: 'sent', status: sent.status })
+    for (const f of selectable) {
+      if (f === inbox || f === sent || f.subscribed === false || (f.specialUse && skip.has(f.specialUse))) continue
+      out.push({ path: f.path, role: 'other', status: f.status })
+    }
+    return out
+  }
+
+  private async pushFlags(client: ImapFlow): Promise<void> {
+    const ops = this.store.pendingFlagOps(this.ctx, this.mailboxId)
+    if (!ops.length) return
+    const byFolder = new Map<string, typeof ops>()
+    for (const op of ops) byFolder.set(op.folder, [...(byFolder.get(op.folder) ?? []), op])
+    for (const [folder, list] of byFolder) {
+      let box
+      try {
+        box = client.mailbox && client.mailbox.path === folder ? client.mailbox : await client.mailboxOpen(folder)
+      } catch (e) {
+        if ((e as { mailboxMissing?: boolean }).mailboxMissing) {
+          this.store.ackFlagOps(this.ctx, list.map((o) => o.id)) // the folder is gone: nothing to set
+          continue
+        }
+        throw e
+      }
+      const done: number[] = []
+      for (const set of [true, false]) {
+        const current = list.filter((o) => o.set === set && o.uidValidity === box.uidValidity)
+        if (current.length) {
+          const uids = current.map((o) => o.uid).join(',')
+          if (set) await client.messageFlagsAdd(uids, ['\\Seen'], { uid: true })
+          else await client.messageFlagsRemove(uids, ['\\Seen'], { uid: true })
+          done.push(...current.map((o) => o.id))
+        }
+      }
+      // Ops for an older uidvalidity point at messages that no longer exist under those UIDs.
+      done.push(...list.filter((o) => o.uidValidity !== box.uidValidity).map((o) => o.id))
+      this.store.ackFlagOps(this.ctx, done)
+    }
+  }
+
+  /** Waits `ms` or until signalled ("sync now" cuts a backoff short). */
+  private sleep(ms: number, backoff: boolean): Promise<void> {
+    if (this.stopped) return Promise.resolve()
+    if (backoff) this.reasons.clear()
+    else if (this.reasons.size) return Promise.resolve()
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms)
+      const self = this
+      function done() {
+        clearTimeout(t)
+        if (self.wake === done) self.wake = null
+        resolve()
+      }
+      this.wake = done
+    })
+  }
+}
+
+type FailureKind = 'auth' | 'offline' | 'error'
+
+function classify(e: unknown): FailureKind {
+  const err = e as { authenticationFailed?: boolean; serverResponseCode?: string; tlsFailed?: boolean; code?: string; message?: string }
+  if (err.authenticationFailed || err.serverResponseCode === 'AUTHENTICATIONFAILED' || err.serverResponseCode === 'AUTHORIZATIONFAILED') return 'auth'
+  if (err.tlsFailed || /certificate|self[- ]signed/i.test(err.message ?? '')) return 'auth'
+  const net = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'NoConnection', 'EConnectionClosed', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'ETIMEOUT']
+  return net.includes(err.code ?? '') ? 'offline' : 'error'
+}
+
+const errText = (e: unknown): string => {
+  const err = e as { responseText?: string; message?: string }
+  return (err.responseText || err.message || String(e)).replace(/\s+/g, ' ').slice(0, 300)
+}
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.())

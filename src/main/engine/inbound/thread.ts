@@ -1,0 +1,79 @@
+// Threading: References, then In-Reply-To, then the message's own Message-ID, looked up in thread_refs
+// (per object). Every id a message mentions is registered for its thread, so a child that arrives before its
+// parent still gathers the parent later; when one message links two threads they are merged.
+import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
+
+/** "Re: Fwd: AW: hello" → "hello": the thread's subject and the reply prefix check both use it. */
+export function baseSubject(subject: string): string {
+  let s = subject.trim()
+  for (;;) {
+    const next = s.replace(/^(re|fwd?|aw|wg|sv|vs|tr|rv|r|antw|odp|ynt)(\[\d+\])?\s*:\s*/i, '').trim()
+    if (next === s) return s
+    s = next
+  }
+}
+
+/** The ids that place a message, most specific last: references oldest first, In-Reply-To, own Message-ID. */
+export function threadKeys(m: { references: string[]; inReplyTo: string | null; messageId: string | null }): string[] {
+  const keys: string[] = []
+  for (const r of [...m.references, m.inReplyTo, m.messageId]) {
+    const k = r?.trim()
+    if (k && k.length <= 998 && !keys.includes(k)) keys.push(k)
+  }
+  // A hostile References header can hold thousands of ids; the newest ones are the useful ones.
+  return keys.length > 100 ? keys.slice(-100) : keys
+}
+
+/** The thread this message belongs to, creating or merging threads as needed. Call inside the write. */
+export function assignThread(ctx: Ctx, objectId: number, keys: string[], subject: string, now: number, touched: Set<number>): number {
+  const found = new Set<number>()
+  const get = stmt(ctx.sqlite, 'SELECT thread_id AS t FROM thread_refs WHERE object_id = ? AND ref = ?')
+  for (const k of keys) {
+    const r = get.get(objectId, k) as { t: number } | undefined
+    if (r) found.add(r.t)
+  }
+  let threadId: number
+  if (found.size === 0) {
+    threadId = Number(
+      stmt(ctx.sqlite, 'INSERT INTO threads (object_id, subject, created_at) VALUES (?, ?, ?)').run(objectId, baseSubject(subject), now).lastInsertRowid,
+    )
+  } else {
+    const ids = [...found].sort((a, b) => a - b)
+    threadId = ids[0]!
+    for (const other of ids.slice(1)) mergeThread(ctx, threadId, other, touched)
+  }
+  const put = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO thread_refs (object_id, ref, thread_id) VALUES (?, ?, ?)')
+  for (const k of keys) put.run(objectId, k, threadId)
+  touched.add(threadId)
+  return threadId
+}
+
+function mergeThread(ctx: Ctx, keep: number, gone: number, touched: Set<number>): void {
+  stmt(ctx.sqlite, 'UPDATE messages SET thread_id = ? WHERE thread_id = ?').run(keep, gone)
+  stmt(ctx.sqlite, 'UPDATE thread_refs SET thread_id = ? WHERE thread_id = ?').run(keep, gone)
+  stmt(ctx.sqlite, 'DELETE FROM threads WHERE id = ?').run(gone)
+  touched.delete(gone)
+  touched.add(keep)
+}
+
+/** Recomputes the denormalised counts of these threads; threads left empty are deleted (unless the caller only added). */
+export function refreshThreads(ctx: Ctx, threadIds: Iterable<number>, mayEmpty = true): number[] {
+  const upd = stmt(
+    ctx.sqlite,
+    `UPDATE threads SET
+       message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id),
+       unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.read = 0 AND m.direction = 'in'),
+       has_attachments = EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id AND m.has_attachments = 1),
+       latest_message_id = (SELECT m.id FROM messages m WHERE m.thread_id = threads.id ORDER BY m.date DESC, m.id DESC LIMIT 1),
+       last_message_at = coalesce((SELECT max(m.date) FROM messages m WHERE m.thread_id = threads.id), 0)
+     WHERE id = ?`,
+  )
+  const del = stmt(ctx.sqlite, 'DELETE FROM threads WHERE id = ? AND message_count = 0')
+  const alive: number[] = []
+  for (const id of threadIds) {
+    upd.run(id)
+    if (!mayEmpty || del.run(id).changes === 0) alive.push(id)
+  }
+  return alive
+}

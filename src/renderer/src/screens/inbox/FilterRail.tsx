@@ -1,0 +1,161 @@
+// The inbox's left column: which mail to show (all or unread, received or sent), each business with its
+// unread count and its mailboxes with their sync state, and the contact filter when one is on.
+import { useEffect, useState, type JSX } from 'react'
+import type { SyncStatus } from '../../../../shared/inbox'
+import { Icon } from '../../components/Icons'
+import { formatCount } from '../../lib/format'
+import { syncWords } from '../../lib/inbox'
+import { hrefFor } from '../../lib/router'
+import { onEvent, rpc } from '../../rpc'
+import { toastError, useApp } from '../../store'
+import { askNotificationPermission, notificationPermission } from './notify'
+import type { InboxFilters } from './useInbox'
+
+/** Unread threads per business, re-read when mail changes. */
+function useObjectUnread(ids: number[]): Record<number, number> {
+  const [counts, setCounts] = useState<Record<number, number>>({})
+  const key = ids.join(',')
+  useEffect(() => {
+    const load = () =>
+      Promise.all(ids.map((id) => rpc('inbox.list', { objectId: id, limit: 1 }).then((p) => [id, p.unreadThreads] as const, () => [id, 0] as const))).then((pairs) =>
+        setCounts(Object.fromEntries(pairs)),
+      )
+    void load()
+    let t: ReturnType<typeof setTimeout> | undefined
+    const off = onEvent('inbox.changed', () => (clearTimeout(t), (t = setTimeout(() => void load(), 500))))
+    return () => (off(), clearTimeout(t))
+  }, [key])
+  return counts
+}
+
+interface Props {
+  filters: InboxFilters
+  onChange: (patch: Partial<InboxFilters>) => void
+  totalUnread: number | null
+  now: number
+}
+
+export function FilterRail({ filters, onChange, totalUnread, now }: Props): JSX.Element {
+  const objects = useApp((s) => s.objects) ?? []
+  const sync = useApp((s) => s.sync) ?? []
+  const unread = useObjectUnread(objects.map((o) => o.id))
+  const [permission, setPermission] = useState(notificationPermission())
+  const scope = filters.mailboxId ? `m${filters.mailboxId}` : filters.objectId ? `o${filters.objectId}` : 'all'
+
+  return (
+    <nav className="inbox-rail" aria-label="Mail filters">
+      <div className="rail-group">
+        <button type="button" className={`rail-item${scope === 'all' ? ' is-current' : ''}`} aria-pressed={scope === 'all'} onClick={() => onChange({ objectId: undefined, mailboxId: undefined })}>
+          <Icon name="inbox" size={15} />
+          <span className="rail-label">All inboxes</span>
+          {totalUnread ? <span className="rail-count">{formatCount(totalUnread)}</span> : null}
+        </button>
+      </div>
+
+      <div className="rail-group">
+        <h3 className="rail-heading">Show</h3>
+        <div className="segmented" role="group" aria-label="Read state">
+          <button type="button" aria-pressed={!filters.unread} onClick={() => onChange({ unread: undefined })}>
+            All
+          </button>
+          <button type="button" aria-pressed={Boolean(filters.unread)} onClick={() => onChange({ unread: true })}>
+            Unread
+          </button>
+        </div>
+        <div className="segmented" role="group" aria-label="Direction">
+          <button type="button" aria-pressed={!filters.direction} onClick={() => onChange({ direction: undefined })}>
+            Both
+          </button>
+          <button type="button" aria-pressed={filters.direction === 'in'} onClick={() => onChange({ direction: 'in' })}>
+            Received
+          </button>
+          <button type="button" aria-pressed={filters.direction === 'out'} onClick={() => onChange({ direction: 'out' })}>
+            Sent
+          </button>
+        </div>
+        {filters.contact && (
+          <div className="rail-contact">
+            <Icon name="user" size={14} />
+            <span className="rail-label" title={`Only mail with ${filters.contact.name}`}>
+              {filters.contact.name}
+            </span>
+            <button type="button" className="icon-button" aria-label="Clear contact filter" onClick={() => onChange({ contact: undefined })}>
+              <Icon name="x" size={13} />
+            </button>
+          </div>
+        )}
+      </div>
+
+      <div className="rail-group rail-scroll">
+        <h3 className="rail-heading">Businesses</h3>
+        {objects.length === 0 && <p className="rail-empty">No businesses yet.</p>}
+        {objects.map((o) => {
+          const boxes = sync.filter((s) => s.objectId === o.id)
+          return (
+            <div key={o.id} className="rail-object">
+              <button type="button" className={`rail-item${scope === `o${o.id}` ? ' is-current' : ''}`} aria-pressed={scope === `o${o.id}`} onClick={() => onChange({ objectId: o.id, mailboxId: undefined })}>
+                <Icon name="building" size={15} />
+                <span className="rail-label">{o.name}</span>
+                {unread[o.id] ? <span className="rail-count">{formatCount(unread[o.id])}</span> : null}
+              </button>
+              {boxes.map((s) => (
+                <MailboxItem key={s.mailboxId} status={s} current={scope === `m${s.mailboxId}`} now={now} onPick={() => onChange({ objectId: undefined, mailboxId: s.mailboxId })} />
+              ))}
+            </div>
+          )
+        })}
+      </div>
+      {permission === 'default' && (
+        <button type="button" className="link-button rail-notify" onClick={() => void askNotificationPermission().then(setPermission)}>
+          <Icon name="mail" size={13} /> Notify me of new mail
+        </button>
+      )}
+    </nav>
+  )
+}
+
+function MailboxItem({ status: s, current, now, onPick }: { status: SyncStatus; current: boolean; now: number; onPick: () => void }): JSX.Element {
+  const words = syncWords(s, now)
+  const broken = s.state === 'auth_error' || s.state === 'error'
+  const [busy, setBusy] = useState(false)
+  const syncNow = () => {
+    setBusy(true)
+    rpc('mailboxes.sync', { mailboxId: s.mailboxId }).then((st) => (useApp.getState().applySync(st), setBusy(false)), (err) => (setBusy(false), toastError(err)))
+  }
+  return (
+    <div className={`rail-mailbox${current ? ' is-current' : ''}`} data-sync-state={s.state}>
+      <button type="button" className="rail-mailbox-main" aria-pressed={current} onClick={onPick} title={s.email}>
+        <span className={`sync-dot tone-${words.tone}${s.state === 'syncing' || s.state === 'connecting' ? ' is-busy' : ''}`} aria-hidden="true" />
+        <span className="rail-mailbox-text">
+          <span className="rail-label">{s.email}</span>
+          <span className={`rail-sync tone-${words.tone}`} role="status" aria-label={`${s.email}: ${words.label}`}>
+            {words.label}
+            {words.detail && !broken ? ` · ${words.detail}` : ''}
+          </span>
+        </span>
+        {s.unread > 0 && <span className="rail-count">{formatCount(s.unread)}</span>}
+      </button>
+      {s.state === 'syncing' && s.progress && s.progress.total > 0 && (
+        <span className="sync-progress" role="progressbar" aria-valuemin={0} aria-valuemax={s.progress.total} aria-valuenow={s.progress.done} aria-label={`Syncing ${s.email}`}>
+          <span style={{ width: `${Math.min(100, (100 * s.progress.done) / s.progress.total)}%` }} />
+        </span>
+      )}
+      {broken && (
+        <div className="rail-sync-error">
+          <span>{words.detail ?? 'The server refused the connection.'}</span>
+          <span className="rail-sync-links">
+            <a href={hrefFor({ name: 'businesses', id: s.objectId })}>Fix settings</a>
+            <button type="button" className="link-button" disabled={busy} onClick={syncNow}>
+              Try again
+            </button>
+          </span>
+        </div>
+      )}
+      {!broken && s.state !== 'disabled' && current && (
+        <button type="button" className="link-button rail-sync-now" disabled={busy || s.state === 'syncing'} onClick={syncNow}>
+          <Icon name="retry" size={12} /> Check for mail now
+        </button>
+      )}
+    </div>
+  )
+}

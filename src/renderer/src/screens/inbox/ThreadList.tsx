@@ -1,0 +1,104 @@
+// The conversation list: one fixed-height row per thread, virtualised (an inbox can hold many thousands),
+// with the next page fetched by cursor as the end comes into view.
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useRef, type JSX } from 'react'
+import type { InboxThread } from '../../../../shared/inbox'
+import { Icon } from '../../components/Icons'
+import { formatCount } from '../../lib/format'
+import { listTime, threadPeople } from '../../lib/inbox'
+import { objectName, useApp } from '../../store'
+import type { InboxList } from './useInbox'
+
+const ROW_HEIGHT = 84
+
+interface Props {
+  list: InboxList
+  selectedId?: number
+  onOpen: (thread: InboxThread) => void
+  /** Business names on rows only when more than one business is shown. */
+  showObject: boolean
+  /** Changes with the filters: a new view starts at the top. */
+  viewKey: string
+  now: number
+}
+
+export function ThreadList({ list, selectedId, onOpen, showObject, viewKey, now }: Props): JSX.Element {
+  const threads = list.threads ?? []
+  const objects = useApp((s) => s.objects)
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: threads.length + (list.hasMore ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  })
+  const items = virtualizer.getVirtualItems()
+  const lastIndex = items[items.length - 1]?.index ?? 0
+  useEffect(() => {
+    if (list.hasMore && !list.loadingMore && lastIndex >= threads.length - 10) list.loadMore()
+  }, [lastIndex, threads.length, list])
+
+  useEffect(() => {
+    scrollRef.current?.scrollTo(0, 0)
+  }, [viewKey])
+
+  // Keyboard navigation moves the selection; keep it in view.
+  const selectedIndex = threads.findIndex((t) => t.id === selectedId)
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
+  }, [selectedIndex, virtualizer])
+
+  return (
+    <div className="thread-scroll" ref={scrollRef}>
+      <ul className="thread-list" aria-label="Conversations" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((row) => {
+          const t = threads[row.index]
+          const style = { height: row.size, transform: `translateY(${row.start}px)` }
+          if (!t)
+            return (
+              <li key="more" className="thread-row thread-more" style={style} aria-busy="true">
+                <span className="spinner" /> Loading more…
+              </li>
+            )
+          const unread = t.unreadCount > 0
+          const selected = t.id === selectedId
+          return (
+            <li
+              key={t.id}
+              className={`thread-row${unread ? ' is-unread' : ''}${selected ? ' is-selected' : ''}`}
+              style={style}
+              aria-current={selected ? 'true' : undefined}
+              data-thread-id={t.id}
+              onClick={() => onOpen(t)}
+            >
+              <span className="thread-dot" aria-hidden="true" />
+              <div className="thread-body">
+                <div className="thread-line">
+                  <span className="thread-people" title={t.participants.join(', ')}>
+                    {t.latest.direction === 'out' && <Icon name="reply" size={12} className="thread-sent-icon" />}
+                    {threadPeople(t)}
+                  </span>
+                  {t.messageCount > 1 && <span className="thread-count">{formatCount(t.messageCount)}</span>}
+                  {t.hasAttachments && <Icon name="paperclip" size={13} className="thread-clip" />}
+                  <time className="thread-time" dateTime={t.lastMessageAt} title={new Date(t.lastMessageAt).toLocaleString()}>
+                    {listTime(t.lastMessageAt, now)}
+                  </time>
+                </div>
+                <div className="thread-subject">
+                  {unread && <span className="visually-hidden">Unread: </span>}
+                  {t.subject || '(no subject)'}
+                </div>
+                <div className="thread-line thread-line-last">
+                  <span className="thread-snippet">{t.latest.snippet || (t.latest.parseError ? 'Could not be read — shown as raw text' : ' ')}</span>
+                  {t.latest.isBounce && <span className="badge badge-red badge-sm">Bounce</span>}
+                  {t.latest.isAutoReply && <span className="badge badge-slate badge-sm">Auto-reply</span>}
+                  {showObject && <span className="thread-object">{objectName(objects, t.objectId)}</span>}
+                </div>
+              </div>
+            </li>
+          )
+        })}
+      </ul>
+    </div>
+  )
+}

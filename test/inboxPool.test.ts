@@ -1,0 +1,40 @@
+// The parse thread pool: batches come back in order, and a message that kills its thread (here: more
+// heap than the thread may have) costs only that message, which comes back raw and marked.
+import { afterEach, expect, it } from 'vitest'
+import { createParsePool, type ParsePool } from '../src/main/engine/inbound/sync/pool'
+
+let pool: ParsePool | undefined
+afterEach(async () => {
+  await pool?.close()
+  pool = undefined
+})
+
+const msg = (i: number) => Buffer.from(`From: a${i}@x.test\r\nSubject: m${i}\r\nMessage-ID: <m${i}@x.test>\r\n\r\nbody ${i}\r\n`)
+
+it('parses batches in order across threads', async () => {
+  pool = createParsePool({ size: 2 })
+  const batches = await Promise.all([0, 1, 2, 3].map((b) => pool!.parse(Array.from({ length: 50 }, (_, i) => ({ source: msg(b * 50 + i), internalDate: 1 })))))
+  expect(batches.flat().map((r) => r.subject)).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`))
+}, 60_000)
+
+it('a message that crashes its thread comes back raw and marked; the rest of its batch is parsed', async () => {
+  pool = createParsePool({ size: 1, maxMemoryMb: 24 })
+  // ~40 MB of base64 in a part mailparser must decode: far beyond a 24 MB heap.
+  const huge = Buffer.concat([
+    Buffer.from('From: big@x.test\r\nSubject: huge\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf; name="x.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n'),
+    Buffer.alloc(30 * 1024 * 1024, 'QUFB\r\n'),
+    Buffer.from('\r\n--b--\r\n'),
+  ])
+  const out = await pool.parse([
+    { source: msg(1), internalDate: 1 },
+    { source: huge, internalDate: 2 },
+    { source: msg(3), internalDate: 3 },
+  ])
+  expect(out.map((r) => r.subject)).toEqual(['m1', 'huge', 'm3'])
+  expect(out[0].parseError).toBeNull()
+  expect(out[2].parseError).toBeNull()
+  expect(out[1].parseError).toMatch(/gave up/)
+  expect(out[1].raw?.length).toBe(huge.length)
+  // The pool carries on with a fresh thread.
+  expect((await pool.parse([{ source: msg(4), internalDate: 4 }]))[0].subject).toBe('m4')
+}, 120_000)
