@@ -2,6 +2,7 @@
 // all derive their types from this map, so a missing handler or a misspelt method is a compile error.
 import { z } from 'zod'
 import * as M from './models'
+import * as A from './automation'
 import * as O from './outbound'
 
 interface MethodDef {
@@ -69,6 +70,25 @@ export const contract = {
   'outbox.undo': write(byId, O.Draft),
   'net.status': def(M.Empty, O.NetStatus),
 
+  // automation (ARCHITECTURE §6)
+  'templates.preview': def(A.TemplatePreviewInput, A.TemplatePreview),
+  'autoresponders.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(A.Autoresponder)),
+  'autoresponders.create': write(A.NewAutoresponder, A.Autoresponder),
+  'autoresponders.update': write(A.AutoresponderPatch, A.Autoresponder),
+  'autoresponders.delete': write(byId, Deleted),
+  'autoresponders.executions': def(A.ListExecutions, z.array(A.Execution)),
+  'sequences.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(A.Sequence)),
+  'sequences.get': def(byId, A.Sequence),
+  'sequences.create': write(A.NewSequence, A.Sequence),
+  'sequences.update': write(A.SequencePatch, A.Sequence),
+  'sequences.delete': write(byId, Deleted),
+  'sequences.enroll': write(A.Enroll, A.EnrollResult),
+  'sequences.contacts': def(A.ListSequenceContacts, A.SequenceContactPage),
+  'sequences.pause': write(A.SequenceControl, A.Sequence),
+  'sequences.resume': write(A.SequenceControl, A.Sequence),
+  'analytics.summary': def(A.AnalyticsInput, A.AnalyticsSummary),
+  'analytics.funnel': def(z.object({ sequenceId: M.Id }).strict(), A.SequenceFunnel),
+
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
 
@@ -80,6 +100,7 @@ export const events = {
   'outbox.changed': z.object({ ids: z.array(M.Id) }),
   'drafts.changed': z.object({}),
   'net.status': O.NetStatus,
+  'automation.changed': z.object({ kind: z.enum(['autoresponders', 'sequences']) }),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

@@ -1,0 +1,2 @@
+-- placeholder: replaced by the owner of this migration
+SELECT 1;
