@@ -7,15 +7,20 @@ import { Toasts } from './components/Toasts'
 import { messageOf } from './lib/errors'
 import { navigate, useRoute } from './lib/router'
 import { onEvent } from './rpc'
+import { AutoresponderEditor } from './screens/autoresponders/AutoresponderEditor'
+import { AutorespondersScreen } from './screens/autoresponders/AutorespondersScreen'
 import { BusinessesScreen } from './screens/businesses/BusinessesScreen'
 import { ContactProfile } from './screens/contact/ContactProfile'
 import { ComposeHost } from './screens/compose/ComposeDialog'
 import { recoverUnsavedDraft } from './screens/compose/composeState'
 import { ContactsScreen } from './screens/contacts/ContactsScreen'
+import { DashboardScreen } from './screens/dashboard/DashboardScreen'
 import { DraftsScreen } from './screens/drafts/DraftsScreen'
 import { ImportScreen } from './screens/import/ImportScreen'
 import { Onboarding } from './screens/onboarding/Onboarding'
 import { OutboxScreen } from './screens/outbox/OutboxScreen'
+import { SequencePage } from './screens/sequences/SequencePage'
+import { SequencesScreen } from './screens/sequences/SequencesScreen'
 import { useApp } from './store'
 
 type Boot = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; onboarding: boolean }
@@ -110,6 +115,9 @@ export function App(): JSX.Element {
         {route.name === 'businesses' && <BusinessesScreen selectedId={route.id} />}
         {route.name === 'drafts' && <DraftsScreen />}
         {route.name === 'outbox' && <OutboxScreen selectedId={route.id} />}
+        {route.name === 'dashboard' && <DashboardScreen />}
+        {route.name === 'autoresponders' && (route.id ? <AutoresponderEditor key={route.id} id={route.id} /> : <AutorespondersScreen />)}
+        {route.name === 'sequences' && (route.id ? <SequencePage key={route.id} id={route.id} /> : <SequencesScreen />)}
       </main>
       <ComposeHost />
       <Toasts />

@@ -13,6 +13,8 @@ import './styles/pages.css'
 import './styles/import.css'
 import './styles/mail.css'
 import './styles/outbox.css'
+import './styles/automation.css'
+import './styles/dashboard.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -13,6 +13,9 @@ const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['
   { label: 'Contacts', icon: 'contacts', route: { name: 'contacts' }, matches: ['contacts', 'contact'] },
   { label: 'Drafts', icon: 'file', route: { name: 'drafts' }, matches: ['drafts'] },
   { label: 'Outbox', icon: 'outbox', route: { name: 'outbox' }, matches: ['outbox'], badge: 'outbox' },
+  { label: 'Autoresponders', icon: 'zap', route: { name: 'autoresponders' }, matches: ['autoresponders'] },
+  { label: 'Sequences', icon: 'steps', route: { name: 'sequences' }, matches: ['sequences'] },
+  { label: 'Dashboard', icon: 'chart', route: { name: 'dashboard' }, matches: ['dashboard'] },
   { label: 'Import', icon: 'import', route: { name: 'import' }, matches: ['import'] },
   { label: 'Businesses', icon: 'building', route: { name: 'businesses' }, matches: ['businesses'] },
 ]

@@ -9,6 +9,9 @@ export type Route =
   | { name: 'businesses'; id?: number }
   | { name: 'drafts' }
   | { name: 'outbox'; id?: number }
+  | { name: 'dashboard' }
+  | { name: 'autoresponders'; id?: number | 'new' }
+  | { name: 'sequences'; id?: number | 'new' }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -19,6 +22,8 @@ export function parseRoute(hash: string): Route {
   if (section === 'businesses') return hasId ? { name: 'businesses', id } : { name: 'businesses' }
   if (section === 'drafts') return { name: 'drafts' }
   if (section === 'outbox') return hasId ? { name: 'outbox', id } : { name: 'outbox' }
+  if (section === 'dashboard') return { name: 'dashboard' }
+  if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }
 
@@ -30,6 +35,9 @@ export function hrefFor(route: Route): string {
       return route.id ? `#/businesses/${route.id}` : '#/businesses'
     case 'outbox':
       return route.id ? `#/outbox/${route.id}` : '#/outbox'
+    case 'autoresponders':
+    case 'sequences':
+      return route.id ? `#/${route.name}/${route.id}` : `#/${route.name}`
     default:
       return `#/${route.name}`
   }
