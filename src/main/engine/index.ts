@@ -22,7 +22,12 @@ import { createScheduler, type Scheduler, type SchedulerOptions } from './outbou
 import { smtpSender } from './outbound/smtp'
 import type { Sender } from './outbound/transport'
 import { fileKeyBox, type SecretBox } from './secrets'
-import { createHooks } from './hooks'
+import { createHooks, type Hooks } from './hooks'
+import { analyticsHandlers } from './handlers/analytics'
+import { autoresponderHandlers } from './handlers/autoresponders'
+import { sequenceHandlers } from './handlers/sequences'
+import { templateHandlers } from './handlers/templates'
+import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -64,6 +69,10 @@ export interface Engine {
     pollEvents(): Promise<number>
     probe(): Promise<void>
   }
+  /** Automation: run due sequence steps and date checks now (tests on a test clock), or wake the runner. */
+  automation: { runDue(): number; wake(): void }
+  /** The in-transaction domain hooks (another engine part, or a test, emits 'outbound.replied' here). */
+  hooks: Hooks
   /** Stops the loop (in-flight sends finish and are recorded) and closes the database. */
   close(): Promise<void>
 }
@@ -103,8 +112,18 @@ export function createEngine(opts: EngineOptions): Engine {
     scheduler,
     net,
     undoMs: o.undoMs ?? 10_000,
-    advanceClock: opts.testClock ? (ms) => opts.testClock!.advance(ms) : undefined,
+    advanceClock: opts.testClock
+      ? (ms) => {
+          opts.testClock!.advance(ms)
+          automation.wake()
+        }
+      : undefined,
   }
+  // Autoresponders and sequences listen to the domain hooks from the start (in-transaction), and a
+  // runner sends due sequence steps and runs the daily date check.
+  wireAutomationHooks(ctx)
+  const automation: AutomationRunner = createAutomationRunner(ctx, log)
+  registerRunner(ctx, automation)
   const handlers: Handlers = {
     ...appHandlers(() => handlers, secrets.kind),
     ...objectHandlers,
@@ -114,8 +133,15 @@ export function createEngine(opts: EngineOptions): Engine {
     ...tagHandlers,
     ...outboxHandlers,
     ...draftHandlers,
+    ...templateHandlers,
+    ...autoresponderHandlers,
+    ...sequenceHandlers,
+    ...analyticsHandlers,
   }
-  if (o.run !== false) scheduler.start()
+  if (o.run !== false) {
+    scheduler.start()
+    automation.start()
+  }
   const pollEvents = () => pollMailgunEvents(ctx, log)
   let poller: ReturnType<typeof setInterval> | undefined
   if ((o.eventsPollMs ?? 60_000) > 0) {
@@ -127,10 +153,13 @@ export function createEngine(opts: EngineOptions): Engine {
     dispatch: createDispatch(ctx, handlers, opts.log),
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
+    automation: { runDue: () => automation.runDue(), wake: () => automation.wake() },
+    hooks: ctx.hooks,
     close: async () => {
       if (closed) return
       closed = true
       clearInterval(poller)
+      automation.stop()
       net.close()
       await scheduler.stop()
       for (const s of Object.values(senders)) await s.close()

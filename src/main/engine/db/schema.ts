@@ -140,3 +140,4 @@ export const suppressions = sqliteTable('suppressions', {
 }, (t) => [index('suppressions_email_idx').on(t.email)])
 
 export * from './schemaOutbound'
+export * from './schemaAutomation'
