@@ -166,7 +166,8 @@ const enrolmentOfOutbound = (ctx: Ctx, outboundId: number | null): number[] =>
 
 /** A real reply (the inbound engine never reports auto-replies here) stops the contact's sequences. */
 export function onReplied(ctx: Ctx, p: { outboundId: number; contactId: number | null }): number {
-  if (enrolmentOfOutbound(ctx, p.outboundId).length || p.contactId !== null) addEvent(ctx, p.outboundId, 'replied', null)
+  // Analytics count replies from the event log (once per message, whoever else records it).
+  if (!stmt(ctx.sqlite, "SELECT 1 FROM message_events WHERE outbound_id = ? AND type = 'replied'").get(p.outboundId)) addEvent(ctx, p.outboundId, 'replied', null)
   const ids = new Set([...enrolmentOfOutbound(ctx, p.outboundId), ...(p.contactId !== null ? enrolmentsOfContact(ctx, p.contactId) : [])])
   return stop(ctx, [...ids], 'replied', 'The contact replied')
 }
