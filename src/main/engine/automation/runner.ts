@@ -18,8 +18,9 @@ const BATCH = 500
 
 export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
   return [
-    ctx.hooks.on('contacts.created', ({ ids }) => onContactsCreated(ctx, ids)),
-    ctx.hooks.on('contacts.tagged', ({ contactIds, tagId }) => onContactsTagged(ctx, contactIds, tagId)),
+    // The rows these write are due at once (or later); wake the sender (it ticks after this commit).
+    ctx.hooks.on('contacts.created', ({ ids }) => (onContactsCreated(ctx, ids), ctx.outbound.scheduler.wake())),
+    ctx.hooks.on('contacts.tagged', ({ contactIds, tagId }) => (onContactsTagged(ctx, contactIds, tagId), ctx.outbound.scheduler.wake())),
     ctx.hooks.on('outbound.status', ({ id, status, detail }) => {
       followExecution(ctx, id, status, detail)
       followSequence(ctx, id, status, detail)
