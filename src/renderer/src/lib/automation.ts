@@ -51,8 +51,10 @@ export const CONTACT_STATUSES = Object.keys(CONTACT_STATUS) as Array<SequenceCon
 export const VARIABLES: Array<{ name: string; help: string }> = [
   { name: 'contact.first_name', help: 'First name' },
   { name: 'contact.last_name', help: 'Last name' },
+  { name: 'contact.full_name', help: 'Full name' },
   { name: 'contact.email', help: 'Email address' },
   { name: 'contact.company', help: 'Company' },
+  { name: 'contact.phone', help: 'Phone' },
   { name: 'contact.fields.<name>', help: 'A custom field' },
   { name: 'object.name', help: 'Business name' },
   { name: 'object.postal_address', help: 'Business address' },
@@ -63,9 +65,10 @@ export const VARIABLES: Array<{ name: string; help: string }> = [
 
 export const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const
 
-/** "9 AM", "12 PM", "Midnight" for an hour of the day 0–24. */
+/** "9 AM", "Noon", "12 AM" (start of day), "Midnight" (end of day) for an hour 0–24. */
 export function hourLabel(h: number): string {
-  if (h === 0 || h === 24) return 'Midnight'
+  if (h === 0) return '12 AM'
+  if (h === 24) return 'Midnight'
   if (h === 12) return 'Noon'
   return h < 12 ? `${h} AM` : `${h - 12} PM`
 }
@@ -76,7 +79,8 @@ export function windowText(w: { days: number[]; startHour: number; endHour: numb
   const days = [...w.days].sort((a, b) => a - b)
   const weekdays = days.length === 5 && days.every((d, i) => d === i + 1)
   const dayText = days.length === 7 ? 'Every day' : weekdays ? 'Mon–Fri' : days.map((d) => WEEKDAYS[d]).join(', ')
-  return `${dayText}, ${hourLabel(w.startHour)}–${hourLabel(w.endHour)}`
+  const hours = w.startHour === 0 && w.endHour === 24 ? 'all day' : `${hourLabel(w.startHour)}–${hourLabel(w.endHour)}`
+  return `${dayText}, ${hours}`
 }
 
 /** A percentage with one decimal, or a dash when nothing was sent. */

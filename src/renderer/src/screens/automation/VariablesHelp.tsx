@@ -22,6 +22,9 @@ export function VariablesHelp({ onInsert }: { onInsert: (token: string) => void 
           </li>
         ))}
       </ul>
+      <p className="var-tip">
+        Fallback: <code>{'{{default contact.first_name "there"}}'}</code> · Dates: <code>{'{{date contact.fields.renewal}}'}</code>
+      </p>
     </section>
   )
 }

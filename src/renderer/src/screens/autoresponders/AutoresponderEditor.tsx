@@ -77,7 +77,11 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
   const [saving, setSaving] = useState(false)
   const [deleting, setDeleting] = useState(false)
   const focus = useRef<Focus | null>(null)
-  const set = (patch: Partial<AutoresponderDraft>) => setDraft((d) => ({ ...d, ...patch }))
+  // An edit clears the last save's complaints; the preview keeps checking the template as it changes.
+  const set = (patch: Partial<AutoresponderDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }))
+    setErrors((e) => (Object.keys(e).length ? {} : e))
+  }
   const current = draft.actions[Math.min(active, draft.actions.length - 1)]
 
   // The preview's complaint about a missing variable sits next to the field it is in.

@@ -24,7 +24,7 @@ export function AutorespondersScreen(): JSX.Element {
       <header className="page-header">
         <div>
           <h1>Autoresponders</h1>
-          <p className="page-subtitle">{items ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}</p>
+          <p className="page-subtitle">{items?.length ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}</p>
         </div>
         <div className="page-actions">
           <button type="button" className="btn btn-primary" onClick={create}>

@@ -78,7 +78,7 @@ export function DashboardScreen(): JSX.Element {
                   {METRIC[k.metric].label}
                 </span>
                 <span className="kpi-value">{totals ? formatCount(totals[k.metric]) : '–'}</span>
-                <span className="kpi-sub">{k.of && totals ? `${rate(totals[k.metric], totals[k.of])} ${k.rateLabel}` : k.metric === 'sent' ? 'messages' : k.metric === 'failed' ? 'not delivered' : 'not sent (rules)'}</span>
+                <span className="kpi-sub">{k.of && totals ? `${rate(totals[k.metric], totals[k.of])} ${k.rateLabel}` : k.metric === 'sent' ? 'messages' : k.metric === 'failed' ? 'not delivered' : 'held back by rules'}</span>
               </div>
             ))}
           </div>

@@ -8,7 +8,7 @@ import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { CONTACT_STATUS, CONTACT_STATUSES } from '../../lib/automation'
 import { messageOf } from '../../lib/errors'
-import { formatCount, formatWhen, relativeTime } from '../../lib/format'
+import { formatCount, formatWhen, relativeTime, timeAgo } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
 import { onEvent, rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
@@ -110,16 +110,21 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
       col.accessor('status', { header: 'Status', cell: ({ getValue }) => <StatusBadge {...CONTACT_STATUS[getValue()]} /> }),
       col.accessor('currentStep', {
         header: 'Step',
-        cell: ({ getValue }) => (
-          <span className="step-progress" title={`Step ${getValue()} of ${sequence.steps.length}`}>
-            <span className="step-dots" aria-hidden="true">
-              {sequence.steps.map((st, i) => (
-                <span key={st.id} className={`step-dot${i < getValue() ? ' is-done' : ''}`} />
-              ))}
+        cell: ({ getValue, row }) => {
+          // currentStep is the step to send next, or the last one sent once the contact is finished.
+          const running = row.original.status === 'active' || row.original.status === 'paused'
+          const sent = running ? getValue() - 1 : row.original.status === 'completed' ? sequence.steps.length : getValue()
+          return (
+            <span className="step-progress" title={`${sent} of ${sequence.steps.length} sent`}>
+              <span className="step-dots" aria-hidden="true">
+                {sequence.steps.map((st, i) => (
+                  <span key={st.id} className={`step-dot${i < sent ? ' is-done' : running && i === sent ? ' is-next' : ''}`} />
+                ))}
+              </span>
+              Step {getValue()} of {sequence.steps.length}
             </span>
-            {getValue()} of {sequence.steps.length}
-          </span>
-        ),
+          )
+        },
       }),
       col.accessor('nextStepAt', {
         header: 'Next step',
@@ -130,7 +135,7 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
         },
       }),
       col.accessor('mailboxEmail', { header: 'Mailbox', cell: ({ getValue }) => <span className="cell-ellipsis">{getValue() ?? <span className="muted">Not yet</span>}</span> }),
-      col.accessor('lastSentAt', { header: 'Last sent', cell: ({ getValue }) => (getValue() ? <span title={formatWhen(getValue()!)}>{relativeTime(getValue()!, now)}</span> : <span className="muted">—</span>) }),
+      col.accessor('lastSentAt', { header: 'Last sent', cell: ({ getValue }) => (getValue() ? <span title={formatWhen(getValue()!)}>{timeAgo(getValue()!, now)}</span> : <span className="muted">—</span>) }),
       col.accessor('lastError', {
         header: 'Last error',
         cell: ({ getValue }) =>

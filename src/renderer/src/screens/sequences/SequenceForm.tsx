@@ -18,7 +18,8 @@ import { MailboxPicker, WindowPicker } from './SendingFields'
 
 const KNOWN = ['name', 'objectId', 'mailboxIds', 'window', 'window.days', 'window.endHour', 'steps']
 
-export function SequenceForm({ saved, onSaved }: { saved: Sequence | null; onSaved?: (s: Sequence) => void }): JSX.Element {
+/** With `heading`, the form draws the page header with its save button (a new sequence); else a bar above the form. */
+export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | null; onSaved?: (s: Sequence) => void; heading?: { title: string; subtitle: string } }): JSX.Element {
   const objects = useApp((s) => s.objects)
   const [draft, setDraft] = useState<SequenceDraft>(() => (saved ? draftOf(saved) : emptyDraft(objects?.length === 1 ? String(objects[0].id) : '')))
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -27,7 +28,11 @@ export function SequenceForm({ saved, onSaved }: { saved: Sequence | null; onSav
   const [active, setActive] = useState(0)
   const [saving, setSaving] = useState(false)
   const focus = useRef<Focus | null>(null)
-  const set = (patch: Partial<SequenceDraft>) => setDraft((d) => ({ ...d, ...patch }))
+  // An edit clears the last save's complaints; the preview keeps checking the template as it changes.
+  const set = (patch: Partial<SequenceDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }))
+    setErrors((e) => (Object.keys(e).length ? {} : e))
+  }
   const mailboxes = useRemote(() => (draft.objectId ? rpc('mailboxes.list', { objectId: Number(draft.objectId) }) : Promise.resolve([])), [draft.objectId], ['objects.changed'], 1000)
   const index = Math.min(active, draft.steps.length - 1)
   const current = draft.steps[index]
@@ -61,15 +66,31 @@ export function SequenceForm({ saved, onSaved }: { saved: Sequence | null; onSav
     setSaving(false)
   }
 
+  const saveButton = (
+    <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving}>
+      <Icon name="check" /> {saving ? 'Saving…' : saved ? 'Save changes' : 'Create sequence'}
+    </button>
+  )
   return (
     <>
-      <div className="form-bar">
-        <FormError message={formError} />
-        <span className="spacer" />
-        <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving}>
-          <Icon name="check" /> {saving ? 'Saving…' : saved ? 'Save changes' : 'Create sequence'}
-        </button>
-      </div>
+      {heading ? (
+        <>
+          <header className="page-header">
+            <div>
+              <h1>{heading.title}</h1>
+              <p className="page-subtitle">{heading.subtitle}</p>
+            </div>
+            <div className="page-actions">{saveButton}</div>
+          </header>
+          <FormError message={formError} />
+        </>
+      ) : (
+        <div className="form-bar">
+          {formError ? <FormError message={formError} /> : <span className="form-bar-note">Changes apply to steps not sent yet; contacts keep their place.</span>}
+          <span className="spacer" />
+          {saveButton}
+        </div>
+      )}
       <div className="editor-layout">
         <div className="editor-main">
           <section className="card" aria-labelledby="sq-basics">

@@ -24,13 +24,7 @@ export function SequencePage({ id }: { id: number | 'new' }): JSX.Element {
         <a className="back-link" href={hrefFor({ name: 'sequences' })}>
           <Icon name="chevronLeft" size={14} /> Sequences
         </a>
-        <header className="page-header">
-          <div>
-            <h1>New sequence</h1>
-            <p className="page-subtitle">Write the steps, pick the mailboxes, then enrol contacts</p>
-          </div>
-        </header>
-        <SequenceForm saved={null} />
+        <SequenceForm saved={null} heading={{ title: 'New sequence', subtitle: 'Write the steps, pick the mailboxes, then enrol contacts' }} />
       </div>
     )
   return <Existing id={id} />

@@ -23,7 +23,7 @@ export function SequencesScreen(): JSX.Element {
       <header className="page-header">
         <div>
           <h1>Sequences</h1>
-          <p className="page-subtitle">{items ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}</p>
+          <p className="page-subtitle">{items?.length ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}</p>
         </div>
         <div className="page-actions">
           <button type="button" className="btn btn-primary" onClick={create}>
@@ -100,7 +100,8 @@ function Row({ item }: { item: Sequence }): JSX.Element {
       <td className="num strong">{formatCount(enrolled)}</td>
       <td className="num">{formatCount(c('active'))}</td>
       <td className="num">
-        {formatCount(c('replied'))} <span className="rate">{rate(c('replied'), enrolled)}</span>
+        {formatCount(c('replied'))}
+        {c('replied') > 0 && <span className="rate">{rate(c('replied'), enrolled)}</span>}
       </td>
       <td className={`num${c('bounced') ? ' danger-text' : ''}`}>{formatCount(c('bounced'))}</td>
     </tr>
