@@ -92,13 +92,20 @@ test('an autoresponder made in the UI greets a contact tagged in the UI, from th
   expect(got!.source).toMatch(/^List-Unsubscribe:\s+<mailto:quinn@example\.test/m)
   // Exactly once.
   expect((await fetchMessages('paul')).filter((m) => m.subject === 'Happy holidays, Paul!')).toHaveLength(1)
+  // A walk-in with no business cannot be sent to; the log says why, in the seed's words.
+  const walkIn = await app.rpc('contacts.create', { email: 'walk-in@example.com', firstName: 'Walk-in', lastName: 'Client' })
+  await app.rpc('contacts.addTag', { contactIds: [walkIn.id], tagId: tag.id })
 
   await nav(page).getByRole('link', { name: 'Autoresponders' }).click()
   await expect(list.getByRole('row', { name: /Holiday greeting/ }).getByRole('cell').nth(4)).toHaveText('1')
+  await expect(list.getByRole('row', { name: /Holiday greeting/ }).getByRole('cell').nth(5)).toHaveText('1')
   await list.getByRole('link', { name: 'Holiday greeting' }).click()
   await page.getByRole('tab', { name: /Activity/ }).click()
   const log = page.getByRole('table', { name: 'Executions' })
   await expect(log.getByRole('row', { name: /Paul Okafor/ })).toContainText('Sent')
+  await expect(log.getByRole('row', { name: /Walk-in Client/ })).toContainText('Failed')
+  await expect(log.getByRole('row', { name: /Walk-in Client/ })).toContainText('Contact not assigned to any object')
+  await expect(page.locator('.page-subtitle')).toContainText('1 sent · 1 failed')
   await shot(page, 'autoresponder-activity')
 })
 

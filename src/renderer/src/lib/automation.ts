@@ -84,4 +84,4 @@ export function windowText(w: { days: number[]; startHour: number; endHour: numb
 }
 
 /** A percentage with one decimal, or a dash when nothing was sent. */
-export const rate = (part: number, whole: number): string => (whole > 0 ? `${((part / whole) * 100).toFixed(part / whole < 0.1 ? 1 : 0)}%` : '—')
+export const rate = (part: number, whole: number): string => (whole <= 0 ? '—' : part === 0 ? '0%' : `${((part / whole) * 100).toFixed(part / whole < 0.1 ? 1 : 0)}%`)

@@ -1,6 +1,6 @@
 // One autoresponder: its settings (name, business, trigger, ordered messages) beside a live preview
 // against a real contact, and its activity log. New ones start here too (#/autoresponders/new).
-import { useEffect, useRef, useState, type JSX } from 'react'
+import { useRef, useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
@@ -9,8 +9,10 @@ import { Icon } from '../../components/Icons'
 import { messageOf } from '../../lib/errors'
 import { formatCount, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
+import { useRemote } from '../../lib/useRemote'
 import { rpc, RpcError } from '../../rpc'
 import { toastOk, useApp } from '../../store'
+import { LoadError } from '../automation/LoadState'
 import { htmlOf, messageErrorKey } from '../automation/messageDraft'
 import { StepsEditor, type Focus } from '../automation/StepsEditor'
 import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
@@ -20,28 +22,27 @@ import { ExecutionsLog } from './ExecutionsLog'
 import { TriggerPicker } from './TriggerPicker'
 
 export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element {
-  const [saved, setSaved] = useState<Autoresponder | null>(null)
-  const [missing, setMissing] = useState(false)
+  // Kept live, so the header's counts move as messages go out.
+  const remote = useRemote(
+    () => (id === 'new' ? Promise.resolve(null) : rpc('autoresponders.list', {}).then((all) => all.find((a) => a.id === id) ?? null)),
+    [id],
+    ['automation.changed', 'outbox.changed'],
+    500,
+  )
   const [tab, setTab] = useState<'settings' | 'activity'>('settings')
+  const [deleting, setDeleting] = useState(false)
+  const saved = remote.data
 
-  useEffect(() => {
-    if (id === 'new') return
-    rpc('autoresponders.list', {}).then(
-      (all) => {
-        const found = all.find((a) => a.id === id)
-        if (found) setSaved(found)
-        else setMissing(true)
-      },
-      () => setMissing(true),
-    )
-  }, [id])
-
-  if (missing)
+  if (id !== 'new' && !remote.loading && !saved)
     return (
       <div className="page">
-        <EmptyState icon="zap" title="This autoresponder no longer exists" actions={<a className="btn" href={hrefFor({ name: 'autoresponders' })}>Back to autoresponders</a>}>
-          It may have been deleted.
-        </EmptyState>
+        {remote.error ? (
+          <LoadError message={remote.error} onRetry={remote.reload} />
+        ) : (
+          <EmptyState icon="zap" title="This autoresponder no longer exists" actions={<a className="btn" href={hrefFor({ name: 'autoresponders' })}>Back to autoresponders</a>}>
+            It may have been deleted.
+          </EmptyState>
+        )}
       </div>
     )
   if (id !== 'new' && !saved) return <div className="page page-loading" aria-busy="true" />
@@ -52,17 +53,50 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
         <Icon name="chevronLeft" size={14} /> Autoresponders
       </a>
       {saved && (
-        <div className="tabs" role="tablist" aria-label="Autoresponder">
-          <button type="button" role="tab" aria-selected={tab === 'settings'} className="tab" onClick={() => setTab('settings')}>
-            Settings
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'activity'} className="tab" onClick={() => setTab('activity')}>
-            Activity
-            <span className="count-pill">{formatCount(saved.totalSent + saved.totalFailed + saved.totalSkipped)}</span>
-          </button>
-        </div>
+        <>
+          <header className="page-header">
+            <div>
+              <h1>{saved.name}</h1>
+              <p className="page-subtitle">
+                <span className={`badge ${saved.isActive ? 'badge-green' : 'badge-slate'}`}>{saved.isActive ? 'On' : 'Off'}</span>
+                {formatCount(saved.totalSent)} sent · {formatCount(saved.totalFailed)} failed · {formatCount(saved.totalSkipped)} skipped · {saved.lastFiredAt ? `last fired ${relativeTime(saved.lastFiredAt)}` : 'not fired yet'}
+              </p>
+            </div>
+            <div className="page-actions">
+              <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+                <Icon name="trash" /> Delete
+              </button>
+            </div>
+          </header>
+          <div className="tabs" role="tablist" aria-label="Autoresponder">
+            <button type="button" role="tab" aria-selected={tab === 'settings'} className="tab" onClick={() => setTab('settings')}>
+              Settings
+            </button>
+            <button type="button" role="tab" aria-selected={tab === 'activity'} className="tab" onClick={() => setTab('activity')}>
+              Activity
+              <span className="count-pill">{formatCount(saved.totalSent + saved.totalFailed + saved.totalSkipped)}</span>
+            </button>
+          </div>
+        </>
       )}
-      {tab === 'activity' && saved ? <ExecutionsLog autoresponder={saved} /> : <Form key={saved?.updatedAt ?? 'new'} saved={saved} onSaved={setSaved} />}
+      {tab === 'activity' && saved ? <ExecutionsLog autoresponder={saved} /> : <Form key={saved?.id ?? 'new'} saved={saved} onSaved={remote.reload} />}
+      {deleting && saved && (
+        <ConfirmDialog
+          title="Delete this autoresponder?"
+          message={
+            <>
+              <strong>{saved.name}</strong> stops at once. Messages it already queued stay in the outbox; its activity log is removed.
+            </>
+          }
+          confirmLabel="Delete autoresponder"
+          onConfirm={async () => {
+            await rpc('autoresponders.delete', { id: saved.id })
+            toastOk('Autoresponder deleted')
+            navigate({ name: 'autoresponders' })
+          }}
+          onClose={() => setDeleting(false)}
+        />
+      )}
     </div>
   )
 }
@@ -75,7 +109,6 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
   const [previewError, setPreviewError] = useState<PreviewError | null>(null)
   const [active, setActive] = useState(0)
   const [saving, setSaving] = useState(false)
-  const [deleting, setDeleting] = useState(false)
   const focus = useRef<Focus | null>(null)
   // An edit clears the last save's complaints; the preview keeps checking the template as it changes.
   const set = (patch: Partial<AutoresponderDraft>) => {
@@ -110,34 +143,29 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
     setSaving(false)
   }
 
+  const saveButton = (
+    <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving}>
+      <Icon name="check" /> {saving ? 'Saving…' : saved ? 'Save changes' : 'Create autoresponder'}
+    </button>
+  )
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>{saved ? saved.name : 'New autoresponder'}</h1>
-          <p className="page-subtitle">
-            {saved ? (
-              <>
-                <span className={`badge ${saved.isActive ? 'badge-green' : 'badge-slate'}`}>{saved.isActive ? 'On' : 'Off'}</span>
-                {formatCount(saved.totalSent)} sent · {formatCount(saved.totalFailed)} failed · {saved.lastFiredAt ? `last fired ${relativeTime(saved.lastFiredAt)}` : 'not fired yet'}
-              </>
-            ) : (
-              'Pick what starts it and write the messages it sends'
-            )}
-          </p>
+      {saved ? (
+        <div className="form-bar">
+          {formError ? <FormError message={formError} /> : <span className="form-bar-note">Changes apply to what fires from now on.</span>}
+          <span className="spacer" />
+          {saveButton}
         </div>
-        <div className="page-actions">
-          {saved && (
-            <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
-              <Icon name="trash" /> Delete
-            </button>
-          )}
-          <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving}>
-            <Icon name="check" /> {saving ? 'Saving…' : saved ? 'Save changes' : 'Create autoresponder'}
-          </button>
-        </div>
-      </header>
-      <FormError message={formError} />
+      ) : (
+        <header className="page-header">
+          <div>
+            <h1>New autoresponder</h1>
+            <p className="page-subtitle">Pick what starts it and write the messages it sends</p>
+          </div>
+          <div className="page-actions">{saveButton}</div>
+        </header>
+      )}
+      {!saved && <FormError message={formError} />}
       <div className="editor-layout">
         <div className="editor-main">
           <section className="card" aria-labelledby="ar-basics">
@@ -210,23 +238,6 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
           />
         </aside>
       </div>
-      {deleting && saved && (
-        <ConfirmDialog
-          title="Delete this autoresponder?"
-          message={
-            <>
-              <strong>{saved.name}</strong> stops at once. Messages it already queued stay in the outbox; its activity log is removed.
-            </>
-          }
-          confirmLabel="Delete autoresponder"
-          onConfirm={async () => {
-            await rpc('autoresponders.delete', { id: saved.id })
-            toastOk('Autoresponder deleted')
-            navigate({ name: 'autoresponders' })
-          }}
-          onClose={() => setDeleting(false)}
-        />
-      )}
     </>
   )
 }

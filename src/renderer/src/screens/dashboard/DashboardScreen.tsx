@@ -96,7 +96,7 @@ export function DashboardScreen(): JSX.Element {
                   <XAxis dataKey="day" tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} minTickGap={16} />
                   <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} />
                   <Tooltip cursor={{ fill: 'rgba(91,91,214,0.06)' }} contentStyle={TOOLTIP} />
-                  <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
+                  <Legend itemSorter={null} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
                   {(['sent', 'failed', 'skipped'] as const).map((m, i, all) => (
                     <Bar key={m} dataKey={m} name={METRIC[m].label} stackId="s" fill={METRIC[m].color} radius={i === all.length - 1 ? [3, 3, 0, 0] : 0} isAnimationActive={false} />
                   ))}
@@ -110,7 +110,7 @@ export function DashboardScreen(): JSX.Element {
                   <XAxis dataKey="day" tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} minTickGap={16} />
                   <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} />
                   <Tooltip contentStyle={TOOLTIP} />
-                  <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
+                  <Legend itemSorter={null} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
                   {(['opened', 'clicked', 'replied', 'bounced'] as const).map((m) => (
                     <Line key={m} type="monotone" dataKey={m} name={METRIC[m].label} stroke={METRIC[m].color} strokeWidth={2} dot={false} isAnimationActive={false} />
                   ))}

@@ -52,9 +52,9 @@ export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
           <XAxis type="number" allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} />
           <YAxis type="category" dataKey="step" width={64} tickLine={false} axisLine={false} tick={{ fontSize: 12.5, fill: '#55555f' }} />
           <Tooltip contentStyle={TOOLTIP} cursor={{ fill: 'rgba(91,91,214,0.06)' }} labelFormatter={(label, payload) => `${label}: ${(payload?.[0]?.payload as { subject?: string } | undefined)?.subject ?? ''}`} />
-          <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
+          <Legend itemSorter={null} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
           {(['sent', 'opened', 'replied', 'bounced'] as const).map((m) => (
-            <Bar key={m} dataKey={m} name={METRIC[m].label} fill={METRIC[m].color} radius={[0, 3, 3, 0]} isAnimationActive={false} />
+            <Bar key={m} dataKey={m} name={METRIC[m].label} fill={METRIC[m].color} radius={[0, 3, 3, 0]} barSize={12} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>
