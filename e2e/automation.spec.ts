@@ -69,6 +69,7 @@ test('an autoresponder made in the UI greets a contact tagged in the UI, from th
   await expect(list).toContainText('Holiday greeting')
   await expect(list).toContainText('When “Holiday form” is added')
   await expect(list.getByRole('switch', { name: 'Holiday greeting is on' })).toBeChecked()
+  await shot(page, 'autoresponders-list')
 
   // Tag Paul on his profile, as a person would.
   await page.goto(`${app.url}#/contacts/${paul.id}`)

@@ -35,7 +35,7 @@ export function TriggerPicker({ value, onChange, errors }: { value: TriggerDraft
               <Icon name={k.icon} size={16} />
             </span>
             <span className="choice-title">{k.title}</span>
-            <span className="choice-help">{k.help}</span>
+            <span className="choice-text">{k.help}</span>
           </label>
         ))}
       </div>

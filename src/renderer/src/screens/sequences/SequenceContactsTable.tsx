@@ -197,7 +197,7 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
         </div>
         {selected.length > 0 && (
           <div className="bulk-inline" role="toolbar" aria-label="Selected contacts">
-            <span className="bulk-count">{formatCount(selected.length)} selected</span>
+            <span className="bulk-inline-count">{formatCount(selected.length)} selected</span>
             <button type="button" className="btn btn-sm" onClick={() => void control('pause', selected.filter((c) => c.status === 'active').map((c) => c.contactId))} disabled={!selected.some((c) => c.status === 'active')}>
               <Icon name="pause" size={13} /> Pause
             </button>

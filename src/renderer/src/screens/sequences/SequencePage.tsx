@@ -103,14 +103,14 @@ function Existing({ id }: { id: number }): JSX.Element {
         </div>
       </header>
       <div className="stat-strip" aria-label="Contacts by status">
-        <div className="stat">
-          <span className="stat-value">{formatCount(enrolled)}</span>
-          <span className="stat-label">Enrolled</span>
+        <div className="seq-stat">
+          <span className="seq-stat-value">{formatCount(enrolled)}</span>
+          <span className="seq-stat-label">Enrolled</span>
         </div>
         {STRIP.map((x) => (
-          <div key={x.key} className={`stat stat-${CONTACT_STATUS[x.key as keyof typeof CONTACT_STATUS].tone}`}>
-            <span className="stat-value">{formatCount(s.counts[x.key] ?? 0)}</span>
-            <span className="stat-label">{x.label}</span>
+          <div key={x.key} className={`seq-stat seq-stat-${CONTACT_STATUS[x.key as keyof typeof CONTACT_STATUS].tone}`}>
+            <span className="seq-stat-value">{formatCount(s.counts[x.key] ?? 0)}</span>
+            <span className="seq-stat-label">{x.label}</span>
           </div>
         ))}
       </div>
