@@ -231,6 +231,19 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   await paulRow.getByRole('button', { name: 'Resume Paul Okafor' }).click()
   await expect(paulRow).toContainText('Active')
 
+  // The settings tab edits the same sequence: a third step is saved in place.
+  await page.getByRole('tab', { name: 'Steps & sending' }).click()
+  await expect(page.getByRole('group', { name: 'Step 2' }).getByLabel('Subject')).toHaveValue('Still thinking about it?')
+  await page.getByRole('button', { name: 'Add step' }).click()
+  const step3 = page.getByRole('group', { name: 'Step 3' })
+  await step3.getByLabel('Subject').fill('Last call for spring, {{contact.first_name}}')
+  await step3.getByLabel('Message').fill('Hi {{contact.first_name}}, this is the last note from us about spring slots.')
+  await shot(page, 'sequence-settings')
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Sequence saved' })).toBeVisible()
+  expect((await app.rpc('sequences.get', { id: seq.id })).steps.map((x) => x.subject)).toEqual(['Time for a spring refresh, {{contact.first_name}}?', 'Still thinking about it?', 'Last call for spring, {{contact.first_name}}'])
+  await expect(page.locator('.page-subtitle')).toContainText('3 steps')
+
   await nav(page).getByRole('link', { name: 'Sequences' }).click()
   const seqList = page.getByRole('table', { name: 'Sequences' })
   await expect(seqList.getByRole('row', { name: /Spring re-booking/ })).toContainText('Running')
