@@ -1,6 +1,6 @@
 // Autoresponders: every rule with its trigger, how many messages it holds and how it has done (sent,
 // failed, last fired), with an on/off switch per row. A row opens the editor.
-import { type JSX } from 'react'
+import { useEffect, useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
@@ -81,11 +81,16 @@ export function AutorespondersScreen(): JSX.Element {
 function Row({ item }: { item: Autoresponder }): JSX.Element {
   const tags = useApp((s) => s.tags)
   const objects = useApp((s) => s.objects)
+  // The switch moves at once; it goes back if the engine refuses.
+  const [on, setOn] = useState(item.isActive)
+  useEffect(() => setOn(item.isActive), [item.isActive])
   const toggle = async (isActive: boolean) => {
+    setOn(isActive)
     try {
       await rpc('autoresponders.update', { id: item.id, isActive })
       toastOk(`${item.name} is ${isActive ? 'on' : 'off'}`)
     } catch (err) {
+      setOn(!isActive)
       toastError(err)
     }
   }
@@ -93,7 +98,7 @@ function Row({ item }: { item: Autoresponder }): JSX.Element {
   return (
     <tr className="is-clickable" onClick={() => navigate({ name: 'autoresponders', id: item.id })}>
       <td className="col-toggle" onClick={(e) => e.stopPropagation()}>
-        <input type="checkbox" role="switch" className="toggle" aria-label={`${item.name} is on`} checked={item.isActive} onChange={(e) => void toggle(e.target.checked)} />
+        <input type="checkbox" role="switch" className="toggle" aria-label={`${item.name} is on`} checked={on} onChange={(e) => void toggle(e.target.checked)} />
       </td>
       <td>
         <a className="row-title" href={href} onClick={(e) => e.stopPropagation()}>
