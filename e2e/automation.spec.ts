@@ -279,10 +279,10 @@ test('the editor orders actions with their delays, a date trigger saves off, and
   await page.getByLabel('Name', { exact: true }).fill('Birthday wishes')
   await page.getByLabel('Business', { exact: true }).selectOption({ label: 'Bloom Hair Studio' })
   await page.getByText('A date comes round').click()
-  await page.getByLabel('Date', { exact: true }).selectOption({ label: 'A custom field (YYYY-MM-DD)' })
+  await page.getByLabel('Date', { exact: true }).selectOption({ label: 'A custom date field' })
   await page.getByLabel('Custom field', { exact: true }).fill('Birthday')
   await page.getByLabel('Days', { exact: true }).fill('3')
-  await page.getByLabel('Before or after').selectOption({ label: 'before the date' })
+  await page.getByLabel('Before or after').selectOption({ label: 'days before the date' })
 
   const first = page.getByRole('group', { name: 'Action 1' })
   await first.getByLabel('Subject').fill('Your birthday treat is waiting')

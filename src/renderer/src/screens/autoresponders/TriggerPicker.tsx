@@ -66,25 +66,25 @@ export function TriggerPicker({ value, onChange, errors }: { value: TriggerDraft
           <Field label="Date" error={errors['trigger.field']}>
             {(p) => (
               <select className="input select" {...p} value={custom ? 'custom' : 'createdAt'} onChange={(e) => onChange({ ...value, field: e.target.value === 'custom' ? '' : 'createdAt' })}>
-                <option value="createdAt">Date the contact was added</option>
-                <option value="custom">A custom field (YYYY-MM-DD)</option>
+                <option value="createdAt">Date added</option>
+                <option value="custom">A custom date field</option>
               </select>
             )}
           </Field>
           {custom ? (
-            <Field label="Custom field" error={errors['trigger.field']} hint="The name of a contact field holding a date, e.g. Birthday">
+            <Field label="Custom field" error={errors['trigger.field']} hint="A contact field holding YYYY-MM-DD, e.g. Birthday">
               {(p) => <input className="input" {...p} value={value.field} placeholder="Birthday" onChange={(e) => onChange({ ...value, field: e.target.value })} />}
             </Field>
           ) : (
             <span />
           )}
-          <Field label="Days" error={errors['trigger.offsetDays']} hint="0 fires on the date itself">
+          <Field label="Days" className="span-2" error={errors['trigger.offsetDays']} hint="0 fires on the date itself; checked once a day, and caught up after the app was closed">
             {(p) => (
               <div className="delay-inputs">
                 <input className="input delay-value" type="number" min={0} max={3650} {...p} value={value.offset} onChange={(e) => onChange({ ...value, offset: e.target.value })} />
                 <select className="input select" aria-label="Before or after" value={value.direction} onChange={(e) => onChange({ ...value, direction: e.target.value as 'after' | 'before' })}>
-                  <option value="after">after the date</option>
-                  <option value="before">before the date</option>
+                  <option value="after">days after the date</option>
+                  <option value="before">days before the date</option>
                 </select>
               </div>
             )}

@@ -25,6 +25,12 @@ export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
   if (sequences.data && list.length === 0)
     return (
       <section className="card chart-card" aria-label="Sequence funnel">
+        <div className="card-header">
+          <div>
+            <h3>Sequence funnel</h3>
+            <p className="card-help">Step by step, for one sequence</p>
+          </div>
+        </div>
         <EmptyState icon="funnel" title="No sequences to chart" actions={<a className="btn" href={hrefFor({ name: 'sequences', id: 'new' })}>New sequence</a>}>
           Once a sequence runs, its funnel shows how many got each step, opened it and replied.
         </EmptyState>
