@@ -27,14 +27,15 @@ export function DashboardScreen(): JSX.Element {
   const objects = useApp((s) => s.objects)
   const [days, setDays] = useState(30)
   const [objectId, setObjectId] = useState('')
+  const tz = objects?.find((o) => String(o.id) === objectId)?.timezone ?? 'UTC'
   const summary = useRemote(
-    () => rpc('analytics.summary', { ...rangeOf(days), objectId: objectId ? Number(objectId) : undefined, groupBy: 'day' }),
-    [days, objectId],
+    () => rpc('analytics.summary', { ...rangeOf(days, tz), objectId: objectId ? Number(objectId) : undefined, groupBy: 'day' }),
+    [days, objectId, tz],
     ['outbox.changed', 'automation.changed'],
     1500,
   )
   const data = summary.data
-  const rows = useMemo(() => (data ? dailyRows(data, days) : []), [data, days])
+  const rows = useMemo(() => (data ? dailyRows(data, days, tz) : []), [data, days, tz])
   const totals = data?.totals
   const nothing = totals && Object.values(totals).every((n) => n === 0)
 
