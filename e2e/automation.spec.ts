@@ -175,6 +175,8 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   // The preview follows the step being edited.
   await step1.getByLabel('Subject').click()
   await expect(page.getByRole('region', { name: 'Preview' }).locator('.preview-subject')).toHaveText('Time for a spring refresh, Paul?')
+  await page.getByRole('region', { name: 'Preview' }).getByLabel('Preview as').selectOption({ label: 'Quinn Adler · quinn@example.test' })
+  await expect(page.getByRole('region', { name: 'Preview' }).locator('.preview-subject')).toHaveText('Time for a spring refresh, Quinn?')
   await shot(page, 'sequence-editor')
   await page.getByRole('button', { name: 'Create sequence' }).click()
 
@@ -223,6 +225,11 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   await expect(paulRow).toContainText('Paused')
   await expect(quinnRow).toContainText('Active')
   expect((await app.rpc('sequences.contacts', { sequenceId: seq.id, status: 'paused' })).items.map((c) => c.contactId)).toEqual([paul.id])
+  await page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: /Paused/ }).click()
+  await expect(table.getByRole('row')).toHaveCount(2)
+  await expect(paulRow).toBeVisible()
+  await page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: /All/ }).click()
+  await expect(table.getByRole('row')).toHaveCount(3)
   await page.getByRole('button', { name: 'Pause sequence' }).click()
   await expect(page.getByRole('button', { name: 'Resume sequence' })).toBeVisible()
   expect((await app.rpc('sequences.get', { id: seq.id })).status).toBe('paused')
@@ -261,6 +268,8 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   await expect(funnel.locator('svg.recharts-surface[role="application"]')).toBeVisible()
   await expect(funnel).toContainText('2 enrolled')
   await expect(page.getByRole('region', { name: 'Sending' }).locator('.recharts-bar-rectangle path').first()).toBeVisible()
+  await page.getByLabel('Business', { exact: true }).selectOption({ label: 'Bloom Hair Studio' })
+  await expect(totals.locator('.kpi-card').filter({ has: page.locator('.kpi-label', { hasText: /^Sent$/ }) }).locator('.kpi-value')).toHaveText('2')
   await shot(page, 'dashboard')
 })
 
