@@ -52,7 +52,7 @@ export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
         </select>
       }
     >
-      <ResponsiveContainer width="100%" height={Math.max(180, rows.length * 64 + 60)}>
+      <ResponsiveContainer width="100%" height={Math.max(160, rows.length * 52 + 56)}>
         <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }} barGap={2} barCategoryGap="24%">
           <CartesianGrid horizontal={false} stroke="#ececf1" />
           <XAxis type="number" allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} />
@@ -64,6 +64,36 @@ export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
           ))}
         </BarChart>
       </ResponsiveContainer>
+      {f && f.steps.length > 0 ? (
+        <table className="data-table funnel-table" aria-label="Funnel by step">
+          <thead>
+            <tr>
+              <th>Step</th>
+              <th className="num">Sent</th>
+              <th className="num">Opened</th>
+              <th className="num">Replied</th>
+              <th className="num">Bounced</th>
+              <th className="num">Reply rate</th>
+            </tr>
+          </thead>
+          <tbody>
+            {f.steps.map((s) => (
+              <tr key={s.position}>
+                <td>
+                  <span className="row-text">
+                    <strong>{s.position}.</strong> {s.subject}
+                  </span>
+                </td>
+                <td className="num strong">{formatCount(s.sent)}</td>
+                <td className="num">{formatCount(s.opened)}</td>
+                <td className="num">{formatCount(s.replied)}</td>
+                <td className={`num${s.bounced ? ' danger-text' : ''}`}>{formatCount(s.bounced)}</td>
+                <td className="num">{rate(s.replied, s.sent)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </ChartCard>
   )
 }
