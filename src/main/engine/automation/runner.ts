@@ -14,7 +14,8 @@ export interface AutomationRunner {
   stop(): void
 }
 
-const BATCH = 500
+// Small batches: a turn renders and queues each step, and must not keep the engine busy for long.
+const BATCH = 100
 
 export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
   return [

@@ -56,15 +56,30 @@ export function materializeDue(ctx: Ctx, limit = 200): number {
          WHERE sc.status = 'active' AND sc.pending_outbound_id IS NULL AND sc.next_step_at <= ? AND s.status = 'active'
          ORDER BY sc.next_step_at, sc.id LIMIT ?`,
       ).all(t, limit) as DueRow[]
-      for (const d of due) materializeOne(ctx, d, t)
+      const seqs = new Map<number, SeqInfo>()
+      for (const d of due) {
+        let info = seqs.get(d.sequenceId)
+        if (!info) {
+          const seq = seqRow(ctx, d.sequenceId)!
+          seqs.set(d.sequenceId, (info = { seq, steps: stepsOf(ctx, seq.id), boxes: mailboxesOf(ctx, seq.id), object: objectRow(ctx, seq.objectId)! }))
+        }
+        materializeOne(ctx, d, t, info)
+      }
       return due.length
     })
     .immediate()
 }
 
-function materializeOne(ctx: Ctx, d: DueRow, t: number): void {
-  const seq = seqRow(ctx, d.sequenceId)!
-  const steps = stepsOf(ctx, seq.id)
+/** What every contact of one sequence shares, read once per batch. */
+interface SeqInfo {
+  seq: NonNullable<ReturnType<typeof seqRow>>
+  steps: ReturnType<typeof stepsOf>
+  boxes: number[]
+  object: NonNullable<ReturnType<typeof objectRow>>
+}
+
+function materializeOne(ctx: Ctx, d: DueRow, t: number, info: SeqInfo): void {
+  const { seq, steps, boxes, object } = info
   const step = steps.find((s) => s.position === d.currentStep)
   if (!step) return setContact(ctx, d.id, { status: 'completed', next_step_at: null })
   const contact = contactRow(ctx, d.contactId)
@@ -76,15 +91,14 @@ function materializeOne(ctx: Ctx, d: DueRow, t: number): void {
   // A contact keeps the mailbox that sent its first step; before that, a mailbox dropped from the
   // sequence is replaced by the next in the rotation.
   let mailboxId = d.mailboxId
-  const boxes = mailboxesOf(ctx, seq.id)
   if (mailboxId === null || (d.firstMessageId === null && !boxes.includes(mailboxId))) {
     if (!boxes.length) return setContact(ctx, d.id, { status: 'failed', last_error: 'The sequence has no mailbox' })
     mailboxId = boxes[seq.rotation % boxes.length]!
-    stmt(ctx.sqlite, 'UPDATE sequences SET rotation = ? WHERE id = ?').run((seq.rotation + 1) % boxes.length, seq.id)
+    seq.rotation = (seq.rotation + 1) % boxes.length
+    stmt(ctx.sqlite, 'UPDATE sequences SET rotation = ? WHERE id = ?').run(seq.rotation, seq.id)
   }
   const profile = profileOfMailbox(ctx, mailboxId)
   if (!profile) return setContact(ctx, d.id, { status: 'failed', last_error: 'The mailbox has no active sender profile', mailbox_id: mailboxId })
-  const object = objectRow(ctx, seq.objectId)!
   let rendered
   try {
     rendered = renderFor(ctx, { subject: step.subject, html: step.bodyHtml, subjectField: 'subject', htmlField: 'bodyHtml' }, contact, object, profile)
@@ -188,7 +202,7 @@ export function pause(ctx: Ctx, sequenceId: number, contactIds?: number[]): void
   const t = now(ctx)
   ctx.sqlite.transaction(() => {
     const rows = contactIds
-      ? (ctx.sqlite.prepare(`SELECT sc.id FROM json_each(?) j JOIN sequence_contacts sc ON sc.contact_id = j.value AND sc.sequence_id = ? WHERE sc.status = 'active'`).all(JSON.stringify(contactIds), sequenceId) as Array<{ id: number }>)
+      ? (ctx.sqlite.prepare(`SELECT sc.id FROM json_each(?) j CROSS JOIN sequence_contacts sc ON sc.contact_id = j.value AND sc.sequence_id = ? WHERE sc.status = 'active'`).all(JSON.stringify(contactIds), sequenceId) as Array<{ id: number }>)
       : (ctx.sqlite.prepare("SELECT id FROM sequence_contacts WHERE sequence_id = ? AND status = 'active' AND pending_outbound_id IS NOT NULL").all(sequenceId) as Array<{ id: number }>)
     if (!contactIds) ctx.sqlite.prepare("UPDATE sequences SET status = 'paused', updated_at = ? WHERE id = ?").run(t, sequenceId)
     for (const { id } of rows) {

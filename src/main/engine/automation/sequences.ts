@@ -150,46 +150,42 @@ export function enroll(ctx: Ctx, input: EnrollInput): { enrolled: number; alread
   if (input.tagId !== undefined && !ctx.sqlite.prepare('SELECT 1 FROM tags WHERE id = ?').get(input.tagId)) throw new AppError('NOT_FOUND', `Tag ${input.tagId} does not exist`, 'tagId')
   const now = ctx.clock.now()
   const firstAt = now + (steps[0] ? stepWaitMs(steps[0]) : 0)
+  const ids = input.contactIds?.length ? [...new Set(input.contactIds)] : []
+  if (ids.length) {
+    const found = (ctx.sqlite.prepare('SELECT count(*) AS n FROM json_each(?) j CROSS JOIN contacts c ON c.id = j.value').get(JSON.stringify(ids)) as { n: number }).n
+    if (found !== ids.length) {
+      const known = new Set((ctx.sqlite.prepare('SELECT c.id FROM json_each(?) j CROSS JOIN contacts c ON c.id = j.value').all(JSON.stringify(ids)) as Array<{ id: number }>).map((r) => r.id))
+      throw new AppError('NOT_FOUND', `Contact ${ids.find((id) => !known.has(id))} does not exist`, 'contactIds')
+    }
+  }
+  // The candidates (ids and/or a tag's contacts, once each), then the eligible ones: this business, an
+  // email, still active. One INSERT … SELECT enrols them all; the unique key makes it idempotent and
+  // mailboxes rotate by row number from where the last enrolment stopped.
+  const sources: string[] = []
+  const params: unknown[] = []
+  if (ids.length) (sources.push('SELECT value AS id FROM json_each(?)'), params.push(JSON.stringify(ids)))
+  if (input.tagId !== undefined) (sources.push('SELECT contact_id AS id FROM contact_tags WHERE tag_id = ?'), params.push(input.tagId))
+  const cand = `cand AS (${sources.join(' UNION ')})`
+  const eligible = `elig AS (SELECT c.id FROM cand CROSS JOIN contacts c ON c.id = cand.id WHERE c.primary_object_id = ? AND c.email IS NOT NULL AND c.status = 'active')`
   return ctx.sqlite.transaction(() => {
-    type Cand = { id: number; objectId: number | null; email: string | null; status: string }
-    const cands: Cand[] = []
-    const seen = new Set<number>()
-    if (input.contactIds?.length) {
-      const rows = ctx.sqlite
-        .prepare('SELECT c.id, c.primary_object_id AS objectId, c.email, c.status FROM json_each(?) j JOIN contacts c ON c.id = j.value')
-        .all(JSON.stringify([...new Set(input.contactIds)])) as Cand[]
-      if (rows.length !== new Set(input.contactIds).size) {
-        const found = new Set(rows.map((r) => r.id))
-        throw new AppError('NOT_FOUND', `Contact ${input.contactIds.find((id) => !found.has(id))} does not exist`, 'contactIds')
-      }
-      for (const r of rows) if (!seen.has(r.id)) (seen.add(r.id), cands.push(r))
-    }
-    if (input.tagId !== undefined) {
-      const rows = ctx.sqlite
-        .prepare('SELECT c.id, c.primary_object_id AS objectId, c.email, c.status FROM contact_tags t JOIN contacts c ON c.id = t.contact_id WHERE t.tag_id = ? ORDER BY c.id')
-        .all(input.tagId) as Cand[]
-      for (const r of rows) if (!seen.has(r.id)) (seen.add(r.id), cands.push(r))
-    }
-    const ins = ctx.sqlite.prepare(
-      "INSERT OR IGNORE INTO sequence_contacts (sequence_id, contact_id, status, current_step, next_step_at, mailbox_id, enrolled_at, updated_at) VALUES (?, ?, 'active', 1, ?, ?, ?, ?)",
-    )
-    let enrolled = 0
-    let already = 0
-    let skipped = 0
-    let rot = seq.rotation
-    for (const c of cands) {
-      if (c.objectId !== seq.objectId || !c.email || c.status !== 'active') {
-        skipped++
-        continue
-      }
-      const mailbox = boxes.length ? boxes[rot % boxes.length]! : null
-      if (ins.run(seq.id, c.id, firstAt, mailbox, now, now).changes) {
-        enrolled++
-        rot++
-      } else already++
-    }
-    ctx.sqlite.prepare('UPDATE sequences SET rotation = ?, updated_at = ? WHERE id = ?').run(rot % Math.max(boxes.length, 1), now, seq.id)
-    return { enrolled, alreadyEnrolled: already, skipped }
+    const counts = ctx.sqlite
+      .prepare(
+        `WITH ${cand}, ${eligible} SELECT (SELECT count(*) FROM cand) AS total, (SELECT count(*) FROM elig) AS eligible,
+           (SELECT count(*) FROM elig CROSS JOIN sequence_contacts sc ON sc.sequence_id = ? AND sc.contact_id = elig.id) AS already`,
+      )
+      .get(...params, seq.objectId, seq.id) as { total: number; eligible: number; already: number }
+    const n = Math.max(boxes.length, 1)
+    const enrolled = ctx.sqlite
+      .prepare(
+        `WITH ${cand}, ${eligible},
+           fresh AS (SELECT elig.id, (row_number() OVER (ORDER BY elig.id) - 1 + ?) % ? AS slot FROM elig
+                     WHERE NOT EXISTS (SELECT 1 FROM sequence_contacts x WHERE x.sequence_id = ? AND x.contact_id = elig.id))
+         INSERT OR IGNORE INTO sequence_contacts (sequence_id, contact_id, status, current_step, next_step_at, mailbox_id, enrolled_at, updated_at)
+         SELECT ?, fresh.id, 'active', 1, ?, b.value, ?, ? FROM fresh LEFT JOIN json_each(?) b ON b.key = fresh.slot ORDER BY fresh.id`,
+      )
+      .run(...params, seq.objectId, seq.rotation, n, seq.id, seq.id, firstAt, now, now, JSON.stringify(boxes)).changes
+    ctx.sqlite.prepare('UPDATE sequences SET rotation = ?, updated_at = ? WHERE id = ?').run((seq.rotation + enrolled) % n, now, seq.id)
+    return { enrolled, alreadyEnrolled: counts.already, skipped: counts.total - counts.eligible }
   })()
 }
 

@@ -47,7 +47,7 @@ const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 32, perMailbox: 6, backoffM
  * Due rows in the order they leave, as (id, lane) pairs: most are skipped while their lane is busy, so the
  * full row is only read for those claimed. The partial index keeps this an ordered walk with no sort step.
  */
-function dueRows(ctx: Ctx, now: number, limit: number): Array<{ id: number; transport: OutboxRow['transport']; mailboxId: number | null; objectId: number }> {
+export function dueRows(ctx: Ctx, now: number, limit: number): Array<{ id: number; transport: OutboxRow['transport']; mailboxId: number | null; objectId: number }> {
   return stmt(
     ctx.sqlite,
     `SELECT id, transport, mailbox_id AS mailboxId, object_id AS objectId FROM outbound_messages INDEXED BY outbound_ready_idx
