@@ -30,8 +30,9 @@ export function VariablesHelp({ onInsert }: { onInsert: (token: string) => void 
 }
 
 /** Inserts `token` into the last focused subject or message at its cursor, through the editor's state. */
-export function insertAtFocus(focus: Focus | null, token: string, apply: (index: number, field: Focus['field'], value: string) => void): void {
-  if (!focus || !focus.el.isConnected) return
+export function insertAtFocus(focus: Focus | null, token: string, apply: (index: number, field: Focus['field'], value: string) => void, fallback: () => void): void {
+  // Nothing focused yet: append to the message being edited.
+  if (!focus || !focus.el.isConnected) return fallback()
   const el = focus.el
   const start = el.selectionStart ?? el.value.length
   const end = el.selectionEnd ?? start

@@ -233,6 +233,7 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
             onInsert={(token) =>
               insertAtFocus(focus.current, token, (i, field, value) =>
                 set({ actions: draft.actions.map((m, j) => (j === i ? { ...m, [field]: value } : m)) }),
+                () => set({ actions: draft.actions.map((m, j) => (j === active ? { ...m, body: m.body + token } : m)) }),
               )
             }
           />

@@ -141,7 +141,16 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
         </div>
         <aside className="editor-side" aria-label="Preview and variables">
           {current && <TemplatePreview label={`Step ${index + 1}`} subject={current.subject} html={htmlOf(current)} objectId={draft.objectId ? Number(draft.objectId) : null} onError={setPreviewError} />}
-          <VariablesHelp onInsert={(token) => insertAtFocus(focus.current, token, (i, field, value) => set({ steps: draft.steps.map((m, j) => (j === i ? { ...m, [field]: value } : m)) }))} />
+          <VariablesHelp
+            onInsert={(token) =>
+              insertAtFocus(
+                focus.current,
+                token,
+                (i, field, value) => set({ steps: draft.steps.map((m, j) => (j === i ? { ...m, [field]: value } : m)) }),
+                () => set({ steps: draft.steps.map((m, j) => (j === index ? { ...m, body: m.body + token } : m)) }),
+              )
+            }
+          />
         </aside>
       </div>
     </>
