@@ -138,6 +138,24 @@ describe('autoresponders', () => {
     expect(b.stub.sent.map((r) => r.subject).sort()).toEqual(['Welcome Ann', 'Welcome Bob'])
   })
 
+  it('a contact who unsubscribes before a delayed action leaves gets it skipped, and leaves their sequences', async () => {
+    const b = await automationEngine()
+    const a = await b.t.ok('autoresponders.create', { name: 'Later', trigger: { type: 'CONTACT_CREATED' }, actions: [{ subject: 'Tomorrow', bodyHtml: '<p>x</p>', delay: { value: 1, unit: 'days' } }] })
+    const seq = await b.t.ok('sequences.create', { name: 'S', objectId: b.objectId, steps: [{ subject: 'One', bodyHtml: '<p>1</p>' }, { subject: 'Two', bodyHtml: '<p>2</p>', wait: { value: 1, unit: 'days' } }], mailboxIds: [b.mailboxId] })
+    const c = await b.t.ok('contacts.create', { email: 'ann@client.test', primaryObjectId: b.objectId })
+    await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [c.id] })
+    await b.idle()
+    expect(b.stub.sent.map((r) => r.subject)).toEqual(['One'])
+    await b.t.ok('contacts.update', { id: c.id, status: 'unsubscribed' })
+    const [e] = await execs(b.t, a.id)
+    expect(e).toMatchObject({ status: 'SKIPPED', error: 'The contact unsubscribed' })
+    expect(await b.t.ok('outbox.get', { id: e!.outboundId! })).toMatchObject({ status: 'skipped' })
+    expect((await b.t.ok('sequences.contacts', { sequenceId: seq.id })).items[0]).toMatchObject({ status: 'unsubscribed' })
+    await b.advance(2 * DAY)
+    expect(b.stub.sent.map((r) => r.subject)).toEqual(['One'])
+    expect(await ar(b.t, a.id)).toMatchObject({ totalSkipped: 1, totalSent: 0 })
+  })
+
   it('an inactive autoresponder does not fire; update and delete work', async () => {
     const b = await automationEngine()
     const { tag, ar: a } = await tagTrigger(b, { isActive: false })

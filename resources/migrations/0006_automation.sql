@@ -54,6 +54,7 @@ CREATE TABLE `autoresponder_executions` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `autoresponder_executions_fire_uq` ON `autoresponder_executions` (`autoresponder_id`, `contact_id`, `action_id`, `fire_key`);--> statement-breakpoint
 CREATE INDEX `autoresponder_executions_list_idx` ON `autoresponder_executions` (`autoresponder_id`, `id`);--> statement-breakpoint
+CREATE INDEX `autoresponder_executions_contact_idx` ON `autoresponder_executions` (`contact_id`, `status`);--> statement-breakpoint
 CREATE INDEX `autoresponder_executions_outbound_idx` ON `autoresponder_executions` (`outbound_id`) WHERE outbound_id IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `sequences` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,

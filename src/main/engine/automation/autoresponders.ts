@@ -9,6 +9,7 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { localDay } from '../outbound/localDay'
 import { queueMessage } from '../services/outbox'
+import { transition } from '../repos/outbox'
 import { senderFor } from './sender'
 import { contactRow, objectRow, renderFor, validateTemplate } from './templates'
 
@@ -273,6 +274,18 @@ export function followOutbound(ctx: Ctx, outboundId: number, status: string, det
     `UPDATE autoresponder_executions SET status = ?, error = ?, updated_at = ? WHERE outbound_id = ? AND status = 'PENDING' RETURNING autoresponder_id AS arId`,
   ).get(next, error, ctx.clock.now(), outboundId) as { arId: number } | undefined
   if (hit) bump(ctx, hit.arId, next)
+}
+
+/**
+ * A contact unsubscribed, complained or bounced: actions still waiting in the outbox (delayed ones) are
+ * skipped with the reason instead of going out later.
+ */
+export function skipPendingFor(ctx: Ctx, contactId: number, reason: string): number {
+  const rows = stmt(ctx.sqlite, "SELECT outbound_id AS id FROM autoresponder_executions WHERE contact_id = ? AND status = 'PENDING' AND outbound_id IS NOT NULL").all(contactId) as Array<{ id: number }>
+  let n = 0
+  for (const r of rows)
+    if (transition(ctx, r.id, ['queued', 'retry_wait', 'held'], { status: 'skipped', statusReason: reason, nextAttemptAt: null }, 'skipped', reason)) n++
+  return n
 }
 
 // ---------- triggers ----------

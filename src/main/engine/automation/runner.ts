@@ -2,7 +2,7 @@
 // timer that wakes at the next due sequence step or daily date check, like the outbox scheduler does.
 import type { Ctx } from '../context'
 import { nextLocalMidnight } from '../outbound/localDay'
-import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged } from './autoresponders'
+import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from './autoresponders'
 import { followOutbound as followSequence, materializeDue, nextDueAt, onBounced, onReplied, onUnsubscribed } from './sequenceRun'
 
 export interface AutomationRunner {
@@ -27,8 +27,14 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
       followSequence(ctx, id, status, detail)
     }),
     ctx.hooks.on('outbound.replied', (p) => void onReplied(ctx, p)),
-    ctx.hooks.on('outbound.bounced', (p) => void onBounced(ctx, p)),
-    ctx.hooks.on('contacts.unsubscribed', (p) => void onUnsubscribed(ctx, p)),
+    ctx.hooks.on('outbound.bounced', (p) => {
+      onBounced(ctx, p)
+      if (p.contactId !== null) skipPendingFor(ctx, p.contactId, `${p.email} bounced`)
+    }),
+    ctx.hooks.on('contacts.unsubscribed', (p) => {
+      onUnsubscribed(ctx, p)
+      skipPendingFor(ctx, p.contactId, `The contact ${p.reason === 'complained' ? 'complained' : 'unsubscribed'}`)
+    }),
   ]
 }
 

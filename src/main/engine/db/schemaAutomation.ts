@@ -51,6 +51,7 @@ export const autoresponderExecutions = sqliteTable('autoresponder_executions', {
 }, (t) => [
   uniqueIndex('autoresponder_executions_fire_uq').on(t.autoresponderId, t.contactId, t.actionId, t.fireKey),
   index('autoresponder_executions_list_idx').on(t.autoresponderId, t.id),
+  index('autoresponder_executions_contact_idx').on(t.contactId, t.status),
   index('autoresponder_executions_outbound_idx').on(t.outboundId).where(sql`outbound_id IS NOT NULL`),
 ])
 
