@@ -1,6 +1,6 @@
 // Boot: ask the engine who it is, keep the shared lists (and the sending status the shell shows) fresh
 // from pushed events, then show either the first-run wizard or the app shell with the current screen.
-import { useEffect, useState, type JSX } from 'react'
+import { lazy, Suspense, useEffect, useState, type JSX } from 'react'
 import { OfflineBanner, useBannerText } from './components/OfflineBanner'
 import { Sidebar } from './components/Sidebar'
 import { Toasts } from './components/Toasts'
@@ -14,7 +14,6 @@ import { ContactProfile } from './screens/contact/ContactProfile'
 import { ComposeHost } from './screens/compose/ComposeDialog'
 import { recoverUnsavedDraft } from './screens/compose/composeState'
 import { ContactsScreen } from './screens/contacts/ContactsScreen'
-import { DashboardScreen } from './screens/dashboard/DashboardScreen'
 import { DraftsScreen } from './screens/drafts/DraftsScreen'
 import { ImportScreen } from './screens/import/ImportScreen'
 import { Onboarding } from './screens/onboarding/Onboarding'
@@ -22,6 +21,9 @@ import { OutboxScreen } from './screens/outbox/OutboxScreen'
 import { SequencePage } from './screens/sequences/SequencePage'
 import { SequencesScreen } from './screens/sequences/SequencesScreen'
 import { useApp } from './store'
+
+// The dashboard carries the chart library; it loads when first opened, not at boot.
+const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
 
 type Boot = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; onboarding: boolean }
 
@@ -115,7 +117,11 @@ export function App(): JSX.Element {
         {route.name === 'businesses' && <BusinessesScreen selectedId={route.id} />}
         {route.name === 'drafts' && <DraftsScreen />}
         {route.name === 'outbox' && <OutboxScreen selectedId={route.id} />}
-        {route.name === 'dashboard' && <DashboardScreen />}
+        {route.name === 'dashboard' && (
+          <Suspense fallback={<div className="page page-loading" aria-busy="true" />}>
+            <DashboardScreen />
+          </Suspense>
+        )}
         {route.name === 'autoresponders' && (route.id ? <AutoresponderEditor key={route.id} id={route.id} /> : <AutorespondersScreen />)}
         {route.name === 'sequences' && (route.id ? <SequencePage key={route.id} id={route.id} /> : <SequencesScreen />)}
       </main>
