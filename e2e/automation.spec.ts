@@ -284,6 +284,12 @@ test('the editor orders actions with their delays, a date trigger saves off, and
   await expect(page.getByRole('button', { name: 'Last 7 days' })).toHaveAttribute('aria-pressed', 'true')
   await shot(page, 'dashboard-empty')
 
+  // Links to things that are gone say so instead of spinning.
+  await page.goto(`${app.url}#/sequences/999`)
+  await expect(page.getByRole('heading', { name: 'This sequence no longer exists' })).toBeVisible()
+  await page.goto(`${app.url}#/autoresponders/999`)
+  await expect(page.getByRole('heading', { name: 'This autoresponder no longer exists' })).toBeVisible()
+
   await page.goto(`${app.url}#/autoresponders/new`)
   await page.getByLabel('Name', { exact: true }).fill('Birthday wishes')
   await page.getByLabel('Business', { exact: true }).selectOption({ label: 'Bloom Hair Studio' })

@@ -49,7 +49,7 @@ function Existing({ id }: { id: number }): JSX.Element {
   const [busy, setBusy] = useState(false)
 
   if (seq.error && !s) {
-    const gone = seq.error && /not found|no longer/i.test(seq.error)
+    const gone = seq.errorCode === 'NOT_FOUND'
     return (
       <div className="page">
         {gone ? (
