@@ -231,3 +231,27 @@ describe('sending windows and the daily cap', () => {
     expect(b.stub.sent).toHaveLength(2)
   })
 })
+
+describe('the runner on its own', () => {
+  it('sends step 1 after an enrolment and step 2 after the clock passes the wait, with no one calling it', async () => {
+    const b = await automationEngine()
+    const seq = await withSequence(b)
+    const ann = await contact(b, 'ann@client.test')
+    await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [ann.id] })
+    const until = async (n: number) => {
+      for (let i = 0; i < 100 && b.stub.sent.length < n; i++) {
+        await b.t.engine.outbound.scheduler.idle()
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      return b.stub.sent.map((r) => r.subject)
+    }
+    expect(await until(1)).toEqual(['Hello ann'])
+    await b.t.ok('clock.advance', { ms: 2 * DAY })
+    expect(await until(2)).toEqual(['Hello ann', 'Following up'])
+    // A step with no wait is due the moment the one before is sent: the send itself wakes the runner.
+    const quick = await b.t.ok('sequences.create', { name: 'Quick', objectId: b.objectId, steps: [steps[0], { ...steps[1], wait: { value: 0, unit: 'minutes' } }], mailboxIds: [b.mailboxId] })
+    await b.t.ok('sequences.enroll', { sequenceId: quick.id, contactIds: [ann.id] })
+    expect(await until(4)).toEqual(['Hello ann', 'Following up', 'Hello ann', 'Following up'])
+    expect(b.t.events.some((e) => e.event === 'automation.changed')).toBe(true)
+  })
+})

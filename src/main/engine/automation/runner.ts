@@ -24,7 +24,8 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
     ctx.hooks.on('contacts.tagged', ({ contactIds, tagId }) => (onContactsTagged(ctx, contactIds, tagId), ctx.outbound.scheduler.wake())),
     ctx.hooks.on('outbound.status', ({ id, status, detail }) => {
       followExecution(ctx, id, status, detail)
-      followSequence(ctx, id, status, detail)
+      // A next step was scheduled: the runner's timer must learn about it (it runs after this commits).
+      if (followSequence(ctx, id, status, detail)) wakeAutomation(ctx)
     }),
     ctx.hooks.on('outbound.replied', (p) => void onReplied(ctx, p)),
     ctx.hooks.on('outbound.bounced', (p) => {

@@ -128,21 +128,23 @@ function materializeOne(ctx: Ctx, d: DueRow, t: number, info: SeqInfo): void {
 }
 
 /** The outbox moved a row; if it is a contact's pending step, the contact moves with it. */
-export function followOutbound(ctx: Ctx, outboundId: number, status: string, detail: string | null): void {
-  if (status !== 'sent' && status !== 'failed' && status !== 'skipped' && status !== 'cancelled') return
+export function followOutbound(ctx: Ctx, outboundId: number, status: string, detail: string | null): boolean {
+  if (status !== 'sent' && status !== 'failed' && status !== 'skipped' && status !== 'cancelled') return false
   const m = stmt(
     ctx.sqlite,
     `SELECT sm.sequence_contact_id AS scId, sm.step_position AS position, sm.sequence_id AS sequenceId, sc.status
      FROM sequence_messages sm JOIN sequence_contacts sc ON sc.id = sm.sequence_contact_id WHERE sm.outbound_id = ? AND sc.pending_outbound_id = ?`,
   ).get(outboundId, outboundId) as { scId: number; position: number; sequenceId: number; status: string } | undefined
-  if (!m) return
+  if (!m) return false
   const t = now(ctx)
   if (status === 'sent') {
     const steps = stepsOf(ctx, m.sequenceId)
     const next = steps.find((s) => s.position === m.position + 1)
     // The next step is scheduled here, in the transaction that records this one as sent.
-    if (next) setContact(ctx, m.scId, { pending_outbound_id: null, last_sent_at: t, current_step: next.position, next_step_at: t + stepWaitMs(next) })
-    else setContact(ctx, m.scId, { pending_outbound_id: null, last_sent_at: t, status: m.status === 'active' || m.status === 'paused' ? 'completed' : m.status, next_step_at: null })
+    if (next) {
+      setContact(ctx, m.scId, { pending_outbound_id: null, last_sent_at: t, current_step: next.position, next_step_at: t + stepWaitMs(next) })
+      return true
+    } else setContact(ctx, m.scId, { pending_outbound_id: null, last_sent_at: t, status: m.status === 'active' || m.status === 'paused' ? 'completed' : m.status, next_step_at: null })
   } else if (status === 'failed') {
     setContact(ctx, m.scId, { pending_outbound_id: null, status: 'bounced', last_error: `permanent_failure: ${detail ?? 'the message could not be sent'}` })
   } else if (status === 'skipped') {
@@ -150,6 +152,7 @@ export function followOutbound(ctx: Ctx, outboundId: number, status: string, det
   } else {
     setContact(ctx, m.scId, { pending_outbound_id: null, ...(m.status === 'active' ? { status: 'paused' } : {}), last_error: 'The message was cancelled in the outbox' })
   }
+  return false
 }
 
 /** Cancels a contact's step that has not left yet (the link is dropped first, so the cancel is not followed). */
