@@ -218,6 +218,20 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   const contacts = await app.rpc('sequences.contacts', { sequenceId: seq.id })
   expect(contacts.total).toBe(2)
   expect(contacts.items.map((c) => c.contactId).sort()).toEqual([paul.id, quinn.id].sort())
+  // An address the server refuses: the row shows where it stopped and the server's words.
+  const rita = await app.rpc('contacts.create', { email: 'rita@nowhere.invalid', firstName: 'Rita', lastName: 'Vance', primaryObjectId: object.id })
+  await app.rpc('sequences.enroll', { sequenceId: seq.id, contactIds: [rita.id] })
+  const ritaState = await waitFor(
+    async () => {
+      const r = (await app.rpc('sequences.contacts', { sequenceId: seq.id })).items.find((c) => c.contactId === rita.id)
+      return r && r.lastError && r.status !== 'active' ? r : undefined
+    },
+    { timeoutMs: 30_000, message: 'the refused address stops' },
+  )
+  const ritaRow = table.getByRole('row', { name: /Rita Vance/ })
+  await expect(ritaRow).toContainText({ bounced: 'Bounced', failed: 'Failed' }[ritaState.status as 'bounced' | 'failed'] ?? ritaState.status)
+  await expect(ritaRow.locator('.reason')).toHaveAttribute('title', ritaState.lastError!)
+  await expect(ritaRow.getByRole('button', { name: /Pause|Resume/ })).toHaveCount(0)
   await shot(page, 'sequence-contacts')
 
   // Pause one contact, then the whole sequence, then resume both.
@@ -229,7 +243,7 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   await expect(table.getByRole('row')).toHaveCount(2)
   await expect(paulRow).toBeVisible()
   await page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: /All/ }).click()
-  await expect(table.getByRole('row')).toHaveCount(3)
+  await expect(table.getByRole('row')).toHaveCount(4)
   await page.getByRole('button', { name: 'Pause sequence' }).click()
   await expect(page.getByRole('button', { name: 'Resume sequence' })).toBeVisible()
   expect((await app.rpc('sequences.get', { id: seq.id })).status).toBe('paused')
@@ -266,7 +280,7 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   const funnel = page.getByRole('region', { name: 'Sequence funnel' })
   await expect(funnel.getByLabel('Sequence')).toHaveValue(String(seq.id))
   await expect(funnel.locator('svg.recharts-surface[role="application"]')).toBeVisible()
-  await expect(funnel).toContainText('2 enrolled')
+  await expect(funnel).toContainText('3 enrolled · 2 got step 1')
   await expect(page.getByRole('region', { name: 'Sending' }).locator('.recharts-bar-rectangle path').first()).toBeVisible()
   await page.getByLabel('Business', { exact: true }).selectOption({ label: 'Bloom Hair Studio' })
   await expect(totals.locator('.kpi-card').filter({ has: page.locator('.kpi-label', { hasText: /^Sent$/ }) }).locator('.kpi-value')).toHaveText('2')
