@@ -58,6 +58,8 @@ test('an autoresponder made in the UI greets a contact tagged in the UI, from th
 
   await page.getByRole('button', { name: 'Create autoresponder' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Holiday greeting' })).toBeVisible()
+  await expect(page.getByRole('tab', { name: 'Settings' })).toHaveAttribute('aria-selected', 'true')
+  await shot(page, 'autoresponder-saved')
   const [saved] = await app.rpc('autoresponders.list', {})
   const tag = (await app.rpc('tags.list', {})).find((t) => t.name === 'Holiday form')!
   expect(saved).toMatchObject({ name: 'Holiday greeting', isActive: true, objectId: null, trigger: { type: 'TAG_ADDED', tagId: tag.id } })
