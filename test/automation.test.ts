@@ -190,9 +190,16 @@ describe('date triggers', () => {
     b.t.engine.automation.runDue()
     await b.idle()
     expect(b.stub.sent).toHaveLength(1)
+    // Added after today's check with today's date: still today's message, once.
+    await mk('late@client.test', '2026-01-08')
+    await b.idle()
+    b.t.engine.automation.runDue()
+    await b.idle()
+    expect(b.stub.sent.map((r) => r.toJson)).toEqual(['["today@client.test"]', '["late@client.test"]'])
+    b.stub.sent.splice(1)
     // Closed for three days: the check catches up on the 7th and the 8th.
     await b.advance(3 * DAY)
     expect(b.stub.sent.map((r) => r.subject)).toEqual(['Renewal on 2026-01-08', 'Renewal on 2026-01-10', 'Renewal on 2026-01-11'])
-    expect(await execs(b.t, a.id)).toHaveLength(3)
+    expect(await execs(b.t, a.id)).toHaveLength(4)
   })
 })

@@ -295,6 +295,28 @@ function activeWith(ctx: Ctx, type: Trigger['type']): ArRow[] {
 
 export function onContactsCreated(ctx: Ctx, ids: number[]): void {
   for (const ar of activeWith(ctx, 'CONTACT_CREATED')) fire(ctx, ar, ids, 'created')
+  // A contact added after today's date check, whose date is today, still gets today's message.
+  for (const ar of activeWith(ctx, 'DATE_BASED')) {
+    if (!ar.dateCheckedThrough) continue
+    const tz = (ar.objectId !== null && objectRow(ctx, ar.objectId)?.timezone) || 'UTC'
+    const today = localDay(ctx.clock.now(), tz)
+    if (ar.dateCheckedThrough < today) continue // the next check covers it
+    const hits = dueOn(ctx, ar, today, today, ids)
+    if (hits.length) fire(ctx, ar, hits.map((h) => h.id), today)
+  }
+}
+
+/** Contacts whose trigger date (field + offset) falls between two local days, optionally among `ids`. */
+function dueOn(ctx: Ctx, ar: ArRow, from: string, to: string, ids?: number[]): Array<{ id: number; d: string }> {
+  const offset = `${(ar.triggerOffsetDays ?? 0) >= 0 ? '+' : ''}${ar.triggerOffsetDays ?? 0} days`
+  const field = ar.triggerField ?? 'createdAt'
+  const dateExpr = field === 'createdAt' ? `date(created_at / 1000, 'unixepoch', ?)` : `date(json_extract(fields_json, ?), ?)`
+  const params: unknown[] = field === 'createdAt' ? [offset] : [`$."${field.replace(/"/g, '')}"`, offset]
+  const source = ids ? 'json_each(?) j CROSS JOIN contacts c ON c.id = j.value' : 'contacts c'
+  const where = ar.objectId !== null ? 'AND primary_object_id = ?' : ''
+  return ctx.sqlite
+    .prepare(`SELECT id, d FROM (SELECT c.id, c.primary_object_id, ${dateExpr.replace(/created_at|fields_json/g, (m) => `c.${m}`)} AS d FROM ${source}) WHERE d BETWEEN ? AND ? ${where} ORDER BY d, id`)
+    .all(...params, ...(ids ? [JSON.stringify(ids)] : []), from, to, ...(ar.objectId !== null ? [ar.objectId] : [])) as Array<{ id: number; d: string }>
 }
 
 export function onContactsTagged(ctx: Ctx, contactIds: number[], tagId: number): void {
@@ -318,14 +340,7 @@ export function checkDates(ctx: Ctx): number {
     let from = ar.dateCheckedThrough ? addDays(ar.dateCheckedThrough, 1) : localDay(ar.updatedAt, tz)
     if (from < addDays(today, -MAX_CATCH_UP_DAYS)) from = addDays(today, -MAX_CATCH_UP_DAYS)
     if (from > today) continue
-    const offset = `${(ar.triggerOffsetDays ?? 0) >= 0 ? '+' : ''}${ar.triggerOffsetDays ?? 0} days`
-    const field = ar.triggerField ?? 'createdAt'
-    const dateExpr = field === 'createdAt' ? `date(created_at / 1000, 'unixepoch', ?)` : `date(json_extract(fields_json, ?), ?)`
-    const params: unknown[] = field === 'createdAt' ? [offset] : [`$."${field.replace(/"/g, '')}"`, offset]
-    const byObject = ar.objectId !== null ? 'AND primary_object_id = ?' : ''
-    const rows = ctx.sqlite
-      .prepare(`SELECT id, d FROM (SELECT id, primary_object_id, ${dateExpr} AS d FROM contacts) WHERE d BETWEEN ? AND ? ${byObject} ORDER BY d, id`)
-      .all(...params, from, today, ...(ar.objectId !== null ? [ar.objectId] : [])) as Array<{ id: number; d: string }>
+    const rows = dueOn(ctx, ar, from, today)
     ctx.sqlite
       .transaction(() => {
         const byDay = new Map<string, number[]>()
