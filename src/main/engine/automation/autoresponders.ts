@@ -151,8 +151,14 @@ export function updateAutoresponder(ctx: Ctx, input: { id: number; name?: string
   return getAutoresponder(ctx, input.id)
 }
 
+/** Deletes it; actions still waiting in the outbox (delayed ones) are withdrawn with it. */
 export function deleteAutoresponder(ctx: Ctx, id: number): number {
-  return ctx.sqlite.prepare('DELETE FROM autoresponders WHERE id = ?').run(id).changes
+  return ctx.sqlite.transaction(() => {
+    const pending = ctx.sqlite.prepare("SELECT outbound_id AS id FROM autoresponder_executions WHERE autoresponder_id = ? AND status = 'PENDING' AND outbound_id IS NOT NULL").all(id) as Array<{ id: number }>
+    for (const p of pending)
+      transition(ctx, p.id, ['queued', 'retry_wait', 'held'], { status: 'cancelled', statusReason: 'The autoresponder was deleted', nextAttemptAt: null }, 'cancelled', 'The autoresponder was deleted')
+    return ctx.sqlite.prepare('DELETE FROM autoresponders WHERE id = ?').run(id).changes
+  })()
 }
 
 export function listExecutions(ctx: Ctx, input: { autoresponderId: number; status?: Execution['status']; limit: number }): Execution[] {
