@@ -95,16 +95,20 @@ describe('sequences', () => {
   })
 
   it('a reply while the next step waits in the outbox cancels it', async () => {
-    const b = await automationEngine({ cap: 1 })
-    const seq = await withSequence(b, { steps: [steps[0], { ...steps[1], wait: { value: 0, unit: 'days' } }] })
+    const b = await automationEngine()
+    const seq = await withSequence(b)
     const ann = await contact(b, 'ann@client.test')
     await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [ann.id] })
     await b.idle()
+    // The mailbox is paused: step 2 is written into the outbox when due, and held there.
+    await b.t.ok('mailboxes.update', { id: b.mailboxId, status: 'paused' })
+    await b.advance(2 * DAY)
     const list = (await b.t.ok('outbox.list', {})).items
     const step2 = list.find((m) => m.subject === 'Following up')!
-    expect(step2).toMatchObject({ status: 'held', statusReason: 'capacity' })
+    expect(step2).toMatchObject({ status: 'held', statusReason: 'paused' })
     b.t.engine.hooks.emit('outbound.replied', { outboundId: list.find((m) => m.subject === 'Hello ann')!.id, contactId: ann.id, messageId: 7 })
     expect(await b.t.ok('outbox.get', { id: step2.id })).toMatchObject({ status: 'cancelled' })
+    await b.t.ok('mailboxes.update', { id: b.mailboxId, status: 'active' })
     await b.advance(DAY)
     expect(b.stub.sent).toHaveLength(1)
   })
@@ -215,20 +219,41 @@ describe('sending windows and the daily cap', () => {
     expect(b.stub.sent).toHaveLength(1)
   })
 
-  it('the daily cap holds a step until the window opens the next day, not until midnight', async () => {
+  it('steps beyond a mailbox’s cap wait for its next day instead of piling up in the outbox, then for the window', async () => {
     const b = await automationEngine({ start: Date.UTC(2026, 0, 5, 15), cap: 1 }) // 10:00 New York
     const seq = await withSequence(b, { window })
     const a = await contact(b, 'a@client.test')
     const c = await contact(b, 'c@client.test')
     await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [a.id, c.id] })
     await b.idle()
-    expect(b.stub.sent).toHaveLength(1)
-    const held = (await b.t.ok('outbox.list', { status: 'held' })).items[0]!
-    expect(held).toMatchObject({ statusReason: 'capacity', nextAttemptAt: new Date(nyNine + DAY).toISOString() })
-    await b.advance(Date.UTC(2026, 0, 6, 5, 1) - b.t.clock.now()) // just after midnight New York
+    expect(b.stub.sent.map((r) => r.toJson)).toEqual(['["a@client.test"]'])
+    expect((await b.t.ok('outbox.list', {})).items).toHaveLength(1)
+    const later = (await members(b, seq.id)).find((m) => m.email === 'c@client.test')!
+    expect(later).toMatchObject({ status: 'active', currentStep: 1, nextStepAt: '2026-01-06T05:00:00.000Z' }) // New York's midnight
+    await b.advance(Date.UTC(2026, 0, 6, 5, 1) - b.t.clock.now())
+    const row = (await b.t.ok('outbox.list', {})).items.find((m) => m.to[0] === 'c@client.test')!
+    expect(row).toMatchObject({ status: 'queued', scheduledFor: new Date(nyNine + DAY).toISOString() })
     expect(b.stub.sent).toHaveLength(1)
     await b.advance(nyNine + DAY - b.t.clock.now())
     expect(b.stub.sent).toHaveLength(2)
+  })
+
+  it('a step the cap stops at send time is held until its window opens the next day, not until midnight', async () => {
+    const b = await automationEngine({ cap: 1 }) // 04:00 New York: the step is written for 09:00
+    const seq = await withSequence(b, { window })
+    const a = await contact(b, 'a@client.test')
+    await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [a.id] })
+    await b.idle()
+    // A message written by hand uses the day's only slot first.
+    await b.t.ok('mail.send', { profileId: b.profileId, to: ['boss@client.test'], subject: 'By hand', html: '<p>x</p>' })
+    await b.idle()
+    await b.advance(nyNine - b.t.clock.now())
+    const held = (await b.t.ok('outbox.list', { status: 'held' })).items[0]!
+    expect(held).toMatchObject({ statusReason: 'capacity', nextAttemptAt: new Date(nyNine + DAY).toISOString() })
+    await b.advance(Date.UTC(2026, 0, 6, 5, 1) - b.t.clock.now()) // just after midnight New York
+    expect(b.stub.sent.map((r) => r.subject)).toEqual(['By hand'])
+    await b.advance(nyNine + DAY - b.t.clock.now())
+    expect(b.stub.sent.map((r) => r.subject)).toEqual(['By hand', 'Hello a'])
   })
 })
 

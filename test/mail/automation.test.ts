@@ -193,19 +193,21 @@ describe('sequences through Postfix into Dovecot', () => {
     const window = { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17 }
     const seq = await t.ok('sequences.create', { name: 'Windowed', objectId: biz.objectId, steps: steps(tag).slice(0, 1), mailboxIds: [biz.mailboxId], window })
     const quinn = await t.ok('contacts.create', { email: MAIL.users.quinn.email, firstName: 'Quinn', primaryObjectId: biz.objectId })
-    const rosa = await t.ok('contacts.create', { email: MAIL.users.rosa.email, firstName: 'Rosa', primaryObjectId: biz.objectId, timezone: 'Asia/Tokyo' })
+    const rosa = await t.ok('contacts.create', { email: MAIL.users.rosa.email, firstName: 'Rosa', primaryObjectId: biz.objectId, timezone: 'Europe/London' })
     await t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [quinn.id, rosa.id] })
     await settle(t)
-    // Rosa's window (Tokyo, 00:00 Tuesday now) opens at 09:00 Tuesday Tokyo = 00:00 UTC; Quinn goes now.
+    // Quinn goes now and uses the day's only slot; Rosa (15:00 in London, inside her window) waits for the
+    // mailbox's next day (midnight New York = 05:00 UTC), then for her window (09:00 London = 09:00 UTC).
     await waitFor(async () => (await inbox('quinn', tag)).length === 1)
-    const rosaRow = (await t.ok('outbox.list', {})).items.find((m) => m.to[0] === MAIL.users.rosa.email)!
-    expect(rosaRow.scheduledFor).toBe('2026-01-06T00:00:00.000Z')
-    // At 00:00 UTC Tuesday the cap of 1 (New York's Monday) is used up: held until Nina's next
-    // midnight (05:00 UTC), when Rosa's window (09:00–17:00 Tokyo = 00:00–08:00 UTC) is still open.
-    await advance(t, Date.UTC(2026, 0, 6, 0) - t.clock.now())
-    expect(await t.ok('outbox.get', { id: rosaRow.id })).toMatchObject({ status: 'held', statusReason: 'capacity', nextAttemptAt: '2026-01-06T05:00:00.000Z' })
-    expect(await inbox('rosa', tag)).toHaveLength(0)
+    const waiting = (await t.ok('sequences.contacts', { sequenceId: seq.id })).items.find((m) => m.contactId === rosa.id)!
+    expect(waiting).toMatchObject({ status: 'active', nextStepAt: '2026-01-06T05:00:00.000Z' })
     await advance(t, Date.UTC(2026, 0, 6, 5) - t.clock.now())
+    const rosaRow = (await t.ok('outbox.list', {})).items.find((m) => m.to[0] === MAIL.users.rosa.email)!
+    expect(rosaRow).toMatchObject({ status: 'queued', scheduledFor: '2026-01-06T09:00:00.000Z' })
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(await inbox('rosa', tag)).toHaveLength(0)
+    await advance(t, Date.UTC(2026, 0, 6, 9) - t.clock.now())
     await waitFor(async () => (await inbox('rosa', tag)).length === 1)
+    expect(await t.ok('outbox.get', { id: rosaRow.id })).toMatchObject({ status: 'sent' })
   }, 60_000)
 })

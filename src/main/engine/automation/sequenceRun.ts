@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { addEvent, transition, type OutboxRow } from '../repos/outbox'
+import { localDay, nextLocalMidnight } from '../outbound/localDay'
 import { queueMessage } from '../services/outbox'
 import { profileOfMailbox } from './sender'
 import { nextAllowed, parseWindow } from './sendWindow'
@@ -57,13 +58,14 @@ export function materializeDue(ctx: Ctx, limit = 200): number {
          ORDER BY sc.next_step_at, sc.id LIMIT ?`,
       ).all(t, limit) as DueRow[]
       const seqs = new Map<number, SeqInfo>()
+      const budgets = new Map<number, Budget>()
       for (const d of due) {
         let info = seqs.get(d.sequenceId)
         if (!info) {
           const seq = seqRow(ctx, d.sequenceId)!
           seqs.set(d.sequenceId, (info = { seq, steps: stepsOf(ctx, seq.id), boxes: mailboxesOf(ctx, seq.id), object: objectRow(ctx, seq.objectId)! }))
         }
-        materializeOne(ctx, d, t, info)
+        materializeOne(ctx, d, t, info, budgets)
       }
       return due.length
     })
@@ -78,7 +80,29 @@ interface SeqInfo {
   object: NonNullable<ReturnType<typeof objectRow>>
 }
 
-function materializeOne(ctx: Ctx, d: DueRow, t: number, info: SeqInfo): void {
+/**
+ * What a mailbox can still send today: its cap less what it sent and what already waits for it. Steps
+ * beyond that are not written into the outbox yet (a 100,000-contact enrolment would otherwise park
+ * 100,000 rows as held); they wait for the mailbox's next local day.
+ */
+interface Budget {
+  left: number
+  nextDay: number
+}
+function budgetOf(ctx: Ctx, budgets: Map<number, Budget>, mailboxId: number, t: number): Budget {
+  let b = budgets.get(mailboxId)
+  if (b) return b
+  const box = stmt(ctx.sqlite, 'SELECT m.daily_capacity AS cap, o.timezone AS tz FROM mailboxes m JOIN objects o ON o.id = m.object_id WHERE m.id = ?').get(mailboxId) as
+    | { cap: number; tz: string }
+    | undefined
+  if (!box) return { left: Infinity, nextDay: t }
+  const sent = (stmt(ctx.sqlite, 'SELECT sent FROM mailbox_daily_counts WHERE mailbox_id = ? AND day = ?').get(mailboxId, localDay(t, box.tz)) as { sent: number } | undefined)?.sent ?? 0
+  const waiting = (stmt(ctx.sqlite, "SELECT count(*) AS n FROM outbound_messages WHERE mailbox_id = ? AND status IN ('queued', 'retry_wait', 'held')").get(mailboxId) as { n: number }).n
+  budgets.set(mailboxId, (b = { left: box.cap - sent - waiting, nextDay: nextLocalMidnight(t, box.tz) }))
+  return b
+}
+
+function materializeOne(ctx: Ctx, d: DueRow, t: number, info: SeqInfo, budgets: Map<number, Budget>): void {
   const { seq, steps, boxes, object } = info
   const step = steps.find((s) => s.position === d.currentStep)
   if (!step) return setContact(ctx, d.id, { status: 'completed', next_step_at: null })
@@ -99,6 +123,8 @@ function materializeOne(ctx: Ctx, d: DueRow, t: number, info: SeqInfo): void {
   }
   const profile = profileOfMailbox(ctx, mailboxId)
   if (!profile) return setContact(ctx, d.id, { status: 'failed', last_error: 'The mailbox has no active sender profile', mailbox_id: mailboxId })
+  const budget = budgetOf(ctx, budgets, mailboxId, t)
+  if (budget.left <= 0) return setContact(ctx, d.id, { next_step_at: budget.nextDay, mailbox_id: mailboxId })
   let rendered
   try {
     rendered = renderFor(ctx, { subject: step.subject, html: step.bodyHtml, subjectField: 'subject', htmlField: 'bodyHtml' }, contact, object, profile)
@@ -124,6 +150,7 @@ function materializeOne(ctx: Ctx, d: DueRow, t: number, info: SeqInfo): void {
   stmt(ctx.sqlite, 'UPDATE outbound_messages SET max_attempts = ? WHERE id = ?').run(SEQUENCE_MAX_ATTEMPTS, row.id)
   stmt(ctx.sqlite, 'INSERT INTO sequence_messages (sequence_id, sequence_contact_id, step_position, outbound_id, created_at) VALUES (?, ?, ?, ?, ?)').run(seq.id, d.id, step.position, row.id, t)
   if (row.status === 'skipped') return setContact(ctx, d.id, { status: 'failed', last_error: row.statusReason, mailbox_id: mailboxId })
+  budget.left--
   setContact(ctx, d.id, { pending_outbound_id: row.id, mailbox_id: mailboxId, first_message_id: d.firstMessageId ?? row.messageId, last_error: null })
 }
 
