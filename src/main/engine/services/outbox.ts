@@ -6,6 +6,8 @@ import type { OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { addEvent, getRow, type OutboxRow } from '../repos/outbox'
+// Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
+import { stmt } from '../db/stmt'
 
 export interface QueueInput {
   profileId: number
@@ -38,8 +40,7 @@ interface ProfileRow {
 }
 
 export function loadProfile(ctx: Ctx, id: number, field = 'profileId'): ProfileRow {
-  const p = ctx.sqlite
-    .prepare(
+  const p = stmt(ctx.sqlite, 
       `SELECT id, object_id AS objectId, email_address AS email, display_name AS displayName, reply_to_address AS replyTo,
               transport, mailbox_id AS mailboxId, is_active AS isActive FROM email_sending_profiles WHERE id = ?`,
     )
@@ -56,13 +57,13 @@ export function newMessageId(fromEmail: string): string {
 
 /** Why a message must not go to these recipients, or null. */
 function suppressionOf(ctx: Ctx, objectId: number, recipients: string[], contactId: number | null | undefined): string | null {
-  const q = ctx.sqlite.prepare('SELECT reason FROM suppressions WHERE email = ? AND (object_id IS NULL OR object_id = ?) LIMIT 1')
+  const q = stmt(ctx.sqlite, 'SELECT reason FROM suppressions WHERE email = ? AND (object_id IS NULL OR object_id = ?) LIMIT 1')
   for (const addr of recipients) {
     const hit = q.get(addr.toLowerCase(), objectId) as { reason: string } | undefined
     if (hit) return `${addr} is suppressed (${hit.reason})`
   }
   if (contactId) {
-    const c = ctx.sqlite.prepare('SELECT status FROM contacts WHERE id = ?').get(contactId) as { status: string } | undefined
+    const c = stmt(ctx.sqlite, 'SELECT status FROM contacts WHERE id = ?').get(contactId) as { status: string } | undefined
     if (c && c.status !== 'active') return `The contact is ${c.status}`
   }
   return null
@@ -74,15 +75,15 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
   if (!profile.isActive) throw new AppError('VALIDATION', 'That sender profile is switched off', 'profileId')
   if (profile.transport === 'smtp' && profile.mailboxId === null) throw new AppError('VALIDATION', 'The profile has no mailbox to send through', 'profileId')
   if (profile.transport === 'mailgun') {
-    const mg = ctx.sqlite.prepare('SELECT api_key_sealed AS k FROM object_mailgun_settings WHERE object_id = ?').get(profile.objectId) as { k: string | null } | undefined
+    const mg = stmt(ctx.sqlite, 'SELECT api_key_sealed AS k FROM object_mailgun_settings WHERE object_id = ?').get(profile.objectId) as { k: string | null } | undefined
     if (!mg?.k) throw new AppError('VALIDATION', 'Object Mailgun not configured', 'profileId')
   }
   if (input.contactId) {
-    const exists = ctx.sqlite.prepare('SELECT 1 FROM contacts WHERE id = ?').get(input.contactId)
+    const exists = stmt(ctx.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(input.contactId)
     if (!exists) throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
   }
   if (input.idempotencyKey) {
-    const prior = ctx.sqlite.prepare('SELECT id FROM outbound_messages WHERE idempotency_key = ?').get(input.idempotencyKey) as { id: number } | undefined
+    const prior = stmt(ctx.sqlite, 'SELECT id FROM outbound_messages WHERE idempotency_key = ?').get(input.idempotencyKey) as { id: number } | undefined
     if (prior) return getRow(ctx, prior.id)!
   }
 
@@ -92,8 +93,7 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
   const status: OutboxStatus = skip ? 'skipped' : 'queued'
   const scheduledFor = Math.max(input.sendAt ?? now, now)
   const undoUntil = input.undoMs && !skip ? now + input.undoMs : null
-  const info = ctx.sqlite
-    .prepare(
+  const info = stmt(ctx.sqlite, 
       `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, contact_id, transport, message_id, from_email, from_name, reply_to,
          to_json, cc_json, subject, html, text, headers_json, tracking, source, idempotency_key, status, status_reason, scheduled_for,
          next_attempt_at, undo_until, draft_id, created_at, updated_at)
