@@ -92,6 +92,9 @@ describe('sequences', () => {
     expect(byEmail['ann@client.test']).toMatchObject({ status: 'replied', currentStep: 2, nextStepAt: null })
     expect(byEmail['bob@client.test']).toMatchObject({ status: 'active', currentStep: 3 })
     expect((await b.t.ok('analytics.funnel', { sequenceId: seq.id })).steps[0]).toMatchObject({ sent: 2, replied: 1 })
+    // A reply to a message that no longer exists stops nothing and throws nothing.
+    b.t.engine.hooks.emit('outbound.replied', { outboundId: 9999, contactId: null, messageId: 2 })
+    b.t.engine.hooks.emit('outbound.bounced', { outboundId: 9999, contactId: null, email: 'x@client.test' })
   })
 
   it('a reply while the next step waits in the outbox cancels it', async () => {

@@ -208,16 +208,19 @@ const enrolmentsOfContact = (ctx: Ctx, contactId: number): number[] =>
 const enrolmentOfOutbound = (ctx: Ctx, outboundId: number | null): number[] =>
   outboundId === null ? [] : (stmt(ctx.sqlite, 'SELECT sequence_contact_id AS id FROM sequence_messages WHERE outbound_id = ?').all(outboundId) as Array<{ id: number }>).map((r) => r.id)
 
+const exists = (ctx: Ctx, outboundId: number) => !!stmt(ctx.sqlite, 'SELECT 1 FROM outbound_messages WHERE id = ?').get(outboundId)
+
 /** A real reply (the inbound engine never reports auto-replies here) stops the contact's sequences. */
 export function onReplied(ctx: Ctx, p: { outboundId: number; contactId: number | null }): number {
   // Analytics count replies from the event log (once per message, whoever else records it).
-  if (!stmt(ctx.sqlite, "SELECT 1 FROM message_events WHERE outbound_id = ? AND type = 'replied'").get(p.outboundId)) addEvent(ctx, p.outboundId, 'replied', null)
+  // (A hook listener must not throw: a reply to a row deleted since is only a stop, not an event.)
+  if (exists(ctx, p.outboundId) && !stmt(ctx.sqlite, "SELECT 1 FROM message_events WHERE outbound_id = ? AND type = 'replied'").get(p.outboundId)) addEvent(ctx, p.outboundId, 'replied', null)
   const ids = new Set([...enrolmentOfOutbound(ctx, p.outboundId), ...(p.contactId !== null ? enrolmentsOfContact(ctx, p.contactId) : [])])
   return stop(ctx, [...ids], 'replied', 'The contact replied')
 }
 
 export function onBounced(ctx: Ctx, p: { outboundId: number | null; contactId: number | null; email: string }): number {
-  if (p.outboundId !== null && !stmt(ctx.sqlite, "SELECT 1 FROM message_events WHERE outbound_id = ? AND type = 'bounced'").get(p.outboundId))
+  if (p.outboundId !== null && exists(ctx, p.outboundId) && !stmt(ctx.sqlite, "SELECT 1 FROM message_events WHERE outbound_id = ? AND type = 'bounced'").get(p.outboundId))
     addEvent(ctx, p.outboundId, 'bounced', p.email)
   const ids = new Set([...enrolmentOfOutbound(ctx, p.outboundId), ...(p.contactId !== null ? enrolmentsOfContact(ctx, p.contactId) : [])])
   return stop(ctx, [...ids], 'bounced', `${p.email} bounced`)
