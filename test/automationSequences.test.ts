@@ -282,4 +282,14 @@ describe('the runner on its own', () => {
     expect(await until(4)).toEqual(['Hello ann', 'Following up', 'Hello ann', 'Following up'])
     expect(b.t.events.some((e) => e.event === 'automation.changed')).toBe(true)
   })
+
+  it('an autoresponder queued by tagging goes out without anyone waking the sender', async () => {
+    const b = await automationEngine()
+    const tag = await b.t.ok('tags.create', { name: 'Holiday form' })
+    await b.t.ok('autoresponders.create', { name: 'Hi', trigger: { type: 'TAG_ADDED', tagId: tag.id }, actions: [{ subject: 'Tagged', bodyHtml: '<p>x</p>' }] })
+    const ann = await contact(b, 'ann@client.test')
+    await b.t.ok('contacts.addTag', { contactIds: [ann.id], tagId: tag.id })
+    for (let i = 0; i < 100 && b.stub.sent.length === 0; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(b.stub.sent.map((r) => r.subject)).toEqual(['Tagged'])
+  })
 })
