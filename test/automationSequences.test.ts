@@ -285,9 +285,11 @@ describe('the runner on its own', () => {
 
   it('an autoresponder queued by tagging goes out without anyone waking the sender', async () => {
     const b = await automationEngine()
+    const ann = await contact(b, 'ann@client.test')
     const tag = await b.t.ok('tags.create', { name: 'Holiday form' })
     await b.t.ok('autoresponders.create', { name: 'Hi', trigger: { type: 'TAG_ADDED', tagId: tag.id }, actions: [{ subject: 'Tagged', bodyHtml: '<p>x</p>' }] })
-    const ann = await contact(b, 'ann@client.test')
+    await b.t.engine.outbound.scheduler.idle()
+    await new Promise((r) => setTimeout(r, 50))
     await b.t.ok('contacts.addTag', { contactIds: [ann.id], tagId: tag.id })
     for (let i = 0; i < 100 && b.stub.sent.length === 0; i++) await new Promise((r) => setTimeout(r, 20))
     expect(b.stub.sent.map((r) => r.subject)).toEqual(['Tagged'])
