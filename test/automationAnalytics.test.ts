@@ -41,6 +41,10 @@ describe('analytics', () => {
     const hourly = await b.t.ok('analytics.summary', { objectId: b.objectId, from: '2026-01-05T00:00:00Z', to: '2026-01-06T00:00:00Z', groupBy: 'hour' })
     expect(hourly.buckets).toHaveLength(24)
     expect(hourly.buckets[9]).toMatchObject({ at: '2026-01-05T09:00:00.000Z', sent: 2, failed: 1 })
+    // A zone half an hour off UTC buckets on its own hour edges.
+    const india = await b.t.ok('objects.create', { name: 'Mumbai Branch', timezone: 'Asia/Kolkata' })
+    const ist = await b.t.ok('analytics.summary', { objectId: india.id, from: '2026-01-05T00:00:00Z', to: '2026-01-05T03:00:00Z', groupBy: 'hour' })
+    expect(ist.buckets.map((x) => x.at)).toEqual(['2026-01-04T23:30:00.000Z', '2026-01-05T00:30:00.000Z', '2026-01-05T01:30:00.000Z', '2026-01-05T02:30:00.000Z'])
     expect(await b.t.err('analytics.summary', { from: '2026-01-05T00:00:00Z', to: '2026-01-04T00:00:00Z' })).toMatchObject({ code: 'VALIDATION', field: 'to' })
     expect(await b.t.err('analytics.summary', { objectId: 999, from: '2026-01-04T00:00:00Z', to: '2026-01-05T00:00:00Z' })).toMatchObject({ code: 'NOT_FOUND' })
   })

@@ -13,9 +13,18 @@ type Metric = (typeof ANALYTICS_METRICS)[number]
 const zero = () => Object.fromEntries(ANALYTICS_METRICS.map((m) => [m, 0])) as Record<Metric, number>
 const MAX_BUCKETS = 5000
 
+const minuteFmts = new Map<string, Intl.DateTimeFormat>()
+/** Start of the local hour (zones a half or quarter hour off UTC have their own hour edges). */
+function localHourStart(ms: number, tz: string): number {
+  let f = minuteFmts.get(tz)
+  if (!f) minuteFmts.set(tz, (f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, minute: 'numeric', second: 'numeric' })))
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]))
+  return ms - ((+p.minute! * 60 + +p.second!) * 1000 + (((ms % 1000) + 1000) % 1000))
+}
+
 /** Start of the local day (or hour) that holds `ms`. */
 function bucketStart(ms: number, tz: string, groupBy: 'day' | 'hour'): number {
-  if (groupBy === 'hour') return ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000) // zones off by half hours still bucket by UTC hour edges
+  if (groupBy === 'hour') return localHourStart(ms, tz)
   const day = localDay(ms, tz)
   // The previous midnight: the next midnight of a moment in the previous day.
   let guess = Date.parse(`${day}T00:00:00Z`) - 14 * 3_600_000
