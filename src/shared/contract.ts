@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import * as M from './models'
 import * as I from './inbox'
+import * as A from './automation'
 import * as O from './outbound'
 
 interface MethodDef {
@@ -69,7 +70,6 @@ export const contract = {
   /** Undo send: pulls a queued message back into drafts while its undo window is open. */
   'outbox.undo': write(byId, O.Draft),
   'net.status': def(M.Empty, O.NetStatus),
-  'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 
   // inbound (ARCHITECTURE §5): read from local SQLite, so they answer offline
   'inbox.list': def(I.ListInbox, I.InboxPage),
@@ -85,6 +85,27 @@ export const contract = {
   'mailboxes.sync': write(z.object({ mailboxId: M.Id }).strict(), I.SyncStatus),
   'sync.status': def(M.Empty, z.array(I.SyncStatus)),
   'contacts.timeline': def(I.ContactTimeline, I.TimelinePage),
+
+  // automation (ARCHITECTURE §6)
+  'templates.preview': def(A.TemplatePreviewInput, A.TemplatePreview),
+  'autoresponders.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(A.Autoresponder)),
+  'autoresponders.create': write(A.NewAutoresponder, A.Autoresponder),
+  'autoresponders.update': write(A.AutoresponderPatch, A.Autoresponder),
+  'autoresponders.delete': write(byId, Deleted),
+  'autoresponders.executions': def(A.ListExecutions, z.array(A.Execution)),
+  'sequences.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(A.Sequence)),
+  'sequences.get': def(byId, A.Sequence),
+  'sequences.create': write(A.NewSequence, A.Sequence),
+  'sequences.update': write(A.SequencePatch, A.Sequence),
+  'sequences.delete': write(byId, Deleted),
+  'sequences.enroll': write(A.Enroll, A.EnrollResult),
+  'sequences.contacts': def(A.ListSequenceContacts, A.SequenceContactPage),
+  'sequences.pause': write(A.SequenceControl, A.Sequence),
+  'sequences.resume': write(A.SequenceControl, A.Sequence),
+  'analytics.summary': def(A.AnalyticsInput, A.AnalyticsSummary),
+  'analytics.funnel': def(z.object({ sequenceId: M.Id }).strict(), A.SequenceFunnel),
+
+  'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
 
 /** Events pushed from the engine to every connected renderer. */
@@ -98,6 +119,7 @@ export const events = {
   'sync.status': I.SyncStatus,
   /** New or changed mail; `newMessages` counts inbound arrivals (for the new-mail notification). */
   'inbox.changed': z.object({ threadIds: z.array(M.Id), newMessages: z.number() }),
+  'automation.changed': z.object({ kind: z.enum(['autoresponders', 'sequences']) }),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

@@ -300,12 +300,21 @@ export const ImportContacts = z
     objectId: Id.nullable().optional(),
     mapping: z.record(z.string(), ImportTarget).optional(),
     tagIds: z.array(Id).default([]),
+    /** Enrol every imported (or updated) contact in this sequence; idempotent like sequences.enroll. */
+    sequenceId: Id.optional(),
   })
   .strict()
 export const ImportRowError = z.object({ row: z.number(), field: z.string(), message: z.string() })
 export type ImportRowError = z.infer<typeof ImportRowError>
 /** `skipped` counts rows not imported because of an error; `errors` lists the first 1,000 problems. */
-export const ImportResult = z.object({ imported: z.number(), updated: z.number(), skipped: z.number(), errors: z.array(ImportRowError) })
+export const ImportResult = z.object({
+  imported: z.number(),
+  updated: z.number(),
+  skipped: z.number(),
+  errors: z.array(ImportRowError),
+  /** With `sequenceId`: contacts newly enrolled in the sequence. */
+  enrolled: z.number().optional(),
+})
 export type ImportResult = z.infer<typeof ImportResult>
 
 export const AppInfo = z.object({

@@ -23,10 +23,15 @@ import { createScheduler, type Scheduler, type SchedulerOptions } from './outbou
 import { smtpSender } from './outbound/smtp'
 import type { Sender } from './outbound/transport'
 import { fileKeyBox, type SecretBox } from './secrets'
-import { createHooks } from './hooks'
 import * as inboundStore from './inbound/store'
 import { createSyncManager, type SyncManager, type SyncOptions } from './inbound/sync/manager'
 import { attachSync, syncHandlers } from './handlers/sync'
+import { createHooks, type Hooks } from './hooks'
+import { analyticsHandlers } from './handlers/analytics'
+import { autoresponderHandlers } from './handlers/autoresponders'
+import { sequenceHandlers } from './handlers/sequences'
+import { templateHandlers } from './handlers/templates'
+import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -74,6 +79,10 @@ export interface Engine {
   }
   /** The IMAP sync workers (tests and the bench wait on them). */
   inbound: { sync: SyncManager }
+  /** Automation: run due sequence steps and date checks now (tests on a test clock), or wake the runner. */
+  automation: { runDue(): number; wake(): void }
+  /** The in-transaction domain hooks (another engine part, or a test, emits 'outbound.replied' here). */
+  hooks: Hooks
   /** Stops the loop (in-flight sends finish and are recorded) and closes the database. */
   close(): Promise<void>
 }
@@ -117,8 +126,18 @@ export function createEngine(opts: EngineOptions): Engine {
     scheduler,
     net,
     undoMs: o.undoMs ?? 10_000,
-    advanceClock: opts.testClock ? (ms) => opts.testClock!.advance(ms) : undefined,
+    advanceClock: opts.testClock
+      ? (ms) => {
+          opts.testClock!.advance(ms)
+          automation.wake()
+        }
+      : undefined,
   }
+  // Autoresponders and sequences listen to the domain hooks from the start (in-transaction), and a
+  // runner sends due sequence steps and runs the daily date check.
+  wireAutomationHooks(ctx)
+  const automation: AutomationRunner = createAutomationRunner(ctx, log)
+  registerRunner(ctx, automation)
   const handlers: Handlers = {
     ...appHandlers(() => handlers, secrets.kind),
     ...objectHandlers,
@@ -130,8 +149,15 @@ export function createEngine(opts: EngineOptions): Engine {
     ...draftHandlers,
     ...inboxHandlers,
     ...syncHandlers,
+    ...templateHandlers,
+    ...autoresponderHandlers,
+    ...sequenceHandlers,
+    ...analyticsHandlers,
   }
-  if (o.run !== false) scheduler.start()
+  if (o.run !== false) {
+    scheduler.start()
+    automation.start()
+  }
   const { run: runSync, ...syncOpts } = opts.inbound ?? {}
   const syncManager = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, ...syncOpts })
   sync = syncManager
@@ -149,10 +175,13 @@ export function createEngine(opts: EngineOptions): Engine {
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
     inbound: { sync: syncManager },
+    automation: { runDue: () => automation.runDue(), wake: () => automation.wake() },
+    hooks: ctx.hooks,
     close: async () => {
       if (closed) return
       closed = true
       clearInterval(poller)
+      automation.stop()
       net.close()
       syncStopped = true
       await syncManager.close()

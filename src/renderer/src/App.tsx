@@ -1,12 +1,14 @@
 // Boot: ask the engine who it is, keep the shared lists (and the sending status the shell shows) fresh
 // from pushed events, then show either the first-run wizard or the app shell with the current screen.
-import { useEffect, useState, type JSX } from 'react'
+import { lazy, Suspense, useEffect, useState, type JSX } from 'react'
 import { OfflineBanner, useBannerText } from './components/OfflineBanner'
 import { Sidebar } from './components/Sidebar'
 import { Toasts } from './components/Toasts'
 import { messageOf } from './lib/errors'
 import { navigate, useRoute } from './lib/router'
 import { onEvent } from './rpc'
+import { AutoresponderEditor } from './screens/autoresponders/AutoresponderEditor'
+import { AutorespondersScreen } from './screens/autoresponders/AutorespondersScreen'
 import { BusinessesScreen } from './screens/businesses/BusinessesScreen'
 import { ContactProfile } from './screens/contact/ContactProfile'
 import { ComposeHost } from './screens/compose/ComposeDialog'
@@ -18,7 +20,12 @@ import { InboxScreen } from './screens/inbox/InboxScreen'
 import { notifyNewMail } from './screens/inbox/notify'
 import { Onboarding } from './screens/onboarding/Onboarding'
 import { OutboxScreen } from './screens/outbox/OutboxScreen'
+import { SequencePage } from './screens/sequences/SequencePage'
+import { SequencesScreen } from './screens/sequences/SequencesScreen'
 import { useApp } from './store'
+
+// The dashboard carries the chart library; it loads when first opened, not at boot.
+const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
 
 type Boot = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; onboarding: boolean }
 
@@ -128,6 +135,13 @@ export function App(): JSX.Element {
         {route.name === 'drafts' && <DraftsScreen />}
         {route.name === 'outbox' && <OutboxScreen selectedId={route.id} />}
         {route.name === 'inbox' && <InboxScreen selectedId={route.id} />}
+        {route.name === 'dashboard' && (
+          <Suspense fallback={<div className="page page-loading" aria-busy="true" />}>
+            <DashboardScreen />
+          </Suspense>
+        )}
+        {route.name === 'autoresponders' && (route.id ? <AutoresponderEditor key={route.id} id={route.id} /> : <AutorespondersScreen />)}
+        {route.name === 'sequences' && (route.id ? <SequencePage key={route.id} id={route.id} /> : <SequencesScreen />)}
       </main>
       <ComposeHost />
       <Toasts />

@@ -17,6 +17,8 @@ import './styles/inbox.css'
 import './styles/rail.css'
 import './styles/reading.css'
 import './styles/history.css'
+import './styles/automation.css'
+import './styles/dashboard.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -142,3 +142,4 @@ export const suppressions = sqliteTable('suppressions', {
 export * from './schemaOutbound'
 export * from './schemaInbox'
 export * from './schemaSync'
+export * from './schemaAutomation'

@@ -90,6 +90,8 @@ export const contactHandlers: HandlersFor<'contacts'> = {
         .run(next.primaryObjectId, next.email, next.firstName, next.lastName, next.company, next.phone, next.timezone, JSON.stringify(next.fields), next.status, sortNameOf(next), now, id)
       if (extraEmails) replaceExtraEmails(ctx, id, extraEmails, now)
       if (patch.status && patch.status !== current.status) suppressIfNeeded(ctx, next, now)
+      // Automation stops for a contact marked unsubscribed or complained by hand (same transaction).
+      if ((patch.status === 'unsubscribed' || patch.status === 'complained') && patch.status !== current.status) ctx.hooks.emit('contacts.unsubscribed', { contactId: id, reason: patch.status })
     })()
     ctx.emit('contacts.changed', { ids: [id] })
     return getContact(ctx, id)

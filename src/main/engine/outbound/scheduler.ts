@@ -10,6 +10,7 @@ import { reconciler, staleRows } from './reconcile'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
 import { deleteSetting, getSetting, setSetting, settingKeys } from '../repos/settings'
+import { windowAllows } from '../automation/sequenceRun'
 
 export interface SchedulerOptions {
   /** Identifies this process's leases; rows leased by anyone else at start-up were left by a crash. */
@@ -46,7 +47,7 @@ const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 32, perMailbox: 6, backoffM
  * Due rows in the order they leave, as (id, lane) pairs: most are skipped while their lane is busy, so the
  * full row is only read for those claimed. The partial index keeps this an ordered walk with no sort step.
  */
-function dueRows(ctx: Ctx, now: number, limit: number): Array<{ id: number; transport: OutboxRow['transport']; mailboxId: number | null; objectId: number }> {
+export function dueRows(ctx: Ctx, now: number, limit: number): Array<{ id: number; transport: OutboxRow['transport']; mailboxId: number | null; objectId: number }> {
   return stmt(
     ctx.sqlite,
     `SELECT id, transport, mailbox_id AS mailboxId, object_id AS objectId FROM outbound_messages INDEXED BY outbound_ready_idx
@@ -175,6 +176,13 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
           continue
         }
         const row = getRow(ctx, head.id)!
+        // A sequence step outside its sending window waits for the window's next opening (checked first:
+        // it must not use up a slot of the daily cap).
+        const opens = windowAllows(ctx, row, now)
+        if (opens !== null && opens > now) {
+          hold(row, 'window', `Outside the sending window; goes at ${new Date(opens).toISOString()}`, opens)
+          continue
+        }
         const sender = senders[row.transport]
         const endpoint = sender.endpoint(row)
         if (!net.isOnline(endpoint.key)) {
@@ -217,8 +225,11 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   }
 
   function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
-    for (const r of rowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now))
-      hold(r, 'capacity', `Daily cap of ${cap} reached; resumes at the next local midnight`, until)
+    for (const r of rowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)) {
+      // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
+      const at = windowAllows(ctx, r, until) ?? until
+      hold(r, 'capacity', at === until ? `Daily cap of ${cap} reached; resumes at the next local midnight` : `Daily cap of ${cap} reached; resumes at ${new Date(at).toISOString()}, when its sending window opens`, at)
+    }
   }
 
   function mailboxPace(id: number | null) {

@@ -9,6 +9,8 @@ import type { Ctx } from '../context'
 import { requireObject } from '../handlers/objects'
 import { ensureTag, requireTags } from '../handlers/tags'
 import { contactInserter, indexContacts, sortNameOf } from '../repos/contacts'
+import { enroll, getSequence } from '../automation/sequences'
+import { wakeAutomation } from '../automation/runner'
 
 type Input = z.output<typeof ImportContacts>
 const CHUNK = 5000
@@ -35,6 +37,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
 
   if (input.objectId != null) requireObject(ctx, input.objectId)
   requireTags(ctx, input.tagIds, 'tagIds')
+  if (input.sequenceId !== undefined) getSequence(ctx, input.sequenceId, 'sequenceId')
   const objectsByName = new Map(
     (ctx.sqlite.prepare('SELECT id, name FROM objects').all() as Array<{ id: number; name: string }>).map((o) => [o.name.toLowerCase(), o.id]),
   )
@@ -55,6 +58,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   const tagCache = new Map<string, number>()
   let imported = 0
   let updated = 0
+  let enrolled = 0
   for (let start = 0; start < parsed.length; start += CHUNK) {
     // Each chunk is one transaction; the write queue keeps other writes out, and yielding between chunks
     // keeps reads (the UI) answering during a big import. Re-running an import is safe: it is an upsert.
@@ -66,8 +70,10 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
       const tag = (tagId: number, id: number) => {
         if (stmts.tag.run(tagId, id, now).changes) tagged.set(tagId, [...(tagged.get(tagId) ?? []), id])
       }
+      const ids: number[] = []
       for (const p of chunk) {
         const id = upsert(stmts, p, now, created)
+        ids.push(id)
         for (const tagId of input.tagIds) tag(tagId, id)
         for (const name of p.tagNames) {
           let tagId = tagCache.get(name.toLowerCase())
@@ -79,6 +85,8 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
       // Hooks run inside this chunk's transaction: an autoresponder firing commits with the import.
       if (created.length) ctx.hooks.emit('contacts.created', { ids: created })
       for (const [tagId, contactIds] of tagged) ctx.hooks.emit('contacts.tagged', { contactIds, tagId })
+      // Enrolment commits with the chunk; re-importing the file enrols nobody twice.
+      if (input.sequenceId !== undefined) enrolled += enroll(ctx, { sequenceId: input.sequenceId, contactIds: ids }).enrolled
       imported += created.length
       updated += chunk.length - created.length
     })()
@@ -88,7 +96,11 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   ctx.emit('contacts.changed', {})
   ctx.emit('tags.changed', {})
   ctx.emit('objects.changed', {})
-  return { imported, updated, skipped: body.length - parsed.length, errors }
+  if (input.sequenceId !== undefined) {
+    ctx.emit('automation.changed', { kind: 'sequences' })
+    wakeAutomation(ctx)
+  }
+  return { imported, updated, skipped: body.length - parsed.length, errors, ...(input.sequenceId !== undefined ? { enrolled } : {}) }
 }
 
 function parseRow(

@@ -5,6 +5,7 @@ import { htmlToText } from '../../../shared/htmlText'
 import type { OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
+// Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
 import { stmt } from '../db/stmt'
 import { addEvent, getRow, type OutboxRow } from '../repos/outbox'
 

@@ -168,6 +168,30 @@ const paths: Record<string, JSX.Element> = {
       <path d="M9.9 10a3 3 0 0 0 4.1 4.2" />
     </>
   ),
+  play: <path d="M8 5.5v13l10.5-6.5z" />,
+  zap: <path d="M13 3 5 13.5h6L10.5 21 19 10.5h-6z" />,
+  steps: (
+    <>
+      <path d="M4 6h6M4 12h10M4 18h16" />
+      <circle cx="14" cy="6" r="1.6" />
+      <circle cx="18" cy="12" r="1.6" />
+    </>
+  ),
+  chart: <path d="M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3M20 16V6" />,
+  calendar: (
+    <>
+      <rect x="4" y="5.5" width="16" height="14.5" rx="2" />
+      <path d="M4 10h16M8.5 3.5v4M15.5 3.5v4" />
+    </>
+  ),
+  eye: (
+    <>
+      <path d="M2.5 12S6 5.5 12 5.5 21.5 12 21.5 12 18 18.5 12 18.5 2.5 12 2.5 12z" />
+      <circle cx="12" cy="12" r="2.8" />
+    </>
+  ),
+  braces: <path d="M9 4.5c-2 0-2.5 1-2.5 2.5v2.5c0 1.2-.8 2.5-2 2.5 1.2 0 2 1.3 2 2.5V17c0 1.5.5 2.5 2.5 2.5M15 4.5c2 0 2.5 1 2.5 2.5v2.5c0 1.2.8 2.5 2 2.5-1.2 0-2 1.3-2 2.5V17c0 1.5-.5 2.5-2.5 2.5" />,
+  funnel: <path d="M4 5h16l-6 7.5V19l-4-2v-4.5z" />,
 }
 
 export type IconName = keyof typeof paths

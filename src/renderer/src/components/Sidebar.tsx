@@ -9,12 +9,15 @@ import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
 
 type Badge = 'outbox' | 'inbox'
-const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge }> = [
+const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge; section?: string }> = [
   { label: 'Inbox', icon: 'inbox', route: { name: 'inbox' }, matches: ['inbox'], badge: 'inbox' },
   { label: 'Contacts', icon: 'contacts', route: { name: 'contacts' }, matches: ['contacts', 'contact'] },
   { label: 'Drafts', icon: 'file', route: { name: 'drafts' }, matches: ['drafts'] },
   { label: 'Outbox', icon: 'outbox', route: { name: 'outbox' }, matches: ['outbox'], badge: 'outbox' },
-  { label: 'Import', icon: 'import', route: { name: 'import' }, matches: ['import'] },
+  { label: 'Autoresponders', icon: 'zap', route: { name: 'autoresponders' }, matches: ['autoresponders'], section: 'Automation' },
+  { label: 'Sequences', icon: 'steps', route: { name: 'sequences' }, matches: ['sequences'] },
+  { label: 'Dashboard', icon: 'chart', route: { name: 'dashboard' }, matches: ['dashboard'] },
+  { label: 'Import', icon: 'import', route: { name: 'import' }, matches: ['import'], section: 'Workspace' },
   { label: 'Businesses', icon: 'building', route: { name: 'businesses' }, matches: ['businesses'] },
 ]
 
@@ -44,7 +47,12 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
       <nav className="nav" aria-label="Main">
         {NAV.map((item) => {
           const current = item.matches.includes(route.name)
-          return (
+          return [
+            item.section && (
+              <span key={`${item.section}-section`} className="nav-section" aria-hidden="true">
+                {item.section}
+              </span>
+            ),
             <a key={item.label} href={hrefFor(item.route)} className={`nav-item${current ? ' is-current' : ''}`} aria-current={current ? 'page' : undefined}>
               <Icon name={item.icon} />
               {item.label}
@@ -60,8 +68,8 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
                   <span className="visually-hidden">{pending ? ' waiting' : ' failed'}</span>
                 </span>
               )}
-            </a>
-          )
+            </a>,
+          ]
         })}
       </nav>
       <div className="sidebar-footer">

@@ -52,6 +52,9 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return formatDate(iso)
 }
 
+/** For moments that have happened: a timestamp a little ahead of this screen's clock reads "just now". */
+export const timeAgo = (iso: string, now = Date.now()): string => relativeTime(iso, Math.max(now, Date.now()))
+
 const timeFmt = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })
 /** "Mon, Nov 24, 9:00 AM": for scheduled sends, where the weekday matters. */
 export function formatWhen(iso: string): string {

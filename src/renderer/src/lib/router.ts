@@ -10,6 +10,9 @@ export type Route =
   | { name: 'drafts' }
   | { name: 'outbox'; id?: number }
   | { name: 'inbox'; id?: number }
+  | { name: 'dashboard' }
+  | { name: 'autoresponders'; id?: number | 'new' }
+  | { name: 'sequences'; id?: number | 'new' }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -21,6 +24,8 @@ export function parseRoute(hash: string): Route {
   if (section === 'drafts') return { name: 'drafts' }
   if (section === 'outbox') return hasId ? { name: 'outbox', id } : { name: 'outbox' }
   if (section === 'inbox') return hasId ? { name: 'inbox', id } : { name: 'inbox' }
+  if (section === 'dashboard') return { name: 'dashboard' }
+  if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }
 
@@ -34,6 +39,9 @@ export function hrefFor(route: Route): string {
       return route.id ? `#/outbox/${route.id}` : '#/outbox'
     case 'inbox':
       return route.id ? `#/inbox/${route.id}` : '#/inbox'
+    case 'autoresponders':
+    case 'sequences':
+      return route.id ? `#/${route.name}/${route.id}` : `#/${route.name}`
     default:
       return `#/${route.name}`
   }

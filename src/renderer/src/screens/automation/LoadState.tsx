@@ -1,0 +1,37 @@
+// Designed loading and error states for the automation screens.
+import type { JSX } from 'react'
+import { Icon } from '../../components/Icons'
+
+export function LoadError({ message, onRetry }: { message: string; onRetry: () => void }): JSX.Element {
+  return (
+    <div className="load-error" role="alert">
+      <Icon name="alert" size={18} />
+      <div className="load-error-text">
+        <strong>Couldn’t load this</strong>
+        <span>{message}</span>
+      </div>
+      <button type="button" className="btn btn-sm" onClick={onRetry}>
+        <Icon name="retry" size={14} /> Try again
+      </button>
+    </div>
+  )
+}
+
+/** Grey placeholder rows while the first page loads. */
+export function SkeletonRows({ rows = 3 }: { rows?: number }): JSX.Element {
+  return (
+    <div className="skeleton-list" aria-busy="true" aria-label="Loading">
+      {Array.from({ length: rows }, (_, i) => (
+        <div key={i} className="skeleton-row">
+          <span className="skeleton-block w-40" />
+          <span className="skeleton-block w-20" />
+          <span className="skeleton-block w-10" />
+        </div>
+      ))}
+    </div>
+  )
+}
+
+export function StatusBadge({ label, tone }: { label: string; tone: string }): JSX.Element {
+  return <span className={`badge badge-${tone}`}>{label}</span>
+}

@@ -1,0 +1,53 @@
+// The editable form of an autoresponder action or a sequence step: plain text like compose (the engine
+// stores HTML), a delay whose number is kept as typed until save, and a stable key for React lists.
+import type { Delay } from '../../../../shared/automation'
+import type { DelayUnit } from '../../lib/automation'
+import { htmlToPlain, textToHtml } from '../../lib/mailText'
+
+export interface MessageDraft {
+  key: string
+  subject: string
+  body: string
+  delay: { value: string; unit: DelayUnit }
+}
+
+let nextKey = 1
+export const newMessage = (delay: Delay = { value: 0, unit: 'days' }): MessageDraft => ({
+  key: `m${nextKey++}`,
+  subject: '',
+  body: '',
+  delay: { value: String(delay.value), unit: delay.unit },
+})
+
+export const messageOfSaved = (m: { subject: string; bodyHtml: string }, delay: Delay): MessageDraft => ({
+  key: `m${nextKey++}`,
+  subject: m.subject,
+  body: htmlToPlain(m.bodyHtml),
+  delay: { value: String(delay.value), unit: delay.unit },
+})
+
+export const delayOf = (m: MessageDraft): Delay => {
+  const value = Number(m.delay.value)
+  return { value: Number.isInteger(value) && value >= 0 ? value : 0, unit: m.delay.unit }
+}
+
+export const htmlOf = (m: MessageDraft): string => textToHtml(m.body)
+
+/** Errors keyed `<index>.subject` / `<index>.body`, from the engine's field paths (`actions.2.bodyHtml`). */
+export function messageErrorKey(field: string | undefined, list: 'actions' | 'steps'): string | null {
+  const m = field ? new RegExp(`^${list}\\.(\\d+)\\.(subject|bodyHtml|delay|wait)`).exec(field) : null
+  if (!m) return null
+  return `${m[1]}.${m[2] === 'subject' ? 'subject' : m[2] === 'bodyHtml' ? 'body' : 'delay'}`
+}
+
+/** Local checks before asking the engine, so the first empty field is pointed at directly. */
+export function localMessageErrors(messages: MessageDraft[]): Record<string, string> {
+  const errors: Record<string, string> = {}
+  messages.forEach((m, i) => {
+    if (!m.subject.trim()) errors[`${i}.subject`] = 'A subject is required'
+    if (!m.body.trim()) errors[`${i}.body`] = 'The message is empty'
+    const v = Number(m.delay.value)
+    if (m.delay.value.trim() === '' || !Number.isInteger(v) || v < 0 || v > 3650) errors[`${i}.delay`] = 'A whole number from 0 to 3650'
+  })
+  return errors
+}

@@ -1,0 +1,244 @@
+// One autoresponder: its settings (name, business, trigger, ordered messages) beside a live preview
+// against a real contact, and its activity log. New ones start here too (#/autoresponders/new).
+import { useRef, useState, type JSX } from 'react'
+import type { Autoresponder } from '../../../../shared/automation'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { EmptyState } from '../../components/EmptyState'
+import { Field, FormError } from '../../components/Field'
+import { Icon } from '../../components/Icons'
+import { messageOf } from '../../lib/errors'
+import { formatCount, relativeTime } from '../../lib/format'
+import { hrefFor, navigate } from '../../lib/router'
+import { useRemote } from '../../lib/useRemote'
+import { rpc, RpcError } from '../../rpc'
+import { toastOk, useApp } from '../../store'
+import { LoadError } from '../automation/LoadState'
+import { htmlOf, messageErrorKey } from '../automation/messageDraft'
+import { StepsEditor, type Focus } from '../automation/StepsEditor'
+import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
+import { insertAtFocus, VariablesHelp } from '../automation/VariablesHelp'
+import { createInput, draftOf, emptyDraft, localErrors, type AutoresponderDraft } from './autoresponderDraft'
+import { ExecutionsLog } from './ExecutionsLog'
+import { TriggerPicker } from './TriggerPicker'
+
+export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element {
+  // Kept live, so the header's counts move as messages go out.
+  const remote = useRemote(
+    () => (id === 'new' ? Promise.resolve(null) : rpc('autoresponders.list', {}).then((all) => all.find((a) => a.id === id) ?? null)),
+    [id],
+    ['automation.changed', 'outbox.changed'],
+    500,
+  )
+  const [tab, setTab] = useState<'settings' | 'activity'>('settings')
+  const [deleting, setDeleting] = useState(false)
+  const saved = remote.data
+
+  if (id !== 'new' && !remote.loading && !saved)
+    return (
+      <div className="page">
+        {remote.error ? (
+          <LoadError message={remote.error} onRetry={remote.reload} />
+        ) : (
+          <EmptyState icon="zap" title="This autoresponder no longer exists" actions={<a className="btn" href={hrefFor({ name: 'autoresponders' })}>Back to autoresponders</a>}>
+            It may have been deleted.
+          </EmptyState>
+        )}
+      </div>
+    )
+  if (id !== 'new' && !saved) return <div className="page page-loading" aria-busy="true" />
+
+  return (
+    <div className="page editor-page">
+      <a className="back-link" href={hrefFor({ name: 'autoresponders' })}>
+        <Icon name="chevronLeft" size={14} /> Autoresponders
+      </a>
+      {saved && (
+        <>
+          <header className="page-header">
+            <div>
+              <h1>{saved.name}</h1>
+              <p className="page-subtitle">
+                <span className={`badge ${saved.isActive ? 'badge-green' : 'badge-slate'}`}>{saved.isActive ? 'On' : 'Off'}</span>
+                {formatCount(saved.totalSent)} sent · {formatCount(saved.totalFailed)} failed · {formatCount(saved.totalSkipped)} skipped · {saved.lastFiredAt ? `last fired ${relativeTime(saved.lastFiredAt)}` : 'not fired yet'}
+              </p>
+            </div>
+            <div className="page-actions">
+              <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+                <Icon name="trash" /> Delete
+              </button>
+            </div>
+          </header>
+          <div className="tabs" role="tablist" aria-label="Autoresponder">
+            <button type="button" role="tab" aria-selected={tab === 'settings'} className="tab" onClick={() => setTab('settings')}>
+              Settings
+            </button>
+            <button type="button" role="tab" aria-selected={tab === 'activity'} className="tab" onClick={() => setTab('activity')}>
+              Activity
+              <span className="count-pill">{formatCount(saved.totalSent + saved.totalFailed + saved.totalSkipped)}</span>
+            </button>
+          </div>
+        </>
+      )}
+      {tab === 'activity' && saved ? <ExecutionsLog autoresponder={saved} /> : <Form key={saved?.id ?? 'new'} saved={saved} onSaved={remote.reload} />}
+      {deleting && saved && (
+        <ConfirmDialog
+          title="Delete this autoresponder?"
+          message={
+            <>
+              <strong>{saved.name}</strong> stops at once. Messages it already queued stay in the outbox; its activity log is removed.
+            </>
+          }
+          confirmLabel="Delete autoresponder"
+          onConfirm={async () => {
+            await rpc('autoresponders.delete', { id: saved.id })
+            toastOk('Autoresponder deleted')
+            navigate({ name: 'autoresponders' })
+          }}
+          onClose={() => setDeleting(false)}
+        />
+      )}
+    </div>
+  )
+}
+
+function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Autoresponder) => void }): JSX.Element {
+  const objects = useApp((s) => s.objects)
+  const [draft, setDraft] = useState<AutoresponderDraft>(() => (saved ? draftOf(saved) : emptyDraft()))
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [formError, setFormError] = useState<string | null>(null)
+  const [previewError, setPreviewError] = useState<PreviewError | null>(null)
+  const [active, setActive] = useState(0)
+  const [saving, setSaving] = useState(false)
+  const focus = useRef<Focus | null>(null)
+  // An edit clears the last save's complaints; the preview keeps checking the template as it changes.
+  const set = (patch: Partial<AutoresponderDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }))
+    setErrors((e) => (Object.keys(e).length ? {} : e))
+  }
+  const current = draft.actions[Math.min(active, draft.actions.length - 1)]
+
+  // The preview's complaint about a missing variable sits next to the field it is in.
+  const shown = { ...errors }
+  if (previewError) shown[`${active}.${previewError.field === 'html' ? 'body' : 'subject'}`] ??= previewError.message
+
+  const save = async () => {
+    setFormError(null)
+    const local = localErrors(draft)
+    setErrors(local)
+    if (Object.keys(local).length) return
+    setSaving(true)
+    try {
+      const input = createInput(draft)
+      const result = saved ? await rpc('autoresponders.update', { id: saved.id, ...input }) : await rpc('autoresponders.create', input)
+      toastOk(saved ? 'Autoresponder saved' : `${result.name} is ${result.isActive ? 'on' : 'saved (off)'}`)
+      if (saved) onSaved(result)
+      else navigate({ name: 'autoresponders', id: result.id })
+    } catch (err) {
+      const field = err instanceof RpcError ? err.field : undefined
+      const key = messageErrorKey(field, 'actions')
+      if (key) setErrors({ [key]: messageOf(err) })
+      else if (field && ['name', 'objectId', 'trigger', 'trigger.tagId', 'trigger.field', 'trigger.offsetDays'].includes(field)) setErrors({ [field]: messageOf(err) })
+      else setFormError(messageOf(err))
+    }
+    setSaving(false)
+  }
+
+  const saveButton = (
+    <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving}>
+      <Icon name="check" /> {saving ? 'Saving…' : saved ? 'Save changes' : 'Create autoresponder'}
+    </button>
+  )
+  return (
+    <>
+      {saved ? (
+        <div className="form-bar">
+          {formError ? <FormError message={formError} /> : <span className="form-bar-note">Changes apply to what fires from now on.</span>}
+          <span className="spacer" />
+          {saveButton}
+        </div>
+      ) : (
+        <header className="page-header">
+          <div>
+            <h1>New autoresponder</h1>
+            <p className="page-subtitle">Pick what starts it and write the messages it sends</p>
+          </div>
+          <div className="page-actions">{saveButton}</div>
+        </header>
+      )}
+      {!saved && <FormError message={formError} />}
+      <div className="editor-layout">
+        <div className="editor-main">
+          <section className="card" aria-labelledby="ar-basics">
+            <div className="card-header">
+              <h3 id="ar-basics">Basics</h3>
+            </div>
+            <div className="card-body form-grid">
+              <Field label="Name" error={errors.name}>
+                {(p) => <input className="input" {...p} value={draft.name} placeholder="Holiday greeting" onChange={(e) => set({ name: e.target.value })} />}
+              </Field>
+              <Field label="Business" error={errors.objectId} hint="Each contact gets it from their own business’s sender">
+                {(p) => (
+                  <select className="input select" {...p} value={draft.objectId} onChange={(e) => set({ objectId: e.target.value })}>
+                    <option value="">All businesses</option>
+                    {objects?.map((o) => (
+                      <option key={o.id} value={o.id}>
+                        {o.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <div className="span-2">
+                <label className="toggle-row">
+                  <input type="checkbox" role="switch" className="toggle" checked={draft.isActive} onChange={(e) => set({ isActive: e.target.checked })} />
+                  <span className="toggle-text">
+                    <span className="label-text">Active</span>
+                    <span className="toggle-hint">When off, nothing fires and nothing new is queued.</span>
+                  </span>
+                </label>
+              </div>
+            </div>
+          </section>
+          <section className="card" aria-labelledby="ar-trigger">
+            <div className="card-header">
+              <div>
+                <h3 id="ar-trigger">Trigger</h3>
+                <p className="card-help">What starts this autoresponder for a contact</p>
+              </div>
+            </div>
+            <div className="card-body">
+              <TriggerPicker value={draft.trigger} onChange={(trigger) => set({ trigger })} errors={errors} />
+            </div>
+          </section>
+          <section aria-labelledby="ar-actions" className="editor-section">
+            <div className="section-head">
+              <h3 id="ar-actions">Messages</h3>
+              <span className="card-help">Sent in order; each delay counts from the trigger</span>
+            </div>
+            <FormError message={errors.actions ?? null} />
+            <StepsEditor noun="Action" messages={draft.actions} onChange={(actions) => set({ actions })} errors={shown} active={active} onActive={setActive} focus={focus} />
+          </section>
+        </div>
+        <aside className="editor-side" aria-label="Preview and variables">
+          {current && (
+            <TemplatePreview
+              label={`Action ${Math.min(active, draft.actions.length - 1) + 1}`}
+              subject={current.subject}
+              html={htmlOf(current)}
+              objectId={draft.objectId ? Number(draft.objectId) : null}
+              onError={setPreviewError}
+            />
+          )}
+          <VariablesHelp
+            onInsert={(token) =>
+              insertAtFocus(focus.current, token, (i, field, value) =>
+                set({ actions: draft.actions.map((m, j) => (j === i ? { ...m, [field]: value } : m)) }),
+                () => set({ actions: draft.actions.map((m, j) => (j === active ? { ...m, body: m.body + token } : m)) }),
+              )
+            }
+          />
+        </aside>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,119 @@
+// Autoresponders: every rule with its trigger, how many messages it holds and how it has done (sent,
+// failed, last fired), with an on/off switch per row. A row opens the editor.
+import { useEffect, useState, type JSX } from 'react'
+import type { Autoresponder } from '../../../../shared/automation'
+import { EmptyState } from '../../components/EmptyState'
+import { Icon } from '../../components/Icons'
+import { triggerText } from '../../lib/automation'
+import { formatCount, plural, relativeTime } from '../../lib/format'
+import { hrefFor, navigate } from '../../lib/router'
+import { useRemote } from '../../lib/useRemote'
+import { rpc } from '../../rpc'
+import { objectName, toastError, toastOk, useApp } from '../../store'
+import { LoadError, SkeletonRows } from '../automation/LoadState'
+
+export function AutorespondersScreen(): JSX.Element {
+  const list = useRemote(() => rpc('autoresponders.list', {}), [], ['automation.changed', 'outbox.changed'], 400)
+  const items = list.data
+  const sent = items?.reduce((n, a) => n + a.totalSent, 0) ?? 0
+  const active = items?.filter((a) => a.isActive).length ?? 0
+  const create = () => navigate({ name: 'autoresponders', id: 'new' })
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Autoresponders</h1>
+          <p className="page-subtitle">{items?.length ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}</p>
+        </div>
+        <div className="page-actions">
+          <button type="button" className="btn btn-primary" onClick={create}>
+            <Icon name="plus" /> New autoresponder
+          </button>
+        </div>
+      </header>
+      {list.error && !items ? (
+        <LoadError message={list.error} onRetry={list.reload} />
+      ) : !items ? (
+        <div className="card">
+          <SkeletonRows />
+        </div>
+      ) : items.length === 0 ? (
+        <div className="card">
+          <EmptyState
+            icon="zap"
+            title="No autoresponders yet"
+            actions={
+              <button type="button" className="btn btn-primary" onClick={create}>
+                <Icon name="plus" /> New autoresponder
+              </button>
+            }
+          >
+            Greet every contact tagged “Holiday form”, welcome new contacts, or send a note on a date. Each message goes out from the contact’s own business.
+          </EmptyState>
+        </div>
+      ) : (
+        <div className="card table-card">
+          <table className="data-table" aria-label="Autoresponders">
+            <thead>
+              <tr>
+                <th className="col-toggle">On</th>
+                <th>Autoresponder</th>
+                <th>Business</th>
+                <th className="num">Messages</th>
+                <th className="num">Sent</th>
+                <th className="num">Failed</th>
+                <th>Last fired</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((a) => (
+                <Row key={a.id} item={a} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function Row({ item }: { item: Autoresponder }): JSX.Element {
+  const tags = useApp((s) => s.tags)
+  const objects = useApp((s) => s.objects)
+  // The switch moves at once; it goes back if the engine refuses.
+  const [on, setOn] = useState(item.isActive)
+  useEffect(() => setOn(item.isActive), [item.isActive])
+  const toggle = async (isActive: boolean) => {
+    setOn(isActive)
+    try {
+      await rpc('autoresponders.update', { id: item.id, isActive })
+      toastOk(`${item.name} is ${isActive ? 'on' : 'off'}`)
+    } catch (err) {
+      setOn(!isActive)
+      toastError(err)
+    }
+  }
+  const href = hrefFor({ name: 'autoresponders', id: item.id })
+  return (
+    <tr className="is-clickable" onClick={() => navigate({ name: 'autoresponders', id: item.id })}>
+      <td className="col-toggle" onClick={(e) => e.stopPropagation()}>
+        <input type="checkbox" role="switch" className="toggle" aria-label={`${item.name} is on`} checked={on} onChange={(e) => void toggle(e.target.checked)} />
+      </td>
+      <td>
+        <a className="row-title" href={href} onClick={(e) => e.stopPropagation()}>
+          {item.name}
+        </a>
+        <span className="row-sub">
+          <Icon name={item.trigger.type === 'TAG_ADDED' ? 'tag' : item.trigger.type === 'DATE_BASED' ? 'calendar' : 'user'} size={13} />
+          {triggerText(item.trigger, tags)}
+        </span>
+      </td>
+      <td className="muted-cell">{item.objectId === null ? 'All businesses' : objectName(objects, item.objectId)}</td>
+      <td className="num">{formatCount(item.actions.length)}</td>
+      <td className="num strong">{formatCount(item.totalSent)}</td>
+      <td className={`num${item.totalFailed ? ' danger-text' : ''}`}>{formatCount(item.totalFailed)}</td>
+      <td className="muted-cell">{item.lastFiredAt ? relativeTime(item.lastFiredAt) : 'Never'}</td>
+    </tr>
+  )
+}

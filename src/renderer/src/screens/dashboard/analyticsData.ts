@@ -1,0 +1,71 @@
+// Shapes the dashboard's data: the date range asked of the engine, one row per day (days with nothing
+// sent still appear, so the chart's axis is even), and the metric words and colours.
+import type { AnalyticsSummary } from '../../../../shared/automation'
+
+export const METRICS = ['sent', 'failed', 'skipped', 'replied', 'bounced', 'opened', 'clicked'] as const
+export type Metric = (typeof METRICS)[number]
+
+export const METRIC: Record<Metric, { label: string; color: string }> = {
+  sent: { label: 'Sent', color: '#5b5bd6' },
+  failed: { label: 'Failed', color: '#e5484d' },
+  skipped: { label: 'Skipped', color: '#b9b9c6' },
+  replied: { label: 'Replied', color: '#8e5cf0' },
+  bounced: { label: 'Bounced', color: '#e39a1c' },
+  opened: { label: 'Opened', color: '#3b7be8' },
+  clicked: { label: 'Clicked', color: '#1ba39c' },
+}
+
+export const RANGES = [
+  { days: 7, label: 'Last 7 days' },
+  { days: 30, label: 'Last 30 days' },
+  { days: 90, label: 'Last 90 days' },
+] as const
+
+// The engine buckets days in the business's time zone (UTC for all businesses); the range asked for and
+// the day labels follow the same zone, so a bar is never shifted onto the neighbouring day.
+type Ymd = { y: number; m: number; d: number }
+
+function partsIn(ms: number, tz: string): Ymd & { h: number; mi: number; s: number } {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]))
+  return { y: p.year, m: p.month, d: p.day, h: p.hour % 24, mi: p.minute, s: p.second }
+}
+const offsetAt = (ms: number, tz: string) => {
+  const p = partsIn(ms, tz)
+  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - Math.floor(ms / 1000) * 1000
+}
+/** The day `shift` days after `day` (month and year roll over). */
+const addDays = (day: Ymd, shift: number): Ymd => {
+  const t = new Date(Date.UTC(day.y, day.m - 1, day.d + shift))
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() }
+}
+/** The instant the day starts in `tz`. */
+function midnight(day: Ymd, tz: string): number {
+  const wall = Date.UTC(day.y, day.m - 1, day.d)
+  const first = wall - offsetAt(wall, tz)
+  return wall - offsetAt(first, tz)
+}
+const keyOf = (day: Ymd) => `${day.y}-${day.m}-${day.d}`
+const dayFmt = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })
+const labelOf = (day: Ymd) => dayFmt.format(new Date(Date.UTC(day.y, day.m - 1, day.d)))
+
+/** From the start of the day `days - 1` days ago to the end of today, in `tz`. */
+export function rangeOf(days: number, tz: string, now = Date.now()): { from: string; to: string } {
+  const today = partsIn(now, tz)
+  return { from: new Date(midnight(addDays(today, -(days - 1)), tz)).toISOString(), to: new Date(midnight(addDays(today, 1), tz)).toISOString() }
+}
+
+export type DayRow = Record<Metric, number> & { day: string }
+
+/** One row per day of the range, oldest first; days with nothing still appear. */
+export function dailyRows(summary: AnalyticsSummary, days: number, tz: string, now = Date.now()): DayRow[] {
+  const byKey = new Map(summary.buckets.map((b) => [keyOf(partsIn(Date.parse(b.at), tz)), b]))
+  const today = partsIn(now, tz)
+  const rows: DayRow[] = []
+  for (let i = days - 1; i >= 0; i--) {
+    const day = addDays(today, -i)
+    const b = byKey.get(keyOf(day))
+    rows.push({ day: labelOf(day), ...Object.fromEntries(METRICS.map((m) => [m, b?.[m] ?? 0])) } as DayRow)
+  }
+  return rows
+}

@@ -1,0 +1,109 @@
+// Sequences: each with its status, steps and where its contacts stand (enrolled, active, replied,
+// bounced). A row opens the sequence.
+import type { JSX } from 'react'
+import type { Sequence } from '../../../../shared/automation'
+import { EmptyState } from '../../components/EmptyState'
+import { Icon } from '../../components/Icons'
+import { rate, windowText } from '../../lib/automation'
+import { formatCount, plural } from '../../lib/format'
+import { hrefFor, navigate } from '../../lib/router'
+import { useRemote } from '../../lib/useRemote'
+import { rpc } from '../../rpc'
+import { objectName, useApp } from '../../store'
+import { LoadError, SkeletonRows } from '../automation/LoadState'
+import { enrolledOf } from './sequenceDraft'
+
+export function SequencesScreen(): JSX.Element {
+  const list = useRemote(() => rpc('sequences.list', {}), [], ['automation.changed', 'outbox.changed'], 400)
+  const items = list.data
+  const active = items?.filter((s) => s.status === 'active').length ?? 0
+  const create = () => navigate({ name: 'sequences', id: 'new' })
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Sequences</h1>
+          <p className="page-subtitle">{items?.length ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}</p>
+        </div>
+        <div className="page-actions">
+          <button type="button" className="btn btn-primary" onClick={create}>
+            <Icon name="plus" /> New sequence
+          </button>
+        </div>
+      </header>
+      {list.error && !items ? (
+        <LoadError message={list.error} onRetry={list.reload} />
+      ) : !items ? (
+        <div className="card">
+          <SkeletonRows />
+        </div>
+      ) : items.length === 0 ? (
+        <div className="card">
+          <EmptyState
+            icon="steps"
+            title="No sequences yet"
+            actions={
+              <button type="button" className="btn btn-primary" onClick={create}>
+                <Icon name="plus" /> New sequence
+              </button>
+            }
+          >
+            A sequence sends a series of follow-ups across your mailboxes, inside business hours, and stops for each contact the moment they reply or bounce.
+          </EmptyState>
+        </div>
+      ) : (
+        <div className="card table-card">
+          <table className="data-table" aria-label="Sequences">
+            <thead>
+              <tr>
+                <th>Sequence</th>
+                <th>Status</th>
+                <th className="num">Steps</th>
+                <th className="num">Enrolled</th>
+                <th className="num">Active</th>
+                <th className="num">Replied</th>
+                <th className="num">Bounced</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((s) => (
+                <Row key={s.id} item={s} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function Row({ item }: { item: Sequence }): JSX.Element {
+  const objects = useApp((s) => s.objects)
+  const enrolled = enrolledOf(item)
+  const c = (k: string) => item.counts[k] ?? 0
+  return (
+    <tr className="is-clickable" onClick={() => navigate({ name: 'sequences', id: item.id })}>
+      <td>
+        <a className="row-title" href={hrefFor({ name: 'sequences', id: item.id })} onClick={(e) => e.stopPropagation()}>
+          {item.name}
+        </a>
+        <span className="row-sub">
+          {objectName(objects, item.objectId)} · {plural(item.mailboxIds.length, 'mailbox', 'mailboxes')} · {windowText(item.window)}
+        </span>
+      </td>
+      <td>
+        <span className={`badge ${item.status === 'active' ? 'badge-green' : 'badge-amber'}`}>
+          <Icon name={item.status === 'active' ? 'play' : 'pause'} size={11} /> {item.status === 'active' ? 'Running' : 'Paused'}
+        </span>
+      </td>
+      <td className="num">{formatCount(item.steps.length)}</td>
+      <td className="num strong">{formatCount(enrolled)}</td>
+      <td className="num">{formatCount(c('active'))}</td>
+      <td className="num">
+        {formatCount(c('replied'))}
+        {c('replied') > 0 && <span className="rate">{rate(c('replied'), enrolled)}</span>}
+      </td>
+      <td className={`num${c('bounced') ? ' danger-text' : ''}`}>{formatCount(c('bounced'))}</td>
+    </tr>
+  )
+}
