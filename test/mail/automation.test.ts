@@ -1,5 +1,6 @@
 // Automation against real Postfix + Dovecot on loopback. This file's users: nina and paul send (one
-// business each), oscar, quinn and rosa receive. The engine runs on a test clock; delivery is real.
+// business each), oscar, quinn and rosa receive. The engine runs on a test clock; delivery is real, and
+// answers come back through the inbound engine syncing nina's INBOX over IMAP.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { simpleParser } from 'mailparser'
 import { freshEngine, type TestEngine } from '../helpers'
@@ -15,7 +16,7 @@ beforeAll(async () => {
   await Promise.all((['nina', 'oscar', 'paul', 'quinn', 'rosa'] as const).map((u) => resetMailbox(u)))
 }, 600_000)
 
-async function business(t: TestEngine, user: User, name: string, o: { cap?: number } = {}) {
+async function business(t: TestEngine, user: User, name: string, o: { cap?: number; imap?: boolean } = {}) {
   const object = await t.ok('objects.create', { name, postalAddress: '12 Rose Lane, Springfield', timezone: 'America/New_York' })
   const mailbox = await t.ok('mailboxes.create', {
     objectId: object.id,
@@ -24,7 +25,8 @@ async function business(t: TestEngine, user: User, name: string, o: { cap?: numb
     dailyCapacity: o.cap ?? 100,
     minGapSeconds: 0,
     smtp: server(user),
-    imap: null,
+    // With IMAP the inbound engine syncs this mailbox, and replies stop sequences for real.
+    imap: o.imap ? { ...server(user), port: MAIL.ports.imap } : null,
     sentCopy: 'none',
   })
   const profile = await t.ok('profiles.create', { objectId: object.id, email: MAIL.users[user].email, displayName: `${name} Team`, transport: { kind: 'smtp', mailboxId: mailbox.id } })
@@ -142,7 +144,7 @@ describe('sequences through Postfix into Dovecot', () => {
 
   it('sends step 1; a reply stops the contact and step 2 is never sent to them; without a reply step 2 goes after the wait, threaded', async () => {
     const t = engine()
-    const biz = await business(t, 'nina', 'Nina Spa')
+    const biz = await business(t, 'nina', 'Nina Spa', { imap: true })
     const tag = `${run}-seq`
     const seq = await t.ok('sequences.create', { name: 'Follow-up', objectId: biz.objectId, steps: steps(tag), mailboxIds: [biz.mailboxId] })
     const quinn = await t.ok('contacts.create', { email: MAIL.users.quinn.email, firstName: 'Quinn', primaryObjectId: biz.objectId })
@@ -159,17 +161,29 @@ describe('sequences through Postfix into Dovecot', () => {
     })
     expect(q1!.subject).toBe(`Step one ${tag}`)
 
-    // Quinn replies for real; the inbound engine (another branch) matches In-Reply-To to our row and
-    // fires 'outbound.replied'. Here the test does that matching.
-    await smtpTransport('quinn').sendMail({ from: MAIL.users.quinn.email, to: MAIL.users.nina.email, subject: `Re: Step one ${tag}`, text: 'Thanks, call me', inReplyTo: q1!.messageId, references: [q1!.messageId] })
-    const [reply] = await waitFor(async () => {
-      const m = await inbox('nina', tag)
-      return m.length ? m : undefined
+    // Rosa's out-of-office answers automatically: it must not count as a reply. Quinn replies for real.
+    // Both land in nina's INBOX, the inbound engine syncs them (IDLE), matches In-Reply-To to our rows,
+    // and only the real reply stops its contact.
+    await smtpTransport('rosa').sendMail({
+      from: MAIL.users.rosa.email,
+      to: MAIL.users.nina.email,
+      subject: `Out of office: Step one ${tag}`,
+      text: 'I am away until Monday',
+      inReplyTo: r1!.messageId,
+      references: [r1!.messageId],
+      headers: { 'Auto-Submitted': 'auto-replied' },
     })
-    const inReplyTo = /^In-Reply-To: (.+?)\r?$/m.exec(reply!.source)![1]!.trim()
-    const row = (await t.ok('outbox.list', {})).items.find((m) => m.messageId === inReplyTo)!
-    expect(row.to).toEqual([MAIL.users.quinn.email])
-    t.engine.hooks.emit('outbound.replied', { outboundId: row.id, contactId: quinn.id, messageId: 1 })
+    await smtpTransport('quinn').sendMail({ from: MAIL.users.quinn.email, to: MAIL.users.nina.email, subject: `Re: Step one ${tag}`, text: 'Thanks, call me', inReplyTo: q1!.messageId, references: [q1!.messageId] })
+    const status = async () => Object.fromEntries((await t.ok('sequences.contacts', { sequenceId: seq.id })).items.map((m) => [m.email, m.status]))
+    await waitFor(async () => (await status())[MAIL.users.quinn.email] === 'replied', { timeoutMs: 20_000, message: 'the synced reply stops quinn' })
+    const synced = await waitFor(async () => {
+      const page = await t.ok('inbox.list', { query: tag })
+      return page.threads.length >= 2 ? page.threads : undefined
+    }, { timeoutMs: 20_000, message: 'both answers synced' })
+    expect(synced.some((th) => th.latest.isAutoReply)).toBe(true)
+    expect((await status())[MAIL.users.rosa.email]).toBe('active')
+    const quinnRow = (await t.ok('outbox.list', {})).items.find((m) => m.messageId === q1!.messageId)!
+    expect((await t.ok('outbox.get', { id: quinnRow.id })).events.map((e) => e.type)).toContain('replied')
 
     await advance(t, 2 * DAY)
     const [, r2] = await waitFor(async () => {
