@@ -100,6 +100,22 @@ describe('storeMessages', () => {
     expect(q('SELECT is_auto_reply AS a FROM messages ORDER BY uid').map((r) => r.a)).toEqual([1, 0, 0])
   })
 
+  it('an "unsubscribe" mail to our List-Unsubscribe mailto unsubscribes its sender from this business only', async () => {
+    const { t, ctx, object, mailbox, one, hooks } = await setup()
+    const ann = await t.ok('contacts.create', { email: 'ann@client.test', firstName: 'Ann', primaryObjectId: object.id })
+    const bob = await t.ok('contacts.create', { email: 'bob@client.test', firstName: 'Bob', primaryObjectId: object.id })
+    const ref = inboxRef(mailbox.id)
+    // Naming someone else in the subject unsubscribes only the sender; an auto-reply never unsubscribes.
+    storeMessages(ctx, ref, [msg({ uid: 1, from: addr('ann@client.test'), subject: 'unsubscribe bob@client.test' })])
+    storeMessages(ctx, ref, [msg({ uid: 2, from: addr('bob@client.test'), subject: 'Unsubscribe me', headers: [['auto-submitted', 'auto-replied']] })])
+    storeMessages(ctx, ref, [msg({ uid: 3, from: addr('bob@client.test'), subject: 'Can I unsubscribe later?' })])
+    expect(one('SELECT status FROM contacts WHERE id = ?', ann.id)).toEqual({ status: 'unsubscribed' })
+    expect(one('SELECT status FROM contacts WHERE id = ?', bob.id)).toEqual({ status: 'active' })
+    expect(one('SELECT object_id AS o, reason FROM suppressions WHERE email = ?', 'ann@client.test')).toEqual({ o: object.id, reason: 'unsubscribed' })
+    expect(one("SELECT count(*) AS n FROM suppressions WHERE email = 'bob@client.test'")).toEqual({ n: 0 })
+    expect(hooks.filter((h) => h.name === 'contacts.unsubscribed').map((h) => h.payload)).toEqual([{ contactId: ann.id, reason: 'unsubscribed' }])
+  })
+
   it('recognises each auto-reply signal', () => {
     const base = { subject: 'Hello', headers: [] as Array<[string, string]> }
     expect(isAutoReply(base)).toBe(false)

@@ -189,8 +189,8 @@ export function objectRow(ctx: Ctx, id: number): ObjectRow | undefined {
 
 /**
  * Where a contact unsubscribes: the object's own https page (with the address appended) when it has one,
- * else a mailto to the sender ("unsubscribe <address>"). Reading those requests back into an
- * unsubscribe is not built yet: for now the business acts on them by hand.
+ * else a mailto to the sender ("unsubscribe <address>"), which the inbound store turns into an unsubscribe of
+ * the address that sent it (inbound/classify.ts isUnsubscribeRequest).
  */
 export function unsubscribeTargets(object: ObjectRow, sender: Sender, contact: { id: number; email: string | null }): { url: string; mailto: string } {
   const to = sender.replyTo || sender.email

@@ -52,3 +52,12 @@ export function failedRecipients(dsn: NonNullable<ParsedMessage['dsn']>): string
   }
   return [...out]
 }
+
+/**
+ * A request sent to the `List-Unsubscribe` mailto of our automated mail (subject "unsubscribe …"), which
+ * mail clients' one-click unsubscribe also sends. Only the sender's own address is ever unsubscribed by it,
+ * never one named in the subject, so nobody can unsubscribe somebody else.
+ */
+export function isUnsubscribeRequest(m: Pick<ParsedMessage, 'subject'>): boolean {
+  return /^\s*unsubscribe\b/i.test(m.subject)
+}

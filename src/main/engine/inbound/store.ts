@@ -13,7 +13,7 @@ import { addEvent, transition } from '../repos/outbox'
 import { suppress } from '../services/suppression'
 import { removeAttachment, saveAttachment } from './attachmentFiles'
 import { htmlText } from './sanitize'
-import { failedRecipients, isAutoReply } from './classify'
+import { failedRecipients, isAutoReply, isUnsubscribeRequest } from './classify'
 import { linkAuto, matchContacts, normalizeAddress, ownAddresses } from './match'
 import { assignThread, refreshThreads, threadKeys } from './thread'
 import type { FlagUpdate, FolderRef, ParsedAddress, ParsedMessage, PendingFlagOp } from './types'
@@ -226,6 +226,9 @@ function insertOne(
       ctx.hooks.emit('outbound.replied', { outboundId: outbound.id, contactId: outbound.contactId ?? contactIds[0] ?? null, messageId: id })
     }
   }
+  // Honouring the List-Unsubscribe mailto: the sender leaves this business's mailing (sequences stop,
+  // pending autoresponder mail is withdrawn through the contacts.unsubscribed hook).
+  if (direction === 'in' && !auto && !bounce && fromEmail && isUnsubscribeRequest(m)) suppress(ctx, { objectId: mb.objectId, outboundId: null, contactId: null }, fromEmail, 'unsubscribed')
   return { countsAsNew: direction === 'in' && !read && !fromUs }
 }
 
