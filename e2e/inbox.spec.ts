@@ -267,6 +267,13 @@ test('a mailbox whose IMAP sign-in fails says so in the inbox, with the way to f
   await shot(page, 'inbox-sync-error', false)
   await fix.click()
   await expect(page).toHaveURL(new RegExp(`#/businesses/${object.id}$`))
+  // The mailbox card, where the password is changed, says the same.
+  const notice = page.getByRole('alert').filter({ hasText: 'Receiving mail for this mailbox is stopped' })
+  await expect(notice).toBeVisible()
+  await notice.scrollIntoViewIfNeeded()
+  await shot(page, 'businesses-imap-sign-in', false)
+  await notice.getByRole('button', { name: 'Fix sign-in' }).click()
+  await expect(page.getByRole('dialog')).toBeVisible()
 })
 
 test('a long inbox stays light: rows are virtualised and older pages load by cursor while scrolling', async ({ page, app }) => {

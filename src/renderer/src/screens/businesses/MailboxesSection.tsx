@@ -1,12 +1,13 @@
 // SMTP/IMAP mailboxes of a business: connection summary, today's sending against the cap, sign-in
-// trouble, and add/edit/delete.
+// trouble on either side (SMTP from the mailbox row, IMAP from the live sync state), and add/edit/delete.
 import { useState, type JSX } from 'react'
+import type { SyncStatus } from '../../../../shared/inbox'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
 import { formatCount, sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
-import { toastOk } from '../../store'
+import { toastOk, useApp } from '../../store'
 import { MailboxDialog } from './MailboxDialog'
 
 const STATUS = { active: ['Active', 'badge-green'], paused: ['Paused', 'badge-slate'], auth_error: ['Sign-in failed', 'badge-red'] } as const
@@ -15,6 +16,7 @@ const SENT_COPY = { append: 'Copy saved to Sent', server: 'Server keeps Sent cop
 export function MailboxesSection({ object, mailboxes }: { object: BizObject; mailboxes: Mailbox[] | null }): JSX.Element {
   const [editing, setEditing] = useState<Mailbox | 'new' | null>(null)
   const [deleting, setDeleting] = useState<Mailbox | null>(null)
+  const sync = useApp((s) => s.sync)
   return (
     <section className="card" aria-labelledby="mailboxes-title">
       <div className="card-header">
@@ -62,16 +64,18 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
                   </button>
                 </div>
                 {m.status === 'auth_error' && (
-                  <div className="mailbox-notice" role="alert">
-                    <Icon name="alert" />
-                    <div className="mailbox-notice-text">
-                      <strong>Sending from this mailbox is stopped</strong>
-                      <span>{sentence(m.statusReason ?? 'The server refused the username or password')} Messages wait in the outbox and go out once it is fixed.</span>
-                    </div>
-                    <button type="button" className="btn btn-sm btn-danger" onClick={() => setEditing(m)}>
-                      <Icon name="key" size={14} /> Fix sign-in
-                    </button>
-                  </div>
+                  <SignInNotice
+                    title="Sending from this mailbox is stopped"
+                    text={`${sentence(m.statusReason ?? 'The server refused the username or password')} Messages wait in the outbox and go out once it is fixed.`}
+                    onFix={() => setEditing(m)}
+                  />
+                )}
+                {imapError(sync, m.id) !== null && (
+                  <SignInNotice
+                    title="Receiving mail for this mailbox is stopped"
+                    text={`${sentence(imapError(sync, m.id) || 'The IMAP server refused the username or password')} New mail is fetched again once the IMAP settings are fixed.`}
+                    onFix={() => setEditing(m)}
+                  />
                 )}
                 {m.status === 'paused' && m.statusReason && <p className="mailbox-paused">{m.statusReason}</p>}
               </li>
@@ -116,5 +120,26 @@ function UsageMeter({ mailbox: m }: { mailbox: Mailbox }): JSX.Element {
         Today: {formatCount(m.sentToday)} / {formatCount(m.dailyCapacity)} sent
       </span>
     </span>
+  )
+}
+
+/** The IMAP sign-in error of a mailbox ('' when the server gave no words), or null when receiving works. */
+function imapError(sync: SyncStatus[] | null, mailboxId: number): string | null {
+  const st = sync?.find((x) => x.mailboxId === mailboxId)
+  return st?.state === 'auth_error' ? (st.error ?? '') : null
+}
+
+function SignInNotice({ title, text, onFix }: { title: string; text: string; onFix: () => void }): JSX.Element {
+  return (
+    <div className="mailbox-notice" role="alert">
+      <Icon name="alert" />
+      <div className="mailbox-notice-text">
+        <strong>{title}</strong>
+        <span>{text}</span>
+      </div>
+      <button type="button" className="btn btn-sm btn-danger" onClick={onFix}>
+        <Icon name="key" size={14} /> Fix sign-in
+      </button>
+    </div>
   )
 }
