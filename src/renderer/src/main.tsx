@@ -16,8 +16,11 @@ import './styles/outbox.css'
 import './styles/inbox.css'
 import './styles/rail.css'
 import './styles/reading.css'
+import './styles/reply.css'
 import './styles/history.css'
 import './styles/automation.css'
+import './styles/automationEditor.css'
+import './styles/sequences.css'
 import './styles/dashboard.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
