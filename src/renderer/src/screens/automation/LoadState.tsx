@@ -1,5 +1,5 @@
 // Designed loading and error states for the automation screens.
-import type { JSX } from 'react'
+import type { JSX, ReactNode } from 'react'
 import { Icon } from '../../components/Icons'
 
 export function LoadError({ message, onRetry }: { message: string; onRetry: () => void }): JSX.Element {
@@ -34,4 +34,17 @@ export function SkeletonRows({ rows = 3 }: { rows?: number }): JSX.Element {
 
 export function StatusBadge({ label, tone }: { label: string; tone: string }): JSX.Element {
   return <span className={`badge badge-${tone}`}>{label}</span>
+}
+
+/** A list page's body: the load error, skeleton rows, the empty state, or the list itself. */
+export function ListBody<T>({ error, items, onRetry, empty, children }: { error: string | null; items: T[] | null; onRetry: () => void; empty: ReactNode; children: (items: T[]) => ReactNode }): JSX.Element {
+  if (error && !items) return <LoadError message={error} onRetry={onRetry} />
+  if (!items)
+    return (
+      <div className="card">
+        <SkeletonRows />
+      </div>
+    )
+  if (items.length === 0) return <div className="card">{empty}</div>
+  return <>{children(items)}</>
 }

@@ -2,7 +2,9 @@
 // stores HTML), a delay whose number is kept as typed until save, and a stable key for React lists.
 import type { Delay } from '../../../../shared/automation'
 import type { DelayUnit } from '../../lib/automation'
+import { messageOf } from '../../lib/errors'
 import { htmlToPlain, textToHtml } from '../../lib/mailText'
+import { RpcError } from '../../rpc'
 
 export interface MessageDraft {
   key: string
@@ -38,6 +40,17 @@ export function messageErrorKey(field: string | undefined, list: 'actions' | 'st
   const m = field ? new RegExp(`^${list}\\.(\\d+)\\.(subject|bodyHtml|delay|wait)`).exec(field) : null
   if (!m) return null
   return `${m[1]}.${m[2] === 'subject' ? 'subject' : m[2] === 'bodyHtml' ? 'body' : 'delay'}`
+}
+
+/**
+ * Where the engine's refusal of a save goes: next to a message's field, next to one of the form's own
+ * `fields`, or (anything else) above the form.
+ */
+export function routeSaveError(err: unknown, list: 'actions' | 'steps', fields: readonly string[], setErrors: (e: Record<string, string>) => void, setFormError: (m: string) => void): void {
+  const field = err instanceof RpcError ? err.field : undefined
+  const key = messageErrorKey(field, list) ?? (field && fields.includes(field) ? field : null)
+  if (key) setErrors({ [key]: messageOf(err) })
+  else setFormError(messageOf(err))
 }
 
 /** Local checks before asking the engine, so the first empty field is pointed at directly. */

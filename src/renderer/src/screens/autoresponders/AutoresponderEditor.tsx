@@ -6,20 +6,22 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
-import { messageOf } from '../../lib/errors'
 import { formatCount, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { useRemote } from '../../lib/useRemote'
-import { rpc, RpcError } from '../../rpc'
+import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { LoadError } from '../automation/LoadState'
-import { htmlOf, messageErrorKey } from '../automation/messageDraft'
+import { htmlOf, routeSaveError } from '../automation/messageDraft'
 import { StepsEditor, type Focus } from '../automation/StepsEditor'
 import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
 import { insertAtFocus, VariablesHelp } from '../automation/VariablesHelp'
 import { createInput, draftOf, emptyDraft, localErrors, type AutoresponderDraft } from './autoresponderDraft'
 import { ExecutionsLog } from './ExecutionsLog'
 import { TriggerPicker } from './TriggerPicker'
+
+/** Fields of the form itself that the engine may name in a refusal. */
+const FORM_FIELDS = ['name', 'objectId', 'trigger', 'trigger.tagId', 'trigger.field', 'trigger.offsetDays']
 
 export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element {
   // Kept live, so the header's counts move as messages go out.
@@ -134,11 +136,7 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
       if (saved) onSaved(result)
       else navigate({ name: 'autoresponders', id: result.id })
     } catch (err) {
-      const field = err instanceof RpcError ? err.field : undefined
-      const key = messageErrorKey(field, 'actions')
-      if (key) setErrors({ [key]: messageOf(err) })
-      else if (field && ['name', 'objectId', 'trigger', 'trigger.tagId', 'trigger.field', 'trigger.offsetDays'].includes(field)) setErrors({ [field]: messageOf(err) })
-      else setFormError(messageOf(err))
+      routeSaveError(err, 'actions', FORM_FIELDS, setErrors, setFormError)
     }
     setSaving(false)
   }

@@ -10,7 +10,7 @@ import { hrefFor, navigate } from '../../lib/router'
 import { useRemote } from '../../lib/useRemote'
 import { rpc } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
-import { LoadError, SkeletonRows } from '../automation/LoadState'
+import { ListBody } from '../automation/LoadState'
 
 export function AutorespondersScreen(): JSX.Element {
   const list = useRemote(() => rpc('autoresponders.list', {}), [], ['automation.changed', 'outbox.changed'], 400)
@@ -32,14 +32,11 @@ export function AutorespondersScreen(): JSX.Element {
           </button>
         </div>
       </header>
-      {list.error && !items ? (
-        <LoadError message={list.error} onRetry={list.reload} />
-      ) : !items ? (
-        <div className="card">
-          <SkeletonRows />
-        </div>
-      ) : items.length === 0 ? (
-        <div className="card">
+      <ListBody
+        error={list.error}
+        items={items}
+        onRetry={list.reload}
+        empty={
           <EmptyState
             icon="zap"
             title="No autoresponders yet"
@@ -51,29 +48,31 @@ export function AutorespondersScreen(): JSX.Element {
           >
             Greet every contact tagged “Holiday form”, welcome new contacts, or send a note on a date. Each message goes out from the contact’s own business.
           </EmptyState>
-        </div>
-      ) : (
-        <div className="card table-card">
-          <table className="data-table" aria-label="Autoresponders">
-            <thead>
-              <tr>
-                <th className="col-toggle">On</th>
-                <th>Autoresponder</th>
-                <th>Business</th>
-                <th className="num">Messages</th>
-                <th className="num">Sent</th>
-                <th className="num">Failed</th>
-                <th>Last fired</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => (
-                <Row key={a.id} item={a} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+        }
+      >
+        {(items) => (
+          <div className="card table-card">
+            <table className="data-table" aria-label="Autoresponders">
+              <thead>
+                <tr>
+                  <th className="col-toggle">On</th>
+                  <th>Autoresponder</th>
+                  <th>Business</th>
+                  <th className="num">Messages</th>
+                  <th className="num">Sent</th>
+                  <th className="num">Failed</th>
+                  <th>Last fired</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((a) => (
+                  <Row key={a.id} item={a} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListBody>
     </div>
   )
 }

@@ -4,12 +4,11 @@ import { useRef, useState, type JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
-import { messageOf } from '../../lib/errors'
 import { navigate } from '../../lib/router'
 import { useRemote } from '../../lib/useRemote'
-import { rpc, RpcError } from '../../rpc'
+import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
-import { htmlOf, messageErrorKey } from '../automation/messageDraft'
+import { htmlOf, routeSaveError } from '../automation/messageDraft'
 import { StepsEditor, type Focus } from '../automation/StepsEditor'
 import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
 import { insertAtFocus, VariablesHelp } from '../automation/VariablesHelp'
@@ -57,11 +56,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
         navigate({ name: 'sequences', id: result.id })
       }
     } catch (err) {
-      const field = err instanceof RpcError ? err.field : undefined
-      const key = messageErrorKey(field, 'steps')
-      if (key) setErrors({ [key]: messageOf(err) })
-      else if (field && KNOWN.includes(field)) setErrors({ [field]: messageOf(err) })
-      else setFormError(messageOf(err))
+      routeSaveError(err, 'steps', KNOWN, setErrors, setFormError)
     }
     setSaving(false)
   }

@@ -5,7 +5,7 @@ import type { Sequence } from '../../../../shared/automation'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
-import { CONTACT_STATUS, windowText } from '../../lib/automation'
+import { CONTACT_STATUS, CONTACT_STATUSES, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { useRemote } from '../../lib/useRemote'
@@ -30,14 +30,8 @@ export function SequencePage({ id }: { id: number | 'new' }): JSX.Element {
   return <Existing id={id} />
 }
 
-const STRIP: Array<{ key: string; label: string }> = [
-  { key: 'active', label: 'Active' },
-  { key: 'paused', label: 'Paused' },
-  { key: 'completed', label: 'Completed' },
-  { key: 'replied', label: 'Replied' },
-  { key: 'bounced', label: 'Bounced' },
-  { key: 'failed', label: 'Failed' },
-]
+/** The stat strip: every contact status but unsubscribed (rare, and shown in the table's filter). */
+const STRIP = CONTACT_STATUSES.filter((k) => k !== 'unsubscribed')
 
 function Existing({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -107,10 +101,10 @@ function Existing({ id }: { id: number }): JSX.Element {
           <span className="seq-stat-value">{formatCount(enrolled)}</span>
           <span className="seq-stat-label">Enrolled</span>
         </div>
-        {STRIP.map((x) => (
-          <div key={x.key} className={`seq-stat seq-stat-${CONTACT_STATUS[x.key as keyof typeof CONTACT_STATUS].tone}`}>
-            <span className="seq-stat-value">{formatCount(s.counts[x.key] ?? 0)}</span>
-            <span className="seq-stat-label">{x.label}</span>
+        {STRIP.map((key) => (
+          <div key={key} className={`seq-stat seq-stat-${CONTACT_STATUS[key].tone}`}>
+            <span className="seq-stat-value">{formatCount(s.counts[key] ?? 0)}</span>
+            <span className="seq-stat-label">{CONTACT_STATUS[key].label}</span>
           </div>
         ))}
       </div>

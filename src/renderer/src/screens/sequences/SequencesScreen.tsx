@@ -10,7 +10,7 @@ import { hrefFor, navigate } from '../../lib/router'
 import { useRemote } from '../../lib/useRemote'
 import { rpc } from '../../rpc'
 import { objectName, useApp } from '../../store'
-import { LoadError, SkeletonRows } from '../automation/LoadState'
+import { ListBody } from '../automation/LoadState'
 import { enrolledOf } from './sequenceDraft'
 
 export function SequencesScreen(): JSX.Element {
@@ -31,14 +31,11 @@ export function SequencesScreen(): JSX.Element {
           </button>
         </div>
       </header>
-      {list.error && !items ? (
-        <LoadError message={list.error} onRetry={list.reload} />
-      ) : !items ? (
-        <div className="card">
-          <SkeletonRows />
-        </div>
-      ) : items.length === 0 ? (
-        <div className="card">
+      <ListBody
+        error={list.error}
+        items={items}
+        onRetry={list.reload}
+        empty={
           <EmptyState
             icon="steps"
             title="No sequences yet"
@@ -50,29 +47,31 @@ export function SequencesScreen(): JSX.Element {
           >
             A sequence sends a series of follow-ups across your mailboxes, inside business hours, and stops for each contact the moment they reply or bounce.
           </EmptyState>
-        </div>
-      ) : (
-        <div className="card table-card">
-          <table className="data-table" aria-label="Sequences">
-            <thead>
-              <tr>
-                <th>Sequence</th>
-                <th>Status</th>
-                <th className="num">Steps</th>
-                <th className="num">Enrolled</th>
-                <th className="num">Active</th>
-                <th className="num">Replied</th>
-                <th className="num">Bounced</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <Row key={s.id} item={s} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+        }
+      >
+        {(items) => (
+          <div className="card table-card">
+            <table className="data-table" aria-label="Sequences">
+              <thead>
+                <tr>
+                  <th>Sequence</th>
+                  <th>Status</th>
+                  <th className="num">Steps</th>
+                  <th className="num">Enrolled</th>
+                  <th className="num">Active</th>
+                  <th className="num">Replied</th>
+                  <th className="num">Bounced</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((s) => (
+                  <Row key={s.id} item={s} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListBody>
     </div>
   )
 }
