@@ -32,6 +32,7 @@ import { autoresponderHandlers } from './handlers/autoresponders'
 import { sequenceHandlers } from './handlers/sequences'
 import { templateHandlers } from './handlers/templates'
 import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
+import { windowAllows } from './automation/sequenceRun'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -121,7 +122,7 @@ export function createEngine(opts: EngineOptions): Engine {
       ctx.emit('net.status', net.status(heldOffline(ctx)))
     },
   })
-  const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, ...o.scheduler })
+  const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindow: (row, at) => windowAllows(ctx, row, at), ...o.scheduler })
   ctx.outbound = {
     scheduler,
     net,

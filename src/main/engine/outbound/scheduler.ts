@@ -10,7 +10,6 @@ import { reconciler, staleRows } from './reconcile'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
 import { deleteSetting, getSetting, setSetting, settingKeys } from '../repos/settings'
-import { windowAllows } from '../automation/sequenceRun'
 
 export interface SchedulerOptions {
   /** Identifies this process's leases; rows leased by anyone else at start-up were left by a crash. */
@@ -23,6 +22,11 @@ export interface SchedulerOptions {
   rateLimitBackoffMs?: number[]
   random?: () => number
   log?: (msg: string) => void
+  /**
+   * When a row may leave, if something owns a sending window for it (sequences do): null = any time,
+   * otherwise the first allowed instant at or after `at`. Injected so the outbox does not know automation.
+   */
+  sendWindow?: (row: OutboxRow, at: number) => number | null
 }
 
 export interface Scheduler {
@@ -56,7 +60,7 @@ export function dueRows(ctx: Ctx, now: number, limit: number): Array<{ id: numbe
 }
 
 export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport'], Sender>, net: NetMonitor, options: SchedulerOptions): Scheduler {
-  const opts = { ...DEFAULTS, random: Math.random, log: () => {}, ...options }
+  const opts = { ...DEFAULTS, random: Math.random, log: () => {}, sendWindow: () => null, ...options }
   const inFlight = new Map<number, Promise<void>>()
   const lanes = new Map<string, number>()
   let running = false
@@ -178,7 +182,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
         const row = getRow(ctx, head.id)!
         // A sequence step outside its sending window waits for the window's next opening (checked first:
         // it must not use up a slot of the daily cap).
-        const opens = windowAllows(ctx, row, now)
+        const opens = opts.sendWindow(row, now)
         if (opens !== null && opens > now) {
           hold(row, 'window', `Outside the sending window; goes at ${new Date(opens).toISOString()}`, opens)
           continue
@@ -227,7 +231,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
     for (const r of rowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)) {
       // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
-      const at = windowAllows(ctx, r, until) ?? until
+      const at = opts.sendWindow(r, until) ?? until
       hold(r, 'capacity', at === until ? `Daily cap of ${cap} reached; resumes at the next local midnight` : `Daily cap of ${cap} reached; resumes at ${new Date(at).toISOString()}, when its sending window opens`, at)
     }
   }
