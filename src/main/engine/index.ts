@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from './clock'
 import type { Ctx, Handlers } from './context'
 import { openDatabase, findMigrationsDir } from './db/open'
+import { startCheckpointer } from './db/checkpointer'
 import { createDispatch, type Dispatch } from './dispatch'
 import { appHandlers } from './handlers/app'
 import { contactHandlers } from './handlers/contacts'
@@ -94,6 +95,8 @@ export function createEngine(opts: EngineOptions): Engine {
   const secrets = opts.secrets ?? fileKeyBox(opts.dataDir)
   const listeners = new Set<(e: EngineEvent) => void>()
   const log = opts.log ?? ((m: string) => console.error(m))
+  // WAL checkpoints run on their own thread, so no commit on this one stalls while the WAL is copied back.
+  const checkpointer = startCheckpointer(sqlite, { log })
   const o = opts.outbound ?? {}
   let sync: SyncManager | undefined
   let syncStopped = false
@@ -188,6 +191,7 @@ export function createEngine(opts: EngineOptions): Engine {
       await syncManager.close()
       await scheduler.stop()
       for (const s of Object.values(senders)) await s.close()
+      await checkpointer.close()
       sqlite.close()
     },
   }
