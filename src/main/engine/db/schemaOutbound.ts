@@ -51,10 +51,14 @@ export const outboundMessages = sqliteTable('outbound_messages', {
 }, (t) => [
   uniqueIndex('outbound_message_id_uq').on(t.messageId),
   uniqueIndex('outbound_idempotency_uq').on(t.idempotencyKey),
-  index('outbound_due_idx').on(t.status, t.nextAttemptAt, t.id),
+  // Status indexes cover only open rows (not sent, delivered, opened, clicked): a claim or a record then
+  // moves entries inside a tree the size of the queue, not of the whole history (migration 0008).
+  index('outbound_open_idx').on(t.status, t.nextAttemptAt, t.id).where(sql`status NOT IN ('sent', 'delivered', 'opened', 'clicked')`),
   // The scheduler's "what is due next" walk: ordered, with no sort step however long the queue is.
-  index('outbound_ready_idx').on(t.nextAttemptAt, t.id).where(sql`status IN ('queued', 'retry_wait')`),
-  index('outbound_mailbox_idx').on(t.mailboxId, t.status),
+  // It also carries the lane and window inputs, so the walk never reads the table (migration 0008).
+  index('outbound_ready_idx').on(t.nextAttemptAt, t.id, t.transport, t.mailboxId, t.objectId, t.source, t.contactId).where(sql`status IN ('queued', 'retry_wait')`),
+  index('outbound_mailbox_idx').on(t.mailboxId),
+  index('outbound_mailbox_open_idx').on(t.mailboxId, t.status).where(sql`status NOT IN ('sent', 'delivered', 'opened', 'clicked')`),
   index('outbound_object_idx').on(t.objectId, t.status),
   index('outbound_contact_idx').on(t.contactId),
   index('outbound_provider_idx').on(t.providerId),

@@ -3,8 +3,9 @@ import type { OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
-import { eventsOf, getRow, toOutbound, transition, type OutboxRow } from '../repos/outbox'
+import { eventsOf, getRow, OPEN, toOutbound, transition, type OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
+import { stmt } from '../db/stmt'
 import { createDraftFrom, hideDraft } from './drafts'
 
 function requireRow(ctx: Ctx, id: number): OutboxRow {
@@ -41,6 +42,8 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
     const params: unknown[] = []
     if (status === 'pending') where.push("status IN ('queued', 'sending', 'retry_wait', 'held')")
     else if (status) (where.push('status = ?'), params.push(status))
+    // Failed, held, cancelled… are found through the partial status index; sent history is not in it.
+    if (status && !['sent', 'delivered', 'opened', 'clicked'].includes(status)) where.push(OPEN)
     if (objectId) (where.push('object_id = ?'), params.push(objectId))
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
     // Pending rows first in the order they will leave, then the rest newest first.
@@ -102,4 +105,4 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
 }
 
 export const heldOffline = (ctx: Ctx): number =>
-  (ctx.sqlite.prepare("SELECT count(*) AS n FROM outbound_messages WHERE status = 'held' AND status_reason = 'offline'").get() as { n: number }).n
+  (stmt(ctx.sqlite, `SELECT count(*) AS n FROM outbound_messages WHERE status = 'held' AND status_reason = 'offline' AND ${OPEN}`).get() as { n: number }).n

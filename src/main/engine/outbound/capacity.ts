@@ -13,7 +13,7 @@ export interface MailboxPace {
 }
 
 export type CapacityVerdict =
-  | { ok: true; day: string }
+  | { ok: true; day: string; sent: number }
   | { ok: false; reason: 'capacity'; until: number }
   | { ok: false; reason: 'gap'; until: number }
 
@@ -32,18 +32,19 @@ function lastSendAt(ctx: Ctx, mailboxId: number): number | null {
 /** Whether the mailbox may send now; call inside the claim transaction, then `reserve`. */
 export function check(ctx: Ctx, box: MailboxPace, now: number): CapacityVerdict {
   const day = localDay(now, box.timezone)
-  if (sentOn(ctx, box.id, day).sent >= box.dailyCapacity) return { ok: false, reason: 'capacity', until: nextLocalMidnight(now, box.timezone) }
+  const { sent } = sentOn(ctx, box.id, day)
+  if (sent >= box.dailyCapacity) return { ok: false, reason: 'capacity', until: nextLocalMidnight(now, box.timezone) }
   const last = lastSendAt(ctx, box.id)
   if (box.minGapSeconds > 0 && last !== null && now < last + box.minGapSeconds * 1000) return { ok: false, reason: 'gap', until: last + box.minGapSeconds * 1000 }
-  return { ok: true, day }
+  return { ok: true, day, sent }
 }
 
-export function reserve(ctx: Ctx, mailboxId: number, day: string, now: number): void {
+export function reserve(ctx: Ctx, mailboxId: number, day: string, now: number, count = 1): void {
   stmt(ctx.sqlite, 
-      `INSERT INTO mailbox_daily_counts (mailbox_id, day, sent, last_send_at) VALUES (?, ?, 1, ?)
-       ON CONFLICT (mailbox_id, day) DO UPDATE SET sent = sent + 1, last_send_at = excluded.last_send_at`,
+      `INSERT INTO mailbox_daily_counts (mailbox_id, day, sent, last_send_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (mailbox_id, day) DO UPDATE SET sent = sent + excluded.sent, last_send_at = excluded.last_send_at`,
     )
-    .run(mailboxId, day, now)
+    .run(mailboxId, day, count, now)
 }
 
 export function release(ctx: Ctx, mailboxId: number, day: string): void {

@@ -19,7 +19,7 @@ export function mailgunConfig(ctx: Ctx, objectId: number): MailgunConfig {
 const baseOf = (cfg: { region: 'us' | 'eu'; apiBaseUrl: string | null }) => cfg.apiBaseUrl ?? MAILGUN_BASE[cfg.region]
 
 export function mailgunSender(ctx: Ctx): Sender {
-  const endpoint = (row: OutboxRow): Endpoint => {
+  const endpoint = (row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'>): Endpoint => {
     const r = stmt(ctx.sqlite, 'SELECT region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?').get(row.objectId) as
       | { region: 'us' | 'eu'; base: string | null }
       | undefined

@@ -2,7 +2,7 @@
 // it where the server keeps evidence (the mailbox's Sent folder, Mailgun's events), and only resend if
 // it is not there. If the evidence cannot be read (server down), the row waits and we look again later.
 import type { Ctx } from '../context'
-import { rowsWhere, transition, type OutboxRow } from '../repos/outbox'
+import { openRowsWhere, transition, type OutboxRow } from '../repos/outbox'
 import { release } from './capacity'
 import type { Sender } from './transport'
 
@@ -70,4 +70,4 @@ export function reconciler(
   }
 }
 
-export const staleRows = (ctx: Ctx, owner: string): OutboxRow[] => rowsWhere(ctx, "status = 'sending' AND (lease_owner IS NULL OR lease_owner != ?)", owner)
+export const staleRows = (ctx: Ctx, owner: string): OutboxRow[] => openRowsWhere(ctx, "status = 'sending' AND (lease_owner IS NULL OR lease_owner != ?)", owner)

@@ -2,8 +2,9 @@
 // something is queued, claims due rows with a lease inside one transaction (capacity reserved in the same
 // transaction), sends them concurrently, and records each outcome in its own transaction.
 import type { Ctx } from '../context'
-import { getRow, rowsWhere, transition, type OutboxRow } from '../repos/outbox'
-import { check, release, reserve } from './capacity'
+import { OPEN, openRowsWhere, transition, type OutboxRow } from '../repos/outbox'
+import { release } from './capacity'
+import { claimDue, laneOf, readClaimed, type ClaimEnv, type Head } from './claim'
 import { SendFailure } from './failure'
 import type { NetMonitor } from './netMonitor'
 import { reconciler, staleRows } from './reconcile'
@@ -26,7 +27,7 @@ export interface SchedulerOptions {
    * When a row may leave, if something owns a sending window for it (sequences do): null = any time,
    * otherwise the first allowed instant at or after `at`. Injected so the outbox does not know automation.
    */
-  sendWindow?: (row: OutboxRow, at: number) => number | null
+  sendWindow?: (row: Head, at: number) => number | null
 }
 
 export interface Scheduler {
@@ -47,18 +48,6 @@ const GATHER_MS = 3
 
 const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 32, perMailbox: 6, backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000] }
 
-/**
- * Due rows in the order they leave, as (id, lane) pairs: most are skipped while their lane is busy, so the
- * full row is only read for those claimed. The partial index keeps this an ordered walk with no sort step.
- */
-export function dueRows(ctx: Ctx, now: number, limit: number): Array<{ id: number; transport: OutboxRow['transport']; mailboxId: number | null; objectId: number }> {
-  return stmt(
-    ctx.sqlite,
-    `SELECT id, transport, mailbox_id AS mailboxId, object_id AS objectId FROM outbound_messages INDEXED BY outbound_ready_idx
-     WHERE status IN ('queued', 'retry_wait') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-  ).all(now, limit) as Array<{ id: number; transport: OutboxRow['transport']; mailboxId: number | null; objectId: number }>
-}
-
 export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport'], Sender>, net: NetMonitor, options: SchedulerOptions): Scheduler {
   const opts = { ...DEFAULTS, random: Math.random, log: () => {}, sendWindow: () => null, ...options }
   const inFlight = new Map<number, Promise<void>>()
@@ -75,7 +64,6 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   const completed: Outcome[] = []
   const reconcile = reconciler(ctx, senders, { leaseMs: opts.leaseMs, log: opts.log, onDone: () => wake() })
 
-  const laneOf = (row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'>) => (row.transport === 'smtp' ? `mb:${row.mailboxId}` : `mg:${row.objectId}`)
   const flushChanged = () => {
     if (!changed.size) return
     ctx.emit('outbox.changed', { ids: [...changed] })
@@ -128,7 +116,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
         })
         .immediate()
       after(done)
-      for (const row of claimed) startSend(row)
+      for (const row of readClaimed(ctx, claimed)) startSend(row)
     } catch (err) {
       opts.log(`[scheduler] tick failed: ${(err as Error).stack}`)
     }
@@ -154,7 +142,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   }
 
   function releaseTimedHolds(now: number): void {
-    for (const r of rowsWhere(ctx, "status = 'held' AND status_reason IN ('capacity', 'window') AND next_attempt_at <= ?", now))
+    for (const r of openRowsWhere(ctx, "status = 'held' AND status_reason IN ('capacity', 'window') AND next_attempt_at <= ?", now))
       if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null }, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
   }
 
@@ -163,93 +151,42 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       changed.add(row.id)
   }
 
-  function claim(now: number): OutboxRow[] {
-    const slots = opts.maxInFlight - inFlight.size
-    if (slots <= 0) return []
-    {
-      const due = dueRows(ctx, now, slots * 2 + 16)
-      const claimed: OutboxRow[] = []
-      const blocked = new Set<string>()
-      for (const head of due) {
-        if (claimed.length >= slots) break
-        const lane = laneOf(head)
-        if (blocked.has(lane)) continue
-        // A lane already at its concurrency waits for a send to finish; checked first, as it needs no query.
-        if ((lanes.get(lane) ?? 0) >= opts.perMailbox) {
-          blocked.add(lane)
-          continue
-        }
-        const row = getRow(ctx, head.id)!
-        // A sequence step outside its sending window waits for the window's next opening (checked first:
-        // it must not use up a slot of the daily cap).
-        const opens = opts.sendWindow(row, now)
-        if (opens !== null && opens > now) {
-          hold(row, 'window', `Outside the sending window; goes at ${new Date(opens).toISOString()}`, opens)
-          continue
-        }
-        const sender = senders[row.transport]
-        const endpoint = sender.endpoint(row)
-        if (!net.isOnline(endpoint.key)) {
-          hold(row, 'offline', net.hostOnline() ? `${endpoint.label} is unreachable` : 'The computer is offline')
-          continue
-        }
-        let capacityDay: string | null = null
-        if (row.transport === 'smtp') {
-          const box = mailboxPace(row.mailboxId)
-          if (!box) {
-            fail(row, new SendFailure('permanent', 'The mailbox was deleted'))
-            continue
-          }
-          if (box.status !== 'active') {
-            hold(row, box.status === 'paused' ? 'paused' : 'auth', box.status === 'paused' ? 'The mailbox is paused' : box.statusReason ?? 'The server refused the login')
-            continue
-          }
-          const verdict = check(ctx, box, now)
-          if (!verdict.ok) {
-            blocked.add(lane)
-            if (verdict.reason === 'capacity') holdLane(row.mailboxId!, now, verdict.until, box.dailyCapacity)
-            else gapWake = Math.min(gapWake, verdict.until)
-            continue
-          }
-          reserve(ctx, box.id, verdict.day, now)
-          capacityDay = verdict.day
-        } else if (mailgunAuthError(row.objectId)) {
-          hold(row, 'auth', mailgunAuthError(row.objectId)!)
-          continue
-        }
-        transition(ctx, row.id, ['queued', 'retry_wait'], { status: 'sending', attempts: row.attempts + 1, leaseOwner: opts.owner, leaseUntil: now + opts.leaseMs, capacityDay, undoUntil: null }, 'sending', `Attempt ${row.attempts + 1} via ${endpoint.label}`)
-        // The draft it was written in stays recoverable until the message actually starts to leave.
-        if (row.draftId) stmt(ctx.sqlite, 'DELETE FROM drafts WHERE id = ? AND sent_as = ?').run(row.draftId, row.id)
-        changed.add(row.id)
-        lanes.set(lane, (lanes.get(lane) ?? 0) + 1)
-        claimed.push({ ...row, status: 'sending', attempts: row.attempts + 1, capacityDay })
-      }
-      return claimed
-    }
+  /** Claims due rows (inside the turn's transaction); they start once it commits. */
+  function claim(now: number): number[] {
+    const r = claimDue(ctx, claimEnv, now, opts.maxInFlight - inFlight.size)
+    gapWake = Math.min(gapWake, r.gapWake)
+    for (const id of r.changed) changed.add(id)
+    return r.ids
   }
 
   function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
-    for (const r of rowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)) {
+    for (const r of openRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)) {
       // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
       const at = opts.sendWindow(r, until) ?? until
       hold(r, 'capacity', at === until ? `Daily cap of ${cap} reached; resumes at the next local midnight` : `Daily cap of ${cap} reached; resumes at ${new Date(at).toISOString()}, when its sending window opens`, at)
     }
   }
 
-  function mailboxPace(id: number | null) {
-    return stmt(ctx.sqlite, 
-        `SELECT m.id, m.daily_capacity AS dailyCapacity, m.min_gap_seconds AS minGapSeconds, m.status, m.status_reason AS statusReason, o.timezone
-         FROM mailboxes m JOIN objects o ON o.id = m.object_id WHERE m.id = ?`,
-      )
-      .get(id) as { id: number; dailyCapacity: number; minGapSeconds: number; status: string; statusReason: string | null; timezone: string } | undefined
-  }
-
   const mailgunAuthError = (objectId: number): string | null => getSetting(ctx, settingKeys.mailgunAuthError(objectId))
+  const claimEnv: ClaimEnv = {
+    owner: opts.owner,
+    leaseMs: opts.leaseMs,
+    perMailbox: opts.perMailbox,
+    inFlight: (lane) => lanes.get(lane) ?? 0,
+    senders,
+    net,
+    sendWindow: opts.sendWindow,
+    hold,
+    holdLane,
+    failGone: (row, message) => fail(row, new SendFailure('permanent', message)),
+    mailgunAuthError,
+  }
 
   function startSend(row: OutboxRow): void {
     const sender = senders[row.transport]
     const endpoint = sender.endpoint(row)
     const lane = laneOf(row)
+    lanes.set(lane, (lanes.get(lane) ?? 0) + 1)
     const p = sender
       .send(row)
       .then(
@@ -271,7 +208,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     if (row.capacityDay && row.mailboxId) {
       release(ctx, row.mailboxId, row.capacityDay)
       // A slot came back: rows held for the cap (by claims that counted this one) may fit after all.
-      for (const r of rowsWhere(ctx, "mailbox_id = ? AND status = 'held' AND status_reason = 'capacity' ORDER BY id", row.mailboxId))
+      for (const r of openRowsWhere(ctx, "mailbox_id = ? AND status = 'held' AND status_reason = 'capacity' ORDER BY id", row.mailboxId))
         if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null, nextAttemptAt: ctx.clock.now() }, 'released', 'Capacity came back')) changed.add(r.id)
     }
     changed.add(row.id)
@@ -309,10 +246,10 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   function holdAllForAuth(row: OutboxRow, message: string): void {
     if (row.transport === 'smtp') {
       stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, updated_at = updated_at WHERE id = ?").run(message, row.mailboxId)
-      for (const r of rowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait')", row.mailboxId)) hold(r, 'auth', message, null)
+      for (const r of openRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait')", row.mailboxId)) hold(r, 'auth', message, null)
     } else {
       setSetting(ctx, settingKeys.mailgunAuthError(row.objectId), message)
-      for (const r of rowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait')", row.objectId)) hold(r, 'auth', message, null)
+      for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait')", row.objectId)) hold(r, 'auth', message, null)
     }
     ctx.emit('objects.changed', {})
   }
@@ -322,7 +259,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     const now = ctx.clock.now()
     const ready = stmt(ctx.sqlite, `SELECT next_attempt_at AS t FROM outbound_messages INDEXED BY outbound_ready_idx
       WHERE status IN ('queued', 'retry_wait') ORDER BY next_attempt_at LIMIT 1`).get() as { t: number } | undefined
-    const held = stmt(ctx.sqlite, "SELECT min(next_attempt_at) AS t FROM outbound_messages WHERE status = 'held' AND status_reason IN ('capacity', 'window')").get() as { t: number | null }
+    const held = stmt(ctx.sqlite, `SELECT min(next_attempt_at) AS t FROM outbound_messages WHERE status = 'held' AND status_reason IN ('capacity', 'window') AND ${OPEN}`).get() as { t: number | null }
     const next = { t: Math.min(ready?.t ?? Infinity, held.t ?? Infinity) }
     let at = Math.min(next.t, gapWake)
     gapWake = Infinity
@@ -361,18 +298,18 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     },
     wake,
     resumeOffline(keys) {
-      const held = rowsWhere(ctx, "status = 'held' AND status_reason = 'offline' ORDER BY id")
+      const held = openRowsWhere(ctx, "status = 'held' AND status_reason = 'offline' ORDER BY id")
       const pick = keys === 'all' ? held : held.filter((r) => keys.includes(senders[r.transport].endpoint(r).key))
       resume(pick, 'The network is back')
     },
     settingsChanged({ mailboxId, objectId }) {
       if (mailboxId !== undefined) {
         senders.smtp.invalidate?.({ mailboxId })
-        resume(rowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
+        resume(openRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
       }
       if (objectId !== undefined) {
         deleteSetting(ctx, settingKeys.mailgunAuthError(objectId))
-        resume(rowsWhere(ctx, "status = 'held' AND status_reason = 'auth' AND transport = 'mailgun' AND object_id = ? ORDER BY id", objectId), 'The Mailgun settings changed')
+        resume(openRowsWhere(ctx, "status = 'held' AND status_reason = 'auth' AND transport = 'mailgun' AND object_id = ? ORDER BY id", objectId), 'The Mailgun settings changed')
       }
     },
     idle: () =>

@@ -132,7 +132,7 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
     }
   }
 
-  const endpoint = (row: OutboxRow): Endpoint => {
+  const endpoint = (row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'>): Endpoint => {
     const r = stmt(ctx.sqlite, 'SELECT smtp_host AS host, smtp_port AS port, email FROM mailboxes WHERE id = ?').get(row.mailboxId) as
       | { host: string; port: number; email: string }
       | undefined

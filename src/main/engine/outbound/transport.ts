@@ -10,7 +10,7 @@ export interface Endpoint {
 }
 
 export interface Sender {
-  endpoint(row: OutboxRow): Endpoint
+  endpoint(row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'>): Endpoint
   /** Resolves when the server accepted the message; throws SendFailure otherwise. */
   send(row: OutboxRow): Promise<{ providerId: string | null }>
   /** After the row is recorded as sent: keep a copy (the SMTP Sent folder). Never throws. */

@@ -35,6 +35,19 @@ export function getRow(ctx: Ctx, id: number): OutboxRow | undefined {
   return r && fromSql(r)
 }
 
+/**
+ * The condition of the outbox's partial status indexes (migration 0008). A query over open rows repeats it
+ * so SQLite can use them; rows in these four statuses are history the outbox no longer acts on.
+ */
+export const OPEN = "status NOT IN ('sent', 'delivered', 'opened', 'clicked')"
+
+/** Open rows matching `where` (which may end with ORDER BY), through the partial status indexes. */
+export function openRowsWhere(ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] {
+  const m = /\s+ORDER BY .*$/i.exec(where)
+  const cond = m ? where.slice(0, m.index) : where
+  return rowsWhere(ctx, `(${cond}) AND ${OPEN}${m ? m[0] : ''}`, ...params)
+}
+
 export function rowsWhere(ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] {
   return (stmt(ctx.sqlite, `SELECT * FROM outbound_messages WHERE ${where}`).all(...params) as SqlRow[]).map(fromSql)
 }

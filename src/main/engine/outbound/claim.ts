@@ -1,0 +1,212 @@
+// The scheduler's claim: due rows → `sending` with a lease, capacity reserved, in the caller's transaction.
+// It is set-based because it runs on every turn of a busy loop: the due query reads only (id, lane) heads,
+// each lane (mailbox or Mailgun domain) is checked once per claim instead of once per row, and the chosen
+// rows move in one UPDATE per capacity day; their bodies are read after the commit. Rows that cannot go
+// (window, offline, paused, auth, cap) take the slower per-row path, which is rare by nature.
+import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
+import { fromSql, getRow, type OutboxRow } from '../repos/outbox'
+import { check, reserve } from './capacity'
+import type { NetMonitor } from './netMonitor'
+import type { Sender } from './transport'
+
+export type Head = Pick<OutboxRow, 'id' | 'transport' | 'mailboxId' | 'objectId' | 'source' | 'contactId'>
+
+/**
+ * Due rows in the order they leave, as lane heads: most are skipped while their lane is busy, so the full
+ * row is only read for those claimed. The partial index keeps this an ordered walk with no sort step.
+ */
+export function dueRows(ctx: Ctx, now: number, limit: number): Head[] {
+  return stmt(
+    ctx.sqlite,
+    `SELECT id, transport, mailbox_id AS mailboxId, object_id AS objectId, source, contact_id AS contactId
+     FROM outbound_messages INDEXED BY outbound_ready_idx
+     WHERE status IN ('queued', 'retry_wait') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+  ).all(now, limit) as Head[]
+}
+
+export interface ClaimEnv {
+  owner: string
+  leaseMs: number
+  /** Concurrent sends allowed per lane. */
+  perMailbox: number
+  /** Sends in flight per lane (the caller counts them up when it starts the claimed rows). */
+  inFlight: (lane: string) => number
+  senders: Record<OutboxRow['transport'], Sender>
+  net: Pick<NetMonitor, 'isOnline' | 'hostOnline'>
+  /** null = any time; otherwise the first allowed instant at or after `at` (sequence sending windows). */
+  sendWindow: (row: Head, at: number) => number | null
+  hold: (row: OutboxRow, reason: string, detail: string, until?: number | null) => void
+  /** The mailbox reached its daily cap: hold its due rows until `until` (or their window's opening). */
+  holdLane: (mailboxId: number, now: number, until: number, cap: number) => void
+  /** A row that can never go (its mailbox was deleted). */
+  failGone: (row: OutboxRow, message: string) => void
+  mailgunAuthError: (objectId: number) => string | null
+}
+
+export interface Claimed {
+  /** Rows moved to `sending`, in queue order (readClaimed gives them in full once the claim commits). */
+  ids: number[]
+  /** Earliest end of a minimum-gap wait met by this claim (the loop's timer must wake for it). */
+  gapWake: number
+  /** Rows whose status this claim changed (claimed or held), for the outbox.changed event. */
+  changed: number[]
+}
+
+export const laneOf = (row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'>) => (row.transport === 'smtp' ? `mb:${row.mailboxId}` : `mg:${row.objectId}`)
+
+/** What one lane allows during this claim, worked out at its first due row. */
+interface Lane {
+  room: number
+  label: string
+  day: string | null
+  mailboxId: number | null
+  moved: number
+}
+
+export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): Claimed {
+  const result: Claimed = { ids: [], gapWake: Infinity, changed: [] }
+  if (slots <= 0) return result
+  const lanes = new Map<string, Lane | null>()
+  const picks: Array<{ id: number; lane: Lane }> = []
+  const held = (head: Head, reason: string, detail: string, until: number | null = null) => {
+    const row = getRow(ctx, head.id)
+    if (!row) return
+    env.hold(row, reason, detail, until)
+    result.changed.push(row.id)
+  }
+
+  // A few more heads than slots, to step over rows whose lane is busy or closed.
+  for (const head of dueRows(ctx, now, slots + 16)) {
+    if (picks.length >= slots) break
+    const key = laneOf(head)
+    let lane = lanes.get(key)
+    if (lane === undefined) {
+      const opened = openLane(head, key)
+      // This row was held or failed on its own; the lane is looked at afresh for its next row.
+      if (opened === 'row-handled') continue
+      lanes.set(key, (lane = opened))
+    }
+    if (lane === null || lane.room <= 0) continue
+    // A sequence step outside its sending window waits for the window's next opening (checked before the
+    // row takes a slot: it must not use up the daily cap).
+    const opens = head.source === 'sequence' ? env.sendWindow(head, now) : null
+    if (opens !== null && opens > now) {
+      held(head, 'window', `Outside the sending window; goes at ${new Date(opens).toISOString()}`, opens)
+      continue
+    }
+    lane.room--
+    picks.push({ id: head.id, lane })
+  }
+
+  /**
+   * The lane's limits; null when none of its rows may go in this claim; 'row-handled' when this row was held
+   * or failed for a reason (offline, paused, auth, deleted) that is decided row by row.
+   */
+  function openLane(head: Head, key: string): Lane | null | 'row-handled' {
+    const room = env.perMailbox - env.inFlight(key)
+    if (room <= 0) return null
+    const endpoint = env.senders[head.transport].endpoint(head)
+    if (!env.net.isOnline(endpoint.key)) {
+      held(head, 'offline', env.net.hostOnline() ? `${endpoint.label} is unreachable` : 'The computer is offline')
+      return 'row-handled'
+    }
+    if (head.transport !== 'smtp') {
+      const authError = env.mailgunAuthError(head.objectId)
+      if (authError) {
+        held(head, 'auth', authError)
+        return 'row-handled'
+      }
+      return { room, label: endpoint.label, day: null, mailboxId: null, moved: 0 }
+    }
+    const box = mailboxPace(ctx, head.mailboxId)
+    if (!box) {
+      const row = getRow(ctx, head.id)
+      if (row) env.failGone(row, 'The mailbox was deleted'), result.changed.push(row.id)
+      return 'row-handled'
+    }
+    if (box.status !== 'active') {
+      held(head, box.status === 'paused' ? 'paused' : 'auth', box.status === 'paused' ? 'The mailbox is paused' : box.statusReason ?? 'The server refused the login')
+      return 'row-handled'
+    }
+    const verdict = check(ctx, box, now)
+    if (!verdict.ok) {
+      if (verdict.reason === 'capacity') env.holdLane(box.id, now, verdict.until, box.dailyCapacity)
+      else result.gapWake = Math.min(result.gapWake, verdict.until)
+      return null
+    }
+    // A minimum gap lets one message through per claim (the loop wakes when the gap ends); otherwise the
+    // cap's remainder bounds the lane.
+    let left = box.dailyCapacity - verdict.sent
+    if (box.minGapSeconds > 0) {
+      left = 1
+      result.gapWake = Math.min(result.gapWake, now + box.minGapSeconds * 1000)
+    }
+    return { room: Math.min(room, left), label: endpoint.label, day: verdict.day, mailboxId: box.id, moved: 0 }
+  }
+
+  if (!picks.length) return result
+  // One UPDATE per capacity day (Mailgun rows have none): usually a single statement for the whole batch.
+  const byDay = new Map<string | null, number[]>()
+  for (const p of picks) {
+    const ids = byDay.get(p.lane.day) ?? []
+    ids.push(p.id)
+    byDay.set(p.lane.day, ids)
+  }
+  const laneOfId = new Map(picks.map((p) => [p.id, p.lane]))
+  const draft = stmt(ctx.sqlite, 'DELETE FROM drafts WHERE id = ? AND sent_as = ?')
+  for (const [day, ids] of byDay) {
+    // Only what the claim itself needs comes back: the bodies are read after the commit (readClaimed),
+    // so the write lock is held for the state change alone.
+    const moved = stmt(
+      ctx.sqlite,
+      `UPDATE outbound_messages SET status = 'sending', attempts = attempts + 1, lease_owner = ?, lease_until = ?, capacity_day = ?,
+         undo_until = NULL, updated_at = ?
+       WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('queued', 'retry_wait') RETURNING id, attempts, draft_id AS draftId`,
+    ).all(env.owner, now + env.leaseMs, day, now, JSON.stringify(ids)) as Array<{ id: number; attempts: number; draftId: number | null }>
+    const events: Array<[number, string]> = []
+    for (const row of moved) {
+      const lane = laneOfId.get(row.id)!
+      const detail = `Attempt ${row.attempts} via ${lane.label}`
+      events.push([row.id, detail])
+      ctx.hooks.emit('outbound.status', { id: row.id, status: 'sending', event: 'sending', detail })
+      // The draft it was written in stays recoverable until the message actually starts to leave.
+      if (row.draftId) draft.run(row.draftId, row.id)
+      lane.moved++
+      result.ids.push(row.id)
+      result.changed.push(row.id)
+    }
+    stmt(ctx.sqlite, "INSERT INTO message_events (outbound_id, type, detail, at) SELECT e.value ->> 0, 'sending', e.value ->> 1, ? FROM json_each(?) e").run(now, JSON.stringify(events))
+  }
+  // Capacity is reserved for what actually moved (a row cancelled meanwhile takes no slot).
+  for (const lane of new Set(laneOfId.values())) if (lane.mailboxId !== null && lane.day && lane.moved) reserve(ctx, lane.mailboxId, lane.day, now, lane.moved)
+  // RETURNING gives no order; the rows leave in queue order.
+  const order = new Map(picks.map((p, i) => [p.id, i]))
+  result.ids.sort((a, b) => order.get(a)! - order.get(b)!)
+  return result
+}
+
+/** The claimed rows in full, in claim order: read after the claim commits, to be sent. */
+export function readClaimed(ctx: Ctx, ids: number[]): OutboxRow[] {
+  if (!ids.length) return []
+  const rows = (stmt(ctx.sqlite, 'SELECT * FROM outbound_messages WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Array<Record<string, unknown>>).map(fromSql)
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.map((id) => byId.get(id)).filter((r): r is OutboxRow => r !== undefined)
+}
+
+export interface MailboxPaceRow {
+  id: number
+  dailyCapacity: number
+  minGapSeconds: number
+  status: string
+  statusReason: string | null
+  timezone: string
+}
+
+function mailboxPace(ctx: Ctx, id: number | null): MailboxPaceRow | undefined {
+  return stmt(
+    ctx.sqlite,
+    `SELECT m.id, m.daily_capacity AS dailyCapacity, m.min_gap_seconds AS minGapSeconds, m.status, m.status_reason AS statusReason, o.timezone
+     FROM mailboxes m JOIN objects o ON o.id = m.object_id WHERE m.id = ?`,
+  ).get(id) as MailboxPaceRow | undefined
+}
