@@ -6,7 +6,8 @@ DROP INDEX `outbound_due_idx`;--> statement-breakpoint
 CREATE INDEX `outbound_open_idx` ON `outbound_messages` (`status`,`next_attempt_at`,`id`) WHERE status NOT IN ('sent', 'delivered', 'opened', 'clicked');--> statement-breakpoint
 DROP INDEX `outbound_mailbox_idx`;--> statement-breakpoint
 CREATE INDEX `outbound_mailbox_idx` ON `outbound_messages` (`mailbox_id`);--> statement-breakpoint
-CREATE INDEX `outbound_mailbox_open_idx` ON `outbound_messages` (`mailbox_id`,`status`) WHERE status NOT IN ('sent', 'delivered', 'opened', 'clicked');
+-- What a mailbox still has to send (not `sending`: a claim only removes the row from this one).
+CREATE INDEX `outbound_mailbox_waiting_idx` ON `outbound_messages` (`mailbox_id`,`status`) WHERE status IN ('queued', 'retry_wait', 'held');
 --> statement-breakpoint
 -- The scheduler's due walk reads its lane and window inputs from the index alone.
 DROP INDEX `outbound_ready_idx`;--> statement-breakpoint

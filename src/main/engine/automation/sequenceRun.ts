@@ -4,7 +4,7 @@
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
-import { addEvent, OPEN, transition, type OutboxRow } from '../repos/outbox'
+import { addEvent, transition, WAITING, type OutboxRow } from '../repos/outbox'
 import { localDay, nextLocalMidnight } from '../outbound/localDay'
 import { queueMessage } from '../services/outbox'
 import { profileOfMailbox } from './sender'
@@ -97,7 +97,7 @@ function budgetOf(ctx: Ctx, budgets: Map<number, Budget>, mailboxId: number, t: 
     | undefined
   if (!box) return { left: Infinity, nextDay: t }
   const sent = (stmt(ctx.sqlite, 'SELECT sent FROM mailbox_daily_counts WHERE mailbox_id = ? AND day = ?').get(mailboxId, localDay(t, box.tz)) as { sent: number } | undefined)?.sent ?? 0
-  const waiting = (stmt(ctx.sqlite, `SELECT count(*) AS n FROM outbound_messages WHERE mailbox_id = ? AND status IN ('queued', 'retry_wait', 'held') AND ${OPEN}`).get(mailboxId) as { n: number }).n
+  const waiting = (stmt(ctx.sqlite, `SELECT count(*) AS n FROM outbound_messages WHERE mailbox_id = ? AND ${WAITING}`).get(mailboxId) as { n: number }).n
   budgets.set(mailboxId, (b = { left: box.cap - sent - waiting, nextDay: nextLocalMidnight(t, box.tz) }))
   return b
 }

@@ -58,7 +58,7 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   // It also carries the lane and window inputs, so the walk never reads the table (migration 0008).
   index('outbound_ready_idx').on(t.nextAttemptAt, t.id, t.transport, t.mailboxId, t.objectId, t.source, t.contactId).where(sql`status IN ('queued', 'retry_wait')`),
   index('outbound_mailbox_idx').on(t.mailboxId),
-  index('outbound_mailbox_open_idx').on(t.mailboxId, t.status).where(sql`status NOT IN ('sent', 'delivered', 'opened', 'clicked')`),
+  index('outbound_mailbox_waiting_idx').on(t.mailboxId, t.status).where(sql`status IN ('queued', 'retry_wait', 'held')`),
   index('outbound_object_idx').on(t.objectId, t.status),
   index('outbound_contact_idx').on(t.contactId),
   index('outbound_provider_idx').on(t.providerId),

@@ -2,7 +2,7 @@
 // something is queued, claims due rows with a lease inside one transaction (capacity reserved in the same
 // transaction), sends them concurrently, and records each outcome in its own transaction.
 import type { Ctx } from '../context'
-import { OPEN, openRowsWhere, transition, type OutboxRow } from '../repos/outbox'
+import { OPEN, openRowsWhere, transition, waitingRowsWhere, type OutboxRow } from '../repos/outbox'
 import { release } from './capacity'
 import { claimDue, laneOf, readClaimed, type ClaimEnv, type Head } from './claim'
 import { SendFailure } from './failure'
@@ -160,7 +160,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   }
 
   function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
-    for (const r of openRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)) {
+    for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)) {
       // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
       const at = opts.sendWindow(r, until) ?? until
       hold(r, 'capacity', at === until ? `Daily cap of ${cap} reached; resumes at the next local midnight` : `Daily cap of ${cap} reached; resumes at ${new Date(at).toISOString()}, when its sending window opens`, at)
@@ -208,7 +208,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     if (row.capacityDay && row.mailboxId) {
       release(ctx, row.mailboxId, row.capacityDay)
       // A slot came back: rows held for the cap (by claims that counted this one) may fit after all.
-      for (const r of openRowsWhere(ctx, "mailbox_id = ? AND status = 'held' AND status_reason = 'capacity' ORDER BY id", row.mailboxId))
+      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status = 'held' AND status_reason = 'capacity' ORDER BY id", row.mailboxId))
         if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null, nextAttemptAt: ctx.clock.now() }, 'released', 'Capacity came back')) changed.add(r.id)
     }
     changed.add(row.id)
@@ -246,7 +246,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   function holdAllForAuth(row: OutboxRow, message: string): void {
     if (row.transport === 'smtp') {
       stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, updated_at = updated_at WHERE id = ?").run(message, row.mailboxId)
-      for (const r of openRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait')", row.mailboxId)) hold(r, 'auth', message, null)
+      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait')", row.mailboxId)) hold(r, 'auth', message, null)
     } else {
       setSetting(ctx, settingKeys.mailgunAuthError(row.objectId), message)
       for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait')", row.objectId)) hold(r, 'auth', message, null)
@@ -259,8 +259,10 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     const now = ctx.clock.now()
     const ready = stmt(ctx.sqlite, `SELECT next_attempt_at AS t FROM outbound_messages INDEXED BY outbound_ready_idx
       WHERE status IN ('queued', 'retry_wait') ORDER BY next_attempt_at LIMIT 1`).get() as { t: number } | undefined
-    const held = stmt(ctx.sqlite, `SELECT min(next_attempt_at) AS t FROM outbound_messages WHERE status = 'held' AND status_reason IN ('capacity', 'window') AND ${OPEN}`).get() as { t: number | null }
-    const next = { t: Math.min(ready?.t ?? Infinity, held.t ?? Infinity) }
+    // Timed holds in wake-up order, stepping over the untimed ones (offline, auth: no next_attempt_at).
+    const held = stmt(ctx.sqlite, `SELECT next_attempt_at AS t FROM outbound_messages WHERE status = 'held' AND next_attempt_at IS NOT NULL
+      AND status_reason IN ('capacity', 'window') AND ${OPEN} ORDER BY next_attempt_at LIMIT 1`).get() as { t: number } | undefined
+    const next = { t: Math.min(ready?.t ?? Infinity, held?.t ?? Infinity) }
     let at = Math.min(next.t, gapWake)
     gapWake = Infinity
     // Due rows that were not claimed wait for a send to finish (which wakes the loop), not for a timer.
@@ -305,7 +307,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     settingsChanged({ mailboxId, objectId }) {
       if (mailboxId !== undefined) {
         senders.smtp.invalidate?.({ mailboxId })
-        resume(openRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
+        resume(waitingRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
       }
       if (objectId !== undefined) {
         deleteSetting(ctx, settingKeys.mailgunAuthError(objectId))

@@ -36,16 +36,21 @@ export function getRow(ctx: Ctx, id: number): OutboxRow | undefined {
 }
 
 /**
- * The condition of the outbox's partial status indexes (migration 0008). A query over open rows repeats it
- * so SQLite can use them; rows in these four statuses are history the outbox no longer acts on.
+ * The conditions of the outbox's partial status indexes (migration 0008). A query repeats one of them so
+ * SQLite can use the index: OPEN leaves out history the outbox no longer acts on; WAITING is the rows a
+ * mailbox still has to send (not `sending`, so a claim only removes entries from that index).
  */
 export const OPEN = "status NOT IN ('sent', 'delivered', 'opened', 'clicked')"
+export const WAITING = "status IN ('queued', 'retry_wait', 'held')"
 
-/** Open rows matching `where` (which may end with ORDER BY), through the partial status indexes. */
-export function openRowsWhere(ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] {
+/** Open rows matching `where` (which may end with ORDER BY), through the partial status index. */
+export const openRowsWhere = (ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] => rowsWhere(ctx, withTerm(where, OPEN), ...params)
+/** A mailbox's waiting rows matching `where`, through its partial index. */
+export const waitingRowsWhere = (ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] => rowsWhere(ctx, withTerm(where, WAITING), ...params)
+
+function withTerm(where: string, term: string): string {
   const m = /\s+ORDER BY .*$/i.exec(where)
-  const cond = m ? where.slice(0, m.index) : where
-  return rowsWhere(ctx, `(${cond}) AND ${OPEN}${m ? m[0] : ''}`, ...params)
+  return `(${m ? where.slice(0, m.index) : where}) AND ${term}${m ? m[0] : ''}`
 }
 
 export function rowsWhere(ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] {
