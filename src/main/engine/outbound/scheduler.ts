@@ -44,7 +44,14 @@ export interface Scheduler {
 
 type Outcome = { row: OutboxRow; endpoint: Endpoint } & ({ ok: true; providerId: string | null } | { ok: false; failure: SendFailure })
 
-const GATHER_MS = 3
+/**
+ * How long finished sends may wait to be recorded together. Each turn has a fixed cost (a transaction, the
+ * lane checks, a commit); on a 2-core machine shared with the mail server, fewer and fuller turns measured
+ * ~35 % less engine time per message in bench:send than 3 ms and 4 did. Per-lane queues inside nodemailer
+ * keep the connections busy meanwhile.
+ */
+const GATHER_MS = 10
+const GATHER_UP_TO = 8
 
 const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 32, perMailbox: 6, backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000] }
 
@@ -79,7 +86,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     running = true
     clearTimeout(timer)
     // While sends are in flight, let finished ones gather for a moment so one commit records several.
-    if (inFlight.size > 0 && completed.length < 4) setTimeout(tick, GATHER_MS)
+    if (inFlight.size > 0 && completed.length < GATHER_UP_TO) setTimeout(tick, GATHER_MS)
     else setImmediate(tick)
   }
 
