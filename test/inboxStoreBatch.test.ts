@@ -42,7 +42,7 @@ async function snapshot(w: Awaited<ReturnType<typeof world>>) {
   return {
     messages: q<Record<string, unknown>>(
       'SELECT uid, thread_id, direction, read, is_auto_reply, outbound_id IS NOT NULL AS ours, snippet FROM messages ORDER BY uid',
-    ).map((m) => ({ ...m, thread_id: key.get(m.thread_id as number) })),
+    ).map((m) => ({ ...m, thread_id: key.get(m.thread_id as number) }) as Record<string, unknown>),
     threads: q<Record<string, unknown>>(
       'SELECT id, subject, message_count, unread_count, latest_message_id, last_message_at, has_attachments FROM threads ORDER BY id',
     ).map((th) => ({ ...th, id: key.get(th.id as number), latest_message_id: uidOf.get(th.latest_message_id as number) })),
