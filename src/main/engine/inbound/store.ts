@@ -38,9 +38,10 @@ function mailboxInfo(ctx: Ctx, mailboxId: number): MailboxInfo {
 }
 
 export function snippetOf(text: string): string {
-  // Collapsing a long body's whitespace only to keep 200 characters: a prefix gives the same start.
-  if (text.length > 2000) {
-    const head = text.slice(0, 2000).replace(/\s+/g, ' ').trimStart()
+  // Collapsing a whole body's whitespace only to keep 200 characters: a prefix gives the same start,
+  // unless it collapses to nearly nothing (then the whole text decides).
+  if (text.length > 600) {
+    const head = text.slice(0, 600).replace(/\s+/g, ' ').trimStart()
     if (head.length > 201) return head.slice(0, 200)
   }
   return text.replace(/\s+/g, ' ').trim().slice(0, 200)
