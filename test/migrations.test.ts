@@ -31,6 +31,7 @@ describe('migrations', () => {
     expect(indexes).toContain('messages_thread_of_idx')
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(sqlite.pragma('temp_store', { simple: true })).toBe(2) // MEMORY
     sqlite.close()
   })
 
