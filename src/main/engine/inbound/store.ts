@@ -37,14 +37,28 @@ function mailboxInfo(ctx: Ctx, mailboxId: number): MailboxInfo {
   return r
 }
 
+/** What \s matches (and trim() strips). */
+const isSpace = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+
+/** The first 200 characters with whitespace collapsed and trimmed; reads only as far as it needs (bodies run to 100 kB). */
 export function snippetOf(text: string): string {
-  // Collapsing a whole body's whitespace only to keep 200 characters: a prefix gives the same start,
-  // unless it collapses to nearly nothing (then the whole text decides).
-  if (text.length > 600) {
-    const head = text.slice(0, 600).replace(/\s+/g, ' ').trimStart()
-    if (head.length > 201) return head.slice(0, 200)
+  let out = ''
+  let space = false
+  for (let i = 0; i < text.length && out.length < 200; i++) {
+    const c = text.charCodeAt(i)
+    if (isSpace(c)) {
+      space = out.length > 0
+      continue
+    }
+    if (space) {
+      out += ' '
+      space = false
+      if (out.length === 200) break
+    }
+    out += text[i]
   }
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200)
+  return out
 }
 
 function bodyText(m: ParsedMessage): string {
