@@ -46,7 +46,10 @@ async function snapshot(w: Awaited<ReturnType<typeof world>>) {
     threads: q<Record<string, unknown>>(
       'SELECT id, subject, message_count, unread_count, latest_message_id, last_message_at, has_attachments FROM threads ORDER BY id',
     ).map((th) => ({ ...th, id: key.get(th.id as number), latest_message_id: uidOf.get(th.latest_message_id as number) })),
-    refs: q<{ ref: string; thread_id: number }>('SELECT ref, thread_id FROM thread_refs ORDER BY ref').map((r) => [r.ref === w.out.messageId ? '<our offer>' : r.ref, key.get(r.thread_id)]),
+    // Our outbound Message-ID differs between the two engines: named first, sorted after.
+    refs: q<{ ref: string; thread_id: number }>('SELECT ref, thread_id FROM thread_refs')
+      .map((r) => [r.ref === w.out.messageId ? '<our offer>' : r.ref, key.get(r.thread_id)] as const)
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     links: q<{ m: number; e: string }>('SELECT mc.message_id AS m, c.email AS e FROM message_contacts mc JOIN contacts c ON c.id = mc.contact_id ORDER BY 1, 2').map(
       (r) => [uidOf.get(r.m), r.e],
     ),
