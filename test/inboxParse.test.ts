@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { fastParse } from '../src/main/engine/inbound/sync/fastParse'
-import { decodeWords, parseSource, parseWithMailparser } from '../src/main/engine/inbound/sync/parse'
+import { parseAddressHeader } from 'mailparser'
+import { fastParse, plainAddresses } from '../src/main/engine/inbound/sync/fastParse'
+import { addrs, decodeWords, parseSource, parseWithMailparser } from '../src/main/engine/inbound/sync/parse'
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-parse-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -57,6 +58,39 @@ describe('fast path vs mailparser', () => {
       expect(fastParse(src, 1), s).toBeNull()
       expect((await parseSource(src, 1)).parseError, s).toBeNull()
     }
+  })
+})
+
+describe('plain address lists', () => {
+  it('agree with mailparser on every list they accept, and leave the rest to it', () => {
+    const accepted = [
+      'Ann Lee <ann@client.test>',
+      'ann@client.test',
+      'Ann Lee <Ann.Lee+tag@Mail.Client-1.test>, bob@y.test,Carla Nunez <c_n@salon.test>',
+      'R2 D2 <r2@x.test>',
+      'Bench Example <bench@example.test>,  James Evans <jevans@empresa.es>',
+    ]
+    const declined = [
+      '"Lee, Ann" <ann@client.test>',
+      'Ann  Lee <ann@client.test>',
+      'Ann Lee<ann@client.test>',
+      "Mary O'Neil <mary@x.test>",
+      'J. Smith <j@x.test>',
+      '=?utf-8?q?Caf=C3=A9?= <cafe@x.test>',
+      'Ann (work) <ann@x.test>',
+      'undisclosed-recipients:;',
+      'team: ann@x.test, bob@y.test;',
+      'ann@x.test,',
+      ',ann@x.test',
+      'ann@localhost',
+      '<ann@x.test>',
+      'ann..lee@x.test',
+      'ann@x..test',
+      'Ann Lee <ann@x.test> trailing',
+      'Ann Lee <ann@x.test',
+    ]
+    for (const raw of accepted) expect(plainAddresses(raw), raw).toEqual(addrs(parseAddressHeader(raw)))
+    for (const raw of declined) expect(plainAddresses(raw), raw).toBeNull()
   })
 })
 

@@ -73,6 +73,43 @@ describe('inbox.list', () => {
     expect(await find('invoice')).toEqual(['Invoice 2041'])
   })
 
+  it('pages search results newest thread first, with the unread count of every matched thread on each page', async () => {
+    const { t, store, object } = await setup()
+    // Six zebra threads (one of two messages, matched twice), two of them still unread, and mail that does not match.
+    store(
+      { uid: 1, messageId: '<z1@x>', subject: 'Zebra one', date: 1000 },
+      { uid: 2, messageId: '<z2@x>', subject: 'Zebra two', date: 2000, flags: ['\\Seen'] },
+      { uid: 3, messageId: '<z3@x>', subject: 'Zebra three', date: 3000, flags: ['\\Seen'] },
+      { uid: 4, messageId: '<z4@x>', subject: 'Zebra four', date: 3000, flags: ['\\Seen'] },
+      { uid: 5, messageId: '<z5@x>', subject: 'Zebra five', date: 5000 },
+      { uid: 6, messageId: '<z6@x>', inReplyTo: '<z2@x>', subject: 'Re: Zebra two', date: 6000, flags: ['\\Seen'] },
+      { uid: 7, messageId: '<z7@x>', subject: 'Zebra seven', date: 500, flags: ['\\Seen'] },
+      { uid: 8, messageId: '<h@x>', subject: 'Horse', date: 9000 },
+    )
+    const pages: string[][] = []
+    const counts: number[] = []
+    let cursor: string | undefined
+    do {
+      const page = await t.ok('inbox.list', { query: 'zebra', limit: 2, ...(cursor ? { cursor } : {}) })
+      pages.push(page.threads.map((th) => th.subject))
+      counts.push(page.unreadThreads)
+      cursor = page.nextCursor ?? undefined
+    } while (cursor)
+    // Same time (3000): the higher thread id first, as in the plain list.
+    expect(pages).toEqual([['Zebra two', 'Zebra five'], ['Zebra four', 'Zebra three'], ['Zebra one', 'Zebra seven']])
+    expect(counts).toEqual([2, 2, 2])
+    // A cursor past the last page: nothing, but still the count.
+    const end = await t.ok('inbox.list', { query: 'zebra', limit: 2, cursor: Buffer.from('0:1').toString('base64url') })
+    expect(end).toMatchObject({ threads: [], nextCursor: null, unreadThreads: 2 })
+    const unread = await t.ok('inbox.list', { query: 'zebra', unread: true, objectId: object.id })
+    expect(unread.threads.map((th) => th.subject)).toEqual(['Zebra five', 'Zebra one'])
+    expect(unread.unreadThreads).toBe(2)
+    expect(await t.ok('inbox.list', { query: 'zebra', unread: true, objectId: object.id + 1 })).toMatchObject({ threads: [], unreadThreads: 0 })
+    // A bad cursor is a VALIDATION on cursor; with a bad query too, the query is reported.
+    expect(await t.err('inbox.list', { query: 'zebra', cursor: 'nonsense' })).toMatchObject({ code: 'VALIDATION', field: 'cursor' })
+    expect(await t.err('inbox.list', { query: '"zebra', cursor: 'nonsense' })).toMatchObject({ code: 'VALIDATION', field: 'query' })
+  })
+
   it('pages with a keyset cursor without gaps or repeats, and rejects a forged cursor', async () => {
     const { t, store } = await setup()
     store(...Array.from({ length: 23 }, (_, i) => ({ uid: i + 1, date: 1000 * (i % 5) }))) // ties on date

@@ -25,8 +25,13 @@ describe('migrations', () => {
       'contacts_fts',
     ])
       expect(tables).toContain(t)
+    // 0007: search no longer needs the covering sort-key index on threads; the FTS rowid → thread one stays.
+    const indexes = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>).map((r) => r.name)
+    expect(indexes).not.toContain('threads_sort_keys_idx')
+    expect(indexes).toContain('messages_thread_of_idx')
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(sqlite.pragma('temp_store', { simple: true })).toBe(2) // MEMORY
     sqlite.close()
   })
 

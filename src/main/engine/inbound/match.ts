@@ -16,8 +16,11 @@ export function ownAddresses(ctx: Ctx, objectId: number): Set<string> {
   return new Set(rows.map((r) => r.e))
 }
 
-/** Contact ids for these addresses (primary email or an extra one), first-seen order, no duplicates. */
-export function matchContacts(ctx: Ctx, objectId: number, emails: string[], own: Set<string>): number[] {
+/**
+ * Contact ids for these addresses (primary email or an extra one), first-seen order, no duplicates.
+ * `memo` (address → ids) lets a stored batch look each address up once.
+ */
+export function matchContacts(ctx: Ctx, objectId: number, emails: string[], own: Set<string>, memo?: Map<string, number[]>): number[] {
   const out: number[] = []
   const q = stmt(
     ctx.sqlite,
@@ -28,7 +31,12 @@ export function matchContacts(ctx: Ctx, objectId: number, emails: string[], own:
   for (const raw of emails) {
     const e = normalizeAddress(raw)
     if (!e || own.has(e)) continue
-    for (const r of q.all({ e, o: objectId }) as Array<{ id: number }>) if (!out.includes(r.id)) out.push(r.id)
+    let ids = memo?.get(e)
+    if (!ids) {
+      ids = (q.all({ e, o: objectId }) as Array<{ id: number }>).map((r) => r.id)
+      memo?.set(e, ids)
+    }
+    for (const id of ids) if (!out.includes(id)) out.push(id)
   }
   return out
 }

@@ -11,12 +11,16 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { addEvent, transition } from '../repos/outbox'
 import { suppress } from '../services/suppression'
-import { removeAttachment, saveAttachment } from './attachmentFiles'
+import { saveAttachment } from './attachmentFiles'
 import { htmlText } from './sanitize'
 import { failedRecipients, isAutoReply, isUnsubscribeRequest } from './classify'
+import { batchLookups, storedUids, type BatchLookups } from './batchLookups'
 import { linkAuto, matchContacts, normalizeAddress, ownAddresses } from './match'
-import { assignThread, refreshThreads, threadKeys } from './thread'
-import type { FlagUpdate, FolderRef, ParsedAddress, ParsedMessage, PendingFlagOp } from './types'
+import { refreshThreads, threadKeys, threader, type Threader } from './thread'
+import type { FolderRef, ParsedAddress, ParsedMessage } from './types'
+
+// The sync workers take the whole store API (types.ts) from this module.
+export { ackFlagOps, applyFlags, deleteMessages, pendingFlagOps, queueSeen, removeMissing, resetFolder } from './storeChanges'
 
 const FTS_BODY_MAX = 100_000
 const HTML_TEXT_MAX = 2_000_000
@@ -33,8 +37,28 @@ function mailboxInfo(ctx: Ctx, mailboxId: number): MailboxInfo {
   return r
 }
 
+/** What \s matches (and trim() strips). */
+const isSpace = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+
+/** The first 200 characters with whitespace collapsed and trimmed; reads only as far as it needs (bodies run to 100 kB). */
 export function snippetOf(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200)
+  let out = ''
+  let space = false
+  for (let i = 0; i < text.length && out.length < 200; i++) {
+    const c = text.charCodeAt(i)
+    if (isSpace(c)) {
+      space = out.length > 0
+      continue
+    }
+    if (space) {
+      out += ' '
+      space = false
+      if (out.length === 200) break
+    }
+    out += text[i]
+  }
+  return out
 }
 
 function bodyText(m: ParsedMessage): string {
@@ -50,7 +74,7 @@ interface OutRow {
   contactId: number | null
   toJson: string
 }
-const outByMessageId = (ctx: Ctx, mid: string): OutRow | undefined =>
+const outRow = (ctx: Ctx, mid: string): OutRow | undefined =>
   stmt(ctx.sqlite, 'SELECT id, object_id AS objectId, contact_id AS contactId, to_json AS toJson FROM outbound_messages WHERE message_id = ?').get(mid) as
     | OutRow
     | undefined
@@ -78,13 +102,34 @@ function bounded(m: ParsedMessage): ParsedMessage {
   }
 }
 
+interface FtsRow {
+  id: number
+  subject: string
+  body: string
+  names: string
+  addresses: string
+}
+
+/** What insertOne needs besides the message: shared by the whole batch. */
+interface BatchCtx {
+  ref: FolderRef
+  uv: string
+  mb: MailboxInfo
+  own: Set<string>
+  now: number
+  touched: Set<number>
+  look: BatchLookups
+  threads: Threader
+  fts: FtsRow[]
+}
+
 export function storeMessages(ctx: Ctx, ref: FolderRef, batch: ParsedMessage[]): { stored: number; duplicates: number } {
   const messages = batch.map(bounded)
   const mb = mailboxInfo(ctx, ref.mailboxId)
   const uv = ref.uidValidity.toString()
-  const exists = stmt(ctx.sqlite, 'SELECT 1 FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid = ?')
   // Skip what is already stored before touching the disk, so a re-fetched batch costs only lookups.
-  const fresh = messages.filter((m) => !exists.get(ref.mailboxId, ref.folder, uv, m.uid))
+  const have = storedUids(ctx, ref, uv, messages.map((m) => m.uid))
+  const fresh = messages.filter((m) => !have.has(m.uid))
   const hashes = fresh.map((m) => writeAttachments(ctx, m))
   const touched = new Set<number>()
   let newMessages = 0
@@ -93,21 +138,35 @@ export function storeMessages(ctx: Ctx, ref: FolderRef, batch: ParsedMessage[]):
     .transaction(() => {
       const own = ownAddresses(ctx, mb.objectId)
       own.add(mb.email)
-      const now = ctx.clock.now()
+      const b: BatchCtx = {
+        ref,
+        uv,
+        mb,
+        own,
+        now: ctx.clock.now(),
+        touched,
+        look: batchLookups(ctx, ref, fresh),
+        threads: threader(ctx, mb.objectId, fresh.flatMap(threadKeys)),
+        fts: [],
+      }
       const seen = new Set<number>()
       fresh.forEach((m, i) => {
         // A uid twice in one batch: the first copy wins (the pre-check above covers earlier calls).
         if (seen.has(m.uid)) return
         seen.add(m.uid)
-        if (reviveStale(ctx, ref, uv, m, touched)) {
+        if (m.messageId && b.look.stale.has(m.messageId) && reviveStale(ctx, ref, uv, m, touched)) {
           stored++
           return
         }
-        const r = insertOne(ctx, ref, uv, mb, own, m, hashes[i]!, now, touched)
+        const r = insertOne(ctx, b, m, hashes[i]!)
         stored++
         if (r.countsAsNew) newMessages++
       })
       refreshThreads(ctx, touched, false)
+      // FTS last: FTS5 writes its pending rows out as a new segment at every savepoint, and each statement
+      // above that fires a trigger opens one. Indexed in between, the batch cost a segment (and merges) per message.
+      const fts = stmt(ctx.sqlite, 'INSERT INTO messages_fts (rowid, subject, body, names, addresses) VALUES (?, ?, ?, ?, ?)')
+      for (const r of b.fts) fts.run(r.id, r.subject, r.body, r.names, r.addresses)
     })
     .immediate()
   if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages })
@@ -130,19 +189,12 @@ function reviveStale(ctx: Ctx, ref: FolderRef, uv: string, m: ParsedMessage, tou
   return true
 }
 
-function insertOne(
-  ctx: Ctx,
-  ref: FolderRef,
-  uv: string,
-  mb: MailboxInfo,
-  own: Set<string>,
-  m: ParsedMessage,
-  hashes: string[],
-  now: number,
-  touched: Set<number>,
-): { countsAsNew: boolean } {
+function insertOne(ctx: Ctx, b: BatchCtx, m: ParsedMessage, hashes: string[]): { countsAsNew: boolean } {
+  const { ref, uv, mb, own, now } = b
+  // Only Message-IDs the batch found among our outbound mail are read.
+  const outByMessageId = (mid: string) => (b.look.outbound.has(mid) ? outRow(ctx, mid) : undefined)
   const fromEmail = m.from ? normalizeAddress(m.from.email) : null
-  const ownCopy = m.messageId ? outByMessageId(ctx, m.messageId) : undefined
+  const ownCopy = m.messageId ? outByMessageId(m.messageId) : undefined
   const fromUs = fromEmail !== null && own.has(fromEmail)
   const direction: 'in' | 'out' = ownCopy || fromUs || ref.folderRole === 'sent' ? 'out' : 'in'
   const auto = direction === 'in' && isAutoReply(m)
@@ -150,14 +202,14 @@ function insertOne(
 
   // Which of our outbound messages this copy is, bounces for, or replies to (nearest reference first).
   let outbound: OutRow | undefined = ownCopy
-  if (!outbound && bounce && m.dsn!.originalMessageId) outbound = outByMessageId(ctx, m.dsn!.originalMessageId)
+  if (!outbound && bounce && m.dsn!.originalMessageId) outbound = outByMessageId(m.dsn!.originalMessageId)
   if (!outbound && direction === 'in') {
     for (const id of [m.inReplyTo, ...[...m.references].reverse()]) {
-      if (id && (outbound = outByMessageId(ctx, id))) break
+      if (id && (outbound = outByMessageId(id))) break
     }
   }
 
-  const threadId = assignThread(ctx, mb.objectId, threadKeys(m), m.subject, now, touched)
+  const threadId = b.threads.assign(threadKeys(m), m.subject, now, b.touched)
   const text = bodyText(m)
   const read = m.flags.includes('\\Seen') || direction === 'out'
   const id = Number(
@@ -209,14 +261,14 @@ function insertOne(
   m.attachments.forEach((a, i) => att.run(id, a.filename || 'attachment', a.contentType, a.size, hashes[i], a.contentId, a.inline ? 1 : 0))
 
   const people = [m.from, ...m.to, ...m.cc].filter((a): a is NonNullable<typeof a> => !!a)
-  stmt(ctx.sqlite, 'INSERT INTO messages_fts (rowid, subject, body, names, addresses) VALUES (?, ?, ?, ?, ?)').run(
+  b.fts.push({
     id,
-    m.subject,
-    text.slice(0, FTS_BODY_MAX),
-    people.map((p) => p.name).join(' '),
-    people.map((p) => p.email).join(' '),
-  )
-  const contactIds = matchContacts(ctx, mb.objectId, people.map((p) => p.email), own)
+    subject: m.subject,
+    body: text.slice(0, FTS_BODY_MAX),
+    names: people.map((p) => p.name).join(' '),
+    addresses: people.map((p) => p.email).join(' '),
+  })
+  const contactIds = matchContacts(ctx, mb.objectId, people.map((p) => p.email), own, b.look.contacts)
   linkAuto(ctx, id, contactIds)
 
   if (bounce && outbound) recordBounce(ctx, outbound, m)
@@ -244,145 +296,4 @@ function recordBounce(ctx: Ctx, row: OutRow, m: ParsedMessage): void {
     const contactId = row.contactId !== null && to.length === 1 && to[0]!.includes(email) ? row.contactId : null
     suppress(ctx, { objectId: row.objectId, outboundId: row.id, contactId }, email, 'bounced')
   }
-}
-
-/** Deletes these messages with their FTS rows; their threads go into `touched`, their attachment hashes into `hashes`. */
-export function deleteMessages(ctx: Ctx, ids: number[], touched: Set<number>, hashes?: Set<string>): number {
-  const thread = stmt(ctx.sqlite, 'SELECT thread_id AS t FROM messages WHERE id = ?')
-  const shas = stmt(ctx.sqlite, 'SELECT sha256 FROM attachments WHERE message_id = ?').pluck()
-  const fts = stmt(ctx.sqlite, 'DELETE FROM messages_fts WHERE rowid = ?')
-  const del = stmt(ctx.sqlite, 'DELETE FROM messages WHERE id = ?')
-  let n = 0
-  for (const id of ids) {
-    const t = thread.get(id) as { t: number } | undefined
-    if (!t) continue
-    touched.add(t.t)
-    if (hashes) for (const h of shas.all(id) as string[]) hashes.add(h)
-    fts.run(id)
-    n += del.run(id).changes
-  }
-  return n
-}
-
-export function applyFlags(ctx: Ctx, ref: FolderRef, updates: FlagUpdate[]): number {
-  const uv = ref.uidValidity.toString()
-  const touched = new Set<number>()
-  let changed = 0
-  ctx.sqlite
-    .transaction(() => {
-      const find = stmt(
-        ctx.sqlite,
-        `SELECT m.id, m.thread_id AS threadId, m.read, m.flagged,
-           EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Seen') AS pending
-         FROM messages m WHERE m.mailbox_id = ? AND m.folder = ? AND m.uidvalidity = ? AND m.uid = ?`,
-      )
-      const upd = stmt(ctx.sqlite, 'UPDATE messages SET read = ?, flagged = ?, modseq = coalesce(?, modseq) WHERE id = ?')
-      for (const u of updates) {
-        const r = find.get(ref.mailboxId, ref.folder, uv, u.uid) as { id: number; threadId: number; read: number; flagged: number; pending: number } | undefined
-        if (!r) continue
-        // A local change not yet pushed is newer than what the server reports.
-        const read = r.pending ? r.read : u.flags.includes('\\Seen') ? 1 : 0
-        const flagged = u.flags.includes('\\Flagged') ? 1 : 0
-        upd.run(read, flagged, u.modseq?.toString() ?? null, r.id)
-        if (read !== r.read || flagged !== r.flagged) {
-          changed++
-          touched.add(r.threadId)
-        }
-      }
-      refreshThreads(ctx, touched, false)
-    })
-    .immediate()
-  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
-  return changed
-}
-
-export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { below: number; present: number[] }): number {
-  const uv = ref.uidValidity.toString()
-  const full = Array.isArray(present)
-  const uids = JSON.stringify(full ? present : present.present)
-  const below = full ? Number.MAX_SAFE_INTEGER : present.below
-  const touched = new Set<number>()
-  const hashes = new Set<string>()
-  let n = 0
-  ctx.sqlite
-    .transaction(() => {
-      const gone = stmt(
-        ctx.sqlite,
-        `SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid < ?
-           AND uid NOT IN (SELECT value FROM json_each(?))`,
-      ).all(ref.mailboxId, ref.folder, uv, below, uids) as Array<{ id: number }>
-      // After a full listing, stale copies that did not come back are gone from the server.
-      const stale = full
-        ? (stmt(ctx.sqlite, 'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND stale = 1').all(ref.mailboxId, ref.folder) as Array<{ id: number }>)
-        : []
-      n = deleteMessages(ctx, [...gone, ...stale].map((r) => r.id), touched, hashes)
-      refreshThreads(ctx, touched)
-    })
-    .immediate()
-  dropUnreferencedFiles(ctx, hashes)
-  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
-  return n
-}
-
-/** After the rows are gone: files no attachment row points at any more. Only ever called after commit. */
-function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
-  if (ctx.sqlite.inTransaction) return // the caller's transaction may still roll back; a stray file is harmless
-  const used = stmt(ctx.sqlite, 'SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1')
-  for (const h of hashes) if (!used.get(h)) removeAttachment(ctx.info.dataDir, h)
-}
-
-export function resetFolder(ctx: Ctx, ref: FolderRef): void {
-  const uv = ref.uidValidity.toString()
-  const touched = new Set<number>()
-  ctx.sqlite
-    .transaction(() => {
-      stmt(ctx.sqlite, 'UPDATE messages SET stale = 1 WHERE mailbox_id = ? AND folder = ? AND uidvalidity != ? AND message_id IS NOT NULL').run(
-        ref.mailboxId,
-        ref.folder,
-        uv,
-      )
-      // Without a Message-ID a copy cannot be recognised when it comes back: drop it now, it will be re-fetched.
-      const anon = stmt(ctx.sqlite, 'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity != ? AND message_id IS NULL').all(
-        ref.mailboxId,
-        ref.folder,
-        uv,
-      ) as Array<{ id: number }>
-      deleteMessages(ctx, anon.map((r) => r.id), touched)
-      refreshThreads(ctx, touched)
-    })
-    .immediate()
-  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
-}
-
-export function pendingFlagOps(ctx: Ctx, mailboxId: number): PendingFlagOp[] {
-  const rows = stmt(
-    ctx.sqlite,
-    `SELECT p.id, m.mailbox_id AS mailboxId, m.folder, m.uid, m.uidvalidity, p.value FROM pending_flag_ops p
-       JOIN messages m ON m.id = p.message_id WHERE m.mailbox_id = ? AND m.stale = 0 ORDER BY p.id`,
-  ).all(mailboxId) as Array<{ id: number; mailboxId: number; folder: string; uid: number; uidvalidity: string; value: number }>
-  return rows.map((r) => ({ id: r.id, mailboxId: r.mailboxId, folder: r.folder, uid: r.uid, uidValidity: BigInt(r.uidvalidity), flag: '\\Seen', set: r.value === 1 }))
-}
-
-export function ackFlagOps(ctx: Ctx, ids: number[]): void {
-  if (ids.length === 0) return
-  stmt(ctx.sqlite, 'DELETE FROM pending_flag_ops WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids))
-}
-
-/** The app changed \Seen: local at once, and queued for the sync worker (replacing an older op for the message). */
-export function queueSeen(ctx: Ctx, messageIds: number[], read: boolean): { changed: number; threadIds: number[] } {
-  const touched = new Set<number>()
-  let changed = 0
-  const now = ctx.clock.now()
-  const upd = stmt(ctx.sqlite, 'UPDATE messages SET read = ? WHERE id = ? AND read != ? RETURNING thread_id AS t')
-  // REPLACE gives the op a new id, so an ack of the op the worker pushed earlier cannot drop this newer one.
-  const op = stmt(ctx.sqlite, "INSERT OR REPLACE INTO pending_flag_ops (message_id, flag, value, created_at) VALUES (?, '\\Seen', ?, ?)")
-  for (const id of messageIds) {
-    const r = upd.get(read ? 1 : 0, id, read ? 1 : 0) as { t: number } | undefined
-    if (!r) continue
-    changed++
-    touched.add(r.t)
-    op.run(id, read ? 1 : 0, now)
-  }
-  refreshThreads(ctx, touched, false)
-  return { changed, threadIds: [...touched] }
 }

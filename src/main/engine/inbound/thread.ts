@@ -25,28 +25,57 @@ export function threadKeys(m: { references: string[]; inReplyTo: string | null; 
   return keys.length > 100 ? keys.slice(-100) : keys
 }
 
-/** The thread this message belongs to, creating or merging threads as needed. Call inside the write. */
-export function assignThread(ctx: Ctx, objectId: number, keys: string[], subject: string, now: number, touched: Set<number>): number {
-  const found = new Set<number>()
-  const get = stmt(ctx.sqlite, 'SELECT thread_id AS t FROM thread_refs WHERE object_id = ? AND ref = ?')
-  for (const k of keys) {
-    const r = get.get(objectId, k) as { t: number } | undefined
-    if (r) found.add(r.t)
-  }
-  let threadId: number
-  if (found.size === 0) {
-    threadId = Number(
-      stmt(ctx.sqlite, 'INSERT INTO threads (object_id, subject, created_at) VALUES (?, ?, ?)').run(objectId, baseSubject(subject), now).lastInsertRowid,
-    )
-  } else {
-    const ids = [...found].sort((a, b) => a - b)
-    threadId = ids[0]!
-    for (const other of ids.slice(1)) mergeThread(ctx, threadId, other, touched)
+export interface Threader {
+  /** The thread this message belongs to, creating or merging threads as needed. Call inside the write. */
+  assign(keys: string[], subject: string, now: number, touched: Set<number>): number
+}
+
+/**
+ * Threading for one stored batch: every id the batch mentions is looked up in one query, and the map is
+ * then kept in step with thread_refs (new refs, merges), so a message costs no lookups of its own. Only
+ * the batch's writes change thread_refs meanwhile: create it inside the write, use it for that batch.
+ */
+export function threader(ctx: Ctx, objectId: number, batchKeys: Iterable<string>): Threader {
+  const known = new Map<string, number>()
+  const all = [...new Set(batchKeys)]
+  if (all.length) {
+    const rows = stmt(ctx.sqlite, 'SELECT ref, thread_id AS t FROM thread_refs WHERE object_id = ? AND ref IN (SELECT value FROM json_each(?))').all(
+      objectId,
+      JSON.stringify(all),
+    ) as Array<{ ref: string; t: number }>
+    for (const r of rows) known.set(r.ref, r.t)
   }
   const put = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO thread_refs (object_id, ref, thread_id) VALUES (?, ?, ?)')
-  for (const k of keys) put.run(objectId, k, threadId)
-  touched.add(threadId)
-  return threadId
+  return {
+    assign(keys, subject, now, touched) {
+      const found = new Set<number>()
+      for (const k of keys) {
+        const t = known.get(k)
+        if (t !== undefined) found.add(t)
+      }
+      let threadId: number
+      if (found.size === 0) {
+        threadId = Number(
+          stmt(ctx.sqlite, 'INSERT INTO threads (object_id, subject, created_at) VALUES (?, ?, ?)').run(objectId, baseSubject(subject), now).lastInsertRowid,
+        )
+      } else {
+        const ids = [...found].sort((a, b) => a - b)
+        threadId = ids[0]!
+        for (const other of ids.slice(1)) {
+          mergeThread(ctx, threadId, other, touched)
+          for (const [k, t] of known) if (t === other) known.set(k, threadId)
+        }
+      }
+      // Ids already known point at threadId now (merged above); only new ones are registered.
+      for (const k of keys) {
+        if (known.has(k)) continue
+        put.run(objectId, k, threadId)
+        known.set(k, threadId)
+      }
+      touched.add(threadId)
+      return threadId
+    },
+  }
 }
 
 function mergeThread(ctx: Ctx, keep: number, gone: number, touched: Set<number>): void {
@@ -59,14 +88,13 @@ function mergeThread(ctx: Ctx, keep: number, gone: number, touched: Set<number>)
 
 /** Recomputes the denormalised counts of these threads; threads left empty are deleted (unless the caller only added). */
 export function refreshThreads(ctx: Ctx, threadIds: Iterable<number>, mayEmpty = true): number[] {
+  // One pass over the thread's messages for the aggregates (was four correlated subqueries).
   const upd = stmt(
     ctx.sqlite,
-    `UPDATE threads SET
-       message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id),
-       unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.read = 0 AND m.direction = 'in'),
-       has_attachments = EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id AND m.has_attachments = 1),
-       latest_message_id = (SELECT m.id FROM messages m WHERE m.thread_id = threads.id ORDER BY m.date DESC, m.id DESC LIMIT 1),
-       last_message_at = coalesce((SELECT max(m.date) FROM messages m WHERE m.thread_id = threads.id), 0)
+    `UPDATE threads SET (message_count, unread_count, has_attachments, last_message_at) = (
+         SELECT count(*), coalesce(sum(m.read = 0 AND m.direction = 'in'), 0), coalesce(max(m.has_attachments = 1), 0), coalesce(max(m.date), 0)
+           FROM messages m WHERE m.thread_id = threads.id),
+       latest_message_id = (SELECT m.id FROM messages m WHERE m.thread_id = threads.id ORDER BY m.date DESC, m.id DESC LIMIT 1)
      WHERE id = ?`,
   )
   const del = stmt(ctx.sqlite, 'DELETE FROM threads WHERE id = ? AND message_count = 0')

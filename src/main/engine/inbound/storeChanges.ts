@@ -1,0 +1,149 @@
+// Changes to copies already stored: flags from the server, \Seen from the app (queued for the server),
+// copies gone from the server, and uidvalidity resets. Each runs in one transaction and emits
+// `inbox.changed` after commit. (New copies come in through store.ts.)
+import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
+import { removeAttachment } from './attachmentFiles'
+import { refreshThreads } from './thread'
+import type { FlagUpdate, FolderRef, PendingFlagOp } from './types'
+
+/** Deletes these messages with their FTS rows; their threads go into `touched`, their attachment hashes into `hashes`. */
+export function deleteMessages(ctx: Ctx, ids: number[], touched: Set<number>, hashes?: Set<string>): number {
+  const thread = stmt(ctx.sqlite, 'SELECT thread_id AS t FROM messages WHERE id = ?')
+  const shas = stmt(ctx.sqlite, 'SELECT sha256 FROM attachments WHERE message_id = ?').pluck()
+  const fts = stmt(ctx.sqlite, 'DELETE FROM messages_fts WHERE rowid = ?')
+  const del = stmt(ctx.sqlite, 'DELETE FROM messages WHERE id = ?')
+  let n = 0
+  for (const id of ids) {
+    const t = thread.get(id) as { t: number } | undefined
+    if (!t) continue
+    touched.add(t.t)
+    if (hashes) for (const h of shas.all(id) as string[]) hashes.add(h)
+    fts.run(id)
+    n += del.run(id).changes
+  }
+  return n
+}
+
+export function applyFlags(ctx: Ctx, ref: FolderRef, updates: FlagUpdate[]): number {
+  const uv = ref.uidValidity.toString()
+  const touched = new Set<number>()
+  let changed = 0
+  ctx.sqlite
+    .transaction(() => {
+      const find = stmt(
+        ctx.sqlite,
+        `SELECT m.id, m.thread_id AS threadId, m.read, m.flagged,
+           EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Seen') AS pending
+         FROM messages m WHERE m.mailbox_id = ? AND m.folder = ? AND m.uidvalidity = ? AND m.uid = ?`,
+      )
+      const upd = stmt(ctx.sqlite, 'UPDATE messages SET read = ?, flagged = ?, modseq = coalesce(?, modseq) WHERE id = ?')
+      for (const u of updates) {
+        const r = find.get(ref.mailboxId, ref.folder, uv, u.uid) as { id: number; threadId: number; read: number; flagged: number; pending: number } | undefined
+        if (!r) continue
+        // A local change not yet pushed is newer than what the server reports.
+        const read = r.pending ? r.read : u.flags.includes('\\Seen') ? 1 : 0
+        const flagged = u.flags.includes('\\Flagged') ? 1 : 0
+        upd.run(read, flagged, u.modseq?.toString() ?? null, r.id)
+        if (read !== r.read || flagged !== r.flagged) {
+          changed++
+          touched.add(r.threadId)
+        }
+      }
+      refreshThreads(ctx, touched, false)
+    })
+    .immediate()
+  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
+  return changed
+}
+
+export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { below: number; present: number[] }): number {
+  const uv = ref.uidValidity.toString()
+  const full = Array.isArray(present)
+  const uids = JSON.stringify(full ? present : present.present)
+  const below = full ? Number.MAX_SAFE_INTEGER : present.below
+  const touched = new Set<number>()
+  const hashes = new Set<string>()
+  let n = 0
+  ctx.sqlite
+    .transaction(() => {
+      const gone = stmt(
+        ctx.sqlite,
+        `SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid < ?
+           AND uid NOT IN (SELECT value FROM json_each(?))`,
+      ).all(ref.mailboxId, ref.folder, uv, below, uids) as Array<{ id: number }>
+      // After a full listing, stale copies that did not come back are gone from the server.
+      const stale = full
+        ? (stmt(ctx.sqlite, 'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND stale = 1').all(ref.mailboxId, ref.folder) as Array<{ id: number }>)
+        : []
+      n = deleteMessages(ctx, [...gone, ...stale].map((r) => r.id), touched, hashes)
+      refreshThreads(ctx, touched)
+    })
+    .immediate()
+  dropUnreferencedFiles(ctx, hashes)
+  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
+  return n
+}
+
+/** After the rows are gone: files no attachment row points at any more. Only ever called after commit. */
+function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
+  if (ctx.sqlite.inTransaction) return // the caller's transaction may still roll back; a stray file is harmless
+  const used = stmt(ctx.sqlite, 'SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1')
+  for (const h of hashes) if (!used.get(h)) removeAttachment(ctx.info.dataDir, h)
+}
+
+export function resetFolder(ctx: Ctx, ref: FolderRef): void {
+  const uv = ref.uidValidity.toString()
+  const touched = new Set<number>()
+  ctx.sqlite
+    .transaction(() => {
+      stmt(ctx.sqlite, 'UPDATE messages SET stale = 1 WHERE mailbox_id = ? AND folder = ? AND uidvalidity != ? AND message_id IS NOT NULL').run(
+        ref.mailboxId,
+        ref.folder,
+        uv,
+      )
+      // Without a Message-ID a copy cannot be recognised when it comes back: drop it now, it will be re-fetched.
+      const anon = stmt(ctx.sqlite, 'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity != ? AND message_id IS NULL').all(
+        ref.mailboxId,
+        ref.folder,
+        uv,
+      ) as Array<{ id: number }>
+      deleteMessages(ctx, anon.map((r) => r.id), touched)
+      refreshThreads(ctx, touched)
+    })
+    .immediate()
+  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
+}
+
+export function pendingFlagOps(ctx: Ctx, mailboxId: number): PendingFlagOp[] {
+  const rows = stmt(
+    ctx.sqlite,
+    `SELECT p.id, m.mailbox_id AS mailboxId, m.folder, m.uid, m.uidvalidity, p.value FROM pending_flag_ops p
+       JOIN messages m ON m.id = p.message_id WHERE m.mailbox_id = ? AND m.stale = 0 ORDER BY p.id`,
+  ).all(mailboxId) as Array<{ id: number; mailboxId: number; folder: string; uid: number; uidvalidity: string; value: number }>
+  return rows.map((r) => ({ id: r.id, mailboxId: r.mailboxId, folder: r.folder, uid: r.uid, uidValidity: BigInt(r.uidvalidity), flag: '\\Seen', set: r.value === 1 }))
+}
+
+export function ackFlagOps(ctx: Ctx, ids: number[]): void {
+  if (ids.length === 0) return
+  stmt(ctx.sqlite, 'DELETE FROM pending_flag_ops WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids))
+}
+
+/** The app changed \Seen: local at once, and queued for the sync worker (replacing an older op for the message). */
+export function queueSeen(ctx: Ctx, messageIds: number[], read: boolean): { changed: number; threadIds: number[] } {
+  const touched = new Set<number>()
+  let changed = 0
+  const now = ctx.clock.now()
+  const upd = stmt(ctx.sqlite, 'UPDATE messages SET read = ? WHERE id = ? AND read != ? RETURNING thread_id AS t')
+  // REPLACE gives the op a new id, so an ack of the op the worker pushed earlier cannot drop this newer one.
+  const op = stmt(ctx.sqlite, "INSERT OR REPLACE INTO pending_flag_ops (message_id, flag, value, created_at) VALUES (?, '\\Seen', ?, ?)")
+  for (const id of messageIds) {
+    const r = upd.get(read ? 1 : 0, id, read ? 1 : 0) as { t: number } | undefined
+    if (!r) continue
+    changed++
+    touched.add(r.t)
+    op.run(id, read ? 1 : 0, now)
+  }
+  refreshThreads(ctx, touched, false)
+  return { changed, threadIds: [...touched] }
+}
