@@ -273,8 +273,11 @@ test.describe('sending at once', () => {
       const dropped = await app.rpc('mail.send', { profileId: profile.id, to: ['lia@example.com'], subject: 'Draft price list', html: '<p>Old prices</p>', sendAt: later })
       await app.rpc('outbox.cancel', { id: dropped.id })
           await expect
-        .poll(async () => (await app.rpc('outbox.list', {})).counts)
-        .toEqual({ sent: 1, failed: 1, retry_wait: 1, held: 2, sending: 1, queued: 1, cancelled: 1 })
+        .poll(async () => {
+          const { counts, done } = await app.rpc('outbox.list', {})
+          return { ...counts, done }
+        })
+        .toEqual({ done: 1, failed: 1, retry_wait: 1, held: 2, sending: 1, queued: 1, cancelled: 1 })
 
       await page.reload()
       await nav(page).getByRole('link', { name: /Outbox/ }).click()

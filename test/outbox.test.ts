@@ -246,6 +246,35 @@ describe('outbox', () => {
     expect(await t.ok('outbox.cancel', { id: h.id })).toMatchObject({ status: 'cancelled' })
     expect(await t.err('outbox.cancel', { id: m.id })).toMatchObject({ code: 'CONFLICT' })
   })
+
+  it('lists waiting rows first in the order they leave, then the rest newest first, with open counts and the history as done', async () => {
+    const { t, send, idle, stub } = await setup()
+    const sent1 = await send('s1@client.test')
+    const sent2 = await send('s2@client.test')
+    await idle()
+    stub.script = ['permanent']
+    const failed = await send('f@client.test')
+    await idle()
+    const later = await send('later@client.test', { sendAt: new Date(t.clock.now() + 2 * 3600_000).toISOString() })
+    const sooner = await send('sooner@client.test', { sendAt: new Date(t.clock.now() + 3600_000).toISOString() })
+    const cancelled = await send('c@client.test', { sendAt: new Date(t.clock.now() + 3600_000).toISOString() })
+    await t.ok('outbox.cancel', { id: cancelled.id })
+
+    const page = await t.ok('outbox.list', {})
+    expect(page.items.map((m) => m.id)).toEqual([sooner.id, later.id, cancelled.id, failed.id, sent2.id, sent1.id])
+    expect(page.counts).toEqual({ queued: 2, failed: 1, cancelled: 1 })
+    expect(page.done).toBe(2)
+    expect((await t.ok('outbox.list', { limit: 3 })).items.map((m) => m.id)).toEqual([sooner.id, later.id, cancelled.id])
+    expect((await t.ok('outbox.list', { status: 'pending' })).items.map((m) => m.id)).toEqual([sooner.id, later.id])
+    expect((await t.ok('outbox.list', { status: 'sent' })).items.map((m) => m.id)).toEqual([sent2.id, sent1.id])
+    expect((await t.ok('outbox.list', { status: 'queued', limit: 1 })).items.map((m) => m.id)).toEqual([sooner.id])
+
+    // Another business's outbox is counted apart.
+    const other = await t.ok('objects.create', { name: 'Other', timezone: 'UTC' })
+    const mine = await t.ok('outbox.list', { objectId: sent1.objectId })
+    expect(mine).toMatchObject({ counts: { queued: 2, failed: 1, cancelled: 1 }, done: 2 })
+    expect(await t.ok('outbox.list', { objectId: other.id })).toEqual({ items: [], counts: {}, done: 0 })
+  })
 })
 
 describe('reconciliation after a crash', () => {

@@ -123,9 +123,12 @@ export const ListOutbox = z
   .default({ limit: 200 })
 export const OutboxPage = z.object({
   items: z.array(OutboundMessage),
-  /** Rows per status over the whole outbox (not just this page). */
+  /** Rows per status over the whole outbox (not just this page), for every status but the history's. */
   counts: z.record(z.string(), z.number()),
+  /** The history: sent, delivered, opened and clicked rows together. */
+  done: z.number().int(),
 })
+export type OutboxPage = z.infer<typeof OutboxPage>
 
 export const Endpoint = z.object({
   key: z.string(),

@@ -3,7 +3,7 @@ import type { OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
-import { eventsOf, getRow, OPEN, toOutbound, transition, type OutboxRow } from '../repos/outbox'
+import { eventsOf, getRow, OPEN, isPending, outboxCounts, PENDING, toOutbound, transition, type OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
 import { stmt } from '../db/stmt'
 import { createDraftFrom, hideDraft } from './drafts'
@@ -38,29 +38,25 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
   },
 
   'outbox.list': (ctx, { status, objectId, limit }) => {
-    const where: string[] = []
-    const params: unknown[] = []
-    if (status === 'pending') where.push("status IN ('queued', 'sending', 'retry_wait', 'held')")
-    else if (status) (where.push('status = ?'), params.push(status))
-    // Failed, held, cancelled… are found through the partial status index; sent history is not in it.
-    if (status && !['sent', 'delivered', 'opened', 'clicked'].includes(status)) where.push(OPEN)
-    if (objectId) (where.push('object_id = ?'), params.push(objectId))
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
-    // Pending rows first in the order they will leave, then the rest newest first.
-    const items = (
-      ctx.sqlite
-        .prepare(
-          `SELECT id FROM outbound_messages ${clause}
-           ORDER BY status IN ('queued', 'sending', 'retry_wait', 'held') DESC,
-                    CASE WHEN status IN ('queued', 'sending', 'retry_wait', 'held') THEN coalesce(next_attempt_at, scheduled_for) END ASC,
-                    updated_at DESC, id DESC LIMIT ?`,
-        )
-        .all(...params, limit) as Array<{ id: number }>
-    ).map(({ id }) => toOutbound(getRow(ctx, id)!))
-    const counts: Record<string, number> = {}
-    const countSql = `SELECT status, count(*) AS n FROM outbound_messages ${objectId ? 'WHERE object_id = ?' : ''} GROUP BY status`
-    for (const r of ctx.sqlite.prepare(countSql).all(...(objectId ? [objectId] : [])) as Array<{ status: OutboxStatus; n: number }>) counts[r.status] = r.n
-    return { items, counts }
+    const byObject = objectId ? ' AND object_id = ?' : ''
+    const obj = objectId ? [objectId] : []
+    // Waiting rows first, in the order they will leave; then the rest, newest first. Both walks stop at
+    // `limit`: the sent history can run to millions of rows and is never sorted as a whole.
+    const waiting = (which: string, ...p: unknown[]): number[] =>
+      stmt(ctx.sqlite, `SELECT id FROM outbound_messages WHERE ${which} AND ${OPEN}${byObject} ORDER BY coalesce(next_attempt_at, scheduled_for), id LIMIT ?`)
+        .pluck()
+        .all(...p, ...obj, limit) as number[]
+    const newest = (which: string, n: number, ...p: unknown[]): number[] =>
+      n <= 0 ? [] : (stmt(ctx.sqlite, `SELECT id FROM outbound_messages WHERE ${which}${byObject} ORDER BY id DESC LIMIT ?`).pluck().all(...p, ...obj, n) as number[])
+    let ids: number[]
+    if (status === 'pending') ids = waiting(PENDING)
+    else if (status && isPending(status)) ids = waiting('status = ?', status)
+    else if (status) ids = newest('status = ?', limit, status)
+    else {
+      ids = waiting(PENDING)
+      ids = ids.concat(newest(`NOT ${PENDING}`, limit - ids.length))
+    }
+    return { items: ids.map((id) => toOutbound(getRow(ctx, id)!)), ...outboxCounts(ctx, objectId) }
   },
 
   'outbox.get': (ctx, { id }) => {

@@ -5,7 +5,7 @@ import type { OutboundMessage } from '../../../../shared/outbound'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
-import { GROUPS, isScheduled, pendingCount, type Group } from '../../lib/outbox'
+import { GROUPS, isScheduled, PENDING, pendingCount, type Group } from '../../lib/outbox'
 import { openCompose } from '../compose/composeState'
 import { OutboxDetailPanel } from './OutboxDetail'
 import { OutboxRow } from './OutboxRow'
@@ -20,11 +20,12 @@ const GROUP_HELP: Record<string, string> = {
 }
 
 export function OutboxScreen({ selectedId }: { selectedId?: number }): JSX.Element {
-  const { items, counts } = useOutboxList()
+  const { items, counts, done } = useOutboxList()
   const now = useNow()
   const pending = pendingCount(counts)
   const failed = counts.failed ?? 0
-  const finished = Object.entries(counts).reduce((n, [s, c]) => (['queued', 'sending', 'retry_wait', 'held', 'failed'].includes(s) ? n : n + c), 0)
+  // `done` is the sent history; skipped, cancelled and bounced rows are finished too.
+  const finished = Object.entries(counts).reduce((n, [s, c]) => (['queued', 'sending', 'retry_wait', 'held', 'failed'].includes(s) ? n : n + c), done)
   const summary = [`${formatCount(pending)} waiting`, failed ? `${formatCount(failed)} failed` : null, `${formatCount(finished)} done`].filter(Boolean).join(' · ')
 
   return (
@@ -55,6 +56,8 @@ export function OutboxScreen({ selectedId }: { selectedId?: number }): JSX.Eleme
             {items &&
               GROUPS.map((g) => {
                 const rows = items.filter((m) => g.statuses.includes(m.status))
+                // The engine pages finished rows newest first by creation; here they read by when they last moved.
+                if (!g.statuses.some((st) => PENDING.includes(st))) rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
                 return rows.length ? <GroupCard key={g.key} group={g} rows={rows} selectedId={selectedId} now={now} /> : null
               })}
           </div>

@@ -1,14 +1,14 @@
 // The outbox list and the selected message's detail, both kept live from `outbox.changed` (batched: a
 // busy scheduler reports many small changes).
 import { useCallback, useEffect, useState } from 'react'
-import type { OutboundDetail, OutboundMessage } from '../../../../shared/outbound'
+import type { OutboundDetail, OutboundMessage, OutboxPage } from '../../../../shared/outbound'
 import { onEvent, rpc, RpcError } from '../../rpc'
 import { toastError } from '../../store'
 
 const REFRESH_MS = 250
 
-export function useOutboxList(): { items: OutboundMessage[] | null; counts: Record<string, number>; reload: () => void } {
-  const [page, setPage] = useState<{ items: OutboundMessage[]; counts: Record<string, number> } | null>(null)
+export function useOutboxList(): { items: OutboundMessage[] | null; counts: Record<string, number>; done: number; reload: () => void } {
+  const [page, setPage] = useState<OutboxPage | null>(null)
   const reload = useCallback(() => void rpc('outbox.list', { limit: 500 }).then(setPage, toastError), [])
   useEffect(() => {
     reload()
@@ -19,7 +19,7 @@ export function useOutboxList(): { items: OutboundMessage[] | null; counts: Reco
     })
     return () => (off(), clearTimeout(t))
   }, [reload])
-  return { items: page?.items ?? null, counts: page?.counts ?? {}, reload }
+  return { items: page?.items ?? null, counts: page?.counts ?? {}, done: page?.done ?? 0, reload }
 }
 
 export function useOutboxDetail(id: number | undefined): { detail: OutboundDetail | null; missing: boolean } {
