@@ -26,7 +26,7 @@ function corpus(count: number, seed: number): Buffer[] {
 const comparable = (b: Awaited<ReturnType<typeof parseSource>>) => ({
   ...b,
   text: b.text ?? '',
-  attachments: b.attachments.map(({ content, ...a }) => ({ ...a, bytes: content.length })),
+  attachments: b.attachments.map(({ content, ...a }) => ({ ...a, bytes: content?.length ?? -1 })),
 })
 
 describe('fast path vs mailparser', () => {

@@ -1,6 +1,12 @@
 // The parse thread pool: batches come back in order, and a message that kills its thread (here: more
-// heap than the thread may have) costs only that message, which comes back raw and marked.
+// heap than the thread may have) costs only that message, which comes back raw and marked. Attachment
+// files are written by the thread.
+import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
+import { readAttachment } from '../src/main/engine/inbound/attachmentFiles'
 import { createParsePool, type ParsePool } from '../src/main/engine/inbound/sync/pool'
 
 let pool: ParsePool | undefined
@@ -38,3 +44,38 @@ it('a message that crashes its thread comes back raw and marked; the rest of its
   // The pool carries on with a fresh thread.
   expect((await pool.parse([{ source: msg(4), internalDate: 4 }]))[0].subject).toBe('m4')
 }, 120_000)
+
+it('writes attachment files in the thread and sends back only their hashes', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-pool-'))
+  try {
+    pool = createParsePool({ size: 1, dataDir })
+    const pdf = Buffer.from('%PDF-1.4 quote for Ann\n')
+    const src = Buffer.from(
+      [
+        'From: a@x.test',
+        'Subject: quote',
+        'Message-ID: <q@x.test>',
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'see attached',
+        '--b',
+        'Content-Type: application/pdf; name="quote.pdf"',
+        'Content-Disposition: attachment; filename="quote.pdf"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        pdf.toString('base64'),
+        '--b--',
+        '',
+      ].join('\r\n'),
+    )
+    const [r] = await pool.parse([{ source: src, internalDate: 1 }])
+    const sha = createHash('sha256').update(pdf).digest('hex')
+    expect(r.attachments).toMatchObject([{ filename: 'quote.pdf', sha256: sha, content: null }])
+    expect(readAttachment(dataDir, sha)).toEqual(pdf)
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}, 60_000)

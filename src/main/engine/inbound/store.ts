@@ -79,9 +79,9 @@ const outRow = (ctx: Ctx, mid: string): OutRow | undefined =>
     | OutRow
     | undefined
 
-/** Pre-commit work per message that may touch the disk. Returns attachment hashes in order. */
+/** Pre-commit work per message that may touch the disk (what the parse thread did not write). Returns attachment hashes in order. */
 function writeAttachments(ctx: Ctx, m: ParsedMessage): string[] {
-  return m.attachments.map((a) => saveAttachment(ctx.info.dataDir, a.content, a.sha256))
+  return m.attachments.map((a) => (a.content ? saveAttachment(ctx.info.dataDir, a.content, a.sha256) : a.sha256))
 }
 
 // Hostile mail can carry megabyte subjects or thousands of recipients; the list and its JSON stay small.

@@ -16,7 +16,8 @@ export interface ParsedAttachment {
   sha256: string
   contentId: string | null
   inline: boolean
-  content: Buffer
+  /** null once the parse thread has written the file (the bytes then do not cross back to the engine). */
+  content: Buffer | null
 }
 
 /** One fetched message, parsed with mailparser off the main thread. */

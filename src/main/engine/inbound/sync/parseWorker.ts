@@ -29,8 +29,10 @@ parentPort?.on('message', async (req: ParseRequest) => {
   if (req.dataDir) {
     for (const r of results)
       for (const a of r.attachments) {
+        if (!a.content) continue
         try {
           a.sha256 = saveAttachment(req.dataDir, a.content, a.sha256)
+          a.content = null
         } catch {
           // the store writes it itself when the file is not there
         }

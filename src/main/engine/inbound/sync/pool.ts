@@ -172,6 +172,6 @@ function revive(r: ParsedBody): ParsedBody {
   return {
     ...r,
     raw: r.raw ? buf(r.raw) : null,
-    attachments: r.attachments.map((a) => ({ ...a, content: buf(a.content) })),
+    attachments: r.attachments.map((a) => ({ ...a, content: a.content && buf(a.content) })),
   }
 }
