@@ -2,7 +2,7 @@
 // Written before the database transaction (a crash leaves at worst an unreferenced file, never a row
 // pointing at nothing).
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 const HEX = /^[0-9a-f]{64}$/
@@ -30,18 +30,27 @@ export function saveAttachment(dataDir: string, content: Buffer, sha256?: string
     madeDirs.add(dir)
   }
   for (let attempt = 0; ; attempt++) {
+    let fd: number
     try {
-      writeFileSync(file, content, { flag: 'wx' })
-      return hash
+      fd = openSync(file, 'wx')
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       if (code === 'EEXIST') break
-      if (code === 'ENOENT' && attempt === 0) {
-        // The directory went away under us (the data dir was cleared): make it again, once.
-        madeDirs.delete(dir)
-        mkdirSync(dir, { recursive: true })
-        madeDirs.add(dir)
-        continue
+      if (code !== 'ENOENT' || attempt > 0) throw e
+      // The directory went away under us (the data dir was cleared): make it again, once.
+      mkdirSync(dir, { recursive: true })
+      continue
+    }
+    try {
+      for (let at = 0; at < content.length; ) at += writeSync(fd, content, at)
+      closeSync(fd)
+      return hash
+    } catch (e) {
+      // Our own half-written file goes; nobody else's is touched.
+      try {
+        closeSync(fd)
+      } catch {
+        // already closed, or the close was what failed
       }
       rmSync(file, { force: true })
       throw e

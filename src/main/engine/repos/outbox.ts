@@ -40,14 +40,16 @@ export function getRow(ctx: Ctx, id: number): OutboxRow | undefined {
  * SQLite can use the index: OPEN leaves out history the outbox no longer acts on; WAITING is the rows a
  * mailbox still has to send (not `sending`, so a claim only removes entries from that index).
  */
-export const OPEN = "status NOT IN ('sent', 'delivered', 'opened', 'clicked')"
-const OPEN_STATUSES = OUTBOX_STATUSES.filter((s) => !['sent', 'delivered', 'opened', 'clicked'].includes(s))
+const HISTORY: readonly string[] = ['sent', 'delivered', 'opened', 'clicked']
+const quoted = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ')
+export const OPEN = `status NOT IN (${quoted(HISTORY)})`
+const OPEN_STATUSES = OUTBOX_STATUSES.filter((s) => !HISTORY.includes(s))
 export const WAITING = "status IN ('queued', 'retry_wait', 'held')"
 
 /** Rows still on their way out (the outbox's "waiting" group and the sidebar's badge). */
-export const PENDING_STATUSES = ['queued', 'sending', 'retry_wait', 'held'] as const
-export const PENDING = "status IN ('queued', 'sending', 'retry_wait', 'held')"
-export const isPending = (s: string): boolean => (PENDING_STATUSES as readonly string[]).includes(s)
+const PENDING_STATUSES: readonly string[] = ['queued', 'sending', 'retry_wait', 'held']
+export const PENDING = `status IN (${quoted(PENDING_STATUSES)})`
+export const isPending = (s: string): boolean => PENDING_STATUSES.includes(s)
 
 /**
  * Per-status counts of the open rows (from the partial index: milliseconds at a million rows) and one
@@ -56,7 +58,7 @@ export const isPending = (s: string): boolean => (PENDING_STATUSES as readonly s
  */
 export function outboxCounts(ctx: Ctx, objectId?: number): { counts: Record<string, number>; done: number } {
   // One business: seeks on (object_id, status) per open status, rather than a walk of its whole history.
-  const where = objectId ? `object_id = ? AND status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})` : OPEN
+  const where = objectId ? `object_id = ? AND status IN (${quoted(OPEN_STATUSES)})` : OPEN
   const obj = objectId ? [objectId] : []
   const counts: Record<string, number> = {}
   let open = 0
