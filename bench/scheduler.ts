@@ -1,8 +1,9 @@
 // npm run bench:scheduler — the automation and outbox scheduler's hot paths on this machine:
 //   1. enrol 100,000 contacts into a 5-step sequence (sequences.enroll through dispatch)   target ≤ 3 s
 //   2. with 1,000,000 outbound rows, claim a due batch of 100 (the scheduler's claim query, and the
-//      whole claim — claimDue, as the scheduler runs it: lanes checked, capacity reserved, rows moved to
-//      'sending' and read back with their events and hooks, in one transaction)             target ≤ 5 ms p99
+//      whole claim — claimDue, as the scheduler runs it: lanes checked, the due rows' sequence sending
+//      windows checked in their contacts' zones, capacity reserved, rows moved to 'sending' with their
+//      events and hooks, in one transaction)                                                 target ≤ 5 ms p99
 //   3. a scheduler tick with nothing due (the real loop: wake → transaction → arm → idle), and the
 //      automation runner's turn with nothing due                                            target ≤ 1 ms
 // Baselines in the same run: a bare SQLite insert of the same 100,000 enrolment rows, and the same
@@ -23,7 +24,7 @@ import { claimDue, dueRows, readClaimed, type ClaimEnv } from '../src/main/engin
 import { netMonitor } from '../src/main/engine/outbound/netMonitor'
 import { smtpSender } from '../src/main/engine/outbound/smtp'
 import { mailgunSender } from '../src/main/engine/outbound/mailgunSender'
-import { materializeDue, windowAllows } from '../src/main/engine/automation/sequenceRun'
+import { materializeDue, windowsAllow } from '../src/main/engine/automation/sequenceRun'
 
 const CONTACTS = Number(process.env.BENCH_ENROL ?? 100_000)
 const OUTBOUND = Number(process.env.BENCH_OUTBOUND ?? 1_000_000)
@@ -131,6 +132,11 @@ async function outboxBench(): Promise<void> {
   try {
     let engine = newEngine(dir)
     const biz = await business(engine, 20)
+    // The due rows are sequence steps with a sending window (open at the claim's time), so the claim does
+    // the window check a real sequence row costs: its sequence, its contact's time zone, the local time.
+    const steps = [{ subject: 'Step 1', bodyHtml: '<p>Hi</p>', wait: { value: 0, unit: 'days' } }]
+    const window = { days: [0, 1, 2, 3, 4, 5, 6], startHour: 0, endHour: 24 }
+    const seq = await call(engine, 'sequences.create', { name: 'Windowed', objectId: biz.objectId, steps, mailboxIds: biz.boxes, window })
     await engine.close()
     // 1,000,000 rows: 989,000 sent, 10,000 scheduled for later, 1,000 due at T0 + 1 h across 20 mailboxes.
     const db = new Database(join(dir, 'switchboard.db'))
@@ -138,14 +144,21 @@ async function outboxBench(): Promise<void> {
     let t = performance.now()
     db.transaction(() => {
       const ins = db.prepare(
-        `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, transport, message_id, from_email, to_json, subject, html, text, source, status,
-           scheduled_for, next_attempt_at, sent_at, created_at, updated_at) VALUES (?, ?, ?, 'smtp', ?, 'box@bench.test', '["x@client.test"]', 'Hello', '<p>Hi</p>', 'Hi', 'sequence', ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, contact_id, transport, message_id, from_email, to_json, subject, html, text, source, status,
+           scheduled_for, next_attempt_at, sent_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'smtp', ?, 'box@bench.test', '["x@client.test"]', 'Hello', '<p>Hi</p>', 'Hi', 'sequence', ?, ?, ?, ?, ?, ?)`,
       )
+      const contact = db.prepare("INSERT INTO contacts (primary_object_id, email, first_name, sort_name, timezone, created_at, updated_at) VALUES (?, ?, 'P', ?, ?, ?, ?)")
+      const enrolled = db.prepare("INSERT INTO sequence_contacts (sequence_id, contact_id, status, current_step, enrolled_at, updated_at) VALUES (?, ?, 'active', 1, ?, ?)")
+      const link = db.prepare('INSERT INTO sequence_messages (sequence_id, sequence_contact_id, step_position, outbound_id, created_at) VALUES (?, ?, 1, ?, ?)')
+      const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', null]
       for (let i = 0; i < OUTBOUND; i++) {
         const box = i % 20
         const kind = i < OUTBOUND - 11_000 ? 'sent' : i < OUTBOUND - 1_000 ? 'later' : 'due'
         const next = kind === 'sent' ? null : kind === 'later' ? T0 + 86_400_000 + i : T0 + 3_600_000
-        ins.run(biz.objectId, biz.profiles[box], biz.boxes[box], `<b${i}@bench.test>`, kind === 'sent' ? 'sent' : 'queued', T0 - i, next, kind === 'sent' ? T0 - i : null, T0 - i, T0 - i)
+        let contactId: number | null = null
+        if (kind === 'due') contactId = Number(contact.run(biz.objectId, `due${i}@client.test`, `due${i}`, zones[i % zones.length], T0, T0).lastInsertRowid)
+        const id = ins.run(biz.objectId, biz.profiles[box], biz.boxes[box], contactId, `<b${i}@bench.test>`, kind === 'sent' ? 'sent' : 'queued', T0 - i, next, kind === 'sent' ? T0 - i : null, T0 - i, T0 - i).lastInsertRowid
+        if (contactId !== null) link.run(seq.id, enrolled.run(seq.id, contactId, T0, T0).lastInsertRowid, id, T0)
       }
     })()
     db.close()
@@ -169,7 +182,7 @@ async function outboxBench(): Promise<void> {
       inFlight: () => 0,
       senders: { smtp: smtpSender(ctx), mailgun: mailgunSender(ctx) },
       net,
-      sendWindow: (row, at) => windowAllows(ctx, row, at),
+      sendWindows: (rows, at) => windowsAllow(ctx, rows, at),
       hold: () => {
         throw new Error('nothing should be held in this bench')
       },

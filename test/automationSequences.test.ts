@@ -1,7 +1,11 @@
 // Sequences (seed 002) on the test clock: enrolment, rotation, threading, scheduling of the next step in
 // the transaction that records the current one, stop on reply/bounce/unsubscribe, 3 failures, pause and
 // resume, sending windows and the daily cap.
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { windowsAllow } from '../src/main/engine/automation/sequenceRun'
+import type { Ctx } from '../src/main/engine/context'
 import { addBusiness, automationEngine, type Biz } from './automationSetup'
 
 const HOUR = 3_600_000
@@ -206,6 +210,31 @@ describe('sending windows and the daily cap', () => {
     expect(b.stub.sent.map((r) => r.toJson)).toEqual(['["ny@client.test"]'])
     await b.advance(Date.UTC(2026, 0, 6, 0) - b.t.clock.now())
     expect(b.stub.sent.map((r) => r.toJson)).toEqual(['["ny@client.test"]', '["tokyo@client.test"]'])
+  })
+
+  it('a claim asks for the windows of its whole batch at once: each row in its contact’s zone, others absent', async () => {
+    const b = await automationEngine()
+    const seq = await withSequence(b, { window })
+    const ny = await contact(b, 'ny@client.test')
+    const tokyo = await contact(b, 'tokyo@client.test', { timezone: 'Asia/Tokyo' })
+    const ny2 = await contact(b, 'ny2@client.test')
+    await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [ny.id, tokyo.id, ny2.id] })
+    await b.idle()
+    const composed = await b.t.ok('mail.send', { profileId: b.profileId, to: ['walk-in@client.test'], subject: 'Hi', html: '<p>Hi</p>', sendAt: new Date(nyNine).toISOString() })
+    const db = new Database(join(b.t.dataDir, 'switchboard.db'), { readonly: true })
+    try {
+      const rows = db.prepare('SELECT id, source, contact_id AS contactId, to_json AS toJson FROM outbound_messages').all() as Array<{ id: number; source: string; contactId: number | null; toJson: string }>
+      const at = Date.UTC(2026, 0, 5, 15) // Monday 10:00 in New York, Tuesday 00:00 in Tokyo
+      const opens = windowsAllow({ sqlite: db } as unknown as Ctx, rows as never, at)
+      expect(Object.fromEntries([...opens].map(([id, t]) => [rows.find((r) => r.id === id)!.toJson, t]))).toEqual({
+        '["ny@client.test"]': at,
+        '["ny2@client.test"]': at,
+        '["tokyo@client.test"]': Date.UTC(2026, 0, 6, 0), // Tuesday 09:00 in Tokyo
+      })
+      expect(opens.has(composed.id)).toBe(false)
+    } finally {
+      db.close()
+    }
   })
 
   it('a row that becomes due outside its window (a retry) is held with reason window until it opens', async () => {

@@ -33,7 +33,7 @@ import { autoresponderHandlers } from './handlers/autoresponders'
 import { sequenceHandlers } from './handlers/sequences'
 import { templateHandlers } from './handlers/templates'
 import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
-import { windowAllows } from './automation/sequenceRun'
+import { windowsAllow } from './automation/sequenceRun'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -125,7 +125,7 @@ export function createEngine(opts: EngineOptions): Engine {
       ctx.emit('net.status', net.status(heldOffline(ctx)))
     },
   })
-  const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindow: (row, at) => windowAllows(ctx, row, at), ...o.scheduler })
+  const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindows: (rows, at) => windowsAllow(ctx, rows, at), ...o.scheduler })
   ctx.outbound = {
     scheduler,
     net,

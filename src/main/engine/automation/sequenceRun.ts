@@ -264,18 +264,34 @@ export function resume(ctx: Ctx, sequenceId: number, contactIds?: number[]): voi
   })()
 }
 
+type WindowRow = Pick<OutboxRow, 'id' | 'source' | 'contactId'>
+
 /**
- * For the scheduler: the window a sequence row must leave in, as the next allowed instant at or after
- * `at` (null when the row has no window). Rows of other sources have none.
+ * For the scheduler: the next allowed instant at or after `at` for each sequence row that has a sending
+ * window (rows without one are absent). One query for the whole batch, and the local-time arithmetic once
+ * per distinct window and time zone: a claim of 100 steps costs about what one did.
  */
-export function windowAllows(ctx: Ctx, row: Pick<OutboxRow, 'id' | 'source' | 'contactId' | 'objectId'>, at: number): number | null {
-  if (row.source !== 'sequence') return null
-  const w = stmt(
+export function windowsAllow(ctx: Ctx, rows: readonly WindowRow[], at: number): Map<number, number> {
+  const out = new Map<number, number>()
+  const steps = rows.filter((r) => r.source === 'sequence')
+  if (!steps.length) return out
+  const found = stmt(
     ctx.sqlite,
-    `SELECT s.window_json AS w, c.timezone AS ctz, o.timezone AS otz FROM sequence_messages sm JOIN sequences s ON s.id = sm.sequence_id
-     JOIN objects o ON o.id = s.object_id LEFT JOIN contacts c ON c.id = ? WHERE sm.outbound_id = ?`,
-  ).get(row.contactId, row.id) as { w: string | null; ctz: string | null; otz: string } | undefined
-  const window = parseWindow(w?.w ?? null)
-  if (!w || !window) return null
-  return nextAllowed(at, window, w.ctz ?? w.otz)
+    `SELECT sm.outbound_id AS id, s.window_json AS w, coalesce(c.timezone, o.timezone) AS tz
+     FROM json_each(?) e JOIN sequence_messages sm ON sm.outbound_id = e.value ->> 0
+     JOIN sequences s ON s.id = sm.sequence_id JOIN objects o ON o.id = s.object_id LEFT JOIN contacts c ON c.id = e.value ->> 1
+     WHERE s.window_json IS NOT NULL`,
+  ).all(JSON.stringify(steps.map((r) => [r.id, r.contactId]))) as Array<{ id: number; w: string; tz: string }>
+  const memo = new Map<string, number | null>()
+  for (const f of found) {
+    const key = `${f.w}\u0000${f.tz}`
+    let next = memo.get(key)
+    if (next === undefined) {
+      const window = parseWindow(f.w)
+      next = window ? nextAllowed(at, window, f.tz) : null
+      memo.set(key, next)
+    }
+    if (next !== null) out.set(f.id, next)
+  }
+  return out
 }

@@ -34,8 +34,8 @@ export interface ClaimEnv {
   inFlight: (lane: string) => number
   senders: Record<OutboxRow['transport'], Sender>
   net: Pick<NetMonitor, 'isOnline' | 'hostOnline'>
-  /** null = any time; otherwise the first allowed instant at or after `at` (sequence sending windows). */
-  sendWindow: (row: Head, at: number) => number | null
+  /** Sequence sending windows: the first allowed instant at or after `at` per row that has one (others absent). */
+  sendWindows: (rows: readonly Head[], at: number) => Map<number, number>
   hold: (row: OutboxRow, reason: string, detail: string, until?: number | null) => void
   /** The mailbox reached its daily cap: hold its due rows until `until` (or their window's opening). */
   holdLane: (mailboxId: number, now: number, until: number, cap: number) => void
@@ -77,7 +77,9 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
   }
 
   // A few more heads than slots, to step over rows whose lane is busy or closed.
-  for (const head of dueRows(ctx, now, slots + 16)) {
+  const heads = dueRows(ctx, now, slots + 16)
+  const windows = env.sendWindows(heads, now)
+  for (const head of heads) {
     if (picks.length >= slots) break
     const key = laneOf(head)
     let lane = lanes.get(key)
@@ -90,8 +92,8 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
     if (lane === null || lane.room <= 0) continue
     // A sequence step outside its sending window waits for the window's next opening (checked before the
     // row takes a slot: it must not use up the daily cap).
-    const opens = head.source === 'sequence' ? env.sendWindow(head, now) : null
-    if (opens !== null && opens > now) {
+    const opens = windows.get(head.id)
+    if (opens !== undefined && opens > now) {
       held(head, 'window', `Outside the sending window; goes at ${new Date(opens).toISOString()}`, opens)
       continue
     }

@@ -24,10 +24,11 @@ export interface SchedulerOptions {
   random?: () => number
   log?: (msg: string) => void
   /**
-   * When a row may leave, if something owns a sending window for it (sequences do): null = any time,
-   * otherwise the first allowed instant at or after `at`. Injected so the outbox does not know automation.
+   * When rows may leave, for those something owns a sending window for (sequences do): the first allowed
+   * instant at or after `at` per such row; the others are absent (any time). Injected so the outbox does
+   * not know automation; asked once per claim for the whole batch.
    */
-  sendWindow?: (row: Head, at: number) => number | null
+  sendWindows?: (rows: readonly Head[], at: number) => Map<number, number>
 }
 
 export interface Scheduler {
@@ -56,7 +57,7 @@ const GATHER_UP_TO = 12
 const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 32, perMailbox: 6, backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000] }
 
 export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport'], Sender>, net: NetMonitor, options: SchedulerOptions): Scheduler {
-  const opts = { ...DEFAULTS, random: Math.random, log: () => {}, sendWindow: () => null, ...options }
+  const opts = { ...DEFAULTS, random: Math.random, log: () => {}, sendWindows: () => new Map<number, number>(), ...options }
   const inFlight = new Map<number, Promise<void>>()
   const lanes = new Map<string, number>()
   let running = false
@@ -167,9 +168,11 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   }
 
   function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
-    for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)) {
-      // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
-      const at = opts.sendWindow(r, until) ?? until
+    const rows = waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)
+    // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
+    const opens = opts.sendWindows(rows, until)
+    for (const r of rows) {
+      const at = opens.get(r.id) ?? until
       hold(r, 'capacity', at === until ? `Daily cap of ${cap} reached; resumes at the next local midnight` : `Daily cap of ${cap} reached; resumes at ${new Date(at).toISOString()}, when its sending window opens`, at)
     }
   }
@@ -182,7 +185,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     inFlight: (lane) => lanes.get(lane) ?? 0,
     senders,
     net,
-    sendWindow: opts.sendWindow,
+    sendWindows: opts.sendWindows,
     hold,
     holdLane,
     failGone: (row, message) => fail(row, new SendFailure('permanent', message)),
