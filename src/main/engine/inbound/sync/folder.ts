@@ -32,6 +32,8 @@ export interface FolderSyncResult {
 
 /** Parsed batches waiting to be committed; more than this and the fetch waits for the store. */
 const MAX_BATCHES_AHEAD = 4
+/** The first fetched batch; each next one doubles, up to the configured batch size. */
+const FIRST_BATCH = 25
 /**
  * Messages per store transaction, adapted to how long the last one took: short enough that a UI read
  * never waits long behind one (reads run between them), long enough that per-commit costs (the FTS
@@ -152,15 +154,18 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
       chain.catch((e) => (failure ??= e))
     }
     let batch: FetchMessageObject[] = []
+    // Small batches first, so parsing and storing start while the fetch is still warming up.
+    let limit = Math.min(FIRST_BATCH, d.batchSize)
     const from = st.lastUid + 1
     // imapflow asks for MODSEQ by itself once CONDSTORE is enabled
     const query = { uid: true, flags: true, internalDate: true, size: true, source: true }
     for await (const msg of client.fetch(`${from}:*`, query, { uid: true })) {
       if (msg.uid < from) continue // `n:*` always answers with the last message, even an old one
       batch.push(msg)
-      if (batch.length >= d.batchSize) {
+      if (batch.length >= limit) {
         commit(batch)
         batch = []
+        limit = Math.min(limit * 2, d.batchSize)
         // Back-pressure: wait for the oldest batch only, so parsing and storing never run dry.
         while (inFlight.length >= MAX_BATCHES_AHEAD) await inFlight.shift()!.catch(() => {})
         if (failure) break

@@ -6,7 +6,7 @@ import { ImapFlow, type StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
 import { syncFolder, type FolderSyncDeps } from './folder'
 import type { ParsePool } from './pool'
-import { getMailboxSync, loadImapConfig, saveMailboxSync, type FolderRole, type ImapConfig } from './state'
+import { getFolder, getMailboxSync, loadImapConfig, saveMailboxSync, type FolderRole, type ImapConfig } from './state'
 import type { StoreApi } from './storeApi'
 
 export type SyncState = 'connecting' | 'syncing' | 'idle' | 'offline' | 'auth_error' | 'error' | 'disabled'
@@ -186,15 +186,25 @@ export class MailboxWorker {
   }
 
   private async session(client: ImapFlow): Promise<void> {
-    // Parse threads still booting would make the first new mail wait for them.
-    await this.pool.ready()
+    // The first pass fetches while the parse threads boot (its batches queue for them). They are ready
+    // before IDLE, so the first new mail never waits for a thread to boot; a NOOP then collects what
+    // arrived meanwhile (it is only reported in answer to a command).
     let folders = await this.pickFolders(client)
     await this.pass(client, folders, true)
+    await this.pool.ready()
+    if (client.usable) await client.noop()
     const inbox = folders.find((f) => f.role === 'inbox')
     while (!this.stopped) {
       if (this.reasons.size === 0) {
         if (inbox && this.opts.idle && client.usable) {
-          if (!client.mailbox || client.mailbox.path !== inbox.path) await client.mailboxOpen(inbox.path)
+          if (!client.mailbox || client.mailbox.path !== inbox.path) {
+            await client.mailboxOpen(inbox.path)
+            // Mail that came since this pass synced INBOX shows only in the SELECT's counts, never as a push.
+            if (this.inboxMoved(client, inbox.path)) {
+              this.reasons.add('mail')
+              continue
+            }
+          }
           // Not awaited: idle() only settles when the next command breaks it.
           client.idle().catch(() => this.signal('closed'))
         }
@@ -212,6 +222,14 @@ export class MailboxWorker {
       if (all) folders = await this.pickFolders(client)
       await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all)
     }
+  }
+
+  /** The selected INBOX has more or fewer messages, or a later UIDNEXT, than the last pass stored. */
+  private inboxMoved(client: ImapFlow, path: string): boolean {
+    const st = getFolder(this.ctx, this.mailboxId, path)
+    const box = client.mailbox
+    if (!st || !box || box.path !== path) return false
+    return box.exists !== st.knownCount || (st.uidnext !== null && box.uidNext > st.uidnext)
   }
 
   /** One pass: queued \Seen changes first, then the folders (INBOX first). */
