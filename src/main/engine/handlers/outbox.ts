@@ -3,7 +3,7 @@ import type { OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
-import { eventsOf, getRow, OPEN, isPending, outboxCounts, PENDING, toOutbound, transition, type OutboxRow } from '../repos/outbox'
+import { eventsOf, getRow, isHistory, isPending, OPEN, outboxCounts, PENDING, toOutbound, transition, type OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
 import { stmt } from '../db/stmt'
 import { createDraftFrom, hideDraft } from './drafts'
@@ -51,7 +51,8 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
     let ids: number[]
     if (status === 'pending') ids = waiting(PENDING)
     else if (status && isPending(status)) ids = waiting('status = ?', status)
-    else if (status) ids = newest('status = ?', limit, status)
+    // Failed, cancelled, bounced… are found through the partial status index; the sent history is not in it.
+    else if (status) ids = newest(isHistory(status) ? 'status = ?' : `status = ? AND ${OPEN}`, limit, status)
     else {
       ids = waiting(PENDING)
       ids = ids.concat(newest(`NOT ${PENDING}`, limit - ids.length))

@@ -1,6 +1,6 @@
 // Queries of the outbox. Every status change goes through `transition`, which appends a message_event in
 // the same statement batch; callers wrap several of them in one transaction.
-import { OUTBOX_STATUSES, type OutboundMessage, type OutboxStatus } from '../../../shared/outbound'
+import { OUTBOX_STATUSES, PENDING_STATUSES, type OutboundMessage, type OutboxStatus } from '../../../shared/outbound'
 import type { FailureKind } from '../outbound/failure'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
@@ -41,15 +41,15 @@ export function getRow(ctx: Ctx, id: number): OutboxRow | undefined {
  * mailbox still has to send (not `sending`, so a claim only removes entries from that index).
  */
 const HISTORY: readonly string[] = ['sent', 'delivered', 'opened', 'clicked']
+export const isHistory = (s: string): boolean => HISTORY.includes(s)
 const quoted = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ')
 export const OPEN = `status NOT IN (${quoted(HISTORY)})`
-const OPEN_STATUSES = OUTBOX_STATUSES.filter((s) => !HISTORY.includes(s))
+const OPEN_STATUSES = OUTBOX_STATUSES.filter((s) => !isHistory(s))
 export const WAITING = "status IN ('queued', 'retry_wait', 'held')"
 
 /** Rows still on their way out (the outbox's "waiting" group and the sidebar's badge). */
-const PENDING_STATUSES: readonly string[] = ['queued', 'sending', 'retry_wait', 'held']
 export const PENDING = `status IN (${quoted(PENDING_STATUSES)})`
-export const isPending = (s: string): boolean => PENDING_STATUSES.includes(s)
+export const isPending = (s: string): boolean => (PENDING_STATUSES as readonly string[]).includes(s)
 
 /**
  * Per-status counts of the open rows (from the partial index: milliseconds at a million rows) and one
