@@ -22,6 +22,7 @@ export const HOLD_REASONS = ['offline', 'capacity', 'window', 'auth', 'paused'] 
 export type HoldReason = (typeof HOLD_REASONS)[number]
 export const FAILURE_KINDS = ['transient', 'rate_limit', 'auth', 'permanent', 'offline'] as const
 export const MESSAGE_SOURCES = ['compose', 'reply', 'autoresponder', 'sequence'] as const
+export type MessageSource = (typeof MESSAGE_SOURCES)[number]
 
 /** Statuses a row can still leave on its own (the scheduler owns them). */
 export const PENDING_STATUSES = ['queued', 'sending', 'retry_wait', 'held'] as const satisfies readonly OutboxStatus[]

@@ -5,7 +5,7 @@
 // scheduled in the same transaction that records the current one as sent".
 // Listeners must be synchronous and must not throw for expected conditions (record a FAILED/SKIPPED
 // row instead); a throw rolls back the emitter's transaction.
-import type { OutboxStatus } from '../../shared/outbound'
+import type { MessageSource, OutboxStatus } from '../../shared/outbound'
 
 export interface HookEvents {
   /** Contacts were created (contacts.create, contacts.import). */
@@ -15,7 +15,7 @@ export interface HookEvents {
   /** A contact unsubscribed or complained (Mailgun events, inbound unsubscribe mail, or by hand). */
   'contacts.unsubscribed': { contactId: number; reason: string }
   /** An outbox row changed status (repos/outbox.ts transition): sent, failed, retry_wait, bounced, … */
-  'outbound.status': { id: number; status: OutboxStatus; event: string; detail: string | null }
+  'outbound.status': { id: number; status: OutboxStatus; event: string; detail: string | null; source: MessageSource }
   /** A real reply (not an auto-reply) to one of our outbound messages was synced. */
   'outbound.replied': { outboundId: number; contactId: number | null; messageId: number }
   /** A bounce for one of our outbound messages (DSN over IMAP, or Mailgun's permanent failure). */

@@ -22,7 +22,9 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
     // The rows these write are due at once (or later); wake the sender (it ticks after this commit).
     ctx.hooks.on('contacts.created', ({ ids }) => (onContactsCreated(ctx, ids), ctx.outbound.scheduler.wake())),
     ctx.hooks.on('contacts.tagged', ({ contactIds, tagId }) => (onContactsTagged(ctx, contactIds, tagId), ctx.outbound.scheduler.wake())),
-    ctx.hooks.on('outbound.status', ({ id, status, detail }) => {
+    ctx.hooks.on('outbound.status', ({ id, status, detail, source }) => {
+      // Only automation's own rows have an execution or a sequence step to follow (a query each, per send).
+      if (source !== 'autoresponder' && source !== 'sequence') return
       followExecution(ctx, id, status, detail)
       // A next step was scheduled: the runner's timer must learn about it (it runs after this commits).
       if (followSequence(ctx, id, status, detail)) wakeAutomation(ctx)

@@ -50,18 +50,19 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [
   uniqueIndex('outbound_message_id_uq').on(t.messageId),
-  uniqueIndex('outbound_idempotency_uq').on(t.idempotencyKey),
+  // Mostly-NULL columns index only their values (migration 0009): a NULL entry cost a WAL page per queued row.
+  uniqueIndex('outbound_idempotency_uq').on(t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
   // Status indexes cover only open rows (not sent, delivered, opened, clicked): a claim or a record then
   // moves entries inside a tree the size of the queue, not of the whole history (migration 0008).
   index('outbound_open_idx').on(t.status, t.nextAttemptAt, t.id).where(sql`status NOT IN ('sent', 'delivered', 'opened', 'clicked')`),
   // The scheduler's "what is due next" walk: ordered, with no sort step however long the queue is.
   // It also carries the lane and window inputs, so the walk never reads the table (migration 0008).
   index('outbound_ready_idx').on(t.nextAttemptAt, t.id, t.transport, t.mailboxId, t.objectId, t.source, t.contactId).where(sql`status IN ('queued', 'retry_wait')`),
-  index('outbound_mailbox_idx').on(t.mailboxId),
-  index('outbound_mailbox_waiting_idx').on(t.mailboxId, t.status).where(sql`status IN ('queued', 'retry_wait', 'held')`),
+  // A mailbox's rows by status: what it still has to send, and its foreign key (migration 0009).
+  index('outbound_mailbox_idx').on(t.mailboxId, t.status),
   index('outbound_object_idx').on(t.objectId, t.status),
-  index('outbound_contact_idx').on(t.contactId),
-  index('outbound_provider_idx').on(t.providerId),
+  index('outbound_contact_idx').on(t.contactId).where(sql`contact_id IS NOT NULL`),
+  index('outbound_provider_idx').on(t.providerId).where(sql`provider_id IS NOT NULL`),
 ])
 
 export const drafts = sqliteTable('drafts', {
@@ -94,7 +95,7 @@ export const messageEvents = sqliteTable('message_events', {
   /** Provider's event id (Mailgun), so a re-polled page is not recorded twice. */
   providerEventId: text('provider_event_id'),
   at: integer('at').notNull(),
-}, (t) => [index('message_events_outbound_idx').on(t.outboundId, t.id), uniqueIndex('message_events_provider_uq').on(t.providerEventId)])
+}, (t) => [index('message_events_outbound_idx').on(t.outboundId, t.id), uniqueIndex('message_events_provider_uq').on(t.providerEventId).where(sql`provider_event_id IS NOT NULL`)])
 
 export const deadLetters = sqliteTable('dead_letters', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -5,7 +5,7 @@ import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
 import { eventsOf, getRow, isHistory, isPending, OPEN, outboxCounts, PENDING, toOutbound, transition, type OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
-import { stmt } from '../db/stmt'
+import { inTransaction, stmt } from '../db/stmt'
 import { createDraftFrom, hideDraft } from './drafts'
 
 function requireRow(ctx: Ctx, id: number): OutboxRow {
@@ -21,7 +21,7 @@ const changed = (ctx: Ctx, ...ids: number[]) => {
 
 export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
   'mail.send': (ctx, input) => {
-    const row = ctx.sqlite.transaction(() => {
+    const row = inTransaction(ctx.sqlite, () => {
       const r = queueMessage(ctx, {
         ...input,
         sendAt: input.sendAt ? Date.parse(input.sendAt) : undefined,
@@ -31,7 +31,7 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
       })
       if (input.draftId) hideDraft(ctx, input.draftId, r.id)
       return r
-    })()
+    })
     changed(ctx, row.id)
     if (input.draftId) ctx.emit('drafts.changed', {})
     return toOutbound(row)

@@ -164,14 +164,14 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
       ctx.sqlite,
       `UPDATE outbound_messages SET status = 'sending', attempts = attempts + 1, lease_owner = ?, lease_until = ?, capacity_day = ?,
          undo_until = NULL, updated_at = ?
-       WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('queued', 'retry_wait') RETURNING id, attempts, draft_id AS draftId`,
-    ).all(env.owner, now + env.leaseMs, day, now, JSON.stringify(ids)) as Array<{ id: number; attempts: number; draftId: number | null }>
+       WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('queued', 'retry_wait') RETURNING id, attempts, draft_id AS draftId, source`,
+    ).all(env.owner, now + env.leaseMs, day, now, JSON.stringify(ids)) as Array<{ id: number; attempts: number; draftId: number | null; source: OutboxRow['source'] }>
     const events: Array<[number, string]> = []
     for (const row of moved) {
       const lane = laneOfId.get(row.id)!
       const detail = `Attempt ${row.attempts} via ${lane.label}`
       events.push([row.id, detail])
-      ctx.hooks.emit('outbound.status', { id: row.id, status: 'sending', event: 'sending', detail })
+      ctx.hooks.emit('outbound.status', { id: row.id, status: 'sending', event: 'sending', detail, source: row.source })
       // The draft it was written in stays recoverable until the message actually starts to leave.
       if (row.draftId) draft.run(row.draftId, row.id)
       lane.moved++

@@ -1,6 +1,6 @@
 // Queries of the outbox. Every status change goes through `transition`, which appends a message_event in
 // the same statement batch; callers wrap several of them in one transaction.
-import { OUTBOX_STATUSES, PENDING_STATUSES, type OutboundMessage, type OutboxStatus } from '../../../shared/outbound'
+import { OUTBOX_STATUSES, PENDING_STATUSES, type MessageSource, type OutboundMessage, type OutboxStatus } from '../../../shared/outbound'
 import type { FailureKind } from '../outbound/failure'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
@@ -9,7 +9,7 @@ import { stmt } from '../db/stmt'
 
 export type OutboxRow = typeof outboundMessages.$inferSelect
 /** Raw row as better-sqlite3 returns it (snake_case); `fromSql` maps it to the drizzle shape. */
-type SqlRow = Record<string, unknown>
+export type SqlRow = Record<string, unknown>
 
 const COLS: Array<[keyof OutboxRow, string]> = [
   ['id', 'id'], ['objectId', 'object_id'], ['profileId', 'profile_id'], ['mailboxId', 'mailbox_id'], ['contactId', 'contact_id'],
@@ -36,9 +36,9 @@ export function getRow(ctx: Ctx, id: number): OutboxRow | undefined {
 }
 
 /**
- * The conditions of the outbox's partial status indexes (migration 0008). A query repeats one of them so
- * SQLite can use the index: OPEN leaves out history the outbox no longer acts on; WAITING is the rows a
- * mailbox still has to send (not `sending`, so a claim only removes entries from that index).
+ * The conditions of the outbox's status indexes. OPEN is the partial index's (migration 0008): a query
+ * repeats it so SQLite can use the index, which leaves out history the outbox no longer acts on. WAITING is
+ * what a mailbox still has to send, a seek per status on (mailbox_id, status) (migration 0009).
  */
 const HISTORY: readonly string[] = ['sent', 'delivered', 'opened', 'clicked']
 export const isHistory = (s: string): boolean => HISTORY.includes(s)
@@ -75,7 +75,7 @@ export function outboxCounts(ctx: Ctx, objectId?: number): { counts: Record<stri
 
 /** Open rows matching `where` (which may end with ORDER BY), through the partial status index. */
 export const openRowsWhere = (ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] => rowsWhere(ctx, withTerm(where, OPEN), ...params)
-/** A mailbox's waiting rows matching `where`, through its partial index. */
+/** A mailbox's waiting rows matching `where`, through its (mailbox_id, status) index. */
 export const waitingRowsWhere = (ctx: Ctx, where: string, ...params: unknown[]): OutboxRow[] => rowsWhere(ctx, withTerm(where, WAITING), ...params)
 
 function withTerm(where: string, term: string): string {
@@ -155,12 +155,12 @@ export function transition(ctx: Ctx, id: number, from: readonly OutboxStatus[] |
     where += ` AND status IN (${from.map(() => '?').join(',')})`
     params.push(...from)
   }
-  const changed = stmt(ctx.sqlite, `UPDATE outbound_messages SET ${sets.join(', ')} WHERE ${where}`).run(...params).changes > 0
-  if (changed) {
+  const hit = stmt(ctx.sqlite, `UPDATE outbound_messages SET ${sets.join(', ')} WHERE ${where} RETURNING source`).get(...params) as { source: MessageSource } | undefined
+  if (hit) {
     addEvent(ctx, id, event, detail ?? null, now)
-    if (t.status) ctx.hooks.emit('outbound.status', { id, status: t.status, event, detail: detail ?? null })
+    if (t.status) ctx.hooks.emit('outbound.status', { id, status: t.status, event, detail: detail ?? null, source: hit.source })
   }
-  return changed
+  return hit !== undefined
 }
 
 export function addEvent(ctx: Ctx, outboundId: number, type: string, detail: string | null, at = ctx.clock.now(), providerEventId: string | null = null): boolean {

@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 // Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
 import { stmt } from '../db/stmt'
-import { addEvent, getRow, type OutboxRow } from '../repos/outbox'
+import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
 
 export interface QueueInput {
   profileId: number
@@ -93,13 +93,14 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
   const status: OutboxStatus = skip ? 'skipped' : 'queued'
   const scheduledFor = Math.max(input.sendAt ?? now, now)
   const undoUntil = input.undoMs && !skip ? now + input.undoMs : null
-  const info = stmt(ctx.sqlite, 
+  // RETURNING hands back the stored row (defaults included) without a second lookup.
+  const row = stmt(ctx.sqlite, 
       `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, contact_id, transport, message_id, from_email, from_name, reply_to,
          to_json, cc_json, subject, html, text, headers_json, tracking, source, idempotency_key, status, status_reason, scheduled_for,
          next_attempt_at, undo_until, draft_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
-    .run(
+    .get(
       profile.objectId,
       profile.id,
       profile.transport === 'smtp' ? profile.mailboxId : null,
@@ -126,8 +127,7 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
       input.draftId ?? null,
       now,
       now,
-    )
-  const id = Number(info.lastInsertRowid)
-  addEvent(ctx, id, status, skip ?? (scheduledFor > now ? `Scheduled for ${new Date(scheduledFor).toISOString()}` : null), now)
-  return getRow(ctx, id)!
+    ) as SqlRow
+  addEvent(ctx, row.id as number, status, skip ?? (scheduledFor > now ? `Scheduled for ${new Date(scheduledFor).toISOString()}` : null), now)
+  return fromSql(row)
 }
