@@ -9,7 +9,7 @@ import { SendFailure } from './failure'
 import type { NetMonitor } from './netMonitor'
 import { reconciler, staleRows } from './reconcile'
 import type { Endpoint, Sender } from './transport'
-import { stmt } from '../db/stmt'
+import { inTransaction, stmt } from '../db/stmt'
 import { deleteSetting, getSetting, setSetting, settingKeys } from '../repos/settings'
 
 export interface SchedulerOptions {
@@ -47,14 +47,20 @@ type Outcome = { row: OutboxRow; endpoint: Endpoint } & ({ ok: true; providerId:
 
 /**
  * How long finished sends may wait to be recorded together. Each turn has a fixed cost (a transaction, the
- * lane checks, a commit); on a 2-core machine shared with the mail server, fewer and fuller turns measured
- * ~35 % less engine time per message in bench:send than 3 ms and 4 did, and 20 ms and 12 about 5 % less
- * CPU per message again than 10 ms and 8. Per-lane queues inside nodemailer keep the connections busy meanwhile.
+ * lane checks, the due walk, a commit), so fewer and fuller turns cost less per message. On a 2-core machine
+ * shared with the mail server (bench:send's send phase, 3,000 messages): 20 ms / 12 took ~430 turns and
+ * 0.25-0.47 ms more CPU per message than raw nodemailer; 100 ms / 48 took 80-90 turns and 0.07-0.19 ms.
+ * The lanes keep enough in flight (below) that nodemailer's connections never wait for a turn meanwhile.
+ * A lone message is not delayed: with nothing else in flight, its turn runs at once.
  */
-const GATHER_MS = 20
-const GATHER_UP_TO = 12
+const GATHER_MS = 100
+const GATHER_UP_TO = 48
 
-const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 32, perMailbox: 6, backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000] }
+/**
+ * Sends in flight per lane: nodemailer queues them on the mailbox's 3 pooled connections, about 8 each,
+ * which covers a gathering wait at ~30 ms per message and connection. At most 128 in flight in all.
+ */
+const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 128, perMailbox: 24, backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000] }
 
 export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport'], Sender>, net: NetMonitor, options: SchedulerOptions): Scheduler {
   const opts = { ...DEFAULTS, random: Math.random, log: () => {}, sendWindows: () => new Map<number, number>(), ...options }
@@ -116,13 +122,15 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       for (const o of done) if (!o.ok && o.failure.kind === 'offline') net.markOffline(o.endpoint, o.failure.message)
       // One transaction per turn of the loop: outcomes that arrived together, timed holds, and new claims
       // commit as one (group commit), which keeps the database off the critical path of a fast run.
-      const claimed = ctx.sqlite
-        .transaction(() => {
+      const claimed = inTransaction(
+        ctx.sqlite,
+        () => {
           record(done)
           releaseTimedHolds(now)
           return claim(now)
-        })
-        .immediate()
+        },
+        'immediate',
+      )
       after(done)
       for (const row of readClaimed(ctx, claimed)) startSend(row)
     } catch (err) {
