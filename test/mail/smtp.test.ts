@@ -1,5 +1,7 @@
 // The SMTP transport through the engine, against real Postfix and Dovecot on loopback
 // (scripts/mailservers.sh). Sender dave, recipient erin (this file's own users); frank for the outage.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshEngine, type TestEngine } from '../helpers'
 import { ensureMailServers, fetchMessages, MAIL, messageIds, resetMailbox, startSmtp, stopSmtp, waitFor } from './servers'
@@ -56,6 +58,27 @@ describe('SMTP through Postfix into Dovecot', () => {
     // The copy is the very bytes that were sent: Postfix only puts its trace headers in front.
     expect(copy.source.length).toBeGreaterThan(200)
     expect(got!.source.endsWith(copy.source)).toBe(true)
+  }, 60_000)
+
+  it('a burst keeps every copy in Sent, over one IMAP session at a time rather than a login per message', async () => {
+    const { t, send } = await setup('dave')
+    const logins = () => readFileSync(join(MAIL.root, 'log', 'dovecot.log'), 'utf8').split('Login: user=<dave@').length - 1
+    const before = logins()
+    const burst = []
+    for (let i = 0; i < 40; i++) burst.push(await send(`Burst ${i}`))
+    await t.engine.outbound.scheduler.idle()
+    const ids = new Set(burst.map((m) => m.messageId))
+    const copies = await waitFor(async () => {
+      const mine = (await messageIds('dave', 'Sent')).filter((id) => ids.has(id))
+      return mine.length >= 40 ? mine : undefined
+    }, { timeoutMs: 30_000, message: '40 copies in Sent' })
+    expect(new Set(copies).size).toBe(40)
+    expect(copies).toHaveLength(40)
+    // The copies went through a few sessions (one per batch of recorded sends at most); a login each was 40.
+    // (Our own messageIds() polling above logs in too, once per call.)
+    const sessions = logins() - before
+    expect(sessions).toBeGreaterThan(0)
+    expect(sessions).toBeLessThan(15)
   }, 60_000)
 
   it('a cap of 5 sends exactly 5 and holds the rest for the next day', async () => {

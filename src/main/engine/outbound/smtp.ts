@@ -1,12 +1,12 @@
 // SMTP through nodemailer, one pool per mailbox. The MIME is a pure function of the row (mailOf), so the
 // bytes sent, the bytes kept in Sent and the Message-ID looked for after a crash are the same.
 import { createHash } from 'node:crypto'
-import { ImapFlow } from 'imapflow'
 import nodemailer, { type Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Ctx } from '../context'
 import type { OutboxRow } from '../repos/outbox'
 import { networkCode, SendFailure } from './failure'
+import { sentSessions } from './sentSessions'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
 
@@ -100,14 +100,16 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
     }
   }
 
+  // Copies and searches share one IMAP session per mailbox (sentSessions.ts).
+  const sent = sentSessions()
+  const imapOf = (mailboxId: number) => () => config(mailboxId).imap!
+
   async function afterSent(row: OutboxRow): Promise<void> {
     try {
       const cfg = config(row.mailboxId!)
       if (cfg.sentCopy !== 'append' || !cfg.imap) return
-      await withImap(cfg, async (client) => {
-        const sent = await sentFolder(client)
-        await client.append(sent, await buildMime(row), ['\\Seen'])
-      })
+      const mime = await buildMime(row)
+      await sent.inSent(cfg.id, imapOf(cfg.id), async (client, path) => void (await client.append(path, mime, ['\\Seen'])))
     } catch (err) {
       log(`[smtp] could not keep a copy of ${row.messageId} in Sent: ${(err as Error).message}`)
     }
@@ -117,8 +119,8 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
     const cfg = config(row.mailboxId!)
     if (!cfg.imap || cfg.sentCopy === 'none') return 'no-evidence'
     try {
-      return await withImap(cfg, async (client) => {
-        const lock = await client.getMailboxLock(await sentFolder(client))
+      return await sent.inSent(cfg.id, imapOf(cfg.id), async (client, path) => {
+        const lock = await client.getMailboxLock(path)
         try {
           const found = await client.search({ header: { 'message-id': row.messageId } }, { uid: true })
           return Array.isArray(found) && found.length > 0
@@ -182,36 +184,6 @@ export function mailOf(row: OutboxRow) {
 
 export function buildMime(row: OutboxRow): Promise<Buffer> {
   return new MailComposer(mailOf(row)).compile().build()
-}
-
-async function withImap<T>(cfg: MailboxConfig, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const imap = cfg.imap!
-  const client = new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: imap.security === 'tls',
-    doSTARTTLS: imap.security === 'starttls' ? true : imap.security === 'none' ? false : undefined,
-    auth: { user: imap.user, pass: imap.password },
-    logger: false,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-  })
-  client.on('error', () => {})
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.logout().catch(() => client.close())
-  }
-}
-
-/** The special-use \Sent folder, or one named Sent (created if the account has none). */
-async function sentFolder(client: ImapFlow): Promise<string> {
-  const list = await client.list()
-  const special = list.find((f) => f.specialUse === '\\Sent') ?? list.find((f) => /^(sent|sent items|sent messages)$/i.test(f.name))
-  if (special) return special.path
-  await client.mailboxCreate('Sent')
-  return 'Sent'
 }
 
 /** nodemailer's errors → the five kinds the outbox acts on. */
