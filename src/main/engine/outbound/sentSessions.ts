@@ -53,7 +53,8 @@ export function sentSessions() {
         }
       })
     } catch (err) {
-      // No session (login refused, server down) or it broke: what is left fails now and is retried by its owner.
+      // No session (login refused, server down) or it broke: what is left fails now. A copy is then logged as
+      // not kept; a search answers 'unknown', and the reconciler asks again later.
       for (let job = queue.shift(); job; job = queue.shift()) job.reject(err)
     } finally {
       running.delete(mailboxId)
