@@ -3,14 +3,7 @@
 // a queue: a busy turn records dozens of sends at once, and a login per message would pass many
 // providers' limit on simultaneous connections (Gmail allows 15), where a refused login loses the copy.
 import { ImapFlow } from 'imapflow'
-
-export interface ImapSettings {
-  host: string
-  port: number
-  security: 'tls' | 'starttls' | 'none'
-  user: string
-  password: string
-}
+import { imapOptions, type ImapServer } from '../imapOptions'
 
 /** One piece of work in the Sent folder; `sent` is its path. */
 export type SentJob<T> = (client: ImapFlow, sent: string) => Promise<T>
@@ -21,12 +14,12 @@ interface Queued {
   reject: (e: unknown) => void
 }
 
-export function sentSessions() {
+export function sentSessions(opts: { insecureTls?: boolean } = {}) {
   const queues = new Map<number, Queued[]>()
   const running = new Set<number>()
 
   /** Runs `job` in the mailbox's Sent session (opened if none is running); rejects if it fails. */
-  function inSent<T>(mailboxId: number, settings: () => ImapSettings, job: SentJob<T>): Promise<T> {
+  function inSent<T>(mailboxId: number, settings: () => ImapServer, job: SentJob<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const queue = queues.get(mailboxId) ?? []
       queues.set(mailboxId, queue)
@@ -35,12 +28,12 @@ export function sentSessions() {
     })
   }
 
-  async function session(mailboxId: number, settings: () => ImapSettings): Promise<void> {
+  async function session(mailboxId: number, settings: () => ImapServer): Promise<void> {
     running.add(mailboxId)
     const queue = queues.get(mailboxId)!
     try {
       // Settings are read when the session opens, so a changed password is used from the next one.
-      await withImap(settings(), async (client) => {
+      await withImap(settings(), opts.insecureTls, async (client) => {
         const sent = await sentFolder(client)
         // Jobs queued while this session runs are taken by it too.
         for (let job = queue.shift(); job; job = queue.shift()) {
@@ -66,17 +59,8 @@ export function sentSessions() {
   return { inSent }
 }
 
-async function withImap<T>(imap: ImapSettings, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: imap.security === 'tls',
-    doSTARTTLS: imap.security === 'starttls' ? true : imap.security === 'none' ? false : undefined,
-    auth: { user: imap.user, pass: imap.password },
-    logger: false,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-  })
+async function withImap<T>(imap: ImapServer, insecureTls: boolean | undefined, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = new ImapFlow(imapOptions(imap, { timeoutMs: 10_000, insecureTls }))
   client.on('error', () => {})
   await client.connect()
   try {

@@ -101,7 +101,7 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
   }
 
   // Copies and searches share one IMAP session per mailbox (sentSessions.ts).
-  const sent = sentSessions()
+  const sent = sentSessions({ insecureTls: opts.insecureTls })
   const imapOf = (mailboxId: number) => () => config(mailboxId).imap!
 
   async function afterSent(row: OutboxRow): Promise<void> {

@@ -4,6 +4,7 @@
 // login stops the worker until the mailbox's IMAP settings change.
 import { ImapFlow, type StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
+import { imapOptions } from '../../imapOptions'
 import { syncFolder, type FolderSyncDeps } from './folder'
 import type { ParsePool } from './pool'
 import { getFolder, getMailboxSync, loadImapConfig, saveMailboxSync, type FolderRole, type ImapConfig } from './state'
@@ -165,17 +166,9 @@ export class MailboxWorker {
 
   private connectClient(cfg: ImapConfig): ImapFlow {
     const client = new ImapFlow({
-      host: cfg.host,
-      port: cfg.port,
-      secure: cfg.security === 'tls',
-      doSTARTTLS: cfg.security === 'starttls' ? true : cfg.security === 'none' ? false : undefined,
-      auth: { user: cfg.user, pass: cfg.password },
-      logger: false,
+      ...imapOptions(cfg, { timeoutMs: this.opts.connectTimeoutMs, insecureTls: this.opts.insecureTls }),
       // IDLE is started by this worker itself, right after each pass (auto-IDLE waits 15 s).
       disableAutoIdle: true,
-      connectionTimeout: this.opts.connectTimeoutMs,
-      greetingTimeout: this.opts.connectTimeoutMs,
-      tls: this.opts.insecureTls ? { rejectUnauthorized: false } : undefined,
     })
     client.on('error', (e: Error) => this.opts.log(`sync ${this.mailboxId}: ${errText(e)}`))
     client.on('close', () => this.signal('closed', client))
