@@ -1,6 +1,4 @@
 // Templates: strict Handlebars over the seeds' variables, the footer and List-Unsubscribe, preview.
-import Database from 'better-sqlite3'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { automationEngine } from './automationSetup'
 
@@ -65,13 +63,27 @@ describe('templates', () => {
 
   it('an https unsubscribe page adds one-click List-Unsubscribe-Post', async () => {
     const { t, contact, objectId } = await setup()
-    const db = new Database(join(t.dataDir, 'switchboard.db'))
-    db.prepare('UPDATE objects SET unsubscribe_url = ? WHERE id = ?').run('https://eve.test/unsub', objectId)
-    db.close()
+    expect((await t.ok('objects.update', { id: objectId, unsubscribeUrl: ' https://eve.test/unsub ' })).unsubscribeUrl).toBe('https://eve.test/unsub')
     const p = await t.ok('templates.preview', { contactId: contact.id, subject: 'x', html: '<p>Hello</p>' })
     expect(p.headers['List-Unsubscribe']).toBe(`<https://eve.test/unsub?email=ann%40client.test&c=${contact.id}>, <mailto:hello@eve.test?subject=unsubscribe%20ann%40client.test>`)
     expect(p.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click')
     expect(p.html).toContain('href="https://eve.test/unsub?email=ann%40client.test&amp;c=')
+    // Cleared (blank is null): back to the mailto, which is not one-click.
+    expect((await t.ok('objects.update', { id: objectId, unsubscribeUrl: '' })).unsubscribeUrl).toBeNull()
+    const q = await t.ok('templates.preview', { contactId: contact.id, subject: 'x', html: '<p>Hello</p>' })
+    expect(q.headers['List-Unsubscribe']).toBe('<mailto:hello@eve.test?subject=unsubscribe%20ann%40client.test>')
+    expect(q.headers['List-Unsubscribe-Post']).toBeUndefined()
+  })
+
+  it('an unsubscribe page must be an https address, refused on its field and nothing saved', async () => {
+    const { t, objectId } = await setup()
+    for (const bad of ['http://eve.test/unsub', 'eve.test/unsub', 'javascript:alert(1)', 'mailto:x@eve.test', `https://eve.test/${'a'.repeat(500)}`]) {
+      expect(await t.err('objects.update', { id: objectId, unsubscribeUrl: bad })).toMatchObject({ code: 'VALIDATION', field: 'unsubscribeUrl' })
+    }
+    expect(await t.err('objects.create', { name: 'Other', unsubscribeUrl: 'ftp://x.test' })).toMatchObject({ code: 'VALIDATION', field: 'unsubscribeUrl' })
+    const objects = await t.ok('objects.list', {})
+    expect(objects.find((o) => o.id === objectId)?.unsubscribeUrl).toBeNull()
+    expect(objects.map((o) => o.name)).not.toContain('Other')
   })
 
   it('a contact without a business cannot be previewed without a profile (the seed’s words)', async () => {

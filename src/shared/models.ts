@@ -33,11 +33,21 @@ export const MailgunSettings = z.object({
 })
 export type MailgunSettings = z.infer<typeof MailgunSettings>
 
+/**
+ * The business's own unsubscribe page for automated mail (https). Blank or null: the unsubscribe link is a
+ * mailto that the inbox honours by itself. Contacts reach it with `email` and `c` (contact id) appended.
+ */
+const UnsubscribeUrl = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? null : typeof v === 'string' ? v.trim() : v),
+  z.url({ protocol: /^https$/, error: 'Must be an https:// address, like https://example.com/unsubscribe' }).max(500, 'At most 500 characters').nullable(),
+)
+
 export const BizObject = z.object({
   id: Id,
   name: z.string(),
   postalAddress: z.string(),
   timezone: z.string(),
+  unsubscribeUrl: z.string().nullable(),
   mailgun: MailgunSettings.nullable(),
   contactCount: z.number(),
   profileCount: z.number(),
@@ -52,10 +62,11 @@ export const NewObject = z
     name: Name(120),
     postalAddress: Text(500).default(''),
     timezone: TimeZone.default('UTC'),
+    unsubscribeUrl: UnsubscribeUrl.optional(),
   })
   .strict()
 export const ObjectPatch = z
-  .object({ id: Id, name: Name(120).optional(), postalAddress: Text(500).optional(), timezone: TimeZone.optional() })
+  .object({ id: Id, name: Name(120).optional(), postalAddress: Text(500).optional(), timezone: TimeZone.optional(), unsubscribeUrl: UnsubscribeUrl.optional() })
   .strict()
 
 export const MailgunUpsert = z

@@ -12,6 +12,8 @@ export const objects = sqliteTable('objects', {
   name: text('name').notNull(),
   postalAddress: text('postal_address').notNull().default(''),
   timezone: text('timezone').notNull().default('UTC'),
+  /** Added by migration 0006 (automation): the business's own https unsubscribe page, or null (mailto). */
+  unsubscribeUrl: text('unsubscribe_url'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('objects_name_uq').on(sql`${t.name} COLLATE NOCASE`)])

@@ -37,6 +37,7 @@ function listObjects(ctx: Ctx, id?: number): BizObject[] {
     name: r.name as string,
     postalAddress: r.postal_address as string,
     timezone: r.timezone as string,
+    unsubscribeUrl: (r.unsubscribe_url as string | null) ?? null,
     mailgun: mailgun.get(r.id as number) ?? null,
     contactCount: r.contactCount as number,
     profileCount: r.profileCount as number,

@@ -48,7 +48,7 @@ interface TextFieldProps {
   error?: string
   hint?: ReactNode
   optional?: boolean
-  type?: 'text' | 'email' | 'password' | 'number' | 'tel'
+  type?: 'text' | 'email' | 'password' | 'number' | 'tel' | 'url'
   placeholder?: string
   autoFocus?: boolean
   autoComplete?: string

@@ -62,19 +62,22 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
   const [name, setName] = useState(object.name)
   const [postalAddress, setPostalAddress] = useState(object.postalAddress)
   const [timezone, setTimezone] = useState(object.timezone)
+  const [unsubscribeUrl, setUnsubscribeUrl] = useState(object.unsubscribeUrl ?? '')
   const [busy, setBusy] = useState(false)
   const errors = useFormErrors()
-  const dirty = name !== object.name || postalAddress !== object.postalAddress || timezone !== object.timezone
+  const dirty =
+    name !== object.name || postalAddress !== object.postalAddress || timezone !== object.timezone || unsubscribeUrl.trim() !== (object.unsubscribeUrl ?? '')
 
   const save = async () => {
     setBusy(true)
     errors.clear()
     try {
-      await rpc('objects.update', { id: object.id, name, postalAddress, timezone })
+      const saved = await rpc('objects.update', { id: object.id, name, postalAddress, timezone, unsubscribeUrl: unsubscribeUrl.trim() || null })
+      setUnsubscribeUrl(saved.unsubscribeUrl ?? '')
       await useApp.getState().loadObjects()
       toastOk('Business details saved')
     } catch (err) {
-      errors.take(err, (f) => ['name', 'postalAddress', 'timezone'].includes(f))
+      errors.take(err, (f) => ['name', 'postalAddress', 'timezone', 'unsubscribeUrl'].includes(f))
     }
     setBusy(false)
   }
@@ -96,6 +99,17 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
           <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} />
           <TimeZoneField value={timezone} onChange={setTimezone} error={errors.fields.timezone} />
           <TextAreaField label="Postal address" value={postalAddress} onChange={setPostalAddress} error={errors.fields.postalAddress} rows={2} className="span-2" hint="Printed in the footer of marketing emails." />
+          <TextField
+            label="Unsubscribe page"
+            optional
+            type="url"
+            placeholder="https://example.com/unsubscribe"
+            value={unsubscribeUrl}
+            onChange={setUnsubscribeUrl}
+            error={errors.fields.unsubscribeUrl}
+            className="span-2"
+            hint="Your own opt-out page for automated emails; the contact's address is added to the link. Leave blank and the link emails you instead: Switchboard unsubscribes whoever writes."
+          />
         </div>
         <FormError message={errors.form} />
         <div className="card-actions">
