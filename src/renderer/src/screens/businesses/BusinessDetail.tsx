@@ -108,7 +108,7 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
             onChange={setUnsubscribeUrl}
             error={errors.fields.unsubscribeUrl}
             className="span-2"
-            hint="Your own opt-out page for automated emails; the contact's address is added to the link. Leave blank and the link emails you instead: Switchboard unsubscribes whoever writes."
+            hint="Your own opt-out page for automated emails. The contact's address is added to the link, and mail providers may POST to it for one-click unsubscribe. Leave it blank and the link emails you instead; Switchboard unsubscribes whoever writes."
           />
         </div>
         <FormError message={errors.form} />
