@@ -38,7 +38,7 @@ export type MailgunSettings = z.infer<typeof MailgunSettings>
  * mailto that the inbox honours by itself. Contacts reach it with `email` and `c` (contact id) appended.
  */
 const UnsubscribeUrl = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() === '' ? null : typeof v === 'string' ? v.trim() : v),
+  (v) => (typeof v === 'string' ? v.trim() || null : v),
   z.url({ protocol: /^https$/, error: 'Must be an https:// address, like https://example.com/unsubscribe' }).max(500, 'At most 500 characters').nullable(),
 )
 
