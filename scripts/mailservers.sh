@@ -25,7 +25,8 @@
 #   MAIL_ROOT [${TMPDIR:-/tmp}/switchboard-mail]   MAIL_DOMAIN [example.test]
 #   MAIL_USERS ["alice:alice-pw bob:bob-pw ... bench:bench-pw"]  (local parts:password;
 #                     alice..heidi (outbound), ivan judy kim leo mia (inbox), nina oscar paul
-#                     quinn rosa (automation), bench (benchmarks); password <name>-pw)
+#                     quinn rosa (automation), bench (benchmarks), sam..hal (hardening and
+#                     daily-mail tests, one pair per test file); password <name>-pw)
 #   IMAP_PORT [1143]  plain IMAP, no STARTTLS advertised, LOGIN/AUTH PLAIN allowed
 #   IMAPS_PORT [1993] implicit-TLS IMAP (self-signed cert; second Dovecot instance)
 #   IMAPSTARTTLS_PORT [1144] IMAP with STARTTLS required (same TLS instance)
@@ -44,7 +45,7 @@ _tmp="${TMPDIR:-/tmp}"
 MAIL_ROOT="${MAIL_ROOT:-${_tmp%/}/switchboard-mail}"
 MAIL_DOMAIN="${MAIL_DOMAIN:-example.test}"
 DEFAULT_USERS=""
-for _u in alice bob carol dave erin frank grace heidi ivan judy kim leo mia nina oscar paul quinn rosa bench; do DEFAULT_USERS+="$_u:$_u-pw "; done
+for _u in alice bob carol dave erin frank grace heidi ivan judy kim leo mia nina oscar paul quinn rosa bench sam tara uma vera walt xena yara zoe abe bea cal dan eve fay gus hal; do DEFAULT_USERS+="$_u:$_u-pw "; done
 MAIL_USERS="${MAIL_USERS:-${DEFAULT_USERS% }}"
 IMAP_PORT="${IMAP_PORT:-1143}"
 IMAPS_PORT="${IMAPS_PORT:-1993}"
