@@ -82,6 +82,8 @@ export const contract = {
   'messages.linkContact': write(I.LinkContact, I.MessageSummary),
   'messages.reply': write(I.ReplyMail, O.OutboundMessage),
   'attachments.content': def(byId, I.AttachmentContent),
+  /** "Show original": the HTML source of a message as text (its formatting is over budget, or the user asks). */
+  'messages.original': def(byId, I.MessageOriginal),
   'mailboxes.sync': write(z.object({ mailboxId: M.Id }).strict(), I.SyncStatus),
   'sync.status': def(M.Empty, z.array(I.SyncStatus)),
   'contacts.timeline': def(I.ContactTimeline, I.TimelinePage),

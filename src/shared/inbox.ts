@@ -110,8 +110,18 @@ export const MessageDetail = MessageSummary.extend({
   remoteImagesBlocked: z.boolean(),
   /** Remote images were allowed for this message or its sender. */
   remoteImagesAllowed: z.boolean(),
+  /** The HTML broke a sanitising budget ('size' or 'depth'): `html` is null and `text` holds its words;
+   *  messages.original has the source. */
+  htmlOmitted: z.enum(['size', 'depth']).nullable(),
+  /** The message has an HTML part messages.original can show. */
+  hasHtmlSource: z.boolean(),
 })
 export type MessageDetail = z.infer<typeof MessageDetail>
+
+/** The HTML source of a message, to show as text (never rendered), cut at `ORIGINAL_MAX_CHARS`. */
+export const ORIGINAL_MAX_CHARS = 2_000_000
+export const MessageOriginal = z.object({ source: z.string(), truncated: z.boolean(), totalChars: z.number().int() })
+export type MessageOriginal = z.infer<typeof MessageOriginal>
 
 export const ThreadDetail = z.object({ thread: InboxThread, messages: z.array(MessageSummary) })
 

@@ -80,6 +80,11 @@ export const messageBodies = sqliteTable('message_bodies', {
   headersJson: text('headers_json').notNull().default('[]'),
   /** The source, kept only when it could not be parsed. */
   raw: blob('raw', { mode: 'buffer' }),
+  // 0010: sanitised once by the parse threads (inbound/prepare.ts); state null = not yet (stored before 0010).
+  safeHtml: text('safe_html'),
+  safeHtmlState: text('safe_html_state', { enum: ['ok', 'size', 'depth'] }),
+  safeHtmlRemote: integer('safe_html_remote').notNull().default(0),
+  htmlText: text('html_text'),
 })
 
 export const attachments = sqliteTable('attachments', {

@@ -5,15 +5,19 @@ import type { Ctx } from '../context'
 import { queueReply } from '../inbound/reply'
 import { queueSeen } from '../inbound/store'
 import { getThread, listInbox, contactTimeline } from '../queries/inbox'
-import { allowRemoteImages, attachmentContent, linkContact, messageDetail } from '../repos/messages'
+import { allowRemoteImages, attachmentContent, linkContact, messageDetail, messageOriginal } from '../repos/messages'
+import { syncManager } from './sync'
 import { toOutbound } from '../repos/outbox'
 
 const tx = <T>(ctx: Ctx, f: () => T): T => ctx.sqlite.transaction(f).immediate()
+/** Bodies stored before migration 0010 are sanitised in a parse thread for the read (never on this one). */
+const shown = async (ctx: Ctx, id: number) => messageDetail(ctx, id, await syncManager(ctx)?.preparedForRead(id))
 
 export const inboxHandlers: HandlersFor<'inbox' | 'threads' | 'messages' | 'attachments'> = {
   'inbox.list': (ctx, input) => listInbox(ctx, input),
   'threads.get': (ctx, { id }) => getThread(ctx, id),
-  'messages.get': (ctx, { id }) => messageDetail(ctx, id),
+  'messages.get': (ctx, { id }) => shown(ctx, id),
+  'messages.original': (ctx, { id }) => messageOriginal(ctx, id),
 
   'messages.markRead': (ctx, { ids, read }) => {
     const r = tx(ctx, () => queueSeen(ctx, [...new Set(ids)], read))
@@ -23,7 +27,7 @@ export const inboxHandlers: HandlersFor<'inbox' | 'threads' | 'messages' | 'atta
 
   'messages.allowRemoteImages': (ctx, { id, scope }) => {
     tx(ctx, () => allowRemoteImages(ctx, id, scope))
-    return messageDetail(ctx, id)
+    return shown(ctx, id)
   },
 
   'messages.linkContact': (ctx, { messageId, contactId, linked }) => {

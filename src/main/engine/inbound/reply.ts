@@ -9,7 +9,7 @@ import type { OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
 import { messageRow, type MessageRow } from '../queries/inbox'
 import { ownAddresses } from './match'
-import { sanitizeEmailHtml } from './sanitize'
+import { quotableHtml } from '../repos/messages'
 
 type ReplyInput = z.output<typeof ReplyMail>
 type Addr = { name: string; email: string }
@@ -49,10 +49,9 @@ export function replyRecipients(r: MessageRow, mode: ReplyInput['mode'], own: Se
 }
 
 function quoted(ctx: Ctx, r: MessageRow, mode: ReplyInput['mode']): string {
-  const body = stmt(ctx.sqlite, 'SELECT text, html FROM message_bodies WHERE message_id = ?').get(r.id) as { text: string | null; html: string | null } | undefined
-  const original = body?.html
-    ? sanitizeEmailHtml(body.html, { allowRemote: false, inline: new Map() }).html
-    : `<div style="white-space:pre-wrap">${esc(body?.text ?? '')}</div>`
+  const body = stmt(ctx.sqlite, 'SELECT text FROM message_bodies WHERE message_id = ?').get(r.id) as { text: string | null } | undefined
+  // The stored sanitised HTML (hardened sanitiser, budgets), nothing remote or inline loaded.
+  const original = quotableHtml(ctx, r.id) ?? `<div style="white-space:pre-wrap">${esc(body?.text ?? '')}</div>`
   const when = new Date(r.date).toUTCString()
   const who = esc(r.fromEmail ? fmt({ name: r.fromName, email: r.fromEmail }) : 'unknown sender')
   if (mode === 'forward') {

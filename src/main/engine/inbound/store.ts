@@ -12,7 +12,7 @@ import { stmt } from '../db/stmt'
 import { addEvent, transition } from '../repos/outbox'
 import { suppress } from '../services/suppression'
 import { saveAttachment } from './attachmentFiles'
-import { htmlText } from './sanitize'
+import { prepareBody, snippetOf, type PreparedBody } from './prepare'
 import { failedRecipients, isAutoReply, isUnsubscribeRequest } from './classify'
 import { batchLookups, storedUids, type BatchLookups } from './batchLookups'
 import { linkAuto, matchContacts, normalizeAddress, ownAddresses } from './match'
@@ -23,7 +23,6 @@ import type { FolderRef, ParsedAddress, ParsedMessage } from './types'
 export { ackFlagOps, applyFlags, deleteMessages, pendingFlagOps, queueSeen, removeMissing, resetFolder } from './storeChanges'
 
 const FTS_BODY_MAX = 100_000
-const HTML_TEXT_MAX = 2_000_000
 const NOT_BOUNCED = OUTBOX_STATUSES.filter((s) => s !== 'bounced')
 
 interface MailboxInfo {
@@ -37,33 +36,14 @@ function mailboxInfo(ctx: Ctx, mailboxId: number): MailboxInfo {
   return r
 }
 
-/** What \s matches (and trim() strips). */
-const isSpace = (c: number) =>
-  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+export { snippetOf }
 
-/** The first 200 characters with whitespace collapsed and trimmed; reads only as far as it needs (bodies run to 100 kB). */
-export function snippetOf(text: string): string {
-  let out = ''
-  let space = false
-  for (let i = 0; i < text.length && out.length < 200; i++) {
-    const c = text.charCodeAt(i)
-    if (isSpace(c)) {
-      space = out.length > 0
-      continue
-    }
-    if (space) {
-      out += ' '
-      space = false
-      if (out.length === 200) break
-    }
-    out += text[i]
-  }
-  return out
-}
+/** What the parse thread prepared, or (a message the pool gave up on, a test's fixture) the same worked out here. */
+const preparedOf = (m: ParsedMessage): PreparedBody => m.prepared ?? prepareBody(m)
 
-function bodyText(m: ParsedMessage): string {
+function bodyText(m: ParsedMessage, p: PreparedBody): string {
   if (m.text?.trim()) return m.text
-  if (m.html) return htmlText(m.html.slice(0, HTML_TEXT_MAX))
+  if (p.htmlText !== null) return p.htmlText
   if (m.raw) return m.raw.subarray(0, 4096).toString('latin1')
   return ''
 }
@@ -210,7 +190,8 @@ function insertOne(ctx: Ctx, b: BatchCtx, m: ParsedMessage, hashes: string[]): {
   }
 
   const threadId = b.threads.assign(threadKeys(m), m.subject, now, b.touched)
-  const text = bodyText(m)
+  const prep = preparedOf(m)
+  const text = bodyText(m, prep)
   const read = m.flags.includes('\\Seen') || direction === 'out'
   const id = Number(
     stmt(
@@ -236,7 +217,7 @@ function insertOne(ctx: Ctx, b: BatchCtx, m: ParsedMessage, hashes: string[]): {
       JSON.stringify(m.cc),
       JSON.stringify(m.replyTo),
       m.subject,
-      snippetOf(text),
+      prep.snippet,
       Number.isFinite(m.date) ? m.date : m.internalDate,
       m.size,
       read ? 1 : 0,
@@ -250,12 +231,20 @@ function insertOne(ctx: Ctx, b: BatchCtx, m: ParsedMessage, hashes: string[]): {
       now,
     ).lastInsertRowid,
   )
-  stmt(ctx.sqlite, 'INSERT INTO message_bodies (message_id, text, html, headers_json, raw) VALUES (?, ?, ?, ?, ?)').run(
+  stmt(
+    ctx.sqlite,
+    'INSERT INTO message_bodies (message_id, text, html, headers_json, raw, safe_html, safe_html_state, safe_html_remote, html_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(
     id,
     m.text,
     m.html,
     JSON.stringify(m.headers),
     m.parseError ? m.raw : null,
+    prep.safeHtml,
+    prep.htmlState,
+    prep.htmlRemote ? 1 : 0,
+    // Only the over-budget view needs it kept; search gets it below.
+    prep.htmlState === 'size' || prep.htmlState === 'depth' ? prep.htmlText : null,
   )
   const att = stmt(ctx.sqlite, 'INSERT INTO attachments (message_id, filename, content_type, size, sha256, content_id, inline) VALUES (?, ?, ?, ?, ?, ?, ?)')
   m.attachments.forEach((a, i) => att.run(id, a.filename || 'attachment', a.contentType, a.size, hashes[i], a.contentId, a.inline ? 1 : 0))

@@ -1,6 +1,7 @@
 // The seam between the IMAP sync workers (sync/*.ts: fetch, parse in a worker thread, keep folder
 // state) and the message store (store.ts: match, thread, classify, index, commit). The sync side
 // only ever talks to the store through these types and the StoreApi functions of store.ts.
+import type { PreparedBody } from './prepare'
 
 export interface ParsedAddress {
   name: string
@@ -44,7 +45,7 @@ export interface ParsedMessage {
   /** Every header, names lower-cased, values as decoded text, in order. */
   headers: Array<[name: string, value: string]>
   text: string | null
-  /** As sent; store.ts sanitises it when it is read. */
+  /** As sent (kept for "Show original" and re-sanitising); `prepared` holds what is shown. */
   html: string | null
   attachments: ParsedAttachment[]
   /** multipart/report; report-type=delivery-status: what the report says failed. */
@@ -52,6 +53,9 @@ export interface ParsedMessage {
   /** Set when mailparser failed or gave up: `raw` then holds the source and the rest is best effort. */
   parseError: string | null
   raw: Buffer | null
+  /** Sanitised HTML, its text and the snippet, worked out in the parse thread (the store works it out
+   *  itself when absent, e.g. for a message the pool gave up on). */
+  prepared?: PreparedBody
 }
 
 /** Where a batch came from. `folderRole` tells the store what direction the mail has. */

@@ -6,6 +6,7 @@
 // report/related/rfc822 parts, 8-bit headers, a missing boundary — returns null and goes to mailparser.
 import { createHash } from 'node:crypto'
 import { parseAddressHeader } from 'mailparser'
+import { displayFilename } from '../attachmentName'
 import type { ParsedAddress, ParsedAttachment } from '../types'
 import { addrs, decodeWords, headerList, msgId, PARSE_LIMITS, refs, type ParsedBody } from './parse'
 
@@ -212,7 +213,7 @@ function attachment(p: Part): ParsedAttachment | null {
   if (!content) return null
   const cid = p.fields.get('content-id')
   return {
-    filename: filename.slice(0, 255),
+    filename: displayFilename(filename.slice(0, 1000)),
     contentType: ct.type.slice(0, 255),
     size: content.length,
     sha256: createHash('sha256').update(content).digest('hex'),

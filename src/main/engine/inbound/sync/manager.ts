@@ -5,6 +5,8 @@ import type { SyncStatus } from '../../../../shared/inbox'
 import { iso } from '../../clock'
 import type { Ctx } from '../../context'
 import { stmt } from '../../db/stmt'
+import { preparedForRead, startBackfill } from './backfill'
+import type { PreparedBody } from '../prepare'
 import { createParsePool, type ParsePool } from './pool'
 import { getMailboxSync, loadImapConfig, mailboxIds } from './state'
 import type { StoreApi } from './storeApi'
@@ -27,6 +29,10 @@ export interface SyncManager {
   status(mailboxId: number): SyncStatus | null
   statusAll(): SyncStatus[]
   close(): Promise<void>
+  /** messages.get of a body stored before migration 0010: sanitised in a parse thread, not stored. */
+  preparedForRead(messageId: number): Promise<PreparedBody | undefined>
+  /** The background pass over bodies stored before migration 0010 (resolves with how many it prepared). */
+  backfillDone(): Promise<number>
 }
 
 export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}): SyncManager {
@@ -48,6 +54,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   // takes CPU from it (measured: the initial sync is no faster and costs ~0.5 s more CPU per 10k messages).
   const threads = o.parseThreads ?? Math.max(1, Math.min(2, availableParallelism() - 1))
   const getPool = () => (pool ??= createParsePool({ size: threads, dataDir: ctx.info.dataDir }))
+  let backfill: ReturnType<typeof startBackfill> | null = null
   const workers = new Map<number, MailboxWorker>()
   const stopping = new Set<Promise<void>>()
   let closed = false
@@ -114,7 +121,10 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   return {
     start() {
       for (const m of mailboxIds(ctx)) ensure(m.id)
+      backfill ??= startBackfill(ctx, getPool, log)
     },
+    preparedForRead: (messageId) => preparedForRead(ctx, closed ? null : getPool(), messageId),
+    backfillDone: () => backfill?.done ?? Promise.resolve(0),
     settingsChanged(mailboxId) {
       // After the handler's transaction: the worker reads the committed row.
       setImmediate(() => ensure(mailboxId))
@@ -132,6 +142,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     statusAll: () => mailboxIds(ctx).map((m) => status(m.id)).filter((s): s is SyncStatus => s !== null),
     async close() {
       closed = true
+      await backfill?.stop()
       const all = [...workers.values()]
       workers.clear()
       await Promise.all([...all.map((w) => w.stop()), ...stopping])

@@ -3,6 +3,8 @@
 // a hostile message is kept and marked, never allowed to crash or stall the sync.
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser'
 import type { ParsedAddress, ParsedAttachment, ParsedMessage } from '../types'
+import { displayFilename } from '../attachmentName'
+import { prepareBody, unprepared } from '../prepare'
 import { fastParse } from './fastParse'
 
 /** The fields parse() fills; the IMAP side (uid, flags, modseq, internalDate, size) is added by the caller. */
@@ -22,9 +24,18 @@ export async function parseSource(source: Buffer, internalDate: number): Promise
   if (source.length > PARSE_LIMITS.maxBytes) {
     return fallback(source, internalDate, `Message too large to parse (${Math.round(source.length / 1048576)} MB)`)
   }
-  const fast = fastParse(source, internalDate)
-  if (fast) return fast
-  return parseWithMailparser(source, internalDate)
+  const parsed = fastParse(source, internalDate) ?? (await parseWithMailparser(source, internalDate))
+  return withPrepared(parsed)
+}
+
+/** Sanitising and the snippet happen here, in the parse thread, once: the engine's thread only stores them. */
+export function withPrepared(b: ParsedBody): ParsedBody {
+  try {
+    return { ...b, prepared: prepareBody(b) }
+  } catch {
+    // sanitize-html threw on something: show the text, never the unsanitised HTML
+    return { ...b, prepared: unprepared(b) }
+  }
 }
 
 /** The full parser, for everything the fast path declines (and for comparing the two in tests). */
@@ -94,7 +105,7 @@ function fromMail(mail: ParsedMail, source: Buffer, internalDate: number): Parse
 
 function toAttachment(a: Attachment): ParsedAttachment {
   return {
-    filename: (a.filename ?? '').slice(0, 255) || defaultName(a.contentType),
+    filename: displayFilename((a.filename ?? '').slice(0, 1000) || defaultName(a.contentType)),
     contentType: (a.contentType || 'application/octet-stream').toLowerCase().slice(0, 255),
     size: a.size ?? a.content.length,
     sha256: a.checksum,

@@ -3,6 +3,7 @@
 // under tsx/vitest it runs as .ts with `--import tsx`.
 import { parentPort } from 'node:worker_threads'
 import { saveAttachment } from '../attachmentFiles'
+import { prepareBody, unprepared, type PreparedBody, type PrepareItem } from '../prepare'
 import { fallback, parseSource, type ParsedBody } from './parse'
 
 export interface ParseRequest {
@@ -10,13 +11,27 @@ export interface ParseRequest {
   items: Array<{ source: Uint8Array; internalDate: number }>
   /** The engine's data dir: attachment files are written here, off the main thread (the store then finds them). */
   dataDir?: string
+  /** Instead of items: stored bodies (from before migration 0010) to sanitise. */
+  prepare?: PrepareItem[]
 }
 export interface ParseReply {
   id: number
   results: ParsedBody[]
+  prepared?: PreparedBody[]
 }
 
 parentPort?.on('message', async (req: ParseRequest) => {
+  if (req.prepare) {
+    const prepared = req.prepare.map((it) => {
+      try {
+        return prepareBody({ ...it, raw: null })
+      } catch {
+        return unprepared(it)
+      }
+    })
+    parentPort!.postMessage({ id: req.id, results: [], prepared } satisfies ParseReply)
+    return
+  }
   const results: ParsedBody[] = []
   for (const it of req.items) {
     const source = Buffer.from(it.source.buffer, it.source.byteOffset, it.source.byteLength)

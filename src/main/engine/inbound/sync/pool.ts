@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { fallback, type ParsedBody } from './parse'
+import { unprepared, type PreparedBody, type PrepareItem } from '../prepare'
 import type { ParseReply, ParseRequest } from './parseWorker'
 
 export interface ParseItem {
@@ -15,6 +16,8 @@ export interface ParseItem {
 
 export interface ParsePool {
   parse(items: ParseItem[]): Promise<ParsedBody[]>
+  /** Sanitises stored bodies (from before migration 0010) in a parse thread. */
+  prepare(items: PrepareItem[]): Promise<PreparedBody[]>
   /** Starts the threads now, so the first new mail does not wait for a thread to boot. */
   warm(): void
   /** Resolves once every thread has loaded (or after `timeoutMs`). */
@@ -36,6 +39,8 @@ interface Task {
   items: ParseItem[]
   resolve(r: ParsedBody[]): void
   reject(e: Error): void
+  /** A sanitising task (items is then empty). */
+  prepare?: { items: PrepareItem[]; resolve(r: PreparedBody[]): void }
 }
 
 interface Slot {
@@ -82,7 +87,8 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       if (!slot.task || reply.id !== slot.reqId) return
       const task = slot.task
       finish(slot)
-      task.resolve(reply.results.map(revive))
+      if (task.prepare) task.prepare.resolve(reply.prepared ?? task.prepare.items.map(unprepared))
+      else task.resolve(reply.results.map(revive))
       pump()
     })
     // A crash (out of memory, a native fault) loses only this thread: its batch is retried.
@@ -105,7 +111,8 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
     finish(slot)
     slots.splice(i, 1)
     void slot.worker.terminate().catch(() => {})
-    if (task) {
+    if (task?.prepare) task.prepare.resolve(task.prepare.items.map(unprepared))
+    else if (task) {
       if (task.items.length === 1) {
         const it = task.items[0]
         task.resolve([fallback(it.source, it.internalDate, `MIME parse gave up: ${why}`)])
@@ -129,8 +136,10 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       s.task = task
       s.reqId = nextId++
       s.worker.ref()
-      s.timer = setTimeout(() => lost(s, 'it took too long'), Math.max(10_000, perMessageMs * task.items.length))
-      const req: ParseRequest = { id: s.reqId, items: task.items.map((it) => ({ source: it.source, internalDate: it.internalDate })), dataDir: opts.dataDir }
+      s.timer = setTimeout(() => lost(s, 'it took too long'), Math.max(10_000, perMessageMs * (task.prepare?.items.length ?? task.items.length)))
+      const req: ParseRequest = task.prepare
+        ? { id: s.reqId, items: [], prepare: task.prepare.items }
+        : { id: s.reqId, items: task.items.map((it) => ({ source: it.source, internalDate: it.internalDate })), dataDir: opts.dataDir }
       s.worker.postMessage(req)
     }
   }
@@ -149,6 +158,14 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       if (items.length === 0) return Promise.resolve([])
       return new Promise((resolve, reject) => {
         queue.push({ items, resolve, reject })
+        pump()
+      })
+    },
+    prepare(items) {
+      if (closed) return Promise.reject(new Error('parse pool closed'))
+      if (items.length === 0) return Promise.resolve([])
+      return new Promise((resolve, reject) => {
+        queue.push({ items: [], resolve: () => {}, reject, prepare: { items, resolve } })
         pump()
       })
     },
