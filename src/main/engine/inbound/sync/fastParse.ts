@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { parseAddressHeader } from 'mailparser'
 import { displayFilename } from '../attachmentName'
 import type { ParsedAddress, ParsedAttachment } from '../types'
-import { addrs, decodeWords, headerList, msgId, PARSE_LIMITS, refs, type ParsedBody } from './parse'
+import { addrs, decodeWords, headerList, msgId, PARSE_LIMITS, parseDateHeader, refs, type ParsedBody } from './parse'
 
 interface Part {
   /** Raw header lines, folded as in the source. */
@@ -77,7 +77,7 @@ function parse(source: Buffer, internalDate: number): ParsedBody | null {
   const all = (name: string) => headers.filter(([n]) => n === name).map(([, v]) => v)
   const one = (name: string) => all(name).at(-1)
   const rawOne = (name: string) => root.fields.get(name)
-  const date = Date.parse(rawOne('date') ?? '')
+  const date = parseDateHeader(rawOne('date'))
   const addressList = (name: string): ParsedAddress[] => {
     const raw = rawAll(root.lines, name)
     if (raw.length === 1) {

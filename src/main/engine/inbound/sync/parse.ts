@@ -82,7 +82,7 @@ function fromMail(mail: ParsedMail, source: Buffer, internalDate: number): Parse
     dsn = parseDsn(deliveryStatus ?? sectionAfter(source, /message\/(global-)?delivery-status/i), returned, source)
   }
   // mailparser substitutes "now" for an unparsable Date header; the internal date is the better guess.
-  const date = Date.parse(headerValue(headers, 'date') ?? '')
+  const date = parseDateHeader(headerValue(headers, 'date'))
   return {
     messageId: msgId(mail.messageId),
     inReplyTo: msgId(mail.inReplyTo),
@@ -148,6 +148,37 @@ export function refs(v: string | string[] | undefined): string[] {
   const out: string[] = []
   for (const s of Array.isArray(v) ? v : [v]) for (const m of s.matchAll(/<[^<>\s]+>/g)) out.push(m[0])
   return out.slice(-100)
+}
+
+// ------------------------------------------------------------------ dates
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+const ZONES: Record<string, number> = { ut: 0, utc: 0, gmt: 0, z: 0, est: -5, edt: -4, cst: -6, cdt: -5, mst: -7, mdt: -6, pst: -8, pdt: -7 }
+const RFC5322_DATE = /^\s*(?:[a-z]+\s*,\s*)?(\d{1,2})\s+([a-z]{3})[a-z]*\.?\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[a-z]{1,5})?/i
+
+/**
+ * A Date header in ms, NaN when unreadable. RFC 5322 dates are read here: Date.parse takes a four-digit
+ * "0001" for 2001 (and "0099" for 1999). Two-digit years follow RFC 5322 §4.3 (00-49 → 20xx, 50-99 → 19xx).
+ */
+export function parseDateHeader(v: string | undefined): number {
+  if (!v) return NaN
+  const m = RFC5322_DATE.exec(v)
+  if (!m) return Date.parse(v)
+  const month = MONTHS.indexOf(m[2]!.toLowerCase())
+  if (month < 0) return Date.parse(v)
+  const y = m[3]!
+  const year = y.length === 4 ? Number(y) : y.length === 3 ? 1900 + Number(y) : Number(y) < 50 ? 2000 + Number(y) : 1900 + Number(y)
+  const zone = m[7] ?? '+0000'
+  let offsetMin = 0
+  if (/^[+-]\d{4}$/.test(zone)) offsetMin = (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)))
+  else offsetMin = (ZONES[zone.toLowerCase()] ?? 0) * 60
+  const [day, h, mi, sec] = [Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)]
+  if (day < 1 || day > 31 || h > 23 || mi > 59 || sec > 60) return Date.parse(v)
+  const d = new Date(0)
+  d.setUTCFullYear(year, month, day) // not Date.UTC: it maps years 0-99 to 1900-1999
+  d.setUTCHours(h, mi, sec, 0)
+  const t = d.getTime() - offsetMin * 60_000
+  return Number.isFinite(t) ? t : Date.parse(v)
 }
 
 // ------------------------------------------------------------------ headers
@@ -282,7 +313,7 @@ export function fallback(source: Buffer, internalDate: number, reason: string): 
   const lines = block.split(/\r?\n(?![ \t])/).filter((l) => l.includes(':'))
   const headers = headerList(lines)
   const get = (n: string) => headerValue(headers, n)
-  const date = Date.parse(get('date') ?? '')
+  const date = parseDateHeader(get('date'))
   return {
     messageId: msgId(get('message-id')),
     inReplyTo: msgId(get('in-reply-to')),
