@@ -145,6 +145,19 @@ describe('remote images cannot get past the sanitiser', () => {
   })
 })
 
+describe('links', () => {
+  it('keep absolute http(s), mailto:, tel: and anchors, normalised; drop everything else', () => {
+    const href = (h: string) => /href="([^"]*)"/.exec(blocked(`<a href="${h}">x</a>`).html)?.[1] ?? null
+    expect(href('https://ok.test/a?b=1&amp;c=2')).toBe('https://ok.test/a?b=1&amp;c=2')
+    expect(href('https:ok.test/x')).toBe('https://ok.test/x')
+    expect(href('mailto:a@b.test')).toBe('mailto:a@b.test')
+    expect(href('#top')).toBe('#top')
+    for (const bad of ['\u2028javascript:alert(1)', '&#x2006;javascript:alert(1)', ' javascript:alert(1)', 'jav&#x09;ascript:alert(1)', '&#14;javascript:alert(1)', '/api/objects', 'x.html', 'data:text/html,<script>x</script>', 'file:///etc/passwd']) {
+      expect(href(bad), bad).toBeNull()
+    }
+  })
+})
+
 describe('what never survives', () => {
   it('strips scripts, handlers, javascript: URLs, frames, forms, meta refresh and base', () => {
     const s = blocked(

@@ -172,6 +172,25 @@ export function classifyImageSource(src: string): ImageSource {
   return { kind: 'none' }
 }
 
+/**
+ * A link a user may click: an absolute http(s) URL as a browser would resolve it, a mailto:/tel:, or an anchor
+ * in the message. Relative paths (they would open the app's own origin) and every other scheme: null.
+ */
+export function normaliseHref(href: string): string | null {
+  const s = href.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '')
+  if (/^(mailto|tel):/i.test(s)) return s
+  if (/^#[^\s]*$/.test(s)) return s
+  for (const base of BASES) {
+    try {
+      const u = new URL(s, base)
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== BASE_HOST) return u.href
+    } catch {
+      // not a URL at all
+    }
+  }
+  return null
+}
+
 // ------------------------------------------------------------------ CSS
 
 /** Properties a style attribute may keep; none of them can be made to load anything once values are checked. */
@@ -231,7 +250,12 @@ export function prepareHtml(html: string): PreparedHtml {
       '*': (tagName, attribs) => {
         const a = { ...attribs }
         if (a.style && CSS_LOADS.test(cssUnescape(a.style))) remote = true
-        if (tagName === 'a') return { tagName, attribs: { ...a, target: '_blank', rel: 'noopener noreferrer' } }
+        if (tagName === 'a') {
+          const href = a.href === undefined ? null : normaliseHref(a.href)
+          delete a.href
+          if (href !== null) a.href = href
+          return { tagName, attribs: { ...a, target: '_blank', rel: 'noopener noreferrer' } }
+        }
         if (tagName !== 'img') return { tagName, attribs: a }
         const src = classifyImageSource(a.src ?? '')
         delete a.src
