@@ -47,16 +47,17 @@ interface BodyRow {
   headersJson: string
   raw: Buffer | null
 }
+// typeof(), not IS NOT NULL: SQLite answers it from the record header without reading a large body.
 const bodyRow = (ctx: Ctx, id: number) =>
   stmt(
     ctx.sqlite,
-    `SELECT text, html IS NOT NULL AS hasHtml, safe_html AS safeHtml, safe_html_state AS state, safe_html_remote AS remote, html_text AS htmlText,
+    `SELECT text, typeof(html) <> 'null' AS hasHtml, safe_html AS safeHtml, safe_html_state AS state, safe_html_remote AS remote, html_text AS htmlText,
        headers_json AS headersJson, raw FROM message_bodies WHERE message_id = ?`,
   ).get(id) as BodyRow | undefined
 
 /** The HTML of a body stored before migration 0010, to sanitise in a parse thread (null: nothing to do). */
 export function unpreparedHtml(ctx: Ctx, id: number): { text: string | null; html: string } | null {
-  const r = stmt(ctx.sqlite, 'SELECT text, substr(html, 1, ?) AS html FROM message_bodies WHERE message_id = ? AND html IS NOT NULL AND safe_html_state IS NULL').get(
+  const r = stmt(ctx.sqlite, "SELECT text, substr(html, 1, ?) AS html FROM message_bodies WHERE message_id = ? AND safe_html_state IS NULL AND typeof(html) = 'text'").get(
     LEGACY_HTML_MAX,
     id,
   ) as { text: string | null; html: string } | undefined
@@ -132,7 +133,10 @@ export function messageOriginal(ctx: Ctx, id: number): MessageOriginal {
 
 /** The quoted original in a reply or forward: the stored sanitised HTML with nothing remote or inline loaded. */
 export function quotableHtml(ctx: Ctx, id: number): string | null {
-  const b = stmt(ctx.sqlite, 'SELECT text, html IS NOT NULL AS hasHtml, safe_html AS safeHtml, safe_html_state AS state, html_text AS htmlText FROM message_bodies WHERE message_id = ?').get(id) as
+  const b = stmt(
+    ctx.sqlite,
+    "SELECT text, typeof(html) <> 'null' AS hasHtml, safe_html AS safeHtml, safe_html_state AS state, html_text AS htmlText FROM message_bodies WHERE message_id = ?",
+  ).get(id) as
     | Pick<BodyRow, 'text' | 'hasHtml' | 'safeHtml' | 'state' | 'htmlText'>
     | undefined
   if (!b?.hasHtml) return null
