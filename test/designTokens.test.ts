@@ -158,4 +158,17 @@ describe('text contrast (WCAG AA, 4.5:1) in both themes', () => {
       expect(failing).toEqual([])
     })
   }
+
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    it(`the focus ring stands out from every surface it can sit on (3:1, WCAG 1.4.11), ${theme}`, () => {
+      const failing = ['--focus-ring'].flatMap((m) =>
+        [...PAGE_SURFACES, '--accent-soft'].flatMap((bg) => {
+          const back = resolve(tokens, bg, theme)
+          const ratio = contrast(resolve(tokens, m, theme), back)
+          return ratio < 3 ? [`${m} on ${bg}: ${ratio.toFixed(2)}`] : []
+        }),
+      )
+      expect(failing).toEqual([])
+    })
+  }
 })
