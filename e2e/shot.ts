@@ -49,6 +49,13 @@ export async function shot(page: Page, name: string, fullPage = true): Promise<v
   if (which === 'off') return
   if (which === 'one') return capture(page, `e2e/screenshots/${name}.png`, fullPage)
   const viewport = page.viewportSize()
+  // A theme the user picked in the app (data-theme) would beat the emulated scheme: set it aside meanwhile.
+  const picked = await page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string | undefined> } } }).document.documentElement
+    const theme = root.dataset.theme ?? null
+    delete root.dataset.theme
+    return theme
+  })
   const scheme: Scheme = (await page.evaluate(() => (globalThis as unknown as { matchMedia(q: string): { matches: boolean } }).matchMedia('(prefers-color-scheme: dark)').matches)) ? 'dark' : 'light'
   try {
     let at = { ...(viewport ?? { width: 0, height: 0 }), scheme }
@@ -60,6 +67,10 @@ export async function shot(page: Page, name: string, fullPage = true): Promise<v
       await capture(page, `e2e/screenshots/${name}.${v.width}.${v.scheme}.png`, fullPage)
     }
   } finally {
+    if (picked)
+      await page.evaluate((theme) => {
+        ;(globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset.theme = theme
+      }, picked)
     await page.emulateMedia({ colorScheme: scheme })
     if (viewport) await page.setViewportSize(viewport)
     await settle(page)
