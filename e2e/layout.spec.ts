@@ -115,3 +115,15 @@ test('every screen fits a 1024x700 window without sideways scrolling, in both th
   }
   expect(found).toEqual([])
 })
+
+test('first-run set-up fits a 1024x700 window too, in both themes', async ({ page, app }) => {
+  void app
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await expect(page.getByRole('heading', { name: 'Welcome to Switchboard' })).toBeVisible()
+  const found: string[] = []
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    found.push(...(await sideways(page)).map((s) => `onboarding (${scheme}): ${s}`))
+  }
+  expect(found).toEqual([])
+})
