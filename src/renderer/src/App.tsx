@@ -5,6 +5,8 @@ import { OfflineBanner, useBannerText } from './components/OfflineBanner'
 import { Sidebar } from './components/Sidebar'
 import { Toasts } from './components/Toasts'
 import { messageOf } from './lib/errors'
+import { isTyping } from './lib/inbox'
+import { applyTheme } from './lib/theme'
 import { navigate, useRoute } from './lib/router'
 import { onEvent } from './rpc'
 import { AutoresponderEditor } from './screens/autoresponders/AutoresponderEditor'
@@ -12,7 +14,7 @@ import { AutorespondersScreen } from './screens/autoresponders/AutorespondersScr
 import { BusinessesScreen } from './screens/businesses/BusinessesScreen'
 import { ContactProfile } from './screens/contact/ContactProfile'
 import { ComposeHost } from './screens/compose/ComposeDialog'
-import { recoverUnsavedDraft } from './screens/compose/composeState'
+import { openCompose, recoverUnsavedDraft, useCompose } from './screens/compose/composeState'
 import { ContactsScreen } from './screens/contacts/ContactsScreen'
 import { DraftsScreen } from './screens/drafts/DraftsScreen'
 import { ImportScreen } from './screens/import/ImportScreen'
@@ -26,6 +28,28 @@ import { useApp } from './store'
 
 // The dashboard carries the chart library; it loads when first opened, not at boot.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
+
+// The theme the user chose on this computer (System unless they picked Light or Dark), before first paint.
+applyTheme()
+
+/** `c` composes from every screen, as in Gmail and Mailspring: not while typing, not over a dialog, not when
+ * a screen already handled the key (the inbox has its own `c`), and never twice. */
+export function onComposeKey(e: KeyboardEvent): void {
+  if (e.key !== 'c' || e.metaKey || e.ctrlKey || e.altKey || e.repeat || isTyping(e.target)) return
+  // Screens' own handlers run after this one when they registered later, so decide once the key is done.
+  setTimeout(() => {
+    if (!e.defaultPrevented && !useCompose.getState().session) openCompose()
+  })
+}
+
+/** Listens for `c` while the app shell is showing (not during first-run set-up). */
+function ComposeKey(): null {
+  useEffect(() => {
+    window.addEventListener('keydown', onComposeKey)
+    return () => window.removeEventListener('keydown', onComposeKey)
+  }, [])
+  return null
+}
 
 type Boot = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; onboarding: boolean }
 
@@ -144,6 +168,7 @@ export function App(): JSX.Element {
         {route.name === 'sequences' && (route.id ? <SequencePage key={route.id} id={route.id} /> : <SequencesScreen />)}
       </main>
       <ComposeHost />
+      <ComposeKey />
       <Toasts />
     </div>
   )

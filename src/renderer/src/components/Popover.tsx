@@ -1,5 +1,7 @@
-// A button that opens a small panel below itself; closes on Escape or a click elsewhere.
-import { useEffect, useRef, useState, type JSX, type ReactNode } from 'react'
+// A button that opens a small panel beside itself; closes on Escape (focus goes back to the button) or a
+// press elsewhere.
+import { useCallback, useRef, useState, type JSX, type ReactNode } from 'react'
+import { useDismiss } from './useDismiss'
 
 interface Props {
   label: ReactNode
@@ -7,34 +9,26 @@ interface Props {
   align?: 'left' | 'right'
   /** Where the panel opens from; 'up' for bars pinned to the bottom. */
   direction?: 'down' | 'up'
+  /** Extra class on the panel (its width, for small menus). */
+  panelClassName?: string
   children: (close: () => void) => ReactNode
 }
 
-export function Popover({ label, className = 'btn', align = 'left', direction = 'down', children }: Props): JSX.Element {
+export function Popover({ label, className = 'btn', align = 'left', direction = 'down', panelClassName, children }: Props): JSX.Element {
   const [open, setOpen] = useState(false)
   const ref = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    if (!open) return
-    const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false)
-    }
-    const onKey = (e: KeyboardEvent) => {
-      // Inside a dialog, Escape closes the panel only, not the dialog too.
-      if (e.key === 'Escape') (e.preventDefault(), setOpen(false))
-    }
-    document.addEventListener('mousedown', onDown)
-    document.addEventListener('keydown', onKey)
-    return () => {
-      document.removeEventListener('mousedown', onDown)
-      document.removeEventListener('keydown', onKey)
-    }
-  }, [open])
+  const button = useRef<HTMLButtonElement>(null)
+  const dismiss = useCallback((how: 'escape' | 'outside') => {
+    setOpen(false)
+    if (how === 'escape') button.current?.focus()
+  }, [])
+  useDismiss(ref, open, dismiss)
   return (
     <div className="popover-anchor" ref={ref}>
-      <button type="button" className={className} aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+      <button ref={button} type="button" className={className} aria-expanded={open} aria-haspopup="true" onClick={() => setOpen((o) => !o)}>
         {label}
       </button>
-      {open && <div className={`popover popover-${align} popover-${direction}`}>{children(() => setOpen(false))}</div>}
+      {open && <div className={`popover popover-${align} popover-${direction}${panelClassName ? ` ${panelClassName}` : ''}`}>{children(() => setOpen(false))}</div>}
     </div>
   )
 }

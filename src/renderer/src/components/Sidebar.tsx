@@ -7,6 +7,7 @@ import { hrefFor, type Route } from '../lib/router'
 import { openCompose } from '../screens/compose/composeState'
 import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
+import { ThemeSwitch } from './ThemeSwitch'
 
 type Badge = 'outbox' | 'inbox'
 const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge; section?: string }> = [
@@ -75,6 +76,7 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
       <div className="sidebar-footer">
         <span className={`status-dot status-${connection}`} aria-hidden="true" />
         <span role="status">{CONNECTION_TEXT[connection]}</span>
+        <ThemeSwitch />
       </div>
     </aside>
   )

@@ -35,7 +35,9 @@ export function TagPicker({ label, onPick, exclude = [], only, allowCreate = tru
   const allTags = useApp((s) => s.tags) ?? []
   const [query, setQuery] = useState('')
   const [focused, setFocused] = useState(false)
-  const open = !collapsible || focused
+  // Escape hides a floating list (keeping what was typed); typing again brings it back.
+  const [dismissedAt, setDismissedAt] = useState<string | null>(null)
+  const open = !collapsible || (focused && dismissedAt !== query)
   const [active, setActive] = useState(0)
   const id = useId()
 
@@ -58,6 +60,7 @@ export function TagPicker({ label, onPick, exclude = [], only, allowCreate = tru
     if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, options.length - 1))
     else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0))
     else if (e.key === 'Enter') pick(options[active])
+    else if (e.key === 'Escape' && collapsible && open) setDismissedAt(query)
     else return
     e.preventDefault()
   }
@@ -86,7 +89,7 @@ export function TagPicker({ label, onPick, exclude = [], only, allowCreate = tru
           }}
           onKeyDown={onKey}
           onFocus={() => setFocused(true)}
-          onBlur={() => setFocused(false)}
+          onBlur={() => (setFocused(false), setDismissedAt(null))}
         />
       </div>
       <ul className={`tag-picker-list${collapsible ? ' is-floating' : ''}`} hidden={!open} role="listbox" id={`${id}-list`} aria-label="Suggestions">

@@ -38,7 +38,9 @@ export function RecipientField({ label, value, onChange, error, disabled, traili
   const [active, setActive] = useState(0)
   const suggestions = useSuggestions(text, value)
   const inputRef = useRef<HTMLInputElement>(null)
-  const open = focused && text.trim() !== '' && suggestions.length > 0
+  // Escape hides the suggestions and keeps what was typed; typing again brings them back.
+  const [dismissedAt, setDismissedAt] = useState<string | null>(null)
+  const open = focused && text.trim() !== '' && suggestions.length > 0 && dismissedAt !== text
   const invalid = value.filter((a) => !isEmail(a))
   const message = error ?? (invalid.length ? `“${invalid[0]}” is not a valid email address` : undefined)
 
@@ -68,7 +70,7 @@ export function RecipientField({ label, value, onChange, error, disabled, traili
       return
     } else if (e.key === 'Backspace' && text === '' && value.length) {
       onChange(value.slice(0, -1))
-    } else if (e.key === 'Escape' && open) setText('')
+    } else if (e.key === 'Escape' && open) setDismissedAt(text)
     else return
     e.preventDefault()
   }

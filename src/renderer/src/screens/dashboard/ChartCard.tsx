@@ -1,7 +1,7 @@
 // A titled card around one chart, with a skeleton while its data loads.
 import type { JSX } from 'react'
 
-export const TOOLTIP = { borderRadius: 8, border: '1px solid #e7e7eb', boxShadow: '0 4px 12px rgba(16,16,24,0.08)', fontSize: 12.5 }
+export const TOOLTIP = { borderRadius: 'var(--radius)', border: '1px solid var(--border)', background: 'var(--surface)', color: 'var(--text)', boxShadow: 'var(--shadow-md)', fontSize: 'var(--fs-sm)' }
 
 export function ChartCard({ title, help, loading, children, actions }: { title: string; help: string; loading: boolean; children: JSX.Element | Array<JSX.Element | null>; actions?: JSX.Element }): JSX.Element {
   return (

@@ -93,10 +93,10 @@ export function DashboardScreen(): JSX.Element {
             <ChartCard title="Sending" help="Messages per day, and those that failed or were skipped" loading={!data}>
               <ResponsiveContainer width="100%" height={260}>
                 <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} barCategoryGap="22%">
-                  <CartesianGrid vertical={false} stroke="#ececf1" />
-                  <XAxis dataKey="day" tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} minTickGap={16} />
-                  <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} />
-                  <Tooltip cursor={{ fill: 'rgba(91,91,214,0.06)' }} contentStyle={TOOLTIP} />
+                  <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
+                  <XAxis dataKey="day" tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: 'var(--chart-axis)' }} minTickGap={16} />
+                  <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: 'var(--chart-axis)' }} />
+                  <Tooltip cursor={{ fill: 'var(--chart-cursor)' }} contentStyle={TOOLTIP} />
                   <Legend itemSorter={null} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
                   {(['sent', 'failed', 'skipped'] as const).map((m, i, all) => (
                     <Bar key={m} dataKey={m} name={METRIC[m].label} stackId="s" fill={METRIC[m].color} radius={i === all.length - 1 ? [3, 3, 0, 0] : 0} isAnimationActive={false} />
@@ -107,9 +107,9 @@ export function DashboardScreen(): JSX.Element {
             <ChartCard title="Responses" help="Opens, clicks, replies and bounces per day" loading={!data}>
               <ResponsiveContainer width="100%" height={260}>
                 <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-                  <CartesianGrid vertical={false} stroke="#ececf1" />
-                  <XAxis dataKey="day" tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} minTickGap={16} />
-                  <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} />
+                  <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
+                  <XAxis dataKey="day" tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: 'var(--chart-axis)' }} minTickGap={16} />
+                  <YAxis allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: 'var(--chart-axis)' }} />
                   <Tooltip contentStyle={TOOLTIP} />
                   <Legend itemSorter={null} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
                   {(['opened', 'clicked', 'replied', 'bounced'] as const).map((m) => (

@@ -54,10 +54,10 @@ export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
     >
       <ResponsiveContainer width="100%" height={Math.max(160, rows.length * 52 + 56)}>
         <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }} barGap={2} barCategoryGap="24%">
-          <CartesianGrid horizontal={false} stroke="#ececf1" />
-          <XAxis type="number" allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: '#8b8b96' }} />
-          <YAxis type="category" dataKey="step" width={64} tickLine={false} axisLine={false} tick={{ fontSize: 12.5, fill: '#55555f' }} />
-          <Tooltip contentStyle={TOOLTIP} cursor={{ fill: 'rgba(91,91,214,0.06)' }} labelFormatter={(label, payload) => `${label}: ${(payload?.[0]?.payload as { subject?: string } | undefined)?.subject ?? ''}`} />
+          <CartesianGrid horizontal={false} stroke="var(--chart-grid)" />
+          <XAxis type="number" allowDecimals={false} tickLine={false} axisLine={false} tick={{ fontSize: 11.5, fill: 'var(--chart-axis)' }} />
+          <YAxis type="category" dataKey="step" width={64} tickLine={false} axisLine={false} tick={{ fontSize: 12.5, fill: 'var(--chart-label)' }} />
+          <Tooltip contentStyle={TOOLTIP} cursor={{ fill: 'var(--chart-cursor)' }} labelFormatter={(label, payload) => `${label}: ${(payload?.[0]?.payload as { subject?: string } | undefined)?.subject ?? ''}`} />
           <Legend itemSorter={null} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12.5 }} />
           {(['sent', 'opened', 'replied', 'bounced'] as const).map((m) => (
             <Bar key={m} dataKey={m} name={METRIC[m].label} fill={METRIC[m].color} radius={[0, 3, 3, 0]} barSize={12} isAnimationActive={false} />

@@ -1,18 +1,19 @@
 // Shapes the dashboard's data: the date range asked of the engine, one row per day (days with nothing
-// sent still appear, so the chart's axis is even), and the metric words and colours.
+// sent still appear, so the chart's axis is even), and the metric words and colours (tokens from
+// base.css, so the charts follow the theme).
 import type { AnalyticsSummary } from '../../../../shared/automation'
 
 export const METRICS = ['sent', 'failed', 'skipped', 'replied', 'bounced', 'opened', 'clicked'] as const
 export type Metric = (typeof METRICS)[number]
 
 export const METRIC: Record<Metric, { label: string; color: string }> = {
-  sent: { label: 'Sent', color: '#5b5bd6' },
-  failed: { label: 'Failed', color: '#e5484d' },
-  skipped: { label: 'Skipped', color: '#b9b9c6' },
-  replied: { label: 'Replied', color: '#8e5cf0' },
-  bounced: { label: 'Bounced', color: '#e39a1c' },
-  opened: { label: 'Opened', color: '#3b7be8' },
-  clicked: { label: 'Clicked', color: '#1ba39c' },
+  sent: { label: 'Sent', color: 'var(--chart-sent)' },
+  failed: { label: 'Failed', color: 'var(--chart-failed)' },
+  skipped: { label: 'Skipped', color: 'var(--chart-skipped)' },
+  replied: { label: 'Replied', color: 'var(--chart-replied)' },
+  bounced: { label: 'Bounced', color: 'var(--chart-bounced)' },
+  opened: { label: 'Opened', color: 'var(--chart-opened)' },
+  clicked: { label: 'Clicked', color: 'var(--chart-clicked)' },
 }
 
 export const RANGES = [
