@@ -99,4 +99,47 @@ describe('attachments through Postfix and Dovecot', () => {
     const copy = await arrived('bea', m.messageId, 'Sent')
     expect(copy.source).toMatch(new RegExp(`^Bcc: ${MAIL.users.abe.email}`, 'im'))
   }, 60_000)
+
+  it('reply and forward drafts remember their message: found again by it, sent threaded, a forward with the files left on it', async () => {
+    const { t } = await setup()
+    const subject = `Drafted ${Date.now()}`
+    await smtpTransport('abe').sendMail({
+      from: MAIL.users.abe.email,
+      to: MAIL.users.bea.email,
+      cc: MAIL.users.cal.email,
+      subject,
+      text: 'Two files again.',
+      attachments: [
+        { filename: 'one.txt', content: 'one' },
+        { filename: 'two.txt', content: 'two' },
+      ],
+    })
+    const thread = await waitFor(async () => (await t.ok('inbox.list', {})).threads.find((x) => x.subject === subject), { timeoutMs: 20_000 })
+    const original = await t.ok('messages.get', { id: thread.latest.id })
+
+    // A reply-all draft: what was typed and what it answers survive; listing by message finds it again.
+    const reply = await t.ok('drafts.save', { to: [MAIL.users.abe.email], cc: [MAIL.users.cal.email], html: '<p>Thanks both</p>', replyTo: { messageId: original.id, mode: 'replyAll' } })
+    expect(reply.replyTo).toEqual({ messageId: original.id, mode: 'replyAll' })
+    expect(reply.attachments).toEqual([])
+    expect((await t.ok('drafts.list', { replyTo: original.id })).map((d) => d.id)).toEqual([reply.id])
+    const sentReply = await t.ok('drafts.send', { draftId: reply.id })
+    expect(sentReply).toMatchObject({ subject: `Re: ${subject}`, source: 'reply', to: [MAIL.users.abe.email], cc: [MAIL.users.cal.email] })
+    await t.engine.outbound.scheduler.idle()
+    const gotReply = await arrived('abe', sentReply.messageId)
+    expect(gotReply.source).toMatch(new RegExp(`^In-Reply-To: ${original.messageIdHeader!.replace(/[.+]/g, '\\$&')}`, 'im'))
+    expect(gotReply.source).toContain('Thanks both')
+    expect(await t.ok('drafts.list', { replyTo: original.id })).toEqual([])
+
+    // A forward draft starts with the original's files; the one removed does not go.
+    const fwd = await t.ok('drafts.save', { to: [MAIL.users.cal.email], html: '<p>Only the first</p>', replyTo: { messageId: original.id, mode: 'forward' } })
+    expect(fwd.attachments.map((a) => a.filename)).toEqual(['one.txt', 'two.txt'])
+    await t.ok('drafts.save', { id: fwd.id, to: [MAIL.users.cal.email], html: '<p>Only the first</p>', attachments: [{ attachmentId: fwd.attachments[0]!.id }] })
+    const sentFwd = await t.ok('drafts.send', { draftId: fwd.id })
+    expect(sentFwd.subject).toBe(`Fwd: ${subject}`)
+    await t.engine.outbound.scheduler.idle()
+    const gotFwd = await simpleParser((await arrived('cal', sentFwd.messageId)).source)
+    expect(gotFwd.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['one.txt', 'one']])
+    expect(gotFwd.text).toContain('Only the first')
+    expect(gotFwd.text).toContain('Forwarded message')
+  }, 60_000)
 })

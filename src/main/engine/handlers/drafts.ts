@@ -106,7 +106,7 @@ export const draftHandlers: HandlersFor<'drafts'> = {
   },
 
   /** Uploads a file once; drafts.save then names it by id (autosave never sends the bytes again). */
-  'drafts.attach': (ctx, input) => stageUpload(ctx, storeUpload(ctx, input)),
+  'drafts.attach': (ctx, input) => stageUpload(ctx, storeUpload(ctx, input, 'contentBase64')),
 
   'drafts.list': (ctx, input) => {
     const rows = input?.replyTo
