@@ -127,6 +127,10 @@ describe('drafts with files, Bcc and what they reply to', () => {
     const up = await t0.ok('drafts.attach', { filename: 'plan.pdf', contentType: 'application/pdf', contentBase64: b64('pdf bytes') })
     let d = await t0.ok('drafts.save', { profileId: profile.id, to: ['ann@client.test'], bcc: ['me@files.test'], subject: 'Plan', html: '<p>x</p>', attachments: [{ attachmentId: up.id }] })
     expect(d.attachments.map((a) => a.filename)).toEqual(['plan.pdf'])
+    // The draft adopts the upload: the id the UI holds stays valid for every later save.
+    expect(d.attachments[0]!.id).toBe(up.id)
+    d = await t0.ok('drafts.save', { id: d.id, profileId: profile.id, to: ['ann@client.test'], bcc: ['me@files.test'], subject: 'Plan', html: '<p>x</p>', attachments: [{ attachmentId: up.id }] })
+    expect(d.attachments.map((a) => a.id)).toEqual([up.id])
     // Later autosaves leave the files alone unless they name them.
     d = await t0.ok('drafts.save', { id: d.id, profileId: profile.id, to: ['ann@client.test'], bcc: ['me@files.test'], subject: 'Plan v2', html: '<p>y</p>' })
     expect(d).toMatchObject({ bcc: ['me@files.test'], subject: 'Plan v2' })

@@ -55,7 +55,12 @@ export const NewAttachment = z
   })
   .strict()
 export type NewAttachment = z.infer<typeof NewAttachment>
-export const AttachmentRef = z.union([NewAttachment, z.object({ attachmentId: Id }).strict()])
+export const AttachmentRef = z.union([
+  NewAttachment,
+  z.object({ attachmentId: Id }).strict(),
+  /** A file of a received message (messages.get's attachments), e.g. one a forward keeps. */
+  z.object({ messageAttachmentId: Id }).strict(),
+])
 export type AttachmentRef = z.infer<typeof AttachmentRef>
 export const AttachmentRefs = z.array(AttachmentRef).max(100, 'At most 100 attachments')
 export const OutgoingAttachment = z.object({ id: Id, filename: z.string(), contentType: z.string(), size: z.number() })
@@ -65,7 +70,7 @@ export type ReplyMode = (typeof REPLY_MODES)[number]
 /** What a reply or forward draft answers; sending it threads onto that message (messages.reply). */
 export const ReplyContext = z.object({ messageId: Id, mode: z.enum(REPLY_MODES) }).strict()
 export type ReplyContext = z.infer<typeof ReplyContext>
-export const ListDrafts = z.object({ replyTo: Id.optional() }).strict().default({})
+export const ListDrafts = z.object({ replyTo: Id.optional(), threadId: Id.optional() }).strict().default({})
 // ---- end of attachments block
 
 export const OutboundMessage = z.object({

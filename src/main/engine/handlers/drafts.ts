@@ -108,12 +108,11 @@ export const draftHandlers: HandlersFor<'drafts'> = {
   /** Uploads a file once; drafts.save then names it by id (autosave never sends the bytes again). */
   'drafts.attach': (ctx, input) => stageUpload(ctx, storeUpload(ctx, input, 'contentBase64')),
 
-  'drafts.list': (ctx, input) => {
-    const rows = input?.replyTo
-      ? (ctx.sqlite
-          .prepare('SELECT * FROM drafts WHERE sent_as IS NULL AND reply_to_message_id = ? ORDER BY updated_at DESC, id DESC')
-          .all(input.replyTo) as DraftRow[])
-      : (ctx.sqlite.prepare('SELECT * FROM drafts WHERE sent_as IS NULL ORDER BY updated_at DESC, id DESC').all() as DraftRow[])
+  'drafts.list': (ctx, { replyTo, threadId }) => {
+    // A conversation's reply drafts (to bring them back when it is opened), or all of them.
+    const where = replyTo !== undefined ? 'AND reply_to_message_id = ?' : threadId !== undefined ? 'AND reply_to_message_id IN (SELECT id FROM messages WHERE thread_id = ?)' : ''
+    const args = replyTo ?? threadId
+    const rows = stmt(ctx.sqlite, `SELECT * FROM drafts WHERE sent_as IS NULL ${where} ORDER BY updated_at DESC, id DESC`).all(...(args === undefined ? [] : [args])) as DraftRow[]
     return rows.map((r) => toDraftWith(ctx, r))
   },
 

@@ -16,8 +16,8 @@ export interface AttachmentRow {
   size: number
   sha256: string
 }
-/** A file ready to be linked to a draft or an outbox row. */
-export type Resolved = Omit<AttachmentRow, 'id'>
+/** A file ready to be linked to a draft or an outbox row; `from` is the mail_attachments row it was named by. */
+export type Resolved = Omit<AttachmentRow, 'id'> & { from?: number }
 
 const COLS = 'id, filename, content_type AS contentType, size, sha256'
 
@@ -42,13 +42,19 @@ function rowById(ctx: Ctx, id: number, field: string): AttachmentRow {
 
 /**
  * Turns refs into files: uploads are stored (so call this before the write transaction), ids looked up.
+ * A file named by attachmentId carries that id as `from`, so a draft keeps (or adopts) the very row.
  * Refuses a total over 25 MB in words.
  */
 export function resolveRefs(ctx: Ctx, refs: readonly AttachmentRef[], field = 'attachments'): Resolved[] {
-  const out = refs.map((ref, i) => {
+  const out = refs.map((ref, i): Resolved => {
     if ('attachmentId' in ref) {
-      const { id: _id, ...rest } = rowById(ctx, ref.attachmentId, `${field}.${i}.attachmentId`)
-      return rest
+      const { id, ...rest } = rowById(ctx, ref.attachmentId, `${field}.${i}.attachmentId`)
+      return { ...rest, from: id }
+    }
+    if ('messageAttachmentId' in ref) {
+      const r = stmt(ctx.sqlite, 'SELECT filename, content_type AS contentType, size, sha256 FROM attachments WHERE id = ?').get(ref.messageAttachmentId) as Resolved | undefined
+      if (!r) throw new AppError('NOT_FOUND', `Attachment ${ref.messageAttachmentId} of that message does not exist`, `${field}.${i}.messageAttachmentId`)
+      return r
     }
     return storeUpload(ctx, ref, `${field}.${i}`)
   })
@@ -69,13 +75,28 @@ export function originalAttachments(ctx: Ctx, messageId: number): Resolved[] {
 
 type Owner = { draftId: number } | { outboundId: number }
 
-/** Replaces the owner's files with `files` (in order). Call inside a write transaction. */
+/**
+ * Replaces the owner's files with `files` (in order). A draft keeps the ids of rows it already has and
+ * adopts pending uploads, so the ids the UI holds stay valid across autosaves. Call inside a write transaction.
+ */
 export function setAttachments(ctx: Ctx, owner: Owner, files: readonly Resolved[]): void {
-  const [col, id] = 'draftId' in owner ? ['draft_id', owner.draftId] : ['outbound_id', owner.outboundId]
-  stmt(ctx.sqlite, `DELETE FROM mail_attachments WHERE ${col} = ?`).run(id)
   const now = ctx.clock.now()
-  const insert = stmt(ctx.sqlite, `INSERT INTO mail_attachments (${col}, position, filename, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-  files.forEach((f, i) => insert.run(id, i, f.filename, f.contentType, f.size, f.sha256, now))
+  if ('outboundId' in owner) {
+    const insert = stmt(ctx.sqlite, 'INSERT INTO mail_attachments (outbound_id, position, filename, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    files.forEach((f, i) => insert.run(owner.outboundId, i, f.filename, f.contentType, f.size, f.sha256, now))
+    return
+  }
+  const { draftId } = owner
+  const keep = new Set<number>()
+  const claim = stmt(ctx.sqlite, 'UPDATE mail_attachments SET draft_id = ?, position = ? WHERE id = ? AND outbound_id IS NULL AND (draft_id = ? OR draft_id IS NULL)')
+  const insert = stmt(ctx.sqlite, 'INSERT INTO mail_attachments (draft_id, position, filename, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id')
+  files.forEach((f, i) => {
+    if (f.from !== undefined && !keep.has(f.from) && claim.run(draftId, i, f.from, draftId).changes) keep.add(f.from)
+    else keep.add((insert.get(draftId, i, f.filename, f.contentType, f.size, f.sha256, now) as { id: number }).id)
+  })
+  const mine = stmt(ctx.sqlite, 'SELECT id FROM mail_attachments WHERE draft_id = ?').pluck().all(draftId) as number[]
+  const drop = stmt(ctx.sqlite, 'DELETE FROM mail_attachments WHERE id = ?')
+  for (const id of mine) if (!keep.has(id)) drop.run(id)
 }
 
 /** Uploads that wait for their draft's next save (drafts.attach). */
