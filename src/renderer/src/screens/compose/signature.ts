@@ -1,11 +1,13 @@
-// Signatures in the body being written, as Thunderbird does them: "-- " on a line of its own, then the
+// Signatures in the body being written, as Thunderbird does them: "--" on a line of its own, then the
 // profile's signature, under what is typed and above the quote (the engine adds the quote when it sends).
 // Switching From swaps the signature block and nothing else. The body is plain text here; the block is
 // found by its exact text, so a signature the user edited by hand is left alone.
 import type { Profile } from '../../../../shared/models'
 import { htmlToPlain } from '../../lib/mailText'
 
-const SEP = '-- '
+// Thunderbird writes "-- " with a trailing space; the HTML round trip of the body drops trailing spaces, so
+// the block would no longer be found after a reload. "--" survives it.
+const SEP = '--'
 
 /** The profile's signature as the text the body holds, or '' when it has none. */
 export const signatureOf = (p: Pick<Profile, 'signatureHtml'> | null | undefined): string => (p?.signatureHtml ? htmlToPlain(p.signatureHtml).trim() : '')
