@@ -1,13 +1,16 @@
 // Attachments, Bcc, reply drafts and signatures through the engine, with Mailgun's contract-faithful fake
 // (issue 20). The real-server half (SMTP, forward, Sent copy) is test/mail/attachments.test.ts.
 import { randomBytes } from 'node:crypto'
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ATTACHMENTS_MAX_BYTES } from '../src/shared/outbound'
 import { startFakeMailgun, type FakeMailgun } from './fakes/mailgunFake'
 import { freshEngine, type TestEngine } from './helpers'
 import { leaveSending } from './outbound/db'
+import { attachment, inboxRef, inboxSetup, msg, storeCtx } from './inboxFixtures'
+import { storeMessages } from '../src/main/engine/inbound/store'
+import { removeMissing } from '../src/main/engine/inbound/storeChanges'
 
 const KEY = 'key-test-attachments'
 const DOMAIN = 'mg.files.test'
@@ -168,5 +171,20 @@ describe('signatures', () => {
     expect((await t.ok('profiles.list', {}))[0]!.signatureHtml).toBe(p.signatureHtml)
     const err = await t.err('profiles.update', { id: profile.id, signatureHtml: 'x'.repeat(100_001) })
     expect(err).toMatchObject({ code: 'VALIDATION', field: 'signatureHtml' })
+  })
+})
+
+describe('files shared with received mail', () => {
+  it('a forward keeps the original’s file after the original is removed from the server', async () => {
+    const t = freshEngine({ outbound: { undoMs: 0, eventsPollMs: 0, probeMs: 60_000 } })
+    const { mailbox } = await inboxSetup(t)
+    const { ctx } = storeCtx(t)
+    const file = attachment('plan.pdf', 'PLAN BYTES')
+    storeMessages(ctx, inboxRef(mailbox.id), [msg({ uid: 1, attachments: [file] })])
+    const id = (ctx.sqlite.prepare('SELECT id FROM messages WHERE uid = 1').get() as { id: number }).id
+    const draft = await t.ok('drafts.save', { to: ['x@y.test'], replyTo: { messageId: id, mode: 'forward' } })
+    expect(draft.attachments.map((a) => a.filename)).toEqual(['plan.pdf'])
+    removeMissing(ctx, inboxRef(mailbox.id), [])
+    expect(existsSync(join(t.dataDir, 'attachments', file.sha256.slice(0, 2), file.sha256))).toBe(true)
   })
 })

@@ -23,4 +23,5 @@ CREATE TABLE `mail_attachments` (
 );
 --> statement-breakpoint
 CREATE INDEX `mail_attachments_draft_idx` ON `mail_attachments` (`draft_id`,`position`) WHERE draft_id IS NOT NULL;--> statement-breakpoint
-CREATE INDEX `mail_attachments_outbound_idx` ON `mail_attachments` (`outbound_id`,`position`) WHERE outbound_id IS NOT NULL;
+CREATE INDEX `mail_attachments_outbound_idx` ON `mail_attachments` (`outbound_id`,`position`) WHERE outbound_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `mail_attachments_sha_idx` ON `mail_attachments` (`sha256`);

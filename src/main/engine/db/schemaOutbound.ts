@@ -133,4 +133,6 @@ export const mailAttachments = sqliteTable('mail_attachments', {
 }, (t) => [
   index('mail_attachments_draft_idx').on(t.draftId, t.position).where(sql`draft_id IS NOT NULL`),
   index('mail_attachments_outbound_idx').on(t.outboundId, t.position).where(sql`outbound_id IS NOT NULL`),
+  // Received mail's removal asks whether any outgoing message still needs a file before deleting it.
+  index('mail_attachments_sha_idx').on(t.sha256),
 ])
