@@ -145,7 +145,7 @@ export function AttachmentTray({ att, disabled }: { att: Attachments; disabled?:
 }
 
 /** Wraps a compose surface: files dropped anywhere on it are attached. */
-export function DropZone({ onFiles, disabled, className, children, ...rest }: { onFiles: (f: FileList) => void; disabled?: boolean; className?: string; children: ReactNode } & Record<`aria-${string}` | 'onKeyDown' | 'role', unknown>): JSX.Element {
+export function DropZone({ onFiles, disabled, className, children, ...rest }: { onFiles: (f: FileList) => void; disabled?: boolean; className?: string; children: ReactNode } & Partial<Record<`aria-${string}` | 'onKeyDown' | 'role', unknown>>): JSX.Element {
   const [over, setOver] = useState(false)
   const depth = useRef(0)
   const hasFiles = (e: DragEvent) => [...e.dataTransfer.types].includes('Files')
