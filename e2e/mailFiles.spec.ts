@@ -152,6 +152,17 @@ test('a reply survives Esc, another conversation and a reload; a forward keeps t
   expect(drafts[0]!.replyTo).toMatchObject({ mode: 'reply' })
   await both(page, 'reply-draft-restored')
 
+  // It is in Drafts too, marked as a reply; opening the conversation from there brings it back again.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Drafts' }).click()
+  const draftRow = page.getByRole('list', { name: 'Drafts' }).getByRole('listitem')
+  await expect(draftRow).toHaveCount(1)
+  await expect(draftRow).toContainText('Reply')
+  await expect(draftRow).toContainText('Re: Do you have the atlas?')
+  await both(page, 'drafts-reply', true)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Inbox/ }).click()
+  await list.getByRole('listitem').filter({ hasText: 'Do you have the atlas?' }).click()
+  await expect(pane.getByRole('region', { name: 'Reply' }).getByLabel('Reply text')).toHaveValue('Yes, we have one copy. It is £40.\n\n--\nBea Lindqvist\nHarbor Books · 12 Quay St')
+
   // Sent from the restored draft: threaded onto Abe's message, with what was typed.
   await pane.getByRole('region', { name: 'Reply' }).getByRole('button', { name: 'Send', exact: true }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Message queued' })).toBeVisible()
