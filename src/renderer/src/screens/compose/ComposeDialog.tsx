@@ -87,7 +87,7 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
   const close = async () => {
     if (busy) return
     try {
-      const wrote = autosave.draftId !== null || autosave.state === 'pending'
+      const wrote = autosave.draftId !== null || autosave.state !== 'idle'
       if (wrote) await autosave.flush()
       if (wrote) toastOk('Draft saved')
     } catch {

@@ -70,14 +70,23 @@ export async function recoverUnsavedDraft(): Promise<void> {
       let id = backup.id
       if (id === null && fields.replyTo) id = (await rpc('drafts.list', { replyTo: fields.replyTo.messageId }))[0]?.id ?? null
       const save = (id: number | null) => rpc('drafts.save', { ...fields, ...(id ? { id } : {}) })
+      const unavailable = (err: unknown) => err instanceof Error && 'code' in err && err.code === 'UNAVAILABLE'
       try {
         // Its draft may have been sent or deleted meanwhile: then it becomes a new one.
-        last = await save(id).catch((err) => (id ? save(null) : Promise.reject(err)))
+        last = await save(id).catch((err) => (id && !unavailable(err) ? save(null) : Promise.reject(err)))
         clearBackup(backup.key)
         count++
       } catch (err) {
-        // Still unreachable: keep it for next time. Refused outright: it is kept too, and said.
-        if (!(err instanceof Error && 'code' in err && err.code === 'UNAVAILABLE')) useApp.getState().toast('error', `A draft could not be recovered: ${messageOf(err)}`)
+        // Still unreachable: keep it for next time.
+        if (unavailable(err)) continue
+        // Refused (its message or a file is gone): the words are kept as a plain draft rather than retried forever.
+        try {
+          last = await rpc('drafts.save', { ...fields, attachments: undefined, replyTo: undefined })
+          clearBackup(backup.key)
+          count++
+        } catch (again) {
+          if (!unavailable(again)) useApp.getState().toast('error', `A draft could not be recovered: ${messageOf(again)}`)
+        }
       }
     }
   } catch {
