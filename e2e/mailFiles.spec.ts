@@ -64,6 +64,7 @@ test('attach a file in compose, send it with a Bcc and the signature, and see it
   // Over 25 MB is refused here, before anything is uploaded.
   await dialog.getByTestId('attach-input').setInputFiles({ name: 'scans.zip', mimeType: 'application/zip', buffer: Buffer.alloc(26 * 1024 * 1024) })
   await expect(dialog.getByRole('alert')).toContainText('scans.zip (26.0 MB) would bring the attachments to 26.0 MB; a message can carry 25 MB of attachments at most.')
+  await both(page, 'compose-attachment-too-big')
   const pdf = Buffer.from('%PDF-1.4 invoice 2026-114 '.repeat(400))
   await dialog.getByTestId('attach-input').setInputFiles({ name: 'invoice-2026-114.pdf', mimeType: 'application/pdf', buffer: pdf })
   const chip = dialog.getByRole('list', { name: /Attachments/ }).getByRole('listitem')
@@ -178,11 +179,25 @@ test('a reply survives Esc, another conversation and a reload; a forward keeps t
   const files = fwd.getByRole('list', { name: /Attachments/ }).getByRole('listitem')
   await expect(files).toHaveCount(2)
   await expect(files.first()).toContainText('from the original')
+  // A file dropped on the forward joins them.
+  const dropped = await page.evaluateHandle(() => {
+    const dt = new DataTransfer()
+    dt.items.add(new File(['Catalogue notes'], 'notes.txt', { type: 'text/plain' }))
+    return dt
+  })
+  await fwd.dispatchEvent('dragenter', { dataTransfer: dropped })
+  await fwd.dispatchEvent('dragover', { dataTransfer: dropped })
+  await fwd.dispatchEvent('drop', { dataTransfer: dropped })
+  await expect(files).toHaveCount(3)
+  await expect(files.nth(2)).toContainText('notes.txt')
+  await expect(files.nth(2)).not.toContainText('Attaching')
   await fwd.getByRole('combobox', { name: 'To', exact: true }).fill(`${MAIL.users.cal.email},`)
   await both(page, 'forward-attachments')
   await fwd.getByRole('button', { name: 'Send', exact: true }).click()
   const forwarded = await waitFor(async () => (await fetchMessages('cal')).find((m) => m.subject === 'Fwd: Two scans for you'), { timeoutMs: 30_000 })
-  expect((await simpleParser(forwarded.source)).attachments.map((a) => a.filename)).toEqual(['page-1.png', 'page-2.png'])
+  const parsedFwd = await simpleParser(forwarded.source)
+  expect(parsedFwd.attachments.map((a) => a.filename)).toEqual(['page-1.png', 'page-2.png', 'notes.txt'])
+  expect(parsedFwd.attachments[2]!.content.toString()).toBe('Catalogue notes')
 })
 
 test('a signature is edited in the profile dialog, and switching From in compose swaps it without touching the text', async ({ page, app }) => {
