@@ -181,8 +181,13 @@ test('a reply survives Esc, another conversation and a reload; a forward keeps t
   await expect(files.first()).toContainText('from the original')
   // A file dropped on the forward joins them.
   const dropped = await page.evaluateHandle(() => {
-    const dt = new DataTransfer()
-    dt.items.add(new File(['Catalogue notes'], 'notes.txt', { type: 'text/plain' }))
+    // (The e2e project has no DOM types; this runs in the page.)
+    const g = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } }
+      File: new (parts: string[], name: string, opts: { type: string }) => unknown
+    }
+    const dt = new g.DataTransfer()
+    dt.items.add(new g.File(['Catalogue notes'], 'notes.txt', { type: 'text/plain' }))
     return dt
   })
   await fwd.dispatchEvent('dragenter', { dataTransfer: dropped })

@@ -99,8 +99,12 @@ export function setAttachments(ctx: Ctx, owner: Owner, files: readonly Resolved[
   for (const id of mine) if (!keep.has(id)) drop.run(id)
 }
 
+/** Uploads no draft took within a week (the window closed before the next save) are forgotten. */
+const STAGED_MS = 7 * 86_400_000
+
 /** Uploads that wait for their draft's next save (drafts.attach). */
 export function stageUpload(ctx: Ctx, file: Resolved): OutgoingAttachment {
+  stmt(ctx.sqlite, 'DELETE FROM mail_attachments WHERE draft_id IS NULL AND outbound_id IS NULL AND created_at < ?').run(ctx.clock.now() - STAGED_MS)
   const r = stmt(ctx.sqlite, 'INSERT INTO mail_attachments (position, filename, content_type, size, sha256, created_at) VALUES (0, ?, ?, ?, ?, ?) RETURNING id')
     .get(file.filename, file.contentType, file.size, file.sha256, ctx.clock.now()) as { id: number }
   return { id: r.id, filename: file.filename, contentType: file.contentType, size: file.size }
