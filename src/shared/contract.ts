@@ -59,10 +59,13 @@ export const contract = {
 
   'mail.send': write(O.SendMail, O.OutboundMessage),
   'drafts.save': write(O.SaveDraft, O.Draft),
-  'drafts.list': def(M.Empty, z.array(O.Draft)),
+  /** All drafts, or (replyTo) the reply drafts of one message, so reopening a conversation brings them back. */
+  'drafts.list': def(O.ListDrafts, z.array(O.Draft)),
   'drafts.get': def(byId, O.Draft),
   'drafts.delete': write(byId, Deleted),
   'drafts.send': write(O.SendDraft, O.OutboundMessage),
+  /** Uploads one file for a draft; drafts.save, mail.send and messages.reply then name it by attachmentId. */
+  'drafts.attach': write(O.NewAttachment, O.OutgoingAttachment),
   'outbox.list': def(O.ListOutbox, O.OutboxPage),
   'outbox.get': def(byId, O.OutboundDetail),
   'outbox.retry': write(byId, O.OutboundMessage),

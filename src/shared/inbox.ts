@@ -2,6 +2,7 @@
 // See ARCHITECTURE §5. The engine fills these from local SQLite only, so every read works offline.
 import { z } from 'zod'
 import { Id, IsoTime } from './models'
+import { AttachmentRefs } from './outbound'
 
 export const Address = z.object({ name: z.string(), email: z.string() })
 export type Address = z.infer<typeof Address>
@@ -161,6 +162,12 @@ export const ReplyMail = z
     /** Defaults: reply → the sender; reply-all → sender + others minus our own addresses; forward → required. */
     to: z.array(z.string().trim().max(320)).max(100).optional(),
     cc: z.array(z.string().trim().max(320)).max(100).optional(),
+    bcc: z.array(z.string().trim().max(320)).max(100).optional(),
+    attachments: AttachmentRefs.optional(),
+    /** Forward: the original's files go too unless this is false (a draft keeps its own copies of them). */
+    includeOriginalAttachments: z.boolean().optional(),
+    /** The draft this reply was written in: hidden until the undo window closes, like mail.send's. */
+    draftId: Id.optional(),
     html: z.string().max(2_000_000),
     /** Defaults to the active profile of the thread's object (the one the mail arrived in). */
     profileId: Id.optional(),

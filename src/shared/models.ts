@@ -173,6 +173,8 @@ export const Profile = z.object({
   replyTo: z.string().nullable(),
   transport: Transport,
   isActive: z.boolean(),
+  /** Inserted in compose and replies above the quote; sanitised when saved. */
+  signatureHtml: z.string(),
   createdAt: IsoTime,
 })
 export type Profile = z.infer<typeof Profile>
@@ -184,6 +186,7 @@ export const NewProfile = z
     replyTo: Email.nullable().optional(),
     transport: Transport,
     isActive: z.boolean().default(true),
+    signatureHtml: z.string().max(100_000, 'A signature can be 100,000 characters at most').optional(),
   })
   .strict()
 export const ProfilePatch = z
@@ -194,6 +197,7 @@ export const ProfilePatch = z
     replyTo: Email.nullable().optional(),
     transport: Transport.optional(),
     isActive: z.boolean().optional(),
+    signatureHtml: z.string().max(100_000, 'A signature can be 100,000 characters at most').optional(),
   })
   .strict()
 

@@ -32,6 +32,47 @@ const Subject = z.string().trim().max(998, 'At most 998 characters')
 const Html = z.string().max(2_000_000, 'The message is too large (2 MB of HTML at most)')
 const SendAt = z.iso.datetime({ offset: true, error: 'Use an ISO date and time, like 2026-11-23T09:00:00Z' }).optional()
 
+// ---- Attachments, Bcc and reply drafts (issue 20). Attachment bytes travel once, as base64; after that a
+// file is named by its attachmentId (an upload, or a file of a draft, e.g. one kept from a forwarded message).
+/** Total size of a message's attachments, like Gmail and Mailgun's 25 MB message limit. */
+export const ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024
+export const formatBytes = (n: number): string =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`
+const tooBig = `Attachments can be 25 MB in total at most`
+export const NewAttachment = z
+  .object({
+    filename: z.string().trim().min(1, 'A file needs a name').max(255, 'File names can be 255 characters at most'),
+    contentType: z
+      .string()
+      .trim()
+      .max(255)
+      .regex(/^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(;.*)?$/, 'Not a content type, like application/pdf')
+      .default('application/octet-stream'),
+    contentBase64: z
+      .string()
+      .max(Math.ceil(ATTACHMENTS_MAX_BYTES / 3) * 4 + 4, tooBig)
+      .regex(/^[A-Za-z0-9+/\r\n]*={0,2}$/, 'The file is not base64-encoded'),
+  })
+  .strict()
+export type NewAttachment = z.infer<typeof NewAttachment>
+export const AttachmentRef = z.union([
+  NewAttachment,
+  z.object({ attachmentId: Id }).strict(),
+  /** A file of a received message (messages.get's attachments), e.g. one a forward keeps. */
+  z.object({ messageAttachmentId: Id }).strict(),
+])
+export type AttachmentRef = z.infer<typeof AttachmentRef>
+export const AttachmentRefs = z.array(AttachmentRef).max(100, 'At most 100 attachments')
+export const OutgoingAttachment = z.object({ id: Id, filename: z.string(), contentType: z.string(), size: z.number() })
+export type OutgoingAttachment = z.infer<typeof OutgoingAttachment>
+export const REPLY_MODES = ['reply', 'replyAll', 'forward'] as const
+export type ReplyMode = (typeof REPLY_MODES)[number]
+/** What a reply or forward draft answers; sending it threads onto that message (messages.reply). */
+export const ReplyContext = z.object({ messageId: Id, mode: z.enum(REPLY_MODES) }).strict()
+export type ReplyContext = z.infer<typeof ReplyContext>
+export const ListDrafts = z.object({ replyTo: Id.optional(), threadId: Id.optional() }).strict().default({})
+// ---- end of attachments block
+
 export const OutboundMessage = z.object({
   id: Id,
   objectId: Id,
@@ -44,6 +85,7 @@ export const OutboundMessage = z.object({
   replyTo: z.string().nullable(),
   to: z.array(z.string()),
   cc: z.array(z.string()),
+  bcc: z.array(z.string()),
   subject: z.string(),
   source: z.enum(MESSAGE_SOURCES),
   tracking: z.boolean(),
@@ -67,7 +109,7 @@ export type OutboundMessage = z.infer<typeof OutboundMessage>
 
 export const MessageEvent = z.object({ id: Id, type: z.string(), detail: z.string().nullable(), at: IsoTime })
 export type MessageEvent = z.infer<typeof MessageEvent>
-export const OutboundDetail = OutboundMessage.extend({ html: z.string(), text: z.string(), events: z.array(MessageEvent) })
+export const OutboundDetail = OutboundMessage.extend({ html: z.string(), text: z.string(), events: z.array(MessageEvent), attachments: z.array(OutgoingAttachment) })
 export type OutboundDetail = z.infer<typeof OutboundDetail>
 
 export const SendMail = z
@@ -75,6 +117,8 @@ export const SendMail = z
     profileId: Id,
     to: Recipients.min(1, 'Add at least one recipient'),
     cc: Recipients.default([]),
+    bcc: Recipients.default([]),
+    attachments: AttachmentRefs.optional(),
     subject: Subject.min(1, 'A subject is required'),
     html: Html,
     text: z.string().max(1_000_000).optional(),
@@ -94,8 +138,11 @@ export const Draft = z.object({
   contactId: Id.nullable(),
   to: z.array(z.string()),
   cc: z.array(z.string()),
+  bcc: z.array(z.string()),
   subject: z.string(),
   html: z.string(),
+  attachments: z.array(OutgoingAttachment),
+  replyTo: ReplyContext.nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 })
@@ -108,8 +155,13 @@ export const SaveDraft = z
     contactId: Id.nullable().default(null),
     to: z.array(z.string().trim().max(320)).max(100).default([]),
     cc: z.array(z.string().trim().max(320)).max(100).default([]),
+    bcc: z.array(z.string().trim().max(320)).max(100).default([]),
     subject: z.string().max(998).default(''),
     html: Html.default(''),
+    /** The draft's files, in order; omitted = unchanged. */
+    attachments: AttachmentRefs.optional(),
+    /** Set when the draft is made (later saves may omit it): a reply or forward of that message. */
+    replyTo: ReplyContext.optional(),
   })
   .strict()
 export const SendDraft = z.object({ draftId: Id, sendAt: SendAt }).strict()

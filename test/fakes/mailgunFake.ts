@@ -17,7 +17,9 @@ export interface FakeEvent {
   /** Mailgun's message-id header value has no angle brackets. */
   message: { headers: { 'message-id': string; from: string; to: string; subject: string } }
 }
-export interface SentMessage { domain: string; id: string; fields: Record<string, string[]>; auth: string }
+/** A file part of the form (Mailgun's `attachment` and `inline` fields), bytes as received. */
+export interface SentFile { filename: string; contentType: string; content: Buffer }
+export interface SentMessage { domain: string; id: string; fields: Record<string, string[]>; auth: string; files: Record<string, SentFile[]> }
 export interface FakeRequest { method: string; path: string; query: string; status: number }
 export interface FailOpts { retryAfter?: number; body?: string; only?: 'messages' | 'events' }
 export interface AddEventInput extends Partial<Omit<FakeEvent, 'message'>> { event: string; messageId: string; domain?: string }
@@ -66,11 +68,14 @@ function parseTime(v: string): number {
   return t
 }
 
-async function readFields(req: IncomingMessage): Promise<Record<string, string[]>> {
+/** Mailgun refuses messages over 25 MB as a whole (its documented limit). */
+const MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+
+async function readFields(req: IncomingMessage): Promise<{ fields: Record<string, string[]>; files: Record<string, SentFile[]> }> {
   const chunks: Buffer[] = []
   for await (const c of req) chunks.push(c as Buffer)
   const type = req.headers['content-type'] ?? ''
-  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return {}
+  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return { fields: {}, files: {} }
   let form: FormData
   try {
     form = await new Request('http://fake.local/', { method: 'POST', headers: { 'content-type': type }, body: Buffer.concat(chunks) }).formData()
@@ -78,8 +83,22 @@ async function readFields(req: IncomingMessage): Promise<Record<string, string[]
     throw jsonError(400, 'Invalid form body')
   }
   const fields: Record<string, string[]> = {}
-  for (const [name, value] of form.entries()) (fields[name] ??= []).push(typeof value === 'string' ? value : `[file ${value.name}]`)
-  return fields
+  const files: Record<string, SentFile[]> = {}
+  let fileBytes = 0
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') {
+      ;(fields[name] ??= []).push(value)
+      continue
+    }
+    ;(fields[name] ??= []).push(`[file ${value.name}]`)
+    const content = Buffer.from(await value.arrayBuffer())
+    fileBytes += content.length
+    ;(files[name] ??= []).push({ filename: value.name, contentType: value.type || 'application/octet-stream', content })
+  }
+  // Only files may be sent in the attachment/inline fields: a plain string there is a client bug Mailgun rejects.
+  for (const k of ['attachment', 'inline']) if ((fields[k]?.length ?? 0) !== (files[k]?.length ?? 0)) throw jsonError(400, `'${k}' parameter must be a file`)
+  if (fileBytes > MAX_MESSAGE_BYTES) throw jsonError(413, 'Message size exceeds the 25 MB limit')
+  return { fields, files }
 }
 
 function validateSend(fields: Record<string, string[]>): void {
@@ -177,11 +196,11 @@ export async function startFakeMailgun(opts: { apiKey: string; domains: string[]
     return rcpts.map((r) => push(s.domain, makeEvent(s, s.id, event, r, extra)))
   }
 
-  function handleSend(domain: string, fields: Record<string, string[]>, auth: string): string {
+  function handleSend(domain: string, { fields, files }: { fields: Record<string, string[]>; files: Record<string, SentFile[]> }, auth: string): string {
     validateSend(fields)
     const custom = fields['h:Message-Id']?.[0]
     const id = custom ? `<${bare(custom)}>` : newMessageId(domain, sent.length + 1)
-    const s = { domain, id, fields, auth }
+    const s = { domain, id, fields, auth, files }
     sent.push(s)
     for (const r of recipientsOf(fields)) push(domain, makeEvent(s, id, 'accepted', r))
     return JSON.stringify({ id, message: 'Queued. Thank you.' })

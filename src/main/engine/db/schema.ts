@@ -65,6 +65,8 @@ export const emailSendingProfiles = sqliteTable('email_sending_profiles', {
   // RESTRICT: a mailbox that a profile sends through cannot vanish under it.
   mailboxId: integer('mailbox_id').references(() => mailboxes.id, { onDelete: 'restrict' }),
   isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+  /** Inserted above the quote in compose and replies (migration 0013). */
+  signatureHtml: text('signature_html').notNull().default(''),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('profiles_object_email_uq').on(t.objectId, t.emailAddress), index('profiles_mailbox_idx').on(t.mailboxId)])

@@ -46,6 +46,8 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   providerId: text('provider_id'),
   draftId: integer('draft_id'),
   sentAt: integer('sent_at'),
+  /** Blind copies: in the envelope only, never in the headers others see (migration 0013). */
+  bccJson: text('bcc_json').notNull().default('[]'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [
@@ -75,6 +77,10 @@ export const drafts = sqliteTable('drafts', {
   html: text('html').notNull().default(''),
   /** Set while the draft's message sits in the outbox's undo window; hidden from the drafts list. */
   sentAs: integer('sent_as'),
+  /** Migration 0013: Bcc, and the message a reply/forward draft answers (sent through messages.reply). */
+  bccJson: text('bcc_json').notNull().default('[]'),
+  replyToMessageId: integer('reply_to_message_id'),
+  replyMode: text('reply_mode', { enum: ['reply', 'replyAll', 'forward'] }),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [index('drafts_updated_idx').on(t.updatedAt)])
@@ -112,4 +118,21 @@ export const appSettings = sqliteTable('app_settings', {
   value: text('value').notNull(),
 })
 
-
+/** Files attached to outgoing mail (migration 0013): bytes in the data dir's content-hash store, owned by a
+ * draft or an outbox row (neither while an upload waits for its draft's next save). */
+export const mailAttachments = sqliteTable('mail_attachments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  draftId: integer('draft_id').references(() => drafts.id, { onDelete: 'cascade' }),
+  outboundId: integer('outbound_id').references(() => outboundMessages.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull().default(0),
+  filename: text('filename').notNull(),
+  contentType: text('content_type').notNull(),
+  size: integer('size').notNull(),
+  sha256: text('sha256').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [
+  index('mail_attachments_draft_idx').on(t.draftId, t.position).where(sql`draft_id IS NOT NULL`),
+  index('mail_attachments_outbound_idx').on(t.outboundId, t.position).where(sql`outbound_id IS NOT NULL`),
+  // Received mail's removal asks whether any outgoing message still needs a file before deleting it.
+  index('mail_attachments_sha_idx').on(t.sha256),
+])

@@ -2,7 +2,9 @@
 // links, attachments, replies. Writes run in one transaction each; `inbox.changed` goes out after commit.
 import type { HandlersFor } from '../context'
 import type { Ctx } from '../context'
-import { queueReply } from '../inbound/reply'
+import { queueReply, replyAttachments } from '../inbound/reply'
+import { resolveRefs } from '../outbound/attachments'
+import { hideDraft } from './drafts'
 import { queueSeen } from '../inbound/store'
 import { getThread, listInbox, contactTimeline } from '../queries/inbox'
 import { allowRemoteImages, attachmentContent, linkContact, messageDetail, messageOriginal } from '../repos/messages'
@@ -37,7 +39,14 @@ export const inboxHandlers: HandlersFor<'inbox' | 'threads' | 'messages' | 'atta
   },
 
   'messages.reply': (ctx, input) => {
-    const row = tx(ctx, () => queueReply(ctx, input))
+    // Uploaded files reach the store before the transaction that points at them.
+    const given = input.attachments ? resolveRefs(ctx, input.attachments) : []
+    const row = tx(ctx, () => {
+      const r = queueReply(ctx, input, replyAttachments(ctx, input, given))
+      if (input.draftId) hideDraft(ctx, input.draftId, r.id)
+      return r
+    })
+    if (input.draftId) ctx.emit('drafts.changed', {})
     ctx.emit('outbox.changed', { ids: [row.id] })
     ctx.outbound.scheduler.wake()
     return toOutbound(row)

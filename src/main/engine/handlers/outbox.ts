@@ -7,6 +7,7 @@ import { eventsOf, getRow, isHistory, isPending, OPEN, outboxCounts, PENDING, to
 import { queueMessage } from '../services/outbox'
 import { inTransaction, stmt } from '../db/stmt'
 import { createDraftFrom, hideDraft } from './drafts'
+import { attachmentsOf, publicAttachment, resolveRefs } from '../outbound/attachments'
 
 function requireRow(ctx: Ctx, id: number): OutboxRow {
   const row = getRow(ctx, id)
@@ -21,9 +22,12 @@ const changed = (ctx: Ctx, ...ids: number[]) => {
 
 export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
   'mail.send': (ctx, input) => {
+    // Uploaded files reach the store before the transaction that points at them.
+    const attachments = input.attachments ? resolveRefs(ctx, input.attachments) : undefined
     const row = inTransaction(ctx.sqlite, () => {
       const r = queueMessage(ctx, {
         ...input,
+        attachments,
         sendAt: input.sendAt ? Date.parse(input.sendAt) : undefined,
         source: 'compose',
         undoMs: ctx.outbound.undoMs,
@@ -62,7 +66,13 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
 
   'outbox.get': (ctx, { id }) => {
     const row = requireRow(ctx, id)
-    return { ...toOutbound(row), html: row.html, text: row.text, events: eventsOf(ctx, id).map((e) => ({ ...e, at: iso(e.at) })) }
+    return {
+      ...toOutbound(row),
+      html: row.html,
+      text: row.text,
+      events: eventsOf(ctx, id).map((e) => ({ ...e, at: iso(e.at) })),
+      attachments: attachmentsOf(ctx, { outboundId: id }).map(publicAttachment),
+    }
   },
 
   'outbox.retry': (ctx, { id }) => {

@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
 import { emailSendingProfiles, objectMailgunSettings, userEmailProfileAssignments, users } from '../db/schema'
+import { sanitizeEmailHtml } from '../inbound/sanitize'
 import { requireMailbox } from './mailboxes'
 import { requireObject } from './objects'
 import { deleteSetting, setSetting, settingKeys } from '../repos/settings'
@@ -19,8 +20,12 @@ export const toProfile = (r: Row): Profile => ({
   replyTo: r.replyToAddress,
   transport: r.transport === 'smtp' && r.mailboxId !== null ? { kind: 'smtp', mailboxId: r.mailboxId } : { kind: 'mailgun' },
   isActive: r.isActive,
+  signatureHtml: r.signatureHtml,
   createdAt: iso(r.createdAt),
 })
+
+/** A signature goes into mail others read: the same sanitiser as incoming mail, remote logos allowed. */
+const cleanSignature = (html: string): string => (html.trim() ? sanitizeEmailHtml(html, { allowRemote: true, inline: new Map() }).html.trim() : '')
 
 function requireProfile(ctx: Ctx, id: number, field = 'id'): Row {
   const row = ctx.db.select().from(emailSendingProfiles).where(eq(emailSendingProfiles.id, id)).get()
@@ -89,6 +94,7 @@ export const profileHandlers: HandlersFor<'profiles' | 'users'> = {
         replyToAddress: input.replyTo ?? null,
         ...transportColumns(ctx, input.objectId, input.transport),
         isActive: input.isActive,
+        signatureHtml: cleanSignature(input.signatureHtml ?? ''),
         createdAt: now,
         updatedAt: now,
       })
@@ -98,7 +104,7 @@ export const profileHandlers: HandlersFor<'profiles' | 'users'> = {
     return toProfile(row)
   },
 
-  'profiles.update': (ctx, { id, email, displayName, replyTo, transport, isActive }) => {
+  'profiles.update': (ctx, { id, email, displayName, replyTo, transport, isActive, signatureHtml }) => {
     const current = requireProfile(ctx, id)
     if (email !== undefined) assertEmailFree(ctx, current.objectId, email, id)
     const row = ctx.db
@@ -109,6 +115,7 @@ export const profileHandlers: HandlersFor<'profiles' | 'users'> = {
         ...(replyTo !== undefined ? { replyToAddress: replyTo } : {}),
         ...(transport !== undefined ? transportColumns(ctx, current.objectId, transport) : {}),
         ...(isActive !== undefined ? { isActive } : {}),
+        ...(signatureHtml !== undefined ? { signatureHtml: cleanSignature(signatureHtml) } : {}),
         updatedAt: ctx.clock.now(),
       })
       .where(eq(emailSendingProfiles.id, id))

@@ -7,6 +7,7 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import type { OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
+import { originalAttachments, type Resolved } from '../outbound/attachments'
 import { messageRow, type MessageRow } from '../queries/inbox'
 import { ownAddresses } from './match'
 import { quotableHtml } from '../repos/messages'
@@ -77,13 +78,23 @@ function profileFor(ctx: Ctx, r: MessageRow, requested: number | undefined): num
   return p.id
 }
 
-/** Queues the reply; call inside a write transaction. */
-export function queueReply(ctx: Ctx, input: ReplyInput): OutboxRow {
+/**
+ * The files a reply carries: those given (already resolved, see resolveRefs), and for a forward the
+ * original's unless told not to (a forward used to drop them silently).
+ */
+export function replyAttachments(ctx: Ctx, input: Pick<ReplyInput, 'messageId' | 'mode' | 'includeOriginalAttachments'>, given: readonly Resolved[] = []): Resolved[] {
+  const originals = input.mode === 'forward' && input.includeOriginalAttachments !== false ? originalAttachments(ctx, input.messageId) : []
+  return [...originals, ...given]
+}
+
+/** Queues the reply; call inside a write transaction. `files` come from replyAttachments. */
+export function queueReply(ctx: Ctx, input: ReplyInput, files: readonly Resolved[] = []): OutboxRow {
   const r = messageRow(ctx, input.messageId)
   const own = ownAddresses(ctx, r.objectId)
   const defaults = replyRecipients(r, input.mode, own)
   const to = (input.to ?? defaults.to).filter(Boolean)
   const cc = (input.cc ?? defaults.cc).filter(Boolean)
+  const bcc = (input.bcc ?? []).filter(Boolean)
   if (to.length === 0) throw new AppError('VALIDATION', input.mode === 'forward' ? 'Say who to forward it to' : 'There is no one to reply to', 'to')
   const headers: Record<string, string> = {}
   if (r.messageId && input.mode !== 'forward') {
@@ -100,6 +111,9 @@ export function queueReply(ctx: Ctx, input: ReplyInput): OutboxRow {
     profileId: profileFor(ctx, r, input.profileId),
     to,
     cc,
+    bcc,
+    attachments: files,
+    draftId: input.draftId ?? null,
     subject: replySubject(r.subject, input.mode),
     html: `${input.html}${quoted(ctx, r, input.mode)}`,
     contactId: contact?.c ?? null,

@@ -88,8 +88,9 @@ export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { be
 /** After the rows are gone: files no attachment row points at any more. Only ever called after commit. */
 function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
   if (ctx.sqlite.inTransaction) return // the caller's transaction may still roll back; a stray file is harmless
-  const used = stmt(ctx.sqlite, 'SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1')
-  for (const h of hashes) if (!used.get(h)) removeAttachment(ctx.info.dataDir, h)
+  // Outgoing mail shares the store (a forward keeps the original's file after the original is gone).
+  const used = stmt(ctx.sqlite, 'SELECT 1 FROM attachments WHERE sha256 = ? UNION ALL SELECT 1 FROM mail_attachments WHERE sha256 = ? LIMIT 1')
+  for (const h of hashes) if (!used.get(h, h)) removeAttachment(ctx.info.dataDir, h)
 }
 
 export function resetFolder(ctx: Ctx, ref: FolderRef): void {

@@ -26,6 +26,10 @@ export interface MailgunMessage {
   /** Extra headers, e.g. In-Reply-To, References, List-Unsubscribe. */
   headers?: Record<string, string>
   timeoutMs?: number
+  /** Blind copies: Mailgun puts them in the envelope only. */
+  bcc?: string[]
+  /** Sent as multipart `attachment` fields, one per file. */
+  attachments?: Array<{ filename: string; contentType: string; content: Buffer }>
 }
 
 export interface MailgunEvent {
@@ -143,6 +147,7 @@ function buildForm(msg: MailgunMessage): FormData {
   form.append('from', msg.from)
   for (const to of msg.to) form.append('to', to)
   for (const cc of msg.cc) form.append('cc', cc)
+  for (const bcc of msg.bcc ?? []) form.append('bcc', bcc)
   form.append('subject', msg.subject)
   if (msg.html) form.append('html', msg.html)
   if (msg.text) form.append('text', msg.text)
@@ -153,6 +158,7 @@ function buildForm(msg: MailgunMessage): FormData {
     assertHeader(name, value)
     form.append(`h:${name}`, value)
   }
+  for (const a of msg.attachments ?? []) form.append('attachment', new Blob([new Uint8Array(a.content)], { type: a.contentType }), a.filename)
   const yesNo = msg.tracking ? 'yes' : 'no'
   form.append('o:tracking', yesNo)
   form.append('o:tracking-clicks', yesNo)

@@ -2,6 +2,7 @@
 // poller that turns Mailgun's delivered/failed/opened/clicked/complained/unsubscribed into outbox state.
 import type { Ctx } from '../context'
 import { addEvent, rowsWhere, transition, type OutboxRow } from '../repos/outbox'
+import { filesToSend } from './attachments'
 import { SendFailure } from './failure'
 import { MAILGUN_BASE, mailgunEvents, mailgunSend, type MailgunConfig, type MailgunEvent } from './mailgun'
 import type { Endpoint, Sender } from './transport'
@@ -38,6 +39,8 @@ export function mailgunSender(ctx: Ctx): Sender {
         replyTo: row.replyTo,
         to: JSON.parse(row.toJson) as string[],
         cc: JSON.parse(row.ccJson) as string[],
+        bcc: JSON.parse(row.bccJson ?? '[]') as string[],
+        attachments: filesToSend(ctx, row.id),
         subject: row.subject,
         html: row.html,
         text: row.text,

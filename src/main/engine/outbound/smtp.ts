@@ -6,6 +6,7 @@ import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Ctx } from '../context'
 import type { OutboxRow } from '../repos/outbox'
 import { networkCode, SendFailure } from './failure'
+import { filesToSend, type FileToSend } from './attachments'
 import { sentSessions } from './sentSessions'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
@@ -87,11 +88,11 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
 
   async function send(row: OutboxRow): Promise<{ providerId: string | null }> {
     const cfg = config(row.mailboxId!)
-    const mail = mailOf(row)
     try {
+      const mail = mailOf(row, filesToSend(ctx, row.id))
       // nodemailer streams the MIME straight into the SMTP DATA (no second copy built here); mailOf() makes
-      // it the same bytes afterSent() appends to Sent.
-      const info = await pool(cfg).sendMail({ ...mail, envelope: { from: row.fromEmail, to: [...mail.to, ...mail.cc] } })
+      // it the same bytes afterSent() appends to Sent. Bcc is in the envelope only (nodemailer drops the header).
+      const info = await pool(cfg).sendMail({ ...mail, envelope: { from: row.fromEmail, to: [...mail.to, ...mail.cc, ...mail.bcc] } })
       // nodemailer resolves when at least one recipient was accepted; a partial rejection is recorded, not retried.
       if ((info.rejected?.length ?? 0) > 0 && (info.accepted?.length ?? 0) === 0) throw new SendFailure('permanent', `Rejected: ${info.response}`)
       return { providerId: null }
@@ -108,7 +109,8 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
     try {
       const cfg = config(row.mailboxId!)
       if (cfg.sentCopy !== 'append' || !cfg.imap) return
-      const mime = await buildMime(row)
+      // The sender's own copy keeps the Bcc line, as Thunderbird's does.
+      const mime = await buildMime(row, filesToSend(ctx, row.id), { keepBcc: true })
       await sent.inSent(cfg.id, imapOf(cfg.id), async (client, path) => void (await client.append(path, mime, ['\\Seen'])))
     } catch (err) {
       log(`[smtp] could not keep a copy of ${row.messageId} in Sent: ${(err as Error).message}`)
@@ -166,12 +168,14 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
  * The message as nodemailer takes it. Date, Message-ID and the MIME boundary are fixed by the row, so
  * building it twice (the send, then the Sent copy) gives the same bytes.
  */
-export function mailOf(row: OutboxRow) {
+export function mailOf(row: OutboxRow, files: readonly FileToSend[] = []) {
   return {
     from: { name: row.fromName, address: row.fromEmail },
     replyTo: row.replyTo ?? undefined,
     to: JSON.parse(row.toJson) as string[],
     cc: JSON.parse(row.ccJson) as string[],
+    bcc: JSON.parse(row.bccJson ?? '[]') as string[],
+    attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.content })),
     subject: row.subject,
     html: row.html,
     text: row.text,
@@ -182,8 +186,10 @@ export function mailOf(row: OutboxRow) {
   }
 }
 
-export function buildMime(row: OutboxRow): Promise<Buffer> {
-  return new MailComposer(mailOf(row)).compile().build()
+export function buildMime(row: OutboxRow, files: readonly FileToSend[] = [], opts: { keepBcc?: boolean } = {}): Promise<Buffer> {
+  const node = new MailComposer(mailOf(row, files)).compile()
+  if (opts.keepBcc) node.keepBcc = true
+  return node.build()
 }
 
 /** nodemailer's errors → the five kinds the outbox acts on. */

@@ -20,6 +20,7 @@ const COLS: Array<[keyof OutboxRow, string]> = [
   ['scheduledFor', 'scheduled_for'], ['nextAttemptAt', 'next_attempt_at'], ['undoUntil', 'undo_until'], ['leaseOwner', 'lease_owner'],
   ['leaseUntil', 'lease_until'], ['capacityDay', 'capacity_day'], ['providerId', 'provider_id'], ['draftId', 'draft_id'], ['sentAt', 'sent_at'],
   ['createdAt', 'created_at'], ['updatedAt', 'updated_at'],
+  ['bccJson', 'bcc_json'],
 ]
 const SQL_OF = new Map(COLS)
 
@@ -100,6 +101,7 @@ export function toOutbound(r: OutboxRow): OutboundMessage {
     replyTo: r.replyTo,
     to: JSON.parse(r.toJson) as string[],
     cc: JSON.parse(r.ccJson) as string[],
+    bcc: JSON.parse(r.bccJson ?? '[]') as string[],
     subject: r.subject,
     source: r.source,
     tracking: r.tracking,

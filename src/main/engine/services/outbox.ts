@@ -8,6 +8,7 @@ import type { Ctx } from '../context'
 // Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
 import { stmt } from '../db/stmt'
 import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
+import { assertTotal, setAttachments, type Resolved } from '../outbound/attachments'
 
 export interface QueueInput {
   profileId: number
@@ -26,6 +27,10 @@ export interface QueueInput {
   /** Undo window in ms (compose only). */
   undoMs?: number
   draftId?: number | null
+  /** Blind copies (envelope only). */
+  bcc?: string[]
+  /** Files already in the store (outbound/attachments.ts resolveRefs); linked to the row here. */
+  attachments?: readonly Resolved[]
 }
 
 interface ProfileRow {
@@ -89,7 +94,9 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
 
   const now = ctx.clock.now()
   const cc = input.cc ?? []
-  const skip = suppressionOf(ctx, profile.objectId, [...input.to, ...cc], input.contactId)
+  const bcc = input.bcc ?? []
+  if (input.attachments) assertTotal(input.attachments)
+  const skip = suppressionOf(ctx, profile.objectId, [...input.to, ...cc, ...bcc], input.contactId)
   const status: OutboxStatus = skip ? 'skipped' : 'queued'
   const scheduledFor = Math.max(input.sendAt ?? now, now)
   const undoUntil = input.undoMs && !skip ? now + input.undoMs : null
@@ -97,8 +104,8 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
   const row = stmt(ctx.sqlite, 
       `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, contact_id, transport, message_id, from_email, from_name, reply_to,
          to_json, cc_json, subject, html, text, headers_json, tracking, source, idempotency_key, status, status_reason, scheduled_for,
-         next_attempt_at, undo_until, draft_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         next_attempt_at, undo_until, draft_id, created_at, updated_at, bcc_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
     .get(
       profile.objectId,
@@ -127,7 +134,9 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
       input.draftId ?? null,
       now,
       now,
+      JSON.stringify(bcc),
     ) as SqlRow
+  if (input.attachments?.length) setAttachments(ctx, { outboundId: row.id as number }, input.attachments)
   addEvent(ctx, row.id as number, status, skip ?? (scheduledFor > now ? `Scheduled for ${new Date(scheduledFor).toISOString()}` : null), now)
   return fromSql(row)
 }

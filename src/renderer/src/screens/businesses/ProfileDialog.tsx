@@ -2,7 +2,8 @@
 import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { Dialog } from '../../components/Dialog'
-import { FormError, SelectField, TextField, Toggle } from '../../components/Field'
+import { FormError, SelectField, TextAreaField, TextField, Toggle } from '../../components/Field'
+import { htmlToPlain, textToHtml } from '../../lib/mailText'
 import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
@@ -19,6 +20,9 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
   const [displayName, setDisplayName] = useState(profile?.displayName ?? object.name)
   const [replyTo, setReplyTo] = useState(profile?.replyTo ?? '')
   const [isActive, setIsActive] = useState(profile?.isActive ?? true)
+  // Plain text here (the HTML is made when saved); an untouched signature is sent back as it was.
+  const initialSignature = htmlToPlain(profile?.signatureHtml ?? '')
+  const [signature, setSignature] = useState(initialSignature)
   const initialTransport = profile ? (profile.transport.kind === 'smtp' ? `smtp:${profile.transport.mailboxId}` : 'mailgun') : mailboxes[0] ? `smtp:${mailboxes[0].id}` : 'mailgun'
   const [transport, setTransport] = useState(initialTransport)
   const [busy, setBusy] = useState(false)
@@ -38,6 +42,7 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
       replyTo: replyTo.trim() ? replyTo : null,
       isActive,
       transport: transport === 'mailgun' ? { kind: 'mailgun' as const } : { kind: 'smtp' as const, mailboxId: Number(transport.slice(5)) },
+      ...(signature !== initialSignature ? { signatureHtml: textToHtml(signature) } : {}),
     }
     try {
       if (profile) await rpc('profiles.update', { id: profile.id, ...input })
@@ -45,7 +50,7 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
       toastOk(profile ? 'Sender profile saved' : 'Sender profile added')
       onClose()
     } catch (err) {
-      errors.take(err, (f) => ['email', 'displayName', 'replyTo', 'transport.kind', 'transport.mailboxId'].includes(f))
+      errors.take(err, (f) => ['email', 'displayName', 'replyTo', 'transport.kind', 'transport.mailboxId', 'signatureHtml'].includes(f))
       setBusy(false)
     }
   }
@@ -73,6 +78,17 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
         <TextField label="Reply-to address" type="email" value={replyTo} onChange={setReplyTo} error={errors.fields.replyTo} optional />
         <SelectField label="Send through" value={transport} onChange={setTransport} options={options} error={errors.fields['transport.kind'] ?? errors.fields['transport.mailboxId']} />
       </div>
+      <TextAreaField
+        label="Signature"
+        className="signature-field"
+        value={signature}
+        onChange={setSignature}
+        rows={4}
+        optional
+        placeholder={`${displayName || 'Your name'}\n${object.name}`}
+        hint="Added under what you write in new messages and replies, above the quoted text. Switching From swaps it."
+        error={errors.fields.signatureHtml}
+      />
       <Toggle label="Active" checked={isActive} onChange={setIsActive} hint="Inactive profiles cannot be chosen for new emails" />
       <FormError message={errors.form} />
     </Dialog>

@@ -1,6 +1,7 @@
-// Compose: From, To, Cc, Subject and a plain-text body (sent as simple HTML). Everything is autosaved as a
-// draft; Send hands the draft to the outbox, then the undo toast can bring it back here.
-import { useEffect, useState, type JSX } from 'react'
+// Compose: From, To, Cc, Bcc, Subject, a plain-text body (sent as simple HTML) with the sender's signature,
+// and attachments (picker or drop). Everything is autosaved as a draft; Send hands the draft to the outbox,
+// then the undo toast can bring it back here. A reply or forward draft opened here keeps what it answers.
+import { useEffect, useState, type JSX, type KeyboardEvent } from 'react'
 import type { Draft } from '../../../../shared/outbound'
 import { isEmail } from '../../../../shared/validators'
 import { Dialog } from '../../components/Dialog'
@@ -11,7 +12,9 @@ import { htmlToPlain, textToHtml } from '../../lib/mailText'
 import { rpc } from '../../rpc'
 import { toastError, toastOk, useApp } from '../../store'
 import { announceQueued, closeCompose, useCompose, type ComposeSession } from './composeState'
-import { defaultProfile, FromField, useSenders } from './FromField'
+import { AttachButton, AttachmentTray, DropZone, fromOutgoing, refsOf, useAttachments } from './Attachments'
+import { defaultProfile, FromField, useSenders, type Senders } from './FromField'
+import { signatureOf, swapSignature, withoutSignature, withSignature } from './signature'
 import { RecipientField } from './RecipientField'
 import { SaveStatus } from './SaveStatus'
 import { ScheduleMenu } from './ScheduleMenu'
@@ -24,6 +27,7 @@ export function ComposeHost(): JSX.Element | null {
 }
 
 function ComposeLoader({ session }: { session: ComposeSession }): JSX.Element {
+  const senders = useSenders()
   const [draft, setDraft] = useState<Draft | null | undefined>(session.draft ?? (session.draftId ? undefined : null))
   useEffect(() => {
     if (draft !== undefined || !session.draftId) return
@@ -32,7 +36,8 @@ function ComposeLoader({ session }: { session: ComposeSession }): JSX.Element {
       closeCompose()
     })
   }, [draft, session.draftId])
-  if (draft === undefined)
+  // The sender (and its signature) is part of the first render, so a signature is never "something typed".
+  if (draft === undefined || senders.profiles === null)
     return (
       <Dialog title="Edit draft" size="xl" className="compose" onClose={closeCompose}>
         <div className="compose-loading" aria-busy="true">
@@ -40,33 +45,37 @@ function ComposeLoader({ session }: { session: ComposeSession }): JSX.Element {
         </div>
       </Dialog>
     )
-  return <ComposeForm session={session} initial={draft} />
+  return <ComposeForm session={session} initial={draft} senders={senders} />
 }
 
-const FIELDS = ['profileId', 'to', 'cc', 'subject', 'html', 'sendAt']
+const FIELDS = ['profileId', 'to', 'cc', 'bcc', 'subject', 'html', 'sendAt', 'attachments']
 const fieldOf = (path: string) => FIELDS.find((f) => path === f || path.startsWith(`${f}.`))
 
-function ComposeForm({ session, initial }: { session: ComposeSession; initial: Draft | null }): JSX.Element {
-  const senders = useSenders()
-  const [profileId, setProfileId] = useState<number | null>(initial?.profileId ?? null)
+function ComposeForm({ session, initial, senders }: { session: ComposeSession; initial: Draft | null; senders: Senders }): JSX.Element {
+  const sigOf = (id: number | null) => signatureOf(senders.profiles?.find((p) => p.id === id))
+  const [profileId, setProfileId] = useState<number | null>(() => initial?.profileId ?? defaultProfile(senders, session.contact?.objectId ?? null))
   const [to, setTo] = useState<string[]>(initial?.to ?? (session.contact ? [session.contact.email] : []))
   const [cc, setCc] = useState<string[]>(initial?.cc ?? [])
+  const [bcc, setBcc] = useState<string[]>(initial?.bcc ?? [])
   const [showCc, setShowCc] = useState(cc.length > 0)
+  const [showBcc, setShowBcc] = useState(bcc.length > 0)
   const [subject, setSubject] = useState(initial?.subject ?? '')
-  const [body, setBody] = useState(initial ? htmlToPlain(initial.html) : '')
+  const [body, setBody] = useState(() => (initial ? htmlToPlain(initial.html) : withSignature('', sigOf(profileId))))
   const [contactId, setContactId] = useState<number | null>(initial?.contactId ?? session.contact?.id ?? null)
   const [busy, setBusy] = useState(false)
+  const att = useAttachments((initial?.attachments ?? []).map(fromOutgoing))
   const errors = useFormErrors()
-  const autosave = useDraftAutosave(initial?.id ?? null, { profileId, contactId, to, cc, subject, html: textToHtml(body) }, !busy)
+  const attachments = refsOf(att.items)
+  const fields = { profileId, contactId, to, cc, bcc, subject, html: textToHtml(body), attachments, ...(initial?.replyTo ? { replyTo: initial.replyTo } : {}) }
+  const written = JSON.stringify({ to, cc, bcc, subject, body: withoutSignature(body, sigOf(profileId)), attachments })
+  const autosave = useDraftAutosave(initial?.id ?? null, fields, !busy, { content: written })
   const fieldError = (name: string) => Object.entries(errors.fields).find(([k]) => fieldOf(k) === name)?.[1]
 
-  // Start from the sender's default (or the contact's business) once the profiles are known.
-  useEffect(() => {
-    if (!senders.profiles || (profileId !== null && senders.profiles.some((p) => p.id === profileId))) return
-    const preferred = defaultProfile(senders, session.contact?.objectId ?? null)
-    if (preferred !== null) setProfileId(preferred)
-    // Only when the allowed profiles change, not on every pick.
-  }, [senders.profiles])
+  // A new sender brings its signature and takes the old one away; what was typed stays as it is.
+  const pickSender = (id: number) => {
+    setBody((b) => swapSignature(b, sigOf(profileId), sigOf(id)))
+    setProfileId(id)
+  }
 
   // After the dialog opens (showModal runs after child effects): the first empty thing to fill in.
   useEffect(() => {
@@ -78,7 +87,7 @@ function ComposeForm({ session, initial }: { session: ComposeSession; initial: D
   const close = async () => {
     if (busy) return
     try {
-      const wrote = autosave.draftId !== null || autosave.state === 'pending'
+      const wrote = autosave.draftId !== null || autosave.state !== 'idle'
       if (wrote) await autosave.flush()
       if (wrote) toastOk('Draft saved')
     } catch {
@@ -92,7 +101,8 @@ function ComposeForm({ session, initial }: { session: ComposeSession; initial: D
     if (profileId === null) return errors.set('profileId', 'Choose who this message is from')
     if (to.length === 0) return errors.set('to', 'Add at least one recipient')
     // Invalid chips are already flagged in red beside their field.
-    if ([...to, ...cc].some((a) => !isEmail(a))) return
+    if ([...to, ...cc, ...bcc].some((a) => !isEmail(a))) return
+    if (att.busy) return errors.set('attachments', 'Wait for the files to finish attaching')
     setBusy(true)
     try {
       const draftId = await autosave.flush()
@@ -129,6 +139,7 @@ function ComposeForm({ session, initial }: { session: ComposeSession; initial: D
       footer={
         <>
           <SaveStatus state={autosave.state} error={autosave.error} />
+          <AttachButton onFiles={att.add} disabled={busy} />
           <button type="button" className="icon-button" aria-label="Discard draft" title="Discard draft" disabled={busy} onClick={() => void discard()}>
             <Icon name="trash" />
           </button>
@@ -139,16 +150,18 @@ function ComposeForm({ session, initial }: { session: ComposeSession; initial: D
         </>
       }
     >
-      <div
+      <DropZone
         className="compose-fields"
-        onKeyDown={(e) => {
+        onFiles={att.add}
+        disabled={busy}
+        onKeyDown={(e: KeyboardEvent) => {
           if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
             e.preventDefault()
             void send()
           }
         }}
       >
-        <FromField senders={senders} value={profileId} onChange={setProfileId} error={fieldError('profileId')} disabled={busy} />
+        <FromField senders={senders} value={profileId} onChange={pickSender} error={fieldError('profileId')} disabled={busy} />
         <RecipientField
           label="To"
           value={to}
@@ -157,14 +170,24 @@ function ComposeForm({ session, initial }: { session: ComposeSession; initial: D
           disabled={busy}
           onPickContact={(c) => contactId === null && to.length === 0 && setContactId(c.id)}
           trailing={
-            showCc ? null : (
-              <button type="button" className="btn btn-ghost btn-sm compose-cc-toggle" onClick={() => setShowCc(true)}>
-                Cc
-              </button>
+            showCc && showBcc ? null : (
+              <span className="compose-cc-toggles">
+                {!showCc && (
+                  <button type="button" className="btn btn-ghost btn-sm compose-cc-toggle" onClick={() => setShowCc(true)}>
+                    Cc
+                  </button>
+                )}
+                {!showBcc && (
+                  <button type="button" className="btn btn-ghost btn-sm compose-cc-toggle" onClick={() => setShowBcc(true)} title="Blind copy: the other recipients do not see these addresses">
+                    Bcc
+                  </button>
+                )}
+              </span>
             )
           }
         />
         {showCc && <RecipientField label="Cc" value={cc} onChange={setCc} error={fieldError('cc')} disabled={busy} />}
+        {showBcc && <RecipientField label="Bcc" value={bcc} onChange={setBcc} error={fieldError('bcc')} disabled={busy} />}
         <div className={`compose-line${fieldError('subject') ? ' has-error' : ''}`}>
           <label htmlFor="compose-subject" className="compose-label">
             Subject
@@ -204,7 +227,13 @@ function ComposeForm({ session, initial }: { session: ComposeSession; initial: D
             {fieldError('html')}
           </p>
         )}
-      </div>
+        <AttachmentTray att={att} disabled={busy} />
+        {fieldError('attachments') && (
+          <p className="field-error compose-body-error" role="alert">
+            {fieldError('attachments')}
+          </p>
+        )}
+      </DropZone>
       <FormError message={errors.form ?? (fieldError('sendAt') ? `Schedule: ${fieldError('sendAt')}` : null)} />
     </Dialog>
   )

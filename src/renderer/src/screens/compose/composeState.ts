@@ -7,7 +7,7 @@ import { formatWhen } from '../../lib/format'
 import { isScheduled } from '../../lib/outbox'
 import { rpc } from '../../rpc'
 import { useApp } from '../../store'
-import { clearBackup, takeBackup } from './useDraftAutosave'
+import { clearBackup, takeBackups } from './useDraftAutosave'
 
 export interface ComposeRequest {
   /** Open a saved draft (loaded by id). */
@@ -53,17 +53,49 @@ export function announceQueued(message: OutboundMessage): void {
   })
 }
 
-/** At boot: a draft that was kept in this browser because the engine could not be reached is saved now. */
+let recovered: () => void = () => undefined
+/** Settles once edits left in the journal by the last session are in the engine (reply drafts wait for it). */
+export const draftsRecovered: Promise<void> = new Promise((resolve) => (recovered = resolve))
+
+/**
+ * At boot: edits the engine never confirmed (typed in the last second before the window closed, or while it
+ * could not be reached) are saved now. A reply goes onto its message's reply draft, if one was made meanwhile.
+ */
 export async function recoverUnsavedDraft(): Promise<void> {
-  const backup = takeBackup()
-  if (!backup) return
-  const save = (id: number | null) => rpc('drafts.save', { ...backup.fields, ...(id ? { id } : {}) })
+  let count = 0
+  let last: Draft | null = null
   try {
-    // Its draft may have been sent or deleted meanwhile: then it becomes a new one.
-    const draft = await save(backup.id).catch(() => save(null))
-    clearBackup()
-    useApp.getState().toast('success', 'Recovered a draft that was not saved', { duration: 8000, action: { label: 'Open', run: () => openCompose({ draft }) } })
+    for (const backup of takeBackups()) {
+      const { fields } = backup
+      let id = backup.id
+      if (id === null && fields.replyTo) id = (await rpc('drafts.list', { replyTo: fields.replyTo.messageId }))[0]?.id ?? null
+      const save = (id: number | null) => rpc('drafts.save', { ...fields, ...(id ? { id } : {}) })
+      const unavailable = (err: unknown) => err instanceof Error && 'code' in err && err.code === 'UNAVAILABLE'
+      try {
+        // Its draft may have been sent or deleted meanwhile: then it becomes a new one.
+        last = await save(id).catch((err) => (id && !unavailable(err) ? save(null) : Promise.reject(err)))
+        clearBackup(backup.key)
+        count++
+      } catch (err) {
+        // Still unreachable: keep it for next time.
+        if (unavailable(err)) continue
+        // Refused (its message or a file is gone): the words are kept as a plain draft rather than retried forever.
+        try {
+          last = await rpc('drafts.save', { ...fields, attachments: undefined, replyTo: undefined })
+          clearBackup(backup.key)
+          count++
+        } catch (again) {
+          if (!unavailable(again)) useApp.getState().toast('error', `A draft could not be recovered: ${messageOf(again)}`)
+        }
+      }
+    }
   } catch {
-    /* still unreachable: keep the backup for next time */
+    /* still unreachable: keep the journal for next time */
+  } finally {
+    recovered()
   }
+  if (count === 0 || !last) return
+  const draft = last
+  const words = count === 1 ? (draft.replyTo ? 'Recovered a reply that was not saved' : 'Recovered a draft that was not saved') : `Recovered ${count} drafts that were not saved`
+  useApp.getState().toast('success', words, { duration: 8000, ...(draft.replyTo ? {} : { action: { label: 'Open', run: () => openCompose({ draft }) } }) })
 }

@@ -1,6 +1,7 @@
-// Autosave for compose: every change is saved as a draft ~800 ms after typing stops. Saves never overlap
-// (the next one waits), so the first save's new id is used by every later one. If the engine cannot be
-// reached the draft is kept in localStorage and saved as soon as the connection is back.
+// Autosave for compose and replies: every change is saved as a draft ~800 ms after typing stops. Saves never
+// overlap (the next one waits), so the first save's new id is used by every later one. Until the engine has
+// confirmed a change, a copy sits in a localStorage journal (written synchronously as you type), so what was
+// typed in the last second before a reload, a quit or a lost connection is saved at the next start.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Input } from '../../../../shared/contract'
 import { RpcError, onEvent, rpc } from '../../rpc'
@@ -9,23 +10,59 @@ export type DraftFields = Omit<Input<'drafts.save'>, 'id'>
 export type SaveState = 'idle' | 'pending' | 'saving' | 'saved' | 'local' | 'error'
 
 const DEBOUNCE_MS = 800
+/** Written by earlier versions (one draft, only while the engine was unreachable). */
 const BACKUP_KEY = 'switchboard.unsavedDraft'
+const JOURNAL_KEY = 'switchboard.draftJournal'
 
-interface Backup {
+export interface Backup {
   id: number | null
   fields: DraftFields
 }
+type Journal = Record<string, Backup & { at: number }>
 
-/** A draft that never reached the engine (the connection dropped), if one is waiting. */
-export function takeBackup(): Backup | null {
+function readJournal(): Journal {
   try {
-    const raw = localStorage.getItem(BACKUP_KEY)
-    return raw ? (JSON.parse(raw) as Backup) : null
+    return (JSON.parse(localStorage.getItem(JOURNAL_KEY) ?? '{}') as Journal) ?? {}
   } catch {
-    return null
+    return {}
   }
 }
-export const clearBackup = (): void => localStorage.removeItem(BACKUP_KEY)
+function writeJournal(j: Journal): void {
+  try {
+    if (Object.keys(j).length) localStorage.setItem(JOURNAL_KEY, JSON.stringify(j))
+    else localStorage.removeItem(JOURNAL_KEY)
+  } catch {
+    // Storage full or blocked: the engine save still runs; nothing better to do here.
+  }
+}
+export const journalPut = (key: string, entry: Backup): void => writeJournal({ ...readJournal(), [key]: { ...entry, at: Date.now() } })
+export const journalDrop = (key: string): void => {
+  const j = readJournal()
+  if (key in j) {
+    delete j[key]
+    writeJournal(j)
+  }
+}
+/** Unconfirmed edits of one surface (a reply to a message, say), if any. */
+export const journalGet = (key: string): Backup | null => readJournal()[key] ?? null
+
+/** Every edit the engine never confirmed (the window closed, the connection dropped), oldest first. */
+export function takeBackups(): Array<{ key: string } & Backup> {
+  const out = Object.entries(readJournal())
+    .sort(([, a], [, b]) => a.at - b.at)
+    .map(([key, b]) => ({ key, id: b.id, fields: b.fields }))
+  try {
+    const legacy = localStorage.getItem(BACKUP_KEY)
+    if (legacy) out.push({ key: BACKUP_KEY, ...(JSON.parse(legacy) as Backup) })
+  } catch {
+    // unreadable: ignore
+  }
+  return out
+}
+export const clearBackup = (key: string): void => (key === BACKUP_KEY ? localStorage.removeItem(BACKUP_KEY) : journalDrop(key))
+
+/** Where a reply to a message journals its edits: one reply draft per message, whatever the mode. */
+export const replyJournalKey = (messageId: number): string => `reply:${messageId}`
 
 export interface Autosave {
   draftId: number | null
@@ -37,7 +74,16 @@ export interface Autosave {
   cancel(): void
 }
 
-export function useDraftAutosave(initialId: number | null, fields: DraftFields, enabled: boolean): Autosave {
+export interface AutosaveOptions {
+  /** Where unconfirmed edits are journalled (default: one key per compose window). */
+  journalKey?: string
+  /** What the user wrote, for "is there anything to save?" (default: the fields but the sender); lets a
+   * signature that came with the sender not count as writing. */
+  content?: string
+}
+
+export function useDraftAutosave(initialId: number | null, fields: DraftFields, enabled: boolean, opts: AutosaveOptions = {}): Autosave {
+  const key = useRef(opts.journalKey ?? `compose:${initialId ?? Math.random().toString(36).slice(2)}`).current
   const [draftId, setDraftId] = useState(initialId)
   const [state, setState] = useState<SaveState>(initialId ? 'saved' : 'idle')
   const [error, setError] = useState<string | null>(null)
@@ -48,7 +94,7 @@ export function useDraftAutosave(initialId: number | null, fields: DraftFields, 
   // What the engine has. A new compose counts its prefill as saved, and picking a sender alone does not
   // make a draft either: only something the user wrote does.
   const saved = useRef(json)
-  const content = JSON.stringify({ ...fields, profileId: null })
+  const content = opts.content ?? JSON.stringify({ ...fields, profileId: null })
   const prefill = useRef(content)
   const wrote = draftId !== null || content !== prefill.current
   const wroteRef = useRef(wrote)
@@ -70,13 +116,15 @@ export function useDraftAutosave(initialId: number | null, fields: DraftFields, 
         idRef.current = draft.id
         setDraftId(draft.id)
         saved.current = body
-        clearBackup()
+        // The journal goes once the engine has the latest words (not an older snapshot).
+        if (!cancelled.current && JSON.stringify(latest.current) === body) journalDrop(key)
+        else if (!cancelled.current) journalPut(key, { id: draft.id, fields: latest.current })
         setError(null)
         setState(JSON.stringify(latest.current) === body ? 'saved' : 'pending')
         return draft.id
       } catch (err) {
         if (err instanceof RpcError && err.code === 'UNAVAILABLE') {
-          localStorage.setItem(BACKUP_KEY, JSON.stringify({ id: idRef.current, fields: snapshot } satisfies Backup))
+          // Already in the journal: saved at the next start, or as soon as the connection is back.
           setState('local')
         } else {
           setError(err instanceof Error ? err.message : 'Could not save the draft')
@@ -92,6 +140,7 @@ export function useDraftAutosave(initialId: number | null, fields: DraftFields, 
 
   useEffect(() => {
     if (!enabled || !wrote || saved.current === json) return
+    if (!cancelled.current) journalPut(key, { id: idRef.current, fields: latest.current })
     setState((s) => (s === 'saving' ? s : 'pending'))
     timer.current = setTimeout(() => void save().catch(() => undefined), DEBOUNCE_MS)
     return () => clearTimeout(timer.current)
@@ -106,6 +155,24 @@ export function useDraftAutosave(initialId: number | null, fields: DraftFields, 
     [save],
   )
 
+  // The window is closing or going to the background: the journal has the words; try the engine too.
+  useEffect(() => {
+    const flushNow = () => {
+      if (cancelled.current || !wroteRef.current || saved.current === JSON.stringify(latest.current)) return
+      journalPut(key, { id: idRef.current, fields: latest.current })
+      void save().catch(() => undefined)
+    }
+    const onVisibility = () => document.visibilityState === 'hidden' && flushNow()
+    window.addEventListener('pagehide', flushNow)
+    window.addEventListener('beforeunload', flushNow)
+    document.addEventListener('visibilitychange', onVisibility)
+    return () => {
+      window.removeEventListener('pagehide', flushNow)
+      window.removeEventListener('beforeunload', flushNow)
+      document.removeEventListener('visibilitychange', onVisibility)
+    }
+  }, [save, key])
+
   // Compose replaced or closed mid-debounce (e.g. an undo opening another draft): keep what was typed.
   useEffect(
     () => () => {
@@ -117,7 +184,8 @@ export function useDraftAutosave(initialId: number | null, fields: DraftFields, 
   const cancel = useCallback(() => {
     cancelled.current = true
     clearTimeout(timer.current)
-  }, [])
+    journalDrop(key)
+  }, [key])
 
   return { draftId, state, error, flush: save, cancel }
 }

@@ -1,4 +1,5 @@
-// Drafts: everything written but not sent, newest first. A row opens in compose; the bin deletes it.
+// Drafts: everything written but not sent, newest first (replies and forwards too, marked as such). A row
+// opens in compose; the bin deletes it.
 import { useEffect, useState, type JSX } from 'react'
 import type { Draft } from '../../../../shared/outbound'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
@@ -54,6 +55,16 @@ export function DraftsScreen(): JSX.Element {
                   <span className={`item-title${d.subject ? '' : ' is-placeholder'}`}>{d.subject || '(no subject)'}</span>
                 </button>
                 <span className="item-sub message-preview">
+                  {d.replyTo && (
+                    <span className="badge badge-slate draft-kind" title="Sent as a reply in its conversation: quoted and threaded">
+                      {d.replyTo.mode === 'forward' ? 'Forward' : d.replyTo.mode === 'replyAll' ? 'Reply all' : 'Reply'}
+                    </span>
+                  )}
+                  {d.attachments.length > 0 && (
+                    <span className="draft-files" title={d.attachments.map((a) => a.filename).join(', ')}>
+                      <Icon name="paperclip" size={13} /> {d.attachments.length}
+                    </span>
+                  )}
                   <span className="message-to">{d.to.length + d.cc.length ? `To ${recipientsLine([...d.to, ...d.cc], 3)}` : 'No recipients yet'}</span>
                   {snippet(d.html) && <span className="message-snippet">{snippet(d.html)}</span>}
                 </span>

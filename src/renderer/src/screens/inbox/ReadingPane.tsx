@@ -11,6 +11,8 @@ import { objectName, toastError, useApp } from '../../store'
 import { MessageView, type ReplyMode } from './MessageView'
 import { ContactLinks } from './ContactLinks'
 import { ReplyComposer } from './ReplyComposer'
+import type { Draft } from '../../../../shared/outbound'
+import { draftsRecovered } from '../compose/composeState'
 
 export interface PaneCommands {
   reply(mode: ReplyMode): void
@@ -35,7 +37,7 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
   const sync = useApp((s) => s.sync)
   const [load, setLoad] = useState<Load>({ state: 'loading' })
   const [open, setOpen] = useState<Set<number>>(new Set())
-  const [reply, setReply] = useState<{ mode: ReplyMode; message: MessageDetail } | null>(null)
+  const [reply, setReply] = useState<{ mode: ReplyMode; message: MessageDetail; draft?: Draft } | null>(null)
   const details = useRef(new Map<number, MessageDetail>())
   const markedOnOpen = useRef(false)
   const seen = useRef(new Set<number>())
@@ -92,13 +94,24 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
         onReadChange(threadId, 0)
       }
     })
+    // A reply left unsent in this conversation comes back where it was written.
+    let live = true
+    void draftsRecovered
+      .then(() => rpc('drafts.list', { threadId }))
+      .then(async (drafts) => {
+        const d = drafts.find((x) => x.replyTo)
+        if (!d?.replyTo || !live) return
+        const message = details.current.get(d.replyTo.messageId) ?? (await rpc('messages.get', { id: d.replyTo.messageId }))
+        if (live) setReply((r) => r ?? { mode: d.replyTo!.mode, message, draft: d })
+      })
+      .catch(() => undefined)
     let t: ReturnType<typeof setTimeout> | undefined
     const off = onEvent('inbox.changed', (p) => {
       if (!p.threadIds.includes(threadId)) return
       clearTimeout(t)
       t = setTimeout(() => void fetchThread(), 250)
     })
-    return () => (off(), clearTimeout(t))
+    return () => ((live = false), off(), clearTimeout(t))
   }, [threadId])
 
   const messages = load.state === 'ready' ? load.messages : []
@@ -181,7 +194,14 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
           />
         ))}
         {reply ? (
-          <ReplyComposer key={`${reply.mode}-${reply.message.id}`} message={reply.message} mode={reply.mode} ownEmails={ownEmails} onClose={() => setReply(null)} />
+          <ReplyComposer
+            key={`${reply.mode}-${reply.message.id}-${reply.draft?.id ?? 'new'}`}
+            message={reply.message}
+            mode={reply.mode}
+            draft={reply.draft}
+            ownEmails={ownEmails}
+            onClose={() => setReply(null)}
+          />
         ) : (
           <div className="reply-starters">
             <button type="button" className="reply-starter" onClick={() => void replyTo('reply')}>

@@ -1,7 +1,7 @@
 // The side panel of one message: everything about it, the text that was (or will be) sent, and its
 // timeline of events as the engine recorded them.
 import type { JSX } from 'react'
-import type { OutboundDetail } from '../../../../shared/outbound'
+import { formatBytes, type OutboundDetail } from '../../../../shared/outbound'
 import { Icon } from '../../components/Icons'
 import { formatDate } from '../../lib/format'
 import { EVENT_LABEL, eventTone, isScheduled, reasonOf } from '../../lib/outbox'
@@ -34,6 +34,7 @@ function DetailBody({ d, now }: { d: OutboundDetail; now: number }): JSX.Element
     ['From', d.from],
     ['To', d.to.join(', ')],
     ['Cc', d.cc.length ? d.cc.join(', ') : null],
+    ['Bcc', d.bcc.length ? d.bcc.join(', ') : null],
     ['Reply-to', d.replyTo],
     ['Sent through', d.transport === 'mailgun' ? 'Mailgun' : 'SMTP mailbox'],
     ['Created', formatDate(d.createdAt)],
@@ -71,6 +72,28 @@ function DetailBody({ d, now }: { d: OutboundDetail; now: number }): JSX.Element
         <h3 id="ob-body">Message</h3>
         <div className="outbox-text">{d.text || <span className="muted">(empty)</span>}</div>
       </section>
+      {d.attachments.length > 0 && (
+        <section className="outbox-section" aria-labelledby="ob-files">
+          <h3 id="ob-files">Attachments</h3>
+          <ul className="compose-attachment-list" aria-label="Attachments">
+            {d.attachments.map((a) => (
+              <li key={a.id} className="attachment compose-attachment">
+                <span className="attachment-icon" aria-hidden="true">
+                  <Icon name={a.contentType.startsWith('image/') ? 'image' : 'file'} size={18} />
+                </span>
+                <span className="attachment-main">
+                  <span className="attachment-name" title={a.filename}>
+                    {a.filename}
+                  </span>
+                  <span className="attachment-meta">
+                    {formatBytes(a.size)} · {a.contentType}
+                  </span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section className="outbox-section" aria-labelledby="ob-timeline">
         <h3 id="ob-timeline">Timeline</h3>
         <ol className="timeline" aria-label="Timeline">
