@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { contract, isMethod, isTestOnly, isWrite } from '../../shared/contract'
 import { AppError, type AppErrorShape, type Result } from '../../shared/result'
 import type { Ctx, Handlers } from './context'
+import { issuesInWords } from './zodWords'
 
 export type Dispatch = (method: unknown, input: unknown) => Promise<Result<unknown>>
 
@@ -34,10 +35,22 @@ export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) 
 
 const fail = (error: AppErrorShape): Result<never> => ({ ok: false, error })
 
+/**
+ * Refused input: every invalid field in words (`fields`), the first issue as `message`/`field` for callers
+ * that show one error. Never zod's own wording (zodWords.ts).
+ */
 export function fromZod(error: z.ZodError): AppErrorShape {
-  const issue = error.issues[0]
-  const field = issue?.path.map(String).join('.') || undefined
-  return { code: 'VALIDATION', message: issue?.message ?? 'Invalid input', ...(field ? { field } : {}) }
+  const all = issuesInWords(error)
+  const first = all[0]
+  // One entry per field (its first issue): a form shows one message under each input.
+  const fields = all.filter((f, i) => f.field !== '' && all.findIndex((g) => g.field === f.field) === i)
+  return {
+    code: 'VALIDATION',
+    message: first?.message ?? 'The input was not valid',
+    ...(first?.field ? { field: first.field } : {}),
+    // Only when there are several: a single-field error keeps its old shape exactly.
+    ...(fields.length > 1 ? { fields } : {}),
+  }
 }
 
 export function toAppError(err: unknown): AppErrorShape {
