@@ -76,15 +76,16 @@ export async function seedDemoActivity(ctx: Ctx, h: Handlers, objectId: number, 
     const row = queueMessage(at(ctx, t - 60_000), { profileId: profile.id, to: [c.email], subject: r.subject, html: r.html, text: r.text, headers: { ...r.headers, ...headers }, contactId: c.id, sendAt: t, source })
     transition(at(ctx, t), row.id, ['queued'], { status: 'sent', sentAt: t, nextAttemptAt: null, attempts: 1 }, 'sent', null)
     if (openedAfter !== undefined) addEvent(ctx, row.id, 'opened', null, t + openedAfter)
+    if (openedAfter !== undefined && row.id % 3 === 0) addEvent(ctx, row.id, 'clicked', null, t + openedAfter + 4 * 60_000)
     return row
   }
 
   ctx.sqlite.transaction(() => {
     // The autoresponder's history: new clients over the last four weeks, each welcomed within minutes.
-    const welcomed = people.slice(12, 20)
+    const welcomed = people.slice(8, 20)
     const action = stmt(ctx.sqlite, 'SELECT id FROM autoresponder_actions WHERE autoresponder_id = ? ORDER BY position LIMIT 1').get(autoresponder.id) as { id: number }
     welcomed.forEach((c, i) => {
-      const t = now - (26 - i * 3) * DAY + 10 * HOUR
+      const t = now - (27 - i * 2.2) * DAY + 10 * HOUR
       stmt(ctx.sqlite, 'INSERT OR IGNORE INTO contact_tags (tag_id, contact_id, created_at) VALUES (?, ?, ?)').run(tags.newClient, c.id, t)
       const row = sent(c, autoresponder.actions[0]!.subject, autoresponder.actions[0]!.bodyHtml, 'autoresponder', t + 2 * 60_000, {}, i % 3 === 2 ? undefined : 3 * HOUR)
       stmt(
@@ -202,8 +203,9 @@ export async function seedDemoActivity(ctx: Ctx, h: Handlers, objectId: number, 
       const inReplyTo = (JSON.parse(o.headersJson) as Record<string, string>)['In-Reply-To'] ?? null
       return { ...msg({ from: me, subject: o.subject, text: o.text, t: o.sentAt, seen: true }), uid: i + 1, messageId: o.messageId, inReplyTo, references: inReplyTo ? [inReplyTo] : [], to: [who(c)], html: o.html }
     })
-  storeMessages(ctx, { mailboxId: mailbox.id, folder: 'Sent', folderRole: 'sent', uidValidity: 1n }, sentFolder)
-  storeMessages(ctx, { mailboxId: mailbox.id, folder: 'INBOX', folderRole: 'inbox', uidValidity: 1n }, inbox)
+  // Each message is stored as of its own date, so the replies it records land on the days they came.
+  for (const m of sentFolder) storeMessages(at(ctx, m.date), { mailboxId: mailbox.id, folder: 'Sent', folderRole: 'sent', uidValidity: 1n }, [m])
+  for (const m of inbox) storeMessages(at(ctx, m.date), { mailboxId: mailbox.id, folder: 'INBOX', folderRole: 'inbox', uidValidity: 1n }, [m])
 }
 
 /** A one-page PDF that says what it is: a sample attachment someone can open. */

@@ -273,7 +273,8 @@ function NextCell({ c, now }: { c: SequenceContact; now: number }): JSX.Element 
   const when = at ? (Date.parse(at) <= now ? 'Due now' : relativeTime(at, now)) : null
   switch (c.nextState) {
     case null:
-      return c.stoppedReason ? <span className="muted" title={c.stoppedReason}>{c.stoppedReason}</span> : <span className="muted">—</span>
+      if (c.stoppedReason) return <span className="muted" title={c.stoppedReason}>{c.stoppedReason}</span>
+      return <span className="muted">{c.status === 'completed' ? 'Finished' : '—'}</span>
     case 'paused':
       return <span title={at ? formatWhen(at) : undefined}>Paused</span>
     case 'sending':
