@@ -46,6 +46,26 @@ test('a new contact with several invalid fields shows each in words and focuses 
   expect((await app.rpc('contacts.list', {})).total).toBe(1)
 })
 
+test('a mailbox with a bad address, a port out of range and a zero daily limit: all three in words', async ({ page, app }) => {
+  const obj = await app.rpc('objects.create', { name: 'Acme Bakery' })
+  await page.reload()
+  await page.goto(page.url().replace(/#.*$/, '') + `#/businesses/${obj.id}`)
+  await page.getByRole('button', { name: 'Add mailbox' }).first().click()
+  const dialog = page.getByRole('dialog', { name: 'Add mailbox' })
+  await dialog.getByLabel('Email address').fill('front desk')
+  await dialog.getByLabel('Daily sending limit').fill('0')
+  await dialog.getByLabel('SMTP host').fill('smtp.acme.test')
+  await dialog.getByLabel('SMTP port').fill('70000')
+  await dialog.getByLabel('SMTP password').fill('secret')
+  await dialog.getByRole('button', { name: 'Add mailbox' }).click()
+  await expect(dialog.getByText('Not a valid email address')).toBeVisible()
+  await expect(dialog.getByText('SMTP port must be 65535 or less')).toBeVisible()
+  await expect(dialog.getByText('At least 1 per day')).toBeVisible()
+  await expect(dialog.getByLabel('Email address')).toBeFocused()
+  await expect(dialog).not.toContainText(RAW)
+  await sizes(page, 'form-errors-mailbox')
+})
+
 test('a new sequence with several problems marks them all and focuses the first', async ({ page, app }) => {
   await app.rpc('objects.create', { name: 'Acme Bakery' })
   await page.reload()

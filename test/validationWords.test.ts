@@ -41,7 +41,7 @@ describe('zod issues in words', () => {
       'Kind must be one of: smtp, mailgun',
       'Site must be a web address, like https://example.com',
       'Code has characters that are not allowed here',
-      'Daily limit must be 100,000 or less',
+      'Daily sending limit must be 100,000 or less',
       'Count must be a whole number',
       'Gap must be more than 0',
       'Unknown field "extra"',
@@ -69,7 +69,7 @@ describe('zod issues in words', () => {
     expect(labelOf(['actions', 0, 'bodyHtml'])).toBe('Message of email 1')
     expect(labelOf(['imap', 'host'])).toBe('IMAP host')
     expect(labelOf(['fields', 'Shoe size'])).toBe('Shoe size')
-    expect(labelOf(['minGapSeconds'])).toBe('Gap between messages')
+    expect(labelOf(['minGapSeconds'])).toBe('Minimum gap')
   })
 
   it('fromZod returns every field, one message each, the first as message/field', () => {
