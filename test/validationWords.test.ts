@@ -118,3 +118,14 @@ describe('dispatch refuses input with every invalid field', () => {
     for (const f of e.fields!) expect(f.message).not.toMatch(RAW)
   })
 })
+
+describe('hostile input', () => {
+  it('a hundred thousand invalid ids cost one pass and a short answer (a quadratic pass would outlive the test timeout)', async () => {
+    const t = freshEngine()
+    const e = await t.err('contacts.addTag', { contactIds: Array.from({ length: 100_000 }, () => -1), tagId: 1 })
+    expect(e.code).toBe('VALIDATION')
+    expect(e.fields!.length).toBe(50)
+    expect(e.fields![0]).toEqual({ field: 'contactIds.0', message: expect.any(String) })
+    expect(e.message).not.toMatch(RAW)
+  })
+})

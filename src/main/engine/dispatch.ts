@@ -2,7 +2,7 @@
 // coded error value. Writes run one at a time through a queue so async handlers never interleave.
 import { z } from 'zod'
 import { contract, isMethod, isTestOnly, isWrite } from '../../shared/contract'
-import { AppError, type AppErrorShape, type Result } from '../../shared/result'
+import { AppError, type AppErrorShape, type FieldError, type Result } from '../../shared/result'
 import type { Ctx, Handlers } from './context'
 import { issuesInWords } from './zodWords'
 
@@ -39,11 +39,21 @@ const fail = (error: AppErrorShape): Result<never> => ({ ok: false, error })
  * Refused input: every invalid field in words (`fields`), the first issue as `message`/`field` for callers
  * that show one error. Never zod's own wording (zodWords.ts).
  */
+/** More invalid fields than a form could show are not listed (the first ones are). */
+const MAX_FIELDS = 50
+
 export function fromZod(error: z.ZodError): AppErrorShape {
-  const all = issuesInWords(error)
+  const all = issuesInWords(error, MAX_FIELDS * 4)
   const first = all[0]
-  // One entry per field (its first issue): a form shows one message under each input.
-  const fields = all.filter((f, i) => f.field !== '' && all.findIndex((g) => g.field === f.field) === i)
+  // One entry per field (its first issue): a form shows one message under each input. Capped, so a
+  // hostile list of a million bad ids costs one pass and a short answer.
+  const seen = new Set<string>()
+  const fields: FieldError[] = []
+  for (const f of all) {
+    if (f.field === '' || seen.has(f.field)) continue
+    seen.add(f.field)
+    if (fields.push(f) >= MAX_FIELDS) break
+  }
   return {
     code: 'VALIDATION',
     message: first?.message ?? 'The input was not valid',

@@ -137,8 +137,8 @@ export interface FieldIssue {
 }
 
 /** Every issue in words, in the order zod found them; `field` is '' for an issue about the whole input. */
-export function issuesInWords(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => {
+export function issuesInWords(error: z.ZodError, limit = Infinity): FieldIssue[] {
+  return error.issues.slice(0, limit).map((issue) => {
     // An unknown key belongs to its own name, so a form can show it where that input would be.
     const path = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path
     return { field: path.map(String).join('.'), message: wordsOf(issue) }
