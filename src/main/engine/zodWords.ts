@@ -120,7 +120,8 @@ export function wordsOf(issue: Issue): string {
     case 'invalid_union':
       return `${label} is not valid`
     case 'unrecognized_keys':
-      return issue.keys.length === 1 ? `Unknown field "${issue.keys[0]}"` : `Unknown fields: ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+      if (issue.keys.length === 1) return `Unknown field "${issue.keys[0]!.slice(0, 80)}"`
+      return `Unknown fields: ${issue.keys.slice(0, 5).map((k) => `"${k.slice(0, 80)}"`).join(', ')}${issue.keys.length > 5 ? ` and ${num(issue.keys.length - 5)} more` : ''}`
     case 'not_multiple_of':
       return Number(issue.divisor) === 1 ? `${label} must be a whole number` : `${label} must be a multiple of ${num(issue.divisor)}`
     case 'invalid_key':
