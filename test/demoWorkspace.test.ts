@@ -37,6 +37,7 @@ describe('the demo workspace', () => {
     const [ar] = await t.ok('autoresponders.list', {})
     expect(ar).toMatchObject({ name: 'Welcome new clients', isActive: true })
     expect(ar!.totalSent).toBeGreaterThanOrEqual(5)
+    expect(Date.parse(ar!.lastFiredAt!)).toBeLessThan(t.clock.now())
     const execs = await t.ok('autoresponders.executions', { autoresponderId: ar!.id })
     expect(execs.length).toBe(ar!.totalSent)
     expect(execs.every((e) => e.status === 'SENT' && e.outboundId !== null)).toBe(true)

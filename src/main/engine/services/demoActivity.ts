@@ -84,8 +84,10 @@ export async function seedDemoActivity(ctx: Ctx, h: Handlers, objectId: number, 
     // The autoresponder's history: new clients over the last four weeks, each welcomed within minutes.
     const welcomed = people.slice(8, 20)
     const action = stmt(ctx.sqlite, 'SELECT id FROM autoresponder_actions WHERE autoresponder_id = ? ORDER BY position LIMIT 1').get(autoresponder.id) as { id: number }
+    let lastFired = 0
     welcomed.forEach((c, i) => {
       const t = now - (27 - i * 2.2) * DAY + 10 * HOUR
+      lastFired = t
       stmt(ctx.sqlite, 'INSERT OR IGNORE INTO contact_tags (tag_id, contact_id, created_at) VALUES (?, ?, ?)').run(tags.newClient, c.id, t)
       const row = sent(c, autoresponder.actions[0]!.subject, autoresponder.actions[0]!.bodyHtml, 'autoresponder', t + 2 * 60_000, {}, i % 3 === 2 ? undefined : 3 * HOUR)
       stmt(
@@ -94,7 +96,7 @@ export async function seedDemoActivity(ctx: Ctx, h: Handlers, objectId: number, 
          VALUES (?, ?, ?, ?, 'SENT', NULL, ?, ?, ?, ?)`,
       ).run(autoresponder.id, action.id, c.id, `tag:${t}`, row.id, t, t, t + 2 * 60_000)
     })
-    stmt(ctx.sqlite, 'UPDATE autoresponders SET total_sent = ? WHERE id = ?').run(welcomed.length, autoresponder.id)
+    stmt(ctx.sqlite, 'UPDATE autoresponders SET total_sent = ?, last_fired_at = ? WHERE id = ?').run(welcomed.length, lastFired, autoresponder.id)
 
     // The sequence: enrolled over the last three weeks; each contact as far along as its dates say.
     // [days ago enrolled, steps sent, what then]
