@@ -1,6 +1,6 @@
 // Turning engine errors into words on screen: field errors go next to their field (all of them at once),
 // the rest to a banner or a toast, and focus moves to the first invalid field. Nothing here ever throws.
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { FieldError } from '../../../shared/result'
 import { RpcError } from '../rpc'
 
@@ -34,18 +34,28 @@ export function splitError(err: unknown, known: (field: string) => boolean = () 
   return { fields, form: rest.length ? rest.join(' · ') : null }
 }
 
+/** The first invalid input, in the open dialog when there is one (else the page). */
+function firstInvalid(): HTMLElement | null {
+  const dialogs = document.querySelectorAll('dialog[open]')
+  const scope: ParentNode = dialogs.length ? dialogs[dialogs.length - 1]! : document
+  return scope.querySelector<HTMLElement>('[aria-invalid="true"]')
+}
+
+function focusNow(el: HTMLElement): void {
+  el.focus({ preventScroll: true })
+  el.scrollIntoView({ block: 'center', behavior: 'instant' as ScrollBehavior })
+}
+
 /**
- * After the errors render, moves focus to the first invalid input (in the open dialog when there is one),
- * so a keyboard or screen-reader user lands where the fixing starts.
+ * Moves focus to the first invalid input once the errors have rendered, so a keyboard or screen-reader
+ * user lands where the fixing starts. For forms whose errors live outside useFormErrors: it looks on the
+ * next few frames until the marked input is there.
  */
-export function focusFirstInvalid(): void {
+export function focusFirstInvalid(frames = 10): void {
   requestAnimationFrame(() => {
-    const dialogs = document.querySelectorAll('dialog[open]')
-    const scope: ParentNode = dialogs.length ? dialogs[dialogs.length - 1]! : document
-    const el = scope.querySelector<HTMLElement>('[aria-invalid="true"]')
-    if (!el) return
-    el.focus({ preventScroll: true })
-    el.scrollIntoView({ block: 'center', behavior: 'instant' as ScrollBehavior })
+    const el = firstInvalid()
+    if (el) focusNow(el)
+    else if (frames > 1) focusFirstInvalid(frames - 1)
   })
 }
 
@@ -68,11 +78,18 @@ export interface FormErrors {
 export function useFormErrors(): FormErrors {
   const [fields, setFields] = useState<Record<string, string>>({})
   const [form, setForm] = useState<string | null>(null)
+  // Bumped with every new set of field errors; the effect runs after React has marked the inputs.
+  const [focusTick, setFocusTick] = useState(0)
+  useEffect(() => {
+    if (focusTick === 0) return
+    const el = firstInvalid()
+    if (el) focusNow(el)
+  }, [focusTick])
   const take = useCallback((err: unknown, known: (field: string) => boolean = () => true) => {
     const split = splitError(err, known)
     setFields(split.fields)
     setForm(split.form)
-    if (Object.keys(split.fields).length) focusFirstInvalid()
+    if (Object.keys(split.fields).length) setFocusTick((n) => n + 1)
   }, [])
   const clear = useCallback(() => {
     setFields({})
@@ -83,7 +100,7 @@ export function useFormErrors(): FormErrors {
     setFields(next)
     setForm(null)
     const any = Object.keys(next).length > 0
-    if (any) focusFirstInvalid()
+    if (any) setFocusTick((n) => n + 1)
     return any
   }, [])
   return { fields, form, take, clear, set, setAll }
