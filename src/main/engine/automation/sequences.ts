@@ -200,6 +200,11 @@ const HOLD_WORDS: Record<string, string> = {
   paused: 'Mailbox paused',
 }
 
+const sentOf = (json: string): { stepsSent: number; lastSentStep: number | null } => {
+  const [n, last] = JSON.parse(json) as [number, number | null]
+  return { stepsSent: n, lastSentStep: last }
+}
+
 interface ProgressRow {
   status: SequenceContact['status']
   currentStep: number
@@ -260,15 +265,13 @@ export function listSequenceContacts(ctx: Ctx, input: { sequenceId: number; stat
       `SELECT sc.id, sc.contact_id AS contactId, c.first_name AS firstName, c.last_name AS lastName, c.email, sc.status, sc.current_step AS currentStep,
               sc.next_step_at AS nextStepAt, sc.mailbox_id AS mailboxId, m.email AS mailboxEmail, sc.last_sent_at AS lastSentAt, sc.last_error AS lastError,
               o.status AS pendingStatus, coalesce(o.next_attempt_at, o.scheduled_for) AS pendingAt, o.status_reason AS pendingReason,
-              sent.n AS stepsSent, sent.last AS lastSentStep
+              (SELECT json_array(count(DISTINCT sm.step_position), max(sm.step_position)) FROM sequence_messages sm JOIN outbound_messages so ON so.id = sm.outbound_id
+                WHERE sm.sequence_contact_id = sc.id AND so.status IN (${SENT_STATUSES})) AS sentJson
        FROM sequence_contacts sc JOIN contacts c ON c.id = sc.contact_id LEFT JOIN mailboxes m ON m.id = sc.mailbox_id
        LEFT JOIN outbound_messages o ON o.id = sc.pending_outbound_id
-       LEFT JOIN (SELECT sm.sequence_contact_id AS scId, count(DISTINCT sm.step_position) AS n, max(sm.step_position) AS last
-                  FROM sequence_messages sm JOIN outbound_messages so ON so.id = sm.outbound_id
-                  WHERE sm.sequence_id = ? AND so.status IN (${SENT_STATUSES}) GROUP BY sm.sequence_contact_id) sent ON sent.scId = sc.id
        WHERE ${where} AND sc.id > ? ORDER BY sc.id LIMIT ?`,
     )
-    .all(input.sequenceId, ...params, after, input.limit + 1) as Array<{
+    .all(...params, after, input.limit + 1) as Array<{
     id: number
     contactId: number
     firstName: string
@@ -284,8 +287,7 @@ export function listSequenceContacts(ctx: Ctx, input: { sequenceId: number; stat
     pendingStatus: string | null
     pendingAt: number | null
     pendingReason: string | null
-    stepsSent: number | null
-    lastSentStep: number | null
+    sentJson: string
   }>
   const more = rows.length > input.limit
   const items: SequenceContact[] = rows.slice(0, input.limit).map((r) => ({
@@ -299,7 +301,8 @@ export function listSequenceContacts(ctx: Ctx, input: { sequenceId: number; stat
     mailboxEmail: r.mailboxEmail,
     lastSentAt: r.lastSentAt === null ? null : iso(r.lastSentAt),
     lastError: r.lastError,
-    ...progressOf(r, seqStatus, stepCount),
+    // Per page row, through sequence_messages_sc_idx: a page costs the same in a sequence of 100,000.
+    ...progressOf({ ...r, ...sentOf(r.sentJson) }, seqStatus, stepCount),
   }))
   return { items, total, nextCursor: more ? String(items[items.length - 1]!.id) : null }
 }
