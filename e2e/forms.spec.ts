@@ -79,6 +79,27 @@ test('a new sequence with several problems marks them all and focuses the first'
   await sizes(page, 'form-errors-new-sequence')
 })
 
+test('a contact profile with two invalid fields lists both above the form; each entry focuses its field', async ({ page, app }) => {
+  await app.rpc('objects.create', { name: 'Acme Bakery' })
+  const c = await app.rpc('contacts.create', { email: 'ann@client.test', firstName: 'Ann' })
+  await page.reload()
+  await page.goto(page.url().replace(/#.*$/, '') + `#/contacts/${c.id}`)
+  await page.getByLabel('Email', { exact: true }).fill('ann@')
+  await page.getByLabel('Phone').fill('call me')
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  const summary = page.locator('.error-summary')
+  await expect(summary).toContainText('2 fields need a change')
+  await expect(page.getByLabel('Email', { exact: true })).toBeFocused()
+  await summary.getByRole('button', { name: 'Not a valid phone number' }).click()
+  await expect(page.getByLabel('Phone')).toBeFocused()
+  await expect(page.locator('main')).not.toContainText(RAW)
+  await sizes(page, 'form-errors-contact-profile')
+  await page.getByLabel('Email', { exact: true }).fill('ann@client.test')
+  await page.getByLabel('Phone').fill('+1 555 0100')
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await expect(summary).toHaveCount(0)
+})
+
 test('leaving a contact with unsaved edits asks: Stay, Discard or Save', async ({ page, app }) => {
   await app.rpc('objects.create', { name: 'Acme Bakery' })
   const c = await app.rpc('contacts.create', { email: 'ann@client.test', firstName: 'Ann', phone: '+1 555 0100' })

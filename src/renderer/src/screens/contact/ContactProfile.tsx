@@ -5,7 +5,7 @@ import type { Contact } from '../../../../shared/models'
 import { Avatar } from '../../components/Avatar'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
-import { FormError } from '../../components/Field'
+import { ErrorSummary, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import { useFormErrors } from '../../lib/errors'
@@ -149,6 +149,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
       >
         <div className="profile-main">
           <FormError message={errors.form} />
+          <ErrorSummary fields={errors.fields} />
           <section className="card" aria-labelledby="c-details">
             <div className="card-header">
               <h3 id="c-details">Details</h3>
