@@ -83,8 +83,15 @@ describe('the demo workspace', () => {
       t.engine.automation.runDue()
       await t.engine.outbound.scheduler.idle()
     }
+    // What the demo user sets off waits the same way: the welcome for a newly tagged contact.
+    const newClient = (await t.ok('tags.list', {})).find((x) => x.name === 'New client')!
+    const someone = await t.ok('contacts.create', { email: 'walk.in@example.com', firstName: 'Walk', primaryObjectId: mailbox!.objectId })
+    const before = open().length
+    await t.ok('contacts.addTag', { contactIds: [someone.id], tagId: newClient.id })
+    t.engine.automation.runDue()
+    await t.engine.outbound.scheduler.idle()
     const rows = open()
-    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.length).toBeGreaterThan(before)
     for (const r of rows) expect(r).toMatchObject({ status: 'held', reason: 'paused', attempts: 0 })
     expect((db.prepare("SELECT count(*) AS n FROM message_events WHERE type IN ('sending', 'attempt', 'failed', 'retry')").get() as { n: number }).n).toBe(0)
     db.close()

@@ -3,7 +3,7 @@
 // work: inbox mail, an autoresponder, a running sequence and a dashboard with data.
 import { AppError } from '../../../shared/result'
 import type { Ctx, Handlers } from '../context'
-import { seedDemoActivity } from './demoActivity'
+import { seedDemoActivity, seedDemoStudio, type DemoStudio } from './demoActivity'
 
 const FIRST = ['Ava', 'Mia', 'Noah', 'Liam', 'Zoe', 'Emma', 'Olivia', 'Lucas', 'Sofia', 'Isla', 'Mateo', 'Chloe', 'Hana', 'Yuki', 'Amara', 'Leo', 'Nora', 'Ivy']
 const LAST = ['Nguyen', 'Garcia', 'Smith', 'Kim', 'Patel', 'Rossi', 'Okafor', 'Silva', 'Tanaka', 'Murphy', 'Cohen', 'Dubois', 'Novak', 'Haddad']
@@ -23,10 +23,10 @@ export async function seedDemo(ctx: Ctx, h: Handlers): Promise<{ objects: number
   for (const name of tagNames) tagIds.push((await h['tags.create'](ctx, { name })).id)
 
   let contacts = 0
-  let first: number | null = null
+  let studio: DemoStudio | null = null
   for (const [i, spec] of specs.entries()) {
     const obj = await h['objects.create'](ctx, { name: spec.name, postalAddress: spec.address, timezone: spec.zone })
-    first ??= obj.id
+    if (i === 0) studio = await seedDemoStudio(ctx, h, obj.id)
     // The sending domain differs from the profile's domain on purpose (seed 000's rule).
     await h['mailgun.upsert'](ctx, { objectId: obj.id, sendingDomain: 'mg.senovallc.com', apiKey: 'demo-key-not-a-real-mailgun-key', region: 'us' })
     await h['profiles.create'](ctx, { objectId: obj.id, email: spec.profile, displayName: spec.display, replyTo: null, transport: { kind: 'mailgun' }, isActive: true })
@@ -52,6 +52,6 @@ export async function seedDemo(ctx: Ctx, h: Handlers): Promise<{ objects: number
     }
   }
   // Mail in the inbox, an autoresponder, a running sequence and weeks of activity (demoActivity.ts).
-  await seedDemoActivity(ctx, h, first!, { newClient: tagIds[3]! })
+  await seedDemoActivity(ctx, h, studio!, { newClient: tagIds[3]! })
   return { objects: specs.length, contacts }
 }

@@ -28,11 +28,23 @@ const at = (ctx: Ctx, t: number): Ctx => Object.assign(Object.create(ctx) as Ctx
 
 type Contact = { id: number; email: string; firstName: string; lastName: string }
 
-export async function seedDemoActivity(ctx: Ctx, h: Handlers, objectId: number, tags: { newClient: number }): Promise<void> {
-  const call = async <M extends Method>(m: M, input: Input<M>): Promise<Output<M>> =>
-    (await (h[m] as (c: Ctx, i: unknown) => unknown)(ctx, contract[m].input.parse(input))) as Output<M>
-  const now = ctx.clock.now()
+type Call = <M extends Method>(m: M, input: Input<M>) => Promise<Output<M>>
+const caller = (ctx: Ctx, h: Handlers): Call => async (m, input) =>
+  (await (h[m] as (c: Ctx, i: unknown) => unknown)(ctx, contract[m].input.parse(input))) as never
 
+export interface DemoStudio {
+  objectId: number
+  mailboxId: number
+  profileId: number
+}
+
+/**
+ * The studio mailbox and its sender profile, made before the business's Mailgun profile so that it is
+ * the business's first profile: whatever the demo user sends or fires from Eve Beauty waits, held by the
+ * paused mailbox, instead of trying Mailgun with the sample key.
+ */
+export async function seedDemoStudio(ctx: Ctx, h: Handlers, objectId: number): Promise<DemoStudio> {
+  const call = caller(ctx, h)
   const mailbox = await call('mailboxes.create', {
     objectId,
     email: DEMO_MAILBOX,
@@ -44,6 +56,15 @@ export async function seedDemoActivity(ctx: Ctx, h: Handlers, objectId: number, 
   })
   await call('mailboxes.update', { id: mailbox.id, status: 'paused' })
   const profile = await call('profiles.create', { objectId, email: DEMO_MAILBOX, displayName: 'Eve Beauty Studio', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+  return { objectId, mailboxId: mailbox.id, profileId: profile.id }
+}
+
+export async function seedDemoActivity(ctx: Ctx, h: Handlers, studio: DemoStudio, tags: { newClient: number }): Promise<void> {
+  const call = caller(ctx, h)
+  const now = ctx.clock.now()
+  const { objectId } = studio
+  const mailbox = { id: studio.mailboxId }
+  const profile = { id: studio.profileId }
 
   const autoresponder = await call('autoresponders.create', {
     name: 'Welcome new clients',
