@@ -24,6 +24,7 @@ test('the demo: inbox with mail, a running sequence, an autoresponder and a dash
   await sizes(page, 'demo-inbox')
   await page.getByText('Allergy form for my appointment').first().click()
   await expect(page.getByText('allergy-form.pdf').first()).toBeVisible()
+  await expect(page.frameLocator('iframe[title="Message: Allergy form for my appointment"]').getByText('Please find my allergy form attached')).toBeVisible()
   await sizes(page, 'demo-inbox-attachment')
 
   await nav.getByRole('link', { name: 'Sequences' }).click()
