@@ -14,14 +14,18 @@ describe('analytics', () => {
     const send = (to: string) => b.t.ok('mail.send', { profileId: b.profileId, to: [to], subject: 's', html: '<p>h</p>' })
     const a = await send('a@client.test')
     const c = await send('c@client.test')
+    const oneToOne = await send('friend@client.test') // stays one-to-one mail: never counted
     await b.idle()
     b.stub.script = ['permanent']
-    await send('fail@client.test')
+    const f = await send('fail@client.test')
     await b.idle()
     await b.t.ok('contacts.create', { email: 'gone@client.test', primaryObjectId: b.objectId })
     const db = new Database(join(b.t.dataDir, 'switchboard.db'))
     db.prepare("INSERT INTO suppressions (object_id, email, reason, created_at) VALUES (NULL, 'gone@client.test', 'manual', 0)").run()
-    await send('gone@client.test')
+    const g = await send('gone@client.test')
+    // The dashboard charts automated mail: these stand for sequence steps (the event log is the same).
+    db.prepare("UPDATE outbound_messages SET source = 'sequence' WHERE id IN (?, ?, ?, ?)").run(a.id, c.id, f.id, g.id)
+    expect(oneToOne.source).toBe('compose')
     // Next local day: an open and a click on a, a reply to c, a bounce on a.
     await b.advance(DAY)
     const at = b.t.clock.now()

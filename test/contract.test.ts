@@ -21,7 +21,7 @@ describe('contract boundary', () => {
 
   it('names the offending field, nested ones with a dotted path', async () => {
     const t = freshEngine()
-    expect(await t.err('objects.create', {})).toEqual({ code: 'VALIDATION', message: 'Required', field: 'name' })
+    expect(await t.err('objects.create', {})).toEqual({ code: 'VALIDATION', message: 'Name is required', field: 'name' })
     expect(await t.err('objects.create', { name: 'A', timezone: 'Mars/Olympus' })).toMatchObject({ code: 'VALIDATION', field: 'timezone' })
     const o = await t.ok('objects.create', { name: 'A' })
     const e = await t.err('mailboxes.create', {

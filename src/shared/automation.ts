@@ -171,6 +171,21 @@ export const SequenceContact = z.object({
   mailboxEmail: z.string().nullable(),
   lastSentAt: IsoTime.nullable(),
   lastError: z.string().nullable(),
+  // ---- progress from the truth (issue 20 defect 7) ----
+  /** Steps that actually went out (their outbound row was sent), and the last of them (null: none yet). */
+  stepsSent: z.number(),
+  lastSentStep: z.number().nullable(),
+  /** The step that goes out next while active or paused; null once stopped or completed. */
+  nextStep: z.number().nullable(),
+  /**
+   * Where the next step stands: `waiting` for its wait to pass (nextStepAt), `scheduled` as an outbox row
+   * (nextStepAt = when it will be sent), `sending`, `retrying` after a failure, `held` by its mailbox
+   * (heldReason), `paused`; null when nothing is next.
+   */
+  nextState: z.enum(['waiting', 'scheduled', 'sending', 'retrying', 'held', 'paused']).nullable(),
+  heldReason: z.string().nullable(),
+  /** Why the contact stopped, in words ("Replied after step 2"); null while running or completed. */
+  stoppedReason: z.string().nullable(),
 })
 export type SequenceContact = z.infer<typeof SequenceContact>
 export const ListSequenceContacts = z

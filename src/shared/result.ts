@@ -7,6 +7,16 @@ export interface AppErrorShape {
   message: string
   /** Dotted path of the offending input field, when one field is to blame. */
   field?: string
+  /**
+   * Every invalid input field with its message when input was refused on more than one (the first is
+   * `field`/`message`), so a form can mark them all at once. Absent when one field or nothing is to blame.
+   */
+  fields?: FieldError[]
+}
+
+export interface FieldError {
+  field: string
+  message: string
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape }
@@ -16,12 +26,19 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    /** Several invalid fields at once (a service's own checks), shown together like zod's. */
+    readonly fields?: FieldError[],
   ) {
     super(message)
     this.name = 'AppError'
   }
   toJSON(): AppErrorShape {
-    return this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message }
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field ? { field: this.field } : {}),
+      ...(this.fields && this.fields.length > 1 ? { fields: this.fields } : {}),
+    }
   }
 }
 

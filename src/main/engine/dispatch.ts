@@ -2,8 +2,9 @@
 // coded error value. Writes run one at a time through a queue so async handlers never interleave.
 import { z } from 'zod'
 import { contract, isMethod, isTestOnly, isWrite } from '../../shared/contract'
-import { AppError, type AppErrorShape, type Result } from '../../shared/result'
+import { AppError, type AppErrorShape, type FieldError, type Result } from '../../shared/result'
 import type { Ctx, Handlers } from './context'
+import { issuesInWords } from './zodWords'
 
 export type Dispatch = (method: unknown, input: unknown) => Promise<Result<unknown>>
 
@@ -34,10 +35,32 @@ export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) 
 
 const fail = (error: AppErrorShape): Result<never> => ({ ok: false, error })
 
+/**
+ * Refused input: every invalid field in words (`fields`), the first issue as `message`/`field` for callers
+ * that show one error. Never zod's own wording (zodWords.ts).
+ */
+/** More invalid fields than a form could show are not listed (the first ones are). */
+const MAX_FIELDS = 50
+
 export function fromZod(error: z.ZodError): AppErrorShape {
-  const issue = error.issues[0]
-  const field = issue?.path.map(String).join('.') || undefined
-  return { code: 'VALIDATION', message: issue?.message ?? 'Invalid input', ...(field ? { field } : {}) }
+  const all = issuesInWords(error, MAX_FIELDS * 4)
+  const first = all[0]
+  // One entry per field (its first issue): a form shows one message under each input. Capped, so a
+  // hostile list of a million bad ids costs one pass and a short answer.
+  const seen = new Set<string>()
+  const fields: FieldError[] = []
+  for (const f of all) {
+    if (f.field === '' || seen.has(f.field)) continue
+    seen.add(f.field)
+    if (fields.push(f) >= MAX_FIELDS) break
+  }
+  return {
+    code: 'VALIDATION',
+    message: first?.message ?? 'The input was not valid',
+    ...(first?.field ? { field: first.field } : {}),
+    // Only when there are several: a single-field error keeps its old shape exactly.
+    ...(fields.length > 1 ? { fields } : {}),
+  }
 }
 
 export function toAppError(err: unknown): AppErrorShape {

@@ -12,6 +12,8 @@ type SequenceFunnel = z.infer<typeof FunnelZ>
 type Metric = (typeof ANALYTICS_METRICS)[number]
 const zero = () => Object.fromEntries(ANALYTICS_METRICS.map((m) => [m, 0])) as Record<Metric, number>
 const MAX_BUCKETS = 5000
+/** The sources the automation dashboard counts. */
+const AUTOMATED = "'autoresponder', 'sequence'"
 
 const minuteFmts = new Map<string, Intl.DateTimeFormat>()
 /** Start of the local hour (zones a half or quarter hour off UTC have their own hour edges). */
@@ -54,9 +56,11 @@ export function summary(ctx: Ctx, input: { objectId?: number; from: string; to: 
     t = input.groupBy === 'hour' ? t + 3_600_000 : nextLocalMidnight(t, tz)
   }
   // One row per message and metric (the first time it happened), so a re-polled event never counts twice.
+  // Automated mail only: one-to-one mail (compose, replies) is not what the automation charts measure.
   const rows = ctx.sqlite
     .prepare(
-      `SELECT e.type, min(e.at) AS at FROM message_events e ${input.objectId !== undefined ? 'JOIN outbound_messages o ON o.id = e.outbound_id AND o.object_id = ?' : ''}
+      `SELECT e.type, min(e.at) AS at FROM message_events e
+       JOIN outbound_messages o ON o.id = e.outbound_id AND o.source IN (${AUTOMATED}) ${input.objectId !== undefined ? 'AND o.object_id = ?' : ''}
        WHERE e.type IN ('sent', 'failed', 'skipped', 'replied', 'bounced', 'opened', 'clicked') AND e.at >= ? AND e.at < ?
        GROUP BY e.outbound_id, e.type`,
     )

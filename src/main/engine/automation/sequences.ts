@@ -190,8 +190,71 @@ export function enroll(ctx: Ctx, input: EnrollInput): { enrolled: number; alread
 }
 
 // ---------- the per-contact table ----------
+/** An outbound row in one of these went out: the step counts as sent (opens, clicks and a later bounce included). */
+const SENT_STATUSES = "'sent', 'delivered', 'opened', 'clicked', 'bounced'"
+const HOLD_WORDS: Record<string, string> = {
+  offline: 'Waiting for the network',
+  capacity: 'Daily limit reached',
+  window: 'Outside the sending window',
+  auth: 'Mailbox sign-in failed',
+  paused: 'Mailbox paused',
+}
+
+const sentOf = (json: string): { stepsSent: number; lastSentStep: number | null } => {
+  const [n, last] = JSON.parse(json) as [number, number | null]
+  return { stepsSent: n, lastSentStep: last }
+}
+
+interface ProgressRow {
+  status: SequenceContact['status']
+  currentStep: number
+  nextStepAt: number | null
+  lastError: string | null
+  pendingStatus: string | null
+  pendingAt: number | null
+  pendingReason: string | null
+  stepsSent: number | null
+  lastSentStep: number | null
+}
+
+/**
+ * Where a contact really stands, from the rows that say so: the steps whose messages went out, the
+ * outbox row of the step in flight (its own send time, not the moment it was written), and why it stopped.
+ */
+export function progressOf(r: ProgressRow, sequenceStatus: string, stepCount: number) {
+  const stepsSent = r.stepsSent ?? 0
+  const lastSentStep = r.lastSentStep ?? null
+  const running = r.status === 'active' || r.status === 'paused'
+  const after = lastSentStep ? ` after step ${lastSentStep}` : ' before the first step'
+  let stoppedReason: string | null = null
+  if (r.status === 'replied') stoppedReason = `Replied${after}`
+  else if (r.status === 'bounced') stoppedReason = `Bounced${after}${r.lastError ? `: ${r.lastError.replace(/^permanent_failure: /, '')}` : ''}`
+  else if (r.status === 'unsubscribed') stoppedReason = `Unsubscribed${after}`
+  else if (r.status === 'failed') stoppedReason = r.lastError ?? `Stopped${after}`
+  if (!running) return { nextStepAt: null, stepsSent, lastSentStep, nextStep: null, nextState: null, heldReason: null, stoppedReason }
+
+  const nextStep = Math.min(r.currentStep, stepCount)
+  const paused = r.status === 'paused' || sequenceStatus === 'paused'
+  let nextState: SequenceContact['nextState'] = 'waiting'
+  let at = r.nextStepAt
+  let heldReason: string | null = null
+  if (r.pendingStatus) {
+    at = r.pendingAt
+    if (r.pendingStatus === 'sending') nextState = 'sending'
+    else if (r.pendingStatus === 'retry_wait') nextState = 'retrying'
+    else if (r.pendingStatus === 'held') {
+      nextState = 'held'
+      heldReason = (r.pendingReason && HOLD_WORDS[r.pendingReason]) || r.pendingReason || 'Held by its mailbox'
+    } else nextState = 'scheduled'
+  }
+  if (paused && nextState !== 'sending') nextState = 'paused'
+  return { nextStepAt: at === null ? null : iso(at), stepsSent, lastSentStep, nextStep, nextState, heldReason, stoppedReason }
+}
+
 export function listSequenceContacts(ctx: Ctx, input: { sequenceId: number; status?: SequenceContact['status']; cursor?: string; limit: number }) {
-  getSequence(ctx, input.sequenceId, 'sequenceId')
+  const seq = getSequence(ctx, input.sequenceId, 'sequenceId')
+  const seqStatus = seq.status
+  const stepCount = seq.steps.length
   const after = input.cursor ? Number(input.cursor) : 0
   if (!Number.isInteger(after) || after < 0) throw new AppError('VALIDATION', 'Not a valid cursor', 'cursor')
   const where = `sc.sequence_id = ? ${input.status ? 'AND sc.status = ?' : ''}`
@@ -200,8 +263,12 @@ export function listSequenceContacts(ctx: Ctx, input: { sequenceId: number; stat
   const rows = ctx.sqlite
     .prepare(
       `SELECT sc.id, sc.contact_id AS contactId, c.first_name AS firstName, c.last_name AS lastName, c.email, sc.status, sc.current_step AS currentStep,
-              sc.next_step_at AS nextStepAt, sc.mailbox_id AS mailboxId, m.email AS mailboxEmail, sc.last_sent_at AS lastSentAt, sc.last_error AS lastError
+              sc.next_step_at AS nextStepAt, sc.mailbox_id AS mailboxId, m.email AS mailboxEmail, sc.last_sent_at AS lastSentAt, sc.last_error AS lastError,
+              o.status AS pendingStatus, coalesce(o.next_attempt_at, o.scheduled_for) AS pendingAt, o.status_reason AS pendingReason,
+              (SELECT json_array(count(DISTINCT sm.step_position), max(sm.step_position)) FROM sequence_messages sm JOIN outbound_messages so ON so.id = sm.outbound_id
+                WHERE sm.sequence_contact_id = sc.id AND so.status IN (${SENT_STATUSES})) AS sentJson
        FROM sequence_contacts sc JOIN contacts c ON c.id = sc.contact_id LEFT JOIN mailboxes m ON m.id = sc.mailbox_id
+       LEFT JOIN outbound_messages o ON o.id = sc.pending_outbound_id
        WHERE ${where} AND sc.id > ? ORDER BY sc.id LIMIT ?`,
     )
     .all(...params, after, input.limit + 1) as Array<{
@@ -217,6 +284,10 @@ export function listSequenceContacts(ctx: Ctx, input: { sequenceId: number; stat
     mailboxEmail: string | null
     lastSentAt: number | null
     lastError: string | null
+    pendingStatus: string | null
+    pendingAt: number | null
+    pendingReason: string | null
+    sentJson: string
   }>
   const more = rows.length > input.limit
   const items: SequenceContact[] = rows.slice(0, input.limit).map((r) => ({
@@ -226,11 +297,12 @@ export function listSequenceContacts(ctx: Ctx, input: { sequenceId: number; stat
     email: r.email ?? '',
     status: r.status,
     currentStep: r.currentStep,
-    nextStepAt: r.nextStepAt === null || !['active', 'paused'].includes(r.status) ? null : iso(r.nextStepAt),
     mailboxId: r.mailboxId,
     mailboxEmail: r.mailboxEmail,
     lastSentAt: r.lastSentAt === null ? null : iso(r.lastSentAt),
     lastError: r.lastError,
+    // Per page row, through sequence_messages_sc_idx: a page costs the same in a sequence of 100,000.
+    ...progressOf({ ...r, ...sentOf(r.sentJson) }, seqStatus, stepCount),
   }))
   return { items, total, nextCursor: more ? String(items[items.length - 1]!.id) : null }
 }

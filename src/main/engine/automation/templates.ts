@@ -64,16 +64,44 @@ const CACHE_MAX = 500
 type Node = { type: string; [k: string]: unknown }
 type PathNode = { type: 'PathExpression'; parts: string[]; original: string; data?: boolean; depth?: number }
 
+const TAG_ENTITIES: Record<string, string> = { quot: '"', apos: "'", '#39': "'", '#34': '"', amp: '&', lt: '<', gt: '>', nbsp: ' ' }
+
+/**
+ * An HTML body is written as text by the user and escaped by whatever editor turned it into HTML, so
+ * `{{default contact.first_name "there"}}` arrives as `{{default contact.first_name &quot;there&quot;}}`
+ * (or with &#39;, non-breaking spaces, or markup a rich editor put inside the braces). Inside `{{…}}`
+ * only, undo that, so the body parses exactly as the subject does; text outside the tags is untouched.
+ */
+export function unescapeTags(html: string): string {
+  return html.replace(/\{\{[\s\S]*?\}\}\}?/g, (tag) =>
+    tag
+      .replace(/<[^>{}]*>/g, '')
+      .replace(/&(quot|apos|#39|#34|amp|lt|gt|nbsp);/gi, (_, e: string) => TAG_ENTITIES[e.toLowerCase()]!)
+      .replace(/\u00a0/g, ' ')
+      .replace(/[\u201c\u201d]/g, '"')
+      .replace(/[\u2018\u2019]/g, "'"),
+  )
+}
+
+/** Handlebars' parser error ("Parse error on line 1: … Expecting 'ID'") said in words, with the line. */
+function syntaxWords(message: string): string {
+  const line = /line (\d+)/.exec(message)?.[1]
+  const where = line ? ` on line ${line}` : ''
+  if (/doesn't match|not closed|unclosed/i.test(message)) return `A {{#block}} is not closed${where}: end it with its {{/name}}`
+  return `A {{…}} variable cannot be read${where}: check that every {{ has its }}, and that fallback text is in straight quotes, like {{default contact.first_name "there"}}`
+}
+
 /** Parses and checks a template once; cached by source (templates are re-rendered for every contact). */
-export function compile(source: string, field: string, html = true): Compiled {
-  const key = (html ? 'h:' : 't:') + source
+export function compile(raw: string, field: string, html = true): Compiled {
+  const key = (html ? 'h:' : 't:') + raw
   const hit = cache.get(key)
   if (hit) return hit
+  const source = html ? unescapeTags(raw) : raw
   let ast: Node
   try {
     ast = hb.parse(source) as unknown as Node
   } catch (err) {
-    throw new AppError('VALIDATION', `Template syntax: ${(err as Error).message.split('\n')[0]}`, field)
+    throw new AppError('VALIDATION', syntaxWords((err as Error).message), field)
   }
   const required: string[][] = []
   walk(ast, field, required, 0)

@@ -1,7 +1,9 @@
 // The sample workspace behind `--demo` and the first-run "explore sample data" button: the three
-// businesses of the Senova seed, about 50 contacts and a few tags.
+// businesses of the Senova seed, about 50 contacts and a few tags, and (demoActivity.ts) the product at
+// work: inbox mail, an autoresponder, a running sequence and a dashboard with data.
 import { AppError } from '../../../shared/result'
 import type { Ctx, Handlers } from '../context'
+import { seedDemoActivity, seedDemoStudio, type DemoStudio } from './demoActivity'
 
 const FIRST = ['Ava', 'Mia', 'Noah', 'Liam', 'Zoe', 'Emma', 'Olivia', 'Lucas', 'Sofia', 'Isla', 'Mateo', 'Chloe', 'Hana', 'Yuki', 'Amara', 'Leo', 'Nora', 'Ivy']
 const LAST = ['Nguyen', 'Garcia', 'Smith', 'Kim', 'Patel', 'Rossi', 'Okafor', 'Silva', 'Tanaka', 'Murphy', 'Cohen', 'Dubois', 'Novak', 'Haddad']
@@ -21,8 +23,10 @@ export async function seedDemo(ctx: Ctx, h: Handlers): Promise<{ objects: number
   for (const name of tagNames) tagIds.push((await h['tags.create'](ctx, { name })).id)
 
   let contacts = 0
+  let studio: DemoStudio | null = null
   for (const [i, spec] of specs.entries()) {
     const obj = await h['objects.create'](ctx, { name: spec.name, postalAddress: spec.address, timezone: spec.zone })
+    if (i === 0) studio = await seedDemoStudio(ctx, h, obj.id)
     // The sending domain differs from the profile's domain on purpose (seed 000's rule).
     await h['mailgun.upsert'](ctx, { objectId: obj.id, sendingDomain: 'mg.senovallc.com', apiKey: 'demo-key-not-a-real-mailgun-key', region: 'us' })
     await h['profiles.create'](ctx, { objectId: obj.id, email: spec.profile, displayName: spec.display, replyTo: null, transport: { kind: 'mailgun' }, isActive: true })
@@ -47,5 +51,7 @@ export async function seedDemo(ctx: Ctx, h: Handlers): Promise<{ objects: number
       contacts++
     }
   }
+  // Mail in the inbox, an autoresponder, a running sequence and weeks of activity (demoActivity.ts).
+  await seedDemoActivity(ctx, h, studio!, { newClient: tagIds[3]! })
   return { objects: specs.length, contacts }
 }

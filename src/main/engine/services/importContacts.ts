@@ -2,6 +2,7 @@
 // spreadsheet row number and field and never stops the others.
 import type { z } from 'zod'
 import { guessMapping, parseCsv, splitTags } from '../../../shared/csv'
+import { duplicateEmailRows, duplicateRowMessage, duplicateTargets } from '../../../shared/importChecks'
 import type { ImportContacts, ImportResult, ImportRowError } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
 import { isEmail, isPhone, isTimeZone, normalizeEmail } from '../../../shared/validators'
@@ -31,6 +32,14 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   const mapping = input.mapping ?? guessMapping(headers)
   for (const header of Object.keys(mapping))
     if (!headers.includes(header)) throw new AppError('VALIDATION', `The file has no column "${header}"`, `mapping.${header}`)
+  // Two columns on one field would silently overwrite each other cell by cell: refuse and name them all.
+  const doubled = duplicateTargets(mapping, headers)
+  if (doubled.length) {
+    const fields = doubled.flatMap(({ target, headers: hs }) =>
+      hs.slice(1).map((h) => ({ field: `mapping.${h}`, message: `"${h}" and "${hs[0]}" are both mapped to ${targetWords(target)}: choose one column for it` })),
+    )
+    throw new AppError('VALIDATION', fields[0]!.message, fields[0]!.field, fields)
+  }
   const columns = headers.map((h) => mapping[h] ?? 'ignore')
   const emailCol = columns.indexOf('email')
   if (emailCol === -1) throw new AppError('VALIDATION', 'Choose the column that holds the email address', 'mapping')
@@ -47,12 +56,17 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
     if (errors.length < MAX_REPORTED_ERRORS) errors.push({ row, field, message })
   }
 
-  const parsed: Parsed[] = []
+  const valid: Parsed[] = []
   body.forEach((cells, i) => {
     const row = i + 2 // spreadsheet numbering: the header is row 1
     const p = parseRow(cells, columns, headers, row, input.objectId ?? null, objectsByName, report)
-    if (p) parsed.push(p)
+    if (p) valid.push(p)
   })
+  // The same email twice in one business would merge the rows silently: keep the first, report the rest.
+  const dupes = duplicateEmailRows(valid.map((p) => ({ row: p.row, email: p.email, business: String(p.objectId ?? 0) })))
+  const parsed = dupes.size ? valid.filter((p) => !dupes.has(p.row)) : valid
+  for (const [row, firstRow] of dupes) report(row, 'email', duplicateRowMessage(firstRow))
+  errors.sort((a, b) => a.row - b.row)
 
   const stmts = prepare(ctx)
   const tagCache = new Map<string, number>()
@@ -102,6 +116,9 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   }
   return { imported, updated, skipped: body.length - parsed.length, errors, ...(input.sequenceId !== undefined ? { enrolled } : {}) }
 }
+
+const TARGET_WORDS: Record<string, string> = { email: 'Email', firstName: 'First name', lastName: 'Last name', company: 'Company', phone: 'Phone', timezone: 'Time zone', tags: 'Tags', object: 'Business name' }
+const targetWords = (t: string): string => (t.startsWith('fields.') ? `the custom field "${t.slice(7)}"` : (TARGET_WORDS[t] ?? t))
 
 function parseRow(
   cells: string[],

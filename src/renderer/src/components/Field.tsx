@@ -1,6 +1,7 @@
 // Labelled form controls. Every input has a real <label for>, so `getByLabel('Email')` finds it and
 // screen readers announce it; errors are tied to the input with aria-describedby.
 import { useId, type JSX, type ReactNode } from 'react'
+import '../styles/errorSummary.css'
 
 interface ControlProps {
   id: string
@@ -133,6 +134,35 @@ export function FormError({ message }: { message: string | null }): JSX.Element 
   return (
     <div className="form-error" role="alert">
       {message}
+    </div>
+  )
+}
+
+/**
+ * With more than one invalid field: how many, and each message as a button that moves focus to its
+ * input (found through the message's aria-describedby link), for fields scrolled out of view.
+ */
+export function ErrorSummary({ fields }: { fields: Record<string, string> }): JSX.Element | null {
+  const messages = Object.values(fields)
+  if (messages.length < 2) return null
+  const focus = (message: string) => {
+    const err = [...document.querySelectorAll<HTMLElement>('.field-error')].find((p) => p.textContent === message)
+    const input = err?.id ? document.querySelector<HTMLElement>(`[aria-describedby~="${CSS.escape(err.id)}"]`) : null
+    input?.focus()
+    input?.scrollIntoView({ block: 'center' })
+  }
+  return (
+    <div className="form-error error-summary" role="alert">
+      <strong>{messages.length} fields need a change</strong>
+      <ul>
+        {messages.map((m) => (
+          <li key={m}>
+            <button type="button" className="link-button" onClick={() => focus(m)}>
+              {m}
+            </button>
+          </li>
+        ))}
+      </ul>
     </div>
   )
 }

@@ -62,3 +62,35 @@ export function useRoute(): Route {
   const hash = useSyncExternalStore(subscribe, () => location.hash)
   return parseRoute(hash)
 }
+
+// ---- Leaving with unsaved edits (issue 20 defect 4) ----
+// A screen with unsaved edits registers a guard; a hash change it refuses is undone before any screen
+// sees it (this listener is added at load, before React subscribes), and the guard asks the user.
+type Guard = (toHash: string) => boolean
+const guards = new Set<Guard>()
+let acceptedHash = typeof location === 'undefined' ? '' : location.hash
+let bypass = false
+
+if (typeof window !== 'undefined')
+  window.addEventListener('hashchange', () => {
+    const to = location.hash
+    if (!bypass && to !== acceptedHash && [...guards].some((g) => !g(to))) {
+      history.replaceState(history.state, '', `${location.pathname}${location.search}${acceptedHash || '#'}`)
+      return
+    }
+    bypass = false
+    acceptedHash = to
+  })
+
+/** While registered, `guard(toHash)` returning false keeps the app where it is (it then asks the user). */
+export function addNavigationGuard(guard: Guard): () => void {
+  guards.add(guard)
+  return () => guards.delete(guard)
+}
+
+/** Goes to `hash` past every guard: the user chose to discard or has saved. */
+export function navigateAnyway(hash: string): void {
+  if (location.hash === hash) return
+  bypass = true
+  location.hash = hash
+}

@@ -2,9 +2,8 @@
 // stores HTML), a delay whose number is kept as typed until save, and a stable key for React lists.
 import type { Delay } from '../../../../shared/automation'
 import type { DelayUnit } from '../../lib/automation'
-import { messageOf } from '../../lib/errors'
+import { focusFirstInvalid, splitError } from '../../lib/errors'
 import { htmlToPlain, textToHtml } from '../../lib/mailText'
-import { RpcError } from '../../rpc'
 
 export interface MessageDraft {
   key: string
@@ -47,10 +46,19 @@ export function messageErrorKey(field: string | undefined, list: 'actions' | 'st
  * `fields`, or (anything else) above the form.
  */
 export function routeSaveError(err: unknown, list: 'actions' | 'steps', fields: readonly string[], setErrors: (e: Record<string, string>) => void, setFormError: (m: string) => void): void {
-  const field = err instanceof RpcError ? err.field : undefined
-  const key = messageErrorKey(field, list) ?? (field && fields.includes(field) ? field : null)
-  if (key) setErrors({ [key]: messageOf(err) })
-  else setFormError(messageOf(err))
+  const split = splitError(err, () => true, (f) => messageErrorKey(f, list) ?? (fields.includes(f) ? f : null))
+  setErrors(split.fields)
+  if (split.form) setFormError(split.form)
+  if (Object.keys(split.fields).length) focusFirstInvalid()
+}
+
+/** The first message (by index) that has an error, so the editor can show it before focusing. */
+export function firstMessageWithError(errors: Record<string, string>): number | null {
+  const indexes = Object.keys(errors)
+    .map((k) => /^(\d+)\./.exec(k)?.[1])
+    .filter((i): i is string => i !== undefined)
+    .map(Number)
+  return indexes.length ? Math.min(...indexes) : null
 }
 
 /** Local checks before asking the engine, so the first empty field is pointed at directly. */

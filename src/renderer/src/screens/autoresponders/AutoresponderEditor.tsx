@@ -12,7 +12,8 @@ import { useRemote } from '../../lib/useRemote'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { LoadError } from '../automation/LoadState'
-import { htmlOf, routeSaveError } from '../automation/messageDraft'
+import { firstMessageWithError, htmlOf, routeSaveError } from '../automation/messageDraft'
+import { focusFirstInvalid } from '../../lib/errors'
 import { StepsEditor, type Focus } from '../automation/StepsEditor'
 import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
 import { insertAtFocus, VariablesHelp } from '../automation/VariablesHelp'
@@ -123,11 +124,19 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
   const shown = { ...errors }
   if (previewError) shown[`${active}.${previewError.field === 'html' ? 'body' : 'subject'}`] ??= previewError.message
 
+  // Every complaint at once: the first message with one is brought into view and its field focused.
+  const showErrors = (e: Record<string, string>) => {
+    setErrors(e)
+    const i = firstMessageWithError(e)
+    if (i !== null) setActive(i)
+    focusFirstInvalid()
+  }
+
   const save = async () => {
     setFormError(null)
     const local = localErrors(draft)
     setErrors(local)
-    if (Object.keys(local).length) return
+    if (Object.keys(local).length) return showErrors(local)
     setSaving(true)
     try {
       const input = createInput(draft)
@@ -136,7 +145,7 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
       if (saved) onSaved(result)
       else navigate({ name: 'autoresponders', id: result.id })
     } catch (err) {
-      routeSaveError(err, 'actions', FORM_FIELDS, setErrors, setFormError)
+      routeSaveError(err, 'actions', FORM_FIELDS, showErrors, setFormError)
     }
     setSaving(false)
   }

@@ -5,8 +5,9 @@ import type { Contact } from '../../../../shared/models'
 import { Avatar } from '../../components/Avatar'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
-import { FormError } from '../../components/Field'
+import { ErrorSummary, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import { useFormErrors } from '../../lib/errors'
 import { displayName, formatDate } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
@@ -52,23 +53,34 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
     })
   }, [id, refresh])
 
-  const save = async () => {
-    if (!contact || !draft) return
+  /** Resolves whether the edits were saved (else every invalid field is marked and the first focused). */
+  const save = async (): Promise<boolean> => {
+    if (!contact || !draft) return false
     errors.clear()
-    const local = localErrors(draft)
-    const first = Object.keys(local)[0]
-    if (first) return errors.set(first, local[first])
+    if (errors.setAll(localErrors(draft))) return false
     setSaving(true)
+    let ok = false
     try {
       const saved = await rpc('contacts.update', patchOf(id, draft))
       setContact(saved)
       setDraft(draftOf(saved))
       toastOk('Contact saved')
+      ok = true
     } catch (err) {
       errors.take(err)
     }
     setSaving(false)
+    return ok
   }
+  const leaving = useUnsavedChanges({
+    dirty,
+    save,
+    discard: () => {
+      if (contact) setDraft(draftOf(contact))
+      errors.clear()
+    },
+    what: 'this contact',
+  })
 
   if (missing)
     return (
@@ -137,6 +149,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
       >
         <div className="profile-main">
           <FormError message={errors.form} />
+          <ErrorSummary fields={errors.fields} />
           <section className="card" aria-labelledby="c-details">
             <div className="card-header">
               <h3 id="c-details">Details</h3>
@@ -182,6 +195,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
           </section>
         </aside>
       </form>
+      {leaving}
       {deleting && (
         <ConfirmDialog
           title={`Delete ${name}?`}

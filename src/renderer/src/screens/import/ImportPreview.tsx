@@ -2,18 +2,20 @@
 // and which tags to add, then the import itself.
 import { useMemo, useState, type JSX } from 'react'
 import { guessMapping, parseCsv } from '../../../../shared/csv'
+import { duplicateEmailRows, duplicateTargets } from '../../../../shared/importChecks'
 import type { ImportResult, Tag } from '../../../../shared/models'
 import { FormError, SelectField } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { Popover } from '../../components/Popover'
 import { TagChip } from '../../components/TagChip'
 import { resolveTag, TagPicker } from '../../components/TagPicker'
-import { messageOf } from '../../lib/errors'
+import { focusFirstInvalid, splitError } from '../../lib/errors'
 import { formatCount, plural } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
 import type { CsvFile } from './ImportScreen'
 import { MappingTable } from './MappingTable'
+import '../../styles/importChecks.css'
 import { targetLabel } from './mapping'
 
 const PREVIEW_ROWS = 10
@@ -28,20 +30,42 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
   const [tags, setTags] = useState<Tag[]>([])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [serverMapErrors, setServerMapErrors] = useState<Record<string, string>>({})
 
   const targets = Object.values(mapping)
   const hasEmail = targets.includes('email')
   const hasObjectColumn = targets.includes('object')
   const columns = headers.map((h, i) => ({ header: h, index: i })).filter((c) => c.header.trim() !== '')
+  // Two columns on one field: each later column says which one already has it; nothing imports until fixed.
+  const mapErrors = useMemo(() => {
+    const errs: Record<string, string> = { ...serverMapErrors }
+    for (const { target, headers: hs } of duplicateTargets(mapping, headers))
+      for (const h of hs.slice(1)) errs[h] = `“${hs[0]}” is already imported as ${targetLabel(target)}. Choose another field or Don’t import.`
+    return errs
+  }, [mapping, headers, serverMapErrors])
+  const mappingOk = Object.keys(mapErrors).length === 0
+  // Rows that repeat an earlier row's email (in the same business): the import keeps the first only.
+  const dupes = useMemo(() => {
+    const emailCol = headers.findIndex((h) => mapping[h] === 'email')
+    const objectCol = headers.findIndex((h) => mapping[h] === 'object')
+    if (emailCol === -1) return new Map<number, number>()
+    return duplicateEmailRows(
+      body.map((cells, i) => ({ row: i + 2, email: (cells[emailCol] ?? '').trim(), business: (objectCol !== -1 && cells[objectCol]?.trim().toLowerCase()) || objectId })),
+    )
+  }, [body, headers, mapping, objectId])
 
   const run = async () => {
     setBusy(true)
     setError(null)
+    setServerMapErrors({})
     try {
       onImported(await rpc('contacts.import', { csv: file.text, objectId: objectId ? Number(objectId) : null, mapping, tagIds: tags.map((t) => t.id) }))
     } catch (err) {
-      setError(messageOf(err))
+      const split = splitError(err, (f) => f.startsWith('mapping.') && headers.includes(f.slice(8)), (f) => f.slice(8))
+      setServerMapErrors(split.fields)
+      setError(split.form)
       setBusy(false)
+      if (Object.keys(split.fields).length) focusFirstInvalid()
     }
   }
 
@@ -78,7 +102,21 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
             <p className="card-help">We guessed from the column names. Unknown columns become custom fields.</p>
           </div>
         </div>
-        <MappingTable columns={columns} body={body} mapping={mapping} onChange={(header, target) => setMapping({ ...mapping, [header]: target })} />
+        <MappingTable
+          columns={columns}
+          body={body}
+          mapping={mapping}
+          errors={mapErrors}
+          onChange={(header, target) => {
+            setMapping({ ...mapping, [header]: target })
+            setServerMapErrors({})
+          }}
+        />
+        {!mappingOk && (
+          <p className="inline-warning" role="alert">
+            <Icon name="alert" size={14} /> Each field can come from one column only.
+          </p>
+        )}
         {!hasEmail && (
           <p className="inline-warning" role="alert">
             <Icon name="alert" size={14} /> Choose the column that holds the email address.
@@ -93,6 +131,7 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
             <p className="card-help">The first {Math.min(PREVIEW_ROWS, body.length)} of {formatCount(body.length)} rows, as they will be imported.</p>
           </div>
         </div>
+        {dupes.size > 0 && <DuplicateRows dupes={dupes} />}
         <div className="table-scroll">
           <table className="table preview-table">
             <thead>
@@ -109,7 +148,7 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
             </thead>
             <tbody>
               {body.slice(0, PREVIEW_ROWS).map((row, r) => (
-                <tr key={r}>
+                <tr key={r} className={dupes.has(r + 2) ? 'is-duplicate' : undefined} title={dupes.has(r + 2) ? `Same email as row ${dupes.get(r + 2)}: not imported` : undefined}>
                   <td className="num muted">{r + 2}</td>
                   {columns.map((c) => (
                     <td key={c.index} className={mapping[c.header] === 'ignore' ? 'is-ignored' : undefined}>
@@ -166,11 +205,13 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
           </div>
         )}
         <div className="card-footer">
-          <span className="card-footer-note">{plural(body.length, 'row')} will be added or updated, matched by email.</span>
+          <span className="card-footer-note">
+            {plural(body.length - dupes.size, 'row')} will be added or updated, matched by email{dupes.size > 0 && `; ${plural(dupes.size, 'repeated row')} will be reported, not imported`}.
+          </span>
           <button type="button" className="btn" onClick={onBack} disabled={busy}>
             Back
           </button>
-          <button type="button" className="btn btn-primary btn-lg" onClick={() => void run()} disabled={busy || !hasEmail}>
+          <button type="button" className="btn btn-primary btn-lg" onClick={() => void run()} disabled={busy || !hasEmail || !mappingOk}>
             {busy ? (
               <>
                 <span className="spinner spinner-light" aria-hidden="true" /> Importing {plural(body.length, 'row')}…
@@ -181,6 +222,21 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
           </button>
         </div>
       </section>
+    </div>
+  )
+}
+
+/** The rows the import will report instead of merging: each with the earlier row that has its email. */
+function DuplicateRows({ dupes }: { dupes: Map<number, number> }): JSX.Element {
+  const list = [...dupes].slice(0, 8)
+  return (
+    <div className="import-dupes card-body card-body-tight" role="status">
+      <Icon name="alert" size={14} />
+      <span>
+        {plural(dupes.size, 'row repeats', 'rows repeat')} an email from an earlier row and will not be imported:{' '}
+        {list.map(([row, first]) => `row ${row} (same as row ${first})`).join(', ')}
+        {dupes.size > list.length && `, and ${formatCount(dupes.size - list.length)} more`}. Merge them in your file to keep their details.
+      </span>
     </div>
   )
 }

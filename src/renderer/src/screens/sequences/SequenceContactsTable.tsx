@@ -110,29 +110,11 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
       col.accessor('status', { header: 'Status', cell: ({ getValue }) => <StatusBadge {...CONTACT_STATUS[getValue()]} /> }),
       col.accessor('currentStep', {
         header: 'Step',
-        cell: ({ getValue, row }) => {
-          // currentStep is the step to send next, or the last one sent once the contact is finished.
-          const running = row.original.status === 'active' || row.original.status === 'paused'
-          const sent = running ? getValue() - 1 : row.original.status === 'completed' ? sequence.steps.length : getValue()
-          return (
-            <span className="step-progress" title={`${sent} of ${sequence.steps.length} sent`}>
-              <span className="step-dots" aria-hidden="true">
-                {sequence.steps.map((st, i) => (
-                  <span key={st.id} className={`step-dot${i < sent ? ' is-done' : running && i === sent ? ' is-next' : ''}`} />
-                ))}
-              </span>
-              Step {getValue()} of {sequence.steps.length}
-            </span>
-          )
-        },
+        cell: ({ row }) => <StepCell c={row.original} total={sequence.steps.length} />,
       }),
       col.accessor('nextStepAt', {
         header: 'Next step',
-        cell: ({ getValue, row }) => {
-          const v = getValue()
-          if (!v || !['active', 'paused'].includes(row.original.status)) return <span className="muted">—</span>
-          return <span title={formatWhen(v)}>{row.original.status === 'paused' ? 'On hold' : relativeTime(v, now)}</span>
-        },
+        cell: ({ row }) => <NextCell c={row.original} now={now} />,
       }),
       col.accessor('mailboxEmail', { header: 'Mailbox', cell: ({ getValue }) => <span className="cell-ellipsis">{getValue() ?? <span className="muted">Not yet</span>}</span> }),
       col.accessor('lastSentAt', { header: 'Last sent', cell: ({ getValue }) => (getValue() ? <span title={formatWhen(getValue()!)}>{timeAgo(getValue()!, now)}</span> : <span className="muted">—</span>) }),
@@ -267,4 +249,45 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
       )}
     </section>
   )
+}
+
+/** Dots for the steps that really went out, the next one outlined, and the words for the same. */
+function StepCell({ c, total }: { c: SequenceContact; total: number }): JSX.Element {
+  const sent = c.lastSentStep ?? 0
+  const label = c.nextStep !== null ? `Step ${c.nextStep} of ${total}` : c.status === 'completed' ? `All ${total} sent` : `${sent} of ${total} sent`
+  return (
+    <span className="step-progress" title={`${c.stepsSent} of ${total} sent`}>
+      <span className="step-dots" aria-hidden="true">
+        {Array.from({ length: total }, (_, i) => (
+          <span key={i} className={`step-dot${i < sent ? ' is-done' : c.nextStep === i + 1 ? ' is-next' : ''}`} />
+        ))}
+      </span>
+      {label}
+    </span>
+  )
+}
+
+/** When the next step goes, from the row that will send it; why nothing is next once stopped. */
+function NextCell({ c, now }: { c: SequenceContact; now: number }): JSX.Element {
+  const at = c.nextStepAt
+  const when = at ? (Date.parse(at) <= now ? 'Due now' : relativeTime(at, now)) : null
+  switch (c.nextState) {
+    case null:
+      if (c.stoppedReason) return <span className="muted" title={c.stoppedReason}>{c.stoppedReason}</span>
+      return <span className="muted">{c.status === 'completed' ? 'Finished' : '—'}</span>
+    case 'paused':
+      return <span title={at ? formatWhen(at) : undefined}>Paused</span>
+    case 'sending':
+      return <span>Sending now</span>
+    case 'held':
+      return (
+        <span className="reason reason-amber" title={c.heldReason ?? undefined}>
+          Held · {c.heldReason}
+        </span>
+      )
+    case 'retrying':
+      return <span title={at ? formatWhen(at) : undefined}>Retrying {when === 'Due now' ? 'now' : when}</span>
+    default:
+      return <span title={at ? formatWhen(at) : undefined}>{when ?? '—'}</span>
+  }
 }

@@ -8,7 +8,8 @@ import { navigate } from '../../lib/router'
 import { useRemote } from '../../lib/useRemote'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
-import { htmlOf, routeSaveError } from '../automation/messageDraft'
+import { firstMessageWithError, htmlOf, routeSaveError } from '../automation/messageDraft'
+import { focusFirstInvalid } from '../../lib/errors'
 import { StepsEditor, type Focus } from '../automation/StepsEditor'
 import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
 import { insertAtFocus, VariablesHelp } from '../automation/VariablesHelp'
@@ -39,11 +40,19 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
   const shown = { ...errors }
   if (previewError) shown[`${index}.${previewError.field === 'html' ? 'body' : 'subject'}`] ??= previewError.message
 
+  // Every complaint at once: the first message with one is brought into view and its field focused.
+  const showErrors = (e: Record<string, string>) => {
+    setErrors(e)
+    const i = firstMessageWithError(e)
+    if (i !== null) setActive(i)
+    focusFirstInvalid()
+  }
+
   const save = async () => {
     setFormError(null)
     const local = localErrors(draft)
     setErrors(local)
-    if (Object.keys(local).length) return
+    if (Object.keys(local).length) return showErrors(local)
     setSaving(true)
     try {
       if (saved) {
@@ -56,7 +65,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
         navigate({ name: 'sequences', id: result.id })
       }
     } catch (err) {
-      routeSaveError(err, 'steps', KNOWN, setErrors, setFormError)
+      routeSaveError(err, 'steps', KNOWN, showErrors, setFormError)
     }
     setSaving(false)
   }
