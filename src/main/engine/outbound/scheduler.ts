@@ -6,6 +6,7 @@ import { OPEN, openRowsWhere, transition, waitingRowsWhere, type OutboxRow } fro
 import { release } from './capacity'
 import { claimDue, laneOf, readClaimed, type ClaimEnv, type Head } from './claim'
 import { SendFailure } from './failure'
+import { holdUntil, releaseHeld } from './holds'
 import type { NetMonitor } from './netMonitor'
 import { reconciler, staleRows } from './reconcile'
 import type { Endpoint, Sender } from './transport'
@@ -159,11 +160,12 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
 
   function releaseTimedHolds(now: number): void {
     for (const r of openRowsWhere(ctx, "status = 'held' AND status_reason IN ('capacity', 'window') AND next_attempt_at <= ?", now))
-      if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null }, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
+      if (releaseHeld(ctx, r, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
   }
 
   function hold(row: OutboxRow, reason: string, detail: string, until: number | null = null, extra: Partial<Parameters<typeof transition>[3]> = {}): void {
-    if (transition(ctx, row.id, null, { status: 'held', statusReason: reason, nextAttemptAt: until, leaseOwner: null, leaseUntil: null, ...extra }, 'held', detail))
+    // An untimed hold keeps the row's own due time, so its release cannot make it go early (holds.ts).
+    if (transition(ctx, row.id, null, { status: 'held', statusReason: reason, nextAttemptAt: holdUntil(row, until), leaseOwner: null, leaseUntil: null, ...extra }, 'held', detail))
       changed.add(row.id)
   }
 
@@ -227,7 +229,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       release(ctx, row.mailboxId, row.capacityDay)
       // A slot came back: rows held for the cap (by claims that counted this one) may fit after all.
       for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status = 'held' AND status_reason = 'capacity' ORDER BY id", row.mailboxId))
-        if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null, nextAttemptAt: ctx.clock.now() }, 'released', 'Capacity came back')) changed.add(r.id)
+        if (releaseHeld(ctx, r, 'released', 'Capacity came back')) changed.add(r.id)
     }
     changed.add(row.id)
     const refund = row.status === 'sending' ? Math.max(row.attempts - 1, 0) : row.attempts
@@ -260,14 +262,19 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       .run(row.id, f.kind, f.message, row.attempts, ctx.clock.now())
   }
 
-  /** An auth failure stops the whole mailbox (or Mailgun domain) until its settings change. */
+  /**
+   * An auth failure stops the whole mailbox (or Mailgun domain) until its settings change. Only rows already
+   * due are held: a scheduled row stays scheduled, and is held by the claim only if it comes due before
+   * the fix.
+   */
   function holdAllForAuth(row: OutboxRow, message: string): void {
+    const now = ctx.clock.now()
     if (row.transport === 'smtp') {
       stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, updated_at = updated_at WHERE id = ?").run(message, row.mailboxId)
-      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait')", row.mailboxId)) hold(r, 'auth', message, null)
+      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.mailboxId, now)) hold(r, 'auth', message, null)
     } else {
       setSetting(ctx, settingKeys.mailgunAuthError(row.objectId), message)
-      for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait')", row.objectId)) hold(r, 'auth', message, null)
+      for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.objectId, now)) hold(r, 'auth', message, null)
     }
     ctx.emit('objects.changed', {})
   }
@@ -302,9 +309,8 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
 
   function resume(rows: OutboxRow[], detail: string): void {
     if (!rows.length) return
-    const now = ctx.clock.now()
     ctx.sqlite.transaction(() => {
-      for (const r of rows) if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null, nextAttemptAt: now }, 'resumed', detail)) changed.add(r.id)
+      for (const r of rows) if (releaseHeld(ctx, r, 'resumed', detail)) changed.add(r.id)
     }).immediate()
     flushChanged()
     wake()
