@@ -137,6 +137,8 @@ export const Endpoint = z.object({
   online: z.boolean(),
   since: IsoTime,
   lastError: z.string().nullable(),
+  /** The problem's code (shared/serverErrors) while it is down, so the UI can tell the network from a wrong address. */
+  code: z.string().nullable().optional(),
 })
 export const NetStatus = z.object({
   /** False when the host says the computer is offline, or the last contact with every server failed. */

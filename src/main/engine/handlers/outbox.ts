@@ -104,4 +104,4 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
 }
 
 export const heldOffline = (ctx: Ctx): number =>
-  (stmt(ctx.sqlite, `SELECT count(*) AS n FROM outbound_messages WHERE status = 'held' AND status_reason = 'offline' AND ${OPEN}`).get() as { n: number }).n
+  (stmt(ctx.sqlite, `SELECT count(*) AS n FROM outbound_messages WHERE status = 'held' AND status_reason IN ('offline', 'unreachable') AND ${OPEN}`).get() as { n: number }).n

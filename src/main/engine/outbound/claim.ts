@@ -33,7 +33,7 @@ export interface ClaimEnv {
   /** Sends in flight per lane (the caller counts them up when it starts the claimed rows). */
   inFlight: (lane: string) => number
   senders: Record<OutboxRow['transport'], Sender>
-  net: Pick<NetMonitor, 'isOnline' | 'hostOnline'>
+  net: Pick<NetMonitor, 'isOnline' | 'hostOnline' | 'holdReason'>
   /** Sequence sending windows: the first allowed instant at or after `at` per row that has one (others absent). */
   sendWindows: (rows: readonly Head[], at: number) => Map<number, number>
   hold: (row: OutboxRow, reason: string, detail: string, until?: number | null) => void
@@ -110,7 +110,8 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
     if (room <= 0) return null
     const endpoint = env.senders[head.transport].endpoint(head)
     if (!env.net.isOnline(endpoint.key)) {
-      held(head, 'offline', env.net.hostOnline() ? `${endpoint.label} is unreachable` : 'The computer is offline')
+      const reason = env.net.holdReason(endpoint.key)
+      held(head, reason, !env.net.hostOnline() ? 'The computer is offline' : reason === 'offline' ? 'The network is down' : `${endpoint.label} does not answer`)
       return 'row-handled'
     }
     if (head.transport !== 'smtp') {

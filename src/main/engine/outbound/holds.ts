@@ -6,7 +6,7 @@ import type { Ctx } from '../context'
 import { transition, type OutboxRow } from '../repos/outbox'
 
 /** Holds with no end of their own (they end on an event). The row keeps its own due time in next_attempt_at. */
-export const UNTIMED_HOLDS: readonly string[] = ['offline', 'auth', 'paused']
+export const UNTIMED_HOLDS: readonly string[] = ['offline', 'unreachable', 'auth', 'paused']
 
 /**
  * The earliest a row may go once its hold ends. Timed holds (capacity, window) use next_attempt_at as the

@@ -1,5 +1,6 @@
 // Mailgun HTTP API client (v3 messages + events) for the outbound engine.
 // Node built-in fetch/FormData only; every failure is reduced to a SendFailure kind (see failure.ts).
+import { describeServerError } from '../../../shared/serverErrors'
 import { SendFailure, networkCode } from './failure'
 
 export interface MailgunConfig {
@@ -80,7 +81,7 @@ async function call(cfg: MailgunConfig, url: string, init: RequestInit, timeoutM
     res = await fetch(url, { ...init, headers: { Authorization: authHeader(cfg.apiKey), Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
     body = await res.text()
   } catch (err) {
-    throw thrownFailure(err, cfg.apiKey)
+    throw thrownFailure(err, cfg)
   }
   if (!res.ok) throw statusFailure(res, body, cfg.apiKey)
   try {
@@ -90,11 +91,19 @@ async function call(cfg: MailgunConfig, url: string, init: RequestInit, timeoutM
   }
 }
 
-function thrownFailure(err: unknown, apiKey: string): SendFailure {
+function thrownFailure(err: unknown, cfg: MailgunConfig): SendFailure {
+  const apiKey = cfg.apiKey
   const e = err as { name?: string; message?: string }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new SendFailure('offline', 'Mailgun request timed out')
-  const code = networkCode(err)
-  if (code) return new SendFailure('offline', `Mailgun unreachable (${code})`)
+  const host = (() => {
+    try {
+      return new URL(apiBase(cfg)).host
+    } catch {
+      return 'Mailgun'
+    }
+  })()
+  const problem = describeServerError(err, { service: 'Mailgun', host, domain: cfg.sendingDomain })
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new SendFailure('offline', 'Mailgun did not answer in time. Messages wait and are tried again.', undefined, 'TIMEOUT')
+  if (networkCode(err)) return new SendFailure('offline', problem.message, undefined, problem.code)
   // Anything else (TLS trouble, a malformed URL) is not "no network": let the retry policy decide.
   return new SendFailure('transient', redact(`Mailgun request failed: ${e?.message ?? String(err)}`, apiKey))
 }

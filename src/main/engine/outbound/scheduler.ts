@@ -120,7 +120,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     try {
       const now = ctx.clock.now()
       const done = completed.splice(0)
-      for (const o of done) if (!o.ok && o.failure.kind === 'offline') net.markOffline(o.endpoint, o.failure.message)
+      for (const o of done) if (!o.ok && o.failure.kind === 'offline') net.markOffline(o.endpoint, o.failure.message, o.failure.code)
       // One transaction per turn of the loop: outcomes that arrived together, timed holds, and new claims
       // commit as one (group commit), which keeps the database off the critical path of a fast run.
       const claimed = inTransaction(
@@ -235,7 +235,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     const refund = row.status === 'sending' ? Math.max(row.attempts - 1, 0) : row.attempts
     switch (f.kind) {
       case 'offline':
-        hold(row, 'offline', f.message, null, { ...base, attempts: refund })
+        hold(row, f.code && f.code !== 'NETWORK' ? 'unreachable' : 'offline', f.message, null, { ...base, attempts: refund })
         return
       case 'auth':
         hold(row, 'auth', f.message, null, { ...base, attempts: refund })
@@ -307,6 +307,15 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     for (const f of w) f()
   }
 
+  /** The servers some mailbox or Mailgun domain sends through now. */
+  function endpointsInUse(): Set<string> {
+    const keys = new Set<string>()
+    for (const { id } of stmt(ctx.sqlite, 'SELECT id FROM mailboxes').all() as Array<{ id: number }>) keys.add(senders.smtp.endpoint({ transport: 'smtp', mailboxId: id, objectId: 0 }).key)
+    for (const { id } of stmt(ctx.sqlite, 'SELECT object_id AS id FROM object_mailgun_settings').all() as Array<{ id: number }>)
+      keys.add(senders.mailgun.endpoint({ transport: 'mailgun', mailboxId: null, objectId: id }).key)
+    return keys
+  }
+
   function resume(rows: OutboxRow[], detail: string): void {
     if (!rows.length) return
     ctx.sqlite.transaction(() => {
@@ -324,18 +333,22 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     },
     wake,
     resumeOffline(keys) {
-      const held = openRowsWhere(ctx, "status = 'held' AND status_reason = 'offline' ORDER BY id")
+      const held = openRowsWhere(ctx, "status = 'held' AND status_reason IN ('offline', 'unreachable') ORDER BY id")
       const pick = keys === 'all' ? held : held.filter((r) => keys.includes(senders[r.transport].endpoint(r).key))
       resume(pick, 'The network is back')
     },
     settingsChanged({ mailboxId, objectId }) {
+      // Old servers' errors are not the truth about the new settings: forget servers nothing uses now.
+      net.retain(endpointsInUse())
+      // New settings deserve a try at once, whatever held the rows: a wrong port or TLS mode held them as
+      // unreachable, which only a probe of the old address would otherwise lift.
       if (mailboxId !== undefined) {
         senders.smtp.invalidate?.({ mailboxId })
-        resume(waitingRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
+        resume(waitingRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused', 'offline', 'unreachable') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
       }
       if (objectId !== undefined) {
         deleteSetting(ctx, settingKeys.mailgunAuthError(objectId))
-        resume(openRowsWhere(ctx, "status = 'held' AND status_reason = 'auth' AND transport = 'mailgun' AND object_id = ? ORDER BY id", objectId), 'The Mailgun settings changed')
+        resume(openRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'offline', 'unreachable') AND transport = 'mailgun' AND object_id = ? ORDER BY id", objectId), 'The Mailgun settings changed')
       }
     },
     idle: () =>
