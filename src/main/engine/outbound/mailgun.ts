@@ -238,3 +238,28 @@ export async function mailgunEvents(
   const nextPageUrl = rawItems.length > 0 ? (str(body?.paging?.next) ?? null) : null
   return { items, nextPageUrl }
 }
+
+// ---------------------------------------------------------------- the set-up test
+
+/**
+ * Mailgun's view of the sending domain (`GET /v3/domains/{domain}`), for the set-up test: its state
+ * ('active', 'unverified', …). A refusal throws an error carrying the HTTP `status` (401 the key, 404 the
+ * domain) for the shared error mapping; the key never appears in it.
+ */
+export async function mailgunDomain(cfg: MailgunConfig, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<{ state: string | null }> {
+  const signals = [AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]
+  const res = await fetch(`${apiBase(cfg)}/v3/domains/${encodeURIComponent(cfg.sendingDomain)}`, {
+    headers: { Authorization: authHeader(cfg.apiKey), Accept: 'application/json' },
+    signal: AbortSignal.any(signals),
+  })
+  const body = await res.text()
+  if (!res.ok) throw Object.assign(new Error(redact(mailgunMessage(body), cfg.apiKey) || `HTTP ${res.status}`), { status: res.status })
+  type DomainBody = { domain?: { state?: unknown } } | null
+  let parsed: DomainBody
+  try {
+    parsed = JSON.parse(body) as DomainBody
+  } catch {
+    throw Object.assign(new Error(`Mailgun returned a non-JSON ${res.status} response`), { status: 502 })
+  }
+  return { state: typeof parsed?.domain?.state === 'string' ? parsed.domain.state : null }
+}
