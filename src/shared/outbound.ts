@@ -54,6 +54,8 @@ export const OutboundMessage = z.object({
   maxAttempts: z.number(),
   lastError: z.string().nullable(),
   errorKind: z.enum(FAILURE_KINDS).nullable(),
+  /** The connection or sign-in problem behind it (shared/serverErrors: AUTH, TLS_MISMATCH, …), for the status label. */
+  errorCode: z.string().nullable().optional(),
   scheduledFor: IsoTime,
   nextAttemptAt: IsoTime.nullable(),
   /** Until then the message can be pulled back to drafts (undo send). */

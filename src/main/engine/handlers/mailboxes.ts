@@ -30,6 +30,7 @@ export function toMailbox(ctx: Ctx, r: Row): Mailbox {
     sentCopy: r.sentCopy,
     status: r.status,
     statusReason: r.statusReason,
+    statusCode: r.statusCode,
     sentToday: sentToday(ctx, r.id, timezoneOf(ctx, r.objectId)),
     createdAt: iso(r.createdAt),
   }
@@ -100,7 +101,7 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
       Object.assign(values, { smtpHost: smtp.host, smtpPort: smtp.port, smtpSecurity: smtp.secure, smtpUser: smtp.user })
       if (smtp.password) values.smtpPasswordSealed = ctx.secrets.seal(smtp.password)
       // New credentials clear an auth hold: the next send or sync tries again.
-      if (current.status === 'auth_error') Object.assign(values, { status: 'active', statusReason: null })
+      if (current.status === 'auth_error') Object.assign(values, { status: 'active', statusReason: null, statusCode: null })
     }
     if (imap !== undefined) {
       if (imap && !imap.password && !current.imapPasswordSealed) throw new AppError('VALIDATION', 'Required', 'imap.password')

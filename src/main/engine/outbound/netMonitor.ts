@@ -25,6 +25,8 @@ export interface NetMonitor {
    * the network works but this server's address does not answer (a wrong host or port is the usual cause).
    */
   holdReason(key: string): 'offline' | 'unreachable'
+  /** What is wrong with this server while it is down: the problem's code and words, from its last failure. */
+  problem(key: string): { code: string | null; message: string | null } | null
   /** Forgets servers nothing sends through any more (settings changed): their old errors are not the truth now. */
   retain(keys: ReadonlySet<string>): void
   markOnline(endpoint: Endpoint): void
@@ -84,6 +86,10 @@ export function netMonitor(clock: Clock, opts: { probeMs: number; onChange: (res
     holdReason(key) {
       const code = states.get(key)?.code
       return !host || !code || code === 'NETWORK' ? 'offline' : 'unreachable'
+    },
+    problem(key) {
+      const s = states.get(key)
+      return s && !s.online ? { code: s.code, message: s.lastError } : null
     },
     retain(keys) {
       let dropped = false

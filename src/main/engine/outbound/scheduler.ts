@@ -143,7 +143,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   function record(done: Outcome[]): void {
     for (const o of done) {
       if (o.ok) {
-        transition(ctx, o.row.id, ['sending'], { status: 'sent', sentAt: ctx.clock.now(), providerId: o.providerId, leaseOwner: null, leaseUntil: null, lastError: null, errorKind: null, statusReason: null }, 'sent', o.providerId ? `Accepted as ${o.providerId}` : 'Accepted by the server')
+        transition(ctx, o.row.id, ['sending'], { status: 'sent', sentAt: ctx.clock.now(), providerId: o.providerId, leaseOwner: null, leaseUntil: null, lastError: null, errorKind: null, errorCode: null, statusReason: null }, 'sent', o.providerId ? `Accepted as ${o.providerId}` : 'Accepted by the server')
         changed.add(o.row.id)
       } else fail(o.row, o.failure)
     }
@@ -224,7 +224,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
 
   /** Applies a classified failure to a claimed (or just-due) row. Call inside a transaction. */
   function fail(row: OutboxRow, f: SendFailure): void {
-    const base = { lastError: f.message, errorKind: f.kind, leaseOwner: null, leaseUntil: null, capacityDay: null }
+    const base = { lastError: f.message, errorKind: f.kind, errorCode: f.code ?? null, leaseOwner: null, leaseUntil: null, capacityDay: null }
     if (row.capacityDay && row.mailboxId) {
       release(ctx, row.mailboxId, row.capacityDay)
       // A slot came back: rows held for the cap (by claims that counted this one) may fit after all.
@@ -239,7 +239,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
         return
       case 'auth':
         hold(row, 'auth', f.message, null, { ...base, attempts: refund })
-        holdAllForAuth(row, f.message)
+        holdAllForAuth(row, f.message, f.code ?? 'AUTH')
         return
       case 'permanent':
         return dead(row, f, base)
@@ -267,14 +267,14 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
    * due are held: a scheduled row stays scheduled, and is held by the claim only if it comes due before
    * the fix.
    */
-  function holdAllForAuth(row: OutboxRow, message: string): void {
+  function holdAllForAuth(row: OutboxRow, message: string, code: string): void {
     const now = ctx.clock.now()
     if (row.transport === 'smtp') {
-      stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, updated_at = updated_at WHERE id = ?").run(message, row.mailboxId)
-      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.mailboxId, now)) hold(r, 'auth', message, null)
+      stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, status_code = ?, updated_at = updated_at WHERE id = ?").run(message, code, row.mailboxId)
+      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.mailboxId, now)) hold(r, 'auth', message, null, { errorCode: code })
     } else {
       setSetting(ctx, settingKeys.mailgunAuthError(row.objectId), message)
-      for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.objectId, now)) hold(r, 'auth', message, null)
+      for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.objectId, now)) hold(r, 'auth', message, null, { errorCode: code })
     }
     ctx.emit('objects.changed', {})
   }

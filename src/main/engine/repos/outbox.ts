@@ -21,6 +21,7 @@ const COLS: Array<[keyof OutboxRow, string]> = [
   ['leaseUntil', 'lease_until'], ['capacityDay', 'capacity_day'], ['providerId', 'provider_id'], ['draftId', 'draft_id'], ['sentAt', 'sent_at'],
   ['createdAt', 'created_at'], ['updatedAt', 'updated_at'],
 ]
+COLS.push(['errorCode', 'error_code'])
 const SQL_OF = new Map(COLS)
 
 export function fromSql(r: SqlRow): OutboxRow {
@@ -109,6 +110,7 @@ export function toOutbound(r: OutboxRow): OutboundMessage {
     maxAttempts: r.maxAttempts,
     lastError: r.lastError,
     errorKind: r.errorKind,
+    errorCode: r.errorCode ?? null,
     scheduledFor: iso(r.scheduledFor),
     nextAttemptAt: r.nextAttemptAt === null ? null : iso(r.nextAttemptAt),
     undoUntil: r.undoUntil === null ? null : iso(r.undoUntil),
@@ -125,6 +127,7 @@ export interface Transition {
   attempts?: number
   lastError?: string | null
   errorKind?: FailureKind | null
+  errorCode?: string | null
   nextAttemptAt?: number | null
   leaseOwner?: string | null
   leaseUntil?: number | null
