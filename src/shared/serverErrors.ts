@@ -50,6 +50,18 @@ export const PROBLEM_TITLE: Record<ServerErrorCode, string> = {
   UNKNOWN: 'Connection failed',
 }
 
+/** The fix in a few words (banners and badges, where the full message does not fit). */
+export const PROBLEM_ACTION: Partial<Record<ServerErrorCode, string>> = {
+  AUTH: 'check the username and password',
+  CONNECTION_REFUSED: 'check the host and port',
+  TLS_MISMATCH: 'check the security setting and port',
+  DNS: 'check the host name',
+  TIMEOUT: 'check the host, port and firewall',
+  CERTIFICATE: 'check the host name',
+  NETWORK: 'check the internet connection',
+  NOT_FOUND: 'check the domain and region',
+}
+
 /** Problems the user's settings cause: they do not go away by waiting, only by changing the settings. */
 export const SETTINGS_PROBLEMS: readonly ServerErrorCode[] = ['AUTH', 'TLS_MISMATCH', 'CERTIFICATE', 'NOT_FOUND']
 /** The server could not be reached (the network, or the host and port): waiting may help, and so may the settings. */
