@@ -316,6 +316,9 @@ test.describe('sending at once', () => {
       await expect(notice.getByRole('button', { name: 'Fix API key' })).toBeVisible()
       await notice.scrollIntoViewIfNeeded()
       await shot(page, 'businesses-mailgun-auth', false)
+      // Fix API key opens the form on the key.
+      await notice.getByRole('button', { name: 'Fix API key' }).click()
+      await expect(page.getByLabel('Replace API key')).toBeFocused()
     } finally {
       await mailgun.close()
     }

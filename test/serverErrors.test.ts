@@ -55,6 +55,11 @@ describe('describeServerError', () => {
     wordsOnly(s.message)
   })
 
+  it('Mailgun\'s own host not found is the internet connection, not a typo', () => {
+    const s = describeServerError(Object.assign(new TypeError('fetch failed'), { cause: err({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.mailgun.net' }) }), mailgun)
+    expect(s).toMatchObject({ code: 'DNS', message: expect.stringMatching(/api.mailgun.net could not be looked up. Check the internet connection/) })
+  })
+
   it('timeouts', () => {
     expect(describeServerError(err({ code: 'ETIMEDOUT', message: 'Connection timeout' }), smtp).code).toBe('TIMEOUT')
     expect(describeServerError(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), mailgun).code).toBe('TIMEOUT')

@@ -157,6 +157,9 @@ export function describeServerError(err: unknown, r: ServerRef): ServerProblem {
   // EAI_AGAIN is a DNS lookup that could not be made (no network), unlike ENOTFOUND (no such name).
   if (has(...NETWORK_DOWN) || /ENETUNREACH|EHOSTUNREACH|EAI_AGAIN|network is unreachable/i.test(text))
     return { code: 'NETWORK', message: `${cap(name(r))} could not be reached: the network seems to be down. Check the internet connection; waiting messages go out when it is back.` }
+  if ((has('ENOTFOUND', 'EDNS') || /ENOTFOUND|getaddrinfo/i.test(text)) && r.service === 'Mailgun')
+    // Mailgun's host is not typed by the user: not finding it means no working internet (or a wrong API address).
+    return { code: 'DNS', message: `${r.host} could not be looked up. Check the internet connection (and the API address, if you set one).` }
   if (has('ENOTFOUND', 'EDNS') || /ENOTFOUND|getaddrinfo/i.test(text))
     return { code: 'DNS', message: `No server called "${r.host}" was found. Check the host name for typos (for example smtp.example.com).` }
   if (has('ECONNREFUSED') || /ECONNREFUSED|connection refused/i.test(text))

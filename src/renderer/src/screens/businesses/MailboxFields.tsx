@@ -95,7 +95,7 @@ interface ServerFieldsProps {
   sameAsSmtp?: boolean
 }
 
-const PORT_HINT = { smtp: 'Usually 587 (STARTTLS) or 465 (SSL/TLS)', imap: 'Usually 993 (SSL/TLS) or 143 (STARTTLS)' } as const
+const PORT_HINT = { smtp: 'Usually 587 or 465', imap: 'Usually 993 or 143' } as const
 
 function ServerFields({ kind, title, server, onChange, errors, passwordHint, sameAsSmtp }: ServerFieldsProps): JSX.Element {
   const prefix = kind.toUpperCase()

@@ -1,7 +1,7 @@
 // The set-up test's result, per server, in words (issue 20, capability 4). Forms run the test before they
 // save; when a server fails the form does not save, and offers "Save anyway" as an explicit choice. Any
 // edit to the settings makes the old result stale, so it is dropped.
-import { useCallback, useState, type JSX } from 'react'
+import { useCallback, useEffect, useRef, useState, type JSX } from 'react'
 import { PROBLEM_TITLE, type ServerErrorCode } from '../../../../shared/serverErrors'
 import type { ServerCheck } from '../../../../shared/setupTest'
 import { Icon } from '../../components/Icons'
@@ -54,17 +54,22 @@ export function useSetupCheck() {
 }
 
 export function SetupCheckPanel({ state }: { state: CheckState }): JSX.Element | null {
+  const ref = useRef<HTMLDivElement>(null)
+  // The result sits below long forms: bring it into view when it arrives.
+  useEffect(() => {
+    if (state.phase !== 'idle') ref.current?.scrollIntoView({ block: 'nearest' })
+  }, [state])
   if (state.phase === 'idle') return null
   if (state.phase === 'checking')
     return (
-      <div className="setup-check is-checking" role="status">
+      <div ref={ref} className="setup-check is-checking" role="status">
         <span className="setup-check-spinner" aria-hidden="true" />
         <span>Testing the connection…</span>
       </div>
     )
   const failed = state.rows.some((r) => !r.check.ok)
   return (
-    <div className={`setup-check${failed ? ' is-failed' : ' is-ok'}`} role={failed ? 'alert' : 'status'} aria-label="Connection test">
+    <div ref={ref} className={`setup-check${failed ? ' is-failed' : ' is-ok'}`} role={failed ? 'alert' : 'status'} aria-label="Connection test">
       <ul className="setup-check-list">
         {state.rows.map((r) => (
           <li key={r.label} className={r.check.ok ? 'is-ok' : 'is-failed'}>
