@@ -30,7 +30,7 @@ interface Launched extends App {
 }
 
 /** Engine settings a spec may change with `test.use({ engineOptions })` (web project only). */
-export type EngineOverrides = Pick<EngineOptions, 'outbound'>
+export type EngineOverrides = Pick<EngineOptions, 'outbound' | 'testClock'>
 
 async function launchWeb(overrides: EngineOverrides = {}): Promise<Launched> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))

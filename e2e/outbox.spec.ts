@@ -212,7 +212,8 @@ test.describe('with a short undo window', () => {
     await expect(dialog).toBeHidden()
 
     const banner = page.getByRole('status').filter({ hasText: 'Can’t reach' })
-    await expect(banner).toContainText(`Can’t reach Mailgun (${unreachable.slice(7)}) — 1 message held`)
+    // The network works and nothing listens there: the banner says the server refused, and what fixes it.
+    await expect(banner).toContainText(`Can’t reach Mailgun (${unreachable.slice(7)}) (connection refused: check the host and port) — 1 message held`)
     await shot(page, 'offline-banner', false)
 
     await nav(page).getByRole('link', { name: /Outbox/ }).click()
@@ -220,14 +221,14 @@ test.describe('with a short undo window', () => {
     const held = page.getByRole('list', { name: 'Held' })
     await expect(held.getByRole('listitem')).toHaveCount(1)
     await expect(held).toContainText('Reminder: Friday 10:00')
-    await expect(held).toContainText('Waiting for the network')
+    await expect(held).toContainText('Connection refused')
     await expect(held).toContainText('0 of 4 attempts')
-    expect((await app.rpc('outbox.list', {})).items[0]).toMatchObject({ status: 'held', statusReason: 'offline', attempts: 0, contactId: ava.id })
+    expect((await app.rpc('outbox.list', {})).items[0]).toMatchObject({ status: 'held', statusReason: 'unreachable', errorCode: 'CONNECTION_REFUSED', attempts: 0, contactId: ava.id })
     await shot(page, 'outbox-offline')
 
     await held.getByRole('link', { name: 'Reminder: Friday 10:00' }).click()
     const panel = page.getByRole('complementary', { name: 'Message details' })
-    await expect(panel.getByRole('list', { name: 'Timeline' })).toContainText('Mailgun unreachable')
+    await expect(panel.getByRole('list', { name: 'Timeline' })).toContainText('refused the connection')
     await expect(panel).toContainText('See you soon!')
     await shot(page, 'outbox-detail')
 
@@ -315,6 +316,9 @@ test.describe('sending at once', () => {
       await expect(notice.getByRole('button', { name: 'Fix API key' })).toBeVisible()
       await notice.scrollIntoViewIfNeeded()
       await shot(page, 'businesses-mailgun-auth', false)
+      // Fix API key opens the form on the key.
+      await notice.getByRole('button', { name: 'Fix API key' }).click()
+      await expect(page.getByLabel('Replace API key')).toBeFocused()
     } finally {
       await mailgun.close()
     }
@@ -349,18 +353,23 @@ test.describe('sending at once', () => {
       await expect(frontRow).toContainText('Server keeps Sent copy')
       await expect(frontRow.getByRole('meter')).toHaveAttribute('aria-valuenow', '3')
       const deskRow = list.getByRole('listitem').filter({ hasText: 'desk@harbor.test' })
-      await expect(deskRow.getByRole('alert')).toContainText('The server refused the login')
+      await expect(deskRow.getByRole('alert')).toContainText('The SMTP server refused the login: check the username')
       await deskRow.scrollIntoViewIfNeeded()
       await shot(page, 'businesses-mailboxes')
 
       await deskRow.getByRole('button', { name: 'Fix sign-in' }).click()
       const dialog = page.getByRole('dialog', { name: 'Edit mailbox' })
       await expect(dialog).toContainText('Sign-in failed.')
+      // Fix sign-in opens on the password.
+      await expect(dialog.getByLabel('SMTP password')).toBeFocused()
       await expect(dialog.getByLabel('Sent copy')).toHaveValue('append')
       await dialog.getByLabel('Sent copy').selectOption('none')
       await dialog.getByLabel('SMTP password').fill('pw-new-5678')
       await shot(page, 'businesses-fix-sign-in', false)
       await dialog.getByRole('button', { name: 'Save mailbox' }).click()
+      // The new password is tried first: Postfix still refuses it, so saving takes an explicit choice.
+      await expect(dialog.getByRole('alert').filter({ hasText: 'Outgoing mail (SMTP): Sign-in failed' })).toBeVisible()
+      await dialog.getByRole('button', { name: 'Save anyway' }).click()
       await expect(dialog).toBeHidden()
       expect((await app.rpc('mailboxes.list', { objectId: object.id })).find((m) => m.id === desk.id)?.sentCopy).toBe('none')
     }

@@ -130,8 +130,9 @@ describe('Mailgun transport', () => {
     await t.ok('mailgun.upsert', { objectId: object.id, sendingDomain: DOMAIN, region: 'us', apiBaseUrl: `http://127.0.0.1:${port}` })
     const a = await t.ok('mail.send', { profileId: profile.id, to: ['a@client.test'], subject: 'A', html: 'a' })
     await t.engine.outbound.scheduler.idle()
-    expect(await t.ok('outbox.get', { id: a.id })).toMatchObject({ status: 'held', statusReason: 'offline', attempts: 0 })
-    expect((await t.ok('net.status', {})).endpoints).toEqual([expect.objectContaining({ key: `mailgun:127.0.0.1:${port}`, online: false })])
+    // A refused connection with the network up is the server's address ('unreachable'), said in words.
+    expect(await t.ok('outbox.get', { id: a.id })).toMatchObject({ status: 'held', statusReason: 'unreachable', attempts: 0, lastError: expect.stringMatching(/refused the connection.*Check the host and port/) })
+    expect((await t.ok('net.status', {})).endpoints).toEqual([expect.objectContaining({ key: `mailgun:127.0.0.1:${port}`, online: false, code: 'CONNECTION_REFUSED' })])
   })
 
   it('after a crash mid-send, finds the message in Mailgun’s events and does not send it again', async () => {

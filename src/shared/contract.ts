@@ -5,6 +5,7 @@ import * as M from './models'
 import * as I from './inbox'
 import * as A from './automation'
 import * as O from './outbound'
+import * as S from './setupTest'
 
 interface MethodDef {
   input: z.ZodType
@@ -109,6 +110,10 @@ export const contract = {
   'sequences.resume': write(A.SequenceControl, A.Sequence),
   'analytics.summary': def(A.AnalyticsInput, A.AnalyticsSummary),
   'analytics.funnel': def(z.object({ sequenceId: M.Id }).strict(), A.SequenceFunnel),
+
+  // set-up that checks itself (issue 20): tries settings before they are saved; reads, so no write waits on a slow server
+  'mailboxes.test': def(S.MailboxTest, S.MailboxTestResult),
+  'mailgun.test': def(S.MailgunTest, S.MailgunTestResult),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>

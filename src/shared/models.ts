@@ -128,6 +128,8 @@ export const Mailbox = z.object({
   status: z.enum(['active', 'paused', 'auth_error']),
   /** Why the mailbox is paused or failing, in words for the user. */
   statusReason: z.string().nullable(),
+  /** The problem's stable code when sending stopped for the settings (shared/serverErrors), for the label. */
+  statusCode: z.string().nullable().optional(),
   /** Sends counted against today's cap (local day of the mailbox's business). */
   sentToday: z.number(),
   createdAt: IsoTime,

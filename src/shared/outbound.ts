@@ -96,6 +96,8 @@ export const OutboundMessage = z.object({
   maxAttempts: z.number(),
   lastError: z.string().nullable(),
   errorKind: z.enum(FAILURE_KINDS).nullable(),
+  /** The connection or sign-in problem behind it (shared/serverErrors: AUTH, TLS_MISMATCH, …), for the status label. */
+  errorCode: z.string().nullable().optional(),
   scheduledFor: IsoTime,
   nextAttemptAt: IsoTime.nullable(),
   /** Until then the message can be pulled back to drafts (undo send). */
@@ -189,6 +191,8 @@ export const Endpoint = z.object({
   online: z.boolean(),
   since: IsoTime,
   lastError: z.string().nullable(),
+  /** The problem's code (shared/serverErrors) while it is down, so the UI can tell the network from a wrong address. */
+  code: z.string().nullable().optional(),
 })
 export const NetStatus = z.object({
   /** False when the host says the computer is offline, or the last contact with every server failed. */

@@ -1,4 +1,4 @@
-// A contract-faithful stand-in for Mailgun's v3 HTTP API (messages + events). Real Mailgun has no local
+// A contract-faithful stand-in for Mailgun's v3 HTTP API (messages, events, and a domain's details). Real Mailgun has no local
 // server, so this mirrors its paths, basic auth, form validation, status codes, bodies and event paging.
 import { randomBytes } from 'node:crypto'
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -21,7 +21,7 @@ export interface FakeEvent {
 export interface SentFile { filename: string; contentType: string; content: Buffer }
 export interface SentMessage { domain: string; id: string; fields: Record<string, string[]>; auth: string; files: Record<string, SentFile[]> }
 export interface FakeRequest { method: string; path: string; query: string; status: number }
-export interface FailOpts { retryAfter?: number; body?: string; only?: 'messages' | 'events' }
+export interface FailOpts { retryAfter?: number; body?: string; only?: 'messages' | 'events' | 'domains' }
 export interface AddEventInput extends Partial<Omit<FakeEvent, 'message'>> { event: string; messageId: string; domain?: string }
 
 export interface FakeMailgun {
@@ -163,7 +163,35 @@ function newMessageId(domain: string, n: number): string {
   return `<${stamp}.${n}.${randomBytes(8).toString('hex').toUpperCase()}@${domain}>`
 }
 
-export async function startFakeMailgun(opts: { apiKey: string; domains: string[] }): Promise<FakeMailgun> {
+/**
+ * `GET /v3/domains/{name}` as Mailgun answers it: the domain object with its sending and receiving DNS
+ * records. A domain whose records are not in place yet is 'unverified'.
+ */
+function domainBody(name: string, state: 'active' | 'unverified'): string {
+  const record = (type: string, value: string, extra: Record<string, unknown> = {}) => ({ record_type: type, valid: state === 'active' ? 'valid' : 'unknown', value, cached: [], ...extra })
+  return JSON.stringify({
+    domain: {
+      created_at: 'Mon, 05 Jan 2026 09:00:00 GMT',
+      id: randomBytes(12).toString('hex'),
+      is_disabled: false,
+      name,
+      require_tls: false,
+      skip_verification: false,
+      smtp_login: `postmaster@${name}`,
+      spam_action: 'disabled',
+      state,
+      type: 'custom',
+      use_automatic_sender_security: true,
+      web_prefix: 'email',
+      web_scheme: 'https',
+      wildcard: false,
+    },
+    receiving_dns_records: [record('MX', 'mxa.mailgun.org', { priority: '10' }), record('MX', 'mxb.mailgun.org', { priority: '10' })],
+    sending_dns_records: [record('TXT', 'v=spf1 include:mailgun.org ~all', { name }), record('CNAME', 'mailgun.org', { name: `email.${name}` })],
+  })
+}
+
+export async function startFakeMailgun(opts: { apiKey: string; domains: string[]; unverified?: string[] }): Promise<FakeMailgun> {
   const sent: SentMessage[] = []
   const requests: FakeRequest[] = []
   const stored: Stored[] = []
@@ -224,7 +252,7 @@ export async function startFakeMailgun(opts: { apiKey: string; domains: string[]
     if (decoded !== `api:${opts.apiKey}`) throw new HttpError(401, 'Forbidden', 'text/plain')
   }
 
-  function takeFailure(kind: 'messages' | 'events'): HttpError | null {
+  function takeFailure(kind: 'messages' | 'events' | 'domains'): HttpError | null {
     const i = failures.findIndex((f) => !f.only || f.only === kind)
     if (i < 0) return null
     const [f] = failures.splice(i, 1)
@@ -234,6 +262,16 @@ export async function startFakeMailgun(opts: { apiKey: string; domains: string[]
   }
 
   async function route(req: IncomingMessage, u: URL): Promise<{ status: number; body: string }> {
+    const d = /^\/v3\/domains\/([^/]+)$/.exec(u.pathname)
+    if (d) {
+      const injected = takeFailure('domains')
+      if (injected) throw injected
+      checkAuth(req.headers.authorization)
+      const name = decodeURIComponent(d[1]).toLowerCase()
+      if (req.method !== 'GET') throw jsonError(405, 'Method Not Allowed')
+      if (!domains.has(name)) throw jsonError(404, 'Domain not found')
+      return { status: 200, body: domainBody(name, opts.unverified?.includes(name) ? 'unverified' : 'active') }
+    }
     const m = /^\/v3\/([^/]+)\/(messages|events)(?:\/([A-Za-z0-9_-]+))?$/.exec(u.pathname)
     if (!m) throw jsonError(404, 'Not Found')
     const [, rawDomain, kind, token] = m

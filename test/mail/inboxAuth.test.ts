@@ -15,7 +15,7 @@ it('a wrong password shows auth_error, is not retried, and is fixed by updating 
   const { t, mailbox } = await syncedEngine('kim', { password: 'wrong-password', backoffBaseMs: 50 })
   await waitState(t, mailbox.id, 'auth_error')
   const s = await status(t, mailbox.id)
-  expect(s.error).toMatch(/IMAP login failed/i)
+  expect(s.error).toMatch(/IMAP server refused the login/i)
   // Sending through the mailbox is a separate matter: its SMTP status is untouched.
   expect((await t.ok('mailboxes.list', {}))[0].status).toBe('active')
 

@@ -33,6 +33,8 @@ export interface OutboundRuntime {
   undoMs: number
   /** Present only when the engine runs on a test clock (`--clock test`). */
   advanceClock?: (ms: number) => void
+  /** The set-up test's budget per server, and whether it accepts self-signed certificates (loopback tests). */
+  setupTest: { timeoutMs: number; insecureTls: boolean }
 }
 
 export type Handler<K extends Method> = (ctx: Ctx, input: ParsedInput<K>) => Output<K> | Promise<Output<K>>

@@ -56,6 +56,8 @@ export interface EngineOptions {
     eventsPollMs?: number
     smtpPoolSize?: number
     insecureTls?: boolean
+    /** The set-up test's budget per server (mailboxes.test, mailgun.test); default 15 s. */
+    setupTestMs?: number
     scheduler?: Partial<SchedulerOptions>
     /** Wrap a sender (tests inject faults around the real transports). */
     wrapSender?: (kind: 'smtp' | 'mailgun', sender: Sender) => Sender
@@ -130,6 +132,7 @@ export function createEngine(opts: EngineOptions): Engine {
     scheduler,
     net,
     undoMs: o.undoMs ?? 10_000,
+    setupTest: { timeoutMs: o.setupTestMs ?? 15_000, insecureTls: o.insecureTls ?? false },
     advanceClock: opts.testClock
       ? (ms) => {
           opts.testClock!.advance(ms)

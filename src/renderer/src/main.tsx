@@ -23,6 +23,7 @@ import './styles/automation.css'
 import './styles/automationEditor.css'
 import './styles/sequences.css'
 import './styles/dashboard.css'
+import './styles/setupCheck.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

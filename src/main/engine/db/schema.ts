@@ -51,6 +51,8 @@ export const mailboxes = sqliteTable('mailboxes', {
   sentCopy: text('sent_copy', { enum: ['append', 'server', 'none'] }).notNull().default('append'),
   status: text('status', { enum: ['active', 'paused', 'auth_error'] }).notNull().default('active'),
   statusReason: text('status_reason'),
+  /** The problem's stable code while sending is stopped for the settings (shared/serverErrors; migration 0012). */
+  statusCode: text('status_code'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('mailboxes_object_email_uq').on(t.objectId, t.email), index('mailboxes_object_idx').on(t.objectId)])

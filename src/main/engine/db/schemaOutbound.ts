@@ -35,6 +35,8 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   maxAttempts: integer('max_attempts').notNull().default(4),
   lastError: text('last_error'),
   errorKind: text('error_kind', { enum: FAILURE_KINDS }),
+  /** Stable code of the connection or sign-in problem behind the last failure or hold (shared/serverErrors; migration 0012). */
+  errorCode: text('error_code'),
   scheduledFor: integer('scheduled_for').notNull(),
   /** When the scheduler may next look at the row (queued, retry_wait, held with a time). */
   nextAttemptAt: integer('next_attempt_at'),

@@ -6,6 +6,7 @@ import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
 import { emailSendingProfiles, mailboxes } from '../db/schema'
 import { sentToday } from '../outbound/capacity'
+import { testImap, testSmtp } from '../outbound/setupTest'
 import { requireObject } from './objects'
 import { syncMailbox, syncSettingsChanged } from './sync'
 
@@ -29,6 +30,7 @@ export function toMailbox(ctx: Ctx, r: Row): Mailbox {
     sentCopy: r.sentCopy,
     status: r.status,
     statusReason: r.statusReason,
+    statusCode: r.statusCode,
     sentToday: sentToday(ctx, r.id, timezoneOf(ctx, r.objectId)),
     createdAt: iso(r.createdAt),
   }
@@ -99,7 +101,7 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
       Object.assign(values, { smtpHost: smtp.host, smtpPort: smtp.port, smtpSecurity: smtp.secure, smtpUser: smtp.user })
       if (smtp.password) values.smtpPasswordSealed = ctx.secrets.seal(smtp.password)
       // New credentials clear an auth hold: the next send or sync tries again.
-      if (current.status === 'auth_error') Object.assign(values, { status: 'active', statusReason: null })
+      if (current.status === 'auth_error') Object.assign(values, { status: 'active', statusReason: null, statusCode: null })
     }
     if (imap !== undefined) {
       if (imap && !imap.password && !current.imapPasswordSealed) throw new AppError('VALIDATION', 'Required', 'imap.password')
@@ -127,6 +129,24 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
   },
 
   'mailboxes.sync': syncMailbox,
+
+  // Tries the settings (unsaved ones too) without touching the database; both servers at once, each within
+  // its time budget. A password left out is the stored one of `mailboxId`.
+  'mailboxes.test': async (ctx, { mailboxId, smtp, imap }) => {
+    const stored = mailboxId !== undefined ? requireMailbox(ctx, mailboxId, 'mailboxId') : null
+    const password = (given: string | undefined, sealed: Array<string | null | undefined>, field: string): string => {
+      if (given) return given
+      const s = sealed.find((x): x is string => Boolean(x))
+      if (!s) throw new AppError('VALIDATION', 'Type the password to test the sign-in', field)
+      return ctx.secrets.open(s)
+    }
+    // IMAP usually signs in with the SMTP password: the stored one stands in when IMAP has none yet.
+    const smtpServer = smtp && { ...smtp, security: smtp.secure, password: password(smtp.password, [stored?.smtpPasswordSealed], 'smtp.password') }
+    const imapServer = imap && { ...imap, security: imap.secure, password: password(imap.password ?? smtp?.password, [stored?.imapPasswordSealed, stored?.smtpPasswordSealed], 'imap.password') }
+    const opts = ctx.outbound.setupTest
+    const [s, i] = await Promise.all([smtpServer && testSmtp(smtpServer, opts), imapServer && testImap(imapServer, opts)])
+    return { ...(s ? { smtp: s } : {}), ...(i ? { imap: i } : {}) }
+  },
 }
 
 function imapColumns(ctx: Ctx, imap: ServerPatch | null, keepSealed: string | null) {

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
 import { objectMailgunSettings, objects } from '../db/schema'
+import { testMailgun } from '../outbound/setupTest'
 import { getSetting, settingKeys } from '../repos/settings'
 
 type ObjectRow = typeof objects.$inferSelect
@@ -116,6 +117,16 @@ export const objectHandlers: HandlersFor<'objects' | 'mailgun'> = {
     ctx.outbound.scheduler.settingsChanged({ objectId: input.objectId })
     ctx.emit('objects.changed', {})
     return toMailgun(ctx, row)
+  },
+
+  // Asks Mailgun about the sending domain with the key (unsaved ones too); nothing is stored. A key or API
+  // URL left out is the business's stored one.
+  'mailgun.test': async (ctx, { objectId, sendingDomain, apiKey, region, apiBaseUrl }) => {
+    const existing = objectId !== undefined ? (requireObject(ctx, objectId), ctx.db.select().from(objectMailgunSettings).where(eq(objectMailgunSettings.objectId, objectId)).get()) : undefined
+    const key = apiKey ?? (existing?.apiKeySealed ? ctx.secrets.open(existing.apiKeySealed) : undefined)
+    if (!key) throw new AppError('VALIDATION', 'Paste the API key to test it', 'apiKey')
+    const base = apiBaseUrl === undefined ? (existing?.apiBaseUrl ?? null) : apiBaseUrl
+    return testMailgun({ sendingDomain, apiKey: key, region, apiBaseUrl: base }, ctx.outbound.setupTest)
   },
 
   'mailgun.remove': (ctx, { objectId }) => {

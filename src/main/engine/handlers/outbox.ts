@@ -5,6 +5,7 @@ import { iso } from '../clock'
 import type { Ctx, HandlersFor } from '../context'
 import { eventsOf, getRow, isHistory, isPending, OPEN, outboxCounts, PENDING, toOutbound, transition, type OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
+import { notBefore } from '../outbound/holds'
 import { inTransaction, stmt } from '../db/stmt'
 import { createDraftFrom, hideDraft } from './drafts'
 import { attachmentsOf, publicAttachment, resolveRefs } from '../outbound/attachments'
@@ -81,7 +82,8 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
       throw new AppError('CONFLICT', `A ${row.status.replace('_', ' ')} message cannot be retried`, 'id')
     // A manual retry starts a fresh set of attempts; an auth hold is only lifted by new settings.
     if (row.status === 'held' && row.statusReason === 'auth') throw new AppError('CONFLICT', 'Fix the sign-in details of the mailbox first; held messages then resume on their own', 'id')
-    transition(ctx, id, [row.status], { status: 'queued', statusReason: null, nextAttemptAt: ctx.clock.now(), attempts: 0, lastError: row.lastError }, 'retry', 'Retried by the user')
+    // Retry skips a backoff, never the time the message was scheduled for.
+    transition(ctx, id, [row.status], { status: 'queued', statusReason: null, nextAttemptAt: notBefore(row, ctx.clock.now()), attempts: 0, lastError: row.lastError }, 'retry', 'Retried by the user')
     changed(ctx, id)
     return toOutbound(getRow(ctx, id)!)
   },
@@ -112,4 +114,4 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
 }
 
 export const heldOffline = (ctx: Ctx): number =>
-  (stmt(ctx.sqlite, `SELECT count(*) AS n FROM outbound_messages WHERE status = 'held' AND status_reason = 'offline' AND ${OPEN}`).get() as { n: number }).n
+  (stmt(ctx.sqlite, `SELECT count(*) AS n FROM outbound_messages WHERE status = 'held' AND status_reason IN ('offline', 'unreachable') AND ${OPEN}`).get() as { n: number }).n

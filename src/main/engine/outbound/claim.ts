@@ -33,10 +33,10 @@ export interface ClaimEnv {
   /** Sends in flight per lane (the caller counts them up when it starts the claimed rows). */
   inFlight: (lane: string) => number
   senders: Record<OutboxRow['transport'], Sender>
-  net: Pick<NetMonitor, 'isOnline' | 'hostOnline'>
+  net: Pick<NetMonitor, 'isOnline' | 'hostOnline' | 'holdReason' | 'problem'>
   /** Sequence sending windows: the first allowed instant at or after `at` per row that has one (others absent). */
   sendWindows: (rows: readonly Head[], at: number) => Map<number, number>
-  hold: (row: OutboxRow, reason: string, detail: string, until?: number | null) => void
+  hold: (row: OutboxRow, reason: string, detail: string, until?: number | null, extra?: { errorCode?: string | null; lastError?: string | null }) => void
   /** The mailbox reached its daily cap: hold its due rows until `until` (or their window's opening). */
   holdLane: (mailboxId: number, now: number, until: number, cap: number) => void
   /** A row that can never go (its mailbox was deleted). */
@@ -69,10 +69,10 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
   if (slots <= 0) return result
   const lanes = new Map<string, Lane | null>()
   const picks: Array<{ id: number; lane: Lane }> = []
-  const held = (head: Head, reason: string, detail: string, until: number | null = null) => {
+  const held = (head: Head, reason: string, detail: string, until: number | null = null, extra?: { errorCode?: string | null; lastError?: string | null }) => {
     const row = getRow(ctx, head.id)
     if (!row) return
-    env.hold(row, reason, detail, until)
+    env.hold(row, reason, detail, until, extra)
     result.changed.push(row.id)
   }
 
@@ -110,7 +110,11 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
     if (room <= 0) return null
     const endpoint = env.senders[head.transport].endpoint(head)
     if (!env.net.isOnline(endpoint.key)) {
-      held(head, 'offline', env.net.hostOnline() ? `${endpoint.label} is unreachable` : 'The computer is offline')
+      const reason = env.net.holdReason(endpoint.key)
+      const problem = env.net.problem(endpoint.key)
+      // The row carries what is wrong now (the server's last failure), so its label tells the network from the address.
+      const extra = problem && env.net.hostOnline() ? { errorCode: problem.code, lastError: problem.message } : { errorCode: 'NETWORK', lastError: 'The computer is offline' }
+      held(head, reason, !env.net.hostOnline() ? 'The computer is offline' : reason === 'offline' ? 'The network is down' : `${endpoint.label} does not answer`, null, extra)
       return 'row-handled'
     }
     if (head.transport !== 'smtp') {
@@ -128,7 +132,8 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
       return 'row-handled'
     }
     if (box.status !== 'active') {
-      held(head, box.status === 'paused' ? 'paused' : 'auth', box.status === 'paused' ? 'The mailbox is paused' : box.statusReason ?? 'The server refused the login')
+      const paused = box.status === 'paused'
+      held(head, paused ? 'paused' : 'auth', paused ? 'The mailbox is paused' : (box.statusReason ?? 'The server refused the login'), null, paused ? undefined : { errorCode: box.statusCode ?? 'AUTH', lastError: box.statusReason })
       return 'row-handled'
     }
     const verdict = check(ctx, box, now)
@@ -202,13 +207,14 @@ export interface MailboxPaceRow {
   minGapSeconds: number
   status: string
   statusReason: string | null
+  statusCode: string | null
   timezone: string
 }
 
 function mailboxPace(ctx: Ctx, id: number | null): MailboxPaceRow | undefined {
   return stmt(
     ctx.sqlite,
-    `SELECT m.id, m.daily_capacity AS dailyCapacity, m.min_gap_seconds AS minGapSeconds, m.status, m.status_reason AS statusReason, o.timezone
+    `SELECT m.id, m.daily_capacity AS dailyCapacity, m.min_gap_seconds AS minGapSeconds, m.status, m.status_reason AS statusReason, m.status_code AS statusCode, o.timezone
      FROM mailboxes m JOIN objects o ON o.id = m.object_id WHERE m.id = ?`,
   ).get(id) as MailboxPaceRow | undefined
 }

@@ -4,6 +4,8 @@
 //   auth       → hold every row of the mailbox / Mailgun domain until the settings change
 //   permanent  → failed at once (recipient rejected, Mailgun 400)
 //   offline    → held(offline) with no attempt used; resent when the network is back
+import { SETTINGS_PROBLEMS, UNREACHABLE_PROBLEMS, type ServerErrorCode, type ServerProblem } from '../../../shared/serverErrors'
+
 export type FailureKind = 'transient' | 'rate_limit' | 'auth' | 'permanent' | 'offline'
 
 export class SendFailure extends Error {
@@ -12,10 +14,24 @@ export class SendFailure extends Error {
     message: string,
     /** Server-suggested wait (Retry-After), when it gave one. */
     readonly retryAfterMs?: number,
+    /** What went wrong, when it was a connection or sign-in problem (shared/serverErrors). */
+    readonly code?: ServerErrorCode,
   ) {
     super(message)
     this.name = 'SendFailure'
   }
+}
+
+/**
+ * A connection-level problem as the outbox acts on it: what only new settings fix (a password, the TLS
+ * mode, a certificate) holds the mailbox like a refused login; what may be the network or the host and
+ * port is held without using an attempt and tried again when the server answers or the settings change.
+ * Null for anything else (the server's reply code decides).
+ */
+export function failureOfProblem(p: ServerProblem): SendFailure | null {
+  if (SETTINGS_PROBLEMS.includes(p.code)) return new SendFailure('auth', p.message, undefined, p.code)
+  if (UNREACHABLE_PROBLEMS.includes(p.code)) return new SendFailure('offline', p.message, undefined, p.code)
+  return null
 }
 
 // Node/libuv codes that mean "we could not reach anything", not "the server refused".

@@ -1,5 +1,6 @@
 // Mailgun HTTP API client (v3 messages + events) for the outbound engine.
 // Node built-in fetch/FormData only; every failure is reduced to a SendFailure kind (see failure.ts).
+import { describeServerError } from '../../../shared/serverErrors'
 import { SendFailure, networkCode } from './failure'
 
 export interface MailgunConfig {
@@ -84,7 +85,7 @@ async function call(cfg: MailgunConfig, url: string, init: RequestInit, timeoutM
     res = await fetch(url, { ...init, headers: { Authorization: authHeader(cfg.apiKey), Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
     body = await res.text()
   } catch (err) {
-    throw thrownFailure(err, cfg.apiKey)
+    throw thrownFailure(err, cfg)
   }
   if (!res.ok) throw statusFailure(res, body, cfg.apiKey)
   try {
@@ -94,11 +95,19 @@ async function call(cfg: MailgunConfig, url: string, init: RequestInit, timeoutM
   }
 }
 
-function thrownFailure(err: unknown, apiKey: string): SendFailure {
+function thrownFailure(err: unknown, cfg: MailgunConfig): SendFailure {
+  const apiKey = cfg.apiKey
   const e = err as { name?: string; message?: string }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new SendFailure('offline', 'Mailgun request timed out')
-  const code = networkCode(err)
-  if (code) return new SendFailure('offline', `Mailgun unreachable (${code})`)
+  const host = (() => {
+    try {
+      return new URL(apiBase(cfg)).host
+    } catch {
+      return 'Mailgun'
+    }
+  })()
+  const problem = describeServerError(err, { service: 'Mailgun', host, domain: cfg.sendingDomain })
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new SendFailure('offline', 'Mailgun did not answer in time. Messages wait and are tried again.', undefined, 'TIMEOUT')
+  if (networkCode(err)) return new SendFailure('offline', problem.message, undefined, problem.code)
   // Anything else (TLS trouble, a malformed URL) is not "no network": let the retry policy decide.
   return new SendFailure('transient', redact(`Mailgun request failed: ${e?.message ?? String(err)}`, apiKey))
 }
@@ -234,4 +243,29 @@ export async function mailgunEvents(
   // Mailgun always returns a next URL; an empty page is the only end-of-data signal.
   const nextPageUrl = rawItems.length > 0 ? (str(body?.paging?.next) ?? null) : null
   return { items, nextPageUrl }
+}
+
+// ---------------------------------------------------------------- the set-up test
+
+/**
+ * Mailgun's view of the sending domain (`GET /v3/domains/{domain}`), for the set-up test: its state
+ * ('active', 'unverified', …). A refusal throws an error carrying the HTTP `status` (401 the key, 404 the
+ * domain) for the shared error mapping; the key never appears in it.
+ */
+export async function mailgunDomain(cfg: MailgunConfig, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<{ state: string | null }> {
+  const signals = [AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]
+  const res = await fetch(`${apiBase(cfg)}/v3/domains/${encodeURIComponent(cfg.sendingDomain)}`, {
+    headers: { Authorization: authHeader(cfg.apiKey), Accept: 'application/json' },
+    signal: AbortSignal.any(signals),
+  })
+  const body = await res.text()
+  if (!res.ok) throw Object.assign(new Error(redact(mailgunMessage(body), cfg.apiKey) || `HTTP ${res.status}`), { status: res.status })
+  type DomainBody = { domain?: { state?: unknown } } | null
+  let parsed: DomainBody
+  try {
+    parsed = JSON.parse(body) as DomainBody
+  } catch {
+    throw Object.assign(new Error(`Mailgun returned a non-JSON ${res.status} response`), { status: 502 })
+  }
+  return { state: typeof parsed?.domain?.state === 'string' ? parsed.domain.state : null }
 }

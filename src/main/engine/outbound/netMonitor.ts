@@ -12,12 +12,23 @@ interface State {
   online: boolean
   since: number
   lastError: string | null
+  /** The problem's code (shared/serverErrors): NETWORK is the network; CONNECTION_REFUSED, DNS, TIMEOUT the server's address. */
+  code: string | null
 }
 
 export interface NetMonitor {
   isOnline(key: string): boolean
   hostOnline(): boolean
-  markOffline(endpoint: Endpoint, error: string): void
+  markOffline(endpoint: Endpoint, error: string, code?: string | null): void
+  /**
+   * Why rows for this server wait: 'offline' when the computer or the network is down, 'unreachable' when
+   * the network works but this server's address does not answer (a wrong host or port is the usual cause).
+   */
+  holdReason(key: string): 'offline' | 'unreachable'
+  /** What is wrong with this server while it is down: the problem's code and words, from its last failure. */
+  problem(key: string): { code: string | null; message: string | null } | null
+  /** Forgets servers nothing sends through any more (settings changed): their old errors are not the truth now. */
+  retain(keys: ReadonlySet<string>): void
   markOnline(endpoint: Endpoint): void
   setHostOnline(online: boolean): void
   status(held: number): NetStatus
@@ -41,13 +52,13 @@ export function netMonitor(clock: Clock, opts: { probeMs: number; onChange: (res
     timer.unref?.()
   }
 
-  const set = (endpoint: Endpoint, online: boolean, error: string | null): boolean => {
+  const set = (endpoint: Endpoint, online: boolean, error: string | null, code: string | null = null): boolean => {
     const s = states.get(endpoint.key)
     if (s && s.online === online) {
-      if (error) s.lastError = error
+      if (error) Object.assign(s, { lastError: error, code })
       return false
     }
-    states.set(endpoint.key, { endpoint, online, since: clock.now(), lastError: error })
+    states.set(endpoint.key, { endpoint, online, since: clock.now(), lastError: error, code })
     return !s || s.online !== online
   }
 
@@ -68,9 +79,22 @@ export function netMonitor(clock: Clock, opts: { probeMs: number; onChange: (res
   return {
     isOnline: (key) => host && (states.get(key)?.online ?? true),
     hostOnline: () => host,
-    markOffline(endpoint, error) {
-      if (set(endpoint, false, error)) opts.onChange([])
+    markOffline(endpoint, error, code = null) {
+      if (set(endpoint, false, error, code)) opts.onChange([])
       schedule()
+    },
+    holdReason(key) {
+      const code = states.get(key)?.code
+      return !host || !code || code === 'NETWORK' ? 'offline' : 'unreachable'
+    },
+    problem(key) {
+      const s = states.get(key)
+      return s && !s.online ? { code: s.code, message: s.lastError } : null
+    },
+    retain(keys) {
+      let dropped = false
+      for (const key of [...states.keys()]) if (!keys.has(key)) dropped = states.delete(key) || dropped
+      if (dropped) opts.onChange([])
     },
     markOnline(endpoint) {
       const was = states.get(endpoint.key)
@@ -82,7 +106,7 @@ export function netMonitor(clock: Clock, opts: { probeMs: number; onChange: (res
       opts.onChange(online ? 'all' : [])
     },
     status: (held) => {
-      const endpoints = [...states.values()].map((s) => ({ key: s.endpoint.key, label: s.endpoint.label, online: s.online, since: iso(s.since), lastError: s.lastError }))
+      const endpoints = [...states.values()].map((s) => ({ key: s.endpoint.key, label: s.endpoint.label, online: s.online, since: iso(s.since), lastError: s.lastError, code: s.code }))
       const anyReached = endpoints.length === 0 || endpoints.some((e) => e.online)
       return { online: host && anyReached, hostOnline: host, endpoints, held }
     },

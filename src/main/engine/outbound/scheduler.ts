@@ -6,6 +6,7 @@ import { OPEN, openRowsWhere, transition, waitingRowsWhere, type OutboxRow } fro
 import { release } from './capacity'
 import { claimDue, laneOf, readClaimed, type ClaimEnv, type Head } from './claim'
 import { SendFailure } from './failure'
+import { holdUntil, releaseHeld } from './holds'
 import type { NetMonitor } from './netMonitor'
 import { reconciler, staleRows } from './reconcile'
 import type { Endpoint, Sender } from './transport'
@@ -119,7 +120,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     try {
       const now = ctx.clock.now()
       const done = completed.splice(0)
-      for (const o of done) if (!o.ok && o.failure.kind === 'offline') net.markOffline(o.endpoint, o.failure.message)
+      for (const o of done) if (!o.ok && o.failure.kind === 'offline') net.markOffline(o.endpoint, o.failure.message, o.failure.code)
       // One transaction per turn of the loop: outcomes that arrived together, timed holds, and new claims
       // commit as one (group commit), which keeps the database off the critical path of a fast run.
       const claimed = inTransaction(
@@ -142,7 +143,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
   function record(done: Outcome[]): void {
     for (const o of done) {
       if (o.ok) {
-        transition(ctx, o.row.id, ['sending'], { status: 'sent', sentAt: ctx.clock.now(), providerId: o.providerId, leaseOwner: null, leaseUntil: null, lastError: null, errorKind: null, statusReason: null }, 'sent', o.providerId ? `Accepted as ${o.providerId}` : 'Accepted by the server')
+        transition(ctx, o.row.id, ['sending'], { status: 'sent', sentAt: ctx.clock.now(), providerId: o.providerId, leaseOwner: null, leaseUntil: null, lastError: null, errorKind: null, errorCode: null, statusReason: null }, 'sent', o.providerId ? `Accepted as ${o.providerId}` : 'Accepted by the server')
         changed.add(o.row.id)
       } else fail(o.row, o.failure)
     }
@@ -159,11 +160,12 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
 
   function releaseTimedHolds(now: number): void {
     for (const r of openRowsWhere(ctx, "status = 'held' AND status_reason IN ('capacity', 'window') AND next_attempt_at <= ?", now))
-      if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null }, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
+      if (releaseHeld(ctx, r, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
   }
 
   function hold(row: OutboxRow, reason: string, detail: string, until: number | null = null, extra: Partial<Parameters<typeof transition>[3]> = {}): void {
-    if (transition(ctx, row.id, null, { status: 'held', statusReason: reason, nextAttemptAt: until, leaseOwner: null, leaseUntil: null, ...extra }, 'held', detail))
+    // An untimed hold keeps the row's own due time, so its release cannot make it go early (holds.ts).
+    if (transition(ctx, row.id, null, { status: 'held', statusReason: reason, nextAttemptAt: holdUntil(row, until), leaseOwner: null, leaseUntil: null, ...extra }, 'held', detail))
       changed.add(row.id)
   }
 
@@ -222,22 +224,22 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
 
   /** Applies a classified failure to a claimed (or just-due) row. Call inside a transaction. */
   function fail(row: OutboxRow, f: SendFailure): void {
-    const base = { lastError: f.message, errorKind: f.kind, leaseOwner: null, leaseUntil: null, capacityDay: null }
+    const base = { lastError: f.message, errorKind: f.kind, errorCode: f.code ?? null, leaseOwner: null, leaseUntil: null, capacityDay: null }
     if (row.capacityDay && row.mailboxId) {
       release(ctx, row.mailboxId, row.capacityDay)
       // A slot came back: rows held for the cap (by claims that counted this one) may fit after all.
       for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status = 'held' AND status_reason = 'capacity' ORDER BY id", row.mailboxId))
-        if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null, nextAttemptAt: ctx.clock.now() }, 'released', 'Capacity came back')) changed.add(r.id)
+        if (releaseHeld(ctx, r, 'released', 'Capacity came back')) changed.add(r.id)
     }
     changed.add(row.id)
     const refund = row.status === 'sending' ? Math.max(row.attempts - 1, 0) : row.attempts
     switch (f.kind) {
       case 'offline':
-        hold(row, 'offline', f.message, null, { ...base, attempts: refund })
+        hold(row, f.code && f.code !== 'NETWORK' ? 'unreachable' : 'offline', f.message, null, { ...base, attempts: refund })
         return
       case 'auth':
         hold(row, 'auth', f.message, null, { ...base, attempts: refund })
-        holdAllForAuth(row, f.message)
+        holdAllForAuth(row, f.message, f.code ?? 'AUTH')
         return
       case 'permanent':
         return dead(row, f, base)
@@ -260,14 +262,19 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       .run(row.id, f.kind, f.message, row.attempts, ctx.clock.now())
   }
 
-  /** An auth failure stops the whole mailbox (or Mailgun domain) until its settings change. */
-  function holdAllForAuth(row: OutboxRow, message: string): void {
+  /**
+   * An auth failure stops the whole mailbox (or Mailgun domain) until its settings change. Only rows already
+   * due are held: a scheduled row stays scheduled, and is held by the claim only if it comes due before
+   * the fix.
+   */
+  function holdAllForAuth(row: OutboxRow, message: string, code: string): void {
+    const now = ctx.clock.now()
     if (row.transport === 'smtp') {
-      stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, updated_at = updated_at WHERE id = ?").run(message, row.mailboxId)
-      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait')", row.mailboxId)) hold(r, 'auth', message, null)
+      stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, status_code = ?, updated_at = updated_at WHERE id = ?").run(message, code, row.mailboxId)
+      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.mailboxId, now)) hold(r, 'auth', message, null, { errorCode: code })
     } else {
       setSetting(ctx, settingKeys.mailgunAuthError(row.objectId), message)
-      for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait')", row.objectId)) hold(r, 'auth', message, null)
+      for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.objectId, now)) hold(r, 'auth', message, null, { errorCode: code })
     }
     ctx.emit('objects.changed', {})
   }
@@ -300,11 +307,19 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     for (const f of w) f()
   }
 
+  /** The servers some mailbox or Mailgun domain sends through now. */
+  function endpointsInUse(): Set<string> {
+    const keys = new Set<string>()
+    for (const { id } of stmt(ctx.sqlite, 'SELECT id FROM mailboxes').all() as Array<{ id: number }>) keys.add(senders.smtp.endpoint({ transport: 'smtp', mailboxId: id, objectId: 0 }).key)
+    for (const { id } of stmt(ctx.sqlite, 'SELECT object_id AS id FROM object_mailgun_settings').all() as Array<{ id: number }>)
+      keys.add(senders.mailgun.endpoint({ transport: 'mailgun', mailboxId: null, objectId: id }).key)
+    return keys
+  }
+
   function resume(rows: OutboxRow[], detail: string): void {
     if (!rows.length) return
-    const now = ctx.clock.now()
     ctx.sqlite.transaction(() => {
-      for (const r of rows) if (transition(ctx, r.id, ['held'], { status: 'queued', statusReason: null, nextAttemptAt: now }, 'resumed', detail)) changed.add(r.id)
+      for (const r of rows) if (releaseHeld(ctx, r, 'resumed', detail)) changed.add(r.id)
     }).immediate()
     flushChanged()
     wake()
@@ -318,18 +333,22 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     },
     wake,
     resumeOffline(keys) {
-      const held = openRowsWhere(ctx, "status = 'held' AND status_reason = 'offline' ORDER BY id")
+      const held = openRowsWhere(ctx, "status = 'held' AND status_reason IN ('offline', 'unreachable') ORDER BY id")
       const pick = keys === 'all' ? held : held.filter((r) => keys.includes(senders[r.transport].endpoint(r).key))
       resume(pick, 'The network is back')
     },
     settingsChanged({ mailboxId, objectId }) {
+      // Old servers' errors are not the truth about the new settings: forget servers nothing uses now.
+      net.retain(endpointsInUse())
+      // New settings deserve a try at once, whatever held the rows: a wrong port or TLS mode held them as
+      // unreachable, which only a probe of the old address would otherwise lift.
       if (mailboxId !== undefined) {
         senders.smtp.invalidate?.({ mailboxId })
-        resume(waitingRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
+        resume(waitingRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'paused', 'offline', 'unreachable') AND mailbox_id = ? ORDER BY id", mailboxId), 'The mailbox settings changed')
       }
       if (objectId !== undefined) {
         deleteSetting(ctx, settingKeys.mailgunAuthError(objectId))
-        resume(openRowsWhere(ctx, "status = 'held' AND status_reason = 'auth' AND transport = 'mailgun' AND object_id = ? ORDER BY id", objectId), 'The Mailgun settings changed')
+        resume(openRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'offline', 'unreachable') AND transport = 'mailgun' AND object_id = ? ORDER BY id", objectId), 'The Mailgun settings changed')
       }
     },
     idle: () =>

@@ -5,7 +5,8 @@ import nodemailer, { type Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Ctx } from '../context'
 import type { OutboxRow } from '../repos/outbox'
-import { networkCode, SendFailure } from './failure'
+import { describeServerError, type ServerRef } from '../../../shared/serverErrors'
+import { failureOfProblem, SendFailure } from './failure'
 import { filesToSend, type FileToSend } from './attachments'
 import { sentSessions } from './sentSessions'
 import type { Endpoint, Sender } from './transport'
@@ -97,7 +98,7 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
       if ((info.rejected?.length ?? 0) > 0 && (info.accepted?.length ?? 0) === 0) throw new SendFailure('permanent', `Rejected: ${info.response}`)
       return { providerId: null }
     } catch (err) {
-      throw classifySmtp(err)
+      throw classifySmtp(err, { service: 'SMTP', host: cfg.smtp.host, port: cfg.smtp.port, security: cfg.smtp.security })
     }
   }
 
@@ -192,13 +193,16 @@ export function buildMime(row: OutboxRow, files: readonly FileToSend[] = [], opt
   return node.build()
 }
 
-/** nodemailer's errors → the five kinds the outbox acts on. */
-export function classifySmtp(err: unknown): SendFailure {
+/**
+ * nodemailer's errors → the five kinds the outbox acts on. Connection and sign-in problems are said in
+ * words by the shared mapping (serverErrors.ts); a server's reply to the message itself keeps its reply line.
+ */
+export function classifySmtp(err: unknown, ref: ServerRef = { service: 'SMTP', host: 'the server' }): SendFailure {
   if (err instanceof SendFailure) return err
   const e = err as { code?: string; responseCode?: number; response?: string; message?: string; command?: string }
+  const connectionLevel = failureOfProblem(describeServerError(err, ref))
+  if (connectionLevel) return connectionLevel
   const text = (e.response || e.message || 'SMTP error').replace(/\s+/g, ' ').slice(0, 300)
-  if (e.code === 'EAUTH' || e.responseCode === 535 || e.responseCode === 534) return new SendFailure('auth', `The server refused the login: ${text}`)
-  if (e.code === 'ETLS' || /certificate|self[- ]signed/i.test(text)) return new SendFailure('auth', `Secure connection failed: ${text}`)
   const code = e.responseCode
   if (code && code >= 500) return new SendFailure('permanent', text)
   if (code === 421 || code === 450 || code === 451 || code === 452) {
@@ -206,8 +210,6 @@ export function classifySmtp(err: unknown): SendFailure {
     return new SendFailure('transient', text)
   }
   if (code && code >= 400) return new SendFailure('transient', text)
-  if (networkCode(err) || ['ECONNECTION', 'ETIMEDOUT', 'EDNS', 'ESOCKET', 'ECONNRESET'].includes(e.code ?? '')) {
-    return new SendFailure('offline', `Could not reach the server: ${text}`)
-  }
+  if (['ECONNECTION', 'ESOCKET'].includes(e.code ?? '')) return new SendFailure('offline', describeServerError(err, ref).message, undefined, 'NETWORK')
   return new SendFailure('transient', text)
 }

@@ -22,6 +22,7 @@ const COLS: Array<[keyof OutboxRow, string]> = [
   ['createdAt', 'created_at'], ['updatedAt', 'updated_at'],
   ['bccJson', 'bcc_json'],
 ]
+COLS.push(['errorCode', 'error_code'])
 const SQL_OF = new Map(COLS)
 
 export function fromSql(r: SqlRow): OutboxRow {
@@ -111,6 +112,7 @@ export function toOutbound(r: OutboxRow): OutboundMessage {
     maxAttempts: r.maxAttempts,
     lastError: r.lastError,
     errorKind: r.errorKind,
+    errorCode: r.errorCode ?? null,
     scheduledFor: iso(r.scheduledFor),
     nextAttemptAt: r.nextAttemptAt === null ? null : iso(r.nextAttemptAt),
     undoUntil: r.undoUntil === null ? null : iso(r.undoUntil),
@@ -127,6 +129,7 @@ export interface Transition {
   attempts?: number
   lastError?: string | null
   errorKind?: FailureKind | null
+  errorCode?: string | null
   nextAttemptAt?: number | null
   leaseOwner?: string | null
   leaseUntil?: number | null

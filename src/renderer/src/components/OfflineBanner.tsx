@@ -1,6 +1,7 @@
 // The slim bar at the top of the shell when mail cannot go out: the computer is offline, a mail server
 // cannot be reached, or the window has lost its connection to the engine itself.
 import type { JSX } from 'react'
+import { PROBLEM_ACTION, PROBLEM_TITLE, type ServerErrorCode } from '../../../shared/serverErrors'
 import { plural } from '../lib/format'
 import { hrefFor } from '../lib/router'
 import { useApp } from '../store'
@@ -22,7 +23,10 @@ export function useBannerText(): { tone: 'amber' | 'red'; text: string } | null 
         : 'Offline — messages you send will wait and go out when the connection is back',
     }
   const where = down.length === 1 ? down[0].label : `${down.length} mail servers`
-  return { tone: 'amber', text: `Can’t reach ${where} — ${net.held ? `${held} held` : 'new messages will wait until it is back'}` }
+  // One server with a known problem: say which, and what fixes it (a wrong port is not "the network").
+  const code = down.length === 1 ? (down[0].code as ServerErrorCode | null | undefined) : null
+  const what = code && PROBLEM_TITLE[code] ? ` (${PROBLEM_TITLE[code].toLowerCase()}${PROBLEM_ACTION[code] ? `: ${PROBLEM_ACTION[code]}` : ''})` : ''
+  return { tone: 'amber', text: `Can’t reach ${where}${what} — ${net.held ? `${held} held` : 'new messages will wait until it is back'}` }
 }
 
 export function OfflineBanner(): JSX.Element | null {

@@ -8,6 +8,7 @@ import { openCompose } from '../screens/compose/composeState'
 import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
 import { ThemeSwitch } from './ThemeSwitch'
+import { useMailHealth } from './mailHealth'
 
 type Badge = 'outbox' | 'inbox'
 const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge; section?: string }> = [
@@ -22,10 +23,9 @@ const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['
   { label: 'Businesses', icon: 'building', route: { name: 'businesses' }, matches: ['businesses'] },
 ]
 
-const CONNECTION_TEXT = { open: 'Connected', connecting: 'Connecting…', closed: 'Offline' } as const
-
 export function Sidebar({ route }: { route: Route }): JSX.Element {
-  const connection = useApp((s) => s.connection)
+  // Whether mail really goes out and comes in, not only whether the engine is reachable (mailHealth.ts).
+  const health = useMailHealth()
   const counts = useApp((s) => s.outboxCounts)
   const pending = pendingCount(counts)
   const failed = counts?.failed ?? 0
@@ -74,8 +74,10 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
         })}
       </nav>
       <div className="sidebar-footer">
-        <span className={`status-dot status-${connection}`} aria-hidden="true" />
-        <span role="status">{CONNECTION_TEXT[connection]}</span>
+        <span className={`status-dot status-${health.tone}`} aria-hidden="true" />
+        <span role="status" title={health.detail ?? undefined}>
+          {health.text}
+        </span>
         <ThemeSwitch />
       </div>
     </aside>

@@ -2,6 +2,7 @@
 // Outbox screen, the detail panel and the banner say the same thing. (Repeated from shared/outbound
 // as plain data so the renderer bundle does not pull in zod.)
 import type { OutboundMessage, OutboxStatus } from '../../../shared/outbound'
+import { PROBLEM_TITLE, type ServerErrorCode } from '../../../shared/serverErrors'
 
 export const PENDING: readonly OutboxStatus[] = ['queued', 'sending', 'retry_wait', 'held']
 export const RECENT: readonly OutboxStatus[] = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'skipped', 'cancelled']
@@ -41,6 +42,7 @@ export const STATUS: Record<OutboxStatus, { label: string; tone: Tone }> = {
 
 const HOLD_WORDS: Record<string, string> = {
   offline: 'Waiting for the network',
+  unreachable: 'Can’t reach the server',
   capacity: 'Daily cap reached',
   auth: 'Sign-in failed',
   paused: 'Mailbox paused',
@@ -55,8 +57,11 @@ const FAILURE_WORDS: Record<string, string> = {
 }
 
 /** A human reason for the status, or null when the status says it all. */
-export function reasonOf(m: Pick<OutboundMessage, 'status' | 'statusReason' | 'scheduledFor' | 'undoUntil'>, now = Date.now()): string | null {
+export function reasonOf(m: Pick<OutboundMessage, 'status' | 'statusReason' | 'scheduledFor' | 'undoUntil' | 'errorCode'>, now = Date.now()): string | null {
   const r = m.statusReason
+  // A server's address or settings problem says which (a wrong port is not "waiting for the network").
+  const problem = m.errorCode ? PROBLEM_TITLE[m.errorCode as ServerErrorCode] : undefined
+  if (m.status === 'held' && problem && (r === 'auth' || r === 'unreachable')) return problem
   if (m.status === 'held') return (r && HOLD_WORDS[r]) ?? r ?? 'Held'
   if (m.status === 'retry_wait' || m.status === 'failed') return (r && FAILURE_WORDS[r]) ?? r
   if (m.status === 'queued' && m.undoUntil && Date.parse(m.undoUntil) > now) return 'Can still be undone'

@@ -2,6 +2,7 @@
 // IDLE on INBOX (woken by EXISTS/EXPUNGE/FETCH pushes, "sync now", queued \Seen changes, or the poll
 // timer for the other folders). Connection failures reconnect with exponential backoff; a refused
 // login stops the worker until the mailbox's IMAP settings change.
+import { describeServerError } from '../../../../shared/serverErrors'
 import { ImapFlow, type StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
 import { imapOptions } from '../../imapOptions'
@@ -146,14 +147,16 @@ export class MailboxWorker {
       } catch (e) {
         if (this.stopped) break
         const kind = classify(e)
+        // In words with what fixes it (the same mapping as sends and the set-up test).
+        const said = describeServerError(e, { service: 'IMAP', host: cfg.host, port: cfg.port, security: cfg.security }).message
         if (kind === 'auth') {
-          const message = `IMAP login failed: ${errText(e)}`
+          const message = said
           saveMailboxSync(this.ctx, this.mailboxId, { authFailedKey: cfg.key })
           this.setStatus({ state: 'auth_error', error: message, progress: null })
           this.opts.log(`sync ${this.mailboxId}: ${message} (not retrying until the settings change)`)
           return
         }
-        this.setStatus({ state: kind === 'offline' ? 'offline' : 'error', error: errText(e), progress: null })
+        this.setStatus({ state: kind === 'offline' ? 'offline' : 'error', error: said, progress: null })
         backoff = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** attempt) * (0.75 + Math.random() * 0.5)
         attempt = Math.min(attempt + 1, 20)
       } finally {

@@ -1,26 +1,72 @@
-import { useState, type JSX } from 'react'
+import { useEffect, useRef, useState, type JSX } from 'react'
 import type { BizObject, Mailbox } from '../../../../shared/models'
+import { PROBLEM_TITLE, type ServerErrorCode } from '../../../../shared/serverErrors'
 import { Dialog } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { useFormErrors } from '../../lib/errors'
 import { sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
-import { DraftError, mailboxDraft, toMailboxPatch, toNewMailbox } from './mailboxDraft'
+import { DraftError, mailboxDraft, serversChanged, toMailboxPatch, toMailboxTest, toNewMailbox, type MailboxDraft } from './mailboxDraft'
 import { MailboxFields } from './MailboxFields'
+import { fieldOfProblem, focusByLabel, SetupCheckPanel, useSetupCheck, type CheckRow } from './SetupCheck'
 
-/** Add or edit a mailbox; saved passwords stay saved unless a new one is typed. */
-export function MailboxDialog({ object, mailbox, onClose }: { object: BizObject; mailbox: Mailbox | null; onClose: () => void }): JSX.Element {
+/** Which password field "Fix sign-in" opens on. */
+export type MailboxFocus = 'smtp.password' | 'imap.password'
+const FOCUS_LABEL: Record<MailboxFocus, string> = { 'smtp.password': 'SMTP password', 'imap.password': 'IMAP password' }
+
+/** The set-up test of a mailbox draft, as rows for the panel (SMTP, then IMAP when it is on). */
+export async function testMailbox(draft: MailboxDraft, mailboxId?: number): Promise<CheckRow[]> {
+  const r = await rpc('mailboxes.test', toMailboxTest(draft, mailboxId))
+  const rows: CheckRow[] = []
+  if (r.smtp) rows.push({ label: 'Outgoing mail (SMTP)', check: r.smtp, field: fieldOfProblem(r.smtp.code, 'smtp') })
+  if (r.imap) rows.push({ label: 'Incoming mail (IMAP)', check: r.imap, field: fieldOfProblem(r.imap.code, 'imap') })
+  return rows
+}
+
+/** Marks the fields the failed servers point at, with the problem's short title. */
+export function markProblems(rows: CheckRow[], set: (field: string, message: string) => void): void {
+  for (const r of rows) if (!r.check.ok && r.field) set(r.field, PROBLEM_TITLE[r.check.code as ServerErrorCode] ?? 'Check this setting')
+}
+
+/** Add or edit a mailbox; saved passwords stay saved unless a new one is typed. The settings are tried before they are saved. */
+export function MailboxDialog({ object, mailbox, focus, onClose }: { object: BizObject; mailbox: Mailbox | null; focus?: MailboxFocus; onClose: () => void }): JSX.Element {
   const [draft, setDraft] = useState(() => mailboxDraft(mailbox ?? undefined))
   const [busy, setBusy] = useState(false)
   const errors = useFormErrors()
+  const check = useSetupCheck()
+  const body = useRef<HTMLDivElement>(null)
 
-  const save = async () => {
+  // "Fix sign-in" opens on the password (after the dialog has put focus on its first control).
+  useEffect(() => {
+    if (focus) focusByLabel(body.current, FOCUS_LABEL[focus])
+  }, [focus])
+
+  const change = (d: MailboxDraft) => {
+    setDraft(d)
+    // Settings changed: the last test no longer says anything about them.
+    check.reset()
+  }
+
+  const save = async (anyway = false) => {
     setBusy(true)
     errors.clear()
     try {
-      if (mailbox) await rpc('mailboxes.update', toMailboxPatch(draft, mailbox.id))
-      else await rpc('mailboxes.create', toNewMailbox(draft, object.id))
+      // Built first: a number or password missing is said at its field before anything is tried.
+      const patch = mailbox ? toMailboxPatch(draft, mailbox.id) : null
+      const input = patch ? null : toNewMailbox(draft, object.id)
+      // Only new connection settings are tried (a mailbox stopped by its settings is tried whatever changed).
+      const worthTesting = !mailbox || mailbox.status === 'auth_error' || serversChanged(draft, mailbox)
+      if (!anyway && worthTesting) {
+        const rows = await check.run(() => testMailbox(draft, mailbox?.id))
+        if (rows.some((r) => !r.check.ok)) {
+          markProblems(rows, errors.set)
+          setBusy(false)
+          return
+        }
+      }
+      if (patch) await rpc('mailboxes.update', patch)
+      else if (input) await rpc('mailboxes.create', input)
       toastOk(mailbox ? 'Mailbox saved' : 'Mailbox added')
       onClose()
     } catch (err) {
@@ -30,31 +76,40 @@ export function MailboxDialog({ object, mailbox, onClose }: { object: BizObject;
     }
   }
 
+  const label = mailbox ? 'Save mailbox' : 'Add mailbox'
   return (
     <Dialog
       title={mailbox ? 'Edit mailbox' : 'Add mailbox'}
-      description={`A mailbox ${object.name} sends from.`}
+      description={`A mailbox ${object.name} sends from. Switchboard signs in to test it before saving.`}
       size="lg"
       onClose={onClose}
-      onSubmit={save}
+      onSubmit={() => void save()}
       footer={
         <>
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
+          {check.failed && (
+            <button type="button" className="btn" disabled={busy} onClick={() => void save(true)}>
+              Save anyway
+            </button>
+          )}
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : mailbox ? 'Save mailbox' : 'Add mailbox'}
+            {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : label}
           </button>
         </>
       }
     >
-      {mailbox?.status === 'auth_error' && (
-        <div className="form-error">
-          <strong>Sign-in failed.</strong> {sentence(mailbox.statusReason ?? 'The server refused the login')} Check the username and type the password again; held messages resume once it is saved.
-        </div>
-      )}
-      <MailboxFields draft={draft} onChange={setDraft} errors={errors.fields} />
-      <FormError message={errors.form} />
+      <div ref={body}>
+        {mailbox?.status === 'auth_error' && (
+          <div className="form-error">
+            <strong>{PROBLEM_TITLE[(mailbox.statusCode ?? 'AUTH') as ServerErrorCode] ?? 'Sign-in failed'}.</strong> {sentence(mailbox.statusReason ?? 'The server refused the login')} Held messages resume once the fixed settings are saved.
+          </div>
+        )}
+        <MailboxFields draft={draft} onChange={change} errors={errors.fields} />
+        <SetupCheckPanel state={check.state} />
+        <FormError message={errors.form} />
+      </div>
     </Dialog>
   )
 }

@@ -1,7 +1,8 @@
 // The SMTP (and optional IMAP) mailbox fields, shared by the first-run wizard and the Businesses screen.
 import type { JSX } from 'react'
 import { SelectField, TextField, Toggle } from '../../components/Field'
-import { DEFAULT_PORTS, type MailboxDraft, type Security, type SentCopy, type ServerDraft } from './mailboxDraft'
+import { Icon } from '../../components/Icons'
+import { DEFAULT_PORTS, withEmail, withImap, withSmtp, type MailboxDraft, type Security, type SentCopy, type ServerDraft } from './mailboxDraft'
 
 export const SENT_COPY_OPTIONS: Array<{ value: SentCopy; label: string }> = [
   { value: 'append', label: 'Switchboard saves a copy in Sent (over IMAP)' },
@@ -26,7 +27,7 @@ export function MailboxFields({ draft, onChange, errors }: Props): JSX.Element {
   return (
     <>
       <div className="form-grid">
-        <TextField label="Email address" type="email" value={draft.email} onChange={(email) => set({ email })} error={errors.email} placeholder="hello@yourbusiness.com" />
+        <TextField label="Email address" type="email" value={draft.email} onChange={(email) => onChange(withEmail(draft, email))} error={errors.email} placeholder="hello@yourbusiness.com" />
         <TextField label="Display name" value={draft.displayName} onChange={(displayName) => set({ displayName })} error={errors.displayName} optional placeholder="e.g. Front desk" />
         <TextField
           label="Daily sending limit"
@@ -47,11 +48,14 @@ export function MailboxFields({ draft, onChange, errors }: Props): JSX.Element {
           hint="Pause between two sends"
         />
       </div>
-      <ServerFields kind="smtp" title="Outgoing mail (SMTP)" server={draft.smtp} onChange={(smtp) => set({ smtp })} errors={errors} />
+      <ProviderNote draft={draft} />
+      <ServerFields kind="smtp" title="Outgoing mail (SMTP)" server={draft.smtp} onChange={(smtp) => onChange(withSmtp(draft, smtp))} errors={errors} passwordHint={draft.provider?.passwordHint ?? null} />
       <div className="form-section">
         <Toggle label="Also read replies over IMAP" checked={draft.imapEnabled} onChange={(imapEnabled) => set({ imapEnabled })} hint="Lets Switchboard see replies in this mailbox" />
       </div>
-      {draft.imapEnabled && <ServerFields kind="imap" title="Incoming mail (IMAP)" server={draft.imap} onChange={(imap) => set({ imap })} errors={errors} />}
+      {draft.imapEnabled && (
+        <ServerFields kind="imap" title="Incoming mail (IMAP)" server={draft.imap} onChange={(imap) => onChange(withImap(draft, imap))} errors={errors} sameAsSmtp={!draft.imap.hasPassword} />
+      )}
       <SelectField
         label="Sent copy"
         value={draft.sentCopy}
@@ -64,7 +68,36 @@ export function MailboxFields({ draft, onChange, errors }: Props): JSX.Element {
   )
 }
 
-function ServerFields({ kind, title, server, onChange, errors }: { kind: 'smtp' | 'imap'; title: string; server: ServerDraft; onChange: (s: ServerDraft) => void; errors: Record<string, string> }): JSX.Element {
+/** What the address told us: the provider whose settings were filled in, or that they are a guess. */
+function ProviderNote({ draft }: { draft: MailboxDraft }): JSX.Element | null {
+  if (!draft.auto || !draft.provider) return null
+  return (
+    <p className="provider-note" role="status">
+      <Icon name="sparkle" size={14} />
+      <span>
+        {draft.provider.name
+          ? `${draft.provider.name} settings filled in from the address.`
+          : 'Usual settings for this domain filled in; check them with your email provider. The test before saving tells you if they work.'}
+      </span>
+    </p>
+  )
+}
+
+interface ServerFieldsProps {
+  kind: 'smtp' | 'imap'
+  title: string
+  server: ServerDraft
+  onChange: (s: ServerDraft) => void
+  errors: Record<string, string>
+  /** The provider's app-password advice. */
+  passwordHint?: string | null
+  /** IMAP: a blank password means the SMTP one. */
+  sameAsSmtp?: boolean
+}
+
+const PORT_HINT = { smtp: 'Usually 587 or 465', imap: 'Usually 993 or 143' } as const
+
+function ServerFields({ kind, title, server, onChange, errors, passwordHint, sameAsSmtp }: ServerFieldsProps): JSX.Element {
   const prefix = kind.toUpperCase()
   const set = (patch: Partial<ServerDraft>) => onChange({ ...server, ...patch })
   const setSecurity = (secure: Security) => {
@@ -78,7 +111,7 @@ function ServerFields({ kind, title, server, onChange, errors }: { kind: 'smtp' 
       <div className="form-grid">
         <TextField label={`${prefix} host`} value={server.host} onChange={(host) => set({ host })} error={errors[`${kind}.host`]} placeholder={kind === 'smtp' ? 'smtp.example.com' : 'imap.example.com'} />
         <div className="form-grid form-grid-port">
-          <TextField label={`${prefix} port`} type="number" value={server.port} onChange={(port) => set({ port })} error={errors[`${kind}.port`]} />
+          <TextField label={`${prefix} port`} type="number" value={server.port} onChange={(port) => set({ port })} error={errors[`${kind}.port`]} hint={PORT_HINT[kind]} />
           <SelectField label={`${prefix} security`} value={server.secure} onChange={(v) => setSecurity(v as Security)} options={SECURITY_OPTIONS} error={errors[`${kind}.secure`]} />
         </div>
         <TextField label={`${prefix} username`} value={server.user} onChange={(user) => set({ user })} error={errors[`${kind}.user`]} placeholder="Same as the email address" autoComplete="off" />
@@ -89,7 +122,7 @@ function ServerFields({ kind, title, server, onChange, errors }: { kind: 'smtp' 
           onChange={(password) => set({ password })}
           error={errors[`${kind}.password`]}
           placeholder={server.hasPassword ? '•••••••• saved' : ''}
-          hint={server.hasPassword ? 'Saved. Leave blank to keep it.' : 'Stored encrypted on this computer'}
+          hint={server.hasPassword ? 'Saved. Leave blank to keep it.' : sameAsSmtp ? 'Leave blank to use the SMTP password' : (passwordHint ?? 'Stored encrypted on this computer')}
           autoComplete="new-password"
         />
       </div>

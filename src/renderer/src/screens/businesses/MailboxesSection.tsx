@@ -3,20 +3,49 @@
 import { useState, type JSX } from 'react'
 import type { SyncStatus } from '../../../../shared/inbox'
 import type { BizObject, Mailbox } from '../../../../shared/models'
+import type { NetStatus } from '../../../../shared/outbound'
+import { PROBLEM_TITLE, type ServerErrorCode } from '../../../../shared/serverErrors'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
 import { formatCount, sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
-import { MailboxDialog } from './MailboxDialog'
+import { MailboxDialog, type MailboxFocus } from './MailboxDialog'
 
-const STATUS = { active: ['Active', 'badge-green'], paused: ['Paused', 'badge-slate'], auth_error: ['Sign-in failed', 'badge-red'] } as const
+const title = (code: string | null | undefined, fallback: string): string => (code && PROBLEM_TITLE[code as ServerErrorCode]) || fallback
+
+/**
+ * The mailbox's badge, from the current truth: "Active" only while both sending and receiving work. A stop
+ * for the settings (sign-in, TLS) beats a server that does not answer, which beats a stopped IMAP sync.
+ */
+export function mailboxHealth(m: Mailbox, net: NetStatus | null, sync: SyncStatus[] | null): { text: string; tone: 'green' | 'slate' | 'red' | 'amber' } {
+  if (m.status === 'paused') return { text: 'Paused', tone: 'slate' }
+  if (m.status === 'auth_error') return { text: title(m.statusCode, 'Sign-in failed'), tone: 'red' }
+  const down = smtpDown(m, net)
+  if (down) return { text: down.code === 'NETWORK' || !net?.hostOnline ? 'Waiting for the network' : `Can’t reach SMTP`, tone: 'amber' }
+  const st = sync?.find((x) => x.mailboxId === m.id)
+  if (st?.state === 'auth_error') return { text: 'Receiving stopped', tone: 'red' }
+  if (st?.state === 'error' || st?.state === 'offline') return { text: 'Can’t reach IMAP', tone: 'amber' }
+  return { text: 'Active', tone: 'green' }
+}
+
+/** The mailbox's SMTP server as the outbox last saw it, when it is down. */
+function smtpDown(m: Mailbox, net: NetStatus | null) {
+  const e = net?.endpoints.find((x) => x.key === `smtp:${m.smtp.host}:${m.smtp.port}`)
+  return e && !e.online ? e : null
+}
 const SENT_COPY = { append: 'Copy saved to Sent', server: 'Server keeps Sent copy', none: 'No Sent copy' } as const
 
 export function MailboxesSection({ object, mailboxes }: { object: BizObject; mailboxes: Mailbox[] | null }): JSX.Element {
   const [editing, setEditing] = useState<Mailbox | 'new' | null>(null)
+  const [focus, setFocus] = useState<MailboxFocus | undefined>(undefined)
   const [deleting, setDeleting] = useState<Mailbox | null>(null)
   const sync = useApp((s) => s.sync)
+  const net = useApp((s) => s.net)
+  const edit = (m: Mailbox | 'new', on?: MailboxFocus) => {
+    setFocus(on)
+    setEditing(m)
+  }
   return (
     <section className="card" aria-labelledby="mailboxes-title">
       <div className="card-header">
@@ -24,7 +53,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
           <h3 id="mailboxes-title">Mailboxes</h3>
           <p className="card-help">Ordinary email accounts Switchboard sends from over SMTP, and reads replies from over IMAP.</p>
         </div>
-        <button type="button" className="btn" onClick={() => setEditing('new')}>
+        <button type="button" className="btn" onClick={() => edit('new')}>
           <Icon name="plus" /> Add mailbox
         </button>
       </div>
@@ -32,7 +61,8 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
       {mailboxes && mailboxes.length > 0 && (
         <ul className="item-list" aria-label="Mailboxes">
           {mailboxes.map((m) => {
-            const [statusText, statusClass] = STATUS[m.status]
+            const health = mailboxHealth(m, net, sync)
+            const down = m.status === 'active' ? smtpDown(m, net) : null
             return (
               <li key={m.id} className="item-row mailbox-row">
                 <div className="mailbox-row-main">
@@ -55,8 +85,8 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
                     </span>
                     <UsageMeter mailbox={m} />
                   </div>
-                  <span className={`badge ${statusClass}`}>{statusText}</span>
-                  <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit mailbox ${m.email}`} onClick={() => setEditing(m)}>
+                  <span className={`badge badge-${health.tone}`}>{health.text}</span>
+                  <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit mailbox ${m.email}`} onClick={() => edit(m)}>
                     Edit
                   </button>
                   <button type="button" className="icon-button" aria-label={`Delete mailbox ${m.email}`} onClick={() => setDeleting(m)}>
@@ -67,14 +97,25 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
                   <SignInNotice
                     title="Sending from this mailbox is stopped"
                     text={`${sentence(m.statusReason ?? 'The server refused the username or password')} Messages wait in the outbox and go out once it is fixed.`}
-                    onFix={() => setEditing(m)}
+                    fix={!m.statusCode || m.statusCode === 'AUTH' ? 'Fix sign-in' : 'Fix settings'}
+                    onFix={() => edit(m, !m.statusCode || m.statusCode === 'AUTH' ? 'smtp.password' : undefined)}
+                  />
+                )}
+                {down && (
+                  <SignInNotice
+                    title="Sending from this mailbox is waiting"
+                    text={`${sentence(down.lastError ?? `${down.label} does not answer`)} Messages wait in the outbox and go out once the server answers or the settings are fixed.`}
+                    fix="Check settings"
+                    tone="amber"
+                    onFix={() => edit(m)}
                   />
                 )}
                 {imapError(sync, m.id) !== null && (
                   <SignInNotice
                     title="Receiving mail for this mailbox is stopped"
                     text={`${sentence(imapError(sync, m.id) || 'The IMAP server refused the username or password')} New mail is fetched again once the IMAP settings are fixed.`}
-                    onFix={() => setEditing(m)}
+                    fix="Fix sign-in"
+                    onFix={() => edit(m, 'imap.password')}
                   />
                 )}
                 {m.status === 'paused' && m.statusReason && <p className="mailbox-paused">{m.statusReason}</p>}
@@ -83,7 +124,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
           })}
         </ul>
       )}
-      {editing && <MailboxDialog object={object} mailbox={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      {editing && <MailboxDialog object={object} mailbox={editing === 'new' ? null : editing} focus={focus} onClose={() => setEditing(null)} />}
       {deleting && (
         <ConfirmDialog
           title={`Delete ${deleting.email}?`}
@@ -129,16 +170,16 @@ function imapError(sync: SyncStatus[] | null, mailboxId: number): string | null 
   return st?.state === 'auth_error' ? (st.error ?? '') : null
 }
 
-function SignInNotice({ title, text, onFix }: { title: string; text: string; onFix: () => void }): JSX.Element {
+function SignInNotice({ title, text, fix, tone = 'red', onFix }: { title: string; text: string; fix: string; tone?: 'red' | 'amber'; onFix: () => void }): JSX.Element {
   return (
-    <div className="mailbox-notice" role="alert">
+    <div className={`mailbox-notice${tone === 'amber' ? ' is-amber' : ''}`} role="alert">
       <Icon name="alert" />
       <div className="mailbox-notice-text">
         <strong>{title}</strong>
         <span>{text}</span>
       </div>
-      <button type="button" className="btn btn-sm btn-danger" onClick={onFix}>
-        <Icon name="key" size={14} /> Fix sign-in
+      <button type="button" className={`btn btn-sm${tone === 'red' ? ' btn-danger' : ''}`} onClick={onFix}>
+        <Icon name="key" size={14} /> {fix}
       </button>
     </div>
   )

@@ -1,11 +1,26 @@
 // Mailgun domain, region and API key. The key is write-only: once saved we only ever say so.
 import type { JSX } from 'react'
 import { SelectField, TextField } from '../../components/Field'
+import { rpc } from '../../rpc'
+import type { CheckRow } from './SetupCheck'
 
 export interface MailgunDraft {
   sendingDomain: string
   region: 'us' | 'eu'
   apiKey: string
+}
+
+/** The set-up test of a Mailgun draft: the key and domain asked of Mailgun (the saved key when none is typed). */
+export async function testMailgunDraft(objectId: number, draft: MailgunDraft, apiBaseUrl?: string | null): Promise<CheckRow[]> {
+  const check = await rpc('mailgun.test', {
+    objectId,
+    sendingDomain: draft.sendingDomain,
+    region: draft.region,
+    ...(draft.apiKey ? { apiKey: draft.apiKey } : {}),
+    ...(apiBaseUrl !== undefined ? { apiBaseUrl } : {}),
+  })
+  const field = check.code === 'AUTH' ? 'apiKey' : check.code === 'NOT_FOUND' ? 'sendingDomain' : null
+  return [{ label: 'Mailgun', check, field }]
 }
 
 export function MailgunFields({ draft, onChange, errors, hasApiKey }: { draft: MailgunDraft; onChange: (d: MailgunDraft) => void; errors: Record<string, string>; hasApiKey: boolean }): JSX.Element {

@@ -1,6 +1,6 @@
 // Mailgun settings of a business. The API key never comes back from the engine; we only show whether
 // one is saved and let the user replace it.
-import { useState, type JSX } from 'react'
+import { useEffect, useRef, useState, type JSX } from 'react'
 import type { BizObject } from '../../../../shared/models'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { FormError } from '../../components/Field'
@@ -9,7 +9,9 @@ import { useFormErrors } from '../../lib/errors'
 import { sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
-import { MailgunFields, type MailgunDraft } from './MailgunFields'
+import { markProblems } from './MailboxDialog'
+import { MailgunFields, testMailgunDraft, type MailgunDraft } from './MailgunFields'
+import { focusByLabel, SetupCheckPanel, useSetupCheck } from './SetupCheck'
 
 export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   const mg = object.mailgun
@@ -18,16 +20,37 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   const [draft, setDraft] = useState<MailgunDraft>({ sendingDomain: mg?.sendingDomain ?? '', region: mg?.region ?? 'us', apiKey: '' })
   const [busy, setBusy] = useState(false)
   const errors = useFormErrors()
+  const check = useSetupCheck()
+  const form = useRef<HTMLFormElement>(null)
+  /** "Fix API key" opens the form on the key. */
+  const [focusKey, setFocusKey] = useState(false)
+  useEffect(() => {
+    if (editing && focusKey) focusByLabel(form.current, mg?.hasApiKey ? 'Replace API key' : 'API key')
+  }, [editing, focusKey, mg?.hasApiKey])
 
-  const startEdit = () => {
+  const startEdit = (onKey = false) => {
     setDraft({ sendingDomain: mg?.sendingDomain ?? '', region: mg?.region ?? 'us', apiKey: '' })
     errors.clear()
+    check.reset()
+    setFocusKey(onKey)
     setEditing(true)
   }
-  const save = async () => {
+  const change = (d: MailgunDraft) => {
+    setDraft(d)
+    check.reset()
+  }
+  const save = async (anyway = false) => {
     setBusy(true)
     errors.clear()
     try {
+      if (!anyway) {
+        const rows = await check.run(() => testMailgunDraft(object.id, draft, mg?.apiBaseUrl ?? null))
+        if (rows.some((r) => !r.check.ok)) {
+          markProblems(rows, errors.set)
+          setBusy(false)
+          return
+        }
+      }
       // The engine resets an omitted API URL to the default, so a custom one is sent back as it was.
       const keep = { apiBaseUrl: mg?.apiBaseUrl ?? null, ...(draft.apiKey ? { apiKey: draft.apiKey } : {}) }
       await rpc('mailgun.upsert', { objectId: object.id, sendingDomain: draft.sendingDomain, region: draft.region, ...keep })
@@ -53,7 +76,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
                 Disconnect
               </button>
             )}
-            <button type="button" className="btn" onClick={startEdit}>
+            <button type="button" className="btn" onClick={() => startEdit()}>
               {mg ? 'Edit Mailgun' : 'Connect Mailgun'}
             </button>
           </div>
@@ -61,6 +84,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
       </div>
       {editing ? (
         <form
+          ref={form}
           className="card-body"
           noValidate
           onSubmit={(e) => {
@@ -68,14 +92,20 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
             void save()
           }}
         >
-          <MailgunFields draft={draft} onChange={setDraft} errors={errors.fields} hasApiKey={Boolean(mg?.hasApiKey)} />
+          <MailgunFields draft={draft} onChange={change} errors={errors.fields} hasApiKey={Boolean(mg?.hasApiKey)} />
+          <SetupCheckPanel state={check.state} />
           <FormError message={errors.form} />
           <div className="card-actions">
             <button type="button" className="btn" onClick={() => setEditing(false)}>
               Cancel
             </button>
+            {check.failed && (
+              <button type="button" className="btn" disabled={busy} onClick={() => void save(true)}>
+                Save anyway
+              </button>
+            )}
             <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save Mailgun settings'}
+              {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : 'Save Mailgun settings'}
             </button>
           </div>
         </form>
@@ -118,7 +148,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
             <strong>Sending through Mailgun is stopped</strong>
             <span>{sentence(mg.authError)} Messages wait in the outbox and go out once a working API key is saved.</span>
           </div>
-          <button type="button" className="btn btn-sm btn-danger" onClick={() => setEditing(true)}>
+          <button type="button" className="btn btn-sm btn-danger" onClick={() => startEdit(true)}>
             <Icon name="key" size={14} /> Fix API key
           </button>
         </div>

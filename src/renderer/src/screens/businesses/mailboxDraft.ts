@@ -2,6 +2,7 @@
 // password on an existing mailbox means "keep the saved one".
 import type { Input } from '../../../../shared/contract'
 import type { Mailbox, ServerView } from '../../../../shared/models'
+import { imapHostFor, suggestSettings } from '../../../../shared/providers'
 
 export type Security = 'tls' | 'starttls' | 'none'
 export type SentCopy = Mailbox['sentCopy']
@@ -22,6 +23,12 @@ export interface MailboxDraft {
   smtp: ServerDraft
   imapEnabled: boolean
   imap: ServerDraft
+  /** Server settings still as offered from the address (a new address offers new ones); false once edited. */
+  auto: boolean
+  /** The IMAP host and user still follow the SMTP ones (false once the IMAP host is edited). */
+  imapFollows: boolean
+  /** The provider the settings came from, with its app-password advice; null for a guess or typed settings. */
+  provider: { name: string | null; passwordHint: string | null } | null
 }
 
 export const DEFAULT_PORTS: Record<'smtp' | 'imap', Record<Security, string>> = {
@@ -44,6 +51,46 @@ export function mailboxDraft(m?: Mailbox): MailboxDraft {
     smtp: serverDraft('smtp', m?.smtp),
     imapEnabled: Boolean(m?.imap),
     imap: serverDraft('imap', m?.imap),
+    auto: !m,
+    imapFollows: !m,
+    provider: null,
+  }
+}
+
+/** A new address: while the settings are still the offered ones, offer the ones that go with it. */
+export function withEmail(d: MailboxDraft, email: string): MailboxDraft {
+  const next = { ...d, email }
+  if (!d.auto) return next
+  const s = suggestSettings(email)
+  if (!s) return { ...next, provider: null }
+  const server = (cur: ServerDraft, p: { host: string; port: number; secure: Security }): ServerDraft => ({ ...cur, host: p.host, port: String(p.port), secure: p.secure })
+  return { ...next, smtp: server(d.smtp, s.smtp), imap: server(d.imap, s.imap), sentCopy: s.sentCopy, provider: { name: s.name, passwordHint: s.passwordHint } }
+}
+
+/** SMTP settings typed by hand: no longer the offered ones; IMAP follows the host and user while it may. */
+export function withSmtp(d: MailboxDraft, smtp: ServerDraft): MailboxDraft {
+  const hostChanged = smtp.host !== d.smtp.host || smtp.port !== d.smtp.port || smtp.secure !== d.smtp.secure
+  const next: MailboxDraft = { ...d, smtp, auto: d.auto && !hostChanged, provider: hostChanged ? null : d.provider }
+  if (!d.imapFollows) return next
+  return { ...next, imap: { ...d.imap, host: smtp.host.trim() ? imapHostFor(smtp.host) : d.imap.host, user: smtp.user } }
+}
+
+export function withImap(d: MailboxDraft, imap: ServerDraft): MailboxDraft {
+  const edited = imap.host !== d.imap.host || imap.user !== d.imap.user
+  return { ...d, imap, auto: d.auto && imap.port === d.imap.port && imap.secure === d.imap.secure && !edited, imapFollows: d.imapFollows && !edited }
+}
+
+/** What the set-up test is given: typed passwords, or none to use the saved ones (an existing mailbox). */
+export function toMailboxTest(d: MailboxDraft, mailboxId?: number): Input<'mailboxes.test'> {
+  const one = (s: ServerDraft, prefix: string, fallbackPassword?: string) => {
+    const password = s.password || fallbackPassword
+    if (!password && !(mailboxId && (s.hasPassword || d.smtp.hasPassword))) throw new DraftError(`${prefix}.password`, 'Password is required')
+    return { host: s.host.trim(), port: int(s.port, `${prefix}.port`), secure: s.secure, user: s.user.trim() || d.email.trim(), ...(password ? { password } : {}) }
+  }
+  return {
+    ...(mailboxId ? { mailboxId } : {}),
+    smtp: one(d.smtp, 'smtp'),
+    ...(d.imapEnabled ? { imap: one(d.imap, 'imap', d.smtp.password || undefined) } : {}),
   }
 }
 
@@ -63,9 +110,11 @@ function int(value: string, field: string): number {
   return n
 }
 
-function server(d: ServerDraft, prefix: string, email: string, keepPassword: boolean) {
+function server(d: ServerDraft, prefix: string, email: string, keepPassword: boolean, fallbackPassword = '') {
   const base = { host: d.host.trim(), port: int(d.port, `${prefix}.port`), secure: d.secure, user: d.user.trim() || email.trim() }
   if (d.password) return { ...base, password: d.password }
+  // A new IMAP server without its own password signs in with the SMTP one (the usual case).
+  if (fallbackPassword && !(keepPassword && d.hasPassword)) return { ...base, password: fallbackPassword }
   if (keepPassword && d.hasPassword) return base
   throw new DraftError(`${prefix}.password`, 'Password is required')
 }
@@ -79,7 +128,7 @@ export function toNewMailbox(d: MailboxDraft, objectId: number): Input<'mailboxe
     minGapSeconds: int(d.minGapSeconds, 'minGapSeconds'),
     sentCopy: d.sentCopy,
     smtp: server(d.smtp, 'smtp', d.email, false) as { host: string; port: number; secure: Security; user: string; password: string },
-    imap: d.imapEnabled ? (server(d.imap, 'imap', d.email, false) as { host: string; port: number; secure: Security; user: string; password: string }) : null,
+    imap: d.imapEnabled ? (server(d.imap, 'imap', d.email, false, d.smtp.password) as { host: string; port: number; secure: Security; user: string; password: string }) : null,
   }
 }
 
@@ -92,6 +141,16 @@ export function toMailboxPatch(d: MailboxDraft, id: number): Input<'mailboxes.up
     minGapSeconds: int(d.minGapSeconds, 'minGapSeconds'),
     sentCopy: d.sentCopy,
     smtp: server(d.smtp, 'smtp', d.email, true),
-    imap: d.imapEnabled ? server(d.imap, 'imap', d.email, true) : null,
+    imap: d.imapEnabled ? server(d.imap, 'imap', d.email, true, d.smtp.password) : null,
   }
+}
+
+/**
+ * Whether saving would change how the mailbox connects (so the settings are worth testing first): new
+ * host, port, security, user or password on either server, or IMAP turned on. A daily limit alone is not.
+ */
+export function serversChanged(d: MailboxDraft, m: Mailbox): boolean {
+  const differs = (s: ServerDraft, v: ServerView | null) =>
+    !v || s.host.trim() !== v.host || s.port.trim() !== String(v.port) || s.secure !== v.secure || (s.user.trim() || d.email.trim()) !== v.user || s.password !== ''
+  return differs(d.smtp, m.smtp) || (d.imapEnabled && differs(d.imap, m.imap))
 }

@@ -1,13 +1,17 @@
-// Step 2: how the business sends email, through a Mailgun domain or an ordinary SMTP mailbox.
+// Step 2: how the business sends email, through a Mailgun domain or an ordinary SMTP mailbox. The settings
+// are tried before they are saved; a failed test is saved only on an explicit "Save anyway".
+
 import { useId, useState, type FormEvent, type JSX } from 'react'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
+import { markProblems, testMailbox } from '../businesses/MailboxDialog'
 import { MailboxFields } from '../businesses/MailboxFields'
-import { DraftError, mailboxDraft, toMailboxPatch, toNewMailbox } from '../businesses/mailboxDraft'
-import { MailgunFields, type MailgunDraft } from '../businesses/MailgunFields'
+import { DraftError, mailboxDraft, serversChanged, toMailboxPatch, toNewMailbox, type MailboxDraft } from '../businesses/mailboxDraft'
+import { MailgunFields, testMailgunDraft, type MailgunDraft } from '../businesses/MailgunFields'
+import { SetupCheckPanel, useSetupCheck } from '../businesses/SetupCheck'
 
 export type SendingChoice = 'mailgun' | 'smtp'
 
@@ -27,18 +31,29 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
   const [draft, setDraft] = useState(() => mailboxDraft(mailbox ?? undefined))
   const [busy, setBusy] = useState(false)
   const errors = useFormErrors()
+  const check = useSetupCheck()
+  // Any change makes the last test stale: it said nothing about the new settings.
+  const pick = (c: SendingChoice) => (setChoice(c), check.reset(), errors.clear())
+  const changeMailgun = (d: MailgunDraft) => (setMailgun(d), check.reset())
+  const changeDraft = (d: MailboxDraft) => (setDraft(d), check.reset())
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault()
+  const save = async (anyway = false) => {
     setBusy(true)
     errors.clear()
     try {
       if (choice === 'mailgun') {
+        if (!anyway && !(await passes(() => testMailgunDraft(object.id, mailgun)))) return
         const settings = await rpc('mailgun.upsert', { objectId: object.id, sendingDomain: mailgun.sendingDomain, region: mailgun.region, ...(mailgun.apiKey ? { apiKey: mailgun.apiKey } : {}) })
         onSaved('mailgun', mailbox, { ...object, mailgun: settings })
       } else {
-        const saved = mailbox ? await rpc('mailboxes.update', toMailboxPatch(draft, mailbox.id)) : await rpc('mailboxes.create', toNewMailbox(draft, object.id))
-        onSaved('smtp', saved, object)
+        // Built first, so a missing number or password is said at its field before anything is tried.
+        const patch = mailbox ? toMailboxPatch(draft, mailbox.id) : null
+        const input = patch ? null : toNewMailbox(draft, object.id)
+        if (!anyway && (!mailbox || serversChanged(draft, mailbox)) && !(await passes(() => testMailbox(draft, mailbox?.id)))) return
+        const saved = patch ? await rpc('mailboxes.update', patch) : await rpc('mailboxes.create', input!)
+        // Mailgun chosen earlier in this wizard and then backed out of is not kept: the business sends through the mailbox.
+        if (object.mailgun) await rpc('mailgun.remove', { objectId: object.id })
+        onSaved('smtp', saved, { ...object, mailgun: null })
       }
     } catch (err) {
       if (err instanceof DraftError) errors.set(err.field, err.message)
@@ -47,19 +62,36 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
     }
   }
 
+  /** Runs the set-up test; on a failure marks the fields it points at and stops the save. */
+  async function passes(test: () => ReturnType<typeof testMailbox>): Promise<boolean> {
+    const rows = await check.run(test)
+    if (rows.every((r) => r.check.ok)) return true
+    markProblems(rows, errors.set)
+    setBusy(false)
+    return false
+  }
+
   return (
-    <form className="onboarding-step" onSubmit={save} noValidate>
+    <form
+      className="onboarding-step"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault()
+        void save()
+      }}
+      noValidate
+    >
       <h2>How does this business send email?</h2>
       <p className="step-help">Switchboard sends from your own accounts. Pick one now; you can add more in Businesses.</p>
       <div className="choice-cards" role="radiogroup" aria-label="Sending method">
-        <ChoiceCard checked={choice === 'smtp'} onSelect={() => setChoice('smtp')} icon="server" title="SMTP mailbox" text="Gmail, Outlook, or any mailbox with SMTP. Best for one-to-one email." />
-        <ChoiceCard checked={choice === 'mailgun'} onSelect={() => setChoice('mailgun')} icon="send" title="Mailgun domain" text="A Mailgun sending domain. Best for newsletters and larger lists." />
+        <ChoiceCard checked={choice === 'smtp'} onSelect={() => pick('smtp')} icon="server" title="SMTP mailbox" text="Gmail, Outlook, or any mailbox with SMTP. Best for one-to-one email." />
+        <ChoiceCard checked={choice === 'mailgun'} onSelect={() => pick('mailgun')} icon="send" title="Mailgun domain" text="A Mailgun sending domain. Best for newsletters and larger lists." />
       </div>
       {choice === 'mailgun' ? (
-        <MailgunFields draft={mailgun} onChange={setMailgun} errors={errors.fields} hasApiKey={Boolean(object.mailgun?.hasApiKey)} />
+        <MailgunFields draft={mailgun} onChange={changeMailgun} errors={errors.fields} hasApiKey={Boolean(object.mailgun?.hasApiKey)} />
       ) : (
-        <MailboxFields draft={draft} onChange={setDraft} errors={errors.fields} />
+        <MailboxFields draft={draft} onChange={changeDraft} errors={errors.fields} />
       )}
+      <SetupCheckPanel state={check.state} />
       <FormError message={errors.form} />
       <div className="step-actions">
         <button type="button" className="btn btn-ghost" onClick={onBack}>
@@ -69,8 +101,13 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
         <button type="button" className="btn btn-ghost" onClick={onSkip}>
           Skip for now
         </button>
+        {check.failed && (
+          <button type="button" className="btn" disabled={busy} onClick={() => void save(true)}>
+            Save anyway
+          </button>
+        )}
         <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Continue'}
+          {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : 'Continue'}
         </button>
       </div>
     </form>
