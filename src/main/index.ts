@@ -47,7 +47,8 @@ function openEngine(dataDir: string): Engine {
     restart: (file) => {
       const args = process.argv.slice(1).filter((a) => !a.startsWith(RESTORE_ARG))
       app.relaunch({ args: [...args, `${RESTORE_ARG}${file}`] })
-      void engine.close().finally(() => app.exit(0))
+      // After backups.restore has answered: the window shows "Restarting…" until the process goes.
+      setImmediate(() => void engine.close().finally(() => app.exit(0)))
     },
   })
   return engine

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   // "Restore…" in the app: close the engine, swap the file (the current one is kept aside), open again.
   // The page keeps its connection; calls meanwhile get UNAVAILABLE, and the page reloads when it is back.
   const restartInto = async (file: string) => {
+    // Synchronously, inside backups.restore: no call after it reaches the database being replaced.
     host.pause('Switchboard is restarting on a backup; try again in a moment')
+    await new Promise((r) => setImmediate(r))
     await engine.close()
     try {
       restore(file)

@@ -58,8 +58,9 @@ export const backupHandlers: HandlersFor<'backups' | 'badge'> = {
     if (!restart) throw new AppError('UNAVAILABLE', 'This copy of Switchboard cannot restart itself; run it with --restore FILE instead')
     const file = findBackup(ctx.info.dataDir, id)
     if (!file) throw new AppError('NOT_FOUND', `There is no backup called ${id}`, 'id')
-    // After this answer has gone out: the host closes the engine, swaps the file and opens it again.
-    setImmediate(() => restart(join(backupsDir(ctx.info.dataDir), file.name)))
+    // The host stops taking calls at once (so nothing lands in the database being replaced), then closes
+    // the engine, swaps the file and opens it again, after this answer has gone out.
+    restart(join(backupsDir(ctx.info.dataDir), file.name))
     return { restarting: true as const, id }
   },
   'backups.dismissNotice': (ctx) => {
