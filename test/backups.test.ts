@@ -92,6 +92,16 @@ describe('backups', () => {
     expect(after.length).toBeLessThanOrEqual(before + 1)
   })
 
+  it('tidies a temp file a killed backup left behind when it starts', async () => {
+    const first = freshEngine({ start: T0 })
+    await first.engine.close()
+    const { mkdirSync, writeFileSync } = await import('node:fs')
+    mkdirSync(join(first.dataDir, 'backups'), { recursive: true })
+    writeFileSync(join(first.dataDir, 'backups', '.switchboard-20260105T090000000Z-auto.db.partial'), 'half a copy')
+    const again = freshEngine({ dataDir: first.dataDir, start: T0 })
+    expect(readdirSync(join(again.dataDir, 'backups'))).toEqual([])
+  })
+
   it('backs up now on request, without holding up other writes, and the copy opens and holds the data', async () => {
     const t = freshEngine({ start: T0 })
     for (let i = 0; i < 50; i++) await t.ok('contacts.create', { email: `c${i}@x.co` })

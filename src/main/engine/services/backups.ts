@@ -1,7 +1,7 @@
 // Backups: a daily online copy of the database into <dataDir>/backups, thinned to 7 daily and 4 weekly,
 // on the engine's clock (so a test clock drives it, and a workspace that was closed for days gets its
 // backup soon after it opens: "caught up"). The copy runs on its own thread (backups/thread.ts).
-import { renameSync, rmSync } from 'node:fs'
+import { readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
@@ -93,13 +93,22 @@ export function createBackupRunner(ctx: Ctx, opts: { dbFile: string; log: (m: st
     timer.unref?.()
   }
 
+  /** A copy cut short by a crash or a kill leaves its temp file: nothing else will ever remove it. */
+  function removePartials(): void {
+    try {
+      for (const f of readdirSync(ensureBackupsDir(ctx.info.dataDir))) if (f.startsWith('.') && f.endsWith('.partial')) rmSync(join(ctx.info.dataDir, 'backups', f), { force: true })
+    } catch (err) {
+      opts.log(`[backup] could not tidy the backups folder: ${(err as Error).message}`)
+    }
+  }
+
   return {
     create,
     running: () => current !== null,
     lastError: () => lastError,
     nextDueAt,
     wake: () => !stopped && plan(),
-    start: plan,
+    start: () => (removePartials(), plan()),
     idle: async () => void (await current?.catch(() => undefined)),
     stop: async () => {
       stopped = true
