@@ -42,7 +42,11 @@ describe('data dir permissions', () => {
     for (const d of [dataDir, join(dataDir, 'attachments'), join(dataDir, 'attachments', hash.slice(0, 2))]) chmodSync(d, 0o755)
     for (const f of ['switchboard.db', 'secret.key']) chmodSync(join(dataDir, f), 0o644)
     chmodSync(att, 0o644)
+    // A file of the user's own in the folder is none of Switchboard's business.
+    writeFileSync(join(dataDir, 'notes.txt'), 'mine', { mode: 0o644 })
+    chmodSync(join(dataDir, 'notes.txt'), 0o644)
     const again = freshEngine({ dataDir })
+    expect(mode(join(dataDir, 'notes.txt'))).toBe(0o644)
     expect(mode(dataDir)).toBe(0o700)
     expect(mode(join(dataDir, 'switchboard.db'))).toBe(0o600)
     expect(mode(join(dataDir, 'switchboard.db-wal'))).toBe(0o600)

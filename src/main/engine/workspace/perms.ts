@@ -27,22 +27,25 @@ function walk(dir: string): number {
   return fixed
 }
 
+/** What Switchboard keeps in a data dir: only these are touched, whatever else a user keeps there. */
+const OWN_FILE = /^(switchboard\.(db|lock)|secret\.key|integrity-notice\.json)/
+const OWN_DIRS = new Set(['attachments', 'backups'])
+
 /**
- * Makes the data dir (creating it 0700) and tightens it. Sub-folders (attachments, backups) are walked
- * only when the data dir itself was open to others, i.e. once, on the upgrade of an old workspace: a
- * 0700 parent already keeps everyone else out of them, and a walk of 100,000 attachments at every start
- * is not free. Returns the number of entries fixed.
+ * Makes the data dir (creating it 0700) and tightens it and Switchboard's own entries in it. Its
+ * sub-folders (attachments, backups) are walked only when the data dir itself was open to others, i.e.
+ * once, on the upgrade of an old workspace: a 0700 parent already keeps everyone else out of them, and a
+ * walk of 100,000 attachments at every start is not free. Returns the number of entries fixed.
  */
 export function secureDataDir(dataDir: string): number {
   mkdirSync(dataDir, { recursive: true, mode: DIR_MODE })
   if (!posix) return 0
   const wasOpen = (lstatSync(dataDir).mode & 0o077) !== 0
-  if (wasOpen) return walk(dataDir)
-  let fixed = 0
+  let fixed = tighten(dataDir, DIR_MODE) ? 1 : 0
   for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
     const p = join(dataDir, entry.name)
-    if (entry.isFile() && tighten(p, FILE_MODE)) fixed++
-    else if (entry.isDirectory() && tighten(p, DIR_MODE)) fixed++
+    if (entry.isFile() && OWN_FILE.test(entry.name) && tighten(p, FILE_MODE)) fixed++
+    else if (entry.isDirectory() && OWN_DIRS.has(entry.name)) fixed += wasOpen ? walk(p) : tighten(p, DIR_MODE) ? 1 : 0
   }
   return fixed
 }
