@@ -117,6 +117,10 @@ describe('backups', () => {
     expect(copy.pragma('journal_mode', { simple: true })).toBe('delete')
     expect((copy.prepare('SELECT count(*) AS n FROM contacts').get() as { n: number }).n).toBeGreaterThanOrEqual(50)
     copy.close()
+    // A second one on a clock that stands still does not overwrite the first.
+    await t.ok('backups.create', {})
+    await settled(t, 2)
+    expect(new Set((await t.ok('backups.list', {})).backups.map((x) => x.id)).size).toBe(2)
   })
 
   it('refuses a restore it cannot carry out, and names that are not backups', async () => {

@@ -46,8 +46,11 @@ export function createBackupRunner(ctx: Ctx, opts: { dbFile: string; log: (m: st
   function create(kind: BackupKind): Promise<BackupFile> {
     if (stopped) return Promise.reject(new AppError('UNAVAILABLE', 'Switchboard is closing; no backup was made'))
     if (current) return current
-    const at = ctx.clock.now()
     const dir = ensureBackupsDir(ctx.info.dataDir)
+    // Names carry the time to the millisecond; on a clock that stands still (tests) the next one is free.
+    const taken = new Set(readdirSync(dir))
+    let at = ctx.clock.now()
+    while (taken.has(backupName(at, kind))) at++
     const name = backupName(at, kind)
     const tmp = join(dir, `.${name}.partial`)
     rmSync(tmp, { force: true })
