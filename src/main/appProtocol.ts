@@ -3,13 +3,12 @@
 // app://mail/<id>, an origin of their own, so the app's strict image policy is not inherited by them as it
 // is by a srcdoc frame, and a message whose remote images the user allowed can still show them.
 import { protocol } from 'electron'
-import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { extname } from 'node:path'
 import { frameCsp, srcdocFor } from '../shared/mailFrame'
+import { APP_HOST, resolveAppRequest } from './appFiles'
 import type { Engine } from './engine'
 
-export const APP_HOST = 'switchboard'
 export const APP_ORIGIN = `app://${APP_HOST}`
 const MAIL_ORIGIN = 'app://mail'
 
@@ -37,31 +36,18 @@ export function registerAppScheme(): void {
 const text = (status: number, body: string) => new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' } })
 
 export function serveApp(rendererDir: string, engine: () => Engine): void {
-  const root = normalize(rendererDir)
   protocol.handle('app', async (request) => {
-    const url = new URL(request.url)
-    if (url.host === 'mail') return mailFrame(engine(), url)
-    if (url.host !== APP_HOST) return text(404, 'Not found')
-    let path: string
-    try {
-      path = decodeURIComponent(url.pathname)
-    } catch {
-      return text(400, 'Bad request')
-    }
-    const file = normalize(join(root, path))
-    const inside = file === root || file.startsWith(root + sep)
-    // Unknown paths get the app (hash routing never needs them, but a reload on any path must work).
-    const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html')
-    return new Response(await readFile(target), {
-      headers: { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream', 'content-security-policy': APP_CSP, 'x-content-type-options': 'nosniff' },
+    const r = resolveAppRequest(rendererDir, request.url)
+    if (r.kind === 'error') return text(r.status, r.status === 400 ? 'Bad request' : 'Not found')
+    if (r.kind === 'mail') return mailFrame(engine(), r.id)
+    return new Response(await readFile(r.path), {
+      headers: { 'content-type': TYPES[extname(r.path)] ?? 'application/octet-stream', 'content-security-policy': APP_CSP, 'x-content-type-options': 'nosniff' },
     })
   })
 }
 
 /** app://mail/<id>: the message's sanitised HTML, under the frame's own CSP (remote images only if allowed). */
-async function mailFrame(engine: Engine, url: URL): Promise<Response> {
-  const id = Number(url.pathname.replace(/^\//, ''))
-  if (!Number.isInteger(id) || id <= 0) return text(404, 'Not found')
+async function mailFrame(engine: Engine, id: number): Promise<Response> {
   const r = await engine.dispatch('messages.get', { id })
   if (!r.ok) return text(404, 'This message is not available')
   const detail = r.value as { html: string | null; text: string | null; remoteImagesAllowed: boolean }

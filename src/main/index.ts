@@ -75,7 +75,8 @@ async function boot(): Promise<void> {
   const devUrl = process.env.ELECTRON_RENDERER_URL
   const ownPrefix = devUrl ?? `${APP_ORIGIN}/`
   const isOwnUrl = (url: string) => url.startsWith(ownPrefix)
-  const ownOrigin = new URL(ownPrefix).origin
+  // (URL.origin is "null" for a custom scheme, so the app's own origin is spelt out.)
+  const ownOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN
   serveApp(join(__dirname, '../renderer'), () => engine)
 
   const ses = session.defaultSession
