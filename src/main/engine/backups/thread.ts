@@ -55,8 +55,8 @@ try {
 }
 `
 
-/** Pages copied between flushes: 8192 pages of 4 KiB, 32 MB. */
-export const STEP_PAGES = 8192
+/** Pages copied between flushes: 2048 pages of 4 KiB, 8 MB. */
+export const STEP_PAGES = 2048
 
 export interface CopyResult {
   ms: number
