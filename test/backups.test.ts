@@ -123,6 +123,32 @@ describe('backups', () => {
     expect(new Set((await t.ok('backups.list', {})).backups.map((x) => x.id)).size).toBe(2)
   })
 
+  it('copies a database larger than one step while the engine keeps writing, into a sound and complete file', async () => {
+    const t = freshEngine({ start: T0 })
+    // 24 MB in a scratch table from a second connection: three steps of the copy.
+    const side = new Database(join(t.dataDir, 'switchboard.db'))
+    side.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)')
+    const put = side.prepare('INSERT INTO filler (data) VALUES (?)')
+    side.transaction(() => {
+      for (let i = 0; i < 96; i++) put.run(Buffer.alloc(256 * 1024, i))
+    })()
+    side.close()
+    await t.ok('backups.create', {})
+    let writes = 0
+    while (t.engine.backups.running()) {
+      await t.ok('contacts.create', { email: `during${writes++}@x.co` })
+      await new Promise((r) => setImmediate(r)) // let the thread's answer in
+    }
+    expect(writes).toBeGreaterThan(0)
+    await settled(t, 1)
+    expect((await t.ok('backups.list', {})).lastError).toBeNull()
+    const [b] = (await t.ok('backups.list', {})).backups
+    const copy = new Database(join(t.dataDir, 'backups', b!.id), { readonly: true })
+    expect(copy.pragma('quick_check', { simple: true })).toBe('ok')
+    expect(copy.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 96 })
+    copy.close()
+  })
+
   it('refuses a restore it cannot carry out, and names that are not backups', async () => {
     const t = freshEngine({ start: T0 })
     expect(await t.err('backups.restore', { id: '../switchboard.db' })).toMatchObject({ code: 'VALIDATION', field: 'id' })
