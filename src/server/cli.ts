@@ -1,11 +1,12 @@
-// `npm run serve -- [--port 5190] [--data-dir DIR] [--token T] [--demo]`: the engine under plain Node,
-// serving the built renderer to a browser on 127.0.0.1.
+// `npm run serve -- [--port 5190] [--data-dir DIR] [--token T] [--demo] [--restore FILE]`: the engine under
+// plain Node, serving the built renderer to a browser on 127.0.0.1.
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createEngine } from '../main/engine'
+import { createEngine, type Engine } from '../main/engine'
+import { restoreBackup } from '../main/engine/workspace/restore'
 import { manualClock } from '../main/engine/clock'
 import { defaultDataDir } from './dataDir'
 import { startWebHost } from './webHost'
@@ -21,6 +22,8 @@ const { values: args } = parseArgs({
     clock: { type: 'string', default: 'system' },
     /** Undo-send window in seconds (default 10). */
     'undo-seconds': { type: 'string' },
+    /** Put this backup in place of the workspace database (the current one is kept aside), then start. */
+    restore: { type: 'string' },
   },
 })
 
@@ -52,7 +55,28 @@ async function main(): Promise<void> {
   if (args.clock !== 'system' && args.clock !== 'test') throw new Error('--clock must be system or test')
   const testClock = args.clock === 'test' ? manualClock(Date.now()) : undefined
   const undo = args['undo-seconds'] === undefined ? undefined : Number(args['undo-seconds']) * 1000
-  const engine = createEngine({ host: 'web', dataDir, testClock, outbound: { undoMs: undo } })
+  const restore = (file: string) => {
+    const { keptAside } = restoreBackup(dataDir, file)
+    console.log(`Restored ${file}${keptAside ? `; the database it replaced is kept as ${keptAside}` : ''}`)
+  }
+  if (args.restore) restore(resolve(args.restore))
+  const open = (): Engine => createEngine({ host: 'web', dataDir, testClock, outbound: { undoMs: undo }, restart: (file) => void restartInto(file) })
+  let engine = open()
+  // "Restore…" in the app: close the engine, swap the file (the current one is kept aside), open again.
+  // The page keeps its connection; calls meanwhile get UNAVAILABLE, and the page reloads when it is back.
+  const restartInto = async (file: string) => {
+    // Synchronously, inside backups.restore: no call after it reaches the database being replaced.
+    host.pause('Switchboard is restarting on a backup; try again in a moment')
+    await new Promise((r) => setImmediate(r))
+    await engine.close()
+    try {
+      restore(file)
+    } catch (err) {
+      console.error(`The restore did not happen: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    engine = open()
+    host.setEngine(engine)
+  }
   if (args.demo) {
     const info = await engine.dispatch('app.info', {})
     if (info.ok && (info.value as { firstRun: boolean }).firstRun) await engine.dispatch('app.seedDemo', {})

@@ -6,6 +6,7 @@ import * as I from './inbox'
 import * as A from './automation'
 import * as O from './outbound'
 import * as S from './setupTest'
+import * as B from './backups'
 
 interface MethodDef {
   input: z.ZodType
@@ -114,6 +115,14 @@ export const contract = {
   // set-up that checks itself (issue 20): tries settings before they are saved; reads, so no write waits on a slow server
   'mailboxes.test': def(S.MailboxTest, S.MailboxTestResult),
   'mailgun.test': def(S.MailgunTest, S.MailgunTestResult),
+  // data safety (issue 14): backups, restore, the integrity notice; the unread count for tray and badge
+  'backups.list': def(M.Empty, B.BackupState),
+  /** Starts a backup now (on its own thread) and answers at once; 'backups.changed' follows when done. */
+  'backups.create': write(M.Empty, B.BackupState),
+  /** Restarts the workspace on this backup (the current database is kept aside, never deleted). */
+  'backups.restore': write(B.RestoreBackup, B.RestoreStarted),
+  'backups.dismissNotice': write(M.Empty, B.BackupState),
+  'badge.get': def(M.Empty, B.Badge),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
@@ -130,6 +139,10 @@ export const events = {
   /** New or changed mail; `newMessages` counts inbound arrivals (for the new-mail notification). */
   'inbox.changed': z.object({ threadIds: z.array(M.Id), newMessages: z.number() }),
   'automation.changed': z.object({ kind: z.enum(['autoresponders', 'sequences']) }),
+  // data safety (issue 14)
+  'backups.changed': z.object({}),
+  /** The unread conversation count moved (tray, dock and taskbar badge). */
+  'badge.changed': B.Badge,
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

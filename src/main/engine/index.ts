@@ -1,6 +1,5 @@
 // createEngine: the whole backend as one object both hosts (Electron and the web host) wrap.
 // It never imports electron; host-only abilities arrive through EngineOptions.
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { EventName, EventPayload } from '../../shared/contract'
 import { randomUUID } from 'node:crypto'
@@ -34,6 +33,11 @@ import { sequenceHandlers } from './handlers/sequences'
 import { templateHandlers } from './handlers/templates'
 import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
 import { windowsAllow } from './automation/sequenceRun'
+import { attachBackups, backupHandlers, unreadThreads } from './handlers/backups'
+import { createBackupRunner, type BackupRunner } from './services/backups'
+import { acquireWorkspaceLock } from './workspace/lock'
+import { checkAtStartup, type IntegrityNotice } from './workspace/integrity'
+import { createPrivateFile, secureDataDir } from './workspace/perms'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -66,6 +70,10 @@ export interface EngineOptions {
     /** Start the IMAP sync workers (default true). */
     run?: boolean
   }
+  /** The daily backup (default on). */
+  backups?: { run?: boolean }
+  /** The host's way to restart the workspace on a backup file (backups.restore); absent = not offered. */
+  restart?: (backupFile: string) => void
 }
 
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -87,21 +95,52 @@ export interface Engine {
   automation: { runDue(): number; wake(): void }
   /** The in-transaction domain hooks (another engine part, or a test, emits 'outbound.replied' here). */
   hooks: Hooks
+  /** The daily backup (tests wait on it, the bench times it). */
+  backups: BackupRunner
+  /** Set when start-up found the database damaged, moved it aside and began a new one. */
+  integrity: IntegrityNotice | null
   /** Stops the loop (in-flight sends finish and are recorded) and closes the database. */
   close(): Promise<void>
 }
 
 export function createEngine(opts: EngineOptions): Engine {
-  mkdirSync(opts.dataDir, { recursive: true })
-  const { sqlite, db } = openDatabase(opts.dbFile ?? join(opts.dataDir, 'switchboard.db'), opts.migrationsDir ?? findMigrationsDir())
+  const log = opts.log ?? ((m: string) => console.error(m))
+  // Start-up, in this order: a private data dir, the workspace lock (one engine per workspace), then the
+  // integrity check before the database is opened. A failure after the lock gives the lock back.
+  secureDataDir(opts.dataDir)
+  const lock = acquireWorkspaceLock(opts.dataDir)
+  const dbFile = opts.dbFile ?? join(opts.dataDir, 'switchboard.db')
+  let opened: ReturnType<typeof openDatabase>
+  let integrity: IntegrityNotice | null
+  try {
+    integrity = checkAtStartup(opts.dataDir, dbFile, (opts.testClock ?? opts.clock ?? systemClock).now(), log)
+    createPrivateFile(dbFile)
+    opened = openDatabase(dbFile, opts.migrationsDir ?? findMigrationsDir())
+  } catch (e) {
+    lock.release()
+    throw e
+  }
+  const { sqlite, db } = opened
   const secrets = opts.secrets ?? fileKeyBox(opts.dataDir)
   const listeners = new Set<(e: EngineEvent) => void>()
-  const log = opts.log ?? ((m: string) => console.error(m))
   // WAL checkpoints run on their own thread, so no commit on this one stalls while the WAL is copied back.
   const checkpointer = startCheckpointer(sqlite, { log })
   const o = opts.outbound ?? {}
   let sync: SyncManager | undefined
   let syncStopped = false
+  // The tray and badge follow unread mail: one count per burst of inbox changes, pushed only when it moved.
+  let badge = -1
+  let badgePending = false
+  const refreshBadge = () => {
+    if (badgePending) return
+    badgePending = true
+    setImmediate(() => {
+      badgePending = false
+      if (syncStopped) return
+      const n = unreadThreads(ctx)
+      if (n !== badge) ctx.emit('badge.changed', { unreadThreads: (badge = n) })
+    })
+  }
   const ctx = {
     db,
     sqlite,
@@ -113,6 +152,7 @@ export function createEngine(opts: EngineOptions): Engine {
       for (const l of listeners) l({ event, payload } as EngineEvent)
       // A local read/unread change queues a \Seen op: let that mailbox's worker push it now.
       if (event === 'inbox.changed') setImmediate(() => !syncStopped && sync?.nudgeFlags())
+      if (event === 'inbox.changed') refreshBadge()
     },
   } as Ctx
   const wrap = o.wrapSender ?? ((_k, s: Sender) => s)
@@ -137,6 +177,7 @@ export function createEngine(opts: EngineOptions): Engine {
       ? (ms) => {
           opts.testClock!.advance(ms)
           automation.wake()
+          backups.wake()
         }
       : undefined,
   }
@@ -160,7 +201,11 @@ export function createEngine(opts: EngineOptions): Engine {
     ...autoresponderHandlers,
     ...sequenceHandlers,
     ...analyticsHandlers,
+    ...backupHandlers,
   }
+  const backups = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
+  attachBackups(ctx, { runner: backups, restart: opts.restart })
+  if (opts.backups?.run !== false) backups.start()
   if (o.run !== false) {
     scheduler.start()
     automation.start()
@@ -184,10 +229,13 @@ export function createEngine(opts: EngineOptions): Engine {
     inbound: { sync: syncManager },
     automation: { runDue: () => automation.runDue(), wake: () => automation.wake() },
     hooks: ctx.hooks,
+    backups,
+    integrity,
     close: async () => {
       if (closed) return
       closed = true
       clearInterval(poller)
+      await backups.stop()
       automation.stop()
       net.close()
       syncStopped = true
@@ -196,6 +244,7 @@ export function createEngine(opts: EngineOptions): Engine {
       for (const s of Object.values(senders)) await s.close()
       await checkpointer.close()
       sqlite.close()
+      lock.release()
     },
   }
 }

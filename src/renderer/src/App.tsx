@@ -16,6 +16,8 @@ import { ContactProfile } from './screens/contact/ContactProfile'
 import { ComposeHost } from './screens/compose/ComposeDialog'
 import { openCompose, recoverUnsavedDraft, useCompose } from './screens/compose/composeState'
 import { ContactsScreen } from './screens/contacts/ContactsScreen'
+import { DataScreen } from './screens/data/DataScreen'
+import { RecoveryBanner } from './screens/data/RecoveryNotice'
 import { DraftsScreen } from './screens/drafts/DraftsScreen'
 import { ImportScreen } from './screens/import/ImportScreen'
 import { InboxScreen } from './screens/inbox/InboxScreen'
@@ -137,6 +139,8 @@ export function App(): JSX.Element {
   if (boot.state === 'ready' && boot.onboarding)
     return (
       <>
+        {/* A damaged database leaves an empty workspace: say so before the wizard offers to start over. */}
+        <RecoveryBanner />
         <Onboarding
           onDone={() => {
             navigate({ name: 'contacts' })
@@ -166,6 +170,7 @@ export function App(): JSX.Element {
         )}
         {route.name === 'autoresponders' && (route.id ? <AutoresponderEditor key={route.id} id={route.id} /> : <AutorespondersScreen />)}
         {route.name === 'sequences' && (route.id ? <SequencePage key={route.id} id={route.id} /> : <SequencesScreen />)}
+        {route.name === 'data' && <DataScreen />}
       </main>
       <ComposeHost />
       <ComposeKey />

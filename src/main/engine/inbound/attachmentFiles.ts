@@ -26,19 +26,19 @@ export function saveAttachment(dataDir: string, content: Buffer, sha256?: string
   const file = attachmentPath(dataDir, hash)
   const dir = dirname(file)
   if (!madeDirs.has(dir)) {
-    mkdirSync(dir, { recursive: true })
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
     madeDirs.add(dir)
   }
   for (let attempt = 0; ; attempt++) {
     let fd: number
     try {
-      fd = openSync(file, 'wx')
+      fd = openSync(file, 'wx', 0o600) // private, like the rest of the data dir
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       if (code === 'EEXIST') break
       if (code !== 'ENOENT' || attempt > 0) throw e
       // The directory went away under us (the data dir was cleared): make it again, once.
-      mkdirSync(dir, { recursive: true })
+      mkdirSync(dir, { recursive: true, mode: 0o700 })
       continue
     }
     try {
@@ -58,7 +58,7 @@ export function saveAttachment(dataDir: string, content: Buffer, sha256?: string
   }
   if (statSync(file).size === content.length) return hash
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  writeFileSync(tmp, content)
+  writeFileSync(tmp, content, { mode: 0o600 })
   renameSync(tmp, file)
   return hash
 }

@@ -21,6 +21,7 @@ const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['
   { label: 'Dashboard', icon: 'chart', route: { name: 'dashboard' }, matches: ['dashboard'] },
   { label: 'Import', icon: 'import', route: { name: 'import' }, matches: ['import'], section: 'Workspace' },
   { label: 'Businesses', icon: 'building', route: { name: 'businesses' }, matches: ['businesses'] },
+  { label: 'Data & backups', icon: 'server', route: { name: 'data' }, matches: ['data'] },
 ]
 
 export function Sidebar({ route }: { route: Route }): JSX.Element {

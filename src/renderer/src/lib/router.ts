@@ -13,6 +13,7 @@ export type Route =
   | { name: 'dashboard' }
   | { name: 'autoresponders'; id?: number | 'new' }
   | { name: 'sequences'; id?: number | 'new' }
+  | { name: 'data' }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'outbox') return hasId ? { name: 'outbox', id } : { name: 'outbox' }
   if (section === 'inbox') return hasId ? { name: 'inbox', id } : { name: 'inbox' }
   if (section === 'dashboard') return { name: 'dashboard' }
+  if (section === 'data') return { name: 'data' }
   if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }

@@ -9,28 +9,9 @@ import { messageOf } from '../../lib/errors'
 import { fileSize } from '../../lib/inbox'
 import { rpc } from '../../rpc'
 import '../../styles/messageSource.css'
+import { mailFrameUrl, srcdocFor } from '../../../../shared/mailFrame'
 
-/** The frame's own policy: no scripts, no connections, images only inline unless allowed. */
-export function frameCsp(allowRemote: boolean): string {
-  const img = allowRemote ? "img-src data: cid: https: http:" : 'img-src data: cid:'
-  return `default-src 'none'; ${img}; style-src 'unsafe-inline'; font-src data:; media-src 'none'; form-action 'none'; base-uri 'none'`
-}
-
-const FRAME_STYLE = `
-  html { color-scheme: light; }
-  body { margin: 0; padding: 2px 2px 8px; font: 14px/1.55 -apple-system, BlinkMacSystemFont, 'Segoe UI', Inter, Roboto, Arial, sans-serif; color: #1a1a1f; overflow-wrap: anywhere; }
-  img { max-width: 100%; height: auto; }
-  a { color: #4d4dc6; }
-  blockquote { margin: 8px 0; padding-left: 12px; border-left: 3px solid #e0e0e8; color: #55555f; }
-  pre { white-space: pre-wrap; }
-  table { max-width: 100%; }
-  img[data-blocked-src] { display: none; }
-`
-
-export function srcdocFor(html: string, allowRemote: boolean): string {
-  // Links open outside the app (the sandbox lets popups escape it; the shell opens them in the browser).
-  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${frameCsp(allowRemote)}"><base target="_blank"><style>${FRAME_STYLE}</style></head><body>${html}</body></html>`
-}
+export { frameCsp, srcdocFor } from '../../../../shared/mailFrame'
 
 /** Without same-origin access the frame cannot be measured, so its height is estimated from the content
  * (lines of text, blocks, images) and it scrolls inside when the guess is short. */
@@ -48,6 +29,9 @@ export function estimateHeight(html: string): number {
 
 export function MessageBody({ detail }: { detail: MessageDetail }): JSX.Element {
   const doc = useMemo(() => (detail.html ? srcdocFor(detail.html, detail.remoteImagesAllowed) : null), [detail.html, detail.remoteImagesAllowed])
+  // Under Electron the frame comes from its own origin (app://mail), so the app's strict image policy is
+  // not inherited by it as it is by srcdoc; the web host keeps srcdoc.
+  const src = mailFrameUrl(detail.id, detail.remoteImagesAllowed)
   if (doc && detail.html)
     return (
       <iframe
@@ -55,7 +39,7 @@ export function MessageBody({ detail }: { detail: MessageDetail }): JSX.Element 
         title={`Message: ${detail.subject || '(no subject)'}`}
         sandbox="allow-popups allow-popups-to-escape-sandbox"
         referrerPolicy="no-referrer"
-        srcDoc={doc}
+        {...(src ? { src } : { srcDoc: doc })}
         style={{ height: estimateHeight(detail.html) }}
       />
     )
