@@ -1,4 +1,4 @@
-// Compose: From, To, Cc, Subject and a plain-text body (sent as simple HTML). Everything is autosaved as a
+// Compose: From, To, Cc, Subject and a rich text body (HTML). Everything is autosaved as a
 // draft; Send hands the draft to the outbox, then the undo toast can bring it back here.
 import { useEffect, useState, type JSX } from 'react'
 import type { Draft } from '../../../../shared/outbound'
@@ -6,8 +6,8 @@ import { isEmail } from '../../../../shared/validators'
 import { Dialog } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { RichEditor } from '../../components/RichEditor'
 import { useFormErrors } from '../../lib/errors'
-import { htmlToPlain, textToHtml } from '../../lib/mailText'
 import { rpc } from '../../rpc'
 import { toastError, toastOk, useApp } from '../../store'
 import { announceQueued, closeCompose, useCompose, type ComposeSession } from './composeState'
@@ -53,11 +53,11 @@ function ComposeForm({ session, initial }: { session: ComposeSession; initial: D
   const [cc, setCc] = useState<string[]>(initial?.cc ?? [])
   const [showCc, setShowCc] = useState(cc.length > 0)
   const [subject, setSubject] = useState(initial?.subject ?? '')
-  const [body, setBody] = useState(initial ? htmlToPlain(initial.html) : '')
+  const [body, setBody] = useState(initial?.html ?? '')
   const [contactId, setContactId] = useState<number | null>(initial?.contactId ?? session.contact?.id ?? null)
   const [busy, setBusy] = useState(false)
   const errors = useFormErrors()
-  const autosave = useDraftAutosave(initial?.id ?? null, { profileId, contactId, to, cc, subject, html: textToHtml(body) }, !busy)
+  const autosave = useDraftAutosave(initial?.id ?? null, { profileId, contactId, to, cc, subject, html: body }, !busy)
   const fieldError = (name: string) => Object.entries(errors.fields).find(([k]) => fieldOf(k) === name)?.[1]
 
   // Start from the sender's default (or the contact's business) once the profiles are known.
@@ -187,17 +187,17 @@ function ComposeForm({ session, initial }: { session: ComposeSession; initial: D
             )}
           </div>
         </div>
-        <label htmlFor="compose-body" className="visually-hidden">
-          Message
-        </label>
-        <textarea
+        <RichEditor
           id="compose-body"
-          className="compose-body"
+          label="Message"
+          variant="flush"
+          className="compose-editor"
           value={body}
           disabled={busy}
+          autoFocus={to.length > 0}
           placeholder="Write your message…"
-          aria-invalid={fieldError('html') ? true : undefined}
-          onChange={(e) => setBody(e.target.value)}
+          invalid={fieldError('html') ? true : undefined}
+          onChange={setBody}
         />
         {fieldError('html') && (
           <p className="field-error compose-body-error" role="alert">

@@ -1,13 +1,13 @@
 // The inline reply under a conversation: reply, reply-all or forward of one message. It goes through the
 // outbox (messages.reply, from the thread's business profile) and shows the same undo toast as Compose.
-import { useEffect, useRef, useState, type JSX } from 'react'
+import { useEffect, useState, type JSX } from 'react'
 import type { MessageDetail } from '../../../../shared/inbox'
 import { isEmail } from '../../../../shared/validators'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { RichEditor } from '../../components/RichEditor'
 import { useFormErrors } from '../../lib/errors'
 import { addressLabel, replyRecipients, replySubject } from '../../lib/inbox'
-import { textToHtml } from '../../lib/mailText'
 import { rpc } from '../../rpc'
 import { useApp } from '../../store'
 import { announceQueued } from '../compose/composeState'
@@ -31,11 +31,10 @@ export function ReplyComposer({ message, mode, ownEmails, onClose }: Props): JSX
   const [body, setBody] = useState('')
   const [busy, setBusy] = useState(false)
   const errors = useFormErrors()
-  const bodyRef = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => {
     // Straight to typing: the body for a reply, the To field for a forward (it has no recipient yet).
-    const frame = requestAnimationFrame(() => (mode === 'forward' ? document.querySelector<HTMLElement>('.reply-box .recipients-input') : bodyRef.current)?.focus())
+    const frame = requestAnimationFrame(() => document.querySelector<HTMLElement>(mode === 'forward' ? '.reply-box .recipients-input' : '#reply-body')?.focus())
     return () => cancelAnimationFrame(frame)
   }, [mode])
 
@@ -46,7 +45,7 @@ export function ReplyComposer({ message, mode, ownEmails, onClose }: Props): JSX
     setBusy(true)
     try {
       // The engine adds the quoted original (or the forwarded message) under what was typed here.
-      const html = textToHtml(body)
+      const html = body
       const out = await rpc('messages.reply', { messageId: message.id, mode, to, ...(cc.length ? { cc } : {}), html })
       announceQueued(out)
       void useApp.getState().loadOutboxCounts()
@@ -79,17 +78,16 @@ export function ReplyComposer({ message, mode, ownEmails, onClose }: Props): JSX
         <RecipientField label="To" value={to} onChange={setTo} error={fieldError('to')} disabled={busy} />
         {(mode === 'replyAll' || cc.length > 0) && <RecipientField label="Cc" value={cc} onChange={setCc} error={fieldError('cc')} disabled={busy} />}
       </div>
-      <label htmlFor="reply-body" className="visually-hidden">
-        Reply text
-      </label>
-      <textarea
+      <RichEditor
         id="reply-body"
-        ref={bodyRef}
-        className="reply-body"
+        label="Reply text"
+        variant="flush"
+        className="reply-editor"
         value={body}
         disabled={busy}
+        autoFocus={mode !== 'forward'}
         placeholder={mode === 'forward' ? 'Add a note (optional)…' : 'Write your reply…'}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={setBody}
       />
       <p className="reply-quote-note">
         <Icon name={mode === 'forward' ? 'forward' : 'reply'} size={12} />

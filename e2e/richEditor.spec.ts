@@ -1,0 +1,145 @@
+// The rich text editor where people write: an autoresponder template and a compose draft, typed with the
+// keyboard and the toolbar (bold, a list, a variable chip, the HTML source), saved through the real engine.
+// No mail is sent, so no mail users are needed.
+import type { Page } from '@playwright/test'
+import { expect, test, type App } from './fixtures'
+import { shot } from './shot'
+
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' })
+
+async function both(page: Page, name: string, fullPage = true) {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await shot(page, `${name}-1440`, fullPage)
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await shot(page, `${name}-1024`, fullPage)
+  await page.setViewportSize({ width: 1440, height: 900 })
+}
+
+async function business(app: App) {
+  const object = await app.rpc('objects.create', { name: 'Bloom Hair Studio', timezone: 'Europe/London', postalAddress: '12 Market Street, Bristol' })
+  // A mailbox nobody listens on: drafts and templates never need it to answer.
+  const smtp = { host: '127.0.0.1', port: 9, secure: 'none' as const, user: 'bloom', password: 'x' }
+  const mailbox = await app.rpc('mailboxes.create', { objectId: object.id, email: 'hello@bloom.test', displayName: 'Bloom', dailyCapacity: 100, minGapSeconds: 0, smtp })
+  await app.rpc('profiles.create', { objectId: object.id, email: 'hello@bloom.test', displayName: 'Bloom', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+  await app.rpc('contacts.create', { email: 'paul@example.test', firstName: 'Paul', lastName: 'Okafor', primaryObjectId: object.id })
+  return object
+}
+
+test('an autoresponder template written with bold, a list, a variable chip and the HTML source saves as exact Handlebars', async ({ page, app }) => {
+  await business(app)
+  const tag = await app.rpc('tags.create', { name: 'Spring' })
+  await page.reload()
+  await nav(page).getByRole('link', { name: 'Autoresponders' }).click()
+  await page.getByRole('button', { name: 'New autoresponder' }).first().click()
+  await page.getByLabel('Name', { exact: true }).fill('Spring welcome')
+  await page.getByRole('combobox', { name: 'Tag' }).fill(tag.name)
+  await page.getByRole('option', { name: /^Spring/ }).click()
+  const action = page.getByRole('group', { name: 'Action 1' })
+  await action.getByLabel('Subject').fill('Welcome, {{default contact.first_name "friend"}}')
+
+  const body = action.getByRole('textbox', { name: 'Message', exact: true })
+  await body.click()
+  await page.keyboard.type('Hi ')
+  await action.getByRole('button', { name: 'Variable' }).click()
+  await page.getByRole('menuitem', { name: /First name, or “there”/ }).click()
+  await page.keyboard.type(', our ')
+  await page.keyboard.press('Control+B')
+  await page.keyboard.type('spring offers')
+  await page.keyboard.press('Control+B')
+  await page.keyboard.type(':')
+  await page.keyboard.press('Enter')
+  await action.getByRole('button', { name: 'Bulleted list' }).click()
+  await page.keyboard.type('Cut and blow-dry')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type('Colour for ')
+  // The side panel's variables insert at the editor's cursor too.
+  await page.getByRole('button', { name: /\{\{object\.name\}\}/ }).click()
+  await expect(action.getByRole('button', { name: 'Bold' })).toHaveAttribute('aria-pressed', 'false')
+  await expect(body.locator('.rich-chip')).toHaveText(['First name · there', 'Business name'])
+  await expect(body.locator('strong')).toHaveText('spring offers')
+  await expect(body.locator('ul li')).toHaveCount(2)
+
+  // Typed as text, a mustache becomes a chip as soon as it is closed.
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type('See you, {{profile.display_name}}')
+  await expect(body.locator('.rich-chip')).toHaveCount(3)
+
+  // The preview renders the chips for a real contact.
+  const preview = page.getByRole('region', { name: 'Preview' })
+  await expect(preview.frameLocator('iframe').locator('body')).toContainText('Hi Paul, our spring offers:')
+  await expect(preview.frameLocator('iframe').locator('strong')).toHaveText('spring offers')
+  await both(page, 'rich-template')
+
+  // The HTML source shows the exact Handlebars text; an edit there comes back into the editor.
+  await action.getByRole('button', { name: 'HTML' }).click()
+  const source = action.getByRole('textbox', { name: 'Message (HTML source)' })
+  await expect(source).toHaveValue(/<p>Hi \{\{default contact\.first_name "there"\}\}, our <strong>spring offers<\/strong>:<\/p>/)
+  await expect(source).toHaveValue(/<li>Colour for \{\{object\.name\}\}<\/li>/)
+  await both(page, 'rich-template-source')
+  await source.fill((await source.inputValue()).replace('Cut and blow-dry', 'Cut and <em>blow-dry</em>'))
+  await action.getByRole('button', { name: 'Back to editor' }).click()
+  await expect(body.locator('em')).toHaveText('blow-dry')
+
+  await page.getByRole('button', { name: 'Create autoresponder' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Spring welcome' })).toBeVisible()
+  const [saved] = await app.rpc('autoresponders.list', {})
+  expect(saved!.actions[0]!.bodyHtml).toBe(
+    '<p>Hi {{default contact.first_name "there"}}, our <strong>spring offers</strong>:</p>' +
+      '<ul><li>Cut and <em>blow-dry</em></li><li>Colour for {{object.name}}</li></ul>' +
+      '<p>See you, {{profile.display_name}}</p>',
+  )
+
+  // Reopened, the same chips come back, and saving unchanged keeps the text byte for byte.
+  await page.reload()
+  await expect(body.locator('.rich-chip')).toHaveCount(3)
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await expect(page.getByText('Autoresponder saved')).toBeVisible()
+  expect((await app.rpc('autoresponders.list', {}))[0]!.actions[0]!.bodyHtml).toBe(saved!.actions[0]!.bodyHtml)
+})
+
+test('compose writes rich text: bold, a list and a link are kept in the draft, and the engine cleans what the source view lets in', async ({ page, app }) => {
+  await business(app)
+  await page.reload()
+  await page.getByRole('complementary').getByRole('button', { name: 'Compose' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New message' })
+  await dialog.getByRole('combobox', { name: 'To', exact: true }).fill('paul@example.test,')
+  await dialog.getByLabel('Subject').fill('Your appointment')
+  const body = dialog.getByRole('textbox', { name: 'Message', exact: true })
+  await body.click()
+  await page.keyboard.type('Hi Paul, bring ')
+  await page.keyboard.press('Control+B')
+  await page.keyboard.type('two things')
+  await page.keyboard.press('Control+B')
+  await page.keyboard.press('Enter')
+  await dialog.getByRole('button', { name: 'Numbered list' }).click()
+  await page.keyboard.type('your card')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type('a smile')
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type('Directions')
+  await page.keyboard.press('Shift+Home')
+  await dialog.getByRole('button', { name: 'Link' }).click()
+  await dialog.getByLabel('Link address').fill('bloom.test/find-us')
+  await dialog.getByLabel('Link address').press('Enter')
+  await expect(body.locator('a')).toHaveAttribute('href', 'https://bloom.test/find-us')
+  await expect(dialog.getByRole('button', { name: 'Variable' })).toHaveCount(0) // compose is not a template
+  await expect(dialog.getByRole('status')).toContainText('Saved')
+  await both(page, 'rich-compose', false)
+
+  let [draft] = await app.rpc('drafts.list', {})
+  expect(draft!.html).toBe(
+    '<p>Hi Paul, bring <strong>two things</strong></p><ol><li>your card</li><li>a smile</li></ol>' +
+      '<p><a rel="noopener noreferrer" href="https://bloom.test/find-us" target="_blank">Directions</a></p>',
+  )
+
+  // Whatever the source view lets through, the engine sanitises like incoming mail before it is stored.
+  await dialog.getByRole('button', { name: 'HTML' }).click()
+  await dialog.getByRole('textbox', { name: 'Message (HTML source)' }).fill('<p onclick="steal()">Hello<script>alert(1)</script> <img src="x" onerror="steal()"></p>')
+  await expect(dialog.getByRole('status')).toContainText('Saved')
+  await expect.poll(async () => (await app.rpc('drafts.list', {}))[0]!.html).not.toContain('onclick')
+  ;[draft] = await app.rpc('drafts.list', {})
+  expect(draft!.html).not.toMatch(/script|onerror|steal/)
+  expect(draft!.html).toContain('Hello')
+})
