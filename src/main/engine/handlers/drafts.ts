@@ -7,6 +7,7 @@ import type { Ctx, HandlersFor } from '../context'
 import { fromZod } from '../dispatch'
 import { toOutbound, type OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
+import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
 
 interface DraftRow {
   id: number
@@ -61,7 +62,7 @@ export function createDraftFrom(ctx: Ctx, row: OutboxRow): Draft {
 export const draftHandlers: HandlersFor<'drafts'> = {
   'drafts.save': (ctx, input) => {
     const now = ctx.clock.now()
-    const values = [input.profileId, input.contactId, JSON.stringify(input.to), JSON.stringify(input.cc), input.subject, input.html]
+    const values = [input.profileId, input.contactId, JSON.stringify(input.to), JSON.stringify(input.cc), input.subject, cleanOutgoingHtml(input.html)]
     let id = input.id
     if (id !== undefined) {
       requireDraft(ctx, id)

@@ -6,6 +6,7 @@ import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Ctx } from '../context'
 import type { OutboxRow } from '../repos/outbox'
 import { networkCode, SendFailure } from './failure'
+import { inlineDataImages } from './outgoingHtml'
 import { sentSessions } from './sentSessions'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
@@ -167,14 +168,16 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
  * building it twice (the send, then the Sent copy) gives the same bytes.
  */
 export function mailOf(row: OutboxRow) {
+  const inline = inlineDataImages(row.html)
   return {
     from: { name: row.fromName, address: row.fromEmail },
     replyTo: row.replyTo ?? undefined,
     to: JSON.parse(row.toJson) as string[],
     cc: JSON.parse(row.ccJson) as string[],
     subject: row.subject,
-    html: row.html,
+    html: inline.html,
     text: row.text,
+    attachments: inline.attachments,
     messageId: row.messageId,
     date: new Date(row.createdAt),
     headers: JSON.parse(row.headersJson) as Record<string, string>,

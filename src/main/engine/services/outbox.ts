@@ -8,6 +8,7 @@ import type { Ctx } from '../context'
 // Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
 import { stmt } from '../db/stmt'
 import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
+import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
 
 export interface QueueInput {
   profileId: number
@@ -89,6 +90,7 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
 
   const now = ctx.clock.now()
   const cc = input.cc ?? []
+  const html = cleanOutgoingHtml(input.html)
   const skip = suppressionOf(ctx, profile.objectId, [...input.to, ...cc], input.contactId)
   const status: OutboxStatus = skip ? 'skipped' : 'queued'
   const scheduledFor = Math.max(input.sendAt ?? now, now)
@@ -113,8 +115,8 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
       JSON.stringify(input.to),
       JSON.stringify(cc),
       input.subject,
-      input.html,
-      input.text?.trim() ? input.text : htmlToText(input.html),
+      html,
+      input.text?.trim() ? input.text : htmlToText(html),
       JSON.stringify(input.headers ?? {}),
       input.tracking ? 1 : 0,
       input.source ?? 'compose',
