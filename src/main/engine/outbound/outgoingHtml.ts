@@ -12,9 +12,26 @@ export function cleanOutgoingHtml(html: string): string {
   return sanitizeEmailHtml(html, { allowRemote: true, inline: new Map() }).html
 }
 
+const MUSTACHE = /\{\{\{?[^{}]+\}?\}\}/g
+const TOKEN = /\uE000(\d+)\uE001/g
+const ENTITY: Record<string, string> = { quot: '"', '#34': '"', '#39': "'", apos: "'", amp: '&', lt: '<', gt: '>' }
+
+/**
+ * A template body cleaned like any outgoing HTML, its Handlebars kept exactly: each mustache is set aside
+ * (as a private-use token the sanitiser leaves alone) and put back after, so `{{default x "Tom & Jerry"}}`
+ * does not come back with `&amp;` in its string. Entities inside a mustache are decoded on the way: a
+ * body written as escaped text (`{{default x &quot;there&quot;}}`) means the quotes Handlebars needs.
+ * What a template renders to is sanitised again when it is queued.
+ */
+export function cleanTemplateHtml(html: string): string {
+  const kept: string[] = []
+  const masked = html.replace(MUSTACHE, (m) => `\uE000${kept.push(m.replace(/&(quot|#34|#39|apos|amp|lt|gt);/g, (_, e: string) => ENTITY[e]!)) - 1}\uE001`)
+  return cleanOutgoingHtml(masked).replace(TOKEN, (_, i: string) => kept[Number(i)] ?? '')
+}
+
 /** Templates (autoresponder actions, sequence steps) with their bodies cleaned; everything else as given. */
 export function cleanTemplates<T extends { bodyHtml: string }>(list: T[] | undefined): T[] | undefined {
-  return list?.map((t) => ({ ...t, bodyHtml: cleanOutgoingHtml(t.bodyHtml) }))
+  return list?.map((t) => ({ ...t, bodyHtml: cleanTemplateHtml(t.bodyHtml) }))
 }
 
 export interface InlineImage {

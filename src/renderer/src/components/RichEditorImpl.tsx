@@ -2,36 +2,14 @@
 // its schema parses arbitrary pasted HTML into a strict document (what a mail body needs), its HTML
 // serialiser is the document's own (no DOM scraping), and atom nodes give variable chips for free.
 // The HTML source view edits the same value; switching back parses it into the document again.
-import { DOMParser as PMDOMParser, Slice } from '@tiptap/pm/model'
-import type { EditorView } from '@tiptap/pm/view'
 import { EditorContent, useEditor, type Editor } from '@tiptap/react'
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react'
-import { textToHtml } from '../lib/mailText'
-import { cleanPastedHtml } from '../lib/pasteClean'
-import { chipHtml, chipsIn, chipsOut, tidyLists } from '../lib/templateChips'
+import { chipHtml, chipsIn } from '../lib/templateChips'
 import type { RichEditorHandle, RichEditorProps } from './RichEditor'
 import { readImage, richExtensions } from './richExtensions'
 import { RichToolbar } from './RichToolbar'
+import { pretty, valueOf } from './richValue'
 import '../styles/richEditor.css'
-
-/** The value of the document: '' when there is nothing in it, else its HTML with chips as Handlebars. */
-export function valueOf(editor: Editor): string {
-  // The empty paragraph TipTap keeps after a list or a link (so there is somewhere to click) is not text.
-  return editor.isEmpty ? '' : tidyLists(chipsOut(editor.getHTML())).replace(/(<p><\/p>)+$/, '')
-}
-
-/**
- * Plain text as mail writers mean it (and as Gmail pastes it): a blank line starts a paragraph, a single
- * newline is a line break. Open at both ends, so it joins the paragraph the cursor is in.
- */
-function sliceOfText(view: EditorView, text: string): Slice {
-  const div = document.createElement('div')
-  div.innerHTML = textToHtml(text) // escaped text: no element of the pasted text is ever made
-  return Slice.maxOpen(PMDOMParser.fromSchema(view.state.schema).parseSlice(div).content)
-}
-
-/** Block ends on their own line, so the source view reads like hand-written HTML. */
-const pretty = (html: string) => html.replace(/(<\/(p|h[1-6]|ul|ol|li|blockquote|table|tr|div)>|<br>)(?!\n)/g, '$1\n').replace(/(<(ul|ol)>)(?!\n)/g, '$1\n').trim()
 
 export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
   const { value, onChange, label, id, placeholder = '', disabled, invalid, describedBy, variables, variant = 'boxed', autoFocus, className, onFocus } = props
@@ -65,18 +43,6 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
       autofocus: autoFocus ? 'end' : false,
       editorProps: {
         attributes: attributesOf(props),
-        transformPastedHTML: (html) => cleanPastedHtml(html),
-        clipboardTextParser: (text, _context, _plain, view) => sliceOfText(view, text),
-        handleDOMEvents: {
-          // Text inserted in one go (dictation, autofill, test drivers) follows the same rule as a paste.
-          beforeinput: (view, event) => {
-            const e = event as InputEvent
-            if (e.inputType !== 'insertText' || !e.data?.includes('\n')) return false
-            e.preventDefault()
-            view.dispatch(view.state.tr.replaceSelection(sliceOfText(view, e.data)).scrollIntoView())
-            return true
-          },
-        },
         handlePaste: (view, event) => {
           const files = Array.from(event.clipboardData?.files ?? [])
           // Screenshots arrive as files; text copied with an image arrives as HTML and is cleaned above.

@@ -3,12 +3,14 @@
 // caret step, deleted whole) that keeps its Handlebars source in data-hb; templateChips.chipsOut turns it
 // back into that exact text. Any mustache that reaches the document as text (typed, pasted, dropped)
 // becomes a chip in the same transaction.
-import { mergeAttributes, Node, type Extensions } from '@tiptap/core'
+import { Extension, mergeAttributes, Node, type Extensions } from '@tiptap/core'
 import Image from '@tiptap/extension-image'
 import { Placeholder } from '@tiptap/extensions'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
 import StarterKit from '@tiptap/starter-kit'
+import { cleanPastedHtml } from '../lib/pasteClean'
 import { chipLabel, MUSTACHE } from '../lib/templateChips'
+import { sliceOfText } from './richValue'
 
 export const Variable = Node.create({
   name: 'variable',
@@ -58,6 +60,35 @@ export const Variable = Node.create({
   },
 })
 
+/**
+ * What comes in from outside: clipboard HTML is cleaned (Word, Google Docs), plain text follows mail
+ * writers' rule (blank line = paragraph, newline = line break), and text inserted in one go (dictation,
+ * autofill, test drivers) follows the same rule as a paste.
+ */
+export const PasteRules = Extension.create({
+  name: 'pasteRules',
+  addProseMirrorPlugins() {
+    return [
+      new Plugin({
+        key: new PluginKey('pasteRules'),
+        props: {
+          transformPastedHTML: (html) => cleanPastedHtml(html),
+          clipboardTextParser: (text, _context, _plain, view) => sliceOfText(view, text),
+          handleDOMEvents: {
+            beforeinput: (view, event) => {
+              const e = event as InputEvent
+              if (e.inputType !== 'insertText' || !e.data?.includes('\n')) return false
+              e.preventDefault()
+              view.dispatch(view.state.tr.replaceSelection(sliceOfText(view, e.data)).scrollIntoView())
+              return true
+            },
+          },
+        },
+      }),
+    ]
+  },
+})
+
 export function richExtensions(placeholder: string): Extensions {
   return [
     StarterKit.configure({
@@ -69,6 +100,7 @@ export function richExtensions(placeholder: string): Extensions {
     Image.configure({ inline: true, allowBase64: true }),
     Placeholder.configure({ placeholder }),
     Variable,
+    PasteRules,
   ]
 }
 

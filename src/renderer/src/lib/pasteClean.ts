@@ -40,8 +40,56 @@ export function cleanPastedHtml(html: string): string {
     // Empty runs (Word's <span style="mso-spacerun:yes">, Google's <span></span>) say nothing.
     if (el.isConnected && el.textContent === '' && !el.querySelector('img,br')) el.remove()
   }
-  // Word wraps its source at 80 columns: a newline inside text is a space.
-  return body.innerHTML.replace(/\s*\n\s*/g, ' ').trim()
+  nestListsInItems(body)
+  for (const el of Array.from(body.querySelectorAll('p,h1,h2,h3,h4,h5,h6'))) {
+    // Word's blank lines (<p class=MsoNormal><o:p>&nbsp;</o:p></p>): paragraphs are spaced already.
+    if (el.textContent!.replace(/\u00a0/g, ' ').trim() === '' && !el.querySelector('img')) el.remove()
+  }
+  tidyWhitespace(body)
+  for (const br of Array.from(body.querySelectorAll('br'))) {
+    // Google Docs separates paragraphs with a <br> between them: a gap, not a line of text.
+    if (isBlock(br.previousElementSibling) && (isBlock(br.nextElementSibling) || !br.nextSibling)) br.remove()
+  }
+  return body.innerHTML.trim()
+}
+
+const BLOCK = /^(P|H[1-6]|UL|OL|LI|TABLE|BLOCKQUOTE|DIV|PRE|HR)$/
+const isBlock = (el: Element | null): boolean => !!el && BLOCK.test(el.tagName)
+
+/** Google Docs nests a sub-list as a sibling of the items (<ol><li/><ul>…</ul></ol>); HTML wants it inside the item before it. */
+function nestListsInItems(body: HTMLElement): void {
+  for (const list of Array.from(body.querySelectorAll('ul > ul, ul > ol, ol > ul, ol > ol'))) {
+    const prev = list.previousElementSibling
+    if (prev?.tagName === 'LI') prev.appendChild(list)
+    else {
+      const li = list.ownerDocument.createElement('li')
+      list.parentNode!.insertBefore(li, list)
+      li.appendChild(list)
+    }
+  }
+}
+
+/**
+ * Word wraps its source at 80 columns: a newline inside text is a space. Whitespace between blocks is
+ * source layout, not text; a line break or a block's edge swallows the spaces next to it.
+ */
+function tidyWhitespace(body: HTMLElement): void {
+  const walker = body.ownerDocument.createTreeWalker(body, 4 /* NodeFilter.SHOW_TEXT */)
+  const texts: Text[] = []
+  while (walker.nextNode()) texts.push(walker.currentNode as Text)
+  for (const t of texts) {
+    if (t.parentElement?.closest('pre')) continue
+    let v = t.data.replace(/[ \t]*[\r\n]+[ \t]*/g, ' ')
+    const parent = t.parentElement!
+    const between = parent === body || /^(UL|OL|TABLE|TBODY|THEAD|TR)$/.test(parent.tagName) || isBlock(t.previousElementSibling) || isBlock(t.nextElementSibling)
+    if (v.trim() === '' && between) {
+      t.remove()
+      continue
+    }
+    if (t.previousSibling?.nodeName === 'BR' || (!t.previousSibling && isBlock(parent))) v = v.replace(/^\s+/, '')
+    if (!t.nextSibling && isBlock(parent)) v = v.replace(/\s+$/, '')
+    t.data = v
+  }
 }
 
 function removeComments(root: Node): void {
