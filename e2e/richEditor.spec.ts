@@ -2,16 +2,21 @@
 // keyboard and the toolbar (bold, a list, a variable chip, the HTML source), saved through the real engine.
 // No mail is sent, so no mail users are needed.
 import type { Page } from '@playwright/test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, test, type App } from './fixtures'
 import { shot } from './shot'
 
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' })
 
-async function both(page: Page, name: string, fullPage = true) {
-  await page.setViewportSize({ width: 1440, height: 900 })
-  await shot(page, `${name}-1440`, fullPage)
-  await page.setViewportSize({ width: 1024, height: 700 })
-  await shot(page, `${name}-1024`, fullPage)
+/** Screenshots at 1440x900 and 1024x700; `ready` waits for what a resize re-renders (the preview frame). */
+async function both(page: Page, name: string, fullPage = true, ready: () => Promise<void> = async () => {}) {
+  for (const [width, height] of [[1440, 900], [1024, 700]] as const) {
+    await page.setViewportSize({ width, height })
+    await ready()
+    await shot(page, `${name}-${width}`, fullPage)
+  }
   await page.setViewportSize({ width: 1440, height: 900 })
 }
 
@@ -69,14 +74,14 @@ test('an autoresponder template written with bold, a list, a variable chip and t
   const preview = page.getByRole('region', { name: 'Preview' })
   await expect(preview.frameLocator('iframe').locator('body')).toContainText('Hi Paul, our spring offers:')
   await expect(preview.frameLocator('iframe').locator('strong')).toHaveText('spring offers')
-  await both(page, 'rich-template')
+  await both(page, 'rich-template', true, () => expect(preview.frameLocator('iframe').locator('body')).toContainText('Hi Paul'))
 
   // The HTML source shows the exact Handlebars text; an edit there comes back into the editor.
   await action.getByRole('button', { name: 'HTML' }).click()
   const source = action.getByRole('textbox', { name: 'Message (HTML source)' })
   await expect(source).toHaveValue(/<p>Hi \{\{default contact\.first_name "there"\}\}, our <strong>spring offers<\/strong>:<\/p>/)
   await expect(source).toHaveValue(/<li>Colour for \{\{object\.name\}\}<\/li>/)
-  await both(page, 'rich-template-source')
+  await both(page, 'rich-template-source', true, () => expect(preview.frameLocator('iframe').locator('body')).toContainText('Hi Paul'))
   await source.fill((await source.inputValue()).replace('Cut and blow-dry', 'Cut and <em>blow-dry</em>'))
   await action.getByRole('button', { name: 'Back to editor' }).click()
   await expect(body.locator('em')).toHaveText('blow-dry')
@@ -120,7 +125,7 @@ test('compose writes rich text: bold, a list and a link are kept in the draft, a
   await page.keyboard.press('Enter')
   await page.keyboard.type('Directions')
   await page.keyboard.press('Shift+Home')
-  await dialog.getByRole('button', { name: 'Link' }).click()
+  await page.keyboard.press('Control+K')
   await dialog.getByLabel('Link address').fill('bloom.test/find-us')
   await dialog.getByLabel('Link address').press('Enter')
   await expect(body.locator('a')).toHaveAttribute('href', 'https://bloom.test/find-us')
@@ -142,4 +147,47 @@ test('compose writes rich text: bold, a list and a link are kept in the draft, a
   ;[draft] = await app.rpc('drafts.list', {})
   expect(draft!.html).not.toMatch(/script|onerror|steal/)
   expect(draft!.html).toContain('Hello')
+})
+
+test('pasting from Word keeps its lists and bold but not its styles, and a picked image is embedded in the draft', async ({ page, app }) => {
+  await business(app)
+  await page.reload()
+  await page.getByRole('complementary').getByRole('button', { name: 'Compose' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New message' })
+  await dialog.getByRole('combobox', { name: 'To', exact: true }).fill('paul@example.test,')
+  await dialog.getByLabel('Subject').fill('From Word')
+  const body = dialog.getByRole('textbox', { name: 'Message', exact: true })
+  await body.click()
+  // Word's clipboard, as Chromium hands it to the page.
+  const html = readFileSync(join(__dirname, '../test/renderer/clipboard/word2016.html'), 'utf8')
+  await body.evaluate((el, data) => {
+    // Page-side code: the browser's DataTransfer and ClipboardEvent (this file is type-checked for Node).
+    type DT = { setData(type: string, value: string): void }
+    const g = globalThis as unknown as { DataTransfer: new () => DT; ClipboardEvent: new (type: string, init: object) => unknown }
+    const dt = new g.DataTransfer()
+    dt.setData('text/html', data)
+    dt.setData('text/plain', 'Dear …')
+    ;(el as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+  }, html)
+  await expect(body.locator('ul > li')).toHaveCount(3)
+  await expect(body.locator('ol > li')).toHaveCount(2)
+  await expect(body.locator('strong')).toHaveText('Bloom Hair Studio')
+  await expect(body.locator('.rich-chip')).toHaveText('First name')
+  await expect(body.locator('[style], [class*="Mso"]')).toHaveCount(0)
+
+  // An image picked from disk goes into the text at the cursor.
+  await body.press('Control+End')
+  await dialog.locator('input[type=file]').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') })
+  await expect(body.locator('img[alt="dot"]')).toHaveAttribute('src', /^data:image\/png;base64,/)
+  await expect(dialog.getByRole('status')).toContainText('Saved')
+  await expect.poll(async () => (await app.rpc('drafts.list', {}))[0]?.html ?? '').toContain('<img src="data:image/png;base64,')
+  const [draft] = await app.rpc('drafts.list', {})
+  expect(draft!.html).toContain('<ul><li>Arrive ten minutes early<ul><li>the door code is 4711</li></ul></li><li>Bring your loyalty card</li></ul>')
+  expect(draft!.html).not.toMatch(/mso-|class=|file:/)
+  await both(page, 'rich-compose-word', false)
+
+  // Too large an image is refused in words, and nothing is inserted.
+  await dialog.locator('input[type=file]').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(1_200_000) })
+  await expect(dialog.getByRole('alert')).toContainText('huge.png is 1.2 MB; images in the text can be 1 MB at most')
+  await expect(body.locator('img[src^="data:"]')).toHaveCount(1)
 })

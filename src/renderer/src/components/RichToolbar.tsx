@@ -1,7 +1,7 @@
 // The editor's toolbar: marks, lists, a link, an image, a template variable, and the HTML source switch.
 // Buttons keep the editor's selection (mousedown does not steal focus) and show their state with aria-pressed.
 import { useEditorState, type Editor } from '@tiptap/react'
-import { useRef, useState, type JSX, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type JSX, type ReactNode } from 'react'
 import { chipHtml } from '../lib/templateChips'
 import { Icon } from './Icons'
 import { Popover } from './Popover'
@@ -43,6 +43,15 @@ export function RichToolbar({ editor, variables, source, onToggleSource, onImage
   })
   const [linking, setLinking] = useState(false)
   const file = useRef<HTMLInputElement>(null)
+  // Ctrl+K (Cmd+K) in the text opens the link bar, as in Gmail and Outlook.
+  useEffect(() => {
+    const dom = editor.view.dom
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k') (e.preventDefault(), setLinking(true))
+    }
+    dom.addEventListener('keydown', onKey)
+    return () => dom.removeEventListener('keydown', onKey)
+  }, [editor])
   const off = disabled || source
   const run = (f: (c: ReturnType<Editor['chain']>) => ReturnType<Editor['chain']>) => () => void f(editor.chain().focus()).run()
   const button = (label: string, pressed: boolean | undefined, onClick: () => void, body: ReactNode, shortcut?: string) => (
