@@ -28,6 +28,10 @@ describe('cleanTemplateHtml', () => {
     expect(cleanTemplateHtml(t)).toBe(t.replace('<a href="{{unsubscribe_url}}">', '<a href="{{unsubscribe_url}}" target="_blank" rel="noopener noreferrer">'))
   })
 
+  it('stores a triple-stash as an escaped variable, so no contact data is ever printed as raw HTML', () => {
+    expect(cleanTemplateHtml('<p>{{{contact.fields.bio}}} and {{{ contact.company }}}</p>')).toBe('<p>{{contact.fields.bio}} and {{ contact.company }}</p>')
+  })
+
   it('reads quotes escaped inside a mustache as the quotes Handlebars needs', () => {
     expect(cleanTemplateHtml('<p>Hi {{default contact.first_name &quot;there&quot;}},</p>')).toBe('<p>Hi {{default contact.first_name "there"}},</p>')
   })

@@ -21,11 +21,16 @@ const ENTITY: Record<string, string> = { quot: '"', '#34': '"', '#39': "'", apos
  * (as a private-use token the sanitiser leaves alone) and put back after, so `{{default x "Tom & Jerry"}}`
  * does not come back with `&amp;` in its string. Entities inside a mustache are decoded on the way: a
  * body written as escaped text (`{{default x &quot;there&quot;}}`) means the quotes Handlebars needs.
- * What a template renders to is sanitised again when it is queued.
+ * A triple-stash {{{x}}} (raw HTML from a contact's data) is stored as {{x}}: values are always escaped,
+ * so what a saved template renders to needs no second sanitising per contact (queueMessage relies on it).
  */
 export function cleanTemplateHtml(html: string): string {
   const kept: string[] = []
-  const masked = html.replace(MUSTACHE, (m) => `\uE000${kept.push(m.replace(/&(quot|#34|#39|apos|amp|lt|gt);/g, (_, e: string) => ENTITY[e]!)) - 1}\uE001`)
+  const keep = (m: string) => {
+    const decoded = m.replace(/&(quot|#34|#39|apos|amp|lt|gt);/g, (_, e: string) => ENTITY[e]!)
+    return /^\{\{\{[\s\S]*\}\}\}$/.test(decoded) ? decoded.slice(1, -1) : decoded
+  }
+  const masked = html.replace(MUSTACHE, (m) => `\uE000${kept.push(keep(m)) - 1}\uE001`)
   return cleanOutgoingHtml(masked).replace(TOKEN, (_, i: string) => kept[Number(i)] ?? '')
 }
 
