@@ -4,7 +4,9 @@ import { simpleParser } from 'mailparser'
 import { describe, expect, it } from 'vitest'
 import { cleanOutgoingHtml, cleanTemplateHtml, inlineDataImages } from '../src/main/engine/outbound/outgoingHtml'
 import { buildMime } from '../src/main/engine/outbound/smtp'
+import { startFakeMailgun } from './fakes/mailgunFake'
 import { automationEngine } from './automationSetup'
+import { freshEngine } from './helpers'
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
 const HOSTILE =
@@ -101,5 +103,24 @@ describe('inline images', () => {
     expect(parsed.attachments[0]!.contentType).toBe('image/png')
     expect(parsed.attachments[0]!.content.toString('base64')).toBe(PNG)
     expect(parsed.html).toContain(`cid:${parsed.attachments[0]!.cid}`)
+  })
+
+  it('are posted to Mailgun as inline files that the html names by filename', async () => {
+    const fake = await startFakeMailgun({ apiKey: 'key-live-0123456789', domains: ['mg.bloom.test'] })
+    try {
+      const t = freshEngine({ outbound: { undoMs: 0, eventsPollMs: 0, probeMs: 60_000, scheduler: { random: () => 0.5 } } })
+      const object = await t.ok('objects.create', { name: 'Bloom', timezone: 'Europe/London' })
+      await t.ok('mailgun.upsert', { objectId: object.id, sendingDomain: 'mg.bloom.test', apiKey: 'key-live-0123456789', region: 'us', apiBaseUrl: fake.url })
+      const profile = await t.ok('profiles.create', { objectId: object.id, email: 'hello@bloom.test', displayName: 'Bloom', transport: { kind: 'mailgun' } })
+      await t.ok('mail.send', { profileId: profile.id, to: ['ann@client.test'], subject: 'Logo', html: `<p>Our logo: <img src="data:image/png;base64,${PNG}" alt="logo"></p>` })
+      await t.engine.outbound.scheduler.idle()
+      const sent = fake.sent[0]!
+      const file = /^\[file (image-[0-9a-f]{8}\.png)\]$/.exec(sent.fields.inline?.[0] ?? '')?.[1]
+      expect(file).toBeDefined()
+      expect(sent.fields.html![0]).toContain(`src="cid:${file}"`)
+      expect(sent.fields.html![0]).not.toContain('data:')
+    } finally {
+      await fake.close()
+    }
   })
 })
