@@ -172,7 +172,9 @@ test('pasting from Word keeps its lists and bold but not its styles, and a picke
   await expect(body.locator('ul > li')).toHaveCount(3)
   await expect(body.locator('ol > li')).toHaveCount(2)
   await expect(body.locator('strong')).toHaveText('Bloom Hair Studio')
-  await expect(body.locator('.rich-chip')).toHaveText('First name')
+  // A plain message has no variables: the pasted {{…}} stays text the recipient reads.
+  await expect(body.locator('p').first()).toHaveText('Dear {{contact.first_name}},')
+  await expect(body.locator('.rich-chip')).toHaveCount(0)
   await expect(body.locator('[style], [class*="Mso"]')).toHaveCount(0)
 
   // An image picked from disk goes into the text at the cursor.

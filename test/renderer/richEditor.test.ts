@@ -143,6 +143,15 @@ describe('template chips', () => {
     expect(chips).toBe(1)
   })
 
+  it('leaves {{…}} as text where no variables are offered (compose, replies)', () => {
+    const e = new Editor({ element: document.createElement('div'), extensions: richExtensions('', false), content: '<p>Hi</p>' })
+    editors.push(e)
+    e.commands.focus('end')
+    e.commands.insertContent(' {{contact.first_name}}')
+    expect(e.view.dom.querySelector('.rich-chip')).toBeNull()
+    expect(valueOf(e)).toBe('<p>Hi {{contact.first_name}}</p>')
+  })
+
   it('reads a body the old plain-text editor saved with &quot; inside the mustache as the helper it meant', () => {
     expect(chipsOut(chipsIn('<p>Hi {{default contact.first_name &quot;there&quot;}},</p>'))).toBe('<p>Hi {{default contact.first_name "there"}},</p>')
   })

@@ -17,6 +17,9 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
   const [error, setError] = useState<string | null>(null)
   // The last value this editor emitted: a `value` equal to it is our own echo, not a change from outside.
   const emitted = useRef(value)
+  // Chips only where templates are written (a variables list is given); elsewhere {{…}} is plain text.
+  const chips = !!variables
+  const load = (html: string) => (chips ? chipsIn(html) : html)
   const latest = useRef({ onChange, onFocus })
   latest.current = { onChange, onFocus }
 
@@ -37,8 +40,8 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
 
   const editor = useEditor(
     {
-      extensions: richExtensions(placeholder),
-      content: chipsIn(value),
+      extensions: richExtensions(placeholder, chips),
+      content: load(value),
       editable: !disabled,
       autofocus: autoFocus ? 'end' : false,
       editorProps: {
@@ -74,7 +77,7 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
   useEffect(() => {
     if (!editor || source || value === emitted.current) return
     emitted.current = value
-    editor.commands.setContent(chipsIn(value), { emitUpdate: false })
+    editor.commands.setContent(load(value), { emitUpdate: false })
   }, [editor, value, source])
 
   useEffect(() => {
@@ -90,7 +93,7 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
     if (!editor) return
     if (source) {
       // Back to the editor: the typed HTML is parsed (and normalised) into the document.
-      editor.commands.setContent(chipsIn(emitted.current), { emitUpdate: false })
+      editor.commands.setContent(load(emitted.current), { emitUpdate: false })
       const next = valueOf(editor)
       if (next !== emitted.current) {
         emitted.current = next

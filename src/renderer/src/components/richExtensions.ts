@@ -12,8 +12,11 @@ import { cleanPastedHtml } from '../lib/pasteClean'
 import { chipLabel, MUSTACHE } from '../lib/templateChips'
 import { sliceOfText } from './richValue'
 
-export const Variable = Node.create({
+export const Variable = Node.create<{ autoChips: boolean }>({
   name: 'variable',
+  addOptions() {
+    return { autoChips: true }
+  },
   group: 'inline',
   inline: true,
   atom: true,
@@ -40,6 +43,8 @@ export const Variable = Node.create({
   },
   addProseMirrorPlugins() {
     const type = this.type
+    // Only where templates are written: in a plain message, {{…}} is just text the recipient reads.
+    if (!this.options.autoChips) return []
     return [
       new Plugin({
         key: new PluginKey('variableChips'),
@@ -89,7 +94,8 @@ export const PasteRules = Extension.create({
   },
 })
 
-export function richExtensions(placeholder: string): Extensions {
+/** The editor's extensions; `chips` for template editors (mustaches become variable chips). */
+export function richExtensions(placeholder: string, chips = true): Extensions {
   return [
     StarterKit.configure({
       heading: { levels: [1, 2, 3] },
@@ -99,7 +105,7 @@ export function richExtensions(placeholder: string): Extensions {
     }),
     Image.configure({ inline: true, allowBase64: true }),
     Placeholder.configure({ placeholder }),
-    Variable,
+    Variable.configure({ autoChips: chips }),
     PasteRules,
   ]
 }
