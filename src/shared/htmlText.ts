@@ -3,7 +3,7 @@
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" }
 
 export function htmlToText(html: string): string {
-  return html
+  return listsAndImagesToText(html)
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
     .replace(/<a\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) => {
       const text = label.replace(/<[^>]+>/g, '').trim()
@@ -24,4 +24,31 @@ export function htmlToText(html: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .replace(/[ \t]{2,}/g, ' ')
     .trim()
+}
+
+// ---- lists and images (rich editor output): numbered items, nesting by bullet, an image by its alt text ----
+const BULLETS = ['•', '◦', '▪']
+// One pass with a stack of open lists, so a hostile body with thousands of nested lists stays linear.
+function listsAndImagesToText(html: string): string {
+  const stack: Array<{ ordered: boolean; n: number }> = []
+  return html.replace(/<(\/?)(ul|ol|li|img)\b([^>]*)>/gi, (_m, close: string, tag: string, attrs: string) => {
+    const name = tag.toLowerCase()
+    if (name === 'img') {
+      const alt = /\balt\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(attrs)
+      const text = (alt?.[1] ?? alt?.[2] ?? '').trim()
+      return text ? `[${text}]` : ''
+    }
+    if (name === 'li') {
+      if (close) return ''
+      const top = stack[stack.length - 1]
+      // Runs of spaces are collapsed below, so depth shows in the bullet, not an indent.
+      return top?.ordered ? `\n${++top.n}. ` : `\n${BULLETS[Math.min(stack.length, 3) - 1] ?? '•'} `
+    }
+    if (close) {
+      stack.pop()
+      return stack.length ? '' : '\n\n'
+    }
+    stack.push({ ordered: name === 'ol', n: Number(/\bstart\s*=\s*["']?(\d+)/i.exec(attrs)?.[1] ?? 1) - 1 })
+    return stack.length > 1 ? '' : '\n'
+  })
 }

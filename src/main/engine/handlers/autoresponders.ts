@@ -9,6 +9,7 @@ import {
   updateAutoresponder,
 } from '../automation/autoresponders'
 import { wakeAutomation } from '../automation/runner'
+import { cleanTemplates } from '../outbound/outgoingHtml'
 
 const changed = (ctx: Ctx) => {
   ctx.emit('automation.changed', { kind: 'autoresponders' })
@@ -19,12 +20,12 @@ const changed = (ctx: Ctx) => {
 export const autoresponderHandlers: HandlersFor<'autoresponders'> = {
   'autoresponders.list': (ctx, { objectId }) => listAutoresponders(ctx, objectId),
   'autoresponders.create': (ctx, input) => {
-    const ar = createAutoresponder(ctx, input)
+    const ar = createAutoresponder(ctx, { ...input, actions: cleanTemplates(input.actions)! })
     changed(ctx)
     return ar
   },
   'autoresponders.update': (ctx, input) => {
-    const ar = updateAutoresponder(ctx, input)
+    const ar = updateAutoresponder(ctx, input.actions ? { ...input, actions: cleanTemplates(input.actions) } : input)
     changed(ctx)
     return ar
   },

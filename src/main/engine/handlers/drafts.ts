@@ -12,6 +12,7 @@ import { isEmail } from '../../../shared/validators'
 import { inTransaction, stmt } from '../db/stmt'
 import { queueReply, replyAttachments } from '../inbound/reply'
 import { attachmentsOf, publicAttachment, resolveRefs, setAttachments, stageUpload, storeUpload } from '../outbound/attachments'
+import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
 
 interface DraftRow {
   id: number
@@ -83,7 +84,7 @@ export const draftHandlers: HandlersFor<'drafts'> = {
     if (input.replyTo) replyTarget(ctx, input.replyTo.messageId)
     // Uploaded files reach the store before the transaction that points at them.
     const files = input.attachments ? resolveRefs(ctx, input.attachments) : undefined
-    const values = [input.profileId, input.contactId, JSON.stringify(input.to), JSON.stringify(input.cc), JSON.stringify(input.bcc), input.subject, input.html]
+    const values = [input.profileId, input.contactId, JSON.stringify(input.to), JSON.stringify(input.cc), JSON.stringify(input.bcc), input.subject, cleanOutgoingHtml(input.html)]
     const id = inTransaction(ctx.sqlite, () => {
       let id = input.id
       if (id !== undefined) {

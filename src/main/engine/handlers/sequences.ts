@@ -6,6 +6,7 @@ import type { Ctx, HandlersFor } from '../context'
 import { wakeAutomation } from '../automation/runner'
 import { pause, resume } from '../automation/sequenceRun'
 import { createSequence, enroll, getSequence, listSequenceContacts, listSequences, updateSequence } from '../automation/sequences'
+import { cleanTemplates } from '../outbound/outgoingHtml'
 
 const changed = (ctx: Ctx) => {
   ctx.emit('automation.changed', { kind: 'sequences' })
@@ -17,12 +18,12 @@ export const sequenceHandlers: HandlersFor<'sequences'> = {
   'sequences.list': (ctx, { objectId }) => listSequences(ctx, objectId),
   'sequences.get': (ctx, { id }) => getSequence(ctx, id),
   'sequences.create': (ctx, input) => {
-    const s = createSequence(ctx, input)
+    const s = createSequence(ctx, { ...input, steps: cleanTemplates(input.steps)! })
     changed(ctx)
     return s
   },
   'sequences.update': (ctx, input) => {
-    const s = updateSequence(ctx, input)
+    const s = updateSequence(ctx, input.steps ? { ...input, steps: cleanTemplates(input.steps) } : input)
     changed(ctx)
     return s
   },

@@ -31,6 +31,8 @@ export interface MailgunMessage {
   bcc?: string[]
   /** Sent as multipart `attachment` fields, one per file. */
   attachments?: Array<{ filename: string; contentType: string; content: Buffer }>
+  /** Pictures shown in the text: posted as `inline` files, which the html names as cid:<filename>. */
+  inline?: Array<{ filename: string; contentType: string; content: Buffer }>
 }
 
 export interface MailgunEvent {
@@ -160,6 +162,7 @@ function buildForm(msg: MailgunMessage): FormData {
   form.append('subject', msg.subject)
   if (msg.html) form.append('html', msg.html)
   if (msg.text) form.append('text', msg.text)
+  for (const img of msg.inline ?? []) form.append('inline', new Blob([new Uint8Array(img.content)], { type: img.contentType }), img.filename)
   // Our own Message-Id so replies and events can be matched to the outbox row.
   form.append('h:Message-Id', withBrackets(msg.messageId))
   if (msg.replyTo) form.append('h:Reply-To', msg.replyTo)

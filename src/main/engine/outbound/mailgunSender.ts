@@ -6,6 +6,7 @@ import { filesToSend } from './attachments'
 import { SendFailure } from './failure'
 import { MAILGUN_BASE, mailgunEvents, mailgunSend, type MailgunConfig, type MailgunEvent } from './mailgun'
 import type { Endpoint, Sender } from './transport'
+import { inlineDataImages } from './outgoingHtml'
 import { stmt } from '../db/stmt'
 import { getSetting, setSetting, settingKeys } from '../repos/settings'
 import { suppress } from '../services/suppression'
@@ -33,6 +34,9 @@ export function mailgunSender(ctx: Ctx): Sender {
     settleMs: 10_000,
     async send(row) {
       const cfg = mailgunConfig(ctx, row.objectId)
+      // data: pictures travel as inline files; Mailgun gives each the Content-ID of its filename.
+      const inline = inlineDataImages(row.html)
+      const html = inline.attachments.reduce((h, a) => h.split(`cid:${a.cid}`).join(`cid:${a.filename}`), inline.html)
       const { providerId } = await mailgunSend(cfg, {
         messageId: row.messageId,
         from: row.fromName ? `${JSON.stringify(row.fromName)} <${row.fromEmail}>` : row.fromEmail,
@@ -42,8 +46,9 @@ export function mailgunSender(ctx: Ctx): Sender {
         bcc: JSON.parse(row.bccJson ?? '[]') as string[],
         attachments: filesToSend(ctx, row.id),
         subject: row.subject,
-        html: row.html,
+        html,
         text: row.text,
+        inline: inline.attachments,
         tracking: row.tracking,
         headers: JSON.parse(row.headersJson) as Record<string, string>,
       })

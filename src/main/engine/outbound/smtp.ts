@@ -8,6 +8,7 @@ import type { OutboxRow } from '../repos/outbox'
 import { describeServerError, type ServerRef } from '../../../shared/serverErrors'
 import { failureOfProblem, SendFailure } from './failure'
 import { filesToSend, type FileToSend } from './attachments'
+import { inlineDataImages } from './outgoingHtml'
 import { sentSessions } from './sentSessions'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
@@ -170,16 +171,18 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
  * building it twice (the send, then the Sent copy) gives the same bytes.
  */
 export function mailOf(row: OutboxRow, files: readonly FileToSend[] = []) {
+  const inline = inlineDataImages(row.html)
   return {
     from: { name: row.fromName, address: row.fromEmail },
     replyTo: row.replyTo ?? undefined,
     to: JSON.parse(row.toJson) as string[],
     cc: JSON.parse(row.ccJson) as string[],
     bcc: JSON.parse(row.bccJson ?? '[]') as string[],
-    attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.content })),
     subject: row.subject,
-    html: row.html,
+    html: inline.html,
     text: row.text,
+    // Files first, then the pictures the text shows inline (cid: parts).
+    attachments: [...files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.content })), ...inline.attachments],
     messageId: row.messageId,
     date: new Date(row.createdAt),
     headers: JSON.parse(row.headersJson) as Record<string, string>,

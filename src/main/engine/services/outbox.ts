@@ -9,6 +9,7 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
 import { assertTotal, setAttachments, type Resolved } from '../outbound/attachments'
+import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
 
 export interface QueueInput {
   profileId: number
@@ -96,6 +97,10 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
   const cc = input.cc ?? []
   const bcc = input.bcc ?? []
   if (input.attachments) assertTotal(input.attachments)
+  // What people write is sanitised like incoming mail. Automation renders templates that were sanitised
+  // when saved, with every value escaped (no triple-stash survives a save), so thousands of rows queued in
+  // one go do not pay the sanitiser (~0.4 ms a row) again.
+  const html = input.source === 'autoresponder' || input.source === 'sequence' ? input.html : cleanOutgoingHtml(input.html)
   const skip = suppressionOf(ctx, profile.objectId, [...input.to, ...cc, ...bcc], input.contactId)
   const status: OutboxStatus = skip ? 'skipped' : 'queued'
   const scheduledFor = Math.max(input.sendAt ?? now, now)
@@ -120,8 +125,8 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
       JSON.stringify(input.to),
       JSON.stringify(cc),
       input.subject,
-      input.html,
-      input.text?.trim() ? input.text : htmlToText(input.html),
+      html,
+      input.text?.trim() ? input.text : htmlToText(html),
       JSON.stringify(input.headers ?? {}),
       input.tracking ? 1 : 0,
       input.source ?? 'compose',

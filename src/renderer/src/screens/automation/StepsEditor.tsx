@@ -4,14 +4,18 @@
 import type { JSX } from 'react'
 import { Field } from '../../components/Field'
 import { Icon } from '../../components/Icons'
-import { DELAY_UNITS } from '../../lib/automation'
+import { RichEditor, type RichEditorHandle } from '../../components/RichEditor'
+import { DELAY_UNITS, VARIABLES } from '../../lib/automation'
 import { plural } from '../../lib/format'
 import { delayOf, newMessage, type MessageDraft } from './messageDraft'
 
 export interface Focus {
   index: number
   field: 'subject' | 'body'
-  el: HTMLInputElement | HTMLTextAreaElement
+  /** The subject input, to insert at its cursor. */
+  el?: HTMLInputElement
+  /** The body's rich editor, which inserts a variable chip at its own cursor. */
+  editor?: RichEditorHandle
 }
 
 interface Props {
@@ -86,8 +90,8 @@ interface CardProps {
 function StepCard({ noun, index, count, message, errors, active, delayLabel, onActive, onChange, onMove, onRemove, focus }: CardProps): JSX.Element {
   const label = `${noun} ${index + 1}`
   const when = whenText(noun, index, message)
-  const track = (field: Focus['field']) => (e: React.FocusEvent<HTMLInputElement | HTMLTextAreaElement>) => {
-    focus.current = { index, field, el: e.currentTarget }
+  const track = (e: React.FocusEvent<HTMLInputElement>) => {
+    focus.current = { index, field: 'subject', el: e.currentTarget }
     onActive()
   }
   return (
@@ -116,18 +120,24 @@ function StepCard({ noun, index, count, message, errors, active, delayLabel, onA
       </div>
       <div className="step-body">
         <Field label="Subject" error={errors[`${index}.subject`]}>
-          {(p) => <input className="input" {...p} value={message.subject} placeholder="e.g. Welcome, {{contact.first_name}}!" onFocus={track('subject')} onChange={(e) => onChange({ subject: e.target.value })} />}
+          {(p) => <input className="input" {...p} value={message.subject} placeholder="e.g. Welcome, {{contact.first_name}}!" onFocus={track} onChange={(e) => onChange({ subject: e.target.value })} />}
         </Field>
         <Field label="Message" error={errors[`${index}.body`]}>
           {(p) => (
-            <textarea
-              className="input textarea step-textarea"
-              {...p}
-              rows={6}
+            <RichEditor
+              id={p.id}
+              label="Message"
+              invalid={p['aria-invalid']}
+              describedBy={p['aria-describedby']}
+              className="step-editor"
               value={message.body}
-              placeholder={'Hi {{contact.first_name}},\n\n…'}
-              onFocus={track('body')}
-              onChange={(e) => onChange({ body: e.target.value })}
+              variables={VARIABLES}
+              placeholder="Hi {{contact.first_name}}, …"
+              onFocus={(editor) => {
+                focus.current = { index, field: 'body', editor }
+                onActive()
+              }}
+              onChange={(body) => onChange({ body })}
             />
           )}
         </Field>

@@ -31,8 +31,10 @@ export function VariablesHelp({ onInsert }: { onInsert: (token: string) => void 
 
 /** Inserts `token` into the last focused subject or message at its cursor, through the editor's state. */
 export function insertAtFocus(focus: Focus | null, token: string, apply: (index: number, field: Focus['field'], value: string) => void, fallback: () => void): void {
+  // The message's rich editor inserts a chip at the cursor it remembers.
+  if (focus?.editor?.alive()) return focus.editor.insertVariable(token)
   // Nothing focused yet: append to the message being edited.
-  if (!focus || !focus.el.isConnected) return fallback()
+  if (!focus?.el || !focus.el.isConnected) return fallback()
   const el = focus.el
   const start = el.selectionStart ?? el.value.length
   const end = el.selectionEnd ?? start

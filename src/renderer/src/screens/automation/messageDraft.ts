@@ -1,9 +1,10 @@
-// The editable form of an autoresponder action or a sequence step: plain text like compose (the engine
-// stores HTML), a delay whose number is kept as typed until save, and a stable key for React lists.
+// The editable form of an autoresponder action or a sequence step: the body is the rich editor's HTML with
+// its variables as Handlebars text (what the engine stores), a delay whose number is kept as typed until
+// save, and a stable key for React lists.
 import type { Delay } from '../../../../shared/automation'
 import type { DelayUnit } from '../../lib/automation'
 import { focusFirstInvalid, splitError } from '../../lib/errors'
-import { htmlToPlain, textToHtml } from '../../lib/mailText'
+import { chipsIn, chipsOut, isBlankHtml } from '../../lib/templateChips'
 
 export interface MessageDraft {
   key: string
@@ -23,7 +24,9 @@ export const newMessage = (delay: Delay = { value: 0, unit: 'days' }): MessageDr
 export const messageOfSaved = (m: { subject: string; bodyHtml: string }, delay: Delay): MessageDraft => ({
   key: `m${nextKey++}`,
   subject: m.subject,
-  body: htmlToPlain(m.bodyHtml),
+  // Through the chip round trip: a body saved by the old plain-text editor had its quotes escaped inside
+  // mustaches ({{default x &quot;there&quot;}}), which strict Handlebars cannot parse.
+  body: chipsOut(chipsIn(m.bodyHtml)),
   delay: { value: String(delay.value), unit: delay.unit },
 })
 
@@ -32,7 +35,7 @@ export const delayOf = (m: MessageDraft): Delay => {
   return { value: Number.isInteger(value) && value >= 0 ? value : 0, unit: m.delay.unit }
 }
 
-export const htmlOf = (m: MessageDraft): string => textToHtml(m.body)
+export const htmlOf = (m: MessageDraft): string => m.body
 
 /** Errors keyed `<index>.subject` / `<index>.body`, from the engine's field paths (`actions.2.bodyHtml`). */
 export function messageErrorKey(field: string | undefined, list: 'actions' | 'steps'): string | null {
@@ -66,7 +69,7 @@ export function localMessageErrors(messages: MessageDraft[]): Record<string, str
   const errors: Record<string, string> = {}
   messages.forEach((m, i) => {
     if (!m.subject.trim()) errors[`${i}.subject`] = 'A subject is required'
-    if (!m.body.trim()) errors[`${i}.body`] = 'The message is empty'
+    if (isBlankHtml(m.body)) errors[`${i}.body`] = 'The message is empty'
     const v = Number(m.delay.value)
     if (m.delay.value.trim() === '' || !Number.isInteger(v) || v < 0 || v > 3650) errors[`${i}.delay`] = 'A whole number from 0 to 3650'
   })

@@ -1,5 +1,5 @@
-// Compose: From, To, Cc, Bcc, Subject, a plain-text body (sent as simple HTML) with the sender's signature,
-// and attachments (picker or drop). Everything is autosaved as a draft; Send hands the draft to the outbox,
+// Compose: From, To, Cc, Bcc, Subject, a rich text body (HTML) with the sender's signature, and
+// attachments (picker or drop). Everything is autosaved as a draft; Send hands the draft to the outbox,
 // then the undo toast can bring it back here. A reply or forward draft opened here keeps what it answers.
 import { useEffect, useState, type JSX, type KeyboardEvent } from 'react'
 import type { Draft } from '../../../../shared/outbound'
@@ -7,8 +7,8 @@ import { isEmail } from '../../../../shared/validators'
 import { Dialog } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { RichEditor } from '../../components/RichEditor'
 import { useFormErrors } from '../../lib/errors'
-import { htmlToPlain, textToHtml } from '../../lib/mailText'
 import { rpc } from '../../rpc'
 import { toastError, toastOk, useApp } from '../../store'
 import { announceQueued, closeCompose, useCompose, type ComposeSession } from './composeState'
@@ -60,13 +60,13 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
   const [showCc, setShowCc] = useState(cc.length > 0)
   const [showBcc, setShowBcc] = useState(bcc.length > 0)
   const [subject, setSubject] = useState(initial?.subject ?? '')
-  const [body, setBody] = useState(() => (initial ? htmlToPlain(initial.html) : withSignature('', sigOf(profileId))))
+  const [body, setBody] = useState(() => (initial ? initial.html : withSignature('', sigOf(profileId))))
   const [contactId, setContactId] = useState<number | null>(initial?.contactId ?? session.contact?.id ?? null)
   const [busy, setBusy] = useState(false)
   const att = useAttachments((initial?.attachments ?? []).map(fromOutgoing))
   const errors = useFormErrors()
   const attachments = refsOf(att.items)
-  const fields = { profileId, contactId, to, cc, bcc, subject, html: textToHtml(body), attachments, ...(initial?.replyTo ? { replyTo: initial.replyTo } : {}) }
+  const fields = { profileId, contactId, to, cc, bcc, subject, html: body, attachments, ...(initial?.replyTo ? { replyTo: initial.replyTo } : {}) }
   const written = JSON.stringify({ to, cc, bcc, subject, body: withoutSignature(body, sigOf(profileId)), attachments })
   const autosave = useDraftAutosave(initial?.id ?? null, fields, !busy, { content: written })
   const fieldError = (name: string) => Object.entries(errors.fields).find(([k]) => fieldOf(k) === name)?.[1]
@@ -210,17 +210,17 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
             )}
           </div>
         </div>
-        <label htmlFor="compose-body" className="visually-hidden">
-          Message
-        </label>
-        <textarea
+        <RichEditor
           id="compose-body"
-          className="compose-body"
+          label="Message"
+          variant="flush"
+          className="compose-editor"
           value={body}
           disabled={busy}
+          autoFocus={to.length > 0}
           placeholder="Write your message…"
-          aria-invalid={fieldError('html') ? true : undefined}
-          onChange={(e) => setBody(e.target.value)}
+          invalid={fieldError('html') ? true : undefined}
+          onChange={setBody}
         />
         {fieldError('html') && (
           <p className="field-error compose-body-error" role="alert">

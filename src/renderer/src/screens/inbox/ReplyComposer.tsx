@@ -2,16 +2,16 @@
 // draft from the first word (autosaved, journalled against a closing window, brought back when the
 // conversation is opened again), and it remembers what it answers, so sending it (drafts.send → the reply
 // path) quotes and threads it. Esc or a click elsewhere keeps it; only Discard drops it, after asking.
-import { useEffect, useRef, useState, type JSX, type KeyboardEvent } from 'react'
+import { useEffect, useState, type JSX, type KeyboardEvent } from 'react'
 import type { MessageDetail } from '../../../../shared/inbox'
 import type { Draft } from '../../../../shared/outbound'
 import { isEmail } from '../../../../shared/validators'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { RichEditor } from '../../components/RichEditor'
 import { useFormErrors } from '../../lib/errors'
 import { addressLabel, replyRecipients, replySubject } from '../../lib/inbox'
-import { htmlToPlain, textToHtml } from '../../lib/mailText'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { AttachButton, AttachmentTray, DropZone, fromOriginal, fromOutgoing, refsOf, useAttachments } from '../compose/Attachments'
@@ -64,12 +64,11 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
   const [cc, setCc] = useState(draft?.cc ?? initial.cc)
   const [bcc, setBcc] = useState(draft?.bcc ?? [])
   const [showBcc, setShowBcc] = useState(bcc.length > 0)
-  const [body, setBody] = useState(() => (draft ? htmlToPlain(draft.html) : withSignature('', sig)))
+  const [body, setBody] = useState(() => (draft ? draft.html : withSignature('', sig)))
   const att = useAttachments(draft ? draft.attachments.map(fromOutgoing) : mode === 'forward' ? message.attachments.filter((a) => !a.inline || !a.contentId).map(fromOriginal) : [])
   const [busy, setBusy] = useState(false)
   const [confirmDiscard, setConfirmDiscard] = useState(false)
   const errors = useFormErrors()
-  const bodyRef = useRef<HTMLTextAreaElement>(null)
 
   const attachments = refsOf(att.items)
   const fields = {
@@ -79,7 +78,7 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
     cc,
     bcc,
     subject: replySubject(message.subject, mode),
-    html: textToHtml(body),
+    html: body,
     attachments,
     replyTo: { messageId: message.id, mode },
   }
@@ -90,11 +89,7 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
 
   useEffect(() => {
     // Straight to typing: the body for a reply, the To field for a forward (it has no recipient yet).
-    const frame = requestAnimationFrame(() => {
-      if (mode === 'forward' && to.length === 0) return document.querySelector<HTMLElement>('.reply-box .recipients-input')?.focus()
-      bodyRef.current?.focus()
-      bodyRef.current?.setSelectionRange(0, 0)
-    })
+    const frame = requestAnimationFrame(() => document.querySelector<HTMLElement>(mode === 'forward' && to.length === 0 ? '.reply-box .recipients-input' : '#reply-body')?.focus())
     return () => cancelAnimationFrame(frame)
   }, [mode])
 
@@ -185,17 +180,16 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
         {(mode === 'replyAll' || cc.length > 0) && <RecipientField label="Cc" value={cc} onChange={setCc} error={fieldError('cc')} disabled={busy} />}
         {showBcc && <RecipientField label="Bcc" value={bcc} onChange={setBcc} error={fieldError('bcc')} disabled={busy} />}
       </div>
-      <label htmlFor="reply-body" className="visually-hidden">
-        Reply text
-      </label>
-      <textarea
+      <RichEditor
         id="reply-body"
-        ref={bodyRef}
-        className="reply-body"
+        label="Reply text"
+        variant="flush"
+        className="reply-editor"
         value={body}
         disabled={busy}
+        autoFocus={mode !== 'forward'}
         placeholder={mode === 'forward' ? 'Add a note (optional)…' : 'Write your reply…'}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={setBody}
       />
       <AttachmentTray att={att} disabled={busy} />
       <p className="reply-quote-note">
