@@ -37,6 +37,8 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     insecureTls: o.insecureTls ?? false,
     batchSize: o.batchSize ?? 200,
     flagWindow: o.flagWindow ?? 500,
+    flagChunk: o.flagChunk ?? 2000,
+    inboxPollMs: o.inboxPollMs ?? 15_000,
     useCondstore: o.useCondstore ?? true,
     backoffBaseMs: o.backoffBaseMs ?? 1_000,
     backoffMaxMs: o.backoffMaxMs ?? 5 * 60_000,

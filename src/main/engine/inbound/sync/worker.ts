@@ -1,6 +1,7 @@
 // One mailbox's sync worker: a single imapflow connection that syncs every folder once, then sits in
 // IDLE on INBOX (woken by EXISTS/EXPUNGE/FETCH pushes, "sync now", queued \Seen changes, or the poll
-// timer for the other folders). Connection failures reconnect with exponential backoff; a refused
+// timer for the other folders). A server without IDLE, or without CONDSTORE (old servers such as Courier,
+// whose IDLE may itself be a slow poll), gets INBOX checked with a NOOP every inboxPollMs. Connection failures reconnect with exponential backoff; a refused
 // login stops the worker until the mailbox's IMAP settings change.
 import { ImapFlow, type StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
@@ -27,6 +28,10 @@ export interface WorkerOptions {
   insecureTls: boolean
   batchSize: number
   flagWindow: number
+  /** Without CONDSTORE: older messages whose flags are re-read per pass (the whole folder over time). */
+  flagChunk: number
+  /** Without IDLE or CONDSTORE: how often INBOX is checked (NOOP), measured on the engine's clock. */
+  inboxPollMs: number
   /** false: sync as if the server had no CONDSTORE (tests the flag-window path against Dovecot). */
   useCondstore: boolean
   backoffBaseMs: number
@@ -35,7 +40,7 @@ export interface WorkerOptions {
   log(msg: string): void
 }
 
-type Reason = 'mail' | 'poll' | 'now' | 'flags' | 'closed'
+type Reason = 'mail' | 'poll' | 'now' | 'flags' | 'closed' | 'inboxPoll'
 type Folder = { path: string; role: FolderRole; status?: StatusObject }
 
 export class MailboxWorker {
@@ -50,6 +55,10 @@ export class MailboxWorker {
   private lastPoll = 0
   private lastProgress = 0
   private waiters: Array<() => void> = []
+  /** Per folder: where the next chunk of the no-CONDSTORE flag resync starts (see folder.ts). */
+  private flagCursor = new Map<string, number>()
+  /** Engine-clock time of the last INBOX check (for the NOOP poll of servers that do not push). */
+  private lastInboxCheck = 0
 
   constructor(
     private ctx: Ctx,
@@ -187,9 +196,12 @@ export class MailboxWorker {
     await this.pool.ready()
     if (client.usable) await client.noop()
     const inbox = folders.find((f) => f.role === 'inbox')
+    const canIdle = client.capabilities.has('IDLE')
+    // Without IDLE nothing is pushed; without CONDSTORE the IDLE may be the server's own slow poll (Courier: 60 s).
+    const pollInbox = !!inbox && this.opts.idle && (!canIdle || !client.capabilities.has('CONDSTORE'))
     while (!this.stopped) {
       if (this.reasons.size === 0) {
-        if (inbox && this.opts.idle && client.usable) {
+        if (inbox && this.opts.idle && canIdle && client.usable) {
           if (!client.mailbox || client.mailbox.path !== inbox.path) {
             await client.mailboxOpen(inbox.path)
             // Mail that came since this pass synced INBOX shows only in the SELECT's counts, never as a push.
@@ -202,8 +214,9 @@ export class MailboxWorker {
           client.idle().catch(() => this.signal('closed'))
         }
         const untilPoll = Math.max(0, this.lastPoll + this.opts.pollMs - Date.now())
-        await this.sleep(this.opts.idle ? untilPoll : Math.min(untilPoll, this.opts.pollMs), false)
-        if (this.reasons.size === 0) this.reasons.add('poll')
+        const due = pollInbox ? this.lastInboxCheck + this.opts.inboxPollMs : null
+        const woke = await this.sleep(this.opts.idle ? untilPoll : Math.min(untilPoll, this.opts.pollMs), false, due)
+        if (this.reasons.size === 0) this.reasons.add(woke === 'clock' ? 'inboxPoll' : 'poll')
       }
       const why = new Set(this.reasons)
       this.reasons.clear()
@@ -213,7 +226,8 @@ export class MailboxWorker {
       // A full pass lists the folders again with their STATUS (one round trip): new folders are found,
       // unchanged ones are skipped without a SELECT.
       if (all) folders = await this.pickFolders(client)
-      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all)
+      // "Sync now" selects every folder afresh, so a changed UIDVALIDITY is seen even where the server never says.
+      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all, why.has('now'))
     }
   }
 
@@ -226,7 +240,7 @@ export class MailboxWorker {
   }
 
   /** One pass: queued \Seen changes first, then the folders (INBOX first). */
-  private async pass(client: ImapFlow, folders: Folder[], all: boolean): Promise<void> {
+  private async pass(client: ImapFlow, folders: Folder[], all: boolean, reselect = false): Promise<void> {
     const waiters = this.waiters.splice(0)
     try {
       await this.pushFlags(client)
@@ -239,6 +253,9 @@ export class MailboxWorker {
         batchSize: this.opts.batchSize,
         flagWindow: this.opts.flagWindow,
         useCondstore: this.opts.useCondstore,
+        flagChunk: this.opts.flagChunk,
+        flagCursor: this.flagCursor,
+        reselect,
         onProgress: (p) => {
           // At most ~4 progress events a second: each one is a status read and a push to every window.
           const now = Date.now()
@@ -250,6 +267,7 @@ export class MailboxWorker {
       }
       for (const f of folders) {
         if (this.stopped) return
+        if (f.role === 'inbox') this.lastInboxCheck = this.ctx.clock.now()
         await syncFolder(deps, f.path, f.role, f.status)
       }
       if (all) this.lastPoll = Date.now()
@@ -309,20 +327,27 @@ export class MailboxWorker {
     }
   }
 
-  /** Waits `ms` or until signalled ("sync now" cuts a backoff short). */
-  private sleep(ms: number, backoff: boolean): Promise<void> {
-    if (this.stopped) return Promise.resolve()
+  /**
+   * Waits `ms` or until signalled ("sync now" cuts a backoff short), or until the engine's clock reaches
+   * `clockDue` (looked at every second, so a test clock moved by clock.advance is noticed too).
+   */
+  private sleep(ms: number, backoff: boolean, clockDue: number | null = null): Promise<'timer' | 'clock' | 'signal'> {
+    if (this.stopped) return Promise.resolve('signal')
     if (backoff) this.reasons.clear()
-    else if (this.reasons.size) return Promise.resolve()
+    else if (this.reasons.size) return Promise.resolve('signal')
+    if (clockDue !== null && this.ctx.clock.now() >= clockDue) return Promise.resolve('clock')
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms)
+      const t = setTimeout(() => done('timer'), ms)
+      const tick = clockDue === null ? null : setInterval(() => this.ctx.clock.now() >= clockDue && done('clock'), CLOCK_TICK_MS)
       const self = this
-      function done() {
+      function done(why: 'timer' | 'clock' | 'signal') {
         clearTimeout(t)
-        if (self.wake === done) self.wake = null
-        resolve()
+        if (tick) clearInterval(tick)
+        if (self.wake === wake) self.wake = null
+        resolve(why)
       }
-      this.wake = done
+      const wake = () => done('signal')
+      this.wake = wake
     })
   }
 }
@@ -341,5 +366,7 @@ const errText = (e: unknown): string => {
   const err = e as { responseText?: string; message?: string }
   return (err.responseText || err.message || String(e)).replace(/\s+/g, ' ').slice(0, 300)
 }
+
+const CLOCK_TICK_MS = 1000
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.())
