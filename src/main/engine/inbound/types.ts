@@ -69,14 +69,14 @@ export interface FlagUpdate {
   modseq: bigint | null
 }
 
-/** A \Seen change made in the app, waiting to be pushed to the server (queued while offline). */
+/** A \Seen (read) or \Flagged (star) change made in the app, waiting to be pushed to the server (queued while offline). */
 export interface PendingFlagOp {
   id: number
   mailboxId: number
   folder: string
   uid: number
   uidValidity: bigint
-  flag: '\\Seen'
+  flag: '\\Seen' | '\\Flagged'
   set: boolean
 }
 

@@ -127,7 +127,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     },
     nudgeFlags(mailboxId) {
       // Called on every inbox.changed (the sync's own stores included): one cheap look before any per-mailbox query.
-      if (!(stmt(ctx.sqlite, 'SELECT EXISTS (SELECT 1 FROM pending_flag_ops) AS x').get() as { x: number }).x) return
+      if (!(stmt(ctx.sqlite, 'SELECT EXISTS (SELECT 1 FROM pending_flag_ops) OR EXISTS (SELECT 1 FROM pending_moves) AS x').get() as { x: number }).x) return
       for (const w of workers.values()) if (mailboxId === undefined || w.mailboxId === mailboxId) w.nudge()
     },
     status,

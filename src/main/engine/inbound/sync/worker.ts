@@ -8,7 +8,9 @@ import type { Ctx } from '../../context'
 import { imapOptions } from '../../imapOptions'
 import { syncFolder, type FolderSyncDeps } from './folder'
 import type { ParsePool } from './pool'
+import { pushChanges, recordFolders } from './push'
 import { getFolder, getMailboxSync, loadImapConfig, saveMailboxSync, type FolderRole, type ImapConfig } from './state'
+import { stmt } from '../../db/stmt'
 import type { StoreApi } from './storeApi'
 
 export type SyncState = 'connecting' | 'syncing' | 'idle' | 'offline' | 'auth_error' | 'error' | 'disabled'
@@ -102,9 +104,11 @@ export class MailboxWorker {
     })
   }
 
-  /** Something changed locally (\Seen queued): push it at the next chance. */
+  /** Something changed locally (\Seen, a star or a move queued): push it at the next chance. */
   nudge(): void {
-    if (this.client && this.store.pendingFlagOps(this.ctx, this.mailboxId).length) this.signal('flags')
+    if (!this.client) return
+    if (stmt(this.ctx.sqlite, 'SELECT 1 FROM pending_moves WHERE mailbox_id = ? LIMIT 1').get(this.mailboxId) || this.store.pendingFlagOps(this.ctx, this.mailboxId).length)
+      this.signal('flags')
   }
 
   private signal(r: Reason, from?: ImapFlow): void {
@@ -239,11 +243,11 @@ export class MailboxWorker {
     return box.exists !== st.knownCount || (st.uidnext !== null && box.uidNext > st.uidnext)
   }
 
-  /** One pass: queued \Seen changes first, then the folders (INBOX first). */
+  /** One pass: queued moves and flag changes first, then the folders (INBOX first). */
   private async pass(client: ImapFlow, folders: Folder[], all: boolean, reselect = false): Promise<void> {
     const waiters = this.waiters.splice(0)
     try {
-      await this.pushFlags(client)
+      await pushChanges(this.ctx, client, this.mailboxId, this.store, this.opts.log)
       const deps: FolderSyncDeps = {
         ctx: this.ctx,
         client,
@@ -278,13 +282,17 @@ export class MailboxWorker {
     }
   }
 
-  /** INBOX, the Sent folder (special-use \Sent or named Sent) and every other subscribed, selectable folder. */
+  /**
+   * INBOX, the Sent folder (special-use \Sent or named Sent) and every other subscribed, selectable folder
+   * (Archive, Trash and Junk included, so triage done elsewhere shows; Drafts and All Mail are not mail to
+   * triage). Every listed folder is recorded for folders.list.
+   */
   private async pickFolders(client: ImapFlow): Promise<Folder[]> {
     const list = await client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
     const selectable = list.filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
     const inbox = selectable.find((f) => f.path.toUpperCase() === 'INBOX')
     const sent = selectable.find((f) => f.specialUse === '\\Sent') ?? selectable.find((f) => /^(sent|sent items|sent messages)$/i.test(f.name))
-    const skip = new Set(['\\Trash', '\\Junk', '\\Drafts', '\\All'])
+    const skip = new Set(['\\Drafts', '\\All'])
     const out: Folder[] = []
     if (inbox) out.push({ path: inbox.path, role: 'inbox', status: inbox.status })
     if (sent) out.push({ path: sent.path, role: 'sent', status: sent.status })
@@ -292,39 +300,8 @@ export class MailboxWorker {
       if (f === inbox || f === sent || f.subscribed === false || (f.specialUse && skip.has(f.specialUse))) continue
       out.push({ path: f.path, role: 'other', status: f.status })
     }
+    recordFolders(this.ctx, this.mailboxId, list, new Map(out.map((f) => [f.path, f.role])))
     return out
-  }
-
-  private async pushFlags(client: ImapFlow): Promise<void> {
-    const ops = this.store.pendingFlagOps(this.ctx, this.mailboxId)
-    if (!ops.length) return
-    const byFolder = new Map<string, typeof ops>()
-    for (const op of ops) byFolder.set(op.folder, [...(byFolder.get(op.folder) ?? []), op])
-    for (const [folder, list] of byFolder) {
-      let box
-      try {
-        box = client.mailbox && client.mailbox.path === folder ? client.mailbox : await client.mailboxOpen(folder)
-      } catch (e) {
-        if ((e as { mailboxMissing?: boolean }).mailboxMissing) {
-          this.store.ackFlagOps(this.ctx, list.map((o) => o.id)) // the folder is gone: nothing to set
-          continue
-        }
-        throw e
-      }
-      const done: number[] = []
-      for (const set of [true, false]) {
-        const current = list.filter((o) => o.set === set && o.uidValidity === box.uidValidity)
-        if (current.length) {
-          const uids = current.map((o) => o.uid).join(',')
-          if (set) await client.messageFlagsAdd(uids, ['\\Seen'], { uid: true })
-          else await client.messageFlagsRemove(uids, ['\\Seen'], { uid: true })
-          done.push(...current.map((o) => o.id))
-        }
-      }
-      // Ops for an older uidvalidity point at messages that no longer exist under those UIDs.
-      done.push(...list.filter((o) => o.uidValidity !== box.uidValidity).map((o) => o.id))
-      this.store.ackFlagOps(this.ctx, done)
-    }
   }
 
   /**
