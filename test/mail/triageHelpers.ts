@@ -75,7 +75,8 @@ export async function appendMessages(user: TriageUser, folder: string, subjects:
   return withImap(user, async (c) => {
     const ids: string[] = []
     for (const s of subjects) {
-      const m = rfc822(s, { to: MAIL.users[user].email })
+      // From someone else: mail from the mailbox's own address counts as sent by us (read, outbound).
+      const m = rfc822(s, { to: MAIL.users[user].email, from: user === 'walt' ? 'Uma Thurman <uma@example.test>' : undefined })
       await c.append(folder, m.raw, flags)
       ids.push(m.messageId)
     }
