@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { EngineOptions } from '../../src/main/engine'
 import { freshEngine, type TestEngine } from '../helpers'
-import { MAIL, waitFor, withImap, type MailUserName } from './servers'
+import { MAIL, waitFor, type MailUserName } from './servers'
+export { appendMessages, rfc822, serverUid } from './triageMail'
 
 export type TriageUser = Extract<MailUserName, 'uma' | 'vera' | 'walt'>
 
@@ -50,49 +51,6 @@ export async function doveadm(instance: 'dovecot' | 'dovecot-nocs', ...args: str
 export async function uidValidity(user: TriageUser, folder: string): Promise<bigint> {
   const out = await doveadm('dovecot', 'mailbox', 'status', '-u', MAIL.users[user].email, 'uidvalidity', folder)
   return BigInt(/uidvalidity=(\d+)/.exec(out)![1])
-}
-
-let seq = 0
-/** A small RFC 822 message with its own Message-ID. */
-export function rfc822(subject: string, opts: { from?: string; to?: string; body?: string } = {}): { raw: string; messageId: string } {
-  const messageId = `<t${Date.now().toString(36)}-${++seq}-${Math.random().toString(36).slice(2, 8)}@example.test>`
-  const raw = [
-    `From: ${opts.from ?? 'Walt Whitman <walt@example.test>'}`,
-    `To: ${opts.to ?? 'uma@example.test'}`,
-    `Subject: ${subject}`,
-    `Message-ID: ${messageId}`,
-    `Date: ${new Date().toUTCString()}`,
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    opts.body ?? `Body of ${subject}`,
-    '',
-  ].join('\r\n')
-  return { raw, messageId }
-}
-
-/** APPENDs messages straight into a folder (faster than SMTP; still new mail to the sync). */
-export async function appendMessages(user: TriageUser, folder: string, subjects: string[], flags: string[] = []): Promise<string[]> {
-  return withImap(user, async (c) => {
-    const ids: string[] = []
-    for (const s of subjects) {
-      // From someone else: mail from the mailbox's own address counts as sent by us (read, outbound).
-      const m = rfc822(s, { to: MAIL.users[user].email, from: user === 'walt' ? 'Uma Thurman <uma@example.test>' : undefined })
-      await c.append(folder, m.raw, flags)
-      ids.push(m.messageId)
-    }
-    return ids
-  })
-}
-
-/** UID of the message with this Message-ID in a folder on the server (null when it is not there). */
-export async function serverUid(user: TriageUser, folder: string, messageId: string): Promise<{ uid: number; flags: Set<string> } | null> {
-  return withImap(user, async (c) => {
-    const box = await c.mailboxOpen(folder, { readOnly: true })
-    if (box.exists === 0) return null
-    const all = await c.fetchAll('1:*', { uid: true, envelope: true, flags: true })
-    const m = all.find((x) => x.envelope?.messageId === messageId)
-    return m ? { uid: m.uid, flags: m.flags ?? new Set() } : null
-  })
 }
 
 export const waitRows = <T>(t: TestEngine, sql: string, pred: (rows: T[]) => boolean, message: string, timeoutMs = 10_000, ...args: unknown[]) =>
