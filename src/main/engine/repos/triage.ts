@@ -137,6 +137,18 @@ export function queueMove(ctx: Ctx, ids: number[], to: MoveTarget): { changed: n
   const place = stmt(ctx.sqlite, "UPDATE messages SET folder = ?, uidvalidity = '0', uid = ?, stale = 1 WHERE id = ?")
   const restore = stmt(ctx.sqlite, 'UPDATE messages SET folder = ?, uidvalidity = ?, uid = ?, stale = 0 WHERE id = ?')
   const target = typeof to === 'string' ? null : folderById(ctx, to.folderId)
+  // One lookup (and one folder row) per mailbox, not per message: a triage of 500 conversations stays one short transaction.
+  const paths = new Map<number, string>()
+  const pathFor = (mailboxId: number, role: FolderRole): string => {
+    let path = paths.get(mailboxId)
+    if (path === undefined) {
+      const existing = role === 'other' ? null : folderForRole(ctx, mailboxId, role) ?? (role === 'archive' ? folderForRole(ctx, mailboxId, 'all') : null)
+      path = target?.path ?? existing?.path ?? DEFAULT_FOLDER[to as keyof typeof DEFAULT_FOLDER]
+      if (!target) ensureFolderRow(ctx, mailboxId, path, role)
+      paths.set(mailboxId, path)
+    }
+    return path
+  }
   const gone: number[] = []
   let changed = 0
   for (const id of ids) {
@@ -145,8 +157,7 @@ export function queueMove(ctx: Ctx, ids: number[], to: MoveTarget): { changed: n
     if (m.mailboxId === null) continue
     if (target && target.mailboxId !== m.mailboxId) throw new AppError('VALIDATION', 'That folder belongs to another mailbox', 'to')
     const role: FolderRole = target ? 'other' : (to as FolderRole)
-    const existing = role === 'other' ? null : folderForRole(ctx, m.mailboxId, role)
-    const path = target?.path ?? existing?.path ?? DEFAULT_FOLDER[to as keyof typeof DEFAULT_FOLDER]
+    const path = pathFor(m.mailboxId, role)
     const op = pending.get(m.id) as { id: number; fromFolder: string; fromUv: string; fromUid: number } | undefined
     if (m.folder === path) {
       if (role !== 'trash') continue
@@ -157,7 +168,6 @@ export function queueMove(ctx: Ctx, ids: number[], to: MoveTarget): { changed: n
       changed++
       continue
     }
-    if (!target) ensureFolderRow(ctx, m.mailboxId, path, role)
     if (op && op.fromFolder === path) {
       // Moved back before the first move reached the server: nothing to do there, and the row takes back
       // the identity the server still has for it.
@@ -172,8 +182,14 @@ export function queueMove(ctx: Ctx, ids: number[], to: MoveTarget): { changed: n
     touched.add(m.threadId)
     changed++
   }
-  if (gone.length) deleteMessages(ctx, gone, touched)
-  refreshThreads(ctx, touched)
+  // A move changes no thread aggregate (count, unread, latest): the triggers keep the inbox counts. Only a
+  // delete for good needs its threads recomputed (and emptied ones dropped).
+  if (gone.length) {
+    const emptied = new Set<number>()
+    deleteMessages(ctx, gone, emptied)
+    refreshThreads(ctx, emptied)
+    for (const t of emptied) touched.add(t)
+  }
   return { changed, threadIds: [...touched] }
 }
 
