@@ -95,6 +95,16 @@ describe('triage from the app shows on the server (vera, with MOVE)', () => {
     expect(peek(t, 'SELECT 1 FROM messages WHERE message_id = ?', c)).toHaveLength(0)
     // The archived copy is one row (same thread as before), not a second one.
     expect(peek(t, 'SELECT folder FROM messages WHERE message_id = ?', a)).toEqual([{ folder: 'Archive' }])
+
+    // Spam that lands in Junk is synced (the Junk view shows it) but is not new mail: no notice, no unread badge.
+    const before = t.events.length
+    const [spam] = await appendMessages('vera', 'Junk', ['Cheap watches'])
+    await t.engine.inbound.sync.syncNow(mailbox.id)
+    await waitFor(async () => (await listed(t, { folder: 'junk' })).includes('Cheap watches'), { message: 'junk synced' })
+    expect(peek(t, 'SELECT read FROM messages WHERE message_id = ?', spam)).toEqual([{ read: 0 }])
+    expect(t.events.slice(before).some((e) => e.event === 'inbox.changed' && e.payload.newMessages > 0)).toBe(false)
+    expect((await t.ok('sync.status', {})).find((x) => x.mailboxId === mailbox.id)!.unread).toBe(0)
+    expect((await t.ok('inbox.list', {})).unreadThreads).toBe(0)
   }, 60_000)
 })
 

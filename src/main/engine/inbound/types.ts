@@ -60,6 +60,8 @@ export interface FolderRef {
   /** IMAP path, e.g. "INBOX", "Sent". */
   folder: string
   folderRole: 'inbox' | 'sent' | 'other'
+  /** Trash and Junk: their mail is stored but never counts as new (no notification for spam). */
+  quiet?: boolean
   uidValidity: bigint
 }
 

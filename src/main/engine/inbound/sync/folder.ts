@@ -53,7 +53,7 @@ const CHUNK = { start: 25, min: 10, max: 200, growBelowMs: 12, shrinkAboveMs: 30
  * same uidvalidity, message count, UIDNEXT and HIGHESTMODSEQ as when it was last synced. Servers without
  * CONDSTORE report no modseq, and then every folder is checked (their flags could have changed).
  */
-export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole, status?: StatusObject): Promise<FolderSyncResult | null> {
+export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole, status?: StatusObject, quiet = false): Promise<FolderSyncResult | null> {
   const { ctx, client, store } = d
   const known = getFolder(ctx, d.mailboxId, path)
   // The selected folder (INBOX between IDLEs): Dovecot answers STATUS for it from this session's own
@@ -93,7 +93,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     lastSyncAt: null,
   }
   st.role = role
-  const ref: FolderRef = { mailboxId: d.mailboxId, folder: path, folderRole: role, uidValidity: box.uidValidity }
+  const ref: FolderRef = { mailboxId: d.mailboxId, folder: path, folderRole: role, uidValidity: box.uidValidity, quiet }
   const result: FolderSyncResult = { fetched: 0, flagsChanged: 0, removed: 0, reset: false }
 
   if (st.uidvalidity !== null && st.uidvalidity !== box.uidValidity) {

@@ -142,10 +142,10 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   }
 }
 
-/** Unread inbound mail of a mailbox, from the store's tables (0 until they exist). */
+/** Unread inbound mail in a mailbox's INBOX (not Junk, Trash or Archive), from the store's tables (0 until they exist). */
 function unreadCount(ctx: Ctx, mailboxId: number): number {
   try {
-    const r = stmt(ctx.sqlite, "SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ? AND direction = 'in' AND read = 0").get(mailboxId) as { n: number }
+    const r = stmt(ctx.sqlite, "SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ? AND direction = 'in' AND read = 0 AND folder = 'INBOX'").get(mailboxId) as { n: number }
     return r.n
   } catch {
     return 0

@@ -9,6 +9,7 @@ import { imapOptions } from '../../imapOptions'
 import { syncFolder, type FolderSyncDeps } from './folder'
 import type { ParsePool } from './pool'
 import { pushChanges, recordFolders } from './push'
+import { roleOf } from '../../repos/triage'
 import { getFolder, getMailboxSync, loadImapConfig, saveMailboxSync, type FolderRole, type ImapConfig } from './state'
 import { stmt } from '../../db/stmt'
 import type { StoreApi } from './storeApi'
@@ -43,7 +44,7 @@ export interface WorkerOptions {
 }
 
 type Reason = 'mail' | 'poll' | 'now' | 'flags' | 'closed' | 'inboxPoll'
-type Folder = { path: string; role: FolderRole; status?: StatusObject }
+type Folder = { path: string; role: FolderRole; status?: StatusObject; quiet?: boolean }
 
 export class MailboxWorker {
   status: WorkerStatus = { state: 'connecting', progress: null, lastSyncAt: null, error: null }
@@ -272,7 +273,7 @@ export class MailboxWorker {
       for (const f of folders) {
         if (this.stopped) return
         if (f.role === 'inbox') this.lastInboxCheck = this.ctx.clock.now()
-        await syncFolder(deps, f.path, f.role, f.status)
+        await syncFolder(deps, f.path, f.role, f.status, f.quiet)
       }
       if (all) this.lastPoll = Date.now()
       this.setStatus({ state: 'idle', error: null, progress: null, lastSyncAt: this.ctx.clock.now() })
@@ -298,7 +299,8 @@ export class MailboxWorker {
     if (sent) out.push({ path: sent.path, role: 'sent', status: sent.status })
     for (const f of selectable) {
       if (f === inbox || f === sent || f.subscribed === false || (f.specialUse && skip.has(f.specialUse))) continue
-      out.push({ path: f.path, role: 'other', status: f.status })
+      const r = roleOf(f.path, f.specialUse ?? null)
+      out.push({ path: f.path, role: 'other', status: f.status, quiet: r === 'trash' || r === 'junk' })
     }
     recordFolders(this.ctx, this.mailboxId, list, new Map(out.map((f) => [f.path, f.role])))
     return out
