@@ -21,6 +21,17 @@ interface MoveOp {
 
 /** Every folder in the LIST, with its special use; `synced` says which ones the worker fetches. */
 export function recordFolders(ctx: Ctx, mailboxId: number, list: ListResponse[], synced: Map<string, 'inbox' | 'sent' | 'other'>): void {
+  // Every full pass lists the folders: write only when something changed (a commit costs more than the look).
+  const want = list
+    .filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
+    .map((f) => `${f.path}\u0000${f.name}\u0000${f.specialUse ?? ''}\u0000${synced.has(f.path) ? 1 : 0}`)
+    .sort()
+  const have = (
+    stmt(ctx.sqlite, "SELECT path || char(0) || coalesce(name, '') || char(0) || coalesce(special_use, '') || char(0) || synced AS k FROM sync_folders WHERE mailbox_id = ? AND listed = 1")
+      .pluck()
+      .all(mailboxId) as string[]
+  ).sort()
+  if (want.length === have.length && want.every((k, i) => k === have[i])) return
   ctx.sqlite
     .transaction(() => {
       const up = stmt(

@@ -231,8 +231,10 @@ export class MailboxWorker {
       // A full pass lists the folders again with their STATUS (one round trip): new folders are found,
       // unchanged ones are skipped without a SELECT.
       if (all) folders = await this.pickFolders(client)
-      // "Sync now" selects every folder afresh, so a changed UIDVALIDITY is seen even where the server never says.
-      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all, why.has('now'))
+      // "Sync now" selects INBOX afresh on servers without CONDSTORE (old servers that may never say its
+      // UIDVALIDITY changed; the others end the session, or their STATUS already told).
+      const reselect = why.has('now') && !client.enabled.has('CONDSTORE')
+      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all, reselect)
     }
   }
 
