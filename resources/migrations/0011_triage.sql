@@ -23,17 +23,13 @@ CREATE TABLE `pending_moves` (
 );--> statement-breakpoint
 CREATE UNIQUE INDEX `pending_moves_message_uq` ON `pending_moves` (`message_id`) WHERE to_role != 'expunge';--> statement-breakpoint
 CREATE INDEX `pending_moves_mailbox_idx` ON `pending_moves` (`mailbox_id`);--> statement-breakpoint
-CREATE INDEX `messages_folder_idx` ON `messages` (`mailbox_id`,`folder`,`thread_id`);--> statement-breakpoint
 -- Messages in INBOX, and messages put away (received mail outside INBOX, or anything in a folder that is
 -- neither INBOX nor Sent). A thread is in the inbox when it has mail in INBOX or nothing put away
 -- (a conversation only in Sent stays visible, as it always was).
 ALTER TABLE `threads` ADD `inbox_count` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `threads` ADD `away_count` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-CREATE TRIGGER `messages_box_ins` AFTER INSERT ON `messages` BEGIN
-	UPDATE threads SET inbox_count = inbox_count + (new.folder = 'INBOX'),
-		away_count = away_count + (new.folder != 'INBOX' AND (new.direction = 'in' OR coalesce((SELECT f.role FROM sync_folders f WHERE f.mailbox_id = new.mailbox_id AND f.path = new.folder), 'sent') = 'other'))
-	WHERE id = new.thread_id;
-END;--> statement-breakpoint
+-- New mail: refreshThreads (inbound/thread.ts) counts both once per thread per stored batch, which costs far
+-- less than a trigger per inserted row on the sync's hot path. Moves and deletes are kept by these triggers.
 CREATE TRIGGER `messages_box_del` AFTER DELETE ON `messages` BEGIN
 	UPDATE threads SET inbox_count = inbox_count - (old.folder = 'INBOX'),
 		away_count = away_count - (old.folder != 'INBOX' AND (old.direction = 'in' OR coalesce((SELECT f.role FROM sync_folders f WHERE f.mailbox_id = old.mailbox_id AND f.path = old.folder), 'sent') = 'other'))
@@ -52,5 +48,4 @@ UPDATE threads SET
 	away_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.folder != 'INBOX' AND (m.direction = 'in'
 		OR coalesce((SELECT f.role FROM sync_folders f WHERE f.mailbox_id = m.mailbox_id AND f.path = m.folder), 'sent') = 'other'));--> statement-breakpoint
 CREATE INDEX `threads_inbox_recent_idx` ON `threads` (`last_message_at`,`id`) WHERE inbox_count > 0 OR away_count = 0;--> statement-breakpoint
-CREATE INDEX `threads_inbox_object_recent_idx` ON `threads` (`object_id`,`last_message_at`,`id`) WHERE inbox_count > 0 OR away_count = 0;--> statement-breakpoint
 CREATE INDEX `threads_inbox_unread_idx` ON `threads` (`object_id`) WHERE unread_count > 0 AND (inbox_count > 0 OR away_count = 0);
