@@ -1,6 +1,6 @@
 -- Inbox triage (issue 20): moves queued for the server like \Seen is, folders known with their RFC 6154
--- role, and per-thread counts that say whether a conversation is in the inbox, kept by triggers so the
--- inbox view walks an index instead of looking at every thread's messages.
+-- role, and per-thread counts that say whether a conversation is in the inbox (kept by refreshThreads and
+-- the triggers below), so the inbox view walks an index instead of looking at every thread's messages.
 ALTER TABLE `sync_folders` ADD `special_use` text;--> statement-breakpoint
 ALTER TABLE `sync_folders` ADD `name` text;--> statement-breakpoint
 -- 0 once the folder is gone from the server's LIST (kept for its sync state until its messages are gone).
