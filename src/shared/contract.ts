@@ -86,6 +86,10 @@ export const contract = {
   /** A manual link (or unlink) beats automatic address matching. */
   'messages.linkContact': write(I.LinkContact, I.MessageSummary),
   'messages.reply': write(I.ReplyMail, O.OutboundMessage),
+  // inbox triage (issue 20)
+  'messages.move': write(I.MoveMessages, I.TriageResult),
+  'messages.flag': write(I.FlagMessages, I.TriageResult),
+  'folders.list': def(I.ListFolders, z.array(I.Folder)),
   'attachments.content': def(byId, I.AttachmentContent),
   /** "Show original": the HTML source of a message as text (its formatting is over budget, or the user asks). */
   'messages.original': def(byId, I.MessageOriginal),

@@ -72,6 +72,10 @@ export const ListInbox = z
     contactId: Id.optional(),
     unread: z.boolean().optional(),
     direction: z.enum(['in', 'out']).optional(),
+    /** Which mail: the inbox (default: conversations with mail in INBOX, or only in Sent), a special folder of
+     *  every mailbox, or `all`. `folderId` (from folders.list) shows one folder of one mailbox instead. */
+    folder: z.enum(['inbox', 'archive', 'trash', 'junk', 'sent', 'flagged', 'all']).optional(),
+    folderId: Id.optional(),
     /** FTS5 query over subject, body, names and addresses. A syntax error is a VALIDATION on `query`. */
     query: z.string().trim().max(500).optional(),
     /** Opaque; from the previous page's nextCursor. */
@@ -126,7 +130,16 @@ export type MessageOriginal = z.infer<typeof MessageOriginal>
 
 export const ThreadDetail = z.object({ thread: InboxThread, messages: z.array(MessageSummary) })
 
-export const MarkRead = z.object({ ids: z.array(Id).min(1).max(10000), read: z.boolean() }).strict()
+export const MarkRead = z
+  .object({
+    ids: z.array(Id).min(1).max(10000).optional(),
+    /** Every message of these conversations. */
+    threadIds: z.array(Id).min(1).max(10000).optional(),
+    /** Every conversation the inbox shows with these filters ("mark all read"). */
+    filter: z.lazy(() => TriageFilter).optional(),
+    read: z.boolean(),
+  })
+  .strict()
 export const AllowRemoteImages = z.object({ id: Id, scope: z.enum(['message', 'sender']) }).strict()
 export const LinkContact = z.object({ messageId: Id, contactId: Id, linked: z.boolean() }).strict()
 
@@ -171,5 +184,51 @@ export const ReplyMail = z
     html: z.string().max(2_000_000),
     /** Defaults to the active profile of the thread's object (the one the mail arrived in). */
     profileId: Id.optional(),
+  })
+  .strict()
+
+// ------------------------------------------------------------------ triage (issue 20): folders, move, flag
+
+export const FOLDER_ROLES = ['inbox', 'sent', 'drafts', 'archive', 'trash', 'junk', 'all', 'other'] as const
+export type FolderRole = (typeof FOLDER_ROLES)[number]
+export const Folder = z.object({
+  id: Id,
+  mailboxId: Id,
+  /** Full IMAP path ("Projects/2026"); `name` is its last part. */
+  path: z.string(),
+  name: z.string(),
+  /** RFC 6154 special use (or INBOX / a well-known name where the server does not say). */
+  role: z.enum(FOLDER_ROLES),
+  /** Unread received messages in it, from the local store (so local changes show at once). */
+  unread: z.number(),
+  total: z.number(),
+  /** Its mail is synced (Drafts and All Mail are not). */
+  synced: z.boolean(),
+})
+export type Folder = z.infer<typeof Folder>
+export const ListFolders = z.object({ mailboxId: Id }).strict()
+
+/** Where messages.move puts mail: a role resolved per mailbox (created on the server when missing), or one folder. */
+export const MoveTarget = z.union([z.enum(['archive', 'trash', 'junk', 'inbox']), z.object({ folderId: Id }).strict()])
+export type MoveTarget = z.infer<typeof MoveTarget>
+/** `threadIds`: every message of the conversations except our own copies in Sent. Trash on mail already in Trash deletes it for good. */
+export const MoveMessages = z
+  .object({ ids: z.array(Id).min(1).max(10000).optional(), threadIds: z.array(Id).min(1).max(10000).optional(), to: MoveTarget })
+  .strict()
+export const FlagMessages = z
+  .object({ ids: z.array(Id).min(1).max(10000).optional(), threadIds: z.array(Id).min(1).max(10000).optional(), flagged: z.boolean() })
+  .strict()
+export const TriageResult = z.object({ changed: z.number(), threadIds: z.array(Id) })
+/** The list filters without paging, for "mark all read" over the current view. */
+export const TriageFilter = z
+  .object({
+    objectId: Id.optional(),
+    mailboxId: Id.optional(),
+    contactId: Id.optional(),
+    unread: z.boolean().optional(),
+    direction: z.enum(['in', 'out']).optional(),
+    folder: z.enum(['inbox', 'archive', 'trash', 'junk', 'sent', 'flagged', 'all']).optional(),
+    folderId: Id.optional(),
+    query: z.string().trim().max(500).optional(),
   })
   .strict()

@@ -48,6 +48,8 @@ export const MAIL = {
     imaps: 1993,
     /** IMAP with STARTTLS required */
     imapStarttls: 1144,
+    /** plain IMAP of a Dovecot that advertises no CONDSTORE/QRESYNC, IDLE, MOVE or LIST-STATUS (an old server such as Courier) */
+    imapNoCondstore: 1145,
     /** SMTP with AUTH PLAIN/LOGIN, no STARTTLS */
     smtp: 2525,
     /** implicit-TLS SMTP with AUTH */

@@ -270,7 +270,7 @@ function insertOne(ctx: Ctx, b: BatchCtx, m: ParsedMessage, hashes: string[]): {
   // Honouring the List-Unsubscribe mailto: the sender leaves this business's mailing (sequences stop,
   // pending autoresponder mail is withdrawn through the contacts.unsubscribed hook).
   if (direction === 'in' && !auto && !bounce && fromEmail && isUnsubscribeRequest(m)) suppress(ctx, { objectId: mb.objectId, outboundId: null, contactId: null }, fromEmail, 'unsubscribed')
-  return { countsAsNew: direction === 'in' && !read && !fromUs }
+  return { countsAsNew: direction === 'in' && !read && !fromUs && !ref.quiet }
 }
 
 /** A DSN for one of our messages: bounce the outbox row, suppress each failed address, mark contacts. */

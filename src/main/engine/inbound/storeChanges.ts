@@ -34,16 +34,19 @@ export function applyFlags(ctx: Ctx, ref: FolderRef, updates: FlagUpdate[]): num
       const find = stmt(
         ctx.sqlite,
         `SELECT m.id, m.thread_id AS threadId, m.read, m.flagged,
-           EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Seen') AS pending
+           EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Seen') AS pending,
+           EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Flagged') AS pendingStar
          FROM messages m WHERE m.mailbox_id = ? AND m.folder = ? AND m.uidvalidity = ? AND m.uid = ?`,
       )
       const upd = stmt(ctx.sqlite, 'UPDATE messages SET read = ?, flagged = ?, modseq = coalesce(?, modseq) WHERE id = ?')
       for (const u of updates) {
-        const r = find.get(ref.mailboxId, ref.folder, uv, u.uid) as { id: number; threadId: number; read: number; flagged: number; pending: number } | undefined
+        const r = find.get(ref.mailboxId, ref.folder, uv, u.uid) as
+          | { id: number; threadId: number; read: number; flagged: number; pending: number; pendingStar: number }
+          | undefined
         if (!r) continue
         // A local change not yet pushed is newer than what the server reports.
         const read = r.pending ? r.read : u.flags.includes('\\Seen') ? 1 : 0
-        const flagged = u.flags.includes('\\Flagged') ? 1 : 0
+        const flagged = r.pendingStar ? r.flagged : u.flags.includes('\\Flagged') ? 1 : 0
         upd.run(read, flagged, u.modseq?.toString() ?? null, r.id)
         if (read !== r.read || flagged !== r.flagged) {
           changed++
@@ -73,8 +76,12 @@ export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { be
            AND uid NOT IN (SELECT value FROM json_each(?))`,
       ).all(ref.mailboxId, ref.folder, uv, below, uids) as Array<{ id: number }>
       // After a full listing, stale copies that did not come back are gone from the server.
+      // (A copy moved here in the app and not yet moved on the server is not one of them.)
       const stale = full
-        ? (stmt(ctx.sqlite, 'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND stale = 1').all(ref.mailboxId, ref.folder) as Array<{ id: number }>)
+        ? (stmt(
+            ctx.sqlite,
+            'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND stale = 1 AND NOT EXISTS (SELECT 1 FROM pending_moves p WHERE p.message_id = messages.id)',
+          ).all(ref.mailboxId, ref.folder) as Array<{ id: number }>)
         : []
       n = deleteMessages(ctx, [...gone, ...stale].map((r) => r.id), touched, hashes)
       refreshThreads(ctx, touched)
@@ -119,10 +126,10 @@ export function resetFolder(ctx: Ctx, ref: FolderRef): void {
 export function pendingFlagOps(ctx: Ctx, mailboxId: number): PendingFlagOp[] {
   const rows = stmt(
     ctx.sqlite,
-    `SELECT p.id, m.mailbox_id AS mailboxId, m.folder, m.uid, m.uidvalidity, p.value FROM pending_flag_ops p
+    `SELECT p.id, m.mailbox_id AS mailboxId, m.folder, m.uid, m.uidvalidity, p.flag, p.value FROM pending_flag_ops p
        JOIN messages m ON m.id = p.message_id WHERE m.mailbox_id = ? AND m.stale = 0 ORDER BY p.id`,
-  ).all(mailboxId) as Array<{ id: number; mailboxId: number; folder: string; uid: number; uidvalidity: string; value: number }>
-  return rows.map((r) => ({ id: r.id, mailboxId: r.mailboxId, folder: r.folder, uid: r.uid, uidValidity: BigInt(r.uidvalidity), flag: '\\Seen', set: r.value === 1 }))
+  ).all(mailboxId) as Array<{ id: number; mailboxId: number; folder: string; uid: number; uidvalidity: string; flag: PendingFlagOp['flag']; value: number }>
+  return rows.map((r) => ({ id: r.id, mailboxId: r.mailboxId, folder: r.folder, uid: r.uid, uidValidity: BigInt(r.uidvalidity), flag: r.flag, set: r.value === 1 }))
 }
 
 export function ackFlagOps(ctx: Ctx, ids: number[]): void {

@@ -91,8 +91,12 @@ export function refreshThreads(ctx: Ctx, threadIds: Iterable<number>, mayEmpty =
   // One pass over the thread's messages for the aggregates (was four correlated subqueries).
   const upd = stmt(
     ctx.sqlite,
-    `UPDATE threads SET (message_count, unread_count, has_attachments, last_message_at) = (
-         SELECT count(*), coalesce(sum(m.read = 0 AND m.direction = 'in'), 0), coalesce(max(m.has_attachments = 1), 0), coalesce(max(m.date), 0)
+    `UPDATE threads SET (message_count, unread_count, has_attachments, last_message_at, inbox_count, away_count) = (
+         SELECT count(*), coalesce(sum(m.read = 0 AND m.direction = 'in'), 0), coalesce(max(m.has_attachments = 1), 0), coalesce(max(m.date), 0),
+                -- Whether the thread is in the inbox view (0011_triage.sql): mail in INBOX, and mail put away elsewhere.
+                coalesce(sum(m.folder = 'INBOX'), 0),
+                coalesce(sum(m.folder != 'INBOX' AND (m.direction = 'in'
+                  OR coalesce((SELECT f.role FROM sync_folders f WHERE f.mailbox_id = m.mailbox_id AND f.path = m.folder), 'sent') = 'other')), 0)
            FROM messages m WHERE m.thread_id = threads.id),
        latest_message_id = (SELECT m.id FROM messages m WHERE m.thread_id = threads.id ORDER BY m.date DESC, m.id DESC LIMIT 1)
      WHERE id = ?`,

@@ -64,6 +64,8 @@ export interface FolderRef {
   /** IMAP path, e.g. "INBOX", "Sent". */
   folder: string
   folderRole: 'inbox' | 'sent' | 'other'
+  /** Trash and Junk: their mail is stored but never counts as new (no notification for spam). */
+  quiet?: boolean
   uidValidity: bigint
 }
 
@@ -73,14 +75,14 @@ export interface FlagUpdate {
   modseq: bigint | null
 }
 
-/** A \Seen change made in the app, waiting to be pushed to the server (queued while offline). */
+/** A \Seen (read) or \Flagged (star) change made in the app, waiting to be pushed to the server (queued while offline). */
 export interface PendingFlagOp {
   id: number
   mailboxId: number
   folder: string
   uid: number
   uidValidity: bigint
-  flag: '\\Seen'
+  flag: '\\Seen' | '\\Flagged'
   set: boolean
 }
 

@@ -8,6 +8,7 @@ import { stmt } from '../db/stmt'
 import { linkStoredMail } from '../inbound/match'
 import type { InboxPage, InboxThread, ListInbox, MessageSummary } from '../../../shared/inbox'
 import { AppError, notFound } from '../../../shared/result'
+import { folderForRole } from '../repos/triage'
 
 type ListInput = z.output<typeof ListInbox>
 
@@ -179,6 +180,62 @@ function decodeCursor(c: string): [number, number] {
   return [Number(m[1]), Number(m[2])]
 }
 
+/** The inbox view (ARCHITECTURE §5, issue 20): kept by triggers as two counts per thread (0011_triage.sql). */
+export const IN_INBOX = '(t.inbox_count > 0 OR t.away_count = 0)'
+
+type ViewInput = Pick<ListInput, 'folder' | 'folderId' | 'mailboxId'>
+
+/** Which threads a folder view shows, as one WHERE term (null: every thread). */
+function folderTerm(ctx: Ctx, input: ViewInput, params: unknown[]): string | null {
+  if (input.folderId !== undefined) {
+    const f = stmt(ctx.sqlite, 'SELECT mailbox_id AS mailboxId, path FROM sync_folders WHERE id = ?').get(input.folderId) as { mailboxId: number; path: string } | undefined
+    if (!f) throw new AppError('NOT_FOUND', `Folder ${input.folderId} does not exist`, 'folderId')
+    params.push(f.mailboxId, f.path)
+    return 't.id IN (SELECT m.thread_id FROM messages m WHERE m.mailbox_id = ? AND m.folder = ?)'
+  }
+  const view = input.folder ?? 'inbox'
+  if (view === 'all') return null
+  if (view === 'inbox') return IN_INBOX
+  if (view === 'flagged') return 'EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.flagged = 1)'
+  // A special folder of every mailbox (or of the chosen one); Gmail's All Mail stands in for a missing Archive.
+  const boxes = input.mailboxId !== undefined ? [input.mailboxId] : (stmt(ctx.sqlite, 'SELECT id FROM mailboxes').pluck().all() as number[])
+  const pairs: Array<[number, string]> = []
+  for (const mb of boxes) {
+    const f = folderForRole(ctx, mb, view) ?? (view === 'archive' ? folderForRole(ctx, mb, 'all') : null)
+    if (f) pairs.push([mb, f.path])
+  }
+  if (!pairs.length) return '0'
+  params.push(...pairs.flat())
+  return `t.id IN (SELECT m.thread_id FROM messages m WHERE ${pairs.map(() => '(m.mailbox_id = ? AND m.folder = ?)').join(' OR ')})`
+}
+
+/** Every thread id a filter selects (no paging): "mark all read" over the current view. */
+export function threadIdsOf(ctx: Ctx, input: Omit<ListInput, 'cursor' | 'limit'>): number[] {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (input.objectId !== undefined) (where.push('t.object_id = ?'), params.push(input.objectId))
+  if (input.mailboxId !== undefined) (where.push('EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.mailbox_id = ?)'), params.push(input.mailboxId))
+  if (input.direction !== undefined) (where.push('EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.direction = ?)'), params.push(input.direction))
+  if (input.contactId !== undefined) {
+    where.push('t.id IN (SELECT m.thread_id FROM message_contacts mc JOIN messages m ON m.id = mc.message_id WHERE mc.contact_id = ? AND mc.linked = 1)')
+    params.push(input.contactId)
+  }
+  const term = folderTerm(ctx, input, params)
+  if (term) where.push(term)
+  if (input.unread) where.push('t.unread_count > 0')
+  const q = input.query?.trim()
+  if (q) {
+    where.push('t.id IN (SELECT m.thread_id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ?)')
+    params.push(ftsQuery(q))
+  }
+  try {
+    return stmt(ctx.sqlite, `SELECT t.id FROM threads t ${w(where)}`).pluck().all(...params) as number[]
+  } catch (e) {
+    if (e instanceof Error && e.name === 'SqliteError' && q) throw new AppError('VALIDATION', `Search could not be understood: ${e.message.replace(/^fts5: /, '')}`, 'query')
+    throw e
+  }
+}
+
 export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
   const where: string[] = []
   const params: unknown[] = []
@@ -190,6 +247,8 @@ export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
     where.push('t.id IN (SELECT m.thread_id FROM message_contacts mc JOIN messages m ON m.id = mc.message_id WHERE mc.contact_id = ? AND mc.linked = 1)')
     params.push(input.contactId)
   }
+  const term = folderTerm(ctx, input, params)
+  if (term) where.push(term)
   const q = input.query?.trim()
   if (q) return searchInbox(ctx, input, q, where, params)
   const base = [...where]
@@ -202,13 +261,19 @@ export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
   }
   const rows = stmt(ctx.sqlite, `SELECT ${THREAD_COLS} FROM threads t ${w(where)} ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`)
     .all(...params, input.limit + 1) as ThreadRow[]
-  // Unfiltered or by business only: the trigger-kept totals, not a count over every unread thread.
-  const onlyObject = input.mailboxId === undefined && input.direction === undefined && input.contactId === undefined
-  const unreadThreads = onlyObject
-    ? (stmt(ctx.sqlite, 'SELECT coalesce(sum(threads), 0) AS n FROM thread_unread_totals WHERE @o IS NULL OR object_id = @o').get({
-        o: input.objectId ?? null,
-      }) as { n: number }).n
-    : (stmt(ctx.sqlite, `SELECT count(*) AS n FROM threads t ${w([...base, 't.unread_count > 0'])}`).get(...baseParams) as { n: number }).n
+  // Unfiltered or by business only: the trigger-kept totals (all mail), or the inbox's partial index (no look
+  // at each unread thread's messages).
+  const onlyObject = input.mailboxId === undefined && input.direction === undefined && input.contactId === undefined && input.folderId === undefined
+  const unreadThreads =
+    onlyObject && input.folder === 'all'
+      ? (stmt(ctx.sqlite, 'SELECT coalesce(sum(threads), 0) AS n FROM thread_unread_totals WHERE @o IS NULL OR object_id = @o').get({
+          o: input.objectId ?? null,
+        }) as { n: number }).n
+      : onlyObject && (input.folder ?? 'inbox') === 'inbox'
+        ? (stmt(ctx.sqlite, `SELECT count(*) AS n FROM threads t WHERE t.unread_count > 0 AND ${IN_INBOX} AND (@o IS NULL OR t.object_id = @o)`).get({
+            o: input.objectId ?? null,
+          }) as { n: number }).n
+        : (stmt(ctx.sqlite, `SELECT count(*) AS n FROM threads t ${w([...base, 't.unread_count > 0'])}`).get(...baseParams) as { n: number }).n
   return pageOf(ctx, rows, input.limit, unreadThreads)
 }
 

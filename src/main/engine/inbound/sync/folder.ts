@@ -1,6 +1,7 @@
 // One folder's incremental sync on an open imapflow connection: uidvalidity check (full resync when it
 // changed), new UIDs fetched in batches with parsing pipelined behind the fetch, flags through
-// CONDSTORE (or a resync of the recent UIDs), and expunges found by comparing counts.
+// CONDSTORE (or, without it, the recent UIDs plus a rotating chunk of older ones), and expunges found by
+// comparing counts.
 import type { FetchMessageObject, ImapFlow, MailboxObject, StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
 import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
@@ -19,6 +20,12 @@ export interface FolderSyncDeps {
   flagWindow: number
   /** false: behave as with a server without CONDSTORE (flag window instead of CHANGEDSINCE, no status skips). */
   useCondstore: boolean
+  /** Without CONDSTORE: how many older messages (by sequence number) get their flags re-read per pass, on top of the window. */
+  flagChunk: number
+  /** Per folder path: the sequence number the next older chunk starts below (kept by the worker across passes). */
+  flagCursor: Map<string, number>
+  /** SELECT the folder again even when it is the selected one (a fresh UIDVALIDITY: "sync now", servers that never tell). */
+  reselect: boolean
   onProgress(p: { folder: string; done: number; total: number } | null): void
   isStopped(): boolean
 }
@@ -46,13 +53,14 @@ const CHUNK = { start: 25, min: 10, max: 200, growBelowMs: 12, shrinkAboveMs: 30
  * same uidvalidity, message count, UIDNEXT and HIGHESTMODSEQ as when it was last synced. Servers without
  * CONDSTORE report no modseq, and then every folder is checked (their flags could have changed).
  */
-export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole, status?: StatusObject): Promise<FolderSyncResult | null> {
+export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRole, status?: StatusObject, quiet = false): Promise<FolderSyncResult | null> {
   const { ctx, client, store } = d
   const known = getFolder(ctx, d.mailboxId, path)
   // The selected folder (INBOX between IDLEs): Dovecot answers STATUS for it from this session's own
   // view, which only moves on when the session syncs. NOOP makes it sync (EXISTS/EXPUNGE/FETCH arrive
   // and imapflow updates its counts), and the status cannot be used to skip it.
-  const reused = !!client.mailbox && client.mailbox.path === path
+  const reused = !d.reselect && !!client.mailbox && client.mailbox.path === path
+  if (d.reselect && client.mailbox && client.mailbox.path === path) status = undefined
   if (reused) {
     await client.noop()
     status = undefined
@@ -85,7 +93,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     lastSyncAt: null,
   }
   st.role = role
-  const ref: FolderRef = { mailboxId: d.mailboxId, folder: path, folderRole: role, uidValidity: box.uidValidity }
+  const ref: FolderRef = { mailboxId: d.mailboxId, folder: path, folderRole: role, uidValidity: box.uidValidity, quiet }
   const result: FolderSyncResult = { fetched: 0, flagsChanged: 0, removed: 0, reset: false }
 
   if (st.uidvalidity !== null && st.uidvalidity !== box.uidValidity) {
@@ -193,11 +201,9 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
       }
     } else if (!condstore) {
       const lo = Math.max(1, st.lastUid - d.flagWindow + 1)
-      updates = (await client.fetchAll(`${lo}:${st.lastUid}`, { uid: true, flags: true }, { uid: true })).map((m) => ({
-        uid: m.uid,
-        flags: [...(m.flags ?? [])],
-        modseq: null,
-      }))
+      const got = await client.fetchAll(`${lo}:${st.lastUid}`, { uid: true, flags: true }, { uid: true })
+      got.push(...(await olderFlagChunk(d, path)))
+      updates = got.map((m) => ({ uid: m.uid, flags: [...(m.flags ?? [])], modseq: null }))
     }
     if (updates.length) result.flagsChanged = store.applyFlags(ctx, ref, updates)
     if (condstore) st.highestmodseq = maxModseq
@@ -219,6 +225,22 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   st.lastSyncAt = ctx.clock.now()
   saveFolder(ctx, st)
   return result
+}
+
+/**
+ * Without CONDSTORE nothing says which flags changed: besides the newest UIDs on every pass, one chunk of
+ * older messages is re-read per pass, walking down the folder by sequence number and starting over at the
+ * top, so a change anywhere in the folder shows within (messages / chunk) passes.
+ */
+async function olderFlagChunk(d: FolderSyncDeps, path: string): Promise<FetchMessageObject[]> {
+  const exists = d.client.mailbox && d.client.mailbox.path === path ? d.client.mailbox.exists : 0
+  const below = exists - d.flagWindow
+  if (below < 1 || d.flagChunk <= 0) return []
+  let top = d.flagCursor.get(path) ?? below
+  if (top < 1 || top > below) top = below
+  const bottom = Math.max(1, top - d.flagChunk + 1)
+  d.flagCursor.set(path, bottom - 1)
+  return d.client.fetchAll(`${bottom}:${top}`, { uid: true, flags: true })
 }
 
 const dateMs = (v: Date | string | undefined): number => {

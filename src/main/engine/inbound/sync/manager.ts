@@ -43,6 +43,8 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     insecureTls: o.insecureTls ?? false,
     batchSize: o.batchSize ?? 200,
     flagWindow: o.flagWindow ?? 500,
+    flagChunk: o.flagChunk ?? 2000,
+    inboxPollMs: o.inboxPollMs ?? 15_000,
     useCondstore: o.useCondstore ?? true,
     backoffBaseMs: o.backoffBaseMs ?? 1_000,
     backoffMaxMs: o.backoffMaxMs ?? 5 * 60_000,
@@ -135,7 +137,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     },
     nudgeFlags(mailboxId) {
       // Called on every inbox.changed (the sync's own stores included): one cheap look before any per-mailbox query.
-      if (!(stmt(ctx.sqlite, 'SELECT EXISTS (SELECT 1 FROM pending_flag_ops) AS x').get() as { x: number }).x) return
+      if (!(stmt(ctx.sqlite, 'SELECT EXISTS (SELECT 1 FROM pending_flag_ops) OR EXISTS (SELECT 1 FROM pending_moves) AS x').get() as { x: number }).x) return
       for (const w of workers.values()) if (mailboxId === undefined || w.mailboxId === mailboxId) w.nudge()
     },
     status,
@@ -151,10 +153,10 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   }
 }
 
-/** Unread inbound mail of a mailbox, from the store's tables (0 until they exist). */
+/** Unread inbound mail in a mailbox's INBOX (not Junk, Trash or Archive), from the store's tables (0 until they exist). */
 function unreadCount(ctx: Ctx, mailboxId: number): number {
   try {
-    const r = stmt(ctx.sqlite, "SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ? AND direction = 'in' AND read = 0").get(mailboxId) as { n: number }
+    const r = stmt(ctx.sqlite, "SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ? AND direction = 'in' AND read = 0 AND folder = 'INBOX'").get(mailboxId) as { n: number }
     return r.n
   } catch {
     return 0

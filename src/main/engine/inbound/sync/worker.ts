@@ -1,6 +1,7 @@
 // One mailbox's sync worker: a single imapflow connection that syncs every folder once, then sits in
 // IDLE on INBOX (woken by EXISTS/EXPUNGE/FETCH pushes, "sync now", queued \Seen changes, or the poll
-// timer for the other folders). Connection failures reconnect with exponential backoff; a refused
+// timer for the other folders). A server without IDLE, or without CONDSTORE (old servers such as Courier,
+// whose IDLE may itself be a slow poll), gets INBOX checked with a NOOP every inboxPollMs. Connection failures reconnect with exponential backoff; a refused
 // login stops the worker until the mailbox's IMAP settings change.
 import { describeServerError } from '../../../../shared/serverErrors'
 import { ImapFlow, type StatusObject } from 'imapflow'
@@ -8,7 +9,10 @@ import type { Ctx } from '../../context'
 import { imapOptions } from '../../imapOptions'
 import { syncFolder, type FolderSyncDeps } from './folder'
 import type { ParsePool } from './pool'
+import { pushChanges, recordFolders } from './push'
+import { roleOf } from '../../repos/triage'
 import { getFolder, getMailboxSync, loadImapConfig, saveMailboxSync, type FolderRole, type ImapConfig } from './state'
+import { stmt } from '../../db/stmt'
 import type { StoreApi } from './storeApi'
 
 export type SyncState = 'connecting' | 'syncing' | 'idle' | 'offline' | 'auth_error' | 'error' | 'disabled'
@@ -28,6 +32,10 @@ export interface WorkerOptions {
   insecureTls: boolean
   batchSize: number
   flagWindow: number
+  /** Without CONDSTORE: older messages whose flags are re-read per pass (the whole folder over time). */
+  flagChunk: number
+  /** Without IDLE or CONDSTORE: how often INBOX is checked (NOOP), measured on the engine's clock. */
+  inboxPollMs: number
   /** false: sync as if the server had no CONDSTORE (tests the flag-window path against Dovecot). */
   useCondstore: boolean
   backoffBaseMs: number
@@ -36,8 +44,8 @@ export interface WorkerOptions {
   log(msg: string): void
 }
 
-type Reason = 'mail' | 'poll' | 'now' | 'flags' | 'closed'
-type Folder = { path: string; role: FolderRole; status?: StatusObject }
+type Reason = 'mail' | 'poll' | 'now' | 'flags' | 'closed' | 'inboxPoll'
+type Folder = { path: string; role: FolderRole; status?: StatusObject; quiet?: boolean }
 
 export class MailboxWorker {
   status: WorkerStatus = { state: 'connecting', progress: null, lastSyncAt: null, error: null }
@@ -51,6 +59,10 @@ export class MailboxWorker {
   private lastPoll = 0
   private lastProgress = 0
   private waiters: Array<() => void> = []
+  /** Per folder: where the next chunk of the no-CONDSTORE flag resync starts (see folder.ts). */
+  private flagCursor = new Map<string, number>()
+  /** Engine-clock time of the last INBOX check (for the NOOP poll of servers that do not push). */
+  private lastInboxCheck = 0
 
   constructor(
     private ctx: Ctx,
@@ -94,9 +106,11 @@ export class MailboxWorker {
     })
   }
 
-  /** Something changed locally (\Seen queued): push it at the next chance. */
+  /** Something changed locally (\Seen, a star or a move queued): push it at the next chance. */
   nudge(): void {
-    if (this.client && this.store.pendingFlagOps(this.ctx, this.mailboxId).length) this.signal('flags')
+    if (!this.client) return
+    if (stmt(this.ctx.sqlite, 'SELECT 1 FROM pending_moves WHERE mailbox_id = ? LIMIT 1').get(this.mailboxId) || this.store.pendingFlagOps(this.ctx, this.mailboxId).length)
+      this.signal('flags')
   }
 
   private signal(r: Reason, from?: ImapFlow): void {
@@ -190,9 +204,12 @@ export class MailboxWorker {
     await this.pool.ready()
     if (client.usable) await client.noop()
     const inbox = folders.find((f) => f.role === 'inbox')
+    const canIdle = client.capabilities.has('IDLE')
+    // Without IDLE nothing is pushed; without CONDSTORE the IDLE may be the server's own slow poll (Courier: 60 s).
+    const pollInbox = !!inbox && this.opts.idle && (!canIdle || !client.capabilities.has('CONDSTORE'))
     while (!this.stopped) {
       if (this.reasons.size === 0) {
-        if (inbox && this.opts.idle && client.usable) {
+        if (inbox && this.opts.idle && canIdle && client.usable) {
           if (!client.mailbox || client.mailbox.path !== inbox.path) {
             await client.mailboxOpen(inbox.path)
             // Mail that came since this pass synced INBOX shows only in the SELECT's counts, never as a push.
@@ -205,8 +222,9 @@ export class MailboxWorker {
           client.idle().catch(() => this.signal('closed'))
         }
         const untilPoll = Math.max(0, this.lastPoll + this.opts.pollMs - Date.now())
-        await this.sleep(this.opts.idle ? untilPoll : Math.min(untilPoll, this.opts.pollMs), false)
-        if (this.reasons.size === 0) this.reasons.add('poll')
+        const due = pollInbox ? this.lastInboxCheck + this.opts.inboxPollMs : null
+        const woke = await this.sleep(this.opts.idle ? untilPoll : Math.min(untilPoll, this.opts.pollMs), false, due)
+        if (this.reasons.size === 0) this.reasons.add(woke === 'clock' ? 'inboxPoll' : 'poll')
       }
       const why = new Set(this.reasons)
       this.reasons.clear()
@@ -216,7 +234,10 @@ export class MailboxWorker {
       // A full pass lists the folders again with their STATUS (one round trip): new folders are found,
       // unchanged ones are skipped without a SELECT.
       if (all) folders = await this.pickFolders(client)
-      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all)
+      // "Sync now" selects INBOX afresh on servers without CONDSTORE (old servers that may never say its
+      // UIDVALIDITY changed; the others end the session, or their STATUS already told).
+      const reselect = why.has('now') && !client.enabled.has('CONDSTORE')
+      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all, reselect)
     }
   }
 
@@ -228,11 +249,11 @@ export class MailboxWorker {
     return box.exists !== st.knownCount || (st.uidnext !== null && box.uidNext > st.uidnext)
   }
 
-  /** One pass: queued \Seen changes first, then the folders (INBOX first). */
-  private async pass(client: ImapFlow, folders: Folder[], all: boolean): Promise<void> {
+  /** One pass: queued moves and flag changes first, then the folders (INBOX first). */
+  private async pass(client: ImapFlow, folders: Folder[], all: boolean, reselect = false): Promise<void> {
     const waiters = this.waiters.splice(0)
     try {
-      await this.pushFlags(client)
+      await pushChanges(this.ctx, client, this.mailboxId, this.store, this.opts.log)
       const deps: FolderSyncDeps = {
         ctx: this.ctx,
         client,
@@ -242,6 +263,9 @@ export class MailboxWorker {
         batchSize: this.opts.batchSize,
         flagWindow: this.opts.flagWindow,
         useCondstore: this.opts.useCondstore,
+        flagChunk: this.opts.flagChunk,
+        flagCursor: this.flagCursor,
+        reselect,
         onProgress: (p) => {
           // At most ~4 progress events a second: each one is a status read and a push to every window.
           const now = Date.now()
@@ -253,7 +277,8 @@ export class MailboxWorker {
       }
       for (const f of folders) {
         if (this.stopped) return
-        await syncFolder(deps, f.path, f.role, f.status)
+        if (f.role === 'inbox') this.lastInboxCheck = this.ctx.clock.now()
+        await syncFolder(deps, f.path, f.role, f.status, f.quiet)
       }
       if (all) this.lastPoll = Date.now()
       this.setStatus({ state: 'idle', error: null, progress: null, lastSyncAt: this.ctx.clock.now() })
@@ -263,69 +288,50 @@ export class MailboxWorker {
     }
   }
 
-  /** INBOX, the Sent folder (special-use \Sent or named Sent) and every other subscribed, selectable folder. */
+  /**
+   * INBOX, the Sent folder (special-use \Sent or named Sent) and every other subscribed, selectable folder
+   * (Archive, Trash and Junk included, so triage done elsewhere shows; Drafts and All Mail are not mail to
+   * triage). Every listed folder is recorded for folders.list.
+   */
   private async pickFolders(client: ImapFlow): Promise<Folder[]> {
     const list = await client.list({ statusQuery: { messages: true, uidNext: true, uidValidity: true, highestModseq: true } })
     const selectable = list.filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
     const inbox = selectable.find((f) => f.path.toUpperCase() === 'INBOX')
     const sent = selectable.find((f) => f.specialUse === '\\Sent') ?? selectable.find((f) => /^(sent|sent items|sent messages)$/i.test(f.name))
-    const skip = new Set(['\\Trash', '\\Junk', '\\Drafts', '\\All'])
+    const skip = new Set(['\\Drafts', '\\All'])
     const out: Folder[] = []
     if (inbox) out.push({ path: inbox.path, role: 'inbox', status: inbox.status })
     if (sent) out.push({ path: sent.path, role: 'sent', status: sent.status })
     for (const f of selectable) {
       if (f === inbox || f === sent || f.subscribed === false || (f.specialUse && skip.has(f.specialUse))) continue
-      out.push({ path: f.path, role: 'other', status: f.status })
+      const r = roleOf(f.path, f.specialUse ?? null)
+      out.push({ path: f.path, role: 'other', status: f.status, quiet: r === 'trash' || r === 'junk' })
     }
+    recordFolders(this.ctx, this.mailboxId, list, new Map(out.map((f) => [f.path, f.role])))
     return out
   }
 
-  private async pushFlags(client: ImapFlow): Promise<void> {
-    const ops = this.store.pendingFlagOps(this.ctx, this.mailboxId)
-    if (!ops.length) return
-    const byFolder = new Map<string, typeof ops>()
-    for (const op of ops) byFolder.set(op.folder, [...(byFolder.get(op.folder) ?? []), op])
-    for (const [folder, list] of byFolder) {
-      let box
-      try {
-        box = client.mailbox && client.mailbox.path === folder ? client.mailbox : await client.mailboxOpen(folder)
-      } catch (e) {
-        if ((e as { mailboxMissing?: boolean }).mailboxMissing) {
-          this.store.ackFlagOps(this.ctx, list.map((o) => o.id)) // the folder is gone: nothing to set
-          continue
-        }
-        throw e
-      }
-      const done: number[] = []
-      for (const set of [true, false]) {
-        const current = list.filter((o) => o.set === set && o.uidValidity === box.uidValidity)
-        if (current.length) {
-          const uids = current.map((o) => o.uid).join(',')
-          if (set) await client.messageFlagsAdd(uids, ['\\Seen'], { uid: true })
-          else await client.messageFlagsRemove(uids, ['\\Seen'], { uid: true })
-          done.push(...current.map((o) => o.id))
-        }
-      }
-      // Ops for an older uidvalidity point at messages that no longer exist under those UIDs.
-      done.push(...list.filter((o) => o.uidValidity !== box.uidValidity).map((o) => o.id))
-      this.store.ackFlagOps(this.ctx, done)
-    }
-  }
-
-  /** Waits `ms` or until signalled ("sync now" cuts a backoff short). */
-  private sleep(ms: number, backoff: boolean): Promise<void> {
-    if (this.stopped) return Promise.resolve()
+  /**
+   * Waits `ms` or until signalled ("sync now" cuts a backoff short), or until the engine's clock reaches
+   * `clockDue` (looked at every second, so a test clock moved by clock.advance is noticed too).
+   */
+  private sleep(ms: number, backoff: boolean, clockDue: number | null = null): Promise<'timer' | 'clock' | 'signal'> {
+    if (this.stopped) return Promise.resolve('signal')
     if (backoff) this.reasons.clear()
-    else if (this.reasons.size) return Promise.resolve()
+    else if (this.reasons.size) return Promise.resolve('signal')
+    if (clockDue !== null && this.ctx.clock.now() >= clockDue) return Promise.resolve('clock')
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms)
+      const t = setTimeout(() => done('timer'), ms)
+      const tick = clockDue === null ? null : setInterval(() => this.ctx.clock.now() >= clockDue && done('clock'), CLOCK_TICK_MS)
       const self = this
-      function done() {
+      function done(why: 'timer' | 'clock' | 'signal') {
         clearTimeout(t)
-        if (self.wake === done) self.wake = null
-        resolve()
+        if (tick) clearInterval(tick)
+        if (self.wake === wake) self.wake = null
+        resolve(why)
       }
-      this.wake = done
+      const wake = () => done('signal')
+      this.wake = wake
     })
   }
 }
@@ -344,5 +350,7 @@ const errText = (e: unknown): string => {
   const err = e as { responseText?: string; message?: string }
   return (err.responseText || err.message || String(e)).replace(/\s+/g, ' ').slice(0, 300)
 }
+
+const CLOCK_TICK_MS = 1000
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.())

@@ -8,6 +8,8 @@ import { syncWords } from '../../lib/inbox'
 import { hrefFor } from '../../lib/router'
 import { onEvent, rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
+import { FolderNav } from './FolderNav'
+import type { Folder } from '../../../../shared/inbox'
 import { askNotificationPermission, notificationPermission } from './notify'
 import type { InboxFilters } from './useInbox'
 
@@ -33,9 +35,11 @@ interface Props {
   onChange: (patch: Partial<InboxFilters>) => void
   totalUnread: number | null
   now: number
+  /** folders.list of every receiving mailbox (InboxScreen loads them once for the rail and the move picker). */
+  folders: Map<number, Folder[]>
 }
 
-export function FilterRail({ filters, onChange, totalUnread, now }: Props): JSX.Element {
+export function FilterRail({ filters, onChange, totalUnread, now, folders }: Props): JSX.Element {
   const objects = useApp((s) => s.objects) ?? []
   const sync = useApp((s) => s.sync) ?? []
   const unread = useObjectUnread(objects.map((o) => o.id))
@@ -51,6 +55,8 @@ export function FilterRail({ filters, onChange, totalUnread, now }: Props): JSX.
           {totalUnread ? <span className="rail-count">{formatCount(totalUnread)}</span> : null}
         </button>
       </div>
+
+      <FolderNav filters={filters} onChange={onChange} folders={folders} emails={new Map(sync.map((s) => [s.mailboxId, s.email]))} />
 
       <div className="rail-group">
         <h3 className="rail-heading">Show</h3>

@@ -11,7 +11,11 @@ import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
 import { openCompose } from '../compose/composeState'
 import { useNow } from '../outbox/useOutbox'
+import '../../styles/triage.css'
 import { FilterRail } from './FilterRail'
+import { useFolders } from './MovePicker'
+import { ThreadMenu, TriageBar } from './TriageBar'
+import { clickSelect, TRIAGE_SHORTCUTS, useSelection, useTriage } from './useTriage'
 import { ReadingPane, type PaneCommands } from './ReadingPane'
 import { ThreadList } from './ThreadList'
 import { useInboxFilters, useInboxList, type InboxFilters } from './useInbox'
@@ -29,6 +33,14 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
   const [search, setSearch] = useState(filters.query ?? '')
   const [showKeys, setShowKeys] = useState(false)
   const [checking, setChecking] = useState(false)
+  const folders = useFolders()
+  const triage = useTriage(list, filters, selectedId)
+  const checked = useSelection((s) => s.ids)
+  const [moveOpen, setMoveOpen] = useState(false)
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null)
+  const viewKey = JSON.stringify(filters)
+  // A new view starts with nothing selected.
+  useEffect(() => useSelection.getState().clear(), [viewKey])
 
   /** "Get messages": every mailbox that can receive syncs all its folders now (Sent is otherwise polled). */
   const checkAll = () => {
@@ -54,16 +66,38 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
     open(threads[next])
   }
 
+  const byId = new Map(threads.map((t) => [t.id, t]))
+  const targetThreads = triage
+    .targets()
+    .map((id) => byId.get(id))
+    .filter((t): t is InboxThread => !!t)
+  const inTrash = filters.folder === 'trash'
+
   const keys = useRef<(e: KeyboardEvent) => void>(() => undefined)
   keys.current = (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'a' && !isTyping(e.target)) {
+      e.preventDefault()
+      return useSelection.getState().set(threads.map((t) => t.id))
+    }
     if (e.metaKey || e.ctrlKey || e.altKey) return
     if (e.key === 'Escape') {
       if (document.activeElement === searchRef.current) return searchRef.current?.blur()
+      if (useSelection.getState().ids.size) return useSelection.getState().clear()
       return void commands.current?.closeReply()
     }
-    if (isTyping(e.target)) return
+    if (isTyping(e.target) || moveOpen || menu) return
     const run = (fn: () => void) => (e.preventDefault(), fn())
     switch (e.key) {
+      case 'e':
+        return run(() => triage.move('archive'))
+      case '#':
+        return run(() => triage.move('trash'))
+      case 's':
+        return run(triage.star)
+      case 'v':
+        return triage.targets().length ? run(() => setMoveOpen(true)) : undefined
+      case 'x':
+        return selectedId ? run(() => useSelection.getState().toggle(selectedId)) : undefined
       case 'j':
         return run(() => step(1))
       case 'k':
@@ -90,7 +124,8 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
     return () => window.removeEventListener('keydown', handler)
   }, [])
 
-  const filtered = Boolean(filters.objectId || filters.mailboxId || filters.contact || filters.unread || filters.direction || filters.query)
+  const filtered = Boolean(filters.objectId || filters.mailboxId || filters.contact || filters.unread || filters.direction || filters.query || filters.folderId || (filters.folder && filters.folder !== 'inbox'))
+  const title = filters.folderId ? (filters.folderName ?? 'Folder') : VIEW_TITLE[filters.folder ?? 'inbox']
   const clearAll = () => (setSearch(''), useInboxFilters.getState().reset())
   const showObject = (objects?.length ?? 0) > 1 && !filters.objectId && !filters.mailboxId
   const subtitle =
@@ -98,11 +133,11 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
 
   return (
     <div className={`inbox-page${selectedId ? ' has-thread' : ''}`}>
-      <FilterRail filters={filters} onChange={setFilters} totalUnread={totalUnread} now={now} />
+      <FilterRail filters={filters} onChange={setFilters} totalUnread={totalUnread} now={now} folders={folders} />
       <section className="inbox-list-col" aria-label="Inbox">
         <header className="inbox-head">
           <div className="inbox-title">
-            <h1>Inbox</h1>
+            <h1>{title}</h1>
             <span className="inbox-sub">{subtitle}</span>
             <button
               type="button"
@@ -140,6 +175,18 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
           )}
           {showKeys && <ShortcutSheet onClose={() => setShowKeys(false)} />}
         </header>
+        <TriageBar
+          threads={threads}
+          selected={checked}
+          targets={targetThreads}
+          triage={triage}
+          folders={folders}
+          moveOpen={moveOpen}
+          setMoveOpen={setMoveOpen}
+          onSelectAll={(all) => (all ? useSelection.getState().set(threads.map((t) => t.id)) : useSelection.getState().clear())}
+          unreadThreads={list.unreadThreads}
+          inTrash={inTrash}
+        />
         {list.error && (
           <p className="inbox-error" role="alert">
             <Icon name="alert" size={14} /> {list.error}
@@ -153,9 +200,31 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
         ) : threads.length === 0 ? (
           <ListEmpty filtered={filtered} searching={Boolean(filters.query)} sync={sync ?? []} onClear={clearAll} />
         ) : (
-          <ThreadList list={list} selectedId={selectedId} onOpen={open} showObject={showObject} viewKey={JSON.stringify(filters)} now={now} />
+          <ThreadList
+            list={list}
+            selectedId={selectedId}
+            onOpen={(t) => (useSelection.getState().clear(), open(t))}
+            showObject={showObject}
+            viewKey={viewKey}
+            now={now}
+            checked={checked}
+            onSelectClick={(t, e) => clickSelect(threads, t.id, e)}
+            onToggle={(t) => useSelection.getState().toggle(t.id)}
+            onStar={(t) => {
+              // The row's own star acts on that row only, whatever is selected.
+              const flagged = !t.latest.flagged
+              list.patch(t.id, (x) => ({ ...x, latest: { ...x.latest, flagged } }))
+              rpc('messages.flag', { threadIds: [t.id], flagged }).catch((err) => (toastError(err), list.reload()))
+            }}
+            onMenu={(t, at) => {
+              // Right-click on a row outside the selection acts on that row alone.
+              if (!useSelection.getState().ids.has(t.id)) useSelection.getState().set([t.id], t.id)
+              setMenu(at)
+            }}
+          />
         )}
       </section>
+      {menu && <ThreadMenu x={menu.x} y={menu.y} targets={targetThreads} triage={triage} inTrash={inTrash} onMove={() => setMoveOpen(true)} onClose={() => setMenu(null)} />}
       {selectedId ? (
         <ReadingPane
           key={selectedId}
@@ -182,6 +251,8 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
     </div>
   )
 }
+
+const VIEW_TITLE: Record<string, string> = { inbox: 'Inbox', flagged: 'Starred', sent: 'Sent', archive: 'Archive', junk: 'Junk', trash: 'Trash', all: 'All mail' }
 
 function ListSkeleton(): JSX.Element {
   return (
@@ -265,7 +336,7 @@ function ShortcutSheet({ onClose }: { onClose: () => void }): JSX.Element {
         </button>
       </div>
       <dl>
-        {SHORTCUTS.map(([k, what]) => (
+        {[...SHORTCUTS, ...TRIAGE_SHORTCUTS].map(([k, what]) => (
           <div key={k}>
             <dt>
               {k.split(' / ').map((part, i) => (

@@ -7,6 +7,7 @@ import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
 import { listTime, threadPeople } from '../../lib/inbox'
 import { objectName, useApp } from '../../store'
+import { TIcon } from './TriageIcons'
 import type { InboxList } from './useInbox'
 
 const ROW_HEIGHT = 84
@@ -20,9 +21,16 @@ interface Props {
   /** Changes with the filters: a new view starts at the top. */
   viewKey: string
   now: number
+  /** Multi-selection (checkboxes, shift/ctrl-click). */
+  checked?: Set<number>
+  /** A click with its modifier keys; returns true when it only changed the selection. */
+  onSelectClick?: (thread: InboxThread, e: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) => boolean
+  onToggle?: (thread: InboxThread) => void
+  onStar?: (thread: InboxThread) => void
+  onMenu?: (thread: InboxThread, at: { x: number; y: number }) => void
 }
 
-export function ThreadList({ list, selectedId, onOpen, showObject, viewKey, now }: Props): JSX.Element {
+export function ThreadList({ list, selectedId, onOpen, showObject, viewKey, now, checked, onSelectClick, onToggle, onStar, onMenu }: Props): JSX.Element {
   const threads = list.threads ?? []
   const objects = useApp((s) => s.objects)
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -62,15 +70,23 @@ export function ThreadList({ list, selectedId, onOpen, showObject, viewKey, now 
             )
           const unread = t.unreadCount > 0
           const selected = t.id === selectedId
+          const isChecked = checked?.has(t.id) ?? false
           return (
             <li
               key={t.id}
-              className={`thread-row${unread ? ' is-unread' : ''}${selected ? ' is-selected' : ''}`}
+              className={`thread-row${unread ? ' is-unread' : ''}${selected ? ' is-selected' : ''}${isChecked ? ' is-checked' : ''}`}
               style={style}
               aria-current={selected ? 'true' : undefined}
+              aria-selected={checked ? isChecked : undefined}
               data-thread-id={t.id}
-              onClick={() => onOpen(t)}
+              onClick={(e) => (onSelectClick?.(t, e) ? undefined : onOpen(t))}
+              onContextMenu={onMenu ? (e) => (e.preventDefault(), onMenu(t, { x: e.clientX, y: e.clientY })) : undefined}
             >
+              {onToggle && (
+                <label className="thread-check" onClick={(e) => e.stopPropagation()}>
+                  <input type="checkbox" checked={isChecked} aria-label={`Select “${t.subject || '(no subject)'}”`} onChange={() => onToggle(t)} />
+                </label>
+              )}
               <span className="thread-dot" aria-hidden="true" />
               <div className="thread-body">
                 <div className="thread-line">
@@ -80,6 +96,17 @@ export function ThreadList({ list, selectedId, onOpen, showObject, viewKey, now 
                   </span>
                   {t.messageCount > 1 && <span className="thread-count">{formatCount(t.messageCount)}</span>}
                   {t.hasAttachments && <Icon name="paperclip" size={13} className="thread-clip" />}
+                  {onStar && (
+                    <button
+                      type="button"
+                      className={`thread-star${t.latest.flagged ? ' is-starred' : ''}`}
+                      aria-label={t.latest.flagged ? 'Remove star' : 'Star'}
+                      aria-pressed={t.latest.flagged}
+                      onClick={(e) => (e.stopPropagation(), onStar(t))}
+                    >
+                      <TIcon name="star" size={14} filled={t.latest.flagged} />
+                    </button>
+                  )}
                   <time className="thread-time" dateTime={t.lastMessageAt} title={new Date(t.lastMessageAt).toLocaleString()}>
                     {listTime(t.lastMessageAt, now)}
                   </time>

@@ -13,7 +13,15 @@ export interface InboxFilters {
   unread?: boolean
   direction?: 'in' | 'out'
   query?: string
+  /** Which folder: the inbox (default), a special folder of every mailbox, or one folder of one mailbox. */
+  folder?: InboxView
+  folderId?: number
+  /** Shown as the title while `folderId` is on. */
+  folderName?: string
 }
+
+export type InboxView = 'inbox' | 'archive' | 'trash' | 'junk' | 'sent' | 'flagged' | 'all'
+
 
 export const useInboxFilters = create<{ filters: InboxFilters; set: (patch: Partial<InboxFilters>) => void; reset: (f?: InboxFilters) => void }>((set) => ({
   filters: {},
@@ -37,6 +45,8 @@ export interface InboxList {
   reload: () => void
   /** Local change (read/unread) before the engine confirms it. */
   patch: (threadId: number, fn: (t: InboxThread) => InboxThread) => void
+  /** Conversations triaged out of this view: gone from the list before the engine answers. */
+  remove: (threadIds: number[]) => void
 }
 
 export function useInboxList(filters: InboxFilters): InboxList {
@@ -58,6 +68,7 @@ export function useInboxList(filters: InboxFilters): InboxList {
       ...(filters.unread ? { unread: true } : {}),
       ...(filters.direction ? { direction: filters.direction } : {}),
       ...(filters.query?.trim() ? { query: filters.query.trim() } : {}),
+      ...(filters.folderId ? { folderId: filters.folderId } : filters.folder && filters.folder !== 'inbox' ? { folder: filters.folder } : {}),
     }),
     [filters],
   )
@@ -123,5 +134,10 @@ export function useInboxList(filters: InboxFilters): InboxList {
 
   const patch = useCallback((threadId: number, fn: (t: InboxThread) => InboxThread) => setThreads((list) => list?.map((t) => (t.id === threadId ? fn(t) : t)) ?? null), [])
 
-  return { threads, unreadThreads, hasMore: cursor !== null, loadingMore, queryError, error, loadMore, reload: () => reload(), patch }
+  const remove = useCallback((ids: number[]) => {
+    const gone = new Set(ids)
+    setThreads((list) => list?.filter((t) => !gone.has(t.id)) ?? null)
+  }, [])
+
+  return { threads, unreadThreads, hasMore: cursor !== null, loadingMore, queryError, error, loadMore, reload: () => reload(), patch, remove }
 }
