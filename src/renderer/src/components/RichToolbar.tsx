@@ -44,13 +44,15 @@ export function RichToolbar({ editor, variables, source, onToggleSource, onImage
   const [linking, setLinking] = useState(false)
   const file = useRef<HTMLInputElement>(null)
   // Ctrl+K (Cmd+K) in the text opens the link bar, as in Gmail and Outlook.
+  // Listened for on the document, not on `editor.view.dom`: the view is not there while the editor mounts or
+  // after it is destroyed, and reading it then throws (which took the whole app down on leaving an editor).
   useEffect(() => {
-    const dom = editor.view.dom
     const onKey = (e: KeyboardEvent) => {
+      if (editor.isDestroyed || !editor.isFocused) return
       if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k') (e.preventDefault(), setLinking(true))
     }
-    dom.addEventListener('keydown', onKey)
-    return () => dom.removeEventListener('keydown', onKey)
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
   }, [editor])
   const off = disabled || source
   const run = (f: (c: ReturnType<Editor['chain']>) => ReturnType<Editor['chain']>) => () => void f(editor.chain().focus()).run()
