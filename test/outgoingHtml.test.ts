@@ -18,7 +18,7 @@ describe('cleanOutgoingHtml', () => {
     const out = cleanOutgoingHtml(HOSTILE + `<p><a href="https://bloom.test">site</a> <img src="https://cdn.test/logo.png" alt="logo"> <img src="data:image/png;base64,${PNG}" alt="dot"></p>`)
     expect(out).not.toMatch(/script|onclick|onerror|javascript:|iframe|@import|steal/)
     expect(out).toContain('Hello <b>Ann</b>')
-    expect(out).toContain('href="https://bloom.test"')
+    expect(out).toContain('href="https://bloom.test/"') // normalised as a browser would resolve it
     expect(out).toContain('src="https://cdn.test/logo.png"')
     expect(out).toContain(`src="data:image/png;base64,${PNG}"`)
   })
@@ -28,6 +28,13 @@ describe('cleanTemplateHtml', () => {
   it('keeps every mustache byte for byte, in text and in attributes', () => {
     const t = '<p>Hi {{default contact.first_name "Tom & Jerry"}}, {{#if contact.company}}at {{contact.company}}{{/if}} <a href="{{unsubscribe_url}}">stop</a></p>'
     expect(cleanTemplateHtml(t)).toBe(t.replace('<a href="{{unsubscribe_url}}">', '<a href="{{unsubscribe_url}}" target="_blank" rel="noopener noreferrer">'))
+  })
+
+  it('keeps a mustache that is a whole link or part of one through the URL checks of the hardened sanitiser', () => {
+    const out = cleanTemplateHtml('<p><a href="{{unsubscribe_url}}">stop</a> <a href="https://shop.test/o/{{contact.id}}">order</a> <img src="{{object.logo_url}}" alt="logo"></p>')
+    expect(out).toContain('href="{{unsubscribe_url}}"')
+    expect(out).toContain('href="https://shop.test/o/{{contact.id}}"')
+    expect(out).toContain('src="{{object.logo_url}}"')
   })
 
   it('stores a triple-stash as an escaped variable, so no contact data is ever printed as raw HTML', () => {

@@ -14,6 +14,12 @@ export function cleanOutgoingHtml(html: string): string {
 
 const MUSTACHE = /\{\{\{?[^{}]+\}?\}\}/g
 const TOKEN = /\uE000(\d+)\uE001/g
+// The sanitiser keeps only absolute links and percent-encodes what a URL may not hold, so a mustache that
+// is a whole href/src (`href="{{unsubscribe_url}}"`) is set aside as a URL of its own, and one inside a URL
+// (`https://shop.test/{{id}}`) is looked for percent-encoded too.
+const WHOLE_URL = /(\s(?:href|src)\s*=\s*)(["'])\s*(\{\{\{?[^{}]+\}?\}\})\s*\2/gi
+const URL_TOKEN = /https:\/\/template\.invalid\/(\d+)\/?/g
+const ENCODED_TOKEN = /%EE%80%80(\d+)%EE%80%81/gi
 const ENTITY: Record<string, string> = { quot: '"', '#34': '"', '#39': "'", apos: "'", amp: '&', lt: '<', gt: '>' }
 
 /**
@@ -30,8 +36,11 @@ export function cleanTemplateHtml(html: string): string {
     const decoded = m.replace(/&(quot|#34|#39|apos|amp|lt|gt);/g, (_, e: string) => ENTITY[e]!)
     return /^\{\{\{[\s\S]*\}\}\}$/.test(decoded) ? decoded.slice(1, -1) : decoded
   }
-  const masked = html.replace(MUSTACHE, (m) => `\uE000${kept.push(keep(m)) - 1}\uE001`)
-  return cleanOutgoingHtml(masked).replace(TOKEN, (_, i: string) => kept[Number(i)] ?? '')
+  const masked = html
+    .replace(WHOLE_URL, (_, pre: string, q: string, m: string) => `${pre}${q}https://template.invalid/${kept.push(keep(m)) - 1}${q}`)
+    .replace(MUSTACHE, (m) => `\uE000${kept.push(keep(m)) - 1}\uE001`)
+  const back = (_: string, i: string) => kept[Number(i)] ?? ''
+  return cleanOutgoingHtml(masked).replace(URL_TOKEN, back).replace(ENCODED_TOKEN, back).replace(TOKEN, back)
 }
 
 /** Templates (autoresponder actions, sequence steps) with their bodies cleaned; everything else as given. */

@@ -112,7 +112,7 @@ export function isBlankHtml(html: string): boolean {
   return (
     html
       .replace(/<[^>]*>/g, '')
-      .replace(/&nbsp;|&#160;/g, ' ')
+      .replace(/&nbsp;|&#(?:160|xa0);/gi, ' ')
       .trim() === ''
   )
 }
