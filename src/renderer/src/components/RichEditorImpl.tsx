@@ -43,7 +43,8 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
       extensions: richExtensions(placeholder, chips),
       content: load(value),
       editable: !disabled,
-      autofocus: autoFocus ? 'end' : false,
+      // At the start: what is already there when it opens is a signature (and the quote goes under it).
+      autofocus: autoFocus ? 'start' : false,
       editorProps: {
         attributes: attributesOf(props),
         handlePaste: (view, event) => {
