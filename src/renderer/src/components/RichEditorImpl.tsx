@@ -60,6 +60,9 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
           event.preventDefault()
           return addImages(editorRef.current!, files, at)
         },
+        // Esc belongs to the window around the editor (it closes compose, keeping the draft): ProseMirror
+        // would otherwise take it (to select a parent node) and stop the dialog from hearing it.
+        handleDOMEvents: { keydown: (_view, event) => event.key === 'Escape' },
       },
       onUpdate: ({ editor }) => {
         const next = valueOf(editor)
