@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { describe, expect, it } from 'vitest'
 import { fromZod } from '../src/main/engine/dispatch'
-import { labelOf, wordsOf } from '../src/main/engine/zodWords'
+import { labelOf, wordsOf } from '../src/shared/zodWords'
 import { freshEngine } from './helpers'
 
 const RAW = /Too (big|small)|Invalid (input|option|string)|expected|<=|>=|Unrecognized/

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { contract, isMethod, isTestOnly, isWrite } from '../../shared/contract'
 import { AppError, type AppErrorShape, type FieldError, type Result } from '../../shared/result'
 import type { Ctx, Handlers } from './context'
-import { issuesInWords } from './zodWords'
+import { issuesInWords } from '../../shared/zodWords'
 
 export type Dispatch = (method: unknown, input: unknown) => Promise<Result<unknown>>
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type JSX } from 'react'
+import { contract } from '../../../../shared/contract'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import { PROBLEM_TITLE, type ServerErrorCode } from '../../../../shared/serverErrors'
 import { Dialog } from '../../components/Dialog'
@@ -7,7 +8,7 @@ import { useFormErrors } from '../../lib/errors'
 import { sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
-import { DraftError, mailboxDraft, serversChanged, toMailboxPatch, toMailboxTest, toNewMailbox, type MailboxDraft } from './mailboxDraft'
+import { DraftError, draftProblems, mailboxDraft, serversChanged, toMailboxPatch, toMailboxTest, toNewMailbox, type MailboxDraft } from './mailboxDraft'
 import { MailboxFields } from './MailboxFields'
 import { fieldOfProblem, focusByLabel, SetupCheckPanel, useSetupCheck, type CheckRow } from './SetupCheck'
 
@@ -52,7 +53,15 @@ export function MailboxDialog({ object, mailbox, focus, onClose }: { object: Biz
     setBusy(true)
     errors.clear()
     try {
-      // Built first: a number or password missing is said at its field before anything is tried.
+      // Checked first, every field at once: a server is tried only with settings that could be saved.
+      const problems = mailbox
+        ? draftProblems(draft, () => toMailboxPatch(draft, mailbox.id), contract['mailboxes.update'].input)
+        : draftProblems(draft, () => toNewMailbox(draft, object.id), contract['mailboxes.create'].input)
+      if (Object.keys(problems).length) {
+        errors.setAll(problems)
+        setBusy(false)
+        return
+      }
       const patch = mailbox ? toMailboxPatch(draft, mailbox.id) : null
       const input = patch ? null : toNewMailbox(draft, object.id)
       // Only new connection settings are tried (a mailbox stopped by its settings is tried whatever changed).

@@ -3,6 +3,8 @@
 import type { Input } from '../../../../shared/contract'
 import type { Mailbox, ServerView } from '../../../../shared/models'
 import { imapHostFor, suggestSettings } from '../../../../shared/providers'
+import type { z } from 'zod'
+import { issuesInWords } from '../../../../shared/zodWords'
 
 export type Security = 'tls' | 'starttls' | 'none'
 export type SentCopy = Mailbox['sentCopy']
@@ -153,4 +155,32 @@ export function serversChanged(d: MailboxDraft, m: Mailbox): boolean {
   const differs = (s: ServerDraft, v: ServerView | null) =>
     !v || s.host.trim() !== v.host || s.port.trim() !== String(v.port) || s.secure !== v.secure || (s.user.trim() || d.email.trim()) !== v.user || s.password !== ''
   return differs(d.smtp, m.smtp) || (d.imapEnabled && differs(d.imap, m.imap))
+}
+
+/**
+ * Every problem with what was typed, at once and in words, before anything is tried or saved: numbers that
+ * are not numbers, then (when they all are) what the contract would refuse (an address that is not one, a
+ * port out of range, a limit of 0). Empty when the settings can be tested.
+ */
+export function draftProblems(d: MailboxDraft, build: () => unknown, schema: z.ZodType): Record<string, string> {
+  const numbers: Array<[string, string]> = [
+    ['dailyCapacity', d.dailyCapacity],
+    ['minGapSeconds', d.minGapSeconds],
+    ['smtp.port', d.smtp.port],
+    ...(d.imapEnabled ? ([['imap.port', d.imap.port]] as Array<[string, string]>) : []),
+  ]
+  const out: Record<string, string> = {}
+  for (const [field, value] of numbers) if (value.trim() === '' || !Number.isInteger(Number(value.trim()))) out[field] = 'Enter a whole number'
+  if (Object.keys(out).length) return out
+  let input: unknown
+  try {
+    input = build()
+  } catch (err) {
+    if (err instanceof DraftError) return { [err.field]: err.message }
+    throw err
+  }
+  const parsed = schema.safeParse(input)
+  if (parsed.success) return {}
+  for (const { field, message } of issuesInWords(parsed.error, 50)) if (field && !(field in out)) out[field] = message
+  return out
 }
