@@ -205,39 +205,4 @@ test('a reply survives Esc, another conversation and a reload; a forward keeps t
   expect(parsedFwd.attachments[2]!.content.toString()).toBe('Catalogue notes')
 })
 
-test('a signature is edited in the profile dialog, and switching From in compose swaps it without touching the text', async ({ page, app }) => {
-  const { object } = await business(app)
-  const other = await app.rpc('mailboxes.create', {
-    objectId: object.id,
-    email: MAIL.users.cal.email,
-    displayName: 'Cal',
-    minGapSeconds: 0,
-    smtp: { host: MAIL.host, port: MAIL.ports.smtp, secure: 'none', user: MAIL.users.cal.email, password: MAIL.users.cal.password },
-    imap: null,
-  })
-  await app.rpc('profiles.create', { objectId: object.id, email: MAIL.users.cal.email, displayName: 'Cal at Harbor Books', transport: { kind: 'smtp', mailboxId: other.id } })
-  await page.goto(`${app.url}#/businesses/${object.id}`)
-  await page.reload()
-  await page.getByRole('button', { name: `Edit profile ${MAIL.users.bea.email}` }).click()
-  const dialog = page.getByRole('dialog', { name: 'Edit sender profile' })
-  const signature = dialog.getByLabel(/^Signature/)
-  await expect(signature).toHaveValue('Bea Lindqvist\nHarbor Books · 12 Quay St')
-  await signature.fill('Bea L.\nHarbor Books')
-  await both(page, 'profile-signature')
-  await dialog.getByRole('button', { name: 'Save profile' }).click()
-  await expect(dialog).toBeHidden()
-  expect((await app.rpc('profiles.list', {})).find((p) => p.email === MAIL.users.bea.email)!.signatureHtml).toMatch(/^<p>Bea L.<br ?\/?>Harbor Books<\/p>$/)
-
-  await page.getByRole('complementary').getByRole('button', { name: 'Compose' }).click()
-  const compose = page.getByRole('dialog', { name: 'New message' })
-  const from = compose.getByLabel('From', { exact: true })
-  await from.selectOption({ label: `Bea at Harbor Books <${MAIL.users.bea.email}> · Harbor Books` })
-  const body = compose.getByLabel('Message')
-  await expect(body).toHaveValue('\n\n--\nBea L.\nHarbor Books')
-  await body.press('Control+Home')
-  await body.pressSequentially('Hello there')
-  await from.selectOption({ label: `Cal at Harbor Books <${MAIL.users.cal.email}> · Harbor Books` })
-  await expect(body).toHaveValue('Hello there')
-  await from.selectOption({ label: `Bea at Harbor Books <${MAIL.users.bea.email}> · Harbor Books` })
-  await expect(body).toHaveValue('Hello there\n\n--\nBea L.\nHarbor Books')
-})
+// The signature written in the profile dialog and swapped by From: e2e/signatures.spec.ts.

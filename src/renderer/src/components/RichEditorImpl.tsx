@@ -43,7 +43,7 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
       extensions: richExtensions(placeholder, chips),
       content: load(value),
       editable: !disabled,
-      autofocus: autoFocus ? 'end' : false,
+      autofocus: autoFocus === 'start' ? 'start' : autoFocus ? 'end' : false,
       editorProps: {
         attributes: attributesOf(props),
         handlePaste: (view, event) => {
