@@ -118,3 +118,18 @@ export const eventTone = (type: string): Tone =>
 
 /** Messages still on their way (the sidebar badge). */
 export const pendingCount = (counts: Record<string, number> | null): number => (counts ? PENDING.reduce((n, s) => n + (counts[s] ?? 0), 0) : 0)
+
+// ---- Scheduled messages whose mailbox cannot sign in (issue 20). A scheduled row is not held until its
+// time comes, so the warning is derived from the mailbox's current status, and clears when it is fixed.
+/** Why a mailbox can't send right now, or null: only its sign-in/settings state (status 'auth_error'). */
+export type MailboxSignIn = { id: number; objectId: number; email: string; status: string; statusCode?: string | null }
+
+/** "Mailbox can't sign in: fix it before Tue 9:00", or null when the message is not at risk. */
+export function signInWarning(
+  m: Pick<OutboundMessage, 'status' | 'scheduledFor' | 'createdAt' | 'transport' | 'mailboxId'>,
+  mailbox: MailboxSignIn | undefined,
+  when: (iso: string) => string,
+): string | null {
+  if (!isScheduled(m) || m.transport !== 'smtp' || !mailbox || mailbox.id !== m.mailboxId || mailbox.status !== 'auth_error') return null
+  return `Mailbox can’t sign in: fix it before ${when(m.scheduledFor)}`
+}
