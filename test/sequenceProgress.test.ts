@@ -67,6 +67,19 @@ describe('sequence progress', () => {
     expect(await member(b, seq.id, 'a@client.test')).toMatchObject({ status: 'active', stepsSent: 1, lastSentStep: 1, nextStep: 2, nextState: 'held', heldReason: 'Mailbox sign-in failed' })
   })
 
+  it('a step held because its mail server does not answer says so in words, not "unreachable"', async () => {
+    const b = await automationEngine()
+    const seq = await b.t.ok('sequences.create', { name: 'S', objectId: b.objectId, steps, mailboxIds: [b.mailboxId] })
+    const a = await contact(b, 'a@client.test')
+    // The network is up but the server's port refuses: the row is held as 'unreachable' (outbound/holds.ts).
+    b.stub.script = [{ kind: 'offline', code: 'CONNECTION_REFUSED' }]
+    await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [a.id] })
+    await b.idle()
+    const row = (await b.t.ok('outbox.list', {})).items.find((r) => r.subject.startsWith('Hello'))!
+    expect(row).toMatchObject({ status: 'held', statusReason: 'unreachable' })
+    expect(await member(b, seq.id, 'a@client.test')).toMatchObject({ nextStep: 1, nextState: 'held', heldReason: 'Can’t reach the mail server' })
+  })
+
   it('a failed send is retried: the contact says retrying, at the retry time', async () => {
     const b = await automationEngine()
     const seq = await b.t.ok('sequences.create', { name: 'S', objectId: b.objectId, steps, mailboxIds: [b.mailboxId] })

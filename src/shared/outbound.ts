@@ -18,7 +18,8 @@ export const OUTBOX_STATUSES = [
 ] as const
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
 export const OutboxStatusZ = z.enum(OUTBOX_STATUSES)
-export const HOLD_REASONS = ['offline', 'capacity', 'window', 'auth', 'paused'] as const
+// 'unreachable': the server's address or port does not answer while the network is up (outbound/holds.ts).
+export const HOLD_REASONS = ['offline', 'capacity', 'window', 'auth', 'paused', 'unreachable'] as const
 export type HoldReason = (typeof HOLD_REASONS)[number]
 export const FAILURE_KINDS = ['transient', 'rate_limit', 'auth', 'permanent', 'offline'] as const
 export const MESSAGE_SOURCES = ['compose', 'reply', 'autoresponder', 'sequence'] as const

@@ -3,12 +3,13 @@
 import { SendFailure, type FailureKind } from '../../src/main/engine/outbound/failure'
 import type { Sender } from '../../src/main/engine/outbound/transport'
 import type { OutboxRow } from '../../src/main/engine/repos/outbox'
+import type { ServerErrorCode } from '../../src/shared/serverErrors'
 
 export interface Stub {
   sender: (real: Sender) => Sender
   sent: OutboxRow[]
   /** Outcomes for the next sends, in order; afterwards every send succeeds. */
-  script: Array<FailureKind | 'ok' | { kind: FailureKind; retryAfterMs?: number }>
+  script: Array<FailureKind | 'ok' | { kind: FailureKind; retryAfterMs?: number; code?: ServerErrorCode }>
   /** Milliseconds each send takes (real time), to make sends overlap. */
   delayMs: number
   wasSent: boolean | 'unknown' | 'no-evidence'
@@ -37,7 +38,7 @@ export function stubSender(): Stub {
           const next = stub.script.shift() ?? 'ok'
           if (next !== 'ok') {
             const f = typeof next === 'string' ? { kind: next } : next
-            throw new SendFailure(f.kind, `scripted ${f.kind}`, 'retryAfterMs' in f ? f.retryAfterMs : undefined)
+            throw new SendFailure(f.kind, `scripted ${f.kind}`, 'retryAfterMs' in f ? f.retryAfterMs : undefined, 'code' in f ? f.code : undefined)
           }
           stub.sent.push(row)
           return { providerId: null }

@@ -3,6 +3,7 @@
 import type { z } from 'zod'
 import type { Enroll, NewSequence, Sequence, SequenceContact, SequencePatch, SendWindow } from '../../../shared/automation'
 import { AppError } from '../../../shared/result'
+import type { HoldReason } from '../../../shared/outbound'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
@@ -192,8 +193,9 @@ export function enroll(ctx: Ctx, input: EnrollInput): { enrolled: number; alread
 // ---------- the per-contact table ----------
 /** An outbound row in one of these went out: the step counts as sent (opens, clicks and a later bounce included). */
 const SENT_STATUSES = "'sent', 'delivered', 'opened', 'clicked', 'bounced'"
-const HOLD_WORDS: Record<string, string> = {
+const HOLD_WORDS: Record<HoldReason, string> = {
   offline: 'Waiting for the network',
+  unreachable: 'Can’t reach the mail server',
   capacity: 'Daily limit reached',
   window: 'Outside the sending window',
   auth: 'Mailbox sign-in failed',
@@ -244,7 +246,7 @@ export function progressOf(r: ProgressRow, sequenceStatus: string, stepCount: nu
     else if (r.pendingStatus === 'retry_wait') nextState = 'retrying'
     else if (r.pendingStatus === 'held') {
       nextState = 'held'
-      heldReason = (r.pendingReason && HOLD_WORDS[r.pendingReason]) || r.pendingReason || 'Held by its mailbox'
+      heldReason = (r.pendingReason && HOLD_WORDS[r.pendingReason as HoldReason]) || r.pendingReason || 'Held by its mailbox'
     } else nextState = 'scheduled'
   }
   if (paused && nextState !== 'sending') nextState = 'paused'

@@ -32,7 +32,8 @@ export interface RichEditorProps {
   variables?: RichVariable[]
   /** 'boxed' looks like a form input; 'flush' fills a compose window. */
   variant?: 'boxed' | 'flush'
-  autoFocus?: boolean
+  /** true puts the cursor at the end (a draft carried on); 'start' above everything (a new reply above its signature). */
+  autoFocus?: boolean | 'start'
   className?: string
   /** Called when the text gets focus, with a handle to insert at its cursor. */
   onFocus?: (handle: RichEditorHandle) => void

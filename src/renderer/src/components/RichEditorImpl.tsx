@@ -43,8 +43,7 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
       extensions: richExtensions(placeholder, chips),
       content: load(value),
       editable: !disabled,
-      // At the start: what is already there when it opens is a signature (and the quote goes under it).
-      autofocus: autoFocus ? 'start' : false,
+      autofocus: autoFocus === 'start' ? 'start' : autoFocus ? 'end' : false,
       editorProps: {
         attributes: attributesOf(props),
         handlePaste: (view, event) => {
@@ -60,9 +59,6 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
           event.preventDefault()
           return addImages(editorRef.current!, files, at)
         },
-        // Esc belongs to the window around the editor (it closes compose, keeping the draft): ProseMirror
-        // would otherwise take it (to select a parent node) and stop the dialog from hearing it.
-        handleDOMEvents: { keydown: (_view, event) => event.key === 'Escape' },
       },
       onUpdate: ({ editor }) => {
         const next = valueOf(editor)

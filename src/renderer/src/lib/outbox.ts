@@ -1,7 +1,7 @@
 // Words and colours for the outbox: statuses, hold reasons and timeline events, in one place so the
 // Outbox screen, the detail panel and the banner say the same thing. (Repeated from shared/outbound
 // as plain data so the renderer bundle does not pull in zod.)
-import type { OutboundMessage, OutboxStatus } from '../../../shared/outbound'
+import type { HoldReason, OutboundMessage, OutboxStatus } from '../../../shared/outbound'
 import { PROBLEM_TITLE, type ServerErrorCode } from '../../../shared/serverErrors'
 
 export const PENDING: readonly OutboxStatus[] = ['queued', 'sending', 'retry_wait', 'held']
@@ -40,7 +40,8 @@ export const STATUS: Record<OutboxStatus, { label: string; tone: Tone }> = {
   bounced: { label: 'Bounced', tone: 'red' },
 }
 
-const HOLD_WORDS: Record<string, string> = {
+// Every hold reason has words (typed, so a new reason cannot be left raw).
+export const HOLD_WORDS: Record<HoldReason, string> = {
   offline: 'Waiting for the network',
   unreachable: 'Can’t reach the server',
   capacity: 'Daily cap reached',
@@ -62,7 +63,7 @@ export function reasonOf(m: Pick<OutboundMessage, 'status' | 'statusReason' | 's
   // A server's address or settings problem says which (a wrong port is not "waiting for the network").
   const problem = m.errorCode ? PROBLEM_TITLE[m.errorCode as ServerErrorCode] : undefined
   if (m.status === 'held' && problem && (r === 'auth' || r === 'unreachable')) return problem
-  if (m.status === 'held') return (r && HOLD_WORDS[r]) ?? r ?? 'Held'
+  if (m.status === 'held') return (r && HOLD_WORDS[r as HoldReason]) ?? r ?? 'Held'
   if (m.status === 'retry_wait' || m.status === 'failed') return (r && FAILURE_WORDS[r]) ?? r
   if (m.status === 'queued' && m.undoUntil && Date.parse(m.undoUntil) > now) return 'Can still be undone'
   // The badge already says it; only an unusual reason (e.g. "Undone: back in drafts") is worth repeating.
@@ -117,3 +118,18 @@ export const eventTone = (type: string): Tone =>
 
 /** Messages still on their way (the sidebar badge). */
 export const pendingCount = (counts: Record<string, number> | null): number => (counts ? PENDING.reduce((n, s) => n + (counts[s] ?? 0), 0) : 0)
+
+// ---- Scheduled messages whose mailbox cannot sign in (issue 20). A scheduled row is not held until its
+// time comes, so the warning is derived from the mailbox's current status, and clears when it is fixed.
+/** Why a mailbox can't send right now, or null: only its sign-in/settings state (status 'auth_error'). */
+export type MailboxSignIn = { id: number; objectId: number; email: string; status: string; statusCode?: string | null }
+
+/** "Mailbox can't sign in: fix it before Tue 9:00", or null when the message is not at risk. */
+export function signInWarning(
+  m: Pick<OutboundMessage, 'status' | 'scheduledFor' | 'createdAt' | 'transport' | 'mailboxId'>,
+  mailbox: MailboxSignIn | undefined,
+  when: (iso: string) => string,
+): string | null {
+  if (!isScheduled(m) || m.transport !== 'smtp' || !mailbox || mailbox.id !== m.mailboxId || mailbox.status !== 'auth_error') return null
+  return `Mailbox can’t sign in: fix it before ${when(m.scheduledFor)}`
+}

@@ -2,8 +2,9 @@
 import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { Dialog } from '../../components/Dialog'
-import { FormError, SelectField, TextAreaField, TextField, Toggle } from '../../components/Field'
-import { htmlToPlain, textToHtml } from '../../lib/mailText'
+import { Field, FormError, SelectField, TextField, Toggle } from '../../components/Field'
+import { RichEditor } from '../../components/RichEditor'
+import '../../styles/signatureEditor.css'
 import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
@@ -20,8 +21,9 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
   const [displayName, setDisplayName] = useState(profile?.displayName ?? object.name)
   const [replyTo, setReplyTo] = useState(profile?.replyTo ?? '')
   const [isActive, setIsActive] = useState(profile?.isActive ?? true)
-  // Plain text here (the HTML is made when saved); an untouched signature is sent back as it was.
-  const initialSignature = htmlToPlain(profile?.signatureHtml ?? '')
+  // Written with the same rich editor as the messages it ends (no variables: a signature is sent as written).
+  // Sent back only when the editor changed it.
+  const initialSignature = profile?.signatureHtml ?? ''
   const [signature, setSignature] = useState(initialSignature)
   const initialTransport = profile ? (profile.transport.kind === 'smtp' ? `smtp:${profile.transport.mailboxId}` : 'mailgun') : mailboxes[0] ? `smtp:${mailboxes[0].id}` : 'mailgun'
   const [transport, setTransport] = useState(initialTransport)
@@ -42,7 +44,7 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
       replyTo: replyTo.trim() ? replyTo : null,
       isActive,
       transport: transport === 'mailgun' ? { kind: 'mailgun' as const } : { kind: 'smtp' as const, mailboxId: Number(transport.slice(5)) },
-      ...(signature !== initialSignature ? { signatureHtml: textToHtml(signature) } : {}),
+      ...(signature !== initialSignature ? { signatureHtml: signature } : {}),
     }
     try {
       if (profile) await rpc('profiles.update', { id: profile.id, ...input })
@@ -78,17 +80,26 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
         <TextField label="Reply-to address" type="email" value={replyTo} onChange={setReplyTo} error={errors.fields.replyTo} optional />
         <SelectField label="Send through" value={transport} onChange={setTransport} options={options} error={errors.fields['transport.kind'] ?? errors.fields['transport.mailboxId']} />
       </div>
-      <TextAreaField
+      <Field
         label="Signature"
         className="signature-field"
-        value={signature}
-        onChange={setSignature}
-        rows={4}
         optional
-        placeholder={`${displayName || 'Your name'}\n${object.name}`}
         hint="Added under what you write in new messages and replies, above the quoted text. Switching From swaps it."
         error={errors.fields.signatureHtml}
-      />
+      >
+        {(p) => (
+          <RichEditor
+            id={p.id}
+            label="Signature"
+            invalid={p['aria-invalid']}
+            describedBy={p['aria-describedby']}
+            className="signature-editor"
+            value={signature}
+            onChange={setSignature}
+            placeholder={`${displayName || 'Your name'} · ${object.name}`}
+          />
+        )}
+      </Field>
       <Toggle label="Active" checked={isActive} onChange={setIsActive} hint="Inactive profiles cannot be chosen for new emails" />
       <FormError message={errors.form} />
     </Dialog>

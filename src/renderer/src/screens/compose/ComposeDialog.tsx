@@ -217,7 +217,7 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
           className="compose-editor"
           value={body}
           disabled={busy}
-          autoFocus={to.length > 0}
+          autoFocus={to.length === 0 ? false : initial ? true : 'start'}
           placeholder="Write your message…"
           invalid={fieldError('html') ? true : undefined}
           onChange={setBody}

@@ -187,7 +187,7 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
         className="reply-editor"
         value={body}
         disabled={busy}
-        autoFocus={mode !== 'forward'}
+        autoFocus={mode === 'forward' ? false : draft ? true : 'start'}
         placeholder={mode === 'forward' ? 'Add a note (optional)…' : 'Write your reply…'}
         onChange={setBody}
       />

@@ -59,7 +59,12 @@ export function Onboarding({ onDone }: { onDone: () => void }): JSX.Element {
             initial={sending}
             mailbox={mailbox}
             onBack={() => setStep('business')}
-            onSkip={() => setStep('done')}
+            onSkip={(obj) => {
+              // What step 2 set up earlier and the user backed out of is gone; only a saved mailbox remains.
+              setObject(obj)
+              setSending(mailbox ? 'smtp' : null)
+              setStep('done')
+            }}
             onSaved={(choice, mb, obj) => {
               setObject(obj)
               setSending(choice)

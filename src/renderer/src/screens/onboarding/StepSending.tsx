@@ -20,7 +20,8 @@ interface Props {
   initial: SendingChoice | null
   mailbox: Mailbox | null
   onBack: () => void
-  onSkip: () => void
+  /** The object comes back without Mailgun settings left over from a setup the user backed out of. */
+  onSkip: (object: BizObject) => void
   /** The object comes back with its Mailgun settings when those were saved. */
   onSaved: (choice: SendingChoice, mailbox: Mailbox | null, object: BizObject) => void
 }
@@ -62,6 +63,21 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
     }
   }
 
+  // Skipping leaves nothing half-done: Mailgun settings saved earlier in this wizard, then backed out of
+  // (Back from the profile step), are removed, as choosing a mailbox instead does. A mailbox that was
+  // tested and saved stays, as the business's own.
+  const skip = async () => {
+    setBusy(true)
+    errors.clear()
+    try {
+      if (object.mailgun) await rpc('mailgun.remove', { objectId: object.id })
+      onSkip({ ...object, mailgun: null })
+    } catch (err) {
+      errors.take(err)
+      setBusy(false)
+    }
+  }
+
   /** Runs the set-up test; on a failure marks the fields it points at and stops the save. */
   async function passes(test: () => ReturnType<typeof testMailbox>): Promise<boolean> {
     const rows = await check.run(test)
@@ -98,7 +114,7 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
           Back
         </button>
         <span className="spacer" />
-        <button type="button" className="btn btn-ghost" onClick={onSkip}>
+        <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => void skip()}>
           Skip for now
         </button>
         {check.failed && (

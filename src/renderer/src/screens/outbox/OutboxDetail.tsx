@@ -4,13 +4,14 @@ import type { JSX } from 'react'
 import { formatBytes, type OutboundDetail } from '../../../../shared/outbound'
 import { Icon } from '../../components/Icons'
 import { formatDate } from '../../lib/format'
-import { EVENT_LABEL, eventTone, isScheduled, reasonOf } from '../../lib/outbox'
+import { EVENT_LABEL, eventTone, isScheduled, reasonOf, type MailboxSignIn } from '../../lib/outbox'
 import { navigate } from '../../lib/router'
 import { MessageActions } from './actions'
 import { progressLine, StatusBadge } from './OutboxRow'
 import { useOutboxDetail } from './useOutbox'
+import { SignInWarning } from './signInWarning'
 
-export function OutboxDetailPanel({ id, now }: { id: number; now: number }): JSX.Element {
+export function OutboxDetailPanel({ id, now, stopped }: { id: number; now: number; stopped: Map<number, MailboxSignIn> }): JSX.Element {
   const { detail, missing } = useOutboxDetail(id)
   const close = () => navigate({ name: 'outbox' })
   return (
@@ -22,12 +23,12 @@ export function OutboxDetailPanel({ id, now }: { id: number; now: number }): JSX
         </button>
       </div>
       {missing && <p className="card-body card-empty">This message no longer exists.</p>}
-      {detail && <DetailBody d={detail} now={now} />}
+      {detail && <DetailBody d={detail} now={now} stopped={stopped} />}
     </aside>
   )
 }
 
-function DetailBody({ d, now }: { d: OutboundDetail; now: number }): JSX.Element {
+function DetailBody({ d, now, stopped }: { d: OutboundDetail; now: number; stopped: Map<number, MailboxSignIn> }): JSX.Element {
   const reason = reasonOf(d, now)
   const progress = progressLine(d, now)
   const facts: Array<[string, string | null]> = [
@@ -56,6 +57,7 @@ function DetailBody({ d, now }: { d: OutboundDetail; now: number }): JSX.Element
             <Icon name="alert" size={14} /> {d.lastError}
           </p>
         )}
+        <SignInWarning message={d} stopped={stopped} size="md" />
         <MessageActions message={d} now={now} size="md" />
       </div>
       <dl className="facts facts-stacked outbox-facts">

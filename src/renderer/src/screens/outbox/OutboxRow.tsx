@@ -2,9 +2,10 @@
 import type { JSX } from 'react'
 import type { OutboundMessage } from '../../../../shared/outbound'
 import { formatDate, formatWhen, recipientsLine, relativeTime } from '../../lib/format'
-import { isScheduled, reasonOf, STATUS } from '../../lib/outbox'
+import { isScheduled, reasonOf, STATUS, type MailboxSignIn } from '../../lib/outbox'
 import { hrefFor, navigate } from '../../lib/router'
 import { MessageActions } from './actions'
+import { SignInWarning } from './signInWarning'
 
 export function StatusBadge({ message }: { message: OutboundMessage }): JSX.Element {
   const scheduled = isScheduled(message)
@@ -23,7 +24,7 @@ export function progressLine(m: OutboundMessage, now: number): string {
   return parts.join(' · ')
 }
 
-export function OutboxRow({ message: m, selected, now }: { message: OutboundMessage; selected: boolean; now: number }): JSX.Element {
+export function OutboxRow({ message: m, selected, now, stopped }: { message: OutboundMessage; selected: boolean; now: number; stopped: Map<number, MailboxSignIn> }): JSX.Element {
   const reason = reasonOf(m, now)
   const progress = progressLine(m, now)
   const href = hrefFor({ name: 'outbox', id: m.id })
@@ -59,6 +60,7 @@ export function OutboxRow({ message: m, selected, now }: { message: OutboundMess
       <div className="outbox-actions">
         <MessageActions message={m} now={now} />
       </div>
+      <SignInWarning message={m} stopped={stopped} />
     </li>
   )
 }

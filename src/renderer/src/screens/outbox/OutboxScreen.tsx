@@ -5,11 +5,12 @@ import type { OutboundMessage } from '../../../../shared/outbound'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
-import { GROUPS, isScheduled, PENDING, pendingCount, type Group } from '../../lib/outbox'
+import { GROUPS, isScheduled, PENDING, pendingCount, type Group, type MailboxSignIn } from '../../lib/outbox'
 import { openCompose } from '../compose/composeState'
 import { OutboxDetailPanel } from './OutboxDetail'
 import { OutboxRow } from './OutboxRow'
 import { useNow, useOutboxList } from './useOutbox'
+import { useStoppedMailboxes } from './signInWarning'
 
 const GROUP_HELP: Record<string, string> = {
   sending: 'Handing over to the mail server right now.',
@@ -22,6 +23,7 @@ const GROUP_HELP: Record<string, string> = {
 export function OutboxScreen({ selectedId }: { selectedId?: number }): JSX.Element {
   const { items, counts, done } = useOutboxList()
   const now = useNow()
+  const stopped = useStoppedMailboxes()
   const pending = pendingCount(counts)
   const failed = counts.failed ?? 0
   // `done` is the sent history; skipped, cancelled and bounced rows are finished too.
@@ -58,17 +60,17 @@ export function OutboxScreen({ selectedId }: { selectedId?: number }): JSX.Eleme
                 const rows = items.filter((m) => g.statuses.includes(m.status))
                 // The engine pages finished rows newest first by creation; here they read by when they last moved.
                 if (!g.statuses.some((st) => PENDING.includes(st))) rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
-                return rows.length ? <GroupCard key={g.key} group={g} rows={rows} selectedId={selectedId} now={now} /> : null
+                return rows.length ? <GroupCard key={g.key} group={g} rows={rows} selectedId={selectedId} now={now} stopped={stopped} /> : null
               })}
           </div>
-          {selectedId && <OutboxDetailPanel key={selectedId} id={selectedId} now={now} />}
+          {selectedId && <OutboxDetailPanel key={selectedId} id={selectedId} now={now} stopped={stopped} />}
         </div>
       )}
     </div>
   )
 }
 
-function GroupCard({ group, rows, selectedId, now }: { group: Group; rows: OutboundMessage[]; selectedId?: number; now: number }): JSX.Element {
+function GroupCard({ group, rows, selectedId, now, stopped }: { group: Group; rows: OutboundMessage[]; selectedId?: number; now: number; stopped: Map<number, MailboxSignIn> }): JSX.Element {
   // Recent starts folded, unless the selected message is in it.
   const [open, setOpen] = useState(!group.collapsible || rows.some((r) => r.id === selectedId))
   const scheduled = group.key === 'queued' ? rows.filter((r) => isScheduled(r)).length : 0
@@ -97,7 +99,7 @@ function GroupCard({ group, rows, selectedId, now }: { group: Group; rows: Outbo
       {open && (
         <ul className="item-list" aria-label={group.title}>
           {rows.map((m) => (
-            <OutboxRow key={m.id} message={m} selected={m.id === selectedId} now={now} />
+            <OutboxRow key={m.id} message={m} selected={m.id === selectedId} now={now} stopped={stopped} />
           ))}
         </ul>
       )}
