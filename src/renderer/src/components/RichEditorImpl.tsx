@@ -43,6 +43,7 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
       extensions: richExtensions(placeholder, chips),
       content: load(value),
       editable: !disabled,
+      // 'start' for a new message or reply (what is already there is a signature); a draft taken up again, at its end.
       autofocus: autoFocus === 'start' ? 'start' : autoFocus ? 'end' : false,
       editorProps: {
         attributes: attributesOf(props),
@@ -59,6 +60,9 @@ export default function RichEditorImpl(props: RichEditorProps): JSX.Element {
           event.preventDefault()
           return addImages(editorRef.current!, files, at)
         },
+        // Esc belongs to the window around the editor (it closes compose, keeping the draft): ProseMirror
+        // would otherwise take it (to select a parent node) and stop the dialog from hearing it.
+        handleDOMEvents: { keydown: (_view, event) => event.key === 'Escape' },
       },
       onUpdate: ({ editor }) => {
         const next = valueOf(editor)
