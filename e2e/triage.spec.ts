@@ -77,10 +77,10 @@ test('triage with the keyboard: archive, delete, star, select, move; every chang
   await expect(menu).toHaveCount(0)
 
   // Everything reached the server.
-  await waitFor(async () => (await serverUid('uma', 'Archive', mid('Newsletter: spring deals'))) !== null, { timeoutMs: 15_000, message: 'archived on the server' })
-  await waitFor(async () => (await serverUid('uma', 'Trash', mid('Team offsite agenda'))) !== null && (await serverUid('uma', 'Trash', mid('Your order has shipped'))) !== null, { timeoutMs: 15_000, message: 'trashed on the server' })
-  await waitFor(async () => (await serverUid('uma', 'Clients', mid(starredSubject)))?.flags.has('\\Flagged'), { timeoutMs: 15_000, message: 'starred and filed on the server' })
-  await waitFor(async () => (await serverUid('uma', 'INBOX', mid('Invoice 2026-114')))?.flags.has('\\Flagged'), { timeoutMs: 15_000, message: 'starred from the menu on the server' })
+  await waitFor(async () => (await serverUid('uma', 'Archive', mid('Newsletter: spring deals'))) !== null, { timeoutMs: 30_000, message: 'archived on the server' })
+  await waitFor(async () => (await serverUid('uma', 'Trash', mid('Team offsite agenda'))) !== null && (await serverUid('uma', 'Trash', mid('Your order has shipped'))) !== null, { timeoutMs: 30_000, message: 'trashed on the server' })
+  await waitFor(async () => (await serverUid('uma', 'Clients', mid(starredSubject)))?.flags.has('\\Flagged'), { timeoutMs: 30_000, message: 'starred and filed on the server' })
+  await waitFor(async () => (await serverUid('uma', 'INBOX', mid('Invoice 2026-114')))?.flags.has('\\Flagged'), { timeoutMs: 30_000, message: 'starred from the menu on the server' })
 
   // The folder list: Archive, Trash and the filed folder open their views.
   const rail = page.getByRole('navigation', { name: 'Mail filters' })
