@@ -8,6 +8,7 @@ import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
 import type { ParsePool } from './pool'
 import { getFolder, saveFolder, type FolderRole, type FolderState } from './state'
 import type { StoreApi } from './storeApi'
+import { adaptCount, chunkEnd, CHUNK, yieldToLoop } from './chunks'
 
 export interface FolderSyncDeps {
   ctx: Ctx
@@ -41,12 +42,8 @@ export interface FolderSyncResult {
 const MAX_BATCHES_AHEAD = 4
 /** The first fetched batch; each next one doubles, up to the configured batch size. */
 const FIRST_BATCH = 25
-/**
- * Messages per store transaction, adapted to how long the last one took: short enough that a UI read
- * never waits long behind one (reads run between them), long enough that per-commit costs (the FTS
- * segment flush) do not dominate.
- */
-const CHUNK = { start: 25, min: 10, max: 200, growBelowMs: 12, shrinkAboveMs: 30 }
+/** A fetched batch is handed to the parse threads at this many bytes of source, even short of its count. */
+const BATCH_MAX_BYTES = 4 * 1024 * 1024
 
 /**
  * `status` (from LIST-STATUS, taken before this call) lets an unchanged folder be skipped without a SELECT:
@@ -122,7 +119,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     /** One promise per batch not yet committed, oldest first. */
     const inFlight: Array<Promise<void>> = []
     let failure: unknown = null
-    let chunkSize = CHUNK.start
+    let chunkSize: number = CHUNK.start
     const commit = (msgs: FetchMessageObject[]) => {
       const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
       const parsed = d.pool.parse(items)
@@ -138,7 +135,8 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
           size: msgs[i].size ?? items[i].source.length,
         }))
         for (let i = 0; i < full.length; ) {
-          const chunk = full.slice(i, i + chunkSize)
+          const end = chunkEnd(full, i, chunkSize)
+          const chunk = full.slice(i, end)
           const t0 = performance.now()
           // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
           ctx.sqlite.transaction(() => {
@@ -147,12 +145,10 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
             st.knownCount += chunk.length
             saveFolder(ctx, st)
           })()
-          const ms = performance.now() - t0
-          if (ms < CHUNK.growBelowMs) chunkSize = Math.min(CHUNK.max, chunkSize * 2)
-          else if (ms > CHUNK.shrinkAboveMs) chunkSize = Math.max(CHUNK.min, chunkSize >> 1)
-          i += chunk.length
-          // Let waiting UI reads run between chunks.
-          if (i < full.length) await new Promise((r) => setImmediate(r))
+          chunkSize = adaptCount(chunkSize, performance.now() - t0, chunk.length < chunkSize && end < full.length)
+          i = end
+          // Let waiting UI reads run between chunks, the last of a batch too (the next batch may be parsed already).
+          await yieldToLoop()
         }
         done += full.length
         result.fetched += full.length
@@ -162,6 +158,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
       chain.catch((e) => (failure ??= e))
     }
     let batch: FetchMessageObject[] = []
+    let batchBytes = 0
     // Small batches first, so parsing and storing start while the fetch is still warming up.
     let limit = Math.min(FIRST_BATCH, d.batchSize)
     const from = st.lastUid + 1
@@ -170,9 +167,11 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     for await (const msg of client.fetch(`${from}:*`, query, { uid: true })) {
       if (msg.uid < from) continue // `n:*` always answers with the last message, even an old one
       batch.push(msg)
-      if (batch.length >= limit) {
+      batchBytes += msg.source?.length ?? 0
+      if (batch.length >= limit || batchBytes >= BATCH_MAX_BYTES) {
         commit(batch)
         batch = []
+        batchBytes = 0
         limit = Math.min(limit * 2, d.batchSize)
         // Back-pressure: wait for the oldest batch only, so parsing and storing never run dry.
         while (inFlight.length >= MAX_BATCHES_AHEAD) await inFlight.shift()!.catch(() => {})
