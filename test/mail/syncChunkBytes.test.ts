@@ -51,3 +51,29 @@ it('never stores two 1.5 MB messages in one transaction, and still groups the sm
   // The small ones were not stored one by one: fewer transactions than messages.
   expect(chunks.length).toBeLessThan(SMALL + BIG)
 }, 120_000)
+
+it('a big first sync fetched in ranges stores every message exactly once, gaps in the UIDs included', async () => {
+  await resetMailbox(USER, { deleteFolders: true })
+  const N = 90
+  const uidsOnServer = await withImap(USER, async (c) => {
+    for (let i = 0; i < N; i++) await c.append('INBOX', mail(100 + i, i % 30 === 5 ? 'y'.repeat(300_000) : `message ${i}`))
+    await c.mailboxOpen('INBOX')
+    // Expunged runs leave holes in the UIDs the ranges are cut from.
+    const all = ((await c.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b)
+    const gone = all.filter((_, i) => i % 7 === 3 || (i >= 40 && i < 47))
+    await c.messageDelete(gone, { uid: true })
+    return all.filter((u) => !gone.includes(u))
+  })
+  const t = freshEngine({ outbound: { undoMs: 0, eventsPollMs: 0, probeMs: 60_000 }, inbound: { pollMs: 60_000 } })
+  const object = await t.ok('objects.create', { name: 'Ranges', timezone: 'UTC' })
+  const mailbox = await t.ok('mailboxes.create', {
+    objectId: object.id,
+    email: MAIL.users[USER].email,
+    smtp: server(USER, MAIL.ports.smtp),
+    imap: server(USER, MAIL.ports.imap),
+  })
+  const uids = () => peek<{ uid: number }>(t, 'SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid', mailbox.id).map((r) => r.uid)
+  await waitFor(() => uids().length >= uidsOnServer.length, { timeoutMs: 60_000, message: 'every message stored' })
+  await waitState(t, mailbox.id, 'idle', 60_000)
+  expect(uids()).toEqual(uidsOnServer)
+}, 120_000)

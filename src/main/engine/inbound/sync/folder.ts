@@ -2,7 +2,7 @@
 // changed), new UIDs fetched in batches with parsing pipelined behind the fetch, flags through
 // CONDSTORE (or, without it, the recent UIDs plus a rotating chunk of older ones), and expunges found by
 // comparing counts.
-import type { FetchMessageObject, ImapFlow, MailboxObject, StatusObject } from 'imapflow'
+import type { FetchMessageObject, FetchQueryObject, ImapFlow, MailboxObject, StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
 import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
 import type { ParsePool } from './pool'
@@ -164,7 +164,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     const from = st.lastUid + 1
     // imapflow asks for MODSEQ by itself once CONDSTORE is enabled
     const query = { uid: true, flags: true, internalDate: true, size: true, source: true }
-    for await (const msg of client.fetch(`${from}:*`, query, { uid: true })) {
+    for await (const msg of fetchNew(client, from, query, total > FIRST_BATCH)) {
       if (msg.uid < from) continue // `n:*` always answers with the last message, even an old one
       batch.push(msg)
       batchBytes += msg.source?.length ?? 0
@@ -224,6 +224,37 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   st.lastSyncAt = ctx.clock.now()
   saveFolder(ctx, st)
   return result
+}
+
+/** FETCH ranges of a big sync: about this much source each, and never more messages than maxCount. */
+const RANGE = { first: FIRST_BATCH, maxBytes: 256 * 1024, maxCount: 200 }
+
+/**
+ * The new messages from `from` on. A few (new mail): one FETCH. Many (a first sync, a backlog): their UIDs
+ * first, then FETCHes of about RANGE.maxBytes each (sized from the messages seen so far). imapflow works
+ * through everything the socket has read without yielding, so one FETCH of the whole folder let megabytes
+ * of responses pile up while the store ran and then held the engine's thread for hundreds of ms.
+ */
+async function* fetchNew(client: ImapFlow, from: number, query: FetchQueryObject, many: boolean): AsyncGenerator<FetchMessageObject> {
+  if (!many) {
+    yield* client.fetch(`${from}:*`, query, { uid: true })
+    return
+  }
+  const found = (await client.search({ uid: `${from}:*` }, { uid: true })) || []
+  const uids = found.filter((u) => u >= from).sort((a, b) => a - b)
+  let count = RANGE.first
+  let seen = 0
+  let bytes = 0
+  for (let i = 0; i < uids.length; ) {
+    const part = uids.slice(i, i + count)
+    i += part.length
+    for await (const m of client.fetch(part, query, { uid: true })) {
+      seen++
+      bytes += m.source?.length ?? 0
+      yield m
+    }
+    count = Math.max(1, Math.min(RANGE.maxCount, Math.floor(RANGE.maxBytes / Math.max(1, bytes / Math.max(1, seen)))))
+  }
 }
 
 /**
