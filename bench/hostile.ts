@@ -88,6 +88,7 @@ async function main() {
   })()
   const t0 = performance.now()
   lag.enable()
+  const gaps = gapRecorder()
   const mailbox = await call<{ id: number }>(engine, 'mailboxes.create', {
     objectId: object.id,
     email: MAIL.users[USER].email,
@@ -103,6 +104,7 @@ async function main() {
     if (performance.now() - t0 > 600_000) throw new Error('sync did not finish in 10 minutes')
   }
   lag.disable()
+  gaps.stop()
   const syncSeconds = (performance.now() - t0) / 1000
   syncing = false
   await probe
@@ -165,6 +167,30 @@ async function main() {
   for (const r of slowest) out({ figure: 'slowest', file: r.file, kb: round(r.bytes / 1024, 1), engineStoreMs: round(r.storeMs), messagesGetMs: round(r.getMs), parseThreadMs: round(r.parseMs) })
   rmSync(dataDir, { recursive: true, force: true })
   rmSync(storeDir, { recursive: true, force: true })
+}
+
+/**
+ * BENCH_GAPS=1: every block of the engine's thread over 30 ms, as [start, end] in µs of the monotonic clock
+ * (the clock of a --cpu-prof profile, so a block can be looked up in one).
+ */
+function gapRecorder(): { stop(): void } {
+  if (!process.env.BENCH_GAPS) return { stop() {} }
+  const found: Array<[number, number]> = []
+  let last = process.hrtime.bigint()
+  let on = true
+  const loop = () => {
+    const now = process.hrtime.bigint()
+    if (now - last > 30_000_000n) found.push([Number(last / 1000n), Number(now / 1000n)])
+    last = now
+    if (on) setImmediate(loop)
+  }
+  setImmediate(loop)
+  return {
+    stop() {
+      on = false
+      out({ figure: 'gaps', overMs: 30, blocks: found })
+    },
+  }
 }
 
 // A second, read-only connection: what the sync has committed, without going through the engine.

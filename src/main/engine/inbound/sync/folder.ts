@@ -2,12 +2,13 @@
 // changed), new UIDs fetched in batches with parsing pipelined behind the fetch, flags through
 // CONDSTORE (or, without it, the recent UIDs plus a rotating chunk of older ones), and expunges found by
 // comparing counts.
-import type { FetchMessageObject, ImapFlow, MailboxObject, StatusObject } from 'imapflow'
+import type { FetchMessageObject, FetchQueryObject, ImapFlow, MailboxObject, StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
 import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
 import type { ParsePool } from './pool'
 import { getFolder, saveFolder, type FolderRole, type FolderState } from './state'
 import type { StoreApi } from './storeApi'
+import { adaptCount, chunkEnd, CHUNK, yieldToLoop } from './chunks'
 
 export interface FolderSyncDeps {
   ctx: Ctx
@@ -41,12 +42,8 @@ export interface FolderSyncResult {
 const MAX_BATCHES_AHEAD = 4
 /** The first fetched batch; each next one doubles, up to the configured batch size. */
 const FIRST_BATCH = 25
-/**
- * Messages per store transaction, adapted to how long the last one took: short enough that a UI read
- * never waits long behind one (reads run between them), long enough that per-commit costs (the FTS
- * segment flush) do not dominate.
- */
-const CHUNK = { start: 25, min: 10, max: 200, growBelowMs: 12, shrinkAboveMs: 30 }
+/** A fetched batch is handed to the parse threads at this many bytes of source, even short of its count. */
+const BATCH_MAX_BYTES = 4 * 1024 * 1024
 
 /**
  * `status` (from LIST-STATUS, taken before this call) lets an unchanged folder be skipped without a SELECT:
@@ -122,7 +119,7 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     /** One promise per batch not yet committed, oldest first. */
     const inFlight: Array<Promise<void>> = []
     let failure: unknown = null
-    let chunkSize = CHUNK.start
+    let chunkSize: number = CHUNK.start
     const commit = (msgs: FetchMessageObject[]) => {
       const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
       const parsed = d.pool.parse(items)
@@ -138,7 +135,8 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
           size: msgs[i].size ?? items[i].source.length,
         }))
         for (let i = 0; i < full.length; ) {
-          const chunk = full.slice(i, i + chunkSize)
+          const end = chunkEnd(full, i, chunkSize)
+          const chunk = full.slice(i, end)
           const t0 = performance.now()
           // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
           ctx.sqlite.transaction(() => {
@@ -147,12 +145,10 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
             st.knownCount += chunk.length
             saveFolder(ctx, st)
           })()
-          const ms = performance.now() - t0
-          if (ms < CHUNK.growBelowMs) chunkSize = Math.min(CHUNK.max, chunkSize * 2)
-          else if (ms > CHUNK.shrinkAboveMs) chunkSize = Math.max(CHUNK.min, chunkSize >> 1)
-          i += chunk.length
-          // Let waiting UI reads run between chunks.
-          if (i < full.length) await new Promise((r) => setImmediate(r))
+          chunkSize = adaptCount(chunkSize, performance.now() - t0, chunk.length < chunkSize && end < full.length)
+          i = end
+          // Let waiting UI reads run between chunks, the last of a batch too (the next batch may be parsed already).
+          await yieldToLoop()
         }
         done += full.length
         result.fetched += full.length
@@ -162,17 +158,20 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
       chain.catch((e) => (failure ??= e))
     }
     let batch: FetchMessageObject[] = []
+    let batchBytes = 0
     // Small batches first, so parsing and storing start while the fetch is still warming up.
     let limit = Math.min(FIRST_BATCH, d.batchSize)
     const from = st.lastUid + 1
     // imapflow asks for MODSEQ by itself once CONDSTORE is enabled
     const query = { uid: true, flags: true, internalDate: true, size: true, source: true }
-    for await (const msg of client.fetch(`${from}:*`, query, { uid: true })) {
+    for await (const msg of fetchNew(client, from, query, total > FIRST_BATCH)) {
       if (msg.uid < from) continue // `n:*` always answers with the last message, even an old one
       batch.push(msg)
-      if (batch.length >= limit) {
+      batchBytes += msg.source?.length ?? 0
+      if (batch.length >= limit || batchBytes >= BATCH_MAX_BYTES) {
         commit(batch)
         batch = []
+        batchBytes = 0
         limit = Math.min(limit * 2, d.batchSize)
         // Back-pressure: wait for the oldest batch only, so parsing and storing never run dry.
         while (inFlight.length >= MAX_BATCHES_AHEAD) await inFlight.shift()!.catch(() => {})
@@ -225,6 +224,37 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   st.lastSyncAt = ctx.clock.now()
   saveFolder(ctx, st)
   return result
+}
+
+/** FETCH ranges of a big sync: about this much source each, and never more messages than maxCount. */
+const RANGE = { first: FIRST_BATCH, maxBytes: 256 * 1024, maxCount: 200 }
+
+/**
+ * The new messages from `from` on. A few (new mail): one FETCH. Many (a first sync, a backlog): their UIDs
+ * first, then FETCHes of about RANGE.maxBytes each (sized from the messages seen so far). imapflow works
+ * through everything the socket has read without yielding, so one FETCH of the whole folder let megabytes
+ * of responses pile up while the store ran and then held the engine's thread for hundreds of ms.
+ */
+async function* fetchNew(client: ImapFlow, from: number, query: FetchQueryObject, many: boolean): AsyncGenerator<FetchMessageObject> {
+  if (!many) {
+    yield* client.fetch(`${from}:*`, query, { uid: true })
+    return
+  }
+  const found = (await client.search({ uid: `${from}:*` }, { uid: true })) || []
+  const uids = found.filter((u) => u >= from).sort((a, b) => a - b)
+  let count = RANGE.first
+  let seen = 0
+  let bytes = 0
+  for (let i = 0; i < uids.length; ) {
+    const part = uids.slice(i, i + count)
+    i += part.length
+    for await (const m of client.fetch(part, query, { uid: true })) {
+      seen++
+      bytes += m.source?.length ?? 0
+      yield m
+    }
+    count = Math.max(1, Math.min(RANGE.maxCount, Math.floor(RANGE.maxBytes / Math.max(1, bytes / Math.max(1, seen)))))
+  }
 }
 
 /**

@@ -67,10 +67,19 @@ function workerEntry(): { script: string; eval: boolean } {
   return { script: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(join(here, 'parseWorker.ts'))})`, eval: true }
 }
 
+/** Parse threads run at this niceness (Linux sets it per thread): on a busy machine the engine's thread goes first. */
+const PARSE_NICE = 10
+
+/** The entry wrapped so the thread lowers its own priority before it loads (a failure to do so is harmless). */
+function niced(entry: { script: string; eval: boolean }): { script: string; eval: boolean } {
+  const load = entry.eval ? entry.script : `require(${JSON.stringify(entry.script)})`
+  return { script: `try { require('node:os').setPriority(${PARSE_NICE}) } catch {}\n${load}`, eval: true }
+}
+
 export function createParsePool(opts: PoolOptions = {}): ParsePool {
   const size = Math.max(1, opts.size ?? 2)
   const perMessageMs = opts.timeoutMs ?? 5_000
-  const entry = workerEntry()
+  const entry = niced(workerEntry())
   const queue: Task[] = []
   const slots: Slot[] = []
   let nextId = 1

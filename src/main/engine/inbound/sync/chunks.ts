@@ -1,0 +1,54 @@
+// How the sync cuts fetched mail into store transactions. A transaction blocks the engine's thread (UI
+// reads wait behind it), and its cost follows the bytes it writes (bodies, sanitised HTML, the FTS text)
+// more than the message count: 200 small messages take a few ms, three 1 MB ones take tens. So a chunk
+// ends at a count (adapted to how long the last one took) or at a byte budget, whichever comes first.
+import type { ParsedMessage } from '../types'
+
+export const CHUNK = {
+  /** Messages in the first transaction of a fetch. */
+  start: 25,
+  min: 10,
+  max: 200,
+  /** Parsed content per transaction; a single message above it is stored on its own. */
+  maxBytes: 2 * 1024 * 1024,
+  /** The count doubles after a transaction quicker than this, and halves after one slower than shrinkAboveMs. */
+  growBelowMs: 8,
+  shrinkAboveMs: 16,
+}
+
+/** What storing a message writes, in characters/bytes: the bodies, the sanitised copy, headers, raw source. */
+export function storeWeight(m: ParsedMessage): number {
+  let n = (m.text?.length ?? 0) + (m.html?.length ?? 0) + m.subject.length
+  if (m.prepared) n += (m.prepared.safeHtml?.length ?? 0) + (m.prepared.htmlText?.length ?? 0)
+  else n += m.html?.length ?? 0 // sanitised on the engine's thread: at least as costly again
+  if (m.parseError && m.raw) n += m.raw.length
+  for (const [k, v] of m.headers) n += k.length + v.length
+  return n
+}
+
+/**
+ * The end (exclusive) of the chunk that starts at `from`: at most `maxCount` messages and, beyond the
+ * first, no more than `maxBytes` of content. Always at least one message, so progress is certain.
+ */
+export function chunkEnd(msgs: ParsedMessage[], from: number, maxCount: number, maxBytes = CHUNK.maxBytes, weight = storeWeight): number {
+  let end = from
+  let bytes = 0
+  while (end < msgs.length && end - from < maxCount) {
+    const w = weight(msgs[end]!)
+    if (end > from && bytes + w > maxBytes) break
+    bytes += w
+    end++
+  }
+  return end
+}
+
+/** Next chunk count from how long the last transaction took. */
+export function adaptCount(count: number, ms: number, cut: boolean): number {
+  if (ms > CHUNK.shrinkAboveMs) return Math.max(CHUNK.min, count >> 1)
+  // A chunk cut short by bytes says nothing about whether more small messages would fit.
+  if (ms < CHUNK.growBelowMs && !cut) return Math.min(CHUNK.max, count * 2)
+  return count
+}
+
+/** Lets timers and I/O (UI reads, the scheduler) run before the next piece of sync work. */
+export const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
