@@ -1,5 +1,5 @@
 // npm run bench:hostile — the hostile-MIME corpus (test/corpus/hostile-mime, 433 messages) in Dovecot user
-// `tara`, synced into a fresh database by the real engine (issue 14). In one run:
+// `dan` (its own user: e2e/inboxBudget.spec.ts resets tara), synced into a fresh database by the real engine (issue 14). In one run:
 //   (a) objects.list latency while the sync runs (the UI's probe, every 5 ms), next to the same call and a
 //       no-op RPC (app.info) on the idle engine before it: the baselines;
 //   (b) the longest the engine's thread was blocked during the sync (event-loop delay, 1 ms resolution);
@@ -22,7 +22,7 @@ import { createParsePool } from '../src/main/engine/inbound/sync/pool'
 import { appendCorpus, hostileCorpus } from '../test/mail/hostileCorpus'
 import { ensureMailServers, MAIL, resetMailbox } from '../test/mail/servers'
 
-const USER = 'tara' as const
+const USER = 'dan' as const
 const PROBE_EVERY_MS = 5
 const STORE_TRIES = 3
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
