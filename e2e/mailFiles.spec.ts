@@ -145,7 +145,9 @@ test('a reply survives Esc, another conversation and a reload; a forward keeps t
   await expect.poll(async () => words(await reply.getByLabel('Reply text').innerText())).toBe(words('Yes, we have one copy.\n\n--\nBea Lindqvist\nHarbor Books · 12 Quay St'))
 
   // The last words typed before a reload are kept too (no time for the autosave to run).
-  await reply.getByLabel('Reply text').press('Control+Home')
+  // The draft opens focused at its end (the editor focuses itself just after it mounts): wait for that first.
+  await expect(reply.getByLabel('Reply text')).toBeFocused()
+  await reply.getByLabel('Reply text').locator('p').first().click()
   await reply.getByLabel('Reply text').press('End')
   await reply.getByLabel('Reply text').pressSequentially(' It is £40.')
   await page.reload()
