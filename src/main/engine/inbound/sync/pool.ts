@@ -70,8 +70,12 @@ function workerEntry(): { script: string; eval: boolean } {
 /** Parse threads run at this niceness (Linux sets it per thread): on a busy machine the engine's thread goes first. */
 const PARSE_NICE = 10
 
-/** The entry wrapped so the thread lowers its own priority before it loads (a failure to do so is harmless). */
+/**
+ * The entry wrapped so the thread lowers its own priority before it loads (a failure to do so is harmless).
+ * Linux only: elsewhere setpriority(0) names the whole process, which would slow the engine's thread too.
+ */
 function niced(entry: { script: string; eval: boolean }): { script: string; eval: boolean } {
+  if (process.platform !== 'linux') return entry
   const load = entry.eval ? entry.script : `require(${JSON.stringify(entry.script)})`
   return { script: `try { require('node:os').setPriority(${PARSE_NICE}) } catch {}\n${load}`, eval: true }
 }
