@@ -237,7 +237,10 @@ export class MailboxWorker {
       // "Sync now" selects INBOX afresh on servers without CONDSTORE (old servers that may never say its
       // UIDVALIDITY changed; the others end the session, or their STATUS already told).
       const reselect = why.has('now') && !client.enabled.has('CONDSTORE')
-      await this.pass(client, all ? folders : folders.filter((f) => f.role === 'inbox').map((f) => ({ ...f, status: undefined })), all, reselect)
+      // INBOX is always looked at (its STATUS is not trusted to skip it): a full pass that came before the
+      // worker re-selected INBOX for IDLE would otherwise skip it, and "Sync now" would not check the inbox.
+      const inboxChecked = (list: Folder[]) => list.map((f) => (f.role === 'inbox' ? { ...f, status: undefined } : f))
+      await this.pass(client, inboxChecked(all ? folders : folders.filter((f) => f.role === 'inbox')), all, reselect)
     }
   }
 
