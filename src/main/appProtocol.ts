@@ -8,6 +8,7 @@ import { extname } from 'node:path'
 import { frameCsp, srcdocFor } from '../shared/mailFrame'
 import { APP_HOST, resolveAppRequest } from './appFiles'
 import type { Engine } from './engine'
+import { STATIC_TYPES as TYPES } from '../shared/staticTypes'
 
 export const APP_ORIGIN = `app://${APP_HOST}`
 const MAIL_ORIGIN = 'app://mail'
@@ -17,16 +18,6 @@ export const APP_CSP =
   `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; ` +
   `frame-src ${MAIL_ORIGIN}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-}
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {

@@ -4,15 +4,14 @@ import type { JSX } from 'react'
 import type { Folder } from '../../../../shared/inbox'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
-import { TIcon } from './TriageIcons'
 import type { InboxFilters, InboxView } from './useInbox'
 
 const VIEWS: Array<{ view: InboxView; label: string; icon: JSX.Element; role?: Folder['role'] }> = [
   { view: 'inbox', label: 'Inbox', icon: <Icon name="inbox" size={15} />, role: 'inbox' },
-  { view: 'flagged', label: 'Starred', icon: <TIcon name="star" size={15} /> },
-  { view: 'sent', label: 'Sent', icon: <TIcon name="sent" size={15} />, role: 'sent' },
-  { view: 'archive', label: 'Archive', icon: <TIcon name="archive" size={15} />, role: 'archive' },
-  { view: 'junk', label: 'Junk', icon: <TIcon name="spam" size={15} />, role: 'junk' },
+  { view: 'flagged', label: 'Starred', icon: <Icon name="star" size={15} /> },
+  { view: 'sent', label: 'Sent', icon: <Icon name="sent" size={15} />, role: 'sent' },
+  { view: 'archive', label: 'Archive', icon: <Icon name="archive" size={15} />, role: 'archive' },
+  { view: 'junk', label: 'Junk', icon: <Icon name="spam" size={15} />, role: 'junk' },
   { view: 'trash', label: 'Trash', icon: <Icon name="trash" size={15} />, role: 'trash' },
 ]
 
@@ -61,7 +60,7 @@ export function FolderNav({ filters, onChange, folders, emails }: Props): JSX.El
               title={several ? `${f.path} · ${emails.get(f.mailboxId) ?? ''}` : f.path}
               onClick={() => onChange({ folder: undefined, folderId: f.id, folderName: f.name })}
             >
-              <TIcon name="folder" size={15} />
+              <Icon name="folder" size={15} />
               <span className="rail-label">
                 {f.name}
                 {several && <span className="folder-mailbox"> · {emails.get(f.mailboxId)}</span>}

@@ -2,10 +2,9 @@
 // a popover with a filter box; arrows and Enter pick, Esc closes.
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react'
 import type { Folder, MoveTarget } from '../../../../shared/inbox'
-import { Icon } from '../../components/Icons'
+import { Icon, type IconName } from '../../components/Icons'
 import { onEvent, rpc } from '../../rpc'
 import { useApp } from '../../store'
-import { TIcon, type TriageIconName } from './TriageIcons'
 
 /** folders.list of every mailbox that receives, re-read (debounced) when mail changes. */
 export function useFolders(): Map<number, Folder[]> {
@@ -28,7 +27,7 @@ export function useFolders(): Map<number, Folder[]> {
   return folders
 }
 
-export const ROLE_ICON: Partial<Record<Folder['role'], TriageIconName>> = { archive: 'archive', junk: 'spam', sent: 'sent' }
+export const ROLE_ICON: Partial<Record<Folder['role'], IconName>> = { archive: 'archive', junk: 'spam', sent: 'sent' }
 
 interface Choice {
   key: string
@@ -62,15 +61,15 @@ export function MovePicker({ mailboxIds, folders, onPick, onClose }: Props): JSX
   const choices = useMemo<Choice[]>(() => {
     const special: Choice[] = [
       { key: 'inbox', label: 'Inbox', to: 'inbox', icon: <Icon name="inbox" size={15} /> },
-      { key: 'archive', label: 'Archive', to: 'archive', icon: <TIcon name="archive" size={15} /> },
-      { key: 'junk', label: 'Junk', to: 'junk', icon: <TIcon name="spam" size={15} /> },
+      { key: 'archive', label: 'Archive', to: 'archive', icon: <Icon name="archive" size={15} /> },
+      { key: 'junk', label: 'Junk', to: 'junk', icon: <Icon name="spam" size={15} /> },
       { key: 'trash', label: 'Trash', to: 'trash', icon: <Icon name="trash" size={15} /> },
     ]
     const one = new Set(mailboxIds).size === 1 ? mailboxIds[0] : undefined
     const own = one === undefined ? [] : (folders.get(one) ?? []).filter((f) => f.role === 'other')
     return [
       ...special,
-      ...own.map((f) => ({ key: `f${f.id}`, label: f.name, hint: f.path !== f.name ? f.path : undefined, to: { folderId: f.id }, icon: <TIcon name="folder" size={15} /> })),
+      ...own.map((f) => ({ key: `f${f.id}`, label: f.name, hint: f.path !== f.name ? f.path : undefined, to: { folderId: f.id }, icon: <Icon name="folder" size={15} /> })),
     ]
   }, [mailboxIds, folders])
   const shown = choices.filter((c) => `${c.label} ${c.hint ?? ''}`.toLowerCase().includes(q.trim().toLowerCase()))

@@ -7,7 +7,6 @@ import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
 import { listTime, threadPeople } from '../../lib/inbox'
 import { objectName, useApp } from '../../store'
-import { TIcon } from './TriageIcons'
 import type { InboxList } from './useInbox'
 
 const ROW_HEIGHT = 84
@@ -104,7 +103,7 @@ export function ThreadList({ list, selectedId, onOpen, showObject, viewKey, now,
                       aria-pressed={t.latest.flagged}
                       onClick={(e) => (e.stopPropagation(), onStar(t))}
                     >
-                      <TIcon name="star" size={14} filled={t.latest.flagged} />
+                      <Icon name="star" size={14} filled={t.latest.flagged} />
                     </button>
                   )}
                   <time className="thread-time" dateTime={t.lastMessageAt} title={new Date(t.lastMessageAt).toLocaleString()}>

@@ -5,7 +5,6 @@ import type { Folder, InboxThread, MoveTarget } from '../../../../shared/inbox'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
 import { MovePicker } from './MovePicker'
-import { TIcon } from './TriageIcons'
 import type { Triage } from './useTriage'
 
 interface BarProps {
@@ -45,26 +44,26 @@ export function TriageBar({ threads, selected, targets, triage, folders, moveOpe
       {acting ? (
         <div className="triage-actions">
           <button type="button" className="icon-button" aria-label="Archive" title="Archive (e)" onClick={() => triage.move('archive')}>
-            <TIcon name="archive" />
+            <Icon name="archive" />
           </button>
           <button type="button" className="icon-button" aria-label={inTrash ? 'Delete for good' : 'Delete'} title={inTrash ? 'Delete for good (#)' : 'Move to Trash (#)'} onClick={() => triage.move('trash')}>
             <Icon name="trash" />
           </button>
           <button type="button" className="icon-button" aria-label="Junk" title="Mark as junk" onClick={() => triage.move('junk')}>
-            <TIcon name="spam" />
+            <Icon name="spam" />
           </button>
           <span className="popover-anchor">
             <button type="button" className="icon-button" aria-label="Move to folder" aria-expanded={moveOpen} title="Move to folder (v)" onClick={() => setMoveOpen(!moveOpen)}>
-              <TIcon name="folder" />
+              <Icon name="folder" />
             </button>
             {moveOpen && <MovePicker mailboxIds={mailboxIds} folders={folders} onPick={pick} onClose={() => setMoveOpen(false)} />}
           </span>
           <span className="triage-sep" aria-hidden="true" />
           <button type="button" className={`icon-button${starred ? ' is-starred' : ''}`} aria-label={starred ? 'Remove star' : 'Star'} aria-pressed={starred} title={starred ? 'Remove star (s)' : 'Star (s)'} onClick={triage.star}>
-            <TIcon name="star" filled={starred} />
+            <Icon name="star" filled={starred} />
           </button>
           <button type="button" className="icon-button" aria-label={unread ? 'Mark read' : 'Mark unread'} title={unread ? 'Mark read' : 'Mark unread'} onClick={() => triage.markRead(unread)}>
-            <TIcon name="read" />
+            <Icon name="read" />
           </button>
         </div>
       ) : (
@@ -108,23 +107,23 @@ export function ThreadMenu({ x, y, targets, triage, inTrash, onMove, onClose }: 
     <div ref={ref} className="popover thread-menu menu" role="menu" aria-label="Conversation menu" style={{ left, top }}>
       {n > 1 && <div className="menu-caption">{formatCount(n)} conversations</div>}
       <button type="button" role="menuitem" className="menu-item" onClick={run(() => triage.move('archive'))}>
-        <TIcon name="archive" size={15} /> Archive <kbd>e</kbd>
+        <Icon name="archive" size={15} /> Archive <kbd>e</kbd>
       </button>
       <button type="button" role="menuitem" className="menu-item" onClick={run(() => triage.move('trash'))}>
         <Icon name="trash" size={15} /> {inTrash ? 'Delete for good' : 'Delete'} <kbd>#</kbd>
       </button>
       <button type="button" role="menuitem" className="menu-item" onClick={run(onMove)}>
-        <TIcon name="folder" size={15} /> Move to… <kbd>v</kbd>
+        <Icon name="folder" size={15} /> Move to… <kbd>v</kbd>
       </button>
       <button type="button" role="menuitem" className="menu-item" onClick={run(() => triage.move('junk'))}>
-        <TIcon name="spam" size={15} /> Junk
+        <Icon name="spam" size={15} /> Junk
       </button>
       <div className="menu-sep" role="separator" />
       <button type="button" role="menuitem" className="menu-item" onClick={run(triage.star)}>
-        <TIcon name="star" size={15} filled={starred} /> {starred ? 'Remove star' : 'Star'} <kbd>s</kbd>
+        <Icon name="star" size={15} filled={starred} /> {starred ? 'Remove star' : 'Star'} <kbd>s</kbd>
       </button>
       <button type="button" role="menuitem" className="menu-item" onClick={run(() => triage.markRead(unread))}>
-        <TIcon name="read" size={15} /> {unread ? 'Mark read' : 'Mark unread'}
+        <Icon name="read" size={15} /> {unread ? 'Mark read' : 'Mark unread'}
       </button>
     </div>
   )
