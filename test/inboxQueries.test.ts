@@ -99,7 +99,7 @@ describe('inbox.list', () => {
     expect(pages).toEqual([['Zebra two', 'Zebra five'], ['Zebra four', 'Zebra three'], ['Zebra one', 'Zebra seven']])
     expect(counts).toEqual([2, 2, 2])
     // A cursor past the last page: nothing, but still the count.
-    const end = await t.ok('inbox.list', { query: 'zebra', limit: 2, cursor: Buffer.from('0:1').toString('base64url') })
+    const end = await t.ok('inbox.list', { query: 'zebra', limit: 2, cursor: Buffer.from('[0,1]').toString('base64url') })
     expect(end).toMatchObject({ threads: [], nextCursor: null, unreadThreads: 2 })
     const unread = await t.ok('inbox.list', { query: 'zebra', unread: true, objectId: object.id })
     expect(unread.threads.map((th) => th.subject)).toEqual(['Zebra five', 'Zebra one'])

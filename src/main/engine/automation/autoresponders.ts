@@ -9,6 +9,7 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { localDay } from '../outbound/localDay'
 import { queueMessage } from '../services/outbox'
+import { cancelWaiting, WAITING_STATUSES } from '../outbound/cancel'
 import { transition } from '../repos/outbox'
 import { senderFor } from './sender'
 import { contactRow, objectRow, renderFor, validateTemplate } from './templates'
@@ -156,7 +157,7 @@ export function deleteAutoresponder(ctx: Ctx, id: number): number {
   return ctx.sqlite.transaction(() => {
     const pending = ctx.sqlite.prepare("SELECT outbound_id AS id FROM autoresponder_executions WHERE autoresponder_id = ? AND status = 'PENDING' AND outbound_id IS NOT NULL").all(id) as Array<{ id: number }>
     for (const p of pending)
-      transition(ctx, p.id, ['queued', 'retry_wait', 'held'], { status: 'cancelled', statusReason: 'The autoresponder was deleted', nextAttemptAt: null }, 'cancelled', 'The autoresponder was deleted')
+      cancelWaiting(ctx, p.id, 'The autoresponder was deleted')
     return ctx.sqlite.prepare('DELETE FROM autoresponders WHERE id = ?').run(id).changes
   })()
 }
@@ -290,7 +291,7 @@ export function skipPendingFor(ctx: Ctx, contactId: number, reason: string): num
   const rows = stmt(ctx.sqlite, "SELECT outbound_id AS id FROM autoresponder_executions WHERE contact_id = ? AND status = 'PENDING' AND outbound_id IS NOT NULL").all(contactId) as Array<{ id: number }>
   let n = 0
   for (const r of rows)
-    if (transition(ctx, r.id, ['queued', 'retry_wait', 'held'], { status: 'skipped', statusReason: reason, nextAttemptAt: null }, 'skipped', reason)) n++
+    if (transition(ctx, r.id, WAITING_STATUSES, { status: 'skipped', statusReason: reason, nextAttemptAt: null }, 'skipped', reason)) n++
   return n
 }
 

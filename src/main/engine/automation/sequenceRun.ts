@@ -4,7 +4,8 @@
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
-import { addEvent, transition, WAITING, type OutboxRow } from '../repos/outbox'
+import { addEvent, WAITING, type OutboxRow } from '../repos/outbox'
+import { cancelWaiting } from '../outbound/cancel'
 import { localDay, nextLocalMidnight } from '../outbound/localDay'
 import { queueMessage } from '../services/outbox'
 import { profileOfMailbox } from './sender'
@@ -187,7 +188,7 @@ function cancelPending(ctx: Ctx, scId: number, reason: string): void {
   const r = stmt(ctx.sqlite, 'SELECT pending_outbound_id AS id FROM sequence_contacts WHERE id = ?').get(scId) as { id: number | null } | undefined
   if (!r?.id) return
   setContact(ctx, scId, { pending_outbound_id: null })
-  transition(ctx, r.id, ['queued', 'retry_wait', 'held'], { status: 'cancelled', statusReason: reason, nextAttemptAt: null }, 'cancelled', reason)
+  cancelWaiting(ctx, r.id, reason)
 }
 
 /** Stops enrolments for good (reply, bounce, unsubscribe). Returns how many stopped. */

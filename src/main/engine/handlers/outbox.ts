@@ -6,6 +6,7 @@ import type { Ctx, HandlersFor } from '../context'
 import { eventsOf, getRow, isHistory, isPending, OPEN, outboxCounts, PENDING, toOutbound, transition, type OutboxRow } from '../repos/outbox'
 import { queueMessage } from '../services/outbox'
 import { notBefore } from '../outbound/holds'
+import { cancelWaiting, WAITING_STATUSES } from '../outbound/cancel'
 import { inTransaction, stmt } from '../db/stmt'
 import { createDraftFrom, hideDraft } from './drafts'
 import { attachmentsOf, publicAttachment, resolveRefs } from '../outbound/attachments'
@@ -90,8 +91,8 @@ export const outboxHandlers: HandlersFor<'mail' | 'outbox' | 'net'> = {
 
   'outbox.cancel': (ctx, { id }) => {
     const row = requireRow(ctx, id)
-    if (!['queued', 'retry_wait', 'held'].includes(row.status)) throw new AppError('CONFLICT', `A ${row.status.replace('_', ' ')} message cannot be cancelled`, 'id')
-    transition(ctx, id, ['queued', 'retry_wait', 'held'], { status: 'cancelled', statusReason: 'Cancelled by the user', nextAttemptAt: null }, 'cancelled', null)
+    if (!(WAITING_STATUSES as readonly string[]).includes(row.status)) throw new AppError('CONFLICT', `A ${row.status.replace('_', ' ')} message cannot be cancelled`, 'id')
+    cancelWaiting(ctx, id, 'Cancelled by the user', null)
     changed(ctx, id)
     return toOutbound(getRow(ctx, id)!)
   },

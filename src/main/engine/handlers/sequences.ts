@@ -1,7 +1,7 @@
 // Sequences (seed 002): the boundary. Definitions and enrolment in automation/sequences.ts, sending in
 // automation/sequenceRun.ts.
 import { AppError } from '../../../shared/result'
-import { transition } from '../repos/outbox'
+import { cancelWaiting } from '../outbound/cancel'
 import type { Ctx, HandlersFor } from '../context'
 import { wakeAutomation } from '../automation/runner'
 import { pause, resume } from '../automation/sequenceRun'
@@ -34,7 +34,7 @@ export const sequenceHandlers: HandlersFor<'sequences'> = {
       const pending = ctx.sqlite.prepare('SELECT pending_outbound_id AS id FROM sequence_contacts WHERE sequence_id = ? AND pending_outbound_id IS NOT NULL').all(id) as Array<{ id: number }>
       ctx.sqlite.prepare('UPDATE sequence_contacts SET pending_outbound_id = NULL WHERE sequence_id = ?').run(id)
       for (const p of pending)
-        transition(ctx, p.id, ['queued', 'retry_wait', 'held'], { status: 'cancelled', statusReason: 'The sequence was deleted', nextAttemptAt: null }, 'cancelled', 'The sequence was deleted')
+        cancelWaiting(ctx, p.id, 'The sequence was deleted')
       ctx.sqlite.prepare('DELETE FROM sequences WHERE id = ?').run(id)
     })()
     changed(ctx)

@@ -9,6 +9,7 @@ import { linkStoredMail } from '../inbound/match'
 import type { InboxPage, InboxThread, ListInbox, MessageSummary } from '../../../shared/inbox'
 import { AppError, notFound } from '../../../shared/result'
 import { folderForRole } from '../repos/triage'
+import { decodeIntCursor, encodeCursor } from '../repos/cursor'
 
 type ListInput = z.output<typeof ListInbox>
 
@@ -171,14 +172,6 @@ export function ftsQuery(q: string): string {
     .join(' ')
 }
 
-function encodeCursor(at: number, id: number): string {
-  return Buffer.from(`${at}:${id}`).toString('base64url')
-}
-function decodeCursor(c: string): [number, number] {
-  const m = /^(-?\d+):(\d+)$/.exec(Buffer.from(c, 'base64url').toString())
-  if (!m) throw new AppError('VALIDATION', 'That page cursor is not valid', 'cursor')
-  return [Number(m[1]), Number(m[2])]
-}
 
 /** The inbox view (ARCHITECTURE §5, issue 20): kept by triggers as two counts per thread (0011_triage.sql). */
 export const IN_INBOX = '(t.inbox_count > 0 OR t.away_count = 0)'
@@ -255,7 +248,7 @@ export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
   const baseParams = [...params]
   if (input.unread) where.push('t.unread_count > 0')
   if (input.cursor) {
-    const [at, id] = decodeCursor(input.cursor)
+    const [at, id] = decodeIntCursor(input.cursor, 2)
     where.push('(t.last_message_at < ? OR (t.last_message_at = ? AND t.id < ?))')
     params.push(at, at, id)
   }
@@ -282,7 +275,7 @@ const w = (list: string[]) => (list.length ? `WHERE ${list.join(' AND ')}` : '')
 function pageOf(ctx: Ctx, rows: ThreadRow[], limit: number, unreadThreads: number): InboxPage {
   const last = rows.length > limit ? rows[limit - 1]! : null
   const page = rows.slice(0, limit).filter((t) => t.latestMessageId !== null)
-  return { threads: toThreads(ctx, page), nextCursor: last ? encodeCursor(last.lastMessageAt, last.id) : null, unreadThreads }
+  return { threads: toThreads(ctx, page), nextCursor: last ? encodeCursor([last.lastMessageAt, last.id]) : null, unreadThreads }
 }
 
 /**
@@ -300,7 +293,7 @@ function searchInbox(ctx: Ctx, input: ListInput, q: string, where: string[], par
   let cursorError: unknown = null
   if (input.cursor) {
     try {
-      cursor = decodeCursor(input.cursor)
+      cursor = decodeIntCursor(input.cursor, 2) as [number, number]
     } catch (e) {
       cursorError = e
     }
@@ -351,8 +344,8 @@ export function contactTimeline(ctx: Ctx, contactId: number, cursor: string | un
   if (!cursor) ctx.sqlite.transaction(() => linkStoredMail(ctx, contactId)).immediate()
   let offset = 0
   if (cursor) {
-    offset = Number(Buffer.from(cursor, 'base64url').toString())
-    if (!Number.isInteger(offset) || offset < 0) throw new AppError('VALIDATION', 'That page cursor is not valid', 'cursor')
+    offset = decodeIntCursor(cursor, 1)[0]
+    if (offset < 0) throw new AppError('VALIDATION', 'The page cursor is not valid; start again from the first page', 'cursor')
   }
   const rows = stmt(
     ctx.sqlite,
@@ -392,5 +385,5 @@ export function contactTimeline(ctx: Ctx, contactId: number, cursor: string | un
     isAutoReply: r.isAutoReply === 1,
     isBounce: r.isBounce === 1,
   }))
-  return { items, nextCursor: rows.length > limit ? Buffer.from(String(offset + limit)).toString('base64url') : null }
+  return { items, nextCursor: rows.length > limit ? encodeCursor([offset + limit]) : null }
 }

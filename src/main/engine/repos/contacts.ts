@@ -3,6 +3,7 @@ import type { Contact, ContactPage, ListContacts } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
+import { decodeCursor, encodeCursor } from './cursor'
 import type { z } from 'zod'
 
 export interface ContactRow {
@@ -202,7 +203,7 @@ function sortOf(input: ListInput) {
   const expr = SORT_EXPR[input.sort.field]
   const dir = input.sort.dir === 'desc' ? 'DESC' : 'ASC'
   if (!input.cursor) return { expr, dir, after: null, afterParams: [] }
-  const [value, id] = decodeCursor(input.cursor)
+  const [value, id] = decodeCursor(input.cursor, 2)
   const cmp = dir === 'ASC' ? '>' : '<'
   return { expr, dir, after: `(${expr} ${cmp} ? OR (${expr} = ? AND c.id ${cmp} ?))`, afterParams: [value, value, id] }
 }
@@ -211,7 +212,7 @@ function toPage(ctx: Ctx, input: ListInput, rows: PageRow[], total: number): Con
   const more = rows.length > input.limit
   const page = more ? rows.slice(0, input.limit) : rows
   const last = page[page.length - 1]
-  return { items: hydrate(ctx, page), total, nextCursor: more && last ? encodeCursor(last.sort_key, last.id) : null }
+  return { items: hydrate(ctx, page), total, nextCursor: more && last ? encodeCursor([last.sort_key, last.id]) : null }
 }
 
 /** The grid's total. Tag or search filters alone are counted from their own indexes, without touching contacts. */
@@ -236,19 +237,4 @@ function matchExpression(query: string): string | null {
     .filter((w) => /[\p{L}\p{N}]/u.test(w))
     .slice(0, 8)
   return words.length ? words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ') : null
-}
-
-function encodeCursor(value: string | number, id: number): string {
-  return Buffer.from(JSON.stringify([value, id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): [string | number, number] {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(parsed) && parsed.length === 2 && ['string', 'number'].includes(typeof parsed[0]) && Number.isInteger(parsed[1]))
-      return parsed as [string | number, number]
-  } catch {
-    // fall through to the coded error
-  }
-  throw new AppError('VALIDATION', 'The page cursor is not valid; start again from the first page', 'cursor')
 }
