@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import WebSocket from 'ws'
+import { openRpcSocket } from '../test/support/rpcSocket'
 
 const N = Number(process.env.BENCH_CONTACTS ?? 100_000)
 const SAMPLES = 200
@@ -61,20 +61,8 @@ async function main(): Promise<void> {
     })
     server.once('exit', (c) => reject(new Error(`server exited ${c}`)))
   })
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc?token=${token}`, { maxPayload: 512 * 1024 * 1024 })
-  await new Promise((r) => ws.once('open', r))
-  let nextId = 1
-  const waiting = new Map<number, (v: { ok: boolean; value?: unknown; error?: unknown }) => void>()
-  ws.on('message', (d) => {
-    const msg = JSON.parse(String(d))
-    if (msg.id) waiting.get(msg.id)?.(msg), waiting.delete(msg.id)
-  })
-  const rpc = async <T>(method: string, input: unknown): Promise<T> => {
-    const id = nextId++
-    const res = await new Promise<{ ok: boolean; value?: unknown; error?: unknown }>((r) => (waiting.set(id, r), ws.send(JSON.stringify({ id, method, input }))))
-    if (!res.ok) throw new Error(`${method}: ${JSON.stringify(res.error)}`)
-    return res.value as T
-  }
+  const socket = await openRpcSocket(port, { token, maxPayload: 512 * 1024 * 1024 })
+  const rpc = <T>(method: string, input: unknown): Promise<T> => socket.ok<T>(method, input)
 
   const obj = await rpc<{ id: number }>('objects.create', { name: 'Bench Co' })
   t0 = performance.now()
@@ -134,7 +122,7 @@ async function main(): Promise<void> {
   }
   out({ metric: 'baseline_naive_like_scan_in_process', p50_ms: round(pct(likeTimes, 50)), p95_ms: round(pct(likeTimes, 95)) })
 
-  ws.close()
+  socket.close()
   server.kill('SIGTERM')
   raw.close()
   rmSync(rawDir, { recursive: true, force: true })

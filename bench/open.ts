@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import WebSocket from 'ws'
+import { openRpcSocket } from '../test/support/rpcSocket'
 import { createEngine } from '../src/main/engine'
 import type { Ctx } from '../src/main/engine/context'
 import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
@@ -59,22 +59,12 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-open-'))
   const engine = createEngine({ host: 'web', dataDir, log: () => {}, outbound: { run: false, eventsPollMs: 0, probeMs: 3_600_000 } })
   const host = await startWebHost({ engine, token: 'bench', staticDir: resolve('out/renderer'), port: 0 })
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=bench`, { headers: { Origin: host.url.replace(/\/\?.*$/, '').replace(/\/$/, '') } })
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
-  let next = 1
-  const waiting = new Map<number, (raw: string) => void>()
-  ws.on('message', (data) => {
-    const raw = String(data)
-    const msg = JSON.parse(raw) as { id?: number }
-    if (msg.id !== undefined) waiting.get(msg.id)?.(raw), waiting.delete(msg.id)
-  })
+  const socket = await openRpcSocket(host.port, { token: 'bench', headers: { Origin: host.url.replace(/\/\?.*$/, '').replace(/\/$/, '') } })
   /** One round trip; returns the value and the size of the reply on the wire. */
   const rpc = async <T>(method: string, input: unknown): Promise<{ value: T; bytes: number }> => {
-    const id = next++
-    const raw = await new Promise<string>((r) => (waiting.set(id, r), ws.send(JSON.stringify({ id, method, input }))))
-    const res = JSON.parse(raw) as { ok: boolean; value: T; error?: unknown }
+    const res = await socket.call<T>(method, input)
     if (!res.ok) throw new Error(`${method}: ${JSON.stringify(res.error)}`)
-    return { value: res.value, bytes: raw.length }
+    return { value: res.value, bytes: res.bytes }
   }
 
   const object = (await rpc<{ id: number }>('objects.create', { name: 'Bench Biz', timezone: 'UTC' })).value
@@ -124,7 +114,7 @@ async function main() {
   const content = await rpc<{ base64: string }>('attachments.content', { id: (await rpc<{ attachments: Array<{ id: number }> }>('messages.get', { id: ids[1]!.id })).value.attachments[0]!.id })
   line({ bench: 'open', case: 'attachments.content of the 10 MB file (on request only)', ms: +(performance.now() - t0).toFixed(1), replyBytes: content.bytes })
 
-  ws.close()
+  socket.close()
   await host.close()
   await engine.close()
   rmSync(dataDir, { recursive: true, force: true })

@@ -5,7 +5,7 @@ import { test as base, expect, _electron, type Page } from '@playwright/test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import WebSocket from 'ws'
+import { openRpcSocket } from '../test/support/rpcSocket'
 import type { Input, Method, Output } from '../src/shared/contract'
 import type { Result } from '../src/shared/result'
 import { createEngine, type EngineOptions } from '../src/main/engine'
@@ -37,27 +37,14 @@ async function launchWeb(overrides: EngineOverrides = {}): Promise<Launched> {
   const engine = createEngine({ host: 'web', dataDir, log: () => undefined, ...overrides })
   const token = 'e2e-token'
   const host = await startWebHost({ engine, token, staticDir: resolve('out/renderer'), port: 0 })
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${token}`)
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
-  let next = 1
-  const waiting = new Map<number, (r: Result<unknown>) => void>()
-  ws.on('message', (data) => {
-    const msg = JSON.parse(String(data)) as { id?: number } & Result<unknown>
-    if (msg.id !== undefined) waiting.get(msg.id)?.(msg), waiting.delete(msg.id)
-  })
-  const rpc = async (method: string, input: unknown) => {
-    const id = next++
-    const result = await new Promise<Result<unknown>>((r) => (waiting.set(id, r), ws.send(JSON.stringify({ id, method, input }))))
-    if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`)
-    return result.value
-  }
+  const socket = await openRpcSocket(host.port, { token })
   return {
     url: host.url,
     dataDir,
     window: null,
-    rpc: rpc as App['rpc'],
+    rpc: socket.ok as App['rpc'],
     close: async () => {
-      ws.close()
+      socket.close()
       await host.close()
       await engine.close()
       rmSync(dataDir, { recursive: true, force: true })

@@ -2,6 +2,7 @@
 import { mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { waitFor } from './support/waitFor'
 import { describe, expect, it } from 'vitest'
 import { BACKSTOP_PAGES, startCheckpointer } from '../src/main/engine/db/checkpointer'
 import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
@@ -26,12 +27,7 @@ describe('background WAL checkpoints', () => {
     expect(size(file) - before).toBeLessThan(1 << 20)
     expect(size(`${file}-wal`)).toBeGreaterThan(8 << 20)
     // The checkpoint thread copies them over within a few of its turns.
-    let grown = 0
-    for (let i = 0; i < 100 && grown < 8 << 20; i++) {
-      await new Promise((r) => setTimeout(r, 50))
-      grown = size(file) - before
-    }
-    expect(grown).toBeGreaterThanOrEqual(8 << 20)
+    await waitFor(() => size(file) - before >= 8 << 20, { intervalMs: 50, message: 'the checkpoint thread copied the pages' })
     await checkpointer.close()
     expect((sqlite.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n).toBe(128)
     sqlite.close()

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { openRpcSocket } from './support/rpcSocket'
 
 let child: ChildProcess
 let port = 0
@@ -27,24 +28,11 @@ beforeAll(async () => {
 }, 30_000)
 afterAll(() => void child?.kill('SIGTERM'))
 
-function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc${query}`, { headers })
-    ws.once('open', () => resolve(ws))
-    ws.once('unexpected-response', (_req, res) => reject(new Error(String(res.statusCode))))
-    ws.once('error', reject)
-  })
-}
-
-function rpc(ws: WebSocket, id: number, method: string, input: unknown): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const onMessage = (d: WebSocket.RawData) => {
-      const msg = JSON.parse(String(d)) as Record<string, unknown>
-      if (msg.id === id) ws.off('message', onMessage), resolve(msg)
-    }
-    ws.on('message', onMessage)
-    ws.send(JSON.stringify({ id, method, input }))
-  })
+const connect = (query: string, headers: Record<string, string> = {}) => openRpcSocket(port, { query, headers })
+/** The frame as it came over the wire, without the client's byte count. */
+const frame = async (p: Promise<{ bytes: number }>) => {
+  const { bytes: _bytes, ...rest } = await p
+  return rest as Record<string, unknown>
 }
 
 describe('web host', () => {
@@ -58,17 +46,18 @@ describe('web host', () => {
   })
 
   it('answers {id, ok, value} and coded errors, and pushes events', async () => {
-    const ws = await connect(`?token=${token}`)
-    const list = await rpc(ws, 1, 'contacts.list', { limit: 5 })
+    const s = await connect(`?token=${token}`)
+    const ws = s.ws
+    const list = await frame(s.call('contacts.list', { limit: 5 }))
     expect(list).toMatchObject({ id: 1, ok: true })
     expect((list.value as { total: number }).total).toBe(50)
-    expect(await rpc(ws, 2, 'contacts.create', { email: 'nope' })).toEqual({
+    expect(await frame(s.call('contacts.create', { email: 'nope' }))).toEqual({
       id: 2,
       ok: false,
       error: { code: 'VALIDATION', message: 'Not a valid email address', field: 'email' },
     })
     const event = new Promise((resolve) => ws.on('message', (d) => String(d).includes('"event"') && resolve(JSON.parse(String(d)))))
-    const created = await rpc(ws, 3, 'contacts.create', { email: 'pushed@x.co' })
+    const created = await frame(s.call('contacts.create', { email: 'pushed@x.co' }))
     expect(created.ok).toBe(true)
     expect(await event).toMatchObject({ event: 'contacts.changed', payload: { ids: [(created.value as { id: number }).id] } })
     ws.send('{not json')
@@ -80,9 +69,9 @@ describe('web host', () => {
   it('answers a malformed path with 400 and stays up', async () => {
     const res = await fetch(`http://127.0.0.1:${port}/%E0%A4%A`)
     expect(res.status).toBe(400)
-    const ws = await connect(`?token=${token}`)
-    expect((await rpc(ws, 9, 'app.info', {})).ok).toBe(true)
-    ws.close()
+    const s = await connect(`?token=${token}`)
+    expect((await s.call('app.info', {})).ok).toBe(true)
+    s.close()
   })
 
   it('listens on loopback only', async () => {

@@ -6,7 +6,8 @@ import { connect as tcp } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
+import { openRpcSocket } from './support/rpcSocket'
+import { waitFor } from './support/waitFor'
 
 let child: ChildProcess
 let port = 0
@@ -70,54 +71,29 @@ describe('web host error responses', () => {
   })
 })
 
-function rpcClient(): Promise<{ call(method: string, input: unknown): Promise<Record<string, unknown>>; close(): void }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc?token=${token}`)
-    let id = 0
-    ws.once('error', reject)
-    ws.once('open', () =>
-      resolve({
-        call: (method, input) =>
-          new Promise((done) => {
-            const my = ++id
-            const on = (d: WebSocket.RawData) => {
-              const msg = JSON.parse(String(d)) as Record<string, unknown>
-              if (msg.id === my) ws.off('message', on), done(msg)
-            }
-            ws.on('message', on)
-            ws.send(JSON.stringify({ id: my, method, input }))
-          }),
-        close: () => ws.close(),
-      }),
-    )
-  })
-}
+const rpcClient = () => openRpcSocket(port, { token })
 
 describe('restore from the app', () => {
   it('backups.restore closes the engine, swaps the database (keeping the old one) and reopens on the backup', async () => {
     const c = await rpcClient()
     expect((await c.call('contacts.create', { email: 'in-backup@x.co' })).ok).toBe(true)
     expect((await c.call('backups.create', {})).ok).toBe(true)
-    let list: { backups: Array<{ id: string }>; running: boolean; canRestore: boolean } | undefined
-    for (let i = 0; i < 300; i++) {
-      list = (await c.call('backups.list', {})).value as typeof list
-      if (list!.backups.length && !list!.running) break
-      await new Promise((r) => setTimeout(r, 20))
-    }
-    expect(list!.canRestore).toBe(true)
+    type List = { backups: Array<{ id: string }>; running: boolean; canRestore: boolean }
+    const list = await waitFor(async () => {
+      const l = await c.ok<List>('backups.list', {})
+      return l.backups.length > 0 && !l.running && l
+    }, { message: 'the backup is written' })
+    expect(list.canRestore).toBe(true)
     expect((await c.call('contacts.create', { email: 'after-backup@x.co' })).ok).toBe(true)
-    const r = await c.call('backups.restore', { id: list!.backups[0]!.id })
+    const r = await c.call('backups.restore', { id: list.backups[0]!.id })
     expect(r).toMatchObject({ ok: true, value: { restarting: true } })
     // The same connection answers again once the workspace is back, on the backup's data.
-    let emails: string[] = []
-    for (let i = 0; i < 500; i++) {
-      const res = await c.call('contacts.list', {})
-      if (res.ok) {
-        emails = (res.value as { items: Array<{ email: string }> }).items.map((x) => x.email)
-        if (!emails.includes('after-backup@x.co')) break
-      } else expect((res.error as { code: string }).code).toBe('UNAVAILABLE')
-      await new Promise((r) => setTimeout(r, 20))
-    }
+    const emails = await waitFor(async () => {
+      const res = await c.call<{ items: Array<{ email: string }> }>('contacts.list', {})
+      if (!res.ok) return expect(res.error.code).toBe('UNAVAILABLE'), null
+      const now = res.value.items.map((x) => x.email)
+      return !now.includes('after-backup@x.co') && now
+    }, { timeoutMs: 20_000, message: 'the workspace is back on the backup' })
     expect(emails).toEqual(['in-backup@x.co'])
     expect(readdirSync(dataDir).some((f) => f.startsWith('switchboard.db.before-restore-'))).toBe(true)
     c.close()

@@ -67,7 +67,5 @@ it('pausing a mailbox stops its worker, resuming starts it, deleting it removes 
   await t.ok('mailboxes.delete', { id: mailbox.id })
   await waitFor(async () => (await t.ok('sync.status', {})).length === 0, { message: 'gone from sync.status' })
   expect((await t.err('mailboxes.sync', { mailboxId: mailbox.id })).code).toBe('NOT_FOUND')
-  const started = Date.now()
   await t.engine.close()
-  expect(Date.now() - started).toBeLessThan(2_000)
 }, 60_000)

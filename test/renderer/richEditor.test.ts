@@ -187,10 +187,8 @@ describe('the text alternative of what the editor writes', () => {
 
   it('stays linear on thousands of nested lists', () => {
     const hostile = '<ul><li>x'.repeat(20_000) + '</li></ul>'.repeat(20_000)
-    const started = performance.now()
     const text = htmlToText(hostile)
     expect(text.length).toBeGreaterThan(20_000)
-    // Not a timing assertion of the feature: a quadratic pass would take minutes here, not a second.
-    expect(performance.now() - started).toBeLessThan(20_000)
-  })
+    // A quadratic pass would take minutes here: the test's timeout is the check, not a measured time.
+  }, 30_000)
 })
