@@ -1,5 +1,10 @@
 // The one place where every method and event is named. Transports, handlers and the renderer's rpc()
 // all derive their types from this map, so a missing handler or a misspelt method is a compile error.
+//
+// Naming: an "object" here (objects.*, objectId) is what the app shows as a **business**: one of the
+// businesses this desktop serves, with its sender profiles, mailboxes and contacts. The engine keeps the
+// old word in method and field names so stored data and callers stay valid; every word a user reads
+// says "business".
 import { z } from 'zod'
 import * as M from './models'
 import * as I from './inbox'
