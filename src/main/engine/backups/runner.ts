@@ -7,8 +7,8 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { copyDatabase, type CopyResult } from './thread'
 import { toPrune } from './retention'
-import { backupName, ensureBackupsDir, listBackupFiles, removeBackup, type BackupFile, type BackupKind } from '../repos/backups'
-import { createPrivateFile } from '../workspace/perms'
+import { backupName, backupsDir, listBackupFiles, removeBackup, type BackupFile, type BackupKind } from '../repos/backups'
+import { createPrivateFile, privateDir } from '../workspace/perms'
 
 export const DAY_MS = 86_400_000
 /** A brand-new workspace gets its first backup after this long (not in the first seconds of set-up). */
@@ -28,6 +28,9 @@ export interface BackupRunner {
   idle(): Promise<void>
   stop(): Promise<void>
 }
+
+/** The backups folder, made private (owner only) if it is new. */
+const ensureBackupsDir = (dataDir: string): string => privateDir(backupsDir(dataDir))
 
 export function createBackupRunner(ctx: Ctx, opts: { dbFile: string; log: (m: string) => void; onChange: () => void }): BackupRunner {
   const startedAt = ctx.clock.now()
