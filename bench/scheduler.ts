@@ -179,20 +179,11 @@ async function outboxBench(): Promise<void> {
       owner: 'bench',
       leaseMs: 300_000,
       perMailbox: 100, // the 100 due rows span 20 mailboxes: the batch is bounded by the slots, not the lanes
-      inFlight: () => 0,
+      inFlight: new Map(),
       senders: { smtp: smtpSender(ctx), mailgun: mailgunSender(ctx) },
       net,
       sendWindows: (rows, at) => windowsAllow(ctx, rows, at),
-      hold: () => {
-        throw new Error('nothing should be held in this bench')
-      },
-      holdLane: () => {
-        throw new Error('no mailbox is at its cap in this bench')
-      },
-      failGone: () => {
-        throw new Error('no mailbox is gone in this bench')
-      },
-      mailgunAuthError: () => null,
+      retry: { backoffMs: [60_000], rateLimitBackoffMs: [300_000], random: Math.random },
     }
     const q: number[] = []
     const whole: number[] = []

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { toPrune } from '../src/main/engine/backups/retention'
 import { backupName, parseBackupName, type BackupFile } from '../src/main/engine/repos/backups'
-import { DAY_MS, FIRST_BACKUP_AFTER_MS } from '../src/main/engine/services/backups'
+import { DAY_MS, FIRST_BACKUP_AFTER_MS } from '../src/main/engine/backups/runner'
 import { restoreBackup } from '../src/main/engine/workspace/restore'
 import { freshEngine, type TestEngine } from './helpers'
 

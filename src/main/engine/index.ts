@@ -4,11 +4,13 @@ import { join } from 'node:path'
 import type { EventName, EventPayload } from '../../shared/contract'
 import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from './clock'
-import type { Ctx, Handlers } from './context'
+import { buildCtx, type CtxCore, type Handlers, type OutboundRuntime } from './context'
 import { openDatabase, findMigrationsDir } from './db/open'
 import { startCheckpointer } from './db/checkpointer'
 import { createDispatch, type Dispatch } from './dispatch'
 import { appHandlers } from './handlers/app'
+import { badgeHandlers } from './handlers/badge'
+import { clockHandlers } from './handlers/clock'
 import { contactHandlers } from './handlers/contacts'
 import { draftHandlers } from './handlers/drafts'
 import { inboxHandlers } from './handlers/inbox'
@@ -25,16 +27,17 @@ import type { Sender } from './outbound/transport'
 import { fileKeyBox, type SecretBox } from './secrets'
 import * as inboundStore from './inbound/store'
 import { createSyncManager, type SyncManager, type SyncOptions } from './inbound/sync/manager'
-import { attachSync, syncHandlers } from './handlers/sync'
+import { syncHandlers } from './handlers/sync'
 import { createHooks, type Hooks } from './hooks'
 import { analyticsHandlers } from './handlers/analytics'
 import { autoresponderHandlers } from './handlers/autoresponders'
 import { sequenceHandlers } from './handlers/sequences'
 import { templateHandlers } from './handlers/templates'
-import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
+import { createAutomationRunner, wireAutomationHooks } from './automation/runner'
 import { windowsAllow } from './automation/sequenceRun'
-import { attachBackups, backupHandlers, unreadThreads } from './handlers/backups'
-import { createBackupRunner, type BackupRunner } from './services/backups'
+import { backupHandlers } from './handlers/backups'
+import { createBackupRunner, type BackupRunner } from './backups/runner'
+import { followBadge } from './services/badge'
 import { acquireWorkspaceLock } from './workspace/lock'
 import { checkAtStartup, type IntegrityNotice } from './workspace/integrity'
 import { createPrivateFile, secureDataDir } from './workspace/perms'
@@ -126,22 +129,10 @@ export function createEngine(opts: EngineOptions): Engine {
   // WAL checkpoints run on their own thread, so no commit on this one stalls while the WAL is copied back.
   const checkpointer = startCheckpointer(sqlite, { log })
   const o = opts.outbound ?? {}
-  let sync: SyncManager | undefined
+  const { run: runSync, ...syncOpts } = opts.inbound ?? {}
   let syncStopped = false
-  // The tray and badge follow unread mail: one count per burst of inbox changes, pushed only when it moved.
-  let badge = -1
-  let badgePending = false
-  const refreshBadge = () => {
-    if (badgePending) return
-    badgePending = true
-    setImmediate(() => {
-      badgePending = false
-      if (syncStopped) return
-      const n = unreadThreads(ctx)
-      if (n !== badge) ctx.emit('badge.changed', { unreadThreads: (badge = n) })
-    })
-  }
-  const ctx = {
+  // Phase one: what needs no machinery.
+  const core: CtxCore = {
     db,
     sqlite,
     secrets,
@@ -150,44 +141,56 @@ export function createEngine(opts: EngineOptions): Engine {
     hooks: createHooks(),
     emit: (event, payload) => {
       for (const l of listeners) l({ event, payload } as EngineEvent)
-      // A local read/unread change queues a \Seen op: let that mailbox's worker push it now.
-      if (event === 'inbox.changed') setImmediate(() => !syncStopped && sync?.nudgeFlags())
-      if (event === 'inbox.changed') refreshBadge()
+      if (event === 'inbox.changed') inboxChanged()
     },
-  } as Ctx
-  const wrap = o.wrapSender ?? ((_k, s: Sender) => s)
-  const senders = {
-    smtp: wrap('smtp', smtpSender(ctx, { poolSize: o.smtpPoolSize, insecureTls: o.insecureTls, log })),
-    mailgun: wrap('mailgun', mailgunSender(ctx)),
   }
-  const net = netMonitor(ctx.clock, {
-    probeMs: o.probeMs ?? 5000,
-    onChange: (restored) => {
-      if (restored === 'all' || restored.length) scheduler.resumeOffline(restored)
-      ctx.emit('net.status', net.status(heldOffline(ctx)))
-    },
+  // Phase two: the machinery, made from the finished context (buildCtx); nothing here runs until started below.
+  const { ctx, parts } = buildCtx(core, (ctx) => {
+    const wrap = o.wrapSender ?? ((_k, s: Sender) => s)
+    const senders = {
+      smtp: wrap('smtp', smtpSender(ctx, { poolSize: o.smtpPoolSize, insecureTls: o.insecureTls, log })),
+      mailgun: wrap('mailgun', mailgunSender(ctx)),
+    }
+    const net = netMonitor(ctx.clock, {
+      probeMs: o.probeMs ?? 5000,
+      onChange: (restored) => {
+        if (restored === 'all' || restored.length) scheduler.resumeOffline(restored)
+        ctx.emit('net.status', net.status(heldOffline(ctx)))
+      },
+    })
+    const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindows: (rows, at) => windowsAllow(ctx, rows, at), ...o.scheduler })
+    // Sequences' due steps and the autoresponders' daily date check.
+    const automation = createAutomationRunner(ctx, log)
+    const backupRunner = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
+    const sync = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, ...syncOpts })
+    const outbound: OutboundRuntime = {
+      scheduler,
+      net,
+      undoMs: o.undoMs ?? 10_000,
+      setupTest: { timeoutMs: o.setupTestMs ?? 15_000, insecureTls: o.insecureTls ?? false },
+      advanceClock: opts.testClock
+        ? (ms) => {
+            opts.testClock!.advance(ms)
+            automation.wake()
+            backupRunner.wake()
+          }
+        : undefined,
+    }
+    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner }
   })
-  const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindows: (rows, at) => windowsAllow(ctx, rows, at), ...o.scheduler })
-  ctx.outbound = {
-    scheduler,
-    net,
-    undoMs: o.undoMs ?? 10_000,
-    setupTest: { timeoutMs: o.setupTestMs ?? 15_000, insecureTls: o.insecureTls ?? false },
-    advanceClock: opts.testClock
-      ? (ms) => {
-          opts.testClock!.advance(ms)
-          automation.wake()
-          backups.wake()
-        }
-      : undefined,
+  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups } = parts
+  // The tray and badge follow unread mail; a local read/unread change queues a \Seen op, which that mailbox's worker pushes now.
+  const refreshBadge = followBadge(ctx, () => syncStopped)
+  function inboxChanged(): void {
+    setImmediate(() => !syncStopped && syncManager.nudgeFlags())
+    refreshBadge()
   }
-  // Autoresponders and sequences listen to the domain hooks from the start (in-transaction), and a
-  // runner sends due sequence steps and runs the daily date check.
+  // Autoresponders and sequences listen to the domain hooks from the start (in-transaction).
   wireAutomationHooks(ctx)
-  const automation: AutomationRunner = createAutomationRunner(ctx, log)
-  registerRunner(ctx, automation)
   const handlers: Handlers = {
-    ...appHandlers(() => handlers, secrets.kind),
+    ...appHandlers(() => handlers),
+    ...clockHandlers,
+    ...badgeHandlers,
     ...objectHandlers,
     ...mailboxHandlers,
     ...profileHandlers,
@@ -203,17 +206,11 @@ export function createEngine(opts: EngineOptions): Engine {
     ...analyticsHandlers,
     ...backupHandlers,
   }
-  const backups = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
-  attachBackups(ctx, { runner: backups, restart: opts.restart })
   if (opts.backups?.run !== false) backups.start()
   if (o.run !== false) {
     scheduler.start()
     automation.start()
   }
-  const { run: runSync, ...syncOpts } = opts.inbound ?? {}
-  const syncManager = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, ...syncOpts })
-  sync = syncManager
-  attachSync(ctx, syncManager)
   if (runSync !== false) syncManager.start()
   const pollEvents = () => pollMailgunEvents(ctx, log)
   let poller: ReturnType<typeof setInterval> | undefined

@@ -109,7 +109,5 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
   }
 }
 
-// The engine's runner per context, so handlers can wake it without a field on Ctx.
-const runners = new WeakMap<Ctx, AutomationRunner>()
-export const registerRunner = (ctx: Ctx, r: AutomationRunner) => void runners.set(ctx, r)
-export const wakeAutomation = (ctx: Ctx) => runners.get(ctx)?.wake()
+/** Wakes the engine's runner (ctx.automation); kept as a function for the services and handlers that call it. */
+export const wakeAutomation = (ctx: Ctx): void => ctx.automation.wake()

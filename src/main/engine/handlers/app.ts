@@ -1,33 +1,12 @@
-// Facts about this running engine, and the sample workspace.
-import type { Ctx, Handlers, HandlersFor } from '../context'
-import { iso } from '../clock'
+// app.*: the boundary over services/app.ts and services/demo.ts. `all` is the engine's handler table, which
+// the sample workspace is made through; it is passed in, not imported, so no handler imports another.
+import type { Handlers, HandlersFor } from '../context'
+import { appInfo } from '../services/app'
 import { seedDemo } from '../services/demo'
-import { getSetting, settingKeys } from '../repos/settings'
 
-export function currentUserId(ctx: Ctx): number | null {
-  const stored = getSetting(ctx, settingKeys.currentUser)
-  const id = stored ? Number(stored) : null
-  return id && ctx.sqlite.prepare('SELECT 1 FROM users WHERE id = ?').get(id) ? id : null
-}
-
-export function appHandlers(all: () => Handlers, secretStore: string): HandlersFor<'app' | 'clock'> {
+export function appHandlers(all: () => Handlers): HandlersFor<'app'> {
   return {
-    'app.info': (ctx: Ctx) => ({
-      version: ctx.info.version,
-      host: ctx.info.host,
-      dataDir: ctx.info.dataDir,
-      secretStore,
-      firstRun: !(ctx.sqlite.prepare('SELECT 1 FROM objects LIMIT 1').get() as unknown),
-      currentUserId: currentUserId(ctx),
-      testClock: ctx.outbound.advanceClock !== undefined,
-      undoSeconds: Math.round(ctx.outbound.undoMs / 1000),
-    }),
-    'clock.advance': (ctx, { ms }) => {
-      // dispatch refuses this method unless the engine runs on a test clock.
-      ctx.outbound.advanceClock!(ms)
-      ctx.outbound.scheduler.wake()
-      return { now: iso(ctx.clock.now()) }
-    },
+    'app.info': (ctx) => appInfo(ctx),
     'app.seedDemo': (ctx) => seedDemo(ctx, all()),
   }
 }

@@ -5,9 +5,12 @@
 // (window, offline, paused, auth, cap) take the slower per-row path, which is rare by nature.
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
-import { fromSql, getRow, type OutboxRow } from '../repos/outbox'
+import { fromSql, getRow, waitingRowsWhere, type OutboxRow } from '../repos/outbox'
+import { getSetting, settingKeys } from '../repos/settings'
 import { check, reserve } from './capacity'
+import { SendFailure } from './failure'
 import type { NetMonitor } from './netMonitor'
+import { failRow, holdRow, type RetryPolicy } from './outcome'
 import type { Sender } from './transport'
 
 export type Head = Pick<OutboxRow, 'id' | 'transport' | 'mailboxId' | 'objectId' | 'source' | 'contactId'>
@@ -30,18 +33,17 @@ export interface ClaimEnv {
   leaseMs: number
   /** Concurrent sends allowed per lane. */
   perMailbox: number
-  /** Sends in flight per lane (the caller counts them up when it starts the claimed rows). */
-  inFlight: (lane: string) => number
+  /** Sends in flight per lane (the scheduler counts them up when it starts the claimed rows); read only here. */
+  inFlight: ReadonlyMap<string, number>
   senders: Record<OutboxRow['transport'], Sender>
   net: Pick<NetMonitor, 'isOnline' | 'hostOnline' | 'holdReason' | 'problem'>
-  /** Sequence sending windows: the first allowed instant at or after `at` per row that has one (others absent). */
+  /**
+   * Sequence sending windows: the first allowed instant at or after `at` per row that has one (others
+   * absent). Injected by the engine so the outbox does not know automation.
+   */
   sendWindows: (rows: readonly Head[], at: number) => Map<number, number>
-  hold: (row: OutboxRow, reason: string, detail: string, until?: number | null, extra?: { errorCode?: string | null; lastError?: string | null }) => void
-  /** The mailbox reached its daily cap: hold its due rows until `until` (or their window's opening). */
-  holdLane: (mailboxId: number, now: number, until: number, cap: number) => void
-  /** A row that can never go (its mailbox was deleted). */
-  failGone: (row: OutboxRow, message: string) => void
-  mailgunAuthError: (objectId: number) => string | null
+  /** The backoff a failed row gets (the claim fails only rows that can never go, which use none of it). */
+  retry: RetryPolicy
 }
 
 export interface Claimed {
@@ -72,7 +74,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
   const held = (head: Head, reason: string, detail: string, until: number | null = null, extra?: { errorCode?: string | null; lastError?: string | null }) => {
     const row = getRow(ctx, head.id)
     if (!row) return
-    env.hold(row, reason, detail, until, extra)
+    holdRow(ctx, row, reason, detail, until, extra)
     result.changed.push(row.id)
   }
 
@@ -106,7 +108,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
    * or failed for a reason (offline, paused, auth, deleted) that is decided row by row.
    */
   function openLane(head: Head, key: string): Lane | null | 'row-handled' {
-    const room = env.perMailbox - env.inFlight(key)
+    const room = env.perMailbox - (env.inFlight.get(key) ?? 0)
     if (room <= 0) return null
     const endpoint = env.senders[head.transport].endpoint(head)
     if (!env.net.isOnline(endpoint.key)) {
@@ -118,7 +120,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
       return 'row-handled'
     }
     if (head.transport !== 'smtp') {
-      const authError = env.mailgunAuthError(head.objectId)
+      const authError = getSetting(ctx, settingKeys.mailgunAuthError(head.objectId))
       if (authError) {
         held(head, 'auth', authError)
         return 'row-handled'
@@ -128,7 +130,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
     const box = mailboxPace(ctx, head.mailboxId)
     if (!box) {
       const row = getRow(ctx, head.id)
-      if (row) env.failGone(row, 'The mailbox was deleted'), result.changed.push(row.id)
+      if (row) result.changed.push(...failRow(ctx, row, new SendFailure('permanent', 'The mailbox was deleted'), env.retry))
       return 'row-handled'
     }
     if (box.status !== 'active') {
@@ -138,7 +140,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
     }
     const verdict = check(ctx, box, now)
     if (!verdict.ok) {
-      if (verdict.reason === 'capacity') env.holdLane(box.id, now, verdict.until, box.dailyCapacity)
+      if (verdict.reason === 'capacity') holdLane(box.id, now, verdict.until, box.dailyCapacity)
       else result.gapWake = Math.min(result.gapWake, verdict.until)
       return null
     }
@@ -150,6 +152,18 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
       result.gapWake = Math.min(result.gapWake, now + box.minGapSeconds * 1000)
     }
     return { room: Math.min(room, left), label: endpoint.label, day: verdict.day, mailboxId: box.id, moved: 0 }
+  }
+
+  /** The mailbox reached its daily cap: hold its due rows until `until` (or their window's opening). */
+  function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
+    const rows = waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)
+    // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
+    const opens = env.sendWindows(rows, until)
+    for (const r of rows) {
+      const at = opens.get(r.id) ?? until
+      const detail = at === until ? `Daily cap of ${cap} reached; resumes at the next local midnight` : `Daily cap of ${cap} reached; resumes at ${new Date(at).toISOString()}, when its sending window opens`
+      if (holdRow(ctx, r, 'capacity', detail, at)) result.changed.push(r.id)
+    }
   }
 
   if (!picks.length) return result

@@ -3,15 +3,15 @@
 // transaction), sends them concurrently, and records each outcome in its own transaction.
 import type { Ctx } from '../context'
 import { OPEN, openRowsWhere, transition, waitingRowsWhere, type OutboxRow } from '../repos/outbox'
-import { release } from './capacity'
 import { claimDue, laneOf, readClaimed, type ClaimEnv, type Head } from './claim'
 import { SendFailure } from './failure'
-import { holdUntil, releaseHeld } from './holds'
+import { releaseHeld } from './holds'
 import type { NetMonitor } from './netMonitor'
 import { reconciler, staleRows } from './reconcile'
 import type { Endpoint, Sender } from './transport'
+import { failRow } from './outcome'
 import { inTransaction, stmt } from '../db/stmt'
-import { deleteSetting, getSetting, setSetting, settingKeys } from '../repos/settings'
+import { deleteSetting, settingKeys } from '../repos/settings'
 
 export interface SchedulerOptions {
   /** Identifies this process's leases; rows leased by anyone else at start-up were left by a crash. */
@@ -163,12 +163,6 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       if (releaseHeld(ctx, r, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
   }
 
-  function hold(row: OutboxRow, reason: string, detail: string, until: number | null = null, extra: Partial<Parameters<typeof transition>[3]> = {}): void {
-    // An untimed hold keeps the row's own due time, so its release cannot make it go early (holds.ts).
-    if (transition(ctx, row.id, null, { status: 'held', statusReason: reason, nextAttemptAt: holdUntil(row, until), leaseOwner: null, leaseUntil: null, ...extra }, 'held', detail))
-      changed.add(row.id)
-  }
-
   /** Claims due rows (inside the turn's transaction); they start once it commits. */
   function claim(now: number): number[] {
     const r = claimDue(ctx, claimEnv, now, opts.maxInFlight - inFlight.size)
@@ -177,29 +171,15 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     return r.ids
   }
 
-  function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
-    const rows = waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)
-    // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
-    const opens = opts.sendWindows(rows, until)
-    for (const r of rows) {
-      const at = opens.get(r.id) ?? until
-      hold(r, 'capacity', at === until ? `Daily cap of ${cap} reached; resumes at the next local midnight` : `Daily cap of ${cap} reached; resumes at ${new Date(at).toISOString()}, when its sending window opens`, at)
-    }
-  }
-
-  const mailgunAuthError = (objectId: number): string | null => getSetting(ctx, settingKeys.mailgunAuthError(objectId))
   const claimEnv: ClaimEnv = {
     owner: opts.owner,
     leaseMs: opts.leaseMs,
     perMailbox: opts.perMailbox,
-    inFlight: (lane) => lanes.get(lane) ?? 0,
+    inFlight: lanes,
     senders,
     net,
     sendWindows: opts.sendWindows,
-    hold,
-    holdLane,
-    failGone: (row, message) => fail(row, new SendFailure('permanent', message)),
-    mailgunAuthError,
+    retry: opts,
   }
 
   function startSend(row: OutboxRow): void {
@@ -222,61 +202,9 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     inFlight.set(row.id, p)
   }
 
-  /** Applies a classified failure to a claimed (or just-due) row. Call inside a transaction. */
+  /** Applies a classified failure to a claimed row. Call inside a transaction. */
   function fail(row: OutboxRow, f: SendFailure): void {
-    const base = { lastError: f.message, errorKind: f.kind, errorCode: f.code ?? null, leaseOwner: null, leaseUntil: null, capacityDay: null }
-    if (row.capacityDay && row.mailboxId) {
-      release(ctx, row.mailboxId, row.capacityDay)
-      // A slot came back: rows held for the cap (by claims that counted this one) may fit after all.
-      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status = 'held' AND status_reason = 'capacity' ORDER BY id", row.mailboxId))
-        if (releaseHeld(ctx, r, 'released', 'Capacity came back')) changed.add(r.id)
-    }
-    changed.add(row.id)
-    const refund = row.status === 'sending' ? Math.max(row.attempts - 1, 0) : row.attempts
-    switch (f.kind) {
-      case 'offline':
-        hold(row, f.code && f.code !== 'NETWORK' ? 'unreachable' : 'offline', f.message, null, { ...base, attempts: refund })
-        return
-      case 'auth':
-        hold(row, 'auth', f.message, null, { ...base, attempts: refund })
-        holdAllForAuth(row, f.message, f.code ?? 'AUTH')
-        return
-      case 'permanent':
-        return dead(row, f, base)
-      case 'transient':
-      case 'rate_limit': {
-        if (row.attempts >= row.maxAttempts) return dead(row, f, base)
-        const table = f.kind === 'rate_limit' ? opts.rateLimitBackoffMs : opts.backoffMs
-        const step = table[Math.min(row.attempts - 1, table.length - 1)]!
-        const jittered = Math.round(step * (0.8 + 0.4 * opts.random()))
-        const wait = Math.max(jittered, f.retryAfterMs ?? 0)
-        const next = ctx.clock.now() + wait
-        transition(ctx, row.id, null, { status: 'retry_wait', statusReason: f.kind, nextAttemptAt: next, ...base }, 'retry_wait', `${f.message} (retry in ${Math.round(wait / 1000)} s)`)
-      }
-    }
-  }
-
-  function dead(row: OutboxRow, f: SendFailure, base: object): void {
-    transition(ctx, row.id, null, { status: 'failed', statusReason: f.kind, nextAttemptAt: null, ...base }, 'failed', f.message)
-    stmt(ctx.sqlite, 'INSERT INTO dead_letters (outbound_id, error_kind, error, attempts, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(row.id, f.kind, f.message, row.attempts, ctx.clock.now())
-  }
-
-  /**
-   * An auth failure stops the whole mailbox (or Mailgun domain) until its settings change. Only rows already
-   * due are held: a scheduled row stays scheduled, and is held by the claim only if it comes due before
-   * the fix.
-   */
-  function holdAllForAuth(row: OutboxRow, message: string, code: string): void {
-    const now = ctx.clock.now()
-    if (row.transport === 'smtp') {
-      stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, status_code = ?, updated_at = updated_at WHERE id = ?").run(message, code, row.mailboxId)
-      for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.mailboxId, now)) hold(r, 'auth', message, null, { errorCode: code })
-    } else {
-      setSetting(ctx, settingKeys.mailgunAuthError(row.objectId), message)
-      for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.objectId, now)) hold(r, 'auth', message, null, { errorCode: code })
-    }
-    ctx.emit('objects.changed', {})
+    for (const id of failRow(ctx, row, f, opts)) changed.add(id)
   }
 
   function arm(): void {

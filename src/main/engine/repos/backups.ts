@@ -2,7 +2,6 @@
 // (a backup copied in by hand, or left from before a restore, shows up like any other).
 import { readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { privateDir } from '../workspace/perms'
 
 export type BackupKind = 'auto' | 'manual'
 
@@ -19,10 +18,6 @@ export interface BackupFile {
 const NAME = /^switchboard-(\d{8})T(\d{6})(\d{3})?Z-(auto|manual)\.db$/
 
 export const backupsDir = (dataDir: string): string => join(dataDir, 'backups')
-
-export function ensureBackupsDir(dataDir: string): string {
-  return privateDir(backupsDir(dataDir))
-}
 
 export function backupName(at: number, kind: BackupKind): string {
   const iso = new Date(at).toISOString() // 2026-12-03T07:15:00.123Z
