@@ -99,6 +99,27 @@ describe('profiles and users', () => {
     expect(await t.err('mailgun.remove', { objectId: b.id })).toMatchObject({ code: 'CONFLICT' })
   })
 
+  it('keeps one mailbox and one sender profile per address in a business, on create and on edit', async () => {
+    const t = freshEngine()
+    const { object, mailbox } = await objectWithMailbox(t)
+    const other = await objectWithMailbox(t, 'Bloom')
+    const two = await t.ok('mailboxes.create', { objectId: object.id, email: 'two@eve.test', smtp })
+    expect(await t.err('mailboxes.update', { id: two.id, email: mailbox.email })).toEqual({ code: 'CONFLICT', message: 'This object already has a mailbox for hello@eve.test', field: 'email' })
+    // Its own address again is no clash; the same address in another business is fine.
+    expect((await t.ok('mailboxes.update', { id: two.id, email: 'two@eve.test', displayName: 'Two' })).displayName).toBe('Two')
+    expect(other.mailbox.email).toBe(mailbox.email)
+
+    const smtpVia = (m: { id: number }) => ({ kind: 'smtp' as const, mailboxId: m.id })
+    const p1 = await t.ok('profiles.create', { objectId: object.id, email: 'one@eve.test', displayName: 'One', transport: smtpVia(mailbox) })
+    const p2 = await t.ok('profiles.create', { objectId: object.id, email: 'two@eve.test', displayName: 'Two', transport: smtpVia(mailbox) })
+    const clash = { code: 'CONFLICT', message: 'This object already has a sender profile for one@eve.test', field: 'email' }
+    expect(await t.err('profiles.create', { objectId: object.id, email: 'one@eve.test', displayName: 'Again', transport: smtpVia(mailbox) })).toEqual(clash)
+    expect(await t.err('profiles.update', { id: p2.id, email: 'one@eve.test' })).toEqual(clash)
+    expect((await t.ok('profiles.update', { id: p1.id, email: 'one@eve.test', displayName: 'Uno' })).displayName).toBe('Uno')
+    await t.ok('profiles.create', { objectId: other.object.id, email: 'one@eve.test', displayName: 'One', transport: smtpVia(other.mailbox) })
+    expect(await t.err('profiles.create', { objectId: 999, email: 'x@eve.test', displayName: 'X', transport: smtpVia(mailbox) })).toMatchObject({ code: 'NOT_FOUND', field: 'objectId' })
+  })
+
   it('assigns profiles to users with one default', async () => {
     const t = freshEngine()
     const { object, mailbox } = await objectWithMailbox(t)

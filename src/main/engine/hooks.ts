@@ -23,6 +23,12 @@ export interface HookEvents {
 }
 export type HookName = keyof HookEvents
 
+// Contacts' addresses (issue 15: stored mail is linked to contacts on the write side, not when read).
+export interface HookEvents {
+  /** Contacts were created or imported, or their email addresses (or the business they are matched in) changed. */
+  'contacts.emailsChanged': { contactIds: number[] }
+}
+
 export interface Hooks {
   on<K extends HookName>(name: K, listener: (payload: HookEvents[K]) => void): () => void
   emit<K extends HookName>(name: K, payload: HookEvents[K]): void

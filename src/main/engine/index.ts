@@ -18,6 +18,8 @@ import { heldOffline, outboxHandlers } from './handlers/outbox'
 import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
 import { profileHandlers } from './handlers/profiles'
+import { mailgunHandlers } from './handlers/mailgun'
+import { userHandlers } from './handlers/users'
 import { tagHandlers } from './handlers/tags'
 import { mailgunSender, pollMailgunEvents } from './outbound/mailgunSender'
 import { netMonitor } from './outbound/netMonitor'
@@ -194,6 +196,8 @@ export function createEngine(opts: EngineOptions): Engine {
     ...objectHandlers,
     ...mailboxHandlers,
     ...profileHandlers,
+    ...mailgunHandlers,
+    ...userHandlers,
     ...contactHandlers,
     ...tagHandlers,
     ...outboxHandlers,

@@ -3,6 +3,7 @@ import type { Contact, ContactPage, ListContacts } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
 import { decodeCursor, encodeCursor } from './cursor'
 import type { z } from 'zod'
 
@@ -237,4 +238,62 @@ function matchExpression(query: string): string | null {
     .filter((w) => /[\p{L}\p{N}]/u.test(w))
     .slice(0, 8)
   return words.length ? words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ') : null
+}
+
+/** Writes every editable column of a contact (the merged patch) and its name sort key. */
+export function updateContactRow(ctx: Ctx, id: number, c: NewContactRow & { status: Contact['status'] }, now: number): void {
+  stmt(
+    ctx.sqlite,
+    `UPDATE contacts SET primary_object_id = ?, email = ?, first_name = ?, last_name = ?, company = ?, phone = ?, timezone = ?,
+       fields_json = ?, status = ?, sort_name = ?, updated_at = ? WHERE id = ?`,
+  ).run(c.primaryObjectId, c.email, c.firstName, c.lastName, c.company, c.phone, c.timezone, JSON.stringify(c.fields), c.status, sortNameOf(c), now, id)
+}
+
+/** The contact's extra addresses become exactly `emails`. */
+export function replaceExtraEmails(ctx: Ctx, contactId: number, emails: string[], now: number): void {
+  stmt(ctx.sqlite, 'DELETE FROM contact_emails WHERE contact_id = ?').run(contactId)
+  const insert = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO contact_emails (contact_id, email, created_at) VALUES (?, ?, ?)')
+  for (const email of emails) insert.run(contactId, email, now)
+}
+
+/** Which of these ids are contacts; chunked so 100k ids never exceed SQLite's parameter limit. */
+export function existingContactIds(ctx: Ctx, ids: number[]): Set<number> {
+  const found = new Set<number>()
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500)
+    for (const id of ctx.sqlite.prepare(`SELECT id FROM contacts WHERE id IN (${chunk.map(() => '?').join(',')})`).pluck().all(...chunk) as number[]) found.add(id)
+  }
+  return found
+}
+
+/** Deletes one contact (its tags, addresses and links cascade); false when it was not there. */
+export const deleteContactRow = (ctx: Ctx, id: number): boolean => stmt(ctx.sqlite, 'DELETE FROM contacts WHERE id = ?').run(id).changes > 0
+
+export interface ImportMatch {
+  id: number
+  first_name: string
+  last_name: string
+  fields_json: string
+}
+
+/** The contact an import row updates: same business (or none) and email. */
+export const importMatch = (ctx: Ctx, objectId: number | null, email: string): ImportMatch | undefined =>
+  stmt(ctx.sqlite, 'SELECT id, first_name, last_name, fields_json FROM contacts WHERE ifnull(primary_object_id, 0) = ? AND email = ?').get(objectId ?? 0, email) as
+    | ImportMatch
+    | undefined
+
+/** An import row over an existing contact: given values replace, blanks (null) keep what is there. */
+export function mergeImportedContact(
+  ctx: Ctx,
+  id: number,
+  v: { firstName: string | null; lastName: string | null; company: string | null; phone: string | null; timezone: string | null },
+  fields: Record<string, string>,
+  sortName: string,
+  now: number,
+): void {
+  stmt(
+    ctx.sqlite,
+    `UPDATE contacts SET first_name = ifnull(?, first_name), last_name = ifnull(?, last_name), company = ifnull(?, company),
+       phone = ifnull(?, phone), timezone = ifnull(?, timezone), fields_json = ?, sort_name = ?, updated_at = ? WHERE id = ?`,
+  ).run(v.firstName, v.lastName, v.company, v.phone, v.timezone, JSON.stringify(fields), sortName, now, id)
 }

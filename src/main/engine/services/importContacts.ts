@@ -7,9 +7,12 @@ import type { ImportContacts, ImportResult, ImportRowError } from '../../../shar
 import { AppError } from '../../../shared/result'
 import { isEmail, isPhone, isTimeZone, normalizeEmail } from '../../../shared/validators'
 import type { Ctx } from '../context'
-import { requireObject } from '../handlers/objects'
-import { ensureTag, requireTags } from '../handlers/tags'
-import { contactInserter, indexContacts, sortNameOf } from '../repos/contacts'
+import { contactInserter, importMatch, indexContacts, mergeImportedContact, sortNameOf } from '../repos/contacts'
+import { objectIdsByName } from '../repos/objects'
+import { addContactTag } from '../repos/tags'
+import { contactEmailsChanged } from './contacts'
+import { requireObject } from './objects'
+import { ensureTag, requireTags } from './tags'
 import { enroll, getSequence } from '../automation/sequences'
 import { wakeAutomation } from '../automation/runner'
 
@@ -47,9 +50,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   if (input.objectId != null) requireObject(ctx, input.objectId)
   requireTags(ctx, input.tagIds, 'tagIds')
   if (input.sequenceId !== undefined) getSequence(ctx, input.sequenceId, 'sequenceId')
-  const objectsByName = new Map(
-    (ctx.sqlite.prepare('SELECT id, name FROM objects').all() as Array<{ id: number; name: string }>).map((o) => [o.name.toLowerCase(), o.id]),
-  )
+  const objectsByName = objectIdsByName(ctx)
 
   const errors: ImportRowError[] = []
   const report = (row: number, field: string, message: string) => {
@@ -68,7 +69,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   for (const [row, firstRow] of dupes) report(row, 'email', duplicateRowMessage(firstRow))
   errors.sort((a, b) => a.row - b.row)
 
-  const stmts = prepare(ctx)
+  const insert = contactInserter(ctx)
   const tagCache = new Map<string, number>()
   let imported = 0
   let updated = 0
@@ -82,11 +83,11 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
       const created: number[] = []
       const tagged = new Map<number, number[]>()
       const tag = (tagId: number, id: number) => {
-        if (stmts.tag.run(tagId, id, now).changes) tagged.set(tagId, [...(tagged.get(tagId) ?? []), id])
+        if (addContactTag(ctx, tagId, id, now)) tagged.set(tagId, [...(tagged.get(tagId) ?? []), id])
       }
       const ids: number[] = []
       for (const p of chunk) {
-        const id = upsert(stmts, p, now, created)
+        const id = upsert(ctx, insert, p, now, created)
         ids.push(id)
         for (const tagId of input.tagIds) tag(tagId, id)
         for (const name of p.tagNames) {
@@ -98,6 +99,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
       indexContacts(ctx, created)
       // Hooks run inside this chunk's transaction: an autoresponder firing commits with the import.
       if (created.length) ctx.hooks.emit('contacts.created', { ids: created })
+      contactEmailsChanged(ctx, created)
       for (const [tagId, contactIds] of tagged) ctx.hooks.emit('contacts.tagged', { contactIds, tagId })
       // Enrolment commits with the chunk; re-importing the file enrols nobody twice.
       if (input.sequenceId !== undefined) enrolled += enroll(ctx, { sequenceId: input.sequenceId, contactIds: ids }).enrolled
@@ -168,24 +170,12 @@ function parseRow(
   return ok ? p : null
 }
 
-function prepare(ctx: Ctx) {
-  return {
-    find: ctx.sqlite.prepare('SELECT id, first_name, last_name, fields_json FROM contacts WHERE ifnull(primary_object_id, 0) = ? AND email = ?'),
-    insert: contactInserter(ctx),
-    update: ctx.sqlite.prepare(
-      `UPDATE contacts SET first_name = ifnull(?, first_name), last_name = ifnull(?, last_name), company = ifnull(?, company),
-         phone = ifnull(?, phone), timezone = ifnull(?, timezone), fields_json = ?, sort_name = ?, updated_at = ? WHERE id = ?`,
-    ),
-    tag: ctx.sqlite.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id, created_at) VALUES (?, ?, ?)'),
-  }
-}
-
 /** Inserts or updates one parsed row; new ids are pushed onto `created`. Returns the contact id. */
-function upsert(stmts: ReturnType<typeof prepare>, p: Parsed, now: number, created: number[]): number {
+function upsert(ctx: Ctx, insert: ReturnType<typeof contactInserter>, p: Parsed, now: number, created: number[]): number {
   const v = p.values
-  const existing = stmts.find.get(p.objectId ?? 0, p.email) as { id: number; first_name: string; last_name: string; fields_json: string } | undefined
+  const existing = importMatch(ctx, p.objectId, p.email)
   if (!existing) {
-    const id = stmts.insert(
+    const id = insert(
       { primaryObjectId: p.objectId, email: p.email, firstName: v.firstName ?? '', lastName: v.lastName ?? '', company: v.company ?? '', phone: v.phone ?? '', timezone: v.timezone ?? null, fields: p.fields },
       now,
     )
@@ -194,6 +184,6 @@ function upsert(stmts: ReturnType<typeof prepare>, p: Parsed, now: number, creat
   }
   const fields = { ...(JSON.parse(existing.fields_json) as Record<string, string>), ...p.fields }
   const sortName = sortNameOf({ firstName: v.firstName ?? existing.first_name, lastName: v.lastName ?? existing.last_name, email: p.email })
-  stmts.update.run(v.firstName ?? null, v.lastName ?? null, v.company ?? null, v.phone ?? null, v.timezone ?? null, JSON.stringify(fields), sortName, now, existing.id)
+  mergeImportedContact(ctx, existing.id, { firstName: v.firstName ?? null, lastName: v.lastName ?? null, company: v.company ?? null, phone: v.phone ?? null, timezone: v.timezone ?? null }, fields, sortName, now)
   return existing.id
 }

@@ -1,7 +1,8 @@
-// Suppressing an address after a bounce, complaint or unsubscribe. Shared by Mailgun events and IMAP DSNs so
-// both mark the same rows and emit the same hooks. Call inside the caller's transaction.
+// Suppressing an address after a bounce, complaint or unsubscribe: the one scope rule (suppressionScope), used by
+// Mailgun events, IMAP DSNs and unsubscribe mail (suppress) and by a contact marked by hand (contacts.update).
+// Call inside the caller's transaction.
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { contactIdForAddress, insertSuppression, markContactIfActive } from '../repos/suppressions'
 
 export type SuppressReason = 'bounced' | 'complained' | 'unsubscribed'
 
@@ -12,20 +13,25 @@ export interface SuppressSource {
   contactId: number | null
 }
 
+/**
+ * Which businesses may no longer mail the address (null: every one). An unsubscribe is from one business: the one
+ * that sent, or by hand the contact's own (a contact of no business: every one). Bounces and complaints are about
+ * the address itself, whoever sent.
+ */
+export const suppressionScope = (reason: SuppressReason, objectId: number | null): number | null => (reason === 'unsubscribed' ? objectId : null)
+
+/** Records the address as suppressed for `reason` in the scope the rule gives. */
+export function recordSuppression(ctx: Ctx, objectId: number | null, email: string, reason: SuppressReason): void {
+  insertSuppression(ctx, suppressionScope(reason, objectId), email.trim().toLowerCase(), reason, ctx.clock.now())
+}
+
 /** Records the suppression, sets the contact's status and emits the matching hook. Returns the contact id. */
 export function suppress(ctx: Ctx, src: SuppressSource, email: string, reason: SuppressReason): number | null {
-  const now = ctx.clock.now()
   const addr = email.trim().toLowerCase()
-  // Unsubscribes belong to the business that sent; bounces and complaints are about the address itself.
-  const objectId = reason === 'unsubscribed' ? src.objectId : null
-  stmt(ctx.sqlite, 'INSERT OR IGNORE INTO suppressions (object_id, email, reason, created_at) VALUES (?, ?, ?, ?)').run(objectId, addr, reason, now)
-  const contact = stmt(
-    ctx.sqlite,
-    'SELECT c.id FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id WHERE (c.email = ? OR e.email = ?) AND (c.primary_object_id = ? OR c.primary_object_id IS NULL) LIMIT 1',
-  ).get(addr, addr, src.objectId) as { id: number } | undefined
-  const contactId = src.contactId ?? contact?.id ?? null
+  recordSuppression(ctx, src.objectId, addr, reason)
+  const contactId = src.contactId ?? contactIdForAddress(ctx, addr, src.objectId) ?? null
   if (contactId) {
-    stmt(ctx.sqlite, "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'").run(reason, now, contactId)
+    markContactIfActive(ctx, contactId, reason, ctx.clock.now())
     ctx.emit('contacts.changed', { ids: [contactId] })
   }
   if (reason === 'bounced') ctx.hooks.emit('outbound.bounced', { outboundId: src.outboundId, contactId, email: addr })

@@ -1,0 +1,86 @@
+// Businesses (objects): the list as the UI sees it (counts, Mailgun settings), their rules and writes.
+import type { ParsedInput } from '../../../shared/contract'
+import type { BizObject, MailgunSettings } from '../../../shared/models'
+import { AppError, notFound } from '../../../shared/result'
+import { iso } from '../clock'
+import type { Ctx } from '../context'
+import { allMailgunRows, type MailgunRow } from '../repos/mailgun'
+import { deleteObject as deleteObjectRows, insertObject, listObjectRows, objectIdByName, objectRow, ownAddressId, updateObject as updateObjectRow, type ObjectRow, type OwnAddressKind } from '../repos/objects'
+import { getSetting, settingKeys } from '../repos/settings'
+import { assertNoClash } from './unique'
+
+export const toMailgun = (ctx: Ctx, m: MailgunRow): MailgunSettings => ({
+  objectId: m.objectId,
+  sendingDomain: m.sendingDomain,
+  region: m.region,
+  apiBaseUrl: m.apiBaseUrl,
+  hasApiKey: m.apiKeySealed !== null,
+  // Set by the outbox when Mailgun refuses the key; cleared when the settings change.
+  authError: getSetting(ctx, settingKeys.mailgunAuthError(m.objectId)),
+  updatedAt: iso(m.updatedAt),
+})
+
+export function listObjects(ctx: Ctx, id?: number): BizObject[] {
+  const rows = listObjectRows(ctx, id)
+  const mailgun = new Map(allMailgunRows(ctx).map((m) => [m.objectId, toMailgun(ctx, m)]))
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    postalAddress: r.postal_address,
+    timezone: r.timezone,
+    unsubscribeUrl: r.unsubscribe_url ?? null,
+    mailgun: mailgun.get(r.id) ?? null,
+    contactCount: r.contactCount,
+    profileCount: r.profileCount,
+    mailboxCount: r.mailboxCount,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  }))
+}
+
+export function getObject(ctx: Ctx, id: number): BizObject {
+  const found = listObjects(ctx, id)[0]
+  if (!found) throw notFound('Object', id)
+  return found
+}
+
+export function requireObject(ctx: Ctx, id: number, field = 'objectId'): ObjectRow {
+  const row = objectRow(ctx, id)
+  if (!row) throw new AppError('NOT_FOUND', `Object ${id} does not exist`, field)
+  return row
+}
+
+const OWN_ADDRESS_WORDS: Record<OwnAddressKind, string> = { mailbox: 'a mailbox', profile: 'a sender profile' }
+
+/** A business has one mailbox, and one sender profile, per address (`exceptId`: the one being edited). */
+export function assertOwnAddressFree(ctx: Ctx, kind: OwnAddressKind, objectId: number, email: string, exceptId?: number): void {
+  assertNoClash(ownAddressId(ctx, kind, objectId, email), exceptId, `This object already has ${OWN_ADDRESS_WORDS[kind]} for ${email}`, 'email')
+}
+
+function assertNameFree(ctx: Ctx, name: string, exceptId?: number): void {
+  assertNoClash(objectIdByName(ctx, name), exceptId, `An object named "${name}" already exists`, 'name')
+}
+
+export function createObject(ctx: Ctx, input: ParsedInput<'objects.create'>): BizObject {
+  assertNameFree(ctx, input.name)
+  const id = insertObject(ctx, input, ctx.clock.now())
+  ctx.emit('objects.changed', {})
+  return getObject(ctx, id)
+}
+
+export function updateObject(ctx: Ctx, { id, ...patch }: ParsedInput<'objects.update'>): BizObject {
+  requireObject(ctx, id, 'id')
+  if (patch.name !== undefined) assertNameFree(ctx, patch.name, id)
+  updateObjectRow(ctx, id, patch, ctx.clock.now())
+  ctx.emit('objects.changed', {})
+  return getObject(ctx, id)
+}
+
+export function deleteObject(ctx: Ctx, id: number): { id: number; deleted: true } {
+  const obj = getObject(ctx, id)
+  // Customers are never deleted as a side effect of removing a business.
+  if (obj.contactCount > 0) throw new AppError('CONFLICT', `${obj.name} still has ${obj.contactCount} contacts. Move or delete them first.`, 'id')
+  ctx.sqlite.transaction(() => deleteObjectRows(ctx, id))()
+  ctx.emit('objects.changed', {})
+  return { id, deleted: true }
+}
