@@ -1,8 +1,7 @@
 // mailboxes.*: a business's SMTP/IMAP mailboxes (services/mailboxes.ts); the sync worker follows their settings.
 import type { Ctx, HandlersFor } from '../context'
 import { createMailbox, deleteMailbox, listMailboxes, testMailbox, updateMailbox } from '../services/mailboxes'
-// The sync manager lives in handlers/sync.ts until engine core gives it a home below the handlers.
-import { syncMailbox, syncSettingsChanged } from './sync'
+import { syncNow, syncSettingsChanged } from '../services/sync'
 
 /** A mailbox was created, changed or deleted: its sync worker starts, restarts or stops. */
 const resync = <T extends { id: number }>(ctx: Ctx, result: T): T => (syncSettingsChanged(ctx, result.id), result)
@@ -12,6 +11,6 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
   'mailboxes.create': (ctx, input) => resync(ctx, createMailbox(ctx, input)),
   'mailboxes.update': (ctx, input) => resync(ctx, updateMailbox(ctx, input)),
   'mailboxes.delete': (ctx, { id }) => resync(ctx, deleteMailbox(ctx, id)),
-  'mailboxes.sync': syncMailbox,
+  'mailboxes.sync': (ctx, { mailboxId }) => syncNow(ctx, mailboxId),
   'mailboxes.test': (ctx, input) => testMailbox(ctx, input),
 }
