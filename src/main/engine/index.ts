@@ -31,6 +31,7 @@ import { analyticsHandlers } from './handlers/analytics'
 import { autoresponderHandlers } from './handlers/autoresponders'
 import { sequenceHandlers } from './handlers/sequences'
 import { templateHandlers } from './handlers/templates'
+import { flowHandlers } from './handlers/flows'
 import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
 import { windowsAllow } from './automation/sequenceRun'
 import { attachBackups, backupHandlers, unreadThreads } from './handlers/backups'
@@ -198,6 +199,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...inboxHandlers,
     ...syncHandlers,
     ...templateHandlers,
+    ...flowHandlers,
     ...autoresponderHandlers,
     ...sequenceHandlers,
     ...analyticsHandlers,

@@ -3,6 +3,9 @@
 import type { Ctx } from '../context'
 import { nextLocalMidnight } from '../outbound/localDay'
 import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from './autoresponders'
+import { advanceDueLeads } from './flowRun'
+import { wireFlowHooks } from './flowTriggers'
+import { nextLeadDueAt } from '../repos/flows'
 import { followOutbound as followSequence, materializeDue, nextDueAt, onBounced, onReplied, onUnsubscribed } from './sequenceRun'
 
 export interface AutomationRunner {
@@ -38,6 +41,8 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
       onUnsubscribed(ctx, p)
       skipPendingFor(ctx, p.contactId, `The contact ${p.reason === 'complained' ? 'complained' : 'unsubscribed'}`)
     }),
+    // Flows (issue 16): leads moved by a hook are due now; the runner picks them up after this commits.
+    ...wireFlowHooks(ctx, (flowIds) => (ctx.emit('flows.changed', { flowIds }), wakeAutomation(ctx))),
   ]
 }
 
@@ -46,10 +51,17 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
   let stopped = true
   let scheduled = false
 
+  /** One batch of due flow leads; tells the renderers which flows moved. */
+  function flowsDue(): number {
+    const { handled, flowIds } = advanceDueLeads(ctx, BATCH)
+    if (flowIds.size) ctx.emit('flows.changed', { flowIds: [...flowIds] })
+    return handled
+  }
+
   function runDue(): number {
     let n = checkDates(ctx)
     for (;;) {
-      const k = materializeDue(ctx, BATCH)
+      const k = materializeDue(ctx, BATCH) + flowsDue()
       n += k
       if (k < BATCH) break
     }
@@ -65,7 +77,7 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     if (stopped) return
     try {
       // One batch per turn, so a big enrolment never blocks the engine for long.
-      const n = checkDates(ctx) + materializeDue(ctx, BATCH)
+      const n = checkDates(ctx) + materializeDue(ctx, BATCH) + flowsDue()
       if (n) {
         ctx.outbound.scheduler.wake()
         ctx.emit('automation.changed', { kind: 'sequences' })
@@ -81,7 +93,7 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     clearTimeout(timer)
     if (stopped) return
     const now = ctx.clock.now()
-    const at = Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight))
+    const at = Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight), nextLeadDueAt(ctx))
     if (at === Infinity) return
     // Capped at a minute so a clock that jumps (sleep, a test clock) is noticed soon.
     timer = setTimeout(wake, Math.max(0, Math.min(at - now, 60_000)))
