@@ -71,7 +71,7 @@ it('a reply delivered to the mailbox takes the yes branch at once; without one t
   await smtpTransport('pat').sendMail({ from: MAIL.users.pat.email, to: MAIL.users.ola.email, subject: `Re: Offer for Pat ${run}`, text: 'Yes please', inReplyTo: offer.messageId, references: [offer.messageId] })
   const leads = async () => Object.fromEntries((await t.ok('flows.leads', { flowId: flow.id })).items.map((l) => [l.email, l]))
   await waitFor(async () => (await leads())[MAIL.users.pat.email]?.status === 'completed', { timeoutMs: 30_000, message: 'the synced reply moved pat on' })
-  expect((await leads())[MAIL.users.pat.email]!.path.map((p) => `${p.nodeId}:${p.outcome}`)).toContain('replied:yes')
+  expect((await leads())[MAIL.users.pat.email]!.path.map((p: { nodeId: string; outcome: string }) => `${p.nodeId}:${p.outcome}`)).toContain('replied:yes')
   expect((await leads())[MAIL.users.max.email]).toMatchObject({ status: 'waiting', currentNodeId: 'replied' })
   await t.ok('clock.advance', { ms: 2 * 86_400_000 })
   t.engine.automation.runDue()

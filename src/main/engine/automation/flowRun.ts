@@ -44,20 +44,31 @@ function graphCache(ctx: Ctx): Graphs {
   }
 }
 
-/** Advances up to `limit` due leads, each in its own transaction. Returns how many it looked at. */
-export function advanceDueLeads(ctx: Ctx, limit: number): { handled: number; flowIds: Set<number> } {
-  const due = dueLeads(ctx, ctx.clock.now(), limit)
+/**
+ * Advances up to `limit` due leads in one transaction (a commit per lead cost more than the work), each
+ * lead in its own savepoint: a lead that fails unexpectedly is rolled back alone and stopped with the
+ * reason, never retried in a loop, and never takes the others' sends with it.
+ */
+export function advanceDueLeads(ctx: Ctx, limit: number, log: (m: string) => void = () => {}): { handled: number; flowIds: Set<number> } {
   const graphs = graphCache(ctx)
   const flowIds = new Set<number>()
-  for (const lead of due) {
-    ctx.sqlite.transaction(() => {
-      // Re-read inside the transaction: a hook may have moved it since the batch was read.
-      const fresh = leadRow(ctx, lead.id)
-      if (fresh && (fresh.status === 'pending' || fresh.status === 'waiting') && (fresh.waitUntil ?? 0) <= ctx.clock.now()) advanceLead(ctx, fresh, graphs)
-    }).immediate()
-    flowIds.add(lead.flowId)
-  }
-  return { handled: due.length, flowIds }
+  const one = ctx.sqlite.transaction((lead: LeadRow) => advanceLead(ctx, lead, graphs))
+  const handled = ctx.sqlite
+    .transaction(() => {
+      const due = dueLeads(ctx, ctx.clock.now(), limit)
+      for (const lead of due) {
+        try {
+          one(lead)
+        } catch (err) {
+          log(`[flows] lead ${lead.id} failed: ${(err as Error).stack}`)
+          finish(ctx, lead, lead.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
+        }
+        flowIds.add(lead.flowId)
+      }
+      return due.length
+    })
+    .immediate()
+  return { handled, flowIds }
 }
 
 function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs): void {

@@ -19,6 +19,8 @@ export interface AutomationRunner {
 
 // Small batches: a turn renders and queues each step, and must not keep the engine busy for long.
 const BATCH = 100
+/** Flow leads per turn: a lead may render and queue a message, so a turn stays well under 50 ms. */
+const FLOW_SLICE = 50
 
 export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
   return [
@@ -53,7 +55,7 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
 
   /** One batch of due flow leads; tells the renderers which flows moved. */
   function flowsDue(): number {
-    const { handled, flowIds } = advanceDueLeads(ctx, BATCH)
+    const { handled, flowIds } = advanceDueLeads(ctx, FLOW_SLICE, log)
     if (flowIds.size) ctx.emit('flows.changed', { flowIds: [...flowIds] })
     return handled
   }
@@ -61,9 +63,10 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
   function runDue(): number {
     let n = checkDates(ctx)
     for (;;) {
-      const k = materializeDue(ctx, BATCH) + flowsDue()
-      n += k
-      if (k < BATCH) break
+      const k = materializeDue(ctx, BATCH)
+      const f = flowsDue()
+      n += k + f
+      if (k < BATCH && f < FLOW_SLICE) break
     }
     if (n) {
       ctx.outbound.scheduler.wake()
@@ -77,12 +80,14 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     if (stopped) return
     try {
       // One batch per turn, so a big enrolment never blocks the engine for long.
-      const n = checkDates(ctx) + materializeDue(ctx, BATCH) + flowsDue()
+      const k = materializeDue(ctx, BATCH)
+      const f = flowsDue()
+      const n = checkDates(ctx) + k + f
       if (n) {
         ctx.outbound.scheduler.wake()
         ctx.emit('automation.changed', { kind: 'sequences' })
       }
-      if (n >= BATCH) return wake()
+      if (k >= BATCH || f >= FLOW_SLICE) return wake()
     } catch (err) {
       log(`[automation] turn failed: ${(err as Error).stack}`)
     }
