@@ -47,7 +47,7 @@ export function freshEngine(opts: Partial<EngineOptions> & { dataDir?: string; s
     call,
     ok: async (method, input) => {
       const r = await call(method, input)
-      if (!r.ok) throw new Error(`${method} failed: ${JSON.stringify(r.error)}`)
+      if (!r.ok) throw new Error(`${method} failed: ${JSON.stringify(r.error)}${r.error.code === 'INTERNAL' ? `\n${logs.at(-1) ?? ''}` : ''}`)
       return r.value as never
     },
     err: async (method, input) => {

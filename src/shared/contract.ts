@@ -12,6 +12,7 @@ import * as A from './automation'
 import * as O from './outbound'
 import * as S from './setupTest'
 import * as B from './backups'
+import * as F from './flows'
 
 interface MethodDef {
   input: z.ZodType
@@ -133,6 +134,22 @@ export const contract = {
   'backups.dismissNotice': write(M.Empty, B.BackupState),
   'badge.get': def(M.Empty, B.Badge),
 
+  // flows (issue 16, seed 001): campaign graphs run by the engine
+  'flows.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(F.Flow)),
+  'flows.get': def(byId, F.Flow),
+  'flows.create': write(F.NewFlow, F.Flow),
+  /** Editing an active or paused flow makes a new version; leads already in it finish on theirs. */
+  'flows.update': write(F.FlowPatch, F.Flow),
+  'flows.delete': write(byId, Deleted),
+  /** Refuses a graph that fails validation (VALIDATION, every problem in `fields`, each naming its node). */
+  'flows.activate': write(byId, F.Flow),
+  'flows.pause': write(byId, F.Flow),
+  'flows.resume': write(byId, F.Flow),
+  'flows.enroll': write(F.FlowEnroll, F.FlowEnrollResult),
+  'flows.leads': def(F.ListFlowLeads, F.FlowLeadPage),
+  'flows.stats': def(byId, F.FlowStats),
+  'flows.validate': def(F.FlowValidateInput, F.FlowValidation),
+
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
 
@@ -148,6 +165,8 @@ export const events = {
   /** New or changed mail; `newMessages` counts inbound arrivals (for the new-mail notification). */
   'inbox.changed': z.object({ threadIds: z.array(M.Id), newMessages: z.number() }),
   'automation.changed': z.object({ kind: z.enum(['autoresponders', 'sequences']) }),
+  /** Leads moved in these flows (the editor's counts and lead lists reload). */
+  'flows.changed': z.object({ flowIds: z.array(M.Id) }),
   // data safety (issue 14)
   'backups.changed': z.object({}),
   /** The unread conversation count moved (tray, dock and taskbar badge). */

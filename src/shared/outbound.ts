@@ -22,7 +22,7 @@ export const OutboxStatusZ = z.enum(OUTBOX_STATUSES)
 export const HOLD_REASONS = ['offline', 'capacity', 'window', 'auth', 'paused', 'unreachable'] as const
 export type HoldReason = (typeof HOLD_REASONS)[number]
 export const FAILURE_KINDS = ['transient', 'rate_limit', 'auth', 'permanent', 'offline'] as const
-export const MESSAGE_SOURCES = ['compose', 'reply', 'autoresponder', 'sequence'] as const
+export const MESSAGE_SOURCES = ['compose', 'reply', 'autoresponder', 'sequence', 'flow'] as const
 export type MessageSource = (typeof MESSAGE_SOURCES)[number]
 
 /** Statuses a row can still leave on its own (the scheduler owns them). */

@@ -35,6 +35,7 @@ import { analyticsHandlers } from './handlers/analytics'
 import { autoresponderHandlers } from './handlers/autoresponders'
 import { sequenceHandlers } from './handlers/sequences'
 import { templateHandlers } from './handlers/templates'
+import { flowHandlers } from './handlers/flows'
 import { createAutomationRunner, wireAutomationHooks } from './automation/runner'
 import { windowsAllow } from './automation/sequenceRun'
 import { backupHandlers } from './handlers/backups'
@@ -205,6 +206,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...inboxHandlers,
     ...syncHandlers,
     ...templateHandlers,
+    ...flowHandlers,
     ...autoresponderHandlers,
     ...sequenceHandlers,
     ...analyticsHandlers,

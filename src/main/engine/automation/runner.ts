@@ -3,6 +3,9 @@
 import type { Ctx } from '../context'
 import { nextLocalMidnight } from '../outbound/localDay'
 import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from './autoresponders'
+import { advanceDueLeads } from './flowRun'
+import { wireFlowHooks } from './flowTriggers'
+import { nextLeadDueAt } from '../repos/flows'
 import { followOutbound as followSequence, materializeDue, nextDueAt, onBounced, onReplied, onUnsubscribed } from './sequenceRun'
 
 export interface AutomationRunner {
@@ -16,6 +19,8 @@ export interface AutomationRunner {
 
 // Small batches: a turn renders and queues each step, and must not keep the engine busy for long.
 const BATCH = 100
+/** Flow leads per turn: a lead may render and queue a message, so a turn stays well under 50 ms. */
+const FLOW_SLICE = 50
 
 export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
   return [
@@ -38,6 +43,8 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
       onUnsubscribed(ctx, p)
       skipPendingFor(ctx, p.contactId, `The contact ${p.reason === 'complained' ? 'complained' : 'unsubscribed'}`)
     }),
+    // Flows (issue 16): leads moved by a hook are due now; the runner picks them up after this commits.
+    ...wireFlowHooks(ctx, (flowIds) => (ctx.emit('flows.changed', { flowIds }), wakeAutomation(ctx))),
   ]
 }
 
@@ -46,12 +53,20 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
   let stopped = true
   let scheduled = false
 
+  /** One batch of due flow leads; tells the renderers which flows moved. */
+  function flowsDue(): number {
+    const { handled, flowIds } = advanceDueLeads(ctx, FLOW_SLICE, log)
+    if (flowIds.size) ctx.emit('flows.changed', { flowIds: [...flowIds] })
+    return handled
+  }
+
   function runDue(): number {
     let n = checkDates(ctx)
     for (;;) {
       const k = materializeDue(ctx, BATCH)
-      n += k
-      if (k < BATCH) break
+      const f = flowsDue()
+      n += k + f
+      if (k < BATCH && f < FLOW_SLICE) break
     }
     if (n) {
       ctx.outbound.scheduler.wake()
@@ -65,12 +80,14 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     if (stopped) return
     try {
       // One batch per turn, so a big enrolment never blocks the engine for long.
-      const n = checkDates(ctx) + materializeDue(ctx, BATCH)
+      const k = materializeDue(ctx, BATCH)
+      const f = flowsDue()
+      const n = checkDates(ctx) + k + f
       if (n) {
         ctx.outbound.scheduler.wake()
         ctx.emit('automation.changed', { kind: 'sequences' })
       }
-      if (n >= BATCH) return wake()
+      if (k >= BATCH || f >= FLOW_SLICE) return wake()
     } catch (err) {
       log(`[automation] turn failed: ${(err as Error).stack}`)
     }
@@ -81,7 +98,7 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     clearTimeout(timer)
     if (stopped) return
     const now = ctx.clock.now()
-    const at = Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight))
+    const at = Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight), nextLeadDueAt(ctx))
     if (at === Infinity) return
     // Capped at a minute so a clock that jumps (sleep, a test clock) is noticed soon.
     timer = setTimeout(wake, Math.max(0, Math.min(at - now, 60_000)))

@@ -1,0 +1,158 @@
+// npm run bench:flows — the flow engine at scale (issue 16):
+//   1. enrol 100,000 contacts (by tag) into a 6-node flow through dispatch              target ≤ 3 s
+//   2. 10,000 leads whose wait ends at once advance (wait → send → condition → end), in the
+//      runner's slices of 100 leads: total engine time                                     target ≤ 1 s
+//      and the longest slice (what an RPC can wait behind)                                target ≤ 50 ms
+//   3. flows.stats with 100,000 leads in the flow                                          target ≤ 20 ms
+// Baselines in the same run: a bare SQLite insert of the same 100,000 lead rows, and the per-node
+// counts computed by scanning the path log (what the trigger-kept counts replace). Medians of RUNS.
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createEngine, type Engine } from '../src/main/engine'
+import { manualClock } from '../src/main/engine/clock'
+import type { Ctx } from '../src/main/engine/context'
+import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
+import { createHooks } from '../src/main/engine/hooks'
+import { advanceDueLeads } from '../src/main/engine/automation/flowRun'
+
+const CONTACTS = Number(process.env.BENCH_FLOW_CONTACTS ?? 100_000)
+const DUE = Number(process.env.BENCH_FLOW_DUE ?? 10_000)
+const SLICE = 50
+const T0 = Date.UTC(2026, 0, 5, 9)
+const DAY = 86_400_000
+
+const out = (o: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'flows', ...o }))
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+const r1 = (x: number) => Math.round(x * 10) / 10
+
+async function call(engine: Engine, method: string, input: unknown): Promise<any> {
+  const r = await engine.dispatch(method, input)
+  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`)
+  return r.value
+}
+const newEngine = (dir: string, clock = manualClock(T0)) =>
+  createEngine({ host: 'web', dataDir: dir, testClock: clock, log: () => {}, outbound: { run: false, undoMs: 0, probeMs: 3_600_000, eventsPollMs: 0 } })
+
+const graph = {
+  nodes: [
+    { id: 'start', type: 'start', config: {}, position: { x: 0, y: 0 } },
+    { id: 'pause', type: 'wait', config: { duration: { value: 1, unit: 'days' } }, position: { x: 0, y: 100 } },
+    { id: 'offer', type: 'sendEmail', config: { subject: 'Offer for {{contact.first_name}}', html: '<p>Hello {{contact.first_name}}, our offer.</p>' }, position: { x: 0, y: 200 } },
+    { id: 'vip', type: 'condition', config: { kind: 'field', field: 'company', op: 'isNotEmpty', value: '' }, position: { x: 0, y: 300 } },
+    { id: 'end', type: 'end', config: {}, position: { x: 0, y: 400 } },
+    { id: 'end2', type: 'end', config: {}, position: { x: 200, y: 400 } },
+  ],
+  edges: [
+    { from: 'start', to: 'pause' },
+    { from: 'pause', to: 'offer' },
+    { from: 'offer', to: 'vip' },
+    { from: 'vip', to: 'end', branch: 'yes' },
+    { from: 'vip', to: 'end2', branch: 'no' },
+  ],
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-flows-'))
+  try {
+    let engine = newEngine(dir)
+    const object = await call(engine, 'objects.create', { name: 'Bench Biz', postalAddress: '1 Bench Rd', timezone: 'UTC' })
+    const mailbox = await call(engine, 'mailboxes.create', { objectId: object.id, email: 'box@bench.test', dailyCapacity: 100_000, minGapSeconds: 0, smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'box', password: 'pw' } })
+    await call(engine, 'profiles.create', { objectId: object.id, email: 'box@bench.test', displayName: 'Box', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+    const all = await call(engine, 'tags.create', { name: 'Everyone' })
+    const some = await call(engine, 'tags.create', { name: 'Due batch' })
+    await engine.close()
+    // Contacts and tags written straight into the file (setup, not measured).
+    const db = new Database(join(dir, 'switchboard.db'))
+    db.pragma('journal_mode = WAL')
+    db.transaction(() => {
+      const ins = db.prepare("INSERT INTO contacts (primary_object_id, email, first_name, company, sort_name, created_at, updated_at) VALUES (?, ?, 'P', ?, ?, ?, ?)")
+      const tag = db.prepare('INSERT INTO contact_tags (tag_id, contact_id, created_at) VALUES (?, ?, ?)')
+      for (let i = 0; i < CONTACTS; i++) {
+        const id = Number(ins.run(object.id, `p${i}@client.test`, i % 2 ? 'Acme' : '', `p${i}`, T0, T0).lastInsertRowid)
+        tag.run(all.id, id, T0)
+        if (i < DUE) tag.run(some.id, id, T0)
+      }
+    })()
+    db.close()
+
+    const clock = manualClock(T0)
+    engine = newEngine(dir, clock)
+    // 1. Enrolment of 100,000 by tag.
+    const big = await call(engine, 'flows.create', { name: 'Big', objectId: object.id, graph })
+    await call(engine, 'flows.activate', { id: big.id })
+    let t = performance.now()
+    const enrolled = await call(engine, 'flows.enroll', { flowId: big.id, tagId: all.id })
+    const enrolMs = performance.now() - t
+    out({ metric: 'enroll_by_tag', leads: enrolled.enrolled, nodes: graph.nodes.length, ms: Math.round(enrolMs), target_ms: 3000, ok: enrolMs <= 3000 && enrolled.enrolled === CONTACTS })
+    await engine.close()
+
+    // 2. Advancing: a second flow with DUE leads, moved to their wait, then all due at once.
+    const { sqlite, db: drz } = openDatabase(join(dir, 'switchboard.db'), findMigrationsDir())
+    const ctx = { db: drz, sqlite, clock, hooks: createHooks(), emit: () => {} } as unknown as Ctx
+    sqlite.prepare("UPDATE flows SET status = 'paused' WHERE id = ?").run(big.id)
+    const now = clock.now()
+    const smallId = Number(sqlite.prepare("INSERT INTO flows (object_id, name, status, created_at, updated_at) VALUES (?, 'Due', 'active', ?, ?)").run(object.id, now, now).lastInsertRowid)
+    sqlite.prepare('INSERT INTO flow_nodes (flow_id, version, node_key, type, config_json, x, y, ord) SELECT ?, 1, node_key, type, config_json, x, y, ord FROM flow_nodes WHERE flow_id = ?').run(smallId, big.id)
+    sqlite.prepare('INSERT INTO flow_edges (flow_id, version, from_key, to_key, branch) SELECT ?, 1, from_key, to_key, branch FROM flow_edges WHERE flow_id = ?').run(smallId, big.id)
+    sqlite.prepare("INSERT INTO flow_leads (flow_id, version, contact_id, status, current_node, wait_until, entered_at, updated_at) SELECT ?, 1, contact_id, 'pending', 'start', ?, ?, ? FROM contact_tags WHERE tag_id = ?").run(smallId, now, now, now, some.id)
+    while (advanceDueLeads(ctx, 1000).handled) {} // start → wait (setup)
+    clock.advance(DAY)
+    const slices: number[] = []
+    t = performance.now()
+    for (;;) {
+      const s = performance.now()
+      const { handled } = advanceDueLeads(ctx, SLICE)
+      if (!handled) break
+      slices.push(performance.now() - s)
+    }
+    const advanceMs = performance.now() - t
+    const sent = (sqlite.prepare("SELECT count(*) AS n FROM outbound_messages WHERE source = 'flow'").get() as { n: number }).n
+    out({ metric: 'advance_due_leads', leads: DUE, outbound_rows: sent, ms: Math.round(advanceMs), target_ms: 1000, ok: advanceMs <= 1000 && sent === DUE })
+    out({ metric: 'advance_slice', leads_per_slice: SLICE, slices: slices.length, p50_ms: r1(median(slices)), max_ms: r1(Math.max(...slices)), target_max_ms: 50, ok: Math.max(...slices) <= 50 })
+    // The big flow's leads onto their first node, so stats has 100,000 leads with a path.
+    sqlite.prepare("UPDATE flows SET status = 'active' WHERE id = ?").run(big.id)
+    sqlite.prepare("UPDATE flows SET status = 'paused' WHERE id = ?").run(smallId)
+    while (advanceDueLeads(ctx, 5000).handled) {}
+    sqlite.close()
+
+    // 3. flows.stats at 100,000 leads, through dispatch; baseline: counting the path log.
+    engine = newEngine(dir, clock)
+    const times: number[] = []
+    for (let i = 0; i < 30; i++) {
+      const s = performance.now()
+      await call(engine, 'flows.stats', { id: big.id })
+      times.push(performance.now() - s)
+    }
+    const stats = await call(engine, 'flows.stats', { id: big.id })
+    out({ metric: 'flows_stats', leads: Object.values(stats.leads as Record<string, number>).reduce((a, b) => a + b, 0), p50_ms: r1(median(times)), p95_ms: r1(pct(times, 95)), target_ms: 20, ok: median(times) <= 20 })
+    await engine.close()
+    const ro = new Database(join(dir, 'switchboard.db'), { readonly: true })
+    const base: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now()
+      ro.prepare('SELECT e.node_key, e.outcome, count(*) FROM flow_leads l JOIN flow_lead_events e ON e.lead_id = l.id WHERE l.flow_id = ? GROUP BY e.node_key, e.outcome').all(big.id)
+      base.push(performance.now() - s)
+    }
+    out({ metric: 'baseline_stats_by_scanning_path_log', p50_ms: r1(median(base)) })
+    ro.close()
+
+    // Baseline: the same 100,000 lead rows with one prepared INSERT in one transaction, no checks.
+    const raw = new Database(join(dir, 'raw.db'))
+    raw.pragma('journal_mode = WAL')
+    raw.exec('CREATE TABLE l (id INTEGER PRIMARY KEY, flow_id INT, version INT, contact_id INT, status TEXT, current_node TEXT, wait_until INT, entered_at INT, updated_at INT, UNIQUE (flow_id, contact_id))')
+    t = performance.now()
+    const ins = raw.prepare("INSERT INTO l (flow_id, version, contact_id, status, current_node, wait_until, entered_at, updated_at) VALUES (1, 1, ?, 'pending', 'start', ?, ?, ?)")
+    raw.transaction(() => {
+      for (let i = 1; i <= CONTACTS; i++) ins.run(i, T0, T0, T0)
+    })()
+    out({ metric: 'baseline_raw_sqlite_lead_insert', rows: CONTACTS, ms: Math.round(performance.now() - t) })
+    raw.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+void main()
