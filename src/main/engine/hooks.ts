@@ -10,6 +10,8 @@ import type { MessageSource, OutboxStatus } from '../../shared/outbound'
 export interface HookEvents {
   /** Contacts were created (contacts.create, contacts.import). */
   'contacts.created': { ids: number[] }
+  /** A contact's addresses or business changed (contacts.update): stored mail may now be theirs. */
+  'contacts.addressesChanged': { ids: number[] }
   /** A tag was newly added to these contacts (already-tagged contacts are not listed). */
   'contacts.tagged': { contactIds: number[]; tagId: number }
   /** A contact unsubscribed or complained (Mailgun events, inbound unsubscribe mail, or by hand). */

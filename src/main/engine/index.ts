@@ -12,7 +12,14 @@ import { appHandlers } from './handlers/app'
 import { contactHandlers } from './handlers/contacts'
 import { draftHandlers } from './handlers/drafts'
 import { inboxHandlers } from './handlers/inbox'
-import { heldOffline, outboxHandlers } from './handlers/outbox'
+import { outboxHandlers } from './handlers/outbox'
+import { attachmentsHandlers } from './handlers/attachments'
+import { foldersHandlers } from './handlers/folders'
+import { mailHandlers } from './handlers/mail'
+import { messagesHandlers } from './handlers/messages'
+import { netHandlers } from './handlers/net'
+import { threadsHandlers } from './handlers/threads'
+import { heldOffline } from './services/net'
 import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
 import { profileHandlers } from './handlers/profiles'
@@ -24,6 +31,7 @@ import { smtpSender } from './outbound/smtp'
 import type { Sender } from './outbound/transport'
 import { fileKeyBox, type SecretBox } from './secrets'
 import * as inboundStore from './inbound/store'
+import { wireContactLinking } from './inbound/match'
 import { createSyncManager, type SyncManager, type SyncOptions } from './inbound/sync/manager'
 import { attachSync, syncHandlers } from './handlers/sync'
 import { createHooks, type Hooks } from './hooks'
@@ -184,6 +192,7 @@ export function createEngine(opts: EngineOptions): Engine {
   // Autoresponders and sequences listen to the domain hooks from the start (in-transaction), and a
   // runner sends due sequence steps and runs the daily date check.
   wireAutomationHooks(ctx)
+  wireContactLinking(ctx) // issue 15 (mail): stored mail joins a contact when it is saved, not when it is read
   const automation: AutomationRunner = createAutomationRunner(ctx, log)
   registerRunner(ctx, automation)
   const handlers: Handlers = {
@@ -196,6 +205,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...outboxHandlers,
     ...draftHandlers,
     ...inboxHandlers,
+    ...threadsHandlers, ...messagesHandlers, ...attachmentsHandlers, ...foldersHandlers, ...mailHandlers, ...netHandlers,
     ...syncHandlers,
     ...templateHandlers,
     ...autoresponderHandlers,

@@ -1,5 +1,5 @@
 // Contacts: the people a business talks to, with tags, extra addresses and custom fields.
-import { contactTimeline } from '../queries/inbox'
+import { contactTimeline } from '../services/messages' // issue 15: moved from queries/inbox.ts (same signature)
 import type { Contact } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
 import type { Ctx, HandlersFor } from '../context'
@@ -89,6 +89,7 @@ export const contactHandlers: HandlersFor<'contacts'> = {
         )
         .run(next.primaryObjectId, next.email, next.firstName, next.lastName, next.company, next.phone, next.timezone, JSON.stringify(next.fields), next.status, sortNameOf(next), now, id)
       if (extraEmails) replaceExtraEmails(ctx, id, extraEmails, now)
+      if (extraEmails || patch.email !== undefined || patch.primaryObjectId !== undefined) ctx.hooks.emit('contacts.addressesChanged', { ids: [id] }) // issue 15 (mail helper): links stored mail on the write side
       if (patch.status && patch.status !== current.status) suppressIfNeeded(ctx, next, now)
       // Automation stops for a contact marked unsubscribed or complained by hand (same transaction).
       if ((patch.status === 'unsubscribed' || patch.status === 'complained') && patch.status !== current.status) ctx.hooks.emit('contacts.unsubscribed', { contactId: id, reason: patch.status })

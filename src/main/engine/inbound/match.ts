@@ -74,3 +74,16 @@ export function linkStoredMail(ctx: Ctx, contactId: number): number {
   }
   return added
 }
+
+/**
+ * Mail synced before a contact (or its extra address) existed is linked when the contact is saved, in the
+ * same transaction (the write side), so reading a contact's mail never writes. Returns the unsubscribers.
+ */
+export function wireContactLinking(ctx: Ctx): Array<() => void> {
+  const link = ({ ids }: { ids: number[] }) => {
+    // An empty store (a first import of 100,000 contacts) has nothing to link.
+    if (!stmt(ctx.sqlite, 'SELECT 1 FROM messages LIMIT 1').get()) return
+    for (const id of ids) linkStoredMail(ctx, id)
+  }
+  return [ctx.hooks.on('contacts.created', link), ctx.hooks.on('contacts.addressesChanged', link)]
+}
