@@ -82,6 +82,8 @@ export interface EngineOptions {
   backups?: { run?: boolean }
   /** The host's way to restart the workspace on a backup file (backups.restore); absent = not offered. */
   restart?: (backupFile: string) => void
+  /** Tests: a read method that changes the database fails with INTERNAL (dispatch.ts). */
+  assertReadsOnly?: boolean
 }
 
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -233,7 +235,7 @@ export function createEngine(opts: EngineOptions): Engine {
   }
   let closed = false
   return {
-    dispatch: createDispatch(ctx, handlers, opts.log),
+    dispatch: createDispatch(ctx, handlers, opts.log, { assertReadsOnly: opts.assertReadsOnly }),
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
     inbound: { sync: syncManager },
