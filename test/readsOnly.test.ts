@@ -1,6 +1,9 @@
 // Reads never write (issue 15): mail is linked to a contact when the contact is saved (the write side), and
 // dispatch, in tests, fails any read method that changes the database.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { findMigrationsDir } from '../src/main/engine/db/open'
 import type { Ctx, Handlers } from '../src/main/engine/context'
 import { createDispatch } from '../src/main/engine/dispatch'
 import { storeMessages } from '../src/main/engine/inbound/store'
@@ -15,7 +18,7 @@ const setup = async () => {
   const links = (contactId: number) =>
     (s.ctx.sqlite.prepare('SELECT m.subject FROM message_contacts mc JOIN messages m ON m.id = mc.message_id WHERE mc.contact_id = ? AND mc.linked = 1 ORDER BY m.subject').pluck().all(contactId) as string[])
   const changes = () => s.ctx.sqlite.prepare('SELECT count(*) FROM message_contacts').pluck().get() as number
-  return { t, ...base, store, links, changes }
+  return { t, ...base, store, links, changes, sqlite: s.ctx.sqlite }
 }
 
 describe('stored mail joins a contact when the contact is saved', () => {
@@ -55,6 +58,30 @@ describe('stored mail joins a contact when the contact is saved', () => {
     await t.ok('contacts.import', { csv: 'email,first name\nimported@client.test,Imp\n', objectId: object.id, mapping: { email: 'email', 'first name': 'firstName' } })
     const c = (await t.ok('contacts.list', { query: 'imported@client.test' })).items[0]!
     expect(links(c.id)).toEqual(['Before the import'])
+  })
+})
+
+describe('migration 0014 links the mail of contacts that were never opened', () => {
+  it('links by address and extra address, within the business, never our own mailbox, keeping manual unlinks', async () => {
+    const { t, store, object, links, sqlite } = await setup()
+    const other = await t.ok('objects.create', { name: 'Other', postalAddress: '2 Main St', timezone: 'UTC' })
+    const late = await t.ok('contacts.create', { email: 'late@client.test', primaryObjectId: object.id, extraEmails: ['alias@late.test'] })
+    const elsewhere = await t.ok('contacts.create', { email: 'late@client.test', primaryObjectId: other.id })
+    const us = await t.ok('contacts.create', { email: 'hello@eve.test', primaryObjectId: object.id })
+    store(
+      { uid: 1, from: addr('LATE@client.test'), subject: 'From late' },
+      { uid: 2, from: addr('ann@client.test'), cc: [addr('alias@late.test')], subject: 'Cc to the alias' },
+      { uid: 3, from: addr('ann@client.test'), to: [addr('late@client.test')], subject: 'Unlinked by hand' },
+    )
+    const unlinked = sqlite.prepare("SELECT id FROM messages WHERE subject = 'Unlinked by hand'").pluck().get() as number
+    await t.ok('messages.linkContact', { messageId: unlinked, contactId: late.id, linked: false })
+    // A workspace from before issue 15: contacts made after their mail had no links until first opened.
+    sqlite.prepare('DELETE FROM message_contacts WHERE manual = 0').run()
+    expect(links(late.id)).toEqual([])
+    sqlite.exec(readFileSync(join(findMigrationsDir(), '0014_link_stored_mail.sql'), 'utf8'))
+    expect(links(late.id)).toEqual(['Cc to the alias', 'From late'])
+    expect(links(elsewhere.id)).toEqual([])
+    expect(links(us.id)).toEqual([])
   })
 })
 
