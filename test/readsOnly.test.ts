@@ -28,6 +28,7 @@ describe('stored mail joins a contact when the contact is saved', () => {
       { uid: 1, from: addr('late@client.test', 'Late'), subject: 'Before the contact existed' },
       { uid: 2, from: addr('ann@client.test'), cc: [addr('alias@late.test')], subject: 'Cc to an alias' },
       { uid: 3, from: addr('notlate@client.test'), subject: 'Different address' },
+      { uid: 4, from: addr('late@elsewhere.test'), to: [addr('late.client@test.test')], subject: 'Same name, other domain' },
     )
     const late = await t.ok('contacts.create', { email: 'late@client.test', firstName: 'Late', primaryObjectId: object.id, extraEmails: ['alias@late.test'] })
     // Linked by the create itself (the old code linked on the first read).
