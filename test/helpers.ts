@@ -31,7 +31,8 @@ export function freshEngine(opts: Partial<EngineOptions> & { dataDir?: string; s
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-test-'))
   const clock = manualClock(opts.start)
   const logs: string[] = []
-  const engine = createEngine({ host: 'web', testClock: clock, log: (m) => logs.push(m), ...opts, dataDir })
+  // Every test engine checks that reads never write (dispatch.ts assertReadsOnly).
+  const engine = createEngine({ host: 'web', testClock: clock, log: (m) => logs.push(m), assertReadsOnly: true, ...opts, dataDir })
   const events: EngineEvent[] = []
   engine.subscribe((e) => events.push(e))
   cleanups.push(async () => {

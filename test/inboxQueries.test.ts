@@ -251,7 +251,7 @@ describe('messages.reply', () => {
 })
 
 describe('contacts created after their mail', () => {
-  it('links stored mail to a new contact (and a new extra address) when its timeline or inbox filter is read', async () => {
+  it('links stored mail to a new contact (and a new extra address) when the contact is created, not when it is read', async () => {
     const { t, store, object } = await setup()
     store(
       { uid: 1, from: addr('late@client.test', 'Late'), subject: 'Before the contact existed' },

@@ -8,12 +8,32 @@ import { issuesInWords } from '../../shared/zodWords'
 
 export type Dispatch = (method: unknown, input: unknown) => Promise<Result<unknown>>
 
-export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) => void = console.error): Dispatch {
+export interface DispatchOptions {
+  /**
+   * Tests: a read method (no `write` flag) that changes the database fails with INTERNAL naming it. Checked
+   * with SQLite's total_changes() around the handler's synchronous run (an async read is checked up to its
+   * first await: after that, other writers may run in between).
+   */
+  assertReadsOnly?: boolean
+}
+
+export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) => void = console.error, opts: DispatchOptions = {}): Dispatch {
   let writeTail: Promise<unknown> = Promise.resolve()
   const serialise = <T>(fn: () => T | Promise<T>): Promise<T> => {
     const run = writeTail.then(fn, fn)
     writeTail = run.catch(() => undefined)
     return run
+  }
+
+  const totalChanges = opts.assertReadsOnly ? ctx.sqlite.prepare('SELECT total_changes()').pluck() : null
+  /** Runs a read; with assertReadsOnly, throws when its synchronous part changed a row. */
+  const read = (method: string, run: () => unknown): unknown => {
+    if (!totalChanges) return run()
+    const before = totalChanges.get() as number
+    const out = run()
+    const changed = (totalChanges.get() as number) - before
+    if (changed) throw new AppError('INTERNAL', `${method} is a read but changed ${changed} row${changed === 1 ? '' : 's'} of the database`)
+    return out
   }
 
   return async (method, rawInput) => {
@@ -22,7 +42,7 @@ export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) 
     if (!parsed.success) return fail(fromZod(parsed.error))
     const handler = handlers[method] as (ctx: Ctx, input: unknown) => unknown
     try {
-      const value = isWrite(method) ? await serialise(() => handler(ctx, parsed.data)) : await handler(ctx, parsed.data)
+      const value = isWrite(method) ? await serialise(() => handler(ctx, parsed.data)) : await read(method, () => handler(ctx, parsed.data))
       return { ok: true, value }
     } catch (err) {
       const error = toAppError(err)

@@ -14,7 +14,14 @@ import { clockHandlers } from './handlers/clock'
 import { contactHandlers } from './handlers/contacts'
 import { draftHandlers } from './handlers/drafts'
 import { inboxHandlers } from './handlers/inbox'
-import { heldOffline, outboxHandlers } from './handlers/outbox'
+import { outboxHandlers } from './handlers/outbox'
+import { attachmentsHandlers } from './handlers/attachments'
+import { foldersHandlers } from './handlers/folders'
+import { mailHandlers } from './handlers/mail'
+import { messagesHandlers } from './handlers/messages'
+import { netHandlers } from './handlers/net'
+import { threadsHandlers } from './handlers/threads'
+import { heldOffline } from './services/net'
 import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
 import { profileHandlers } from './handlers/profiles'
@@ -28,6 +35,7 @@ import { smtpSender } from './outbound/smtp'
 import type { Sender } from './outbound/transport'
 import { fileKeyBox, type SecretBox } from './secrets'
 import * as inboundStore from './inbound/store'
+import { wireContactLinking } from './inbound/match'
 import { createSyncManager, type SyncManager, type SyncOptions } from './inbound/sync/manager'
 import { syncHandlers } from './handlers/sync'
 import { createHooks, type Hooks } from './hooks'
@@ -80,6 +88,8 @@ export interface EngineOptions {
   backups?: { run?: boolean }
   /** The host's way to restart the workspace on a backup file (backups.restore); absent = not offered. */
   restart?: (backupFile: string) => void
+  /** Tests: a read method that changes the database fails with INTERNAL (dispatch.ts). */
+  assertReadsOnly?: boolean
 }
 
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -190,6 +200,8 @@ export function createEngine(opts: EngineOptions): Engine {
   }
   // Autoresponders and sequences listen to the domain hooks from the start (in-transaction).
   wireAutomationHooks(ctx)
+  // Stored mail joins a contact when the contact is saved, never when it is read (issue 15).
+  wireContactLinking(ctx)
   const handlers: Handlers = {
     ...appHandlers(() => handlers),
     ...clockHandlers,
@@ -204,6 +216,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...outboxHandlers,
     ...draftHandlers,
     ...inboxHandlers,
+    ...threadsHandlers, ...messagesHandlers, ...attachmentsHandlers, ...foldersHandlers, ...mailHandlers, ...netHandlers,
     ...syncHandlers,
     ...templateHandlers,
     ...flowHandlers,
@@ -226,7 +239,7 @@ export function createEngine(opts: EngineOptions): Engine {
   }
   let closed = false
   return {
-    dispatch: createDispatch(ctx, handlers, opts.log),
+    dispatch: createDispatch(ctx, handlers, opts.log, { assertReadsOnly: opts.assertReadsOnly }),
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
     inbound: { sync: syncManager },

@@ -48,6 +48,16 @@ export function linkAuto(ctx: Ctx, messageId: number, contactIds: number[]): voi
 }
 
 /**
+ * What to look an address up by in the FTS addresses column: its local part. The domain's tokens ("client",
+ * "com") are in most stored messages, and a phrase query walks every one of their postings; the exact
+ * address is checked against the stored lists afterwards. A local part with no letter or digit has no token.
+ */
+const phraseOf = (email: string): string => {
+  const local = email.slice(0, email.lastIndexOf('@'))
+  return /[\p{L}\p{N}]/u.test(local) ? local : email
+}
+
+/**
  * Links a contact to stored mail that mentions its addresses but predates it (the contact was created or
  * given an extra address after the mail was synced). Found through the FTS addresses column, checked
  * against the stored address lists; manual unlinks stay. Returns how many links were added.
@@ -70,7 +80,22 @@ export function linkStoredMail(ctx: Ctx, contactId: number): number {
   ).pluck()
   const ins = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO message_contacts (message_id, contact_id, manual, linked) VALUES (?, ?, 0, 1)')
   for (const e of new Set(emails)) {
-    for (const id of find.all({ q: `addresses : "${e.replace(/"/g, '""')}"`, o: c.o, e, c: contactId }) as number[]) added += ins.run(id, contactId).changes
+    for (const id of find.all({ q: `addresses : "${phraseOf(e).replace(/"/g, '""')}"`, o: c.o, e, c: contactId }) as number[]) added += ins.run(id, contactId).changes
   }
   return added
+}
+
+/**
+ * Mail synced before a contact (or its extra address) existed is linked when the contact is saved, in the
+ * same transaction (the write side), so reading a contact's mail never writes. Returns the unsubscribers.
+ */
+export function wireContactLinking(ctx: Ctx): Array<() => void> {
+  // Emitted on create, import, and a change of addresses or business (services/contacts.ts).
+  return [
+    ctx.hooks.on('contacts.emailsChanged', ({ contactIds }) => {
+      // An empty store (a first import of 100,000 contacts) has nothing to link.
+      if (!stmt(ctx.sqlite, 'SELECT 1 FROM messages LIMIT 1').get()) return
+      for (const id of contactIds) linkStoredMail(ctx, id)
+    }),
+  ]
 }

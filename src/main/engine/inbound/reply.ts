@@ -6,11 +6,11 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import type { OutboxRow } from '../repos/outbox'
-import { queueMessage } from '../services/outbox'
+import { queueMessage } from '../outbound/queue'
 import { originalAttachments, type Resolved } from '../outbound/attachments'
-import { messageRow, type MessageRow } from '../queries/inbox'
+import { messageRow, quotableBody, unpreparedHtml, type MessageRow } from '../repos/messages'
 import { ownAddresses } from './match'
-import { quotableHtml } from '../repos/messages'
+import { finishHtml, sanitizeEmailHtml, textAsHtml } from './sanitize'
 
 type ReplyInput = z.output<typeof ReplyMail>
 type Addr = { name: string; email: string }
@@ -47,6 +47,17 @@ export function replyRecipients(r: MessageRow, mode: ReplyInput['mode'], own: Se
   const toList = pick(primary)
   if (mode === 'reply') return { to: toList, cc: [] }
   return { to: [...toList, ...pick(r.direction === 'out' ? [] : to)], cc: pick(cc) }
+}
+
+/** The quoted original in a reply or forward: the stored sanitised HTML with nothing remote or inline loaded. */
+export function quotableHtml(ctx: Ctx, id: number): string | null {
+  const b = quotableBody(ctx, id)
+  if (!b?.hasHtml) return null
+  if (b.state === 'ok' && b.safeHtml !== null) return finishHtml(b.safeHtml, { allowRemote: false, inline: new Map() })
+  if (b.state) return textAsHtml(b.text?.trim() ? b.text : (b.htmlText ?? ''))
+  // Stored before 0010 and not yet backfilled: the same hardened sanitiser, with its budgets.
+  const legacy = unpreparedHtml(ctx, id)
+  return legacy ? sanitizeEmailHtml(legacy.html, { allowRemote: false, inline: new Map() }).html : null
 }
 
 function quoted(ctx: Ctx, r: MessageRow, mode: ReplyInput['mode']): string {

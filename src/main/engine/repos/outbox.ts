@@ -183,3 +183,28 @@ export function eventsOf(ctx: Ctx, outboundId: number): Array<{ id: number; type
     at: number
   }>
 }
+
+/**
+ * The ids outbox.list shows: waiting rows first, in the order they will leave; then the rest, newest first.
+ * Both walks stop at `limit`: the sent history can run to millions of rows and is never sorted as a whole.
+ */
+export function listIds(ctx: Ctx, status: OutboxStatus | 'pending' | undefined, objectId: number | undefined, limit: number): number[] {
+  const byObject = objectId ? ' AND object_id = ?' : ''
+  const obj = objectId ? [objectId] : []
+  const waiting = (which: string, ...p: unknown[]): number[] =>
+    stmt(ctx.sqlite, `SELECT id FROM outbound_messages WHERE ${which} AND ${OPEN}${byObject} ORDER BY coalesce(next_attempt_at, scheduled_for), id LIMIT ?`)
+      .pluck()
+      .all(...p, ...obj, limit) as number[]
+  const newest = (which: string, n: number, ...p: unknown[]): number[] =>
+    n <= 0 ? [] : (stmt(ctx.sqlite, `SELECT id FROM outbound_messages WHERE ${which}${byObject} ORDER BY id DESC LIMIT ?`).pluck().all(...p, ...obj, n) as number[])
+  if (status === 'pending') return waiting(PENDING)
+  if (status && isPending(status)) return waiting('status = ?', status)
+  // Failed, cancelled, bounced… are found through the partial status index; the sent history is not in it.
+  if (status) return newest(isHistory(status) ? 'status = ?' : `status = ? AND ${OPEN}`, limit, status)
+  const ids = waiting(PENDING)
+  return ids.concat(newest(`NOT ${PENDING}`, limit - ids.length))
+}
+
+/** Messages held because the network (or their server) is out of reach: the net status's count. */
+export const heldOfflineCount = (ctx: Ctx): number =>
+  (stmt(ctx.sqlite, `SELECT count(*) AS n FROM outbound_messages WHERE status = 'held' AND status_reason IN ('offline', 'unreachable') AND ${OPEN}`).get() as { n: number }).n

@@ -1,147 +1,82 @@
-// Putting a message in the outbox: the one door compose, drafts, replies and automation all go through.
-// The row (with its final Message-ID) is written before anything leaves; the scheduler takes it from there.
-import { randomUUID } from 'node:crypto'
-import { htmlToText } from '../../../shared/htmlText'
-import type { OutboxStatus } from '../../../shared/outbound'
+// The outbox: what the user can do with a message on its way (list, look, retry, cancel, undo). Every
+// status change goes through repos/outbox.ts `transition` (a message_events row each), one transaction.
+import type { OutboundDetail, OutboxPage, OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
+import { iso } from '../clock'
 import type { Ctx } from '../context'
-// Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
-import { stmt } from '../db/stmt'
-import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
-import { assertTotal, setAttachments, type Resolved } from '../outbound/attachments'
-import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
+import { inTransaction } from '../db/stmt'
+import { attachmentsOf, publicAttachment } from '../outbound/attachments'
+import { cancelWaiting, WAITING_STATUSES } from '../outbound/cancel'
+import { notBefore } from '../outbound/holds'
+import { eventsOf, getRow, listIds, outboxCounts, toOutbound, transition, type OutboxRow } from '../repos/outbox'
+import { restoreDraft } from './drafts'
 
-export interface QueueInput {
-  profileId: number
-  to: string[]
-  cc?: string[]
-  subject: string
-  html: string
-  text?: string
-  contactId?: number | null
-  /** Epoch ms; default now. */
-  sendAt?: number
-  source?: OutboxRow['source']
-  idempotencyKey?: string
-  headers?: Record<string, string>
-  tracking?: boolean
-  /** Undo window in ms (compose only). */
-  undoMs?: number
-  draftId?: number | null
-  /** Blind copies (envelope only). */
-  bcc?: string[]
-  /** Files already in the store (outbound/attachments.ts resolveRefs); linked to the row here. */
-  attachments?: readonly Resolved[]
+// The one door into the outbox lives with the outbound machinery (the automation runner uses it too).
+export { queueMessage, type QueueInput } from '../outbound/queue'
+
+function requireRow(ctx: Ctx, id: number): OutboxRow {
+  const row = getRow(ctx, id)
+  if (!row) throw new AppError('NOT_FOUND', `Outbound message ${id} does not exist`, 'id')
+  return row
 }
 
-interface ProfileRow {
-  id: number
-  objectId: number
-  email: string
-  displayName: string
-  replyTo: string | null
-  transport: 'smtp' | 'mailgun'
-  mailboxId: number | null
-  isActive: number
+/** After a change: the outbox view refreshes, the scheduler looks again. */
+export const outboxChanged = (ctx: Ctx, ...ids: number[]) => {
+  ctx.emit('outbox.changed', { ids })
+  ctx.outbound.scheduler.wake()
 }
 
-export function loadProfile(ctx: Ctx, id: number, field = 'profileId'): ProfileRow {
-  const p = stmt(ctx.sqlite, 
-      `SELECT id, object_id AS objectId, email_address AS email, display_name AS displayName, reply_to_address AS replyTo,
-              transport, mailbox_id AS mailboxId, is_active AS isActive FROM email_sending_profiles WHERE id = ?`,
-    )
-    .get(id) as ProfileRow | undefined
-  if (!p) throw new AppError('NOT_FOUND', `Sender profile ${id} does not exist`, field)
-  return p
+export function listOutbox(ctx: Ctx, input: { status?: OutboxStatus | 'pending'; objectId?: number; limit: number }): OutboxPage {
+  const ids = listIds(ctx, input.status, input.objectId, input.limit)
+  return { items: ids.map((id) => toOutbound(getRow(ctx, id)!)), ...outboxCounts(ctx, input.objectId) }
 }
 
-/** The RFC 5322 Message-ID, on the sender's domain so receivers see a consistent origin. */
-export function newMessageId(fromEmail: string): string {
-  const domain = fromEmail.split('@')[1] || 'switchboard.local'
-  return `<${randomUUID()}@${domain}>`
+export function getOutbound(ctx: Ctx, id: number): OutboundDetail {
+  const row = requireRow(ctx, id)
+  return {
+    ...toOutbound(row),
+    html: row.html,
+    text: row.text,
+    events: eventsOf(ctx, id).map((e) => ({ ...e, at: iso(e.at) })),
+    attachments: attachmentsOf(ctx, { outboundId: id }).map(publicAttachment),
+  }
 }
 
-/** Why a message must not go to these recipients, or null. */
-function suppressionOf(ctx: Ctx, objectId: number, recipients: string[], contactId: number | null | undefined): string | null {
-  const q = stmt(ctx.sqlite, 'SELECT reason FROM suppressions WHERE email = ? AND (object_id IS NULL OR object_id = ?) LIMIT 1')
-  for (const addr of recipients) {
-    const hit = q.get(addr.toLowerCase(), objectId) as { reason: string } | undefined
-    if (hit) return `${addr} is suppressed (${hit.reason})`
-  }
-  if (contactId) {
-    const c = stmt(ctx.sqlite, 'SELECT status FROM contacts WHERE id = ?').get(contactId) as { status: string } | undefined
-    if (c && c.status !== 'active') return `The contact is ${c.status}`
-  }
-  return null
+/** Statuses the user may retry from. */
+const RETRYABLE: readonly OutboxStatus[] = ['failed', 'retry_wait', 'held', 'cancelled']
+
+export function retry(ctx: Ctx, id: number) {
+  const row = requireRow(ctx, id)
+  if (!RETRYABLE.includes(row.status)) throw new AppError('CONFLICT', `A ${row.status.replace('_', ' ')} message cannot be retried`, 'id')
+  // A manual retry starts a fresh set of attempts; an auth hold is only lifted by new settings.
+  if (row.status === 'held' && row.statusReason === 'auth') throw new AppError('CONFLICT', 'Fix the sign-in details of the mailbox first; held messages then resume on their own', 'id')
+  // Retry skips a backoff, never the time the message was scheduled for.
+  // One transaction: the status, its event and whatever the hooks write land together.
+  inTransaction(ctx.sqlite, () =>
+    transition(ctx, id, [row.status], { status: 'queued', statusReason: null, nextAttemptAt: notBefore(row, ctx.clock.now()), attempts: 0, lastError: row.lastError }, 'retry', 'Retried by the user'),
+  )
+  outboxChanged(ctx, id)
+  return toOutbound(getRow(ctx, id)!)
 }
 
-/** Writes the outbound row (queued, or skipped with the reason). Call inside a write; returns the row. */
-export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
-  const profile = loadProfile(ctx, input.profileId)
-  if (!profile.isActive) throw new AppError('VALIDATION', 'That sender profile is switched off', 'profileId')
-  if (profile.transport === 'smtp' && profile.mailboxId === null) throw new AppError('VALIDATION', 'The profile has no mailbox to send through', 'profileId')
-  if (profile.transport === 'mailgun') {
-    const mg = stmt(ctx.sqlite, 'SELECT api_key_sealed AS k FROM object_mailgun_settings WHERE object_id = ?').get(profile.objectId) as { k: string | null } | undefined
-    if (!mg?.k) throw new AppError('VALIDATION', 'Object Mailgun not configured', 'profileId')
-  }
-  if (input.contactId) {
-    const exists = stmt(ctx.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(input.contactId)
-    if (!exists) throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
-  }
-  if (input.idempotencyKey) {
-    const prior = stmt(ctx.sqlite, 'SELECT id FROM outbound_messages WHERE idempotency_key = ?').get(input.idempotencyKey) as { id: number } | undefined
-    if (prior) return getRow(ctx, prior.id)!
-  }
+export function cancel(ctx: Ctx, id: number) {
+  const row = requireRow(ctx, id)
+  if (!(WAITING_STATUSES as readonly string[]).includes(row.status)) throw new AppError('CONFLICT', `A ${row.status.replace('_', ' ')} message cannot be cancelled`, 'id')
+  inTransaction(ctx.sqlite, () => cancelWaiting(ctx, id, 'Cancelled by the user', null))
+  outboxChanged(ctx, id)
+  return toOutbound(getRow(ctx, id)!)
+}
 
+/** Undo send: the message is cancelled and its draft comes back, in one transaction. */
+export function undo(ctx: Ctx, id: number) {
+  const row = requireRow(ctx, id)
   const now = ctx.clock.now()
-  const cc = input.cc ?? []
-  const bcc = input.bcc ?? []
-  if (input.attachments) assertTotal(input.attachments)
-  // What people write is sanitised like incoming mail. Automation renders templates that were sanitised
-  // when saved, with every value escaped (no triple-stash survives a save), so thousands of rows queued in
-  // one go do not pay the sanitiser (~0.4 ms a row) again.
-  const html = input.source === 'autoresponder' || input.source === 'sequence' ? input.html : cleanOutgoingHtml(input.html)
-  const skip = suppressionOf(ctx, profile.objectId, [...input.to, ...cc, ...bcc], input.contactId)
-  const status: OutboxStatus = skip ? 'skipped' : 'queued'
-  const scheduledFor = Math.max(input.sendAt ?? now, now)
-  const undoUntil = input.undoMs && !skip ? now + input.undoMs : null
-  // RETURNING hands back the stored row (defaults included) without a second lookup.
-  const row = stmt(ctx.sqlite, 
-      `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, contact_id, transport, message_id, from_email, from_name, reply_to,
-         to_json, cc_json, subject, html, text, headers_json, tracking, source, idempotency_key, status, status_reason, scheduled_for,
-         next_attempt_at, undo_until, draft_id, created_at, updated_at, bcc_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    )
-    .get(
-      profile.objectId,
-      profile.id,
-      profile.transport === 'smtp' ? profile.mailboxId : null,
-      input.contactId ?? null,
-      profile.transport,
-      newMessageId(profile.email),
-      profile.email,
-      profile.displayName,
-      profile.replyTo,
-      JSON.stringify(input.to),
-      JSON.stringify(cc),
-      input.subject,
-      html,
-      input.text?.trim() ? input.text : htmlToText(html),
-      JSON.stringify(input.headers ?? {}),
-      input.tracking ? 1 : 0,
-      input.source ?? 'compose',
-      input.idempotencyKey ?? null,
-      status,
-      skip,
-      scheduledFor,
-      skip ? null : Math.max(scheduledFor, undoUntil ?? 0),
-      undoUntil,
-      input.draftId ?? null,
-      now,
-      now,
-      JSON.stringify(bcc),
-    ) as SqlRow
-  if (input.attachments?.length) setAttachments(ctx, { outboundId: row.id as number }, input.attachments)
-  addEvent(ctx, row.id as number, status, skip ?? (scheduledFor > now ? `Scheduled for ${new Date(scheduledFor).toISOString()}` : null), now)
-  return fromSql(row)
+  if (row.status !== 'queued' || row.undoUntil === null || row.undoUntil <= now) throw new AppError('CONFLICT', 'Too late to undo: the message is already on its way', 'id')
+  const draft = inTransaction(ctx.sqlite, () => {
+    transition(ctx, id, ['queued'], { status: 'cancelled', statusReason: 'Undone: back in drafts', nextAttemptAt: null, undoUntil: null }, 'undone', null)
+    return restoreDraft(ctx, row)
+  })
+  outboxChanged(ctx, id)
+  ctx.emit('drafts.changed', {})
+  return draft
 }

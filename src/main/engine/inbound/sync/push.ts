@@ -4,7 +4,7 @@
 import type { ImapFlow, ListResponse } from 'imapflow'
 import type { Ctx } from '../../context'
 import { stmt } from '../../db/stmt'
-import { DEFAULT_FOLDER, folderForRole, roleOf } from '../../repos/triage'
+import { DEFAULT_FOLDER, folderForRole, roleOf } from '../../repos/folders'
 import { deleteMessages } from '../storeChanges'
 import { refreshThreads } from '../thread'
 import type { StoreApi } from './storeApi'

@@ -1,0 +1,148 @@
+// Putting a message in the outbox: the one door compose, drafts, replies and automation all go through.
+// The row (with its final Message-ID) is written before anything leaves; the scheduler takes it from there.
+// Machinery (not a service), so the inbound reply and the automation runner can queue mail too.
+import { randomUUID } from 'node:crypto'
+import { htmlToText } from '../../../shared/htmlText'
+import type { OutboxStatus } from '../../../shared/outbound'
+import { AppError } from '../../../shared/result'
+import type { Ctx } from '../context'
+// Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
+import { stmt } from '../db/stmt'
+import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
+import { assertTotal, setAttachments, type Resolved } from './attachments'
+import { cleanOutgoingHtml } from './outgoingHtml'
+
+export interface QueueInput {
+  profileId: number
+  to: string[]
+  cc?: string[]
+  subject: string
+  html: string
+  text?: string
+  contactId?: number | null
+  /** Epoch ms; default now. */
+  sendAt?: number
+  source?: OutboxRow['source']
+  idempotencyKey?: string
+  headers?: Record<string, string>
+  tracking?: boolean
+  /** Undo window in ms (compose only). */
+  undoMs?: number
+  draftId?: number | null
+  /** Blind copies (envelope only). */
+  bcc?: string[]
+  /** Files already in the store (outbound/attachments.ts resolveRefs); linked to the row here. */
+  attachments?: readonly Resolved[]
+}
+
+interface ProfileRow {
+  id: number
+  objectId: number
+  email: string
+  displayName: string
+  replyTo: string | null
+  transport: 'smtp' | 'mailgun'
+  mailboxId: number | null
+  isActive: number
+}
+
+export function loadProfile(ctx: Ctx, id: number, field = 'profileId'): ProfileRow {
+  const p = stmt(ctx.sqlite, 
+      `SELECT id, object_id AS objectId, email_address AS email, display_name AS displayName, reply_to_address AS replyTo,
+              transport, mailbox_id AS mailboxId, is_active AS isActive FROM email_sending_profiles WHERE id = ?`,
+    )
+    .get(id) as ProfileRow | undefined
+  if (!p) throw new AppError('NOT_FOUND', `Sender profile ${id} does not exist`, field)
+  return p
+}
+
+/** The RFC 5322 Message-ID, on the sender's domain so receivers see a consistent origin. */
+export function newMessageId(fromEmail: string): string {
+  const domain = fromEmail.split('@')[1] || 'switchboard.local'
+  return `<${randomUUID()}@${domain}>`
+}
+
+/** Why a message must not go to these recipients, or null. */
+function suppressionOf(ctx: Ctx, objectId: number, recipients: string[], contactId: number | null | undefined): string | null {
+  const q = stmt(ctx.sqlite, 'SELECT reason FROM suppressions WHERE email = ? AND (object_id IS NULL OR object_id = ?) LIMIT 1')
+  for (const addr of recipients) {
+    const hit = q.get(addr.toLowerCase(), objectId) as { reason: string } | undefined
+    if (hit) return `${addr} is suppressed (${hit.reason})`
+  }
+  if (contactId) {
+    const c = stmt(ctx.sqlite, 'SELECT status FROM contacts WHERE id = ?').get(contactId) as { status: string } | undefined
+    if (c && c.status !== 'active') return `The contact is ${c.status}`
+  }
+  return null
+}
+
+/** Writes the outbound row (queued, or skipped with the reason). Call inside a write; returns the row. */
+export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
+  const profile = loadProfile(ctx, input.profileId)
+  if (!profile.isActive) throw new AppError('VALIDATION', 'That sender profile is switched off', 'profileId')
+  if (profile.transport === 'smtp' && profile.mailboxId === null) throw new AppError('VALIDATION', 'The profile has no mailbox to send through', 'profileId')
+  if (profile.transport === 'mailgun') {
+    const mg = stmt(ctx.sqlite, 'SELECT api_key_sealed AS k FROM object_mailgun_settings WHERE object_id = ?').get(profile.objectId) as { k: string | null } | undefined
+    if (!mg?.k) throw new AppError('VALIDATION', 'Object Mailgun not configured', 'profileId')
+  }
+  if (input.contactId) {
+    const exists = stmt(ctx.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(input.contactId)
+    if (!exists) throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
+  }
+  if (input.idempotencyKey) {
+    const prior = stmt(ctx.sqlite, 'SELECT id FROM outbound_messages WHERE idempotency_key = ?').get(input.idempotencyKey) as { id: number } | undefined
+    if (prior) return getRow(ctx, prior.id)!
+  }
+
+  const now = ctx.clock.now()
+  const cc = input.cc ?? []
+  const bcc = input.bcc ?? []
+  if (input.attachments) assertTotal(input.attachments)
+  // What people write is sanitised like incoming mail. Automation renders templates that were sanitised
+  // when saved, with every value escaped (no triple-stash survives a save), so thousands of rows queued in
+  // one go do not pay the sanitiser (~0.4 ms a row) again.
+  const html = input.source === 'autoresponder' || input.source === 'sequence' ? input.html : cleanOutgoingHtml(input.html)
+  const skip = suppressionOf(ctx, profile.objectId, [...input.to, ...cc, ...bcc], input.contactId)
+  const status: OutboxStatus = skip ? 'skipped' : 'queued'
+  const scheduledFor = Math.max(input.sendAt ?? now, now)
+  const undoUntil = input.undoMs && !skip ? now + input.undoMs : null
+  // RETURNING hands back the stored row (defaults included) without a second lookup.
+  const row = stmt(ctx.sqlite, 
+      `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, contact_id, transport, message_id, from_email, from_name, reply_to,
+         to_json, cc_json, subject, html, text, headers_json, tracking, source, idempotency_key, status, status_reason, scheduled_for,
+         next_attempt_at, undo_until, draft_id, created_at, updated_at, bcc_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    )
+    .get(
+      profile.objectId,
+      profile.id,
+      profile.transport === 'smtp' ? profile.mailboxId : null,
+      input.contactId ?? null,
+      profile.transport,
+      newMessageId(profile.email),
+      profile.email,
+      profile.displayName,
+      profile.replyTo,
+      JSON.stringify(input.to),
+      JSON.stringify(cc),
+      input.subject,
+      html,
+      input.text?.trim() ? input.text : htmlToText(html),
+      JSON.stringify(input.headers ?? {}),
+      input.tracking ? 1 : 0,
+      input.source ?? 'compose',
+      input.idempotencyKey ?? null,
+      status,
+      skip,
+      scheduledFor,
+      skip ? null : Math.max(scheduledFor, undoUntil ?? 0),
+      undoUntil,
+      input.draftId ?? null,
+      now,
+      now,
+      JSON.stringify(bcc),
+    ) as SqlRow
+  if (input.attachments?.length) setAttachments(ctx, { outboundId: row.id as number }, input.attachments)
+  addEvent(ctx, row.id as number, status, skip ?? (scheduledFor > now ? `Scheduled for ${new Date(scheduledFor).toISOString()}` : null), now)
+  return fromSql(row)
+}
