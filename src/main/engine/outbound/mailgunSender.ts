@@ -9,7 +9,7 @@ import type { Endpoint, Sender } from './transport'
 import { inlineDataImages } from './outgoingHtml'
 import { stmt } from '../db/stmt'
 import { getSetting, setSetting, settingKeys } from '../repos/settings'
-import { suppress } from '../services/suppression'
+import { suppress } from './suppression'
 
 export function mailgunConfig(ctx: Ctx, objectId: number): MailgunConfig {
   const r = stmt(ctx.sqlite, 'SELECT sending_domain AS d, api_key_sealed AS k, region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?')

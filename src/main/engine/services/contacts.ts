@@ -7,7 +7,7 @@ import type { Ctx } from '../context'
 import { contactTimeline } from './messages'
 import { contactInserter, deleteContactRow, existingContactIds, findByEmail, getContact, indexContacts, listContacts, replaceExtraEmails, updateContactRow } from '../repos/contacts'
 import { requireObject } from './objects'
-import { recordSuppression } from './suppression'
+import { recordSuppression } from '../outbound/suppression'
 import { requireTags, tagContacts, untagContacts } from './tags'
 
 export { getContact, listContacts }

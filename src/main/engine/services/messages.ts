@@ -16,8 +16,7 @@ import { threadIdsOf } from '../repos/inbox'
 import * as repo from '../repos/messages'
 import { toOutbound } from '../repos/outbox'
 import { contactTimeline as timeline } from '../repos/timeline'
-// TODO(issue 15, engine core): read the sync manager from Ctx once Ctx carries it; a service must not import a handler.
-import { syncManager } from '../handlers/sync'
+import { preparedForRead } from './sync'
 import { hideDraft } from './drafts'
 
 const tx = <T>(ctx: Ctx, f: () => T): T => ctx.sqlite.transaction(f).immediate()
@@ -79,7 +78,7 @@ export function messageDetail(ctx: Ctx, id: number, legacy?: PreparedBody): Mess
 }
 
 /** Bodies stored before migration 0010 are sanitised in a parse thread for the read (never on this one). */
-export const getMessage = async (ctx: Ctx, id: number): Promise<MessageDetail> => messageDetail(ctx, id, await syncManager(ctx)?.preparedForRead(id))
+export const getMessage = async (ctx: Ctx, id: number): Promise<MessageDetail> => messageDetail(ctx, id, await preparedForRead(ctx, id))
 
 /** "Show original": the HTML source, as text for the renderer to show escaped (never rendered). */
 export function messageOriginal(ctx: Ctx, id: number): MessageOriginal {
