@@ -30,7 +30,7 @@ import { createHooks, type Hooks } from './hooks'
 import { analyticsHandlers } from './handlers/analytics'
 import { autoresponderHandlers } from './handlers/autoresponders'
 import { sequenceHandlers } from './handlers/sequences'
-import { templateHandlers } from './handlers/templates'
+import { templatesHandlers } from './handlers/templates'
 import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
 import { windowsAllow } from './automation/sequenceRun'
 import { attachBackups, backupHandlers, unreadThreads } from './handlers/backups'
@@ -197,7 +197,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...draftHandlers,
     ...inboxHandlers,
     ...syncHandlers,
-    ...templateHandlers,
+    ...templatesHandlers,
     ...autoresponderHandlers,
     ...sequenceHandlers,
     ...analyticsHandlers,

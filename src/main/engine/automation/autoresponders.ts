@@ -12,7 +12,8 @@ import { queueMessage } from '../services/outbox'
 import { cancelWaiting, WAITING_STATUSES } from '../outbound/cancel'
 import { transition } from '../repos/outbox'
 import { senderFor } from './sender'
-import { contactRow, objectRow, renderFor, validateTemplate } from './templates'
+import { renderFor, validateTemplate } from './templates'
+import { contactRow, objectRow } from '../repos/templates'
 
 type NewInput = z.output<typeof NewAutoresponder>
 type ActionIn = NewInput['actions'][number]

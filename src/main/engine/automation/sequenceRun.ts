@@ -11,7 +11,8 @@ import { queueMessage } from '../services/outbox'
 import { profileOfMailbox } from './sender'
 import { nextAllowed, parseWindow } from './sendWindow'
 import { mailboxesOf, seqRow, stepsOf, stepWaitMs } from './sequences'
-import { contactRow, objectRow, renderFor } from './templates'
+import { renderFor } from './templates'
+import { contactRow, objectRow } from '../repos/templates'
 
 /** Three failed attempts (seed 002), then permanent_failure and the sequence contact bounced. */
 export const SEQUENCE_MAX_ATTEMPTS = 3
