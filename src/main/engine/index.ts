@@ -28,7 +28,7 @@ import { createSyncManager, type SyncManager, type SyncOptions } from './inbound
 import { attachSync, syncHandlers } from './handlers/sync'
 import { createHooks, type Hooks } from './hooks'
 import { analyticsHandlers } from './handlers/analytics'
-import { autoresponderHandlers } from './handlers/autoresponders'
+import { autorespondersHandlers } from './handlers/autoresponders'
 import { sequenceHandlers } from './handlers/sequences'
 import { templatesHandlers } from './handlers/templates'
 import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
@@ -198,7 +198,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...inboxHandlers,
     ...syncHandlers,
     ...templatesHandlers,
-    ...autoresponderHandlers,
+    ...autorespondersHandlers,
     ...sequenceHandlers,
     ...analyticsHandlers,
     ...backupHandlers,

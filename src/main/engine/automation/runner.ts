@@ -2,7 +2,7 @@
 // timer that wakes at the next due sequence step or daily date check, like the outbox scheduler does.
 import type { Ctx } from '../context'
 import { nextLocalMidnight } from '../outbound/localDay'
-import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from './autoresponders'
+import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from '../services/autoresponders'
 import { followOutbound as followSequence, materializeDue, nextDueAt, onBounced, onReplied, onUnsubscribed } from './sequenceRun'
 
 export interface AutomationRunner {
@@ -39,6 +39,16 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
       skipPendingFor(ctx, p.contactId, `The contact ${p.reason === 'complained' ? 'complained' : 'unsubscribed'}`)
     }),
   ]
+}
+
+/**
+ * Something an automation depends on changed (a definition saved, contacts enrolled, a pause): the
+ * screens reload, and the outbox scheduler and the runner re-read when their next work is due.
+ */
+export function automationChanged(ctx: Ctx, kind: 'autoresponders' | 'sequences'): void {
+  ctx.emit('automation.changed', { kind })
+  ctx.outbound.scheduler.wake()
+  wakeAutomation(ctx)
 }
 
 export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): AutomationRunner {
