@@ -29,9 +29,10 @@ import { attachSync, syncHandlers } from './handlers/sync'
 import { createHooks, type Hooks } from './hooks'
 import { analyticsHandlers } from './handlers/analytics'
 import { autorespondersHandlers } from './handlers/autoresponders'
-import { sequenceHandlers } from './handlers/sequences'
+import { sequencesHandlers } from './handlers/sequences'
 import { templatesHandlers } from './handlers/templates'
-import { createAutomationRunner, registerRunner, wireAutomationHooks, type AutomationRunner } from './automation/runner'
+import { registerRunner, type AutomationRunner } from './automation/runner'
+import { createAutomationRunner, wireAutomationHooks } from './services/automation'
 import { windowsAllow } from './automation/sequenceRun'
 import { attachBackups, backupHandlers, unreadThreads } from './handlers/backups'
 import { createBackupRunner, type BackupRunner } from './services/backups'
@@ -199,7 +200,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...syncHandlers,
     ...templatesHandlers,
     ...autorespondersHandlers,
-    ...sequenceHandlers,
+    ...sequencesHandlers,
     ...analyticsHandlers,
     ...backupHandlers,
   }

@@ -1,9 +1,6 @@
-// The automation runner: wires the domain hooks (which run inside their emitters' transactions) and a
-// timer that wakes at the next due sequence step or daily date check, like the outbox scheduler does.
+// The automation runner: a timer that wakes at the next due sequence step or daily date check, like the
+// outbox scheduler does, and runs the work services/automation.ts hands it in small batches.
 import type { Ctx } from '../context'
-import { nextLocalMidnight } from '../outbound/localDay'
-import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from '../services/autoresponders'
-import { followOutbound as followSequence, materializeDue, nextDueAt, onBounced, onReplied, onUnsubscribed } from './sequenceRun'
 
 export interface AutomationRunner {
   start(): void
@@ -14,32 +11,18 @@ export interface AutomationRunner {
   stop(): void
 }
 
+/** What the runner runs: the rules live in the services, the loop only decides when. */
+export interface RunnerWork {
+  /** Fires the date triggers due by now; returns how many executions were written. */
+  checkDates(): number
+  /** Turns up to `limit` due sequence steps into outbound rows; returns how many it handled. */
+  steps(limit: number): number
+  /** When something is next due (Infinity when nothing is). */
+  nextAt(): number
+}
+
 // Small batches: a turn renders and queues each step, and must not keep the engine busy for long.
 const BATCH = 100
-
-export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
-  return [
-    // The rows these write are due at once (or later); wake the sender (it ticks after this commit).
-    ctx.hooks.on('contacts.created', ({ ids }) => (onContactsCreated(ctx, ids), ctx.outbound.scheduler.wake())),
-    ctx.hooks.on('contacts.tagged', ({ contactIds, tagId }) => (onContactsTagged(ctx, contactIds, tagId), ctx.outbound.scheduler.wake())),
-    ctx.hooks.on('outbound.status', ({ id, status, detail, source }) => {
-      // Only automation's own rows have an execution or a sequence step to follow (a query each, per send).
-      if (source !== 'autoresponder' && source !== 'sequence') return
-      followExecution(ctx, id, status, detail)
-      // A next step was scheduled: the runner's timer must learn about it (it runs after this commits).
-      if (followSequence(ctx, id, status, detail)) wakeAutomation(ctx)
-    }),
-    ctx.hooks.on('outbound.replied', (p) => void onReplied(ctx, p)),
-    ctx.hooks.on('outbound.bounced', (p) => {
-      onBounced(ctx, p)
-      if (p.contactId !== null) skipPendingFor(ctx, p.contactId, `${p.email} bounced`)
-    }),
-    ctx.hooks.on('contacts.unsubscribed', (p) => {
-      onUnsubscribed(ctx, p)
-      skipPendingFor(ctx, p.contactId, `The contact ${p.reason === 'complained' ? 'complained' : 'unsubscribed'}`)
-    }),
-  ]
-}
 
 /**
  * Something an automation depends on changed (a definition saved, contacts enrolled, a pause): the
@@ -51,15 +34,15 @@ export function automationChanged(ctx: Ctx, kind: 'autoresponders' | 'sequences'
   wakeAutomation(ctx)
 }
 
-export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): AutomationRunner {
+export function runnerLoop(ctx: Ctx, log: (m: string) => void, work: RunnerWork): AutomationRunner {
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopped = true
   let scheduled = false
 
   function runDue(): number {
-    let n = checkDates(ctx)
+    let n = work.checkDates()
     for (;;) {
-      const k = materializeDue(ctx, BATCH)
+      const k = work.steps(BATCH)
       n += k
       if (k < BATCH) break
     }
@@ -75,7 +58,7 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     if (stopped) return
     try {
       // One batch per turn, so a big enrolment never blocks the engine for long.
-      const n = checkDates(ctx) + materializeDue(ctx, BATCH)
+      const n = work.checkDates() + work.steps(BATCH)
       if (n) {
         ctx.outbound.scheduler.wake()
         ctx.emit('automation.changed', { kind: 'sequences' })
@@ -91,7 +74,7 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     clearTimeout(timer)
     if (stopped) return
     const now = ctx.clock.now()
-    const at = Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight))
+    const at = work.nextAt()
     if (at === Infinity) return
     // Capped at a minute so a clock that jumps (sleep, a test clock) is noticed soon.
     timer = setTimeout(wake, Math.max(0, Math.min(at - now, 60_000)))

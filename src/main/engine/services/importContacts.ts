@@ -10,7 +10,7 @@ import type { Ctx } from '../context'
 import { requireObject } from '../handlers/objects'
 import { ensureTag, requireTags } from '../handlers/tags'
 import { contactInserter, indexContacts, sortNameOf } from '../repos/contacts'
-import { enroll, getSequence } from '../automation/sequences'
+import { enroll, getSequence } from './sequences'
 import { wakeAutomation } from '../automation/runner'
 
 type Input = z.output<typeof ImportContacts>
