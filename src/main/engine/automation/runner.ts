@@ -34,6 +34,13 @@ export function automationChanged(ctx: Ctx, kind: 'autoresponders' | 'sequences'
   wakeAutomation(ctx)
 }
 
+/** Runs a change to automation in one transaction, then says it changed; returns what `write` returns. */
+export function changeAutomation<T>(ctx: Ctx, kind: 'autoresponders' | 'sequences', write: () => T): T {
+  const r = ctx.sqlite.transaction(write)()
+  automationChanged(ctx, kind)
+  return r
+}
+
 export function runnerLoop(ctx: Ctx, log: (m: string) => void, work: RunnerWork): AutomationRunner {
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopped = true

@@ -3,10 +3,10 @@
 // transaction that caused the firing (the hook runs in it). The execution then follows its outbound row.
 import type { z } from 'zod'
 import type { Autoresponder, AutoresponderPatch, Execution, NewAutoresponder, Trigger } from '../../../shared/automation'
-import { AppError } from '../../../shared/result'
+import { AppError, found } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
-import { automationChanged } from '../automation/runner'
+import { changeAutomation } from '../automation/runner'
 import { senderFor } from '../automation/sender'
 import { delayMs } from '../automation/sendWindow'
 import { renderFor, validateTemplate } from '../automation/templates'
@@ -45,11 +45,7 @@ function toAutoresponder(ctx: Ctx, r: ArRow): Autoresponder {
   }
 }
 
-function requireRow(ctx: Ctx, id: number, field = 'id'): ArRow {
-  const r = repo.arRow(ctx, id)
-  if (!r) throw new AppError('NOT_FOUND', `Autoresponder ${id} does not exist`, field)
-  return r
-}
+const requireRow = (ctx: Ctx, id: number, field = 'id'): ArRow => found(repo.arRow(ctx, id), 'Autoresponder', id, field)
 
 export const getAutoresponder = (ctx: Ctx, id: number, field = 'id'): Autoresponder => toAutoresponder(ctx, requireRow(ctx, id, field))
 export const listAutoresponders = (ctx: Ctx, objectId?: number): Autoresponder[] => repo.arRows(ctx, objectId).map((r) => toAutoresponder(ctx, r))
@@ -67,13 +63,12 @@ export function createAutoresponder(ctx: Ctx, input: z.output<typeof NewAutoresp
   const actions = cleanTemplates(input.actions)!
   validate(ctx, { ...input, actions })
   const now = ctx.clock.now()
-  const id = ctx.sqlite.transaction(() => {
+  const id = changeAutomation(ctx, 'autoresponders', () => {
     const id = repo.insertAutoresponder(ctx, { name: input.name, objectId: input.objectId ?? null, isActive: input.isActive }, now)
     repo.writeTrigger(ctx, id, input.trigger, now)
     repo.writeActions(ctx, id, actions, now)
     return id
-  })()
-  automationChanged(ctx, 'autoresponders')
+  })
   return getAutoresponder(ctx, id)
 }
 
@@ -82,24 +77,22 @@ export function updateAutoresponder(ctx: Ctx, input: z.output<typeof Autorespond
   const actions = cleanTemplates(input.actions)
   validate(ctx, { ...input, actions })
   const now = ctx.clock.now()
-  ctx.sqlite.transaction(() => {
+  changeAutomation(ctx, 'autoresponders', () => {
     const isActive = input.isActive === undefined ? cur.isActive : input.isActive ? 1 : 0
     repo.updateAutoresponderRow(ctx, input.id, { name: input.name ?? cur.name, objectId: input.objectId !== undefined ? input.objectId : cur.objectId, isActive }, now)
     if (input.trigger && JSON.stringify(input.trigger) !== JSON.stringify(triggerOf(cur))) repo.writeTrigger(ctx, input.id, input.trigger, now)
     if (actions) repo.writeActions(ctx, input.id, actions, now)
-  })()
-  automationChanged(ctx, 'autoresponders')
+  })
   return getAutoresponder(ctx, input.id)
 }
 
 /** Deletes it; actions still waiting in the outbox (delayed ones) are withdrawn with it. */
 export function deleteAutoresponder(ctx: Ctx, id: number): { id: number; deleted: true } {
   requireRow(ctx, id)
-  ctx.sqlite.transaction(() => {
+  changeAutomation(ctx, 'autoresponders', () => {
     for (const outboundId of repo.pendingOutboundsOf(ctx, { autoresponderId: id })) cancelWaiting(ctx, outboundId, 'The autoresponder was deleted')
     repo.deleteAutoresponderRow(ctx, id)
-  })()
-  automationChanged(ctx, 'autoresponders')
+  })
   return { id, deleted: true }
 }
 

@@ -4,10 +4,10 @@
 import type { z } from 'zod'
 import type { Enroll, NewSequence, Sequence, SequenceContact, SequencePatch } from '../../../shared/automation'
 import type { HoldReason } from '../../../shared/outbound'
-import { AppError } from '../../../shared/result'
+import { AppError, found } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
-import { automationChanged } from '../automation/runner'
+import { automationChanged, changeAutomation } from '../automation/runner'
 import { profileOfMailbox } from '../automation/sender'
 import { stepWaitMs } from '../automation/sequenceRun'
 import { parseWindow } from '../automation/sendWindow'
@@ -37,11 +37,7 @@ function toSequence(ctx: Ctx, r: SeqRow): Sequence {
   }
 }
 
-function requireRow(ctx: Ctx, id: number, field = 'id'): SeqRow {
-  const r = repo.seqRow(ctx, id)
-  if (!r) throw new AppError('NOT_FOUND', `Sequence ${id} does not exist`, field)
-  return r
-}
+const requireRow = (ctx: Ctx, id: number, field = 'id'): SeqRow => found(repo.seqRow(ctx, id), 'Sequence', id, field)
 
 export const getSequence = (ctx: Ctx, id: number, field = 'id'): Sequence => toSequence(ctx, requireRow(ctx, id, field))
 export const listSequences = (ctx: Ctx, objectId?: number): Sequence[] => repo.seqRows(ctx, objectId).map((r) => toSequence(ctx, r))
@@ -62,13 +58,12 @@ export function createSequence(ctx: Ctx, input: z.output<typeof NewSequence>): S
   const steps = cleanTemplates(input.steps)!
   validate(ctx, input.objectId, { ...input, steps })
   const now = ctx.clock.now()
-  const id = ctx.sqlite.transaction(() => {
+  const id = changeAutomation(ctx, 'sequences', () => {
     const id = repo.insertSequence(ctx, { name: input.name, objectId: input.objectId, windowJson: input.window ? JSON.stringify(input.window) : null }, now)
     repo.writeSteps(ctx, id, steps)
     repo.writeMailboxes(ctx, id, input.mailboxIds)
     return id
-  })()
-  automationChanged(ctx, 'sequences')
+  })
   return getSequence(ctx, id)
 }
 
@@ -77,24 +72,22 @@ export function updateSequence(ctx: Ctx, input: z.output<typeof SequencePatch>):
   const steps = cleanTemplates(input.steps)
   validate(ctx, cur.objectId, { ...input, steps })
   const now = ctx.clock.now()
-  ctx.sqlite.transaction(() => {
+  changeAutomation(ctx, 'sequences', () => {
     const windowJson = input.window === undefined ? cur.windowJson : input.window ? JSON.stringify(input.window) : null
     repo.updateSequenceRow(ctx, input.id, { name: input.name ?? cur.name, windowJson }, now)
     if (steps) repo.writeSteps(ctx, input.id, steps)
     if (input.mailboxIds) repo.writeMailboxes(ctx, input.id, input.mailboxIds)
-  })()
-  automationChanged(ctx, 'sequences')
+  })
   return getSequence(ctx, input.id)
 }
 
 /** Deletes it; steps not yet sent are withdrawn from the outbox with the sequence. */
 export function deleteSequence(ctx: Ctx, id: number): { id: number; deleted: true } {
   requireRow(ctx, id)
-  ctx.sqlite.transaction(() => {
+  changeAutomation(ctx, 'sequences', () => {
     for (const outboundId of repo.detachPending(ctx, id)) cancelWaiting(ctx, outboundId, 'The sequence was deleted')
     repo.deleteSequenceRow(ctx, id)
-  })()
-  automationChanged(ctx, 'sequences')
+  })
   return { id, deleted: true }
 }
 
@@ -180,7 +173,7 @@ export function pauseSequence(ctx: Ctx, id: number, contactIds?: number[]): Sequ
   const seq = requireRow(ctx, id)
   if (!contactIds && seq.status === 'paused') throw new AppError('CONFLICT', 'The sequence is already paused', 'id')
   const t = ctx.clock.now()
-  ctx.sqlite.transaction(() => {
+  changeAutomation(ctx, 'sequences', () => {
     const rows = repo.activeEnrolments(ctx, id, contactIds)
     if (!contactIds) repo.setSequenceStatus(ctx, id, 'paused', t)
     for (const scId of rows) {
@@ -194,19 +187,17 @@ export function pauseSequence(ctx: Ctx, id: number, contactIds?: number[]): Sequ
       }
       if (contactIds) setContact(ctx, scId, { status: 'paused' })
     }
-  })()
-  automationChanged(ctx, 'sequences')
+  })
   return getSequence(ctx, id)
 }
 
 export function resumeSequence(ctx: Ctx, id: number, contactIds?: number[]): Sequence {
   requireRow(ctx, id)
   const t = ctx.clock.now()
-  ctx.sqlite.transaction(() => {
+  changeAutomation(ctx, 'sequences', () => {
     if (contactIds) repo.resumeContacts(ctx, id, contactIds, t)
     else repo.setSequenceStatus(ctx, id, 'active', t)
-  })()
-  automationChanged(ctx, 'sequences')
+  })
   return getSequence(ctx, id)
 }
 
