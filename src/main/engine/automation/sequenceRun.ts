@@ -6,8 +6,8 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { localDay, nextLocalMidnight } from '../outbound/localDay'
 import type { OutboxRow } from '../repos/outbox'
-import { mailboxesOf, seqRow, stepsOf, type DueRow, type StepRow } from '../repos/sequences'
 import * as repo from '../repos/sequences'
+import type { DueRow, SeqRow, StepRow } from '../repos/sequences'
 import { contactRow, objectRow } from '../repos/templates'
 import type { QueueInput } from '../services/outbox'
 import { profileOfMailbox } from './sender'
@@ -39,8 +39,8 @@ export function materializeDue(ctx: Ctx, queue: QueueMessage, limit = 200): numb
       for (const d of due) {
         let info = seqs.get(d.sequenceId)
         if (!info) {
-          const seq = seqRow(ctx, d.sequenceId)!
-          seqs.set(d.sequenceId, (info = { seq, steps: stepsOf(ctx, seq.id), boxes: mailboxesOf(ctx, seq.id), object: objectRow(ctx, seq.objectId)! }))
+          const seq = repo.seqRow(ctx, d.sequenceId)!
+          seqs.set(d.sequenceId, (info = { seq, steps: repo.stepsOf(ctx, seq.id), boxes: repo.mailboxesOf(ctx, seq.id), object: objectRow(ctx, seq.objectId)! }))
         }
         materializeOne(ctx, queue, d, t, info, budgets)
       }
@@ -51,7 +51,7 @@ export function materializeDue(ctx: Ctx, queue: QueueMessage, limit = 200): numb
 
 /** What every contact of one sequence shares, read once per batch. */
 interface SeqInfo {
-  seq: NonNullable<ReturnType<typeof seqRow>>
+  seq: SeqRow
   steps: StepRow[]
   boxes: number[]
   object: NonNullable<ReturnType<typeof objectRow>>
@@ -133,7 +133,7 @@ export function followOutbound(ctx: Ctx, outboundId: number, status: string, det
   if (!m) return false
   const t = ctx.clock.now()
   if (status === 'sent') {
-    const next = stepsOf(ctx, m.sequenceId).find((s) => s.position === m.position + 1)
+    const next = repo.stepsOf(ctx, m.sequenceId).find((s) => s.position === m.position + 1)
     // The next step is scheduled here, in the transaction that records this one as sent.
     if (next) {
       setContact(ctx, m.scId, { pending_outbound_id: null, last_sent_at: t, current_step: next.position, next_step_at: t + stepWaitMs(next) })
