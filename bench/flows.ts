@@ -15,7 +15,10 @@ import { manualClock } from '../src/main/engine/clock'
 import type { Ctx } from '../src/main/engine/context'
 import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
 import { createHooks } from '../src/main/engine/hooks'
-import { advanceDueLeads } from '../src/main/engine/automation/flowRun'
+import { advanceDueLeads, type FlowDeps } from '../src/main/engine/automation/flowRun'
+import { queueMessage } from '../src/main/engine/outbound/queue'
+
+const deps: FlowDeps = { queue: queueMessage, enrollInSequence: () => undefined }
 
 const CONTACTS = Number(process.env.BENCH_FLOW_CONTACTS ?? 100_000)
 const DUE = Number(process.env.BENCH_FLOW_DUE ?? 10_000)
@@ -98,13 +101,13 @@ async function main() {
     sqlite.prepare('INSERT INTO flow_nodes (flow_id, version, node_key, type, config_json, x, y, ord) SELECT ?, 1, node_key, type, config_json, x, y, ord FROM flow_nodes WHERE flow_id = ?').run(smallId, big.id)
     sqlite.prepare('INSERT INTO flow_edges (flow_id, version, from_key, to_key, branch) SELECT ?, 1, from_key, to_key, branch FROM flow_edges WHERE flow_id = ?').run(smallId, big.id)
     sqlite.prepare("INSERT INTO flow_leads (flow_id, version, contact_id, status, current_node, wait_until, entered_at, updated_at) SELECT ?, 1, contact_id, 'pending', 'start', ?, ?, ? FROM contact_tags WHERE tag_id = ?").run(smallId, now, now, now, some.id)
-    while (advanceDueLeads(ctx, 1000).handled) {} // start → wait (setup)
+    while (advanceDueLeads(ctx, 1000, deps).handled) {} // start → wait (setup)
     clock.advance(DAY)
     const slices: number[] = []
     t = performance.now()
     for (;;) {
       const s = performance.now()
-      const { handled } = advanceDueLeads(ctx, SLICE)
+      const { handled } = advanceDueLeads(ctx, SLICE, deps)
       if (!handled) break
       slices.push(performance.now() - s)
     }
@@ -115,7 +118,7 @@ async function main() {
     // The big flow's leads onto their first node, so stats has 100,000 leads with a path.
     sqlite.prepare("UPDATE flows SET status = 'active' WHERE id = ?").run(big.id)
     sqlite.prepare("UPDATE flows SET status = 'paused' WHERE id = ?").run(smallId)
-    while (advanceDueLeads(ctx, 5000).handled) {}
+    while (advanceDueLeads(ctx, 5000, deps).handled) {}
     sqlite.close()
 
     // 3. flows.stats at 100,000 leads, through dispatch; baseline: counting the path log.

@@ -19,7 +19,8 @@ import type { Ctx } from '../src/main/engine/context'
 import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
 import { startCheckpointer } from '../src/main/engine/db/checkpointer'
 import { createHooks } from '../src/main/engine/hooks'
-import { wireAutomationHooks } from '../src/main/engine/automation/runner'
+import { wireAutomationHooks } from '../src/main/engine/services/automation'
+import { queueMessage } from '../src/main/engine/services/outbox'
 import { claimDue, dueRows, readClaimed, type ClaimEnv } from '../src/main/engine/outbound/claim'
 import { netMonitor } from '../src/main/engine/outbound/netMonitor'
 import { smtpSender } from '../src/main/engine/outbound/smtp'
@@ -107,7 +108,7 @@ async function enrolBench(): Promise<void> {
       const ctx = { db: drz, sqlite, clock: manualClock(T0), hooks: createHooks(), emit: () => {} } as unknown as Ctx
       wireAutomationHooks(ctx)
       t = performance.now()
-      const n = materializeDue(ctx, 5000)
+      const n = materializeDue(ctx, queueMessage, 5000)
       const ms = performance.now() - t
       out({ metric: 'materialize_due_steps', rows: n, ms: Math.round(ms), per_second: Math.round((n / ms) * 1000) })
       sqlite.close()

@@ -93,6 +93,32 @@ describe('sequence progress', () => {
   })
 })
 
+describe('the per-contact table pages', () => {
+  it('with the one page-cursor format: every contact once across pages, and a bad cursor a clear VALIDATION', async () => {
+    const b = await automationEngine()
+    const seq = await b.t.ok('sequences.create', { name: 'S', objectId: b.objectId, steps, mailboxIds: [b.mailboxId] })
+    const ids = []
+    for (const e of ['a', 'b', 'c', 'd', 'e']) ids.push((await contact(b, `${e}@client.test`)).id)
+    await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: ids })
+    const seen: string[] = []
+    let cursor: string | undefined
+    for (let page = 0; page < 5; page++) {
+      const r = await b.t.ok('sequences.contacts', { sequenceId: seq.id, limit: 2, ...(cursor ? { cursor } : {}) })
+      expect(r.total).toBe(5)
+      seen.push(...r.items.map((m) => m.email))
+      if (!r.nextCursor) break
+      cursor = r.nextCursor
+    }
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'e'].map((e) => `${e}@client.test`))
+    for (const bad of ['abc', '3', 'WzEsMl0']) // not base64 JSON, the old bare-id format, two keys
+      expect(await b.t.err('sequences.contacts', { sequenceId: seq.id, cursor: bad, limit: 2 })).toMatchObject({
+        code: 'VALIDATION',
+        field: 'cursor',
+        message: 'The page cursor is not valid; start again from the first page',
+      })
+  })
+})
+
 describe('dashboard counts automated mail only', () => {
   it('one-to-one mail is not in analytics.summary; autoresponder and sequence mail are', async () => {
     const b = await automationEngine()

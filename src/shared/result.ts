@@ -43,3 +43,9 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id: number | string): AppError => new AppError('NOT_FOUND', `${what} ${id} does not exist`)
+
+/** `row` when there is one, else NOT_FOUND on `field` saying which `what` is missing ("Sequence 7 does not exist"). */
+export function found<T>(row: T | undefined, what: string, id: number, field = 'id'): T {
+  if (row === undefined) throw new AppError('NOT_FOUND', `${what} ${id} does not exist`, field)
+  return row
+}

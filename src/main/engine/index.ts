@@ -40,11 +40,11 @@ import { createSyncManager, type SyncManager, type SyncOptions } from './inbound
 import { syncHandlers } from './handlers/sync'
 import { createHooks, type Hooks } from './hooks'
 import { analyticsHandlers } from './handlers/analytics'
-import { autoresponderHandlers } from './handlers/autoresponders'
-import { sequenceHandlers } from './handlers/sequences'
-import { templateHandlers } from './handlers/templates'
+import { autorespondersHandlers } from './handlers/autoresponders'
+import { sequencesHandlers } from './handlers/sequences'
+import { templatesHandlers } from './handlers/templates'
 import { flowHandlers } from './handlers/flows'
-import { createAutomationRunner, wireAutomationHooks } from './automation/runner'
+import { createAutomationRunner, wireAutomationHooks } from './services/automation'
 import { windowsAllow } from './automation/sequenceRun'
 import { backupHandlers } from './handlers/backups'
 import { createBackupRunner, type BackupRunner } from './backups/runner'
@@ -218,10 +218,10 @@ export function createEngine(opts: EngineOptions): Engine {
     ...inboxHandlers,
     ...threadsHandlers, ...messagesHandlers, ...attachmentsHandlers, ...foldersHandlers, ...mailHandlers, ...netHandlers,
     ...syncHandlers,
-    ...templateHandlers,
+    ...templatesHandlers,
+    ...autorespondersHandlers,
+    ...sequencesHandlers,
     ...flowHandlers,
-    ...autoresponderHandlers,
-    ...sequenceHandlers,
     ...analyticsHandlers,
     ...backupHandlers,
   }

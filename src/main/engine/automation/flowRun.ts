@@ -9,21 +9,24 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
 import { addLeadEvent, arrivedAt, dueLeads, flowRow, leadRow, messageHad, readGraph, sentAt, setLead, liveLeadsOf, waitingSendsOf, type LeadRow } from '../repos/flows'
-import { queueMessage } from '../outbound/queue'
-import { delayMs } from './autoresponders'
+import type { queueMessage } from '../outbound/queue'
 import { activeProfile, profileById } from './sender'
-import { enroll } from './sequences'
+import { delayMs } from './sendWindow'
 import { nextAllowed } from './sendWindow'
-import { contactRow, objectRow, renderFor } from './templates'
+import { contactRow, objectRow } from '../repos/templates'
+import { renderFor } from './templates'
 
 /** A lead passes at most this many nodes in one go: a loop without a wait is refused at activation, this is the fuse. */
 const MAX_HOPS = 100
 const STOPPED: Record<string, string> = { unsubscribed: 'The contact unsubscribed', complained: 'The contact complained', bounced: 'The contact’s address bounced' }
 
-/** A condition that needs more than the contact row (segments), supplied by its domain when it exists. */
-export type SegmentCheck = (ctx: Ctx, segmentId: number, contactId: number) => boolean
-let segmentCheck: SegmentCheck | null = null
-export const provideSegmentCheck = (fn: SegmentCheck) => void (segmentCheck = fn)
+/** The rules of other domains a node uses, handed down by services/automation.ts (machinery never calls up). */
+export interface FlowDeps {
+  queue: typeof queueMessage
+  enrollInSequence(ctx: Ctx, sequenceId: number, contactId: number): void
+  /** The `inSegment` condition (segments' one compiled query); absent where segments do not exist. */
+  inSegment?(ctx: Ctx, segmentId: number, contactId: number): boolean
+}
 
 interface Graphs {
   get(flowId: number, version: number): Map<string, { node: FlowNode; out: FlowGraph['edges'] }>
@@ -49,10 +52,10 @@ function graphCache(ctx: Ctx): Graphs {
  * lead in its own savepoint: a lead that fails unexpectedly is rolled back alone and stopped with the
  * reason, never retried in a loop, and never takes the others' sends with it.
  */
-export function advanceDueLeads(ctx: Ctx, limit: number, log: (m: string) => void = () => {}): { handled: number; flowIds: Set<number> } {
+export function advanceDueLeads(ctx: Ctx, limit: number, deps: FlowDeps, log: (m: string) => void = () => {}): { handled: number; flowIds: Set<number> } {
   const graphs = graphCache(ctx)
   const flowIds = new Set<number>()
-  const one = ctx.sqlite.transaction((lead: LeadRow) => advanceLead(ctx, lead, graphs))
+  const one = ctx.sqlite.transaction((lead: LeadRow) => advanceLead(ctx, lead, graphs, deps))
   const handled = ctx.sqlite
     .transaction(() => {
       const due = dueLeads(ctx, ctx.clock.now(), limit)
@@ -71,7 +74,7 @@ export function advanceDueLeads(ctx: Ctx, limit: number, log: (m: string) => voi
   return { handled, flowIds }
 }
 
-function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs): void {
+function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, deps: FlowDeps): void {
   const graph = graphs.get(lead.flowId, lead.version)
   const contact = stmt(ctx.sqlite, 'SELECT status FROM contacts WHERE id = ?').get(lead.contactId) as { status: string } | undefined
   if (!contact) return finish(ctx, lead, lead.currentNode ?? 'start', 'failed', 'The contact was deleted')
@@ -82,7 +85,7 @@ function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs): void {
     const entry = graph.get(nodeKey)
     if (!entry) return finish(ctx, lead, nodeKey, 'failed', `The node "${nodeKey}" is no longer in the flow`)
     if (!resumed) addLeadEvent(ctx, lead.id, nodeKey, 'entered')
-    const step = runNode(ctx, lead, entry.node, resumed)
+    const step = runNode(ctx, lead, entry.node, resumed, deps)
     resumed = false
     if (step.kind === 'wait') {
       setLead(ctx, lead.id, { status: 'waiting', current_node: nodeKey, wait_until: step.until })
@@ -100,7 +103,7 @@ function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs): void {
 
 type Step = { kind: 'next'; branch?: 'yes' | 'no' } | { kind: 'wait'; until: number } | { kind: 'end'; status: 'completed' | 'failed'; detail: string | null }
 
-function runNode(ctx: Ctx, lead: LeadRow, node: FlowNode, resumed: boolean): Step {
+function runNode(ctx: Ctx, lead: LeadRow, node: FlowNode, resumed: boolean, deps: FlowDeps): Step {
   const now = ctx.clock.now()
   switch (node.type) {
     case 'start':
@@ -108,7 +111,7 @@ function runNode(ctx: Ctx, lead: LeadRow, node: FlowNode, resumed: boolean): Ste
     case 'end':
       return { kind: 'end', status: 'completed', detail: null }
     case 'sendEmail':
-      return send(ctx, lead, node)
+      return send(ctx, lead, node, deps)
     case 'wait': {
       if (resumed) return addLeadEvent(ctx, lead.id, node.id, 'done'), { kind: 'next' }
       const c = WaitConfig.parse(node.config)
@@ -118,7 +121,7 @@ function runNode(ctx: Ctx, lead: LeadRow, node: FlowNode, resumed: boolean): Ste
     }
     case 'condition': {
       const c = ConditionConfig.parse(node.config)
-      const verdict = evaluate(ctx, lead, c)
+      const verdict = evaluate(ctx, lead, c, deps)
       if (verdict === null) {
         // An event condition whose event has not happened: wait for it until the timeout.
         const within = 'within' in c && c.within ? delayMs(c.within) : 0
@@ -133,12 +136,12 @@ function runNode(ctx: Ctx, lead: LeadRow, node: FlowNode, resumed: boolean): Ste
       return { kind: 'next', branch }
     }
     case 'action':
-      return act(ctx, lead, node)
+      return act(ctx, lead, node, deps)
   }
 }
 
 /** true/false, or null for an event that has not happened (yet). */
-function evaluate(ctx: Ctx, lead: LeadRow, c: ConditionConfig): boolean | null {
+function evaluate(ctx: Ctx, lead: LeadRow, c: ConditionConfig, deps: FlowDeps): boolean | null {
   switch (c.kind) {
     case 'replied':
     case 'opened':
@@ -159,8 +162,8 @@ function evaluate(ctx: Ctx, lead: LeadRow, c: ConditionConfig): boolean | null {
       return have.includes(want)
     }
     case 'inSegment':
-      if (!segmentCheck) throw new AppError('UNAVAILABLE', 'Segments are not available in this version')
-      return segmentCheck(ctx, c.segmentId, lead.contactId)
+      if (!deps.inSegment) throw new AppError('UNAVAILABLE', 'Segments are not available in this version')
+      return deps.inSegment(ctx, c.segmentId, lead.contactId)
   }
 }
 
@@ -181,7 +184,7 @@ function timezoneOf(ctx: Ctx, lead: LeadRow): string {
   return r?.c ?? r?.o ?? 'UTC'
 }
 
-function send(ctx: Ctx, lead: LeadRow, node: FlowNode): Step {
+function send(ctx: Ctx, lead: LeadRow, node: FlowNode, deps: FlowDeps): Step {
   const c = SendEmailConfig.parse(node.config)
   const flow = flowRow(ctx, lead.flowId)!
   const contact = contactRow(ctx, lead.contactId)
@@ -195,7 +198,7 @@ function send(ctx: Ctx, lead: LeadRow, node: FlowNode): Step {
     const now = ctx.clock.now()
     const sendAt = c.window ? nextAllowed(now, c.window, contact.timezone ?? object.timezone) : now
     // The key makes the send once-only even if this node were ever run twice for the lead.
-    row = queueMessage(ctx, {
+    row = deps.queue(ctx, {
       profileId: profile.id,
       to: [contact.email],
       subject: r.subject,
@@ -216,7 +219,7 @@ function send(ctx: Ctx, lead: LeadRow, node: FlowNode): Step {
   return { kind: 'next' }
 }
 
-function act(ctx: Ctx, lead: LeadRow, node: FlowNode): Step {
+function act(ctx: Ctx, lead: LeadRow, node: FlowNode, deps: FlowDeps): Step {
   const c = ActionConfig.parse(node.config)
   const now = ctx.clock.now()
   if (c.kind === 'addTag') {
@@ -230,7 +233,7 @@ function act(ctx: Ctx, lead: LeadRow, node: FlowNode): Step {
     else return { kind: 'end', status: 'failed', detail: `A flow cannot change the contact's ${c.field}` }
   } else if (c.kind === 'enrollSequence') {
     try {
-      enroll(ctx, { sequenceId: c.sequenceId, contactIds: [lead.contactId] })
+      deps.enrollInSequence(ctx, c.sequenceId, lead.contactId)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return { kind: 'end', status: 'failed', detail: `${node.id}: ${err.message}` }

@@ -1,12 +1,6 @@
-// The automation runner: wires the domain hooks (which run inside their emitters' transactions) and a
-// timer that wakes at the next due sequence step or daily date check, like the outbox scheduler does.
+// The automation runner: a timer that wakes at the next due sequence step or daily date check, like the
+// outbox scheduler does, and runs the work services/automation.ts hands it in small batches.
 import type { Ctx } from '../context'
-import { nextLocalMidnight } from '../outbound/localDay'
-import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from './autoresponders'
-import { advanceDueLeads } from './flowRun'
-import { wireFlowHooks } from './flowTriggers'
-import { nextLeadDueAt } from '../repos/flows'
-import { followOutbound as followSequence, materializeDue, nextDueAt, onBounced, onReplied, onUnsubscribed } from './sequenceRun'
 
 export interface AutomationRunner {
   start(): void
@@ -17,54 +11,50 @@ export interface AutomationRunner {
   stop(): void
 }
 
-// Small batches: a turn renders and queues each step, and must not keep the engine busy for long.
-const BATCH = 100
-/** Flow leads per turn: a lead may render and queue a message, so a turn stays well under 50 ms. */
-const FLOW_SLICE = 50
-
-export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
-  return [
-    // The rows these write are due at once (or later); wake the sender (it ticks after this commit).
-    ctx.hooks.on('contacts.created', ({ ids }) => (onContactsCreated(ctx, ids), ctx.outbound.scheduler.wake())),
-    ctx.hooks.on('contacts.tagged', ({ contactIds, tagId }) => (onContactsTagged(ctx, contactIds, tagId), ctx.outbound.scheduler.wake())),
-    ctx.hooks.on('outbound.status', ({ id, status, detail, source }) => {
-      // Only automation's own rows have an execution or a sequence step to follow (a query each, per send).
-      if (source !== 'autoresponder' && source !== 'sequence') return
-      followExecution(ctx, id, status, detail)
-      // A next step was scheduled: the runner's timer must learn about it (it runs after this commits).
-      if (followSequence(ctx, id, status, detail)) wakeAutomation(ctx)
-    }),
-    ctx.hooks.on('outbound.replied', (p) => void onReplied(ctx, p)),
-    ctx.hooks.on('outbound.bounced', (p) => {
-      onBounced(ctx, p)
-      if (p.contactId !== null) skipPendingFor(ctx, p.contactId, `${p.email} bounced`)
-    }),
-    ctx.hooks.on('contacts.unsubscribed', (p) => {
-      onUnsubscribed(ctx, p)
-      skipPendingFor(ctx, p.contactId, `The contact ${p.reason === 'complained' ? 'complained' : 'unsubscribed'}`)
-    }),
-    // Flows (issue 16): leads moved by a hook are due now; the runner picks them up after this commits.
-    ...wireFlowHooks(ctx, (flowIds) => (ctx.emit('flows.changed', { flowIds }), wakeAutomation(ctx))),
-  ]
+/** What the runner runs: the rules live in the services, the loop only decides when. */
+export interface RunnerWork {
+  /** Fires the date triggers due by now; returns how many executions were written. */
+  checkDates(): number
+  /** Turns up to `limit` due sequence steps into outbound rows; returns how many it handled. */
+  steps(limit: number): number
+  /** Advances up to `limit` due flow leads (issue 16); returns how many it handled. */
+  flows(limit: number): number
+  /** When something is next due (Infinity when nothing is). */
+  nextAt(): number
 }
 
-export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): AutomationRunner {
+// Small batches: a turn renders and queues each step, and must not keep the engine busy for long.
+const BATCH = 100
+/** Flow leads per turn: a lead may render and queue a message, so a turn stays short. */
+const FLOW_SLICE = 50
+
+/**
+ * Something an automation depends on changed (a definition saved, contacts enrolled, a pause): the
+ * screens reload, and the outbox scheduler and the runner re-read when their next work is due.
+ */
+export function automationChanged(ctx: Ctx, kind: 'autoresponders' | 'sequences'): void {
+  ctx.emit('automation.changed', { kind })
+  ctx.outbound.scheduler.wake()
+  wakeAutomation(ctx)
+}
+
+/** Runs a change to automation in one transaction, then says it changed; returns what `write` returns. */
+export function changeAutomation<T>(ctx: Ctx, kind: 'autoresponders' | 'sequences', write: () => T): T {
+  const r = ctx.sqlite.transaction(write)()
+  automationChanged(ctx, kind)
+  return r
+}
+
+export function runnerLoop(ctx: Ctx, log: (m: string) => void, work: RunnerWork): AutomationRunner {
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopped = true
   let scheduled = false
 
-  /** One batch of due flow leads; tells the renderers which flows moved. */
-  function flowsDue(): number {
-    const { handled, flowIds } = advanceDueLeads(ctx, FLOW_SLICE, log)
-    if (flowIds.size) ctx.emit('flows.changed', { flowIds: [...flowIds] })
-    return handled
-  }
-
   function runDue(): number {
-    let n = checkDates(ctx)
+    let n = work.checkDates()
     for (;;) {
-      const k = materializeDue(ctx, BATCH)
-      const f = flowsDue()
+      const k = work.steps(BATCH)
+      const f = work.flows(FLOW_SLICE)
       n += k + f
       if (k < BATCH && f < FLOW_SLICE) break
     }
@@ -80,12 +70,12 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     if (stopped) return
     try {
       // One batch per turn, so a big enrolment never blocks the engine for long.
-      const k = materializeDue(ctx, BATCH)
-      const f = flowsDue()
-      const n = checkDates(ctx) + k + f
+      const k = work.steps(BATCH)
+      const f = work.flows(FLOW_SLICE)
+      const n = work.checkDates() + k + f
       if (n) {
         ctx.outbound.scheduler.wake()
-        ctx.emit('automation.changed', { kind: 'sequences' })
+        if (k) ctx.emit('automation.changed', { kind: 'sequences' })
       }
       if (k >= BATCH || f >= FLOW_SLICE) return wake()
     } catch (err) {
@@ -98,7 +88,7 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
     clearTimeout(timer)
     if (stopped) return
     const now = ctx.clock.now()
-    const at = Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight), nextLeadDueAt(ctx))
+    const at = work.nextAt()
     if (at === Infinity) return
     // Capped at a minute so a clock that jumps (sleep, a test clock) is noticed soon.
     timer = setTimeout(wake, Math.max(0, Math.min(at - now, 60_000)))
@@ -126,5 +116,5 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
   }
 }
 
-/** Wakes the engine's runner (ctx.automation); kept as a function for the services and handlers that call it. */
+/** Wakes the engine's runner (ctx.automation, built whole with the context). */
 export const wakeAutomation = (ctx: Ctx): void => ctx.automation.wake()

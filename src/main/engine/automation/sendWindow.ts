@@ -1,6 +1,11 @@
 // Sending windows: days of the week and hours in a time zone (the contact's, else the object's) within
-// which a sequence step may leave. Outside it a step waits for the window's next opening.
-import type { SendWindow } from '../../../shared/automation'
+// which a sequence step may leave. Outside it a step waits for the window's next opening. And the
+// delays and waits between steps.
+import type { Delay, SendWindow } from '../../../shared/automation'
+
+const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const
+/** An autoresponder action's delay or a sequence step's wait, in ms. */
+export const delayMs = (d: Delay): number => d.value * UNIT_MS[d.unit]
 
 const fmts = new Map<string, Intl.DateTimeFormat>()
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 }

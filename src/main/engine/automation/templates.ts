@@ -5,8 +5,8 @@ import Handlebars from 'handlebars'
 import { htmlToText } from '../../../shared/htmlText'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
 import { localDay } from '../outbound/localDay'
+import type { ContactRow, ObjectRow } from '../repos/templates'
 
 const hb = Handlebars.create()
 
@@ -180,39 +180,6 @@ export interface Sender {
   email: string
   displayName: string
   replyTo: string | null
-}
-
-interface ContactRow {
-  id: number
-  email: string | null
-  firstName: string
-  lastName: string
-  company: string
-  phone: string
-  timezone: string | null
-  fieldsJson: string
-  primaryObjectId: number | null
-}
-interface ObjectRow {
-  id: number
-  name: string
-  postalAddress: string
-  timezone: string
-  unsubscribeUrl: string | null
-}
-
-export function contactRow(ctx: Ctx, id: number): ContactRow | undefined {
-  return stmt(
-    ctx.sqlite,
-    `SELECT id, email, first_name AS firstName, last_name AS lastName, company, phone, timezone, fields_json AS fieldsJson,
-            primary_object_id AS primaryObjectId FROM contacts WHERE id = ?`,
-  ).get(id) as ContactRow | undefined
-}
-
-export function objectRow(ctx: Ctx, id: number): ObjectRow | undefined {
-  return stmt(ctx.sqlite, 'SELECT id, name, postal_address AS postalAddress, timezone, unsubscribe_url AS unsubscribeUrl FROM objects WHERE id = ?').get(id) as
-    | ObjectRow
-    | undefined
 }
 
 /**

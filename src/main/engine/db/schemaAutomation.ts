@@ -5,6 +5,14 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 import { contacts, mailboxes, objects, tags } from './schema'
 import { outboundMessages } from './schemaOutbound'
 
+const WAIT_UNITS = ['minutes', 'hours', 'days'] as const
+/** What an autoresponder action and a sequence step both are: a message template at a place in order. */
+const templateColumns = () => ({
+  position: integer('position').notNull(),
+  subject: text('subject').notNull(),
+  bodyHtml: text('body_html').notNull(),
+})
+
 export const autoresponders = sqliteTable('autoresponders', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),
@@ -27,11 +35,9 @@ export const autoresponders = sqliteTable('autoresponders', {
 export const autoresponderActions = sqliteTable('autoresponder_actions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   autoresponderId: integer('autoresponder_id').notNull().references(() => autoresponders.id, { onDelete: 'cascade' }),
-  position: integer('position').notNull(),
-  subject: text('subject').notNull(),
-  bodyHtml: text('body_html').notNull(),
+  ...templateColumns(),
   delayValue: integer('delay_value').notNull().default(0),
-  delayUnit: text('delay_unit', { enum: ['minutes', 'hours', 'days'] }).notNull().default('minutes'),
+  delayUnit: text('delay_unit', { enum: WAIT_UNITS }).notNull().default('minutes'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [index('autoresponder_actions_ar_idx').on(t.autoresponderId, t.position)])
 
@@ -71,11 +77,9 @@ export const sequences = sqliteTable('sequences', {
 export const sequenceSteps = sqliteTable('sequence_steps', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   sequenceId: integer('sequence_id').notNull().references(() => sequences.id, { onDelete: 'cascade' }),
-  position: integer('position').notNull(),
-  subject: text('subject').notNull(),
-  bodyHtml: text('body_html').notNull(),
+  ...templateColumns(),
   waitValue: integer('wait_value').notNull().default(0),
-  waitUnit: text('wait_unit', { enum: ['minutes', 'hours', 'days'] }).notNull().default('days'),
+  waitUnit: text('wait_unit', { enum: WAIT_UNITS }).notNull().default('days'),
 }, (t) => [uniqueIndex('sequence_steps_uq').on(t.sequenceId, t.position)])
 
 export const sequenceMailboxes = sqliteTable('sequence_mailboxes', {

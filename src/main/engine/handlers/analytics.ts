@@ -1,6 +1,6 @@
-// Analytics: the dashboard's numbers, read from the outbox event log (automation/analytics.ts).
+// Analytics: the dashboard's numbers, read from the outbox event log (services/analytics.ts).
 import type { HandlersFor } from '../context'
-import { funnel, summary } from '../automation/analytics'
+import { funnel, summary } from '../services/analytics'
 
 export const analyticsHandlers: HandlersFor<'analytics'> = {
   'analytics.summary': (ctx, input) => summary(ctx, input),

@@ -1,24 +1,7 @@
-// templates.preview: a template rendered for one contact exactly as it would be sent (footer, text part,
-// List-Unsubscribe). A variable the contact lacks is a VALIDATION error on `subject` or `html`.
-import { AppError } from '../../../shared/result'
+// Templates (ARCHITECTURE §6): the boundary. Rules in services/templates.ts, rendering in automation/templates.ts.
 import type { HandlersFor } from '../context'
-import { profileById, senderFor } from '../automation/sender'
-import { contactRow, objectRow, renderFor } from '../automation/templates'
+import { previewTemplate } from '../services/templates'
 
-export const templateHandlers: HandlersFor<'templates'> = {
-  'templates.preview': (ctx, { subject, html, contactId, profileId }) => {
-    const contact = contactRow(ctx, contactId)
-    if (!contact) throw new AppError('NOT_FOUND', `Contact ${contactId} does not exist`, 'contactId')
-    let profile
-    if (profileId !== undefined) {
-      profile = profileById(ctx, profileId)
-      if (!profile) throw new AppError('NOT_FOUND', `Sender profile ${profileId} does not exist`, 'profileId')
-    } else {
-      const s = senderFor(ctx, contact.primaryObjectId)
-      if (!s.ok) throw new AppError('VALIDATION', s.error, 'contactId')
-      profile = s.profile
-    }
-    const object = objectRow(ctx, profile.objectId)!
-    return renderFor(ctx, { subject, html, subjectField: 'subject', htmlField: 'html' }, contact, object, profile)
-  },
+export const templatesHandlers: HandlersFor<'templates'> = {
+  'templates.preview': (ctx, input) => previewTemplate(ctx, input),
 }

@@ -16,7 +16,8 @@ import { storeMessages } from '../inbound/store'
 import type { ParsedMessage } from '../inbound/types'
 import { addEvent, transition } from '../repos/outbox'
 import { profileOfMailbox } from '../automation/sender'
-import { contactRow, objectRow, renderFor } from '../automation/templates'
+import { renderFor } from '../automation/templates'
+import { contactRow, objectRow } from '../repos/templates'
 import { queueMessage } from './outbox'
 
 const HOUR = 3_600_000

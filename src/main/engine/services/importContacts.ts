@@ -13,7 +13,7 @@ import { addContactTag } from '../repos/tags'
 import { contactEmailsChanged } from './contacts'
 import { requireObject } from './objects'
 import { ensureTag, requireTags } from './tags'
-import { enroll, getSequence } from '../automation/sequences'
+import { enroll, getSequence } from './sequences'
 import { wakeAutomation } from '../automation/runner'
 
 type Input = z.output<typeof ImportContacts>

@@ -6,14 +6,13 @@ import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { localDay, nextLocalMidnight } from '../outbound/localDay'
+import { enrolledCount, firstEvents, funnelRows, type Metric } from '../repos/analytics'
+import { objectTimezone } from '../repos/automation'
 import { getSequence } from './sequences'
 
 type SequenceFunnel = z.infer<typeof FunnelZ>
-type Metric = (typeof ANALYTICS_METRICS)[number]
 const zero = () => Object.fromEntries(ANALYTICS_METRICS.map((m) => [m, 0])) as Record<Metric, number>
 const MAX_BUCKETS = 5000
-/** The sources the automation dashboard counts. */
-const AUTOMATED = "'autoresponder', 'sequence'"
 
 const minuteFmts = new Map<string, Intl.DateTimeFormat>()
 /** Start of the local hour (zones a half or quarter hour off UTC have their own hour edges). */
@@ -44,9 +43,9 @@ export function summary(ctx: Ctx, input: { objectId?: number; from: string; to: 
   if (!(to > from)) throw new AppError('VALIDATION', '"to" must be after "from"', 'to')
   let tz = 'UTC'
   if (input.objectId !== undefined) {
-    const o = ctx.sqlite.prepare('SELECT timezone FROM objects WHERE id = ?').get(input.objectId) as { timezone: string } | undefined
-    if (!o) throw new AppError('NOT_FOUND', `Object ${input.objectId} does not exist`, 'objectId')
-    tz = o.timezone
+    const zone = objectTimezone(ctx, input.objectId)
+    if (zone === undefined) throw new AppError('NOT_FOUND', `Object ${input.objectId} does not exist`, 'objectId')
+    tz = zone
   }
   const buckets = new Map<number, Record<Metric, number>>()
   let t = bucketStart(from, tz, input.groupBy)
@@ -55,18 +54,8 @@ export function summary(ctx: Ctx, input: { objectId?: number; from: string; to: 
     if (buckets.size > MAX_BUCKETS) throw new AppError('VALIDATION', `That range has more than ${MAX_BUCKETS} ${input.groupBy}s; pick a shorter one or group by day`, 'from')
     t = input.groupBy === 'hour' ? t + 3_600_000 : nextLocalMidnight(t, tz)
   }
-  // One row per message and metric (the first time it happened), so a re-polled event never counts twice.
-  // Automated mail only: one-to-one mail (compose, replies) is not what the automation charts measure.
-  const rows = ctx.sqlite
-    .prepare(
-      `SELECT e.type, min(e.at) AS at FROM message_events e
-       JOIN outbound_messages o ON o.id = e.outbound_id AND o.source IN (${AUTOMATED}) ${input.objectId !== undefined ? 'AND o.object_id = ?' : ''}
-       WHERE e.type IN ('sent', 'failed', 'skipped', 'replied', 'bounced', 'opened', 'clicked') AND e.at >= ? AND e.at < ?
-       GROUP BY e.outbound_id, e.type`,
-    )
-    .all(...(input.objectId !== undefined ? [input.objectId] : []), from, to) as Array<{ type: Metric; at: number }>
   const totals = zero()
-  for (const r of rows) {
+  for (const r of firstEvents(ctx, { objectId: input.objectId, from, to })) {
     const b = buckets.get(bucketStart(r.at, tz, input.groupBy))
     if (b) b[r.type]++
     totals[r.type]++
@@ -76,21 +65,10 @@ export function summary(ctx: Ctx, input: { objectId?: number; from: string; to: 
 
 export function funnel(ctx: Ctx, sequenceId: number): SequenceFunnel {
   const seq = getSequence(ctx, sequenceId, 'sequenceId')
-  const rows = ctx.sqlite
-    .prepare(
-      `SELECT sm.step_position AS position,
-         count(DISTINCT CASE WHEN o.status IN ('sent', 'delivered', 'opened', 'clicked', 'bounced') THEN sm.outbound_id END) AS sent,
-         count(DISTINCT CASE WHEN o.status IN ('opened', 'clicked') OR EXISTS (SELECT 1 FROM message_events e WHERE e.outbound_id = sm.outbound_id AND e.type = 'opened') THEN sm.outbound_id END) AS opened,
-         count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM message_events e WHERE e.outbound_id = sm.outbound_id AND e.type = 'replied') THEN sm.outbound_id END) AS replied,
-         count(DISTINCT CASE WHEN o.status = 'bounced' OR EXISTS (SELECT 1 FROM message_events e WHERE e.outbound_id = sm.outbound_id AND e.type = 'bounced') THEN sm.outbound_id END) AS bounced
-       FROM sequence_messages sm JOIN outbound_messages o ON o.id = sm.outbound_id WHERE sm.sequence_id = ? GROUP BY sm.step_position`,
-    )
-    .all(sequenceId) as Array<{ position: number; sent: number; opened: number; replied: number; bounced: number }>
-  const byPos = new Map(rows.map((r) => [r.position, r]))
-  const enrolled = (ctx.sqlite.prepare('SELECT count(*) AS n FROM sequence_contacts WHERE sequence_id = ?').get(sequenceId) as { n: number }).n
+  const byPos = new Map(funnelRows(ctx, sequenceId).map((r) => [r.position, r]))
   return {
     sequenceId,
-    enrolled,
+    enrolled: enrolledCount(ctx, sequenceId),
     steps: seq.steps.map((s) => {
       const r = byPos.get(s.position)
       return { position: s.position, subject: s.subject, sent: r?.sent ?? 0, opened: r?.opened ?? 0, replied: r?.replied ?? 0, bounced: r?.bounced ?? 0 }
