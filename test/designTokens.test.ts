@@ -191,6 +191,14 @@ describe('radii and type sizes are tokens', () => {
     ])
   })
 
+  it('every stylesheet is loaded: imported by a component or by another stylesheet (patterns.css by base.css)', () => {
+    const importers = [...files(RENDERER, /\.(tsx|ts)$/), ...files(STYLES, /\.css$/)].map((f) => readFileSync(f, 'utf8')).join('\n')
+    const loose = files(STYLES, /\.css$/)
+      .map((f) => f.slice(STYLES.length + 1))
+      .filter((name) => !new RegExp(`(?:import|@import)\\s+['"][./\\w]*/${name.replace('.', '\\.')}['"]`).test(importers))
+    expect(loose).toEqual([])
+  })
+
   it('only colours change with the theme: sizes are the same in light and dark', () => {
     const tokens = readTokens()
     const sized = [...tokens].filter(([name]) => /^--(radius|space|fs|lh)(-|$)/.test(name))
