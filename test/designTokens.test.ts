@@ -1,5 +1,5 @@
-// One look in both themes: colours live only in base.css's tokens, and every text token is readable (WCAG
-// AA, 4.5:1) on each surface it is used on, in the light and the dark theme.
+// One look in both themes: colours, radii and type sizes live only in base.css's tokens, and every text token
+// is readable (WCAG AA, 4.5:1) on each surface it is used on, in the light and the dark theme.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -8,8 +8,11 @@ import { BASE_CSS, contrast, over, readTokens, resolve, type Theme } from './tok
 const STYLES = 'src/renderer/src/styles'
 const RENDERER = 'src/renderer/src'
 const COLOUR_RE = /#[0-9a-f]{3,8}\b|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch)\(/i
-// Colour words a stylesheet might use instead of a token (transparent, currentColor and inherit are fine).
-const NAMED_RE = /:\s*[^;]*(?<![\w-])(white|black|red|green|blue|gray|grey|orange|yellow|purple|pink)(?![\w-])/i
+// Every CSS named colour (transparent, currentColor and inherit are fine), matched as a whole word after a
+// property's colon.
+const NAMES =
+  'aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred darksalmon darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue dimgray dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray green greenyellow grey honeydew hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen lemonchiffon lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon lightseagreen lightskyblue lightslategray lightslategrey lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine mediumblue mediumorchid mediumpurple mediumseagreen mediumslateblue mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream mistyrose moccasin navajowhite navy oldlace olive olivedrab orange orangered orchid palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue slateblue slategray slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white whitesmoke yellow yellowgreen'
+const NAMED_RE = new RegExp(`:\\s*[^;{]*(?<![\\w-])(${NAMES.replace(/ /g, '|')})(?![\\w-])`, 'i')
 
 function files(dir: string, ext: RegExp): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), ext) : ext.test(e.name) ? [join(dir, e.name)] : []))
@@ -19,6 +22,43 @@ function files(dir: string, ext: RegExp): string[] {
 export function literalColours(file: string, css: string, named = true): string[] {
   const clean = css.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '))
   return clean.split('\n').flatMap((line, i) => (COLOUR_RE.test(line) || (named && NAMED_RE.test(line)) ? [`${file}:${i + 1}: ${line.trim()}`] : []))
+}
+
+type Declaration = { file: string; line: number; selector: string; prop: string; value: string }
+
+/** Every `prop: value` inside a rule of a stylesheet (one level of @media nesting), comments ignored. */
+export function declarations(file: string, css: string): Declaration[] {
+  const clean = css.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '))
+  const out: Declaration[] = []
+  for (const rule of clean.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
+    const bodyAt = rule.index + rule[1].length + 1
+    const selector = rule[1].trim().replace(/\s+/g, ' ')
+    for (const d of rule[2].matchAll(/([\w-]+)\s*:\s*([^;]+)/g)) {
+      const line = clean.slice(0, bodyAt + d.index).split('\n').length
+      out.push({ file, line, selector, prop: d[1].toLowerCase(), value: d[2].trim() })
+    }
+  }
+  return out
+}
+
+// Sizes that are measurements of a box rather than steps of the type scale, with the reason.
+const SIZE_EXCEPTIONS: Record<string, string> = {
+  // Avatar sizes its initials to its box (0.38 x size); at 18px that is too small to read, so 8px.
+  '.who-button .avatar': 'font-size',
+}
+
+/** Declarations that write a font size or a radius outside the tokens, as `file:line: selector { prop: value }`. */
+export function literalSizes(decls: Declaration[]): string[] {
+  const bad = (d: Declaration): boolean => {
+    if (SIZE_EXCEPTIONS[d.selector] === d.prop) return false
+    const value = d.value.replace(/\s*!important$/, '')
+    if (d.prop === 'font-size') return !/^(var\(--fs-[\w-]+\)|inherit)$/.test(value)
+    // The shorthand may only reset (font: inherit); a size in it would dodge the scale.
+    if (d.prop === 'font') return value !== 'inherit'
+    if (/^border(-[a-z]+)*-radius$/.test(d.prop)) return !value.split(/\s+|\//).every((v) => v === '' || /^(var\(--radius(-[\w]+)?\)|0|50%|inherit)$/.test(v))
+    return false
+  }
+  return decls.filter(bad).map((d) => `${d.file}:${d.line}: ${d.selector} { ${d.prop}: ${d.value} }`)
 }
 
 describe('colours are tokens', () => {
@@ -123,6 +163,63 @@ function pairsInStylesheets(): Array<[string, string, string]> {
   }
   return out
 }
+
+describe('radii and type sizes are tokens', () => {
+  const stylesheets = files(STYLES, /\.css$/).filter((f) => !f.endsWith('base.css'))
+
+  it('no stylesheet other than base.css writes a literal font size or border radius', () => {
+    expect(stylesheets.flatMap((f) => literalSizes(declarations(f, readFileSync(f, 'utf8'))))).toEqual([])
+  })
+
+  it('the checker finds px, em and rem sizes, radii in shorthands and corners, and skips tokens', () => {
+    const css = [
+      '.a { font-size: 13px; }',
+      '.b { font-size: var(--fs-sm); border-radius: var(--radius) var(--radius) 0 0; }',
+      '.c { font-size: 0.9em; }',
+      '@media (min-width: 1px) { .d { border-radius: 6px; } }',
+      '.e { border-top-left-radius: 1rem; }',
+      '.f { border-radius: 50%; font: 600 12px/1 var(--font); }',
+      '/* .g { font-size: 9px; } */',
+      '.who-button .avatar { font-size: 8px !important; }',
+    ].join('\n')
+    expect(literalSizes(declarations('x.css', css))).toEqual([
+      'x.css:1: .a { font-size: 13px }',
+      'x.css:3: .c { font-size: 0.9em }',
+      'x.css:4: .d { border-radius: 6px }',
+      'x.css:5: .e { border-top-left-radius: 1rem }',
+      'x.css:6: .f { font: 600 12px/1 var(--font) }',
+    ])
+  })
+
+  it('every stylesheet is loaded: imported by a component or by another stylesheet (patterns.css by base.css)', () => {
+    const importers = [...files(RENDERER, /\.(tsx|ts)$/), ...files(STYLES, /\.css$/)].map((f) => readFileSync(f, 'utf8')).join('\n')
+    const loose = files(STYLES, /\.css$/)
+      .map((f) => f.slice(STYLES.length + 1))
+      .filter((name) => !new RegExp(`(?:import|@import)\\s+['"][./\\w]*/${name.replace('.', '\\.')}['"]`).test(importers))
+    expect(loose).toEqual([])
+  })
+
+  it('only colours change with the theme: sizes are the same in light and dark', () => {
+    const tokens = readTokens()
+    const sized = [...tokens].filter(([name]) => /^--(radius|space|fs|lh)(-|$)/.test(name))
+    expect(sized.length).toBeGreaterThan(20)
+    expect(sized.filter(([, v]) => /light-dark|var\(/.test(v))).toEqual([])
+    // The theme switches (data-theme) set the scheme only; every colour follows it through light-dark().
+    const css = readFileSync(BASE_CSS, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '')
+    const themed = declarations('base.css', css).filter((d) => d.selector.startsWith(':root[data-theme='))
+    expect(themed.length).toBeGreaterThan(0)
+    expect(themed.filter((d) => d.prop !== 'color-scheme' && !d.selector.includes(' '))).toEqual([])
+  })
+
+  it('every light-dark() token resolves to a colour in both themes', () => {
+    const tokens = readTokens()
+    for (const theme of ['light', 'dark'] as Theme[])
+      for (const [name, value] of tokens) {
+        if (!/light-dark\(/.test(value) || name.startsWith('--shadow')) continue
+        expect(() => resolve(tokens, name, theme), name).not.toThrow()
+      }
+  })
+})
 
 describe('text contrast (WCAG AA, 4.5:1) in both themes', () => {
   const tokens = readTokens()
