@@ -38,6 +38,8 @@ import { createBackupRunner, type BackupRunner } from './services/backups'
 import { acquireWorkspaceLock } from './workspace/lock'
 import { checkAtStartup, type IntegrityNotice } from './workspace/integrity'
 import { createPrivateFile, secureDataDir } from './workspace/perms'
+import { segmentHandlers } from './handlers/segments'
+import { companyHandlers } from './handlers/companies'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -202,6 +204,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...sequenceHandlers,
     ...analyticsHandlers,
     ...backupHandlers,
+    ...segmentHandlers, ...companyHandlers,
   }
   const backups = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
   attachBackups(ctx, { runner: backups, restart: opts.restart })

@@ -143,7 +143,7 @@ type EnrollInput = z.output<typeof Enroll>
  * sequence is counted, not enrolled again. Contacts of another business, without an email or no longer
  * active are skipped. Mailboxes rotate across new contacts from where the last enrolment stopped.
  */
-export function enroll(ctx: Ctx, input: EnrollInput): { enrolled: number; alreadyEnrolled: number; skipped: number } {
+export function enroll(ctx: Ctx, input: EnrollInput, segment?: { sql: string; params: unknown[] }): { enrolled: number; alreadyEnrolled: number; skipped: number } {
   const seq = seqRow(ctx, input.sequenceId)
   if (!seq) throw new AppError('NOT_FOUND', `Sequence ${input.sequenceId} does not exist`, 'sequenceId')
   const steps = stepsOf(ctx, seq.id)
@@ -166,6 +166,8 @@ export function enroll(ctx: Ctx, input: EnrollInput): { enrolled: number; alread
   const params: unknown[] = []
   if (ids.length) (sources.push('SELECT value AS id FROM json_each(?)'), params.push(JSON.stringify(ids)))
   if (input.tagId !== undefined) (sources.push('SELECT contact_id AS id FROM contact_tags WHERE tag_id = ?'), params.push(input.tagId))
+  // A segment's contacts (issue 19): its compiled condition, resolved now.
+  if (segment) (sources.push(`SELECT c.id FROM contacts c WHERE ${segment.sql}`), params.push(...segment.params))
   const cand = `cand AS (${sources.join(' UNION ')})`
   const eligible = `elig AS (SELECT c.id FROM cand CROSS JOIN contacts c ON c.id = cand.id WHERE c.primary_object_id = ? AND c.email IS NOT NULL AND c.status = 'active')`
   return ctx.sqlite.transaction(() => {

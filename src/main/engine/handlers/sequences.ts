@@ -7,6 +7,7 @@ import { wakeAutomation } from '../automation/runner'
 import { pause, resume } from '../automation/sequenceRun'
 import { createSequence, enroll, getSequence, listSequenceContacts, listSequences, updateSequence } from '../automation/sequences'
 import { cleanTemplates } from '../outbound/outgoingHtml'
+import { segmentCondition } from '../services/segments'
 
 const changed = (ctx: Ctx) => {
   ctx.emit('automation.changed', { kind: 'sequences' })
@@ -41,7 +42,7 @@ export const sequenceHandlers: HandlersFor<'sequences'> = {
     return { id, deleted: true as const }
   },
   'sequences.enroll': (ctx, input) => {
-    const r = enroll(ctx, input)
+    const r = enroll(ctx, input, input.segmentId === undefined ? undefined : segmentCondition(ctx, input.segmentId))
     changed(ctx)
     return r
   },

@@ -19,6 +19,10 @@ export interface ContactRow {
   status: Contact['status']
   created_at: number
   updated_at: number
+  // migration 0015 (issue 19)
+  company_id?: number | null
+  last_inbound_at?: number | null
+  last_outbound_at?: number | null
 }
 
 /** The grid's "name" sort key: "first last", or the email for nameless contacts. */
@@ -88,6 +92,9 @@ export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
     extraEmails: (emailsBy.get(r.id) ?? []).map((e) => e.email),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
+    companyId: r.company_id ?? null,
+    lastInboundAt: r.last_inbound_at ? iso(r.last_inbound_at) : null,
+    lastOutboundAt: r.last_outbound_at ? iso(r.last_outbound_at) : null,
   }))
 }
 
@@ -126,9 +133,11 @@ const SORT_EXPR = {
 type ListInput = z.output<typeof ListContacts>
 type PageRow = ContactRow & { sort_key: string | number }
 
-export function listContacts(ctx: Ctx, input: ListInput): ContactPage {
+/** `segment`: a compiled segment condition over `contacts c` (services/segments.ts, issue 19). */
+export function listContacts(ctx: Ctx, input: ListInput, segment?: { sql: string; params: unknown[] }): ContactPage {
   const where: string[] = []
   const params: unknown[] = []
+  if (segment) where.push(segment.sql), params.push(...segment.params)
   if (input.objectId === null) where.push('c.primary_object_id IS NULL')
   else if (input.objectId !== undefined) where.push('c.primary_object_id = ?'), params.push(input.objectId)
   if (input.status) where.push('c.status = ?'), params.push(input.status)
