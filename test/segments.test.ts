@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import { addEvent } from '../src/main/engine/repos/outbox'
 import { contactInSegment } from '../src/main/engine/services/segments'
+import { compileSegment } from '../src/main/engine/repos/segmentSql'
+import type { Group } from '../src/shared/segments'
 import { storeMessages } from '../src/main/engine/inbound/store'
 import type { Ctx } from '../src/main/engine/context'
 import { automationEngine, type Biz } from './automationSetup'
@@ -24,11 +26,14 @@ async function world() {
   const dan = await t.ok('contacts.create', { phone: '+1 555 0100', firstName: 'Dan', primaryObjectId: other.id })
   await t.ok('contacts.update', { id: bob.id, status: 'unsubscribed' })
   const { ctx } = storeCtx(t)
-  /** The ids a rule set matches, sorted (count checked against the sample). */
+  /** The ids a rule set matches, sorted; the grid's walking form of the same rules must agree. */
   const match = async (rules: unknown, objectId?: number) => {
     const p = await t.ok('segments.preview', { rules: rules as never, objectId, sampleSize: 50 })
     expect(p.sample.length).toBe(p.count)
-    return p.sample.map((s) => s.id).sort((x, y) => x - y)
+    const got = p.sample.map((s) => s.id).sort((x, y) => x - y)
+    const walk = compileSegment(rules as Group, t.clock.now(), objectId, 'walk')
+    expect(ctx.sqlite.prepare(`SELECT c.id FROM contacts c WHERE ${walk.sql} ORDER BY c.id`).pluck().all(...walk.params)).toEqual(got)
+    return got
   }
   return { b, t, vip, lead, other, ann, bob, cat, dan, ctx, match }
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/result'
 import type { Ctx, HandlersFor } from '../context'
 import { contactInserter, findByEmail, getContact, indexContacts, listContacts, sortNameOf } from '../repos/contacts'
 import { importContacts } from '../services/importContacts'
-import { segmentCondition } from '../services/segments'
+import { segmentGridFilter } from '../services/segments'
 import { requireObject } from './objects'
 import { requireTags } from './tags'
 
@@ -55,7 +55,7 @@ function requireContacts(ctx: Ctx, ids: number[]): number[] {
 }
 
 export const contactHandlers: HandlersFor<'contacts'> = {
-  'contacts.list': (ctx, input) => listContacts(ctx, input, input.segmentId === undefined ? undefined : segmentCondition(ctx, input.segmentId)),
+  'contacts.list': (ctx, input) => listContacts(ctx, input, input.segmentId === undefined ? undefined : segmentGridFilter(ctx, input.segmentId)),
   'contacts.get': (ctx, { id }) => getContact(ctx, id),
   'contacts.timeline': (ctx, { contactId, cursor, limit }) => contactTimeline(ctx, contactId, cursor, limit),
 

@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { decodeCursor, encodeCursor } from './cursor'
+import { countingWhere, type GridSegment } from './segmentSql'
 import type { z } from 'zod'
 
 export interface ContactRow {
@@ -133,8 +134,8 @@ const SORT_EXPR = {
 type ListInput = z.output<typeof ListContacts>
 type PageRow = ContactRow & { sort_key: string | number }
 
-/** `segment`: a compiled segment condition over `contacts c` (services/segments.ts, issue 19). */
-export function listContacts(ctx: Ctx, input: ListInput, segment?: { sql: string; params: unknown[] }): ContactPage {
+/** `segment`: a compiled segment over `contacts c`, first in WHERE (services/segments.ts, issue 19). */
+export function listContacts(ctx: Ctx, input: ListInput, segment?: GridSegment): ContactPage {
   const where: string[] = []
   const params: unknown[] = []
   if (segment) where.push(segment.sql), params.push(...segment.params)
@@ -151,7 +152,7 @@ export function listContacts(ctx: Ctx, input: ListInput, segment?: { sql: string
   const matches = match ? count(ctx, 'SELECT count(*) AS n FROM contacts_fts WHERE contacts_fts MATCH ?', match) : 0
   if (match) where.push(`${matches > DRIVE_FROM_MATCHES_UP_TO ? '+c.id' : 'c.id'} IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)`), params.push(match)
   const rows = pageRows(ctx, input, where, params)
-  return toPage(ctx, input, rows, countContacts(ctx, input, where, params, match, matches))
+  return toPage(ctx, input, rows, countContacts(ctx, input, ...countingWhere(where, params, segment), match, matches))
 }
 
 /**

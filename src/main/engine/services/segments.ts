@@ -7,7 +7,7 @@ import type { FieldError } from '../../../shared/result'
 import { AppError } from '../../../shared/result'
 import type { Group, NewSegment, PreviewSegment, Rule, Segment, SegmentPatch, SegmentPreview } from '../../../shared/segments'
 import type { Ctx } from '../context'
-import { compileSegment, type SqlPart } from '../repos/segmentSql'
+import { compileSegment, gridSegment, type GridSegment, type SqlPart } from '../repos/segmentSql'
 import {
   countMatching,
   deleteSegmentRow,
@@ -60,7 +60,7 @@ function requireSegment(ctx: Ctx, id: number, field = 'id'): SegmentRow {
   return row
 }
 
-const whereOf = (ctx: Ctx, row: SegmentRow): SqlPart => compileSegment(JSON.parse(row.rulesJson) as Group, ctx.clock.now(), row.objectId)
+const whereOf = (ctx: Ctx, row: SegmentRow, mode: 'count' | 'walk' = 'count'): SqlPart => compileSegment(JSON.parse(row.rulesJson) as Group, ctx.clock.now(), row.objectId, mode)
 const withCount = (ctx: Ctx, row: SegmentRow): Segment => toSegment(row, countMatching(ctx, whereOf(ctx, row)))
 
 /** Live counts: each segment is counted when the list is read (≤ 50 ms each on 100k contacts, bench/segments.ts). */
@@ -105,14 +105,17 @@ export function previewSegment(ctx: Ctx, input: z.output<typeof PreviewSegment>)
   return { count: countMatching(ctx, where), sample: sampleMatching(ctx, where, input.sampleSize) }
 }
 
-/**
- * The segment as a condition over `contacts c`, for the contact grid (contacts.list {segmentId}) and
- * sequence enrolment (sequences.enroll {segmentId}). `field` names the input that carried the id.
- */
+/** The segment as a condition over `contacts c`, for sequence enrolment (sequences.enroll {segmentId}). */
 export const segmentCondition = (ctx: Ctx, segmentId: number, field = 'segmentId'): SqlPart => whereOf(ctx, requireSegment(ctx, segmentId, field))
+
+/** The segment for the contact grid (contacts.list {segmentId}): a page plan and a count plan. */
+export function segmentGridFilter(ctx: Ctx, segmentId: number): GridSegment {
+  const row = requireSegment(ctx, segmentId, 'segmentId')
+  return gridSegment(JSON.parse(row.rulesJson) as Group, ctx.clock.now(), row.objectId)
+}
 
 /** For flows' `inSegment` condition: does this contact match the segment now? False for a deleted segment. */
 export function contactInSegment(ctx: Ctx, segmentId: number, contactId: number): boolean {
   const row = segmentRow(ctx, segmentId)
-  return row ? isMatching(ctx, whereOf(ctx, row), contactId) : false
+  return row ? isMatching(ctx, whereOf(ctx, row, 'walk'), contactId) : false
 }
