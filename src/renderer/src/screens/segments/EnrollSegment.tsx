@@ -1,7 +1,7 @@
 // Sequence enrolment by segment: the segments of the sequence's business (and the workspace-wide ones),
 // each with its live count; the engine enrols who matches at that moment.
 import type { JSX } from 'react'
-import { formatCount, plural } from '../../lib/format'
+import { plural } from '../../lib/format'
 import { useRemote } from '../../lib/useRemote'
 import { rpc } from '../../rpc'
 
@@ -22,7 +22,6 @@ export function EnrollSegment({ objectId, value, onChange }: { objectId: number;
                   <span className="check-title">{s.name}</span>
                   <span className="check-sub">{plural(s.count, 'contact')} match now</span>
                 </span>
-                <span className="segment-badge">{formatCount(s.count)}</span>
               </label>
             </li>
           ))}

@@ -34,7 +34,7 @@ function DateInput({ value, onChange, label }: { value: unknown; onChange: (v: D
         className="btn btn-ghost btn-sm rule-switch"
         onClick={() => onChange(relative ? new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10) : { days: 30 })}
       >
-        {relative ? 'Pick a date' : 'Days ago'}
+        {relative ? 'Use a date' : 'Use days ago'}
       </button>
     </span>
   )

@@ -118,6 +118,7 @@ export function SegmentDialog({
         title={segment ? `Edit “${segment.name}”` : 'New segment'}
         description="A saved filter over your contacts. Its count stays live; use it to filter the grid or to enrol a sequence."
         size="lg"
+        className="segment-dialog"
         onClose={close}
         onSubmit={() => void save()}
         footer={
