@@ -153,9 +153,9 @@ export const SequencePatch = z
   .strict()
 
 export const Enroll = z
-  .object({ sequenceId: Id, contactIds: z.array(Id).max(1_000_000).optional(), tagId: Id.optional() })
+  .object({ sequenceId: Id, contactIds: z.array(Id).max(1_000_000).optional(), tagId: Id.optional(), /** issue 19 */ segmentId: Id.optional() })
   .strict()
-  .refine((e) => (e.contactIds?.length ?? 0) > 0 || e.tagId !== undefined, { message: 'Pick contacts or a tag', path: ['contactIds'] })
+  .refine((e) => (e.contactIds?.length ?? 0) > 0 || e.tagId !== undefined || e.segmentId !== undefined, { message: 'Pick contacts, a tag or a segment', path: ['contactIds'] })
 export const EnrollResult = z.object({ enrolled: z.number(), alreadyEnrolled: z.number(), skipped: z.number() })
 
 export const SequenceContact = z.object({

@@ -13,6 +13,7 @@ import * as O from './outbound'
 import * as S from './setupTest'
 import * as B from './backups'
 import * as F from './flows'
+import * as SG from './segments'
 
 interface MethodDef {
   input: z.ZodType
@@ -149,6 +150,20 @@ export const contract = {
   'flows.leads': def(F.ListFlowLeads, F.FlowLeadPage),
   'flows.stats': def(byId, F.FlowStats),
   'flows.validate': def(F.FlowValidateInput, F.FlowValidation),
+  // CRM: segments and companies (issue 19)
+  'segments.list': def(SG.ListSegments, z.array(SG.Segment)),
+  'segments.create': write(SG.NewSegment, SG.Segment),
+  'segments.update': write(SG.SegmentPatch, SG.Segment),
+  'segments.delete': write(byId, Deleted),
+  /** The count and a sample for rules not yet saved (the builder's live preview); a read. */
+  'segments.preview': def(SG.PreviewSegment, SG.SegmentPreview),
+  'companies.list': def(SG.ListCompanies, z.array(SG.Company)),
+  'companies.get': def(byId, SG.CompanyDetail),
+  'companies.create': write(SG.NewCompany, SG.Company),
+  'companies.update': write(SG.CompanyPatch, SG.Company),
+  'companies.delete': write(byId, Deleted),
+  /** Puts contacts in a company by hand (companyId null takes them out). */
+  'companies.assign': write(SG.AssignCompany, z.object({ changed: z.number() })),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
@@ -171,6 +186,9 @@ export const events = {
   'backups.changed': z.object({}),
   /** The unread conversation count moved (tray, dock and taskbar badge). */
   'badge.changed': B.Badge,
+  // CRM (issue 19)
+  'segments.changed': z.object({}),
+  'companies.changed': z.object({}),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

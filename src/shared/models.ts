@@ -243,6 +243,10 @@ export const Contact = z.object({
   extraEmails: z.array(z.string()),
   createdAt: IsoTime,
   updatedAt: IsoTime,
+  // issue 19: the company it belongs to, and its last mail in and out (migration 0015)
+  companyId: Id.nullable().optional(),
+  lastInboundAt: IsoTime.nullable().optional(),
+  lastOutboundAt: IsoTime.nullable().optional(),
 })
 export type Contact = z.infer<typeof Contact>
 
@@ -289,6 +293,8 @@ export const ListContacts = z
     objectId: Id.nullable().optional(),
     tagId: Id.optional(),
     status: ContactStatus.optional(),
+    /** Only the contacts a saved segment matches now (issue 19). */
+    segmentId: Id.optional(),
     sort: z
       .object({ field: z.enum(CONTACT_SORT_FIELDS), dir: z.enum(['asc', 'desc']).default('asc') })
       .strict()

@@ -52,6 +52,8 @@ import { followBadge } from './services/badge'
 import { acquireWorkspaceLock } from './workspace/lock'
 import { checkAtStartup, type IntegrityNotice } from './workspace/integrity'
 import { createPrivateFile, secureDataDir } from './workspace/perms'
+import { segmentHandlers } from './handlers/segments'
+import { companyHandlers } from './handlers/companies'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -224,6 +226,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...flowHandlers,
     ...analyticsHandlers,
     ...backupHandlers,
+    ...segmentHandlers, ...companyHandlers,
   }
   if (opts.backups?.run !== false) backups.start()
   if (o.run !== false) {

@@ -27,6 +27,8 @@ import { OutboxScreen } from './screens/outbox/OutboxScreen'
 import { SequencePage } from './screens/sequences/SequencePage'
 import { SequencesScreen } from './screens/sequences/SequencesScreen'
 import { useApp } from './store'
+import { CompaniesScreen } from './screens/companies/CompaniesScreen'
+import { CompanyPage } from './screens/companies/CompanyPage'
 
 // The dashboard carries the chart library; it loads when first opened, not at boot.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
@@ -171,6 +173,7 @@ export function App(): JSX.Element {
         {route.name === 'autoresponders' && (route.id ? <AutoresponderEditor key={route.id} id={route.id} /> : <AutorespondersScreen />)}
         {route.name === 'sequences' && (route.id ? <SequencePage key={route.id} id={route.id} /> : <SequencesScreen />)}
         {route.name === 'data' && <DataScreen />}
+        {route.name === 'companies' && (route.id ? <CompanyPage key={route.id} id={route.id} /> : <CompaniesScreen />)}
       </main>
       <ComposeHost />
       <ComposeKey />

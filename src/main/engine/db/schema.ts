@@ -102,6 +102,11 @@ export const contacts = sqliteTable('contacts', {
   status: text('status', { enum: ['active', 'unsubscribed', 'bounced', 'complained'] }).notNull().default('active'),
   // Lower-cased "first last" (or the email when nameless): the key the grid sorts by.
   sortName: text('sort_name').notNull().default(''),
+  // migration 0015 (issue 19): the company (FK in the migration: companies is declared in schemaCrm.ts),
+  // and the last mail in and out, kept by triggers.
+  companyId: integer('company_id'),
+  lastInboundAt: integer('last_inbound_at'),
+  lastOutboundAt: integer('last_outbound_at'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -149,3 +154,4 @@ export * from './schemaOutbound'
 export * from './schemaInbox'
 export * from './schemaSync'
 export * from './schemaAutomation'
+export * from './schemaCrm'

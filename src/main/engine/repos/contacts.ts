@@ -5,6 +5,7 @@ import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { decodeCursor, encodeCursor } from './cursor'
+import { countingWhere, type GridSegment } from './segmentSql'
 import type { z } from 'zod'
 
 export interface ContactRow {
@@ -20,6 +21,10 @@ export interface ContactRow {
   status: Contact['status']
   created_at: number
   updated_at: number
+  // migration 0015 (issue 19)
+  company_id?: number | null
+  last_inbound_at?: number | null
+  last_outbound_at?: number | null
 }
 
 /** The grid's "name" sort key: "first last", or the email for nameless contacts. */
@@ -89,6 +94,9 @@ export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
     extraEmails: (emailsBy.get(r.id) ?? []).map((e) => e.email),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
+    companyId: r.company_id ?? null,
+    lastInboundAt: r.last_inbound_at ? iso(r.last_inbound_at) : null,
+    lastOutboundAt: r.last_outbound_at ? iso(r.last_outbound_at) : null,
   }))
 }
 
@@ -127,9 +135,11 @@ const SORT_EXPR = {
 type ListInput = z.output<typeof ListContacts>
 type PageRow = ContactRow & { sort_key: string | number }
 
-export function listContacts(ctx: Ctx, input: ListInput): ContactPage {
+/** `segment`: a compiled segment over `contacts c`, first in WHERE (services/segments.ts, issue 19). */
+export function listContacts(ctx: Ctx, input: ListInput, segment?: GridSegment): ContactPage {
   const where: string[] = []
   const params: unknown[] = []
+  if (segment) where.push(segment.sql), params.push(...segment.params)
   if (input.objectId === null) where.push('c.primary_object_id IS NULL')
   else if (input.objectId !== undefined) where.push('c.primary_object_id = ?'), params.push(input.objectId)
   if (input.status) where.push('c.status = ?'), params.push(input.status)
@@ -143,7 +153,7 @@ export function listContacts(ctx: Ctx, input: ListInput): ContactPage {
   const matches = match ? count(ctx, 'SELECT count(*) AS n FROM contacts_fts WHERE contacts_fts MATCH ?', match) : 0
   if (match) where.push(`${matches > DRIVE_FROM_MATCHES_UP_TO ? '+c.id' : 'c.id'} IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)`), params.push(match)
   const rows = pageRows(ctx, input, where, params)
-  return toPage(ctx, input, rows, countContacts(ctx, input, where, params, match, matches))
+  return toPage(ctx, input, rows, countContacts(ctx, input, ...countingWhere(where, params, segment), match, matches))
 }
 
 /**

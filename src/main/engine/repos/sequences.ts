@@ -2,6 +2,7 @@
 // step sent (sequence_messages), and what the runner reads each tick (due steps, mailbox budgets, windows).
 import type { SequenceContact } from '../../../shared/automation'
 import type { Ctx } from '../context'
+import type { SqlPart } from './segmentSql'
 import { stmt } from '../db/stmt'
 import { WAITING } from './outbox'
 
@@ -99,13 +100,15 @@ export const existingContacts = (ctx: Ctx, contactIds: number[]): number[] =>
 export function enrolContacts(
   ctx: Ctx,
   seq: Pick<SeqRow, 'id' | 'objectId' | 'rotation'>,
-  q: { contactIds: number[]; tagId?: number; boxes: number[]; firstAt: number },
+  q: { contactIds: number[]; tagId?: number; segment?: SqlPart; boxes: number[]; firstAt: number },
   now: number,
 ): { total: number; eligible: number; already: number; enrolled: number } {
   const sources: string[] = []
   const params: unknown[] = []
   if (q.contactIds.length) (sources.push('SELECT value AS id FROM json_each(?)'), params.push(JSON.stringify(q.contactIds)))
   if (q.tagId !== undefined) (sources.push('SELECT contact_id AS id FROM contact_tags WHERE tag_id = ?'), params.push(q.tagId))
+  // A segment's contacts (issue 19): its compiled condition, resolved now.
+  if (q.segment) (sources.push(`SELECT c.id FROM contacts c WHERE ${q.segment.sql}`), params.push(...q.segment.params))
   const cand = `cand AS (${sources.join(' UNION ')})`
   const eligible = `elig AS (SELECT c.id FROM cand CROSS JOIN contacts c ON c.id = cand.id WHERE c.primary_object_id = ? AND c.email IS NOT NULL AND c.status = 'active')`
   const counts = ctx.sqlite

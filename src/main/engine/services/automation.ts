@@ -9,6 +9,7 @@ import { checkDates, followOutbound as followExecution, nextDateCheck, onContact
 import { queueMessage } from './outbox'
 import { enroll, onBounced, onReplied, onUnsubscribed } from './sequences'
 import { advanceDueLeads, type FlowDeps } from '../automation/flowRun'
+import { contactInSegment } from './segments'
 import { wireFlowHooks } from '../automation/flowTriggers'
 import { nextLeadDueAt } from '../repos/flows'
 
@@ -42,6 +43,7 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
 const flowDeps: FlowDeps = {
   queue: queueMessage,
   enrollInSequence: (ctx, sequenceId, contactId) => void enroll(ctx, { sequenceId, contactIds: [contactId] }),
+  inSegment: contactInSegment,
 }
 
 /** The engine's automation runner: date triggers and due sequence steps, queued through the outbox's one door. */

@@ -4,13 +4,18 @@ import type { ParsedInput } from '../../../shared/contract'
 import type { Contact } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
+import { segmentGridFilter } from './segments'
 import { contactTimeline } from './messages'
-import { contactInserter, deleteContactRow, existingContactIds, findByEmail, getContact, indexContacts, listContacts, replaceExtraEmails, updateContactRow } from '../repos/contacts'
+import { contactInserter, deleteContactRow, existingContactIds, findByEmail, getContact, indexContacts, listContacts as listContactRows, replaceExtraEmails, updateContactRow } from '../repos/contacts'
 import { requireObject } from './objects'
 import { recordSuppression } from '../outbound/suppression'
 import { requireTags, tagContacts, untagContacts } from './tags'
 
-export { getContact, listContacts }
+export { getContact }
+
+/** The grid's page; with `segmentId`, only that segment's contacts (one compiled query, issue 19). */
+export const listContacts = (ctx: Ctx, input: ParsedInput<'contacts.list'>) =>
+  listContactRows(ctx, input, input.segmentId === undefined ? undefined : segmentGridFilter(ctx, input.segmentId))
 
 /** The contact's activity, newest first. */
 export const timeline = (ctx: Ctx, { contactId, cursor, limit }: ParsedInput<'contacts.timeline'>) => contactTimeline(ctx, contactId, cursor, limit)

@@ -63,6 +63,7 @@ function checkReferences(ctx: Ctx, objectId: number, g: FlowGraph): GraphProblem
     if (typeof c.profileId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM email_sending_profiles WHERE id = ? AND object_id = ?').get(c.profileId, objectId))
       problems.push({ nodeId: n.id, message: 'That sender profile is not one of this business’s' })
     if (typeof c.sequenceId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM sequences WHERE id = ?').get(c.sequenceId)) problems.push({ nodeId: n.id, message: `Sequence ${c.sequenceId} does not exist` })
+    if (typeof c.segmentId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM segments WHERE id = ?').get(c.segmentId)) problems.push({ nodeId: n.id, message: `Segment ${c.segmentId} does not exist` })
   }
   return problems
 }

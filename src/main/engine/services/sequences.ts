@@ -7,6 +7,7 @@ import type { HoldReason } from '../../../shared/outbound'
 import { AppError, found } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
+import { segmentCondition } from './segments'
 import { automationChanged, changeAutomation } from '../automation/runner'
 import { profileOfMailbox } from '../automation/sender'
 import { stepWaitMs } from '../automation/sequenceRun'
@@ -93,7 +94,7 @@ export function deleteSequence(ctx: Ctx, id: number): { id: number; deleted: tru
 
 // ---------- enrolment ----------
 /**
- * Enrols contacts (by id, by tag, or both) in one transaction. Idempotent: a contact already in the
+ * Enrols contacts (by id, by tag, by segment, or several) in one transaction. Idempotent: a contact already in the
  * sequence is counted, not enrolled again. Contacts of another business, without an email or no longer
  * active are skipped. Mailboxes rotate across new contacts from where the last enrolment stopped.
  * Callers that enrol inside a larger write (contacts.import) call automationChanged themselves.
@@ -111,7 +112,8 @@ export function enroll(ctx: Ctx, input: z.output<typeof Enroll>): { enrolled: nu
     const missing = contactIds.find((id) => !known.has(id))
     if (missing !== undefined) throw new AppError('NOT_FOUND', `Contact ${missing} does not exist`, 'contactIds')
   }
-  const r = ctx.sqlite.transaction(() => repo.enrolContacts(ctx, seq, { contactIds, tagId: input.tagId, boxes, firstAt }, now))()
+  const segment = input.segmentId === undefined ? undefined : segmentCondition(ctx, input.segmentId)
+  const r = ctx.sqlite.transaction(() => repo.enrolContacts(ctx, seq, { contactIds, tagId: input.tagId, segment, boxes, firstAt }, now))()
   return { enrolled: r.enrolled, alreadyEnrolled: r.already, skipped: r.total - r.eligible }
 }
 

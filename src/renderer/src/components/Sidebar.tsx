@@ -14,6 +14,7 @@ type Badge = 'outbox' | 'inbox'
 const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge; section?: string }> = [
   { label: 'Inbox', icon: 'inbox', route: { name: 'inbox' }, matches: ['inbox'], badge: 'inbox' },
   { label: 'Contacts', icon: 'contacts', route: { name: 'contacts' }, matches: ['contacts', 'contact'] },
+  { label: 'Companies', icon: 'building', route: { name: 'companies' }, matches: ['companies'] },
   { label: 'Drafts', icon: 'file', route: { name: 'drafts' }, matches: ['drafts'] },
   { label: 'Outbox', icon: 'outbox', route: { name: 'outbox' }, matches: ['outbox'], badge: 'outbox' },
   { label: 'Autoresponders', icon: 'zap', route: { name: 'autoresponders' }, matches: ['autoresponders'], section: 'Automation' },

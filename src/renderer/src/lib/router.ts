@@ -14,6 +14,7 @@ export type Route =
   | { name: 'autoresponders'; id?: number | 'new' }
   | { name: 'sequences'; id?: number | 'new' }
   | { name: 'data' }
+  | { name: 'companies'; id?: number }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -27,6 +28,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'inbox') return hasId ? { name: 'inbox', id } : { name: 'inbox' }
   if (section === 'dashboard') return { name: 'dashboard' }
   if (section === 'data') return { name: 'data' }
+  if (section === 'companies') return hasId ? { name: 'companies', id } : { name: 'companies' }
   if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }
@@ -41,6 +43,8 @@ export function hrefFor(route: Route): string {
       return route.id ? `#/outbox/${route.id}` : '#/outbox'
     case 'inbox':
       return route.id ? `#/inbox/${route.id}` : '#/inbox'
+    case 'companies':
+      return route.id ? `#/companies/${route.id}` : '#/companies'
     case 'autoresponders':
     case 'sequences':
       return route.id ? `#/${route.name}/${route.id}` : `#/${route.name}`

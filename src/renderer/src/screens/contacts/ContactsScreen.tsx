@@ -29,12 +29,13 @@ export function ContactsScreen(): JSX.Element {
     query,
     objectId: view.objectFilter === '' ? undefined : view.objectFilter === 'none' ? null : Number(view.objectFilter),
     tagId: view.tagFilter === '' ? undefined : Number(view.tagFilter),
+    segmentId: view.segmentFilter === '' ? undefined : Number(view.segmentFilter),
     sort: view.sort,
   }
   const list = useContactList(params)
   const [selection, setSelection] = useState<RowSelectionState>({})
   const [creating, setCreating] = useState(false)
-  const filtered = query.trim() !== '' || view.objectFilter !== '' || view.tagFilter !== ''
+  const filtered = query.trim() !== '' || view.objectFilter !== '' || view.tagFilter !== '' || view.segmentFilter !== ''
   const selectedIds = Object.keys(selection)
     .filter((k) => selection[k])
     .map(Number)
@@ -86,7 +87,7 @@ export function ContactsScreen(): JSX.Element {
             icon="search"
             title="No contacts match"
             actions={
-              <button type="button" className="btn" onClick={() => useContactsView.getState().set({ query: '', objectFilter: '', tagFilter: '' })}>
+              <button type="button" className="btn" onClick={() => useContactsView.getState().set({ query: '', objectFilter: '', tagFilter: '', segmentFilter: '' })}>
                 Clear search and filters
               </button>
             }

@@ -2,6 +2,7 @@ import type { JSX } from 'react'
 import { Icon } from '../../components/Icons'
 import { useApp } from '../../store'
 import { useContactsView } from './viewState'
+import { SegmentPicker } from '../segments/SegmentPicker'
 
 /** Search box and the business/tag filters above the grid. */
 export function ContactsToolbar({ filtered }: { filtered: boolean }): JSX.Element {
@@ -47,8 +48,9 @@ export function ContactsToolbar({ filtered }: { filtered: boolean }): JSX.Elemen
           </option>
         ))}
       </select>
+      <SegmentPicker />
       {filtered && (
-        <button type="button" className="btn btn-ghost" onClick={() => view.set({ query: '', objectFilter: '', tagFilter: '' })}>
+        <button type="button" className="btn btn-ghost" onClick={() => view.set({ query: '', objectFilter: '', tagFilter: '', segmentFilter: '' })}>
           Clear
         </button>
       )}

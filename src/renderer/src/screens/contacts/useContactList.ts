@@ -9,6 +9,7 @@ export interface ListParams {
   query: string
   objectId: number | null | undefined
   tagId: number | undefined
+  segmentId?: number
   sort: { field: 'name' | 'email' | 'company' | 'createdAt' | 'updatedAt'; dir: 'asc' | 'desc' }
 }
 
@@ -39,6 +40,7 @@ export function useContactList(params: ListParams): ContactList {
       ...(p.query.trim() ? { query: p.query.trim() } : {}),
       ...(p.objectId !== undefined ? { objectId: p.objectId } : {}),
       ...(p.tagId !== undefined ? { tagId: p.tagId } : {}),
+      ...(p.segmentId !== undefined ? { segmentId: p.segmentId } : {}),
       sort: p.sort,
     }
   }, [key])
@@ -105,12 +107,19 @@ export function useContactList(params: ListParams): ContactList {
       setItems((prev) => prev.filter((c) => !gone.has(c.id)).map((c) => byId.get(c.id) ?? c))
       if (gone.size) setTotal((t) => (t === null ? t : t - gone.size))
     }
-    return onEvent('contacts.changed', (payload) => {
+    const offSegments = onEvent('segments.changed', () => {
+      full = true
+      clearTimeout(timer)
+      timer = setTimeout(() => void flush(), 120)
+    })
+    const offContacts = onEvent('contacts.changed', (payload) => {
       if (payload.ids) payload.ids.forEach((id) => ids.add(id))
       else full = true
       clearTimeout(timer)
       timer = setTimeout(() => void flush(), 120)
     })
+    // A refresh still pending from before the filters changed would reload the old filters over the new ones.
+    return () => (clearTimeout(timer), offSegments(), offContacts())
   }, [reload])
 
   return { items, total, hasMore: cursor !== null, loading, loadMore }

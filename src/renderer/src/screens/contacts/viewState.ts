@@ -9,6 +9,8 @@ interface ContactsView {
   objectFilter: string
   /** '' = any tag, else a tag id. */
   tagFilter: string
+  /** '' = no segment, else a segment id (issue 19). */
+  segmentFilter: string
   sort: ListParams['sort']
   set(patch: Partial<Omit<ContactsView, 'set'>>): void
 }
@@ -17,6 +19,7 @@ export const useContactsView = create<ContactsView>((set) => ({
   query: '',
   objectFilter: '',
   tagFilter: '',
+  segmentFilter: '',
   sort: { field: 'name', dir: 'asc' },
   set: (patch) => set(patch),
 }))

@@ -13,10 +13,12 @@ import { displayName, formatCount, plural } from '../../lib/format'
 import { useRemote } from '../../lib/useRemote'
 import { rpc } from '../../rpc'
 import { objectName, toastOk, useApp } from '../../store'
+import { EnrollSegment } from '../segments/EnrollSegment'
 
 export function EnrollDialog({ sequence, onClose, onDone }: { sequence: Sequence; onClose: () => void; onDone: () => void }): JSX.Element {
   const objects = useApp((s) => s.objects)
-  const [mode, setMode] = useState<'pick' | 'tag'>('pick')
+  const [mode, setMode] = useState<'pick' | 'tag' | 'segment'>('pick')
+  const [segmentId, setSegmentId] = useState<number | null>(null)
   const [query, setQuery] = useState('')
   const [picked, setPicked] = useState<Map<number, Contact>>(new Map())
   const [tag, setTag] = useState<Tag | null>(null)
@@ -36,9 +38,13 @@ export function EnrollDialog({ sequence, onClose, onDone }: { sequence: Sequence
     setError(null)
     if (mode === 'pick' && picked.size === 0) return setError('Pick at least one contact')
     if (mode === 'tag' && !tag) return setError('Pick a tag')
+    if (mode === 'segment' && segmentId === null) return setError('Pick a segment')
     setBusy(true)
     try {
-      const r = await rpc('sequences.enroll', mode === 'pick' ? { sequenceId: sequence.id, contactIds: [...picked.keys()] } : { sequenceId: sequence.id, tagId: tag!.id })
+      const r = await rpc(
+        'sequences.enroll',
+        mode === 'pick' ? { sequenceId: sequence.id, contactIds: [...picked.keys()] } : mode === 'segment' ? { sequenceId: sequence.id, segmentId: segmentId! } : { sequenceId: sequence.id, tagId: tag!.id },
+      )
       const extra = [r.alreadyEnrolled ? `${formatCount(r.alreadyEnrolled)} already in` : '', r.skipped ? `${formatCount(r.skipped)} skipped` : ''].filter(Boolean).join(', ')
       toastOk(`Enrolled ${plural(r.enrolled, 'contact')}${extra ? ` (${extra})` : ''}`)
       onDone()
@@ -62,7 +68,17 @@ export function EnrollDialog({ sequence, onClose, onDone }: { sequence: Sequence
             Cancel
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Enrolling…' : mode === 'pick' ? `Enrol ${picked.size ? plural(picked.size, 'contact') : 'contacts'}` : tag ? `Enrol everyone tagged “${tag.name}”` : 'Enrol'}
+            {busy
+              ? 'Enrolling…'
+              : mode === 'pick'
+                ? `Enrol ${picked.size ? plural(picked.size, 'contact') : 'contacts'}`
+                : mode === 'segment'
+                  ? segmentId !== null
+                    ? 'Enrol the segment'
+                    : 'Enrol'
+                  : tag
+                    ? `Enrol everyone tagged “${tag.name}”`
+                    : 'Enrol'}
           </button>
         </>
       }
@@ -73,6 +89,9 @@ export function EnrollDialog({ sequence, onClose, onDone }: { sequence: Sequence
         </button>
         <button type="button" role="tab" aria-selected={mode === 'tag'} className={`segment${mode === 'tag' ? ' is-on' : ''}`} onClick={() => setMode('tag')}>
           <Icon name="tag" size={14} /> By tag
+        </button>
+        <button type="button" role="tab" aria-selected={mode === 'segment'} className={`segment${mode === 'segment' ? ' is-on' : ''}`} onClick={() => setMode('segment')}>
+          <Icon name="funnel" size={14} /> By segment
         </button>
       </div>
       {mode === 'pick' ? (
@@ -109,6 +128,8 @@ export function EnrollDialog({ sequence, onClose, onDone }: { sequence: Sequence
           </ul>
           {found.data && found.data.total > found.data.items.length && <p className="field-hint">Showing the first {formatCount(found.data.items.length)} of {formatCount(found.data.total)}; search to narrow it down, or enrol by tag.</p>}
         </div>
+      ) : mode === 'segment' ? (
+        <EnrollSegment objectId={sequence.objectId} value={segmentId} onChange={setSegmentId} />
       ) : (
         <div className="enroll-tag">
           {tag ? (
