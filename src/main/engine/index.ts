@@ -38,6 +38,11 @@ import { createBackupRunner, type BackupRunner } from './services/backups'
 import { acquireWorkspaceLock } from './workspace/lock'
 import { checkAtStartup, type IntegrityNotice } from './workspace/integrity'
 import { createPrivateFile, secureDataDir } from './workspace/perms'
+// the CRM (issue 19)
+import { notesHandlers } from './handlers/notes'
+import { tasksHandlers } from './handlers/tasks'
+import { timelineHandlers } from './handlers/timeline'
+import { createTaskReminders, wireTaskHooks } from './services/tasks'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -178,6 +183,7 @@ export function createEngine(opts: EngineOptions): Engine {
           opts.testClock!.advance(ms)
           automation.wake()
           backups.wake()
+          reminders.wake()
         }
       : undefined,
   }
@@ -186,6 +192,9 @@ export function createEngine(opts: EngineOptions): Engine {
   wireAutomationHooks(ctx)
   const automation: AutomationRunner = createAutomationRunner(ctx, log)
   registerRunner(ctx, automation)
+  // CRM tasks: "remind me if no reply" listens to the inbound store; the reminder loop runs with the scheduler.
+  wireTaskHooks(ctx)
+  const reminders = createTaskReminders(ctx, log)
   const handlers: Handlers = {
     ...appHandlers(() => handlers, secrets.kind),
     ...objectHandlers,
@@ -202,6 +211,9 @@ export function createEngine(opts: EngineOptions): Engine {
     ...sequenceHandlers,
     ...analyticsHandlers,
     ...backupHandlers,
+    ...notesHandlers,
+    ...tasksHandlers,
+    ...timelineHandlers,
   }
   const backups = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
   attachBackups(ctx, { runner: backups, restart: opts.restart })
@@ -209,6 +221,7 @@ export function createEngine(opts: EngineOptions): Engine {
   if (o.run !== false) {
     scheduler.start()
     automation.start()
+    reminders.start()
   }
   const { run: runSync, ...syncOpts } = opts.inbound ?? {}
   const syncManager = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, ...syncOpts })
@@ -237,6 +250,7 @@ export function createEngine(opts: EngineOptions): Engine {
       clearInterval(poller)
       await backups.stop()
       automation.stop()
+      reminders.stop()
       net.close()
       syncStopped = true
       await syncManager.close()
