@@ -27,6 +27,9 @@ import { OutboxScreen } from './screens/outbox/OutboxScreen'
 import { SequencePage } from './screens/sequences/SequencePage'
 import { SequencesScreen } from './screens/sequences/SequencesScreen'
 import { useApp } from './store'
+// the CRM (issue 19)
+import { TodayScreen } from './screens/today/TodayScreen'
+import { TaskReminders } from './screens/today/reminders'
 
 // The dashboard carries the chart library; it loads when first opened, not at boot.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
@@ -171,9 +174,11 @@ export function App(): JSX.Element {
         {route.name === 'autoresponders' && (route.id ? <AutoresponderEditor key={route.id} id={route.id} /> : <AutorespondersScreen />)}
         {route.name === 'sequences' && (route.id ? <SequencePage key={route.id} id={route.id} /> : <SequencesScreen />)}
         {route.name === 'data' && <DataScreen />}
+        {route.name === 'today' && <TodayScreen />}
       </main>
       <ComposeHost />
       <ComposeKey />
+      <TaskReminders />
       <Toasts />
     </div>
   )

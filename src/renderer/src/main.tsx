@@ -24,6 +24,7 @@ import './styles/automationEditor.css'
 import './styles/sequences.css'
 import './styles/dashboard.css'
 import './styles/setupCheck.css'
+import './styles/crm.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -14,6 +14,8 @@ export type Route =
   | { name: 'autoresponders'; id?: number | 'new' }
   | { name: 'sequences'; id?: number | 'new' }
   | { name: 'data' }
+  // the CRM (issue 19)
+  | { name: 'today' }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -27,6 +29,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'inbox') return hasId ? { name: 'inbox', id } : { name: 'inbox' }
   if (section === 'dashboard') return { name: 'dashboard' }
   if (section === 'data') return { name: 'data' }
+  if (section === 'today') return { name: 'today' }
   if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }
