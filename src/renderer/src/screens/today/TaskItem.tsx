@@ -6,6 +6,7 @@ import { Icon } from '../../components/Icons'
 import { hrefFor } from '../../lib/router'
 import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
+import { dismissReminder } from './reminders'
 import { dueLabel } from './taskTime'
 
 export function TaskItem({ task, timeZone, showContact = true, onDelete }: { task: Task; timeZone: string; showContact?: boolean; onDelete?: (t: Task) => void }): JSX.Element {
@@ -15,6 +16,7 @@ export function TaskItem({ task, timeZone, showContact = true, onDelete }: { tas
     try {
       const done = !task.done
       await rpc('tasks.complete', { id: task.id, done })
+      if (done) dismissReminder(task.id)
       if (done)
         useApp.getState().toast('success', `Done: ${task.title}`, {
           duration: 6000,

@@ -12,6 +12,7 @@ import { toastOk } from '../../store'
 import { TaskItem } from './TaskItem'
 import { TaskQuickAdd } from './TaskQuickAdd'
 import { zoneName } from './taskTime'
+import { askNotificationPermission, notificationPermission } from '../inbox/notify'
 
 /** The first page of each group; the count says when there are more. */
 const LIMIT = 200
@@ -42,6 +43,7 @@ export function TodayScreen(): JSX.Element {
             {d && <span className="today-zone"> · times in {zoneName(d.timeZone)}</span>}
           </p>
         </div>
+        <NotifyButton />
       </header>
       {d && <TaskQuickAdd timeZone={d.timeZone} />}
       {lists.error && (
@@ -97,5 +99,18 @@ function Group({ id, title, tasks, timeZone, tone, empty, onDelete }: { id: stri
         </ul>
       )}
     </section>
+  )
+}
+
+/** Desktop reminders need the user's permission, asked on a click (browsers ignore unprompted asks). */
+function NotifyButton(): JSX.Element | null {
+  const [permission, setPermission] = useState(notificationPermission())
+  if (permission !== 'default') return null
+  return (
+    <div className="page-actions">
+      <button type="button" className="btn" onClick={() => void askNotificationPermission().then(setPermission)}>
+        <Icon name="clock" size={14} /> Turn on desktop reminders
+      </button>
+    </div>
   )
 }
