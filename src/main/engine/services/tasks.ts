@@ -189,6 +189,7 @@ export interface TaskReminders {
 }
 
 const BATCH = 200
+const RETRY_MS = 5_000
 
 /**
  * The reminder loop: sleeps until the next due time (at most a minute, so a jumping clock is noticed),
@@ -225,16 +226,18 @@ export function createTaskReminders(ctx: Ctx, log: (m: string) => void): TaskRem
     try {
       runDue()
     } catch (err) {
+      // A failed turn (the database busy) tries again in a few seconds, never in a tight loop.
       log(`[tasks] reminder turn failed: ${(err as Error).stack}`)
+      return arm(RETRY_MS)
     }
     arm()
   }
 
-  function arm(): void {
+  function arm(minWait = 0): void {
     clearTimeout(timer)
     if (stopped) return
     const at = nextReminderAt(ctx)
-    const wait = at === null ? 60_000 : Math.max(0, Math.min(at - ctx.clock.now(), 60_000))
+    const wait = Math.max(minWait, at === null ? 60_000 : Math.max(0, Math.min(at - ctx.clock.now(), 60_000)))
     timer = setTimeout(wake, wait)
     timer.unref?.()
   }
