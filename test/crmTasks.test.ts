@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest'
 import type { EngineEvent } from '../src/main/engine'
 import { freshEngine, objectWithMailbox, type TestEngine } from './helpers'
 import { waitFor } from './mail/servers'
+import { storeMessages } from '../src/main/engine/inbound/store'
+import { wireTaskHooks } from '../src/main/engine/services/tasks'
+import { addr, inboxRef, inboxSetup, msg, sentRef, storeCtx } from './inboxFixtures'
 
 const HOUR = 3_600_000
 const dueEvents = (events: EngineEvent[]) => events.filter((e) => e.event === 'tasks.due').map((e) => (e.payload as { task: { title: string } }).task.title)
@@ -146,5 +149,30 @@ describe('reads write nothing', () => {
     }
     expect(version()).toBe(before)
     db.close()
+  })
+})
+
+describe('remind me if no reply (the store side)', () => {
+  it('closes on the contact’s next real mail dated after the task, not on older mail synced late, an auto-reply or our own copy', async () => {
+    const t = freshEngine({ outbound: { run: false }, inbound: { run: false } })
+    const { object, mailbox } = await inboxSetup(t)
+    const ann = await t.ok('contacts.create', { email: 'ann@client.test', firstName: 'Ann', primaryObjectId: object.id })
+    t.clock.set(Date.UTC(2026, 0, 6, 12, 0, 0))
+    const task = await t.ok('tasks.create', { title: 'Chase Ann', contactId: ann.id, dueAt: inHours(t, 72), closeOnReply: true })
+    const s = storeCtx(t)
+    wireTaskHooks(s.ctx)
+    const open = async () => !(await t.ok('tasks.list', { status: 'all' })).items.find((x) => x.id === task.id)!.done
+    // Yesterday's mail, fetched only now (a first sync): not a reply to this task.
+    storeMessages(s.ctx, inboxRef(mailbox.id), [msg({ date: Date.UTC(2026, 0, 5, 9, 0, 0) })])
+    expect(await open()).toBe(true)
+    // An out-of-office and our own message to Ann (Sent folder) do not count either.
+    storeMessages(s.ctx, inboxRef(mailbox.id), [msg({ date: Date.UTC(2026, 0, 6, 13, 0, 0), headers: [['auto-submitted', 'auto-replied']] })])
+    storeMessages(s.ctx, sentRef(mailbox.id), [msg({ date: Date.UTC(2026, 0, 6, 13, 0, 0), from: addr('hello@eve.test'), to: [addr('ann@client.test')] })])
+    expect(await open()).toBe(true)
+    // Ann writes back.
+    storeMessages(s.ctx, inboxRef(mailbox.id), [msg({ date: Date.UTC(2026, 0, 6, 14, 0, 0), subject: 'Re: quote' })])
+    expect(await open()).toBe(false)
+    const done = (await t.ok('tasks.list', { status: 'done' })).items[0]!
+    expect(done.closedByMessageId).toBe((await t.ok('inbox.list', { query: 'quote' })).threads[0]!.latest.id)
   })
 })
