@@ -2,6 +2,7 @@
 // its sidebar badge, the reminder at the due time (test clock), and completing the task.
 import { manualClock } from '../src/main/engine/clock'
 import { expect, test } from './fixtures'
+import { seedInbox } from './inboxSeed'
 import { shot } from './shot'
 
 const clock = manualClock(Date.now())
@@ -82,4 +83,33 @@ test('notes, a task, Today with its badge, the reminder and completing it', asyn
   await expect(nav.getByTestId('task-badge')).toHaveCount(0)
   expect((await app.rpc('tasks.list', { status: 'done' })).items.map((t) => t.title)).toEqual(['Send the bridal quote'])
   await shot(page, 'crm-today-done')
+})
+
+test('remind me if no reply, from a conversation', async ({ page, app }) => {
+  const biz = await app.rpc('objects.create', { name: 'Harbor Dental', timezone: 'Europe/London' })
+  const mailbox = await app.rpc('mailboxes.create', {
+    objectId: biz.id,
+    email: 'front-desk@harbor-dental.test',
+    displayName: 'Front desk',
+    smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'front-desk@harbor-dental.test', password: 'pw' },
+  })
+  const bo = await app.rpc('contacts.create', { email: 'bo@example.com', firstName: 'Bo', lastName: 'Li', primaryObjectId: biz.id })
+  seedInbox(app.dataDir, mailbox.id, [
+    { subject: 'Question about my appointment', from: { name: 'Bo Li', email: 'bo@example.com' }, to: [{ name: '', email: 'front-desk@harbor-dental.test' }], text: 'Can I move it to the afternoon?', html: null },
+  ])
+  await page.reload()
+  await page.goto(`${app.url}#/inbox`)
+  await page.getByText('Question about my appointment').first().click()
+  const pane = page.getByRole('region', { name: 'Conversation' })
+  await pane.getByRole('button', { name: 'Remind me' }).click()
+  await expect(page.getByRole('menu', { name: 'Remind me if no reply' })).toContainText('If Bo Li does not reply')
+  await shot(page, 'crm-remind-menu', false)
+  await page.getByRole('menuitem', { name: 'in 3 days' }).click()
+  await expect(page.getByText('We’ll remind you in 3 days unless Bo Li replies')).toBeVisible()
+  const [task] = (await app.rpc('tasks.list', { contactId: bo.id })).items
+  expect(task).toMatchObject({ title: 'Follow up with Bo Li: Question about my appointment', closeOnReply: true, due: 'upcoming' })
+  expect(task!.threadId).not.toBeNull()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Today/ }).click()
+  await expect(page.getByRole('list', { name: 'Coming up' })).toContainText('Follow up with Bo Li')
+  await expect(page.getByRole('list', { name: 'Coming up' })).toContainText('Until they reply')
 })

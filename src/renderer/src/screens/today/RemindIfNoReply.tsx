@@ -29,11 +29,13 @@ export function RemindIfNoReply({ threadId, subject, contact }: { threadId: numb
   }
   return (
     <Popover
-      className="btn btn-sm btn-ghost"
+      // Icon-only: the conversation toolbar has no room for another word at 1024 px.
+      className="icon-button"
       align="right"
       label={
         <>
-          <Icon name="clock" size={14} /> Remind me
+          <Icon name="clock" />
+          <span className="visually-hidden">Remind me</span>
         </>
       }
     >
