@@ -112,4 +112,13 @@ test('remind me if no reply, from a conversation', async ({ page, app }) => {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Today/ }).click()
   await expect(page.getByRole('list', { name: 'Coming up' })).toContainText('Follow up with Bo Li')
   await expect(page.getByRole('list', { name: 'Coming up' })).toContainText('Until they reply')
+
+  // Edited in place: a new title and nobody assigned.
+  await page.getByRole('button', { name: 'Follow up with Bo Li: Question about my appointment', exact: true }).click()
+  const editor = page.getByRole('form', { name: /^Edit task/ })
+  await editor.getByLabel('Title').fill('Call Bo about the afternoon slot')
+  await shot(page, 'crm-task-edit', false)
+  await editor.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByRole('list', { name: 'Coming up' })).toContainText('Call Bo about the afternoon slot')
+  expect((await app.rpc('tasks.list', { contactId: bo.id })).items[0]).toMatchObject({ title: 'Call Bo about the afternoon slot', dueAt: task!.dueAt, closeOnReply: true })
 })
