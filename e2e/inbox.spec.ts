@@ -205,7 +205,7 @@ test('mail from a contact arrives in the inbox, opens safely, is marked read on 
 
   // The contact's profile shows the whole history, inbound and outbound, newest first.
   await page.goto(`${app.url}#/contacts/${mia.id}`)
-  const history = page.getByRole('list', { name: 'Email history' })
+  const history = page.getByRole('list', { name: 'Activity' })
   await expect(history.getByRole('link')).toHaveCount(4, { timeout: 15_000 })
   await expect(history.getByRole('link').first()).toHaveAccessibleName(`Sent: Re: ${subject}`)
   await expect(history.getByRole('link').nth(1)).toHaveAccessibleName(`Received: ${subject}`)

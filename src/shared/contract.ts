@@ -14,6 +14,7 @@ import * as S from './setupTest'
 import * as B from './backups'
 import * as F from './flows'
 import * as SG from './segments'
+import * as C from './crm'
 
 interface MethodDef {
   input: z.ZodType
@@ -164,6 +165,23 @@ export const contract = {
   'companies.delete': write(byId, Deleted),
   /** Puts contacts in a company by hand (companyId null takes them out). */
   'companies.assign': write(SG.AssignCompany, z.object({ changed: z.number() })),
+  // the CRM around the mail (issue 19): notes, tasks and reminders, the contact page's timeline
+  /** A contact's notes, pinned first; or with `query`, a full-text search over every note (notes_fts). */
+  'notes.list': def(C.ListNotes, z.array(C.Note)),
+  'notes.create': write(C.NewNote, C.Note),
+  'notes.update': write(C.NotePatch, C.Note),
+  'notes.delete': write(byId, Deleted),
+  /** Buckets (overdue, today, upcoming) are cut in the business's time zone. */
+  'tasks.list': def(C.ListTasks, C.TaskList),
+  /** The sidebar badge: open tasks overdue and due later today. */
+  'tasks.count': def(M.Empty, C.TaskCount),
+  'tasks.create': write(C.NewTask, C.Task),
+  'tasks.update': write(C.TaskPatch, C.Task),
+  'tasks.complete': write(C.CompleteTask, C.Task),
+  'tasks.delete': write(byId, Deleted),
+  /** One story of a contact: mail both ways, notes, tasks and automation events, newest first. */
+  'timeline.list': def(C.ListTimeline, C.TimelineEventsPage),
+  'timeline.summary': def(z.object({ contactId: M.Id }).strict(), C.ContactSummary),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
@@ -189,6 +207,11 @@ export const events = {
   // CRM (issue 19)
   'segments.changed': z.object({}),
   'companies.changed': z.object({}),
+  // the CRM (issue 19)
+  'notes.changed': z.object({ contactId: M.Id }),
+  'tasks.changed': z.object({ ids: z.array(M.Id) }),
+  /** A task came due: sent once per task (tasks.reminded_at), caught up after the app was closed. */
+  'tasks.due': z.object({ task: C.Task }),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

@@ -20,6 +20,11 @@ export interface HookEvents {
   'outbound.replied': { outboundId: number; contactId: number | null; messageId: number }
   /** A bounce for one of our outbound messages (DSN over IMAP, or Mailgun's permanent failure). */
   'outbound.bounced': { outboundId: number | null; contactId: number | null; email: string }
+  // the CRM (issue 19)
+  /** A real inbound message (not an auto-reply or bounce) was stored and linked to these contacts. */
+  'messages.received': { messageId: number; contactIds: number[]; date: number }
+  /** Tasks were created or their due time changed: the reminder loop re-reads its next time. */
+  'tasks.scheduled': { ids: number[] }
 }
 export type HookName = keyof HookEvents
 

@@ -54,6 +54,11 @@ import { checkAtStartup, type IntegrityNotice } from './workspace/integrity'
 import { createPrivateFile, secureDataDir } from './workspace/perms'
 import { segmentHandlers } from './handlers/segments'
 import { companyHandlers } from './handlers/companies'
+// the CRM (issue 19)
+import { notesHandlers } from './handlers/notes'
+import { tasksHandlers } from './handlers/tasks'
+import { timelineHandlers } from './handlers/timeline'
+import { createTaskReminders, wireTaskHooks } from './services/tasks'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -177,6 +182,8 @@ export function createEngine(opts: EngineOptions): Engine {
     // Sequences' due steps and the autoresponders' daily date check.
     const automation = createAutomationRunner(ctx, log)
     const backupRunner = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
+    // Task reminders (issue 19): due tasks announced once, caught up after the app was closed.
+    const reminders = createTaskReminders(ctx, log)
     const sync = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, ...syncOpts })
     const outbound: OutboundRuntime = {
       scheduler,
@@ -188,12 +195,13 @@ export function createEngine(opts: EngineOptions): Engine {
             opts.testClock!.advance(ms)
             automation.wake()
             backupRunner.wake()
+            reminders.wake()
           }
         : undefined,
     }
-    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner }
+    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner, reminders }
   })
-  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups } = parts
+  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders } = parts
   // The tray and badge follow unread mail; a local read/unread change queues a \Seen op, which that mailbox's worker pushes now.
   const refreshBadge = followBadge(ctx, () => syncStopped)
   function inboxChanged(): void {
@@ -204,6 +212,8 @@ export function createEngine(opts: EngineOptions): Engine {
   wireAutomationHooks(ctx)
   // Stored mail joins a contact when the contact is saved, never when it is read (issue 15).
   wireContactLinking(ctx)
+  // CRM tasks: "remind me if no reply" listens to the inbound store (issue 19).
+  wireTaskHooks(ctx)
   const handlers: Handlers = {
     ...appHandlers(() => handlers),
     ...clockHandlers,
@@ -227,11 +237,16 @@ export function createEngine(opts: EngineOptions): Engine {
     ...analyticsHandlers,
     ...backupHandlers,
     ...segmentHandlers, ...companyHandlers,
+    ...notesHandlers,
+    ...tasksHandlers,
+    ...timelineHandlers,
   }
   if (opts.backups?.run !== false) backups.start()
   if (o.run !== false) {
     scheduler.start()
     automation.start()
+    reminders.start()
+    reminders.start()
   }
   if (runSync !== false) syncManager.start()
   const pollEvents = () => pollMailgunEvents(ctx, log)
@@ -256,6 +271,8 @@ export function createEngine(opts: EngineOptions): Engine {
       clearInterval(poller)
       await backups.stop()
       automation.stop()
+      reminders.stop()
+      reminders.stop()
       net.close()
       syncStopped = true
       await syncManager.close()

@@ -29,6 +29,9 @@ import { SequencesScreen } from './screens/sequences/SequencesScreen'
 import { useApp } from './store'
 import { CompaniesScreen } from './screens/companies/CompaniesScreen'
 import { CompanyPage } from './screens/companies/CompanyPage'
+// the CRM (issue 19)
+import { TodayScreen } from './screens/today/TodayScreen'
+import { TaskReminders } from './screens/today/reminders'
 
 // The dashboard carries the chart library; it loads when first opened, not at boot.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
@@ -174,9 +177,11 @@ export function App(): JSX.Element {
         {route.name === 'sequences' && (route.id ? <SequencePage key={route.id} id={route.id} /> : <SequencesScreen />)}
         {route.name === 'data' && <DataScreen />}
         {route.name === 'companies' && (route.id ? <CompanyPage key={route.id} id={route.id} /> : <CompaniesScreen />)}
+        {route.name === 'today' && <TodayScreen />}
       </main>
       <ComposeHost />
       <ComposeKey />
+      <TaskReminders />
       <Toasts />
     </div>
   )

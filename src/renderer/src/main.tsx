@@ -25,6 +25,7 @@ import './styles/sequences.css'
 import './styles/dashboard.css'
 import './styles/setupCheck.css'
 import './styles/segments.css'
+import './styles/crm.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -267,6 +267,8 @@ function insertOne(ctx: Ctx, b: BatchCtx, m: ParsedMessage, hashes: string[]): {
       ctx.hooks.emit('outbound.replied', { outboundId: outbound.id, contactId: outbound.contactId ?? contactIds[0] ?? null, messageId: id })
     }
   }
+  // The CRM's "remind me if no reply" tasks close on the contact's next real mail (services/tasks.ts).
+  if (direction === 'in' && !auto && !bounce && contactIds.length) ctx.hooks.emit('messages.received', { messageId: id, contactIds, date: m.date })
   // Honouring the List-Unsubscribe mailto: the sender leaves this business's mailing (sequences stop,
   // pending autoresponder mail is withdrawn through the contacts.unsubscribed hook).
   if (direction === 'in' && !auto && !bounce && fromEmail && isUnsubscribeRequest(m)) suppress(ctx, { objectId: mb.objectId, outboundId: null, contactId: null }, fromEmail, 'unsubscribed')

@@ -15,7 +15,7 @@ import { resolveRefs } from '../outbound/attachments'
 import { threadIdsOf } from '../repos/inbox'
 import * as repo from '../repos/messages'
 import { toOutbound } from '../repos/outbox'
-import { contactTimeline as timeline } from '../repos/timeline'
+import { contactTimeline as timeline } from '../repos/mailTimeline'
 import { preparedForRead } from './sync'
 import { hideDraft } from './drafts'
 

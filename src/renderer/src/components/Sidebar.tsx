@@ -8,11 +8,13 @@ import { openCompose } from '../screens/compose/composeState'
 import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
 import { ThemeSwitch } from './ThemeSwitch'
+import { TaskBadge } from './TaskBadge'
 import { useMailHealth } from './mailHealth'
 
-type Badge = 'outbox' | 'inbox'
+type Badge = 'outbox' | 'inbox' | 'tasks'
 const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge; section?: string }> = [
   { label: 'Inbox', icon: 'inbox', route: { name: 'inbox' }, matches: ['inbox'], badge: 'inbox' },
+  { label: 'Today', icon: 'check', route: { name: 'today' }, matches: ['today'], badge: 'tasks' },
   { label: 'Contacts', icon: 'contacts', route: { name: 'contacts' }, matches: ['contacts', 'contact'] },
   { label: 'Companies', icon: 'building', route: { name: 'companies' }, matches: ['companies'] },
   { label: 'Drafts', icon: 'file', route: { name: 'drafts' }, matches: ['drafts'] },
@@ -65,6 +67,7 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
                   <span className="visually-hidden"> unread</span>
                 </span>
               )}
+              {item.badge === 'tasks' && <TaskBadge />}
               {item.badge === 'outbox' && (pending > 0 || failed > 0) && (
                 <span className={`nav-badge${failed > 0 ? ' is-alert' : ''}`} title={`${formatCount(pending)} on the way${failed ? `, ${formatCount(failed)} failed` : ''}`}>
                   {formatCount(pending || failed)}

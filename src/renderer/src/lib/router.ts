@@ -15,6 +15,8 @@ export type Route =
   | { name: 'sequences'; id?: number | 'new' }
   | { name: 'data' }
   | { name: 'companies'; id?: number }
+  // the CRM (issue 19)
+  | { name: 'today' }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -29,6 +31,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'dashboard') return { name: 'dashboard' }
   if (section === 'data') return { name: 'data' }
   if (section === 'companies') return hasId ? { name: 'companies', id } : { name: 'companies' }
+  if (section === 'today') return { name: 'today' }
   if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }

@@ -1,6 +1,7 @@
-// One contact: header, editable details, email history, custom fields, extra emails, tags and dates. Field edits are
-// saved together with "Save changes"; tags apply immediately.
-import { useCallback, useEffect, useState, type JSX } from 'react'
+// One contact: header with when we last wrote and what is next, editable details, notes, one activity story
+// (mail, notes, tasks, automation), custom fields, extra emails, tasks, tags and dates. Field edits are saved
+// together with "Save changes"; tags, notes and tasks apply at once.
+import { useCallback, useEffect, useState, type FormEvent, type JSX } from 'react'
 import type { Contact } from '../../../../shared/models'
 import { Avatar } from '../../components/Avatar'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
@@ -18,11 +19,16 @@ import { STATUS_LABEL } from '../contacts/columns'
 import { ContactDetails } from './ContactDetails'
 import { draftOf, localErrors, patchOf, sameDraft, type ContactDraft } from './contactDraft'
 import { ContactTags } from './ContactTags'
-import { ContactTimeline } from './ContactTimeline'
+import { useBusinessZone } from './businessZone'
+import { ContactNotes } from './ContactNotes'
+import { ContactStory } from './ContactStory'
+import { ContactSummary } from './ContactSummary'
+import { ContactTasks } from './ContactTasks'
 import { CustomFieldsEditor, ExtraEmailsEditor } from './CustomFields'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
+  const zone = useBusinessZone()
   const [contact, setContact] = useState<Contact | null>(null)
   const [missing, setMissing] = useState(false)
   const [draft, setDraft] = useState<ContactDraft | null>(null)
@@ -92,6 +98,10 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
     )
   if (!contact || !draft) return <div className="page page-loading" aria-busy="true" />
 
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    void save()
+  }
   const name = displayName(contact)
   const business = objectName(objects, contact.primaryObjectId)
   return (
@@ -138,45 +148,45 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
           </button>
         </div>
       </header>
-      <form
-        id="contact-form"
-        className="profile-layout"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
-          void save()
-        }}
-      >
+      <ContactSummary contactId={id} timeZone={zone} />
+      <div className="profile-layout">
         <div className="profile-main">
-          <FormError message={errors.form} />
-          <ErrorSummary fields={errors.fields} />
-          <section className="card" aria-labelledby="c-details">
-            <div className="card-header">
-              <h3 id="c-details">Details</h3>
-            </div>
-            <div className="card-body">
-              <ContactDetails draft={draft} onChange={setDraft} errors={errors.fields} />
-            </div>
-          </section>
-          <ContactTimeline contactId={id} name={name} />
-          <section className="card" aria-labelledby="c-fields">
-            <div className="card-header">
-              <h3 id="c-fields">Custom fields</h3>
-            </div>
-            <div className="card-body">
-              <CustomFieldsEditor rows={draft.fields} onChange={(fields) => setDraft({ ...draft, fields })} errors={errors.fields} />
-            </div>
-          </section>
-          <section className="card" aria-labelledby="c-emails">
-            <div className="card-header">
-              <h3 id="c-emails">Other email addresses</h3>
-            </div>
-            <div className="card-body">
-              <ExtraEmailsEditor emails={draft.extraEmails} onChange={(extraEmails) => setDraft({ ...draft, extraEmails })} errors={errors.fields} />
-            </div>
-          </section>
+          <form id="contact-form" className="profile-form" noValidate onSubmit={submit}>
+            <FormError message={errors.form} />
+            <ErrorSummary fields={errors.fields} />
+            <section className="card" aria-labelledby="c-details">
+              <div className="card-header">
+                <h3 id="c-details">Details</h3>
+              </div>
+              <div className="card-body">
+                <ContactDetails draft={draft} onChange={setDraft} errors={errors.fields} />
+              </div>
+            </section>
+          </form>
+          <ContactNotes contactId={id} />
+          <ContactStory contactId={id} name={name} timeZone={zone} />
+          {/* A second form for the rest of the fields, so Enter in any of them saves too (forms cannot nest). */}
+          <form id="contact-form-more" className="profile-form" noValidate onSubmit={submit}>
+            <section className="card" aria-labelledby="c-fields">
+              <div className="card-header">
+                <h3 id="c-fields">Custom fields</h3>
+              </div>
+              <div className="card-body">
+                <CustomFieldsEditor rows={draft.fields} onChange={(fields) => setDraft({ ...draft, fields })} errors={errors.fields} />
+              </div>
+            </section>
+            <section className="card" aria-labelledby="c-emails">
+              <div className="card-header">
+                <h3 id="c-emails">Other email addresses</h3>
+              </div>
+              <div className="card-body">
+                <ExtraEmailsEditor emails={draft.extraEmails} onChange={(extraEmails) => setDraft({ ...draft, extraEmails })} errors={errors.fields} />
+              </div>
+            </section>
+          </form>
         </div>
         <aside className="profile-side">
+          <ContactTasks contactId={id} timeZone={zone} />
           <ContactTags contact={contact} onChanged={() => void refresh(false)} />
           <section className="card" aria-labelledby="c-about">
             <div className="card-header">
@@ -194,7 +204,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
             </dl>
           </section>
         </aside>
-      </form>
+      </div>
       {leaving}
       {deleting && (
         <ConfirmDialog

@@ -11,6 +11,7 @@ import { objectName, toastError, useApp } from '../../store'
 import { MessageView, type ReplyMode } from './MessageView'
 import { ContactLinks } from './ContactLinks'
 import { ReplyComposer } from './ReplyComposer'
+import { RemindIfNoReply } from '../today/RemindIfNoReply'
 import type { Draft } from '../../../../shared/outbound'
 import { draftsRecovered } from '../compose/composeState'
 
@@ -167,6 +168,8 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
             <Icon name="forward" size={14} /> Forward
           </button>
           <span className="pane-toolbar-gap" />
+          {/* the CRM (issue 19): a task that closes itself when the contact replies */}
+          <RemindIfNoReply threadId={thread.id} subject={thread.subject} contact={thread.contacts[0] ?? null} />
           <button type="button" className="btn btn-sm btn-ghost" onClick={() => commands.current?.toggleRead()} title={`${unread ? 'Mark as read' : 'Mark as unread'} (u)`}>
             <Icon name={unread ? 'check' : 'mail'} size={14} /> {unread ? 'Mark as read' : 'Mark as unread'}
           </button>

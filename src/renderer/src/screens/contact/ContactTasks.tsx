@@ -1,0 +1,50 @@
+// A contact's tasks beside their story: quick add (with "done when they reply"), the open ones by due
+// time, and the finished ones on request.
+import { useState, type JSX } from 'react'
+import type { Task } from '../../../../shared/crm'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useRemote } from '../../lib/useRemote'
+import { rpc } from '../../rpc'
+import { toastOk } from '../../store'
+import { TaskItem } from '../today/TaskItem'
+import { TaskQuickAdd } from '../today/TaskQuickAdd'
+
+export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZone: string }): JSX.Element {
+  const [showDone, setShowDone] = useState(false)
+  const tasks = useRemote(() => rpc('tasks.list', { contactId, status: showDone ? 'all' : 'open', limit: 100 }), [contactId, showDone], ['tasks.changed', 'tasks.due'])
+  const [deleting, setDeleting] = useState<Task | null>(null)
+  const items = tasks.data?.items ?? []
+  return (
+    <section className="card" aria-labelledby="c-tasks">
+      <div className="card-header">
+        <h3 id="c-tasks">Tasks</h3>
+        <button type="button" className="btn btn-ghost btn-sm" aria-pressed={showDone} onClick={() => setShowDone(!showDone)}>
+          {showDone ? 'Hide done' : 'Show done'}
+        </button>
+      </div>
+      <div className="card-body">
+        <TaskQuickAdd contactId={contactId} timeZone={timeZone} label="New task for this contact" />
+        {tasks.data && items.length === 0 && <p className="card-empty task-empty">{showDone ? 'No tasks yet.' : 'Nothing to do for this contact.'}</p>}
+        {items.length > 0 && (
+          <ul className="task-list task-list-compact" aria-label="Tasks of this contact">
+            {items.map((t) => (
+              <TaskItem key={t.id} task={t} timeZone={timeZone} showContact={false} onDelete={setDeleting} />
+            ))}
+          </ul>
+        )}
+      </div>
+      {deleting && (
+        <ConfirmDialog
+          title="Delete this task?"
+          message={`“${deleting.title}” is removed for everyone. This cannot be undone.`}
+          confirmLabel="Delete task"
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            await rpc('tasks.delete', { id: deleting.id })
+            toastOk('Task deleted')
+          }}
+        />
+      )}
+    </section>
+  )
+}
