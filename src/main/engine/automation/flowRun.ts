@@ -9,7 +9,7 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
 import { addLeadEvent, arrivedAt, dueLeads, flowRow, leadRow, messageHad, readGraph, sentAt, setLead, liveLeadsOf, waitingSendsOf, type LeadRow } from '../repos/flows'
-import type { queueMessage } from '../outbound/queue'
+import { toContact, type queueMessage } from '../outbound/queue'
 import { activeProfile, profileById } from './sender'
 import { delayMs } from './sendWindow'
 import { nextAllowed } from './sendWindow'
@@ -198,18 +198,7 @@ function send(ctx: Ctx, lead: LeadRow, node: FlowNode, deps: FlowDeps): Step {
     const now = ctx.clock.now()
     const sendAt = c.window ? nextAllowed(now, c.window, contact.timezone ?? object.timezone) : now
     // The key makes the send once-only even if this node were ever run twice for the lead.
-    row = deps.queue(ctx, {
-      profileId: profile.id,
-      to: [contact.email],
-      subject: r.subject,
-      html: r.html,
-      text: r.text,
-      headers: r.headers,
-      contactId: contact.id,
-      sendAt,
-      source: 'flow',
-      idempotencyKey: `flow:${lead.id}:${node.id}:${lead.version}`,
-    })
+    row = deps.queue(ctx, toContact(profile.id, { id: contact.id, email: contact.email }, r, { sendAt, source: 'flow', idempotencyKey: `flow:${lead.id}:${node.id}:${lead.version}` }))
   } catch (err) {
     if (!(err instanceof AppError)) throw err
     // Never a blank or broken send: the lead stops here with the reason.

@@ -35,6 +35,16 @@ export interface QueueInput {
   attachments?: readonly Resolved[]
 }
 
+/** A message rendered for one contact (automation/templates.ts renderFor), addressed to them. */
+export function toContact(
+  profileId: number,
+  contact: { id: number; email: string },
+  r: { subject: string; html: string; text: string; headers: Record<string, string> },
+  rest: Pick<QueueInput, 'sendAt' | 'source' | 'idempotencyKey'>,
+): QueueInput {
+  return { profileId, to: [contact.email], subject: r.subject, html: r.html, text: r.text, headers: r.headers, contactId: contact.id, ...rest }
+}
+
 interface ProfileRow {
   id: number
   objectId: number

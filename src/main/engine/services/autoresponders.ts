@@ -19,6 +19,7 @@ import { objectExists, objectTimezone, tagExists } from '../repos/automation'
 import { transition } from '../repos/outbox'
 import { contactRow, objectRow, type ContactRow } from '../repos/templates'
 import { queueMessage } from './outbox'
+import { toContact } from '../outbound/queue'
 
 type ExecStatus = Execution['status']
 
@@ -145,18 +146,8 @@ function outcome(ctx: Ctx, ar: ArRow, a: ActionRow, contact: ContactRow, fireKey
   const object = objectRow(ctx, sender.profile.objectId)!
   try {
     const r = renderFor(ctx, { subject: a.subject, html: a.bodyHtml, subjectField: 'subject', htmlField: 'bodyHtml' }, contact, object, sender.profile)
-    const row = queueMessage(ctx, {
-      profileId: sender.profile.id,
-      to: [contact.email],
-      subject: r.subject,
-      html: r.html,
-      text: r.text,
-      headers: r.headers,
-      contactId: contact.id,
-      sendAt: at,
-      source: 'autoresponder',
-      idempotencyKey: `ar:${ar.id}:a:${a.id}:c:${contact.id}:${fireKey}`,
-    })
+    const key = `ar:${ar.id}:a:${a.id}:c:${contact.id}:${fireKey}`
+    const row = queueMessage(ctx, toContact(sender.profile.id, { id: contact.id, email: contact.email }, r, { sendAt: at, source: 'autoresponder', idempotencyKey: key }))
     if (row.status === 'skipped') return { status: 'SKIPPED', error: row.statusReason, outboundId: row.id }
     return { status: 'PENDING', error: null, outboundId: row.id }
   } catch (err) {
