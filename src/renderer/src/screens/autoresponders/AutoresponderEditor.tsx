@@ -8,7 +8,7 @@ import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { formatCount, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { LoadError } from '../automation/LoadState'
@@ -26,12 +26,12 @@ const FORM_FIELDS = ['name', 'objectId', 'trigger', 'trigger.tagId', 'trigger.fi
 
 export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element {
   // Kept live, so the header's counts move as messages go out.
-  const remote = useRemote(
-    () => (id === 'new' ? Promise.resolve(null) : rpc('autoresponders.list', {}).then((all) => all.find((a) => a.id === id) ?? null)),
-    [id],
-    ['automation.changed', 'outbox.changed'],
-    500,
-  )
+  const remote = useLoad(() => rpc('autoresponders.list', {}).then((all) => all.find((a) => a.id === id) ?? null), id, {
+    events: ['automation.changed', 'outbox.changed'],
+    delayMs: 500,
+    enabled: id !== 'new',
+    keepPrevious: false,
+  })
   const [tab, setTab] = useState<'settings' | 'activity'>('settings')
   const [deleting, setDeleting] = useState(false)
   const saved = remote.data

@@ -7,13 +7,13 @@ import { Icon } from '../../components/Icons'
 import { triggerText } from '../../lib/automation'
 import { formatCount, plural, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
 import { ListBody } from '../automation/LoadState'
 
 export function AutorespondersScreen(): JSX.Element {
-  const list = useRemote(() => rpc('autoresponders.list', {}), [], ['automation.changed', 'outbox.changed'], 400)
+  const list = useQuery('autoresponders.list', {}, { events: ['automation.changed', 'outbox.changed'], delayMs: 400 })
   const items = list.data
   const sent = items?.reduce((n, a) => n + a.totalSent, 0) ?? 0
   const active = items?.filter((a) => a.isActive).length ?? 0

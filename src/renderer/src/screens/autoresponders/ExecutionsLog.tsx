@@ -7,7 +7,7 @@ import { Icon } from '../../components/Icons'
 import { EXECUTION_STATUS } from '../../lib/automation'
 import { formatCount, formatWhen, relativeTime } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { LoadError, SkeletonRows, StatusBadge } from '../automation/LoadState'
 
@@ -15,7 +15,7 @@ const FILTERS: Array<Execution['status'] | 'ALL'> = ['ALL', 'SENT', 'PENDING', '
 
 export function ExecutionsLog({ autoresponder }: { autoresponder: Autoresponder }): JSX.Element {
   const [filter, setFilter] = useState<(typeof FILTERS)[number]>('ALL')
-  const log = useRemote(() => rpc('autoresponders.executions', { autoresponderId: autoresponder.id, limit: 500 }), [autoresponder.id], ['automation.changed', 'outbox.changed'], 400)
+  const log = useQuery('autoresponders.executions', { autoresponderId: autoresponder.id, limit: 500 }, { events: ['automation.changed', 'outbox.changed'], delayMs: 400 })
   const all = log.data
   const counts = Object.fromEntries(FILTERS.map((f) => [f, f === 'ALL' ? (all?.length ?? 0) : (all?.filter((e) => e.status === f).length ?? 0)]))
   const rows = filter === 'ALL' ? all : all?.filter((e) => e.status === filter)

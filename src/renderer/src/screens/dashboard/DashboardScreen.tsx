@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import { Icon } from '../../components/Icons'
 import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { useApp } from '../../store'
 import { LoadError } from '../automation/LoadState'
@@ -28,11 +28,10 @@ export function DashboardScreen(): JSX.Element {
   const [days, setDays] = useState(30)
   const [objectId, setObjectId] = useState('')
   const tz = objects?.find((o) => String(o.id) === objectId)?.timezone ?? 'UTC'
-  const summary = useRemote(
-    () => rpc('analytics.summary', { ...rangeOf(days, tz), objectId: objectId ? Number(objectId) : undefined, groupBy: 'day' }),
-    [days, objectId, tz],
-    ['outbox.changed', 'automation.changed'],
-    1500,
+  const summary = useQuery(
+    'analytics.summary',
+    { ...rangeOf(days, tz), objectId: objectId ? Number(objectId) : undefined, groupBy: 'day' },
+    { events: ['outbox.changed', 'automation.changed'], delayMs: 1500 },
   )
   const data = summary.data
   const rows = useMemo(() => (data ? dailyRows(data, days, tz) : []), [data, days, tz])

@@ -6,17 +6,17 @@ import { EmptyState } from '../../components/EmptyState'
 import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { ChartCard, TOOLTIP } from './ChartCard'
 import { METRIC } from './analyticsData'
 
 export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
-  const sequences = useRemote(() => rpc('sequences.list', { objectId }), [objectId], ['automation.changed'], 1000)
+  const sequences = useQuery('sequences.list', { objectId }, { events: ['automation.changed'], delayMs: 1000 })
   const [picked, setPicked] = useState<number | null>(null)
   const list = sequences.data ?? []
   const current = list.find((s) => s.id === picked) ?? list[0]
-  const funnel = useRemote(() => (current ? rpc('analytics.funnel', { sequenceId: current.id }) : Promise.resolve(null)), [current?.id], ['outbox.changed', 'automation.changed'], 1500)
+  const funnel = useQuery('analytics.funnel', current ? { sequenceId: current.id } : null, { events: ['outbox.changed', 'automation.changed'], delayMs: 1500 })
   const f = funnel.data
   const rows = f?.steps.map((s) => ({ step: `Step ${s.position}`, subject: s.subject, sent: s.sent, opened: s.opened, replied: s.replied, bounced: s.bounced })) ?? []
   const sentFirst = f?.steps[0]?.sent ?? 0

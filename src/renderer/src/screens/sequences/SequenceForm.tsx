@@ -5,7 +5,7 @@ import type { Sequence } from '../../../../shared/automation'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { firstMessageWithError, htmlOf, routeSaveError } from '../automation/messageDraft'
@@ -33,7 +33,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
     setDraft((d) => ({ ...d, ...patch }))
     setErrors((e) => (Object.keys(e).length ? {} : e))
   }
-  const mailboxes = useRemote(() => (draft.objectId ? rpc('mailboxes.list', { objectId: Number(draft.objectId) }) : Promise.resolve([])), [draft.objectId], ['objects.changed'], 1000)
+  const mailboxes = useQuery('mailboxes.list', draft.objectId ? { objectId: Number(draft.objectId) } : null, { events: ['objects.changed'], delayMs: 1000, keepPrevious: false })
   const index = Math.min(active, draft.steps.length - 1)
   const current = draft.steps[index]
 

@@ -8,7 +8,7 @@ import { Icon } from '../../components/Icons'
 import { CONTACT_STATUS, CONTACT_STATUSES, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
 import { LoadError } from '../automation/LoadState'
@@ -35,7 +35,7 @@ const STRIP = CONTACT_STATUSES.filter((k) => k !== 'unsubscribed')
 
 function Existing({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
-  const seq = useRemote(() => rpc('sequences.get', { id }), [id], ['automation.changed'], 300)
+  const seq = useQuery('sequences.get', { id }, { events: ['automation.changed'], delayMs: 300, keepPrevious: false })
   const [tab, setTab] = useState<'contacts' | 'settings'>('contacts')
   const [enrolling, setEnrolling] = useState(false)
   const [deleting, setDeleting] = useState(false)

@@ -7,14 +7,14 @@ import { Icon } from '../../components/Icons'
 import { rate, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, useApp } from '../../store'
 import { ListBody } from '../automation/LoadState'
 import { enrolledOf } from './sequenceDraft'
 
 export function SequencesScreen(): JSX.Element {
-  const list = useRemote(() => rpc('sequences.list', {}), [], ['automation.changed', 'outbox.changed'], 400)
+  const list = useQuery('sequences.list', {}, { events: ['automation.changed', 'outbox.changed'], delayMs: 400 })
   const items = list.data
   const active = items?.filter((s) => s.status === 'active').length ?? 0
   const create = () => navigate({ name: 'sequences', id: 'new' })
