@@ -8,7 +8,6 @@ import { EXECUTION_STATUS } from '../../lib/automation'
 import { formatCount, formatWhen, relativeTime } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
-import { rpc } from '../../rpc'
 import { LoadError, SkeletonRows, StatusBadge } from '../automation/LoadState'
 
 const FILTERS: Array<Execution['status'] | 'ALL'> = ['ALL', 'SENT', 'PENDING', 'FAILED', 'SKIPPED']

@@ -7,7 +7,6 @@ import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
-import { rpc } from '../../rpc'
 import { ChartCard, TOOLTIP } from './ChartCard'
 import { METRIC } from './analyticsData'
 

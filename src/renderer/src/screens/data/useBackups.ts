@@ -3,10 +3,10 @@
 // waits until the engine answers again and then reloads on the restored workspace.
 import { useEffect, useState } from 'react'
 import type { BackupState } from '../../../../shared/backups'
-import { useQuery } from '../../lib/useQuery'
+import { useQuery, type Remote } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 
-export function useBackups() {
+export function useBackups(): Remote<BackupState> {
   return useQuery('backups.list', {}, { events: ['backups.changed'] })
 }
 

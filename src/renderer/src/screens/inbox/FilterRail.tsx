@@ -1,32 +1,28 @@
 // The inbox's left column: which mail to show (all or unread, received or sent), each business with its
 // unread count and its mailboxes with their sync state, and the contact filter when one is on.
-import { useEffect, useState, type JSX } from 'react'
+import { useState, type JSX } from 'react'
 import type { SyncStatus } from '../../../../shared/inbox'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
 import { syncWords } from '../../lib/inbox'
 import { hrefFor } from '../../lib/router'
-import { onEvent, rpc } from '../../rpc'
+import { useLoad } from '../../lib/useQuery'
+import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
 import { FolderNav } from './FolderNav'
 import type { Folder } from '../../../../shared/inbox'
 import { askNotificationPermission, notificationPermission } from './notify'
 import type { InboxFilters } from './useInbox'
 
+const NO_COUNTS: Record<number, number> = {}
+
 /** Unread threads per business, re-read when mail changes. */
 function useObjectUnread(ids: number[]): Record<number, number> {
-  const [counts, setCounts] = useState<Record<number, number>>({})
-  const key = ids.join(',')
-  useEffect(() => {
-    const load = () =>
-      Promise.all(ids.map((id) => rpc('inbox.list', { objectId: id, limit: 1 }).then((p) => [id, p.unreadThreads] as const, () => [id, 0] as const))).then((pairs) =>
-        setCounts(Object.fromEntries(pairs)),
-      )
-    void load()
-    let t: ReturnType<typeof setTimeout> | undefined
-    const off = onEvent('inbox.changed', () => (clearTimeout(t), (t = setTimeout(() => void load(), 500))))
-    return () => (off(), clearTimeout(t))
-  }, [key])
+  const counts = useLoad(
+    () => Promise.all(ids.map((id) => rpc('inbox.list', { objectId: id, limit: 1 }).then((p) => [id, p.unreadThreads] as const, () => [id, 0] as const))).then((pairs) => Object.fromEntries(pairs)),
+    ids.join(','),
+    { events: ['inbox.changed'], delayMs: 500 },
+  ).data ?? NO_COUNTS
   return counts
 }
 

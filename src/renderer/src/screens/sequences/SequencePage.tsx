@@ -1,7 +1,6 @@
 // One sequence: where its contacts stand (stat strip and the per-contact table), enrolment, pause and
 // resume, and its settings. #/sequences/new shows the empty form instead.
 import { useState, type JSX } from 'react'
-import type { Sequence } from '../../../../shared/automation'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
