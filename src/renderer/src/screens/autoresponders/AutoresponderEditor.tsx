@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { formatCount, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { useLoad } from '../../lib/useQuery'
@@ -57,20 +58,22 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
       </a>
       {saved && (
         <>
-          <header className="page-header">
-            <div>
-              <h1>{saved.name}</h1>
-              <p className="page-subtitle">
+          <PageHeader
+            title={saved.name}
+            subtitle={
+              <>
                 <span className={`badge ${saved.isActive ? 'badge-green' : 'badge-slate'}`}>{saved.isActive ? 'On' : 'Off'}</span>
                 {formatCount(saved.totalSent)} sent · {formatCount(saved.totalFailed)} failed · {formatCount(saved.totalSkipped)} skipped · {saved.lastFiredAt ? `last fired ${relativeTime(saved.lastFiredAt)}` : 'not fired yet'}
-              </p>
-            </div>
-            <div className="page-actions">
-              <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
-                <Icon name="trash" /> Delete
-              </button>
-            </div>
-          </header>
+              </>
+            }
+            actions={
+              <>
+                <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+                  <Icon name="trash" /> Delete
+                </button>
+              </>
+            }
+          />
           <div className="tabs" role="tablist" aria-label="Autoresponder">
             <button type="button" role="tab" aria-selected={tab === 'settings'} className="tab" onClick={() => setTab('settings')}>
               Settings
@@ -164,13 +167,11 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
           {saveButton}
         </div>
       ) : (
-        <header className="page-header">
-          <div>
-            <h1>New autoresponder</h1>
-            <p className="page-subtitle">Pick what starts it and write the messages it sends</p>
-          </div>
-          <div className="page-actions">{saveButton}</div>
-        </header>
+        <PageHeader
+          title="New autoresponder"
+          subtitle="Pick what starts it and write the messages it sends"
+          actions={saveButton}
+        />
       )}
       {!saved && <FormError message={formError} />}
       <div className="editor-layout">

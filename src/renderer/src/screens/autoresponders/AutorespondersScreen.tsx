@@ -4,6 +4,7 @@ import { useEffect, useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { triggerText } from '../../lib/automation'
 import { formatCount, plural, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
@@ -21,17 +22,17 @@ export function AutorespondersScreen(): JSX.Element {
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Autoresponders</h1>
-          <p className="page-subtitle">{items?.length ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}</p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="btn btn-primary" onClick={create}>
-            <Icon name="plus" /> New autoresponder
-          </button>
-        </div>
-      </header>
+      <PageHeader
+        title="Autoresponders"
+        subtitle={<>{items?.length ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}</>}
+        actions={
+          <>
+            <button type="button" className="btn btn-primary" onClick={create}>
+              <Icon name="plus" /> New autoresponder
+            </button>
+          </>
+        }
+      />
       <ListBody
         error={list.error}
         items={items}

@@ -4,8 +4,9 @@ import { useState, type JSX } from 'react'
 import type { Autoresponder, Execution } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { Segmented } from '../../components/Segmented'
 import { EXECUTION_STATUS } from '../../lib/automation'
-import { formatCount, formatWhen, relativeTime } from '../../lib/format'
+import { formatWhen, relativeTime } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { LoadError, SkeletonRows, StatusBadge } from '../automation/LoadState'
@@ -26,14 +27,7 @@ export function ExecutionsLog({ autoresponder }: { autoresponder: Autoresponder 
           <h3 id="exec-head">Activity</h3>
           <p className="card-help">Every message this autoresponder queued, and why any did not go out</p>
         </div>
-        <div className="segmented" role="group" aria-label="Filter by status">
-          {FILTERS.map((f) => (
-            <button key={f} type="button" className={`segment${filter === f ? ' is-on' : ''}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
-              {f === 'ALL' ? 'All' : EXECUTION_STATUS[f].label}
-              <span className="segment-count">{formatCount(counts[f])}</span>
-            </button>
-          ))}
-        </div>
+        <Segmented label="Filter by status" value={filter} options={FILTERS.map((f) => ({ value: f, label: f === 'ALL' ? 'All' : EXECUTION_STATUS[f].label, count: counts[f] }))} onChange={setFilter} />
       </div>
       {log.error && !all ? (
         <div className="card-body">

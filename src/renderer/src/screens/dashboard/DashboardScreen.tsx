@@ -3,6 +3,8 @@
 import { useMemo, useState, type JSX } from 'react'
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
+import { Segmented } from '../../components/Segmented'
 import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
 import { useQuery } from '../../lib/useQuery'
@@ -39,32 +41,27 @@ export function DashboardScreen(): JSX.Element {
 
   return (
     <div className="page dashboard-page">
-      <header className="page-header">
-        <div>
-          <h1>Dashboard</h1>
-          <p className="page-subtitle">What your autoresponders and sequences sent, and how people responded</p>
-        </div>
-        <div className="page-actions filters">
-          <label>
-            <span className="visually-hidden">Business</span>
-            <select className="input select select-compact" aria-label="Business" value={objectId} onChange={(e) => setObjectId(e.target.value)}>
-              <option value="">All businesses</option>
-              {objects?.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="segmented" role="group" aria-label="Date range">
-            {RANGES.map((r) => (
-              <button key={r.days} type="button" className={`segment${days === r.days ? ' is-on' : ''}`} aria-pressed={days === r.days} onClick={() => setDays(r.days)}>
-                {r.label}
-              </button>
-            ))}
-          </div>
-        </div>
-      </header>
+      <PageHeader
+        title="Dashboard"
+        subtitle="What your autoresponders and sequences sent, and how people responded"
+        actions={
+          <>
+            <label>
+              <span className="visually-hidden">Business</span>
+              <select className="input select select-compact" aria-label="Business" value={objectId} onChange={(e) => setObjectId(e.target.value)}>
+                <option value="">All businesses</option>
+                {objects?.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <Segmented label="Date range" value={days} options={RANGES.map((r) => ({ value: r.days, label: r.label }))} onChange={setDays} />
+          </>
+        }
+        actionsClassName="filters"
+      />
       {summary.error && !data ? (
         <LoadError message={summary.error} onRetry={summary.reload} />
       ) : (

@@ -5,6 +5,7 @@ import type { Draft } from '../../../../shared/outbound'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { formatDate, plural, recipientsLine, relativeTime } from '../../lib/format'
 import { htmlToPlain } from '../../lib/mailText'
 import { useQuery } from '../../lib/useQuery'
@@ -18,12 +19,10 @@ export function DraftsScreen(): JSX.Element {
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Drafts</h1>
-          <p className="page-subtitle">{drafts ? `${plural(drafts.length, 'draft')} · saved as you type` : 'Loading…'}</p>
-        </div>
-      </header>
+      <PageHeader
+        title="Drafts"
+        subtitle={<>{drafts ? `${plural(drafts.length, 'draft')} · saved as you type` : 'Loading…'}</>}
+      />
       {drafts && drafts.length === 0 && (
         <div className="card">
           <EmptyState

@@ -3,6 +3,7 @@
 import { useState, type JSX } from 'react'
 import type { SyncStatus } from '../../../../shared/inbox'
 import { Icon } from '../../components/Icons'
+import { Segmented } from '../../components/Segmented'
 import { formatCount } from '../../lib/format'
 import { syncWords } from '../../lib/inbox'
 import { hrefFor } from '../../lib/router'
@@ -56,25 +57,25 @@ export function FilterRail({ filters, onChange, totalUnread, now, folders }: Pro
 
       <div className="rail-group">
         <h3 className="rail-heading">Show</h3>
-        <div className="segmented" role="group" aria-label="Read state">
-          <button type="button" aria-pressed={!filters.unread} onClick={() => onChange({ unread: undefined })}>
-            All
-          </button>
-          <button type="button" aria-pressed={Boolean(filters.unread)} onClick={() => onChange({ unread: true })}>
-            Unread
-          </button>
-        </div>
-        <div className="segmented" role="group" aria-label="Direction">
-          <button type="button" aria-pressed={!filters.direction} onClick={() => onChange({ direction: undefined })}>
-            Both
-          </button>
-          <button type="button" aria-pressed={filters.direction === 'in'} onClick={() => onChange({ direction: 'in' })}>
-            Received
-          </button>
-          <button type="button" aria-pressed={filters.direction === 'out'} onClick={() => onChange({ direction: 'out' })}>
-            Sent
-          </button>
-        </div>
+        <Segmented
+          label="Read state"
+          value={Boolean(filters.unread)}
+          options={[
+            { value: false, label: 'All' },
+            { value: true, label: 'Unread' },
+          ]}
+          onChange={(unread) => onChange({ unread: unread || undefined })}
+        />
+        <Segmented
+          label="Direction"
+          value={filters.direction}
+          options={[
+            { value: undefined, label: 'Both' },
+            { value: 'in' as const, label: 'Received' },
+            { value: 'out' as const, label: 'Sent' },
+          ]}
+          onChange={(direction) => onChange({ direction })}
+        />
         {filters.contact && (
           <div className="rail-contact">
             <Icon name="user" size={14} />

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'rea
 import type { Sequence, SequenceContact } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { Segmented } from '../../components/Segmented'
 import { CONTACT_STATUS, CONTACT_STATUSES } from '../../lib/automation'
 import { formatCount, formatWhen, relativeTime, timeAgo } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
@@ -163,16 +164,15 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
   return (
     <section className="card table-card" aria-label="Contacts in this sequence">
       <div className="card-header table-toolbar">
-        <div className="segmented" role="group" aria-label="Filter by status">
-          <button type="button" className={`segment${status === undefined ? ' is-on' : ''}`} aria-pressed={status === undefined} onClick={() => setStatus(undefined)}>
-            All <span className="segment-count">{formatCount(enrolled)}</span>
-          </button>
-          {CONTACT_STATUSES.filter((s) => (sequence.counts[s] ?? 0) > 0 || s === status).map((s) => (
-            <button key={s} type="button" className={`segment${status === s ? ' is-on' : ''}`} aria-pressed={status === s} onClick={() => setStatus(s)}>
-              {CONTACT_STATUS[s].label} <span className="segment-count">{formatCount(sequence.counts[s] ?? 0)}</span>
-            </button>
-          ))}
-        </div>
+        <Segmented<Status | undefined>
+          label="Filter by status"
+          value={status}
+          options={[
+            { value: undefined, label: 'All ', count: enrolled },
+            ...CONTACT_STATUSES.filter((s) => (sequence.counts[s] ?? 0) > 0 || s === status).map((s) => ({ value: s, label: `${CONTACT_STATUS[s].label} `, count: sequence.counts[s] ?? 0 })),
+          ]}
+          onChange={setStatus}
+        />
         {selected.length > 0 && (
           <div className="bulk-inline" role="toolbar" aria-label="Selected contacts">
             <span className="bulk-inline-count">{formatCount(selected.length)} selected</span>

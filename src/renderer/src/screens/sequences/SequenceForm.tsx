@@ -4,6 +4,7 @@ import { useRef, useState, type JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
@@ -79,13 +80,11 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
     <>
       {heading ? (
         <>
-          <header className="page-header">
-            <div>
-              <h1>{heading.title}</h1>
-              <p className="page-subtitle">{heading.subtitle}</p>
-            </div>
-            <div className="page-actions">{saveButton}</div>
-          </header>
+          <PageHeader
+            title={heading.title}
+            subtitle={heading.subtitle}
+            actions={saveButton}
+          />
           <FormError message={formError} />
         </>
       ) : (

@@ -4,6 +4,7 @@ import type { JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { rate, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
@@ -19,17 +20,17 @@ export function SequencesScreen(): JSX.Element {
   const create = () => navigate({ name: 'sequences', id: 'new' })
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Sequences</h1>
-          <p className="page-subtitle">{items?.length ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}</p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="btn btn-primary" onClick={create}>
-            <Icon name="plus" /> New sequence
-          </button>
-        </div>
-      </header>
+      <PageHeader
+        title="Sequences"
+        subtitle={<>{items?.length ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}</>}
+        actions={
+          <>
+            <button type="button" className="btn btn-primary" onClick={create}>
+              <Icon name="plus" /> New sequence
+            </button>
+          </>
+        }
+      />
       <ListBody
         error={list.error}
         items={items}
