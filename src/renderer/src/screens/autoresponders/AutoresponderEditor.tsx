@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { BusinessOptions } from '../../components/BusinessOptions'
 import { PageHeader } from '../../components/PageHeader'
 import { formatCount, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
@@ -108,7 +109,6 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
 }
 
 function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Autoresponder) => void }): JSX.Element {
-  const objects = useApp((s) => s.objects)
   const [draft, setDraft] = useState<AutoresponderDraft>(() => (saved ? draftOf(saved) : emptyDraft()))
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [formError, setFormError] = useState<string | null>(null)
@@ -187,12 +187,7 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
               <Field label="Business" error={errors.objectId} hint="Each contact gets it from their own business’s sender">
                 {(p) => (
                   <select className="input select" {...p} value={draft.objectId} onChange={(e) => set({ objectId: e.target.value })}>
-                    <option value="">All businesses</option>
-                    {objects?.map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {o.name}
-                      </option>
-                    ))}
+                    <BusinessOptions empty="All businesses" />
                   </select>
                 )}
               </Field>

@@ -4,6 +4,7 @@ import { useMemo, useState, type JSX } from 'react'
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { Icon } from '../../components/Icons'
 import { PageHeader } from '../../components/PageHeader'
+import { BusinessOptions } from '../../components/BusinessOptions'
 import { Segmented } from '../../components/Segmented'
 import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
@@ -49,12 +50,7 @@ export function DashboardScreen(): JSX.Element {
             <label>
               <span className="visually-hidden">Business</span>
               <select className="input select select-compact" aria-label="Business" value={objectId} onChange={(e) => setObjectId(e.target.value)}>
-                <option value="">All businesses</option>
-                {objects?.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
+                <BusinessOptions empty="All businesses" />
               </select>
             </label>
             <Segmented label="Date range" value={days} options={RANGES.map((r) => ({ value: r.days, label: r.label }))} onChange={setDays} />

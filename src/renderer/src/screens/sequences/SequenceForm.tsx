@@ -4,6 +4,7 @@ import { useRef, useState, type JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { BusinessOptions } from '../../components/BusinessOptions'
 import { PageHeader } from '../../components/PageHeader'
 import { navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
@@ -107,12 +108,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
               <Field label="Business" error={errors.objectId} hint={saved ? 'A sequence stays with its business' : undefined}>
                 {(p) => (
                   <select className="input select" {...p} value={draft.objectId} disabled={Boolean(saved)} onChange={(e) => set({ objectId: e.target.value, mailboxIds: [] })}>
-                    <option value="">Choose a business…</option>
-                    {objects?.map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {o.name}
-                      </option>
-                    ))}
+                    <BusinessOptions empty="Choose a business…" />
                   </select>
                 )}
               </Field>
