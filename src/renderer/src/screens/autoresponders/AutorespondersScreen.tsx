@@ -5,6 +5,7 @@ import type { Autoresponder } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { PageHeader } from '../../components/PageHeader'
+import { Table } from '../../components/Table'
 import { triggerText } from '../../lib/automation'
 import { formatCount, plural, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
@@ -52,26 +53,11 @@ export function AutorespondersScreen(): JSX.Element {
         }
       >
         {(items) => (
-          <div className="card table-card">
-            <table className="data-table" aria-label="Autoresponders">
-              <thead>
-                <tr>
-                  <th className="col-toggle">On</th>
-                  <th>Autoresponder</th>
-                  <th>Business</th>
-                  <th className="num">Messages</th>
-                  <th className="num">Sent</th>
-                  <th className="num">Failed</th>
-                  <th>Last fired</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((a) => (
-                  <Row key={a.id} item={a} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Autoresponders" columns={[{ label: 'On', className: 'col-toggle' }, 'Autoresponder', 'Business', { label: 'Messages', num: true }, { label: 'Sent', num: true }, { label: 'Failed', num: true }, 'Last fired']} card>
+            {items.map((a) => (
+              <Row key={a.id} item={a} />
+            ))}
+          </Table>
         )}
       </ListBody>
     </div>

@@ -5,6 +5,7 @@ import type { Autoresponder, Execution } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { Segmented } from '../../components/Segmented'
+import { Table } from '../../components/Table'
 import { EXECUTION_STATUS } from '../../lib/automation'
 import { formatWhen, relativeTime } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
@@ -40,60 +41,49 @@ export function ExecutionsLog({ autoresponder }: { autoresponder: Autoresponder 
           {filter === 'ALL' ? 'When the trigger happens to a contact, each message it queues shows up here with how it went.' : 'Pick another status to see the rest.'}
         </EmptyState>
       ) : (
-        <table className="data-table" aria-label="Executions">
-          <thead>
-            <tr>
-              <th>Contact</th>
-              <th>Message</th>
-              <th>Status</th>
-              <th>When</th>
-              <th>Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((e) => {
-              const index = autoresponder.actions.findIndex((a) => a.id === e.actionId)
-              const action = autoresponder.actions[index]
-              const number = index >= 0 ? index + 1 : e.actionPosition
-              const s = EXECUTION_STATUS[e.status]
-              return (
-                <tr key={e.id}>
-                  <td>
-                    {e.contactId ? (
-                      <a className="row-title" href={hrefFor({ name: 'contact', id: e.contactId })}>
-                        {e.contactName || e.contactEmail || 'Unnamed contact'}
-                      </a>
-                    ) : (
-                      <span className="row-title">{e.contactName || 'Deleted contact'}</span>
-                    )}
-                    {e.contactEmail && <span className="row-sub">{e.contactEmail}</span>}
-                  </td>
-                  <td>
-                    <span className="row-text">{action?.subject ?? `Action ${number}`}</span>
-                    <span className="row-sub">Action {number}</span>
-                  </td>
-                  <td>
-                    <StatusBadge label={s.label} tone={s.tone} />
-                  </td>
-                  <td className="muted-cell" title={formatWhen(e.scheduledFor)}>
-                    {e.status === 'PENDING' ? `Due ${relativeTime(e.scheduledFor)}` : relativeTime(e.createdAt)}
-                  </td>
-                  <td className="reason-cell">
-                    {e.error ? (
-                      <span className={`reason reason-${s.tone}`}>
-                        <Icon name="alert" size={13} /> {e.error}
-                      </span>
-                    ) : e.outboundId ? (
-                      <a href={hrefFor({ name: 'outbox', id: e.outboundId })}>View in outbox</a>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+        <Table label="Executions" columns={['Contact', 'Message', 'Status', 'When', 'Details']}>
+          {rows.map((e) => {
+            const index = autoresponder.actions.findIndex((a) => a.id === e.actionId)
+            const action = autoresponder.actions[index]
+            const number = index >= 0 ? index + 1 : e.actionPosition
+            const s = EXECUTION_STATUS[e.status]
+            return (
+              <tr key={e.id}>
+                <td>
+                  {e.contactId ? (
+                    <a className="row-title" href={hrefFor({ name: 'contact', id: e.contactId })}>
+                      {e.contactName || e.contactEmail || 'Unnamed contact'}
+                    </a>
+                  ) : (
+                    <span className="row-title">{e.contactName || 'Deleted contact'}</span>
+                  )}
+                  {e.contactEmail && <span className="row-sub">{e.contactEmail}</span>}
+                </td>
+                <td>
+                  <span className="row-text">{action?.subject ?? `Action ${number}`}</span>
+                  <span className="row-sub">Action {number}</span>
+                </td>
+                <td>
+                  <StatusBadge label={s.label} tone={s.tone} />
+                </td>
+                <td className="muted-cell" title={formatWhen(e.scheduledFor)}>
+                  {e.status === 'PENDING' ? `Due ${relativeTime(e.scheduledFor)}` : relativeTime(e.createdAt)}
+                </td>
+                <td className="reason-cell">
+                  {e.error ? (
+                    <span className={`reason reason-${s.tone}`}>
+                      <Icon name="alert" size={13} /> {e.error}
+                    </span>
+                  ) : e.outboundId ? (
+                    <a href={hrefFor({ name: 'outbox', id: e.outboundId })}>View in outbox</a>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+              </tr>
+            )
+          })}
+        </Table>
       )}
     </section>
   )

@@ -3,6 +3,7 @@
 import { useState, type JSX } from 'react'
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { EmptyState } from '../../components/EmptyState'
+import { Table } from '../../components/Table'
 import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
@@ -64,34 +65,22 @@ export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
         </BarChart>
       </ResponsiveContainer>
       {f && f.steps.length > 0 ? (
-        <table className="data-table funnel-table" aria-label="Funnel by step">
-          <thead>
-            <tr>
-              <th>Step</th>
-              <th className="num">Sent</th>
-              <th className="num">Opened</th>
-              <th className="num">Replied</th>
-              <th className="num">Bounced</th>
-              <th className="num">Reply rate</th>
+        <Table label="Funnel by step" columns={['Step', { label: 'Sent', num: true }, { label: 'Opened', num: true }, { label: 'Replied', num: true }, { label: 'Bounced', num: true }, { label: 'Reply rate', num: true }]} className="funnel-table">
+          {f.steps.map((s) => (
+            <tr key={s.position}>
+              <td>
+                <span className="row-text">
+                  <strong>{s.position}.</strong> {s.subject}
+                </span>
+              </td>
+              <td className="num strong">{formatCount(s.sent)}</td>
+              <td className="num">{formatCount(s.opened)}</td>
+              <td className="num">{formatCount(s.replied)}</td>
+              <td className={`num${s.bounced ? ' danger-text' : ''}`}>{formatCount(s.bounced)}</td>
+              <td className="num">{rate(s.replied, s.sent)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {f.steps.map((s) => (
-              <tr key={s.position}>
-                <td>
-                  <span className="row-text">
-                    <strong>{s.position}.</strong> {s.subject}
-                  </span>
-                </td>
-                <td className="num strong">{formatCount(s.sent)}</td>
-                <td className="num">{formatCount(s.opened)}</td>
-                <td className="num">{formatCount(s.replied)}</td>
-                <td className={`num${s.bounced ? ' danger-text' : ''}`}>{formatCount(s.bounced)}</td>
-                <td className="num">{rate(s.replied, s.sent)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : null}
     </ChartCard>
   )

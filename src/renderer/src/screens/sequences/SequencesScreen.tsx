@@ -5,6 +5,7 @@ import type { Sequence } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { PageHeader } from '../../components/PageHeader'
+import { Table } from '../../components/Table'
 import { rate, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
@@ -50,26 +51,11 @@ export function SequencesScreen(): JSX.Element {
         }
       >
         {(items) => (
-          <div className="card table-card">
-            <table className="data-table" aria-label="Sequences">
-              <thead>
-                <tr>
-                  <th>Sequence</th>
-                  <th>Status</th>
-                  <th className="num">Steps</th>
-                  <th className="num">Enrolled</th>
-                  <th className="num">Active</th>
-                  <th className="num">Replied</th>
-                  <th className="num">Bounced</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((s) => (
-                  <Row key={s.id} item={s} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Sequences" columns={['Sequence', 'Status', { label: 'Steps', num: true }, { label: 'Enrolled', num: true }, { label: 'Active', num: true }, { label: 'Replied', num: true }, { label: 'Bounced', num: true }]} card>
+            {items.map((s) => (
+              <Row key={s.id} item={s} />
+            ))}
+          </Table>
         )}
       </ListBody>
     </div>
