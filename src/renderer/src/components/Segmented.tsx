@@ -2,6 +2,7 @@
 // every segmented control looks, reads aloud (aria-pressed in a labelled group) and counts alike.
 import type { JSX, ReactNode } from 'react'
 import { formatCount } from '../lib/format'
+import '../styles/components.css'
 
 export interface Segment<V> {
   value: V
