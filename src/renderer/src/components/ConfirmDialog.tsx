@@ -2,7 +2,7 @@
 // action is refused (e.g. deleting a business that still has contacts).
 import { useState, type JSX, type ReactNode } from 'react'
 import { messageOf } from '../lib/errors'
-import { Dialog } from './Dialog'
+import { Dialog, DialogActions } from './Dialog'
 import { FormError } from './Field'
 
 interface ConfirmProps {
@@ -33,16 +33,7 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose
       size="sm"
       onClose={onClose}
       onSubmit={confirm}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-danger" disabled={busy}>
-            {busy ? 'Working…' : confirmLabel}
-          </button>
-        </>
-      }
+      footer={<DialogActions onCancel={onClose} label={confirmLabel} busyLabel="Working…" busy={busy} danger />}
     >
       <div className="confirm-message">{message}</div>
       <FormError message={error} />

@@ -64,3 +64,29 @@ export function Dialog({ title, description, onClose, onSubmit, footer, size = '
     </dialog>
   )
 }
+
+interface DialogActionsProps {
+  onCancel: () => void
+  /** The submit button's words, and what it says while the dialog works. */
+  label: string
+  busyLabel?: string
+  busy: boolean
+  danger?: boolean
+  /** Buttons between Cancel and the submit button ("Save anyway"). */
+  children?: ReactNode
+}
+
+/** The footer every form dialog has: Cancel, any extra buttons, then the one submit button. */
+export function DialogActions({ onCancel, label, busyLabel = 'Saving…', busy, danger, children }: DialogActionsProps): JSX.Element {
+  return (
+    <>
+      <button type="button" className="btn" onClick={onCancel}>
+        Cancel
+      </button>
+      {children}
+      <button type="submit" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  )
+}

@@ -2,9 +2,7 @@
 // engine, but whether mail actually goes out and comes in: the network, each server the outbox depends
 // on, every mailbox's sign-in, and the IMAP sync. Derived from current state only (net.status, sync.status,
 // the mailboxes and Mailgun settings), so it clears itself when the cause is fixed.
-import { useEffect, useState } from 'react'
-import type { Mailbox } from '../../../shared/models'
-import { rpc } from '../rpc'
+import { useQuery } from '../lib/useQuery'
 import { useApp } from '../store'
 
 export type HealthTone = 'open' | 'connecting' | 'closed'
@@ -24,18 +22,8 @@ export function useMailHealth(): MailHealth {
   const net = useApp((s) => s.net)
   const sync = useApp((s) => s.sync)
   const objects = useApp((s) => s.objects)
-  const [mailboxes, setMailboxes] = useState<Mailbox[] | null>(null)
-  // A mailbox's sign-in state changes with an objects.changed event, which reloads `objects`.
-  useEffect(() => {
-    if (connection !== 'open') return
-    let live = true
-    rpc('mailboxes.list', {})
-      .then((m) => live && setMailboxes(m))
-      .catch(() => undefined)
-    return () => {
-      live = false
-    }
-  }, [objects, connection])
+  // A mailbox's sign-in state changes with an objects.changed event.
+  const mailboxes = useQuery('mailboxes.list', {}, { events: ['objects.changed', 'transport.open'], enabled: connection === 'open' }).data
 
   if (connection !== 'open') return { text: CONNECTION[connection], tone: connection, detail: null }
   if (net && !net.hostOnline) return { text: 'Offline', tone: 'closed', detail: 'This computer is offline. Messages wait and go out when it is back.' }

@@ -7,7 +7,7 @@ import type { Contact } from '../../../../shared/models'
 import { Icon } from '../../components/Icons'
 import { messageOf } from '../../lib/errors'
 import { displayName } from '../../lib/format'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc, RpcError } from '../../rpc'
 
 export interface PreviewError {
@@ -27,7 +27,7 @@ interface Props {
 type State = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ok'; preview: Rendered } | { kind: 'invalid'; message: string } | { kind: 'failed'; message: string }
 
 export function TemplatePreview({ label, subject, html, objectId, onError }: Props): JSX.Element {
-  const contacts = useRemote(() => rpc('contacts.list', { objectId: objectId ?? undefined, limit: 100, sort: { field: 'name', dir: 'asc' } }), [objectId], ['contacts.changed'], 1000)
+  const contacts = useQuery('contacts.list', { objectId: objectId ?? undefined, limit: 100, sort: { field: 'name', dir: 'asc' } }, { events: ['contacts.changed'], delayMs: 1000, keepPrevious: false })
   const items = contacts.data?.items.filter((c) => c.email) ?? []
   const [contactId, setContactId] = useState<number | null>(null)
   const contact: Contact | undefined = items.find((c) => c.id === contactId) ?? items[0]

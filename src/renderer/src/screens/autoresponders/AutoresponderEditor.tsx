@@ -6,11 +6,13 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { BusinessOptions } from '../../components/BusinessOptions'
+import { PageHeader } from '../../components/PageHeader'
 import { formatCount, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
-import { toastOk, useApp } from '../../store'
+import { toastOk } from '../../store'
 import { LoadError } from '../automation/LoadState'
 import { firstMessageWithError, htmlOf, routeSaveError } from '../automation/messageDraft'
 import { focusFirstInvalid } from '../../lib/errors'
@@ -26,12 +28,12 @@ const FORM_FIELDS = ['name', 'objectId', 'trigger', 'trigger.tagId', 'trigger.fi
 
 export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element {
   // Kept live, so the header's counts move as messages go out.
-  const remote = useRemote(
-    () => (id === 'new' ? Promise.resolve(null) : rpc('autoresponders.list', {}).then((all) => all.find((a) => a.id === id) ?? null)),
-    [id],
-    ['automation.changed', 'outbox.changed'],
-    500,
-  )
+  const remote = useLoad(() => rpc('autoresponders.list', {}).then((all) => all.find((a) => a.id === id) ?? null), id, {
+    events: ['automation.changed', 'outbox.changed'],
+    delayMs: 500,
+    enabled: id !== 'new',
+    keepPrevious: false,
+  })
   const [tab, setTab] = useState<'settings' | 'activity'>('settings')
   const [deleting, setDeleting] = useState(false)
   const saved = remote.data
@@ -57,20 +59,22 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
       </a>
       {saved && (
         <>
-          <header className="page-header">
-            <div>
-              <h1>{saved.name}</h1>
-              <p className="page-subtitle">
+          <PageHeader
+            title={saved.name}
+            subtitle={
+              <>
                 <span className={`badge ${saved.isActive ? 'badge-green' : 'badge-slate'}`}>{saved.isActive ? 'On' : 'Off'}</span>
                 {formatCount(saved.totalSent)} sent · {formatCount(saved.totalFailed)} failed · {formatCount(saved.totalSkipped)} skipped · {saved.lastFiredAt ? `last fired ${relativeTime(saved.lastFiredAt)}` : 'not fired yet'}
-              </p>
-            </div>
-            <div className="page-actions">
-              <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
-                <Icon name="trash" /> Delete
-              </button>
-            </div>
-          </header>
+              </>
+            }
+            actions={
+              <>
+                <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+                  <Icon name="trash" /> Delete
+                </button>
+              </>
+            }
+          />
           <div className="tabs" role="tablist" aria-label="Autoresponder">
             <button type="button" role="tab" aria-selected={tab === 'settings'} className="tab" onClick={() => setTab('settings')}>
               Settings
@@ -105,7 +109,6 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
 }
 
 function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Autoresponder) => void }): JSX.Element {
-  const objects = useApp((s) => s.objects)
   const [draft, setDraft] = useState<AutoresponderDraft>(() => (saved ? draftOf(saved) : emptyDraft()))
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [formError, setFormError] = useState<string | null>(null)
@@ -164,13 +167,11 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
           {saveButton}
         </div>
       ) : (
-        <header className="page-header">
-          <div>
-            <h1>New autoresponder</h1>
-            <p className="page-subtitle">Pick what starts it and write the messages it sends</p>
-          </div>
-          <div className="page-actions">{saveButton}</div>
-        </header>
+        <PageHeader
+          title="New autoresponder"
+          subtitle="Pick what starts it and write the messages it sends"
+          actions={saveButton}
+        />
       )}
       {!saved && <FormError message={formError} />}
       <div className="editor-layout">
@@ -186,12 +187,7 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
               <Field label="Business" error={errors.objectId} hint="Each contact gets it from their own business’s sender">
                 {(p) => (
                   <select className="input select" {...p} value={draft.objectId} onChange={(e) => set({ objectId: e.target.value })}>
-                    <option value="">All businesses</option>
-                    {objects?.map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {o.name}
-                      </option>
-                    ))}
+                    <BusinessOptions empty="All businesses" />
                   </select>
                 )}
               </Field>

@@ -4,16 +4,18 @@ import { useEffect, useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
+import { Table } from '../../components/Table'
 import { triggerText } from '../../lib/automation'
 import { formatCount, plural, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
 import { ListBody } from '../automation/LoadState'
 
 export function AutorespondersScreen(): JSX.Element {
-  const list = useRemote(() => rpc('autoresponders.list', {}), [], ['automation.changed', 'outbox.changed'], 400)
+  const list = useQuery('autoresponders.list', {}, { events: ['automation.changed', 'outbox.changed'], delayMs: 400 })
   const items = list.data
   const sent = items?.reduce((n, a) => n + a.totalSent, 0) ?? 0
   const active = items?.filter((a) => a.isActive).length ?? 0
@@ -21,17 +23,17 @@ export function AutorespondersScreen(): JSX.Element {
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Autoresponders</h1>
-          <p className="page-subtitle">{items?.length ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}</p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="btn btn-primary" onClick={create}>
-            <Icon name="plus" /> New autoresponder
-          </button>
-        </div>
-      </header>
+      <PageHeader
+        title="Autoresponders"
+        subtitle={<>{items?.length ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}</>}
+        actions={
+          <>
+            <button type="button" className="btn btn-primary" onClick={create}>
+              <Icon name="plus" /> New autoresponder
+            </button>
+          </>
+        }
+      />
       <ListBody
         error={list.error}
         items={items}
@@ -51,26 +53,11 @@ export function AutorespondersScreen(): JSX.Element {
         }
       >
         {(items) => (
-          <div className="card table-card">
-            <table className="data-table" aria-label="Autoresponders">
-              <thead>
-                <tr>
-                  <th className="col-toggle">On</th>
-                  <th>Autoresponder</th>
-                  <th>Business</th>
-                  <th className="num">Messages</th>
-                  <th className="num">Sent</th>
-                  <th className="num">Failed</th>
-                  <th>Last fired</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((a) => (
-                  <Row key={a.id} item={a} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Autoresponders" columns={[{ label: 'On', className: 'col-toggle' }, 'Autoresponder', 'Business', { label: 'Messages', num: true }, { label: 'Sent', num: true }, { label: 'Failed', num: true }, 'Last fired']} card>
+            {items.map((a) => (
+              <Row key={a.id} item={a} />
+            ))}
+          </Table>
         )}
       </ListBody>
     </div>

@@ -4,18 +4,19 @@ import { useState, type JSX } from 'react'
 import type { Autoresponder, Execution } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { Segmented } from '../../components/Segmented'
+import { Table } from '../../components/Table'
 import { EXECUTION_STATUS } from '../../lib/automation'
-import { formatCount, formatWhen, relativeTime } from '../../lib/format'
+import { formatWhen, relativeTime } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
-import { rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
 import { LoadError, SkeletonRows, StatusBadge } from '../automation/LoadState'
 
 const FILTERS: Array<Execution['status'] | 'ALL'> = ['ALL', 'SENT', 'PENDING', 'FAILED', 'SKIPPED']
 
 export function ExecutionsLog({ autoresponder }: { autoresponder: Autoresponder }): JSX.Element {
   const [filter, setFilter] = useState<(typeof FILTERS)[number]>('ALL')
-  const log = useRemote(() => rpc('autoresponders.executions', { autoresponderId: autoresponder.id, limit: 500 }), [autoresponder.id], ['automation.changed', 'outbox.changed'], 400)
+  const log = useQuery('autoresponders.executions', { autoresponderId: autoresponder.id, limit: 500 }, { events: ['automation.changed', 'outbox.changed'], delayMs: 400 })
   const all = log.data
   const counts = Object.fromEntries(FILTERS.map((f) => [f, f === 'ALL' ? (all?.length ?? 0) : (all?.filter((e) => e.status === f).length ?? 0)]))
   const rows = filter === 'ALL' ? all : all?.filter((e) => e.status === filter)
@@ -27,14 +28,7 @@ export function ExecutionsLog({ autoresponder }: { autoresponder: Autoresponder 
           <h3 id="exec-head">Activity</h3>
           <p className="card-help">Every message this autoresponder queued, and why any did not go out</p>
         </div>
-        <div className="segmented" role="group" aria-label="Filter by status">
-          {FILTERS.map((f) => (
-            <button key={f} type="button" className={`segment${filter === f ? ' is-on' : ''}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
-              {f === 'ALL' ? 'All' : EXECUTION_STATUS[f].label}
-              <span className="segment-count">{formatCount(counts[f])}</span>
-            </button>
-          ))}
-        </div>
+        <Segmented label="Filter by status" value={filter} options={FILTERS.map((f) => ({ value: f, label: f === 'ALL' ? 'All' : EXECUTION_STATUS[f].label, count: counts[f] }))} onChange={setFilter} />
       </div>
       {log.error && !all ? (
         <div className="card-body">
@@ -47,60 +41,49 @@ export function ExecutionsLog({ autoresponder }: { autoresponder: Autoresponder 
           {filter === 'ALL' ? 'When the trigger happens to a contact, each message it queues shows up here with how it went.' : 'Pick another status to see the rest.'}
         </EmptyState>
       ) : (
-        <table className="data-table" aria-label="Executions">
-          <thead>
-            <tr>
-              <th>Contact</th>
-              <th>Message</th>
-              <th>Status</th>
-              <th>When</th>
-              <th>Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((e) => {
-              const index = autoresponder.actions.findIndex((a) => a.id === e.actionId)
-              const action = autoresponder.actions[index]
-              const number = index >= 0 ? index + 1 : e.actionPosition
-              const s = EXECUTION_STATUS[e.status]
-              return (
-                <tr key={e.id}>
-                  <td>
-                    {e.contactId ? (
-                      <a className="row-title" href={hrefFor({ name: 'contact', id: e.contactId })}>
-                        {e.contactName || e.contactEmail || 'Unnamed contact'}
-                      </a>
-                    ) : (
-                      <span className="row-title">{e.contactName || 'Deleted contact'}</span>
-                    )}
-                    {e.contactEmail && <span className="row-sub">{e.contactEmail}</span>}
-                  </td>
-                  <td>
-                    <span className="row-text">{action?.subject ?? `Action ${number}`}</span>
-                    <span className="row-sub">Action {number}</span>
-                  </td>
-                  <td>
-                    <StatusBadge label={s.label} tone={s.tone} />
-                  </td>
-                  <td className="muted-cell" title={formatWhen(e.scheduledFor)}>
-                    {e.status === 'PENDING' ? `Due ${relativeTime(e.scheduledFor)}` : relativeTime(e.createdAt)}
-                  </td>
-                  <td className="reason-cell">
-                    {e.error ? (
-                      <span className={`reason reason-${s.tone}`}>
-                        <Icon name="alert" size={13} /> {e.error}
-                      </span>
-                    ) : e.outboundId ? (
-                      <a href={hrefFor({ name: 'outbox', id: e.outboundId })}>View in outbox</a>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+        <Table label="Executions" columns={['Contact', 'Message', 'Status', 'When', 'Details']}>
+          {rows.map((e) => {
+            const index = autoresponder.actions.findIndex((a) => a.id === e.actionId)
+            const action = autoresponder.actions[index]
+            const number = index >= 0 ? index + 1 : e.actionPosition
+            const s = EXECUTION_STATUS[e.status]
+            return (
+              <tr key={e.id}>
+                <td>
+                  {e.contactId ? (
+                    <a className="row-title" href={hrefFor({ name: 'contact', id: e.contactId })}>
+                      {e.contactName || e.contactEmail || 'Unnamed contact'}
+                    </a>
+                  ) : (
+                    <span className="row-title">{e.contactName || 'Deleted contact'}</span>
+                  )}
+                  {e.contactEmail && <span className="row-sub">{e.contactEmail}</span>}
+                </td>
+                <td>
+                  <span className="row-text">{action?.subject ?? `Action ${number}`}</span>
+                  <span className="row-sub">Action {number}</span>
+                </td>
+                <td>
+                  <StatusBadge label={s.label} tone={s.tone} />
+                </td>
+                <td className="muted-cell" title={formatWhen(e.scheduledFor)}>
+                  {e.status === 'PENDING' ? `Due ${relativeTime(e.scheduledFor)}` : relativeTime(e.createdAt)}
+                </td>
+                <td className="reason-cell">
+                  {e.error ? (
+                    <span className={`reason reason-${s.tone}`}>
+                      <Icon name="alert" size={13} /> {e.error}
+                    </span>
+                  ) : e.outboundId ? (
+                    <a href={hrefFor({ name: 'outbox', id: e.outboundId })}>View in outbox</a>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+              </tr>
+            )
+          })}
+        </Table>
       )}
     </section>
   )

@@ -2,6 +2,7 @@
 import { useState, type JSX } from 'react'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { plural } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
 import { useApp } from '../../store'
@@ -15,17 +16,17 @@ export function BusinessesScreen({ selectedId }: { selectedId?: number }): JSX.E
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Businesses</h1>
-          <p className="page-subtitle">{objects ? plural(objects.length, 'business', 'businesses') : 'Loading…'} in this workspace</p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            <Icon name="plus" /> New business
-          </button>
-        </div>
-      </header>
+      <PageHeader
+        title="Businesses"
+        subtitle={<>{objects ? plural(objects.length, 'business', 'businesses') : 'Loading…'} in this workspace</>}
+        actions={
+          <>
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+              <Icon name="plus" /> New business
+            </button>
+          </>
+        }
+      />
       {objects && objects.length === 0 ? (
         <div className="page-body">
           <EmptyState

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type JSX } from 'react'
 import { contract } from '../../../../shared/contract'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import { PROBLEM_TITLE, type ServerErrorCode } from '../../../../shared/serverErrors'
-import { Dialog } from '../../components/Dialog'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { useFormErrors } from '../../lib/errors'
 import { sentence } from '../../lib/format'
@@ -94,19 +94,13 @@ export function MailboxDialog({ object, mailbox, focus, onClose }: { object: Biz
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
+        <DialogActions onCancel={onClose} label={check.failed ? 'Test again' : label} busyLabel={check.state.phase === 'checking' ? 'Testing…' : 'Saving…'} busy={busy}>
           {check.failed && (
             <button type="button" className="btn" disabled={busy} onClick={() => void save(true)}>
               Save anyway
             </button>
           )}
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : label}
-          </button>
-        </>
+        </DialogActions>
       }
     >
       <div ref={body}>

@@ -1,5 +1,5 @@
 import { useState, type JSX } from 'react'
-import { Dialog } from '../../components/Dialog'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError, TextAreaField, TextField } from '../../components/Field'
 import { TimeZoneField } from '../../components/TimeZoneField'
 import { useFormErrors } from '../../lib/errors'
@@ -37,16 +37,7 @@ export function NewBusinessDialog({ onClose }: { onClose: () => void }): JSX.Ele
       description="Each business keeps its own contacts, sending setup and sender profiles."
       onClose={onClose}
       onSubmit={save}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create business'}
-          </button>
-        </>
-      }
+      footer={<DialogActions onCancel={onClose} label="Create business" busyLabel="Creating…" busy={busy} />}
     >
       <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} autoFocus />
       <TextAreaField label="Postal address" value={postalAddress} onChange={setPostalAddress} error={errors.fields.postalAddress} rows={2} optional />

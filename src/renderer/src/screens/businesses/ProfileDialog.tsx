@@ -1,7 +1,7 @@
 // Add or edit a sender profile. Transport: this business's Mailgun domain or one of its mailboxes.
 import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
-import { Dialog } from '../../components/Dialog'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { Field, FormError, SelectField, TextField, Toggle } from '../../components/Field'
 import { RichEditor } from '../../components/RichEditor'
 import '../../styles/signatureEditor.css'
@@ -63,16 +63,7 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
       description={`Sends on behalf of ${object.name}.`}
       onClose={onClose}
       onSubmit={save}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : profile ? 'Save profile' : 'Add profile'}
-          </button>
-        </>
-      }
+      footer={<DialogActions onCancel={onClose} label={profile ? 'Save profile' : 'Add profile'} busy={busy} />}
     >
       <div className="form-grid">
         <TextField label="From email" type="email" value={email} onChange={setEmail} error={errors.fields.email} autoFocus />

@@ -1,12 +1,13 @@
 // The "From" line: the sender profiles the person at the keyboard may use. When nobody has said who they
 // are, every active profile is offered, with a quiet "Choose who you are" to narrow it down.
-import { useEffect, useId, useState, type JSX } from 'react'
+import { useId, type JSX } from 'react'
 import type { Profile, User } from '../../../../shared/models'
 import { Avatar } from '../../components/Avatar'
 import { Icon } from '../../components/Icons'
 import { Popover } from '../../components/Popover'
 import { hrefFor } from '../../lib/router'
-import { onEvent, rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
+import { rpc } from '../../rpc'
 import { objectName, toastError, useApp } from '../../store'
 import { closeCompose } from './composeState'
 
@@ -16,19 +17,13 @@ export interface Senders {
   currentUser: User | null
 }
 
+const NO_USERS: User[] = []
+
 /** The profiles and users compose needs, reloaded when settings change. */
 export function useSenders(): Senders {
   const currentUserId = useApp((s) => s.info?.currentUserId ?? null)
-  const [profiles, setProfiles] = useState<Profile[] | null>(null)
-  const [users, setUsers] = useState<User[]>([])
-  useEffect(() => {
-    const load = () => {
-      rpc('profiles.list', {}).then(setProfiles, toastError)
-      rpc('users.list', {}).then(setUsers, toastError)
-    }
-    load()
-    return onEvent('objects.changed', load)
-  }, [])
+  const profiles = useQuery('profiles.list', {}, { events: ['objects.changed'], delayMs: 0, onError: toastError }).data
+  const users = useQuery('users.list', {}, { events: ['objects.changed'], delayMs: 0, onError: toastError }).data ?? NO_USERS
   const currentUser = users.find((u) => u.id === currentUserId) ?? null
   const allowed = profiles?.filter((p) => p.isActive && (!currentUser || currentUser.profileIds.includes(p.id))) ?? null
   return { profiles: allowed, users, currentUser }

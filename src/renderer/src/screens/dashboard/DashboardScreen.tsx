@@ -3,10 +3,12 @@
 import { useMemo, useState, type JSX } from 'react'
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
+import { BusinessOptions } from '../../components/BusinessOptions'
+import { Segmented } from '../../components/Segmented'
 import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
-import { useRemote } from '../../lib/useRemote'
-import { rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
 import { useApp } from '../../store'
 import { LoadError } from '../automation/LoadState'
 import { dailyRows, METRIC, RANGES, rangeOf, type Metric } from './analyticsData'
@@ -28,11 +30,10 @@ export function DashboardScreen(): JSX.Element {
   const [days, setDays] = useState(30)
   const [objectId, setObjectId] = useState('')
   const tz = objects?.find((o) => String(o.id) === objectId)?.timezone ?? 'UTC'
-  const summary = useRemote(
-    () => rpc('analytics.summary', { ...rangeOf(days, tz), objectId: objectId ? Number(objectId) : undefined, groupBy: 'day' }),
-    [days, objectId, tz],
-    ['outbox.changed', 'automation.changed'],
-    1500,
+  const summary = useQuery(
+    'analytics.summary',
+    { ...rangeOf(days, tz), objectId: objectId ? Number(objectId) : undefined, groupBy: 'day' },
+    { events: ['outbox.changed', 'automation.changed'], delayMs: 1500 },
   )
   const data = summary.data
   const rows = useMemo(() => (data ? dailyRows(data, days, tz) : []), [data, days, tz])
@@ -41,32 +42,22 @@ export function DashboardScreen(): JSX.Element {
 
   return (
     <div className="page dashboard-page">
-      <header className="page-header">
-        <div>
-          <h1>Dashboard</h1>
-          <p className="page-subtitle">What your autoresponders and sequences sent, and how people responded</p>
-        </div>
-        <div className="page-actions filters">
-          <label>
-            <span className="visually-hidden">Business</span>
-            <select className="input select select-compact" aria-label="Business" value={objectId} onChange={(e) => setObjectId(e.target.value)}>
-              <option value="">All businesses</option>
-              {objects?.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div className="segmented" role="group" aria-label="Date range">
-            {RANGES.map((r) => (
-              <button key={r.days} type="button" className={`segment${days === r.days ? ' is-on' : ''}`} aria-pressed={days === r.days} onClick={() => setDays(r.days)}>
-                {r.label}
-              </button>
-            ))}
-          </div>
-        </div>
-      </header>
+      <PageHeader
+        title="Dashboard"
+        subtitle="What your autoresponders and sequences sent, and how people responded"
+        actions={
+          <>
+            <label>
+              <span className="visually-hidden">Business</span>
+              <select className="input select select-compact" aria-label="Business" value={objectId} onChange={(e) => setObjectId(e.target.value)}>
+                <BusinessOptions empty="All businesses" />
+              </select>
+            </label>
+            <Segmented label="Date range" value={days} options={RANGES.map((r) => ({ value: r.days, label: r.label }))} onChange={setDays} />
+          </>
+        }
+        actionsClassName="filters"
+      />
       {summary.error && !data ? (
         <LoadError message={summary.error} onRetry={summary.reload} />
       ) : (

@@ -3,20 +3,20 @@
 import { useState, type JSX } from 'react'
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { EmptyState } from '../../components/EmptyState'
+import { Table } from '../../components/Table'
 import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
-import { rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
 import { ChartCard, TOOLTIP } from './ChartCard'
 import { METRIC } from './analyticsData'
 
 export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
-  const sequences = useRemote(() => rpc('sequences.list', { objectId }), [objectId], ['automation.changed'], 1000)
+  const sequences = useQuery('sequences.list', { objectId }, { events: ['automation.changed'], delayMs: 1000 })
   const [picked, setPicked] = useState<number | null>(null)
   const list = sequences.data ?? []
   const current = list.find((s) => s.id === picked) ?? list[0]
-  const funnel = useRemote(() => (current ? rpc('analytics.funnel', { sequenceId: current.id }) : Promise.resolve(null)), [current?.id], ['outbox.changed', 'automation.changed'], 1500)
+  const funnel = useQuery('analytics.funnel', current ? { sequenceId: current.id } : null, { events: ['outbox.changed', 'automation.changed'], delayMs: 1500 })
   const f = funnel.data
   const rows = f?.steps.map((s) => ({ step: `Step ${s.position}`, subject: s.subject, sent: s.sent, opened: s.opened, replied: s.replied, bounced: s.bounced })) ?? []
   const sentFirst = f?.steps[0]?.sent ?? 0
@@ -65,34 +65,22 @@ export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
         </BarChart>
       </ResponsiveContainer>
       {f && f.steps.length > 0 ? (
-        <table className="data-table funnel-table" aria-label="Funnel by step">
-          <thead>
-            <tr>
-              <th>Step</th>
-              <th className="num">Sent</th>
-              <th className="num">Opened</th>
-              <th className="num">Replied</th>
-              <th className="num">Bounced</th>
-              <th className="num">Reply rate</th>
+        <Table label="Funnel by step" columns={['Step', { label: 'Sent', num: true }, { label: 'Opened', num: true }, { label: 'Replied', num: true }, { label: 'Bounced', num: true }, { label: 'Reply rate', num: true }]} className="funnel-table">
+          {f.steps.map((s) => (
+            <tr key={s.position}>
+              <td>
+                <span className="row-text">
+                  <strong>{s.position}.</strong> {s.subject}
+                </span>
+              </td>
+              <td className="num strong">{formatCount(s.sent)}</td>
+              <td className="num">{formatCount(s.opened)}</td>
+              <td className="num">{formatCount(s.replied)}</td>
+              <td className={`num${s.bounced ? ' danger-text' : ''}`}>{formatCount(s.bounced)}</td>
+              <td className="num">{rate(s.replied, s.sent)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {f.steps.map((s) => (
-              <tr key={s.position}>
-                <td>
-                  <span className="row-text">
-                    <strong>{s.position}.</strong> {s.subject}
-                  </span>
-                </td>
-                <td className="num strong">{formatCount(s.sent)}</td>
-                <td className="num">{formatCount(s.opened)}</td>
-                <td className="num">{formatCount(s.replied)}</td>
-                <td className={`num${s.bounced ? ' danger-text' : ''}`}>{formatCount(s.bounced)}</td>
-                <td className="num">{rate(s.replied, s.sent)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : null}
     </ChartCard>
   )

@@ -4,6 +4,7 @@ import { useState, type JSX } from 'react'
 import type { Backup } from '../../../../shared/backups'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { formatDate, relativeTime } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
@@ -49,15 +50,17 @@ export function DataScreen(): JSX.Element {
 
   return (
     <div className="page data-page">
-      <header className="page-header">
-        <div>
-          <h1>Data &amp; backups</h1>
-          <p className="page-subtitle">Everything lives in one file on this computer. Switchboard backs it up every day, while you work.</p>
-        </div>
-        <button type="button" className="btn btn-primary" onClick={() => void backUpNow()} disabled={running || !data}>
-          <Icon name={running ? 'clock' : 'download'} /> {running ? 'Backing up…' : 'Back up now'}
-        </button>
-      </header>
+      <PageHeader
+        title={<>Data &amp; backups</>}
+        subtitle="Everything lives in one file on this computer. Switchboard backs it up every day, while you work."
+        actions={
+          <>
+            <button type="button" className="btn btn-primary" onClick={() => void backUpNow()} disabled={running || !data}>
+              <Icon name={running ? 'clock' : 'download'} /> {running ? 'Backing up…' : 'Back up now'}
+            </button>
+          </>
+        }
+      />
 
       {data?.notice && <RecoveryNotice state={data} onChanged={reload} />}
       {error && <p className="data-error">{error}</p>}

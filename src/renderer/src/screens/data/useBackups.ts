@@ -3,11 +3,11 @@
 // waits until the engine answers again and then reloads on the restored workspace.
 import { useEffect, useState } from 'react'
 import type { BackupState } from '../../../../shared/backups'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery, type Remote } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 
-export function useBackups() {
-  return useRemote<BackupState>(() => rpc('backups.list', {}), [], ['backups.changed'])
+export function useBackups(): Remote<BackupState> {
+  return useQuery('backups.list', {}, { events: ['backups.changed'] })
 }
 
 export type RestartState = { phase: 'idle' } | { phase: 'restarting'; since: number }

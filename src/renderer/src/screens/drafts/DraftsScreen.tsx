@@ -1,33 +1,28 @@
 // Drafts: everything written but not sent, newest first (replies and forwards too, marked as such). A row
 // opens in compose; the bin deletes it.
-import { useEffect, useState, type JSX } from 'react'
+import { useState, type JSX } from 'react'
 import type { Draft } from '../../../../shared/outbound'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { formatDate, plural, recipientsLine, relativeTime } from '../../lib/format'
 import { htmlToPlain } from '../../lib/mailText'
-import { onEvent, rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
+import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import { openCompose } from '../compose/composeState'
 
 export function DraftsScreen(): JSX.Element {
-  const [drafts, setDrafts] = useState<Draft[] | null>(null)
+  const drafts = useQuery('drafts.list', {}, { events: ['drafts.changed'], delayMs: 0, onError: toastError }).data
   const [deleting, setDeleting] = useState<Draft | null>(null)
-  useEffect(() => {
-    const load = () => void rpc('drafts.list', {}).then(setDrafts, toastError)
-    load()
-    return onEvent('drafts.changed', load)
-  }, [])
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Drafts</h1>
-          <p className="page-subtitle">{drafts ? `${plural(drafts.length, 'draft')} · saved as you type` : 'Loading…'}</p>
-        </div>
-      </header>
+      <PageHeader
+        title="Drafts"
+        subtitle={<>{drafts ? `${plural(drafts.length, 'draft')} · saved as you type` : 'Loading…'}</>}
+      />
       {drafts && drafts.length === 0 && (
         <div className="card">
           <EmptyState

@@ -2,6 +2,7 @@
 import { useState, type JSX } from 'react'
 import type { ImportResult as Result } from '../../../../shared/models'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { ImportPreview } from './ImportPreview'
 import { ImportResult } from './ImportResult'
 import { ImportSource } from './ImportSource'
@@ -17,12 +18,10 @@ export function ImportScreen(): JSX.Element {
   const [stage, setStage] = useState<Stage>({ name: 'source' })
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Import contacts</h1>
-          <p className="page-subtitle">Bring customers in from a spreadsheet. Rows with an email that already exists update that contact.</p>
-        </div>
-      </header>
+      <PageHeader
+        title="Import contacts"
+        subtitle="Bring customers in from a spreadsheet. Rows with an email that already exists update that contact."
+      />
       <ol className="import-steps" aria-label="Import steps">
         {['Choose a file', 'Map columns', 'Done'].map((label, i) => {
           const current = ['source', 'preview', 'result'].indexOf(stage.name)

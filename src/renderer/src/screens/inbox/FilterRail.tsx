@@ -1,32 +1,29 @@
 // The inbox's left column: which mail to show (all or unread, received or sent), each business with its
 // unread count and its mailboxes with their sync state, and the contact filter when one is on.
-import { useEffect, useState, type JSX } from 'react'
+import { useState, type JSX } from 'react'
 import type { SyncStatus } from '../../../../shared/inbox'
 import { Icon } from '../../components/Icons'
+import { Segmented } from '../../components/Segmented'
 import { formatCount } from '../../lib/format'
 import { syncWords } from '../../lib/inbox'
 import { hrefFor } from '../../lib/router'
-import { onEvent, rpc } from '../../rpc'
+import { useLoad } from '../../lib/useQuery'
+import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
 import { FolderNav } from './FolderNav'
 import type { Folder } from '../../../../shared/inbox'
 import { askNotificationPermission, notificationPermission } from './notify'
 import type { InboxFilters } from './useInbox'
 
+const NO_COUNTS: Record<number, number> = {}
+
 /** Unread threads per business, re-read when mail changes. */
 function useObjectUnread(ids: number[]): Record<number, number> {
-  const [counts, setCounts] = useState<Record<number, number>>({})
-  const key = ids.join(',')
-  useEffect(() => {
-    const load = () =>
-      Promise.all(ids.map((id) => rpc('inbox.list', { objectId: id, limit: 1 }).then((p) => [id, p.unreadThreads] as const, () => [id, 0] as const))).then((pairs) =>
-        setCounts(Object.fromEntries(pairs)),
-      )
-    void load()
-    let t: ReturnType<typeof setTimeout> | undefined
-    const off = onEvent('inbox.changed', () => (clearTimeout(t), (t = setTimeout(() => void load(), 500))))
-    return () => (off(), clearTimeout(t))
-  }, [key])
+  const counts = useLoad(
+    () => Promise.all(ids.map((id) => rpc('inbox.list', { objectId: id, limit: 1 }).then((p) => [id, p.unreadThreads] as const, () => [id, 0] as const))).then((pairs) => Object.fromEntries(pairs)),
+    ids.join(','),
+    { events: ['inbox.changed'], delayMs: 500 },
+  ).data ?? NO_COUNTS
   return counts
 }
 
@@ -60,25 +57,25 @@ export function FilterRail({ filters, onChange, totalUnread, now, folders }: Pro
 
       <div className="rail-group">
         <h3 className="rail-heading">Show</h3>
-        <div className="segmented" role="group" aria-label="Read state">
-          <button type="button" aria-pressed={!filters.unread} onClick={() => onChange({ unread: undefined })}>
-            All
-          </button>
-          <button type="button" aria-pressed={Boolean(filters.unread)} onClick={() => onChange({ unread: true })}>
-            Unread
-          </button>
-        </div>
-        <div className="segmented" role="group" aria-label="Direction">
-          <button type="button" aria-pressed={!filters.direction} onClick={() => onChange({ direction: undefined })}>
-            Both
-          </button>
-          <button type="button" aria-pressed={filters.direction === 'in'} onClick={() => onChange({ direction: 'in' })}>
-            Received
-          </button>
-          <button type="button" aria-pressed={filters.direction === 'out'} onClick={() => onChange({ direction: 'out' })}>
-            Sent
-          </button>
-        </div>
+        <Segmented
+          label="Read state"
+          value={Boolean(filters.unread)}
+          options={[
+            { value: false, label: 'All' },
+            { value: true, label: 'Unread' },
+          ]}
+          onChange={(unread) => onChange({ unread: unread || undefined })}
+        />
+        <Segmented
+          label="Direction"
+          value={filters.direction}
+          options={[
+            { value: undefined, label: 'Both' },
+            { value: 'in' as const, label: 'Received' },
+            { value: 'out' as const, label: 'Sent' },
+          ]}
+          onChange={(direction) => onChange({ direction })}
+        />
         {filters.contact && (
           <div className="rail-contact">
             <Icon name="user" size={14} />

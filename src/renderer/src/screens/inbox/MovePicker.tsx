@@ -3,27 +3,22 @@
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react'
 import type { Folder, MoveTarget } from '../../../../shared/inbox'
 import { Icon, type IconName } from '../../components/Icons'
-import { onEvent, rpc } from '../../rpc'
+import { useLoad } from '../../lib/useQuery'
+import { rpc } from '../../rpc'
 import { useApp } from '../../store'
+
+const NO_FOLDERS = new Map<number, Folder[]>()
 
 /** folders.list of every mailbox that receives, re-read (debounced) when mail changes. */
 export function useFolders(): Map<number, Folder[]> {
   const sync = useApp((s) => s.sync) ?? []
   const ids = sync.filter((s) => s.state !== 'disabled').map((s) => s.mailboxId)
   const key = ids.join(',')
-  const [folders, setFolders] = useState<Map<number, Folder[]>>(new Map())
-  useEffect(() => {
-    let alive = true
-    const load = () =>
-      Promise.all(ids.map((id) => rpc('folders.list', { mailboxId: id }).then((f) => [id, f] as const, () => [id, [] as Folder[]] as const))).then(
-        (pairs) => alive && setFolders(new Map(pairs)),
-      )
-    void load()
-    let t: ReturnType<typeof setTimeout> | undefined
-    const soon = () => (clearTimeout(t), (t = setTimeout(() => void load(), 600)))
-    const offs = [onEvent('inbox.changed', soon), onEvent('sync.status', soon)]
-    return () => ((alive = false), offs.forEach((off) => off()), clearTimeout(t))
-  }, [key])
+  const folders = useLoad(
+    () => Promise.all(ids.map((id) => rpc('folders.list', { mailboxId: id }).then((f) => [id, f] as const, () => [id, [] as Folder[]] as const))).then((pairs) => new Map(pairs)),
+    key,
+    { events: ['inbox.changed', 'sync.status'], delayMs: 600 },
+  ).data ?? NO_FOLDERS
   return folders
 }
 

@@ -4,6 +4,7 @@ import { useState, type JSX } from 'react'
 import type { OutboundMessage } from '../../../../shared/outbound'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { formatCount } from '../../lib/format'
 import { GROUPS, isScheduled, PENDING, pendingCount, type Group, type MailboxSignIn } from '../../lib/outbox'
 import { openCompose } from '../compose/composeState'
@@ -32,12 +33,10 @@ export function OutboxScreen({ selectedId }: { selectedId?: number }): JSX.Eleme
 
   return (
     <div className="page outbox-page">
-      <header className="page-header">
-        <div>
-          <h1>Outbox</h1>
-          <p className="page-subtitle">{items ? summary : 'Loading…'}</p>
-        </div>
-      </header>
+      <PageHeader
+        title="Outbox"
+        subtitle={items ? summary : 'Loading…'}
+      />
       {items && items.length === 0 ? (
         <div className="card">
           <EmptyState

@@ -1,29 +1,18 @@
 // A scheduled message whose mailbox currently can't sign in says so before its time comes, with the way
 // to fix it (the business's mailbox settings), instead of a calm "Scheduled".
-import { useEffect, useState, type JSX, type MouseEvent } from 'react'
+import { useMemo, type JSX, type MouseEvent } from 'react'
 import type { OutboundMessage } from '../../../../shared/outbound'
 import { Icon } from '../../components/Icons'
 import { formatWhen } from '../../lib/format'
 import { signInWarning, type MailboxSignIn } from '../../lib/outbox'
 import { navigate } from '../../lib/router'
-import { rpc } from '../../rpc'
-import { useApp } from '../../store'
+import { useQuery } from '../../lib/useQuery'
 import '../../styles/outboxSignIn.css'
 
-/** Mailboxes that can't sign in, by id; reloaded when a mailbox's state changes (objects.changed reloads `objects`). */
+/** Mailboxes that can't sign in, by id; reloaded when a mailbox's state changes (objects.changed). */
 export function useStoppedMailboxes(): Map<number, MailboxSignIn> {
-  const objects = useApp((s) => s.objects)
-  const [stopped, setStopped] = useState<Map<number, MailboxSignIn>>(new Map())
-  useEffect(() => {
-    let live = true
-    rpc('mailboxes.list', {})
-      .then((all) => live && setStopped(new Map(all.filter((m) => m.status === 'auth_error').map((m) => [m.id, m]))))
-      .catch(() => undefined)
-    return () => {
-      live = false
-    }
-  }, [objects])
-  return stopped
+  const all = useQuery('mailboxes.list', {}, { events: ['objects.changed', 'transport.open'] }).data
+  return useMemo(() => new Map((all ?? []).filter((m) => m.status === 'auth_error').map((m) => [m.id, m])), [all])
 }
 
 export function SignInWarning({ message, stopped, size = 'sm' }: { message: OutboundMessage; stopped: Map<number, MailboxSignIn>; size?: 'sm' | 'md' }): JSX.Element | null {

@@ -1,46 +1,26 @@
 // The outbox list and the selected message's detail, both kept live from `outbox.changed` (batched: a
 // busy scheduler reports many small changes).
-import { useCallback, useEffect, useState } from 'react'
-import type { OutboundDetail, OutboundMessage, OutboxPage } from '../../../../shared/outbound'
-import { onEvent, rpc, RpcError } from '../../rpc'
+import { useEffect, useState } from 'react'
+import type { OutboundDetail, OutboundMessage } from '../../../../shared/outbound'
+import { useQuery } from '../../lib/useQuery'
+import { RpcError } from '../../rpc'
 import { toastError } from '../../store'
 
 const REFRESH_MS = 250
 
 export function useOutboxList(): { items: OutboundMessage[] | null; counts: Record<string, number>; done: number; reload: () => void } {
-  const [page, setPage] = useState<OutboxPage | null>(null)
-  const reload = useCallback(() => void rpc('outbox.list', { limit: 500 }).then(setPage, toastError), [])
-  useEffect(() => {
-    reload()
-    let t: ReturnType<typeof setTimeout> | undefined
-    const off = onEvent('outbox.changed', () => {
-      clearTimeout(t)
-      t = setTimeout(reload, REFRESH_MS)
-    })
-    return () => (off(), clearTimeout(t))
-  }, [reload])
-  return { items: page?.items ?? null, counts: page?.counts ?? {}, done: page?.done ?? 0, reload }
+  const page = useQuery('outbox.list', { limit: 500 }, { events: ['outbox.changed'], delayMs: REFRESH_MS, onError: toastError })
+  return { items: page.data?.items ?? null, counts: page.data?.counts ?? {}, done: page.data?.done ?? 0, reload: page.reload }
 }
 
 export function useOutboxDetail(id: number | undefined): { detail: OutboundDetail | null; missing: boolean } {
-  const [detail, setDetail] = useState<OutboundDetail | null>(null)
-  const [missing, setMissing] = useState(false)
-  useEffect(() => {
-    setDetail(null)
-    setMissing(false)
-    if (!id) return
-    const load = () =>
-      rpc('outbox.get', { id }).then(setDetail, (err) => (err instanceof RpcError && err.code === 'NOT_FOUND' ? setMissing(true) : toastError(err)))
-    void load()
-    let t: ReturnType<typeof setTimeout> | undefined
-    const off = onEvent('outbox.changed', (p) => {
-      if (!p.ids.includes(id)) return
-      clearTimeout(t)
-      t = setTimeout(() => void load(), REFRESH_MS)
-    })
-    return () => (off(), clearTimeout(t))
-  }, [id])
-  return { detail, missing }
+  const detail = useQuery('outbox.get', id ? { id } : null, {
+    events: [{ event: 'outbox.changed', when: (p) => id !== undefined && p.ids.includes(id) }],
+    delayMs: REFRESH_MS,
+    keepPrevious: false,
+    onError: (err) => err instanceof RpcError && err.code === 'NOT_FOUND' ? undefined : toastError(err),
+  })
+  return { detail: detail.data, missing: detail.errorCode === 'NOT_FOUND' }
 }
 
 /** Re-renders every `ms`, so "in 3 minutes" stays true while the screen is open. */

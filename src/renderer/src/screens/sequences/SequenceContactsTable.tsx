@@ -6,11 +6,12 @@ import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'rea
 import type { Sequence, SequenceContact } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { Segmented } from '../../components/Segmented'
 import { CONTACT_STATUS, CONTACT_STATUSES } from '../../lib/automation'
-import { messageOf } from '../../lib/errors'
 import { formatCount, formatWhen, relativeTime, timeAgo } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
-import { onEvent, rpc } from '../../rpc'
+import { useLoad } from '../../lib/useQuery'
+import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import { useNow } from '../outbox/useOutbox'
 import { LoadError, SkeletonRows, StatusBadge } from '../automation/LoadState'
@@ -24,41 +25,37 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
   const [items, setItems] = useState<SequenceContact[] | null>(null)
   const [total, setTotal] = useState(0)
   const [cursor, setCursor] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const [selection, setSelection] = useState<RowSelectionState>({})
   const [loadingMore, setLoadingMore] = useState(false)
   const now = useNow(30_000)
   const shown = useRef(0)
   shown.current = items?.length ?? 0
 
-  // Reloads what is already shown (at least one page), so a refresh does not collapse a long list.
-  const load = useCallback(
-    (shown: number) =>
-      rpc('sequences.contacts', { sequenceId: sequence.id, status, limit: Math.min(1000, Math.max(PAGE, shown)) }).then(
-        (page) => {
-          setItems(page.items)
-          setTotal(page.total)
-          setCursor(page.nextCursor)
-          setError(null)
-        },
-        (err) => setError(messageOf(err)),
-      ),
-    [sequence.id, status],
+  // Reloads what is already shown (at least one page), so a refresh does not collapse a long list; a new
+  // sequence or status filter starts again from one page.
+  const key = `${sequence.id}:${status ?? ''}`
+  const loadedFor = useRef(key)
+  const listing = useLoad(
+    () => {
+      const shownHere = loadedFor.current === key ? shown.current : 0
+      loadedFor.current = key
+      return rpc('sequences.contacts', { sequenceId: sequence.id, status, limit: Math.min(1000, Math.max(PAGE, shownHere)) })
+    },
+    key,
+    { events: ['automation.changed', 'outbox.changed'], delayMs: 400, keepPrevious: false },
   )
   useEffect(() => {
     setItems(null)
     setSelection({})
-    void load(PAGE)
-  }, [load])
+  }, [key])
   useEffect(() => {
-    let t: ReturnType<typeof setTimeout> | undefined
-    const soon = () => {
-      clearTimeout(t)
-      t = setTimeout(() => void load(shown.current), 400)
-    }
-    const offs = [onEvent('automation.changed', soon), onEvent('outbox.changed', soon)]
-    return () => (offs.forEach((o) => o()), clearTimeout(t))
-  }, [load])
+    const page = listing.data
+    if (!page) return
+    setItems(page.items)
+    setTotal(page.total)
+    setCursor(page.nextCursor)
+  }, [listing.data])
+  const error = listing.error
 
   const more = async () => {
     if (!cursor) return
@@ -79,12 +76,12 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
         await rpc(action === 'pause' ? 'sequences.pause' : 'sequences.resume', { id: sequence.id, contactIds })
         toastOk(`${action === 'pause' ? 'Paused' : 'Resumed'} ${contactIds.length === 1 ? 'one contact' : `${formatCount(contactIds.length)} contacts`}`)
         setSelection({})
-        void load(shown.current)
+        listing.reload()
       } catch (err) {
         toastError(err)
       }
     },
-    [sequence.id, load],
+    [sequence.id, listing.reload],
   )
 
   const columns = useMemo(
@@ -167,16 +164,15 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
   return (
     <section className="card table-card" aria-label="Contacts in this sequence">
       <div className="card-header table-toolbar">
-        <div className="segmented" role="group" aria-label="Filter by status">
-          <button type="button" className={`segment${status === undefined ? ' is-on' : ''}`} aria-pressed={status === undefined} onClick={() => setStatus(undefined)}>
-            All <span className="segment-count">{formatCount(enrolled)}</span>
-          </button>
-          {CONTACT_STATUSES.filter((s) => (sequence.counts[s] ?? 0) > 0 || s === status).map((s) => (
-            <button key={s} type="button" className={`segment${status === s ? ' is-on' : ''}`} aria-pressed={status === s} onClick={() => setStatus(s)}>
-              {CONTACT_STATUS[s].label} <span className="segment-count">{formatCount(sequence.counts[s] ?? 0)}</span>
-            </button>
-          ))}
-        </div>
+        <Segmented<Status | undefined>
+          label="Filter by status"
+          value={status}
+          options={[
+            { value: undefined, label: 'All ', count: enrolled },
+            ...CONTACT_STATUSES.filter((s) => (sequence.counts[s] ?? 0) > 0 || s === status).map((s) => ({ value: s, label: `${CONTACT_STATUS[s].label} `, count: sequence.counts[s] ?? 0 })),
+          ]}
+          onChange={setStatus}
+        />
         {selected.length > 0 && (
           <div className="bulk-inline" role="toolbar" aria-label="Selected contacts">
             <span className="bulk-inline-count">{formatCount(selected.length)} selected</span>
@@ -191,7 +187,7 @@ export function SequenceContactsTable({ sequence, onEnroll }: { sequence: Sequen
       </div>
       {error && !items ? (
         <div className="card-body">
-          <LoadError message={error} onRetry={() => void load(PAGE)} />
+          <LoadError message={error} onRetry={listing.reload} />
         </div>
       ) : !items ? (
         <SkeletonRows rows={4} />

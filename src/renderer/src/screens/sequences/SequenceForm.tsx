@@ -4,8 +4,10 @@ import { useRef, useState, type JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { BusinessOptions } from '../../components/BusinessOptions'
+import { PageHeader } from '../../components/PageHeader'
 import { navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { firstMessageWithError, htmlOf, routeSaveError } from '../automation/messageDraft'
@@ -33,7 +35,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
     setDraft((d) => ({ ...d, ...patch }))
     setErrors((e) => (Object.keys(e).length ? {} : e))
   }
-  const mailboxes = useRemote(() => (draft.objectId ? rpc('mailboxes.list', { objectId: Number(draft.objectId) }) : Promise.resolve([])), [draft.objectId], ['objects.changed'], 1000)
+  const mailboxes = useQuery('mailboxes.list', draft.objectId ? { objectId: Number(draft.objectId) } : null, { events: ['objects.changed'], delayMs: 1000, keepPrevious: false })
   const index = Math.min(active, draft.steps.length - 1)
   const current = draft.steps[index]
 
@@ -79,13 +81,11 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
     <>
       {heading ? (
         <>
-          <header className="page-header">
-            <div>
-              <h1>{heading.title}</h1>
-              <p className="page-subtitle">{heading.subtitle}</p>
-            </div>
-            <div className="page-actions">{saveButton}</div>
-          </header>
+          <PageHeader
+            title={heading.title}
+            subtitle={heading.subtitle}
+            actions={saveButton}
+          />
           <FormError message={formError} />
         </>
       ) : (
@@ -108,12 +108,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
               <Field label="Business" error={errors.objectId} hint={saved ? 'A sequence stays with its business' : undefined}>
                 {(p) => (
                   <select className="input select" {...p} value={draft.objectId} disabled={Boolean(saved)} onChange={(e) => set({ objectId: e.target.value, mailboxIds: [] })}>
-                    <option value="">Choose a business…</option>
-                    {objects?.map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {o.name}
-                      </option>
-                    ))}
+                    <BusinessOptions empty="Choose a business…" />
                   </select>
                 )}
               </Field>

@@ -1,14 +1,14 @@
 // One sequence: where its contacts stand (stat strip and the per-contact table), enrolment, pause and
 // resume, and its settings. #/sequences/new shows the empty form instead.
 import { useState, type JSX } from 'react'
-import type { Sequence } from '../../../../shared/automation'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
 import { CONTACT_STATUS, CONTACT_STATUSES, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
 import { LoadError } from '../automation/LoadState'
@@ -35,7 +35,7 @@ const STRIP = CONTACT_STATUSES.filter((k) => k !== 'unsubscribed')
 
 function Existing({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
-  const seq = useRemote(() => rpc('sequences.get', { id }), [id], ['automation.changed'], 300)
+  const seq = useQuery('sequences.get', { id }, { events: ['automation.changed'], delayMs: 300, keepPrevious: false })
   const [tab, setTab] = useState<'contacts' | 'settings'>('contacts')
   const [enrolling, setEnrolling] = useState(false)
   const [deleting, setDeleting] = useState(false)
@@ -76,26 +76,28 @@ function Existing({ id }: { id: number }): JSX.Element {
       <a className="back-link" href={hrefFor({ name: 'sequences' })}>
         <Icon name="chevronLeft" size={14} /> Sequences
       </a>
-      <header className="page-header">
-        <div>
-          <h1>{s.name}</h1>
-          <p className="page-subtitle">
+      <PageHeader
+        title={s.name}
+        subtitle={
+          <>
             <span className={`badge ${s.status === 'active' ? 'badge-green' : 'badge-amber'}`}>{s.status === 'active' ? 'Running' : 'Paused'}</span>
             {objectName(objects, s.objectId)} · {plural(s.steps.length, 'step')} · {plural(s.mailboxIds.length, 'mailbox', 'mailboxes')} · {windowText(s.window)}
-          </p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)} aria-label="Delete sequence">
-            <Icon name="trash" />
-          </button>
-          <button type="button" className="btn" onClick={() => void toggle()} disabled={busy}>
-            <Icon name={s.status === 'active' ? 'pause' : 'play'} /> {s.status === 'active' ? 'Pause sequence' : 'Resume sequence'}
-          </button>
-          <button type="button" className="btn btn-primary" onClick={() => setEnrolling(true)}>
-            <Icon name="plus" /> Enrol contacts
-          </button>
-        </div>
-      </header>
+          </>
+        }
+        actions={
+          <>
+            <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)} aria-label="Delete sequence">
+              <Icon name="trash" />
+            </button>
+            <button type="button" className="btn" onClick={() => void toggle()} disabled={busy}>
+              <Icon name={s.status === 'active' ? 'pause' : 'play'} /> {s.status === 'active' ? 'Pause sequence' : 'Resume sequence'}
+            </button>
+            <button type="button" className="btn btn-primary" onClick={() => setEnrolling(true)}>
+              <Icon name="plus" /> Enrol contacts
+            </button>
+          </>
+        }
+      />
       <div className="stat-strip" aria-label="Contacts by status">
         <div className="seq-stat">
           <span className="seq-stat-value">{formatCount(enrolled)}</span>

@@ -4,33 +4,34 @@ import type { JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
+import { Table } from '../../components/Table'
 import { rate, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
-import { rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
 import { objectName, useApp } from '../../store'
 import { ListBody } from '../automation/LoadState'
 import { enrolledOf } from './sequenceDraft'
 
 export function SequencesScreen(): JSX.Element {
-  const list = useRemote(() => rpc('sequences.list', {}), [], ['automation.changed', 'outbox.changed'], 400)
+  const list = useQuery('sequences.list', {}, { events: ['automation.changed', 'outbox.changed'], delayMs: 400 })
   const items = list.data
   const active = items?.filter((s) => s.status === 'active').length ?? 0
   const create = () => navigate({ name: 'sequences', id: 'new' })
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Sequences</h1>
-          <p className="page-subtitle">{items?.length ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}</p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="btn btn-primary" onClick={create}>
-            <Icon name="plus" /> New sequence
-          </button>
-        </div>
-      </header>
+      <PageHeader
+        title="Sequences"
+        subtitle={<>{items?.length ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}</>}
+        actions={
+          <>
+            <button type="button" className="btn btn-primary" onClick={create}>
+              <Icon name="plus" /> New sequence
+            </button>
+          </>
+        }
+      />
       <ListBody
         error={list.error}
         items={items}
@@ -50,26 +51,11 @@ export function SequencesScreen(): JSX.Element {
         }
       >
         {(items) => (
-          <div className="card table-card">
-            <table className="data-table" aria-label="Sequences">
-              <thead>
-                <tr>
-                  <th>Sequence</th>
-                  <th>Status</th>
-                  <th className="num">Steps</th>
-                  <th className="num">Enrolled</th>
-                  <th className="num">Active</th>
-                  <th className="num">Replied</th>
-                  <th className="num">Bounced</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((s) => (
-                  <Row key={s.id} item={s} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Sequences" columns={['Sequence', 'Status', { label: 'Steps', num: true }, { label: 'Enrolled', num: true }, { label: 'Active', num: true }, { label: 'Replied', num: true }, { label: 'Bounced', num: true }]} card>
+            {items.map((s) => (
+              <Row key={s.id} item={s} />
+            ))}
+          </Table>
         )}
       </ListBody>
     </div>
