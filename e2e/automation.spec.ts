@@ -108,7 +108,7 @@ test('an autoresponder made in the UI greets a contact tagged in the UI, from th
   const log = page.getByRole('table', { name: 'Executions' })
   await expect(log.getByRole('row', { name: /Paul Okafor/ })).toContainText('Sent')
   await expect(log.getByRole('row', { name: /Walk-in Client/ })).toContainText('Failed')
-  await expect(log.getByRole('row', { name: /Walk-in Client/ })).toContainText('Contact not assigned to any object')
+  await expect(log.getByRole('row', { name: /Walk-in Client/ })).toContainText('Contact not assigned to any business')
   await expect(page.locator('.page-subtitle')).toContainText('1 sent · 1 failed')
   await shot(page, 'autoresponder-activity')
 })

@@ -62,9 +62,9 @@ describe('autoresponders', () => {
     const noMailgun = await b.t.ok('contacts.create', { email: 'c@client.test', primaryObjectId: mg.id })
     await b.t.ok('contacts.addTag', { contactIds: [noObject.id, noProfile.id, noMailgun.id], tagId: tag.id })
     const byContact = Object.fromEntries((await execs(b.t, a.id)).map((e) => [e.contactId, e]))
-    expect(byContact[noObject.id]).toMatchObject({ status: 'FAILED', error: 'Contact not assigned to any object', outboundId: null })
-    expect(byContact[noProfile.id]).toMatchObject({ status: 'FAILED', error: 'Object has no email sending profile configured', outboundId: null })
-    expect(byContact[noMailgun.id]).toMatchObject({ status: 'FAILED', error: 'Object Mailgun not configured', outboundId: null })
+    expect(byContact[noObject.id]).toMatchObject({ status: 'FAILED', error: 'Contact not assigned to any business', outboundId: null })
+    expect(byContact[noProfile.id]).toMatchObject({ status: 'FAILED', error: 'Business has no email sending profile configured', outboundId: null })
+    expect(byContact[noMailgun.id]).toMatchObject({ status: 'FAILED', error: 'Business Mailgun not configured', outboundId: null })
     expect(await ar(b.t, a.id)).toMatchObject({ totalFailed: 3, totalSent: 0 })
   })
 

@@ -89,7 +89,7 @@ describe('templates', () => {
   it('a contact without a business cannot be previewed without a profile (the seed’s words)', async () => {
     const { t, profileId } = await setup()
     const c = await t.ok('contacts.create', { email: 'solo@client.test', firstName: 'Solo' })
-    expect(await t.err('templates.preview', { contactId: c.id, subject: 'x', html: 'y' })).toMatchObject({ code: 'VALIDATION', message: 'Contact not assigned to any object', field: 'contactId' })
+    expect(await t.err('templates.preview', { contactId: c.id, subject: 'x', html: 'y' })).toMatchObject({ code: 'VALIDATION', message: 'Contact not assigned to any business', field: 'contactId' })
     expect((await t.ok('templates.preview', { contactId: c.id, profileId, subject: 'Hi {{contact.first_name}}', html: 'y' })).subject).toBe('Hi Solo')
   })
 })

@@ -89,7 +89,7 @@ describe('profiles and users', () => {
     })
     expect(await t.err('profiles.create', { objectId: b.id, email: 'b@b.co', displayName: 'B', transport: { kind: 'mailgun' } })).toEqual({
       code: 'VALIDATION',
-      message: 'Object Mailgun not configured',
+      message: 'Business Mailgun not configured',
       field: 'transport.kind',
     })
     await t.ok('mailgun.upsert', { objectId: b.id, sendingDomain: 'mg.b.co', apiKey: 'key-abcdefgh' })

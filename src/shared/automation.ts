@@ -91,7 +91,7 @@ export const Execution = z.object({
   contactName: z.string(),
   contactEmail: z.string().nullable(),
   status: z.enum(EXECUTION_STATUSES),
-  /** The seed's words for failures ("Contact not assigned to any object", ...), or the skip reason. */
+  /** The seed's failures in the app's words ("Contact not assigned to any business", ...), or the skip reason. */
   error: z.string().nullable(),
   outboundId: Id.nullable(),
   scheduledFor: IsoTime,

@@ -97,9 +97,9 @@ describe('autoresponders through Postfix into Dovecot', () => {
     await settle(t)
     const errors = Object.fromEntries((await t.ok('autoresponders.executions', { autoresponderId: ar.id })).map((e) => [e.contactId, `${e.status}: ${e.error}`]))
     expect(errors).toEqual({
-      [noObject.id]: 'FAILED: Contact not assigned to any object',
-      [noProfile.id]: 'FAILED: Object has no email sending profile configured',
-      [noMailgun.id]: 'FAILED: Object Mailgun not configured',
+      [noObject.id]: 'FAILED: Contact not assigned to any business',
+      [noProfile.id]: 'FAILED: Business has no email sending profile configured',
+      [noMailgun.id]: 'FAILED: Business Mailgun not configured',
     })
     expect((await t.ok('outbox.list', {})).items).toHaveLength(0)
   }, 30_000)

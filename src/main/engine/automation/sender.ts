@@ -13,9 +13,9 @@ export interface SenderProfile {
   mailboxId: number | null
 }
 
-export const NO_OBJECT = 'Contact not assigned to any object'
-export const NO_PROFILE = 'Object has no email sending profile configured'
-export const NO_MAILGUN = 'Object Mailgun not configured'
+export const NO_OBJECT = 'Contact not assigned to any business'
+export const NO_PROFILE = 'Business has no email sending profile configured'
+export const NO_MAILGUN = 'Business Mailgun not configured'
 
 const PROFILE_COLS = `id, object_id AS objectId, email_address AS email, display_name AS displayName, reply_to_address AS replyTo, transport, mailbox_id AS mailboxId`
 

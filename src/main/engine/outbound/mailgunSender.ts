@@ -14,7 +14,7 @@ import { suppress } from './suppression'
 export function mailgunConfig(ctx: Ctx, objectId: number): MailgunConfig {
   const r = stmt(ctx.sqlite, 'SELECT sending_domain AS d, api_key_sealed AS k, region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?')
     .get(objectId) as { d: string; k: string | null; region: 'us' | 'eu'; base: string | null } | undefined
-  if (!r?.k) throw new SendFailure('auth', 'Object Mailgun not configured')
+  if (!r?.k) throw new SendFailure('auth', 'Business Mailgun not configured')
   return { sendingDomain: r.d, apiKey: ctx.secrets.open(r.k), region: r.region, apiBaseUrl: r.base }
 }
 

@@ -93,7 +93,7 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
   if (profile.transport === 'smtp' && profile.mailboxId === null) throw new AppError('VALIDATION', 'The profile has no mailbox to send through', 'profileId')
   if (profile.transport === 'mailgun') {
     const mg = stmt(ctx.sqlite, 'SELECT api_key_sealed AS k FROM object_mailgun_settings WHERE object_id = ?').get(profile.objectId) as { k: string | null } | undefined
-    if (!mg?.k) throw new AppError('VALIDATION', 'Object Mailgun not configured', 'profileId')
+    if (!mg?.k) throw new AppError('VALIDATION', 'Business Mailgun not configured', 'profileId')
   }
   if (input.contactId) {
     const exists = stmt(ctx.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(input.contactId)

@@ -44,7 +44,7 @@ export function summary(ctx: Ctx, input: { objectId?: number; from: string; to: 
   let tz = 'UTC'
   if (input.objectId !== undefined) {
     const zone = objectTimezone(ctx, input.objectId)
-    if (zone === undefined) throw new AppError('NOT_FOUND', `Object ${input.objectId} does not exist`, 'objectId')
+    if (zone === undefined) throw new AppError('NOT_FOUND', `Business ${input.objectId} does not exist`, 'objectId')
     tz = zone
   }
   const buckets = new Map<number, Record<Metric, number>>()

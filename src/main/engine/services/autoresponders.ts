@@ -53,7 +53,7 @@ export const listAutoresponders = (ctx: Ctx, objectId?: number): Autoresponder[]
 
 /** Save-time checks: the trigger's tag and object exist, every template compiles and names known variables. */
 function validate(ctx: Ctx, v: { objectId?: number | null; trigger?: Trigger; actions?: ActionIn[] }): void {
-  if (v.objectId != null && !objectExists(ctx, v.objectId)) throw new AppError('NOT_FOUND', `Object ${v.objectId} does not exist`, 'objectId')
+  if (v.objectId != null && !objectExists(ctx, v.objectId)) throw new AppError('NOT_FOUND', `Business ${v.objectId} does not exist`, 'objectId')
   if (v.trigger?.type === 'TAG_ADDED' && !tagExists(ctx, v.trigger.tagId)) throw new AppError('NOT_FOUND', `Tag ${v.trigger.tagId} does not exist`, 'trigger.tagId')
   if (v.trigger?.type === 'DATE_BASED' && v.trigger.field !== 'createdAt' && !/^[A-Za-z0-9_ -]{1,64}$/.test(v.trigger.field))
     throw new AppError('VALIDATION', 'Use createdAt or the name of a custom field that holds a date', 'trigger.field')

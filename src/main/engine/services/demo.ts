@@ -12,7 +12,7 @@ const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Eu
 
 export async function seedDemo(ctx: Ctx, h: Handlers): Promise<{ objects: number; contacts: number }> {
   const count = (ctx.sqlite.prepare('SELECT count(*) AS n FROM objects').get() as { n: number }).n
-  if (count > 0) throw new AppError('CONFLICT', 'This workspace already has objects; sample data is only added to an empty one')
+  if (count > 0) throw new AppError('CONFLICT', 'This workspace already has businesses; sample data is only added to an empty one')
   const specs = [
     { name: 'Eve Beauty MA', profile: 'evebeauty@senovallc.com', display: 'Eve Beauty', zone: 'America/New_York', address: '12 Elm Street, Boston, MA 02108' },
     { name: 'Hana Beauty', profile: 'hanabeauty@senovallc.com', display: 'Hana Beauty', zone: 'America/Los_Angeles', address: '480 Sunset Blvd, Los Angeles, CA 90028' },

@@ -40,13 +40,13 @@ export function listObjects(ctx: Ctx, id?: number): BizObject[] {
 
 export function getObject(ctx: Ctx, id: number): BizObject {
   const found = listObjects(ctx, id)[0]
-  if (!found) throw notFound('Object', id)
+  if (!found) throw notFound('Business', id)
   return found
 }
 
 export function requireObject(ctx: Ctx, id: number, field = 'objectId'): ObjectRow {
   const row = objectRow(ctx, id)
-  if (!row) throw new AppError('NOT_FOUND', `Object ${id} does not exist`, field)
+  if (!row) throw new AppError('NOT_FOUND', `Business ${id} does not exist`, field)
   return row
 }
 
@@ -58,7 +58,7 @@ export function assertOwnAddressFree(ctx: Ctx, kind: OwnAddressKind, objectId: n
 }
 
 function assertNameFree(ctx: Ctx, name: string, exceptId?: number): void {
-  assertNoClash(objectIdByName(ctx, name), exceptId, `An object named "${name}" already exists`, 'name')
+  assertNoClash(objectIdByName(ctx, name), exceptId, `A business named "${name}" already exists`, 'name')
 }
 
 export function createObject(ctx: Ctx, input: ParsedInput<'objects.create'>): BizObject {

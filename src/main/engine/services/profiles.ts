@@ -40,7 +40,7 @@ function transportColumns(ctx: Ctx, objectId: number, transport: Transport) {
     if (mailbox.objectId !== objectId) throw new AppError('VALIDATION', 'That mailbox belongs to another object', 'transport.mailboxId')
     return { transport: 'smtp' as const, mailboxId: mailbox.id }
   }
-  if (!mailgunRowOf(ctx, objectId)?.apiKeySealed) throw new AppError('VALIDATION', 'Object Mailgun not configured', 'transport.kind')
+  if (!mailgunRowOf(ctx, objectId)?.apiKeySealed) throw new AppError('VALIDATION', 'Business Mailgun not configured', 'transport.kind')
   return { transport: 'mailgun' as const, mailboxId: null }
 }
 

@@ -55,7 +55,7 @@ function validate(ctx: Ctx, objectId: number, v: { steps?: StepIn[]; mailboxIds?
 }
 
 export function createSequence(ctx: Ctx, input: z.output<typeof NewSequence>): Sequence {
-  if (!objectExists(ctx, input.objectId)) throw new AppError('NOT_FOUND', `Object ${input.objectId} does not exist`, 'objectId')
+  if (!objectExists(ctx, input.objectId)) throw new AppError('NOT_FOUND', `Business ${input.objectId} does not exist`, 'objectId')
   const steps = cleanTemplates(input.steps)!
   validate(ctx, input.objectId, { ...input, steps })
   const now = ctx.clock.now()
