@@ -1,11 +1,10 @@
 // The sidebar's count of tasks due today and overdue (red when something is overdue), kept fresh from events.
 import type { JSX } from 'react'
 import { formatCount } from '../lib/format'
-import { useRemote } from '../lib/useRemote'
-import { rpc } from '../rpc'
+import { useQuery } from '../lib/useQuery'
 
 export function TaskBadge(): JSX.Element | null {
-  const count = useRemote(() => rpc('tasks.count', {}), [], ['tasks.changed', 'tasks.due', 'objects.changed']).data
+  const count = useQuery('tasks.count', {}, { events: ['tasks.changed', 'tasks.due', 'objects.changed'] }).data
   const n = count ? count.overdue + count.today : 0
   if (!count || n === 0) return null
   return (

@@ -6,14 +6,13 @@ import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { formatCount, plural, timeAgo } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
-import { rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
 import { objectName, useApp } from '../../store'
 import { ListBody } from '../automation/LoadState'
 import { CompanyDialog } from './CompanyDialog'
 
 export function CompaniesScreen(): JSX.Element {
-  const list = useRemote(() => rpc('companies.list', {}), [], ['companies.changed', 'contacts.changed'], 400)
+  const list = useQuery('companies.list', {}, { events: ['companies.changed', 'contacts.changed'], delayMs: 400 })
   const [creating, setCreating] = useState(false)
   const items = list.data
   return (

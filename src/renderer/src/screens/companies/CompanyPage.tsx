@@ -6,7 +6,7 @@ import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { formatWhen, plural, timeAgo } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastOk, useApp } from '../../store'
 import { LoadError } from '../automation/LoadState'
@@ -14,7 +14,7 @@ import { CompanyDialog } from './CompanyDialog'
 
 export function CompanyPage({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
-  const company = useRemote(() => rpc('companies.get', { id }), [id], ['companies.changed', 'contacts.changed', 'inbox.changed'], 400)
+  const company = useQuery('companies.get', { id }, { events: ['companies.changed', 'contacts.changed', 'inbox.changed'], delayMs: 400 })
   const [editing, setEditing] = useState(false)
   const [deleting, setDeleting] = useState(false)
   const c = company.data

@@ -8,12 +8,12 @@ import { Icon } from '../../components/Icons'
 import { RichEditor } from '../../components/RichEditor'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import { fullTime, listTime } from '../../lib/inbox'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 
 export function ContactNotes({ contactId }: { contactId: number }): JSX.Element {
-  const notes = useRemote(() => rpc('notes.list', { contactId }), [contactId], ['notes.changed'])
+  const notes = useQuery('notes.list', { contactId }, { events: ['notes.changed'] })
   const [deleting, setDeleting] = useState<Note | null>(null)
   return (
     <section className="card notes-card" aria-labelledby="c-notes">

@@ -3,12 +3,11 @@ import type { JSX } from 'react'
 import { Icon } from '../../components/Icons'
 import { fullTime } from '../../lib/inbox'
 import { relativeTime } from '../../lib/format'
-import { useRemote } from '../../lib/useRemote'
-import { rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
 import { dueLabel } from '../today/taskTime'
 
 export function ContactSummary({ contactId, timeZone }: { contactId: number; timeZone: string }): JSX.Element {
-  const s = useRemote(() => rpc('timeline.summary', { contactId }), [contactId], ['tasks.changed', 'tasks.due', 'notes.changed', 'inbox.changed', 'outbox.changed']).data
+  const s = useQuery('timeline.summary', { contactId }, { events: ['tasks.changed', 'tasks.due', 'notes.changed', 'inbox.changed', 'outbox.changed'] }).data
   const when = (iso: string | null | undefined) => (iso ? <time dateTime={iso} title={fullTime(iso)}>{relativeTime(iso)}</time> : <span className="summary-none">Never</span>)
   return (
     <dl className="contact-summary" aria-label="At a glance">

@@ -3,7 +3,7 @@
 import { useState, type JSX } from 'react'
 import type { Task } from '../../../../shared/crm'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { TaskItem } from '../today/TaskItem'
@@ -11,7 +11,7 @@ import { TaskQuickAdd } from '../today/TaskQuickAdd'
 
 export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZone: string }): JSX.Element {
   const [showDone, setShowDone] = useState(false)
-  const tasks = useRemote(() => rpc('tasks.list', { contactId, status: showDone ? 'all' : 'open', limit: 100 }), [contactId, showDone], ['tasks.changed', 'tasks.due'])
+  const tasks = useQuery('tasks.list', { contactId, status: showDone ? 'all' : 'open', limit: 100 }, { events: ['tasks.changed', 'tasks.due'] })
   const [deleting, setDeleting] = useState<Task | null>(null)
   const items = tasks.data?.items ?? []
   return (

@@ -2,11 +2,10 @@
 // each with its live count; the engine enrols who matches at that moment.
 import type { JSX } from 'react'
 import { plural } from '../../lib/format'
-import { useRemote } from '../../lib/useRemote'
-import { rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
 
 export function EnrollSegment({ objectId, value, onChange }: { objectId: number; value: number | null; onChange: (id: number) => void }): JSX.Element {
-  const segments = useRemote(() => rpc('segments.list', { objectId }), [objectId], ['segments.changed'])
+  const segments = useQuery('segments.list', { objectId }, { events: ['segments.changed'] })
   const list = segments.data ?? []
   return (
     <div className="enroll-segment">

@@ -4,14 +4,13 @@ import { useState, type JSX } from 'react'
 import type { Rule, Segment } from '../../../../shared/segments'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
-import { useRemote } from '../../lib/useRemote'
-import { rpc } from '../../rpc'
+import { useQuery } from '../../lib/useQuery'
 import { useContactsView } from '../contacts/viewState'
 import { SegmentDialog, type SegmentStart } from './SegmentDialog'
 
 export function SegmentPicker(): JSX.Element {
   const view = useContactsView()
-  const segments = useRemote(() => rpc('segments.list', {}), [], ['segments.changed', 'contacts.changed', 'tags.changed'], 400)
+  const segments = useQuery('segments.list', {}, { events: ['segments.changed', 'contacts.changed', 'tags.changed'], delayMs: 400 })
   const [editing, setEditing] = useState<{ segment?: Segment; start?: SegmentStart } | null>(null)
   const list = segments.data ?? []
   const current = list.find((s) => String(s.id) === view.segmentFilter)

@@ -3,14 +3,14 @@
 import { useState, type JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import type { Contact, Tag } from '../../../../shared/models'
-import { Dialog } from '../../components/Dialog'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { TagChip } from '../../components/TagChip'
 import { TagPicker } from '../../components/TagPicker'
 import { messageOf } from '../../lib/errors'
 import { displayName, formatCount, plural } from '../../lib/format'
-import { useRemote } from '../../lib/useRemote'
+import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastOk, useApp } from '../../store'
 import { EnrollSegment } from '../segments/EnrollSegment'
@@ -24,7 +24,7 @@ export function EnrollDialog({ sequence, onClose, onDone }: { sequence: Sequence
   const [tag, setTag] = useState<Tag | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const found = useRemote(() => rpc('contacts.list', { query: query.trim() || undefined, objectId: sequence.objectId, limit: 50 }), [query, sequence.objectId], [], 0)
+  const found = useQuery('contacts.list', { query: query.trim() || undefined, objectId: sequence.objectId, limit: 50 }, { delayMs: 0 })
 
   const toggle = (c: Contact) =>
     setPicked((m) => {
@@ -63,24 +63,22 @@ export function EnrollDialog({ sequence, onClose, onDone }: { sequence: Sequence
       onClose={onClose}
       onSubmit={() => void submit()}
       footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy
-              ? 'Enrolling…'
-              : mode === 'pick'
-                ? `Enrol ${picked.size ? plural(picked.size, 'contact') : 'contacts'}`
-                : mode === 'segment'
-                  ? segmentId !== null
-                    ? 'Enrol the segment'
-                    : 'Enrol'
-                  : tag
-                    ? `Enrol everyone tagged “${tag.name}”`
-                    : 'Enrol'}
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          busy={busy}
+          busyLabel="Enrolling…"
+          label={
+            mode === 'pick'
+              ? `Enrol ${picked.size ? plural(picked.size, 'contact') : 'contacts'}`
+              : mode === 'segment'
+                ? segmentId !== null
+                  ? 'Enrol the segment'
+                  : 'Enrol'
+                : tag
+                  ? `Enrol everyone tagged “${tag.name}”`
+                  : 'Enrol'
+          }
+        />
       }
     >
       <div className="segmented segmented-wide" role="tablist" aria-label="How to pick">

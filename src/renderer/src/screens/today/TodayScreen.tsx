@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { plural } from '../../lib/format'
-import { useRemote } from '../../lib/useRemote'
+import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { TaskItem } from './TaskItem'
@@ -18,7 +18,7 @@ import { askNotificationPermission, notificationPermission } from '../inbox/noti
 const LIMIT = 200
 
 export function TodayScreen(): JSX.Element {
-  const lists = useRemote(
+  const lists = useLoad(
     async () => {
       const [overdue, today, upcoming] = await Promise.all([
         rpc('tasks.list', { due: 'overdue', limit: LIMIT }),
@@ -28,7 +28,7 @@ export function TodayScreen(): JSX.Element {
       return { overdue: overdue.items, today: today.items, upcoming: upcoming.items, timeZone: today.timeZone }
     },
     [],
-    ['tasks.changed', 'tasks.due', 'contacts.changed', 'objects.changed'],
+    { events: ['tasks.changed', 'tasks.due', 'contacts.changed', 'objects.changed'] },
   )
   const [deleting, setDeleting] = useState<Task | null>(null)
   const d = lists.data
