@@ -16,7 +16,7 @@ import { dueLabel } from '../today/taskTime'
 const PAGE = 50
 const FILTERS: Array<{ label: string; kinds: TimelineKind[] | null }> = [
   { label: 'All', kinds: null },
-  { label: 'Email', kinds: ['mail'] },
+  { label: 'Emails', kinds: ['mail'] },
   { label: 'Notes', kinds: ['note'] },
   { label: 'Tasks', kinds: ['task'] },
   { label: 'Automation', kinds: ['automation'] },
