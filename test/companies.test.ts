@@ -65,7 +65,7 @@ describe('companies', () => {
     expect((await t.ok('contacts.get', { id: dee.id })).companyId).toBeNull()
   })
 
-  it('its page lists its people and their recent mail, once per message; deleting it keeps the people', async () => {
+  it('its page lists its people and their recent mail, and mail from its domain by a new address, once per message; deleting it keeps the people', async () => {
     const { t, object, mailbox } = await setup()
     const acme = await t.ok('companies.create', { name: 'Acme', domain: 'acme.test', objectId: object.id })
     const ann = await t.ok('contacts.create', { email: 'ann@acme.test', firstName: 'Ann', primaryObjectId: object.id })
@@ -76,15 +76,19 @@ describe('companies', () => {
       msg({ from: addr('ann@acme.test'), cc: [addr('bob@acme.test')], subject: 'Both of us', date: now - 3600_000 }),
       msg({ from: addr('bob@acme.test'), subject: 'Bob alone', date: now - 7200_000 }),
       msg({ from: addr('zed@else.test'), subject: 'Not theirs', date: now }),
+      // Nobody has this address yet: the mail is the company's by its domain (any case).
+      msg({ from: addr('Newcomer@ACME.test'), subject: 'Hello from a colleague', date: now - 1800_000 }),
     ])
     storeMessages(ctx, sentRef(mailbox.id), [msg({ from: addr('hello@eve.test'), to: [addr('ann@acme.test')], subject: 'Our answer', date: now - 60_000 })])
     const page = await t.ok('companies.get', { id: acme.id })
     expect(page.people.map((p) => p.name)).toEqual(['Ann', 'Bob'])
     expect(page.recentMail.map((m) => [m.subject, m.direction])).toEqual([
       ['Our answer', 'out'],
+      ['Hello from a colleague', 'in'],
       ['Both of us', 'in'],
       ['Bob alone', 'in'],
     ])
+    expect(page.recentMail.find((m) => m.subject === 'Hello from a colleague')!.contactId).toBeNull()
     expect(page.lastActivityAt).toBe(new Date(now - 60_000).toISOString())
     expect(page.people[0]!.lastOutboundAt).toBe(new Date(now - 60_000).toISOString())
     expect((await t.ok('companies.list', { objectId: object.id }))[0]).toMatchObject({ id: acme.id, contactCount: 2 })

@@ -97,3 +97,6 @@ UPDATE contacts SET
 -- "Replied / opened in a period": engagement events by type and time, only those (the hot send path's other
 -- events stay out of this index). Queries repeat the WHERE so SQLite can use it.
 CREATE INDEX `message_events_engagement_idx` ON `message_events` (`type`, `at`, `outbound_id`) WHERE type IN ('replied', 'opened', 'clicked');
+--> statement-breakpoint
+-- Mail from a company's domain reaches its page even from an address no contact has yet (issue 19).
+CREATE INDEX `messages_from_domain_idx` ON `messages` (lower(substr(`from_email`, instr(`from_email`, '@') + 1)), `date`) WHERE `from_email` IS NOT NULL;

@@ -186,7 +186,8 @@ export const CompanyPerson = z.object({
 export const CompanyMail = z.object({
   messageId: Id,
   threadId: Id,
-  contactId: Id,
+  /** Null: mail from the company's domain by an address no contact has yet. */
+  contactId: Id.nullable(),
   direction: z.enum(['in', 'out']),
   subject: z.string(),
   snippet: z.string(),

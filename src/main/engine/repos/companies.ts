@@ -54,17 +54,26 @@ export function companyPeople(ctx: Ctx, id: number): CompanyDetail['people'] {
   return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, lastInboundAt: r.lastIn ? iso(r.lastIn) : null, lastOutboundAt: r.lastOut ? iso(r.lastOut) : null }))
 }
 
-/** The newest mail with any of its people, one row per message (a copy in two folders counts once). */
-export function companyMail(ctx: Ctx, id: number, limit = 25): CompanyDetail['recentMail'] {
+/**
+ * The newest mail with any of its people, and mail from the company's domain by an address no contact has
+ * yet (contactId null); one row per message (a copy in two folders counts once).
+ */
+export function companyMail(ctx: Ctx, id: number, domain: string | null, limit = 25): CompanyDetail['recentMail'] {
   const rows = stmt(
     ctx.sqlite,
-    `SELECT m.id AS messageId, m.thread_id AS threadId, min(mc.contact_id) AS contactId, m.direction, m.subject, m.snippet, m.from_name AS fromName,
-            m.from_email AS fromEmail, m.date
-       FROM contacts c JOIN message_contacts mc ON mc.contact_id = c.id AND mc.linked = 1 JOIN messages m ON m.id = mc.message_id
-      WHERE c.company_id = ?
-        AND (m.message_id IS NULL OR m.id = (SELECT min(m2.id) FROM messages m2 WHERE m2.mailbox_id = m.mailbox_id AND m2.message_id = m.message_id))
-      GROUP BY m.id ORDER BY m.date DESC, m.id DESC LIMIT ?`,
-  ).all(id, limit) as Array<Omit<CompanyDetail['recentMail'][number], 'date'> & { date: number }>
+    `SELECT messageId, threadId, min(contactId) AS contactId, direction, subject, snippet, fromName, fromEmail, date FROM (
+       SELECT m.id AS messageId, m.thread_id AS threadId, mc.contact_id AS contactId, m.direction, m.subject, m.snippet, m.from_name AS fromName,
+              m.from_email AS fromEmail, m.date, m.message_id AS mid, m.mailbox_id AS box
+         FROM contacts c JOIN message_contacts mc ON mc.contact_id = c.id AND mc.linked = 1 JOIN messages m ON m.id = mc.message_id
+        WHERE c.company_id = ?
+       UNION ALL
+       SELECT m.id, m.thread_id, NULL, m.direction, m.subject, m.snippet, m.from_name, m.from_email, m.date, m.message_id, m.mailbox_id
+         FROM messages m INDEXED BY messages_from_domain_idx
+        WHERE ? IS NOT NULL AND m.from_email IS NOT NULL AND lower(substr(m.from_email, instr(m.from_email, '@') + 1)) = ?
+     ) x
+     WHERE (mid IS NULL OR messageId = (SELECT min(m2.id) FROM messages m2 WHERE m2.mailbox_id = box AND m2.message_id = mid))
+     GROUP BY messageId ORDER BY date DESC, messageId DESC LIMIT ?`,
+  ).all(id, domain, domain?.toLowerCase() ?? null, limit) as Array<Omit<CompanyDetail['recentMail'][number], 'date'> & { date: number }>
   return rows.map((r) => ({ ...r, date: iso(r.date) }))
 }
 

@@ -33,7 +33,8 @@ const assertDomainFree = (ctx: Ctx, objectId: number | null, domain: string | nu
 export const listCompanies = (ctx: Ctx, input: z.output<typeof ListCompanies>): Company[] => listCompanyRows(ctx, input.objectId, input.query)
 
 export function getCompany(ctx: Ctx, id: number): CompanyDetail {
-  return { ...requireCompany(ctx, id), people: companyPeople(ctx, id), recentMail: companyMail(ctx, id) }
+  const company = requireCompany(ctx, id)
+  return { ...company, people: companyPeople(ctx, id), recentMail: companyMail(ctx, id, company.domain) }
 }
 
 export function createCompany(ctx: Ctx, input: z.output<typeof NewCompany>): Company {
