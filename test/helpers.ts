@@ -9,8 +9,10 @@ import { manualClock } from '../src/main/engine/clock'
 import { createEngine, type Engine, type EngineEvent, type EngineOptions } from '../src/main/engine'
 
 const cleanups: Array<() => void | Promise<void>> = []
+// Last made, first closed: an engine reopened on an earlier one's folder (restart tests) is closed before
+// that folder is removed under it.
 afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c()
+  for (const c of cleanups.splice(0).reverse()) await c()
 })
 
 export interface TestEngine {
