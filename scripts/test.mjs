@@ -49,12 +49,24 @@ if (mailStart.status === 0) {
   console.log('        the integration tests that need them will fail as well. Needs Debian with apt and root/sudo.')
 }
 
-run('unit and integration tests', ...node('node_modules/vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/unit.json`]))
+const unitOk = run('unit and integration tests', ...node('node_modules/vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/unit.json`]))
 if (existsSync(`${reports}/unit.json`)) {
   const unit = JSON.parse(readFileSync(`${reports}/unit.json`, 'utf8'))
   passed += unit.numPassedTests
-  failed += unit.numFailedTests + (unit.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(unit)
+  const unitFailed = unit.numFailedTests + (unit.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(unit)
+  failed += unitFailed
   skipped += unit.numPendingTests + unit.numTodoTests
+  // Tests that never reported (their worker process died) and errors outside any test (an unhandled
+  // rejection, a crashed fork) are failures too, though vitest's JSON counts neither.
+  const unreported = unit.numTotalTests - unit.numPassedTests - unit.numFailedTests - unit.numPendingTests - unit.numTodoTests
+  if (unreported > 0) {
+    failed += unreported
+    console.log(`FAILED: ${unreported} test(s) never reported a result (their worker died); counted as failed`)
+  }
+  if (!unitOk && unitFailed === 0 && unreported <= 0) {
+    failed++
+    console.log('FAILED: vitest exited with an error outside any test (see "Unhandled Errors" above); counted as 1 failed')
+  }
 } else failed++
 
 if (run('build', ...node('node_modules/electron-vite/bin/electron-vite.js', ['build']))) {
