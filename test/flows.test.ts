@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeMailgun, type FakeMailgun } from './fakes/mailgunFake'
 import { freshEngine, type TestEngine } from './helpers'
+import { waitFor } from './support/waitFor'
 
 const KEY = 'key-live-0123456789'
 const DOMAIN = 'mg.evebeauty.test'
@@ -247,6 +248,18 @@ describe('flows', () => {
     expect(leads['bo@client.test']).toMatchObject({ status: 'exited', lastError: 'The contact unsubscribed' })
     expect(leads['ann@client.test']!.status).toBe('completed')
     expect((await t.ok('outbox.list', {})).items.find((m) => m.to[0] === 'bo@client.test')!.status).toBe('cancelled')
+    await t.engine.close()
+  })
+
+  it('the engine’s own runner advances an enrolled lead (no manual runDue)', async () => {
+    const { t, object, contact } = await setup()
+    const ann = await contact('ann@client.test', 'Ann')
+    const graph = { nodes: [node('start', 'start'), node('mail', 'sendEmail', { subject: 'Right away', html: '<p>hi</p>' }), node('end', 'end')], edges: [{ from: 'start', to: 'mail' }, { from: 'mail', to: 'end' }] } as never
+    const flow = await t.ok('flows.create', { name: 'Now', objectId: object.id, graph })
+    await t.ok('flows.activate', { id: flow.id })
+    await t.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id] })
+    // No runDue here: the engine's own runner must pick the lead up.
+    await waitFor(async () => (await t.ok('flows.leads', { flowId: flow.id })).items[0]?.status === 'completed', { timeoutMs: 10_000, message: 'the runner advanced the lead' })
     await t.engine.close()
   })
 

@@ -47,7 +47,11 @@ function toFlow(ctx: Ctx, f: FlowRow): Flow {
   }
 }
 
-const changed = (ctx: Ctx, ids: number[]) => ctx.emit('flows.changed', { flowIds: ids })
+/** The editor reloads; the runner looks again now (new leads are due at once, a resumed flow's waits may be over). */
+const changed = (ctx: Ctx, ids: number[]) => {
+  ctx.emit('flows.changed', { flowIds: ids })
+  ctx.automation.wake()
+}
 
 /** Every problem as a field error named after its node, so the editor marks the nodes. */
 function refuse(problems: GraphProblem[]): never {
