@@ -83,6 +83,18 @@ test('notes, a task, Today with its badge, the reminder and completing it', asyn
   await expect(nav.getByTestId('task-badge')).toHaveCount(0)
   expect((await app.rpc('tasks.list', { status: 'done' })).items.map((t) => t.title)).toEqual(['Send the bridal quote'])
   await shot(page, 'crm-today-done')
+
+  // A mail search finds the notes too, and a found note opens its contact.
+  await nav.getByRole('link', { name: /Inbox/ }).click()
+  await page.getByRole('searchbox', { name: 'Search mail' }).fill('lavender')
+  await page.getByRole('searchbox', { name: 'Search mail' }).press('Enter')
+  const found = page.getByRole('region', { name: 'Notes that match' })
+  await expect(found).toContainText('Allergic to lavender')
+  await expect(found).toContainText('Ava Nguyen')
+  await expect(found.getByRole('listitem')).toHaveCount(1)
+  await shot(page, 'crm-inbox-note-search')
+  await found.getByRole('link', { name: /Allergic to lavender/ }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Ava Nguyen' })).toBeVisible()
 })
 
 test('remind me if no reply, from a conversation', async ({ page, app }) => {

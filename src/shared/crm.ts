@@ -33,6 +33,8 @@ export const Note = z.object({
   pinned: z.boolean(),
   authorId: Id.nullable(),
   authorName: z.string().nullable(),
+  /** Whose note it is (a search lists notes of several contacts). */
+  contactName: z.string(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 })

@@ -13,13 +13,15 @@ interface NoteRow {
   pinned: number
   authorId: number | null
   authorName: string | null
+  contactName: string
   createdAt: number
   updatedAt: number
 }
 
 const COLS = `n.id, n.contact_id AS contactId, n.body_html AS bodyHtml, n.body_text AS bodyText, n.pinned, n.author_user_id AS authorId,
-  u.name AS authorName, n.created_at AS createdAt, n.updated_at AS updatedAt`
-const FROM = 'contact_notes n LEFT JOIN users u ON u.id = n.author_user_id'
+  u.name AS authorName, coalesce(nullif(trim(c.first_name || ' ' || c.last_name), ''), c.email, 'Contact ' || c.id) AS contactName,
+  n.created_at AS createdAt, n.updated_at AS updatedAt`
+const FROM = 'contact_notes n JOIN contacts c ON c.id = n.contact_id LEFT JOIN users u ON u.id = n.author_user_id'
 
 const toNote = (r: NoteRow): Note => ({ ...r, pinned: r.pinned === 1, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) })
 
@@ -40,7 +42,7 @@ export function searchNotes(ctx: Ctx, match: string, contactId: number | undefin
   return (
     stmt(
       ctx.sqlite,
-      `SELECT ${COLS} FROM notes_fts f JOIN contact_notes n ON n.id = f.rowid LEFT JOIN users u ON u.id = n.author_user_id
+      `SELECT ${COLS} FROM notes_fts f JOIN contact_notes n ON n.id = f.rowid JOIN contacts c ON c.id = n.contact_id LEFT JOIN users u ON u.id = n.author_user_id
         WHERE notes_fts MATCH @match AND (@contact IS NULL OR n.contact_id = @contact)
         ORDER BY n.pinned DESC, f.rank, n.id DESC LIMIT @limit`,
     ).all({ match, contact: contactId ?? null, limit }) as NoteRow[]

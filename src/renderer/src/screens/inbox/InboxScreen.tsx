@@ -17,6 +17,7 @@ import { useFolders } from './MovePicker'
 import { ThreadMenu, TriageBar } from './TriageBar'
 import { clickSelect, TRIAGE_SHORTCUTS, useSelection, useTriage } from './useTriage'
 import { ReadingPane, type PaneCommands } from './ReadingPane'
+import { NoteHits } from './NoteHits'
 import { ThreadList } from './ThreadList'
 import { useInboxFilters, useInboxList, type InboxFilters } from './useInbox'
 
@@ -195,6 +196,7 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
             </button>
           </p>
         )}
+        {filters.query && <NoteHits query={filters.query} />}
         {list.threads === null ? (
           <ListSkeleton />
         ) : threads.length === 0 ? (
