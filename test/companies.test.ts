@@ -54,6 +54,8 @@ describe('companies', () => {
   it('assign by hand, and a segment on the company', async () => {
     const { t, object } = await setup()
     const acme = await t.ok('companies.create', { name: 'Acme', objectId: object.id })
+    // No domain: its page is its people and their mail only.
+    expect((await t.ok('companies.get', { id: acme.id })).recentMail).toEqual([])
     expect(acme.domain).toBeNull()
     const dee = await t.ok('contacts.create', { email: 'dee@gmail.test', primaryObjectId: object.id })
     expect(await t.ok('companies.assign', { companyId: acme.id, contactIds: [dee.id] })).toEqual({ changed: 1 })

@@ -53,25 +53,30 @@ function graphCache(ctx: Ctx): Graphs {
  * reason, never retried in a loop, and never takes the others' sends with it.
  */
 export function advanceDueLeads(ctx: Ctx, limit: number, deps: FlowDeps, log: (m: string) => void = () => {}): { handled: number; flowIds: Set<number> } {
-  const graphs = graphCache(ctx)
+  // Read first: a runner turn with nothing due takes no write lock.
+  const due = dueLeads(ctx, ctx.clock.now(), limit)
   const flowIds = new Set<number>()
-  const one = ctx.sqlite.transaction((lead: LeadRow) => advanceLead(ctx, lead, graphs, deps))
-  const handled = ctx.sqlite
+  if (!due.length) return { handled: 0, flowIds }
+  const graphs = graphCache(ctx)
+  const one = ctx.sqlite.transaction((id: number) => {
+    // Re-read inside the write: a hook may have moved the lead since the batch was read.
+    const lead = leadRow(ctx, id)
+    if (lead && (lead.status === 'pending' || lead.status === 'waiting') && (lead.waitUntil ?? 0) <= ctx.clock.now()) advanceLead(ctx, lead, graphs, deps)
+  })
+  ctx.sqlite
     .transaction(() => {
-      const due = dueLeads(ctx, ctx.clock.now(), limit)
       for (const lead of due) {
         try {
-          one(lead)
+          one(lead.id)
         } catch (err) {
           log(`[flows] lead ${lead.id} failed: ${(err as Error).stack}`)
           finish(ctx, lead, lead.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
         }
         flowIds.add(lead.flowId)
       }
-      return due.length
     })
     .immediate()
-  return { handled, flowIds }
+  return { handled: due.length, flowIds }
 }
 
 function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, deps: FlowDeps): void {

@@ -56,8 +56,8 @@ function folderTerm(ctx: Ctx, input: ViewInput, params: unknown[]): string | nul
   return `t.id IN (SELECT m.thread_id FROM messages m WHERE ${pairs.map(() => '(m.mailbox_id = ? AND m.folder = ?)').join(' OR ')})`
 }
 
-/** Every thread id a filter selects (no paging): "mark all read" over the current view. */
-export function threadIdsOf(ctx: Ctx, input: Omit<ListInput, 'cursor' | 'limit'>): number[] {
+/** The view's filters (business, mailbox, direction, contact, folder) as WHERE terms over `threads t`. */
+function viewTerms(ctx: Ctx, input: Omit<ListInput, 'cursor' | 'limit'>): { where: string[]; params: unknown[] } {
   const where: string[] = []
   const params: unknown[] = []
   if (input.objectId !== undefined) (where.push('t.object_id = ?'), params.push(input.objectId))
@@ -69,6 +69,12 @@ export function threadIdsOf(ctx: Ctx, input: Omit<ListInput, 'cursor' | 'limit'>
   }
   const term = folderTerm(ctx, input, params)
   if (term) where.push(term)
+  return { where, params }
+}
+
+/** Every thread id a filter selects (no paging): "mark all read" over the current view. */
+export function threadIdsOf(ctx: Ctx, input: Omit<ListInput, 'cursor' | 'limit'>): number[] {
+  const { where, params } = viewTerms(ctx, input)
   if (input.unread) where.push('t.unread_count > 0')
   const q = input.query?.trim()
   if (q) {
@@ -84,17 +90,7 @@ export function threadIdsOf(ctx: Ctx, input: Omit<ListInput, 'cursor' | 'limit'>
 }
 
 export function listInbox(ctx: Ctx, input: ListInput): InboxPage {
-  const where: string[] = []
-  const params: unknown[] = []
-  if (input.objectId !== undefined) (where.push('t.object_id = ?'), params.push(input.objectId))
-  if (input.mailboxId !== undefined) (where.push('EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.mailbox_id = ?)'), params.push(input.mailboxId))
-  if (input.direction !== undefined) (where.push('EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.direction = ?)'), params.push(input.direction))
-  if (input.contactId !== undefined) {
-    where.push('t.id IN (SELECT m.thread_id FROM message_contacts mc JOIN messages m ON m.id = mc.message_id WHERE mc.contact_id = ? AND mc.linked = 1)')
-    params.push(input.contactId)
-  }
-  const term = folderTerm(ctx, input, params)
-  if (term) where.push(term)
+  const { where, params } = viewTerms(ctx, input)
   const q = input.query?.trim()
   if (q) return searchInbox(ctx, input, q, where, params)
   const base = [...where]
