@@ -90,6 +90,8 @@ test.describe('on the test clock', () => {
 })
 
 test('the mailbox dialog tries the settings first and says what is wrong, per server, in words', async ({ page, app }) => {
+  // Three real connection tests and twelve screenshots: over a minute when CI's workers share two cores.
+  test.setTimeout(180_000)
   await app.rpc('objects.create', { name: 'Zoe Bakery', timezone: 'UTC' })
   await page.reload()
   await nav(page).getByRole('link', { name: 'Businesses' }).click()
