@@ -6,16 +6,12 @@ import { ATTACHMENTS_MAX_BYTES, formatBytes, type AttachmentRef, type NewAttachm
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
+import type { AttachmentRow as StoredAttachmentRow } from '../repos/messages'
 import { readAttachment, saveAttachment } from '../inbound/attachmentFiles'
 import { SendFailure } from './failure'
 
-export interface AttachmentRow {
-  id: number
-  filename: string
-  contentType: string
-  size: number
-  sha256: string
-}
+/** A stored file as outgoing mail uses it (the message's own row also has its inline/content-id). */
+export type AttachmentRow = Omit<StoredAttachmentRow, 'contentId' | 'inline'>
 /** A file ready to be linked to a draft or an outbox row; `from` is the mail_attachments row it was named by. */
 export type Resolved = Omit<AttachmentRow, 'id'> & { from?: number }
 

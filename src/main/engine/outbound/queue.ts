@@ -8,6 +8,7 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 // Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
 import { stmt } from '../db/stmt'
+import type { SenderProfile } from '../automation/sender'
 import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
 import { assertTotal, setAttachments, type Resolved } from './attachments'
 import { cleanOutgoingHtml } from './outgoingHtml'
@@ -45,16 +46,7 @@ export function toContact(
   return { profileId, to: [contact.email], subject: r.subject, html: r.html, text: r.text, headers: r.headers, contactId: contact.id, ...rest }
 }
 
-interface ProfileRow {
-  id: number
-  objectId: number
-  email: string
-  displayName: string
-  replyTo: string | null
-  transport: 'smtp' | 'mailgun'
-  mailboxId: number | null
-  isActive: number
-}
+type ProfileRow = SenderProfile & { isActive: number }
 
 export function loadProfile(ctx: Ctx, id: number, field = 'profileId'): ProfileRow {
   const p = stmt(ctx.sqlite, 

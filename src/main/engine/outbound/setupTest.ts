@@ -6,7 +6,7 @@ import { ImapFlow } from 'imapflow'
 import nodemailer from 'nodemailer'
 import { describeServerError, type ServerRef } from '../../../shared/serverErrors'
 import type { MailgunTestResult, ServerCheck } from '../../../shared/setupTest'
-import { imapOptions, type ImapServer } from '../imapOptions'
+import { imapOptions, smtpOptions, type ImapServer } from '../imapOptions'
 import { MAILGUN_BASE, mailgunDomain, type MailgunConfig } from './mailgun'
 
 export interface TestOptions {
@@ -35,18 +35,7 @@ export async function testSmtp(s: ImapServer, opts: TestOptions): Promise<Server
   const ref: ServerRef = { service: 'SMTP', host: s.host, port: s.port, security: s.security }
   // Socket timeouts a little inside the budget, so nodemailer's own (more precise) error usually wins.
   const inner = Math.max(500, opts.timeoutMs - 500)
-  const transport = nodemailer.createTransport({
-    host: s.host,
-    port: s.port,
-    secure: s.security === 'tls',
-    requireTLS: s.security === 'starttls',
-    ignoreTLS: s.security === 'none',
-    auth: { user: s.user, pass: s.password },
-    connectionTimeout: inner,
-    greetingTimeout: inner,
-    socketTimeout: inner,
-    tls: opts.insecureTls ? { rejectUnauthorized: false } : undefined,
-  })
+  const transport = nodemailer.createTransport({ ...smtpOptions(s, opts.insecureTls), connectionTimeout: inner, greetingTimeout: inner, socketTimeout: inner })
   try {
     await within(transport.verify(), opts.timeoutMs, () => transport.close())
     return OK(`Signed in to ${s.host}:${s.port}.`)

@@ -12,6 +12,7 @@ import { inlineDataImages } from './outgoingHtml'
 import { sentSessions } from './sentSessions'
 import type { Endpoint, Sender } from './transport'
 import { stmt } from '../db/stmt'
+import { smtpOptions } from '../imapOptions'
 
 interface MailboxConfig {
   id: number
@@ -73,16 +74,10 @@ export function smtpSender(ctx: Ctx, opts: SmtpOptions = {}): Sender & { config(
       pool: true,
       maxConnections: opts.poolSize ?? 3,
       maxMessages: 500,
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.security === 'tls',
-      requireTLS: smtp.security === 'starttls',
-      ignoreTLS: smtp.security === 'none',
-      auth: { user: smtp.user, pass: smtp.password },
+      ...smtpOptions(smtp, opts.insecureTls),
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 60_000,
-      tls: opts.insecureTls ? { rejectUnauthorized: false } : undefined,
     })
     pools.set(cfg.id, { updatedAt: cfg.updatedAt, transporter })
     return transporter
