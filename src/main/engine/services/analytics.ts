@@ -6,6 +6,7 @@ import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { localDay, nextLocalMidnight } from '../outbound/localDay'
+import { wallParts } from '../../../shared/zoneTime'
 import { enrolledCount, firstEvents, funnelRows, type Metric } from '../repos/analytics'
 import { objectTimezone } from '../repos/automation'
 import { getSequence } from './sequences'
@@ -14,13 +15,10 @@ type SequenceFunnel = z.infer<typeof FunnelZ>
 const zero = () => Object.fromEntries(ANALYTICS_METRICS.map((m) => [m, 0])) as Record<Metric, number>
 const MAX_BUCKETS = 5000
 
-const minuteFmts = new Map<string, Intl.DateTimeFormat>()
 /** Start of the local hour (zones a half or quarter hour off UTC have their own hour edges). */
 function localHourStart(ms: number, tz: string): number {
-  let f = minuteFmts.get(tz)
-  if (!f) minuteFmts.set(tz, (f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, minute: 'numeric', second: 'numeric' })))
-  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]))
-  return ms - ((+p.minute! * 60 + +p.second!) * 1000 + (((ms % 1000) + 1000) % 1000))
+  const w = wallParts(ms, tz)
+  return ms - ((w.min * 60 + w.s) * 1000 + (((ms % 1000) + 1000) % 1000))
 }
 
 /** Start of the local day (or hour) that holds `ms`. */

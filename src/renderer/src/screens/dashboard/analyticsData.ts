@@ -2,6 +2,7 @@
 // sent still appear, so the chart's axis is even), and the metric words and colours (tokens from
 // base.css, so the charts follow the theme).
 import type { AnalyticsSummary } from '../../../../shared/automation'
+import { wallParts, wallToInstant } from '../../../../shared/zoneTime'
 
 export const METRICS = ['sent', 'failed', 'skipped', 'replied', 'bounced', 'opened', 'clicked'] as const
 export type Metric = (typeof METRICS)[number]
@@ -26,26 +27,14 @@ export const RANGES = [
 // the day labels follow the same zone, so a bar is never shifted onto the neighbouring day.
 type Ymd = { y: number; m: number; d: number }
 
-function partsIn(ms: number, tz: string): Ymd & { h: number; mi: number; s: number } {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]))
-  return { y: p.year, m: p.month, d: p.day, h: p.hour % 24, mi: p.minute, s: p.second }
-}
-const offsetAt = (ms: number, tz: string) => {
-  const p = partsIn(ms, tz)
-  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - Math.floor(ms / 1000) * 1000
-}
+const partsIn = wallParts
 /** The day `shift` days after `day` (month and year roll over). */
 const addDays = (day: Ymd, shift: number): Ymd => {
   const t = new Date(Date.UTC(day.y, day.m - 1, day.d + shift))
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() }
 }
 /** The instant the day starts in `tz`. */
-function midnight(day: Ymd, tz: string): number {
-  const wall = Date.UTC(day.y, day.m - 1, day.d)
-  const first = wall - offsetAt(wall, tz)
-  return wall - offsetAt(first, tz)
-}
+const midnight = (day: Ymd, tz: string): number => wallToInstant(day.y, day.m, day.d, 0, 0, tz)
 const keyOf = (day: Ymd) => `${day.y}-${day.m}-${day.d}`
 const dayFmt = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })
 const labelOf = (day: Ymd) => dayFmt.format(new Date(Date.UTC(day.y, day.m - 1, day.d)))

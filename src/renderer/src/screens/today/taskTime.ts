@@ -1,26 +1,12 @@
 // Due times for people: shown in the business's time zone, typed as a wall-clock time there and sent to
 // the engine as an instant with its offset ("2026-12-04T10:00:00-05:00"), so nothing depends on the
 // zone of the computer the app runs on.
-const formatters = new Map<string, Intl.DateTimeFormat>()
-function partsFormatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-    formatters.set(tz, f)
-  }
-  return f
-}
+import { wallParts, zoneOffsetMs } from '../../../../shared/zoneTime'
 
-function wall(ms: number, tz: string): { y: number; m: number; d: number; h: number; min: number } {
-  const p = Object.fromEntries(partsFormatter(tz).formatToParts(ms).map((x) => [x.type, x.value]))
-  return { y: +p.year!, m: +p.month!, d: +p.day!, h: +p.hour!, min: +p.minute! }
-}
+const wall = wallParts
 
 /** The zone's offset from UTC at that instant, in minutes. */
-function offsetMinutes(ms: number, tz: string): number {
-  const w = wall(ms, tz)
-  return Math.round((Date.UTC(w.y, w.m - 1, w.d, w.h, w.min) - Math.floor(ms / 60_000) * 60_000) / 60_000)
-}
+const offsetMinutes = (ms: number, tz: string): number => Math.round(zoneOffsetMs(ms, tz) / 60_000)
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
