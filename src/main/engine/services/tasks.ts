@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { nextLocalMidnight } from '../outbound/localDay'
+import { wakeLoop } from '../wakeLoop'
 import { contactExists, userExists } from '../repos/notes'
 import {
   businessTimeZone,
@@ -197,9 +198,6 @@ const RETRY_MS = 5_000
  * everything that came due while the app was closed.
  */
 export function createTaskReminders(ctx: Ctx, log: (m: string) => void): TaskReminders {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let stopped = true
-  let scheduled = false
   let off: (() => void) | undefined
 
   function runDue(): number {
@@ -220,47 +218,19 @@ export function createTaskReminders(ctx: Ctx, log: (m: string) => void): TaskRem
     }
   }
 
-  function turn(): void {
-    scheduled = false
-    if (stopped) return
-    try {
-      runDue()
-    } catch (err) {
-      // A failed turn (the database busy) tries again in a few seconds, never in a tight loop.
-      log(`[tasks] reminder turn failed: ${(err as Error).stack}`)
-      return arm(RETRY_MS)
-    }
-    arm()
-  }
-
-  function arm(minWait = 0): void {
-    clearTimeout(timer)
-    if (stopped) return
-    const at = nextReminderAt(ctx)
-    const wait = Math.max(minWait, at === null ? 60_000 : Math.max(0, Math.min(at - ctx.clock.now(), 60_000)))
-    timer = setTimeout(wake, wait)
-    timer.unref?.()
-  }
-
-  function wake(): void {
-    if (stopped || scheduled) return
-    scheduled = true
-    clearTimeout(timer)
-    setImmediate(turn)
-  }
+  const loop = wakeLoop(ctx.clock, { turn: () => (runDue(), false), nextAt: () => nextReminderAt(ctx), idleMs: 60_000 }, { name: 'tasks', log, retryMs: RETRY_MS })
 
   return {
     start() {
-      stopped = false
-      off = ctx.hooks.on('tasks.scheduled', () => wake())
-      wake()
+      off ??= ctx.hooks.on('tasks.scheduled', () => loop.wake())
+      loop.start()
     },
-    wake,
+    wake: loop.wake,
     runDue,
     stop() {
-      stopped = true
+      loop.stop()
       off?.()
-      clearTimeout(timer)
+      off = undefined
     },
   }
 }
