@@ -2,17 +2,14 @@
 // failed, last fired), with an on/off switch per row. A row opens the editor.
 import { useEffect, useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
-import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
-import { PageHeader } from '../../components/PageHeader'
-import { Table } from '../../components/Table'
+import { ListPage } from '../../components/ListPage'
 import { triggerText } from '../../lib/automation'
 import { formatCount, plural, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
-import { ListBody } from '../automation/LoadState'
 
 export function AutorespondersScreen(): JSX.Element {
   const list = useQuery('autoresponders.list', {}, { events: ['automation.changed', 'outbox.changed'], delayMs: 400 })
@@ -22,45 +19,20 @@ export function AutorespondersScreen(): JSX.Element {
   const create = () => navigate({ name: 'autoresponders', id: 'new' })
 
   return (
-    <div className="page">
-      <PageHeader
-        title="Autoresponders"
-        subtitle={<>{items?.length ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}</>}
-        actions={
-          <>
-            <button type="button" className="btn btn-primary" onClick={create}>
-              <Icon name="plus" /> New autoresponder
-            </button>
-          </>
-        }
-      />
-      <ListBody
-        error={list.error}
-        items={items}
-        onRetry={list.reload}
-        empty={
-          <EmptyState
-            icon="zap"
-            title="No autoresponders yet"
-            actions={
-              <button type="button" className="btn btn-primary" onClick={create}>
-                <Icon name="plus" /> New autoresponder
-              </button>
-            }
-          >
-            Greet every contact tagged “Holiday form”, welcome new contacts, or send a note on a date. Each message goes out from the contact’s own business.
-          </EmptyState>
-        }
-      >
-        {(items) => (
-          <Table label="Autoresponders" columns={[{ label: 'On', className: 'col-toggle' }, 'Autoresponder', 'Business', { label: 'Messages', num: true }, { label: 'Sent', num: true }, { label: 'Failed', num: true }, 'Last fired']} card>
-            {items.map((a) => (
-              <Row key={a.id} item={a} />
-            ))}
-          </Table>
-        )}
-      </ListBody>
-    </div>
+    <ListPage
+      title="Autoresponders"
+      subtitle={items?.length ? `${plural(items.length, 'autoresponder')} · ${formatCount(active)} on · ${plural(sent, 'message')} sent` : 'Messages that go out on their own when something happens to a contact'}
+      list={list}
+      newLabel="New autoresponder"
+      onNew={create}
+      empty={{
+        icon: 'zap',
+        title: 'No autoresponders yet',
+        text: 'Greet every contact tagged “Holiday form”, welcome new contacts, or send a note on a date. Each message goes out from the contact’s own business.',
+      }}
+      columns={[{ label: 'On', className: 'col-toggle' }, 'Autoresponder', 'Business', { label: 'Messages', num: true }, { label: 'Sent', num: true }, { label: 'Failed', num: true }, 'Last fired']}
+      row={(a) => <Row key={a.id} item={a} />}
+    />
   )
 }
 

@@ -2,16 +2,13 @@
 // bounced). A row opens the sequence.
 import type { JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
-import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
-import { PageHeader } from '../../components/PageHeader'
-import { Table } from '../../components/Table'
+import { ListPage } from '../../components/ListPage'
 import { rate, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { objectName, useApp } from '../../store'
-import { ListBody } from '../automation/LoadState'
 import { enrolledOf } from './sequenceDraft'
 
 export function SequencesScreen(): JSX.Element {
@@ -20,45 +17,20 @@ export function SequencesScreen(): JSX.Element {
   const active = items?.filter((s) => s.status === 'active').length ?? 0
   const create = () => navigate({ name: 'sequences', id: 'new' })
   return (
-    <div className="page">
-      <PageHeader
-        title="Sequences"
-        subtitle={<>{items?.length ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}</>}
-        actions={
-          <>
-            <button type="button" className="btn btn-primary" onClick={create}>
-              <Icon name="plus" /> New sequence
-            </button>
-          </>
-        }
-      />
-      <ListBody
-        error={list.error}
-        items={items}
-        onRetry={list.reload}
-        empty={
-          <EmptyState
-            icon="steps"
-            title="No sequences yet"
-            actions={
-              <button type="button" className="btn btn-primary" onClick={create}>
-                <Icon name="plus" /> New sequence
-              </button>
-            }
-          >
-            A sequence sends a series of follow-ups across your mailboxes, inside business hours, and stops for each contact the moment they reply or bounce.
-          </EmptyState>
-        }
-      >
-        {(items) => (
-          <Table label="Sequences" columns={['Sequence', 'Status', { label: 'Steps', num: true }, { label: 'Enrolled', num: true }, { label: 'Active', num: true }, { label: 'Replied', num: true }, { label: 'Bounced', num: true }]} card>
-            {items.map((s) => (
-              <Row key={s.id} item={s} />
-            ))}
-          </Table>
-        )}
-      </ListBody>
-    </div>
+    <ListPage
+      title="Sequences"
+      subtitle={items?.length ? `${plural(items.length, 'sequence')} · ${formatCount(active)} running` : 'Follow-ups that stop when the contact replies'}
+      list={list}
+      newLabel="New sequence"
+      onNew={create}
+      empty={{
+        icon: 'steps',
+        title: 'No sequences yet',
+        text: 'A sequence sends a series of follow-ups across your mailboxes, inside business hours, and stops for each contact the moment they reply or bounce.',
+      }}
+      columns={['Sequence', 'Status', { label: 'Steps', num: true }, { label: 'Enrolled', num: true }, { label: 'Active', num: true }, { label: 'Replied', num: true }, { label: 'Bounced', num: true }]}
+      row={(s) => <Row key={s.id} item={s} />}
+    />
   )
 }
 
