@@ -1,6 +1,6 @@
 // One autoresponder: its settings (name, business, trigger, ordered messages) beside a live preview
 // against a real contact, and its activity log. New ones start here too (#/autoresponders/new).
-import { useRef, useState, type JSX } from 'react'
+import { useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
@@ -14,11 +14,8 @@ import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { LoadError } from '../automation/LoadState'
-import { firstMessageWithError, htmlOf, routeSaveError } from '../automation/messageDraft'
-import { focusFirstInvalid } from '../../lib/errors'
-import { StepsEditor, type Focus } from '../automation/StepsEditor'
-import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
-import { insertAtFocus, VariablesHelp } from '../automation/VariablesHelp'
+import { FormTop, MessagesAside, useMessagesForm } from '../automation/messagesForm'
+import { StepsEditor } from '../automation/StepsEditor'
 import { createInput, draftOf, emptyDraft, localErrors, type AutoresponderDraft } from './autoresponderDraft'
 import { ExecutionsLog } from './ExecutionsLog'
 import { TriggerPicker } from './TriggerPicker'
@@ -109,49 +106,20 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
 }
 
 function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Autoresponder) => void }): JSX.Element {
-  const [draft, setDraft] = useState<AutoresponderDraft>(() => (saved ? draftOf(saved) : emptyDraft()))
-  const [errors, setErrors] = useState<Record<string, string>>({})
-  const [formError, setFormError] = useState<string | null>(null)
-  const [previewError, setPreviewError] = useState<PreviewError | null>(null)
-  const [active, setActive] = useState(0)
-  const [saving, setSaving] = useState(false)
-  const focus = useRef<Focus | null>(null)
-  // An edit clears the last save's complaints; the preview keeps checking the template as it changes.
-  const set = (patch: Partial<AutoresponderDraft>) => {
-    setDraft((d) => ({ ...d, ...patch }))
-    setErrors((e) => (Object.keys(e).length ? {} : e))
-  }
-  const current = draft.actions[Math.min(active, draft.actions.length - 1)]
-
-  // The preview's complaint about a missing variable sits next to the field it is in.
-  const shown = { ...errors }
-  if (previewError) shown[`${active}.${previewError.field === 'html' ? 'body' : 'subject'}`] ??= previewError.message
-
-  // Every complaint at once: the first message with one is brought into view and its field focused.
-  const showErrors = (e: Record<string, string>) => {
-    setErrors(e)
-    const i = firstMessageWithError(e)
-    if (i !== null) setActive(i)
-    focusFirstInvalid()
-  }
-
-  const save = async () => {
-    setFormError(null)
-    const local = localErrors(draft)
-    setErrors(local)
-    if (Object.keys(local).length) return showErrors(local)
-    setSaving(true)
-    try {
+  const f = useMessagesForm<AutoresponderDraft>({
+    initial: () => (saved ? draftOf(saved) : emptyDraft()),
+    list: 'actions',
+    fields: FORM_FIELDS,
+    localErrors,
+    submit: async (draft) => {
       const input = createInput(draft)
       const result = saved ? await rpc('autoresponders.update', { id: saved.id, ...input }) : await rpc('autoresponders.create', input)
       toastOk(saved ? 'Autoresponder saved' : `${result.name} is ${result.isActive ? 'on' : 'saved (off)'}`)
       if (saved) onSaved(result)
       else navigate({ name: 'autoresponders', id: result.id })
-    } catch (err) {
-      routeSaveError(err, 'actions', FORM_FIELDS, showErrors, setFormError)
-    }
-    setSaving(false)
-  }
+    },
+  })
+  const { draft, set, errors, formError, saving, save } = f
 
   const saveButton = (
     <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving}>
@@ -160,20 +128,12 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
   )
   return (
     <>
-      {saved ? (
-        <div className="form-bar">
-          {formError ? <FormError message={formError} /> : <span className="form-bar-note">Changes apply to what fires from now on.</span>}
-          <span className="spacer" />
-          {saveButton}
-        </div>
-      ) : (
-        <PageHeader
-          title="New autoresponder"
-          subtitle="Pick what starts it and write the messages it sends"
-          actions={saveButton}
-        />
-      )}
-      {!saved && <FormError message={formError} />}
+      <FormTop
+        heading={saved ? null : { title: 'New autoresponder', subtitle: 'Pick what starts it and write the messages it sends' }}
+        note="Changes apply to what fires from now on."
+        formError={formError}
+        saveButton={saveButton}
+      />
       <div className="editor-layout">
         <div className="editor-main">
           <section className="card" aria-labelledby="ar-basics">
@@ -219,28 +179,10 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
               <span className="card-help">Sent in order; each delay counts from the trigger</span>
             </div>
             <FormError message={errors.actions ?? null} />
-            <StepsEditor noun="Action" messages={draft.actions} onChange={(actions) => set({ actions })} errors={shown} active={active} onActive={setActive} focus={focus} />
+            <StepsEditor noun="Action" messages={draft.actions} onChange={f.setMessages} errors={f.shown} active={f.active} onActive={f.setActive} focus={f.focus} />
           </section>
         </div>
-        <aside className="editor-side" aria-label="Preview and variables">
-          {current && (
-            <TemplatePreview
-              label={`Action ${Math.min(active, draft.actions.length - 1) + 1}`}
-              subject={current.subject}
-              html={htmlOf(current)}
-              objectId={draft.objectId ? Number(draft.objectId) : null}
-              onError={setPreviewError}
-            />
-          )}
-          <VariablesHelp
-            onInsert={(token) =>
-              insertAtFocus(focus.current, token, (i, field, value) =>
-                set({ actions: draft.actions.map((m, j) => (j === i ? { ...m, [field]: value } : m)) }),
-                () => set({ actions: draft.actions.map((m, j) => (j === active ? { ...m, body: m.body + token } : m)) }),
-              )
-            }
-          />
-        </aside>
+        <MessagesAside noun="Action" messages={draft.actions} index={f.index} objectId={draft.objectId ? Number(draft.objectId) : null} focus={f.focus} onPreviewError={f.setPreviewError} onMessages={f.setMessages} />
       </div>
     </>
   )

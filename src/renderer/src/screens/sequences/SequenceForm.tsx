@@ -1,20 +1,16 @@
 // A sequence's settings: name, business, the steps with their waits (with a live preview), the
 // mailboxes it rotates across and its sending window. Used to create one and to edit it.
-import { useRef, useState, type JSX } from 'react'
+import type { JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { BusinessOptions } from '../../components/BusinessOptions'
-import { PageHeader } from '../../components/PageHeader'
 import { navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
-import { firstMessageWithError, htmlOf, routeSaveError } from '../automation/messageDraft'
-import { focusFirstInvalid } from '../../lib/errors'
-import { StepsEditor, type Focus } from '../automation/StepsEditor'
-import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
-import { insertAtFocus, VariablesHelp } from '../automation/VariablesHelp'
+import { FormTop, MessagesAside, useMessagesForm } from '../automation/messagesForm'
+import { StepsEditor } from '../automation/StepsEditor'
 import { createInput, draftOf, emptyDraft, localErrors, patchInput, type SequenceDraft } from './sequenceDraft'
 import { MailboxPicker, WindowPicker } from './SendingFields'
 
@@ -23,40 +19,12 @@ const KNOWN = ['name', 'objectId', 'mailboxIds', 'window', 'window.days', 'windo
 /** With `heading`, the form draws the page header with its save button (a new sequence); else a bar above the form. */
 export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | null; onSaved?: (s: Sequence) => void; heading?: { title: string; subtitle: string } }): JSX.Element {
   const objects = useApp((s) => s.objects)
-  const [draft, setDraft] = useState<SequenceDraft>(() => (saved ? draftOf(saved) : emptyDraft(objects?.length === 1 ? String(objects[0].id) : '')))
-  const [errors, setErrors] = useState<Record<string, string>>({})
-  const [formError, setFormError] = useState<string | null>(null)
-  const [previewError, setPreviewError] = useState<PreviewError | null>(null)
-  const [active, setActive] = useState(0)
-  const [saving, setSaving] = useState(false)
-  const focus = useRef<Focus | null>(null)
-  // An edit clears the last save's complaints; the preview keeps checking the template as it changes.
-  const set = (patch: Partial<SequenceDraft>) => {
-    setDraft((d) => ({ ...d, ...patch }))
-    setErrors((e) => (Object.keys(e).length ? {} : e))
-  }
-  const mailboxes = useQuery('mailboxes.list', draft.objectId ? { objectId: Number(draft.objectId) } : null, { events: ['objects.changed'], delayMs: 1000, keepPrevious: false })
-  const index = Math.min(active, draft.steps.length - 1)
-  const current = draft.steps[index]
-
-  const shown = { ...errors }
-  if (previewError) shown[`${index}.${previewError.field === 'html' ? 'body' : 'subject'}`] ??= previewError.message
-
-  // Every complaint at once: the first message with one is brought into view and its field focused.
-  const showErrors = (e: Record<string, string>) => {
-    setErrors(e)
-    const i = firstMessageWithError(e)
-    if (i !== null) setActive(i)
-    focusFirstInvalid()
-  }
-
-  const save = async () => {
-    setFormError(null)
-    const local = localErrors(draft)
-    setErrors(local)
-    if (Object.keys(local).length) return showErrors(local)
-    setSaving(true)
-    try {
+  const f = useMessagesForm<SequenceDraft>({
+    initial: () => (saved ? draftOf(saved) : emptyDraft(objects?.length === 1 ? String(objects[0].id) : '')),
+    list: 'steps',
+    fields: KNOWN,
+    localErrors,
+    submit: async (draft) => {
       if (saved) {
         const result = await rpc('sequences.update', patchInput(saved.id, draft))
         toastOk('Sequence saved')
@@ -66,11 +34,10 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
         toastOk(`${result.name} created. Enrol contacts to start it.`)
         navigate({ name: 'sequences', id: result.id })
       }
-    } catch (err) {
-      routeSaveError(err, 'steps', KNOWN, showErrors, setFormError)
-    }
-    setSaving(false)
-  }
+    },
+  })
+  const { draft, set, errors, formError, saving, save } = f
+  const mailboxes = useQuery('mailboxes.list', draft.objectId ? { objectId: Number(draft.objectId) } : null, { events: ['objects.changed'], delayMs: 1000, keepPrevious: false })
 
   const saveButton = (
     <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving}>
@@ -79,22 +46,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
   )
   return (
     <>
-      {heading ? (
-        <>
-          <PageHeader
-            title={heading.title}
-            subtitle={heading.subtitle}
-            actions={saveButton}
-          />
-          <FormError message={formError} />
-        </>
-      ) : (
-        <div className="form-bar">
-          {formError ? <FormError message={formError} /> : <span className="form-bar-note">Changes apply to steps not sent yet; contacts keep their place.</span>}
-          <span className="spacer" />
-          {saveButton}
-        </div>
-      )}
+      <FormTop heading={heading ?? null} note="Changes apply to steps not sent yet; contacts keep their place." formError={formError} saveButton={saveButton} />
       <div className="editor-layout">
         <div className="editor-main">
           <section className="card" aria-labelledby="sq-basics">
@@ -120,7 +72,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
               <span className="card-help">Follow-ups thread under the first message and stop when the contact replies or bounces</span>
             </div>
             <FormError message={errors.steps ?? null} />
-            <StepsEditor noun="Step" messages={draft.steps} onChange={(steps) => set({ steps })} errors={shown} active={active} onActive={setActive} focus={focus} />
+            <StepsEditor noun="Step" messages={draft.steps} onChange={f.setMessages} errors={f.shown} active={f.active} onActive={f.setActive} focus={f.focus} />
           </section>
           <section className="card" aria-labelledby="sq-sending">
             <div className="card-header">
@@ -138,19 +90,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
             </div>
           </section>
         </div>
-        <aside className="editor-side" aria-label="Preview and variables">
-          {current && <TemplatePreview label={`Step ${index + 1}`} subject={current.subject} html={htmlOf(current)} objectId={draft.objectId ? Number(draft.objectId) : null} onError={setPreviewError} />}
-          <VariablesHelp
-            onInsert={(token) =>
-              insertAtFocus(
-                focus.current,
-                token,
-                (i, field, value) => set({ steps: draft.steps.map((m, j) => (j === i ? { ...m, [field]: value } : m)) }),
-                () => set({ steps: draft.steps.map((m, j) => (j === index ? { ...m, body: m.body + token } : m)) }),
-              )
-            }
-          />
-        </aside>
+        <MessagesAside noun="Step" messages={draft.steps} index={f.index} objectId={draft.objectId ? Number(draft.objectId) : null} focus={f.focus} onPreviewError={f.setPreviewError} onMessages={f.setMessages} />
       </div>
     </>
   )
