@@ -65,19 +65,24 @@ export const InboxThread = z.object({
 })
 export type InboxThread = z.infer<typeof InboxThread>
 
+/** Which conversations a view shows: the inbox list pages through them; "mark all read" takes them without paging. */
+const viewFilter = {
+  objectId: Id.optional(),
+  mailboxId: Id.optional(),
+  contactId: Id.optional(),
+  unread: z.boolean().optional(),
+  direction: z.enum(['in', 'out']).optional(),
+  /** Which mail: the inbox (default: conversations with mail in INBOX, or only in Sent), a special folder of
+   *  every mailbox, or `all`. `folderId` (from folders.list) shows one folder of one mailbox instead. */
+  folder: z.enum(['inbox', 'archive', 'trash', 'junk', 'sent', 'flagged', 'all']).optional(),
+  folderId: Id.optional(),
+  /** FTS5 query over subject, body, names and addresses. A syntax error is a VALIDATION on `query`. */
+  query: z.string().trim().max(500).optional(),
+}
+
 export const ListInbox = z
   .object({
-    objectId: Id.optional(),
-    mailboxId: Id.optional(),
-    contactId: Id.optional(),
-    unread: z.boolean().optional(),
-    direction: z.enum(['in', 'out']).optional(),
-    /** Which mail: the inbox (default: conversations with mail in INBOX, or only in Sent), a special folder of
-     *  every mailbox, or `all`. `folderId` (from folders.list) shows one folder of one mailbox instead. */
-    folder: z.enum(['inbox', 'archive', 'trash', 'junk', 'sent', 'flagged', 'all']).optional(),
-    folderId: Id.optional(),
-    /** FTS5 query over subject, body, names and addresses. A syntax error is a VALIDATION on `query`. */
-    query: z.string().trim().max(500).optional(),
+    ...viewFilter,
     /** Opaque; from the previous page's nextCursor. */
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(200).default(50),
@@ -220,15 +225,4 @@ export const FlagMessages = z
   .strict()
 export const TriageResult = z.object({ changed: z.number(), threadIds: z.array(Id) })
 /** The list filters without paging, for "mark all read" over the current view. */
-export const TriageFilter = z
-  .object({
-    objectId: Id.optional(),
-    mailboxId: Id.optional(),
-    contactId: Id.optional(),
-    unread: z.boolean().optional(),
-    direction: z.enum(['in', 'out']).optional(),
-    folder: z.enum(['inbox', 'archive', 'trash', 'junk', 'sent', 'flagged', 'all']).optional(),
-    folderId: Id.optional(),
-    query: z.string().trim().max(500).optional(),
-  })
-  .strict()
+export const TriageFilter = z.object(viewFilter).strict()

@@ -129,6 +129,16 @@ export function Toggle({ label, checked, onChange, hint }: { label: string; chec
 }
 
 /** The banner for an error that belongs to no single field. */
+/** One field's complaint, under a control that has no <Field> of its own. */
+export function FieldAlert({ message }: { message: string | null | undefined }): JSX.Element | null {
+  if (!message) return null
+  return (
+    <p className="field-error" role="alert">
+      {message}
+    </p>
+  )
+}
+
 export function FormError({ message }: { message: string | null }): JSX.Element | null {
   if (!message) return null
   return (

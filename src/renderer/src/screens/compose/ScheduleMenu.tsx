@@ -1,6 +1,7 @@
 // "Schedule send": two quick picks and a date-time field. Times are this computer's local time and go
 // to the engine as an ISO instant.
 import { useId, useState, type JSX } from 'react'
+import { FieldAlert } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { Popover } from '../../components/Popover'
 import { formatWhen } from '../../lib/format'
@@ -77,11 +78,7 @@ export function ScheduleMenu({ disabled, error, onSchedule }: Props): JSX.Elemen
               aria-invalid={message ? true : undefined}
               onChange={(e) => setValue(e.target.value)}
             />
-            {message && (
-              <p className="field-error" role="alert">
-                {message}
-              </p>
-            )}
+            <FieldAlert message={message} />
             <button type="button" className="btn btn-primary" disabled={disabled} onClick={() => submit(new Date(value), close)}>
               Schedule send
             </button>

@@ -2,6 +2,7 @@
 // reload and leaving asks first), then the notes, pinned ones first, each with its author and time, and
 // pin, edit and delete.
 import { useEffect, useState, type JSX } from 'react'
+import { FieldAlert } from '../../components/Field'
 import type { Note } from '../../../../shared/crm'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
@@ -87,11 +88,7 @@ function NoteComposer({ contactId }: { contactId: number }): JSX.Element {
   return (
     <div className="note-composer">
       <RichEditor label="New note" value={html} onChange={(v) => (setHtml(v), setError(null))} placeholder="Write a note: what they said, what they want…" invalid={Boolean(error)} />
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldAlert message={error} />
       <div className="note-composer-actions">
         <label className="task-add-option">
           <input type="checkbox" checked={pinned} onChange={(e) => setPinned(e.target.checked)} /> Pin to top

@@ -2,11 +2,8 @@
 // time, and the finished ones on request.
 import { useState, type JSX } from 'react'
 import type { Task } from '../../../../shared/crm'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { useQuery } from '../../lib/useQuery'
-import { rpc } from '../../rpc'
-import { toastOk } from '../../store'
-import { TaskItem } from '../today/TaskItem'
+import { DeleteTaskDialog, TaskItem } from '../today/TaskItem'
 import { TaskQuickAdd } from '../today/TaskQuickAdd'
 
 export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZone: string }): JSX.Element {
@@ -33,18 +30,7 @@ export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZ
           </ul>
         )}
       </div>
-      {deleting && (
-        <ConfirmDialog
-          title="Delete this task?"
-          message={`“${deleting.title}” is removed for everyone. This cannot be undone.`}
-          confirmLabel="Delete task"
-          onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await rpc('tasks.delete', { id: deleting.id })
-            toastOk('Task deleted')
-          }}
-        />
-      )}
+      {deleting && <DeleteTaskDialog task={deleting} onClose={() => setDeleting(null)} />}
     </section>
   )
 }

@@ -1,5 +1,6 @@
 // Custom fields as an editable key/value list, and extra email addresses as an editable list.
 import type { JSX } from 'react'
+import { FieldAlert } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 
 interface FieldsProps {
@@ -30,11 +31,7 @@ export function CustomFieldsEditor({ rows, onChange, errors }: FieldsProps): JSX
                 <Icon name="x" />
               </button>
             </div>
-            {error && (
-              <p className="field-error" role="alert">
-                {error}
-              </p>
-            )}
+            <FieldAlert message={error} />
           </div>
         )
       })}
@@ -74,11 +71,7 @@ export function ExtraEmailsEditor({ emails, onChange, errors }: EmailsProps): JS
               <Icon name="x" />
             </button>
           </div>
-          {errors[`extraEmails.${i}`] && (
-            <p className="field-error" role="alert">
-              {errors[`extraEmails.${i}`]}
-            </p>
-          )}
+          <FieldAlert message={errors[`extraEmails.${i}`]} />
         </div>
       ))}
       <button type="button" className="btn btn-ghost btn-sm add-row" onClick={() => onChange([...emails, ''])}>

@@ -1,6 +1,7 @@
 // Where a sequence sends from (mailboxes it rotates across) and when (an optional window of days and
 // hours in the contact's time zone, falling back to the business's).
 import type { JSX } from 'react'
+import { FieldAlert } from '../../components/Field'
 import type { SendWindow } from '../../../../shared/automation'
 import type { Mailbox } from '../../../../shared/models'
 import { Icon } from '../../components/Icons'
@@ -99,11 +100,7 @@ export function WindowPicker({ on, window, onChange, onToggle, errors }: { on: b
               </select>
             </label>
           </div>
-          {(errors['window.days'] || errors['window.endHour'] || errors.window) && (
-            <p className="field-error" role="alert">
-              {errors['window.days'] ?? errors['window.endHour'] ?? errors.window}
-            </p>
-          )}
+          <FieldAlert message={errors['window.days'] ?? errors['window.endHour'] ?? errors.window} />
         </div>
       )}
     </div>

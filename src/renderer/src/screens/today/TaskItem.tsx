@@ -1,13 +1,15 @@
 // One task as a row (click its title to change title, due time or assignee in place): a round checkbox that completes it (and brings it back), its title, the contact it is
 // about, the due time in the business's zone (red when overdue) and who it is assigned to.
 import { useEffect, useState, type JSX } from 'react'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { FieldAlert } from '../../components/Field'
 import type { User } from '../../../../shared/models'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import type { Task } from '../../../../shared/crm'
 import { Icon } from '../../components/Icons'
 import { hrefFor } from '../../lib/router'
 import { rpc } from '../../rpc'
-import { toastError, useApp } from '../../store'
+import { toastError, toastOk, useApp } from '../../store'
 import { dismissReminder } from './reminders'
 import { dueLabel, localValue, zonedIso } from './taskTime'
 
@@ -124,12 +126,24 @@ function TaskEditor({ task, timeZone, onClose }: { task: Task; timeZone: string;
           Save
         </button>
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldAlert message={error} />
       {leaving}
     </form>
+  )
+}
+
+/** Asks before a task goes: it is gone for everyone. */
+export function DeleteTaskDialog({ task, onClose }: { task: Task; onClose: () => void }): JSX.Element {
+  return (
+    <ConfirmDialog
+      title="Delete this task?"
+      message={`“${task.title}” is removed for everyone. This cannot be undone.`}
+      confirmLabel="Delete task"
+      onClose={onClose}
+      onConfirm={async () => {
+        await rpc('tasks.delete', { id: task.id })
+        toastOk('Task deleted')
+      }}
+    />
   )
 }

@@ -2,6 +2,7 @@
 // contact, "until they reply" (the task closes itself when the contact writes). What is typed survives a
 // reload (localStorage) and leaving the page asks first.
 import { useEffect, useState, type JSX } from 'react'
+import { FieldAlert } from '../../components/Field'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import { Icon } from '../../components/Icons'
 import { rpc } from '../../rpc'
@@ -85,11 +86,7 @@ export function TaskQuickAdd({ contactId, timeZone, label = 'New task' }: { cont
           <input type="checkbox" checked={untilReply} onChange={(e) => setUntilReply(e.target.checked)} /> Done when they reply
         </label>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldAlert message={error} />
       {leaving}
     </form>
   )

@@ -2,14 +2,12 @@
 // business's time zone, with a quick add at the top and one click to complete.
 import { useState, type JSX } from 'react'
 import type { Task } from '../../../../shared/crm'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { plural } from '../../lib/format'
 import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
-import { toastOk } from '../../store'
-import { TaskItem } from './TaskItem'
+import { DeleteTaskDialog, TaskItem } from './TaskItem'
 import { TaskQuickAdd } from './TaskQuickAdd'
 import { zoneName } from './taskTime'
 import { askNotificationPermission, notificationPermission } from '../inbox/notify'
@@ -64,18 +62,7 @@ export function TodayScreen(): JSX.Element {
           </>
         )
       )}
-      {deleting && (
-        <ConfirmDialog
-          title="Delete this task?"
-          message={`“${deleting.title}” is removed for everyone. This cannot be undone.`}
-          confirmLabel="Delete task"
-          onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await rpc('tasks.delete', { id: deleting.id })
-            toastOk('Task deleted')
-          }}
-        />
-      )}
+      {deleting && <DeleteTaskDialog task={deleting} onClose={() => setDeleting(null)} />}
     </div>
   )
 }
