@@ -6,6 +6,7 @@ import { rpc } from '../rpc'
 import { useApp } from '../store'
 import { TagChip } from './TagChip'
 import { Icon } from './Icons'
+import { SuggestList } from './SuggestList'
 
 export type TagChoice = { tag: Tag } | { newName: string }
 
@@ -92,32 +93,20 @@ export function TagPicker({ label, onPick, exclude = [], only, allowCreate = tru
           onBlur={() => (setFocused(false), setDismissedAt(null))}
         />
       </div>
-      <ul className={`tag-picker-list${collapsible ? ' is-floating' : ''}`} hidden={!open} role="listbox" id={`${id}-list`} aria-label="Suggestions">
-        {options.map((o, i) => (
-          <li
-            key={'tag' in o ? o.tag.id : 'new'}
-            id={`${id}-opt-${i}`}
-            role="option"
-            aria-selected={i === active}
-            className={i === active ? 'is-active' : undefined}
-            onMouseEnter={() => setActive(i)}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => pick(o)}
-          >
-            {'tag' in o ? (
-              <>
-                <TagChip name={o.tag.name} color={o.tag.color} />
-                <span className="tag-picker-count">{o.tag.contactCount}</span>
-              </>
-            ) : (
-              <span className="tag-picker-create">
-                <Icon name="plus" size={14} /> Create tag “{o.newName}”
-              </span>
-            )}
-          </li>
-        ))}
-        {options.length === 0 && <li className="tag-picker-empty">{allowCreate ? 'Type a name to create a tag' : 'No matching tags'}</li>}
-      </ul>
+      <SuggestList id={id} className={`tag-picker-list${collapsible ? ' is-floating' : ''}`} label="Suggestions" open={open} items={options} keyOf={(o) => ('tag' in o ? o.tag.id : 'new')} active={active} onActive={setActive} onPick={pick}>
+        {(o) =>
+          'tag' in o ? (
+            <>
+              <TagChip name={o.tag.name} color={o.tag.color} />
+              <span className="tag-picker-count">{o.tag.contactCount}</span>
+            </>
+          ) : (
+            <span className="tag-picker-create">
+              <Icon name="plus" size={14} /> Create tag “{o.newName}”
+            </span>
+          )
+        }
+      </SuggestList>
     </div>
   )
 }

@@ -4,6 +4,7 @@
 import { useEffect, useId, useRef, useState, type ClipboardEvent, type JSX, type KeyboardEvent } from 'react'
 import type { Contact } from '../../../../shared/models'
 import { isEmail } from '../../../../shared/validators'
+import { SuggestList } from '../../components/SuggestList'
 import { Avatar } from '../../components/Avatar'
 import { Icon } from '../../components/Icons'
 import { displayName } from '../../lib/format'
@@ -135,26 +136,17 @@ export function RecipientField({ label, value, onChange, error, disabled, traili
             {message}
           </p>
         )}
-        <ul className="suggest-list" id={`${id}-list`} role="listbox" aria-label={`${label} suggestions`} hidden={!open}>
-          {suggestions.map((c, i) => (
-            <li
-              key={c.id}
-              id={`${id}-opt-${i}`}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? 'is-active' : undefined}
-              onMouseEnter={() => setActive(i)}
-              onMouseDown={(e) => e.preventDefault()}
-              onClick={() => pick(c)}
-            >
+        <SuggestList id={id} className="suggest-list" label={`${label} suggestions`} open={open} items={suggestions} keyOf={(c) => c.id} active={active} onActive={setActive} onPick={pick}>
+          {(c) => (
+            <>
               <Avatar name={displayName(c)} size={26} />
               <span className="suggest-text">
                 <span className="suggest-name">{displayName(c)}</span>
                 <span className="suggest-email">{c.email}</span>
               </span>
-            </li>
-          ))}
-        </ul>
+            </>
+          )}
+        </SuggestList>
       </div>
       {trailing}
     </div>
