@@ -103,7 +103,7 @@ export interface EngineOptions {
   /** Tests: a read method that changes the database fails with INTERNAL (dispatch.ts). */
   assertReadsOnly?: boolean
   /** Receiving through Mailgun (issue 18): the poll loop (default on) and its delays. */
-  intake?: { run?: boolean; mailgunMinMs?: number; mailgunMaxMs?: number }
+  intake?: { run?: boolean; mailgunMinMs?: number; mailgunMaxMs?: number; mailgunPageSize?: number }
 }
 
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -227,6 +227,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const mailgunInbound = createMailgunInbound(ctx, inboundStore, {
     minMs: opts.intake?.mailgunMinMs,
     maxMs: opts.intake?.mailgunMaxMs,
+    pageSize: opts.intake?.mailgunPageSize,
     log,
     pool: () => (inboundPool ??= createParsePool({ size: 1, dataDir: opts.dataDir })),
   })

@@ -27,6 +27,8 @@ export interface MailgunInboundOptions {
   /** The longest idle delay (default 5 min). */
   maxMs?: number
   log?: (msg: string) => void
+  /** Events per page (Mailgun's maximum, 300, by default). */
+  pageSize?: number
   /** The parse threads (made on first use, closed with the loop). */
   pool: () => ParsePool
 }
@@ -101,7 +103,7 @@ export function createMailgunInbound(ctx: Ctx, store: Pick<StoreApi, 'storeMessa
     }
     const wanted = new Set(addresses)
     const begin = row.cursorMs !== null ? row.cursorMs - OVERLAP_MS : (repo.inboundRow(ctx, row.objectId)?.lastPollAt ?? ctx.clock.now()) - FIRST_LOOKBACK_MS
-    let page = await storedEvents(cfg, { beginMs: Math.max(0, begin) })
+    let page = await storedEvents(cfg, { beginMs: Math.max(0, begin), limit: o.pageSize })
     let stored = 0
     for (let n = 0; n < PAGES_PER_PASS; n++) {
       for (const ev of page.items) {

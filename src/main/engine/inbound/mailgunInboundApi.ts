@@ -151,10 +151,10 @@ function trusted(cfg: MailgunConfig, url: string): string {
 }
 
 /** One page of `stored` events, oldest first from `beginMs`, or the page a previous answer's `paging.next` names. */
-export async function storedEvents(cfg: MailgunConfig, q: { beginMs?: number; pageUrl?: string }): Promise<{ items: StoredEvent[]; nextPageUrl: string | null }> {
+export async function storedEvents(cfg: MailgunConfig, q: { beginMs?: number; pageUrl?: string; limit?: number }): Promise<{ items: StoredEvent[]; nextPageUrl: string | null }> {
   const url = q.pageUrl
     ? trusted(cfg, q.pageUrl)
-    : `${base(cfg)}/v3/${encodeURIComponent(cfg.sendingDomain)}/events?${new URLSearchParams({ event: 'stored', begin: String((q.beginMs ?? 0) / 1000), ascending: 'yes', limit: '300' })}`
+    : `${base(cfg)}/v3/${encodeURIComponent(cfg.sendingDomain)}/events?${new URLSearchParams({ event: 'stored', begin: String((q.beginMs ?? 0) / 1000), ascending: 'yes', limit: String(q.limit ?? 300) })}`
   const body = json<{ items?: RawStored[]; paging?: { next?: unknown } }>((await request(cfg, url)).text)
   const raw = Array.isArray(body.items) ? body.items : []
   // Mailgun always gives a next page; an empty page is the end.

@@ -191,12 +191,10 @@ export const setInboundRoute = (ctx: Ctx, objectId: number, routeId: string, exp
   void stmt(ctx.sqlite, 'UPDATE mailgun_inbound SET route_id = ?, route_expression = ?, last_error = NULL WHERE object_id = ?').run(routeId, expression, objectId)
 
 export const setInboundPoll = (ctx: Ctx, objectId: number, at: number, error: string | null, cursorMs?: number): void =>
-  void stmt(ctx.sqlite, 'UPDATE mailgun_inbound SET last_poll_at = ?, last_error = ?, cursor_ms = max(ifnull(cursor_ms, 0), ?) WHERE object_id = ?').run(
-    at,
-    error,
-    cursorMs ?? 0,
-    objectId,
-  )
+  void stmt(
+    ctx.sqlite,
+    'UPDATE mailgun_inbound SET last_poll_at = @at, last_error = @error, cursor_ms = CASE WHEN @c IS NULL THEN cursor_ms ELSE max(ifnull(cursor_ms, 0), @c) END WHERE object_id = @o',
+  ).run({ at, error, c: cursorMs ?? null, o: objectId })
 
 export const countInboundReceived = (ctx: Ctx, objectId: number, at: number): void =>
   void stmt(ctx.sqlite, 'UPDATE mailgun_inbound SET received = received + 1, last_received_at = ? WHERE object_id = ?').run(at, objectId)
