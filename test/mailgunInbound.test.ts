@@ -168,6 +168,30 @@ describe('Mailgun receiving', () => {
     expect(dee).toMatchObject({ firstName: 'Dee', lastName: 'Cruz', phone: '555 0101', tags: [expect.objectContaining({ name: 'Website lead' })] })
   })
 
+  it('gives hostile form mail a clear outcome: huge, an unknown charset, broken base64 (each stored, none stalls the next)', async () => {
+    const { t, object } = await setup()
+    const tag = await t.ok('tags.create', { name: 'Website lead' })
+    await t.ok('intake.rules.create', { objectId: object.id, name: 'Site form', fromMatch: 'forms@site.test', tagIds: [tag.id] })
+    await t.ok('intake.mailgun.enable', { objectId: object.id, addresses: [HELLO] })
+    await t.engine.inbound.mailgun.pollNow()
+    const from = 'Website <forms@site.test>'
+    fake.inbound.receive(HELLO, mime({ from, subject: 'Huge', body: `Email: huge@lead.test\r\nName: ${'x'.repeat(3_000_000)}` }))
+    fake.inbound.receive(
+      HELLO,
+      mime({ from, subject: 'Odd charset', body: 'Name: Zoë\r\nEmail: odd@lead.test' }).replace('charset=utf-8', 'charset=x-klingon-42'),
+    )
+    fake.inbound.receive(
+      HELLO,
+      mime({ from, subject: 'Broken base64', body: '!!!%%%not base64 at all%%%' }).replace('Content-Type: text/plain; charset=utf-8', 'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64'),
+    )
+    expect(await t.engine.inbound.mailgun.pollNow()).toBe(3)
+    expect((await threads(t)).map((x) => x.subject).sort()).toEqual(['Broken base64', 'Huge', 'Odd charset'])
+    const emails = (await t.ok('contacts.list', { tagId: tag.id })).items.map((c) => c.email).sort()
+    expect(emails).toEqual(['huge@lead.test', 'odd@lead.test'])
+    const huge = (await t.ok('contacts.list', { query: 'huge@lead.test' })).items[0]!
+    expect(huge.firstName.length).toBeLessThanOrEqual(120)
+  })
+
   it('checks the set-up: Mailgun first, addresses on the sending domain, not for a business on IMAP', async () => {
     const t = engine()
     const object = await t.ok('objects.create', { name: 'No Mailgun', postalAddress: '1 Main St', timezone: 'UTC' })
