@@ -153,6 +153,25 @@ describe('intake.rules', () => {
     expect(p.handled).toMatchObject({ outcome: 'created', contactId: c!.id })
   })
 
+  it('enrols the contact in the rule’s sequence, and a rule switched off does nothing', async () => {
+    const { t, s, object, mailbox, tag } = await setup()
+    const seq = await t.ok('sequences.create', {
+      name: 'Welcome',
+      objectId: object.id,
+      mailboxIds: [mailbox.id],
+      steps: [{ subject: 'Welcome {{contact.first_name}}', bodyHtml: '<p>Hi</p>', wait: { value: 0, unit: 'days' as const } }],
+    })
+    const r = await t.ok('intake.rules.create', { ...rule(object.id, tag.id), sequenceId: seq.id })
+    const p = await t.ok('intake.rules.preview', { messageId: deliverQuiet(s, mailbox.id, {}), ruleId: r.id })
+    expect(p.sequence).toEqual({ id: seq.id, name: 'Welcome' })
+    deliver(t, s, mailbox.id, object.id, {})
+    const [member] = (await t.ok('sequences.contacts', { sequenceId: seq.id })).items
+    expect(member).toMatchObject({ email: 'ann.lee@client.test' })
+    await t.ok('intake.rules.update', { id: r.id, enabled: false })
+    deliver(t, s, mailbox.id, object.id, { text: FORM.replace('Ann.Lee@Client.test', 'other@client.test') })
+    expect((await t.ok('contacts.list', {})).items).toHaveLength(1)
+  })
+
   it('leaves other mail, mail from before the rule, and forms without an address alone, saying why', async () => {
     const { t, s, object, mailbox, tag } = await setup()
     await t.ok('intake.rules.create', rule(object.id, tag.id))

@@ -22,9 +22,10 @@ export interface RuleRow {
   lastHandledAt: number | null
 }
 
-const RULE_COLS = `r.id, r.object_id AS objectId, r.name, r.enabled, r.from_match AS fromMatch, r.to_match AS toMatch, r.subject_match AS subjectMatch,
+const BASE_COLS = `r.id, r.object_id AS objectId, r.name, r.enabled, r.from_match AS fromMatch, r.to_match AS toMatch, r.subject_match AS subjectMatch,
   r.subject_mode AS subjectMode, r.field_map_json AS fieldMapJson, r.tag_ids_json AS tagIdsJson, r.sequence_id AS sequenceId,
-  r.created_at AS createdAt, r.updated_at AS updatedAt,
+  r.created_at AS createdAt, r.updated_at AS updatedAt`
+const RULE_COLS = `${BASE_COLS},
   (SELECT count(*) FROM intake_processed p WHERE p.rule_id = r.id AND p.outcome IN ('created', 'updated')) AS handled,
   (SELECT max(p.at) FROM intake_processed p WHERE p.rule_id = r.id AND p.outcome IN ('created', 'updated')) AS lastHandledAt`
 
@@ -35,9 +36,9 @@ export const listRuleRows = (ctx: Ctx, objectId?: number): RuleRow[] =>
 
 export const ruleRow = (ctx: Ctx, id: number): RuleRow | undefined => stmt(ctx.sqlite, `SELECT ${RULE_COLS} FROM intake_rules r WHERE r.id = ?`).get(id) as RuleRow | undefined
 
-/** The business's rules that run on new mail, oldest first (the first that matches wins). */
+/** The business's rules that run on new mail, oldest first (the first that matches wins); asked once per stored message, so no counts. */
 export const enabledRuleRows = (ctx: Ctx, objectId: number): RuleRow[] =>
-  stmt(ctx.sqlite, `SELECT ${RULE_COLS} FROM intake_rules r WHERE r.object_id = ? AND r.enabled = 1 ORDER BY r.id`).all(objectId) as RuleRow[]
+  stmt(ctx.sqlite, `SELECT ${BASE_COLS}, 0 AS handled, NULL AS lastHandledAt FROM intake_rules r WHERE r.object_id = ? AND r.enabled = 1 ORDER BY r.id`).all(objectId) as RuleRow[]
 
 export interface RuleValues {
   name: string
