@@ -39,9 +39,12 @@ test('an intake rule is written with a preview against a received message, then 
   await expect(preview.getByText('Creates Ann Lee')).toBeVisible()
   await expect(preview.getByText('added')).toBeVisible()
   await shot(page, 'intake-rule-preview')
+  // Where a field goes can be changed right in the preview (the rule keeps the mapping).
+  await preview.getByLabel('Where “Company” goes').selectOption('ignore')
+  await expect(preview.getByLabel('Where “Company” goes')).toHaveValue('ignore')
 
   // Another message: the rule says why it does not take it.
-  await dialog.getByLabel('Message').selectOption({ index: 1 })
+  await dialog.getByLabel('Message', { exact: true }).selectOption({ index: 1 })
   await expect(preview.getByText('This rule does not take this message')).toBeVisible()
   await expect(preview.getByText('✗ Sender bo@client.test is not @site.test')).toBeVisible()
   await shot(page, 'intake-rule-preview-miss')
@@ -58,7 +61,7 @@ test('an intake rule is written with a preview against a received message, then 
   await expect(card.getByText('Website enquiry form')).toBeVisible()
   await expect(card.getByText('From @site.test · subject matches /^New form/')).toBeVisible()
   const [rule] = await app.rpc('intake.rules.list', { objectId: object.id })
-  expect(rule).toMatchObject({ name: 'Website enquiry form', fromMatch: '@site.test', subjectMode: 'regex', subjectMatch: '^New form', enabled: true })
+  expect(rule).toMatchObject({ name: 'Website enquiry form', fromMatch: '@site.test', subjectMode: 'regex', subjectMatch: '^New form', enabled: true, fieldMap: { Company: 'ignore' } })
   // A preview wrote nothing.
   expect((await app.rpc('contacts.list', {})).items).toHaveLength(0)
   await shot(page, 'intake-rules-list')

@@ -25,6 +25,8 @@ interface Draft {
   subjectMode: 'contains' | 'regex'
   tagIds: number[]
   sequenceId: number | null
+  /** Form label → where it goes, over the built-in names (set from the preview's "Goes to" column). */
+  fieldMap: Record<string, string>
 }
 
 const draftOf = (r: IntakeRule | null): Draft => ({
@@ -36,11 +38,17 @@ const draftOf = (r: IntakeRule | null): Draft => ({
   subjectMode: r?.subjectMode ?? 'contains',
   tagIds: r?.tagIds ?? [],
   sequenceId: r?.sequenceId ?? null,
+  fieldMap: r?.fieldMap ?? {},
 })
 
-const FIELDS = ['name', 'fromMatch', 'toMatch', 'subjectMatch', 'subjectMode', 'tagIds', 'sequenceId']
+const FIELDS = ['name', 'fromMatch', 'toMatch', 'subjectMatch', 'subjectMode', 'tagIds', 'sequenceId', 'fieldMap']
 const TARGET_WORDS: Record<string, string> = { name: 'Name', firstName: 'First name', lastName: 'Last name', email: 'Email', phone: 'Phone', company: 'Company', ignore: 'Ignored' }
-const targetWords = (t: string): string => TARGET_WORDS[t] ?? (t.startsWith('custom:') ? `Custom field “${t.slice(7)}”` : t)
+/** Where a form field can go: the contact's own fields, a custom field of its label (or the one it has), or nowhere. */
+const targetOptions = (label: string, current: string): string[] => {
+  const custom = `custom:${label.replace(/[^A-Za-z0-9 _-]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60) || 'field'}`
+  return [...new Set(['name', 'firstName', 'lastName', 'email', 'phone', 'company', current.startsWith('custom:') ? current : custom, custom, 'ignore'])]
+}
+const targetWords = (t: string): string => TARGET_WORDS[t] ?? (t.startsWith('custom:') ? `Custom: ${t.slice(7)}` : t)
 
 interface Props {
   object: BizObject
@@ -72,7 +80,7 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
     subjectMode: draft.subjectMode,
     tagIds: draft.tagIds,
     sequenceId: draft.sequenceId,
-    ...(rule ? { fieldMap: rule.fieldMap } : {}),
+    fieldMap: draft.fieldMap,
   })
   // The unsaved rule as it stands, tried on the chosen message (coalesced while typing).
   const hasCondition = Boolean(draft.fromMatch.trim() || draft.toMatch.trim() || draft.subjectMatch.trim())
@@ -186,7 +194,7 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
           )}
           {!hasCondition && chosen !== null && <p className="muted">Fill in a sender, an address or a subject to see what the rule does with this message.</p>}
           {preview.error && <p className="intake-preview-error">Fix the rule to preview it: {preview.error}</p>}
-          {preview.data && !preview.error && <PreviewBody p={preview.data} />}
+          {preview.data && !preview.error && <PreviewBody p={preview.data} onMap={(label, target) => set('fieldMap', { ...draft.fieldMap, [label]: target })} />}
         </aside>
       </div>
       {asking === 'discard' && (
@@ -209,7 +217,7 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
   )
 }
 
-function PreviewBody({ p }: { p: IntakePreview }): JSX.Element {
+function PreviewBody({ p, onMap }: { p: IntakePreview; onMap: (label: string, target: string) => void }): JSX.Element {
   const allTags = useApp((s) => s.tags) ?? []
   const c = p.contact
   const who = [c.firstName, c.lastName].filter(Boolean).join(' ')
@@ -274,8 +282,18 @@ function PreviewBody({ p }: { p: IntakePreview }): JSX.Element {
             {p.fields.map((f, i) => (
               <tr key={i}>
                 <td>{f.label}</td>
-                <td className="intake-value">{f.value}</td>
-                <td className={f.target === 'ignore' ? 'muted' : undefined}>{targetWords(f.target)}</td>
+                <td>
+                  <span className="intake-value">{f.value}</span>
+                </td>
+                <td>
+                  <select className="input select intake-target" aria-label={`Where “${f.label}” goes`} value={f.target} onChange={(e) => onMap(f.label, e.target.value)}>
+                    {targetOptions(f.label, f.target).map((o) => (
+                      <option key={o} value={o}>
+                        {targetWords(o)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
               </tr>
             ))}
           </tbody>
