@@ -30,7 +30,7 @@ interface Launched extends App {
 }
 
 /** Engine settings a spec may change with `test.use({ engineOptions })` (web project only). */
-export type EngineOverrides = Pick<EngineOptions, 'outbound' | 'testClock'>
+export type EngineOverrides = Pick<EngineOptions, 'outbound' | 'testClock' | 'intake'>
 
 async function launchWeb(overrides: EngineOverrides = {}): Promise<Launched> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))

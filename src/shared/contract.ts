@@ -15,6 +15,8 @@ import * as B from './backups'
 import * as F from './flows'
 import * as SG from './segments'
 import * as C from './crm'
+// intake (issue 18 items 3 and 4)
+import * as IN from './intake'
 
 interface MethodDef {
   input: z.ZodType
@@ -183,6 +185,20 @@ export const contract = {
   'timeline.list': def(C.ListTimeline, C.TimelineEventsPage),
   'timeline.summary': def(z.object({ contactId: M.Id }).strict(), C.ContactSummary),
 
+  // intake (issue 18): web-form e-mails into contacts by rules; receiving through Mailgun without a webhook
+  'intake.rules.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(IN.IntakeRule)),
+  'intake.rules.create': write(IN.NewIntakeRule, IN.IntakeRule),
+  'intake.rules.update': write(IN.IntakeRulePatch, IN.IntakeRule),
+  'intake.rules.delete': write(byId, Deleted),
+  /** What a rule (saved or being edited) would do with a message already in the inbox; writes nothing. */
+  'intake.rules.preview': def(IN.IntakePreviewInput, IN.IntakePreview),
+  /** Recent inbound mail of a business, to try a rule on. */
+  'intake.samples': def(IN.IntakeSamplesInput, z.array(IN.IntakeSample)),
+  'intake.mailgun.get': def(z.object({ objectId: M.Id }).strict(), IN.MailgunInboundStatus),
+  /** Receives the addresses' mail through a Mailgun store() route (created or adopted), polled from the events API. */
+  'intake.mailgun.enable': write(IN.MailgunInboundEnable, IN.MailgunInboundStatus),
+  'intake.mailgun.disable': write(z.object({ objectId: M.Id }).strict(), IN.MailgunInboundStatus),
+
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
 
@@ -212,6 +228,8 @@ export const events = {
   'tasks.changed': z.object({ ids: z.array(M.Id) }),
   /** A task came due: sent once per task (tasks.reminded_at), caught up after the app was closed. */
   'tasks.due': z.object({ task: C.Task }),
+  // intake (issue 18): rules changed, a form was handled, or a Mailgun poll ran
+  'intake.changed': z.object({ objectId: M.Id.optional() }),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

@@ -21,7 +21,7 @@ export interface FakeEvent {
 export interface SentFile { filename: string; contentType: string; content: Buffer }
 export interface SentMessage { domain: string; id: string; fields: Record<string, string[]>; auth: string; files: Record<string, SentFile[]> }
 export interface FakeRequest { method: string; path: string; query: string; status: number }
-export interface FailOpts { retryAfter?: number; body?: string; only?: 'messages' | 'events' | 'domains' }
+export interface FailOpts { retryAfter?: number; body?: string; only?: 'messages' | 'events' | 'domains' | InboundKind }
 export interface AddEventInput extends Partial<Omit<FakeEvent, 'message'>> { event: string; messageId: string; domain?: string }
 
 export interface FakeMailgun {
@@ -40,6 +40,8 @@ export interface FakeMailgun {
   complain(messageId: string, recipient?: string): FakeEvent[]
   unsubscribe(messageId: string, recipient?: string): FakeEvent[]
   close(): Promise<void>
+  /** Receiving (issue 18): routes, stored mail and its storage API. */
+  inbound: FakeInbound
 }
 
 interface Stored { domain: string; seq: number; ev: FakeEvent }
@@ -252,7 +254,7 @@ export async function startFakeMailgun(opts: { apiKey: string; domains: string[]
     if (decoded !== `api:${opts.apiKey}`) throw new HttpError(401, 'Forbidden', 'text/plain')
   }
 
-  function takeFailure(kind: 'messages' | 'events' | 'domains'): HttpError | null {
+  function takeFailure(kind: 'messages' | 'events' | 'domains' | InboundKind): HttpError | null {
     const i = failures.findIndex((f) => !f.only || f.only === kind)
     if (i < 0) return null
     const [f] = failures.splice(i, 1)
@@ -262,6 +264,8 @@ export async function startFakeMailgun(opts: { apiKey: string; domains: string[]
   }
 
   async function route(req: IncomingMessage, u: URL): Promise<{ status: number; body: string }> {
+    const received = await inbound.route(req, u)
+    if (received) return received
     const d = /^\/v3\/domains\/([^/]+)$/.exec(u.pathname)
     if (d) {
       const injected = takeFailure('domains')
@@ -302,6 +306,8 @@ export async function startFakeMailgun(opts: { apiKey: string; domains: string[]
     requests.push({ method: req.method ?? '', path: u.pathname, query: u.search, status })
     res.writeHead(status, { 'Content-Type': type, ...headers }).end(body)
   }
+
+  const inbound = fakeInbound({ domains, baseUrl: () => baseUrl, push, nowSeconds, checkAuth, takeFailure })
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(err)))
@@ -345,10 +351,173 @@ export async function startFakeMailgun(opts: { apiKey: string; domains: string[]
     click: (messageId, url = 'https://example.test/', recipient) => emit(messageId, 'clicked', { url }, recipient),
     complain: (messageId, recipient) => emit(messageId, 'complained', {}, recipient),
     unsubscribe: (messageId, recipient) => emit(messageId, 'unsubscribed', {}, recipient),
+    inbound: inbound.api,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
       }),
   }
+}
+
+// ---------------------------------------------------------------- receiving (issue 18): routes, stored mail, storage
+// Mailgun's receiving side as documented: routes are per account (`GET/POST /v3/routes`, `GET/DELETE
+// /v3/routes/{id}`; skip/limit paging, `{total_count, items}`; create answers `{message, route}`); a
+// message that a store() route takes becomes a `stored` event of its domain carrying `storage.url` and
+// `storage.key`; `GET /v3/domains/{domain}/messages/{key}` returns it as JSON (with `body-mime` when asked
+// with `Accept: message/rfc2822`), 404 once it has expired (Mailgun keeps stored mail three days).
+
+type InboundKind = 'routes' | 'storage'
+
+export interface FakeRoute { id: string; priority: number; description: string; expression: string; actions: string[]; created_at: string }
+export interface FakeStoredMessage { key: string; domain: string; recipient: string; raw: string; eventId: string; expired: boolean }
+export interface FakeInbound {
+  routes: FakeRoute[]
+  stored: FakeStoredMessage[]
+  /** Mail for `recipient` arrives at Mailgun: routes are applied; a store() route stores it (returns null when none does). */
+  receive(recipient: string, raw: string): { key: string; event: FakeEvent } | null
+  /** Adds another `stored` event for an already stored message (Mailgun may report a message twice). */
+  repeatEvent(key: string): FakeEvent
+  /** The storage forgets the message (its retention ran out): the storage URL answers 404. */
+  expire(key: string): void
+}
+
+interface InboundDeps {
+  domains: Set<string>
+  baseUrl(): string
+  push(domain: string, ev: FakeEvent): FakeEvent
+  nowSeconds(): number
+  checkAuth(header: string | undefined): void
+  takeFailure(kind: InboundKind): HttpError | null
+}
+
+/** The header block of a raw message, unfolded, names lower-cased (first value wins). */
+function rawHeaders(raw: string): Record<string, string> {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? ''
+  const out: Record<string, string> = {}
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const i = line.indexOf(':')
+    if (i > 0) out[line.slice(0, i).trim().toLowerCase()] ??= line.slice(i + 1).trim()
+  }
+  return out
+}
+
+/** Mailgun's filters use Python regexes; the ones routes are made of here (match_recipient('…'), catch_all()) are JS-compatible. */
+function routeMatches(r: FakeRoute, recipient: string): boolean {
+  const e = r.expression.trim()
+  if (/^catch_all\(\)$/.test(e)) return true
+  const m = /^match_recipient\((['"])(.*)\1\)$/.exec(e)
+  if (!m) return false
+  try {
+    return new RegExp(m[2]!, 'i').test(recipient)
+  } catch {
+    return false
+  }
+}
+
+function fakeInbound(d: InboundDeps): { api: FakeInbound; route(req: IncomingMessage, u: URL): Promise<{ status: number; body: string } | null> } {
+  const routes: FakeRoute[] = []
+  const stored: FakeStoredMessage[] = []
+  const rfc1123 = (): string => new Date().toUTCString()
+
+  function storedEvent(m: FakeStoredMessage): FakeEvent {
+    const h = rawHeaders(m.raw)
+    const ev = {
+      id: randomBytes(16).toString('base64url'),
+      event: 'stored',
+      timestamp: d.nowSeconds(),
+      recipient: m.recipient,
+      storage: { url: `${d.baseUrl()}/v3/domains/${m.domain}/messages/${m.key}`, key: m.key },
+      message: {
+        headers: { 'message-id': bare(h['message-id'] ?? ''), from: h.from ?? '', to: h.to ?? '', subject: h.subject ?? '' },
+        recipients: [m.recipient],
+        size: Buffer.byteLength(m.raw),
+        attachments: [],
+      },
+      flags: { 'is-test-mode': false },
+    }
+    m.eventId = ev.id
+    return d.push(m.domain, ev as unknown as FakeEvent)
+  }
+
+  const api: FakeInbound = {
+    routes,
+    stored,
+    receive(recipient, raw) {
+      const rcpt = addrOf(recipient)
+      const domain = rcpt.split('@')[1] ?? ''
+      if (!d.domains.has(domain)) return null
+      const hits = [...routes].sort((a, b) => a.priority - b.priority).filter((r) => routeMatches(r, rcpt))
+      if (!hits.some((r) => r.actions.some((a) => /^store\(/.test(a.trim())))) return null
+      const m: FakeStoredMessage = { key: randomBytes(24).toString('base64url'), domain, recipient: rcpt, raw, eventId: '', expired: false }
+      stored.push(m)
+      return { key: m.key, event: storedEvent(m) }
+    },
+    repeatEvent(key) {
+      const m = stored.find((x) => x.key === key)
+      if (!m) throw new Error(`fake mailgun: no stored message ${key}`)
+      return storedEvent(m)
+    },
+    expire(key) {
+      const m = stored.find((x) => x.key === key)
+      if (m) m.expired = true
+    },
+  }
+
+  function listRoutes(q: URLSearchParams): string {
+    const skip = Number(q.get('skip') ?? 0)
+    const limit = Number(q.get('limit') ?? 100)
+    if (!Number.isInteger(skip) || skip < 0) throw jsonError(400, 'skip: must be a non-negative integer')
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw jsonError(400, 'limit: must be an integer between 1 and 1000')
+    return JSON.stringify({ total_count: routes.length, items: routes.slice(skip, skip + limit) })
+  }
+
+  function createRoute(fields: Record<string, string[]>): string {
+    const expression = fields.expression?.[0]?.trim()
+    if (!expression) throw jsonError(400, "'expression' parameter is missing")
+    const actions = fields.action ?? []
+    if (!actions.length) throw jsonError(400, "'action' parameter is missing")
+    if (expression.length > 4096 || actions.join('').length > 4096) throw jsonError(400, 'Expression or action is too long')
+    const priority = Number(fields.priority?.[0] ?? 0)
+    if (!Number.isInteger(priority)) throw jsonError(400, 'priority: must be an integer')
+    const r: FakeRoute = { id: randomBytes(12).toString('hex'), priority, description: fields.description?.[0] ?? '', expression, actions, created_at: rfc1123() }
+    routes.push(r)
+    return JSON.stringify({ message: 'Route has been created', route: r })
+  }
+
+  function storedMessage(domain: string, key: string, accept: string): string {
+    const m = stored.find((x) => x.key === key && x.domain === domain)
+    if (!m || m.expired) throw jsonError(404, 'Message not found')
+    const h = rawHeaders(m.raw)
+    const body = m.raw.split(/\r?\n\r?\n/).slice(1).join('\n\n')
+    const common = { recipients: m.recipient, sender: addrOf(h.from ?? ''), from: h.from ?? '', subject: h.subject ?? '', 'Message-Id': h['message-id'] ?? '' }
+    if (/message\/rfc2822/i.test(accept)) return JSON.stringify({ ...common, 'body-mime': m.raw })
+    return JSON.stringify({ ...common, 'body-plain': body, 'stripped-text': body, 'message-headers': Object.entries(h), attachments: [], 'content-id-map': {} })
+  }
+
+  async function route(req: IncomingMessage, u: URL): Promise<{ status: number; body: string } | null> {
+    const r = /^\/v3\/routes(?:\/([A-Za-z0-9]+))?$/.exec(u.pathname)
+    const s = /^\/v3\/domains\/([^/]+)\/messages\/([A-Za-z0-9_-]+)$/.exec(u.pathname)
+    if (!r && !s) return null
+    const injected = d.takeFailure(r ? 'routes' : 'storage')
+    if (injected) throw injected
+    d.checkAuth(req.headers.authorization)
+    if (s) {
+      if (req.method !== 'GET') throw jsonError(405, 'Method Not Allowed')
+      return { status: 200, body: storedMessage(decodeURIComponent(s[1]!), s[2]!, String(req.headers.accept ?? '')) }
+    }
+    const id = r![1]
+    if (!id && req.method === 'GET') return { status: 200, body: listRoutes(u.searchParams) }
+    if (!id && req.method === 'POST') return { status: 200, body: createRoute((await readFields(req)).fields) }
+    const at = routes.findIndex((x) => x.id === id)
+    if (id && at < 0) throw jsonError(404, 'Route not found')
+    if (id && req.method === 'GET') return { status: 200, body: JSON.stringify({ route: routes[at] }) }
+    if (id && req.method === 'DELETE') {
+      routes.splice(at, 1)
+      return { status: 200, body: JSON.stringify({ message: 'Route has been deleted', id }) }
+    }
+    throw jsonError(405, 'Method Not Allowed')
+  }
+
+  return { api, route }
 }

@@ -34,6 +34,14 @@ export interface HookEvents {
   'contacts.emailsChanged': { contactIds: number[] }
 }
 
+// intake (issue 18)
+export interface HookEvents {
+  /** A new inbound message (IMAP or Mailgun, not a bounce, not Junk/Trash) was stored, inside the store's transaction: intake runs once on it. */
+  'messages.stored': { messageId: number; objectId: number }
+  /** Receiving through Mailgun was switched on or off for a business: the poller wakes. */
+  'intake.mailgunChanged': { objectId: number }
+}
+
 export interface Hooks {
   on<K extends HookName>(name: K, listener: (payload: HookEvents[K]) => void): () => void
   emit<K extends HookName>(name: K, payload: HookEvents[K]): void

@@ -59,6 +59,11 @@ import { notesHandlers } from './handlers/notes'
 import { tasksHandlers } from './handlers/tasks'
 import { timelineHandlers } from './handlers/timeline'
 import { createTaskReminders, wireTaskHooks } from './services/tasks'
+// intake (issue 18): form rules on new mail; receiving through Mailgun
+import { intakeHandlers } from './handlers/intake'
+import { wireIntake } from './services/intake'
+import { createMailgunInbound, type MailgunInbound } from './inbound/mailgunInbound'
+import { createParsePool, type ParsePool } from './inbound/sync/pool'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -97,6 +102,8 @@ export interface EngineOptions {
   restart?: (backupFile: string) => void
   /** Tests: a read method that changes the database fails with INTERNAL (dispatch.ts). */
   assertReadsOnly?: boolean
+  /** Receiving through Mailgun (issue 18): the poll loop (default on) and its delays. */
+  intake?: { run?: boolean; mailgunMinMs?: number; mailgunMaxMs?: number; mailgunPageSize?: number }
 }
 
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -113,7 +120,7 @@ export interface Engine {
     probe(): Promise<void>
   }
   /** The IMAP sync workers (tests and the bench wait on them). */
-  inbound: { sync: SyncManager }
+  inbound: { sync: SyncManager; mailgun: MailgunInbound }
   /** Automation: run due sequence steps and date checks now (tests on a test clock), or wake the runner. */
   automation: { runDue(): number; wake(): void }
   /** The in-transaction domain hooks (another engine part, or a test, emits 'outbound.replied' here). */
@@ -214,6 +221,17 @@ export function createEngine(opts: EngineOptions): Engine {
   wireContactLinking(ctx)
   // CRM tasks: "remind me if no reply" listens to the inbound store (issue 19).
   wireTaskHooks(ctx)
+  // Intake (issue 18): web-form rules run on each newly stored message, in the store's transaction.
+  wireIntake(ctx)
+  let inboundPool: ParsePool | null = null
+  const mailgunInbound = createMailgunInbound(ctx, inboundStore, {
+    minMs: opts.intake?.mailgunMinMs,
+    maxMs: opts.intake?.mailgunMaxMs,
+    pageSize: opts.intake?.mailgunPageSize,
+    log,
+    pool: () => (inboundPool ??= createParsePool({ size: 1, dataDir: opts.dataDir })),
+  })
+  ctx.hooks.on('intake.mailgunChanged', () => mailgunInbound.wake())
   const handlers: Handlers = {
     ...appHandlers(() => handlers),
     ...clockHandlers,
@@ -240,6 +258,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...notesHandlers,
     ...tasksHandlers,
     ...timelineHandlers,
+    ...intakeHandlers,
   }
   if (opts.backups?.run !== false) backups.start()
   if (o.run !== false) {
@@ -249,6 +268,7 @@ export function createEngine(opts: EngineOptions): Engine {
     reminders.start()
   }
   if (runSync !== false) syncManager.start()
+  if (opts.intake?.run !== false) mailgunInbound.start()
   const pollEvents = () => pollMailgunEvents(ctx, log)
   let poller: ReturnType<typeof setInterval> | undefined
   if ((o.eventsPollMs ?? 60_000) > 0) {
@@ -260,7 +280,7 @@ export function createEngine(opts: EngineOptions): Engine {
     dispatch: createDispatch(ctx, handlers, opts.log, { assertReadsOnly: opts.assertReadsOnly }),
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
-    inbound: { sync: syncManager },
+    inbound: { sync: syncManager, mailgun: mailgunInbound },
     automation: { runDue: () => automation.runDue(), wake: () => automation.wake() },
     hooks: ctx.hooks,
     backups,
@@ -276,6 +296,8 @@ export function createEngine(opts: EngineOptions): Engine {
       net.close()
       syncStopped = true
       await syncManager.close()
+      await mailgunInbound.stop()
+      await inboundPool?.close()
       await scheduler.stop()
       for (const s of Object.values(senders)) await s.close()
       await checkpointer.close()

@@ -272,6 +272,8 @@ function insertOne(ctx: Ctx, b: BatchCtx, m: ParsedMessage, hashes: string[]): {
   // Honouring the List-Unsubscribe mailto: the sender leaves this business's mailing (sequences stop,
   // pending autoresponder mail is withdrawn through the contacts.unsubscribed hook).
   if (direction === 'in' && !auto && !bounce && fromEmail && isUnsubscribeRequest(m)) suppress(ctx, { objectId: mb.objectId, outboundId: null, contactId: null }, fromEmail, 'unsubscribed')
+  // Intake (issue 18): web-form mail becomes a contact, once, in this transaction (services/intake.ts).
+  if (direction === 'in' && !bounce && !ref.quiet) ctx.hooks.emit('messages.stored', { messageId: id, objectId: mb.objectId })
   return { countsAsNew: direction === 'in' && !read && !fromUs && !ref.quiet }
 }
 

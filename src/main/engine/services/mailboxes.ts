@@ -8,6 +8,7 @@ import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { sentToday } from '../outbound/capacity'
 import { testImap, testSmtp } from '../outbound/setupTest'
+import { receiveOnlyMailboxIds } from '../repos/intake'
 import { deleteMailbox as deleteMailboxRow, insertMailbox, listMailboxRows, mailboxRow, profilesSendingThrough, updateMailbox as updateMailboxRow, type MailboxRow, type NewMailboxRow } from '../repos/mailboxes'
 import { objectTimezone } from '../repos/objects'
 import { assertOwnAddressFree, requireObject } from './objects'
@@ -61,7 +62,13 @@ function imapColumns(ctx: Ctx, imap: ServerPatch | null, keepSealed: string | nu
   }
 }
 
-export const listMailboxes = (ctx: Ctx, objectId?: number): Mailbox[] => listMailboxRows(ctx, objectId).map((r) => toMailbox(ctx, r))
+export const listMailboxes = (ctx: Ctx, objectId?: number): Mailbox[] => {
+  // Intake (issue 18): the rows that only hold Mailgun-received mail are not mailboxes to show or edit.
+  const receiveOnly = receiveOnlyMailboxIds(ctx)
+  return listMailboxRows(ctx, objectId)
+    .filter((r) => !receiveOnly.has(r.id))
+    .map((r) => toMailbox(ctx, r))
+}
 
 export function createMailbox(ctx: Ctx, input: ParsedInput<'mailboxes.create'>): Mailbox {
   requireObject(ctx, input.objectId)

@@ -13,6 +13,9 @@ import { MailboxesSection } from './MailboxesSection'
 import { MailgunSection } from './MailgunSection'
 import { ProfilesSection } from './ProfilesSection'
 import { useBusinessChildren } from './useBusinessChildren'
+// intake (issue 18): receiving through Mailgun and web-form rules
+import { IntakeRulesSection } from '../intake/IntakeRulesSection'
+import { MailgunReceivingSection } from '../intake/MailgunReceivingSection'
 
 export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
   const children = useBusinessChildren(object.id)
@@ -27,8 +30,10 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
       </div>
       <DetailsCard object={object} />
       <MailgunSection object={object} />
+      <MailgunReceivingSection object={object} />
       <ProfilesSection object={object} profiles={children.profiles} mailboxes={children.mailboxes} />
       <MailboxesSection object={object} mailboxes={children.mailboxes} />
+      <IntakeRulesSection object={object} />
       <section className="card card-danger" aria-labelledby="danger-title">
         <div className="card-header">
           <div>
