@@ -3,7 +3,7 @@
 import { Background, BackgroundVariant, Controls, MiniMap, Panel, ReactFlow, useReactFlow, type DefaultEdgeOptions } from '@xyflow/react'
 import '@xyflow/react/dist/base.css'
 import '../../styles/flows.css'
-import type { DragEvent, JSX } from 'react'
+import { useState, type DragEvent, type JSX } from 'react'
 import { NODE_TYPES, type NodeType } from '../../../../shared/flows'
 import { Icon } from '../../components/Icons'
 import { TYPE_HELP, TYPE_LABEL } from './flowGraph'
@@ -13,9 +13,12 @@ import type { FlowEditing } from './useFlowEditing'
 const DRAG_TYPE = 'application/x-switchboard-flow-node'
 const EDGE_OPTIONS: DefaultEdgeOptions = { type: 'smoothstep' }
 const DELETE_KEYS = ['Delete', 'Backspace']
+const MINIMAP_SIZE = { width: 150, height: 96 }
 
 export function FlowCanvas({ editing, readOnly, onSelect }: { editing: FlowEditing; readOnly: boolean; onSelect: (nodeId: string | null) => void }): JSX.Element {
   const rf = useReactFlow()
+  // A new flow (its start step alone) opens with the start at the top, room below to build; else all in view.
+  const [fresh] = useState(() => editing.nodes.length <= 1)
   const hasStart = editing.nodes.some((n) => n.type === 'start')
 
   const add = (type: NodeType, at: { x: number; y: number }) => {
@@ -62,7 +65,13 @@ export function FlowCanvas({ editing, readOnly, onSelect }: { editing: FlowEditi
         nodesConnectable={!readOnly}
         snapToGrid
         snapGrid={[8, 8]}
-        fitView
+        fitView={!fresh}
+        onInit={(inst) => {
+          if (!fresh) return
+          const box = document.querySelector('.flow-canvas')?.getBoundingClientRect()
+          const start = editing.nodes[0]?.position ?? { x: 0, y: 0 }
+          void inst.setViewport({ x: (box?.width ?? 800) / 2 - (start.x + 110) * 0.85, y: 48 - start.y * 0.85, zoom: 0.85 })
+        }}
         fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.25}
         maxZoom={1.75}
@@ -71,7 +80,7 @@ export function FlowCanvas({ editing, readOnly, onSelect }: { editing: FlowEditi
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} className="flow-bg" />
         <Controls showInteractive={false} className="flow-controls" />
-        <MiniMap pannable zoomable className="flow-minimap" nodeClassName={(n) => `flow-mini flow-mini-${n.type}`} ariaLabel="Overview of the flow" />
+        <MiniMap pannable zoomable className="flow-minimap" style={MINIMAP_SIZE} nodeClassName={(n) => `flow-mini flow-mini-${n.type}`} ariaLabel="Overview of the flow" />
         {!readOnly && (
           <Panel position="top-left" className="flow-palette" aria-label="Add a step">
             <span className="flow-palette-title">Drag onto the canvas</span>

@@ -70,10 +70,8 @@ function FlowNodeViewImpl({ id, type, data, selected }: NodeProps<FNode>): JSX.E
       <div className="flow-node-summary">{text}</div>
       {problems.length > 0 && (
         <ul className="flow-node-problems" aria-label={`Problems with ${id}`}>
-          {problems.slice(0, 2).map((p) => (
-            <li key={p}>{shortProblem(p, id)}</li>
-          ))}
-          {problems.length > 2 && <li>+{problems.length - 2} more</li>}
+          <li>{shortProblem(problems[0]!, id)}</li>
+          {problems.length > 1 && <li className="flow-node-more">+{problems.length - 1} more: select the step to see all</li>}
         </ul>
       )}
       {info.stats && (

@@ -125,7 +125,7 @@ function FlowRow({ flow: f, onRename, onDelete }: { flow: Row; onRename: () => v
       </td>
       <td className="num">v{f.version}</td>
       <td>
-        <span className="flow-row-leads" aria-label="Leads by status">
+        <span className="flow-row-leads">
           <span title="In the flow now">
             <strong>{formatCount(inFlow)}</strong> in flow
           </span>

@@ -21,7 +21,7 @@ export interface Snapshot {
 export const TYPE_LABEL: Record<NodeType, string> = { start: 'Start', sendEmail: 'Send email', wait: 'Wait', condition: 'Condition', action: 'Action', end: 'End' }
 export const TYPE_HELP: Record<NodeType, string> = {
   start: 'Where leads enter',
-  sendEmail: 'Send a message from the business',
+  sendEmail: 'Send a message',
   wait: 'Pause for a time or until a day',
   condition: 'Branch on yes or no',
   action: 'Tag, set a field, enrol',
