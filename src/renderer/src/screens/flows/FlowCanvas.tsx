@@ -4,9 +4,9 @@ import { Background, BackgroundVariant, Controls, MiniMap, Panel, ReactFlow, use
 import '@xyflow/react/dist/base.css'
 import '../../styles/flows.css'
 import { useState, type DragEvent, type JSX } from 'react'
-import { NODE_TYPES, type NodeType } from '../../../../shared/flows'
+import type { NodeType } from '../../../../shared/flows'
 import { Icon } from '../../components/Icons'
-import { TYPE_HELP, TYPE_LABEL } from './flowGraph'
+import { NODE_TYPES, TYPE_HELP, TYPE_LABEL } from './flowGraph'
 import { NODE_TYPES_VIEW, TYPE_ICON } from './FlowNodeView'
 import type { FlowEditing } from './useFlowEditing'
 

@@ -7,7 +7,7 @@ import type { FlowStats, FlowTrigger, NodeType } from '../../../../shared/flows'
 import type { Tag } from '../../../../shared/models'
 import { Icon, type IconName } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
-import { summary, TYPE_LABEL, type FNode } from './flowGraph'
+import { shortProblem, summary, TYPE_LABEL, type FNode } from './flowGraph'
 
 export const TYPE_ICON: Record<NodeType, IconName> = { start: 'play', sendEmail: 'mail', wait: 'clock', condition: 'split', action: 'zap', end: 'flag' }
 
@@ -39,12 +39,6 @@ function countsOf(type: NodeType, s: FlowStats['nodes'][string] | undefined): Co
     case 'end':
       return [{ key: 'entered', label: 'completed', n: c.entered, tone: 'green' }]
   }
-}
-
-/** The validator names the node ("Email "email-1" has no subject"); on the node itself that is said already. */
-export function shortProblem(message: string, id: string): string {
-  const m = message.replace(new RegExp(`^\\w+ "${id.replace(/[-]/g, '\\-')}"(: | )`), '')
-  return m.charAt(0).toUpperCase() + m.slice(1)
 }
 
 function FlowNodeViewImpl({ id, type, data, selected }: NodeProps<FNode>): JSX.Element {

@@ -1,9 +1,10 @@
 // The side panel when no step is selected: how the flow stands (leads by status while it runs, each
 // opening its list), what keeps it from running, and how to build it.
 import type { JSX } from 'react'
-import { LEAD_STATUSES, type Flow, type FlowStats, type GraphProblem } from '../../../../shared/flows'
+import type { Flow, FlowStats, GraphProblem } from '../../../../shared/flows'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
+import { LEAD_STATUSES } from './flowGraph'
 import { LEAD_STATUS } from './LeadsDialog'
 
 interface Props {

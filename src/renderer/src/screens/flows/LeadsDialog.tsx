@@ -9,6 +9,7 @@ import { formatCount, formatWhen, plural } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { LoadError, SkeletonRows } from '../automation/LoadState'
+import { visits } from './flowGraph'
 
 export const LEAD_STATUS: Record<FlowLead['status'], { label: string; tone: string }> = {
   pending: { label: 'Pending', tone: 'slate' },
@@ -18,8 +19,6 @@ export const LEAD_STATUS: Record<FlowLead['status'], { label: string; tone: stri
   failed: { label: 'Failed', tone: 'red' },
   exited: { label: 'Exited', tone: 'slate' },
 }
-
-const OUTCOME_WORDS: Record<string, string> = { entered: '', waiting: 'waiting', yes: 'yes', no: 'no', sent: 'sent', failed: 'failed' }
 
 export function LeadsDialog({ flowId, nodeId, onClose }: { flowId: number; nodeId: string; onClose: () => void }): JSX.Element {
   const [scope, setScope] = useState<'here' | 'passed'>('here')
@@ -67,10 +66,10 @@ export function LeadsDialog({ flowId, nodeId, onClose }: { flowId: number; nodeI
                 <td className="nowrap">{l.waitUntil ? formatWhen(l.waitUntil) : '—'}</td>
                 <td>
                   <ol className="flow-path" aria-label={`Path of ${l.name}`}>
-                    {l.path.map((p, i) => (
+                    {visits(l.path).map((p, i) => (
                       <li key={i} className={p.nodeId === nodeId ? 'is-here' : undefined} title={`${formatWhen(p.at)}${p.detail ? ` · ${p.detail}` : ''}`}>
                         {p.nodeId}
-                        {OUTCOME_WORDS[p.outcome] !== '' && <span className={`flow-path-outcome flow-outcome-${p.outcome}`}>{OUTCOME_WORDS[p.outcome] ?? p.outcome}</span>}
+                        {p.outcome !== 'entered' && <span className={`flow-path-outcome flow-outcome-${p.outcome}`}>{p.outcome}</span>}
                       </li>
                     ))}
                   </ol>

@@ -2,16 +2,15 @@
 // and what keeps it from running. Every edit goes through `setConfig`, so it is undoable and unsaved
 // until Save.
 import type { JSX } from 'react'
-import { DELAY_UNITS } from '../../../../shared/automation'
 import type { FlowTrigger, NodeType } from '../../../../shared/flows'
 import { Icon } from '../../components/Icons'
-import { hourLabel, WEEKDAYS } from '../../lib/automation'
+import { DELAY_UNITS, hourLabel, WEEKDAYS } from '../../lib/automation'
 import { useQuery } from '../../lib/useQuery'
 import { useApp } from '../../store'
 import { EmailNodeFields } from './EmailNodeFields'
 import { Row } from './PanelRow'
-import { TYPE_HELP, TYPE_LABEL, type Config, type FNode } from './flowGraph'
-import { shortProblem, TYPE_ICON } from './FlowNodeView'
+import { shortProblem, TYPE_HELP, TYPE_LABEL, type Config, type FNode } from './flowGraph'
+import { TYPE_ICON } from './FlowNodeView'
 
 interface Props {
   node: FNode

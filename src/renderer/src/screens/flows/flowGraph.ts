@@ -2,9 +2,10 @@
 // back, fresh node ids and default settings per type, the words a node shows on the canvas, and the
 // undo/redo history. Pure, so it is tested without a canvas (test/flowGraph.test.ts).
 import type { Edge, Node } from '@xyflow/react'
-import type { FlowGraph, FlowTrigger, NodeType } from '../../../../shared/flows'
+import type { FlowGraph, FlowLead, FlowTrigger, NodeType } from '../../../../shared/flows'
 import type { Tag } from '../../../../shared/models'
-import { delayText, hourLabel, WEEKDAYS } from '../../lib/automation'
+import { hourLabel, WEEKDAYS } from '../../lib/automation'
+import { plural } from '../../lib/format'
 
 export type Config = Record<string, unknown>
 export interface NodeData extends Record<string, unknown> {
@@ -17,6 +18,10 @@ export interface Snapshot {
   nodes: FNode[]
   edges: FEdge[]
 }
+
+// Repeated from shared/flows as plain data, so the renderer does not pull zod in for two lists.
+export const NODE_TYPES: readonly NodeType[] = ['start', 'sendEmail', 'wait', 'condition', 'action', 'end']
+export const LEAD_STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'exited'] as const
 
 export const TYPE_LABEL: Record<NodeType, string> = { start: 'Start', sendEmail: 'Send email', wait: 'Wait', condition: 'Condition', action: 'Action', end: 'End' }
 export const TYPE_HELP: Record<NodeType, string> = {
@@ -92,6 +97,9 @@ export function canConnect(edges: FEdge[], c: { source: string | null; target: s
   return !edges.some((e) => e.source === c.source && (e.sourceHandle ?? null) === handle)
 }
 
+/** "2 days", "1 hour" (delayText says "after 2 days", for steps of a sequence). */
+export const durationText = (d: { value: number; unit: string }): string => plural(d.value, d.unit.replace(/s$/, ''))
+
 const quote = (s: string) => `“${s.length > 28 ? `${s.slice(0, 27)}…` : s}”`
 
 /** The line a node shows under its title: what it does, in words. */
@@ -103,14 +111,14 @@ export function summary(type: NodeType, config: Config, ctx: { trigger: FlowTrig
     case 'sendEmail':
       return typeof config.subject === 'string' && config.subject.trim() ? quote(config.subject) : 'No subject yet'
     case 'wait': {
-      const d = config.duration as { value: number; unit: 'minutes' | 'hours' | 'days' } | undefined
-      if (d) return `For ${delayText(d, 'no time')}`
+      const d = config.duration as { value: number; unit: string } | undefined
+      if (d) return `For ${durationText(d)}`
       const u = config.until as { weekday: number; hour: number } | undefined
       return u ? `Until ${WEEKDAYS[u.weekday]} ${hourLabel(u.hour)}` : 'Choose how long'
     }
     case 'condition': {
-      const within = config.within as { value: number; unit: 'minutes' | 'hours' | 'days' } | undefined
-      const w = within ? ` within ${delayText(within, '')}` : ''
+      const within = config.within as { value: number; unit: string } | undefined
+      const w = within ? ` within ${durationText(within)}` : ''
       const ref = typeof config.nodeId === 'string' ? (ctx.subjectOf(config.nodeId) ?? config.nodeId) : 'an email'
       switch (config.kind) {
         case 'replied':
@@ -173,3 +181,24 @@ export function redo(h: History, current: Snapshot): { history: History; snapsho
   if (!next) return null
   return { history: { past: [...h.past, current], future: h.future.slice(1), lastKey: null, lastAt: 0 }, snapshot: next }
 }
+
+// ---------- words for problems and paths ----------
+/** The validator names the node ("Email "email-1" has no subject"); on the node itself that is said already. */
+export function shortProblem(message: string, id: string): string {
+  const m = message.replace(new RegExp(`^\\w+ "${id.replace(/[-]/g, '\\-')}"(: | )`), '')
+  return m.charAt(0).toUpperCase() + m.slice(1)
+}
+
+type Step = { nodeId: string; outcome: string; detail: string | null; at: string }
+
+/** The path as one chip per visit of a step (a step logs "entered" then its outcome), with its last outcome. */
+export function visits(path: FlowLead['path']): Step[] {
+  const out: Step[] = []
+  for (const p of path) {
+    const last = out[out.length - 1]
+    if (last && last.nodeId === p.nodeId && p.outcome !== 'entered') Object.assign(last, { outcome: p.outcome, detail: p.detail ?? last.detail, at: p.at })
+    else out.push({ ...p })
+  }
+  return out
+}
+
