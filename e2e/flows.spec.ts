@@ -160,6 +160,13 @@ test('a flow drawn on the canvas is checked, saved, activated and runs, with cou
   await shot(page, 'flow-leads', false)
   await leads.getByRole('button', { name: 'Close' }).click()
 
+  // Pause holds the leads where they are; Resume carries on.
+  await page.getByRole('button', { name: 'Pause' }).click()
+  await expect(page.locator('.page-subtitle .badge')).toHaveText('Paused')
+  expect((await app.rpc('flows.list', {}))[0]!.status).toBe('paused')
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect(page.locator('.page-subtitle .badge')).toHaveText('Active')
+
   // The list shows the flow with its leads.
   await page.getByRole('link', { name: 'Flows' }).first().click()
   const list = page.getByRole('table', { name: 'Flows' })
@@ -189,6 +196,10 @@ test('an unfinished flow is refused activation, says why on the nodes, and Delet
   })
   await page.goto(`${app.url}#/flows/${flow.id}`)
   await page.reload()
+  // Looking at a step changes nothing: no unsaved edits until something is edited.
+  await node(page, 'email-1').click()
+  await expect(page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Message')).toContainText('Hi')
+  await expect(page.getByText('Unsaved changes')).not.toBeVisible()
   await expect(node(page, 'check-1').getByRole('list', { name: 'Problems with check-1' })).toContainText('Needs one "yes" path')
   await page.getByRole('button', { name: 'Activate' }).click()
   await expect(page.getByRole('alert').filter({ hasText: 'The flow can’t be activated yet' })).toBeVisible()
