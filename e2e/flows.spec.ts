@@ -119,6 +119,13 @@ test('a flow drawn on the canvas is checked, saved, activated and runs, with cou
 
   await page.getByRole('button', { name: 'Save', exact: true }).click()
   await expect(page.getByText('Unsaved changes')).not.toBeVisible()
+  // Backspace in a field edits the field, not the canvas.
+  const subject = page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Subject')
+  await subject.fill('Hi there')
+  await subject.press('Backspace')
+  await expect(subject).toHaveValue('Hi ther')
+  await expect(node(page, 'email-1')).toBeVisible()
+  await expect(page.getByText('Unsaved changes')).toBeVisible()
   const [saved] = await app.rpc('flows.list', {})
   expect(saved!.graph.nodes.map((n) => n.id).sort()).toEqual(['action-1', 'check-1', 'email-1', 'email-2', 'end-1', 'end-2', 'start'])
   expect(saved!.graph.edges).toEqual(
