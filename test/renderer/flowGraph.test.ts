@@ -93,6 +93,7 @@ describe('flow graph on the canvas', () => {
     const ctx = { trigger: { type: 'manual' } as const, tags: [{ id: 7, name: 'Cold' }] as never, subjectOf: (id: string) => (id === 'offer' ? 'Our offer' : null) }
     expect(summary('condition', { kind: 'replied', nodeId: 'offer', within: { value: 2, unit: 'days' } }, ctx)).toBe('Replied to “Our offer” within 2 days?')
     expect(summary('action', { kind: 'addTag', tagId: 7 }, ctx)).toBe('Add tag “Cold”')
+    expect(summary('sendEmail', { subject: 'Hi {{contact.first_name}}' }, ctx)).toBe('“Hi [First name]”')
     expect(summary('wait', { until: { weekday: 1, hour: 9 } }, ctx)).toMatch(/^Until Mon 9/)
     expect(summary('start', {}, ctx)).toBe('When you enrol contacts')
     expect(summary('wait', { duration: { value: 1, unit: 'hours' } }, ctx)).toBe('For 1 hour')

@@ -1,6 +1,6 @@
 // The canvas (React Flow): a palette of node types dragged onto it (or double-clicked to add in view),
 // handles to connect, zoom and pan, a minimap and controls, Delete/Backspace to remove what is selected.
-import { Background, BackgroundVariant, Controls, MiniMap, Panel, ReactFlow, useReactFlow, type DefaultEdgeOptions } from '@xyflow/react'
+import { Background, BackgroundVariant, Controls, MiniMap, Panel, ReactFlow, useReactFlow, type DefaultEdgeOptions, type FitViewOptions } from '@xyflow/react'
 import '@xyflow/react/dist/base.css'
 import '../../styles/flows.css'
 import { useState, type DragEvent, type JSX } from 'react'
@@ -14,6 +14,8 @@ const DRAG_TYPE = 'application/x-switchboard-flow-node'
 const EDGE_OPTIONS: DefaultEdgeOptions = { type: 'smoothstep' }
 const DELETE_KEYS = ['Delete', 'Backspace']
 const MINIMAP_SIZE = { width: 150, height: 96 }
+// Fitting the flow in view leaves the palette's strip on the left free.
+const FIT: FitViewOptions = { padding: { top: '32px', right: '32px', bottom: '32px', left: '176px' }, maxZoom: 1 }
 
 export function FlowCanvas({ editing, readOnly, onSelect }: { editing: FlowEditing; readOnly: boolean; onSelect: (nodeId: string | null) => void }): JSX.Element {
   const rf = useReactFlow()
@@ -72,14 +74,14 @@ export function FlowCanvas({ editing, readOnly, onSelect }: { editing: FlowEditi
           const start = editing.nodes[0]?.position ?? { x: 0, y: 0 }
           void inst.setViewport({ x: (box?.width ?? 800) / 2 - (start.x + 110) * 0.85, y: 48 - start.y * 0.85, zoom: 0.85 })
         }}
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        fitViewOptions={FIT}
         minZoom={0.25}
         maxZoom={1.75}
         proOptions={{ hideAttribution: true }}
         aria-label="Flow canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} className="flow-bg" />
-        <Controls showInteractive={false} className="flow-controls" />
+        <Controls showInteractive={false} className="flow-controls" fitViewOptions={FIT} />
         <MiniMap pannable zoomable className="flow-minimap" style={MINIMAP_SIZE} nodeClassName={(n) => `flow-mini flow-mini-${n.type}`} ariaLabel="Overview of the flow" />
         {!readOnly && (
           <Panel position="top-left" className="flow-palette" aria-label="Add a step">

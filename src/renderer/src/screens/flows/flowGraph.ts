@@ -6,6 +6,7 @@ import type { FlowGraph, FlowLead, FlowTrigger, NodeType } from '../../../../sha
 import type { Tag } from '../../../../shared/models'
 import { hourLabel, WEEKDAYS } from '../../lib/automation'
 import { plural } from '../../lib/format'
+import { chipLabel, MUSTACHE } from '../../lib/templateChips'
 
 export type Config = Record<string, unknown>
 export interface NodeData extends Record<string, unknown> {
@@ -100,6 +101,9 @@ export function canConnect(edges: FEdge[], c: { source: string | null; target: s
 /** "2 days", "1 hour" (delayText says "after 2 days", for steps of a sequence). */
 export const durationText = (d: { value: number; unit: string }): string => plural(d.value, d.unit.replace(/s$/, ''))
 
+/** A subject as it reads on a node: variables by their names ("Offer for [First name]"). */
+export const readable = (text: string): string => text.replace(MUSTACHE, (m) => `[${chipLabel(m)}]`)
+
 const quote = (s: string) => `“${s.length > 28 ? `${s.slice(0, 27)}…` : s}”`
 
 /** The line a node shows under its title: what it does, in words. */
@@ -109,7 +113,7 @@ export function summary(type: NodeType, config: Config, ctx: { trigger: FlowTrig
     case 'start':
       return ctx.trigger.type === 'manual' ? 'When you enrol contacts' : ctx.trigger.type === 'contactCreated' ? 'When a contact is added' : `When tagged ${quote(tag(ctx.trigger.tagId) ?? 'a tag')}`
     case 'sendEmail':
-      return typeof config.subject === 'string' && config.subject.trim() ? quote(config.subject) : 'No subject yet'
+      return typeof config.subject === 'string' && config.subject.trim() ? quote(readable(config.subject)) : 'No subject yet'
     case 'wait': {
       const d = config.duration as { value: number; unit: string } | undefined
       if (d) return `For ${durationText(d)}`
@@ -119,7 +123,7 @@ export function summary(type: NodeType, config: Config, ctx: { trigger: FlowTrig
     case 'condition': {
       const within = config.within as { value: number; unit: string } | undefined
       const w = within ? ` within ${durationText(within)}` : ''
-      const ref = typeof config.nodeId === 'string' ? (ctx.subjectOf(config.nodeId) ?? config.nodeId) : 'an email'
+      const ref = typeof config.nodeId === 'string' ? readable(ctx.subjectOf(config.nodeId) ?? config.nodeId) : 'an email'
       switch (config.kind) {
         case 'replied':
           return `Replied to ${quote(ref)}${w}?`
