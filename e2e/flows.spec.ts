@@ -141,9 +141,9 @@ test('a flow drawn on the canvas is checked, saved, activated and runs, with cou
   await expect(page.getByText('Enrolled 2 contacts')).toBeVisible()
 
   // The counts come in on the canvas as the engine moves the leads: both sent the offer, both waiting on the reply check.
-  await expect(node(page, 'start').getByRole('button', { name: '2 entered at start' })).toBeVisible()
-  await expect(node(page, 'email-1').getByRole('button', { name: '2 sent at email-1' })).toBeVisible()
-  await expect(node(page, 'check-1').getByRole('button', { name: '2 waiting at check-1' })).toBeVisible()
+  await expect(node(page, 'start').getByRole('button', { name: '2 entered at start' })).toBeVisible({ timeout: 30_000 })
+  await expect(node(page, 'email-1').getByRole('button', { name: '2 sent at email-1' })).toBeVisible({ timeout: 30_000 })
+  await expect(node(page, 'check-1').getByRole('button', { name: '2 waiting at check-1' })).toBeVisible({ timeout: 30_000 })
   // Nothing selected: the side panel shows the leads by status; fit the whole flow in view.
   await page.locator('.react-flow__pane').click({ position: { x: 40, y: 500 } })
   await expect(page.getByRole('complementary', { name: 'Flow overview' })).toContainText('Waiting')

@@ -111,6 +111,8 @@ describe('flow graph on the canvas', () => {
     ]
     expect(visits(path).map((v) => `${v.nodeId}:${v.outcome}`)).toEqual(['start:entered', 'offer:sent', 'replied:no'])
     expect(shortProblem('Email "email-1" has no subject', 'email-1')).toBe('Has no subject')
-    expect(shortProblem('Condition "check-1": nodeId — Required', 'check-1')).toBe('NodeId — Required')
+    expect(shortProblem('Condition "check-1": nodeId — Required', 'check-1')).toBe('Choose the email step it checks')
+    expect(shortProblem('Action "action-1": tagId — Required', 'action-1')).toBe('Choose a tag')
+    expect(shortProblem('Wait "wait-1": duration.value — At least 1', 'wait-1')).toBe('Duration.value — At least 1')
   })
 })

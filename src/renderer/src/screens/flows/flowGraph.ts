@@ -190,7 +190,19 @@ export function redo(h: History, current: Snapshot): { history: History; snapsho
 /** The validator names the node ("Email "email-1" has no subject"); on the node itself that is said already. */
 export function shortProblem(message: string, id: string): string {
   const m = message.replace(new RegExp(`^\\w+ "${id.replace(/[-]/g, '\\-')}"(: | )`), '')
+  // A setting the schema found missing reads as what to do ("tagId — Required" → "Choose a tag").
+  const setting = /^([\w.]+) — (.*)$/.exec(m)
+  if (setting && SETTING_WORDS[setting[1]!]) return SETTING_WORDS[setting[1]!]!
   return m.charAt(0).toUpperCase() + m.slice(1)
+}
+const SETTING_WORDS: Record<string, string> = {
+  tagId: 'Choose a tag',
+  nodeId: 'Choose the email step it checks',
+  segmentId: 'Choose a segment',
+  sequenceId: 'Choose a sequence',
+  field: 'Name the field',
+  kind: 'Choose what it does',
+  value: 'Enter a value',
 }
 
 type Step = { nodeId: string; outcome: string; detail: string | null; at: string }
