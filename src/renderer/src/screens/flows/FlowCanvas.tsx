@@ -2,7 +2,7 @@
 // handles to connect, zoom and pan, a minimap and controls, Delete/Backspace to remove what is selected.
 import { Background, BackgroundVariant, Controls, MiniMap, Panel, ReactFlow, useReactFlow, type DefaultEdgeOptions, type FitViewOptions } from '@xyflow/react'
 import '@xyflow/react/dist/base.css'
-import '../../styles/flows.css'
+import '../../styles/flowCanvas.css'
 import { useState, type DragEvent, type JSX } from 'react'
 import type { NodeType } from '../../../../shared/flows'
 import { Icon } from '../../components/Icons'
