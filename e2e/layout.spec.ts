@@ -86,6 +86,24 @@ async function setUp(app: App) {
 test('every screen fits a 1024x700 window without sideways scrolling, in both themes', async ({ page, demoApp: app }) => {
   test.setTimeout(240_000)
   const { object, seq, contact, thread } = await setUp(app)
+  // flows (issue 16): a drawn flow with a long name and a condition, for the list and the editor
+  const flow = await app.rpc('flows.create', {
+    name: 'Follow up on the spring whitening offer for new and returning patients',
+    objectId: object.id,
+    graph: {
+      nodes: [
+        { id: 'start', type: 'start', config: {}, position: { x: 0, y: 0 } },
+        { id: 'offer', type: 'sendEmail', config: { subject: 'Our spring offer for {{contact.first_name}}', html: '<p>Hi</p>' }, position: { x: 0, y: 130 } },
+        { id: 'replied', type: 'condition', config: { kind: 'replied', nodeId: 'offer', within: { value: 2, unit: 'days' } }, position: { x: 0, y: 260 } },
+        { id: 'done', type: 'end', config: {}, position: { x: -130, y: 400 } },
+      ],
+      edges: [
+        { from: 'start', to: 'offer' },
+        { from: 'offer', to: 'replied' },
+        { from: 'replied', to: 'done', branch: 'yes' },
+      ],
+    },
+  })
   await page.setViewportSize({ width: 1024, height: 700 })
   const screens: Array<[name: string, hash: string, ready: (p: Page) => Promise<unknown>]> = [
     ['inbox', '#/inbox', (p) => expect(p.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible()],
@@ -101,6 +119,8 @@ test('every screen fits a 1024x700 window without sideways scrolling, in both th
     ['autoresponder-new', '#/autoresponders/new', (p) => expect(p.getByRole('heading', { level: 1 }).first()).toBeVisible()],
     ['sequences', '#/sequences', (p) => expect(p.getByText(/New patient welcome series/).first()).toBeVisible()],
     ['sequence', `#/sequences/${seq.id}`, (p) => expect(p.getByRole('cell', { name: /Annabelle/ }).first()).toBeVisible()],
+    ['flows', '#/flows', (p) => expect(p.getByText(/spring whitening offer/).first()).toBeVisible()],
+    ['flow', `#/flows/${flow.id}`, (p) => expect(p.getByTestId('rf__node-replied')).toContainText('Needs one "no" path')],
   ]
   const found: string[] = []
   for (const [name, hash, ready] of screens) {

@@ -32,6 +32,11 @@ import { CompanyPage } from './screens/companies/CompanyPage'
 // the CRM (issue 19)
 import { TodayScreen } from './screens/today/TodayScreen'
 import { TaskReminders } from './screens/today/reminders'
+// flows (issue 16)
+import { FlowsScreen } from './screens/flows/FlowsScreen'
+
+// The flow editor carries the canvas library (React Flow); it loads when a flow is first opened.
+const FlowEditor = lazy(() => import('./screens/flows/FlowEditor').then((m) => ({ default: m.FlowEditor })))
 
 // The dashboard carries the chart library; it loads when first opened, not at boot.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
@@ -178,6 +183,14 @@ export function App(): JSX.Element {
         {route.name === 'data' && <DataScreen />}
         {route.name === 'companies' && (route.id ? <CompanyPage key={route.id} id={route.id} /> : <CompaniesScreen />)}
         {route.name === 'today' && <TodayScreen />}
+        {route.name === 'flows' &&
+          (route.id ? (
+            <Suspense fallback={<div className="page page-loading" aria-busy="true" />}>
+              <FlowEditor key={route.id} id={route.id} />
+            </Suspense>
+          ) : (
+            <FlowsScreen />
+          ))}
       </main>
       <ComposeHost />
       <ComposeKey />

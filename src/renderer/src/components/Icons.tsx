@@ -177,6 +177,17 @@ const paths: Record<string, JSX.Element> = {
       <circle cx="18" cy="12" r="1.6" />
     </>
   ),
+  // flows (issue 16): a branching graph, a decision and the end of a path
+  flow: (
+    <>
+      <rect x="9" y="3.5" width="6" height="4.5" rx="1" />
+      <rect x="3.5" y="16" width="6" height="4.5" rx="1" />
+      <rect x="14.5" y="16" width="6" height="4.5" rx="1" />
+      <path d="M12 8v4M6.5 16v-2a2 2 0 0 1 2-2h7a2 2 0 0 1 2 2v2" />
+    </>
+  ),
+  split: <path d="M12 3.5 20.5 12 12 20.5 3.5 12z" />,
+  flag: <path d="M5.5 21V4M5.5 4.5h11l-2.5 4 2.5 4h-11" />,
   chart: <path d="M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3M20 16V6" />,
   calendar: (
     <>

@@ -17,6 +17,8 @@ export type Route =
   | { name: 'companies'; id?: number }
   // the CRM (issue 19)
   | { name: 'today' }
+  // flows (issue 16)
+  | { name: 'flows'; id?: number }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -32,6 +34,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'data') return { name: 'data' }
   if (section === 'companies') return hasId ? { name: 'companies', id } : { name: 'companies' }
   if (section === 'today') return { name: 'today' }
+  if (section === 'flows') return hasId ? { name: 'flows', id } : { name: 'flows' }
   if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }
@@ -48,6 +51,8 @@ export function hrefFor(route: Route): string {
       return route.id ? `#/inbox/${route.id}` : '#/inbox'
     case 'companies':
       return route.id ? `#/companies/${route.id}` : '#/companies'
+    case 'flows':
+      return route.id ? `#/flows/${route.id}` : '#/flows'
     case 'autoresponders':
     case 'sequences':
       return route.id ? `#/${route.name}/${route.id}` : `#/${route.name}`
