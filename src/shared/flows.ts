@@ -32,6 +32,8 @@ export const SendEmailConfig = z
     profileId: Id.optional(),
     /** Local sending window in the contact's (else the business's) time zone, e.g. weekdays 9–17. */
     window: SendWindow.optional(),
+    /** Rotate through these mailboxes (each sends with its own active profile); a lead keeps the first one it got. */
+    mailboxIds: z.array(Id).min(1, 'Choose at least one mailbox').max(50).optional(),
   })
   .strict()
 export const WaitConfig = z.union([
@@ -53,6 +55,8 @@ export const ActionConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('removeTag'), tagId: Id }).strict(),
   z.object({ kind: z.literal('setField'), field: z.string().trim().min(1).max(64), value: z.string().max(500) }).strict(),
   z.object({ kind: z.literal('enrollSequence'), sequenceId: Id }).strict(),
+  /** A task due now for a staff user (default: whoever is at the keyboard), which pops up as a reminder. */
+  z.object({ kind: z.literal('notify'), title: z.string().trim().min(1, 'Required').max(200), assigneeId: Id.optional() }).strict(),
 ])
 
 export const FlowNode = z.object({ id: NodeKey, type: z.enum(NODE_TYPES), config: z.record(z.string(), z.unknown()).default({}), position: Position.default({ x: 0, y: 0 }) }).strict()

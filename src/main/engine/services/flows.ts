@@ -62,7 +62,7 @@ function refuse(problems: GraphProblem[]): never {
 function checkReferences(ctx: Ctx, objectId: number, g: FlowGraph): GraphProblem[] {
   const problems: GraphProblem[] = []
   for (const n of g.nodes) {
-    const c = n.config as { tagId?: unknown; profileId?: unknown; sequenceId?: unknown; segmentId?: unknown }
+    const c = n.config as { tagId?: unknown; profileId?: unknown; sequenceId?: unknown; segmentId?: unknown; mailboxIds?: unknown; assigneeId?: unknown }
     if (typeof c.tagId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM tags WHERE id = ?').get(c.tagId)) problems.push({ nodeId: n.id, message: `Tag ${c.tagId} does not exist` })
     if (typeof c.profileId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM email_sending_profiles WHERE id = ? AND object_id = ?').get(c.profileId, objectId))
       problems.push({ nodeId: n.id, message: 'That sender profile is not one of this business’s' })
