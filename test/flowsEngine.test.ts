@@ -221,4 +221,47 @@ describe('flows: the engine', () => {
     expect((await t.ok('flows.stats', { id: flow.id })).nodes.mail).toMatchObject({ entered: 3, sent: 3 })
     await t.engine.close()
   })
+
+  it('sendEmail rotates mailboxes across leads and keeps each lead on its first one; an action enrols the lead in a sequence', async () => {
+    const { t, object, contact } = await setup()
+    const box = async (user: string) => {
+      const m = await t.ok('mailboxes.create', { objectId: object.id, email: `${user}@evebeauty.test`, dailyCapacity: 100, minGapSeconds: 0, smtp: { host: '127.0.0.1', port: 9, secure: 'none', user, password: 'pw' } })
+      await t.ok('profiles.create', { objectId: object.id, email: `${user}@evebeauty.test`, displayName: user, transport: { kind: 'smtp', mailboxId: m.id } })
+      return m.id
+    }
+    const [one, two] = [await box('one'), await box('two')]
+    const seq = await t.ok('sequences.create', { name: 'Nurture', objectId: object.id, steps: [{ subject: 'Step one', bodyHtml: '<p>1</p>', wait: { value: 1, unit: 'days' } }], mailboxIds: [one] })
+    const people = [await contact('a@client.test', 'A'), await contact('b@client.test', 'B'), await contact('c@client.test', 'C'), await contact('d@client.test', 'D')]
+    const graph = {
+      nodes: [
+        node('start', 'start'),
+        node('first', 'sendEmail', { subject: 'First', html: '<p>1</p>', mailboxIds: [one, two] }),
+        node('pause', 'wait', { duration: { value: 1, unit: 'days' } }),
+        // The second node lists the mailboxes the other way round: the lead still keeps its own.
+        node('second', 'sendEmail', { subject: 'Second', html: '<p>2</p>', mailboxIds: [two, one] }),
+        node('nurture', 'action', { kind: 'enrollSequence', sequenceId: seq.id }),
+        node('end', 'end'),
+      ],
+      edges: [{ from: 'start', to: 'first' }, { from: 'first', to: 'pause' }, { from: 'pause', to: 'second' }, { from: 'second', to: 'nurture' }, { from: 'nurture', to: 'end' }],
+    }
+    const flow = await run(t, object.id, graph)
+    await t.ok('flows.enroll', { flowId: flow.id, contactIds: people.map((p) => p.id) })
+    t.engine.automation.runDue()
+    await t.ok('clock.advance', { ms: DAY })
+    t.engine.automation.runDue()
+    const rows = (await t.ok('outbox.list', { limit: 100 })).items.filter((r) => r.subject === 'First' || r.subject === 'Second')
+    expect(rows).toHaveLength(8)
+    const fromOf = (email: string, subject: string) => rows.find((r) => r.to[0] === email && r.subject === subject)!.from
+    const firsts = people.map((p) => fromOf(p.email!, 'First'))
+    // Two each, in turn.
+    expect(firsts.filter((f) => f.includes('one@')).length).toBe(2)
+    expect(firsts.filter((f) => f.includes('two@')).length).toBe(2)
+    for (const p of people) expect(fromOf(p.email!, 'Second')).toBe(fromOf(p.email!, 'First'))
+    const members = await t.ok('sequences.contacts', { sequenceId: seq.id })
+    expect(members.items.map((m) => m.contactId).sort()).toEqual(people.map((p) => p.id).sort())
+    // A mailbox of another business (or none) is refused at activation, naming the node.
+    const bad = await t.ok('flows.create', { name: 'Bad', objectId: object.id, graph: { ...graph, nodes: graph.nodes.map((n) => ((n as { id: string }).id === 'first' ? node('first', 'sendEmail', { subject: 'F', html: '<p>1</p>', mailboxIds: [999] }) : n)) } as never })
+    expect(await t.err('flows.activate', { id: bad.id })).toMatchObject({ code: 'VALIDATION', field: 'graph.nodes.first' })
+    await t.engine.close()
+  })
 })
