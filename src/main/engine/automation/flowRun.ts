@@ -35,11 +35,18 @@ export interface SliceLimits {
   budgetMs?: number
 }
 
+interface GraphNode {
+  node: FlowNode
+  out: FlowGraph['edges']
+  /** Whether a lead can come back to this node (a loop through a wait); found when first asked. */
+  loops?: boolean
+}
+type Graph = Map<string, GraphNode>
 interface Graphs {
-  get(flowId: number, version: number): Map<string, { node: FlowNode; out: FlowGraph['edges'] }>
+  get(flowId: number, version: number): Graph
 }
 function graphCache(ctx: Ctx): Graphs {
-  const cache = new Map<string, Map<string, { node: FlowNode; out: FlowGraph['edges'] }>>()
+  const cache = new Map<string, Graph>()
   return {
     get(flowId, version) {
       const key = `${flowId}:${version}`
@@ -52,6 +59,22 @@ function graphCache(ctx: Ctx): Graphs {
       return g
     },
   }
+}
+
+function loops(graph: Graph, key: string): boolean {
+  const entry = graph.get(key)!
+  if (entry.loops === undefined) {
+    const seen = new Set<string>()
+    const stack = entry.out.map((e) => e.to)
+    while (stack.length && !seen.has(key)) {
+      const k = stack.pop()!
+      if (seen.has(k)) continue
+      seen.add(k)
+      for (const e of graph.get(k)?.out ?? []) stack.push(e.to)
+    }
+    entry.loops = seen.has(key)
+  }
+  return entry.loops
 }
 
 /**
@@ -167,7 +190,7 @@ function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, slice: SliceCache,
     const entry = graph.get(nodeKey)
     if (!entry) return finish(ctx, lead, nodeKey, 'failed', `The node "${nodeKey}" is no longer in the flow`, path)
     if (!resumed) path.add(nodeKey, 'entered')
-    const step = runNode(ctx, lead, entry.node, resumed, slice, path, deps)
+    const step = runNode(ctx, lead, graph, entry.node, resumed, slice, path, deps)
     resumed = false
     if (step.kind === 'wait') {
       setLead(ctx, lead.id, { status: 'waiting', current_node: nodeKey, wait_until: step.until })
@@ -184,7 +207,7 @@ function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, slice: SliceCache,
 
 type Step = { kind: 'next'; branch?: 'yes' | 'no' } | { kind: 'wait'; until: number } | { kind: 'end'; status: 'completed' | 'failed'; detail: string | null }
 
-function runNode(ctx: Ctx, lead: LeadRow, node: FlowNode, resumed: boolean, slice: SliceCache, path: Path, deps: FlowDeps): Step {
+function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed: boolean, slice: SliceCache, path: Path, deps: FlowDeps): Step {
   const now = ctx.clock.now()
   switch (node.type) {
     case 'start':
@@ -193,7 +216,7 @@ function runNode(ctx: Ctx, lead: LeadRow, node: FlowNode, resumed: boolean, slic
       return { kind: 'end', status: 'completed', detail: null }
     case 'sendEmail': {
       // A loop through a wait passes the node again: each pass is its own once-only send.
-      const pass = sendsAt(ctx, lead.id, node.id) + path.pending(node.id, 'sent')
+      const pass = loops(graph, node.id) ? sendsAt(ctx, lead.id, node.id) + path.pending(node.id, 'sent') : 0
       const sent = sendNode(ctx, slice, lead, node, pass, deps.queue)
       if (!sent.ok) return { kind: 'end', status: 'failed', detail: sent.detail }
       path.add(node.id, 'sent', null, sent.outboundId)
