@@ -184,6 +184,33 @@ describe('flows: the engine', () => {
     await t.engine.close()
   })
 
+  it('waits until the date in a contact field at an hour of the contact’s zone; a past date goes at once; no date stops the lead with the reason', async () => {
+    const { t, object, contact, settle, advance } = await setup()
+    const ann = await contact('ann@client.test', 'Ann', { fields: { renewal: '2026-12-10' } })
+    const bo = await contact('bo@client.test', 'Bo', { fields: { renewal: '2026-01-01' } })
+    const cy = await contact('cy@client.test', 'Cy')
+    const graph = {
+      nodes: [node('start', 'start'), node('renewal', 'wait', { untilField: { field: 'renewal', hour: 9 } }), node('mail', 'sendEmail', { subject: 'Renewal day', html: '<p>Renew</p>' }), node('end', 'end')],
+      edges: [{ from: 'start', to: 'renewal' }, { from: 'renewal', to: 'mail' }, { from: 'mail', to: 'end' }],
+    }
+    const flow = await run(t, object.id, graph)
+    await t.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id, bo.id, cy.id] })
+    await settle()
+    let leads = await leadsByEmail(t, flow.id)
+    // 9:00 in New York (the business's zone; Ann has none of her own) on 10 December = 14:00 UTC.
+    expect(leads['ann@client.test']).toMatchObject({ status: 'waiting', waitUntil: '2026-12-10T14:00:00.000Z' })
+    expect(leads['bo@client.test']!.status).toBe('completed')
+    expect(subjectsTo('bo@client.test')).toEqual(['Renewal day'])
+    expect(leads['cy@client.test']).toMatchObject({ status: 'failed', lastError: 'renewal: the contact has no date in "renewal"' })
+    await advance(Date.UTC(2026, 11, 10, 14) - t.clock.now() - 60_000)
+    expect(subjectsTo('ann@client.test')).toEqual([])
+    await advance(60_000)
+    expect(subjectsTo('ann@client.test')).toEqual(['Renewal day'])
+    leads = await leadsByEmail(t, flow.id)
+    expect(leads['ann@client.test']!.status).toBe('completed')
+    await t.engine.close()
+  })
+
   it('notify: a task due now for the named staff user, on the contact', async () => {
     const { t, object, contact, settle } = await setup()
     const sam = await t.ok('users.create', { name: 'Sam Staff', email: 'sam@evebeauty.test' })

@@ -40,6 +40,8 @@ export const WaitConfig = z.union([
   z.object({ duration: Delay }).strict(),
   /** Until the next weekday (0 = Sunday) at hour:00 in the contact's time zone. */
   z.object({ until: z.object({ weekday: z.number().int().min(0).max(6), hour: z.number().int().min(0).max(23) }).strict() }).strict(),
+  /** Until the date in a contact field (YYYY-MM-DD, e.g. a renewal) at hour:00 in the contact's time zone; at once if it has passed. */
+  z.object({ untilField: z.object({ field: z.string().trim().min(1).max(64), hour: z.number().int().min(0).max(23).default(9) }).strict() }).strict(),
 ])
 export const ConditionConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('replied'), nodeId: NodeKey, within: Within.optional() }).strict(),

@@ -10,7 +10,7 @@ import { stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
 import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type LeadRow, type PathRow } from '../repos/flows'
 import type { queueMessage } from '../outbound/queue'
-import { delayMs, nextAllowed } from './sendWindow'
+import { delayMs, nextAllowed, wallToUtc } from './sendWindow'
 import { SliceCache, sendNode } from './flowSend'
 
 /** A lead passes at most this many nodes in one go: a loop without a wait is refused at activation, this is the fuse. */
@@ -225,7 +225,16 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
     case 'wait': {
       if (resumed) return path.add(node.id, 'done'), { kind: 'next' }
       const c = WaitConfig.parse(node.config)
-      const until = 'duration' in c ? now + delayMs(c.duration) : nextAllowed(now + 1, { days: [c.until.weekday], startHour: c.until.hour, endHour: c.until.hour + 1 }, timezoneOf(ctx, lead))
+      let until: number
+      if ('duration' in c) until = now + delayMs(c.duration)
+      else if ('until' in c) until = nextAllowed(now + 1, { days: [c.until.weekday], startHour: c.until.hour, endHour: c.until.hour + 1 }, timezoneOf(ctx, lead))
+      else {
+        const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(fieldOf(ctx, lead.contactId, c.untilField.field) ?? '')
+        if (!date) return { kind: 'end', status: 'failed', detail: `${node.id}: the contact has no date in "${c.untilField.field}"` }
+        until = wallToUtc(+date[1]!, +date[2]!, +date[3]!, c.untilField.hour, timezoneOf(ctx, lead))
+        // A date already past lets the lead through at once (n8n's Wait does the same).
+        if (until <= now) return path.add(node.id, 'done', 'The date had passed'), { kind: 'next' }
+      }
       path.add(node.id, 'waiting', new Date(until).toISOString())
       return { kind: 'wait', until }
     }

@@ -21,7 +21,7 @@ function parts(ms: number, tz: string) {
 }
 
 /** The instant of a wall-clock time in the zone (DST-safe to the hour: re-read the offset at the guess). */
-function wallToUtc(y: number, m: number, d: number, h: number, tz: string): number {
+export function wallToUtc(y: number, m: number, d: number, h: number, tz: string): number {
   const wall = Date.UTC(y, m - 1, d, h)
   const offset = (ms: number) => {
     const p = parts(ms, tz)
