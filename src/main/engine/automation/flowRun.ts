@@ -15,8 +15,8 @@ import { SliceCache, sendNode } from './flowSend'
 
 /** A lead passes at most this many nodes in one go: a loop without a wait is refused at activation, this is the fuse. */
 const MAX_HOPS = 100
-/** Due leads read at a time within a slice. */
-const FETCH = 100
+/** Due leads read at first in a slice; each next read doubles, so a slice cut short by its budget read at most twice what it used. */
+const FETCH = 16
 const STOPPED: Record<string, string> = { unsubscribed: 'The contact unsubscribed', complained: 'The contact complained', bounced: 'The contact’s address bounced' }
 
 /** The rules of other domains a node uses, handed down by services/automation.ts (machinery never calls up). */
@@ -59,6 +59,13 @@ function graphCache(ctx: Ctx): Graphs {
       return g
     },
   }
+}
+
+const configs = new WeakMap<FlowNode, unknown>()
+/** A node's settings parsed once per slice's graph, not once per lead. */
+function configOf<T>(node: FlowNode, schema: { parse(v: unknown): T }): T {
+  if (!configs.has(node)) configs.set(node, schema.parse(node.config))
+  return configs.get(node) as T
 }
 
 function loops(graph: Graph, key: string): boolean {
@@ -152,7 +159,7 @@ export function advanceDueLeads(
   return { handled, flowIds, more }
 
   function walk(): void {
-    // Due leads are read a few at a time, so a slice cut short by its budget read no more than it used.
+    // Due leads are read a few at a time (16, then doubling), so a slice cut short by its budget read little more than it used.
     while (due.length) {
       for (const lead of due) {
         if ((handled && performance.now() - started >= budgetMs) || handled >= limit) return
@@ -162,14 +169,16 @@ export function advanceDueLeads(
           for (const [k, n] of one(lead.id) ?? []) counts.set(k, (counts.get(k) ?? 0) + n)
         } catch (err) {
           log(`[flows] lead ${lead.id} failed: ${(err as Error).stack}`)
-          finish(ctx, lead, lead.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
+          // Its savepoint rolled back: the row is as it was before this step.
+          const before = leadRow(ctx, lead.id)
+          if (before) finish(ctx, before, before.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
         }
         handled++
         flowIds.add(lead.flowId)
       }
       if (handled >= limit) return
       // Every lead handled left the due list (it waits, ended, or failed); one seen again means stop.
-      due = dueLeads(ctx, ctx.clock.now(), Math.min(limit - handled, FETCH)).filter((l) => !seen.has(l.id))
+      due = dueLeads(ctx, ctx.clock.now(), Math.min(limit - handled, Math.max(FETCH, handled))).filter((l) => !seen.has(l.id))
     }
     more = false
   }
@@ -224,7 +233,7 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
     }
     case 'wait': {
       if (resumed) return path.add(node.id, 'done'), { kind: 'next' }
-      const c = WaitConfig.parse(node.config)
+      const c = configOf(node, WaitConfig)
       let until: number
       if ('duration' in c) until = now + delayMs(c.duration)
       else if ('until' in c) until = nextAllowed(now + 1, { days: [c.until.weekday], startHour: c.until.hour, endHour: c.until.hour + 1 }, timezoneOf(ctx, lead))
@@ -239,7 +248,7 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
       return { kind: 'wait', until }
     }
     case 'condition': {
-      const c = ConditionConfig.parse(node.config)
+      const c = configOf(node, ConditionConfig)
       // An event condition reads the path (what was sent, when the lead arrived).
       if (c.kind === 'replied' || c.kind === 'opened' || c.kind === 'clicked') path.flush()
       const verdict = evaluate(ctx, lead, c, deps)
@@ -306,7 +315,7 @@ function timezoneOf(ctx: Ctx, lead: LeadRow): string {
 }
 
 function act(ctx: Ctx, lead: LeadRow, node: FlowNode, path: Path, deps: FlowDeps): Step {
-  const c = ActionConfig.parse(node.config)
+  const c = configOf(node, ActionConfig)
   const now = ctx.clock.now()
   if (c.kind === 'addTag') {
     if (stmt(ctx.sqlite, 'INSERT OR IGNORE INTO contact_tags (tag_id, contact_id, created_at) VALUES (?, ?, ?)').run(c.tagId, lead.contactId, now).changes)

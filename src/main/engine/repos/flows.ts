@@ -104,15 +104,22 @@ export const leadRow = (ctx: Ctx, id: number) => stmt(ctx.sqlite, `SELECT ${LEAD
 
 const DUE = "status IN ('pending', 'waiting')"
 
+/** A due lead as the due index alone knows it (no table read: the runner re-reads each lead in its write). */
+export interface DueLead {
+  id: number
+  flowId: number
+  waitUntil: number
+}
+
 /**
  * Leads of active flows whose wait is over, oldest first: the oldest `limit` of each active flow (one
- * index range each), merged. Leads of paused flows are never walked past.
+ * index range each, answered from the index alone), merged. Leads of paused flows are never walked past.
  */
-export function dueLeads(ctx: Ctx, now: number, limit: number): LeadRow[] {
+export function dueLeads(ctx: Ctx, now: number, limit: number): DueLead[] {
   const flows = stmt(ctx.sqlite, "SELECT id FROM flows WHERE status = 'active'").all() as Array<{ id: number }>
-  const q = stmt(ctx.sqlite, `SELECT ${LEAD_COLS} FROM flow_leads INDEXED BY flow_leads_flow_due_idx WHERE flow_id = ? AND ${DUE} AND wait_until <= ? ORDER BY wait_until, id LIMIT ?`)
-  const rows = flows.flatMap((f) => q.all(f.id, now, limit) as LeadRow[])
-  if (flows.length > 1) rows.sort((a, b) => a.waitUntil! - b.waitUntil! || a.id - b.id)
+  const q = stmt(ctx.sqlite, `SELECT id, flow_id AS flowId, wait_until AS waitUntil FROM flow_leads INDEXED BY flow_leads_flow_due_idx WHERE flow_id = ? AND ${DUE} AND wait_until <= ? ORDER BY wait_until, id LIMIT ?`)
+  const rows = flows.flatMap((f) => q.all(f.id, now, limit) as DueLead[])
+  if (flows.length > 1) rows.sort((a, b) => a.waitUntil - b.waitUntil || a.id - b.id)
   return rows.length > limit ? rows.slice(0, limit) : rows
 }
 
