@@ -251,15 +251,29 @@ describe('flows', () => {
     await t.engine.close()
   })
 
-  it('the engine’s own runner advances an enrolled lead (no manual runDue)', async () => {
+  it('the engine’s own runner advances an enrolled lead (no manual runDue): enrolling and resuming wake it', async () => {
     const { t, object, contact } = await setup()
     const ann = await contact('ann@client.test', 'Ann')
+    const bo = await contact('bo@client.test', 'Bo')
     const graph = { nodes: [node('start', 'start'), node('mail', 'sendEmail', { subject: 'Right away', html: '<p>hi</p>' }), node('end', 'end')], edges: [{ from: 'start', to: 'mail' }, { from: 'mail', to: 'end' }] } as never
     const flow = await t.ok('flows.create', { name: 'Now', objectId: object.id, graph })
     await t.ok('flows.activate', { id: flow.id })
+    // Let the turn that activation asked for run and find nothing due: the runner then sleeps with no timer,
+    // so only the enrolment's own wake can get the lead moving (event-loop order, not a timed sleep).
+    const turnsPass = async () => {
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r))
+    }
+    await turnsPass()
     await t.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id] })
-    // No runDue here: the engine's own runner must pick the lead up.
-    await waitFor(async () => (await t.ok('flows.leads', { flowId: flow.id })).items[0]?.status === 'completed', { timeoutMs: 10_000, message: 'the runner advanced the lead' })
+    const status = async (email: string) => (await t.ok('flows.leads', { flowId: flow.id })).items.find((l) => l.email === email)?.status
+    await waitFor(async () => (await status('ann@client.test')) === 'completed', { timeoutMs: 10_000, message: 'the runner advanced the lead' })
+    // Paused, a new lead waits; resuming must wake the sleeping runner.
+    await t.ok('flows.pause', { id: flow.id })
+    await t.ok('flows.enroll', { flowId: flow.id, contactIds: [bo.id] })
+    await turnsPass()
+    expect(await status('bo@client.test')).toBe('pending')
+    await t.ok('flows.resume', { id: flow.id })
+    await waitFor(async () => (await status('bo@client.test')) === 'completed', { timeoutMs: 10_000, message: 'resuming woke the runner' })
     await t.engine.close()
   })
 

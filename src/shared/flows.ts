@@ -32,12 +32,16 @@ export const SendEmailConfig = z
     profileId: Id.optional(),
     /** Local sending window in the contact's (else the business's) time zone, e.g. weekdays 9–17. */
     window: SendWindow.optional(),
+    /** Rotate through these mailboxes (each sends with its own active profile); a lead keeps the first one it got. */
+    mailboxIds: z.array(Id).min(1, 'Choose at least one mailbox').max(50).optional(),
   })
   .strict()
 export const WaitConfig = z.union([
   z.object({ duration: Delay }).strict(),
   /** Until the next weekday (0 = Sunday) at hour:00 in the contact's time zone. */
   z.object({ until: z.object({ weekday: z.number().int().min(0).max(6), hour: z.number().int().min(0).max(23) }).strict() }).strict(),
+  /** Until the date in a contact field (YYYY-MM-DD, e.g. a renewal) at hour:00 in the contact's time zone; at once if it has passed. */
+  z.object({ untilField: z.object({ field: z.string().trim().min(1).max(64), hour: z.number().int().min(0).max(23).default(9) }).strict() }).strict(),
 ])
 export const ConditionConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('replied'), nodeId: NodeKey, within: Within.optional() }).strict(),
@@ -53,6 +57,8 @@ export const ActionConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('removeTag'), tagId: Id }).strict(),
   z.object({ kind: z.literal('setField'), field: z.string().trim().min(1).max(64), value: z.string().max(500) }).strict(),
   z.object({ kind: z.literal('enrollSequence'), sequenceId: Id }).strict(),
+  /** A task due now for a staff user (default: whoever is at the keyboard), which pops up as a reminder. */
+  z.object({ kind: z.literal('notify'), title: z.string().trim().min(1, 'Required').max(200), assigneeId: Id.optional() }).strict(),
 ])
 
 export const FlowNode = z.object({ id: NodeKey, type: z.enum(NODE_TYPES), config: z.record(z.string(), z.unknown()).default({}), position: Position.default({ x: 0, y: 0 }) }).strict()

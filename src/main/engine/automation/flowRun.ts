@@ -3,21 +3,21 @@
 // that same transaction, so a crash between nodes neither repeats nor skips a send. Opens, clicks and
 // replies make a waiting condition due at once; timeouts are its wait_until. No cron: the automation
 // runner sleeps until nextLeadDueAt.
-import { ActionConfig, ConditionConfig, SendEmailConfig, WaitConfig, type FlowGraph, type FlowNode } from '../../../shared/flows'
+import { ActionConfig, ConditionConfig, WaitConfig, type FlowGraph, type FlowNode } from '../../../shared/flows'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
-import { addLeadEvent, arrivedAt, dueLeads, flowRow, leadRow, messageHad, readGraph, sentAt, setLead, liveLeadsOf, waitingSendsOf, type LeadRow } from '../repos/flows'
-import { toContact, type queueMessage } from '../outbound/queue'
-import { activeProfile, profileById } from './sender'
-import { delayMs } from './sendWindow'
-import { nextAllowed } from './sendWindow'
-import { contactRow, objectRow } from '../repos/templates'
-import { renderFor } from './templates'
+import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type LeadRow, type PathRow } from '../repos/flows'
+import type { queueMessage } from '../outbound/queue'
+import { delayMs, nextAllowed } from './sendWindow'
+import { wallToInstant } from '../../../shared/zoneTime'
+import { SliceCache, sendNode } from './flowSend'
 
 /** A lead passes at most this many nodes in one go: a loop without a wait is refused at activation, this is the fuse. */
 const MAX_HOPS = 100
+/** Due leads read at first in a slice; each next read doubles, so a slice cut short by its budget read at most twice what it used. */
+const FETCH = 16
 const STOPPED: Record<string, string> = { unsubscribed: 'The contact unsubscribed', complained: 'The contact complained', bounced: 'The contact’s address bounced' }
 
 /** The rules of other domains a node uses, handed down by services/automation.ts (machinery never calls up). */
@@ -26,13 +26,28 @@ export interface FlowDeps {
   enrollInSequence(ctx: Ctx, sequenceId: number, contactId: number): void
   /** The `inSegment` condition (segments' one compiled query); absent where segments do not exist. */
   inSegment?(ctx: Ctx, segmentId: number, contactId: number): boolean
+  /** The `notify` action: a task due now for a staff user (the tasks domain); absent where tasks do not exist. */
+  notifyStaff?(ctx: Ctx, task: { title: string; contactId: number; assigneeId?: number }): void
 }
 
+/** How much one slice may do: at most `limit` leads, and it stops early once `budgetMs` of wall time passed. */
+export interface SliceLimits {
+  limit: number
+  budgetMs?: number
+}
+
+interface GraphNode {
+  node: FlowNode
+  out: FlowGraph['edges']
+  /** Whether a lead can come back to this node (a loop through a wait); found when first asked. */
+  loops?: boolean
+}
+type Graph = Map<string, GraphNode>
 interface Graphs {
-  get(flowId: number, version: number): Map<string, { node: FlowNode; out: FlowGraph['edges'] }>
+  get(flowId: number, version: number): Graph
 }
 function graphCache(ctx: Ctx): Graphs {
-  const cache = new Map<string, Map<string, { node: FlowNode; out: FlowGraph['edges'] }>>()
+  const cache = new Map<string, Graph>()
   return {
     get(flowId, version) {
       const key = `${flowId}:${version}`
@@ -47,101 +62,212 @@ function graphCache(ctx: Ctx): Graphs {
   }
 }
 
+const configs = new WeakMap<FlowNode, unknown>()
+/** A node's settings parsed once per slice's graph, not once per lead. */
+function configOf<T>(node: FlowNode, schema: { parse(v: unknown): T }): T {
+  if (!configs.has(node)) configs.set(node, schema.parse(node.config))
+  return configs.get(node) as T
+}
+
+function loops(graph: Graph, key: string): boolean {
+  const entry = graph.get(key)!
+  if (entry.loops === undefined) {
+    const seen = new Set<string>()
+    const stack = entry.out.map((e) => e.to)
+    while (stack.length && !seen.has(key)) {
+      const k = stack.pop()!
+      if (seen.has(k)) continue
+      seen.add(k)
+      for (const e of graph.get(k)?.out ?? []) stack.push(e.to)
+    }
+    entry.loops = seen.has(key)
+  }
+  return entry.loops
+}
+
 /**
- * Advances up to `limit` due leads in one transaction (a commit per lead cost more than the work), each
- * lead in its own savepoint: a lead that fails unexpectedly is rolled back alone and stopped with the
- * reason, never retried in a loop, and never takes the others' sends with it.
+ * A lead's path entries of one advance, written in one statement when the lead stops (one INSERT per entry
+ * cost most of a step). Read before a query that looks at the path (`flush`), and always inside the lead's
+ * savepoint, so a lead rolled back takes its entries with it.
  */
-export function advanceDueLeads(ctx: Ctx, limit: number, deps: FlowDeps, log: (m: string) => void = () => {}): { handled: number; flowIds: Set<number> } {
+class Path {
+  private rows: PathRow[] = []
+  /** The node counts of what was written, added to the slice's once the lead's savepoint is released. */
+  readonly counts = new Map<string, number>()
+  constructor(
+    private ctx: Ctx,
+    readonly leadId: number,
+    private flowId: number,
+  ) {}
+  add(nodeKey: string, outcome: string, detail: string | null = null, outboundId: number | null = null): void {
+    this.rows.push([this.leadId, nodeKey, outcome, detail, outboundId, this.ctx.clock.now()])
+  }
+  /** Entries with this node and outcome not written yet. */
+  pending(nodeKey: string, outcome: string): number {
+    return this.rows.filter((r) => r[1] === nodeKey && r[2] === outcome).length
+  }
+  flush(): void {
+    if (!this.rows.length) return
+    addLeadEvents(this.ctx, this.rows)
+    for (const r of this.rows) {
+      const key = `${this.flowId}\u0000${r[1]}\u0000${r[2]}`
+      this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+    }
+    this.rows = []
+  }
+}
+
+/**
+ * Advances due leads in one transaction (a commit per lead cost more than the work), each lead in its
+ * own savepoint: a lead that fails unexpectedly is rolled back alone and stopped with the reason, never
+ * retried in a loop, and never takes the others' sends with it. Each lead's steps and its outbox row
+ * commit together. The slice stops after `limit` leads or `budgetMs`, whichever comes first, so an RPC
+ * never waits long behind it; `more` says whether due leads are left.
+ */
+export function advanceDueLeads(
+  ctx: Ctx,
+  limits: number | SliceLimits,
+  deps: FlowDeps,
+  log: (m: string) => void = () => {},
+): { handled: number; flowIds: Set<number>; more: boolean } {
+  const { limit, budgetMs = Infinity } = typeof limits === 'number' ? { limit: limits } : limits
+  const started = performance.now()
   // Read first: a runner turn with nothing due takes no write lock.
-  const due = dueLeads(ctx, ctx.clock.now(), limit)
+  let due = dueLeads(ctx, ctx.clock.now(), Math.min(limit, FETCH))
   const flowIds = new Set<number>()
-  if (!due.length) return { handled: 0, flowIds }
+  if (!due.length) return { handled: 0, flowIds, more: false }
   const graphs = graphCache(ctx)
+  const slice = new SliceCache(ctx)
+  const counts = new Map<string, number>()
   const one = ctx.sqlite.transaction((id: number) => {
     // Re-read inside the write: a hook may have moved the lead since the batch was read.
     const lead = leadRow(ctx, id)
-    if (lead && (lead.status === 'pending' || lead.status === 'waiting') && (lead.waitUntil ?? 0) <= ctx.clock.now()) advanceLead(ctx, lead, graphs, deps)
+    if (!lead || (lead.status !== 'pending' && lead.status !== 'waiting') || (lead.waitUntil ?? 0) > ctx.clock.now()) return null
+    const path = new Path(ctx, lead.id, lead.flowId)
+    advanceLead(ctx, lead, graphs, slice, path, deps)
+    path.flush()
+    return path.counts
   })
+  let handled = 0
+  let more = true
+  const seen = new Set<number>()
   ctx.sqlite
     .transaction(() => {
-      for (const lead of due) {
-        try {
-          one(lead.id)
-        } catch (err) {
-          log(`[flows] lead ${lead.id} failed: ${(err as Error).stack}`)
-          finish(ctx, lead, lead.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
-        }
-        flowIds.add(lead.flowId)
-      }
+      walk()
+      addNodeCounts(ctx, counts)
     })
     .immediate()
-  return { handled: due.length, flowIds }
+  return { handled, flowIds, more }
+
+  function walk(): void {
+    // Due leads are read a few at a time (16, then doubling), so a slice cut short by its budget read little more than it used.
+    while (due.length) {
+      for (const lead of due) {
+        if ((handled && performance.now() - started >= budgetMs) || handled >= limit) return
+        seen.add(lead.id)
+        try {
+          // Counted only once the lead's savepoint is released (a lead rolled back counts nothing).
+          for (const [k, n] of one(lead.id) ?? []) counts.set(k, (counts.get(k) ?? 0) + n)
+        } catch (err) {
+          log(`[flows] lead ${lead.id} failed: ${(err as Error).stack}`)
+          // Its savepoint rolled back: the row is as it was before this step.
+          const before = leadRow(ctx, lead.id)
+          if (before) finish(ctx, before, before.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
+        }
+        handled++
+        flowIds.add(lead.flowId)
+      }
+      if (handled >= limit) return
+      // Every lead handled left the due list (it waits, ended, or failed); one seen again means stop.
+      due = dueLeads(ctx, ctx.clock.now(), Math.min(limit - handled, Math.max(FETCH, handled))).filter((l) => !seen.has(l.id))
+    }
+    more = false
+  }
 }
 
-function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, deps: FlowDeps): void {
+/**
+ * Moves one lead from node to node until it must wait or ends. Its row is written once, with where it
+ * stopped (the hops between are inside the same transaction, so nobody can see them).
+ */
+function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, slice: SliceCache, path: Path, deps: FlowDeps): void {
   const graph = graphs.get(lead.flowId, lead.version)
   const contact = stmt(ctx.sqlite, 'SELECT status FROM contacts WHERE id = ?').get(lead.contactId) as { status: string } | undefined
-  if (!contact) return finish(ctx, lead, lead.currentNode ?? 'start', 'failed', 'The contact was deleted')
-  if (STOPPED[contact.status]) return exitLead(ctx, lead, STOPPED[contact.status]!)
+  if (!contact) return finish(ctx, lead, lead.currentNode ?? 'start', 'failed', 'The contact was deleted', path)
+  if (STOPPED[contact.status]) return (path.flush(), exitLead(ctx, lead, STOPPED[contact.status]!))
   let nodeKey = lead.currentNode
   let resumed = lead.status === 'waiting'
   for (let hop = 0; hop < MAX_HOPS && nodeKey; hop++) {
     const entry = graph.get(nodeKey)
-    if (!entry) return finish(ctx, lead, nodeKey, 'failed', `The node "${nodeKey}" is no longer in the flow`)
-    if (!resumed) addLeadEvent(ctx, lead.id, nodeKey, 'entered')
-    const step = runNode(ctx, lead, entry.node, resumed, deps)
+    if (!entry) return finish(ctx, lead, nodeKey, 'failed', `The node "${nodeKey}" is no longer in the flow`, path)
+    if (!resumed) path.add(nodeKey, 'entered')
+    const step = runNode(ctx, lead, graph, entry.node, resumed, slice, path, deps)
     resumed = false
     if (step.kind === 'wait') {
       setLead(ctx, lead.id, { status: 'waiting', current_node: nodeKey, wait_until: step.until })
       return
     }
-    if (step.kind === 'end') return finish(ctx, lead, nodeKey, step.status, step.detail)
+    if (step.kind === 'end') return finish(ctx, lead, nodeKey, step.status, step.detail, path)
     const next = entry.out.find((e) => (step.branch ? e.branch === step.branch : true))
-    if (!next) return finish(ctx, lead, nodeKey, 'completed', null)
+    if (!next) return finish(ctx, lead, nodeKey, 'completed', null, path)
     nodeKey = next.to
-    setLead(ctx, lead.id, { status: 'running', current_node: nodeKey, wait_until: null })
   }
   // Only a graph changed under a running lead can get here (activation refuses loops without a wait).
-  finish(ctx, lead, nodeKey ?? 'start', 'failed', 'The flow kept going without a wait; the lead was stopped')
+  finish(ctx, lead, nodeKey ?? 'start', 'failed', 'The flow kept going without a wait; the lead was stopped', path)
 }
 
 type Step = { kind: 'next'; branch?: 'yes' | 'no' } | { kind: 'wait'; until: number } | { kind: 'end'; status: 'completed' | 'failed'; detail: string | null }
 
-function runNode(ctx: Ctx, lead: LeadRow, node: FlowNode, resumed: boolean, deps: FlowDeps): Step {
+function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed: boolean, slice: SliceCache, path: Path, deps: FlowDeps): Step {
   const now = ctx.clock.now()
   switch (node.type) {
     case 'start':
       return { kind: 'next' }
     case 'end':
       return { kind: 'end', status: 'completed', detail: null }
-    case 'sendEmail':
-      return send(ctx, lead, node, deps)
+    case 'sendEmail': {
+      // A loop through a wait passes the node again: each pass is its own once-only send.
+      const pass = loops(graph, node.id) ? sendsAt(ctx, lead.id, node.id) + path.pending(node.id, 'sent') : 0
+      const sent = sendNode(ctx, slice, lead, node, pass, deps.queue)
+      if (!sent.ok) return { kind: 'end', status: 'failed', detail: sent.detail }
+      path.add(node.id, 'sent', null, sent.outboundId)
+      return { kind: 'next' }
+    }
     case 'wait': {
-      if (resumed) return addLeadEvent(ctx, lead.id, node.id, 'done'), { kind: 'next' }
-      const c = WaitConfig.parse(node.config)
-      const until = 'duration' in c ? now + delayMs(c.duration) : nextAllowed(now + 1, { days: [c.until.weekday], startHour: c.until.hour, endHour: c.until.hour + 1 }, timezoneOf(ctx, lead))
-      addLeadEvent(ctx, lead.id, node.id, 'waiting', new Date(until).toISOString())
+      if (resumed) return path.add(node.id, 'done'), { kind: 'next' }
+      const c = configOf(node, WaitConfig)
+      let until: number
+      if ('duration' in c) until = now + delayMs(c.duration)
+      else if ('until' in c) until = nextAllowed(now + 1, { days: [c.until.weekday], startHour: c.until.hour, endHour: c.until.hour + 1 }, timezoneOf(ctx, lead))
+      else {
+        const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(fieldOf(ctx, lead.contactId, c.untilField.field) ?? '')
+        if (!date) return { kind: 'end', status: 'failed', detail: `${node.id}: the contact has no date in "${c.untilField.field}"` }
+        until = wallToInstant(+date[1]!, +date[2]!, +date[3]!, c.untilField.hour, 0, timezoneOf(ctx, lead))
+        // A date already past lets the lead through at once (n8n's Wait does the same).
+        if (until <= now) return path.add(node.id, 'done', 'The date had passed'), { kind: 'next' }
+      }
+      path.add(node.id, 'waiting', new Date(until).toISOString())
       return { kind: 'wait', until }
     }
     case 'condition': {
-      const c = ConditionConfig.parse(node.config)
+      const c = configOf(node, ConditionConfig)
+      // An event condition reads the path (what was sent, when the lead arrived).
+      if (c.kind === 'replied' || c.kind === 'opened' || c.kind === 'clicked') path.flush()
       const verdict = evaluate(ctx, lead, c, deps)
       if (verdict === null) {
         // An event condition whose event has not happened: wait for it until the timeout.
         const within = 'within' in c && c.within ? delayMs(c.within) : 0
         const since = arrivedAt(ctx, lead.id, node.id) ?? now
         if (within && now < since + within) {
-          if (!resumed) addLeadEvent(ctx, lead.id, node.id, 'waiting', new Date(since + within).toISOString())
+          if (!resumed) path.add(node.id, 'waiting', new Date(since + within).toISOString())
           return { kind: 'wait', until: since + within }
         }
       }
       const branch = verdict ? 'yes' : 'no'
-      addLeadEvent(ctx, lead.id, node.id, branch)
+      path.add(node.id, branch)
       return { kind: 'next', branch }
     }
     case 'action':
-      return act(ctx, lead, node, deps)
+      return act(ctx, lead, node, path, deps)
   }
 }
 
@@ -189,32 +315,8 @@ function timezoneOf(ctx: Ctx, lead: LeadRow): string {
   return r?.c ?? r?.o ?? 'UTC'
 }
 
-function send(ctx: Ctx, lead: LeadRow, node: FlowNode, deps: FlowDeps): Step {
-  const c = SendEmailConfig.parse(node.config)
-  const flow = flowRow(ctx, lead.flowId)!
-  const contact = contactRow(ctx, lead.contactId)
-  if (!contact?.email) return { kind: 'end', status: 'failed', detail: 'The contact has no email address' }
-  const object = objectRow(ctx, flow.objectId)!
-  const profile = c.profileId ? profileById(ctx, c.profileId) : activeProfile(ctx, flow.objectId)
-  if (!profile) return { kind: 'end', status: 'failed', detail: 'The business has no active sender profile' }
-  let row
-  try {
-    const r = renderFor(ctx, { subject: c.subject, html: c.html, subjectField: `${node.id}.subject`, htmlField: `${node.id}.html` }, contact, object, profile)
-    const now = ctx.clock.now()
-    const sendAt = c.window ? nextAllowed(now, c.window, contact.timezone ?? object.timezone) : now
-    // The key makes the send once-only even if this node were ever run twice for the lead.
-    row = deps.queue(ctx, toContact(profile.id, { id: contact.id, email: contact.email }, r, { sendAt, source: 'flow', idempotencyKey: `flow:${lead.id}:${node.id}:${lead.version}` }))
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err
-    // Never a blank or broken send: the lead stops here with the reason.
-    return { kind: 'end', status: 'failed', detail: `${node.id}: ${err.message}` }
-  }
-  addLeadEvent(ctx, lead.id, node.id, 'sent', null, row.id)
-  return { kind: 'next' }
-}
-
-function act(ctx: Ctx, lead: LeadRow, node: FlowNode, deps: FlowDeps): Step {
-  const c = ActionConfig.parse(node.config)
+function act(ctx: Ctx, lead: LeadRow, node: FlowNode, path: Path, deps: FlowDeps): Step {
+  const c = configOf(node, ActionConfig)
   const now = ctx.clock.now()
   if (c.kind === 'addTag') {
     if (stmt(ctx.sqlite, 'INSERT OR IGNORE INTO contact_tags (tag_id, contact_id, created_at) VALUES (?, ?, ?)').run(c.tagId, lead.contactId, now).changes)
@@ -225,21 +327,24 @@ function act(ctx: Ctx, lead: LeadRow, node: FlowNode, deps: FlowDeps): Step {
     if (col && col !== 'email' && col !== 'status') stmt(ctx.sqlite, `UPDATE contacts SET ${col} = ?, updated_at = ? WHERE id = ?`).run(c.value, now, lead.contactId)
     else if (!col) stmt(ctx.sqlite, "UPDATE contacts SET fields_json = json_set(fields_json, '$.' || json_quote(?), ?), updated_at = ? WHERE id = ?").run(c.field, c.value, now, lead.contactId)
     else return { kind: 'end', status: 'failed', detail: `A flow cannot change the contact's ${c.field}` }
-  } else if (c.kind === 'enrollSequence') {
+  } else {
     try {
-      deps.enrollInSequence(ctx, c.sequenceId, lead.contactId)
+      if (c.kind === 'enrollSequence') deps.enrollInSequence(ctx, c.sequenceId, lead.contactId)
+      else if (!deps.notifyStaff) throw new AppError('UNAVAILABLE', 'Tasks are not available in this version')
+      else deps.notifyStaff(ctx, { title: c.title, contactId: lead.contactId, ...(c.assigneeId ? { assigneeId: c.assigneeId } : {}) })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return { kind: 'end', status: 'failed', detail: `${node.id}: ${err.message}` }
     }
   }
-  addLeadEvent(ctx, lead.id, node.id, 'done', c.kind)
+  path.add(node.id, 'done', c.kind)
   ctx.emit('contacts.changed', { ids: [lead.contactId] })
   return { kind: 'next' }
 }
 
-function finish(ctx: Ctx, lead: LeadRow, nodeKey: string, status: 'completed' | 'failed', detail: string | null): void {
-  addLeadEvent(ctx, lead.id, nodeKey, status === 'completed' ? 'done' : 'failed', detail)
+function finish(ctx: Ctx, lead: LeadRow, nodeKey: string, status: 'completed' | 'failed', detail: string | null, path?: Path): void {
+  if (path) path.add(nodeKey, status === 'completed' ? 'done' : 'failed', detail)
+  else addLeadEvent(ctx, lead.id, nodeKey, status === 'completed' ? 'done' : 'failed', detail)
   setLead(ctx, lead.id, { status, current_node: nodeKey, wait_until: null, last_error: status === 'failed' ? detail : null })
 }
 

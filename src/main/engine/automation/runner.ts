@@ -17,16 +17,16 @@ export interface RunnerWork {
   checkDates(): number
   /** Turns up to `limit` due sequence steps into outbound rows; returns how many it handled. */
   steps(limit: number): number
-  /** Advances up to `limit` due flow leads (issue 16); returns how many it handled. */
-  flows(limit: number): number
+  /** Advances due flow leads (issue 16) within the limits; returns how many it handled and whether more are due. */
+  flows(limits: { limit: number; budgetMs: number }): { handled: number; more: boolean }
   /** When something is next due (Infinity when nothing is). */
   nextAt(): number
 }
 
 // Small batches: a turn renders and queues each step, and must not keep the engine busy for long.
 const BATCH = 100
-/** Flow leads per turn: a lead may render and queue a message, so a turn stays short. */
-const FLOW_SLICE = 50
+/** Flow leads per turn: at most this many, and no more than the time budget (a lead renders and queues a message). */
+const FLOW_SLICE = { limit: 2000, budgetMs: 20 }
 
 /**
  * Something an automation depends on changed (a definition saved, contacts enrolled, a pause): the
@@ -55,8 +55,8 @@ export function runnerLoop(ctx: Ctx, log: (m: string) => void, work: RunnerWork)
     for (;;) {
       const k = work.steps(BATCH)
       const f = work.flows(FLOW_SLICE)
-      n += k + f
-      if (k < BATCH && f < FLOW_SLICE) break
+      n += k + f.handled
+      if (k < BATCH && !f.more) break
     }
     if (n) {
       ctx.outbound.scheduler.wake()
@@ -72,12 +72,13 @@ export function runnerLoop(ctx: Ctx, log: (m: string) => void, work: RunnerWork)
       // One batch per turn, so a big enrolment never blocks the engine for long.
       const k = work.steps(BATCH)
       const f = work.flows(FLOW_SLICE)
-      const n = work.checkDates() + k + f
+      const n = work.checkDates() + k + f.handled
       if (n) {
         ctx.outbound.scheduler.wake()
         if (k) ctx.emit('automation.changed', { kind: 'sequences' })
       }
-      if (k >= BATCH || f >= FLOW_SLICE) return wake()
+      // More due: the next slice runs after whatever RPC queued up behind this one.
+      if (k >= BATCH || f.more) return wake()
     } catch (err) {
       log(`[automation] turn failed: ${(err as Error).stack}`)
     }

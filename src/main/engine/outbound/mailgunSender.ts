@@ -116,7 +116,11 @@ function applyEvent(ctx: Ctx, e: MailgunEvent): boolean {
   if (!addEvent(ctx, row.id, type, detail, e.timestamp, e.id)) return false
   const now = ctx.clock.now()
   const upgrade = (status: 'delivered' | 'opened' | 'clicked') => {
-    if ((RANK[row.status] ?? -1) >= 0 && RANK[status]! > RANK[row.status]!) stmt(ctx.sqlite, 'UPDATE outbound_messages SET status = ?, updated_at = ? WHERE id = ?').run(status, now, row.id)
+    if ((RANK[row.status] ?? -1) >= 0 && RANK[status]! > RANK[row.status]!) {
+      stmt(ctx.sqlite, 'UPDATE outbound_messages SET status = ?, updated_at = ? WHERE id = ?').run(status, now, row.id)
+      // An open or a click wakes what waits on it (a flow's opened/clicked condition), in this transaction.
+      if (status !== 'delivered') ctx.hooks.emit('outbound.status', { id: row.id, status, event: type, detail, source: row.source })
+    }
   }
   switch (type) {
     case 'delivered':

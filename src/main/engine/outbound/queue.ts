@@ -34,6 +34,8 @@ export interface QueueInput {
   bcc?: string[]
   /** Files already in the store (outbound/attachments.ts resolveRefs); linked to the row here. */
   attachments?: readonly Resolved[]
+  /** The HTML is already clean: a template sanitised once, rendered with every value escaped in text (flows). */
+  clean?: boolean
 }
 
 /** A message rendered for one contact (automation/templates.ts renderFor), addressed to them. */
@@ -103,7 +105,7 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
   // What people write is sanitised like incoming mail. Automation renders templates that were sanitised
   // when saved, with every value escaped (no triple-stash survives a save), so thousands of rows queued in
   // one go do not pay the sanitiser (~0.4 ms a row) again.
-  const html = input.source === 'autoresponder' || input.source === 'sequence' ? input.html : cleanOutgoingHtml(input.html)
+  const html = input.source === 'autoresponder' || input.source === 'sequence' || (input.source === 'flow' && input.clean) ? input.html : cleanOutgoingHtml(input.html)
   const skip = suppressionOf(ctx, profile.objectId, [...input.to, ...cc, ...bcc], input.contactId)
   const status: OutboxStatus = skip ? 'skipped' : 'queued'
   const scheduledFor = Math.max(input.sendAt ?? now, now)

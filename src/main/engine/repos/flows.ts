@@ -23,10 +23,12 @@ export interface LeadRow {
   waitUntil: number | null
   lastError: string | null
   enteredAt: number
+  /** The mailbox of the lead's first rotated email (sticky), or null. */
+  mailboxId: number | null
 }
 
 const FLOW_COLS = 'id, object_id AS objectId, name, trigger_json AS triggerJson, status, version, created_at AS createdAt, updated_at AS updatedAt'
-const LEAD_COLS = 'id, flow_id AS flowId, version, contact_id AS contactId, status, current_node AS currentNode, wait_until AS waitUntil, last_error AS lastError, entered_at AS enteredAt'
+const LEAD_COLS = 'id, flow_id AS flowId, version, contact_id AS contactId, status, current_node AS currentNode, wait_until AS waitUntil, last_error AS lastError, entered_at AS enteredAt, mailbox_id AS mailboxId'
 
 export const flowRow = (ctx: Ctx, id: number) => stmt(ctx.sqlite, `SELECT ${FLOW_COLS} FROM flows WHERE id = ?`).get(id) as FlowRow | undefined
 
@@ -100,30 +102,77 @@ export function insertLeads(ctx: Ctx, flowId: number, version: number, startNode
 
 export const leadRow = (ctx: Ctx, id: number) => stmt(ctx.sqlite, `SELECT ${LEAD_COLS} FROM flow_leads WHERE id = ?`).get(id) as LeadRow | undefined
 
-/** Leads of active flows whose wait is over, oldest first. */
-export function dueLeads(ctx: Ctx, now: number, limit: number): LeadRow[] {
-  return stmt(
-    ctx.sqlite,
-    `SELECT ${LEAD_COLS.replace(/(^|, )(\w)/g, '$1l.$2')} FROM flow_leads l INDEXED BY flow_leads_due_idx JOIN flows f ON f.id = l.flow_id
-     WHERE l.status IN ('pending', 'waiting') AND l.wait_until <= ? AND f.status = 'active' ORDER BY l.wait_until, l.id LIMIT ?`,
-  ).all(now, limit) as LeadRow[]
+const DUE = "status IN ('pending', 'waiting')"
+
+/** A due lead as the due index alone knows it (no table read: the runner re-reads each lead in its write). */
+export interface DueLead {
+  id: number
+  flowId: number
+  waitUntil: number
+}
+
+/**
+ * Leads of active flows whose wait is over, oldest first: the oldest `limit` of each active flow (one
+ * index range each, answered from the index alone), merged. Leads of paused flows are never walked past.
+ */
+export function dueLeads(ctx: Ctx, now: number, limit: number): DueLead[] {
+  const flows = stmt(ctx.sqlite, "SELECT id FROM flows WHERE status = 'active'").all() as Array<{ id: number }>
+  const q = stmt(ctx.sqlite, `SELECT id, flow_id AS flowId, wait_until AS waitUntil FROM flow_leads INDEXED BY flow_leads_flow_due_idx WHERE flow_id = ? AND ${DUE} AND wait_until <= ? ORDER BY wait_until, id LIMIT ?`)
+  const rows = flows.flatMap((f) => q.all(f.id, now, limit) as DueLead[])
+  if (flows.length > 1) rows.sort((a, b) => a.waitUntil - b.waitUntil || a.id - b.id)
+  return rows.length > limit ? rows.slice(0, limit) : rows
 }
 
 export function nextLeadDueAt(ctx: Ctx): number {
   const r = stmt(
     ctx.sqlite,
-    `SELECT min(l.wait_until) AS t FROM flow_leads l INDEXED BY flow_leads_due_idx JOIN flows f ON f.id = l.flow_id WHERE l.status IN ('pending', 'waiting') AND f.status = 'active'`,
+    `SELECT min((SELECT wait_until FROM flow_leads INDEXED BY flow_leads_flow_due_idx WHERE flow_id = f.id AND ${DUE} AND wait_until IS NOT NULL ORDER BY wait_until LIMIT 1)) AS t
+     FROM flows f WHERE f.status = 'active'`,
   ).get() as { t: number | null }
   return r.t ?? Infinity
 }
 
-export function setLead(ctx: Ctx, id: number, sets: Partial<{ status: LeadRow['status']; current_node: string | null; wait_until: number | null; last_error: string | null }>): void {
+export function setLead(
+  ctx: Ctx,
+  id: number,
+  sets: Partial<{ status: LeadRow['status']; current_node: string | null; wait_until: number | null; last_error: string | null; mailbox_id: number | null }>,
+): void {
   const cols = Object.keys(sets) as Array<keyof typeof sets>
   stmt(ctx.sqlite, `UPDATE flow_leads SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...cols.map((c) => sets[c]), ctx.clock.now(), id)
 }
 
+const COUNT_UPSERT = 'INSERT INTO flow_node_counts (flow_id, node_key, outcome, n) VALUES (?, ?, ?, ?) ON CONFLICT (flow_id, node_key, outcome) DO UPDATE SET n = n + excluded.n'
+
+/** One path entry, and its node's count, at once (hooks, failures: the runner's slices use addLeadEvents). */
 export function addLeadEvent(ctx: Ctx, leadId: number, nodeKey: string, outcome: string, detail: string | null = null, outboundId: number | null = null): void {
   stmt(ctx.sqlite, 'INSERT INTO flow_lead_events (lead_id, node_key, outcome, detail, outbound_id, at) VALUES (?, ?, ?, ?, ?, ?)').run(leadId, nodeKey, outcome, detail, outboundId, ctx.clock.now())
+  stmt(
+    ctx.sqlite,
+    'INSERT INTO flow_node_counts (flow_id, node_key, outcome, n) SELECT flow_id, ?, ?, 1 FROM flow_leads WHERE id = ? ON CONFLICT (flow_id, node_key, outcome) DO UPDATE SET n = n + 1',
+  ).run(nodeKey, outcome, leadId)
+}
+
+export type PathRow = [leadId: number, nodeKey: string, outcome: string, detail: string | null, outboundId: number | null, at: number]
+const PATH_CHUNK = 8
+
+/**
+ * Several path entries in as few statements as possible (a statement per entry cost most of a step).
+ * Their counts are the caller's to add (addNodeCounts), once per slice.
+ */
+export function addLeadEvents(ctx: Ctx, rows: readonly PathRow[]): void {
+  for (let i = 0; i < rows.length; i += PATH_CHUNK) {
+    const chunk = rows.slice(i, i + PATH_CHUNK)
+    stmt(ctx.sqlite, `INSERT INTO flow_lead_events (lead_id, node_key, outcome, detail, outbound_id, at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`).run(...chunk.flat())
+  }
+}
+
+/** Adds to the per-node counts: key `flowId \u0000 nodeKey \u0000 outcome`, value how many more. */
+export function addNodeCounts(ctx: Ctx, counts: ReadonlyMap<string, number>): void {
+  const up = stmt(ctx.sqlite, COUNT_UPSERT)
+  for (const [key, n] of counts) {
+    const [flowId, nodeKey, outcome] = key.split('\u0000')
+    up.run(Number(flowId), nodeKey, outcome, n)
+  }
 }
 
 /** The message a lead was sent at a node (the latest, if the node was passed more than once). */
@@ -132,6 +181,11 @@ export function sentAt(ctx: Ctx, leadId: number, nodeKey: string): number | null
     | { id: number | null }
     | undefined
   return r?.id ?? null
+}
+
+/** How many times the lead was sent this node's email (a loop through a wait passes it again). */
+export function sendsAt(ctx: Ctx, leadId: number, nodeKey: string): number {
+  return (stmt(ctx.sqlite, "SELECT count(*) AS n FROM flow_lead_events WHERE lead_id = ? AND node_key = ? AND outcome = 'sent'").get(leadId, nodeKey) as { n: number }).n
 }
 
 /** When the lead arrived at the node it is on now (its timeouts count from there). */

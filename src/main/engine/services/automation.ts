@@ -12,6 +12,8 @@ import { advanceDueLeads, type FlowDeps } from '../automation/flowRun'
 import { contactInSegment } from './segments'
 import { wireFlowHooks } from '../automation/flowTriggers'
 import { nextLeadDueAt } from '../repos/flows'
+import { insertTask } from '../repos/tasks'
+import { currentUser } from './notes'
 
 export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
   return [
@@ -39,11 +41,20 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
   ]
 }
 
+/** The flow's notify action: a task due now (so its reminder pops up), for the named staff user or whoever is at the keyboard. */
+function notifyStaff(ctx: Ctx, t: { title: string; contactId: number; assigneeId?: number }): void {
+  const now = ctx.clock.now()
+  const id = insertTask(ctx, { title: t.title, contactId: t.contactId, threadId: null, assigneeId: t.assigneeId ?? currentUser(ctx), createdBy: null, dueAt: now, remindedAt: null, closeOnReply: false, now })
+  ctx.hooks.emit('tasks.scheduled', { ids: [id] })
+  ctx.emit('tasks.changed', { ids: [id] })
+}
+
 /** What a flow node may do beyond the outbox: the rules of other domains, handed down to the machinery. */
 const flowDeps: FlowDeps = {
   queue: queueMessage,
   enrollInSequence: (ctx, sequenceId, contactId) => void enroll(ctx, { sequenceId, contactIds: [contactId] }),
   inSegment: contactInSegment,
+  notifyStaff,
 }
 
 /** The engine's automation runner: date triggers and due sequence steps, queued through the outbox's one door. */
@@ -51,10 +62,10 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
   return runnerLoop(ctx, log, {
     checkDates: () => checkDates(ctx),
     steps: (limit) => materializeDue(ctx, queueMessage, limit),
-    flows: (limit) => {
-      const { handled, flowIds } = advanceDueLeads(ctx, limit, flowDeps, log)
+    flows: (limits) => {
+      const { handled, flowIds, more } = advanceDueLeads(ctx, limits, flowDeps, log)
       if (flowIds.size) ctx.emit('flows.changed', { flowIds: [...flowIds] })
-      return handled
+      return { handled, more }
     },
     nextAt: () => Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight), nextLeadDueAt(ctx)),
   })

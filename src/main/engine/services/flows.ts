@@ -62,12 +62,17 @@ function refuse(problems: GraphProblem[]): never {
 function checkReferences(ctx: Ctx, objectId: number, g: FlowGraph): GraphProblem[] {
   const problems: GraphProblem[] = []
   for (const n of g.nodes) {
-    const c = n.config as { tagId?: unknown; profileId?: unknown; sequenceId?: unknown; segmentId?: unknown }
+    const c = n.config as { tagId?: unknown; profileId?: unknown; sequenceId?: unknown; segmentId?: unknown; mailboxIds?: unknown; assigneeId?: unknown }
     if (typeof c.tagId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM tags WHERE id = ?').get(c.tagId)) problems.push({ nodeId: n.id, message: `Tag ${c.tagId} does not exist` })
     if (typeof c.profileId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM email_sending_profiles WHERE id = ? AND object_id = ?').get(c.profileId, objectId))
       problems.push({ nodeId: n.id, message: 'That sender profile is not one of this business’s' })
     if (typeof c.sequenceId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM sequences WHERE id = ?').get(c.sequenceId)) problems.push({ nodeId: n.id, message: `Sequence ${c.sequenceId} does not exist` })
     if (typeof c.segmentId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM segments WHERE id = ?').get(c.segmentId)) problems.push({ nodeId: n.id, message: `Segment ${c.segmentId} does not exist` })
+    if (Array.isArray(c.mailboxIds))
+      for (const box of c.mailboxIds)
+        if (!stmt(ctx.sqlite, "SELECT 1 FROM email_sending_profiles WHERE mailbox_id = ? AND object_id = ? AND transport = 'smtp' AND is_active = 1").get(box, objectId))
+          problems.push({ nodeId: n.id, message: `Mailbox ${box} is not one of this business’s sending mailboxes` })
+    if (typeof c.assigneeId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM users WHERE id = ?').get(c.assigneeId)) problems.push({ nodeId: n.id, message: `Staff user ${c.assigneeId} does not exist` })
   }
   return problems
 }
