@@ -15,6 +15,7 @@ import * as B from './backups'
 import * as F from './flows'
 import * as SG from './segments'
 import * as C from './crm'
+import * as T from './templates'
 
 interface MethodDef {
   input: z.ZodType
@@ -183,6 +184,24 @@ export const contract = {
   'timeline.list': def(C.ListTimeline, C.TimelineEventsPage),
   'timeline.summary': def(z.object({ contactId: M.Id }).strict(), C.ContactSummary),
 
+  // template library and bulk sends (issue 18, seed 004)
+  'templates.list': def(T.ListTemplates, z.array(T.TemplateSummary)),
+  /** The latest version, or `version`; with the list of every version. */
+  'templates.get': def(T.GetTemplate, T.Template),
+  'templates.create': write(T.NewTemplate, T.Template),
+  /** A change of content appends a version; queued mail keeps what it was written with. */
+  'templates.update': write(T.TemplatePatch, T.Template),
+  /** CONFLICT (in words) while messages from it are still waiting, until `confirm: true`. */
+  'templates.delete': write(T.DeleteTemplate, Deleted),
+  /** A saved version or unsaved content rendered for a contact, an address or a sample, as it would be sent. */
+  'templates.render': def(T.RenderTemplate, A.TemplatePreview),
+  /** One outbox row per recipient in one transaction; the same idempotencyKey returns the same job. */
+  'mail.sendMany': write(T.SendMany, T.BulkJob),
+  /** Who would be queued and who skipped and why, without writing anything. */
+  'bulk.preview': def(T.BulkPreviewInput, T.BulkPreview),
+  'bulk.list': def(T.ListBulkJobs, z.array(T.BulkJob)),
+  'bulk.get': def(byId, T.BulkJob),
+
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
 
@@ -212,6 +231,8 @@ export const events = {
   'tasks.changed': z.object({ ids: z.array(M.Id) }),
   /** A task came due: sent once per task (tasks.reminded_at), caught up after the app was closed. */
   'tasks.due': z.object({ task: C.Task }),
+  // template library (issue 18)
+  'templates.changed': z.object({}),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract
