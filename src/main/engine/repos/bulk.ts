@@ -55,6 +55,17 @@ export const tagRow = (ctx: Ctx, outboundId: number, templateId: number, version
   stmt(ctx.sqlite, 'UPDATE outbound_messages SET template_id = ?, template_version_id = ?, bulk_job_id = ? WHERE id = ?').run(templateId, versionId, jobId, outboundId)
 }
 
+/**
+ * Marks the rows a bulk send just queued, ids first..last: inside its write transaction nothing else inserts, so
+ * the range is exactly the job's rows (the source and NULL job guard it anyway).
+ */
+export const tagRows = (ctx: Ctx, first: number, last: number, templateId: number, versionId: number, jobId: number): void => {
+  stmt(
+    ctx.sqlite,
+    "UPDATE outbound_messages SET template_id = ?, template_version_id = ?, bulk_job_id = ? WHERE id BETWEEN ? AND ? AND source = 'bulk' AND bulk_job_id IS NULL",
+  ).run(templateId, versionId, jobId, first, last)
+}
+
 /** The job's rows per status, as they are now. */
 export const jobStatusCounts = (ctx: Ctx, jobId: number): Array<{ status: string; n: number }> =>
   stmt(ctx.sqlite, 'SELECT status, count(*) AS n FROM outbound_messages WHERE bulk_job_id = ? GROUP BY status').all(jobId) as Array<{ status: string; n: number }>

@@ -147,11 +147,12 @@ export async function sendMany(ctx: Ctx, input: z.output<typeof SendMany>): Prom
       let queued = 0
       for (const r of p.ok) {
         const row = queueMessage(ctx, { profileId: profile.id, to: [r.email], ...r.rendered!, contactId: r.contactId, source: 'bulk' })
-        repo.tagRow(ctx, row.id, p.prepared.template.id, p.prepared.version.id, jobId)
         ids.push(row.id)
         if (row.status === 'skipped') skips.push({ recipient: r.label, reason: reasonOf(row.statusReason), detail: row.statusReason ?? 'Skipped' })
         else queued++
       }
+      // One statement marks every row as the job's (a row-by-row update cost a third of the send).
+      if (ids.length) repo.tagRows(ctx, ids[0]!, ids[ids.length - 1]!, p.prepared.template.id, p.prepared.version.id, jobId)
       repo.finishJob(ctx, jobId, queued, JSON.stringify(tally(skips)))
       return { jobId, reused: false, ids }
     },
