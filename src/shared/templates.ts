@@ -106,6 +106,8 @@ export const RenderTemplate = z
     email: z.string().trim().max(320).optional(),
     profileId: Id.optional(),
     values: VariableValues.optional(),
+    /** false: without the business's unsubscribe footer (compose inserts a template into one-to-one mail). */
+    footer: z.boolean().default(true),
   })
   .strict()
 

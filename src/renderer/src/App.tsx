@@ -32,6 +32,9 @@ import { CompanyPage } from './screens/companies/CompanyPage'
 // the CRM (issue 19)
 import { TodayScreen } from './screens/today/TodayScreen'
 import { TaskReminders } from './screens/today/reminders'
+// template library and bulk sends (issue 18)
+import { TemplateEditor } from './screens/templates/TemplateEditor'
+import { TemplatesScreen } from './screens/templates/TemplatesScreen'
 
 // The dashboard carries the chart library; it loads when first opened, not at boot.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
@@ -178,6 +181,7 @@ export function App(): JSX.Element {
         {route.name === 'data' && <DataScreen />}
         {route.name === 'companies' && (route.id ? <CompanyPage key={route.id} id={route.id} /> : <CompaniesScreen />)}
         {route.name === 'today' && <TodayScreen />}
+        {route.name === 'templates' && (route.id ? <TemplateEditor key={route.id} id={route.id} /> : <TemplatesScreen />)}
       </main>
       <ComposeHost />
       <ComposeKey />

@@ -228,6 +228,7 @@ export function renderPrepared(
   object: ObjectRow,
   sender: Sender,
   values: Record<string, string>,
+  footer = true,
 ): { ok: true; r: Rendered } | { ok: false; missing: string } {
   const unsub = unsubscribeTargets(object, sender, contact)
   const vars = Object.assign(varsOf(contact, object, sender, unsub.url), values) as TemplateVars
@@ -238,7 +239,10 @@ export function renderPrepared(
   const data = { now, tz: contact.timezone ?? object.timezone }
   const subject = p.subject.render(vars, data).replace(/\s*[\r\n]+\s*/g, ' ').trim()
   if (!subject) return { ok: false, missing: 'subject' }
-  const html = p.html.render(vars, data) + footerHtml(object, unsub.url)
+  const body = p.html.render(vars, data)
+  // Compose inserts a template into one-to-one mail: no list footer or unsubscribe headers there.
+  if (!footer) return { ok: true, r: { subject, html: body, text: p.text.render(vars, data).trim(), headers: {} } }
+  const html = body + footerHtml(object, unsub.url)
   const footerText = `${object.name}${object.postalAddress ? ` · ${object.postalAddress}` : ''}\nUnsubscribe: ${unsub.url}`
   const text = `${p.text.render(vars, data).trim()}\n\n--\n${footerText}\n`
   const headers: Record<string, string> = {}
@@ -298,10 +302,11 @@ export function renderTemplate(ctx: Ctx, input: z.output<typeof RenderTemplate>)
     contact = id ? contactRow(ctx, id) : addressOnly(input.email, object.id)
   }
   if (!contact) throw new AppError('VALIDATION', 'Pick a contact to preview with', 'contactId')
-  const out = renderPrepared(ctx.clock.now(), p, contact, object, profile, valuesFor(p, input.values))
+  const out = renderPrepared(ctx.clock.now(), p, contact, object, profile, valuesFor(p, input.values), input.footer)
   if (!out.ok) {
     const who = `${contact.firstName} ${contact.lastName}`.trim() || contact.email || 'this contact'
     throw new AppError('VALIDATION', `The template uses {{${out.missing}}}, which is empty for ${who} (give it a value, or use {{default ${out.missing} "…"}})`, 'values')
   }
   return out.r
 }
+

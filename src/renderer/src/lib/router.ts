@@ -17,6 +17,8 @@ export type Route =
   | { name: 'companies'; id?: number }
   // the CRM (issue 19)
   | { name: 'today' }
+  // template library (issue 18)
+  | { name: 'templates'; id?: number | 'new' }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -32,6 +34,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'data') return { name: 'data' }
   if (section === 'companies') return hasId ? { name: 'companies', id } : { name: 'companies' }
   if (section === 'today') return { name: 'today' }
+  if (section === 'templates') return rawId === 'new' ? { name: 'templates', id: 'new' } : hasId ? { name: 'templates', id } : { name: 'templates' }
   if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }
@@ -50,6 +53,7 @@ export function hrefFor(route: Route): string {
       return route.id ? `#/companies/${route.id}` : '#/companies'
     case 'autoresponders':
     case 'sequences':
+    case 'templates':
       return route.id ? `#/${route.name}/${route.id}` : `#/${route.name}`
     default:
       return `#/${route.name}`
