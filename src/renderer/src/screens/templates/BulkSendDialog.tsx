@@ -159,7 +159,7 @@ export function BulkSendDialog({ templateId, contactIds, onClose }: Props): JSX.
               </label>
             )}
             {audience === 'tag' && (
-              <select className="input select bsend-pick" aria-label="Tag" value={tagId} onChange={(e) => setTagId(e.target.value)}>
+              <select className="input select bsend-pick" aria-label="Which tag" value={tagId} onChange={(e) => setTagId(e.target.value)}>
                 <option value="">Pick a tag</option>
                 {tags?.map((t) => (
                   <option key={t.id} value={t.id}>
@@ -169,7 +169,7 @@ export function BulkSendDialog({ templateId, contactIds, onClose }: Props): JSX.
               </select>
             )}
             {audience === 'segment' && (
-              <select className="input select bsend-pick" aria-label="Segment" value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
+              <select className="input select bsend-pick" aria-label="Which segment" value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
                 <option value="">Pick a segment</option>
                 {segments.data?.map((s) => (
                   <option key={s.id} value={s.id}>
@@ -231,7 +231,7 @@ export function BulkSendDialog({ templateId, contactIds, onClose }: Props): JSX.
                 <ul>
                   {result.examples.slice(0, 20).map((e, i) => (
                     <li key={i}>
-                      <span className="bsend-example-who">{e.recipient}</span> <span className="bsend-example-why">{e.detail}</span>
+                      <span className="bsend-example-who">{e.recipient}</span> <span className="bsend-example-why">— {e.reason === 'missing_variable' ? e.detail : SKIP_REASON_WORDS[e.reason]}</span>
                     </li>
                   ))}
                 </ul>

@@ -13,7 +13,7 @@ import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import { VARIABLES } from '../../lib/automation'
 import { splitError } from '../../lib/errors'
 import { formatWhen } from '../../lib/format'
-import { navigate } from '../../lib/router'
+import { hrefFor, navigate, navigateAnyway } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { rpc, RpcError } from '../../rpc'
 import { toastOk, useApp } from '../../store'
@@ -86,7 +86,8 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
         const t = await rpc('templates.create', { ...content, name: draft.name, objectId: Number(draft.objectId), ...(draft.ownText ? { text: draft.text } : {}) })
         toastOk(`“${t.name}” saved`)
         setErrors({})
-        navigate({ name: 'templates', id: t.id })
+        // Saved: past the unsaved-changes guard (this editor's draft is the new template now).
+        navigateAnyway(hrefFor({ name: 'templates', id: t.id }))
       } else {
         const t = await rpc('templates.update', { id: template.id, name: draft.name, ...content, text: draft.ownText ? draft.text : null })
         toastOk(t.currentVersion > template.currentVersion ? `Saved as version ${t.currentVersion}` : 'Saved')
