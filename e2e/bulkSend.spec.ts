@@ -92,6 +92,20 @@ test('a template made in the library, edited into version 2, then sent to a tag:
   await expect(job).toContainText('2 skipped (2 unsubscribed)')
   await shot(page, 'outbox-bulk-job')
 
+  // Compose: Insert template renders it for the person in To, without the list footer, below what was typed.
+  await app.rpc('templates.create', { objectId: object.id, name: 'Thank you note', subject: 'Thank you, {{contact.first_name}}', html: '<p>Thanks for visiting {{object.name}}, {{contact.first_name}}!</p>' })
+  await page.getByRole('button', { name: 'Compose' }).click()
+  const compose = page.getByRole('dialog', { name: 'New message' })
+  await compose.getByRole('combobox', { name: 'To', exact: true }).fill('ava@client.test,')
+  await compose.getByRole('textbox', { name: 'Message' }).fill('Hello again,')
+  await compose.getByRole('button', { name: 'Insert template' }).click()
+  await compose.getByRole('group', { name: 'Insert template' }).getByRole('button', { name: /Thank you note/ }).click()
+  await expect(compose.getByRole('textbox', { name: 'Message' })).toContainText('Hello again,Thanks for visiting Bloom Hair Studio, Ava!')
+  await expect(compose.getByRole('textbox', { name: 'Message' })).not.toContainText('Unsubscribe')
+  await expect(compose.getByLabel('Subject')).toHaveValue('Thank you, Ava')
+  await shot(page, 'compose-insert-template', false)
+  await compose.getByRole('button', { name: 'Discard draft' }).click()
+
   const jobs = await app.rpc('bulk.list', {})
   expect(jobs).toHaveLength(1)
   expect(jobs[0]).toMatchObject({ requested: 12, queued: 10, skipped: { unsubscribed: 2 }, version: 2, templateName: 'Spring offer' })

@@ -101,6 +101,9 @@ test('every screen fits a 1024x700 window without sideways scrolling, in both th
     ['autoresponder-new', '#/autoresponders/new', (p) => expect(p.getByRole('heading', { level: 1 }).first()).toBeVisible()],
     ['sequences', '#/sequences', (p) => expect(p.getByText(/New patient welcome series/).first()).toBeVisible()],
     ['sequence', `#/sequences/${seq.id}`, (p) => expect(p.getByRole('cell', { name: /Annabelle/ }).first()).toBeVisible()],
+    // template library (issue 18)
+    ['templates', '#/templates', (p) => expect(p.getByRole('heading', { level: 1, name: 'Templates' })).toBeVisible()],
+    ['template-new', '#/templates/new', (p) => expect(p.getByRole('heading', { level: 1, name: 'New template' })).toBeVisible()],
   ]
   const found: string[] = []
   for (const [name, hash, ready] of screens) {

@@ -93,6 +93,19 @@ describe('template library', () => {
     expect(ok.headers['List-Unsubscribe']).toContain('mailto:hello@eve.test')
   })
 
+  it('compose insert: rendered for the person in To (a contact, or an address alone), without the list footer', async () => {
+    const { t, objectId, profileId } = await setup()
+    const note = await t.ok('templates.create', { objectId, name: 'Note', subject: 'Hi {{default contact.first_name "there"}}', html: '<p>Thanks, {{default contact.first_name "there"}}.</p>' })
+    const forAnn = await t.ok('templates.render', { templateId: note.id, profileId, email: 'ANN@client.test', footer: false })
+    expect(forAnn).toEqual({ subject: 'Hi Ann', html: '<p>Thanks, Ann.</p>', text: 'Thanks, Ann.', headers: {} })
+    const stranger = await t.ok('templates.render', { templateId: note.id, profileId, email: 'who@else.test', footer: false })
+    expect(stranger.subject).toBe('Hi there')
+    // With the footer (a bulk send's preview) the business's unsubscribe line and header are there.
+    const full = await t.ok('templates.render', { templateId: note.id, profileId, email: 'ann@client.test' })
+    expect(full.html).toContain('Unsubscribe</a>')
+    expect(full.headers['List-Unsubscribe']).toBeTruthy()
+  })
+
   it('queued mail keeps what it was rendered with and the version it pinned when the template changes', async () => {
     const { t, profileId, tpl, ann } = await setup()
     const at = new Date(Date.now() + 86_400_000 * 400).toISOString()
