@@ -28,6 +28,9 @@ describe('idempotency keys', () => {
     const plain = await t.ok('mail.send', { profileId, to: ['ann@client.test'], subject: 'Invoice', html: '<p>x</p>' })
     expect(plain.idempotencyReused).toBeUndefined()
     expect(await t.err('mail.send', { ...input, idempotencyKey: '  ' })).toMatchObject({ code: 'VALIDATION', field: 'idempotencyKey' })
+    // A template of another business cannot be named on a message of this one.
+    const theirTpl = await t.ok('templates.create', { objectId: other.objectId, name: 'Theirs', subject: 'Hi', html: '<p>x</p>' })
+    expect(await t.err('mail.send', { profileId, to: ['ann@client.test'], subject: 'x', html: '<p>x</p>', templateId: theirTpl.id })).toMatchObject({ code: 'VALIDATION', field: 'templateId' })
   })
 
   it('mail.sendMany: the same key returns the same job and queues nothing more', async () => {

@@ -2,6 +2,7 @@
 // transaction so undo can bring it back.
 import type { z } from 'zod'
 import type { SendMail } from '../../../shared/outbound'
+import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { resolveRefs } from '../outbound/attachments'
@@ -20,7 +21,8 @@ export function sendMail(ctx: Ctx, input: z.output<typeof SendMail>) {
     const prior = priorByKey(ctx, input.profileId, input.idempotencyKey)
     if (prior) return { ...toOutbound(prior), idempotencyReused: true }
   }
-  if (input.templateId !== undefined) mustTemplate(ctx, input.templateId, 'templateId')
+  if (input.templateId !== undefined && mustTemplate(ctx, input.templateId, 'templateId').objectId !== loadProfile(ctx, input.profileId).objectId)
+    throw new AppError('VALIDATION', 'That template belongs to another business than this sender', 'templateId')
   // Uploaded files reach the store before the transaction that points at them.
   const attachments = input.attachments ? resolveRefs(ctx, input.attachments) : undefined
   const row = inTransaction(ctx.sqlite, () => {
