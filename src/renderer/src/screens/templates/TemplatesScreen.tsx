@@ -56,7 +56,7 @@ export function TemplatesScreen(): JSX.Element {
         }
       >
         {(items) => (
-          <Table label="Templates" columns={['Template', 'Business', 'Variables', { label: 'Version', num: true }, { label: 'Waiting', num: true }, 'Edited', { label: '', className: 'col-actions' }]} card>
+          <Table label="Templates" columns={['Template', 'Business', 'Variables', { label: 'Version', num: true }, { label: 'Waiting', num: true }, { label: 'Edited', className: 'tpl-col-edited' }, { label: '', className: 'col-actions' }]} card>
             {items.map((t) => (
               <Row key={t.id} item={t} onSend={() => setBulk(t.id)} />
             ))}
@@ -95,7 +95,7 @@ function Row({ item, onSend }: { item: TemplateSummary; onSend: () => void }): J
       </td>
       <td className="num">v{item.currentVersion}</td>
       <td className="num">{item.pending ? formatCount(item.pending) : '—'}</td>
-      <td className="muted-cell">{relativeTime(item.updatedAt)}</td>
+      <td className="muted-cell tpl-col-edited">{relativeTime(item.updatedAt)}</td>
       <td className="col-actions" onClick={(e) => e.stopPropagation()}>
         <button type="button" className="btn btn-sm" onClick={onSend} aria-label={`Bulk send ${item.name}`}>
           <Icon name="send" size={14} /> Send
