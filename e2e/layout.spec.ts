@@ -121,6 +121,9 @@ test('every screen fits a 1024x700 window without sideways scrolling, in both th
     ['sequence', `#/sequences/${seq.id}`, (p) => expect(p.getByRole('cell', { name: /Annabelle/ }).first()).toBeVisible()],
     ['flows', '#/flows', (p) => expect(p.getByText(/spring whitening offer/).first()).toBeVisible()],
     ['flow', `#/flows/${flow.id}`, (p) => expect(p.getByTestId('rf__node-replied')).toContainText('Needs one "no" path')],
+    // template library (issue 18)
+    ['templates', '#/templates', (p) => expect(p.getByRole('heading', { level: 1, name: 'Templates' })).toBeVisible()],
+    ['template-new', '#/templates/new', (p) => expect(p.getByRole('heading', { level: 1, name: 'New template' })).toBeVisible()],
   ]
   const found: string[] = []
   for (const [name, hash, ready] of screens) {

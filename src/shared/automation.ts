@@ -204,7 +204,14 @@ export const SequenceControl = z.object({ id: Id, contactIds: z.array(Id).min(1)
 export const ANALYTICS_METRICS = ['sent', 'failed', 'skipped', 'replied', 'bounced', 'opened', 'clicked'] as const
 const Counts = z.object(Object.fromEntries(ANALYTICS_METRICS.map((m) => [m, z.number()])) as Record<(typeof ANALYTICS_METRICS)[number], z.ZodNumber>)
 export const AnalyticsInput = z
-  .object({ objectId: Id.optional(), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), groupBy: z.enum(['day', 'hour']).default('day') })
+  .object({
+    objectId: Id.optional(),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    groupBy: z.enum(['day', 'hour']).default('day'),
+    /** Only mail written from this library template (issue 18): bulk sends and compose inserts included. */
+    templateId: Id.optional(),
+  })
   .strict()
 export const AnalyticsSummary = z.object({
   buckets: z.array(Counts.extend({ at: IsoTime })),

@@ -17,6 +17,7 @@ import * as SG from './segments'
 import * as C from './crm'
 // intake (issue 18 items 3 and 4)
 import * as IN from './intake'
+import * as T from './templates'
 
 interface MethodDef {
   input: z.ZodType
@@ -198,6 +199,23 @@ export const contract = {
   /** Receives the addresses' mail through a Mailgun store() route (created or adopted), polled from the events API. */
   'intake.mailgun.enable': write(IN.MailgunInboundEnable, IN.MailgunInboundStatus),
   'intake.mailgun.disable': write(z.object({ objectId: M.Id }).strict(), IN.MailgunInboundStatus),
+  // template library and bulk sends (issue 18, seed 004)
+  'templates.list': def(T.ListTemplates, z.array(T.TemplateSummary)),
+  /** The latest version, or `version`; with the list of every version. */
+  'templates.get': def(T.GetTemplate, T.Template),
+  'templates.create': write(T.NewTemplate, T.Template),
+  /** A change of content appends a version; queued mail keeps what it was written with. */
+  'templates.update': write(T.TemplatePatch, T.Template),
+  /** CONFLICT (in words) while messages from it are still waiting, until `confirm: true`. */
+  'templates.delete': write(T.DeleteTemplate, Deleted),
+  /** A saved version or unsaved content rendered for a contact, an address or a sample, as it would be sent. */
+  'templates.render': def(T.RenderTemplate, A.TemplatePreview),
+  /** One outbox row per recipient in one transaction; the same idempotencyKey returns the same job. */
+  'mail.sendMany': write(T.SendMany, T.BulkJob),
+  /** Who would be queued and who skipped and why, without writing anything. */
+  'bulk.preview': def(T.BulkPreviewInput, T.BulkPreview),
+  'bulk.list': def(T.ListBulkJobs, z.array(T.BulkJob)),
+  'bulk.get': def(byId, T.BulkJob),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
@@ -230,6 +248,8 @@ export const events = {
   'tasks.due': z.object({ task: C.Task }),
   // intake (issue 18): rules changed, a form was handled, or a Mailgun poll ran
   'intake.changed': z.object({ objectId: M.Id.optional() }),
+  // template library (issue 18)
+  'templates.changed': z.object({}),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

@@ -22,7 +22,7 @@ export const OutboxStatusZ = z.enum(OUTBOX_STATUSES)
 export const HOLD_REASONS = ['offline', 'capacity', 'window', 'auth', 'paused', 'unreachable'] as const
 export type HoldReason = (typeof HOLD_REASONS)[number]
 export const FAILURE_KINDS = ['transient', 'rate_limit', 'auth', 'permanent', 'offline'] as const
-export const MESSAGE_SOURCES = ['compose', 'reply', 'autoresponder', 'sequence', 'flow'] as const
+export const MESSAGE_SOURCES = ['compose', 'reply', 'autoresponder', 'sequence', 'flow', 'bulk'] as const
 export type MessageSource = (typeof MESSAGE_SOURCES)[number]
 
 /** Statuses a row can still leave on its own (the scheduler owns them). */
@@ -107,6 +107,8 @@ export const OutboundMessage = z.object({
   sentAt: IsoTime.nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
+  /** mail.send with an idempotencyKey already used in this business: this is the earlier row, nothing was queued. */
+  idempotencyReused: z.boolean().optional(),
 })
 export type OutboundMessage = z.infer<typeof OutboundMessage>
 
@@ -131,6 +133,10 @@ export const SendMail = z
     tracking: z.boolean().default(false),
     /** The draft this was written in: it is kept (hidden) until the undo window closes. */
     draftId: Id.optional(),
+    /** The same key in the same business returns the first message (idempotencyReused) and queues nothing. */
+    idempotencyKey: z.string().trim().min(1, 'An idempotency key cannot be empty').max(200, 'At most 200 characters').optional(),
+    /** The saved template compose inserted (analytics count the message under it). */
+    templateId: Id.optional(),
   })
   .strict()
 export type SendMail = z.infer<typeof SendMail>

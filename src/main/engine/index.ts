@@ -58,6 +58,8 @@ import { companyHandlers } from './handlers/companies'
 import { notesHandlers } from './handlers/notes'
 import { tasksHandlers } from './handlers/tasks'
 import { timelineHandlers } from './handlers/timeline'
+// template library and bulk sends (issue 18)
+import { bulkHandlers } from './handlers/bulk'
 import { createTaskReminders, wireTaskHooks } from './services/tasks'
 // intake (issue 18): form rules on new mail; receiving through Mailgun
 import { intakeHandlers } from './handlers/intake'
@@ -259,6 +261,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...tasksHandlers,
     ...timelineHandlers,
     ...intakeHandlers,
+    ...bulkHandlers,
   }
   if (opts.backups?.run !== false) backups.start()
   if (o.run !== false) {

@@ -37,6 +37,9 @@ import { FlowsScreen } from './screens/flows/FlowsScreen'
 
 // The flow editor carries the canvas library (React Flow); it loads when a flow is first opened.
 const FlowEditor = lazy(() => import('./screens/flows/FlowEditor').then((m) => ({ default: m.FlowEditor })))
+// template library and bulk sends (issue 18)
+import { TemplateEditor } from './screens/templates/TemplateEditor'
+import { TemplatesScreen } from './screens/templates/TemplatesScreen'
 
 // The dashboard carries the chart library; it loads when first opened, not at boot.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
@@ -191,6 +194,7 @@ export function App(): JSX.Element {
           ) : (
             <FlowsScreen />
           ))}
+        {route.name === 'templates' && (route.id ? <TemplateEditor key={route.id} id={route.id} /> : <TemplatesScreen />)}
       </main>
       <ComposeHost />
       <ComposeKey />

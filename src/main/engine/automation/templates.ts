@@ -59,6 +59,7 @@ interface Compiled {
 }
 
 const cache = new Map<string, Compiled>()
+const NO_EXTRA: readonly string[] = []
 const CACHE_MAX = 500
 
 type Node = { type: string; [k: string]: unknown }
@@ -92,8 +93,8 @@ function syntaxWords(message: string): string {
 }
 
 /** Parses and checks a template once; cached by source (templates are re-rendered for every contact). */
-export function compile(raw: string, field: string, html = true): Compiled {
-  const key = (html ? 'h:' : 't:') + raw
+export function compile(raw: string, field: string, html = true, extra: readonly string[] = NO_EXTRA): Compiled {
+  const key = (html ? 'h:' : 't:') + (extra.length ? `${extra.join(',')}:` : '') + raw
   const hit = cache.get(key)
   if (hit) return hit
   const source = html ? unescapeTags(raw) : raw
@@ -104,7 +105,7 @@ export function compile(raw: string, field: string, html = true): Compiled {
     throw new AppError('VALIDATION', syntaxWords((err as Error).message), field)
   }
   const required: string[][] = []
-  walk(ast, field, required, 0)
+  walk(ast, field, required, 0, extra)
   // A subject is plain text: escaping it would put "&amp;" in the inbox.
   const fn = hb.compile(source, { strict: true, noEscape: !html })
   const compiled: Compiled = { render: (vars, data) => fn(vars, { data }), required }
@@ -113,10 +114,15 @@ export function compile(raw: string, field: string, html = true): Compiled {
   return compiled
 }
 
-function checkPath(p: PathNode, field: string, scoped: number): void {
+function checkPath(p: PathNode, field: string, scoped: number, extra: readonly string[]): void {
   if (p.data || scoped > 0 || p.original === 'this' || p.original === '.') return // @index, {{this}} inside #each/#with
   const [root, key] = p.parts
   if (root === undefined) return
+  // A saved template's declared custom variables ({{order_id}}): plain values, no sub-keys.
+  if (extra.includes(root)) {
+    if (p.parts.length > 1) throw new AppError('VALIDATION', `Unknown variable {{${p.original}}}: {{${root}}} is a plain value`, field)
+    return
+  }
   if (!(root in KNOWN)) throw new AppError('VALIDATION', `Unknown variable {{${p.original}}}. Use one of: ${TEMPLATE_VARIABLES.join(', ')}`, field)
   const keys = KNOWN[root]
   if (keys === null) {
@@ -128,10 +134,10 @@ function checkPath(p: PathNode, field: string, scoped: number): void {
   if (key !== 'fields' && p.parts.length > 2) throw new AppError('VALIDATION', `Unknown variable {{${p.original}}}`, field)
 }
 
-function walk(node: unknown, field: string, required: string[][], scoped: number): void {
+function walk(node: unknown, field: string, required: string[][], scoped: number, extra: readonly string[]): void {
   if (!node || typeof node !== 'object') return
   if (Array.isArray(node)) {
-    for (const n of node) walk(n, field, required, scoped)
+    for (const n of node) walk(n, field, required, scoped, extra)
     return
   }
   const n = node as Node
@@ -144,19 +150,19 @@ function walk(node: unknown, field: string, required: string[][], scoped: number
       if (path.type === 'PathExpression' && !HELPERS.has(path.original))
         throw new AppError('VALIDATION', `Unknown helper "${path.original}". Helpers: ${[...HELPERS].join(', ')}`, field)
       for (const p of [...params, ...hash.map((h) => h.value)]) {
-        if (p.type === 'PathExpression') checkPath(p as unknown as PathNode, field, scoped)
-        else walk(p, field, required, scoped)
+        if (p.type === 'PathExpression') checkPath(p as unknown as PathNode, field, scoped, extra)
+        else walk(p, field, required, scoped, extra)
       }
       const inner = path.original === 'each' || path.original === 'with' ? scoped + 1 : scoped
-      walk(n.program, field, required, inner)
-      walk(n.inverse, field, required, scoped)
+      walk(n.program, field, required, inner, extra)
+      walk(n.inverse, field, required, scoped, extra)
     } else if (path.type === 'PathExpression') {
-      checkPath(path, field, scoped)
+      checkPath(path, field, scoped, extra)
       if (scoped === 0 && !path.data) required.push(path.parts)
     }
     return
   }
-  if (n.type === 'Program') walk(n.body, field, required, scoped)
+  if (n.type === 'Program') walk(n.body, field, required, scoped, extra)
   else if (n.type === 'PartialStatement' || n.type === 'PartialBlockStatement' || n.type === 'DecoratorBlock' || n.type === 'Decorator')
     throw new AppError('VALIDATION', 'Partials and decorators are not supported in templates', field)
 }
@@ -224,7 +230,7 @@ export function varsOf(contact: ContactRow, object: ObjectRow, sender: Sender, u
 }
 
 /** The reason a rendering would be blank, or null. */
-function missingOf(c: Compiled, vars: TemplateVars): string | null {
+export function missingOf(c: Compiled, vars: TemplateVars): string | null {
   for (const parts of c.required) {
     let v: unknown = vars
     for (const p of parts) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined

@@ -55,7 +55,7 @@ export const outboundMessages = sqliteTable('outbound_messages', {
 }, (t) => [
   uniqueIndex('outbound_message_id_uq').on(t.messageId),
   // Mostly-NULL columns index only their values (migration 0009): a NULL entry cost a WAL page per queued row.
-  uniqueIndex('outbound_idempotency_uq').on(t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
+  uniqueIndex('outbound_idempotency_uq').on(t.objectId, t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
   // Status indexes cover only open rows (not sent, delivered, opened, clicked): a claim or a record then
   // moves entries inside a tree the size of the queue, not of the whole history (migration 0008).
   index('outbound_open_idx').on(t.status, t.nextAttemptAt, t.id).where(sql`status NOT IN ('sent', 'delivered', 'opened', 'clicked')`),

@@ -67,7 +67,7 @@ export function newMessageId(fromEmail: string): string {
 }
 
 /** Why a message must not go to these recipients, or null. */
-function suppressionOf(ctx: Ctx, objectId: number, recipients: string[], contactId: number | null | undefined): string | null {
+export function suppressionOf(ctx: Ctx, objectId: number, recipients: string[], contactId: number | null | undefined): string | null {
   const q = stmt(ctx.sqlite, 'SELECT reason FROM suppressions WHERE email = ? AND (object_id IS NULL OR object_id = ?) LIMIT 1')
   for (const addr of recipients) {
     const hit = q.get(addr.toLowerCase(), objectId) as { reason: string } | undefined
@@ -94,7 +94,8 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
     if (!exists) throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
   }
   if (input.idempotencyKey) {
-    const prior = stmt(ctx.sqlite, 'SELECT id FROM outbound_messages WHERE idempotency_key = ?').get(input.idempotencyKey) as { id: number } | undefined
+    // Keys are unique per business (migration 0023).
+    const prior = stmt(ctx.sqlite, 'SELECT id FROM outbound_messages WHERE object_id = ? AND idempotency_key = ?').get(profile.objectId, input.idempotencyKey) as { id: number } | undefined
     if (prior) return getRow(ctx, prior.id)!
   }
 
@@ -105,7 +106,8 @@ export function queueMessage(ctx: Ctx, input: QueueInput): OutboxRow {
   // What people write is sanitised like incoming mail. Automation renders templates that were sanitised
   // when saved, with every value escaped (no triple-stash survives a save), so thousands of rows queued in
   // one go do not pay the sanitiser (~0.4 ms a row) again.
-  const html = input.source === 'autoresponder' || input.source === 'sequence' || (input.source === 'flow' && input.clean) ? input.html : cleanOutgoingHtml(input.html)
+  // Automations and bulk sends render templates sanitised when saved; a flow row only when its variables all sit in text.
+  const html = input.source === 'autoresponder' || input.source === 'sequence' || input.source === 'bulk' || (input.source === 'flow' && input.clean) ? input.html : cleanOutgoingHtml(input.html)
   const skip = suppressionOf(ctx, profile.objectId, [...input.to, ...cc, ...bcc], input.contactId)
   const status: OutboxStatus = skip ? 'skipped' : 'queued'
   const scheduledFor = Math.max(input.sendAt ?? now, now)

@@ -9,16 +9,20 @@ const AUTOMATED = "'autoresponder', 'sequence'"
 /**
  * One row per message and metric (the first time it happened), so a re-polled event never counts twice.
  * Automated mail only: one-to-one mail (compose, replies) is not what the automation charts measure.
+ * With `templateId`: every message written from that library template, whatever sent it (issue 18).
  */
-export function firstEvents(ctx: Ctx, q: { objectId?: number; from: number; to: number }): Array<{ type: Metric; at: number }> {
+export function firstEvents(ctx: Ctx, q: { objectId?: number; from: number; to: number; templateId?: number }): Array<{ type: Metric; at: number }> {
+  const which = q.templateId !== undefined ? 'o.template_id = ?' : `o.source IN (${AUTOMATED})`
+  const params: unknown[] = q.templateId !== undefined ? [q.templateId] : []
+  if (q.objectId !== undefined) params.push(q.objectId)
   return ctx.sqlite
     .prepare(
       `SELECT e.type, min(e.at) AS at FROM message_events e
-       JOIN outbound_messages o ON o.id = e.outbound_id AND o.source IN (${AUTOMATED}) ${q.objectId !== undefined ? 'AND o.object_id = ?' : ''}
+       JOIN outbound_messages o ON o.id = e.outbound_id AND ${which} ${q.objectId !== undefined ? 'AND o.object_id = ?' : ''}
        WHERE e.type IN ('sent', 'failed', 'skipped', 'replied', 'bounced', 'opened', 'clicked') AND e.at >= ? AND e.at < ?
        GROUP BY e.outbound_id, e.type`,
     )
-    .all(...(q.objectId !== undefined ? [q.objectId] : []), q.from, q.to) as Array<{ type: Metric; at: number }>
+    .all(...params, q.from, q.to) as Array<{ type: Metric; at: number }>
 }
 
 export interface FunnelRow {

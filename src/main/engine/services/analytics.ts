@@ -35,7 +35,7 @@ function bucketStart(ms: number, tz: string, groupBy: 'day' | 'hour'): number {
   return Date.parse(`${day}T00:00:00Z`)
 }
 
-export function summary(ctx: Ctx, input: { objectId?: number; from: string; to: string; groupBy: 'day' | 'hour' }): AnalyticsSummary {
+export function summary(ctx: Ctx, input: { objectId?: number; from: string; to: string; groupBy: 'day' | 'hour'; templateId?: number }): AnalyticsSummary {
   const from = Date.parse(input.from)
   const to = Date.parse(input.to)
   if (!(to > from)) throw new AppError('VALIDATION', '"to" must be after "from"', 'to')
@@ -53,7 +53,7 @@ export function summary(ctx: Ctx, input: { objectId?: number; from: string; to: 
     t = input.groupBy === 'hour' ? t + 3_600_000 : nextLocalMidnight(t, tz)
   }
   const totals = zero()
-  for (const r of firstEvents(ctx, { objectId: input.objectId, from, to })) {
+  for (const r of firstEvents(ctx, { objectId: input.objectId, from, to, templateId: input.templateId })) {
     const b = buckets.get(bucketStart(r.at, tz, input.groupBy))
     if (b) b[r.type]++
     totals[r.type]++

@@ -22,6 +22,7 @@ const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['
   { label: 'Autoresponders', icon: 'zap', route: { name: 'autoresponders' }, matches: ['autoresponders'], section: 'Automation' },
   { label: 'Sequences', icon: 'steps', route: { name: 'sequences' }, matches: ['sequences'] },
   { label: 'Flows', icon: 'flow', route: { name: 'flows' }, matches: ['flows'] },
+  { label: 'Templates', icon: 'braces', route: { name: 'templates' }, matches: ['templates'] },
   { label: 'Dashboard', icon: 'chart', route: { name: 'dashboard' }, matches: ['dashboard'] },
   { label: 'Import', icon: 'import', route: { name: 'import' }, matches: ['import'], section: 'Workspace' },
   { label: 'Businesses', icon: 'building', route: { name: 'businesses' }, matches: ['businesses'] },

@@ -19,6 +19,8 @@ export type Route =
   | { name: 'today' }
   // flows (issue 16)
   | { name: 'flows'; id?: number }
+  // template library (issue 18)
+  | { name: 'templates'; id?: number | 'new' }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -35,6 +37,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'companies') return hasId ? { name: 'companies', id } : { name: 'companies' }
   if (section === 'today') return { name: 'today' }
   if (section === 'flows') return hasId ? { name: 'flows', id } : { name: 'flows' }
+  if (section === 'templates') return rawId === 'new' ? { name: 'templates', id: 'new' } : hasId ? { name: 'templates', id } : { name: 'templates' }
   if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }
   return { name: 'contacts' }
 }
@@ -55,6 +58,7 @@ export function hrefFor(route: Route): string {
       return route.id ? `#/flows/${route.id}` : '#/flows'
     case 'autoresponders':
     case 'sequences':
+    case 'templates':
       return route.id ? `#/${route.name}/${route.id}` : `#/${route.name}`
     default:
       return `#/${route.name}`

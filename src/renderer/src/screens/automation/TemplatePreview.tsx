@@ -24,7 +24,7 @@ interface Props {
   onError: (error: PreviewError | null) => void
 }
 
-type State = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ok'; preview: Rendered } | { kind: 'invalid'; message: string } | { kind: 'failed'; message: string }
+export type State = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ok'; preview: Rendered } | { kind: 'invalid'; message: string } | { kind: 'failed'; message: string }
 
 export function TemplatePreview({ label, subject, html, objectId, onError }: Props): JSX.Element {
   const contacts = useQuery('contacts.list', { objectId: objectId ?? undefined, limit: 100, sort: { field: 'name', dir: 'asc' } }, { events: ['contacts.changed'], delayMs: 1000, keepPrevious: false })
@@ -102,7 +102,7 @@ export function TemplatePreview({ label, subject, html, objectId, onError }: Pro
   )
 }
 
-function PreviewBody({ state, to }: { state: State; to: string }): JSX.Element {
+export function PreviewBody({ state, to }: { state: State; to: string }): JSX.Element {
   if (state.kind === 'idle') return <p className="preview-placeholder">Write a subject and a message to see them here.</p>
   if (state.kind === 'invalid')
     return (

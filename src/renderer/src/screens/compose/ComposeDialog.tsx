@@ -19,6 +19,7 @@ import { RecipientField } from './RecipientField'
 import { SaveStatus } from './SaveStatus'
 import { ScheduleMenu } from './ScheduleMenu'
 import { useDraftAutosave } from './useDraftAutosave'
+import { InsertTemplate } from '../templates/InsertTemplate'
 
 /** Mounted once in the shell; shows compose while a session is open. */
 export function ComposeHost(): JSX.Element | null {
@@ -140,6 +141,16 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
         <>
           <SaveStatus state={autosave.state} error={autosave.error} />
           <AttachButton onFiles={att.add} disabled={busy} />
+          <InsertTemplate
+            profileId={profileId}
+            objectId={senders.profiles?.find((p) => p.id === profileId)?.objectId ?? null}
+            to={to}
+            disabled={busy}
+            onInsert={(t) => {
+              if (!subject.trim()) setSubject(t.subject)
+              setBody((b) => withSignature(`${withoutSignature(b, sigOf(profileId)).replace(/^<p><\/p>$/, '')}${t.html}`, sigOf(profileId)))
+            }}
+          />
           <button type="button" className="icon-button" aria-label="Discard draft" title="Discard draft" disabled={busy} onClick={() => void discard()}>
             <Icon name="trash" />
           </button>

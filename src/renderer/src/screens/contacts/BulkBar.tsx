@@ -8,9 +8,11 @@ import { resolveTag, TagPicker, type TagChoice } from '../../components/TagPicke
 import { plural } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastError, toastOk, useApp } from '../../store'
+import { BulkSendDialog } from '../templates/BulkSendDialog'
 
 export function BulkBar({ ids, items, onDone }: { ids: number[]; items: Contact[]; onDone: () => void }): JSX.Element {
   const [deleting, setDeleting] = useState(false)
+  const [sending, setSending] = useState(false)
   const allTags = useApp((s) => s.tags) ?? []
   // Only tags that some selected (loaded) contact actually has are worth offering for removal.
   const selected = new Set(ids)
@@ -48,12 +50,16 @@ export function BulkBar({ ids, items, onDone }: { ids: number[]; items: Contact[
       <Popover label={<><Icon name="x" /> Remove tag</>} className="btn btn-dark" direction="up">
         {(close) => <TagPicker label="Tag to remove" only={removable} allowCreate={false} placeholder="Search tags" autoFocus onPick={(c) => void removeTag(c, close)} />}
       </Popover>
+      <button type="button" className="btn btn-dark" onClick={() => setSending(true)}>
+        <Icon name="send" /> Send template
+      </button>
       <button type="button" className="btn btn-dark btn-dark-danger" onClick={() => setDeleting(true)}>
         <Icon name="trash" /> Delete
       </button>
       <button type="button" className="icon-button icon-button-dark" aria-label="Clear selection" onClick={onDone}>
         <Icon name="x" />
       </button>
+      {sending && <BulkSendDialog contactIds={ids} onClose={() => setSending(false)} />}
       {deleting && (
         <ConfirmDialog
           title={`Delete ${plural(ids.length, 'contact')}?`}

@@ -5,6 +5,7 @@ import type { OutboundMessage } from '../../../../shared/outbound'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { PageHeader } from '../../components/PageHeader'
+import { BulkJobs } from '../templates/BulkJobs'
 import { formatCount } from '../../lib/format'
 import { GROUPS, isScheduled, PENDING, pendingCount, type Group, type MailboxSignIn } from '../../lib/outbox'
 import { openCompose } from '../compose/composeState'
@@ -54,6 +55,7 @@ export function OutboxScreen({ selectedId }: { selectedId?: number }): JSX.Eleme
       ) : (
         <div className={`outbox-layout${selectedId ? ' has-detail' : ''}`}>
           <div className="outbox-groups">
+            <BulkJobs />
             {items &&
               GROUPS.map((g) => {
                 const rows = items.filter((m) => g.statuses.includes(m.status))

@@ -1,0 +1,63 @@
+// "Insert template" in compose: the From business's library templates; the chosen one is rendered for the
+// person in To (their contact's name, or an address alone) without the list footer, and put into the message.
+// What was already typed stays: the template goes below it (and the subject is only filled when empty).
+import type { JSX } from 'react'
+import { Icon } from '../../components/Icons'
+import { Popover } from '../../components/Popover'
+import { useQuery } from '../../lib/useQuery'
+import { rpc } from '../../rpc'
+import { toastError } from '../../store'
+import '../../styles/templates.css'
+
+interface Props {
+  profileId: number | null
+  objectId: number | null
+  to: string[]
+  disabled?: boolean
+  onInsert: (t: { subject: string; html: string; templateId: number }) => void
+}
+
+export function InsertTemplate({ profileId, objectId, to, disabled, onInsert }: Props): JSX.Element | null {
+  const list = useQuery('templates.list', { objectId: objectId ?? undefined }, { events: ['templates.changed'], enabled: objectId !== null })
+  const items = list.data ?? []
+  if (objectId === null) return null
+  const pick = async (id: number, close: () => void) => {
+    close()
+    try {
+      const r = await rpc('templates.render', { templateId: id, footer: false, ...(profileId !== null ? { profileId } : {}), email: to[0] ?? '' })
+      onInsert({ subject: r.subject, html: r.html, templateId: id })
+    } catch (err) {
+      toastError(err)
+    }
+  }
+  return (
+    <Popover
+      className="icon-button"
+      direction="up"
+      panelClassName="tpl-insert-menu"
+      label={
+        <span title="Insert template" aria-label="Insert template" className="tpl-insert-label">
+          <Icon name="braces" />
+        </span>
+      }
+    >
+      {(close) => (
+        <div role="group" aria-label="Insert template">
+          <p className="menu-caption">Insert template</p>
+          {items.length === 0 ? (
+            <p className="menu-empty">This business has no templates yet. Make them under Templates.</p>
+          ) : (
+            items.map((t) => (
+              <button key={t.id} type="button" className="menu-item" disabled={disabled} onClick={() => void pick(t.id, close)}>
+                <span className="menu-item-text">
+                  <span>{t.name}</span>
+                  <span className="muted">{t.subject}</span>
+                </span>
+              </button>
+            ))
+          )}
+        </div>
+      )}
+    </Popover>
+  )
+}

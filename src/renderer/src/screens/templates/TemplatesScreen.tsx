@@ -1,0 +1,106 @@
+// The template library (issue 18): saved templates per business with their current version, what is still
+// waiting in the outbox from each, and the bulk send that mails one of them to many contacts.
+import { useState, type JSX } from 'react'
+import type { TemplateSummary } from '../../../../shared/templates'
+import { EmptyState } from '../../components/EmptyState'
+import { Icon } from '../../components/Icons'
+import { PageHeader } from '../../components/PageHeader'
+import { Table } from '../../components/Table'
+import { formatCount, plural, relativeTime } from '../../lib/format'
+import { hrefFor, navigate } from '../../lib/router'
+import { useQuery } from '../../lib/useQuery'
+import { objectName, useApp } from '../../store'
+import { ListBody } from '../automation/LoadState'
+import { BulkSendDialog } from './BulkSendDialog'
+import '../../styles/templates.css'
+
+export function TemplatesScreen(): JSX.Element {
+  const list = useQuery('templates.list', {}, { events: ['templates.changed', 'outbox.changed'], delayMs: 400 })
+  const [bulk, setBulk] = useState<number | null | false>(false)
+  const items = list.data
+  const create = () => navigate({ name: 'templates', id: 'new' })
+  return (
+    <div className="page">
+      <PageHeader
+        title="Templates"
+        subtitle={items?.length ? `${plural(items.length, 'template')} · edits make a new version; mail already queued keeps its words` : 'Saved messages to insert in compose or send to many contacts at once'}
+        actions={
+          <>
+            {!!items?.length && (
+              <button type="button" className="btn" onClick={() => setBulk(null)}>
+                <Icon name="send" /> Bulk send
+              </button>
+            )}
+            <button type="button" className="btn btn-primary" onClick={create}>
+              <Icon name="plus" /> New template
+            </button>
+          </>
+        }
+      />
+      <ListBody
+        error={list.error}
+        items={items}
+        onRetry={list.reload}
+        empty={
+          <EmptyState
+            icon="braces"
+            title="No templates yet"
+            actions={
+              <button type="button" className="btn btn-primary" onClick={create}>
+                <Icon name="plus" /> New template
+              </button>
+            }
+          >
+            Write a message once — a welcome, a price list, an appointment reminder — with variables like the contact’s first name, then insert it in compose or send it to a tag or segment.
+          </EmptyState>
+        }
+      >
+        {(items) => (
+          <Table label="Templates" columns={['Template', 'Business', 'Variables', { label: 'Version', num: true }, { label: 'Waiting', num: true }, { label: 'Edited', className: 'tpl-col-edited' }, { label: '', className: 'col-actions' }]} card>
+            {items.map((t) => (
+              <Row key={t.id} item={t} onSend={() => setBulk(t.id)} />
+            ))}
+          </Table>
+        )}
+      </ListBody>
+      {bulk !== false && <BulkSendDialog templateId={bulk ?? undefined} onClose={() => setBulk(false)} />}
+    </div>
+  )
+}
+
+function Row({ item, onSend }: { item: TemplateSummary; onSend: () => void }): JSX.Element {
+  const objects = useApp((s) => s.objects)
+  const href = hrefFor({ name: 'templates', id: item.id })
+  return (
+    <tr className="is-clickable" onClick={() => navigate({ name: 'templates', id: item.id })}>
+      <td>
+        <a className="row-title" href={href} onClick={(e) => e.stopPropagation()}>
+          {item.name}
+        </a>
+        <span className="row-sub tpl-subject">{item.subject}</span>
+      </td>
+      <td className="muted-cell">{objectName(objects, item.objectId)}</td>
+      <td className="muted-cell">
+        {item.variables.length ? (
+          <span className="tpl-vars">
+            {item.variables.map((v) => (
+              <code key={v} className="tpl-var">
+                {v}
+              </code>
+            ))}
+          </span>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td className="num">v{item.currentVersion}</td>
+      <td className="num">{item.pending ? formatCount(item.pending) : '—'}</td>
+      <td className="muted-cell tpl-col-edited">{relativeTime(item.updatedAt)}</td>
+      <td className="col-actions" onClick={(e) => e.stopPropagation()}>
+        <button type="button" className="btn btn-sm" onClick={onSend} aria-label={`Bulk send ${item.name}`}>
+          <Icon name="send" size={14} /> Send
+        </button>
+      </td>
+    </tr>
+  )
+}
