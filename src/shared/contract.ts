@@ -15,6 +15,7 @@ import * as B from './backups'
 import * as F from './flows'
 import * as SG from './segments'
 import * as C from './crm'
+import * as DR from './dataRights'
 
 interface MethodDef {
   input: z.ZodType
@@ -182,6 +183,17 @@ export const contract = {
   /** One story of a contact: mail both ways, notes, tasks and automation events, newest first. */
   'timeline.list': def(C.ListTimeline, C.TimelineEventsPage),
   'timeline.summary': def(z.object({ contactId: M.Id }).strict(), C.ContactSummary),
+
+  // data rights (issue 18): a person's export and erase, the audit log, mail retention per business
+  /** Writes one zip (JSON, mail with attachments, a readable summary) and records it in the audit log. */
+  'contacts.export': write(DR.ExportContact, DR.ExportResult),
+  /** What an erase removes and what stays, with counts, for the confirmation. */
+  'contacts.erasePreview': def(byId, DR.ErasePreview),
+  'contacts.erase': write(byId, z.object({ erased: z.literal(true) })),
+  /** Newest first; `cursor` is the previous page's nextCursor. */
+  'audit.list': def(DR.ListAudit, DR.AuditPage),
+  'retention.get': def(z.object({ objectId: M.Id }).strict(), DR.Retention),
+  'retention.set': write(DR.SetRetention, DR.Retention),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
