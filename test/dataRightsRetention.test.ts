@@ -84,3 +84,20 @@ describe('settings audit', () => {
     expect(JSON.stringify(line)).not.toContain('Side St')
   })
 })
+
+describe('consent on the contact page', () => {
+  it('shows the answer per channel with history, and a change by staff is recorded as manual and audited', async () => {
+    const t = freshEngine({ outbound: { run: false, eventsPollMs: 0 }, inbound: { run: false } })
+    const o = await t.ok('objects.create', { name: 'Eve' })
+    const c = await t.ok('contacts.create', { email: 'cara@client.test', primaryObjectId: o.id })
+    expect(await t.ok('contacts.consent', { id: c.id })).toEqual({ current: [], history: [] })
+    await t.ok('contacts.setConsent', { id: c.id, channel: 'sms', status: 'granted' })
+    await t.ok('contacts.setConsent', { id: c.id, channel: 'sms', status: 'granted' })
+    const r = await t.ok('contacts.setConsent', { id: c.id, channel: 'sms', status: 'revoked' })
+    expect(r.current).toMatchObject([{ channel: 'sms', status: 'revoked', source: 'manual' }])
+    expect(r.history.map((h) => h.status)).toEqual(['granted', 'revoked'])
+    const audit = (await t.ok('audit.list', { objectId: o.id })).items.filter((a) => a.action === 'consent.change')
+    expect(audit.map((a) => a.detail)).toEqual([{ contactId: c.id, channel: 'sms', status: 'revoked' }, { contactId: c.id, channel: 'sms', status: 'granted' }])
+    expect(await t.err('contacts.setConsent', { id: c.id, channel: 'fax', status: 'granted' })).toMatchObject({ code: 'VALIDATION', field: 'channel' })
+  })
+})

@@ -190,6 +190,10 @@ export const contract = {
   /** What an erase removes and what stays, with counts, for the confirmation. */
   'contacts.erasePreview': def(byId, DR.ErasePreview),
   'contacts.erase': write(byId, z.object({ erased: z.literal(true) })),
+  /** Consent per channel with its history (shared tables with the channels work, migration 0018). */
+  'contacts.consent': def(byId, DR.ContactConsent),
+  /** Staff record an answer by hand (source 'manual'); audited. */
+  'contacts.setConsent': write(DR.SetContactConsent, DR.ContactConsent),
   /** Newest first; `cursor` is the previous page's nextCursor. */
   'audit.list': def(DR.ListAudit, DR.AuditPage),
   'retention.get': def(z.object({ objectId: M.Id }).strict(), DR.Retention),

@@ -1,7 +1,7 @@
 // Data rights (issue 18): a contact's export and erase, the audit log list, and mail retention per business.
 import { z } from 'zod'
 import { Id } from './models'
-import { AuditEntry } from './consent'
+import { AuditEntry, Channel, Consent, ConsentStatus } from './consent'
 
 export const ExportContact = z
   .object({
@@ -57,3 +57,8 @@ export type Retention = z.infer<typeof Retention>
 export const SetRetention = z
   .object({ objectId: Id, months: z.number({ error: 'Enter a number of months' }).int('Enter whole months').min(1, 'At least 1 month').max(240, 'At most 240 months (20 years)').nullable() })
   .strict()
+
+/** The contact page's consent card: the current answer per channel and every change. */
+export const ContactConsent = z.object({ current: z.array(Consent), history: z.array(Consent) })
+export type ContactConsent = z.infer<typeof ContactConsent>
+export const SetContactConsent = z.object({ id: Id, channel: Channel, status: ConsentStatus }).strict()

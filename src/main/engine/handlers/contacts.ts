@@ -3,7 +3,7 @@ import type { HandlersFor } from '../context'
 import { changeTag, createContact, deleteContacts, getContact, listContacts, timeline, updateContact } from '../services/contacts'
 import { importContacts } from '../services/importContacts'
 // data rights (issue 18)
-import { eraseContact, erasePreview } from '../services/dataRights'
+import { contactConsent, eraseContact, erasePreview, setContactConsent } from '../services/dataRights'
 import { exportContact } from '../services/exportContact'
 
 export const contactHandlers: HandlersFor<'contacts'> = {
@@ -20,4 +20,6 @@ export const contactHandlers: HandlersFor<'contacts'> = {
   'contacts.export': (ctx, input) => exportContact(ctx, input),
   'contacts.erasePreview': (ctx, { id }) => erasePreview(ctx, id),
   'contacts.erase': (ctx, { id }) => eraseContact(ctx, id),
+  'contacts.consent': (ctx, { id }) => contactConsent(ctx, id),
+  'contacts.setConsent': (ctx, input) => setContactConsent(ctx, input),
 }

@@ -191,6 +191,28 @@ export function redactMessages(ctx: Ctx, ids: number[], addresses: string[], nam
   }
 }
 
+/**
+ * Deletes these messages and their FTS rows in a few set statements (the sync's deleteMessages goes row by row,
+ * which is right for a handful and four times slower for a contact's ten thousand). Threads left empty go too.
+ * Returns the threads that still have mail (to refresh) and the attachment hashes the messages used.
+ */
+export function deleteMessageSet(ctx: Ctx, ids: number[]): { touched: number[]; emptied: number[]; hashes: string[] } {
+  if (ids.length === 0) return { touched: [], emptied: [], hashes: [] }
+  const list = JSON.stringify(ids)
+  const threads = stmt(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').pluck().all(list) as number[]
+  const hashes = stmt(ctx.sqlite, 'SELECT DISTINCT sha256 FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))').pluck().all(list) as string[]
+  stmt(ctx.sqlite, 'DELETE FROM messages_fts WHERE rowid IN (SELECT value FROM json_each(?))').run(list)
+  stmt(ctx.sqlite, 'DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))').run(list)
+  const emptied = stmt(
+    ctx.sqlite,
+    'DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id) RETURNING id',
+  )
+    .pluck()
+    .all(JSON.stringify(threads)) as number[]
+  const gone = new Set(emptied)
+  return { touched: threads.filter((t) => !gone.has(t)), emptied, hashes }
+}
+
 export function deleteDrafts(ctx: Ctx, ids: number[]): string[] {
   const list = JSON.stringify(ids)
   const hashes = stmt(ctx.sqlite, 'SELECT sha256 FROM mail_attachments WHERE draft_id IN (SELECT value FROM json_each(?))').pluck().all(list) as string[]

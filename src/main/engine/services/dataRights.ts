@@ -18,12 +18,13 @@
 //   erase. The erase dialog says so.
 import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { EraseCounts, ErasePreview } from '../../../shared/dataRights'
+import type { ParsedInput } from '../../../shared/contract'
+import type { ContactConsent, EraseCounts, ErasePreview } from '../../../shared/dataRights'
+import { consentHistory, consentOf, setConsent } from '../repos/consent'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { removeAttachment } from '../inbound/attachmentFiles'
-import { deleteMessages } from '../inbound/store'
 import { refreshThreads } from '../inbound/thread'
 import { cancelWaiting } from '../outbound/cancel'
 import { currentUserId } from '../repos/app'
@@ -34,6 +35,7 @@ import {
   blankOutbound,
   contactCore,
   deleteDrafts,
+  deleteMessageSet,
   deletePersonalRows,
   draftIdsOf,
   eraseCounts,
@@ -93,6 +95,8 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
   const secure = ctx.sqlite.pragma('secure_delete', { simple: true }) as number
   ctx.sqlite.pragma('secure_delete = ON')
   try {
+    // Pages freed before now are overwritten first; what this erase frees is zeroed as it goes (secure_delete).
+    scrubFreePages(ctx)
     ctx.sqlite
       .transaction(() => {
         counts = eraseCounts(ctx, c)
@@ -101,8 +105,10 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
         for (const o of outbound) cancelWaiting(ctx, o, 'The recipient was erased', 'erased')
         for (const h of blankOutbound(ctx, outbound)) hashes.add(h)
         const { alone, shared } = linkedMessages(ctx, id)
-        deleteMessages(ctx, alone, touched, hashes)
-        refreshThreads(ctx, touched)
+        const gone = deleteMessageSet(ctx, alone)
+        for (const h of gone.hashes) hashes.add(h)
+        for (const t of [...gone.touched, ...gone.emptied]) touched.add(t)
+        refreshThreads(ctx, gone.touched)
         redactMessages(ctx, shared, c.addresses, [names.full.trim(), names.f, names.l])
         for (const h of deleteDrafts(ctx, draftIdsOf(ctx, c))) hashes.add(h)
         deletePersonalRows(ctx, c)
@@ -114,7 +120,6 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
       .immediate()
     // Deleted rows' tokens stay in FTS5 segments until merged.
     for (const t of ['messages_fts', 'contacts_fts', 'notes_fts']) stmt(ctx.sqlite, `INSERT INTO ${t}(${t}) VALUES ('optimize')`).run()
-    scrubFreePages(ctx)
   } finally {
     ctx.sqlite.pragma(`secure_delete = ${secure}`)
   }
@@ -127,8 +132,8 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
   ctx.emit('drafts.changed', {})
   ctx.emit('tasks.changed', { ids: [] })
 
-  await retakeBackups(ctx)
   await checkpointTruncate(ctx)
+  retakeBackups(ctx)
   return { erased: true }
 }
 
@@ -148,15 +153,24 @@ function scrubFreePages(ctx: Ctx): void {
   })()
 }
 
-/** Earlier snapshots go and a fresh one is taken (see the top of this file for why). */
-async function retakeBackups(ctx: Ctx): Promise<void> {
+/**
+ * Earlier snapshots go at once and a fresh one is taken on the backup thread (see the top of this file for why);
+ * the erase does not wait for the copy. A copy already in progress may hold the person: it is waited for on that
+ * thread and removed like the others.
+ */
+function retakeBackups(ctx: Ctx): void {
   const runner = ctx.backups.runner
-  // A copy in progress may hold the person: wait for it, then replace it like the others.
-  if (runner.running()) await runner.create('manual').catch(() => undefined)
   const old = listBackupFiles(ctx.info.dataDir)
-  if (old.length === 0) return
+  if (old.length === 0 && !runner.running()) return
   for (const b of old) removeBackup(b)
-  await runner.create('manual')
+  const fresh = async () => {
+    if (runner.running()) {
+      const stale = await runner.create('manual').catch(() => null)
+      if (stale) removeBackup(stale)
+    }
+    await runner.create('manual')
+  }
+  fresh().catch(() => undefined) // a failed copy shows in the backups screen (runner.lastError)
 }
 
 /** Copies the WAL's pages into the database and empties it; a reader still on an old snapshot is waited for. */
@@ -167,4 +181,22 @@ async function checkpointTruncate(ctx: Ctx): Promise<void> {
     await new Promise((res) => setTimeout(res, 20))
   }
   throw new AppError('UNAVAILABLE', 'The erase is done, but the database is busy and could not be tidied; try again in a moment')
+}
+
+export function contactConsent(ctx: Ctx, id: number): ContactConsent {
+  requireCore(ctx, id)
+  return { current: consentOf(ctx, id), history: consentHistory(ctx, id) }
+}
+
+/** Staff record a person's answer by hand; a repeat of the current answer changes nothing and is not audited. */
+export function setContactConsent(ctx: Ctx, { id, channel, status }: ParsedInput<'contacts.setConsent'>): ContactConsent {
+  const c = requireCore(ctx, id)
+  const now = ctx.clock.now()
+  const changed = ctx.sqlite.transaction(() => {
+    const did = setConsent(ctx, id, channel, status, 'manual', now)
+    if (did) addAudit(ctx, { objectId: c.objectId, userId: currentUserId(ctx), action: 'consent.change', detail: { contactId: id, channel, status } }, now)
+    return did
+  })()
+  if (changed) ctx.emit('contacts.changed', { ids: [id] })
+  return contactConsent(ctx, id)
 }
