@@ -12,6 +12,7 @@ import { toastOk, useApp } from '../../store'
 import { MailboxesSection } from './MailboxesSection'
 import { MailgunSection } from './MailgunSection'
 import { ProfilesSection } from './ProfilesSection'
+import { RetentionSection } from './RetentionSection'
 import { useBusinessChildren } from './useBusinessChildren'
 
 export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
@@ -29,6 +30,7 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
       <MailgunSection object={object} />
       <ProfilesSection object={object} profiles={children.profiles} mailboxes={children.mailboxes} />
       <MailboxesSection object={object} mailboxes={children.mailboxes} />
+      <RetentionSection object={object} />
       <section className="card card-danger" aria-labelledby="danger-title">
         <div className="card-header">
           <div>
