@@ -109,6 +109,17 @@ describe('contacts.erase', () => {
     expect(audit.map((a) => a.action)).toEqual(['contacts.import', 'contacts.erase', 'contacts.export'])
   })
 
+  it('leaves no copy behind when a backup is being taken as the erase runs', async () => {
+    const t = freshEngine(opts)
+    const { ava } = await richContact(t)
+    const inFlight = t.engine.backups.create('manual') // started before the erase, so it copies the person
+    expect(await t.ok('contacts.erase', { id: ava.id })).toEqual({ erased: true })
+    await inFlight
+    await t.engine.backups.idle()
+    expect((await t.ok('backups.list', {})).backups).toHaveLength(1)
+    expect(filesContaining(t.dataDir, [AVA, AVA_NAME])).toEqual([])
+  })
+
   it('is refused for a contact that does not exist', async () => {
     const t = freshEngine(opts)
     expect(await t.err('contacts.erase', { id: 42 })).toMatchObject({ code: 'NOT_FOUND' })

@@ -132,6 +132,9 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
   ctx.emit('drafts.changed', {})
   ctx.emit('tasks.changed', { ids: [] })
 
+  // A backup copy in progress holds a read snapshot (the checkpoint would wait on it) and may hold the person:
+  // wait for it without blocking the thread; retakeBackups then replaces it with the others.
+  if (ctx.backups.runner.running()) await ctx.backups.runner.create('manual').catch(() => undefined)
   await checkpointTruncate(ctx)
   retakeBackups(ctx)
   return { erased: true }
@@ -175,10 +178,17 @@ function retakeBackups(ctx: Ctx): void {
 
 /** Copies the WAL's pages into the database and empties it; a reader still on an old snapshot is waited for. */
 async function checkpointTruncate(ctx: Ctx): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    const r = ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>
-    if (!r[0]?.busy) return
-    await new Promise((res) => setTimeout(res, 20))
+  // A short busy wait per try (the usual 5 s would stall the engine's thread), and the waiting between tries async.
+  const busyMs = ctx.sqlite.pragma('busy_timeout', { simple: true }) as number
+  try {
+    ctx.sqlite.pragma('busy_timeout = 50')
+    for (let i = 0; i < 100; i++) {
+      const r = ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>
+      if (!r[0]?.busy) return
+      await new Promise((res) => setTimeout(res, 50))
+    }
+  } finally {
+    ctx.sqlite.pragma(`busy_timeout = ${busyMs}`)
   }
   throw new AppError('UNAVAILABLE', 'The erase is done, but the database is busy and could not be tidied; try again in a moment')
 }
