@@ -12,4 +12,8 @@ CREATE TABLE `data_retention` (
 	`last_run_at` integer,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`object_id`) REFERENCES `objects`(`id`) ON UPDATE no action ON DELETE cascade
-);
+);--> statement-breakpoint
+-- An erase or a retention pass deletes thousands of messages and threads at once; each delete's foreign-key check
+-- (ON DELETE SET NULL) looked for tasks pointing at the row with a scan of every task. These make it a lookup.
+CREATE INDEX `tasks_closed_by_idx` ON `tasks` (`closed_by_message_id`) WHERE closed_by_message_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `tasks_thread_idx` ON `tasks` (`thread_id`) WHERE thread_id IS NOT NULL;
