@@ -18,6 +18,7 @@ import * as C from './crm'
 // intake (issue 18 items 3 and 4)
 import * as IN from './intake'
 import * as T from './templates'
+import * as DR from './dataRights'
 
 interface MethodDef {
   input: z.ZodType
@@ -216,6 +217,20 @@ export const contract = {
   'bulk.preview': def(T.BulkPreviewInput, T.BulkPreview),
   'bulk.list': def(T.ListBulkJobs, z.array(T.BulkJob)),
   'bulk.get': def(byId, T.BulkJob),
+  // data rights (issue 18): a person's export and erase, the audit log, mail retention per business
+  /** Writes one zip (JSON, mail with attachments, a readable summary) and records it in the audit log. */
+  'contacts.export': write(DR.ExportContact, DR.ExportResult),
+  /** What an erase removes and what stays, with counts, for the confirmation. */
+  'contacts.erasePreview': def(byId, DR.ErasePreview),
+  'contacts.erase': write(byId, z.object({ erased: z.literal(true) })),
+  /** Consent per channel with its history (shared tables with the channels work, migration 0018). */
+  'contacts.consent': def(byId, DR.ContactConsent),
+  /** Staff record an answer by hand (source 'manual'); audited. */
+  'contacts.setConsent': write(DR.SetContactConsent, DR.ContactConsent),
+  /** Newest first; `cursor` is the previous page's nextCursor. */
+  'audit.list': def(DR.ListAudit, DR.AuditPage),
+  'retention.get': def(z.object({ objectId: M.Id }).strict(), DR.Retention),
+  'retention.set': write(DR.SetRetention, DR.Retention),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>

@@ -66,6 +66,10 @@ import { intakeHandlers } from './handlers/intake'
 import { wireIntake } from './services/intake'
 import { createMailgunInbound, type MailgunInbound } from './inbound/mailgunInbound'
 import { createParsePool, type ParsePool } from './inbound/sync/pool'
+// data rights (issue 18): the audit log, and the daily mail retention pass
+import { auditHandlers } from './handlers/audit'
+import { retentionHandlers } from './handlers/retention'
+import { createRetentionRunner } from './services/retention'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -193,6 +197,7 @@ export function createEngine(opts: EngineOptions): Engine {
     const backupRunner = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
     // Task reminders (issue 19): due tasks announced once, caught up after the app was closed.
     const reminders = createTaskReminders(ctx, log)
+    const retention = createRetentionRunner(ctx, log)
     const sync = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, ...syncOpts })
     const outbound: OutboundRuntime = {
       scheduler,
@@ -205,12 +210,13 @@ export function createEngine(opts: EngineOptions): Engine {
             automation.wake()
             backupRunner.wake()
             reminders.wake()
+            retention.wake()
           }
         : undefined,
     }
-    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner, reminders }
+    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner, reminders, retention }
   })
-  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders } = parts
+  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders, retention } = parts
   // The tray and badge follow unread mail; a local read/unread change queues a \Seen op, which that mailbox's worker pushes now.
   const refreshBadge = followBadge(ctx, () => syncStopped)
   function inboxChanged(): void {
@@ -262,6 +268,8 @@ export function createEngine(opts: EngineOptions): Engine {
     ...timelineHandlers,
     ...intakeHandlers,
     ...bulkHandlers,
+    ...auditHandlers,
+    ...retentionHandlers,
   }
   if (opts.backups?.run !== false) backups.start()
   if (o.run !== false) {
@@ -269,6 +277,7 @@ export function createEngine(opts: EngineOptions): Engine {
     automation.start()
     reminders.start()
     reminders.start()
+    retention.start()
   }
   if (runSync !== false) syncManager.start()
   if (opts.intake?.run !== false) mailgunInbound.start()
@@ -296,6 +305,7 @@ export function createEngine(opts: EngineOptions): Engine {
       automation.stop()
       reminders.stop()
       reminders.stop()
+      retention.stop()
       net.close()
       syncStopped = true
       await syncManager.close()

@@ -20,6 +20,9 @@ export function openDatabase(file: string, migrationsDir: string): { sqlite: Sql
   // add up past the 64 KiB spill limit and went to a temp file, a pwrite per page for every statement
   // that fires a trigger (the thread inserts and summary updates), about a tenth of the store's time.
   sqlite.pragma('temp_store = MEMORY')
+  // Issue 18 (erase): an updated or deleted row's old bytes are zeroed inside its page instead of lingering in the
+  // page's free space, so an erased person leaves no stale copy behind. FAST costs CPU only, never extra I/O.
+  sqlite.pragma('secure_delete = FAST')
   const db = drizzle(sqlite, { schema })
   migrate(db, { migrationsFolder: migrationsDir })
   return { sqlite, db }

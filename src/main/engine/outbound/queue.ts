@@ -6,6 +6,7 @@ import { htmlToText } from '../../../shared/htmlText'
 import type { OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
+import { isErased } from '../repos/dataRights'
 // Cached statements: automation queues thousands of rows in one go, and preparing each time dominated.
 import { stmt } from '../db/stmt'
 import type { SenderProfile } from '../automation/sender'
@@ -72,6 +73,7 @@ export function suppressionOf(ctx: Ctx, objectId: number, recipients: string[], 
   for (const addr of recipients) {
     const hit = q.get(addr.toLowerCase(), objectId) as { reason: string } | undefined
     if (hit) return `${addr} is suppressed (${hit.reason})`
+    if (isErased(ctx, objectId, addr)) return `${addr} was erased at the person’s request and is not mailed again`
   }
   if (contactId) {
     const c = stmt(ctx.sqlite, 'SELECT status FROM contacts WHERE id = ?').get(contactId) as { status: string } | undefined

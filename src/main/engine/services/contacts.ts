@@ -10,6 +10,7 @@ import { contactInserter, deleteContactRow, existingContactIds, findByEmail, get
 import { requireObject } from './objects'
 import { recordSuppression } from '../outbound/suppression'
 import { requireTags, tagContacts, untagContacts } from './tags'
+import { assertNotErased } from './dataRights'
 
 export { getContact }
 
@@ -22,6 +23,7 @@ export const timeline = (ctx: Ctx, { contactId, cursor, limit }: ParsedInput<'co
 
 function assertEmailFree(ctx: Ctx, objectId: number | null, email: string | null, exceptId?: number): void {
   if (!email) return
+  assertNotErased(ctx, objectId, email) // issue 18: an erased person is not added back
   const clash = findByEmail(ctx, objectId, email)
   if (clash && clash.id !== exceptId) {
     const where = objectId === null ? 'among unassigned contacts' : `in ${requireObject(ctx, objectId).name}`

@@ -15,6 +15,10 @@ import { requireObject } from './objects'
 import { ensureTag, requireTags } from './tags'
 import { enroll, getSequence } from './sequences'
 import { wakeAutomation } from '../automation/runner'
+import { ERASED_WORDS } from './dataRights'
+import { addAudit } from '../repos/audit'
+import { currentUserId } from '../repos/app'
+import { isErased } from '../repos/dataRights'
 
 type Input = z.output<typeof ImportContacts>
 const CHUNK = 5000
@@ -65,8 +69,11 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   })
   // The same email twice in one business would merge the rows silently: keep the first, report the rest.
   const dupes = duplicateEmailRows(valid.map((p) => ({ row: p.row, email: p.email, business: String(p.objectId ?? 0) })))
-  const parsed = dupes.size ? valid.filter((p) => !dupes.has(p.row)) : valid
+  // Issue 18: a person who was erased is not imported again; the row says why.
+  const erased = new Set(valid.filter((p) => isErased(ctx, p.objectId, p.email)).map((p) => p.row))
+  const parsed = dupes.size || erased.size ? valid.filter((p) => !dupes.has(p.row) && !erased.has(p.row)) : valid
   for (const [row, firstRow] of dupes) report(row, 'email', duplicateRowMessage(firstRow))
+  for (const p of valid) if (erased.has(p.row)) report(p.row, 'email', `${p.email} ${ERASED_WORDS}`)
   errors.sort((a, b) => a.row - b.row)
 
   const insert = contactInserter(ctx)
@@ -109,6 +116,10 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
     if (start + CHUNK < parsed.length) await new Promise((r) => setImmediate(r))
   }
 
+  // Issue 18: the audit log keeps counts, never the people.
+  ctx.sqlite.transaction(() =>
+    addAudit(ctx, { objectId: input.objectId ?? null, userId: currentUserId(ctx), action: 'contacts.import', detail: { imported, updated, skipped: body.length - parsed.length } }, ctx.clock.now()),
+  )()
   ctx.emit('contacts.changed', {})
   ctx.emit('tags.changed', {})
   ctx.emit('objects.changed', {})

@@ -8,6 +8,8 @@ import { allMailgunRows, type MailgunRow } from '../repos/mailgun'
 import { deleteObject as deleteObjectRows, insertObject, listObjectRows, objectIdByName, objectRow, ownAddressId, updateObject as updateObjectRow, type ObjectRow, type OwnAddressKind } from '../repos/objects'
 import { getSetting, settingKeys } from '../repos/settings'
 import { assertNoClash } from './unique'
+import { addAudit } from '../repos/audit'
+import { currentUserId } from '../repos/app'
 
 export const toMailgun = (ctx: Ctx, m: MailgunRow): MailgunSettings => ({
   objectId: m.objectId,
@@ -71,7 +73,11 @@ export function createObject(ctx: Ctx, input: ParsedInput<'objects.create'>): Bi
 export function updateObject(ctx: Ctx, { id, ...patch }: ParsedInput<'objects.update'>): BizObject {
   requireObject(ctx, id, 'id')
   if (patch.name !== undefined) assertNameFree(ctx, patch.name, id)
-  updateObjectRow(ctx, id, patch, ctx.clock.now())
+  ctx.sqlite.transaction(() => {
+    updateObjectRow(ctx, id, patch, ctx.clock.now())
+    // Issue 18: settings changes are audited by field name only (values can be personal: an address).
+    addAudit(ctx, { objectId: id, userId: currentUserId(ctx), action: 'settings.change', detail: { setting: 'business', fields: Object.keys(patch).sort() } }, ctx.clock.now())
+  })()
   ctx.emit('objects.changed', {})
   return getObject(ctx, id)
 }

@@ -12,6 +12,7 @@ import { toastOk, useApp } from '../../store'
 import { MailboxesSection } from './MailboxesSection'
 import { MailgunSection } from './MailgunSection'
 import { ProfilesSection } from './ProfilesSection'
+import { RetentionSection } from './RetentionSection'
 import { useBusinessChildren } from './useBusinessChildren'
 // intake (issue 18): receiving through Mailgun and web-form rules
 import { IntakeRulesSection } from '../intake/IntakeRulesSection'
@@ -34,6 +35,7 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
       <ProfilesSection object={object} profiles={children.profiles} mailboxes={children.mailboxes} />
       <MailboxesSection object={object} mailboxes={children.mailboxes} />
       <IntakeRulesSection object={object} />
+      <RetentionSection object={object} />
       <section className="card card-danger" aria-labelledby="danger-title">
         <div className="card-header">
           <div>

@@ -25,6 +25,7 @@ import { ContactStory } from './ContactStory'
 import { ContactSummary } from './ContactSummary'
 import { ContactTasks } from './ContactTasks'
 import { CustomFieldsEditor, ExtraEmailsEditor } from './CustomFields'
+import { ContactPrivacy } from './ContactPrivacy'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -188,6 +189,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
         <aside className="profile-side">
           <ContactTasks contactId={id} timeZone={zone} />
           <ContactTags contact={contact} onChanged={() => void refresh(false)} />
+          <ContactPrivacy contact={contact} name={name} />
           <section className="card" aria-labelledby="c-about">
             <div className="card-header">
               <h3 id="c-about">Record</h3>

@@ -11,6 +11,7 @@ import { toastError, useApp } from '../../store'
 import '../../styles/data.css'
 import { RecoveryNotice } from './RecoveryNotice'
 import { RestoreDialog } from './RestoreDialog'
+import { AuditLog } from './AuditLog'
 import { formatBytes, useBackups, useRestart } from './useBackups'
 
 const KIND = { auto: 'Daily backup', manual: 'Backed up by hand' } as const
@@ -128,6 +129,7 @@ export function DataScreen(): JSX.Element {
           </footer>
         )}
       </section>
+      <AuditLog />
       {confirm && <RestoreDialog backup={confirm} onConfirm={() => restart.restore(confirm.id)} onClose={() => setConfirm(null)} />}
     </div>
   )
