@@ -29,6 +29,20 @@ export function countryName(code: string): string {
   return THE.has(code) ? `the ${name}` : name
 }
 
+const LETTERS = 'Not a valid phone number: use digits only, like +1 555 555 0123.'
+
+/**
+ * What is wrong with a number whatever the country (letters, far too long), or null. The contract checks this
+ * with the other fields, so a form hears about it together with them; toE164 checks the rest by country.
+ */
+export function phoneShapeProblem(input: string): string | null {
+  const text = input.trim()
+  if (text === '') return null
+  if (text.length > 64) return 'That phone number is too long: enter only the number.'
+  if (/[^\d\s()+./-]/.test(text.replace(/\s*(ext\.?|extn\.?|x)\s*\d+$/i, ''))) return LETTERS
+  return null
+}
+
 /**
  * Parses a phone number as people type it ('+1 (555) 555-0123', '555-555-0123', '0044 20 7946 0958',
  * '020 7946 0958' with country 'GB') into E.164 ('+15555550123'). `defaultCountry` is the business's
@@ -38,15 +52,13 @@ export function toE164(input: string, defaultCountry?: string | null): PhoneResu
   // A leading 00 is the international prefix nearly everywhere people write it (0044 …): read it as +.
   const text = input.trim().replace(/^00(?=[1-9])/, '+')
   if (text === '') return { ok: false, message: 'Enter a phone number.' }
-  if (text.length > 64) return { ok: false, message: 'That phone number is too long: enter only the number.' }
-  if (/[a-z]/i.test(text.replace(/\b(ext|extn|x)\.?\s*\d+$/i, ''))) {
-    return { ok: false, message: 'That phone number has letters in it: use digits only, like +1 555 555 0123.' }
-  }
+  const shape = phoneShapeProblem(text)
+  if (shape) return { ok: false, message: shape }
   const country = isPhoneCountry(defaultCountry) ? (defaultCountry as CountryCode) : undefined
   const where = country ? countryName(country) : 'its country'
   const international = /^\s*(\+|00)/.test(text)
   if (!country && !international) {
-    return { ok: false, message: 'Start that phone number with its country code, like +1 or +44: the business has no country set.' }
+    return { ok: false, message: "Start that phone number with its country code, like +1 or +44, or set the business's country." }
   }
   let parsed
   try {
@@ -124,4 +136,61 @@ const ZONE_COUNTRY: Record<string, string> = {
 export function countryFromTimezone(timezone: string | null | undefined): string | null {
   if (!timezone) return null
   return ZONE_COUNTRY[timezone] ?? null
+}
+
+/** A contact's number as the contract returns it: E.164 (or, migrated from before, as typed), label, primary. */
+export const ContactPhone = z.object({ number: z.string(), label: PhoneLabel, primary: z.boolean() })
+export type ContactPhone = z.infer<typeof ContactPhone>
+
+/** A number as contacts.create|update take it: any common form; the engine reads it by the business's country. */
+export const PhoneInput = z
+  .object({
+    number: z
+      .string()
+      .trim()
+      .min(1, 'Enter a phone number')
+      .superRefine((v, c) => {
+        const problem = phoneShapeProblem(v)
+        if (problem) c.addIssue({ code: 'custom', message: problem })
+      }),
+    label: PhoneLabel.default('mobile'),
+    primary: z.boolean().optional(),
+  })
+  .strict()
+export type PhoneInput = z.input<typeof PhoneInput>
+
+/** A phone field: '' or any common form, checked for shape here and by country in the engine. */
+export const PhoneText = z
+  .string()
+  .trim()
+  .superRefine((v, c) => {
+    const problem = phoneShapeProblem(v)
+    if (problem) c.addIssue({ code: 'custom', message: problem })
+  })
+
+/** A business's country: ISO 3166 alpha-2, upper-cased ('us' → 'US'). */
+export const PhoneCountry = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((c) => isPhoneCountry(c), 'Choose a country from the list')
+
+/**
+ * The text the contact search indexes for a contact's numbers: each in the forms people type when they look
+ * one up ('+15555550123', '5555550123', '(555) 555-0123', '+1 555 555 0123'), so any of them finds it.
+ */
+export function phoneSearchText(numbers: readonly string[]): string {
+  const forms: string[] = []
+  for (const n of numbers) {
+    forms.push(n)
+    if (!n.startsWith('+')) continue
+    try {
+      const p = parsePhoneNumberWithError(n)
+      const national = p.formatNational()
+      forms.push(p.nationalNumber, national.replace(/\D/g, ''), national, p.formatInternational())
+    } catch {
+      /* kept as typed: the number itself is indexed */
+    }
+  }
+  return [...new Set(forms)].join(' ')
 }

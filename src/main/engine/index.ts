@@ -58,6 +58,8 @@ import { companyHandlers } from './handlers/companies'
 import { notesHandlers } from './handlers/notes'
 import { tasksHandlers } from './handlers/tasks'
 import { timelineHandlers } from './handlers/timeline'
+// issue 17: numbers typed before migration 0020 are read into E.164 once
+import { normalizeStoredPhones } from './services/contactPhones'
 import { createTaskReminders, wireTaskHooks } from './services/tasks'
 
 export interface EngineOptions {
@@ -214,6 +216,7 @@ export function createEngine(opts: EngineOptions): Engine {
   wireContactLinking(ctx)
   // CRM tasks: "remind me if no reply" listens to the inbound store (issue 19).
   wireTaskHooks(ctx)
+  normalizeStoredPhones(ctx, log)
   const handlers: Handlers = {
     ...appHandlers(() => handlers),
     ...clockHandlers,
