@@ -60,6 +60,9 @@ describe('formatPhone', () => {
     expect(formatPhone('+442079460958')).toBe('+44 20 7946 0958')
     expect(formatPhone('call reception')).toBe('call reception')
     expect(formatPhone('')).toBe('')
+    // a number kept as typed before E.164 is shown exactly as typed, so saving it back changes nothing
+    expect(formatPhone('+1 555 0199')).toBe('+1 555 0199')
+    expect(formatPhone('+15550199')).toBe('+15550199')
   })
 })
 

@@ -1,7 +1,7 @@
 // Phone numbers (issue 17): parsed and validated with libphonenumber-js against the business's country, stored
 // E.164, shown formatted. Every error is a sentence a user understands, never the library's code.
 // Shared by the engine (contacts, import, channels) and the renderer (contact form, composer).
-import { AsYouType, parsePhoneNumberWithError, validatePhoneNumberLength, isSupportedCountry, ParseError } from 'libphonenumber-js'
+import { AsYouType, getCountries, getCountryCallingCode, parsePhoneNumberWithError, validatePhoneNumberLength, isSupportedCountry, ParseError } from 'libphonenumber-js'
 import type { CountryCode } from 'libphonenumber-js'
 import { z } from 'zod'
 
@@ -17,6 +17,13 @@ export function isPhoneCountry(code: string | null | undefined): code is string 
 }
 
 const THE = new Set(['US', 'GB', 'NL', 'PH', 'AE', 'BS', 'CZ', 'DO', 'GM', 'CF', 'KM', 'MV', 'MH', 'SB', 'VA', 'CD', 'CG', 'KY', 'FK', 'TC', 'VG', 'VI'])
+
+/** Every country numbers can be read by, by English name, with its calling code: the business settings' list. */
+export function phoneCountries(): Array<{ code: string; name: string; callingCode: string }> {
+  return getCountries()
+    .map((code) => ({ code, name: countryName(code).replace(/^the /, ''), callingCode: getCountryCallingCode(code) }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
 
 /** "the United States", "France", "the Netherlands": the country's English name, for sentences. */
 export function countryName(code: string): string {
@@ -89,9 +96,10 @@ export function toE164(input: string, defaultCountry?: string | null): PhoneResu
 
 /** E.164 for display: '+15555550123' → '+1 555 555 0123'; anything unparseable is shown as stored. */
 export function formatPhone(e164: string): string {
-  if (!e164.startsWith('+')) return e164
+  if (!/^\+[1-9]\d{3,14}$/.test(e164)) return e164
   try {
-    return parsePhoneNumberWithError(e164).formatInternational()
+    const p = parsePhoneNumberWithError(e164)
+    return p.isPossible() ? p.formatInternational() : e164
   } catch {
     return e164
   }

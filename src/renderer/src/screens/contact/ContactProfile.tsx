@@ -3,6 +3,7 @@
 // together with "Save changes"; tags, notes and tasks apply at once.
 import { useCallback, useEffect, useState, type FormEvent, type JSX } from 'react'
 import type { Contact } from '../../../../shared/models'
+import { formatPhone } from '../../../../shared/phones'
 import { Avatar } from '../../components/Avatar'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
@@ -114,7 +115,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
         <div className="profile-heading">
           <h1>{name}</h1>
           <p className="page-subtitle">
-            {[contact.email, business].filter(Boolean).join(' · ') || 'No email address'}
+            {[contact.email, contact.phone && formatPhone(contact.phone), business].filter(Boolean).join(' · ') || 'No email address'}
             {contact.status !== 'active' && <span className="badge badge-amber">{STATUS_LABEL[contact.status]}</span>}
           </p>
         </div>
