@@ -15,6 +15,7 @@ import * as B from './backups'
 import * as F from './flows'
 import * as SG from './segments'
 import * as C from './crm'
+import * as CH from './channels'
 
 interface MethodDef {
   input: z.ZodType
@@ -182,6 +183,14 @@ export const contract = {
   /** One story of a contact: mail both ways, notes, tasks and automation events, newest first. */
   'timeline.list': def(C.ListTimeline, C.TimelineEventsPage),
   'timeline.summary': def(z.object({ contactId: M.Id }).strict(), C.ContactSummary),
+  // SMS and WhatsApp through Twilio (issue 17): settings per business (the token sealed, never returned)
+  'twilio.get': def(z.object({ objectId: M.Id }).strict(), CH.TwilioSettings.nullable()),
+  'twilio.upsert': write(CH.TwilioUpsert, CH.TwilioSettings),
+  /** Refused (CONFLICT) while texts still wait to go through the account. */
+  'twilio.remove': write(z.object({ objectId: M.Id }).strict(), z.object({ objectId: M.Id })),
+  /** Asks Twilio's account endpoint with these (or the stored) credentials: {ok, code, message} like mailgun.test. */
+  'twilio.test': def(CH.TwilioTest, CH.TwilioTestResult),
+  // end of the Twilio block
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>

@@ -26,6 +26,7 @@ import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
 import { profileHandlers } from './handlers/profiles'
 import { mailgunHandlers } from './handlers/mailgun'
+import { twilioHandlers } from './handlers/twilio'
 import { userHandlers } from './handlers/users'
 import { tagHandlers } from './handlers/tags'
 import { mailgunSender, pollMailgunEvents } from './outbound/mailgunSender'
@@ -222,6 +223,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...mailboxHandlers,
     ...profileHandlers,
     ...mailgunHandlers,
+    ...twilioHandlers,
     ...userHandlers,
     ...contactHandlers,
     ...tagHandlers,

@@ -11,7 +11,7 @@ import { check, reserve } from './capacity'
 import { SendFailure } from './failure'
 import type { NetMonitor } from './netMonitor'
 import { failRow, holdRow, type RetryPolicy } from './outcome'
-import type { Sender } from './transport'
+import { senderOf, type Senders } from './transport'
 
 export type Head = Pick<OutboxRow, 'id' | 'transport' | 'mailboxId' | 'objectId' | 'source' | 'contactId'>
 
@@ -35,7 +35,7 @@ export interface ClaimEnv {
   perMailbox: number
   /** Sends in flight per lane (the scheduler counts them up when it starts the claimed rows); read only here. */
   inFlight: ReadonlyMap<string, number>
-  senders: Record<OutboxRow['transport'], Sender>
+  senders: Senders
   net: Pick<NetMonitor, 'isOnline' | 'hostOnline' | 'holdReason' | 'problem'>
   /**
    * Sequence sending windows: the first allowed instant at or after `at` per row that has one (others
@@ -110,7 +110,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
   function openLane(head: Head, key: string): Lane | null | 'row-handled' {
     const room = env.perMailbox - (env.inFlight.get(key) ?? 0)
     if (room <= 0) return null
-    const endpoint = env.senders[head.transport].endpoint(head)
+    const endpoint = senderOf(env.senders, head.transport).endpoint(head)
     if (!env.net.isOnline(endpoint.key)) {
       const reason = env.net.holdReason(endpoint.key)
       const problem = env.net.problem(endpoint.key)
