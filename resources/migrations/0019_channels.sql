@@ -51,7 +51,9 @@ ALTER TABLE `outbound_messages` ADD `communication_id` integer REFERENCES `commu
 DROP INDEX `outbound_ready_idx`;--> statement-breakpoint
 CREATE INDEX `outbound_ready_idx` ON `outbound_messages` (`next_attempt_at`, `id`, `transport`, `mailbox_id`, `object_id`, `source`, `contact_id`, `channel`) WHERE status IN ('queued', 'retry_wait');--> statement-breakpoint
 -- Texts accepted by Twilio whose delivery is still open: the status poll's walk, least recently asked first.
-CREATE INDEX `outbound_text_open_idx` ON `outbound_messages` (`polled_at`, `id`) WHERE channel != 'email' AND status = 'sent' AND provider_status NOT IN ('delivered', 'read', 'undelivered', 'failed', 'canceled');--> statement-breakpoint
+CREATE INDEX `outbound_text_open_idx` ON `outbound_messages` (`polled_at`, `id`) WHERE channel != 'email' AND status = 'sent';--> statement-breakpoint
+-- A contact's texts both ways (conversations, the WhatsApp composer), without reading their mail.
+CREATE INDEX `outbound_text_contact_idx` ON `outbound_messages` (`contact_id`, `channel`, `id`) WHERE channel != 'email';--> statement-breakpoint
 CREATE INDEX `outbound_communication_idx` ON `outbound_messages` (`communication_id`) WHERE communication_id IS NOT NULL;--> statement-breakpoint
 -- Texts received (polled from Twilio), matched to contacts by phone; one conversation per contact and channel.
 CREATE TABLE `text_messages` (

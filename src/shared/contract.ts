@@ -190,6 +190,21 @@ export const contract = {
   'twilio.remove': write(z.object({ objectId: M.Id }).strict(), z.object({ objectId: M.Id })),
   /** Asks Twilio's account endpoint with these (or the stored) credentials: {ok, code, message} like mailgun.test. */
   'twilio.test': def(CH.TwilioTest, CH.TwilioTestResult),
+  /**
+   * Texts a contact now on SMS or WhatsApp (the inbox's reply on the same channel, the contact page). An
+   * opted-out contact's text is written `skipped` with the reason; WhatsApp free text outside the 24-hour
+   * window is refused with CONFLICT, field 'whatsappWindow' (send `template` instead).
+   */
+  'texts.send': write(CH.SendText, O.OutboundMessage),
+  /** The inbox's text conversations: one per contact and channel, newest first, with unread counts. */
+  'texts.conversations': def(CH.ListConversations, z.array(CH.TextConversation)),
+  /** One conversation both ways, oldest first, and (WhatsApp) the window's state for the composer. */
+  'texts.conversation': def(CH.GetConversation, CH.ConversationDetail),
+  'texts.markRead': write(CH.MarkConversationRead, z.object({ changed: z.number() })),
+  /** Whether WhatsApp free text is allowed now (24 h since the contact's last WhatsApp message) and until when. */
+  'texts.window': def(z.object({ contactId: M.Id }).strict(), CH.WhatsappWindow),
+  /** Asks Twilio now for delivery status and received texts (otherwise polled every 15 s and 30 s). */
+  'texts.poll': write(M.Empty, z.object({ statusChanged: z.number(), received: z.number() })),
   // end of the Twilio block
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
@@ -213,6 +228,8 @@ export const events = {
   'backups.changed': z.object({}),
   /** The unread conversation count moved (tray, dock and taskbar badge). */
   'badge.changed': B.Badge,
+  /** Texts arrived (or their conversations changed) for these contacts (issue 17). */
+  'texts.changed': z.object({ contactIds: z.array(M.Id) }),
   // CRM (issue 19)
   'segments.changed': z.object({}),
   'companies.changed': z.object({}),

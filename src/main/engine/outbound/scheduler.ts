@@ -13,6 +13,7 @@ import { failRow } from './outcome'
 import { inTransaction, stmt } from '../db/stmt'
 import { deleteSetting, settingKeys } from '../repos/settings'
 import { twilioAuthErrorKey } from '../repos/twilio'
+import type { Pacer } from '../channels/pacer'
 
 export interface SchedulerOptions {
   /** Identifies this process's leases; rows leased by anyone else at start-up were left by a crash. */
@@ -31,6 +32,8 @@ export interface SchedulerOptions {
    * not know automation; asked once per claim for the whole batch.
    */
   sendWindows?: (rows: readonly Head[], at: number) => Map<number, number>
+  /** Pace per text sender (channels/pacer.ts). */
+  pace?: Pacer
 }
 
 export interface Scheduler {
@@ -181,6 +184,7 @@ export function createScheduler(ctx: Ctx, senders: Senders, net: NetMonitor, opt
     net,
     sendWindows: opts.sendWindows,
     retry: opts,
+    pace: opts.pace,
   }
 
   function startSend(row: OutboxRow): void {
@@ -218,9 +222,11 @@ export function createScheduler(ctx: Ctx, senders: Senders, net: NetMonitor, opt
       AND status_reason IN ('capacity', 'window') AND ${OPEN} ORDER BY next_attempt_at LIMIT 1`).get() as { t: number } | undefined
     const next = { t: Math.min(ready?.t ?? Infinity, held?.t ?? Infinity) }
     let at = Math.min(next.t, gapWake)
+    const gapWakeSeen = gapWake
     gapWake = Infinity
     // Due rows that were not claimed wait for a send to finish (which wakes the loop), not for a timer.
-    if (at <= now) at = inFlight.size > 0 ? Infinity : now + 1000
+    // A paced lane (texts) says when its next slot opens: wake then rather than a second later.
+    if (at <= now) at = inFlight.size > 0 ? Infinity : Math.min(now + 1000, gapWakeSeen > now ? gapWakeSeen : Infinity)
     if (at === Infinity) {
       if (inFlight.size === 0 && !reconcile.pending()) resolveIdle()
       return
