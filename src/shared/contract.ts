@@ -15,6 +15,7 @@ import * as B from './backups'
 import * as F from './flows'
 import * as SG from './segments'
 import * as C from './crm'
+import * as CH from './channels'
 
 interface MethodDef {
   input: z.ZodType
@@ -182,6 +183,29 @@ export const contract = {
   /** One story of a contact: mail both ways, notes, tasks and automation events, newest first. */
   'timeline.list': def(C.ListTimeline, C.TimelineEventsPage),
   'timeline.summary': def(z.object({ contactId: M.Id }).strict(), C.ContactSummary),
+  // SMS and WhatsApp through Twilio (issue 17): settings per business (the token sealed, never returned)
+  'twilio.get': def(z.object({ objectId: M.Id }).strict(), CH.TwilioSettings.nullable()),
+  'twilio.upsert': write(CH.TwilioUpsert, CH.TwilioSettings),
+  /** Refused (CONFLICT) while texts still wait to go through the account. */
+  'twilio.remove': write(z.object({ objectId: M.Id }).strict(), z.object({ objectId: M.Id })),
+  /** Asks Twilio's account endpoint with these (or the stored) credentials: {ok, code, message} like mailgun.test. */
+  'twilio.test': def(CH.TwilioTest, CH.TwilioTestResult),
+  /**
+   * Texts a contact now on SMS or WhatsApp (the inbox's reply on the same channel, the contact page). An
+   * opted-out contact's text is written `skipped` with the reason; WhatsApp free text outside the 24-hour
+   * window is refused with CONFLICT, field 'whatsappWindow' (send `template` instead).
+   */
+  'texts.send': write(CH.SendText, O.OutboundMessage),
+  /** The inbox's text conversations: one per contact and channel, newest first, with unread counts. */
+  'texts.conversations': def(CH.ListConversations, z.array(CH.TextConversation)),
+  /** One conversation both ways, oldest first, and (WhatsApp) the window's state for the composer. */
+  'texts.conversation': def(CH.GetConversation, CH.ConversationDetail),
+  'texts.markRead': write(CH.MarkConversationRead, z.object({ changed: z.number() })),
+  /** Whether WhatsApp free text is allowed now (24 h since the contact's last WhatsApp message) and until when. */
+  'texts.window': def(z.object({ contactId: M.Id }).strict(), CH.WhatsappWindow),
+  /** Asks Twilio now for delivery status and received texts (otherwise polled every 15 s and 30 s). */
+  'texts.poll': write(M.Empty, z.object({ statusChanged: z.number(), received: z.number() })),
+  // end of the Twilio block
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
@@ -204,6 +228,8 @@ export const events = {
   'backups.changed': z.object({}),
   /** The unread conversation count moved (tray, dock and taskbar badge). */
   'badge.changed': B.Badge,
+  /** Texts arrived (or their conversations changed) for these contacts (issue 17). */
+  'texts.changed': z.object({ contactIds: z.array(M.Id) }),
   // CRM (issue 19)
   'segments.changed': z.object({}),
   'companies.changed': z.object({}),

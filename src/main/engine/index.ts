@@ -26,6 +26,11 @@ import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
 import { profileHandlers } from './handlers/profiles'
 import { mailgunHandlers } from './handlers/mailgun'
+import { twilioHandlers } from './handlers/twilio'
+import { textsHandlers } from './handlers/texts'
+import { twilioSender } from './channels/twilioSender'
+import { createTextPoller, type TextPollOptions } from './channels/runtime'
+import { textPacer } from './channels/pace'
 import { userHandlers } from './handlers/users'
 import { tagHandlers } from './handlers/tags'
 import { mailgunSender, pollMailgunEvents } from './outbound/mailgunSender'
@@ -87,8 +92,10 @@ export interface EngineOptions {
     setupTestMs?: number
     scheduler?: Partial<SchedulerOptions>
     /** Wrap a sender (tests inject faults around the real transports). */
-    wrapSender?: (kind: 'smtp' | 'mailgun', sender: Sender) => Sender
+    wrapSender?: (kind: 'smtp' | 'mailgun' | 'twilio', sender: Sender) => Sender
   }
+  /** Texts (issue 17): Twilio status and inbound poll intervals (0 = only texts.poll). */
+  channels?: TextPollOptions
   inbound?: SyncOptions & {
     /** Start the IMAP sync workers (default true). */
     run?: boolean
@@ -172,6 +179,7 @@ export function createEngine(opts: EngineOptions): Engine {
     const senders = {
       smtp: wrap('smtp', smtpSender(ctx, { poolSize: o.smtpPoolSize, insecureTls: o.insecureTls, log })),
       mailgun: wrap('mailgun', mailgunSender(ctx)),
+      twilio: wrap('twilio', twilioSender(ctx, { onChanged: (ids) => ctx.emit('outbox.changed', { ids }) })),
     }
     const net = netMonitor(ctx.clock, {
       probeMs: o.probeMs ?? 5000,
@@ -180,7 +188,9 @@ export function createEngine(opts: EngineOptions): Engine {
         ctx.emit('net.status', net.status(heldOffline(ctx)))
       },
     })
-    const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindows: (rows, at) => windowsAllow(ctx, rows, at), ...o.scheduler })
+    const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindows: (rows, at) => windowsAllow(ctx, rows, at), pace: textPacer(ctx), ...o.scheduler })
+    // Texts: Twilio delivery status and received texts, polled (issue 17).
+    const texts = createTextPoller(ctx, { ...opts.channels, retry: { backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000], random: Math.random, ...o.scheduler }, log, wake: () => scheduler.wake() })
     // Sequences' due steps and the autoresponders' daily date check.
     const automation = createAutomationRunner(ctx, log)
     const backupRunner = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
@@ -192,6 +202,7 @@ export function createEngine(opts: EngineOptions): Engine {
       net,
       undoMs: o.undoMs ?? 10_000,
       setupTest: { timeoutMs: o.setupTestMs ?? 15_000, insecureTls: o.insecureTls ?? false },
+      texts,
       advanceClock: opts.testClock
         ? (ms) => {
             opts.testClock!.advance(ms)
@@ -201,9 +212,9 @@ export function createEngine(opts: EngineOptions): Engine {
           }
         : undefined,
     }
-    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner, reminders }
+    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner, reminders, texts }
   })
-  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders } = parts
+  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders, texts } = parts
   // The tray and badge follow unread mail; a local read/unread change queues a \Seen op, which that mailbox's worker pushes now.
   const refreshBadge = followBadge(ctx, () => syncStopped)
   function inboxChanged(): void {
@@ -225,6 +236,8 @@ export function createEngine(opts: EngineOptions): Engine {
     ...mailboxHandlers,
     ...profileHandlers,
     ...mailgunHandlers,
+    ...twilioHandlers,
+    ...textsHandlers,
     ...userHandlers,
     ...contactHandlers,
     ...tagHandlers,
@@ -252,6 +265,7 @@ export function createEngine(opts: EngineOptions): Engine {
     reminders.start()
   }
   if (runSync !== false) syncManager.start()
+  if (o.run !== false) texts.start()
   const pollEvents = () => pollMailgunEvents(ctx, log)
   let poller: ReturnType<typeof setInterval> | undefined
   if ((o.eventsPollMs ?? 60_000) > 0) {
@@ -279,6 +293,7 @@ export function createEngine(opts: EngineOptions): Engine {
       net.close()
       syncStopped = true
       await syncManager.close()
+      await texts.stop()
       await scheduler.stop()
       for (const s of Object.values(senders)) await s.close()
       await checkpointer.close()
