@@ -199,3 +199,16 @@ describe('numbers from before migration 0020', () => {
     check.close()
   })
 })
+
+describe('contacts.consent', () => {
+  it('reads the current answer per channel for the composer', async () => {
+    const t = freshEngine()
+    const c = await t.ok('contacts.create', { firstName: 'Ann', phone: '+1 555 555 0123' })
+    expect(await t.ok('contacts.consent', { contactId: c.id })).toEqual([])
+    const { sqlite } = openDatabase(join(t.dataDir, 'switchboard.db'), findMigrationsDir())
+    sqlite.prepare("INSERT INTO consent (contact_id, channel, status, source, at) VALUES (?, 'sms', 'revoked', 'inbound:STOP', ?)").run(c.id, Date.UTC(2026, 0, 2))
+    sqlite.close()
+    expect(await t.ok('contacts.consent', { contactId: c.id })).toEqual([{ contactId: c.id, channel: 'sms', status: 'revoked', source: 'inbound:STOP', at: '2026-01-02T00:00:00.000Z' }])
+    expect(await t.err('contacts.consent', { contactId: 999 })).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' })
+  })
+})

@@ -16,6 +16,7 @@ import * as F from './flows'
 import * as SG from './segments'
 import * as C from './crm'
 import * as CH from './channels'
+import { Consent } from './consent'
 
 interface MethodDef {
   input: z.ZodType
@@ -64,6 +65,8 @@ export const contract = {
   'contacts.addTag': write(M.TagChange, z.object({ changed: z.number() })),
   'contacts.removeTag': write(M.TagChange, z.object({ changed: z.number() })),
   'contacts.import': write(M.ImportContacts, M.ImportResult),
+  /** issue 17: the contact's current consent per channel (no row: never asked), for the text composer. */
+  'contacts.consent': def(z.object({ contactId: M.Id }).strict(), z.array(Consent)),
 
   'tags.list': def(M.Empty, z.array(M.Tag)),
   'tags.create': write(M.NewTag, M.Tag),

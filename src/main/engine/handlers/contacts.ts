@@ -2,6 +2,7 @@
 import type { HandlersFor } from '../context'
 import { changeTag, createContact, deleteContacts, getContact, listContacts, timeline, updateContact } from '../services/contacts'
 import { importContacts } from '../services/importContacts'
+import { contactConsent } from '../services/contactPhones'
 
 export const contactHandlers: HandlersFor<'contacts'> = {
   'contacts.list': (ctx, input) => listContacts(ctx, input),
@@ -13,4 +14,5 @@ export const contactHandlers: HandlersFor<'contacts'> = {
   'contacts.addTag': (ctx, input) => changeTag(ctx, input, true),
   'contacts.removeTag': (ctx, input) => changeTag(ctx, input, false),
   'contacts.import': (ctx, input) => importContacts(ctx, input),
+  'contacts.consent': (ctx, { contactId }) => contactConsent(ctx, contactId),
 }

@@ -7,6 +7,8 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { contactsWithLoosePhones, phonesOf, replacePhones } from '../repos/contactPhones'
 import { deleteSetting, getSetting } from '../repos/settings'
+import { consentOf } from '../repos/consent'
+import { getContact } from '../repos/contacts'
 import { businessCountry } from './objects'
 
 type ParsedPhone = z.output<typeof PhoneInput>
@@ -107,3 +109,9 @@ export function normalizeStoredPhones(ctx: Ctx, log?: (m: string) => void): void
 }
 
 const PENDING = 'phones.normalizePending'
+
+/** The contact's consent per channel, for the text composer (NOT_FOUND for a contact that is not there). */
+export function contactConsent(ctx: Ctx, contactId: number) {
+  getContact(ctx, contactId, 'contactId')
+  return consentOf(ctx, contactId)
+}

@@ -12,6 +12,7 @@ import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { MailboxesSection } from './MailboxesSection'
 import { MailgunSection } from './MailgunSection'
+import { TwilioSection } from './TwilioSection'
 import { ProfilesSection } from './ProfilesSection'
 import { useBusinessChildren } from './useBusinessChildren'
 
@@ -28,6 +29,7 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
       </div>
       <DetailsCard object={object} />
       <MailgunSection object={object} />
+      <TwilioSection object={object} />
       <ProfilesSection object={object} profiles={children.profiles} mailboxes={children.mailboxes} />
       <MailboxesSection object={object} mailboxes={children.mailboxes} />
       <section className="card card-danger" aria-labelledby="danger-title">
