@@ -26,6 +26,8 @@ import { ContactStory } from './ContactStory'
 import { ContactSummary } from './ContactSummary'
 import { ContactTasks } from './ContactTasks'
 import { CustomFieldsEditor, ExtraEmailsEditor } from './CustomFields'
+// issue 17: text the contact (SMS / WhatsApp)
+import { TextDialog } from '../texts/TextDialog'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -35,6 +37,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
   const [draft, setDraft] = useState<ContactDraft | null>(null)
   const [saving, setSaving] = useState(false)
   const [deleting, setDeleting] = useState(false)
+  const [texting, setTexting] = useState(false)
   const errors = useFormErrors()
   const dirty = Boolean(contact && draft && !sameDraft(draftOf(contact), draft))
 
@@ -141,6 +144,9 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
               >
                 <Icon name="mail" /> Email
               </button>
+              <button type="button" className="btn" title={contact.phone ? `Text ${formatPhone(contact.phone)} by SMS or WhatsApp` : 'Add a phone number to text this contact'} onClick={() => setTexting(true)}>
+                <Icon name="send" /> Text
+              </button>
             </>
           )}
           {/* Outside the form in the DOM, tied to it by id, so Enter in any field also saves. */}
@@ -207,6 +213,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
         </aside>
       </div>
       {leaving}
+      {texting && <TextDialog contact={{ id: contact.id, name, objectId: contact.primaryObjectId, phones: contact.phones }} onClose={() => setTexting(false)} />}
       {deleting && (
         <ConfirmDialog
           title={`Delete ${name}?`}

@@ -119,6 +119,9 @@ function words(item: ContactEvent, timeZone: string): { icon: IconName; tone: st
       const s = item.status ? (STATUS[item.status as OutboxStatus] ?? { label: item.status, tone: 'slate' }) : null
       return { icon: 'send', tone: 'out', label: 'Sent', title: item.title || '(no subject)', detail: item.detail, badge: s && { text: s.label, tone: s.tone } }
     }
+    // issue 17: a text received; the title is its channel (SMS / WhatsApp), shown as a badge
+    case 'text_in':
+      return { icon: 'inbox', tone: 'in', label: `${item.title} received`, title: item.detail || '(empty text)', detail: '', badge: { text: item.title, tone: item.status === 'whatsapp' ? 'green' : 'blue' } }
     case 'note':
       return { icon: 'file', tone: 'note', label: 'Note', title: item.title ? `Note by ${item.title}` : 'Note', detail: item.detail, badge: item.status === 'pinned' ? { text: 'Pinned', tone: 'amber' } : null }
     case 'task':
