@@ -58,7 +58,6 @@ export function TextThread({ contact, channel, autoFocus }: { contact: TextConta
   useEffect(() => {
     setDraftState(drafts.get(key) ?? EMPTY)
     errors.clear()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key])
   const setDraft = (patch: Partial<typeof EMPTY>) =>
     setDraftState((d) => {
@@ -174,6 +173,11 @@ export function TextThread({ contact, channel, autoFocus }: { contact: TextConta
           void send()
         }}
       >
+        {contact.phones.length === 1 && (
+          <p className="text-to">
+            To {formatPhone(contact.phones[0]!.number)} · {contact.phones[0]!.label}
+          </p>
+        )}
         {contact.phones.length > 1 && (
           <label className="text-to">
             <span>To</span>
@@ -222,7 +226,7 @@ export function TextThread({ contact, channel, autoFocus }: { contact: TextConta
         )}
         <FormError message={errors.fields[WINDOW_FIELD] ?? errors.fields.to ?? errors.form} />
         <div className="text-composer-foot">
-          {!templateOnly && (
+          {!templateOnly && !blocked && (
             <span className="text-counter" aria-live="polite" data-testid="segment-counter">
               {segmentLabel(seg)}
               {seg.unicodeChars.length > 0 && <span className="text-counter-why"> · {seg.unicodeChars.slice(0, 3).map((c) => `“${c}”`).join(' ')} {seg.unicodeChars.length === 1 ? 'makes' : 'make'} it Unicode</span>}
