@@ -44,16 +44,18 @@ export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promi
        FROM outbound_messages INDEXED BY outbound_text_open_idx
       WHERE channel != 'email' AND status = 'sent' AND (polled_at IS NULL OR polled_at <= ?) ORDER BY polled_at, id LIMIT ?`,
   ).all(now - opts.intervalMs, opts.batch) as OpenText[]
-  const answers: Array<[OpenText, TwilioMessage | SendFailure]> = []
+  // Each answer keeps when its request left: the next look at that text is at least one interval later.
+  const answers: Array<[OpenText, TwilioMessage | SendFailure, number]> = []
   let next = 0
   const worker = async () => {
     while (next < due.length) {
       const row = due[next++]!
       if (!row.providerId) continue
+      const asked = ctx.clock.now()
       try {
-        answers.push([row, await fetchMessage(twilioConfig(ctx, row.objectId), row.providerId)])
+        answers.push([row, await fetchMessage(twilioConfig(ctx, row.objectId), row.providerId), asked])
       } catch (err) {
-        answers.push([row, err instanceof SendFailure ? err : new SendFailure('transient', String(err))])
+        answers.push([row, err instanceof SendFailure ? err : new SendFailure('transient', String(err)), asked])
       }
     }
   }
@@ -61,13 +63,13 @@ export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promi
   const changed: number[] = []
   ctx.sqlite.transaction(() => {
     const touch = stmt(ctx.sqlite, 'UPDATE outbound_messages SET polled_at = ?, provider_status = coalesce(?, provider_status), segments = coalesce(?, segments) WHERE id = ?')
-    for (const [row, a] of answers) {
+    for (const [row, a, asked] of answers) {
       if (a instanceof SendFailure) {
-        touch.run(now, null, null, row.id)
+        touch.run(asked, null, null, row.id)
         continue
       }
       const segments = Number(a.num_segments) > 0 ? Number(a.num_segments) : null
-      touch.run(now, a.status, segments, row.id)
+      touch.run(asked, a.status, segments, row.id)
       if (a.status === row.providerStatus) continue
       if (FINAL_OK.has(a.status)) {
         if (transition(ctx, row.id, ['sent'], { status: 'delivered' }, 'delivered', `Twilio: ${a.status}`)) changed.push(row.id)
