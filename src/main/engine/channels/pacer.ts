@@ -3,7 +3,7 @@
 // one), so a loop delayed by a busy machine still keeps the set pace on average and an idle one never floods.
 export interface Pacer {
   /** How many of this lane's rows may leave at `now` (0: wait until `next`); null = the lane is not paced. */
-  room(lane: string, objectId: number, channel: string, now: number): { n: number; next: number } | null
+  room(lane: string, objectId: number, channel: string, now: number): { n: number; next: number; rate: number } | null
   /** Records that `n` rows of the lane left at `now`. */
   take(lane: string, n: number, now: number): void
 }
@@ -26,8 +26,8 @@ export function createPacer(rateOf: (objectId: number, channel: string) => numbe
       if (!l) lanes.set(lane, { next: -Infinity, interval, burst })
       else Object.assign(l, { interval, burst })
       const t0 = start(lane, now)
-      if (t0 > now) return { n: 0, next: Math.ceil(t0) }
-      return { n: Math.min(burst, Math.floor((now - t0) / interval) + 1), next: Math.ceil(t0 + interval) }
+      if (t0 > now) return { n: 0, next: Math.ceil(t0), rate }
+      return { n: Math.min(burst, Math.floor((now - t0) / interval) + 1), next: Math.ceil(t0 + interval), rate }
     },
     take(lane, n, now) {
       const l = lanes.get(lane)
