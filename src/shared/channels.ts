@@ -189,6 +189,8 @@ export const SendCommunication = z
   .strict()
   .refine((v) => v.email || v.text || v.template, { message: 'Give the email, the text or a template to send', path: ['text'] })
 
+export const QuietHours = z.object({ startHour: z.number().int().min(0).max(23), endHour: z.number().int().min(0).max(24) }).strict()
+
 export const COMMUNICATION_STATUSES = ['scheduled', 'sending', 'delivered', 'failed', 'skipped'] as const
 export const Communication = z.object({
   id: Id,

@@ -208,6 +208,18 @@ export const contract = {
   'texts.window': def(z.object({ contactId: M.Id }).strict(), CH.WhatsappWindow),
   /** Asks Twilio now for delivery status and received texts (otherwise polled every 15 s and 30 s). */
   'texts.poll': write(M.Empty, z.object({ statusChanged: z.number(), received: z.number() })),
+  /**
+   * One message to a contact over the best channel with fallback (seed 003): `channels` in order (default
+   * email → WhatsApp → SMS), less those the contact cannot get; sent by urgency (critical now, high now
+   * outside quiet hours, normal in business hours 9–18 in the contact's zone, low in the 09:00 daily batch);
+   * each attempt is its own outbox row (attempts[]), the next only after the previous failed permanently.
+   */
+  'communications.send': write(CH.SendCommunication, CH.Communication),
+  'communications.get': def(byId, CH.Communication),
+  /** A contact's communications, newest first, each with its chain of attempts. */
+  'communications.list': def(z.object({ contactId: M.Id, limit: z.number().int().min(1).max(200).default(50) }).strict(), z.array(CH.Communication)),
+  /** Hours (in the contact's zone) when nothing but critical goes out; null switches them off. */
+  'communications.setQuietHours': write(z.object({ objectId: M.Id, quietHours: CH.QuietHours.nullable() }).strict(), z.object({ objectId: M.Id, quietHours: CH.QuietHours.nullable() })),
   // end of the Twilio block
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },

@@ -299,8 +299,10 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://fake.local')
+    // When the request arrived (not when it was answered): what a rate limit on Twilio's side would count.
+    const arrived = Date.now()
     const done = (status: number, body: object | string) => {
-      requests.push({ method: req.method ?? '', path: u.pathname, query: u.search, status, at: Date.now() })
+      requests.push({ method: req.method ?? '', path: u.pathname, query: u.search, status, at: arrived })
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(typeof body === 'string' ? body : JSON.stringify(body))
     }

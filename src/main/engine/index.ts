@@ -28,6 +28,8 @@ import { profileHandlers } from './handlers/profiles'
 import { mailgunHandlers } from './handlers/mailgun'
 import { twilioHandlers } from './handlers/twilio'
 import { textsHandlers } from './handlers/texts'
+import { communicationsHandlers } from './handlers/communications'
+import { wireCommunications } from './services/communications'
 import { twilioSender } from './channels/twilioSender'
 import { createTextPoller, type TextPollOptions } from './channels/runtime'
 import { textPacer } from './channels/pace'
@@ -227,6 +229,9 @@ export function createEngine(opts: EngineOptions): Engine {
   wireContactLinking(ctx)
   // CRM tasks: "remind me if no reply" listens to the inbound store (issue 19).
   wireTaskHooks(ctx)
+  // Communications (issue 17): a failed attempt starts the next channel in the same transaction.
+  wireCommunications(ctx)
+  // issue 17: numbers typed before migration 0020 read into E.164, once
   normalizeStoredPhones(ctx, log)
   const handlers: Handlers = {
     ...appHandlers(() => handlers),
@@ -238,6 +243,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...mailgunHandlers,
     ...twilioHandlers,
     ...textsHandlers,
+    ...communicationsHandlers,
     ...userHandlers,
     ...contactHandlers,
     ...tagHandlers,

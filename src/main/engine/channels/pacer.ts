@@ -1,9 +1,9 @@
 // Pace per sender (a Twilio number or service per business and channel): a token bucket the claim asks how
-// many texts of a lane may leave now. Tokens accrue at the lane's rate up to a small burst (a fifth of a
-// second's worth, at least one), so a busy loop keeps the set pace exactly and an idle one never floods.
+// many texts of a lane may leave now. Tokens accrue at the lane's rate up to half a second's worth (at least
+// one), so a loop delayed by a busy machine still keeps the set pace on average and an idle one never floods.
 export interface Pacer {
   /** How many of this lane's rows may leave at `now` (0: wait until `next`); null = the lane is not paced. */
-  room(lane: string, objectId: number, channel: string, now: number): { n: number; next: number } | null
+  room(lane: string, objectId: number, channel: string, now: number): { n: number; next: number; rate: number } | null
   /** Records that `n` rows of the lane left at `now`. */
   take(lane: string, n: number, now: number): void
 }
@@ -20,14 +20,14 @@ export function createPacer(rateOf: (objectId: number, channel: string) => numbe
       const rate = rateOf(objectId, channel)
       if (!rate) return null
       const interval = 1000 / rate
-      const burst = Math.max(1, Math.floor(rate / 5))
+      const burst = Math.max(1, Math.floor(rate / 2))
       const l = lanes.get(lane)
       // A new lane starts with a full bucket.
       if (!l) lanes.set(lane, { next: -Infinity, interval, burst })
       else Object.assign(l, { interval, burst })
       const t0 = start(lane, now)
-      if (t0 > now) return { n: 0, next: Math.ceil(t0) }
-      return { n: Math.min(burst, Math.floor((now - t0) / interval) + 1), next: Math.ceil(t0 + interval) }
+      if (t0 > now) return { n: 0, next: Math.ceil(t0), rate }
+      return { n: Math.min(burst, Math.floor((now - t0) / interval) + 1), next: Math.ceil(t0 + interval), rate }
     },
     take(lane, n, now) {
       const l = lanes.get(lane)

@@ -33,6 +33,7 @@ interface OpenText {
 }
 
 const FINAL_OK = new Set(['delivered', 'read'])
+const CHUNK = 100
 const FINAL_BAD = new Set(['undelivered', 'failed', 'canceled'])
 
 /** One pass: asks Twilio about the texts due a look; returns the rows whose status changed. */
@@ -44,30 +45,49 @@ export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promi
        FROM outbound_messages INDEXED BY outbound_text_open_idx
       WHERE channel != 'email' AND status = 'sent' AND (polled_at IS NULL OR polled_at <= ?) ORDER BY polled_at, id LIMIT ?`,
   ).all(now - opts.intervalMs, opts.batch) as OpenText[]
-  const answers: Array<[OpenText, TwilioMessage | SendFailure]> = []
+  // Each answer keeps when its request left: the next look at that text is at least one interval later.
+  // Answers are recorded as they come, a small transaction per chunk, so a pass over thousands of texts
+  // never holds the engine's thread for long.
+  let answers: Array<[OpenText, TwilioMessage | SendFailure, number]> = []
+  const changed: number[] = []
+  const flush = () => {
+    const chunk = answers
+    answers = []
+    if (chunk.length) changed.push(...record(ctx, chunk, opts.retry))
+  }
   let next = 0
   const worker = async () => {
     while (next < due.length) {
       const row = due[next++]!
       if (!row.providerId) continue
+      const asked = ctx.clock.now()
       try {
-        answers.push([row, await fetchMessage(twilioConfig(ctx, row.objectId), row.providerId)])
+        answers.push([row, await fetchMessage(twilioConfig(ctx, row.objectId), row.providerId), asked])
       } catch (err) {
-        answers.push([row, err instanceof SendFailure ? err : new SendFailure('transient', String(err))])
+        answers.push([row, err instanceof SendFailure ? err : new SendFailure('transient', String(err)), asked])
       }
+      if (answers.length >= CHUNK) flush()
     }
   }
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, due.length) }, worker))
+  flush()
+  if (changed.length) ctx.emit('outbox.changed', { ids: [...new Set(changed)] })
+  return changed
+}
+
+/** Writes one chunk of answers in one transaction; returns the rows whose outbox status changed. */
+function record(ctx: Ctx, answers: Array<[OpenText, TwilioMessage | SendFailure, number]>, retry: RetryPolicy): number[] {
   const changed: number[] = []
+  const now = ctx.clock.now()
   ctx.sqlite.transaction(() => {
     const touch = stmt(ctx.sqlite, 'UPDATE outbound_messages SET polled_at = ?, provider_status = coalesce(?, provider_status), segments = coalesce(?, segments) WHERE id = ?')
-    for (const [row, a] of answers) {
+    for (const [row, a, asked] of answers) {
       if (a instanceof SendFailure) {
-        touch.run(now, null, null, row.id)
+        touch.run(asked, null, null, row.id)
         continue
       }
       const segments = Number(a.num_segments) > 0 ? Number(a.num_segments) : null
-      touch.run(now, a.status, segments, row.id)
+      touch.run(asked, a.status, segments, row.id)
       if (a.status === row.providerStatus) continue
       if (FINAL_OK.has(a.status)) {
         if (transition(ctx, row.id, ['sent'], { status: 'delivered' }, 'delivered', `Twilio: ${a.status}`)) changed.push(row.id)
@@ -77,10 +97,9 @@ export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promi
         if (a.error_code === OPTED_OUT && row.contactId) changed.push(...applyConsent(ctx, row.contactId, row.channel, 'revoked', `twilio:${OPTED_OUT}`, now))
         const full = getRow(ctx, row.id)
         // A delivery failure that would pass again (30001 queue overflow) retries; others end the row.
-        if (full) changed.push(...failRow(ctx, full, f.kind === 'auth' || f.kind === 'offline' ? new SendFailure('permanent', f.message, undefined, f.code) : f, opts.retry))
+        if (full) changed.push(...failRow(ctx, full, f.kind === 'auth' || f.kind === 'offline' ? new SendFailure('permanent', f.message, undefined, f.code) : f, retry))
       } else addEvent(ctx, row.id, a.status, `Twilio: ${a.status}`, now)
     }
   }).immediate()
-  if (changed.length) ctx.emit('outbox.changed', { ids: [...new Set(changed)] })
   return changed
 }

@@ -116,7 +116,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
    */
   function openLane(head: Head, key: string): Lane | null | 'row-handled' {
     const room = env.perMailbox - (env.inFlight.get(key) ?? 0)
-    if (room <= 0) return null
+    if (room <= 0 && head.transport !== 'twilio') return null
     const endpoint = senderOf(env.senders, head.transport).endpoint(head)
     if (!env.net.isOnline(endpoint.key)) {
       const reason = env.net.holdReason(endpoint.key)
@@ -127,6 +127,10 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
       return 'row-handled'
     }
     if (head.transport === 'twilio') {
+      // A fast sender keeps a second's worth of texts in flight, so a slow answer does not cut its pace.
+      const rate = env.pace?.room(key, head.objectId, head.channel, now)?.rate ?? 0
+      const room = Math.max(env.perMailbox, Math.ceil(rate)) - (env.inFlight.get(key) ?? 0)
+      if (room <= 0) return null
       const authError = getSetting(ctx, twilioAuthErrorKey(head.objectId))
       if (authError) {
         held(head, 'auth', authError)
