@@ -41,7 +41,7 @@ describe('sequences', () => {
     const c2 = await contact(b, 'b@client.test')
     const other = await addBusiness(b.t, 'Other', 'x@other.test')
     const foreign = await b.t.ok('contacts.create', { email: 'f@client.test', primaryObjectId: other.objectId })
-    const noEmail = await b.t.ok('contacts.create', { firstName: 'Phone only', phone: '+1 555 0100', primaryObjectId: b.objectId })
+    const noEmail = await b.t.ok('contacts.create', { firstName: 'Phone only', phone: '+1 555 555 0100', primaryObjectId: b.objectId })
     await b.t.ok('contacts.addTag', { contactIds: [a.id, c2.id], tagId: tag.id })
     expect(await b.t.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [a.id, foreign.id, noEmail.id] })).toEqual({ enrolled: 1, alreadyEnrolled: 0, skipped: 2 })
     expect(await b.t.ok('sequences.enroll', { sequenceId: seq.id, tagId: tag.id })).toEqual({ enrolled: 1, alreadyEnrolled: 1, skipped: 0 })

@@ -42,7 +42,7 @@ describe('contacts.import', () => {
     const o = await t.ok('objects.create', { name: 'Eve' })
     const csv = [
       'First Name,Last Name,Email,Phone,Tags,Birthday',
-      'Ava,Nguyen,ava@x.co,+1 555 0100,VIP;Holiday Form,1990-02-03',
+      'Ava,Nguyen,ava@x.co,+1 555 555 0100,VIP;Holiday Form,1990-02-03',
       'Ben,,not-an-email,,,',
       'Cy,Zhou,cy@x.co,call me,,',
       ',Dee,DEE@x.co,,VIP,',
@@ -54,7 +54,7 @@ describe('contacts.import', () => {
       skipped: 2,
       errors: [
         { row: 3, field: 'email', message: '"not-an-email" is not a valid email address' },
-        { row: 4, field: 'phone', message: '"call me" is not a valid phone number' },
+        { row: 4, field: 'phone', message: '"call me" is not a valid phone number: use digits only, like +1 555 555 0123.' },
       ],
     })
     const ava = (await t.ok('contacts.list', { query: 'ava@x.co' })).items[0]

@@ -23,7 +23,7 @@ async function world() {
   const ann = await mk({ email: 'ann@client.test', firstName: 'Ann', lastName: 'Client', company: 'Acme Ltd', tagIds: [vip.id], fields: { city: 'Boston' } })
   const bob = await mk({ email: 'bob@other.test', firstName: 'Bob', lastName: 'Other', company: 'Globex', tagIds: [lead.id], fields: { city: 'Austin' } })
   const cat = await mk({ email: 'cat@client.test', firstName: 'Cat', tagIds: [vip.id, lead.id] })
-  const dan = await t.ok('contacts.create', { phone: '+1 555 0100', firstName: 'Dan', primaryObjectId: other.id })
+  const dan = await t.ok('contacts.create', { phone: '+1 555 555 0100', firstName: 'Dan', primaryObjectId: other.id })
   await t.ok('contacts.update', { id: bob.id, status: 'unsubscribed' })
   const { ctx } = storeCtx(t)
   /** The ids a rule set matches, sorted; the grid's walking form of the same rules must agree. */

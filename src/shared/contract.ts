@@ -19,6 +19,7 @@ import * as C from './crm'
 import * as IN from './intake'
 import * as T from './templates'
 import * as DR from './dataRights'
+import * as CH from './channels'
 
 interface MethodDef {
   input: z.ZodType
@@ -186,6 +187,41 @@ export const contract = {
   /** One story of a contact: mail both ways, notes, tasks and automation events, newest first. */
   'timeline.list': def(C.ListTimeline, C.TimelineEventsPage),
   'timeline.summary': def(z.object({ contactId: M.Id }).strict(), C.ContactSummary),
+  // SMS and WhatsApp through Twilio (issue 17): settings per business (the token sealed, never returned)
+  'twilio.get': def(z.object({ objectId: M.Id }).strict(), CH.TwilioSettings.nullable()),
+  'twilio.upsert': write(CH.TwilioUpsert, CH.TwilioSettings),
+  /** Refused (CONFLICT) while texts still wait to go through the account. */
+  'twilio.remove': write(z.object({ objectId: M.Id }).strict(), z.object({ objectId: M.Id })),
+  /** Asks Twilio's account endpoint with these (or the stored) credentials: {ok, code, message} like mailgun.test. */
+  'twilio.test': def(CH.TwilioTest, CH.TwilioTestResult),
+  /**
+   * Texts a contact now on SMS or WhatsApp (the inbox's reply on the same channel, the contact page). An
+   * opted-out contact's text is written `skipped` with the reason; WhatsApp free text outside the 24-hour
+   * window is refused with CONFLICT, field 'whatsappWindow' (send `template` instead).
+   */
+  'texts.send': write(CH.SendText, O.OutboundMessage),
+  /** The inbox's text conversations: one per contact and channel, newest first, with unread counts. */
+  'texts.conversations': def(CH.ListConversations, z.array(CH.TextConversation)),
+  /** One conversation both ways, oldest first, and (WhatsApp) the window's state for the composer. */
+  'texts.conversation': def(CH.GetConversation, CH.ConversationDetail),
+  'texts.markRead': write(CH.MarkConversationRead, z.object({ changed: z.number() })),
+  /** Whether WhatsApp free text is allowed now (24 h since the contact's last WhatsApp message) and until when. */
+  'texts.window': def(z.object({ contactId: M.Id }).strict(), CH.WhatsappWindow),
+  /** Asks Twilio now for delivery status and received texts (otherwise polled every 15 s and 30 s). */
+  'texts.poll': write(M.Empty, z.object({ statusChanged: z.number(), received: z.number() })),
+  /**
+   * One message to a contact over the best channel with fallback (seed 003): `channels` in order (default
+   * email → WhatsApp → SMS), less those the contact cannot get; sent by urgency (critical now, high now
+   * outside quiet hours, normal in business hours 9–18 in the contact's zone, low in the 09:00 daily batch);
+   * each attempt is its own outbox row (attempts[]), the next only after the previous failed permanently.
+   */
+  'communications.send': write(CH.SendCommunication, CH.Communication),
+  'communications.get': def(byId, CH.Communication),
+  /** A contact's communications, newest first, each with its chain of attempts. */
+  'communications.list': def(z.object({ contactId: M.Id, limit: z.number().int().min(1).max(200).default(50) }).strict(), z.array(CH.Communication)),
+  /** Hours (in the contact's zone) when nothing but critical goes out; null switches them off. */
+  'communications.setQuietHours': write(z.object({ objectId: M.Id, quietHours: CH.QuietHours.nullable() }).strict(), z.object({ objectId: M.Id, quietHours: CH.QuietHours.nullable() })),
+  // end of the Twilio block
 
   // intake (issue 18): web-form e-mails into contacts by rules; receiving through Mailgun without a webhook
   'intake.rules.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(IN.IntakeRule)),
@@ -253,6 +289,8 @@ export const events = {
   'backups.changed': z.object({}),
   /** The unread conversation count moved (tray, dock and taskbar badge). */
   'badge.changed': B.Badge,
+  /** Texts arrived (or their conversations changed) for these contacts (issue 17). */
+  'texts.changed': z.object({ contactIds: z.array(M.Id) }),
   // CRM (issue 19)
   'segments.changed': z.object({}),
   'companies.changed': z.object({}),

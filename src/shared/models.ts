@@ -1,6 +1,8 @@
 // zod models for the contract: inputs are checked with these at the boundary, outputs are typed by them.
 import { z } from 'zod'
-import { HOSTNAME_RE, isEmail, isPhone, isTimeZone, normalizeEmail } from './validators'
+import { HOSTNAME_RE, isEmail, isTimeZone, normalizeEmail } from './validators'
+// issue 17: phones (E.164, several per contact) and the business's country
+import { ContactPhone, PhoneCountry, PhoneInput, PhoneText } from './phones'
 
 // A missing field says "Required" rather than zod's "expected string, received undefined".
 z.config({ customError: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? 'Required' : undefined) })
@@ -54,6 +56,10 @@ export const BizObject = z.object({
   mailboxCount: z.number(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
+  // issue 17: the country national phone numbers are read by ('US'); null when neither set nor implied by
+  // the time zone. `countrySet`: chosen in the settings (false: derived from the time zone).
+  country: z.string().nullable(),
+  countrySet: z.boolean(),
 })
 export type BizObject = z.infer<typeof BizObject>
 
@@ -63,10 +69,14 @@ export const NewObject = z
     postalAddress: Text(500).default(''),
     timezone: TimeZone.default('UTC'),
     unsubscribeUrl: UnsubscribeUrl.optional(),
+    /** issue 17: null or omitted: derived from the time zone. */
+    country: PhoneCountry.nullable().optional(),
   })
   .strict()
 export const ObjectPatch = z
-  .object({ id: Id, name: Name(120).optional(), postalAddress: Text(500).optional(), timezone: TimeZone.optional(), unsubscribeUrl: UnsubscribeUrl.optional() })
+  .object({ id: Id, name: Name(120).optional(), postalAddress: Text(500).optional(), timezone: TimeZone.optional(), unsubscribeUrl: UnsubscribeUrl.optional(),
+    /** issue 17: null: derived from the time zone again. */
+    country: PhoneCountry.nullable().optional() })
   .strict()
 
 export const MailgunUpsert = z
@@ -247,10 +257,15 @@ export const Contact = z.object({
   companyId: Id.nullable().optional(),
   lastInboundAt: IsoTime.nullable().optional(),
   lastOutboundAt: IsoTime.nullable().optional(),
+  // issue 17: every number, primary first (`phone` is the primary's number)
+  phones: z.array(ContactPhone),
 })
 export type Contact = z.infer<typeof Contact>
 
-export const Phone = Text(40).refine(isPhone, 'Not a valid phone number')
+/** Any common form ('+1 (555) 555-0123', '555-555-0123'): the engine reads it by the business's country into E.164. */
+export const Phone = PhoneText
+/** issue 17: a contact's numbers; omitted on update: unchanged. */
+const Phones = z.array(PhoneInput).max(10, 'At most 10 phone numbers')
 const contactFields = {
   email: Email.nullable(),
   firstName: Text(120),
@@ -262,6 +277,7 @@ const contactFields = {
   fields: CustomFields,
   status: ContactStatus,
   extraEmails: z.array(Email).max(20),
+  phones: Phones,
 }
 export const NewContact = z
   .object({
@@ -275,9 +291,10 @@ export const NewContact = z
     fields: contactFields.fields.default({}),
     extraEmails: contactFields.extraEmails.default([]),
     tagIds: z.array(Id).default([]),
+    phones: contactFields.phones.optional(),
   })
   .strict()
-  .refine((c) => c.email || c.firstName || c.lastName || c.phone, {
+  .refine((c) => c.email || c.firstName || c.lastName || c.phone || c.phones?.length, {
     message: 'A contact needs at least an email, a name or a phone number',
     path: ['email'],
   })

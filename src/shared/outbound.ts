@@ -80,7 +80,7 @@ export const OutboundMessage = z.object({
   profileId: Id.nullable(),
   mailboxId: Id.nullable(),
   contactId: Id.nullable(),
-  transport: z.enum(['smtp', 'mailgun']),
+  transport: z.enum(['smtp', 'mailgun', 'twilio']),
   messageId: z.string(),
   from: z.string(),
   replyTo: z.string().nullable(),
@@ -109,6 +109,11 @@ export const OutboundMessage = z.object({
   updatedAt: IsoTime,
   /** mail.send with an idempotencyKey already used in this business: this is the earlier row, nothing was queued. */
   idempotencyReused: z.boolean().optional(),
+  // channels (issue 17): texts share the outbox; a fallback chain shares a communication
+  channel: z.enum(['email', 'sms', 'whatsapp']).default('email'),
+  /** Billing segments of a text (GSM-7 160/153, UCS-2 70/67); null for mail. */
+  segments: z.number().nullable().default(null),
+  communicationId: Id.nullable().default(null),
 })
 export type OutboundMessage = z.infer<typeof OutboundMessage>
 

@@ -9,6 +9,7 @@ import type { NetMonitor } from './outbound/netMonitor'
 import type { Scheduler } from './outbound/scheduler'
 import type { BackupRunner } from './backups/runner'
 import type { SecretBox } from './secrets'
+import type { TextsRuntime } from './channels/runtime'
 
 export interface EngineInfo {
   version: string
@@ -48,6 +49,8 @@ export interface OutboundRuntime {
   advanceClock?: (ms: number) => void
   /** The set-up test's budget per server, and whether it accepts self-signed certificates (loopback tests). */
   setupTest: { timeoutMs: number; insecureTls: boolean }
+  /** Texts (issue 17): poll Twilio for delivery status and received texts now. */
+  texts?: TextsRuntime
 }
 
 /** The IMAP sync workers (inbound/sync/manager.ts). */

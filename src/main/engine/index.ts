@@ -26,6 +26,13 @@ import { mailboxHandlers } from './handlers/mailboxes'
 import { objectHandlers } from './handlers/objects'
 import { profileHandlers } from './handlers/profiles'
 import { mailgunHandlers } from './handlers/mailgun'
+import { twilioHandlers } from './handlers/twilio'
+import { textsHandlers } from './handlers/texts'
+import { communicationsHandlers } from './handlers/communications'
+import { wireCommunications } from './services/communications'
+import { twilioSender } from './channels/twilioSender'
+import { createTextPoller, type TextPollOptions } from './channels/runtime'
+import { textPacer } from './channels/pace'
 import { userHandlers } from './handlers/users'
 import { tagHandlers } from './handlers/tags'
 import { mailgunSender, pollMailgunEvents } from './outbound/mailgunSender'
@@ -60,6 +67,8 @@ import { tasksHandlers } from './handlers/tasks'
 import { timelineHandlers } from './handlers/timeline'
 // template library and bulk sends (issue 18)
 import { bulkHandlers } from './handlers/bulk'
+// issue 17: numbers typed before migration 0020 are read into E.164 once
+import { normalizeStoredPhones } from './services/contactPhones'
 import { createTaskReminders, wireTaskHooks } from './services/tasks'
 // intake (issue 18): form rules on new mail; receiving through Mailgun
 import { intakeHandlers } from './handlers/intake'
@@ -96,8 +105,10 @@ export interface EngineOptions {
     setupTestMs?: number
     scheduler?: Partial<SchedulerOptions>
     /** Wrap a sender (tests inject faults around the real transports). */
-    wrapSender?: (kind: 'smtp' | 'mailgun', sender: Sender) => Sender
+    wrapSender?: (kind: 'smtp' | 'mailgun' | 'twilio', sender: Sender) => Sender
   }
+  /** Texts (issue 17): Twilio status and inbound poll intervals (0 = only texts.poll). */
+  channels?: TextPollOptions
   inbound?: SyncOptions & {
     /** Start the IMAP sync workers (default true). */
     run?: boolean
@@ -183,6 +194,7 @@ export function createEngine(opts: EngineOptions): Engine {
     const senders = {
       smtp: wrap('smtp', smtpSender(ctx, { poolSize: o.smtpPoolSize, insecureTls: o.insecureTls, log })),
       mailgun: wrap('mailgun', mailgunSender(ctx)),
+      twilio: wrap('twilio', twilioSender(ctx, { onChanged: (ids) => ctx.emit('outbox.changed', { ids }) })),
     }
     const net = netMonitor(ctx.clock, {
       probeMs: o.probeMs ?? 5000,
@@ -191,7 +203,9 @@ export function createEngine(opts: EngineOptions): Engine {
         ctx.emit('net.status', net.status(heldOffline(ctx)))
       },
     })
-    const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindows: (rows, at) => windowsAllow(ctx, rows, at), ...o.scheduler })
+    const scheduler = createScheduler(ctx, senders, net, { owner: randomUUID(), log, sendWindows: (rows, at) => windowsAllow(ctx, rows, at), pace: textPacer(ctx), ...o.scheduler })
+    // Texts: Twilio delivery status and received texts, polled (issue 17).
+    const texts = createTextPoller(ctx, { ...opts.channels, retry: { backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000], random: Math.random, ...o.scheduler }, log, wake: () => scheduler.wake() })
     // Sequences' due steps and the autoresponders' daily date check.
     const automation = createAutomationRunner(ctx, log)
     const backupRunner = createBackupRunner(ctx, { dbFile, log, onChange: () => ctx.emit('backups.changed', {}) })
@@ -204,6 +218,7 @@ export function createEngine(opts: EngineOptions): Engine {
       net,
       undoMs: o.undoMs ?? 10_000,
       setupTest: { timeoutMs: o.setupTestMs ?? 15_000, insecureTls: o.insecureTls ?? false },
+      texts,
       advanceClock: opts.testClock
         ? (ms) => {
             opts.testClock!.advance(ms)
@@ -214,9 +229,9 @@ export function createEngine(opts: EngineOptions): Engine {
           }
         : undefined,
     }
-    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner, reminders, retention }
+    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner, reminders, retention, texts }
   })
-  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders, retention } = parts
+  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders, retention, texts } = parts
   // The tray and badge follow unread mail; a local read/unread change queues a \Seen op, which that mailbox's worker pushes now.
   const refreshBadge = followBadge(ctx, () => syncStopped)
   function inboxChanged(): void {
@@ -240,6 +255,10 @@ export function createEngine(opts: EngineOptions): Engine {
     pool: () => (inboundPool ??= createParsePool({ size: 1, dataDir: opts.dataDir })),
   })
   ctx.hooks.on('intake.mailgunChanged', () => mailgunInbound.wake())
+  // Communications (issue 17): a failed attempt starts the next channel in the same transaction.
+  wireCommunications(ctx)
+  // issue 17: numbers typed before migration 0020 read into E.164, once
+  normalizeStoredPhones(ctx, log)
   const handlers: Handlers = {
     ...appHandlers(() => handlers),
     ...clockHandlers,
@@ -248,6 +267,9 @@ export function createEngine(opts: EngineOptions): Engine {
     ...mailboxHandlers,
     ...profileHandlers,
     ...mailgunHandlers,
+    ...twilioHandlers,
+    ...textsHandlers,
+    ...communicationsHandlers,
     ...userHandlers,
     ...contactHandlers,
     ...tagHandlers,
@@ -281,6 +303,7 @@ export function createEngine(opts: EngineOptions): Engine {
   }
   if (runSync !== false) syncManager.start()
   if (opts.intake?.run !== false) mailgunInbound.start()
+  if (o.run !== false) texts.start()
   const pollEvents = () => pollMailgunEvents(ctx, log)
   let poller: ReturnType<typeof setInterval> | undefined
   if ((o.eventsPollMs ?? 60_000) > 0) {
@@ -311,6 +334,7 @@ export function createEngine(opts: EngineOptions): Engine {
       await syncManager.close()
       await mailgunInbound.stop()
       await inboundPool?.close()
+      await texts.stop()
       await scheduler.stop()
       for (const s of Object.values(senders)) await s.close()
       await checkpointer.close()

@@ -14,6 +14,8 @@ export const objects = sqliteTable('objects', {
   timezone: text('timezone').notNull().default('UTC'),
   /** Added by migration 0006 (automation): the business's own https unsubscribe page, or null (mailto). */
   unsubscribeUrl: text('unsubscribe_url'),
+  /** Added by migration 0020 (issue 17): ISO country national phone numbers are read by; null: from the time zone. */
+  country: text('country'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('objects_name_uq').on(sql`${t.name} COLLATE NOCASE`)])
@@ -107,6 +109,8 @@ export const contacts = sqliteTable('contacts', {
   companyId: integer('company_id'),
   lastInboundAt: integer('last_inbound_at'),
   lastOutboundAt: integer('last_outbound_at'),
+  // migration 0020 (issue 17): every number in searchable forms, what contacts_fts indexes as `phone`.
+  phoneSearch: text('phone_search').notNull().default(''),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -155,3 +159,4 @@ export * from './schemaInbox'
 export * from './schemaSync'
 export * from './schemaAutomation'
 export * from './schemaCrm'
+export * from './schemaChannels'

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { FAILURE_KINDS, MESSAGE_SOURCES, OUTBOX_STATUSES } from '../../../shared/outbound'
 import { contacts, emailSendingProfiles, mailboxes, objects } from './schema'
+import { CHANNELS } from '../../../shared/channels'
 
 export const outboundMessages = sqliteTable('outbound_messages', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -12,7 +13,7 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   profileId: integer('profile_id').references(() => emailSendingProfiles.id, { onDelete: 'set null' }),
   mailboxId: integer('mailbox_id').references(() => mailboxes.id, { onDelete: 'set null' }),
   contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
-  transport: text('transport', { enum: ['smtp', 'mailgun'] }).notNull(),
+  transport: text('transport', { enum: ['smtp', 'mailgun', 'twilio'] }).notNull(),
   // Fixed at queue time: a resend after a crash carries the same id, so duplicates can be found.
   messageId: text('message_id').notNull(),
   fromEmail: text('from_email').notNull(),
@@ -52,6 +53,15 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   bccJson: text('bcc_json').notNull().default('[]'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  // ---- channels (migration 0019, issue 17): texts ride the same outbox (transport 'twilio')
+  channel: text('channel', { enum: CHANNELS }).notNull().default('email'),
+  segments: integer('segments'),
+  contentSid: text('content_sid'),
+  contentVariablesJson: text('content_variables_json'),
+  /** Twilio's own status of a sent text, and when it was last polled. */
+  providerStatus: text('provider_status'),
+  polledAt: integer('polled_at'),
+  communicationId: integer('communication_id'),
 }, (t) => [
   uniqueIndex('outbound_message_id_uq').on(t.messageId),
   // Mostly-NULL columns index only their values (migration 0009): a NULL entry cost a WAL page per queued row.
@@ -61,7 +71,7 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   index('outbound_open_idx').on(t.status, t.nextAttemptAt, t.id).where(sql`status NOT IN ('sent', 'delivered', 'opened', 'clicked')`),
   // The scheduler's "what is due next" walk: ordered, with no sort step however long the queue is.
   // It also carries the lane and window inputs, so the walk never reads the table (migration 0008).
-  index('outbound_ready_idx').on(t.nextAttemptAt, t.id, t.transport, t.mailboxId, t.objectId, t.source, t.contactId).where(sql`status IN ('queued', 'retry_wait')`),
+  index('outbound_ready_idx').on(t.nextAttemptAt, t.id, t.transport, t.mailboxId, t.objectId, t.source, t.contactId, t.channel).where(sql`status IN ('queued', 'retry_wait')`),
   // A mailbox's rows by status: what it still has to send, and its foreign key (migration 0009).
   index('outbound_mailbox_idx').on(t.mailboxId, t.status),
   index('outbound_object_idx').on(t.objectId, t.status),

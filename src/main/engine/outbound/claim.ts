@@ -7,13 +7,15 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { fromSql, getRow, waitingRowsWhere, type OutboxRow } from '../repos/outbox'
 import { getSetting, settingKeys } from '../repos/settings'
+import { twilioAuthErrorKey } from '../repos/twilio'
+import type { Pacer } from '../channels/pacer'
 import { check, reserve } from './capacity'
 import { SendFailure } from './failure'
 import type { NetMonitor } from './netMonitor'
 import { failRow, holdRow, type RetryPolicy } from './outcome'
-import type { Sender } from './transport'
+import { senderOf, type Senders } from './transport'
 
-export type Head = Pick<OutboxRow, 'id' | 'transport' | 'mailboxId' | 'objectId' | 'source' | 'contactId'>
+export type Head = Pick<OutboxRow, 'id' | 'transport' | 'mailboxId' | 'objectId' | 'source' | 'contactId' | 'channel'>
 
 /**
  * Due rows in the order they leave, as lane heads: most are skipped while their lane is busy, so the full
@@ -22,7 +24,7 @@ export type Head = Pick<OutboxRow, 'id' | 'transport' | 'mailboxId' | 'objectId'
 export function dueRows(ctx: Ctx, now: number, limit: number): Head[] {
   return stmt(
     ctx.sqlite,
-    `SELECT id, transport, mailbox_id AS mailboxId, object_id AS objectId, source, contact_id AS contactId
+    `SELECT id, transport, mailbox_id AS mailboxId, object_id AS objectId, source, contact_id AS contactId, channel
      FROM outbound_messages INDEXED BY outbound_ready_idx
      WHERE status IN ('queued', 'retry_wait') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
   ).all(now, limit) as Head[]
@@ -35,7 +37,7 @@ export interface ClaimEnv {
   perMailbox: number
   /** Sends in flight per lane (the scheduler counts them up when it starts the claimed rows); read only here. */
   inFlight: ReadonlyMap<string, number>
-  senders: Record<OutboxRow['transport'], Sender>
+  senders: Senders
   net: Pick<NetMonitor, 'isOnline' | 'hostOnline' | 'holdReason' | 'problem'>
   /**
    * Sequence sending windows: the first allowed instant at or after `at` per row that has one (others
@@ -44,6 +46,8 @@ export interface ClaimEnv {
   sendWindows: (rows: readonly Head[], at: number) => Map<number, number>
   /** The backoff a failed row gets (the claim fails only rows that can never go, which use none of it). */
   retry: RetryPolicy
+  /** Pace per text sender (channels/pacer.ts); absent = texts unpaced. */
+  pace?: Pacer
 }
 
 export interface Claimed {
@@ -55,7 +59,8 @@ export interface Claimed {
   changed: number[]
 }
 
-export const laneOf = (row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'>) => (row.transport === 'smtp' ? `mb:${row.mailboxId}` : `mg:${row.objectId}`)
+export const laneOf = (row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'> & { channel?: string }) =>
+  row.transport === 'smtp' ? `mb:${row.mailboxId}` : row.transport === 'twilio' ? `tw:${row.objectId}:${row.channel}` : `mg:${row.objectId}`
 
 /** What one lane allows during this claim, worked out at its first due row. */
 interface Lane {
@@ -64,6 +69,8 @@ interface Lane {
   day: string | null
   mailboxId: number | null
   moved: number
+  /** A paced text lane: the pacer is told what moved. */
+  paced?: string
 }
 
 export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): Claimed {
@@ -109,8 +116,8 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
    */
   function openLane(head: Head, key: string): Lane | null | 'row-handled' {
     const room = env.perMailbox - (env.inFlight.get(key) ?? 0)
-    if (room <= 0) return null
-    const endpoint = env.senders[head.transport].endpoint(head)
+    if (room <= 0 && head.transport !== 'twilio') return null
+    const endpoint = senderOf(env.senders, head.transport).endpoint(head)
     if (!env.net.isOnline(endpoint.key)) {
       const reason = env.net.holdReason(endpoint.key)
       const problem = env.net.problem(endpoint.key)
@@ -118,6 +125,24 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
       const extra = problem && env.net.hostOnline() ? { errorCode: problem.code, lastError: problem.message } : { errorCode: 'NETWORK', lastError: 'The computer is offline' }
       held(head, reason, !env.net.hostOnline() ? 'The computer is offline' : reason === 'offline' ? 'The network is down' : `${endpoint.label} does not answer`, null, extra)
       return 'row-handled'
+    }
+    if (head.transport === 'twilio') {
+      // A fast sender keeps a second's worth of texts in flight, so a slow answer does not cut its pace.
+      const rate = env.pace?.room(key, head.objectId, head.channel, now)?.rate ?? 0
+      const room = Math.max(env.perMailbox, Math.ceil(rate)) - (env.inFlight.get(key) ?? 0)
+      if (room <= 0) return null
+      const authError = getSetting(ctx, twilioAuthErrorKey(head.objectId))
+      if (authError) {
+        held(head, 'auth', authError)
+        return 'row-handled'
+      }
+      const pace = env.pace?.room(key, head.objectId, head.channel, now)
+      if (pace && pace.n <= 0) {
+        result.gapWake = Math.min(result.gapWake, pace.next)
+        return null
+      }
+      if (pace) result.gapWake = Math.min(result.gapWake, pace.next)
+      return { room: Math.min(room, pace?.n ?? room), label: endpoint.label, day: null, mailboxId: null, moved: 0, paced: pace ? key : undefined }
     }
     if (head.transport !== 'smtp') {
       const authError = getSetting(ctx, settingKeys.mailgunAuthError(head.objectId))
@@ -201,6 +226,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
   }
   // Capacity is reserved for what actually moved (a row cancelled meanwhile takes no slot).
   for (const lane of new Set(laneOfId.values())) if (lane.mailboxId !== null && lane.day && lane.moved) reserve(ctx, lane.mailboxId, lane.day, now, lane.moved)
+  for (const lane of new Set(laneOfId.values())) if (lane.paced) env.pace?.take(lane.paced, lane.moved, now)
   // RETURNING gives no order; the rows leave in queue order.
   const order = new Map(picks.map((p, i) => [p.id, i]))
   result.ids.sort((a, b) => order.get(a)! - order.get(b)!)

@@ -14,8 +14,8 @@ export class SendFailure extends Error {
     message: string,
     /** Server-suggested wait (Retry-After), when it gave one. */
     readonly retryAfterMs?: number,
-    /** What went wrong, when it was a connection or sign-in problem (shared/serverErrors). */
-    readonly code?: ServerErrorCode,
+    /** What went wrong, when it was a connection or sign-in problem (shared/serverErrors), or a Twilio error (TWILIO_21211). */
+    readonly code?: ServerErrorCode | `TWILIO_${number}`,
   ) {
     super(message)
     this.name = 'SendFailure'

@@ -5,6 +5,7 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { openRowsWhere, transition, waitingRowsWhere, type OutboxRow, type Transition } from '../repos/outbox'
 import { setSetting, settingKeys } from '../repos/settings'
+import { twilioAuthErrorKey } from '../repos/twilio'
 import { release } from './capacity'
 import type { SendFailure } from './failure'
 import { holdUntil, releaseHeld } from './holds'
@@ -78,6 +79,10 @@ function holdAllForAuth(ctx: Ctx, row: OutboxRow, message: string, code: string,
   if (row.transport === 'smtp') {
     stmt(ctx.sqlite, "UPDATE mailboxes SET status = 'auth_error', status_reason = ?, status_code = ?, updated_at = updated_at WHERE id = ?").run(message, code, row.mailboxId)
     for (const r of waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.mailboxId, now)) hold(r, 'auth', message, { errorCode: code })
+  } else if (row.transport === 'twilio') {
+    // Twilio refused the account: every text of the business waits for new settings (twilio.upsert).
+    setSetting(ctx, twilioAuthErrorKey(row.objectId), message)
+    for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'twilio' AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.objectId, now)) hold(r, 'auth', message, { errorCode: code })
   } else {
     setSetting(ctx, settingKeys.mailgunAuthError(row.objectId), message)
     for (const r of openRowsWhere(ctx, "object_id = ? AND transport = 'mailgun' AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", row.objectId, now)) hold(r, 'auth', message, { errorCode: code })

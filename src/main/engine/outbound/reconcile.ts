@@ -4,11 +4,11 @@
 import type { Ctx } from '../context'
 import { openRowsWhere, transition, type OutboxRow } from '../repos/outbox'
 import { release } from './capacity'
-import type { Sender } from './transport'
+import { senderOf, type Senders } from './transport'
 
 export function reconciler(
   ctx: Ctx,
-  senders: Record<OutboxRow['transport'], Sender>,
+  senders: Senders,
   opts: { leaseMs: number; retryMs?: number; log: (msg: string) => void; onDone: () => void },
 ) {
   const pending = new Set<number>()
@@ -24,7 +24,7 @@ export function reconciler(
   }
 
   async function check(row: OutboxRow): Promise<void> {
-    const sender = senders[row.transport]
+    const sender = senderOf(senders, row.transport)
     const verdict = await sender.wasSent(row)
     if (stopped) return
     if (verdict === 'unknown') {
@@ -56,7 +56,7 @@ export function reconciler(
       if (pending.has(row.id)) return
       pending.add(row.id)
       const claimedAt = (row.leaseUntil ?? 0) - opts.leaseMs
-      const settle = senders[row.transport].settleMs
+      const settle = senderOf(senders, row.transport).settleMs
       const fresh = ctx.clock.now() - claimedAt < settle
       // A copy filed by the server (or a provider event) can lag the send by a moment.
       later(() => void check(row).catch(onError(row)), fresh ? settle : 0)

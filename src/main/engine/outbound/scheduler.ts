@@ -8,10 +8,12 @@ import { SendFailure } from './failure'
 import { releaseHeld } from './holds'
 import type { NetMonitor } from './netMonitor'
 import { reconciler, staleRows } from './reconcile'
-import type { Endpoint, Sender } from './transport'
+import { senderOf, type Endpoint, type Senders } from './transport'
 import { failRow } from './outcome'
 import { inTransaction, stmt } from '../db/stmt'
 import { deleteSetting, settingKeys } from '../repos/settings'
+import { twilioAuthErrorKey } from '../repos/twilio'
+import type { Pacer } from '../channels/pacer'
 
 export interface SchedulerOptions {
   /** Identifies this process's leases; rows leased by anyone else at start-up were left by a crash. */
@@ -30,6 +32,8 @@ export interface SchedulerOptions {
    * not know automation; asked once per claim for the whole batch.
    */
   sendWindows?: (rows: readonly Head[], at: number) => Map<number, number>
+  /** Pace per text sender (channels/pacer.ts). */
+  pace?: Pacer
 }
 
 export interface Scheduler {
@@ -38,7 +42,7 @@ export interface Scheduler {
   /** Releases rows held for these servers (or all held-offline rows) back into the queue, in queue order. */
   resumeOffline(keys: string[] | 'all'): void
   /** Settings changed (new password, Mailgun key, mailbox resumed): release its auth/paused holds. */
-  settingsChanged(scope: { mailboxId?: number; objectId?: number }): void
+  settingsChanged(scope: { mailboxId?: number; objectId?: number; twilioObjectId?: number }): void
   /** Resolves when nothing is in flight and nothing is due (tests). */
   idle(): Promise<void>
   stop(): Promise<void>
@@ -63,7 +67,7 @@ const GATHER_UP_TO = 48
  */
 const DEFAULTS = { leaseMs: 5 * 60_000, maxInFlight: 128, perMailbox: 24, backoffMs: [60_000, 300_000, 900_000], rateLimitBackoffMs: [300_000, 900_000, 3_600_000] }
 
-export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport'], Sender>, net: NetMonitor, options: SchedulerOptions): Scheduler {
+export function createScheduler(ctx: Ctx, senders: Senders, net: NetMonitor, options: SchedulerOptions): Scheduler {
   const opts = { ...DEFAULTS, random: Math.random, log: () => {}, sendWindows: () => new Map<number, number>(), ...options }
   const inFlight = new Map<number, Promise<void>>()
   const lanes = new Map<string, number>()
@@ -154,7 +158,7 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     for (const o of done) {
       if (!o.ok) continue
       net.markOnline(o.endpoint)
-      void senders[o.row.transport].afterSent?.(o.row)
+      void senderOf(senders, o.row.transport).afterSent?.(o.row)
     }
   }
 
@@ -180,10 +184,11 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     net,
     sendWindows: opts.sendWindows,
     retry: opts,
+    pace: opts.pace,
   }
 
   function startSend(row: OutboxRow): void {
-    const sender = senders[row.transport]
+    const sender = senderOf(senders, row.transport)
     const endpoint = sender.endpoint(row)
     const lane = laneOf(row)
     lanes.set(lane, (lanes.get(lane) ?? 0) + 1)
@@ -217,9 +222,11 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       AND status_reason IN ('capacity', 'window') AND ${OPEN} ORDER BY next_attempt_at LIMIT 1`).get() as { t: number } | undefined
     const next = { t: Math.min(ready?.t ?? Infinity, held?.t ?? Infinity) }
     let at = Math.min(next.t, gapWake)
+    const gapWakeSeen = gapWake
     gapWake = Infinity
     // Due rows that were not claimed wait for a send to finish (which wakes the loop), not for a timer.
-    if (at <= now) at = inFlight.size > 0 ? Infinity : now + 1000
+    // A paced lane (texts) says when its next slot opens: wake then rather than a second later.
+    if (at <= now) at = inFlight.size > 0 ? Infinity : Math.min(now + 1000, gapWakeSeen > now ? gapWakeSeen : Infinity)
     if (at === Infinity) {
       if (inFlight.size === 0 && !reconcile.pending()) resolveIdle()
       return
@@ -241,6 +248,9 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     for (const { id } of stmt(ctx.sqlite, 'SELECT id FROM mailboxes').all() as Array<{ id: number }>) keys.add(senders.smtp.endpoint({ transport: 'smtp', mailboxId: id, objectId: 0 }).key)
     for (const { id } of stmt(ctx.sqlite, 'SELECT object_id AS id FROM object_mailgun_settings').all() as Array<{ id: number }>)
       keys.add(senders.mailgun.endpoint({ transport: 'mailgun', mailboxId: null, objectId: id }).key)
+    if (senders.twilio)
+      for (const { id } of stmt(ctx.sqlite, 'SELECT object_id AS id FROM object_twilio_settings').all() as Array<{ id: number }>)
+        keys.add(senders.twilio.endpoint({ transport: 'twilio', mailboxId: null, objectId: id }).key)
     return keys
   }
 
@@ -262,10 +272,10 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
     wake,
     resumeOffline(keys) {
       const held = openRowsWhere(ctx, "status = 'held' AND status_reason IN ('offline', 'unreachable') ORDER BY id")
-      const pick = keys === 'all' ? held : held.filter((r) => keys.includes(senders[r.transport].endpoint(r).key))
+      const pick = keys === 'all' ? held : held.filter((r) => keys.includes(senderOf(senders, r.transport).endpoint(r).key))
       resume(pick, 'The network is back')
     },
-    settingsChanged({ mailboxId, objectId }) {
+    settingsChanged({ mailboxId, objectId, twilioObjectId }) {
       // Old servers' errors are not the truth about the new settings: forget servers nothing uses now.
       net.retain(endpointsInUse())
       // New settings deserve a try at once, whatever held the rows: a wrong port or TLS mode held them as
@@ -277,6 +287,10 @@ export function createScheduler(ctx: Ctx, senders: Record<OutboxRow['transport']
       if (objectId !== undefined) {
         deleteSetting(ctx, settingKeys.mailgunAuthError(objectId))
         resume(openRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'offline', 'unreachable') AND transport = 'mailgun' AND object_id = ? ORDER BY id", objectId), 'The Mailgun settings changed')
+      }
+      if (twilioObjectId !== undefined) {
+        deleteSetting(ctx, twilioAuthErrorKey(twilioObjectId))
+        resume(openRowsWhere(ctx, "status = 'held' AND status_reason IN ('auth', 'offline', 'unreachable') AND transport = 'twilio' AND object_id = ? ORDER BY id", twilioObjectId), 'The Twilio settings changed')
       }
     },
     idle: () =>

@@ -1,5 +1,6 @@
 // What the scheduler needs from a way of sending. SMTP and Mailgun implement it; tests may wrap one.
 import type { OutboxRow } from '../repos/outbox'
+import { SendFailure } from './failure'
 
 export interface Endpoint {
   /** Stable key of the server the row depends on, e.g. "smtp:127.0.0.1:2525"; offline state is kept per key. */
@@ -26,3 +27,16 @@ export interface Sender {
   invalidate?(key: { mailboxId?: number; objectId?: number }): void
   close(): Promise<void> | void
 }
+
+/** The senders by transport. Texts (twilio) are optional so a bench or tool can build a mail-only scheduler. */
+export type Senders = { smtp: Sender; mailgun: Sender; twilio?: Sender }
+
+const noSender: Sender = {
+  endpoint: () => ({ key: 'none', label: 'No sender', host: '', port: 0 }),
+  send: () => Promise.reject(new SendFailure('permanent', 'Texts cannot be sent here: no Twilio sender')),
+  wasSent: () => Promise.resolve(false),
+  settleMs: 0,
+  close() {},
+}
+/** The sender of a transport (a missing one fails its rows permanently rather than throwing in the loop). */
+export const senderOf = (senders: Senders, transport: OutboxRow['transport']): Sender => senders[transport] ?? noSender

@@ -6,6 +6,9 @@ import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { decodeCursor, encodeCursor } from './cursor'
 import { countingWhere, type GridSegment } from './segmentSql'
+// issue 17: several phones per contact
+import { phonesOf } from './contactPhones'
+import { phoneSearchText } from '../../../shared/phones'
 import type { z } from 'zod'
 
 export interface ContactRow {
@@ -40,16 +43,21 @@ export interface NewContactRow {
   phone: string
   timezone: string | null
   fields: Record<string, string>
+  /** issue 17: every number in searchable forms (default: the primary's). */
+  phoneSearch?: string
 }
 
 /** The one way contacts are inserted. Call indexContacts with the new ids in the same transaction. */
 export function contactInserter(ctx: Ctx): (c: NewContactRow, now: number) => number {
   const insert = ctx.sqlite.prepare(
-    `INSERT INTO contacts (primary_object_id, email, first_name, last_name, company, phone, timezone, fields_json, status, sort_name, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+    `INSERT INTO contacts (primary_object_id, email, first_name, last_name, company, phone, timezone, fields_json, status, sort_name, created_at, updated_at, phone_search)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
   )
   return (c, now) =>
-    Number(insert.run(c.primaryObjectId, c.email, c.firstName, c.lastName, c.company, c.phone, c.timezone, JSON.stringify(c.fields), sortNameOf(c), now, now).lastInsertRowid)
+    Number(
+      insert.run(c.primaryObjectId, c.email, c.firstName, c.lastName, c.company, c.phone, c.timezone, JSON.stringify(c.fields), sortNameOf(c), now, now, c.phoneSearch ?? phoneSearchText(c.phone ? [c.phone] : []))
+        .lastInsertRowid,
+    )
 }
 
 /** Adds new contacts to the search index in one statement (see migration 0001 for why not a trigger). */
@@ -58,7 +66,7 @@ export function indexContacts(ctx: Ctx, ids: number[]): void {
   ctx.sqlite
     .prepare(
       `INSERT INTO contacts_fts (rowid, email, first_name, last_name, company, phone)
-       SELECT id, ifnull(email, ''), first_name, last_name, company, phone FROM contacts WHERE id IN (SELECT value FROM json_each(?))`,
+       SELECT id, ifnull(email, ''), first_name, last_name, company, phone_search FROM contacts WHERE id IN (SELECT value FROM json_each(?))`,
     )
     .run(JSON.stringify(ids))
 }
@@ -79,6 +87,7 @@ export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
     .all(...ids) as Array<{ contactId: number; email: string }>
   const tagsBy = group(tagRows, (t) => t.contactId)
   const emailsBy = group(emailRows, (e) => e.contactId)
+  const phonesBy = phonesOf(ctx, ids)
   return rows.map((r) => ({
     id: r.id,
     email: r.email,
@@ -97,6 +106,7 @@ export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
     companyId: r.company_id ?? null,
     lastInboundAt: r.last_inbound_at ? iso(r.last_inbound_at) : null,
     lastOutboundAt: r.last_outbound_at ? iso(r.last_outbound_at) : null,
+    phones: phonesBy.get(r.id) ?? [],
   }))
 }
 

@@ -13,6 +13,8 @@ export interface ObjectListRow {
   postal_address: string
   timezone: string
   unsubscribe_url: string | null
+  /** migration 0020 (issue 17) */
+  country: string | null
   created_at: number
   updated_at: number
   contactCount: number

@@ -23,6 +23,8 @@ const COLS: Array<[keyof OutboxRow, string]> = [
   ['bccJson', 'bcc_json'],
 ]
 COLS.push(['errorCode', 'error_code'])
+// channels (migration 0019)
+COLS.push(['channel', 'channel'], ['segments', 'segments'], ['contentSid', 'content_sid'], ['contentVariablesJson', 'content_variables_json'], ['providerStatus', 'provider_status'], ['polledAt', 'polled_at'], ['communicationId', 'communication_id'])
 const SQL_OF = new Map(COLS)
 
 export function fromSql(r: SqlRow): OutboxRow {
@@ -120,6 +122,9 @@ export function toOutbound(r: OutboxRow): OutboundMessage {
     sentAt: r.sentAt === null ? null : iso(r.sentAt),
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
+    channel: r.channel ?? 'email',
+    segments: r.segments ?? null,
+    communicationId: r.communicationId ?? null,
   }
 }
 

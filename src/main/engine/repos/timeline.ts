@@ -36,6 +36,9 @@ const PARTS: Record<TimelineKind, string[]> = {
        FROM outbound_messages o
       WHERE o.contact_id = @c AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.mailbox_id = o.mailbox_id AND m.message_id = o.message_id)
         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.outbound_id = o.id AND m.direction = 'out')`,
+    // Texts received (issue 17): type 'text_in', the channel as title; texts sent are outbox rows above.
+    `SELECT 'mail', 'text_in', t.id, t.received_at, ${K(9, 't.id')}, CASE t.channel WHEN 'sms' THEN 'SMS' ELSE 'WhatsApp' END, substr(t.body, 1, 200), NULL, NULL, t.channel, NULL
+       FROM text_messages t WHERE t.contact_id = @c`,
   ],
   note: [
     `SELECT 'note', 'note', n.id, n.created_at, ${K(3, 'n.id')}, coalesce(u.name, ''), substr(n.body_text, 1, 400), NULL, NULL, CASE n.pinned WHEN 1 THEN 'pinned' END, NULL

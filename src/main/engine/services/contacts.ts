@@ -11,6 +11,10 @@ import { requireObject } from './objects'
 import { recordSuppression } from '../outbound/suppression'
 import { requireTags, tagContacts, untagContacts } from './tags'
 import { assertNotErased } from './dataRights'
+// issue 17: phones in any common form, stored E.164, several per contact
+import { phonesForInput } from './contactPhones'
+import { insertPhones, replacePhones } from '../repos/contactPhones'
+import { phoneSearchText } from '../../../shared/phones'
 
 export { getContact }
 
@@ -47,13 +51,16 @@ export function contactEmailsChanged(ctx: Ctx, contactIds: number[]): void {
 const sameEmails = (a: Pick<Contact, 'email' | 'extraEmails' | 'primaryObjectId'>, b: Pick<Contact, 'email' | 'extraEmails' | 'primaryObjectId'>): boolean =>
   a.email === b.email && a.primaryObjectId === b.primaryObjectId && [...a.extraEmails].sort().join('\n') === [...b.extraEmails].sort().join('\n')
 
-export function createContact(ctx: Ctx, input: ParsedInput<'contacts.create'>): Contact {
+export function createContact(ctx: Ctx, { phones: phonesInput, ...input }: ParsedInput<'contacts.create'>): Contact {
   if (input.primaryObjectId !== null) requireObject(ctx, input.primaryObjectId, 'primaryObjectId')
+  const phones = phonesForInput(ctx, input.primaryObjectId, { phone: input.phone, phones: phonesInput }, []) ?? []
   assertEmailFree(ctx, input.primaryObjectId, input.email)
   requireTags(ctx, input.tagIds, 'tagIds')
   const now = ctx.clock.now()
   const id = ctx.sqlite.transaction(() => {
-    const contactId = contactInserter(ctx)(input, now)
+    const row = { ...input, phone: phones[0]?.number ?? '', phoneSearch: phoneSearchText(phones.map((p) => p.number)) }
+    const contactId = contactInserter(ctx)(row, now)
+    insertPhones(ctx, contactId, phones, now)
     indexContacts(ctx, [contactId])
     replaceExtraEmails(ctx, contactId, input.extraEmails, now)
     ctx.hooks.emit('contacts.created', { ids: [contactId] })
@@ -65,14 +72,17 @@ export function createContact(ctx: Ctx, input: ParsedInput<'contacts.create'>): 
   return getContact(ctx, id)
 }
 
-export function updateContact(ctx: Ctx, { id, extraEmails, ...patch }: ParsedInput<'contacts.update'>): Contact {
+export function updateContact(ctx: Ctx, { id, extraEmails, phones: phonesInput, ...patch }: ParsedInput<'contacts.update'>): Contact {
   const current = getContact(ctx, id)
   const next = { ...current, ...patch, extraEmails: extraEmails ?? current.extraEmails }
   if (patch.primaryObjectId != null) requireObject(ctx, patch.primaryObjectId, 'primaryObjectId')
+  const phones = phonesForInput(ctx, next.primaryObjectId, { phone: patch.phone, phones: phonesInput }, current.phones)
+  next.phone = phones ? (phones[0]?.number ?? '') : current.phone
   if (patch.email !== undefined || patch.primaryObjectId !== undefined) assertEmailFree(ctx, next.primaryObjectId, next.email, id)
   const now = ctx.clock.now()
   ctx.sqlite.transaction(() => {
     updateContactRow(ctx, id, next, now)
+    if (phones) replacePhones(ctx, id, phones, now)
     if (extraEmails) replaceExtraEmails(ctx, id, extraEmails, now)
     if (!sameEmails(current, next)) contactEmailsChanged(ctx, [id])
     if (next.status !== current.status && next.status !== 'active') {

@@ -41,7 +41,7 @@ export async function seedDemo(ctx: Ctx, h: Handlers): Promise<{ objects: number
         firstName: first,
         lastName: last,
         company: COMPANIES[k % COMPANIES.length],
-        phone: `+1 555 01${String(10 + ((k * 13) % 90))}`,
+        phone: `+1 555 010 01${String(10 + ((k * 13) % 90))}`,
         timezone: ZONES[k % ZONES.length],
         primaryObjectId: obj.id,
         fields: n % 3 === 0 ? { 'Favourite service': ['Facial', 'Manicure', 'Massage'][(n / 3) % 3] } : {},

@@ -5,7 +5,7 @@ import { guessMapping, parseCsv, splitTags } from '../../../shared/csv'
 import { duplicateEmailRows, duplicateRowMessage, duplicateTargets } from '../../../shared/importChecks'
 import type { ImportContacts, ImportResult, ImportRowError } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
-import { isEmail, isPhone, isTimeZone, normalizeEmail } from '../../../shared/validators'
+import { isEmail, isTimeZone, normalizeEmail } from '../../../shared/validators'
 import type { Ctx } from '../context'
 import { contactInserter, importMatch, indexContacts, mergeImportedContact, sortNameOf } from '../repos/contacts'
 import { objectIdsByName } from '../repos/objects'
@@ -19,6 +19,10 @@ import { ERASED_WORDS } from './dataRights'
 import { addAudit } from '../repos/audit'
 import { currentUserId } from '../repos/app'
 import { isErased } from '../repos/dataRights'
+// issue 17: phones read by the row's business's country into E.164, kept beside the numbers a contact has
+import { phoneSearchText, toE164, type ContactPhone, type PhoneLabel } from '../../../shared/phones'
+import { insertPhones, phonesOf, replacePhones } from '../repos/contactPhones'
+import { businessCountry } from './objects'
 
 type Input = z.output<typeof ImportContacts>
 const CHUNK = 5000
@@ -31,6 +35,8 @@ interface Parsed {
   values: { firstName?: string; lastName?: string; company?: string; phone?: string; timezone?: string }
   fields: Record<string, string>
   tagNames: string[]
+  /** issue 17: the phone column's number as typed and the label its header implies, read after the row's business is known. */
+  phone?: { raw: string; label: PhoneLabel }
 }
 
 export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResult> {
@@ -55,6 +61,11 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   requireTags(ctx, input.tagIds, 'tagIds')
   if (input.sequenceId !== undefined) getSequence(ctx, input.sequenceId, 'sequenceId')
   const objectsByName = objectIdsByName(ctx)
+  const countries = new Map<number | null, string | null>()
+  const countryOf = (objectId: number | null) => {
+    if (!countries.has(objectId)) countries.set(objectId, businessCountry(ctx, objectId))
+    return countries.get(objectId)!
+  }
 
   const errors: ImportRowError[] = []
   const report = (row: number, field: string, message: string) => {
@@ -65,7 +76,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   body.forEach((cells, i) => {
     const row = i + 2 // spreadsheet numbering: the header is row 1
     const p = parseRow(cells, columns, headers, row, input.objectId ?? null, objectsByName, report)
-    if (p) valid.push(p)
+    if (p && readPhone(p, countryOf(p.objectId), report)) valid.push(p)
   })
   // The same email twice in one business would merge the rows silently: keep the first, report the rest.
   const dupes = duplicateEmailRows(valid.map((p) => ({ row: p.row, email: p.email, business: String(p.objectId ?? 0) })))
@@ -161,8 +172,7 @@ function parseRow(
     } else if (value === '') {
       continue // blank cells never overwrite what a contact already has
     } else if (target === 'phone') {
-      if (!isPhone(value)) bad('phone', `"${value.slice(0, 40)}" is not a valid phone number`)
-      else p.values.phone = value
+      p.phone = { raw: value.slice(0, 64), label: labelOfHeader(headers[c] ?? '') }
     } else if (target === 'timezone') {
       if (!isTimeZone(value)) bad('timezone', `"${value.slice(0, 40)}" is not a known time zone`)
       else p.values.timezone = value
@@ -186,15 +196,46 @@ function upsert(ctx: Ctx, insert: ReturnType<typeof contactInserter>, p: Parsed,
   const v = p.values
   const existing = importMatch(ctx, p.objectId, p.email)
   if (!existing) {
+    const phones: ContactPhone[] = v.phone ? [{ number: v.phone, label: p.phone!.label, primary: true }] : []
     const id = insert(
-      { primaryObjectId: p.objectId, email: p.email, firstName: v.firstName ?? '', lastName: v.lastName ?? '', company: v.company ?? '', phone: v.phone ?? '', timezone: v.timezone ?? null, fields: p.fields },
+      { primaryObjectId: p.objectId, email: p.email, firstName: v.firstName ?? '', lastName: v.lastName ?? '', company: v.company ?? '', phone: v.phone ?? '', timezone: v.timezone ?? null, fields: p.fields, phoneSearch: phoneSearchText(phones.map((x) => x.number)) },
       now,
     )
+    insertPhones(ctx, id, phones, now)
     created.push(id)
     return id
   }
+  // The file's number becomes the primary; the numbers the contact already had are kept beside it.
+  if (v.phone) {
+    const current = phonesOf(ctx, [existing.id]).get(existing.id) ?? []
+    const mine = current.find((x) => x.number === v.phone)
+    const rest = current.filter((x) => x.number !== v.phone).map((x) => ({ ...x, primary: false }))
+    replacePhones(ctx, existing.id, [{ number: v.phone, label: mine?.label ?? p.phone!.label, primary: true }, ...rest], now)
+  }
   const fields = { ...(JSON.parse(existing.fields_json) as Record<string, string>), ...p.fields }
   const sortName = sortNameOf({ firstName: v.firstName ?? existing.first_name, lastName: v.lastName ?? existing.last_name, email: p.email })
-  mergeImportedContact(ctx, existing.id, { firstName: v.firstName ?? null, lastName: v.lastName ?? null, company: v.company ?? null, phone: v.phone ?? null, timezone: v.timezone ?? null }, fields, sortName, now)
+  mergeImportedContact(ctx, existing.id, { firstName: v.firstName ?? null, lastName: v.lastName ?? null, company: v.company ?? null, phone: null, timezone: v.timezone ?? null }, fields, sortName, now)
   return existing.id
+}
+
+/** Reads the row's phone by its business's country; a bad number is the row's error (the row is skipped, reported). */
+function readPhone(p: Parsed, country: string | null, report: (row: number, field: string, message: string) => void): boolean {
+  if (!p.phone) return true
+  const r = toE164(p.phone.raw, country)
+  if (r.ok) {
+    p.values.phone = r.e164
+    return true
+  }
+  const quoted = `"${p.phone.raw.slice(0, 40)}"`
+  const m = r.message
+  const said = m.startsWith('That phone number ') ? `${quoted} ${m.slice(18)}` : m.startsWith('That ') ? `${quoted} ${m.slice(5)}` : m.startsWith('Not a valid') ? `${quoted} is not a valid${m.slice(11)}` : `${quoted}: ${m}`
+  report(p.row, 'phone', said)
+  return false
+}
+
+/** "Work phone" → work, "Home" → home, anything else (Phone, Mobile, Cell) → mobile. */
+function labelOfHeader(header: string): PhoneLabel {
+  if (/work|office|business|bureau/i.test(header)) return 'work'
+  if (/home|house/i.test(header)) return 'home'
+  return 'mobile'
 }

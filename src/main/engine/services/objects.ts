@@ -10,6 +10,8 @@ import { getSetting, settingKeys } from '../repos/settings'
 import { assertNoClash } from './unique'
 import { addAudit } from '../repos/audit'
 import { currentUserId } from '../repos/app'
+// issue 17: the country phone numbers are read by
+import { countryFromTimezone } from '../../../shared/phones'
 
 export const toMailgun = (ctx: Ctx, m: MailgunRow): MailgunSettings => ({
   objectId: m.objectId,
@@ -37,7 +39,16 @@ export function listObjects(ctx: Ctx, id?: number): BizObject[] {
     mailboxCount: r.mailboxCount,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
+    country: r.country ?? countryFromTimezone(r.timezone),
+    countrySet: r.country !== null,
   }))
+}
+
+/** The country a business's national phone numbers are read by: its own, else its time zone's; null without a business. */
+export function businessCountry(ctx: Ctx, objectId: number | null): string | null {
+  if (objectId === null) return null
+  const row = objectRow(ctx, objectId)
+  return row ? (row.country ?? countryFromTimezone(row.timezone)) : null
 }
 
 export function getObject(ctx: Ctx, id: number): BizObject {

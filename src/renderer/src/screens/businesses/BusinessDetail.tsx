@@ -2,7 +2,8 @@
 import { useState, type JSX } from 'react'
 import type { BizObject } from '../../../../shared/models'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { FormError, TextAreaField, TextField } from '../../components/Field'
+import { FormError, SelectField, TextAreaField, TextField } from '../../components/Field'
+import { countryFromTimezone, countryName, phoneCountries } from '../../../../shared/phones'
 import { TimeZoneField } from '../../components/TimeZoneField'
 import { useFormErrors } from '../../lib/errors'
 import { formatDate, plural } from '../../lib/format'
@@ -11,6 +12,7 @@ import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { MailboxesSection } from './MailboxesSection'
 import { MailgunSection } from './MailgunSection'
+import { TwilioSection } from './TwilioSection'
 import { ProfilesSection } from './ProfilesSection'
 import { RetentionSection } from './RetentionSection'
 import { useBusinessChildren } from './useBusinessChildren'
@@ -32,6 +34,7 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
       <DetailsCard object={object} />
       <MailgunSection object={object} />
       <MailgunReceivingSection object={object} />
+      <TwilioSection object={object} />
       <ProfilesSection object={object} profiles={children.profiles} mailboxes={children.mailboxes} />
       <MailboxesSection object={object} mailboxes={children.mailboxes} />
       <IntakeRulesSection object={object} />
@@ -70,21 +73,27 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
   const [postalAddress, setPostalAddress] = useState(object.postalAddress)
   const [timezone, setTimezone] = useState(object.timezone)
   const [unsubscribeUrl, setUnsubscribeUrl] = useState(object.unsubscribeUrl ?? '')
+  // issue 17: '' = follow the time zone
+  const [country, setCountry] = useState(object.countrySet && object.country ? object.country : '')
   const [busy, setBusy] = useState(false)
   const errors = useFormErrors()
   const dirty =
-    name !== object.name || postalAddress !== object.postalAddress || timezone !== object.timezone || unsubscribeUrl.trim() !== (object.unsubscribeUrl ?? '')
+    name !== object.name ||
+    postalAddress !== object.postalAddress ||
+    timezone !== object.timezone ||
+    unsubscribeUrl.trim() !== (object.unsubscribeUrl ?? '') ||
+    country !== (object.countrySet && object.country ? object.country : '')
 
   const save = async () => {
     setBusy(true)
     errors.clear()
     try {
-      const saved = await rpc('objects.update', { id: object.id, name, postalAddress, timezone, unsubscribeUrl: unsubscribeUrl.trim() || null })
+      const saved = await rpc('objects.update', { id: object.id, name, postalAddress, timezone, unsubscribeUrl: unsubscribeUrl.trim() || null, country: country || null })
       setUnsubscribeUrl(saved.unsubscribeUrl ?? '')
       await useApp.getState().loadObjects()
       toastOk('Business details saved')
     } catch (err) {
-      errors.take(err, (f) => ['name', 'postalAddress', 'timezone', 'unsubscribeUrl'].includes(f))
+      errors.take(err, (f) => ['name', 'postalAddress', 'timezone', 'unsubscribeUrl', 'country'].includes(f))
     }
     setBusy(false)
   }
@@ -103,8 +112,9 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
         }}
       >
         <div className="form-grid">
-          <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} />
+          <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} className="span-2" />
           <TimeZoneField value={timezone} onChange={setTimezone} error={errors.fields.timezone} />
+          <CountryField value={country} onChange={setCountry} timezone={timezone} error={errors.fields.country} />
           <TextAreaField label="Postal address" value={postalAddress} onChange={setPostalAddress} error={errors.fields.postalAddress} rows={2} className="span-2" hint="Printed in the footer of marketing emails." />
           <TextField
             label="Unsubscribe page"
@@ -126,5 +136,25 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
         </div>
       </form>
     </section>
+  )
+}
+
+const COUNTRIES = phoneCountries()
+
+/** The country phone numbers without a country code are read by (issue 17); blank follows the time zone. */
+function CountryField({ value, onChange, timezone, error }: { value: string; onChange: (v: string) => void; timezone: string; error?: string }): JSX.Element {
+  const implied = countryFromTimezone(timezone)
+  return (
+    <SelectField
+      label="Country"
+      value={value}
+      onChange={onChange}
+      error={error}
+      hint="Phone numbers typed without a country code are read as this country."
+      options={[
+        { value: '', label: implied ? `${countryName(implied).replace(/^the /, '')} (from the time zone)` : 'None (numbers need a country code)' },
+        ...COUNTRIES.map((c) => ({ value: c.code, label: `${c.name} (+${c.callingCode})` })),
+      ]}
+    />
   )
 }

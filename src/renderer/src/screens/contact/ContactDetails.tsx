@@ -4,6 +4,7 @@ import { TimeZoneField } from '../../components/TimeZoneField'
 import { useApp } from '../../store'
 import { STATUS_LABEL } from '../contacts/columns'
 import type { ContactDraft } from './contactDraft'
+import { PhonesEditor } from './PhonesEditor'
 
 /** The standard contact fields; errors are keyed by the engine's field names. */
 export function ContactDetails({ draft, onChange, errors }: { draft: ContactDraft; onChange: (d: ContactDraft) => void; errors: Record<string, string> }): JSX.Element {
@@ -15,7 +16,6 @@ export function ContactDetails({ draft, onChange, errors }: { draft: ContactDraf
       <TextField label="First name" value={draft.firstName} onChange={(firstName) => set({ firstName })} error={errors.firstName} />
       <TextField label="Last name" value={draft.lastName} onChange={(lastName) => set({ lastName })} error={errors.lastName} />
       <TextField label="Company" value={draft.company} onChange={(company) => set({ company })} error={errors.company} />
-      <TextField label="Phone" type="tel" value={draft.phone} onChange={(phone) => set({ phone })} error={errors.phone} />
       <SelectField
         label="Business"
         value={draft.objectId}
@@ -32,6 +32,7 @@ export function ContactDetails({ draft, onChange, errors }: { draft: ContactDraf
         error={errors.status}
         hint={draft.status === 'active' ? 'Receives email normally' : 'Kept off every future send'}
       />
+      <PhonesEditor rows={draft.phones} onChange={(phones) => set({ phones })} errors={errors} country={objects.find((o) => String(o.id) === draft.objectId)?.country ?? null} />
     </div>
   )
 }

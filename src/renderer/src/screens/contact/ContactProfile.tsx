@@ -3,6 +3,7 @@
 // together with "Save changes"; tags, notes and tasks apply at once.
 import { useCallback, useEffect, useState, type FormEvent, type JSX } from 'react'
 import type { Contact } from '../../../../shared/models'
+import { formatPhone } from '../../../../shared/phones'
 import { Avatar } from '../../components/Avatar'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
@@ -26,6 +27,8 @@ import { ContactSummary } from './ContactSummary'
 import { ContactTasks } from './ContactTasks'
 import { CustomFieldsEditor, ExtraEmailsEditor } from './CustomFields'
 import { ContactPrivacy } from './ContactPrivacy'
+// issue 17: text the contact (SMS / WhatsApp)
+import { TextDialog } from '../texts/TextDialog'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -35,6 +38,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
   const [draft, setDraft] = useState<ContactDraft | null>(null)
   const [saving, setSaving] = useState(false)
   const [deleting, setDeleting] = useState(false)
+  const [texting, setTexting] = useState(false)
   const errors = useFormErrors()
   const dirty = Boolean(contact && draft && !sameDraft(draftOf(contact), draft))
 
@@ -115,7 +119,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
         <div className="profile-heading">
           <h1>{name}</h1>
           <p className="page-subtitle">
-            {[contact.email, business].filter(Boolean).join(' · ') || 'No email address'}
+            {[contact.email, contact.phone && formatPhone(contact.phone), business].filter(Boolean).join(' · ') || 'No email address'}
             {contact.status !== 'active' && <span className="badge badge-amber">{STATUS_LABEL[contact.status]}</span>}
           </p>
         </div>
@@ -140,6 +144,9 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
                 onClick={() => contact.email && openCompose({ contact: { id: contact.id, email: contact.email, objectId: contact.primaryObjectId } })}
               >
                 <Icon name="mail" /> Email
+              </button>
+              <button type="button" className="btn" title={contact.phone ? `Text ${formatPhone(contact.phone)} by SMS or WhatsApp` : 'Add a phone number to text this contact'} onClick={() => setTexting(true)}>
+                <Icon name="send" /> Text
               </button>
             </>
           )}
@@ -208,6 +215,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
         </aside>
       </div>
       {leaving}
+      {texting && <TextDialog contact={{ id: contact.id, name, objectId: contact.primaryObjectId, phones: contact.phones }} onClose={() => setTexting(false)} />}
       {deleting && (
         <ConfirmDialog
           title={`Delete ${name}?`}

@@ -117,8 +117,12 @@ function words(item: ContactEvent, timeZone: string): { icon: IconName; tone: st
       return { icon: 'inbox', tone: 'in', label: 'Received', title: item.title || '(no subject)', detail: item.detail, badge: item.status === 'bounce' ? { text: 'Bounce', tone: 'red' } : item.status === 'auto-reply' ? { text: 'Auto-reply', tone: 'slate' } : null }
     case 'outbound': {
       const s = item.status ? (STATUS[item.status as OutboxStatus] ?? { label: item.status, tone: 'slate' }) : null
-      return { icon: 'send', tone: 'out', label: 'Sent', title: item.title || '(no subject)', detail: item.detail, badge: s && { text: s.label, tone: s.tone } }
+      // A text (issue 17) or a mail without a subject: its words are the title rather than "(no subject)".
+      return { icon: 'send', tone: 'out', label: 'Sent', title: item.title || item.detail || '(no subject)', detail: item.title ? item.detail : '', badge: s && { text: s.label, tone: s.tone } }
     }
+    // issue 17: a text received; the title is its channel (SMS / WhatsApp), shown as a badge
+    case 'text_in':
+      return { icon: 'inbox', tone: 'in', label: `${item.title} received`, title: item.detail || '(empty text)', detail: '', badge: { text: item.title, tone: item.status === 'whatsapp' ? 'green' : 'blue' } }
     case 'note':
       return { icon: 'file', tone: 'note', label: 'Note', title: item.title ? `Note by ${item.title}` : 'Note', detail: item.detail, badge: item.status === 'pinned' ? { text: 'Pinned', tone: 'amber' } : null }
     case 'task':
@@ -167,8 +171,8 @@ function Row({ item, now, timeZone }: { item: ContactEvent; now: number; timeZon
         </div>
         {(w.detail || mail) && (
           <span className="mail-snippet">
-            <span className="mail-kind">{w.label} · </span>
-            {w.detail || ' '}
+            <span className="mail-kind">{w.detail ? `${w.label} · ` : w.label}</span>
+            {w.detail}
           </span>
         )}
       </div>

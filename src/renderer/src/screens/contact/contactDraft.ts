@@ -1,13 +1,16 @@
 // The profile form's state, and its translation to a `contacts.update` patch.
 import type { Input } from '../../../../shared/contract'
 import type { Contact } from '../../../../shared/models'
+import { formatPhone } from '../../../../shared/phones'
+import type { PhoneRow } from './PhonesEditor'
 
 export interface ContactDraft {
   email: string
   firstName: string
   lastName: string
   company: string
-  phone: string
+  /** issue 17: every number, shown formatted; the engine reads them back into E.164. */
+  phones: PhoneRow[]
   timezone: string
   objectId: string
   status: Contact['status']
@@ -22,7 +25,8 @@ export function draftOf(c: Contact): ContactDraft {
     firstName: c.firstName,
     lastName: c.lastName,
     company: c.company,
-    phone: c.phone,
+    // No number yet: one empty row to type it in, as the single Phone field was.
+    phones: c.phones.length ? c.phones.map((p) => ({ number: formatPhone(p.number), label: p.label, primary: p.primary })) : [{ number: '', label: 'mobile', primary: true }],
     timezone: c.timezone ?? '',
     objectId: c.primaryObjectId === null ? '' : String(c.primaryObjectId),
     status: c.status,
@@ -38,7 +42,8 @@ export function patchOf(id: number, d: ContactDraft): Input<'contacts.update'> {
     firstName: d.firstName,
     lastName: d.lastName,
     company: d.company,
-    phone: d.phone,
+    // Rows left blank are dropped; PhonesEditor matches the engine's phones.N errors to the rows it sent.
+    phones: d.phones.filter((p) => p.number.trim()).map((p) => ({ number: p.number, label: p.label, primary: p.primary })),
     timezone: d.timezone.trim() ? d.timezone : null,
     primaryObjectId: d.objectId ? Number(d.objectId) : null,
     status: d.status,
@@ -59,4 +64,6 @@ export function localErrors(d: ContactDraft): Record<string, string> {
   return errors
 }
 
-export const sameDraft = (a: ContactDraft, b: ContactDraft): boolean => JSON.stringify(a) === JSON.stringify(b)
+/** Blank phone rows are not sent, so adding or removing one is no change. */
+const comparable = (d: ContactDraft) => ({ ...d, phones: d.phones.filter((p) => p.number.trim()) })
+export const sameDraft = (a: ContactDraft, b: ContactDraft): boolean => JSON.stringify(comparable(a)) === JSON.stringify(comparable(b))

@@ -7,7 +7,7 @@ import { Segmented } from '../../components/Segmented'
 import { formatCount } from '../../lib/format'
 import { syncWords } from '../../lib/inbox'
 import { hrefFor } from '../../lib/router'
-import { useLoad } from '../../lib/useQuery'
+import { useLoad, useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
 import { FolderNav } from './FolderNav'
@@ -34,14 +34,18 @@ interface Props {
   now: number
   /** folders.list of every receiving mailbox (InboxScreen loads them once for the rail and the move picker). */
   folders: Map<number, Folder[]>
+  /** issue 17: the Texts view is showing; onTexts shows it. */
+  textsOn?: boolean
+  onTexts?: () => void
 }
 
-export function FilterRail({ filters, onChange, totalUnread, now, folders }: Props): JSX.Element {
+export function FilterRail({ filters, onChange, totalUnread, now, folders, textsOn, onTexts }: Props): JSX.Element {
   const objects = useApp((s) => s.objects) ?? []
   const sync = useApp((s) => s.sync) ?? []
   const unread = useObjectUnread(objects.map((o) => o.id))
   const [permission, setPermission] = useState(notificationPermission())
-  const scope = filters.mailboxId ? `m${filters.mailboxId}` : filters.objectId ? `o${filters.objectId}` : 'all'
+  const scope = textsOn ? 'texts' : filters.mailboxId ? `m${filters.mailboxId}` : filters.objectId ? `o${filters.objectId}` : 'all'
+  const textsUnread = useQuery('texts.conversations', {}, { events: ['texts.changed'], delayMs: 500 }).data?.reduce((n, c) => n + c.unread, 0) ?? 0
 
   return (
     <nav className="inbox-rail" aria-label="Mail filters">
@@ -51,6 +55,13 @@ export function FilterRail({ filters, onChange, totalUnread, now, folders }: Pro
           <span className="rail-label">All inboxes</span>
           {totalUnread ? <span className="rail-count">{formatCount(totalUnread)}</span> : null}
         </button>
+        {onTexts && (
+          <button type="button" className={`rail-item${textsOn ? ' is-current' : ''}`} aria-pressed={Boolean(textsOn)} onClick={onTexts}>
+            <Icon name="send" size={15} />
+            <span className="rail-label">Texts</span>
+            {textsUnread ? <span className="rail-count">{formatCount(textsUnread)}</span> : null}
+          </button>
+        )}
       </div>
 
       <FolderNav filters={filters} onChange={onChange} folders={folders} emails={new Map(sync.map((s) => [s.mailboxId, s.email]))} />

@@ -13,6 +13,7 @@ import { openCompose } from '../compose/composeState'
 import { useNow } from '../outbox/useOutbox'
 import '../../styles/triage.css'
 import { FilterRail } from './FilterRail'
+import { TextsPane } from '../texts/TextsPane'
 import { useFolders } from './MovePicker'
 import { ThreadMenu, TriageBar } from './TriageBar'
 import { clickSelect, TRIAGE_SHORTCUTS, useSelection, useTriage } from './useTriage'
@@ -39,6 +40,8 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
   const checked = useSelection((s) => s.ids)
   const [moveOpen, setMoveOpen] = useState(false)
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null)
+  // issue 17: the Texts view (SMS and WhatsApp conversations) in place of the mail list
+  const [textsOn, setTextsOn] = useState(false)
   const viewKey = JSON.stringify(filters)
   // A new view starts with nothing selected.
   useEffect(() => useSelection.getState().clear(), [viewKey])
@@ -132,9 +135,16 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
   const subtitle =
     list.threads === null ? 'Loading…' : threads.length === 0 && !filtered ? 'No mail yet' : list.unreadThreads === 0 ? 'All read' : `${formatCount(list.unreadThreads)} unread${filtered ? ' in this view' : ''}`
 
+  if (textsOn)
+    return (
+      <div className="inbox-page is-texts">
+        <FilterRail filters={filters} onChange={(p) => (setTextsOn(false), setFilters(p))} totalUnread={totalUnread} now={now} folders={folders} textsOn onTexts={() => setTextsOn(true)} />
+        <TextsPane objectId={filters.objectId} />
+      </div>
+    )
   return (
     <div className={`inbox-page${selectedId ? ' has-thread' : ''}`}>
-      <FilterRail filters={filters} onChange={setFilters} totalUnread={totalUnread} now={now} folders={folders} />
+      <FilterRail filters={filters} onChange={setFilters} totalUnread={totalUnread} now={now} folders={folders} onTexts={() => setTextsOn(true)} />
       <section className="inbox-list-col" aria-label="Inbox">
         <header className="inbox-head">
           <div className="inbox-title">

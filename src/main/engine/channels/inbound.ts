@@ -1,0 +1,86 @@
+// Texts received, polled from Twilio's message list per receiving number (a desktop cannot take webhooks):
+// a cursor by date_sent per number with a few minutes of overlap, deduplicated by sid, each text matched to
+// the business's contact by phone (E.164), threaded per contact and channel, and STOP/START applied to consent.
+import type { TextChannel } from '../../../shared/channels'
+import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
+import { getSetting, setSetting } from '../repos/settings'
+import { allTwilioRows, twilioInboundCursorKey, type TwilioRow } from '../repos/twilio'
+import { applyConsent, keywordOf } from './consent'
+import { listMessages, type TwilioMessage } from './twilioApi'
+import { twilioConfig } from './twilioSender'
+
+/** Twilio may list a text a little after its date_sent: each pass re-reads this much before the cursor. */
+const OVERLAP_MS = 5 * 60_000
+const MAX_PAGES = 50
+
+export interface InboundResult {
+  received: number
+  contactIds: number[]
+  outboxChanged: number[]
+}
+
+const bare = (addr: string) => addr.replace(/^whatsapp:/, '')
+
+/** The contact of the business with this number (contacts.phone holds E.164), or null. */
+export function contactByPhone(ctx: Ctx, objectId: number, phone: string): number | null {
+  return (stmt(ctx.sqlite, 'SELECT id FROM contacts WHERE primary_object_id = ? AND phone = ? ORDER BY id LIMIT 1').pluck().get(objectId, phone) as number | undefined) ?? null
+}
+
+function numbersOf(r: TwilioRow): Array<{ to: string; channel: TextChannel }> {
+  const out: Array<{ to: string; channel: TextChannel }> = []
+  if (r.smsFrom) out.push({ to: r.smsFrom, channel: 'sms' })
+  if (r.whatsappFrom) out.push({ to: `whatsapp:${r.whatsappFrom}`, channel: 'whatsapp' })
+  return out
+}
+
+export async function pollInbound(ctx: Ctx, log: (m: string) => void = () => {}): Promise<InboundResult> {
+  const result: InboundResult = { received: 0, contactIds: [], outboxChanged: [] }
+  for (const r of allTwilioRows(ctx)) {
+    if (!r.authTokenSealed) continue
+    for (const n of numbersOf(r)) {
+      try {
+        await pollNumber(ctx, r, n.to, n.channel, result)
+      } catch (err) {
+        log(`[twilio] inbound for ${n.to}: ${(err as Error).message}`)
+      }
+    }
+  }
+  if (result.received) ctx.emit('texts.changed', { contactIds: [...new Set(result.contactIds)] })
+  if (result.outboxChanged.length) ctx.emit('outbox.changed', { ids: result.outboxChanged })
+  return result
+}
+
+async function pollNumber(ctx: Ctx, r: TwilioRow, to: string, channel: TextChannel, result: InboundResult): Promise<void> {
+  const cfg = twilioConfig(ctx, r.objectId)
+  const key = twilioInboundCursorKey(r.objectId, to)
+  const cursor = Number(getSetting(ctx, key) ?? r.createdAt - 86_400_000)
+  const found: TwilioMessage[] = []
+  let page = await listMessages(cfg, { to, after: new Date(Math.max(cursor - OVERLAP_MS, 0)) })
+  for (let i = 0; ; i++) {
+    found.push(...page.messages.filter((m) => m.direction === 'inbound'))
+    if (!page.next_page_uri || i >= MAX_PAGES) break
+    page = await listMessages(cfg, { pageUri: page.next_page_uri })
+  }
+  // Oldest first, so a STOP then START in one pass leaves the later answer.
+  const dated = found.map((m) => ({ m, at: Date.parse(m.date_sent ?? m.date_created) })).sort((a, b) => a.at - b.at)
+  ctx.sqlite.transaction(() => {
+    const insert = stmt(
+      ctx.sqlite,
+      `INSERT OR IGNORE INTO text_messages (object_id, contact_id, channel, sid, from_phone, to_phone, body, received_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    let newest = cursor
+    for (const { m, at } of dated) {
+      newest = Math.max(newest, at)
+      const from = bare(m.from)
+      const contactId = contactByPhone(ctx, r.objectId, from)
+      if (insert.run(r.objectId, contactId, channel, m.sid, from, bare(m.to), m.body, at, ctx.clock.now()).changes === 0) continue
+      result.received++
+      if (contactId === null) continue
+      result.contactIds.push(contactId)
+      const kw = keywordOf(m.body)
+      if (kw) result.outboxChanged.push(...applyConsent(ctx, contactId, channel, kw === 'out' ? 'revoked' : 'granted', `inbound:${m.body.trim().toUpperCase()}`, at))
+    }
+    setSetting(ctx, key, String(newest))
+  }).immediate()
+}

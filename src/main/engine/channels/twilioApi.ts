@@ -1,0 +1,102 @@
+// Twilio's 2010-04-01 REST API for messages (SMS and WhatsApp) and the account: Node's fetch, basic auth with
+// the account SID and auth token, form-encoded bodies. Every failure becomes a SendFailure (errors.ts), and
+// the token never appears in a message.
+import { SendFailure, networkCode } from '../outbound/failure'
+import { twilioFailure } from './errors'
+
+export const TWILIO_BASE = 'https://api.twilio.com'
+
+export interface TwilioConfig {
+  accountSid: string
+  authToken: string
+  apiBaseUrl: string | null
+}
+
+/** The parts of Twilio's Message resource the engine reads. */
+export interface TwilioMessage {
+  sid: string
+  status: string
+  from: string
+  to: string
+  body: string
+  direction: string
+  num_segments: string
+  error_code: number | null
+  error_message: string | null
+  date_sent: string | null
+  date_created: string
+}
+
+export interface TwilioPage {
+  messages: TwilioMessage[]
+  next_page_uri: string | null
+}
+
+const base = (cfg: TwilioConfig) => (cfg.apiBaseUrl ?? TWILIO_BASE).replace(/\/+$/, '')
+const auth = (cfg: TwilioConfig) => `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}`
+export const accountPath = (cfg: TwilioConfig) => `/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}`
+
+async function call<T>(cfg: TwilioConfig, path: string, init: RequestInit = {}, timeoutMs = 30_000): Promise<T> {
+  let res: Response
+  let text: string
+  try {
+    res = await fetch(`${base(cfg)}${path}`, {
+      ...init,
+      headers: { Authorization: auth(cfg), Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+    text = await res.text()
+  } catch (err) {
+    const e = err as { name?: string; message?: string }
+    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') throw new SendFailure('offline', 'Twilio did not answer in time. Texts wait and are tried again.', undefined, 'TIMEOUT')
+    if (networkCode(err)) throw new SendFailure('offline', 'Twilio could not be reached: check the internet connection. Texts wait and go out when it is back.', undefined, 'NETWORK')
+    throw new SendFailure('transient', 'Twilio could not be reached. The text is tried again later.')
+  }
+  if (!res.ok) {
+    let body: { code?: unknown; message?: unknown } = {}
+    try {
+      body = JSON.parse(text) as typeof body
+    } catch {
+      /* not JSON: the status alone decides */
+    }
+    const retry = Number(res.headers.get('retry-after'))
+    throw twilioFailure(typeof body.code === 'number' ? body.code : null, res.status, typeof body.message === 'string' ? body.message.split(cfg.authToken).join('***') : '', Number.isFinite(retry) && retry > 0 ? retry * 1000 : undefined)
+  }
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    throw new SendFailure('transient', `Twilio answered ${res.status} with something that is not JSON`)
+  }
+}
+
+export interface OutgoingText {
+  to: string
+  from?: string | null
+  messagingServiceSid?: string | null
+  body?: string | null
+  contentSid?: string | null
+  contentVariables?: string | null
+}
+
+export function createMessage(cfg: TwilioConfig, m: OutgoingText): Promise<TwilioMessage> {
+  const form = new URLSearchParams({ To: m.to })
+  if (m.messagingServiceSid && !m.from) form.set('MessagingServiceSid', m.messagingServiceSid)
+  else if (m.from) form.set('From', m.from)
+  if (m.contentSid) {
+    form.set('ContentSid', m.contentSid)
+    if (m.contentVariables) form.set('ContentVariables', m.contentVariables)
+  } else form.set('Body', m.body ?? '')
+  return call<TwilioMessage>(cfg, `${accountPath(cfg)}/Messages.json`, { method: 'POST', body: form.toString() })
+}
+
+export const fetchMessage = (cfg: TwilioConfig, sid: string): Promise<TwilioMessage> => call<TwilioMessage>(cfg, `${accountPath(cfg)}/Messages/${encodeURIComponent(sid)}.json`)
+
+/** One page of messages to `to` sent on or after `after` (newest first); `pageUri` continues a listing. */
+export function listMessages(cfg: TwilioConfig, q: { to: string; after: Date; pageSize?: number } | { pageUri: string }): Promise<TwilioPage> {
+  if ('pageUri' in q) return call<TwilioPage>(cfg, q.pageUri)
+  const p = new URLSearchParams({ To: q.to, 'DateSent>': q.after.toISOString().slice(0, 19) + 'Z', PageSize: String(q.pageSize ?? 200) })
+  return call<TwilioPage>(cfg, `${accountPath(cfg)}/Messages.json?${p.toString()}`)
+}
+
+export const fetchAccount = (cfg: TwilioConfig, timeoutMs: number): Promise<{ sid: string; friendly_name: string; status: string }> =>
+  call(cfg, `${accountPath(cfg)}.json`, {}, timeoutMs)

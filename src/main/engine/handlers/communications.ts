@@ -1,0 +1,10 @@
+// communications.*: one message over the best channel with fallback (services/communications.ts).
+import type { HandlersFor } from '../context'
+import { getCommunication, listCommunications, sendCommunication, setQuietHours } from '../services/communications'
+
+export const communicationsHandlers: HandlersFor<'communications'> = {
+  'communications.send': (ctx, input) => sendCommunication(ctx, input),
+  'communications.get': (ctx, { id }) => getCommunication(ctx, id),
+  'communications.list': (ctx, input) => listCommunications(ctx, input),
+  'communications.setQuietHours': (ctx, input) => setQuietHours(ctx, input),
+}

@@ -1,0 +1,71 @@
+// Texts (SMS and WhatsApp): send one to a contact (the inbox's reply and the contact page use it), read
+// conversations per contact and channel, the WhatsApp window for the composer, and "poll now".
+import type { ParsedInput } from '../../../shared/contract'
+import type { ConversationDetail, TextConversation, TextMessage, WhatsappWindow } from '../../../shared/channels'
+import type { OutboundMessage } from '../../../shared/outbound'
+import type { z } from 'zod'
+import { iso } from '../clock'
+import { AppError } from '../../../shared/result'
+import type { Ctx } from '../context'
+import { queueText, textContact } from '../channels/queueText'
+import { whatsappWindow } from '../channels/window'
+import { toOutbound } from '../repos/outbox'
+import { conversationItems, conversationRows, markConversationRead } from '../repos/texts'
+
+export function sendText(ctx: Ctx, input: ParsedInput<'texts.send'>): OutboundMessage {
+  const row = ctx.sqlite.transaction(() => queueText(ctx, { ...input, source: 'compose' })).immediate()
+  ctx.outbound.scheduler.wake()
+  ctx.emit('outbox.changed', { ids: [row.id] })
+  ctx.emit('texts.changed', { contactIds: [input.contactId] })
+  return toOutbound(row)
+}
+
+export function listConversations(ctx: Ctx, input: ParsedInput<'texts.conversations'>): TextConversation[] {
+  return conversationRows(ctx, input.objectId ?? null, input.limit).map((r) => ({
+    contactId: r.contactId,
+    contactName: r.contactName || r.phone,
+    phone: r.phone || null,
+    channel: r.channel,
+    objectId: r.objectId,
+    lastAt: iso(r.lastAt),
+    lastBody: r.lastBody,
+    lastDirection: r.lastDirection,
+    unread: r.unread,
+  }))
+}
+
+export function getConversation(ctx: Ctx, input: ParsedInput<'texts.conversation'>): z.output<typeof ConversationDetail> {
+  textContact(ctx, input.contactId)
+  const messages: TextMessage[] = conversationItems(ctx, input.contactId, input.channel, input.limit).map((r) => ({
+    key: `${r.dir}:${r.id}`,
+    direction: r.dir,
+    channel: r.channel,
+    contactId: r.contactId,
+    body: r.body,
+    status: r.status,
+    statusReason: r.statusReason,
+    outboundId: r.dir === 'out' ? r.id : null,
+    segments: r.segments,
+    from: r.fromPhone,
+    to: (JSON.parse(r.toJson) as string[])[0] ?? '',
+    at: iso(r.at),
+    read: r.read === 1,
+  }))
+  return { contactId: input.contactId, channel: input.channel, messages, window: input.channel === 'whatsapp' ? whatsappWindow(ctx, input.contactId) : null }
+}
+
+export function markRead(ctx: Ctx, input: ParsedInput<'texts.markRead'>): { changed: number } {
+  const changed = markConversationRead(ctx, input.contactId, input.channel)
+  if (changed) ctx.emit('texts.changed', { contactIds: [input.contactId] })
+  return { changed }
+}
+
+export function windowOf(ctx: Ctx, contactId: number): WhatsappWindow {
+  textContact(ctx, contactId)
+  return whatsappWindow(ctx, contactId)
+}
+
+export function pollTexts(ctx: Ctx): Promise<{ statusChanged: number; received: number }> {
+  if (!ctx.outbound.texts) throw new AppError('UNAVAILABLE', 'Texts are not polled in this engine')
+  return ctx.outbound.texts.pollNow()
+}
