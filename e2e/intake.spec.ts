@@ -6,7 +6,7 @@ import { seedInbox } from './inboxSeed'
 import { shot } from './shot'
 import { startFakeMailgun } from '../test/fakes/mailgunFake'
 
-const FORM = ['You have a new website enquiry.', '', 'Name: Ann Lee', 'Email: ann.lee@client.test', 'Phone: +1 555 0100', 'Company: Lee & Co', 'Message: I would like a quote for the holiday facial.'].join('\n')
+const FORM = ['You have a new website enquiry.', '', 'Name: Ann Lee', 'Email: ann.lee@client.test', 'Phone: +1 555 555 0100', 'Company: Lee & Co', 'Message: I would like a quote for the holiday facial.'].join('\n')
 
 test('an intake rule is written with a preview against a received message, then saved', async ({ page, app }) => {
   const object = await app.rpc('objects.create', { name: 'Eve Beauty MA', postalAddress: '1 Main St', timezone: 'America/New_York' })

@@ -21,7 +21,7 @@ describe('contacts.export', () => {
     expect([...zip.keys()].sort()).toEqual(['attachments/' + [...zip.keys()].find((k) => k.startsWith('attachments/'))!.slice(12), 'contact.json', 'messages.jsonl', 'summary.html'].sort())
 
     const record = JSON.parse(zip.get('contact.json')!.toString('utf8'))
-    expect(record.contact).toMatchObject({ email: AVA, lastName: AVA_NAME, phone: '+1 555 0100', tags: [{ name: 'VIP' }] })
+    expect(record.contact).toMatchObject({ email: AVA, lastName: AVA_NAME, phone: '+15555550100', tags: [{ name: 'VIP' }] })
     expect(record.consent.current.map((c: { channel: string; status: string }) => `${c.channel}:${c.status}`)).toEqual(['email:granted', 'sms:revoked'])
     expect(record.consent.history).toHaveLength(3)
     expect(record.notes[0].text).toContain('Prefers mornings')

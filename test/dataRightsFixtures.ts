@@ -16,7 +16,7 @@ export async function richContact(t: TestEngine) {
   const { ctx } = storeCtx(t)
   const { object, mailbox, profile } = await inboxSetup(t)
   const tag = await t.ok('tags.create', { name: 'VIP' })
-  const ava = await t.ok('contacts.create', { email: AVA, firstName: 'Ava', lastName: AVA_NAME, primaryObjectId: object.id, phone: '+1 555 0100', tagIds: [tag.id] })
+  const ava = await t.ok('contacts.create', { email: AVA, firstName: 'Ava', lastName: AVA_NAME, primaryObjectId: object.id, phone: '+1 555 555 0100', tagIds: [tag.id] })
   const bob = await t.ok('contacts.create', { email: BOB, firstName: 'Bob', lastName: 'Keeper', primaryObjectId: object.id })
   setConsent(ctx, ava.id, 'email', 'granted', 'form', t.clock.now() - 5000)
   setConsent(ctx, ava.id, 'sms', 'granted', 'manual', t.clock.now() - 4000)

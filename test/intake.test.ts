@@ -8,7 +8,7 @@ import { unsafeRegex } from '../src/shared/intake'
 import { freshEngine, type TestEngine } from './helpers'
 import { addr, inboxRef, inboxSetup, msg, storeCtx } from './inboxFixtures'
 
-const FORM = ['New submission from your website', '', 'Name: Ann Lee', 'Email: Ann.Lee@Client.test', 'Phone: +1 555 0100', 'Company: Lee & Co', 'Budget: $2,000', 'Message:', 'I would like a quote.', 'Thanks!', '', '--', 'Sent by WP Forms'].join('\n')
+const FORM = ['New submission from your website', '', 'Name: Ann Lee', 'Email: Ann.Lee@Client.test', 'Phone: +1 555 555 0100', 'Company: Lee & Co', 'Budget: $2,000', 'Message:', 'I would like a quote.', 'Thanks!', '', '--', 'Sent by WP Forms'].join('\n')
 
 describe('reading a form', () => {
   it('reads Label: value lines, a message that continues on the next lines, and maps labels to contact fields', () => {
@@ -16,7 +16,7 @@ describe('reading a form', () => {
     expect(raw).toEqual([
       { label: 'Name', value: 'Ann Lee' },
       { label: 'Email', value: 'Ann.Lee@Client.test' },
-      { label: 'Phone', value: '+1 555 0100' },
+      { label: 'Phone', value: '+1 555 555 0100' },
       { label: 'Company', value: 'Lee & Co' },
       { label: 'Budget', value: '$2,000' },
       { label: 'Message', value: 'I would like a quote.\nThanks!' },
@@ -26,7 +26,7 @@ describe('reading a form', () => {
       email: 'ann.lee@client.test',
       firstName: 'Ann',
       lastName: 'Lee',
-      phone: '+1 555 0100',
+      phone: '+1 555 555 0100',
       company: 'Lee & Co',
       fields: { Budget: '$2,000', message: 'I would like a quote.\nThanks!' },
     })
@@ -136,19 +136,23 @@ describe('intake.rules', () => {
     const r = await t.ok('intake.rules.create', rule(object.id, tag.id))
     const id = deliver(t, s, mailbox.id, object.id, {})
     const [c] = (await t.ok('contacts.list', {})).items
-    expect(c).toMatchObject({ email: 'ann.lee@client.test', firstName: 'Ann', lastName: 'Lee', phone: '+1 555 0100', company: 'Lee & Co', primaryObjectId: object.id })
+    expect(c).toMatchObject({ email: 'ann.lee@client.test', firstName: 'Ann', lastName: 'Lee', phone: '+15555550100', company: 'Lee & Co', primaryObjectId: object.id })
     expect(c!.tags.map((x) => x.name)).toEqual(['Holiday Form Submission'])
     expect(c!.fields).toMatchObject({ Budget: '$2,000' })
     expect(await t.ok('autoresponders.executions', { autoresponderId: ar.id })).toHaveLength(1)
+    // A phone the business's country cannot read stays with the contact as a custom field: the submission is kept.
+    deliver(t, s, mailbox.id, object.id, { uid: 77, messageId: '<typo@site.test>', text: FORM.replace('Ann.Lee@Client.test', 'bo@client.test').replace('+1 555 555 0100', '555 01') })
+    const bo = (await t.ok('contacts.list', { query: 'bo@client.test' })).items[0]
+    expect(bo).toMatchObject({ phone: '', fields: expect.objectContaining({ phone: '555 01' }) })
     expect((await t.ok('messages.get', { id })).contactIds).toContain(c!.id)
     // The same message again (a second hook call) and a second copy (same Message-ID, another uid) change nothing.
     t.engine.hooks.emit('messages.stored', { messageId: id, objectId: object.id })
     const mid = (s.ctx.sqlite.prepare('SELECT message_id AS m FROM messages WHERE id = ?').get(id) as { m: string }).m
     deliver(t, s, mailbox.id, object.id, { messageId: mid })
-    expect((await t.ok('contacts.list', {})).items).toHaveLength(1)
-    expect(await t.ok('autoresponders.executions', { autoresponderId: ar.id })).toHaveLength(1)
-    expect(s.ctx.sqlite.prepare('SELECT outcome FROM intake_processed ORDER BY message_id').pluck().all()).toEqual(['created', 'duplicate'])
-    expect((await t.ok('intake.rules.list', {}))[0]).toMatchObject({ id: r.id, handled: 1 })
+    expect((await t.ok('contacts.list', {})).items).toHaveLength(2)
+    expect(await t.ok('autoresponders.executions', { autoresponderId: ar.id })).toHaveLength(2)
+    expect(s.ctx.sqlite.prepare('SELECT outcome FROM intake_processed ORDER BY message_id').pluck().all()).toEqual(['created', 'created', 'duplicate'])
+    expect((await t.ok('intake.rules.list', {}))[0]).toMatchObject({ id: r.id, handled: 2 })
     const p = await t.ok('intake.rules.preview', { messageId: id, ruleId: r.id })
     expect(p.handled).toMatchObject({ outcome: 'created', contactId: c!.id })
   })

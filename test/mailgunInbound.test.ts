@@ -162,10 +162,10 @@ describe('Mailgun receiving', () => {
     await t.ok('intake.rules.create', { objectId: object.id, name: 'Site form', fromMatch: 'forms@site.test', tagIds: [tag.id] })
     await t.ok('intake.mailgun.enable', { objectId: object.id, addresses: [HELLO] })
     await t.engine.inbound.mailgun.pollNow()
-    fake.inbound.receive(HELLO, mime({ from: 'Website <forms@site.test>', subject: 'New lead', body: 'Name: Dee Cruz\r\nEmail: dee@lead.test\r\nPhone: 555 0101' }))
+    fake.inbound.receive(HELLO, mime({ from: 'Website <forms@site.test>', subject: 'New lead', body: 'Name: Dee Cruz\r\nEmail: dee@lead.test\r\nPhone: +1 555 555 0101' }))
     expect(await t.engine.inbound.mailgun.pollNow()).toBe(1)
     const dee = (await t.ok('contacts.list', { query: 'dee@lead.test' })).items[0]
-    expect(dee).toMatchObject({ firstName: 'Dee', lastName: 'Cruz', phone: '555 0101', tags: [expect.objectContaining({ name: 'Website lead' })] })
+    expect(dee).toMatchObject({ firstName: 'Dee', lastName: 'Cruz', phone: '+15555550101', tags: [expect.objectContaining({ name: 'Website lead' })] })
   })
 
   it('gives hostile form mail a clear outcome: huge, an unknown charset, broken base64 (each stored, none stalls the next)', async () => {

@@ -43,12 +43,12 @@ describe('web-form intake through Postfix and Dovecot', () => {
       from: 'Eve Beauty Website <forms@site.test>',
       to: MAIL.users.val.email,
       subject: `New Holiday Form submission ${run}`,
-      text: ['You have a new submission:', '', 'First name: Wyn', 'Last name: Jones', `Email: ${MAIL.users.wyn.email}`, 'Phone: 555 0142', 'Message: Can I book the holiday facial?', ''].join('\r\n'),
+      text: ['You have a new submission:', '', 'First name: Wyn', 'Last name: Jones', `Email: ${MAIL.users.wyn.email}`, 'Phone: (555) 555-0142', 'Message: Can I book the holiday facial?', ''].join('\r\n'),
       html: `<table><tr><td>First name</td><td>Wyn</td></tr><tr><td>Email</td><td>${MAIL.users.wyn.email}</td></tr></table>`,
     })
 
     const contact = await waitFor(async () => (await t.ok('contacts.list', { query: MAIL.users.wyn.email })).items[0], { timeoutMs: 60_000 })
-    expect(contact).toMatchObject({ firstName: 'Wyn', lastName: 'Jones', phone: '555 0142', primaryObjectId: object.id })
+    expect(contact).toMatchObject({ firstName: 'Wyn', lastName: 'Jones', phone: '+15555550142', primaryObjectId: object.id })
     expect(contact.tags.map((x) => x.name)).toEqual([tag.name])
     expect(contact.fields).toMatchObject({ message: 'Can I book the holiday facial?' })
     // The form message is in the inbox, linked to the new contact.
@@ -63,7 +63,7 @@ describe('web-form intake through Postfix and Dovecot', () => {
     }, { timeoutMs: 60_000 })
     expect(reply!.subject).toBe(`Thanks for your request, Wyn ${run}`)
     expect(reply!.from).toEqual([MAIL.users.val.email])
-    expect(reply!.source).toContain('555 0142')
+    expect(reply!.source).toContain('+15555550142')
     // Synced again (another pass) nothing happens twice.
     await t.ok('mailboxes.sync', { mailboxId: mailbox.id })
     expect((await t.ok('contacts.list', {})).items).toHaveLength(1)

@@ -6,13 +6,14 @@ import type { ParsedInput } from '../../../shared/contract'
 import type { IntakePreview, IntakeRule } from '../../../shared/intake'
 import { SUBJECT_TEST_MAX, unsafeRegex } from '../../../shared/intake'
 import { AppError } from '../../../shared/result'
+import { toE164 } from '../../../shared/phones'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { findByEmail, getContact } from '../repos/contacts'
 import * as repo from '../repos/intake'
 import { createContact, updateContact } from './contacts'
 import { formContact, formSource, readFields, type FormContact } from './intakeForm'
-import { requireObject } from './objects'
+import { businessCountry, requireObject } from './objects'
 import { enroll } from './sequences'
 import { requireTags, tagContacts } from './tags'
 
@@ -151,6 +152,16 @@ function plan(ctx: Ctx, rule: RuleLike, m: repo.IntakeMessage): Plan {
   if (!contact.email) {
     const reply = addrs(m.replyToJson).find((a) => a !== (m.fromEmail ?? '').toLowerCase())
     if (reply) contact.email = reply
+  }
+  // The phone is stored E.164, read by the business's country; one that cannot be read stays on the contact
+  // as a custom field, so a typo on a web form never loses the whole submission.
+  if (contact.phone) {
+    const read = toE164(contact.phone, businessCountry(ctx, m.objectId))
+    if (read.ok) contact.phone = read.e164
+    else {
+      contact.fields.phone ??= contact.phone
+      contact.phone = ''
+    }
   }
   const out: IntakePreview = {
     matches,
