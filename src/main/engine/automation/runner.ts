@@ -1,6 +1,7 @@
 // The automation runner: a timer that wakes at the next due sequence step or daily date check, like the
 // outbox scheduler does, and runs the work services/automation.ts hands it in small batches.
 import type { Ctx } from '../context'
+import { wakeLoop } from '../wakeLoop'
 
 export interface AutomationRunner {
   start(): void
@@ -46,10 +47,6 @@ export function changeAutomation<T>(ctx: Ctx, kind: 'autoresponders' | 'sequence
 }
 
 export function runnerLoop(ctx: Ctx, log: (m: string) => void, work: RunnerWork): AutomationRunner {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let stopped = true
-  let scheduled = false
-
   function runDue(): number {
     let n = work.checkDates()
     for (;;) {
@@ -65,56 +62,21 @@ export function runnerLoop(ctx: Ctx, log: (m: string) => void, work: RunnerWork)
     return n
   }
 
-  function turn(): void {
-    scheduled = false
-    if (stopped) return
-    try {
-      // One batch per turn, so a big enrolment never blocks the engine for long.
-      const k = work.steps(BATCH)
-      const f = work.flows(FLOW_SLICE)
-      const n = work.checkDates() + k + f.handled
-      if (n) {
-        ctx.outbound.scheduler.wake()
-        if (k) ctx.emit('automation.changed', { kind: 'sequences' })
-      }
-      // More due: the next slice runs after whatever RPC queued up behind this one.
-      if (k >= BATCH || f.more) return wake()
-    } catch (err) {
-      log(`[automation] turn failed: ${(err as Error).stack}`)
+  /** One batch per turn, so a big enrolment never blocks the engine for long; true when more is due at once. */
+  function turn(): boolean {
+    const k = work.steps(BATCH)
+    const f = work.flows(FLOW_SLICE)
+    const n = work.checkDates() + k + f.handled
+    if (n) {
+      ctx.outbound.scheduler.wake()
+      if (k) ctx.emit('automation.changed', { kind: 'sequences' })
     }
-    arm()
+    // More due: the next slice runs after whatever RPC queued up behind this one.
+    return k >= BATCH || f.more
   }
 
-  function arm(): void {
-    clearTimeout(timer)
-    if (stopped) return
-    const now = ctx.clock.now()
-    const at = work.nextAt()
-    if (at === Infinity) return
-    // Capped at a minute so a clock that jumps (sleep, a test clock) is noticed soon.
-    timer = setTimeout(wake, Math.max(0, Math.min(at - now, 60_000)))
-    timer.unref?.()
-  }
-
-  function wake(): void {
-    if (stopped || scheduled) return
-    scheduled = true
-    clearTimeout(timer)
-    setImmediate(turn)
-  }
-
-  return {
-    start() {
-      stopped = false
-      wake()
-    },
-    wake,
-    runDue,
-    stop() {
-      stopped = true
-      clearTimeout(timer)
-    },
-  }
+  const loop = wakeLoop(ctx.clock, { turn, nextAt: () => work.nextAt() }, { name: 'automation', log })
+  return { start: loop.start, wake: loop.wake, runDue, stop: loop.stop }
 }
 
 /** Wakes the engine's runner (ctx.automation, built whole with the context). */
