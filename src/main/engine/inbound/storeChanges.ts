@@ -93,7 +93,7 @@ export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { be
 }
 
 /** After the rows are gone: files no attachment row points at any more. Only ever called after commit. */
-function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
+export function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
   if (ctx.sqlite.inTransaction) return // the caller's transaction may still roll back; a stray file is harmless
   // Outgoing mail shares the store (a forward keeps the original's file after the original is gone).
   const used = stmt(ctx.sqlite, 'SELECT 1 FROM attachments WHERE sha256 = ? UNION ALL SELECT 1 FROM mail_attachments WHERE sha256 = ? LIMIT 1')
