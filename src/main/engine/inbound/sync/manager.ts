@@ -36,6 +36,8 @@ export interface SyncManager {
   backfillDone(): Promise<number>
   /** Resolves when the window changes seen so far are applied locally (narrowing done). */
   windowDone(): Promise<void>
+  /** Mail changed (every inbox.changed, at once): the unread counts are read again when next asked for. */
+  unreadChanged(): void
 }
 
 export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}): SyncManager {
@@ -133,6 +135,17 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     if (s) ctx.emit('sync.status', s)
   }
 
+  /**
+   * Unread counts per mailbox, dropped on every inbox.changed (unreadChanged): a pass that changed nothing
+   * (the no-change resync, a status event) costs no count, however big the mailbox.
+   */
+  const unread = new Map<number, number>()
+  const unreadOf = (mailboxId: number): number => {
+    let n = unread.get(mailboxId)
+    if (n === undefined) unread.set(mailboxId, (n = unreadCount(ctx, mailboxId)))
+    return n
+  }
+
   function status(mailboxId: number): SyncStatus | null {
     const mb = stmt(ctx.sqlite, 'SELECT id, object_id AS objectId, email FROM mailboxes WHERE id = ?').get(mailboxId) as
       | { id: number; objectId: number; email: string }
@@ -150,7 +163,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
       progress: st?.progress ?? null,
       lastSyncAt: (st?.lastSyncAt ?? saved?.lastSyncAt) != null ? iso((st?.lastSyncAt ?? saved?.lastSyncAt) as number) : null,
       error: hasImap ? (st?.error ?? saved?.error ?? null) : null,
-      unread: unreadCount(ctx, mailboxId),
+      unread: unreadOf(mailboxId),
     }
   }
 
@@ -180,6 +193,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     status,
     statusAll: () => mailboxIds(ctx).map((m) => status(m.id)).filter((s): s is SyncStatus => s !== null),
     windowDone: () => narrowing.then(() => undefined),
+    unreadChanged: () => unread.clear(),
     async close() {
       closed = true
       await narrowing
@@ -192,10 +206,14 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   }
 }
 
+// The partial index holds exactly these rows (migration 0024): counting reads no message row.
+export const UNREAD_SQL =
+  "SELECT COUNT(*) AS n FROM messages INDEXED BY messages_inbox_unread_idx WHERE mailbox_id = ? AND direction = 'in' AND read = 0 AND folder = 'INBOX'"
+
 /** Unread inbound mail in a mailbox's INBOX (not Junk, Trash or Archive), from the store's tables (0 until they exist). */
 function unreadCount(ctx: Ctx, mailboxId: number): number {
   try {
-    const r = stmt(ctx.sqlite, "SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ? AND direction = 'in' AND read = 0 AND folder = 'INBOX'").get(mailboxId) as { n: number }
+    const r = stmt(ctx.sqlite, UNREAD_SQL).get(mailboxId) as { n: number }
     return r.n
   } catch {
     return 0
