@@ -8,3 +8,7 @@ ALTER TABLE `sync_folders` ADD `older_count` integer;
 -- sync.status's unread count per mailbox (unread inbound mail in INBOX) without a walk over every message of
 -- the mailbox: the planner took messages_copy_uq (mailbox_id, folder) and read each row (~200 ms at 100,000).
 CREATE INDEX `messages_inbox_unread_idx` ON `messages` (`mailbox_id`) WHERE read = 0 AND direction = 'in' AND folder = 'INBOX';
+--> statement-breakpoint
+-- Search (issue 23): how many messages hold a term, read from the index's own vocabulary, so inbox.list picks
+-- its plan (gather every match, or walk conversations newest first) before doing either.
+CREATE VIRTUAL TABLE `messages_fts_terms` USING fts5vocab('messages_fts', 'row');

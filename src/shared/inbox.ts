@@ -97,6 +97,8 @@ export const InboxPage = z.object({
   nextCursor: z.string().nullable(),
   /** Unread threads matching the filters except `unread` and `cursor`. */
   unreadThreads: z.number(),
+  /** A search for a very common word counts unread matches only so far: unreadThreads is a lower bound (issue 23). */
+  unreadThreadsAtLeast: z.boolean().optional(),
 })
 export type InboxPage = z.infer<typeof InboxPage>
 

@@ -32,6 +32,8 @@ export interface FolderSyncDeps {
   isStopped(): boolean
   /** The mailbox's sync window: only mail with an internal date from this day on (ms, UTC midnight); null = all. */
   since?: number | null
+  /** Woken by the selected folder's own push (EXISTS/EXPUNGE/FETCH in IDLE): its counts are current already. */
+  pushed?: boolean
 }
 
 export interface FolderSyncResult {
@@ -62,7 +64,9 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   const reused = !d.reselect && !!client.mailbox && client.mailbox.path === path
   if (d.reselect && client.mailbox && client.mailbox.path === path) status = undefined
   if (reused) {
-    await client.noop()
+    // After a push the session's view is current (imapflow applied the EXISTS it was woken by): the NOOP
+    // would only add a round trip between new mail and inbox.changed.
+    if (!d.pushed) await client.noop()
     status = undefined
   }
   if (

@@ -244,7 +244,8 @@ export class MailboxWorker {
       // INBOX is always looked at (its STATUS is not trusted to skip it): a full pass that came before the
       // worker re-selected INBOX for IDLE would otherwise skip it, and "Sync now" would not check the inbox.
       const inboxChecked = (list: Folder[]) => list.map((f) => (f.role === 'inbox' ? { ...f, status: undefined } : f))
-      await this.pass(client, inboxChecked(all ? folders : folders.filter((f) => f.role === 'inbox')), all, reselect)
+      const pushed = !all && [...why].every((r) => r === 'mail')
+      await this.pass(client, inboxChecked(all ? folders : folders.filter((f) => f.role === 'inbox')), all, reselect, pushed)
     }
   }
 
@@ -257,7 +258,7 @@ export class MailboxWorker {
   }
 
   /** One pass: queued moves and flag changes first, then the folders (INBOX first). */
-  private async pass(client: ImapFlow, folders: Folder[], all: boolean, reselect = false): Promise<void> {
+  private async pass(client: ImapFlow, folders: Folder[], all: boolean, reselect = false, pushed = false): Promise<void> {
     const waiters = this.waiters.splice(0)
     try {
       await pushChanges(this.ctx, client, this.mailboxId, this.store, this.opts.log)
@@ -273,6 +274,7 @@ export class MailboxWorker {
         flagChunk: this.opts.flagChunk,
         flagCursor: this.flagCursor,
         reselect,
+        pushed,
         since: windowSince(this.ctx, this.mailboxId),
         onProgress: (p) => {
           // At most ~4 progress events a second: each one is a status read and a push to every window.
