@@ -1,7 +1,7 @@
 // npm run bench:inbox — stores 100,000 synthetic messages through storeMessages (match, thread, classify,
 // FTS index, commit) into a fresh engine, then measures inbox.list through the engine's dispatch: an FTS
 // search, the plain first page and a contact filter. Baseline in the same run: a bare FTS5 MATCH on the
-// same table. Prints JSON lines. Target: FTS inbox.list p95 ≤ 30 ms.
+// same table. Prints JSON lines. Target: FTS inbox.list p95 ≤ 10 ms for a rare word, ~5 % and nearly all (issue 23).
 import { mkdtempSync, rmSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -118,14 +118,16 @@ async function main() {
   }
   const cpuP50 = () => pct(cpu, 50)
   // Terms by frequency: how many messages each matches decides the work.
-  const terms = [WORDS[2500]!, WORDS[600]!, WORDS[100]!]
+  // Issue 23: a rare word, words in ~2 % and ~5 % of the mail, and one in nearly every message (zipf rank 0).
+  const terms = [WORDS[2500]!, WORDS[600]!, WORDS[100]!, WORDS[0]!]
   for (const term of terms) {
     const hits = (sqlite.prepare('SELECT count(*) n FROM messages_fts WHERE messages_fts MATCH ?').get(`"${term}"*`) as { n: number }).n
     const list = await time(() => ok('inbox.list', { query: term, limit: 50 }))
     const listCpu = cpuP50()
     const bare = await time(() => sqlite.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT 50').all(`"${term}"*`))
     const bareAll = await time(() => sqlite.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?').all(`"${term}"*`))
-    line({ bench: 'inbox.list fts', term, matches: hits, p50: pct(list, 50), p95: pct(list, 95), cpuP50: listCpu, target: { p95: 30 }, pass: pct(list, 95) <= 30 })
+    const share = +((100 * hits) / N).toFixed(1)
+    line({ bench: 'inbox.list fts', term, matches: hits, sharePct: share, p50: pct(list, 50), p95: pct(list, 95), cpuP50: listCpu, target: { p95: 10 }, pass: pct(list, 95) <= 10, loadavg: os.loadavg()[0]!.toFixed(1) })
     line({ bench: 'baseline fts5 MATCH (first 50 rowids)', term, p50: pct(bare, 50), p95: pct(bare, 95) })
     line({ bench: 'baseline fts5 MATCH (all rowids)', term, p50: pct(bareAll, 50), p95: pct(bareAll, 95), cpuP50: cpuP50() })
   }

@@ -268,6 +268,12 @@ export const contract = {
   'retention.get': def(z.object({ objectId: M.Id }).strict(), DR.Retention),
   'retention.set': write(DR.SetRetention, DR.Retention),
 
+  // the sync window (issue 23): searching the server for mail outside it, and fetching one such message
+  /** Matches on the server (IMAP SEARCH over the synced folders) that are not stored locally. */
+  'inbox.searchServer': def(I.SearchServer, I.ServerSearchPage),
+  /** Fetches and stores one message found by inbox.searchServer; then it shows like any other. */
+  'inbox.openServer': write(I.OpenServerMessage, I.OpenedServerMessage),
+
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
 

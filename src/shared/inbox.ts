@@ -15,7 +15,15 @@ export const SyncStatus = z.object({
   /** idle = connected and waiting for mail (IDLE on INBOX); disabled = no IMAP configured or mailbox paused. */
   state: z.enum(SYNC_STATES),
   /** First sync of a folder: messages fetched so far out of the folder's total. Null when not syncing. */
-  progress: z.object({ folder: z.string(), done: z.number(), total: z.number() }).nullable(),
+  progress: z
+    .object({
+      folder: z.string(),
+      done: z.number(),
+      total: z.number(),
+      /** Seconds left at the recent rate (issue 23); null until there is a rate to go on. */
+      etaSeconds: z.number().nullable().optional(),
+    })
+    .nullable(),
   lastSyncAt: IsoTime.nullable(),
   /** Words for the user (auth failures stop retrying until the mailbox settings change). */
   error: z.string().nullable(),
@@ -94,6 +102,8 @@ export const InboxPage = z.object({
   nextCursor: z.string().nullable(),
   /** Unread threads matching the filters except `unread` and `cursor`. */
   unreadThreads: z.number(),
+  /** A search for a very common word counts unread matches only so far: unreadThreads is a lower bound (issue 23). */
+  unreadThreadsAtLeast: z.boolean().optional(),
 })
 export type InboxPage = z.infer<typeof InboxPage>
 
@@ -226,3 +236,24 @@ export const FlagMessages = z
 export const TriageResult = z.object({ changed: z.number(), threadIds: z.array(Id) })
 /** The list filters without paging, for "mark all read" over the current view. */
 export const TriageFilter = z.object(viewFilter).strict()
+
+// ---- the sync window (issue 23): mail kept only on the server, found and opened one message at a time
+export const SearchServer = z
+  .object({
+    mailboxId: Id,
+    query: z.string().trim().min(1, 'Type something to search for').max(200, 'At most 200 characters'),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict()
+/** A match on the server that is not stored locally (outside the window). */
+export const ServerHit = z.object({ uid: z.number(), folder: z.string(), subject: z.string(), from: Address.nullable(), date: IsoTime.nullable() })
+export const ServerSearchPage = z.object({
+  items: z.array(ServerHit),
+  /** Matches not stored locally, over every folder searched (items holds the newest of them). */
+  total: z.number(),
+  folders: z.array(z.string()),
+})
+export type ServerSearchPage = z.infer<typeof ServerSearchPage>
+export const OpenServerMessage = z.object({ mailboxId: Id, folder: z.string().min(1).max(1000), uid: z.number().int().min(1) }).strict()
+export const OpenedServerMessage = z.object({ messageId: Id, threadId: Id })
+export type OpenedServerMessage = z.infer<typeof OpenedServerMessage>

@@ -125,6 +125,10 @@ export type ServerView = z.infer<typeof ServerView>
  * the server files it itself (Gmail, Outlook, or Postfix with a sender BCC), or nobody keeps one.
  */
 export const SentCopy = z.enum(['append', 'server', 'none'], { error: 'Use append, server or none' })
+// sync window (issue 23): the mailbox dialog offers all mail, 3, 6, 12 or 24 months
+export const SYNC_WINDOW_CHOICES = [3, 6, 12, 24] as const
+export const SyncWindowMonths = z.number().int().min(1, 'At least 1 month').max(240, 'At most 240 months')
+
 export const Mailbox = z.object({
   id: Id,
   objectId: Id,
@@ -143,6 +147,9 @@ export const Mailbox = z.object({
   /** Sends counted against today's cap (local day of the mailbox's business). */
   sentToday: z.number(),
   createdAt: IsoTime,
+  // sync window (issue 23): months of mail kept (null = all), and whether the server holds mail before it
+  syncWindowMonths: z.number().nullable().optional(),
+  olderOnServer: z.boolean().optional(),
 })
 export type Mailbox = z.infer<typeof Mailbox>
 
@@ -156,6 +163,8 @@ export const NewMailbox = z
     smtp: ServerInput,
     imap: ServerInput.nullable().default(null),
     sentCopy: SentCopy.default('append'),
+    /** Sync only the last N months of mail (null: all of it). */
+    syncWindowMonths: SyncWindowMonths.nullable().default(null),
   })
   .strict()
 export const MailboxPatch = z
@@ -169,6 +178,8 @@ export const MailboxPatch = z
     imap: ServerPatch.nullable().optional(),
     sentCopy: SentCopy.optional(),
     status: z.enum(['active', 'paused']).optional(),
+    /** Narrowing drops older local copies (never mail on the server); widening fetches the rest. */
+    syncWindowMonths: SyncWindowMonths.nullable().optional(),
   })
   .strict()
 

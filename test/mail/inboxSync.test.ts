@@ -46,7 +46,7 @@ describe('inbound sync (ivan)', () => {
     await waitFor(() => count() === 5)
     // The first sync reported its progress, ending with everything fetched.
     const progress = t.events.flatMap((e) => (e.event === 'sync.status' && e.payload.progress ? [e.payload.progress] : []))
-    expect(progress.at(-1)).toEqual({ folder: 'INBOX', done: 5, total: 5 })
+    expect(progress.at(-1)).toEqual({ folder: 'INBOX', done: 5, total: 5, etaSeconds: 0 })
     const folder = peek<{ last_uid: number; known_count: number; highestmodseq: string }>(t, "SELECT * FROM sync_folders WHERE path = 'INBOX'")[0]
     expect(folder.known_count).toBe(5)
     expect(Number(folder.highestmodseq)).toBeGreaterThan(0)

@@ -235,6 +235,7 @@ export function createEngine(opts: EngineOptions): Engine {
   // The tray and badge follow unread mail; a local read/unread change queues a \Seen op, which that mailbox's worker pushes now.
   const refreshBadge = followBadge(ctx, () => syncStopped)
   function inboxChanged(): void {
+    syncManager.unreadChanged()
     setImmediate(() => !syncStopped && syncManager.nudgeFlags())
     refreshBadge()
   }

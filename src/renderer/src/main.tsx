@@ -26,6 +26,7 @@ import './styles/dashboard.css'
 import './styles/setupCheck.css'
 import './styles/segments.css'
 import './styles/crm.css'
+import './styles/syncWindow.css'
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

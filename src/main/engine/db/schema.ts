@@ -55,6 +55,8 @@ export const mailboxes = sqliteTable('mailboxes', {
   statusReason: text('status_reason'),
   /** The problem's stable code while sending is stopped for the settings (shared/serverErrors; migration 0012). */
   statusCode: text('status_code'),
+  /** Months of mail the sync keeps (null = all of it; migration 0024, issue 23). */
+  syncWindowMonths: integer('sync_window_months'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('mailboxes_object_email_uq').on(t.objectId, t.email), index('mailboxes_object_idx').on(t.objectId)])

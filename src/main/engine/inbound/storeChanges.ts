@@ -93,7 +93,7 @@ export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { be
 }
 
 /** After the rows are gone: files no attachment row points at any more. Only ever called after commit. */
-function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
+export function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
   if (ctx.sqlite.inTransaction) return // the caller's transaction may still roll back; a stray file is harmless
   // Outgoing mail shares the store (a forward keeps the original's file after the original is gone).
   const used = stmt(ctx.sqlite, 'SELECT 1 FROM attachments WHERE sha256 = ? UNION ALL SELECT 1 FROM mail_attachments WHERE sha256 = ? LIMIT 1')
@@ -123,12 +123,13 @@ export function resetFolder(ctx: Ctx, ref: FolderRef): void {
   if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
 }
 
+// CROSS JOIN: from the (usually empty) queue to its messages. Left to the planner, it walked every message
+// of the mailbox looking for queued ops: 285 ms at 100,000 messages, at the start of every sync pass.
+export const PENDING_FLAG_OPS_SQL = `SELECT p.id, m.mailbox_id AS mailboxId, m.folder, m.uid, m.uidvalidity, p.flag, p.value FROM pending_flag_ops p
+       CROSS JOIN messages m ON m.id = p.message_id WHERE m.mailbox_id = ? AND m.stale = 0 ORDER BY p.id`
+
 export function pendingFlagOps(ctx: Ctx, mailboxId: number): PendingFlagOp[] {
-  const rows = stmt(
-    ctx.sqlite,
-    `SELECT p.id, m.mailbox_id AS mailboxId, m.folder, m.uid, m.uidvalidity, p.flag, p.value FROM pending_flag_ops p
-       JOIN messages m ON m.id = p.message_id WHERE m.mailbox_id = ? AND m.stale = 0 ORDER BY p.id`,
-  ).all(mailboxId) as Array<{ id: number; mailboxId: number; folder: string; uid: number; uidvalidity: string; flag: PendingFlagOp['flag']; value: number }>
+  const rows = stmt(ctx.sqlite, PENDING_FLAG_OPS_SQL).all(mailboxId) as Array<{ id: number; mailboxId: number; folder: string; uid: number; uidvalidity: string; flag: PendingFlagOp['flag']; value: number }>
   return rows.map((r) => ({ id: r.id, mailboxId: r.mailboxId, folder: r.folder, uid: r.uid, uidValidity: BigInt(r.uidvalidity), flag: r.flag, set: r.value === 1 }))
 }
 

@@ -11,6 +11,7 @@ import { testImap, testSmtp } from '../outbound/setupTest'
 import { receiveOnlyMailboxIds } from '../repos/intake'
 import { deleteMailbox as deleteMailboxRow, insertMailbox, listMailboxRows, mailboxRow, profilesSendingThrough, updateMailbox as updateMailboxRow, type MailboxRow, type NewMailboxRow } from '../repos/mailboxes'
 import { objectTimezone } from '../repos/objects'
+import { olderOnServer } from '../repos/mailboxes'
 import { assertOwnAddressFree, requireObject } from './objects'
 
 export function toMailbox(ctx: Ctx, r: MailboxRow): Mailbox {
@@ -34,6 +35,8 @@ export function toMailbox(ctx: Ctx, r: MailboxRow): Mailbox {
     statusCode: r.statusCode,
     sentToday: sentToday(ctx, r.id, objectTimezone(ctx, r.objectId)),
     createdAt: iso(r.createdAt),
+    syncWindowMonths: r.syncWindowMonths ?? null,
+    olderOnServer: olderOnServer(ctx, r.id),
   }
 }
 

@@ -81,7 +81,8 @@ export function syncWords(s: SyncStatus, now = Date.now()): { label: string; det
     case 'syncing': {
       const p = s.progress
       const where = p && p.folder !== 'INBOX' ? `${p.folder} ` : ''
-      const detail = p && p.total > 0 ? `${where}${formatCount(p.done)} of ${formatCount(p.total)}` : p ? p.folder : null
+      const left = p?.etaSeconds != null && p.done < p.total ? ` · ${timeLeft(p.etaSeconds)}` : ''
+      const detail = p && p.total > 0 ? `${where}${formatCount(p.done)} of ${formatCount(p.total)}${left}` : p ? p.folder : null
       return { label: 'Syncing', detail, tone: 'blue' }
     }
     case 'idle':
@@ -95,6 +96,15 @@ export function syncWords(s: SyncStatus, now = Date.now()): { label: string; det
     default:
       return { label: 'Not syncing', detail: s.error ?? 'No incoming server set up', tone: 'slate' }
   }
+}
+
+/** "about 3 min left": the first sync's estimate, rounded as a person would say it (issue 23). */
+export function timeLeft(seconds: number): string {
+  if (seconds < 60) return 'under a minute left'
+  if (seconds < 3600) return `about ${Math.round(seconds / 60)} min left`
+  const h = Math.floor(seconds / 3600)
+  const m = Math.round((seconds % 3600) / 60)
+  return m ? `about ${h} h ${m} min left` : `about ${h} h left`
 }
 
 function agoShort(iso: string, now: number): string {

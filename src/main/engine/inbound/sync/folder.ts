@@ -6,9 +6,12 @@ import type { FetchMessageObject, FetchQueryObject, ImapFlow, MailboxObject, Sta
 import type { Ctx } from '../../context'
 import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
 import type { ParsePool } from './pool'
-import { getFolder, saveFolder, type FolderRole, type FolderState } from './state'
+import { getFolder, saveFolder, saveFolderWindow, type FolderRole, type FolderState } from './state'
 import type { StoreApi } from './storeApi'
 import { adaptCount, chunkEnd, CHUNK, yieldToLoop } from './chunks'
+import { stmt } from '../../db/stmt'
+import { fastParse } from './fastParse'
+import { withPrepared, type ParsedBody } from './parse'
 
 export interface FolderSyncDeps {
   ctx: Ctx
@@ -29,6 +32,10 @@ export interface FolderSyncDeps {
   reselect: boolean
   onProgress(p: { folder: string; done: number; total: number } | null): void
   isStopped(): boolean
+  /** The mailbox's sync window: only mail with an internal date from this day on (ms, UTC midnight); null = all. */
+  since?: number | null
+  /** Woken by the selected folder's own push (EXISTS/EXPUNGE/FETCH in IDLE): its counts are current already. */
+  pushed?: boolean
 }
 
 export interface FolderSyncResult {
@@ -59,7 +66,9 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   const reused = !d.reselect && !!client.mailbox && client.mailbox.path === path
   if (d.reselect && client.mailbox && client.mailbox.path === path) status = undefined
   if (reused) {
-    await client.noop()
+    // After a push the session's view is current (imapflow applied the EXISTS it was woken by): the NOOP
+    // would only add a round trip between new mail and inbox.changed.
+    if (!d.pushed) await client.noop()
     status = undefined
   }
   if (
@@ -72,7 +81,9 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     status.uidNext === known.uidnext &&
     status.highestModseq !== undefined &&
     known.highestmodseq !== null &&
-    status.highestModseq <= known.highestmodseq
+    status.highestModseq <= known.highestmodseq &&
+    !mustWiden(known, d.since ?? null) &&
+    !(d.since != null && known.olderCount == null)
   ) {
     return null
   }
@@ -97,8 +108,8 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     // Every UID we hold for this folder is meaningless now: drop the copies and fetch it all again.
     ctx.sqlite.transaction(() => {
       store.resetFolder(ctx, ref)
-      st = { ...st, uidvalidity: box.uidValidity, lastUid: 0, highestmodseq: null, knownCount: 0 }
-      saveFolder(ctx, st)
+      st = { ...st, uidvalidity: box.uidValidity, lastUid: 0, highestmodseq: null, knownCount: 0, windowSince: d.since ?? null, olderCount: null }
+      saveFolderWindow(ctx, st)
     })()
     result.reset = true
   }
@@ -111,81 +122,59 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   const firstPass = st.lastSyncAt === null
 
   // ---- new messages
+  const since = d.since ?? null
+  // A folder seen for the first time starts at the window; an older copy keeps what it already has.
+  if (st.lastUid === 0 && st.lastSyncAt === null && (st.windowSince ?? null) !== since) {
+    st.windowSince = since
+    saveFolderWindow(ctx, st)
+  }
   const mayHaveNew = box.exists > 0 && (box.uidNext > st.lastUid + 1 || box.exists > st.knownCount)
   if (mayHaveNew) {
     const total = Math.max(0, box.exists - st.knownCount)
-    let done = 0
-    let chain: Promise<void> = Promise.resolve()
-    /** One promise per batch not yet committed, oldest first. */
-    const inFlight: Array<Promise<void>> = []
-    let failure: unknown = null
-    let chunkSize: number = CHUNK.start
-    const commit = (msgs: FetchMessageObject[]) => {
-      const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
-      const parsed = d.pool.parse(items)
-      parsed.catch(() => {}) // seen by the chain below; this only keeps it from counting as unhandled
-      chain = chain.then(async () => {
-        const bodies = await parsed
-        const full: ParsedMessage[] = bodies.map((b, i) => ({
-          ...b,
-          uid: msgs[i].uid,
-          flags: [...(msgs[i].flags ?? [])],
-          modseq: msgs[i].modseq ?? null,
-          internalDate: items[i].internalDate,
-          size: msgs[i].size ?? items[i].source.length,
-        }))
-        for (let i = 0; i < full.length; ) {
-          const end = chunkEnd(full, i, chunkSize)
-          const chunk = full.slice(i, end)
-          const t0 = performance.now()
-          // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
-          ctx.sqlite.transaction(() => {
-            d.store.storeMessages(ctx, ref, chunk)
-            st.lastUid = Math.max(st.lastUid, ...chunk.map((m) => m.uid))
-            st.knownCount += chunk.length
-            saveFolder(ctx, st)
-          })()
-          chunkSize = adaptCount(chunkSize, performance.now() - t0, chunk.length < chunkSize && end < full.length)
-          i = end
-          // Let waiting UI reads run between chunks, the last of a batch too (the next batch may be parsed already).
-          await yieldToLoop()
-        }
-        done += full.length
-        result.fetched += full.length
-        if (firstPass) d.onProgress({ folder: path, done, total })
-      })
-      inFlight.push(chain)
-      chain.catch((e) => (failure ??= e))
-    }
-    let batch: FetchMessageObject[] = []
-    let batchBytes = 0
-    // Small batches first, so parsing and storing start while the fetch is still warming up.
-    let limit = Math.min(FIRST_BATCH, d.batchSize)
     const from = st.lastUid + 1
-    // imapflow asks for MODSEQ by itself once CONDSTORE is enabled
-    const query = { uid: true, flags: true, internalDate: true, size: true, source: true }
-    for await (const msg of fetchNew(client, from, query, total > FIRST_BATCH)) {
-      if (msg.uid < from) continue // `n:*` always answers with the last message, even an old one
-      batch.push(msg)
-      batchBytes += msg.source?.length ?? 0
-      if (batch.length >= limit || batchBytes >= BATCH_MAX_BYTES) {
-        commit(batch)
-        batch = []
-        batchBytes = 0
-        limit = Math.min(limit * 2, d.batchSize)
-        // Back-pressure: wait for the oldest batch only, so parsing and storing never run dry.
-        while (inFlight.length >= MAX_BATCHES_AHEAD) await inFlight.shift()!.catch(() => {})
-        if (failure) break
-      }
-      if (d.isStopped()) break
+    let wanted: number[] | null = null
+    let skipped: number[] = []
+    if (since !== null) {
+      // The window: only UIDs whose internal date is in it are fetched; the rest are counted as known (so the
+      // expunge check's counts still agree) and the high-water mark passes them, so they are never asked for again.
+      const all = ((await client.search({ uid: `${from}:*` }, { uid: true })) || []).filter((u) => u >= from)
+      const inWindow = new Set(((await client.search({ uid: `${from}:*`, since: new Date(since) }, { uid: true })) || []).filter((u) => u >= from))
+      wanted = all.filter((u) => inWindow.has(u)).sort((a, b) => a - b)
+      skipped = all.filter((u) => !inWindow.has(u))
     }
-    if (batch.length && !failure) commit(batch)
-    await chain
-    if (failure) throw failure
-    // Cut short: what was stored is recorded chunk by chunk; the rest waits for the next session.
+    const source = wanted ? fetchUids(client, wanted, FETCH_QUERY) : fetchNew(client, from, FETCH_QUERY, total > FIRST_BATCH)
+    await storeFetched(d, st, ref, source, { folder: path, total: wanted ? wanted.length : total, firstPass, counted: true, floor: from }, result)
     if (d.isStopped()) return result
+    if (skipped.length) {
+      st.lastUid = Math.max(st.lastUid, ...skipped)
+      st.knownCount += skipped.length
+      if (st.olderCount != null) st.olderCount += skipped.length
+      saveFolderWindow(ctx, st)
+    }
     if (firstPass) d.onProgress(null)
   }
+
+  // ---- a wider window (or none) than the folder was synced with: fetch what is now in it and not stored.
+  if (st.lastUid > 0 && mustWiden(st, since)) {
+    const inWindow = ((await client.search(since === null ? { uid: `1:${st.lastUid}` } : { uid: `1:${st.lastUid}`, since: new Date(since) }, { uid: true })) || []).filter(
+      (u) => u <= st.lastUid,
+    )
+    const have = new Set(storedUidsOf(ctx, ref, inWindow))
+    const missing = inWindow.filter((u) => !have.has(u)).sort((a, b) => a - b)
+    if (missing.length) {
+      await storeFetched(d, st, ref, fetchUids(client, missing, FETCH_QUERY), { folder: path, total: missing.length, firstPass: true, counted: false, floor: 1 }, result)
+      if (d.isStopped()) return result
+      d.onProgress(null)
+    }
+    st.windowSince = since
+    st.olderCount = since === null ? 0 : null
+    saveFolderWindow(ctx, st)
+  }
+  // How much of the folder lies before the window: the timelines say so ("older mail on the server").
+  const olderBefore = st.olderCount ?? null
+  if (since === null) st.olderCount = 0
+  else if (st.olderCount == null) st.olderCount = ((await client.search({ before: new Date(since) }, { uid: true })) || []).length
+  if (st.olderCount !== olderBefore) saveFolderWindow(ctx, st)
 
   // ---- flags changed elsewhere
   if (st.lastUid > 0 && !firstPass) {
@@ -226,6 +215,125 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
   return result
 }
 
+/** New mail of a few small plain-text messages: parsed here, not in a parse thread (see quickParse). */
+const QUICK = { count: 4, bytes: 32 * 1024 }
+
+/**
+ * A message or two of new mail, small and plain (no HTML to sanitise, no attachment): the fast parser on the
+ * engine's thread takes well under a millisecond, where a parse thread adds a hop, and on a loaded machine
+ * waits for its lowered priority (measured: hundreds of ms between the IDLE push and inbox.changed).
+ * Anything else (bigger, HTML, attachments, what the fast path declines) goes to the parse threads.
+ */
+function quickParse(items: Array<{ source: Buffer; internalDate: number }>): Promise<ParsedBody[]> | null {
+  if (items.length > QUICK.count || items.some((it) => it.source.length > QUICK.bytes)) return null
+  const out: ParsedBody[] = []
+  for (const it of items) {
+    const b = fastParse(it.source, it.internalDate)
+    if (!b || b.html !== null || b.attachments.length || b.parseError) return null
+    out.push(withPrepared(b))
+  }
+  return Promise.resolve(out)
+}
+
+const FETCH_QUERY: FetchQueryObject = { uid: true, flags: true, internalDate: true, size: true, source: true }
+
+/** The folder's window is narrower than `since` asks for (null = everything): older mail must be fetched. */
+function mustWiden(st: Pick<FolderState, 'windowSince'>, since: number | null): boolean {
+  const have = st.windowSince ?? null
+  return have !== null && (since === null || since < have)
+}
+
+/** Which of these UIDs of the folder are stored already (a widening fetches only the others). */
+function storedUidsOf(ctx: Ctx, ref: FolderRef, uids: number[]): number[] {
+  if (!uids.length) return []
+  return stmt(ctx.sqlite, 'SELECT uid FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid IN (SELECT value FROM json_each(?))')
+    .pluck()
+    .all(ref.mailboxId, ref.folder, ref.uidValidity.toString(), JSON.stringify(uids)) as number[]
+}
+
+interface FetchPlan {
+  folder: string
+  total: number
+  firstPass: boolean
+  /** New UIDs (above the high-water mark) count into knownCount; a widening's older ones were counted already. */
+  counted: boolean
+  /** UIDs below this are ignored (`n:*` always answers with the last message, even an old one). */
+  floor: number
+}
+
+/**
+ * Fetched mail → parse threads → store, pipelined: batches are parsed while the next ones are fetched, and
+ * each store chunk commits with the folder's high-water mark (a crash refetches at most one chunk).
+ */
+async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, source: AsyncIterable<FetchMessageObject>, plan: FetchPlan, result: FolderSyncResult): Promise<void> {
+  const { ctx } = d
+  let done = 0
+  let chain: Promise<void> = Promise.resolve()
+  /** One promise per batch not yet committed, oldest first. */
+  const inFlight: Array<Promise<void>> = []
+  let failure: unknown = null
+  let chunkSize: number = CHUNK.start
+  const commit = (msgs: FetchMessageObject[]) => {
+    const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
+    const parsed = quickParse(items) ?? d.pool.parse(items)
+    parsed.catch(() => {}) // seen by the chain below; this only keeps it from counting as unhandled
+    chain = chain.then(async () => {
+      const bodies = await parsed
+      const full: ParsedMessage[] = bodies.map((b, i) => ({
+        ...b,
+        uid: msgs[i].uid,
+        flags: [...(msgs[i].flags ?? [])],
+        modseq: msgs[i].modseq ?? null,
+        internalDate: items[i].internalDate,
+        size: msgs[i].size ?? items[i].source.length,
+      }))
+      for (let i = 0; i < full.length; ) {
+        const end = chunkEnd(full, i, chunkSize)
+        const chunk = full.slice(i, end)
+        const t0 = performance.now()
+        // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
+        ctx.sqlite.transaction(() => {
+          d.store.storeMessages(ctx, ref, chunk)
+          st.lastUid = Math.max(st.lastUid, ...chunk.map((m) => m.uid))
+          if (plan.counted) st.knownCount += chunk.length
+          saveFolder(ctx, st)
+        })()
+        chunkSize = adaptCount(chunkSize, performance.now() - t0, chunk.length < chunkSize && end < full.length)
+        i = end
+        // Let waiting UI reads run between chunks, the last of a batch too (the next batch may be parsed already).
+        await yieldToLoop()
+      }
+      done += full.length
+      result.fetched += full.length
+      if (plan.firstPass) d.onProgress({ folder: plan.folder, done, total: plan.total })
+    })
+    inFlight.push(chain)
+    chain.catch((e) => (failure ??= e))
+  }
+  let batch: FetchMessageObject[] = []
+  let batchBytes = 0
+  // Small batches first, so parsing and storing start while the fetch is still warming up.
+  let limit = Math.min(FIRST_BATCH, d.batchSize)
+  for await (const msg of source) {
+    if (msg.uid < plan.floor) continue
+    batch.push(msg)
+    batchBytes += msg.source?.length ?? 0
+    if (batch.length >= limit || batchBytes >= BATCH_MAX_BYTES) {
+      commit(batch)
+      batch = []
+      batchBytes = 0
+      limit = Math.min(limit * 2, d.batchSize)
+      // Back-pressure: wait for the oldest batch only, so parsing and storing never run dry.
+      while (inFlight.length >= MAX_BATCHES_AHEAD) await inFlight.shift()!.catch(() => {})
+      if (failure) break
+    }
+    if (d.isStopped()) break
+  }
+  if (batch.length && !failure) commit(batch)
+  await chain
+  if (failure) throw failure
+}
+
 /** FETCH ranges of a big sync: about this much source each, and never more messages than maxCount. */
 const RANGE = { first: FIRST_BATCH, maxBytes: 256 * 1024, maxCount: 200 }
 
@@ -241,7 +349,11 @@ async function* fetchNew(client: ImapFlow, from: number, query: FetchQueryObject
     return
   }
   const found = (await client.search({ uid: `${from}:*` }, { uid: true })) || []
-  const uids = found.filter((u) => u >= from).sort((a, b) => a - b)
+  yield* fetchUids(client, found.filter((u) => u >= from).sort((a, b) => a - b), query)
+}
+
+/** These UIDs (ascending), in FETCHes of about RANGE.maxBytes each. */
+async function* fetchUids(client: ImapFlow, uids: number[], query: FetchQueryObject): AsyncGenerator<FetchMessageObject> {
   let count = RANGE.first
   let seen = 0
   let bytes = 0

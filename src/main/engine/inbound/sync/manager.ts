@@ -11,6 +11,7 @@ import { createParsePool, type ParsePool } from './pool'
 import { getMailboxSync, loadImapConfig, mailboxIds } from './state'
 import type { StoreApi } from './storeApi'
 import { MailboxWorker, type WorkerOptions } from './worker'
+import { narrowWindow, windowMonths, windowSince } from './window'
 
 export interface SyncOptions extends Partial<Omit<WorkerOptions, 'log'>> {
   /** Parse threads (default: one per core beyond the first, at most 2; one on a two-core machine). */
@@ -33,6 +34,10 @@ export interface SyncManager {
   preparedForRead(messageId: number): Promise<PreparedBody | undefined>
   /** The background pass over bodies stored before migration 0010 (resolves with how many it prepared). */
   backfillDone(): Promise<number>
+  /** Resolves when the window changes seen so far are applied locally (narrowing done). */
+  windowDone(): Promise<void>
+  /** Mail changed (every inbox.changed, at once): the unread counts are read again when next asked for. */
+  unreadChanged(): void
 }
 
 export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}): SyncManager {
@@ -58,6 +63,10 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   const getPool = () => (pool ??= createParsePool({ size: threads, dataDir: ctx.info.dataDir }))
   let backfill: ReturnType<typeof startBackfill> | null = null
   const workers = new Map<number, MailboxWorker>()
+  /** Each mailbox's sync window as last seen (months, null = all): a change narrows or widens it. */
+  const windows = new Map<number, number | null>()
+  let narrowing: Promise<unknown> = Promise.resolve()
+  for (const m of mailboxIds(ctx)) windows.set(m.id, windowMonths(ctx, m.id))
   const stopping = new Set<Promise<void>>()
   let closed = false
 
@@ -86,6 +95,33 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     if (cfg) launch(mailboxId)
   }
 
+  /**
+   * The window changed: a narrower one drops the older local copies (one narrowing at a time, in small
+   * transactions); any change sends the worker through a pass, which fetches what a wider one adds.
+   */
+  function windowChanged(mailboxId: number): void {
+    const exists = stmt(ctx.sqlite, 'SELECT 1 FROM mailboxes WHERE id = ?').get(mailboxId)
+    const known = windows.has(mailboxId)
+    const before = windows.get(mailboxId) ?? null
+    if (!exists) return void windows.delete(mailboxId)
+    const months = windowMonths(ctx, mailboxId)
+    windows.set(mailboxId, months)
+    if (!known || months === before) return
+    const since = windowSince(ctx, mailboxId)
+    const narrower = months !== null && (before === null || months < before)
+    narrowing = narrowing
+      .then(() => (narrower && since !== null && !closed ? narrowWindow(ctx, mailboxId, since, () => closed) : 0))
+      .then((n) => {
+        if (n) log(`sync ${mailboxId}: window narrowed to ${months} months, ${n} older local copies removed`)
+        const w = workers.get(mailboxId)
+        if (w && !closed) void w.syncNow()
+        const s = status(mailboxId)
+        if (s) ctx.emit('sync.status', s)
+        ctx.emit('objects.changed', {})
+      })
+      .catch((e) => log(`sync ${mailboxId}: changing the window failed: ${e instanceof Error ? e.message : String(e)}`))
+  }
+
   function launch(mailboxId: number): void {
     const p = getPool()
     p.warm()
@@ -97,6 +133,17 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   function emitDisabled(mailboxId: number): void {
     const s = status(mailboxId)
     if (s) ctx.emit('sync.status', s)
+  }
+
+  /**
+   * Unread counts per mailbox, dropped on every inbox.changed (unreadChanged): a pass that changed nothing
+   * (the no-change resync, a status event) costs no count, however big the mailbox.
+   */
+  const unread = new Map<number, number>()
+  const unreadOf = (mailboxId: number): number => {
+    let n = unread.get(mailboxId)
+    if (n === undefined) unread.set(mailboxId, (n = unreadCount(ctx, mailboxId)))
+    return n
   }
 
   function status(mailboxId: number): SyncStatus | null {
@@ -116,7 +163,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
       progress: st?.progress ?? null,
       lastSyncAt: (st?.lastSyncAt ?? saved?.lastSyncAt) != null ? iso((st?.lastSyncAt ?? saved?.lastSyncAt) as number) : null,
       error: hasImap ? (st?.error ?? saved?.error ?? null) : null,
-      unread: unreadCount(ctx, mailboxId),
+      unread: unreadOf(mailboxId),
     }
   }
 
@@ -129,7 +176,10 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     backfillDone: () => backfill?.done ?? Promise.resolve(0),
     settingsChanged(mailboxId) {
       // After the handler's transaction: the worker reads the committed row.
-      setImmediate(() => ensure(mailboxId))
+      setImmediate(() => {
+        ensure(mailboxId)
+        windowChanged(mailboxId)
+      })
     },
     async syncNow(mailboxId) {
       const w = workers.get(mailboxId)
@@ -142,8 +192,11 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     },
     status,
     statusAll: () => mailboxIds(ctx).map((m) => status(m.id)).filter((s): s is SyncStatus => s !== null),
+    windowDone: () => narrowing.then(() => undefined),
+    unreadChanged: () => unread.clear(),
     async close() {
       closed = true
+      await narrowing
       await backfill?.stop()
       const all = [...workers.values()]
       workers.clear()
@@ -153,10 +206,14 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   }
 }
 
+// The partial index holds exactly these rows (migration 0024): counting reads no message row.
+export const UNREAD_SQL =
+  "SELECT COUNT(*) AS n FROM messages INDEXED BY messages_inbox_unread_idx WHERE mailbox_id = ? AND direction = 'in' AND read = 0 AND folder = 'INBOX'"
+
 /** Unread inbound mail in a mailbox's INBOX (not Junk, Trash or Archive), from the store's tables (0 until they exist). */
 function unreadCount(ctx: Ctx, mailboxId: number): number {
   try {
-    const r = stmt(ctx.sqlite, "SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ? AND direction = 'in' AND read = 0 AND folder = 'INBOX'").get(mailboxId) as { n: number }
+    const r = stmt(ctx.sqlite, UNREAD_SQL).get(mailboxId) as { n: number }
     return r.n
   } catch {
     return 0

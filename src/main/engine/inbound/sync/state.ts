@@ -16,6 +16,10 @@ export interface FolderState {
   /** UIDNEXT observed before the last fetch: every UID below it has been fetched. */
   uidnext: number | null
   lastSyncAt: number | null
+  /** Internal date (ms) the folder's mail is stored from; null = the whole folder (migration 0024). */
+  windowSince?: number | null
+  /** Messages on the server before the window; null = not counted yet. */
+  olderCount?: number | null
 }
 
 export interface ImapConfig {
@@ -76,6 +80,8 @@ export function getFolder(ctx: Ctx, mailboxId: number, path: string): FolderStat
     knownCount: r.known_count as number,
     uidnext: (r.uidnext as number | null) ?? null,
     lastSyncAt: (r.last_sync_at as number | null) ?? null,
+    windowSince: (r.window_since as number | null) ?? null,
+    olderCount: (r.older_count as number | null) ?? null,
   }
 }
 
@@ -97,6 +103,15 @@ export function saveFolder(ctx: Ctx, f: FolderState): void {
     f.uidnext,
     f.lastSyncAt,
   )
+}
+
+/**
+ * The folder's window columns, written only where the sync changes them (first sync, widening, the count of
+ * older mail): narrowing (window.ts) writes them too, outside the worker, and a pass must not undo that.
+ */
+export function saveFolderWindow(ctx: Ctx, f: FolderState): void {
+  saveFolder(ctx, f)
+  stmt(ctx.sqlite, 'UPDATE sync_folders SET window_since = ?, older_count = ? WHERE mailbox_id = ? AND path = ?').run(f.windowSince ?? null, f.olderCount ?? null, f.mailboxId, f.path)
 }
 
 // ------------------------------------------------------------------ per-mailbox state

@@ -14,12 +14,14 @@ import { roleOf } from '../../repos/folders'
 import { getFolder, getMailboxSync, loadImapConfig, saveMailboxSync, type FolderRole, type ImapConfig } from './state'
 import { stmt } from '../../db/stmt'
 import type { StoreApi } from './storeApi'
+import { EtaEstimator } from './eta'
+import { windowSince } from './window'
 
 export type SyncState = 'connecting' | 'syncing' | 'idle' | 'offline' | 'auth_error' | 'error' | 'disabled'
 
 export interface WorkerStatus {
   state: SyncState
-  progress: { folder: string; done: number; total: number } | null
+  progress: { folder: string; done: number; total: number; etaSeconds: number | null } | null
   lastSyncAt: number | null
   error: string | null
 }
@@ -63,6 +65,8 @@ export class MailboxWorker {
   private flagCursor = new Map<string, number>()
   /** Engine-clock time of the last INBOX check (for the NOOP poll of servers that do not push). */
   private lastInboxCheck = 0
+  /** The time left of a first sync, from its recent rate. */
+  private eta = new EtaEstimator()
 
   constructor(
     private ctx: Ctx,
@@ -240,7 +244,8 @@ export class MailboxWorker {
       // INBOX is always looked at (its STATUS is not trusted to skip it): a full pass that came before the
       // worker re-selected INBOX for IDLE would otherwise skip it, and "Sync now" would not check the inbox.
       const inboxChecked = (list: Folder[]) => list.map((f) => (f.role === 'inbox' ? { ...f, status: undefined } : f))
-      await this.pass(client, inboxChecked(all ? folders : folders.filter((f) => f.role === 'inbox')), all, reselect)
+      const pushed = !all && [...why].every((r) => r === 'mail')
+      await this.pass(client, inboxChecked(all ? folders : folders.filter((f) => f.role === 'inbox')), all, reselect, pushed)
     }
   }
 
@@ -253,7 +258,7 @@ export class MailboxWorker {
   }
 
   /** One pass: queued moves and flag changes first, then the folders (INBOX first). */
-  private async pass(client: ImapFlow, folders: Folder[], all: boolean, reselect = false): Promise<void> {
+  private async pass(client: ImapFlow, folders: Folder[], all: boolean, reselect = false, pushed = false): Promise<void> {
     const waiters = this.waiters.splice(0)
     try {
       await pushChanges(this.ctx, client, this.mailboxId, this.store, this.opts.log)
@@ -269,12 +274,14 @@ export class MailboxWorker {
         flagChunk: this.opts.flagChunk,
         flagCursor: this.flagCursor,
         reselect,
+        pushed,
+        since: windowSince(this.ctx, this.mailboxId),
         onProgress: (p) => {
           // At most ~4 progress events a second: each one is a status read and a push to every window.
           const now = Date.now()
           if (p && p.done < p.total && now - this.lastProgress < 250) return
           this.lastProgress = now
-          this.setStatus({ state: p ? 'syncing' : this.status.state, progress: p })
+          this.setStatus({ state: p ? 'syncing' : this.status.state, progress: p && { ...p, etaSeconds: this.eta.estimate(p, now) } })
         },
         isStopped: () => this.stopped,
       }

@@ -2,7 +2,7 @@
 import type { JSX } from 'react'
 import { SelectField, TextField, Toggle } from '../../components/Field'
 import { Icon } from '../../components/Icons'
-import { DEFAULT_PORTS, withEmail, withImap, withSmtp, type MailboxDraft, type Security, type SentCopy, type ServerDraft } from './mailboxDraft'
+import { DEFAULT_PORTS, SYNC_WINDOW_OPTIONS, withEmail, withImap, withSmtp, type MailboxDraft, type Security, type SentCopy, type ServerDraft } from './mailboxDraft'
 
 export const SENT_COPY_OPTIONS: Array<{ value: SentCopy; label: string }> = [
   { value: 'append', label: 'Switchboard saves a copy in Sent (over IMAP)' },
@@ -55,6 +55,20 @@ export function MailboxFields({ draft, onChange, errors }: Props): JSX.Element {
       </div>
       {draft.imapEnabled && (
         <ServerFields kind="imap" title="Incoming mail (IMAP)" server={draft.imap} onChange={(imap) => onChange(withImap(draft, imap))} errors={errors} sameAsSmtp={!draft.imap.hasPassword} />
+      )}
+      {draft.imapEnabled && (
+        <SelectField
+          label="Mail to keep"
+          value={draft.syncWindow}
+          onChange={(syncWindow) => set({ syncWindow })}
+          options={windowOptions(draft.syncWindow)}
+          error={errors.syncWindowMonths}
+          hint={
+            draft.syncWindow === 'all'
+              ? 'Every message in the mailbox is copied to this computer.'
+              : 'Only mail from this period is copied here. Older mail stays on the server, where the inbox can still search it; a shorter period removes older copies from this computer only.'
+          }
+        />
       )}
       <SelectField
         label="Sent copy"
@@ -128,4 +142,9 @@ function ServerFields({ kind, title, server, onChange, errors, passwordHint, sam
       </div>
     </fieldset>
   )
+}
+
+/** The usual periods, plus one set some other way (the API takes any number of months). */
+function windowOptions(current: string): Array<{ value: string; label: string }> {
+  return SYNC_WINDOW_OPTIONS.some((o) => o.value === current) ? SYNC_WINDOW_OPTIONS : [...SYNC_WINDOW_OPTIONS, { value: current, label: `Last ${current} months` }]
 }

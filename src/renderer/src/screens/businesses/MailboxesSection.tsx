@@ -11,6 +11,7 @@ import { formatCount, sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { MailboxDialog, type MailboxFocus } from './MailboxDialog'
+import { syncWindowLabel } from './mailboxDraft'
 
 const title = (code: string | null | undefined, fallback: string): string => (code && PROBLEM_TITLE[code as ServerErrorCode]) || fallback
 
@@ -82,6 +83,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
                       <span>{m.dailyCapacity}/day</span>
                       <span>{m.minGapSeconds}s gap</span>
                       <span>{SENT_COPY[m.sentCopy]}</span>
+                      {m.imap && <span title={m.olderOnServer ? 'Older mail stays on the server' : undefined}>{syncWindowLabel(m.syncWindowMonths)}</span>}
                     </span>
                     <UsageMeter mailbox={m} />
                   </div>

@@ -31,7 +31,21 @@ export interface MailboxDraft {
   imapFollows: boolean
   /** The provider the settings came from, with its app-password advice; null for a guess or typed settings. */
   provider: { name: string | null; passwordHint: string | null } | null
+  /** How much mail the sync keeps: 'all', or a number of months (issue 23). */
+  syncWindow: string
 }
+
+/** The sync window's choices, as Thunderbird and Outlook offer them. */
+export const SYNC_WINDOW_OPTIONS = [
+  { value: 'all', label: 'All mail' },
+  { value: '3', label: 'Last 3 months' },
+  { value: '6', label: 'Last 6 months' },
+  { value: '12', label: 'Last 12 months' },
+  { value: '24', label: 'Last 24 months' },
+]
+export const syncWindowLabel = (months: number | null | undefined): string =>
+  months == null ? 'All mail' : (SYNC_WINDOW_OPTIONS.find((o) => o.value === String(months))?.label ?? `Last ${months} months`)
+const syncWindowMonths = (d: MailboxDraft): number | null => (d.syncWindow === 'all' ? null : Number(d.syncWindow))
 
 export const DEFAULT_PORTS: Record<'smtp' | 'imap', Record<Security, string>> = {
   smtp: { tls: '465', starttls: '587', none: '25' },
@@ -56,6 +70,7 @@ export function mailboxDraft(m?: Mailbox): MailboxDraft {
     auto: !m,
     imapFollows: !m,
     provider: null,
+    syncWindow: m?.syncWindowMonths == null ? 'all' : String(m.syncWindowMonths),
   }
 }
 
@@ -131,6 +146,7 @@ export function toNewMailbox(d: MailboxDraft, objectId: number): Input<'mailboxe
     sentCopy: d.sentCopy,
     smtp: server(d.smtp, 'smtp', d.email, false) as { host: string; port: number; secure: Security; user: string; password: string },
     imap: d.imapEnabled ? (server(d.imap, 'imap', d.email, false, d.smtp.password) as { host: string; port: number; secure: Security; user: string; password: string }) : null,
+    syncWindowMonths: syncWindowMonths(d),
   }
 }
 
@@ -144,6 +160,7 @@ export function toMailboxPatch(d: MailboxDraft, id: number): Input<'mailboxes.up
     sentCopy: d.sentCopy,
     smtp: server(d.smtp, 'smtp', d.email, true),
     imap: d.imapEnabled ? server(d.imap, 'imap', d.email, true, d.smtp.password) : null,
+    syncWindowMonths: syncWindowMonths(d),
   }
 }
 

@@ -12,6 +12,7 @@ import { navigate } from '../../lib/router'
 import { onEvent, rpc } from '../../rpc'
 import { useInboxFilters } from '../inbox/useInbox'
 import { dueLabel } from '../today/taskTime'
+import { OlderOnServer } from './OlderOnServer'
 
 const PAGE = 50
 const FILTERS: Array<{ label: string; kinds: TimelineKind[] | null }> = [
@@ -107,6 +108,7 @@ export function ContactStory({ contactId, name, timeZone }: { contactId: number;
           </button>
         </div>
       )}
+      {!cursor && (filter === 0 || filter === 1) && <OlderOnServer contactId={contactId} />}
     </section>
   )
 }
