@@ -115,6 +115,13 @@ describe('flows', () => {
     expect(pathOf(done)).toEqual(['offer:sent', 'replied:waiting', 'replied:no', 'reminder:sent', 'done2:done'])
     // Enrolling again is a no-op: a contact is in a flow once.
     expect(await t.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id] })).toEqual({ enrolled: 0, alreadyIn: 1, skipped: 0 })
+    // A segment feeds the flow as it matches now: Ann is in already, Bea joins.
+    const bea = await contact('bea@client.test', 'Bea')
+    await contact('cal@elsewhere.test', 'Cal')
+    const seg = await t.ok('segments.create', { name: 'Client', objectId: object.id, rules: { all: [{ field: 'email', op: 'endsWith', value: '@client.test' }] } })
+    expect(await t.ok('flows.enroll', { flowId: flow.id, segmentId: seg.id })).toEqual({ enrolled: 1, alreadyIn: 1, skipped: 0 })
+    expect((await t.ok('flows.leads', { flowId: flow.id })).items.map((l) => l.contactId).sort()).toEqual([ann.id, bea.id].sort())
+    expect(await t.err('flows.enroll', { flowId: flow.id, segmentId: 999 })).toMatchObject({ code: 'NOT_FOUND', field: 'segmentId' })
     await t.engine.close()
   })
 

@@ -180,9 +180,9 @@ export type Flow = z.infer<typeof Flow>
 export const NewFlow = z.object({ name: Name, objectId: Id, trigger: FlowTrigger.default({ type: 'manual' }), graph: FlowGraph.default({ nodes: [], edges: [] }) }).strict()
 export const FlowPatch = z.object({ id: Id, name: Name.optional(), trigger: FlowTrigger.optional(), graph: FlowGraph.optional() }).strict()
 export const FlowEnroll = z
-  .object({ flowId: Id, contactIds: z.array(Id).max(100_000).optional(), tagId: Id.optional() })
+  .object({ flowId: Id, contactIds: z.array(Id).max(100_000).optional(), tagId: Id.optional(), segmentId: Id.optional() })
   .strict()
-  .refine((v) => (v.contactIds?.length ?? 0) > 0 || v.tagId !== undefined, { message: 'Choose contacts or a tag to enrol', path: ['contactIds'] })
+  .refine((v) => (v.contactIds?.length ?? 0) > 0 || v.tagId !== undefined || v.segmentId !== undefined, { message: 'Choose contacts, a tag or a segment to enrol', path: ['contactIds'] })
 export const FlowEnrollResult = z.object({ enrolled: z.number().int(), alreadyIn: z.number().int(), skipped: z.number().int() })
 export const FlowValidation = z.object({ ok: z.boolean(), problems: z.array(z.object({ nodeId: z.string().nullable(), message: z.string() })) })
 export const FlowValidateInput = z.union([z.object({ id: Id }).strict(), z.object({ graph: FlowGraph }).strict()])

@@ -25,6 +25,7 @@ import {
 } from '../repos/flows'
 import { cancelWaiting } from '../outbound/cancel'
 import { waitingSendsOf } from '../repos/flows'
+import { segmentCondition } from './segments'
 
 function load(ctx: Ctx, id: number, field = 'id'): FlowRow {
   const f = flowRow(ctx, id)
@@ -165,7 +166,7 @@ export function resumeFlow(ctx: Ctx, id: number): Flow {
 
 const ENROLLABLE = "c.status = 'active' AND c.email IS NOT NULL AND c.email <> ''"
 
-export function enrollInFlow(ctx: Ctx, input: { flowId: number; contactIds?: number[]; tagId?: number }): { enrolled: number; alreadyIn: number; skipped: number } {
+export function enrollInFlow(ctx: Ctx, input: { flowId: number; contactIds?: number[]; tagId?: number; segmentId?: number }): { enrolled: number; alreadyIn: number; skipped: number } {
   const f = load(ctx, input.flowId, 'flowId')
   if (f.status === 'draft') throw new AppError('CONFLICT', 'Activate the flow before enrolling contacts', 'flowId')
   const start = readGraph(ctx, f.id, f.version).nodes.find((n) => n.type === 'start')
@@ -181,6 +182,15 @@ export function enrollInFlow(ctx: Ctx, input: { flowId: number; contactIds?: num
     }
     candidates = ids
     eligible = known.filter((k) => k.ok).map((k) => k.id)
+  } else if (input.segmentId !== undefined) {
+    // A segment's contacts as it matches now (segments feed flows), of the flow's business.
+    const seg = segmentCondition(ctx, input.segmentId)
+    const rows = stmt(ctx.sqlite, `SELECT c.id, (${ENROLLABLE}) AS ok FROM contacts c WHERE (${seg.sql}) AND (c.primary_object_id = ? OR c.primary_object_id IS NULL)`).all(
+      ...seg.params,
+      f.objectId,
+    ) as Array<{ id: number; ok: number }>
+    candidates = rows.map((r) => r.id)
+    eligible = rows.filter((r) => r.ok).map((r) => r.id)
   } else {
     if (!stmt(ctx.sqlite, 'SELECT 1 FROM tags WHERE id = ?').get(input.tagId)) throw new AppError('NOT_FOUND', `Tag ${input.tagId} does not exist`, 'tagId')
     const rows = stmt(ctx.sqlite, `SELECT c.id, (${ENROLLABLE}) AS ok FROM contact_tags t CROSS JOIN contacts c ON c.id = t.contact_id WHERE t.tag_id = ? AND (c.primary_object_id = ? OR c.primary_object_id IS NULL)`).all(
