@@ -187,6 +187,7 @@ test('an unfinished flow is refused activation, says why on the nodes, and Delet
         { id: 'start', type: 'start', config: {}, position: { x: 0, y: 0 } },
         { id: 'email-1', type: 'sendEmail', config: { subject: 'Hi', html: '<p>Hi</p>' }, position: { x: 0, y: 140 } },
         { id: 'check-1', type: 'condition', config: { kind: 'opened', nodeId: 'email-1' }, position: { x: 0, y: 280 } },
+        { id: 'task-1', type: 'action', config: { kind: 'notify', title: 'Call them back' }, position: { x: 260, y: 420 } },
       ],
       edges: [
         { from: 'start', to: 'email-1' },
@@ -200,6 +201,12 @@ test('an unfinished flow is refused activation, says why on the nodes, and Delet
   await node(page, 'email-1').click()
   await expect(page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Message')).toContainText('Hi')
   await expect(page.getByText('Unsaved changes')).not.toBeVisible()
+  // A notify action reads as the task it creates, with whom it is for.
+  await node(page, 'task-1').click()
+  await expect(node(page, 'task-1')).toContainText('Task: “Call them back”')
+  await expect(page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Do')).toHaveValue('notify')
+  await expect(page.getByRole('complementary', { name: 'Step settings' }).getByLabel('For')).toHaveValue('')
+  await node(page, 'email-1').click()
   // Backspace in a field edits the field, not the canvas.
   const subject = page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Subject')
   await subject.fill('Hi there')
@@ -221,11 +228,11 @@ test('an unfinished flow is refused activation, says why on the nodes, and Delet
   await expect(node(page, 'check-1')).toBeVisible()
   await expect(page.getByTestId('rf__edge-email-1->check-1')).toBeAttached()
 
-  // Discarding on the way out drops the edits (nothing was saved: the engine still has three steps).
+  // Discarding on the way out drops the edits (nothing was saved: the engine still has four steps).
   await page.keyboard.press('Delete')
   await expect(node(page, 'check-1')).not.toBeAttached()
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Flows' }).click()
   await page.getByRole('button', { name: 'Discard' }).click()
   await expect(page.getByRole('table', { name: 'Flows' })).toContainText('Half-drawn')
-  expect((await app.rpc('flows.get', { id: flow.id })).graph.nodes).toHaveLength(3)
+  expect((await app.rpc('flows.get', { id: flow.id })).graph.nodes).toHaveLength(4)
 })

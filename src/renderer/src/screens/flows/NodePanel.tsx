@@ -269,16 +269,39 @@ function FieldCompare({ config, onConfig }: { config: Config; onConfig: (c: Conf
 function ActionFields({ config, objectId, onConfig }: { config: Config; objectId: number; onConfig: (c: Config, f: string) => void }): JSX.Element {
   const kind = String(config.kind ?? '')
   const sequences = useQuery('sequences.list', kind === 'enrollSequence' ? { objectId } : null)
+  const users = useQuery('users.list', kind === 'notify' ? {} : null)
   return (
     <>
       <Row label="Do">
-        <select className="input select" value={kind} onChange={(e) => onConfig(e.target.value === 'setField' ? { kind: e.target.value, field: '', value: '' } : { kind: e.target.value }, 'kind')}>
+        <select className="input select" value={kind} onChange={(e) => onConfig(e.target.value === 'setField' ? { kind: e.target.value, field: '', value: '' } : e.target.value === 'notify' ? { kind: e.target.value, title: '' } : { kind: e.target.value }, 'kind')}>
           <option value="addTag">Add a tag</option>
           <option value="removeTag">Remove a tag</option>
           <option value="setField">Set a field</option>
           <option value="enrollSequence">Enrol in a sequence</option>
+          <option value="notify">Create a task for staff</option>
         </select>
       </Row>
+      {kind === 'notify' && (
+        <>
+          <Row label="Task">
+            <input className="input" value={String(config.title ?? '')} placeholder="Call them back" title="A task on the lead’s contact, due at once, with its reminder" onChange={(e) => onConfig({ ...config, title: e.target.value }, 'title')} />
+          </Row>
+          <Row label="For">
+            <select
+              className="input select"
+              value={typeof config.assigneeId === 'number' ? config.assigneeId : ''}
+              onChange={(e) => onConfig(e.target.value ? { ...config, assigneeId: Number(e.target.value) } : { kind, title: config.title ?? '' }, 'assigneeId')}
+            >
+              <option value="">Whoever is at the keyboard</option>
+              {users.data?.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </Row>
+        </>
+      )}
       {(kind === 'addTag' || kind === 'removeTag') && <TagSelect label="Tag" value={config.tagId} onChange={(tagId) => onConfig({ kind, tagId }, 'tagId')} />}
       {kind === 'setField' && (
         <>

@@ -151,6 +151,8 @@ export function summary(type: NodeType, config: Config, ctx: { trigger: FlowTrig
           return config.field ? `Set ${String(config.field)}` : 'Choose a field'
         case 'enrollSequence':
           return 'Enrol in a sequence'
+        case 'notify':
+          return config.title ? `Task: ${quote(String(config.title))}` : 'Write the task to create'
         default:
           return 'Choose an action'
       }
