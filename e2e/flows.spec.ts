@@ -206,7 +206,15 @@ test('an unfinished flow is refused activation, says why on the nodes, and Delet
   await expect(node(page, 'task-1')).toContainText('Task: “Call them back”')
   await expect(page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Do')).toHaveValue('notify')
   await expect(page.getByRole('complementary', { name: 'Step settings' }).getByLabel('For')).toHaveValue('')
+  // With two mailboxes a send can rotate across them; the picker shows which.
+  await app.rpc('mailboxes.create', { objectId: flow.objectId, email: 'desk@bloom.test', displayName: 'Desk', smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'desk@bloom.test', password: 'pw' } })
   await node(page, 'email-1').click()
+  const settings = page.getByRole('complementary', { name: 'Step settings' })
+  await settings.getByLabel('Send from').selectOption('rotate')
+  await expect(settings.getByText('Each lead keeps the mailbox it was first sent from.')).toBeVisible()
+  await expect(settings.getByRole('checkbox', { name: /desk@bloom.test/ })).toBeChecked()
+  await shot(page, 'flow-editor-rotation')
+  await settings.getByLabel('Send from').selectOption('')
   // Backspace in a field edits the field, not the canvas.
   const subject = page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Subject')
   await subject.fill('Hi there')

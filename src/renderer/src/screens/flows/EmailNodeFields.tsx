@@ -7,14 +7,21 @@ import { RichEditor } from '../../components/RichEditor'
 import { VARIABLES } from '../../lib/automation'
 import { useQuery } from '../../lib/useQuery'
 import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
-import { WindowPicker } from '../sequences/SendingFields'
+import { MailboxPicker, WindowPicker } from '../sequences/SendingFields'
 import type { Config } from './flowGraph'
 import { Row } from './PanelRow'
 
 const DEFAULT_WINDOW: SendWindow = { days: [1, 2, 3, 4, 5], startHour: 9, endHour: 17 }
 
-export function EmailNodeFields({ nodeId, config, objectId, set }: { nodeId: string; config: Config; objectId: number; set: (field: string, value: unknown) => void }): JSX.Element {
+export function EmailNodeFields({ nodeId, config, objectId, set, patch }: { nodeId: string; config: Config; objectId: number; set: (field: string, value: unknown) => void; patch: (p: Config, field: string) => void }): JSX.Element {
   const profiles = useQuery('profiles.list', { objectId }, { events: ['objects.changed'], delayMs: 1000 })
+  const mailboxes = useQuery('mailboxes.list', { objectId }, { events: ['objects.changed'], delayMs: 1000 })
+  // Rotation (as sequences do): each lead keeps the first mailbox it was sent from.
+  const rotating = Array.isArray(config.mailboxIds)
+  const chooseSender = (v: string) =>
+    v === 'rotate'
+      ? patch({ profileId: undefined, mailboxIds: (mailboxes.data ?? []).map((m) => m.id) }, 'mailboxIds')
+      : patch({ profileId: v ? Number(v) : undefined, mailboxIds: undefined }, 'profileId')
   const [previewError, setPreviewError] = useState<PreviewError | null>(null)
   const subject = typeof config.subject === 'string' ? config.subject : ''
   const html = typeof config.html === 'string' ? config.html : ''
@@ -32,9 +39,10 @@ export function EmailNodeFields({ nodeId, config, objectId, set }: { nodeId: str
         <RichEditor key={nodeId} label="Message" className="flow-editor-text" value={html} variables={VARIABLES} placeholder="Hi {{contact.first_name}}, …" invalid={previewError?.field === 'html'} onChange={(v) => set('html', v)} />
         {previewError?.field === 'html' && <p className="field-error">{previewError.message}</p>}
       </div>
-      <Row label="Send from" hint="The business’s first active sender unless you choose one.">
-        <select className="input select" value={typeof config.profileId === 'number' ? config.profileId : ''} onChange={(e) => set('profileId', e.target.value ? Number(e.target.value) : undefined)}>
+      <Row label="Send from" hint={rotating ? 'Each lead keeps the mailbox it was first sent from.' : 'The business’s first active sender unless you choose one.'}>
+        <select className="input select" value={rotating ? 'rotate' : typeof config.profileId === 'number' ? config.profileId : ''} onChange={(e) => chooseSender(e.target.value)}>
           <option value="">The business’s sender</option>
+          {(mailboxes.data?.length ?? 0) > 1 && <option value="rotate">Rotate across mailboxes</option>}
           {profiles.data?.map((p) => (
             <option key={p.id} value={p.id}>
               {p.displayName ? `${p.displayName} <${p.email}>` : p.email}
@@ -42,6 +50,7 @@ export function EmailNodeFields({ nodeId, config, objectId, set }: { nodeId: str
           ))}
         </select>
       </Row>
+      {rotating && <MailboxPicker mailboxes={mailboxes.data} objectId={String(objectId)} value={config.mailboxIds as number[]} onChange={(ids) => set('mailboxIds', ids)} />}
       <WindowPicker on={!!window} window={window ?? DEFAULT_WINDOW} onToggle={(on) => set('window', on ? DEFAULT_WINDOW : undefined)} onChange={(w) => set('window', w)} errors={{}} />
       <TemplatePreview label={`Step ${nodeId}`} subject={subject} html={html} objectId={objectId} onError={setPreviewError} />
     </>

@@ -54,7 +54,7 @@ export function NodePanel({ node, nodes, objectId, trigger, problems, onConfig, 
       )}
       <div className="flow-panel-body">
         {t === 'start' && <TriggerFields trigger={trigger} onChange={onTrigger} />}
-        {t === 'sendEmail' && <EmailNodeFields nodeId={node.id} config={c} objectId={objectId} set={set} />}
+        {t === 'sendEmail' && <EmailNodeFields nodeId={node.id} config={c} objectId={objectId} set={set} patch={(p, field) => onConfig({ ...c, ...p }, field)} />}
         {t === 'wait' && <WaitFields config={c} onConfig={onConfig} />}
         {t === 'condition' && <ConditionFields config={c} nodes={nodes} onConfig={onConfig} />}
         {t === 'action' && <ActionFields config={c} objectId={objectId} onConfig={onConfig} />}
