@@ -132,9 +132,11 @@ async function run(i: number) {
   let maxInWindow = 0
   let statusRequests = 0
   let openIntervals = 0
+  let minGap = Infinity
   for (const times of Object.values(rep.polls)) {
     statusRequests += times.length
     times.sort((a, b) => a - b)
+    for (let k = 1; k < times.length; k++) minGap = Math.min(minGap, times[k]! - times[k - 1]!)
     for (let a = 0, b = 0; b < times.length; b++) {
       while (times[b]! - times[a]! >= POLL_MS) a++
       maxInWindow = Math.max(maxInWindow, b - a + 1)
@@ -153,6 +155,8 @@ async function run(i: number) {
     paceErrorPct: round((Math.abs(pace - RATE) / RATE) * 100),
     maxStatusRequestsPerTextPerInterval: maxInWindow,
     statusRequestsPerTextInterval: round(statusRequests / Math.max(openIntervals, 1), 3),
+    /** The closest two status requests for one text came, as a share of the interval (≥ 1: never twice in one). */
+    minStatusGapOverInterval: minGap === Infinity ? null : round(minGap / POLL_MS, 3),
     blockMaxMs: round(loop.max / 1e6),
     blockP99Ms: round(loop.percentile(99) / 1e6),
     blockMaxWhileQueueingMs: round(enqueueMax / 1e6),
@@ -178,6 +182,7 @@ async function main() {
     paceTarget: `${RATE} ±5 %`,
     paceErrorPct: med('paceErrorPct'),
     maxStatusRequestsPerTextPerInterval: med('maxStatusRequestsPerTextPerInterval'),
+    minStatusGapOverInterval: med('minStatusGapOverInterval'),
     statusTarget: '≤ 1 per text per interval',
     blockMaxMs: med('blockMaxMs'),
     blockTarget: '≤ 50 ms',
