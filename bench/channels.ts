@@ -102,7 +102,9 @@ async function run(i: number) {
   const loop = monitorEventLoopDelay({ resolution: 5 })
   loop.enable()
   const started = performance.now()
-  for (let k = 0; k < N; k++) await ok('texts.send', { contactId: contact.id, channel: 'sms', body: `Bench text ${k}: your appointment is on Tuesday at 3pm.`, to: `+1555${String(1_000_000 + k).slice(1)}` })
+  // Like a renderer's calls, each arrives on its own turn of the event loop (a bare await chain never lets
+  // the loop, and its delay monitor, run at all).
+  for (let k = 0; k < N; k++) await new Promise((r) => setImmediate(r)).then(() => ok('texts.send', { contactId: contact.id, channel: 'sms', body: `Bench text ${k}: your appointment is on Tuesday at 3pm.`, to: `+1555${String(1_000_000 + k).slice(1)}` }))
   const queuedMs = performance.now() - started
   // The rest (sending and status polling) measured apart from the enqueueing of the 10,000 texts.
   const enqueueMax = loop.max
@@ -130,9 +132,11 @@ async function run(i: number) {
   let maxInWindow = 0
   let statusRequests = 0
   let openIntervals = 0
+  let minGap = Infinity
   for (const times of Object.values(rep.polls)) {
     statusRequests += times.length
     times.sort((a, b) => a - b)
+    for (let k = 1; k < times.length; k++) minGap = Math.min(minGap, times[k]! - times[k - 1]!)
     for (let a = 0, b = 0; b < times.length; b++) {
       while (times[b]! - times[a]! >= POLL_MS) a++
       maxInWindow = Math.max(maxInWindow, b - a + 1)
@@ -151,6 +155,8 @@ async function run(i: number) {
     paceErrorPct: round((Math.abs(pace - RATE) / RATE) * 100),
     maxStatusRequestsPerTextPerInterval: maxInWindow,
     statusRequestsPerTextInterval: round(statusRequests / Math.max(openIntervals, 1), 3),
+    /** The closest two status requests for one text came, as a share of the interval (≥ 1: never twice in one). */
+    minStatusGapOverInterval: minGap === Infinity ? null : round(minGap / POLL_MS, 3),
     blockMaxMs: round(loop.max / 1e6),
     blockP99Ms: round(loop.percentile(99) / 1e6),
     blockMaxWhileQueueingMs: round(enqueueMax / 1e6),
@@ -176,6 +182,7 @@ async function main() {
     paceTarget: `${RATE} ±5 %`,
     paceErrorPct: med('paceErrorPct'),
     maxStatusRequestsPerTextPerInterval: med('maxStatusRequestsPerTextPerInterval'),
+    minStatusGapOverInterval: med('minStatusGapOverInterval'),
     statusTarget: '≤ 1 per text per interval',
     blockMaxMs: med('blockMaxMs'),
     blockTarget: '≤ 50 ms',

@@ -247,6 +247,15 @@ describe('texts received', () => {
     expect(t.events.some((e) => e.event === 'texts.changed')).toBe(true)
   })
 
+  it('matches a text from any of the contact’s numbers (contact_phones), typed in any common form', async () => {
+    const { t, fake, object } = await setup()
+    const bo = await t.ok('contacts.create', { firstName: 'Bo', primaryObjectId: object.id, phones: [{ number: '+1 (555) 555-0111', label: 'work' }, { number: '+1 555 555 0112', label: 'mobile', primary: true }] })
+    fake.inbound({ from: '+15555550111', to: OUR_SMS, body: 'From my work phone' })
+    await t.ok('texts.poll', {})
+    const conv = await t.ok('texts.conversation', { contactId: bo.id, channel: 'sms' })
+    expect(conv.messages.map((m) => [m.direction, m.from, m.body])).toEqual([['in', '+15555550111', 'From my work phone']])
+  })
+
   it('follows next_page_uri across pages', async () => {
     const { t, fake, ann } = await setup()
     for (let i = 0; i < 230; i++) fake.inbound({ from: ANN, to: OUR_SMS, body: `m${i}`, at: t.clock.now() + i })

@@ -9,41 +9,7 @@ export const TEXT_CHANNELS = ['sms', 'whatsapp'] as const
 export const TextChannel = z.enum(TEXT_CHANNELS, { error: 'Choose SMS or WhatsApp' })
 export type TextChannel = z.infer<typeof TextChannel>
 
-// ---- Segments: what a carrier bills. GSM-7 fits 160 characters (153 per part when split), anything outside
-// it makes the whole text UCS-2: 70 (67 per part). Extension characters (€ [ ] { } …) take two GSM-7 slots.
-const GSM7 = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-)
-const GSM7_EXT = new Set('^{}\\[~]|€\f')
-
-export interface Segments {
-  encoding: 'GSM-7' | 'UCS-2'
-  /** Characters as the encoding counts them (GSM-7 extension characters count 2; UCS-2 counts UTF-16 units). */
-  units: number
-  segments: number
-  /** Units per segment for this text (160/153 or 70/67). */
-  perSegment: number
-  /** Units left in the last segment before another one starts. */
-  remaining: number
-}
-
-export function textSegments(body: string): Segments {
-  let gsm = true
-  let units = 0
-  for (const ch of body) {
-    if (GSM7.has(ch)) units += 1
-    else if (GSM7_EXT.has(ch)) units += 2
-    else {
-      gsm = false
-      break
-    }
-  }
-  if (!gsm) units = body.length // UTF-16 code units: an emoji takes two
-  const [single, multi] = gsm ? [160, 153] : [70, 67]
-  const segments = units === 0 ? 1 : units <= single ? 1 : Math.ceil(units / multi)
-  const perSegment = segments === 1 ? single : multi
-  return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments, perSegment, remaining: segments * perSegment - units }
-}
+// Segments (GSM-7 160/153, UCS-2 70/67) are counted by src/shared/textSegments.ts (the composer's counter too).
 
 /** Twilio refuses bodies over 1,600 characters (error 21617). */
 export const TEXT_MAX = 1600

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { textSegments } from '../../src/shared/channels'
+import { textSegments } from '../../src/shared/textSegments'
 
 export interface FakeText {
   sid: string

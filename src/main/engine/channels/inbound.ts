@@ -22,9 +22,17 @@ export interface InboundResult {
 
 const bare = (addr: string) => addr.replace(/^whatsapp:/, '')
 
-/** The contact of the business with this number (contacts.phone holds E.164), or null. */
+/** The business's contact with this number (any of their numbers, E.164 in contact_phones; else contacts.phone), or null. */
 export function contactByPhone(ctx: Ctx, objectId: number, phone: string): number | null {
-  return (stmt(ctx.sqlite, 'SELECT id FROM contacts WHERE primary_object_id = ? AND phone = ? ORDER BY id LIMIT 1').pluck().get(objectId, phone) as number | undefined) ?? null
+  return (
+    (stmt(
+      ctx.sqlite,
+      `SELECT c.id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id WHERE p.number = ? AND c.primary_object_id = ?
+       UNION ALL SELECT id FROM contacts WHERE primary_object_id = ? AND phone = ? LIMIT 1`,
+    )
+      .pluck()
+      .get(phone, objectId, objectId, phone) as number | undefined) ?? null
+  )
 }
 
 function numbersOf(r: TwilioRow): Array<{ to: string; channel: TextChannel }> {

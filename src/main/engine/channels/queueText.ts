@@ -2,7 +2,8 @@
 // before anything leaves, like queueMessage for mail. An opted-out contact's text is written `skipped` with
 // the reason; WhatsApp free text outside the 24-hour window is refused before any row or request.
 import { randomUUID } from 'node:crypto'
-import { textSegments, WINDOW_CLOSED, WINDOW_FIELD, type TemplateRef, type TextChannel } from '../../../shared/channels'
+import { WINDOW_CLOSED, WINDOW_FIELD, type TemplateRef, type TextChannel } from '../../../shared/channels'
+import { textSegments } from '../../../shared/textSegments'
 import type { MessageSource, OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'

@@ -45,7 +45,6 @@ export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promi
        FROM outbound_messages INDEXED BY outbound_text_open_idx
       WHERE channel != 'email' AND status = 'sent' AND (polled_at IS NULL OR polled_at <= ?) ORDER BY polled_at, id LIMIT ?`,
   ).all(now - opts.intervalMs, opts.batch) as OpenText[]
-  // Each answer keeps when its request left: the next look at that text is at least one interval later.
   // Answers are recorded as they come, a small transaction per chunk, so a pass over thousands of texts
   // never holds the engine's thread for long.
   let answers: Array<[OpenText, TwilioMessage | SendFailure, number]> = []
@@ -60,11 +59,13 @@ export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promi
     while (next < due.length) {
       const row = due[next++]!
       if (!row.providerId) continue
-      const asked = ctx.clock.now()
+      // The next look is spaced from when this answer came back (not when it was asked), so however long a
+      // request waited on the way, Twilio never sees two for one text inside one interval.
       try {
-        answers.push([row, await fetchMessage(twilioConfig(ctx, row.objectId), row.providerId), asked])
+        const a = await fetchMessage(twilioConfig(ctx, row.objectId), row.providerId)
+        answers.push([row, a, ctx.clock.now()])
       } catch (err) {
-        answers.push([row, err instanceof SendFailure ? err : new SendFailure('transient', String(err)), asked])
+        answers.push([row, err instanceof SendFailure ? err : new SendFailure('transient', String(err)), ctx.clock.now()])
       }
       if (answers.length >= CHUNK) flush()
     }
