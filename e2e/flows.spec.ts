@@ -215,6 +215,13 @@ test('an unfinished flow is refused activation, says why on the nodes, and Delet
   await expect(settings.getByRole('checkbox', { name: /desk@bloom.test/ })).toBeChecked()
   await shot(page, 'flow-editor-rotation')
   await settings.getByLabel('Send from').selectOption('')
+  // A saved template's words go below what was typed (the subject, already written, stays).
+  await app.rpc('templates.create', { objectId: flow.objectId, name: 'Spring offer', subject: 'Spring offer', html: '<p>Twenty percent off in April, {{contact.first_name}}.</p>' })
+  await settings.getByRole('button', { name: 'Use a template for email-1' }).click()
+  await page.getByRole('group', { name: 'Use a template for email-1' }).getByRole('button', { name: /Spring offer/ }).click()
+  await expect(settings.getByRole('textbox', { name: 'Message' })).toContainText('Twenty percent off in April')
+  await expect(settings.getByRole('textbox', { name: 'Message' })).toContainText('Hi')
+  await expect(settings.getByLabel('Subject')).toHaveValue('Hi')
   // Backspace in a field edits the field, not the canvas.
   const subject = page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Subject')
   await subject.fill('Hi there')

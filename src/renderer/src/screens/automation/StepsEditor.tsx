@@ -8,6 +8,7 @@ import { RichEditor, type RichEditorHandle } from '../../components/RichEditor'
 import { DELAY_UNITS, VARIABLES } from '../../lib/automation'
 import { plural } from '../../lib/format'
 import { delayOf, newMessage, type MessageDraft } from './messageDraft'
+import { UseTemplate, withTemplate } from '../templates/InsertTemplate'
 
 export interface Focus {
   index: number
@@ -26,9 +27,11 @@ interface Props {
   active: number
   onActive: (index: number) => void
   focus: React.MutableRefObject<Focus | null>
+  /** The business whose library templates each message can start from (null: every business's). */
+  objectId?: number | null
 }
 
-export function StepsEditor({ noun, messages, onChange, errors, active, onActive, focus }: Props): JSX.Element {
+export function StepsEditor({ noun, messages, onChange, errors, active, onActive, focus, objectId = null }: Props): JSX.Element {
   const update = (i: number, patch: Partial<MessageDraft>) => onChange(messages.map((m, j) => (j === i ? { ...m, ...patch } : m)))
   const move = (i: number, by: number) => {
     const next = [...messages]
@@ -63,6 +66,7 @@ export function StepsEditor({ noun, messages, onChange, errors, active, onActive
           onMove={(by) => move(i, by)}
           onRemove={() => remove(i)}
           focus={focus}
+          objectId={objectId}
         />
       ))}
       <button type="button" className="btn step-add" onClick={add} disabled={messages.length >= 20}>
@@ -82,12 +86,13 @@ interface CardProps {
   delayLabel: string
   onActive: () => void
   onChange: (patch: Partial<MessageDraft>) => void
+  objectId: number | null
   onMove: (by: number) => void
   onRemove: () => void
   focus: React.MutableRefObject<Focus | null>
 }
 
-function StepCard({ noun, index, count, message, errors, active, delayLabel, onActive, onChange, onMove, onRemove, focus }: CardProps): JSX.Element {
+function StepCard({ noun, index, count, message, errors, active, delayLabel, onActive, onChange, onMove, onRemove, focus, objectId }: CardProps): JSX.Element {
   const label = `${noun} ${index + 1}`
   const when = whenText(noun, index, message)
   const track = (e: React.FocusEvent<HTMLInputElement>) => {
@@ -107,6 +112,7 @@ function StepCard({ noun, index, count, message, errors, active, delayLabel, onA
           </span>
         </div>
         <div className="step-tools">
+          <UseTemplate objectId={objectId} label={`Use a template for ${label}`} onUse={(t) => onChange(withTemplate(message, t))} />
           <button type="button" className="icon-button" aria-label={`Move ${label} up`} disabled={index === 0} onClick={() => onMove(-1)}>
             <Icon name="arrowUp" size={15} />
           </button>

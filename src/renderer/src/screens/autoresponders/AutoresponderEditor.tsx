@@ -179,7 +179,7 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
               <span className="card-help">Sent in order; each delay counts from the trigger</span>
             </div>
             <FormError message={errors.actions ?? null} />
-            <StepsEditor noun="Action" messages={draft.actions} onChange={f.setMessages} errors={f.shown} active={f.active} onActive={f.setActive} focus={f.focus} />
+            <StepsEditor noun="Action" messages={draft.actions} onChange={f.setMessages} errors={f.shown} active={f.active} onActive={f.setActive} focus={f.focus} objectId={draft.objectId ? Number(draft.objectId) : null} />
           </section>
         </div>
         <MessagesAside noun="Action" messages={draft.actions} index={f.index} objectId={draft.objectId ? Number(draft.objectId) : null} focus={f.focus} onPreviewError={f.setPreviewError} onMessages={f.setMessages} />

@@ -8,6 +8,7 @@ import { VARIABLES } from '../../lib/automation'
 import { useQuery } from '../../lib/useQuery'
 import { TemplatePreview, type PreviewError } from '../automation/TemplatePreview'
 import { MailboxPicker, WindowPicker } from '../sequences/SendingFields'
+import { UseTemplate, withTemplate } from '../templates/InsertTemplate'
 import type { Config } from './flowGraph'
 import { Row } from './PanelRow'
 
@@ -28,6 +29,10 @@ export function EmailNodeFields({ nodeId, config, objectId, set, patch }: { node
   const window = config.window as SendWindow | undefined
   return (
     <>
+      <div className="flow-use-template">
+        <UseTemplate objectId={objectId} label={`Use a template for ${nodeId}`} onUse={(t) => patch(((w) => ({ subject: w.subject, html: w.body }))(withTemplate({ subject, body: html }, t)), 'html')} />
+        <span className="muted">Start from a saved template</span>
+      </div>
       <Row label="Subject">
         <input className="input" value={subject} placeholder="Offer for {{contact.first_name}}" aria-invalid={previewError?.field === 'subject' || undefined} onChange={(e) => set('subject', e.target.value)} />
       </Row>

@@ -72,7 +72,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
               <span className="card-help">Follow-ups thread under the first message and stop when the contact replies or bounces</span>
             </div>
             <FormError message={errors.steps ?? null} />
-            <StepsEditor noun="Step" messages={draft.steps} onChange={f.setMessages} errors={f.shown} active={f.active} onActive={f.setActive} focus={f.focus} />
+            <StepsEditor noun="Step" messages={draft.steps} onChange={f.setMessages} errors={f.shown} active={f.active} onActive={f.setActive} focus={f.focus} objectId={draft.objectId ? Number(draft.objectId) : null} />
           </section>
           <section className="card" aria-labelledby="sq-sending">
             <div className="card-header">

@@ -61,3 +61,58 @@ export function InsertTemplate({ profileId, objectId, to, disabled, onInsert }: 
     </Popover>
   )
 }
+
+/**
+ * "Use a template" in automation messages (autoresponder actions, sequence steps, flow emails): the library
+ * template's own words, variables and all, since each contact's copy is rendered when it is sent. What was
+ * typed stays: the template goes below it, and the subject is only filled when empty. Later edits to the
+ * template do not reach this message (it holds a copy), as mail already queued never changes.
+ */
+export function UseTemplate({ objectId, label, onUse }: { objectId: number | null; label: string; onUse: (t: { subject: string; html: string }) => void }): JSX.Element {
+  const list = useQuery('templates.list', { objectId: objectId ?? undefined }, { events: ['templates.changed'] })
+  const items = list.data ?? []
+  const pick = async (id: number, close: () => void) => {
+    close()
+    try {
+      const t = await rpc('templates.get', { id })
+      onUse({ subject: t.version.subject, html: t.version.html })
+    } catch (err) {
+      toastError(err)
+    }
+  }
+  return (
+    <Popover
+      className="icon-button"
+      panelClassName="tpl-insert-menu"
+      label={
+        <span title={label} aria-label={label} className="tpl-insert-label">
+          <Icon name="braces" size={15} />
+        </span>
+      }
+    >
+      {(close) => (
+        <div role="group" aria-label={label}>
+          <p className="menu-caption">Use a template</p>
+          {items.length === 0 ? (
+            <p className="menu-empty">No templates yet. Make them under Templates.</p>
+          ) : (
+            items.map((t) => (
+              <button key={t.id} type="button" className="menu-item" onClick={() => void pick(t.id, close)}>
+                <span className="menu-item-text">
+                  <span>{t.name}</span>
+                  <span className="muted">{t.subject}</span>
+                </span>
+              </button>
+            ))
+          )}
+        </div>
+      )}
+    </Popover>
+  )
+}
+
+/** A template's words put into a message: subject when it is empty, body below what was typed. */
+export function withTemplate(cur: { subject: string; body: string }, t: { subject: string; html: string }): { subject: string; body: string } {
+  const typed = cur.body.replace(/^<p><\/p>$/, '')
+  return { subject: cur.subject.trim() ? cur.subject : t.subject, body: `${typed}${t.html}` }
+}
