@@ -83,6 +83,10 @@ test.describe('Mailgun receiving', () => {
       await expect(card.getByTestId('mg-receiving')).toHaveText('Off')
       await card.getByRole('button', { name: 'Receive mail through Mailgun' }).click()
       await card.getByLabel('Receiving addresses').fill('hello@elsewhere.test')
+      // Typed addresses are not dropped by leaving: the app asks, and Stay keeps them.
+      await page.getByRole('link', { name: 'Inbox' }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Stay' }).click()
+      await expect(card.getByLabel('Receiving addresses')).toHaveValue('hello@elsewhere.test')
       await card.getByRole('button', { name: 'Start receiving' }).click()
       await expect(card.getByText(/Mailgun receives only at addresses on mg\.eve\.test/)).toBeVisible()
       await card.getByLabel('Receiving addresses').fill('hello@mg.eve.test')

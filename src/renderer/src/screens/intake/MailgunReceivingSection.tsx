@@ -2,6 +2,7 @@
 // Mailgun route and fetched by Switchboard (no webhook, nothing to host). Shows whether it is on, the route,
 // the last check and what went wrong, in the business's settings under the Mailgun card.
 import { useState, type JSX } from 'react'
+import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import type { BizObject } from '../../../../shared/models'
 import { FormError, TextField } from '../../components/Field'
 import { Icon } from '../../components/Icons'
@@ -17,28 +18,36 @@ export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.
   const status = useQuery('intake.mailgun.get', mg ? { objectId: object.id } : null, { events: ['intake.changed'] })
   const [editing, setEditing] = useState(false)
   const [addresses, setAddresses] = useState('')
+  const [initial, setInitial] = useState('')
   const [busy, setBusy] = useState(false)
   const errors = useFormErrors()
+  // Typed addresses are not dropped by leaving the screen: it asks Save / Discard / Stay.
+  const leaving = useUnsavedChanges({ dirty: editing && addresses !== initial, save: () => enable(), discard: () => setEditing(false), what: 'the receiving addresses' })
   if (!mg) return null
   const s = status.data
 
   const start = () => {
-    setAddresses(s?.addresses.join(', ') || `hello@${mg.sendingDomain}`)
+    const v = s?.addresses.join(', ') || `hello@${mg.sendingDomain}`
+    setAddresses(v)
+    setInitial(v)
     errors.clear()
     setEditing(true)
   }
-  const enable = async () => {
+  const enable = async (): Promise<boolean> => {
     setBusy(true)
     errors.clear()
+    let ok = false
     try {
       const list = addresses.split(/[\s,;]+/).filter(Boolean)
       await rpc('intake.mailgun.enable', { objectId: object.id, addresses: list })
       toastOk('Receiving through Mailgun is on')
       setEditing(false)
+      ok = true
     } catch (err) {
       errors.take(err, (f) => f === 'addresses' || f.startsWith('addresses.'))
     }
     setBusy(false)
+    return ok
   }
   const disable = async () => {
     setBusy(true)
@@ -54,6 +63,7 @@ export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.
 
   return (
     <section className="card" aria-labelledby="mg-receiving-title">
+      {leaving}
       <div className="card-header">
         <div>
           <h3 id="mg-receiving-title">Receiving through Mailgun</h3>
