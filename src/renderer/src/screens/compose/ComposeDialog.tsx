@@ -78,6 +78,9 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
     setProfileId(id)
   }
 
+  // Decided once, at open: the editor loads lazily, and a later mount must not pull the cursor out of the
+  // field the user has moved on to (typing a subject while it loads would land in the message).
+  const [bodyAutoFocus] = useState<boolean | 'start'>(() => (to.length === 0 ? false : initial ? true : 'start'))
   // After the dialog opens (showModal runs after child effects): the first empty thing to fill in.
   useEffect(() => {
     const frame = requestAnimationFrame(() => document.querySelector<HTMLElement>(to.length ? '#compose-body' : '.compose .recipients-input')?.focus())
@@ -228,7 +231,7 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
           className="compose-editor"
           value={body}
           disabled={busy}
-          autoFocus={to.length === 0 ? false : initial ? true : 'start'}
+          autoFocus={bodyAutoFocus}
           placeholder="Write your message…"
           invalid={fieldError('html') ? true : undefined}
           onChange={setBody}
