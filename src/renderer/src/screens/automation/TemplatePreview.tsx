@@ -85,16 +85,7 @@ export function TemplatePreview({ label, subject, html, objectId, onError }: Pro
             <span>Add a contact with an email address{objectId ? ' to this business' : ''} to preview with real data.</span>
           </div>
         ) : (
-          <label className="preview-as">
-            <span>Preview as</span>
-            <select className="input select select-compact" value={contact?.id ?? ''} onChange={(e) => setContactId(Number(e.target.value))} aria-label="Preview as">
-              {items.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {displayName(c)} · {c.email}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PreviewAs items={items} value={contact?.id ?? null} onChange={setContactId} />
         )}
         {contact && <PreviewBody state={state} to={`${displayName(contact)} <${contact.email}>`} />}
       </div>
@@ -148,3 +139,19 @@ export function PreviewBody({ state, to }: { state: State; to: string }): JSX.El
 /** The rendered HTML in a sandboxed frame (no scripts), in the app's type so it reads like mail. */
 const frameDoc = (html: string): string =>
   `<!doctype html><html><head><meta charset="utf-8"><style>body{margin:0;padding:14px 16px;font:14px/1.5 -apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Arial,sans-serif;color:#1a1a1f}p{margin:0 0 10px}a{color:#5b5bd6}</style></head><body>${html}</body></html>`
+
+/** "Preview as": which of the business's contacts a preview renders for. */
+export function PreviewAs({ items, value, onChange }: { items: Contact[]; value: number | null; onChange: (id: number) => void }): JSX.Element {
+  return (
+    <label className="preview-as">
+      <span>Preview as</span>
+      <select className="input select select-compact" value={value ?? ''} onChange={(e) => onChange(Number(e.target.value))} aria-label="Preview as">
+        {items.map((c) => (
+          <option key={c.id} value={c.id}>
+            {displayName(c)} · {c.email}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}

@@ -223,20 +223,7 @@ function ConditionFields({ config, nodes, onConfig }: { config: Config; nodes: F
       )}
       {kind === 'hasTag' && <TagSelect label="Tag" value={config.tagId} onChange={(tagId) => onConfig({ kind, tagId }, 'tagId')} />}
       {kind === 'field' && <FieldCompare config={config} onConfig={onConfig} />}
-      {kind === 'inSegment' && (
-        <Row label="Segment">
-          <select className="input select" value={typeof config.segmentId === 'number' ? config.segmentId : ''} onChange={(e) => onConfig({ kind, segmentId: Number(e.target.value) }, 'segmentId')}>
-            <option value="" disabled>
-              Choose a segment…
-            </option>
-            {segments.data?.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </Row>
-      )}
+      {kind === 'inSegment' && <NamedSelect label="Segment" noun="segment" value={config.segmentId} items={segments.data} onChange={(segmentId) => onConfig({ kind, segmentId }, 'segmentId')} />}
     </>
   )
 }
@@ -313,20 +300,25 @@ function ActionFields({ config, objectId, onConfig }: { config: Config; objectId
           </Row>
         </>
       )}
-      {kind === 'enrollSequence' && (
-        <Row label="Sequence">
-          <select className="input select" value={typeof config.sequenceId === 'number' ? config.sequenceId : ''} onChange={(e) => onConfig({ kind, sequenceId: Number(e.target.value) }, 'sequenceId')}>
-            <option value="" disabled>
-              Choose a sequence…
-            </option>
-            {sequences.data?.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </Row>
-      )}
+      {kind === 'enrollSequence' && <NamedSelect label="Sequence" noun="sequence" value={config.sequenceId} items={sequences.data} onChange={(sequenceId) => onConfig({ kind, sequenceId }, 'sequenceId')} />}
     </>
+  )
+}
+
+/** A choice of one named thing (a segment, a sequence) by id. */
+function NamedSelect({ label, noun, value, items, onChange }: { label: string; noun: string; value: unknown; items: { id: number; name: string }[] | null | undefined; onChange: (id: number) => void }): JSX.Element {
+  return (
+    <Row label={label}>
+      <select className="input select" value={typeof value === 'number' ? value : ''} onChange={(e) => onChange(Number(e.target.value))}>
+        <option value="" disabled>
+          Choose a {noun}…
+        </option>
+        {items?.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </Row>
   )
 }

@@ -7,7 +7,7 @@ import { messageOf } from '../../lib/errors'
 import { displayName } from '../../lib/format'
 import { useQuery } from '../../lib/useQuery'
 import { rpc, RpcError } from '../../rpc'
-import { PreviewBody, type State } from '../automation/TemplatePreview'
+import { PreviewAs, PreviewBody, type State } from '../automation/TemplatePreview'
 
 type Content = { templateId: number; version?: number } | { subject: string; html: string; variables: string[]; text?: string }
 
@@ -70,16 +70,7 @@ export function LibraryPreview({ objectId, content, variables, label }: Props): 
             <span>Add a contact with an email address to this business to preview with real data.</span>
           </div>
         ) : (
-          <label className="preview-as">
-            <span>Preview as</span>
-            <select className="input select select-compact" value={contact?.id ?? ''} onChange={(e) => setContactId(Number(e.target.value))} aria-label="Preview as">
-              {items.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {displayName(c)} · {c.email}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PreviewAs items={items} value={contact?.id ?? null} onChange={setContactId} />
         )}
         {variables.length > 0 && (
           <div className="tpl-samples" role="group" aria-label="Sample values">
