@@ -4,7 +4,7 @@
 import { SendEmailConfig, type FlowNode } from '../../../shared/flows'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
-import { cleanTemplateHtml } from '../outbound/outgoingHtml'
+import { cleanTemplateHtml, mustacheInTag } from '../outbound/outgoingHtml'
 import { toContact, type queueMessage } from '../outbound/queue'
 import { flowRow, setLead, type FlowRow, type LeadRow } from '../repos/flows'
 import { contactRow, objectRow } from '../repos/templates'
@@ -29,11 +29,6 @@ type SendEmailConfig = ReturnType<typeof SendEmailConfig.parse>
 const prepared = new Map<string, PreparedSend>()
 const PREPARED_MAX = 500
 
-/** True when some {{ of the (sanitised, so well-formed) HTML is inside a tag rather than in text. */
-export function mustacheInTag(html: string): boolean {
-  for (let i = html.indexOf('{{'); i !== -1; i = html.indexOf('{{', i + 2)) if (html.lastIndexOf('<', i) > html.lastIndexOf('>', i)) return true
-  return false
-}
 
 /** Keyed by the node's settings themselves, so an edited node (a new version) can never hit an old entry. */
 export function prepareSend(node: FlowNode): PreparedSend {

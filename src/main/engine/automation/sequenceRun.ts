@@ -115,7 +115,7 @@ function materializeOne(ctx: Ctx, queue: QueueMessage, d: DueRow, t: number, inf
   }
   let row: OutboxRow
   try {
-    row = queue(ctx, { profileId: profile.id, to: [contact.email], subject: rendered.subject, html: rendered.html, text: rendered.text, headers, contactId: contact.id, sendAt, source: 'sequence' })
+    row = queue(ctx, { profileId: profile.id, to: [contact.email], subject: rendered.subject, html: rendered.html, text: rendered.text, headers, contactId: contact.id, sendAt, source: 'sequence', clean: rendered.clean })
   } catch (err) {
     if (!(err instanceof AppError)) throw err
     return setContact(ctx, d.id, { status: 'failed', last_error: err.message, mailbox_id: mailboxId })

@@ -6,6 +6,7 @@ import { htmlToText } from '../../../shared/htmlText'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { localDay } from '../outbound/localDay'
+import { cleanTemplateHtml, mustacheInTag } from '../outbound/outgoingHtml'
 import type { ContactRow, ObjectRow } from '../repos/templates'
 
 const hb = Handlebars.create()
@@ -269,6 +270,25 @@ export interface Rendered {
   html: string
   text: string
   headers: Record<string, string>
+  /** Every {{…}} of the body stands in text, so the rendered HTML needs no second sanitising (queue.ts). */
+  clean: boolean
+}
+
+/**
+ * A body cleaned like composed mail, once per template rather than once per contact. Its variables print
+ * escaped, so a body whose every {{…}} stands in text renders clean; one inside a tag (an href) could still
+ * become a javascript: link from a contact's field, so the outbox sanitises that row again.
+ */
+const preparedBodies = new Map<string, { html: string; clean: boolean }>()
+function preparedBody(raw: string): { html: string; clean: boolean } {
+  let p = preparedBodies.get(raw)
+  if (!p) {
+    const html = cleanTemplateHtml(raw)
+    p = { html, clean: !mustacheInTag(html) }
+    if (preparedBodies.size >= CACHE_MAX) preparedBodies.delete(preparedBodies.keys().next().value!)
+    preparedBodies.set(raw, p)
+  }
+  return p
 }
 
 /**
@@ -287,7 +307,8 @@ export function renderFor(
   const data = { now: ctx.clock.now(), tz: contact.timezone ?? object.timezone }
   const subject = renderOne(t.subject, t.subjectField, vars, data, false).replace(/\s*[\r\n]+\s*/g, ' ').trim()
   if (!subject) throw new AppError('VALIDATION', 'The subject renders empty for this contact', t.subjectField)
-  const body = renderOne(t.html, t.htmlField, vars, data)
+  const prepared = preparedBody(t.html)
+  const body = renderOne(prepared.html, t.htmlField, vars, data)
   if (!htmlToText(body).trim()) throw new AppError('VALIDATION', 'The message renders empty for this contact', t.htmlField)
   const html = body + footerHtml(object, unsub.url)
   const headers: Record<string, string> = {}
@@ -295,5 +316,5 @@ export function renderFor(
     headers['List-Unsubscribe'] = `<${unsub.url}>, <${unsub.mailto}>`
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
   } else headers['List-Unsubscribe'] = `<${unsub.mailto}>`
-  return { subject, html, text: htmlToText(html), headers }
+  return { subject, html, text: htmlToText(html), headers, clean: prepared.clean }
 }

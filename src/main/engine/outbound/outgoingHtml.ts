@@ -73,3 +73,9 @@ export function inlineDataImages(html: string): { html: string; attachments: Inl
   })
   return { html: out, attachments: [...seen.values()] }
 }
+
+/** True when some {{ of the (sanitised, so well-formed) HTML is inside a tag rather than in text. */
+export function mustacheInTag(html: string): boolean {
+  for (let i = html.indexOf('{{'); i !== -1; i = html.indexOf('{{', i + 2)) if (html.lastIndexOf('<', i) > html.lastIndexOf('>', i)) return true
+  return false
+}

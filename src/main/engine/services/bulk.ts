@@ -9,6 +9,7 @@ import { isEmail } from '../../../shared/validators'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
+import { mustacheInTag } from '../outbound/outgoingHtml'
 import { loadProfile, queueMessage, suppressionOf } from '../outbound/queue'
 import * as repo from '../repos/bulk'
 import { contactRow, objectRow, type ContactRow, type ObjectRow } from '../repos/templates'
@@ -145,8 +146,10 @@ export async function sendMany(ctx: Ctx, input: z.output<typeof SendMany>): Prom
       const skips = [...p.skips]
       const ids: number[] = []
       let queued = 0
+      // The version was sanitised when saved: rows need the sanitiser again only for a {{…}} inside a tag.
+      const clean = !mustacheInTag(p.prepared.version.html)
       for (const r of p.ok) {
-        const row = queueMessage(ctx, { profileId: profile.id, to: [r.email], ...r.rendered!, contactId: r.contactId, source: 'bulk' })
+        const row = queueMessage(ctx, { profileId: profile.id, to: [r.email], ...r.rendered!, contactId: r.contactId, source: 'bulk', clean })
         ids.push(row.id)
         if (row.status === 'skipped') skips.push({ recipient: r.label, reason: reasonOf(row.statusReason), detail: row.statusReason ?? 'Skipped' })
         else queued++

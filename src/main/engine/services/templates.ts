@@ -11,7 +11,7 @@ import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { profileById, senderFor, type SenderProfile } from '../automation/sender'
 import { compile, footerHtml, missingOf, renderFor, unescapeTags, unsubscribeTargets, varsOf, type Sender, type TemplateVars } from '../automation/templates'
-import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
+import { cleanTemplateHtml } from '../outbound/outgoingHtml'
 import * as repo from '../repos/templates'
 import { contactRow, objectRow, type ContactRow, type ObjectRow } from '../repos/templates'
 
@@ -22,7 +22,8 @@ export function previewTemplate(ctx: Ctx, input: z.output<typeof TemplatePreview
   if (!contact) throw new AppError('NOT_FOUND', `Contact ${contactId} does not exist`, 'contactId')
   const profile = pickProfile(ctx, profileId, contact.primaryObjectId)
   const object = objectRow(ctx, profile.objectId)!
-  return renderFor(ctx, { subject, html, subjectField: 'subject', htmlField: 'html' }, contact, object, profile)
+  const { subject: s, html: h, text, headers } = renderFor(ctx, { subject, html, subjectField: 'subject', htmlField: 'html' }, contact, object, profile)
+  return { subject: s, html: h, text, headers }
 }
 
 function pickProfile(ctx: Ctx, profileId: number | undefined, objectId: number | null): SenderProfile {
@@ -96,18 +97,6 @@ export function getTemplate(ctx: Ctx, id: number, version?: number): Template {
   }
 }
 
-const TAG = /\{\{[\s\S]*?\}\}\}?/g
-/**
- * The HTML as it is stored: {{…}} tags un-escaped (an editor's &quot; inside them), then sanitised like a
- * composed message with each tag standing in as a URL (so href="{{unsubscribe_url}}" survives the sanitiser,
- * which drops links it cannot read as one). Sanitised once here, a bulk send does not pay it per recipient.
- */
-function cleanTemplateHtml(raw: string): string {
-  const tags: string[] = []
-  const tokened = unescapeTags(raw).replace(TAG, (t) => `https://sbvar.invalid/${tags.push(t) - 1}/`)
-  return cleanOutgoingHtml(tokened).replace(/https:\/\/sbvar\.invalid\/(\d+)\//g, (_, i: string) => tags[Number(i)] ?? '')
-}
-
 interface Content {
   subject: string
   html: string
@@ -120,7 +109,8 @@ function checkContent(c: { subject: string; html: string; text?: string | null; 
   if (/\{\{\{|\{\{&/.test(c.html)) throw new AppError('VALIDATION', 'Use {{name}}, not {{{name}}}: values are always escaped in a template', 'html')
   compile(c.subject, 'subject', false, c.variables)
   compile(c.html, 'html', true, c.variables)
-  const html = cleanTemplateHtml(c.html)
+  // Stored clean, its {{…}} tags un-escaped first (an editor's &quot; inside them): a send does not pay the sanitiser per recipient.
+  const html = cleanTemplateHtml(unescapeTags(c.html))
   const typed = c.text?.trim() ? c.text : null
   const text = typed ?? htmlToText(html)
   compile(text, 'text', false, c.variables)
