@@ -33,6 +33,14 @@ describe('templates', () => {
     expect(p.headers).toEqual({ 'List-Unsubscribe': '<mailto:hello@eve.test?subject=unsubscribe%20ann%40client.test>' })
   })
 
+  it('{{business.*}} is the name the screens use for {{object.*}}: both render the business, in subject and body', async () => {
+    const { t, contact } = await setup()
+    const p = await t.ok('templates.preview', { contactId: contact.id, subject: '{{business.name}} / {{object.name}}', html: '<p>{{business.name}} at {{business.postal_address}}</p>' })
+    expect(p.subject).toBe('Eve Beauty / Eve Beauty')
+    expect(p.html).toContain('<p>Eve Beauty at 12 Rose Lane, Springfield')
+    expect(await t.err('templates.preview', { contactId: contact.id, subject: 'x', html: '<p>{{business.city}}</p>' })).toMatchObject({ code: 'VALIDATION', field: 'html' })
+  })
+
   it('a variable the contact lacks is a VALIDATION error at preview, unless a default is given', async () => {
     const { t, contact } = await setup()
     const e = await t.err('templates.preview', { contactId: contact.id, subject: 'x', html: '<p>{{contact.fields.zip}}</p>' })

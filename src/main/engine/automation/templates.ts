@@ -45,12 +45,14 @@ const HELPERS = new Set(['default', 'date', 'upper', 'lower', 'capitalize', 'if'
 const KNOWN: Record<string, Set<string> | null> = {
   contact: new Set(['first_name', 'last_name', 'full_name', 'email', 'company', 'phone', 'timezone', 'fields']),
   object: new Set(['name', 'postal_address']),
+  // The UI says "business" where the engine says "object": templates may use either name.
+  business: new Set(['name', 'postal_address']),
   profile: new Set(['display_name', 'email']),
   unsubscribe_url: null,
 }
 export const TEMPLATE_VARIABLES = [
   'contact.first_name', 'contact.last_name', 'contact.full_name', 'contact.email', 'contact.company', 'contact.phone',
-  'contact.fields.<name>', 'object.name', 'object.postal_address', 'profile.display_name', 'profile.email', 'unsubscribe_url',
+  'contact.fields.<name>', 'business.name', 'business.postal_address', 'profile.display_name', 'profile.email', 'unsubscribe_url',
 ]
 
 interface Compiled {
@@ -178,6 +180,7 @@ export function validateTemplate(subject: string, html: string, prefix: string):
 export interface TemplateVars {
   contact: { first_name: string; last_name: string; full_name: string; email: string; company: string; phone: string; timezone: string; fields: Record<string, string> }
   object: { name: string; postal_address: string }
+  business: { name: string; postal_address: string }
   profile: { display_name: string; email: string }
   unsubscribe_url: string
 }
@@ -225,6 +228,7 @@ export function varsOf(contact: ContactRow, object: ObjectRow, sender: Sender, u
       fields,
     },
     object: { name: object.name, postal_address: object.postalAddress },
+    business: { name: object.name, postal_address: object.postalAddress },
     profile: { display_name: sender.displayName, email: sender.email },
     unsubscribe_url: unsubscribeUrl,
   }

@@ -73,9 +73,9 @@ export async function seedDemoActivity(ctx: Ctx, h: Handlers, studio: DemoStudio
     trigger: { type: 'TAG_ADDED', tagId: tags.newClient },
     actions: [
       {
-        subject: 'Welcome to {{object.name}}, {{default contact.first_name "friend"}}',
+        subject: 'Welcome to {{business.name}}, {{default contact.first_name "friend"}}',
         bodyHtml:
-          '<p>Hi {{default contact.first_name "there"}},</p><p>Thank you for choosing {{object.name}}. Your first visit includes a free skin consultation.</p><p>See you soon,<br>{{profile.display_name}}</p>',
+          '<p>Hi {{default contact.first_name "there"}},</p><p>Thank you for choosing {{business.name}}. Your first visit includes a free skin consultation.</p><p>See you soon,<br>{{profile.display_name}}</p>',
       },
     ],
   })

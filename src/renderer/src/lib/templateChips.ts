@@ -92,6 +92,8 @@ const LABELS: Record<string, string> = {
   'contact.timezone': 'Time zone',
   'object.name': 'Business name',
   'object.postal_address': 'Business address',
+  'business.name': 'Business name',
+  'business.postal_address': 'Business address',
   'profile.display_name': 'Sender name',
   'profile.email': 'Sender email',
   unsubscribe_url: 'Unsubscribe link',
