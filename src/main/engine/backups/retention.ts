@@ -2,7 +2,7 @@
 // newest of each of the last 4 weeks before those (grandfather-father-son, days and weeks in UTC).
 // Manual backups ("Back up now", often taken before something risky) are not thinned by day: the newest
 // 5 of them are kept.
-import type { BackupFile } from '../repos/backups'
+import type { BackupFile } from './files'
 
 export const KEEP_DAILY = 7
 export const KEEP_WEEKLY = 4

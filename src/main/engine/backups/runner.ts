@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { copyDatabase, type CopyResult } from './thread'
 import { toPrune } from './retention'
-import { backupName, backupsDir, listBackupFiles, removeBackup, type BackupFile, type BackupKind } from '../repos/backups'
+import { backupName, backupsDir, listBackupFiles, removeBackup, type BackupFile, type BackupKind } from './files'
 import { createPrivateFile, privateDir } from '../workspace/perms'
 
 export const DAY_MS = 86_400_000

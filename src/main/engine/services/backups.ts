@@ -5,7 +5,7 @@ import type { BackupState } from '../../../shared/backups'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { iso } from '../clock'
-import { backupsDir, findBackup, listBackupFiles } from '../repos/backups'
+import { backupsDir, findBackup, listBackupFiles } from '../backups/files'
 import { clearNotice, readNotice } from '../workspace/integrity'
 
 export function backupState(ctx: Ctx): BackupState {

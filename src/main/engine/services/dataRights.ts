@@ -30,7 +30,7 @@ import { cancelWaiting } from '../outbound/cancel'
 import { currentUserId } from '../repos/app'
 import { addAudit } from '../repos/audit'
 import { deleteContactRow } from '../repos/contacts'
-import { listBackupFiles, removeBackup } from '../repos/backups'
+import { listBackupFiles, removeBackup } from '../backups/files'
 import {
   blankOutbound,
   contactCore,
