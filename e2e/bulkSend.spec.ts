@@ -93,7 +93,7 @@ test('a template made in the library, edited into version 2, then sent to a tag:
   await shot(page, 'outbox-bulk-job')
 
   // Compose: Insert template renders it for the person in To, without the list footer, below what was typed.
-  await app.rpc('templates.create', { objectId: object.id, name: 'Thank you note', subject: 'Thank you, {{contact.first_name}}', html: '<p>Thanks for visiting {{object.name}}, {{contact.first_name}}!</p>' })
+  const thankYou = await app.rpc('templates.create', { objectId: object.id, name: 'Thank you note', subject: 'Thank you, {{contact.first_name}}', html: '<p>Thanks for visiting {{object.name}}, {{contact.first_name}}!</p>' })
   await page.getByRole('button', { name: 'Compose' }).click()
   const compose = page.getByRole('dialog', { name: 'New message' })
   await compose.getByRole('combobox', { name: 'To', exact: true }).fill('ava@client.test,')
@@ -104,6 +104,8 @@ test('a template made in the library, edited into version 2, then sent to a tag:
   await expect(compose.getByRole('textbox', { name: 'Message' })).not.toContainText('Unsubscribe')
   await expect(compose.getByLabel('Subject')).toHaveValue('Thank you, Ava')
   await shot(page, 'compose-insert-template', false)
+  // The draft remembers the template, so the message counts under it in analytics once sent.
+  await expect.poll(async () => (await app.rpc('drafts.list', {})).map((d) => d.templateId)).toEqual([thankYou.id])
   await compose.getByRole('button', { name: 'Discard draft' }).click()
 
   const jobs = await app.rpc('bulk.list', {})

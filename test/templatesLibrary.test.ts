@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { automationEngine } from './automationSetup'
+import { addBusiness, automationEngine } from './automationSetup'
 
 const raw = (b: Awaited<ReturnType<typeof automationEngine>>) => new Database(join(b.t.dataDir, 'switchboard.db'))
 
@@ -127,6 +127,26 @@ describe('template library', () => {
     // A pinned older version can still be sent.
     const job3 = await t.ok('mail.sendMany', { profileId, templateId: tpl.id, version: 1, idempotencyKey: 'ship-3', recipients: [{ email: 'cy@client.test', variables: { order_id: 'C-3' } }] })
     expect(job3.version).toBe(1)
+  })
+
+  it('a message written in compose from a template counts under it once sent; not when the sender moved to another business', async () => {
+    const b = await setup()
+    const { t, profileId, tpl } = b
+    const draft = await t.ok('drafts.save', { profileId, to: ['ann@client.test'], subject: 'Your order', html: '<p>Shipped today</p>', templateId: tpl.id })
+    expect(draft.templateId).toBe(tpl.id)
+    // A later autosave that does not mention it keeps it.
+    expect((await t.ok('drafts.save', { id: draft.id, profileId, to: ['ann@client.test'], subject: 'Your order!', html: '<p>Shipped today</p>' })).templateId).toBe(tpl.id)
+    expect(await t.err('drafts.save', { id: draft.id, templateId: 9999 })).toMatchObject({ code: 'NOT_FOUND', field: 'templateId' })
+    await t.ok('drafts.send', { draftId: draft.id })
+    await b.idle()
+    const range = { from: new Date(Date.now() - 400 * 86_400_000).toISOString(), to: new Date(Date.now() + 400 * 86_400_000).toISOString() }
+    expect((await t.ok('analytics.summary', { ...range, templateId: tpl.id })).totals).toMatchObject({ sent: 1 })
+    // The same template inserted, then the sender changed to another business: not counted under it.
+    const other = await addBusiness(t, 'Other', 'desk@other.test')
+    const d2 = await t.ok('drafts.save', { profileId: other.profileId, to: ['ann@client.test'], subject: 'Elsewhere', html: '<p>x</p>', templateId: tpl.id })
+    await t.ok('drafts.send', { draftId: d2.id })
+    await b.idle()
+    expect((await t.ok('analytics.summary', { ...range, templateId: tpl.id })).totals).toMatchObject({ sent: 1 })
   })
 
   it('delete asks while mail from the template is waiting, then hides it; the queued mail still goes', async () => {

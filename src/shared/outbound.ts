@@ -157,6 +157,8 @@ export const Draft = z.object({
   html: z.string(),
   attachments: z.array(OutgoingAttachment),
   replyTo: ReplyContext.nullable(),
+  /** The library template inserted into it: the sent message counts under it in analytics. */
+  templateId: Id.nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 })
@@ -176,6 +178,8 @@ export const SaveDraft = z
     attachments: AttachmentRefs.optional(),
     /** Set when the draft is made (later saves may omit it): a reply or forward of that message. */
     replyTo: ReplyContext.optional(),
+    /** The library template inserted into it (analytics by template); omitted = unchanged, null = none. */
+    templateId: Id.nullable().optional(),
   })
   .strict()
 export const SendDraft = z.object({ draftId: Id, sendAt: SendAt }).strict()

@@ -15,6 +15,7 @@ export interface DraftRow {
   reply_to_message_id: number | null
   reply_mode: ReplyMode | null
   sent_as: number | null
+  template_id: number | null
   created_at: number
   updated_at: number
 }
@@ -64,6 +65,9 @@ export function updateDraft(ctx: Ctx, id: number, v: DraftValues, now: number): 
     id,
   )
 }
+
+export const setDraftTemplate = (ctx: Ctx, id: number, templateId: number | null): void =>
+  void stmt(ctx.sqlite, 'UPDATE drafts SET template_id = ? WHERE id = ?').run(templateId, id)
 
 export const deleteDraft = (ctx: Ctx, id: number): void => void stmt(ctx.sqlite, 'DELETE FROM drafts WHERE id = ?').run(id)
 

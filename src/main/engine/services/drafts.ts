@@ -12,9 +12,12 @@ import { fromZod } from '../dispatch'
 import { queueReply, replyAttachments } from '../inbound/reply'
 import { attachmentsOf, publicAttachment, resolveRefs, setAttachments, stageUpload, storeUpload } from '../outbound/attachments'
 import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
-import { queueMessage } from '../outbound/queue'
+import { loadProfile, queueMessage } from '../outbound/queue'
+import { tagRow } from '../repos/bulk'
 import * as repo from '../repos/drafts'
 import { toOutbound, type OutboxRow } from '../repos/outbox'
+import { templateRow } from '../repos/templates'
+import { mustTemplate } from './templates'
 
 const toDraft = (ctx: Ctx, r: repo.DraftRow): Draft => ({
   id: r.id,
@@ -27,6 +30,7 @@ const toDraft = (ctx: Ctx, r: repo.DraftRow): Draft => ({
   html: r.html,
   attachments: attachmentsOf(ctx, { draftId: r.id }).map(publicAttachment),
   replyTo: r.reply_to_message_id !== null && r.reply_mode ? { messageId: r.reply_to_message_id, mode: r.reply_mode } : null,
+  templateId: r.template_id,
   createdAt: iso(r.created_at),
   updatedAt: iso(r.updated_at),
 })
@@ -59,6 +63,7 @@ export function saveDraft(ctx: Ctx, input: z.output<typeof SaveDraft>): Draft {
   // The message a reply draft answers must exist; its files start a forward draft.
   if (input.replyTo && !repo.messageExists(ctx, input.replyTo.messageId))
     throw new AppError('NOT_FOUND', `Message ${input.replyTo.messageId} does not exist`, 'replyTo.messageId')
+  if (input.templateId) mustTemplate(ctx, input.templateId, 'templateId')
   // Uploaded files reach the store before the transaction that points at them.
   const files = input.attachments ? resolveRefs(ctx, input.attachments) : undefined
   const values: repo.DraftValues = {
@@ -79,6 +84,7 @@ export function saveDraft(ctx: Ctx, input: z.output<typeof SaveDraft>): Draft {
       if (!files && input.replyTo) setAttachments(ctx, { draftId: id }, replyAttachments(ctx, { ...input.replyTo, includeOriginalAttachments: true }))
     }
     if (files) setAttachments(ctx, { draftId: id }, files)
+    if (input.templateId !== undefined) repo.setDraftTemplate(ctx, id, input.templateId)
     return id
   })
   ctx.emit('drafts.changed', {})
@@ -129,6 +135,8 @@ export function sendDraft(ctx: Ctx, draftId: number, sendAt: string | undefined)
       draftId,
     })
     hideDraft(ctx, draftId, r.id)
+    // Counted under its template only while it is still from that template's business.
+    if (d.template_id !== null && templateRow(ctx, d.template_id)?.objectId === loadProfile(ctx, input.profileId).objectId) tagRow(ctx, r.id, d.template_id, null, null)
     return r
   })
   return sent(ctx, row)

@@ -63,11 +63,13 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
   const [subject, setSubject] = useState(initial?.subject ?? '')
   const [body, setBody] = useState(() => (initial ? initial.html : withSignature('', sigOf(profileId))))
   const [contactId, setContactId] = useState<number | null>(initial?.contactId ?? session.contact?.id ?? null)
+  // The library template inserted last: the sent message counts under it in analytics.
+  const [templateId, setTemplateId] = useState<number | null>(initial?.templateId ?? null)
   const [busy, setBusy] = useState(false)
   const att = useAttachments((initial?.attachments ?? []).map(fromOutgoing))
   const errors = useFormErrors()
   const attachments = refsOf(att.items)
-  const fields = { profileId, contactId, to, cc, bcc, subject, html: body, attachments, ...(initial?.replyTo ? { replyTo: initial.replyTo } : {}) }
+  const fields = { profileId, contactId, to, cc, bcc, subject, html: body, attachments, templateId, ...(initial?.replyTo ? { replyTo: initial.replyTo } : {}) }
   const written = JSON.stringify({ to, cc, bcc, subject, body: withoutSignature(body, sigOf(profileId)), attachments })
   const autosave = useDraftAutosave(initial?.id ?? null, fields, !busy, { content: written })
   const fieldError = (name: string) => Object.entries(errors.fields).find(([k]) => fieldOf(k) === name)?.[1]
@@ -151,6 +153,7 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
             disabled={busy}
             onInsert={(t) => {
               if (!subject.trim()) setSubject(t.subject)
+              setTemplateId(t.templateId)
               setBody((b) => withSignature(`${withoutSignature(b, sigOf(profileId)).replace(/^<p><\/p>$/, '')}${t.html}`, sigOf(profileId)))
             }}
           />
