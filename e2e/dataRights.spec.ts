@@ -74,6 +74,7 @@ test('export, erase with its confirmation, a refused re-import, retention and th
   await expect(dialog).toContainText('1 note')
   await expect(dialog).toContainText('salted hash')
   await expect(dialog).toContainText('audit log')
+  await expect(dialog).toContainText('will not download those messages again')
   const erase = dialog.getByRole('button', { name: 'Erase permanently' })
   await expect(erase).toBeDisabled()
   await dialog.getByLabel('Type ava.rights@client.test to confirm').fill('ava.rights@client.test')

@@ -10,6 +10,7 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { addEvent, transition } from '../repos/outbox'
+import { erasedMessageTest } from '../repos/dataRights'
 import { suppress } from '../outbound/suppression'
 import { saveAttachment } from './attachmentFiles'
 import { prepareBody, snippetOf, type PreparedBody } from './prepare'
@@ -109,7 +110,10 @@ export function storeMessages(ctx: Ctx, ref: FolderRef, batch: ParsedMessage[]):
   const uv = ref.uidValidity.toString()
   // Skip what is already stored before touching the disk, so a re-fetched batch costs only lookups.
   const have = storedUids(ctx, ref, uv, messages.map((m) => m.uid))
-  const fresh = messages.filter((m) => !have.has(m.uid))
+  // Mail erased at a person's request is still on the server: a full fetch must not store it again.
+  const erased = erasedMessageTest(ctx)
+  const place = (m: ParsedMessage) => ({ messageId: m.messageId, mailboxId: ref.mailboxId, folder: ref.folder, uidvalidity: uv, uid: m.uid })
+  const fresh = messages.filter((m) => !have.has(m.uid) && !erased?.(place(m)))
   const hashes = fresh.map((m) => writeAttachments(ctx, m))
   const touched = new Set<number>()
   let newMessages = 0

@@ -213,6 +213,42 @@ export function deleteMessageSet(ctx: Ctx, ids: number[]): { touched: number[]; 
   return { touched: threads.filter((t) => !gone.has(t)), emptied, hashes }
 }
 
+/** Where a message is, enough to know it again when a full fetch brings it back (see erasedMessageKey). */
+export interface MessagePlace {
+  messageId: string | null
+  mailboxId: number
+  folder: string
+  /** As the messages table holds it (text); a number prints the same. */
+  uidvalidity: number | string
+  uid: number
+}
+/** The Message-ID when there is one (it survives a new UIDVALIDITY and a refetch), else the place. */
+export const erasedMessageKey = (salt: string, m: MessagePlace): string =>
+  erasedKey(salt, m.messageId ? `mid:${m.messageId.toLowerCase()}` : `at:${m.mailboxId}:${m.folder}:${m.uidvalidity}:${m.uid}`)
+
+/** Before these messages are deleted: their hashed keys, so the sync never stores them again. */
+export function insertErasedMessages(ctx: Ctx, ids: number[], now: number): void {
+  if (ids.length === 0) return
+  const salt = ensureEraseSalt(ctx)
+  const rows = stmt(
+    ctx.sqlite,
+    'SELECT message_id AS messageId, mailbox_id AS mailboxId, folder, uidvalidity, uid FROM messages WHERE id IN (SELECT value FROM json_each(?))',
+  ).all(JSON.stringify(ids)) as MessagePlace[]
+  const ins = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO erased_messages (key, created_at) VALUES (?, ?)')
+  for (const r of rows) ins.run(erasedMessageKey(salt, r), now)
+}
+
+/**
+ * For the sync: a test of whether a fetched message was erased, or null when nothing ever was (the usual
+ * case, which then costs one query per batch and nothing per message).
+ */
+export function erasedMessageTest(ctx: Ctx): ((m: MessagePlace) => boolean) | null {
+  const salt = eraseSalt(ctx)
+  if (!salt || !stmt(ctx.sqlite, 'SELECT 1 FROM erased_messages LIMIT 1').get()) return null
+  const has = stmt(ctx.sqlite, 'SELECT 1 FROM erased_messages WHERE key = ?')
+  return (m) => has.get(erasedMessageKey(salt, m)) !== undefined
+}
+
 export function deleteDrafts(ctx: Ctx, ids: number[]): string[] {
   const list = JSON.stringify(ids)
   const hashes = stmt(ctx.sqlite, 'SELECT sha256 FROM mail_attachments WHERE draft_id IN (SELECT value FROM json_each(?))').pluck().all(list) as string[]

@@ -40,6 +40,7 @@ import {
   draftIdsOf,
   eraseCounts,
   insertErasedBlocks,
+  insertErasedMessages,
   isErased,
   linkedMessages,
   outboundIdsOf,
@@ -105,6 +106,8 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
         for (const o of outbound) cancelWaiting(ctx, o, 'The recipient was erased', 'erased')
         for (const h of blankOutbound(ctx, outbound)) hashes.add(h)
         const { alone, shared } = linkedMessages(ctx, id)
+        // Their mail stays on the server: a later full fetch must not store it again.
+        insertErasedMessages(ctx, alone, now)
         const gone = deleteMessageSet(ctx, alone)
         for (const h of gone.hashes) hashes.add(h)
         for (const t of [...gone.touched, ...gone.emptied]) touched.add(t)

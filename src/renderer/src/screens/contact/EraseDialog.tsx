@@ -84,6 +84,12 @@ export function EraseDialog({ contact, name, onClose }: { contact: Contact; name
               address itself is not kept.
             </li>
             <li>One line in the audit log with these counts, without their name or address.</li>
+            {p.messages > 0 && (
+              <li>
+                Their mail stays on your mail server: Switchboard removes its copies here and will not download those messages again. Delete them in your mail
+                provider too if the request covers it.
+              </li>
+            )}
             {p.backups > 0 && <li>Backups are replaced by one new backup taken now, so no restore brings them back. Earlier restore points are removed.</li>}
           </ul>
           <TextField label={`Type ${expected} to confirm`} value={typed} onChange={setTyped} autoComplete="off" />
