@@ -57,6 +57,15 @@ describe('erase and a later full fetch (jay)', () => {
     // Only hashes are kept, never the Message-ID itself.
     expect(peek<{ key: string }>(t, 'SELECT key FROM erased_messages').map((r) => r.key.includes('client.test'))).toEqual([false, false])
 
+    // The server search does not offer it, and opening it by uid is refused in words.
+    const found = await t.ok('inbox.searchServer', { mailboxId: mailbox.id, query: 'wombatann' })
+    expect(found).toMatchObject({ items: [], total: 0 })
+    const uid = await withImap('jay', async (c) => {
+      await c.mailboxOpen('INBOX')
+      return ((await c.search({ subject: 'wombatann' }, { uid: true })) || [])[0]
+    })
+    expect(await t.err('inbox.openServer', { mailboxId: mailbox.id, folder: 'INBOX', uid: uid! })).toMatchObject({ code: 'NOT_FOUND', field: 'uid' })
+
     // Narrowing drops bob's old copy too; widening to all mail fetches the folder's older part again.
     await t.ok('mailboxes.update', { id: mailbox.id, syncWindowMonths: 3 })
     await waitFor(() => words().length === 0, { timeoutMs: 15_000, message: 'narrowed' })

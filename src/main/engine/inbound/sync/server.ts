@@ -8,6 +8,7 @@ import type { OpenedServerMessage, ServerSearchPage } from '../../../../shared/i
 import { AppError } from '../../../../shared/result'
 import type { Ctx } from '../../context'
 import { stmt } from '../../db/stmt'
+import { erasedMessageTest } from '../../repos/dataRights'
 import { imapOptions } from '../../imapOptions'
 import type { FolderRef, ParsedMessage } from '../types'
 import { parseSource } from './parse'
@@ -84,9 +85,14 @@ export async function searchServer(ctx: Ctx, mailboxId: number, query: string, l
       if (take.length) found.push({ folder: f.path, uids: take })
     }
     const items: ServerSearchPage['items'] = []
+    // Mail erased at a person's request is never offered again (repos/dataRights.ts).
+    const erased = erasedMessageTest(ctx)
     for (const { folder, uids } of found) {
-      await client.mailboxOpen(folder, { readOnly: true })
-      for await (const m of client.fetch(uids, { uid: true, envelope: true, internalDate: true }, { uid: true })) items.push(hitOf(folder, m))
+      const box = await client.mailboxOpen(folder, { readOnly: true })
+      for await (const m of client.fetch(uids, { uid: true, envelope: true, internalDate: true }, { uid: true })) {
+        if (erased?.({ messageId: m.envelope?.messageId ?? null, mailboxId, folder, uidvalidity: box.uidValidity.toString(), uid: m.uid })) total--
+        else items.push(hitOf(folder, m))
+      }
     }
     items.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || b.uid - a.uid)
     return { items: items.slice(0, limit), total, folders: searched }
@@ -141,6 +147,8 @@ export async function openServerMessage(ctx: Ctx, store: Pick<StoreApi, 'storeMe
     const ref: FolderRef = { mailboxId, folder, folderRole: role, uidValidity: box.uidValidity, quiet: true }
     store.storeMessages(ctx, ref, [msg])
     const now = stored(ctx, mailboxId, folder, box.uidValidity, uid)
+    if (!now && erasedMessageTest(ctx)?.({ messageId: msg.messageId, mailboxId, folder, uidvalidity: box.uidValidity.toString(), uid }))
+      throw new AppError('NOT_FOUND', 'That message was erased at a person’s request, so it is not downloaded again', 'uid')
     if (!now) throw new AppError('INTERNAL', 'The message could not be stored')
     return now
   })
