@@ -135,6 +135,29 @@ describe('Mailgun receiving', () => {
     expect(await t.ok('intake.mailgun.get', { objectId: object.id })).toMatchObject({ routeId: route.id })
   })
 
+  it('moves its own route when the addresses change (one route, not one per change); a hand-made route is left alone', async () => {
+    const { t, object } = await setup()
+    await t.ok('intake.mailgun.enable', { objectId: object.id, addresses: [HELLO] })
+    await t.engine.inbound.mailgun.pollNow()
+    const [ours] = fake.inbound.routes
+    await t.ok('intake.mailgun.enable', { objectId: object.id, addresses: [HELLO, `desk@${DOMAIN}`] })
+    await t.engine.inbound.mailgun.pollNow()
+    expect(fake.inbound.routes).toEqual([expect.objectContaining({ id: ours!.id, expression: "match_recipient('^(hello@mg\\.evebeauty\\.test|desk@mg\\.evebeauty\\.test)$')", actions: ['store()'] })])
+    expect(fake.inbound.routes[0]!.description).toContain(`desk@${DOMAIN}`)
+    expect(await t.ok('intake.mailgun.get', { objectId: object.id })).toMatchObject({ routeId: ours!.id, addresses: [HELLO, `desk@${DOMAIN}`] })
+    // Mail to the new address is stored by that one route.
+    expect(fake.inbound.receive(`desk@${DOMAIN}`, mime({ to: `desk@${DOMAIN}` }))).not.toBeNull()
+    expect(await t.engine.inbound.mailgun.pollNow()).toBe(1)
+
+    // A route someone made by hand is never changed: a new one is made for the new addresses.
+    fake.inbound.routes[0]!.description = 'made by hand'
+    await t.ok('intake.mailgun.enable', { objectId: object.id, addresses: [HELLO] })
+    await t.engine.inbound.mailgun.pollNow()
+    expect(fake.inbound.routes).toHaveLength(2)
+    expect(fake.inbound.routes[0]).toMatchObject({ id: ours!.id, description: 'made by hand' })
+    expect(fake.inbound.routes[0]!.expression).toContain('desk@')
+  })
+
   it('records failures in words and keeps going: a refused key, an expired stored message, a server error retried', async () => {
     const { t, object } = await setup()
     await t.ok('intake.mailgun.enable', { objectId: object.id, addresses: [HELLO] })

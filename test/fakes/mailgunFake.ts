@@ -361,7 +361,7 @@ export async function startFakeMailgun(opts: { apiKey: string; domains: string[]
 }
 
 // ---------------------------------------------------------------- receiving (issue 18): routes, stored mail, storage
-// Mailgun's receiving side as documented: routes are per account (`GET/POST /v3/routes`, `GET/DELETE
+// Mailgun's receiving side as documented: routes are per account (`GET/POST /v3/routes`, `GET/PUT/DELETE
 // /v3/routes/{id}`; skip/limit paging, `{total_count, items}`; create answers `{message, route}`); a
 // message that a store() route takes becomes a `stored` event of its domain carrying `storage.url` and
 // `storage.key`; `GET /v3/domains/{domain}/messages/{key}` returns it as JSON (with `body-mime` when asked
@@ -485,6 +485,19 @@ function fakeInbound(d: InboundDeps): { api: FakeInbound; route(req: IncomingMes
     return JSON.stringify({ message: 'Route has been created', route: r })
   }
 
+  /** PUT /v3/routes/{id}: every field optional, only those given change; answers `{message, route}`. */
+  function updateRoute(r: FakeRoute, fields: Record<string, string[]>): string {
+    if (fields.priority) {
+      const priority = Number(fields.priority[0])
+      if (!Number.isInteger(priority)) throw jsonError(400, 'priority: must be an integer')
+      r.priority = priority
+    }
+    if (fields.description) r.description = fields.description[0] ?? ''
+    if (fields.expression) r.expression = fields.expression[0]!.trim()
+    if (fields.action?.length) r.actions = fields.action
+    return JSON.stringify({ message: 'Route has been updated', route: r })
+  }
+
   function storedMessage(domain: string, key: string, accept: string): string {
     const m = stored.find((x) => x.key === key && x.domain === domain)
     if (!m || m.expired) throw jsonError(404, 'Message not found')
@@ -512,6 +525,7 @@ function fakeInbound(d: InboundDeps): { api: FakeInbound; route(req: IncomingMes
     const at = routes.findIndex((x) => x.id === id)
     if (id && at < 0) throw jsonError(404, 'Route not found')
     if (id && req.method === 'GET') return { status: 200, body: JSON.stringify({ route: routes[at] }) }
+    if (id && req.method === 'PUT') return { status: 200, body: updateRoute(routes[at]!, (await readFields(req)).fields) }
     if (id && req.method === 'DELETE') {
       routes.splice(at, 1)
       return { status: 200, body: JSON.stringify({ message: 'Route has been deleted', id }) }

@@ -8,7 +8,7 @@ import type { Ctx } from '../context'
 import { SendFailure } from '../outbound/failure'
 import { mailgunConfig } from '../outbound/mailgunSender'
 import * as repo from '../repos/intake'
-import { adoptable, createRoute, fetchStored, listRoutes, MailgunInboundError, routeExpression, storedEvents, type StoredEvent } from './mailgunInboundApi'
+import { adoptable, createRoute, fetchStored, listRoutes, MailgunInboundError, retargetRoute, routeDescription, routeExpression, storedEvents, type StoredEvent } from './mailgunInboundApi'
 import type { ParsePool } from './sync/pool'
 import type { StoreApi } from './sync/storeApi'
 import type { FolderRef, ParsedMessage } from './types'
@@ -94,12 +94,14 @@ export function createMailgunInbound(ctx: Ctx, store: Pick<StoreApi, 'storeMessa
   async function pollBusiness(row: repo.InboundRow): Promise<number> {
     const cfg = mailgunConfig(ctx, row.objectId)
     const addresses = JSON.parse(row.addressesJson) as string[]
-    if (!row.routeId) {
-      const expression = routeExpression(addresses)
-      const found = (await listRoutes(cfg)).find((r) => adoptable(r, expression))
-      const route = found ?? (await createRoute(cfg, expression, `Switchboard: store mail for ${addresses.join(', ')}`))
+    const expression = routeExpression(addresses)
+    if (!row.routeId || row.routeExpression !== expression) {
+      // New addresses: the route made for the old ones follows them rather than a second route being made.
+      const moved = row.routeId ? await retargetRoute(cfg, row.routeId, expression, routeDescription(addresses)) : null
+      const found = moved ?? (await listRoutes(cfg)).find((r) => adoptable(r, expression))
+      const route = found ?? (await createRoute(cfg, expression, routeDescription(addresses)))
       repo.setInboundRoute(ctx, row.objectId, route.id, route.expression)
-      log(`[mailgun inbound] business ${row.objectId}: ${found ? 'adopted' : 'created'} route ${route.id}`)
+      log(`[mailgun inbound] business ${row.objectId}: ${moved ? 'moved' : found ? 'adopted' : 'created'} route ${route.id}`)
     }
     const wanted = new Set(addresses)
     const begin = row.cursorMs !== null ? row.cursorMs - OVERLAP_MS : (repo.inboundRow(ctx, row.objectId)?.lastPollAt ?? ctx.clock.now()) - FIRST_LOOKBACK_MS

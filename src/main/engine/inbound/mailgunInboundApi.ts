@@ -106,6 +106,31 @@ export async function createRoute(cfg: MailgunConfig, expression: string, descri
   return body.route
 }
 
+/** The description of a route Switchboard made: such a route is ours to change when the addresses change. */
+export const routeDescription = (addresses: string[]): string => `Switchboard: store mail for ${addresses.join(', ')}`
+const OURS = /^Switchboard: /
+
+/**
+ * Points a route Switchboard made at new addresses (PUT /v3/routes/{id}), so a change of addresses leaves
+ * one route, not one per version. Null when the route is gone or was not made by Switchboard (left alone).
+ */
+export async function retargetRoute(cfg: MailgunConfig, id: string, expression: string, description: string): Promise<MailgunRoute | null> {
+  const url = `${base(cfg)}/v3/routes/${encodeURIComponent(id)}`
+  let current: MailgunRoute | undefined
+  try {
+    current = json<{ route?: MailgunRoute }>((await request(cfg, url)).text).route
+  } catch (e) {
+    if (e instanceof MailgunInboundError && e.status === 404) return null
+    throw e
+  }
+  if (!current || !OURS.test(current.description)) return null
+  const form = new FormData()
+  form.append('expression', expression)
+  form.append('description', description)
+  const body = json<{ route?: MailgunRoute }>((await request(cfg, url, { method: 'PUT', body: form })).text)
+  return body.route?.id ? body.route : null
+}
+
 /** A route we can use as ours: it stores, and its expression is ours (made by us before, or by hand the same way). */
 export const adoptable = (r: MailgunRoute, expression: string): boolean =>
   r.expression.replace(/\s+/g, '') === expression.replace(/\s+/g, '') && r.actions.some((a) => /^store\(/.test(a.trim()))

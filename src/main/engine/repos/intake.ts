@@ -180,7 +180,6 @@ export function saveInbound(ctx: Ctx, objectId: number, addresses: string[], mai
     ctx.sqlite,
     `INSERT INTO mailgun_inbound (object_id, enabled, addresses_json, mailbox_id, created_at) VALUES (?, 1, ?, ?, ?)
      ON CONFLICT (object_id) DO UPDATE SET enabled = 1, mailbox_id = excluded.mailbox_id, last_error = NULL,
-       route_id = CASE WHEN addresses_json = excluded.addresses_json THEN route_id END,
        route_expression = CASE WHEN addresses_json = excluded.addresses_json THEN route_expression END,
        addresses_json = excluded.addresses_json`,
   ).run(objectId, JSON.stringify(addresses), mailboxId, now)
