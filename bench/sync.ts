@@ -297,6 +297,14 @@ async function main() {
   const p99 = percentile(listTimes, 99)
   out({ figure: 'f', what: 'inbox.list latency while (a) runs', everyMs: LIST_EVERY_MS, samples: listTimes.length, p50Ms: round(percentile(listTimes, 50)), p99Ms: round(p99), maxMs: round(Math.max(...listTimes)), target: '<= 50 ms', pass: verdict(p99, 50) })
 
+  // What (a) left for later: a big first sync stores HTML unsanitised and a background pass in the parse
+  // thread prepares it (messages.get sanitises a row it has not reached for the read). Waited for here so
+  // (d) and (e) run on a quiet engine; reported so (a) is never read without it.
+  const tc = performance.now()
+  const sanitised = await engine.inbound.sync.backfillDone()
+  const unprepared = (db.prepare('SELECT COUNT(*) AS n FROM message_bodies WHERE html IS NOT NULL AND safe_html_state IS NULL').get() as { n: number }).n
+  out({ figure: 'a-catchup', what: 'background sanitising of the HTML (a) left, after (a)', seconds: round((performance.now() - tc) / 1000), bodies: sanitised, left: unprepared, peakRssMb: mb(peak) })
+
   // (d) nothing changed on the server: one pass over every folder of the mailbox.
   const resyncs: number[] = []
   for (let i = 0; i < 7; i++) {
