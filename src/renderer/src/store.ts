@@ -32,6 +32,8 @@ interface AppState {
   outboxCounts: Record<string, number> | null
   /** Unread threads across the unified inbox (the sidebar badge); null until known. */
   inboxUnread: number | null
+  /** inboxUnread is a lower bound (the engine stopped counting): the badge says "N+" (issue 23). */
+  inboxUnreadAtLeast: boolean
   /** Sync state per mailbox, kept live from `sync.status` events. */
   sync: SyncStatus[] | null
   loadObjects(): Promise<void>
@@ -58,6 +60,7 @@ export const useApp = create<AppState>((set, get) => ({
   net: null,
   outboxCounts: null,
   inboxUnread: null,
+  inboxUnreadAtLeast: false,
   sync: null,
   async loadObjects() {
     try {
@@ -95,7 +98,8 @@ export const useApp = create<AppState>((set, get) => ({
   },
   async loadInboxUnread() {
     try {
-      set({ inboxUnread: (await rpc('inbox.list', { limit: 1 })).unreadThreads })
+      const page = await rpc('inbox.list', { limit: 1 })
+      set({ inboxUnread: page.unreadThreads, inboxUnreadAtLeast: page.unreadThreadsAtLeast === true })
     } catch {
       /* keep the last known count (the engine may not have the inbox yet) */
     }

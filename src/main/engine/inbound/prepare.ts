@@ -52,13 +52,21 @@ export function snippetOf(text: string): string {
   return out
 }
 
-export function prepareBody(m: { text: string | null; html: string | null; raw: Buffer | null }): PreparedBody {
+/**
+ * `deferHtml`: leave the HTML unsanitised (htmlState null) for the background pass (sync/backfill.ts) and
+ * work out only what the list and search need now: the snippet, and the words of an HTML-only body. A big
+ * first sync does this (sanitising was a quarter of the parse thread's time, and the parse thread was the
+ * sync's bottleneck); until the pass reaches a row, messages.get sanitises it in a parse thread for the read.
+ */
+export function prepareBody(m: { text: string | null; html: string | null; raw: Buffer | null }, opts: { deferHtml?: boolean } = {}): PreparedBody {
   const hasText = !!m.text?.trim()
   let safeHtml: string | null = null
   let htmlState: PreparedBody['htmlState'] = null
   let htmlRemote = false
   let words: string | null = null
-  if (m.html) {
+  if (m.html && opts.deferHtml) {
+    if (!hasText) words = htmlText(m.html.slice(0, HTML_TEXT_INPUT_MAX)).slice(0, HTML_TEXT_MAX)
+  } else if (m.html) {
     const p = prepareHtml(m.html)
     safeHtml = p.html
     htmlState = p.state

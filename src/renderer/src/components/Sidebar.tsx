@@ -2,6 +2,7 @@
 // many messages are on their way), and the connection state at the bottom.
 import { useEffect, type JSX } from 'react'
 import { formatCount } from '../lib/format'
+import { unreadLabel } from '../lib/inbox'
 import { pendingCount } from '../lib/outbox'
 import { hrefFor, type Route } from '../lib/router'
 import { openCompose } from '../screens/compose/composeState'
@@ -36,10 +37,11 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
   const pending = pendingCount(counts)
   const failed = counts?.failed ?? 0
   const unread = useApp((s) => s.inboxUnread) ?? 0
+  const atLeast = useApp((s) => s.inboxUnreadAtLeast)
   // The window title carries the unread count, as mail clients do (it shows in the taskbar).
   useEffect(() => {
-    document.title = unread > 0 ? `(${formatCount(unread)}) Switchboard` : 'Switchboard'
-  }, [unread])
+    document.title = unread > 0 ? `(${unreadLabel(unread, atLeast)}) Switchboard` : 'Switchboard'
+  }, [unread, atLeast])
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -64,8 +66,8 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
               <Icon name={item.icon} />
               {item.label}
               {item.badge === 'inbox' && unread > 0 && (
-                <span className="nav-badge is-unread" title={`${formatCount(unread)} unread conversations`}>
-                  {formatCount(unread)}
+                <span className="nav-badge is-unread" title={`${unreadLabel(unread, atLeast)} unread conversations`}>
+                  {unreadLabel(unread, atLeast)}
                   <span className="visually-hidden"> unread</span>
                 </span>
               )}

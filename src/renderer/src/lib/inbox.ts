@@ -3,6 +3,12 @@
 import type { Address, InboxThread, MessageSummary, SyncStatus } from '../../../shared/inbox'
 import { formatCount } from './format'
 
+/**
+ * An unread count as shown: "1,234", or "200+" when the engine only counted that far (a search for a very
+ * common word says so with unreadThreadsAtLeast; issue 23).
+ */
+export const unreadLabel = (n: number, atLeast?: boolean): string => `${formatCount(n)}${atLeast ? '+' : ''}`
+
 /** "Mia Lopez", else the address, else a neutral word. */
 export const addressLabel = (a: Address | null | undefined): string => (a ? a.name.trim() || a.email : 'Unknown sender')
 

@@ -1,4 +1,5 @@
-// Bodies stored before migration 0010 were never sanitised for storage. A background pass sanitises them in
+// Bodies stored before migration 0010 were never sanitised for storage, and a big first sync leaves its HTML
+// unsanitised to finish sooner (folder.ts, deferHtml). A background pass sanitises them in
 // a parse thread, a few at a time, and stores the result (a write of its own, like the sync's); until it
 // reaches a row, messages.get has that one body sanitised in a parse thread for the call, without storing
 // it (a read never writes). Nothing here runs sanitize-html on the engine's thread.
@@ -53,7 +54,7 @@ export function startBackfill(ctx: Ctx, pool: () => ParsePool, log: (m: string) 
       n += rows.length
       await new Promise((r) => setImmediate(r))
     }
-    if (n) log(`sanitised ${n} message bodies stored before this version`)
+    if (n) log(`sanitised ${n} stored message bodies in the background`)
     return n
   }
   const done = run().catch((e) => {

@@ -34,6 +34,8 @@ export interface FolderSyncDeps {
   isStopped(): boolean
   /** The mailbox's sync window: only mail with an internal date from this day on (ms, UTC midnight); null = all. */
   since?: number | null
+  /** A first pass of at least this many messages leaves sanitising HTML to the background pass (see prepareBody). */
+  deferHtmlFrom?: number
   /** Woken by the selected folder's own push (EXISTS/EXPUNGE/FETCH in IDLE): its counts are current already. */
   pushed?: boolean
 }
@@ -51,6 +53,8 @@ const MAX_BATCHES_AHEAD = 4
 const FIRST_BATCH = 25
 /** A fetched batch is handed to the parse threads at this many bytes of source, even short of its count. */
 const BATCH_MAX_BYTES = 4 * 1024 * 1024
+/** Source of fetched batches not yet stored; past it the fetch waits (memory is bounded by bytes, not only count). */
+const MAX_AHEAD_BYTES = 8 * 1024 * 1024
 
 /**
  * `status` (from LIST-STATUS, taken before this call) lets an unchanged folder be skipped without a SELECT:
@@ -269,27 +273,26 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
   const { ctx } = d
   let done = 0
   let chain: Promise<void> = Promise.resolve()
-  /** One promise per batch not yet committed, oldest first. */
-  const inFlight: Array<Promise<void>> = []
+  /** One promise per batch not yet committed, oldest first, with the bytes of source it came as. */
+  const inFlight: Array<{ done: Promise<void>; bytes: number }> = []
+  let aheadBytes = 0
   let failure: unknown = null
   let chunkSize: number = CHUNK.start
-  const commit = (msgs: FetchMessageObject[]) => {
+  // A big first sync stores what the list and search need and leaves sanitising to the background pass.
+  const deferHtml = plan.firstPass && plan.total >= (d.deferHtmlFrom ?? DEFER_HTML_FROM)
+  const commit = (msgs: FetchMessageObject[], bytes: number) => {
     const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
-    const parsed = quickParse(items) ?? d.pool.parse(items)
+    // Only the IMAP side is kept here: the sources stay with the parse task (for its retry) and go with it.
+    const meta = msgs.map((m, i) => ({ uid: m.uid, flags: [...(m.flags ?? [])], modseq: m.modseq ?? null, internalDate: items[i]!.internalDate, size: m.size ?? items[i]!.source.length }))
+    const parsed = quickParse(items) ?? d.pool.parse(items, { deferHtml })
     parsed.catch(() => {}) // seen by the chain below; this only keeps it from counting as unhandled
     chain = chain.then(async () => {
-      const bodies = await parsed
-      const full: ParsedMessage[] = bodies.map((b, i) => ({
-        ...b,
-        uid: msgs[i].uid,
-        flags: [...(msgs[i].flags ?? [])],
-        modseq: msgs[i].modseq ?? null,
-        internalDate: items[i].internalDate,
-        size: msgs[i].size ?? items[i].source.length,
-      }))
+      const full: Array<ParsedMessage | null> = (await parsed).map((b, i) => ({ ...b, ...meta[i]! }))
       for (let i = 0; i < full.length; ) {
-        const end = chunkEnd(full, i, chunkSize)
-        const chunk = full.slice(i, end)
+        const end = chunkEnd(full as ParsedMessage[], i, chunkSize)
+        const chunk = full.slice(i, end) as ParsedMessage[]
+        // Stored bodies are not held while the rest of the batch is stored.
+        full.fill(null, i, end)
         const t0 = performance.now()
         // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
         ctx.sqlite.transaction(() => {
@@ -307,8 +310,13 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
       result.fetched += full.length
       if (plan.firstPass) d.onProgress({ folder: plan.folder, done, total: plan.total })
     })
-    inFlight.push(chain)
-    chain.catch((e) => (failure ??= e))
+    const entry = { done: chain, bytes }
+    aheadBytes += bytes
+    inFlight.push(entry)
+    void chain.then(
+      () => (aheadBytes -= entry.bytes),
+      (e) => ((aheadBytes -= entry.bytes), (failure ??= e)),
+    )
   }
   let batch: FetchMessageObject[] = []
   let batchBytes = 0
@@ -319,20 +327,23 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
     batch.push(msg)
     batchBytes += msg.source?.length ?? 0
     if (batch.length >= limit || batchBytes >= BATCH_MAX_BYTES) {
-      commit(batch)
+      commit(batch, batchBytes)
       batch = []
       batchBytes = 0
       limit = Math.min(limit * 2, d.batchSize)
-      // Back-pressure: wait for the oldest batch only, so parsing and storing never run dry.
-      while (inFlight.length >= MAX_BATCHES_AHEAD) await inFlight.shift()!.catch(() => {})
+      // Back-pressure, by count and by bytes: wait for the oldest batch only, so parsing and storing never run dry.
+      while (inFlight.length >= MAX_BATCHES_AHEAD || (inFlight.length > 1 && aheadBytes > MAX_AHEAD_BYTES)) await inFlight.shift()!.done.catch(() => {})
       if (failure) break
     }
     if (d.isStopped()) break
   }
-  if (batch.length && !failure) commit(batch)
+  if (batch.length && !failure) commit(batch, batchBytes)
   await chain
   if (failure) throw failure
 }
+
+/** First passes of this many messages or more defer sanitising (new mail and small folders never wait for it). */
+export const DEFER_HTML_FROM = 1000
 
 /** FETCH ranges of a big sync: about this much source each, and never more messages than maxCount. */
 const RANGE = { first: FIRST_BATCH, maxBytes: 256 * 1024, maxCount: 200 }

@@ -54,6 +54,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     backoffBaseMs: o.backoffBaseMs ?? 1_000,
     backoffMaxMs: o.backoffMaxMs ?? 5 * 60_000,
     connectTimeoutMs: o.connectTimeoutMs ?? 15_000,
+    deferHtmlFrom: o.deferHtmlFrom,
     log,
   }
   let pool: ParsePool | null = null
@@ -61,7 +62,14 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   // takes CPU from it (measured: the initial sync is no faster and costs ~0.5 s more CPU per 10k messages).
   const threads = o.parseThreads ?? Math.max(1, Math.min(2, availableParallelism() - 1))
   const getPool = () => (pool ??= createParsePool({ size: threads, dataDir: ctx.info.dataDir }))
-  let backfill: ReturnType<typeof startBackfill> | null = null
+  let backfill: (ReturnType<typeof startBackfill> & { over?: boolean }) | null = null
+  /** Starts the background pass unless one is running (it ends when no unprepared body is left). */
+  const kickBackfill = () => {
+    if (closed || (backfill && !backfill.over)) return
+    const b: ReturnType<typeof startBackfill> & { over?: boolean } = startBackfill(ctx, getPool, log)
+    void b.done.then(() => (b.over = true))
+    backfill = b
+  }
   const workers = new Map<number, MailboxWorker>()
   /** Each mailbox's sync window as last seen (months, null = all): a change narrows or widens it. */
   const windows = new Map<number, number | null>()
@@ -73,6 +81,8 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   const emit = (w: MailboxWorker) => {
     const s = status(w.mailboxId)
     if (s) ctx.emit('sync.status', s)
+    // A pass is over: bodies a big first sync left unsanitised are prepared in the background now.
+    if (w.status.state === 'idle') kickBackfill()
   }
 
   function ensure(mailboxId: number): void {
@@ -170,7 +180,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   return {
     start() {
       for (const m of mailboxIds(ctx)) ensure(m.id)
-      backfill ??= startBackfill(ctx, getPool, log)
+      kickBackfill()
     },
     preparedForRead: (messageId) => preparedForRead(ctx, closed ? null : getPool(), messageId),
     backfillDone: () => backfill?.done ?? Promise.resolve(0),

@@ -20,18 +20,18 @@ export const PARSE_LIMITS = {
 
 const STANDARD_HEADERS = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-id', 'content-type', 'mime-version', 'received', 'return-path', 'sender', 'reply-to'])
 
-export async function parseSource(source: Buffer, internalDate: number): Promise<ParsedBody> {
+export async function parseSource(source: Buffer, internalDate: number, opts: { deferHtml?: boolean } = {}): Promise<ParsedBody> {
   if (source.length > PARSE_LIMITS.maxBytes) {
     return fallback(source, internalDate, `Message too large to parse (${Math.round(source.length / 1048576)} MB)`)
   }
   const parsed = fastParse(source, internalDate) ?? (await parseWithMailparser(source, internalDate))
-  return withPrepared(parsed)
+  return withPrepared(parsed, opts)
 }
 
 /** Sanitising and the snippet happen here, in the parse thread, once: the engine's thread only stores them. */
-export function withPrepared(b: ParsedBody): ParsedBody {
+export function withPrepared(b: ParsedBody, opts: { deferHtml?: boolean } = {}): ParsedBody {
   try {
-    return { ...b, prepared: prepareBody(b) }
+    return { ...b, prepared: prepareBody(b, opts) }
   } catch {
     // sanitize-html threw on something: show the text, never the unsanitised HTML
     return { ...b, prepared: unprepared(b) }

@@ -11,6 +11,8 @@ export interface ParseRequest {
   items: Array<{ source: Uint8Array; internalDate: number }>
   /** The engine's data dir: attachment files are written here, off the main thread (the store then finds them). */
   dataDir?: string
+  /** Leave HTML unsanitised for the background pass (a big first sync; see prepareBody). */
+  deferHtml?: boolean
   /** Instead of items: stored bodies (from before migration 0010) to sanitise. */
   prepare?: PrepareItem[]
 }
@@ -36,7 +38,7 @@ parentPort?.on('message', async (req: ParseRequest) => {
   for (const it of req.items) {
     const source = Buffer.from(it.source.buffer, it.source.byteOffset, it.source.byteLength)
     try {
-      results.push(await parseSource(source, it.internalDate))
+      results.push(await parseSource(source, it.internalDate, { deferHtml: req.deferHtml }))
     } catch (e) {
       results.push(fallback(source, it.internalDate, `MIME parse failed: ${e instanceof Error ? e.message : String(e)}`))
     }

@@ -15,7 +15,8 @@ export interface ParseItem {
 }
 
 export interface ParsePool {
-  parse(items: ParseItem[]): Promise<ParsedBody[]>
+  /** `deferHtml`: sanitising is left to the background pass (see prepareBody). */
+  parse(items: ParseItem[], opts?: { deferHtml?: boolean }): Promise<ParsedBody[]>
   /** Sanitises stored bodies (from before migration 0010) in a parse thread. */
   prepare(items: PrepareItem[]): Promise<PreparedBody[]>
   /** Starts the threads now, so the first new mail does not wait for a thread to boot. */
@@ -37,6 +38,7 @@ export interface PoolOptions {
 
 interface Task {
   items: ParseItem[]
+  deferHtml?: boolean
   resolve(r: ParsedBody[]): void
   reject(e: Error): void
   /** A sanitising task (items is then empty). */
@@ -131,7 +133,7 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
         task.resolve([fallback(it.source, it.internalDate, `MIME parse gave up: ${why}`)])
       } else {
         // Split the batch: the one bad message then fails alone.
-        const parts = task.items.map((it) => new Promise<ParsedBody[]>((resolve, reject) => queue.unshift({ items: [it], resolve, reject })))
+        const parts = task.items.map((it) => new Promise<ParsedBody[]>((resolve, reject) => queue.unshift({ items: [it], resolve, reject, deferHtml: task.deferHtml })))
         Promise.all(parts).then((rs) => task.resolve(rs.flat()), task.reject)
       }
     }
@@ -152,7 +154,7 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       s.timer = setTimeout(() => lost(s, 'it took too long'), Math.max(10_000, perMessageMs * (task.prepare?.items.length ?? task.items.length)))
       const req: ParseRequest = task.prepare
         ? { id: s.reqId, items: [], prepare: task.prepare.items }
-        : { id: s.reqId, items: task.items.map((it) => ({ source: it.source, internalDate: it.internalDate })), dataDir: opts.dataDir }
+        : { id: s.reqId, items: task.items.map((it) => ({ source: it.source, internalDate: it.internalDate })), dataDir: opts.dataDir, deferHtml: task.deferHtml }
       s.worker.postMessage(req)
     }
   }
@@ -166,11 +168,11 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       await Promise.race([Promise.all(slots.map((s) => s.booted)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))])
       clearTimeout(timer)
     },
-    parse(items) {
+    parse(items, o) {
       if (closed) return Promise.reject(new Error('parse pool closed'))
       if (items.length === 0) return Promise.resolve([])
       return new Promise((resolve, reject) => {
-        queue.push({ items, resolve, reject })
+        queue.push({ items, resolve, reject, deferHtml: o?.deferHtml })
         pump()
       })
     },

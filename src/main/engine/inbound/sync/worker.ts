@@ -43,6 +43,8 @@ export interface WorkerOptions {
   backoffBaseMs: number
   backoffMaxMs: number
   connectTimeoutMs: number
+  /** A first pass of at least this many messages leaves sanitising HTML to the background pass (folder.ts). */
+  deferHtmlFrom?: number
   log(msg: string): void
 }
 
@@ -272,6 +274,7 @@ export class MailboxWorker {
         flagWindow: this.opts.flagWindow,
         useCondstore: this.opts.useCondstore,
         flagChunk: this.opts.flagChunk,
+        deferHtmlFrom: this.opts.deferHtmlFrom,
         flagCursor: this.flagCursor,
         reselect,
         pushed,

@@ -5,7 +5,7 @@ import type { SyncStatus } from '../../../../shared/inbox'
 import { Icon } from '../../components/Icons'
 import { Segmented } from '../../components/Segmented'
 import { formatCount } from '../../lib/format'
-import { syncWords } from '../../lib/inbox'
+import { syncWords, unreadLabel } from '../../lib/inbox'
 import { hrefFor } from '../../lib/router'
 import { useLoad, useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
@@ -15,12 +15,14 @@ import type { Folder } from '../../../../shared/inbox'
 import { askNotificationPermission, notificationPermission } from './notify'
 import type { InboxFilters } from './useInbox'
 
-const NO_COUNTS: Record<number, number> = {}
+/** Per business: unread conversations, and whether that is a lower bound (shown as "N+"). */
+type Count = readonly [number, boolean]
+const NO_COUNTS: Record<number, Count> = {}
 
 /** Unread threads per business, re-read when mail changes. */
-function useObjectUnread(ids: number[]): Record<number, number> {
+function useObjectUnread(ids: number[]): Record<number, Count> {
   const counts = useLoad(
-    () => Promise.all(ids.map((id) => rpc('inbox.list', { objectId: id, limit: 1 }).then((p) => [id, p.unreadThreads] as const, () => [id, 0] as const))).then((pairs) => Object.fromEntries(pairs)),
+    () => Promise.all(ids.map((id) => rpc('inbox.list', { objectId: id, limit: 1 }).then((p) => [id, [p.unreadThreads, p.unreadThreadsAtLeast === true] as Count] as const, () => [id, [0, false] as Count] as const))).then((pairs) => Object.fromEntries(pairs)),
     ids.join(','),
     { events: ['inbox.changed'], delayMs: 500 },
   ).data ?? NO_COUNTS
@@ -31,6 +33,8 @@ interface Props {
   filters: InboxFilters
   onChange: (patch: Partial<InboxFilters>) => void
   totalUnread: number | null
+  /** totalUnread is a lower bound. */
+  totalAtLeast?: boolean
   now: number
   /** folders.list of every receiving mailbox (InboxScreen loads them once for the rail and the move picker). */
   folders: Map<number, Folder[]>
@@ -39,7 +43,7 @@ interface Props {
   onTexts?: () => void
 }
 
-export function FilterRail({ filters, onChange, totalUnread, now, folders, textsOn, onTexts }: Props): JSX.Element {
+export function FilterRail({ filters, onChange, totalUnread, totalAtLeast, now, folders, textsOn, onTexts }: Props): JSX.Element {
   const objects = useApp((s) => s.objects) ?? []
   const sync = useApp((s) => s.sync) ?? []
   const unread = useObjectUnread(objects.map((o) => o.id))
@@ -53,7 +57,7 @@ export function FilterRail({ filters, onChange, totalUnread, now, folders, texts
         <button type="button" className={`rail-item${scope === 'all' ? ' is-current' : ''}`} aria-pressed={scope === 'all'} onClick={() => onChange({ objectId: undefined, mailboxId: undefined })}>
           <Icon name="inbox" size={15} />
           <span className="rail-label">All inboxes</span>
-          {totalUnread ? <span className="rail-count">{formatCount(totalUnread)}</span> : null}
+          {totalUnread ? <span className="rail-count">{unreadLabel(totalUnread, totalAtLeast)}</span> : null}
         </button>
         {onTexts && (
           <button type="button" className={`rail-item${textsOn ? ' is-current' : ''}`} aria-pressed={Boolean(textsOn)} onClick={onTexts}>
@@ -110,7 +114,7 @@ export function FilterRail({ filters, onChange, totalUnread, now, folders, texts
               <button type="button" className={`rail-item${scope === `o${o.id}` ? ' is-current' : ''}`} aria-pressed={scope === `o${o.id}`} onClick={() => onChange({ objectId: o.id, mailboxId: undefined })}>
                 <Icon name="building" size={15} />
                 <span className="rail-label">{o.name}</span>
-                {unread[o.id] ? <span className="rail-count">{formatCount(unread[o.id])}</span> : null}
+                {unread[o.id]?.[0] ? <span className="rail-count">{unreadLabel(...unread[o.id])}</span> : null}
               </button>
               {boxes.map((s) => (
                 <MailboxItem key={s.mailboxId} status={s} current={scope === `m${s.mailboxId}`} now={now} onPick={() => onChange({ objectId: undefined, mailboxId: s.mailboxId })} />

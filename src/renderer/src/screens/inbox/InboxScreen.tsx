@@ -4,8 +4,7 @@ import { useEffect, useRef, useState, type JSX } from 'react'
 import type { InboxThread, SyncStatus } from '../../../../shared/inbox'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
-import { formatCount } from '../../lib/format'
-import { isTyping, SHORTCUTS } from '../../lib/inbox'
+import { isTyping, SHORTCUTS, unreadLabel } from '../../lib/inbox'
 import { hrefFor, navigate } from '../../lib/router'
 import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
@@ -30,6 +29,7 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
   const objects = useApp((s) => s.objects)
   const sync = useApp((s) => s.sync)
   const totalUnread = useApp((s) => s.inboxUnread)
+  const totalAtLeast = useApp((s) => s.inboxUnreadAtLeast)
   const commands = useRef<PaneCommands | null>(null)
   const searchRef = useRef<HTMLInputElement>(null)
   const [search, setSearch] = useState(filters.query ?? '')
@@ -133,18 +133,18 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
   const clearAll = () => (setSearch(''), useInboxFilters.getState().reset())
   const showObject = (objects?.length ?? 0) > 1 && !filters.objectId && !filters.mailboxId
   const subtitle =
-    list.threads === null ? 'Loading…' : threads.length === 0 && !filtered ? 'No mail yet' : list.unreadThreads === 0 ? 'All read' : `${formatCount(list.unreadThreads)} unread${filtered ? ' in this view' : ''}`
+    list.threads === null ? 'Loading…' : threads.length === 0 && !filtered ? 'No mail yet' : list.unreadThreads === 0 ? 'All read' : `${unreadLabel(list.unreadThreads, list.unreadAtLeast)} unread${filtered ? ' in this view' : ''}`
 
   if (textsOn)
     return (
       <div className="inbox-page is-texts">
-        <FilterRail filters={filters} onChange={(p) => (setTextsOn(false), setFilters(p))} totalUnread={totalUnread} now={now} folders={folders} textsOn onTexts={() => setTextsOn(true)} />
+        <FilterRail filters={filters} onChange={(p) => (setTextsOn(false), setFilters(p))} totalUnread={totalUnread} totalAtLeast={totalAtLeast} now={now} folders={folders} textsOn onTexts={() => setTextsOn(true)} />
         <TextsPane objectId={filters.objectId} />
       </div>
     )
   return (
     <div className={`inbox-page${selectedId ? ' has-thread' : ''}`}>
-      <FilterRail filters={filters} onChange={setFilters} totalUnread={totalUnread} now={now} folders={folders} onTexts={() => setTextsOn(true)} />
+      <FilterRail filters={filters} onChange={setFilters} totalUnread={totalUnread} totalAtLeast={totalAtLeast} now={now} folders={folders} onTexts={() => setTextsOn(true)} />
       <section className="inbox-list-col" aria-label="Inbox">
         <header className="inbox-head">
           <div className="inbox-title">

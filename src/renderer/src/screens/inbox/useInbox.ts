@@ -35,6 +35,8 @@ const REFRESH_MS = 250
 export interface InboxList {
   threads: InboxThread[] | null
   unreadThreads: number
+  /** unreadThreads is a lower bound (the engine stopped counting): shown as "N+". */
+  unreadAtLeast: boolean
   hasMore: boolean
   loadingMore: boolean
   /** The engine refused the search (FTS syntax): shown under the search box. */
@@ -52,6 +54,7 @@ export interface InboxList {
 export function useInboxList(filters: InboxFilters): InboxList {
   const [threads, setThreads] = useState<InboxThread[] | null>(null)
   const [unreadThreads, setUnread] = useState(0)
+  const [unreadAtLeast, setUnreadAtLeast] = useState(false)
   const [cursor, setCursor] = useState<string | null>(null)
   const [loadingMore, setLoadingMore] = useState(false)
   const [queryError, setQueryError] = useState<string | null>(null)
@@ -83,6 +86,7 @@ export function useInboxList(filters: InboxFilters): InboxList {
           if (gen !== generation.current) return
           setThreads(page.threads)
           setUnread(page.unreadThreads)
+          setUnreadAtLeast(page.unreadThreadsAtLeast === true)
           setCursor(page.nextCursor)
           setQueryError(null)
           setError(null)
@@ -139,5 +143,5 @@ export function useInboxList(filters: InboxFilters): InboxList {
     setThreads((list) => list?.filter((t) => !gone.has(t.id)) ?? null)
   }, [])
 
-  return { threads, unreadThreads, hasMore: cursor !== null, loadingMore, queryError, error, loadMore, reload: () => reload(), patch, remove }
+  return { threads, unreadThreads, unreadAtLeast, hasMore: cursor !== null, loadingMore, queryError, error, loadMore, reload: () => reload(), patch, remove }
 }
