@@ -8,6 +8,7 @@
 // An op that SQLite refuses (a row whose parent was deleted, a clash on a unique name) is skipped; the
 // other desktops refuse it for the same reason.
 import type { Sqlite } from '../db/open'
+import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
 
@@ -38,6 +39,54 @@ const AFTER_INSERT: Record<string, string> = {
     SELECT id, ifnull(email, ''), first_name, last_name, company, phone_search FROM contacts WHERE id = ?`,
 }
 
+/**
+ * Rows whose key can come back (contact_tags: the same tag on the same contact, removed and added again) get
+ * no tombstone: their presence is one more field, '__row', and the later of insert and delete wins it.
+ */
+export const ROW_FIELD = '__row'
+
+// Derived from replicated fields by the service that writes them: recomputed here from the merged values, so
+// concurrent edits of the first and the last name still sort by the name every desktop ends with.
+function rederive(sqlite: Sqlite, t: SharedTable, key: number[], written: string[]): void {
+  if (t.name !== 'contacts' || !written.some((f) => f === 'first_name' || f === 'last_name' || f === 'email')) return
+  const r = sqlite.prepare('SELECT first_name AS firstName, last_name AS lastName, email FROM contacts WHERE id = ?').get(...key) as { firstName: string; lastName: string; email: string | null } | undefined
+  if (r) sqlite.prepare('UPDATE contacts SET sort_name = ? WHERE id = ?').run(sortNameOf(r), ...key)
+}
+
+interface ForeignKey {
+  from: string
+  table: string
+  to: string
+  onDelete: string
+}
+const fkCache = new WeakMap<Sqlite, Map<string, ForeignKey[]>>()
+function foreignKeys(sqlite: Sqlite, tbl: string): ForeignKey[] {
+  let m = fkCache.get(sqlite)
+  if (!m) fkCache.set(sqlite, (m = new Map()))
+  let fks = m.get(tbl)
+  if (!fks) {
+    const rows = sqlite.prepare(`PRAGMA foreign_key_list(${tbl})`).all() as Array<{ from: string; table: string; to: string | null; on_delete: string }>
+    m.set(tbl, (fks = rows.map((r) => ({ from: r.from, table: r.table, to: r.to ?? 'id', onDelete: r.on_delete }))))
+  }
+  return fks
+}
+
+/**
+ * A row that points at a row deleted elsewhere: on the desktop that wrote it, the delete's ON DELETE action
+ * ran (or will run) on it, so it is applied here as that action would leave it: SET NULL clears the reference,
+ * CASCADE (and RESTRICT) drop the op. Returns false when the op is to be dropped.
+ */
+function settleReferences(sqlite: Sqlite, t: SharedTable, fields: Record<string, unknown>): boolean {
+  for (const fk of foreignKeys(sqlite, t.name)) {
+    const v = fields[fk.from]
+    if (v === null || v === undefined) continue
+    if (sqlite.prepare(`SELECT 1 FROM ${fk.table} WHERE ${fk.to} = ?`).get(v as never) !== undefined) continue
+    if (fk.onDelete !== 'SET NULL') return false
+    fields[fk.from] = null
+  }
+  return true
+}
+
 const where = (t: SharedTable) => t.pk.map((k) => `${k} = ?`).join(' AND ')
 
 function pendingFields(sqlite: Sqlite, tbl: string, rowKey: string): { fields: Set<string>; deleted: boolean } {
@@ -52,6 +101,7 @@ function pendingFields(sqlite: Sqlite, tbl: string, rowKey: string): { fields: S
 
 function applyOne(sqlite: Sqlite, t: SharedTable, op: RemoteOp, out: Applied): boolean {
   const key = keyValues(t, op.rowKey)
+  if (!t.autoId) return applyReusable(sqlite, t, op, key)
   if (isTombstoned(sqlite, t.name, op.rowKey)) return false
   if (op.kind === 'delete') {
     const before = t.name === 'contact_notes' ? (sqlite.prepare('SELECT contact_id FROM contact_notes WHERE id = ?').get(...key) as { contact_id: number } | undefined) : undefined
@@ -62,6 +112,7 @@ function applyOne(sqlite: Sqlite, t: SharedTable, op: RemoteOp, out: Applied): b
   }
   const pending = pendingFields(sqlite, t.name, op.rowKey)
   if (pending.deleted) return false
+  if (!settleReferences(sqlite, t, op.fields)) return false
   const versions = fieldVersions(sqlite, t.name, op.rowKey)
   const exists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
   const known = Object.keys(op.fields).filter((f) => t.cols.includes(f))
@@ -77,7 +128,35 @@ function applyOne(sqlite: Sqlite, t: SharedTable, op: RemoteOp, out: Applied): b
     if (AFTER_INSERT[t.name]) sqlite.prepare(AFTER_INSERT[t.name]).run(...key)
   }
   for (const f of written) setFieldVersion(sqlite, t.name, op.rowKey, f, op.position)
+  rederive(sqlite, t, key, written)
   return written.length > 0
+}
+
+/** A row of a reusable key: the later of insert and delete decides whether it exists; fields merge as above. */
+function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number[]): boolean {
+  // Our own insert or delete of this row is still to be pushed: it will be later than this one.
+  if (pendingFieldsOf(sqlite, t.name, op.rowKey).length) return false
+  const versions = fieldVersions(sqlite, t.name, op.rowKey)
+  if ((versions.get(ROW_FIELD) ?? 0) > op.position) return false
+  const exists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
+  if (op.kind === 'delete') {
+    if (exists) sqlite.prepare(`DELETE FROM ${t.name} WHERE ${where(t)}`).run(...key)
+    setFieldVersion(sqlite, t.name, op.rowKey, ROW_FIELD, op.position)
+    return exists
+  }
+  if (op.kind === 'update' && !exists) return false
+  if (!settleReferences(sqlite, t, op.fields)) return false
+  const known = Object.keys(op.fields).filter((f) => t.cols.includes(f))
+  const written = exists ? known.filter((f) => (versions.get(f) ?? 0) < op.position) : known
+  if (exists) {
+    if (written.length) sqlite.prepare(`UPDATE ${t.name} SET ${written.map((f) => `${f} = ?`).join(', ')} WHERE ${where(t)}`).run(...written.map((f) => op.fields[f] as never), ...key)
+  } else {
+    const cols = [...t.pk, ...written]
+    sqlite.prepare(`INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never))
+  }
+  for (const f of written) setFieldVersion(sqlite, t.name, op.rowKey, f, op.position)
+  if (op.kind === 'insert') setFieldVersion(sqlite, t.name, op.rowKey, ROW_FIELD, op.position)
+  return !exists || written.length > 0
 }
 
 /** Applies ops in position order; the caller holds the transaction and the applying flag. */

@@ -8,7 +8,7 @@ import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
-import { applyRemoteOps, type Applied, type RemoteOp } from './apply'
+import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
 import { asRole, connect, describeDatabase, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 
@@ -124,8 +124,11 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
           for (const o of batch) {
             const position = positions.get(o.id)
             if (position === undefined) throw new Error(`op ${o.id} missing after push`)
-            if (o.kind === 'delete') addTombstone(ctx.sqlite, o.tbl, o.rowKey, position)
-            else for (const f of Object.keys(JSON.parse(o.fields) as object)) setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, f, position)
+            const reusable = sharedTable(o.tbl)?.autoId === false
+            if (reusable && o.kind !== 'update') setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, ROW_FIELD, position)
+            if (o.kind === 'delete') {
+              if (!reusable) addTombstone(ctx.sqlite, o.tbl, o.rowKey, position)
+            } else for (const f of Object.keys(JSON.parse(o.fields) as object)) setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, f, position)
             deleteOp(ctx.sqlite, o.id)
           }
         })
@@ -182,9 +185,22 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     busy = true
     announce()
     try {
-      const c = await ensureClient(s)
-      await push(c, s)
-      await pull(c)
+      const reused = client !== null
+      try {
+        const c = await ensureClient(s)
+        await push(c, s)
+        await pull(c)
+      } catch (e) {
+        // A connection that died while idle (server restart, network change) is found out only on use: one
+        // more try on a fresh connection before the desktop counts as offline.
+        if (!reused) throw e
+        const dead = client
+        client = null
+        await dead?.end().catch(() => undefined)
+        const c = await ensureClient(s)
+        await push(c, s)
+        await pull(c)
+      }
       problem = null
     } catch (e) {
       const p = pgProblem(e)
