@@ -7,6 +7,7 @@
 #   scripts/pg.sh stop     # stop the cluster this script started
 #   scripts/pg.sh status   # exits 1 unless the cluster accepts connections
 #   scripts/pg.sh env      # PG_URL=postgres://postgres:postgres@127.0.0.1:5433/postgres (eval-able)
+#                          # start also makes an empty database `switchboard` to try a workspace in
 #
 # PostgreSQL refuses to run as root: as root the server runs as the `postgres` system user (created when
 # missing); as any other user it runs as that user. apt-get needs root or passwordless sudo.
@@ -77,7 +78,7 @@ start() {
   install_pg
   BIN="$(pg_bin)"
   pick_owner
-  if ready; then echo "PostgreSQL running on 127.0.0.1:$PG_PORT ($DATA)"; return 0; fi
+  if ready; then make_try_db; echo "PostgreSQL running on 127.0.0.1:$PG_PORT ($DATA)"; return 0; fi
   mkdir -p "$PG_ROOT"
   [ -n "$RUN_AS" ] && chown "$RUN_AS:" "$PG_ROOT"
   chmod 700 "$PG_ROOT"
@@ -105,7 +106,14 @@ EOF
   as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t 60 start </dev/null >/dev/null 2>&1 ||
     { tail -20 "$LOGFILE" >&2 2>/dev/null; die "PostgreSQL did not start"; }
   ready || die "PostgreSQL started but does not accept connections on $PG_PORT"
+  make_try_db
   echo "PostgreSQL running on 127.0.0.1:$PG_PORT ($DATA)"
+}
+
+# An empty database `switchboard` to try a team workspace in (README: "Team workspace"); tests make their own.
+make_try_db() {
+  PGPASSWORD="$PG_PASSWORD" "$BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = 'switchboard'" 2>/dev/null | grep -q 1 ||
+    PGPASSWORD="$PG_PASSWORD" "$BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc 'CREATE DATABASE switchboard' >/dev/null 2>&1 || true
 }
 
 stop() {
