@@ -79,6 +79,8 @@ export interface BackupRuntime {
 /** The team workspace (issue 22): the replicator services start, ask and nudge. */
 export interface TeamRuntime {
   replicator: Pick<Replicator, 'syncNow' | 'status' | 'joined'>
+  /** resources/pg-migrations beside the SQLite migrations (the packaged app's folder); absent: found from cwd. */
+  pgMigrationsDir?: string
 }
 
 /** The automation runner (sequence steps, date checks). */

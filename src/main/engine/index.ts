@@ -1,6 +1,6 @@
 // createEngine: the whole backend as one object both hosts (Electron and the web host) wrap.
 // It never imports electron; host-only abilities arrive through EngineOptions.
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { EventName, EventPayload } from '../../shared/contract'
 import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from './clock'
@@ -235,7 +235,7 @@ export function createEngine(opts: EngineOptions): Engine {
         : undefined,
     }
     const replicator = createReplicator(ctx, { log, ...opts.team })
-    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, team: { replicator }, senders, net, scheduler, backupRunner, reminders, retention, texts, replicator }
+    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, team: { replicator, pgMigrationsDir: opts.migrationsDir ? join(dirname(opts.migrationsDir), 'pg-migrations') : undefined }, senders, net, scheduler, backupRunner, reminders, retention, texts, replicator }
   })
   const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders, retention, texts, replicator } = parts
   // The tray and badge follow unread mail; a local read/unread change queues a \Seen op, which that mailbox's worker pushes now.

@@ -47,7 +47,7 @@ export async function createTeam(ctx: Ctx, input: { databaseUrl: string; admin: 
   const { admin } = input
   const owner = await connect(input.databaseUrl)
   const made = await closing(owner, async (c) => {
-    await migratePg(c)
+    await migratePg(c, ctx.team.pgMigrationsDir)
     if ((await c.query('SELECT 1 FROM workspace')).rowCount) throw new AppError('CONFLICT', 'This database already holds a team workspace: join it instead', 'databaseUrl')
     const db = (await c.query<{ d: string }>('SELECT current_database() AS d')).rows[0].d
     const workspaceId = randomUUID()
