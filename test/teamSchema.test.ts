@@ -1,5 +1,8 @@
 // Issue 22: the local capture side, and the contract's refusals, without two desktops.
 import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { SHARED_TABLES, captureTriggersSql } from '../src/main/engine/team/tables'
 import { ADMIN, STAFF, freshDatabase, joinUrl, pgServerUrl, teamEngine, withFile } from './teamSetup'
@@ -84,8 +87,17 @@ describe('team contract', () => {
     expect((await t.ok('team.users.list', {})).map((u) => [u.email, u.role])).toEqual([[ADMIN.email, 'admin'], [STAFF.email, 'staff']])
   })
 
-  it('keeps no password in PostgreSQL in plain text and none in the desktop’s file', async () => {
+  it('keeps no password in PostgreSQL in plain text, sends none to it (statement log), and none in the desktop’s file', async () => {
     const db = await freshDatabase()
+    // Every statement of this database's sessions goes to the server log: a CREATE ROLE with the words would show.
+    const su = new pg.Client({ connectionString: pgServerUrl() })
+    await su.connect()
+    await su.query(`ALTER DATABASE "${db.name}" SET log_statement = 'all'`)
+    await su.end()
+    // scripts/pg.sh's server log (PG_ROOT, as the script places it).
+    const logFile = join(process.env.PG_ROOT ?? join((process.env.TMPDIR ?? '/tmp').replace(/\/$/, ''), 'switchboard-pg'), 'postgres.log')
+    expect(existsSync(logFile)).toBe(true)
+    const logStart = statSync(logFile).size
     const t = teamEngine()
     await t.ok('team.create', { databaseUrl: db.url, admin: ADMIN })
     await t.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [] })
@@ -98,6 +110,9 @@ describe('team contract', () => {
       expect(roles).not.toContain(pw)
     }
     expect(roles).toMatch(/SCRAM-SHA-256/)
+    const log = readFileSync(logFile).subarray(logStart).toString('utf8')
+    expect(log).toMatch(/CREATE ROLE/) // the log did record the statements
+    for (const pw of [ADMIN.password, STAFF.password]) expect(log).not.toContain(pw)
     const file = withFile(t, (f) => JSON.stringify(f.prepare('SELECT * FROM team_state').all()))
     expect(file).not.toContain(ADMIN.password)
     expect(file).not.toContain('postgres:postgres@') // the creating URL's password is not kept either

@@ -1,8 +1,8 @@
 // team.*: a team workspace on PostgreSQL (issue 22). Creating one makes this desktop's data its start (a
 // snapshot of every shared row, queued as ops); joining downloads everything into an empty desktop. After
 // that every write is captured by SQLite triggers in its own transaction and the replicator (team/) carries
-// it; this service only makes and joins workspaces and staff roles. Passwords never reach a table: PostgreSQL
-// keeps its own SCRAM hash of each role's password, this desktop keeps its own one sealed by the SecretBox.
+// it; this service only makes and joins workspaces and staff roles. Passwords never reach PostgreSQL: roles are
+// created with a SCRAM verifier made here; this desktop keeps its own password sealed by the SecretBox.
 import { randomUUID } from 'node:crypto'
 import type { TeamStatus } from '../../../shared/team'
 import { AppError } from '../../../shared/result'
@@ -11,7 +11,7 @@ import { inTransaction } from '../db/stmt'
 import { appendOp, allRows, insertTeamState, moveSequenceTo, tablesEmpty, teamState } from '../repos/team'
 import { profileRow } from '../repos/profiles'
 import { insertUser, userIdByEmail } from '../repos/users'
-import { asRole, connect, databaseName, ident, loginRoleName, memberRoleName, migratePg, pgProblem, takeBlock, withoutPassword, type PgClient } from '../team/pg'
+import { asRole, connect, databaseName, ident, loginRoleName, memberRoleName, migratePg, pgProblem, scramVerifier, takeBlock, withoutPassword, type PgClient } from '../team/pg'
 import { SHARED_TABLES, rowKeyOf } from '../team/tables'
 import { uuid7 } from '../team/uuid7'
 import { setCurrentUser } from './users'
@@ -62,7 +62,7 @@ export async function createTeam(ctx: Ctx, input: { databaseUrl: string; admin: 
     await c.query(`GRANT SELECT ON workspace, team_users, team_user_profiles TO ${ident(member)}`)
     await c.query(`GRANT SELECT, INSERT ON ops, devices, id_blocks TO ${ident(member)}`)
     await c.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${ident(member)}`)
-    await c.query(`CREATE ROLE ${ident(login)} LOGIN CREATEROLE PASSWORD ${c.escapeLiteral(admin.password)} IN ROLE ${ident(member)}`)
+    await c.query(`CREATE ROLE ${ident(login)} LOGIN CREATEROLE PASSWORD ${c.escapeLiteral(scramVerifier(admin.password))} IN ROLE ${ident(member)}`)
     await c.query(`GRANT ${ident(member)} TO ${ident(login)} WITH ADMIN OPTION`)
     await c.query(`GRANT INSERT, UPDATE, DELETE ON team_users, team_user_profiles TO ${ident(login)}`)
     await c.query('INSERT INTO workspace (id, member_role) VALUES ($1, $2)', [workspaceId, member])
@@ -178,7 +178,7 @@ export async function createTeamUser(
       throw new AppError('CONFLICT', `${input.email} is already a member of this workspace`, 'email')
     const member = (await cc.query<{ member_role: string }>('SELECT member_role FROM workspace')).rows[0].member_role
     await cc.query('BEGIN')
-    await cc.query(`CREATE ROLE ${ident(login)} LOGIN PASSWORD ${cc.escapeLiteral(input.password)}${input.role === 'admin' ? ' CREATEROLE' : ''} IN ROLE ${ident(member)}`)
+    await cc.query(`CREATE ROLE ${ident(login)} LOGIN PASSWORD ${cc.escapeLiteral(scramVerifier(input.password))}${input.role === 'admin' ? ' CREATEROLE' : ''} IN ROLE ${ident(member)}`)
     await cc.query('INSERT INTO team_users (email, display_name, role, role_name) VALUES ($1, $2, $3, $4)', [input.email, input.displayName, input.role, login])
     for (const p of input.profileIds) await cc.query('INSERT INTO team_user_profiles (email, profile_id) VALUES ($1, $2)', [input.email, p])
     await cc.query('COMMIT')

@@ -1,6 +1,6 @@
 // Talking to the team workspace's PostgreSQL (issue 22): connections with a time budget, errors in words,
 // the drizzle-kit migrations, and the names of the roles a workspace creates.
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import pg from 'pg'
@@ -95,4 +95,18 @@ export const blockStartOf = (block: number): number => BLOCK_BASE + (block - 1) 
 export async function takeBlock(client: PgClient, deviceId: number): Promise<number> {
   const r = await client.query<{ block: string }>('INSERT INTO id_blocks (device_id) VALUES ($1) RETURNING block', [deviceId])
   return blockStartOf(Number(r.rows[0].block))
+}
+
+/**
+ * The SCRAM-SHA-256 verifier of a password (RFC 5802/7677, PostgreSQL's stored form): CREATE ROLE ... PASSWORD
+ * gets this instead of the password, so the words never reach the server, its statement log or its stats.
+ * node-postgres proves the raw password against it, as the server would against one it hashed itself.
+ */
+export function scramVerifier(password: string, iterations = 4096): string {
+  const salt = randomBytes(16)
+  const salted = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, 32, 'sha256')
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest()
+  const storedKey = createHash('sha256').update(clientKey).digest()
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest()
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`
 }
