@@ -124,8 +124,18 @@ stop() {
   echo "PostgreSQL stopped"
 }
 
+# Test files start it in parallel: one start at a time (the others then find it running).
+locked() {
+  mkdir -p "$(dirname "$PG_ROOT")"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$PG_ROOT.lock"
+    flock 9
+  fi
+  "$@"
+}
+
 case "$CMD" in
-  start) start ;;
+  start) locked start ;;
   stop) stop ;;
   restart) stop; start ;;
   status)
