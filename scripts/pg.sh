@@ -103,7 +103,8 @@ EOF
   # A stale pid file from a killed server (machine restarted, /tmp kept) would stop pg_ctl.
   if [ -f "$DATA/postmaster.pid" ] && ! kill -0 "$(head -1 "$DATA/postmaster.pid")" 2>/dev/null; then rm -f "$DATA/postmaster.pid"; fi
   # The server must not inherit the caller's stdout/stderr (a test runner would wait for EOF).
-  as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t 60 start </dev/null >/dev/null 2>&1 ||
+  # 9>&-: the server must not inherit the start lock, or the next start would wait for the server to exit.
+  as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t 60 start </dev/null >/dev/null 2>&1 9>&- ||
     { tail -20 "$LOGFILE" >&2 2>/dev/null; die "PostgreSQL did not start"; }
   ready || die "PostgreSQL started but does not accept connections on $PG_PORT"
   make_try_db
