@@ -3,7 +3,7 @@
 // machinery folders (sender, sync, workspace, backups, automation loop) sit beside services: called by
 // them, never calling up. Type-only imports are free: they vanish at run time and draw no arrow.
 const E = '^src/main/engine/'
-const MACHINERY = `${E}(outbound|inbound|workspace|backups|automation)/`
+const MACHINERY = `${E}(outbound|inbound|workspace|backups|automation|team)/`
 const runtimeOnly = { dependencyTypesNot: ['type-only'] }
 
 module.exports = {

@@ -21,6 +21,7 @@ const runtime = (): CtxRuntime => ({
   sync: { settingsChanged: () => {}, syncNow: async () => {}, status: () => null, statusAll: () => [], preparedForRead: async () => undefined },
   backups: { runner: { create: async () => ({}) as never, running: () => false, lastError: () => null, nextDueAt: () => 0 } },
   automation: { wake: () => {} },
+  team: { replicator: { syncNow: async () => {}, status: () => ({}) as never, joined: () => {} } },
 })
 
 describe('buildCtx', () => {
@@ -32,6 +33,7 @@ describe('buildCtx', () => {
     expect(ctx.sync).toBe(made.sync)
     expect(ctx.backups).toBe(made.backups)
     expect(ctx.automation).toBe(made.automation)
+    expect(ctx.team).toBe(made.team)
     expect(ctx.secrets.kind).toBe('test')
   })
 

@@ -20,6 +20,8 @@ import * as IN from './intake'
 import * as T from './templates'
 import * as DR from './dataRights'
 import * as CH from './channels'
+// team workspace on PostgreSQL (issue 22)
+import * as TM from './team'
 
 interface MethodDef {
   input: z.ZodType
@@ -274,6 +276,18 @@ export const contract = {
   /** Fetches and stores one message found by inbox.searchServer; then it shows like any other. */
   'inbox.openServer': write(I.OpenServerMessage, I.OpenedServerMessage),
 
+  // team workspace on PostgreSQL (issue 22)
+  /** Makes this desktop's data the start of a new team workspace in the database (its role may create roles and tables). */
+  'team.create': write(TM.CreateTeam, TM.TeamWorkspace),
+  /** Joins a workspace from an empty desktop with the staff member's own role. */
+  'team.join': write(TM.JoinTeam, TM.TeamWorkspace),
+  'team.status': def(M.Empty, TM.TeamStatus),
+  /** Pushes waiting changes and pulls the others' now (also runs on its own); answers the status after. */
+  'team.sync': write(M.Empty, TM.TeamStatus),
+  /** Admins only: a staff member with a PostgreSQL login role of their own. */
+  'team.users.create': write(TM.NewTeamUser, z.object({ id: M.Id })),
+  'team.users.list': def(M.Empty, z.array(TM.TeamUser)),
+
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>
 
@@ -309,6 +323,8 @@ export const events = {
   'intake.changed': z.object({ objectId: M.Id.optional() }),
   // template library (issue 18)
   'templates.changed': z.object({}),
+  // team workspace (issue 22): the replicator's state moved (status bar, Settings › Team)
+  'team.status': TM.TeamStatus,
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

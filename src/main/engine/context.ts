@@ -10,6 +10,8 @@ import type { Scheduler } from './outbound/scheduler'
 import type { BackupRunner } from './backups/runner'
 import type { SecretBox } from './secrets'
 import type { TextsRuntime } from './channels/runtime'
+// team workspace (issue 22)
+import type { Replicator } from './team/replicator'
 
 export interface EngineInfo {
   version: string
@@ -35,6 +37,8 @@ export interface CtxRuntime {
   sync: SyncRuntime
   backups: BackupRuntime
   automation: AutomationRuntime
+  /** The team workspace's replicator (issue 22); idle on a solo desktop. */
+  team: TeamRuntime
 }
 
 export interface Ctx extends CtxCore, CtxRuntime {}
@@ -72,6 +76,13 @@ export interface BackupRuntime {
   restart?: (backupFile: string) => void
 }
 
+/** The team workspace (issue 22): the replicator services start, ask and nudge. */
+export interface TeamRuntime {
+  replicator: Pick<Replicator, 'syncNow' | 'status' | 'joined'>
+  /** resources/pg-migrations beside the SQLite migrations (the packaged app's folder); absent: found from cwd. */
+  pgMigrationsDir?: string
+}
+
 /** The automation runner (sequence steps, date checks). */
 export interface AutomationRuntime {
   /** Re-plan now: something was enrolled, resumed or scheduled. */
@@ -103,6 +114,9 @@ export function buildCtx<R extends CtxRuntime>(core: CtxCore, make: (ctx: Ctx) =
     },
     get automation() {
       return part('automation')
+    },
+    get team() {
+      return part('team')
     },
   }
   parts = make(ctx)

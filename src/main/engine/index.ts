@@ -1,6 +1,6 @@
 // createEngine: the whole backend as one object both hosts (Electron and the web host) wrap.
 // It never imports electron; host-only abilities arrive through EngineOptions.
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { EventName, EventPayload } from '../../shared/contract'
 import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from './clock'
@@ -79,6 +79,9 @@ import { createParsePool, type ParsePool } from './inbound/sync/pool'
 import { auditHandlers } from './handlers/audit'
 import { retentionHandlers } from './handlers/retention'
 import { createRetentionRunner } from './services/retention'
+// team workspace on PostgreSQL (issue 22)
+import { teamHandlers } from './handlers/team'
+import { createReplicator, type ReplicatorOptions } from './team/replicator'
 
 export interface EngineOptions {
   host: 'electron' | 'web'
@@ -121,6 +124,8 @@ export interface EngineOptions {
   assertReadsOnly?: boolean
   /** Receiving through Mailgun (issue 18): the poll loop (default on) and its delays. */
   intake?: { run?: boolean; mailgunMinMs?: number; mailgunMaxMs?: number; mailgunPageSize?: number }
+  /** Team workspace (issue 22): the replicator's poll and batch sizes; run: false leaves it idle. */
+  team?: ReplicatorOptions & { run?: boolean }
 }
 
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -229,9 +234,10 @@ export function createEngine(opts: EngineOptions): Engine {
           }
         : undefined,
     }
-    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, senders, net, scheduler, backupRunner, reminders, retention, texts }
+    const replicator = createReplicator(ctx, { log, ...opts.team })
+    return { outbound, sync, automation, backups: { runner: backupRunner, restart: opts.restart }, team: { replicator, pgMigrationsDir: opts.migrationsDir ? join(dirname(opts.migrationsDir), 'pg-migrations') : undefined }, senders, net, scheduler, backupRunner, reminders, retention, texts, replicator }
   })
-  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders, retention, texts } = parts
+  const { senders, net, scheduler, automation, sync: syncManager, backupRunner: backups, reminders, retention, texts, replicator } = parts
   // The tray and badge follow unread mail; a local read/unread change queues a \Seen op, which that mailbox's worker pushes now.
   const refreshBadge = followBadge(ctx, () => syncStopped)
   function inboxChanged(): void {
@@ -293,6 +299,7 @@ export function createEngine(opts: EngineOptions): Engine {
     ...bulkHandlers,
     ...auditHandlers,
     ...retentionHandlers,
+    ...teamHandlers,
   }
   if (opts.backups?.run !== false) backups.start()
   if (o.run !== false) {
@@ -305,6 +312,7 @@ export function createEngine(opts: EngineOptions): Engine {
   if (runSync !== false) syncManager.start()
   if (opts.intake?.run !== false) mailgunInbound.start()
   if (o.run !== false) texts.start()
+  if (opts.team?.run !== false) replicator.start()
   const pollEvents = () => pollMailgunEvents(ctx, log)
   let poller: ReturnType<typeof setInterval> | undefined
   if ((o.eventsPollMs ?? 60_000) > 0) {
@@ -336,6 +344,7 @@ export function createEngine(opts: EngineOptions): Engine {
       await mailgunInbound.stop()
       await inboundPool?.close()
       await texts.stop()
+      await replicator.stop()
       await scheduler.stop()
       for (const s of Object.values(senders)) await s.close()
       await checkpointer.close()

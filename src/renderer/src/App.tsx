@@ -40,6 +40,8 @@ const FlowEditor = lazy(() => import('./screens/flows/FlowEditor').then((m) => (
 // template library and bulk sends (issue 18)
 import { TemplateEditor } from './screens/templates/TemplateEditor'
 import { TemplatesScreen } from './screens/templates/TemplatesScreen'
+// team workspace (issue 22)
+import { TeamScreen } from './screens/team/TeamScreen'
 
 // The dashboard carries the chart library; it loads when first opened, not at boot.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen').then((m) => ({ default: m.DashboardScreen })))
@@ -149,7 +151,8 @@ export function App(): JSX.Element {
         </div>
       </div>
     )
-  if (boot.state === 'ready' && boot.onboarding)
+  // An empty desktop may join a team workspace instead of setting up a business (Settings › Team).
+  if (boot.state === 'ready' && boot.onboarding && route.name !== 'team')
     return (
       <>
         {/* A damaged database leaves an empty workspace: say so before the wizard offers to start over. */}
@@ -195,6 +198,7 @@ export function App(): JSX.Element {
             <FlowsScreen />
           ))}
         {route.name === 'templates' && (route.id ? <TemplateEditor key={route.id} id={route.id} /> : <TemplatesScreen />)}
+        {route.name === 'team' && <TeamScreen />}
       </main>
       <ComposeHost />
       <ComposeKey />

@@ -11,6 +11,8 @@ import { Icon, type IconName } from './Icons'
 import { ThemeSwitch } from './ThemeSwitch'
 import { TaskBadge } from './TaskBadge'
 import { useMailHealth } from './mailHealth'
+// team workspace (issue 22)
+import { TeamIndicator } from '../screens/team/TeamIndicator'
 
 type Badge = 'outbox' | 'inbox' | 'tasks'
 const NAV: Array<{ label: string; icon: IconName; route: Route; matches: Route['name'][]; badge?: Badge; section?: string }> = [
@@ -87,6 +89,7 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
         <span role="status" title={health.detail ?? undefined}>
           {health.text}
         </span>
+        <TeamIndicator current={route.name === 'team'} />
         <ThemeSwitch />
       </div>
     </aside>

@@ -21,6 +21,8 @@ export type Route =
   | { name: 'flows'; id?: number }
   // template library (issue 18)
   | { name: 'templates'; id?: number | 'new' }
+  // team workspace (issue 22)
+  | { name: 'team' }
 
 export function parseRoute(hash: string): Route {
   const [, section, rawId] = hash.replace(/^#/, '').split('/')
@@ -36,6 +38,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'data') return { name: 'data' }
   if (section === 'companies') return hasId ? { name: 'companies', id } : { name: 'companies' }
   if (section === 'today') return { name: 'today' }
+  if (section === 'team') return { name: 'team' }
   if (section === 'flows') return hasId ? { name: 'flows', id } : { name: 'flows' }
   if (section === 'templates') return rawId === 'new' ? { name: 'templates', id: 'new' } : hasId ? { name: 'templates', id } : { name: 'templates' }
   if (section === 'autoresponders' || section === 'sequences') return rawId === 'new' ? { name: section, id: 'new' } : hasId ? { name: section, id } : { name: section }

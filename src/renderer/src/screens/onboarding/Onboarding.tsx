@@ -33,6 +33,10 @@ export function Onboarding({ onDone }: { onDone: () => void }): JSX.Element {
         </div>
         <h1>Welcome to Switchboard</h1>
         <p className="lead">Your customers, your businesses and your email, in one calm place. Let’s set up your first business.</p>
+        {/* team workspace (issue 22): a new desktop of a team joins instead of setting up */}
+        <p className="onboarding-join">
+          Joining your team? <a href="#/team">Join a team workspace</a>
+        </p>
         {step !== 'done' && (
           <ol className="stepper" aria-label="Setup steps">
             {STEPS.map((s, i) => (

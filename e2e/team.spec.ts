@@ -1,0 +1,172 @@
+// Settings › Team and the status-bar indicator (issue 22), on the real web host and a real PostgreSQL
+// (scripts/pg.sh): create a workspace from the demo desktop, add staff, go offline with changes waiting and
+// back, and join from an empty desktop through the set-up wizard. Screenshots at 1440x900 and 1024x700.
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { createEngine } from '../src/main/engine'
+import { test, expect } from './fixtures'
+import { shot } from './shot'
+
+test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'PostgreSQL tests drive the web host'))
+
+function pgServerUrl(): string {
+  execFileSync('bash', ['scripts/pg.sh', 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 })
+  return /PG_URL=(\S+)/.exec(execFileSync('bash', ['scripts/pg.sh', 'env'], { encoding: 'utf8' }))![1]!
+}
+
+async function freshDatabase(): Promise<{ name: string; url: (port?: number) => string; drop(): Promise<void> }> {
+  const server = pgServerUrl()
+  const name = `sb_e2e_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: server })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE "${name}"`)
+  await admin.end()
+  const url = (port?: number) => {
+    const u = new URL(server)
+    u.pathname = `/${name}`
+    if (port) u.port = String(port)
+    return u.toString()
+  }
+  return {
+    name,
+    url,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url() })
+      await c.connect()
+      const roles = [...(await c.query<{ r: string }>('SELECT role_name AS r FROM team_users')).rows, ...(await c.query<{ r: string }>('SELECT member_role AS r FROM workspace')).rows].map((x) => x.r)
+      await c.end()
+      const a = new pg.Client({ connectionString: server })
+      await a.connect()
+      await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      for (const r of roles) await a.query(`DROP ROLE IF EXISTS "${r}"`)
+      await a.end()
+    },
+  }
+}
+
+/** A TCP proxy to PostgreSQL that the test closes to take a desktop offline. */
+async function proxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  let server: Server | null = null
+  let port = 0
+  const open = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const up = tcpConnect(target, '127.0.0.1')
+        for (const s of [client, up]) (sockets.add(s), s.on('close', () => sockets.delete(s)), s.on('error', () => undefined))
+        client.pipe(up).pipe(client)
+      })
+      server.listen(port, '127.0.0.1', () => ((port = (server!.address() as { port: number }).port), resolve()))
+    })
+  await open()
+  return {
+    get port() {
+      return port
+    },
+    open,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server?.close(() => resolve())
+        server = null
+      }),
+  }
+}
+
+test('create a team workspace, add staff, and see the offline indicator with changes waiting', async ({ demoApp: app, page }) => {
+  const db = await freshDatabase()
+  const p = await proxy(Number(new URL(db.url()).port))
+  try {
+    await page.goto(app.url)
+    await page.getByRole('link', { name: 'Team workspace' }).click()
+    await expect(page.getByRole('heading', { name: 'Create a team workspace' })).toBeVisible()
+    await expect(page.getByRole('heading', { name: 'Join a team workspace' })).toBeVisible()
+    await expect(page.getByRole('link', { name: 'Team workspace' })).toBeVisible() // solo: only the way in
+    await shot(page, 'team-solo')
+
+    // A short password is refused next to its field, in words.
+    const create = page.locator('form', { has: page.getByRole('heading', { name: 'Create a team workspace' }) })
+    await create.getByLabel('Database address').fill(db.url(p.port))
+    await create.getByLabel('Your name').fill('Gil Admin')
+    await create.getByLabel('Your email').fill('gil@example.test')
+    await create.getByLabel('Your team password').fill('short')
+    await create.getByRole('button', { name: 'Create workspace' }).click()
+    await expect(create.getByText('At least 10 characters', { exact: true })).toBeVisible()
+    await create.getByLabel('Your team password').fill('gil-team-pw-1')
+    await create.getByRole('button', { name: 'Create workspace' }).click()
+
+    await expect(page.getByRole('heading', { name: 'Team synced' })).toBeVisible({ timeout: 30_000 })
+    await expect(page.getByTestId('team-indicator')).toContainText('Synced')
+    await expect(page.getByText('gil@example.test · Admin')).toBeVisible()
+
+    const staff = page.getByRole('form', { name: 'Add a staff member' })
+    await staff.getByLabel('Name').fill('Ivy Staff')
+    await staff.getByLabel('Email').fill('ivy@example.test')
+    await staff.getByLabel('First password').fill('ivy-team-pw-1')
+    await staff.getByRole('button', { name: 'Add staff member' }).click()
+    await expect(page.getByRole('list', { name: 'Staff' })).toContainText('Ivy Staff')
+    await shot(page, 'team-synced')
+
+    // PostgreSQL out of reach: edits still save, and the status bar says how many wait.
+    await p.close()
+    const first = (await app.rpc('contacts.list', { limit: 1 })).items[0]!
+    await app.rpc('contacts.update', { id: first.id, company: 'Written offline' })
+    await page.getByRole('button', { name: 'Sync now' }).click()
+    await expect(page.getByTestId('team-indicator')).toContainText(/Offline · \d+/, { timeout: 30_000 })
+    await expect(page.getByRole('status').filter({ hasText: /Team offline · \d+ changes? waiting/ })).toHaveCount(1)
+    await expect(page.getByRole('heading', { name: /Team offline/ })).toBeVisible()
+    await shot(page, 'team-offline')
+
+    await p.open()
+    await page.getByRole('button', { name: 'Sync now' }).click()
+    await expect(page.getByTestId('team-indicator')).toContainText('Synced', { timeout: 30_000 })
+  } finally {
+    await p.close()
+    await db.drop()
+  }
+})
+
+test('an empty desktop joins from the set-up wizard and opens on the team’s contacts', async ({ app, page }) => {
+  const db = await freshDatabase()
+  // The admin's desktop, made here without a window.
+  const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-team-'))
+  const a = createEngine({ host: 'web', dataDir: dir, log: () => undefined, outbound: { run: false }, inbound: { run: false }, backups: { run: false }, intake: { run: false } })
+  try {
+    const call = async (m: string, i: unknown) => {
+      const r = await a.dispatch(m, i)
+      if (!r.ok) throw new Error(`${m}: ${r.error.message}`)
+      return r.value
+    }
+    await call('objects.create', { name: 'Eve Beauty', timezone: 'UTC' })
+    await call('contacts.create', { email: 'ava@x.co', firstName: 'Ava', lastName: 'Nguyen' })
+    await call('team.create', { databaseUrl: db.url(), admin: { email: 'gil@example.test', displayName: 'Gil Admin', password: 'gil-team-pw-1' } })
+    await call('team.users.create', { email: 'ivy@example.test', displayName: 'Ivy Staff', password: 'ivy-team-pw-1', role: 'staff', profileIds: [] })
+    await call('team.sync', {})
+
+    await page.goto(app.url)
+    await page.getByRole('link', { name: 'Join a team workspace' }).click()
+    const join = page.locator('form', { has: page.getByRole('heading', { name: 'Join a team workspace' }) })
+    await join.getByLabel('Database address').fill(`postgres://127.0.0.1:${new URL(db.url()).port}/${db.name}`)
+    await join.getByLabel('Email').fill('ivy@example.test')
+    await join.getByLabel('Password').fill('wrong password')
+    await join.getByRole('button', { name: 'Join workspace' }).click()
+    await expect(join.getByText('PostgreSQL refused the e-mail address or password')).toBeVisible()
+    await shot(page, 'team-join-error')
+    await join.getByLabel('Password').fill('ivy-team-pw-1')
+    await join.getByRole('button', { name: 'Join workspace' }).click()
+    await expect(page.getByRole('link', { name: /Ava Nguyen/ }).first()).toBeVisible({ timeout: 30_000 })
+    await expect(page.getByTestId('team-indicator')).toContainText('Synced')
+    await page.goto(`${app.url}#/team`)
+    await expect(page.getByText('ivy@example.test · Staff')).toBeVisible()
+    await shot(page, 'team-staff-desktop')
+  } finally {
+    await a.close()
+    rmSync(dir, { recursive: true, force: true })
+    await db.drop()
+  }
+})

@@ -1,0 +1,130 @@
+// Queries of the team workspace's local side (migration 0029): this desktop's membership (team_state), the
+// queue of local changes the capture triggers fill (team_ops), and the per-field versions and tombstones the
+// replicator merges remote changes with.
+import type { Sqlite } from '../db/open'
+import { stmt } from '../db/stmt'
+
+export interface TeamStateRow {
+  workspaceId: string
+  deviceId: number
+  userEmail: string
+  userRole: 'admin' | 'staff'
+  databaseUrl: string
+  roleName: string
+  passwordSealed: string
+  blockStart: number
+  cursor: number
+  lastSyncedAt: number | null
+  applying: number
+  createdAt: number
+}
+
+export interface LocalOp {
+  seq: number
+  id: string
+  tbl: string
+  rowKey: string
+  kind: 'insert' | 'update' | 'delete'
+  fields: string
+  userEmail: string | null
+  at: number
+}
+
+const STATE_COLS = `workspace_id AS workspaceId, device_id AS deviceId, user_email AS userEmail, user_role AS userRole, database_url AS databaseUrl,
+  role_name AS roleName, password_sealed AS passwordSealed, block_start AS blockStart, cursor, last_synced_at AS lastSyncedAt, applying, created_at AS createdAt`
+
+export function teamState(sqlite: Sqlite): TeamStateRow | undefined {
+  return stmt(sqlite, `SELECT ${STATE_COLS} FROM team_state WHERE id = 1`).get() as TeamStateRow | undefined
+}
+
+export function insertTeamState(sqlite: Sqlite, s: Omit<TeamStateRow, 'cursor' | 'lastSyncedAt' | 'applying'>): void {
+  stmt(
+    sqlite,
+    `INSERT INTO team_state (id, workspace_id, device_id, user_email, user_role, database_url, role_name, password_sealed, block_start, created_at)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(s.workspaceId, s.deviceId, s.userEmail, s.userRole, s.databaseUrl, s.roleName, s.passwordSealed, s.blockStart, s.createdAt)
+}
+
+/** While on, the capture triggers stay silent (the replicator is applying remote ops). */
+export function setApplying(sqlite: Sqlite, on: boolean): void {
+  stmt(sqlite, 'UPDATE team_state SET applying = ? WHERE id = 1').run(on ? 1 : 0)
+}
+
+export function setCursor(sqlite: Sqlite, cursor: number, at: number): void {
+  stmt(sqlite, 'UPDATE team_state SET cursor = max(cursor, ?), last_synced_at = ? WHERE id = 1').run(cursor, at)
+}
+
+export function setSyncedAt(sqlite: Sqlite, at: number): void {
+  stmt(sqlite, 'UPDATE team_state SET last_synced_at = ? WHERE id = 1').run(at)
+}
+
+export function setBlockStart(sqlite: Sqlite, blockStart: number): void {
+  stmt(sqlite, 'UPDATE team_state SET block_start = ? WHERE id = 1').run(blockStart)
+}
+
+export function pendingOps(sqlite: Sqlite, limit: number): LocalOp[] {
+  return stmt(sqlite, 'SELECT seq, id, tbl, row_key AS rowKey, kind, fields, user_email AS userEmail, at FROM team_ops ORDER BY seq LIMIT ?').all(limit) as LocalOp[]
+}
+
+export function pendingCount(sqlite: Sqlite): number {
+  return (stmt(sqlite, 'SELECT count(*) AS n FROM team_ops').get() as { n: number }).n
+}
+
+/** Fields of local ops still waiting to be pushed: a remote op must not overwrite them (ours will come later). */
+export function pendingFieldsOf(sqlite: Sqlite, tbl: string, rowKey: string): Array<{ kind: string; fields: string }> {
+  return stmt(sqlite, 'SELECT kind, fields FROM team_ops WHERE tbl = ? AND row_key = ?').all(tbl, rowKey) as Array<{ kind: string; fields: string }>
+}
+
+export function deleteOp(sqlite: Sqlite, id: string): void {
+  stmt(sqlite, 'DELETE FROM team_ops WHERE id = ?').run(id)
+}
+
+/** Appends an op by hand (the snapshot a new workspace starts from); the triggers write all the others. */
+export function appendOp(sqlite: Sqlite, op: Omit<LocalOp, 'seq'>): void {
+  stmt(sqlite, 'INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(op.id, op.tbl, op.rowKey, op.kind, op.fields, op.userEmail, op.at)
+}
+
+export function fieldVersions(sqlite: Sqlite, tbl: string, rowKey: string): Map<string, number> {
+  const rows = stmt(sqlite, 'SELECT field, position FROM team_field_versions WHERE tbl = ? AND row_key = ?').all(tbl, rowKey) as Array<{ field: string; position: number }>
+  return new Map(rows.map((r) => [r.field, r.position]))
+}
+
+export function setFieldVersion(sqlite: Sqlite, tbl: string, rowKey: string, field: string, position: number): void {
+  stmt(
+    sqlite,
+    `INSERT INTO team_field_versions (tbl, row_key, field, position) VALUES (?, ?, ?, ?)
+     ON CONFLICT (tbl, row_key, field) DO UPDATE SET position = max(position, excluded.position)`,
+  ).run(tbl, rowKey, field, position)
+}
+
+export function isTombstoned(sqlite: Sqlite, tbl: string, rowKey: string): boolean {
+  return stmt(sqlite, 'SELECT 1 FROM team_tombstones WHERE tbl = ? AND row_key = ?').get(tbl, rowKey) !== undefined
+}
+
+export function addTombstone(sqlite: Sqlite, tbl: string, rowKey: string, position: number): void {
+  stmt(sqlite, 'INSERT OR IGNORE INTO team_tombstones (tbl, row_key, position) VALUES (?, ?, ?)').run(tbl, rowKey, position)
+  stmt(sqlite, 'DELETE FROM team_field_versions WHERE tbl = ? AND row_key = ?').run(tbl, rowKey)
+}
+
+/** Every row of a table, for the snapshot a new workspace starts from (and the tests' canonical dumps). */
+export function allRows(sqlite: Sqlite, tbl: string, cols: string[], pk: string[]): Array<Record<string, unknown>> {
+  return sqlite.prepare(`SELECT ${[...pk, ...cols].join(', ')} FROM ${tbl} ORDER BY ${pk.join(', ')}`).all() as Array<Record<string, unknown>>
+}
+
+/** True when none of these tables holds a row (a desktop may only join a workspace while empty). */
+export function tablesEmpty(sqlite: Sqlite, tbls: string[]): boolean {
+  return tbls.every((t) => sqlite.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get() === undefined)
+}
+
+/**
+ * Points AUTOINCREMENT at this desktop's id block: SQLite takes max(sqlite_sequence, max(id)) + 1, so the next
+ * new row gets block_start unless this desktop already wrote in the block.
+ */
+export function moveSequenceTo(sqlite: Sqlite, tbl: string, blockStart: number): void {
+  const upd = stmt(sqlite, 'UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?').run(blockStart - 1, tbl)
+  if (upd.changes === 0) stmt(sqlite, 'INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)').run(tbl, blockStart - 1)
+}
+
+export function maxId(sqlite: Sqlite, tbl: string): number {
+  return ((sqlite.prepare(`SELECT max(id) AS m FROM ${tbl}`).get() as { m: number | null }).m ?? 0)
+}

@@ -1,0 +1,203 @@
+// team.*: a team workspace on PostgreSQL (issue 22). Creating one makes this desktop's data its start (a
+// snapshot of every shared row, queued as ops); joining downloads everything into an empty desktop. After
+// that every write is captured by SQLite triggers in its own transaction and the replicator (team/) carries
+// it; this service only makes and joins workspaces and staff roles. Passwords never reach PostgreSQL: roles are
+// created with a SCRAM verifier made here; this desktop keeps its own password sealed by the SecretBox.
+import { randomUUID } from 'node:crypto'
+import type { TeamStatus } from '../../../shared/team'
+import { AppError } from '../../../shared/result'
+import type { Ctx } from '../context'
+import { inTransaction } from '../db/stmt'
+import { appendOp, allRows, insertTeamState, moveSequenceTo, tablesEmpty, teamState } from '../repos/team'
+import { profileRow } from '../repos/profiles'
+import { insertUser, userIdByEmail } from '../repos/users'
+import { asRole, connect, databaseName, ident, loginRoleName, memberRoleName, migratePg, pgProblem, scramVerifier, takeBlock, withoutPassword, type PgClient } from '../team/pg'
+import { SHARED_TABLES, rowKeyOf } from '../team/tables'
+import { uuid7 } from '../team/uuid7'
+import { setCurrentUser } from './users'
+
+interface Member {
+  email: string
+  displayName: string
+  password: string
+}
+
+async function closing<T>(c: PgClient, fn: (c: PgClient) => Promise<T>): Promise<T> {
+  try {
+    return await fn(c)
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined)
+    throw pgProblem(e)
+  } finally {
+    await c.end().catch(() => undefined)
+  }
+}
+
+function assertSolo(ctx: Ctx): void {
+  if (teamState(ctx.sqlite)) throw new AppError('CONFLICT', 'This desktop is already in a team workspace')
+}
+
+/** The local users row of a member (replicated like any other row once the workspace exists). */
+function localUser(ctx: Ctx, m: { email: string; displayName: string }): number {
+  return userIdByEmail(ctx, m.email) ?? insertUser(ctx, { name: m.displayName, email: m.email }, ctx.clock.now())
+}
+
+export async function createTeam(ctx: Ctx, input: { databaseUrl: string; admin: Member }): Promise<{ workspaceId: string }> {
+  assertSolo(ctx)
+  const { admin } = input
+  const owner = await connect(input.databaseUrl)
+  const made = await closing(owner, async (c) => {
+    await migratePg(c, ctx.team.pgMigrationsDir)
+    if ((await c.query('SELECT 1 FROM workspace')).rowCount) throw new AppError('CONFLICT', 'This database already holds a team workspace: join it instead', 'databaseUrl')
+    const db = (await c.query<{ d: string }>('SELECT current_database() AS d')).rows[0].d
+    const workspaceId = randomUUID()
+    const member = memberRoleName(workspaceId)
+    const login = loginRoleName(db, admin.email)
+    await c.query('BEGIN')
+    // Grants go to the workspace's member role; each person logs in with a role of their own inside it.
+    await c.query(`CREATE ROLE ${ident(member)} NOLOGIN`)
+    await c.query(`REVOKE ALL ON DATABASE ${ident(db)} FROM PUBLIC`)
+    await c.query(`GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(member)}`)
+    await c.query(`GRANT USAGE ON SCHEMA public TO ${ident(member)}`)
+    await c.query(`GRANT SELECT ON workspace, team_users, team_user_profiles TO ${ident(member)}`)
+    await c.query(`GRANT SELECT, INSERT ON ops, devices, id_blocks TO ${ident(member)}`)
+    await c.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${ident(member)}`)
+    await c.query(`CREATE ROLE ${ident(login)} LOGIN CREATEROLE PASSWORD ${c.escapeLiteral(scramVerifier(admin.password))} IN ROLE ${ident(member)}`)
+    await c.query(`GRANT ${ident(member)} TO ${ident(login)} WITH ADMIN OPTION`)
+    await c.query(`GRANT INSERT, UPDATE, DELETE ON team_users, team_user_profiles TO ${ident(login)}`)
+    await c.query('INSERT INTO workspace (id, member_role) VALUES ($1, $2)', [workspaceId, member])
+    await c.query('INSERT INTO team_users (email, display_name, role, role_name) VALUES ($1, $2, $3, $4)', [admin.email, admin.displayName, 'admin', login])
+    const deviceId = (await c.query<{ id: number }>('INSERT INTO devices (email) VALUES ($1) RETURNING id', [admin.email])).rows[0].id
+    const blockStart = await takeBlock(c, deviceId)
+    await c.query('COMMIT')
+    return { workspaceId, login, deviceId, blockStart }
+  })
+  const now = ctx.clock.now()
+  const userId = inTransaction(ctx.sqlite, () => {
+    const userId = localUser(ctx, admin)
+    // From here on the capture triggers record every change; the rows already here go as one snapshot.
+    insertTeamState(ctx.sqlite, {
+      workspaceId: made.workspaceId,
+      deviceId: made.deviceId,
+      userEmail: admin.email,
+      userRole: 'admin',
+      databaseUrl: withoutPassword(input.databaseUrl),
+      roleName: made.login,
+      passwordSealed: ctx.secrets.seal(admin.password),
+      blockStart: made.blockStart,
+      createdAt: now,
+    })
+    for (const t of SHARED_TABLES) {
+      for (const row of allRows(ctx.sqlite, t.name, t.cols, t.pk)) {
+        const fields = Object.fromEntries(t.cols.map((c) => [c, row[c]]))
+        appendOp(ctx.sqlite, { id: uuid7(now), tbl: t.name, rowKey: rowKeyOf(t, row), kind: 'insert', fields: JSON.stringify(fields), userEmail: admin.email, at: now })
+      }
+      if (t.autoId) moveSequenceTo(ctx.sqlite, t.name, made.blockStart)
+    }
+    setCurrentUser(ctx, userId)
+    return userId
+  })
+  // The admin's replicated user id, for the staff list (best effort: the workspace exists either way).
+  await connect(asRole(input.databaseUrl, made.login, admin.password))
+    .then((c) => closing(c, (cc) => cc.query('UPDATE team_users SET user_id = $1 WHERE email = $2', [userId, admin.email])))
+    .catch(() => undefined)
+  ctx.team.replicator.joined()
+  return { workspaceId: made.workspaceId }
+}
+
+export async function joinTeam(ctx: Ctx, input: { databaseUrl: string; email: string; password: string }): Promise<{ workspaceId: string }> {
+  assertSolo(ctx)
+  if (!tablesEmpty(ctx.sqlite, SHARED_TABLES.map((t) => t.name)))
+    throw new AppError('CONFLICT', 'Join from a desktop with no businesses, contacts or users yet: this one has its own data (create a workspace from it instead)')
+  const login = loginRoleName(databaseName(input.databaseUrl), input.email)
+  const c = await connect(asRole(input.databaseUrl, login, input.password))
+  const got = await closing(c, async (cc) => {
+    const ws = (await cc.query<{ id: string }>('SELECT id FROM workspace')).rows[0]
+    if (!ws) throw new AppError('NOT_FOUND', 'There is no team workspace in this database', 'databaseUrl')
+    const me = (await cc.query<{ role: 'admin' | 'staff' }>('SELECT role FROM team_users WHERE email = $1', [input.email])).rows[0]
+    if (!me) throw new AppError('NOT_FOUND', `${input.email} is not a member of this workspace`, 'email')
+    const deviceId = (await cc.query<{ id: number }>('INSERT INTO devices (email) VALUES ($1) RETURNING id', [input.email])).rows[0].id
+    const blockStart = await takeBlock(cc, deviceId)
+    return { workspaceId: ws.id, role: me.role, deviceId, blockStart }
+  })
+  inTransaction(ctx.sqlite, () => {
+    insertTeamState(ctx.sqlite, {
+      workspaceId: got.workspaceId,
+      deviceId: got.deviceId,
+      userEmail: input.email,
+      userRole: got.role,
+      databaseUrl: withoutPassword(input.databaseUrl),
+      roleName: login,
+      passwordSealed: ctx.secrets.seal(input.password),
+      blockStart: got.blockStart,
+      createdAt: ctx.clock.now(),
+    })
+    for (const t of SHARED_TABLES) if (t.autoId) moveSequenceTo(ctx.sqlite, t.name, got.blockStart)
+  })
+  ctx.team.replicator.joined()
+  // The download: every op of the workspace so far. Offline half-way, it carries on by itself later.
+  await ctx.team.replicator.syncNow().catch(() => undefined)
+  const userId = userIdByEmail(ctx, input.email)
+  if (userId !== undefined) setCurrentUser(ctx, userId)
+  return { workspaceId: got.workspaceId }
+}
+
+export const teamStatus = (ctx: Ctx): TeamStatus => ctx.team.replicator.status()
+
+/** "Sync now": the problem, if any, shows in the status (offline), not as an error. */
+export async function syncTeam(ctx: Ctx): Promise<TeamStatus> {
+  if (!teamState(ctx.sqlite)) throw new AppError('CONFLICT', 'This desktop is not in a team workspace')
+  await ctx.team.replicator.syncNow().catch(() => undefined)
+  return ctx.team.replicator.status()
+}
+
+/** Admins open a connection with their own role (which may create roles); PostgreSQL refuses anyone else. */
+async function asMe(ctx: Ctx): Promise<{ c: PgClient; s: NonNullable<ReturnType<typeof teamState>> }> {
+  const s = teamState(ctx.sqlite)
+  if (!s) throw new AppError('CONFLICT', 'This desktop is not in a team workspace')
+  try {
+    return { c: await connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed))), s }
+  } catch (e) {
+    const p = pgProblem(e)
+    throw p.code === 'UNAVAILABLE' ? new AppError('UNAVAILABLE', `${p.message}: staff can be added only while connected`) : p
+  }
+}
+
+export async function createTeamUser(
+  ctx: Ctx,
+  input: { email: string; displayName: string; password: string; role: 'admin' | 'staff'; profileIds: number[] },
+): Promise<{ id: number }> {
+  const me = teamState(ctx.sqlite)
+  if (!me) throw new AppError('CONFLICT', 'This desktop is not in a team workspace')
+  if (me.userRole !== 'admin') throw new AppError('VALIDATION', 'Only an admin of the workspace can add staff')
+  for (const id of input.profileIds) if (!profileRow(ctx, id)) throw new AppError('NOT_FOUND', `Sender profile ${id} does not exist`, 'profileIds')
+  const { c, s } = await asMe(ctx)
+  const login = loginRoleName(databaseName(s.databaseUrl), input.email)
+  await closing(c, async (cc) => {
+    if ((await cc.query('SELECT 1 FROM team_users WHERE email = $1', [input.email])).rowCount)
+      throw new AppError('CONFLICT', `${input.email} is already a member of this workspace`, 'email')
+    const member = (await cc.query<{ member_role: string }>('SELECT member_role FROM workspace')).rows[0].member_role
+    await cc.query('BEGIN')
+    await cc.query(`CREATE ROLE ${ident(login)} LOGIN PASSWORD ${cc.escapeLiteral(scramVerifier(input.password))}${input.role === 'admin' ? ' CREATEROLE' : ''} IN ROLE ${ident(member)}`)
+    await cc.query('INSERT INTO team_users (email, display_name, role, role_name) VALUES ($1, $2, $3, $4)', [input.email, input.displayName, input.role, login])
+    for (const p of input.profileIds) await cc.query('INSERT INTO team_user_profiles (email, profile_id) VALUES ($1, $2)', [input.email, p])
+    await cc.query('COMMIT')
+  })
+  // The person's users row replicates like any other (captured by its trigger), so tasks can be assigned to them.
+  const id = inTransaction(ctx.sqlite, () => localUser(ctx, input))
+  await connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed)))
+    .then((cc) => closing(cc, (x) => x.query('UPDATE team_users SET user_id = $1 WHERE email = $2', [id, input.email])))
+    .catch(() => undefined)
+  return { id }
+}
+
+export async function listTeamUsers(ctx: Ctx): Promise<Array<{ id: number; email: string; displayName: string; role: 'admin' | 'staff'; profileIds: number[] }>> {
+  const { c } = await asMe(ctx)
+  const rows = await closing(c, async (cc) =>
+    (await cc.query<{ email: string; display_name: string; role: 'admin' | 'staff'; user_id: string | null; profile_ids: string[] | null }>(
+      `SELECT u.email, u.display_name, u.role, u.user_id, array_remove(array_agg(p.profile_id), NULL) AS profile_ids
+       FROM team_users u LEFT JOIN team_user_profiles p ON p.email = u.email GROUP BY u.email ORDER BY u.display_name`,
+    )).rows,
+  )
+  return rows.map((r) => ({ id: Number(r.user_id ?? userIdByEmail(ctx, r.email) ?? 0), email: r.email, displayName: r.display_name, role: r.role, profileIds: (r.profile_ids ?? []).map(Number) })).filter((u) => u.id > 0)
+}

@@ -1,0 +1,193 @@
+// Applying operations pulled from PostgreSQL to this desktop's SQLite (issue 22). Runs inside one SQLite
+// transaction with team_state.applying = 1, so the capture triggers do not record them again. The rules are
+// the same on every desktop, so every desktop ends with the same rows:
+//   - per field, the op with the higher position wins (team_field_versions remembers who wrote each field);
+//   - a delete beats every update of the row, earlier or later (team_tombstones);
+//   - a field this desktop changed and has not pushed yet is left alone: its op will be pushed after this
+//     one is already in PostgreSQL, so it gets the higher position and wins everywhere.
+// An op that SQLite refuses (a row whose parent was deleted, a clash on a unique name) is skipped; the
+// other desktops refuse it for the same reason.
+import type { Sqlite } from '../db/open'
+import { sortNameOf } from '../repos/contacts'
+import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion } from '../repos/team'
+import { keyValues, sharedTable, type SharedTable } from './tables'
+
+export interface RemoteOp {
+  position: number
+  id: string
+  deviceId: number
+  tbl: string
+  rowKey: string
+  kind: 'insert' | 'update' | 'delete'
+  fields: Record<string, unknown>
+}
+
+/** What an apply changed, for the renderer's events. */
+export interface Applied {
+  applied: number
+  skipped: number
+  tables: Set<string>
+  contactIds: Set<number>
+  noteContactIds: Set<number>
+  taskIds: Set<number>
+}
+
+// What a service does beside the INSERT itself, which a row arriving from another desktop needs too:
+// contacts join the search index in the repo, not by a trigger (migration 0001 says why).
+const AFTER_INSERT: Record<string, string> = {
+  contacts: `INSERT INTO contacts_fts (rowid, email, first_name, last_name, company, phone)
+    SELECT id, ifnull(email, ''), first_name, last_name, company, phone_search FROM contacts WHERE id = ?`,
+}
+
+/**
+ * Rows whose key can come back (contact_tags: the same tag on the same contact, removed and added again) get
+ * no tombstone: their presence is one more field, '__row', and the later of insert and delete wins it.
+ */
+export const ROW_FIELD = '__row'
+
+// Derived from replicated fields by the service that writes them: recomputed here from the merged values, so
+// concurrent edits of the first and the last name still sort by the name every desktop ends with.
+function rederive(sqlite: Sqlite, t: SharedTable, key: number[], written: string[]): void {
+  if (t.name !== 'contacts' || !written.some((f) => f === 'first_name' || f === 'last_name' || f === 'email')) return
+  const r = sqlite.prepare('SELECT first_name AS firstName, last_name AS lastName, email FROM contacts WHERE id = ?').get(...key) as { firstName: string; lastName: string; email: string | null } | undefined
+  if (r) sqlite.prepare('UPDATE contacts SET sort_name = ? WHERE id = ?').run(sortNameOf(r), ...key)
+}
+
+interface ForeignKey {
+  from: string
+  table: string
+  to: string
+  onDelete: string
+}
+const fkCache = new WeakMap<Sqlite, Map<string, ForeignKey[]>>()
+function foreignKeys(sqlite: Sqlite, tbl: string): ForeignKey[] {
+  let m = fkCache.get(sqlite)
+  if (!m) fkCache.set(sqlite, (m = new Map()))
+  let fks = m.get(tbl)
+  if (!fks) {
+    const rows = sqlite.prepare(`PRAGMA foreign_key_list(${tbl})`).all() as Array<{ from: string; table: string; to: string | null; on_delete: string }>
+    m.set(tbl, (fks = rows.map((r) => ({ from: r.from, table: r.table, to: r.to ?? 'id', onDelete: r.on_delete }))))
+  }
+  return fks
+}
+
+/**
+ * A row that points at a row deleted elsewhere: on the desktop that wrote it, the delete's ON DELETE action
+ * ran (or will run) on it, so it is applied here as that action would leave it: SET NULL clears the reference,
+ * CASCADE (and RESTRICT) drop the op. Returns false when the op is to be dropped.
+ */
+function settleReferences(sqlite: Sqlite, t: SharedTable, fields: Record<string, unknown>): boolean {
+  for (const fk of foreignKeys(sqlite, t.name)) {
+    const v = fields[fk.from]
+    if (v === null || v === undefined) continue
+    if (sqlite.prepare(`SELECT 1 FROM ${fk.table} WHERE ${fk.to} = ?`).get(v as never) !== undefined) continue
+    if (fk.onDelete !== 'SET NULL') return false
+    fields[fk.from] = null
+  }
+  return true
+}
+
+const where = (t: SharedTable) => t.pk.map((k) => `${k} = ?`).join(' AND ')
+
+function pendingFields(sqlite: Sqlite, tbl: string, rowKey: string): { fields: Set<string>; deleted: boolean } {
+  const fields = new Set<string>()
+  let deleted = false
+  for (const p of pendingFieldsOf(sqlite, tbl, rowKey)) {
+    if (p.kind === 'delete') deleted = true
+    for (const f of Object.keys(JSON.parse(p.fields) as object)) fields.add(f)
+  }
+  return { fields, deleted }
+}
+
+function applyOne(sqlite: Sqlite, t: SharedTable, op: RemoteOp, out: Applied): boolean {
+  const key = keyValues(t, op.rowKey)
+  if (!t.autoId) return applyReusable(sqlite, t, op, key)
+  if (isTombstoned(sqlite, t.name, op.rowKey)) return false
+  if (op.kind === 'delete') {
+    const before = t.name === 'contact_notes' ? (sqlite.prepare('SELECT contact_id FROM contact_notes WHERE id = ?').get(...key) as { contact_id: number } | undefined) : undefined
+    sqlite.prepare(`DELETE FROM ${t.name} WHERE ${where(t)}`).run(...key)
+    addTombstone(sqlite, t.name, op.rowKey, op.position)
+    if (before) out.noteContactIds.add(before.contact_id)
+    return true
+  }
+  const pending = pendingFields(sqlite, t.name, op.rowKey)
+  if (pending.deleted) return false
+  if (!settleReferences(sqlite, t, op.fields)) return false
+  const versions = fieldVersions(sqlite, t.name, op.rowKey)
+  const exists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
+  const known = Object.keys(op.fields).filter((f) => t.cols.includes(f))
+  let written: string[]
+  if (exists) {
+    written = known.filter((f) => (versions.get(f) ?? 0) < op.position && !pending.fields.has(f))
+    if (written.length) sqlite.prepare(`UPDATE ${t.name} SET ${written.map((f) => `${f} = ?`).join(', ')} WHERE ${where(t)}`).run(...written.map((f) => op.fields[f] as never), ...key)
+  } else {
+    if (op.kind !== 'insert') return false
+    written = known
+    const cols = [...t.pk, ...written]
+    sqlite.prepare(`INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never))
+    if (AFTER_INSERT[t.name]) sqlite.prepare(AFTER_INSERT[t.name]).run(...key)
+  }
+  for (const f of written) setFieldVersion(sqlite, t.name, op.rowKey, f, op.position)
+  rederive(sqlite, t, key, written)
+  return written.length > 0
+}
+
+/** A row of a reusable key: the later of insert and delete decides whether it exists; fields merge as above. */
+function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number[]): boolean {
+  // Our own insert or delete of this row is still to be pushed: it will be later than this one.
+  if (pendingFieldsOf(sqlite, t.name, op.rowKey).length) return false
+  const versions = fieldVersions(sqlite, t.name, op.rowKey)
+  if ((versions.get(ROW_FIELD) ?? 0) > op.position) return false
+  const exists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
+  if (op.kind === 'delete') {
+    if (exists) sqlite.prepare(`DELETE FROM ${t.name} WHERE ${where(t)}`).run(...key)
+    setFieldVersion(sqlite, t.name, op.rowKey, ROW_FIELD, op.position)
+    return exists
+  }
+  if (op.kind === 'update' && !exists) return false
+  if (!settleReferences(sqlite, t, op.fields)) return false
+  const known = Object.keys(op.fields).filter((f) => t.cols.includes(f))
+  const written = exists ? known.filter((f) => (versions.get(f) ?? 0) < op.position) : known
+  if (exists) {
+    if (written.length) sqlite.prepare(`UPDATE ${t.name} SET ${written.map((f) => `${f} = ?`).join(', ')} WHERE ${where(t)}`).run(...written.map((f) => op.fields[f] as never), ...key)
+  } else {
+    const cols = [...t.pk, ...written]
+    sqlite.prepare(`INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never))
+  }
+  for (const f of written) setFieldVersion(sqlite, t.name, op.rowKey, f, op.position)
+  if (op.kind === 'insert') setFieldVersion(sqlite, t.name, op.rowKey, ROW_FIELD, op.position)
+  return !exists || written.length > 0
+}
+
+/** Applies ops in position order; the caller holds the transaction and the applying flag. */
+export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
+  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set() }
+  const savepoint = sqlite.transaction((t: SharedTable, op: RemoteOp) => applyOne(sqlite, t, op, out))
+  for (const op of ops) {
+    const t = sharedTable(op.tbl)
+    // A table this version does not share (a newer desktop's domain): skipped until this one is updated.
+    if (!t) {
+      out.skipped++
+      continue
+    }
+    let changed: boolean
+    try {
+      changed = savepoint(t, op)
+    } catch {
+      out.skipped++
+      continue
+    }
+    if (!changed) continue
+    out.applied++
+    out.tables.add(t.name)
+    const id = keyValues(t, op.rowKey)
+    if (t.name === 'contacts') out.contactIds.add(id[0])
+    if (t.name === 'contact_tags') out.contactIds.add(id[1])
+    if (t.name === 'tasks') out.taskIds.add(id[0])
+    if (t.name === 'contact_notes') {
+      const row = sqlite.prepare('SELECT contact_id FROM contact_notes WHERE id = ?').get(id[0]) as { contact_id: number } | undefined
+      if (row) out.noteContactIds.add(row.contact_id)
+    }
+  }
+  return out
+}

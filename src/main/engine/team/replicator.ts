@@ -1,0 +1,274 @@
+// The replicator (issue 22): the only code that talks to PostgreSQL about data. It pushes this desktop's
+// queued ops (team_ops, filled by the capture triggers) to the shared `ops` table, pulls the ops after its
+// cursor and applies them (apply.ts). LISTEN/NOTIFY wakes it when another desktop pushes; a poll is the
+// fallback, and a cheap look at the local queue pushes new local changes soon after they are made.
+// Offline, nothing here blocks a write: changes wait in team_ops and go out in order on reconnect.
+import type { TeamStatus } from '../../../shared/team'
+import { iso } from '../clock'
+import type { Ctx } from '../context'
+import { inTransaction } from '../db/stmt'
+import { deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
+import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
+import { asRole, connect, describeDatabase, pgProblem, takeBlock, type PgClient } from './pg'
+import { SHARED_TABLES, sharedTable } from './tables'
+
+export interface ReplicatorOptions {
+  /** Full cycle (reconnect, pull) at least this often; default 5 s. */
+  pollMs?: number
+  /** How often the local queue is looked at for new changes to push; default 200 ms. */
+  localMs?: number
+  pushBatch?: number
+  pullBatch?: number
+  connectTimeoutMs?: number
+  /** Tests: no timers and no wake-ups; ops move only on syncNow (team.sync), so a test orders pushes itself. */
+  manual?: boolean
+  log?: (msg: string) => void
+}
+
+export interface Replicator {
+  start(): void
+  stop(): Promise<void>
+  /** One push + pull now; resolves when it is over (rejects with the problem when PostgreSQL is unreachable). */
+  syncNow(): Promise<void>
+  status(): TeamStatus
+  /** The workspace was just created or joined on this desktop. */
+  joined(): void
+}
+
+const ADVISORY_PUSH_LOCK = 22_022
+
+export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replicator {
+  const pollMs = opts.pollMs ?? 5000
+  const localMs = opts.localMs ?? 200
+  const pushBatch = opts.pushBatch ?? 500
+  const pullBatch = opts.pullBatch ?? 2000
+  const log = opts.log ?? (() => undefined)
+  let client: PgClient | null = null
+  let running: Promise<void> | null = null
+  let again = false
+  let stopped = true
+  let problem: string | null = null
+  let busy = false
+  let pollTimer: ReturnType<typeof setInterval> | undefined
+  let localTimer: ReturnType<typeof setInterval> | undefined
+  let lastEmitted = ''
+
+  function status(): TeamStatus {
+    const s = teamState(ctx.sqlite)
+    if (!s) return { state: 'solo', pendingOps: 0, lastSyncedAt: null, user: null, workspaceId: null, database: null, problem: null }
+    const pending = pendingCount(ctx.sqlite)
+    const state = problem ? 'offline' : busy || pending > 0 || s.lastSyncedAt === null ? 'syncing' : 'synced'
+    return {
+      state,
+      pendingOps: pending,
+      lastSyncedAt: s.lastSyncedAt === null ? null : iso(s.lastSyncedAt),
+      user: { email: s.userEmail, role: s.userRole },
+      workspaceId: s.workspaceId,
+      database: describeDatabase(s.databaseUrl),
+      problem,
+    }
+  }
+
+  function announce(): void {
+    const st = status()
+    const key = JSON.stringify([st.state, st.pendingOps, st.problem, st.lastSyncedAt])
+    if (key === lastEmitted) return
+    lastEmitted = key
+    ctx.emit('team.status', st)
+  }
+
+  async function ensureClient(s: TeamStateRow): Promise<PgClient> {
+    if (client) return client
+    const password = ctx.secrets.open(s.passwordSealed)
+    const c = await connect(asRole(s.databaseUrl, s.roleName, password), opts.connectTimeoutMs ?? 10_000)
+    const drop = () => {
+      if (client === c) client = null
+    }
+    c.on('end', drop)
+    c.on('error', (e) => {
+      drop()
+      problem = pgProblem(e).message
+      announce()
+    })
+    c.on('notification', () => kick())
+    await c.query('LISTEN team_ops')
+    client = c
+    return c
+  }
+
+  /** Pushes every queued op, in order, one batch per PostgreSQL transaction. */
+  async function push(c: PgClient, s: TeamStateRow): Promise<void> {
+    for (;;) {
+      const batch = pendingOps(ctx.sqlite, pushBatch)
+      if (!batch.length) return
+      const ids = batch.map((o) => o.id)
+      await c.query('BEGIN')
+      try {
+        // One pusher at a time: positions are then handed out in commit order, so no desktop's cursor can pass
+        // a position whose op commits later.
+        await c.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_PUSH_LOCK])
+        // Idempotent by op id: a batch pushed before a crash (or twice) lands once.
+        await c.query(
+          `INSERT INTO ops (id, device_id, user_email, tbl, row_key, kind, fields, at)
+           SELECT u.id, $2, u.email, u.tbl, u.row_key, u.kind, u.fields::jsonb, u.at
+           FROM unnest($1::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) WITH ORDINALITY AS u(id, email, tbl, row_key, kind, fields, at, ord)
+           ORDER BY u.ord
+           ON CONFLICT (id) DO NOTHING`,
+          [ids, s.deviceId, batch.map((o) => o.userEmail), batch.map((o) => o.tbl), batch.map((o) => o.rowKey), batch.map((o) => o.kind), batch.map((o) => o.fields), batch.map((o) => o.at)],
+        )
+        const got = await c.query<{ id: string; position: string }>('SELECT id, position FROM ops WHERE id = ANY($1::uuid[])', [ids])
+        await c.query('COMMIT')
+        const positions = new Map(got.rows.map((r) => [r.id, Number(r.position)]))
+        // Acknowledged: the ops leave the queue and their fields take the positions PostgreSQL gave them.
+        inTransaction(ctx.sqlite, () => {
+          for (const o of batch) {
+            const position = positions.get(o.id)
+            if (position === undefined) throw new Error(`op ${o.id} missing after push`)
+            const reusable = sharedTable(o.tbl)?.autoId === false
+            if (reusable && o.kind !== 'update') setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, ROW_FIELD, position)
+            if (o.kind === 'delete') {
+              if (!reusable) addTombstone(ctx.sqlite, o.tbl, o.rowKey, position)
+            } else for (const f of Object.keys(JSON.parse(o.fields) as object)) setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, f, position)
+            deleteOp(ctx.sqlite, o.id)
+          }
+        })
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined)
+        throw e
+      }
+    }
+  }
+
+  /** Pulls and applies everything after the cursor. */
+  async function pull(c: PgClient): Promise<void> {
+    for (;;) {
+      const s = teamState(ctx.sqlite)!
+      const r = await c.query<{ position: string; id: string; device_id: number; tbl: string; row_key: string; kind: RemoteOp['kind']; fields: Record<string, unknown> }>(
+        'SELECT position, id, device_id, tbl, row_key, kind, fields FROM ops WHERE position > $1 ORDER BY position LIMIT $2',
+        [s.cursor, pullBatch],
+      )
+      if (!r.rows.length) {
+        setSyncedAt(ctx.sqlite, ctx.clock.now())
+        return
+      }
+      const ops: RemoteOp[] = r.rows.map((o) => ({ position: Number(o.position), id: o.id, deviceId: o.device_id, tbl: o.tbl, rowKey: o.row_key, kind: o.kind, fields: o.fields }))
+      const remote = ops.filter((o) => o.deviceId !== s.deviceId)
+      // A row from a newer id block than ours: SQLite's next id would follow it into that block, so take a
+      // newer block first (we are online: we just read these ops).
+      const newer = remote.some((o) => o.kind === 'insert' && sharedTable(o.tbl)?.autoId && Number(o.rowKey) >= s.blockStart)
+      const blockStart = newer ? await takeBlock(c, s.deviceId) : s.blockStart
+      const applied = inTransaction(ctx.sqlite, () => {
+        setApplying(ctx.sqlite, true)
+        const out = applyRemoteOps(ctx.sqlite, remote)
+        setApplying(ctx.sqlite, false)
+        if (blockStart !== s.blockStart) setBlockStart(ctx.sqlite, blockStart)
+        for (const t of SHARED_TABLES) if (t.autoId) moveSequenceTo(ctx.sqlite, t.name, blockStart)
+        setCursor(ctx.sqlite, ops[ops.length - 1].position, ctx.clock.now())
+        return out
+      })
+      tell(applied)
+    }
+  }
+
+  function tell(a: Applied): void {
+    if (!a.applied) return
+    if (a.tables.has('objects')) ctx.emit('objects.changed', {})
+    if (a.tables.has('tags')) ctx.emit('tags.changed', {})
+    if (a.contactIds.size || a.tables.has('contact_emails') || a.tables.has('contact_phones')) ctx.emit('contacts.changed', a.contactIds.size ? { ids: [...a.contactIds] } : {})
+    for (const contactId of a.noteContactIds) ctx.emit('notes.changed', { contactId })
+    if (a.taskIds.size) ctx.emit('tasks.changed', { ids: [...a.taskIds] })
+  }
+
+  async function cycle(): Promise<void> {
+    const s = teamState(ctx.sqlite)
+    if (!s) return
+    busy = true
+    announce()
+    try {
+      const reused = client !== null
+      try {
+        const c = await ensureClient(s)
+        await push(c, s)
+        await pull(c)
+      } catch (e) {
+        // A connection that died while idle (server restart, network change) is found out only on use: one
+        // more try on a fresh connection before the desktop counts as offline.
+        if (!reused) throw e
+        const dead = client
+        client = null
+        await dead?.end().catch(() => undefined)
+        const c = await ensureClient(s)
+        await push(c, s)
+        await pull(c)
+      }
+      problem = null
+    } catch (e) {
+      const p = pgProblem(e)
+      if (problem !== p.message) log(`team: ${p.message} (${(e as Error).message})`)
+      problem = p.message
+      const c = client
+      client = null
+      await c?.end().catch(() => undefined)
+      throw p
+    } finally {
+      busy = false
+      announce()
+    }
+  }
+
+  /** Runs a cycle, or one more after the running one (changes made meanwhile are not left behind). */
+  function run(): Promise<void> {
+    if (running) {
+      again = true
+      return running
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false
+          await cycle()
+        } while (again && !stopped)
+      } finally {
+        running = null
+      }
+    })()
+    return running
+  }
+
+  function kick(): void {
+    if (!stopped && !opts.manual) run().catch(() => undefined)
+  }
+
+  function start(): void {
+    if (!stopped || !teamState(ctx.sqlite)) return
+    stopped = false
+    if (opts.manual) return
+    kick()
+    pollTimer = setInterval(kick, pollMs)
+    localTimer = setInterval(() => {
+      if (!running && !problem && pendingCount(ctx.sqlite) > 0) kick()
+    }, localMs)
+    pollTimer.unref?.()
+    localTimer.unref?.()
+  }
+
+  return {
+    start,
+    async stop() {
+      stopped = true
+      clearInterval(pollTimer)
+      clearInterval(localTimer)
+      await running?.catch(() => undefined)
+      const c = client
+      client = null
+      await c?.end().catch(() => undefined)
+    },
+    syncNow: () => run(),
+    status,
+    joined: () => {
+      problem = null
+      start()
+      announce()
+    },
+  }
+}

@@ -1,0 +1,57 @@
+// The shared tables of a team workspace (issue 22) and the columns that replicate. Everything else in SQLite
+// is device-local (the inbox fed from IMAP, sync state, UI state) or derived on each desktop from
+// replicated data by its own triggers (companies from e-mail domains, last mail in/out, FTS indexes).
+// Adding a domain: add it here, write a migration with its capture triggers (captureTriggersSql prints
+// them), and test/teamSchema.test.ts checks that the triggers in SQLite match this list.
+
+export interface SharedTable {
+  name: string
+  /** Primary-key columns; the op's row key is their values joined by ':'. */
+  pk: string[]
+  /** Non-key columns that replicate. */
+  cols: string[]
+  /** INTEGER PRIMARY KEY AUTOINCREMENT: new rows take ids from this desktop's id block. */
+  autoId: boolean
+}
+
+export const SHARED_TABLES: SharedTable[] = [
+  { name: 'objects', pk: ['id'], autoId: true, cols: ['name', 'postal_address', 'timezone', 'unsubscribe_url', 'country', 'created_at', 'updated_at'] },
+  { name: 'users', pk: ['id'], autoId: true, cols: ['name', 'email', 'created_at'] },
+  // company_id, last_inbound_at and last_outbound_at are kept by each desktop's own triggers.
+  { name: 'contacts', pk: ['id'], autoId: true, cols: ['primary_object_id', 'email', 'first_name', 'last_name', 'company', 'phone', 'timezone', 'fields_json', 'status', 'sort_name', 'phone_search', 'created_at', 'updated_at'] },
+  { name: 'contact_emails', pk: ['id'], autoId: true, cols: ['contact_id', 'email', 'created_at'] },
+  { name: 'contact_phones', pk: ['id'], autoId: true, cols: ['contact_id', 'number', 'label', 'is_primary', 'created_at'] },
+  { name: 'tags', pk: ['id'], autoId: true, cols: ['name', 'color', 'created_at'] },
+  { name: 'contact_tags', pk: ['tag_id', 'contact_id'], autoId: false, cols: ['created_at'] },
+  { name: 'contact_notes', pk: ['id'], autoId: true, cols: ['contact_id', 'author_user_id', 'body_html', 'body_text', 'pinned', 'created_at', 'updated_at'] },
+  // thread_id and closed_by_message_id point into this desktop's inbox; reminded_at is this desktop's reminder.
+  { name: 'tasks', pk: ['id'], autoId: true, cols: ['title', 'contact_id', 'assignee_user_id', 'created_by_user_id', 'due_at', 'done_at', 'close_on_reply', 'created_at', 'updated_at'] },
+]
+
+export const sharedTable = (name: string): SharedTable | undefined => SHARED_TABLES.find((t) => t.name === name)
+
+/** The row key of an op: the primary-key values joined by ':' (contact_tags: 'tagId:contactId'). */
+export const rowKeyOf = (t: SharedTable, row: Record<string, unknown>): string => t.pk.map((k) => String(row[k])).join(':')
+
+/** The primary-key values back from a row key (all shared keys are integers). */
+export const keyValues = (t: SharedTable, rowKey: string): number[] => rowKey.split(':').map(Number)
+
+// A UUIDv7 made in SQL: 48 bits of Unix milliseconds, version 7, variant 10, 74 random bits.
+const UUID7_SQL = `(SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(ts, 9, 4), substr(r, 1, 3), substr('89ab', 1 + (abs(random()) % 4), 1), substr(r, 4, 3), substr(r, 7, 12)) FROM (SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) AS ts, lower(hex(randomblob(9))) AS r))`
+
+/** The capture triggers of one table: every local change appends an op in the same transaction. */
+export function captureTriggersSql(t: SharedTable): string[] {
+  const key = (p: 'new' | 'old') => t.pk.map((k) => `${p}.${k}`).join(` || ':' || `)
+  const obj = (p: 'new' | 'old') => `json_object(${t.cols.map((c) => `'${c}', ${p}.${c}`).join(', ')})`
+  // Captured only in a team workspace (a team_state row) and never while the replicator applies remote ops.
+  const when = `EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0)`
+  const op = (kind: string, rowKey: string, fields: string) =>
+    `INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES (${UUID7_SQL}, '${t.name}', CAST(${rowKey} AS TEXT), '${kind}', ${fields}, (SELECT user_email FROM team_state WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));`
+  // json_remove drops the unchanged fields: the op carries only what this write changed (per-field merge).
+  const removes = t.cols.map((c) => `CASE WHEN old.${c} IS new.${c} THEN '$.${c}' ELSE '$.__none' END`).join(', ')
+  return [
+    `CREATE TRIGGER \`team_${t.name}_ai\` AFTER INSERT ON \`${t.name}\` WHEN ${when} BEGIN\n  ${op('insert', key('new'), obj('new'))}\nEND;`,
+    `CREATE TRIGGER \`team_${t.name}_au\` AFTER UPDATE ON \`${t.name}\` WHEN ${when} AND (${t.cols.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')}) BEGIN\n  ${op('update', key('new'), `json_remove(${obj('new')}, ${removes})`)}\nEND;`,
+    `CREATE TRIGGER \`team_${t.name}_ad\` AFTER DELETE ON \`${t.name}\` WHEN ${when} BEGIN\n  ${op('delete', key('old'), `'{}'`)}\nEND;`,
+  ]
+}

@@ -1,0 +1,50 @@
+// Team workspace on PostgreSQL (issue 22): the contract's models. The renderer never knows which store
+// answers a read; these methods only create, join and watch the workspace.
+import { z } from 'zod'
+import { Email, Id, IsoTime } from './models'
+
+const DatabaseUrl = z
+  .string()
+  .trim()
+  .min(1, 'Enter the address of the PostgreSQL database')
+  .max(2000, 'At most 2000 characters')
+  .refine((s) => {
+    try {
+      const u = new URL(s)
+      return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '' && u.pathname.length > 1
+    } catch {
+      return false
+    }
+  }, 'Use an address like postgres://user:password@host:5432/database')
+const DisplayName = z.string().trim().min(1, 'Required').max(120, 'At most 120 characters')
+// Also a PostgreSQL role password: long enough not to be guessed over the network.
+const Password = z.string().min(10, 'At least 10 characters').max(200, 'At most 200 characters')
+
+export const TeamRole = z.enum(['admin', 'staff'])
+export type TeamRole = z.infer<typeof TeamRole>
+
+export const CreateTeam = z
+  .object({ databaseUrl: DatabaseUrl, admin: z.object({ email: Email, displayName: DisplayName, password: Password }).strict() })
+  .strict()
+export const JoinTeam = z.object({ databaseUrl: DatabaseUrl, email: Email, password: z.string().min(1, 'Enter your password').max(200) }).strict()
+export const TeamWorkspace = z.object({ workspaceId: z.string() })
+
+export const TEAM_STATES = ['solo', 'synced', 'syncing', 'offline'] as const
+export const TeamStatus = z.object({
+  state: z.enum(TEAM_STATES),
+  /** Local changes not yet in PostgreSQL. */
+  pendingOps: z.number(),
+  lastSyncedAt: IsoTime.nullable(),
+  user: z.object({ email: z.string(), role: TeamRole }).nullable(),
+  workspaceId: z.string().nullable(),
+  /** Host, port and database (never the password). */
+  database: z.string().nullable(),
+  /** Why the last attempt failed, in words (offline). */
+  problem: z.string().nullable(),
+})
+export type TeamStatus = z.infer<typeof TeamStatus>
+
+export const NewTeamUser = z
+  .object({ email: Email, displayName: DisplayName, password: Password, role: TeamRole.default('staff'), profileIds: z.array(Id).max(1000).default([]) })
+  .strict()
+export const TeamUser = z.object({ id: Id, email: z.string(), displayName: z.string(), role: TeamRole, profileIds: z.array(Id) })

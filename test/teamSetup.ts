@@ -1,0 +1,131 @@
+// Team workspace tests (issue 22): the real PostgreSQL that scripts/pg.sh runs on 127.0.0.1:5433 (started
+// here when it is not running, so no test is skipped for want of it), one fresh database per test, engines
+// whose replicator moves ops only on team.sync (manual) unless a test asks otherwise, and a TCP proxy that a
+// test closes to take one desktop offline.
+import Database from 'better-sqlite3'
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll } from 'vitest'
+import { freshEngine, type TestEngine } from './helpers'
+import { SHARED_TABLES } from '../src/main/engine/team/tables'
+import type { ReplicatorOptions } from '../src/main/engine/team/replicator'
+
+let pgUrl: string | null = null
+/** The superuser URL of the test cluster (starts it once per test file when needed). */
+export function pgServerUrl(): string {
+  if (pgUrl) return pgUrl
+  execFileSync('bash', ['scripts/pg.sh', 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 })
+  const env = execFileSync('bash', ['scripts/pg.sh', 'env'], { encoding: 'utf8' })
+  pgUrl = /PG_URL=(\S+)/.exec(env)![1]
+  return pgUrl
+}
+
+const made: string[] = []
+afterAll(async () => {
+  const admin = new pg.Client({ connectionString: pgServerUrl() })
+  await admin.connect()
+  for (const db of made) {
+    // The roles a workspace made: its member role and every member's login role.
+    const roles: string[] = []
+    const c = new pg.Client({ connectionString: urlFor(db) })
+    try {
+      await c.connect()
+      const ws = await c.query<{ member_role: string }>('SELECT member_role FROM workspace').catch(() => ({ rows: [] as Array<{ member_role: string }> }))
+      const users = await c.query<{ role_name: string }>('SELECT role_name FROM team_users').catch(() => ({ rows: [] as Array<{ role_name: string }> }))
+      roles.push(...users.rows.map((r) => r.role_name), ...ws.rows.map((r) => r.member_role))
+    } finally {
+      await c.end().catch(() => undefined)
+    }
+    await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`)
+    for (const r of roles) await admin.query(`DROP ROLE IF EXISTS "${r}"`)
+  }
+  await admin.end()
+})
+
+export const pgPort = (): number => Number(new URL(pgServerUrl()).port)
+
+function urlFor(db: string): string {
+  const u = new URL(pgServerUrl())
+  u.pathname = `/${db}`
+  return u.toString()
+}
+
+/** A new empty database for one test; returns its superuser URL (dropped with its roles after the file). */
+export async function freshDatabase(): Promise<{ url: string; name: string; port: number }> {
+  const name = `sb_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: pgServerUrl() })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE "${name}"`)
+  await admin.end()
+  made.push(name)
+  return { url: urlFor(name), name, port: Number(new URL(pgServerUrl()).port) }
+}
+
+/** The URL a staff member joins with: no credentials, optionally through another port (the proxy). */
+export function joinUrl(db: { name: string; port: number }, port = db.port): string {
+  return `postgres://127.0.0.1:${port}/${db.name}`
+}
+
+export function teamEngine(team: ReplicatorOptions & { run?: boolean } = { manual: true }): TestEngine {
+  return freshEngine({ team, outbound: { run: false }, inbound: { run: false }, backups: { run: false }, intake: { run: false } })
+}
+
+/** Every shared row, in key order: two desktops that converged have equal dumps. */
+export function canonicalDump(t: TestEngine): Record<string, unknown[]> {
+  const db = new Database(join(t.dataDir, 'switchboard.db'), { readonly: true, fileMustExist: true })
+  try {
+    return Object.fromEntries(SHARED_TABLES.map((s) => [s.name, db.prepare(`SELECT ${[...s.pk, ...s.cols].join(', ')} FROM ${s.name} ORDER BY ${s.pk.join(', ')}`).all()]))
+  } finally {
+    db.close()
+  }
+}
+
+/** Raw SQL on an engine's file (the tests' look at team_ops; the engine is the only writer otherwise). */
+export function withFile<T>(t: TestEngine, fn: (db: Database.Database) => T): T {
+  const db = new Database(join(t.dataDir, 'switchboard.db'))
+  try {
+    return fn(db)
+  } finally {
+    db.close()
+  }
+}
+
+/** A TCP proxy to PostgreSQL: close() drops every connection through it and refuses new ones until open(). */
+export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  let server: Server | null = null
+  let port = 0
+  const open = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = tcpConnect(target, '127.0.0.1')
+        for (const s of [client, upstream]) {
+          sockets.add(s)
+          s.on('close', () => sockets.delete(s))
+          s.on('error', () => undefined)
+        }
+        client.pipe(upstream).pipe(client)
+      })
+      server.unref()
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as { port: number }).port
+        resolve()
+      })
+    })
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy()
+      sockets.clear()
+      if (!server) return resolve()
+      server.close(() => resolve())
+      server = null
+    })
+  await open()
+  return { get port() { return port }, open, close }
+}
+
+export const ADMIN = { email: 'gil@example.test', displayName: 'Gil Admin', password: 'gil-team-pw-1' }
+export const STAFF = { email: 'ivy@example.test', displayName: 'Ivy Staff', password: 'ivy-team-pw-1' }
