@@ -13,6 +13,7 @@ import type { queueMessage } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
 import { wallToInstant } from '../../../shared/zoneTime'
 import { SliceCache, sendNode } from './flowSend'
+import { textNode } from './flowText'
 
 /** A lead passes at most this many nodes in one go: a loop without a wait is refused at activation, this is the fuse. */
 const MAX_HOPS = 100
@@ -306,6 +307,13 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
       const sent = sendNode(ctx, slice, lead, node, pass, deps.queue)
       if (!sent.ok) return { kind: 'end', status: 'failed', detail: sent.detail }
       path.add(node.id, 'sent', null, sent.outboundId)
+      return { kind: 'next' }
+    }
+    case 'sendText': {
+      const pass = loops(graph, node.id) ? sendsAt(ctx, lead.id, node.id) + path.pending(node.id, 'sent') : 0
+      const r = textNode(ctx, slice, lead, node, pass)
+      // Whatever the text's fate, the lead goes on: the step records it (sent, skipped or failed) with the reason.
+      path.add(node.id, r.outcome, r.outcome === 'sent' ? null : r.detail, r.outcome === 'failed' ? null : r.outboundId)
       return { kind: 'next' }
     }
     case 'wait': {
