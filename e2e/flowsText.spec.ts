@@ -39,7 +39,7 @@ test('a text step is added from the palette, written with a variable, previewed,
   const message = panel.getByLabel('Message')
   await message.fill('Hi , your appointment at Bloom is tomorrow at 10:00. Reply STOP to opt out.')
   // The variable goes where the cursor is (after "Hi ").
-  await message.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(3, 3))
+  await message.evaluate((el) => (el as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(3, 3))
   await panel.getByRole('button', { name: 'First name' }).click()
   await expect(message).toHaveValue('Hi {{contact.first_name}}, your appointment at Bloom is tomorrow at 10:00. Reply STOP to opt out.')
   await expect(panel.getByRole('region', { name: 'Text preview' }).locator('.flow-text-bubble')).toHaveText('Hi Paul, your appointment at Bloom is tomorrow at 10:00. Reply STOP to opt out.')
