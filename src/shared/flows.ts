@@ -223,7 +223,15 @@ export const FlowLead = z.object({
 })
 export type FlowLead = z.infer<typeof FlowLead>
 export const ListFlowLeads = z
-  .object({ flowId: Id, status: z.enum(LEAD_STATUSES).optional(), nodeId: NodeKey.optional(), cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(100) })
+  .object({
+    flowId: Id,
+    status: z.enum(LEAD_STATUSES).optional(),
+    nodeId: NodeKey.optional(),
+    /** With nodeId: every lead whose path passed through the node, not only those on it now. */
+    passed: z.boolean().optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
   .strict()
 export const FlowLeadPage = z.object({ items: z.array(FlowLead), nextCursor: z.string().nullable() })
 export const NodeStats = z.object({

@@ -245,11 +245,13 @@ export interface LeadPageRow extends LeadRow {
   lastName: string | null
 }
 
-export function leadsPage(ctx: Ctx, q: { flowId: number; status?: string; nodeId?: string; afterId: number; limit: number }): LeadPageRow[] {
+export function leadsPage(ctx: Ctx, q: { flowId: number; status?: string; nodeId?: string; passed?: boolean; afterId: number; limit: number }): LeadPageRow[] {
   const where = ['l.flow_id = ?', 'l.id > ?']
   const params: unknown[] = [q.flowId, q.afterId]
   if (q.status) where.push('l.status = ?'), params.push(q.status)
-  if (q.nodeId) where.push('l.current_node = ?'), params.push(q.nodeId)
+  // Passed through: the lead's own path entries (its index), so a page stops as soon as it is full.
+  if (q.nodeId && q.passed) where.push('EXISTS (SELECT 1 FROM flow_lead_events e WHERE e.lead_id = l.id AND e.node_key = ?)'), params.push(q.nodeId)
+  else if (q.nodeId) where.push('l.current_node = ?'), params.push(q.nodeId)
   return stmt(
     ctx.sqlite,
     `SELECT ${LEAD_COLS.replace(/(^|, )(\w)/g, '$1l.$2')}, c.email, c.first_name AS firstName, c.last_name AS lastName

@@ -231,8 +231,9 @@ export function enrollInFlow(ctx: Ctx, input: { flowId: number; contactIds?: num
   return { enrolled, alreadyIn: eligible.length - enrolled, skipped: candidates.length - eligible.length }
 }
 
-export function listLeads(ctx: Ctx, input: { flowId: number; status?: FlowLead['status']; nodeId?: string; cursor?: string; limit: number }): { items: FlowLead[]; nextCursor: string | null } {
+export function listLeads(ctx: Ctx, input: { flowId: number; status?: FlowLead['status']; nodeId?: string; passed?: boolean; cursor?: string; limit: number }): { items: FlowLead[]; nextCursor: string | null } {
   load(ctx, input.flowId, 'flowId')
+  if (input.passed && !input.nodeId) throw new AppError('VALIDATION', 'Choose the step the leads passed through', 'nodeId')
   const afterId = input.cursor ? decodeIntCursor(input.cursor, 1)[0]! : 0
   const rows = leadsPage(ctx, { ...input, afterId })
   const page = rows.slice(0, input.limit)
