@@ -20,6 +20,9 @@ import { createHooks } from '../src/main/engine/hooks'
 import { loadavg } from 'node:os'
 import { advanceDueLeads, type FlowDeps } from '../src/main/engine/automation/flowRun'
 import { queueMessage } from '../src/main/engine/outbound/queue'
+import { startCheckpointer } from '../src/main/engine/db/checkpointer'
+import { Session } from 'node:inspector'
+import { writeFileSync } from 'node:fs'
 
 const deps: FlowDeps = { queue: queueMessage, enrollInSequence: () => undefined }
 
@@ -105,6 +108,9 @@ async function main() {
     // 2. Advancing, RUNS times: a flow with DUE fresh leads, moved to their wait, then all due at once.
     const { sqlite, db: drz } = openDatabase(join(dir, 'switchboard.db'), findMigrationsDir())
     const ctx = { db: drz, sqlite, clock, hooks: createHooks(), emit: () => {} } as unknown as Ctx
+    // As in the engine (index.ts): WAL checkpoints on their own thread, never inline in a slice's commit.
+    const checkpointer = process.env.BENCH_NO_CKPT ? null : startCheckpointer(sqlite)
+    if (process.env.BENCH_CACHE) sqlite.pragma(`cache_size = ${process.env.BENCH_CACHE}`)
     sqlite.prepare("UPDATE flows SET status = 'paused' WHERE id = ?").run(big.id)
     const totals: number[] = []
     const cpuTotals: number[] = []
@@ -114,6 +120,14 @@ async function main() {
     const perSlice: number[] = []
     let sent = 0
     let smallId = 0
+    // BENCH_FLOW_PROFILE=file.cpuprofile: a CPU profile of the measured advancing only (not the setup).
+    const profiler = process.env.BENCH_FLOW_PROFILE ? new Session() : null
+    const post = (m: string, p?: object) => new Promise<any>((ok, ko) => profiler!.post(m, p ?? {}, (e, r) => (e ? ko(e) : ok(r))))
+    if (profiler) {
+      profiler.connect()
+      await post('Profiler.enable')
+      await post('Profiler.setSamplingInterval', { interval: 200 })
+    }
     for (let run = 0; run < RUNS; run++) {
       const now = clock.now()
       if (smallId) sqlite.prepare("UPDATE flows SET status = 'paused' WHERE id = ?").run(smallId)
@@ -128,6 +142,7 @@ async function main() {
       const slices: number[] = []
       const cpuSlices: number[] = []
       const counts: number[] = []
+      if (profiler) await post('Profiler.start')
       const t0 = performance.now()
       const c0 = cpuMs()
       for (;;) {
@@ -141,7 +156,9 @@ async function main() {
       }
       totals.push(performance.now() - t0)
       cpuTotals.push(cpuMs() - c0)
+      if (profiler) writeFileSync(`${process.env.BENCH_FLOW_PROFILE}.${run}`, JSON.stringify((await post('Profiler.stop')).profile))
       cpuMaxes.push(Math.max(...cpuSlices))
+      if (process.env.BENCH_SLICES) console.error(`run ${run}: ${slices.length} slices, max at #${slices.indexOf(Math.max(...slices))} (${r1(Math.max(...slices))} ms, ${counts[slices.indexOf(Math.max(...slices))]} leads); first ${r1(slices[0]!)} ms; top5 ${[...slices].map((x,i)=>[r1(x),i]).sort((a,b)=>b[0]!-a[0]!).slice(0,5).map(x=>x.join('@')).join(' ')}`)
       maxes.push(Math.max(...slices))
       p50s.push(median(slices))
       perSlice.push(median(counts))
@@ -165,6 +182,7 @@ async function main() {
     sqlite.prepare("UPDATE flows SET status = 'active' WHERE id = ?").run(big.id)
     sqlite.prepare("UPDATE flows SET status = 'paused' WHERE id = ?").run(smallId)
     while (advanceDueLeads(ctx, 5000, deps).handled) {}
+    await checkpointer?.close()
     sqlite.close()
 
     // 3. flows.stats at 100,000 leads, through dispatch; baseline: counting the path log.

@@ -159,6 +159,14 @@ test('a flow drawn on the canvas is checked, saved, activated and runs, with cou
   await expect(leads.getByRole('row', { name: /Paul Okafor/ })).toContainText('Waiting')
   await shot(page, 'flow-leads', false)
   await leads.getByRole('button', { name: 'Close' }).click()
+  // The leads that passed a step come from the engine: none is on email-1 now, both went through it.
+  await node(page, 'email-1').getByRole('button', { name: '2 sent at email-1' }).click()
+  const passed = page.getByRole('dialog', { name: 'Leads at email-1' })
+  await expect(passed.getByText('No lead is at this step now.')).toBeVisible()
+  await passed.getByRole('button', { name: 'Passed through' }).click()
+  await expect(passed.getByRole('row')).toHaveCount(3)
+  await expect(passed.getByText('2 leads')).toBeVisible()
+  await passed.getByRole('button', { name: 'Close' }).click()
 
   // Pause holds the leads where they are; Resume carries on.
   await page.getByRole('button', { name: 'Pause' }).click()

@@ -298,4 +298,30 @@ describe('flows', () => {
     expect(subjectsTo('ann@client.test')).toEqual(['Welcome'])
     await t.engine.close()
   })
+
+  it('the leads that passed through a step come from the engine, a page at a time (not only those on it now)', async () => {
+    const { t, object, contact, settle } = await setup()
+    const vip = await t.ok('tags.create', { name: 'vip' })
+    const done = await t.ok('tags.create', { name: 'done' })
+    const graph = {
+      nodes: [node('start', 'start'), node('isVip', 'condition', { kind: 'hasTag', tagId: vip.id }), node('mark', 'action', { kind: 'addTag', tagId: done.id }), node('end', 'end'), node('end2', 'end')],
+      edges: [{ from: 'start', to: 'isVip' }, { from: 'isVip', to: 'mark', branch: 'yes' }, { from: 'isVip', to: 'end2', branch: 'no' }, { from: 'mark', to: 'end' }],
+    } as never
+    const flow = await t.ok('flows.create', { name: 'VIPs', objectId: object.id, graph })
+    await t.ok('flows.activate', { id: flow.id })
+    const people = [await contact('ann@client.test', 'Ann'), await contact('bo@client.test', 'Bo'), await contact('cy@client.test', 'Cy')]
+    await t.ok('contacts.addTag', { contactIds: [people[0]!.id, people[2]!.id], tagId: vip.id })
+    await t.ok('flows.enroll', { flowId: flow.id, contactIds: people.map((p) => p.id) })
+    await settle()
+    // Nobody is on the step now; two passed through it, one a page.
+    expect((await t.ok('flows.leads', { flowId: flow.id, nodeId: 'mark' })).items).toEqual([])
+    const first = await t.ok('flows.leads', { flowId: flow.id, nodeId: 'mark', passed: true, limit: 1 })
+    expect(first.items.map((l) => l.email)).toEqual(['ann@client.test'])
+    expect(first.nextCursor).not.toBeNull()
+    const second = await t.ok('flows.leads', { flowId: flow.id, nodeId: 'mark', passed: true, limit: 1, cursor: first.nextCursor! })
+    expect(second).toMatchObject({ items: [expect.objectContaining({ email: 'cy@client.test' })], nextCursor: null })
+    expect((await t.ok('flows.leads', { flowId: flow.id, nodeId: 'end2', passed: true })).items.map((l) => l.email)).toEqual(['bo@client.test'])
+    expect(await t.err('flows.leads', { flowId: flow.id, passed: true })).toMatchObject({ code: 'VALIDATION', field: 'nodeId' })
+    await t.engine.close()
+  })
 })

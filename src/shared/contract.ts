@@ -158,6 +158,8 @@ export const contract = {
   'flows.leads': def(F.ListFlowLeads, F.FlowLeadPage),
   'flows.stats': def(byId, F.FlowStats),
   'flows.validate': def(F.FlowValidateInput, F.FlowValidation),
+  // Issue 17 item 7: a flow's text step previewed for a contact.
+  'flows.previewText': def(F.FlowTextPreviewInput, F.FlowTextPreview),
   // CRM: segments and companies (issue 19)
   'segments.list': def(SG.ListSegments, z.array(SG.Segment)),
   'segments.create': write(SG.NewSegment, SG.Segment),

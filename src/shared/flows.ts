@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { Id, IsoTime } from './models'
 import { DELAY_UNITS, Delay, SendWindow } from './automation'
+import { TEXT_MAX, TemplateRef, TextChannel } from './channels'
 
 const Name = z.string().trim().min(1, 'Required').max(200, 'At most 200 characters')
 const NodeKey = z.string().trim().min(1, 'A node needs an id').max(64, 'At most 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _ only')
@@ -12,7 +13,7 @@ const Position = z.object({ x: z.number().finite(), y: z.number().finite() }).st
 
 export const FLOW_STATUSES = ['draft', 'active', 'paused'] as const
 export const LEAD_STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'exited'] as const
-export const NODE_TYPES = ['start', 'sendEmail', 'wait', 'condition', 'action', 'end'] as const
+export const NODE_TYPES = ['start', 'sendEmail', 'sendText', 'wait', 'condition', 'action', 'end'] as const
 export type NodeType = (typeof NODE_TYPES)[number]
 
 export const FlowTrigger = z.discriminatedUnion('type', [
@@ -36,6 +37,20 @@ export const SendEmailConfig = z
     mailboxIds: z.array(Id).min(1, 'Choose at least one mailbox').max(50).optional(),
   })
   .strict()
+/**
+ * A text through Twilio (issue 17 item 7): the body with the same {{contact.*}} variables as email. WhatsApp
+ * allows free text only within 24 hours of the contact's last message; outside it the approved template is
+ * sent instead (its {{1}}, {{2}} … values may use the variables too), and without one the step is recorded
+ * as failed with the reason and the lead goes on.
+ */
+export const SendTextConfig = z
+  .object({
+    channel: TextChannel,
+    body: z.string().max(TEXT_MAX, `A text can be ${TEXT_MAX} characters at most`).default(''),
+    template: TemplateRef.optional(),
+  })
+  .strict()
+export type SendTextConfig = z.infer<typeof SendTextConfig>
 export const WaitConfig = z.union([
   z.object({ duration: Delay }).strict(),
   /** Until the next weekday (0 = Sunday) at hour:00 in the contact's time zone. */
@@ -72,6 +87,7 @@ export type FlowGraph = z.infer<typeof FlowGraph>
 export const CONFIG_OF: Record<NodeType, z.ZodType> = {
   start: z.object({}).strict(),
   sendEmail: SendEmailConfig,
+  sendText: SendTextConfig,
   wait: WaitConfig,
   condition: ConditionConfig,
   action: ActionConfig,
@@ -97,6 +113,10 @@ export function validateGraph(g: FlowGraph): GraphProblem[] {
       const c = parsed.data as z.infer<typeof SendEmailConfig>
       if (!c.subject.trim()) problems.push({ nodeId: n.id, message: `${label(n)} has no subject` })
       if (!c.html.trim()) problems.push({ nodeId: n.id, message: `${label(n)} has no message` })
+    } else if (n.type === 'sendText') {
+      const c = parsed.data as SendTextConfig
+      if (c.template && c.channel !== 'whatsapp') problems.push({ nodeId: n.id, message: `${label(n)}: templates are for WhatsApp; an SMS sends its message` })
+      else if (!c.body.trim() && !c.template) problems.push({ nodeId: n.id, message: `${label(n)} has no message` })
     }
   }
   const starts = g.nodes.filter((n) => n.type === 'start')
@@ -159,7 +179,7 @@ export function validateGraph(g: FlowGraph): GraphProblem[] {
   return problems
 }
 
-const TYPE_WORDS: Record<NodeType, string> = { start: 'Start', sendEmail: 'Email', wait: 'Wait', condition: 'Condition', action: 'Action', end: 'End' }
+const TYPE_WORDS: Record<NodeType, string> = { start: 'Start', sendEmail: 'Email', sendText: 'Text', wait: 'Wait', condition: 'Condition', action: 'Action', end: 'End' }
 const label = (n: FlowNode) => `${TYPE_WORDS[n.type]} "${n.id}"`
 
 // ---------- contract ----------
@@ -203,9 +223,31 @@ export const FlowLead = z.object({
 })
 export type FlowLead = z.infer<typeof FlowLead>
 export const ListFlowLeads = z
-  .object({ flowId: Id, status: z.enum(LEAD_STATUSES).optional(), nodeId: NodeKey.optional(), cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(100) })
+  .object({
+    flowId: Id,
+    status: z.enum(LEAD_STATUSES).optional(),
+    nodeId: NodeKey.optional(),
+    /** With nodeId: every lead whose path passed through the node, not only those on it now. */
+    passed: z.boolean().optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
   .strict()
 export const FlowLeadPage = z.object({ items: z.array(FlowLead), nextCursor: z.string().nullable() })
-export const NodeStats = z.object({ entered: z.number(), waiting: z.number(), yes: z.number(), no: z.number(), sent: z.number(), failed: z.number(), here: z.number() })
+export const NodeStats = z.object({
+  entered: z.number(),
+  waiting: z.number(),
+  yes: z.number(),
+  no: z.number(),
+  sent: z.number(),
+  failed: z.number(),
+  here: z.number(),
+  /** Texts not sent for a reason that is the contact's (opted out, no phone); the lead went on. */
+  skipped: z.number(),
+})
 export const FlowStats = z.object({ flowId: Id, leads: z.record(z.enum(LEAD_STATUSES), z.number()), nodes: z.record(z.string(), NodeStats) })
 export type FlowStats = z.infer<typeof FlowStats>
+
+/** The editor's preview of a text step for a real contact, rendered by the engine as it will be sent. */
+export const FlowTextPreviewInput = z.object({ objectId: Id, contactId: Id, body: z.string().max(TEXT_MAX, `A text can be ${TEXT_MAX} characters at most`) }).strict()
+export const FlowTextPreview = z.object({ body: z.string() })

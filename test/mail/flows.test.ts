@@ -1,5 +1,6 @@
-// Flows against real Postfix + Dovecot. This file's users: ola sends (and is synced over IMAP, so replies
-// come back through the inbound engine; its server files Sent copies), pat and max receive. A reply delivered to ola's INBOX takes the
+// Flows against real Postfix + Dovecot. This file's users: rex sends (and is synced over IMAP, so replies
+// come back through the inbound engine; its server files Sent copies), hop receives (Pat is hop, Max and the
+// SIGKILL test's leads are plus-addresses of hop, so they land in hop's mailbox too). A reply delivered to rex's INBOX takes the
 // condition's yes branch before its timeout; the engine SIGKILLed while leads move neither repeats nor
 // skips a send (counted by Message-ID in the recipient's real mailbox).
 import { spawn } from 'node:child_process'
@@ -14,34 +15,38 @@ import { ensureMailServers, fetchMessages, MAIL, resetMailbox, smtpTransport, wa
 type User = keyof typeof MAIL.users
 const server = (user: User, port: number = MAIL.ports.smtp) => ({ host: MAIL.host, port, secure: 'none' as const, user: MAIL.users[user].email, password: MAIL.users[user].password })
 const run = Math.random().toString(36).slice(2, 8)
+/** Pat is hop; Max is a plus-address of hop (same mailbox, a contact of their own). */
+const PAT = MAIL.users.hop.email
+const MAX = MAIL.users.hop.email.replace('@', '+max@')
 const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, config, position: { x: 0, y: 0 } }) as never
 
 beforeAll(async () => {
   await ensureMailServers()
-  await Promise.all((['ola', 'pat', 'max'] as const).map((u) => resetMailbox(u)))
+  await Promise.all((['rex', 'hop'] as const).map((u) => resetMailbox(u)))
 }, 600_000)
 
-async function business(t: TestEngine, imap: boolean, sentCopy: 'none' | 'server' = 'none') {
+/** The sending business; `sender` ola only where the server's Sent copies are needed (it and grace are the only users with them). */
+async function business(t: TestEngine, imap: boolean, sentCopy: 'none' | 'server' = 'none', sender: 'rex' | 'ola' = 'rex') {
   const object = await t.ok('objects.create', { name: 'Ola Studio', postalAddress: '3 Mill Road, Springfield', timezone: 'America/New_York' })
   const mailbox = await t.ok('mailboxes.create', {
     objectId: object.id,
-    email: MAIL.users.ola.email,
+    email: MAIL.users[sender].email,
     displayName: 'Ola Studio',
     dailyCapacity: 10_000,
     minGapSeconds: 0,
-    smtp: server('ola'),
-    imap: imap ? server('ola', MAIL.ports.imap) : null,
+    smtp: server(sender),
+    imap: imap ? server(sender, MAIL.ports.imap) : null,
     sentCopy,
   })
-  await t.ok('profiles.create', { objectId: object.id, email: MAIL.users.ola.email, displayName: 'Ola', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+  await t.ok('profiles.create', { objectId: object.id, email: MAIL.users[sender].email, displayName: 'Ola', transport: { kind: 'smtp', mailboxId: mailbox.id } })
   return object.id
 }
 
 it('a reply delivered to the mailbox takes the yes branch at once; without one the timeout sends the reminder', async () => {
   const t = freshEngine({ outbound: { undoMs: 0, probeMs: 60_000, eventsPollMs: 0 } })
   const objectId = await business(t, true)
-  const pat = await t.ok('contacts.create', { email: MAIL.users.pat.email, firstName: 'Pat', primaryObjectId: objectId })
-  const max = await t.ok('contacts.create', { email: MAIL.users.max.email, firstName: 'Max', primaryObjectId: objectId })
+  const pat = await t.ok('contacts.create', { email: PAT, firstName: 'Pat', primaryObjectId: objectId })
+  const max = await t.ok('contacts.create', { email: MAX, firstName: 'Max', primaryObjectId: objectId })
   const flow = await t.ok('flows.create', {
     name: 'Offer',
     objectId,
@@ -67,17 +72,18 @@ it('a reply delivered to the mailbox takes the yes branch at once; without one t
   await t.ok('flows.enroll', { flowId: flow.id, contactIds: [pat.id, max.id] })
   t.engine.automation.runDue()
   await t.engine.outbound.scheduler.idle()
-  const offer = await waitFor(async () => (await fetchMessages('pat')).find((m) => m.subject === `Offer for Pat ${run}`), { timeoutMs: 20_000, message: 'the offer reached pat' })
-  await smtpTransport('pat').sendMail({ from: MAIL.users.pat.email, to: MAIL.users.ola.email, subject: `Re: Offer for Pat ${run}`, text: 'Yes please', inReplyTo: offer.messageId, references: [offer.messageId] })
+  const offer = await waitFor(async () => (await fetchMessages('hop')).find((m) => m.subject === `Offer for Pat ${run}`), { timeoutMs: 20_000, message: 'the offer reached pat' })
+  await smtpTransport('hop').sendMail({ from: PAT, to: MAIL.users.rex.email, subject: `Re: Offer for Pat ${run}`, text: 'Yes please', inReplyTo: offer.messageId, references: [offer.messageId] })
   const leads = async () => Object.fromEntries((await t.ok('flows.leads', { flowId: flow.id })).items.map((l) => [l.email, l]))
-  await waitFor(async () => (await leads())[MAIL.users.pat.email]?.status === 'completed', { timeoutMs: 30_000, message: 'the synced reply moved pat on' })
-  expect((await leads())[MAIL.users.pat.email]!.path.map((p: { nodeId: string; outcome: string }) => `${p.nodeId}:${p.outcome}`)).toContain('replied:yes')
-  expect((await leads())[MAIL.users.max.email]).toMatchObject({ status: 'waiting', currentNodeId: 'replied' })
+  await waitFor(async () => (await leads())[PAT]?.status === 'completed', { timeoutMs: 30_000, message: 'the synced reply moved pat on' })
+  expect((await leads())[PAT]!.path.map((p: { nodeId: string; outcome: string }) => `${p.nodeId}:${p.outcome}`)).toContain('replied:yes')
+  expect((await leads())[MAX]).toMatchObject({ status: 'waiting', currentNodeId: 'replied' })
   await t.ok('clock.advance', { ms: 2 * 86_400_000 })
   t.engine.automation.runDue()
   await t.engine.outbound.scheduler.idle()
-  await waitFor(async () => (await fetchMessages('max')).some((m) => m.subject === `Reminder ${run}`), { timeoutMs: 20_000, message: 'the reminder reached max' })
-  expect((await fetchMessages('pat')).filter((m) => m.subject.includes(run)).map((m) => m.subject)).toEqual([`Offer for Pat ${run}`])
+  await waitFor(async () => (await fetchMessages('hop')).some((m) => m.subject === `Reminder ${run}`), { timeoutMs: 20_000, message: 'the reminder reached max' })
+  // One reminder (Max's): Pat, who replied, got the offer only.
+  expect((await fetchMessages('hop')).filter((m) => m.subject.includes(run)).map((m) => m.subject).sort()).toEqual([`Offer for Max ${run}`, `Offer for Pat ${run}`, `Reminder ${run}`])
   await t.engine.close()
 }, 90_000)
 
@@ -86,10 +92,11 @@ it('SIGKILLs while 40 leads pass three email nodes: every lead gets each email e
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-flowkill-'))
   const setup = freshEngine({ dataDir, outbound: { run: false, undoMs: 0, eventsPollMs: 0 } })
   // The server files ola's Sent copies (scripts/mailservers.sh): the evidence the outbox reads after a crash.
-  const objectId = await business(setup, true, 'server')
+  // Only ola's Sent folder is written (it is not reset here); what it sends lands in hop's mailbox.
+  const objectId = await business(setup, true, 'server', 'ola')
   const ids: number[] = []
-  // Plus-addresses all land in pat's mailbox; each lead is its own contact.
-  for (let i = 0; i < LEADS; i++) ids.push((await setup.ok('contacts.create', { email: `pat+${run}${i}@example.test`, firstName: `P${i}`, primaryObjectId: objectId })).id)
+  // Plus-addresses all land in hop's mailbox; each lead is its own contact.
+  for (let i = 0; i < LEADS; i++) ids.push((await setup.ok('contacts.create', { email: PAT.replace('@', `+${run}${i}@`), firstName: `P${i}`, primaryObjectId: objectId })).id)
   const mail = (n: number) => node(`m${n}`, 'sendEmail', { subject: `Kill ${run} {{contact.first_name}} #${n}`, html: `<p>${n}</p>` })
   const flow = await setup.ok('flows.create', {
     name: 'Three mails',
@@ -121,7 +128,7 @@ it('SIGKILLs while 40 leads pass three email nodes: every lead gets each email e
   expect(count('SELECT count(*) AS n FROM outbound_messages')).toBe(3 * LEADS)
   db.close()
   const got = await waitFor(async () => {
-    const m = (await fetchMessages('pat')).filter((x) => x.subject.startsWith(`Kill ${run} `))
+    const m = (await fetchMessages('hop')).filter((x) => x.subject.startsWith(`Kill ${run} `))
     return m.length >= 3 * LEADS ? m : undefined
   }, { timeoutMs: 60_000, intervalMs: 500, message: 'all mail delivered' })
   const perSubject = new Map<string, number>()

@@ -6,13 +6,14 @@
 import { ActionConfig, ConditionConfig, WaitConfig, type FlowGraph, type FlowNode } from '../../../shared/flows'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { inTransaction, stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
-import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type LeadRow, type PathRow } from '../repos/flows'
+import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
 import type { queueMessage } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
 import { wallToInstant } from '../../../shared/zoneTime'
 import { SliceCache, sendNode } from './flowSend'
+import { textNode } from './flowText'
 
 /** A lead passes at most this many nodes in one go: a loop without a wait is refused at activation, this is the fuse. */
 const MAX_HOPS = 100
@@ -85,44 +86,82 @@ function loops(graph: Graph, key: string): boolean {
   return entry.loops
 }
 
-/**
- * A lead's path entries of one advance, written in one statement when the lead stops (one INSERT per entry
- * cost most of a step). Read before a query that looks at the path (`flush`), and always inside the lead's
- * savepoint, so a lead rolled back takes its entries with it.
- */
-class Path {
-  private rows: PathRow[] = []
-  /** The node counts of what was written, added to the slice's once the lead's savepoint is released. */
-  readonly counts = new Map<string, number>()
-  constructor(
-    private ctx: Ctx,
-    readonly leadId: number,
-    private flowId: number,
-  ) {}
-  add(nodeKey: string, outcome: string, detail: string | null = null, outboundId: number | null = null): void {
-    this.rows.push([this.leadId, nodeKey, outcome, detail, outboundId, this.ctx.clock.now()])
-  }
-  /** Entries with this node and outcome not written yet. */
-  pending(nodeKey: string, outcome: string): number {
-    return this.rows.filter((r) => r[1] === nodeKey && r[2] === outcome).length
-  }
-  flush(): void {
-    if (!this.rows.length) return
-    addLeadEvents(this.ctx, this.rows)
-    for (const r of this.rows) {
-      const key = `${this.flowId}\u0000${r[1]}\u0000${r[2]}`
-      this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
-    }
+/** Path entries of a slice not written yet, in lead order: written in chunks of many rows per statement. */
+class PathBuffer {
+  rows: PathRow[] = []
+  constructor(private ctx: Ctx) {}
+  write(): void {
+    if (this.rows.length) addLeadEvents(this.ctx, this.rows)
     this.rows = []
   }
 }
 
 /**
- * Advances due leads in one transaction (a commit per lead cost more than the work), each lead in its
- * own savepoint: a lead that fails unexpectedly is rolled back alone and stopped with the reason, never
- * retried in a loop, and never takes the others' sends with it. Each lead's steps and its outbox row
- * commit together. The slice stops after `limit` leads or `budgetMs`, whichever comes first, so an RPC
- * never waits long behind it; `more` says whether due leads are left.
+ * A lead's path entries of one advance, collected into the slice's buffer (one INSERT per entry cost most
+ * of a step). A node's "entered" is written only when nothing else is written for it in the same advance
+ * (a start, a node the lead stopped on by failing): its outcome row says when the lead was there, and the
+ * counts still count it. `flush` writes what is buffered before a query that reads the path. The node
+ * counts are kept per lead and added to the slice's only once the lead got through.
+ */
+class Path {
+  private mine: PathRow[] = []
+  private entered: PathRow | null = null
+  readonly counts = new Map<string, number>()
+  constructor(
+    private ctx: Ctx,
+    readonly leadId: number,
+    private flowId: number,
+    private buffer: PathBuffer,
+  ) {}
+  add(nodeKey: string, outcome: string, detail: string | null = null, outboundId: number | null = null): void {
+    const row: PathRow = [this.leadId, nodeKey, outcome, detail, outboundId, this.ctx.clock.now()]
+    const key = `${this.flowId}\u0000${nodeKey}\u0000${outcome}`
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+    if (this.entered && this.entered[1] !== nodeKey) this.keep(this.entered)
+    this.entered = null
+    if (outcome === 'entered') this.entered = row
+    else this.keep(row)
+  }
+  private keep(row: PathRow): void {
+    this.mine.push(row)
+    this.buffer.rows.push(row)
+  }
+  /** Entries of this advance with this node and outcome. */
+  pending(nodeKey: string, outcome: string): number {
+    return this.mine.filter((r) => r[1] === nodeKey && r[2] === outcome).length
+  }
+  /** The lead stopped: an "entered" with no outcome is kept. */
+  end(): void {
+    if (this.entered) this.keep(this.entered)
+    this.entered = null
+  }
+  /** Writes what is buffered (an "entered" with no outcome yet included). */
+  flush(): void {
+    this.end()
+    this.buffer.write()
+  }
+}
+
+/** Thrown out of a slice's one transaction when a lead fails unexpectedly: the slice is replayed lead by lead. */
+class LeadFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly failure: unknown,
+  ) {
+    super('A lead failed')
+  }
+}
+
+/** Path rows buffered in a slice before they are written (they are also written before any path read). */
+const PATH_BATCH = 256
+
+/**
+ * Advances due leads in one transaction (a commit per lead cost more than the work). Each lead's steps and
+ * its outbox row commit together. The slice runs with no savepoint per lead (a SAVEPOINT and RELEASE per lead
+ * cost a tenth of the work); should a lead fail unexpectedly, the whole slice rolls back and is replayed up to
+ * that lead with a savepoint each, so the lead is stopped alone with the reason, never retried in a loop, and
+ * never takes the others' sends with it. The slice stops after `limit` leads or `budgetMs` of real time,
+ * whichever comes first, so an RPC never waits long behind it; `more` says whether due leads are left.
  */
 export function advanceDueLeads(
   ctx: Ctx,
@@ -133,30 +172,57 @@ export function advanceDueLeads(
   const { limit, budgetMs = Infinity } = typeof limits === 'number' ? { limit: limits } : limits
   const started = performance.now()
   // Read first: a runner turn with nothing due takes no write lock.
-  let due = dueLeads(ctx, ctx.clock.now(), Math.min(limit, FETCH))
-  const flowIds = new Set<number>()
-  if (!due.length) return { handled: 0, flowIds, more: false }
+  const first = dueLeads(ctx, ctx.clock.now(), Math.min(limit, FETCH))
+  if (!first.length) return { handled: 0, flowIds: new Set(), more: false }
   const graphs = graphCache(ctx)
   const slice = new SliceCache(ctx)
+  try {
+    return runSlice(ctx, { first, limit, budgetMs, started }, graphs, slice, deps, null)
+  } catch (err) {
+    if (!(err instanceof LeadFailed)) throw err
+    // Rolled back whole: the same leads again up to the one that failed, each in its own savepoint.
+    log(`[flows] a lead failed; replaying its slice lead by lead: ${(err.failure as Error)?.stack ?? String(err.failure)}`)
+    return runSlice(ctx, { first, limit: err.index + 1, budgetMs: Infinity, started }, graphs, slice, deps, log)
+  }
+}
+
+/** One slice in one transaction; `log` set = the careful replay, a savepoint per lead. */
+function runSlice(
+  ctx: Ctx,
+  s: { first: DueLead[]; limit: number; budgetMs: number; started: number },
+  graphs: Graphs,
+  slice: SliceCache,
+  deps: FlowDeps,
+  log: ((m: string) => void) | null,
+): { handled: number; flowIds: Set<number>; more: boolean } {
+  const { limit, budgetMs, started } = s
+  let due = s.first
+  const flowIds = new Set<number>()
   const counts = new Map<string, number>()
-  const one = ctx.sqlite.transaction((id: number) => {
+  const buffer = new PathBuffer(ctx)
+  const step = (id: number): Map<string, number> | null => {
     // Re-read inside the write: a hook may have moved the lead since the batch was read.
     const lead = leadRow(ctx, id)
     if (!lead || (lead.status !== 'pending' && lead.status !== 'waiting') || (lead.waitUntil ?? 0) > ctx.clock.now()) return null
-    const path = new Path(ctx, lead.id, lead.flowId)
+    const path = new Path(ctx, lead.id, lead.flowId, buffer)
     advanceLead(ctx, lead, graphs, slice, path, deps)
-    path.flush()
+    path.end()
+    if (log || buffer.rows.length >= PATH_BATCH) buffer.write()
     return path.counts
-  })
+  }
+  const careful = log ? ctx.sqlite.transaction(step) : null
   let handled = 0
   let more = true
   const seen = new Set<number>()
-  ctx.sqlite
-    .transaction(() => {
+  inTransaction(
+    ctx.sqlite,
+    () => {
       walk()
+      buffer.write()
       addNodeCounts(ctx, counts)
-    })
-    .immediate()
+    },
+    'immediate',
+  )
   return { handled, flowIds, more }
 
   function walk(): void {
@@ -165,15 +231,26 @@ export function advanceDueLeads(
       for (const lead of due) {
         if ((handled && performance.now() - started >= budgetMs) || handled >= limit) return
         seen.add(lead.id)
-        try {
-          // Counted only once the lead's savepoint is released (a lead rolled back counts nothing).
-          for (const [k, n] of one(lead.id) ?? []) counts.set(k, (counts.get(k) ?? 0) + n)
-        } catch (err) {
-          log(`[flows] lead ${lead.id} failed: ${(err as Error).stack}`)
-          // Its savepoint rolled back: the row is as it was before this step.
-          const before = leadRow(ctx, lead.id)
-          if (before) finish(ctx, before, before.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
+        let added: Map<string, number> | null = null
+        if (!careful) {
+          try {
+            added = step(lead.id)
+          } catch (err) {
+            throw new LeadFailed(handled, err)
+          }
+        } else {
+          try {
+            added = careful(lead.id)
+          } catch (err) {
+            log!(`[flows] lead ${lead.id} failed: ${(err as Error).stack}`)
+            buffer.rows = []
+            // Its savepoint rolled back: the row is as it was before this step.
+            const before = leadRow(ctx, lead.id)
+            if (before) finish(ctx, before, before.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
+          }
         }
+        // Counted only once the lead got through (a lead rolled back counts nothing).
+        for (const [k, n] of added ?? []) counts.set(k, (counts.get(k) ?? 0) + n)
         handled++
         flowIds.add(lead.flowId)
       }
@@ -230,6 +307,13 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
       const sent = sendNode(ctx, slice, lead, node, pass, deps.queue)
       if (!sent.ok) return { kind: 'end', status: 'failed', detail: sent.detail }
       path.add(node.id, 'sent', null, sent.outboundId)
+      return { kind: 'next' }
+    }
+    case 'sendText': {
+      const pass = loops(graph, node.id) ? sendsAt(ctx, lead.id, node.id) + path.pending(node.id, 'sent') : 0
+      const r = textNode(ctx, slice, lead, node, pass)
+      // Whatever the text's fate, the lead goes on: the step records it (sent, skipped or failed) with the reason.
+      path.add(node.id, r.outcome, r.outcome === 'sent' ? null : r.detail, r.outcome === 'failed' ? null : r.outboundId)
       return { kind: 'next' }
     }
     case 'wait': {

@@ -24,7 +24,7 @@ function enrollByTrigger(ctx: Ctx, contactIds: number[], matches: (t: FlowTrigge
     const eligible = (
       stmt(
         ctx.sqlite,
-        "SELECT c.id FROM json_each(?) j CROSS JOIN contacts c ON c.id = j.value WHERE c.status = 'active' AND c.email IS NOT NULL AND (c.primary_object_id = ? OR c.primary_object_id IS NULL)",
+        "SELECT c.id FROM json_each(?) j CROSS JOIN contacts c ON c.id = j.value WHERE c.status = 'active' AND (c.email <> '' OR c.phone <> '') AND (c.primary_object_id = ? OR c.primary_object_id IS NULL)",
       ).all(JSON.stringify(contactIds), f.objectId) as Array<{ id: number }>
     ).map((r) => r.id)
     if (eligible.length && insertLeads(ctx, f.id, f.version, start.id, eligible)) hit.push(f.id)

@@ -16,4 +16,5 @@ export const flowHandlers: HandlersFor<'flows'> = {
   'flows.leads': (ctx, input) => flows.listLeads(ctx, input),
   'flows.stats': (ctx, { id }) => flows.flowStats(ctx, id),
   'flows.validate': (ctx, input) => flows.validateFlow(ctx, input),
+  'flows.previewText': (ctx, input) => flows.previewText(ctx, input),
 }

@@ -153,17 +153,22 @@ export function addLeadEvent(ctx: Ctx, leadId: number, nodeKey: string, outcome:
 }
 
 export type PathRow = [leadId: number, nodeKey: string, outcome: string, detail: string | null, outboundId: number | null, at: number]
-const PATH_CHUNK = 8
+const PATH_CHUNK = 64
+const pathInsert = (n: number) => `INSERT INTO flow_lead_events (lead_id, node_key, outcome, detail, outbound_id, at) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`
 
 /**
- * Several path entries in as few statements as possible (a statement per entry cost most of a step).
- * Their counts are the caller's to add (addNodeCounts), once per slice.
+ * Several path entries in as few statements as possible (a statement per entry cost most of a step): full
+ * chunks through one prepared statement, the rest through one of its size. Their counts are the caller's
+ * to add (addNodeCounts), once per slice.
  */
 export function addLeadEvents(ctx: Ctx, rows: readonly PathRow[]): void {
-  for (let i = 0; i < rows.length; i += PATH_CHUNK) {
-    const chunk = rows.slice(i, i + PATH_CHUNK)
-    stmt(ctx.sqlite, `INSERT INTO flow_lead_events (lead_id, node_key, outcome, detail, outbound_id, at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`).run(...chunk.flat())
+  let i = 0
+  if (rows.length >= PATH_CHUNK) {
+    const full = stmt(ctx.sqlite, pathInsert(PATH_CHUNK))
+    for (; i + PATH_CHUNK <= rows.length; i += PATH_CHUNK) full.run(...rows.slice(i, i + PATH_CHUNK).flat())
   }
+  // The rest, in statements of 8, 4, 2, 1 rows: a handful of cached shapes rather than one per size.
+  for (let n = 8; i < rows.length; n >>= 1) for (; n && i + n <= rows.length; i += n) stmt(ctx.sqlite, pathInsert(n)).run(...rows.slice(i, i + n).flat())
 }
 
 /** Adds to the per-node counts: key `flowId \u0000 nodeKey \u0000 outcome`, value how many more. */
@@ -188,9 +193,12 @@ export function sendsAt(ctx: Ctx, leadId: number, nodeKey: string): number {
   return (stmt(ctx.sqlite, "SELECT count(*) AS n FROM flow_lead_events WHERE lead_id = ? AND node_key = ? AND outcome = 'sent'").get(leadId, nodeKey) as { n: number }).n
 }
 
-/** When the lead arrived at the node it is on now (its timeouts count from there). */
+/**
+ * When the lead arrived at the node it is on now (its timeouts count from there): its latest "entered", or
+ * the "waiting" written in the same step when the entered row was folded into it (flowRun's Path).
+ */
 export function arrivedAt(ctx: Ctx, leadId: number, nodeKey: string): number | null {
-  const r = stmt(ctx.sqlite, "SELECT at FROM flow_lead_events WHERE lead_id = ? AND node_key = ? AND outcome = 'entered' ORDER BY id DESC LIMIT 1").get(leadId, nodeKey) as
+  const r = stmt(ctx.sqlite, "SELECT at FROM flow_lead_events WHERE lead_id = ? AND node_key = ? AND outcome IN ('entered', 'waiting') ORDER BY id DESC LIMIT 1").get(leadId, nodeKey) as
     | { at: number }
     | undefined
   return r?.at ?? null
@@ -237,11 +245,13 @@ export interface LeadPageRow extends LeadRow {
   lastName: string | null
 }
 
-export function leadsPage(ctx: Ctx, q: { flowId: number; status?: string; nodeId?: string; afterId: number; limit: number }): LeadPageRow[] {
+export function leadsPage(ctx: Ctx, q: { flowId: number; status?: string; nodeId?: string; passed?: boolean; afterId: number; limit: number }): LeadPageRow[] {
   const where = ['l.flow_id = ?', 'l.id > ?']
   const params: unknown[] = [q.flowId, q.afterId]
   if (q.status) where.push('l.status = ?'), params.push(q.status)
-  if (q.nodeId) where.push('l.current_node = ?'), params.push(q.nodeId)
+  // Passed through: the lead's own path entries (its index), so a page stops as soon as it is full.
+  if (q.nodeId && q.passed) where.push('EXISTS (SELECT 1 FROM flow_lead_events e WHERE e.lead_id = l.id AND e.node_key = ?)'), params.push(q.nodeId)
+  else if (q.nodeId) where.push('l.current_node = ?'), params.push(q.nodeId)
   return stmt(
     ctx.sqlite,
     `SELECT ${LEAD_COLS.replace(/(^|, )(\w)/g, '$1l.$2')}, c.email, c.first_name AS firstName, c.last_name AS lastName

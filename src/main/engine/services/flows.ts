@@ -1,7 +1,7 @@
 // Flows' rules: versioned graphs (editing a running flow makes a new version; its leads finish on
 // theirs), activation only of a graph that validates, idempotent enrolment, and the read models of the
 // editor (leads with their path, per-node counts).
-import { FlowTrigger, validateGraph, type Flow, type FlowGraph, type FlowLead, type FlowStats, type GraphProblem } from '../../../shared/flows'
+import { FlowTrigger, SendTextConfig, validateGraph, type Flow, type FlowGraph, type FlowLead, type FlowStats, type GraphProblem } from '../../../shared/flows'
 import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
@@ -26,6 +26,10 @@ import {
 import { cancelWaiting } from '../outbound/cancel'
 import { waitingSendsOf } from '../repos/flows'
 import { segmentCondition } from './segments'
+import { senderFor } from '../channels/queueText'
+import { compile, renderOne } from '../automation/templates'
+import { textVars } from '../automation/flowText'
+import { contactRow, objectRow } from '../repos/templates'
 
 function load(ctx: Ctx, id: number, field = 'id'): FlowRow {
   const f = flowRow(ctx, id)
@@ -74,6 +78,27 @@ function checkReferences(ctx: Ctx, objectId: number, g: FlowGraph): GraphProblem
         if (!stmt(ctx.sqlite, "SELECT 1 FROM email_sending_profiles WHERE mailbox_id = ? AND object_id = ? AND transport = 'smtp' AND is_active = 1").get(box, objectId))
           problems.push({ nodeId: n.id, message: `Mailbox ${box} is not one of this business’s sending mailboxes` })
     if (typeof c.assigneeId === 'number' && !stmt(ctx.sqlite, 'SELECT 1 FROM users WHERE id = ?').get(c.assigneeId)) problems.push({ nodeId: n.id, message: `Staff user ${c.assigneeId} does not exist` })
+    if (n.type === 'sendText') problems.push(...textProblems(ctx, objectId, n))
+  }
+  return problems
+}
+
+/** A text step needs the business's Twilio sender for its channel, and a message whose variables exist. */
+function textProblems(ctx: Ctx, objectId: number, n: FlowGraph['nodes'][number]): GraphProblem[] {
+  const parsed = SendTextConfig.safeParse(n.config)
+  if (!parsed.success) return []
+  const c = parsed.data
+  const problems: GraphProblem[] = []
+  const channel = c.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'
+  if (!senderFor(ctx, objectId, c.channel)) problems.push({ nodeId: n.id, message: `Text "${n.id}": the business has no ${channel} sender; add one in its Twilio settings` })
+  const sources: Array<[string, string]> = [[c.body, `${n.id}.body`], ...Object.entries(c.template?.variables ?? {}).map(([k, v]): [string, string] => [v, `${n.id}.template.variables.${k}`])]
+  for (const [source, field] of sources) {
+    try {
+      compile(source, field, false)
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      problems.push({ nodeId: n.id, message: `Text "${n.id}": ${err.message}` })
+    }
   }
   return problems
 }
@@ -164,7 +189,8 @@ export function resumeFlow(ctx: Ctx, id: number): Flow {
   return getFlow(ctx, id)
 }
 
-const ENROLLABLE = "c.status = 'active' AND c.email IS NOT NULL AND c.email <> ''"
+/** Someone a flow can reach: active, with an address or (for text steps) a phone. */
+const ENROLLABLE = "c.status = 'active' AND ((c.email IS NOT NULL AND c.email <> '') OR (c.phone IS NOT NULL AND c.phone <> ''))"
 
 export function enrollInFlow(ctx: Ctx, input: { flowId: number; contactIds?: number[]; tagId?: number; segmentId?: number }): { enrolled: number; alreadyIn: number; skipped: number } {
   const f = load(ctx, input.flowId, 'flowId')
@@ -205,8 +231,9 @@ export function enrollInFlow(ctx: Ctx, input: { flowId: number; contactIds?: num
   return { enrolled, alreadyIn: eligible.length - enrolled, skipped: candidates.length - eligible.length }
 }
 
-export function listLeads(ctx: Ctx, input: { flowId: number; status?: FlowLead['status']; nodeId?: string; cursor?: string; limit: number }): { items: FlowLead[]; nextCursor: string | null } {
+export function listLeads(ctx: Ctx, input: { flowId: number; status?: FlowLead['status']; nodeId?: string; passed?: boolean; cursor?: string; limit: number }): { items: FlowLead[]; nextCursor: string | null } {
   load(ctx, input.flowId, 'flowId')
+  if (input.passed && !input.nodeId) throw new AppError('VALIDATION', 'Choose the step the leads passed through', 'nodeId')
   const afterId = input.cursor ? decodeIntCursor(input.cursor, 1)[0]! : 0
   const rows = leadsPage(ctx, { ...input, afterId })
   const page = rows.slice(0, input.limit)
@@ -233,10 +260,10 @@ export function flowStats(ctx: Ctx, id: number): FlowStats {
   load(ctx, id)
   const { outcomes, here } = statsOf(ctx, id)
   const nodes: FlowStats['nodes'] = {}
-  const of = (k: string) => (nodes[k] ??= { entered: 0, waiting: 0, yes: 0, no: 0, sent: 0, failed: 0, here: 0 })
+  const of = (k: string) => (nodes[k] ??= { entered: 0, waiting: 0, yes: 0, no: 0, sent: 0, failed: 0, here: 0, skipped: 0 })
   for (const o of outcomes) {
     const s = of(o.nodeId)
-    if (o.outcome === 'entered' || o.outcome === 'waiting' || o.outcome === 'yes' || o.outcome === 'no' || o.outcome === 'sent' || o.outcome === 'failed') s[o.outcome] += o.n
+    if (o.outcome === 'entered' || o.outcome === 'waiting' || o.outcome === 'yes' || o.outcome === 'no' || o.outcome === 'sent' || o.outcome === 'failed' || o.outcome === 'skipped') s[o.outcome] += o.n
   }
   const leads = { pending: 0, running: 0, waiting: 0, completed: 0, failed: 0, exited: 0 }
   for (const h of here) {
@@ -244,4 +271,13 @@ export function flowStats(ctx: Ctx, id: number): FlowStats {
     if (h.nodeId && (h.status === 'pending' || h.status === 'running' || h.status === 'waiting')) of(h.nodeId).here += h.n
   }
   return { flowId: id, leads, nodes }
+}
+
+/** A text step's message as this contact would get it (a missing variable is a VALIDATION error on `body`). */
+export function previewText(ctx: Ctx, input: { objectId: number; contactId: number; body: string }): { body: string } {
+  const object = objectRow(ctx, input.objectId)
+  if (!object) throw new AppError('NOT_FOUND', `Business ${input.objectId} does not exist`, 'objectId')
+  const contact = contactRow(ctx, input.contactId)
+  if (!contact) throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
+  return { body: renderOne(input.body, 'body', textVars(contact, object), { now: ctx.clock.now(), tz: contact.timezone ?? object.timezone }, false).trim() }
 }

@@ -8,8 +8,9 @@ import type { Tag } from '../../../../shared/models'
 import { Icon, type IconName } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
 import { shortProblem, summary, TYPE_LABEL, type FNode } from './flowGraph'
+import '../../styles/flowText.css'
 
-export const TYPE_ICON: Record<NodeType, IconName> = { start: 'play', sendEmail: 'mail', wait: 'clock', condition: 'split', action: 'zap', end: 'flag' }
+export const TYPE_ICON: Record<NodeType, IconName> = { start: 'play', sendEmail: 'mail', sendText: 'send', wait: 'clock', condition: 'split', action: 'zap', end: 'flag' }
 
 export interface CanvasInfo {
   trigger: FlowTrigger
@@ -23,13 +24,19 @@ export const CanvasContext = createContext<CanvasInfo | null>(null)
 
 type Count = { key: string; label: string; n: number; tone?: string }
 function countsOf(type: NodeType, s: FlowStats['nodes'][string] | undefined): Count[] {
-  const c = s ?? { entered: 0, waiting: 0, yes: 0, no: 0, sent: 0, failed: 0, here: 0 }
+  const c = s ?? { entered: 0, waiting: 0, yes: 0, no: 0, sent: 0, failed: 0, here: 0, skipped: 0 }
   const here: Count = { key: 'here', label: type === 'wait' || type === 'condition' ? 'waiting' : 'here', n: c.here, tone: 'blue' }
   switch (type) {
     case 'start':
       return [{ key: 'entered', label: 'entered', n: c.entered }]
     case 'sendEmail':
       return [{ key: 'sent', label: 'sent', n: c.sent, tone: 'green' }, ...(c.failed ? [{ key: 'failed', label: 'failed', n: c.failed, tone: 'red' }] : []), ...(c.here ? [here] : [])]
+    case 'sendText':
+      return [
+        { key: 'sent', label: 'sent', n: c.sent, tone: 'green' },
+        ...(c.skipped ? [{ key: 'skipped', label: 'skipped', n: c.skipped }] : []),
+        ...(c.failed ? [{ key: 'failed', label: 'failed', n: c.failed, tone: 'red' }] : []),
+      ]
     case 'wait':
       return [{ key: 'entered', label: 'entered', n: c.entered }, here]
     case 'condition':
@@ -94,4 +101,4 @@ function FlowNodeViewImpl({ id, type, data, selected }: NodeProps<FNode>): JSX.E
 }
 
 export const FlowNodeView = memo(FlowNodeViewImpl)
-export const NODE_TYPES_VIEW = { start: FlowNodeView, sendEmail: FlowNodeView, wait: FlowNodeView, condition: FlowNodeView, action: FlowNodeView, end: FlowNodeView }
+export const NODE_TYPES_VIEW = { start: FlowNodeView, sendEmail: FlowNodeView, sendText: FlowNodeView, wait: FlowNodeView, condition: FlowNodeView, action: FlowNodeView, end: FlowNodeView }

@@ -1,6 +1,6 @@
 // The leads of one step (flows.leads {flowId, nodeId}): who is there now, or everyone who passed through
 // it, with their status, when a wait ends and the path each took. Kept fresh on the engine's flow events.
-import { useState, type JSX } from 'react'
+import { useEffect, useState, type JSX } from 'react'
 import type { FlowLead } from '../../../../shared/flows'
 import { Dialog } from '../../components/Dialog'
 import { Segmented } from '../../components/Segmented'
@@ -8,6 +8,8 @@ import { Table } from '../../components/Table'
 import { formatCount, formatWhen, plural } from '../../lib/format'
 import { hrefFor } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
+import { messageOf } from '../../lib/errors'
+import { rpc } from '../../rpc'
 import { LoadError, SkeletonRows } from '../automation/LoadState'
 import { visits } from './flowGraph'
 
@@ -20,14 +22,28 @@ export const LEAD_STATUS: Record<FlowLead['status'], { label: string; tone: stri
   exited: { label: 'Exited', tone: 'slate' },
 }
 
+const PAGE = 100
+
 export function LeadsDialog({ flowId, nodeId, onClose }: { flowId: number; nodeId: string; onClose: () => void }): JSX.Element {
   const [scope, setScope] = useState<'here' | 'passed'>('here')
   const events = [{ event: 'flows.changed' as const, when: (p: { flowIds: number[] }) => p.flowIds.includes(flowId) }]
   const here = useQuery('flows.leads', scope === 'here' ? { flowId, nodeId, limit: 200 } : null, { events, delayMs: 300 })
-  // "Passed through" reads the newest leads and keeps those whose path visits this step.
-  const all = useQuery('flows.leads', scope === 'passed' ? { flowId, limit: 500 } : null, { events, delayMs: 300 })
+  // "Passed through" asks the engine for the leads whose path visits this step, a page at a time.
+  const all = useQuery('flows.leads', scope === 'passed' ? { flowId, nodeId, passed: true, limit: PAGE } : null, { events, delayMs: 300 })
+  const [more, setMore] = useState<{ items: FlowLead[]; nextCursor: string | null; error?: string } | null>(null)
+  // A fresh first page (the flow moved) starts the list again.
+  useEffect(() => setMore(null), [all.data, scope])
+  const showMore = () => {
+    const cursor = more ? more.nextCursor : all.data?.nextCursor
+    if (!cursor) return
+    rpc('flows.leads', { flowId, nodeId, passed: true, limit: PAGE, cursor }).then(
+      (page) => setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], nextCursor: page.nextCursor })),
+      (err) => setMore((m) => ({ items: m?.items ?? [], nextCursor: m?.nextCursor ?? cursor, error: messageOf(err) })),
+    )
+  }
   const q = scope === 'here' ? here : all
-  const items = scope === 'here' ? here.data?.items : all.data?.items.filter((l) => l.path.some((p) => p.nodeId === nodeId))
+  const items = scope === 'here' ? here.data?.items : all.data && [...all.data.items, ...(more?.items ?? [])]
+  const nextCursor = scope === 'here' ? here.data?.nextCursor : more ? more.nextCursor : all.data?.nextCursor
   return (
     <Dialog title={`Leads at ${nodeId}`} description="Each lead’s status, when its wait ends, and the path it took through the flow." size="xl" onClose={onClose}>
       <div className="flow-leads-bar">
@@ -40,7 +56,7 @@ export function LeadsDialog({ flowId, nodeId, onClose }: { flowId: number; nodeI
             { value: 'passed', label: 'Passed through' },
           ]}
         />
-        {items && <span className="muted">{plural(items.length, 'lead')}</span>}
+        {items && <span className="muted">{plural(items.length, 'lead')}{nextCursor ? ' so far' : ''}</span>}
       </div>
       {q.error && !q.data ? (
         <LoadError message={q.error} onRetry={q.reload} />
@@ -79,7 +95,15 @@ export function LeadsDialog({ flowId, nodeId, onClose }: { flowId: number; nodeI
           </Table>
         </div>
       )}
-      {q.data?.nextCursor && <p className="field-hint">Showing the first {formatCount(q.data.items.length)}.</p>}
+      {scope === 'here' && nextCursor && items && <p className="field-hint">Showing the first {formatCount(items.length)}.</p>}
+      {scope === 'passed' && nextCursor && (
+        <div className="flow-leads-more">
+          <button type="button" className="btn btn-sm" onClick={showMore}>
+            Show {PAGE} more
+          </button>
+          {more?.error && <span className="field-error">{more.error}</span>}
+        </div>
+      )}
     </Dialog>
   )
 }

@@ -8,6 +8,7 @@ import { DELAY_UNITS, hourLabel, WEEKDAYS } from '../../lib/automation'
 import { useQuery } from '../../lib/useQuery'
 import { useApp } from '../../store'
 import { EmailNodeFields } from './EmailNodeFields'
+import { TextNodeFields } from './TextNodeFields'
 import { Row } from './PanelRow'
 import { shortProblem, TYPE_HELP, TYPE_LABEL, type Config, type FNode } from './flowGraph'
 import { TYPE_ICON } from './FlowNodeView'
@@ -55,6 +56,7 @@ export function NodePanel({ node, nodes, objectId, trigger, problems, onConfig, 
       <div className="flow-panel-body">
         {t === 'start' && <TriggerFields trigger={trigger} onChange={onTrigger} />}
         {t === 'sendEmail' && <EmailNodeFields nodeId={node.id} config={c} objectId={objectId} set={set} patch={(p, field) => onConfig({ ...c, ...p }, field)} />}
+        {t === 'sendText' && <TextNodeFields nodeId={node.id} config={c} objectId={objectId} set={set} patch={(p, field) => onConfig({ ...c, ...p }, field)} />}
         {t === 'wait' && <WaitFields config={c} onConfig={onConfig} />}
         {t === 'condition' && <ConditionFields config={c} nodes={nodes} onConfig={onConfig} />}
         {t === 'action' && <ActionFields config={c} objectId={objectId} onConfig={onConfig} />}
@@ -86,7 +88,7 @@ function TriggerFields({ trigger, onChange }: { trigger: FlowTrigger; onChange: 
   const tags = useApp((s) => s.tags)
   return (
     <>
-      <Row label="Leads enter" hint="Contacts without an email address, or who unsubscribed, are never enrolled.">
+      <Row label="Leads enter" hint="Contacts with neither an email address nor a phone, or who unsubscribed, are never enrolled.">
         <select
           className="input select"
           value={trigger.type}

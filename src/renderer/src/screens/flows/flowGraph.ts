@@ -21,19 +21,20 @@ export interface Snapshot {
 }
 
 // Repeated from shared/flows as plain data, so the renderer does not pull zod in for two lists.
-export const NODE_TYPES: readonly NodeType[] = ['start', 'sendEmail', 'wait', 'condition', 'action', 'end']
+export const NODE_TYPES: readonly NodeType[] = ['start', 'sendEmail', 'sendText', 'wait', 'condition', 'action', 'end']
 export const LEAD_STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'exited'] as const
 
-export const TYPE_LABEL: Record<NodeType, string> = { start: 'Start', sendEmail: 'Send email', wait: 'Wait', condition: 'Condition', action: 'Action', end: 'End' }
+export const TYPE_LABEL: Record<NodeType, string> = { start: 'Start', sendEmail: 'Send email', sendText: 'Send text', wait: 'Wait', condition: 'Condition', action: 'Action', end: 'End' }
 export const TYPE_HELP: Record<NodeType, string> = {
   start: 'Where leads enter',
   sendEmail: 'Send a message',
+  sendText: 'SMS or WhatsApp',
   wait: 'Pause for a time or until a day',
   condition: 'Branch on yes or no',
   action: 'Tag, set a field, enrol',
   end: 'The lead is done',
 }
-const PREFIX: Record<NodeType, string> = { start: 'start', sendEmail: 'email', wait: 'wait', condition: 'check', action: 'action', end: 'end' }
+const PREFIX: Record<NodeType, string> = { start: 'start', sendEmail: 'email', sendText: 'text', wait: 'wait', condition: 'check', action: 'action', end: 'end' }
 
 /** A fresh id for a node of `type`: `email-1`, `email-2`… (ids are the contract's node keys). */
 export function newNodeId(type: NodeType, taken: Iterable<string>): string {
@@ -48,6 +49,8 @@ export function defaultConfig(type: NodeType, nodes: FNode[]): Config {
   switch (type) {
     case 'sendEmail':
       return { subject: '', html: '' }
+    case 'sendText':
+      return { channel: 'sms', body: '' }
     case 'wait':
       return { duration: { value: 2, unit: 'days' } }
     case 'condition':
@@ -114,6 +117,12 @@ export function summary(type: NodeType, config: Config, ctx: { trigger: FlowTrig
       return ctx.trigger.type === 'manual' ? 'When you enrol contacts' : ctx.trigger.type === 'contactCreated' ? 'When a contact is added' : `When tagged ${quote(tag(ctx.trigger.tagId) ?? 'a tag')}`
     case 'sendEmail':
       return typeof config.subject === 'string' && config.subject.trim() ? quote(readable(config.subject)) : 'No subject yet'
+    case 'sendText': {
+      const channel = config.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'
+      const body = typeof config.body === 'string' ? config.body.trim() : ''
+      const template = config.template as { contentSid?: string } | undefined
+      return body ? `${channel}: ${quote(readable(body))}` : template?.contentSid ? `${channel}: an approved template` : `${channel}: no message yet`
+    }
     case 'wait': {
       const d = config.duration as { value: number; unit: string } | undefined
       if (d) return `For ${durationText(d)}`
