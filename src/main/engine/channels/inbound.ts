@@ -5,6 +5,7 @@ import type { TextChannel } from '../../../shared/channels'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { getSetting, setSetting } from '../repos/settings'
+import { lastTextTo } from '../repos/texts'
 import { allTwilioRows, twilioInboundCursorKey, type TwilioRow } from '../repos/twilio'
 import { applyConsent, keywordOf } from './consent'
 import { listMessages, type TwilioMessage } from './twilioApi'
@@ -82,12 +83,15 @@ async function pollNumber(ctx: Ctx, r: TwilioRow, to: string, channel: TextChann
       newest = Math.max(newest, at)
       const from = bare(m.from)
       const contactId = contactByPhone(ctx, r.objectId, from)
-      if (insert.run(r.objectId, contactId, channel, m.sid, from, bare(m.to), m.body, at, ctx.clock.now()).changes === 0) continue
+      const ins = insert.run(r.objectId, contactId, channel, m.sid, from, bare(m.to), m.body, at, ctx.clock.now())
+      if (ins.changes === 0) continue
       result.received++
       if (contactId === null) continue
       result.contactIds.push(contactId)
       const kw = keywordOf(m.body)
       if (kw) result.outboxChanged.push(...applyConsent(ctx, contactId, channel, kw === 'out' ? 'revoked' : 'granted', `inbound:${m.body.trim().toUpperCase()}`, at))
+      // A real reply by text: automation stops the contact's sequences as a mail reply does (in this transaction).
+      else ctx.hooks.emit('texts.received', { contactId, channel, textId: Number(ins.lastInsertRowid), outboundId: lastTextTo(ctx, contactId, channel) })
     }
     setSetting(ctx, key, String(newest))
   }).immediate()
