@@ -93,6 +93,13 @@ describe('text steps in sequences', () => {
       ['sms', 'sequence', 'sent'],
     ])
     expect((await b.t.ok('analytics.funnel', { sequenceId: seq.id })).steps.map((s) => s.sent)).toEqual([1, 1])
+    // The contact's story shows the text sent with its channel, apart from the mail.
+    const story = (await b.t.ok('timeline.list', { contactId: b.ann.id, kinds: ['mail'] })).items
+    expect(story.map((i) => [i.type, i.title, i.status])).toEqual([
+      ['text_out', 'SMS', 'sent'],
+      ['outbound', 'Hello', 'sent'],
+    ])
+    expect(story[0]!.detail).toBe('Hi Ann, any questions? — Eve Beauty')
   })
 
   it('a contact opted out of SMS has the SMS step skipped with the reason, and the sequence goes on', async () => {
