@@ -105,7 +105,7 @@ export function TextPreview({ label, message }: { label: string; message: Messag
         <div>
           <h3 id="text-preview-head">Preview</h3>
           <p className="card-help">
-            {label}, a {LABELS[channel]} message
+            {label}, {channel === 'sms' ? 'an SMS' : 'a WhatsApp message'}
           </p>
         </div>
         <ChannelBadge channel={channel} />
