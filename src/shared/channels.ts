@@ -174,3 +174,16 @@ export const Communication = z.object({
   createdAt: IsoTime,
 })
 export type Communication = z.infer<typeof Communication>
+
+// ---- A contact's preferred channel (issue 17): the primary of a communication sent without `channels`
+export const ChannelPreference = z
+  .object({
+    contactId: Id,
+    /** null: no preference (email → WhatsApp → SMS). */
+    channel: z.enum(CHANNELS, { error: 'Choose email, SMS or WhatsApp' }).nullable(),
+  })
+  .strict()
+export type ChannelPreference = z.infer<typeof ChannelPreference>
+
+/** The order a communication without `channels` tries: the contact's preference first, then the default order. */
+export const planFor = (preferred: OutboxChannel | null): OutboxChannel[] => (preferred ? [preferred, ...DEFAULT_FALLBACK.filter((c) => c !== preferred)] : [...DEFAULT_FALLBACK])
