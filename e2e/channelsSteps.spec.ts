@@ -1,6 +1,7 @@
-// Issue 17 item 7 on screen: a sequence whose second step is an SMS (channel choice, words with a variable,
-// the segment counter, the text preview), saved and sent against the project's fake Twilio; the sent text shows
-// in the contact's story with its channel badge. A step the business cannot send is refused, naming the step.
+// Issue 17 on screen: a sequence whose first step is an SMS (channel choice, words with a variable, the segment
+// counter, the text preview), refused naming the step until the business has an SMS number, then saved and
+// sent against the project's fake Twilio; the sent text shows in the contact's story with its channel badge,
+// and her preferred channel is set on her page.
 import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilioFake'
 import { expect, test } from './fixtures'
 import { shot } from './shot'
@@ -77,5 +78,9 @@ test('a sequence with an SMS step: choose the channel, type with a variable, see
   await expect(sent.locator('.badge').first()).toHaveText('SMS')
   await expect(story.getByText('Thursday morning please')).toBeVisible()
   await expect(story.getByText('Check-up reminders: Stopped: they replied')).toBeVisible()
+  // Her preferred channel: what a message sent with fallback tries first.
+  await page.getByLabel('Preferred channel').selectOption({ label: 'SMS' })
+  await expect(page.getByText('Messages sent with fallback try SMS → Email → WhatsApp')).toBeVisible()
+  expect(await app.rpc('communications.preference', { contactId: ann.id })).toEqual({ contactId: ann.id, channel: 'sms' })
   await shot(page, 'contact-story-sent-text')
 })
