@@ -7,6 +7,7 @@ import type { TextChannel, TextMessage } from '../../../../shared/channels'
 import { WINDOW_FIELD } from '../../../../shared/channels'
 import { formatPhone } from '../../../../shared/phones'
 import { SegmentCounter } from './SegmentCounter'
+import { TemplatePicker } from './TemplatePicker'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { useFormErrors } from '../../lib/errors'
@@ -191,6 +192,9 @@ export function TextThread({ contact, channel, autoFocus }: { contact: TextConta
         )}
         {templateOnly ? (
           <div className="text-template">
+            {contact.objectId !== null && (
+              <TemplatePicker objectId={contact.objectId} value={draft.contentSid} disabled={blocked} onPick={(t) => setDraft({ contentSid: t.contentSid, variables: t.variables.map((v) => v.sample).join('\n') })} />
+            )}
             <label className="label-text" htmlFor={`tpl-${key}`}>
               Approved template (ContentSid)
             </label>
