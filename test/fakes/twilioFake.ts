@@ -62,6 +62,8 @@ export interface FakeTwilio {
   setSteps(steps: string[]): void
   /** A content template in the account (Content API, /v1/Content): `body` with {{1}} … placeholders; returns its HX sid. */
   addContent(c: { friendlyName: string; body: string; variables?: Record<string, string>; language?: string }): string
+  /** A number in a Messaging Service's sender pool (Messaging API, /v1/Services/{Sid}/PhoneNumbers). */
+  addServiceNumber(serviceSid: string, phoneNumber: string): void
   close(): Promise<void>
 }
 
@@ -275,6 +277,7 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
   // Content API (content.twilio.com/v1/Content): templates oldest first, paged by PageSize and PageToken, with
   // Twilio's `meta` block (absolute URLs, key "contents").
   const contents: Array<Record<string, unknown> & { sid: string }> = []
+  const services = new Map<string, Array<Record<string, unknown>>>()
   function contentList(q: URLSearchParams, origin: string): object {
     const pageSize = Math.min(Math.max(Number(q.get('PageSize') ?? 50) || 50, 1), 500)
     const page = Number(q.get('Page') ?? 0)
@@ -307,6 +310,24 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
     if (outage.length) {
       const status = outage.shift()!
       throw new TwilioError(status === 429 ? 20429 : 20500, status, status === 429 ? 'Too Many Requests' : 'Internal Server Error')
+    }
+    const svc = /^\/v1\/Services\/([^/]+)\/PhoneNumbers$/.exec(path)
+    if (svc) {
+      checkAuth(req.headers.authorization)
+      if (req.method !== 'GET') throw new TwilioError(20404, 405, 'Method not allowed')
+      const all = services.get(svc[1]!)
+      if (!all) throw new TwilioError(20404)
+      const pageSize = Math.min(Math.max(Number(u.searchParams.get('PageSize') ?? 50) || 50, 1), 1000)
+      const page = Number(u.searchParams.get('Page') ?? 0)
+      const items = all.slice(page * pageSize, (page + 1) * pageSize)
+      const url = (p: number) => `http://${req.headers.host}${path}?PageSize=${pageSize}&Page=${p}`
+      return {
+        status: 200,
+        body: {
+          phone_numbers: items,
+          meta: { page, page_size: pageSize, first_page_url: url(0), previous_page_url: page > 0 ? url(page - 1) : null, url: url(page), next_page_url: (page + 1) * pageSize < all.length ? url(page + 1) : null, key: 'phone_numbers' },
+        },
+      }
     }
     if (path === '/v1/Content') {
       checkAuth(req.headers.authorization)
@@ -390,6 +411,13 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
       return m
     },
     setSteps: (s) => void (steps = s),
+    addServiceNumber(serviceSid, phoneNumber) {
+      const t = new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z')
+      const sid = newSid('PN')
+      const list = services.get(serviceSid) ?? []
+      list.push({ sid, account_sid: accountSid, service_sid: serviceSid, phone_number: phoneNumber, country_code: 'US', capabilities: ['SMS', 'MMS'], date_created: t, date_updated: t, url: `https://messaging.twilio.com/v1/Services/${serviceSid}/PhoneNumbers/${sid}` })
+      services.set(serviceSid, list)
+    },
     addContent({ friendlyName, body, variables = {}, language = 'en' }) {
       const sid = newSid('HX')
       const t = new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z')

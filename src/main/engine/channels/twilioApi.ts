@@ -131,3 +131,23 @@ export function listContent(cfg: TwilioConfig, q: { pageSize?: number } | { page
   }
   return call<TwilioContentPage>(content, `/v1/Content?PageSize=${q.pageSize ?? 50}`)
 }
+
+// ---- Messaging Services (https://messaging.twilio.com/v1/Services/{Sid}/PhoneNumbers): the numbers in a
+// service's sender pool, where replies to texts sent through the service arrive
+export const MESSAGING_BASE = 'https://messaging.twilio.com'
+
+export interface ServiceNumbersPage {
+  phone_numbers: Array<{ sid: string; phone_number: string; capabilities?: string[] }>
+  meta: { next_page_url: string | null }
+}
+
+/** One page of a Messaging Service's phone numbers; `pageUrl` (meta.next_page_url) continues, on the same host only. */
+export function listServiceNumbers(cfg: TwilioConfig, serviceSid: string, q: { pageUrl?: string } = {}): Promise<ServiceNumbersPage> {
+  const messaging = { ...cfg, apiBaseUrl: cfg.apiBaseUrl ?? MESSAGING_BASE }
+  if (q.pageUrl) {
+    const next = new URL(q.pageUrl)
+    if (next.origin !== new URL(base(messaging)).origin) throw new SendFailure('permanent', 'Twilio pointed the number list at another address')
+    return call<ServiceNumbersPage>(messaging, `${next.pathname}${next.search}`)
+  }
+  return call<ServiceNumbersPage>(messaging, `/v1/Services/${encodeURIComponent(serviceSid)}/PhoneNumbers?PageSize=100`)
+}
