@@ -2,14 +2,49 @@
 // See ARCHITECTURE §6. Every automated message is written into the one outbox (outbound.ts).
 import { z } from 'zod'
 import { Id, IsoTime } from './models'
+import { CHANNELS, TEXT_MAX, TemplateRef } from './channels'
 
 const Name = z.string().trim().min(1, 'Required').max(200, 'At most 200 characters')
-const Subject = z.string().trim().min(1, 'A subject is required').max(998, 'At most 998 characters')
-const BodyHtml = z.string().min(1, 'The message is empty').max(2_000_000, 'The message is too large (2 MB of HTML at most)')
 
 export const DELAY_UNITS = ['minutes', 'hours', 'days'] as const
 export const Delay = z.object({ value: z.number().int().min(0).max(3650), unit: z.enum(DELAY_UNITS) }).strict()
 export type Delay = z.infer<typeof Delay>
+
+// ---------- a step or action is an email or a text (issue 17 item 7) ----------
+/**
+ * What an autoresponder action and a sequence step send: an email (subject + HTML, the default, so every
+ * older shape still reads as one) or a text (SMS or WhatsApp) whose `body` is plain text with the same
+ * {{contact.*}} variables; a WhatsApp step may carry an approved template (ContentSid) for when the contact's
+ * 24-hour window is closed.
+ */
+const MESSAGE_FIELDS = {
+  channel: z.enum(CHANNELS, { error: 'Choose email, SMS or WhatsApp' }).default('email'),
+  subject: z.string().trim().max(998, 'At most 998 characters').optional(),
+  bodyHtml: z.string().max(2_000_000, 'The message is too large (2 MB of HTML at most)').optional(),
+  body: z.string().trim().max(TEXT_MAX, `A text can be ${TEXT_MAX} characters at most`).optional(),
+  template: TemplateRef.optional(),
+}
+const MESSAGE_OUT = {
+  channel: z.enum(CHANNELS),
+  /** A text's message (null for an email). */
+  body: z.string().nullable(),
+  template: TemplateRef.nullable(),
+}
+type MessageIn = { channel: (typeof CHANNELS)[number]; subject?: string; bodyHtml?: string; body?: string; template?: TemplateRef }
+function checkMessage(m: MessageIn, ctx: z.RefinementCtx): void {
+  if (m.channel === 'email') {
+    if (!m.subject) ctx.addIssue({ code: 'custom', path: ['subject'], message: 'A subject is required' })
+    if (!m.bodyHtml) ctx.addIssue({ code: 'custom', path: ['bodyHtml'], message: 'The message is empty' })
+    return
+  }
+  if (m.template && m.channel !== 'whatsapp') ctx.addIssue({ code: 'custom', path: ['template'], message: 'Only a WhatsApp message can use an approved template' })
+  if (!m.body && !m.template) ctx.addIssue({ code: 'custom', path: ['body'], message: 'Type the text message' })
+}
+/** Stored shape: an email keeps subject + HTML; a text keeps its body and template (subject and HTML empty). */
+const normalMessage = <T extends MessageIn>(m: T) =>
+  m.channel === 'email'
+    ? { ...m, subject: m.subject ?? '', bodyHtml: m.bodyHtml ?? '', body: undefined, template: undefined }
+    : { ...m, subject: '', bodyHtml: '', body: m.body || undefined, template: m.template }
 
 // ---------- templates ----------
 export const TemplatePreviewInput = z
@@ -41,8 +76,12 @@ export const Trigger = z.discriminatedUnion('type', [
 ])
 export type Trigger = z.infer<typeof Trigger>
 
-export const ActionInput = z.object({ subject: Subject, bodyHtml: BodyHtml, delay: Delay.default({ value: 0, unit: 'minutes' }) }).strict()
-export const Action = z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), delay: Delay })
+export const ActionInput = z
+  .object({ ...MESSAGE_FIELDS, delay: Delay.default({ value: 0, unit: 'minutes' }) })
+  .strict()
+  .superRefine(checkMessage)
+  .transform(normalMessage)
+export const Action = z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), delay: Delay, ...MESSAGE_OUT })
 
 export const Autoresponder = z.object({
   id: Id,
@@ -114,8 +153,12 @@ export const SendWindow = z
   .refine((w) => w.endHour > w.startHour, { message: 'The window must end after it starts', path: ['endHour'] })
 export type SendWindow = z.infer<typeof SendWindow>
 
-export const StepInput = z.object({ subject: Subject, bodyHtml: BodyHtml, wait: Delay.default({ value: 0, unit: 'days' }) }).strict()
-export const Step = z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), wait: Delay })
+export const StepInput = z
+  .object({ ...MESSAGE_FIELDS, wait: Delay.default({ value: 0, unit: 'days' }) })
+  .strict()
+  .superRefine(checkMessage)
+  .transform(normalMessage)
+export const Step = z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), wait: Delay, ...MESSAGE_OUT })
 
 export const SEQUENCE_CONTACT_STATUSES = ['active', 'paused', 'completed', 'replied', 'bounced', 'unsubscribed', 'failed'] as const
 export const Sequence = z.object({

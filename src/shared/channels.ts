@@ -174,3 +174,28 @@ export const Communication = z.object({
   createdAt: IsoTime,
 })
 export type Communication = z.infer<typeof Communication>
+
+// ---- A contact's preferred channel (issue 17): the primary of a communication sent without `channels`
+export const ChannelPreference = z
+  .object({
+    contactId: Id,
+    /** null: no preference (email → WhatsApp → SMS). */
+    channel: z.enum(CHANNELS, { error: 'Choose email, SMS or WhatsApp' }).nullable(),
+  })
+  .strict()
+export type ChannelPreference = z.infer<typeof ChannelPreference>
+
+/** The order a communication without `channels` tries: the contact's preference first, then the default order. */
+export const planFor = (preferred: OutboxChannel | null): OutboxChannel[] => (preferred ? [preferred, ...DEFAULT_FALLBACK.filter((c) => c !== preferred)] : [...DEFAULT_FALLBACK])
+
+// ---- WhatsApp templates from Twilio's Content API (issue 17): what the composer offers outside the window
+export const WhatsappTemplate = z.object({
+  contentSid: z.string(),
+  name: z.string(),
+  language: z.string(),
+  /** Its words, placeholders as {{1}}, {{2}} … (the text part of whatever type it is). */
+  body: z.string(),
+  /** The placeholders it takes, in order ("1", "2" …), with Twilio's sample values. */
+  variables: z.array(z.object({ key: z.string(), sample: z.string() })),
+})
+export type WhatsappTemplate = z.infer<typeof WhatsappTemplate>

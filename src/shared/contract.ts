@@ -226,6 +226,11 @@ export const contract = {
   /** Hours (in the contact's zone) when nothing but critical goes out; null switches them off. */
   'communications.setQuietHours': write(z.object({ objectId: M.Id, quietHours: CH.QuietHours.nullable() }).strict(), z.object({ objectId: M.Id, quietHours: CH.QuietHours.nullable() })),
   // end of the Twilio block
+  // a contact's preferred channel (issue 17): communications.send without `channels` tries it first
+  'communications.preference': def(z.object({ contactId: M.Id }).strict(), CH.ChannelPreference),
+  'communications.setPreference': write(CH.ChannelPreference, CH.ChannelPreference),
+  /** The business's WhatsApp templates (Twilio Content API, every page); UNAVAILABLE in words when Twilio cannot be asked. */
+  'texts.templates': def(z.object({ objectId: M.Id }).strict(), z.array(CH.WhatsappTemplate)),
 
   // intake (issue 18): web-form e-mails into contacts by rules; receiving through Mailgun without a webhook
   'intake.rules.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(IN.IntakeRule)),

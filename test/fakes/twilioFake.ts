@@ -60,6 +60,10 @@ export interface FakeTwilio {
   inbound(m: { from: string; to: string; body: string; at?: number }): FakeText
   /** How many polls a new message takes to reach its final status (default 2: queued → sent → delivered). */
   setSteps(steps: string[]): void
+  /** A content template in the account (Content API, /v1/Content): `body` with {{1}} … placeholders; returns its HX sid. */
+  addContent(c: { friendlyName: string; body: string; variables?: Record<string, string>; language?: string }): string
+  /** A number in a Messaging Service's sender pool (Messaging API, /v1/Services/{Sid}/PhoneNumbers). */
+  addServiceNumber(serviceSid: string, phoneNumber: string): void
   close(): Promise<void>
 }
 
@@ -270,12 +274,65 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
     }
   }
 
+  // Content API (content.twilio.com/v1/Content): templates oldest first, paged by PageSize and PageToken, with
+  // Twilio's `meta` block (absolute URLs, key "contents").
+  const contents: Array<Record<string, unknown> & { sid: string }> = []
+  const services = new Map<string, Array<Record<string, unknown>>>()
+  function contentList(q: URLSearchParams, origin: string): object {
+    const pageSize = Math.min(Math.max(Number(q.get('PageSize') ?? 50) || 50, 1), 500)
+    const page = Number(q.get('Page') ?? 0)
+    const token = q.get('PageToken')
+    let start = 0
+    if (token) {
+      const [, after] = /^PT(HX[0-9a-f]{32})$/.exec(token) ?? []
+      if (!after) throw new TwilioError(20001, 400, 'Invalid PageToken')
+      start = contents.findIndex((c) => c.sid === after) + 1
+    }
+    const items = contents.slice(start, start + pageSize)
+    const url = (p: Record<string, string>) => `${origin}/v1/Content?${new URLSearchParams({ PageSize: String(pageSize), ...p }).toString()}`
+    return {
+      contents: items,
+      meta: {
+        page,
+        page_size: pageSize,
+        first_page_url: url({ Page: '0' }),
+        previous_page_url: page > 0 ? url({ Page: String(page - 1) }) : null,
+        url: url({ Page: String(page), ...(token ? { PageToken: token } : {}) }),
+        next_page_url: start + pageSize < contents.length ? url({ Page: String(page + 1), PageToken: `PT${items.at(-1)!.sid}` }) : null,
+        key: 'contents',
+      },
+    }
+  }
+
   async function route(req: IncomingMessage): Promise<{ status: number; body: object | string }> {
     const u = new URL(req.url ?? '/', 'http://fake.local')
     const path = u.pathname
     if (outage.length) {
       const status = outage.shift()!
       throw new TwilioError(status === 429 ? 20429 : 20500, status, status === 429 ? 'Too Many Requests' : 'Internal Server Error')
+    }
+    const svc = /^\/v1\/Services\/([^/]+)\/PhoneNumbers$/.exec(path)
+    if (svc) {
+      checkAuth(req.headers.authorization)
+      if (req.method !== 'GET') throw new TwilioError(20404, 405, 'Method not allowed')
+      const all = services.get(svc[1]!)
+      if (!all) throw new TwilioError(20404)
+      const pageSize = Math.min(Math.max(Number(u.searchParams.get('PageSize') ?? 50) || 50, 1), 1000)
+      const page = Number(u.searchParams.get('Page') ?? 0)
+      const items = all.slice(page * pageSize, (page + 1) * pageSize)
+      const url = (p: number) => `http://${req.headers.host}${path}?PageSize=${pageSize}&Page=${p}`
+      return {
+        status: 200,
+        body: {
+          phone_numbers: items,
+          meta: { page, page_size: pageSize, first_page_url: url(0), previous_page_url: page > 0 ? url(page - 1) : null, url: url(page), next_page_url: (page + 1) * pageSize < all.length ? url(page + 1) : null, key: 'phone_numbers' },
+        },
+      }
+    }
+    if (path === '/v1/Content') {
+      checkAuth(req.headers.authorization)
+      if (req.method !== 'GET') throw new TwilioError(20404, 405, 'Method not allowed')
+      return { status: 200, body: contentList(u.searchParams, `http://${req.headers.host}`) }
     }
     const acct = /^\/2010-04-01\/Accounts\/([^/]+)(\/Messages(?:\/([^/]+))?)?\.json$/.exec(path)
     if (!acct) throw new TwilioError(20404)
@@ -354,6 +411,30 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
       return m
     },
     setSteps: (s) => void (steps = s),
+    addServiceNumber(serviceSid, phoneNumber) {
+      const t = new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z')
+      const sid = newSid('PN')
+      const list = services.get(serviceSid) ?? []
+      list.push({ sid, account_sid: accountSid, service_sid: serviceSid, phone_number: phoneNumber, country_code: 'US', capabilities: ['SMS', 'MMS'], date_created: t, date_updated: t, url: `https://messaging.twilio.com/v1/Services/${serviceSid}/PhoneNumbers/${sid}` })
+      services.set(serviceSid, list)
+    },
+    addContent({ friendlyName, body, variables = {}, language = 'en' }) {
+      const sid = newSid('HX')
+      const t = new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z')
+      contents.push({
+        sid,
+        account_sid: accountSid,
+        friendly_name: friendlyName,
+        language,
+        variables,
+        types: { 'twilio/text': { body } },
+        date_created: t,
+        date_updated: t,
+        url: `https://content.twilio.com/v1/Content/${sid}`,
+        links: { approval_fetch: `https://content.twilio.com/v1/Content/${sid}/ApprovalRequests`, approval_create: `https://content.twilio.com/v1/Content/${sid}/ApprovalRequests/whatsapp` },
+      })
+      return sid
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

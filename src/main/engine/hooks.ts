@@ -42,6 +42,16 @@ export interface HookEvents {
   'intake.mailgunChanged': { objectId: number }
 }
 
+// texts (issue 17 item 7)
+export interface HookEvents {
+  /**
+   * A text (SMS or WhatsApp) from a known contact was stored by the inbound poll, inside its transaction:
+   * a reply by text, like a reply by mail (STOP/START keywords are consent, not replies, and are not sent here).
+   * `outboundId`: our latest text to the contact on that channel, when there is one.
+   */
+  'texts.received': { contactId: number; channel: 'sms' | 'whatsapp'; textId: number; outboundId: number | null }
+}
+
 export interface Hooks {
   on<K extends HookName>(name: K, listener: (payload: HookEvents[K]) => void): () => void
   emit<K extends HookName>(name: K, payload: HookEvents[K]): void

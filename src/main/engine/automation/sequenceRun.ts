@@ -10,9 +10,11 @@ import * as repo from '../repos/sequences'
 import type { DueRow, SeqRow, StepRow } from '../repos/sequences'
 import { contactRow, objectRow } from '../repos/templates'
 import type { QueueInput } from '../services/outbox'
-import { profileOfMailbox } from './sender'
+import type { TextChannel } from '../../../shared/channels'
+import { activeProfile, profileOfMailbox } from './sender'
 import { delayMs, nextAllowed, parseWindow } from './sendWindow'
 import { renderFor } from './templates'
+import { CHANNEL_NAMES, queueTextStep } from './textStep'
 
 /** Three failed attempts (seed 002), then permanent_failure and the sequence contact bounced. */
 export const SEQUENCE_MAX_ATTEMPTS = 3
@@ -83,7 +85,12 @@ function materializeOne(ctx: Ctx, queue: QueueMessage, d: DueRow, t: number, inf
   if (!contact) return setContact(ctx, d.id, { status: 'failed', last_error: 'The contact was deleted' })
   const cstatus = repo.contactStatus(ctx, d.contactId)!
   if (CONTACT_STOP[cstatus]) return setContact(ctx, d.id, { status: CONTACT_STOP[cstatus], last_error: `The contact is ${cstatus}` })
-  if (!contact.email) return setContact(ctx, d.id, { status: 'failed', last_error: 'The contact has no email address' })
+  if (step.channel !== 'email') return materializeText(ctx, d, t, info, step, contact)
+  if (!contact.email) {
+    // In a sequence that also texts, a contact enrolled by phone has its email steps skipped, not the rest.
+    if (steps.some((s) => s.channel !== 'email')) return void goOn(ctx, d.id, steps, step.position, t, `Step ${step.position} (Email) skipped: The contact has no email address`)
+    return setContact(ctx, d.id, { status: 'failed', last_error: 'The contact has no email address' })
+  }
 
   // A contact keeps the mailbox that sent its first step; before that, a mailbox dropped from the
   // sequence is replaced by the next in the rotation.
@@ -126,12 +133,51 @@ function materializeOne(ctx: Ctx, queue: QueueMessage, d: DueRow, t: number, inf
   setContact(ctx, d.id, { pending_outbound_id: row.id, mailbox_id: mailboxId, first_message_id: d.firstMessageId ?? row.messageId, last_error: null })
 }
 
+/**
+ * A text step (issue 17 item 7): no mailbox, cap or threading; queued through the channels code. A contact
+ * with no number, opted out of the channel or outside WhatsApp's window has the step skipped with the
+ * reason, and the sequence goes on to its next step (as Lemlist does).
+ */
+function materializeText(ctx: Ctx, d: DueRow, t: number, info: SeqInfo, step: StepRow, contact: NonNullable<ReturnType<typeof contactRow>>): void {
+  const { seq, steps, object } = info
+  const channel = step.channel as TextChannel
+  const label = `Step ${step.position} (${CHANNEL_NAMES[channel]})`
+  const window = parseWindow(seq.windowJson)
+  const sendAt = window ? nextAllowed(Math.max(t, d.nextStepAt), window, contact.timezone ?? object.timezone) : t
+  const out = queueTextStep(ctx, step as StepRow & { channel: TextChannel }, contact, object, activeProfile(ctx, seq.objectId) ?? null, { sendAt, source: 'sequence', field: 'body' })
+  if (out.kind === 'failed') return setContact(ctx, d.id, { status: 'failed', last_error: `${label}: ${out.reason}` })
+  if (out.kind === 'unfillable') return setContact(ctx, d.id, { status: 'failed', last_error: `${label} skipped: ${out.reason}` })
+  if (out.row) repo.recordStepMessage(ctx, { sequenceId: seq.id, scId: d.id, position: step.position, outboundId: out.row.id, maxAttempts: SEQUENCE_MAX_ATTEMPTS }, t)
+  if (out.kind === 'skipped') return void goOn(ctx, d.id, steps, step.position, t, `${label} skipped: ${out.reason}`)
+  setContact(ctx, d.id, { pending_outbound_id: out.row.id, last_error: null })
+}
+
+/** Past a step that was skipped for this contact: the next one after its wait, or completed. True when a next step was scheduled. */
+function goOn(ctx: Ctx, scId: number, steps: StepRow[], position: number, t: number, why: string): boolean {
+  const next = steps.find((s) => s.position === position + 1)
+  if (next) {
+    setContact(ctx, scId, { pending_outbound_id: null, current_step: next.position, next_step_at: t + stepWaitMs(next), last_error: why })
+    return true
+  }
+  setContact(ctx, scId, { pending_outbound_id: null, status: 'completed', next_step_at: null, last_error: why })
+  return false
+}
+
+/** A text the contact cannot get (opted out since it was queued, or WhatsApp's window closed): skipped, not a bounce. */
+const contactCannotGet = (detail: string | null) => !!detail && (detail.startsWith('The contact opted out') || detail.startsWith('Outside WhatsApp'))
+
 /** The outbox moved a row; if it is a contact's pending step, the contact moves with it. True when a next step was scheduled. */
 export function followOutbound(ctx: Ctx, outboundId: number, status: string, detail: string | null): boolean {
   if (status !== 'sent' && status !== 'failed' && status !== 'skipped' && status !== 'cancelled') return false
   const m = repo.pendingStepOf(ctx, outboundId)
   if (!m) return false
   const t = ctx.clock.now()
+  // A text step withdrawn or refused because the contact opted out (or WhatsApp's window closed) is skipped: the sequence goes on.
+  if ((status === 'cancelled' || status === 'failed') && contactCannotGet(detail) && m.status === 'active') {
+    const steps = repo.stepsOf(ctx, m.sequenceId)
+    const step = steps.find((s) => s.position === m.position)
+    if (step && step.channel !== 'email') return goOn(ctx, m.scId, steps, m.position, t, `Step ${m.position} (${CHANNEL_NAMES[step.channel]}) skipped: ${detail}`)
+  }
   if (status === 'sent') {
     const next = repo.stepsOf(ctx, m.sequenceId).find((s) => s.position === m.position + 1)
     // The next step is scheduled here, in the transaction that records this one as sent.

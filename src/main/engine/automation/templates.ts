@@ -322,3 +322,39 @@ export function renderFor(
   } else headers['List-Unsubscribe'] = `<${unsub.mailto}>`
   return { subject, html, text: htmlToText(html), headers, clean: prepared.clean }
 }
+
+// ---------- texts (issue 17 item 7): SMS and WhatsApp steps of sequences and autoresponders ----------
+/** Save-time check of a text's body: plain text (nothing is escaped), the same variables as mail. */
+export function validateText(body: string, field: string): void {
+  compile(body, field, false)
+}
+
+export interface RenderedText {
+  /** The text's words for this contact (null when a template is sent instead). */
+  body: string | null
+  /** A WhatsApp template's variables, each filled for this contact. */
+  variables: Record<string, string>
+}
+
+/**
+ * A text's body (and a WhatsApp template's variable values) for one contact, with the same variables as
+ * mail; `{{profile.*}}` comes from the business's active profile when there is one. A variable the contact
+ * does not have is the same VALIDATION error as in mail: the step is skipped, never sent blank.
+ */
+export function renderText(
+  ctx: Ctx,
+  t: { body: string | null; variables: Record<string, string>; field: string },
+  contact: ContactRow,
+  object: ObjectRow,
+  sender: Sender | null,
+): RenderedText {
+  const vars = varsOf(contact, object, sender ?? { objectId: object.id, email: '', displayName: '', replyTo: null }, '')
+  const data = { now: ctx.clock.now(), tz: contact.timezone ?? object.timezone }
+  const variables: Record<string, string> = {}
+  for (const [k, v] of Object.entries(t.variables)) variables[k] = renderOne(v, t.field, vars, data, false)
+  if (t.body === null) return { body: null, variables }
+  const body = renderOne(t.body, t.field, vars, data, false).trim()
+  if (!body) throw new AppError('VALIDATION', 'The text renders empty for this contact', t.field)
+  if (body.length > 1600) throw new AppError('VALIDATION', `The text is ${body.length} characters for this contact; a text can be 1,600 at most`, t.field)
+  return { body, variables }
+}

@@ -5,9 +5,10 @@ import type { TextChannel } from '../../../shared/channels'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 import { getSetting, setSetting } from '../repos/settings'
+import { lastTextTo } from '../repos/texts'
 import { allTwilioRows, twilioInboundCursorKey, type TwilioRow } from '../repos/twilio'
 import { applyConsent, keywordOf } from './consent'
-import { listMessages, type TwilioMessage } from './twilioApi'
+import { listMessages, listServiceNumbers, type TwilioMessage } from './twilioApi'
 import { twilioConfig } from './twilioSender'
 
 /** Twilio may list a text a little after its date_sent: each pass re-reads this much before the cursor. */
@@ -35,9 +36,40 @@ export function contactByPhone(ctx: Ctx, objectId: number, phone: string): numbe
   )
 }
 
-function numbersOf(r: TwilioRow): Array<{ to: string; channel: TextChannel }> {
+/** A Messaging Service's numbers are asked for again after this long (a pool changes rarely). */
+const SERVICE_NUMBERS_MS = 10 * 60_000
+const serviceNumbers = new WeakMap<Ctx, Map<string, { at: number; numbers: string[] }>>()
+
+/** The numbers in a Messaging Service's sender pool (cached a while); replies to texts sent through it arrive there. */
+async function numbersOfService(ctx: Ctx, r: TwilioRow): Promise<string[]> {
+  let cache = serviceNumbers.get(ctx)
+  if (!cache) serviceNumbers.set(ctx, (cache = new Map()))
+  const key = `${r.objectId}:${r.messagingServiceSid}`
+  const hit = cache.get(key)
+  if (hit && Date.now() - hit.at < SERVICE_NUMBERS_MS) return hit.numbers
+  const cfg = twilioConfig(ctx, r.objectId)
+  const numbers: string[] = []
+  let page = await listServiceNumbers(cfg, r.messagingServiceSid!)
+  for (let i = 1; ; i++) {
+    numbers.push(...page.phone_numbers.map((p) => p.phone_number))
+    if (!page.meta?.next_page_url || i >= MAX_PAGES) break
+    page = await listServiceNumbers(cfg, r.messagingServiceSid!, { pageUrl: page.meta.next_page_url })
+  }
+  cache.set(key, { at: Date.now(), numbers })
+  return numbers
+}
+
+async function numbersOf(ctx: Ctx, r: TwilioRow, log: (m: string) => void): Promise<Array<{ to: string; channel: TextChannel }>> {
   const out: Array<{ to: string; channel: TextChannel }> = []
   if (r.smsFrom) out.push({ to: r.smsFrom, channel: 'sms' })
+  // Texts sent through a Messaging Service (no SMS number of its own) are answered on the pool's numbers.
+  else if (r.messagingServiceSid) {
+    try {
+      for (const n of await numbersOfService(ctx, r)) out.push({ to: n, channel: 'sms' })
+    } catch (err) {
+      log(`[twilio] numbers of ${r.messagingServiceSid}: ${(err as Error).message}`)
+    }
+  }
   if (r.whatsappFrom) out.push({ to: `whatsapp:${r.whatsappFrom}`, channel: 'whatsapp' })
   return out
 }
@@ -46,7 +78,7 @@ export async function pollInbound(ctx: Ctx, log: (m: string) => void = () => {})
   const result: InboundResult = { received: 0, contactIds: [], outboxChanged: [] }
   for (const r of allTwilioRows(ctx)) {
     if (!r.authTokenSealed) continue
-    for (const n of numbersOf(r)) {
+    for (const n of await numbersOf(ctx, r, log)) {
       try {
         await pollNumber(ctx, r, n.to, n.channel, result)
       } catch (err) {
@@ -82,12 +114,15 @@ async function pollNumber(ctx: Ctx, r: TwilioRow, to: string, channel: TextChann
       newest = Math.max(newest, at)
       const from = bare(m.from)
       const contactId = contactByPhone(ctx, r.objectId, from)
-      if (insert.run(r.objectId, contactId, channel, m.sid, from, bare(m.to), m.body, at, ctx.clock.now()).changes === 0) continue
+      const ins = insert.run(r.objectId, contactId, channel, m.sid, from, bare(m.to), m.body, at, ctx.clock.now())
+      if (ins.changes === 0) continue
       result.received++
       if (contactId === null) continue
       result.contactIds.push(contactId)
       const kw = keywordOf(m.body)
       if (kw) result.outboxChanged.push(...applyConsent(ctx, contactId, channel, kw === 'out' ? 'revoked' : 'granted', `inbound:${m.body.trim().toUpperCase()}`, at))
+      // A real reply by text: automation stops the contact's sequences as a mail reply does (in this transaction).
+      else ctx.hooks.emit('texts.received', { contactId, channel, textId: Number(ins.lastInsertRowid), outboundId: lastTextTo(ctx, contactId, channel) })
     }
     setSetting(ctx, key, String(newest))
   }).immediate()

@@ -9,7 +9,7 @@ import { SendFailure } from '../outbound/failure'
 import { addEvent, getRow, transition } from '../repos/outbox'
 import { applyConsent } from './consent'
 import { OPTED_OUT, twilioFailure } from './errors'
-import { fetchMessage, type TwilioMessage } from './twilioApi'
+import { fetchMessage, type TwilioConfig, type TwilioMessage } from './twilioApi'
 import { twilioConfig } from './twilioSender'
 import type { TextChannel } from '../../../shared/channels'
 
@@ -36,15 +36,30 @@ const FINAL_OK = new Set(['delivered', 'read'])
 const CHUNK = 100
 const FINAL_BAD = new Set(['undelivered', 'failed', 'canceled'])
 
+/** Due texts read per query: a pass over 10,000 open texts reads them a page at a time, not in one long statement. */
+const PAGE = 500
+/** The most a slice of the pass (reading a page, starting requests, parsing answers) keeps the engine's thread before it yields. */
+const SLICE_MS = 8
+
+/** Gives the event loop a turn (timers, I/O, RPCs) when this slice has run past its budget. */
+function budget(): () => Promise<void> {
+  let start = performance.now()
+  return async () => {
+    if (performance.now() - start < SLICE_MS) return
+    await new Promise((r) => setImmediate(r))
+    start = performance.now()
+  }
+}
+
 /** One pass: asks Twilio about the texts due a look; returns the rows whose status changed. */
 export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promise<number[]> {
   const now = ctx.clock.now()
-  const due = stmt(
+  const dueStmt = stmt(
     ctx.sqlite,
     `SELECT id, object_id AS objectId, provider_id AS providerId, provider_status AS providerStatus, contact_id AS contactId, channel
        FROM outbound_messages INDEXED BY outbound_text_open_idx
       WHERE channel != 'email' AND status = 'sent' AND (polled_at IS NULL OR polled_at <= ?) ORDER BY polled_at, id LIMIT ?`,
-  ).all(now - opts.intervalMs, opts.batch) as OpenText[]
+  )
   // Answers are recorded as they come, a small transaction per chunk, so a pass over thousands of texts
   // never holds the engine's thread for long.
   let answers: Array<[OpenText, TwilioMessage | SendFailure, number]> = []
@@ -54,23 +69,57 @@ export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promi
     answers = []
     if (chunk.length) changed.push(...record(ctx, chunk, opts.retry))
   }
-  let next = 0
+  // The account's settings (and its sealed token) are read once per pass, not once per text.
+  const configs = new Map<number, TwilioConfig | SendFailure>()
+  const configOf = (objectId: number): TwilioConfig => {
+    let c = configs.get(objectId)
+    if (!c) {
+      try {
+        c = twilioConfig(ctx, objectId)
+      } catch (err) {
+        c = err instanceof SendFailure ? err : new SendFailure('transient', String(err))
+      }
+      configs.set(objectId, c)
+    }
+    if (c instanceof SendFailure) throw c
+    return c
+  }
+  // Due rows a page at a time. A row taken this pass stays out of later pages even before its answer is
+  // written (then its polled_at moves it out of the due ones anyway).
+  const taken = new Set<number>()
+  let queue: OpenText[] = []
+  let exhausted = false
+  let asked = 0
+  const nextRow = (): OpenText | undefined => {
+    while (!queue.length && !exhausted && asked < opts.batch) {
+      const want = Math.min(PAGE, opts.batch - asked)
+      const page = dueStmt.all(now - opts.intervalMs, want + taken.size) as OpenText[]
+      queue = page.filter((r) => !taken.has(r.id)).slice(0, want)
+      if (page.length < want + taken.size || !queue.length) exhausted = true
+    }
+    const row = queue.shift()
+    if (row) (taken.add(row.id), asked++)
+    return row
+  }
   const worker = async () => {
-    while (next < due.length) {
-      const row = due[next++]!
+    const yieldIfLong = budget()
+    for (let row = nextRow(); row; row = nextRow()) {
       if (!row.providerId) continue
       // The next look is spaced from when this answer came back (not when it was asked), so however long a
       // request waited on the way, Twilio never sees two for one text inside one interval.
       try {
-        const a = await fetchMessage(twilioConfig(ctx, row.objectId), row.providerId)
+        const a = await fetchMessage(configOf(row.objectId), row.providerId)
         answers.push([row, a, ctx.clock.now()])
       } catch (err) {
         answers.push([row, err instanceof SendFailure ? err : new SendFailure('transient', String(err)), ctx.clock.now()])
       }
       if (answers.length >= CHUNK) flush()
+      // Answers arriving together resume their workers in one run of microtasks: past the slice's budget,
+      // the thread goes back to the event loop before the next request is started.
+      await yieldIfLong()
     }
   }
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency, due.length) }, worker))
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker))
   flush()
   if (changed.length) ctx.emit('outbox.changed', { ids: [...new Set(changed)] })
   return changed

@@ -100,3 +100,54 @@ export function listMessages(cfg: TwilioConfig, q: { to: string; after: Date; pa
 
 export const fetchAccount = (cfg: TwilioConfig, timeoutMs: number): Promise<{ sid: string; friendly_name: string; status: string }> =>
   call(cfg, `${accountPath(cfg)}.json`, {}, timeoutMs)
+
+// ---- Content API (WhatsApp templates): https://content.twilio.com/v1/Content, paged by `meta`
+export const CONTENT_BASE = 'https://content.twilio.com'
+
+export interface TwilioContent {
+  sid: string
+  friendly_name: string
+  language: string
+  /** The template's placeholders and their sample values: {"1": "Ann"}. */
+  variables: Record<string, string>
+  /** By content type: {"twilio/text": {"body": "Hi {{1}}"}}, {"twilio/quick-reply": {"body": …, "actions": […]}}, … */
+  types: Record<string, { body?: string } | undefined>
+  date_updated: string
+}
+
+export interface TwilioContentPage {
+  contents: TwilioContent[]
+  meta: { page: number; page_size: number; first_page_url: string; previous_page_url: string | null; next_page_url: string | null; url: string; key: string }
+}
+
+/** One page of the account's content templates; `pageUrl` (the previous page's meta.next_page_url) continues. */
+export function listContent(cfg: TwilioConfig, q: { pageSize?: number } | { pageUrl: string } = {}): Promise<TwilioContentPage> {
+  const content = { ...cfg, apiBaseUrl: cfg.apiBaseUrl ?? CONTENT_BASE }
+  if ('pageUrl' in q) {
+    // Follow Twilio's own next page only on the same host the first page came from (the token goes with it).
+    const next = new URL(q.pageUrl)
+    if (next.origin !== new URL(base(content)).origin) throw new SendFailure('permanent', 'Twilio pointed the template list at another address')
+    return call<TwilioContentPage>(content, `${next.pathname}${next.search}`)
+  }
+  return call<TwilioContentPage>(content, `/v1/Content?PageSize=${q.pageSize ?? 50}`)
+}
+
+// ---- Messaging Services (https://messaging.twilio.com/v1/Services/{Sid}/PhoneNumbers): the numbers in a
+// service's sender pool, where replies to texts sent through the service arrive
+export const MESSAGING_BASE = 'https://messaging.twilio.com'
+
+export interface ServiceNumbersPage {
+  phone_numbers: Array<{ sid: string; phone_number: string; capabilities?: string[] }>
+  meta: { next_page_url: string | null }
+}
+
+/** One page of a Messaging Service's phone numbers; `pageUrl` (meta.next_page_url) continues, on the same host only. */
+export function listServiceNumbers(cfg: TwilioConfig, serviceSid: string, q: { pageUrl?: string } = {}): Promise<ServiceNumbersPage> {
+  const messaging = { ...cfg, apiBaseUrl: cfg.apiBaseUrl ?? MESSAGING_BASE }
+  if (q.pageUrl) {
+    const next = new URL(q.pageUrl)
+    if (next.origin !== new URL(base(messaging)).origin) throw new SendFailure('permanent', 'Twilio pointed the number list at another address')
+    return call<ServiceNumbersPage>(messaging, `${next.pathname}${next.search}`)
+  }
+  return call<ServiceNumbersPage>(messaging, `/v1/Services/${encodeURIComponent(serviceSid)}/PhoneNumbers?PageSize=100`)
+}

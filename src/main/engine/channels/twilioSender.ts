@@ -12,10 +12,21 @@ import { OPTED_OUT } from './errors'
 import { createMessage, fetchMessage, TWILIO_BASE, type TwilioConfig } from './twilioApi'
 import { whatsappWindow } from './window'
 
+// Opening a sealed token is a decryption: done once per token, not once per text sent or polled.
+const opened = new WeakMap<Ctx, Map<string, string>>()
+
 export function twilioConfig(ctx: Ctx, objectId: number): TwilioConfig {
   const r = twilioRowOf(ctx, objectId)
   if (!r?.authTokenSealed) throw new SendFailure('auth', 'Business Twilio not configured', undefined, 'AUTH')
-  return { accountSid: r.accountSid, authToken: ctx.secrets.open(r.authTokenSealed), apiBaseUrl: r.apiBaseUrl }
+  let tokens = opened.get(ctx)
+  if (!tokens) opened.set(ctx, (tokens = new Map()))
+  let authToken = tokens.get(r.authTokenSealed)
+  if (authToken === undefined) {
+    authToken = ctx.secrets.open(r.authTokenSealed)
+    if (tokens.size > 100) tokens.clear()
+    tokens.set(r.authTokenSealed, authToken)
+  }
+  return { accountSid: r.accountSid, authToken, apiBaseUrl: r.apiBaseUrl }
 }
 
 const address = (channel: string, phone: string) => (channel === 'whatsapp' && !phone.startsWith('whatsapp:') ? `whatsapp:${phone}` : phone)

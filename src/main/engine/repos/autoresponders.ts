@@ -1,6 +1,7 @@
 // Autoresponder queries: definitions and their actions, executions (one per action and contact firing),
 // the per-autoresponder counters, and the contacts a date trigger lands on.
 import type { Delay, Execution, Trigger } from '../../../shared/automation'
+import type { OutboxChannel, TemplateRef } from '../../../shared/channels'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 
@@ -28,11 +29,19 @@ export interface ActionRow {
   bodyHtml: string
   delayValue: number
   delayUnit: Delay['unit']
+  /** Issue 17: an email, or a text (body, and a WhatsApp template's ContentSid + variables JSON). */
+  channel: OutboxChannel
+  textBody: string | null
+  contentSid: string | null
+  contentVariablesJson: string | null
 }
 export interface ActionIn {
   subject: string
   bodyHtml: string
   delay: Delay
+  channel?: OutboxChannel
+  body?: string
+  template?: TemplateRef
 }
 type ExecStatus = Execution['status']
 
@@ -46,7 +55,8 @@ export function arRow(ctx: Ctx, id: number): ArRow | undefined {
 export function actionsOf(ctx: Ctx, id: number): ActionRow[] {
   return stmt(
     ctx.sqlite,
-    'SELECT id, position, subject, body_html AS bodyHtml, delay_value AS delayValue, delay_unit AS delayUnit FROM autoresponder_actions WHERE autoresponder_id = ? AND position > 0 ORDER BY position',
+    `SELECT id, position, subject, body_html AS bodyHtml, delay_value AS delayValue, delay_unit AS delayUnit, channel, text_body AS textBody,
+            content_sid AS contentSid, content_variables_json AS contentVariablesJson FROM autoresponder_actions WHERE autoresponder_id = ? AND position > 0 ORDER BY position`,
   ).all(id) as ActionRow[]
 }
 /** Every autoresponder, or those of one object plus the ones for every object. */
@@ -79,8 +89,12 @@ export function writeActions(ctx: Ctx, id: number, actions: ActionIn[], now: num
   // Past executions keep pointing at the actions they ran, so old actions are kept only while referenced.
   ctx.sqlite.prepare('DELETE FROM autoresponder_actions WHERE autoresponder_id = ? AND id NOT IN (SELECT action_id FROM autoresponder_executions WHERE autoresponder_id = ?)').run(id, id)
   ctx.sqlite.prepare('UPDATE autoresponder_actions SET position = -id WHERE autoresponder_id = ?').run(id)
-  const ins = ctx.sqlite.prepare('INSERT INTO autoresponder_actions (autoresponder_id, position, subject, body_html, delay_value, delay_unit, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-  actions.forEach((a, i) => ins.run(id, i + 1, a.subject, a.bodyHtml, a.delay.value, a.delay.unit, now))
+  const ins = ctx.sqlite.prepare(
+    'INSERT INTO autoresponder_actions (autoresponder_id, position, subject, body_html, delay_value, delay_unit, created_at, channel, text_body, content_sid, content_variables_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
+  actions.forEach((a, i) =>
+    ins.run(id, i + 1, a.subject, a.bodyHtml, a.delay.value, a.delay.unit, now, a.channel ?? 'email', a.body ?? null, a.template?.contentSid ?? null, a.template ? JSON.stringify(a.template.variables) : null),
+  )
 }
 export const deleteAutoresponderRow = (ctx: Ctx, id: number): number => ctx.sqlite.prepare('DELETE FROM autoresponders WHERE id = ?').run(id).changes
 export const setCheckedThrough = (ctx: Ctx, id: number, day: string): void => void stmt(ctx.sqlite, 'UPDATE autoresponders SET date_checked_through = ? WHERE id = ?').run(day, id)
@@ -154,3 +168,6 @@ export function dueOn(ctx: Ctx, ar: ArRow, from: string, to: string, ids?: numbe
     .prepare(`SELECT id, d FROM (SELECT c.id, c.primary_object_id, ${dateExpr.replace(/created_at|fields_json/g, (m) => `c.${m}`)} AS d FROM ${source}) WHERE d BETWEEN ? AND ? ${where} ORDER BY d, id`)
     .all(...params, ...(ids ? [JSON.stringify(ids)] : []), from, to, ...(ar.objectId !== null ? [ar.objectId] : [])) as Array<{ id: number; d: string }>
 }
+
+/** Every business's id (an autoresponder for every business may text from any of them). */
+export const objectIds = (ctx: Ctx): number[] => stmt(ctx.sqlite, 'SELECT id FROM objects ORDER BY id').pluck().all() as number[]

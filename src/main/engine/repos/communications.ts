@@ -1,5 +1,6 @@
 // Communications: one message to one contact with its plan of channels; each attempt is an outbox row
 // carrying communication_id.
+import type { OutboxChannel } from '../../../shared/channels'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
 
@@ -46,10 +47,14 @@ export const attemptsOf = (ctx: Ctx, communicationId: number): AttemptRow[] =>
 export const communicationOfOutbound = (ctx: Ctx, outboundId: number): { communicationId: number | null; channel: string } | undefined =>
   stmt(ctx.sqlite, 'SELECT communication_id AS communicationId, channel FROM outbound_messages WHERE id = ?').get(outboundId) as { communicationId: number | null; channel: string } | undefined
 
-export interface ContactForComms { id: number; objectId: number | null; email: string | null; phone: string; status: string; timezone: string | null; objectTimezone: string | null }
+export interface ContactForComms { id: number; objectId: number | null; email: string | null; phone: string; status: string; timezone: string | null; objectTimezone: string | null; preferredChannel: OutboxChannel | null }
 export const contactForComms = (ctx: Ctx, id: number): ContactForComms | undefined =>
-  stmt(ctx.sqlite, `SELECT c.id, c.primary_object_id AS objectId, c.email, c.phone, c.status, c.timezone, o.timezone AS objectTimezone
+  stmt(ctx.sqlite, `SELECT c.id, c.primary_object_id AS objectId, c.email, c.phone, c.status, c.timezone, o.timezone AS objectTimezone, c.preferred_channel AS preferredChannel
     FROM contacts c LEFT JOIN objects o ON o.id = c.primary_object_id WHERE c.id = ?`).get(id) as ContactForComms | undefined
+
+/** Sets a contact's preferred channel (null: none); false when the contact does not exist. */
+export const setPreferredChannel = (ctx: Ctx, contactId: number, channel: OutboxChannel | null, now: number): boolean =>
+  stmt(ctx.sqlite, 'UPDATE contacts SET preferred_channel = ?, updated_at = ? WHERE id = ?').run(channel, now, contactId).changes > 0
 
 /** The business's first active sender profile (the email attempt's From when none is named). */
 export const defaultProfileOf = (ctx: Ctx, objectId: number): number | null =>

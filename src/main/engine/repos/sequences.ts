@@ -1,6 +1,7 @@
 // Sequence queries: definitions (steps, mailboxes), enrolments (sequence_contacts), the messages each
 // step sent (sequence_messages), and what the runner reads each tick (due steps, mailbox budgets, windows).
 import type { SequenceContact } from '../../../shared/automation'
+import type { OutboxChannel, TemplateRef } from '../../../shared/channels'
 import type { Ctx } from '../context'
 import type { SqlPart } from './segmentSql'
 import { stmt } from '../db/stmt'
@@ -23,11 +24,19 @@ export interface StepRow {
   bodyHtml: string
   waitValue: number
   waitUnit: 'minutes' | 'hours' | 'days'
+  /** Issue 17: an email, or a text (body, and a WhatsApp template's ContentSid + variables JSON). */
+  channel: OutboxChannel
+  textBody: string | null
+  contentSid: string | null
+  contentVariablesJson: string | null
 }
 export interface StepIn {
   subject: string
   bodyHtml: string
   wait: { value: number; unit: StepRow['waitUnit'] }
+  channel?: OutboxChannel
+  body?: string
+  template?: TemplateRef
 }
 type Ids = Array<{ id: number }>
 const ids = (rows: unknown): number[] => (rows as Ids).map((r) => r.id)
@@ -44,7 +53,8 @@ export function seqRows(ctx: Ctx, objectId?: number): SeqRow[] {
     : stmt(ctx.sqlite, `SELECT ${SEQ_COLS} FROM sequences ORDER BY name COLLATE NOCASE, id`).all()) as SeqRow[]
 }
 export function stepsOf(ctx: Ctx, id: number): StepRow[] {
-  return stmt(ctx.sqlite, 'SELECT id, position, subject, body_html AS bodyHtml, wait_value AS waitValue, wait_unit AS waitUnit FROM sequence_steps WHERE sequence_id = ? ORDER BY position').all(
+  return stmt(ctx.sqlite, `SELECT id, position, subject, body_html AS bodyHtml, wait_value AS waitValue, wait_unit AS waitUnit, channel, text_body AS textBody,
+            content_sid AS contentSid, content_variables_json AS contentVariablesJson FROM sequence_steps WHERE sequence_id = ? ORDER BY position`).all(
     id,
   ) as StepRow[]
 }
@@ -78,8 +88,12 @@ export const deleteSequenceRow = (ctx: Ctx, id: number): void => void ctx.sqlite
 export function writeSteps(ctx: Ctx, id: number, steps: StepIn[]): void {
   // Steps are replaced by position; contacts keep their position (a shorter sequence completes them).
   ctx.sqlite.prepare('DELETE FROM sequence_steps WHERE sequence_id = ?').run(id)
-  const ins = ctx.sqlite.prepare('INSERT INTO sequence_steps (sequence_id, position, subject, body_html, wait_value, wait_unit) VALUES (?, ?, ?, ?, ?, ?)')
-  steps.forEach((s, i) => ins.run(id, i + 1, s.subject, s.bodyHtml, s.wait.value, s.wait.unit))
+  const ins = ctx.sqlite.prepare(
+    'INSERT INTO sequence_steps (sequence_id, position, subject, body_html, wait_value, wait_unit, channel, text_body, content_sid, content_variables_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
+  steps.forEach((s, i) =>
+    ins.run(id, i + 1, s.subject, s.bodyHtml, s.wait.value, s.wait.unit, s.channel ?? 'email', s.body ?? null, s.template?.contentSid ?? null, s.template ? JSON.stringify(s.template.variables) : null),
+  )
 }
 export function writeMailboxes(ctx: Ctx, id: number, mailboxIds: number[]): void {
   ctx.sqlite.prepare('DELETE FROM sequence_mailboxes WHERE sequence_id = ?').run(id)
@@ -100,7 +114,7 @@ export const existingContacts = (ctx: Ctx, contactIds: number[]): number[] =>
 export function enrolContacts(
   ctx: Ctx,
   seq: Pick<SeqRow, 'id' | 'objectId' | 'rotation'>,
-  q: { contactIds: number[]; tagId?: number; segment?: SqlPart; boxes: number[]; firstAt: number },
+  q: { contactIds: number[]; tagId?: number; segment?: SqlPart; boxes: number[]; firstAt: number; /** issue 17: the sequence has text steps, so a phone will do */ texts?: boolean },
   now: number,
 ): { total: number; eligible: number; already: number; enrolled: number } {
   const sources: string[] = []
@@ -110,7 +124,7 @@ export function enrolContacts(
   // A segment's contacts (issue 19): its compiled condition, resolved now.
   if (q.segment) (sources.push(`SELECT c.id FROM contacts c WHERE ${q.segment.sql}`), params.push(...q.segment.params))
   const cand = `cand AS (${sources.join(' UNION ')})`
-  const eligible = `elig AS (SELECT c.id FROM cand CROSS JOIN contacts c ON c.id = cand.id WHERE c.primary_object_id = ? AND c.email IS NOT NULL AND c.status = 'active')`
+  const eligible = `elig AS (SELECT c.id FROM cand CROSS JOIN contacts c ON c.id = cand.id WHERE c.primary_object_id = ? AND ${q.texts ? "(c.email IS NOT NULL OR c.phone != '')" : 'c.email IS NOT NULL'} AND c.status = 'active')`
   const counts = ctx.sqlite
     .prepare(
       `WITH ${cand}, ${eligible} SELECT (SELECT count(*) FROM cand) AS total, (SELECT count(*) FROM elig) AS eligible,

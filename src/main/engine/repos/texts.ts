@@ -66,3 +66,12 @@ export function conversationItems(ctx: Ctx, contactId: number, channel: TextChan
 
 export const markConversationRead = (ctx: Ctx, contactId: number, channel: TextChannel): number =>
   stmt(ctx.sqlite, 'UPDATE text_messages SET read = 1 WHERE contact_id = ? AND channel = ? AND read = 0').run(contactId, channel).changes
+
+/** Our latest text to a contact on a channel that went out (what a reply by text answers), or null. */
+export const lastTextTo = (ctx: Ctx, contactId: number, channel: TextChannel): number | null =>
+  (stmt(
+    ctx.sqlite,
+    "SELECT id FROM outbound_messages WHERE contact_id = ? AND channel = ? AND status IN ('sent', 'delivered') ORDER BY coalesce(sent_at, created_at) DESC, id DESC LIMIT 1",
+  )
+    .pluck()
+    .get(contactId, channel) as number | undefined) ?? null

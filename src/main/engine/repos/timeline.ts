@@ -34,8 +34,12 @@ const PARTS: Record<TimelineKind, string[]> = {
     // Outbox rows for the contact that have not come back through a Sent folder yet.
     `SELECT 'mail', 'outbound', o.id, coalesce(o.sent_at, o.scheduled_for), ${K(2, 'o.id')}, o.subject, substr(o.text, 1, 200), NULL, o.id, o.status, NULL
        FROM outbound_messages o
-      WHERE o.contact_id = @c AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.mailbox_id = o.mailbox_id AND m.message_id = o.message_id)
+      WHERE o.contact_id = @c AND o.channel = 'email' AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.mailbox_id = o.mailbox_id AND m.message_id = o.message_id)
         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.outbound_id = o.id AND m.direction = 'out')`,
+    // Texts sent (issue 17): type 'text_out', the channel as title (a badge, like texts received), the words as detail.
+    `SELECT 'mail', 'text_out', o.id, coalesce(o.sent_at, o.scheduled_for), ${K(2, 'o.id')}, CASE o.channel WHEN 'sms' THEN 'SMS' ELSE 'WhatsApp' END,
+            CASE WHEN o.content_sid IS NOT NULL AND o.text = '' THEN 'Approved template ' || o.content_sid ELSE substr(o.text, 1, 200) END, NULL, o.id, o.status, NULL
+       FROM outbound_messages o WHERE o.contact_id = @c AND o.channel != 'email'`,
     // Texts received (issue 17): type 'text_in', the channel as title; texts sent are outbox rows above.
     `SELECT 'mail', 'text_in', t.id, t.received_at, ${K(9, 't.id')}, CASE t.channel WHEN 'sms' THEN 'SMS' ELSE 'WhatsApp' END, substr(t.body, 1, 200), NULL, NULL, t.channel, NULL
        FROM text_messages t WHERE t.contact_id = @c`,

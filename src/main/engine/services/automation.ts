@@ -28,6 +28,8 @@ export function wireAutomationHooks(ctx: Ctx): Array<() => void> {
       if (followSequence(ctx, id, status, detail)) wakeAutomation(ctx)
     }),
     ctx.hooks.on('outbound.replied', (p) => void onReplied(ctx, p)),
+    // A reply by SMS or WhatsApp stops the contact's sequences just as a mail reply does (issue 17 item 7).
+    ctx.hooks.on('texts.received', (p) => void onReplied(ctx, { outboundId: p.outboundId, contactId: p.contactId })),
     ctx.hooks.on('outbound.bounced', (p) => {
       onBounced(ctx, p)
       if (p.contactId !== null) skipPendingFor(ctx, p.contactId, `${p.email} bounced`)

@@ -7,9 +7,11 @@ import { AppError, found } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { changeAutomation } from '../automation/runner'
-import { senderFor } from '../automation/sender'
+import { NO_OBJECT, senderFor } from '../automation/sender'
 import { delayMs } from '../automation/sendWindow'
 import { renderFor, validateTemplate } from '../automation/templates'
+import { messageFieldsOf, queueTextStep, validateMessages } from '../automation/textStep'
+import type { TextChannel } from '../../../shared/channels'
 import { cancelWaiting, WAITING_STATUSES } from '../outbound/cancel'
 import { localDay } from '../outbound/localDay'
 import { cleanTemplates } from '../outbound/outgoingHtml'
@@ -36,7 +38,7 @@ function toAutoresponder(ctx: Ctx, r: ArRow): Autoresponder {
     objectId: r.objectId,
     isActive: r.isActive === 1,
     trigger: triggerOf(r),
-    actions: repo.actionsOf(ctx, r.id).map((a) => ({ id: a.id, position: a.position, subject: a.subject, bodyHtml: a.bodyHtml, delay: { value: a.delayValue, unit: a.delayUnit } })),
+    actions: repo.actionsOf(ctx, r.id).map((a) => ({ id: a.id, position: a.position, subject: a.subject, bodyHtml: a.bodyHtml, delay: { value: a.delayValue, unit: a.delayUnit }, ...messageFieldsOf(a) })),
     totalSent: r.totalSent,
     totalFailed: r.totalFailed,
     totalSkipped: r.totalSkipped,
@@ -57,7 +59,8 @@ function validate(ctx: Ctx, v: { objectId?: number | null; trigger?: Trigger; ac
   if (v.trigger?.type === 'TAG_ADDED' && !tagExists(ctx, v.trigger.tagId)) throw new AppError('NOT_FOUND', `Tag ${v.trigger.tagId} does not exist`, 'trigger.tagId')
   if (v.trigger?.type === 'DATE_BASED' && v.trigger.field !== 'createdAt' && !/^[A-Za-z0-9_ -]{1,64}$/.test(v.trigger.field))
     throw new AppError('VALIDATION', 'Use createdAt or the name of a custom field that holds a date', 'trigger.field')
-  v.actions?.forEach((a, i) => validateTemplate(a.subject, a.bodyHtml, `actions.${i}.`))
+  // A text action sends from the contact's business: this one, or (for every business) any that can.
+  if (v.actions) validateMessages(ctx, v.actions, 'actions', v.objectId != null ? [v.objectId] : repo.objectIds(ctx), validateTemplate, v.objectId == null)
 }
 
 export function createAutoresponder(ctx: Ctx, input: z.output<typeof NewAutoresponder>): Autoresponder {
@@ -76,7 +79,7 @@ export function createAutoresponder(ctx: Ctx, input: z.output<typeof NewAutoresp
 export function updateAutoresponder(ctx: Ctx, input: z.output<typeof AutoresponderPatch>): Autoresponder {
   const cur = requireRow(ctx, input.id)
   const actions = cleanTemplates(input.actions)
-  validate(ctx, { ...input, actions })
+  validate(ctx, { ...input, objectId: input.objectId !== undefined ? input.objectId : cur.objectId, actions })
   const now = ctx.clock.now()
   changeAutomation(ctx, 'autoresponders', () => {
     const isActive = input.isActive === undefined ? cur.isActive : input.isActive ? 1 : 0
@@ -140,6 +143,7 @@ function fire(ctx: Ctx, ar: ArRow, contactIds: number[], fireKey: string): numbe
 }
 
 function outcome(ctx: Ctx, ar: ArRow, a: ActionRow, contact: ContactRow, fireKey: string, at: number): { status: ExecStatus; error: string | null; outboundId: number | null } {
+  if (a.channel !== 'email') return textOutcome(ctx, ar, a, contact, fireKey, at)
   const sender = senderFor(ctx, contact.primaryObjectId)
   if (!sender.ok) return { status: 'FAILED', error: sender.error, outboundId: null }
   if (!contact.email) return { status: 'SKIPPED', error: 'The contact has no email address', outboundId: null }
@@ -158,6 +162,19 @@ function outcome(ctx: Ctx, ar: ArRow, a: ActionRow, contact: ContactRow, fireKey
     }
     throw err
   }
+}
+
+/** A text action (issue 17 item 7): queued through the channels code from the contact's business. */
+function textOutcome(ctx: Ctx, ar: ArRow, a: ActionRow, contact: ContactRow, fireKey: string, at: number): { status: ExecStatus; error: string | null; outboundId: number | null } {
+  if (contact.primaryObjectId === null) return { status: 'FAILED', error: NO_OBJECT, outboundId: null }
+  const object = objectRow(ctx, contact.primaryObjectId)!
+  const profile = senderFor(ctx, contact.primaryObjectId)
+  const key = `ar:${ar.id}:a:${a.id}:c:${contact.id}:${fireKey}`
+  const out = queueTextStep(ctx, a as ActionRow & { channel: TextChannel }, contact, object, profile.ok ? profile.profile : null, { sendAt: at, source: 'autoresponder', idempotencyKey: key, field: 'body' })
+  if (out.kind === 'queued') return { status: 'PENDING', error: null, outboundId: out.row.id }
+  if (out.kind === 'skipped') return { status: 'SKIPPED', error: out.reason, outboundId: out.row?.id ?? null }
+  if (out.kind === 'unfillable') return { status: 'SKIPPED', error: out.reason, outboundId: null }
+  return { status: 'FAILED', error: out.reason, outboundId: null }
 }
 
 /** An outbound row moved: its execution follows (sent → SENT, failed → FAILED with the error, …). */

@@ -6,7 +6,7 @@
 // outbox row linked by communication_id; the next only starts after the previous failed, so no two channels
 // deliver one communication.
 import type { ParsedInput } from '../../../shared/contract'
-import { DEFAULT_FALLBACK, type Communication, type OutboxChannel, type TemplateRef } from '../../../shared/channels'
+import { planFor, type ChannelPreference, type Communication, type OutboxChannel, type TemplateRef } from '../../../shared/channels'
 import { AppError } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
@@ -26,6 +26,7 @@ import {
   linkAttempt,
   quietHoursKey,
   setCommunicationStatus,
+  setPreferredChannel,
   type CommunicationRow,
   type ContactForComms,
 } from '../repos/communications'
@@ -118,7 +119,8 @@ export function sendCommunication(ctx: Ctx, input: ParsedInput<'communications.s
   const c = contactForComms(ctx, input.contactId)
   if (!c) throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
   if (c.objectId === null) throw new AppError('VALIDATION', 'Contact not assigned to any object', 'contactId')
-  const plan = [...new Set(input.channels ?? DEFAULT_FALLBACK)]
+  // No channels named: the contact's preferred channel first, then email → WhatsApp → SMS (consent and addresses still decide).
+  const plan = [...new Set(input.channels ?? planFor(c.preferredChannel))]
   const tz = c.timezone || c.objectTimezone || 'UTC'
   const now = ctx.clock.now()
   const sendAt = sendTime(input.urgency, now, tz, quietHoursOf(ctx, c.objectId))
@@ -182,4 +184,18 @@ export function wireCommunications(ctx: Ctx): void {
     why.push(`${NAMES[channel]}: ${detail ?? status}`)
     if (startNext(ctx, comm, channel, why).length) ctx.outbound.scheduler.wake()
   })
+}
+
+// ---------- a contact's preferred channel ----------
+export function preferenceOf(ctx: Ctx, contactId: number): ChannelPreference {
+  const c = contactForComms(ctx, contactId)
+  if (!c) throw new AppError('NOT_FOUND', `Contact ${contactId} does not exist`, 'contactId')
+  return { contactId, channel: c.preferredChannel }
+}
+
+export function setPreference(ctx: Ctx, input: ChannelPreference): ChannelPreference {
+  if (!ctx.sqlite.transaction(() => setPreferredChannel(ctx, input.contactId, input.channel, ctx.clock.now())).immediate())
+    throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
+  ctx.emit('contacts.changed', { ids: [input.contactId] })
+  return preferenceOf(ctx, input.contactId)
 }

@@ -13,6 +13,7 @@ import { profileOfMailbox } from '../automation/sender'
 import { stepWaitMs } from '../automation/sequenceRun'
 import { parseWindow } from '../automation/sendWindow'
 import { validateTemplate } from '../automation/templates'
+import { messageFieldsOf, validateMessages } from '../automation/textStep'
 import { cancelWaiting } from '../outbound/cancel'
 import { cleanTemplates } from '../outbound/outgoingHtml'
 import { objectExists, tagExists } from '../repos/automation'
@@ -29,7 +30,7 @@ function toSequence(ctx: Ctx, r: SeqRow): Sequence {
     name: r.name,
     objectId: r.objectId,
     status: r.status,
-    steps: repo.stepsOf(ctx, r.id).map((s) => ({ id: s.id, position: s.position, subject: s.subject, bodyHtml: s.bodyHtml, wait: { value: s.waitValue, unit: s.waitUnit } })),
+    steps: repo.stepsOf(ctx, r.id).map((s) => ({ id: s.id, position: s.position, subject: s.subject, bodyHtml: s.bodyHtml, wait: { value: s.waitValue, unit: s.waitUnit }, ...messageFieldsOf(s) })),
     mailboxIds: repo.mailboxesOf(ctx, r.id),
     window: parseWindow(r.windowJson),
     counts: repo.statusCounts(ctx, r.id),
@@ -44,7 +45,7 @@ export const getSequence = (ctx: Ctx, id: number, field = 'id'): Sequence => toS
 export const listSequences = (ctx: Ctx, objectId?: number): Sequence[] => repo.seqRows(ctx, objectId).map((r) => toSequence(ctx, r))
 
 function validate(ctx: Ctx, objectId: number, v: { steps?: StepIn[]; mailboxIds?: number[] }): void {
-  v.steps?.forEach((s, i) => validateTemplate(s.subject, s.bodyHtml, `steps.${i}.`))
+  if (v.steps) validateMessages(ctx, v.steps, 'steps', [objectId], validateTemplate)
   v.mailboxIds?.forEach((id, i) => {
     const m = repo.mailboxOwner(ctx, id)
     if (!m) throw new AppError('NOT_FOUND', `Mailbox ${id} does not exist`, `mailboxIds.${i}`)
@@ -95,7 +96,7 @@ export function deleteSequence(ctx: Ctx, id: number): { id: number; deleted: tru
 // ---------- enrolment ----------
 /**
  * Enrols contacts (by id, by tag, by segment, or several) in one transaction. Idempotent: a contact already in the
- * sequence is counted, not enrolled again. Contacts of another business, without an email or no longer
+ * sequence is counted, not enrolled again. Contacts of another business, without an email (or, when it texts, a phone) or no longer
  * active are skipped. Mailboxes rotate across new contacts from where the last enrolment stopped.
  * Callers that enrol inside a larger write (contacts.import) call automationChanged themselves.
  */
@@ -113,7 +114,7 @@ export function enroll(ctx: Ctx, input: z.output<typeof Enroll>): { enrolled: nu
     if (missing !== undefined) throw new AppError('NOT_FOUND', `Contact ${missing} does not exist`, 'contactIds')
   }
   const segment = input.segmentId === undefined ? undefined : segmentCondition(ctx, input.segmentId)
-  const r = ctx.sqlite.transaction(() => repo.enrolContacts(ctx, seq, { contactIds, tagId: input.tagId, segment, boxes, firstAt }, now))()
+  const r = ctx.sqlite.transaction(() => repo.enrolContacts(ctx, seq, { contactIds, tagId: input.tagId, segment, boxes, firstAt, texts: steps.some((s) => s.channel !== 'email') }, now))()
   return { enrolled: r.enrolled, alreadyEnrolled: r.already, skipped: r.total - r.eligible }
 }
 
@@ -156,7 +157,7 @@ const enrolmentsHit = (ctx: Ctx, p: { outboundId: number | null; contactId: numb
 ]
 
 /** A real reply (the inbound engine never reports auto-replies here) stops the contact's sequences. */
-export function onReplied(ctx: Ctx, p: { outboundId: number; contactId: number | null }): number {
+export function onReplied(ctx: Ctx, p: { outboundId: number | null; contactId: number | null }): number {
   recordOnce(ctx, p.outboundId, 'replied', null)
   return stop(ctx, enrolmentsHit(ctx, p), 'replied', 'The contact replied')
 }

@@ -1,7 +1,7 @@
 // Texts (SMS and WhatsApp): send one to a contact (the inbox's reply and the contact page use it), read
 // conversations per contact and channel, the WhatsApp window for the composer, and "poll now".
 import type { ParsedInput } from '../../../shared/contract'
-import type { ConversationDetail, TextConversation, TextMessage, WhatsappWindow } from '../../../shared/channels'
+import type { ConversationDetail, TextConversation, TextMessage, WhatsappTemplate, WhatsappWindow } from '../../../shared/channels'
 import type { OutboundMessage } from '../../../shared/outbound'
 import type { z } from 'zod'
 import { iso } from '../clock'
@@ -9,6 +9,10 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { queueText, textContact } from '../channels/queueText'
 import { whatsappWindow } from '../channels/window'
+import { listContent } from '../channels/twilioApi'
+import { twilioConfig } from '../channels/twilioSender'
+import { SendFailure } from '../outbound/failure'
+import { twilioRowOf } from '../repos/twilio'
 import { toOutbound } from '../repos/outbox'
 import { conversationItems, conversationRows, markConversationRead } from '../repos/texts'
 
@@ -68,4 +72,30 @@ export function windowOf(ctx: Ctx, contactId: number): WhatsappWindow {
 export function pollTexts(ctx: Ctx): Promise<{ statusChanged: number; received: number }> {
   if (!ctx.outbound.texts) throw new AppError('UNAVAILABLE', 'Texts are not polled in this engine')
   return ctx.outbound.texts.pollNow()
+}
+
+/** Pages read at most (50 templates each): a listing never runs on without end. */
+const TEMPLATE_PAGES = 20
+
+/** The business's WhatsApp templates from Twilio's Content API, every page (meta.next_page_url), newest names first. */
+export async function whatsappTemplates(ctx: Ctx, objectId: number): Promise<WhatsappTemplate[]> {
+  if (!twilioRowOf(ctx, objectId)) throw new AppError('VALIDATION', 'Business Twilio not configured', 'objectId')
+  try {
+    const cfg = twilioConfig(ctx, objectId)
+    const out: WhatsappTemplate[] = []
+    let page = await listContent(cfg)
+    for (let i = 1; ; i++) {
+      for (const c of page.contents) {
+        const body = Object.values(c.types ?? {}).find((t) => typeof t?.body === 'string')?.body ?? ''
+        const keys = Object.keys(c.variables ?? {}).sort((a, b) => Number(a) - Number(b))
+        out.push({ contentSid: c.sid, name: c.friendly_name || c.sid, language: c.language ?? '', body, variables: keys.map((key) => ({ key, sample: String(c.variables[key] ?? '') })) })
+      }
+      if (!page.meta?.next_page_url || i >= TEMPLATE_PAGES) break
+      page = await listContent(cfg, { pageUrl: page.meta.next_page_url })
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name))
+  } catch (err) {
+    if (err instanceof SendFailure) throw new AppError('UNAVAILABLE', `The templates could not be read from Twilio: ${err.message}`)
+    throw err
+  }
 }

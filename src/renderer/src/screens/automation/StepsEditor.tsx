@@ -9,12 +9,14 @@ import { DELAY_UNITS, VARIABLES } from '../../lib/automation'
 import { plural } from '../../lib/format'
 import { delayOf, newMessage, type MessageDraft } from './messageDraft'
 import { UseTemplate, withTemplate } from '../templates/InsertTemplate'
+import { ChannelChoice, TextStepFields } from './TextStepFields'
+import { ChannelBadge } from '../texts/TextThread'
 
 export interface Focus {
   index: number
-  field: 'subject' | 'body'
-  /** The subject input, to insert at its cursor. */
-  el?: HTMLInputElement
+  field: 'subject' | 'body' | 'text' | 'templateVars'
+  /** The subject input (or a text step's textarea), to insert at its cursor. */
+  el?: HTMLInputElement | HTMLTextAreaElement
   /** The body's rich editor, which inserts a variable chip at its own cursor. */
   editor?: RichEditorHandle
 }
@@ -106,13 +108,16 @@ function StepCard({ noun, index, count, message, errors, active, delayLabel, onA
           {index + 1}
         </span>
         <div className="step-head-text">
-          <span className="step-title">{label}</span>
+          <span className="step-title">
+            {label}
+            {message.channel !== 'email' && <ChannelBadge channel={message.channel} />}
+          </span>
           <span className="step-when">
             <Icon name="clock" size={13} /> {when}
           </span>
         </div>
         <div className="step-tools">
-          <UseTemplate objectId={objectId} label={`Use a template for ${label}`} onUse={(t) => onChange(withTemplate(message, t))} />
+          {message.channel === 'email' && <UseTemplate objectId={objectId} label={`Use a template for ${label}`} onUse={(t) => onChange(withTemplate(message, t))} />}
           <button type="button" className="icon-button" aria-label={`Move ${label} up`} disabled={index === 0} onClick={() => onMove(-1)}>
             <Icon name="arrowUp" size={15} />
           </button>
@@ -125,28 +130,35 @@ function StepCard({ noun, index, count, message, errors, active, delayLabel, onA
         </div>
       </div>
       <div className="step-body">
-        <Field label="Subject" error={errors[`${index}.subject`]}>
-          {(p) => <input className="input" {...p} value={message.subject} placeholder="e.g. Welcome, {{contact.first_name}}!" onFocus={track} onChange={(e) => onChange({ subject: e.target.value })} />}
-        </Field>
-        <Field label="Message" error={errors[`${index}.body`]}>
-          {(p) => (
-            <RichEditor
-              id={p.id}
-              label="Message"
-              invalid={p['aria-invalid']}
-              describedBy={p['aria-describedby']}
-              className="step-editor"
-              value={message.body}
-              variables={VARIABLES}
-              placeholder="Hi {{contact.first_name}}, …"
-              onFocus={(editor) => {
-                focus.current = { index, field: 'body', editor }
-                onActive()
-              }}
-              onChange={(body) => onChange({ body })}
-            />
-          )}
-        </Field>
+        <ChannelChoice label={label} value={message.channel} onChange={(channel) => onChange({ channel })} error={errors[`${index}.channel`]} />
+        {message.channel !== 'email' ? (
+          <TextStepFields index={index} message={message} errors={errors} objectId={objectId} onChange={onChange} focus={focus} onActive={onActive} />
+        ) : (
+          <>
+            <Field label="Subject" error={errors[`${index}.subject`]}>
+              {(p) => <input className="input" {...p} value={message.subject} placeholder="e.g. Welcome, {{contact.first_name}}!" onFocus={track} onChange={(e) => onChange({ subject: e.target.value })} />}
+            </Field>
+            <Field label="Message" error={errors[`${index}.body`]}>
+              {(p) => (
+                <RichEditor
+                  id={p.id}
+                  label="Message"
+                  invalid={p['aria-invalid']}
+                  describedBy={p['aria-describedby']}
+                  className="step-editor"
+                  value={message.body}
+                  variables={VARIABLES}
+                  placeholder="Hi {{contact.first_name}}, …"
+                  onFocus={(editor) => {
+                    focus.current = { index, field: 'body', editor }
+                    onActive()
+                  }}
+                  onChange={(body) => onChange({ body })}
+                />
+              )}
+            </Field>
+          </>
+        )}
         <div className="delay-row">
           <Field label={delayLabel} error={errors[`${index}.delay`]} className="delay-field">
             {(p) => (

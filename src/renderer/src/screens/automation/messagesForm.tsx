@@ -8,6 +8,7 @@ import { focusFirstInvalid } from '../../lib/errors'
 import { firstMessageWithError, htmlOf, routeSaveError, type MessageDraft } from './messageDraft'
 import type { Focus } from './StepsEditor'
 import { TemplatePreview, type PreviewError } from './TemplatePreview'
+import { TextPreview } from './TextStepFields'
 import { insertAtFocus, VariablesHelp } from './VariablesHelp'
 
 type List = 'actions' | 'steps'
@@ -80,14 +81,15 @@ export function MessagesAside({ noun, messages, index, objectId, focus, onPrevie
   const current = messages[index]
   return (
     <aside className="editor-side" aria-label="Preview and variables">
-      {current && <TemplatePreview label={`${noun} ${index + 1}`} subject={current.subject} html={htmlOf(current)} objectId={objectId} onError={onPreviewError} />}
+      {current && current.channel !== 'email' && <TextPreview label={`${noun} ${index + 1}`} message={current} />}
+      {current && current.channel === 'email' && <TemplatePreview label={`${noun} ${index + 1}`} subject={current.subject} html={htmlOf(current)} objectId={objectId} onError={onPreviewError} />}
       <VariablesHelp
         onInsert={(token) =>
           insertAtFocus(
             focus.current,
             token,
             (i, field, value) => onMessages(messages.map((m, j) => (j === i ? { ...m, [field]: value } : m))),
-            () => onMessages(messages.map((m, j) => (j === index ? { ...m, body: m.body + token } : m))),
+            () => onMessages(messages.map((m, j) => (j === index ? (m.channel === 'email' ? { ...m, body: m.body + token } : { ...m, text: m.text + token }) : m))),
           )
         }
       />

@@ -1,7 +1,7 @@
 // The autoresponder form's state and its conversion to and from the engine's shapes.
 import type { Autoresponder, Trigger } from '../../../../shared/automation'
 import type { Input } from '../../../../shared/contract'
-import { delayOf, htmlOf, localMessageErrors, messageOfSaved, newMessage, type MessageDraft } from '../automation/messageDraft'
+import { delayOf, localMessageErrors, messageInputOf, messageOfSaved, newMessage, type MessageDraft } from '../automation/messageDraft'
 import type { TriggerDraft } from './TriggerPicker'
 
 export interface AutoresponderDraft {
@@ -63,6 +63,6 @@ export function createInput(d: AutoresponderDraft): Input<'autoresponders.create
     objectId: d.objectId ? Number(d.objectId) : null,
     isActive: d.isActive,
     trigger: triggerOf(d.trigger) as Trigger,
-    actions: d.actions.map((m) => ({ subject: m.subject.trim(), bodyHtml: htmlOf(m), delay: delayOf(m) })),
+    actions: d.actions.map((m) => ({ ...messageInputOf(m), delay: delayOf(m) })),
   }
 }

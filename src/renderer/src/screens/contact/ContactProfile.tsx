@@ -27,6 +27,7 @@ import { ContactSummary } from './ContactSummary'
 import { ContactTasks } from './ContactTasks'
 import { CustomFieldsEditor, ExtraEmailsEditor } from './CustomFields'
 import { ContactPrivacy } from './ContactPrivacy'
+import { ContactChannels } from './ContactChannels'
 // issue 17: text the contact (SMS / WhatsApp)
 import { TextDialog } from '../texts/TextDialog'
 
@@ -196,6 +197,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
         <aside className="profile-side">
           <ContactTasks contactId={id} timeZone={zone} />
           <ContactTags contact={contact} onChanged={() => void refresh(false)} />
+          <ContactChannels contactId={id} />
           <ContactPrivacy contact={contact} name={name} />
           <section className="card" aria-labelledby="c-about">
             <div className="card-header">

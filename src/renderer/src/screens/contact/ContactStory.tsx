@@ -113,7 +113,10 @@ export function ContactStory({ contactId, name, timeZone }: { contactId: number;
   )
 }
 
-function words(item: ContactEvent, timeZone: string): { icon: IconName; tone: string; label: string; title: string; detail: string; badge: { text: string; tone: string } | null } {
+function words(
+  item: ContactEvent,
+  timeZone: string,
+): { icon: IconName; tone: string; label: string; title: string; detail: string; badge: { text: string; tone: string } | null; status?: { text: string; tone: string } | null } {
   switch (item.type) {
     case 'inbound':
       return { icon: 'inbox', tone: 'in', label: 'Received', title: item.title || '(no subject)', detail: item.detail, badge: item.status === 'bounce' ? { text: 'Bounce', tone: 'red' } : item.status === 'auto-reply' ? { text: 'Auto-reply', tone: 'slate' } : null }
@@ -121,6 +124,11 @@ function words(item: ContactEvent, timeZone: string): { icon: IconName; tone: st
       const s = item.status ? (STATUS[item.status as OutboxStatus] ?? { label: item.status, tone: 'slate' }) : null
       // A text (issue 17) or a mail without a subject: its words are the title rather than "(no subject)".
       return { icon: 'send', tone: 'out', label: 'Sent', title: item.title || item.detail || '(no subject)', detail: item.title ? item.detail : '', badge: s && { text: s.label, tone: s.tone } }
+    }
+    // issue 17: a text sent; the title is its channel (SMS / WhatsApp), a badge beside its outbox status
+    case 'text_out': {
+      const s = item.status ? (STATUS[item.status as OutboxStatus] ?? { label: item.status, tone: 'slate' }) : null
+      return { icon: 'send', tone: 'out', label: `${item.title} sent`, title: item.detail || '(empty text)', detail: '', badge: { text: item.title, tone: item.title === 'WhatsApp' ? 'green' : 'blue' }, status: s && { text: s.label, tone: s.tone } }
     }
     // issue 17: a text received; the title is its channel (SMS / WhatsApp), shown as a badge
     case 'text_in':
@@ -167,6 +175,7 @@ function Row({ item, now, timeZone }: { item: ContactEvent; now: number; timeZon
         <div className="mail-top">
           <span className="mail-subject">{w.title}</span>
           {w.badge && <span className={`badge badge-${w.badge.tone} badge-sm`}>{w.badge.text}</span>}
+          {w.status && <span className={`badge badge-${w.status.tone} badge-sm`}>{w.status.text}</span>}
           <time className="mail-time" dateTime={item.at} title={fullTime(item.at)}>
             {listTime(item.at, now)}
           </time>

@@ -7,7 +7,7 @@ import { formatDate } from '../../lib/format'
 import { EVENT_LABEL, eventTone, isScheduled, reasonOf, type MailboxSignIn } from '../../lib/outbox'
 import { navigate } from '../../lib/router'
 import { MessageActions } from './actions'
-import { progressLine, StatusBadge } from './OutboxRow'
+import { progressLine, StatusBadge, textLine } from './OutboxRow'
 import { useOutboxDetail } from './useOutbox'
 import { SignInWarning } from './signInWarning'
 
@@ -17,7 +17,7 @@ export function OutboxDetailPanel({ id, now, stopped }: { id: number; now: numbe
   return (
     <aside className="card outbox-detail" aria-label="Message details">
       <div className="outbox-detail-head">
-        <h2>{detail ? detail.subject || '(no subject)' : missing ? 'Message not found' : 'Loading…'}</h2>
+        <h2>{detail ? (detail.channel !== 'email' ? textLine(detail) : detail.subject || '(no subject)') : missing ? 'Message not found' : 'Loading…'}</h2>
         <button type="button" className="icon-button" aria-label="Close details" onClick={close}>
           <Icon name="x" />
         </button>

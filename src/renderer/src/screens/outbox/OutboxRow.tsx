@@ -6,6 +6,11 @@ import { isScheduled, reasonOf, STATUS, type MailboxSignIn } from '../../lib/out
 import { hrefFor, navigate } from '../../lib/router'
 import { MessageActions } from './actions'
 import { SignInWarning } from './signInWarning'
+import { ChannelBadge } from '../texts/TextThread'
+
+/** A text's line in the outbox (issue 17): texts have no subject; say what it is and its size. */
+export const textLine = (m: OutboundMessage): string =>
+  `${m.channel === 'whatsapp' ? 'WhatsApp message' : 'Text message'}${m.segments ? ` · ${m.segments} segment${m.segments === 1 ? '' : 's'}` : ''}`
 
 export function StatusBadge({ message }: { message: OutboundMessage }): JSX.Element {
   const scheduled = isScheduled(message)
@@ -35,8 +40,9 @@ export function OutboxRow({ message: m, selected, now, stopped }: { message: Out
           <span className="outbox-to" title={[...m.to, ...m.cc].join(', ')}>
             {recipientsLine([...m.to, ...m.cc])}
           </span>
+          {m.channel !== 'email' && <ChannelBadge channel={m.channel} />}
           <a className="outbox-subject" href={href} onClick={(e) => e.stopPropagation()}>
-            {m.subject || '(no subject)'}
+            {m.channel !== 'email' ? textLine(m) : m.subject || '(no subject)'}
           </a>
         </span>
         <span className="item-sub outbox-from">From {m.from}</span>

@@ -1,7 +1,7 @@
 // The sequence form's state and its conversion to and from the engine's shapes.
 import type { Sequence, SendWindow } from '../../../../shared/automation'
 import type { Input } from '../../../../shared/contract'
-import { delayOf, htmlOf, localMessageErrors, messageOfSaved, newMessage, type MessageDraft } from '../automation/messageDraft'
+import { delayOf, localMessageErrors, messageInputOf, messageOfSaved, newMessage, type MessageDraft } from '../automation/messageDraft'
 
 export interface SequenceDraft {
   name: string
@@ -42,7 +42,7 @@ export function localErrors(d: SequenceDraft): Record<string, string> {
   return { ...errors, ...localMessageErrors(d.steps) }
 }
 
-const stepsOf = (d: SequenceDraft) => d.steps.map((m) => ({ subject: m.subject.trim(), bodyHtml: htmlOf(m), wait: delayOf(m) }))
+const stepsOf = (d: SequenceDraft) => d.steps.map((m) => ({ ...messageInputOf(m), wait: delayOf(m) }))
 
 export const createInput = (d: SequenceDraft): Input<'sequences.create'> => ({
   name: d.name.trim(),

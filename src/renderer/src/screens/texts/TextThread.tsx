@@ -6,7 +6,8 @@ import { useEffect, useState, type JSX } from 'react'
 import type { TextChannel, TextMessage } from '../../../../shared/channels'
 import { WINDOW_FIELD } from '../../../../shared/channels'
 import { formatPhone } from '../../../../shared/phones'
-import { segmentLabel, textSegments } from '../../../../shared/textSegments'
+import { SegmentCounter } from './SegmentCounter'
+import { TemplatePicker } from './TemplatePicker'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { useFormErrors } from '../../lib/errors'
@@ -85,7 +86,6 @@ export function TextThread({ contact, channel, autoFocus }: { contact: TextConta
   const noSender = settings && (channel === 'whatsapp' ? !settings.whatsappFrom : !settings.smsFrom && !settings.messagingServiceSid)
   const blocked = Boolean(noTwilio || noSender || optedOut || contact.phones.length === 0)
 
-  const seg = textSegments(draft.body)
   const send = async () => {
     errors.clear()
     let variables: Record<string, string> = {}
@@ -192,6 +192,9 @@ export function TextThread({ contact, channel, autoFocus }: { contact: TextConta
         )}
         {templateOnly ? (
           <div className="text-template">
+            {contact.objectId !== null && (
+              <TemplatePicker objectId={contact.objectId} value={draft.contentSid} disabled={blocked} onPick={(t) => setDraft({ contentSid: t.contentSid, variables: t.variables.map((v) => v.sample).join('\n') })} />
+            )}
             <label className="label-text" htmlFor={`tpl-${key}`}>
               Approved template (ContentSid)
             </label>
@@ -227,10 +230,7 @@ export function TextThread({ contact, channel, autoFocus }: { contact: TextConta
         <FormError message={errors.fields[WINDOW_FIELD] ?? errors.fields.to ?? errors.form} />
         <div className="text-composer-foot">
           {!templateOnly && !blocked && (
-            <span className="text-counter" aria-live="polite" data-testid="segment-counter">
-              {segmentLabel(seg)}
-              {seg.unicodeChars.length > 0 && <span className="text-counter-why"> · {seg.unicodeChars.slice(0, 3).map((c) => `“${c}”`).join(' ')} {seg.unicodeChars.length === 1 ? 'makes' : 'make'} it Unicode</span>}
-            </span>
+            <SegmentCounter body={draft.body} />
           )}
           <button type="submit" className="btn btn-primary" disabled={busy || blocked}>
             <Icon name="send" size={14} /> {busy ? 'Sending…' : templateOnly ? 'Send template' : `Send ${CHANNEL_NAME[channel]}`}
