@@ -19,6 +19,7 @@ import { useBusinessChildren } from './useBusinessChildren'
 // intake (issue 18): receiving through Mailgun and web-form rules
 import { IntakeRulesSection } from '../intake/IntakeRulesSection'
 import { MailgunReceivingSection } from '../intake/MailgunReceivingSection'
+import { Form } from '../../components/Form'
 
 export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
   const children = useBusinessChildren(object.id)
@@ -103,14 +104,7 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
       <div className="card-header">
         <h3 id="details-title">Details</h3>
       </div>
-      <form
-        className="card-body"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
-          void save()
-        }}
-      >
+      <Form className="card-body" onSubmit={save}>
         <div className="form-grid">
           <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} className="span-2" />
           <TimeZoneField value={timezone} onChange={setTimezone} error={errors.fields.timezone} />
@@ -134,7 +128,7 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
             {busy ? 'Saving…' : 'Save changes'}
           </button>
         </div>
-      </form>
+      </Form>
     </section>
   )
 }

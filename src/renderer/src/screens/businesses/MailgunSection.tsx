@@ -12,6 +12,7 @@ import { toastOk } from '../../store'
 import { markProblems } from './MailboxDialog'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from './MailgunFields'
 import { focusByLabel, SetupCheckPanel, useSetupCheck } from './SetupCheck'
+import { Form } from '../../components/Form'
 
 export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   const mg = object.mailgun
@@ -83,15 +84,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
         )}
       </div>
       {editing ? (
-        <form
-          ref={form}
-          className="card-body"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            void save()
-          }}
-        >
+        <Form ref={form} className="card-body" onSubmit={save}>
           <MailgunFields draft={draft} onChange={change} errors={errors.fields} hasApiKey={Boolean(mg?.hasApiKey)} />
           <SetupCheckPanel state={check.state} />
           <FormError message={errors.form} />
@@ -108,7 +101,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
               {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : 'Save Mailgun settings'}
             </button>
           </div>
-        </form>
+        </Form>
       ) : mg ? (
         <dl className="card-body facts">
           <div>

@@ -15,6 +15,7 @@ import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import '../../styles/channels.css'
+import { Form } from '../../components/Form'
 
 interface Draft {
   accountSid: string
@@ -133,14 +134,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
         )}
       </div>
       {draft ? (
-        <form
-          className="card-body"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            void save()
-          }}
-        >
+        <Form className="card-body" onSubmit={save}>
           <div className="form-grid">
             <TextField label="Account SID" value={draft.accountSid} onChange={(accountSid) => set({ accountSid })} error={errors.fields.accountSid} placeholder="AC…" autoComplete="off" className="span-2" />
             <TextField
@@ -203,7 +197,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
               {busy ? 'Saving…' : 'Save Twilio settings'}
             </button>
           </div>
-        </form>
+        </Form>
       ) : tw ? (
         <dl className="card-body facts">
           <div>

@@ -1,7 +1,7 @@
 // One contact: header with when we last wrote and what is next, editable details, notes, one activity story
 // (mail, notes, tasks, automation), custom fields, extra emails, tasks, tags and dates. Field edits are saved
 // together with "Save changes"; tags, notes and tasks apply at once.
-import { useCallback, useEffect, useState, type FormEvent, type JSX } from 'react'
+import { useCallback, useEffect, useState, type JSX } from 'react'
 import type { Contact } from '../../../../shared/models'
 import { formatPhone } from '../../../../shared/phones'
 import { Avatar } from '../../components/Avatar'
@@ -29,6 +29,7 @@ import { CustomFieldsEditor, ExtraEmailsEditor } from './CustomFields'
 import { ContactPrivacy } from './ContactPrivacy'
 // issue 17: text the contact (SMS / WhatsApp)
 import { TextDialog } from '../texts/TextDialog'
+import { Form } from '../../components/Form'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -103,10 +104,6 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
     )
   if (!contact || !draft) return <div className="page page-loading" aria-busy="true" />
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    void save()
-  }
   const name = displayName(contact)
   const business = objectName(objects, contact.primaryObjectId)
   return (
@@ -159,7 +156,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
       <ContactSummary contactId={id} timeZone={zone} />
       <div className="profile-layout">
         <div className="profile-main">
-          <form id="contact-form" className="profile-form" noValidate onSubmit={submit}>
+          <Form id="contact-form" className="profile-form" onSubmit={save}>
             <FormError message={errors.form} />
             <ErrorSummary fields={errors.fields} />
             <section className="card" aria-labelledby="c-details">
@@ -170,11 +167,11 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
                 <ContactDetails draft={draft} onChange={setDraft} errors={errors.fields} />
               </div>
             </section>
-          </form>
+          </Form>
           <ContactNotes contactId={id} />
           <ContactStory contactId={id} name={name} timeZone={zone} />
           {/* A second form for the rest of the fields, so Enter in any of them saves too (forms cannot nest). */}
-          <form id="contact-form-more" className="profile-form" noValidate onSubmit={submit}>
+          <Form id="contact-form-more" className="profile-form" onSubmit={save}>
             <section className="card" aria-labelledby="c-fields">
               <div className="card-header">
                 <h3 id="c-fields">Custom fields</h3>
@@ -191,7 +188,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
                 <ExtraEmailsEditor emails={draft.extraEmails} onChange={(extraEmails) => setDraft({ ...draft, extraEmails })} errors={errors.fields} />
               </div>
             </section>
-          </form>
+          </Form>
         </div>
         <aside className="profile-side">
           <ContactTasks contactId={id} timeZone={zone} />

@@ -12,6 +12,7 @@ import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import '../../styles/intake.css'
+import { Form } from '../../components/Form'
 
 export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.Element | null {
   const mg = object.mailgun
@@ -83,14 +84,7 @@ export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.
         )}
       </div>
       {editing ? (
-        <form
-          className="card-body"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            void enable()
-          }}
-        >
+        <Form className="card-body" onSubmit={enable}>
           <TextField
             label="Receiving addresses"
             value={addresses}
@@ -108,7 +102,7 @@ export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.
               {busy ? 'Saving…' : 'Start receiving'}
             </button>
           </div>
-        </form>
+        </Form>
       ) : (
         <dl className="card-body facts" aria-label="Receiving status">
           <div>

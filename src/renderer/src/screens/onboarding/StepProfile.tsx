@@ -1,10 +1,11 @@
 // Step 3: the sender profile, i.e. the "From" people see, sending through what step 2 set up.
-import { useState, type FormEvent, type JSX } from 'react'
+import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { FormError, SelectField, TextField } from '../../components/Field'
 import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
 import type { SendingChoice } from './StepSending'
+import { Form } from '../../components/Form'
 
 interface Props {
   object: BizObject
@@ -29,8 +30,7 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
     ...(mailbox ? [{ value: `smtp:${mailbox.id}`, label: `Mailbox ${mailbox.email}` }] : []),
   ]
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault()
+  const save = async () => {
     setBusy(true)
     errors.clear()
     const input = {
@@ -48,7 +48,7 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
   }
 
   return (
-    <form className="onboarding-step" onSubmit={save} noValidate>
+    <Form className="onboarding-step" onSubmit={save}>
       <h2>Who are emails from?</h2>
       <p className="step-help">A sender profile is the name and address your customers see in their inbox.</p>
       <div className="form-grid">
@@ -70,6 +70,6 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
           {busy ? 'Saving…' : 'Finish setup'}
         </button>
       </div>
-    </form>
+    </Form>
   )
 }
