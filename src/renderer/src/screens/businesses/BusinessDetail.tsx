@@ -20,6 +20,7 @@ import { useBusinessChildren } from './useBusinessChildren'
 import { IntakeRulesSection } from '../intake/IntakeRulesSection'
 import { MailgunReceivingSection } from '../intake/MailgunReceivingSection'
 import { Form } from '../../components/Form'
+import { Card } from '../../components/Card'
 
 export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
   const children = useBusinessChildren(object.id)
@@ -40,17 +41,17 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
       <MailboxesSection object={object} mailboxes={children.mailboxes} />
       <IntakeRulesSection object={object} />
       <RetentionSection object={object} />
-      <section className="card card-danger" aria-labelledby="danger-title">
-        <div className="card-header">
-          <div>
-            <h3 id="danger-title">Delete this business</h3>
-            <p className="card-help">Its sender profiles and settings are removed. Contacts are never deleted with it: move or delete them first.</p>
-          </div>
+      <Card
+        id="danger-title"
+        title="Delete this business"
+        help="Its sender profiles and settings are removed. Contacts are never deleted with it: move or delete them first."
+        className="card-danger"
+        actions={
           <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
             Delete business
           </button>
-        </div>
-      </section>
+        }
+      />
       {deleting && (
         <ConfirmDialog
           title={`Delete ${object.name}?`}
@@ -100,10 +101,7 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
   }
 
   return (
-    <section className="card" aria-labelledby="details-title">
-      <div className="card-header">
-        <h3 id="details-title">Details</h3>
-      </div>
+    <Card id="details-title" title="Details">
       <Form className="card-body" onSubmit={save}>
         <div className="form-grid">
           <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} className="span-2" />
@@ -129,7 +127,7 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
           </button>
         </div>
       </Form>
-    </section>
+    </Card>
   )
 }
 

@@ -12,6 +12,7 @@ import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { MailboxDialog, type MailboxFocus } from './MailboxDialog'
 import { syncWindowLabel } from './mailboxDraft'
+import { Card } from '../../components/Card'
 
 const title = (code: string | null | undefined, fallback: string): string => (code && PROBLEM_TITLE[code as ServerErrorCode]) || fallback
 
@@ -48,16 +49,16 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
     setEditing(m)
   }
   return (
-    <section className="card" aria-labelledby="mailboxes-title">
-      <div className="card-header">
-        <div>
-          <h3 id="mailboxes-title">Mailboxes</h3>
-          <p className="card-help">Ordinary email accounts Switchboard sends from over SMTP, and reads replies from over IMAP.</p>
-        </div>
+    <Card
+      id="mailboxes-title"
+      title="Mailboxes"
+      help="Ordinary email accounts Switchboard sends from over SMTP, and reads replies from over IMAP."
+      actions={
         <button type="button" className="btn" onClick={() => edit('new')}>
           <Icon name="plus" /> Add mailbox
         </button>
-      </div>
+      }
+    >
       {mailboxes && mailboxes.length === 0 && <p className="card-body card-empty">No mailboxes yet.</p>}
       {mailboxes && mailboxes.length > 0 && (
         <ul className="item-list" aria-label="Mailboxes">
@@ -139,7 +140,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
           }}
         />
       )}
-    </section>
+    </Card>
   )
 }
 

@@ -13,6 +13,7 @@ import { markProblems } from './MailboxDialog'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from './MailgunFields'
 import { focusByLabel, SetupCheckPanel, useSetupCheck } from './SetupCheck'
 import { Form } from '../../components/Form'
+import { Card } from '../../components/Card'
 
 export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   const mg = object.mailgun
@@ -64,13 +65,12 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   }
 
   return (
-    <section className="card" aria-labelledby="mailgun-title">
-      <div className="card-header">
-        <div>
-          <h3 id="mailgun-title">Mailgun</h3>
-          <p className="card-help">Send newsletters and larger batches through a Mailgun domain.</p>
-        </div>
-        {!editing && (
+    <Card
+      id="mailgun-title"
+      title="Mailgun"
+      help="Send newsletters and larger batches through a Mailgun domain."
+      actions={
+        !editing && (
           <div className="card-header-actions">
             {mg && (
               <button type="button" className="btn btn-ghost" onClick={() => setRemoving(true)}>
@@ -81,8 +81,9 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
               {mg ? 'Edit Mailgun' : 'Connect Mailgun'}
             </button>
           </div>
-        )}
-      </div>
+        )
+      }
+    >
       {editing ? (
         <Form ref={form} className="card-body" onSubmit={save}>
           <MailgunFields draft={draft} onChange={change} errors={errors.fields} hasApiKey={Boolean(mg?.hasApiKey)} />
@@ -158,6 +159,6 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
           }}
         />
       )}
-    </section>
+    </Card>
   )
 }

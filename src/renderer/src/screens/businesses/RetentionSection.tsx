@@ -10,6 +10,7 @@ import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import '../../styles/dataRights.css'
 import { Form } from '../../components/Form'
+import { Card } from '../../components/Card'
 
 export function RetentionSection({ object }: { object: BizObject }): JSX.Element {
   const current = useQuery('retention.get', { objectId: object.id }, { keepPrevious: false })
@@ -40,13 +41,7 @@ export function RetentionSection({ object }: { object: BizObject }): JSX.Element
     }
   }
   return (
-    <section className="card" aria-labelledby="retention-title">
-      <div className="card-header">
-        <div>
-          <h3 id="retention-title">Mail retention</h3>
-          <p className="card-help">Delete old mail from this computer once a day. Mail on your mail server is not touched.</p>
-        </div>
-      </div>
+    <Card id="retention-title" title="Mail retention" help="Delete old mail from this computer once a day. Mail on your mail server is not touched.">
       <Form className="card-body" onSubmit={save}>
         <div className="retention-row">
           <label className="retention-check">
@@ -71,6 +66,6 @@ export function RetentionSection({ object }: { object: BizObject }): JSX.Element
         <FormError message={errors.fields.months ?? errors.form} />
         {current.data?.lastRunAt && <p className="card-help">Last run {formatDate(current.data.lastRunAt)}.</p>}
       </Form>
-    </section>
+    </Card>
   )
 }

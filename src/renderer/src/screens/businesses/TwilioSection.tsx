@@ -16,6 +16,7 @@ import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import '../../styles/channels.css'
 import { Form } from '../../components/Form'
+import { Card } from '../../components/Card'
 
 interface Draft {
   accountSid: string
@@ -114,13 +115,12 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
   }
 
   return (
-    <section className="card" aria-labelledby="twilio-title">
-      <div className="card-header">
-        <div>
-          <h3 id="twilio-title">Text messages (Twilio)</h3>
-          <p className="card-help">Send and receive SMS and WhatsApp messages through this business's Twilio account.</p>
-        </div>
-        {!draft && (
+    <Card
+      id="twilio-title"
+      title="Text messages (Twilio)"
+      help="Send and receive SMS and WhatsApp messages through this business's Twilio account."
+      actions={
+        !draft && (
           <div className="card-header-actions">
             {tw && (
               <button type="button" className="btn btn-ghost" onClick={() => setRemoving(true)}>
@@ -131,8 +131,9 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
               {tw ? 'Edit Twilio' : 'Connect Twilio'}
             </button>
           </div>
-        )}
-      </div>
+        )
+      }
+    >
       {draft ? (
         <Form className="card-body" onSubmit={save}>
           <div className="form-grid">
@@ -251,6 +252,6 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
           }}
         />
       )}
-    </section>
+    </Card>
   )
 }

@@ -12,15 +12,13 @@ import { fullTime, listTime } from '../../lib/inbox'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
+import { Card } from '../../components/Card'
 
 export function ContactNotes({ contactId }: { contactId: number }): JSX.Element {
   const notes = useQuery('notes.list', { contactId }, { events: ['notes.changed'] })
   const [deleting, setDeleting] = useState<Note | null>(null)
   return (
-    <section className="card notes-card" aria-labelledby="c-notes">
-      <div className="card-header">
-        <h3 id="c-notes">Notes</h3>
-      </div>
+    <Card id="c-notes" title="Notes" className="notes-card">
       <div className="card-body">
         <NoteComposer contactId={contactId} />
         {notes.error && (
@@ -48,7 +46,7 @@ export function ContactNotes({ contactId }: { contactId: number }): JSX.Element 
           }}
         />
       )}
-    </section>
+    </Card>
   )
 }
 

@@ -30,6 +30,7 @@ import { ContactPrivacy } from './ContactPrivacy'
 // issue 17: text the contact (SMS / WhatsApp)
 import { TextDialog } from '../texts/TextDialog'
 import { Form } from '../../components/Form'
+import { Card } from '../../components/Card'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -159,45 +160,33 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
           <Form id="contact-form" className="profile-form" onSubmit={save}>
             <FormError message={errors.form} />
             <ErrorSummary fields={errors.fields} />
-            <section className="card" aria-labelledby="c-details">
-              <div className="card-header">
-                <h3 id="c-details">Details</h3>
-              </div>
+            <Card id="c-details" title="Details">
               <div className="card-body">
                 <ContactDetails draft={draft} onChange={setDraft} errors={errors.fields} />
               </div>
-            </section>
+            </Card>
           </Form>
           <ContactNotes contactId={id} />
           <ContactStory contactId={id} name={name} timeZone={zone} />
           {/* A second form for the rest of the fields, so Enter in any of them saves too (forms cannot nest). */}
           <Form id="contact-form-more" className="profile-form" onSubmit={save}>
-            <section className="card" aria-labelledby="c-fields">
-              <div className="card-header">
-                <h3 id="c-fields">Custom fields</h3>
-              </div>
+            <Card id="c-fields" title="Custom fields">
               <div className="card-body">
                 <CustomFieldsEditor rows={draft.fields} onChange={(fields) => setDraft({ ...draft, fields })} errors={errors.fields} />
               </div>
-            </section>
-            <section className="card" aria-labelledby="c-emails">
-              <div className="card-header">
-                <h3 id="c-emails">Other email addresses</h3>
-              </div>
+            </Card>
+            <Card id="c-emails" title="Other email addresses">
               <div className="card-body">
                 <ExtraEmailsEditor emails={draft.extraEmails} onChange={(extraEmails) => setDraft({ ...draft, extraEmails })} errors={errors.fields} />
               </div>
-            </section>
+            </Card>
           </Form>
         </div>
         <aside className="profile-side">
           <ContactTasks contactId={id} timeZone={zone} />
           <ContactTags contact={contact} onChanged={() => void refresh(false)} />
           <ContactPrivacy contact={contact} name={name} />
-          <section className="card" aria-labelledby="c-about">
-            <div className="card-header">
-              <h3 id="c-about">Record</h3>
-            </div>
+          <Card id="c-about" title="Record">
             <dl className="card-body facts facts-stacked">
               <div>
                 <dt>Created</dt>
@@ -208,7 +197,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
                 <dd>{formatDate(contact.updatedAt)}</dd>
               </div>
             </dl>
-          </section>
+          </Card>
         </aside>
       </div>
       {leaving}

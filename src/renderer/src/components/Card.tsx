@@ -1,0 +1,35 @@
+// A card with a titled header: the heading labels the section, an optional line of help sits under
+// it, and the header's buttons (actions) sit on its right. The body is the card's own business.
+import type { JSX, ReactNode } from 'react'
+
+interface CardProps {
+  /** The heading's id, which labels the section (aria-labelledby). */
+  id: string
+  title: ReactNode
+  help?: ReactNode
+  actions?: ReactNode
+  /** Extra classes on the section and on the header. */
+  className?: string
+  headerClassName?: string
+  children?: ReactNode
+}
+
+export function Card({ id, title, help, actions, className, headerClassName, children }: CardProps): JSX.Element {
+  const heading = <h3 id={id}>{title}</h3>
+  return (
+    <section className={className ? `card ${className}` : 'card'} aria-labelledby={id}>
+      <div className={headerClassName ? `card-header ${headerClassName}` : 'card-header'}>
+        {help ? (
+          <div>
+            {heading}
+            <p className="card-help">{help}</p>
+          </div>
+        ) : (
+          heading
+        )}
+        {actions}
+      </div>
+      {children}
+    </section>
+  )
+}
