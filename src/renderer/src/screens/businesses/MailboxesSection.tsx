@@ -9,7 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
 import { formatCount, sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
-import { toastOk, useApp } from '../../store'
+import { useApp } from '../../store'
 import { MailboxDialog, type MailboxFocus } from './MailboxDialog'
 import { syncWindowLabel } from './mailboxDraft'
 import { Card } from '../../components/Card'
@@ -134,10 +134,8 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
           message="Switchboard forgets this mailbox and its saved passwords. The mailbox itself is untouched."
           confirmLabel="Delete mailbox"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await rpc('mailboxes.delete', { id: deleting.id })
-            toastOk('Mailbox deleted')
-          }}
+          onConfirm={() => rpc('mailboxes.delete', { id: deleting.id })}
+          done="Mailbox deleted"
         />
       )}
     </Card>

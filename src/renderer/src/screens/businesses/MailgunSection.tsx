@@ -153,10 +153,8 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
           message="The domain and saved API key are removed from this business. Profiles that send through Mailgun must be switched to a mailbox first."
           confirmLabel="Disconnect"
           onClose={() => setRemoving(false)}
-          onConfirm={async () => {
-            await rpc('mailgun.remove', { objectId: object.id })
-            toastOk('Mailgun disconnected')
-          }}
+          onConfirm={() => rpc('mailgun.remove', { objectId: object.id })}
+          done="Mailgun disconnected"
         />
       )}
     </Card>

@@ -40,10 +40,8 @@ export function ContactNotes({ contactId }: { contactId: number }): JSX.Element 
           message="The note is removed for everyone. This cannot be undone."
           confirmLabel="Delete note"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await rpc('notes.delete', { id: deleting.id })
-            toastOk('Note deleted')
-          }}
+          onConfirm={() => rpc('notes.delete', { id: deleting.id })}
+          done="Note deleted"
         />
       )}
     </Card>

@@ -10,7 +10,7 @@ import { formatDate, plural, recipientsLine, relativeTime } from '../../lib/form
 import { htmlToPlain } from '../../lib/mailText'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
-import { toastError, toastOk } from '../../store'
+import { toastError } from '../../store'
 import { openCompose } from '../compose/composeState'
 
 export function DraftsScreen(): JSX.Element {
@@ -88,10 +88,8 @@ export function DraftsScreen(): JSX.Element {
           message={`“${deleting.subject || '(no subject)'}” will be deleted. This cannot be undone.`}
           confirmLabel="Delete draft"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await rpc('drafts.delete', { id: deleting.id })
-            toastOk('Draft deleted')
-          }}
+          onConfirm={() => rpc('drafts.delete', { id: deleting.id })}
+          done="Draft deleted"
         />
       )}
     </div>
