@@ -71,7 +71,7 @@ interface DialogActionsProps {
   children?: ReactNode
 }
 
-/** The footer every form dialog has: Cancel, any extra buttons, then the one submit button. */
+/** The buttons every form ends with (a dialog footer, a card form): Cancel, any extra buttons, then the one submit button. */
 export function DialogActions({ onCancel, label, busyLabel = 'Saving…', busy, danger, children }: DialogActionsProps): JSX.Element {
   return (
     <>

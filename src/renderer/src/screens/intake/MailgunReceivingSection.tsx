@@ -13,6 +13,7 @@ import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import '../../styles/intake.css'
 import { Form } from '../../components/Form'
+import { DialogActions } from '../../components/Dialog'
 
 export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.Element | null {
   const mg = object.mailgun
@@ -95,12 +96,7 @@ export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.
           />
           <FormError message={errors.form} />
           <div className="card-actions">
-            <button type="button" className="btn" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Start receiving'}
-            </button>
+            <DialogActions onCancel={() => setEditing(false)} label="Start receiving" busy={busy} />
           </div>
         </Form>
       ) : (

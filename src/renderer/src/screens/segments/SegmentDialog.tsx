@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState, type JSX } from 'react'
 import type { Company, Group, Segment, SegmentPreview } from '../../../../shared/segments'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { Dialog } from '../../components/Dialog'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { fieldErrorsOf, messageOf } from '../../lib/errors'
@@ -128,12 +128,7 @@ export function SegmentDialog({
                 Delete segment
               </button>
             )}
-            <button type="button" className="btn" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save segment'}
-            </button>
+            <DialogActions onCancel={close} label="Save segment" busy={busy} />
           </>
         }
       >
