@@ -11,7 +11,7 @@ import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { markProblems } from './MailboxDialog'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from './MailgunFields'
-import { focusByLabel, SetupCheckPanel, useSetupCheck } from './SetupCheck'
+import { focusByLabel, SetupCheckActions, SetupCheckPanel, useSetupCheck } from './SetupCheck'
 import { Form } from '../../components/Form'
 import { Card } from '../../components/Card'
 
@@ -93,14 +93,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
             <button type="button" className="btn" onClick={() => setEditing(false)}>
               Cancel
             </button>
-            {check.failed && (
-              <button type="button" className="btn" disabled={busy} onClick={() => void save(true)}>
-                Save anyway
-              </button>
-            )}
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : 'Save Mailgun settings'}
-            </button>
+            <SetupCheckActions check={check} busy={busy} label="Save Mailgun settings" onSaveAnyway={() => void save(true)} />
           </div>
         </Form>
       ) : mg ? (

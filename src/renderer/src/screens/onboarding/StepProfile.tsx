@@ -6,6 +6,7 @@ import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
 import type { SendingChoice } from './StepSending'
 import { Form } from '../../components/Form'
+import { StepActions } from './StepActions'
 
 interface Props {
   object: BizObject
@@ -58,18 +59,14 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
         <SelectField label="Send through" value={transport} onChange={setTransport} options={options} error={errors.fields['transport.kind'] ?? errors.fields['transport.mailboxId']} />
       </div>
       <FormError message={errors.form} />
-      <div className="step-actions">
-        <button type="button" className="btn btn-ghost" onClick={onBack}>
-          Back
-        </button>
-        <span className="spacer" />
+      <StepActions onBack={onBack}>
         <button type="button" className="btn btn-ghost" onClick={onSkip}>
           Skip for now
         </button>
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Saving…' : 'Finish setup'}
         </button>
-      </div>
+      </StepActions>
     </Form>
   )
 }

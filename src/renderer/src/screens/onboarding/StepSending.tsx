@@ -11,8 +11,9 @@ import { markProblems, testMailbox } from '../businesses/MailboxDialog'
 import { MailboxFields } from '../businesses/MailboxFields'
 import { DraftError, mailboxDraft, serversChanged, toMailboxPatch, toNewMailbox, type MailboxDraft } from '../businesses/mailboxDraft'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from '../businesses/MailgunFields'
-import { SetupCheckPanel, useSetupCheck } from '../businesses/SetupCheck'
+import { SetupCheckActions, SetupCheckPanel, useSetupCheck } from '../businesses/SetupCheck'
 import { Form } from '../../components/Form'
+import { StepActions } from './StepActions'
 
 export type SendingChoice = 'mailgun' | 'smtp'
 
@@ -103,23 +104,12 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
       )}
       <SetupCheckPanel state={check.state} />
       <FormError message={errors.form} />
-      <div className="step-actions">
-        <button type="button" className="btn btn-ghost" onClick={onBack}>
-          Back
-        </button>
-        <span className="spacer" />
+      <StepActions onBack={onBack}>
         <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => void skip()}>
           Skip for now
         </button>
-        {check.failed && (
-          <button type="button" className="btn" disabled={busy} onClick={() => void save(true)}>
-            Save anyway
-          </button>
-        )}
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : 'Continue'}
-        </button>
-      </div>
+        <SetupCheckActions check={check} busy={busy} label="Continue" onSaveAnyway={() => void save(true)} />
+      </StepActions>
     </Form>
   )
 }
