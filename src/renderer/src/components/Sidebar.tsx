@@ -4,7 +4,7 @@ import { useEffect, type JSX } from 'react'
 import { formatCount } from '../lib/format'
 import { pendingCount } from '../lib/outbox'
 import { hrefFor, type Route } from '../lib/router'
-import { openCompose } from '../screens/compose/composeState'
+import { ComposeButton } from '../screens/compose/ComposeButton'
 import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
 import { ThemeSwitch } from './ThemeSwitch'
@@ -48,9 +48,7 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
         </span>
         <span className="brand-name">Switchboard</span>
       </div>
-      <button type="button" className="btn btn-primary compose-button" onClick={() => openCompose()}>
-        <Icon name="compose" /> Compose
-      </button>
+      <ComposeButton className="compose-button" />
       <nav className="nav" aria-label="Main">
         {NAV.map((item) => {
           const current = item.matches.includes(route.name)

@@ -12,6 +12,7 @@ import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastError } from '../../store'
 import { openCompose } from '../compose/composeState'
+import { ComposeButton } from '../compose/ComposeButton'
 
 export function DraftsScreen(): JSX.Element {
   const drafts = useQuery('drafts.list', {}, { events: ['drafts.changed'], delayMs: 0, onError: toastError }).data
@@ -28,11 +29,7 @@ export function DraftsScreen(): JSX.Element {
           <EmptyState
             icon="file"
             title="No drafts"
-            actions={
-              <button type="button" className="btn btn-primary" onClick={() => openCompose()}>
-                <Icon name="compose" /> Compose
-              </button>
-            }
+            actions={<ComposeButton />}
           >
             Messages you start writing are saved here automatically, even when you are offline.
           </EmptyState>
