@@ -2,7 +2,7 @@
 // reload and leaving asks first), then the notes, pinned ones first, each with its author and time, and
 // pin, edit and delete.
 import { useEffect, useState, type JSX } from 'react'
-import { FieldAlert } from '../../components/Field'
+import { AlertLine, FieldAlert } from '../../components/Field'
 import type { Note } from '../../../../shared/crm'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
@@ -21,11 +21,7 @@ export function ContactNotes({ contactId }: { contactId: number }): JSX.Element 
     <Card id="c-notes" title="Notes" className="notes-card">
       <div className="card-body">
         <NoteComposer contactId={contactId} />
-        {notes.error && (
-          <p className="message-error" role="alert">
-            <Icon name="alert" size={14} /> {notes.error}
-          </p>
-        )}
+        <AlertLine message={notes.error} />
         {notes.data && notes.data.length > 0 && (
           <ul className="note-list" aria-label="Notes">
             {notes.data.map((n) => (

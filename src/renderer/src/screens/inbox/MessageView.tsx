@@ -10,6 +10,7 @@ import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import { MessageBody } from './MessageBody'
 import { AttachmentInfo } from '../../components/AttachmentInfo'
+import { AlertLine } from '../../components/Field'
 
 export type ReplyMode = 'reply' | 'replyAll' | 'forward'
 
@@ -76,11 +77,7 @@ export function MessageView({ summary: m, open, onToggle, onReply, onDetail, now
           )}
         </div>
       </header>
-      {error && (
-        <p className="message-error" role="alert">
-          <Icon name="alert" size={14} /> {error}
-        </p>
-      )}
+      <AlertLine message={error} />
       {!detail && !error && (
         <div className="message-loading" aria-busy="true">
           <span className="spinner" /> Loading message…
