@@ -33,3 +33,26 @@ export function Card({ id, title, help, actions, className, headerClassName, chi
     </section>
   )
 }
+
+interface ConnectionActionsProps {
+  /** The way out (Disconnect, Remove, Stop receiving), shown only once connected. */
+  remove: { label: string; onClick: () => void; disabled?: boolean } | null
+  /** The button that edits the connection, or makes it. */
+  edit: { label: string; onClick: () => void; disabled?: boolean }
+}
+
+/** The header buttons of a card that connects a service (Mailgun, Twilio, Mailgun receiving). */
+export function ConnectionActions({ remove, edit }: ConnectionActionsProps): JSX.Element {
+  return (
+    <div className="card-header-actions">
+      {remove && (
+        <button type="button" className="btn btn-ghost" disabled={remove.disabled} onClick={remove.onClick}>
+          {remove.label}
+        </button>
+      )}
+      <button type="button" className="btn" onClick={edit.onClick} disabled={edit.disabled}>
+        {edit.label}
+      </button>
+    </div>
+  )
+}

@@ -7,6 +7,7 @@ import { EmptyState } from './EmptyState'
 import { Icon, type IconName } from './Icons'
 import { PageHeader } from './PageHeader'
 import { Table, type Column } from './Table'
+import { AddButton } from './AddButton'
 
 export interface ListPageProps<T> {
   title: string
@@ -26,9 +27,7 @@ export interface ListPageProps<T> {
 
 export function ListPage<T>({ title, subtitle, list, newLabel, onNew, empty, columns, row, after }: ListPageProps<T>): JSX.Element {
   const action = (
-    <button type="button" className="btn btn-primary" onClick={onNew}>
-      <Icon name="plus" /> {newLabel}
-    </button>
+    <AddButton label={newLabel} onClick={onNew} primary />
   )
   return (
     <div className="page">

@@ -13,6 +13,7 @@ import { useApp } from '../../store'
 import { MailboxDialog, type MailboxFocus } from './MailboxDialog'
 import { syncWindowLabel } from './mailboxDraft'
 import { Card } from '../../components/Card'
+import { AddButton } from '../../components/AddButton'
 
 const title = (code: string | null | undefined, fallback: string): string => (code && PROBLEM_TITLE[code as ServerErrorCode]) || fallback
 
@@ -53,11 +54,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
       id="mailboxes-title"
       title="Mailboxes"
       help="Ordinary email accounts Switchboard sends from over SMTP, and reads replies from over IMAP."
-      actions={
-        <button type="button" className="btn" onClick={() => edit('new')}>
-          <Icon name="plus" /> Add mailbox
-        </button>
-      }
+      actions={<AddButton label="Add mailbox" onClick={() => edit('new')} />}
     >
       {mailboxes && mailboxes.length === 0 && <p className="card-body card-empty">No mailboxes yet.</p>}
       {mailboxes && mailboxes.length > 0 && (

@@ -13,7 +13,7 @@ import { markProblems } from './MailboxDialog'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from './MailgunFields'
 import { focusByLabel, SetupCheckActions, SetupCheckPanel, useSetupCheck } from './SetupCheck'
 import { Form } from '../../components/Form'
-import { Card } from '../../components/Card'
+import { Card, ConnectionActions } from '../../components/Card'
 
 export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   const mg = object.mailgun
@@ -70,18 +70,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
       title="Mailgun"
       help="Send newsletters and larger batches through a Mailgun domain."
       actions={
-        !editing && (
-          <div className="card-header-actions">
-            {mg && (
-              <button type="button" className="btn btn-ghost" onClick={() => setRemoving(true)}>
-                Disconnect
-              </button>
-            )}
-            <button type="button" className="btn" onClick={() => startEdit()}>
-              {mg ? 'Edit Mailgun' : 'Connect Mailgun'}
-            </button>
-          </div>
-        )
+        !editing && <ConnectionActions remove={mg ? { label: 'Disconnect', onClick: () => setRemoving(true) } : null} edit={{ label: mg ? 'Edit Mailgun' : 'Connect Mailgun', onClick: () => startEdit() }} />
       }
     >
       {editing ? (

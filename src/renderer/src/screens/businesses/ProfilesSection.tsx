@@ -5,6 +5,7 @@ import { Avatar } from '../../components/Avatar'
 import { Icon } from '../../components/Icons'
 import { ProfileDialog } from './ProfileDialog'
 import { Card } from '../../components/Card'
+import { AddButton } from '../../components/AddButton'
 
 export function transportLabel(p: Profile, mailboxes: Mailbox[] | null): string {
   if (p.transport.kind === 'mailgun') return 'Mailgun'
@@ -26,11 +27,7 @@ export function ProfilesSection({ object, profiles, mailboxes }: Props): JSX.Ele
       id="profiles-title"
       title="Sender profiles"
       help="The name and address customers see in their inbox."
-      actions={
-        <button type="button" className="btn" onClick={() => setEditing('new')}>
-          <Icon name="plus" /> Add sender profile
-        </button>
-      }
+      actions={<AddButton label="Add sender profile" onClick={() => setEditing('new')} />}
     >
       {profiles && profiles.length === 0 && <p className="card-body card-empty">No sender profiles yet. Add one to start sending from this business.</p>}
       {profiles && profiles.length > 0 && (

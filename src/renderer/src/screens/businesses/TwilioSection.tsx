@@ -16,7 +16,7 @@ import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import '../../styles/channels.css'
 import { Form } from '../../components/Form'
-import { Card } from '../../components/Card'
+import { Card, ConnectionActions } from '../../components/Card'
 
 interface Draft {
   accountSid: string
@@ -121,16 +121,10 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
       help="Send and receive SMS and WhatsApp messages through this business's Twilio account."
       actions={
         !draft && (
-          <div className="card-header-actions">
-            {tw && (
-              <button type="button" className="btn btn-ghost" onClick={() => setRemoving(true)}>
-                Remove
-              </button>
-            )}
-            <button type="button" className="btn" onClick={startEdit} disabled={settings.loading && !settings.data && !settings.error}>
-              {tw ? 'Edit Twilio' : 'Connect Twilio'}
-            </button>
-          </div>
+          <ConnectionActions
+            remove={tw ? { label: 'Remove', onClick: () => setRemoving(true) } : null}
+            edit={{ label: tw ? 'Edit Twilio' : 'Connect Twilio', onClick: startEdit, disabled: settings.loading && !settings.data && !settings.error }}
+          />
         )
       }
     >

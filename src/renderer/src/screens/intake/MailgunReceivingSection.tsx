@@ -14,6 +14,7 @@ import { toastOk } from '../../store'
 import '../../styles/intake.css'
 import { Form } from '../../components/Form'
 import { DialogActions } from '../../components/Dialog'
+import { ConnectionActions } from '../../components/Card'
 
 export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.Element | null {
   const mg = object.mailgun
@@ -72,16 +73,10 @@ export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.
           <p className="card-help">For a business without a mailbox: Mailgun keeps its incoming mail and Switchboard fetches it into the inbox.</p>
         </div>
         {!editing && (
-          <div className="card-header-actions">
-            {s?.enabled && (
-              <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => void disable()}>
-                Stop receiving
-              </button>
-            )}
-            <button type="button" className="btn" onClick={start}>
-              {s?.enabled ? 'Change addresses' : 'Receive mail through Mailgun'}
-            </button>
-          </div>
+          <ConnectionActions
+            remove={s?.enabled ? { label: 'Stop receiving', onClick: () => void disable(), disabled: busy } : null}
+            edit={{ label: s?.enabled ? 'Change addresses' : 'Receive mail through Mailgun', onClick: start }}
+          />
         )}
       </div>
       {editing ? (

@@ -7,6 +7,7 @@ import { rpc } from '../../rpc'
 import type { SendingChoice } from './StepSending'
 import { Form } from '../../components/Form'
 import { StepActions } from './StepActions'
+import { profileInput } from '../businesses/profileDraft'
 
 interface Props {
   object: BizObject
@@ -34,12 +35,7 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
   const save = async () => {
     setBusy(true)
     errors.clear()
-    const input = {
-      email,
-      displayName,
-      replyTo: replyTo.trim() ? replyTo : null,
-      transport: transport === 'mailgun' ? { kind: 'mailgun' as const } : { kind: 'smtp' as const, mailboxId: Number(transport.slice(5)) },
-    }
+    const input = profileInput({ email, displayName, replyTo, transport })
     try {
       onSaved(profile ? await rpc('profiles.update', { id: profile.id, ...input }) : await rpc('profiles.create', { objectId: object.id, ...input }))
     } catch (err) {

@@ -13,6 +13,7 @@ import { objectName, useApp } from '../../store'
 import { ListBody } from '../automation/LoadState'
 import { BulkSendDialog } from './BulkSendDialog'
 import '../../styles/templates.css'
+import { AddButton } from '../../components/AddButton'
 
 export function TemplatesScreen(): JSX.Element {
   const list = useQuery('templates.list', {}, { events: ['templates.changed', 'outbox.changed'], delayMs: 400 })
@@ -31,9 +32,7 @@ export function TemplatesScreen(): JSX.Element {
                 <Icon name="send" /> Bulk send
               </button>
             )}
-            <button type="button" className="btn btn-primary" onClick={create}>
-              <Icon name="plus" /> New template
-            </button>
+            <AddButton label="New template" onClick={create} primary />
           </>
         }
       />
@@ -45,11 +44,7 @@ export function TemplatesScreen(): JSX.Element {
           <EmptyState
             icon="braces"
             title="No templates yet"
-            actions={
-              <button type="button" className="btn btn-primary" onClick={create}>
-                <Icon name="plus" /> New template
-              </button>
-            }
+            actions={<AddButton label="New template" onClick={create} primary />}
           >
             Write a message once — a welcome, a price list, an appointment reminder — with variables like the contact’s first name, then insert it in compose or send it to a tag or segment.
           </EmptyState>
