@@ -17,6 +17,8 @@ export interface ListPageProps<T> {
   /** The primary action's words ("New sequence") and what it does. */
   newLabel: string
   onNew: () => void
+  /** More header buttons, before the "New …" one. */
+  actions?: ReactNode
   empty: { icon: IconName; title: string; text: ReactNode }
   /** The table's columns and one row per item (each a <tr> with its key). */
   columns: Column[]
@@ -25,13 +27,20 @@ export interface ListPageProps<T> {
   after?: ReactNode
 }
 
-export function ListPage<T>({ title, subtitle, list, newLabel, onNew, empty, columns, row, after }: ListPageProps<T>): JSX.Element {
-  const action = (
-    <AddButton label={newLabel} onClick={onNew} primary />
-  )
+export function ListPage<T>({ title, subtitle, list, newLabel, onNew, actions, empty, columns, row, after }: ListPageProps<T>): JSX.Element {
+  const action = <AddButton label={newLabel} onClick={onNew} primary />
   return (
     <div className="page">
-      <PageHeader title={title} subtitle={subtitle} actions={action} />
+      <PageHeader
+        title={title}
+        subtitle={subtitle}
+        actions={
+          <>
+            {actions}
+            {action}
+          </>
+        }
+      />
       <ListBody
         error={list.error}
         items={list.data}
