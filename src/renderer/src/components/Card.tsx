@@ -11,11 +11,13 @@ interface CardProps {
   /** Extra classes on the section and on the header. */
   className?: string
   headerClassName?: string
+  /** The heading's level: 3 for a card among others on a page, 2 where the cards are the page's sections. */
+  level?: 2 | 3
   children?: ReactNode
 }
 
-export function Card({ id, title, help, actions, className, headerClassName, children }: CardProps): JSX.Element {
-  const heading = <h3 id={id}>{title}</h3>
+export function Card({ id, title, help, actions, className, headerClassName, level = 3, children }: CardProps): JSX.Element {
+  const heading = level === 2 ? <h2 id={id}>{title}</h2> : <h3 id={id}>{title}</h3>
   return (
     <section className={className ? `card ${className}` : 'card'} aria-labelledby={id}>
       <div className={headerClassName ? `card-header ${headerClassName}` : 'card-header'}>
