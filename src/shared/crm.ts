@@ -2,7 +2,7 @@
 // contact page's one timeline. Times are ISO strings; a due time must carry its offset (or Z), so what the
 // user meant is never guessed from the engine's own zone.
 import { z } from 'zod'
-import { Id, IsoTime } from './models'
+import { Id, IsoTime, Stamps } from './models'
 
 /** The calendar date written exists (Date.parse would roll 31 February over into March). */
 function realDate(s: string): boolean {
@@ -35,8 +35,7 @@ export const Note = z.object({
   authorName: z.string().nullable(),
   /** Whose note it is (a search lists notes of several contacts). */
   contactName: z.string(),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
+  ...Stamps,
 })
 export type Note = z.infer<typeof Note>
 /** One contact's notes (pinned first, then newest), or with `query` a full-text search over every note. */
@@ -68,8 +67,7 @@ export const Task = z.object({
   /** The inbound message that closed it, when a reply did. */
   closedByMessageId: Id.nullable(),
   remindedAt: IsoTime.nullable(),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
+  ...Stamps,
 })
 export type Task = z.infer<typeof Task>
 export const ListTasks = z

@@ -20,6 +20,8 @@ const Text = (max: number) => z.string().trim().max(max, `At most ${max} charact
 const Name = (max = 200) => Text(max).min(1, 'Required')
 const Empty = z.object({}).strict().default({})
 export const IsoTime = z.string()
+/** When a stored record was made and last changed, as every record that can change reports them. */
+export const Stamps = { createdAt: IsoTime, updatedAt: IsoTime }
 
 // ---------- tenancy ----------
 export const Region = z.enum(['us', 'eu'])
@@ -54,8 +56,7 @@ export const BizObject = z.object({
   contactCount: z.number(),
   profileCount: z.number(),
   mailboxCount: z.number(),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
+  ...Stamps,
   // issue 17: the country national phone numbers are read by ('US'); null when neither set nor implied by
   // the time zone. `countrySet`: chosen in the settings (false: derived from the time zone).
   country: z.string().nullable(),
@@ -262,8 +263,7 @@ export const Contact = z.object({
   status: ContactStatus,
   tags: z.array(Tag.pick({ id: true, name: true, color: true })),
   extraEmails: z.array(z.string()),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
+  ...Stamps,
   // issue 19: the company it belongs to, and its last mail in and out (migration 0015)
   companyId: Id.nullable().optional(),
   lastInboundAt: IsoTime.nullable().optional(),

@@ -1,6 +1,6 @@
 // zod models of the outbound domain: the outbox, drafts, connectivity. See ARCHITECTURE §4 for the state machine.
 import { z } from 'zod'
-import { Email, Id, IsoTime } from './models'
+import { Email, Id, IsoTime, Stamps } from './models'
 
 export const OUTBOX_STATUSES = [
   'queued',
@@ -105,8 +105,7 @@ export const OutboundMessage = z.object({
   undoUntil: IsoTime.nullable(),
   providerId: z.string().nullable(),
   sentAt: IsoTime.nullable(),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
+  ...Stamps,
   /** mail.send with an idempotencyKey already used in this business: this is the earlier row, nothing was queued. */
   idempotencyReused: z.boolean().optional(),
   // channels (issue 17): texts share the outbox; a fallback chain shares a communication
@@ -159,8 +158,7 @@ export const Draft = z.object({
   replyTo: ReplyContext.nullable(),
   /** The library template inserted into it: the sent message counts under it in analytics. */
   templateId: Id.nullable(),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
+  ...Stamps,
 })
 export type Draft = z.infer<typeof Draft>
 // Drafts are lenient: a half-typed address is kept as typed and only checked when the draft is sent.

@@ -2,7 +2,7 @@
 // A rule is `{field, op, value}`; rules sit in `{all: […]}` or `{any: […]}`, one level of nesting.
 // Every invalid rule is reported at once, in words, at its own path (rules.all.2.value).
 import { z } from 'zod'
-import { CONTACT_STATUSES, Id, IsoTime } from './models'
+import { CONTACT_STATUSES, Id, IsoTime, Stamps } from './models'
 
 // ---------- fields and operators ----------
 export const TEXT_FIELDS = ['email', 'name', 'firstName', 'lastName', 'company', 'phone', 'timezone'] as const
@@ -141,8 +141,7 @@ export const Segment = z.object({
   rules: z.custom<Group>(),
   /** Contacts matching now (live: counted when the list is read). */
   count: z.number(),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
+  ...Stamps,
 })
 export type Segment = z.infer<typeof Segment>
 export const NewSegment = z.object({ name: Name, objectId: Id.nullable().optional(), rules: SegmentRules }).strict()
@@ -172,8 +171,7 @@ export const Company = z.object({
   contactCount: z.number(),
   /** Newest mail in or out with any of its people. */
   lastActivityAt: IsoTime.nullable(),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
+  ...Stamps,
 })
 export type Company = z.infer<typeof Company>
 export const CompanyPerson = z.object({

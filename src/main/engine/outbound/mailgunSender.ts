@@ -1,11 +1,11 @@
 // The Mailgun transport: the HTTP client (mailgun.ts) bound to an object's settings, plus the events
 // poller that turns Mailgun's delivered/failed/opened/clicked/complained/unsubscribed into outbox state.
 import type { Ctx } from '../context'
-import { addEvent, rowsWhere, transition, type OutboxRow } from '../repos/outbox'
+import { addEvent, recipientsOf, rowsWhere, transition, type OutboxRow } from '../repos/outbox'
 import { filesToSend } from './attachments'
 import { SendFailure } from './failure'
 import { MAILGUN_BASE, mailgunEvents, mailgunSend, type MailgunConfig, type MailgunEvent } from './mailgun'
-import type { Endpoint, Sender } from './transport'
+import { httpEndpoint, type Endpoint, type Sender } from './transport'
 import { inlineDataImages } from './outgoingHtml'
 import { stmt } from '../db/stmt'
 import { getSetting, setSetting, settingKeys } from '../repos/settings'
@@ -25,9 +25,7 @@ export function mailgunSender(ctx: Ctx): Sender {
     const r = stmt(ctx.sqlite, 'SELECT region, api_base_url AS base FROM object_mailgun_settings WHERE object_id = ?').get(row.objectId) as
       | { region: 'us' | 'eu'; base: string | null }
       | undefined
-    const url = new URL(r ? baseOf({ region: r.region, apiBaseUrl: r.base }) : MAILGUN_BASE.us)
-    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
-    return { key: `mailgun:${url.host}`, label: `Mailgun (${url.host})`, host: url.hostname, port }
+    return httpEndpoint('mailgun', 'Mailgun', r ? baseOf({ region: r.region, apiBaseUrl: r.base }) : MAILGUN_BASE.us)
   }
   return {
     endpoint,
@@ -41,9 +39,7 @@ export function mailgunSender(ctx: Ctx): Sender {
         messageId: row.messageId,
         from: row.fromName ? `${JSON.stringify(row.fromName)} <${row.fromEmail}>` : row.fromEmail,
         replyTo: row.replyTo,
-        to: JSON.parse(row.toJson) as string[],
-        cc: JSON.parse(row.ccJson) as string[],
-        bcc: JSON.parse(row.bccJson ?? '[]') as string[],
+        ...recipientsOf(row),
         attachments: filesToSend(ctx, row.id),
         subject: row.subject,
         html,

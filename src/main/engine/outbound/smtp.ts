@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import nodemailer, { type Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Ctx } from '../context'
-import type { OutboxRow } from '../repos/outbox'
+import { recipientsOf, type OutboxRow } from '../repos/outbox'
 import { describeServerError, type ServerRef } from '../../../shared/serverErrors'
 import { failureOfProblem, SendFailure } from './failure'
 import { filesToSend, type FileToSend } from './attachments'
@@ -170,9 +170,7 @@ export function mailOf(row: OutboxRow, files: readonly FileToSend[] = []) {
   return {
     from: { name: row.fromName, address: row.fromEmail },
     replyTo: row.replyTo ?? undefined,
-    to: JSON.parse(row.toJson) as string[],
-    cc: JSON.parse(row.ccJson) as string[],
-    bcc: JSON.parse(row.bccJson ?? '[]') as string[],
+    ...recipientsOf(row),
     subject: row.subject,
     html: inline.html,
     text: row.text,

@@ -10,6 +10,13 @@ export interface Endpoint {
   port: number
 }
 
+/** The endpoint of an HTTP API (Mailgun, Twilio): offline state is kept per host, named for people as "Name (host)". */
+export function httpEndpoint(kind: string, name: string, baseUrl: string): Endpoint {
+  const url = new URL(baseUrl)
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
+  return { key: `${kind}:${url.host}`, label: `${name} (${url.host})`, host: url.hostname, port }
+}
+
 export interface Sender {
   endpoint(row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'>): Endpoint
   /** Resolves when the server accepted the message; throws SendFailure otherwise. */

@@ -3,18 +3,9 @@
 import type { Ctx } from '../context'
 import { iso } from '../clock'
 import { stmt } from '../db/stmt'
+import { groupBy } from '../../../shared/groupBy'
 
 const isoOrNull = (ms: number | null | undefined): string | null => (ms == null ? null : iso(ms))
-function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
-  const m = new Map<K, T[]>()
-  for (const it of items) {
-    const k = key(it)
-    const list = m.get(k)
-    if (list) list.push(it)
-    else m.set(k, [it])
-  }
-  return m
-}
 const parse = (s: string | null | undefined, fallback: unknown = null): unknown => {
   if (s == null) return fallback
   try {

@@ -1,6 +1,7 @@
 // Contact queries: row → model, the grid's list query (search, filters, keyset paging) and lookups.
 import type { Contact, ContactPage, ListContacts } from '../../../shared/models'
 import { AppError } from '../../../shared/result'
+import { groupBy } from '../../../shared/groupBy'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
@@ -85,8 +86,8 @@ export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
   const emailRows = ctx.sqlite
     .prepare(`SELECT contact_id AS contactId, email FROM contact_emails WHERE contact_id IN (${placeholders}) ORDER BY id`)
     .all(...ids) as Array<{ contactId: number; email: string }>
-  const tagsBy = group(tagRows, (t) => t.contactId)
-  const emailsBy = group(emailRows, (e) => e.contactId)
+  const tagsBy = groupBy(tagRows, (t) => t.contactId)
+  const emailsBy = groupBy(emailRows, (e) => e.contactId)
   const phonesBy = phonesOf(ctx, ids)
   return rows.map((r) => ({
     id: r.id,
@@ -108,17 +109,6 @@ export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
     lastOutboundAt: r.last_outbound_at ? iso(r.last_outbound_at) : null,
     phones: phonesBy.get(r.id) ?? [],
   }))
-}
-
-function group<T>(items: T[], key: (t: T) => number): Map<number, T[]> {
-  const out = new Map<number, T[]>()
-  for (const item of items) {
-    const k = key(item)
-    const list = out.get(k)
-    if (list) list.push(item)
-    else out.set(k, [item])
-  }
-  return out
 }
 
 export function getContact(ctx: Ctx, id: number, field = 'id'): Contact {

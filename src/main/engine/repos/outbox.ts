@@ -8,6 +8,11 @@ import type { outboundMessages } from '../db/schema'
 import { stmt } from '../db/stmt'
 
 export type OutboxRow = typeof outboundMessages.$inferSelect
+
+/** The recipients a row keeps as JSON arrays (Bcc came later, so older rows may have none). */
+export function recipientsOf(r: Pick<OutboxRow, 'toJson' | 'ccJson' | 'bccJson'>): { to: string[]; cc: string[]; bcc: string[] } {
+  return { to: JSON.parse(r.toJson) as string[], cc: JSON.parse(r.ccJson) as string[], bcc: JSON.parse(r.bccJson ?? '[]') as string[] }
+}
 /** Raw row as better-sqlite3 returns it (snake_case); `fromSql` maps it to the drizzle shape. */
 export type SqlRow = Record<string, unknown>
 
@@ -102,9 +107,7 @@ export function toOutbound(r: OutboxRow): OutboundMessage {
     messageId: r.messageId,
     from: r.fromName ? `${r.fromName} <${r.fromEmail}>` : r.fromEmail,
     replyTo: r.replyTo,
-    to: JSON.parse(r.toJson) as string[],
-    cc: JSON.parse(r.ccJson) as string[],
-    bcc: JSON.parse(r.bccJson ?? '[]') as string[],
+    ...recipientsOf(r),
     subject: r.subject,
     source: r.source,
     tracking: r.tracking,

@@ -2,6 +2,7 @@
 // action is refused (e.g. deleting a business that still has contacts).
 import { useState, type JSX, type ReactNode } from 'react'
 import { messageOf } from '../lib/errors'
+import { toastOk } from '../store'
 import { Dialog, DialogActions } from './Dialog'
 import { FormError } from './Field'
 
@@ -9,11 +10,13 @@ interface ConfirmProps {
   title: string
   message: ReactNode
   confirmLabel: string
-  onConfirm: () => Promise<void>
+  onConfirm: () => Promise<unknown>
+  /** Said in a toast once the action has worked (e.g. "Mailbox deleted"). */
+  done?: string
   onClose: () => void
 }
 
-export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose }: ConfirmProps): JSX.Element {
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, done, onClose }: ConfirmProps): JSX.Element {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const confirm = async () => {
@@ -21,6 +24,7 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onClose
     setError(null)
     try {
       await onConfirm()
+      if (done) toastOk(done)
       onClose()
     } catch (err) {
       setError(messageOf(err))

@@ -1,6 +1,7 @@
 // Modal dialogs on the native <dialog> element: focus trapping, Escape and the inert background come
 // from the browser. Mount it to open it; unmount it to close it.
-import { useEffect, useId, useRef, type FormEvent, type JSX, type ReactNode } from 'react'
+import { useEffect, useId, useRef, type JSX, type ReactNode } from 'react'
+import { Form } from './Form'
 import { Icon } from './Icons'
 
 interface DialogProps {
@@ -25,10 +26,6 @@ export function Dialog({ title, description, onClose, onSubmit, footer, size = '
     return () => dialog?.close()
   }, [])
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    onSubmit?.()
-  }
   const inner = (
     <>
       <div className="dialog-body">{children}</div>
@@ -55,9 +52,7 @@ export function Dialog({ title, description, onClose, onSubmit, footer, size = '
         </button>
       </div>
       {onSubmit ? (
-        <form onSubmit={submit} noValidate>
-          {inner}
-        </form>
+        <Form onSubmit={onSubmit}>{inner}</Form>
       ) : (
         inner
       )}
@@ -76,7 +71,7 @@ interface DialogActionsProps {
   children?: ReactNode
 }
 
-/** The footer every form dialog has: Cancel, any extra buttons, then the one submit button. */
+/** The buttons every form ends with (a dialog footer, a card form): Cancel, any extra buttons, then the one submit button. */
 export function DialogActions({ onCancel, label, busyLabel = 'Saving…', busy, danger, children }: DialogActionsProps): JSX.Element {
   return (
     <>

@@ -2,6 +2,7 @@
 // screen readers announce it; errors are tied to the input with aria-describedby.
 import { useId, type JSX, type ReactNode } from 'react'
 import '../styles/errorSummary.css'
+import { Icon } from './Icons'
 
 interface ControlProps {
   id: string
@@ -135,6 +136,16 @@ export function FieldAlert({ message }: { message: string | null | undefined }):
   return (
     <p className="field-error" role="alert">
       {message}
+    </p>
+  )
+}
+
+/** What could not be loaded or done, as a line with the alert icon (the reading pane, notes, Today). */
+export function AlertLine({ message }: { message: string | null | undefined }): JSX.Element | null {
+  if (!message) return null
+  return (
+    <p className="message-error" role="alert">
+      <Icon name="alert" size={14} /> {message}
     </p>
   )
 }

@@ -7,6 +7,7 @@ import { EmptyState } from './EmptyState'
 import { Icon, type IconName } from './Icons'
 import { PageHeader } from './PageHeader'
 import { Table, type Column } from './Table'
+import { AddButton } from './AddButton'
 
 export interface ListPageProps<T> {
   title: string
@@ -16,6 +17,8 @@ export interface ListPageProps<T> {
   /** The primary action's words ("New sequence") and what it does. */
   newLabel: string
   onNew: () => void
+  /** More header buttons, before the "New …" one. */
+  actions?: ReactNode
   empty: { icon: IconName; title: string; text: ReactNode }
   /** The table's columns and one row per item (each a <tr> with its key). */
   columns: Column[]
@@ -24,15 +27,20 @@ export interface ListPageProps<T> {
   after?: ReactNode
 }
 
-export function ListPage<T>({ title, subtitle, list, newLabel, onNew, empty, columns, row, after }: ListPageProps<T>): JSX.Element {
-  const action = (
-    <button type="button" className="btn btn-primary" onClick={onNew}>
-      <Icon name="plus" /> {newLabel}
-    </button>
-  )
+export function ListPage<T>({ title, subtitle, list, newLabel, onNew, actions, empty, columns, row, after }: ListPageProps<T>): JSX.Element {
+  const action = <AddButton label={newLabel} onClick={onNew} primary />
   return (
     <div className="page">
-      <PageHeader title={title} subtitle={subtitle} actions={action} />
+      <PageHeader
+        title={title}
+        subtitle={subtitle}
+        actions={
+          <>
+            {actions}
+            {action}
+          </>
+        }
+      />
       <ListBody
         error={list.error}
         items={list.data}

@@ -5,7 +5,7 @@ import { formatCount } from '../lib/format'
 import { unreadLabel } from '../lib/inbox'
 import { pendingCount } from '../lib/outbox'
 import { hrefFor, type Route } from '../lib/router'
-import { openCompose } from '../screens/compose/composeState'
+import { ComposeButton } from '../screens/compose/ComposeButton'
 import { useApp } from '../store'
 import { Icon, type IconName } from './Icons'
 import { ThemeSwitch } from './ThemeSwitch'
@@ -52,9 +52,7 @@ export function Sidebar({ route }: { route: Route }): JSX.Element {
         </span>
         <span className="brand-name">Switchboard</span>
       </div>
-      <button type="button" className="btn btn-primary compose-button" onClick={() => openCompose()}>
-        <Icon name="compose" /> Compose
-      </button>
+      <ComposeButton className="compose-button" />
       <nav className="nav" aria-label="Main">
         {NAV.map((item) => {
           const current = item.matches.includes(route.name)

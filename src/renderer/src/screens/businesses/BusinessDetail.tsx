@@ -19,6 +19,8 @@ import { useBusinessChildren } from './useBusinessChildren'
 // intake (issue 18): receiving through Mailgun and web-form rules
 import { IntakeRulesSection } from '../intake/IntakeRulesSection'
 import { MailgunReceivingSection } from '../intake/MailgunReceivingSection'
+import { Form } from '../../components/Form'
+import { Card } from '../../components/Card'
 
 export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
   const children = useBusinessChildren(object.id)
@@ -39,17 +41,17 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
       <MailboxesSection object={object} mailboxes={children.mailboxes} />
       <IntakeRulesSection object={object} />
       <RetentionSection object={object} />
-      <section className="card card-danger" aria-labelledby="danger-title">
-        <div className="card-header">
-          <div>
-            <h3 id="danger-title">Delete this business</h3>
-            <p className="card-help">Its sender profiles and settings are removed. Contacts are never deleted with it: move or delete them first.</p>
-          </div>
+      <Card
+        id="danger-title"
+        title="Delete this business"
+        help="Its sender profiles and settings are removed. Contacts are never deleted with it: move or delete them first."
+        className="card-danger"
+        actions={
           <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
             Delete business
           </button>
-        </div>
-      </section>
+        }
+      />
       {deleting && (
         <ConfirmDialog
           title={`Delete ${object.name}?`}
@@ -99,18 +101,8 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
   }
 
   return (
-    <section className="card" aria-labelledby="details-title">
-      <div className="card-header">
-        <h3 id="details-title">Details</h3>
-      </div>
-      <form
-        className="card-body"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
-          void save()
-        }}
-      >
+    <Card id="details-title" title="Details">
+      <Form className="card-body" onSubmit={save}>
         <div className="form-grid">
           <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} className="span-2" />
           <TimeZoneField value={timezone} onChange={setTimezone} error={errors.fields.timezone} />
@@ -134,8 +126,8 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
             {busy ? 'Saving…' : 'Save changes'}
           </button>
         </div>
-      </form>
-    </section>
+      </Form>
+    </Card>
   )
 }
 

@@ -8,6 +8,7 @@ import { hrefFor } from '../../lib/router'
 import { useApp } from '../../store'
 import { BusinessDetail } from './BusinessDetail'
 import { NewBusinessDialog } from './NewBusinessDialog'
+import { AddButton } from '../../components/AddButton'
 
 export function BusinessesScreen({ selectedId }: { selectedId?: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -21,9 +22,7 @@ export function BusinessesScreen({ selectedId }: { selectedId?: number }): JSX.E
         subtitle={<>{objects ? plural(objects.length, 'business', 'businesses') : 'Loading…'} in this workspace</>}
         actions={
           <>
-            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-              <Icon name="plus" /> New business
-            </button>
+            <AddButton label="New business" onClick={() => setCreating(true)} primary />
           </>
         }
       />
@@ -32,11 +31,7 @@ export function BusinessesScreen({ selectedId }: { selectedId?: number }): JSX.E
           <EmptyState
             icon="building"
             title="No businesses yet"
-            actions={
-              <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-                <Icon name="plus" /> New business
-              </button>
-            }
+            actions={<AddButton label="New business" onClick={() => setCreating(true)} primary />}
           >
             A business has its own contacts, sending domain, mailboxes and sender profiles.
           </EmptyState>

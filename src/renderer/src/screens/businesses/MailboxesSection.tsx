@@ -9,9 +9,11 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
 import { formatCount, sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
-import { toastOk, useApp } from '../../store'
+import { useApp } from '../../store'
 import { MailboxDialog, type MailboxFocus } from './MailboxDialog'
 import { syncWindowLabel } from './mailboxDraft'
+import { Card } from '../../components/Card'
+import { AddButton } from '../../components/AddButton'
 
 const title = (code: string | null | undefined, fallback: string): string => (code && PROBLEM_TITLE[code as ServerErrorCode]) || fallback
 
@@ -48,16 +50,12 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
     setEditing(m)
   }
   return (
-    <section className="card" aria-labelledby="mailboxes-title">
-      <div className="card-header">
-        <div>
-          <h3 id="mailboxes-title">Mailboxes</h3>
-          <p className="card-help">Ordinary email accounts Switchboard sends from over SMTP, and reads replies from over IMAP.</p>
-        </div>
-        <button type="button" className="btn" onClick={() => edit('new')}>
-          <Icon name="plus" /> Add mailbox
-        </button>
-      </div>
+    <Card
+      id="mailboxes-title"
+      title="Mailboxes"
+      help="Ordinary email accounts Switchboard sends from over SMTP, and reads replies from over IMAP."
+      actions={<AddButton label="Add mailbox" onClick={() => edit('new')} />}
+    >
       {mailboxes && mailboxes.length === 0 && <p className="card-body card-empty">No mailboxes yet.</p>}
       {mailboxes && mailboxes.length > 0 && (
         <ul className="item-list" aria-label="Mailboxes">
@@ -133,13 +131,11 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
           message="Switchboard forgets this mailbox and its saved passwords. The mailbox itself is untouched."
           confirmLabel="Delete mailbox"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await rpc('mailboxes.delete', { id: deleting.id })
-            toastOk('Mailbox deleted')
-          }}
+          onConfirm={() => rpc('mailboxes.delete', { id: deleting.id })}
+          done="Mailbox deleted"
         />
       )}
-    </section>
+    </Card>
   )
 }
 

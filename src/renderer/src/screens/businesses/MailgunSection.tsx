@@ -11,7 +11,9 @@ import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { markProblems } from './MailboxDialog'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from './MailgunFields'
-import { focusByLabel, SetupCheckPanel, useSetupCheck } from './SetupCheck'
+import { focusByLabel, SetupCheckActions, SetupCheckPanel, useSetupCheck } from './SetupCheck'
+import { Form } from '../../components/Form'
+import { Card, ConnectionActions } from '../../components/Card'
 
 export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   const mg = object.mailgun
@@ -63,35 +65,16 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   }
 
   return (
-    <section className="card" aria-labelledby="mailgun-title">
-      <div className="card-header">
-        <div>
-          <h3 id="mailgun-title">Mailgun</h3>
-          <p className="card-help">Send newsletters and larger batches through a Mailgun domain.</p>
-        </div>
-        {!editing && (
-          <div className="card-header-actions">
-            {mg && (
-              <button type="button" className="btn btn-ghost" onClick={() => setRemoving(true)}>
-                Disconnect
-              </button>
-            )}
-            <button type="button" className="btn" onClick={() => startEdit()}>
-              {mg ? 'Edit Mailgun' : 'Connect Mailgun'}
-            </button>
-          </div>
-        )}
-      </div>
+    <Card
+      id="mailgun-title"
+      title="Mailgun"
+      help="Send newsletters and larger batches through a Mailgun domain."
+      actions={
+        !editing && <ConnectionActions remove={mg ? { label: 'Disconnect', onClick: () => setRemoving(true) } : null} edit={{ label: mg ? 'Edit Mailgun' : 'Connect Mailgun', onClick: () => startEdit() }} />
+      }
+    >
       {editing ? (
-        <form
-          ref={form}
-          className="card-body"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            void save()
-          }}
-        >
+        <Form ref={form} className="card-body" onSubmit={save}>
           <MailgunFields draft={draft} onChange={change} errors={errors.fields} hasApiKey={Boolean(mg?.hasApiKey)} />
           <SetupCheckPanel state={check.state} />
           <FormError message={errors.form} />
@@ -99,16 +82,9 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
             <button type="button" className="btn" onClick={() => setEditing(false)}>
               Cancel
             </button>
-            {check.failed && (
-              <button type="button" className="btn" disabled={busy} onClick={() => void save(true)}>
-                Save anyway
-              </button>
-            )}
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : 'Save Mailgun settings'}
-            </button>
+            <SetupCheckActions check={check} busy={busy} label="Save Mailgun settings" onSaveAnyway={() => void save(true)} />
           </div>
-        </form>
+        </Form>
       ) : mg ? (
         <dl className="card-body facts">
           <div>
@@ -159,12 +135,10 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
           message="The domain and saved API key are removed from this business. Profiles that send through Mailgun must be switched to a mailbox first."
           confirmLabel="Disconnect"
           onClose={() => setRemoving(false)}
-          onConfirm={async () => {
-            await rpc('mailgun.remove', { objectId: object.id })
-            toastOk('Mailgun disconnected')
-          }}
+          onConfirm={() => rpc('mailgun.remove', { objectId: object.id })}
+          done="Mailgun disconnected"
         />
       )}
-    </section>
+    </Card>
   )
 }

@@ -7,6 +7,7 @@ import { RichEditor } from '../../components/RichEditor'
 import '../../styles/signatureEditor.css'
 import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
+import { profileInput } from './profileDraft'
 import { toastOk } from '../../store'
 
 interface Props {
@@ -38,14 +39,7 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
   const save = async () => {
     setBusy(true)
     errors.clear()
-    const input = {
-      email,
-      displayName,
-      replyTo: replyTo.trim() ? replyTo : null,
-      isActive,
-      transport: transport === 'mailgun' ? { kind: 'mailgun' as const } : { kind: 'smtp' as const, mailboxId: Number(transport.slice(5)) },
-      ...(signature !== initialSignature ? { signatureHtml: signature } : {}),
-    }
+    const input = { ...profileInput({ email, displayName, replyTo, transport }), isActive, ...(signature !== initialSignature ? { signatureHtml: signature } : {}) }
     try {
       if (profile) await rpc('profiles.update', { id: profile.id, ...input })
       else await rpc('profiles.create', { objectId: object.id, ...input })

@@ -4,6 +4,8 @@ import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { Avatar } from '../../components/Avatar'
 import { Icon } from '../../components/Icons'
 import { ProfileDialog } from './ProfileDialog'
+import { Card } from '../../components/Card'
+import { AddButton } from '../../components/AddButton'
 
 export function transportLabel(p: Profile, mailboxes: Mailbox[] | null): string {
   if (p.transport.kind === 'mailgun') return 'Mailgun'
@@ -21,16 +23,12 @@ interface Props {
 export function ProfilesSection({ object, profiles, mailboxes }: Props): JSX.Element {
   const [editing, setEditing] = useState<Profile | 'new' | null>(null)
   return (
-    <section className="card" aria-labelledby="profiles-title">
-      <div className="card-header">
-        <div>
-          <h3 id="profiles-title">Sender profiles</h3>
-          <p className="card-help">The name and address customers see in their inbox.</p>
-        </div>
-        <button type="button" className="btn" onClick={() => setEditing('new')}>
-          <Icon name="plus" /> Add sender profile
-        </button>
-      </div>
+    <Card
+      id="profiles-title"
+      title="Sender profiles"
+      help="The name and address customers see in their inbox."
+      actions={<AddButton label="Add sender profile" onClick={() => setEditing('new')} />}
+    >
       {profiles && profiles.length === 0 && <p className="card-body card-empty">No sender profiles yet. Add one to start sending from this business.</p>}
       {profiles && profiles.length > 0 && (
         <ul className="item-list" aria-label="Sender profiles">
@@ -55,6 +53,6 @@ export function ProfilesSection({ object, profiles, mailboxes }: Props): JSX.Ele
         </ul>
       )}
       {editing && <ProfileDialog object={object} profile={editing === 'new' ? null : editing} mailboxes={mailboxes ?? []} onClose={() => setEditing(null)} />}
-    </section>
+    </Card>
   )
 }

@@ -1,6 +1,6 @@
 // "Delete mail older than N months" for one business (issue 18). Off by default; the engine runs it daily and
 // deletes only the copies on this computer (the mail server keeps its own). Changes are audited.
-import { useEffect, useState, type FormEvent, type JSX } from 'react'
+import { useEffect, useState, type JSX } from 'react'
 import type { BizObject } from '../../../../shared/models'
 import { FormError } from '../../components/Field'
 import { useFormErrors } from '../../lib/errors'
@@ -9,6 +9,8 @@ import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import '../../styles/dataRights.css'
+import { Form } from '../../components/Form'
+import { Card } from '../../components/Card'
 
 export function RetentionSection({ object }: { object: BizObject }): JSX.Element {
   const current = useQuery('retention.get', { objectId: object.id }, { keepPrevious: false })
@@ -23,8 +25,7 @@ export function RetentionSection({ object }: { object: BizObject }): JSX.Element
   }, [current.data])
   const dirty = current.data ? (on ? String(current.data.months ?? '') !== months : current.data.months !== null) : false
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault()
+  const save = async () => {
     errors.clear()
     const n = Number(months)
     if (on && (!Number.isInteger(n) || n < 1 || n > 240)) return void errors.setAll({ months: 'Enter whole months, from 1 to 240' })
@@ -40,14 +41,8 @@ export function RetentionSection({ object }: { object: BizObject }): JSX.Element
     }
   }
   return (
-    <section className="card" aria-labelledby="retention-title">
-      <div className="card-header">
-        <div>
-          <h3 id="retention-title">Mail retention</h3>
-          <p className="card-help">Delete old mail from this computer once a day. Mail on your mail server is not touched.</p>
-        </div>
-      </div>
-      <form className="card-body" onSubmit={(e) => void save(e)} noValidate>
+    <Card id="retention-title" title="Mail retention" help="Delete old mail from this computer once a day. Mail on your mail server is not touched.">
+      <Form className="card-body" onSubmit={save}>
         <div className="retention-row">
           <label className="retention-check">
             <input type="checkbox" className="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} /> Delete mail older than
@@ -70,7 +65,7 @@ export function RetentionSection({ object }: { object: BizObject }): JSX.Element
         </div>
         <FormError message={errors.fields.months ?? errors.form} />
         {current.data?.lastRunAt && <p className="card-help">Last run {formatDate(current.data.lastRunAt)}.</p>}
-      </form>
-    </section>
+      </Form>
+    </Card>
   )
 }

@@ -90,6 +90,25 @@ export function SetupCheckPanel({ state }: { state: CheckState }): JSX.Element |
   )
 }
 
+/**
+ * The end of a form that tests its settings before saving: "Save anyway" once a test failed, then the submit
+ * button, which says what it is doing (Testing…, Saving…) and offers "Test again" after a failure.
+ */
+export function SetupCheckActions({ check, busy, label, onSaveAnyway }: { check: ReturnType<typeof useSetupCheck>; busy: boolean; label: string; onSaveAnyway: () => void }): JSX.Element {
+  return (
+    <>
+      {check.failed && (
+        <button type="button" className="btn" disabled={busy} onClick={onSaveAnyway}>
+          Save anyway
+        </button>
+      )}
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : label}
+      </button>
+    </>
+  )
+}
+
 /** Focuses the input labelled `label` inside `root` (dialogs open with focus on their first control). */
 export function focusByLabel(root: ParentNode | null, label: string): void {
   const l = [...(root ?? document).querySelectorAll('label')].find((x) => x.textContent?.trim() === label)

@@ -15,6 +15,8 @@ import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import '../../styles/channels.css'
+import { Form } from '../../components/Form'
+import { Card, ConnectionActions } from '../../components/Card'
 
 interface Draft {
   accountSid: string
@@ -113,34 +115,21 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
   }
 
   return (
-    <section className="card" aria-labelledby="twilio-title">
-      <div className="card-header">
-        <div>
-          <h3 id="twilio-title">Text messages (Twilio)</h3>
-          <p className="card-help">Send and receive SMS and WhatsApp messages through this business's Twilio account.</p>
-        </div>
-        {!draft && (
-          <div className="card-header-actions">
-            {tw && (
-              <button type="button" className="btn btn-ghost" onClick={() => setRemoving(true)}>
-                Remove
-              </button>
-            )}
-            <button type="button" className="btn" onClick={startEdit} disabled={settings.loading && !settings.data && !settings.error}>
-              {tw ? 'Edit Twilio' : 'Connect Twilio'}
-            </button>
-          </div>
-        )}
-      </div>
+    <Card
+      id="twilio-title"
+      title="Text messages (Twilio)"
+      help="Send and receive SMS and WhatsApp messages through this business's Twilio account."
+      actions={
+        !draft && (
+          <ConnectionActions
+            remove={tw ? { label: 'Remove', onClick: () => setRemoving(true) } : null}
+            edit={{ label: tw ? 'Edit Twilio' : 'Connect Twilio', onClick: startEdit, disabled: settings.loading && !settings.data && !settings.error }}
+          />
+        )
+      }
+    >
       {draft ? (
-        <form
-          className="card-body"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            void save()
-          }}
-        >
+        <Form className="card-body" onSubmit={save}>
           <div className="form-grid">
             <TextField label="Account SID" value={draft.accountSid} onChange={(accountSid) => set({ accountSid })} error={errors.fields.accountSid} placeholder="AC…" autoComplete="off" className="span-2" />
             <TextField
@@ -203,7 +192,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
               {busy ? 'Saving…' : 'Save Twilio settings'}
             </button>
           </div>
-        </form>
+        </Form>
       ) : tw ? (
         <dl className="card-body facts">
           <div>
@@ -257,6 +246,6 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
           }}
         />
       )}
-    </section>
+    </Card>
   )
 }

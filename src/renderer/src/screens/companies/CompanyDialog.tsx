@@ -1,7 +1,7 @@
 // New company, or rename / change the domain of one. Its business is fixed once made.
 import { useState, type JSX } from 'react'
 import type { Company } from '../../../../shared/segments'
-import { Dialog } from '../../components/Dialog'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError, SelectField, TextField } from '../../components/Field'
 import { splitError } from '../../lib/errors'
 import { plural } from '../../lib/format'
@@ -39,16 +39,7 @@ export function CompanyDialog({ company, onClose, onSaved }: { company?: Company
       size="sm"
       onClose={onClose}
       onSubmit={() => void save()}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : company ? 'Save' : 'Add company'}
-          </button>
-        </>
-      }
+      footer={<DialogActions onCancel={onClose} label={company ? 'Save' : 'Add company'} busy={busy} />}
     >
       <TextField label="Name" value={name} onChange={setName} error={errors.name} autoFocus />
       <TextField label="Domain" value={domain} onChange={setDomain} error={errors.domain} optional hint="People with an email at this domain join the company on their own." placeholder="acme.com" />

@@ -7,6 +7,7 @@ import { ATTACHMENTS_MAX_BYTES, formatBytes, type AttachmentRef, type OutgoingAt
 import { Icon } from '../../components/Icons'
 import { messageOf } from '../../lib/errors'
 import { rpc } from '../../rpc'
+import { AttachmentInfo } from '../../components/AttachmentInfo'
 
 export interface AttachmentItem {
   /** Stable React key. */
@@ -119,15 +120,12 @@ export function AttachmentTray({ att, disabled }: { att: Attachments; disabled?:
         <ul className="compose-attachment-list" aria-label={`Attachments, ${formatBytes(total)} of 25 MB`}>
           {att.items.map((a) => (
             <li key={a.key} className={`attachment compose-attachment${a.uploading ? ' is-uploading' : ''}`}>
-              <span className="attachment-icon" aria-hidden="true">
-                {a.uploading ? <span className="spinner" /> : <Icon name={a.contentType.startsWith('image/') ? 'image' : 'file'} size={18} />}
-              </span>
-              <span className="attachment-main">
-                <span className="attachment-name" title={a.filename}>
-                  {a.filename}
-                </span>
-                <span className="attachment-meta">{a.uploading ? `Attaching… ${formatBytes(a.size)}` : `${formatBytes(a.size)}${a.kind === 'original' ? ' · from the original' : ''}`}</span>
-              </span>
+              <AttachmentInfo
+                filename={a.filename}
+                contentType={a.contentType}
+                busy={a.uploading}
+                meta={a.uploading ? `Attaching… ${formatBytes(a.size)}` : `${formatBytes(a.size)}${a.kind === 'original' ? ' · from the original' : ''}`}
+              />
               <button type="button" className="icon-button" aria-label={`Remove ${a.filename}`} title="Remove" disabled={disabled || a.uploading} onClick={() => att.remove(a.key)}>
                 <Icon name="x" />
               </button>

@@ -2,7 +2,7 @@
 // reload and leaving asks first), then the notes, pinned ones first, each with its author and time, and
 // pin, edit and delete.
 import { useEffect, useState, type JSX } from 'react'
-import { FieldAlert } from '../../components/Field'
+import { AlertLine, FieldAlert } from '../../components/Field'
 import type { Note } from '../../../../shared/crm'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
@@ -12,22 +12,16 @@ import { fullTime, listTime } from '../../lib/inbox'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
+import { Card } from '../../components/Card'
 
 export function ContactNotes({ contactId }: { contactId: number }): JSX.Element {
   const notes = useQuery('notes.list', { contactId }, { events: ['notes.changed'] })
   const [deleting, setDeleting] = useState<Note | null>(null)
   return (
-    <section className="card notes-card" aria-labelledby="c-notes">
-      <div className="card-header">
-        <h3 id="c-notes">Notes</h3>
-      </div>
+    <Card id="c-notes" title="Notes" className="notes-card">
       <div className="card-body">
         <NoteComposer contactId={contactId} />
-        {notes.error && (
-          <p className="message-error" role="alert">
-            <Icon name="alert" size={14} /> {notes.error}
-          </p>
-        )}
+        <AlertLine message={notes.error} />
         {notes.data && notes.data.length > 0 && (
           <ul className="note-list" aria-label="Notes">
             {notes.data.map((n) => (
@@ -42,13 +36,11 @@ export function ContactNotes({ contactId }: { contactId: number }): JSX.Element 
           message="The note is removed for everyone. This cannot be undone."
           confirmLabel="Delete note"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await rpc('notes.delete', { id: deleting.id })
-            toastOk('Note deleted')
-          }}
+          onConfirm={() => rpc('notes.delete', { id: deleting.id })}
+          done="Note deleted"
         />
       )}
-    </section>
+    </Card>
   )
 }
 

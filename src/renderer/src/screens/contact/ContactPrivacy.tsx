@@ -11,6 +11,7 @@ import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import '../../styles/dataRights.css'
 import { EraseDialog } from './EraseDialog'
+import { Card } from '../../components/Card'
 
 const CHANNELS: Array<{ channel: Channel; label: string }> = [
   { channel: 'email', label: 'Email' },
@@ -49,10 +50,7 @@ export function ContactPrivacy({ contact, name }: { contact: Contact; name: stri
   }
   const byChannel = new Map<Channel, Consent>((consent.data?.current ?? []).map((c) => [c.channel, c]))
   return (
-    <section className="card" aria-labelledby="c-privacy">
-      <div className="card-header">
-        <h3 id="c-privacy">Privacy &amp; data</h3>
-      </div>
+    <Card id="c-privacy" title={<>Privacy &amp; data</>}>
       <div className="card-body privacy-body">
         <ul className="consent-list" aria-label="Consent">
           {CHANNELS.map(({ channel, label }) => {
@@ -105,6 +103,6 @@ export function ContactPrivacy({ contact, name }: { contact: Contact; name: stri
         )}
       </div>
       {erasing && <EraseDialog contact={contact} name={name} onClose={() => setErasing(false)} />}
-    </section>
+    </Card>
   )
 }

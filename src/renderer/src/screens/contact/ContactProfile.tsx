@@ -1,7 +1,7 @@
 // One contact: header with when we last wrote and what is next, editable details, notes, one activity story
 // (mail, notes, tasks, automation), custom fields, extra emails, tasks, tags and dates. Field edits are saved
 // together with "Save changes"; tags, notes and tasks apply at once.
-import { useCallback, useEffect, useState, type FormEvent, type JSX } from 'react'
+import { useCallback, useEffect, useState, type JSX } from 'react'
 import type { Contact } from '../../../../shared/models'
 import { formatPhone } from '../../../../shared/phones'
 import { Avatar } from '../../components/Avatar'
@@ -30,6 +30,8 @@ import { ContactPrivacy } from './ContactPrivacy'
 import { ContactChannels } from './ContactChannels'
 // issue 17: text the contact (SMS / WhatsApp)
 import { TextDialog } from '../texts/TextDialog'
+import { Form } from '../../components/Form'
+import { Card } from '../../components/Card'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -104,10 +106,6 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
     )
   if (!contact || !draft) return <div className="page page-loading" aria-busy="true" />
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    void save()
-  }
   const name = displayName(contact)
   const business = objectName(objects, contact.primaryObjectId)
   return (
@@ -160,49 +158,37 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
       <ContactSummary contactId={id} timeZone={zone} />
       <div className="profile-layout">
         <div className="profile-main">
-          <form id="contact-form" className="profile-form" noValidate onSubmit={submit}>
+          <Form id="contact-form" className="profile-form" onSubmit={save}>
             <FormError message={errors.form} />
             <ErrorSummary fields={errors.fields} />
-            <section className="card" aria-labelledby="c-details">
-              <div className="card-header">
-                <h3 id="c-details">Details</h3>
-              </div>
+            <Card id="c-details" title="Details">
               <div className="card-body">
                 <ContactDetails draft={draft} onChange={setDraft} errors={errors.fields} />
               </div>
-            </section>
-          </form>
+            </Card>
+          </Form>
           <ContactNotes contactId={id} />
           <ContactStory contactId={id} name={name} timeZone={zone} />
           {/* A second form for the rest of the fields, so Enter in any of them saves too (forms cannot nest). */}
-          <form id="contact-form-more" className="profile-form" noValidate onSubmit={submit}>
-            <section className="card" aria-labelledby="c-fields">
-              <div className="card-header">
-                <h3 id="c-fields">Custom fields</h3>
-              </div>
+          <Form id="contact-form-more" className="profile-form" onSubmit={save}>
+            <Card id="c-fields" title="Custom fields">
               <div className="card-body">
                 <CustomFieldsEditor rows={draft.fields} onChange={(fields) => setDraft({ ...draft, fields })} errors={errors.fields} />
               </div>
-            </section>
-            <section className="card" aria-labelledby="c-emails">
-              <div className="card-header">
-                <h3 id="c-emails">Other email addresses</h3>
-              </div>
+            </Card>
+            <Card id="c-emails" title="Other email addresses">
               <div className="card-body">
                 <ExtraEmailsEditor emails={draft.extraEmails} onChange={(extraEmails) => setDraft({ ...draft, extraEmails })} errors={errors.fields} />
               </div>
-            </section>
-          </form>
+            </Card>
+          </Form>
         </div>
         <aside className="profile-side">
           <ContactTasks contactId={id} timeZone={zone} />
           <ContactTags contact={contact} onChanged={() => void refresh(false)} />
           <ContactChannels contactId={id} />
           <ContactPrivacy contact={contact} name={name} />
-          <section className="card" aria-labelledby="c-about">
-            <div className="card-header">
-              <h3 id="c-about">Record</h3>
-            </div>
+          <Card id="c-about" title="Record">
             <dl className="card-body facts facts-stacked">
               <div>
                 <dt>Created</dt>
@@ -213,7 +199,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
                 <dd>{formatDate(contact.updatedAt)}</dd>
               </div>
             </dl>
-          </section>
+          </Card>
         </aside>
       </div>
       {leaving}

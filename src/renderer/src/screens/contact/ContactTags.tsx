@@ -4,6 +4,7 @@ import { TagChip } from '../../components/TagChip'
 import { resolveTag, TagPicker, type TagChoice } from '../../components/TagPicker'
 import { rpc } from '../../rpc'
 import { toastError } from '../../store'
+import { Card } from '../../components/Card'
 
 /** Tags of one contact. Changes apply at once (they are not part of "Save changes"). */
 export function ContactTags({ contact, onChanged }: { contact: Contact; onChanged: () => void }): JSX.Element {
@@ -25,10 +26,7 @@ export function ContactTags({ contact, onChanged }: { contact: Contact; onChange
     }
   }
   return (
-    <section className="card" aria-labelledby="c-tags">
-      <div className="card-header">
-        <h3 id="c-tags">Tags</h3>
-      </div>
+    <Card id="c-tags" title="Tags">
       <div className="card-body">
         <div className="chip-list" aria-label="Tags of this contact">
           {contact.tags.length === 0 && <span className="card-empty">No tags yet.</span>}
@@ -40,6 +38,6 @@ export function ContactTags({ contact, onChanged }: { contact: Contact; onChange
           <TagPicker label="Add tag" exclude={contact.tags.map((t) => t.id)} onPick={(c) => void add(c)} placeholder="Add a tag…" collapsible />
         </div>
       </div>
-    </section>
+    </Card>
   )
 }

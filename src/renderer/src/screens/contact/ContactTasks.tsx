@@ -5,6 +5,7 @@ import type { Task } from '../../../../shared/crm'
 import { useQuery } from '../../lib/useQuery'
 import { DeleteTaskDialog, TaskItem } from '../today/TaskItem'
 import { TaskQuickAdd } from '../today/TaskQuickAdd'
+import { Card } from '../../components/Card'
 
 export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZone: string }): JSX.Element {
   const [showDone, setShowDone] = useState(false)
@@ -12,13 +13,15 @@ export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZ
   const [deleting, setDeleting] = useState<Task | null>(null)
   const items = tasks.data?.items ?? []
   return (
-    <section className="card" aria-labelledby="c-tasks">
-      <div className="card-header">
-        <h3 id="c-tasks">Tasks</h3>
+    <Card
+      id="c-tasks"
+      title="Tasks"
+      actions={
         <button type="button" className="btn btn-ghost btn-sm" aria-pressed={showDone} onClick={() => setShowDone(!showDone)}>
           {showDone ? 'Hide done' : 'Show done'}
         </button>
-      </div>
+      }
+    >
       <div className="card-body">
         <TaskQuickAdd contactId={contactId} timeZone={timeZone} label="New task for this contact" />
         {tasks.data && items.length === 0 && <p className="card-empty task-empty">{showDone ? 'No tasks yet.' : 'Nothing to do for this contact.'}</p>}
@@ -31,6 +34,6 @@ export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZ
         )}
       </div>
       {deleting && <DeleteTaskDialog task={deleting} onClose={() => setDeleting(null)} />}
-    </section>
+    </Card>
   )
 }

@@ -1,14 +1,14 @@
 // The contacts grid: @tanstack/react-table for columns/selection/sort state, @tanstack/react-virtual so
 // only the visible rows exist in the DOM (smooth at 100k contacts). Sorting is done by the engine.
 import { flexRender, getCoreRowModel, useReactTable, type RowSelectionState, type SortingState } from '@tanstack/react-table'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useMemo, useRef, type JSX } from 'react'
+import { useEffect, useMemo, type JSX } from 'react'
 import type { Contact } from '../../../../shared/models'
 import { Icon } from '../../components/Icons'
 import { navigate } from '../../lib/router'
 import { objectName, useApp } from '../../store'
 import { GRID_TEMPLATE, makeColumns } from './columns'
 import type { ContactList, ListParams } from './useContactList'
+import { useInfiniteRows } from '../../lib/useInfiniteRows'
 
 const ROW_HEIGHT = 48
 
@@ -41,20 +41,8 @@ export function ContactsGrid({ list, sort, onSort, selection, onSelection }: Pro
   })
   const rows = table.getRowModel().rows
 
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: rows.length + (list.hasMore ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  })
-  const virtualRows = virtualizer.getVirtualItems()
-
   // Infinite scroll: fetch the next page once the last rendered row is near the end of what is loaded.
-  const lastIndex = virtualRows[virtualRows.length - 1]?.index ?? 0
-  useEffect(() => {
-    if (list.hasMore && !list.loading && lastIndex >= rows.length - 20) list.loadMore()
-  }, [lastIndex, rows.length, list])
+  const { scrollRef, virtualizer, items: virtualRows } = useInfiniteRows(list, { rows: rows.length, busy: list.loading, rowHeight: ROW_HEIGHT, overscan: 12, ahead: 20 })
 
   // A new search or sort starts at the top.
   useEffect(() => {

@@ -11,6 +11,7 @@ import { ContactsToolbar } from './ContactsToolbar'
 import { NewContactDialog } from './NewContactDialog'
 import { useContactList, type ListParams } from './useContactList'
 import { useContactsView } from './viewState'
+import { AddButton } from '../../components/AddButton'
 
 /** The value after it has stopped changing for `ms` (search as you type without a query per key). */
 function useDebounced<T>(value: T, ms: number): T {
@@ -58,9 +59,7 @@ export function ContactsScreen(): JSX.Element {
           <a className="btn" href={hrefFor({ name: 'import' })}>
             <Icon name="import" /> Import
           </a>
-          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            <Icon name="plus" /> New contact
-          </button>
+          <AddButton label="New contact" onClick={() => setCreating(true)} primary />
         </div>
       </header>
       {!(empty && !filtered) && <ContactsToolbar filtered={filtered} />}
@@ -74,9 +73,7 @@ export function ContactsScreen(): JSX.Element {
                 <a className="btn" href={hrefFor({ name: 'import' })}>
                   <Icon name="import" /> Import a CSV
                 </a>
-                <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-                  <Icon name="plus" /> New contact
-                </button>
+                <AddButton label="New contact" onClick={() => setCreating(true)} primary />
               </>
             }
           >

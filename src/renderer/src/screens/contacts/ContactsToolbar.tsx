@@ -3,11 +3,11 @@ import { Icon } from '../../components/Icons'
 import { useApp } from '../../store'
 import { useContactsView } from './viewState'
 import { SegmentPicker } from '../segments/SegmentPicker'
+import { BusinessOptions } from '../../components/BusinessOptions'
 
 /** Search box and the business/tag filters above the grid. */
 export function ContactsToolbar({ filtered }: { filtered: boolean }): JSX.Element {
   const view = useContactsView()
-  const objects = useApp((s) => s.objects) ?? []
   const tags = useApp((s) => s.tags) ?? []
   return (
     <div className="toolbar">
@@ -29,12 +29,7 @@ export function ContactsToolbar({ filtered }: { filtered: boolean }): JSX.Elemen
         Filter by business
       </label>
       <select id="filter-business" className="input select select-compact" value={view.objectFilter} onChange={(e) => view.set({ objectFilter: e.target.value })}>
-        <option value="">All businesses</option>
-        {objects.map((o) => (
-          <option key={o.id} value={String(o.id)}>
-            {o.name}
-          </option>
-        ))}
+        <BusinessOptions empty="All businesses" />
         <option value="none">No business</option>
       </select>
       <label htmlFor="filter-tag" className="visually-hidden">

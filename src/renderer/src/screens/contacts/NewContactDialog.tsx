@@ -1,6 +1,6 @@
 // "New contact": the fields a person usually has; the rest is edited on their profile afterwards.
 import { useState, type JSX } from 'react'
-import { Dialog } from '../../components/Dialog'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError, SelectField, TextField } from '../../components/Field'
 import { TimeZoneField } from '../../components/TimeZoneField'
 import { useFormErrors } from '../../lib/errors'
@@ -51,16 +51,7 @@ export function NewContactDialog({ defaultObjectId, onClose }: { defaultObjectId
       title="New contact"
       onClose={onClose}
       onSubmit={save}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Adding…' : 'Add contact'}
-          </button>
-        </>
-      }
+      footer={<DialogActions onCancel={onClose} label="Add contact" busyLabel="Adding…" busy={busy} />}
     >
       <div className="form-grid">
         <TextField label="Email" type="email" value={form.email} onChange={(email) => set({ email })} error={errors.fields.email} autoFocus className="span-2" />

@@ -10,8 +10,9 @@ import { formatDate, plural, recipientsLine, relativeTime } from '../../lib/form
 import { htmlToPlain } from '../../lib/mailText'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
-import { toastError, toastOk } from '../../store'
+import { toastError } from '../../store'
 import { openCompose } from '../compose/composeState'
+import { ComposeButton } from '../compose/ComposeButton'
 
 export function DraftsScreen(): JSX.Element {
   const drafts = useQuery('drafts.list', {}, { events: ['drafts.changed'], delayMs: 0, onError: toastError }).data
@@ -28,11 +29,7 @@ export function DraftsScreen(): JSX.Element {
           <EmptyState
             icon="file"
             title="No drafts"
-            actions={
-              <button type="button" className="btn btn-primary" onClick={() => openCompose()}>
-                <Icon name="compose" /> Compose
-              </button>
-            }
+            actions={<ComposeButton />}
           >
             Messages you start writing are saved here automatically, even when you are offline.
           </EmptyState>
@@ -88,10 +85,8 @@ export function DraftsScreen(): JSX.Element {
           message={`“${deleting.subject || '(no subject)'}” will be deleted. This cannot be undone.`}
           confirmLabel="Delete draft"
           onClose={() => setDeleting(null)}
-          onConfirm={async () => {
-            await rpc('drafts.delete', { id: deleting.id })
-            toastOk('Draft deleted')
-          }}
+          onConfirm={() => rpc('drafts.delete', { id: deleting.id })}
+          done="Draft deleted"
         />
       )}
     </div>

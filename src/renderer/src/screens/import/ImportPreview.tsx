@@ -17,6 +17,7 @@ import type { CsvFile } from './ImportScreen'
 import { MappingTable } from './MappingTable'
 import '../../styles/importChecks.css'
 import { targetLabel } from './mapping'
+import { Card } from '../../components/Card'
 
 const PREVIEW_ROWS = 10
 
@@ -95,13 +96,7 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
         </button>
       </div>
 
-      <section className="card" aria-labelledby="map-title">
-        <div className="card-header">
-          <div>
-            <h2 id="map-title">Match your columns</h2>
-            <p className="card-help">We guessed from the column names. Unknown columns become custom fields.</p>
-          </div>
-        </div>
+      <Card id="map-title" title="Match your columns" help="We guessed from the column names. Unknown columns become custom fields." level={2}>
         <MappingTable
           columns={columns}
           body={body}
@@ -122,15 +117,9 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
             <Icon name="alert" size={14} /> Choose the column that holds the email address.
           </p>
         )}
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="preview-title">
-        <div className="card-header">
-          <div>
-            <h2 id="preview-title">Preview</h2>
-            <p className="card-help">The first {Math.min(PREVIEW_ROWS, body.length)} of {formatCount(body.length)} rows, as they will be imported.</p>
-          </div>
-        </div>
+      <Card id="preview-title" title="Preview" help={<>The first {Math.min(PREVIEW_ROWS, body.length)} of {formatCount(body.length)} rows, as they will be imported.</>} level={2}>
         {dupes.size > 0 && <DuplicateRows dupes={dupes} />}
         <div className="table-scroll">
           <table className="table preview-table">
@@ -160,12 +149,9 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
             </tbody>
           </table>
         </div>
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="opt-title">
-        <div className="card-header">
-          <h2 id="opt-title">Ready to import</h2>
-        </div>
+      <Card id="opt-title" title="Ready to import" level={2}>
         <div className="card-body form-grid">
           <SelectField
             label="Import into business"
@@ -221,7 +207,7 @@ export function ImportPreview({ file, onBack, onImported }: { file: CsvFile; onB
             )}
           </button>
         </div>
-      </section>
+      </Card>
     </div>
   )
 }

@@ -3,6 +3,7 @@ import { useId, useState, type DragEvent, type JSX } from 'react'
 import { FormError, TextAreaField } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import type { CsvFile } from './ImportScreen'
+import { Form } from '../../components/Form'
 
 export function ImportSource({ onLoaded }: { onLoaded: (file: CsvFile) => void }): JSX.Element {
   const [pasted, setPasted] = useState('')
@@ -52,11 +53,9 @@ export function ImportSource({ onLoaded }: { onLoaded: (file: CsvFile) => void }
       <div className="or-divider">
         <span>or paste it</span>
       </div>
-      <form
+      <Form
         className="card card-body paste-card"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
+        onSubmit={() => {
           if (pasted.trim() === '') setError('Paste some CSV text first')
           else onLoaded({ name: 'Pasted text', text: pasted })
         }}
@@ -68,7 +67,7 @@ export function ImportSource({ onLoaded }: { onLoaded: (file: CsvFile) => void }
             Preview
           </button>
         </div>
-      </form>
+      </Form>
     </div>
   )
 }

@@ -9,6 +9,8 @@ import { addressLabel, fileSize, fullTime, headTime, listTime } from '../../lib/
 import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import { MessageBody } from './MessageBody'
+import { AttachmentInfo } from '../../components/AttachmentInfo'
+import { AlertLine } from '../../components/Field'
 
 export type ReplyMode = 'reply' | 'replyAll' | 'forward'
 
@@ -75,11 +77,7 @@ export function MessageView({ summary: m, open, onToggle, onReply, onDetail, now
           )}
         </div>
       </header>
-      {error && (
-        <p className="message-error" role="alert">
-          <Icon name="alert" size={14} /> {error}
-        </p>
-      )}
+      <AlertLine message={error} />
       {!detail && !error && (
         <div className="message-loading" aria-busy="true">
           <span className="spinner" /> Loading message…
@@ -140,17 +138,7 @@ function Attachments({ items }: { items: Attachment[] }): JSX.Element | null {
     <ul className="attachments" aria-label="Attachments">
       {items.map((a) => (
         <li key={a.id} className="attachment">
-          <span className="attachment-icon" aria-hidden="true">
-            <Icon name={a.contentType.startsWith('image/') ? 'image' : 'file'} size={18} />
-          </span>
-          <span className="attachment-main">
-            <span className="attachment-name" title={a.filename}>
-              {a.filename || 'Unnamed attachment'}
-            </span>
-            <span className="attachment-meta">
-              {fileSize(a.size)} · {a.contentType}
-            </span>
-          </span>
+          <AttachmentInfo filename={a.filename} name={a.filename || 'Unnamed attachment'} contentType={a.contentType} meta={`${fileSize(a.size)} · ${a.contentType}`} />
           <button type="button" className="icon-button" aria-label={`Save ${a.filename}`} title="Save" onClick={() => void save(a)}>
             <Icon name="download" />
           </button>

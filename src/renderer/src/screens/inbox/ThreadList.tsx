@@ -1,13 +1,13 @@
 // The conversation list: one fixed-height row per thread, virtualised (an inbox can hold many thousands),
 // with the next page fetched by cursor as the end comes into view.
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef, type JSX } from 'react'
+import { useEffect, type JSX } from 'react'
 import type { InboxThread } from '../../../../shared/inbox'
 import { Icon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
 import { listTime, threadPeople } from '../../lib/inbox'
 import { objectName, useApp } from '../../store'
 import type { InboxList } from './useInbox'
+import { useInfiniteRows } from '../../lib/useInfiniteRows'
 
 const ROW_HEIGHT = 84
 
@@ -32,18 +32,7 @@ interface Props {
 export function ThreadList({ list, selectedId, onOpen, showObject, viewKey, now, checked, onSelectClick, onToggle, onStar, onMenu }: Props): JSX.Element {
   const threads = list.threads ?? []
   const objects = useApp((s) => s.objects)
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: threads.length + (list.hasMore ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  })
-  const items = virtualizer.getVirtualItems()
-  const lastIndex = items[items.length - 1]?.index ?? 0
-  useEffect(() => {
-    if (list.hasMore && !list.loadingMore && lastIndex >= threads.length - 10) list.loadMore()
-  }, [lastIndex, threads.length, list])
+  const { scrollRef, virtualizer, items } = useInfiniteRows(list, { rows: threads.length, busy: list.loadingMore, rowHeight: ROW_HEIGHT, overscan: 10, ahead: 10 })
 
   useEffect(() => {
     scrollRef.current?.scrollTo(0, 0)

@@ -11,6 +11,8 @@ import { useQuery } from '../../lib/useQuery'
 import { useApp } from '../../store'
 import '../../styles/intake.css'
 import { IntakeRuleDialog } from './IntakeRuleDialog'
+import { Card } from '../../components/Card'
+import { AddButton } from '../../components/AddButton'
 
 /** The rule's conditions in one line ("From @site.com · subject contains “Contact form”"). */
 export function ruleSummary(r: Pick<IntakeRule, 'fromMatch' | 'toMatch' | 'subjectMatch' | 'subjectMode'>): string {
@@ -28,16 +30,12 @@ export function IntakeRulesSection({ object }: { object: BizObject }): JSX.Eleme
   const [editing, setEditing] = useState<IntakeRule | 'new' | null>(null)
   const list = rules.data ?? []
   return (
-    <section className="card" aria-labelledby="intake-title">
-      <div className="card-header">
-        <div>
-          <h3 id="intake-title">Web-form intake</h3>
-          <p className="card-help">Turn your website’s form e-mails into contacts: tag them and start their autoresponders.</p>
-        </div>
-        <button type="button" className="btn" onClick={() => setEditing('new')}>
-          <Icon name="plus" /> New intake rule
-        </button>
-      </div>
+    <Card
+      id="intake-title"
+      title="Web-form intake"
+      help="Turn your website’s form e-mails into contacts: tag them and start their autoresponders."
+      actions={<AddButton label="New intake rule" onClick={() => setEditing('new')} />}
+    >
       {rules.error && <p className="card-body card-empty">Intake rules could not be loaded: {rules.error}</p>}
       {rules.data && list.length === 0 && (
         <p className="card-body card-empty">No intake rules. Add one to say which e-mails are form submissions, for example everything from forms@yoursite.com.</p>
@@ -74,6 +72,6 @@ export function IntakeRulesSection({ object }: { object: BizObject }): JSX.Eleme
         </ul>
       )}
       {editing && <IntakeRuleDialog object={object} rule={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-    </section>
+    </Card>
   )
 }

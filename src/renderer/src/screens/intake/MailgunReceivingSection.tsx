@@ -12,6 +12,9 @@ import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import '../../styles/intake.css'
+import { Form } from '../../components/Form'
+import { DialogActions } from '../../components/Dialog'
+import { ConnectionActions } from '../../components/Card'
 
 export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.Element | null {
   const mg = object.mailgun
@@ -70,27 +73,14 @@ export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.
           <p className="card-help">For a business without a mailbox: Mailgun keeps its incoming mail and Switchboard fetches it into the inbox.</p>
         </div>
         {!editing && (
-          <div className="card-header-actions">
-            {s?.enabled && (
-              <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => void disable()}>
-                Stop receiving
-              </button>
-            )}
-            <button type="button" className="btn" onClick={start}>
-              {s?.enabled ? 'Change addresses' : 'Receive mail through Mailgun'}
-            </button>
-          </div>
+          <ConnectionActions
+            remove={s?.enabled ? { label: 'Stop receiving', onClick: () => void disable(), disabled: busy } : null}
+            edit={{ label: s?.enabled ? 'Change addresses' : 'Receive mail through Mailgun', onClick: start }}
+          />
         )}
       </div>
       {editing ? (
-        <form
-          className="card-body"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault()
-            void enable()
-          }}
-        >
+        <Form className="card-body" onSubmit={enable}>
           <TextField
             label="Receiving addresses"
             value={addresses}
@@ -101,14 +91,9 @@ export function MailgunReceivingSection({ object }: { object: BizObject }): JSX.
           />
           <FormError message={errors.form} />
           <div className="card-actions">
-            <button type="button" className="btn" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Start receiving'}
-            </button>
+            <DialogActions onCancel={() => setEditing(false)} label="Start receiving" busy={busy} />
           </div>
-        </form>
+        </Form>
       ) : (
         <dl className="card-body facts" aria-label="Receiving status">
           <div>

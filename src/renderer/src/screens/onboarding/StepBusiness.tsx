@@ -1,5 +1,5 @@
 // Step 1: name, postal address and time zone of the first business, or a sample workspace instead.
-import { useState, type FormEvent, type JSX } from 'react'
+import { useState, type JSX } from 'react'
 import type { BizObject } from '../../../../shared/models'
 import { FormError, TextAreaField, TextField } from '../../components/Field'
 import { Icon } from '../../components/Icons'
@@ -8,6 +8,7 @@ import { useFormErrors } from '../../lib/errors'
 import { localZone } from '../../lib/timezones'
 import { rpc } from '../../rpc'
 import { useApp } from '../../store'
+import { Form } from '../../components/Form'
 
 export function StepBusiness({ object, onSaved, onDemo }: { object: BizObject | null; onSaved: (o: BizObject) => void; onDemo: () => void }): JSX.Element {
   const [name, setName] = useState(object?.name ?? '')
@@ -16,8 +17,7 @@ export function StepBusiness({ object, onSaved, onDemo }: { object: BizObject | 
   const [busy, setBusy] = useState<'save' | 'demo' | null>(null)
   const errors = useFormErrors()
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault()
+  const save = async () => {
     setBusy('save')
     errors.clear()
     try {
@@ -45,7 +45,7 @@ export function StepBusiness({ object, onSaved, onDemo }: { object: BizObject | 
   }
 
   return (
-    <form className="onboarding-step" onSubmit={save} noValidate>
+    <Form className="onboarding-step" onSubmit={save}>
       <h2>Tell us about your business</h2>
       <p className="step-help">You can add more businesses later. Each one keeps its own contacts, mailboxes and sender profiles.</p>
       <TextField label="Business name" value={name} onChange={setName} error={errors.fields.name} placeholder="e.g. Bloom Hair Studio" autoFocus />
@@ -73,6 +73,6 @@ export function StepBusiness({ object, onSaved, onDemo }: { object: BizObject | 
           {busy === 'save' ? 'Saving…' : 'Continue'}
         </button>
       </div>
-    </form>
+    </Form>
   )
 }

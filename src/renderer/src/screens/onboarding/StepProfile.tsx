@@ -1,10 +1,13 @@
 // Step 3: the sender profile, i.e. the "From" people see, sending through what step 2 set up.
-import { useState, type FormEvent, type JSX } from 'react'
+import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { FormError, SelectField, TextField } from '../../components/Field'
 import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
 import type { SendingChoice } from './StepSending'
+import { Form } from '../../components/Form'
+import { StepActions } from './StepActions'
+import { profileInput } from '../businesses/profileDraft'
 
 interface Props {
   object: BizObject
@@ -29,16 +32,10 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
     ...(mailbox ? [{ value: `smtp:${mailbox.id}`, label: `Mailbox ${mailbox.email}` }] : []),
   ]
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault()
+  const save = async () => {
     setBusy(true)
     errors.clear()
-    const input = {
-      email,
-      displayName,
-      replyTo: replyTo.trim() ? replyTo : null,
-      transport: transport === 'mailgun' ? { kind: 'mailgun' as const } : { kind: 'smtp' as const, mailboxId: Number(transport.slice(5)) },
-    }
+    const input = profileInput({ email, displayName, replyTo, transport })
     try {
       onSaved(profile ? await rpc('profiles.update', { id: profile.id, ...input }) : await rpc('profiles.create', { objectId: object.id, ...input }))
     } catch (err) {
@@ -48,7 +45,7 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
   }
 
   return (
-    <form className="onboarding-step" onSubmit={save} noValidate>
+    <Form className="onboarding-step" onSubmit={save}>
       <h2>Who are emails from?</h2>
       <p className="step-help">A sender profile is the name and address your customers see in their inbox.</p>
       <div className="form-grid">
@@ -58,18 +55,14 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
         <SelectField label="Send through" value={transport} onChange={setTransport} options={options} error={errors.fields['transport.kind'] ?? errors.fields['transport.mailboxId']} />
       </div>
       <FormError message={errors.form} />
-      <div className="step-actions">
-        <button type="button" className="btn btn-ghost" onClick={onBack}>
-          Back
-        </button>
-        <span className="spacer" />
+      <StepActions onBack={onBack}>
         <button type="button" className="btn btn-ghost" onClick={onSkip}>
           Skip for now
         </button>
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Saving…' : 'Finish setup'}
         </button>
-      </div>
-    </form>
+      </StepActions>
+    </Form>
   )
 }

@@ -1,7 +1,7 @@
 // Step 2: how the business sends email, through a Mailgun domain or an ordinary SMTP mailbox. The settings
 // are tried before they are saved; a failed test is saved only on an explicit "Save anyway".
 
-import { useId, useState, type FormEvent, type JSX } from 'react'
+import { useId, useState, type JSX } from 'react'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
@@ -11,7 +11,9 @@ import { markProblems, testMailbox } from '../businesses/MailboxDialog'
 import { MailboxFields } from '../businesses/MailboxFields'
 import { DraftError, mailboxDraft, serversChanged, toMailboxPatch, toNewMailbox, type MailboxDraft } from '../businesses/mailboxDraft'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from '../businesses/MailgunFields'
-import { SetupCheckPanel, useSetupCheck } from '../businesses/SetupCheck'
+import { SetupCheckActions, SetupCheckPanel, useSetupCheck } from '../businesses/SetupCheck'
+import { Form } from '../../components/Form'
+import { StepActions } from './StepActions'
 
 export type SendingChoice = 'mailgun' | 'smtp'
 
@@ -88,14 +90,7 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
   }
 
   return (
-    <form
-      className="onboarding-step"
-      onSubmit={(e: FormEvent) => {
-        e.preventDefault()
-        void save()
-      }}
-      noValidate
-    >
+    <Form className="onboarding-step" onSubmit={save}>
       <h2>How does this business send email?</h2>
       <p className="step-help">Switchboard sends from your own accounts. Pick one now; you can add more in Businesses.</p>
       <div className="choice-cards" role="radiogroup" aria-label="Sending method">
@@ -109,24 +104,13 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
       )}
       <SetupCheckPanel state={check.state} />
       <FormError message={errors.form} />
-      <div className="step-actions">
-        <button type="button" className="btn btn-ghost" onClick={onBack}>
-          Back
-        </button>
-        <span className="spacer" />
+      <StepActions onBack={onBack}>
         <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => void skip()}>
           Skip for now
         </button>
-        {check.failed && (
-          <button type="button" className="btn" disabled={busy} onClick={() => void save(true)}>
-            Save anyway
-          </button>
-        )}
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {check.state.phase === 'checking' ? 'Testing…' : busy ? 'Saving…' : check.failed ? 'Test again' : 'Continue'}
-        </button>
-      </div>
-    </form>
+        <SetupCheckActions check={check} busy={busy} label="Continue" onSaveAnyway={() => void save(true)} />
+      </StepActions>
+    </Form>
   )
 }
 

@@ -10,6 +10,7 @@ import { MessageActions } from './actions'
 import { progressLine, StatusBadge, textLine } from './OutboxRow'
 import { useOutboxDetail } from './useOutbox'
 import { SignInWarning } from './signInWarning'
+import { AttachmentInfo } from '../../components/AttachmentInfo'
 
 export function OutboxDetailPanel({ id, now, stopped }: { id: number; now: number; stopped: Map<number, MailboxSignIn> }): JSX.Element {
   const { detail, missing } = useOutboxDetail(id)
@@ -80,17 +81,7 @@ function DetailBody({ d, now, stopped }: { d: OutboundDetail; now: number; stopp
           <ul className="compose-attachment-list" aria-label="Attachments">
             {d.attachments.map((a) => (
               <li key={a.id} className="attachment compose-attachment">
-                <span className="attachment-icon" aria-hidden="true">
-                  <Icon name={a.contentType.startsWith('image/') ? 'image' : 'file'} size={18} />
-                </span>
-                <span className="attachment-main">
-                  <span className="attachment-name" title={a.filename}>
-                    {a.filename}
-                  </span>
-                  <span className="attachment-meta">
-                    {formatBytes(a.size)} · {a.contentType}
-                  </span>
-                </span>
+                <AttachmentInfo filename={a.filename} contentType={a.contentType} meta={`${formatBytes(a.size)} · ${a.contentType}`} />
               </li>
             ))}
           </ul>

@@ -8,11 +8,11 @@ import { PageHeader } from '../../components/PageHeader'
 import { BulkJobs } from '../templates/BulkJobs'
 import { formatCount } from '../../lib/format'
 import { GROUPS, isScheduled, PENDING, pendingCount, type Group, type MailboxSignIn } from '../../lib/outbox'
-import { openCompose } from '../compose/composeState'
 import { OutboxDetailPanel } from './OutboxDetail'
 import { OutboxRow } from './OutboxRow'
 import { useNow, useOutboxList } from './useOutbox'
 import { useStoppedMailboxes } from './signInWarning'
+import { ComposeButton } from '../compose/ComposeButton'
 
 const GROUP_HELP: Record<string, string> = {
   sending: 'Handing over to the mail server right now.',
@@ -43,11 +43,7 @@ export function OutboxScreen({ selectedId }: { selectedId?: number }): JSX.Eleme
           <EmptyState
             icon="outbox"
             title="Nothing in the outbox"
-            actions={
-              <button type="button" className="btn btn-primary" onClick={() => openCompose()}>
-                <Icon name="compose" /> Compose
-              </button>
-            }
+            actions={<ComposeButton />}
           >
             Messages you send wait here until the server takes them, and stay for a while after, so you can see how each one went.
           </EmptyState>

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState, type JSX } from 'react'
 import type { Company, Group, Segment, SegmentPreview } from '../../../../shared/segments'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { Dialog } from '../../components/Dialog'
+import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { fieldErrorsOf, messageOf } from '../../lib/errors'
@@ -13,6 +13,7 @@ import { rpc, RpcError } from '../../rpc'
 import { toastOk, useApp } from '../../store'
 import { RuleEditor } from './RuleEditor'
 import { fromRules, newRow, toRules, type RuleRow } from './ruleModel'
+import { BusinessOptions } from '../../components/BusinessOptions'
 
 export interface SegmentStart {
   name?: string
@@ -33,7 +34,6 @@ export function SegmentDialog({
   onSaved: (s: Segment) => void
   onDeleted?: () => void
 }): JSX.Element {
-  const objects = useApp((s) => s.objects) ?? []
   const tags = useApp((s) => s.tags) ?? []
   const initial = useMemo(() => {
     const rules = segment?.rules ?? start?.rules
@@ -128,12 +128,7 @@ export function SegmentDialog({
                 Delete segment
               </button>
             )}
-            <button type="button" className="btn" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save segment'}
-            </button>
+            <DialogActions onCancel={close} label="Save segment" busy={busy} />
           </>
         }
       >
@@ -147,12 +142,7 @@ export function SegmentDialog({
             <label className="field segment-scope">
               <span className="field-label">Contacts of</span>
               <select className="input select" value={objectId === null ? '' : String(objectId)} onChange={(e) => setObjectId(e.target.value ? Number(e.target.value) : null)}>
-                <option value="">Every business</option>
-                {objects.map((o) => (
-                  <option key={o.id} value={String(o.id)}>
-                    {o.name}
-                  </option>
-                ))}
+                <BusinessOptions empty="Every business" />
               </select>
             </label>
           </div>

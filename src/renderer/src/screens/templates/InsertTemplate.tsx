@@ -31,34 +31,15 @@ export function InsertTemplate({ profileId, objectId, to, disabled, onInsert }: 
     }
   }
   return (
-    <Popover
-      className="icon-button"
+    <TemplateMenu
+      label="Insert template"
+      caption="Insert template"
+      empty="This business has no templates yet. Make them under Templates."
+      items={items}
       direction="up"
-      panelClassName="tpl-insert-menu"
-      label={
-        <span title="Insert template" aria-label="Insert template" className="tpl-insert-label">
-          <Icon name="braces" />
-        </span>
-      }
-    >
-      {(close) => (
-        <div role="group" aria-label="Insert template">
-          <p className="menu-caption">Insert template</p>
-          {items.length === 0 ? (
-            <p className="menu-empty">This business has no templates yet. Make them under Templates.</p>
-          ) : (
-            items.map((t) => (
-              <button key={t.id} type="button" className="menu-item" disabled={disabled} onClick={() => void pick(t.id, close)}>
-                <span className="menu-item-text">
-                  <span>{t.name}</span>
-                  <span className="muted">{t.subject}</span>
-                </span>
-              </button>
-            ))
-          )}
-        </div>
-      )}
-    </Popover>
+      disabled={disabled}
+      onPick={pick}
+    />
   )
 }
 
@@ -80,24 +61,41 @@ export function UseTemplate({ objectId, label, onUse }: { objectId: number | nul
       toastError(err)
     }
   }
+  return <TemplateMenu label={label} caption="Use a template" empty="No templates yet. Make them under Templates." items={items} iconSize={15} onPick={pick} />
+}
+
+interface TemplateMenuProps {
+  label: string
+  caption: string
+  empty: string
+  items: Array<{ id: number; name: string; subject: string }>
+  direction?: 'down' | 'up'
+  iconSize?: number
+  disabled?: boolean
+  onPick: (id: number, close: () => void) => Promise<void>
+}
+
+/** The menu both pickers open from their braces button: the business's templates, each name over its subject. */
+function TemplateMenu({ label, caption, empty, items, direction, iconSize, disabled, onPick }: TemplateMenuProps): JSX.Element {
   return (
     <Popover
       className="icon-button"
+      direction={direction}
       panelClassName="tpl-insert-menu"
       label={
         <span title={label} aria-label={label} className="tpl-insert-label">
-          <Icon name="braces" size={15} />
+          <Icon name="braces" size={iconSize} />
         </span>
       }
     >
       {(close) => (
         <div role="group" aria-label={label}>
-          <p className="menu-caption">Use a template</p>
+          <p className="menu-caption">{caption}</p>
           {items.length === 0 ? (
-            <p className="menu-empty">No templates yet. Make them under Templates.</p>
+            <p className="menu-empty">{empty}</p>
           ) : (
             items.map((t) => (
-              <button key={t.id} type="button" className="menu-item" onClick={() => void pick(t.id, close)}>
+              <button key={t.id} type="button" className="menu-item" disabled={disabled} onClick={() => void onPick(t.id, close)}>
                 <span className="menu-item-text">
                   <span>{t.name}</span>
                   <span className="muted">{t.subject}</span>

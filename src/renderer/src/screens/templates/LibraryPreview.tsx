@@ -8,6 +8,7 @@ import { displayName } from '../../lib/format'
 import { useQuery } from '../../lib/useQuery'
 import { rpc, RpcError } from '../../rpc'
 import { PreviewAs, PreviewBody, type State } from '../automation/TemplatePreview'
+import { Card } from '../../components/Card'
 
 type Content = { templateId: number; version?: number } | { subject: string; html: string; variables: string[]; text?: string }
 
@@ -50,14 +51,14 @@ export function LibraryPreview({ objectId, content, variables, label }: Props): 
   }, [key]) // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
-    <section className="card preview-card" aria-labelledby="tpl-preview-head">
-      <div className="card-header preview-header">
-        <div>
-          <h3 id="tpl-preview-head">Preview</h3>
-          <p className="card-help">{label}, as the contact will get it</p>
-        </div>
-        {state.kind === 'loading' && <span className="spinner" aria-label="Rendering" />}
-      </div>
+    <Card
+      id="tpl-preview-head"
+      title="Preview"
+      help={`${label}, as the contact will get it`}
+      className="preview-card"
+      headerClassName="preview-header"
+      actions={state.kind === 'loading' && <span className="spinner" aria-label="Rendering" />}
+    >
       <div className="card-body preview-body">
         {objectId === null ? (
           <div className="preview-note">
@@ -84,6 +85,6 @@ export function LibraryPreview({ objectId, content, variables, label }: Props): 
         )}
         {contact && <PreviewBody state={state} to={`${displayName(contact)} <${contact.email}>`} />}
       </div>
-    </section>
+    </Card>
   )
 }

@@ -21,6 +21,7 @@ import { LoadError } from '../automation/LoadState'
 import { BulkSendDialog } from './BulkSendDialog'
 import { LibraryPreview } from './LibraryPreview'
 import '../../styles/templates.css'
+import { Card } from '../../components/Card'
 
 interface Draft {
   name: string
@@ -148,10 +149,7 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
       <FormError message={formError} />
       <div className="editor-layout">
         <div className="editor-main">
-          <section className="card" aria-labelledby="tpl-basics">
-            <div className="card-header">
-              <h3 id="tpl-basics">Template</h3>
-            </div>
+          <Card id="tpl-basics" title="Template">
             <div className="card-body form-grid">
               <Field label="Name" error={errors.name}>
                 {(p) => <input className="input" {...p} value={draft.name} placeholder="Spring offer" onChange={(e) => set({ name: e.target.value })} />}
@@ -170,11 +168,8 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
                 {(p) => <input className="input" {...p} value={draft.variables} placeholder="code, region" onChange={(e) => set({ variables: e.target.value })} />}
               </Field>
             </div>
-          </section>
-          <section className="card" aria-labelledby="tpl-body">
-            <div className="card-header">
-              <h3 id="tpl-body">Message</h3>
-            </div>
+          </Card>
+          <Card id="tpl-body" title="Message">
             <div className="card-body">
               <RichEditor label="Message" value={draft.html} onChange={(html) => set({ html })} variables={editorVariables} invalid={!!errors.html} />
               {errors.html && (
@@ -195,7 +190,7 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
                 </Field>
               )}
             </div>
-          </section>
+          </Card>
         </div>
         <aside className="editor-side" aria-label="Preview and versions">
           <LibraryPreview
@@ -205,13 +200,7 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
             label={shownVersion ? `Version ${shownVersion}` : dirty ? 'Unsaved changes' : template ? `Version ${template.currentVersion}` : 'This template'}
           />
           {template && (
-            <section className="card" aria-labelledby="tpl-versions">
-              <div className="card-header">
-                <div>
-                  <h3 id="tpl-versions">Versions</h3>
-                  <p className="card-help">Each save keeps the one before; queued mail keeps its own</p>
-                </div>
-              </div>
+            <Card id="tpl-versions" title="Versions" help="Each save keeps the one before; queued mail keeps its own">
               <ol className="tpl-versions">
                 {template.versions.map((v) => (
                   <li key={v.version} className={shownVersion === v.version || (!shownVersion && v.version === template.currentVersion) ? 'is-current' : undefined}>
@@ -223,7 +212,7 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
                   </li>
                 ))}
               </ol>
-            </section>
+            </Card>
           )}
         </aside>
       </div>

@@ -2,15 +2,12 @@
 // waiting in the outbox from each, and the bulk send that mails one of them to many contacts.
 import { useState, type JSX } from 'react'
 import type { TemplateSummary } from '../../../../shared/templates'
-import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
-import { PageHeader } from '../../components/PageHeader'
-import { Table } from '../../components/Table'
+import { ListPage } from '../../components/ListPage'
 import { formatCount, plural, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { objectName, useApp } from '../../store'
-import { ListBody } from '../automation/LoadState'
 import { BulkSendDialog } from './BulkSendDialog'
 import '../../styles/templates.css'
 
@@ -20,51 +17,28 @@ export function TemplatesScreen(): JSX.Element {
   const items = list.data
   const create = () => navigate({ name: 'templates', id: 'new' })
   return (
-    <div className="page">
-      <PageHeader
-        title="Templates"
-        subtitle={items?.length ? `${plural(items.length, 'template')} · edits make a new version; mail already queued keeps its words` : 'Saved messages to insert in compose or send to many contacts at once'}
-        actions={
-          <>
-            {!!items?.length && (
-              <button type="button" className="btn" onClick={() => setBulk(null)}>
-                <Icon name="send" /> Bulk send
-              </button>
-            )}
-            <button type="button" className="btn btn-primary" onClick={create}>
-              <Icon name="plus" /> New template
-            </button>
-          </>
-        }
-      />
-      <ListBody
-        error={list.error}
-        items={items}
-        onRetry={list.reload}
-        empty={
-          <EmptyState
-            icon="braces"
-            title="No templates yet"
-            actions={
-              <button type="button" className="btn btn-primary" onClick={create}>
-                <Icon name="plus" /> New template
-              </button>
-            }
-          >
-            Write a message once — a welcome, a price list, an appointment reminder — with variables like the contact’s first name, then insert it in compose or send it to a tag or segment.
-          </EmptyState>
-        }
-      >
-        {(items) => (
-          <Table label="Templates" columns={['Template', 'Business', 'Variables', { label: 'Version', num: true }, { label: 'Waiting', num: true }, { label: 'Edited', className: 'tpl-col-edited' }, { label: '', className: 'col-actions' }]} card>
-            {items.map((t) => (
-              <Row key={t.id} item={t} onSend={() => setBulk(t.id)} />
-            ))}
-          </Table>
-        )}
-      </ListBody>
-      {bulk !== false && <BulkSendDialog templateId={bulk ?? undefined} onClose={() => setBulk(false)} />}
-    </div>
+    <ListPage
+      title="Templates"
+      subtitle={items?.length ? `${plural(items.length, 'template')} · edits make a new version; mail already queued keeps its words` : 'Saved messages to insert in compose or send to many contacts at once'}
+      list={list}
+      newLabel="New template"
+      onNew={create}
+      actions={
+        !!items?.length && (
+          <button type="button" className="btn" onClick={() => setBulk(null)}>
+            <Icon name="send" /> Bulk send
+          </button>
+        )
+      }
+      empty={{
+        icon: 'braces',
+        title: 'No templates yet',
+        text: 'Write a message once — a welcome, a price list, an appointment reminder — with variables like the contact’s first name, then insert it in compose or send it to a tag or segment.',
+      }}
+      columns={['Template', 'Business', 'Variables', { label: 'Version', num: true }, { label: 'Waiting', num: true }, { label: 'Edited', className: 'tpl-col-edited' }, { label: '', className: 'col-actions' }]}
+      row={(t) => <Row key={t.id} item={t} onSend={() => setBulk(t.id)} />}
+      after={bulk !== false && <BulkSendDialog templateId={bulk ?? undefined} onClose={() => setBulk(false)} />}
+    />
   )
 }
 

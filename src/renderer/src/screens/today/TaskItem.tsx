@@ -9,7 +9,7 @@ import type { Task } from '../../../../shared/crm'
 import { Icon } from '../../components/Icons'
 import { hrefFor } from '../../lib/router'
 import { rpc } from '../../rpc'
-import { toastError, toastOk, useApp } from '../../store'
+import { toastError, useApp } from '../../store'
 import { dismissReminder } from './reminders'
 import { dueLabel, localValue, zonedIso } from './taskTime'
 
@@ -140,10 +140,8 @@ export function DeleteTaskDialog({ task, onClose }: { task: Task; onClose: () =>
       message={`“${task.title}” is removed for everyone. This cannot be undone.`}
       confirmLabel="Delete task"
       onClose={onClose}
-      onConfirm={async () => {
-        await rpc('tasks.delete', { id: task.id })
-        toastOk('Task deleted')
-      }}
+      onConfirm={() => rpc('tasks.delete', { id: task.id })}
+      done="Task deleted"
     />
   )
 }

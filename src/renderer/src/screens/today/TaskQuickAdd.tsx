@@ -8,6 +8,7 @@ import { Icon } from '../../components/Icons'
 import { rpc } from '../../rpc'
 import { toastError, toastOk } from '../../store'
 import { tomorrowMorning, zonedIso, zoneName } from './taskTime'
+import { Form } from '../../components/Form'
 
 export function TaskQuickAdd({ contactId, timeZone, label = 'New task' }: { contactId?: number; timeZone: string; label?: string }): JSX.Element {
   const key = `switchboard.taskDraft.${contactId ?? 'any'}`
@@ -44,15 +45,7 @@ export function TaskQuickAdd({ contactId, timeZone, label = 'New task' }: { cont
   const leaving = useUnsavedChanges({ dirty: title.trim() !== '', save: add, discard: () => setTitle(''), what: 'this task' })
 
   return (
-    <form
-      className="task-add"
-      aria-label={label}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault()
-        void add()
-      }}
-    >
+    <Form className="task-add" aria-label={label} onSubmit={add}>
       <div className="task-add-row">
         <label className="visually-hidden" htmlFor={`task-title-${contactId ?? 'any'}`}>
           Task
@@ -88,6 +81,6 @@ export function TaskQuickAdd({ contactId, timeZone, label = 'New task' }: { cont
       )}
       <FieldAlert message={error} />
       {leaving}
-    </form>
+    </Form>
   )
 }

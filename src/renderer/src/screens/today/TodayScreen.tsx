@@ -11,6 +11,7 @@ import { DeleteTaskDialog, TaskItem } from './TaskItem'
 import { TaskQuickAdd } from './TaskQuickAdd'
 import { zoneName } from './taskTime'
 import { askNotificationPermission, notificationPermission } from '../inbox/notify'
+import { AlertLine } from '../../components/Field'
 
 /** The first page of each group; the count says when there are more. */
 const LIMIT = 200
@@ -44,11 +45,7 @@ export function TodayScreen(): JSX.Element {
         <NotifyButton />
       </header>
       {d && <TaskQuickAdd timeZone={d.timeZone} />}
-      {lists.error && (
-        <p className="message-error" role="alert">
-          <Icon name="alert" size={14} /> {lists.error}
-        </p>
-      )}
+      <AlertLine message={lists.error} />
       {d && due === 0 && d.upcoming.length === 0 ? (
         <EmptyState icon="check" title="You’re all caught up">
           Tasks you add here or on a contact’s page show up on the day they are due, and remind you at their time.
