@@ -18,7 +18,7 @@ export const SHARED_TABLES: SharedTable[] = [
   { name: 'objects', pk: ['id'], autoId: true, cols: ['name', 'postal_address', 'timezone', 'unsubscribe_url', 'country', 'created_at', 'updated_at'] },
   { name: 'users', pk: ['id'], autoId: true, cols: ['name', 'email', 'created_at'] },
   // company_id, last_inbound_at and last_outbound_at are kept by each desktop's own triggers.
-  { name: 'contacts', pk: ['id'], autoId: true, cols: ['primary_object_id', 'email', 'first_name', 'last_name', 'company', 'phone', 'timezone', 'fields_json', 'status', 'sort_name', 'phone_search', 'created_at', 'updated_at'] },
+  { name: 'contacts', pk: ['id'], autoId: true, cols: ['primary_object_id', 'email', 'first_name', 'last_name', 'company', 'phone', 'timezone', 'fields_json', 'status', 'sort_name', 'phone_search', 'created_at', 'updated_at', 'preferred_channel'] },
   { name: 'contact_emails', pk: ['id'], autoId: true, cols: ['contact_id', 'email', 'created_at'] },
   { name: 'contact_phones', pk: ['id'], autoId: true, cols: ['contact_id', 'number', 'label', 'is_primary', 'created_at'] },
   { name: 'tags', pk: ['id'], autoId: true, cols: ['name', 'color', 'created_at'] },
