@@ -45,7 +45,7 @@ test('an autoresponder made in the UI greets a contact tagged in the UI, from th
   await action.getByLabel('Subject').fill('Happy holidays, {{contact.first_name}}!')
   await action.getByLabel('Message').fill('Hi {{contact.first_name}},\n\nThanks for filling in the holiday form. See you soon!\n')
   await action.getByLabel('Message').press('End')
-  await page.getByRole('button', { name: /\{\{object\.name\}\}/ }).click()
+  await page.getByRole('button', { name: /\{\{business\.name\}\}/ }).click()
   // The rich editor shows the variable as a chip, inserted at the cursor.
   await expect(action.getByLabel('Message')).toHaveText(/See you soon!\s*Business name$/)
 

@@ -58,7 +58,7 @@ test('an autoresponder template written with bold, a list, a variable chip and t
   await page.keyboard.press('Enter')
   await page.keyboard.type('Colour for ')
   // The side panel's variables insert at the editor's cursor too.
-  await page.getByRole('button', { name: /\{\{object\.name\}\}/ }).click()
+  await page.getByRole('button', { name: /\{\{business\.name\}\}/ }).click()
   await expect(action.getByRole('button', { name: 'Bold' })).toHaveAttribute('aria-pressed', 'false')
   await expect(body.locator('.rich-chip')).toHaveText(['First name · there', 'Business name'])
   await expect(body.locator('strong')).toHaveText('spring offers')
@@ -80,7 +80,7 @@ test('an autoresponder template written with bold, a list, a variable chip and t
   await action.getByRole('button', { name: 'HTML' }).click()
   const source = action.getByRole('textbox', { name: 'Message (HTML source)' })
   await expect(source).toHaveValue(/<p>Hi \{\{default contact\.first_name "there"\}\}, our <strong>spring offers<\/strong>:<\/p>/)
-  await expect(source).toHaveValue(/<li>Colour for \{\{object\.name\}\}<\/li>/)
+  await expect(source).toHaveValue(/<li>Colour for \{\{business\.name\}\}<\/li>/)
   await both(page, 'rich-template-source', true, () => expect(preview.frameLocator('iframe').locator('body')).toContainText('Hi Paul'))
   await source.fill((await source.inputValue()).replace('Cut and blow-dry', 'Cut and <em>blow-dry</em>'))
   await action.getByRole('button', { name: 'Back to editor' }).click()
@@ -91,7 +91,7 @@ test('an autoresponder template written with bold, a list, a variable chip and t
   const [saved] = await app.rpc('autoresponders.list', {})
   expect(saved!.actions[0]!.bodyHtml).toBe(
     '<p>Hi {{default contact.first_name "there"}}, our <strong>spring offers</strong>:</p>' +
-      '<ul><li>Cut and <em>blow-dry</em></li><li>Colour for {{object.name}}</li></ul>' +
+      '<ul><li>Cut and <em>blow-dry</em></li><li>Colour for {{business.name}}</li></ul>' +
       '<p>See you, {{profile.display_name}}</p>',
   )
 

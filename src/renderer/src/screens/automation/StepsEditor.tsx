@@ -130,7 +130,7 @@ function StepCard({ noun, index, count, message, errors, active, delayLabel, onA
         </div>
       </div>
       <div className="step-body">
-        <ChannelChoice label={label} value={message.channel} onChange={(channel) => onChange({ channel })} error={errors[`${index}.channel`]} />
+        <ChannelChoice value={message.channel} onChange={(channel) => onChange({ channel })} error={errors[`${index}.channel`]} />
         {message.channel !== 'email' ? (
           <TextStepFields index={index} message={message} errors={errors} objectId={objectId} onChange={onChange} focus={focus} onActive={onActive} />
         ) : (

@@ -15,10 +15,10 @@ import '../../styles/textSteps.css'
 
 const LABELS: Record<OutboxChannel, string> = { email: 'Email', sms: 'SMS', whatsapp: 'WhatsApp' }
 
-export function ChannelChoice({ label, value, onChange, error }: { label: string; value: OutboxChannel; onChange: (c: OutboxChannel) => void; error?: string }): JSX.Element {
+export function ChannelChoice({ value, onChange, error }: { value: OutboxChannel; onChange: (c: OutboxChannel) => void; error?: string }): JSX.Element {
   return (
     <div className={`step-channel${error ? ' has-error' : ''}`}>
-      <Segmented label={`${label} channel`} value={value} onChange={onChange} options={(['email', 'sms', 'whatsapp'] as const).map((c) => ({ value: c, label: LABELS[c] }))} />
+      <Segmented label="Channel" value={value} onChange={onChange} options={(['email', 'sms', 'whatsapp'] as const).map((c) => ({ value: c, label: LABELS[c] }))} />
       {error && (
         <p className="field-error" role="alert">
           {error}
