@@ -58,6 +58,22 @@ describe('communications.send', () => {
     expect(fake.sent.map((s) => s.fields.Body)).toEqual(['high', 'critical', 'high', 'normal', 'low'])
   })
 
+  it('normal waits over a weekend: business hours are Monday to Friday in the contact’s zone; low and high do not', async () => {
+    const { t, object, ann } = await setup()
+    const tokyo = await t.ok('contacts.create', { firstName: 'Ken', phone: '+15555550102', timezone: 'Asia/Tokyo', primaryObjectId: object.id })
+    const send = (contactId: number, urgency: 'high' | 'normal' | 'low') => t.ok('communications.send', { contactId, urgency, channels: ['sms'], text: { body: urgency } })
+    // Monday 04:00 in New York + 4 days 8 hours = Friday 12:00 there (17:00 UTC), Saturday 02:00 in Tokyo.
+    await t.ok('clock.advance', { ms: (4 * 24 + 8) * 3_600_000 })
+    expect((await send(ann.id, 'normal')).sendAt).toBe(at('2026-01-09T17:00:00Z'))
+    // Saturday in Tokyo: the next business hour there is Monday 09:00 = Monday 00:00 UTC.
+    expect((await send(tokyo.id, 'normal')).sendAt).toBe(at('2026-01-12T00:00:00Z'))
+    // Saturday 10:00 in New York: Monday 09:00 there (14:00 UTC); the daily batch still runs on Sunday.
+    await t.ok('clock.advance', { ms: 22 * 3_600_000 })
+    expect((await send(ann.id, 'normal')).sendAt).toBe(at('2026-01-12T14:00:00Z'))
+    expect((await send(ann.id, 'low')).sendAt).toBe(at('2026-01-11T14:00:00Z'))
+    expect((await send(ann.id, 'high')).sendAt).toBe(at('2026-01-10T15:00:00Z'))
+  })
+
   it('leaves out what the contact cannot get, and says why when nothing is left', async () => {
     const { t, fake, ann } = await setup()
     // No email address, WhatsApp window closed and no template: only SMS remains.

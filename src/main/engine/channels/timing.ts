@@ -1,10 +1,12 @@
 // When a communication may first leave, by urgency (seed 003): critical now; high now unless the business's
-// quiet hours hold it; normal within business hours (9–18) in the contact's time zone (the business's when
+// quiet hours hold it; normal within business hours (9–18, Monday to Friday) in the contact's time zone (the business's when
 // unknown, never the machine's); low in the once-a-day batch (09:00 there). Quiet hours apply to all but critical.
 import type { Urgency } from '../../../shared/channels'
 import { nextAllowed } from '../automation/sendWindow'
 
 const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
+/** Business hours are a working day's (Monday to Friday, 0 = Sunday): a normal message waits over a weekend. */
+const BUSINESS_DAYS = [1, 2, 3, 4, 5]
 export const BUSINESS_HOURS = { startHour: 9, endHour: 18 }
 export const DAILY_BATCH_HOUR = 9
 
@@ -35,7 +37,7 @@ export function sendTime(urgency: Urgency, now: number, tz: string, quiet: Quiet
       // Business hours and out of quiet hours: step until both agree (a few steps at most).
       let t = now
       for (let i = 0; i < 4; i++) {
-        const next = afterQuiet(nextAllowed(t, { days: ALL_DAYS, ...BUSINESS_HOURS }, tz), quiet, tz)
+        const next = afterQuiet(nextAllowed(t, { days: BUSINESS_DAYS, ...BUSINESS_HOURS }, tz), quiet, tz)
         if (next === t) break
         t = next
       }
