@@ -136,6 +136,23 @@ describe('sync window (amy)', () => {
     expect(await box()).toMatchObject({ syncWindowMonths: null, olderOnServer: false })
   }, 90_000)
 
+  it('"the last 12 months" moves with the calendar: copies that fall out of it are removed, and not fetched back', async () => {
+    const { t, mailboxId } = await windowedEngine(12)
+    await idle(t, mailboxId)
+    expect(words(t, mailboxId)).toEqual(['quokkaautumn', 'quokkasummer', 'quokkarecent', 'quokkafresh'])
+    // 70 days on, the 300-day-old message is 370 days old: out of the window. The next pass prunes it.
+    await t.ok('clock.advance', { ms: 70 * DAY })
+    await idle(t, mailboxId)
+    await t.engine.inbound.sync.windowDone()
+    expect(words(t, mailboxId)).toEqual(['quokkasummer', 'quokkarecent', 'quokkafresh'])
+    expect((await t.ok('inbox.list', { query: 'quokkaautumn' })).threads).toHaveLength(0)
+    // Another pass neither prunes more nor fetches it back; the server still has all five.
+    await idle(t, mailboxId)
+    await t.engine.inbound.sync.windowDone()
+    expect(words(t, mailboxId)).toEqual(['quokkasummer', 'quokkarecent', 'quokkafresh'])
+    expect(await serverCount()).toBe(SEED.length)
+  }, 90_000)
+
   it('new mail still arrives with a window, and widening never stores it twice', async () => {
     const { t, mailboxId } = await windowedEngine(6)
     await idle(t, mailboxId)

@@ -13,6 +13,9 @@ import type { StoreApi } from './storeApi'
 import { MailboxWorker, type WorkerOptions } from './worker'
 import { narrowWindow, windowMonths, windowSince } from './window'
 
+/** The window's start must have moved on by this much before older copies are pruned (daily, not per pass). */
+const SLIDE_MIN_MS = 86_400_000
+
 export interface SyncOptions extends Partial<Omit<WorkerOptions, 'log'>> {
   /** Parse threads (default: one per core beyond the first, at most 2; one on a two-core machine). */
   parseThreads?: number
@@ -82,7 +85,28 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     const s = status(w.mailboxId)
     if (s) ctx.emit('sync.status', s)
     // A pass is over: bodies a big first sync left unsanitised are prepared in the background now.
-    if (w.status.state === 'idle') kickBackfill()
+    if (w.status.state === 'idle') {
+      kickBackfill()
+      slide(w.mailboxId)
+    }
+  }
+
+  /**
+   * "The last N months" moves with the calendar: once the window's start has moved on by a day, the copies
+   * that fell out of it are removed as an explicit narrowing removes them (local copies only, at most daily).
+   */
+  function slide(mailboxId: number): void {
+    const since = windowSince(ctx, mailboxId)
+    if (since === null || closed) return
+    const kept = stmt(ctx.sqlite, 'SELECT min(window_since) FROM sync_folders WHERE mailbox_id = ?').pluck().get(mailboxId) as number | null
+    if (kept === null || since - kept < SLIDE_MIN_MS) return
+    narrowing = narrowing
+      .then(() => (closed ? 0 : narrowWindow(ctx, mailboxId, since, () => closed)))
+      .then((n) => {
+        if (n) log(`sync ${mailboxId}: the window moved on, ${n} older local copies removed`)
+        if (n) ctx.emit('objects.changed', {})
+      })
+      .catch((e) => log(`sync ${mailboxId}: moving the window failed: ${e instanceof Error ? e.message : String(e)}`))
   }
 
   function ensure(mailboxId: number): void {
