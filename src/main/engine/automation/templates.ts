@@ -313,14 +313,17 @@ export function renderFor(
   if (!subject) throw new AppError('VALIDATION', 'The subject renders empty for this contact', t.subjectField)
   const prepared = preparedBody(t.html)
   const body = renderOne(prepared.html, t.htmlField, vars, data)
-  if (!htmlToText(body).trim()) throw new AppError('VALIDATION', 'The message renders empty for this contact', t.htmlField)
-  const html = body + footerHtml(object, unsub.url)
+  // The body's text is worked out once: the empty check and the text part (the footer's text follows it).
+  const bodyText = htmlToText(body)
+  if (!bodyText.trim()) throw new AppError('VALIDATION', 'The message renders empty for this contact', t.htmlField)
+  const footer = footerHtml(object, unsub.url)
+  const html = body + footer
   const headers: Record<string, string> = {}
   if (unsub.url.startsWith('https:')) {
     headers['List-Unsubscribe'] = `<${unsub.url}>, <${unsub.mailto}>`
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
   } else headers['List-Unsubscribe'] = `<${unsub.mailto}>`
-  return { subject, html, text: htmlToText(html), headers, clean: prepared.clean }
+  return { subject, html, text: `${bodyText}\n\n${htmlToText(footer)}`, headers, clean: prepared.clean }
 }
 
 // ---------- texts (issue 17 item 7): SMS and WhatsApp steps of sequences and autoresponders ----------
