@@ -1,8 +1,9 @@
 // The forms of Settings › Team (issue 22): create a workspace from this desktop, join one from an empty
 // desktop, add a staff member. Errors go next to their field; a password is never kept in the page's state
 // after a success.
-import { useState, type FormEvent, type JSX } from 'react'
-import { TextField, SelectField } from '../../components/Field'
+import { useState, type JSX, type ReactNode } from 'react'
+import { FormError, SelectField, TextField } from '../../components/Field'
+import { Form } from '../../components/Form'
 import { splitError } from '../../lib/errors'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
@@ -12,26 +13,40 @@ const none: Errors = { fields: {}, form: null }
 // 'admin.email' → 'email': the create form shows the admin's fields as its own.
 const fieldKey = (f: string) => f.replace(/^admin\./, '')
 
-function useSubmit(run: () => Promise<void>): { busy: boolean; errors: Errors; submit: (e: FormEvent) => void } {
+function useSubmit(run: () => Promise<void>): { busy: boolean; errors: Errors; submit: () => Promise<void> } {
   const [busy, setBusy] = useState(false)
   const [errors, setErrors] = useState<Errors>(none)
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
+  const submit = async () => {
     setBusy(true)
     setErrors(none)
-    run()
+    await run()
       .catch((err) => setErrors(splitError(err, () => true, fieldKey)))
       .finally(() => setBusy(false))
   }
   return { busy, errors, submit }
 }
 
-function FormError({ text }: { text: string | null }): JSX.Element | null {
-  return text ? (
-    <p className="form-error team-form-error" role="alert">
-      {text}
-    </p>
-  ) : null
+/** A card that is one form: its title and help, the fields, the form's error and one submit button. */
+function CardForm(p: { id: string; title: string; help: string; submit: () => Promise<void>; busy: boolean; error: string | null; action: string; busyAction: string; children: ReactNode }): JSX.Element {
+  return (
+    <Form className="card team-card" onSubmit={p.submit} aria-labelledby={p.id}>
+      <div className="card-header">
+        <div>
+          <h2 id={p.id}>{p.title}</h2>
+          <p className="card-help">{p.help}</p>
+        </div>
+      </div>
+      <div className="card-body team-fields">
+        {p.children}
+        <FormError message={p.error} />
+        <div className="card-actions">
+          <button type="submit" className="btn btn-primary" disabled={p.busy}>
+            {p.busy ? p.busyAction : p.action}
+          </button>
+        </div>
+      </div>
+    </Form>
+  )
 }
 
 export function CreateTeamForm({ onDone }: { onDone: () => void }): JSX.Element {
@@ -46,14 +61,16 @@ export function CreateTeamForm({ onDone }: { onDone: () => void }): JSX.Element 
     onDone()
   })
   return (
-    <form className="card team-card" onSubmit={submit} aria-labelledby="team-create-title">
-      <div className="card-header">
-        <div>
-          <h2 id="team-create-title">Create a team workspace</h2>
-          <p className="card-help">Share this desktop’s businesses, contacts, notes and tasks with your staff through a PostgreSQL database you own.</p>
-        </div>
-      </div>
-      <div className="card-body team-fields">
+    <CardForm
+      id="team-create-title"
+      title="Create a team workspace"
+      help="Share this desktop’s businesses, contacts, notes and tasks with your staff through a PostgreSQL database you own."
+      submit={submit}
+      busy={busy}
+      error={errors.form}
+      action="Create workspace"
+      busyAction="Creating…"
+    >
         <TextField
           label="Database address"
           value={databaseUrl}
@@ -75,14 +92,7 @@ export function CreateTeamForm({ onDone }: { onDone: () => void }): JSX.Element 
           autoComplete="new-password"
           hint="At least 10 characters. You sign in with it on your other desktops."
         />
-        <FormError text={errors.form} />
-        <div className="card-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create workspace'}
-          </button>
-        </div>
-      </div>
-    </form>
+    </CardForm>
   )
 }
 
@@ -99,25 +109,20 @@ export function JoinTeamForm({ onDone }: { onDone: () => void }): JSX.Element {
     location.reload()
   })
   return (
-    <form className="card team-card" onSubmit={submit} aria-labelledby="team-join-title">
-      <div className="card-header">
-        <div>
-          <h2 id="team-join-title">Join a team workspace</h2>
-          <p className="card-help">On a new desktop: your admin gives you the address, your email and a password.</p>
-        </div>
-      </div>
-      <div className="card-body team-fields">
+    <CardForm
+      id="team-join-title"
+      title="Join a team workspace"
+      help="On a new desktop: your admin gives you the address, your email and a password."
+      submit={submit}
+      busy={busy}
+      error={errors.form}
+      action="Join workspace"
+      busyAction="Joining…"
+    >
         <TextField label="Database address" value={databaseUrl} onChange={setUrl} error={errors.fields.databaseUrl} placeholder="postgres://db.example.com:5432/switchboard" />
         <TextField label="Email" type="email" value={email} onChange={setEmail} error={errors.fields.email} autoComplete="email" />
         <TextField label="Password" type="password" value={password} onChange={setPassword} error={errors.fields.password} autoComplete="current-password" />
-        <FormError text={errors.form} />
-        <div className="card-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Joining…' : 'Join workspace'}
-          </button>
-        </div>
-      </div>
-    </form>
+    </CardForm>
   )
 }
 
@@ -135,19 +140,19 @@ export function AddStaffForm({ onDone }: { onDone: () => void }): JSX.Element {
     onDone()
   })
   return (
-    <form className="team-add" onSubmit={submit} aria-label="Add a staff member">
+    <Form className="team-add" onSubmit={submit} aria-label="Add a staff member">
       <div className="team-add-grid">
         <TextField label="Name" value={displayName} onChange={setName} error={errors.fields.displayName} />
         <TextField label="Email" type="email" value={email} onChange={setEmail} error={errors.fields.email} />
         <TextField label="First password" type="password" value={password} onChange={setPassword} error={errors.fields.password} autoComplete="new-password" hint="Tell them once; at least 10 characters." />
         <SelectField label="Role" value={role} onChange={(v) => setRole(v === 'admin' ? 'admin' : 'staff')} options={[{ value: 'staff', label: 'Staff' }, { value: 'admin', label: 'Admin' }]} />
       </div>
-      <FormError text={errors.form} />
+      <FormError message={errors.form} />
       <div className="card-actions">
         <button type="submit" className="btn" disabled={busy}>
           {busy ? 'Adding…' : 'Add staff member'}
         </button>
       </div>
-    </form>
+    </Form>
   )
 }
