@@ -2,7 +2,7 @@
 // before it is stored or sent; templates keep their Handlebars exactly; data: images travel as cid parts.
 import { simpleParser } from 'mailparser'
 import { describe, expect, it } from 'vitest'
-import { cleanOutgoingHtml, cleanTemplateHtml, inlineDataImages } from '../src/main/engine/outbound/outgoingHtml'
+import { cleanOutgoingHtml, cleanTemplateHtml, inlineDataImages, mustacheInTag } from '../src/main/engine/outbound/outgoingHtml'
 import { buildMime } from '../src/main/engine/outbound/smtp'
 import { startFakeMailgun } from './fakes/mailgunFake'
 import { automationEngine } from './automationSetup'
@@ -43,6 +43,15 @@ describe('cleanTemplateHtml', () => {
 
   it('reads quotes escaped inside a mustache as the quotes Handlebars needs', () => {
     expect(cleanTemplateHtml('<p>Hi {{default contact.first_name &quot;there&quot;}},</p>')).toBe('<p>Hi {{default contact.first_name "there"}},</p>')
+  })
+})
+
+describe('mustacheInTag', () => {
+  it('finds a variable a contact fills inside a tag, not one in text or the engine’s own unsubscribe link', () => {
+    expect(mustacheInTag('<p>Hi {{contact.first_name}}</p>')).toBe(false)
+    expect(mustacheInTag('<p><a href="{{unsubscribe_url}}">stop</a> {{contact.first_name}}</p>')).toBe(false)
+    expect(mustacheInTag('<p><a href="{{contact.fields.site}}">site</a></p>')).toBe(true)
+    expect(mustacheInTag('<p><a href="{{unsubscribe_url}}">stop</a><img alt="{{contact.company}}"></p>')).toBe(true)
   })
 })
 

@@ -74,8 +74,13 @@ export function inlineDataImages(html: string): { html: string; attachments: Inl
   return { html: out, attachments: [...seen.values()] }
 }
 
-/** True when some {{ of the (sanitised, so well-formed) HTML is inside a tag rather than in text. */
+/**
+ * True when some {{ of the (sanitised, so well-formed) HTML is inside a tag rather than in text, where a
+ * contact's value could make a javascript: link. {{unsubscribe_url}} is not counted: the engine makes that
+ * URL itself (https or mailto), so the usual footer link does not cost every recipient a sanitiser pass.
+ */
 export function mustacheInTag(html: string): boolean {
-  for (let i = html.indexOf('{{'); i !== -1; i = html.indexOf('{{', i + 2)) if (html.lastIndexOf('<', i) > html.lastIndexOf('>', i)) return true
+  for (let i = html.indexOf('{{'); i !== -1; i = html.indexOf('{{', i + 2))
+    if (html.lastIndexOf('<', i) > html.lastIndexOf('>', i) && !html.startsWith('{{unsubscribe_url}}', i)) return true
   return false
 }
