@@ -8,7 +8,7 @@ import type { Ctx } from '../context'
 import { SendFailure } from '../outbound/failure'
 import { mailgunConfig } from '../outbound/mailgunSender'
 import * as repo from '../repos/intake'
-import { adoptable, createRoute, fetchStored, listRoutes, MailgunInboundError, retargetRoute, routeDescription, routeExpression, storedEvents, type StoredEvent } from './mailgunInboundApi'
+import { adoptable, createRoute, fetchStored, listRoutes, MailgunInboundError, retargetRoute, routeDescription, routeExpression, sameExpression, storedEvents, type StoredEvent } from './mailgunInboundApi'
 import type { ParsePool } from './sync/pool'
 import type { StoreApi } from './sync/storeApi'
 import type { FolderRef, ParsedMessage } from './types'
@@ -95,7 +95,7 @@ export function createMailgunInbound(ctx: Ctx, store: Pick<StoreApi, 'storeMessa
     const cfg = mailgunConfig(ctx, row.objectId)
     const addresses = JSON.parse(row.addressesJson) as string[]
     const expression = routeExpression(addresses)
-    if (!row.routeId || row.routeExpression !== expression) {
+    if (!row.routeId || !row.routeExpression || !sameExpression(row.routeExpression, expression)) {
       // New addresses: the route made for the old ones follows them rather than a second route being made.
       const moved = row.routeId ? await retargetRoute(cfg, row.routeId, expression, routeDescription(addresses)) : null
       const found = moved ?? (await listRoutes(cfg)).find((r) => adoptable(r, expression))

@@ -131,9 +131,11 @@ export async function retargetRoute(cfg: MailgunConfig, id: string, expression: 
   return body.route?.id ? body.route : null
 }
 
+/** The same filter, whatever the spacing (a route made by hand may have some). */
+export const sameExpression = (a: string, b: string): boolean => a.replace(/\s+/g, '') === b.replace(/\s+/g, '')
+
 /** A route we can use as ours: it stores, and its expression is ours (made by us before, or by hand the same way). */
-export const adoptable = (r: MailgunRoute, expression: string): boolean =>
-  r.expression.replace(/\s+/g, '') === expression.replace(/\s+/g, '') && r.actions.some((a) => /^store\(/.test(a.trim()))
+export const adoptable = (r: MailgunRoute, expression: string): boolean => sameExpression(r.expression, expression) && r.actions.some((a) => /^store\(/.test(a.trim()))
 
 // ---------------------------------------------------------------- stored events
 
