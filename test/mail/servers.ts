@@ -26,7 +26,7 @@ import nodemailer from 'nodemailer'
 
 // alice..heidi: outbound tests; ivan..mia: inbox sync; nina..rosa: automation; bench: benchmarks;
 // sam..hal: hardening and daily-mail tests (each test file takes its own).
-const USER_NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kim', 'leo', 'mia', 'nina', 'oscar', 'paul', 'quinn', 'rosa', 'bench', 'sam', 'tara', 'uma', 'vera', 'walt', 'xena', 'yara', 'zoe', 'abe', 'bea', 'cal', 'dan', 'eve', 'fay', 'gus', 'hal', 'ian', 'jen', 'ken', 'lou', 'max', 'ned', 'ola', 'pat', 'rex', 'sue', 'ted', 'una', 'val', 'wyn', 'yul', 'zed', 'amy', 'ben', 'cid', 'dee', 'fox', 'gil', 'hop', 'ivy', 'jay', 'kit'] as const
+const USER_NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kim', 'leo', 'mia', 'nina', 'oscar', 'paul', 'quinn', 'rosa', 'bench', 'sam', 'tara', 'uma', 'vera', 'walt', 'xena', 'yara', 'zoe', 'abe', 'bea', 'cal', 'dan', 'eve', 'fay', 'gus', 'hal', 'ian', 'jen', 'ken', 'lou', 'max', 'ned', 'ola', 'pat', 'rex', 'sue', 'ted', 'una', 'val', 'wyn', 'yul', 'zed', 'amy', 'ben', 'cid', 'dee', 'fox', 'gil', 'hop', 'ivy', 'jay', 'kit', 'lim', 'moe', 'nat', 'opi', 'pru', 'quy'] as const
 export type MailUserName = (typeof USER_NAMES)[number]
 export interface MailUser {
   name: MailUserName
