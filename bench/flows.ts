@@ -19,12 +19,12 @@ import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
 import { createHooks } from '../src/main/engine/hooks'
 import { loadavg } from 'node:os'
 import { advanceDueLeads, type FlowDeps } from '../src/main/engine/automation/flowRun'
-import { queueMessage } from '../src/main/engine/outbound/queue'
+import { queueMessageId } from '../src/main/engine/outbound/queue'
 import { startCheckpointer } from '../src/main/engine/db/checkpointer'
 import { Session } from 'node:inspector'
 import { writeFileSync } from 'node:fs'
 
-const deps: FlowDeps = { queue: queueMessage, enrollInSequence: () => undefined }
+const deps: FlowDeps = { queue: queueMessageId, enrollInSequence: () => undefined }
 
 const CONTACTS = Number(process.env.BENCH_FLOW_CONTACTS ?? 100_000)
 const DUE = Number(process.env.BENCH_FLOW_DUE ?? 10_000)
@@ -175,7 +175,7 @@ async function main() {
     const c1 = cpuMs()
     for (let i = 0; i < contacts.length; i += 500)
       sqlite.transaction(() => {
-        for (const c of contacts.slice(i, i + 500)) queueMessage(ctx, { profileId, to: [c.email], subject: 'Offer for P', html, text: 'Hello P', contactId: c.id, source: 'flow', clean: true })
+        for (const c of contacts.slice(i, i + 500)) queueMessageId(ctx, { profileId, to: [c.email], subject: 'Offer for P', html, text: 'Hello P', contactId: c.id, source: 'flow', clean: true })
       })()
     out({ metric: 'baseline_outbox_only_queue', rows: DUE, ms: Math.round(performance.now() - t1), cpu_ms: Math.round(cpuMs() - c1) })
     // The big flow's leads onto their first node, so stats has 100,000 leads with a path.

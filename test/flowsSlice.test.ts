@@ -8,7 +8,7 @@ import { manualClock } from '../src/main/engine/clock'
 import type { Ctx } from '../src/main/engine/context'
 import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
 import { createHooks } from '../src/main/engine/hooks'
-import { queueMessage } from '../src/main/engine/outbound/queue'
+import { queueMessageId } from '../src/main/engine/outbound/queue'
 import { freshEngine } from './helpers'
 
 const T0 = Date.UTC(2026, 11, 1, 15)
@@ -38,7 +38,7 @@ it('a lead that throws mid-slice is stopped alone; the others before and after i
   const bad = ids[3]!
   const notified: number[] = []
   const deps: FlowDeps = {
-    queue: queueMessage,
+    queue: queueMessageId,
     enrollInSequence: () => undefined,
     notifyStaff: (_ctx, task) => {
       // A defect, not a rule: a plain Error, after the lead's email was queued in the same step.

@@ -9,7 +9,7 @@ import type { Ctx } from '../context'
 import { inTransaction, stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
 import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
-import type { queueMessage } from '../outbound/queue'
+import type { queueMessageId } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
 import { wallToInstant } from '../../../shared/zoneTime'
 import { SliceCache, sendNode } from './flowSend'
@@ -23,7 +23,7 @@ const STOPPED: Record<string, string> = { unsubscribed: 'The contact unsubscribe
 
 /** The rules of other domains a node uses, handed down by services/automation.ts (machinery never calls up). */
 export interface FlowDeps {
-  queue: typeof queueMessage
+  queue: typeof queueMessageId
   enrollInSequence(ctx: Ctx, sequenceId: number, contactId: number): void
   /** The `inSegment` condition (segments' one compiled query); absent where segments do not exist. */
   inSegment?(ctx: Ctx, segmentId: number, contactId: number): boolean

@@ -5,7 +5,7 @@ import { SendEmailConfig, type FlowNode } from '../../../shared/flows'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { cleanTemplateHtml, mustacheInTag } from '../outbound/outgoingHtml'
-import { toContact, type queueMessage } from '../outbound/queue'
+import { toContact, usableProfile, type ProfileRow, type queueMessageId } from '../outbound/queue'
 import { flowRow, setLead, type FlowRow, type LeadRow } from '../repos/flows'
 import { contactRow, objectRow } from '../repos/templates'
 import { activeProfile, profileById, profileOfMailbox, type SenderProfile } from './sender'
@@ -50,6 +50,7 @@ export class SliceCache {
   private objects = new Map<number, ReturnType<typeof objectRow>>()
   private profiles = new Map<string, SenderProfile | undefined>()
   private sends = new WeakMap<FlowNode, PreparedSend>()
+  private usable = new Map<number, ProfileRow>()
   constructor(private ctx: Ctx) {}
   flow(id: number): FlowRow {
     let f = this.flows.get(id)
@@ -64,6 +65,12 @@ export class SliceCache {
     const key = `${kind}:${id}`
     if (!this.profiles.has(key)) this.profiles.set(key, kind === 'object' ? activeProfile(this.ctx, id) : kind === 'id' ? profileById(this.ctx, id) : profileOfMailbox(this.ctx, id))
     return this.profiles.get(key)
+  }
+  /** The profile checked for queueing once per slice (one transaction: it cannot change under the slice). */
+  usableProfile(id: number): ProfileRow {
+    let p = this.usable.get(id)
+    if (!p) this.usable.set(id, (p = usableProfile(this.ctx, id)))
+    return p
   }
   send(node: FlowNode): PreparedSend {
     let p = this.sends.get(node)
@@ -98,7 +105,7 @@ function senderOf(ctx: Ctx, s: SliceCache, lead: LeadRow, c: SendEmailConfig, fl
 }
 
 /** Renders the node for the lead and writes the outbox row (`pass`: how many times the lead was sent this node before). */
-export function sendNode(ctx: Ctx, s: SliceCache, lead: LeadRow, node: FlowNode, pass: number, queue: typeof queueMessage): SendOutcome {
+export function sendNode(ctx: Ctx, s: SliceCache, lead: LeadRow, node: FlowNode, pass: number, queue: typeof queueMessageId): SendOutcome {
   const { config: c, html, clean } = s.send(node)
   const flow = s.flow(lead.flowId)
   const contact = contactRow(ctx, lead.contactId)
@@ -113,7 +120,8 @@ export function sendNode(ctx: Ctx, s: SliceCache, lead: LeadRow, node: FlowNode,
     // Once-only per pass, even if this node were ever run twice for it.
     const idempotencyKey = `flow:${lead.id}:${node.id}:${lead.version}${pass ? `:${pass}` : ''}`
     const input = toContact(profile.id, { id: contact.id, email: contact.email }, r, { sendAt, source: 'flow', idempotencyKey })
-    return { ok: true, outboundId: queue(ctx, { ...input, clean }).id }
+    const known = { profile: s.usableProfile(profile.id), ...(contact.status ? { contactStatus: contact.status } : {}) }
+    return { ok: true, outboundId: queue(ctx, { ...input, clean, known }).id }
   } catch (err) {
     if (!(err instanceof AppError)) throw err
     // Never a blank or broken send: the lead stops here with the reason.

@@ -269,6 +269,25 @@ export function footerHtml(object: ObjectRow, unsubscribeUrl: string): string {
   )
 }
 
+/**
+ * The footer's text part, worked out once per business and kind of link: only its URL changes from contact to
+ * contact, and htmlToText decodes exactly what esc() encoded, so the URL goes in as it is (test/footerText.test.ts
+ * compares it with htmlToText of the footer).
+ */
+const footerTexts = new Map<string, string>()
+const URL_MARK = '\u0001url\u0001'
+export function footerText(object: ObjectRow, unsubscribeUrl: string): string {
+  const kind = unsubscribeUrl.startsWith('mailto:') ? 'mailto:' : 'https://'
+  const key = `${kind}\u0000${object.name}\u0000${object.postalAddress}`
+  let t = footerTexts.get(key)
+  if (t === undefined) {
+    t = htmlToText(footerHtml(object, `${kind}${URL_MARK}`))
+    if (footerTexts.size >= CACHE_MAX) footerTexts.delete(footerTexts.keys().next().value!)
+    footerTexts.set(key, t)
+  }
+  return t.replace(`${kind}${URL_MARK}`, () => unsubscribeUrl)
+}
+
 export interface Rendered {
   subject: string
   html: string
@@ -323,7 +342,7 @@ export function renderFor(
     headers['List-Unsubscribe'] = `<${unsub.url}>, <${unsub.mailto}>`
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
   } else headers['List-Unsubscribe'] = `<${unsub.mailto}>`
-  return { subject, html, text: `${bodyText}\n\n${htmlToText(footer)}`, headers, clean: prepared.clean }
+  return { subject, html, text: `${bodyText}\n\n${footerText(object, unsub.url)}`, headers, clean: prepared.clean }
 }
 
 // ---------- texts (issue 17 item 7): SMS and WhatsApp steps of sequences and autoresponders ----------

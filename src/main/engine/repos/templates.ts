@@ -8,6 +8,8 @@ import type { NewContactRow } from './contacts'
 export interface ContactRow extends Omit<NewContactRow, 'fields'> {
   id: number
   fieldsJson: string
+  /** active, unsubscribed, bounced… (read by contactRow; rows made by hand may leave it out). */
+  status?: string
 }
 export interface ObjectRow {
   id: number
@@ -21,7 +23,7 @@ export function contactRow(ctx: Ctx, id: number): ContactRow | undefined {
   return stmt(
     ctx.sqlite,
     `SELECT id, email, first_name AS firstName, last_name AS lastName, company, phone, timezone, fields_json AS fieldsJson,
-            primary_object_id AS primaryObjectId FROM contacts WHERE id = ?`,
+            primary_object_id AS primaryObjectId, status FROM contacts WHERE id = ?`,
   ).get(id) as ContactRow | undefined
 }
 

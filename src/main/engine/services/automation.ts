@@ -6,7 +6,7 @@ import { runnerLoop, wakeAutomation, type AutomationRunner } from '../automation
 import { followOutbound as followSequence, materializeDue, nextDueAt } from '../automation/sequenceRun'
 import { nextLocalMidnight } from '../outbound/localDay'
 import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from './autoresponders'
-import { queueMessage } from './outbox'
+import { queueMessage, queueMessageId } from './outbox'
 import { enroll, onBounced, onReplied, onUnsubscribed } from './sequences'
 import { advanceDueLeads, type FlowDeps } from '../automation/flowRun'
 import { contactInSegment } from './segments'
@@ -53,7 +53,7 @@ function notifyStaff(ctx: Ctx, t: { title: string; contactId: number; assigneeId
 
 /** What a flow node may do beyond the outbox: the rules of other domains, handed down to the machinery. */
 const flowDeps: FlowDeps = {
-  queue: queueMessage,
+  queue: queueMessageId,
   enrollInSequence: (ctx, sequenceId, contactId) => void enroll(ctx, { sequenceId, contactIds: [contactId] }),
   inSegment: contactInSegment,
   notifyStaff,

@@ -10,7 +10,7 @@ import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { mustacheInTag } from '../outbound/outgoingHtml'
-import { loadProfile, queueMessage, suppressionOf } from '../outbound/queue'
+import { loadProfile, queueMessageId, suppressionOf, usableProfile } from '../outbound/queue'
 import * as repo from '../repos/bulk'
 import { contactRow, objectRow, type ContactRow, type ObjectRow } from '../repos/templates'
 import { outboxChanged } from './outbox'
@@ -148,8 +148,10 @@ export async function sendMany(ctx: Ctx, input: z.output<typeof SendMany>): Prom
       let queued = 0
       // The version was sanitised when saved: rows need the sanitiser again only for a {{…}} inside a tag.
       const clean = !mustacheInTag(p.prepared.version.html)
+      // The profile is checked once for the whole send (one transaction), not once per row.
+      const known = p.ok.length ? { profile: usableProfile(ctx, profile.id) } : {}
       for (const r of p.ok) {
-        const row = queueMessage(ctx, { profileId: profile.id, to: [r.email], ...r.rendered!, contactId: r.contactId, source: 'bulk', clean })
+        const row = queueMessageId(ctx, { profileId: profile.id, to: [r.email], ...r.rendered!, contactId: r.contactId, source: 'bulk', clean, known })
         ids.push(row.id)
         if (row.status === 'skipped') skips.push({ recipient: r.label, reason: reasonOf(row.statusReason), detail: row.statusReason ?? 'Skipped' })
         else queued++

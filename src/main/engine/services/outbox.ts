@@ -12,7 +12,7 @@ import { eventsOf, getRow, listIds, outboxCounts, toOutbound, transition, type O
 import { restoreDraft } from './drafts'
 
 // The one door into the outbox lives with the outbound machinery (the automation runner uses it too).
-export { queueMessage, type QueueInput } from '../outbound/queue'
+export { queueMessage, queueMessageId, type QueueInput } from '../outbound/queue'
 
 function requireRow(ctx: Ctx, id: number): OutboxRow {
   const row = getRow(ctx, id)
