@@ -232,6 +232,38 @@ describe('flows: the engine', () => {
     await t.engine.close()
   })
 
+  it('a field set by an action is what the next condition and email see, in the same advance', async () => {
+    const { t, object, contact, settle } = await setup()
+    const ann = await contact('ann@client.test', 'Ann', { company: '' })
+    const graph = {
+      nodes: [
+        node('start', 'start'),
+        node('before', 'condition', { kind: 'field', field: 'company', op: 'isNotEmpty', value: '' }),
+        node('set', 'action', { kind: 'setField', field: 'company', value: 'Acme' }),
+        node('after', 'condition', { kind: 'field', field: 'company', op: 'equals', value: 'acme' }),
+        node('mail', 'sendEmail', { subject: 'For {{contact.company}}', html: '<p>Hello {{contact.company}}</p>' }),
+        node('end1', 'end'),
+        node('end2', 'end'),
+        node('end3', 'end'),
+      ],
+      edges: [
+        { from: 'start', to: 'before' },
+        { from: 'before', to: 'end1', branch: 'yes' },
+        { from: 'before', to: 'set', branch: 'no' },
+        { from: 'set', to: 'after' },
+        { from: 'after', to: 'mail', branch: 'yes' },
+        { from: 'after', to: 'end2', branch: 'no' },
+        { from: 'mail', to: 'end3' },
+      ],
+    }
+    const flow = await run(t, object.id, graph)
+    await t.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id] })
+    await settle()
+    expect(pathOf((await t.ok('flows.leads', { flowId: flow.id })).items[0]!)).toEqual(['before:no', 'set:done', 'after:yes', 'mail:sent', 'end3:done'])
+    expect(subjectsTo('ann@client.test')).toEqual(['For Acme'])
+    await t.engine.close()
+  })
+
   it('a loop through a wait sends its email again on every pass (once per pass)', async () => {
     const { t, object, contact, settle, advance } = await setup()
     const ann = await contact('ann@client.test', 'Ann')

@@ -268,9 +268,11 @@ function runSlice(
  */
 function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, slice: SliceCache, path: Path, deps: FlowDeps): void {
   const graph = graphs.get(lead.flowId, lead.version)
-  const contact = stmt(ctx.sqlite, 'SELECT status FROM contacts WHERE id = ?').get(lead.contactId) as { status: string } | undefined
+  slice.forgetContact(lead.contactId)
+  const contact = slice.contact(lead.contactId)
   if (!contact) return finish(ctx, lead, lead.currentNode ?? 'start', 'failed', 'The contact was deleted', path)
-  if (STOPPED[contact.status]) return (path.flush(), exitLead(ctx, lead, STOPPED[contact.status]!))
+  const status = contact.status ?? 'active'
+  if (STOPPED[status]) return (path.flush(), exitLead(ctx, lead, STOPPED[status]!))
   let nodeKey = lead.currentNode
   let resumed = lead.status === 'waiting'
   for (let hop = 0; hop < MAX_HOPS && nodeKey; hop++) {
@@ -336,7 +338,7 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
       const c = configOf(node, ConditionConfig)
       // An event condition reads the path (what was sent, when the lead arrived).
       if (c.kind === 'replied' || c.kind === 'opened' || c.kind === 'clicked') path.flush()
-      const verdict = evaluate(ctx, lead, c, deps)
+      const verdict = evaluate(ctx, lead, c, deps, slice)
       if (verdict === null) {
         // An event condition whose event has not happened: wait for it until the timeout.
         const within = 'within' in c && c.within ? delayMs(c.within) : 0
@@ -351,12 +353,16 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
       return { kind: 'next', branch }
     }
     case 'action':
-      return act(ctx, lead, node, path, deps)
+      try {
+        return act(ctx, lead, node, path, deps)
+      } finally {
+        slice.forgetContact(lead.contactId)
+      }
   }
 }
 
 /** true/false, or null for an event that has not happened (yet). */
-function evaluate(ctx: Ctx, lead: LeadRow, c: ConditionConfig, deps: FlowDeps): boolean | null {
+function evaluate(ctx: Ctx, lead: LeadRow, c: ConditionConfig, deps: FlowDeps, slice: SliceCache): boolean | null {
   switch (c.kind) {
     case 'replied':
     case 'opened':
@@ -367,7 +373,7 @@ function evaluate(ctx: Ctx, lead: LeadRow, c: ConditionConfig, deps: FlowDeps): 
     case 'hasTag':
       return !!stmt(ctx.sqlite, 'SELECT 1 FROM contact_tags WHERE contact_id = ? AND tag_id = ?').get(lead.contactId, c.tagId)
     case 'field': {
-      const v = fieldOf(ctx, lead.contactId, c.field)
+      const v = fieldOf(ctx, lead.contactId, c.field, slice)
       const want = c.value.trim().toLowerCase()
       const have = (v ?? '').trim().toLowerCase()
       if (c.op === 'isEmpty') return have === ''
@@ -384,8 +390,14 @@ function evaluate(ctx: Ctx, lead: LeadRow, c: ConditionConfig, deps: FlowDeps): 
 
 const STANDARD_FIELDS: Record<string, string> = { email: 'email', firstName: 'first_name', lastName: 'last_name', company: 'company', phone: 'phone', status: 'status' }
 
-function fieldOf(ctx: Ctx, contactId: number, field: string): string | null {
+function fieldOf(ctx: Ctx, contactId: number, field: string, slice?: SliceCache): string | null {
   const col = STANDARD_FIELDS[field]
+  // A standard field comes from the lead's contact as already read (the same columns, by the same names).
+  const known = col && slice?.contact(contactId)
+  if (known) {
+    const v = known[field as keyof typeof known]
+    if (v !== undefined) return v === null ? null : String(v)
+  }
   const r = col
     ? (stmt(ctx.sqlite, `SELECT ${col} AS v FROM contacts WHERE id = ?`).get(contactId) as { v: unknown } | undefined)
     : (stmt(ctx.sqlite, "SELECT json_extract(fields_json, '$.' || json_quote(?)) AS v FROM contacts WHERE id = ?").get(field, contactId) as { v: unknown } | undefined)

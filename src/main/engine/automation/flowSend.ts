@@ -7,7 +7,7 @@ import type { Ctx } from '../context'
 import { cleanTemplateHtml, mustacheInTag } from '../outbound/outgoingHtml'
 import { toContact, usableProfile, type ProfileRow, type queueMessageId } from '../outbound/queue'
 import { flowRow, setLead, type FlowRow, type LeadRow } from '../repos/flows'
-import { contactRow, objectRow } from '../repos/templates'
+import { contactRow, objectRow, type ContactRow } from '../repos/templates'
 import { activeProfile, profileById, profileOfMailbox, type SenderProfile } from './sender'
 import { nextAllowed } from './sendWindow'
 import { renderFor } from './templates'
@@ -51,6 +51,7 @@ export class SliceCache {
   private profiles = new Map<string, SenderProfile | undefined>()
   private sends = new WeakMap<FlowNode, PreparedSend>()
   private usable = new Map<number, ProfileRow>()
+  private contacts = new Map<number, ContactRow | undefined>()
   constructor(private ctx: Ctx) {}
   flow(id: number): FlowRow {
     let f = this.flows.get(id)
@@ -65,6 +66,17 @@ export class SliceCache {
     const key = `${kind}:${id}`
     if (!this.profiles.has(key)) this.profiles.set(key, kind === 'object' ? activeProfile(this.ctx, id) : kind === 'id' ? profileById(this.ctx, id) : profileOfMailbox(this.ctx, id))
     return this.profiles.get(key)
+  }
+  /**
+   * The lead's contact, read once per lead's advance rather than by every node. The runner forgets it when
+   * a lead starts and after every action (an action or its hooks may change the contact).
+   */
+  contact(id: number): ContactRow | undefined {
+    if (!this.contacts.has(id)) this.contacts.set(id, contactRow(this.ctx, id))
+    return this.contacts.get(id)
+  }
+  forgetContact(id: number): void {
+    this.contacts.delete(id)
   }
   /** The profile checked for queueing once per slice (one transaction: it cannot change under the slice). */
   usableProfile(id: number): ProfileRow {
@@ -108,7 +120,7 @@ function senderOf(ctx: Ctx, s: SliceCache, lead: LeadRow, c: SendEmailConfig, fl
 export function sendNode(ctx: Ctx, s: SliceCache, lead: LeadRow, node: FlowNode, pass: number, queue: typeof queueMessageId): SendOutcome {
   const { config: c, html, clean } = s.send(node)
   const flow = s.flow(lead.flowId)
-  const contact = contactRow(ctx, lead.contactId)
+  const contact = s.contact(lead.contactId)
   if (!contact?.email) return { ok: false, detail: 'The contact has no email address' }
   const object = s.object(flow.objectId)!
   const profile = senderOf(ctx, s, lead, c, flow)

@@ -9,7 +9,7 @@ import type { Ctx } from '../context'
 import { cannotText, queueText } from '../channels/queueText'
 import { whatsappWindow } from '../channels/window'
 import type { LeadRow } from '../repos/flows'
-import { contactRow, type ContactRow, type ObjectRow } from '../repos/templates'
+import { type ContactRow, type ObjectRow } from '../repos/templates'
 import type { SliceCache } from './flowSend'
 import { renderOne, varsOf } from './templates'
 
@@ -47,7 +47,7 @@ export function renderText(ctx: Ctx, node: FlowNode, c: SendTextConfig, contact:
 /** Queues the node's text for the lead (`pass`: how many times the lead was sent this node before). */
 export function textNode(ctx: Ctx, s: SliceCache, lead: LeadRow, node: FlowNode, pass: number): TextOutcome {
   const c = configOf(node)
-  const contact = contactRow(ctx, lead.contactId)
+  const contact = s.contact(lead.contactId)
   if (!contact) return { outcome: 'failed', detail: 'The contact was deleted' }
   if (!contact.phone) return { outcome: 'skipped', detail: 'The contact has no phone number', outboundId: null }
   const object = s.object(s.flow(lead.flowId).objectId)!

@@ -145,15 +145,6 @@ function writeMessage(ctx: Ctx, input: QueueInput, full: boolean): { row: Outbox
   const profile = known && known.id === input.profileId ? known : usableProfile(ctx, input.profileId)
   const contactStatus = input.contactId ? (input.known?.contactStatus ?? contactStatusOf(ctx, input.contactId)) : null
   if (input.contactId && contactStatus === undefined) throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
-  if (input.idempotencyKey) {
-    // Keys are unique per business (migration 0023).
-    const prior = stmt(ctx.sqlite, 'SELECT id, status, status_reason AS statusReason FROM outbound_messages WHERE object_id = ? AND idempotency_key = ?').get(
-      profile.objectId,
-      input.idempotencyKey,
-    ) as Queued | undefined
-    if (prior) return prior
-  }
-
   const now = ctx.clock.now()
   const cc = input.cc ?? []
   const bcc = input.bcc ?? []
@@ -171,7 +162,8 @@ function writeMessage(ctx: Ctx, input: QueueInput, full: boolean): { row: Outbox
       `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, contact_id, transport, message_id, from_email, from_name, reply_to,
          to_json, cc_json, subject, html, text, headers_json, tracking, source, idempotency_key, status, status_reason, scheduled_for,
          next_attempt_at, undo_until, draft_id, created_at, updated_at, bcc_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${full ? '*' : 'id, status'}`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (object_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ${full ? '*' : 'id, status'}`,
     )
     .get(
       profile.objectId,
@@ -201,7 +193,14 @@ function writeMessage(ctx: Ctx, input: QueueInput, full: boolean): { row: Outbox
       now,
       now,
       JSON.stringify(bcc),
-    ) as SqlRow
+    ) as SqlRow | undefined
+  if (!row) {
+    // Keys are unique per business (migration 0023): the same key again is the row already written, not a second one.
+    return stmt(ctx.sqlite, 'SELECT id, status, status_reason AS statusReason FROM outbound_messages WHERE object_id = ? AND idempotency_key = ?').get(
+      profile.objectId,
+      input.idempotencyKey,
+    ) as Queued
+  }
   if (input.attachments?.length) setAttachments(ctx, { outboundId: row.id as number }, input.attachments)
   addEvent(ctx, row.id as number, status, skip ?? (scheduledFor > now ? `Scheduled for ${new Date(scheduledFor).toISOString()}` : null), now)
   return full ? { row: fromSql(row) } : { id: row.id as number, status, statusReason: skip }
