@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks'
 
 const N = Number(process.env.BENCH_TEXTS ?? 10_000)
 const RATE = Number(process.env.BENCH_RATE ?? 100)
@@ -101,6 +101,12 @@ async function run(i: number) {
 
   const loop = monitorEventLoopDelay({ resolution: 5 })
   loop.enable()
+  // Garbage-collection pauses while the texts are queued, sent and polled: how much of the longest block is GC.
+  const gcs: Array<{ ms: number; major: boolean }> = []
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ ms: e.duration, major: ((e as { detail?: { kind?: number } }).detail)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR })
+  })
+  gcWatch.observe({ entryTypes: ['gc'] })
   const started = performance.now()
   // Like a renderer's calls, each arrives on its own turn of the event loop (a bare await chain never lets
   // the loop, and its delay monitor, run at all).
@@ -122,6 +128,7 @@ async function run(i: number) {
   }
   loop.disable()
   rest.disable()
+  gcWatch.disconnect()
   const rep = await report(fake.child)
   fake.child.kill()
   await engine.close()
@@ -163,6 +170,10 @@ async function run(i: number) {
     blockMaxAfterQueueingMs: round(rest.max / 1e6),
     blockP99AfterQueueingMs: round(rest.percentile(99) / 1e6),
     idleBlockMaxMs: round(idle.max / 1e6),
+    gcMaxMs: round(Math.max(0, ...gcs.map((g) => g.ms))),
+    gcMajorMaxMs: round(Math.max(0, ...gcs.filter((g) => g.major).map((g) => g.ms))),
+    gcCount: gcs.length,
+    gcTotalMs: Math.round(gcs.reduce((a, g) => a + g.ms, 0)),
     load: loadavg().map((x) => round(x)),
   }
   out(r)

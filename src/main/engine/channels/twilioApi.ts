@@ -1,7 +1,8 @@
-// Twilio's 2010-04-01 REST API for messages (SMS and WhatsApp) and the account: Node's fetch, basic auth with
-// the account SID and auth token, form-encoded bodies. Every failure becomes a SendFailure (errors.ts), and
+// Twilio's 2010-04-01 REST API for messages (SMS and WhatsApp) and the account: plain HTTP requests on kept-alive
+// connections (outbound/httpCall.ts), basic auth with the account SID and auth token, form-encoded bodies. Every failure becomes a SendFailure (errors.ts), and
 // the token never appears in a message.
 import { SendFailure, networkCode } from '../outbound/failure'
+import { httpCall, type HttpAnswer } from '../outbound/httpCall'
 import { twilioFailure } from './errors'
 
 export const TWILIO_BASE = 'https://api.twilio.com'
@@ -36,30 +37,29 @@ const base = (cfg: TwilioConfig) => (cfg.apiBaseUrl ?? TWILIO_BASE).replace(/\/+
 const auth = (cfg: TwilioConfig) => `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}`
 export const accountPath = (cfg: TwilioConfig) => `/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}`
 
-async function call<T>(cfg: TwilioConfig, path: string, init: RequestInit = {}, timeoutMs = 30_000): Promise<T> {
-  let res: Response
-  let text: string
+async function call<T>(cfg: TwilioConfig, path: string, init: { method?: string; body?: string } = {}, timeoutMs = 30_000): Promise<T> {
+  let res: HttpAnswer
   try {
-    res = await fetch(`${base(cfg)}${path}`, {
+    res = await httpCall(`${base(cfg)}${path}`, {
       ...init,
       headers: { Authorization: auth(cfg), Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     })
-    text = await res.text()
   } catch (err) {
     const e = err as { name?: string; message?: string }
     if (e?.name === 'TimeoutError' || e?.name === 'AbortError') throw new SendFailure('offline', 'Twilio did not answer in time. Texts wait and are tried again.', undefined, 'TIMEOUT')
     if (networkCode(err)) throw new SendFailure('offline', 'Twilio could not be reached: check the internet connection. Texts wait and go out when it is back.', undefined, 'NETWORK')
     throw new SendFailure('transient', 'Twilio could not be reached. The text is tried again later.')
   }
-  if (!res.ok) {
+  const text = res.text
+  if (res.status < 200 || res.status > 299) {
     let body: { code?: unknown; message?: unknown } = {}
     try {
       body = JSON.parse(text) as typeof body
     } catch {
       /* not JSON: the status alone decides */
     }
-    const retry = Number(res.headers.get('retry-after'))
+    const retry = Number(res.headers['retry-after'])
     throw twilioFailure(typeof body.code === 'number' ? body.code : null, res.status, typeof body.message === 'string' ? body.message.split(cfg.authToken).join('***') : '', Number.isFinite(retry) && retry > 0 ? retry * 1000 : undefined)
   }
   try {
