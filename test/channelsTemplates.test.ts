@@ -26,11 +26,28 @@ describe('texts.templates', () => {
     for (let i = 0; i < 119; i++) fake.addContent({ friendlyName: `promo_${String(i).padStart(3, '0')}`, body: `Offer ${i}` })
     const list = await t.ok('texts.templates', { objectId: object.id })
     expect(list).toHaveLength(120)
-    expect(list[0]).toEqual({ contentSid: sid, name: 'appointment_reminder', language: 'en', body: 'Hi {{1}}, see you on {{2}}.', variables: [{ key: '1', sample: 'Ann' }, { key: '2', sample: 'Tuesday' }] })
+    expect(list[0]).toEqual({ contentSid: sid, name: 'appointment_reminder', language: 'en', body: 'Hi {{1}}, see you on {{2}}.', variables: [{ key: '1', sample: 'Ann' }, { key: '2', sample: 'Tuesday' }], approval: 'approved', rejectionReason: null })
     expect(list.at(-1)!.name).toBe('promo_118')
     // Three pages of 50, each asked once, following meta.next_page_url.
     const asked = fake.requests.filter((r) => r.path === '/v1/Content')
     expect(asked.map((r) => new URLSearchParams(r.query).get('Page') ?? '0')).toEqual(['0', '1', '2'])
+  })
+
+  it('says which templates WhatsApp approved, from each one\'s ApprovalRequests', async () => {
+    const { t, fake, object } = await setup()
+    fake.addContent({ friendlyName: 'a_ready', body: 'Ready' })
+    fake.addContent({ friendlyName: 'b_waiting', body: 'Waiting', approval: 'pending' })
+    fake.addContent({ friendlyName: 'c_refused', body: 'Refused', approval: 'rejected', rejectionReason: 'Promotional content in a utility template' })
+    fake.addContent({ friendlyName: 'd_draft', body: 'Draft', approval: 'unsubmitted' })
+    const list = await t.ok('texts.templates', { objectId: object.id })
+    expect(list.map((x) => [x.name, x.approval, x.rejectionReason])).toEqual([
+      ['a_ready', 'approved', null],
+      ['b_waiting', 'pending', null],
+      ['c_refused', 'rejected', 'Promotional content in a utility template'],
+      ['d_draft', 'unsubmitted', null],
+    ])
+    // One look per template, with the account's credentials.
+    expect(fake.requests.filter((r) => r.path.endsWith('/ApprovalRequests')).map((r) => r.status)).toEqual([200, 200, 200, 200])
   })
 
   it('says in words when Twilio refuses, and when the business has no Twilio', async () => {

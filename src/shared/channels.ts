@@ -197,5 +197,12 @@ export const WhatsappTemplate = z.object({
   body: z.string(),
   /** The placeholders it takes, in order ("1", "2" …), with Twilio's sample values. */
   variables: z.array(z.object({ key: z.string(), sample: z.string() })),
+  /**
+   * WhatsApp's verdict on it, as Twilio reports it (approved, pending, received, rejected, paused, disabled,
+   * unsubmitted), or "unknown" when it could not be read. Only an approved template can go outside the window.
+   */
+  approval: z.string(),
+  /** Why WhatsApp rejected it, when it did. */
+  rejectionReason: z.string().nullable(),
 })
 export type WhatsappTemplate = z.infer<typeof WhatsappTemplate>

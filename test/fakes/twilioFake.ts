@@ -41,6 +41,9 @@ interface Stored {
   contentSid?: string
   contentVariables?: string
 }
+/** The approval statuses Twilio reports for a WhatsApp template. */
+export type WhatsappApproval = 'unsubmitted' | 'received' | 'pending' | 'approved' | 'rejected' | 'paused' | 'disabled'
+
 export interface FakeTwilioRequest { method: string; path: string; query: string; status: number; at: number; to?: string }
 export interface FailRule { code: number; times?: number }
 
@@ -61,7 +64,7 @@ export interface FakeTwilio {
   /** How many polls a new message takes to reach its final status (default 2: queued → sent → delivered). */
   setSteps(steps: string[]): void
   /** A content template in the account (Content API, /v1/Content): `body` with {{1}} … placeholders; returns its HX sid. */
-  addContent(c: { friendlyName: string; body: string; variables?: Record<string, string>; language?: string }): string
+  addContent(c: { friendlyName: string; body: string; variables?: Record<string, string>; language?: string; approval?: WhatsappApproval; rejectionReason?: string }): string
   /** A number in a Messaging Service's sender pool (Messaging API, /v1/Services/{Sid}/PhoneNumbers). */
   addServiceNumber(serviceSid: string, phoneNumber: string): void
   close(): Promise<void>
@@ -277,6 +280,8 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
   // Content API (content.twilio.com/v1/Content): templates oldest first, paged by PageSize and PageToken, with
   // Twilio's `meta` block (absolute URLs, key "contents").
   const contents: Array<Record<string, unknown> & { sid: string }> = []
+  /** WhatsApp's verdict per template, as /v1/Content/{Sid}/ApprovalRequests reports it. */
+  const approvals = new Map<string, { status: WhatsappApproval; reason: string }>()
   const services = new Map<string, Array<Record<string, unknown>>>()
   function contentList(q: URLSearchParams, origin: string): object {
     const pageSize = Math.min(Math.max(Number(q.get('PageSize') ?? 50) || 50, 1), 500)
@@ -326,6 +331,23 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
         body: {
           phone_numbers: items,
           meta: { page, page_size: pageSize, first_page_url: url(0), previous_page_url: page > 0 ? url(page - 1) : null, url: url(page), next_page_url: (page + 1) * pageSize < all.length ? url(page + 1) : null, key: 'phone_numbers' },
+        },
+      }
+    }
+    const approvalOf = /^\/v1\/Content\/(HX[0-9a-f]{32})\/ApprovalRequests$/.exec(path)
+    if (approvalOf) {
+      checkAuth(req.headers.authorization)
+      if (req.method !== 'GET') throw new TwilioError(20404, 405, 'Method not allowed')
+      const c = contents.find((x) => x.sid === approvalOf[1])
+      if (!c) throw new TwilioError(20404)
+      const a = approvals.get(c.sid)!
+      return {
+        status: 200,
+        body: {
+          account_sid: accountSid,
+          sid: c.sid,
+          url: `https://content.twilio.com/v1/Content/${c.sid}/ApprovalRequests`,
+          whatsapp: { name: c.friendly_name, category: 'UTILITY', content_type: 'twilio/text', status: a.status, rejection_reason: a.reason, allow_category_change: true, type: 'whatsapp', flows: null },
         },
       }
     }
@@ -418,8 +440,9 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
       list.push({ sid, account_sid: accountSid, service_sid: serviceSid, phone_number: phoneNumber, country_code: 'US', capabilities: ['SMS', 'MMS'], date_created: t, date_updated: t, url: `https://messaging.twilio.com/v1/Services/${serviceSid}/PhoneNumbers/${sid}` })
       services.set(serviceSid, list)
     },
-    addContent({ friendlyName, body, variables = {}, language = 'en' }) {
+    addContent({ friendlyName, body, variables = {}, language = 'en', approval = 'approved', rejectionReason = '' }) {
       const sid = newSid('HX')
+      approvals.set(sid, { status: approval, reason: rejectionReason })
       const t = new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z')
       contents.push({
         sid,

@@ -132,6 +132,17 @@ export function listContent(cfg: TwilioConfig, q: { pageSize?: number } | { page
   return call<TwilioContentPage>(content, `/v1/Content?PageSize=${q.pageSize ?? 50}`)
 }
 
+/** A template's WhatsApp approval (GET /v1/Content/{Sid}/ApprovalRequests): only an approved one may go outside the window. */
+export interface TwilioApproval {
+  sid: string
+  whatsapp?: { name?: string; category?: string; status?: string; rejection_reason?: string } | null
+}
+
+export function fetchApproval(cfg: TwilioConfig, contentSid: string): Promise<TwilioApproval> {
+  const content = { ...cfg, apiBaseUrl: cfg.apiBaseUrl ?? CONTENT_BASE }
+  return call<TwilioApproval>(content, `/v1/Content/${encodeURIComponent(contentSid)}/ApprovalRequests`)
+}
+
 // ---- Messaging Services (https://messaging.twilio.com/v1/Services/{Sid}/PhoneNumbers): the numbers in a
 // service's sender pool, where replies to texts sent through the service arrive
 export const MESSAGING_BASE = 'https://messaging.twilio.com'

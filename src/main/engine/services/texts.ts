@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { queueText, textContact } from '../channels/queueText'
 import { whatsappWindow } from '../channels/window'
-import { listContent } from '../channels/twilioApi'
+import { fetchApproval, listContent, type TwilioConfig } from '../channels/twilioApi'
 import { twilioConfig } from '../channels/twilioSender'
 import { SendFailure } from '../outbound/failure'
 import { twilioRowOf } from '../repos/twilio'
@@ -77,6 +77,27 @@ export function pollTexts(ctx: Ctx): Promise<{ statusChanged: number; received: 
 /** Pages read at most (50 templates each): a listing never runs on without end. */
 const TEMPLATE_PAGES = 20
 
+/** Requests in flight at once while reading the templates' approvals (one request per template). */
+const APPROVAL_CONCURRENCY = 4
+
+/** Each template's WhatsApp approval; one that cannot be read stays "unknown" (and is not offered as approved). */
+async function approvalsOf(cfg: TwilioConfig, templates: WhatsappTemplate[]): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    for (let t = templates[next++]; t; t = templates[next++]) {
+      try {
+        const a = await fetchApproval(cfg, t.contentSid)
+        t.approval = a.whatsapp?.status || 'unsubmitted'
+        t.rejectionReason = a.whatsapp?.rejection_reason || null
+      } catch (err) {
+        if (!(err instanceof SendFailure)) throw err
+        // An account refusing every request already failed the listing; one template's failure is its own.
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: APPROVAL_CONCURRENCY }, worker))
+}
+
 /** The business's WhatsApp templates from Twilio's Content API, every page (meta.next_page_url), newest names first. */
 export async function whatsappTemplates(ctx: Ctx, objectId: number): Promise<WhatsappTemplate[]> {
   if (!twilioRowOf(ctx, objectId)) throw new AppError('VALIDATION', 'Business Twilio not configured', 'objectId')
@@ -88,11 +109,12 @@ export async function whatsappTemplates(ctx: Ctx, objectId: number): Promise<Wha
       for (const c of page.contents) {
         const body = Object.values(c.types ?? {}).find((t) => typeof t?.body === 'string')?.body ?? ''
         const keys = Object.keys(c.variables ?? {}).sort((a, b) => Number(a) - Number(b))
-        out.push({ contentSid: c.sid, name: c.friendly_name || c.sid, language: c.language ?? '', body, variables: keys.map((key) => ({ key, sample: String(c.variables[key] ?? '') })) })
+        out.push({ contentSid: c.sid, name: c.friendly_name || c.sid, language: c.language ?? '', body, variables: keys.map((key) => ({ key, sample: String(c.variables[key] ?? '') })), approval: 'unknown', rejectionReason: null })
       }
       if (!page.meta?.next_page_url || i >= TEMPLATE_PAGES) break
       page = await listContent(cfg, { pageUrl: page.meta.next_page_url })
     }
+    await approvalsOf(cfg, out)
     return out.sort((a, b) => a.name.localeCompare(b.name))
   } catch (err) {
     if (err instanceof SendFailure) throw new AppError('UNAVAILABLE', `The templates could not be read from Twilio: ${err.message}`)
