@@ -49,7 +49,7 @@ test('a sequence with an SMS step: choose the channel, type with a variable, see
   await step1.getByRole('button', { name: 'SMS' }).click()
   await expect(step1.getByText('Sent from +15555550199')).toBeVisible()
   await expect(step1.getByLabel('SMS message')).toHaveValue('Hi {{contact.first_name}}, time for your check-up. Reply to book.')
-  await expect(step1.getByTestId('segment-counter-0')).toHaveText('69 of 160 · GSM-7')
+  await expect(step1.getByTestId('segment-counter-0')).toHaveText('43 of 160 · GSM-7 + variables')
   await step1.getByLabel('SMS message').click()
   await expect(page.getByRole('region', { name: 'Preview' }).locator('.text-bubble-body')).toContainText('time for your check-up')
   await expect(step1.locator('.channel-badge')).toHaveText('SMS')

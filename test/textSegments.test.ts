@@ -1,7 +1,7 @@
 // SMS segment counting (issue 17): GSM-7 160/153 with the extension table counting two, UCS-2 70/67 with
 // surrogate pairs counted as two units and never split.
 import { describe, expect, it } from 'vitest'
-import { segmentLabel, textSegments } from '../src/shared/textSegments'
+import { segmentLabel, textSegments, fixedPart } from '../src/shared/textSegments'
 
 describe('textSegments', () => {
   it('counts GSM-7 at 160 in one part and 153 per part after', () => {
@@ -53,5 +53,13 @@ describe('textSegments outside the alphabet', () => {
   it('treats í (not in GSM-7, unlike ì) as Unicode', () => {
     expect(textSegments('sí')).toMatchObject({ encoding: 'UCS-2', unicodeChars: ['í'] })
     expect(textSegments('sì')).toMatchObject({ encoding: 'GSM-7' })
+  })
+})
+
+describe('fixedPart', () => {
+  it('takes {{variables}} (and {{{triple}}} ones, and helpers with arguments) out of what is counted', () => {
+    expect(fixedPart('Hi {{contact.first_name}}, time for your check-up. Reply to book.')).toEqual({ text: 'Hi , time for your check-up. Reply to book.', variables: 1 })
+    expect(fixedPart('{{{contact.company}}} {{default contact.first_name "there"}}!')).toEqual({ text: ' !', variables: 2 })
+    expect(fixedPart('No variables {here}')).toEqual({ text: 'No variables {here}', variables: 0 })
   })
 })

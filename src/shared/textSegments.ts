@@ -70,3 +70,13 @@ export function segmentLabel(s: TextSegments): string {
   if (s.segments <= 1) return `${s.units} of ${s.singleLimit} · ${name}`
   return `${s.segments} segments · ${name}`
 }
+
+/** A text's {{variables}}: filled per contact, so their length is not known while the text is typed. */
+const VARIABLE = /\{\{\{?[^{}]*\}?\}\}/g
+
+/** The words of a text with its {{variables}} taken out, and whether it had any: what a counter can count for sure. */
+export function fixedPart(body: string): { text: string; variables: number } {
+  let variables = 0
+  const text = body.replace(VARIABLE, () => (variables++, ''))
+  return { text, variables }
+}
