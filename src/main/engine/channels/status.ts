@@ -41,13 +41,22 @@ const PAGE = 500
 /** The most a slice of the pass (reading a page, starting requests, parsing answers) keeps the engine's thread before it yields. */
 const SLICE_MS = 8
 
-/** Gives the event loop a turn (timers, I/O, RPCs) when this slice has run past its budget. */
+/**
+ * Gives the event loop a turn (timers, I/O, RPCs) when the pass has run past its budget since its last yield.
+ * One budget for all of a pass's workers: answers arriving together resume every worker in one run of
+ * microtasks, and a budget per worker let 16 of them each take 8 ms before any gave the thread back.
+ */
 function budget(): () => Promise<void> {
   let start = performance.now()
+  let waiting: Promise<void> | null = null
   return async () => {
+    if (waiting) return waiting
     if (performance.now() - start < SLICE_MS) return
-    await new Promise((r) => setImmediate(r))
-    start = performance.now()
+    waiting = new Promise<void>((r) => setImmediate(r)).then(() => {
+      waiting = null
+      start = performance.now()
+    })
+    return waiting
   }
 }
 
@@ -101,8 +110,8 @@ export async function pollTextStatuses(ctx: Ctx, opts: StatusPollOptions): Promi
     if (row) (taken.add(row.id), asked++)
     return row
   }
+  const yieldIfLong = budget()
   const worker = async () => {
-    const yieldIfLong = budget()
     for (let row = nextRow(); row; row = nextRow()) {
       if (!row.providerId) continue
       // The next look is spaced from when this answer came back (not when it was asked), so however long a
