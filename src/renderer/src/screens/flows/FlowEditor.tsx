@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState, type JSX } from 'react'
 import type { Flow, GraphProblem } from '../../../../shared/flows'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
-import { PageHeader } from '../../components/PageHeader'
+import { BackLink, PageHeader } from '../../components/PageHeader'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import '../../styles/flows.css'
 import { messageOf } from '../../lib/errors'
@@ -153,9 +153,7 @@ function Editor({ flow, reload }: { flow: Flow; reload: () => void }): JSX.Eleme
 
   return (
     <div className="page flow-page">
-      <a className="back-link" href={hrefFor({ name: 'flows' })}>
-        <Icon name="chevronLeft" size={14} /> Flows
-      </a>
+      <BackLink to={{ name: 'flows' }}>Flows</BackLink>
       <PageHeader
         title={
           <span className="flow-title">

@@ -4,6 +4,7 @@
 import type { JSX } from 'react'
 import type { FlowTrigger, NodeType } from '../../../../shared/flows'
 import { Icon } from '../../components/Icons'
+import { SwitchRow } from '../../components/Field'
 import { DELAY_UNITS, hourLabel, WEEKDAYS } from '../../lib/automation'
 import { useQuery } from '../../lib/useQuery'
 import { useApp } from '../../store'
@@ -213,13 +214,13 @@ function ConditionFields({ config, nodes, onConfig }: { config: Config; nodes: F
               ))}
             </select>
           </Row>
-          <label className="toggle-row flow-toggle">
-            <input type="checkbox" role="switch" className="toggle" checked={!!within} onChange={(e) => onConfig(e.target.checked ? { ...config, within: { value: 2, unit: 'days' } } : { kind, nodeId: config.nodeId }, 'within')} />
-            <span className="toggle-text">
-              <span className="label-text">Wait for it</span>
-              <span className="toggle-hint">“Yes” as soon as it happens; “No” when the time is up.</span>
-            </span>
-          </label>
+          <SwitchRow
+            className="flow-toggle"
+            label="Wait for it"
+            hint="“Yes” as soon as it happens; “No” when the time is up."
+            checked={!!within}
+            onChange={(on) => onConfig(on ? { ...config, within: { value: 2, unit: 'days' } } : { kind, nodeId: config.nodeId }, 'within')}
+          />
           {within && <DurationFields label="Within" value={within} onChange={(d) => onConfig({ ...config, within: d }, 'within')} />}
         </>
       )}
