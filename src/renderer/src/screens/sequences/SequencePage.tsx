@@ -100,7 +100,7 @@ function Existing({ id }: { id: number }): JSX.Element {
           <span className="seq-stat-label">Enrolled</span>
         </div>
         {STRIP.map((key) => (
-          <div key={key} className={`seq-stat seq-stat-${CONTACT_STATUS[key].tone}`}>
+          <div key={key} className={`seq-stat tone-${CONTACT_STATUS[key].tone}`}>
             <span className="seq-stat-value">{formatCount(s.counts[key] ?? 0)}</span>
             <span className="seq-stat-label">{CONTACT_STATUS[key].label}</span>
           </div>
