@@ -1,21 +1,31 @@
-// The <option>s of a "which business" select: the empty choice's words, then every business by name;
+// The <option>s of a select over named things, and of a "which business" select: the empty choice's words, then every business by name;
 // and the labelled "Business" field of the editors and dialogs that belong to one business.
 import type { JSX, ReactNode } from 'react'
 import { useApp } from '../store'
 import { Field } from './Field'
 
-export function BusinessOptions({ empty }: { empty: string }): JSX.Element {
-  const objects = useApp((s) => s.objects)
+/** The <option>s of a select over named things by id (businesses, tags, segments, sequences, users):
+ * the empty choice first, when there is one (disabled where "none" may not be picked again). */
+export function NamedOptions({ items, empty, emptyDisabled }: { items: ReadonlyArray<{ id: number; name: string }> | null | undefined; empty?: ReactNode; emptyDisabled?: boolean }): JSX.Element {
   return (
     <>
-      <option value="">{empty}</option>
-      {objects?.map((o) => (
+      {empty !== undefined && (
+        <option value="" disabled={emptyDisabled}>
+          {empty}
+        </option>
+      )}
+      {items?.map((o) => (
         <option key={o.id} value={o.id}>
           {o.name}
         </option>
       ))}
     </>
   )
+}
+
+export function BusinessOptions({ empty }: { empty: string }): JSX.Element {
+  const objects = useApp((s) => s.objects)
+  return <NamedOptions items={objects} empty={empty} />
 }
 
 interface BusinessFieldProps {

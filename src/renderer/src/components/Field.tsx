@@ -154,10 +154,10 @@ export function FieldAlert({ message }: { message: string | null | undefined }):
 }
 
 /** What could not be loaded or done, as a line with the alert icon (the reading pane, notes, Today). */
-export function AlertLine({ message }: { message: string | null | undefined }): JSX.Element | null {
+export function AlertLine({ message, className }: { message: string | null | undefined; className?: string }): JSX.Element | null {
   if (!message) return null
   return (
-    <p className="message-error" role="alert">
+    <p className={className ? `${className} message-error` : 'message-error'} role="alert">
       <Icon name="alert" size={14} /> {message}
     </p>
   )

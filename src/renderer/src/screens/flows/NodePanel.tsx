@@ -4,6 +4,7 @@
 import type { JSX } from 'react'
 import type { FlowTrigger, NodeType } from '../../../../shared/flows'
 import { Icon } from '../../components/Icons'
+import { NamedOptions } from '../../components/BusinessOptions'
 import { SwitchRow } from '../../components/Field'
 import { DELAY_UNITS, hourLabel, WEEKDAYS } from '../../lib/automation'
 import { useQuery } from '../../lib/useQuery'
@@ -69,20 +70,7 @@ export function NodePanel({ node, nodes, objectId, trigger, problems, onConfig, 
 
 function TagSelect({ label, value, onChange }: { label: string; value: unknown; onChange: (id: number) => void }): JSX.Element {
   const tags = useApp((s) => s.tags)
-  return (
-    <Row label={label}>
-      <select className="input select" value={typeof value === 'number' ? value : ''} onChange={(e) => onChange(Number(e.target.value))}>
-        <option value="" disabled>
-          Choose a tag…
-        </option>
-        {tags?.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
-      </select>
-    </Row>
-  )
+  return <NamedSelect label={label} noun="tag" value={value} items={tags} onChange={onChange} />
 }
 
 function TriggerFields({ trigger, onChange }: { trigger: FlowTrigger; onChange: (t: FlowTrigger) => void }): JSX.Element {
@@ -282,12 +270,7 @@ function ActionFields({ config, objectId, onConfig }: { config: Config; objectId
               value={typeof config.assigneeId === 'number' ? config.assigneeId : ''}
               onChange={(e) => onConfig(e.target.value ? { ...config, assigneeId: Number(e.target.value) } : { kind, title: config.title ?? '' }, 'assigneeId')}
             >
-              <option value="">Whoever is at the keyboard</option>
-              {users.data?.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
+              <NamedOptions items={users.data} empty="Whoever is at the keyboard" />
             </select>
           </Row>
         </>
@@ -308,19 +291,12 @@ function ActionFields({ config, objectId, onConfig }: { config: Config; objectId
   )
 }
 
-/** A choice of one named thing (a segment, a sequence) by id. */
+/** A choice of one named thing (a tag, a segment, a sequence) by id. */
 function NamedSelect({ label, noun, value, items, onChange }: { label: string; noun: string; value: unknown; items: { id: number; name: string }[] | null | undefined; onChange: (id: number) => void }): JSX.Element {
   return (
     <Row label={label}>
       <select className="input select" value={typeof value === 'number' ? value : ''} onChange={(e) => onChange(Number(e.target.value))}>
-        <option value="" disabled>
-          Choose a {noun}…
-        </option>
-        {items?.map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
-          </option>
-        ))}
+        <NamedOptions items={items} empty={`Choose a ${noun}…`} emptyDisabled />
       </select>
     </Row>
   )
