@@ -127,7 +127,7 @@ test('a company made in the UI takes in its domain’s people and lists them on 
   await expect(people).toContainText('Finn Rossi')
   await expect(page.getByText(/client\.test · Bloom Hair Studio · 4 people/)).toBeVisible()
   await shot(page, 'company-page')
-  await page.getByRole('link', { name: '← Companies' }).click()
+  await page.getByRole('main').getByRole('link', { name: 'Companies' }).click()
   await expect(page.getByRole('table', { name: 'Companies' })).toContainText('Client Co')
   await shot(page, 'companies-list')
 })

@@ -1,7 +1,7 @@
 // zod models of automation: templates, autoresponders (seed 000), sequences (seed 002) and analytics.
 // See ARCHITECTURE §6. Every automated message is written into the one outbox (outbound.ts).
 import { z } from 'zod'
-import { Id, IsoTime } from './models'
+import { Id, IsoTime, partial } from './models'
 import { CHANNELS, TEXT_MAX, TemplateRef } from './channels'
 
 const Name = z.string().trim().min(1, 'Required').max(200, 'At most 200 characters')
@@ -45,6 +45,18 @@ const normalMessage = <T extends MessageIn>(m: T) =>
   m.channel === 'email'
     ? { ...m, subject: m.subject ?? '', bodyHtml: m.bodyHtml ?? '', body: undefined, template: undefined }
     : { ...m, subject: '', bodyHtml: '', body: m.body || undefined, template: m.template }
+/** An automation's message as typed, with its timing (an action's delay, a step's wait): checked, then stored-shaped. */
+function messageInput<T extends z.ZodRawShape>(timing: T) {
+  return z
+    .object({ ...MESSAGE_FIELDS, ...timing })
+    .strict()
+    .superRefine((m, ctx) => checkMessage(m as MessageIn, ctx))
+    .transform((m) => normalMessage(m as typeof m & MessageIn))
+}
+/** The same message as stored and listed, with its timing. */
+function messageOut<T extends z.ZodRawShape>(timing: T) {
+  return z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), ...timing, ...MESSAGE_OUT })
+}
 
 // ---------- templates ----------
 export const TemplatePreviewInput = z
@@ -76,12 +88,8 @@ export const Trigger = z.discriminatedUnion('type', [
 ])
 export type Trigger = z.infer<typeof Trigger>
 
-export const ActionInput = z
-  .object({ ...MESSAGE_FIELDS, delay: Delay.default({ value: 0, unit: 'minutes' }) })
-  .strict()
-  .superRefine(checkMessage)
-  .transform(normalMessage)
-export const Action = z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), delay: Delay, ...MESSAGE_OUT })
+export const ActionInput = messageInput({ delay: Delay.default({ value: 0, unit: 'minutes' }) })
+export const Action = messageOut({ delay: Delay })
 
 export const Autoresponder = z.object({
   id: Id,
@@ -100,25 +108,18 @@ export const Autoresponder = z.object({
 })
 export type Autoresponder = z.infer<typeof Autoresponder>
 
+/** An autoresponder's own fields, for making one (with defaults) and changing one (each optional). */
+const autoresponderFields = {
+  name: Name,
+  objectId: Id.nullable(),
+  isActive: z.boolean(),
+  trigger: Trigger,
+  actions: z.array(ActionInput).min(1, 'Add at least one action').max(20),
+}
 export const NewAutoresponder = z
-  .object({
-    name: Name,
-    objectId: Id.nullable().optional(),
-    isActive: z.boolean().default(true),
-    trigger: Trigger,
-    actions: z.array(ActionInput).min(1, 'Add at least one action').max(20),
-  })
+  .object({ ...autoresponderFields, objectId: autoresponderFields.objectId.optional(), isActive: autoresponderFields.isActive.default(true) })
   .strict()
-export const AutoresponderPatch = z
-  .object({
-    id: Id,
-    name: Name.optional(),
-    objectId: Id.nullable().optional(),
-    isActive: z.boolean().optional(),
-    trigger: Trigger.optional(),
-    actions: z.array(ActionInput).min(1, 'Add at least one action').max(20).optional(),
-  })
-  .strict()
+export const AutoresponderPatch = z.object({ id: Id, ...partial(autoresponderFields) }).strict()
 
 export const EXECUTION_STATUSES = ['PENDING', 'SENT', 'FAILED', 'SKIPPED'] as const
 export const Execution = z.object({
@@ -153,12 +154,8 @@ export const SendWindow = z
   .refine((w) => w.endHour > w.startHour, { message: 'The window must end after it starts', path: ['endHour'] })
 export type SendWindow = z.infer<typeof SendWindow>
 
-export const StepInput = z
-  .object({ ...MESSAGE_FIELDS, wait: Delay.default({ value: 0, unit: 'days' }) })
-  .strict()
-  .superRefine(checkMessage)
-  .transform(normalMessage)
-export const Step = z.object({ id: Id, position: z.number(), subject: z.string(), bodyHtml: z.string(), wait: Delay, ...MESSAGE_OUT })
+export const StepInput = messageInput({ wait: Delay.default({ value: 0, unit: 'days' }) })
+export const Step = messageOut({ wait: Delay })
 
 export const SEQUENCE_CONTACT_STATUSES = ['active', 'paused', 'completed', 'replied', 'bounced', 'unsubscribed', 'failed'] as const
 export const Sequence = z.object({
@@ -176,24 +173,17 @@ export const Sequence = z.object({
 })
 export type Sequence = z.infer<typeof Sequence>
 
+/** A sequence's own fields (its business is fixed once made), for making one and changing one. */
+const sequenceFields = {
+  name: Name,
+  steps: z.array(StepInput).min(1, 'Add at least one step').max(20),
+  mailboxIds: z.array(Id).min(1, 'Pick at least one mailbox').max(50),
+  window: SendWindow.nullable(),
+}
 export const NewSequence = z
-  .object({
-    name: Name,
-    objectId: Id,
-    steps: z.array(StepInput).min(1, 'Add at least one step').max(20),
-    mailboxIds: z.array(Id).min(1, 'Pick at least one mailbox').max(50),
-    window: SendWindow.nullable().default(null),
-  })
+  .object({ objectId: Id, ...sequenceFields, window: sequenceFields.window.default(null) })
   .strict()
-export const SequencePatch = z
-  .object({
-    id: Id,
-    name: Name.optional(),
-    steps: z.array(StepInput).min(1).max(20).optional(),
-    mailboxIds: z.array(Id).min(1).max(50).optional(),
-    window: SendWindow.nullable().optional(),
-  })
-  .strict()
+export const SequencePatch = z.object({ id: Id, ...partial(sequenceFields) }).strict()
 
 export const Enroll = z
   .object({ sequenceId: Id, contactIds: z.array(Id).max(1_000_000).optional(), tagId: Id.optional(), /** issue 19 */ segmentId: Id.optional() })

@@ -154,33 +154,37 @@ export const Mailbox = z.object({
 })
 export type Mailbox = z.infer<typeof Mailbox>
 
+/** A mailbox's own settings, checked alike when it is made (with defaults) and when it is changed (each optional). */
+const mailboxFields = {
+  email: Email,
+  displayName: Text(120),
+  dailyCapacity: z.number().int().min(1, 'At least 1 per day').max(100000),
+  minGapSeconds: z.number().int().min(0).max(86400),
+  sentCopy: SentCopy,
+  /** Sync only the last N months of mail (null: all of it). Narrowing drops older local copies (never
+   * mail on the server); widening fetches the rest. */
+  syncWindowMonths: SyncWindowMonths.nullable(),
+}
 export const NewMailbox = z
   .object({
     objectId: Id,
-    email: Email,
-    displayName: Text(120).default(''),
-    dailyCapacity: z.number().int().min(1, 'At least 1 per day').max(100000).default(200),
-    minGapSeconds: z.number().int().min(0).max(86400).default(30),
+    ...mailboxFields,
+    displayName: mailboxFields.displayName.default(''),
+    dailyCapacity: mailboxFields.dailyCapacity.default(200),
+    minGapSeconds: mailboxFields.minGapSeconds.default(30),
     smtp: ServerInput,
     imap: ServerInput.nullable().default(null),
-    sentCopy: SentCopy.default('append'),
-    /** Sync only the last N months of mail (null: all of it). */
-    syncWindowMonths: SyncWindowMonths.nullable().default(null),
+    sentCopy: mailboxFields.sentCopy.default('append'),
+    syncWindowMonths: mailboxFields.syncWindowMonths.default(null),
   })
   .strict()
 export const MailboxPatch = z
   .object({
     id: Id,
-    email: Email.optional(),
-    displayName: Text(120).optional(),
-    dailyCapacity: z.number().int().min(1).max(100000).optional(),
-    minGapSeconds: z.number().int().min(0).max(86400).optional(),
+    ...partial(mailboxFields),
     smtp: ServerPatch.optional(),
     imap: ServerPatch.nullable().optional(),
-    sentCopy: SentCopy.optional(),
     status: z.enum(['active', 'paused']).optional(),
-    /** Narrowing drops older local copies (never mail on the server); widening fetches the rest. */
-    syncWindowMonths: SyncWindowMonths.nullable().optional(),
   })
   .strict()
 
@@ -202,28 +206,25 @@ export const Profile = z.object({
   createdAt: IsoTime,
 })
 export type Profile = z.infer<typeof Profile>
+/** A sender profile's own fields, for making one (with defaults) and changing one (each optional). */
+const profileFields = {
+  email: Email,
+  displayName: Name(120),
+  replyTo: Email.nullable(),
+  transport: Transport,
+  isActive: z.boolean(),
+  signatureHtml: z.string().max(100_000, 'A signature can be 100,000 characters at most'),
+}
 export const NewProfile = z
   .object({
     objectId: Id,
-    email: Email,
-    displayName: Name(120),
-    replyTo: Email.nullable().optional(),
-    transport: Transport,
-    isActive: z.boolean().default(true),
-    signatureHtml: z.string().max(100_000, 'A signature can be 100,000 characters at most').optional(),
+    ...profileFields,
+    replyTo: profileFields.replyTo.optional(),
+    isActive: profileFields.isActive.default(true),
+    signatureHtml: profileFields.signatureHtml.optional(),
   })
   .strict()
-export const ProfilePatch = z
-  .object({
-    id: Id,
-    email: Email.optional(),
-    displayName: Name(120).optional(),
-    replyTo: Email.nullable().optional(),
-    transport: Transport.optional(),
-    isActive: z.boolean().optional(),
-    signatureHtml: z.string().max(100_000, 'A signature can be 100,000 characters at most').optional(),
-  })
-  .strict()
+export const ProfilePatch = z.object({ id: Id, ...partial(profileFields) }).strict()
 
 export const User = z.object({
   id: Id,
@@ -310,7 +311,8 @@ export const NewContact = z
     path: ['email'],
   })
 export const ContactPatch = z.object({ id: Id, ...partial(contactFields) }).strict()
-function partial<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
+/** Every field of a field group made optional: a patch checks what it changes as the create does. */
+export function partial<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
   return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.optional()])) as never
 }
 

@@ -1,6 +1,7 @@
 // A card with a titled header: the heading labels the section, an optional line of help sits under
 // it, and the header's buttons (actions) sit on its right. The body is the card's own business.
 import type { JSX, ReactNode } from 'react'
+import { AddButton } from './AddButton'
 
 interface CardProps {
   /** The heading's id, which labels the section (aria-labelledby). */
@@ -56,5 +57,43 @@ export function ConnectionActions({ remove, edit }: ConnectionActionsProps): JSX
         {edit.label}
       </button>
     </div>
+  )
+}
+
+interface ItemListCardProps<T> {
+  id: string
+  title: ReactNode
+  help?: ReactNode
+  /** The header's button that adds one ("Add mailbox"). */
+  addLabel: string
+  onAdd: () => void
+  /** Null while loading: neither the list nor the empty line shows. */
+  items: T[] | null | undefined
+  /** What the list is, for screen readers ("Mailboxes"). */
+  label: string
+  /** The line shown when there are none. */
+  empty: ReactNode
+  /** Said in place of the list when it could not be loaded. */
+  error?: ReactNode
+  /** One <li className="item-row"> per item, with its key. */
+  row: (item: T) => ReactNode
+  /** Dialogs and the like, after the list. */
+  children?: ReactNode
+}
+
+/** A card listing a business's things (mailboxes, sender profiles, intake rules): an Add button in its
+ * header, a line saying there are none yet, or the rows. */
+export function ItemListCard<T>({ id, title, help, addLabel, onAdd, items, label, empty, error, row, children }: ItemListCardProps<T>): JSX.Element {
+  return (
+    <Card id={id} title={title} help={help} actions={<AddButton label={addLabel} onClick={onAdd} />}>
+      {error && <p className="card-body card-empty">{error}</p>}
+      {items && items.length === 0 && <p className="card-body card-empty">{empty}</p>}
+      {items && items.length > 0 && (
+        <ul className="item-list" aria-label={label}>
+          {items.map(row)}
+        </ul>
+      )}
+      {children}
+    </Card>
   )
 }

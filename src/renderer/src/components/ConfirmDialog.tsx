@@ -1,7 +1,7 @@
 // "Are you sure?" for destructive actions. Keeps itself open and shows the engine's answer when the
 // action is refused (e.g. deleting a business that still has contacts).
-import { useState, type JSX, type ReactNode } from 'react'
-import { messageOf } from '../lib/errors'
+import type { JSX, ReactNode } from 'react'
+import { useAction } from '../lib/useAction'
 import { toastOk } from '../store'
 import { Dialog, DialogActions } from './Dialog'
 import { FormError } from './Field'
@@ -17,20 +17,13 @@ interface ConfirmProps {
 }
 
 export function ConfirmDialog({ title, message, confirmLabel, onConfirm, done, onClose }: ConfirmProps): JSX.Element {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const confirm = async () => {
-    setBusy(true)
-    setError(null)
-    try {
+  const { busy, error, run } = useAction()
+  const confirm = () =>
+    run(async () => {
       await onConfirm()
       if (done) toastOk(done)
       onClose()
-    } catch (err) {
-      setError(messageOf(err))
-      setBusy(false)
-    }
-  }
+    })
   return (
     <Dialog
       title={title}

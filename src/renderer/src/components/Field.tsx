@@ -129,6 +129,19 @@ export function Toggle({ label, checked, onChange, hint }: { label: string; chec
   )
 }
 
+/** A switch inside its label, with a line under it saying what "on" means (the editors' settings). */
+export function SwitchRow({ label, hint, checked, onChange, className }: { label: string; hint: ReactNode; checked: boolean; onChange: (on: boolean) => void; className?: string }): JSX.Element {
+  return (
+    <label className={className ? `toggle-row ${className}` : 'toggle-row'}>
+      <input type="checkbox" role="switch" className="toggle" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <span className="toggle-text">
+        <span className="label-text">{label}</span>
+        <span className="toggle-hint">{hint}</span>
+      </span>
+    </label>
+  )
+}
+
 /** The banner for an error that belongs to no single field. */
 /** One field's complaint, under a control that has no <Field> of its own. */
 export function FieldAlert({ message }: { message: string | null | undefined }): JSX.Element | null {
@@ -141,10 +154,10 @@ export function FieldAlert({ message }: { message: string | null | undefined }):
 }
 
 /** What could not be loaded or done, as a line with the alert icon (the reading pane, notes, Today). */
-export function AlertLine({ message }: { message: string | null | undefined }): JSX.Element | null {
+export function AlertLine({ message, className }: { message: string | null | undefined; className?: string }): JSX.Element | null {
   if (!message) return null
   return (
-    <p className="message-error" role="alert">
+    <p className={className ? `${className} message-error` : 'message-error'} role="alert">
       <Icon name="alert" size={14} /> {message}
     </p>
   )

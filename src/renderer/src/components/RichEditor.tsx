@@ -2,7 +2,8 @@
 // template variables are Handlebars text in that HTML, shown as chips. The editor itself (TipTap and
 // ProseMirror, ~100 kB gzipped) is loaded on demand and fetched when the app is idle, so the first screen
 // does not wait for it; until it arrives a placeholder of the same size is shown.
-import { lazy, Suspense, type JSX } from 'react'
+import { lazy, Suspense, type JSX, type ReactNode } from 'react'
+import { Field } from './Field'
 
 export interface RichVariable {
   name: string
@@ -55,5 +56,16 @@ export function RichEditor(props: RichEditorProps): JSX.Element {
     <Suspense fallback={<div className={`rich rich-${variant} rich-loading${props.className ? ` ${props.className}` : ''}`} aria-busy="true" />}>
       <Impl {...props} variant={variant} />
     </Suspense>
+  )
+}
+
+type RichFieldProps = Omit<RichEditorProps, 'id' | 'invalid' | 'describedBy'> & { error?: string; hint?: ReactNode; optional?: boolean; fieldClassName?: string }
+
+/** The editor as a labelled form field: its label, error and hint tied to the text area like any input's. */
+export function RichField({ error, hint, optional, fieldClassName, ...editor }: RichFieldProps): JSX.Element {
+  return (
+    <Field label={editor.label} error={error} hint={hint} optional={optional} className={fieldClassName}>
+      {(p) => <RichEditor {...editor} id={p.id} invalid={p['aria-invalid']} describedBy={p['aria-describedby']} />}
+    </Field>
   )
 }

@@ -8,7 +8,7 @@ import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { TagChip } from '../../components/TagChip'
 import { TagPicker } from '../../components/TagPicker'
-import { messageOf } from '../../lib/errors'
+import { useAction } from '../../lib/useAction'
 import { displayName, formatCount, plural } from '../../lib/format'
 import { useQuery } from '../../lib/useQuery'
 import { objectName, toastOk, useApp } from '../../store'
@@ -36,8 +36,7 @@ export function EnrollContactsDialog({ into, enroll, onClose, onDone }: Props): 
   const [query, setQuery] = useState('')
   const [picked, setPicked] = useState<Map<number, Contact>>(new Map())
   const [tag, setTag] = useState<Tag | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, setError, run } = useAction()
   const found = useQuery('contacts.list', { query: query.trim() || undefined, objectId: into.objectId, limit: 50 }, { delayMs: 0 })
 
   const toggle = (c: Contact) =>
@@ -53,17 +52,13 @@ export function EnrollContactsDialog({ into, enroll, onClose, onDone }: Props): 
     if (mode === 'pick' && picked.size === 0) return setError('Pick at least one contact')
     if (mode === 'tag' && !tag) return setError('Pick a tag')
     if (mode === 'segment' && segmentId === null) return setError('Pick a segment')
-    setBusy(true)
-    try {
+    await run(async () => {
       const r = await enroll(mode === 'pick' ? { contactIds: [...picked.keys()] } : mode === 'segment' ? { segmentId: segmentId! } : { tagId: tag!.id })
       const extra = [r.alreadyIn ? `${formatCount(r.alreadyIn)} already in` : '', r.skipped ? `${formatCount(r.skipped)} skipped` : ''].filter(Boolean).join(', ')
       toastOk(`Enrolled ${plural(r.enrolled, 'contact')}${extra ? ` (${extra})` : ''}`)
       onDone?.()
       onClose()
-    } catch (err) {
-      setError(messageOf(err))
-      setBusy(false)
-    }
+    })
   }
 
   return (

@@ -4,7 +4,7 @@
 import type { JSX } from 'react'
 import { Field } from '../../components/Field'
 import { Icon } from '../../components/Icons'
-import { RichEditor, type RichEditorHandle } from '../../components/RichEditor'
+import { RichField, type RichEditorHandle } from '../../components/RichEditor'
 import { DELAY_UNITS, VARIABLES } from '../../lib/automation'
 import { plural } from '../../lib/format'
 import { delayOf, newMessage, type MessageDraft } from './messageDraft'
@@ -138,25 +138,19 @@ function StepCard({ noun, index, count, message, errors, active, delayLabel, onA
             <Field label="Subject" error={errors[`${index}.subject`]}>
               {(p) => <input className="input" {...p} value={message.subject} placeholder="e.g. Welcome, {{contact.first_name}}!" onFocus={track} onChange={(e) => onChange({ subject: e.target.value })} />}
             </Field>
-            <Field label="Message" error={errors[`${index}.body`]}>
-              {(p) => (
-                <RichEditor
-                  id={p.id}
-                  label="Message"
-                  invalid={p['aria-invalid']}
-                  describedBy={p['aria-describedby']}
-                  className="step-editor"
-                  value={message.body}
-                  variables={VARIABLES}
-                  placeholder="Hi {{contact.first_name}}, …"
-                  onFocus={(editor) => {
-                    focus.current = { index, field: 'body', editor }
-                    onActive()
-                  }}
-                  onChange={(body) => onChange({ body })}
-                />
-              )}
-            </Field>
+            <RichField
+              label="Message"
+              error={errors[`${index}.body`]}
+              className="step-editor"
+              value={message.body}
+              variables={VARIABLES}
+              placeholder="Hi {{contact.first_name}}, …"
+              onFocus={(editor) => {
+                focus.current = { index, field: 'body', editor }
+                onActive()
+              }}
+              onChange={(body) => onChange({ body })}
+            />
           </>
         )}
         <div className="delay-row">

@@ -1,12 +1,14 @@
 // What the autoresponder editor and the sequence form share: a draft holding a list of messages (actions or
 // steps), every complaint at once (the first message with one brought into view and its field focused), the
 // live preview's complaint beside the field it is about, and the side panel with the preview and variables.
-import { useRef, useState, type JSX, type MutableRefObject, type ReactNode } from 'react'
+import { useRef, useState, type JSX, type ReactNode } from 'react'
+import { Card } from '../../components/Card'
 import { FormError } from '../../components/Field'
+import { SaveButton } from '../../components/Form'
 import { PageHeader } from '../../components/PageHeader'
 import { focusFirstInvalid } from '../../lib/errors'
 import { firstMessageWithError, htmlOf, routeSaveError, type MessageDraft } from './messageDraft'
-import type { Focus } from './StepsEditor'
+import { StepsEditor, type Focus } from './StepsEditor'
 import { TemplatePreview, type PreviewError } from './TemplatePreview'
 import { TextPreview } from './TextStepFields'
 import { insertAtFocus, VariablesHelp } from './VariablesHelp'
@@ -68,21 +70,69 @@ export function useMessagesForm<D extends { [K in List]?: MessageDraft[] }>(o: M
   return { draft, set, setMessages, messages, index, active, setActive, errors, shown, formError, saving, save, focus, setPreviewError }
 }
 
-/** The side panel: the preview of the message being edited, and the variables that insert where the cursor is. */
-export function MessagesAside({ noun, messages, index, objectId, focus, onPreviewError, onMessages }: {
-  noun: string
-  messages: MessageDraft[]
-  index: number
+/** What the message list and the side panel take from the form (useMessagesForm's result). */
+type MessagesState = Pick<ReturnType<typeof useMessagesForm>, 'messages' | 'setMessages' | 'index' | 'active' | 'setActive' | 'shown' | 'focus' | 'setPreviewError'>
+
+/** The page both editors draw: the header or save bar, a Basics card, the editor's own sections, and the side panel. */
+export function MessagesEditor({ form, heading, note, saveLabel, noun, objectId, basicsId, basics, children }: {
+  form: MessagesState & Pick<ReturnType<typeof useMessagesForm>, 'formError' | 'saving' | 'save'>
+  heading: { title: string; subtitle: string } | null
+  /** What a save changes, said in the bar while editing. */
+  note: string
+  saveLabel: string
+  noun: 'Action' | 'Step'
   objectId: number | null
-  focus: MutableRefObject<Focus | null>
-  onPreviewError: (e: PreviewError | null) => void
-  onMessages: (list: MessageDraft[]) => void
+  basicsId: string
+  /** The Basics card's fields (name, business, …). */
+  basics: ReactNode
+  children: ReactNode
 }): JSX.Element {
+  return (
+    <>
+      <FormTop heading={heading} note={note} formError={form.formError} saveButton={<SaveButton saving={form.saving} onSave={form.save} label={saveLabel} />} />
+      <div className="editor-layout">
+        <div className="editor-main">
+          <Card id={basicsId} title="Basics">
+            <div className="card-body form-grid">{basics}</div>
+          </Card>
+          {children}
+        </div>
+        <MessagesAside noun={noun} form={form} objectId={objectId} />
+      </div>
+    </>
+  )
+}
+
+/** The ordered messages (actions or steps) under their heading, with the complaint about the list as a whole. */
+export function MessagesSection({ id, title, help, noun, error, form, objectId }: {
+  id: string
+  title: string
+  help: string
+  noun: 'Action' | 'Step'
+  error: string | undefined
+  form: MessagesState
+  objectId: number | null
+}): JSX.Element {
+  return (
+    <section aria-labelledby={id} className="editor-section">
+      <div className="section-head">
+        <h3 id={id}>{title}</h3>
+        <span className="card-help">{help}</span>
+      </div>
+      <FormError message={error ?? null} />
+      <StepsEditor noun={noun} messages={form.messages} onChange={form.setMessages} errors={form.shown} active={form.active} onActive={form.setActive} focus={form.focus} objectId={objectId} />
+    </section>
+  )
+}
+
+/** The side panel: the preview of the message being edited, and the variables that insert where the cursor is. */
+export function MessagesAside({ noun, form, objectId }: { noun: 'Action' | 'Step'; form: MessagesState; objectId: number | null }): JSX.Element {
+  const { messages, index, focus, setMessages: onMessages } = form
   const current = messages[index]
   return (
     <aside className="editor-side" aria-label="Preview and variables">
       {current && current.channel !== 'email' && <TextPreview label={`${noun} ${index + 1}`} message={current} />}
-      {current && current.channel === 'email' && <TemplatePreview label={`${noun} ${index + 1}`} subject={current.subject} html={htmlOf(current)} objectId={objectId} onError={onPreviewError} />}
+      {current && current.channel === 'email' && <TemplatePreview label={`${noun} ${index + 1}`} subject={current.subject} html={htmlOf(current)} objectId={objectId} onError={form.setPreviewError} />}
       <VariablesHelp
         onInsert={(token) =>
           insertAtFocus(

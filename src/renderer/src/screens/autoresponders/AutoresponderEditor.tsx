@@ -4,18 +4,18 @@ import { useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
-import { Field, FormError } from '../../components/Field'
+import { SwitchRow, TextField } from '../../components/Field'
+import { Card } from '../../components/Card'
 import { Icon } from '../../components/Icons'
-import { BusinessOptions } from '../../components/BusinessOptions'
-import { PageHeader } from '../../components/PageHeader'
+import { BusinessField } from '../../components/BusinessOptions'
+import { BackLink, PageHeader } from '../../components/PageHeader'
 import { formatCount, relativeTime } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { LoadError } from '../automation/LoadState'
-import { FormTop, MessagesAside, useMessagesForm } from '../automation/messagesForm'
-import { StepsEditor } from '../automation/StepsEditor'
+import { MessagesEditor, MessagesSection, useMessagesForm } from '../automation/messagesForm'
 import { createInput, draftOf, emptyDraft, localErrors, type AutoresponderDraft } from './autoresponderDraft'
 import { ExecutionsLog } from './ExecutionsLog'
 import { TriggerPicker } from './TriggerPicker'
@@ -51,9 +51,7 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
 
   return (
     <div className="page editor-page">
-      <a className="back-link" href={hrefFor({ name: 'autoresponders' })}>
-        <Icon name="chevronLeft" size={14} /> Autoresponders
-      </a>
+      <BackLink to={{ name: 'autoresponders' }}>Autoresponders</BackLink>
       {saved && (
         <>
           <PageHeader
@@ -119,71 +117,33 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
       else navigate({ name: 'autoresponders', id: result.id })
     },
   })
-  const { draft, set, errors, formError, saving, save } = f
-
-  const saveButton = (
-    <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving}>
-      <Icon name="check" /> {saving ? 'Saving…' : saved ? 'Save changes' : 'Create autoresponder'}
-    </button>
-  )
+  const { draft, set, errors } = f
+  const objectId = draft.objectId ? Number(draft.objectId) : null
   return (
-    <>
-      <FormTop
-        heading={saved ? null : { title: 'New autoresponder', subtitle: 'Pick what starts it and write the messages it sends' }}
-        note="Changes apply to what fires from now on."
-        formError={formError}
-        saveButton={saveButton}
-      />
-      <div className="editor-layout">
-        <div className="editor-main">
-          <section className="card" aria-labelledby="ar-basics">
-            <div className="card-header">
-              <h3 id="ar-basics">Basics</h3>
-            </div>
-            <div className="card-body form-grid">
-              <Field label="Name" error={errors.name}>
-                {(p) => <input className="input" {...p} value={draft.name} placeholder="Holiday greeting" onChange={(e) => set({ name: e.target.value })} />}
-              </Field>
-              <Field label="Business" error={errors.objectId} hint="Each contact gets it from their own business’s sender">
-                {(p) => (
-                  <select className="input select" {...p} value={draft.objectId} onChange={(e) => set({ objectId: e.target.value })}>
-                    <BusinessOptions empty="All businesses" />
-                  </select>
-                )}
-              </Field>
-              <div className="span-2">
-                <label className="toggle-row">
-                  <input type="checkbox" role="switch" className="toggle" checked={draft.isActive} onChange={(e) => set({ isActive: e.target.checked })} />
-                  <span className="toggle-text">
-                    <span className="label-text">Active</span>
-                    <span className="toggle-hint">When off, nothing fires and nothing new is queued.</span>
-                  </span>
-                </label>
-              </div>
-            </div>
-          </section>
-          <section className="card" aria-labelledby="ar-trigger">
-            <div className="card-header">
-              <div>
-                <h3 id="ar-trigger">Trigger</h3>
-                <p className="card-help">What starts this autoresponder for a contact</p>
-              </div>
-            </div>
-            <div className="card-body">
-              <TriggerPicker value={draft.trigger} onChange={(trigger) => set({ trigger })} errors={errors} />
-            </div>
-          </section>
-          <section aria-labelledby="ar-actions" className="editor-section">
-            <div className="section-head">
-              <h3 id="ar-actions">Messages</h3>
-              <span className="card-help">Sent in order; each delay counts from the trigger</span>
-            </div>
-            <FormError message={errors.actions ?? null} />
-            <StepsEditor noun="Action" messages={draft.actions} onChange={f.setMessages} errors={f.shown} active={f.active} onActive={f.setActive} focus={f.focus} objectId={draft.objectId ? Number(draft.objectId) : null} />
-          </section>
+    <MessagesEditor
+      form={f}
+      heading={saved ? null : { title: 'New autoresponder', subtitle: 'Pick what starts it and write the messages it sends' }}
+      note="Changes apply to what fires from now on."
+      saveLabel={saved ? 'Save changes' : 'Create autoresponder'}
+      noun="Action"
+      objectId={objectId}
+      basicsId="ar-basics"
+      basics={
+        <>
+          <TextField label="Name" error={errors.name} value={draft.name} placeholder="Holiday greeting" onChange={(name) => set({ name })} />
+          <BusinessField value={draft.objectId} onChange={(objectId) => set({ objectId })} empty="All businesses" error={errors.objectId} hint="Each contact gets it from their own business’s sender" />
+          <div className="span-2">
+            <SwitchRow label="Active" hint="When off, nothing fires and nothing new is queued." checked={draft.isActive} onChange={(isActive) => set({ isActive })} />
+          </div>
+        </>
+      }
+    >
+      <Card id="ar-trigger" title="Trigger" help="What starts this autoresponder for a contact">
+        <div className="card-body">
+          <TriggerPicker value={draft.trigger} onChange={(trigger) => set({ trigger })} errors={errors} />
         </div>
-        <MessagesAside noun="Action" messages={draft.actions} index={f.index} objectId={draft.objectId ? Number(draft.objectId) : null} focus={f.focus} onPreviewError={f.setPreviewError} onMessages={f.setMessages} />
-      </div>
-    </>
+      </Card>
+      <MessagesSection id="ar-actions" title="Messages" help="Sent in order; each delay counts from the trigger" noun="Action" error={errors.actions} form={f} objectId={objectId} />
+    </MessagesEditor>
   )
 }

@@ -3,10 +3,11 @@
 import { useEffect, useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
 import { Icon } from '../../components/Icons'
+import { LinkRow } from '../../components/Table'
 import { ListPage } from '../../components/ListPage'
 import { triggerText } from '../../lib/automation'
 import { formatCount, plural, relativeTime } from '../../lib/format'
-import { hrefFor, navigate } from '../../lib/router'
+import { navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
@@ -52,26 +53,27 @@ function Row({ item }: { item: Autoresponder }): JSX.Element {
       toastError(err)
     }
   }
-  const href = hrefFor({ name: 'autoresponders', id: item.id })
   return (
-    <tr className="is-clickable" onClick={() => navigate({ name: 'autoresponders', id: item.id })}>
-      <td className="col-toggle" onClick={(e) => e.stopPropagation()}>
-        <input type="checkbox" role="switch" className="toggle" aria-label={`${item.name} is on`} checked={on} onChange={(e) => void toggle(e.target.checked)} />
-      </td>
-      <td>
-        <a className="row-title" href={href} onClick={(e) => e.stopPropagation()}>
-          {item.name}
-        </a>
-        <span className="row-sub">
+    <LinkRow
+      to={{ name: 'autoresponders', id: item.id }}
+      lead={
+        <td className="col-toggle" onClick={(e) => e.stopPropagation()}>
+          <input type="checkbox" role="switch" className="toggle" aria-label={`${item.name} is on`} checked={on} onChange={(e) => void toggle(e.target.checked)} />
+        </td>
+      }
+      title={item.name}
+      sub={
+        <>
           <Icon name={item.trigger.type === 'TAG_ADDED' ? 'tag' : item.trigger.type === 'DATE_BASED' ? 'calendar' : 'user'} size={13} />
           {triggerText(item.trigger, tags)}
-        </span>
-      </td>
+        </>
+      }
+    >
       <td className="muted-cell">{item.objectId === null ? 'All businesses' : objectName(objects, item.objectId)}</td>
       <td className="num">{formatCount(item.actions.length)}</td>
       <td className="num strong">{formatCount(item.totalSent)}</td>
       <td className={`num${item.totalFailed ? ' danger-text' : ''}`}>{formatCount(item.totalFailed)}</td>
       <td className="muted-cell">{item.lastFiredAt ? relativeTime(item.lastFiredAt) : 'Never'}</td>
-    </tr>
+    </LinkRow>
   )
 }

@@ -12,8 +12,7 @@ import { rpc } from '../../rpc'
 import { useApp } from '../../store'
 import { MailboxDialog, type MailboxFocus } from './MailboxDialog'
 import { syncWindowLabel } from './mailboxDraft'
-import { Card } from '../../components/Card'
-import { AddButton } from '../../components/AddButton'
+import { ItemListCard } from '../../components/Card'
 
 const title = (code: string | null | undefined, fallback: string): string => (code && PROBLEM_TITLE[code as ServerErrorCode]) || fallback
 
@@ -50,80 +49,79 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
     setEditing(m)
   }
   return (
-    <Card
+    <ItemListCard
       id="mailboxes-title"
       title="Mailboxes"
       help="Ordinary email accounts Switchboard sends from over SMTP, and reads replies from over IMAP."
-      actions={<AddButton label="Add mailbox" onClick={() => edit('new')} />}
-    >
-      {mailboxes && mailboxes.length === 0 && <p className="card-body card-empty">No mailboxes yet.</p>}
-      {mailboxes && mailboxes.length > 0 && (
-        <ul className="item-list" aria-label="Mailboxes">
-          {mailboxes.map((m) => {
-            const health = mailboxHealth(m, net, sync)
-            const down = m.status === 'active' ? smtpDown(m, net) : null
-            return (
-              <li key={m.id} className="item-row mailbox-row">
-                <div className="mailbox-row-main">
-                  <span className="item-icon">
-                    <Icon name="mail" />
+      addLabel="Add mailbox"
+      onAdd={() => edit('new')}
+      items={mailboxes}
+      label="Mailboxes"
+      empty="No mailboxes yet."
+      row={(m) => {
+        const health = mailboxHealth(m, net, sync)
+        const down = m.status === 'active' ? smtpDown(m, net) : null
+        return (
+          <li key={m.id} className="item-row mailbox-row">
+            <div className="mailbox-row-main">
+              <span className="item-icon">
+                <Icon name="mail" />
+              </span>
+              <div className="item-main">
+                <span className="item-title">
+                  {m.email}
+                  {m.displayName && <span className="muted"> · {m.displayName}</span>}
+                </span>
+                <span className="item-sub mailbox-facts">
+                  <span>
+                    SMTP {m.smtp.host}:{m.smtp.port}
                   </span>
-                  <div className="item-main">
-                    <span className="item-title">
-                      {m.email}
-                      {m.displayName && <span className="muted"> · {m.displayName}</span>}
-                    </span>
-                    <span className="item-sub mailbox-facts">
-                      <span>
-                        SMTP {m.smtp.host}:{m.smtp.port}
-                      </span>
-                      <span>{m.imap ? `IMAP ${m.imap.host}:${m.imap.port}` : 'No IMAP'}</span>
-                      <span>{m.dailyCapacity}/day</span>
-                      <span>{m.minGapSeconds}s gap</span>
-                      <span>{SENT_COPY[m.sentCopy]}</span>
-                      {m.imap && <span title={m.olderOnServer ? 'Older mail stays on the server' : undefined}>{syncWindowLabel(m.syncWindowMonths)}</span>}
-                    </span>
-                    <UsageMeter mailbox={m} />
-                  </div>
-                  <span className={`badge badge-${health.tone}`}>{health.text}</span>
-                  <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit mailbox ${m.email}`} onClick={() => edit(m)}>
-                    Edit
-                  </button>
-                  <button type="button" className="icon-button" aria-label={`Delete mailbox ${m.email}`} onClick={() => setDeleting(m)}>
-                    <Icon name="trash" />
-                  </button>
-                </div>
-                {m.status === 'auth_error' && (
-                  <SignInNotice
-                    title="Sending from this mailbox is stopped"
-                    text={`${sentence(m.statusReason ?? 'The server refused the username or password')} Messages wait in the outbox and go out once it is fixed.`}
-                    fix={!m.statusCode || m.statusCode === 'AUTH' ? 'Fix sign-in' : 'Fix settings'}
-                    onFix={() => edit(m, !m.statusCode || m.statusCode === 'AUTH' ? 'smtp.password' : undefined)}
-                  />
-                )}
-                {down && (
-                  <SignInNotice
-                    title="Sending from this mailbox is waiting"
-                    text={`${sentence(down.lastError ?? `${down.label} does not answer`)} Messages wait in the outbox and go out once the server answers or the settings are fixed.`}
-                    fix="Check settings"
-                    tone="amber"
-                    onFix={() => edit(m)}
-                  />
-                )}
-                {imapError(sync, m.id) !== null && (
-                  <SignInNotice
-                    title="Receiving mail for this mailbox is stopped"
-                    text={`${sentence(imapError(sync, m.id) || 'The IMAP server refused the username or password')} New mail is fetched again once the IMAP settings are fixed.`}
-                    fix="Fix sign-in"
-                    onFix={() => edit(m, 'imap.password')}
-                  />
-                )}
-                {m.status === 'paused' && m.statusReason && <p className="mailbox-paused">{m.statusReason}</p>}
-              </li>
-            )
-          })}
-        </ul>
-      )}
+                  <span>{m.imap ? `IMAP ${m.imap.host}:${m.imap.port}` : 'No IMAP'}</span>
+                  <span>{m.dailyCapacity}/day</span>
+                  <span>{m.minGapSeconds}s gap</span>
+                  <span>{SENT_COPY[m.sentCopy]}</span>
+                  {m.imap && <span title={m.olderOnServer ? 'Older mail stays on the server' : undefined}>{syncWindowLabel(m.syncWindowMonths)}</span>}
+                </span>
+                <UsageMeter mailbox={m} />
+              </div>
+              <span className={`badge badge-${health.tone}`}>{health.text}</span>
+              <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit mailbox ${m.email}`} onClick={() => edit(m)}>
+                Edit
+              </button>
+              <button type="button" className="icon-button" aria-label={`Delete mailbox ${m.email}`} onClick={() => setDeleting(m)}>
+                <Icon name="trash" />
+              </button>
+            </div>
+            {m.status === 'auth_error' && (
+              <SignInNotice
+                title="Sending from this mailbox is stopped"
+                text={`${sentence(m.statusReason ?? 'The server refused the username or password')} Messages wait in the outbox and go out once it is fixed.`}
+                fix={!m.statusCode || m.statusCode === 'AUTH' ? 'Fix sign-in' : 'Fix settings'}
+                onFix={() => edit(m, !m.statusCode || m.statusCode === 'AUTH' ? 'smtp.password' : undefined)}
+              />
+            )}
+            {down && (
+              <SignInNotice
+                title="Sending from this mailbox is waiting"
+                text={`${sentence(down.lastError ?? `${down.label} does not answer`)} Messages wait in the outbox and go out once the server answers or the settings are fixed.`}
+                fix="Check settings"
+                tone="amber"
+                onFix={() => edit(m)}
+              />
+            )}
+            {imapError(sync, m.id) !== null && (
+              <SignInNotice
+                title="Receiving mail for this mailbox is stopped"
+                text={`${sentence(imapError(sync, m.id) || 'The IMAP server refused the username or password')} New mail is fetched again once the IMAP settings are fixed.`}
+                fix="Fix sign-in"
+                onFix={() => edit(m, 'imap.password')}
+              />
+            )}
+            {m.status === 'paused' && m.statusReason && <p className="mailbox-paused">{m.statusReason}</p>}
+          </li>
+        )
+      }}
+    >
       {editing && <MailboxDialog object={object} mailbox={editing === 'new' ? null : editing} focus={focus} onClose={() => setEditing(null)} />}
       {deleting && (
         <ConfirmDialog
@@ -135,7 +133,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
           done="Mailbox deleted"
         />
       )}
-    </Card>
+    </ItemListCard>
   )
 }
 

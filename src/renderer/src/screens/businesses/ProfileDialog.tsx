@@ -2,8 +2,8 @@
 import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { Dialog, DialogActions } from '../../components/Dialog'
-import { Field, FormError, SelectField, TextField, Toggle } from '../../components/Field'
-import { RichEditor } from '../../components/RichEditor'
+import { FormError, SelectField, TextField, Toggle } from '../../components/Field'
+import { RichField } from '../../components/RichEditor'
 import '../../styles/signatureEditor.css'
 import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
@@ -65,26 +65,17 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
         <TextField label="Reply-to address" type="email" value={replyTo} onChange={setReplyTo} error={errors.fields.replyTo} optional />
         <SelectField label="Send through" value={transport} onChange={setTransport} options={options} error={errors.fields['transport.kind'] ?? errors.fields['transport.mailboxId']} />
       </div>
-      <Field
+      <RichField
         label="Signature"
-        className="signature-field"
+        fieldClassName="signature-field"
         optional
         hint="Added under what you write in new messages and replies, above the quoted text. Switching From swaps it."
         error={errors.fields.signatureHtml}
-      >
-        {(p) => (
-          <RichEditor
-            id={p.id}
-            label="Signature"
-            invalid={p['aria-invalid']}
-            describedBy={p['aria-describedby']}
-            className="signature-editor"
-            value={signature}
-            onChange={setSignature}
-            placeholder={`${displayName || 'Your name'} · ${object.name}`}
-          />
-        )}
-      </Field>
+        className="signature-editor"
+        value={signature}
+        onChange={setSignature}
+        placeholder={`${displayName || 'Your name'} · ${object.name}`}
+      />
       <Toggle label="Active" checked={isActive} onChange={setIsActive} hint="Inactive profiles cannot be chosen for new emails" />
       <FormError message={errors.form} />
     </Dialog>

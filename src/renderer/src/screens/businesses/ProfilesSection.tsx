@@ -4,8 +4,7 @@ import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { Avatar } from '../../components/Avatar'
 import { Icon } from '../../components/Icons'
 import { ProfileDialog } from './ProfileDialog'
-import { Card } from '../../components/Card'
-import { AddButton } from '../../components/AddButton'
+import { ItemListCard } from '../../components/Card'
 
 export function transportLabel(p: Profile, mailboxes: Mailbox[] | null): string {
   if (p.transport.kind === 'mailgun') return 'Mailgun'
@@ -23,36 +22,35 @@ interface Props {
 export function ProfilesSection({ object, profiles, mailboxes }: Props): JSX.Element {
   const [editing, setEditing] = useState<Profile | 'new' | null>(null)
   return (
-    <Card
+    <ItemListCard
       id="profiles-title"
       title="Sender profiles"
       help="The name and address customers see in their inbox."
-      actions={<AddButton label="Add sender profile" onClick={() => setEditing('new')} />}
-    >
-      {profiles && profiles.length === 0 && <p className="card-body card-empty">No sender profiles yet. Add one to start sending from this business.</p>}
-      {profiles && profiles.length > 0 && (
-        <ul className="item-list" aria-label="Sender profiles">
-          {profiles.map((p) => (
-            <li key={p.id} className="item-row">
-              <Avatar name={p.displayName} size={32} />
-              <div className="item-main">
-                <span className="item-title">
-                  {p.displayName} <span className="muted">&lt;{p.email}&gt;</span>
-                </span>
-                <span className="item-sub">
-                  Sends with {transportLabel(p, mailboxes)}
-                  {p.replyTo && ` · replies to ${p.replyTo}`}
-                </span>
-              </div>
-              <span className={`badge ${p.isActive ? 'badge-green' : 'badge-slate'}`}>{p.isActive ? 'Active' : 'Inactive'}</span>
-              <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit profile ${p.email}`} onClick={() => setEditing(p)}>
-                Edit
-              </button>
-            </li>
-          ))}
-        </ul>
+      addLabel="Add sender profile"
+      onAdd={() => setEditing('new')}
+      items={profiles}
+      label="Sender profiles"
+      empty="No sender profiles yet. Add one to start sending from this business."
+      row={(p) => (
+        <li key={p.id} className="item-row">
+          <Avatar name={p.displayName} size={32} />
+          <div className="item-main">
+            <span className="item-title">
+              {p.displayName} <span className="muted">&lt;{p.email}&gt;</span>
+            </span>
+            <span className="item-sub">
+              Sends with {transportLabel(p, mailboxes)}
+              {p.replyTo && ` · replies to ${p.replyTo}`}
+            </span>
+          </div>
+          <span className={`badge ${p.isActive ? 'badge-green' : 'badge-slate'}`}>{p.isActive ? 'Active' : 'Inactive'}</span>
+          <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit profile ${p.email}`} onClick={() => setEditing(p)}>
+            Edit
+          </button>
+        </li>
       )}
+    >
       {editing && <ProfileDialog object={object} profile={editing === 'new' ? null : editing} mailboxes={mailboxes ?? []} onClose={() => setEditing(null)} />}
-    </Card>
+    </ItemListCard>
   )
 }

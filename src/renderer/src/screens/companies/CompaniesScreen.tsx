@@ -4,7 +4,8 @@ import { useState, type JSX } from 'react'
 import type { Company } from '../../../../shared/segments'
 import { ListPage } from '../../components/ListPage'
 import { formatCount, plural, timeAgo } from '../../lib/format'
-import { hrefFor, navigate } from '../../lib/router'
+import { navigate } from '../../lib/router'
+import { LinkRow } from '../../components/Table'
 import { useQuery } from '../../lib/useQuery'
 import { objectName, useApp } from '../../store'
 import { CompanyDialog } from './CompanyDialog'
@@ -35,16 +36,10 @@ export function CompaniesScreen(): JSX.Element {
 function Row({ item }: { item: Company }): JSX.Element {
   const objects = useApp((s) => s.objects)
   return (
-    <tr className="is-clickable" onClick={() => navigate({ name: 'companies', id: item.id })}>
-      <td>
-        <a className="row-title" href={hrefFor({ name: 'companies', id: item.id })} onClick={(e) => e.stopPropagation()}>
-          {item.name}
-        </a>
-        <span className="row-sub">{item.objectId === null ? 'Every business' : objectName(objects, item.objectId)}</span>
-      </td>
+    <LinkRow to={{ name: 'companies', id: item.id }} title={item.name} sub={item.objectId === null ? 'Every business' : objectName(objects, item.objectId)}>
       <td>{item.domain ?? <span className="muted">No domain</span>}</td>
       <td className="num strong">{formatCount(item.contactCount)}</td>
       <td>{item.lastActivityAt ? timeAgo(item.lastActivityAt) : <span className="muted">None yet</span>}</td>
-    </tr>
+    </LinkRow>
   )
 }

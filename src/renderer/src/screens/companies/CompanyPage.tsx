@@ -4,6 +4,7 @@ import { useState, type JSX } from 'react'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { BackLink, PageHeader } from '../../components/PageHeader'
 import { formatWhen, plural, timeAgo } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
@@ -21,25 +22,21 @@ export function CompanyPage({ id }: { id: number }): JSX.Element {
   if (!c) return <div className="page">{company.error ? <LoadError message={company.error} onRetry={company.reload} /> : <p className="muted">Loading…</p>}</div>
   return (
     <div className="page company-page">
-      <a className="back-link" href={hrefFor({ name: 'companies' })}>
-        ← Companies
-      </a>
-      <header className="page-header">
-        <div>
-          <h1>{c.name}</h1>
-          <p className="page-subtitle">
-            {[c.domain ?? 'No domain', c.objectId === null ? 'Every business' : objectName(objects, c.objectId), plural(c.contactCount, 'person', 'people'), c.lastActivityAt ? `last mail ${timeAgo(c.lastActivityAt)}` : 'no mail yet'].join(' · ')}
-          </p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="btn" onClick={() => setEditing(true)}>
-            Edit
-          </button>
-          <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
-            <Icon name="trash" size={14} /> Delete
-          </button>
-        </div>
-      </header>
+      <BackLink to={{ name: 'companies' }}>Companies</BackLink>
+      <PageHeader
+        title={c.name}
+        subtitle={[c.domain ?? 'No domain', c.objectId === null ? 'Every business' : objectName(objects, c.objectId), plural(c.contactCount, 'person', 'people'), c.lastActivityAt ? `last mail ${timeAgo(c.lastActivityAt)}` : 'no mail yet'].join(' · ')}
+        actions={
+          <>
+            <button type="button" className="btn" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+            <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+              <Icon name="trash" size={14} /> Delete
+            </button>
+          </>
+        }
+      />
       <div className="company-columns">
         <section className="card company-people" aria-label="People">
           <div className="card-header">

@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorSummary, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
+import { BackLink } from '../../components/PageHeader'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import { useFormErrors } from '../../lib/errors'
 import { displayName, formatDate } from '../../lib/format'
@@ -110,9 +111,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
   const business = objectName(objects, contact.primaryObjectId)
   return (
     <div className="page profile-page">
-      <a className="back-link" href={hrefFor({ name: 'contacts' })}>
-        <Icon name="chevronLeft" size={14} /> Contacts
-      </a>
+      <BackLink to={{ name: 'contacts' }}>Contacts</BackLink>
       <header className="profile-header">
         <Avatar name={name} size={56} />
         <div className="profile-heading">

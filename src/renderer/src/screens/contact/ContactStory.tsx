@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState, type JSX } from 'react'
 import type { ContactEvent, TimelineKind } from '../../../../shared/crm'
 import type { OutboxStatus } from '../../../../shared/outbound'
 import { Icon, type IconName } from '../../components/Icons'
+import { AlertLine } from '../../components/Field'
 import { messageOf } from '../../lib/errors'
 import { fullTime, listTime } from '../../lib/inbox'
 import { STATUS } from '../../lib/outbox'
@@ -83,11 +84,7 @@ export function ContactStory({ contactId, name, timeZone }: { contactId: number;
           ))}
         </div>
       </div>
-      {error && (
-        <p className="card-body message-error" role="alert">
-          <Icon name="alert" size={14} /> {error}
-        </p>
-      )}
+      <AlertLine message={error} className="card-body" />
       {items === null ? (
         <div className="card-body card-empty" aria-busy="true">
           <span className="spinner" /> Loading activity…

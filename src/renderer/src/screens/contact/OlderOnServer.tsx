@@ -5,6 +5,7 @@ import { useEffect, useState, type JSX } from 'react'
 import type { ServerSearchPage } from '../../../../shared/inbox'
 import type { Mailbox } from '../../../../shared/models'
 import { Icon } from '../../components/Icons'
+import { AlertLine } from '../../components/Field'
 import { messageOf } from '../../lib/errors'
 import { formatCount } from '../../lib/format'
 import { fullTime, listTime } from '../../lib/inbox'
@@ -67,11 +68,7 @@ export function OlderOnServer({ contactId }: { contactId: number }): JSX.Element
           {busy === 'search' ? 'Searching…' : 'Search the server'}
         </button>
       </p>
-      {error && (
-        <p className="message-error" role="alert">
-          <Icon name="alert" size={14} /> {error}
-        </p>
-      )}
+      <AlertLine message={error} />
       {hits && hits.length === 0 && <p className="older-on-server-empty">No older mail with {email} on the server.</p>}
       {hits && hits.length > 0 && (
         <ul className="older-on-server-list" aria-label="Mail on the server">

@@ -3,6 +3,7 @@
 import { useState, type JSX } from 'react'
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { EmptyState } from '../../components/EmptyState'
+import { NamedOptions } from '../../components/BusinessOptions'
 import { Table } from '../../components/Table'
 import { rate } from '../../lib/automation'
 import { formatCount } from '../../lib/format'
@@ -44,11 +45,7 @@ export function FunnelCard({ objectId }: { objectId?: number }): JSX.Element {
       loading={!f}
       actions={
         <select className="input select select-compact" aria-label="Sequence" value={current?.id ?? ''} onChange={(e) => setPicked(Number(e.target.value))}>
-          {list.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <NamedOptions items={list} />
         </select>
       }
     >

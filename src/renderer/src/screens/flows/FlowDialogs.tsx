@@ -2,9 +2,9 @@
 // renaming one. Status words and badge tones live here too, shared by the list and the editor.
 import { useState, type JSX } from 'react'
 import type { Flow } from '../../../../shared/flows'
-import { BusinessOptions } from '../../components/BusinessOptions'
+import { BusinessField } from '../../components/BusinessOptions'
 import { Dialog, DialogActions } from '../../components/Dialog'
-import { Field, FormError } from '../../components/Field'
+import { Field, FormError, TextField } from '../../components/Field'
 import { messageOf } from '../../lib/errors'
 import { navigate } from '../../lib/router'
 import { rpc, RpcError } from '../../rpc'
@@ -47,16 +47,8 @@ export function NewFlowDialog({ objectId, onClose }: { objectId: number | null; 
   }
   return (
     <Dialog title="New flow" description="A campaign drawn as steps: send, wait, check, act. It starts as a draft; nothing is sent until you activate it." size="sm" onClose={onClose} onSubmit={() => void submit()} footer={<DialogActions onCancel={onClose} busy={busy} busyLabel="Creating…" label="Create flow" />}>
-      <Field label="Name" error={errors.name}>
-        {(p) => <input className="input" {...p} value={name} placeholder="Spring offer follow-up" autoFocus onChange={(e) => setName(e.target.value)} />}
-      </Field>
-      <Field label="Business" error={errors.objectId}>
-        {(p) => (
-          <select className="input select" {...p} value={object} onChange={(e) => setObject(e.target.value)}>
-            <BusinessOptions empty="Choose a business…" />
-          </select>
-        )}
-      </Field>
+      <TextField label="Name" error={errors.name} value={name} placeholder="Spring offer follow-up" autoFocus onChange={setName} />
+      <BusinessField value={object} onChange={setObject} empty="Choose a business…" error={errors.objectId} />
       <FormError message={error} />
     </Dialog>
   )

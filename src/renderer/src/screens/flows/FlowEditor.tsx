@@ -6,8 +6,8 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useState, type JSX } from 'react'
 import type { Flow, GraphProblem } from '../../../../shared/flows'
 import { EmptyState } from '../../components/EmptyState'
-import { Icon } from '../../components/Icons'
-import { PageHeader } from '../../components/PageHeader'
+import { Icon, type IconName } from '../../components/Icons'
+import { BackLink, PageHeader } from '../../components/PageHeader'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
 import '../../styles/flows.css'
 import { messageOf } from '../../lib/errors'
@@ -48,6 +48,13 @@ export function FlowEditor({ id }: { id: number }): JSX.Element {
     </ReactFlowProvider>
   )
 }
+
+/** The one step a flow's status offers: a draft is activated, an active flow paused, a paused one resumed. */
+const NEXT_STEP = {
+  draft: { method: 'flows.activate', icon: 'play', label: 'Activate', primary: true },
+  active: { method: 'flows.pause', icon: 'pause', label: 'Pause', primary: false },
+  paused: { method: 'flows.resume', icon: 'play', label: 'Resume', primary: true },
+} as const satisfies Record<Flow['status'], { method: string; icon: IconName; label: string; primary: boolean }>
 
 const flowEvent = (id: number) => [{ event: 'flows.changed' as const, when: (p: { flowIds: number[] }) => p.flowIds.includes(id) }]
 
@@ -150,12 +157,11 @@ function Editor({ flow, reload }: { flow: Flow; reload: () => void }): JSX.Eleme
   const node = selected ? editing.nodes.find((n) => n.id === selected) : undefined
   const status = FLOW_STATUS[flow.status]
   const count = problems.length
+  const next = NEXT_STEP[flow.status]
 
   return (
     <div className="page flow-page">
-      <a className="back-link" href={hrefFor({ name: 'flows' })}>
-        <Icon name="chevronLeft" size={14} /> Flows
-      </a>
+      <BackLink to={{ name: 'flows' }}>Flows</BackLink>
       <PageHeader
         title={
           <span className="flow-title">
@@ -187,21 +193,9 @@ function Editor({ flow, reload }: { flow: Flow; reload: () => void }): JSX.Eleme
             <button type="button" className="btn" onClick={() => void save()} disabled={!editing.dirty || busy !== null}>
               {busy === 'save' ? 'Saving…' : 'Save'}
             </button>
-            {flow.status === 'draft' && (
-              <button type="button" className="btn btn-primary" onClick={() => void run('flows.activate')} disabled={busy !== null}>
-                <Icon name="play" /> Activate
-              </button>
-            )}
-            {flow.status === 'active' && (
-              <button type="button" className="btn" onClick={() => void run('flows.pause')} disabled={busy !== null}>
-                <Icon name="pause" /> Pause
-              </button>
-            )}
-            {flow.status === 'paused' && (
-              <button type="button" className="btn btn-primary" onClick={() => void run('flows.resume')} disabled={busy !== null}>
-                <Icon name="play" /> Resume
-              </button>
-            )}
+            <button type="button" className={next.primary ? 'btn btn-primary' : 'btn'} onClick={() => void run(next.method)} disabled={busy !== null}>
+              <Icon name={next.icon} /> {next.label}
+            </button>
             {flow.status === 'active' && (
               <button type="button" className="btn btn-primary" onClick={() => setEnrolling(true)}>
                 <Icon name="plus" /> Enrol contacts

@@ -7,9 +7,8 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { PageHeader } from '../../components/PageHeader'
-import { Table } from '../../components/Table'
+import { LinkRow, Table } from '../../components/Table'
 import { formatCount, plural, timeAgo } from '../../lib/format'
-import { hrefFor, navigate } from '../../lib/router'
 import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastOk, useApp } from '../../store'
@@ -109,15 +108,11 @@ function FlowRow({ flow: f, onRename, onDelete }: { flow: Row; onRename: () => v
   const l = f.stats?.leads
   const inFlow = l ? l.pending + l.running + l.waiting : f.activeLeads
   return (
-    <tr className="is-clickable" onClick={() => navigate({ name: 'flows', id: f.id })}>
-      <td>
-        <a className="row-title" href={hrefFor({ name: 'flows', id: f.id })} onClick={(e) => e.stopPropagation()}>
-          {f.name}
-        </a>
-        <span className="row-sub">
-          {objectName(objects, f.objectId)} · {triggerWords(f, (id) => tags?.find((t) => t.id === id)?.name)} · {plural(f.graph.nodes.length, 'step')} · edited {timeAgo(f.updatedAt)}
-        </span>
-      </td>
+    <LinkRow
+      to={{ name: 'flows', id: f.id }}
+      title={f.name}
+      sub={`${objectName(objects, f.objectId)} · ${triggerWords(f, (id) => tags?.find((t) => t.id === id)?.name)} · ${plural(f.graph.nodes.length, 'step')} · edited ${timeAgo(f.updatedAt)}`}
+    >
       <td>
         <span className={`badge badge-${status.tone}`}>
           <Icon name={f.status === 'active' ? 'play' : f.status === 'paused' ? 'pause' : 'compose'} size={11} /> {status.label}
@@ -156,6 +151,6 @@ function FlowRow({ flow: f, onRename, onDelete }: { flow: Row; onRename: () => v
           <Icon name="trash" size={15} />
         </button>
       </td>
-    </tr>
+    </LinkRow>
   )
 }

@@ -4,6 +4,8 @@
 import type { JSX } from 'react'
 import type { FlowTrigger, NodeType } from '../../../../shared/flows'
 import { Icon } from '../../components/Icons'
+import { NamedOptions } from '../../components/BusinessOptions'
+import { SwitchRow } from '../../components/Field'
 import { DELAY_UNITS, hourLabel, WEEKDAYS } from '../../lib/automation'
 import { useQuery } from '../../lib/useQuery'
 import { useApp } from '../../store'
@@ -68,20 +70,7 @@ export function NodePanel({ node, nodes, objectId, trigger, problems, onConfig, 
 
 function TagSelect({ label, value, onChange }: { label: string; value: unknown; onChange: (id: number) => void }): JSX.Element {
   const tags = useApp((s) => s.tags)
-  return (
-    <Row label={label}>
-      <select className="input select" value={typeof value === 'number' ? value : ''} onChange={(e) => onChange(Number(e.target.value))}>
-        <option value="" disabled>
-          Choose a tag…
-        </option>
-        {tags?.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
-      </select>
-    </Row>
-  )
+  return <NamedSelect label={label} noun="tag" value={value} items={tags} onChange={onChange} />
 }
 
 function TriggerFields({ trigger, onChange }: { trigger: FlowTrigger; onChange: (t: FlowTrigger) => void }): JSX.Element {
@@ -213,13 +202,13 @@ function ConditionFields({ config, nodes, onConfig }: { config: Config; nodes: F
               ))}
             </select>
           </Row>
-          <label className="toggle-row flow-toggle">
-            <input type="checkbox" role="switch" className="toggle" checked={!!within} onChange={(e) => onConfig(e.target.checked ? { ...config, within: { value: 2, unit: 'days' } } : { kind, nodeId: config.nodeId }, 'within')} />
-            <span className="toggle-text">
-              <span className="label-text">Wait for it</span>
-              <span className="toggle-hint">“Yes” as soon as it happens; “No” when the time is up.</span>
-            </span>
-          </label>
+          <SwitchRow
+            className="flow-toggle"
+            label="Wait for it"
+            hint="“Yes” as soon as it happens; “No” when the time is up."
+            checked={!!within}
+            onChange={(on) => onConfig(on ? { ...config, within: { value: 2, unit: 'days' } } : { kind, nodeId: config.nodeId }, 'within')}
+          />
           {within && <DurationFields label="Within" value={within} onChange={(d) => onConfig({ ...config, within: d }, 'within')} />}
         </>
       )}
@@ -281,12 +270,7 @@ function ActionFields({ config, objectId, onConfig }: { config: Config; objectId
               value={typeof config.assigneeId === 'number' ? config.assigneeId : ''}
               onChange={(e) => onConfig(e.target.value ? { ...config, assigneeId: Number(e.target.value) } : { kind, title: config.title ?? '' }, 'assigneeId')}
             >
-              <option value="">Whoever is at the keyboard</option>
-              {users.data?.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
+              <NamedOptions items={users.data} empty="Whoever is at the keyboard" />
             </select>
           </Row>
         </>
@@ -307,19 +291,12 @@ function ActionFields({ config, objectId, onConfig }: { config: Config; objectId
   )
 }
 
-/** A choice of one named thing (a segment, a sequence) by id. */
+/** A choice of one named thing (a tag, a segment, a sequence) by id. */
 function NamedSelect({ label, noun, value, items, onChange }: { label: string; noun: string; value: unknown; items: { id: number; name: string }[] | null | undefined; onChange: (id: number) => void }): JSX.Element {
   return (
     <Row label={label}>
       <select className="input select" value={typeof value === 'number' ? value : ''} onChange={(e) => onChange(Number(e.target.value))}>
-        <option value="" disabled>
-          Choose a {noun}…
-        </option>
-        {items?.map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
-          </option>
-        ))}
+        <NamedOptions items={items} empty={`Choose a ${noun}…`} emptyDisabled />
       </select>
     </Row>
   )

@@ -11,8 +11,7 @@ import { useQuery } from '../../lib/useQuery'
 import { useApp } from '../../store'
 import '../../styles/intake.css'
 import { IntakeRuleDialog } from './IntakeRuleDialog'
-import { Card } from '../../components/Card'
-import { AddButton } from '../../components/AddButton'
+import { ItemListCard } from '../../components/Card'
 
 /** The rule's conditions in one line ("From @site.com · subject contains “Contact form”"). */
 export function ruleSummary(r: Pick<IntakeRule, 'fromMatch' | 'toMatch' | 'subjectMatch' | 'subjectMode'>): string {
@@ -28,50 +27,46 @@ export function IntakeRulesSection({ object }: { object: BizObject }): JSX.Eleme
   const rules = useQuery('intake.rules.list', { objectId: object.id }, { events: ['intake.changed', 'tags.changed'] })
   const tags = useApp((s) => s.tags) ?? []
   const [editing, setEditing] = useState<IntakeRule | 'new' | null>(null)
-  const list = rules.data ?? []
   return (
-    <Card
+    <ItemListCard
       id="intake-title"
       title="Web-form intake"
       help="Turn your website’s form e-mails into contacts: tag them and start their autoresponders."
-      actions={<AddButton label="New intake rule" onClick={() => setEditing('new')} />}
+      addLabel="New intake rule"
+      onAdd={() => setEditing('new')}
+      items={rules.data}
+      label="Intake rules"
+      empty="No intake rules. Add one to say which e-mails are form submissions, for example everything from forms@yoursite.com."
+      error={rules.error && `Intake rules could not be loaded: ${rules.error}`}
+      row={(r) => (
+        <li key={r.id} className="item-row intake-rule-row">
+          <span className="intake-rule-icon" aria-hidden="true">
+            <Icon name="inbox" size={16} />
+          </span>
+          <div className="item-main">
+            <span className="item-title">{r.name}</span>
+            <span className="item-sub">{ruleSummary(r)}</span>
+            {r.tagIds.length > 0 && (
+              <span className="intake-rule-tags">
+                {r.tagIds.map((id) => {
+                  const t = tags.find((x) => x.id === id)
+                  return t ? <TagChip key={id} name={t.name} color={t.color} /> : null
+                })}
+              </span>
+            )}
+          </div>
+          <span className="intake-rule-stat">
+            {r.handled ? `${plural(r.handled, 'form')} handled` : 'No forms yet'}
+            {r.lastHandledAt && <span className="muted"> · last {formatWhen(r.lastHandledAt)}</span>}
+          </span>
+          <span className={`badge ${r.enabled ? 'badge-green' : 'badge-slate'}`}>{r.enabled ? 'On' : 'Off'}</span>
+          <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit rule ${r.name}`} onClick={() => setEditing(r)}>
+            Edit
+          </button>
+        </li>
+      )}
     >
-      {rules.error && <p className="card-body card-empty">Intake rules could not be loaded: {rules.error}</p>}
-      {rules.data && list.length === 0 && (
-        <p className="card-body card-empty">No intake rules. Add one to say which e-mails are form submissions, for example everything from forms@yoursite.com.</p>
-      )}
-      {list.length > 0 && (
-        <ul className="item-list" aria-label="Intake rules">
-          {list.map((r) => (
-            <li key={r.id} className="item-row intake-rule-row">
-              <span className="intake-rule-icon" aria-hidden="true">
-                <Icon name="inbox" size={16} />
-              </span>
-              <div className="item-main">
-                <span className="item-title">{r.name}</span>
-                <span className="item-sub">{ruleSummary(r)}</span>
-                {r.tagIds.length > 0 && (
-                  <span className="intake-rule-tags">
-                    {r.tagIds.map((id) => {
-                      const t = tags.find((x) => x.id === id)
-                      return t ? <TagChip key={id} name={t.name} color={t.color} /> : null
-                    })}
-                  </span>
-                )}
-              </div>
-              <span className="intake-rule-stat">
-                {r.handled ? `${plural(r.handled, 'form')} handled` : 'No forms yet'}
-                {r.lastHandledAt && <span className="muted"> · last {formatWhen(r.lastHandledAt)}</span>}
-              </span>
-              <span className={`badge ${r.enabled ? 'badge-green' : 'badge-slate'}`}>{r.enabled ? 'On' : 'Off'}</span>
-              <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit rule ${r.name}`} onClick={() => setEditing(r)}>
-                Edit
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
       {editing && <IntakeRuleDialog object={object} rule={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-    </Card>
+    </ItemListCard>
   )
 }

@@ -1,7 +1,7 @@
 // Where a sequence sends from (mailboxes it rotates across) and when (an optional window of days and
 // hours in the contact's time zone, falling back to the business's).
 import type { JSX } from 'react'
-import { FieldAlert } from '../../components/Field'
+import { FieldAlert, SwitchRow } from '../../components/Field'
 import type { SendWindow } from '../../../../shared/automation'
 import type { Mailbox } from '../../../../shared/models'
 import { Icon } from '../../components/Icons'
@@ -61,13 +61,12 @@ export function WindowPicker({ on, window, onChange, onToggle, errors }: { on: b
   const toggleDay = (d: number) => onChange({ ...window, days: window.days.includes(d) ? window.days.filter((x) => x !== d) : [...window.days, d].sort((a, b) => a - b) })
   return (
     <div className="window-pick">
-      <label className="toggle-row">
-        <input type="checkbox" role="switch" className="toggle" checked={on} onChange={(e) => onToggle(e.target.checked)} />
-        <span className="toggle-text">
-          <span className="label-text">Only send during business hours</span>
-          <span className="toggle-hint">In each contact’s time zone, or the business’s when the contact has none. Steps due outside wait for the next opening.</span>
-        </span>
-      </label>
+      <SwitchRow
+        label="Only send during business hours"
+        hint="In each contact’s time zone, or the business’s when the contact has none. Steps due outside wait for the next opening."
+        checked={on}
+        onChange={onToggle}
+      />
       {on && (
         <div className="window-fields">
           <div className="day-row" role="group" aria-label="Sending days">

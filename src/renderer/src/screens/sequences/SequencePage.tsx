@@ -4,7 +4,7 @@ import { useState, type JSX } from 'react'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
-import { PageHeader } from '../../components/PageHeader'
+import { BackLink, PageHeader } from '../../components/PageHeader'
 import { CONTACT_STATUS, CONTACT_STATUSES, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
 import { hrefFor, navigate } from '../../lib/router'
@@ -21,9 +21,7 @@ export function SequencePage({ id }: { id: number | 'new' }): JSX.Element {
   if (id === 'new')
     return (
       <div className="page editor-page">
-        <a className="back-link" href={hrefFor({ name: 'sequences' })}>
-          <Icon name="chevronLeft" size={14} /> Sequences
-        </a>
+        <BackLink to={{ name: 'sequences' }}>Sequences</BackLink>
         <SequenceForm saved={null} heading={{ title: 'New sequence', subtitle: 'Write the steps, pick the mailboxes, then enrol contacts' }} />
       </div>
     )
@@ -73,9 +71,7 @@ function Existing({ id }: { id: number }): JSX.Element {
 
   return (
     <div className="page editor-page">
-      <a className="back-link" href={hrefFor({ name: 'sequences' })}>
-        <Icon name="chevronLeft" size={14} /> Sequences
-      </a>
+      <BackLink to={{ name: 'sequences' }}>Sequences</BackLink>
       <PageHeader
         title={s.name}
         subtitle={
@@ -104,7 +100,7 @@ function Existing({ id }: { id: number }): JSX.Element {
           <span className="seq-stat-label">Enrolled</span>
         </div>
         {STRIP.map((key) => (
-          <div key={key} className={`seq-stat seq-stat-${CONTACT_STATUS[key].tone}`}>
+          <div key={key} className={`seq-stat tone-${CONTACT_STATUS[key].tone}`}>
             <span className="seq-stat-value">{formatCount(s.counts[key] ?? 0)}</span>
             <span className="seq-stat-label">{CONTACT_STATUS[key].label}</span>
           </div>

@@ -3,10 +3,11 @@
 import type { JSX } from 'react'
 import type { Sequence } from '../../../../shared/automation'
 import { Icon } from '../../components/Icons'
+import { LinkRow } from '../../components/Table'
 import { ListPage } from '../../components/ListPage'
 import { rate, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
-import { hrefFor, navigate } from '../../lib/router'
+import { navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { objectName, useApp } from '../../store'
 import { enrolledOf } from './sequenceDraft'
@@ -39,15 +40,7 @@ function Row({ item }: { item: Sequence }): JSX.Element {
   const enrolled = enrolledOf(item)
   const c = (k: string) => item.counts[k] ?? 0
   return (
-    <tr className="is-clickable" onClick={() => navigate({ name: 'sequences', id: item.id })}>
-      <td>
-        <a className="row-title" href={hrefFor({ name: 'sequences', id: item.id })} onClick={(e) => e.stopPropagation()}>
-          {item.name}
-        </a>
-        <span className="row-sub">
-          {objectName(objects, item.objectId)} · {plural(item.mailboxIds.length, 'mailbox', 'mailboxes')} · {windowText(item.window)}
-        </span>
-      </td>
+    <LinkRow to={{ name: 'sequences', id: item.id }} title={item.name} sub={`${objectName(objects, item.objectId)} · ${plural(item.mailboxIds.length, 'mailbox', 'mailboxes')} · ${windowText(item.window)}`}>
       <td>
         <span className={`badge ${item.status === 'active' ? 'badge-green' : 'badge-amber'}`}>
           <Icon name={item.status === 'active' ? 'play' : 'pause'} size={11} /> {item.status === 'active' ? 'Running' : 'Paused'}
@@ -61,6 +54,6 @@ function Row({ item }: { item: Sequence }): JSX.Element {
         {c('replied') > 0 && <span className="rate">{rate(c('replied'), enrolled)}</span>}
       </td>
       <td className={`num${c('bounced') ? ' danger-text' : ''}`}>{formatCount(c('bounced'))}</td>
-    </tr>
+    </LinkRow>
   )
 }

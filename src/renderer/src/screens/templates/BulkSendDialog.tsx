@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState, type JSX } from 'react'
 import { SKIP_REASON_WORDS, type BulkPreview, type SkipReason } from '../../../../shared/templates'
 import { Dialog, DialogActions } from '../../components/Dialog'
+import { NamedOptions } from '../../components/BusinessOptions'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { messageOf } from '../../lib/errors'
@@ -170,12 +171,7 @@ export function BulkSendDialog({ templateId, contactIds, onClose }: Props): JSX.
             )}
             {audience === 'segment' && (
               <select className="input select bsend-pick" aria-label="Which segment" value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
-                <option value="">Pick a segment</option>
-                {segments.data?.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
+                <NamedOptions items={segments.data} empty="Pick a segment" />
               </select>
             )}
           </div>

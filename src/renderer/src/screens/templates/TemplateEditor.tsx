@@ -3,9 +3,10 @@
 // Saving a change makes a new version; mail already queued keeps the words it was written with.
 import { useMemo, useState, type JSX } from 'react'
 import type { Template } from '../../../../shared/templates'
-import { BusinessOptions } from '../../components/BusinessOptions'
+import { BusinessField } from '../../components/BusinessOptions'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { Field, FormError } from '../../components/Field'
+import { Field, FormError, SwitchRow, TextField } from '../../components/Field'
+import { SaveButton } from '../../components/Form'
 import { Icon } from '../../components/Icons'
 import { PageHeader } from '../../components/PageHeader'
 import { RichEditor } from '../../components/RichEditor'
@@ -120,11 +121,7 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
     navigate({ name: 'templates' })
   }
 
-  const saveButton = (
-    <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={saving || (!!template && !dirty)}>
-      <Icon name="check" /> {saving ? 'Saving…' : template ? 'Save new version' : 'Create template'}
-    </button>
-  )
+  const saveButton = <SaveButton saving={saving} onSave={save} label={template ? 'Save new version' : 'Create template'} disabled={!!template && !dirty} />
   return (
     <div className="page">
       <PageHeader
@@ -151,16 +148,8 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
         <div className="editor-main">
           <Card id="tpl-basics" title="Template">
             <div className="card-body form-grid">
-              <Field label="Name" error={errors.name}>
-                {(p) => <input className="input" {...p} value={draft.name} placeholder="Spring offer" onChange={(e) => set({ name: e.target.value })} />}
-              </Field>
-              <Field label="Business" error={errors.objectId} hint={template ? 'A template belongs to one business' : undefined}>
-                {(p) => (
-                  <select className="input select" {...p} value={draft.objectId} disabled={!!template} onChange={(e) => set({ objectId: e.target.value })}>
-                    <BusinessOptions empty="Pick a business" />
-                  </select>
-                )}
-              </Field>
+              <TextField label="Name" error={errors.name} value={draft.name} placeholder="Spring offer" onChange={(name) => set({ name })} />
+              <BusinessField value={draft.objectId} onChange={(objectId) => set({ objectId })} empty="Pick a business" error={errors.objectId} hint={template ? 'A template belongs to one business' : undefined} disabled={!!template} />
               <Field label="Subject" error={errors.subject} className="span-2">
                 {(p) => <input className="input" {...p} value={draft.subject} placeholder="Spring is here, {{default contact.first_name &quot;friend&quot;}}" onChange={(e) => set({ subject: e.target.value })} />}
               </Field>
@@ -177,13 +166,13 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
                   {errors.html}
                 </p>
               )}
-              <label className="toggle-row tpl-text-toggle">
-                <input type="checkbox" role="switch" className="toggle" checked={draft.ownText} onChange={(e) => set({ ownText: e.target.checked, text: e.target.checked && !draft.text ? (template?.version.text ?? '') : draft.text })} />
-                <span className="toggle-text">
-                  <span className="label-text">Write the plain-text part myself</span>
-                  <span className="toggle-hint">Off: it is made from the message above, for mail apps that show no HTML.</span>
-                </span>
-              </label>
+              <SwitchRow
+                className="tpl-text-toggle"
+                label="Write the plain-text part myself"
+                hint="Off: it is made from the message above, for mail apps that show no HTML."
+                checked={draft.ownText}
+                onChange={(ownText) => set({ ownText, text: ownText && !draft.text ? (template?.version.text ?? '') : draft.text })}
+              />
               {draft.ownText && (
                 <Field label="Plain text" error={errors.text}>
                   {(p) => <textarea className="input textarea tpl-text" {...p} rows={6} value={draft.text} onChange={(e) => set({ text: e.target.value })} />}

@@ -3,9 +3,10 @@
 import { useState, type JSX } from 'react'
 import type { TemplateSummary } from '../../../../shared/templates'
 import { Icon } from '../../components/Icons'
+import { LinkRow } from '../../components/Table'
 import { ListPage } from '../../components/ListPage'
 import { formatCount, plural, relativeTime } from '../../lib/format'
-import { hrefFor, navigate } from '../../lib/router'
+import { navigate } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { objectName, useApp } from '../../store'
 import { BulkSendDialog } from './BulkSendDialog'
@@ -44,15 +45,8 @@ export function TemplatesScreen(): JSX.Element {
 
 function Row({ item, onSend }: { item: TemplateSummary; onSend: () => void }): JSX.Element {
   const objects = useApp((s) => s.objects)
-  const href = hrefFor({ name: 'templates', id: item.id })
   return (
-    <tr className="is-clickable" onClick={() => navigate({ name: 'templates', id: item.id })}>
-      <td>
-        <a className="row-title" href={href} onClick={(e) => e.stopPropagation()}>
-          {item.name}
-        </a>
-        <span className="row-sub tpl-subject">{item.subject}</span>
-      </td>
+    <LinkRow to={{ name: 'templates', id: item.id }} title={item.name} sub={item.subject} subClassName="tpl-subject">
       <td className="muted-cell">{objectName(objects, item.objectId)}</td>
       <td className="muted-cell">
         {item.variables.length ? (
@@ -75,6 +69,6 @@ function Row({ item, onSend }: { item: TemplateSummary; onSend: () => void }): J
           <Icon name="send" size={14} /> Send
         </button>
       </td>
-    </tr>
+    </LinkRow>
   )
 }

@@ -2,6 +2,7 @@
 // about, the due time in the business's zone (red when overdue) and who it is assigned to.
 import { useEffect, useState, type JSX } from 'react'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { NamedOptions } from '../../components/BusinessOptions'
 import { FieldAlert } from '../../components/Field'
 import type { User } from '../../../../shared/models'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
@@ -112,12 +113,7 @@ function TaskEditor({ task, timeZone, onClose }: { task: Task; timeZone: string;
       <div className="task-add-row">
         <input className="input task-add-due" type="datetime-local" aria-label="Due" value={v.due} onChange={(e) => setV({ ...v, due: e.target.value })} />
         <select className="input select task-edit-assignee" aria-label="Assignee" value={v.assignee} onChange={(e) => setV({ ...v, assignee: e.target.value })}>
-          <option value="">Nobody</option>
-          {users.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
+          <NamedOptions items={users} empty="Nobody" />
         </select>
         <button type="button" className="btn btn-sm" onClick={onClose}>
           Cancel
