@@ -112,6 +112,7 @@ async function run(i: number) {
   // the loop, and its delay monitor, run at all).
   for (let k = 0; k < N; k++) await new Promise((r) => setImmediate(r)).then(() => ok('texts.send', { contactId: contact.id, channel: 'sms', body: `Bench text ${k}: your appointment is on Tuesday at 3pm.`, to: `+1555${String(1_000_000 + k).slice(1)}` }))
   const queuedMs = performance.now() - started
+  const heapAfterQueueMb = Math.round(process.memoryUsage().heapUsed / 1e6)
   // The rest (sending and status polling) measured apart from the enqueueing of the 10,000 texts.
   const enqueueMax = loop.max
   const rest = monitorEventLoopDelay({ resolution: 5 })
@@ -173,6 +174,8 @@ async function run(i: number) {
     gcMaxMs: round(Math.max(0, ...gcs.map((g) => g.ms))),
     gcMajorMaxMs: round(Math.max(0, ...gcs.filter((g) => g.major).map((g) => g.ms))),
     gcCount: gcs.length,
+    heapAfterQueueMb,
+    heapEndMb: Math.round(process.memoryUsage().heapUsed / 1e6),
     gcTotalMs: Math.round(gcs.reduce((a, g) => a + g.ms, 0)),
     load: loadavg().map((x) => round(x)),
   }
