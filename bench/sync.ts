@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import Database from 'better-sqlite3'
 import { ImapFlow } from 'imapflow'
@@ -29,14 +29,11 @@ const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const out = (o: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'sync', ...o }))
 const verdict = (value: number, target: number) => (value <= target ? 'pass' : 'fail')
 
-/**
- * Resident memory of this process and every process under it, added up (the engine runs in this process;
- * its parse threads are threads of it, and anything it spawns is counted too). Read from /proc.
- */
-function treeRss(): number {
-  let total = process.memoryUsage().rss
+/** Each process of the tree (this one first): its pid, command name and resident MB. */
+function treeList(): Array<{ pid: number; name: string; rssMb: number }> {
+  const rows: Array<{ pid: number; name: string; rssMb: number }> = []
+  const kids = new Map<number, number[]>()
   try {
-    const kids = new Map<number, number[]>()
     for (const d of readdirSync('/proc')) {
       if (!/^\d+$/.test(d)) continue
       try {
@@ -47,21 +44,32 @@ function treeRss(): number {
         // gone meanwhile
       }
     }
-    const todo = [...(kids.get(process.pid) ?? [])]
-    while (todo.length) {
-      const pid = todo.pop()!
-      todo.push(...(kids.get(pid) ?? []))
-      try {
-        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-        if (m) total += Number(m[1]) * 1024
-      } catch {
-        // gone meanwhile
-      }
-    }
   } catch {
-    // no /proc: this process alone
+    // no /proc
   }
-  return total
+  const todo = [process.pid]
+  while (todo.length) {
+    const pid = todo.shift()!
+    todo.push(...(kids.get(pid) ?? []))
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+      const rss = /VmRSS:\s+(\d+) kB/.exec(status)
+      rows.push({ pid, name: /Name:\s+(.*)/.exec(status)?.[1] ?? '?', rssMb: rss ? round(Number(rss[1]) / 1024, 1) : 0 })
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return rows
+}
+
+/** How this bench runs: `built` (bench/built.mjs: bundled JavaScript on plain node, as the app ships) or `tsx` (from source). */
+const RUNTIME = process.env.BENCH_BUILT ? 'built' : 'tsx'
+
+/** Resident memory of every process under this one, added up (anything the engine or the runtime spawned). Read from /proc. */
+function childrenRss(): number {
+  return treeList()
+    .slice(1)
+    .reduce((a, p) => a + p.rssMb * 1024 * 1024, 0)
 }
 let peak = 0
 // The process itself every 20 ms (cheap); the whole tree every 200 ms.
@@ -72,10 +80,18 @@ const sampler = setInterval(() => {
   const now = performance.now()
   if (now - lastTree > 200) {
     lastTree = now
-    treeExtra = treeRss() - process.memoryUsage().rss
+    treeExtra = childrenRss()
   }
-  peak = Math.max(peak, own + Math.max(0, treeExtra))
+  const total = own + Math.max(0, treeExtra)
+  if (total > peak) {
+    peak = total
+    // What this process held at its peak: the engine thread's V8 heap, buffers outside it, and the rest
+    // (code, the parse and checkpoint threads' heaps, SQLite's caches, malloc's free lists).
+    const m = process.memoryUsage()
+    atPeak = { rssMb: mb(m.rss), heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers), otherProcessesMb: mb(Math.max(0, treeExtra)), spacesMb: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name.replace('_space', ''), mb(x.space_size)])) }
+  }
 }, 20)
+let atPeak: Record<string, unknown> = {}
 const mb = (b: number) => round(b / 1024 / 1024, 1)
 
 const imap = () =>
@@ -104,24 +120,14 @@ async function seed(): Promise<boolean> {
   return true
 }
 
-/** (b) every source through imapflow, nothing else: the floor for anything written in Node. */
-async function rawFetch(): Promise<{ seconds: number; bytes: number; senders: string[]; cpuSeconds: number }> {
-  const c = imap()
-  await c.connect()
-  const cpu0 = process.cpuUsage()
-  const t0 = performance.now()
-  await c.mailboxOpen('INBOX', { readOnly: true })
-  let bytes = 0
-  const senders = new Set<string>()
-  for await (const m of c.fetch('1:*', { uid: true, flags: true, internalDate: true, size: true, source: true, envelope: true })) {
-    bytes += m.source?.length ?? 0
-    const a = m.envelope?.from?.[0]?.address
-    if (a) senders.add(a.toLowerCase())
-  }
-  const seconds = (performance.now() - t0) / 1000
-  const cpu = process.cpuUsage(cpu0)
-  await c.logout()
-  return { seconds, bytes, senders: [...senders], cpuSeconds: (cpu.user + cpu.system) / 1e6 }
+/**
+ * (b) every source through imapflow, nothing else: the floor for anything written in Node. In a child
+ * process (bench/rawFetch.mjs), so the 40+ MB of sources it holds never sit in the engine's process.
+ */
+function rawFetch(): { seconds: number; bytes: number; senders: string[]; cpuSeconds: number; rssMb: number } {
+  const env = { ...process.env, BENCH_RAW: JSON.stringify({ host: MAIL.host, port: MAIL.ports.imap, user: USER.email, pass: USER.password }) }
+  const text = execFileSync(process.execPath, [join('bench', 'rawFetch.mjs')], { env, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] }).toString()
+  return JSON.parse(text.trim().split('\n').pop()!)
 }
 
 /**
@@ -219,8 +225,12 @@ async function main() {
   await ensureMailServers()
   const seeded = await seed()
 
-  const b = await rawFetch()
-  out({ figure: 'b', what: 'raw imapflow fetch of all sources (floor)', messages: N, seconds: round(b.seconds), mb: mb(b.bytes), msgsPerSec: Math.round(N / b.seconds), cpuSeconds: round(b.cpuSeconds), seeded })
+  // The first fetch of a run reads the maildir from disk when its pages have left the cache (5 s against 0.8 s
+  // for 10,000 messages, measured): the floor is the faster of two, as warm as the sync that follows it.
+  const b0 = rawFetch()
+  const b1 = rawFetch()
+  const b = b1.seconds < b0.seconds ? b1 : b0
+  out({ figure: 'b', what: 'raw imapflow fetch of all sources (floor, faster of two)', messages: N, seconds: round(b.seconds), firstSeconds: round(b0.seconds), mb: mb(b.bytes), msgsPerSec: Math.round(N / b.seconds), cpuSeconds: round(b.cpuSeconds), rssMb: round(b.rssMb, 1), seeded })
 
   // BENCH_SYNC_SKIP_PEER=1 skips (c) while profiling the engine (its ratio targets then read as fail).
   const skipPeer = !!process.env.BENCH_SYNC_SKIP_PEER
@@ -259,13 +269,13 @@ async function main() {
       }
       listeners.add(l)
     })
-  // The raw fetch (b) pushed every source through this process's heap: collect it before (a), so (g) measures
-  // the engine rather than what the bench left behind.
+  // The bench's own garbage (contacts created above) collected before (a), so (g) measures the engine.
   setFlagsFromString('--expose-gc')
   const gc = runInNewContext('gc') as (() => void) | undefined
   gc?.()
   gc?.()
   const rssBefore = process.memoryUsage().rss
+  const treeBefore = treeList()
   peak = rssBefore
   const listTimes: number[] = []
   let syncing = true
@@ -287,8 +297,12 @@ async function main() {
   syncing = false
   await lister
   const peakDuringSync = peak
+  const atPeakDuringSync = atPeak
   // Where it is at the end of (a): the engine thread's V8 heap and buffers (the rest is code, SQLite, the parse thread).
   const memAtEnd = process.memoryUsage()
+  // And once garbage is collected: what the engine still holds, against what V8 had not yet collected.
+  gc?.()
+  const memAfterGc = process.memoryUsage()
   const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true })
   const stored = (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n
   const linked = (db.prepare('SELECT COUNT(DISTINCT message_id) AS n FROM message_contacts').get() as { n: number }).n
@@ -388,7 +402,12 @@ async function main() {
     duringInitialSyncMb: mb(peakDuringSync),
     wholeRunMb: mb(peak),
     beforeSyncMb: mb(rssBefore),
+    runtime: RUNTIME,
+    // The process tree just before (a): the engine's process (its threads included) and anything it or the runtime spawned.
+    treeBeforeSync: treeBefore,
+    atPeakDuringSync,
     atEndOfSync: { rssMb: mb(memAtEnd.rss), heapTotalMb: mb(memAtEnd.heapTotal), heapUsedMb: mb(memAtEnd.heapUsed), externalMb: mb(memAtEnd.external) },
+    atEndAfterGc: { rssMb: mb(memAfterGc.rss), heapTotalMb: mb(memAfterGc.heapTotal), heapUsedMb: mb(memAfterGc.heapUsed), externalMb: mb(memAfterGc.external) },
     target: '<= 250 MB during the initial sync',
     pass: verdict(peakDuringSync / 1024 / 1024, 250),
   })
