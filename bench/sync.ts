@@ -347,6 +347,7 @@ async function main() {
   })()
   const cpu0 = process.cpuUsage()
   const threads0 = threadCpu()
+  const events0 = events.length
   const t0 = performance.now()
   const server = { host: MAIL.host, port: MAIL.ports.imap, secure: 'none', user: USER.email, password: USER.password }
   const mailbox = await call<{ id: number }>(engine, 'mailboxes.create', { objectId: object.id, email: USER.email, smtp: { ...server, port: MAIL.ports.smtp }, imap: server })
@@ -354,6 +355,9 @@ async function main() {
   const aSeconds = (performance.now() - t0) / 1000
   const aCpu = process.cpuUsage(cpu0)
   const aThreads = cpuByThread(threads0, threadCpu())
+  // One inbox.changed per store transaction that stored something: how finely (a) was cut (the cut adapts to
+  // how long each transaction took, so a loaded machine gets more, smaller ones).
+  const storeTransactions = events.slice(events0).filter((e) => e.event === 'inbox.changed').length
   syncing = false
   await lister
   const peakDuringSync = peak
@@ -377,6 +381,7 @@ async function main() {
     // CPU of every thread of the engine's process (engine and parse threads): less swayed by a loaded machine than the wall clock.
     cpuSeconds: round((aCpu.user + aCpu.system) / 1e6),
     cpuByThread: aThreads,
+    storeTransactions,
     // The floor's CPU in the same run: (a)'s CPU against it says what the engine adds, whatever the load.
     cpuVsRawFetch: round((aCpu.user + aCpu.system) / 1e6 / b.cpuSeconds),
     linkedToContacts: linked,
