@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
+import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import Database from 'better-sqlite3'
 import { ImapFlow } from 'imapflow'
@@ -367,6 +367,8 @@ async function main() {
   // And once garbage is collected: what the engine still holds, against what V8 had not yet collected.
   gc?.()
   const memAfterGc = process.memoryUsage()
+  // BENCH_SYNC_HEAP=file: a heap snapshot of the engine's thread here, for what it still holds after (a).
+  if (process.env.BENCH_SYNC_HEAP) writeHeapSnapshot(process.env.BENCH_SYNC_HEAP)
   const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true })
   const stored = (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n
   const linked = (db.prepare('SELECT COUNT(DISTINCT message_id) AS n FROM message_contacts').get() as { n: number }).n
