@@ -14,6 +14,10 @@ import Database from 'better-sqlite3'
 import { ImapFlow } from 'imapflow'
 import { createEngine, type Engine, type EngineEvent } from '../src/main/engine'
 import { ensureMailServers, MAIL, smtpTransport } from '../test/mail/servers'
+import { CHUNK } from '../src/main/engine/inbound/sync/chunks'
+
+// BENCH_SYNC_CHUNK=<n>: every store transaction of (a) takes n messages (no adapting), to see what the cut costs.
+if (process.env.BENCH_SYNC_CHUNK) CHUNK.start = CHUNK.min = CHUNK.max = Number(process.env.BENCH_SYNC_CHUNK)
 
 const N = Number(process.env.BENCH_SYNC ?? 10_000)
 /** How often the "UI" asks for the inbox during (a): faster than a window refreshing on inbox.changed would. */
