@@ -21,6 +21,8 @@ export interface ParsePool {
   prepare(items: PrepareItem[]): Promise<PreparedBody[]>
   /** Starts the threads now, so the first new mail does not wait for a thread to boot. */
   warm(): void
+  /** The heap limits each running thread was started with (what the threads may hold). */
+  limits(): Array<{ maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number }>
   /** Resolves once every thread has loaded (or after `timeoutMs`). */
   ready(timeoutMs?: number): Promise<void>
   close(): Promise<void>
@@ -34,7 +36,17 @@ export interface PoolOptions {
   dataDir?: string
   /** Heap limit of each thread: a message that needs more kills only its thread (default 768 MB). */
   maxMemoryMb?: number
+  /** Young generation of each thread (default PARSE_YOUNG_MB). */
+  youngMb?: number
 }
+
+/**
+ * The parse thread's young generation. V8's default (48 MB: two 16 MB semispaces and more) is sized for
+ * throughput, and a parse thread fills it with short-lived strings between every collection: it stayed
+ * resident through a first sync. 16 MB measured 15-20 MB less peak RSS for the process over 10,000 messages
+ * with the same parse CPU; 4 MB saved a little more but cost ~10 % more CPU in scavenges.
+ */
+export const PARSE_YOUNG_MB = 16
 
 interface Task {
   items: ParseItem[]
@@ -92,7 +104,7 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
   let closed = false
 
   function spawn(): Slot {
-    const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb ?? 768 } })
+    const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb ?? 768, maxYoungGenerationSizeMb: opts.youngMb ?? PARSE_YOUNG_MB } })
     let booted!: () => void
     const slot: Slot = { worker, task: null, timer: null, reqId: 0, booted: new Promise<void>((r) => (booted = r)) }
     worker.unref()
@@ -162,6 +174,9 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
   return {
     warm() {
       while (!closed && slots.length < size) slots.push(spawn())
+    },
+    limits() {
+      return slots.map((s) => ({ ...s.worker.resourceLimits }))
     },
     async ready(timeoutMs = 15_000) {
       let timer: ReturnType<typeof setTimeout> | undefined
