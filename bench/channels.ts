@@ -176,6 +176,8 @@ async function run(i: number) {
     gcCount: gcs.length,
     heapAfterQueueMb,
     heapEndMb: Math.round(process.memoryUsage().heapUsed / 1e6),
+    // With --expose-gc: what is still held once the garbage is gone (a leak shows here, garbage does not).
+    heapEndAfterGcMb: (globalThis as { gc?: () => void }).gc ? ((globalThis as { gc?: () => void }).gc!(), Math.round(process.memoryUsage().heapUsed / 1e6)) : null,
     gcTotalMs: Math.round(gcs.reduce((a, g) => a + g.ms, 0)),
     load: loadavg().map((x) => round(x)),
   }
