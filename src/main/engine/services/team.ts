@@ -61,6 +61,7 @@ export async function createTeam(ctx: Ctx, input: { databaseUrl: string; admin: 
     await c.query(`GRANT USAGE ON SCHEMA public TO ${ident(member)}`)
     await c.query(`GRANT SELECT ON workspace, team_users, team_user_profiles TO ${ident(member)}`)
     await c.query(`GRANT SELECT, INSERT ON ops, devices, id_blocks TO ${ident(member)}`)
+    await c.query(`GRANT SELECT, INSERT, UPDATE ON claims TO ${ident(member)}`)
     await c.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${ident(member)}`)
     await c.query(`CREATE ROLE ${ident(login)} LOGIN CREATEROLE PASSWORD ${c.escapeLiteral(scramVerifier(admin.password))} IN ROLE ${ident(member)}`)
     await c.query(`GRANT ${ident(member)} TO ${ident(login)} WITH ADMIN OPTION`)

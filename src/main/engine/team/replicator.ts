@@ -11,6 +11,7 @@ import { deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setAp
 import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
 import { asRole, connect, describeDatabase, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
+import { createClaimBook, type ClaimOptions } from './claims'
 
 export interface ReplicatorOptions {
   /** Full cycle (reconnect, pull) at least this often; default 5 s. */
@@ -23,6 +24,8 @@ export interface ReplicatorOptions {
   /** Tests: no timers and no wake-ups; ops move only on syncNow (team.sync), so a test orders pushes itself. */
   manual?: boolean
   log?: (msg: string) => void
+  /** Outbox claims in PostgreSQL (claims.ts). */
+  claims?: ClaimOptions
 }
 
 export interface Replicator {
@@ -52,6 +55,16 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   let pollTimer: ReturnType<typeof setInterval> | undefined
   let localTimer: ReturnType<typeof setInterval> | undefined
   let lastEmitted = ''
+  // The claims connection is its own: a claim round must not interleave with a push's transaction.
+  const claims = createClaimBook(
+    ctx,
+    async () => {
+      const s = teamState(ctx.sqlite)
+      if (!s) throw new Error('not in a team workspace')
+      return connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed)), opts.connectTimeoutMs ?? 10_000)
+    },
+    opts.claims,
+  )
 
   function status(): TeamStatus {
     const s = teamState(ctx.sqlite)
@@ -102,6 +115,8 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       const batch = pendingOps(ctx.sqlite, pushBatch)
       if (!batch.length) return
       const ids = batch.map((o) => o.id)
+      // Read with the batch: an outbox row being sent here goes out with its claim (claims.ts).
+      const effects = claims.forPush(batch)
       await c.query('BEGIN')
       try {
         // One pusher at a time: positions are then handed out in commit order, so no desktop's cursor can pass
@@ -116,8 +131,10 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
            ON CONFLICT (id) DO NOTHING`,
           [ids, s.deviceId, batch.map((o) => o.userEmail), batch.map((o) => o.tbl), batch.map((o) => o.rowKey), batch.map((o) => o.kind), batch.map((o) => o.fields), batch.map((o) => o.at)],
         )
+        await claims.write(c, s.deviceId, effects)
         const got = await c.query<{ id: string; position: string }>('SELECT id, position FROM ops WHERE id = ANY($1::uuid[])', [ids])
         await c.query('COMMIT')
+        claims.pushed(batch)
         const positions = new Map(got.rows.map((r) => [r.id, Number(r.position)]))
         // Acknowledged: the ops leave the queue and their fields take the positions PostgreSQL gave them.
         inTransaction(ctx.sqlite, () => {
@@ -177,6 +194,11 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (a.contactIds.size || a.tables.has('contact_emails') || a.tables.has('contact_phones')) ctx.emit('contacts.changed', a.contactIds.size ? { ids: [...a.contactIds] } : {})
     for (const contactId of a.noteContactIds) ctx.emit('notes.changed', { contactId })
     if (a.taskIds.size) ctx.emit('tasks.changed', { ids: [...a.taskIds] })
+    if (a.outboundIds.size) {
+      ctx.emit('outbox.changed', { ids: [...a.outboundIds] })
+      // Rows that arrived may be due: the scheduler asks for their claims.
+      ctx.outbound.scheduler.wake()
+    }
   }
 
   async function cycle(): Promise<void> {
@@ -259,6 +281,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       clearInterval(pollTimer)
       clearInterval(localTimer)
       await running?.catch(() => undefined)
+      await claims.stop()
       const c = client
       client = null
       await c?.end().catch(() => undefined)

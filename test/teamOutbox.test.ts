@@ -1,0 +1,169 @@
+// Issue 22's heart: two desktops share one outbox and never send a message twice. Two real engines (two
+// SQLite files), one real PostgreSQL, real Postfix and Dovecot: opi sends, pru receives (this file's users).
+// Both schedulers run on their own test clocks; the rows are made due at once by advancing both clocks.
+import { execFileSync } from 'node:child_process'
+import pg from 'pg'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { freshEngine, type TestEngine } from './helpers'
+import { ensureMailServers, MAIL, messageIds, resetMailbox, waitFor } from './mail/servers'
+import { ADMIN, STAFF, freshDatabase, joinUrl, pgPort, pgProxy, withFile } from './teamSetup'
+
+const HOUR = 3_600_000
+const opi = MAIL.users.opi
+const pru = MAIL.users.pru
+const smtp = { host: MAIL.host, port: MAIL.ports.smtp, secure: 'none' as const, user: opi.email, password: opi.password }
+
+beforeAll(async () => {
+  await ensureMailServers()
+  await Promise.all([resetMailbox('opi'), resetMailbox('pru')])
+}, 600_000)
+
+/** A desktop whose scheduler sends for real and whose replicator pushes and pulls by itself. */
+const desk = () =>
+  freshEngine({
+    team: { pollMs: 400, localMs: 40 },
+    outbound: { undoMs: 0, probeMs: 60_000, eventsPollMs: 0 },
+    inbound: { run: false },
+    backups: { run: false },
+    intake: { run: false },
+  })
+
+/** Through the proxy when given (a test closes it to take PostgreSQL away from both desktops). */
+async function twoDesks(opts: { minGapSeconds: number; port?: number }) {
+  const db = await freshDatabase()
+  const port = opts.port ?? db.port
+  const createUrl = new URL(db.url)
+  createUrl.port = String(port)
+  const a = desk()
+  const object = await a.ok('objects.create', { name: 'Opi Studio', timezone: 'Europe/London' })
+  const mailbox = await a.ok('mailboxes.create', { objectId: object.id, email: opi.email, displayName: 'Opi', dailyCapacity: 10_000, minGapSeconds: opts.minGapSeconds, smtp, imap: null })
+  const profile = await a.ok('profiles.create', { objectId: object.id, email: opi.email, displayName: 'Opi Studio', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+  await a.ok('team.create', { databaseUrl: createUrl.toString(), admin: ADMIN })
+  await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [profile.id] })
+  await a.ok('team.sync', {})
+  const b = desk()
+  await b.ok('team.join', { databaseUrl: joinUrl(db, port), email: STAFF.email, password: STAFF.password })
+  // The mailbox arrived without its password (it never leaves a desktop): B's user types it once.
+  const onB = await b.ok('mailboxes.list', { objectId: object.id })
+  expect(onB).toEqual([expect.objectContaining({ id: mailbox.id, email: opi.email })])
+  expect(withFile(b, (f) => f.prepare('SELECT smtp_password_sealed AS s FROM mailboxes').get())).toEqual({ s: '' })
+  await b.ok('mailboxes.update', { id: mailbox.id, smtp })
+  return { db, a, b, object, mailbox, profile }
+}
+
+const rowsOf = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT id, message_id AS messageId, status FROM outbound_messages ORDER BY id').all()) as Array<{ id: number; messageId: string; status: string }>
+const sentOn = (t: TestEngine) => new Set(rowsOf(t).filter((r) => r.status === 'sent').map((r) => r.messageId))
+const dueAtOnce = async (...ts: TestEngine[]) => {
+  for (const t of ts) await t.ok('clock.advance', { ms: HOUR })
+  for (const t of ts) t.engine.outbound.scheduler.wake()
+}
+/** Each Message-ID at pru's Dovecot, with how many copies arrived. */
+async function copiesAtDovecot(): Promise<Map<string, number>> {
+  const m = new Map<string, number>()
+  for (const id of await messageIds('pru')) m.set(id, (m.get(id) ?? 0) + 1)
+  return m
+}
+
+async function queue(t: TestEngine, profileId: number, n: number, tag: string) {
+  const sendAt = new Date(t.clock.now() + HOUR - 1000).toISOString()
+  const out: string[] = []
+  for (let i = 0; i < n; i++) out.push((await t.ok('mail.send', { profileId, to: [pru.email], subject: `${tag} ${i}`, html: `<p>${tag} ${i}</p>`, sendAt })).messageId)
+  return out
+}
+
+async function claimsIn(dbUrl: string) {
+  const c = new pg.Client({ connectionString: dbUrl })
+  await c.connect()
+  try {
+    return (await c.query<{ row_id: string; device_id: number; state: string; outcome: string | null }>('SELECT row_id, device_id, state, outcome FROM claims ORDER BY row_id')).rows
+  } finally {
+    await c.end()
+  }
+}
+
+describe('team outbox: once across desktops', () => {
+  it('delivers every shared message exactly once while both schedulers claim the same due rows; outcomes replicate; no secret reaches PostgreSQL', async () => {
+    const { db, a, b, profile } = await twoDesks({ minGapSeconds: 0 })
+    const N = 24
+    const ids = await queue(a, profile.id, N, 'Race')
+    // Both desktops hold all N rows, queued and not yet due.
+    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === N, { timeoutMs: 30_000, message: 'B has the rows' })
+    await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
+    // Now they are due on both at the same moment.
+    await dueAtOnce(a, b)
+    await waitFor(() => ids.every((id) => sentOn(a).has(id) && sentOn(b).has(id)), { timeoutMs: 90_000, intervalMs: 200, message: 'every row sent, as seen by both desktops' })
+    const got = await waitFor(async () => {
+      const m = await copiesAtDovecot()
+      return ids.every((id) => m.has(id)) ? m : undefined
+    }, { timeoutMs: 60_000, message: 'all at Dovecot' })
+    expect([...got.entries()].filter(([, n]) => n > 1)).toEqual([])
+    expect(ids.map((id) => got.get(id))).toEqual(ids.map(() => 1))
+    // Each row's claim ended done with its outcome, so no desktop can take it again.
+    const claims = await claimsIn(db.url)
+    expect(claims).toHaveLength(N)
+    expect(claims.every((c) => c.state === 'done' && c.outcome === 'sent')).toBe(true)
+    // The history replicates too: B sees A's rows' events, and the other way round.
+    const row = rowsOf(a)[0]
+    expect((await b.ok('outbox.get', { id: row.id })).events.map((e) => e.type)).toEqual(['queued', 'sending', 'sent'])
+
+    // No mailbox password, sealed or not, in PostgreSQL.
+    const bin = execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | head -1'], { encoding: 'utf8' }).trim()
+    const dump = execFileSync(`${bin}/pg_dump`, ['--data-only', db.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    expect(dump).toContain(opi.email) // the mailbox did replicate
+    expect(dump).not.toContain(opi.password)
+    const sealed = withFile(a, (f) => f.prepare('SELECT smtp_password_sealed AS s FROM mailboxes').get()) as { s: string }
+    expect(sealed.s.length).toBeGreaterThan(0)
+    expect(dump).not.toContain(sealed.s)
+    expect(dump).not.toMatch(/password_sealed|api_key_sealed/)
+  }, 240_000)
+
+  it('PostgreSQL unreachable mid-way: nothing is sent twice, a row queued offline goes from its desktop, the rest go once it is back', async () => {
+    const proxy = await pgProxy(pgPort())
+    // A minute between messages per desktop: each clock step lets each desktop send one, so the run stops mid-way.
+    const { a, b, profile } = await twoDesks({ minGapSeconds: 60, port: proxy.port })
+    const N = 8
+    const ids = await queue(a, profile.id, N, 'Gap')
+    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === N, { timeoutMs: 30_000, message: 'B has the rows' })
+    await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
+    await dueAtOnce(a, b)
+    const sentAnywhere = () => new Set([...sentOn(a), ...sentOn(b)])
+    await waitFor(() => sentAnywhere().size >= 1, { timeoutMs: 30_000, message: 'a first message sent' })
+    const step = async () => {
+      for (const t of [a, b]) await t.ok('clock.advance', { ms: 61_000 })
+      for (const t of [a, b]) t.engine.outbound.scheduler.wake()
+      await Promise.all([a.engine.outbound.scheduler.idle(), b.engine.outbound.scheduler.idle()])
+    }
+    await step()
+
+    // PostgreSQL goes away from both desktops.
+    await proxy.close()
+    await Promise.all([a.engine.outbound.scheduler.idle(), b.engine.outbound.scheduler.idle()])
+    const before = sentAnywhere()
+    expect(before.size).toBeLessThan(N)
+    // Minutes pass: the shared rows wait for a claim (late beats twice).
+    for (let i = 0; i < 3; i++) await step()
+    expect(sentAnywhere()).toEqual(before)
+    expect((await b.ok('team.status', {})).state).toBe('offline')
+    // A message B writes now was never shared: it is B's alone, and goes.
+    const [own] = await queue(b, profile.id, 1, 'Offline')
+    await b.ok('clock.advance', { ms: HOUR })
+    await step()
+    await waitFor(async () => (await copiesAtDovecot()).has(own), { timeoutMs: 30_000, message: 'the offline message at Dovecot' })
+    expect(sentOn(b).has(own)).toBe(true)
+    expect(new Set([...sentAnywhere()].filter((m) => m !== own))).toEqual(before)
+
+    // PostgreSQL is back: the rest go, each once, and both desktops see every outcome.
+    await proxy.open()
+    const all = [...ids, own]
+    await waitFor(async () => {
+      await step()
+      return all.every((id) => sentOn(a).has(id) && sentOn(b).has(id))
+    }, { timeoutMs: 120_000, intervalMs: 200, message: 'every row sent, as seen by both desktops' })
+    const got = await waitFor(async () => {
+      const m = await copiesAtDovecot()
+      return all.every((id) => m.has(id)) ? m : undefined
+    }, { timeoutMs: 60_000, message: 'all at Dovecot' })
+    expect([...got.entries()].filter(([, n]) => n > 1)).toEqual([])
+    expect(all.map((id) => got.get(id))).toEqual(all.map(() => 1))
+  }, 300_000)
+})
