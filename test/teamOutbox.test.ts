@@ -166,4 +166,80 @@ describe('team outbox: once across desktops', () => {
     expect([...got.entries()].filter(([, n]) => n > 1)).toEqual([])
     expect(all.map((id) => got.get(id))).toEqual(all.map(() => 1))
   }, 300_000)
+
+  it('respects another desktop’s lease until it runs out, and never sends again a row sent before the workspace existed', async () => {
+    const db = await freshDatabase()
+    const a = desk()
+    const object = await a.ok('objects.create', { name: 'Opi Studio', timezone: 'Europe/London' })
+    const mailbox = await a.ok('mailboxes.create', { objectId: object.id, email: opi.email, displayName: 'Opi', dailyCapacity: 10_000, minGapSeconds: 0, smtp, imap: null })
+    const profile = await a.ok('profiles.create', { objectId: object.id, email: opi.email, displayName: 'Opi Studio', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+    // Sent while the desktop was alone: it joins the workspace as sent, its claim done.
+    const early = await a.ok('mail.send', { profileId: profile.id, to: [pru.email], subject: 'Before the team', html: '<p>Solo</p>' })
+    await waitFor(() => sentOn(a).has(early.messageId), { timeoutMs: 30_000 })
+    await a.ok('team.create', { databaseUrl: db.url, admin: ADMIN })
+    await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [profile.id] })
+    await a.ok('team.sync', {})
+    const b = desk()
+    await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+    await b.ok('mailboxes.update', { id: mailbox.id, smtp })
+    expect(sentOn(b).has(early.messageId)).toBe(true)
+    const [held, stale] = await queue(a, profile.id, 2, 'Lease')
+    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === 2, { timeoutMs: 30_000, message: 'B has the rows' })
+    await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
+    // A third desktop (gone now) holds both claims: one lease still runs, the other ran out.
+    const idOf = (m: string) => rowsOf(a).find((r) => r.messageId === m)!.id
+    const su = new pg.Client({ connectionString: db.url })
+    await su.connect()
+    try {
+      await su.query("UPDATE claims SET device_id = 99, state = 'leased', lease_until = now() + interval '1 hour' WHERE row_id = $1", [idOf(held)])
+      await su.query("UPDATE claims SET device_id = 99, state = 'leased', lease_until = now() - interval '1 second' WHERE row_id = $1", [idOf(stale)])
+      await dueAtOnce(a, b)
+      await waitFor(() => sentOn(a).has(stale) && sentOn(b).has(stale), { timeoutMs: 30_000, message: 'the expired lease taken over and sent' })
+      for (let i = 0; i < 3; i++) {
+        for (const t of [a, b]) t.engine.outbound.scheduler.wake()
+        await Promise.all([a.engine.outbound.scheduler.idle(), b.engine.outbound.scheduler.idle()])
+      }
+      expect(rowsOf(a).concat(rowsOf(b)).filter((r) => r.messageId === held).map((r) => r.status)).toEqual(['queued', 'queued'])
+      // Its desktop lets go (a failed attempt releases the claim): now one of the two sends it.
+      await su.query("UPDATE claims SET state = 'released' WHERE row_id = $1", [idOf(held)])
+      await waitFor(() => {
+        for (const t of [a, b]) t.engine.outbound.scheduler.wake()
+        return sentOn(a).has(held) && sentOn(b).has(held)
+      }, { timeoutMs: 30_000, intervalMs: 250, message: 'the released row sent' })
+      const claims = (await su.query<{ outcome: string; state: string }>('SELECT state, outcome FROM claims ORDER BY row_id')).rows
+      expect(claims).toEqual([{ state: 'done', outcome: 'sent' }, { state: 'done', outcome: 'sent' }, { state: 'done', outcome: 'sent' }])
+    } finally {
+      await su.end()
+    }
+    const got = await waitFor(async () => {
+      const m = await copiesAtDovecot()
+      return [early.messageId, held, stale].every((id) => m.has(id)) ? m : undefined
+    }, { timeoutMs: 30_000 })
+    expect([early.messageId, held, stale].map((id) => got.get(id))).toEqual([1, 1, 1])
+  }, 180_000)
+
+  it('a push cut off before its answer makes its rows shared: they wait for a claim, even offline; later rows are still the desktop’s own', async () => {
+    const proxy = await pgProxy(pgPort())
+    const { b, profile } = await twoDesks({ minGapSeconds: 0, port: proxy.port })
+    await proxy.close()
+    const [maybeShared] = await queue(b, profile.id, 1, 'Cut')
+    // As a push that reached PostgreSQL but lost its answer (or crashed before it) leaves it.
+    withFile(b, (f) => f.prepare('UPDATE team_state SET pushing_through = (SELECT max(seq) FROM team_ops)').run())
+    const [own] = await queue(b, profile.id, 1, 'After')
+    await b.ok('clock.advance', { ms: HOUR })
+    b.engine.outbound.scheduler.wake()
+    await waitFor(() => sentOn(b).has(own), { timeoutMs: 30_000, message: 'the later row sent offline' })
+    await b.engine.outbound.scheduler.idle()
+    expect(rowsOf(b).find((r) => r.messageId === maybeShared)?.status).toBe('queued')
+    await proxy.open()
+    await waitFor(() => {
+      b.engine.outbound.scheduler.wake()
+      return sentOn(b).has(maybeShared)
+    }, { timeoutMs: 30_000, intervalMs: 250, message: 'sent once PostgreSQL is back' })
+    const got = await waitFor(async () => {
+      const m = await copiesAtDovecot()
+      return m.has(maybeShared) && m.has(own) ? m : undefined
+    }, { timeoutMs: 30_000 })
+    expect([maybeShared, own].map((id) => got.get(id))).toEqual([1, 1])
+  }, 180_000)
 })

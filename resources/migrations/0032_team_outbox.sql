@@ -90,3 +90,7 @@ END;
 CREATE TRIGGER `team_message_events_ad` AFTER DELETE ON `message_events` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) BEGIN
   INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES ((SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(ts, 9, 4), substr(r, 1, 3), substr('89ab', 1 + (abs(random()) % 4), 1), substr(r, 4, 3), substr(r, 7, 12)) FROM (SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) AS ts, lower(hex(randomblob(9))) AS r)), 'message_events', CAST(old.id AS TEXT), 'delete', '{}', (SELECT user_email FROM team_state WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 END;
+--> statement-breakpoint
+-- The last op of a push that PostgreSQL may have (set before the batch goes, cleared with its answer): outbox
+-- rows inserted at or before it are sent only with a claim, even after a restart (a push cut off mid-way).
+ALTER TABLE `team_state` ADD `pushing_through` integer;

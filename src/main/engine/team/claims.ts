@@ -14,7 +14,7 @@
 import type { Ctx } from '../context'
 import type { Sqlite } from '../db/open'
 import { stmt } from '../db/stmt'
-import { teamState, type LocalOp } from '../repos/team'
+import { insertUnpushed, teamState, type LocalOp } from '../repos/team'
 import type { PgClient } from './pg'
 
 export const CLAIMED_TABLE = 'outbound_messages'
@@ -48,12 +48,13 @@ export interface ClaimBook {
   gate<T extends ClaimHead>(heads: T[]): T[]
   /** The rows this desktop may change without a claim of its own (hold them for its mailbox's cap). */
   mine<T extends { id: number }>(rows: T[]): T[]
-  /** The claims a push carries, worked out when its batch is read (synchronously, with the batch). */
+  /**
+   * The claims a push carries, worked out when its batch is read, in the same synchronous step that marks the
+   * batch as being pushed (from then on its rows need a claim here too).
+   */
   forPush(batch: LocalOp[]): ClaimEffect[]
   /** Writes them inside the push's PostgreSQL transaction. */
   write(c: PgClient, deviceId: number, effects: ClaimEffect[]): Promise<void>
-  /** The push committed: its rows are shared now. */
-  pushed(batch: LocalOp[]): void
   /** Rows claimed by the background round, for tests and the status. */
   stats(): { won: number; lost: number; rounds: number; failures: number }
   stop(): Promise<void>
@@ -85,8 +86,6 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
   /** Lost claims: not asked again before this instant. */
   const retryAt = new Map<number, number>()
   const wanted = new Set<number>()
-  /** Rows whose insert is being pushed (or whose push ended unknown): shared from the moment the batch is read. */
-  const pushing = new Set<number>()
   let client: PgClient | null = null
   let running: Promise<void> | null = null
   let again = false
@@ -94,8 +93,8 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
   const counts = { won: 0, lost: 0, rounds: 0, failures: 0 }
 
   const inTeam = () => teamState(ctx.sqlite) !== undefined
-  const unpushed = (id: number) =>
-    !pushing.has(id) && stmt(ctx.sqlite, `SELECT 1 FROM team_ops WHERE tbl = '${CLAIMED_TABLE}' AND row_key = ? AND kind = 'insert'`).get(String(id)) !== undefined
+  // A row counts as shared from the moment a push of its insert starts (team_state.pushing_through).
+  const unpushed = (id: number) => insertUnpushed(ctx.sqlite, CLAIMED_TABLE, String(id))
 
   /** A desktop without the password (or API key) of a row's sender leaves the row to desktops that have it. */
   function canSend(h: ClaimHead): boolean {
@@ -231,9 +230,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
         continue
       }
       if (op.kind === 'insert') {
-        // From this moment the row counts as shared: the scheduler needs a claim for it, which this push
-        // gives when the row is already being sent here.
-        pushing.add(id)
+        // The row is being sent here already: the push gives it its claim.
         const now = (status.get(id) as { status: string } | undefined)?.status
         if (now === 'sending') byRow.set(id, { rowId: id, state: 'leased', outcome: null })
         else if (now === undefined || FINAL.has(now)) byRow.set(id, { rowId: id, state: 'done', outcome: now ?? 'deleted' })
@@ -263,16 +260,11 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     )
   }
 
-  function pushed(batch: LocalOp[]): void {
-    for (const op of batch) if (op.tbl === CLAIMED_TABLE && op.kind === 'insert') pushing.delete(Number(op.rowKey))
-  }
-
   const book: ClaimBook = {
     gate,
     mine,
     forPush,
     write,
-    pushed,
     stats: () => ({ ...counts }),
     async stop() {
       stopped = true

@@ -7,7 +7,7 @@ import type { TeamStatus } from '../../../shared/team'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
-import { deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
+import { setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
 import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
 import { asRole, connect, describeDatabase, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
@@ -115,8 +115,10 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       const batch = pendingOps(ctx.sqlite, pushBatch)
       if (!batch.length) return
       const ids = batch.map((o) => o.id)
-      // Read with the batch: an outbox row being sent here goes out with its claim (claims.ts).
+      // Read with the batch: an outbox row being sent here goes out with its claim (claims.ts). From now on the
+      // batch may be in PostgreSQL (an answer can be lost), so its outbox rows need a claim like any shared row.
       const effects = claims.forPush(batch)
+      setPushingThrough(ctx.sqlite, batch[batch.length - 1].seq)
       await c.query('BEGIN')
       try {
         // One pusher at a time: positions are then handed out in commit order, so no desktop's cursor can pass
@@ -134,7 +136,6 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         await claims.write(c, s.deviceId, effects)
         const got = await c.query<{ id: string; position: string }>('SELECT id, position FROM ops WHERE id = ANY($1::uuid[])', [ids])
         await c.query('COMMIT')
-        claims.pushed(batch)
         const positions = new Map(got.rows.map((r) => [r.id, Number(r.position)]))
         // Acknowledged: the ops leave the queue and their fields take the positions PostgreSQL gave them.
         inTransaction(ctx.sqlite, () => {
@@ -148,6 +149,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
             } else for (const f of Object.keys(JSON.parse(o.fields) as object)) setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, f, position)
             deleteOp(ctx.sqlite, o.id)
           }
+          setPushingThrough(ctx.sqlite, null)
         })
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined)
