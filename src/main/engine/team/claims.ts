@@ -20,6 +20,8 @@ import type { PgClient } from './pg'
 export const CLAIMED_TABLE = 'outbound_messages'
 /** Statuses after which a row is never sent again by anyone (a claim marked done). */
 const FINAL = new Set(['sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed', 'skipped', 'cancelled'])
+/** Outcomes that mean the message left: such a claim is never reopened nor overwritten by another outcome. */
+const SENT_SQL = ['sent', 'delivered', 'opened', 'clicked', 'bounced'].map((v) => `'${v}'`).join(', ')
 
 export interface ClaimHead {
   id: number
@@ -246,14 +248,15 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
 
   async function write(c: PgClient, deviceId: number, effects: ClaimEffect[]): Promise<void> {
     if (!effects.length) return
-    // done always wins (the outcome is known); a release only frees this desktop's own claim, or reopens a row
-    // that failed or was cancelled (a retry); a sent row's claim is never reopened.
+    // done wins over an open or leased claim, and a sent outcome over any other (a send that was under way
+    // when another desktop cancelled the row still left); a release only frees this desktop's own claim, or
+    // reopens a row that failed or was cancelled (a retry); a sent row's claim is never reopened.
     await c.query(
       `INSERT INTO claims (tbl, row_id, device_id, state, outcome, lease_until)
        SELECT $1, u.id, $2, u.state, u.outcome, CASE WHEN u.state = 'leased' THEN now() + $3 * interval '1 millisecond' END
        FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, state, outcome, ord) ORDER BY ord
        ON CONFLICT (tbl, row_id) DO UPDATE SET state = excluded.state, outcome = excluded.outcome, device_id = excluded.device_id, lease_until = excluded.lease_until, updated_at = now()
-       WHERE (excluded.state = 'done' AND claims.state <> 'done')
+       WHERE (excluded.state = 'done' AND (claims.state <> 'done' OR (excluded.outcome IN (${SENT_SQL}) AND coalesce(claims.outcome, '') NOT IN (${SENT_SQL}))))
           OR (excluded.state <> 'done' AND claims.state <> 'done' AND claims.device_id = excluded.device_id)
           OR (excluded.state = 'released' AND claims.state = 'done' AND claims.outcome IN ('failed', 'skipped', 'cancelled'))`,
       [CLAIMED_TABLE, deviceId, leaseMs, effects.map((e) => e.rowId), effects.map((e) => e.state), effects.map((e) => e.outcome)],
