@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { freshEngine, type TestEngine } from './helpers'
-import { ensureMailServers, MAIL, messageIds, resetMailbox, waitFor } from './mail/servers'
+import { ensureMailServers, fetchMessages, MAIL, messageIds, resetMailbox, waitFor } from './mail/servers'
 import { ADMIN, STAFF, freshDatabase, joinUrl, pgPort, pgProxy, withFile } from './teamSetup'
 
 const HOUR = 3_600_000
@@ -241,5 +241,33 @@ describe('team outbox: once across desktops', () => {
       return m.has(maybeShared) && m.has(own) ? m : undefined
     }, { timeoutMs: 30_000 })
     expect([maybeShared, own].map((id) => got.get(id))).toEqual([1, 1])
+  }, 180_000)
+
+  it('a message with attachments goes only from the desktop that has their files', async () => {
+    const { db, a, b, profile } = await twoDesks({ minGapSeconds: 0 })
+    const sendAt = new Date(a.clock.now() + HOUR - 1000).toISOString()
+    const file = { filename: 'quote-opi.txt', contentType: 'text/plain', contentBase64: Buffer.from('The quote, attached').toString('base64') }
+    const withFile_ = await a.ok('mail.send', { profileId: profile.id, to: [pru.email], subject: 'Your quote', html: '<p>Attached</p>', attachments: [file], sendAt })
+    const plain = await a.ok('mail.send', { profileId: profile.id, to: [pru.email], subject: 'No files', html: '<p>Plain</p>', sendAt })
+    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === 2, { timeoutMs: 30_000, message: 'B has the rows' })
+    await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
+    // Only B's clock reaches the send time: B sends the plain one and leaves the other to A.
+    await dueAtOnce(b)
+    await waitFor(() => sentOn(b).has(plain.messageId), { timeoutMs: 30_000, message: 'B sends the plain one' })
+    for (let i = 0; i < 3; i++) {
+      b.engine.outbound.scheduler.wake()
+      await b.engine.outbound.scheduler.idle()
+    }
+    expect(rowsOf(b).find((r) => r.messageId === withFile_.messageId)?.status).toBe('queued')
+    await dueAtOnce(a)
+    await waitFor(() => sentOn(a).has(withFile_.messageId) && sentOn(b).has(withFile_.messageId), { timeoutMs: 30_000, message: 'A sends the one with the file' })
+    const got = await waitFor(async () => {
+      const all = await fetchMessages('pru')
+      const mine = all.filter((m) => m.messageId === withFile_.messageId || m.messageId === plain.messageId)
+      return mine.length >= 2 ? mine : undefined
+    }, { timeoutMs: 30_000 })
+    expect(got).toHaveLength(2)
+    expect(got.find((m) => m.messageId === withFile_.messageId)!.source).toContain('quote-opi.txt')
+    expect((await claimsIn(db.url)).map((c) => [c.state, c.outcome])).toEqual([['done', 'sent'], ['done', 'sent']])
   }, 180_000)
 })

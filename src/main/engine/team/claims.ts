@@ -32,7 +32,8 @@ export interface ClaimHead {
 
 export interface ClaimEffect {
   rowId: number
-  state: 'leased' | 'released' | 'done'
+  /** pinned: only its desktop may send it (its attachments are in that desktop's file store alone). */
+  state: 'leased' | 'released' | 'done' | 'pinned'
   outcome: string | null
 }
 
@@ -185,12 +186,12 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
       // right now is skipped, not waited for.
       const free = await c.query<{ row_id: string }>(
         `SELECT row_id FROM claims WHERE tbl = $1 AND row_id = ANY($2::bigint[])
-           AND (state = 'released' OR (state = 'leased' AND (device_id = $3 OR lease_until < now())))
+           AND (state = 'released' OR (state IN ('leased', 'pinned') AND device_id = $3) OR (state = 'leased' AND lease_until < now()))
          ORDER BY row_id LIMIT $4 FOR UPDATE SKIP LOCKED`,
         [CLAIMED_TABLE, ids, s.deviceId, batch],
       )
       got.push(...free.rows.map((r) => Number(r.row_id)))
-      if (got.length) await c.query(`UPDATE claims SET device_id = $2, state = 'leased', outcome = NULL, lease_until = ${lease}, updated_at = now() WHERE tbl = $1 AND row_id = ANY($4::bigint[])`, [CLAIMED_TABLE, s.deviceId, leaseMs, got])
+      if (got.length) await c.query(`UPDATE claims SET device_id = $2, state = CASE WHEN state = 'pinned' THEN 'pinned' ELSE 'leased' END, outcome = NULL, lease_until = ${lease}, updated_at = now() WHERE tbl = $1 AND row_id = ANY($4::bigint[])`, [CLAIMED_TABLE, s.deviceId, leaseMs, got])
       if (got.length < batch) {
         // A shared row with no claim row at all (pushed before claims existed): the first insert wins.
         const fresh = await c.query<{ row_id: string }>(
@@ -224,6 +225,9 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
   function forPush(batch: LocalOp[]): ClaimEffect[] {
     const byRow = new Map<number, ClaimEffect>()
     const status = stmt(ctx.sqlite, `SELECT status FROM ${CLAIMED_TABLE} WHERE id = ?`)
+    // The files of a row's attachments are in this desktop's content store only: no other desktop may send it.
+    const files = stmt(ctx.sqlite, 'SELECT 1 FROM mail_attachments WHERE outbound_id = ? LIMIT 1')
+    const open = (id: number): ClaimEffect => ({ rowId: id, state: files.get(id) === undefined ? 'released' : 'pinned', outcome: null })
     for (const op of batch) {
       if (op.tbl !== CLAIMED_TABLE) continue
       const id = Number(op.rowKey)
@@ -234,14 +238,14 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
       if (op.kind === 'insert') {
         // The row is being sent here already: the push gives it its claim.
         const now = (status.get(id) as { status: string } | undefined)?.status
-        if (now === 'sending') byRow.set(id, { rowId: id, state: 'leased', outcome: null })
-        else if (now === undefined || FINAL.has(now)) byRow.set(id, { rowId: id, state: 'done', outcome: now ?? 'deleted' })
-        else byRow.set(id, { rowId: id, state: 'released', outcome: null })
+        if (now === undefined || FINAL.has(now)) byRow.set(id, { rowId: id, state: 'done', outcome: now ?? 'deleted' })
+        else if (now === 'sending' && files.get(id) === undefined) byRow.set(id, { rowId: id, state: 'leased', outcome: null })
+        else byRow.set(id, open(id))
         continue
       }
       const f = JSON.parse(op.fields) as Record<string, unknown>
       if (typeof f.status !== 'string') continue
-      byRow.set(id, FINAL.has(f.status) ? { rowId: id, state: 'done', outcome: f.status } : { rowId: id, state: 'released', outcome: null })
+      byRow.set(id, FINAL.has(f.status) ? { rowId: id, state: 'done', outcome: f.status } : open(id))
     }
     return [...byRow.values()].sort((a, b) => a.rowId - b.rowId)
   }
@@ -253,7 +257,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     // reopens a row that failed or was cancelled (a retry); a sent row's claim is never reopened.
     await c.query(
       `INSERT INTO claims (tbl, row_id, device_id, state, outcome, lease_until)
-       SELECT $1, u.id, $2, u.state, u.outcome, CASE WHEN u.state = 'leased' THEN now() + $3 * interval '1 millisecond' END
+       SELECT $1, u.id, $2, u.state, u.outcome, CASE WHEN u.state IN ('leased', 'pinned') THEN now() + $3 * interval '1 millisecond' END
        FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, state, outcome, ord) ORDER BY ord
        ON CONFLICT (tbl, row_id) DO UPDATE SET state = excluded.state, outcome = excluded.outcome, device_id = excluded.device_id, lease_until = excluded.lease_until, updated_at = now()
        WHERE (excluded.state = 'done' AND (claims.state <> 'done' OR (excluded.outcome IN (${SENT_SQL}) AND coalesce(claims.outcome, '') NOT IN (${SENT_SQL}))))

@@ -70,7 +70,8 @@ export const claims = pgTable('claims', {
   tbl: text('tbl').notNull(),
   rowId: bigint('row_id', { mode: 'number' }).notNull(),
   deviceId: integer('device_id').notNull(),
-  state: text('state', { enum: ['leased', 'released', 'done'] }).notNull(),
+  // pinned: only device_id may send it (an outbox row's attachments are in its desktop's file store alone).
+  state: text('state', { enum: ['leased', 'released', 'done', 'pinned'] }).notNull(),
   // The row's status when it was marked done: only a failed, skipped or cancelled row may be claimed again
   // (a retry); a sent one never.
   outcome: text('outcome'),
