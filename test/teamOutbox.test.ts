@@ -270,4 +270,23 @@ describe('team outbox: once across desktops', () => {
     expect(got.find((m) => m.messageId === withFile_.messageId)!.source).toContain('quote-opi.txt')
     expect((await claimsIn(db.url)).map((c) => [c.state, c.outcome])).toEqual([['done', 'sent'], ['done', 'sent']])
   }, 180_000)
+
+  it('a desktop whose mailbox reached its daily cap holds the shared rows it claimed, as a lone desktop does', async () => {
+    const { a, b, mailbox, profile } = await twoDesks({ minGapSeconds: 0 })
+    await a.ok('mailboxes.update', { id: mailbox.id, dailyCapacity: 1 })
+    const ids = await queue(a, profile.id, 3, 'Capped')
+    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === 3, { timeoutMs: 30_000, message: 'B has the rows' })
+    await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
+    // Only A's clock reaches the send time.
+    await dueAtOnce(a)
+    await waitFor(() => sentOn(a).size === 1, { timeoutMs: 30_000, message: 'A sends one' })
+    await waitFor(async () => {
+      a.engine.outbound.scheduler.wake()
+      await a.engine.outbound.scheduler.idle()
+      return (await a.ok('outbox.list', { status: 'held', limit: 10 })).items.length === 2
+    }, { timeoutMs: 30_000, intervalMs: 250, message: 'the other two held for the cap' })
+    const rows = (await a.ok('outbox.list', { status: 'held', limit: 10 })).items
+    expect(rows.map((r) => r.statusReason)).toEqual(['capacity', 'capacity'])
+    expect(rows.every((r) => ids.includes(r.messageId))).toBe(true)
+  }, 120_000)
 })

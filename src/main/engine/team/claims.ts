@@ -89,6 +89,8 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
   /** Lost claims: not asked again before this instant. */
   const retryAt = new Map<number, number>()
   const wanted = new Set<number>()
+  /** Rows the last gate let through on a claim: the same claim may hold them (a full daily cap). */
+  let passed = new Set<number>()
   let client: PgClient | null = null
   let running: Promise<void> | null = null
   let again = false
@@ -116,6 +118,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     if (!inTeam()) return heads
     const now = Date.now()
     const out: T[] = []
+    passed = new Set()
     for (const h of heads) {
       if (unpushed(h.id)) {
         out.push(h)
@@ -125,6 +128,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
       if (until !== undefined && until > now) {
         // Used once: a row that is not moved now (a busy lane) asks again, and gets it back at once (ours).
         won.delete(h.id)
+        passed.add(h.id)
         out.push(h)
         continue
       }
@@ -139,7 +143,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
   function mine<T extends { id: number }>(rows: T[]): T[] {
     if (!inTeam()) return rows
     const now = Date.now()
-    return rows.filter((r) => unpushed(r.id) || (won.get(r.id) ?? 0) > now)
+    return rows.filter((r) => unpushed(r.id) || passed.has(r.id) || (won.get(r.id) ?? 0) > now)
   }
 
   function kick(): void {
