@@ -110,4 +110,29 @@ describe('team outbox merge', () => {
     // The mailbox password never went to PostgreSQL; B's copy of the mailbox has none.
     expect(withFile(b, (f) => f.prepare('SELECT smtp_password_sealed AS s, status FROM mailboxes').get())).toEqual({ s: '', status: 'active' })
   })
+
+  it('a row being sent when the workspace is created is shared as waiting, with this desktop’s claim', async () => {
+    const db = await freshDatabase()
+    const a = teamEngine()
+    const object = await a.ok('objects.create', { name: 'Merge Shop', timezone: 'UTC' })
+    const mailbox = await a.ok('mailboxes.create', { objectId: object.id, email: 'desk@merge.test', displayName: 'Desk', minGapSeconds: 0, smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'desk@merge.test', password: 'desk-secret-pw' }, imap: null })
+    const profile = await a.ok('profiles.create', { objectId: object.id, email: 'desk@merge.test', displayName: 'Desk', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+    const x = await a.ok('mail.send', { profileId: profile.id, to: ['zoe@client.test'], subject: 'In flight', html: '<p>Hi</p>' })
+    setStatus(a, x.id, 'sending')
+    await a.ok('team.create', { databaseUrl: db.url, admin: ADMIN })
+    await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [profile.id] })
+    await sync(a)
+    const b = await join(db)
+    expect([statusOn(a, x.id), statusOn(b, x.id)]).toEqual(['sending', 'queued'])
+    const devices = await (async () => {
+      const c = new pg.Client({ connectionString: db.url })
+      await c.connect()
+      try {
+        return (await c.query<{ id: number }>('SELECT id FROM devices ORDER BY id')).rows.map((r) => r.id)
+      } finally {
+        await c.end()
+      }
+    })()
+    expect(await claimOf(db.url, x.id)).toMatchObject({ state: 'leased', device_id: devices[0] })
+  })
 })

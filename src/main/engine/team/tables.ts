@@ -17,6 +17,8 @@ export interface SharedTable {
    * desktop that won the row's claim in PostgreSQL is sending it; the others keep it queued until the outcome).
    */
   localValues?: Record<string, string[]>
+  /** What a device-local value is shared as when a new workspace's snapshot carries the row. */
+  sharedAs?: Record<string, string>
   /** NOT NULL device-local columns a row arriving from another desktop starts with (secrets stay local). */
   localDefaults?: Record<string, string | number>
 }
@@ -55,6 +57,7 @@ export const SHARED_TABLES: SharedTable[] = [
     autoId: true,
     cols: ['object_id', 'profile_id', 'mailbox_id', 'contact_id', 'transport', 'message_id', 'from_email', 'from_name', 'reply_to', 'to_json', 'cc_json', 'bcc_json', 'subject', 'html', 'text', 'headers_json', 'tracking', 'source', 'idempotency_key', 'status', 'status_reason', 'attempts', 'max_attempts', 'last_error', 'error_kind', 'error_code', 'scheduled_for', 'next_attempt_at', 'undo_until', 'provider_id', 'sent_at', 'created_at', 'updated_at', 'channel', 'segments', 'content_sid', 'content_variables_json', 'provider_status', 'template_id', 'template_version_id'],
     localValues: { status: ['sending'] },
+    sharedAs: { status: 'queued' },
   },
   { name: 'message_events', pk: ['id'], autoId: true, cols: ['outbound_id', 'type', 'detail', 'provider_event_id', 'at'] },
 ]
