@@ -183,8 +183,8 @@ describe('team outbox: once across desktops', () => {
     await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
     await b.ok('mailboxes.update', { id: mailbox.id, smtp })
     expect(sentOn(b).has(early.messageId)).toBe(true)
-    const [held, stale] = await queue(a, profile.id, 2, 'Lease')
-    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === 2, { timeoutMs: 30_000, message: 'B has the rows' })
+    const [held, stale, legacy] = await queue(a, profile.id, 3, 'Lease')
+    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === 3, { timeoutMs: 30_000, message: 'B has the rows' })
     await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
     // A third desktop (gone now) holds both claims: one lease still runs, the other ran out.
     const idOf = (m: string) => rowsOf(a).find((r) => r.messageId === m)!.id
@@ -193,8 +193,10 @@ describe('team outbox: once across desktops', () => {
     try {
       await su.query("UPDATE claims SET device_id = 99, state = 'leased', lease_until = now() + interval '1 hour' WHERE row_id = $1", [idOf(held)])
       await su.query("UPDATE claims SET device_id = 99, state = 'leased', lease_until = now() - interval '1 second' WHERE row_id = $1", [idOf(stale)])
+      // A row shared before claims existed has no claim row: the first desktop to insert one sends it.
+      await su.query('DELETE FROM claims WHERE row_id = $1', [idOf(legacy)])
       await dueAtOnce(a, b)
-      await waitFor(() => sentOn(a).has(stale) && sentOn(b).has(stale), { timeoutMs: 30_000, message: 'the expired lease taken over and sent' })
+      await waitFor(() => [stale, legacy].every((m) => sentOn(a).has(m) && sentOn(b).has(m)), { timeoutMs: 30_000, message: 'the expired lease taken over and sent, and the row without a claim' })
       for (let i = 0; i < 3; i++) {
         for (const t of [a, b]) t.engine.outbound.scheduler.wake()
         await Promise.all([a.engine.outbound.scheduler.idle(), b.engine.outbound.scheduler.idle()])
@@ -207,15 +209,15 @@ describe('team outbox: once across desktops', () => {
         return sentOn(a).has(held) && sentOn(b).has(held)
       }, { timeoutMs: 30_000, intervalMs: 250, message: 'the released row sent' })
       const claims = (await su.query<{ outcome: string; state: string }>('SELECT state, outcome FROM claims ORDER BY row_id')).rows
-      expect(claims).toEqual([{ state: 'done', outcome: 'sent' }, { state: 'done', outcome: 'sent' }, { state: 'done', outcome: 'sent' }])
+      expect(claims).toEqual([1, 2, 3, 4].map(() => ({ state: 'done', outcome: 'sent' })))
     } finally {
       await su.end()
     }
     const got = await waitFor(async () => {
       const m = await copiesAtDovecot()
-      return [early.messageId, held, stale].every((id) => m.has(id)) ? m : undefined
+      return [early.messageId, held, stale, legacy].every((id) => m.has(id)) ? m : undefined
     }, { timeoutMs: 30_000 })
-    expect([early.messageId, held, stale].map((id) => got.get(id))).toEqual([1, 1, 1])
+    expect([early.messageId, held, stale, legacy].map((id) => got.get(id))).toEqual([1, 1, 1, 1])
   }, 180_000)
 
   it('a push cut off before its answer makes its rows shared: they wait for a claim, even offline; later rows are still the desktop’s own', async () => {

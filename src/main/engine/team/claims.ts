@@ -182,36 +182,28 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     if (!client) client = await connect()
     const c = client
     const started = Date.now()
-    const lease = `now() + $3 * interval '1 millisecond'`
-    await c.query('BEGIN')
-    const got: number[] = []
-    try {
-      // Open claims, ours, and leases that ran out (their desktop is gone). A claim another desktop is taking
-      // right now is skipped, not waited for.
-      const free = await c.query<{ row_id: string }>(
-        `SELECT row_id FROM claims WHERE tbl = $1 AND row_id = ANY($2::bigint[])
+    // One statement, one round trip: open claims, ours, and leases that ran out (their desktop is gone), a batch
+    // at a time; a claim another desktop is taking right now is skipped, not waited for. A shared row with no
+    // claim row at all (pushed before claims existed) is inserted: the first desktop to insert it wins.
+    const r = await c.query<{ row_id: string }>(
+      `WITH free AS (
+         SELECT row_id FROM claims WHERE tbl = $1 AND row_id = ANY($2::bigint[])
            AND (state = 'released' OR (state IN ('leased', 'pinned') AND device_id = $3) OR (state = 'leased' AND lease_until < now()))
-         ORDER BY row_id LIMIT $4 FOR UPDATE SKIP LOCKED`,
-        [CLAIMED_TABLE, ids, s.deviceId, batch],
-      )
-      got.push(...free.rows.map((r) => Number(r.row_id)))
-      if (got.length) await c.query(`UPDATE claims SET device_id = $2, state = CASE WHEN state = 'pinned' THEN 'pinned' ELSE 'leased' END, outcome = NULL, lease_until = ${lease}, updated_at = now() WHERE tbl = $1 AND row_id = ANY($4::bigint[])`, [CLAIMED_TABLE, s.deviceId, leaseMs, got])
-      if (got.length < batch) {
-        // A shared row with no claim row at all (pushed before claims existed): the first insert wins.
-        const fresh = await c.query<{ row_id: string }>(
-          `INSERT INTO claims (tbl, row_id, device_id, state, lease_until)
-           SELECT $1, u.x, $2, 'leased', ${lease} FROM unnest($4::bigint[]) WITH ORDINALITY AS u(x, ord)
-           WHERE NOT EXISTS (SELECT 1 FROM claims k WHERE k.tbl = $1 AND k.row_id = u.x) ORDER BY ord LIMIT $5
-           ON CONFLICT (tbl, row_id) DO NOTHING RETURNING row_id`,
-          [CLAIMED_TABLE, s.deviceId, leaseMs, ids.filter((id) => !got.includes(id)), batch - got.length],
-        )
-        got.push(...fresh.rows.map((r) => Number(r.row_id)))
-      }
-      await c.query('COMMIT')
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined)
-      throw e
-    }
+         ORDER BY row_id LIMIT $4 FOR UPDATE SKIP LOCKED
+       ), taken AS (
+         UPDATE claims k SET device_id = $3, state = CASE WHEN k.state = 'pinned' THEN 'pinned' ELSE 'leased' END, outcome = NULL,
+           lease_until = now() + $5 * interval '1 millisecond', updated_at = now()
+         FROM free WHERE k.tbl = $1 AND k.row_id = free.row_id RETURNING k.row_id
+       ), fresh AS (
+         INSERT INTO claims (tbl, row_id, device_id, state, lease_until)
+         SELECT $1, x, $3, 'leased', now() + $5 * interval '1 millisecond' FROM unnest($2::bigint[]) x
+         WHERE NOT EXISTS (SELECT 1 FROM claims k WHERE k.tbl = $1 AND k.row_id = x)
+         ON CONFLICT (tbl, row_id) DO NOTHING RETURNING row_id
+       )
+       SELECT row_id FROM taken UNION ALL SELECT row_id FROM fresh`,
+      [CLAIMED_TABLE, ids, s.deviceId, batch, leaseMs],
+    )
+    const got = r.rows.map((x) => Number(x.row_id))
     const until = started + leaseMs - margin
     for (const id of got) {
       won.set(id, until)
