@@ -19,22 +19,22 @@ beforeAll(async () => {
 }, 600_000)
 
 /** A desktop whose scheduler sends for real and whose replicator pushes and pulls by itself. */
-const desk = () =>
+const desk = (opts: { sending?: boolean } = {}) =>
   freshEngine({
     team: { pollMs: 400, localMs: 40 },
-    outbound: { undoMs: 0, probeMs: 60_000, eventsPollMs: 0 },
+    outbound: { undoMs: 0, probeMs: 60_000, eventsPollMs: 0, run: opts.sending ?? true },
     inbound: { run: false },
     backups: { run: false },
     intake: { run: false },
   })
 
 /** Through the proxy when given (a test closes it to take PostgreSQL away from both desktops). */
-async function twoDesks(opts: { minGapSeconds: number; port?: number }) {
+async function twoDesks(opts: { minGapSeconds: number; port?: number; aSends?: boolean }) {
   const db = await freshDatabase()
   const port = opts.port ?? db.port
   const createUrl = new URL(db.url)
   createUrl.port = String(port)
-  const a = desk()
+  const a = desk({ sending: opts.aSends })
   const object = await a.ok('objects.create', { name: 'Opi Studio', timezone: 'Europe/London' })
   const mailbox = await a.ok('mailboxes.create', { objectId: object.id, email: opi.email, displayName: 'Opi', dailyCapacity: 10_000, minGapSeconds: opts.minGapSeconds, smtp, imap: null })
   const profile = await a.ok('profiles.create', { objectId: object.id, email: opi.email, displayName: 'Opi Studio', transport: { kind: 'smtp', mailboxId: mailbox.id } })
@@ -290,5 +290,18 @@ describe('team outbox: once across desktops', () => {
     const rows = (await a.ok('outbox.list', { status: 'held', limit: 10 })).items
     expect(rows.map((r) => r.statusReason)).toEqual(['capacity', 'capacity'])
     expect(rows.every((r) => ids.includes(r.messageId))).toBe(true)
+  }, 120_000)
+
+  it('a row that arrives already due wakes the other desktop’s idle scheduler, which sends it', async () => {
+    // A's scheduler is off (its lid is closed): only B can send what A queues.
+    const { a, b, profile } = await twoDesks({ minGapSeconds: 0, aSends: false })
+    await b.engine.outbound.scheduler.idle() // nothing to do: no timer is armed
+    const m = await a.ok('mail.send', { profileId: profile.id, to: [pru.email], subject: 'Due now', html: '<p>Now</p>' })
+    await waitFor(() => sentOn(b).has(m.messageId) && sentOn(a).has(m.messageId), { timeoutMs: 30_000, message: 'B sends it, A sees it sent' })
+    const got = await waitFor(async () => {
+      const c = await copiesAtDovecot()
+      return c.has(m.messageId) ? c : undefined
+    }, { timeoutMs: 30_000 })
+    expect(got.get(m.messageId)).toBe(1)
   }, 120_000)
 })

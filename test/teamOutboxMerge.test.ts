@@ -50,6 +50,8 @@ describe('team outbox merge', () => {
     await sync(a)
     const b = await join(db)
     expect(await claimOf(db.url, x.id)).toMatchObject({ state: 'released' }) // shared, open to a claim
+    // The outbox screen hears of rows that arrive.
+    expect(b.events).toContainEqual(expect.objectContaining({ event: 'outbox.changed', payload: { ids: expect.arrayContaining([x.id]) } }))
     // A is sending it ('sending' is this desktop's alone: not captured, nothing to push).
     setStatus(a, x.id, 'sending')
     const pending = withFile(a, (f) => f.prepare("SELECT fields FROM team_ops WHERE tbl = 'outbound_messages'").all()) as Array<{ fields: string }>
