@@ -21,7 +21,8 @@ beforeAll(async () => {
 /** A desktop whose scheduler sends for real and whose replicator pushes and pulls by itself. */
 const desk = (opts: { sending?: boolean } = {}) =>
   freshEngine({
-    team: { pollMs: 400, localMs: 40 },
+    // A query unanswered for 2 s fails (the half-open test); nothing here takes near that long.
+    team: { pollMs: 400, localMs: 40, queryTimeoutMs: 2000 },
     outbound: { undoMs: 0, probeMs: 60_000, eventsPollMs: 0, run: opts.sending ?? true },
     inbound: { run: false },
     backups: { run: false },
@@ -303,5 +304,30 @@ describe('team outbox: once across desktops', () => {
       return c.has(m.messageId) ? c : undefined
     }, { timeoutMs: 30_000 })
     expect(got.get(m.messageId)).toBe(1)
+  }, 120_000)
+
+  it('a network that vanished without a word (half-open connections) does not stall claims: the next connection claims and sends', async () => {
+    const proxy = await pgProxy(pgPort())
+    const { a, b, profile } = await twoDesks({ minGapSeconds: 0, port: proxy.port, aSends: false })
+    const [first] = await queue(a, profile.id, 1, 'Before')
+    const sendAt = new Date(a.clock.now() + 2 * HOUR).toISOString()
+    const later = await a.ok('mail.send', { profileId: profile.id, to: [pru.email], subject: 'After the hole', html: '<p>Later</p>', sendAt })
+    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === 2, { timeoutMs: 30_000, message: 'B has the rows' })
+    // B claims and sends the first: its claims connection is open.
+    await dueAtOnce(b)
+    await waitFor(() => sentOn(b).has(first), { timeoutMs: 30_000, message: 'the first sent' })
+    // Every open connection goes silent; new ones would work.
+    proxy.blackhole()
+    await dueAtOnce(b)
+    await waitFor(() => {
+      b.engine.outbound.scheduler.wake()
+      return sentOn(b).has(later.messageId)
+    }, { timeoutMs: 30_000, intervalMs: 250, message: 'the second claimed on a new connection and sent' })
+    await waitFor(() => sentOn(a).has(later.messageId), { timeoutMs: 30_000, message: 'A hears of it (the replicator reconnected too)' })
+    const got = await waitFor(async () => {
+      const c = await copiesAtDovecot()
+      return c.has(first) && c.has(later.messageId) ? c : undefined
+    }, { timeoutMs: 30_000 })
+    expect([got.get(first), got.get(later.messageId)]).toEqual([1, 1])
   }, 120_000)
 })

@@ -15,7 +15,7 @@ import type { Ctx } from '../context'
 import type { Sqlite } from '../db/open'
 import { stmt } from '../db/stmt'
 import { insertUnpushed, teamState, type LocalOp } from '../repos/team'
-import type { PgClient } from './pg'
+import { dropClient, type PgClient } from './pg'
 
 export const CLAIMED_TABLE = 'outbound_messages'
 /** Statuses after which a row is never sent again by anyone (a claim marked done). */
@@ -164,7 +164,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
         counts.failures++
         const c = client
         client = null
-        await c?.end().catch(() => undefined)
+        dropClient(c)
       } finally {
         running = null
       }
@@ -274,7 +274,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
       await running?.catch(() => undefined)
       const c = client
       client = null
-      await c?.end().catch(() => undefined)
+      dropClient(c)
     },
   }
   books.set(ctx.sqlite, book)

@@ -9,7 +9,7 @@ import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
 import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
-import { asRole, connect, describeDatabase, pgProblem, takeBlock, type PgClient } from './pg'
+import { asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
 
@@ -21,6 +21,8 @@ export interface ReplicatorOptions {
   pushBatch?: number
   pullBatch?: number
   connectTimeoutMs?: number
+  /** A query with no answer by then fails and its connection is dropped (a half-open network); default 30 s. */
+  queryTimeoutMs?: number
   /** Tests: no timers and no wake-ups; ops move only on syncNow (team.sync), so a test orders pushes itself. */
   manual?: boolean
   log?: (msg: string) => void
@@ -61,7 +63,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     async () => {
       const s = teamState(ctx.sqlite)
       if (!s) throw new Error('not in a team workspace')
-      return connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed)), opts.connectTimeoutMs ?? 10_000)
+      return connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed)), opts.connectTimeoutMs ?? 10_000, opts.queryTimeoutMs ?? 30_000)
     },
     opts.claims,
   )
@@ -93,7 +95,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   async function ensureClient(s: TeamStateRow): Promise<PgClient> {
     if (client) return client
     const password = ctx.secrets.open(s.passwordSealed)
-    const c = await connect(asRole(s.databaseUrl, s.roleName, password), opts.connectTimeoutMs ?? 10_000)
+    const c = await connect(asRole(s.databaseUrl, s.roleName, password), opts.connectTimeoutMs ?? 10_000, opts.queryTimeoutMs ?? 30_000)
     const drop = () => {
       if (client === c) client = null
     }
@@ -220,7 +222,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         if (!reused) throw e
         const dead = client
         client = null
-        await dead?.end().catch(() => undefined)
+        dropClient(dead)
         const c = await ensureClient(s)
         await push(c, s)
         await pull(c)
@@ -232,7 +234,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       problem = p.message
       const c = client
       client = null
-      await c?.end().catch(() => undefined)
+      dropClient(c)
       throw p
     } finally {
       busy = false
@@ -286,7 +288,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       await claims.stop()
       const c = client
       client = null
-      await c?.end().catch(() => undefined)
+      dropClient(c)
     },
     syncNow: () => run(),
     status,
