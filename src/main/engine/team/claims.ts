@@ -137,6 +137,11 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
       wanted.add(h.id)
     }
     if (wanted.size) kick()
+    // Rows sent by others never come back to clear their entries: forget the stale ones now and then.
+    if (retryAt.size + won.size > 4096) {
+      for (const [id, t] of retryAt) if (t <= now) retryAt.delete(id)
+      for (const [id, t] of won) if (t <= now) won.delete(id)
+    }
     return out
   }
 
