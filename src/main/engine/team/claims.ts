@@ -23,6 +23,26 @@ const FINAL = new Set(['sent', 'delivered', 'opened', 'clicked', 'bounced', 'fai
 /** Outcomes that mean the message left: such a claim is never reopened nor overwritten by another outcome. */
 const SENT_SQL = ['sent', 'delivered', 'opened', 'clicked', 'bounced'].map((v) => `'${v}'`).join(', ')
 
+/**
+ * One claim round, one statement: $1 table, $2 the row ids wanted, $3 this device, $4 the batch, $5 the lease
+ * in ms. Returns the row ids won. Exported for bench/teamClaims.ts, which measures this very statement.
+ */
+export const CLAIM_SQL = `WITH free AS (
+         SELECT row_id FROM claims WHERE tbl = $1 AND row_id = ANY($2::bigint[])
+           AND (state = 'released' OR (state IN ('leased', 'pinned') AND device_id = $3) OR (state = 'leased' AND lease_until < now()))
+         ORDER BY row_id LIMIT $4 FOR UPDATE SKIP LOCKED
+       ), taken AS (
+         UPDATE claims k SET device_id = $3, state = CASE WHEN k.state = 'pinned' THEN 'pinned' ELSE 'leased' END, outcome = NULL,
+           lease_until = now() + $5 * interval '1 millisecond', updated_at = now()
+         FROM free WHERE k.tbl = $1 AND k.row_id = free.row_id RETURNING k.row_id
+       ), fresh AS (
+         INSERT INTO claims (tbl, row_id, device_id, state, lease_until)
+         SELECT $1, x, $3, 'leased', now() + $5 * interval '1 millisecond' FROM unnest($2::bigint[]) x
+         WHERE NOT EXISTS (SELECT 1 FROM claims k WHERE k.tbl = $1 AND k.row_id = x)
+         ON CONFLICT (tbl, row_id) DO NOTHING RETURNING row_id
+       )
+       SELECT row_id FROM taken UNION ALL SELECT row_id FROM fresh`
+
 export interface ClaimHead {
   id: number
   transport: string
@@ -190,24 +210,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     // One statement, one round trip: open claims, ours, and leases that ran out (their desktop is gone), a batch
     // at a time; a claim another desktop is taking right now is skipped, not waited for. A shared row with no
     // claim row at all (pushed before claims existed) is inserted: the first desktop to insert it wins.
-    const r = await c.query<{ row_id: string }>(
-      `WITH free AS (
-         SELECT row_id FROM claims WHERE tbl = $1 AND row_id = ANY($2::bigint[])
-           AND (state = 'released' OR (state IN ('leased', 'pinned') AND device_id = $3) OR (state = 'leased' AND lease_until < now()))
-         ORDER BY row_id LIMIT $4 FOR UPDATE SKIP LOCKED
-       ), taken AS (
-         UPDATE claims k SET device_id = $3, state = CASE WHEN k.state = 'pinned' THEN 'pinned' ELSE 'leased' END, outcome = NULL,
-           lease_until = now() + $5 * interval '1 millisecond', updated_at = now()
-         FROM free WHERE k.tbl = $1 AND k.row_id = free.row_id RETURNING k.row_id
-       ), fresh AS (
-         INSERT INTO claims (tbl, row_id, device_id, state, lease_until)
-         SELECT $1, x, $3, 'leased', now() + $5 * interval '1 millisecond' FROM unnest($2::bigint[]) x
-         WHERE NOT EXISTS (SELECT 1 FROM claims k WHERE k.tbl = $1 AND k.row_id = x)
-         ON CONFLICT (tbl, row_id) DO NOTHING RETURNING row_id
-       )
-       SELECT row_id FROM taken UNION ALL SELECT row_id FROM fresh`,
-      [CLAIMED_TABLE, ids, s.deviceId, batch, leaseMs],
-    )
+    const r = await c.query<{ row_id: string }>(CLAIM_SQL, [CLAIMED_TABLE, ids, s.deviceId, batch, leaseMs])
     const got = r.rows.map((x) => Number(x.row_id))
     const until = started + leaseMs - margin
     for (const id of got) {
