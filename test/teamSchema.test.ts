@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { SHARED_TABLES, captureTriggersSql } from '../src/main/engine/team/tables'
+import { LOCAL_COLUMNS, SHARED_TABLES, captureTriggersSql } from '../src/main/engine/team/tables'
 import { ADMIN, STAFF, freshDatabase, joinUrl, pgServerUrl, teamEngine, withFile } from './teamSetup'
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/;$/, '')
@@ -21,7 +21,7 @@ describe('team capture', () => {
       expect(byName.get(name), name).toBe(norm(sql))
     }
     // Every column of a shared table is either replicated or named as device-local in tables.ts.
-    const local: Record<string, string[]> = { contacts: ['company_id', 'last_inbound_at', 'last_outbound_at'], tasks: ['thread_id', 'closed_by_message_id', 'reminded_at'] }
+    const local = LOCAL_COLUMNS
     withFile(t, (db) => {
       for (const s of SHARED_TABLES) {
         const cols = (db.prepare(`PRAGMA table_info(${s.name})`).all() as Array<{ name: string }>).map((c) => c.name)

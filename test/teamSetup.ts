@@ -93,9 +93,14 @@ export function withFile<T>(t: TestEngine, fn: (db: Database.Database) => T): T 
   }
 }
 
-/** A TCP proxy to PostgreSQL: close() drops every connection through it and refuses new ones until open(). */
-export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void> }> {
+/**
+ * A TCP proxy to PostgreSQL: close() drops every connection through it and refuses new ones until open();
+ * blackhole() silently stops every open connection (a network that vanished without a word: no reset, no
+ * answer, ever) while new connections work.
+ */
+export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void>; blackhole(): void }> {
   const sockets = new Set<Socket>()
+  const holes: Array<() => void> = []
   let server: Server | null = null
   let port = 0
   const open = () =>
@@ -108,6 +113,12 @@ export async function pgProxy(target: number): Promise<{ port: number; open(): P
           s.on('error', () => undefined)
         }
         client.pipe(upstream).pipe(client)
+        holes.push(() => {
+          client.unpipe(upstream)
+          upstream.unpipe(client)
+          client.pause()
+          upstream.pause()
+        })
       })
       server.unref()
       server.listen(port, '127.0.0.1', () => {
@@ -124,7 +135,10 @@ export async function pgProxy(target: number): Promise<{ port: number; open(): P
       server = null
     })
   await open()
-  return { get port() { return port }, open, close }
+  const blackhole = () => {
+    for (const h of holes.splice(0)) h()
+  }
+  return { get port() { return port }, open, close, blackhole }
 }
 
 export const ADMIN = { email: 'gil@example.test', displayName: 'Gil Admin', password: 'gil-team-pw-1' }

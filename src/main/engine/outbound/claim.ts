@@ -14,6 +14,7 @@ import { SendFailure } from './failure'
 import type { NetMonitor } from './netMonitor'
 import { failRow, holdRow, type RetryPolicy } from './outcome'
 import { senderOf, type Senders } from './transport'
+import { teamGate, teamMine } from '../team/claims'
 
 export type Head = Pick<OutboxRow, 'id' | 'transport' | 'mailboxId' | 'objectId' | 'source' | 'contactId' | 'channel'>
 
@@ -86,7 +87,8 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
   }
 
   // A few more heads than slots, to step over rows whose lane is busy or closed.
-  const heads = dueRows(ctx, now, slots + 16)
+  // In a team workspace, a row other desktops have leaves only with this desktop's claim in PostgreSQL (issue 22).
+  const heads = teamGate(ctx, dueRows(ctx, now, slots + 16))
   const windows = env.sendWindows(heads, now)
   for (const head of heads) {
     if (picks.length >= slots) break
@@ -181,7 +183,7 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
 
   /** The mailbox reached its daily cap: hold its due rows until `until` (or their window's opening). */
   function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
-    const rows = waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now)
+    const rows = teamMine(ctx, waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now))
     // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
     const opens = env.sendWindows(rows, until)
     for (const r of rows) {

@@ -125,6 +125,23 @@ export function moveSequenceTo(sqlite: Sqlite, tbl: string, blockStart: number):
   if (upd.changes === 0) stmt(sqlite, 'INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)').run(tbl, blockStart - 1)
 }
 
+/**
+ * The last op of a push PostgreSQL may have (issue 22, migration 0032): set before the batch goes, cleared with
+ * its acknowledgement. Rows whose insert is at or before it may already be shared (a push cut off before its
+ * answer, even across a restart), so they are sent only with a claim.
+ */
+export function setPushingThrough(sqlite: Sqlite, seq: number | null): void {
+  stmt(sqlite, 'UPDATE team_state SET pushing_through = ? WHERE id = 1').run(seq)
+}
+
+/** True when this row's insert is still queued here and no push of it has started: it is this desktop's alone. */
+export function insertUnpushed(sqlite: Sqlite, tbl: string, rowKey: string): boolean {
+  return (
+    stmt(sqlite, `SELECT 1 FROM team_ops WHERE tbl = ? AND row_key = ? AND kind = 'insert' AND seq > (SELECT ifnull(pushing_through, 0) FROM team_state WHERE id = 1)`).get(tbl, rowKey) !==
+    undefined
+  )
+}
+
 export function maxId(sqlite: Sqlite, tbl: string): number {
   return ((sqlite.prepare(`SELECT max(id) AS m FROM ${tbl}`).get() as { m: number | null }).m ?? 0)
 }

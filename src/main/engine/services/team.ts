@@ -61,6 +61,7 @@ export async function createTeam(ctx: Ctx, input: { databaseUrl: string; admin: 
     await c.query(`GRANT USAGE ON SCHEMA public TO ${ident(member)}`)
     await c.query(`GRANT SELECT ON workspace, team_users, team_user_profiles TO ${ident(member)}`)
     await c.query(`GRANT SELECT, INSERT ON ops, devices, id_blocks TO ${ident(member)}`)
+    await c.query(`GRANT SELECT, INSERT, UPDATE ON claims TO ${ident(member)}`)
     await c.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${ident(member)}`)
     await c.query(`CREATE ROLE ${ident(login)} LOGIN CREATEROLE PASSWORD ${c.escapeLiteral(scramVerifier(admin.password))} IN ROLE ${ident(member)}`)
     await c.query(`GRANT ${ident(member)} TO ${ident(login)} WITH ADMIN OPTION`)
@@ -89,7 +90,8 @@ export async function createTeam(ctx: Ctx, input: { databaseUrl: string; admin: 
     })
     for (const t of SHARED_TABLES) {
       for (const row of allRows(ctx.sqlite, t.name, t.cols, t.pk)) {
-        const fields = Object.fromEntries(t.cols.map((c) => [c, row[c]]))
+        // A row being sent at this moment is shared as waiting; its push carries this desktop's claim on it.
+        const fields = Object.fromEntries(t.cols.map((c) => [c, t.localValues?.[c]?.includes(row[c] as string) ? t.sharedAs?.[c] : row[c]]))
         appendOp(ctx.sqlite, { id: uuid7(now), tbl: t.name, rowKey: rowKeyOf(t, row), kind: 'insert', fields: JSON.stringify(fields), userEmail: admin.email, at: now })
       }
       if (t.autoId) moveSequenceTo(ctx.sqlite, t.name, made.blockStart)

@@ -30,6 +30,8 @@ export interface Applied {
   contactIds: Set<number>
   noteContactIds: Set<number>
   taskIds: Set<number>
+  /** Outbox rows that arrived or changed (their own or their events'). */
+  outboundIds: Set<number>
 }
 
 // What a service does beside the INSERT itself, which a row arriving from another desktop needs too:
@@ -87,6 +89,17 @@ function settleReferences(sqlite: Sqlite, t: SharedTable, fields: Record<string,
   return true
 }
 
+/**
+ * A row this desktop is sending right now (a device-local status it holds the claim for) keeps its status
+ * until the send ends: its own outcome is recorded then and, pushed later, wins everywhere.
+ */
+function sendingHere(sqlite: Sqlite, t: SharedTable, field: string, key: number[], exists: boolean): boolean {
+  const local = t.localValues?.[field]
+  if (!local || !exists) return false
+  const r = sqlite.prepare(`SELECT ${field} AS v FROM ${t.name} WHERE ${where(t)}`).get(...key) as { v: string } | undefined
+  return r !== undefined && local.includes(r.v)
+}
+
 const where = (t: SharedTable) => t.pk.map((k) => `${k} = ?`).join(' AND ')
 
 function pendingFields(sqlite: Sqlite, tbl: string, rowKey: string): { fields: Set<string>; deleted: boolean } {
@@ -115,7 +128,7 @@ function applyOne(sqlite: Sqlite, t: SharedTable, op: RemoteOp, out: Applied): b
   if (!settleReferences(sqlite, t, op.fields)) return false
   const versions = fieldVersions(sqlite, t.name, op.rowKey)
   const exists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
-  const known = Object.keys(op.fields).filter((f) => t.cols.includes(f))
+  const known = Object.keys(op.fields).filter((f) => t.cols.includes(f) && !sendingHere(sqlite, t, f, key, exists))
   let written: string[]
   if (exists) {
     written = known.filter((f) => (versions.get(f) ?? 0) < op.position && !pending.fields.has(f))
@@ -123,8 +136,10 @@ function applyOne(sqlite: Sqlite, t: SharedTable, op: RemoteOp, out: Applied): b
   } else {
     if (op.kind !== 'insert') return false
     written = known
-    const cols = [...t.pk, ...written]
-    sqlite.prepare(`INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never))
+    // NOT NULL device-local columns (a mailbox's password) start empty: this desktop enters its own.
+    const defaults = Object.entries(t.localDefaults ?? {})
+    const cols = [...t.pk, ...written, ...defaults.map(([c]) => c)]
+    sqlite.prepare(`INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never), ...defaults.map(([, v]) => v))
     if (AFTER_INSERT[t.name]) sqlite.prepare(AFTER_INSERT[t.name]).run(...key)
   }
   for (const f of written) setFieldVersion(sqlite, t.name, op.rowKey, f, op.position)
@@ -161,7 +176,7 @@ function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number
 
 /** Applies ops in position order; the caller holds the transaction and the applying flag. */
 export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
-  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set() }
+  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set() }
   const savepoint = sqlite.transaction((t: SharedTable, op: RemoteOp) => applyOne(sqlite, t, op, out))
   for (const op of ops) {
     const t = sharedTable(op.tbl)
@@ -184,6 +199,11 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     if (t.name === 'contacts') out.contactIds.add(id[0])
     if (t.name === 'contact_tags') out.contactIds.add(id[1])
     if (t.name === 'tasks') out.taskIds.add(id[0])
+    if (t.name === 'outbound_messages') out.outboundIds.add(id[0])
+    if (t.name === 'message_events') {
+      const row = sqlite.prepare('SELECT outbound_id FROM message_events WHERE id = ?').get(id[0]) as { outbound_id: number } | undefined
+      if (row) out.outboundIds.add(row.outbound_id)
+    }
     if (t.name === 'contact_notes') {
       const row = sqlite.prepare('SELECT contact_id FROM contact_notes WHERE id = ?').get(id[0]) as { contact_id: number } | undefined
       if (row) out.noteContactIds.add(row.contact_id)

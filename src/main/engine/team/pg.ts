@@ -41,9 +41,13 @@ export function memberRoleName(workspaceId: string): string {
   return `sb_${workspaceId.replace(/-/g, '').slice(0, 24)}_member`
 }
 
-/** Connects within `timeoutMs`; a refusal or a bad password comes back as an AppError in words. */
-export async function connect(url: string, timeoutMs = 10_000): Promise<PgClient> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'switchboard', keepAlive: true })
+/**
+ * Connects within `timeoutMs`; a refusal or a bad password comes back as an AppError in words. With
+ * `queryTimeoutMs`, a query with no answer by then fails (a network that vanished without a word leaves the
+ * connection half-open: without it the query would wait for TCP to give up, many minutes later).
+ */
+export async function connect(url: string, timeoutMs = 10_000, queryTimeoutMs?: number): Promise<PgClient> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'switchboard', keepAlive: true, query_timeout: queryTimeoutMs })
   // A dropped connection emits 'error' on the client: without a listener Node would crash the engine.
   client.on('error', () => undefined)
   try {
@@ -53,6 +57,14 @@ export async function connect(url: string, timeoutMs = 10_000): Promise<PgClient
     throw pgProblem(e)
   }
   return client
+}
+
+/** Lets a connection go without waiting on it: on a half-open connection end() would wait forever. */
+export function dropClient(c: PgClient | null | undefined): void {
+  if (!c) return
+  void c.end().catch(() => undefined)
+  const stream = (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream
+  setTimeout(() => stream?.destroy(), 1000).unref?.()
 }
 
 /** A PostgreSQL or network error, said so that a person knows what to fix. */

@@ -60,3 +60,21 @@ export const ops = pgTable('ops', {
   at: bigint('at', { mode: 'number' }).notNull(),
   pushedAt: timestamp('pushed_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('ops_row_idx').on(t.tbl, t.rowKey)])
+
+/**
+ * Work that must happen once across desktops (issue 22): a shared outbox row is sent only by the desktop that
+ * holds its claim. A claim is taken with SELECT … FOR UPDATE SKIP LOCKED (or inserted, first wins) and held
+ * for a lease; the outcome's push marks it done (never taken again) or released (a retry anyone may take).
+ */
+export const claims = pgTable('claims', {
+  tbl: text('tbl').notNull(),
+  rowId: bigint('row_id', { mode: 'number' }).notNull(),
+  deviceId: integer('device_id').notNull(),
+  // pinned: only device_id may send it (an outbox row's attachments are in its desktop's file store alone).
+  state: text('state', { enum: ['leased', 'released', 'done', 'pinned'] }).notNull(),
+  // The row's status when it was marked done: only a failed, skipped or cancelled row may be claimed again
+  // (a retry); a sent one never.
+  outcome: text('outcome'),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.tbl, t.rowId] })])

@@ -7,10 +7,11 @@ import type { TeamStatus } from '../../../shared/team'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
-import { deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
+import { setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
 import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
-import { asRole, connect, describeDatabase, pgProblem, takeBlock, type PgClient } from './pg'
+import { asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
+import { createClaimBook, type ClaimOptions } from './claims'
 
 export interface ReplicatorOptions {
   /** Full cycle (reconnect, pull) at least this often; default 5 s. */
@@ -20,9 +21,13 @@ export interface ReplicatorOptions {
   pushBatch?: number
   pullBatch?: number
   connectTimeoutMs?: number
+  /** A query with no answer by then fails and its connection is dropped (a half-open network); default 30 s. */
+  queryTimeoutMs?: number
   /** Tests: no timers and no wake-ups; ops move only on syncNow (team.sync), so a test orders pushes itself. */
   manual?: boolean
   log?: (msg: string) => void
+  /** Outbox claims in PostgreSQL (claims.ts). */
+  claims?: ClaimOptions
 }
 
 export interface Replicator {
@@ -52,6 +57,16 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   let pollTimer: ReturnType<typeof setInterval> | undefined
   let localTimer: ReturnType<typeof setInterval> | undefined
   let lastEmitted = ''
+  // The claims connection is its own: a claim round must not interleave with a push's transaction.
+  const claims = createClaimBook(
+    ctx,
+    async () => {
+      const s = teamState(ctx.sqlite)
+      if (!s) throw new Error('not in a team workspace')
+      return connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed)), opts.connectTimeoutMs ?? 10_000, opts.queryTimeoutMs ?? 30_000)
+    },
+    opts.claims,
+  )
 
   function status(): TeamStatus {
     const s = teamState(ctx.sqlite)
@@ -80,7 +95,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   async function ensureClient(s: TeamStateRow): Promise<PgClient> {
     if (client) return client
     const password = ctx.secrets.open(s.passwordSealed)
-    const c = await connect(asRole(s.databaseUrl, s.roleName, password), opts.connectTimeoutMs ?? 10_000)
+    const c = await connect(asRole(s.databaseUrl, s.roleName, password), opts.connectTimeoutMs ?? 10_000, opts.queryTimeoutMs ?? 30_000)
     const drop = () => {
       if (client === c) client = null
     }
@@ -102,6 +117,10 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       const batch = pendingOps(ctx.sqlite, pushBatch)
       if (!batch.length) return
       const ids = batch.map((o) => o.id)
+      // Read with the batch: an outbox row being sent here goes out with its claim (claims.ts). From now on the
+      // batch may be in PostgreSQL (an answer can be lost), so its outbox rows need a claim like any shared row.
+      const effects = claims.forPush(batch)
+      setPushingThrough(ctx.sqlite, batch[batch.length - 1].seq)
       await c.query('BEGIN')
       try {
         // One pusher at a time: positions are then handed out in commit order, so no desktop's cursor can pass
@@ -116,6 +135,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
            ON CONFLICT (id) DO NOTHING`,
           [ids, s.deviceId, batch.map((o) => o.userEmail), batch.map((o) => o.tbl), batch.map((o) => o.rowKey), batch.map((o) => o.kind), batch.map((o) => o.fields), batch.map((o) => o.at)],
         )
+        await claims.write(c, s.deviceId, effects)
         const got = await c.query<{ id: string; position: string }>('SELECT id, position FROM ops WHERE id = ANY($1::uuid[])', [ids])
         await c.query('COMMIT')
         const positions = new Map(got.rows.map((r) => [r.id, Number(r.position)]))
@@ -131,6 +151,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
             } else for (const f of Object.keys(JSON.parse(o.fields) as object)) setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, f, position)
             deleteOp(ctx.sqlite, o.id)
           }
+          setPushingThrough(ctx.sqlite, null)
         })
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined)
@@ -177,6 +198,11 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (a.contactIds.size || a.tables.has('contact_emails') || a.tables.has('contact_phones')) ctx.emit('contacts.changed', a.contactIds.size ? { ids: [...a.contactIds] } : {})
     for (const contactId of a.noteContactIds) ctx.emit('notes.changed', { contactId })
     if (a.taskIds.size) ctx.emit('tasks.changed', { ids: [...a.taskIds] })
+    if (a.outboundIds.size) {
+      ctx.emit('outbox.changed', { ids: [...a.outboundIds] })
+      // Rows that arrived may be due: the scheduler asks for their claims.
+      ctx.outbound.scheduler.wake()
+    }
   }
 
   async function cycle(): Promise<void> {
@@ -196,7 +222,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         if (!reused) throw e
         const dead = client
         client = null
-        await dead?.end().catch(() => undefined)
+        dropClient(dead)
         const c = await ensureClient(s)
         await push(c, s)
         await pull(c)
@@ -208,7 +234,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       problem = p.message
       const c = client
       client = null
-      await c?.end().catch(() => undefined)
+      dropClient(c)
       throw p
     } finally {
       busy = false
@@ -259,9 +285,10 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       clearInterval(pollTimer)
       clearInterval(localTimer)
       await running?.catch(() => undefined)
+      await claims.stop()
       const c = client
       client = null
-      await c?.end().catch(() => undefined)
+      dropClient(c)
     },
     syncNow: () => run(),
     status,

@@ -12,6 +12,15 @@ export interface SharedTable {
   cols: string[]
   /** INTEGER PRIMARY KEY AUTOINCREMENT: new rows take ids from this desktop's id block. */
   autoId: boolean
+  /**
+   * Values a column takes on this desktop alone, never captured (outbound_messages.status 'sending': the
+   * desktop that won the row's claim in PostgreSQL is sending it; the others keep it queued until the outcome).
+   */
+  localValues?: Record<string, string[]>
+  /** What a device-local value is shared as when a new workspace's snapshot carries the row. */
+  sharedAs?: Record<string, string>
+  /** NOT NULL device-local columns a row arriving from another desktop starts with (secrets stay local). */
+  localDefaults?: Record<string, string | number>
 }
 
 export const SHARED_TABLES: SharedTable[] = [
@@ -26,7 +35,41 @@ export const SHARED_TABLES: SharedTable[] = [
   { name: 'contact_notes', pk: ['id'], autoId: true, cols: ['contact_id', 'author_user_id', 'body_html', 'body_text', 'pinned', 'created_at', 'updated_at'] },
   // thread_id and closed_by_message_id point into this desktop's inbox; reminded_at is this desktop's reminder.
   { name: 'tasks', pk: ['id'], autoId: true, cols: ['title', 'contact_id', 'assignee_user_id', 'created_by_user_id', 'due_at', 'done_at', 'close_on_reply', 'created_at', 'updated_at'] },
+  // ---- the outbox and what it sends from (migration 0032). Secrets never leave the desktop: the sealed
+  // passwords and API keys are device-local (each desktop enters its own), and so is the sign-in state
+  // (status, status_reason, status_code) each desktop finds with its own password.
+  {
+    name: 'mailboxes',
+    pk: ['id'],
+    autoId: true,
+    cols: ['object_id', 'email', 'display_name', 'daily_capacity', 'min_gap_seconds', 'smtp_host', 'smtp_port', 'smtp_security', 'smtp_user', 'imap_host', 'imap_port', 'imap_security', 'imap_user', 'sent_copy', 'receive_via', 'sync_window_months', 'created_at', 'updated_at'],
+    localDefaults: { smtp_password_sealed: '' },
+  },
+  { name: 'object_mailgun_settings', pk: ['id'], autoId: true, cols: ['object_id', 'sending_domain', 'region', 'api_base_url', 'verified_at', 'is_active', 'created_at', 'updated_at'] },
+  { name: 'email_sending_profiles', pk: ['id'], autoId: true, cols: ['object_id', 'email_address', 'display_name', 'reply_to_address', 'transport', 'mailbox_id', 'is_active', 'signature_html', 'created_at', 'updated_at'] },
+  { name: 'templates', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'description', 'current_version', 'deleted_at', 'created_at', 'updated_at'] },
+  { name: 'template_versions', pk: ['id'], autoId: true, cols: ['template_id', 'version', 'subject', 'html', 'text', 'text_auto', 'variables_json', 'created_at'] },
+  // lease_owner/lease_until/capacity_day are this desktop's send in progress and its mailbox's daily count;
+  // draft_id, communication_id, bulk_job_id and polled_at point into (or time) device-local tables.
+  {
+    name: 'outbound_messages',
+    pk: ['id'],
+    autoId: true,
+    cols: ['object_id', 'profile_id', 'mailbox_id', 'contact_id', 'transport', 'message_id', 'from_email', 'from_name', 'reply_to', 'to_json', 'cc_json', 'bcc_json', 'subject', 'html', 'text', 'headers_json', 'tracking', 'source', 'idempotency_key', 'status', 'status_reason', 'attempts', 'max_attempts', 'last_error', 'error_kind', 'error_code', 'scheduled_for', 'next_attempt_at', 'undo_until', 'provider_id', 'sent_at', 'created_at', 'updated_at', 'channel', 'segments', 'content_sid', 'content_variables_json', 'provider_status', 'template_id', 'template_version_id'],
+    localValues: { status: ['sending'] },
+    sharedAs: { status: 'queued' },
+  },
+  { name: 'message_events', pk: ['id'], autoId: true, cols: ['outbound_id', 'type', 'detail', 'provider_event_id', 'at'] },
 ]
+
+/** Columns of shared tables that stay on each desktop (test/teamSchema.test.ts checks every column is one or the other). */
+export const LOCAL_COLUMNS: Record<string, string[]> = {
+  contacts: ['company_id', 'last_inbound_at', 'last_outbound_at'],
+  tasks: ['thread_id', 'closed_by_message_id', 'reminded_at'],
+  mailboxes: ['smtp_password_sealed', 'imap_password_sealed', 'status', 'status_reason', 'status_code'],
+  object_mailgun_settings: ['api_key_sealed'],
+  outbound_messages: ['lease_owner', 'lease_until', 'capacity_day', 'draft_id', 'communication_id', 'bulk_job_id', 'polled_at'],
+}
 
 export const sharedTable = (name: string): SharedTable | undefined => SHARED_TABLES.find((t) => t.name === name)
 
@@ -48,10 +91,13 @@ export function captureTriggersSql(t: SharedTable): string[] {
   const op = (kind: string, rowKey: string, fields: string) =>
     `INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES (${UUID7_SQL}, '${t.name}', CAST(${rowKey} AS TEXT), '${kind}', ${fields}, (SELECT user_email FROM team_state WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));`
   // json_remove drops the unchanged fields: the op carries only what this write changed (per-field merge).
-  const removes = t.cols.map((c) => `CASE WHEN old.${c} IS new.${c} THEN '$.${c}' ELSE '$.__none' END`).join(', ')
+  // A device-local value (localValues) counts as unchanged: it is never captured.
+  const local = (c: string) => (t.localValues?.[c] ? ` OR new.${c} IN (${t.localValues[c].map((v) => `'${v}'`).join(', ')})` : '')
+  const removes = t.cols.map((c) => `CASE WHEN old.${c} IS new.${c}${local(c)} THEN '$.${c}' ELSE '$.__none' END`).join(', ')
+  const changed = (c: string) => (t.localValues?.[c] ? `(old.${c} IS NOT new.${c} AND new.${c} NOT IN (${t.localValues[c].map((v) => `'${v}'`).join(', ')}))` : `old.${c} IS NOT new.${c}`)
   return [
     `CREATE TRIGGER \`team_${t.name}_ai\` AFTER INSERT ON \`${t.name}\` WHEN ${when} BEGIN\n  ${op('insert', key('new'), obj('new'))}\nEND;`,
-    `CREATE TRIGGER \`team_${t.name}_au\` AFTER UPDATE ON \`${t.name}\` WHEN ${when} AND (${t.cols.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')}) BEGIN\n  ${op('update', key('new'), `json_remove(${obj('new')}, ${removes})`)}\nEND;`,
+    `CREATE TRIGGER \`team_${t.name}_au\` AFTER UPDATE ON \`${t.name}\` WHEN ${when} AND (${t.cols.map(changed).join(' OR ')}) BEGIN\n  ${op('update', key('new'), `json_remove(${obj('new')}, ${removes})`)}\nEND;`,
     `CREATE TRIGGER \`team_${t.name}_ad\` AFTER DELETE ON \`${t.name}\` WHEN ${when} BEGIN\n  ${op('delete', key('old'), `'{}'`)}\nEND;`,
   ]
 }

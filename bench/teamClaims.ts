@@ -1,0 +1,90 @@
+// npm run bench:team-claims — sending once across desktops (issue 22): ten connections, as ten desktops' claim
+// books, take 5,000 open outbox claims with the claim book's own statement (CLAIM_SQL, team/claims.ts), each
+// asking for the first 144 rows it still sees due (the scheduler's look-ahead) and marking what it won done, as
+// its outcome's push would.                                  targets: 0 duplicates, claim round p99 ≤ 20 ms
+// Baseline in the same run: a bare `SELECT 1` round trip on the same connections. One JSON line per figure.
+// Real PostgreSQL (scripts/pg.sh, started when not running), a fresh database dropped afterwards.
+// Not a test: targets are reported beside each figure, never asserted.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import pg from 'pg'
+import { CLAIM_SQL, CLAIMED_TABLE } from '../src/main/engine/team/claims'
+
+const ENGINES = Number(process.env.BENCH_ENGINES ?? 10)
+const ROWS = Number(process.env.BENCH_ROWS ?? 5000)
+const LOOKAHEAD = 144
+const BATCH = 16
+
+const pct = (a: number[], q: number) => {
+  const s = [...a].sort((x, y) => x - y)
+  return +s[Math.min(s.length - 1, Math.floor(q * s.length))].toFixed(2)
+}
+
+async function main(): Promise<void> {
+  execFileSync('bash', ['scripts/pg.sh', 'start'], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const base = /PG_URL=(\S+)/.exec(execFileSync('bash', ['scripts/pg.sh', 'env'], { encoding: 'utf8' }))![1]
+  const name = `sb_bench_claims_${Date.now()}`
+  const admin = new pg.Client({ connectionString: base })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE "${name}"`)
+  const u = new URL(base)
+  u.pathname = `/${name}`
+  const url = u.toString()
+  try {
+    const setup = new pg.Client({ connectionString: url })
+    await setup.connect()
+    for (const stmt of readFileSync('resources/pg-migrations/0002_claims.sql', 'utf8').split('--> statement-breakpoint')) await setup.query(stmt)
+    await setup.query(`INSERT INTO claims (tbl, row_id, device_id, state) SELECT $1, g, 0, 'released' FROM generate_series(1, $2::int) g`, [CLAIMED_TABLE, ROWS])
+    await setup.end()
+
+    const ids = Array.from({ length: ROWS }, (_, i) => i + 1)
+    const seen = new Set<number>() // what every desktop has heard is no longer due (the pull, idealised)
+    const winner = new Map<number, number>()
+    let duplicates = 0
+    const rounds: number[] = []
+    const baseline: number[] = []
+    const desk = async (device: number) => {
+      const c = new pg.Client({ connectionString: url })
+      await c.connect()
+      for (let i = 0; i < 30; i++) {
+        const t = performance.now()
+        await c.query('SELECT 1')
+        baseline.push(performance.now() - t)
+      }
+      for (;;) {
+        const want = ids.filter((id) => !seen.has(id)).slice(0, LOOKAHEAD)
+        if (!want.length) break
+        const t = performance.now()
+        const r = await c.query<{ row_id: string }>(CLAIM_SQL, [CLAIMED_TABLE, want, device, BATCH, 600_000])
+        rounds.push(performance.now() - t)
+        const got = r.rows.map((x) => Number(x.row_id))
+        for (const id of got) {
+          if (winner.has(id)) duplicates++
+          winner.set(id, device)
+        }
+        if (got.length) await c.query(`UPDATE claims SET state = 'done', outcome = 'sent' WHERE tbl = $1 AND row_id = ANY($2::bigint[])`, [CLAIMED_TABLE, got])
+        for (const id of got) seen.add(id)
+        // Nothing free among what it sees: the others hold them; it hears of their outcome a moment later.
+        if (!got.length) await new Promise((r2) => setTimeout(r2, 5))
+      }
+      await c.end()
+    }
+    const started = performance.now()
+    await Promise.all(Array.from({ length: ENGINES }, (_, i) => desk(i + 1)))
+    const ms = performance.now() - started
+    const per = [...new Set(winner.values())].map((d) => [...winner.values()].filter((x) => x === d).length)
+    const line = (o: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'team-claims', ...o }))
+    line({ figure: 'duplicates', value: duplicates, target: 0, claimed: winner.size, rows: ROWS, engines: ENGINES, perEngineMin: Math.min(...per), perEngineMax: Math.max(...per) })
+    line({ figure: 'claim_round_ms', p50: pct(rounds, 0.5), p99: pct(rounds, 0.99), rounds: rounds.length, target_p99: 20 })
+    line({ figure: 'baseline_select1_ms', p50: pct(baseline, 0.5), p99: pct(baseline, 0.99) })
+    line({ figure: 'claims_per_s', value: Math.round((winner.size / ms) * 1000) })
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
+void main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

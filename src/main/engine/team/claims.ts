@@ -1,0 +1,290 @@
+// Sending once across desktops (issue 22). A shared outbox row (its insert is already in PostgreSQL, so other
+// desktops may have it) leaves only from the desktop that holds its claim in PostgreSQL's `claims` table. The
+// push of the row's insert writes its claim row in the same PostgreSQL transaction (open, or leased when this
+// desktop is already sending it, or done), so no other desktop ever sees the row without its claim. A desktop
+// takes open claims (and leases that ran out) with SELECT … FOR UPDATE SKIP LOCKED, a batch at a time, so two
+// desktops claiming at once split the rows instead of waiting for each other. A row queued here and not yet
+// pushed is this desktop's alone. The outcome's push marks the claim done (never
+// taken again) or released (a retry anyone may take). While PostgreSQL is unreachable a shared row waits:
+// late beats twice.
+//
+// The scheduler's claim (outbound/claim.ts) is synchronous inside a SQLite transaction, so it cannot ask
+// PostgreSQL: it asks this book (teamGate), which answers from what it already won and asks PostgreSQL in
+// the background for the rest, waking the scheduler when it wins some.
+import type { Ctx } from '../context'
+import type { Sqlite } from '../db/open'
+import { stmt } from '../db/stmt'
+import { insertUnpushed, teamState, type LocalOp } from '../repos/team'
+import { dropClient, type PgClient } from './pg'
+
+export const CLAIMED_TABLE = 'outbound_messages'
+/** Statuses after which a row is never sent again by anyone (a claim marked done). */
+const FINAL = new Set(['sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed', 'skipped', 'cancelled'])
+/** Outcomes that mean the message left: such a claim is never reopened nor overwritten by another outcome. */
+const SENT_SQL = ['sent', 'delivered', 'opened', 'clicked', 'bounced'].map((v) => `'${v}'`).join(', ')
+
+/**
+ * One claim round, one statement: $1 table, $2 the row ids wanted, $3 this device, $4 the batch, $5 the lease
+ * in ms. Returns the row ids won. Exported for bench/teamClaims.ts, which measures this very statement.
+ */
+export const CLAIM_SQL = `WITH free AS (
+         SELECT row_id FROM claims WHERE tbl = $1 AND row_id = ANY($2::bigint[])
+           AND (state = 'released' OR (state IN ('leased', 'pinned') AND device_id = $3) OR (state = 'leased' AND lease_until < now()))
+         ORDER BY row_id LIMIT $4 FOR UPDATE SKIP LOCKED
+       ), taken AS (
+         UPDATE claims k SET device_id = $3, state = CASE WHEN k.state = 'pinned' THEN 'pinned' ELSE 'leased' END, outcome = NULL,
+           lease_until = now() + $5 * interval '1 millisecond', updated_at = now()
+         FROM free WHERE k.tbl = $1 AND k.row_id = free.row_id RETURNING k.row_id
+       ), fresh AS (
+         INSERT INTO claims (tbl, row_id, device_id, state, lease_until)
+         SELECT $1, x, $3, 'leased', now() + $5 * interval '1 millisecond' FROM unnest($2::bigint[]) x
+         WHERE NOT EXISTS (SELECT 1 FROM claims k WHERE k.tbl = $1 AND k.row_id = x)
+         ON CONFLICT (tbl, row_id) DO NOTHING RETURNING row_id
+       )
+       SELECT row_id FROM taken UNION ALL SELECT row_id FROM fresh`
+
+export interface ClaimHead {
+  id: number
+  transport: string
+  mailboxId: number | null
+  objectId: number
+}
+
+export interface ClaimEffect {
+  rowId: number
+  /** pinned: only its desktop may send it (its attachments are in that desktop's file store alone). */
+  state: 'leased' | 'released' | 'done' | 'pinned'
+  outcome: string | null
+}
+
+export interface ClaimOptions {
+  /** How long a won claim is held in PostgreSQL (PostgreSQL's clock); default 10 minutes. */
+  leaseMs?: number
+  /** A claim lost to another desktop is not asked for again before this; default 1 s. */
+  lostRetryMs?: number
+  /** Claims taken per round at most (the scheduler asks again on its next turn); default 16. */
+  batch?: number
+}
+
+export interface ClaimBook {
+  /** The due heads this desktop may send now (inside the scheduler's transaction; never waits). */
+  gate<T extends ClaimHead>(heads: T[]): T[]
+  /** The rows this desktop may change without a claim of its own (hold them for its mailbox's cap). */
+  mine<T extends { id: number }>(rows: T[]): T[]
+  /**
+   * The claims a push carries, worked out when its batch is read, in the same synchronous step that marks the
+   * batch as being pushed (from then on its rows need a claim here too).
+   */
+  forPush(batch: LocalOp[]): ClaimEffect[]
+  /** Writes them inside the push's PostgreSQL transaction. */
+  write(c: PgClient, deviceId: number, effects: ClaimEffect[]): Promise<void>
+  /** Rows claimed by the background round, for tests and the status. */
+  stats(): { won: number; lost: number; rounds: number; failures: number }
+  stop(): Promise<void>
+}
+
+const books = new WeakMap<Sqlite, ClaimBook>()
+
+/** The claim gate the scheduler's claim asks; a desktop not in a workspace sends everything as before. */
+export function teamGate<T extends ClaimHead>(ctx: Pick<Ctx, 'sqlite'>, heads: T[]): T[] {
+  const book = books.get(ctx.sqlite)
+  return book && heads.length ? book.gate(heads) : heads
+}
+
+/** Rows this desktop may change for its own reasons (a daily cap): its own, or those whose claim it holds. */
+export function teamMine<T extends { id: number }>(ctx: Pick<Ctx, 'sqlite'>, rows: T[]): T[] {
+  const book = books.get(ctx.sqlite)
+  return book && rows.length ? book.mine(rows) : rows
+}
+
+export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts: ClaimOptions = {}): ClaimBook {
+  const leaseMs = opts.leaseMs ?? 10 * 60_000
+  const lostRetryMs = opts.lostRetryMs ?? 1000
+  const batch = opts.batch ?? 16
+  // Real time, not the engine's clock: leases are PostgreSQL's (wall) time; a won claim is trusted here until a
+  // minute before its lease ends.
+  const margin = Math.min(60_000, leaseMs / 4)
+  /** Won claims: row id → until when (Date.now()) this desktop may start sending it. */
+  const won = new Map<number, number>()
+  /** Lost claims: not asked again before this instant. */
+  const retryAt = new Map<number, number>()
+  const wanted = new Set<number>()
+  /** Rows the last gate let through on a claim: the same claim may hold them (a full daily cap). */
+  let passed = new Set<number>()
+  let client: PgClient | null = null
+  let running: Promise<void> | null = null
+  let again = false
+  let stopped = false
+  const counts = { won: 0, lost: 0, rounds: 0, failures: 0 }
+
+  const inTeam = () => teamState(ctx.sqlite) !== undefined
+  // A row counts as shared from the moment a push of its insert starts (team_state.pushing_through).
+  const unpushed = (id: number) => insertUnpushed(ctx.sqlite, CLAIMED_TABLE, String(id))
+
+  /** A desktop without the password (or API key) of a row's sender leaves the row to desktops that have it. */
+  function canSend(h: ClaimHead): boolean {
+    if (h.transport === 'smtp') {
+      const m = stmt(ctx.sqlite, 'SELECT smtp_password_sealed AS pw FROM mailboxes WHERE id = ?').get(h.mailboxId) as { pw: string } | undefined
+      return !m || m.pw !== ''
+    }
+    if (h.transport === 'mailgun') {
+      const g = stmt(ctx.sqlite, 'SELECT api_key_sealed AS k FROM object_mailgun_settings WHERE object_id = ?').get(h.objectId) as { k: string | null } | undefined
+      return !g || g.k !== null
+    }
+    return true
+  }
+
+  function gate<T extends ClaimHead>(heads: T[]): T[] {
+    if (!inTeam()) return heads
+    const now = Date.now()
+    const out: T[] = []
+    passed = new Set()
+    for (const h of heads) {
+      if (unpushed(h.id)) {
+        out.push(h)
+        continue
+      }
+      const until = won.get(h.id)
+      if (until !== undefined && until > now) {
+        // Used once: a row that is not moved now (a busy lane) asks again, and gets it back at once (ours).
+        won.delete(h.id)
+        passed.add(h.id)
+        out.push(h)
+        continue
+      }
+      won.delete(h.id)
+      if ((retryAt.get(h.id) ?? 0) > now || !canSend(h)) continue
+      wanted.add(h.id)
+    }
+    if (wanted.size) kick()
+    // Rows sent by others never come back to clear their entries: forget the stale ones now and then.
+    if (retryAt.size + won.size > 4096) {
+      for (const [id, t] of retryAt) if (t <= now) retryAt.delete(id)
+      for (const [id, t] of won) if (t <= now) won.delete(id)
+    }
+    return out
+  }
+
+  function mine<T extends { id: number }>(rows: T[]): T[] {
+    if (!inTeam()) return rows
+    const now = Date.now()
+    return rows.filter((r) => unpushed(r.id) || passed.has(r.id) || (won.get(r.id) ?? 0) > now)
+  }
+
+  function kick(): void {
+    if (stopped) return
+    if (running) {
+      again = true
+      return
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false
+          await round()
+        } while (again && wanted.size && !stopped)
+      } catch {
+        // PostgreSQL unreachable (or a deadlock victim): the rows stay unclaimed and wait; the scheduler asks
+        // again on its next turn.
+        counts.failures++
+        const c = client
+        client = null
+        dropClient(c)
+      } finally {
+        running = null
+      }
+    })()
+  }
+
+  async function round(): Promise<void> {
+    // Ascending ids: two desktops taking overlapping sets lock them in the same order (no deadlock).
+    const ids = [...wanted].sort((a, b) => a - b)
+    wanted.clear()
+    if (!ids.length) return
+    const s = teamState(ctx.sqlite)
+    if (!s) return
+    counts.rounds++
+    if (!client) client = await connect()
+    const c = client
+    const started = Date.now()
+    // One statement, one round trip: open claims, ours, and leases that ran out (their desktop is gone), a batch
+    // at a time; a claim another desktop is taking right now is skipped, not waited for. A shared row with no
+    // claim row at all (pushed before claims existed) is inserted: the first desktop to insert it wins.
+    const r = await c.query<{ row_id: string }>(CLAIM_SQL, [CLAIMED_TABLE, ids, s.deviceId, batch, leaseMs])
+    const got = r.rows.map((x) => Number(x.row_id))
+    const until = started + leaseMs - margin
+    for (const id of got) {
+      won.set(id, until)
+      retryAt.delete(id)
+    }
+    // A full batch leaves the rest unasked (the next turn asks); a short one means the rest are someone else's.
+    if (got.length < batch) {
+      for (const id of ids) if (!won.has(id)) retryAt.set(id, Date.now() + lostRetryMs)
+      counts.lost += ids.length - got.length
+    }
+    counts.won += got.length
+    if (got.length) ctx.outbound.scheduler.wake()
+  }
+
+  function forPush(batch: LocalOp[]): ClaimEffect[] {
+    const byRow = new Map<number, ClaimEffect>()
+    const status = stmt(ctx.sqlite, `SELECT status FROM ${CLAIMED_TABLE} WHERE id = ?`)
+    // The files of a row's attachments are in this desktop's content store only: no other desktop may send it.
+    const files = stmt(ctx.sqlite, 'SELECT 1 FROM mail_attachments WHERE outbound_id = ? LIMIT 1')
+    const open = (id: number): ClaimEffect => ({ rowId: id, state: files.get(id) === undefined ? 'released' : 'pinned', outcome: null })
+    for (const op of batch) {
+      if (op.tbl !== CLAIMED_TABLE) continue
+      const id = Number(op.rowKey)
+      if (op.kind === 'delete') {
+        byRow.set(id, { rowId: id, state: 'done', outcome: 'deleted' })
+        continue
+      }
+      if (op.kind === 'insert') {
+        // The row is being sent here already: the push gives it its claim.
+        const now = (status.get(id) as { status: string } | undefined)?.status
+        if (now === undefined || FINAL.has(now)) byRow.set(id, { rowId: id, state: 'done', outcome: now ?? 'deleted' })
+        else if (now === 'sending' && files.get(id) === undefined) byRow.set(id, { rowId: id, state: 'leased', outcome: null })
+        else byRow.set(id, open(id))
+        continue
+      }
+      const f = JSON.parse(op.fields) as Record<string, unknown>
+      if (typeof f.status !== 'string') continue
+      byRow.set(id, FINAL.has(f.status) ? { rowId: id, state: 'done', outcome: f.status } : open(id))
+    }
+    return [...byRow.values()].sort((a, b) => a.rowId - b.rowId)
+  }
+
+  async function write(c: PgClient, deviceId: number, effects: ClaimEffect[]): Promise<void> {
+    if (!effects.length) return
+    // done wins over an open or leased claim, and a sent outcome over any other (a send that was under way
+    // when another desktop cancelled the row still left); a release only frees this desktop's own claim, or
+    // reopens a row that failed or was cancelled (a retry); a sent row's claim is never reopened.
+    await c.query(
+      `INSERT INTO claims (tbl, row_id, device_id, state, outcome, lease_until)
+       SELECT $1, u.id, $2, u.state, u.outcome, CASE WHEN u.state IN ('leased', 'pinned') THEN now() + $3 * interval '1 millisecond' END
+       FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, state, outcome, ord) ORDER BY ord
+       ON CONFLICT (tbl, row_id) DO UPDATE SET state = excluded.state, outcome = excluded.outcome, device_id = excluded.device_id, lease_until = excluded.lease_until, updated_at = now()
+       WHERE (excluded.state = 'done' AND (claims.state <> 'done' OR (excluded.outcome IN (${SENT_SQL}) AND coalesce(claims.outcome, '') NOT IN (${SENT_SQL}))))
+          OR (excluded.state <> 'done' AND claims.state <> 'done' AND claims.device_id = excluded.device_id)
+          OR (excluded.state = 'released' AND claims.state = 'done' AND claims.outcome IN ('failed', 'skipped', 'cancelled'))`,
+      [CLAIMED_TABLE, deviceId, leaseMs, effects.map((e) => e.rowId), effects.map((e) => e.state), effects.map((e) => e.outcome)],
+    )
+  }
+
+  const book: ClaimBook = {
+    gate,
+    mine,
+    forPush,
+    write,
+    stats: () => ({ ...counts }),
+    async stop() {
+      stopped = true
+      await running?.catch(() => undefined)
+      const c = client
+      client = null
+      dropClient(c)
+    },
+  }
+  books.set(ctx.sqlite, book)
+  return book
+}
