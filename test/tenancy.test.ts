@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -66,6 +67,18 @@ describe('mailboxes', () => {
     expect(updated).toMatchObject({ dailyCapacity: 9, imap: null })
     expect(await t.err('mailboxes.create', { objectId: o.id, email: 'alice@example.test', smtp })).toMatchObject({ code: 'CONFLICT', field: 'email' })
     expect(await t.err('mailboxes.create', { objectId: 999, email: 'b@example.test', smtp })).toMatchObject({ code: 'NOT_FOUND', field: 'objectId' })
+  })
+
+  it('says when this computer has no SMTP password for a mailbox (one shared by a teammate), until it is typed', async () => {
+    const t = freshEngine()
+    const { mailbox } = await objectWithMailbox(t)
+    // A mailbox that arrived from another desktop of the workspace: its password never leaves that desktop.
+    const db = new Database(join(t.dataDir, 'switchboard.db'))
+    db.prepare("UPDATE mailboxes SET smtp_password_sealed = '' WHERE id = ?").run(mailbox.id)
+    db.close()
+    expect((await t.ok('mailboxes.list', { objectId: mailbox.objectId })).find((m) => m.id === mailbox.id)!.smtp.hasPassword).toBe(false)
+    const typed = await t.ok('mailboxes.update', { id: mailbox.id, smtp: { ...smtp, password: 'typed-here' } })
+    expect(typed.smtp.hasPassword).toBe(true)
   })
 
   it('cannot be deleted while a profile sends through it', async () => {

@@ -15,7 +15,7 @@ import { olderOnServer } from '../repos/mailboxes'
 import { assertOwnAddressFree, requireObject } from './objects'
 
 export function toMailbox(ctx: Ctx, r: MailboxRow): Mailbox {
-  const smtp: ServerView = { host: r.smtpHost, port: r.smtpPort, secure: r.smtpSecurity, user: r.smtpUser, hasPassword: true }
+  const smtp: ServerView = { host: r.smtpHost, port: r.smtpPort, secure: r.smtpSecurity, user: r.smtpUser, hasPassword: r.smtpPasswordSealed !== '' }
   const imap: ServerView | null =
     r.imapHost && r.imapPort && r.imapSecurity && r.imapUser
       ? { host: r.imapHost, port: r.imapPort, secure: r.imapSecurity, user: r.imapUser, hasPassword: r.imapPasswordSealed !== null }
