@@ -23,14 +23,13 @@ interface SkeletonProps {
   widths?: string[]
   /** The bar's look: `skeleton-block`, or the inbox's slimmer `skeleton-bar`. */
   bar?: string
-  className?: string
   label?: string
 }
 
 /** Grey placeholder rows while the first page loads (the lists, and the inbox's thread list). */
-export function SkeletonRows({ rows = 3, widths = ['w-40', 'w-20', 'w-10'], bar = 'skeleton-block', className = 'skeleton-list', label = 'Loading' }: SkeletonProps): JSX.Element {
+export function SkeletonRows({ rows = 3, widths = ['w-40', 'w-20', 'w-10'], bar = 'skeleton-block', label = 'Loading' }: SkeletonProps): JSX.Element {
   return (
-    <div className={className} aria-busy="true" aria-label={label}>
+    <div className="skeleton-list" aria-busy="true" aria-label={label}>
       {Array.from({ length: rows }, (_, i) => (
         <div key={i} className="skeleton-row">
           {widths.map((w) => (

@@ -268,7 +268,7 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
 const VIEW_TITLE: Record<string, string> = { inbox: 'Inbox', flagged: 'Starred', sent: 'Sent', archive: 'Archive', junk: 'Junk', trash: 'Trash', all: 'All mail' }
 
 function ListSkeleton(): JSX.Element {
-  return <SkeletonRows rows={7} widths={['w-40', 'w-70', 'w-90']} bar="skeleton-bar" className="thread-skeleton" label="Loading conversations" />
+  return <SkeletonRows rows={7} widths={['w-40', 'w-70', 'w-90']} bar="skeleton-bar" label="Loading conversations" />
 }
 
 function ListEmpty({ filtered, searching, sync, onClear }: { filtered: boolean; searching: boolean; sync: SyncStatus[]; onClear: () => void }): JSX.Element {
