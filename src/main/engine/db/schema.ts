@@ -2,9 +2,8 @@
 // After a change here run `npm run db:generate` and commit the new file under resources/migrations.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt, updatedAt } from './columns'
 
-const createdAt = () => integer('created_at').notNull()
-const updatedAt = () => integer('updated_at').notNull()
 
 // ---------- tenancy ----------
 export const objects = sqliteTable('objects', {

@@ -2,6 +2,7 @@
 // Every message they send is a row of outbound_messages; these tables only say why it was sent.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt, updatedAt } from './columns'
 import { contacts, mailboxes, objects, tags } from './schema'
 import { outboundMessages } from './schemaOutbound'
 
@@ -28,8 +29,8 @@ export const autoresponders = sqliteTable('autoresponders', {
   lastFiredAt: integer('last_fired_at'),
   /** DATE_BASED: the last local day already checked (catch-up starts after it). */
   dateCheckedThrough: text('date_checked_through'),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
 }, (t) => [index('autoresponders_trigger_idx').on(t.triggerType, t.isActive)])
 
 export const autoresponderActions = sqliteTable('autoresponder_actions', {
@@ -38,7 +39,7 @@ export const autoresponderActions = sqliteTable('autoresponder_actions', {
   ...templateColumns(),
   delayValue: integer('delay_value').notNull().default(0),
   delayUnit: text('delay_unit', { enum: WAIT_UNITS }).notNull().default('minutes'),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [index('autoresponder_actions_ar_idx').on(t.autoresponderId, t.position)])
 
 export const autoresponderExecutions = sqliteTable('autoresponder_executions', {
@@ -52,8 +53,8 @@ export const autoresponderExecutions = sqliteTable('autoresponder_executions', {
   error: text('error'),
   outboundId: integer('outbound_id').references(() => outboundMessages.id, { onDelete: 'set null' }),
   scheduledFor: integer('scheduled_for').notNull(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
 }, (t) => [
   uniqueIndex('autoresponder_executions_fire_uq').on(t.autoresponderId, t.contactId, t.actionId, t.fireKey),
   index('autoresponder_executions_list_idx').on(t.autoresponderId, t.id),
@@ -70,8 +71,8 @@ export const sequences = sqliteTable('sequences', {
   windowJson: text('window_json'),
   /** Round-robin cursor over the sequence's mailboxes for new enrolments. */
   rotation: integer('rotation').notNull().default(0),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
 })
 
 export const sequenceSteps = sqliteTable('sequence_steps', {
@@ -104,7 +105,7 @@ export const sequenceContacts = sqliteTable('sequence_contacts', {
   lastSentAt: integer('last_sent_at'),
   lastError: text('last_error'),
   enrolledAt: integer('enrolled_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  updatedAt: updatedAt(),
 }, (t) => [
   uniqueIndex('sequence_contacts_uq').on(t.sequenceId, t.contactId),
   index('sequence_contacts_contact_idx').on(t.contactId),
@@ -118,7 +119,7 @@ export const sequenceMessages = sqliteTable('sequence_messages', {
   sequenceContactId: integer('sequence_contact_id').notNull().references(() => sequenceContacts.id, { onDelete: 'cascade' }),
   stepPosition: integer('step_position').notNull(),
   outboundId: integer('outbound_id').notNull().references(() => outboundMessages.id, { onDelete: 'cascade' }),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('sequence_messages_outbound_uq').on(t.outboundId),
   index('sequence_messages_seq_idx').on(t.sequenceId, t.stepPosition),

@@ -1,6 +1,7 @@
 // SMS and WhatsApp (migration 0019, hand-written): Twilio settings per business, received texts, and the
 // communications whose fallback chains link outbox rows. The outbox's new columns are in schemaOutbound.ts.
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt, updatedAt } from './columns'
 import { contacts, objects } from './schema'
 
 export const objectTwilioSettings = sqliteTable('object_twilio_settings', {
@@ -13,8 +14,8 @@ export const objectTwilioSettings = sqliteTable('object_twilio_settings', {
   apiBaseUrl: text('api_base_url'),
   smsPerSecond: real('sms_per_second').notNull().default(1),
   whatsappPerSecond: real('whatsapp_per_second').notNull().default(1),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
 })
 
 export const communications = sqliteTable('communications', {
@@ -27,8 +28,8 @@ export const communications = sqliteTable('communications', {
   status: text('status').notNull(),
   statusReason: text('status_reason'),
   sendAt: integer('send_at').notNull(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
 }, (t) => [index('communications_contact_idx').on(t.contactId, t.id)])
 
 export const textMessages = sqliteTable('text_messages', {
@@ -42,5 +43,5 @@ export const textMessages = sqliteTable('text_messages', {
   body: text('body').notNull(),
   receivedAt: integer('received_at').notNull(),
   read: integer('read', { mode: 'boolean' }).notNull().default(false),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [uniqueIndex('text_messages_sid_uq').on(t.sid), index('text_messages_contact_idx').on(t.contactId, t.channel, t.receivedAt), index('text_messages_recent_idx').on(t.objectId, t.receivedAt)])

@@ -2,6 +2,7 @@
 // One `messages` row per stored IMAP copy; threads carry denormalised counts so inbox.list never aggregates.
 import { sql } from 'drizzle-orm'
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt } from './columns'
 import { contacts, mailboxes, objects } from './schema'
 import { outboundMessages } from './schemaOutbound'
 
@@ -14,7 +15,7 @@ export const threads = sqliteTable('threads', {
   messageCount: integer('message_count').notNull().default(0),
   unreadCount: integer('unread_count').notNull().default(0),
   hasAttachments: integer('has_attachments', { mode: 'boolean' }).notNull().default(false),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [
   index('threads_recent_idx').on(t.lastMessageAt, t.id),
   index('threads_object_recent_idx').on(t.objectId, t.lastMessageAt, t.id),
@@ -60,7 +61,7 @@ export const messages = sqliteTable('messages', {
   parseError: text('parse_error'),
   outboundId: integer('outbound_id').references(() => outboundMessages.id, { onDelete: 'set null' }),
   threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('messages_copy_uq').on(t.mailboxId, t.folder, t.uidvalidity, t.uid),
   // A thread's messages in order; mailbox and direction ride along so inbox.list's filters never read rows.
@@ -120,7 +121,7 @@ export const pendingFlagOps = sqliteTable('pending_flag_ops', {
   messageId: integer('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
   flag: text('flag').notNull(),
   value: integer('value', { mode: 'boolean' }).notNull(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [uniqueIndex('pending_flag_ops_uq').on(t.messageId, t.flag)])
 
 /** Remote images allowed for one message (value = messages.id) or one sender (value = address). */
@@ -128,5 +129,5 @@ export const remoteImageAllows = sqliteTable('remote_image_allows', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   scope: text('scope', { enum: ['message', 'sender'] }).notNull(),
   value: text('value').notNull(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [uniqueIndex('remote_image_allows_uq').on(t.scope, t.value)])

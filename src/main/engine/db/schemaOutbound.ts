@@ -3,6 +3,7 @@
 
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt, updatedAt } from './columns'
 import { FAILURE_KINDS, MESSAGE_SOURCES, OUTBOX_STATUSES } from '../../../shared/outbound'
 import { contacts, emailSendingProfiles, mailboxes, objects } from './schema'
 import { CHANNELS } from '../../../shared/channels'
@@ -51,8 +52,8 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   sentAt: integer('sent_at'),
   /** Blind copies: in the envelope only, never in the headers others see (migration 0013). */
   bccJson: text('bcc_json').notNull().default('[]'),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
   // ---- channels (migration 0019, issue 17): texts ride the same outbox (transport 'twilio')
   channel: text('channel', { enum: CHANNELS }).notNull().default('email'),
   segments: integer('segments'),
@@ -93,8 +94,8 @@ export const drafts = sqliteTable('drafts', {
   bccJson: text('bcc_json').notNull().default('[]'),
   replyToMessageId: integer('reply_to_message_id'),
   replyMode: text('reply_mode', { enum: ['reply', 'replyAll', 'forward'] }),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
 }, (t) => [index('drafts_updated_idx').on(t.updatedAt)])
 
 export const mailboxDailyCounts = sqliteTable('mailbox_daily_counts', {
@@ -121,7 +122,7 @@ export const deadLetters = sqliteTable('dead_letters', {
   errorKind: text('error_kind').notNull(),
   error: text('error').notNull(),
   attempts: integer('attempts').notNull(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [index('dead_letters_outbound_idx').on(t.outboundId)])
 
 /** Small engine state: the current user, provider poll cursors. */
@@ -141,7 +142,7 @@ export const mailAttachments = sqliteTable('mail_attachments', {
   contentType: text('content_type').notNull(),
   size: integer('size').notNull(),
   sha256: text('sha256').notNull(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: createdAt(),
 }, (t) => [
   index('mail_attachments_draft_idx').on(t.draftId, t.position).where(sql`draft_id IS NOT NULL`),
   index('mail_attachments_outbound_idx').on(t.outboundId, t.position).where(sql`outbound_id IS NOT NULL`),

@@ -167,24 +167,27 @@ export function activateFlow(ctx: Ctx, id: number): Flow {
   const g = readGraph(ctx, f.id, f.version)
   const problems = [...validateGraph(g), ...checkReferences(ctx, f.objectId, g)]
   if (problems.length) refuse(problems)
-  setFlow(ctx, id, { status: 'active' })
-  changed(ctx, [id])
-  return getFlow(ctx, id)
+  return setStatus(ctx, id, 'active')
 }
 
 export function pauseFlow(ctx: Ctx, id: number): Flow {
-  const f = load(ctx, id)
-  if (f.status === 'draft') throw new AppError('CONFLICT', 'A draft flow is not running; activate it first', 'id')
-  setFlow(ctx, id, { status: 'paused' })
-  changed(ctx, [id])
-  return getFlow(ctx, id)
+  return setRunning(ctx, id, 'paused')
 }
 
 /** Resuming: leads whose wait ended while paused move on now, none is skipped or sent twice. */
 export function resumeFlow(ctx: Ctx, id: number): Flow {
-  const f = load(ctx, id)
-  if (f.status === 'draft') throw new AppError('CONFLICT', 'A draft flow is not running; activate it first', 'id')
-  setFlow(ctx, id, { status: 'active' })
+  return setRunning(ctx, id, 'active')
+}
+
+/** Pausing and resuming are for a flow that has been activated: a draft is not running. */
+function setRunning(ctx: Ctx, id: number, status: 'active' | 'paused'): Flow {
+  if (load(ctx, id).status === 'draft') throw new AppError('CONFLICT', 'A draft flow is not running; activate it first', 'id')
+  return setStatus(ctx, id, status)
+}
+
+/** A status change saved and announced; the flow comes back as it now is. */
+function setStatus(ctx: Ctx, id: number, status: 'active' | 'paused'): Flow {
+  setFlow(ctx, id, { status })
   changed(ctx, [id])
   return getFlow(ctx, id)
 }

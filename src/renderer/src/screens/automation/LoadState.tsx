@@ -17,15 +17,24 @@ export function LoadError({ message, onRetry }: { message: string; onRetry: () =
   )
 }
 
-/** Grey placeholder rows while the first page loads. */
-export function SkeletonRows({ rows = 3 }: { rows?: number }): JSX.Element {
+interface SkeletonProps {
+  rows?: number
+  /** Each bar's width class in a row (w-40 …). */
+  widths?: string[]
+  /** The bar's look: `skeleton-block`, or the inbox's slimmer `skeleton-bar`. */
+  bar?: string
+  label?: string
+}
+
+/** Grey placeholder rows while the first page loads (the lists, and the inbox's thread list). */
+export function SkeletonRows({ rows = 3, widths = ['w-40', 'w-20', 'w-10'], bar = 'skeleton-block', label = 'Loading' }: SkeletonProps): JSX.Element {
   return (
-    <div className="skeleton-list" aria-busy="true" aria-label="Loading">
+    <div className="skeleton-list" aria-busy="true" aria-label={label}>
       {Array.from({ length: rows }, (_, i) => (
         <div key={i} className="skeleton-row">
-          <span className="skeleton-block w-40" />
-          <span className="skeleton-block w-20" />
-          <span className="skeleton-block w-10" />
+          {widths.map((w) => (
+            <span key={w} className={`${bar} ${w}`} />
+          ))}
         </div>
       ))}
     </div>

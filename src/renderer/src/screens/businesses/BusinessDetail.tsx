@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { FormError, SelectField, TextAreaField, TextField } from '../../components/Field'
 import { countryFromTimezone, countryName, phoneCountries } from '../../../../shared/phones'
 import { TimeZoneField } from '../../components/TimeZoneField'
-import { useFormErrors } from '../../lib/errors'
+import { useFormAction } from '../../lib/useAction'
 import { formatDate, plural } from '../../lib/format'
 import { navigate } from '../../lib/router'
 import { rpc } from '../../rpc'
@@ -77,8 +77,7 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
   const [unsubscribeUrl, setUnsubscribeUrl] = useState(object.unsubscribeUrl ?? '')
   // issue 17: '' = follow the time zone
   const [country, setCountry] = useState(object.countrySet && object.country ? object.country : '')
-  const [busy, setBusy] = useState(false)
-  const errors = useFormErrors()
+  const { busy, errors, run } = useFormAction((f) => ['name', 'postalAddress', 'timezone', 'unsubscribeUrl', 'country'].includes(f), { stays: true })
   const dirty =
     name !== object.name ||
     postalAddress !== object.postalAddress ||
@@ -86,19 +85,13 @@ function DetailsCard({ object }: { object: BizObject }): JSX.Element {
     unsubscribeUrl.trim() !== (object.unsubscribeUrl ?? '') ||
     country !== (object.countrySet && object.country ? object.country : '')
 
-  const save = async () => {
-    setBusy(true)
-    errors.clear()
-    try {
+  const save = () =>
+    run(async () => {
       const saved = await rpc('objects.update', { id: object.id, name, postalAddress, timezone, unsubscribeUrl: unsubscribeUrl.trim() || null, country: country || null })
       setUnsubscribeUrl(saved.unsubscribeUrl ?? '')
       await useApp.getState().loadObjects()
       toastOk('Business details saved')
-    } catch (err) {
-      errors.take(err, (f) => ['name', 'postalAddress', 'timezone', 'unsubscribeUrl', 'country'].includes(f))
-    }
-    setBusy(false)
-  }
+    })
 
   return (
     <Card id="details-title" title="Details">

@@ -4,13 +4,12 @@ import type { BizObject, Mailbox } from '../../../../shared/models'
 import { PROBLEM_TITLE, type ServerErrorCode } from '../../../../shared/serverErrors'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
-import { useFormErrors } from '../../lib/errors'
 import { sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
 import { DraftError, draftProblems, mailboxDraft, serversChanged, toMailboxPatch, toMailboxTest, toNewMailbox, type MailboxDraft } from './mailboxDraft'
 import { MailboxFields } from './MailboxFields'
-import { fieldOfProblem, focusByLabel, SetupCheckPanel, useSetupCheck, type CheckRow } from './SetupCheck'
+import { fieldOfProblem, focusByLabel, SetupCheckPanel, useTestedSave, type CheckRow } from './SetupCheck'
 
 /** Which password field "Fix sign-in" opens on. */
 export type MailboxFocus = 'smtp.password' | 'imap.password'
@@ -25,17 +24,10 @@ export async function testMailbox(draft: MailboxDraft, mailboxId?: number): Prom
   return rows
 }
 
-/** Marks the fields the failed servers point at, with the problem's short title. */
-export function markProblems(rows: CheckRow[], set: (field: string, message: string) => void): void {
-  for (const r of rows) if (!r.check.ok && r.field) set(r.field, PROBLEM_TITLE[r.check.code as ServerErrorCode] ?? 'Check this setting')
-}
-
 /** Add or edit a mailbox; saved passwords stay saved unless a new one is typed. The settings are tried before they are saved. */
 export function MailboxDialog({ object, mailbox, focus, onClose }: { object: BizObject; mailbox: Mailbox | null; focus?: MailboxFocus; onClose: () => void }): JSX.Element {
   const [draft, setDraft] = useState(() => mailboxDraft(mailbox ?? undefined))
-  const [busy, setBusy] = useState(false)
-  const errors = useFormErrors()
-  const check = useSetupCheck()
+  const { busy, setBusy, errors, check, edited, start, passes } = useTestedSave()
   const body = useRef<HTMLDivElement>(null)
 
   // "Fix sign-in" opens on the password (after the dialog has put focus on its first control).
@@ -43,15 +35,10 @@ export function MailboxDialog({ object, mailbox, focus, onClose }: { object: Biz
     if (focus) focusByLabel(body.current, FOCUS_LABEL[focus])
   }, [focus])
 
-  const change = (d: MailboxDraft) => {
-    setDraft(d)
-    // Settings changed: the last test no longer says anything about them.
-    check.reset()
-  }
+  const change = edited<MailboxDraft>(setDraft)
 
   const save = async (anyway = false) => {
-    setBusy(true)
-    errors.clear()
+    start()
     try {
       // Checked first, every field at once: a server is tried only with settings that could be saved.
       const problems = mailbox
@@ -66,14 +53,7 @@ export function MailboxDialog({ object, mailbox, focus, onClose }: { object: Biz
       const input = patch ? null : toNewMailbox(draft, object.id)
       // Only new connection settings are tried (a mailbox stopped by its settings is tried whatever changed).
       const worthTesting = !mailbox || mailbox.status === 'auth_error' || serversChanged(draft, mailbox)
-      if (!anyway && worthTesting) {
-        const rows = await check.run(() => testMailbox(draft, mailbox?.id))
-        if (rows.some((r) => !r.check.ok)) {
-          markProblems(rows, errors.set)
-          setBusy(false)
-          return
-        }
-      }
+      if (!anyway && worthTesting && !(await passes(() => testMailbox(draft, mailbox?.id)))) return
       if (patch) await rpc('mailboxes.update', patch)
       else if (input) await rpc('mailboxes.create', input)
       toastOk(mailbox ? 'Mailbox saved' : 'Mailbox added')

@@ -5,13 +5,11 @@ import type { BizObject } from '../../../../shared/models'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
-import { useFormErrors } from '../../lib/errors'
 import { sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk } from '../../store'
-import { markProblems } from './MailboxDialog'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from './MailgunFields'
-import { focusByLabel, SetupCheckActions, SetupCheckPanel, useSetupCheck } from './SetupCheck'
+import { focusByLabel, SetupCheckActions, SetupCheckPanel, useTestedSave } from './SetupCheck'
 import { Form } from '../../components/Form'
 import { Card, ConnectionActions } from '../../components/Card'
 
@@ -20,9 +18,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   const [editing, setEditing] = useState(false)
   const [removing, setRemoving] = useState(false)
   const [draft, setDraft] = useState<MailgunDraft>({ sendingDomain: mg?.sendingDomain ?? '', region: mg?.region ?? 'us', apiKey: '' })
-  const [busy, setBusy] = useState(false)
-  const errors = useFormErrors()
-  const check = useSetupCheck()
+  const { busy, setBusy, errors, check, edited, start, passes } = useTestedSave()
   const form = useRef<HTMLFormElement>(null)
   /** "Fix API key" opens the form on the key. */
   const [focusKey, setFocusKey] = useState(false)
@@ -37,22 +33,11 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
     setFocusKey(onKey)
     setEditing(true)
   }
-  const change = (d: MailgunDraft) => {
-    setDraft(d)
-    check.reset()
-  }
+  const change = edited<MailgunDraft>(setDraft)
   const save = async (anyway = false) => {
-    setBusy(true)
-    errors.clear()
+    start()
     try {
-      if (!anyway) {
-        const rows = await check.run(() => testMailgunDraft(object.id, draft, mg?.apiBaseUrl ?? null))
-        if (rows.some((r) => !r.check.ok)) {
-          markProblems(rows, errors.set)
-          setBusy(false)
-          return
-        }
-      }
+      if (!anyway && !(await passes(() => testMailgunDraft(object.id, draft, mg?.apiBaseUrl ?? null)))) return
       // The engine resets an omitted API URL to the default, so a custom one is sent back as it was.
       const keep = { apiBaseUrl: mg?.apiBaseUrl ?? null, ...(draft.apiKey ? { apiKey: draft.apiKey } : {}) }
       await rpc('mailgun.upsert', { objectId: object.id, sendingDomain: draft.sendingDomain, region: draft.region, ...keep })

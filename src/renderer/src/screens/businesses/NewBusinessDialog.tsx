@@ -2,7 +2,7 @@ import { useState, type JSX } from 'react'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError, TextAreaField, TextField } from '../../components/Field'
 import { TimeZoneField } from '../../components/TimeZoneField'
-import { useFormErrors } from '../../lib/errors'
+import { useFormAction } from '../../lib/useAction'
 import { navigate } from '../../lib/router'
 import { localZone } from '../../lib/timezones'
 import { rpc } from '../../rpc'
@@ -13,23 +13,16 @@ export function NewBusinessDialog({ onClose }: { onClose: () => void }): JSX.Ele
   const [name, setName] = useState('')
   const [postalAddress, setPostalAddress] = useState('')
   const [timezone, setTimezone] = useState(localZone())
-  const [busy, setBusy] = useState(false)
-  const errors = useFormErrors()
+  const { busy, errors, run } = useFormAction((f) => ['name', 'postalAddress', 'timezone'].includes(f))
 
-  const save = async () => {
-    setBusy(true)
-    errors.clear()
-    try {
+  const save = () =>
+    run(async () => {
       const created = await rpc('objects.create', { name, postalAddress, timezone })
       await useApp.getState().loadObjects()
       toastOk(`${created.name} created`)
       onClose()
       navigate({ name: 'businesses', id: created.id })
-    } catch (err) {
-      errors.take(err, (f) => ['name', 'postalAddress', 'timezone'].includes(f))
-      setBusy(false)
-    }
-  }
+    })
 
   return (
     <Dialog

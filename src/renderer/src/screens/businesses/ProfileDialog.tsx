@@ -5,7 +5,7 @@ import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError, SelectField, TextField, Toggle } from '../../components/Field'
 import { RichField } from '../../components/RichEditor'
 import '../../styles/signatureEditor.css'
-import { useFormErrors } from '../../lib/errors'
+import { useFormAction } from '../../lib/useAction'
 import { rpc } from '../../rpc'
 import { profileInput } from './profileDraft'
 import { toastOk } from '../../store'
@@ -28,28 +28,21 @@ export function ProfileDialog({ object, profile, mailboxes, onClose }: Props): J
   const [signature, setSignature] = useState(initialSignature)
   const initialTransport = profile ? (profile.transport.kind === 'smtp' ? `smtp:${profile.transport.mailboxId}` : 'mailgun') : mailboxes[0] ? `smtp:${mailboxes[0].id}` : 'mailgun'
   const [transport, setTransport] = useState(initialTransport)
-  const [busy, setBusy] = useState(false)
-  const errors = useFormErrors()
+  const { busy, errors, run } = useFormAction((f) => ['email', 'displayName', 'replyTo', 'transport.kind', 'transport.mailboxId', 'signatureHtml'].includes(f))
 
   const options = [
     { value: 'mailgun', label: object.mailgun ? `Mailgun (${object.mailgun.sendingDomain})` : 'Mailgun (not connected)' },
     ...mailboxes.map((m) => ({ value: `smtp:${m.id}`, label: `Mailbox ${m.email}` })),
   ]
 
-  const save = async () => {
-    setBusy(true)
-    errors.clear()
-    const input = { ...profileInput({ email, displayName, replyTo, transport }), isActive, ...(signature !== initialSignature ? { signatureHtml: signature } : {}) }
-    try {
+  const save = () =>
+    run(async () => {
+      const input = { ...profileInput({ email, displayName, replyTo, transport }), isActive, ...(signature !== initialSignature ? { signatureHtml: signature } : {}) }
       if (profile) await rpc('profiles.update', { id: profile.id, ...input })
       else await rpc('profiles.create', { objectId: object.id, ...input })
       toastOk(profile ? 'Sender profile saved' : 'Sender profile added')
       onClose()
-    } catch (err) {
-      errors.take(err, (f) => ['email', 'displayName', 'replyTo', 'transport.kind', 'transport.mailboxId', 'signatureHtml'].includes(f))
-      setBusy(false)
-    }
-  }
+    })
 
   return (
     <Dialog

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState, type JSX } from 'react'
 import { PROBLEM_TITLE, type ServerErrorCode } from '../../../../shared/serverErrors'
 import type { ServerCheck } from '../../../../shared/setupTest'
 import { Icon } from '../../components/Icons'
+import { useFormErrors } from '../../lib/errors'
 
 export interface CheckRow {
   /** e.g. "Outgoing mail (SMTP)". */
@@ -51,6 +52,40 @@ export function useSetupCheck() {
   const reset = useCallback(() => setState((s) => (s.phase === 'idle' ? s : { phase: 'idle' })), [])
   const failed = state.phase === 'done' && state.rows.some((r) => !r.check.ok)
   return { state, run, reset, failed }
+}
+
+/** Marks the fields the failed servers point at, with the problem's short title. */
+export function markProblems(rows: CheckRow[], set: (field: string, message: string) => void): void {
+  for (const r of rows) if (!r.check.ok && r.field) set(r.field, PROBLEM_TITLE[r.check.code as ServerErrorCode] ?? 'Check this setting')
+}
+
+/** The save flow of the connection forms (a mailbox, Mailgun, the onboarding step): the settings are tried
+ * before they are saved, a failed try marks the fields it points at and stops the save, and an edit drops
+ * the last result. */
+export function useTestedSave() {
+  const [busy, setBusy] = useState(false)
+  const errors = useFormErrors()
+  const check = useSetupCheck()
+  /** A draft setter that also drops the last test: it said nothing about the new settings. */
+  const edited =
+    <D,>(set: (draft: D) => void) =>
+    (draft: D) => {
+      set(draft)
+      check.reset()
+    }
+  const start = () => {
+    setBusy(true)
+    errors.clear()
+  }
+  /** Runs the test; on a failure marks the fields it points at and ends the busy state (the save stops). */
+  const passes = async (test: () => Promise<CheckRow[]>): Promise<boolean> => {
+    const rows = await check.run(test)
+    if (rows.every((r) => r.check.ok)) return true
+    markProblems(rows, errors.set)
+    setBusy(false)
+    return false
+  }
+  return { busy, setBusy, errors, check, edited, start, passes }
 }
 
 export function SetupCheckPanel({ state }: { state: CheckState }): JSX.Element | null {

@@ -9,7 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { FormError, TextField } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { Segmented } from '../../components/Segmented'
-import { useFormErrors } from '../../lib/errors'
+import { useFormAction } from '../../lib/useAction'
 import { sentence } from '../../lib/format'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
@@ -35,9 +35,8 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
   const tw = settings.data
   const [draft, setDraft] = useState<Draft | null>(null)
   const [removing, setRemoving] = useState(false)
-  const [busy, setBusy] = useState(false)
   const [tested, setTested] = useState<TwilioTestResult | null>(null)
-  const errors = useFormErrors()
+  const { busy, errors, run } = useFormAction((f) => FIELDS.includes(f), { stays: true })
 
   const startEdit = () => {
     setDraft({
@@ -67,9 +66,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
 
   const test = async () => {
     if (!draft) return
-    setBusy(true)
-    errors.clear()
-    try {
+    await run(async () => {
       setTested(
         await rpc('twilio.test', {
           objectId: object.id,
@@ -78,10 +75,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
           apiBaseUrl: draft.apiBaseUrl.trim() || null,
         }),
       )
-    } catch (err) {
-      errors.take(err, (f) => FIELDS.includes(f))
-    }
-    setBusy(false)
+    })
   }
 
   const save = async () => {
@@ -94,8 +88,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
     if (draft.senderKind === 'service' && !draft.messagingServiceSid.trim()) problems.messagingServiceSid = 'Enter the Messaging Service SID (MG…)'
     if (!tw?.hasAuthToken && !draft.authToken.trim()) problems.authToken = 'Enter the auth token from the Twilio console'
     if (errors.setAll(problems)) return
-    setBusy(true)
-    try {
+    await run(async () => {
       await rpc('twilio.upsert', {
         objectId: object.id,
         accountSid: draft.accountSid.trim(),
@@ -108,10 +101,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
       toastOk('Twilio settings saved')
       setDraft(null)
       settings.reload()
-    } catch (err) {
-      errors.take(err, (f) => FIELDS.includes(f))
-    }
-    setBusy(false)
+    })
   }
 
   return (

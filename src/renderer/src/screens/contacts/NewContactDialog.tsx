@@ -3,7 +3,7 @@ import { useState, type JSX } from 'react'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError, SelectField, TextField } from '../../components/Field'
 import { TimeZoneField } from '../../components/TimeZoneField'
-import { useFormErrors } from '../../lib/errors'
+import { useFormAction } from '../../lib/useAction'
 import { displayName } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastOk, useApp } from '../../store'
@@ -21,14 +21,11 @@ export function NewContactDialog({ defaultObjectId, onClose }: { defaultObjectId
     objectId: String(defaultObjectId ?? (objects.length === 1 ? objects[0].id : '')),
     timezone: '',
   })
-  const [busy, setBusy] = useState(false)
-  const errors = useFormErrors()
+  const { busy, errors, run } = useFormAction((f) => FIELDS.includes(f))
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }))
 
-  const save = async () => {
-    setBusy(true)
-    errors.clear()
-    try {
+  const save = () =>
+    run(async () => {
       const created = await rpc('contacts.create', {
         email: form.email.trim() ? form.email : null,
         firstName: form.firstName,
@@ -40,11 +37,7 @@ export function NewContactDialog({ defaultObjectId, onClose }: { defaultObjectId
       })
       toastOk(`${displayName(created)} added`)
       onClose()
-    } catch (err) {
-      errors.take(err, (f) => FIELDS.includes(f))
-      setBusy(false)
-    }
-  }
+    })
 
   return (
     <Dialog

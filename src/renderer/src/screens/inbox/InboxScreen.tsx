@@ -20,6 +20,7 @@ import { ReadingPane, type PaneCommands } from './ReadingPane'
 import { NoteHits } from './NoteHits'
 import { ThreadList } from './ThreadList'
 import { useInboxFilters, useInboxList, type InboxFilters } from './useInbox'
+import { SkeletonRows } from '../automation/LoadState'
 
 export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Element {
   const filters = useInboxFilters((s) => s.filters)
@@ -267,17 +268,7 @@ export function InboxScreen({ selectedId }: { selectedId?: number }): JSX.Elemen
 const VIEW_TITLE: Record<string, string> = { inbox: 'Inbox', flagged: 'Starred', sent: 'Sent', archive: 'Archive', junk: 'Junk', trash: 'Trash', all: 'All mail' }
 
 function ListSkeleton(): JSX.Element {
-  return (
-    <div className="thread-skeleton" aria-busy="true" aria-label="Loading conversations">
-      {Array.from({ length: 7 }, (_, i) => (
-        <div key={i} className="skeleton-row">
-          <span className="skeleton-bar w-40" />
-          <span className="skeleton-bar w-70" />
-          <span className="skeleton-bar w-90" />
-        </div>
-      ))}
-    </div>
-  )
+  return <SkeletonRows rows={7} widths={['w-40', 'w-70', 'w-90']} bar="skeleton-bar" label="Loading conversations" />
 }
 
 function ListEmpty({ filtered, searching, sync, onClear }: { filtered: boolean; searching: boolean; sync: SyncStatus[]; onClear: () => void }): JSX.Element {

@@ -10,7 +10,7 @@ import { FormError, SelectField, TextField, Toggle } from '../../components/Fiel
 import { Segmented } from '../../components/Segmented'
 import { TagChip } from '../../components/TagChip'
 import { resolveTag, TagPicker } from '../../components/TagPicker'
-import { useFormErrors } from '../../lib/errors'
+import { useFormAction } from '../../lib/useAction'
 import { formatWhen } from '../../lib/format'
 import { useLoad, useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
@@ -60,9 +60,8 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
   const [draft, setDraft] = useState<Draft>(() => draftOf(rule))
   const initial = JSON.stringify(draftOf(rule))
   const dirty = JSON.stringify(draft) !== initial
-  const [busy, setBusy] = useState(false)
+  const { busy, errors, run } = useFormAction((f) => FIELDS.includes(f))
   const [asking, setAsking] = useState<'discard' | 'delete' | null>(null)
-  const errors = useFormErrors()
   const allTags = useApp((s) => s.tags) ?? []
   const sequences = useQuery('sequences.list', { objectId: object.id })
   const samples = useQuery('intake.samples', { objectId: object.id, limit: 30 }, { events: ['inbox.changed'] })
@@ -88,20 +87,14 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
     events: ['contacts.changed', 'intake.changed'],
   })
 
-  const save = async () => {
-    setBusy(true)
-    errors.clear()
-    try {
+  const save = () =>
+    run(async () => {
       const { objectId, ...fields } = input()
       if (rule) await rpc('intake.rules.update', { id: rule.id, ...fields, name: draft.name })
       else await rpc('intake.rules.create', { objectId, ...fields, name: draft.name })
       toastOk(rule ? 'Intake rule saved' : 'Intake rule added')
       onClose()
-    } catch (err) {
-      errors.take(err, (f) => FIELDS.includes(f))
-      setBusy(false)
-    }
-  }
+    })
   const close = () => (dirty ? setAsking('discard') : onClose())
 
   const sequenceOptions = [{ value: '', label: 'No sequence' }, ...(sequences.data ?? []).map((s) => ({ value: String(s.id), label: s.name }))]

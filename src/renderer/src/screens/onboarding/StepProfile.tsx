@@ -2,7 +2,7 @@
 import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { FormError, SelectField, TextField } from '../../components/Field'
-import { useFormErrors } from '../../lib/errors'
+import { useFormAction } from '../../lib/useAction'
 import { rpc } from '../../rpc'
 import type { SendingChoice } from './StepSending'
 import { Form } from '../../components/Form'
@@ -24,25 +24,18 @@ export function StepProfile({ object, mailbox, sending, profile, onBack, onSkip,
   const [displayName, setDisplayName] = useState(profile?.displayName ?? (mailbox?.displayName || object.name))
   const [replyTo, setReplyTo] = useState(profile?.replyTo ?? '')
   const [transport, setTransport] = useState(sending === 'smtp' && mailbox ? `smtp:${mailbox.id}` : 'mailgun')
-  const [busy, setBusy] = useState(false)
-  const errors = useFormErrors()
+  const { busy, errors, run } = useFormAction((f) => ['email', 'displayName', 'replyTo'].includes(f))
 
   const options = [
     ...(sending === 'mailgun' ? [{ value: 'mailgun', label: `Mailgun (${object.mailgun?.sendingDomain ?? 'your domain'})` }] : []),
     ...(mailbox ? [{ value: `smtp:${mailbox.id}`, label: `Mailbox ${mailbox.email}` }] : []),
   ]
 
-  const save = async () => {
-    setBusy(true)
-    errors.clear()
-    const input = profileInput({ email, displayName, replyTo, transport })
-    try {
+  const save = () =>
+    run(async () => {
+      const input = profileInput({ email, displayName, replyTo, transport })
       onSaved(profile ? await rpc('profiles.update', { id: profile.id, ...input }) : await rpc('profiles.create', { objectId: object.id, ...input }))
-    } catch (err) {
-      errors.take(err, (f) => ['email', 'displayName', 'replyTo'].includes(f))
-      setBusy(false)
-    }
-  }
+    })
 
   return (
     <Form className="onboarding-step" onSubmit={save}>

@@ -5,13 +5,12 @@ import { useId, useState, type JSX } from 'react'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
-import { useFormErrors } from '../../lib/errors'
 import { rpc } from '../../rpc'
-import { markProblems, testMailbox } from '../businesses/MailboxDialog'
+import { testMailbox } from '../businesses/MailboxDialog'
 import { MailboxFields } from '../businesses/MailboxFields'
 import { DraftError, mailboxDraft, serversChanged, toMailboxPatch, toNewMailbox, type MailboxDraft } from '../businesses/mailboxDraft'
 import { MailgunFields, testMailgunDraft, type MailgunDraft } from '../businesses/MailgunFields'
-import { SetupCheckActions, SetupCheckPanel, useSetupCheck } from '../businesses/SetupCheck'
+import { SetupCheckActions, SetupCheckPanel, useTestedSave } from '../businesses/SetupCheck'
 import { Form } from '../../components/Form'
 import { StepActions } from './StepActions'
 
@@ -32,17 +31,14 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
   const [choice, setChoice] = useState<SendingChoice>(initial ?? 'smtp')
   const [mailgun, setMailgun] = useState<MailgunDraft>({ sendingDomain: object.mailgun?.sendingDomain ?? '', region: object.mailgun?.region ?? 'us', apiKey: '' })
   const [draft, setDraft] = useState(() => mailboxDraft(mailbox ?? undefined))
-  const [busy, setBusy] = useState(false)
-  const errors = useFormErrors()
-  const check = useSetupCheck()
+  const { busy, setBusy, errors, check, edited, start, passes } = useTestedSave()
   // Any change makes the last test stale: it said nothing about the new settings.
   const pick = (c: SendingChoice) => (setChoice(c), check.reset(), errors.clear())
-  const changeMailgun = (d: MailgunDraft) => (setMailgun(d), check.reset())
-  const changeDraft = (d: MailboxDraft) => (setDraft(d), check.reset())
+  const changeMailgun = edited<MailgunDraft>(setMailgun)
+  const changeDraft = edited<MailboxDraft>(setDraft)
 
   const save = async (anyway = false) => {
-    setBusy(true)
-    errors.clear()
+    start()
     try {
       if (choice === 'mailgun') {
         if (!anyway && !(await passes(() => testMailgunDraft(object.id, mailgun)))) return
@@ -69,8 +65,7 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
   // (Back from the profile step), are removed, as choosing a mailbox instead does. A mailbox that was
   // tested and saved stays, as the business's own.
   const skip = async () => {
-    setBusy(true)
-    errors.clear()
+    start()
     try {
       if (object.mailgun) await rpc('mailgun.remove', { objectId: object.id })
       onSkip({ ...object, mailgun: null })
@@ -78,15 +73,6 @@ export function StepSending({ object, initial, mailbox, onBack, onSkip, onSaved 
       errors.take(err)
       setBusy(false)
     }
-  }
-
-  /** Runs the set-up test; on a failure marks the fields it points at and stops the save. */
-  async function passes(test: () => ReturnType<typeof testMailbox>): Promise<boolean> {
-    const rows = await check.run(test)
-    if (rows.every((r) => r.check.ok)) return true
-    markProblems(rows, errors.set)
-    setBusy(false)
-    return false
   }
 
   return (
