@@ -117,6 +117,16 @@ async function run(i: number) {
   const enqueueMax = loop.max
   const rest = monitorEventLoopDelay({ resolution: 5 })
   rest.enable()
+  // Each stall over 50 ms, with when it came (seconds after queueing ended), to set beside the status
+  // passes (every BENCH_POLL_MS) and the sends: the histogram says how long, this says when.
+  const stalls: Array<[number, number]> = []
+  const sinceQueued = performance.now()
+  let lastTick = performance.now()
+  const watchdog = setInterval(() => {
+    const now = performance.now()
+    if (now - lastTick > 55) stalls.push([round((now - sinceQueued) / 1000, 1), Math.round(now - lastTick - 5)])
+    lastTick = now
+  }, 5)
   // Wait until Twilio has every text delivered and the engine has polled each to its final status.
   const deadline = started + (N / RATE) * 1000 + 10 * POLL_MS + 60_000
   for (;;) {
@@ -129,6 +139,7 @@ async function run(i: number) {
   }
   loop.disable()
   rest.disable()
+  clearInterval(watchdog)
   gcWatch.disconnect()
   const rep = await report(fake.child)
   fake.child.kill()
@@ -171,6 +182,8 @@ async function run(i: number) {
     blockMaxAfterQueueingMs: round(rest.max / 1e6),
     blockP99AfterQueueingMs: round(rest.percentile(99) / 1e6),
     idleBlockMaxMs: round(idle.max / 1e6),
+    /** [seconds after queueing, ms] of each stall over 50 ms after queueing. */
+    stallsAfterQueueing: stalls,
     gcMaxMs: round(Math.max(0, ...gcs.map((g) => g.ms))),
     gcMajorMaxMs: round(Math.max(0, ...gcs.filter((g) => g.major).map((g) => g.ms))),
     gcCount: gcs.length,
