@@ -50,6 +50,25 @@ describe('texts.templates', () => {
     expect(fake.requests.filter((r) => r.path.endsWith('/ApprovalRequests')).map((r) => r.status)).toEqual([200, 200, 200, 200])
   })
 
+  it('reads each approval again only after a while: a pending one after a minute, an approved one after ten', async () => {
+    const { t, fake, object } = await setup()
+    fake.addContent({ friendlyName: 'a_ready', body: 'Ready' })
+    fake.addContent({ friendlyName: 'b_waiting', body: 'Waiting', approval: 'pending' })
+    const looks = () => fake.requests.filter((r) => r.path.endsWith('/ApprovalRequests')).length
+    await t.ok('texts.templates', { objectId: object.id })
+    expect(looks()).toBe(2)
+    // A composer opened again at once asks Twilio for the list, not for every approval again.
+    await t.ok('texts.templates', { objectId: object.id })
+    expect(looks()).toBe(2)
+    await t.ok('clock.advance', { ms: 61_000 })
+    await t.ok('texts.templates', { objectId: object.id })
+    expect(looks()).toBe(3)
+    await t.ok('clock.advance', { ms: 10 * 60_000 })
+    const list = await t.ok('texts.templates', { objectId: object.id })
+    expect(looks()).toBe(5)
+    expect(list.map((x) => x.approval)).toEqual(['approved', 'pending'])
+  })
+
   it('says in words when Twilio refuses, and when the business has no Twilio', async () => {
     const { t, object } = await setup('wrong-token-00000000000')
     const e = await t.err('texts.templates', { objectId: object.id })

@@ -70,8 +70,8 @@ export function loadProfile(ctx: Ctx, id: number, field = 'profileId'): ProfileR
 /**
  * The RFC 5322 Message-ID, on the sender's domain so receivers see a consistent origin. Its id is a UUIDv7
  * (RFC 9562: 48 bits of time, then a 12-bit counter within the millisecond, then 62 random bits), so rows
- * queued together land side by side in the unique index instead of at random places in it: random ids cost
- * a bulk queue a third of its index writes and dirty pages.
+ * queued together land side by side in the unique index instead of at random places in it (random ids cost
+ * about a third of the CPU of queueing 10,000 rows in a microbench).
  */
 let lastMs = -1
 let seq = 0

@@ -80,15 +80,36 @@ const TEMPLATE_PAGES = 20
 /** Requests in flight at once while reading the templates' approvals (one request per template). */
 const APPROVAL_CONCURRENCY = 4
 
+/**
+ * Approvals already read, per engine and account: every composer that opens asks for the list, and a look per
+ * template each time would send Twilio one request per template per opening. An approved template stays
+ * approved for long; a pending one is looked at again sooner.
+ */
+const approvalCache = new WeakMap<Ctx['sqlite'], Map<string, { approval: string; reason: string | null; until: number }>>()
+const APPROVED_TTL_MS = 10 * 60_000
+const PENDING_TTL_MS = 60_000
+
 /** Each template's WhatsApp approval; one that cannot be read stays "unknown" (and is not offered as approved). */
-async function approvalsOf(cfg: TwilioConfig, templates: WhatsappTemplate[]): Promise<void> {
+async function approvalsOf(ctx: Ctx, cfg: TwilioConfig, templates: WhatsappTemplate[]): Promise<void> {
+  let cache = approvalCache.get(ctx.sqlite)
+  if (!cache) approvalCache.set(ctx.sqlite, (cache = new Map()))
+  const known = cache
+  const now = ctx.clock.now()
+  const todo: WhatsappTemplate[] = []
+  for (const t of templates) {
+    const hit = known.get(`${cfg.accountSid}:${t.contentSid}`)
+    if (hit && hit.until > now) [t.approval, t.rejectionReason] = [hit.approval, hit.reason]
+    else todo.push(t)
+  }
   let next = 0
   const worker = async () => {
-    for (let t = templates[next++]; t; t = templates[next++]) {
+    for (let t = todo[next++]; t; t = todo[next++]) {
       try {
         const a = await fetchApproval(cfg, t.contentSid)
         t.approval = a.whatsapp?.status || 'unsubmitted'
         t.rejectionReason = a.whatsapp?.rejection_reason || null
+        const ttl = t.approval === 'approved' ? APPROVED_TTL_MS : PENDING_TTL_MS
+        known.set(`${cfg.accountSid}:${t.contentSid}`, { approval: t.approval, reason: t.rejectionReason, until: ctx.clock.now() + ttl })
       } catch (err) {
         if (!(err instanceof SendFailure)) throw err
         // An account refusing every request already failed the listing; one template's failure is its own.
@@ -114,7 +135,7 @@ export async function whatsappTemplates(ctx: Ctx, objectId: number): Promise<Wha
       if (!page.meta?.next_page_url || i >= TEMPLATE_PAGES) break
       page = await listContent(cfg, { pageUrl: page.meta.next_page_url })
     }
-    await approvalsOf(cfg, out)
+    await approvalsOf(ctx, cfg, out)
     return out.sort((a, b) => a.name.localeCompare(b.name))
   } catch (err) {
     if (err instanceof SendFailure) throw new AppError('UNAVAILABLE', `The templates could not be read from Twilio: ${err.message}`)
