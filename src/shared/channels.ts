@@ -1,7 +1,7 @@
 // SMS and WhatsApp through Twilio (issue 17, seed 003): settings, texts, segments, the WhatsApp window and
 // communications with fallback. Shared by the engine (validation at the contract) and the renderer (composer).
 import { z } from 'zod'
-import { Id, IsoTime } from './models'
+import { BusinessRecord, Id, IsoTime } from './models'
 
 export const CHANNELS = ['email', 'sms', 'whatsapp'] as const
 export type OutboxChannel = (typeof CHANNELS)[number]
@@ -159,8 +159,7 @@ export const QuietHours = z.object({ startHour: z.number().int().min(0).max(23),
 
 export const COMMUNICATION_STATUSES = ['scheduled', 'sending', 'delivered', 'failed', 'skipped'] as const
 export const Communication = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   contactId: Id,
   urgency: Urgency,
   /** The channels to try, in order. */

@@ -2,7 +2,7 @@
 // contact page's one timeline. Times are ISO strings; a due time must carry its offset (or Z), so what the
 // user meant is never guessed from the engine's own zone.
 import { z } from 'zod'
-import { Id, IsoTime, Stamps } from './models'
+import { Id, IsoTime, Page, Stamps } from './models'
 
 /** The calendar date written exists (Date.parse would roll 31 February over into March). */
 function realDate(s: string): boolean {
@@ -127,7 +127,7 @@ export type ContactEvent = z.infer<typeof ContactEvent>
 export const ListTimeline = z
   .object({ contactId: Id, kinds: z.array(TimelineKind).min(1, 'Choose at least one kind').max(4).optional(), cursor: z.string().max(400).optional(), limit: z.number().int().min(1).max(200).default(50) })
   .strict()
-export const TimelineEventsPage = z.object({ items: z.array(ContactEvent), nextCursor: z.string().nullable() })
+export const TimelineEventsPage = Page(ContactEvent)
 /** The top of the contact page: when we last wrote or heard, and the next open task. */
 export const ContactSummary = z.object({
   lastContactedAt: IsoTime.nullable(),

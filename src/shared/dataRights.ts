@@ -1,6 +1,6 @@
 // Data rights (issue 18): a contact's export and erase, the audit log list, and mail retention per business.
 import { z } from 'zod'
-import { Id } from './models'
+import { Id, Page } from './models'
 import { AuditEntry, Channel, Consent, ConsentStatus } from './consent'
 
 export const ExportContact = z
@@ -44,7 +44,7 @@ export const ListAudit = z
   .object({ objectId: Id.optional(), cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(200).default(50) })
   .strict()
   .default({ limit: 50 })
-export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() })
+export const AuditPage = Page(AuditEntry)
 export type AuditPage = z.infer<typeof AuditPage>
 
 export const Retention = z.object({

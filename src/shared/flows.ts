@@ -3,7 +3,7 @@
 // (one start, reachable, both branches, no cycle without a wait) live in validateGraph below, shared by
 // the engine (activation) and the editor (markers on the nodes).
 import { z } from 'zod'
-import { Id, IsoTime } from './models'
+import { BusinessRecord, Id, IsoTime, Page } from './models'
 import { DELAY_UNITS, Delay, SendWindow } from './automation'
 import { TEXT_MAX, TemplateRef, TextChannel } from './channels'
 
@@ -184,8 +184,7 @@ const label = (n: FlowNode) => `${TYPE_WORDS[n.type]} "${n.id}"`
 
 // ---------- contract ----------
 export const Flow = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   name: z.string(),
   trigger: FlowTrigger,
   status: z.enum(FLOW_STATUSES),
@@ -233,7 +232,7 @@ export const ListFlowLeads = z
     limit: z.number().int().min(1).max(500).default(100),
   })
   .strict()
-export const FlowLeadPage = z.object({ items: z.array(FlowLead), nextCursor: z.string().nullable() })
+export const FlowLeadPage = Page(FlowLead)
 export const NodeStats = z.object({
   entered: z.number(),
   waiting: z.number(),

@@ -1,7 +1,7 @@
 // zod models of the inbound domain: IMAP sync state, the unified inbox, messages, contact timelines.
 // See ARCHITECTURE §5. The engine fills these from local SQLite only, so every read works offline.
 import { z } from 'zod'
-import { Id, IsoTime } from './models'
+import { BusinessRecord, Id, IsoTime, Page } from './models'
 import { AttachmentRefs } from './outbound'
 
 export const Address = z.object({ name: z.string(), email: z.string() })
@@ -59,8 +59,7 @@ export const MessageSummary = z.object({
 export type MessageSummary = z.infer<typeof MessageSummary>
 
 export const InboxThread = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   subject: z.string(),
   latest: MessageSummary,
   messageCount: z.number(),
@@ -180,7 +179,7 @@ export type TimelineItem = z.infer<typeof TimelineItem>
 export const ContactTimeline = z
   .object({ contactId: Id, cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(100) })
   .strict()
-export const TimelinePage = z.object({ items: z.array(TimelineItem), nextCursor: z.string().nullable() })
+export const TimelinePage = Page(TimelineItem)
 
 /** Reply, reply-all or forward of a stored message, through the outbox from the contact's object profile. */
 export const ReplyMail = z

@@ -1,7 +1,7 @@
 // Intake (issue 18): web-form e-mails turned into contacts by rules, and receiving through Mailgun.
 // zod models for the intake.* contract methods, and the rule checks both the engine and the editor run.
 import { z } from 'zod'
-import { Email, Id, IsoTime, Stamps } from './models'
+import { BusinessRecord, Email, Id, IsoTime, Stamps } from './models'
 
 /** Where a form field can go on the contact: a built-in field, a custom field (`custom:<key>`), or nowhere. */
 export const INTAKE_TARGETS = ['name', 'firstName', 'lastName', 'email', 'phone', 'company', 'ignore'] as const
@@ -134,8 +134,7 @@ export const IntakeRulePatch = z
   .superRefine(checkRule)
 
 export const IntakeRule = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   name: z.string(),
   enabled: z.boolean(),
   fromMatch: z.string().nullable(),

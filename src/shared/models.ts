@@ -22,6 +22,10 @@ const Empty = z.object({}).strict().default({})
 export const IsoTime = z.string()
 /** When a stored record was made and last changed, as every record that can change reports them. */
 export const Stamps = { createdAt: IsoTime, updatedAt: IsoTime }
+/** The first two fields of every record that belongs to one business: its own id and its business's ("object"). */
+export const BusinessRecord = { id: Id, objectId: Id }
+/** One page of a list read with a cursor (repos/cursor.ts); `nextCursor` is null on the last page. */
+export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() })
 
 // ---------- tenancy ----------
 export const Region = z.enum(['us', 'eu'])
@@ -131,8 +135,7 @@ export const SYNC_WINDOW_CHOICES = [3, 6, 12, 24] as const
 export const SyncWindowMonths = z.number().int().min(1, 'At least 1 month').max(240, 'At most 240 months')
 
 export const Mailbox = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   email: z.string(),
   displayName: z.string(),
   dailyCapacity: z.number(),
@@ -194,8 +197,7 @@ export const Transport = z.discriminatedUnion('kind', [
 ])
 export type Transport = z.infer<typeof Transport>
 export const Profile = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   email: z.string(),
   displayName: z.string(),
   replyTo: z.string().nullable(),

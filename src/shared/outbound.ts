@@ -1,6 +1,6 @@
 // zod models of the outbound domain: the outbox, drafts, connectivity. See ARCHITECTURE §4 for the state machine.
 import { z } from 'zod'
-import { Email, Id, IsoTime, Stamps } from './models'
+import { BusinessRecord, Email, Id, IsoTime, Stamps } from './models'
 
 export const OUTBOX_STATUSES = [
   'queued',
@@ -75,8 +75,7 @@ export const ListDrafts = z.object({ replyTo: Id.optional(), threadId: Id.option
 // ---- end of attachments block
 
 export const OutboundMessage = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   profileId: Id.nullable(),
   mailboxId: Id.nullable(),
   contactId: Id.nullable(),

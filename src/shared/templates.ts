@@ -1,7 +1,7 @@
 // zod models of the template library and bulk sends (issue 18, seed 004): saved templates per business with
 // immutable versions, strict variables and a text fallback; mail.sendMany's bulk jobs and their progress.
 import { z } from 'zod'
-import { Id, IsoTime } from './models'
+import { BusinessRecord, Id, IsoTime } from './models'
 
 const Name = z.string().trim().min(1, 'Give the template a name').max(200, 'At most 200 characters')
 const Subject = z.string().trim().min(1, 'A subject is required').max(998, 'At most 998 characters')
@@ -37,8 +37,7 @@ export const TemplateVersion = z.object({
 })
 export type TemplateVersion = z.infer<typeof TemplateVersion>
 export const TemplateSummary = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   name: z.string(),
   description: z.string(),
   currentVersion: z.number().int(),
@@ -178,8 +177,7 @@ export const BulkProgress = z.object({
   cancelled: z.number().int(),
 })
 export const BulkJob = z.object({
-  id: Id,
-  objectId: Id,
+  ...BusinessRecord,
   profileId: Id.nullable(),
   templateId: Id.nullable(),
   templateName: z.string(),

@@ -4,3 +4,5 @@ import { integer } from 'drizzle-orm/sqlite-core'
 
 export const createdAt = () => integer('created_at').notNull()
 export const updatedAt = () => integer('updated_at').notNull()
+/** Both times of a row that records when it was made and last changed (the contract's `...Stamps`). */
+export const stamps = () => ({ createdAt: createdAt(), updatedAt: updatedAt() })

@@ -2,7 +2,7 @@
 // After a change here run `npm run db:generate` and commit the new file under resources/migrations.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import { createdAt, updatedAt } from './columns'
+import { createdAt, stamps } from './columns'
 
 
 // ---------- tenancy ----------
@@ -15,8 +15,7 @@ export const objects = sqliteTable('objects', {
   unsubscribeUrl: text('unsubscribe_url'),
   /** Added by migration 0020 (issue 17): ISO country national phone numbers are read by; null: from the time zone. */
   country: text('country'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [uniqueIndex('objects_name_uq').on(sql`${t.name} COLLATE NOCASE`)])
 
 export const objectMailgunSettings = sqliteTable('object_mailgun_settings', {
@@ -28,8 +27,7 @@ export const objectMailgunSettings = sqliteTable('object_mailgun_settings', {
   apiBaseUrl: text('api_base_url'),
   verifiedAt: integer('verified_at'),
   isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [uniqueIndex('object_mailgun_settings_object_uq').on(t.objectId)])
 
 export const mailboxes = sqliteTable('mailboxes', {
@@ -56,8 +54,7 @@ export const mailboxes = sqliteTable('mailboxes', {
   statusCode: text('status_code'),
   /** Months of mail the sync keeps (null = all of it; migration 0024, issue 23). */
   syncWindowMonths: integer('sync_window_months'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [uniqueIndex('mailboxes_object_email_uq').on(t.objectId, t.email), index('mailboxes_object_idx').on(t.objectId)])
 
 export const emailSendingProfiles = sqliteTable('email_sending_profiles', {
@@ -72,8 +69,7 @@ export const emailSendingProfiles = sqliteTable('email_sending_profiles', {
   isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
   /** Inserted above the quote in compose and replies (migration 0013). */
   signatureHtml: text('signature_html').notNull().default(''),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [uniqueIndex('profiles_object_email_uq').on(t.objectId, t.emailAddress), index('profiles_mailbox_idx').on(t.mailboxId)])
 
 export const users = sqliteTable('users', {
@@ -112,8 +108,7 @@ export const contacts = sqliteTable('contacts', {
   lastOutboundAt: integer('last_outbound_at'),
   // migration 0020 (issue 17): every number in searchable forms, what contacts_fts indexes as `phone`.
   phoneSearch: text('phone_search').notNull().default(''),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [
   // contacts_object_email_uq (email unique per object, NULL object = object 0) and the FTS5 search table
   // live in the hand-written migration 0001: drizzle-kit cannot express either.

@@ -2,7 +2,7 @@
 // Every message they send is a row of outbound_messages; these tables only say why it was sent.
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import { createdAt, updatedAt } from './columns'
+import { createdAt, stamps, updatedAt } from './columns'
 import { contacts, mailboxes, objects, tags } from './schema'
 import { outboundMessages } from './schemaOutbound'
 
@@ -29,8 +29,7 @@ export const autoresponders = sqliteTable('autoresponders', {
   lastFiredAt: integer('last_fired_at'),
   /** DATE_BASED: the last local day already checked (catch-up starts after it). */
   dateCheckedThrough: text('date_checked_through'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [index('autoresponders_trigger_idx').on(t.triggerType, t.isActive)])
 
 export const autoresponderActions = sqliteTable('autoresponder_actions', {
@@ -53,8 +52,7 @@ export const autoresponderExecutions = sqliteTable('autoresponder_executions', {
   error: text('error'),
   outboundId: integer('outbound_id').references(() => outboundMessages.id, { onDelete: 'set null' }),
   scheduledFor: integer('scheduled_for').notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [
   uniqueIndex('autoresponder_executions_fire_uq').on(t.autoresponderId, t.contactId, t.actionId, t.fireKey),
   index('autoresponder_executions_list_idx').on(t.autoresponderId, t.id),
@@ -71,8 +69,7 @@ export const sequences = sqliteTable('sequences', {
   windowJson: text('window_json'),
   /** Round-robin cursor over the sequence's mailboxes for new enrolments. */
   rotation: integer('rotation').notNull().default(0),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 })
 
 export const sequenceSteps = sqliteTable('sequence_steps', {

@@ -1,7 +1,7 @@
 // SMS and WhatsApp (migration 0019, hand-written): Twilio settings per business, received texts, and the
 // communications whose fallback chains link outbox rows. The outbox's new columns are in schemaOutbound.ts.
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import { createdAt, updatedAt } from './columns'
+import { createdAt, stamps } from './columns'
 import { contacts, objects } from './schema'
 
 export const objectTwilioSettings = sqliteTable('object_twilio_settings', {
@@ -14,8 +14,7 @@ export const objectTwilioSettings = sqliteTable('object_twilio_settings', {
   apiBaseUrl: text('api_base_url'),
   smsPerSecond: real('sms_per_second').notNull().default(1),
   whatsappPerSecond: real('whatsapp_per_second').notNull().default(1),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 })
 
 export const communications = sqliteTable('communications', {
@@ -28,8 +27,7 @@ export const communications = sqliteTable('communications', {
   status: text('status').notNull(),
   statusReason: text('status_reason'),
   sendAt: integer('send_at').notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [index('communications_contact_idx').on(t.contactId, t.id)])
 
 export const textMessages = sqliteTable('text_messages', {

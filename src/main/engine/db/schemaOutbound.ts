@@ -3,7 +3,7 @@
 
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import { createdAt, updatedAt } from './columns'
+import { createdAt, stamps } from './columns'
 import { FAILURE_KINDS, MESSAGE_SOURCES, OUTBOX_STATUSES } from '../../../shared/outbound'
 import { contacts, emailSendingProfiles, mailboxes, objects } from './schema'
 import { CHANNELS } from '../../../shared/channels'
@@ -52,8 +52,7 @@ export const outboundMessages = sqliteTable('outbound_messages', {
   sentAt: integer('sent_at'),
   /** Blind copies: in the envelope only, never in the headers others see (migration 0013). */
   bccJson: text('bcc_json').notNull().default('[]'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
   // ---- channels (migration 0019, issue 17): texts ride the same outbox (transport 'twilio')
   channel: text('channel', { enum: CHANNELS }).notNull().default('email'),
   segments: integer('segments'),
@@ -94,8 +93,7 @@ export const drafts = sqliteTable('drafts', {
   bccJson: text('bcc_json').notNull().default('[]'),
   replyToMessageId: integer('reply_to_message_id'),
   replyMode: text('reply_mode', { enum: ['reply', 'replyAll', 'forward'] }),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...stamps(),
 }, (t) => [index('drafts_updated_idx').on(t.updatedAt)])
 
 export const mailboxDailyCounts = sqliteTable('mailbox_daily_counts', {

@@ -25,39 +25,54 @@ export function deleteMessages(ctx: Ctx, ids: number[], touched: Set<number>, ha
   return n
 }
 
-export function applyFlags(ctx: Ctx, ref: FolderRef, updates: FlagUpdate[]): number {
-  const uv = ref.uidValidity.toString()
+/**
+ * The frame of every change below: `change` runs in one immediate transaction and the threads it touched are
+ * recounted before commit (`mayEmpty`: deleting any left empty); after commit the attachment files it left
+ * unreferenced go, then `inbox.changed` is emitted.
+ */
+function changeStored<T>(ctx: Ctx, mayEmpty: boolean, change: (touched: Set<number>, hashes: Set<string>) => T): T {
   const touched = new Set<number>()
-  let changed = 0
-  ctx.sqlite
+  const hashes = new Set<string>()
+  const result = ctx.sqlite
     .transaction(() => {
-      const find = stmt(
-        ctx.sqlite,
-        `SELECT m.id, m.thread_id AS threadId, m.read, m.flagged,
-           EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Seen') AS pending,
-           EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Flagged') AS pendingStar
-         FROM messages m WHERE m.mailbox_id = ? AND m.folder = ? AND m.uidvalidity = ? AND m.uid = ?`,
-      )
-      const upd = stmt(ctx.sqlite, 'UPDATE messages SET read = ?, flagged = ?, modseq = coalesce(?, modseq) WHERE id = ?')
-      for (const u of updates) {
-        const r = find.get(ref.mailboxId, ref.folder, uv, u.uid) as
-          | { id: number; threadId: number; read: number; flagged: number; pending: number; pendingStar: number }
-          | undefined
-        if (!r) continue
-        // A local change not yet pushed is newer than what the server reports.
-        const read = r.pending ? r.read : u.flags.includes('\\Seen') ? 1 : 0
-        const flagged = r.pendingStar ? r.flagged : u.flags.includes('\\Flagged') ? 1 : 0
-        upd.run(read, flagged, u.modseq?.toString() ?? null, r.id)
-        if (read !== r.read || flagged !== r.flagged) {
-          changed++
-          touched.add(r.threadId)
-        }
-      }
-      refreshThreads(ctx, touched, false)
+      const r = change(touched, hashes)
+      refreshThreads(ctx, touched, mayEmpty)
+      return r
     })
     .immediate()
+  if (hashes.size) dropUnreferencedFiles(ctx, hashes)
   if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
-  return changed
+  return result
+}
+
+export function applyFlags(ctx: Ctx, ref: FolderRef, updates: FlagUpdate[]): number {
+  const uv = ref.uidValidity.toString()
+  return changeStored(ctx, false, (touched) => {
+    const find = stmt(
+      ctx.sqlite,
+      `SELECT m.id, m.thread_id AS threadId, m.read, m.flagged,
+         EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Seen') AS pending,
+         EXISTS (SELECT 1 FROM pending_flag_ops p WHERE p.message_id = m.id AND p.flag = '\\Flagged') AS pendingStar
+       FROM messages m WHERE m.mailbox_id = ? AND m.folder = ? AND m.uidvalidity = ? AND m.uid = ?`,
+    )
+    const upd = stmt(ctx.sqlite, 'UPDATE messages SET read = ?, flagged = ?, modseq = coalesce(?, modseq) WHERE id = ?')
+    let changed = 0
+    for (const u of updates) {
+      const r = find.get(ref.mailboxId, ref.folder, uv, u.uid) as
+        | { id: number; threadId: number; read: number; flagged: number; pending: number; pendingStar: number }
+        | undefined
+      if (!r) continue
+      // A local change not yet pushed is newer than what the server reports.
+      const read = r.pending ? r.read : u.flags.includes('\\Seen') ? 1 : 0
+      const flagged = r.pendingStar ? r.flagged : u.flags.includes('\\Flagged') ? 1 : 0
+      upd.run(read, flagged, u.modseq?.toString() ?? null, r.id)
+      if (read !== r.read || flagged !== r.flagged) {
+        changed++
+        touched.add(r.threadId)
+      }
+    }
+    return changed
+  })
 }
 
 export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { below: number; present: number[] }): number {
@@ -65,31 +80,22 @@ export function removeMissing(ctx: Ctx, ref: FolderRef, present: number[] | { be
   const full = Array.isArray(present)
   const uids = JSON.stringify(full ? present : present.present)
   const below = full ? Number.MAX_SAFE_INTEGER : present.below
-  const touched = new Set<number>()
-  const hashes = new Set<string>()
-  let n = 0
-  ctx.sqlite
-    .transaction(() => {
-      const gone = stmt(
-        ctx.sqlite,
-        `SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid < ?
-           AND uid NOT IN (SELECT value FROM json_each(?))`,
-      ).all(ref.mailboxId, ref.folder, uv, below, uids) as Array<{ id: number }>
-      // After a full listing, stale copies that did not come back are gone from the server.
-      // (A copy moved here in the app and not yet moved on the server is not one of them.)
-      const stale = full
-        ? (stmt(
-            ctx.sqlite,
-            'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND stale = 1 AND NOT EXISTS (SELECT 1 FROM pending_moves p WHERE p.message_id = messages.id)',
-          ).all(ref.mailboxId, ref.folder) as Array<{ id: number }>)
-        : []
-      n = deleteMessages(ctx, [...gone, ...stale].map((r) => r.id), touched, hashes)
-      refreshThreads(ctx, touched)
-    })
-    .immediate()
-  dropUnreferencedFiles(ctx, hashes)
-  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
-  return n
+  return changeStored(ctx, true, (touched, hashes) => {
+    const gone = stmt(
+      ctx.sqlite,
+      `SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid < ?
+         AND uid NOT IN (SELECT value FROM json_each(?))`,
+    ).all(ref.mailboxId, ref.folder, uv, below, uids) as Array<{ id: number }>
+    // After a full listing, stale copies that did not come back are gone from the server.
+    // (A copy moved here in the app and not yet moved on the server is not one of them.)
+    const stale = full
+      ? (stmt(
+          ctx.sqlite,
+          'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND stale = 1 AND NOT EXISTS (SELECT 1 FROM pending_moves p WHERE p.message_id = messages.id)',
+        ).all(ref.mailboxId, ref.folder) as Array<{ id: number }>)
+      : []
+    return deleteMessages(ctx, [...gone, ...stale].map((r) => r.id), touched, hashes)
+  })
 }
 
 /** After the rows are gone: files no attachment row points at any more. Only ever called after commit. */
@@ -102,25 +108,20 @@ export function dropUnreferencedFiles(ctx: Ctx, hashes: Set<string>): void {
 
 export function resetFolder(ctx: Ctx, ref: FolderRef): void {
   const uv = ref.uidValidity.toString()
-  const touched = new Set<number>()
-  ctx.sqlite
-    .transaction(() => {
-      stmt(ctx.sqlite, 'UPDATE messages SET stale = 1 WHERE mailbox_id = ? AND folder = ? AND uidvalidity != ? AND message_id IS NOT NULL').run(
-        ref.mailboxId,
-        ref.folder,
-        uv,
-      )
-      // Without a Message-ID a copy cannot be recognised when it comes back: drop it now, it will be re-fetched.
-      const anon = stmt(ctx.sqlite, 'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity != ? AND message_id IS NULL').all(
-        ref.mailboxId,
-        ref.folder,
-        uv,
-      ) as Array<{ id: number }>
-      deleteMessages(ctx, anon.map((r) => r.id), touched)
-      refreshThreads(ctx, touched)
-    })
-    .immediate()
-  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
+  changeStored(ctx, true, (touched) => {
+    stmt(ctx.sqlite, 'UPDATE messages SET stale = 1 WHERE mailbox_id = ? AND folder = ? AND uidvalidity != ? AND message_id IS NOT NULL').run(
+      ref.mailboxId,
+      ref.folder,
+      uv,
+    )
+    // Without a Message-ID a copy cannot be recognised when it comes back: drop it now, it will be re-fetched.
+    const anon = stmt(ctx.sqlite, 'SELECT id FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity != ? AND message_id IS NULL').all(
+      ref.mailboxId,
+      ref.folder,
+      uv,
+    ) as Array<{ id: number }>
+    deleteMessages(ctx, anon.map((r) => r.id), touched)
+  })
 }
 
 // CROSS JOIN: from the (usually empty) queue to its messages. Left to the planner, it walked every message
