@@ -3,9 +3,8 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import pg from 'pg'
-import { drizzle } from 'drizzle-orm/node-postgres'
-import { migrate } from 'drizzle-orm/node-postgres/migrator'
+// The driver is loaded when a workspace is first used (solo desktops never pay its ~15 MB resident).
+import type pg from 'pg'
 import { AppError } from '../../../shared/result'
 
 export type PgClient = pg.Client
@@ -47,7 +46,8 @@ export function memberRoleName(workspaceId: string): string {
  * connection half-open: without it the query would wait for TCP to give up, many minutes later).
  */
 export async function connect(url: string, timeoutMs = 10_000, queryTimeoutMs?: number): Promise<PgClient> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'switchboard', keepAlive: true, query_timeout: queryTimeoutMs })
+  const { default: driver } = await import('pg')
+  const client = new driver.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'switchboard', keepAlive: true, query_timeout: queryTimeoutMs })
   // A dropped connection emits 'error' on the client: without a listener Node would crash the engine.
   client.on('error', () => undefined)
   try {
@@ -84,6 +84,7 @@ export function pgProblem(e: unknown): AppError {
 
 /** Applies resources/pg-migrations (drizzle-kit, pg dialect). */
 export async function migratePg(client: PgClient, migrationsDir = findPgMigrationsDir()): Promise<void> {
+  const [{ drizzle }, { migrate }] = await Promise.all([import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')])
   await migrate(drizzle(client), { migrationsFolder: migrationsDir })
 }
 
