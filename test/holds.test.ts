@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { HOLD_BATCH } from '../src/main/engine/outbound/claim'
 import { releaseAt } from '../src/main/engine/outbound/holds'
 import { freshEngine, type TestEngine } from './helpers'
 import { stubSender } from './outbound/stubSender'
@@ -168,6 +169,30 @@ describe('a scheduled message through holds', () => {
     expect(await row(later.id)).toMatchObject({ status: 'held', statusReason: 'capacity', nextAttemptAt: '2026-01-06T00:00:00.000Z' })
     await advance(Date.UTC(2026, 0, 6) - t.clock.now())
     expect(sentIds()).toContain(later.id)
+  })
+
+  it('capacity: 1,201 rows due at once meet the cap a batch per turn, never all in one transaction, and none goes early or twice', async () => {
+    const { t, send, idle, row, sentIds, advance } = await setup({ cap: 1 })
+    const at = t.clock.now() + HOUR
+    const ids: number[] = []
+    for (let i = 0; i < 1201; i++) ids.push((await send(`r${i}@client.test`, at)).id)
+    await idle()
+    // One turn's changes go out as one outbox.changed: a turn that held every due row at once was one event of 1,200 ids.
+    const turnSizes = (from: number) => t.events.slice(from).filter((e) => e.event === 'outbox.changed').map((e) => (e.payload as { ids: number[] }).ids.length)
+    const from = t.events.length
+    await advance(HOUR)
+    expect(Math.max(...turnSizes(from))).toBeLessThanOrEqual(HOLD_BATCH + 1)
+    expect(sentIds()).toEqual([ids[0]])
+    expect((await t.ok('outbox.list', { limit: 1 })).counts).toMatchObject({ held: 1200 })
+    for (const id of [ids[1]!, ids[600]!, ids[1200]!]) expect(await row(id)).toMatchObject({ status: 'held', statusReason: 'capacity', nextAttemptAt: '2026-01-06T00:00:00.000Z' })
+    // The next day they are released a batch per turn too (releases and new holds share a turn's batch):
+    // the cap of 1 lets the oldest go, the rest wait again for the day after.
+    const from2 = t.events.length
+    await advance(Date.UTC(2026, 0, 6) - t.clock.now())
+    expect(Math.max(...turnSizes(from2))).toBeLessThanOrEqual(HOLD_BATCH + 1)
+    expect(sentIds()).toEqual([ids[0], ids[1]])
+    expect((await t.ok('outbox.list', { limit: 1 })).counts).toMatchObject({ held: 1199 })
+    expect(await row(ids[1200]!)).toMatchObject({ status: 'held', statusReason: 'capacity', nextAttemptAt: '2026-01-07T00:00:00.000Z' })
   })
 
   it('capacity: the timed hold ends at the next local day', async () => {

@@ -58,7 +58,16 @@ export interface Claimed {
   gapWake: number
   /** Rows whose status this claim changed (claimed or held), for the outbox.changed event. */
   changed: number[]
+  /** A capacity hold stopped at HOLD_BATCH rows: more are due, and the next turn should come at once. */
+  more?: boolean
 }
+
+/**
+ * Rows moved into or out of a timed hold in one turn. A mailbox meeting its cap with thousands of due rows
+ * (a bulk send) would otherwise hold them all in one transaction, one UPDATE and event each: a third of a
+ * second on the engine's thread. The rest wait for the next turn, which the scheduler runs at once.
+ */
+export const HOLD_BATCH = 500
 
 export const laneOf = (row: Pick<OutboxRow, 'transport' | 'mailboxId' | 'objectId'> & { channel?: string }) =>
   row.transport === 'smtp' ? `mb:${row.mailboxId}` : row.transport === 'twilio' ? `tw:${row.objectId}:${row.channel}` : `mg:${row.objectId}`
@@ -74,7 +83,8 @@ interface Lane {
   paced?: string
 }
 
-export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): Claimed {
+/** `holdBudget`: how many rows a capacity hold may still move in this turn (the turn's releases took the rest). */
+export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number, holdBudget = HOLD_BATCH): Claimed {
   const result: Claimed = { ids: [], gapWake: Infinity, changed: [] }
   if (slots <= 0) return result
   const lanes = new Map<string, Lane | null>()
@@ -183,7 +193,11 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number): C
 
   /** The mailbox reached its daily cap: hold its due rows until `until` (or their window's opening). */
   function holdLane(mailboxId: number, now: number, until: number, cap: number): void {
-    const rows = teamMine(ctx, waitingRowsWhere(ctx, "mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ?", mailboxId, now))
+    const due = waitingRowsWhere(ctx, `mailbox_id = ? AND status IN ('queued', 'retry_wait') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, mailboxId, now, Math.max(holdBudget, 0) + 1)
+    const rows = teamMine(ctx, due.slice(0, Math.max(holdBudget, 0)))
+    // More to hold next turn; but never again at once for rows other desktops own (that would spin).
+    if (due.length > holdBudget && (rows.length > 0 || holdBudget <= 0)) result.more = true
+    holdBudget -= rows.length
     // A step with a sending window resumes at the window's first opening after midnight, not at midnight.
     const opens = env.sendWindows(rows, until)
     for (const r of rows) {

@@ -3,7 +3,7 @@
 // transaction), sends them concurrently, and records each outcome in its own transaction.
 import type { Ctx } from '../context'
 import { OPEN, openRowsWhere, transition, waitingRowsWhere, type OutboxRow } from '../repos/outbox'
-import { claimDue, laneOf, readClaimed, type ClaimEnv, type Head } from './claim'
+import { claimDue, HOLD_BATCH, laneOf, readClaimed, type ClaimEnv, type Head } from './claim'
 import { SendFailure } from './failure'
 import { releaseHeld } from './holds'
 import type { NetMonitor } from './netMonitor'
@@ -131,8 +131,8 @@ export function createScheduler(ctx: Ctx, senders: Senders, net: NetMonitor, opt
         ctx.sqlite,
         () => {
           record(done)
-          releaseTimedHolds(now)
-          return claim(now)
+          const released = releaseTimedHolds(now)
+          return claim(now, HOLD_BATCH - released)
         },
         'immediate',
       )
@@ -162,16 +162,23 @@ export function createScheduler(ctx: Ctx, senders: Senders, net: NetMonitor, opt
     }
   }
 
-  function releaseTimedHolds(now: number): void {
-    for (const r of openRowsWhere(ctx, "status = 'held' AND status_reason IN ('capacity', 'window') AND next_attempt_at <= ?", now))
-      if (releaseHeld(ctx, r, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
+  /**
+   * Ends the timed holds that are over, at most HOLD_BATCH rows a turn together with the claim's new holds
+   * (the next turn comes at once for the rest). Returns how many it moved.
+   */
+  function releaseTimedHolds(now: number): number {
+    const rows = openRowsWhere(ctx, "status = 'held' AND status_reason IN ('capacity', 'window') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", now, HOLD_BATCH + 1)
+    if (rows.length > HOLD_BATCH) again = true
+    for (const r of rows.slice(0, HOLD_BATCH)) if (releaseHeld(ctx, r, 'released', `The ${r.statusReason} hold ended`)) changed.add(r.id)
+    return Math.min(rows.length, HOLD_BATCH)
   }
 
   /** Claims due rows (inside the turn's transaction); they start once it commits. */
-  function claim(now: number): number[] {
-    const r = claimDue(ctx, claimEnv, now, opts.maxInFlight - inFlight.size)
+  function claim(now: number, holdBudget: number): number[] {
+    const r = claimDue(ctx, claimEnv, now, opts.maxInFlight - inFlight.size, holdBudget)
     gapWake = Math.min(gapWake, r.gapWake)
     for (const id of r.changed) changed.add(id)
+    if (r.more) again = true
     return r.ids
   }
 
