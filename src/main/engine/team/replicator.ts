@@ -12,6 +12,7 @@ import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
 import { asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
+import { readAssignments, storeAssignments } from './assignments'
 
 export interface ReplicatorOptions {
   /** Full cycle (reconnect, pull) at least this often; default 5 s. */
@@ -191,6 +192,16 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     }
   }
 
+  /**
+   * Who may send from which profile, and this desktop's role, as PostgreSQL says now (an admin may have changed
+   * them): the permission check reads the local copy, so a change reaches this desktop within one sync.
+   */
+  async function refreshAssignments(c: PgClient, s: TeamStateRow): Promise<void> {
+    const snap = await readAssignments(c, s.userEmail)
+    // The composer reloads its senders on objects.changed.
+    if (inTransaction(ctx.sqlite, () => storeAssignments(ctx.sqlite, snap))) ctx.emit('objects.changed', {})
+  }
+
   function tell(a: Applied): void {
     if (!a.applied) return
     if (a.tables.has('objects')) ctx.emit('objects.changed', {})
@@ -216,6 +227,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         const c = await ensureClient(s)
         await push(c, s)
         await pull(c)
+        await refreshAssignments(c, s)
       } catch (e) {
         // A connection that died while idle (server restart, network change) is found out only on use: one
         // more try on a fresh connection before the desktop counts as offline.
@@ -226,6 +238,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         const c = await ensureClient(s)
         await push(c, s)
         await pull(c)
+        await refreshAssignments(c, s)
       }
       problem = null
     } catch (e) {
