@@ -127,6 +127,24 @@ describe('team permissions: staff send only from their assigned profiles', () =>
     expect(await b.err('team.users.setProfiles', { email: STAFF.email, profileIds: [boss.id] })).toMatchObject({ code: 'FORBIDDEN' })
   })
 
+  it('a row queued while allowed, whose sender was taken away before the push, stays on that desktop withdrawn and does not block the rest', async () => {
+    const { db, a, b, desk, boss, ann } = await setup()
+    await a.ok('team.users.setProfiles', { email: STAFF.email, profileIds: [desk.id, boss.id] })
+    await b.ok('team.sync', {})
+    // B queues from boss while allowed, and edits a contact; it has not pushed when the admin takes boss away.
+    const row = await b.ok('mail.send', { ...mail(boss.id, 'Queued while allowed'), sendAt: new Date(b.clock.now() + 3_600_000).toISOString() })
+    await b.ok('contacts.update', { id: ann.id, company: 'Ann Co' })
+    await a.ok('team.users.setProfiles', { email: STAFF.email, profileIds: [desk.id] })
+    // PostgreSQL refuses the row; B sets it aside and pushes the rest instead of stalling offline.
+    expect(await b.ok('team.sync', {})).toMatchObject({ state: 'synced', pendingOps: 0, problem: null })
+    expect(await b.ok('outbox.get', { id: row.id })).toMatchObject({ status: 'cancelled', statusReason: expect.stringMatching(/no longer send from boss@perm\.test/) })
+    expect(await sharedOutboxProfiles(db.url)).toEqual([])
+    await a.ok('team.sync', {})
+    expect((await a.ok('contacts.get', { id: ann.id })).company).toBe('Ann Co')
+    expect(await a.err('outbox.get', { id: row.id })).toMatchObject({ code: 'NOT_FOUND' })
+    expect(b.events).toContainEqual(expect.objectContaining({ event: 'outbox.changed', payload: { ids: [row.id] } }))
+  })
+
   it('PostgreSQL refuses an outbox op from an unassigned profile to the staff member’s own role (RLS), accepts an assigned one, and lets an admin', async () => {
     const { db, desk, boss } = await setup()
     const staff = await asMember(db, STAFF)

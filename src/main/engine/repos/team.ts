@@ -174,3 +174,17 @@ export function assignmentsKey(sqlite: Sqlite): string {
   const role = (stmt(sqlite, 'SELECT user_role AS r FROM team_state WHERE id = 1').get() as { r: string } | undefined)?.r
   return `${role}:${JSON.stringify(rows)}`
 }
+
+/**
+ * Takes an outbox row's changes out of the queue, with its events' (a push PostgreSQL refused: the row stays on
+ * this desktop only). Returns how many ops went.
+ */
+export function dropOutboundOps(sqlite: Sqlite, outboundId: number): number {
+  const own = stmt(sqlite, "DELETE FROM team_ops WHERE tbl = 'outbound_messages' AND row_key = ?").run(String(outboundId)).changes
+  const events = stmt(sqlite, "DELETE FROM team_ops WHERE tbl = 'message_events' AND json_extract(fields, '$.outbound_id') = ?").run(outboundId).changes
+  return own + events
+}
+
+export function profileEmail(sqlite: Sqlite, profileId: number): string | undefined {
+  return (stmt(sqlite, 'SELECT email_address AS e FROM email_sending_profiles WHERE id = ?').get(profileId) as { e: string } | undefined)?.e
+}

@@ -11,14 +11,11 @@
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { profileRow } from '../repos/profiles'
-import { assignedProfileIds, isAssigned, teamState } from '../repos/team'
+import { assignedProfileIds, teamState } from '../repos/team'
+import { maySendFrom as mayUse } from '../team/assignments'
 
 /** True when the person at this desktop may send from this profile. */
-export function maySendFrom(ctx: Ctx, profileId: number): boolean {
-  const me = teamState(ctx.sqlite)
-  if (!me || me.userRole === 'admin') return true
-  return isAssigned(ctx.sqlite, me.userEmail, profileId)
-}
+export const maySendFrom = (ctx: Ctx, profileId: number): boolean => mayUse(ctx.sqlite, profileId)
 
 /** The profiles the person at this desktop may send from; null: every one (an admin, or a solo desktop). */
 export function allowedProfileIds(ctx: Ctx): Set<number> | null {

@@ -2,7 +2,7 @@
 // keeps a copy (team_assignments, migration 0033) so the check works offline. Read on join and after every
 // push/pull, so a change an admin makes reaches a staff desktop within one sync.
 import type { Sqlite } from '../db/open'
-import { assignmentsKey, replaceAssignments, type Assignment } from '../repos/team'
+import { assignmentsKey, isAssigned, replaceAssignments, teamState, type Assignment } from '../repos/team'
 import type { PgClient } from './pg'
 
 export interface AssignmentSnapshot {
@@ -22,4 +22,14 @@ export function storeAssignments(sqlite: Sqlite, s: AssignmentSnapshot): boolean
   const before = assignmentsKey(sqlite)
   replaceAssignments(sqlite, s.rows, s.role)
   return assignmentsKey(sqlite) !== before
+}
+
+/**
+ * The rule itself (services/permissions.ts says it to the person; the replicator asks it of a refused push):
+ * solo desktops and admins may send from every profile, staff from those assigned to them.
+ */
+export function maySendFrom(sqlite: Sqlite, profileId: number): boolean {
+  const me = teamState(sqlite)
+  if (!me || me.userRole === 'admin') return true
+  return isAssigned(sqlite, me.userEmail, profileId)
 }
