@@ -5,6 +5,8 @@
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import type { TestEngine } from './helpers'
+import { storeMessages } from '../src/main/engine/inbound/store'
+import { addr, inboxRef, msg, storeCtx } from './inboxFixtures'
 import { asRole, loginRoleName } from '../src/main/engine/team/pg'
 import { ADMIN, STAFF, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
 
@@ -27,7 +29,7 @@ async function setup() {
   await a.ok('team.sync', {})
   const b = teamEngine()
   await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
-  return { db, a, b, object, desk, boss, ann }
+  return { db, a, b, object, desk, boss, ann, bossBox }
 }
 
 const mail = (profileId: number, subject = 'Hello') => ({ profileId, to: ['zoe@client.test'], subject, html: '<p>Hi</p>' })
@@ -106,6 +108,23 @@ describe('team permissions: staff send only from their assigned profiles', () =>
     expect((await b.ok('flows.get', { id: flow.id })).status).toBe('draft')
     await b.ok('flows.update', { id: flow.id, graph: graph(desk.id) })
     expect((await b.ok('flows.activate', { id: flow.id })).status).toBe('active')
+  })
+
+  it('refuses a reply from the mailbox’s own (unassigned) sender and a bulk send from it; a reply from an assigned one goes', async () => {
+    const { b, object, boss, desk, bossBox } = await setup()
+    // Mail that arrived on this desktop in the owner's mailbox (the inbox is each desktop's own).
+    const s = storeCtx(b)
+    storeMessages(s.ctx, inboxRef(bossBox.id), [msg({ uid: 1, messageId: '<q@client.test>', subject: 'Booking', from: addr('ann@client.test', 'Ann'), to: [addr('boss@perm.test')] })])
+    const messageId = (s.ctx.sqlite.prepare('SELECT id FROM messages WHERE uid = 1').get() as { id: number }).id
+    // The default sender of a reply is the mailbox's own profile: not this staff member's.
+    expect(await b.err('messages.reply', { messageId, mode: 'reply', html: '<p>Thanks</p>' })).toMatchObject({ code: 'FORBIDDEN', field: 'profileId', message: FORBIDDEN_WORDS('boss@perm.test') })
+    expect(outboxRows(b)).toEqual([])
+    const reply = await b.ok('messages.reply', { messageId, mode: 'reply', html: '<p>Thanks</p>', profileId: desk.id })
+    expect(reply).toMatchObject({ profileId: desk.id, subject: 'Re: Booking', to: ['ann@client.test'] })
+
+    const tpl = await b.ok('templates.create', { objectId: object.id, name: 'News', subject: 'News', html: '<p>News</p>' })
+    expect(await b.err('mail.sendMany', { profileId: boss.id, templateId: tpl.id, recipients: [{ email: 'zoe@client.test' }], idempotencyKey: 'news-1' })).toMatchObject({ code: 'FORBIDDEN', field: 'profileId' })
+    expect(outboxRows(b).map((r) => r.id)).toEqual([reply.id])
   })
 
   it('learns within one sync when an admin assigns a profile (or takes it away)', async () => {
