@@ -127,6 +127,21 @@ describe('team permissions: staff send only from their assigned profiles', () =>
     expect(outboxRows(b).map((r) => r.id)).toEqual([reply.id])
   })
 
+  it('tells the composer which senders the person at this desktop may use (staff: the assigned ones; admins: all)', async () => {
+    const { a, b, desk, boss } = await setup()
+    const mayUse = async (t: TestEngine) => Object.fromEntries((await t.ok('profiles.list', {})).map((p) => [p.email, p.mayUse]))
+    expect(await mayUse(b)).toEqual({ 'desk@perm.test': true, 'boss@perm.test': false })
+    expect(await mayUse(a)).toEqual({ 'desk@perm.test': true, 'boss@perm.test': true })
+    // The staff member at this desktop is offered what the workspace assigned to them, not this desktop's own list.
+    const ivy = (await b.ok('users.list', {})).find((u) => u.email === STAFF.email)!
+    expect(ivy.profileIds).toEqual([desk.id])
+    expect((await b.ok('app.info', {})).currentUserId).toBe(ivy.id)
+    await a.ok('team.users.setProfiles', { email: STAFF.email, profileIds: [boss.id] })
+    await b.ok('team.sync', {})
+    expect(await mayUse(b)).toEqual({ 'desk@perm.test': false, 'boss@perm.test': true })
+    expect((await b.ok('users.list', {})).find((u) => u.email === STAFF.email)!.profileIds).toEqual([boss.id])
+  })
+
   it('learns within one sync when an admin assigns a profile (or takes it away)', async () => {
     const { a, b, desk, boss } = await setup()
     expect(await a.ok('team.users.setProfiles', { email: STAFF.email, profileIds: [desk.id, boss.id] })).toEqual({ email: STAFF.email, profileIds: [desk.id, boss.id] })

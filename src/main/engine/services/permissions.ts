@@ -33,3 +33,10 @@ export function assertMaySendFrom(ctx: Ctx, profileId: number, field = 'profileI
   const address = row.emailAddress
   throw new AppError('FORBIDDEN', `You may not send from ${address}: ask an admin of the workspace to assign this sender to you.`, field)
 }
+
+/** The staff member at this desktop and the profiles assigned to them; null for admins and solo desktops. */
+export function staffAtThisDesktop(ctx: Ctx): { email: string; profileIds: number[] } | null {
+  const me = teamState(ctx.sqlite)
+  if (!me || me.userRole === 'admin') return null
+  return { email: me.userEmail.toLowerCase(), profileIds: assignedProfileIds(ctx.sqlite, me.userEmail) }
+}
