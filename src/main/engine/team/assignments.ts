@@ -11,15 +11,23 @@ export interface AssignmentSnapshot {
   role: 'admin' | 'staff' | undefined
 }
 
+/** One round trip (it runs after every push/pull). */
 export async function readAssignments(c: PgClient, email: string): Promise<AssignmentSnapshot> {
-  const rows = await c.query<{ email: string; profile_id: string }>('SELECT email, profile_id FROM team_user_profiles ORDER BY email, profile_id')
-  const me = await c.query<{ role: 'admin' | 'staff' }>('SELECT role FROM team_users WHERE lower(email) = lower($1)', [email])
-  return { rows: rows.rows.map((r) => ({ email: r.email, profileId: Number(r.profile_id) })), role: me.rows[0]?.role }
+  const r = await c.query<{ role: 'admin' | 'staff' | null; rows: Array<{ email: string; profileId: string | number }> }>(
+    `SELECT (SELECT role FROM team_users WHERE lower(email) = lower($1)) AS role,
+            coalesce((SELECT json_agg(json_build_object('email', email, 'profileId', profile_id) ORDER BY email, profile_id) FROM team_user_profiles), '[]') AS rows`,
+    [email],
+  )
+  const row = r.rows[0]!
+  return { rows: row.rows.map((x) => ({ email: x.email.toLowerCase(), profileId: Number(x.profileId) })), role: row.role ?? undefined }
 }
 
-/** Stores a snapshot; call inside a SQLite transaction. True when this desktop's permissions changed. */
+/** Stores a snapshot (written only when it differs); call inside a SQLite transaction. True when it changed. */
 export function storeAssignments(sqlite: Sqlite, s: AssignmentSnapshot): boolean {
   const before = assignmentsKey(sqlite)
+  const sorted = [...s.rows].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.profileId - b.profileId))
+  const role = s.role ?? teamState(sqlite)?.userRole
+  if (before === `${role}:${JSON.stringify(sorted.map((x) => ({ email: x.email, p: x.profileId })))}`) return false
   replaceAssignments(sqlite, s.rows, s.role)
   return assignmentsKey(sqlite) !== before
 }
