@@ -29,7 +29,7 @@ async function setup() {
   await a.ok('team.sync', {})
   const b = teamEngine()
   await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
-  return { db, a, b, object, desk, boss, ann, bossBox }
+  return { db, a, b, object, desk, boss, ann, bossBox, deskBox }
 }
 
 const mail = (profileId: number, subject = 'Hello') => ({ profileId, to: ['zoe@client.test'], subject, html: '<p>Hi</p>' })
@@ -85,8 +85,16 @@ describe('team permissions: staff send only from their assigned profiles', () =>
     expect(await sharedOutboxProfiles(db.url)).toEqual([desk.id, boss.id])
   })
 
-  it('refuses the other ways a person queues mail: communications.send by email and starting a flow', async () => {
-    const { b, object, boss, desk, ann } = await setup()
+  it('refuses the other ways a person queues mail: communications.send by email, a sequence through an unassigned sender’s mailbox, starting a flow', async () => {
+    const { b, object, boss, desk, ann, bossBox, deskBox } = await setup()
+    const steps = [{ subject: 'Hello', bodyHtml: '<p>Hello</p>', wait: { value: 0, unit: 'days' as const } }]
+    expect(await b.err('sequences.create', { name: 'Follow-up', objectId: object.id, steps, mailboxIds: [deskBox.id, bossBox.id] })).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'mailboxIds.1',
+      message: FORBIDDEN_WORDS('boss@perm.test'),
+    })
+    expect(await b.ok('sequences.list', {})).toEqual([])
+    await b.ok('sequences.create', { name: 'Follow-up', objectId: object.id, steps, mailboxIds: [deskBox.id] })
     expect(await b.err('communications.send', { contactId: ann.id, urgency: 'normal', channels: ['email'], email: { subject: 'Hi', html: '<p>Hi</p>', profileId: boss.id } })).toMatchObject({
       code: 'FORBIDDEN',
       field: 'email.profileId',
