@@ -174,12 +174,19 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   async function setAsideRefused(c: PgClient, s: TeamStateRow, batch: LocalOp[]): Promise<boolean> {
     const snap = await readAssignments(c, s.userEmail)
     const rows = new Map<number, number>()
+    let dropped = 0
     inTransaction(ctx.sqlite, () => {
       storeAssignments(ctx.sqlite, snap)
       for (const o of batch) {
         if (o.tbl !== 'outbound_messages') continue
         const profileId = (JSON.parse(o.fields) as { profile_id?: unknown }).profile_id
-        if (typeof profileId === 'number' && !maySendFrom(ctx.sqlite, profileId)) rows.set(Number(o.rowKey), profileId)
+        if (typeof profileId !== 'number' || maySendFrom(ctx.sqlite, profileId)) continue
+        // A row made here: set aside whole. A change of a shared row's sender (no screen makes one): only that op.
+        if (o.kind === 'insert') rows.set(Number(o.rowKey), profileId)
+        else if (!rows.has(Number(o.rowKey))) {
+          deleteOp(ctx.sqlite, o.id)
+          dropped++
+        }
       }
       if (!rows.size) return
       setApplying(ctx.sqlite, true)
@@ -190,7 +197,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       }
       setApplying(ctx.sqlite, false)
     })
-    if (!rows.size) return false
+    if (!rows.size) return dropped > 0
     log(`team: PostgreSQL refused ${rows.size} outbox row(s) from senders no longer assigned to ${s.userEmail}; kept on this desktop only`)
     ctx.emit('outbox.changed', { ids: [...rows.keys()] })
     ctx.emit('objects.changed', {})
