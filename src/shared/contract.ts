@@ -294,6 +294,8 @@ export const contract = {
   /** Admins only: a staff member with a PostgreSQL login role of their own. */
   'team.users.create': write(TM.NewTeamUser, z.object({ id: M.Id })),
   'team.users.list': def(M.Empty, z.array(TM.TeamUser)),
+  /** Admins only: the sender profiles a member may send from (replaces theirs); enforced in PostgreSQL too. */
+  'team.users.setProfiles': write(TM.SetTeamUserProfiles, TM.TeamUserProfiles),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>

@@ -206,6 +206,11 @@ export const Profile = z.object({
   /** Inserted in compose and replies above the quote; sanitised when saved. */
   signatureHtml: z.string(),
   createdAt: IsoTime,
+  /**
+   * profiles.list only (issue 22): false when the person at this desktop may not send from it (a staff member of
+   * a team workspace it is not assigned to); compose offers only the others.
+   */
+  mayUse: z.boolean().optional(),
 })
 export type Profile = z.infer<typeof Profile>
 /** A sender profile's own fields, for making one (with defaults) and changing one (each optional). */

@@ -1,5 +1,9 @@
 // The shape every call returns, on every transport. Domain errors are values, never transport errors.
-export const ERROR_CODES = ['VALIDATION', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL'] as const
+export const ERROR_CODES = [
+  'VALIDATION', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL',
+  // issue 22: the person at this desktop may not do that (a staff member sending from a profile not assigned to them)
+  'FORBIDDEN',
+] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
 export interface AppErrorShape {

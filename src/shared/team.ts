@@ -48,3 +48,7 @@ export const NewTeamUser = z
   .object({ email: Email, displayName: DisplayName, password: Password, role: TeamRole.default('staff'), profileIds: z.array(Id).max(1000).default([]) })
   .strict()
 export const TeamUser = z.object({ id: Id, email: z.string(), displayName: z.string(), role: TeamRole, profileIds: z.array(Id) })
+
+// Permissions (issue 22 item 5): which sender profiles a member may send from (admins may use every one).
+export const SetTeamUserProfiles = z.object({ email: Email, profileIds: z.array(Id).max(1000) }).strict()
+export const TeamUserProfiles = z.object({ email: z.string(), profileIds: z.array(Id) })

@@ -98,6 +98,11 @@ export function replyAttachments(ctx: Ctx, input: Pick<ReplyInput, 'messageId' |
   return [...originals, ...given]
 }
 
+/** The profile a reply goes from: the one asked for (it must be of the thread's business), else the business's. */
+export function replyProfileId(ctx: Ctx, input: Pick<ReplyInput, 'messageId' | 'profileId'>): number {
+  return profileFor(ctx, messageRow(ctx, input.messageId), input.profileId)
+}
+
 /** Queues the reply; call inside a write transaction. `files` come from replyAttachments. */
 export function queueReply(ctx: Ctx, input: ReplyInput, files: readonly Resolved[] = []): OutboxRow {
   const r = messageRow(ctx, input.messageId)

@@ -145,3 +145,46 @@ export function insertUnpushed(sqlite: Sqlite, tbl: string, rowKey: string): boo
 export function maxId(sqlite: Sqlite, tbl: string): number {
   return ((sqlite.prepare(`SELECT max(id) AS m FROM ${tbl}`).get() as { m: number | null }).m ?? 0)
 }
+
+/** Who may send from which profile (migration 0033), as PostgreSQL's team_user_profiles said at the last sync. */
+export interface Assignment {
+  email: string
+  profileId: number
+}
+
+/** Replaces the local copy of the assignments (and this desktop's role) with what PostgreSQL holds now. */
+export function replaceAssignments(sqlite: Sqlite, rows: Assignment[], role: 'admin' | 'staff' | undefined): void {
+  stmt(sqlite, 'DELETE FROM team_assignments').run()
+  const ins = stmt(sqlite, 'INSERT OR IGNORE INTO team_assignments (email, profile_id) VALUES (?, ?)')
+  for (const r of rows) ins.run(r.email.toLowerCase(), r.profileId)
+  if (role) stmt(sqlite, 'UPDATE team_state SET user_role = ? WHERE id = 1').run(role)
+}
+
+export function isAssigned(sqlite: Sqlite, email: string, profileId: number): boolean {
+  return stmt(sqlite, 'SELECT 1 FROM team_assignments WHERE email = ? AND profile_id = ?').get(email.toLowerCase(), profileId) !== undefined
+}
+
+export function assignedProfileIds(sqlite: Sqlite, email: string): number[] {
+  return (stmt(sqlite, 'SELECT profile_id AS p FROM team_assignments WHERE email = ? ORDER BY profile_id').all(email.toLowerCase()) as Array<{ p: number }>).map((r) => r.p)
+}
+
+/** The assignments and this desktop's role as one string, to tell whether a refresh changed anything. */
+export function assignmentsKey(sqlite: Sqlite): string {
+  const rows = stmt(sqlite, 'SELECT email, profile_id AS p FROM team_assignments ORDER BY email, profile_id').all()
+  const role = (stmt(sqlite, 'SELECT user_role AS r FROM team_state WHERE id = 1').get() as { r: string } | undefined)?.r
+  return `${role}:${JSON.stringify(rows)}`
+}
+
+/**
+ * Takes an outbox row's changes out of the queue, with its events' (a push PostgreSQL refused: the row stays on
+ * this desktop only). Returns how many ops went.
+ */
+export function dropOutboundOps(sqlite: Sqlite, outboundId: number): number {
+  const own = stmt(sqlite, "DELETE FROM team_ops WHERE tbl = 'outbound_messages' AND row_key = ?").run(String(outboundId)).changes
+  const events = stmt(sqlite, "DELETE FROM team_ops WHERE tbl = 'message_events' AND json_extract(fields, '$.outbound_id') = ?").run(outboundId).changes
+  return own + events
+}
+
+export function profileEmail(sqlite: Sqlite, profileId: number): string | undefined {
+  return (stmt(sqlite, 'SELECT email_address AS e FROM email_sending_profiles WHERE id = ?').get(profileId) as { e: string } | undefined)?.e
+}

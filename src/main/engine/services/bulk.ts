@@ -14,6 +14,7 @@ import { loadProfile, queueMessageId, suppressionOf, usableProfile } from '../ou
 import * as repo from '../repos/bulk'
 import { contactRow, objectRow, type ContactRow, type ObjectRow } from '../repos/templates'
 import { outboxChanged } from './outbox'
+import { assertMaySendFrom } from './permissions'
 import { addressOnly, checkValues, prepareTemplate, renderPrepared, valuesFor, type Prepared, type Rendered } from './templates'
 
 /** Recipients rendered between two yields of the thread (about 10–20 ms of work on this machine). */
@@ -128,6 +129,7 @@ export async function previewBulk(ctx: Ctx, input: Input): Promise<BulkPreview> 
 /** mail.sendMany. */
 export async function sendMany(ctx: Ctx, input: z.output<typeof SendMany>): Promise<BulkJob> {
   const profile = loadProfile(ctx, input.profileId)
+  assertMaySendFrom(ctx, profile.id)
   const prior = repo.jobByKey(ctx, profile.objectId, input.idempotencyKey)
   if (prior) return jobOf(ctx, prior, true)
   const p = await plan(ctx, input)

@@ -32,6 +32,7 @@ import {
 } from '../repos/communications'
 import { getSetting, setSetting, deleteSetting } from '../repos/settings'
 import { requireObject } from './objects'
+import { assertMaySendFrom, maySendFrom } from './permissions'
 
 interface Payload {
   email?: { subject: string; html: string; profileId?: number }
@@ -60,7 +61,10 @@ function unavailable(ctx: Ctx, c: ContactForComms, channel: OutboxChannel, p: Pa
     if (!c.email) return 'the contact has no email address'
     if (isRevoked(ctx, c.id, 'email')) return 'the contact opted out of email'
     if (c.status !== 'active') return `the contact is ${c.status}`
-    if (!(p.email.profileId ?? defaultProfileOf(ctx, c.objectId!))) return 'the business has no sender profile'
+    const profileId = p.email.profileId ?? defaultProfileOf(ctx, c.objectId!)
+    if (!profileId) return 'the business has no sender profile'
+    // The business's default sender when none was chosen: a staff member not assigned to it goes on to the next channel.
+    if (!maySendFrom(ctx, profileId)) return 'you may not send from the business’s sender profile'
     return null
   }
   if (channel === 'sms' && !p.text) return 'no text was written'
@@ -121,6 +125,7 @@ export function sendCommunication(ctx: Ctx, input: ParsedInput<'communications.s
   if (c.objectId === null) throw new AppError('VALIDATION', 'Contact not assigned to any object', 'contactId')
   // No channels named: the contact's preferred channel first, then email → WhatsApp → SMS (consent and addresses still decide).
   const plan = [...new Set(input.channels ?? planFor(c.preferredChannel))]
+  if (plan.includes('email') && input.email?.profileId !== undefined) assertMaySendFrom(ctx, input.email.profileId, 'email.profileId')
   const tz = c.timezone || c.objectTimezone || 'UTC'
   const now = ctx.clock.now()
   const sendAt = sendTime(input.urgency, now, tz, quietHoursOf(ctx, c.objectId))

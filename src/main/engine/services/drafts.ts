@@ -9,7 +9,7 @@ import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { fromZod } from '../dispatch'
-import { queueReply, replyAttachments } from '../inbound/reply'
+import { queueReply, replyAttachments, replyProfileId } from '../inbound/reply'
 import { attachmentsOf, publicAttachment, resolveRefs, setAttachments, stageUpload, storeUpload } from '../outbound/attachments'
 import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
 import { loadProfile, queueMessage } from '../outbound/queue'
@@ -17,6 +17,7 @@ import { tagRow } from '../repos/bulk'
 import * as repo from '../repos/drafts'
 import { toOutbound, type OutboxRow } from '../repos/outbox'
 import { templateRow } from '../repos/templates'
+import { assertMaySendFrom } from './permissions'
 import { mustTemplate } from './templates'
 
 const toDraft = (ctx: Ctx, r: repo.DraftRow): Draft => ({
@@ -125,6 +126,7 @@ export function sendDraft(ctx: Ctx, draftId: number, sendAt: string | undefined)
     throw new AppError('VALIDATION', message, field)
   }
   const input = parsed.data
+  assertMaySendFrom(ctx, input.profileId)
   const row = inTransaction(ctx.sqlite, () => {
     const r = queueMessage(ctx, {
       ...input,
@@ -161,6 +163,8 @@ function sendReplyDraft(ctx: Ctx, d: repo.DraftRow, sendAt: string | undefined) 
     includeOriginalAttachments: false,
     draftId: d.id,
   }
+  input.profileId = replyProfileId(ctx, input)
+  assertMaySendFrom(ctx, input.profileId)
   const row = inTransaction(ctx.sqlite, () => {
     const r = queueReply(ctx, input, attachmentsOf(ctx, { draftId: d.id }))
     hideDraft(ctx, d.id, r.id)

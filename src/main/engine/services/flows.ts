@@ -30,6 +30,8 @@ import { senderFor } from '../channels/queueText'
 import { compile, renderOne } from '../automation/templates'
 import { textVars } from '../automation/flowText'
 import { contactRow, objectRow } from '../repos/templates'
+import { profileOfMailbox } from '../automation/sender'
+import { assertMaySendFrom } from './permissions'
 
 function load(ctx: Ctx, id: number, field = 'id'): FlowRow {
   const f = flowRow(ctx, id)
@@ -103,6 +105,23 @@ function textProblems(ctx: Ctx, objectId: number, n: FlowGraph['nodes'][number])
   return problems
 }
 
+/**
+ * A staff member starts a flow only with senders assigned to them: the explicit profile of each email step, and
+ * the profile of each mailbox it rotates through. Checked when a flow starts running (activate, or a new version
+ * of a running one); a flow an admin started keeps sending whoever's desktop runs it.
+ */
+function assertFlowSenders(ctx: Ctx, g: FlowGraph): void {
+  for (const n of g.nodes) {
+    const c = n.config as { profileId?: unknown; mailboxIds?: unknown }
+    if (typeof c.profileId === 'number') assertMaySendFrom(ctx, c.profileId, `graph.nodes.${n.id}`)
+    if (Array.isArray(c.mailboxIds))
+      for (const box of c.mailboxIds) {
+        const p = typeof box === 'number' ? profileOfMailbox(ctx, box) : undefined
+        if (p) assertMaySendFrom(ctx, p.id, `graph.nodes.${n.id}`)
+      }
+  }
+}
+
 export const listFlows = (ctx: Ctx, objectId?: number): Flow[] => flowRows(ctx, objectId).map((f) => toFlow(ctx, f))
 export const getFlow = (ctx: Ctx, id: number): Flow => toFlow(ctx, load(ctx, id))
 
@@ -129,6 +148,7 @@ export function updateFlow(ctx: Ctx, input: { id: number; name?: string; trigger
         // A running flow only ever takes a graph that can run; its leads keep the version they started on.
         const problems = [...validateGraph(input.graph), ...checkReferences(ctx, f.objectId, input.graph)]
         if (problems.length) refuse(problems)
+        assertFlowSenders(ctx, input.graph)
         writeGraph(ctx, f.id, f.version + 1, input.graph)
         setFlow(ctx, f.id, { version: f.version + 1 })
         dropUnusedVersions(ctx, f.id, f.version + 1)
@@ -167,6 +187,7 @@ export function activateFlow(ctx: Ctx, id: number): Flow {
   const g = readGraph(ctx, f.id, f.version)
   const problems = [...validateGraph(g), ...checkReferences(ctx, f.objectId, g)]
   if (problems.length) refuse(problems)
+  assertFlowSenders(ctx, g)
   return setStatus(ctx, id, 'active')
 }
 

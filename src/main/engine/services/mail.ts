@@ -12,9 +12,12 @@ import { getRow, toOutbound } from '../repos/outbox'
 import { rowIdByKey } from '../repos/mail'
 import { hideDraft } from './drafts'
 import { outboxChanged } from './outbox'
+import { assertMaySendFrom } from './permissions'
 import { mustTemplate } from './templates'
 
 export function sendMail(ctx: Ctx, input: z.output<typeof SendMail>) {
+  // A staff member sends only from the profiles assigned to them (before anything is looked up or stored).
+  assertMaySendFrom(ctx, input.profileId)
   // The same key in the same business: the first message, and nothing queued (seed 004). Checked before the
   // upload so a repeated Send does not store its files again; the unique index backs it inside the write.
   if (input.idempotencyKey) {

@@ -7,7 +7,7 @@ import type { Ctx } from '../context'
 import { readAttachment } from '../inbound/attachmentFiles'
 import { displayFilename } from '../inbound/attachmentName'
 import type { PreparedBody } from '../inbound/prepare'
-import { queueReply, replyAttachments } from '../inbound/reply'
+import { queueReply, replyAttachments, replyProfileId } from '../inbound/reply'
 import { finishHtml } from '../inbound/sanitize'
 import { queueSeen } from '../inbound/store'
 import { idsOf, queueFlag, queueMove } from '../inbound/triage'
@@ -18,6 +18,7 @@ import { toOutbound } from '../repos/outbox'
 import { contactTimeline as timeline } from '../repos/mailTimeline'
 import { preparedForRead } from './sync'
 import { hideDraft } from './drafts'
+import { assertMaySendFrom } from './permissions'
 
 const tx = <T>(ctx: Ctx, f: () => T): T => ctx.sqlite.transaction(f).immediate()
 
@@ -127,10 +128,13 @@ export function linkContact(ctx: Ctx, messageId: number, contactId: number, link
 }
 
 export function reply(ctx: Ctx, input: z.output<typeof ReplyMail>) {
+  // The profile it goes from (asked for, or the business's), which a staff member must have been assigned.
+  const profileId = replyProfileId(ctx, input)
+  assertMaySendFrom(ctx, profileId)
   // Uploaded files reach the store before the transaction that points at them.
   const given = input.attachments ? resolveRefs(ctx, input.attachments) : []
   const row = tx(ctx, () => {
-    const r = queueReply(ctx, input, replyAttachments(ctx, input, given))
+    const r = queueReply(ctx, { ...input, profileId }, replyAttachments(ctx, input, given))
     if (input.draftId) hideDraft(ctx, input.draftId, r.id)
     return r
   })

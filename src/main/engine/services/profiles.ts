@@ -11,6 +11,7 @@ import { assignProfile, clearDefaultProfile, unassignProfile } from '../repos/us
 import { requireMailbox } from './mailboxes'
 import { assertOwnAddressFree, requireObject } from './objects'
 import { getUser } from './users'
+import { allowedProfileIds } from './permissions'
 
 export const toProfile = (r: ProfileRow): Profile => ({
   id: r.id,
@@ -44,7 +45,10 @@ function transportColumns(ctx: Ctx, objectId: number, transport: Transport) {
   return { transport: 'mailgun' as const, mailboxId: null }
 }
 
-export const listProfiles = (ctx: Ctx, objectId?: number): Profile[] => listProfileRows(ctx, objectId).map(toProfile)
+export function listProfiles(ctx: Ctx, objectId?: number): Profile[] {
+  const allowed = allowedProfileIds(ctx)
+  return listProfileRows(ctx, objectId).map((r) => ({ ...toProfile(r), mayUse: allowed === null || allowed.has(r.id) }))
+}
 
 export function createProfile(ctx: Ctx, input: ParsedInput<'profiles.create'>): Profile {
   requireObject(ctx, input.objectId)

@@ -21,6 +21,7 @@ import { decodeIntCursor, encodeCursor } from '../repos/cursor'
 import { addEvent } from '../repos/outbox'
 import * as repo from '../repos/sequences'
 import type { SeqRow, StepIn } from '../repos/sequences'
+import { assertMaySendFrom } from './permissions'
 
 const setContact = (ctx: Ctx, id: number, sets: Record<string, unknown>) => repo.setContact(ctx, id, sets, ctx.clock.now())
 
@@ -50,7 +51,10 @@ function validate(ctx: Ctx, objectId: number, v: { steps?: StepIn[]; mailboxIds?
     const m = repo.mailboxOwner(ctx, id)
     if (!m) throw new AppError('NOT_FOUND', `Mailbox ${id} does not exist`, `mailboxIds.${i}`)
     if (m.objectId !== objectId) throw new AppError('VALIDATION', `${m.email} belongs to another business`, `mailboxIds.${i}`)
-    if (!profileOfMailbox(ctx, id)) throw new AppError('VALIDATION', `${m.email} has no active sender profile to send as`, `mailboxIds.${i}`)
+    const sender = profileOfMailbox(ctx, id)
+    if (!sender) throw new AppError('VALIDATION', `${m.email} has no active sender profile to send as`, `mailboxIds.${i}`)
+    // Each mailbox sends as its own profile: a staff member rotates only through senders assigned to them.
+    assertMaySendFrom(ctx, sender.id, `mailboxIds.${i}`)
   })
   if (v.mailboxIds && new Set(v.mailboxIds).size !== v.mailboxIds.length) throw new AppError('VALIDATION', 'A mailbox is listed twice', 'mailboxIds')
 }

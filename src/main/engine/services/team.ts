@@ -14,6 +14,7 @@ import { insertUser, userIdByEmail } from '../repos/users'
 import { asRole, connect, databaseName, ident, loginRoleName, memberRoleName, migratePg, pgProblem, scramVerifier, takeBlock, withoutPassword, type PgClient } from '../team/pg'
 import { SHARED_TABLES, rowKeyOf } from '../team/tables'
 import { uuid7 } from '../team/uuid7'
+import { readAssignments, storeAssignments } from '../team/assignments'
 import { setCurrentUser } from './users'
 
 interface Member {
@@ -120,7 +121,9 @@ export async function joinTeam(ctx: Ctx, input: { databaseUrl: string; email: st
     if (!me) throw new AppError('NOT_FOUND', `${input.email} is not a member of this workspace`, 'email')
     const deviceId = (await cc.query<{ id: number }>('INSERT INTO devices (email) VALUES ($1) RETURNING id', [input.email])).rows[0].id
     const blockStart = await takeBlock(cc, deviceId)
-    return { workspaceId: ws.id, role: me.role, deviceId, blockStart }
+    // Which senders this member may use, known from the first moment (the check works offline from this copy).
+    const assignments = await readAssignments(cc, input.email)
+    return { workspaceId: ws.id, role: me.role, deviceId, blockStart, assignments }
   })
   inTransaction(ctx.sqlite, () => {
     insertTeamState(ctx.sqlite, {
@@ -135,6 +138,7 @@ export async function joinTeam(ctx: Ctx, input: { databaseUrl: string; email: st
       createdAt: ctx.clock.now(),
     })
     for (const t of SHARED_TABLES) if (t.autoId) moveSequenceTo(ctx.sqlite, t.name, got.blockStart)
+    storeAssignments(ctx.sqlite, got.assignments)
   })
   ctx.team.replicator.joined()
   // The download: every op of the workspace so far. Offline half-way, it carries on by itself later.
@@ -202,4 +206,28 @@ export async function listTeamUsers(ctx: Ctx): Promise<Array<{ id: number; email
     )).rows,
   )
   return rows.map((r) => ({ id: Number(r.user_id ?? userIdByEmail(ctx, r.email) ?? 0), email: r.email, displayName: r.display_name, role: r.role, profileIds: (r.profile_ids ?? []).map(Number) })).filter((u) => u.id > 0)
+}
+
+/**
+ * Admins only: the sender profiles a member may send from, replacing the ones they had. PostgreSQL holds them
+ * (row-level security enforces them there); every desktop learns them on its next sync, this one at once.
+ */
+export async function setTeamUserProfiles(ctx: Ctx, input: { email: string; profileIds: number[] }): Promise<{ email: string; profileIds: number[] }> {
+  const me = teamState(ctx.sqlite)
+  if (!me) throw new AppError('CONFLICT', 'This desktop is not in a team workspace')
+  if (me.userRole !== 'admin') throw new AppError('FORBIDDEN', 'Only an admin of the workspace can choose who sends from which sender', 'email')
+  const ids = [...new Set(input.profileIds)].sort((a, b) => a - b)
+  for (const id of ids) if (!profileRow(ctx, id)) throw new AppError('NOT_FOUND', `Sender profile ${id} does not exist`, 'profileIds')
+  const { c, s } = await asMe(ctx)
+  const snap = await closing(c, async (cc) => {
+    await cc.query('BEGIN')
+    const who = (await cc.query<{ email: string }>('SELECT email FROM team_users WHERE lower(email) = lower($1) FOR UPDATE', [input.email])).rows[0]
+    if (!who) throw new AppError('NOT_FOUND', `${input.email} is not a member of this workspace`, 'email')
+    await cc.query('DELETE FROM team_user_profiles WHERE email = $1', [who.email])
+    if (ids.length) await cc.query('INSERT INTO team_user_profiles (email, profile_id) SELECT $1, unnest($2::bigint[])', [who.email, ids])
+    await cc.query('COMMIT')
+    return readAssignments(cc, s.userEmail)
+  })
+  if (inTransaction(ctx.sqlite, () => storeAssignments(ctx.sqlite, snap))) ctx.emit('objects.changed', {})
+  return { email: input.email, profileIds: ids }
 }

@@ -6,17 +6,24 @@ import type { Ctx } from '../context'
 import { deleteSetting, setSetting, settingKeys } from '../repos/settings'
 import { allAssignments, insertUser, listUserRows, userIdByEmail, userRow, type UserRow } from '../repos/users'
 import { assertNoClash } from './unique'
+import { staffAtThisDesktop } from './permissions'
 
 function withAssignments(ctx: Ctx, rows: UserRow[]): User[] {
   const assignments = allAssignments(ctx)
+  // A staff member of a team workspace at this desktop: their senders are the ones an admin assigned to them
+  // (PostgreSQL's team_user_profiles), not this desktop's own list.
+  const team = staffAtThisDesktop(ctx)
   return rows.map((u) => {
     const mine = assignments.filter((a) => a.userId === u.id)
+    const teamIds = team && team.email === u.email.toLowerCase() ? team.profileIds : null
+    const profileIds = teamIds ?? mine.map((a) => a.profileId)
+    const preferred = mine.find((a) => a.isDefault)?.profileId ?? null
     return {
       id: u.id,
       name: u.name,
       email: u.email,
-      profileIds: mine.map((a) => a.profileId),
-      defaultProfileId: mine.find((a) => a.isDefault)?.profileId ?? null,
+      profileIds,
+      defaultProfileId: preferred !== null && profileIds.includes(preferred) ? preferred : null,
       createdAt: iso(u.createdAt),
     }
   })

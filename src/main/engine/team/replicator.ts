@@ -7,11 +7,13 @@ import type { TeamStatus } from '../../../shared/team'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
-import { setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
+import { dropOutboundOps, profileEmail, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
 import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
 import { asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
+import { maySendFrom, readAssignments, storeAssignments } from './assignments'
+import { cancelWaiting } from '../outbound/cancel'
 
 export interface ReplicatorOptions {
   /** Full cycle (reconnect, pull) at least this often; default 5 s. */
@@ -155,9 +157,51 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         })
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined)
+        // Row-level security refused the batch: set aside what this person may no longer send, push the rest.
+        if ((e as { code?: string }).code === '42501' && (await setAsideRefused(c, s, batch))) continue
         throw e
       }
     }
+  }
+
+  /**
+   * PostgreSQL refused a push (42501): an outbox row queued here from a profile this staff member was allowed
+   * when they asked, and which an admin has taken away since (this desktop had not synced yet). Left in the queue
+   * it would block every later change of this desktop. Such a row stays on this desktop only: its ops leave the
+   * queue, and if it is still waiting it is withdrawn with the reason (a message that already left stays sent).
+   * Not captured: PostgreSQL would refuse it, and no other desktop knows the row. True when something was set aside.
+   */
+  async function setAsideRefused(c: PgClient, s: TeamStateRow, batch: LocalOp[]): Promise<boolean> {
+    const snap = await readAssignments(c, s.userEmail)
+    const rows = new Map<number, number>()
+    let dropped = 0
+    inTransaction(ctx.sqlite, () => {
+      storeAssignments(ctx.sqlite, snap)
+      for (const o of batch) {
+        if (o.tbl !== 'outbound_messages') continue
+        const profileId = (JSON.parse(o.fields) as { profile_id?: unknown }).profile_id
+        if (typeof profileId !== 'number' || maySendFrom(ctx.sqlite, profileId)) continue
+        // A row made here: set aside whole. A change of a shared row's sender (no screen makes one): only that op.
+        if (o.kind === 'insert') rows.set(Number(o.rowKey), profileId)
+        else if (!rows.has(Number(o.rowKey))) {
+          deleteOp(ctx.sqlite, o.id)
+          dropped++
+        }
+      }
+      if (!rows.size) return
+      setApplying(ctx.sqlite, true)
+      for (const [id, profileId] of rows) {
+        dropOutboundOps(ctx.sqlite, id)
+        const address = profileEmail(ctx.sqlite, profileId) ?? `sender profile ${profileId}`
+        cancelWaiting(ctx, id, `Not sent: you may no longer send from ${address} (an admin of the workspace took this sender away)`)
+      }
+      setApplying(ctx.sqlite, false)
+    })
+    if (!rows.size) return dropped > 0
+    log(`team: PostgreSQL refused ${rows.size} outbox row(s) from senders no longer assigned to ${s.userEmail}; kept on this desktop only`)
+    ctx.emit('outbox.changed', { ids: [...rows.keys()] })
+    ctx.emit('objects.changed', {})
+    return true
   }
 
   /** Pulls and applies everything after the cursor. */
@@ -191,6 +235,16 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     }
   }
 
+  /**
+   * Who may send from which profile, and this desktop's role, as PostgreSQL says now (an admin may have changed
+   * them): the permission check reads the local copy, so a change reaches this desktop within one sync.
+   */
+  async function refreshAssignments(c: PgClient, s: TeamStateRow): Promise<void> {
+    const snap = await readAssignments(c, s.userEmail)
+    // The composer reloads its senders on objects.changed.
+    if (inTransaction(ctx.sqlite, () => storeAssignments(ctx.sqlite, snap))) ctx.emit('objects.changed', {})
+  }
+
   function tell(a: Applied): void {
     if (!a.applied) return
     if (a.tables.has('objects')) ctx.emit('objects.changed', {})
@@ -216,6 +270,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         const c = await ensureClient(s)
         await push(c, s)
         await pull(c)
+        await refreshAssignments(c, s)
       } catch (e) {
         // A connection that died while idle (server restart, network change) is found out only on use: one
         // more try on a fresh connection before the desktop counts as offline.
@@ -226,6 +281,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         const c = await ensureClient(s)
         await push(c, s)
         await pull(c)
+        await refreshAssignments(c, s)
       }
       problem = null
     } catch (e) {

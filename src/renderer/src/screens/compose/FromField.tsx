@@ -25,7 +25,8 @@ export function useSenders(): Senders {
   const profiles = useQuery('profiles.list', {}, { events: ['objects.changed'], delayMs: 0, onError: toastError }).data
   const users = useQuery('users.list', {}, { events: ['objects.changed'], delayMs: 0, onError: toastError }).data ?? NO_USERS
   const currentUser = users.find((u) => u.id === currentUserId) ?? null
-  const allowed = profiles?.filter((p) => p.isActive && (!currentUser || currentUser.profileIds.includes(p.id))) ?? null
+  // mayUse: false for a profile a team workspace's admin has not assigned to the staff member at this desktop.
+  const allowed = profiles?.filter((p) => p.isActive && p.mayUse !== false && (!currentUser || currentUser.profileIds.includes(p.id))) ?? null
   return { profiles: allowed, users, currentUser }
 }
 
