@@ -4,7 +4,7 @@
 // made while the dialog was open (the action is the screen's current one, not a closure from the opening).
 // No mail users: the conversation is stored straight into the workspace (e2e/inboxSeed.ts).
 import { expect, test } from './fixtures'
-import { seedInbox } from './inboxSeed'
+import { offlineBusiness, seedInbox } from './inboxSeed'
 import { shot } from './shot'
 
 test('cancel changes nothing, confirm runs the action, a refusal stays in the dialog', async ({ page, app }) => {
@@ -55,14 +55,7 @@ test('cancel changes nothing, confirm runs the action, a refusal stays in the di
 })
 
 test('discarding a reply keeps the words until confirmed, then drops the draft saved meanwhile', async ({ page, app }) => {
-  const biz = await app.rpc('objects.create', { name: 'Harbor Yoga', timezone: 'Europe/London' })
-  const mailbox = await app.rpc('mailboxes.create', {
-    objectId: biz.id,
-    email: 'studio@harbor-yoga.test',
-    displayName: 'Studio',
-    smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'studio@harbor-yoga.test', password: 'pw' },
-  })
-  await app.rpc('profiles.create', { objectId: biz.id, email: 'studio@harbor-yoga.test', displayName: 'Harbor Yoga', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+  const { mailbox } = await offlineBusiness(app, 'Harbor Yoga', 'studio@harbor-yoga.test')
   seedInbox(app.dataDir, mailbox.id, [
     { subject: 'Saturday class', from: { name: 'Mia Lopez', email: 'mia@client.test' }, to: [{ name: '', email: 'studio@harbor-yoga.test' }], text: 'Is there room on Saturday?', html: null },
   ])
