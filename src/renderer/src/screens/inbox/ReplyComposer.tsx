@@ -17,7 +17,7 @@ import { toastOk, useApp } from '../../store'
 import { AttachButton, AttachmentTray, DropZone, fromOriginal, fromOutgoing, refsOf, useAttachments } from '../compose/Attachments'
 import { announceQueued } from '../compose/composeState'
 import { useSenders, type Senders } from '../compose/FromField'
-import { RecipientField } from '../compose/RecipientField'
+import { RecipientFields } from '../compose/RecipientFields'
 import { SaveStatus } from '../compose/SaveStatus'
 import { signatureOf, withoutSignature, withSignature } from '../compose/signature'
 import { replyJournalKey, useDraftAutosave } from '../compose/useDraftAutosave'
@@ -172,22 +172,13 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
         </button>
       </header>
       <div className="reply-fields">
-        <RecipientField
-          label="To"
-          value={to}
-          onChange={setTo}
-          error={fieldError('to')}
+        <RecipientFields
+          to={{ value: to, onChange: setTo }}
+          cc={{ value: cc, onChange: setCc, shown: mode === 'replyAll' || cc.length > 0 }}
+          bcc={{ value: bcc, onChange: setBcc, shown: showBcc, onShow: () => setShowBcc(true) }}
+          errorOf={fieldError}
           disabled={busy}
-          trailing={
-            showBcc ? null : (
-              <button type="button" className="btn btn-ghost btn-sm compose-cc-toggle" onClick={() => setShowBcc(true)} title="Blind copy: the other recipients do not see these addresses">
-                Bcc
-              </button>
-            )
-          }
         />
-        {(mode === 'replyAll' || cc.length > 0) && <RecipientField label="Cc" value={cc} onChange={setCc} error={fieldError('cc')} disabled={busy} />}
-        {showBcc && <RecipientField label="Bcc" value={bcc} onChange={setBcc} error={fieldError('bcc')} disabled={busy} />}
       </div>
       <RichEditor
         id="reply-body"
