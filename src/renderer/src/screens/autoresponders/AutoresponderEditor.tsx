@@ -103,7 +103,6 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
     },
   })
   const { draft, set, errors } = f
-  const objectId = draft.objectId ? Number(draft.objectId) : null
   return (
     <MessagesEditor
       form={f}
@@ -111,7 +110,6 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
       note="Changes apply to what fires from now on."
       saveLabel={saved ? 'Save changes' : 'Create autoresponder'}
       noun="Action"
-      objectId={objectId}
       basicsId="ar-basics"
       basics={
         <>
@@ -128,7 +126,7 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
           <TriggerPicker value={draft.trigger} onChange={(trigger) => set({ trigger })} errors={errors} />
         </div>
       </Card>
-      <MessagesSection id="ar-actions" title="Messages" help="Sent in order; each delay counts from the trigger" noun="Action" error={errors.actions} form={f} objectId={objectId} />
+      <MessagesSection id="ar-actions" title="Messages" help="Sent in order; each delay counts from the trigger" noun="Action" error={errors.actions} form={f} />
     </MessagesEditor>
   )
 }
