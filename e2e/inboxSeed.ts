@@ -8,6 +8,7 @@ import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
 import { createHooks } from '../src/main/engine/hooks'
 import { storeMessages } from '../src/main/engine/inbound/store'
 import type { ParsedMessage } from '../src/main/engine/inbound/types'
+import type { App } from './fixtures'
 
 export type SeedMessage = Pick<ParsedMessage, 'subject' | 'from' | 'to' | 'text' | 'html'> & Partial<ParsedMessage>
 
@@ -39,4 +40,14 @@ export function seedInbox(dataDir: string, mailboxId: number, messages: SeedMess
   } finally {
     sqlite.close()
   }
+}
+
+/** A business whose one mailbox points at a closed port (nothing is ever sent) with a sender profile on it:
+ * enough for an inbox to show seeded mail and for a reply or compose to open. */
+export async function offlineBusiness(app: App, name: string, email: string) {
+  const object = await app.rpc('objects.create', { name, timezone: 'Europe/London', postalAddress: '4 Quay Street, Bristol' })
+  const smtp = { host: '127.0.0.1', port: 9, secure: 'none' as const, user: email, password: 'pw' }
+  const mailbox = await app.rpc('mailboxes.create', { objectId: object.id, email, displayName: 'Desk', smtp })
+  const profile = await app.rpc('profiles.create', { objectId: object.id, email, displayName: name, transport: { kind: 'smtp', mailboxId: mailbox.id } })
+  return { object, mailbox, profile }
 }

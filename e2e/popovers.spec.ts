@@ -3,18 +3,11 @@
 // the system unless the user picks one. No mail users: SMTP points at a closed port.
 import type { Locator, Page } from '@playwright/test'
 import { expect, test, type App } from './fixtures'
+import { offlineBusiness } from './inboxSeed'
 import { shot } from './shot'
 
 async function business(app: App) {
-  const object = await app.rpc('objects.create', { name: 'Harbor Dental', timezone: 'Europe/London', postalAddress: '4 Quay Street, Bristol' })
-  const mailbox = await app.rpc('mailboxes.create', {
-    objectId: object.id,
-    email: 'desk@harbor.test',
-    displayName: 'Desk',
-    smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'desk@harbor.test', password: 'pw' },
-  })
-  await app.rpc('profiles.create', { objectId: object.id, email: 'desk@harbor.test', displayName: 'Harbor Dental', transport: { kind: 'smtp', mailboxId: mailbox.id } })
-  return object
+  return (await offlineBusiness(app, 'Harbor Dental', 'desk@harbor.test')).object
 }
 
 const isFocused = (l: Locator) => l.evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)

@@ -26,7 +26,7 @@ export interface MessagesFormOptions<D> {
   submit: (draft: D) => Promise<void>
 }
 
-export function useMessagesForm<D extends { [K in List]?: MessageDraft[] }>(o: MessagesFormOptions<D>) {
+export function useMessagesForm<D extends { [K in List]?: MessageDraft[] } & { objectId: string }>(o: MessagesFormOptions<D>) {
   const [draft, setDraft] = useState<D>(o.initial)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [formError, setFormError] = useState<string | null>(null)
@@ -67,21 +67,23 @@ export function useMessagesForm<D extends { [K in List]?: MessageDraft[] }>(o: M
   }
   const setMessages = (list: MessageDraft[]) => set({ [o.list]: list } as Partial<D>)
 
-  return { draft, set, setMessages, messages, index, active, setActive, errors, shown, formError, saving, save, focus, setPreviewError }
+  // The business the messages are previewed as (none picked: the preview says so).
+  const objectId = draft.objectId ? Number(draft.objectId) : null
+
+  return { draft, set, setMessages, messages, index, active, setActive, errors, shown, formError, saving, save, focus, setPreviewError, objectId }
 }
 
 /** What the message list and the side panel take from the form (useMessagesForm's result). */
-type MessagesState = Pick<ReturnType<typeof useMessagesForm>, 'messages' | 'setMessages' | 'index' | 'active' | 'setActive' | 'shown' | 'focus' | 'setPreviewError'>
+type MessagesState = Pick<ReturnType<typeof useMessagesForm>, 'messages' | 'setMessages' | 'index' | 'active' | 'setActive' | 'shown' | 'focus' | 'setPreviewError' | 'objectId'>
 
 /** The page both editors draw: the header or save bar, a Basics card, the editor's own sections, and the side panel. */
-export function MessagesEditor({ form, heading, note, saveLabel, noun, objectId, basicsId, basics, children }: {
+export function MessagesEditor({ form, heading, note, saveLabel, noun, basicsId, basics, children }: {
   form: MessagesState & Pick<ReturnType<typeof useMessagesForm>, 'formError' | 'saving' | 'save'>
   heading: { title: string; subtitle: string } | null
   /** What a save changes, said in the bar while editing. */
   note: string
   saveLabel: string
   noun: 'Action' | 'Step'
-  objectId: number | null
   basicsId: string
   /** The Basics card's fields (name, business, …). */
   basics: ReactNode
@@ -97,21 +99,20 @@ export function MessagesEditor({ form, heading, note, saveLabel, noun, objectId,
           </Card>
           {children}
         </div>
-        <MessagesAside noun={noun} form={form} objectId={objectId} />
+        <MessagesAside noun={noun} form={form} />
       </div>
     </>
   )
 }
 
 /** The ordered messages (actions or steps) under their heading, with the complaint about the list as a whole. */
-export function MessagesSection({ id, title, help, noun, error, form, objectId }: {
+export function MessagesSection({ id, title, help, noun, error, form }: {
   id: string
   title: string
   help: string
   noun: 'Action' | 'Step'
   error: string | undefined
   form: MessagesState
-  objectId: number | null
 }): JSX.Element {
   return (
     <section aria-labelledby={id} className="editor-section">
@@ -120,19 +121,19 @@ export function MessagesSection({ id, title, help, noun, error, form, objectId }
         <span className="card-help">{help}</span>
       </div>
       <FormError message={error ?? null} />
-      <StepsEditor noun={noun} messages={form.messages} onChange={form.setMessages} errors={form.shown} active={form.active} onActive={form.setActive} focus={form.focus} objectId={objectId} />
+      <StepsEditor noun={noun} messages={form.messages} onChange={form.setMessages} errors={form.shown} active={form.active} onActive={form.setActive} focus={form.focus} objectId={form.objectId} />
     </section>
   )
 }
 
 /** The side panel: the preview of the message being edited, and the variables that insert where the cursor is. */
-export function MessagesAside({ noun, form, objectId }: { noun: 'Action' | 'Step'; form: MessagesState; objectId: number | null }): JSX.Element {
+export function MessagesAside({ noun, form }: { noun: 'Action' | 'Step'; form: MessagesState }): JSX.Element {
   const { messages, index, focus, setMessages: onMessages } = form
   const current = messages[index]
   return (
     <aside className="editor-side" aria-label="Preview and variables">
       {current && current.channel !== 'email' && <TextPreview label={`${noun} ${index + 1}`} message={current} />}
-      {current && current.channel === 'email' && <TemplatePreview label={`${noun} ${index + 1}`} subject={current.subject} html={htmlOf(current)} objectId={objectId} onError={form.setPreviewError} />}
+      {current && current.channel === 'email' && <TemplatePreview label={`${noun} ${index + 1}`} subject={current.subject} html={htmlOf(current)} objectId={form.objectId} onError={form.setPreviewError} />}
       <VariablesHelp
         onInsert={(token) =>
           insertAtFocus(

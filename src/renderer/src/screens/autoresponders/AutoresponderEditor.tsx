@@ -2,7 +2,8 @@
 // against a real contact, and its activity log. New ones start here too (#/autoresponders/new).
 import { useState, type JSX } from 'react'
 import type { Autoresponder } from '../../../../shared/automation'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
+import { deleteAutomation } from '../automation/deleteAutomation'
 import { EmptyState } from '../../components/EmptyState'
 import { SwitchRow, TextField } from '../../components/Field'
 import { Card } from '../../components/Card'
@@ -32,7 +33,7 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
     keepPrevious: false,
   })
   const [tab, setTab] = useState<'settings' | 'activity'>('settings')
-  const [deleting, setDeleting] = useState(false)
+  const deleting = useConfirm((ar: Autoresponder) => deleteAutomation('autoresponders', ar, 'stops at once. Messages it already queued stay in the outbox; its activity log is removed.'))
   const saved = remote.data
 
   if (id !== 'new' && !remote.loading && !saved)
@@ -64,7 +65,7 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
             }
             actions={
               <>
-                <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+                <button type="button" className="btn btn-danger-outline" onClick={() => deleting.ask(saved)}>
                   <Icon name="trash" /> Delete
                 </button>
               </>
@@ -82,23 +83,7 @@ export function AutoresponderEditor({ id }: { id: number | 'new' }): JSX.Element
         </>
       )}
       {tab === 'activity' && saved ? <ExecutionsLog autoresponder={saved} /> : <Form key={saved?.id ?? 'new'} saved={saved} onSaved={remote.reload} />}
-      {deleting && saved && (
-        <ConfirmDialog
-          title="Delete this autoresponder?"
-          message={
-            <>
-              <strong>{saved.name}</strong> stops at once. Messages it already queued stay in the outbox; its activity log is removed.
-            </>
-          }
-          confirmLabel="Delete autoresponder"
-          onConfirm={async () => {
-            await rpc('autoresponders.delete', { id: saved.id })
-            toastOk('Autoresponder deleted')
-            navigate({ name: 'autoresponders' })
-          }}
-          onClose={() => setDeleting(false)}
-        />
-      )}
+      {deleting.dialog}
     </div>
   )
 }
@@ -118,7 +103,6 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
     },
   })
   const { draft, set, errors } = f
-  const objectId = draft.objectId ? Number(draft.objectId) : null
   return (
     <MessagesEditor
       form={f}
@@ -126,7 +110,6 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
       note="Changes apply to what fires from now on."
       saveLabel={saved ? 'Save changes' : 'Create autoresponder'}
       noun="Action"
-      objectId={objectId}
       basicsId="ar-basics"
       basics={
         <>
@@ -143,7 +126,7 @@ function Form({ saved, onSaved }: { saved: Autoresponder | null; onSaved: (a: Au
           <TriggerPicker value={draft.trigger} onChange={(trigger) => set({ trigger })} errors={errors} />
         </div>
       </Card>
-      <MessagesSection id="ar-actions" title="Messages" help="Sent in order; each delay counts from the trigger" noun="Action" error={errors.actions} form={f} objectId={objectId} />
+      <MessagesSection id="ar-actions" title="Messages" help="Sent in order; each delay counts from the trigger" noun="Action" error={errors.actions} form={f} />
     </MessagesEditor>
   )
 }

@@ -1,7 +1,7 @@
 // One business: its details, how it sends email, its sender profiles and mailboxes, and deletion.
 import { useState, type JSX } from 'react'
 import type { BizObject } from '../../../../shared/models'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { FormError, SelectField, TextAreaField, TextField } from '../../components/Field'
 import { countryFromTimezone, countryName, phoneCountries } from '../../../../shared/phones'
 import { TimeZoneField } from '../../components/TimeZoneField'
@@ -24,7 +24,17 @@ import { Card } from '../../components/Card'
 
 export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
   const children = useBusinessChildren(object.id)
-  const [deleting, setDeleting] = useState(false)
+  const deleting = useConfirm(() => ({
+    title: `Delete ${object.name}?`,
+    message: 'This removes the business, its Mailgun settings, mailboxes and sender profiles. This cannot be undone.',
+    confirmLabel: 'Delete business',
+    onConfirm: async () => {
+      await rpc('objects.delete', { id: object.id })
+      await useApp.getState().loadObjects()
+      toastOk(`${object.name} deleted`)
+      navigate({ name: 'businesses' })
+    },
+  }))
   return (
     <div className="detail">
       <div className="detail-head">
@@ -47,25 +57,12 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
         help="Its sender profiles and settings are removed. Contacts are never deleted with it: move or delete them first."
         className="card-danger"
         actions={
-          <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+          <button type="button" className="btn btn-danger-outline" onClick={() => deleting.ask()}>
             Delete business
           </button>
         }
       />
-      {deleting && (
-        <ConfirmDialog
-          title={`Delete ${object.name}?`}
-          message="This removes the business, its Mailgun settings, mailboxes and sender profiles. This cannot be undone."
-          confirmLabel="Delete business"
-          onClose={() => setDeleting(false)}
-          onConfirm={async () => {
-            await rpc('objects.delete', { id: object.id })
-            await useApp.getState().loadObjects()
-            toastOk(`${object.name} deleted`)
-            navigate({ name: 'businesses' })
-          }}
-        />
-      )}
+      {deleting.dialog}
     </div>
   )
 }

@@ -5,7 +5,7 @@ import type { SyncStatus } from '../../../../shared/inbox'
 import type { BizObject, Mailbox } from '../../../../shared/models'
 import type { NetStatus } from '../../../../shared/outbound'
 import { PROBLEM_TITLE, type ServerErrorCode } from '../../../../shared/serverErrors'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
 import { formatCount, sentence } from '../../lib/format'
 import { rpc } from '../../rpc'
@@ -41,7 +41,13 @@ const SENT_COPY = { append: 'Copy saved to Sent', server: 'Server keeps Sent cop
 export function MailboxesSection({ object, mailboxes }: { object: BizObject; mailboxes: Mailbox[] | null }): JSX.Element {
   const [editing, setEditing] = useState<Mailbox | 'new' | null>(null)
   const [focus, setFocus] = useState<MailboxFocus | undefined>(undefined)
-  const [deleting, setDeleting] = useState<Mailbox | null>(null)
+  const deleting = useConfirm((m: Mailbox) => ({
+    title: `Delete ${m.email}?`,
+    message: 'Switchboard forgets this mailbox and its saved passwords. The mailbox itself is untouched.',
+    confirmLabel: 'Delete mailbox',
+    onConfirm: () => rpc('mailboxes.delete', { id: m.id }),
+    done: 'Mailbox deleted',
+  }))
   const sync = useApp((s) => s.sync)
   const net = useApp((s) => s.net)
   const edit = (m: Mailbox | 'new', on?: MailboxFocus) => {
@@ -88,7 +94,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
               <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit mailbox ${m.email}`} onClick={() => edit(m)}>
                 Edit
               </button>
-              <button type="button" className="icon-button" aria-label={`Delete mailbox ${m.email}`} onClick={() => setDeleting(m)}>
+              <button type="button" className="icon-button" aria-label={`Delete mailbox ${m.email}`} onClick={() => deleting.ask(m)}>
                 <Icon name="trash" />
               </button>
             </div>
@@ -123,16 +129,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
       }}
     >
       {editing && <MailboxDialog object={object} mailbox={editing === 'new' ? null : editing} focus={focus} onClose={() => setEditing(null)} />}
-      {deleting && (
-        <ConfirmDialog
-          title={`Delete ${deleting.email}?`}
-          message="Switchboard forgets this mailbox and its saved passwords. The mailbox itself is untouched."
-          confirmLabel="Delete mailbox"
-          onClose={() => setDeleting(null)}
-          onConfirm={() => rpc('mailboxes.delete', { id: deleting.id })}
-          done="Mailbox deleted"
-        />
-      )}
+      {deleting.dialog}
     </ItemListCard>
   )
 }

@@ -2,7 +2,7 @@
 // one is saved and let the user replace it.
 import { useEffect, useRef, useState, type JSX } from 'react'
 import type { BizObject } from '../../../../shared/models'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { sentence } from '../../lib/format'
@@ -16,7 +16,13 @@ import { Card, ConnectionActions } from '../../components/Card'
 export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
   const mg = object.mailgun
   const [editing, setEditing] = useState(false)
-  const [removing, setRemoving] = useState(false)
+  const removing = useConfirm(() => ({
+    title: 'Disconnect Mailgun?',
+    message: 'The domain and saved API key are removed from this business. Profiles that send through Mailgun must be switched to a mailbox first.',
+    confirmLabel: 'Disconnect',
+    onConfirm: () => rpc('mailgun.remove', { objectId: object.id }),
+    done: 'Mailgun disconnected',
+  }))
   const [draft, setDraft] = useState<MailgunDraft>({ sendingDomain: mg?.sendingDomain ?? '', region: mg?.region ?? 'us', apiKey: '' })
   const { busy, setBusy, errors, check, edited, start, passes } = useTestedSave()
   const form = useRef<HTMLFormElement>(null)
@@ -55,7 +61,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
       title="Mailgun"
       help="Send newsletters and larger batches through a Mailgun domain."
       actions={
-        !editing && <ConnectionActions remove={mg ? { label: 'Disconnect', onClick: () => setRemoving(true) } : null} edit={{ label: mg ? 'Edit Mailgun' : 'Connect Mailgun', onClick: () => startEdit() }} />
+        !editing && <ConnectionActions remove={mg ? { label: 'Disconnect', onClick: () => removing.ask() } : null} edit={{ label: mg ? 'Edit Mailgun' : 'Connect Mailgun', onClick: () => startEdit() }} />
       }
     >
       {editing ? (
@@ -114,16 +120,7 @@ export function MailgunSection({ object }: { object: BizObject }): JSX.Element {
           </button>
         </div>
       )}
-      {removing && (
-        <ConfirmDialog
-          title="Disconnect Mailgun?"
-          message="The domain and saved API key are removed from this business. Profiles that send through Mailgun must be switched to a mailbox first."
-          confirmLabel="Disconnect"
-          onClose={() => setRemoving(false)}
-          onConfirm={() => rpc('mailgun.remove', { objectId: object.id })}
-          done="Mailgun disconnected"
-        />
-      )}
+      {removing.dialog}
     </Card>
   )
 }

@@ -5,7 +5,7 @@ import { useState, type JSX } from 'react'
 import type { TwilioTestResult } from '../../../../shared/channels'
 import type { BizObject } from '../../../../shared/models'
 import { formatPhone, toE164 } from '../../../../shared/phones'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { FormError, TextField } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { Segmented } from '../../components/Segmented'
@@ -34,7 +34,20 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
   const settings = useQuery('twilio.get', { objectId: object.id }, { events: ['objects.changed'], keepPrevious: false })
   const tw = settings.data
   const [draft, setDraft] = useState<Draft | null>(null)
-  const [removing, setRemoving] = useState(false)
+  const removing = useConfirm(() => ({
+    title: 'Remove Twilio from this business?',
+    message: 'The account SID, the sealed auth token and the senders are removed. Texts already sent stay in the timeline and the inbox.',
+    confirmLabel: 'Remove Twilio',
+    onConfirm: async () => {
+      try {
+        await rpc('twilio.remove', { objectId: object.id })
+        toastOk('Twilio removed')
+        settings.reload()
+      } catch (err) {
+        toastError(err)
+      }
+    },
+  }))
   const [tested, setTested] = useState<TwilioTestResult | null>(null)
   const { busy, errors, run } = useFormAction((f) => FIELDS.includes(f), { stays: true })
 
@@ -112,7 +125,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
       actions={
         !draft && (
           <ConnectionActions
-            remove={tw ? { label: 'Remove', onClick: () => setRemoving(true) } : null}
+            remove={tw ? { label: 'Remove', onClick: () => removing.ask() } : null}
             edit={{ label: tw ? 'Edit Twilio' : 'Connect Twilio', onClick: startEdit, disabled: settings.loading && !settings.data && !settings.error }}
           />
         )
@@ -219,23 +232,7 @@ export function TwilioSection({ object }: { object: BizObject }): JSX.Element {
           </button>
         </div>
       )}
-      {removing && (
-        <ConfirmDialog
-          title="Remove Twilio from this business?"
-          message="The account SID, the sealed auth token and the senders are removed. Texts already sent stay in the timeline and the inbox."
-          confirmLabel="Remove Twilio"
-          onClose={() => setRemoving(false)}
-          onConfirm={async () => {
-            try {
-              await rpc('twilio.remove', { objectId: object.id })
-              toastOk('Twilio removed')
-              settings.reload()
-            } catch (err) {
-              toastError(err)
-            }
-          }}
-        />
-      )}
+      {removing.dialog}
     </Card>
   )
 }

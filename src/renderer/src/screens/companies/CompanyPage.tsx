@@ -1,7 +1,8 @@
 // One company: its people (with when each last wrote and was written to) and the newest mail with any
 // of them, newest first. A person opens their contact page; a message opens its conversation.
 import { useState, type JSX } from 'react'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import type { Company } from '../../../../shared/segments'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { BackLink, PageHeader } from '../../components/PageHeader'
@@ -17,7 +18,16 @@ export function CompanyPage({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
   const company = useQuery('companies.get', { id }, { events: ['companies.changed', 'contacts.changed', 'inbox.changed'], delayMs: 400 })
   const [editing, setEditing] = useState(false)
-  const [deleting, setDeleting] = useState(false)
+  const deleting = useConfirm((c: Company) => ({
+    title: `Delete ${c.name}?`,
+    message: 'Its people stay in your contacts, without a company.',
+    confirmLabel: 'Delete company',
+    onConfirm: async () => {
+      await rpc('companies.delete', { id: c.id })
+      toastOk(`${c.name} deleted`)
+      navigate({ name: 'companies' })
+    },
+  }))
   const c = company.data
   if (!c) return <div className="page">{company.error ? <LoadError message={company.error} onRetry={company.reload} /> : <p className="muted">Loading…</p>}</div>
   return (
@@ -31,7 +41,7 @@ export function CompanyPage({ id }: { id: number }): JSX.Element {
             <button type="button" className="btn" onClick={() => setEditing(true)}>
               Edit
             </button>
-            <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+            <button type="button" className="btn btn-danger-outline" onClick={() => deleting.ask(c)}>
               <Icon name="trash" size={14} /> Delete
             </button>
           </>
@@ -94,19 +104,7 @@ export function CompanyPage({ id }: { id: number }): JSX.Element {
         </section>
       </div>
       {editing && <CompanyDialog company={c} onClose={() => setEditing(false)} onSaved={() => (setEditing(false), company.reload())} />}
-      {deleting && (
-        <ConfirmDialog
-          title={`Delete ${c.name}?`}
-          message="Its people stay in your contacts, without a company."
-          confirmLabel="Delete company"
-          onConfirm={async () => {
-            await rpc('companies.delete', { id: c.id })
-            toastOk(`${c.name} deleted`)
-            navigate({ name: 'companies' })
-          }}
-          onClose={() => setDeleting(false)}
-        />
-      )}
+      {deleting.dialog}
     </div>
   )
 }

@@ -15,7 +15,7 @@ import { announceQueued, closeCompose, useCompose, type ComposeSession } from '.
 import { AttachButton, AttachmentTray, DropZone, fromOutgoing, refsOf, useAttachments } from './Attachments'
 import { defaultProfile, FromField, useSenders, type Senders } from './FromField'
 import { signatureOf, swapSignature, withoutSignature, withSignature } from './signature'
-import { RecipientField } from './RecipientField'
+import { RecipientFields } from './RecipientFields'
 import { SaveStatus } from './SaveStatus'
 import { ScheduleMenu } from './ScheduleMenu'
 import { useDraftAutosave } from './useDraftAutosave'
@@ -179,32 +179,14 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
         }}
       >
         <FromField senders={senders} value={profileId} onChange={pickSender} error={fieldError('profileId')} disabled={busy} />
-        <RecipientField
-          label="To"
-          value={to}
-          onChange={setTo}
-          error={fieldError('to')}
+        <RecipientFields
+          to={{ value: to, onChange: setTo }}
+          cc={{ value: cc, onChange: setCc, shown: showCc, onShow: () => setShowCc(true) }}
+          bcc={{ value: bcc, onChange: setBcc, shown: showBcc, onShow: () => setShowBcc(true) }}
+          errorOf={fieldError}
           disabled={busy}
           onPickContact={(c) => contactId === null && to.length === 0 && setContactId(c.id)}
-          trailing={
-            showCc && showBcc ? null : (
-              <span className="compose-cc-toggles">
-                {!showCc && (
-                  <button type="button" className="btn btn-ghost btn-sm compose-cc-toggle" onClick={() => setShowCc(true)}>
-                    Cc
-                  </button>
-                )}
-                {!showBcc && (
-                  <button type="button" className="btn btn-ghost btn-sm compose-cc-toggle" onClick={() => setShowBcc(true)} title="Blind copy: the other recipients do not see these addresses">
-                    Bcc
-                  </button>
-                )}
-              </span>
-            )
-          }
         />
-        {showCc && <RecipientField label="Cc" value={cc} onChange={setCc} error={fieldError('cc')} disabled={busy} />}
-        {showBcc && <RecipientField label="Bcc" value={bcc} onChange={setBcc} error={fieldError('bcc')} disabled={busy} />}
         <div className={`compose-line${fieldError('subject') ? ' has-error' : ''}`}>
           <label htmlFor="compose-subject" className="compose-label">
             Subject

@@ -4,7 +4,7 @@
 import { useEffect, useState, type JSX } from 'react'
 import { AlertLine, FieldAlert } from '../../components/Field'
 import type { Note } from '../../../../shared/crm'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
 import { RichEditor } from '../../components/RichEditor'
 import { useUnsavedChanges } from '../../components/UnsavedChanges'
@@ -16,7 +16,13 @@ import { Card } from '../../components/Card'
 
 export function ContactNotes({ contactId }: { contactId: number }): JSX.Element {
   const notes = useQuery('notes.list', { contactId }, { events: ['notes.changed'] })
-  const [deleting, setDeleting] = useState<Note | null>(null)
+  const deleting = useConfirm((note: Note) => ({
+    title: 'Delete this note?',
+    message: 'The note is removed for everyone. This cannot be undone.',
+    confirmLabel: 'Delete note',
+    onConfirm: () => rpc('notes.delete', { id: note.id }),
+    done: 'Note deleted',
+  }))
   return (
     <Card id="c-notes" title="Notes" className="notes-card">
       <div className="card-body">
@@ -25,21 +31,12 @@ export function ContactNotes({ contactId }: { contactId: number }): JSX.Element 
         {notes.data && notes.data.length > 0 && (
           <ul className="note-list" aria-label="Notes">
             {notes.data.map((n) => (
-              <NoteItem key={n.id} note={n} onDelete={setDeleting} />
+              <NoteItem key={n.id} note={n} onDelete={deleting.ask} />
             ))}
           </ul>
         )}
       </div>
-      {deleting && (
-        <ConfirmDialog
-          title="Delete this note?"
-          message="The note is removed for everyone. This cannot be undone."
-          confirmLabel="Delete note"
-          onClose={() => setDeleting(null)}
-          onConfirm={() => rpc('notes.delete', { id: deleting.id })}
-          done="Note deleted"
-        />
-      )}
+      {deleting.dialog}
     </Card>
   )
 }

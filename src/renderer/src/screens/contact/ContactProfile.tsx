@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState, type JSX } from 'react'
 import type { Contact } from '../../../../shared/models'
 import { formatPhone } from '../../../../shared/phones'
 import { Avatar } from '../../components/Avatar'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorSummary, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
@@ -41,7 +41,16 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
   const [missing, setMissing] = useState(false)
   const [draft, setDraft] = useState<ContactDraft | null>(null)
   const [saving, setSaving] = useState(false)
-  const [deleting, setDeleting] = useState(false)
+  const deleting = useConfirm((c: Contact) => ({
+    title: `Delete ${displayName(c)}?`,
+    message: 'The contact, their tags and custom fields are removed. This cannot be undone.',
+    confirmLabel: 'Delete contact',
+    onConfirm: async () => {
+      await rpc('contacts.delete', { ids: [id] })
+      toastOk(`${displayName(c)} deleted`)
+      navigate({ name: 'contacts' })
+    },
+  }))
   const [texting, setTexting] = useState(false)
   const errors = useFormErrors()
   const dirty = Boolean(contact && draft && !sameDraft(draftOf(contact), draft))
@@ -131,7 +140,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
             </>
           ) : (
             <>
-              <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+              <button type="button" className="btn btn-danger-outline" onClick={() => deleting.ask(contact)}>
                 <Icon name="trash" /> Delete
               </button>
               <button
@@ -203,19 +212,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
       </div>
       {leaving}
       {texting && <TextDialog contact={{ id: contact.id, name, objectId: contact.primaryObjectId, phones: contact.phones }} onClose={() => setTexting(false)} />}
-      {deleting && (
-        <ConfirmDialog
-          title={`Delete ${name}?`}
-          message="The contact, their tags and custom fields are removed. This cannot be undone."
-          confirmLabel="Delete contact"
-          onClose={() => setDeleting(false)}
-          onConfirm={async () => {
-            await rpc('contacts.delete', { ids: [id] })
-            toastOk(`${name} deleted`)
-            navigate({ name: 'contacts' })
-          }}
-        />
-      )}
+      {deleting.dialog}
     </div>
   )
 }

@@ -1,16 +1,16 @@
 // A contact's tasks beside their story: quick add (with "done when they reply"), the open ones by due
 // time, and the finished ones on request.
 import { useState, type JSX } from 'react'
-import type { Task } from '../../../../shared/crm'
 import { useQuery } from '../../lib/useQuery'
-import { DeleteTaskDialog, TaskItem } from '../today/TaskItem'
+import { deleteTask, TaskItem } from '../today/TaskItem'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { TaskQuickAdd } from '../today/TaskQuickAdd'
 import { Card } from '../../components/Card'
 
 export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZone: string }): JSX.Element {
   const [showDone, setShowDone] = useState(false)
   const tasks = useQuery('tasks.list', { contactId, status: showDone ? 'all' : 'open', limit: 100 }, { events: ['tasks.changed', 'tasks.due'] })
-  const [deleting, setDeleting] = useState<Task | null>(null)
+  const deleting = useConfirm(deleteTask)
   const items = tasks.data?.items ?? []
   return (
     <Card
@@ -28,12 +28,12 @@ export function ContactTasks({ contactId, timeZone }: { contactId: number; timeZ
         {items.length > 0 && (
           <ul className="task-list task-list-compact" aria-label="Tasks of this contact">
             {items.map((t) => (
-              <TaskItem key={t.id} task={t} timeZone={timeZone} showContact={false} onDelete={setDeleting} />
+              <TaskItem key={t.id} task={t} timeZone={timeZone} showContact={false} onDelete={deleting.ask} />
             ))}
           </ul>
         )}
       </div>
-      {deleting && <DeleteTaskDialog task={deleting} onClose={() => setDeleting(null)} />}
+      {deleting.dialog}
     </Card>
   )
 }

@@ -1,7 +1,7 @@
 // Appears while rows are selected: tag, untag or delete them all at once.
 import { useState, type JSX } from 'react'
 import type { Contact, Tag } from '../../../../shared/models'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { Icon } from '../../components/Icons'
 import { Popover } from '../../components/Popover'
 import { resolveTag, TagPicker, type TagChoice } from '../../components/TagPicker'
@@ -11,7 +11,16 @@ import { toastError, toastOk, useApp } from '../../store'
 import { BulkSendDialog } from '../templates/BulkSendDialog'
 
 export function BulkBar({ ids, items, onDone }: { ids: number[]; items: Contact[]; onDone: () => void }): JSX.Element {
-  const [deleting, setDeleting] = useState(false)
+  const deleting = useConfirm(() => ({
+    title: `Delete ${plural(ids.length, 'contact')}?`,
+    message: 'They are removed from every business, with their tags and custom fields. This cannot be undone.',
+    confirmLabel: `Delete ${plural(ids.length, 'contact')}`,
+    onConfirm: async () => {
+      const { deleted } = await rpc('contacts.delete', { ids })
+      toastOk(`Deleted ${plural(deleted, 'contact')}`)
+      onDone()
+    },
+  }))
   const [sending, setSending] = useState(false)
   const allTags = useApp((s) => s.tags) ?? []
   // Only tags that some selected (loaded) contact actually has are worth offering for removal.
@@ -53,26 +62,14 @@ export function BulkBar({ ids, items, onDone }: { ids: number[]; items: Contact[
       <button type="button" className="btn btn-dark" onClick={() => setSending(true)}>
         <Icon name="send" /> Send template
       </button>
-      <button type="button" className="btn btn-dark btn-dark-danger" onClick={() => setDeleting(true)}>
+      <button type="button" className="btn btn-dark btn-dark-danger" onClick={() => deleting.ask()}>
         <Icon name="trash" /> Delete
       </button>
       <button type="button" className="icon-button icon-button-dark" aria-label="Clear selection" onClick={onDone}>
         <Icon name="x" />
       </button>
       {sending && <BulkSendDialog contactIds={ids} onClose={() => setSending(false)} />}
-      {deleting && (
-        <ConfirmDialog
-          title={`Delete ${plural(ids.length, 'contact')}?`}
-          message="They are removed from every business, with their tags and custom fields. This cannot be undone."
-          confirmLabel={`Delete ${plural(ids.length, 'contact')}`}
-          onClose={() => setDeleting(false)}
-          onConfirm={async () => {
-            const { deleted } = await rpc('contacts.delete', { ids })
-            toastOk(`Deleted ${plural(deleted, 'contact')}`)
-            onDone()
-          }}
-        />
-      )}
+      {deleting.dialog}
     </div>
   )
 }

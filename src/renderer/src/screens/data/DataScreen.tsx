@@ -10,7 +10,8 @@ import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
 import '../../styles/data.css'
 import { RecoveryNotice } from './RecoveryNotice'
-import { RestoreDialog } from './RestoreDialog'
+import { restoreRequest } from './RestoreDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { AuditLog } from './AuditLog'
 import { formatBytes, useBackups, useRestart } from './useBackups'
 
@@ -19,9 +20,9 @@ const KIND = { auto: 'Daily backup', manual: 'Backed up by hand' } as const
 export function DataScreen(): JSX.Element {
   const { data, error, reload } = useBackups()
   const dataDir = useApp((s) => s.info?.dataDir)
-  const [confirm, setConfirm] = useState<Backup | null>(null)
   const [starting, setStarting] = useState(false)
   const restart = useRestart()
+  const restoring = useConfirm((b: Backup) => restoreRequest(b, () => restart.restore(b.id)))
 
   const backUpNow = async () => {
     setStarting(true)
@@ -101,7 +102,7 @@ export function DataScreen(): JSX.Element {
                 <button
                   type="button"
                   className="btn btn-sm"
-                  onClick={() => setConfirm(b)}
+                  onClick={() => restoring.ask(b)}
                   disabled={!data.canRestore}
                   title={data.canRestore ? undefined : 'This copy of Switchboard cannot restart itself: run it with --restore FILE'}
                   aria-label={`Restore the backup from ${formatDate(b.createdAt)}`}
@@ -130,7 +131,7 @@ export function DataScreen(): JSX.Element {
         )}
       </section>
       <AuditLog />
-      {confirm && <RestoreDialog backup={confirm} onConfirm={() => restart.restore(confirm.id)} onClose={() => setConfirm(null)} />}
+      {restoring.dialog}
     </div>
   )
 }

@@ -1,18 +1,19 @@
 // What happened when start-up found the database damaged: the damaged file was kept aside, a new empty
 // workspace opened, and the newest backup is offered. Shown on the Data & backups screen, and at the top
 // of the app (or above the first-run wizard, which a new empty workspace would otherwise show silently).
-import { useState, type JSX } from 'react'
+import type { JSX } from 'react'
 import type { Backup, BackupState } from '../../../../shared/backups'
 import { Icon } from '../../components/Icons'
 import { formatDate } from '../../lib/format'
 import { rpc } from '../../rpc'
 import { toastError } from '../../store'
-import { RestoreDialog } from './RestoreDialog'
+import { restoreRequest } from './RestoreDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { useBackups, useRestart } from './useBackups'
 
 export function RecoveryNotice({ state, onChanged }: { state: BackupState; onChanged?: () => void }): JSX.Element | null {
-  const [confirm, setConfirm] = useState<Backup | null>(null)
   const restart = useRestart()
+  const restoring = useConfirm((b: Backup) => restoreRequest(b, () => restart.restore(b.id)))
   const notice = state.notice
   if (!notice) return null
   const newest = state.backups[0]
@@ -35,7 +36,7 @@ export function RecoveryNotice({ state, onChanged }: { state: BackupState; onCha
         {restart.state.phase === 'restarting' && <p className="recovery-restarting">Restarting on the backup…</p>}
         <div className="recovery-actions">
           {newest && state.canRestore && (
-            <button type="button" className="btn btn-primary" onClick={() => setConfirm(newest)} disabled={restart.state.phase === 'restarting'}>
+            <button type="button" className="btn btn-primary" onClick={() => restoring.ask(newest)} disabled={restart.state.phase === 'restarting'}>
               Restore newest backup…
             </button>
           )}
@@ -44,7 +45,7 @@ export function RecoveryNotice({ state, onChanged }: { state: BackupState; onCha
           </button>
         </div>
       </div>
-      {confirm && <RestoreDialog backup={confirm} onConfirm={() => restart.restore(confirm.id)} onClose={() => setConfirm(null)} />}
+      {restoring.dialog}
     </section>
   )
 }

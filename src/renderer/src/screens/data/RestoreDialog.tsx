@@ -1,17 +1,14 @@
 // "Restore…": says plainly what happens before anything does.
-import type { JSX } from 'react'
 import type { Backup } from '../../../../shared/backups'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import type { ConfirmRequest } from '../../components/ConfirmDialog'
 import { formatDate, relativeTime } from '../../lib/format'
 
-export function RestoreDialog({ backup, onConfirm, onClose }: { backup: Backup; onConfirm: () => Promise<void>; onClose: () => void }): JSX.Element {
-  return (
-    <ConfirmDialog
-      title="Restore this backup?"
-      confirmLabel="Restore and restart"
-      onConfirm={onConfirm}
-      onClose={onClose}
-      message={
+export function restoreRequest(backup: Backup, onConfirm: () => Promise<void>): ConfirmRequest {
+  return {
+    title: 'Restore this backup?',
+    confirmLabel: 'Restore and restart',
+    onConfirm,
+    message: (
         <div className="restore-explain">
           <p>
             Switchboard will restart on the backup from <strong>{formatDate(backup.createdAt)}</strong> ({relativeTime(backup.createdAt)}).
@@ -22,7 +19,6 @@ export function RestoreDialog({ backup, onConfirm, onClose }: { backup: Backup; 
             <li>Scheduled messages go out from the restored outbox; mail is synced again from your mailboxes.</li>
           </ul>
         </div>
-      }
-    />
-  )
+    ),
+  }
 }

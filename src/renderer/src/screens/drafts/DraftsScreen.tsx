@@ -1,8 +1,8 @@
 // Drafts: everything written but not sent, newest first (replies and forwards too, marked as such). A row
 // opens in compose; the bin deletes it.
-import { useState, type JSX } from 'react'
+import type { JSX } from 'react'
 import type { Draft } from '../../../../shared/outbound'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { PageHeader } from '../../components/PageHeader'
@@ -16,7 +16,13 @@ import { ComposeButton } from '../compose/ComposeButton'
 
 export function DraftsScreen(): JSX.Element {
   const drafts = useQuery('drafts.list', {}, { events: ['drafts.changed'], delayMs: 0, onError: toastError }).data
-  const [deleting, setDeleting] = useState<Draft | null>(null)
+  const deleting = useConfirm((d: Draft) => ({
+    title: 'Delete this draft?',
+    message: `“${d.subject || '(no subject)'}” will be deleted. This cannot be undone.`,
+    confirmLabel: 'Delete draft',
+    onConfirm: () => rpc('drafts.delete', { id: d.id }),
+    done: 'Draft deleted',
+  }))
 
   return (
     <div className="page">
@@ -70,7 +76,7 @@ export function DraftsScreen(): JSX.Element {
                 aria-label={`Delete draft ${d.subject || '(no subject)'}`}
                 onClick={(e) => {
                   e.stopPropagation()
-                  setDeleting(d)
+                  deleting.ask(d)
                 }}
               >
                 <Icon name="trash" />
@@ -79,16 +85,7 @@ export function DraftsScreen(): JSX.Element {
           ))}
         </ul>
       )}
-      {deleting && (
-        <ConfirmDialog
-          title="Delete this draft?"
-          message={`“${deleting.subject || '(no subject)'}” will be deleted. This cannot be undone.`}
-          confirmLabel="Delete draft"
-          onClose={() => setDeleting(null)}
-          onConfirm={() => rpc('drafts.delete', { id: deleting.id })}
-          done="Draft deleted"
-        />
-      )}
+      {deleting.dialog}
     </div>
   )
 }

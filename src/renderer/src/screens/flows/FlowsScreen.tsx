@@ -3,7 +3,7 @@
 import { useState, type JSX } from 'react'
 import type { Flow, FlowStats } from '../../../../shared/flows'
 import { BusinessOptions } from '../../components/BusinessOptions'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { PageHeader } from '../../components/PageHeader'
@@ -32,7 +32,20 @@ export function FlowsScreen(): JSX.Element {
   )
   const [creating, setCreating] = useState(false)
   const [renaming, setRenaming] = useState<Flow | null>(null)
-  const [deleting, setDeleting] = useState<Row | null>(null)
+  const deleting = useConfirm((flow: Row) => ({
+    title: 'Delete this flow?',
+    message: (
+      <>
+        <strong>{flow.name}</strong> and its history go. {flow.activeLeads ? `${plural(flow.activeLeads, 'lead')} still in it stop where they are; mail they have queued and not yet sent is withdrawn.` : 'No lead is in it now.'}
+      </>
+    ),
+    confirmLabel: 'Delete flow',
+    onConfirm: async () => {
+      await rpc('flows.delete', { id: flow.id })
+      toastOk('Flow deleted')
+      list.reload()
+    },
+  }))
   const items = list.data
   const active = items?.filter((f) => f.status === 'active').length ?? 0
   const newButton = (
@@ -67,30 +80,14 @@ export function FlowsScreen(): JSX.Element {
         {(rows) => (
           <Table label="Flows" columns={['Flow', 'Status', { label: 'Version', num: true }, 'Leads', { label: '', className: 'col-actions' }]} card>
             {rows.map((f) => (
-              <FlowRow key={f.id} flow={f} onRename={() => setRenaming(f)} onDelete={() => setDeleting(f)} />
+              <FlowRow key={f.id} flow={f} onRename={() => setRenaming(f)} onDelete={() => deleting.ask(f)} />
             ))}
           </Table>
         )}
       </ListBody>
       {creating && <NewFlowDialog objectId={objectId ? Number(objectId) : null} onClose={() => setCreating(false)} />}
       {renaming && <RenameFlowDialog flow={renaming} onClose={() => setRenaming(null)} onDone={list.reload} />}
-      {deleting && (
-        <ConfirmDialog
-          title="Delete this flow?"
-          message={
-            <>
-              <strong>{deleting.name}</strong> and its history go. {deleting.activeLeads ? `${plural(deleting.activeLeads, 'lead')} still in it stop where they are; mail they have queued and not yet sent is withdrawn.` : 'No lead is in it now.'}
-            </>
-          }
-          confirmLabel="Delete flow"
-          onConfirm={async () => {
-            await rpc('flows.delete', { id: deleting.id })
-            toastOk('Flow deleted')
-            list.reload()
-          }}
-          onClose={() => setDeleting(null)}
-        />
-      )}
+      {deleting.dialog}
     </div>
   )
 }

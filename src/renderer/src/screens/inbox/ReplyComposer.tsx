@@ -6,7 +6,7 @@ import { useEffect, useState, type JSX, type KeyboardEvent } from 'react'
 import type { MessageDetail } from '../../../../shared/inbox'
 import type { Draft } from '../../../../shared/outbound'
 import { isEmail } from '../../../../shared/validators'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
 import { RichEditor } from '../../components/RichEditor'
@@ -17,7 +17,7 @@ import { toastOk, useApp } from '../../store'
 import { AttachButton, AttachmentTray, DropZone, fromOriginal, fromOutgoing, refsOf, useAttachments } from '../compose/Attachments'
 import { announceQueued } from '../compose/composeState'
 import { useSenders, type Senders } from '../compose/FromField'
-import { RecipientField } from '../compose/RecipientField'
+import { RecipientFields } from '../compose/RecipientFields'
 import { SaveStatus } from '../compose/SaveStatus'
 import { signatureOf, withoutSignature, withSignature } from '../compose/signature'
 import { replyJournalKey, useDraftAutosave } from '../compose/useDraftAutosave'
@@ -67,7 +67,6 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
   const [body, setBody] = useState(() => (draft ? draft.html : withSignature('', sig)))
   const att = useAttachments(draft ? draft.attachments.map(fromOutgoing) : mode === 'forward' ? message.attachments.filter((a) => !a.inline || !a.contentId).map(fromOriginal) : [])
   const [busy, setBusy] = useState(false)
-  const [confirmDiscard, setConfirmDiscard] = useState(false)
   const errors = useFormErrors()
 
   const attachments = refsOf(att.items)
@@ -119,6 +118,16 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
       setBusy(false)
     }
   }
+  // The dialog closes first; the composer then shows the deletion's progress or its error.
+  const discarding = useConfirm(() => ({
+    title: 'Discard this reply?',
+    message: 'What you wrote will be deleted. This cannot be undone.',
+    confirmLabel: 'Discard reply',
+    onConfirm: async () => {
+      discarding.close()
+      await discard()
+    },
+  }))
 
   const send = async () => {
     errors.clear()
@@ -150,7 +159,7 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
       disabled={busy}
       onKeyDown={(e: KeyboardEvent) => {
         if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) (e.preventDefault(), void send())
-        if (e.key === 'Escape' && !busy && !confirmDiscard) (e.preventDefault(), void keep())
+        if (e.key === 'Escape' && !busy && !discarding.isOpen) (e.preventDefault(), void keep())
       }}
     >
       <header className="reply-head">
@@ -163,22 +172,13 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
         </button>
       </header>
       <div className="reply-fields">
-        <RecipientField
-          label="To"
-          value={to}
-          onChange={setTo}
-          error={fieldError('to')}
+        <RecipientFields
+          to={{ value: to, onChange: setTo }}
+          cc={{ value: cc, onChange: setCc, shown: mode === 'replyAll' || cc.length > 0 }}
+          bcc={{ value: bcc, onChange: setBcc, shown: showBcc, onShow: () => setShowBcc(true) }}
+          errorOf={fieldError}
           disabled={busy}
-          trailing={
-            showBcc ? null : (
-              <button type="button" className="btn btn-ghost btn-sm compose-cc-toggle" onClick={() => setShowBcc(true)} title="Blind copy: the other recipients do not see these addresses">
-                Bcc
-              </button>
-            )
-          }
         />
-        {(mode === 'replyAll' || cc.length > 0) && <RecipientField label="Cc" value={cc} onChange={setCc} error={fieldError('cc')} disabled={busy} />}
-        {showBcc && <RecipientField label="Bcc" value={bcc} onChange={setBcc} error={fieldError('bcc')} disabled={busy} />}
       </div>
       <RichEditor
         id="reply-body"
@@ -200,25 +200,14 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
       <footer className="reply-foot">
         <AttachButton onFiles={att.add} disabled={busy} />
         <span className="reply-hint">Ctrl+Enter to send · Esc keeps a draft</span>
-        <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => (touched ? setConfirmDiscard(true) : void discard())}>
+        <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => (touched ? discarding.ask() : void discard())}>
           Discard
         </button>
         <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void send()}>
           <Icon name="send" /> {busy ? 'Sending…' : 'Send'}
         </button>
       </footer>
-      {confirmDiscard && (
-        <ConfirmDialog
-          title="Discard this reply?"
-          message="What you wrote will be deleted. This cannot be undone."
-          confirmLabel="Discard reply"
-          onClose={() => setConfirmDiscard(false)}
-          onConfirm={async () => {
-            setConfirmDiscard(false)
-            await discard()
-          }}
-        />
-      )}
+      {discarding.dialog}
     </DropZone>
   )
 }

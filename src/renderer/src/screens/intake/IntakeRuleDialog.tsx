@@ -4,7 +4,7 @@
 import { useState, type JSX } from 'react'
 import type { IntakePreview, IntakeRule } from '../../../../shared/intake'
 import type { BizObject } from '../../../../shared/models'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm, useGuardedClose } from '../../components/ConfirmDialog'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError, SelectField, TextField, Toggle } from '../../components/Field'
 import { Segmented } from '../../components/Segmented'
@@ -61,7 +61,13 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
   const initial = JSON.stringify(draftOf(rule))
   const dirty = JSON.stringify(draft) !== initial
   const { busy, errors, run } = useFormAction((f) => FIELDS.includes(f))
-  const [asking, setAsking] = useState<'discard' | 'delete' | null>(null)
+  const deleting = useConfirm((rule: IntakeRule) => ({
+    title: `Delete “${rule.name}”?`,
+    message: 'New form e-mails are no longer turned into contacts by this rule. Contacts it made stay.',
+    confirmLabel: 'Delete rule',
+    onConfirm: () => rpc('intake.rules.delete', { id: rule.id }).then(() => onClose()),
+    done: 'Intake rule deleted',
+  }))
   const allTags = useApp((s) => s.tags) ?? []
   const sequences = useQuery('sequences.list', { objectId: object.id })
   const samples = useQuery('intake.samples', { objectId: object.id, limit: 30 }, { events: ['inbox.changed'] })
@@ -95,7 +101,7 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
       toastOk(rule ? 'Intake rule saved' : 'Intake rule added')
       onClose()
     })
-  const close = () => (dirty ? setAsking('discard') : onClose())
+  const leaving = useGuardedClose(dirty, onClose, { title: 'Discard changes?', message: "This rule's changes are not saved.", confirmLabel: 'Discard changes' })
 
   const sequenceOptions = [{ value: '', label: 'No sequence' }, ...(sequences.data ?? []).map((s) => ({ value: String(s.id), label: s.name }))]
   const sampleOptions = (samples.data ?? []).map((m) => ({ value: String(m.id), label: `${m.subject || '(no subject)'} — ${m.fromEmail ?? m.fromName} · ${formatWhen(m.date)}` }))
@@ -106,12 +112,12 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
       description={`Mail to ${object.name} that matches is read as a form submission.`}
       size="xl"
       className="intake-dialog"
-      onClose={close}
+      onClose={leaving.close}
       onSubmit={save}
       footer={
-        <DialogActions onCancel={close} label={rule ? 'Save rule' : 'Add rule'} busy={busy}>
+        <DialogActions onCancel={leaving.close} label={rule ? 'Save rule' : 'Add rule'} busy={busy}>
           {rule && (
-            <button type="button" className="btn btn-danger-outline intake-delete" onClick={() => setAsking('delete')}>
+            <button type="button" className="btn btn-danger-outline intake-delete" onClick={() => deleting.ask(rule)}>
               Delete rule
             </button>
           )}
@@ -190,22 +196,8 @@ export function IntakeRuleDialog({ object, rule, onClose }: Props): JSX.Element 
           {preview.data && !preview.error && <PreviewBody p={preview.data} onMap={(label, target) => set('fieldMap', { ...draft.fieldMap, [label]: target })} />}
         </aside>
       </div>
-      {asking === 'discard' && (
-        <ConfirmDialog title="Discard changes?" message="This rule's changes are not saved." confirmLabel="Discard changes" onClose={() => setAsking(null)} onConfirm={async () => onClose()} />
-      )}
-      {asking === 'delete' && rule && (
-        <ConfirmDialog
-          title={`Delete “${rule.name}”?`}
-          message="New form e-mails are no longer turned into contacts by this rule. Contacts it made stay."
-          confirmLabel="Delete rule"
-          onClose={() => setAsking(null)}
-          onConfirm={async () => {
-            await rpc('intake.rules.delete', { id: rule.id })
-            toastOk('Intake rule deleted')
-            onClose()
-          }}
-        />
-      )}
+      {leaving.dialog}
+      {deleting.dialog}
     </Dialog>
   )
 }

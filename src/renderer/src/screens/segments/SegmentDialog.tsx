@@ -3,7 +3,7 @@
 // engine are shown under the condition they belong to. Closing with changes asks first.
 import { useEffect, useMemo, useState, type JSX } from 'react'
 import type { Company, Group, Segment, SegmentPreview } from '../../../../shared/segments'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm, useGuardedClose } from '../../components/ConfirmDialog'
 import { Dialog, DialogActions } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icons'
@@ -50,7 +50,13 @@ export function SegmentDialog({
   const [error, setError] = useState<string | null>(null)
   const [nameError, setNameError] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
-  const [confirm, setConfirm] = useState<'discard' | 'delete' | null>(null)
+  const deleting = useConfirm((segment: Segment) => ({
+    title: `Delete “${segment.name}”?`,
+    message: 'The contacts stay as they are; only the saved filter goes. Sequences already enrolled from it keep their contacts.',
+    confirmLabel: 'Delete segment',
+    onConfirm: () => rpc('segments.delete', { id: segment.id }).then(() => onDeleted?.()),
+    done: `Segment “${segment.name}” deleted`,
+  }))
   // A segment with groups inside groups (made through the contract) keeps its rules: only its name changes here.
   const rules: Group = initial.nested && segment ? segment.rules : toRules(match, rows)
   const rulesKey = JSON.stringify(rules)
@@ -110,7 +116,7 @@ export function SegmentDialog({
       setBusy(false)
     }
   }
-  const close = () => (dirty ? setConfirm('discard') : onClose())
+  const leaving = useGuardedClose(dirty, onClose, { title: 'Discard this segment?', message: 'Your changes to the segment have not been saved.', confirmLabel: 'Discard' })
 
   return (
     <>
@@ -119,16 +125,16 @@ export function SegmentDialog({
         description="A saved filter over your contacts. Its count stays live; use it to filter the grid or to enrol a sequence."
         size="lg"
         className="segment-dialog"
-        onClose={close}
+        onClose={leaving.close}
         onSubmit={() => void save()}
         footer={
           <>
             {segment && (
-              <button type="button" className="btn btn-danger-outline segment-delete" onClick={() => setConfirm('delete')}>
+              <button type="button" className="btn btn-danger-outline segment-delete" onClick={() => deleting.ask(segment)}>
                 Delete segment
               </button>
             )}
-            <DialogActions onCancel={close} label="Save segment" busy={busy} />
+            <DialogActions onCancel={leaving.close} label="Save segment" busy={busy} />
           </>
         }
       >
@@ -205,22 +211,8 @@ export function SegmentDialog({
           <FormError message={error} />
         </div>
       </Dialog>
-      {confirm === 'discard' && (
-        <ConfirmDialog title="Discard this segment?" message="Your changes to the segment have not been saved." confirmLabel="Discard" onConfirm={async () => onClose()} onClose={() => setConfirm(null)} />
-      )}
-      {confirm === 'delete' && segment && (
-        <ConfirmDialog
-          title={`Delete “${segment.name}”?`}
-          message="The contacts stay as they are; only the saved filter goes. Sequences already enrolled from it keep their contacts."
-          confirmLabel="Delete segment"
-          onConfirm={async () => {
-            await rpc('segments.delete', { id: segment.id })
-            toastOk(`Segment “${segment.name}” deleted`)
-            onDeleted?.()
-          }}
-          onClose={() => setConfirm(null)}
-        />
-      )}
+      {leaving.dialog}
+      {deleting.dialog}
     </>
   )
 }

@@ -38,7 +38,6 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
   const { draft, set, errors } = f
   const mailboxes = useQuery('mailboxes.list', draft.objectId ? { objectId: Number(draft.objectId) } : null, { events: ['objects.changed'], delayMs: 1000, keepPrevious: false })
 
-  const objectId = draft.objectId ? Number(draft.objectId) : null
   return (
     <MessagesEditor
       form={f}
@@ -46,7 +45,6 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
       note="Changes apply to steps not sent yet; contacts keep their place."
       saveLabel={saved ? 'Save changes' : 'Create sequence'}
       noun="Step"
-      objectId={objectId}
       basicsId="sq-basics"
       basics={
         <>
@@ -55,7 +53,7 @@ export function SequenceForm({ saved, onSaved, heading }: { saved: Sequence | nu
         </>
       }
     >
-      <MessagesSection id="sq-steps" title="Steps" help="Follow-ups thread under the first message and stop when the contact replies or bounces" noun="Step" error={errors.steps} form={f} objectId={objectId} />
+      <MessagesSection id="sq-steps" title="Steps" help="Follow-ups thread under the first message and stop when the contact replies or bounces" noun="Step" error={errors.steps} form={f} />
       <Card id="sq-sending" title="Sending" help="Each mailbox keeps to its own daily cap">
         <div className="card-body sending-body">
           <div>

@@ -1,13 +1,15 @@
 // One sequence: where its contacts stand (stat strip and the per-contact table), enrolment, pause and
 // resume, and its settings. #/sequences/new shows the empty form instead.
 import { useState, type JSX } from 'react'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import type { Sequence } from '../../../../shared/automation'
+import { useConfirm } from '../../components/ConfirmDialog'
+import { deleteAutomation } from '../automation/deleteAutomation'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
 import { BackLink, PageHeader } from '../../components/PageHeader'
 import { CONTACT_STATUS, CONTACT_STATUSES, windowText } from '../../lib/automation'
 import { formatCount, plural } from '../../lib/format'
-import { hrefFor, navigate } from '../../lib/router'
+import { hrefFor } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastError, toastOk, useApp } from '../../store'
@@ -36,7 +38,7 @@ function Existing({ id }: { id: number }): JSX.Element {
   const seq = useQuery('sequences.get', { id }, { events: ['automation.changed'], delayMs: 300, keepPrevious: false })
   const [tab, setTab] = useState<'contacts' | 'settings'>('contacts')
   const [enrolling, setEnrolling] = useState(false)
-  const [deleting, setDeleting] = useState(false)
+  const deleting = useConfirm((s: Sequence) => deleteAutomation('sequences', s, `stops for all ${plural(enrolledOf(s), 'contact')}. Messages already queued stay in the outbox.`))
   const s = seq.data
   const [busy, setBusy] = useState(false)
 
@@ -82,7 +84,7 @@ function Existing({ id }: { id: number }): JSX.Element {
         }
         actions={
           <>
-            <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)} aria-label="Delete sequence">
+            <button type="button" className="btn btn-danger-outline" onClick={() => deleting.ask(s)} aria-label="Delete sequence">
               <Icon name="trash" />
             </button>
             <button type="button" className="btn" onClick={() => void toggle()} disabled={busy}>
@@ -120,23 +122,7 @@ function Existing({ id }: { id: number }): JSX.Element {
         <SequenceForm key={s.id} saved={s} onSaved={() => seq.reload()} />
       )}
       {enrolling && <EnrollDialog sequence={s} onClose={() => setEnrolling(false)} onDone={() => seq.reload()} />}
-      {deleting && (
-        <ConfirmDialog
-          title="Delete this sequence?"
-          message={
-            <>
-              <strong>{s.name}</strong> stops for all {plural(enrolled, 'contact')}. Messages already queued stay in the outbox.
-            </>
-          }
-          confirmLabel="Delete sequence"
-          onConfirm={async () => {
-            await rpc('sequences.delete', { id: s.id })
-            toastOk('Sequence deleted')
-            navigate({ name: 'sequences' })
-          }}
-          onClose={() => setDeleting(false)}
-        />
-      )}
+      {deleting.dialog}
     </div>
   )
 }

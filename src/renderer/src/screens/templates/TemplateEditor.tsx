@@ -4,7 +4,7 @@
 import { useMemo, useState, type JSX } from 'react'
 import type { Template } from '../../../../shared/templates'
 import { BusinessField } from '../../components/BusinessOptions'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { Field, FormError, SwitchRow, TextField } from '../../components/Field'
 import { SaveButton } from '../../components/Form'
 import { Icon } from '../../components/Icons'
@@ -66,7 +66,6 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [formError, setFormError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
-  const [confirmDelete, setConfirmDelete] = useState(false)
   const [bulk, setBulk] = useState(false)
   const [shownVersion, setShownVersion] = useState<number | null>(null)
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }))
@@ -120,6 +119,12 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
     toastOk(`“${template!.name}” deleted`)
     navigate({ name: 'templates' })
   }
+  const deleting = useConfirm((t: Template) => ({
+    title: `Delete “${t.name}”?`,
+    message: t.pending ? `${t.pending} messages from it are still waiting; they will still be sent as written.` : 'Mail already sent from it stays in the outbox and in the dashboard.',
+    confirmLabel: 'Delete template',
+    onConfirm: remove,
+  }))
 
   const saveButton = <SaveButton saving={saving} onSave={save} label={template ? 'Save new version' : 'Create template'} disabled={!!template && !dirty} />
   return (
@@ -131,7 +136,7 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
           <>
             {template && (
               <>
-                <button type="button" className="btn" onClick={() => setConfirmDelete(true)}>
+                <button type="button" className="btn" onClick={() => deleting.ask(template)}>
                   <Icon name="trash" /> Delete
                 </button>
                 <button type="button" className="btn" onClick={() => setBulk(true)} disabled={dirty} title={dirty ? 'Save your changes first' : undefined}>
@@ -205,15 +210,7 @@ function Editor({ template }: { template: Template | null }): JSX.Element {
           )}
         </aside>
       </div>
-      {confirmDelete && template && (
-        <ConfirmDialog
-          title={`Delete “${template.name}”?`}
-          message={template.pending ? `${template.pending} messages from it are still waiting; they will still be sent as written.` : 'Mail already sent from it stays in the outbox and in the dashboard.'}
-          confirmLabel="Delete template"
-          onConfirm={remove}
-          onClose={() => setConfirmDelete(false)}
-        />
-      )}
+      {deleting.dialog}
       {bulk && template && <BulkSendDialog templateId={template.id} onClose={() => setBulk(false)} />}
       {guard}
     </div>

@@ -1,7 +1,7 @@
 // One task as a row (click its title to change title, due time or assignee in place): a round checkbox that completes it (and brings it back), its title, the contact it is
 // about, the due time in the business's zone (red when overdue) and who it is assigned to.
 import { useEffect, useState, type JSX } from 'react'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
+import type { ConfirmRequest } from '../../components/ConfirmDialog'
 import { NamedOptions } from '../../components/BusinessOptions'
 import { FieldAlert } from '../../components/Field'
 import type { User } from '../../../../shared/models'
@@ -128,16 +128,11 @@ function TaskEditor({ task, timeZone, onClose }: { task: Task; timeZone: string;
   )
 }
 
-/** Asks before a task goes: it is gone for everyone. */
-export function DeleteTaskDialog({ task, onClose }: { task: Task; onClose: () => void }): JSX.Element {
-  return (
-    <ConfirmDialog
-      title="Delete this task?"
-      message={`“${task.title}” is removed for everyone. This cannot be undone.`}
-      confirmLabel="Delete task"
-      onClose={onClose}
-      onConfirm={() => rpc('tasks.delete', { id: task.id })}
-      done="Task deleted"
-    />
-  )
-}
+/** Asks before a task goes (useConfirm(deleteTask)): it is gone for everyone. */
+export const deleteTask = (task: Task): ConfirmRequest => ({
+  title: 'Delete this task?',
+  message: `“${task.title}” is removed for everyone. This cannot be undone.`,
+  confirmLabel: 'Delete task',
+  onConfirm: () => rpc('tasks.delete', { id: task.id }),
+  done: 'Task deleted',
+})

@@ -47,22 +47,16 @@ export function TaskQuickAdd({ contactId, timeZone, label = 'New task' }: { cont
   return (
     <Form className="task-add" aria-label={label} onSubmit={add}>
       <div className="task-add-row">
-        <label className="visually-hidden" htmlFor={`task-title-${contactId ?? 'any'}`}>
-          Task
-        </label>
         <input
-          id={`task-title-${contactId ?? 'any'}`}
+          aria-label="Task"
           className="input task-add-title"
           placeholder={contactId ? 'Add a task, e.g. Call back about the quote' : 'Add a task…'}
           value={title}
           aria-invalid={error ? true : undefined}
           onChange={(e) => (setTitle(e.target.value), setError(null))}
         />
-        <label className="visually-hidden" htmlFor={`task-due-${contactId ?? 'any'}`}>
-          Due
-        </label>
         <input
-          id={`task-due-${contactId ?? 'any'}`}
+          aria-label="Due"
           className="input task-add-due"
           type="datetime-local"
           value={due}

@@ -7,7 +7,8 @@ import { Icon } from '../../components/Icons'
 import { plural } from '../../lib/format'
 import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
-import { DeleteTaskDialog, TaskItem } from './TaskItem'
+import { deleteTask, TaskItem } from './TaskItem'
+import { useConfirm } from '../../components/ConfirmDialog'
 import { TaskQuickAdd } from './TaskQuickAdd'
 import { zoneName } from './taskTime'
 import { askNotificationPermission, notificationPermission } from '../inbox/notify'
@@ -29,7 +30,7 @@ export function TodayScreen(): JSX.Element {
     [],
     { events: ['tasks.changed', 'tasks.due', 'contacts.changed', 'objects.changed'] },
   )
-  const [deleting, setDeleting] = useState<Task | null>(null)
+  const deleting = useConfirm(deleteTask)
   const d = lists.data
   const due = d ? d.overdue.length + d.today.length : 0
   return (
@@ -53,13 +54,13 @@ export function TodayScreen(): JSX.Element {
       ) : (
         d && (
           <>
-            <Group id="overdue" title="Overdue" tasks={d.overdue} timeZone={d.timeZone} tone="danger" onDelete={setDeleting} />
-            <Group id="today" title="Due today" tasks={d.today} timeZone={d.timeZone} empty="Nothing else due today." onDelete={setDeleting} />
-            <Group id="upcoming" title="Coming up" tasks={d.upcoming} timeZone={d.timeZone} empty="Nothing planned after today." onDelete={setDeleting} />
+            <Group id="overdue" title="Overdue" tasks={d.overdue} timeZone={d.timeZone} tone="danger" onDelete={deleting.ask} />
+            <Group id="today" title="Due today" tasks={d.today} timeZone={d.timeZone} empty="Nothing else due today." onDelete={deleting.ask} />
+            <Group id="upcoming" title="Coming up" tasks={d.upcoming} timeZone={d.timeZone} empty="Nothing planned after today." onDelete={deleting.ask} />
           </>
         )
       )}
-      {deleting && <DeleteTaskDialog task={deleting} onClose={() => setDeleting(null)} />}
+      {deleting.dialog}
     </div>
   )
 }
