@@ -22,6 +22,9 @@ test('notes, a task, Today with its badge, the reminder and completing it', asyn
   // 14:00 in New York, so "in one hour" is still today there.
   const d = new Date(clock.now())
   clock.set(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 19, 0, 0))
+  // The page's clock starts at the engine's: the window words a due date ("Today", "Tomorrow") by its own
+  // clock, and between 00:00 and 05:00 UTC the real date in New York is the day before the engine's.
+  await page.clock.install({ time: clock.now() })
   const biz = await app.rpc('objects.create', { name: 'Eve Beauty', timezone: 'America/New_York' })
   const sam = await app.rpc('users.create', { name: 'Sam Rivera', email: 'sam@eve.test' })
   await app.rpc('users.setCurrent', { id: sam.id })
