@@ -17,6 +17,17 @@ export interface SuggestListProps<T> {
   children: (item: T) => ReactNode
 }
 
+/**
+ * The arrow keys of a combobox over `count` options (the tag picker, the recipient field, the folder picker):
+ * Down and Up move the active option within the list. True when the key was one of them.
+ */
+export function moveActive(key: string, count: number, setActive: (next: (i: number) => number) => void): boolean {
+  if (key === 'ArrowDown') setActive((i) => Math.max(0, Math.min(i + 1, count - 1)))
+  else if (key === 'ArrowUp') setActive((i) => Math.max(i - 1, 0))
+  else return false
+  return true
+}
+
 export function SuggestList<T>({ id, className, label, open, items, keyOf, active, onActive, onPick, children }: SuggestListProps<T>): JSX.Element {
   return (
     <ul className={className} hidden={!open} role="listbox" id={`${id}-list`} aria-label={label}>

@@ -6,7 +6,7 @@ import { rpc } from '../rpc'
 import { useApp } from '../store'
 import { TagChip } from './TagChip'
 import { Icon } from './Icons'
-import { SuggestList } from './SuggestList'
+import { moveActive, SuggestList } from './SuggestList'
 
 export type TagChoice = { tag: Tag } | { newName: string }
 
@@ -58,9 +58,8 @@ export function TagPicker({ label, onPick, exclude = [], only, allowCreate = tru
     setActive(0)
   }
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, options.length - 1))
-    else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0))
-    else if (e.key === 'Enter') pick(options[active])
+    if (moveActive(e.key, options.length, setActive)) return e.preventDefault()
+    if (e.key === 'Enter') pick(options[active])
     else if (e.key === 'Escape' && collapsible && open) setDismissedAt(query)
     else return
     e.preventDefault()

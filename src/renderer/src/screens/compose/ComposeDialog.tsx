@@ -20,6 +20,7 @@ import { SaveStatus } from './SaveStatus'
 import { ScheduleMenu } from './ScheduleMenu'
 import { useDraftAutosave } from './useDraftAutosave'
 import { InsertTemplate } from '../templates/InsertTemplate'
+import { ComposeLine } from './ComposeLine'
 
 /** Mounted once in the shell; shows compose while a session is open. */
 export function ComposeHost(): JSX.Element | null {
@@ -187,28 +188,18 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
           disabled={busy}
           onPickContact={(c) => contactId === null && to.length === 0 && setContactId(c.id)}
         />
-        <div className={`compose-line${fieldError('subject') ? ' has-error' : ''}`}>
-          <label htmlFor="compose-subject" className="compose-label">
-            Subject
-          </label>
-          <div className="compose-control">
-            <input
-              id="compose-subject"
-              className="compose-input"
-              value={subject}
-              disabled={busy}
-              autoComplete="off"
-              aria-invalid={fieldError('subject') ? true : undefined}
-              aria-describedby={fieldError('subject') ? 'compose-subject-err' : undefined}
-              onChange={(e) => setSubject(e.target.value)}
-            />
-            {fieldError('subject') && (
-              <p className="field-error" id="compose-subject-err" role="alert">
-                {fieldError('subject')}
-              </p>
-            )}
-          </div>
-        </div>
+        <ComposeLine id="compose-subject" label="Subject" error={fieldError('subject')}>
+          <input
+            id="compose-subject"
+            className="compose-input"
+            value={subject}
+            disabled={busy}
+            autoComplete="off"
+            aria-invalid={fieldError('subject') ? true : undefined}
+            aria-describedby={fieldError('subject') ? 'compose-subject-err' : undefined}
+            onChange={(e) => setSubject(e.target.value)}
+          />
+        </ComposeLine>
         <RichEditor
           id="compose-body"
           label="Message"

@@ -9,6 +9,7 @@ import { hrefFor } from '../../lib/router'
 import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { objectName, toastError, useApp } from '../../store'
+import { ComposeLine } from './ComposeLine'
 import { closeCompose } from './composeState'
 
 export interface Senders {
@@ -53,44 +54,33 @@ export function FromField({ senders, value, onChange, error, disabled }: Props):
   const label = (p: Profile) => `${p.displayName} <${p.email}> · ${objectName(objects, p.objectId) || 'Unknown business'}`
   const none = profiles !== null && profiles.length === 0
   return (
-    <div className={`compose-line${error ? ' has-error' : ''}`}>
-      <label htmlFor={id} className="compose-label">
-        From
-      </label>
-      <div className="compose-control">
-        {none ? (
-          <p className="compose-note" id={id}>
-            {currentUser ? `No sender profiles are assigned to ${currentUser.name}.` : 'No active sender profiles yet.'}{' '}
-            <a href={hrefFor({ name: 'businesses' })} onClick={closeCompose}>
-              Set one up in Businesses
-            </a>
-          </p>
-        ) : (
-          <select
-            id={id}
-            className="compose-select"
-            value={value ?? ''}
-            disabled={disabled || profiles === null}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${id}-err` : undefined}
-            onChange={(e) => onChange(Number(e.target.value))}
-          >
-            {value === null && <option value="">{profiles === null ? 'Loading…' : 'Choose a sender…'}</option>}
-            {profiles?.map((p) => (
-              <option key={p.id} value={p.id}>
-                {label(p)}
-              </option>
-            ))}
-          </select>
-        )}
-        {error && (
-          <p className="field-error" id={`${id}-err`} role="alert">
-            {error}
-          </p>
-        )}
-      </div>
-      {users.length > 0 && <WhoAmI users={users} current={currentUser} />}
-    </div>
+    <ComposeLine id={id} label="From" error={error} trailing={users.length > 0 && <WhoAmI users={users} current={currentUser} />}>
+      {none ? (
+        <p className="compose-note" id={id}>
+          {currentUser ? `No sender profiles are assigned to ${currentUser.name}.` : 'No active sender profiles yet.'}{' '}
+          <a href={hrefFor({ name: 'businesses' })} onClick={closeCompose}>
+            Set one up in Businesses
+          </a>
+        </p>
+      ) : (
+        <select
+          id={id}
+          className="compose-select"
+          value={value ?? ''}
+          disabled={disabled || profiles === null}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-err` : undefined}
+          onChange={(e) => onChange(Number(e.target.value))}
+        >
+          {value === null && <option value="">{profiles === null ? 'Loading…' : 'Choose a sender…'}</option>}
+          {profiles?.map((p) => (
+            <option key={p.id} value={p.id}>
+              {label(p)}
+            </option>
+          ))}
+        </select>
+      )}
+    </ComposeLine>
   )
 }
 

@@ -4,7 +4,8 @@
 import { useEffect, useId, useRef, useState, type ClipboardEvent, type JSX, type KeyboardEvent } from 'react'
 import type { Contact } from '../../../../shared/models'
 import { isEmail } from '../../../../shared/validators'
-import { SuggestList } from '../../components/SuggestList'
+import { moveActive, SuggestList } from '../../components/SuggestList'
+import { ComposeLine } from './ComposeLine'
 import { Avatar } from '../../components/Avatar'
 import { Icon } from '../../components/Icons'
 import { displayName } from '../../lib/format'
@@ -61,9 +62,8 @@ export function RecipientField({ label, value, onChange, error, disabled, traili
     inputRef.current?.focus()
   }
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (open && e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, suggestions.length - 1))
-    else if (open && e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0))
-    else if (e.key === 'Enter' && open) pick(suggestions[active])
+    if (open && moveActive(e.key, suggestions.length, setActive)) return e.preventDefault()
+    if (e.key === 'Enter' && open) pick(suggestions[active])
     else if (e.key === 'Enter' || e.key === ',' || e.key === ';') commit()
     else if (e.key === 'Tab' && text.trim()) {
       // Tab still moves on; the typed address becomes a chip on the way.
@@ -83,59 +83,12 @@ export function RecipientField({ label, value, onChange, error, disabled, traili
   }
 
   return (
-    <div className={`compose-line${message ? ' has-error' : ''}`}>
-      <label htmlFor={id} className="compose-label">
-        {label}
-      </label>
-      <div className="compose-control">
-        <div className="recipients" onMouseDown={(e) => e.target === e.currentTarget && (e.preventDefault(), inputRef.current?.focus())}>
-          {value.map((a, i) => {
-            const bad = !isEmail(a)
-            return (
-              <span key={`${a}-${i}`} className={`recipient${bad ? ' is-invalid' : ''}`} title={bad ? 'Not a valid email address' : a}>
-                {bad && <Icon name="alert" size={12} />}
-                <span className="recipient-text">{a}</span>
-                {!disabled && (
-                  <button type="button" className="chip-remove" aria-label={`Remove ${a}`} onClick={() => onChange(value.filter((_, j) => j !== i))}>
-                    <Icon name="x" size={12} />
-                  </button>
-                )}
-              </span>
-            )
-          })}
-          <input
-            ref={inputRef}
-            id={id}
-            className="recipients-input"
-            role="combobox"
-            aria-expanded={open}
-            aria-controls={`${id}-list`}
-            aria-autocomplete="list"
-            aria-activedescendant={open ? `${id}-opt-${active}` : undefined}
-            aria-invalid={message ? true : undefined}
-            aria-describedby={message ? `${id}-err` : undefined}
-            autoComplete="off"
-            disabled={disabled}
-            value={text}
-            placeholder={value.length ? '' : 'Name or email address'}
-            onChange={(e) => {
-              setText(e.target.value)
-              setActive(0)
-            }}
-            onKeyDown={onKey}
-            onPaste={onPaste}
-            onFocus={() => setFocused(true)}
-            onBlur={() => {
-              setFocused(false)
-              commit()
-            }}
-          />
-        </div>
-        {message && (
-          <p className="field-error" id={`${id}-err`} role="alert">
-            {message}
-          </p>
-        )}
+    <ComposeLine
+      id={id}
+      label={label}
+      error={message}
+      trailing={trailing}
+      below={
         <SuggestList id={id} className="suggest-list" label={`${label} suggestions`} open={open} items={suggestions} keyOf={(c) => c.id} active={active} onActive={setActive} onPick={pick}>
           {(c) => (
             <>
@@ -147,9 +100,52 @@ export function RecipientField({ label, value, onChange, error, disabled, traili
             </>
           )}
         </SuggestList>
+      }
+    >
+      <div className="recipients" onMouseDown={(e) => e.target === e.currentTarget && (e.preventDefault(), inputRef.current?.focus())}>
+        {value.map((a, i) => {
+          const bad = !isEmail(a)
+          return (
+            <span key={`${a}-${i}`} className={`recipient${bad ? ' is-invalid' : ''}`} title={bad ? 'Not a valid email address' : a}>
+              {bad && <Icon name="alert" size={12} />}
+              <span className="recipient-text">{a}</span>
+              {!disabled && (
+                <button type="button" className="chip-remove" aria-label={`Remove ${a}`} onClick={() => onChange(value.filter((_, j) => j !== i))}>
+                  <Icon name="x" size={12} />
+                </button>
+              )}
+            </span>
+          )
+        })}
+        <input
+          ref={inputRef}
+          id={id}
+          className="recipients-input"
+          role="combobox"
+          aria-expanded={open}
+          aria-controls={`${id}-list`}
+          aria-autocomplete="list"
+          aria-activedescendant={open ? `${id}-opt-${active}` : undefined}
+          aria-invalid={message ? true : undefined}
+          aria-describedby={message ? `${id}-err` : undefined}
+          autoComplete="off"
+          disabled={disabled}
+          value={text}
+          placeholder={value.length ? '' : 'Name or email address'}
+          onChange={(e) => {
+            setText(e.target.value)
+            setActive(0)
+          }}
+          onKeyDown={onKey}
+          onPaste={onPaste}
+          onFocus={() => setFocused(true)}
+          onBlur={() => {
+            setFocused(false)
+            commit()
+          }}
+        />
       </div>
-      {trailing}
-    </div>
+    </ComposeLine>
   )
 }
 

@@ -6,6 +6,7 @@ import { Icon, type IconName } from '../../components/Icons'
 import { useLoad } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { useApp } from '../../store'
+import { moveActive } from '../../components/SuggestList'
 
 const NO_FOLDERS = new Map<number, Folder[]>()
 
@@ -78,8 +79,7 @@ export function MovePicker({ mailboxIds, folders, onPick, onClose }: Props): JSX
       aria-label="Move to folder"
       onKeyDown={(e) => {
         if (e.key === 'Escape') return (e.preventDefault(), e.stopPropagation(), onClose())
-        if (e.key === 'ArrowDown') return (e.preventDefault(), setAt((i) => Math.min(shown.length - 1, i + 1)))
-        if (e.key === 'ArrowUp') return (e.preventDefault(), setAt((i) => Math.max(0, i - 1)))
+        if (moveActive(e.key, shown.length, setAt)) return e.preventDefault()
         if (e.key === 'Enter') return (e.preventDefault(), pick(shown[at]))
       }}
     >
