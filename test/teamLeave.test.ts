@@ -208,6 +208,8 @@ describe('team.users.remove', () => {
 
       expect(await a.ok('team.users.remove', { email: STAFF.email })).toEqual({ email: STAFF.email })
       expect((await a.ok('team.users.list', {})).map((u) => u.email)).toEqual([ADMIN.email])
+      // The admin's own copy of the assignments forgets theirs at once.
+      expect(withFile(a, (f) => f.prepare('SELECT email FROM team_assignments').all())).toEqual([])
       expect(await claimOf(db.url, row.id)).toMatchObject({ state: 'released' })
       await waitFor(async () => (await sessions()) === 0, { timeoutMs: 10_000, message: 'B’s sessions ended' })
       // psql with B's own password is turned away at the door.

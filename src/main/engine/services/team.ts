@@ -330,8 +330,10 @@ export async function removeTeamUser(ctx: Ctx, input: { email: string }): Promis
     await cc.query(`ALTER ROLE ${ident(row.role_name)} NOLOGIN`).catch(() => cc.query('ROLLBACK TO SAVEPOINT nologin'))
     await cc.query('COMMIT')
     await endSessions(cc, row.role_name)
-    return row
+    return { email: row.email, snap: await readAssignments(cc, me.userEmail) }
   })
+  // This desktop's copy of who sends from what loses theirs at once (the others' on their next sync).
+  if (inTransaction(ctx.sqlite, () => storeAssignments(ctx.sqlite, who.snap))) ctx.emit('objects.changed', {})
   return { email: who.email }
 }
 
