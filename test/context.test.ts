@@ -21,7 +21,7 @@ const runtime = (): CtxRuntime => ({
   sync: { settingsChanged: () => {}, syncNow: async () => {}, status: () => null, statusAll: () => [], preparedForRead: async () => undefined },
   backups: { runner: { create: async () => ({}) as never, running: () => false, lastError: () => null, nextDueAt: () => 0 } },
   automation: { wake: () => {} },
-  team: { replicator: { syncNow: async () => {}, status: () => ({}) as never, joined: () => {} } },
+  team: { replicator: { syncNow: async () => {}, status: () => ({}) as never, joined: () => {}, holdClaims: () => {}, left: async () => {} } },
 })
 
 describe('buildCtx', () => {

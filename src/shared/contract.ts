@@ -296,6 +296,11 @@ export const contract = {
   'team.users.list': def(M.Empty, z.array(TM.TeamUser)),
   /** Admins only: the sender profiles a member may send from (replaces theirs); enforced in PostgreSQL too. */
   'team.users.setProfiles': write(TM.SetTeamUserProfiles, TM.TeamUserProfiles),
+  // leaving and removing (issue 22 item 1)
+  /** This desktop leaves the workspace and works on its own again, keeping its data (CONFLICT while changes made here have not been pushed, unless force). */
+  'team.leave': write(TM.LeaveTeam, TM.TeamLeft),
+  /** Admins only: takes a member out (their PostgreSQL role may no longer sign in; their claims are released). */
+  'team.users.remove': write(TM.RemoveTeamUser, TM.RemovedTeamUser),
 
   'clock.advance': { ...write(z.object({ ms: z.number().int().min(0).max(400 * 86_400_000) }).strict(), z.object({ now: M.IsoTime })), testOnly: true as const },
 } as const satisfies Record<string, MethodDef>

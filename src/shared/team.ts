@@ -29,7 +29,8 @@ export const CreateTeam = z
 export const JoinTeam = z.object({ databaseUrl: DatabaseUrl, email: Email, password: z.string().min(1, 'Enter your password').max(200) }).strict()
 export const TeamWorkspace = z.object({ workspaceId: z.string() })
 
-export const TEAM_STATES = ['solo', 'synced', 'syncing', 'offline'] as const
+// removed: an admin took this member out of the workspace (their role may no longer sign in); writes stay local.
+export const TEAM_STATES = ['solo', 'synced', 'syncing', 'offline', 'removed'] as const
 export const TeamStatus = z.object({
   state: z.enum(TEAM_STATES),
   /** Local changes not yet in PostgreSQL. */
@@ -52,3 +53,15 @@ export const TeamUser = z.object({ id: Id, email: z.string(), displayName: z.str
 // Permissions (issue 22 item 5): which sender profiles a member may send from (admins may use every one).
 export const SetTeamUserProfiles = z.object({ email: Email, profileIds: z.array(Id).max(1000) }).strict()
 export const TeamUserProfiles = z.object({ email: z.string(), profileIds: z.array(Id) })
+
+// Leaving and removing (issue 22 item 1). force: leave even though changes made here never reached the workspace
+// (they stay on this desktop only); without it such a leave is refused with CONFLICT and the count.
+export const LeaveTeam = z.object({ force: z.boolean().optional() }).strict()
+export const TeamLeft = z.object({
+  /** Shared outbox rows withdrawn here because another desktop sends them now. */
+  withdrawn: z.number(),
+  /** Changes made here that stayed on this desktop only (a forced leave). */
+  keptHere: z.number(),
+})
+export const RemoveTeamUser = z.object({ email: Email }).strict()
+export const RemovedTeamUser = z.object({ email: z.string() })

@@ -78,7 +78,7 @@ export interface BackupRuntime {
 
 /** The team workspace (issue 22): the replicator services start, ask and nudge. */
 export interface TeamRuntime {
-  replicator: Pick<Replicator, 'syncNow' | 'status' | 'joined'>
+  replicator: Pick<Replicator, 'syncNow' | 'status' | 'joined' | 'holdClaims' | 'left'>
   /** resources/pg-migrations beside the SQLite migrations (the packaged app's folder); absent: found from cwd. */
   pgMigrationsDir?: string
 }

@@ -1,6 +1,6 @@
 // team.*: the team workspace on PostgreSQL (issue 22). Boundary only; the rules are in services/team.ts.
 import type { HandlersFor } from '../context'
-import { createTeam, createTeamUser, joinTeam, listTeamUsers, setTeamUserProfiles, syncTeam, teamStatus } from '../services/team'
+import { createTeam, createTeamUser, joinTeam, leaveTeam, listTeamUsers, removeTeamUser, setTeamUserProfiles, syncTeam, teamStatus } from '../services/team'
 
 export const teamHandlers: HandlersFor<'team'> = {
   'team.create': (ctx, input) => createTeam(ctx, input),
@@ -10,4 +10,6 @@ export const teamHandlers: HandlersFor<'team'> = {
   'team.users.create': (ctx, input) => createTeamUser(ctx, input),
   'team.users.list': (ctx) => listTeamUsers(ctx),
   'team.users.setProfiles': (ctx, input) => setTeamUserProfiles(ctx, input),
+  'team.leave': (ctx, input) => leaveTeam(ctx, input),
+  'team.users.remove': (ctx, input) => removeTeamUser(ctx, input),
 }

@@ -134,6 +134,10 @@ export function setPushingThrough(sqlite: Sqlite, seq: number | null): void {
   stmt(sqlite, 'UPDATE team_state SET pushing_through = ? WHERE id = 1').run(seq)
 }
 
+export function pushingThrough(sqlite: Sqlite): number | null {
+  return (stmt(sqlite, 'SELECT pushing_through AS p FROM team_state WHERE id = 1').get() as { p: number | null } | undefined)?.p ?? null
+}
+
 /** True when this row's insert is still queued here and no push of it has started: it is this desktop's alone. */
 export function insertUnpushed(sqlite: Sqlite, tbl: string, rowKey: string): boolean {
   return (
@@ -187,4 +191,30 @@ export function dropOutboundOps(sqlite: Sqlite, outboundId: number): number {
 
 export function profileEmail(sqlite: Sqlite, profileId: number): string | undefined {
   return (stmt(sqlite, 'SELECT email_address AS e FROM email_sending_profiles WHERE id = ?').get(profileId) as { e: string } | undefined)?.e
+}
+
+// Leaving the workspace (issue 22 item 1).
+
+/** Outbox rows in these statuses, in id order. */
+export function outboxIdsIn(sqlite: Sqlite, statuses: readonly string[]): number[] {
+  const marks = statuses.map(() => '?').join(', ')
+  return (stmt(sqlite, `SELECT id FROM outbound_messages WHERE status IN (${marks}) ORDER BY id`).all(...statuses) as Array<{ id: number }>).map((r) => r.id)
+}
+
+/** True when this desktop holds files of the row's attachments (its claim is pinned here: no one else can send it). */
+export function hasLocalAttachments(sqlite: Sqlite, outboundId: number): boolean {
+  return stmt(sqlite, 'SELECT 1 FROM mail_attachments WHERE outbound_id = ? LIMIT 1').get(outboundId) !== undefined
+}
+
+/**
+ * Forgets the workspace on this desktop: its membership (the capture triggers go quiet with it), the queue, the
+ * merge bookkeeping and the copy of the assignments. Every data row stays. Returns the ops that were still queued.
+ */
+export function forgetWorkspace(sqlite: Sqlite): number {
+  const queued = stmt(sqlite, 'DELETE FROM team_ops').run().changes
+  stmt(sqlite, 'DELETE FROM team_state').run()
+  stmt(sqlite, 'DELETE FROM team_assignments').run()
+  stmt(sqlite, 'DELETE FROM team_field_versions').run()
+  stmt(sqlite, 'DELETE FROM team_tombstones').run()
+  return queued
 }

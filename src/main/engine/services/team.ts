@@ -8,7 +8,7 @@ import type { TeamStatus } from '../../../shared/team'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
-import { appendOp, allRows, insertTeamState, moveSequenceTo, tablesEmpty, teamState } from '../repos/team'
+import { appendOp, allRows, insertTeamState, moveSequenceTo, pendingCount, tablesEmpty, teamState } from '../repos/team'
 import { profileRow } from '../repos/profiles'
 import { insertUser, userIdByEmail } from '../repos/users'
 import { asRole, connect, databaseName, ident, loginRoleName, memberRoleName, migratePg, pgProblem, scramVerifier, takeBlock, withoutPassword, type PgClient } from '../team/pg'
@@ -16,6 +16,8 @@ import { SHARED_TABLES, rowKeyOf } from '../team/tables'
 import { uuid7 } from '../team/uuid7'
 import { readAssignments, storeAssignments } from '../team/assignments'
 import { setCurrentUser } from './users'
+import { releaseLeases } from '../team/claims'
+import { leaveLocally, waitForSharedSends } from '../team/leave'
 
 interface Member {
   email: string
@@ -184,7 +186,12 @@ export async function createTeamUser(
       throw new AppError('CONFLICT', `${input.email} is already a member of this workspace`, 'email')
     const member = (await cc.query<{ member_role: string }>('SELECT member_role FROM workspace')).rows[0].member_role
     await cc.query('BEGIN')
-    await cc.query(`CREATE ROLE ${ident(login)} LOGIN PASSWORD ${cc.escapeLiteral(scramVerifier(input.password))}${input.role === 'admin' ? ' CREATEROLE' : ''} IN ROLE ${ident(member)}`)
+    // Someone removed before (team.users.remove) keeps a role that may not sign in: it is let in again.
+    if ((await cc.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [login])).rowCount) {
+      await cc.query(`ALTER ROLE ${ident(login)} LOGIN ${input.role === 'admin' ? 'CREATEROLE' : 'NOCREATEROLE'} PASSWORD ${cc.escapeLiteral(scramVerifier(input.password))}`)
+      await cc.query(`GRANT ${ident(member)} TO ${ident(login)}`)
+    } else
+      await cc.query(`CREATE ROLE ${ident(login)} LOGIN PASSWORD ${cc.escapeLiteral(scramVerifier(input.password))}${input.role === 'admin' ? ' CREATEROLE' : ''} IN ROLE ${ident(member)}`)
     await cc.query('INSERT INTO team_users (email, display_name, role, role_name) VALUES ($1, $2, $3, $4)', [input.email, input.displayName, input.role, login])
     for (const p of input.profileIds) await cc.query('INSERT INTO team_user_profiles (email, profile_id) VALUES ($1, $2)', [input.email, p])
     await cc.query('COMMIT')
@@ -230,4 +237,109 @@ export async function setTeamUserProfiles(ctx: Ctx, input: { email: string; prof
   })
   if (inTransaction(ctx.sqlite, () => storeAssignments(ctx.sqlite, snap))) ctx.emit('objects.changed', {})
   return { email: input.email, profileIds: ids }
+}
+
+// Leaving and removing (issue 22 item 1).
+
+/** How long a leave waits for sends under way here to finish (their outcome then reaches the workspace). */
+const SEND_WAIT_MS = 30_000
+
+const unsynced = (n: number): string =>
+  `${n} ${n === 1 ? 'change' : 'changes'} made on this computer ${n === 1 ? 'has' : 'have'} not reached the workspace yet. Connect and sync first, or leave anyway and they stay on this computer only.`
+
+/**
+ * This desktop leaves the workspace and works on its own again with all its data. Waiting changes are pushed
+ * first; when they cannot be (PostgreSQL unreachable or refusing), the leave is refused unless forced. A member
+ * an admin removed may leave without force: their changes can never be pushed.
+ */
+export async function leaveTeam(ctx: Ctx, input: { force?: boolean }): Promise<{ withdrawn: number; keptHere: number }> {
+  const s = teamState(ctx.sqlite)
+  if (!s) throw new AppError('CONFLICT', 'This desktop is not in a team workspace')
+  const rep = ctx.team.replicator
+  const removed = rep.status().state === 'removed'
+  const mayDrop = input.force === true || removed
+  // From here no claim is used or asked for; sends under way finish, and their outcomes go up with the rest.
+  rep.holdClaims(true)
+  let gone = false
+  try {
+    const sending = await waitForSharedSends(ctx, SEND_WAIT_MS)
+    if (!removed) await rep.syncNow().catch(() => undefined)
+    const pending = pendingCount(ctx.sqlite)
+    if (pending > 0 && !mayDrop) throw new AppError('CONFLICT', unsynced(pending))
+    if (sending.length && !input.force)
+      throw new AppError('CONFLICT', 'A message is being sent from this computer right now. Try again in a moment, once it has gone.')
+    // The rows this desktop had claimed go to another desktop at once, not when the lease runs out (best effort:
+    // unreachable, the leases run out by themselves). A row still being sent here keeps its lease.
+    if (!removed) await releaseMine(ctx, s, sending)
+    await rep.left()
+    gone = true
+    // A change made while this was under way has not been pushed either.
+    const late = pendingCount(ctx.sqlite)
+    if (late > 0 && !mayDrop) {
+      gone = false
+      rep.joined()
+      throw new AppError('CONFLICT', unsynced(late))
+    }
+    const out = leaveLocally(ctx)
+    ctx.emit('team.status', rep.status())
+    ctx.emit('objects.changed', {})
+    if (out.withdrawn.length) ctx.emit('outbox.changed', { ids: out.withdrawn })
+    return { withdrawn: out.withdrawn.length, keptHere: out.keptHere }
+  } finally {
+    if (!gone) rep.holdClaims(false)
+  }
+}
+
+async function releaseMine(ctx: Ctx, s: NonNullable<ReturnType<typeof teamState>>, keep: number[]): Promise<void> {
+  try {
+    const c = await connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed)), 5000, 10_000)
+    await closing(c, (cc) => releaseLeases(cc, s.deviceId, keep))
+  } catch {
+    // Unreachable: the leases end by themselves.
+  }
+}
+
+/**
+ * Admins only: takes a member out of the workspace. Their PostgreSQL role may no longer sign in nor connect, its
+ * open sessions end, their assignments go and the rows their desktops had claimed are free for the others. Their
+ * desktop finds out on its next sync (team.status says removed) and may then leave. Their data stays everywhere.
+ */
+export async function removeTeamUser(ctx: Ctx, input: { email: string }): Promise<{ email: string }> {
+  const me = teamState(ctx.sqlite)
+  if (!me) throw new AppError('CONFLICT', 'This desktop is not in a team workspace')
+  if (me.userRole !== 'admin') throw new AppError('FORBIDDEN', 'Only an admin of the workspace can remove staff', 'email')
+  if (input.email.toLowerCase() === me.userEmail.toLowerCase())
+    throw new AppError('VALIDATION', 'You cannot remove yourself: another admin can, or leave the workspace from this desktop', 'email')
+  const { c } = await asMe(ctx)
+  const who = await closing(c, async (cc) => {
+    await cc.query('BEGIN')
+    const row = (await cc.query<{ email: string; role_name: string }>('SELECT email, role_name FROM team_users WHERE lower(email) = lower($1) FOR UPDATE', [input.email])).rows[0]
+    if (!row) throw new AppError('NOT_FOUND', `${input.email} is not a member of this workspace`, 'email')
+    const member = (await cc.query<{ member_role: string }>('SELECT member_role FROM workspace')).rows[0].member_role
+    await cc.query('DELETE FROM team_user_profiles WHERE email = $1', [row.email])
+    await cc.query('DELETE FROM team_users WHERE email = $1', [row.email])
+    await cc.query(
+      `UPDATE claims SET state = 'released', lease_until = NULL, updated_at = now()
+       WHERE state = 'leased' AND device_id IN (SELECT id FROM devices WHERE lower(email) = lower($1))`,
+      [row.email],
+    )
+    // Without the workspace's role it may not even connect; NOLOGIN turns it away at the door too (a newer
+    // PostgreSQL lets an admin alter only the roles it made: the revoke alone is enough then).
+    await cc.query(`REVOKE ${ident(member)} FROM ${ident(row.role_name)}`)
+    await cc.query('SAVEPOINT nologin')
+    await cc.query(`ALTER ROLE ${ident(row.role_name)} NOLOGIN`).catch(() => cc.query('ROLLBACK TO SAVEPOINT nologin'))
+    await cc.query('COMMIT')
+    await endSessions(cc, row.role_name)
+    return { email: row.email, snap: await readAssignments(cc, me.userEmail) }
+  })
+  // This desktop's copy of who sends from what loses theirs at once (the others' on their next sync).
+  if (inTransaction(ctx.sqlite, () => storeAssignments(ctx.sqlite, who.snap))) ctx.emit('objects.changed', {})
+  return { email: who.email }
+}
+
+/** Ends the sessions a role has open now (best effort: signalling them needs the role's membership for a moment). */
+async function endSessions(c: PgClient, role: string): Promise<void> {
+  const granted = await c.query(`GRANT ${ident(role)} TO CURRENT_USER`).then(() => true, () => false)
+  await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [role]).catch(() => undefined)
+  if (granted) await c.query(`REVOKE ${ident(role)} FROM CURRENT_USER`).catch(() => undefined)
 }

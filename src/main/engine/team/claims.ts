@@ -80,7 +80,14 @@ export interface ClaimBook {
   write(c: PgClient, deviceId: number, effects: ClaimEffect[]): Promise<void>
   /** Rows claimed by the background round, for tests and the status. */
   stats(): { won: number; lost: number; rounds: number; failures: number }
+  /**
+   * Held (leaving the workspace, or removed from it): no claim won before is used and none is asked for, so only
+   * rows this desktop alone has (never pushed) may go; a send already under way finishes. false undoes it.
+   */
+  hold(on: boolean): void
   stop(): Promise<void>
+  /** After stop(): a workspace created or joined again. */
+  resume(): void
 }
 
 const books = new WeakMap<Sqlite, ClaimBook>()
@@ -115,6 +122,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
   let running: Promise<void> | null = null
   let again = false
   let stopped = false
+  let held = false
   const counts = { won: 0, lost: 0, rounds: 0, failures: 0 }
 
   const inTeam = () => teamState(ctx.sqlite) !== undefined
@@ -136,6 +144,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
 
   function gate<T extends ClaimHead>(heads: T[]): T[] {
     if (!inTeam()) return heads
+    if (held) return heads.filter((h) => unpushed(h.id))
     const now = Date.now()
     const out: T[] = []
     passed = new Set()
@@ -167,12 +176,13 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
 
   function mine<T extends { id: number }>(rows: T[]): T[] {
     if (!inTeam()) return rows
+    if (held) return rows.filter((r) => unpushed(r.id))
     const now = Date.now()
     return rows.filter((r) => unpushed(r.id) || passed.has(r.id) || (won.get(r.id) ?? 0) > now)
   }
 
   function kick(): void {
-    if (stopped) return
+    if (stopped || held) return
     if (running) {
       again = true
       return
@@ -277,6 +287,17 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     forPush,
     write,
     stats: () => ({ ...counts }),
+    hold(on) {
+      held = on
+      if (!on) return
+      won.clear()
+      passed = new Set()
+      wanted.clear()
+    },
+    resume() {
+      stopped = false
+      held = false
+    },
     async stop() {
       stopped = true
       await running?.catch(() => undefined)
@@ -287,4 +308,18 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
   }
   books.set(ctx.sqlite, book)
   return book
+}
+
+/**
+ * Gives back the leases this device holds (leaving the workspace): another desktop may take those rows at once
+ * instead of waiting for the lease to run out. Rows still being sent here (`keep`) stay leased; pinned claims
+ * (attachments only this desktop has) and done ones are not touched. Returns how many were released.
+ */
+export async function releaseLeases(c: PgClient, deviceId: number, keep: number[]): Promise<number> {
+  const r = await c.query(
+    `UPDATE claims SET state = 'released', lease_until = NULL, updated_at = now()
+     WHERE tbl = $1 AND device_id = $2 AND state = 'leased' AND NOT (row_id = ANY($3::bigint[]))`,
+    [CLAIMED_TABLE, deviceId, keep],
+  )
+  return r.rowCount ?? 0
 }

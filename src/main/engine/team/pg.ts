@@ -54,9 +54,20 @@ export async function connect(url: string, timeoutMs = 10_000, queryTimeoutMs?: 
     await client.connect()
   } catch (e) {
     await client.end().catch(() => undefined)
-    throw pgProblem(e)
+    // The server's own code rides along: the replicator tells "removed from the workspace" from "offline" by it.
+    throw Object.assign(pgProblem(e), { pgCode: (e as { code?: string }).code })
   }
   return client
+}
+
+/**
+ * True when PostgreSQL turned this role away at the door (issue 22 item 1): its login was taken away (NOLOGIN,
+ * 28000), it no longer exists or its password changed (28P01), or it may no longer connect to the database
+ * (42501 on connecting: its membership of the workspace's role was revoked). Unreachable servers are not this.
+ */
+export function accessRefused(e: unknown): boolean {
+  const code = (e as { pgCode?: string }).pgCode
+  return code === '28000' || code === '28P01' || code === '42501'
 }
 
 /** Lets a connection go without waiting on it: on a half-open connection end() would wait forever. */

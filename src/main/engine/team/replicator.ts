@@ -7,9 +7,9 @@ import type { TeamStatus } from '../../../shared/team'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
-import { dropOutboundOps, profileEmail, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
+import { dropOutboundOps, profileEmail, pushingThrough, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
 import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
-import { asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
+import { accessRefused, asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
 import { maySendFrom, readAssignments, storeAssignments } from './assignments'
@@ -40,7 +40,15 @@ export interface Replicator {
   status(): TeamStatus
   /** The workspace was just created or joined on this desktop. */
   joined(): void
+  /** Leaving (issue 22 item 1): no claim is used or asked for meanwhile; false when the leave was refused. */
+  holdClaims(on: boolean): void
+  /** This desktop left the workspace: everything stops (a later create or join starts it again). */
+  left(): Promise<void>
 }
+
+/** Said in the status when PostgreSQL no longer lets this member in. */
+export const REMOVED_WORDS = 'An admin removed you from this workspace. Your changes stay on this computer; leave the workspace to keep working on your own.'
+
 
 const ADVISORY_PUSH_LOCK = 22_022
 
@@ -55,6 +63,8 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   let again = false
   let stopped = true
   let problem: string | null = null
+  /** PostgreSQL turned this member away (or no longer lists them): an admin removed them. */
+  let removed = false
   let busy = false
   let pollTimer: ReturnType<typeof setInterval> | undefined
   let localTimer: ReturnType<typeof setInterval> | undefined
@@ -74,7 +84,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     const s = teamState(ctx.sqlite)
     if (!s) return { state: 'solo', pendingOps: 0, lastSyncedAt: null, user: null, workspaceId: null, database: null, problem: null }
     const pending = pendingCount(ctx.sqlite)
-    const state = problem ? 'offline' : busy || pending > 0 || s.lastSyncedAt === null ? 'syncing' : 'synced'
+    const state = removed ? 'removed' : problem ? 'offline' : busy || pending > 0 || s.lastSyncedAt === null ? 'syncing' : 'synced'
     return {
       state,
       pendingOps: pending,
@@ -82,7 +92,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       user: { email: s.userEmail, role: s.userRole },
       workspaceId: s.workspaceId,
       database: describeDatabase(s.databaseUrl),
-      problem,
+      problem: removed ? REMOVED_WORDS : problem,
     }
   }
 
@@ -122,12 +132,17 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       // Read with the batch: an outbox row being sent here goes out with its claim (claims.ts). From now on the
       // batch may be in PostgreSQL (an answer can be lost), so its outbox rows need a claim like any shared row.
       const effects = claims.forPush(batch)
+      const before = pushingThrough(ctx.sqlite)
       setPushingThrough(ctx.sqlite, batch[batch.length - 1].seq)
-      await c.query('BEGIN')
+      // Until the ops are sent PostgreSQL cannot have them: a push that fails before that (a connection found
+      // dead on BEGIN) leaves its rows this desktop's alone again (a desktop leaving offline keeps and sends them).
+      let sent = false
       try {
+        await c.query('BEGIN')
         // One pusher at a time: positions are then handed out in commit order, so no desktop's cursor can pass
         // a position whose op commits later.
         await c.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_PUSH_LOCK])
+        sent = true
         // Idempotent by op id: a batch pushed before a crash (or twice) lands once.
         await c.query(
           `INSERT INTO ops (id, device_id, user_email, tbl, row_key, kind, fields, at)
@@ -156,6 +171,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
           setPushingThrough(ctx.sqlite, null)
         })
       } catch (e) {
+        if (!sent) setPushingThrough(ctx.sqlite, before)
         await c.query('ROLLBACK').catch(() => undefined)
         // Row-level security refused the batch: set aside what this person may no longer send, push the rest.
         if ((e as { code?: string }).code === '42501' && (await setAsideRefused(c, s, batch))) continue
@@ -241,8 +257,19 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
    */
   async function refreshAssignments(c: PgClient, s: TeamStateRow): Promise<void> {
     const snap = await readAssignments(c, s.userEmail)
+    // No longer a member (an admin removed them while this role could still sign in): keep the last copy.
+    setRemoved(snap.role === undefined)
+    if (removed) return
     // The composer reloads its senders on objects.changed.
     if (inTransaction(ctx.sqlite, () => storeAssignments(ctx.sqlite, snap))) ctx.emit('objects.changed', {})
+  }
+
+  /** A removed member's desktop uses no claim it won before: the admin gave its leases back to the others. */
+  function setRemoved(on: boolean): void {
+    if (on === removed) return
+    removed = on
+    claims.hold(on)
+    if (on) log('team: PostgreSQL no longer lets this member in (removed from the workspace)')
   }
 
   function tell(a: Applied): void {
@@ -285,6 +312,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       }
       problem = null
     } catch (e) {
+      if (accessRefused(e)) setRemoved(true)
       const p = pgProblem(e)
       if (problem !== p.message) log(`team: ${p.message} (${(e as Error).message})`)
       problem = p.message
@@ -324,6 +352,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   function start(): void {
     if (!stopped || !teamState(ctx.sqlite)) return
     stopped = false
+    claims.resume()
     if (opts.manual) return
     kick()
     pollTimer = setInterval(kick, pollMs)
@@ -334,23 +363,32 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     localTimer.unref?.()
   }
 
+  async function stop(): Promise<void> {
+    stopped = true
+    clearInterval(pollTimer)
+    clearInterval(localTimer)
+    await running?.catch(() => undefined)
+    await claims.stop()
+    const c = client
+    client = null
+    dropClient(c)
+  }
+
   return {
     start,
-    async stop() {
-      stopped = true
-      clearInterval(pollTimer)
-      clearInterval(localTimer)
-      await running?.catch(() => undefined)
-      await claims.stop()
-      const c = client
-      client = null
-      dropClient(c)
-    },
+    stop,
     syncNow: () => run(),
     status,
     joined: () => {
       problem = null
       start()
+      announce()
+    },
+    holdClaims: (on) => claims.hold(on || removed),
+    async left() {
+      await stop()
+      problem = null
+      removed = false
       announce()
     },
   }

@@ -8,8 +8,9 @@ import { hrefFor } from '../../lib/router'
 import { onEvent, rpc } from '../../rpc'
 import { teamWords } from './teamWords'
 import '../../styles/team.css'
+import '../../styles/teamLeave.css'
 
-const SHORT = { ok: 'Synced', busy: 'Syncing', off: 'Offline' } as const
+const SHORT = { ok: 'Synced', busy: 'Syncing', off: 'Offline', gone: 'Removed' } as const
 
 export function TeamIndicator({ current = false }: { current?: boolean }): JSX.Element | null {
   const [status, setStatus] = useState<TeamStatus | null>(null)
@@ -34,7 +35,7 @@ export function TeamIndicator({ current = false }: { current?: boolean }): JSX.E
   const w = teamWords(status)
   return (
     <a href={href} className={`team-indicator team-${w.tone}`} title={`${w.label}. ${w.detail}`} aria-current={here} data-testid="team-indicator">
-      <Icon name={w.tone === 'off' ? 'wifiOff' : w.tone === 'busy' ? 'retry' : 'cloudCheck'} size={13} />
+      <Icon name={w.tone === 'gone' ? 'alert' : w.tone === 'off' ? 'wifiOff' : w.tone === 'busy' ? 'retry' : 'cloudCheck'} size={13} />
       <span aria-hidden="true">
         {SHORT[w.tone]}
         {status.pendingOps > 0 ? ` · ${status.pendingOps}` : ''}

@@ -9,11 +9,13 @@ import { useQuery } from '../../lib/useQuery'
 import { rpc } from '../../rpc'
 import { toastError, useApp } from '../../store'
 import { AddStaffForm, CreateTeamForm, JoinTeamForm } from './TeamForms'
+import { LeaveTeamDialog, RemoveMemberDialog } from './TeamLeave'
 import { teamWords } from './teamWords'
 import '../../styles/team.css'
 
-function StaffCard(): JSX.Element {
+function StaffCard({ me }: { me: string | undefined }): JSX.Element {
   const users = useQuery('team.users.list', {}, { events: ['team.status'] })
+  const [removing, setRemoving] = useState<{ email: string; displayName: string } | null>(null)
   return (
     <section className="card team-card" aria-labelledby="team-staff-title">
       <div className="card-header">
@@ -39,6 +41,13 @@ function StaffCard(): JSX.Element {
                 <span className="item-sub">{u.email}</span>
               </div>
               <span className={`team-role team-role-${u.role}`}>{u.role === 'admin' ? 'Admin' : 'Staff'}</span>
+              {u.email.toLowerCase() === me?.toLowerCase() ? (
+                <span className="team-member-remove item-sub">You</span>
+              ) : (
+                <button type="button" className="btn btn-sm btn-danger-outline team-member-remove" onClick={() => setRemoving(u)} aria-label={`Remove ${u.displayName}`}>
+                  Remove
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -47,6 +56,7 @@ function StaffCard(): JSX.Element {
         <h3 className="team-add-title">Add a staff member</h3>
         <AddStaffForm onDone={users.reload} />
       </div>
+      {removing && <RemoveMemberDialog member={removing} onClose={() => setRemoving(null)} onRemoved={users.reload} />}
     </section>
   )
 }
@@ -54,6 +64,7 @@ function StaffCard(): JSX.Element {
 export function TeamScreen(): JSX.Element {
   const status = useQuery('team.status', {}, { events: ['team.status'], delayMs: 0 })
   const [syncing, setSyncing] = useState(false)
+  const [leaving, setLeaving] = useState(false)
   const objects = useApp((st) => st.objects)
   const empty = objects !== null && objects.length === 0
   const s = status.data
@@ -98,7 +109,7 @@ export function TeamScreen(): JSX.Element {
             <div className="card-header">
               <div>
                 <h2 id="team-status-title">
-                  <Icon name={w!.tone === 'off' ? 'wifiOff' : 'cloudCheck'} /> {w!.label}
+                  <Icon name={w!.tone === 'gone' ? 'alert' : w!.tone === 'off' ? 'wifiOff' : 'cloudCheck'} /> {w!.label}
                 </h2>
                 <p className="card-help">{w!.detail}</p>
               </div>
@@ -119,9 +130,16 @@ export function TeamScreen(): JSX.Element {
               <dt>Shared</dt>
               <dd>Businesses, users, contacts (addresses, phones, custom fields), tags, notes and tasks. Mail stays on each mailbox’s server.</dd>
             </dl>
+            <div className="card-body team-leave-row">
+              <p>{s.state === 'removed' ? 'Leave to keep working on your own: this computer keeps its copy of everything.' : 'Leaving stops sharing from this computer; it keeps its own copy of everything.'}</p>
+              <button type="button" className="btn btn-danger" onClick={() => setLeaving(true)}>
+                Leave workspace
+              </button>
+            </div>
           </section>
-          {s.user?.role === 'admin' ? (
-            <StaffCard />
+          {leaving && <LeaveTeamDialog status={s} onClose={() => setLeaving(false)} onLeft={status.reload} />}
+          {s.state === 'removed' ? null : s.user?.role === 'admin' ? (
+            <StaffCard me={s.user?.email} />
           ) : (
             <EmptyState icon="user" title="Staff are managed by an admin">
               Ask an admin of the workspace to add a colleague.
