@@ -1,86 +1,19 @@
 // Settings › Team and the status-bar indicator (issue 22), on the real web host and a real PostgreSQL
 // (scripts/pg.sh): create a workspace from the demo desktop, add staff, go offline with changes waiting and
 // back, and join from an empty desktop through the set-up wizard. Screenshots at 1440x900 and 1024x700.
-import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { createEngine } from '../src/main/engine'
 import { test, expect } from './fixtures'
+import { freshDatabase, pgProxy } from './pgSeed'
 import { shot } from './shot'
 
 test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'PostgreSQL tests drive the web host'))
 
-function pgServerUrl(): string {
-  execFileSync('bash', ['scripts/pg.sh', 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 })
-  return /PG_URL=(\S+)/.exec(execFileSync('bash', ['scripts/pg.sh', 'env'], { encoding: 'utf8' }))![1]!
-}
-
-async function freshDatabase(): Promise<{ name: string; url: (port?: number) => string; drop(): Promise<void> }> {
-  const server = pgServerUrl()
-  const name = `sb_e2e_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: server })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE "${name}"`)
-  await admin.end()
-  const url = (port?: number) => {
-    const u = new URL(server)
-    u.pathname = `/${name}`
-    if (port) u.port = String(port)
-    return u.toString()
-  }
-  return {
-    name,
-    url,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url() })
-      await c.connect()
-      const roles = [...(await c.query<{ r: string }>('SELECT role_name AS r FROM team_users')).rows, ...(await c.query<{ r: string }>('SELECT member_role AS r FROM workspace')).rows].map((x) => x.r)
-      await c.end()
-      const a = new pg.Client({ connectionString: server })
-      await a.connect()
-      await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      for (const r of roles) await a.query(`DROP ROLE IF EXISTS "${r}"`)
-      await a.end()
-    },
-  }
-}
-
-/** A TCP proxy to PostgreSQL that the test closes to take a desktop offline. */
-async function proxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void> }> {
-  const sockets = new Set<Socket>()
-  let server: Server | null = null
-  let port = 0
-  const open = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((client) => {
-        const up = tcpConnect(target, '127.0.0.1')
-        for (const s of [client, up]) (sockets.add(s), s.on('close', () => sockets.delete(s)), s.on('error', () => undefined))
-        client.pipe(up).pipe(client)
-      })
-      server.listen(port, '127.0.0.1', () => ((port = (server!.address() as { port: number }).port), resolve()))
-    })
-  await open()
-  return {
-    get port() {
-      return port
-    },
-    open,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy()
-        server?.close(() => resolve())
-        server = null
-      }),
-  }
-}
-
 test('create a team workspace, add staff, and see the offline indicator with changes waiting', async ({ demoApp: app, page }) => {
   const db = await freshDatabase()
-  const p = await proxy(Number(new URL(db.url()).port))
+  const p = await pgProxy(Number(new URL(db.url()).port))
   try {
     await page.goto(app.url)
     await page.getByRole('link', { name: 'Team workspace' }).click()

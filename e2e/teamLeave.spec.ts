@@ -2,16 +2,13 @@
 // a real PostgreSQL (scripts/pg.sh). An admin removes a staff member and leaves with changes that could not be
 // sent (the forced leave, with the count); a removed staff member's desktop says so and leaves. Screenshots at
 // 1440x900 and 1024x700, light and dark.
-import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { createEngine } from '../src/main/engine'
 import { loginRoleName } from '../src/main/engine/team/pg'
 import { test, expect } from './fixtures'
+import { freshDatabase, pgProxy } from './pgSeed'
 import { shot } from './shot'
 
 test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'PostgreSQL tests drive the web host'))
@@ -19,66 +16,10 @@ test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'Postg
 const ADMIN = { email: 'gil@example.test', displayName: 'Gil Admin', password: 'gil-team-pw-1' }
 const STAFF = { email: 'ivy@example.test', displayName: 'Ivy Staff', password: 'ivy-team-pw-1' }
 
-function serverUrl(): string {
-  execFileSync('bash', ['scripts/pg.sh', 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 })
-  return /PG_URL=(\S+)/.exec(execFileSync('bash', ['scripts/pg.sh', 'env'], { encoding: 'utf8' }))![1]!
-}
-
-async function freshDatabase(): Promise<{ name: string; url: (port?: number) => string; drop(): Promise<void> }> {
-  const server = serverUrl()
-  const name = `sb_e2e_${randomBytes(6).toString('hex')}`
-  const su = new pg.Client({ connectionString: server })
-  await su.connect()
-  await su.query(`CREATE DATABASE "${name}"`)
-  await su.end()
-  const url = (port?: number) => {
-    const u = new URL(server)
-    u.pathname = `/${name}`
-    if (port) u.port = String(port)
-    return u.toString()
-  }
-  return {
-    name,
-    url,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url() })
-      await c.connect()
-      const roles = [...(await c.query<{ r: string }>('SELECT role_name AS r FROM team_users')).rows, ...(await c.query<{ r: string }>('SELECT member_role AS r FROM workspace')).rows].map((x) => x.r)
-      await c.end()
-      // A removed member's role is no longer listed in team_users.
-      roles.unshift(loginRoleName(name, STAFF.email))
-      const a = new pg.Client({ connectionString: server })
-      await a.connect()
-      await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      for (const r of new Set(roles)) await a.query(`DROP ROLE IF EXISTS "${r}"`)
-      await a.end()
-    },
-  }
-}
-
-/** A TCP proxy to PostgreSQL that the test closes to take the desktop offline. */
-async function proxy(target: number): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>()
-  const server: Server = createServer((client) => {
-    const up = tcpConnect(target, '127.0.0.1')
-    for (const s of [client, up]) (sockets.add(s), s.on('close', () => sockets.delete(s)), s.on('error', () => undefined))
-    client.pipe(up).pipe(client)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => resolve())
-      }),
-  }
-}
-
 test('an admin removes a staff member, then leaves with changes that could not be sent (the forced leave)', async ({ demoApp: app, page }) => {
   test.setTimeout(120_000)
   const db = await freshDatabase()
-  const p = await proxy(Number(new URL(db.url()).port))
+  const p = await pgProxy(Number(new URL(db.url()).port))
   try {
     await app.rpc('team.create', { databaseUrl: db.url(p.port), admin: ADMIN })
     await app.rpc('team.users.create', { ...STAFF, role: 'staff', profileIds: [] })
@@ -118,7 +59,7 @@ test('an admin removes a staff member, then leaves with changes that could not b
     expect((await app.rpc('contacts.get', { id: first.id })).company).toBe('Written offline')
   } finally {
     await p.close()
-    await db.drop()
+    await db.drop([loginRoleName(db.name, STAFF.email)])
   }
 })
 
@@ -157,6 +98,6 @@ test('a removed staff member’s desktop says so and leaves, keeping its copy', 
   } finally {
     await a.close()
     rmSync(dir, { recursive: true, force: true })
-    await db.drop()
+    await db.drop([loginRoleName(db.name, STAFF.email)])
   }
 })

@@ -1,7 +1,6 @@
 // Issue 22 item 5 in the composer: a staff member's desktop offers only the senders an admin assigned to them,
 // and offers the other one after the admin assigns it and the desktop syncs. Real web host, real PostgreSQL
 // (scripts/pg.sh); the admin's desktop is an engine without a window. Screenshots at 1440x900 and 1024x700.
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,18 +8,14 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { createEngine } from '../src/main/engine'
 import { test, expect } from './fixtures'
+import { pgServerUrl } from './pgSeed'
 import { shot } from './shot'
 
 test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'PostgreSQL tests drive the web host'))
 
-const server = (): string => {
-  execFileSync('bash', ['scripts/pg.sh', 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 })
-  return /PG_URL=(\S+)/.exec(execFileSync('bash', ['scripts/pg.sh', 'env'], { encoding: 'utf8' }))![1]!
-}
-
 test('a staff member’s composer offers only the senders assigned to them, and one more once an admin assigns it', async ({ app, page }) => {
   test.setTimeout(120_000)
-  const root = server()
+  const root = pgServerUrl()
   const name = `sb_e2e_${randomBytes(6).toString('hex')}`
   const su = new pg.Client({ connectionString: root })
   await su.connect()
