@@ -1,13 +1,15 @@
 -- Issue 22: two desktops that made the same contact (same business, same address) apart end with one
 -- (src/main/engine/team/merge.ts). Each contact's birth: the business and address its insert op carried, the
--- PostgreSQL position of that op (NULL: made here, not pushed yet) and, once merged, the contact it became. A later
--- insert with the same key aliases the earlier one when its desktop had not seen it (the op's __cursor says what
--- that desktop had seen), so every desktop pairs the same contacts whatever order the ops arrive in.
+-- PostgreSQL position of that op (NULL: made here, not pushed yet), the desktop that made it and, once merged, the
+-- contact it became. A later insert with the same key from another desktop aliases the earlier one when its desktop
+-- had not seen it (the op's __cursor says what that desktop had seen), so every desktop pairs the same contacts
+-- whatever order the ops arrive in.
 CREATE TABLE `team_contact_births` (
 	`contact_id` integer PRIMARY KEY NOT NULL,
 	`object_key` integer NOT NULL,
 	`email` text NOT NULL,
 	`position` integer,
+	`device_id` integer NOT NULL,
 	`merged_into` integer
 );
 --> statement-breakpoint

@@ -51,7 +51,8 @@ export const ROW_FIELD = '__row'
 // Derived from replicated fields by the service that writes them: recomputed here from the merged values, so
 // concurrent edits of the first and the last name still sort by the name every desktop ends with.
 function rederive(sqlite: Sqlite, t: SharedTable, key: number[], written: string[]): void {
-  if (t.name !== 'contacts' || !written.some((f) => f === 'first_name' || f === 'last_name' || f === 'email')) return
+  // sort_name too: a stale one riding on an op whose names lost (merge.ts moves name versions) is recomputed.
+  if (t.name !== 'contacts' || !written.some((f) => f === 'first_name' || f === 'last_name' || f === 'email' || f === 'sort_name')) return
   const r = sqlite.prepare('SELECT first_name AS firstName, last_name AS lastName, email FROM contacts WHERE id = ?').get(...key) as { firstName: string; lastName: string; email: string | null } | undefined
   if (r) sqlite.prepare('UPDATE contacts SET sort_name = ? WHERE id = ?').run(sortNameOf(r), ...key)
 }
@@ -118,7 +119,7 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
   let op = redirectOp(sqlite, t, pulled)
   let losers: number[] = []
   if (t.name === 'contacts' && op.kind === 'insert') {
-    const placed = placeContactInsert(sqlite, op)
+    const placed = placeContactInsert(sqlite, op, out)
     if ('aliasOf' in placed) op = { ...op, kind: 'update', rowKey: String(placed.aliasOf), fields: countingFields(op.fields) }
     else losers = placed.losers
   }

@@ -24,12 +24,6 @@ const isBlank = (col: string, v: unknown) => v === null || v === undefined || (c
 // The survivor keeps its own: the contact exists since its first creation.
 const KEEP = new Set(['created_at'])
 
-interface Birth {
-  contact_id: number
-  position: number | null
-  merged_into: number | null
-}
-
 /** The contact an id stands for now (itself, or the survivor it was merged into). */
 export function resolveContact(sqlite: Sqlite, id: number): number {
   for (let i = 0; i < 64; i++) {
@@ -87,20 +81,20 @@ function pendingBirths(sqlite: Sqlite, objectKey: number, email: string): number
   return rows.filter((r) => keyOf(JSON.parse(r.fields) as Record<string, unknown>)?.objectKey === objectKey).map((r) => Number(r.k))
 }
 
-function recordBirth(sqlite: Sqlite, id: number, k: { objectKey: number; email: string }, position: number | null, mergedInto: number | null): void {
+function recordBirth(sqlite: Sqlite, id: number, k: { objectKey: number; email: string }, position: number | null, deviceId: number, mergedInto: number | null): void {
   sqlite
     .prepare(
-      `INSERT INTO team_contact_births (contact_id, object_key, email, position, merged_into) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO team_contact_births (contact_id, object_key, email, position, device_id, merged_into) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (contact_id) DO UPDATE SET position = coalesce(position, excluded.position), merged_into = coalesce(excluded.merged_into, merged_into)`,
     )
-    .run(id, k.objectKey, k.email, position, mergedInto)
+    .run(id, k.objectKey, k.email, position, deviceId, mergedInto)
 }
 
 /** This desktop's own contact insert reached PostgreSQL at `position` (the push's acknowledgement). */
 export function notePushedContact(sqlite: Sqlite, op: { tbl: string; kind: string; rowKey: string; fields: string }, position: number): void {
   if (op.tbl !== 'contacts' || op.kind !== 'insert') return
   const k = keyOf(JSON.parse(op.fields) as Record<string, unknown>)
-  if (k) recordBirth(sqlite, Number(op.rowKey), k, position, null)
+  if (k) recordBirth(sqlite, Number(op.rowKey), k, position, ownDevice(sqlite), null)
 }
 
 export type Placement = { aliasOf: number } | { losers: number[] }
@@ -109,46 +103,66 @@ export type Placement = { aliasOf: number } | { losers: number[] }
  * Where a pulled contact insert goes. aliasOf: it is a later copy of that contact (apply its counting fields there).
  * losers: it stands, and these contacts of this desktop (later copies of it) are to be merged into it once inserted.
  */
-export function placeContactInsert(sqlite: Sqlite, op: { position: number; rowKey: string; fields: Record<string, unknown> }): Placement {
+export function placeContactInsert(sqlite: Sqlite, op: { position: number; deviceId: number; rowKey: string; fields: Record<string, unknown> }, out: MergeOut): Placement {
   const id = Number(op.rowKey)
   const k = keyOf(op.fields)
   if (!k) return { losers: [] }
   const cursor = typeof op.fields[CURSOR_FIELD] === 'number' ? (op.fields[CURSOR_FIELD] as number) : 0
-  // An earlier insert of the same key its desktop had not seen: the same contact.
+  // An earlier insert of the same key, from another desktop, that this one's desktop had not seen: the same contact.
   const earlier = sqlite
-    .prepare('SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position < ? AND position > ? AND contact_id != ? ORDER BY position LIMIT 1')
-    .get(k.objectKey, k.email, op.position, cursor, id) as Birth | undefined
-  if (earlier) {
-    const survivor = resolveContact(sqlite, earlier.contact_id)
-    recordBirth(sqlite, id, k, op.position, survivor)
-    return { aliasOf: survivor }
-  }
-  recordBirth(sqlite, id, k, op.position, null)
-  // Copies made here later (pushed after it, or still queued): this desktop had not seen this one when it made them.
-  const later = sqlite
-    .prepare('SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position > ? AND merged_into IS NULL AND contact_id != ? ORDER BY position')
+    .prepare('SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position < ? AND position > ? AND device_id != ? AND contact_id != ? ORDER BY position LIMIT 1')
     .pluck()
-    .all(k.objectKey, k.email, op.position, id) as number[]
-  const losers = [...later, ...pendingBirths(sqlite, k.objectKey, k.email)].filter((x, i, all) => x !== id && all.indexOf(x) === i)
-  for (const l of losers) if (!sqlite.prepare('SELECT 1 FROM team_contact_births WHERE contact_id = ?').get(l)) recordBirth(sqlite, l, k, null, null)
-  const live = losers.filter((l) => sqlite.prepare('SELECT 1 FROM contacts WHERE id = ?').get(l))
-  // A copy deleted here: its delete is the survivor's (pushed: a tombstone; queued: the queued delete now names it).
-  for (const l of losers.filter((x) => !live.includes(x))) {
-    const dead = sqlite.prepare("SELECT position FROM team_tombstones WHERE tbl = 'contacts' AND row_key = ?").pluck().get(String(l)) as number | undefined
-    if (dead !== undefined) sqlite.prepare("INSERT OR IGNORE INTO team_tombstones (tbl, row_key, position) VALUES ('contacts', ?, ?)").run(String(id), dead)
-    rewriteQueue(sqlite, id, l)
-    sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(id, l, l)
+    .get(k.objectKey, k.email, op.position, cursor, op.deviceId, id) as number | undefined
+  const target = earlier === undefined ? id : resolveContact(sqlite, earlier)
+  recordBirth(sqlite, id, k, op.position, op.deviceId, earlier === undefined ? null : target)
+  // Copies made here later (pushed after it, or still queued): this desktop had not seen this one when it made them.
+  const own = ownDevice(sqlite)
+  const later = sqlite
+    .prepare('SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position > ? AND device_id = ? AND merged_into IS NULL AND contact_id != ? ORDER BY position')
+    .pluck()
+    .all(k.objectKey, k.email, op.position, own, id) as number[]
+  const copies = [...later, ...pendingBirths(sqlite, k.objectKey, k.email)].filter((x, i, all) => x !== id && all.indexOf(x) === i)
+  for (const c of copies) if (!sqlite.prepare('SELECT 1 FROM team_contact_births WHERE contact_id = ?').get(c)) recordBirth(sqlite, c, k, null, own, null)
+  const exists = (x: number) => sqlite.prepare('SELECT 1 FROM contacts WHERE id = ?').get(x) !== undefined
+  const live = copies.filter(exists)
+  const dead = copies.filter((x) => !live.includes(x))
+  const gone = (x: number) => {
+    rewriteQueue(sqlite, target, x)
+    sqlite.prepare('DELETE FROM contacts WHERE id = ?').run(x)
+    sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(target, x, x)
+    out.contactIds.add(x)
+  }
+  if (dead.length) {
+    // A copy deleted here: its delete is the contact's (pushed: a tombstone; queued: the queued delete now names it),
+    // and so every copy goes.
+    for (const d of dead) {
+      const at = sqlite.prepare("SELECT position FROM team_tombstones WHERE tbl = 'contacts' AND row_key = ?").pluck().get(String(d)) as number | undefined
+      if (at !== undefined) sqlite.prepare("INSERT OR IGNORE INTO team_tombstones (tbl, row_key, position) VALUES ('contacts', ?, ?)").run(String(target), at)
+      rewriteQueue(sqlite, target, d)
+      sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(target, d, d)
+    }
+    for (const l of live) gone(l)
+    if (target !== id && exists(target)) gone(target)
+    return earlier === undefined ? { losers: [] } : { aliasOf: target }
+  }
+  if (earlier !== undefined) {
+    // The survivor is here already: merge now; a survivor deleted meanwhile takes the copies with it.
+    for (const l of live) if (exists(target)) mergeContactInto(sqlite, target, l, out)
+    else gone(l)
+    return { aliasOf: target }
   }
   // A contact that holds the address now without an insert of it (its address was changed to it): the earlier-born
   // of the two stays.
   const holder = holderOf(sqlite, op.fields, id)
-  if (holder === undefined) return { losers: live }
+  if (holder === undefined || live.includes(holder)) return { losers: live }
   if (birthPosition(sqlite, holder) < op.position) {
     sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ?').run(holder, id)
     return { aliasOf: holder }
   }
   return { losers: [...live, holder] }
 }
+
+const ownDevice = (sqlite: Sqlite): number => (sqlite.prepare('SELECT device_id FROM team_state WHERE id = 1').pluck().get() as number | undefined) ?? -1
 
 /** Moves a loser out of the way of the survivor's insert (the address is unique per business); merged right after. */
 export const freeAddress = (sqlite: Sqlite, id: number): void => void sqlite.prepare('UPDATE contacts SET email = NULL WHERE id = ?').run(id)
@@ -234,7 +248,7 @@ export function mergeContactInto(sqlite: Sqlite, survivorId: number, loserId: nu
   sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(survivorId, loserId, loserId)
   // A loser with no birth here (its address was changed to the survivor's): recorded so later ops about it follow.
   if (!sqlite.prepare('SELECT 1 FROM team_contact_births WHERE contact_id = ?').get(loserId))
-    recordBirth(sqlite, loserId, { objectKey: (l.row.primary_object_id as number | null) ?? 0, email: typeof l.row.email === 'string' ? l.row.email : '' }, null, survivorId)
+    recordBirth(sqlite, loserId, { objectKey: (l.row.primary_object_id as number | null) ?? 0, email: typeof l.row.email === 'string' ? l.row.email : '' }, null, ownDevice(sqlite), survivorId)
   out.contactIds.add(survivorId)
   out.contactIds.add(loserId)
   out.noteContactIds.add(survivorId)
