@@ -2,8 +2,10 @@
 // with one contact, the notes, tasks, tags and outbox rows of the others moved to it, identically everywhere.
 // Real PostgreSQL; the replicators move ops only on team.sync, so "apart" is "not synced" and each test orders
 // the pushes itself.
+import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import type { TestEngine } from './helpers'
+import { applyRemoteOps, type RemoteOp } from '../src/main/engine/team/apply'
 import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
 
 const THIRD = { email: 'ivy3@example.test', displayName: 'Ivy Three', password: 'ivy3-team-pw-1' }
@@ -164,6 +166,47 @@ describe('the same contact made on several desktops apart', () => {
     const again = await a.ok('contacts.create', { email: 'ann@client.test', firstName: 'Ann again', primaryObjectId: shop.id })
     await sync(a, b)
     for (const t of [a, b]) expect((await anns(t)).map((c) => c.id)).toEqual([again.id])
+    expect(canonicalDump(b)).toEqual(canonicalDump(a))
+  })
+
+  it('a copy still queued here when the other arrives: its queued ops are rewritten to the survivor and pushed as such', async () => {
+    const { db, all, shop } = await desks(2)
+    const [a, b] = all
+    const annA = await a.ok('contacts.create', { email: 'ann@client.test', firstName: 'Ann', lastName: 'Lee', primaryObjectId: shop.id })
+    await a.ok('team.sync', {})
+    const annB = await b.ok('contacts.create', { email: 'ann@client.test', firstName: 'Annie', company: 'Client Co', primaryObjectId: shop.id })
+    const note = await b.ok('notes.create', { contactId: annB.id, bodyHtml: '<p>Queued with the copy</p>' })
+    // A's insert arrives while B's copy is still queued (a pull between B's push and B's write: what the replicator
+    // does when a write lands during a sync), applied exactly as the replicator applies a pull.
+    const c = new pg.Client({ connectionString: db.url })
+    await c.connect()
+    const row = (await c.query("SELECT position, id, device_id, tbl, row_key, kind, fields FROM ops WHERE tbl = 'contacts' AND row_key = $1", [String(annA.id)])).rows[0]
+    await c.end()
+    const op: RemoteOp = { position: Number(row.position), id: row.id, deviceId: row.device_id, tbl: row.tbl, rowKey: row.row_key, kind: row.kind, fields: row.fields }
+    withFile(b, (f) => {
+      f.pragma('foreign_keys = ON')
+      f.transaction(() => {
+        f.prepare('UPDATE team_state SET applying = 1').run()
+        applyRemoteOps(f, [op])
+        f.prepare('UPDATE team_state SET applying = 0, cursor = ?').run(op.position)
+      })()
+    })
+    const queued = withFile(b, (f) => f.prepare('SELECT tbl, row_key AS rowKey, kind, fields FROM team_ops ORDER BY seq').all()) as Array<{ tbl: string; rowKey: string; kind: string; fields: string }>
+    expect(queued.map((q) => [q.tbl, q.rowKey, q.kind])).toEqual([
+      ['contacts', String(annA.id), 'update'],
+      ['contact_notes', String(note.id), 'insert'],
+    ])
+    expect(JSON.parse(queued[0].fields)).toMatchObject({ first_name: 'Annie', company: 'Client Co' })
+    expect(JSON.parse(queued[0].fields)).not.toHaveProperty('last_name') // a blank it was created with
+    expect(JSON.parse(queued[1].fields)).toMatchObject({ contact_id: annA.id })
+    expect(await b.ok('contacts.get', { id: annA.id })).toMatchObject({ firstName: 'Annie', lastName: 'Lee', company: 'Client Co' })
+    expect(await b.err('contacts.get', { id: annB.id })).toMatchObject({ code: 'NOT_FOUND' })
+    await sync(b, a)
+    for (const t of [a, b]) {
+      expect((await anns(t)).map((x) => x.id)).toEqual([annA.id])
+      expect(await t.ok('contacts.get', { id: annA.id })).toMatchObject({ firstName: 'Annie', lastName: 'Lee', company: 'Client Co' })
+      expect((await t.ok('notes.list', { contactId: annA.id })).map((n) => n.id)).toEqual([note.id])
+    }
     expect(canonicalDump(b)).toEqual(canonicalDump(a))
   })
 })
