@@ -15,6 +15,17 @@ CREATE TABLE `team_contact_births` (
 --> statement-breakpoint
 CREATE INDEX `team_contact_births_key_idx` ON `team_contact_births` (`object_key`, `email`, `position`);
 --> statement-breakpoint
+-- A contact made here (not applied from another desktop) is born queued: position NULL until its push is acknowledged.
+CREATE TRIGGER `contact_births_ai` AFTER INSERT ON `contacts` WHEN new.email IS NOT NULL AND EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) BEGIN
+  INSERT OR IGNORE INTO team_contact_births (contact_id, object_key, email, position, device_id, merged_into)
+  SELECT new.id, ifnull(new.primary_object_id, 0), new.email, NULL, device_id, NULL FROM team_state WHERE id = 1;
+END;
+--> statement-breakpoint
+-- Contacts queued here before this migration.
+INSERT OR IGNORE INTO team_contact_births (contact_id, object_key, email, position, device_id, merged_into)
+SELECT CAST(o.row_key AS INTEGER), ifnull(json_extract(o.fields, '$.primary_object_id'), 0), json_extract(o.fields, '$.email'), NULL, s.device_id, NULL
+FROM team_ops o JOIN team_state s ON s.id = 1 WHERE o.tbl = 'contacts' AND o.kind = 'insert' AND json_extract(o.fields, '$.email') IS NOT NULL;
+--> statement-breakpoint
 -- The insert op of a contact carries the desktop's cursor (tables.ts insertContext).
 DROP TRIGGER `team_contacts_ai`;
 --> statement-breakpoint

@@ -11,6 +11,7 @@
 // the survivor arrives (its own copy) does the same merge at once, and rewrites its queued ops to the survivor, so
 // what it pushes later reads as the others apply it. Runs with team_state.applying = 1: nothing here is captured.
 import type { Sqlite } from '../db/open'
+import { stmt } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
 import { fieldVersions, pendingFieldsOf, setFieldVersion } from '../repos/team'
 import { SHARED_TABLES, type SharedTable } from './tables'
@@ -27,7 +28,7 @@ const KEEP = new Set(['created_at'])
 /** The contact an id stands for now (itself, or the survivor it was merged into). */
 export function resolveContact(sqlite: Sqlite, id: number): number {
   for (let i = 0; i < 64; i++) {
-    const r = sqlite.prepare('SELECT merged_into AS m FROM team_contact_births WHERE contact_id = ?').get(id) as { m: number | null } | undefined
+    const r = stmt(sqlite, 'SELECT merged_into AS m FROM team_contact_births WHERE contact_id = ?').get(id) as { m: number | null } | undefined
     if (!r || r.m === null) return id
     id = r.m
   }
@@ -40,9 +41,9 @@ function contactRefs(sqlite: Sqlite): Array<{ table: string; column: string }> {
   let refs = refCache.get(sqlite)
   if (refs) return refs
   refs = []
-  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name").pluck().all() as string[]
+  const tables = stmt(sqlite, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name").pluck().all() as string[]
   for (const table of tables)
-    for (const fk of sqlite.prepare(`PRAGMA foreign_key_list(\`${table}\`)`).all() as Array<{ table: string; from: string }>) if (fk.table === 'contacts') refs.push({ table, column: fk.from })
+    for (const fk of stmt(sqlite, `PRAGMA foreign_key_list(\`${table}\`)`).all() as Array<{ table: string; from: string }>) if (fk.table === 'contacts') refs.push({ table, column: fk.from })
   refCache.set(sqlite, refs)
   return refs
 }
@@ -73,17 +74,8 @@ export function countingFields(fields: Record<string, unknown>): Record<string, 
   return Object.fromEntries(Object.entries(fields).filter(([c, v]) => !c.startsWith('__') && !KEEP.has(c) && !isBlank(c, v)))
 }
 
-/** Own contacts made here whose insert is still queued, with the key it carries. */
-function pendingBirths(sqlite: Sqlite, objectKey: number, email: string): number[] {
-  const rows = sqlite
-    .prepare("SELECT row_key AS k, fields FROM team_ops WHERE tbl = 'contacts' AND kind = 'insert' AND json_extract(fields, '$.email') = ? ORDER BY seq")
-    .all(email) as Array<{ k: string; fields: string }>
-  return rows.filter((r) => keyOf(JSON.parse(r.fields) as Record<string, unknown>)?.objectKey === objectKey).map((r) => Number(r.k))
-}
-
 function recordBirth(sqlite: Sqlite, id: number, k: { objectKey: number; email: string }, position: number | null, deviceId: number, mergedInto: number | null): void {
-  sqlite
-    .prepare(
+  stmt(sqlite, 
       `INSERT INTO team_contact_births (contact_id, object_key, email, position, device_id, merged_into) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (contact_id) DO UPDATE SET position = coalesce(position, excluded.position), merged_into = coalesce(excluded.merged_into, merged_into)`,
     )
@@ -109,37 +101,37 @@ export function placeContactInsert(sqlite: Sqlite, op: { position: number; devic
   if (!k) return { losers: [] }
   const cursor = typeof op.fields[CURSOR_FIELD] === 'number' ? (op.fields[CURSOR_FIELD] as number) : 0
   // An earlier insert of the same key, from another desktop, that this one's desktop had not seen: the same contact.
-  const earlier = sqlite
-    .prepare('SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position < ? AND position > ? AND device_id != ? AND contact_id != ? ORDER BY position LIMIT 1')
+  const earlier = stmt(sqlite, 'SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position < ? AND position > ? AND device_id != ? AND contact_id != ? ORDER BY position LIMIT 1')
     .pluck()
     .get(k.objectKey, k.email, op.position, cursor, op.deviceId, id) as number | undefined
   const target = earlier === undefined ? id : resolveContact(sqlite, earlier)
   recordBirth(sqlite, id, k, op.position, op.deviceId, earlier === undefined ? null : target)
   // Copies made here later (pushed after it, or still queued): this desktop had not seen this one when it made them.
   const own = ownDevice(sqlite)
-  const later = sqlite
-    .prepare('SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position > ? AND device_id = ? AND merged_into IS NULL AND contact_id != ? ORDER BY position')
+  // (position NULL: still queued; the births trigger of migration 0035 recorded it when it was made)
+  const copies = stmt(
+    sqlite,
+    'SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND (position > ? OR position IS NULL) AND device_id = ? AND merged_into IS NULL AND contact_id != ? ORDER BY ifnull(position, 9e18), contact_id',
+  )
     .pluck()
     .all(k.objectKey, k.email, op.position, own, id) as number[]
-  const copies = [...later, ...pendingBirths(sqlite, k.objectKey, k.email)].filter((x, i, all) => x !== id && all.indexOf(x) === i)
-  for (const c of copies) if (!sqlite.prepare('SELECT 1 FROM team_contact_births WHERE contact_id = ?').get(c)) recordBirth(sqlite, c, k, null, own, null)
-  const exists = (x: number) => sqlite.prepare('SELECT 1 FROM contacts WHERE id = ?').get(x) !== undefined
+  const exists = (x: number) => stmt(sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(x) !== undefined
   const live = copies.filter(exists)
   const dead = copies.filter((x) => !live.includes(x))
   const gone = (x: number) => {
     rewriteQueue(sqlite, target, x)
-    sqlite.prepare('DELETE FROM contacts WHERE id = ?').run(x)
-    sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(target, x, x)
+    stmt(sqlite, 'DELETE FROM contacts WHERE id = ?').run(x)
+    stmt(sqlite, 'UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(target, x, x)
     out.contactIds.add(x)
   }
   if (dead.length) {
     // A copy deleted here: its delete is the contact's (pushed: a tombstone; queued: the queued delete now names it),
     // and so every copy goes.
     for (const d of dead) {
-      const at = sqlite.prepare("SELECT position FROM team_tombstones WHERE tbl = 'contacts' AND row_key = ?").pluck().get(String(d)) as number | undefined
-      if (at !== undefined) sqlite.prepare("INSERT OR IGNORE INTO team_tombstones (tbl, row_key, position) VALUES ('contacts', ?, ?)").run(String(target), at)
+      const at = stmt(sqlite, "SELECT position FROM team_tombstones WHERE tbl = 'contacts' AND row_key = ?").pluck().get(String(d)) as number | undefined
+      if (at !== undefined) stmt(sqlite, "INSERT OR IGNORE INTO team_tombstones (tbl, row_key, position) VALUES ('contacts', ?, ?)").run(String(target), at)
       rewriteQueue(sqlite, target, d)
-      sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(target, d, d)
+      stmt(sqlite, 'UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(target, d, d)
     }
     for (const l of live) gone(l)
     if (target !== id && exists(target)) gone(target)
@@ -156,27 +148,27 @@ export function placeContactInsert(sqlite: Sqlite, op: { position: number; devic
   const holder = holderOf(sqlite, op.fields, id)
   if (holder === undefined || live.includes(holder)) return { losers: live }
   if (birthPosition(sqlite, holder) < op.position) {
-    sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ?').run(holder, id)
+    stmt(sqlite, 'UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ?').run(holder, id)
     return { aliasOf: holder }
   }
   return { losers: [...live, holder] }
 }
 
-const ownDevice = (sqlite: Sqlite): number => (sqlite.prepare('SELECT device_id FROM team_state WHERE id = 1').pluck().get() as number | undefined) ?? -1
+const ownDevice = (sqlite: Sqlite): number => (stmt(sqlite, 'SELECT device_id FROM team_state WHERE id = 1').pluck().get() as number | undefined) ?? -1
 
 /** Moves a loser out of the way of the survivor's insert (the address is unique per business); merged right after. */
-export const freeAddress = (sqlite: Sqlite, id: number): void => void sqlite.prepare('UPDATE contacts SET email = NULL WHERE id = ?').run(id)
+export const freeAddress = (sqlite: Sqlite, id: number): void => void stmt(sqlite, 'UPDATE contacts SET email = NULL WHERE id = ?').run(id)
 
 /** The contact holding this key now, other than `except` (a unique clash the births did not foresee). */
 export function holderOf(sqlite: Sqlite, fields: Record<string, unknown>, except: number): number | undefined {
   const k = keyOf(fields)
   if (!k) return undefined
-  return (sqlite.prepare('SELECT id FROM contacts WHERE ifnull(primary_object_id, 0) = ? AND email = ? AND id != ?').pluck().get(k.objectKey, k.email, except) as number | undefined) ?? undefined
+  return (stmt(sqlite, 'SELECT id FROM contacts WHERE ifnull(primary_object_id, 0) = ? AND email = ? AND id != ?').pluck().get(k.objectKey, k.email, except) as number | undefined) ?? undefined
 }
 
 /** The position a contact's insert has (Infinity: queued here, not pushed; it will come after everything pulled). */
 export function birthPosition(sqlite: Sqlite, id: number): number {
-  const b = sqlite.prepare('SELECT position FROM team_contact_births WHERE contact_id = ?').pluck().get(id) as number | null | undefined
+  const b = stmt(sqlite, 'SELECT position FROM team_contact_births WHERE contact_id = ?').pluck().get(id) as number | null | undefined
   if (typeof b === 'number') return b
   const v = fieldVersions(sqlite, 'contacts', String(id)).get('created_at')
   return v ?? Infinity
@@ -191,7 +183,7 @@ interface Side {
 }
 
 function side(sqlite: Sqlite, id: number): Side | undefined {
-  const row = sqlite.prepare('SELECT * FROM contacts WHERE id = ?').get(id) as Record<string, unknown> | undefined
+  const row = stmt(sqlite, 'SELECT * FROM contacts WHERE id = ?').get(id) as Record<string, unknown> | undefined
   if (!row) return undefined
   const versions = fieldVersions(sqlite, 'contacts', String(id))
   const pending = new Set<string>()
@@ -237,17 +229,17 @@ export function mergeContactInto(sqlite: Sqlite, survivorId: number, loserId: nu
     if (Number.isFinite(b.version)) setFieldVersion(sqlite, 'contacts', String(survivorId), c, b.version)
   }
   // The loser's address is freed first: it may be the survivor's new one.
-  sqlite.prepare('UPDATE contacts SET email = NULL WHERE id = ?').run(loserId)
-  if (take.length) sqlite.prepare(`UPDATE contacts SET ${take.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...take.map((c) => l.row[c] as never), survivorId)
-  const r = sqlite.prepare('SELECT first_name AS firstName, last_name AS lastName, email FROM contacts WHERE id = ?').get(survivorId) as { firstName: string; lastName: string; email: string | null }
-  sqlite.prepare('UPDATE contacts SET sort_name = ? WHERE id = ?').run(sortNameOf(r), survivorId)
+  stmt(sqlite, 'UPDATE contacts SET email = NULL WHERE id = ?').run(loserId)
+  if (take.length) stmt(sqlite, `UPDATE contacts SET ${take.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...take.map((c) => l.row[c] as never), survivorId)
+  const r = stmt(sqlite, 'SELECT first_name AS firstName, last_name AS lastName, email FROM contacts WHERE id = ?').get(survivorId) as { firstName: string; lastName: string; email: string | null }
+  stmt(sqlite, 'UPDATE contacts SET sort_name = ? WHERE id = ?').run(sortNameOf(r), survivorId)
   moveReferences(sqlite, survivorId, loserId, out)
   rewriteQueue(sqlite, survivorId, loserId)
-  sqlite.prepare('DELETE FROM contacts WHERE id = ?').run(loserId)
-  sqlite.prepare("DELETE FROM team_field_versions WHERE tbl = 'contacts' AND row_key = ?").run(String(loserId))
-  sqlite.prepare('UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(survivorId, loserId, loserId)
+  stmt(sqlite, 'DELETE FROM contacts WHERE id = ?').run(loserId)
+  stmt(sqlite, "DELETE FROM team_field_versions WHERE tbl = 'contacts' AND row_key = ?").run(String(loserId))
+  stmt(sqlite, 'UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(survivorId, loserId, loserId)
   // A loser with no birth here (its address was changed to the survivor's): recorded so later ops about it follow.
-  if (!sqlite.prepare('SELECT 1 FROM team_contact_births WHERE contact_id = ?').get(loserId))
+  if (!stmt(sqlite, 'SELECT 1 FROM team_contact_births WHERE contact_id = ?').get(loserId))
     recordBirth(sqlite, loserId, { objectKey: (l.row.primary_object_id as number | null) ?? 0, email: typeof l.row.email === 'string' ? l.row.email : '' }, null, ownDevice(sqlite), survivorId)
   out.contactIds.add(survivorId)
   out.contactIds.add(loserId)
@@ -262,7 +254,7 @@ function moveReferences(sqlite: Sqlite, survivorId: number, loserId: number, out
     if (shared && !shared.autoId && shared.pk.includes(ref.column)) {
       moveReusableRows(sqlite, shared, ref.column, survivorId, loserId)
     } else {
-      const n = sqlite.prepare(`UPDATE OR IGNORE \`${ref.table}\` SET \`${ref.column}\` = ? WHERE \`${ref.column}\` = ?`).run(survivorId, loserId).changes
+      const n = stmt(sqlite, `UPDATE OR IGNORE \`${ref.table}\` SET \`${ref.column}\` = ? WHERE \`${ref.column}\` = ?`).run(survivorId, loserId).changes
       if (n) out.tables.add(ref.table)
     }
   }
@@ -274,11 +266,11 @@ function moveReferences(sqlite: Sqlite, survivorId: number, loserId: number, out
  */
 function moveReusableRows(sqlite: Sqlite, t: SharedTable, column: string, survivorId: number, loserId: number): void {
   const at = t.pk.indexOf(column)
-  const rows = sqlite.prepare(`SELECT ${t.pk.join(', ')} FROM ${t.name} WHERE ${column} = ?`).all(loserId) as Array<Record<string, number>>
+  const rows = stmt(sqlite, `SELECT ${t.pk.join(', ')} FROM ${t.name} WHERE ${column} = ?`).all(loserId) as Array<Record<string, number>>
   const keysOf = (kind: 'loser' | 'survivor', r: Record<string, number>) => t.pk.map((k, i) => (i === at ? (kind === 'loser' ? loserId : survivorId) : r[k]))
   // Versions of every loser key, present or removed.
   const pattern = t.pk.map((_, i) => (i === at ? String(loserId) : '%')).join(':')
-  const versioned = sqlite.prepare('SELECT DISTINCT row_key AS k FROM team_field_versions WHERE tbl = ? AND row_key LIKE ?').pluck().all(t.name, pattern) as string[]
+  const versioned = stmt(sqlite, 'SELECT DISTINCT row_key AS k FROM team_field_versions WHERE tbl = ? AND row_key LIKE ?').pluck().all(t.name, pattern) as string[]
   const loserKeys = new Set([...rows.map((r) => keysOf('loser', r).join(':')), ...versioned.filter((k) => Number(k.split(':')[at]) === loserId)])
   for (const lk of loserKeys) {
     const parts = lk.split(':').map(Number)
@@ -286,18 +278,18 @@ function moveReusableRows(sqlite: Sqlite, t: SharedTable, column: string, surviv
     const skey = sk.join(':')
     const rowVersion = (key: string) => (pendingFieldsOf(sqlite, t.name, key).length ? Infinity : (fieldVersions(sqlite, t.name, key).get(ROW) ?? -1))
     const where = t.pk.map((k) => `${k} = ?`).join(' AND ')
-    const lExists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where}`).get(...parts) !== undefined
-    const sExists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where}`).get(...sk) !== undefined
-    if (lExists && !sExists && rowVersion(lk) > rowVersion(skey)) sqlite.prepare(`UPDATE ${t.name} SET ${column} = ? WHERE ${where}`).run(survivorId, ...parts)
+    const lExists = stmt(sqlite, `SELECT 1 FROM ${t.name} WHERE ${where}`).get(...parts) !== undefined
+    const sExists = stmt(sqlite, `SELECT 1 FROM ${t.name} WHERE ${where}`).get(...sk) !== undefined
+    if (lExists && !sExists && rowVersion(lk) > rowVersion(skey)) stmt(sqlite, `UPDATE ${t.name} SET ${column} = ? WHERE ${where}`).run(survivorId, ...parts)
     for (const [f, v] of fieldVersions(sqlite, t.name, lk)) setFieldVersion(sqlite, t.name, skey, f, v)
-    sqlite.prepare('DELETE FROM team_field_versions WHERE tbl = ? AND row_key = ?').run(t.name, lk)
+    stmt(sqlite, 'DELETE FROM team_field_versions WHERE tbl = ? AND row_key = ?').run(t.name, lk)
   }
 }
 
 /** This desktop's queued ops about the loser now speak of the survivor (what the others apply them as). */
 function rewriteQueue(sqlite: Sqlite, survivorId: number, loserId: number): void {
-  const ops = sqlite.prepare('SELECT seq, tbl, row_key AS rowKey, kind, fields FROM team_ops ORDER BY seq').all() as Array<{ seq: number; tbl: string; rowKey: string; kind: string; fields: string }>
-  const upd = sqlite.prepare('UPDATE team_ops SET row_key = ?, kind = ?, fields = ? WHERE seq = ?')
+  const ops = stmt(sqlite, 'SELECT seq, tbl, row_key AS rowKey, kind, fields FROM team_ops ORDER BY seq').all() as Array<{ seq: number; tbl: string; rowKey: string; kind: string; fields: string }>
+  const upd = stmt(sqlite, 'UPDATE team_ops SET row_key = ?, kind = ?, fields = ? WHERE seq = ?')
   for (const o of ops) {
     const t = SHARED_TABLES.find((x) => x.name === o.tbl)
     if (!t) continue
@@ -306,7 +298,7 @@ function rewriteQueue(sqlite: Sqlite, survivorId: number, loserId: number): void
     if (t.name === 'contacts' && o.kind === 'insert' && Number(o.rowKey) === loserId) {
       // The loser's own creation: what it brings to the survivor, as the others apply it.
       const f = countingFields(JSON.parse(o.fields) as Record<string, unknown>)
-      if (!Object.keys(f).length) sqlite.prepare('DELETE FROM team_ops WHERE seq = ?').run(o.seq)
+      if (!Object.keys(f).length) stmt(sqlite, 'DELETE FROM team_ops WHERE seq = ?').run(o.seq)
       else upd.run(moved.rowKey, 'update', JSON.stringify(f), o.seq)
       continue
     }
