@@ -124,6 +124,9 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
     else losers = placed.losers
   }
   const key = keyValues(t, op.rowKey)
+  // The renderer hears about the contact the op landed on (the survivor), beside the one it named.
+  if (t.name === 'contacts' && op.rowKey !== pulled.rowKey) out.contactIds.add(key[0])
+  if (t.name === 'contact_tags' && op.rowKey !== pulled.rowKey) out.contactIds.add(key[1])
   if (!t.autoId) return applyReusable(sqlite, t, op, key)
   if (isTombstoned(sqlite, t.name, op.rowKey)) return false
   if (op.kind === 'delete') {
