@@ -209,4 +209,27 @@ describe('the same contact made on several desktops apart', () => {
     }
     expect(canonicalDump(b)).toEqual(canonicalDump(a))
   })
+
+  for (const first of ['the address change', 'the new contact'] as const) {
+    it(`an address changed to one another desktop created apart (${first} pushed first): one contact, the older one`, async () => {
+      const { all, shop } = await desks(2)
+      const [a, b] = all
+      const old = await a.ok('contacts.create', { email: 'ann.old@client.test', firstName: 'Ann', lastName: 'Lee', primaryObjectId: shop.id })
+      await a.ok('notes.create', { contactId: old.id, bodyHtml: '<p>Known for years</p>' })
+      await sync(a, b)
+      // Apart: A moves Ann to her new address; B, not knowing, creates a contact with that address.
+      await a.ok('contacts.update', { id: old.id, email: 'ann@client.test' })
+      const fresh = await b.ok('contacts.create', { email: 'ann@client.test', firstName: 'Annie', company: 'Client Co', primaryObjectId: shop.id })
+      await b.ok('notes.create', { contactId: fresh.id, bodyHtml: '<p>New enquiry</p>' })
+      if (first === 'the address change') await sync(a, b, a)
+      else await sync(b, a, b)
+      for (const t of [a, b]) {
+        expect((await anns(t)).map((c) => c.id)).toEqual([old.id])
+        expect(await t.ok('contacts.get', { id: old.id })).toMatchObject({ firstName: 'Annie', lastName: 'Lee', company: 'Client Co' })
+        expect((await t.ok('notes.list', { contactId: old.id })).map((n) => n.bodyText).sort()).toEqual(['Known for years', 'New enquiry'])
+        expect(await t.err('contacts.get', { id: fresh.id })).toMatchObject({ code: 'NOT_FOUND' })
+      }
+      expect(canonicalDump(b)).toEqual(canonicalDump(a))
+    })
+  }
 })
