@@ -13,7 +13,7 @@
 import type { Sqlite } from '../db/open'
 import { stmt } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
-import { fieldVersions, pendingFieldsOf, setFieldVersion } from '../repos/team'
+import { addTombstone, fieldVersions, pendingFieldsOf, setFieldVersion } from '../repos/team'
 import { SHARED_TABLES, type SharedTable } from './tables'
 
 export const CURSOR_FIELD = '__cursor'
@@ -129,12 +129,13 @@ export function placeContactInsert(sqlite: Sqlite, op: { position: number; devic
     // and so every copy goes.
     for (const d of dead) {
       const at = stmt(sqlite, "SELECT position FROM team_tombstones WHERE tbl = 'contacts' AND row_key = ?").pluck().get(String(d)) as number | undefined
-      if (at !== undefined) stmt(sqlite, "INSERT OR IGNORE INTO team_tombstones (tbl, row_key, position) VALUES ('contacts', ?, ?)").run(String(target), at)
+      if (at !== undefined) addTombstone(sqlite, 'contacts', String(target), at)
       rewriteQueue(sqlite, target, d)
       stmt(sqlite, 'UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(target, d, d)
     }
     for (const l of live) gone(l)
-    if (target !== id && exists(target)) gone(target)
+    // The survivor already here goes too (a queued delete of it is pushed later and tombstones it then).
+    if (target !== id && stmt(sqlite, 'DELETE FROM contacts WHERE id = ?').run(target).changes) out.contactIds.add(target)
     return earlier === undefined ? { losers: [] } : { aliasOf: target }
   }
   if (earlier !== undefined) {
@@ -288,7 +289,7 @@ function moveReusableRows(sqlite: Sqlite, t: SharedTable, column: string, surviv
 
 /** This desktop's queued ops about the loser now speak of the survivor (what the others apply them as). */
 function rewriteQueue(sqlite: Sqlite, survivorId: number, loserId: number): void {
-  const ops = stmt(sqlite, 'SELECT seq, tbl, row_key AS rowKey, kind, fields FROM team_ops ORDER BY seq').all() as Array<{ seq: number; tbl: string; rowKey: string; kind: string; fields: string }>
+  const ops = stmt(sqlite, queuedAboutSql(sqlite)).all({ id: loserId, key: String(loserId) }) as Array<{ seq: number; tbl: string; rowKey: string; kind: string; fields: string }>
   const upd = stmt(sqlite, 'UPDATE team_ops SET row_key = ?, kind = ?, fields = ? WHERE seq = ?')
   for (const o of ops) {
     const t = SHARED_TABLES.find((x) => x.name === o.tbl)
@@ -304,6 +305,23 @@ function rewriteQueue(sqlite: Sqlite, survivorId: number, loserId: number): void
     }
     upd.run(moved.rowKey, o.kind, moved.fields, o.seq)
   }
+}
+
+/** The queued ops that may name a contact (by key or by a column pointing at contacts), as one query. */
+const queuedSqlCache = new WeakMap<Sqlite, string>()
+function queuedAboutSql(sqlite: Sqlite): string {
+  let sql = queuedSqlCache.get(sqlite)
+  if (sql) return sql
+  const conds = ["(tbl = 'contacts' AND row_key = @key)"]
+  for (const t of SHARED_TABLES)
+    for (const c of contactColumns(sqlite, t)) {
+      const at = t.pk.indexOf(c)
+      if (at >= 0) conds.push(`(tbl = '${t.name}' AND ${t.pk.length === 1 ? 'row_key = @key' : `',' || replace(row_key, ':', ',') || ',' LIKE '%,' || @key || ',%'`})`)
+      else conds.push(`(tbl = '${t.name}' AND json_extract(fields, '$.${c}') = @id)`)
+    }
+  sql = `SELECT seq, tbl, row_key AS rowKey, kind, fields FROM team_ops WHERE ${conds.join(' OR ')} ORDER BY seq`
+  queuedSqlCache.set(sqlite, sql)
+  return sql
 }
 
 function redirectOne(sqlite: Sqlite, t: SharedTable, o: { rowKey: string; fields: string }, survivorId: number, loserId: number): { rowKey: string; fields: string } | null {
