@@ -11,6 +11,7 @@ import type { Sqlite } from '../db/open'
 import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
+import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
 
 export interface RemoteOp {
   position: number
@@ -50,7 +51,8 @@ export const ROW_FIELD = '__row'
 // Derived from replicated fields by the service that writes them: recomputed here from the merged values, so
 // concurrent edits of the first and the last name still sort by the name every desktop ends with.
 function rederive(sqlite: Sqlite, t: SharedTable, key: number[], written: string[]): void {
-  if (t.name !== 'contacts' || !written.some((f) => f === 'first_name' || f === 'last_name' || f === 'email')) return
+  // sort_name too: a stale one riding on an op whose names lost (merge.ts moves name versions) is recomputed.
+  if (t.name !== 'contacts' || !written.some((f) => f === 'first_name' || f === 'last_name' || f === 'email' || f === 'sort_name')) return
   const r = sqlite.prepare('SELECT first_name AS firstName, last_name AS lastName, email FROM contacts WHERE id = ?').get(...key) as { firstName: string; lastName: string; email: string | null } | undefined
   if (r) sqlite.prepare('UPDATE contacts SET sort_name = ? WHERE id = ?').run(sortNameOf(r), ...key)
 }
@@ -112,8 +114,19 @@ function pendingFields(sqlite: Sqlite, tbl: string, rowKey: string): { fields: S
   return { fields, deleted }
 }
 
-function applyOne(sqlite: Sqlite, t: SharedTable, op: RemoteOp, out: Applied): boolean {
+function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied): boolean {
+  // Same contact made on two desktops (merge.ts): ops about the later copy go to the survivor.
+  let op = redirectOp(sqlite, t, pulled)
+  let losers: number[] = []
+  if (t.name === 'contacts' && op.kind === 'insert') {
+    const placed = placeContactInsert(sqlite, op, out)
+    if ('aliasOf' in placed) op = { ...op, kind: 'update', rowKey: String(placed.aliasOf), fields: countingFields(op.fields) }
+    else losers = placed.losers
+  }
   const key = keyValues(t, op.rowKey)
+  // The renderer hears about the contact the op landed on (the survivor), beside the one it named.
+  if (t.name === 'contacts' && op.rowKey !== pulled.rowKey) out.contactIds.add(key[0])
+  if (t.name === 'contact_tags' && op.rowKey !== pulled.rowKey) out.contactIds.add(key[1])
   if (!t.autoId) return applyReusable(sqlite, t, op, key)
   if (isTombstoned(sqlite, t.name, op.rowKey)) return false
   if (op.kind === 'delete') {
@@ -132,19 +145,36 @@ function applyOne(sqlite: Sqlite, t: SharedTable, op: RemoteOp, out: Applied): b
   let written: string[]
   if (exists) {
     written = known.filter((f) => (versions.get(f) ?? 0) < op.position && !pending.fields.has(f))
+    // An address changed to one another contact holds: the earlier-born of the two stays, with both.
+    const holder = t.name === 'contacts' && written.some((f) => f === 'email' || f === 'primary_object_id') ? addressHolder(sqlite, key[0], op.fields, written) : undefined
+    if (holder !== undefined) {
+      if (birthPosition(sqlite, holder) < birthPosition(sqlite, key[0])) {
+        mergeContactInto(sqlite, holder, key[0], out)
+        return applyOne(sqlite, t, { ...op, rowKey: String(holder) }, out)
+      }
+      mergeContactInto(sqlite, key[0], holder, out)
+    }
     if (written.length) sqlite.prepare(`UPDATE ${t.name} SET ${written.map((f) => `${f} = ?`).join(', ')} WHERE ${where(t)}`).run(...written.map((f) => op.fields[f] as never), ...key)
   } else {
     if (op.kind !== 'insert') return false
     written = known
     // NOT NULL device-local columns (a mailbox's password) start empty: this desktop enters its own.
     const defaults = Object.entries(t.localDefaults ?? {})
+    for (const l of losers) freeAddress(sqlite, l)
     const cols = [...t.pk, ...written, ...defaults.map(([c]) => c)]
     sqlite.prepare(`INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never), ...defaults.map(([, v]) => v))
     if (AFTER_INSERT[t.name]) sqlite.prepare(AFTER_INSERT[t.name]).run(...key)
   }
   for (const f of written) setFieldVersion(sqlite, t.name, op.rowKey, f, op.position)
   rederive(sqlite, t, key, written)
-  return written.length > 0
+  for (const l of losers) mergeContactInto(sqlite, key[0], l, out)
+  return written.length > 0 || losers.length > 0
+}
+
+function addressHolder(sqlite: Sqlite, id: number, fields: Record<string, unknown>, written: string[]): number | undefined {
+  const now = sqlite.prepare('SELECT primary_object_id, email FROM contacts WHERE id = ?').get(id) as Record<string, unknown>
+  for (const f of written) if (f === 'email' || f === 'primary_object_id') now[f] = fields[f]
+  return holderOf(sqlite, now, id)
 }
 
 /** A row of a reusable key: the later of insert and delete decides whether it exists; fields merge as above. */

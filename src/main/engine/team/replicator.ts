@@ -14,6 +14,7 @@ import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
 import { maySendFrom, readAssignments, storeAssignments } from './assignments'
 import { cancelWaiting } from '../outbound/cancel'
+import { notePushedContact } from './merge'
 
 export interface ReplicatorOptions {
   /** Full cycle (reconnect, pull) at least this often; default 5 s. */
@@ -167,6 +168,8 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
               if (!reusable) addTombstone(ctx.sqlite, o.tbl, o.rowKey, position)
             } else for (const f of Object.keys(JSON.parse(o.fields) as object)) setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, f, position)
             deleteOp(ctx.sqlite, o.id)
+            // team-merge: a contact made here is known by its insert's position from now on (merge.ts)
+            notePushedContact(ctx.sqlite, o, position)
           }
           setPushingThrough(ctx.sqlite, null)
         })

@@ -21,13 +21,25 @@ export interface SharedTable {
   sharedAs?: Record<string, string>
   /** NOT NULL device-local columns a row arriving from another desktop starts with (secrets stay local). */
   localDefaults?: Record<string, string | number>
+  /**
+   * Context an insert op carries beside the row (never a column: apply ignores it). contacts: the desktop's cursor
+   * when it made the row, so the others can tell whether it knew of a contact with the same address (merge.ts).
+   */
+  insertContext?: Record<string, string>
 }
 
 export const SHARED_TABLES: SharedTable[] = [
   { name: 'objects', pk: ['id'], autoId: true, cols: ['name', 'postal_address', 'timezone', 'unsubscribe_url', 'country', 'created_at', 'updated_at'] },
   { name: 'users', pk: ['id'], autoId: true, cols: ['name', 'email', 'created_at'] },
   // company_id, last_inbound_at and last_outbound_at are kept by each desktop's own triggers.
-  { name: 'contacts', pk: ['id'], autoId: true, cols: ['primary_object_id', 'email', 'first_name', 'last_name', 'company', 'phone', 'timezone', 'fields_json', 'status', 'sort_name', 'phone_search', 'created_at', 'updated_at', 'preferred_channel'] },
+  {
+    name: 'contacts',
+    pk: ['id'],
+    autoId: true,
+    cols: ['primary_object_id', 'email', 'first_name', 'last_name', 'company', 'phone', 'timezone', 'fields_json', 'status', 'sort_name', 'phone_search', 'created_at', 'updated_at', 'preferred_channel'],
+    // migration 0035: two desktops that made the same contact apart end with one (merge.ts)
+    insertContext: { __cursor: '(SELECT cursor FROM team_state WHERE id = 1)' },
+  },
   { name: 'contact_emails', pk: ['id'], autoId: true, cols: ['contact_id', 'email', 'created_at'] },
   { name: 'contact_phones', pk: ['id'], autoId: true, cols: ['contact_id', 'number', 'label', 'is_primary', 'created_at'] },
   { name: 'tags', pk: ['id'], autoId: true, cols: ['name', 'color', 'created_at'] },
@@ -85,7 +97,8 @@ const UUID7_SQL = `(SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(
 /** The capture triggers of one table: every local change appends an op in the same transaction. */
 export function captureTriggersSql(t: SharedTable): string[] {
   const key = (p: 'new' | 'old') => t.pk.map((k) => `${p}.${k}`).join(` || ':' || `)
-  const obj = (p: 'new' | 'old') => `json_object(${t.cols.map((c) => `'${c}', ${p}.${c}`).join(', ')})`
+  const obj = (p: 'new' | 'old', extra: Record<string, string> = {}) =>
+    `json_object(${[...t.cols.map((c) => `'${c}', ${p}.${c}`), ...Object.entries(extra).map(([k, v]) => `'${k}', ${v}`)].join(', ')})`
   // Captured only in a team workspace (a team_state row) and never while the replicator applies remote ops.
   const when = `EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0)`
   const op = (kind: string, rowKey: string, fields: string) =>
@@ -96,7 +109,7 @@ export function captureTriggersSql(t: SharedTable): string[] {
   const removes = t.cols.map((c) => `CASE WHEN old.${c} IS new.${c}${local(c)} THEN '$.${c}' ELSE '$.__none' END`).join(', ')
   const changed = (c: string) => (t.localValues?.[c] ? `(old.${c} IS NOT new.${c} AND new.${c} NOT IN (${t.localValues[c].map((v) => `'${v}'`).join(', ')}))` : `old.${c} IS NOT new.${c}`)
   return [
-    `CREATE TRIGGER \`team_${t.name}_ai\` AFTER INSERT ON \`${t.name}\` WHEN ${when} BEGIN\n  ${op('insert', key('new'), obj('new'))}\nEND;`,
+    `CREATE TRIGGER \`team_${t.name}_ai\` AFTER INSERT ON \`${t.name}\` WHEN ${when} BEGIN\n  ${op('insert', key('new'), obj('new', t.insertContext))}\nEND;`,
     `CREATE TRIGGER \`team_${t.name}_au\` AFTER UPDATE ON \`${t.name}\` WHEN ${when} AND (${t.cols.map(changed).join(' OR ')}) BEGIN\n  ${op('update', key('new'), `json_remove(${obj('new')}, ${removes})`)}\nEND;`,
     `CREATE TRIGGER \`team_${t.name}_ad\` AFTER DELETE ON \`${t.name}\` WHEN ${when} BEGIN\n  ${op('delete', key('old'), `'{}'`)}\nEND;`,
   ]
