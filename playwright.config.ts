@@ -13,7 +13,9 @@ const chromiumArgs = [
 export default defineConfig({
   testDir: './e2e',
   globalSetup: './e2e/globalSetup.ts',
-  workers: 1,
+  // Two at a time: every test has its own engine, web host and data dir, and each spec its own mail users
+  // (test/mail/servers.ts) and PostgreSQL database, so specs do not share state; one worker took 9 of CI's 18 minutes.
+  workers: 2,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
