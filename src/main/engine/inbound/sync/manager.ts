@@ -211,6 +211,8 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     settingsChanged(mailboxId) {
       // After the handler's transaction: the worker reads the committed row.
       setImmediate(() => {
+        // A change that lands while the engine closes: its database may be closed by now.
+        if (closed) return
         ensure(mailboxId)
         windowChanged(mailboxId)
       })
