@@ -3,7 +3,7 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-// The driver is loaded when a workspace is first used (solo desktops never pay its ~15 MB resident).
+// The driver is loaded when a workspace is first used: a solo desktop never carries it (about 6 MB resident).
 import type pg from 'pg'
 import { AppError } from '../../../shared/result'
 
