@@ -1,15 +1,10 @@
 // PostgreSQL for the team specs (scripts/pg.sh): a fresh database per test, dropped with the roles its
-// workspace made, and a TCP proxy the test closes to take a desktop offline and opens again to bring it back.
-import { execFileSync } from 'node:child_process'
+// workspace made (the cluster and the proxy are test/support/pgCluster.ts, shared with the vitest team tests).
 import { randomBytes } from 'node:crypto'
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net'
 import pg from 'pg'
+import { pgServerUrl } from '../test/support/pgCluster'
 
-/** The cluster's superuser URL (started by scripts/pg.sh when it is not running). */
-export function pgServerUrl(): string {
-  execFileSync('bash', ['scripts/pg.sh', 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 })
-  return /PG_URL=(\S+)/.exec(execFileSync('bash', ['scripts/pg.sh', 'env'], { encoding: 'utf8' }))![1]!
-}
+export { pgProxy, pgServerUrl } from '../test/support/pgCluster'
 
 export interface FreshDatabase {
   name: string
@@ -46,36 +41,5 @@ export async function freshDatabase(): Promise<FreshDatabase> {
       for (const r of new Set([...moreRoles, ...roles])) await a.query(`DROP ROLE IF EXISTS "${r}"`)
       await a.end()
     },
-  }
-}
-
-/** A TCP proxy to PostgreSQL on `target`: `close` cuts every connection, `open` listens again on the same port. */
-export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void> }> {
-  const sockets = new Set<Socket>()
-  let server: Server | null = null
-  let port = 0
-  const open = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((client) => {
-        const up = tcpConnect(target, '127.0.0.1')
-        for (const s of [client, up]) (sockets.add(s), s.on('close', () => sockets.delete(s)), s.on('error', () => undefined))
-        client.pipe(up).pipe(client)
-      })
-      server.listen(port, '127.0.0.1', () => ((port = (server!.address() as { port: number }).port), resolve()))
-    })
-  await open()
-  return {
-    get port() {
-      return port
-    },
-    open,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy()
-        // Closing twice (a test's own close, then its finally) resolves at once.
-        if (!server) return resolve()
-        server.close(() => resolve())
-        server = null
-      }),
   }
 }

@@ -3,25 +3,16 @@
 // whose replicator moves ops only on team.sync (manual) unless a test asks otherwise, and a TCP proxy that a
 // test closes to take one desktop offline.
 import Database from 'better-sqlite3'
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll } from 'vitest'
 import { freshEngine, type TestEngine } from './helpers'
+import { pgServerUrl } from './support/pgCluster'
 import { SHARED_TABLES } from '../src/main/engine/team/tables'
 import type { ReplicatorOptions } from '../src/main/engine/team/replicator'
 
-let pgUrl: string | null = null
-/** The superuser URL of the test cluster (starts it once per test file when needed). */
-export function pgServerUrl(): string {
-  if (pgUrl) return pgUrl
-  execFileSync('bash', ['scripts/pg.sh', 'start'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 })
-  const env = execFileSync('bash', ['scripts/pg.sh', 'env'], { encoding: 'utf8' })
-  pgUrl = /PG_URL=(\S+)/.exec(env)![1]
-  return pgUrl
-}
+export { pgProxy, pgServerUrl } from './support/pgCluster'
 
 const made: string[] = []
 afterAll(async () => {
@@ -91,54 +82,6 @@ export function withFile<T>(t: TestEngine, fn: (db: Database.Database) => T): T 
   } finally {
     db.close()
   }
-}
-
-/**
- * A TCP proxy to PostgreSQL: close() drops every connection through it and refuses new ones until open();
- * blackhole() silently stops every open connection (a network that vanished without a word: no reset, no
- * answer, ever) while new connections work.
- */
-export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void>; blackhole(): void }> {
-  const sockets = new Set<Socket>()
-  const holes: Array<() => void> = []
-  let server: Server | null = null
-  let port = 0
-  const open = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((client) => {
-        const upstream = tcpConnect(target, '127.0.0.1')
-        for (const s of [client, upstream]) {
-          sockets.add(s)
-          s.on('close', () => sockets.delete(s))
-          s.on('error', () => undefined)
-        }
-        client.pipe(upstream).pipe(client)
-        holes.push(() => {
-          client.unpipe(upstream)
-          upstream.unpipe(client)
-          client.pause()
-          upstream.pause()
-        })
-      })
-      server.unref()
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as { port: number }).port
-        resolve()
-      })
-    })
-  const close = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy()
-      sockets.clear()
-      if (!server) return resolve()
-      server.close(() => resolve())
-      server = null
-    })
-  await open()
-  const blackhole = () => {
-    for (const h of holes.splice(0)) h()
-  }
-  return { get port() { return port }, open, close, blackhole }
 }
 
 export const ADMIN = { email: 'gil@example.test', displayName: 'Gil Admin', password: 'gil-team-pw-1' }
