@@ -47,6 +47,8 @@ test('an autoresponder template written with bold, a list, a variable chip and t
   await page.keyboard.type('Hi ')
   await action.getByRole('button', { name: 'Variable' }).click()
   await page.getByRole('menuitem', { name: /First name, or “there”/ }).click()
+  // The menu gives the focus back to the editor as it closes: typing before that sent the first keys elsewhere.
+  await expect(body).toBeFocused()
   await page.keyboard.type(', our ')
   await page.keyboard.press('Control+B')
   await page.keyboard.type('spring offers')
