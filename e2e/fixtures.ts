@@ -26,6 +26,8 @@ interface Bridge {
 interface Launched extends App {
   /** The desktop window in the electron project; null when the test drives a browser tab. */
   window: Page | null
+  /** The engine's log lines (web project), attached to a failed test's report. */
+  log: string[]
   close(): Promise<void>
 }
 
@@ -34,7 +36,8 @@ export type EngineOverrides = Pick<EngineOptions, 'outbound' | 'testClock' | 'in
 
 async function launchWeb(overrides: EngineOverrides = {}): Promise<Launched> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'))
-  const engine = createEngine({ host: 'web', dataDir, log: () => undefined, ...overrides })
+  const log: string[] = []
+  const engine = createEngine({ host: 'web', dataDir, log: (m) => void log.push(`${new Date().toISOString()} ${m}`), ...overrides })
   const token = 'e2e-token'
   const host = await startWebHost({ engine, token, staticDir: resolve('out/renderer'), port: 0 })
   const socket = await openRpcSocket(host.port, { token })
@@ -42,6 +45,7 @@ async function launchWeb(overrides: EngineOverrides = {}): Promise<Launched> {
     url: host.url,
     dataDir,
     window: null,
+    log,
     rpc: socket.ok as App['rpc'],
     close: async () => {
       socket.close()
@@ -70,7 +74,7 @@ async function launchElectron(): Promise<Launched> {
     await app.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
-  return { url: win.url(), dataDir, window: win, rpc: rpc as App['rpc'], close }
+  return { url: win.url(), dataDir, window: win, log: [], rpc: rpc as App['rpc'], close }
 }
 
 async function open(launched: Launched, page: Page, demo: boolean): Promise<App> {
@@ -87,6 +91,13 @@ export const test = base.extend<{ engineOptions: EngineOverrides; launched: Laun
     testInfo.skip(testInfo.project.name === 'electron' && !electron.path, electron.reason)
     const launched = testInfo.project.name === 'electron' ? await launchElectron() : await launchWeb(engineOptions)
     await use(launched)
+    // A failure in CI comes with what the engine said (sync passes, retries, server replies).
+    // (printed too: the list reporter shows only the head of a text attachment, and CI keeps only its output)
+    if (testInfo.status !== testInfo.expectedStatus && launched.log.length) {
+      const tail = launched.log.slice(-120).join('\n')
+      await testInfo.attach('engine log', { body: launched.log.join('\n'), contentType: 'text/plain' })
+      process.stderr.write(`--- engine log of "${testInfo.title}" (last ${Math.min(120, launched.log.length)} lines) ---\n${tail}\n`)
+    }
     await launched.close()
   },
   // In the electron project the page is the app's own window, not a browser tab.

@@ -71,4 +71,16 @@ describe('messages.move / messages.flag queue', () => {
     expect((await t.err('messages.move', { ids: [999], to: 'archive' })).code).toBe('NOT_FOUND')
     expect((await t.err('folders.list', { mailboxId: 999 })).code).toBe('NOT_FOUND')
   })
+  it('a moved copy recognised in its new folder by Message-ID keeps a star and a read not yet pushed', async () => {
+    const { t, ctx, mailbox, q } = await setup()
+    storeMessages(ctx, inboxRef(mailbox.id), [msg({ uid: 9, messageId: '<keep@client.test>', subject: 'Keep my star', flags: [] })])
+    const [m] = q<{ id: number; thread_id: number }>('SELECT id, thread_id FROM messages')
+    await t.ok('messages.move', { ids: [m!.id], to: 'archive' })
+    await t.ok('messages.flag', { ids: [m!.id], flagged: true })
+    await t.ok('messages.markRead', { ids: [m!.id], read: true })
+    // The server's copy in Archive (the move went out without UIDPLUS) still has neither flag.
+    storeMessages(ctx, { mailboxId: mailbox.id, folder: 'Archive', folderRole: 'other', uidValidity: 4n }, [msg({ uid: 1, messageId: '<keep@client.test>', subject: 'Keep my star', flags: [] })])
+    expect(q('SELECT folder, uid, uidvalidity, stale, flagged, read FROM messages')).toEqual([{ folder: 'Archive', uid: 1, uidvalidity: '4', stale: 0, flagged: 1, read: 1 }])
+    expect(q('SELECT flag, value FROM pending_flag_ops ORDER BY flag')).toEqual([{ flag: '\\Flagged', value: 1 }, { flag: '\\Seen', value: 1 }])
+  })
 })

@@ -165,10 +165,13 @@ function reviveStale(ctx: Ctx, ref: FolderRef, uv: string, m: ParsedMessage, tou
     m.messageId,
   ) as { id: number; threadId: number } | undefined
   if (!row) return false
-  const pending = stmt(ctx.sqlite, "SELECT 1 FROM pending_flag_ops WHERE message_id = ? AND flag = '\\Seen'").get(row.id)
-  stmt(ctx.sqlite, `UPDATE messages SET uidvalidity = ?, uid = ?, stale = 0, modseq = ?, flagged = ?${pending ? '' : ', read = ?'} WHERE id = ?`).run(
-    ...[uv, m.uid, m.modseq?.toString() ?? null, m.flags.includes('\\Flagged') ? 1 : 0, ...(pending ? [] : [m.flags.includes('\\Seen') ? 1 : 0]), row.id],
-  )
+  // A read or a star changed here and not yet pushed is newer than the server's flags.
+  const pending = stmt(ctx.sqlite, 'SELECT flag FROM pending_flag_ops WHERE message_id = ?').pluck().all(row.id) as string[]
+  const sets = ['uidvalidity = ?', 'uid = ?', 'stale = 0', 'modseq = ?']
+  const args: Array<string | number | null> = [uv, m.uid, m.modseq?.toString() ?? null]
+  if (!pending.includes('\\Flagged')) sets.push('flagged = ?'), args.push(m.flags.includes('\\Flagged') ? 1 : 0)
+  if (!pending.includes('\\Seen')) sets.push('read = ?'), args.push(m.flags.includes('\\Seen') ? 1 : 0)
+  stmt(ctx.sqlite, `UPDATE messages SET ${sets.join(', ')} WHERE id = ?`).run(...args, row.id)
   touched.add(row.threadId)
   return true
 }

@@ -54,7 +54,7 @@ export function recordFolders(ctx: Ctx, mailboxId: number, list: ListResponse[],
 
 export async function pushChanges(ctx: Ctx, client: ImapFlow, mailboxId: number, store: StoreApi, log: (m: string) => void): Promise<void> {
   await pushMoves(ctx, client, mailboxId, log)
-  await pushFlags(ctx, client, mailboxId, store)
+  await pushFlags(ctx, client, mailboxId, store, log)
 }
 
 async function pushMoves(ctx: Ctx, client: ImapFlow, mailboxId: number, log: (m: string) => void): Promise<void> {
@@ -101,6 +101,7 @@ async function pushMoves(ctx: Ctx, client: ImapFlow, mailboxId: number, log: (m:
       if (!res) throw new Error(`The server refused to move mail to ${dest}`)
     }
     const done = res
+    log(`sync ${mailboxId}: moved ${from} ${uids} to ${dest}${done.uidMap ? ` as ${list.map((o) => done.uidMap?.get(o.fromUid) ?? '?').join(',')}` : ''}`)
     ctx.sqlite
       .transaction(() => {
         const cur = stmt(ctx.sqlite, 'SELECT to_role AS toRole, to_folder AS toFolder FROM pending_moves WHERE id = ?')
@@ -168,7 +169,7 @@ function ack(ctx: Ctx, list: MoveOp[]): void {
 }
 
 /** Queued \Seen and \Flagged changes, per folder and per flag. */
-async function pushFlags(ctx: Ctx, client: ImapFlow, mailboxId: number, store: StoreApi): Promise<void> {
+async function pushFlags(ctx: Ctx, client: ImapFlow, mailboxId: number, store: StoreApi, log: (m: string) => void): Promise<void> {
   const ops = store.pendingFlagOps(ctx, mailboxId)
   if (!ops.length) return
   const byFolder = new Map<string, typeof ops>()
@@ -192,6 +193,7 @@ async function pushFlags(ctx: Ctx, client: ImapFlow, mailboxId: number, store: S
         const uids = current.map((o) => o.uid).join(',')
         if (set) await client.messageFlagsAdd(uids, [flag], { uid: true })
         else await client.messageFlagsRemove(uids, [flag], { uid: true })
+        log(`sync ${mailboxId}: ${set ? 'set' : 'cleared'} ${flag} on ${folder} ${uids}`)
         done.push(...current.map((o) => o.id))
       }
     }
