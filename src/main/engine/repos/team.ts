@@ -84,9 +84,23 @@ export function appendOp(sqlite: Sqlite, op: Omit<LocalOp, 'seq'>): void {
   stmt(sqlite, 'INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(op.id, op.tbl, op.rowKey, op.kind, op.fields, op.userEmail, op.at)
 }
 
+/**
+ * A row's insert stamps every column with its position: one row, field '*', instead of one per column (half the
+ * work of applying a new row). A field's version is the later of its own and that.
+ */
+export const ALL_FIELDS = '*'
+
+class FieldVersions extends Map<string, number> {
+  override get(field: string): number | undefined {
+    const own = super.get(field)
+    const all = field === ALL_FIELDS ? undefined : super.get(ALL_FIELDS)
+    return own === undefined ? all : all === undefined ? own : Math.max(own, all)
+  }
+}
+
 export function fieldVersions(sqlite: Sqlite, tbl: string, rowKey: string): Map<string, number> {
   const rows = stmt(sqlite, 'SELECT field, position FROM team_field_versions WHERE tbl = ? AND row_key = ?').all(tbl, rowKey) as Array<{ field: string; position: number }>
-  return new Map(rows.map((r) => [r.field, r.position]))
+  return new FieldVersions(rows.map((r) => [r.field, r.position]))
 }
 
 export function setFieldVersion(sqlite: Sqlite, tbl: string, rowKey: string, field: string, position: number): void {
@@ -95,6 +109,20 @@ export function setFieldVersion(sqlite: Sqlite, tbl: string, rowKey: string, fie
     `INSERT INTO team_field_versions (tbl, row_key, field, position) VALUES (?, ?, ?, ?)
      ON CONFLICT (tbl, row_key, field) DO UPDATE SET position = max(position, excluded.position)`,
   ).run(tbl, rowKey, field, position)
+}
+
+/**
+ * setFieldVersion for several fields of one row at one position, in one statement; `everyColumn` (an insert that
+ * wrote all of the table's columns) stores the one ALL_FIELDS row instead.
+ */
+export function setFieldVersions(sqlite: Sqlite, tbl: string, rowKey: string, fields: string[], position: number, everyColumn = false): void {
+  if (everyColumn) fields = [ALL_FIELDS]
+  if (!fields.length) return
+  stmt(
+    sqlite,
+    `INSERT INTO team_field_versions (tbl, row_key, field, position) SELECT ?, ?, value, ? FROM json_each(?) WHERE true
+     ON CONFLICT (tbl, row_key, field) DO UPDATE SET position = max(position, excluded.position)`,
+  ).run(tbl, rowKey, position, JSON.stringify(fields))
 }
 
 export function isTombstoned(sqlite: Sqlite, tbl: string, rowKey: string): boolean {

@@ -8,8 +8,9 @@
 // An op that SQLite refuses (a row whose parent was deleted, a clash on a unique name) is skipped; the
 // other desktops refuse it for the same reason.
 import type { Sqlite } from '../db/open'
+import { stmt } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
-import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion } from '../repos/team'
+import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion, setFieldVersions } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
 import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
 
@@ -50,11 +51,19 @@ export const ROW_FIELD = '__row'
 
 // Derived from replicated fields by the service that writes them: recomputed here from the merged values, so
 // concurrent edits of the first and the last name still sort by the name every desktop ends with.
-function rederive(sqlite: Sqlite, t: SharedTable, key: number[], written: string[]): void {
+function rederive(sqlite: Sqlite, t: SharedTable, key: number[], written: string[], fields: Record<string, unknown>): void {
   // sort_name too: a stale one riding on an op whose names lost (merge.ts moves name versions) is recomputed.
   if (t.name !== 'contacts' || !written.some((f) => f === 'first_name' || f === 'last_name' || f === 'email' || f === 'sort_name')) return
-  const r = sqlite.prepare('SELECT first_name AS firstName, last_name AS lastName, email FROM contacts WHERE id = ?').get(...key) as { firstName: string; lastName: string; email: string | null } | undefined
-  if (r) sqlite.prepare('UPDATE contacts SET sort_name = ? WHERE id = ?').run(sortNameOf(r), ...key)
+  // Every name field came from this op (a new contact): the row holds the op's values, so no read-back.
+  const whole = written.includes('first_name') && written.includes('last_name') && written.includes('email')
+  const r = whole
+    ? { firstName: fields.first_name as string, lastName: fields.last_name as string, email: fields.email as string | null }
+    : (stmt(sqlite, 'SELECT first_name AS firstName, last_name AS lastName, email FROM contacts WHERE id = ?').get(...key) as { firstName: string; lastName: string; email: string | null } | undefined)
+  if (!r) return
+  const sortName = sortNameOf(r)
+  // Already right (the op carried it, as the writing desktop's service computed it): no second write of the row.
+  if (whole && written.includes('sort_name') && fields.sort_name === sortName) return
+  stmt(sqlite, 'UPDATE contacts SET sort_name = ? WHERE id = ? AND sort_name IS NOT ?').run(sortName, ...key, sortName)
 }
 
 interface ForeignKey {
@@ -69,7 +78,7 @@ function foreignKeys(sqlite: Sqlite, tbl: string): ForeignKey[] {
   if (!m) fkCache.set(sqlite, (m = new Map()))
   let fks = m.get(tbl)
   if (!fks) {
-    const rows = sqlite.prepare(`PRAGMA foreign_key_list(${tbl})`).all() as Array<{ from: string; table: string; to: string | null; on_delete: string }>
+    const rows = stmt(sqlite, `PRAGMA foreign_key_list(${tbl})`).all() as Array<{ from: string; table: string; to: string | null; on_delete: string }>
     m.set(tbl, (fks = rows.map((r) => ({ from: r.from, table: r.table, to: r.to ?? 'id', onDelete: r.on_delete }))))
   }
   return fks
@@ -84,7 +93,7 @@ function settleReferences(sqlite: Sqlite, t: SharedTable, fields: Record<string,
   for (const fk of foreignKeys(sqlite, t.name)) {
     const v = fields[fk.from]
     if (v === null || v === undefined) continue
-    if (sqlite.prepare(`SELECT 1 FROM ${fk.table} WHERE ${fk.to} = ?`).get(v as never) !== undefined) continue
+    if (stmt(sqlite, `SELECT 1 FROM ${fk.table} WHERE ${fk.to} = ?`).get(v as never) !== undefined) continue
     if (fk.onDelete !== 'SET NULL') return false
     fields[fk.from] = null
   }
@@ -98,7 +107,7 @@ function settleReferences(sqlite: Sqlite, t: SharedTable, fields: Record<string,
 function sendingHere(sqlite: Sqlite, t: SharedTable, field: string, key: number[], exists: boolean): boolean {
   const local = t.localValues?.[field]
   if (!local || !exists) return false
-  const r = sqlite.prepare(`SELECT ${field} AS v FROM ${t.name} WHERE ${where(t)}`).get(...key) as { v: string } | undefined
+  const r = stmt(sqlite, `SELECT ${field} AS v FROM ${t.name} WHERE ${where(t)}`).get(...key) as { v: string } | undefined
   return r !== undefined && local.includes(r.v)
 }
 
@@ -130,8 +139,8 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
   if (!t.autoId) return applyReusable(sqlite, t, op, key)
   if (isTombstoned(sqlite, t.name, op.rowKey)) return false
   if (op.kind === 'delete') {
-    const before = t.name === 'contact_notes' ? (sqlite.prepare('SELECT contact_id FROM contact_notes WHERE id = ?').get(...key) as { contact_id: number } | undefined) : undefined
-    sqlite.prepare(`DELETE FROM ${t.name} WHERE ${where(t)}`).run(...key)
+    const before = t.name === 'contact_notes' ? (stmt(sqlite, 'SELECT contact_id FROM contact_notes WHERE id = ?').get(...key) as { contact_id: number } | undefined) : undefined
+    stmt(sqlite, `DELETE FROM ${t.name} WHERE ${where(t)}`).run(...key)
     addTombstone(sqlite, t.name, op.rowKey, op.position)
     if (before) out.noteContactIds.add(before.contact_id)
     return true
@@ -140,7 +149,7 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
   if (pending.deleted) return false
   if (!settleReferences(sqlite, t, op.fields)) return false
   const versions = fieldVersions(sqlite, t.name, op.rowKey)
-  const exists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
+  const exists = stmt(sqlite, `SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
   const known = Object.keys(op.fields).filter((f) => t.cols.includes(f) && !sendingHere(sqlite, t, f, key, exists))
   let written: string[]
   if (exists) {
@@ -154,7 +163,7 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
       }
       mergeContactInto(sqlite, key[0], holder, out)
     }
-    if (written.length) sqlite.prepare(`UPDATE ${t.name} SET ${written.map((f) => `${f} = ?`).join(', ')} WHERE ${where(t)}`).run(...written.map((f) => op.fields[f] as never), ...key)
+    if (written.length) stmt(sqlite, `UPDATE ${t.name} SET ${written.map((f) => `${f} = ?`).join(', ')} WHERE ${where(t)}`).run(...written.map((f) => op.fields[f] as never), ...key)
   } else {
     if (op.kind !== 'insert') return false
     written = known
@@ -162,17 +171,17 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
     const defaults = Object.entries(t.localDefaults ?? {})
     for (const l of losers) freeAddress(sqlite, l)
     const cols = [...t.pk, ...written, ...defaults.map(([c]) => c)]
-    sqlite.prepare(`INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never), ...defaults.map(([, v]) => v))
-    if (AFTER_INSERT[t.name]) sqlite.prepare(AFTER_INSERT[t.name]).run(...key)
+    stmt(sqlite, `INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never), ...defaults.map(([, v]) => v))
+    if (AFTER_INSERT[t.name]) stmt(sqlite, AFTER_INSERT[t.name]).run(...key)
   }
-  for (const f of written) setFieldVersion(sqlite, t.name, op.rowKey, f, op.position)
-  rederive(sqlite, t, key, written)
+  setFieldVersions(sqlite, t.name, op.rowKey, written, op.position, !exists && written.length === t.cols.length)
+  rederive(sqlite, t, key, written, op.fields)
   for (const l of losers) mergeContactInto(sqlite, key[0], l, out)
   return written.length > 0 || losers.length > 0
 }
 
 function addressHolder(sqlite: Sqlite, id: number, fields: Record<string, unknown>, written: string[]): number | undefined {
-  const now = sqlite.prepare('SELECT primary_object_id, email FROM contacts WHERE id = ?').get(id) as Record<string, unknown>
+  const now = stmt(sqlite, 'SELECT primary_object_id, email FROM contacts WHERE id = ?').get(id) as Record<string, unknown>
   for (const f of written) if (f === 'email' || f === 'primary_object_id') now[f] = fields[f]
   return holderOf(sqlite, now, id)
 }
@@ -183,9 +192,9 @@ function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number
   if (pendingFieldsOf(sqlite, t.name, op.rowKey).length) return false
   const versions = fieldVersions(sqlite, t.name, op.rowKey)
   if ((versions.get(ROW_FIELD) ?? 0) > op.position) return false
-  const exists = sqlite.prepare(`SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
+  const exists = stmt(sqlite, `SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
   if (op.kind === 'delete') {
-    if (exists) sqlite.prepare(`DELETE FROM ${t.name} WHERE ${where(t)}`).run(...key)
+    if (exists) stmt(sqlite, `DELETE FROM ${t.name} WHERE ${where(t)}`).run(...key)
     setFieldVersion(sqlite, t.name, op.rowKey, ROW_FIELD, op.position)
     return exists
   }
@@ -194,13 +203,12 @@ function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number
   const known = Object.keys(op.fields).filter((f) => t.cols.includes(f))
   const written = exists ? known.filter((f) => (versions.get(f) ?? 0) < op.position) : known
   if (exists) {
-    if (written.length) sqlite.prepare(`UPDATE ${t.name} SET ${written.map((f) => `${f} = ?`).join(', ')} WHERE ${where(t)}`).run(...written.map((f) => op.fields[f] as never), ...key)
+    if (written.length) stmt(sqlite, `UPDATE ${t.name} SET ${written.map((f) => `${f} = ?`).join(', ')} WHERE ${where(t)}`).run(...written.map((f) => op.fields[f] as never), ...key)
   } else {
     const cols = [...t.pk, ...written]
-    sqlite.prepare(`INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never))
+    stmt(sqlite, `INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never))
   }
-  for (const f of written) setFieldVersion(sqlite, t.name, op.rowKey, f, op.position)
-  if (op.kind === 'insert') setFieldVersion(sqlite, t.name, op.rowKey, ROW_FIELD, op.position)
+  setFieldVersions(sqlite, t.name, op.rowKey, op.kind === 'insert' ? [...written, ROW_FIELD] : written, op.position)
   return !exists || written.length > 0
 }
 
@@ -231,11 +239,11 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     if (t.name === 'tasks') out.taskIds.add(id[0])
     if (t.name === 'outbound_messages') out.outboundIds.add(id[0])
     if (t.name === 'message_events') {
-      const row = sqlite.prepare('SELECT outbound_id FROM message_events WHERE id = ?').get(id[0]) as { outbound_id: number } | undefined
+      const row = stmt(sqlite, 'SELECT outbound_id FROM message_events WHERE id = ?').get(id[0]) as { outbound_id: number } | undefined
       if (row) out.outboundIds.add(row.outbound_id)
     }
     if (t.name === 'contact_notes') {
-      const row = sqlite.prepare('SELECT contact_id FROM contact_notes WHERE id = ?').get(id[0]) as { contact_id: number } | undefined
+      const row = stmt(sqlite, 'SELECT contact_id FROM contact_notes WHERE id = ?').get(id[0]) as { contact_id: number } | undefined
       if (row) out.noteContactIds.add(row.contact_id)
     }
   }

@@ -7,7 +7,7 @@ import type { TeamStatus } from '../../../shared/team'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
-import { dropOutboundOps, profileEmail, pushingThrough, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
+import { dropOutboundOps, profileEmail, pushingThrough, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setFieldVersions, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
 import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
 import { accessRefused, asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
@@ -166,7 +166,11 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
             if (reusable && o.kind !== 'update') setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, ROW_FIELD, position)
             if (o.kind === 'delete') {
               if (!reusable) addTombstone(ctx.sqlite, o.tbl, o.rowKey, position)
-            } else for (const f of Object.keys(JSON.parse(o.fields) as object)) setFieldVersion(ctx.sqlite, o.tbl, o.rowKey, f, position)
+            } else {
+              const fields = Object.keys(JSON.parse(o.fields) as object)
+              const t = sharedTable(o.tbl)
+              setFieldVersions(ctx.sqlite, o.tbl, o.rowKey, fields, position, o.kind === 'insert' && !!t?.autoId && t.cols.every((c) => fields.includes(c)))
+            }
             deleteOp(ctx.sqlite, o.id)
             // team-merge: a contact made here is known by its insert's position from now on (merge.ts)
             notePushedContact(ctx.sqlite, o, position)
