@@ -72,6 +72,19 @@ describe('team workspace', () => {
     expect(b.events.some((e) => e.event === 'contacts.changed')).toBe(true)
   })
 
+  it('pushes a write made through the contract at once, without waiting for the look at the local queue', async () => {
+    const db = await freshDatabase()
+    // An hour between looks at the queue and between full cycles: only the write's own nudge can push it.
+    const a = teamEngine({ pollMs: 3_600_000, localMs: 3_600_000 })
+    await a.ok('team.create', { databaseUrl: db.url, admin: ADMIN })
+    await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [] })
+    const b = teamEngine({ pollMs: 3_600_000, localMs: 3_600_000 })
+    await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+    await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 20_000, message: 'A pushed its set-up' })
+    const c = await a.ok('contacts.create', { email: 'dee@x.co', firstName: 'Dee' })
+    await waitFor(async () => (await b.call('contacts.get', { id: c.id })).ok, { timeoutMs: 20_000, message: 'B sees A’s contact' })
+  })
+
   it('keeps writing offline and converges after reconnect, pushing the offline changes in order', async () => {
     const proxy = await pgProxy(pgPort())
     const { a, b, ava } = await twoDesktops({ bPort: proxy.port })

@@ -15,6 +15,8 @@ export interface DispatchOptions {
    * first await: after that, other writers may run in between).
    */
   assertReadsOnly?: boolean
+  /** After a write method succeeded (the team replicator pushes what it queued). */
+  afterWrite?: () => void
 }
 
 export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) => void = console.error, opts: DispatchOptions = {}): Dispatch {
@@ -42,7 +44,9 @@ export function createDispatch(ctx: Ctx, handlers: Handlers, log: (msg: string) 
     if (!parsed.success) return fail(fromZod(parsed.error))
     const handler = handlers[method] as (ctx: Ctx, input: unknown) => unknown
     try {
-      const value = isWrite(method) ? await serialise(() => handler(ctx, parsed.data)) : await read(method, () => handler(ctx, parsed.data))
+      const write = isWrite(method)
+      const value = write ? await serialise(() => handler(ctx, parsed.data)) : await read(method, () => handler(ctx, parsed.data))
+      if (write) opts.afterWrite?.()
       return { ok: true, value }
     } catch (err) {
       const error = toAppError(err)

@@ -321,7 +321,7 @@ export function createEngine(opts: EngineOptions): Engine {
   }
   let closed = false
   return {
-    dispatch: createDispatch(ctx, handlers, opts.log, { assertReadsOnly: opts.assertReadsOnly }),
+    dispatch: createDispatch(ctx, handlers, opts.log, { assertReadsOnly: opts.assertReadsOnly, afterWrite: () => replicator.nudge() }),
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
     inbound: { sync: syncManager, mailgun: mailgunInbound },

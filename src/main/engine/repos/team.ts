@@ -66,6 +66,11 @@ export function pendingOps(sqlite: Sqlite, limit: number): LocalOp[] {
   return stmt(sqlite, 'SELECT seq, id, tbl, row_key AS rowKey, kind, fields, user_email AS userEmail, at FROM team_ops ORDER BY seq LIMIT ?').all(limit) as LocalOp[]
 }
 
+/** Whether any local op waits to be pushed (what the watch asks often: no count of a long offline queue). */
+export function hasPending(sqlite: Sqlite): boolean {
+  return stmt(sqlite, 'SELECT EXISTS (SELECT 1 FROM team_ops) AS x').pluck().get() === 1
+}
+
 export function pendingCount(sqlite: Sqlite): number {
   return (stmt(sqlite, 'SELECT count(*) AS n FROM team_ops').get() as { n: number }).n
 }

@@ -7,7 +7,7 @@ import type { TeamStatus } from '../../../shared/team'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
-import { dropOutboundOps, profileEmail, pushingThrough, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setFieldVersions, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
+import { dropOutboundOps, profileEmail, pushingThrough, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, hasPending, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setFieldVersions, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
 import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
 import { accessRefused, asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
@@ -45,6 +45,8 @@ export interface Replicator {
   holdClaims(on: boolean): void
   /** This desktop left the workspace: everything stops (a later create or join starts it again). */
   left(): Promise<void>
+  /** A write just committed: push what it queued now rather than at the next look at the queue. */
+  nudge(): void
 }
 
 /** Said in the status when PostgreSQL no longer lets this member in. */
@@ -363,11 +365,23 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (opts.manual) return
     kick()
     pollTimer = setInterval(kick, pollMs)
+    // Writes that come through dispatch nudge at once; this catches the rest (the scheduler's outcomes, automation).
     localTimer = setInterval(() => {
-      if (!running && !problem && pendingCount(ctx.sqlite) > 0) kick()
+      if (!running && !problem && hasPending(ctx.sqlite)) kick()
     }, localMs)
     pollTimer.unref?.()
     localTimer.unref?.()
+  }
+
+  let nudged = false
+  function nudge(): void {
+    if (stopped || opts.manual || problem || nudged) return
+    nudged = true
+    // After the writes queued right behind this one too: one push carries them all.
+    setImmediate(() => {
+      nudged = false
+      if (!stopped && hasPending(ctx.sqlite)) kick()
+    })
   }
 
   async function stop(): Promise<void> {
@@ -384,6 +398,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   return {
     start,
     stop,
+    nudge,
     syncNow: () => run(),
     status,
     joined: () => {
