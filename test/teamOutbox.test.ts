@@ -294,6 +294,37 @@ describe('team outbox: once across desktops', () => {
     expect(rows.every((r) => ids.includes(r.messageId))).toBe(true)
   }, 120_000)
 
+  it('the daily cap is the team’s: each desktop counts the other’s sends, and together they stop at the cap', async () => {
+    const { a, b, mailbox, profile } = await twoDesks({ minGapSeconds: 0 })
+    await a.ok('mailboxes.update', { id: mailbox.id, dailyCapacity: 3 })
+    const first = await queue(a, profile.id, 2, 'Team cap')
+    await waitFor(() => rowsOf(b).filter((r) => r.status === 'queued').length === 2, { timeoutMs: 30_000, message: 'B has the rows' })
+    await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
+    await dueAtOnce(a, b)
+    await waitFor(() => first.every((id) => sentOn(a).has(id) && sentOn(b).has(id)), { timeoutMs: 60_000, intervalMs: 200, message: 'both sent, as both desktops see' })
+    // Whichever desktop sent each one, both count both.
+    const today = async (t: TestEngine) => (await t.ok('mailboxes.list', { objectId: mailbox.objectId })).find((m) => m.id === mailbox.id)!.sentToday
+    await waitFor(async () => (await today(a)) === 2 && (await today(b)) === 2, { timeoutMs: 30_000, message: 'each desktop counts 2 sent today' })
+    // Two more, of which the team's cap lets one go today; the other waits for the cap, held.
+    const more = await queue(b, profile.id, 2, 'Team cap more')
+    await waitFor(() => rowsOf(a).filter((r) => more.includes(r.messageId)).length === 2, { timeoutMs: 30_000, message: 'A has B’s rows' })
+    await waitFor(async () => (await b.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
+    await dueAtOnce(a, b)
+    await waitFor(async () => {
+      for (const t of [a, b]) t.engine.outbound.scheduler.wake()
+      const rows = [...rowsOf(a), ...rowsOf(b)].filter((r) => more.includes(r.messageId))
+      return rows.filter((r) => r.status === 'sent').length === 2 && rows.filter((r) => r.status === 'held').length === 2
+    }, { timeoutMs: 60_000, intervalMs: 250, message: 'one more sent (seen on both), one held for the cap (seen on both)' })
+    const got = await waitFor(async () => {
+      const m = await copiesAtDovecot()
+      return [...first, ...more].filter((id) => m.has(id)).length >= 3 ? m : undefined
+    }, { timeoutMs: 60_000, message: 'three at Dovecot' })
+    expect([...first, ...more].filter((id) => got.has(id))).toHaveLength(3)
+    expect([...first, ...more].every((id) => (got.get(id) ?? 0) <= 1)).toBe(true)
+    expect(await today(a)).toBe(3)
+    expect(await today(b)).toBe(3)
+  }, 180_000)
+
   it('a row that arrives already due wakes the other desktop’s idle scheduler, which sends it', async () => {
     // A's scheduler is off (its lid is closed): only B can send what A queues.
     const { a, b, profile } = await twoDesks({ minGapSeconds: 0, aSends: false })

@@ -12,6 +12,7 @@ import { stmt } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion, setFieldVersions } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
+import { countRemoteSend, outboxBefore } from './sharedCaps'
 import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
 
 export interface RemoteOp {
@@ -152,6 +153,8 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
   const exists = stmt(sqlite, `SELECT 1 FROM ${t.name} WHERE ${where(t)}`).get(...key) !== undefined
   const known = Object.keys(op.fields).filter((f) => t.cols.includes(f) && !sendingHere(sqlite, t, f, key, exists))
   let written: string[]
+  // A send made on another desktop counts against the mailbox's daily cap here too (sharedCaps.ts).
+  const outbox = t.name === 'outbound_messages' && known.includes('status') ? { before: exists ? outboxBefore(sqlite, key[0]) : undefined } : null
   if (exists) {
     written = known.filter((f) => (versions.get(f) ?? 0) < op.position && !pending.fields.has(f))
     // An address changed to one another contact holds: the earlier-born of the two stays, with both.
@@ -174,6 +177,7 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
     stmt(sqlite, `INSERT INTO ${t.name} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...key, ...written.map((f) => op.fields[f] as never), ...defaults.map(([, v]) => v))
     if (AFTER_INSERT[t.name]) stmt(sqlite, AFTER_INSERT[t.name]).run(...key)
   }
+  if (outbox && written.includes('status')) countRemoteSend(sqlite, outbox.before, op.fields)
   setFieldVersions(sqlite, t.name, op.rowKey, written, op.position, !exists && written.length === t.cols.length)
   rederive(sqlite, t, key, written, op.fields)
   for (const l of losers) mergeContactInto(sqlite, key[0], l, out)
