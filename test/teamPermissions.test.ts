@@ -219,4 +219,22 @@ describe('team permissions: staff send only from their assigned profiles', () =>
       await staff.end()
     }
   })
+
+  it('a second admin adds staff and assigns their senders, as the first one can', async () => {
+    const { db, a, desk, boss } = await setup()
+    const second = { email: 'hop@example.test', displayName: 'Hop Admin', password: 'hop-team-pw-1' }
+    await a.ok('team.users.create', { ...second, role: 'admin', profileIds: [] })
+    await a.ok('team.sync', {})
+    const c = teamEngine()
+    await c.ok('team.join', { databaseUrl: joinUrl(db), email: second.email, password: second.password })
+    const third = { email: 'nat@example.test', displayName: 'Nat Staff', password: 'nat-team-pw-1' }
+    await c.ok('team.users.create', { ...third, role: 'staff', profileIds: [desk.id] })
+    expect(await c.ok('team.users.setProfiles', { email: third.email, profileIds: [desk.id, boss.id] })).toEqual({ email: third.email, profileIds: [desk.id, boss.id].sort((x, y) => x - y) })
+    await c.ok('team.sync', {})
+    const d = teamEngine()
+    await d.ok('team.join', { databaseUrl: joinUrl(db), email: third.email, password: third.password })
+    expect(await d.ok('team.status', {})).toMatchObject({ user: { email: third.email, role: 'staff' } })
+    expect((await d.ok('profiles.list', {})).filter((p) => p.mayUse).map((p) => p.id).sort()).toEqual([desk.id, boss.id].sort((x, y) => x - y))
+    expect((await a.ok('team.users.list', {})).map((u) => u.email).sort()).toEqual([ADMIN.email, second.email, STAFF.email, third.email].sort())
+  })
 })

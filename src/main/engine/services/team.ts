@@ -68,7 +68,8 @@ export async function createTeam(ctx: Ctx, input: { databaseUrl: string; admin: 
     await c.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${ident(member)}`)
     await c.query(`CREATE ROLE ${ident(login)} LOGIN CREATEROLE PASSWORD ${c.escapeLiteral(scramVerifier(admin.password))} IN ROLE ${ident(member)}`)
     await c.query(`GRANT ${ident(member)} TO ${ident(login)} WITH ADMIN OPTION`)
-    await c.query(`GRANT INSERT, UPDATE, DELETE ON team_users, team_user_profiles TO ${ident(login)}`)
+    // WITH GRANT OPTION: this admin can make another admin who can add staff too (createTeamUser).
+    await c.query(`GRANT INSERT, UPDATE, DELETE ON team_users, team_user_profiles TO ${ident(login)} WITH GRANT OPTION`)
     await c.query('INSERT INTO workspace (id, member_role) VALUES ($1, $2)', [workspaceId, member])
     await c.query('INSERT INTO team_users (email, display_name, role, role_name) VALUES ($1, $2, $3, $4)', [admin.email, admin.displayName, 'admin', login])
     const deviceId = (await c.query<{ id: number }>('INSERT INTO devices (email) VALUES ($1) RETURNING id', [admin.email])).rows[0].id
@@ -192,6 +193,12 @@ export async function createTeamUser(
       await cc.query(`GRANT ${ident(member)} TO ${ident(login)}`)
     } else
       await cc.query(`CREATE ROLE ${ident(login)} LOGIN PASSWORD ${cc.escapeLiteral(scramVerifier(input.password))}${input.role === 'admin' ? ' CREATEROLE' : ''} IN ROLE ${ident(member)}`)
+    if (input.role === 'admin') {
+      // What the first admin was given at the workspace's creation: adding staff (a role inside the member role)
+      // and writing the member list and the assignments, and passing both on to a further admin.
+      await cc.query(`GRANT ${ident(member)} TO ${ident(login)} WITH ADMIN OPTION`)
+      await cc.query(`GRANT INSERT, UPDATE, DELETE ON team_users, team_user_profiles TO ${ident(login)} WITH GRANT OPTION`)
+    }
     await cc.query('INSERT INTO team_users (email, display_name, role, role_name) VALUES ($1, $2, $3, $4)', [input.email, input.displayName, input.role, login])
     for (const p of input.profileIds) await cc.query('INSERT INTO team_user_profiles (email, profile_id) VALUES ($1, $2)', [input.email, p])
     await cc.query('COMMIT')
