@@ -68,6 +68,9 @@ export const Task = z.object({
   closedByMessageId: Id.nullable(),
   remindedAt: IsoTime.nullable(),
   ...Stamps,
+  // issue 22 item 5: who wrote it down (a staff user; null for automation or nobody chosen)
+  createdById: Id.nullable().optional(),
+  createdByName: z.string().nullable().optional(),
 })
 export type Task = z.infer<typeof Task>
 export const ListTasks = z

@@ -3,6 +3,8 @@ import { z } from 'zod'
 import { HOSTNAME_RE, isEmail, isTimeZone, normalizeEmail } from './validators'
 // issue 17: phones (E.164, several per contact) and the business's country
 import { ContactPhone, PhoneCountry, PhoneInput, PhoneText } from './phones'
+// issue 22 item 5: who did what
+import { Author } from './authors'
 
 // A missing field says "Required" rather than zod's "expected string, received undefined".
 z.config({ customError: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? 'Required' : undefined) })
@@ -278,6 +280,9 @@ export const Contact = z.object({
   lastOutboundAt: IsoTime.nullable().optional(),
   // issue 17: every number, primary first (`phone` is the primary's number)
   phones: z.array(ContactPhone),
+  // issue 22 item 5: who added it and who last changed it by hand (migration 0037)
+  createdBy: Author.nullable().optional(),
+  updatedBy: Author.nullable().optional(),
 })
 export type Contact = z.infer<typeof Contact>
 

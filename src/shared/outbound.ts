@@ -1,6 +1,8 @@
 // zod models of the outbound domain: the outbox, drafts, connectivity. See ARCHITECTURE §4 for the state machine.
 import { z } from 'zod'
 import { BusinessRecord, Email, Id, IsoTime, Stamps } from './models'
+// issue 22 item 5: who queued a message
+import { QueuedBy } from './authors'
 
 export const OUTBOX_STATUSES = [
   'queued',
@@ -112,6 +114,8 @@ export const OutboundMessage = z.object({
   /** Billing segments of a text (GSM-7 160/153, UCS-2 70/67); null for mail. */
   segments: z.number().nullable().default(null),
   communicationId: Id.nullable().default(null),
+  // issue 22 item 5: who queued it (migration 0037), a person or the automation
+  queuedBy: QueuedBy.nullable().optional(),
 })
 export type OutboundMessage = z.infer<typeof OutboundMessage>
 

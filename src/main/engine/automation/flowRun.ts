@@ -420,8 +420,8 @@ function act(ctx: Ctx, lead: LeadRow, node: FlowNode, path: Path, deps: FlowDeps
   } else if (c.kind === 'removeTag') stmt(ctx.sqlite, 'DELETE FROM contact_tags WHERE tag_id = ? AND contact_id = ?').run(c.tagId, lead.contactId)
   else if (c.kind === 'setField') {
     const col = STANDARD_FIELDS[c.field]
-    if (col && col !== 'email' && col !== 'status') stmt(ctx.sqlite, `UPDATE contacts SET ${col} = ?, updated_at = ? WHERE id = ?`).run(c.value, now, lead.contactId)
-    else if (!col) stmt(ctx.sqlite, "UPDATE contacts SET fields_json = json_set(fields_json, '$.' || json_quote(?), ?), updated_at = ? WHERE id = ?").run(c.field, c.value, now, lead.contactId)
+    if (col && col !== 'email' && col !== 'status') stmt(ctx.sqlite, `UPDATE contacts SET ${col} = ?, updated_at = ?, updated_by = NULL WHERE id = ?`).run(c.value, now, lead.contactId)
+    else if (!col) stmt(ctx.sqlite, "UPDATE contacts SET fields_json = json_set(fields_json, '$.' || json_quote(?), ?), updated_at = ?, updated_by = NULL WHERE id = ?").run(c.field, c.value, now, lead.contactId)
     else return { kind: 'end', status: 'failed', detail: `A flow cannot change the contact's ${c.field}` }
   } else {
     try {

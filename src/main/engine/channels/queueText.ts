@@ -12,6 +12,8 @@ import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos
 import { twilioRowOf } from '../repos/twilio'
 import { optOutReason } from './consent'
 import { whatsappWindow } from './window'
+// issue 22 item 5: who queued it
+import { queuerEmail } from '../repos/authors'
 
 export interface TextInput {
   contactId: number
@@ -73,8 +75,8 @@ export function queueText(ctx: Ctx, input: TextInput): OutboxRow {
   const row = stmt(
     ctx.sqlite,
     `INSERT INTO outbound_messages (object_id, contact_id, transport, channel, message_id, from_email, from_name, to_json, subject, html, text, source,
-       idempotency_key, status, status_reason, scheduled_for, next_attempt_at, segments, content_sid, content_variables_json, communication_id, created_at, updated_at)
-     VALUES (?, ?, 'twilio', ?, ?, ?, '', ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+       idempotency_key, status, status_reason, scheduled_for, next_attempt_at, segments, content_sid, content_variables_json, communication_id, created_at, updated_at, created_by)
+     VALUES (?, ?, 'twilio', ?, ?, ?, '', ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   ).get(
     c.objectId,
     c.id,
@@ -95,6 +97,7 @@ export function queueText(ctx: Ctx, input: TextInput): OutboxRow {
     input.communicationId ?? null,
     now,
     now,
+    queuerEmail(ctx, input.source), // issue 22 item 5: who queued it
   ) as SqlRow
   addEvent(ctx, row.id as number, status, skip ?? (scheduledFor > now ? `Scheduled for ${new Date(scheduledFor).toISOString()}` : null), now)
   return fromSql(row)

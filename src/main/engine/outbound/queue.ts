@@ -13,6 +13,8 @@ import type { SenderProfile } from '../automation/sender'
 import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
 import { assertTotal, setAttachments, type Resolved } from './attachments'
 import { cleanOutgoingHtml } from './outgoingHtml'
+// issue 22 item 5: who queued it
+import { queuerEmail } from '../repos/authors'
 
 export interface QueueInput {
   profileId: number
@@ -161,8 +163,8 @@ function writeMessage(ctx: Ctx, input: QueueInput, full: boolean): { row: Outbox
   const row = stmt(ctx.sqlite, 
       `INSERT INTO outbound_messages (object_id, profile_id, mailbox_id, contact_id, transport, message_id, from_email, from_name, reply_to,
          to_json, cc_json, subject, html, text, headers_json, tracking, source, idempotency_key, status, status_reason, scheduled_for,
-         next_attempt_at, undo_until, draft_id, created_at, updated_at, bcc_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         next_attempt_at, undo_until, draft_id, created_at, updated_at, bcc_json, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (object_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ${full ? '*' : 'id, status'}`,
     )
     .get(
@@ -193,6 +195,7 @@ function writeMessage(ctx: Ctx, input: QueueInput, full: boolean): { row: Outbox
       now,
       now,
       JSON.stringify(bcc),
+      queuerEmail(ctx, input.source), // issue 22 item 5: who queued it
     ) as SqlRow | undefined
   if (!row) {
     // Keys are unique per business (migration 0023): the same key again is the row already written, not a second one.

@@ -53,8 +53,8 @@ export const contactForComms = (ctx: Ctx, id: number): ContactForComms | undefin
     FROM contacts c LEFT JOIN objects o ON o.id = c.primary_object_id WHERE c.id = ?`).get(id) as ContactForComms | undefined
 
 /** Sets a contact's preferred channel (null: none); false when the contact does not exist. */
-export const setPreferredChannel = (ctx: Ctx, contactId: number, channel: OutboxChannel | null, now: number): boolean =>
-  stmt(ctx.sqlite, 'UPDATE contacts SET preferred_channel = ?, updated_at = ? WHERE id = ?').run(channel, now, contactId).changes > 0
+export const setPreferredChannel = (ctx: Ctx, contactId: number, channel: OutboxChannel | null, now: number, by: string | null): boolean =>
+  stmt(ctx.sqlite, 'UPDATE contacts SET preferred_channel = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(channel, now, by, contactId).changes > 0
 
 /** The business's first active sender profile (the email attempt's From when none is named). */
 export const defaultProfileOf = (ctx: Ctx, objectId: number): number | null =>

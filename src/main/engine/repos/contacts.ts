@@ -10,6 +10,8 @@ import { countingWhere, type GridSegment } from './segmentSql'
 // issue 17: several phones per contact
 import { phonesOf } from './contactPhones'
 import { phoneSearchText } from '../../../shared/phones'
+// issue 22 item 5: who added and who last changed a contact
+import { authorOf, namesByEmail } from './authors'
 import type { z } from 'zod'
 
 export interface ContactRow {
@@ -29,6 +31,9 @@ export interface ContactRow {
   company_id?: number | null
   last_inbound_at?: number | null
   last_outbound_at?: number | null
+  // migration 0037 (issue 22 item 5): the e-mails of who added it and who last changed it by hand
+  created_by?: string | null
+  updated_by?: string | null
 }
 
 /** The grid's "name" sort key: "first last", or the email for nameless contacts. */
@@ -46,17 +51,19 @@ export interface NewContactRow {
   fields: Record<string, string>
   /** issue 17: every number in searchable forms (default: the primary's). */
   phoneSearch?: string
+  /** issue 22 item 5: the e-mail of who adds it (repos/authors.ts actorEmail); null for automation. */
+  addedBy?: string | null
 }
 
 /** The one way contacts are inserted. Call indexContacts with the new ids in the same transaction. */
 export function contactInserter(ctx: Ctx): (c: NewContactRow, now: number) => number {
   const insert = ctx.sqlite.prepare(
-    `INSERT INTO contacts (primary_object_id, email, first_name, last_name, company, phone, timezone, fields_json, status, sort_name, created_at, updated_at, phone_search)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
+    `INSERT INTO contacts (primary_object_id, email, first_name, last_name, company, phone, timezone, fields_json, status, sort_name, created_at, updated_at, phone_search, created_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
   )
   return (c, now) =>
     Number(
-      insert.run(c.primaryObjectId, c.email, c.firstName, c.lastName, c.company, c.phone, c.timezone, JSON.stringify(c.fields), sortNameOf(c), now, now, c.phoneSearch ?? phoneSearchText(c.phone ? [c.phone] : []))
+      insert.run(c.primaryObjectId, c.email, c.firstName, c.lastName, c.company, c.phone, c.timezone, JSON.stringify(c.fields), sortNameOf(c), now, now, c.phoneSearch ?? phoneSearchText(c.phone ? [c.phone] : []), c.addedBy ?? null)
         .lastInsertRowid,
     )
 }
@@ -89,6 +96,7 @@ export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
   const tagsBy = groupBy(tagRows, (t) => t.contactId)
   const emailsBy = groupBy(emailRows, (e) => e.contactId)
   const phonesBy = phonesOf(ctx, ids)
+  const names = namesByEmail(ctx, rows.flatMap((r) => [r.created_by, r.updated_by]))
   return rows.map((r) => ({
     id: r.id,
     email: r.email,
@@ -108,6 +116,8 @@ export function hydrate(ctx: Ctx, rows: ContactRow[]): Contact[] {
     lastInboundAt: r.last_inbound_at ? iso(r.last_inbound_at) : null,
     lastOutboundAt: r.last_outbound_at ? iso(r.last_outbound_at) : null,
     phones: phonesBy.get(r.id) ?? [],
+    createdBy: authorOf(names, r.created_by),
+    updatedBy: authorOf(names, r.updated_by),
   }))
 }
 
@@ -250,13 +260,13 @@ function matchExpression(query: string): string | null {
   return words.length ? words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ') : null
 }
 
-/** Writes every editable column of a contact (the merged patch) and its name sort key. */
-export function updateContactRow(ctx: Ctx, id: number, c: NewContactRow & { status: Contact['status'] }, now: number): void {
+/** Writes every editable column of a contact (the merged patch), its name sort key and who changed it (`by`). */
+export function updateContactRow(ctx: Ctx, id: number, c: NewContactRow & { status: Contact['status'] }, now: number, by: string | null): void {
   stmt(
     ctx.sqlite,
     `UPDATE contacts SET primary_object_id = ?, email = ?, first_name = ?, last_name = ?, company = ?, phone = ?, timezone = ?,
-       fields_json = ?, status = ?, sort_name = ?, updated_at = ? WHERE id = ?`,
-  ).run(c.primaryObjectId, c.email, c.firstName, c.lastName, c.company, c.phone, c.timezone, JSON.stringify(c.fields), c.status, sortNameOf(c), now, id)
+       fields_json = ?, status = ?, sort_name = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+  ).run(c.primaryObjectId, c.email, c.firstName, c.lastName, c.company, c.phone, c.timezone, JSON.stringify(c.fields), c.status, sortNameOf(c), now, by, id)
 }
 
 /** The contact's extra addresses become exactly `emails`. */
@@ -300,10 +310,11 @@ export function mergeImportedContact(
   fields: Record<string, string>,
   sortName: string,
   now: number,
+  by: string | null,
 ): void {
   stmt(
     ctx.sqlite,
     `UPDATE contacts SET first_name = ifnull(?, first_name), last_name = ifnull(?, last_name), company = ifnull(?, company),
-       phone = ifnull(?, phone), timezone = ifnull(?, timezone), fields_json = ?, sort_name = ?, updated_at = ? WHERE id = ?`,
-  ).run(v.firstName, v.lastName, v.company, v.phone, v.timezone, JSON.stringify(fields), sortName, now, id)
+       phone = ifnull(?, phone), timezone = ifnull(?, timezone), fields_json = ?, sort_name = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+  ).run(v.firstName, v.lastName, v.company, v.phone, v.timezone, JSON.stringify(fields), sortName, now, by, id)
 }

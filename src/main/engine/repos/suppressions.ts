@@ -18,5 +18,6 @@ export const contactIdForAddress = (ctx: Ctx, email: string, objectId: number): 
 
 /** Marks an active contact with the suppression's reason; a contact already marked keeps its status. */
 export function markContactIfActive(ctx: Ctx, contactId: number, status: string, now: number): void {
-  stmt(ctx.sqlite, "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'").run(status, now, contactId)
+  // Nobody changed it by hand (issue 22 item 5): the last change is no longer a person's.
+  stmt(ctx.sqlite, "UPDATE contacts SET status = ?, updated_at = ?, updated_by = NULL WHERE id = ? AND status = 'active'").run(status, now, contactId)
 }

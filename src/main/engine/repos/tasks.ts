@@ -19,14 +19,18 @@ export interface TaskRow {
   closedByMessageId: number | null
   createdAt: number
   updatedAt: number
+  // issue 22 item 5: who wrote it down
+  createdById: number | null
+  createdByName: string | null
 }
 
 // A contact's name as the grid shows it: "First Last", else the email.
 const CONTACT_NAME = `CASE WHEN c.id IS NULL THEN NULL WHEN trim(c.first_name || ' ' || c.last_name) <> '' THEN trim(c.first_name || ' ' || c.last_name) ELSE c.email END`
 const COLS = `t.id, t.title, t.contact_id AS contactId, ${CONTACT_NAME} AS contactName, t.thread_id AS threadId, t.assignee_user_id AS assigneeId,
   u.name AS assigneeName, t.due_at AS dueAt, t.done_at AS doneAt, t.reminded_at AS remindedAt, t.close_on_reply AS closeOnReply,
-  t.closed_by_message_id AS closedByMessageId, t.created_at AS createdAt, t.updated_at AS updatedAt`
-const FROM = 'tasks t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN users u ON u.id = t.assignee_user_id'
+  t.closed_by_message_id AS closedByMessageId, t.created_at AS createdAt, t.updated_at AS updatedAt,
+  t.created_by_user_id AS createdById, cu.name AS createdByName`
+const FROM = 'tasks t LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN users u ON u.id = t.assignee_user_id LEFT JOIN users cu ON cu.id = t.created_by_user_id'
 
 export function taskRow(ctx: Ctx, id: number): TaskRow | undefined {
   return stmt(ctx.sqlite, `SELECT ${COLS} FROM ${FROM} WHERE t.id = ?`).get(id) as TaskRow | undefined

@@ -33,6 +33,8 @@ import {
 import { getSetting, setSetting, deleteSetting } from '../repos/settings'
 import { requireObject } from './objects'
 import { assertMaySendFrom, maySendFrom } from './permissions'
+// issue 22 item 5: who did what
+import { actorEmail } from '../repos/authors'
 
 interface Payload {
   email?: { subject: string; html: string; profileId?: number }
@@ -199,7 +201,7 @@ export function preferenceOf(ctx: Ctx, contactId: number): ChannelPreference {
 }
 
 export function setPreference(ctx: Ctx, input: ChannelPreference): ChannelPreference {
-  if (!ctx.sqlite.transaction(() => setPreferredChannel(ctx, input.contactId, input.channel, ctx.clock.now())).immediate())
+  if (!ctx.sqlite.transaction(() => setPreferredChannel(ctx, input.contactId, input.channel, ctx.clock.now(), actorEmail(ctx))).immediate())
     throw new AppError('NOT_FOUND', `Contact ${input.contactId} does not exist`, 'contactId')
   ctx.emit('contacts.changed', { ids: [input.contactId] })
   return preferenceOf(ctx, input.contactId)

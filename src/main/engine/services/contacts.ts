@@ -15,6 +15,8 @@ import { assertNotErased } from './dataRights'
 import { phonesForInput } from './contactPhones'
 import { insertPhones, replacePhones } from '../repos/contactPhones'
 import { phoneSearchText } from '../../../shared/phones'
+// issue 22 item 5: who added and who last changed a contact
+import { actorEmail } from '../repos/authors'
 
 export { getContact }
 
@@ -51,14 +53,15 @@ export function contactEmailsChanged(ctx: Ctx, contactIds: number[]): void {
 const sameEmails = (a: Pick<Contact, 'email' | 'extraEmails' | 'primaryObjectId'>, b: Pick<Contact, 'email' | 'extraEmails' | 'primaryObjectId'>): boolean =>
   a.email === b.email && a.primaryObjectId === b.primaryObjectId && [...a.extraEmails].sort().join('\n') === [...b.extraEmails].sort().join('\n')
 
-export function createContact(ctx: Ctx, { phones: phonesInput, ...input }: ParsedInput<'contacts.create'>): Contact {
+/** `by`: the e-mail of who adds it (issue 22 item 5): the person at this desktop, or null for automation (intake). */
+export function createContact(ctx: Ctx, { phones: phonesInput, ...input }: ParsedInput<'contacts.create'>, by: string | null = actorEmail(ctx)): Contact {
   if (input.primaryObjectId !== null) requireObject(ctx, input.primaryObjectId, 'primaryObjectId')
   const phones = phonesForInput(ctx, input.primaryObjectId, { phone: input.phone, phones: phonesInput }, []) ?? []
   assertEmailFree(ctx, input.primaryObjectId, input.email)
   requireTags(ctx, input.tagIds, 'tagIds')
   const now = ctx.clock.now()
   const id = ctx.sqlite.transaction(() => {
-    const row = { ...input, phone: phones[0]?.number ?? '', phoneSearch: phoneSearchText(phones.map((p) => p.number)) }
+    const row = { ...input, phone: phones[0]?.number ?? '', phoneSearch: phoneSearchText(phones.map((p) => p.number)), addedBy: by }
     const contactId = contactInserter(ctx)(row, now)
     insertPhones(ctx, contactId, phones, now)
     indexContacts(ctx, [contactId])
@@ -72,7 +75,8 @@ export function createContact(ctx: Ctx, { phones: phonesInput, ...input }: Parse
   return getContact(ctx, id)
 }
 
-export function updateContact(ctx: Ctx, { id, extraEmails, phones: phonesInput, ...patch }: ParsedInput<'contacts.update'>): Contact {
+/** `by`: who changes it by hand (issue 22 item 5); null when nobody did (intake filling in a form's answers). */
+export function updateContact(ctx: Ctx, { id, extraEmails, phones: phonesInput, ...patch }: ParsedInput<'contacts.update'>, by: string | null = actorEmail(ctx)): Contact {
   const current = getContact(ctx, id)
   const next = { ...current, ...patch, extraEmails: extraEmails ?? current.extraEmails }
   if (patch.primaryObjectId != null) requireObject(ctx, patch.primaryObjectId, 'primaryObjectId')
@@ -81,7 +85,7 @@ export function updateContact(ctx: Ctx, { id, extraEmails, phones: phonesInput, 
   if (patch.email !== undefined || patch.primaryObjectId !== undefined) assertEmailFree(ctx, next.primaryObjectId, next.email, id)
   const now = ctx.clock.now()
   ctx.sqlite.transaction(() => {
-    updateContactRow(ctx, id, next, now)
+    updateContactRow(ctx, id, next, now, by)
     if (phones) replacePhones(ctx, id, phones, now)
     if (extraEmails) replaceExtraEmails(ctx, id, extraEmails, now)
     if (!sameEmails(current, next)) contactEmailsChanged(ctx, [id])

@@ -23,6 +23,8 @@ import { isErased } from '../repos/dataRights'
 import { phoneSearchText, toE164, type ContactPhone, type PhoneLabel } from '../../../shared/phones'
 import { insertPhones, phonesOf, replacePhones } from '../repos/contactPhones'
 import { businessCountry } from './objects'
+// issue 22 item 5: who did what
+import { actorEmail } from '../repos/authors'
 
 type Input = z.output<typeof ImportContacts>
 const CHUNK = 5000
@@ -88,6 +90,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
   errors.sort((a, b) => a.row - b.row)
 
   const insert = contactInserter(ctx)
+  const by = actorEmail(ctx) // issue 22 item 5: who imported them
   const tagCache = new Map<string, number>()
   let imported = 0
   let updated = 0
@@ -105,7 +108,7 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
       }
       const ids: number[] = []
       for (const p of chunk) {
-        const id = upsert(ctx, insert, p, now, created)
+        const id = upsert(ctx, insert, p, now, created, by)
         ids.push(id)
         for (const tagId of input.tagIds) tag(tagId, id)
         for (const name of p.tagNames) {
@@ -192,13 +195,13 @@ function parseRow(
 }
 
 /** Inserts or updates one parsed row; new ids are pushed onto `created`. Returns the contact id. */
-function upsert(ctx: Ctx, insert: ReturnType<typeof contactInserter>, p: Parsed, now: number, created: number[]): number {
+function upsert(ctx: Ctx, insert: ReturnType<typeof contactInserter>, p: Parsed, now: number, created: number[], by: string | null): number {
   const v = p.values
   const existing = importMatch(ctx, p.objectId, p.email)
   if (!existing) {
     const phones: ContactPhone[] = v.phone ? [{ number: v.phone, label: p.phone!.label, primary: true }] : []
     const id = insert(
-      { primaryObjectId: p.objectId, email: p.email, firstName: v.firstName ?? '', lastName: v.lastName ?? '', company: v.company ?? '', phone: v.phone ?? '', timezone: v.timezone ?? null, fields: p.fields, phoneSearch: phoneSearchText(phones.map((x) => x.number)) },
+      { primaryObjectId: p.objectId, email: p.email, firstName: v.firstName ?? '', lastName: v.lastName ?? '', company: v.company ?? '', phone: v.phone ?? '', timezone: v.timezone ?? null, fields: p.fields, phoneSearch: phoneSearchText(phones.map((x) => x.number)), addedBy: by },
       now,
     )
     insertPhones(ctx, id, phones, now)
@@ -214,7 +217,7 @@ function upsert(ctx: Ctx, insert: ReturnType<typeof contactInserter>, p: Parsed,
   }
   const fields = { ...(JSON.parse(existing.fields_json) as Record<string, string>), ...p.fields }
   const sortName = sortNameOf({ firstName: v.firstName ?? existing.first_name, lastName: v.lastName ?? existing.last_name, email: p.email })
-  mergeImportedContact(ctx, existing.id, { firstName: v.firstName ?? null, lastName: v.lastName ?? null, company: v.company ?? null, phone: null, timezone: v.timezone ?? null }, fields, sortName, now)
+  mergeImportedContact(ctx, existing.id, { firstName: v.firstName ?? null, lastName: v.lastName ?? null, company: v.company ?? null, phone: null, timezone: v.timezone ?? null }, fields, sortName, now, by)
   return existing.id
 }
 

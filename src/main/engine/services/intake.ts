@@ -252,7 +252,7 @@ function apply(ctx: Ctx, rule: IntakeRule, m: repo.IntakeMessage, now: number): 
       fields: contact.fields,
       extraEmails: [],
       tagIds: [],
-    }).id
+    }, null).id
   } else {
     contactId = preview.contact.contactId!
     const c = getContact(ctx, contactId)
@@ -260,7 +260,7 @@ function apply(ctx: Ctx, rule: IntakeRule, m: repo.IntakeMessage, now: number): 
     for (const ch of preview.contact.changes) if (!ch.field.startsWith('custom:')) patch[ch.field] = ch.to
     const fields = { ...c.fields }
     for (const ch of preview.contact.changes) if (ch.field.startsWith('custom:')) fields[ch.field.slice(7)] = ch.to
-    if (preview.contact.changes.length) updateContact(ctx, { id: contactId, ...patch, fields })
+    if (preview.contact.changes.length) updateContact(ctx, { id: contactId, ...patch, fields }, null)
   }
   for (const t of preview.tags) tagContacts(ctx, [contactId], t.id, now)
   if (rule.sequenceId !== null && preview.sequence) enroll(ctx, { sequenceId: rule.sequenceId, contactIds: [contactId] })

@@ -6,6 +6,8 @@ import { stmt } from '../db/stmt'
 import { cleanOutgoingHtml } from '../outbound/outgoingHtml'
 import { contactExists, deleteNote, getNote, insertNote, notesOf, searchNotes, updateNote, userExists } from '../repos/notes'
 import { getSetting, settingKeys } from '../repos/settings'
+import { teamState } from '../repos/team'
+import { userIdByEmail } from '../repos/users'
 import { ftsQuery } from '../repos/inbox'
 import type { ListNotes, NewNote, Note, NotePatch } from '../../../shared/crm'
 import { htmlToText } from '../../../shared/htmlText'
@@ -13,6 +15,10 @@ import { AppError, notFound } from '../../../shared/result'
 
 /** The staff user at the keyboard, or null when none is chosen (or they were removed). */
 export function currentUser(ctx: Ctx): number | null {
+  // In a team workspace it is the member signed in at this desktop (issue 22 item 5), whoever users.setCurrent chose.
+  const team = teamState(ctx.sqlite)
+  const member = team && userIdByEmail(ctx, team.userEmail)
+  if (member) return member
   const id = Number(getSetting(ctx, settingKeys.currentUser) ?? 0)
   return id > 0 && userExists(ctx, id) ? id : null
 }

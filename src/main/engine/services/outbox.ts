@@ -10,6 +10,8 @@ import { cancelWaiting, WAITING_STATUSES } from '../outbound/cancel'
 import { notBefore } from '../outbound/holds'
 import { eventsOf, getRow, listIds, outboxCounts, toOutbound, transition, type OutboxRow } from '../repos/outbox'
 import { restoreDraft } from './drafts'
+// issue 22 item 5: who queued each message
+import { queuedByOf } from '../repos/authors'
 
 // The one door into the outbox lives with the outbound machinery (the automation runner uses it too).
 export { queueMessage, queueMessageId, type QueueInput } from '../outbound/queue'
@@ -28,13 +30,15 @@ export const outboxChanged = (ctx: Ctx, ...ids: number[]) => {
 
 export function listOutbox(ctx: Ctx, input: { status?: OutboxStatus | 'pending'; objectId?: number; limit: number }): OutboxPage {
   const ids = listIds(ctx, input.status, input.objectId, input.limit)
-  return { items: ids.map((id) => toOutbound(getRow(ctx, id)!)), ...outboxCounts(ctx, input.objectId) }
+  const by = queuedByOf(ctx, ids)
+  return { items: ids.map((id) => ({ ...toOutbound(getRow(ctx, id)!), queuedBy: by.get(id) ?? null })), ...outboxCounts(ctx, input.objectId) }
 }
 
 export function getOutbound(ctx: Ctx, id: number): OutboundDetail {
   const row = requireRow(ctx, id)
   return {
     ...toOutbound(row),
+    queuedBy: queuedByOf(ctx, [id]).get(id) ?? null,
     html: row.html,
     text: row.text,
     events: eventsOf(ctx, id).map((e) => ({ ...e, at: iso(e.at) })),

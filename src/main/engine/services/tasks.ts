@@ -50,6 +50,8 @@ function toTask(r: TaskRow, now: number, endOfDay: number): Task {
     remindedAt: r.remindedAt === null ? null : iso(r.remindedAt),
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
+    createdById: r.createdById,
+    createdByName: r.createdByName,
   }
 }
 

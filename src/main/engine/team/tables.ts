@@ -36,7 +36,7 @@ export const SHARED_TABLES: SharedTable[] = [
     name: 'contacts',
     pk: ['id'],
     autoId: true,
-    cols: ['primary_object_id', 'email', 'first_name', 'last_name', 'company', 'phone', 'timezone', 'fields_json', 'status', 'sort_name', 'phone_search', 'created_at', 'updated_at', 'preferred_channel'],
+    cols: ['primary_object_id', 'email', 'first_name', 'last_name', 'company', 'phone', 'timezone', 'fields_json', 'status', 'sort_name', 'phone_search', 'created_at', 'updated_at', 'preferred_channel', 'created_by', 'updated_by'],
     // migration 0035: two desktops that made the same contact apart end with one (merge.ts)
     insertContext: { __cursor: '(SELECT cursor FROM team_state WHERE id = 1)' },
   },
@@ -67,7 +67,7 @@ export const SHARED_TABLES: SharedTable[] = [
     name: 'outbound_messages',
     pk: ['id'],
     autoId: true,
-    cols: ['object_id', 'profile_id', 'mailbox_id', 'contact_id', 'transport', 'message_id', 'from_email', 'from_name', 'reply_to', 'to_json', 'cc_json', 'bcc_json', 'subject', 'html', 'text', 'headers_json', 'tracking', 'source', 'idempotency_key', 'status', 'status_reason', 'attempts', 'max_attempts', 'last_error', 'error_kind', 'error_code', 'scheduled_for', 'next_attempt_at', 'undo_until', 'provider_id', 'sent_at', 'created_at', 'updated_at', 'channel', 'segments', 'content_sid', 'content_variables_json', 'provider_status', 'template_id', 'template_version_id'],
+    cols: ['object_id', 'profile_id', 'mailbox_id', 'contact_id', 'transport', 'message_id', 'from_email', 'from_name', 'reply_to', 'to_json', 'cc_json', 'bcc_json', 'subject', 'html', 'text', 'headers_json', 'tracking', 'source', 'idempotency_key', 'status', 'status_reason', 'attempts', 'max_attempts', 'last_error', 'error_kind', 'error_code', 'scheduled_for', 'next_attempt_at', 'undo_until', 'provider_id', 'sent_at', 'created_at', 'updated_at', 'channel', 'segments', 'content_sid', 'content_variables_json', 'provider_status', 'template_id', 'template_version_id', 'created_by'],
     localValues: { status: ['sending'] },
     sharedAs: { status: 'queued' },
   },

@@ -33,6 +33,8 @@ import { ContactChannels } from './ContactChannels'
 import { TextDialog } from '../texts/TextDialog'
 import { Form } from '../../components/Form'
 import { Card } from '../../components/Card'
+// issue 22 item 5: who added and who last changed the contact
+import { ContactAuthors } from '../../components/Authors'
 
 export function ContactProfile({ id }: { id: number }): JSX.Element {
   const objects = useApp((s) => s.objects)
@@ -129,6 +131,7 @@ export function ContactProfile({ id }: { id: number }): JSX.Element {
             {[contact.email, contact.phone && formatPhone(contact.phone), business].filter(Boolean).join(' · ') || 'No email address'}
             {contact.status !== 'active' && <span className="badge badge-amber">{STATUS_LABEL[contact.status]}</span>}
           </p>
+          <ContactAuthors createdBy={contact.createdBy} updatedBy={contact.updatedBy} updatedAt={contact.updatedAt} />
         </div>
         <div className="page-actions">
           {dirty ? (

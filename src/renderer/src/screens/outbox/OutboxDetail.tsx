@@ -11,6 +11,10 @@ import { progressLine, StatusBadge, textLine } from './OutboxRow'
 import { useOutboxDetail } from './useOutbox'
 import { SignInWarning } from './signInWarning'
 import { AttachmentInfo } from '../../components/AttachmentInfo'
+// issue 22 item 5: who queued it
+import { queuedByText } from '../../../../shared/authors'
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
 export function OutboxDetailPanel({ id, now, stopped }: { id: number; now: number; stopped: Map<number, MailboxSignIn> }): JSX.Element {
   const { detail, missing } = useOutboxDetail(id)
@@ -40,6 +44,7 @@ function DetailBody({ d, now, stopped }: { d: OutboundDetail; now: number; stopp
     ['Reply-to', d.replyTo],
     ['Sent through', d.transport === 'mailgun' ? 'Mailgun' : 'SMTP mailbox'],
     ['Created', formatDate(d.createdAt)],
+    ['Queued by', d.queuedBy ? capitalise(queuedByText(d.queuedBy)) : null],
     ['Scheduled for', isScheduled(d) ? formatDate(d.scheduledFor) : null],
     ['Next attempt', d.nextAttemptAt && ['queued', 'retry_wait', 'held'].includes(d.status) ? formatDate(d.nextAttemptAt) : null],
     ['Sent', d.sentAt ? formatDate(d.sentAt) : null],

@@ -7,6 +7,8 @@ import { hrefFor, navigate } from '../../lib/router'
 import { MessageActions } from './actions'
 import { SignInWarning } from './signInWarning'
 import { ChannelBadge } from '../texts/TextThread'
+// issue 22 item 5: who queued it
+import { QueuedByText } from '../../components/Authors'
 
 /** A text's line in the outbox (issue 17): texts have no subject; say what it is and its size. */
 export const textLine = (m: OutboundMessage): string =>
@@ -45,7 +47,10 @@ export function OutboxRow({ message: m, selected, now, stopped }: { message: Out
             {m.channel !== 'email' ? textLine(m) : m.subject || '(no subject)'}
           </a>
         </span>
-        <span className="item-sub outbox-from">From {m.from}</span>
+        <span className="item-sub outbox-from">
+          From {m.from}
+          <QueuedByText queuedBy={m.queuedBy} />
+        </span>
         {m.lastError && m.status !== 'sent' && (
           <span className="outbox-error" title={m.lastError}>
             {m.lastError}

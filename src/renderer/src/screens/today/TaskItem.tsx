@@ -65,6 +65,8 @@ export function TaskItem({ task, timeZone, showContact = true, onDelete }: { tas
             {task.closeOnReply && !task.done && <span className="badge badge-slate badge-sm">Until they reply</span>}
             {task.closedByMessageId !== null && <span className="badge badge-green badge-sm">They replied</span>}
             {task.assigneeName && <span className="task-assignee">{task.assigneeName}</span>}
+            {/* issue 22 item 5: who wrote it down, when someone else did (your own tasks stay uncluttered) */}
+            {task.createdByName && task.createdById !== task.assigneeId && <span className="task-assignee task-author">by {task.createdByName}</span>}
           </span>
         </div>
       )}
