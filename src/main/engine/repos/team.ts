@@ -216,5 +216,6 @@ export function forgetWorkspace(sqlite: Sqlite): number {
   stmt(sqlite, 'DELETE FROM team_assignments').run()
   stmt(sqlite, 'DELETE FROM team_field_versions').run()
   stmt(sqlite, 'DELETE FROM team_tombstones').run()
+  stmt(sqlite, 'DELETE FROM team_aliases').run() // team-domains (migration 0036)
   return queued
 }

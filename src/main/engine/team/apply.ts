@@ -11,6 +11,7 @@ import type { Sqlite } from '../db/open'
 import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
+import { placeUnique } from './unique'
 import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
 
 export interface RemoteOp {
@@ -117,6 +118,8 @@ function pendingFields(sqlite: Sqlite, tbl: string, rowKey: string): { fields: S
 function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied): boolean {
   // Same contact made on two desktops (merge.ts): ops about the later copy go to the survivor.
   let op = redirectOp(sqlite, t, pulled)
+  // team-domains: a second row of one unique key (a suppression, a segment name) merges into the first (unique.ts)
+  op = placeUnique(sqlite, t, op)
   let losers: number[] = []
   if (t.name === 'contacts' && op.kind === 'insert') {
     const placed = placeContactInsert(sqlite, op, out)

@@ -281,6 +281,10 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (a.tables.has('tags')) ctx.emit('tags.changed', {})
     if (a.contactIds.size || a.tables.has('contact_emails') || a.tables.has('contact_phones')) ctx.emit('contacts.changed', a.contactIds.size ? { ids: [...a.contactIds] } : {})
     for (const contactId of a.noteContactIds) ctx.emit('notes.changed', { contactId })
+    // team-domains: consent shows on the contact page; segments and intake rules have screens of their own.
+    if (a.tables.has('consent') || a.tables.has('consent_events')) ctx.emit('contacts.changed', {})
+    if (a.tables.has('segments')) ctx.emit('segments.changed', {})
+    if (a.tables.has('intake_rules')) ctx.emit('intake.changed', {})
     if (a.taskIds.size) ctx.emit('tasks.changed', { ids: [...a.taskIds] })
     if (a.outboundIds.size) {
       ctx.emit('outbox.changed', { ids: [...a.outboundIds] })
