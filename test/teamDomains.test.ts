@@ -189,4 +189,38 @@ describe('team domains', () => {
     expect(canonicalDump(a)).toEqual(canonicalDump(b))
     expect((await a.ok('segments.list', {})).filter((s) => s.name === 'VIP')).toEqual([expect.objectContaining({ id: vipA.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })])
   })
+
+  for (const variant of ['pushed', 'queued'] as const) {
+    it(`a segment deleted on A before B's apart copy of its name reached PostgreSQL: B's stands everywhere (B's copy ${variant})`, async () => {
+      const { db, a, b, shop } = await twoDesks()
+      const vipA = await a.ok('segments.create', { name: 'VIP', objectId: shop.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Cy' }] } })
+      await sync(a)
+      await a.ok('segments.delete', { id: vipA.id })
+      await sync(a)
+      const vipB = await b.ok('segments.create', { name: 'VIP', objectId: shop.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })
+      if (variant === 'pushed') {
+        await sync(b) // B's insert goes after A's delete; then B pulls A's insert (renaming its copy) and the delete
+      } else {
+        // B pulls A's insert and delete while its copy is still queued, as a pull applies them.
+        const c = new pg.Client({ connectionString: db.url })
+        await c.connect()
+        const rows = (await c.query("SELECT position, id, device_id, tbl, row_key, kind, fields FROM ops WHERE tbl = 'segments' AND row_key = $1 ORDER BY position", [String(vipA.id)])).rows
+        await c.end()
+        const ops: RemoteOp[] = rows.map((r) => ({ position: Number(r.position), id: r.id, deviceId: r.device_id, tbl: r.tbl, rowKey: r.row_key, kind: r.kind, fields: r.fields }))
+        expect(ops.map((o) => o.kind)).toEqual(['insert', 'delete'])
+        withFile(b, (f) => {
+          f.pragma('foreign_keys = ON')
+          f.transaction(() => {
+            f.prepare('UPDATE team_state SET applying = 1').run()
+            applyRemoteOps(f, ops)
+            f.prepare('UPDATE team_state SET applying = 0, cursor = ?').run(ops[1].position)
+          })()
+        })
+        expect(withFile(b, (f) => f.prepare("SELECT row_key AS k, kind FROM team_ops WHERE tbl = 'segments'").all())).toEqual([{ k: String(vipB.id), kind: 'insert' }])
+      }
+      await sync(b, a, b)
+      for (const t of [a, b]) expect((await t.ok('segments.list', {})).filter((x) => x.name === 'VIP')).toEqual([expect.objectContaining({ id: vipB.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })])
+      expect(canonicalDump(a)).toEqual(canonicalDump(b))
+    })
+  }
 })

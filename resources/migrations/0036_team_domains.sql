@@ -4,13 +4,21 @@
 -- Automation (autoresponders, sequences, flows and their runs) stays on each desktop until its steps are claimed.
 --
 -- Two desktops that made the same suppression or segment name apart end with one row (team/unique.ts): a later
--- row's id stands for the survivor's from then on.
+-- row's id stands for the survivor's from then on. A row of this desktop renamed to the survivor remembers what
+-- it was, so a delete of the survivor that came before it (in PostgreSQL's order) parts them again: its position
+-- (split_before; NULL: its insert was still queued, as insert_seq), and its own creation time.
 CREATE TABLE `team_aliases` (
 	`tbl` text NOT NULL,
 	`row_key` text NOT NULL,
 	`alias_of` text NOT NULL,
+	`split_before` integer,
+	`insert_seq` integer,
+	`own_created_at` integer,
+	`renamed` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY (`tbl`, `row_key`)
 ) WITHOUT ROWID;
+--> statement-breakpoint
+CREATE INDEX `team_aliases_of_idx` ON `team_aliases` (`tbl`, `alias_of`);
 --> statement-breakpoint
 -- A desktop already in a workspace: new rows of these tables take ids from its block at once, as the others do
 -- (the rows made before stay on this desktop: their ids may be another desktop's too).
