@@ -223,4 +223,27 @@ describe('team domains', () => {
       expect(canonicalDump(a)).toEqual(canonicalDump(b))
     })
   }
+
+  it('consent set apart on both desktops converges (the later answer wins, both stay in the history), also on a contact made twice', async () => {
+    const { a, b, shop, ann } = await twoDesks()
+    // Apart: A and B answer for Ann's e-mail differently; both make the same new contact (Eve) with consent each.
+    await a.ok('contacts.setConsent', { id: ann.id, channel: 'email', status: 'revoked' })
+    await b.ok('contacts.setConsent', { id: ann.id, channel: 'email', status: 'granted' })
+    const eveA = await a.ok('contacts.create', { email: 'eve@client.test', firstName: 'Eve', primaryObjectId: shop.id })
+    await a.ok('contacts.setConsent', { id: eveA.id, channel: 'sms', status: 'granted' })
+    const eveB = await b.ok('contacts.create', { email: 'eve@client.test', firstName: 'Eve', primaryObjectId: shop.id })
+    await b.ok('contacts.setConsent', { id: eveB.id, channel: 'whatsapp', status: 'revoked' })
+    await sync(a, b, a)
+    expect(canonicalDump(a)).toEqual(canonicalDump(b))
+    for (const t of [a, b]) {
+      const annC = await t.ok('contacts.consent', { id: ann.id })
+      expect(annC.current.find((c) => c.channel === 'email')).toMatchObject({ status: 'granted' }) // B's, pushed later
+      expect(annC.history.filter((h) => h.channel === 'email').map((h) => h.status).sort()).toEqual(['granted', 'revoked'])
+      // One Eve (A's, first in PostgreSQL) with both answers.
+      const eve = await t.ok('contacts.consent', { id: eveA.id })
+      expect(eve.current.map((c) => [c.channel, c.status])).toEqual([['sms', 'granted'], ['whatsapp', 'revoked']])
+      expect(eve.history).toHaveLength(2)
+      expect(await t.err('contacts.get', { id: eveB.id })).toMatchObject({ code: 'NOT_FOUND' })
+    }
+  })
 })
