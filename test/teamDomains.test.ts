@@ -147,16 +147,17 @@ describe('team domains', () => {
     await sync(a, b, a)
     const dumpA = canonicalDump(a)
     expect(canonicalDump(b)).toEqual(dumpA)
-    // One suppression per address, under A's id (the first to arrive); the later (B's) fields win.
-    const shopRows = (dumpA.suppressions as Array<{ id: number; object_id: number | null; email: string; reason: string }>).filter((s) => s.object_id === null)
-    expect(shopRows.map((s) => [s.email, s.reason]).sort()).toEqual([['cy@client.test', 'complained'], ['dee@client.test', 'complained']])
-    expect(shopRows.every((s) => s.id < 2 ** 32 * 2 && s.id >= 2 ** 32)).toBe(true)
+    // One suppression per address, A's (the first to reach PostgreSQL), as A made it.
+    const rows = (dumpA.suppressions as Array<{ id: number; object_id: number | null; email: string; reason: string }>).filter((s) => s.object_id === null)
+    expect(rows.map((s) => [s.email, s.reason]).sort()).toEqual([['cy@client.test', 'bounced'], ['dee@client.test', 'bounced']])
+    expect(rows.every((s) => s.id < 2 ** 32 * 2 && s.id >= 2 ** 32)).toBe(true)
     const segs = await b.ok('segments.list', {})
-    expect(segs.filter((s) => s.name.toLowerCase() === 'vip')).toEqual([expect.objectContaining({ id: vipA.id, name: 'vip' })])
-    // A later change of either desktop's id reaches the one row: B edits "its" segment, under the id it has now.
-    await b.ok('segments.update', { id: vipA.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Cy' }] } })
+    expect(segs.filter((s) => s.name.toLowerCase() === 'vip')).toEqual([expect.objectContaining({ id: vipA.id, name: 'VIP', rules: { all: [{ field: 'firstName', op: 'equals', value: 'Cy' }] } })])
+    // A later change reaches the one row: B edits "its" segment, under the id it has now.
+    await b.ok('segments.update', { id: vipA.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })
     await sync(b, a)
     expect(canonicalDump(a)).toEqual(canonicalDump(b))
+    expect((await a.ok('segments.list', {})).find((s) => s.id === vipA.id)).toMatchObject({ rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })
     expect(opsFor(a, 'segments') + opsFor(b, 'segments')).toBe(0)
   })
 
@@ -180,11 +181,11 @@ describe('team domains', () => {
         f.prepare('UPDATE team_state SET applying = 0, cursor = ?').run(op.position)
       })()
     })
-    // B's row now has A's id (its own fields: they are later), and its queue speaks of A's id, as updates.
+    // B's row now has A's id and name, with B's later edit of its rules; its queue speaks of A's id, as updates.
     expect((await b.ok('segments.list', {})).filter((s) => s.name === 'VIP')).toEqual([expect.objectContaining({ id: vipA.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })])
     const queued = withFile(b, (f) => f.prepare("SELECT row_key AS rowKey, kind, fields FROM team_ops WHERE tbl = 'segments' ORDER BY seq").all()) as Array<{ rowKey: string; kind: string; fields: string }>
     expect(queued.map((q) => [q.rowKey, q.kind])).toEqual([[String(vipA.id), 'update'], [String(vipA.id), 'update']])
-    expect(JSON.parse(queued[0].fields)).not.toHaveProperty('created_at')
+    expect(JSON.parse(queued[0].fields)).toEqual({}) // the copy's creation adds nothing
     await sync(b, a)
     expect(canonicalDump(a)).toEqual(canonicalDump(b))
     expect((await a.ok('segments.list', {})).filter((s) => s.name === 'VIP')).toEqual([expect.objectContaining({ id: vipA.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })])

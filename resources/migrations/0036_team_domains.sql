@@ -5,15 +5,17 @@
 --
 -- Two desktops that made the same suppression or segment name apart end with one row (team/unique.ts): a later
 -- row's id stands for the survivor's from then on. A row of this desktop renamed to the survivor remembers what
--- it was, so a delete of the survivor that came before it (in PostgreSQL's order) parts them again: its position
--- (split_before; NULL: its insert was still queued, as insert_seq), and its own creation time.
+-- it was, so a delete of the survivor that came before it (in PostgreSQL's order) parts them again: its insert's
+-- position (split_before; NULL: its insert was still queued, as insert_seq with its fields), and the fields it was
+-- made with (own_fields, JSON).
 CREATE TABLE `team_aliases` (
 	`tbl` text NOT NULL,
 	`row_key` text NOT NULL,
 	`alias_of` text NOT NULL,
 	`split_before` integer,
 	`insert_seq` integer,
-	`own_created_at` integer,
+	`own_fields` text,
+	`insert_fields` text,
 	`renamed` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY (`tbl`, `row_key`)
 ) WITHOUT ROWID;

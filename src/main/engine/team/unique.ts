@@ -1,10 +1,12 @@
 // Shared rows with a unique key besides their id (issue 22, migration 0036): a suppression is one per business and
 // address, a segment one per business and name. Two desktops that made the same one apart end with one row, the
-// same on every desktop: the row whose insert reached PostgreSQL first keeps the key and its id; the later insert
-// becomes an update of it (its fields win as a later edit would, but the row keeps its creation time), and every
-// later op about the later row's id goes to the survivor (team_aliases). A desktop holding the later row itself
-// (made here, queued or pushed after the other) renames it to the survivor's id when the survivor arrives, and its
-// queued ops follow. Runs with team_state.applying = 1: nothing here is captured.
+// same on every desktop: the row whose insert reached PostgreSQL first stands, with its id and fields; the later
+// insert only makes its id an alias of it (team_aliases). What the later row's desktop did under that id before it
+// knew of the survivor (edits, a delete) stays with that copy: a delete ends the alias, never the survivor. A
+// desktop holding the later row itself (made here, queued or pushed after the other) renames it to the survivor's
+// id when the survivor arrives and takes the survivor's fields, but for edits still queued here (pushed later, as
+// edits of the survivor, they win everywhere); its queued ops follow the new id. Runs with team_state.applying = 1:
+// nothing here is captured.
 //
 // That desktop applies the earlier insert out of PostgreSQL's order (its own row came later), so a delete of the
 // earlier row that lies between the two inserts parts them again there (splitBefore): elsewhere the later insert found
@@ -13,7 +15,7 @@
 // renamed its copy keeps one row where the others have two.
 import type { Sqlite } from '../db/open'
 import { stmt } from '../db/stmt'
-import { fieldVersions, pendingFieldsOf, setFieldVersion } from '../repos/team'
+import { fieldVersions, pendingFieldsOf } from '../repos/team'
 import type { SharedTable } from './tables'
 
 interface Op {
@@ -34,25 +36,30 @@ function resolve(sqlite: Sqlite, tbl: string, rowKey: string): string {
   return rowKey
 }
 
-/** What a later copy's insert brings to the survivor: its fields, not its creation time nor the op's context. */
-const asUpdate = (fields: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(fields).filter(([c]) => c !== 'created_at' && !c.startsWith('__')))
-
 /** Where the row's insert stands: its position, Infinity while still queued here (it will come after anything pulled). */
 function insertPosition(sqlite: Sqlite, t: SharedTable, rowKey: string): number {
   if (pendingFieldsOf(sqlite, t.name, rowKey).some((p) => p.kind === 'insert')) return Infinity
   return fieldVersions(sqlite, t.name, rowKey).get('created_at') ?? 0
 }
 
+/** An op that changes nothing (apply finds no field to write). */
+const noop = <O extends Op>(op: O, rowKey: string): O => ({ ...op, kind: 'update', rowKey, fields: {} })
+
 /**
- * A pulled op, pointed at the row it is about now. An insert whose unique key a row here holds is placed: it becomes
- * an update of that row when that one came first; otherwise that row becomes this one (renamed) and the insert
- * applies over it, where its own later fields stay. A delete of a row that one of ours was renamed to, earlier in
- * PostgreSQL's order than our row's insert, parts them first: everywhere else ours came after the delete, and stands.
+ * A pulled op, pointed at the row it is about now. An insert whose unique key a row here holds is placed: it only
+ * aliases that row when that one came first; otherwise that row becomes this one (renamed) and the insert applies
+ * over the fields it was made with. A delete of a row that one of ours was renamed to, earlier in PostgreSQL's
+ * order than our row's insert, parts them first: everywhere else ours came after the delete, and stands.
  */
 export function placeUnique<O extends Op>(sqlite: Sqlite, t: SharedTable, op: O): O {
   if (!t.unique) return op
   const rowKey = resolve(sqlite, t.name, op.rowKey)
-  if (rowKey !== op.rowKey) return { ...op, rowKey, kind: op.kind === 'insert' ? 'update' : op.kind, fields: op.kind === 'insert' ? asUpdate(op.fields) : op.fields }
+  if (rowKey !== op.rowKey) {
+    // What the copy's desktop did to it before it knew of the survivor stays with the copy: its desktop did it to
+    // that row alone (and, had it kept the row, gave way to the survivor's fields when it arrived). A delete ends the alias.
+    if (op.kind === 'delete') stmt(sqlite, 'DELETE FROM team_aliases WHERE tbl = ? AND row_key = ?').run(t.name, op.rowKey)
+    return noop(op, rowKey)
+  }
   if (op.kind === 'delete') splitBefore(sqlite, t, op)
   if (op.kind !== 'insert') return op
   const holder = stmt(sqlite, `SELECT id FROM ${t.name} WHERE ${t.unique.where} AND id != ?`)
@@ -62,63 +69,67 @@ export function placeUnique<O extends Op>(sqlite: Sqlite, t: SharedTable, op: O)
   const held = String(holder)
   if (insertPosition(sqlite, t, held) < op.position) {
     stmt(sqlite, 'INSERT OR REPLACE INTO team_aliases (tbl, row_key, alias_of) VALUES (?, ?, ?)').run(t.name, op.rowKey, held)
-    return { ...op, kind: 'update', rowKey: held, fields: asUpdate(op.fields) }
+    return noop(op, held)
   }
-  renameRow(sqlite, t, held, op)
+  renameRow(sqlite, t, held, op.rowKey)
   return op
 }
 
-/** Sets a field's version as it is (setFieldVersion keeps the higher one; a rename moves a row's birth back). */
+/** Sets a field's version as it is (setFieldVersion keeps the higher one; a split moves a row's birth back). */
 const putVersion = (sqlite: Sqlite, tbl: string, rowKey: string, field: string, position: number): void =>
   void stmt(sqlite, 'INSERT OR REPLACE INTO team_field_versions (tbl, row_key, field, position) VALUES (?, ?, ?, ?)').run(tbl, rowKey, field, position)
 
-/** The later row here becomes the earlier one: its id, the creation time of the first insert, its queued ops. */
-function renameRow(sqlite: Sqlite, t: SharedTable, from: string, op: Op): void {
-  const to = op.rowKey
-  const own = stmt(sqlite, `SELECT created_at FROM ${t.name} WHERE id = ?`).pluck().get(Number(from)) as number | null
-  const queuedInsert = stmt(sqlite, "SELECT seq FROM team_ops WHERE tbl = ? AND row_key = ? AND kind = 'insert' ORDER BY seq LIMIT 1").pluck().get(t.name, from) as number | undefined
-  const pushedAt = queuedInsert === undefined ? (fieldVersions(sqlite, t.name, from).get('created_at') ?? 0) : null
+/**
+ * The later row here becomes the earlier one: its id and every field the survivor was made with (its versions go,
+ * so the earlier insert writes them all), but for edits still queued here, which are pushed later as edits of the
+ * survivor. Its queued insert becomes an empty update (kept, so a split can give it back), its other queued ops
+ * follow the new id.
+ */
+function renameRow(sqlite: Sqlite, t: SharedTable, from: string, to: string): void {
+  const row = stmt(sqlite, `SELECT * FROM ${t.name} WHERE id = ?`).get(Number(from)) as Record<string, unknown>
+  const queuedInsert = stmt(sqlite, "SELECT seq, fields FROM team_ops WHERE tbl = ? AND row_key = ? AND kind = 'insert' ORDER BY seq LIMIT 1").get(t.name, from) as
+    | { seq: number; fields: string }
+    | undefined
+  const versions = fieldVersions(sqlite, t.name, from)
+  const own = Object.fromEntries(t.cols.map((c) => [c, [row[c], versions.get(c) ?? null]]))
   stmt(sqlite, `UPDATE ${t.name} SET id = ? WHERE id = ?`).run(Number(to), Number(from))
-  stmt(sqlite, 'UPDATE OR REPLACE team_field_versions SET row_key = ? WHERE tbl = ? AND row_key = ?').run(to, t.name, from)
-  if ('created_at' in op.fields) {
-    stmt(sqlite, `UPDATE ${t.name} SET created_at = ? WHERE id = ?`).run(op.fields.created_at as never, Number(to))
-    putVersion(sqlite, t.name, to, 'created_at', op.position)
-  }
-  // Pushed later, these read as the others apply them: an update of the survivor (its creation time stays).
-  stmt(
-    sqlite,
-    `UPDATE team_ops SET row_key = ?, kind = CASE kind WHEN 'insert' THEN 'update' ELSE kind END,
-       fields = json_remove(fields, '$.created_at', '$.__cursor') WHERE tbl = ? AND row_key = ?`,
-  ).run(to, t.name, from)
-  stmt(sqlite, 'INSERT OR REPLACE INTO team_aliases (tbl, row_key, alias_of, split_before, insert_seq, own_created_at, renamed) VALUES (?, ?, ?, ?, ?, ?, 1)').run(
+  stmt(sqlite, 'DELETE FROM team_field_versions WHERE tbl = ? AND row_key IN (?, ?)').run(t.name, from, to)
+  if (queuedInsert) stmt(sqlite, "UPDATE team_ops SET kind = 'update', fields = '{}' WHERE seq = ?").run(queuedInsert.seq)
+  stmt(sqlite, 'UPDATE team_ops SET row_key = ? WHERE tbl = ? AND row_key = ?').run(to, t.name, from)
+  stmt(sqlite, 'INSERT OR REPLACE INTO team_aliases (tbl, row_key, alias_of, split_before, insert_seq, own_fields, insert_fields, renamed) VALUES (?, ?, ?, ?, ?, ?, ?, 1)').run(
     t.name,
     from,
     to,
-    pushedAt,
-    queuedInsert ?? null,
-    own,
+    queuedInsert ? null : (versions.get('created_at') ?? 0),
+    queuedInsert?.seq ?? null,
+    JSON.stringify(own),
+    queuedInsert?.fields ?? null,
   )
 }
 
 /**
  * The survivor is deleted at a position before our renamed row's insert (or while that insert is still queued
- * here, unchanged): in PostgreSQL's order our row came after the delete, so on every other desktop it stands on its
- * own. It gets its id, creation time and queued insert back; the delete then finds no row of that id here.
+ * here): in PostgreSQL's order our row came after the delete, so on every other desktop it stands on its own. It
+ * gets its id, the fields it was made with and its queued insert back; the delete then finds no row of that id here.
  */
 function splitBefore(sqlite: Sqlite, t: SharedTable, op: Op): void {
-  const rows = stmt(sqlite, 'SELECT row_key AS rowKey, split_before AS before, insert_seq AS seq, own_created_at AS createdAt FROM team_aliases WHERE tbl = ? AND alias_of = ? AND renamed = 1').all(
-    t.name,
-    op.rowKey,
-  ) as Array<{ rowKey: string; before: number | null; seq: number | null; createdAt: number | null }>
+  const rows = stmt(
+    sqlite,
+    'SELECT row_key AS rowKey, split_before AS before, insert_seq AS seq, own_fields AS own, insert_fields AS fields FROM team_aliases WHERE tbl = ? AND alias_of = ? AND renamed = 1',
+  ).all(t.name, op.rowKey) as Array<{ rowKey: string; before: number | null; seq: number | null; own: string; fields: string | null }>
   for (const r of rows) {
     const queued = r.seq !== null && stmt(sqlite, 'SELECT 1 FROM team_ops WHERE seq = ?').get(r.seq) !== undefined
     if (!(r.before !== null ? op.position < r.before : queued)) continue
-    stmt(sqlite, `UPDATE ${t.name} SET id = ?, created_at = ? WHERE id = ?`).run(Number(r.rowKey), r.createdAt, Number(op.rowKey))
-    stmt(sqlite, 'UPDATE OR REPLACE team_field_versions SET row_key = ? WHERE tbl = ? AND row_key = ?').run(r.rowKey, t.name, op.rowKey)
-    if (r.before !== null) putVersion(sqlite, t.name, r.rowKey, 'created_at', r.before)
-    else stmt(sqlite, "DELETE FROM team_field_versions WHERE tbl = ? AND row_key = ? AND field = 'created_at'").run(t.name, r.rowKey)
+    // The row as it was, but for edits queued since (they stay: they are this desktop's latest).
+    const own = JSON.parse(r.own) as Record<string, [unknown, number | null]>
+    const pending = new Set<string>()
+    for (const p of pendingFieldsOf(sqlite, t.name, op.rowKey)) for (const f of Object.keys(JSON.parse(p.fields) as object)) pending.add(f)
+    const cols = Object.keys(own).filter((c) => !pending.has(c))
+    stmt(sqlite, `UPDATE ${t.name} SET id = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE id = ?`).run(Number(r.rowKey), ...cols.map((c) => own[c][0] as never), Number(op.rowKey))
+    stmt(sqlite, 'DELETE FROM team_field_versions WHERE tbl = ? AND row_key IN (?, ?)').run(t.name, op.rowKey, r.rowKey)
+    for (const c of cols) if (own[c][1] !== null) putVersion(sqlite, t.name, r.rowKey, c, own[c][1] as number)
     stmt(sqlite, 'UPDATE team_ops SET row_key = ? WHERE tbl = ? AND row_key = ?').run(r.rowKey, t.name, op.rowKey)
-    if (queued) stmt(sqlite, "UPDATE team_ops SET kind = 'insert', fields = json_set(fields, '$.created_at', ?) WHERE seq = ?").run(r.createdAt, r.seq)
+    if (queued) stmt(sqlite, "UPDATE team_ops SET kind = 'insert', fields = ? WHERE seq = ?").run(r.fields, r.seq)
     stmt(sqlite, 'DELETE FROM team_aliases WHERE tbl = ? AND row_key = ?').run(t.name, r.rowKey)
   }
 }
