@@ -22,6 +22,32 @@ CREATE TABLE `team_aliases` (
 --> statement-breakpoint
 CREATE INDEX `team_aliases_of_idx` ON `team_aliases` (`tbl`, `alias_of`);
 --> statement-breakpoint
+-- Rows of a unique key deleted on this desktop: a copy of the key made apart elsewhere, earlier in PostgreSQL's order
+-- than this delete (or while it is still queued), is the same row, deleted here. Written by the triggers below.
+-- born: the position of the row's insert (NULL while that insert is queued: set when its push is acknowledged).
+CREATE TABLE `team_unique_deleted` (
+	`tbl` text NOT NULL,
+	`row_key` text NOT NULL,
+	`key_json` text NOT NULL,
+	`born` integer,
+	PRIMARY KEY (`tbl`, `row_key`)
+) WITHOUT ROWID;
+--> statement-breakpoint
+CREATE TRIGGER `unique_suppressions_ad` AFTER DELETE ON `suppressions` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) BEGIN
+  INSERT OR REPLACE INTO team_unique_deleted (tbl, row_key, key_json, born) VALUES ('suppressions', CAST(old.id AS TEXT), json_array(ifnull(old.object_id, 0), old.email),
+    (SELECT position FROM team_field_versions WHERE tbl = 'suppressions' AND row_key = CAST(old.id AS TEXT) AND field = 'created_at'));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `unique_segments_ad` AFTER DELETE ON `segments` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) BEGIN
+  INSERT OR REPLACE INTO team_unique_deleted (tbl, row_key, key_json, born) VALUES ('segments', CAST(old.id AS TEXT), json_array(ifnull(old.object_id, 0), lower(old.name)),
+    (SELECT position FROM team_field_versions WHERE tbl = 'segments' AND row_key = CAST(old.id AS TEXT) AND field = 'created_at'));
+END;
+--> statement-breakpoint
+-- A queued insert of a row deleted here reaches PostgreSQL: its position is the row's birth.
+CREATE TRIGGER `unique_born_ai` AFTER INSERT ON `team_field_versions` WHEN new.field = 'created_at' AND new.tbl IN ('suppressions', 'segments') BEGIN
+  UPDATE team_unique_deleted SET born = new.position WHERE tbl = new.tbl AND row_key = new.row_key AND born IS NULL;
+END;
+--> statement-breakpoint
 -- A desktop already in a workspace: new rows of these tables take ids from its block at once, as the others do
 -- (the rows made before stay on this desktop: their ids may be another desktop's too).
 INSERT OR IGNORE INTO sqlite_sequence (name, seq) SELECT n.name, 0 FROM team_state, (SELECT 'suppressions' AS name UNION ALL SELECT 'consent_events' UNION ALL SELECT 'segments' UNION ALL SELECT 'intake_rules') AS n WHERE team_state.id = 1 AND NOT EXISTS (SELECT 1 FROM sqlite_sequence s WHERE s.name = n.name);

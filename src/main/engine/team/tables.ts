@@ -29,12 +29,16 @@ export interface SharedTable {
   /**
    * A unique key besides the id (migration 0036): two desktops that made the same one apart (a suppression of one
    * address, a segment's name) end with one row, the one whose insert reached PostgreSQL first (unique.ts).
-   * `where` matches the key as its unique index does, one `?` per column of `cols`.
+   * `where` matches the key as its unique index does, one `?` per column of `cols`; `key` is the key as migration
+   * 0036's delete triggers record it (team_unique_deleted.key_json) from the row's fields.
    */
-  unique?: { cols: string[]; where: string }
+  unique?: { cols: string[]; where: string; key: (f: Record<string, unknown>) => string }
   /** Primary-key columns holding text (consent.channel); all others are integers. */
   textKey?: string[]
 }
+
+/** SQLite's lower() and NOCASE fold ASCII letters only. */
+const asciiLower = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/[A-Z]/g, (c) => c.toLowerCase()) : v)
 
 export const SHARED_TABLES: SharedTable[] = [
   { name: 'objects', pk: ['id'], autoId: true, cols: ['name', 'postal_address', 'timezone', 'unsubscribe_url', 'country', 'created_at', 'updated_at'] },
@@ -82,11 +86,11 @@ export const SHARED_TABLES: SharedTable[] = [
   { name: 'message_events', pk: ['id'], autoId: true, cols: ['outbound_id', 'type', 'detail', 'provider_event_id', 'at'] },
   // ---- team-domains (migration 0036): what stops a send, consent, segments and intake rules.
   // A suppression made on any desktop stops the sends of every desktop (checked again when a row is claimed).
-  { name: 'suppressions', pk: ['id'], autoId: true, cols: ['object_id', 'email', 'reason', 'created_at'], unique: { cols: ['object_id', 'email'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND email = ?' } },
+  { name: 'suppressions', pk: ['id'], autoId: true, cols: ['object_id', 'email', 'reason', 'created_at'], unique: { cols: ['object_id', 'email'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND email = ?', key: (f) => JSON.stringify([f.object_id ?? 0, f.email]) } },
   // One row per contact and channel (a reusable key: the later of set and remove wins); its history rows are plain.
   { name: 'consent', pk: ['contact_id', 'channel'], autoId: false, cols: ['status', 'source', 'at'], textKey: ['channel'] },
   { name: 'consent_events', pk: ['id'], autoId: true, cols: ['contact_id', 'channel', 'status', 'source', 'at'] },
-  { name: 'segments', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'rules_json', 'created_at', 'updated_at'], unique: { cols: ['object_id', 'name'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND name = ? COLLATE NOCASE' } },
+  { name: 'segments', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'rules_json', 'created_at', 'updated_at'], unique: { cols: ['object_id', 'name'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND name = ? COLLATE NOCASE', key: (f) => JSON.stringify([f.object_id ?? 0, asciiLower(f.name)]) } },
   // sequence_id is device-local until sequences replicate (their ids differ from desktop to desktop).
   { name: 'intake_rules', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'enabled', 'from_match', 'to_match', 'subject_match', 'subject_mode', 'field_map_json', 'tag_ids_json', 'created_at', 'updated_at'] },
 ]
