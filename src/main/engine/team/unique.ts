@@ -66,10 +66,16 @@ export function placeUnique<O extends Op>(sqlite: Sqlite, t: SharedTable, op: O)
     stmt(sqlite, 'UPDATE team_tombstones SET position = ? WHERE tbl = ? AND row_key = ? AND position > ?').run(op.position, t.name, op.rowKey, op.position)
   }
   if (op.kind !== 'insert') return op
+  // A row deleted here that held the key at this insert's position comes first: a live one is then a later copy.
+  const gone = deletedHolder(sqlite, t, op)
+  if (gone !== undefined) {
+    stmt(sqlite, 'INSERT OR REPLACE INTO team_aliases (tbl, row_key, alias_of) VALUES (?, ?, ?)').run(t.name, op.rowKey, gone)
+    return noop(op, gone)
+  }
   const holder = stmt(sqlite, `SELECT id FROM ${t.name} WHERE ${t.unique.where} AND id != ?`)
     .pluck()
     .get(...t.unique.cols.map((c) => (op.fields[c] ?? null) as never), Number(op.rowKey)) as number | undefined
-  if (holder === undefined) return deletedHere(sqlite, t, op)
+  if (holder === undefined) return op
   const held = String(holder)
   if (insertPosition(sqlite, t, held) < op.position) {
     stmt(sqlite, 'INSERT OR REPLACE INTO team_aliases (tbl, row_key, alias_of) VALUES (?, ?, ?)').run(t.name, op.rowKey, held)
@@ -80,22 +86,20 @@ export function placeUnique<O extends Op>(sqlite: Sqlite, t: SharedTable, op: O)
 }
 
 /**
- * No row holds the key here, but this desktop deleted one that did, after this insert in PostgreSQL's order (its
- * delete still queued, or pushed at a later position): everywhere else this insert found that row and became its
- * alias, which the delete then took away with it. So here too.
+ * A row this desktop deleted that held the key at this insert's position: born before it, deleted after it in
+ * PostgreSQL's order (the delete still queued, or pushed later). Everywhere else this insert found that row and
+ * became its alias, which the delete then took away with it; so here too.
  */
-function deletedHere<O extends Op>(sqlite: Sqlite, t: SharedTable, op: O): O {
+function deletedHolder(sqlite: Sqlite, t: SharedTable, op: Op): string | undefined {
   const gone = stmt(sqlite, 'SELECT row_key AS g, born FROM team_unique_deleted WHERE tbl = ? AND key_json = ?').all(t.name, t.unique!.key(op.fields)) as Array<{ g: string; born: number | null }>
   for (const { g, born } of gone) {
     // Born later (or not yet pushed): this insert came first, and the row deleted here was its alias.
     if (born === null || born > op.position) continue
     const queued = stmt(sqlite, "SELECT 1 FROM team_ops WHERE tbl = ? AND row_key = ? AND kind = 'delete'").get(t.name, g) !== undefined
     const at = stmt(sqlite, 'SELECT position FROM team_tombstones WHERE tbl = ? AND row_key = ?').pluck().get(t.name, g) as number | undefined
-    if (!queued && !(at !== undefined && at > op.position)) continue
-    stmt(sqlite, 'INSERT OR REPLACE INTO team_aliases (tbl, row_key, alias_of) VALUES (?, ?, ?)').run(t.name, op.rowKey, g)
-    return noop(op, g)
+    if (queued || (at !== undefined && at > op.position)) return g
   }
-  return op
+  return undefined
 }
 
 /** Sets a field's version as it is (setFieldVersion keeps the higher one; a split moves a row's birth back). */
