@@ -159,7 +159,8 @@ async function run(seed: number, steps: number) {
 }
 
 // More runs: TEAM_SEEDS=1,2,3 TEAM_STEPS=250 npx vitest run test/teamProperty.test.ts (25 seeds x 250 steps passed;
-// with the colliding creates of the contact merge, seeds 1-13 x 150 and 20-35 x 300 passed).
+// with the colliding creates of the contact merge, seeds 1-13 x 150 and 20-35 x 300 passed; with the domain writes of
+// migration 0036 (domainWrite), seeds 1-15, 22 and 1234 x 150 passed).
 describe('three desktops, random writes and disconnects', () => {
   for (const seed of (process.env.TEAM_SEEDS ?? '7,22,1234').split(',').map(Number)) {
     it(`converge to identical canonical dumps (seed ${seed})`, async () => {
