@@ -32,7 +32,8 @@ describe('team field versions', () => {
     await b.ok('team.sync', {})
     const edited = read(b).last_name!
     expect(edited).toBeGreaterThan(born)
-    expect(read(b)).toEqual({ '*': born, last_name: edited, sort_name: edited })
+    // (the edit's name and who made it change with it)
+    expect(read(b)).toEqual({ '*': born, last_name: edited, sort_name: edited, updated_by: edited })
     expect(await b.ok('contacts.get', { id: ava.id })).toMatchObject({ lastName: 'Nguyen-Smith' })
 
     // Ops older than the insert (first name) and than the edit (last name) lose; a newer one on the first name wins.
@@ -50,6 +51,6 @@ describe('team field versions', () => {
     expect(await b.ok('contacts.get', { id: ava.id })).toMatchObject({ firstName: 'Ava', lastName: 'Nguyen-Smith' })
     expect(apply(edited + 1_000_000, { first_name: 'Avery' })).toBe(1)
     expect(await b.ok('contacts.get', { id: ava.id })).toMatchObject({ firstName: 'Avery', lastName: 'Nguyen-Smith' })
-    expect(read(b)).toEqual({ '*': born, last_name: edited, sort_name: edited, first_name: edited + 1_000_000 })
+    expect(read(b)).toEqual({ '*': born, last_name: edited, sort_name: edited, updated_by: edited, first_name: edited + 1_000_000 })
   })
 })

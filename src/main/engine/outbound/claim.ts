@@ -15,6 +15,7 @@ import type { NetMonitor } from './netMonitor'
 import { failRow, holdRow, type RetryPolicy } from './outcome'
 import { senderOf, type Senders } from './transport'
 import { teamGate, teamMine } from '../team/claims'
+import { skipSuppressed } from './suppression'
 
 export type Head = Pick<OutboxRow, 'id' | 'transport' | 'mailboxId' | 'objectId' | 'source' | 'contactId' | 'channel'>
 
@@ -99,8 +100,10 @@ export function claimDue(ctx: Ctx, env: ClaimEnv, now: number, slots: number, ho
   // A few more heads than slots, to step over rows whose lane is busy or closed.
   // In a team workspace, a row other desktops have leaves only with this desktop's claim in PostgreSQL (issue 22).
   const heads = teamGate(ctx, dueRows(ctx, now, slots + 16))
-  const windows = env.sendWindows(heads, now)
-  for (const head of heads) {
+  // An address suppressed since a row was queued (here or on another desktop of the team): skipped, not sent.
+  const sendable = skipSuppressed(ctx, heads, result.changed)
+  const windows = env.sendWindows(sendable, now)
+  for (const head of sendable) {
     if (picks.length >= slots) break
     const key = laneOf(head)
     let lane = lanes.get(key)

@@ -249,5 +249,7 @@ export function forgetWorkspace(sqlite: Sqlite): number {
   stmt(sqlite, 'DELETE FROM team_assignments').run()
   stmt(sqlite, 'DELETE FROM team_field_versions').run()
   stmt(sqlite, 'DELETE FROM team_tombstones').run()
+  stmt(sqlite, 'DELETE FROM team_aliases').run() // team-domains (migration 0036)
+  stmt(sqlite, 'DELETE FROM team_unique_deleted').run()
   return queued
 }

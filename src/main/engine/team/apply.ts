@@ -13,6 +13,7 @@ import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion, setFieldVersions } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
 import { countRemoteSend, outboxBefore } from './sharedCaps'
+import { placeUnique } from './unique'
 import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
 
 export interface RemoteOp {
@@ -124,9 +125,18 @@ function pendingFields(sqlite: Sqlite, tbl: string, rowKey: string): { fields: S
   return { fields, deleted }
 }
 
+/**
+ * An insert that wrote every column stores one version row for all of them (repos/team.ts ALL_FIELDS). Not for
+ * tables with a unique key: unique.ts and migration 0036's triggers read each row's created_at version in SQL.
+ */
+export const stampsEveryColumn = (t: SharedTable, inserted: boolean, fields: string[]): boolean =>
+  inserted && !!t.autoId && !t.unique && t.cols.every((c) => fields.includes(c))
+
 function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied): boolean {
   // Same contact made on two desktops (merge.ts): ops about the later copy go to the survivor.
   let op = redirectOp(sqlite, t, pulled)
+  // team-domains: a second row of one unique key (a suppression, a segment name) merges into the first (unique.ts)
+  op = placeUnique(sqlite, t, op)
   let losers: number[] = []
   if (t.name === 'contacts' && op.kind === 'insert') {
     const placed = placeContactInsert(sqlite, op, out)
@@ -178,7 +188,7 @@ function applyOne(sqlite: Sqlite, t: SharedTable, pulled: RemoteOp, out: Applied
     if (AFTER_INSERT[t.name]) stmt(sqlite, AFTER_INSERT[t.name]).run(...key)
   }
   if (outbox && written.includes('status')) countRemoteSend(sqlite, outbox.before, op.fields)
-  setFieldVersions(sqlite, t.name, op.rowKey, written, op.position, !exists && written.length === t.cols.length)
+  setFieldVersions(sqlite, t.name, op.rowKey, written, op.position, stampsEveryColumn(t, !exists, written))
   rederive(sqlite, t, key, written, op.fields)
   for (const l of losers) mergeContactInto(sqlite, key[0], l, out)
   return written.length > 0 || losers.length > 0

@@ -14,7 +14,7 @@ import type { Sqlite } from '../db/open'
 import { stmt } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, pendingFieldsOf, setFieldVersion } from '../repos/team'
-import { SHARED_TABLES, type SharedTable } from './tables'
+import { SHARED_TABLES, keyValues, type SharedTable } from './tables'
 
 export const CURSOR_FIELD = '__cursor'
 const ROW = '__row'
@@ -274,7 +274,7 @@ function moveReusableRows(sqlite: Sqlite, t: SharedTable, column: string, surviv
   const versioned = stmt(sqlite, 'SELECT DISTINCT row_key AS k FROM team_field_versions WHERE tbl = ? AND row_key LIKE ?').pluck().all(t.name, pattern) as string[]
   const loserKeys = new Set([...rows.map((r) => keysOf('loser', r).join(':')), ...versioned.filter((k) => Number(k.split(':')[at]) === loserId)])
   for (const lk of loserKeys) {
-    const parts = lk.split(':').map(Number)
+    const parts = keyValues(t, lk) // consent's key holds its channel as text
     const sk = parts.map((v, i) => (i === at ? survivorId : v))
     const skey = sk.join(':')
     const rowVersion = (key: string) => (pendingFieldsOf(sqlite, t.name, key).length ? Infinity : (fieldVersions(sqlite, t.name, key).get(ROW) ?? -1))

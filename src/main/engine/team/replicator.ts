@@ -8,7 +8,7 @@ import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { dropOutboundOps, profileEmail, pushingThrough, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, hasPending, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setFieldVersions, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
-import { ROW_FIELD, applyRemoteOps, type Applied, type RemoteOp } from './apply'
+import { ROW_FIELD, applyRemoteOps, stampsEveryColumn, type Applied, type RemoteOp } from './apply'
 import { accessRefused, asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
@@ -171,7 +171,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
             } else {
               const fields = Object.keys(JSON.parse(o.fields) as object)
               const t = sharedTable(o.tbl)
-              setFieldVersions(ctx.sqlite, o.tbl, o.rowKey, fields, position, o.kind === 'insert' && !!t?.autoId && t.cols.every((c) => fields.includes(c)))
+              setFieldVersions(ctx.sqlite, o.tbl, o.rowKey, fields, position, !!t && stampsEveryColumn(t, o.kind === 'insert', fields))
             }
             deleteOp(ctx.sqlite, o.id)
             // team-merge: a contact made here is known by its insert's position from now on (merge.ts)
@@ -287,6 +287,10 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (a.tables.has('tags')) ctx.emit('tags.changed', {})
     if (a.contactIds.size || a.tables.has('contact_emails') || a.tables.has('contact_phones')) ctx.emit('contacts.changed', a.contactIds.size ? { ids: [...a.contactIds] } : {})
     for (const contactId of a.noteContactIds) ctx.emit('notes.changed', { contactId })
+    // team-domains: consent shows on the contact page; segments and intake rules have screens of their own.
+    if (a.tables.has('consent') || a.tables.has('consent_events')) ctx.emit('contacts.changed', {})
+    if (a.tables.has('segments')) ctx.emit('segments.changed', {})
+    if (a.tables.has('intake_rules')) ctx.emit('intake.changed', {})
     if (a.taskIds.size) ctx.emit('tasks.changed', { ids: [...a.taskIds] })
     if (a.outboundIds.size) {
       ctx.emit('outbox.changed', { ids: [...a.outboundIds] })

@@ -26,7 +26,19 @@ export interface SharedTable {
    * when it made the row, so the others can tell whether it knew of a contact with the same address (merge.ts).
    */
   insertContext?: Record<string, string>
+  /**
+   * A unique key besides the id (migration 0036): two desktops that made the same one apart (a suppression of one
+   * address, a segment's name) end with one row, the one whose insert reached PostgreSQL first (unique.ts).
+   * `where` matches the key as its unique index does, one `?` per column of `cols`; `key` is the key as migration
+   * 0036's delete triggers record it (team_unique_deleted.key_json) from the row's fields.
+   */
+  unique?: { cols: string[]; where: string; key: (f: Record<string, unknown>) => string }
+  /** Primary-key columns holding text (consent.channel); all others are integers. */
+  textKey?: string[]
 }
+
+/** SQLite's lower() and NOCASE fold ASCII letters only. */
+const asciiLower = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/[A-Z]/g, (c) => c.toLowerCase()) : v)
 
 export const SHARED_TABLES: SharedTable[] = [
   { name: 'objects', pk: ['id'], autoId: true, cols: ['name', 'postal_address', 'timezone', 'unsubscribe_url', 'country', 'created_at', 'updated_at'] },
@@ -72,6 +84,15 @@ export const SHARED_TABLES: SharedTable[] = [
     sharedAs: { status: 'queued' },
   },
   { name: 'message_events', pk: ['id'], autoId: true, cols: ['outbound_id', 'type', 'detail', 'provider_event_id', 'at'] },
+  // ---- team-domains (migration 0036): what stops a send, consent, segments and intake rules.
+  // A suppression made on any desktop stops the sends of every desktop (checked again when a row is claimed).
+  { name: 'suppressions', pk: ['id'], autoId: true, cols: ['object_id', 'email', 'reason', 'created_at'], unique: { cols: ['object_id', 'email'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND email = ?', key: (f) => JSON.stringify([f.object_id ?? 0, f.email]) } },
+  // One row per contact and channel (a reusable key: the later of set and remove wins); its history rows are plain.
+  { name: 'consent', pk: ['contact_id', 'channel'], autoId: false, cols: ['status', 'source', 'at'], textKey: ['channel'] },
+  { name: 'consent_events', pk: ['id'], autoId: true, cols: ['contact_id', 'channel', 'status', 'source', 'at'] },
+  { name: 'segments', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'rules_json', 'created_at', 'updated_at'], unique: { cols: ['object_id', 'name'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND name = ? COLLATE NOCASE', key: (f) => JSON.stringify([f.object_id ?? 0, asciiLower(f.name)]) } },
+  // sequence_id is device-local until sequences replicate (their ids differ from desktop to desktop).
+  { name: 'intake_rules', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'enabled', 'from_match', 'to_match', 'subject_match', 'subject_mode', 'field_map_json', 'tag_ids_json', 'created_at', 'updated_at'] },
 ]
 
 /** Columns of shared tables that stay on each desktop (test/teamSchema.test.ts checks every column is one or the other). */
@@ -81,6 +102,7 @@ export const LOCAL_COLUMNS: Record<string, string[]> = {
   mailboxes: ['smtp_password_sealed', 'imap_password_sealed', 'status', 'status_reason', 'status_code'],
   object_mailgun_settings: ['api_key_sealed'],
   outbound_messages: ['lease_owner', 'lease_until', 'capacity_day', 'draft_id', 'communication_id', 'bulk_job_id', 'polled_at'],
+  intake_rules: ['sequence_id'],
 }
 
 export const sharedTable = (name: string): SharedTable | undefined => SHARED_TABLES.find((t) => t.name === name)
@@ -88,8 +110,12 @@ export const sharedTable = (name: string): SharedTable | undefined => SHARED_TAB
 /** The row key of an op: the primary-key values joined by ':' (contact_tags: 'tagId:contactId'). */
 export const rowKeyOf = (t: SharedTable, row: Record<string, unknown>): string => t.pk.map((k) => String(row[k])).join(':')
 
-/** The primary-key values back from a row key (all shared keys are integers). */
-export const keyValues = (t: SharedTable, rowKey: string): number[] => rowKey.split(':').map(Number)
+/**
+ * The primary-key values back from a row key: integers, but for the text parts a table names in textKey
+ * (consent.channel), which stay text (SQLite binds either; no caller does arithmetic on them).
+ */
+export const keyValues = (t: SharedTable, rowKey: string): number[] =>
+  rowKey.split(':').map((v, i) => (t.textKey?.includes(t.pk[i]) ? (v as unknown as number) : Number(v)))
 
 // A UUIDv7 made in SQL: 48 bits of Unix milliseconds, version 7, variant 10, 74 random bits.
 const UUID7_SQL = `(SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(ts, 9, 4), substr(r, 1, 3), substr('89ab', 1 + (abs(random()) % 4), 1), substr(r, 4, 3), substr(r, 7, 12)) FROM (SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) AS ts, lower(hex(randomblob(9))) AS r))`
