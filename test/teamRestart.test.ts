@@ -198,10 +198,13 @@ describe('PostgreSQL restarted mid-run', () => {
     await write(b)
     await waitFor(async () => rowsOf(a).length === 16 && rowsOf(b).length === 16 && (await status(a)).pendingOps === 0 && (await status(b)).pendingOps === 0, { timeoutMs: 30_000, message: 'both desktops have every row' })
     for (const t of desks) await t.ok('clock.advance', { ms: HOUR })
-    await step()
-    await waitFor(() => sentAnywhere().size >= 2, { timeoutMs: 30_000, message: 'the first messages sent' })
+    await waitFor(async () => {
+      await step()
+      return sentAnywhere().size >= 2
+    }, { timeoutMs: 30_000, intervalMs: 50, message: 'the first messages sent' })
 
-    // 1. A clean stop: PostgreSQL closes every connection and refuses new ones.
+    // 1. A clean stop: PostgreSQL closes every connection and refuses new ones, with shared rows still to send.
+    expect(sentAnywhere().size).toBeLessThan(16)
     cluster.stop('fast')
     await write(a)
     await write(b)
@@ -224,6 +227,8 @@ describe('PostgreSQL restarted mid-run', () => {
     // 2. A crash in the middle of pushes: a burst of writes, and PostgreSQL dies without a word (immediate).
     await write(a, 6)
     await write(b, 6)
+    const unsent = ids.filter((m) => !sentAnywhere().has(m))
+    expect(unsent.length).toBeGreaterThan(0)
     cluster.stop('immediate')
     await write(a)
     await write(b)
