@@ -9,7 +9,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshEngine, type TestEngine } from './helpers'
 import { ensureMailServers, MAIL, messageIds, resetMailbox, waitFor } from './mail/servers'
-import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, withFile } from './teamSetup'
+import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, pgPort, pgProxy, withFile } from './teamSetup'
 import { privateCluster, type PrivateCluster } from './support/pgCluster'
 import { SendFailure } from '../src/main/engine/outbound/failure'
 import type { Sender } from '../src/main/engine/outbound/transport'
@@ -35,14 +35,14 @@ const desk = (o: DeskOptions = {}) =>
   })
 
 /** A on `url` (superuser) makes the business, kit's mailbox and the workspace; B joins as staff and types kit's password. */
-async function twoDesks(db: { url: string; name: string; port: number }, minGapSeconds: number, a: TestEngine, b: TestEngine) {
+async function twoDesks(db: { url: string; name: string; port: number }, minGapSeconds: number, a: TestEngine, b: TestEngine, bPort = db.port) {
   const object = await a.ok('objects.create', { name: 'Kit Studio', timezone: 'Europe/London' })
   const mailbox = await a.ok('mailboxes.create', { objectId: object.id, email: kit.email, displayName: 'Kit', dailyCapacity: 10_000, minGapSeconds, smtp, imap: null })
   const profile = await a.ok('profiles.create', { objectId: object.id, email: kit.email, displayName: 'Kit Studio', transport: { kind: 'smtp', mailboxId: mailbox.id } })
   await a.ok('team.create', { databaseUrl: db.url, admin: ADMIN })
   await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [profile.id] })
   await a.ok('team.sync', {})
-  await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+  await b.ok('team.join', { databaseUrl: joinUrl(db, bPort), email: STAFF.email, password: STAFF.password })
   await b.ok('mailboxes.update', { id: mailbox.id, smtp })
   return { object, profile }
 }
@@ -71,7 +71,7 @@ async function claimRows(url: string) {
   const c = new pg.Client({ connectionString: url })
   await c.connect()
   try {
-    return (await c.query<{ row_id: string; device_id: number; state: string; outcome: string | null }>("SELECT row_id, device_id, state, outcome FROM claims WHERE tbl = 'outbound_messages' ORDER BY row_id")).rows
+    return (await c.query<{ row_id: string; device_id: number; state: string; outcome: string | null; updated_at: Date }>("SELECT row_id, device_id, state, outcome, updated_at FROM claims WHERE tbl = 'outbound_messages' ORDER BY row_id")).rows
   } finally {
     await c.end()
   }
@@ -137,6 +137,71 @@ describe('team outbox claims', () => {
     } finally {
       letGo()
     }
+  }, 120_000)
+})
+
+describe('team outbox claims: a late answer', () => {
+  it('a claim won by a round whose answer arrives after its desktop pushed the row’s release is not used', async () => {
+    // B reaches PostgreSQL through a proxy that can hold back the answers of its newest connection (its claims).
+    const proxy = await pgProxy(pgPort())
+    let attempts = 0
+    const wrapB = (kind: 'smtp' | 'mailgun' | 'twilio', real: Sender): Sender =>
+      kind !== 'smtp' ? real : { ...real, send: async (row) => (++attempts === 1 ? Promise.reject(new SendFailure('transient', 'Connection reset by the server (test)')) : real.send(row)) }
+    const db = await freshDatabase()
+    const a = desk({ manual: true })
+    const b = desk({ manual: true, wrapSender: wrapB })
+    const { profile } = await twoDesks(db, 0, a, b, proxy.port)
+    const [x] = await queue(a, profile.id, 1, 'Late', a.clock.now() + HOUR)
+    const [z] = await queue(a, profile.id, 1, 'Beside', a.clock.now() + HOUR + 10 * 60_000)
+    await a.ok('team.sync', {})
+    await b.ok('team.sync', {})
+    // B claims X (its claims connection opens now, the proxy's newest) and the attempt fails: retry_wait, not pushed.
+    await b.ok('clock.advance', { ms: HOUR })
+    b.engine.outbound.scheduler.wake()
+    await waitFor(() => statusOf(b, x) === 'retry_wait', { timeoutMs: 30_000, message: 'the first attempt failed' })
+    const idOf = (m: string) => rowsOf(b).find((r) => r.messageId === m)!.id
+    const claimOf = async (m: string) => (await claimRows(db.url)).find((c) => Number(c.row_id) === idOf(m))!
+    const bDevice = (await claimOf(x)).device_id
+    const before = (await claimOf(x)).updated_at
+    let held = true
+    const letThrough = proxy.holdReplies()
+    const release = () => {
+      if (held) letThrough()
+      held = false
+    }
+    try {
+      // The backoff is over: B asks for X and Z in one round, which runs in PostgreSQL (both B's now) while its
+      // answer waits in the proxy.
+      await b.ok('clock.advance', { ms: 30 * 60_000 })
+      await waitFor(async () => {
+        b.engine.outbound.scheduler.wake()
+        const [cx, cz] = [await claimOf(x), await claimOf(z)]
+        return cz.device_id === bDevice && cz.state === 'leased' && cx.updated_at.getTime() > before.getTime()
+      }, { timeoutMs: 30_000, intervalMs: 100, message: 'B’s round ran in PostgreSQL' })
+      // Meanwhile B pushes the failed attempt, which gives X back; A takes X and sends it.
+      await b.ok('team.sync', {})
+      expect((await claimOf(x)).state).toBe('released')
+      await a.ok('team.sync', {})
+      await a.ok('clock.advance', { ms: 3 * HOUR })
+      a.engine.outbound.scheduler.wake()
+      await waitFor(() => {
+        a.engine.outbound.scheduler.wake()
+        return sentOn(a).has(x)
+      }, { timeoutMs: 30_000, intervalMs: 250, message: 'A sends X' })
+      // The round's answer reaches B at last: Z is B's to send, X no longer.
+      release()
+      await waitFor(() => sentOn(b).has(z), { timeoutMs: 30_000, message: 'B sends Z, won in the same round' })
+      await b.engine.outbound.scheduler.idle()
+      expect(statusOf(b, x)).toBe('retry_wait')
+    } finally {
+      release()
+    }
+    await a.ok('team.sync', {})
+    await b.ok('team.sync', {})
+    await a.ok('team.sync', {})
+    expect([statusOf(a, x), statusOf(b, x), statusOf(a, z), statusOf(b, z)]).toEqual(['sent', 'sent', 'sent', 'sent'])
+    const got = await copiesAtDovecot([x, z])
+    expect([got.get(x), got.get(z)]).toEqual([1, 1])
   }, 120_000)
 })
 

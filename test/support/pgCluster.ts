@@ -19,9 +19,11 @@ export function pgServerUrl(): string {
  * blackhole() silently stops every open connection (a network that vanished without a word: no reset, no
  * answer, ever) while new connections work.
  */
-export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void>; blackhole(): void }> {
+export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void>; blackhole(): void; holdReplies(): () => void }> {
   const sockets = new Set<Socket>()
   const holes: Array<() => void> = []
+  /** Each connection as [client, upstream], newest last. */
+  const pairs: Array<[Socket, Socket]> = []
   let server: Server | null = null
   let port = 0
   const open = () =>
@@ -34,6 +36,7 @@ export async function pgProxy(target: number): Promise<{ port: number; open(): P
           s.on('error', () => undefined)
         }
         client.pipe(upstream).pipe(client)
+        pairs.push([client, upstream])
         holes.push(() => {
           client.unpipe(upstream)
           upstream.unpipe(client)
@@ -59,7 +62,20 @@ export async function pgProxy(target: number): Promise<{ port: number; open(): P
   const blackhole = () => {
     for (const h of holes.splice(0)) h()
   }
-  return { get port() { return port }, open, close, blackhole }
+  /**
+   * The newest connection's answers wait (its queries still reach PostgreSQL and run) until the returned function
+   * lets them through: a statement that ran but whose answer is late.
+   */
+  const holdReplies = () => {
+    const [client, upstream] = pairs[pairs.length - 1]
+    upstream.unpipe(client)
+    upstream.pause()
+    return () => {
+      upstream.pipe(client)
+      upstream.resume()
+    }
+  }
+  return { get port() { return port }, open, close, blackhole, holdReplies }
 }
 
 // ---- a private cluster (test/teamRestart.test.ts): restarting the shared one would cut every other test's

@@ -127,6 +127,8 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
    */
   const releasing = new Set<number>()
   const releasedDuringRound = new Set<number>()
+  /** Rows the round under way asks for: a scheduler turn meanwhile does not ask for them a second time. */
+  let asking = new Set<number>()
   let client: PgClient | null = null
   let running: Promise<void> | null = null
   let again = false
@@ -172,7 +174,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
         continue
       }
       won.delete(h.id)
-      if ((retryAt.get(h.id) ?? 0) > now || !canSend(h)) continue
+      if ((retryAt.get(h.id) ?? 0) > now || asking.has(h.id) || !canSend(h)) continue
       wanted.add(h.id)
     }
     if (wanted.size) kick()
@@ -222,6 +224,15 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     wanted.clear()
     releasedDuringRound.clear()
     if (!ids.length) return
+    asking = new Set(ids)
+    try {
+      await ask(ids)
+    } finally {
+      asking = new Set()
+    }
+  }
+
+  async function ask(ids: number[]): Promise<void> {
     const s = teamState(ctx.sqlite)
     if (!s) return
     counts.rounds++
@@ -233,14 +244,15 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     // claim row at all (pushed before claims existed) is inserted: the first desktop to insert it wins.
     const r = await c.query<{ row_id: string }>(CLAIM_SQL, [CLAIMED_TABLE, ids, s.deviceId, batch, leaseMs])
     // A release pushed meanwhile may have landed after this claim: such a row is asked for again later.
-    const got = r.rows.map((x) => Number(x.row_id)).filter((id) => !releasedDuringRound.has(id))
+    const raw = r.rows.map((x) => Number(x.row_id))
+    const got = raw.filter((id) => !releasedDuringRound.has(id))
     const until = started + leaseMs - margin
     for (const id of got) {
       won.set(id, until)
       retryAt.delete(id)
     }
     // A full batch leaves the rest unasked (the next turn asks); a short one means the rest are someone else's.
-    if (got.length < batch) {
+    if (raw.length < batch) {
       for (const id of ids) if (!won.has(id)) retryAt.set(id, Date.now() + lostRetryMs)
       counts.lost += ids.length - got.length
     }
