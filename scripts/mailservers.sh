@@ -62,7 +62,7 @@ MAIL_INSTALL="${MAIL_INSTALL:-1}"
 MAIL_CATCHALL="${MAIL_CATCHALL:-}"
 # Users whose server files a copy of every message they send into their Sent folder (as Gmail and
 # Outlook do): Postfix BCCs user+Sent, and Dovecot LMTP saves +detail into that folder.
-MAIL_SERVER_SENT="${MAIL_SERVER_SENT-grace ola}"
+MAIL_SERVER_SENT="${MAIL_SERVER_SENT-grace ola kit}"
 VMAIL_USER=vmail
 LISTEN=127.0.0.1
 

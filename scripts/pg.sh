@@ -14,12 +14,14 @@
 # The superuser `postgres` has the password `postgres` (loopback only; tests create one database each).
 #
 # Environment overrides: PG_ROOT [${TMPDIR:-/tmp}/switchboard-pg]  PG_PORT [5433]  PG_INSTALL [1]
+#   PG_STOP_MODE [fast]: stop's shutdown mode; `immediate` is a crash (test/teamRestart.test.ts uses both)
 set -euo pipefail
 
 _tmp="${TMPDIR:-/tmp}"
 PG_ROOT="${PG_ROOT:-${_tmp%/}/switchboard-pg}"
 PG_PORT="${PG_PORT:-5433}"
 PG_INSTALL="${PG_INSTALL:-1}"
+PG_STOP_MODE="${PG_STOP_MODE:-fast}"
 PG_PASSWORD=postgres
 DATA="$PG_ROOT/data"
 LOGFILE="$PG_ROOT/postgres.log"
@@ -121,7 +123,7 @@ stop() {
   BIN="$(pg_bin)" || return 0
   pick_owner
   [ -f "$DATA/postmaster.pid" ] || { echo "PostgreSQL not running"; return 0; }
-  as_owner "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true
+  as_owner "$BIN/pg_ctl" -D "$DATA" -m "$PG_STOP_MODE" -w stop >/dev/null 2>&1 || true
   echo "PostgreSQL stopped"
 }
 

@@ -19,9 +19,11 @@ export function pgServerUrl(): string {
  * blackhole() silently stops every open connection (a network that vanished without a word: no reset, no
  * answer, ever) while new connections work.
  */
-export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void>; blackhole(): void }> {
+export async function pgProxy(target: number): Promise<{ port: number; open(): Promise<void>; close(): Promise<void>; blackhole(): void; holdReplies(): () => void }> {
   const sockets = new Set<Socket>()
   const holes: Array<() => void> = []
+  /** Each connection as [client, upstream], newest last. */
+  const pairs: Array<[Socket, Socket]> = []
   let server: Server | null = null
   let port = 0
   const open = () =>
@@ -34,6 +36,7 @@ export async function pgProxy(target: number): Promise<{ port: number; open(): P
           s.on('error', () => undefined)
         }
         client.pipe(upstream).pipe(client)
+        pairs.push([client, upstream])
         holes.push(() => {
           client.unpipe(upstream)
           upstream.unpipe(client)
@@ -59,5 +62,60 @@ export async function pgProxy(target: number): Promise<{ port: number; open(): P
   const blackhole = () => {
     for (const h of holes.splice(0)) h()
   }
-  return { get port() { return port }, open, close, blackhole }
+  /**
+   * The newest connection's answers wait (its queries still reach PostgreSQL and run) until the returned function
+   * lets them through: a statement that ran but whose answer is late.
+   */
+  const holdReplies = () => {
+    const [client, upstream] = pairs[pairs.length - 1]
+    upstream.unpipe(client)
+    upstream.pause()
+    return () => {
+      upstream.pipe(client)
+      upstream.resume()
+    }
+  }
+  return { get port() { return port }, open, close, blackhole, holdReplies }
+}
+
+// ---- a private cluster (test/teamRestart.test.ts): restarting the shared one would cut every other test's
+// connections, so a test that restarts PostgreSQL runs its own on a free port under /tmp (same script).
+
+export interface PrivateCluster {
+  /** The superuser URL of its `postgres` database. */
+  url: string
+  port: number
+  /** `fast` closes every connection cleanly; `immediate` is a crash (recovery from the WAL on start). */
+  stop(mode?: 'fast' | 'immediate'): void
+  start(): void
+  /** Stops it and deletes its files. */
+  remove(): void
+}
+
+/** Runs scripts/pg.sh on another port with its own data directory (initdb on first start: a few seconds). */
+export async function privateCluster(): Promise<PrivateCluster> {
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const port = await new Promise<number>((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port
+      s.close(() => resolve(p))
+    })
+  })
+  const root = mkdtempSync('/tmp/sb-pg-private-')
+  const run = (cmd: string, extra: Record<string, string> = {}) =>
+    execFileSync('bash', ['scripts/pg.sh', cmd], { env: { ...process.env, PG_ROOT: root, PG_PORT: String(port), ...extra }, stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 })
+  run('start')
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    port,
+    stop: (mode = 'fast') => void run('stop', { PG_STOP_MODE: mode }),
+    start: () => void run('start'),
+    remove() {
+      run('stop', { PG_STOP_MODE: 'immediate' })
+      rmSync(root, { recursive: true, force: true })
+      rmSync(`${root}.lock`, { force: true })
+    },
+  }
 }

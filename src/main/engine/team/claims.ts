@@ -78,6 +78,8 @@ export interface ClaimBook {
   forPush(batch: LocalOp[]): ClaimEffect[]
   /** Writes them inside the push's PostgreSQL transaction. */
   write(c: PgClient, deviceId: number, effects: ClaimEffect[]): Promise<void>
+  /** The push that carried them is over (committed, failed, or its answer lost): their rows may be asked for again. */
+  settle(effects: ClaimEffect[]): void
   /** Rows claimed by the background round, for tests and the status. */
   stats(): { won: number; lost: number; rounds: number; failures: number }
   /**
@@ -118,6 +120,15 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
   const wanted = new Set<number>()
   /** Rows the last gate let through on a claim: the same claim may hold them (a full daily cap). */
   let passed = new Set<number>()
+  /**
+   * A push that releases a row's claim races this desktop's own claim of it (the two use two connections): a row
+   * whose release is being pushed is not asked for meanwhile, and a win of it by a round that was already under
+   * way when the release was worked out is not used (the release may land after it in PostgreSQL).
+   */
+  const releasing = new Set<number>()
+  const releasedDuringRound = new Set<number>()
+  /** Rows the round under way asks for: a scheduler turn meanwhile does not ask for them a second time. */
+  let asking = new Set<number>()
   let client: PgClient | null = null
   let running: Promise<void> | null = null
   let again = false
@@ -153,6 +164,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
         out.push(h)
         continue
       }
+      if (releasing.has(h.id)) continue
       const until = won.get(h.id)
       if (until !== undefined && until > now) {
         // Used once: a row that is not moved now (a busy lane) asks again, and gets it back at once (ours).
@@ -162,7 +174,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
         continue
       }
       won.delete(h.id)
-      if ((retryAt.get(h.id) ?? 0) > now || !canSend(h)) continue
+      if ((retryAt.get(h.id) ?? 0) > now || asking.has(h.id) || !canSend(h)) continue
       wanted.add(h.id)
     }
     if (wanted.size) kick()
@@ -210,7 +222,17 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     // Ascending ids: two desktops taking overlapping sets lock them in the same order (no deadlock).
     const ids = [...wanted].sort((a, b) => a - b)
     wanted.clear()
+    releasedDuringRound.clear()
     if (!ids.length) return
+    asking = new Set(ids)
+    try {
+      await ask(ids)
+    } finally {
+      asking = new Set()
+    }
+  }
+
+  async function ask(ids: number[]): Promise<void> {
     const s = teamState(ctx.sqlite)
     if (!s) return
     counts.rounds++
@@ -221,14 +243,16 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     // at a time; a claim another desktop is taking right now is skipped, not waited for. A shared row with no
     // claim row at all (pushed before claims existed) is inserted: the first desktop to insert it wins.
     const r = await c.query<{ row_id: string }>(CLAIM_SQL, [CLAIMED_TABLE, ids, s.deviceId, batch, leaseMs])
-    const got = r.rows.map((x) => Number(x.row_id))
+    // A release pushed meanwhile may have landed after this claim: such a row is asked for again later.
+    const raw = r.rows.map((x) => Number(x.row_id))
+    const got = raw.filter((id) => !releasedDuringRound.has(id))
     const until = started + leaseMs - margin
     for (const id of got) {
       won.set(id, until)
       retryAt.delete(id)
     }
     // A full batch leaves the rest unasked (the next turn asks); a short one means the rest are someone else's.
-    if (got.length < batch) {
+    if (raw.length < batch) {
       for (const id of ids) if (!won.has(id)) retryAt.set(id, Date.now() + lostRetryMs)
       counts.lost += ids.length - got.length
     }
@@ -241,7 +265,17 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     const status = stmt(ctx.sqlite, `SELECT status FROM ${CLAIMED_TABLE} WHERE id = ?`)
     // The files of a row's attachments are in this desktop's content store only: no other desktop may send it.
     const files = stmt(ctx.sqlite, 'SELECT 1 FROM mail_attachments WHERE outbound_id = ? LIMIT 1')
-    const open = (id: number): ClaimEffect => ({ rowId: id, state: files.get(id) === undefined ? 'released' : 'pinned', outcome: null })
+    const now = Date.now()
+    // An op says what the row was when it was made; the claim follows what it is now. A push of an older status
+    // (a failed attempt's retry_wait, a requeue after a crash) never releases a claim this desktop has taken
+    // since and is using (the row is being sent here) or is about to use (won, not yet sent): another desktop
+    // would take the row and send it too.
+    const open = (id: number): ClaimEffect => {
+      if (files.get(id) !== undefined) return { rowId: id, state: 'pinned', outcome: null }
+      const current = (status.get(id) as { status: string } | undefined)?.status
+      if (current === 'sending' || (won.get(id) ?? 0) > now) return { rowId: id, state: 'leased', outcome: null }
+      return { rowId: id, state: 'released', outcome: null }
+    }
     for (const op of batch) {
       if (op.tbl !== CLAIMED_TABLE) continue
       const id = Number(op.rowKey)
@@ -251,9 +285,8 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
       }
       if (op.kind === 'insert') {
         // The row is being sent here already: the push gives it its claim.
-        const now = (status.get(id) as { status: string } | undefined)?.status
-        if (now === undefined || FINAL.has(now)) byRow.set(id, { rowId: id, state: 'done', outcome: now ?? 'deleted' })
-        else if (now === 'sending' && files.get(id) === undefined) byRow.set(id, { rowId: id, state: 'leased', outcome: null })
+        const current = (status.get(id) as { status: string } | undefined)?.status
+        if (current === undefined || FINAL.has(current)) byRow.set(id, { rowId: id, state: 'done', outcome: current ?? 'deleted' })
         else byRow.set(id, open(id))
         continue
       }
@@ -261,7 +294,19 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
       if (typeof f.status !== 'string') continue
       byRow.set(id, FINAL.has(f.status) ? { rowId: id, state: 'done', outcome: f.status } : open(id))
     }
-    return [...byRow.values()].sort((a, b) => a.rowId - b.rowId)
+    const effects = [...byRow.values()].sort((a, b) => a.rowId - b.rowId)
+    for (const e of effects) {
+      if (e.state !== 'released') continue
+      releasing.add(e.rowId)
+      releasedDuringRound.add(e.rowId)
+      wanted.delete(e.rowId)
+      won.delete(e.rowId)
+    }
+    return effects
+  }
+
+  function settle(effects: ClaimEffect[]): void {
+    for (const e of effects) releasing.delete(e.rowId)
   }
 
   async function write(c: PgClient, deviceId: number, effects: ClaimEffect[]): Promise<void> {
@@ -286,6 +331,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     mine,
     forPush,
     write,
+    settle,
     stats: () => ({ ...counts }),
     hold(on) {
       held = on

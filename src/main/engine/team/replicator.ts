@@ -185,6 +185,8 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         // Row-level security refused the batch: set aside what this person may no longer send, push the rest.
         if ((e as { code?: string }).code === '42501' && (await setAsideRefused(c, s, batch))) continue
         throw e
+      } finally {
+        claims.settle(effects)
       }
     }
   }
