@@ -28,6 +28,14 @@ export function formatDate(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d)
 }
 
+// An instant as the engine writes it into stored text (event details): 2026-12-05T06:22:09.495Z.
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g
+
+/** Stored text with each instant in it shown as a date and time here ("Scheduled for Dec 5, 2026, 6:22 AM"). */
+export function withLocalTimes(text: string): string {
+  return text.replace(ISO_INSTANT, (iso) => formatDate(iso))
+}
+
 /** A stable hue per string, for avatars: the same person always gets the same colour. */
 export function hueFor(text: string): number {
   let h = 0

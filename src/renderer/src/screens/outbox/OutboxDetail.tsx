@@ -3,7 +3,7 @@
 import type { JSX } from 'react'
 import { formatBytes, type OutboundDetail } from '../../../../shared/outbound'
 import { Icon } from '../../components/Icons'
-import { formatDate } from '../../lib/format'
+import { formatDate, withLocalTimes } from '../../lib/format'
 import { EVENT_LABEL, eventTone, isScheduled, reasonOf, type MailboxSignIn } from '../../lib/outbox'
 import { navigate } from '../../lib/router'
 import { MessageActions } from './actions'
@@ -100,7 +100,7 @@ function DetailBody({ d, now, stopped }: { d: OutboundDetail; now: number; stopp
               <span className="timeline-dot" aria-hidden="true" />
               <div className="timeline-main">
                 <span className="timeline-label">{EVENT_LABEL[e.type] ?? e.type}</span>
-                {e.detail && <span className="timeline-detail">{e.detail}</span>}
+                {e.detail && <span className="timeline-detail">{withLocalTimes(e.detail)}</span>}
               </div>
               <time className="timeline-time" dateTime={e.at}>
                 {formatDate(e.at)}
