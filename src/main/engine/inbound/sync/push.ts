@@ -101,7 +101,7 @@ async function pushMoves(ctx: Ctx, client: ImapFlow, mailboxId: number, log: (m:
       if (!res) throw new Error(`The server refused to move mail to ${dest}`)
     }
     const done = res
-    log(`sync ${mailboxId}: moved ${from} ${uids} to ${dest}${done.uidMap ? ` as ${list.map((o) => done.uidMap?.get(o.fromUid) ?? '?').join(',')}` : ''}`)
+    log(`sync ${mailboxId}: moved ${from} ${few(list.map((o) => o.fromUid))} to ${dest}${done.uidMap ? ` as ${few(list.map((o) => done.uidMap?.get(o.fromUid) ?? '?'))}` : ''}`)
     ctx.sqlite
       .transaction(() => {
         const cur = stmt(ctx.sqlite, 'SELECT to_role AS toRole, to_folder AS toFolder FROM pending_moves WHERE id = ?')
@@ -164,6 +164,9 @@ async function createFolder(ctx: Ctx, client: ImapFlow, mailboxId: number, path:
   ).run(mailboxId, path, path.split('/').pop(), su)
 }
 
+/** UIDs for a log line: a triage of thousands is one short line, not all of them. */
+const few = (uids: Array<number | string>): string => (uids.length <= 8 ? uids.join(',') : `${uids.slice(0, 8).join(',')}… (${uids.length})`)
+
 function ack(ctx: Ctx, list: MoveOp[]): void {
   stmt(ctx.sqlite, 'DELETE FROM pending_moves WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(list.map((o) => o.id)))
 }
@@ -193,7 +196,7 @@ async function pushFlags(ctx: Ctx, client: ImapFlow, mailboxId: number, store: S
         const uids = current.map((o) => o.uid).join(',')
         if (set) await client.messageFlagsAdd(uids, [flag], { uid: true })
         else await client.messageFlagsRemove(uids, [flag], { uid: true })
-        log(`sync ${mailboxId}: ${set ? 'set' : 'cleared'} ${flag} on ${folder} ${uids}`)
+        log(`sync ${mailboxId}: ${set ? 'set' : 'cleared'} ${flag} on ${folder} ${few(current.map((o) => o.uid))}`)
         done.push(...current.map((o) => o.id))
       }
     }
