@@ -1,10 +1,7 @@
 // Settings › Team and the status-bar indicator (issue 22), on the real web host and a real PostgreSQL
 // (scripts/pg.sh): create a workspace from the demo desktop, add staff, go offline with changes waiting and
 // back, and join from an empty desktop through the set-up wizard. Screenshots at 1440x900 and 1024x700.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createEngine } from '../src/main/engine'
+import { otherDesktop } from './otherDesktop'
 import { test, expect } from './fixtures'
 import { freshDatabase, pgProxy } from './pgSeed'
 import { shot } from './shot'
@@ -67,14 +64,9 @@ test('create a team workspace, add staff, and see the offline indicator with cha
 test('an empty desktop joins from the set-up wizard and opens on the team’s contacts', async ({ app, page }) => {
   const db = await freshDatabase()
   // The admin's desktop, made here without a window.
-  const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-team-'))
-  const a = createEngine({ host: 'web', dataDir: dir, log: () => undefined, outbound: { run: false }, inbound: { run: false }, backups: { run: false }, intake: { run: false } })
+  const a = otherDesktop('team')
   try {
-    const call = async (m: string, i: unknown) => {
-      const r = await a.dispatch(m, i)
-      if (!r.ok) throw new Error(`${m}: ${r.error.message}`)
-      return r.value
-    }
+    const call = a.call
     await call('objects.create', { name: 'Eve Beauty', timezone: 'UTC' })
     await call('contacts.create', { email: 'ava@x.co', firstName: 'Ava', lastName: 'Nguyen' })
     await call('team.create', { databaseUrl: db.url(), admin: { email: 'gil@example.test', displayName: 'Gil Admin', password: 'gil-team-pw-1' } })
@@ -99,7 +91,6 @@ test('an empty desktop joins from the set-up wizard and opens on the team’s co
     await shot(page, 'team-staff-desktop')
   } finally {
     await a.close()
-    rmSync(dir, { recursive: true, force: true })
     await db.drop()
   }
 })

@@ -2,10 +2,7 @@
 // The browser is a staff member's desktop (Ivy); the admin's desktop (Gil) is an engine without a window. Both
 // write, sync through a real PostgreSQL (scripts/pg.sh), and Ivy's screens name each of them. No mail is sent
 // (messages are scheduled for tomorrow; the mailbox points at port 9). Screenshots at 1440x900 and 1024x700.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createEngine } from '../src/main/engine'
+import { otherDesktop } from './otherDesktop'
 import { test, expect } from './fixtures'
 import { freshDatabase } from './pgSeed'
 import { shot } from './shot'
@@ -15,13 +12,8 @@ test.beforeEach(({}, info) => test.skip(info.project.name === 'electron', 'Postg
 test('the contact page and the outbox name who added, changed and queued, across desktops', async ({ app, page }) => {
   test.setTimeout(120_000)
   const db = await freshDatabase()
-  const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-who-'))
-  const a = createEngine({ host: 'web', dataDir: dir, log: () => undefined, outbound: { run: false }, inbound: { run: false }, backups: { run: false }, intake: { run: false } })
-  const call = async <T = { id: number }>(m: string, i: unknown): Promise<T> => {
-    const r = await a.dispatch(m, i)
-    if (!r.ok) throw new Error(`${m}: ${r.error.message}`)
-    return r.value as T
-  }
+  const a = otherDesktop('who')
+  const call = a.call
   try {
     const object = await call('objects.create', { name: 'Eve Beauty', timezone: 'UTC' })
     const box = await call('mailboxes.create', { objectId: object.id, email: 'desk@evebeauty.test', displayName: 'Front desk', minGapSeconds: 0, smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'desk', password: 'not-a-real-pw-1' }, imap: null })
@@ -66,7 +58,6 @@ test('the contact page and the outbox name who added, changed and queued, across
     await shot(page, 'team-authors-outbox')
   } finally {
     await a.close()
-    rmSync(dir, { recursive: true, force: true })
     await db.drop()
   }
 })

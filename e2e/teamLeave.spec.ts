@@ -2,10 +2,7 @@
 // a real PostgreSQL (scripts/pg.sh). An admin removes a staff member and leaves with changes that could not be
 // sent (the forced leave, with the count); a removed staff member's desktop says so and leaves. Screenshots at
 // 1440x900 and 1024x700, light and dark.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createEngine } from '../src/main/engine'
+import { otherDesktop } from './otherDesktop'
 import { loginRoleName } from '../src/main/engine/team/pg'
 import { test, expect } from './fixtures'
 import { freshDatabase, pgProxy } from './pgSeed'
@@ -66,13 +63,8 @@ test('an admin removes a staff member, then leaves with changes that could not b
 test('a removed staff member’s desktop says so and leaves, keeping its copy', async ({ app, page }) => {
   test.setTimeout(120_000)
   const db = await freshDatabase()
-  const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-leave-'))
-  const a = createEngine({ host: 'web', dataDir: dir, log: () => undefined, outbound: { run: false }, inbound: { run: false }, backups: { run: false }, intake: { run: false } })
-  const call = async (m: string, i: unknown) => {
-    const r = await a.dispatch(m, i)
-    if (!r.ok) throw new Error(`${m}: ${r.error.message}`)
-    return r.value
-  }
+  const a = otherDesktop('leave')
+  const call = a.call
   try {
     await call('objects.create', { name: 'Eve Beauty', timezone: 'UTC' })
     await call('contacts.create', { email: 'ava@x.co', firstName: 'Ava', lastName: 'Nguyen' })
@@ -97,7 +89,6 @@ test('a removed staff member’s desktop says so and leaves, keeping its copy', 
     expect((await app.rpc('contacts.list', { query: 'nguyen' })).items.map((c) => c.email)).toEqual(['ava@x.co'])
   } finally {
     await a.close()
-    rmSync(dir, { recursive: true, force: true })
     await db.drop([loginRoleName(db.name, STAFF.email)])
   }
 })

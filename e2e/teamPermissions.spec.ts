@@ -2,11 +2,8 @@
 // and offers the other one after the admin assigns it and the desktop syncs. Real web host, real PostgreSQL
 // (scripts/pg.sh); the admin's desktop is an engine without a window. Screenshots at 1440x900 and 1024x700.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import pg from 'pg'
-import { createEngine } from '../src/main/engine'
+import { otherDesktop } from './otherDesktop'
 import { test, expect } from './fixtures'
 import { pgServerUrl } from './pgSeed'
 import { shot } from './shot'
@@ -22,13 +19,8 @@ test('a staff member’s composer offers only the senders assigned to them, and 
   await su.query(`CREATE DATABASE "${name}"`)
   const dbUrl = new URL(root)
   dbUrl.pathname = `/${name}`
-  const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-perm-'))
-  const a = createEngine({ host: 'web', dataDir: dir, log: () => undefined, outbound: { run: false }, inbound: { run: false }, backups: { run: false }, intake: { run: false } })
-  const call = async <T = { id: number }>(m: string, i: unknown): Promise<T> => {
-    const r = await a.dispatch(m, i)
-    if (!r.ok) throw new Error(`${m}: ${r.error.message}`)
-    return r.value as T
-  }
+  const a = otherDesktop('perm')
+  const call = a.call
   try {
     const object = await call('objects.create', { name: 'Eve Beauty', timezone: 'UTC' })
     const profile = async (email: string, displayName: string) => {
@@ -57,7 +49,6 @@ test('a staff member’s composer offers only the senders assigned to them, and 
     await expect(from.locator('option', { hasText: 'owner@evebeauty.test' })).toHaveCount(1, { timeout: 10_000 })
   } finally {
     await a.close()
-    rmSync(dir, { recursive: true, force: true })
     const c = new pg.Client({ connectionString: dbUrl.toString() })
     await c.connect()
     const roles = [...(await c.query<{ r: string }>('SELECT role_name AS r FROM team_users')).rows, ...(await c.query<{ r: string }>('SELECT member_role AS r FROM workspace')).rows].map((x) => x.r)

@@ -2,11 +2,9 @@
 // with one contact, the notes, tasks, tags and outbox rows of the others moved to it, identically everywhere.
 // Real PostgreSQL; the replicators move ops only on team.sync, so "apart" is "not synced" and each test orders
 // the pushes itself.
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import type { TestEngine } from './helpers'
-import { applyRemoteOps, type RemoteOp } from '../src/main/engine/team/apply'
-import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
+import { ADMIN, STAFF, applyAsPull, canonicalDump, freshDatabase, joinUrl, opsOfRow, teamEngine, withFile } from './teamSetup'
 
 const THIRD = { email: 'ivy3@example.test', displayName: 'Ivy Three', password: 'ivy3-team-pw-1' }
 const HOUR = 3_600_000
@@ -178,19 +176,9 @@ describe('the same contact made on several desktops apart', () => {
     const note = await b.ok('notes.create', { contactId: annB.id, bodyHtml: '<p>Queued with the copy</p>' })
     // A's insert arrives while B's copy is still queued (a pull between B's push and B's write: what the replicator
     // does when a write lands during a sync), applied exactly as the replicator applies a pull.
-    const c = new pg.Client({ connectionString: db.url })
-    await c.connect()
-    const row = (await c.query("SELECT position, id, device_id, tbl, row_key, kind, fields FROM ops WHERE tbl = 'contacts' AND row_key = $1", [String(annA.id)])).rows[0]
-    await c.end()
-    const op: RemoteOp = { position: Number(row.position), id: row.id, deviceId: row.device_id, tbl: row.tbl, rowKey: row.row_key, kind: row.kind, fields: row.fields }
-    withFile(b, (f) => {
-      f.pragma('foreign_keys = ON')
-      f.transaction(() => {
-        f.prepare('UPDATE team_state SET applying = 1').run()
-        applyRemoteOps(f, [op])
-        f.prepare('UPDATE team_state SET applying = 0, cursor = ?').run(op.position)
-      })()
-    })
+    const ops = await opsOfRow(db.url, 'contacts', annA.id)
+    expect(ops.map((o) => o.kind)).toEqual(['insert'])
+    applyAsPull(b, ops)
     const queued = withFile(b, (f) => f.prepare('SELECT tbl, row_key AS rowKey, kind, fields FROM team_ops ORDER BY seq').all()) as Array<{ tbl: string; rowKey: string; kind: string; fields: string }>
     expect(queued.map((q) => [q.tbl, q.rowKey, q.kind])).toEqual([
       ['contacts', String(annA.id), 'update'],

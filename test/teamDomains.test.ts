@@ -2,12 +2,10 @@
 // domains. Real PostgreSQL; the replicators move ops only on team.sync, so "offline" is "not synced" and each test
 // orders the pushes itself. No mail server: the one sending desktop points at a port nothing listens on, and the
 // suppressed row must be skipped before any connection is tried.
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { applyRemoteOps, type RemoteOp } from '../src/main/engine/team/apply'
 import { freshEngine, type TestEngine } from './helpers'
 import { waitFor } from './support/waitFor'
-import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
+import { ADMIN, STAFF, applyAsPull, canonicalDump, freshDatabase, joinUrl, opsOfRow, teamEngine, withFile } from './teamSetup'
 
 const HOUR = 3_600_000
 const SMTP = { host: '127.0.0.1', port: 9, secure: 'none' as const, user: 'desk@shop.test', password: 'desk-secret-pw' }
@@ -168,19 +166,9 @@ describe('team domains', () => {
     const vipB = await b.ok('segments.create', { name: 'VIP', objectId: shop.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Cy' }] } })
     await b.ok('segments.update', { id: vipB.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })
     // A's insert arrives while B's copy is still queued (a write landing during a sync), applied as a pull applies it.
-    const c = new pg.Client({ connectionString: db.url })
-    await c.connect()
-    const r = (await c.query("SELECT position, id, device_id, tbl, row_key, kind, fields FROM ops WHERE tbl = 'segments' AND row_key = $1", [String(vipA.id)])).rows[0]
-    await c.end()
-    const op: RemoteOp = { position: Number(r.position), id: r.id, deviceId: r.device_id, tbl: r.tbl, rowKey: r.row_key, kind: r.kind, fields: r.fields }
-    withFile(b, (f) => {
-      f.pragma('foreign_keys = ON')
-      f.transaction(() => {
-        f.prepare('UPDATE team_state SET applying = 1').run()
-        applyRemoteOps(f, [op])
-        f.prepare('UPDATE team_state SET applying = 0, cursor = ?').run(op.position)
-      })()
-    })
+    const ops = await opsOfRow(db.url, 'segments', vipA.id)
+    expect(ops.map((o) => o.kind)).toEqual(['insert'])
+    applyAsPull(b, ops)
     // B's row now has A's id and name, with B's later edit of its rules; its queue speaks of A's id, as updates.
     expect((await b.ok('segments.list', {})).filter((s) => s.name === 'VIP')).toEqual([expect.objectContaining({ id: vipA.id, rules: { all: [{ field: 'firstName', op: 'equals', value: 'Dee' }] } })])
     const queued = withFile(b, (f) => f.prepare("SELECT row_key AS rowKey, kind, fields FROM team_ops WHERE tbl = 'segments' ORDER BY seq").all()) as Array<{ rowKey: string; kind: string; fields: string }>
@@ -203,20 +191,9 @@ describe('team domains', () => {
         await sync(b) // B's insert goes after A's delete; then B pulls A's insert (renaming its copy) and the delete
       } else {
         // B pulls A's insert and delete while its copy is still queued, as a pull applies them.
-        const c = new pg.Client({ connectionString: db.url })
-        await c.connect()
-        const rows = (await c.query("SELECT position, id, device_id, tbl, row_key, kind, fields FROM ops WHERE tbl = 'segments' AND row_key = $1 ORDER BY position", [String(vipA.id)])).rows
-        await c.end()
-        const ops: RemoteOp[] = rows.map((r) => ({ position: Number(r.position), id: r.id, deviceId: r.device_id, tbl: r.tbl, rowKey: r.row_key, kind: r.kind, fields: r.fields }))
+        const ops = await opsOfRow(db.url, 'segments', vipA.id)
         expect(ops.map((o) => o.kind)).toEqual(['insert', 'delete'])
-        withFile(b, (f) => {
-          f.pragma('foreign_keys = ON')
-          f.transaction(() => {
-            f.prepare('UPDATE team_state SET applying = 1').run()
-            applyRemoteOps(f, ops)
-            f.prepare('UPDATE team_state SET applying = 0, cursor = ?').run(ops[1].position)
-          })()
-        })
+        applyAsPull(b, ops)
         expect(withFile(b, (f) => f.prepare("SELECT row_key AS k, kind FROM team_ops WHERE tbl = 'segments'").all())).toEqual([{ k: String(vipB.id), kind: 'insert' }])
       }
       await sync(b, a, b)

@@ -2,8 +2,7 @@
 // version row ('*') on the desktop that pushed it and on the one that applied it; a later op on a field writes
 // its own, and an op older than the insert loses.
 import { describe, expect, it } from 'vitest'
-import { applyRemoteOps } from '../src/main/engine/team/apply'
-import { ADMIN, STAFF, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
+import { ADMIN, STAFF, applyAsPull, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
 
 const versionsOf = (rows: Array<{ field: string; position: number }>) => Object.fromEntries(rows.map((r) => [r.field, r.position]))
 
@@ -38,14 +37,7 @@ describe('team field versions', () => {
 
     // Ops older than the insert (first name) and than the edit (last name) lose; a newer one on the first name wins.
     const apply = (position: number, fields: Record<string, unknown>) =>
-      withFile(b, (f) =>
-        f.transaction(() => {
-          f.prepare('UPDATE team_state SET applying = 1 WHERE id = 1').run()
-          const r = applyRemoteOps(f, [{ position, id: `00000000-0000-7000-8000-${String(position).padStart(12, '0')}`, deviceId: 999, tbl: 'contacts', rowKey: String(ava.id), kind: 'update', fields }])
-          f.prepare('UPDATE team_state SET applying = 0 WHERE id = 1').run()
-          return r.applied
-        })(),
-      )
+      applyAsPull(b, [{ position, id: `00000000-0000-7000-8000-${String(position).padStart(12, '0')}`, deviceId: 999, tbl: 'contacts', rowKey: String(ava.id), kind: 'update', fields }], { moveCursor: false }).applied
     expect(apply(born - 1, { first_name: 'Old' })).toBe(0)
     expect(apply(edited - 1, { last_name: 'Older' })).toBe(0)
     expect(await b.ok('contacts.get', { id: ava.id })).toMatchObject({ firstName: 'Ava', lastName: 'Nguyen-Smith' })

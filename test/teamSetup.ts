@@ -11,6 +11,7 @@ import { freshEngine, type TestEngine } from './helpers'
 import { pgServerUrl } from './support/pgCluster'
 import { SHARED_TABLES } from '../src/main/engine/team/tables'
 import type { ReplicatorOptions } from '../src/main/engine/team/replicator'
+import { applyRemoteOps, type Applied, type RemoteOp } from '../src/main/engine/team/apply'
 
 export { pgProxy, pgServerUrl } from './support/pgCluster'
 
@@ -82,6 +83,35 @@ export function withFile<T>(t: TestEngine, fn: (db: Database.Database) => T): T 
   } finally {
     db.close()
   }
+}
+
+/** The ops PostgreSQL holds for one row, in position order (what a pull would bring of it). */
+export async function opsOfRow(dbUrl: string, tbl: string, rowKey: number | string): Promise<RemoteOp[]> {
+  const c = new pg.Client({ connectionString: dbUrl })
+  await c.connect()
+  try {
+    const rows = (await c.query('SELECT position, id, device_id, tbl, row_key, kind, fields FROM ops WHERE tbl = $1 AND row_key = $2 ORDER BY position', [tbl, String(rowKey)])).rows
+    return rows.map((r) => ({ position: Number(r.position), id: r.id, deviceId: r.device_id, tbl: r.tbl, rowKey: r.row_key, kind: r.kind, fields: r.fields }))
+  } finally {
+    await c.end()
+  }
+}
+
+/**
+ * Applies ops to a desktop's file exactly as a pull does (one transaction, the applying flag on, foreign keys on)
+ * and, unless `moveCursor` is false, moves its cursor past them: a pull that lands between its own writes and pushes.
+ */
+export function applyAsPull(t: TestEngine, ops: RemoteOp[], opts: { moveCursor?: boolean } = {}): Applied {
+  return withFile(t, (f) => {
+    f.pragma('foreign_keys = ON')
+    return f.transaction(() => {
+      f.prepare('UPDATE team_state SET applying = 1').run()
+      const applied = applyRemoteOps(f, ops)
+      f.prepare('UPDATE team_state SET applying = 0').run()
+      if (opts.moveCursor !== false && ops.length) f.prepare('UPDATE team_state SET cursor = ?').run(ops[ops.length - 1]!.position)
+      return applied
+    })()
+  })
 }
 
 export const ADMIN = { email: 'gil@example.test', displayName: 'Gil Admin', password: 'gil-team-pw-1' }
