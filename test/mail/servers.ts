@@ -5,7 +5,7 @@
 // start may apt-install packages).
 //
 // PARALLELISM — vitest runs test files in parallel workers against the SAME servers:
-//   * Give every test file its own user (MAIL.users has thirty-five) or at least its own folder, and
+//   * Give every test file its own user (MAIL.users has seventy-three) or at least its own folder, and
 //     only resetMailbox() the users your file owns. Identify your messages by Message-ID
 //     (messageIds / fetchMessages) instead of counting a whole INBOX.
 //     Taken so far: test/mailservers.test.ts sends alice -> bob and only looks for its own
@@ -26,7 +26,7 @@ import nodemailer from 'nodemailer'
 
 // alice..heidi: outbound tests; ivan..mia: inbox sync; nina..rosa: automation; bench: benchmarks;
 // sam..hal: hardening and daily-mail tests (each test file takes its own).
-const USER_NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kim', 'leo', 'mia', 'nina', 'oscar', 'paul', 'quinn', 'rosa', 'bench', 'sam', 'tara', 'uma', 'vera', 'walt', 'xena', 'yara', 'zoe', 'abe', 'bea', 'cal', 'dan', 'eve', 'fay', 'gus', 'hal', 'ian', 'jen', 'ken', 'lou', 'max', 'ned', 'ola', 'pat', 'rex', 'sue', 'ted', 'una', 'val', 'wyn', 'yul', 'zed', 'amy', 'ben', 'cid', 'dee', 'fox', 'gil', 'hop', 'ivy', 'jay', 'kit', 'lim', 'moe', 'nat', 'opi', 'pru', 'quy'] as const
+const USER_NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kim', 'leo', 'mia', 'nina', 'oscar', 'paul', 'quinn', 'rosa', 'bench', 'sam', 'tara', 'uma', 'vera', 'walt', 'xena', 'yara', 'zoe', 'abe', 'bea', 'cal', 'dan', 'eve', 'fay', 'gus', 'hal', 'ian', 'jen', 'ken', 'lou', 'max', 'ned', 'ola', 'pat', 'rex', 'sue', 'ted', 'una', 'val', 'wyn', 'yul', 'zed', 'amy', 'ben', 'cid', 'dee', 'fox', 'gil', 'hop', 'ivy', 'jay', 'kit', 'lim', 'moe', 'nat', 'opi', 'pru', 'quy', 'rae', 'sid', 'tom', 'ulf', 'vic', 'wes'] as const
 export type MailUserName = (typeof USER_NAMES)[number]
 export interface MailUser {
   name: MailUserName
