@@ -1,5 +1,5 @@
 // npm run bench:team-claims — sending once across desktops (issue 22): ten connections, as ten desktops' claim
-// books, take 5,000 open outbox claims with the claim book's own statement (CLAIM_SQL, team/claims.ts), each
+// books, take 5,000 open outbox claims with the claim book's own statement (claimQuery, team/claims.ts), each
 // asking for the first 144 rows it still sees due (the scheduler's look-ahead) and marking what it won done, as
 // its outcome's push would.                                  targets: 0 duplicates, claim round p99 ≤ 20 ms
 // Baseline in the same run: a bare `SELECT 1` round trip on the same connections. One JSON line per figure.
@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
-import { CLAIM_SQL, CLAIMED_TABLE } from '../src/main/engine/team/claims'
+import { CLAIMED_TABLE, claimQuery } from '../src/main/engine/team/claims'
 
 const ENGINES = Number(process.env.BENCH_ENGINES ?? 10)
 const ROWS = Number(process.env.BENCH_ROWS ?? 5000)
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
         const want = ids.filter((id) => !seen.has(id)).slice(0, LOOKAHEAD)
         if (!want.length) break
         const t = performance.now()
-        const r = await c.query<{ row_id: string }>(CLAIM_SQL, [CLAIMED_TABLE, want, device, BATCH, 600_000])
+        const r = await c.query<{ row_id: string }>(claimQuery([CLAIMED_TABLE, want, device, BATCH, 600_000]))
         rounds.push(performance.now() - t)
         const got = r.rows.map((x) => Number(x.row_id))
         for (const id of got) {

@@ -1,0 +1,89 @@
+// The claim round (team/claims.ts) on real PostgreSQL: it reaches claims only through probes of the primary key,
+// even on a table PostgreSQL has no statistics for yet (a new workspace, a first push of thousands of rows),
+// where `row_id = ANY(...)` made it read every claim; and two desktops asking for the same rows at once split
+// them, never sharing one.
+import { readFileSync } from 'node:fs'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CLAIMED_TABLE, claimQuery } from '../src/main/engine/team/claims'
+import { freshDatabase } from './teamSetup'
+
+const ROWS = 20_000
+let url = ''
+const clients: pg.Client[] = []
+const client = async () => {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  clients.push(c)
+  return c
+}
+
+beforeAll(async () => {
+  url = (await freshDatabase()).url
+  const c = await client()
+  for (const stmt of readFileSync('resources/pg-migrations/0002_claims.sql', 'utf8').split('--> statement-breakpoint')) await c.query(stmt)
+  await c.query(`INSERT INTO claims (tbl, row_id, device_id, state) SELECT $1, g, 0, 'released' FROM generate_series(1, $2::int) g`, [CLAIMED_TABLE, ROWS])
+})
+afterAll(async () => {
+  for (const c of clients) await c.end().catch(() => undefined)
+})
+
+interface PlanNode {
+  'Node Type': string
+  'Relation Name'?: string
+  'Index Cond'?: string
+  'Actual Rows'?: number
+  'Actual Loops'?: number
+  Plans?: PlanNode[]
+}
+const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)]
+
+describe('the claim round', () => {
+  it('probes the primary key for each wanted row, with no statistics on the table', async () => {
+    const c = await client()
+    const stats = await c.query(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'claims'`)
+    expect(stats.rows[0].n).toBe(0) // the case that went wrong: nothing analysed yet
+    const want = Array.from({ length: 144 }, (_, i) => 10_001 + i)
+    await c.query('BEGIN')
+    const { text, values } = claimQuery([CLAIMED_TABLE, want, 7, 16, 600_000])
+    const r = await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values)
+    await c.query('ROLLBACK')
+    const plan = nodes((r.rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan)
+    const onClaims = plan.filter((n) => n['Relation Name'] === 'claims' && /Scan/.test(n['Node Type']))
+    expect(onClaims.length).toBeGreaterThan(0)
+    if (process.env.SHOW_PLAN) console.log(JSON.stringify(plan.map((n) => [n['Node Type'], n['Relation Name'], n['Index Cond'], n['Actual Rows'], n['Actual Loops']])))
+    // Every index read names the row (never the table name alone, which is every claim).
+    for (const n of plan.filter((x) => x['Index Cond'] !== undefined)) expect(n['Index Cond']).toMatch(/row_id = /)
+    // Rows read from claims in all: the 16 taken, the 144 checked for a missing claim, the 16 updated.
+    const read = onClaims.reduce((a, n) => a + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1), 0)
+    expect(read).toBeLessThan(400)
+  })
+
+  it('splits rows between two desktops asking at once, and locks only what it takes', async () => {
+    const a = await client()
+    const b = await client()
+    const want = Array.from({ length: 100 }, (_, i) => 1 + i)
+    // A holds its round open (its transaction not yet committed) while B asks for the same rows.
+    await a.query('BEGIN')
+    const wonA = (await a.query<{ row_id: string }>(claimQuery([CLAIMED_TABLE, want, 1, 16, 600_000]))).rows.map((x) => Number(x.row_id))
+    const wonB = (await b.query<{ row_id: string }>(claimQuery([CLAIMED_TABLE, want, 2, 16, 600_000]))).rows.map((x) => Number(x.row_id))
+    await a.query('COMMIT')
+    expect(wonA).toEqual(want.slice(0, 16))
+    // B skipped A's 16 locked rows and took the next 16, not more: the rest stay open for others.
+    expect(wonB).toEqual(want.slice(16, 32))
+    const held = await a.query(`SELECT device_id, count(*)::int AS n FROM claims WHERE row_id <= 100 AND state = 'leased' GROUP BY device_id ORDER BY device_id`)
+    expect(held.rows).toEqual([
+      { device_id: 1, n: 16 },
+      { device_id: 2, n: 16 },
+    ])
+  })
+
+  it('inserts the claim of a shared row that has none, first desktop wins', async () => {
+    const a = await client()
+    const fresh = [ROWS + 1, ROWS + 2]
+    const wonA = (await a.query<{ row_id: string }>(claimQuery([CLAIMED_TABLE, fresh, 3, 16, 600_000]))).rows.map((x) => Number(x.row_id))
+    const wonB = (await a.query<{ row_id: string }>(claimQuery([CLAIMED_TABLE, fresh, 4, 16, 600_000]))).rows.map((x) => Number(x.row_id))
+    expect(wonA.sort()).toEqual(fresh)
+    expect(wonB).toEqual([])
+  })
+})
