@@ -4,7 +4,7 @@
 // the peer; (d) a no-change resync; (e) new mail from SMTP accept to the `inbox.changed` event; (f) p99 of
 // inbox.list while (a) runs; (g) peak RSS. One JSON line per figure, with its target and pass/fail. The
 // targets are reported, never asserted. Needs scripts/mailservers.sh (started here if it is not running).
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +13,7 @@ import { runInNewContext } from 'node:vm'
 import Database from 'better-sqlite3'
 import { ImapFlow } from 'imapflow'
 import { createEngine, type Engine, type EngineEvent } from '../src/main/engine'
+import { startWebHost } from '../src/server/webHost'
 import { ensureMailServers, MAIL, smtpTransport } from '../test/mail/servers'
 import { CHUNK } from '../src/main/engine/inbound/sync/chunks'
 
@@ -123,10 +124,12 @@ const RUNTIME = process.env.BENCH_BUILT ? 'built' : 'tsx'
  */
 let kidPids: number[] = []
 let lastScan = 0
+/** Processes that stand for something other than the host (the window of (f)): not counted in (g). */
+const notHost = new Set<number>()
 function childrenRss(now: number): number {
   if (now - lastScan > 2000) {
     lastScan = now
-    kidPids = descendants()
+    kidPids = descendants().filter((p) => !notHost.has(p))
   }
   return treeList(kidPids)
     .slice(1)
@@ -283,6 +286,29 @@ async function call<T>(engine: Engine, method: string, input: unknown): Promise<
   return r.value as T
 }
 
+/** bench/socketLister.mjs in its own process: the window of (f). stop() ends it and returns its latencies (ms). */
+async function socketLister(port: number): Promise<{ child: ChildProcess; stop(): Promise<number[]> }> {
+  const env = { ...process.env, BENCH_SOCKET: JSON.stringify({ port, token: 'bench', everyMs: LIST_EVERY_MS, input: { limit: 50 } }) }
+  const child = spawn(process.execPath, [join('bench', 'socketLister.mjs')], { env, stdio: ['pipe', 'pipe', 'inherit'] })
+  let text = ''
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()))
+  await new Promise<void>((resolve, reject) => {
+    const check = () => (text.startsWith('ready\n') ? resolve() : undefined)
+    child.stdout!.on('data', check)
+    child.once('exit', (code) => reject(new Error(`socket lister exited (${code}) before it connected`)))
+  })
+  return {
+    child,
+    async stop() {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()))
+      child.stdin!.end()
+      await exited
+      const last = text.trim().split('\n').pop()!
+      return (JSON.parse(last) as { samples: number[] }).samples
+    },
+  }
+}
+
 async function main() {
   await ensureMailServers()
   const seeded = await seed()
@@ -336,19 +362,14 @@ async function main() {
   const gc = runInNewContext('gc') as (() => void) | undefined
   gc?.()
   gc?.()
-  const rssBefore = process.memoryUsage().rss
+  const memBefore = process.memoryUsage()
+  const rssBefore = memBefore.rss
   const treeBefore = treeList()
   peak = rssBefore
-  const listTimes: number[] = []
-  let syncing = true
-  const lister = (async () => {
-    while (syncing) {
-      const t0 = performance.now()
-      await call(engine, 'inbox.list', { limit: 50 })
-      listTimes.push(performance.now() - t0)
-      await new Promise((r) => setTimeout(r, LIST_EVERY_MS))
-    }
-  })()
+  // (f) a window asking for the inbox through the web host's socket, from its own process, as the renderer does.
+  const host = await startWebHost({ engine, token: 'bench', staticDir: join(tmpdir(), 'sb-bench-no-renderer'), port: 0 })
+  const window = await socketLister(host.port)
+  notHost.add(window.child.pid!)
   const cpu0 = process.cpuUsage()
   const threads0 = threadCpu()
   const events0 = events.length
@@ -362,8 +383,7 @@ async function main() {
   // One inbox.changed per store transaction that stored something: how finely (a) was cut (the cut adapts to
   // how long each transaction took, so a loaded machine gets more, smaller ones).
   const storeTransactions = events.slice(events0).filter((e) => e.event === 'inbox.changed').length
-  syncing = false
-  await lister
+  const listTimes = await window.stop()
   const peakDuringSync = peak
   const atPeakDuringSync = atPeak
   // Where it is at the end of (a): the engine thread's V8 heap and buffers (the rest is code, SQLite, the parse thread).
@@ -393,13 +413,13 @@ async function main() {
     linkedToContacts: linked,
     threads,
     parseErrors,
-    target: `<= 0.5 x (c) = ${round(0.5 * c.seconds)} s and <= 3 x (b) = ${round(3 * b.seconds)} s`,
+    target: `<= 2 x (b) = ${round(2 * b.seconds)} s (and so <= 0.05 x (c) = ${round(0.05 * c.seconds)} s)`,
     vsMbsync: round(aSeconds / c.seconds),
     vsRawFetch: round(aSeconds / b.seconds),
-    pass: aSeconds <= 0.5 * c.seconds && aSeconds <= 3 * b.seconds && stored === N ? 'pass' : 'fail',
+    pass: aSeconds <= 2 * b.seconds && stored === N ? 'pass' : 'fail',
   })
   const p99 = percentile(listTimes, 99)
-  out({ figure: 'f', what: 'inbox.list latency while (a) runs', everyMs: LIST_EVERY_MS, samples: listTimes.length, p50Ms: round(percentile(listTimes, 50)), p99Ms: round(p99), maxMs: round(Math.max(...listTimes)), target: '<= 50 ms', pass: verdict(p99, 50) })
+  out({ figure: 'f', what: 'inbox.list latency while (a) runs, through the web host socket from another process', everyMs: LIST_EVERY_MS, samples: listTimes.length, p50Ms: round(percentile(listTimes, 50)), p99Ms: round(p99), maxMs: round(Math.max(...listTimes)), target: '<= 20 ms', pass: verdict(p99, 20) })
 
   // What (a) left for later: a big first sync stores HTML unsanitised and a background pass in the parse
   // thread prepares it (messages.get sanitises a row it has not reached for the read). Waited for here so
@@ -476,6 +496,7 @@ async function main() {
     duringInitialSyncMb: mb(peakDuringSync),
     wholeRunMb: mb(peak),
     beforeSyncMb: mb(rssBefore),
+    atStartOfSync: { heapTotalMb: mb(memBefore.heapTotal), heapUsedMb: mb(memBefore.heapUsed), externalMb: mb(memBefore.external), threads: readdirSync('/proc/self/task').length },
     runtime: RUNTIME,
     // The process tree just before (a): the engine's process (its threads included) and anything it or the runtime spawned.
     treeBeforeSync: treeBefore,
@@ -489,6 +510,7 @@ async function main() {
   out({ figure: 'load', loadavg: loadavg().map((x) => round(x, 1)), cpus: cpus().length })
 
   db.close()
+  await host.close()
   await engine.close()
   // The probes must not pile up in the seeded INBOX: the next run expects exactly N.
   const cl = imap()
