@@ -12,6 +12,7 @@ import { adaptCount, chunkEnd, CHUNK, yieldToLoop } from './chunks'
 import { stmt } from '../../db/stmt'
 import { fastParse } from './fastParse'
 import { withPrepared, type ParsedBody } from './parse'
+import { fetchNew, fetchUids } from './fetchRanges'
 
 export interface FolderSyncDeps {
   ctx: Ctx
@@ -185,11 +186,19 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     let updates: FlagUpdate[] = []
     let maxModseq = st.highestmodseq ?? 0n
     if (condstore && st.highestmodseq !== null) {
-      if (reused || modseqAtOpen === null || modseqAtOpen > st.highestmodseq) {
+      // The selected folder's HIGHESTMODSEQ is current after the NOOP (or the push that woke this pass): once
+      // CONDSTORE is on, every FETCH the server reports carries its MODSEQ (RFC 7162) and imapflow raises the
+      // folder's value with it. Unchanged, no flag changed, and the CHANGEDSINCE fetch is skipped: Dovecot
+      // walks every message's modseq to answer it, which made a no-change resync grow with the folder
+      // (20 ms at 100,000 messages, 7 ms at 10,000).
+      if (modseqAtOpen === null || modseqAtOpen > st.highestmodseq) {
         for await (const m of client.fetch(`1:${st.lastUid}`, { uid: true, flags: true }, { uid: true, changedSince: st.highestmodseq })) {
           updates.push({ uid: m.uid, flags: [...(m.flags ?? [])], modseq: m.modseq ?? null })
           if (m.modseq && m.modseq > maxModseq) maxModseq = m.modseq
         }
+        // The fetch answered everything changed up to now: a HIGHESTMODSEQ raised by an expunge alone (no flag
+        // in the answer) is covered too, so the next pass does not fetch again for it.
+        if (reused && modseqAtOpen !== null && modseqAtOpen > maxModseq) maxModseq = modseqAtOpen
       }
     } else if (!condstore) {
       const lo = Math.max(1, st.lastUid - d.flagWindow + 1)
@@ -344,41 +353,6 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
 
 /** First passes of this many messages or more defer sanitising (new mail and small folders never wait for it). */
 export const DEFER_HTML_FROM = 1000
-
-/** FETCH ranges of a big sync: about this much source each, and never more messages than maxCount. */
-const RANGE = { first: FIRST_BATCH, maxBytes: 256 * 1024, maxCount: 200 }
-
-/**
- * The new messages from `from` on. A few (new mail): one FETCH. Many (a first sync, a backlog): their UIDs
- * first, then FETCHes of about RANGE.maxBytes each (sized from the messages seen so far). imapflow works
- * through everything the socket has read without yielding, so one FETCH of the whole folder let megabytes
- * of responses pile up while the store ran and then held the engine's thread for hundreds of ms.
- */
-async function* fetchNew(client: ImapFlow, from: number, query: FetchQueryObject, many: boolean): AsyncGenerator<FetchMessageObject> {
-  if (!many) {
-    yield* client.fetch(`${from}:*`, query, { uid: true })
-    return
-  }
-  const found = (await client.search({ uid: `${from}:*` }, { uid: true })) || []
-  yield* fetchUids(client, found.filter((u) => u >= from).sort((a, b) => a - b), query)
-}
-
-/** These UIDs (ascending), in FETCHes of about RANGE.maxBytes each. */
-async function* fetchUids(client: ImapFlow, uids: number[], query: FetchQueryObject): AsyncGenerator<FetchMessageObject> {
-  let count = RANGE.first
-  let seen = 0
-  let bytes = 0
-  for (let i = 0; i < uids.length; ) {
-    const part = uids.slice(i, i + count)
-    i += part.length
-    for await (const m of client.fetch(part, query, { uid: true })) {
-      seen++
-      bytes += m.source?.length ?? 0
-      yield m
-    }
-    count = Math.max(1, Math.min(RANGE.maxCount, Math.floor(RANGE.maxBytes / Math.max(1, bytes / Math.max(1, seen)))))
-  }
-}
 
 /**
  * Without CONDSTORE nothing says which flags changed: besides the newest UIDs on every pass, one chunk of
