@@ -140,4 +140,33 @@ describe('team sequences', () => {
     }
     expect(canonicalDump(b)).toEqual(canonicalDump(a))
   })
+
+  it('a date trigger due on both desktops fires once: one wins the firing’s claim, the other drops its own; leaving stops the shared enrolments here', async () => {
+    const { db, a, b, seq, shop, ids } = await twoDesks({ contacts: 3 })
+    const ar = await a.ok('autoresponders.create', { name: 'Day one', objectId: shop.id, trigger: { type: 'DATE_BASED', field: 'createdAt', offsetDays: 1 }, actions: [{ subject: 'A day with us', bodyHtml: '<p>1</p>' }] })
+    await sync(a, b)
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: DAY })
+    const pending = (t: TestEngine) => (withFile(t, (f) => f.prepare('SELECT count(*) AS n FROM team_pending_firings').get()) as { n: number }).n
+    await waitFor(
+      () => {
+        a.engine.automation.runDue()
+        b.engine.automation.runDue()
+        return pending(a) === 0 && pending(b) === 0
+      },
+      { timeoutMs: 20_000, intervalMs: 20, message: 'every firing fired here or dropped' },
+    )
+    const execs = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT contact_id FROM autoresponder_executions WHERE autoresponder_id = ?').pluck().all(ar.id)) as number[]
+    expect([...execs(a), ...execs(b)].sort()).toEqual([...ids].sort())
+    await sync(a, b, a)
+    for (const t of [a, b]) expect(execs(t).sort()).toEqual([...ids].sort())
+    const c = new pg.Client({ connectionString: db.url })
+    await c.connect()
+    expect((await c.query("SELECT count(*)::int AS n FROM claims WHERE tbl LIKE 'ar:%' AND state = 'pinned'")).rows[0].n).toBe(3)
+    await c.end()
+
+    // B leaves: the enrolments the workspace shares stop here (A runs them), with the reason.
+    expect(await b.ok('team.leave', {})).toMatchObject({ keptHere: 0 })
+    expect((await b.ok('sequences.contacts', { sequenceId: seq.id })).items.map((x) => [x.status, x.lastError])).toEqual(ids.map(() => ['paused', 'Left the workspace: its other desktops run this sequence']))
+    expect((await a.ok('sequences.contacts', { sequenceId: seq.id })).items.map((x) => x.status)).toEqual(ids.map(() => 'active'))
+  })
 })
