@@ -110,11 +110,17 @@ describe('team sequences', () => {
   })
 
   it('offline edits of one sequence on both desktops converge to one step per position; a reply seen on both is recorded once and stops the enrolment on both', async () => {
-    const { a, b, seq, ids } = await twoDesks({ contacts: 1 })
-    // Apart: A renames it and rewrites its steps; B rewrites them differently and changes the mailboxes' order.
+    const { a, b, seq, ids, shop } = await twoDesks({ contacts: 1 })
+    const ar = await a.ok('autoresponders.create', { name: 'Hello', objectId: shop.id, trigger: { type: 'CONTACT_CREATED' }, actions: [{ subject: 'H1', bodyHtml: '<p>h</p>' }] })
+    await sync(a, b)
+    // Apart: A renames the sequence and rewrites its steps; B rewrites them differently. Both rewrite the autoresponder's actions.
     await a.ok('sequences.update', { id: seq.id, name: 'Onboarding (A)', steps: [{ subject: 'A1', bodyHtml: '<p>a1</p>' }, { subject: 'A2', bodyHtml: '<p>a2</p>' }, { subject: 'A3', bodyHtml: '<p>a3</p>' }] })
     await b.ok('sequences.update', { id: seq.id, steps: [{ subject: 'B1', bodyHtml: '<p>b1</p>' }, { subject: 'B2', bodyHtml: '<p>b2</p>' }] })
+    await a.ok('autoresponders.update', { id: ar.id, actions: [{ subject: 'HA1', bodyHtml: '<p>a</p>' }] })
+    await b.ok('autoresponders.update', { id: ar.id, actions: [{ subject: 'HB1', bodyHtml: '<p>b</p>' }, { subject: 'HB2', bodyHtml: '<p>b</p>' }] })
     await sync(a, b, a, b)
+    // One action per position, not both sets: A's first (pushed first), B's second.
+    for (const t of [a, b]) expect((await t.ok('autoresponders.list', {}))[0]!.actions.map((x) => x.subject)).toEqual(['HA1', 'HB2'])
     const onA = await a.ok('sequences.get', { id: seq.id })
     expect(onA.name).toBe('Onboarding (A)')
     // A pushed first: its steps stand at positions 1 and 2, B's copies are aliases of them; A's third stays.

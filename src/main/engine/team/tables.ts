@@ -133,7 +133,15 @@ export const SHARED_TABLES: SharedTable[] = [
     autoId: true,
     cols: ['name', 'object_id', 'is_active', 'trigger_type', 'trigger_tag_id', 'trigger_field', 'trigger_offset_days', 'total_sent', 'total_failed', 'total_skipped', 'last_fired_at', 'created_at', 'updated_at'],
   },
-  { name: 'autoresponder_actions', pk: ['id'], autoId: true, cols: ['autoresponder_id', 'position', 'subject', 'body_html', 'delay_value', 'delay_unit', 'created_at', 'channel', 'text_body', 'content_sid', 'content_variables_json'] },
+  // Actions are rewritten on save (old ones still referenced by executions move to position -id): two desktops that
+  // saved one autoresponder apart end with one action per position, not both sets.
+  {
+    name: 'autoresponder_actions',
+    pk: ['id'],
+    autoId: true,
+    cols: ['autoresponder_id', 'position', 'subject', 'body_html', 'delay_value', 'delay_unit', 'created_at', 'channel', 'text_body', 'content_sid', 'content_variables_json'],
+    unique: { cols: ['autoresponder_id', 'position'], where: 'autoresponder_id = ? AND position = ? AND position > 0', key: (f) => JSON.stringify([f.autoresponder_id, f.position]) },
+  },
   // One execution per autoresponder, contact, action and firing (its unique key, as in SQLite).
   {
     name: 'autoresponder_executions',
