@@ -102,7 +102,7 @@ export const SHARED_TABLES: SharedTable[] = [
   { name: 'consent_events', pk: ['id'], autoId: true, cols: ['contact_id', 'channel', 'status', 'source', 'at'] },
   { name: 'segments', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'rules_json', 'created_at', 'updated_at'], unique: { cols: ['object_id', 'name'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND name = ? COLLATE NOCASE', key: (f) => JSON.stringify([f.object_id ?? 0, asciiLower(f.name)]) } },
   // sequence_id is device-local: rows made before migration 0038 point at sequences whose ids differ from desktop
-  // to desktop (it becomes shared once every desktop of a workspace runs 0038; not yet).
+  // to desktop, and shared, each desktop syncing one form would enrol its own copy of the contact (docs/team.md).
   { name: 'intake_rules', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'enabled', 'from_match', 'to_match', 'subject_match', 'subject_mode', 'field_map_json', 'tag_ids_json', 'created_at', 'updated_at'] },
   // ---- team-seq (migration 0038): sequences and autoresponders. Which desktop does a due step or a firing is
   // decided by claims in PostgreSQL (stepClaims.ts); what it did replicates like any other write.
