@@ -4,7 +4,7 @@
 // No mail server: nothing here sends (test/teamAutomation.test.ts counts deliveries at Dovecot).
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import type { TestEngine } from './helpers'
+import { freshEngine, type TestEngine } from './helpers'
 import { waitFor } from './support/waitFor'
 import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
 
@@ -174,5 +174,28 @@ describe('team sequences', () => {
     expect(await b.ok('team.leave', {})).toMatchObject({ keptHere: 0 })
     expect((await b.ok('sequences.contacts', { sequenceId: seq.id })).items.map((x) => [x.status, x.lastError])).toEqual(ids.map(() => ['paused', 'Left the workspace: its other desktops run this sequence']))
     expect((await a.ok('sequences.contacts', { sequenceId: seq.id })).items.map((x) => x.status)).toEqual(ids.map(() => 'active'))
+  })
+
+  it('a desktop that won steps and closed before doing them takes them back when it opens again; meanwhile nobody else does them', async () => {
+    const { db, a, b } = await twoDesks({ contacts: 4 })
+    await a.ok('clock.advance', { ms: HOUR })
+    // One turn: A asks for the four due steps' claims in the background and wins them, then closes before its next turn.
+    a.engine.automation.runDue()
+    await waitFor(async () => (await stepClaims(db.url)).length === 4, { timeoutMs: 10_000, intervalMs: 20, message: 'A won the claims' })
+    expect(stepsMadeOn(a, 1).size).toBe(0)
+    await a.engine.close()
+    await b.ok('clock.advance', { ms: DAY })
+    for (let i = 0; i < 10; i++) {
+      b.engine.automation.runDue()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(stepsMadeOn(b, 1).size).toBe(0)
+    // A opens again on its file: its SQLite still shows the steps due (nothing was committed), and the claims are its own.
+    const again = freshEngine({ dataDir: a.dataDir, team: { manual: true }, outbound: { run: false }, inbound: { run: false }, backups: { run: false }, intake: { run: false } })
+    await again.ok('clock.advance', { ms: HOUR })
+    await waitFor(() => (again.engine.automation.runDue(), stepsMadeOn(again, 1).size === 4), { timeoutMs: 10_000, intervalMs: 20, message: 'A did its steps after the restart' })
+    await sync(again, b)
+    expect(stepsMadeOn(b, 1).size).toBe(4)
+    expect(new Set((await stepClaims(db.url)).map((c) => c.device_id)).size).toBe(1)
   })
 })
