@@ -6,13 +6,13 @@ import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { freshEngine, type TestEngine } from './helpers'
 import { waitFor } from './support/waitFor'
-import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
+import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, pgPort, pgProxy, teamEngine, withFile } from './teamSetup'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const SMTP = { host: '127.0.0.1', port: 9, secure: 'none' as const, user: 'desk@shop.test', password: 'desk-secret-pw' }
 
-async function twoDesks(opts: { contacts?: number; leaseMs?: number } = {}) {
+async function twoDesks(opts: { contacts?: number; leaseMs?: number; bPort?: number } = {}) {
   const db = await freshDatabase()
   const team = { manual: true, stepClaims: { leaseMs: opts.leaseMs } }
   const a = teamEngine(team)
@@ -35,7 +35,7 @@ async function twoDesks(opts: { contacts?: number; leaseMs?: number } = {}) {
   await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [profile.id] })
   await a.ok('team.sync', {})
   const b = teamEngine(team)
-  await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+  await b.ok('team.join', { databaseUrl: joinUrl(db, opts.bPort), email: STAFF.email, password: STAFF.password })
   return { db, a, b, shop, mailbox, profile, seq, ids }
 }
 
@@ -197,5 +197,40 @@ describe('team sequences', () => {
     await sync(again, b)
     expect(stepsMadeOn(b, 1).size).toBe(4)
     expect(new Set((await stepClaims(db.url)).map((c) => c.device_id)).size).toBe(1)
+  })
+
+  it('PostgreSQL unreachable: shared steps and firings wait on that desktop (late beats twice) while the other does them; back online, nothing twice', async () => {
+    const proxy = await pgProxy(pgPort())
+    const { a, b, ids, shop } = await twoDesks({ contacts: 5, bPort: proxy.port })
+    await a.ok('autoresponders.create', { name: 'Tagged', objectId: shop.id, trigger: { type: 'CONTACT_CREATED' }, actions: [{ subject: 'Hi', bodyHtml: '<p>hi</p>' }] })
+    await sync(a, b)
+    await proxy.close()
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
+    // B, offline: a contact made here fires its autoresponder only once a claim says so; the shared steps wait.
+    const solo = await b.ok('contacts.create', { email: 'offline@client.test', firstName: 'Off', primaryObjectId: shop.id })
+    for (let i = 0; i < 10; i++) {
+      b.engine.automation.runDue()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(stepsMadeOn(b, 1).size).toBe(0)
+    expect((withFile(b, (f) => f.prepare('SELECT count(*) AS n FROM team_pending_firings').get()) as { n: number }).n).toBe(1)
+    expect((await b.ok('team.status', {})).state).not.toBe('synced')
+    // A, online, does every shared step.
+    await waitFor(() => (a.engine.automation.runDue(), stepsMadeOn(a, 1).size === ids.length), { timeoutMs: 10_000, intervalMs: 20 })
+    await sync(a)
+    await proxy.open()
+    await waitFor(async () => (await b.call('team.sync', {})).ok, { timeoutMs: 10_000, intervalMs: 100 })
+    // Back: B pulled A's steps (none left due here) and fires its own contact's autoresponder once its claim is won.
+    await waitFor(() => (b.engine.automation.runDue(), (withFile(b, (f) => f.prepare('SELECT count(*) AS n FROM autoresponder_executions WHERE contact_id = ?').get(solo.id)) as { n: number }).n === 1), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      message: 'the firing went once back online',
+    })
+    expect(stepsMadeOn(b, 1).size).toBe(ids.length)
+    await sync(b, a)
+    expect(stepsMadeOn(a, 1).size).toBe(ids.length)
+    expect(withFile(a, (f) => f.prepare("SELECT count(*) AS n FROM outbound_messages WHERE source = 'sequence'").get())).toEqual({ n: ids.length })
+    expect(canonicalDump(b)).toEqual(canonicalDump(a))
+    await proxy.close()
   })
 })
