@@ -233,4 +233,24 @@ describe('team sequences', () => {
     expect(canonicalDump(b)).toEqual(canonicalDump(a))
     await proxy.close()
   })
+
+  it('a claim won on a stale view waits for the pull: a pause pushed by the other desktop just before is seen, and the step is not done', async () => {
+    const { db, a, b, seq } = await twoDesks({ contacts: 2 })
+    await b.ok('clock.advance', { ms: HOUR })
+    // A pauses the sequence and pushes; B has not pulled yet when its runner finds the steps due.
+    await a.ok('sequences.pause', { id: seq.id })
+    await sync(a)
+    b.engine.automation.runDue()
+    await waitFor(async () => (await stepClaims(db.url)).length === 2, { timeoutMs: 10_000, intervalMs: 20, message: 'B won both claims' })
+    for (let i = 0; i < 10; i++) {
+      b.engine.automation.runDue()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(stepsMadeOn(b, 1).size).toBe(0)
+    // Pulled: paused here too, nothing due, nothing done.
+    await sync(b)
+    expect(b.engine.automation.runDue()).toBe(0)
+    expect((await b.ok('sequences.get', { id: seq.id })).status).toBe('paused')
+    expect(stepsMadeOn(b, 1).size).toBe(0)
+  })
 })
