@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLAIMED_TABLE, claimQuery } from '../src/main/engine/team/claims'
+import { stepClaimQuery } from '../src/main/engine/team/stepClaims'
 import { freshDatabase } from './teamSetup'
 
 const ROWS = 20_000
@@ -21,7 +22,8 @@ const client = async () => {
 beforeAll(async () => {
   url = (await freshDatabase()).url
   const c = await client()
-  for (const stmt of readFileSync('resources/pg-migrations/0002_claims.sql', 'utf8').split('--> statement-breakpoint')) await c.query(stmt)
+  for (const file of ['0000_init', '0001_ops_notify', '0002_claims'])
+    for (const stmt of readFileSync(`resources/pg-migrations/${file}.sql`, 'utf8').split('--> statement-breakpoint')) await c.query(stmt)
   await c.query(`INSERT INTO claims (tbl, row_id, device_id, state) SELECT $1, g, 0, 'released' FROM generate_series(1, $2::int) g`, [CLAIMED_TABLE, ROWS])
 })
 afterAll(async () => {
@@ -32,31 +34,46 @@ interface PlanNode {
   'Node Type': string
   'Relation Name'?: string
   'Index Cond'?: string
+  'Index Name'?: string
   'Actual Rows'?: number
   'Actual Loops'?: number
   Plans?: PlanNode[]
 }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)]
+/** A read of the claims primary key (a bitmap index scan names only the index). */
+const onClaimsIndex = (n: PlanNode) => n['Index Cond'] !== undefined && (n['Relation Name'] === 'claims' || (n['Index Name'] ?? '').startsWith('claims_'))
+
+/** The plan of a round, run (and rolled back) on a claims table PostgreSQL has no statistics for. */
+async function planOf(q: { text: string; values: unknown[] }): Promise<PlanNode[]> {
+  const c = await client()
+  const stats = await c.query(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'claims'`)
+  expect(stats.rows[0].n).toBe(0) // the case that went wrong: nothing analysed yet
+  await c.query('BEGIN')
+  const r = await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.text}`, q.values)
+  await c.query('ROLLBACK')
+  return nodes((r.rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan)
+}
 
 describe('the claim round', () => {
   it('probes the primary key for each wanted row, with no statistics on the table', async () => {
-    const c = await client()
-    const stats = await c.query(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'claims'`)
-    expect(stats.rows[0].n).toBe(0) // the case that went wrong: nothing analysed yet
     const want = Array.from({ length: 144 }, (_, i) => 10_001 + i)
-    await c.query('BEGIN')
-    const { text, values } = claimQuery([CLAIMED_TABLE, want, 7, 16, 600_000])
-    const r = await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values)
-    await c.query('ROLLBACK')
-    const plan = nodes((r.rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan)
+    const plan = await planOf(claimQuery([CLAIMED_TABLE, want, 7, 16, 600_000]))
     const onClaims = plan.filter((n) => n['Relation Name'] === 'claims' && /Scan/.test(n['Node Type']))
     expect(onClaims.length).toBeGreaterThan(0)
     if (process.env.SHOW_PLAN) console.log(JSON.stringify(plan.map((n) => [n['Node Type'], n['Relation Name'], n['Index Cond'], n['Actual Rows'], n['Actual Loops']])))
     // Every index read names the row (never the table name alone, which is every claim).
-    for (const n of plan.filter((x) => x['Index Cond'] !== undefined)) expect(n['Index Cond']).toMatch(/row_id = /)
+    for (const n of plan.filter(onClaimsIndex)) expect(n['Index Cond']).toMatch(/row_id = /)
     // Rows read from claims in all: the 16 taken, the 144 checked for a missing claim, the 16 updated.
     const read = onClaims.reduce((a, n) => a + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1), 0)
     expect(read).toBeLessThan(400)
+  })
+
+  it('the step round (stepClaims.ts) too: each key is probed, never the whole table', async () => {
+    const keys = Array.from({ length: 32 }, (_, i) => ({ tbl: i % 2 ? CLAIMED_TABLE : 'step:sequence', rowId: 5_001 + i }))
+    const plan = await planOf(stepClaimQuery([keys.map((k) => k.tbl), keys.map((k) => k.rowId), 7, 600_000]))
+    for (const n of plan.filter(onClaimsIndex)) expect(n['Index Cond']).toMatch(/row_id = /)
+    const read = plan.filter((n) => n['Relation Name'] === 'claims' && /Scan/.test(n['Node Type'])).reduce((a, n) => a + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1), 0)
+    expect(read).toBeLessThan(200)
   })
 
   it('splits rows between two desktops asking at once, and locks only what it takes', async () => {

@@ -36,10 +36,13 @@ function resolve(sqlite: Sqlite, tbl: string, rowKey: string): string {
   return rowKey
 }
 
+/** The column whose version is the row's insert position (tables.ts `unique.born`). */
+const bornField = (t: SharedTable): string => t.unique?.born ?? 'created_at'
+
 /** Where the row's insert stands: its position, Infinity while still queued here (it will come after anything pulled). */
 function insertPosition(sqlite: Sqlite, t: SharedTable, rowKey: string): number {
   if (pendingFieldsOf(sqlite, t.name, rowKey).some((p) => p.kind === 'insert')) return Infinity
-  return fieldVersions(sqlite, t.name, rowKey).get('created_at') ?? 0
+  return fieldVersions(sqlite, t.name, rowKey).get(bornField(t)) ?? 0
 }
 
 /** An op that changes nothing (apply finds no field to write). */
@@ -127,7 +130,7 @@ function renameRow(sqlite: Sqlite, t: SharedTable, from: string, to: string): vo
     t.name,
     from,
     to,
-    queuedInsert ? null : (versions.get('created_at') ?? 0),
+    queuedInsert ? null : (versions.get(bornField(t)) ?? 0),
     queuedInsert?.seq ?? null,
     JSON.stringify(own),
     queuedInsert?.fields ?? null,
