@@ -306,7 +306,6 @@ export function createEngine(opts: EngineOptions): Engine {
     scheduler.start()
     automation.start()
     reminders.start()
-    reminders.start()
     retention.start()
   }
   if (runSync !== false) syncManager.start()
