@@ -1,14 +1,14 @@
 // npm run bench:team-claims — sending once across desktops (issue 22): ten connections, as ten desktops' claim
 // books, take 5,000 open outbox claims with the claim book's own statement (claimQuery, team/claims.ts), each
 // asking for the first 144 rows it still sees due (the scheduler's look-ahead) and marking what it won done, as
-// its outcome's push would.                                  targets: 0 duplicates, claim round p99 ≤ 20 ms
+// its outcome's push does (claimWriteQuery).                                  targets: 0 duplicates, claim round p99 ≤ 20 ms
 // Baseline in the same run: a bare `SELECT 1` round trip on the same connections. One JSON line per figure.
 // Real PostgreSQL (scripts/pg.sh, started when not running), a fresh database dropped afterwards.
 // Not a test: targets are reported beside each figure, never asserted.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
-import { CLAIMED_TABLE, claimQuery } from '../src/main/engine/team/claims'
+import { CLAIMED_TABLE, claimQuery, claimWriteQuery } from '../src/main/engine/team/claims'
 
 const ENGINES = Number(process.env.BENCH_ENGINES ?? 10)
 const ROWS = Number(process.env.BENCH_ROWS ?? 5000)
@@ -62,7 +62,8 @@ async function main(): Promise<void> {
           if (winner.has(id)) duplicates++
           winner.set(id, device)
         }
-        if (got.length) await c.query(`UPDATE claims SET state = 'done', outcome = 'sent' WHERE tbl = $1 AND row_id = ANY($2::bigint[])`, [CLAIMED_TABLE, got])
+        // The outcome's push, with the statement the claim book writes it with.
+        if (got.length) await c.query(claimWriteQuery(device, 600_000, got.map((rowId) => ({ rowId, state: 'done' as const, outcome: 'sent' }))))
         for (const id of got) seen.add(id)
         // Nothing free among what it sees: the others hold them; it hears of their outcome a moment later.
         if (!got.length) await new Promise((r2) => setTimeout(r2, 5))

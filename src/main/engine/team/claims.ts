@@ -48,13 +48,32 @@ const CLAIM_SQL = `WITH want AS MATERIALIZED (SELECT DISTINCT x AS row_id FROM u
        ), fresh AS (
          INSERT INTO claims (tbl, row_id, device_id, state, lease_until)
          SELECT $1, w.row_id, $3, 'leased', now() + $5 * interval '1 millisecond' FROM want w
-           LEFT JOIN LATERAL (SELECT 1 AS hit FROM claims k WHERE k.tbl = $1 AND k.row_id = w.row_id OFFSET 0) e ON true WHERE e.hit IS NULL
+           LEFT JOIN LATERAL (SELECT 1 AS hit FROM claims k WHERE k.tbl = $1 AND k.row_id = w.row_id OFFSET 0) e ON true
+         WHERE e.hit IS NULL
          ON CONFLICT (tbl, row_id) DO NOTHING RETURNING row_id
        )
        SELECT row_id FROM taken UNION ALL SELECT row_id FROM fresh`
 
 /** The claim round as a named statement: each connection plans it once (its planning cost ~0.3 ms a round). */
 export const claimQuery = (values: unknown[]) => ({ name: 'team-claim-round', text: CLAIM_SQL, values })
+
+/**
+ * What a push writes of the claims it carries (ClaimBook.write), one primary-key probe per row. done wins over an
+ * open or leased claim, and a sent outcome over any other (a send that was under way when another desktop
+ * cancelled the row still left); a release only frees this desktop's own claim, or reopens a row that failed or
+ * was cancelled (a retry); a sent row's claim is never reopened. Exported for bench/teamClaims.ts.
+ */
+export const claimWriteQuery = (deviceId: number, leaseMs: number, effects: ClaimEffect[]) => ({
+  name: 'team-claim-write',
+  text: `INSERT INTO claims (tbl, row_id, device_id, state, outcome, lease_until)
+       SELECT $1, u.id, $2, u.state, u.outcome, CASE WHEN u.state IN ('leased', 'pinned') THEN now() + $3 * interval '1 millisecond' END
+       FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, state, outcome, ord) ORDER BY ord
+       ON CONFLICT (tbl, row_id) DO UPDATE SET state = excluded.state, outcome = excluded.outcome, device_id = excluded.device_id, lease_until = excluded.lease_until, updated_at = now()
+       WHERE (excluded.state = 'done' AND (claims.state <> 'done' OR (excluded.outcome IN (${SENT_SQL}) AND coalesce(claims.outcome, '') NOT IN (${SENT_SQL}))))
+          OR (excluded.state <> 'done' AND claims.state <> 'done' AND claims.device_id = excluded.device_id)
+          OR (excluded.state = 'released' AND claims.state = 'done' AND claims.outcome IN ('failed', 'skipped', 'cancelled'))`,
+  values: [CLAIMED_TABLE, deviceId, leaseMs, effects.map((e) => e.rowId), effects.map((e) => e.state), effects.map((e) => e.outcome)],
+})
 
 export interface ClaimHead {
   id: number
@@ -248,19 +267,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
 
   async function write(c: PgClient, deviceId: number, effects: ClaimEffect[]): Promise<void> {
     if (!effects.length) return
-    // done wins over an open or leased claim, and a sent outcome over any other (a send that was under way
-    // when another desktop cancelled the row still left); a release only frees this desktop's own claim, or
-    // reopens a row that failed or was cancelled (a retry); a sent row's claim is never reopened.
-    await c.query(
-      `INSERT INTO claims (tbl, row_id, device_id, state, outcome, lease_until)
-       SELECT $1, u.id, $2, u.state, u.outcome, CASE WHEN u.state IN ('leased', 'pinned') THEN now() + $3 * interval '1 millisecond' END
-       FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, state, outcome, ord) ORDER BY ord
-       ON CONFLICT (tbl, row_id) DO UPDATE SET state = excluded.state, outcome = excluded.outcome, device_id = excluded.device_id, lease_until = excluded.lease_until, updated_at = now()
-       WHERE (excluded.state = 'done' AND (claims.state <> 'done' OR (excluded.outcome IN (${SENT_SQL}) AND coalesce(claims.outcome, '') NOT IN (${SENT_SQL}))))
-          OR (excluded.state <> 'done' AND claims.state <> 'done' AND claims.device_id = excluded.device_id)
-          OR (excluded.state = 'released' AND claims.state = 'done' AND claims.outcome IN ('failed', 'skipped', 'cancelled'))`,
-      [CLAIMED_TABLE, deviceId, leaseMs, effects.map((e) => e.rowId), effects.map((e) => e.state), effects.map((e) => e.outcome)],
-    )
+    await c.query(claimWriteQuery(deviceId, leaseMs, effects))
   }
 
   const book: ClaimBook = {
