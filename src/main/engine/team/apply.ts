@@ -13,7 +13,7 @@ import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion, setFieldVersions } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
 import { countRemoteSend, outboxBefore } from './sharedCaps'
-import { placeUnique } from './unique'
+import { placeUnique, resolve } from './unique'
 import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
 
 export interface RemoteOp {
@@ -96,6 +96,13 @@ function settleReferences(sqlite: Sqlite, t: SharedTable, fields: Record<string,
     const v = fields[fk.from]
     if (v === null || v === undefined) continue
     if (stmt(sqlite, `SELECT 1 FROM ${fk.table} WHERE ${fk.to} = ?`).get(v as never) !== undefined) continue
+    // A row made apart as the same as another (a contact enrolled in a flow on two desktops): what points at the
+    // copy points at the survivor (unique.ts renames the copy with its rows on the desktop that made it).
+    const survivor = fk.to === 'id' ? resolve(sqlite, fk.table, String(v)) : String(v)
+    if (survivor !== String(v) && stmt(sqlite, `SELECT 1 FROM ${fk.table} WHERE id = ?`).get(Number(survivor)) !== undefined) {
+      fields[fk.from] = Number(survivor)
+      continue
+    }
     if (fk.onDelete !== 'SET NULL') return false
     fields[fk.from] = null
   }

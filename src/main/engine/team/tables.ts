@@ -30,9 +30,10 @@ export interface SharedTable {
    * A unique key besides the id (migration 0036): two desktops that made the same one apart (a suppression of one
    * address, a segment's name) end with one row, the one whose insert reached PostgreSQL first (unique.ts).
    * `where` matches the key as its unique index does, one `?` per column of `cols`; `key` is the key as migration
-   * 0036's delete triggers record it (team_unique_deleted.key_json) from the row's fields.
+   * 0036's delete triggers record it (team_unique_deleted.key_json) from the row's fields. `born`: the column only
+   * the insert writes, whose version is the row's birth (default created_at; flow_leads: entered_at).
    */
-  unique?: { cols: string[]; where: string; key: (f: Record<string, unknown>) => string }
+  unique?: { cols: string[]; where: string; key: (f: Record<string, unknown>) => string; born?: string }
   /** Primary-key columns holding text (consent.channel); all others are integers. */
   textKey?: string[]
 }
@@ -93,6 +94,22 @@ export const SHARED_TABLES: SharedTable[] = [
   { name: 'segments', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'rules_json', 'created_at', 'updated_at'], unique: { cols: ['object_id', 'name'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND name = ? COLLATE NOCASE', key: (f) => JSON.stringify([f.object_id ?? 0, asciiLower(f.name)]) } },
   // sequence_id is device-local until sequences replicate (their ids differ from desktop to desktop).
   { name: 'intake_rules', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'enabled', 'from_match', 'to_match', 'subject_match', 'subject_mode', 'field_map_json', 'tag_ids_json', 'created_at', 'updated_at'] },
+  // ---- team-flows (migration 0039): flows, their versioned graphs, the leads and their paths. The graph rows
+  // are keyed by (flow, version, node) with no id: the later of a node's insert and delete decides whether it is
+  // there. A contact is in a flow once: two desktops that enrolled it apart end with one lead (unique.ts), whose
+  // path holds what both did. flow_node_counts is derived: each desktop counts the path entries it writes, and
+  // migration 0039's trigger counts the ones that arrive.
+  { name: 'flows', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'trigger_json', 'status', 'version', 'created_at', 'updated_at'] },
+  { name: 'flow_nodes', pk: ['flow_id', 'version', 'node_key'], autoId: false, cols: ['type', 'config_json', 'x', 'y', 'ord'], textKey: ['node_key'] },
+  { name: 'flow_edges', pk: ['flow_id', 'version', 'from_key', 'to_key'], autoId: false, cols: ['branch'], textKey: ['from_key', 'to_key'] },
+  {
+    name: 'flow_leads',
+    pk: ['id'],
+    autoId: true,
+    cols: ['flow_id', 'version', 'contact_id', 'status', 'current_node', 'wait_until', 'last_error', 'entered_at', 'updated_at', 'mailbox_id'],
+    unique: { cols: ['flow_id', 'contact_id'], where: 'flow_id = ? AND contact_id = ?', key: (f) => JSON.stringify([f.flow_id, f.contact_id]), born: 'entered_at' },
+  },
+  { name: 'flow_lead_events', pk: ['id'], autoId: true, cols: ['lead_id', 'node_key', 'outcome', 'detail', 'outbound_id', 'at'] },
 ]
 
 /** Columns of shared tables that stay on each desktop (test/teamSchema.test.ts checks every column is one or the other). */
