@@ -15,7 +15,8 @@ import type { Ctx } from '../context'
 import type { Sqlite } from '../db/open'
 import { stmt } from '../db/stmt'
 import { insertUnpushed, teamState, type LocalOp } from '../repos/team'
-import { dropClient, type PgClient } from './pg'
+import { claimRounds } from './claimRounds'
+import type { PgClient } from './pg'
 
 export const CLAIMED_TABLE = 'outbound_messages'
 /** Statuses after which a row is never sent again by anyone (a claim marked done). */
@@ -108,16 +109,7 @@ export function teamMine<T extends { id: number }>(ctx: Pick<Ctx, 'sqlite'>, row
 
 export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts: ClaimOptions = {}): ClaimBook {
   const leaseMs = opts.leaseMs ?? 10 * 60_000
-  const lostRetryMs = opts.lostRetryMs ?? 1000
   const batch = opts.batch ?? 16
-  // Real time, not the engine's clock: leases are PostgreSQL's (wall) time; a won claim is trusted here until a
-  // minute before its lease ends.
-  const margin = Math.min(60_000, leaseMs / 4)
-  /** Won claims: row id → until when (Date.now()) this desktop may start sending it. */
-  const won = new Map<number, number>()
-  /** Lost claims: not asked again before this instant. */
-  const retryAt = new Map<number, number>()
-  const wanted = new Set<number>()
   /** Rows the last gate let through on a claim: the same claim may hold them (a full daily cap). */
   let passed = new Set<number>()
   /**
@@ -127,18 +119,32 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
    */
   const releasing = new Set<number>()
   const releasedDuringRound = new Set<number>()
-  /** Rows the round under way asks for: a scheduler turn meanwhile does not ask for them a second time. */
-  let asking = new Set<number>()
-  let client: PgClient | null = null
-  let running: Promise<void> | null = null
-  let again = false
-  let stopped = false
-  let held = false
-  const counts = { won: 0, lost: 0, rounds: 0, failures: 0 }
 
   const inTeam = () => teamState(ctx.sqlite) !== undefined
   // A row counts as shared from the moment a push of its insert starts (team_state.pushing_through).
   const unpushed = (id: number) => insertUnpushed(ctx.sqlite, CLAIMED_TABLE, String(id))
+
+  // The background rounds (claimRounds.ts): one statement a round, open claims, ours, and leases that ran out
+  // (their desktop is gone), a batch at a time; a claim another desktop is taking right now is skipped, not
+  // waited for. A shared row with no claim row at all (pushed before claims existed) is inserted: the first
+  // desktop to insert it wins.
+  const rounds = claimRounds<number>({
+    connect,
+    id: String,
+    order: (a, b) => a - b,
+    leaseMs,
+    lostRetryMs: opts.lostRetryMs ?? 1000,
+    beforeRound: () => releasedDuringRound.clear(),
+    // A release pushed meanwhile may have landed after this claim: such a row is asked for again later.
+    reject: (id) => releasedDuringRound.has(Number(id)),
+    async ask(c, ids) {
+      const s = teamState(ctx.sqlite)
+      if (!s) return { won: [], full: false }
+      const r = await c.query<{ row_id: string }>(CLAIM_SQL, [CLAIMED_TABLE, ids, s.deviceId, batch, leaseMs])
+      return { won: r.rows.map((x) => Number(x.row_id)), full: r.rows.length >= batch }
+    },
+    onWon: () => ctx.outbound.scheduler.wake(),
+  })
 
   /** A desktop without the password (or API key) of a row's sender leaves the row to desktops that have it. */
   function canSend(h: ClaimHead): boolean {
@@ -155,8 +161,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
 
   function gate<T extends ClaimHead>(heads: T[]): T[] {
     if (!inTeam()) return heads
-    if (held) return heads.filter((h) => unpushed(h.id))
-    const now = Date.now()
+    if (rounds.held) return heads.filter((h) => unpushed(h.id))
     const out: T[] = []
     passed = new Set()
     for (const h of heads) {
@@ -165,99 +170,21 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
         continue
       }
       if (releasing.has(h.id)) continue
-      const until = won.get(h.id)
-      if (until !== undefined && until > now) {
-        // Used once: a row that is not moved now (a busy lane) asks again, and gets it back at once (ours).
-        won.delete(h.id)
+      if (rounds.take(h.id)) {
         passed.add(h.id)
         out.push(h)
         continue
       }
-      won.delete(h.id)
-      if ((retryAt.get(h.id) ?? 0) > now || asking.has(h.id) || !canSend(h)) continue
-      wanted.add(h.id)
+      if (canSend(h)) rounds.want(h.id)
     }
-    if (wanted.size) kick()
-    // Rows sent by others never come back to clear their entries: forget the stale ones now and then.
-    if (retryAt.size + won.size > 4096) {
-      for (const [id, t] of retryAt) if (t <= now) retryAt.delete(id)
-      for (const [id, t] of won) if (t <= now) won.delete(id)
-    }
+    rounds.kick()
     return out
   }
 
   function mine<T extends { id: number }>(rows: T[]): T[] {
     if (!inTeam()) return rows
-    if (held) return rows.filter((r) => unpushed(r.id))
-    const now = Date.now()
-    return rows.filter((r) => unpushed(r.id) || passed.has(r.id) || (won.get(r.id) ?? 0) > now)
-  }
-
-  function kick(): void {
-    if (stopped || held) return
-    if (running) {
-      again = true
-      return
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false
-          await round()
-        } while (again && wanted.size && !stopped)
-      } catch {
-        // PostgreSQL unreachable (or a deadlock victim): the rows stay unclaimed and wait; the scheduler asks
-        // again on its next turn.
-        counts.failures++
-        const c = client
-        client = null
-        dropClient(c)
-      } finally {
-        running = null
-      }
-    })()
-  }
-
-  async function round(): Promise<void> {
-    // Ascending ids: two desktops taking overlapping sets lock them in the same order (no deadlock).
-    const ids = [...wanted].sort((a, b) => a - b)
-    wanted.clear()
-    releasedDuringRound.clear()
-    if (!ids.length) return
-    asking = new Set(ids)
-    try {
-      await ask(ids)
-    } finally {
-      asking = new Set()
-    }
-  }
-
-  async function ask(ids: number[]): Promise<void> {
-    const s = teamState(ctx.sqlite)
-    if (!s) return
-    counts.rounds++
-    if (!client) client = await connect()
-    const c = client
-    const started = Date.now()
-    // One statement, one round trip: open claims, ours, and leases that ran out (their desktop is gone), a batch
-    // at a time; a claim another desktop is taking right now is skipped, not waited for. A shared row with no
-    // claim row at all (pushed before claims existed) is inserted: the first desktop to insert it wins.
-    const r = await c.query<{ row_id: string }>(CLAIM_SQL, [CLAIMED_TABLE, ids, s.deviceId, batch, leaseMs])
-    // A release pushed meanwhile may have landed after this claim: such a row is asked for again later.
-    const raw = r.rows.map((x) => Number(x.row_id))
-    const got = raw.filter((id) => !releasedDuringRound.has(id))
-    const until = started + leaseMs - margin
-    for (const id of got) {
-      won.set(id, until)
-      retryAt.delete(id)
-    }
-    // A full batch leaves the rest unasked (the next turn asks); a short one means the rest are someone else's.
-    if (raw.length < batch) {
-      for (const id of ids) if (!won.has(id)) retryAt.set(id, Date.now() + lostRetryMs)
-      counts.lost += ids.length - got.length
-    }
-    counts.won += got.length
-    if (got.length) ctx.outbound.scheduler.wake()
+    if (rounds.held) return rows.filter((r) => unpushed(r.id))
+    return rows.filter((r) => unpushed(r.id) || passed.has(r.id) || rounds.holds(r.id))
   }
 
   function forPush(batch: LocalOp[]): ClaimEffect[] {
@@ -265,7 +192,6 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     const status = stmt(ctx.sqlite, `SELECT status FROM ${CLAIMED_TABLE} WHERE id = ?`)
     // The files of a row's attachments are in this desktop's content store only: no other desktop may send it.
     const files = stmt(ctx.sqlite, 'SELECT 1 FROM mail_attachments WHERE outbound_id = ? LIMIT 1')
-    const now = Date.now()
     // An op says what the row was when it was made; the claim follows what it is now. A push of an older status
     // (a failed attempt's retry_wait, a requeue after a crash) never releases a claim this desktop has taken
     // since and is using (the row is being sent here) or is about to use (won, not yet sent): another desktop
@@ -273,7 +199,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     const open = (id: number): ClaimEffect => {
       if (files.get(id) !== undefined) return { rowId: id, state: 'pinned', outcome: null }
       const current = (status.get(id) as { status: string } | undefined)?.status
-      if (current === 'sending' || (won.get(id) ?? 0) > now) return { rowId: id, state: 'leased', outcome: null }
+      if (current === 'sending' || rounds.holds(id)) return { rowId: id, state: 'leased', outcome: null }
       return { rowId: id, state: 'released', outcome: null }
     }
     for (const op of batch) {
@@ -299,8 +225,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
       if (e.state !== 'released') continue
       releasing.add(e.rowId)
       releasedDuringRound.add(e.rowId)
-      wanted.delete(e.rowId)
-      won.delete(e.rowId)
+      rounds.forget(e.rowId)
     }
     return effects
   }
@@ -332,25 +257,13 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     forPush,
     write,
     settle,
-    stats: () => ({ ...counts }),
+    stats: rounds.stats,
     hold(on) {
-      held = on
-      if (!on) return
-      won.clear()
-      passed = new Set()
-      wanted.clear()
+      rounds.hold(on)
+      if (on) passed = new Set()
     },
-    resume() {
-      stopped = false
-      held = false
-    },
-    async stop() {
-      stopped = true
-      await running?.catch(() => undefined)
-      const c = client
-      client = null
-      dropClient(c)
-    },
+    resume: rounds.resume,
+    stop: rounds.stop,
   }
   books.set(ctx.sqlite, book)
   return book

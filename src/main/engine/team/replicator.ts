@@ -12,6 +12,7 @@ import { ROW_FIELD, applyRemoteOps, stampsEveryColumn, type Applied, type Remote
 import { accessRefused, asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
+import { createStepClaims, type StepClaimOptions } from './stepClaims'
 import { maySendFrom, readAssignments, storeAssignments } from './assignments'
 import { cancelWaiting } from '../outbound/cancel'
 import { notePushedContact } from './merge'
@@ -31,6 +32,8 @@ export interface ReplicatorOptions {
   log?: (msg: string) => void
   /** Outbox claims in PostgreSQL (claims.ts). */
   claims?: ClaimOptions
+  /** Sequence steps, autoresponders and flow steps claimed in PostgreSQL (stepClaims.ts). */
+  stepClaims?: StepClaimOptions
 }
 
 export interface Replicator {
@@ -72,16 +75,14 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
   let pollTimer: ReturnType<typeof setInterval> | undefined
   let localTimer: ReturnType<typeof setInterval> | undefined
   let lastEmitted = ''
-  // The claims connection is its own: a claim round must not interleave with a push's transaction.
-  const claims = createClaimBook(
-    ctx,
-    async () => {
-      const s = teamState(ctx.sqlite)
-      if (!s) throw new Error('not in a team workspace')
-      return connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed)), opts.connectTimeoutMs ?? 10_000, opts.queryTimeoutMs ?? 30_000)
-    },
-    opts.claims,
-  )
+  // The claims connections are their own: a claim round must not interleave with a push's transaction.
+  const claimConnection = async () => {
+    const s = teamState(ctx.sqlite)
+    if (!s) throw new Error('not in a team workspace')
+    return connect(asRole(s.databaseUrl, s.roleName, ctx.secrets.open(s.passwordSealed)), opts.connectTimeoutMs ?? 10_000, opts.queryTimeoutMs ?? 30_000)
+  }
+  const claims = createClaimBook(ctx, claimConnection, opts.claims)
+  const steps = createStepClaims(ctx, claimConnection, opts.stepClaims)
 
   function status(): TeamStatus {
     const s = teamState(ctx.sqlite)
@@ -280,6 +281,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (on === removed) return
     removed = on
     claims.hold(on)
+    steps.hold(on)
     if (on) log('team: PostgreSQL no longer lets this member in (removed from the workspace)')
   }
 
@@ -368,6 +370,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (!stopped || !teamState(ctx.sqlite)) return
     stopped = false
     claims.resume()
+    steps.resume()
     if (opts.manual) return
     kick()
     pollTimer = setInterval(kick, pollMs)
@@ -396,6 +399,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     clearInterval(localTimer)
     await running?.catch(() => undefined)
     await claims.stop()
+    await steps.stop()
     const c = client
     client = null
     dropClient(c)
@@ -412,7 +416,10 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       start()
       announce()
     },
-    holdClaims: (on) => claims.hold(on || removed),
+    holdClaims: (on) => {
+      claims.hold(on || removed)
+      steps.hold(on || removed)
+    },
     async left() {
       await stop()
       problem = null

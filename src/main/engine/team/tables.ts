@@ -30,8 +30,9 @@ export interface SharedTable {
    * A unique key besides the id (migration 0036): two desktops that made the same one apart (a suppression of one
    * address, a segment's name) end with one row, the one whose insert reached PostgreSQL first (unique.ts).
    * `where` matches the key as its unique index does, one `?` per column of `cols`; `key` is the key as migration
-   * 0036's delete triggers record it (team_unique_deleted.key_json) from the row's fields. `born`: the column only
-   * the insert writes, whose version is the row's birth (default created_at; flow_leads: entered_at).
+   * 0036's delete triggers record it (team_unique_deleted.key_json) from the row's fields. `born`: the column whose
+   * version is the row's insert position (default created_at; a table without one names another column its insert
+   * always writes).
    */
   unique?: { cols: string[]; where: string; key: (f: Record<string, unknown>) => string; born?: string }
   /** Primary-key columns holding text (consent.channel); all others are integers. */
@@ -84,7 +85,15 @@ export const SHARED_TABLES: SharedTable[] = [
     localValues: { status: ['sending'] },
     sharedAs: { status: 'queued' },
   },
-  { name: 'message_events', pk: ['id'], autoId: true, cols: ['outbound_id', 'type', 'detail', 'provider_event_id', 'at'] },
+  // provider_event_id is unique: 'replied:<outbound id>' is recorded by every desktop that syncs the reply
+  // (migration 0038: the first to reach PostgreSQL stands, the others become its aliases).
+  {
+    name: 'message_events',
+    pk: ['id'],
+    autoId: true,
+    cols: ['outbound_id', 'type', 'detail', 'provider_event_id', 'at'],
+    unique: { cols: ['provider_event_id'], where: 'provider_event_id = ?', key: (f) => JSON.stringify([f.provider_event_id]), born: 'at' },
+  },
   // ---- team-domains (migration 0036): what stops a send, consent, segments and intake rules.
   // A suppression made on any desktop stops the sends of every desktop (checked again when a row is claimed).
   { name: 'suppressions', pk: ['id'], autoId: true, cols: ['object_id', 'email', 'reason', 'created_at'], unique: { cols: ['object_id', 'email'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND email = ?', key: (f) => JSON.stringify([f.object_id ?? 0, f.email]) } },
@@ -92,8 +101,51 @@ export const SHARED_TABLES: SharedTable[] = [
   { name: 'consent', pk: ['contact_id', 'channel'], autoId: false, cols: ['status', 'source', 'at'], textKey: ['channel'] },
   { name: 'consent_events', pk: ['id'], autoId: true, cols: ['contact_id', 'channel', 'status', 'source', 'at'] },
   { name: 'segments', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'rules_json', 'created_at', 'updated_at'], unique: { cols: ['object_id', 'name'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND name = ? COLLATE NOCASE', key: (f) => JSON.stringify([f.object_id ?? 0, asciiLower(f.name)]) } },
-  // sequence_id is device-local until sequences replicate (their ids differ from desktop to desktop).
+  // sequence_id is device-local: rows made before migration 0038 point at sequences whose ids differ from desktop
+  // to desktop (it becomes shared once every desktop of a workspace runs 0038; not yet).
   { name: 'intake_rules', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'enabled', 'from_match', 'to_match', 'subject_match', 'subject_mode', 'field_map_json', 'tag_ids_json', 'created_at', 'updated_at'] },
+  // ---- team-seq (migration 0038): sequences and autoresponders. Which desktop does a due step or a firing is
+  // decided by claims in PostgreSQL (stepClaims.ts); what it did replicates like any other write.
+  { name: 'sequences', pk: ['id'], autoId: true, cols: ['name', 'object_id', 'status', 'window_json', 'rotation', 'created_at', 'updated_at'] },
+  // Steps are rewritten whole on save: two desktops that saved a sequence apart end with one step per position.
+  {
+    name: 'sequence_steps',
+    pk: ['id'],
+    autoId: true,
+    cols: ['sequence_id', 'position', 'subject', 'body_html', 'wait_value', 'wait_unit', 'channel', 'text_body', 'content_sid', 'content_variables_json'],
+    unique: { cols: ['sequence_id', 'position'], where: 'sequence_id = ? AND position = ?', key: (f) => JSON.stringify([f.sequence_id, f.position]), born: 'sequence_id' },
+  },
+  { name: 'sequence_mailboxes', pk: ['sequence_id', 'mailbox_id'], autoId: false, cols: ['position'] },
+  // The enrolments: one per sequence and contact (the same contact enrolled apart on two desktops is one).
+  {
+    name: 'sequence_contacts',
+    pk: ['id'],
+    autoId: true,
+    cols: ['sequence_id', 'contact_id', 'status', 'current_step', 'next_step_at', 'mailbox_id', 'pending_outbound_id', 'first_message_id', 'last_sent_at', 'last_error', 'enrolled_at', 'updated_at'],
+    unique: { cols: ['sequence_id', 'contact_id'], where: 'sequence_id = ? AND contact_id = ?', key: (f) => JSON.stringify([f.sequence_id, f.contact_id]), born: 'sequence_id' },
+  },
+  { name: 'sequence_messages', pk: ['id'], autoId: true, cols: ['sequence_id', 'sequence_contact_id', 'step_position', 'outbound_id', 'created_at'] },
+  // date_checked_through is this desktop's daily check of date triggers (each desktop checks; claims pick who fires).
+  // The totals are bumped by the desktop that sent (or settled) an execution and replicate as values.
+  {
+    name: 'autoresponders',
+    pk: ['id'],
+    autoId: true,
+    cols: ['name', 'object_id', 'is_active', 'trigger_type', 'trigger_tag_id', 'trigger_field', 'trigger_offset_days', 'total_sent', 'total_failed', 'total_skipped', 'last_fired_at', 'created_at', 'updated_at'],
+  },
+  { name: 'autoresponder_actions', pk: ['id'], autoId: true, cols: ['autoresponder_id', 'position', 'subject', 'body_html', 'delay_value', 'delay_unit', 'created_at', 'channel', 'text_body', 'content_sid', 'content_variables_json'] },
+  // One execution per autoresponder, contact, action and firing (its unique key, as in SQLite).
+  {
+    name: 'autoresponder_executions',
+    pk: ['id'],
+    autoId: true,
+    cols: ['autoresponder_id', 'action_id', 'contact_id', 'fire_key', 'status', 'error', 'outbound_id', 'scheduled_for', 'created_at', 'updated_at'],
+    unique: {
+      cols: ['autoresponder_id', 'contact_id', 'action_id', 'fire_key'],
+      where: 'autoresponder_id = ? AND contact_id = ? AND action_id = ? AND fire_key = ?',
+      key: (f) => JSON.stringify([f.autoresponder_id, f.contact_id ?? null, f.action_id, f.fire_key]),
+    },
+  },
   // ---- team-flows (migration 0039): flows, their versioned graphs, the leads and their paths. The graph rows
   // are keyed by (flow, version, node) with no id: the later of a node's insert and delete decides whether it is
   // there. A contact is in a flow once: two desktops that enrolled it apart end with one lead (unique.ts), whose
@@ -120,6 +172,7 @@ export const LOCAL_COLUMNS: Record<string, string[]> = {
   object_mailgun_settings: ['api_key_sealed'],
   outbound_messages: ['lease_owner', 'lease_until', 'capacity_day', 'draft_id', 'communication_id', 'bulk_job_id', 'polled_at'],
   intake_rules: ['sequence_id'],
+  autoresponders: ['date_checked_through'],
 }
 
 export const sharedTable = (name: string): SharedTable | undefined => SHARED_TABLES.find((t) => t.name === name)

@@ -36,6 +36,9 @@ export function resolve(sqlite: Sqlite, tbl: string, rowKey: string): string {
   return rowKey
 }
 
+/** The column whose version is the row's insert position (tables.ts `unique.born`). */
+const bornField = (t: SharedTable): string => t.unique?.born ?? 'created_at'
+
 /** Where the row's insert stands: its position, Infinity while still queued here (it will come after anything pulled). */
 function insertPosition(sqlite: Sqlite, t: SharedTable, rowKey: string): number {
   if (pendingFieldsOf(sqlite, t.name, rowKey).some((p) => p.kind === 'insert')) return Infinity

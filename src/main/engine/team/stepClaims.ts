@@ -1,0 +1,150 @@
+// Automation that must happen once across desktops (issue 22 item 4): a sequence step, an autoresponder's firing,
+// a flow step. Every desktop's runner sees the same shared rows come due; only the desktop holding the work's
+// claim in PostgreSQL's `claims` table does it. Same machinery as the outbox's claims (claims.ts, claimRounds.ts):
+// the runner asks synchronously inside its SQLite transaction, the book answers from claims it already won and
+// asks PostgreSQL in the background (SELECT … FOR UPDATE SKIP LOCKED, or the first insert of the claim row wins),
+// then wakes the runner.
+//
+// API (stable: extend, do not rename):
+//
+//   teamStepGate(ctx, items, keyOf, local?) → the items this desktop may do now (inside the runner's transaction,
+//     never waits). A solo desktop gets every item back. In a workspace an item passes when
+//       - `local(item)` says it is this desktop's alone: made here and not yet pushed (use `unpushedRow`), or
+//       - this desktop holds the claim of `keyOf(item)`; a claim is used once (a turn that did not do the item,
+//         or rolled back, asks again and gets it back at once: it is still ours).
+//     The rest are asked for in the background; a win wakes the automation runner (ctx.automation.wake()).
+//   stepKey(kind, rowId, ...parts) → a StepKey: claims.tbl = 'kind:part:part…', claims.row_id = rowId. The key
+//     must name the work itself, the same on every desktop that sees it due: a shared row's id (ids are the
+//     same everywhere) and what makes this occurrence of the work different from the next one (a sequence step:
+//     its position and the instant it came due, so a step withdrawn and resumed is a new piece of work).
+//   teamStepWaitMs(ctx) → wall ms until a key lost to another desktop may be asked again (Infinity: none waits).
+//     A runner whose due work was all held back sleeps that long (or until a win wakes it) instead of spinning.
+//   unpushedRow(ctx, tbl, id) → true while the row's insert is still queued here (nobody else has it).
+//
+// Claims are PINNED to the desktop that wins them and are never taken over by time: the desktop that won a step
+// may have done it and gone offline before pushing what it did, and a step done twice is worse than a step done
+// late (late beats twice). The winner itself takes its pinned claim back after a restart, when its SQLite still
+// shows the work due (the transaction that would have done it never committed). A desktop lost for good between
+// winning and pushing leaves its steps undone: an admin's tool to release them is not written yet.
+// While PostgreSQL is unreachable only `local` items pass.
+import type { Ctx } from '../context'
+import type { Sqlite } from '../db/open'
+import { insertUnpushed, teamState } from '../repos/team'
+import { claimRounds, type ClaimRounds } from './claimRounds'
+import type { PgClient } from './pg'
+
+/** Which claims row decides one piece of work. */
+export interface StepKey {
+  /** claims.tbl: the kind of work and what tells this occurrence from the next ('seq:2:1733300000000'). */
+  tbl: string
+  /** claims.row_id: the shared row it is about (an enrolment, a contact, a lead). */
+  rowId: number
+}
+
+export const stepKey = (kind: string, rowId: number, ...parts: Array<string | number>): StepKey => ({ tbl: [kind, ...parts].join(':'), rowId })
+
+export interface StepClaimOptions {
+  /** lease_until written on a won claim (informational: a pinned claim is never taken over by time); default 10 min. */
+  leaseMs?: number
+  /** A claim lost to another desktop is not asked for again before this; default 2 s. */
+  lostRetryMs?: number
+  /** Keys asked per round (one statement each); default 32. */
+  batch?: number
+}
+
+export interface StepClaims {
+  gate<T>(items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean): T[]
+  waitMs(): number
+  stats(): { won: number; lost: number; rounds: number; failures: number }
+  /** Leaving or removed: no claim is used or asked for; only local items pass. false undoes it. */
+  hold(on: boolean): void
+  stop(): Promise<void>
+  resume(): void
+}
+
+/**
+ * One round: $1 tbl[], $2 row_id[] (the keys, in order), $3 this device, $4 the lease in ms. A key passes when its
+ * claim is open (released), already ours, or has no row yet (the first insert wins); every key won is pinned to
+ * this device. Returns the keys won.
+ */
+export const STEP_CLAIM_SQL = `WITH want AS (
+         SELECT w.tbl, w.row_id FROM unnest($1::text[], $2::bigint[]) AS w(tbl, row_id)
+       ), free AS (
+         SELECT k.tbl, k.row_id FROM claims k JOIN want w ON k.tbl = w.tbl AND k.row_id = w.row_id
+         WHERE k.state = 'released' OR (k.state IN ('leased', 'pinned') AND k.device_id = $3)
+         ORDER BY k.tbl, k.row_id FOR UPDATE OF k SKIP LOCKED
+       ), taken AS (
+         UPDATE claims k SET device_id = $3, state = 'pinned', outcome = NULL, lease_until = now() + $4 * interval '1 millisecond', updated_at = now()
+         FROM free WHERE k.tbl = free.tbl AND k.row_id = free.row_id RETURNING k.tbl, k.row_id
+       ), fresh AS (
+         INSERT INTO claims (tbl, row_id, device_id, state, lease_until)
+         SELECT w.tbl, w.row_id, $3, 'pinned', now() + $4 * interval '1 millisecond' FROM want w
+         WHERE NOT EXISTS (SELECT 1 FROM claims k WHERE k.tbl = w.tbl AND k.row_id = w.row_id)
+         ORDER BY w.tbl, w.row_id
+         ON CONFLICT (tbl, row_id) DO NOTHING RETURNING tbl, row_id
+       )
+       SELECT tbl, row_id FROM taken UNION ALL SELECT tbl, row_id FROM fresh`
+
+const idOf = (k: StepKey): string => `${k.tbl}\u0000${k.rowId}`
+const order = (a: StepKey, b: StepKey): number => (a.tbl < b.tbl ? -1 : a.tbl > b.tbl ? 1 : a.rowId - b.rowId)
+
+const books = new WeakMap<Sqlite, StepClaims>()
+
+/** The items of `items` this desktop may do now (see the header); a desktop not in a workspace does them all. */
+export function teamStepGate<T>(ctx: Pick<Ctx, 'sqlite'>, items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean): T[] {
+  const book = books.get(ctx.sqlite)
+  return book && items.length ? book.gate(items, keyOf, local) : items
+}
+
+/** Wall ms until held-back work may be asked for again (Infinity when nothing waits, or not in a workspace). */
+export function teamStepWaitMs(ctx: Pick<Ctx, 'sqlite'>): number {
+  return books.get(ctx.sqlite)?.waitMs() ?? Infinity
+}
+
+/** The row's insert is still queued here (or not in a workspace at all): no other desktop can have it. */
+export function unpushedRow(ctx: Pick<Ctx, 'sqlite'>, tbl: string, id: number): boolean {
+  return insertUnpushed(ctx.sqlite, tbl, String(id))
+}
+
+export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opts: StepClaimOptions = {}): StepClaims {
+  const leaseMs = opts.leaseMs ?? 10 * 60_000
+  const rounds: ClaimRounds<StepKey> = claimRounds<StepKey>({
+    connect,
+    id: idOf,
+    order,
+    leaseMs,
+    lostRetryMs: opts.lostRetryMs ?? 2000,
+    perRound: opts.batch ?? 32,
+    async ask(c, keys) {
+      const s = teamState(ctx.sqlite)
+      if (!s) return { won: [], full: false }
+      const r = await c.query<{ tbl: string; row_id: string }>(STEP_CLAIM_SQL, [keys.map((k) => k.tbl), keys.map((k) => k.rowId), s.deviceId, leaseMs])
+      return { won: r.rows.map((x) => ({ tbl: x.tbl, rowId: Number(x.row_id) })), full: false }
+    },
+    onWon: () => ctx.automation.wake(),
+  })
+
+  function gate<T>(items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean): T[] {
+    if (teamState(ctx.sqlite) === undefined) return items
+    const out: T[] = []
+    for (const it of items) {
+      if (local?.(it)) out.push(it)
+      else if (rounds.held) continue
+      else if (rounds.take(keyOf(it))) out.push(it)
+      else rounds.want(keyOf(it))
+    }
+    rounds.kick()
+    return out
+  }
+
+  const book: StepClaims = {
+    gate,
+    waitMs: () => rounds.nextRetryIn(),
+    stats: rounds.stats,
+    hold: rounds.hold,
+    stop: rounds.stop,
+    resume: rounds.resume,
+  }
+  books.set(ctx.sqlite, book)
+  return book
+}
