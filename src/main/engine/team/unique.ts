@@ -45,9 +45,6 @@ function insertPosition(sqlite: Sqlite, t: SharedTable, rowKey: string): number 
   return fieldVersions(sqlite, t.name, rowKey).get(bornField(t)) ?? 0
 }
 
-/** The column only a row's insert writes: its version is the row's birth. */
-const bornField = (t: SharedTable): string => t.unique?.born ?? 'created_at'
-
 /** An op that changes nothing (apply finds no field to write). */
 const noop = <O extends Op>(op: O, rowKey: string): O => ({ ...op, kind: 'update', rowKey, fields: {} })
 
