@@ -8,7 +8,8 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { inTransaction, stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
-import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
+import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, countStep, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
+import { mayStep, noteHeld } from './flowClaims'
 import type { queueMessageId } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
 import { wallToInstant } from '../../../shared/zoneTime'
@@ -142,6 +143,9 @@ class Path {
   }
 }
 
+/** A lead the team claims did not let this desktop move (see mayStep). */
+const HELD = 'held' as const
+
 /** Thrown out of a slice's one transaction when a lead fails unexpectedly: the slice is replayed lead by lead. */
 class LeadFailed extends Error {
   constructor(
@@ -176,20 +180,22 @@ export function advanceDueLeads(
   if (!first.length) return { handled: 0, flowIds: new Set(), more: false }
   const graphs = graphCache(ctx)
   const slice = new SliceCache(ctx)
+  // Leads the team claims let through in this call: a replay moves them without asking again (a claim is used once).
+  const passed = new Set<number>()
   try {
-    return runSlice(ctx, { first, limit, budgetMs, started }, graphs, slice, deps, null)
+    return runSlice(ctx, { first, limit, budgetMs, started, passed }, graphs, slice, deps, null)
   } catch (err) {
     if (!(err instanceof LeadFailed)) throw err
     // Rolled back whole: the same leads again up to the one that failed, each in its own savepoint.
     log(`[flows] a lead failed; replaying its slice lead by lead: ${(err.failure as Error)?.stack ?? String(err.failure)}`)
-    return runSlice(ctx, { first, limit: err.index + 1, budgetMs: Infinity, started }, graphs, slice, deps, log)
+    return runSlice(ctx, { first, limit: err.index + 1, budgetMs: Infinity, started, passed }, graphs, slice, deps, log)
   }
 }
 
 /** One slice in one transaction; `log` set = the careful replay, a savepoint per lead. */
 function runSlice(
   ctx: Ctx,
-  s: { first: DueLead[]; limit: number; budgetMs: number; started: number },
+  s: { first: DueLead[]; limit: number; budgetMs: number; started: number; passed: Set<number> },
   graphs: Graphs,
   slice: SliceCache,
   deps: FlowDeps,
@@ -200,12 +206,18 @@ function runSlice(
   const flowIds = new Set<number>()
   const counts = new Map<string, number>()
   const buffer = new PathBuffer(ctx)
-  const step = (id: number): Map<string, number> | null => {
+  let heldCount = 0
+  const step = (id: number): Map<string, number> | null | typeof HELD => {
     // Re-read inside the write: a hook may have moved the lead since the batch was read.
     const lead = leadRow(ctx, id)
     if (!lead || (lead.status !== 'pending' && lead.status !== 'waiting') || (lead.waitUntil ?? 0) > ctx.clock.now()) return null
+    if (!s.passed.has(lead.id)) {
+      if (!mayStep(ctx, lead)) return HELD
+      s.passed.add(lead.id)
+    }
     const path = new Path(ctx, lead.id, lead.flowId, buffer)
     advanceLead(ctx, lead, graphs, slice, path, deps)
+    countStep(ctx, lead.id)
     path.end()
     if (log || buffer.rows.length >= PATH_BATCH) buffer.write()
     return path.counts
@@ -223,6 +235,7 @@ function runSlice(
     },
     'immediate',
   )
+  noteHeld(ctx, heldCount > 0)
   return { handled, flowIds, more }
 
   function walk(): void {
@@ -231,7 +244,7 @@ function runSlice(
       for (const lead of due) {
         if ((handled && performance.now() - started >= budgetMs) || handled >= limit) return
         seen.add(lead.id)
-        let added: Map<string, number> | null = null
+        let added: Map<string, number> | null | typeof HELD = null
         if (!careful) {
           try {
             added = step(lead.id)
@@ -249,6 +262,11 @@ function runSlice(
             if (before) finish(ctx, before, before.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
           }
         }
+        // Another desktop's to move (or not yet ours): not handled here.
+        if (added === HELD) {
+          heldCount++
+          continue
+        }
         // Counted only once the lead got through (a lead rolled back counts nothing).
         for (const [k, n] of added ?? []) counts.set(k, (counts.get(k) ?? 0) + n)
         handled++
@@ -256,7 +274,8 @@ function runSlice(
       }
       if (handled >= limit) return
       // Every lead handled left the due list (it waits, ended, or failed); one seen again means stop.
-      due = dueLeads(ctx, ctx.clock.now(), Math.min(limit - handled, Math.max(FETCH, handled))).filter((l) => !seen.has(l.id))
+      // Leads held back for their claims are still due: read past them, or they would hide the rest.
+      due = dueLeads(ctx, ctx.clock.now(), Math.min(limit - handled, Math.max(FETCH, handled)) + heldCount).filter((l) => !seen.has(l.id))
     }
     more = false
   }

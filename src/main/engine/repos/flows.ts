@@ -25,10 +25,12 @@ export interface LeadRow {
   enteredAt: number
   /** The mailbox of the lead's first rotated email (sticky), or null. */
   mailboxId: number | null
+  /** How many times a runner advanced the lead: with its id, the step a team claim is for. */
+  stepNo: number
 }
 
 const FLOW_COLS = 'id, object_id AS objectId, name, trigger_json AS triggerJson, status, version, created_at AS createdAt, updated_at AS updatedAt'
-const LEAD_COLS = 'id, flow_id AS flowId, version, contact_id AS contactId, status, current_node AS currentNode, wait_until AS waitUntil, last_error AS lastError, entered_at AS enteredAt, mailbox_id AS mailboxId'
+const LEAD_COLS = 'id, flow_id AS flowId, version, contact_id AS contactId, status, current_node AS currentNode, wait_until AS waitUntil, last_error AS lastError, entered_at AS enteredAt, mailbox_id AS mailboxId, step_no AS stepNo'
 
 export const flowRow = (ctx: Ctx, id: number) => stmt(ctx.sqlite, `SELECT ${FLOW_COLS} FROM flows WHERE id = ?`).get(id) as FlowRow | undefined
 
@@ -140,6 +142,9 @@ export function setLead(
   const cols = Object.keys(sets) as Array<keyof typeof sets>
   stmt(ctx.sqlite, `UPDATE flow_leads SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...cols.map((c) => sets[c]), ctx.clock.now(), id)
 }
+
+/** One advance of the lead is done (its next step is another piece of work for the team claims). */
+export const countStep = (ctx: Ctx, id: number): void => void stmt(ctx.sqlite, 'UPDATE flow_leads SET step_no = step_no + 1 WHERE id = ?').run(id)
 
 const COUNT_UPSERT = 'INSERT INTO flow_node_counts (flow_id, node_key, outcome, n) VALUES (?, ?, ?, ?) ON CONFLICT (flow_id, node_key, outcome) DO UPDATE SET n = n + excluded.n'
 

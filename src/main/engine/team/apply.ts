@@ -36,6 +36,8 @@ export interface Applied {
   taskIds: Set<number>
   /** Outbox rows that arrived or changed (their own or their events'). */
   outboundIds: Set<number>
+  /** Flows whose definition, graph, leads or paths arrived or changed. */
+  flowIds: Set<number>
 }
 
 // What a service does beside the INSERT itself, which a row arriving from another desktop needs too:
@@ -235,7 +237,7 @@ function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number
 
 /** Applies ops in position order; the caller holds the transaction and the applying flag. */
 export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
-  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set() }
+  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set(), flowIds: new Set() }
   const savepoint = sqlite.transaction((t: SharedTable, op: RemoteOp) => applyOne(sqlite, t, op, out))
   for (const op of ops) {
     const t = sharedTable(op.tbl)
@@ -262,6 +264,12 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     if (t.name === 'message_events') {
       const row = stmt(sqlite, 'SELECT outbound_id FROM message_events WHERE id = ?').get(id[0]) as { outbound_id: number } | undefined
       if (row) out.outboundIds.add(row.outbound_id)
+    }
+    if (t.name === 'flows' || t.name === 'flow_nodes' || t.name === 'flow_edges') out.flowIds.add(id[0])
+    if (t.name === 'flow_leads' || t.name === 'flow_lead_events') {
+      const sql = t.name === 'flow_leads' ? 'SELECT flow_id FROM flow_leads WHERE id = ?' : 'SELECT l.flow_id FROM flow_lead_events e JOIN flow_leads l ON l.id = e.lead_id WHERE e.id = ?'
+      const flowId = stmt(sqlite, sql).pluck().get(id[0]) as number | undefined
+      if (flowId !== undefined) out.flowIds.add(flowId)
     }
     if (t.name === 'contact_notes') {
       const row = stmt(sqlite, 'SELECT contact_id FROM contact_notes WHERE id = ?').get(id[0]) as { contact_id: number } | undefined

@@ -296,6 +296,11 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (a.tables.has('segments')) ctx.emit('segments.changed', {})
     if (a.tables.has('intake_rules')) ctx.emit('intake.changed', {})
     if (a.taskIds.size) ctx.emit('tasks.changed', { ids: [...a.taskIds] })
+    // team-flows: the editor and the leads reload; leads that arrived due (or a flow resumed) are looked at now.
+    if (a.flowIds.size) {
+      ctx.emit('flows.changed', { flowIds: [...a.flowIds] })
+      ctx.automation.wake()
+    }
     if (a.outboundIds.size) {
       ctx.emit('outbox.changed', { ids: [...a.outboundIds] })
       // Rows that arrived may be due: the scheduler asks for their claims.

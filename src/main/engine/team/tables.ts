@@ -149,7 +149,8 @@ export const SHARED_TABLES: SharedTable[] = [
   // ---- team-flows (migration 0039): flows, their versioned graphs, the leads and their paths. The graph rows
   // are keyed by (flow, version, node) with no id: the later of a node's insert and delete decides whether it is
   // there. A contact is in a flow once: two desktops that enrolled it apart end with one lead (unique.ts), whose
-  // path holds what both did. flow_node_counts is derived: each desktop counts the path entries it writes, and
+  // path holds what both did. A lead's step_no counts its runner advances: with its id it names the step a claim is
+  // for (flowRun.ts), the same on every desktop, whatever a hook did to its wait meanwhile. flow_node_counts is derived: each desktop counts the path entries it writes, and
   // migration 0039's trigger counts the ones that arrive.
   { name: 'flows', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'trigger_json', 'status', 'version', 'created_at', 'updated_at'] },
   { name: 'flow_nodes', pk: ['flow_id', 'version', 'node_key'], autoId: false, cols: ['type', 'config_json', 'x', 'y', 'ord'], textKey: ['node_key'] },
@@ -158,7 +159,7 @@ export const SHARED_TABLES: SharedTable[] = [
     name: 'flow_leads',
     pk: ['id'],
     autoId: true,
-    cols: ['flow_id', 'version', 'contact_id', 'status', 'current_node', 'wait_until', 'last_error', 'entered_at', 'updated_at', 'mailbox_id'],
+    cols: ['flow_id', 'version', 'contact_id', 'status', 'current_node', 'wait_until', 'last_error', 'entered_at', 'updated_at', 'mailbox_id', 'step_no'],
     unique: { cols: ['flow_id', 'contact_id'], where: 'flow_id = ? AND contact_id = ?', key: (f) => JSON.stringify([f.flow_id, f.contact_id]), born: 'entered_at' },
   },
   { name: 'flow_lead_events', pk: ['id'], autoId: true, cols: ['lead_id', 'node_key', 'outcome', 'detail', 'outbound_id', 'at'] },

@@ -1,0 +1,38 @@
+// Flows in a team workspace (issue 22 item 4): a lead's step is taken on one desktop only, the one holding the
+// step's claim in PostgreSQL (team/stepClaims.ts). A lead enrolled here and not pushed yet is this desktop's alone.
+// Everything a step does (its path, its outbox row, the lead's new state) commits with it and replicates; the
+// outbox row is then sent once by the outbox's own claims.
+import type { Ctx } from '../context'
+import { nextLeadDueAt, type LeadRow } from '../repos/flows'
+import { stepKey, teamStepGate, teamStepWaitMs, unpushedRow, type StepKey } from '../team/stepClaims'
+
+/**
+ * Team workspace (issue 22): the claim that decides which desktop takes a lead's next step. A step is the lead's id
+ * and how many steps it took before (step_no), the same on every desktop that sees it due; its wait_until is not
+ * part of it (a reply or an open makes a waiting lead due at each desktop's own instant).
+ */
+export const flowStepKey = (lead: Pick<LeadRow, 'id' | 'stepNo'>): StepKey => stepKey('flow', lead.id, lead.stepNo)
+
+/** A lead this desktop may move now: its own (enrolled here, not pushed yet), or one whose step's claim it holds. */
+export const mayStep = (ctx: Ctx, lead: LeadRow): boolean => teamStepGate(ctx, [lead], flowStepKey, (l) => unpushedRow(ctx, 'flow_leads', l.id)).length > 0
+
+/** The clock instant of the last slice that left due leads to other desktops' claims (per database). */
+const heldBack = new WeakMap<Ctx['sqlite'], number>()
+
+/**
+ * When the runner looks at leads again: the next wait that ends; but when due leads were held back for their claims
+ * (another desktop holds them, or the claims are being asked for), not before the claim book may ask again or wins
+ * some (it wakes the runner then), so the runner does not spin on leads it may not move.
+ */
+export function nextFlowDueAt(ctx: Ctx): number {
+  const at = nextLeadDueAt(ctx)
+  const held = heldBack.get(ctx.sqlite)
+  if (held === undefined || at > held) return at
+  return Math.max(at, ctx.clock.now() + Math.min(teamStepWaitMs(ctx), 60_000))
+}
+
+/** A slice's end: whether it left due leads to the claims (nextFlowDueAt then waits for them). */
+export function noteHeld(ctx: Ctx, held: boolean): void {
+  if (held) heldBack.set(ctx.sqlite, ctx.clock.now())
+  else heldBack.delete(ctx.sqlite)
+}
