@@ -1,0 +1,180 @@
+// Issue 22 items 2 and 4 (team-flows): flows, their graphs, leads and paths replicate, and a lead's step is taken by
+// one desktop only. Real PostgreSQL; the replicators move ops only on team.sync, so "offline" is "not synced" and
+// each test orders the pushes itself; the runners run when a test calls runDue (no mail here: the steps tag the
+// contact; test/teamFlowsMail.test.ts sends through real Postfix and Dovecot).
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import type { TestEngine } from './helpers'
+import { waitFor } from './support/waitFor'
+import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
+
+const HOUR = 3_600_000
+const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, config, position: { x: 0, y: 0 } }) as never
+
+/** start → tag "Met" → wait an hour → tag "Later" → end. */
+const tagging = (met: number, later: number) =>
+  ({
+    nodes: [node('start', 'start'), node('met', 'action', { kind: 'addTag', tagId: met }), node('hour', 'wait', { duration: { value: 1, unit: 'hours' } }), node('later', 'action', { kind: 'addTag', tagId: later }), node('end', 'end')],
+    edges: [
+      { from: 'start', to: 'met' },
+      { from: 'met', to: 'hour' },
+      { from: 'hour', to: 'later' },
+      { from: 'later', to: 'end' },
+    ],
+  }) as never
+
+async function twoDesks() {
+  const db = await freshDatabase()
+  const a = teamEngine()
+  const shop = await a.ok('objects.create', { name: 'Shop', timezone: 'UTC' })
+  const met = await a.ok('tags.create', { name: 'Met' })
+  const later = await a.ok('tags.create', { name: 'Later' })
+  const ann = await a.ok('contacts.create', { email: 'ann@client.test', firstName: 'Ann', primaryObjectId: shop.id })
+  await a.ok('team.create', { databaseUrl: db.url, admin: ADMIN })
+  await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [] })
+  await a.ok('team.sync', {})
+  const b = teamEngine()
+  await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+  return { db, a, b, shop, met, later, ann }
+}
+
+const sync = async (...ts: TestEngine[]) => {
+  for (const t of ts) expect(await t.ok('team.sync', {})).toMatchObject({ pendingOps: 0 })
+}
+const leadsOf = (t: TestEngine, flowId: number) => t.ok('flows.leads', { flowId }).then((p) => p.items)
+const countsOf = (t: TestEngine, flowId: number) => withFile(t, (f) => f.prepare('SELECT node_key, outcome, n FROM flow_node_counts WHERE flow_id = ? ORDER BY node_key, outcome').all(flowId))
+const outcomes = (lead: { path: Array<{ nodeId: string; outcome: string }> }) => lead.path.filter((p) => p.outcome !== 'entered').map((p) => `${p.nodeId}:${p.outcome}`)
+
+async function stepClaims(dbUrl: string) {
+  const c = new pg.Client({ connectionString: dbUrl })
+  await c.connect()
+  try {
+    return (await c.query<{ tbl: string; row_id: string; device_id: number; state: string }>("SELECT tbl, row_id, device_id, state FROM claims WHERE tbl LIKE 'flow:%' ORDER BY row_id, tbl")).rows
+  } finally {
+    await c.end()
+  }
+}
+
+describe('team flows', () => {
+  it('a flow made on A shows on B and runs there; its leads, paths and counts reach A; a step due on both is taken once', async () => {
+    const { db, a, b, shop, met, later, ann } = await twoDesks()
+    const flow = await a.ok('flows.create', { name: 'Welcome', objectId: shop.id, trigger: { type: 'manual' }, graph: tagging(met.id, later.id) })
+    await a.ok('flows.activate', { id: flow.id })
+    await sync(a, b)
+    const onB = await b.ok('flows.get', { id: flow.id })
+    expect(onB).toEqual(await a.ok('flows.get', { id: flow.id }))
+    expect(onB).toMatchObject({ status: 'active', graph: { nodes: expect.arrayContaining([expect.objectContaining({ id: 'hour', type: 'wait' })]) } })
+    expect(b.events.some((e) => e.event === 'flows.changed')).toBe(true)
+
+    // B enrols Ann: the lead is B's own until pushed, so B's runner moves it at once (no claim), to the wait.
+    expect(await b.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id] })).toMatchObject({ enrolled: 1 })
+    b.engine.automation.runDue()
+    const [leadB] = await leadsOf(b, flow.id)
+    expect(leadB).toMatchObject({ status: 'waiting', currentNodeId: 'hour' })
+    expect(leadB.id).toBeGreaterThanOrEqual(2 ** 32) // from B's block
+    await sync(b, a)
+    const [leadA] = await leadsOf(a, flow.id)
+    expect(leadA).toEqual(leadB)
+    // The canvas counts on A come from the path that arrived (a trigger), as B's runner counted them.
+    expect(countsOf(a, flow.id)).toEqual(countsOf(b, flow.id))
+    expect(await a.ok('flows.stats', { id: flow.id })).toEqual(await b.ok('flows.stats', { id: flow.id }))
+    expect((await a.ok('contacts.get', { id: ann.id })).tags.map((t: { name: string }) => t.name)).toEqual(['Met'])
+
+    // The wait ends on both desktops at once and both runners run: one of them takes the step.
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
+    await waitFor(
+      async () => {
+        a.engine.automation.runDue()
+        b.engine.automation.runDue()
+        await sync(a, b, a)
+        const [x] = await leadsOf(a, flow.id)
+        const [y] = await leadsOf(b, flow.id)
+        return x.status === 'completed' && y.status === 'completed'
+      },
+      { timeoutMs: 30_000, intervalMs: 100, message: 'the lead completes, as seen by both desktops' },
+    )
+    const [doneA] = await leadsOf(a, flow.id)
+    expect(outcomes(doneA)).toEqual(['met:done', 'hour:waiting', 'hour:done', 'later:done', 'end:done'])
+    expect(await leadsOf(b, flow.id)).toEqual([doneA])
+    expect(canonicalDump(a)).toEqual(canonicalDump(b))
+    expect(countsOf(a, flow.id)).toEqual(countsOf(b, flow.id))
+    // The second step went through its claim: one claim row, won by one desktop (the first step was B's own).
+    const claims = await stepClaims(db.url)
+    expect(claims).toEqual([expect.objectContaining({ tbl: 'flow:1', row_id: String(leadB.id), state: 'pinned' })])
+  })
+
+  it('offline edits of a draft and of a running flow on both desktops converge to the same flow everywhere', async () => {
+    const { a, b, shop, met, later } = await twoDesks()
+    const draft = await a.ok('flows.create', { name: 'Draft', objectId: shop.id, trigger: { type: 'manual' }, graph: tagging(met.id, later.id) })
+    const live = await a.ok('flows.create', { name: 'Live', objectId: shop.id, trigger: { type: 'manual' }, graph: tagging(met.id, later.id) })
+    await a.ok('flows.activate', { id: live.id })
+    await sync(a, b)
+    // Apart: A renames the draft and shortens its wait; B adds a step to it and changes its trigger. Both edit the
+    // running flow (each makes its version 2).
+    const shorter = tagging(met.id, later.id) as unknown as { nodes: Array<{ id: string; config: Record<string, unknown> }>; edges: unknown[] }
+    shorter.nodes[2].config = { duration: { value: 10, unit: 'minutes' } }
+    await a.ok('flows.update', { id: draft.id, name: 'Draft (A)', graph: shorter })
+    const longer = {
+      nodes: [...(tagging(met.id, later.id) as unknown as { nodes: unknown[] }).nodes, node('again', 'action', { kind: 'removeTag', tagId: met.id })],
+      edges: [
+        { from: 'start', to: 'met' },
+        { from: 'met', to: 'hour' },
+        { from: 'hour', to: 'later' },
+        { from: 'later', to: 'again' },
+        { from: 'again', to: 'end' },
+      ],
+    }
+    await b.ok('flows.update', { id: draft.id, trigger: { type: 'tagAdded', tagId: met.id }, graph: longer })
+    await a.ok('flows.update', { id: live.id, graph: shorter })
+    await b.ok('flows.update', { id: live.id, graph: longer, name: 'Live (B)' })
+    // A reaches PostgreSQL first, B pushes before it hears of A's edits, then A pulls B's.
+    await sync(a, b, a)
+    expect(canonicalDump(a)).toEqual(canonicalDump(b))
+    for (const id of [draft.id, live.id]) expect(await b.ok('flows.get', { id })).toEqual(await a.ok('flows.get', { id }))
+    // Per field, the later edit wins: the names and the trigger; the live flow is on version 2 everywhere.
+    expect(await a.ok('flows.get', { id: draft.id })).toMatchObject({ name: 'Draft (A)', trigger: { type: 'tagAdded', tagId: met.id } })
+    expect(await a.ok('flows.get', { id: live.id })).toMatchObject({ name: 'Live (B)', version: 2, status: 'active' })
+    // The graph rows merge node by node (the later of a node's insert and delete), the same on every desktop.
+    const draftGraph = (await a.ok('flows.get', { id: draft.id })).graph
+    expect(draftGraph.nodes.find((n: { id: string }) => n.id === 'hour').config).toEqual({ duration: { value: 1, unit: 'hours' } })
+    expect(draftGraph.nodes.map((n: { id: string }) => n.id)).toContain('again')
+  })
+
+  it('a contact enrolled in one flow on both desktops apart ends as one lead, whose path keeps what both did', async () => {
+    const { a, b, shop, met, later, ann } = await twoDesks()
+    const flow = await a.ok('flows.create', { name: 'Welcome', objectId: shop.id, trigger: { type: 'manual' }, graph: tagging(met.id, later.id) })
+    await a.ok('flows.activate', { id: flow.id })
+    await sync(a, b)
+    for (const t of [a, b]) {
+      expect(await t.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id] })).toMatchObject({ enrolled: 1 })
+      t.engine.automation.runDue()
+    }
+    const [mine] = await leadsOf(a, flow.id)
+    const [theirs] = await leadsOf(b, flow.id)
+    expect(mine.id).not.toBe(theirs.id)
+    // A reaches PostgreSQL first; B pushes its copy before it hears of A's lead, then A pulls.
+    await sync(a, b, a)
+    const leadsA = await leadsOf(a, flow.id)
+    expect(leadsA).toHaveLength(1)
+    expect(leadsA[0].id).toBe(mine.id)
+    expect(await leadsOf(b, flow.id)).toEqual(leadsA)
+    expect(canonicalDump(a)).toEqual(canonicalDump(b))
+    // Both desktops tagged Ann and started the wait apart: the one lead's path says so, on both.
+    expect(outcomes(leadsA[0])).toEqual(['met:done', 'hour:waiting', 'met:done', 'hour:waiting'])
+    expect(countsOf(a, flow.id)).toEqual(countsOf(b, flow.id))
+    // From now on it is one lead: a later step is taken once, by whichever desktop holds its claim.
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
+    await waitFor(
+      async () => {
+        a.engine.automation.runDue()
+        b.engine.automation.runDue()
+        await sync(a, b, a)
+        return (await leadsOf(a, flow.id))[0].status === 'completed' && (await leadsOf(b, flow.id))[0].status === 'completed'
+      },
+      { timeoutMs: 30_000, intervalMs: 100, message: 'the merged lead completes on both' },
+    )
+    const [done] = await leadsOf(a, flow.id)
+    expect(outcomes(done).filter((o) => o === 'later:done')).toHaveLength(1)
+    expect(canonicalDump(a)).toEqual(canonicalDump(b))
+  })
+})
