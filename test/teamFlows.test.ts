@@ -113,7 +113,7 @@ describe('team flows', () => {
     // running flow (each makes its version 2).
     const shorter = tagging(met.id, later.id) as unknown as { nodes: Array<{ id: string; config: Record<string, unknown> }>; edges: unknown[] }
     shorter.nodes[2].config = { duration: { value: 10, unit: 'minutes' } }
-    await a.ok('flows.update', { id: draft.id, name: 'Draft (A)', graph: shorter })
+    await a.ok('flows.update', { id: draft.id, name: 'Draft (A)', graph: shorter as never })
     const longer = {
       nodes: [...(tagging(met.id, later.id) as unknown as { nodes: unknown[] }).nodes, node('again', 'action', { kind: 'removeTag', tagId: met.id })],
       edges: [
@@ -124,9 +124,9 @@ describe('team flows', () => {
         { from: 'again', to: 'end' },
       ],
     }
-    await b.ok('flows.update', { id: draft.id, trigger: { type: 'tagAdded', tagId: met.id }, graph: longer })
-    await a.ok('flows.update', { id: live.id, graph: shorter })
-    await b.ok('flows.update', { id: live.id, graph: longer, name: 'Live (B)' })
+    await b.ok('flows.update', { id: draft.id, trigger: { type: 'tagAdded', tagId: met.id }, graph: longer as never })
+    await a.ok('flows.update', { id: live.id, graph: shorter as never })
+    await b.ok('flows.update', { id: live.id, graph: longer as never, name: 'Live (B)' })
     // A reaches PostgreSQL first, B pushes before it hears of A's edits, then A pulls B's.
     await sync(a, b, a)
     expect(canonicalDump(a)).toEqual(canonicalDump(b))

@@ -15,6 +15,7 @@ import { activeProfile, profileOfMailbox } from './sender'
 import { delayMs, nextAllowed, parseWindow } from './sendWindow'
 import { renderFor } from './templates'
 import { CHANNEL_NAMES, queueTextStep } from './textStep'
+import { stepKey, teamStepGate, teamStepWaitMs, unpushedRow, type StepKey } from '../team/stepClaims'
 
 /** Three failed attempts (seed 002), then permanent_failure and the sequence contact bounced. */
 export const SEQUENCE_MAX_ATTEMPTS = 3
@@ -27,15 +28,40 @@ const setContact = (ctx: Ctx, id: number, sets: Record<string, unknown>) => repo
 
 const CONTACT_STOP: Record<string, string> = { unsubscribed: 'unsubscribed', complained: 'unsubscribed', bounced: 'bounced' }
 
-/** The next moment a due step is held back to: earliest due step of an active contact of an active sequence. */
-export const nextDueAt = (ctx: Ctx): number => repo.firstDueAt(ctx) ?? Infinity
+/** The turn (clock ms) whose due steps were not all this desktop's to take (team workspace: claims). */
+const heldBack = new WeakMap<Ctx['sqlite'], number>()
 
-/** Turns up to `limit` due steps into outbound rows, in one transaction. Returns how many were handled. */
+/**
+ * The next moment a due step is held back to: earliest due step of an active contact of an active sequence. In a
+ * team workspace, steps another desktop holds (or whose claims are being asked for) are asked again after a
+ * while, or at once when a claim is won (the step book wakes the runner): the runner does not spin meanwhile.
+ */
+export function nextDueAt(ctx: Ctx): number {
+  const at = repo.firstDueAt(ctx) ?? Infinity
+  const held = heldBack.get(ctx.sqlite)
+  if (held === undefined || at > held) return at
+  return Math.max(at, ctx.clock.now() + Math.min(teamStepWaitMs(ctx), 60_000))
+}
+
+/**
+ * The claim of one due step across desktops: the enrolment and which occurrence of which step (a step withdrawn
+ * and resumed comes due again at another instant: a new piece of work).
+ */
+export const stepClaimKey = (d: Pick<DueRow, 'id' | 'currentStep' | 'nextStepAt'>): StepKey => stepKey('seq', d.id, d.currentStep, d.nextStepAt)
+
+/**
+ * Turns up to `limit` due steps into outbound rows, in one transaction. Returns how many were handled. In a team
+ * workspace only the steps this desktop holds the claim of (or whose enrolment is still its own, not yet pushed)
+ * are handled; everything done to a step (queued, deferred to the next day, failed) is done under its claim.
+ */
 export function materializeDue(ctx: Ctx, queue: QueueMessage, limit = 200): number {
   return ctx.sqlite
     .transaction(() => {
       const t = ctx.clock.now()
-      const due = repo.dueRows(ctx, t, limit)
+      const found = repo.dueRows(ctx, t, limit)
+      const due = teamStepGate(ctx, found, stepClaimKey, (d) => unpushedRow(ctx, 'sequence_contacts', d.id))
+      if (due.length < found.length) heldBack.set(ctx.sqlite, t)
+      else heldBack.delete(ctx.sqlite)
       const seqs = new Map<number, SeqInfo>()
       const budgets = new Map<number, Budget>()
       for (const d of due) {

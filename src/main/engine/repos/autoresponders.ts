@@ -171,3 +171,31 @@ export function dueOn(ctx: Ctx, ar: ArRow, from: string, to: string, ids?: numbe
 
 /** Every business's id (an autoresponder for every business may text from any of them). */
 export const objectIds = (ctx: Ctx): number[] => stmt(ctx.sqlite, 'SELECT id FROM objects ORDER BY id').pluck().all() as number[]
+
+// ---------- firings waiting for their claim (team workspace, migration 0038) ----------
+export interface PendingFiring {
+  id: number
+  arId: number
+  contactId: number
+  fireKey: string
+  keyTbl: string
+  keyRow: number
+}
+export function addPendingFiring(ctx: Ctx, v: Omit<PendingFiring, 'id'>, now: number): boolean {
+  return (
+    stmt(ctx.sqlite, 'INSERT OR IGNORE INTO team_pending_firings (autoresponder_id, contact_id, fire_key, key_tbl, key_row, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      v.arId,
+      v.contactId,
+      v.fireKey,
+      v.keyTbl,
+      v.keyRow,
+      now,
+    ).changes > 0
+  )
+}
+export const pendingFirings = (ctx: Ctx, limit: number): PendingFiring[] =>
+  stmt(ctx.sqlite, 'SELECT id, autoresponder_id AS arId, contact_id AS contactId, fire_key AS fireKey, key_tbl AS keyTbl, key_row AS keyRow FROM team_pending_firings ORDER BY id LIMIT ?').all(
+    limit,
+  ) as PendingFiring[]
+export const dropPendingFiring = (ctx: Ctx, id: number): void => void stmt(ctx.sqlite, 'DELETE FROM team_pending_firings WHERE id = ?').run(id)
+export const hasPendingFirings = (ctx: Ctx): boolean => stmt(ctx.sqlite, 'SELECT 1 FROM team_pending_firings LIMIT 1').get() !== undefined

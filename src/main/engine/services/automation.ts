@@ -5,7 +5,7 @@ import type { Ctx } from '../context'
 import { runnerLoop, wakeAutomation, type AutomationRunner } from '../automation/runner'
 import { followOutbound as followSequence, materializeDue, nextDueAt } from '../automation/sequenceRun'
 import { nextLocalMidnight } from '../outbound/localDay'
-import { checkDates, followOutbound as followExecution, nextDateCheck, onContactsCreated, onContactsTagged, skipPendingFor } from './autoresponders'
+import { checkDates, firePending, followOutbound as followExecution, nextDateCheck, nextFiringAt, onContactsCreated, onContactsTagged, skipPendingFor } from './autoresponders'
 import { queueMessage, queueMessageId } from './outbox'
 import { enroll, onBounced, onReplied, onUnsubscribed } from './sequences'
 import { advanceDueLeads, type FlowDeps } from '../automation/flowRun'
@@ -62,13 +62,14 @@ const flowDeps: FlowDeps = {
 /** The engine's automation runner: date triggers and due sequence steps, queued through the outbox's one door. */
 export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): AutomationRunner {
   return runnerLoop(ctx, log, {
-    checkDates: () => checkDates(ctx),
+    // Firings waiting for their claims (team workspace) go with the date checks, which may add some.
+    checkDates: () => checkDates(ctx) + firePending(ctx),
     steps: (limit) => materializeDue(ctx, queueMessage, limit),
     flows: (limits) => {
       const { handled, flowIds, more } = advanceDueLeads(ctx, limits, flowDeps, log)
       if (flowIds.size) ctx.emit('flows.changed', { flowIds: [...flowIds] })
       return { handled, more }
     },
-    nextAt: () => Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight), nextFlowDueAt(ctx)),
+    nextAt: () => Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight), nextFlowDueAt(ctx), nextFiringAt(ctx)),
   })
 }

@@ -6,7 +6,10 @@ import type { Autoresponder, AutoresponderPatch, Execution, NewAutoresponder, Tr
 import { AppError, found } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
-import { changeAutomation } from '../automation/runner'
+import { createHash } from 'node:crypto'
+import { changeAutomation, wakeAutomation } from '../automation/runner'
+import { stepKey, teamStepGate, teamStepsOn, teamStepWaitMs, type StepKey } from '../team/stepClaims'
+import { resolveContact } from '../team/merge'
 import { NO_OBJECT, senderFor } from '../automation/sender'
 import { delayMs } from '../automation/sendWindow'
 import { renderFor, validateTemplate } from '../automation/templates'
@@ -119,6 +122,13 @@ export function listExecutions(ctx: Ctx, input: { autoresponderId: number; statu
  * Returns how many executions were written.
  */
 function fire(ctx: Ctx, ar: ArRow, contactIds: number[], fireKey: string): number {
+  // In a team workspace another desktop may see the same event (a form mail both sync, the same day's date
+  // check): the firing waits for its claim in PostgreSQL, and only the desktop that wins it fires.
+  if (teamStepsOn(ctx)) return deferFiring(ctx, ar, contactIds, fireKey)
+  return fireNow(ctx, ar, contactIds, fireKey)
+}
+
+function fireNow(ctx: Ctx, ar: ArRow, contactIds: number[], fireKey: string): number {
   const actions = repo.actionsOf(ctx, ar.id)
   if (!actions.length) return 0
   const now = ctx.clock.now()
@@ -140,6 +150,69 @@ function fire(ctx: Ctx, ar: ArRow, contactIds: number[], fireKey: string): numbe
   }
   if (written) repo.markFired(ctx, ar.id, now)
   return written
+}
+
+// ---------- once across desktops (issue 22) ----------
+/**
+ * The claim of one firing: the autoresponder, what fired it, and the contact as every desktop knows it before the
+ * copies of one contact made apart are merged: its business and address (else its id). A tag's firing counts per
+ * day: two desktops tag the contact at different instants for the same form mail.
+ */
+export function firingKey(ar: Pick<ArRow, 'id'>, contact: Pick<ContactRow, 'id' | 'email' | 'primaryObjectId'>, fireKey: string): StepKey {
+  const what = fireKey.startsWith('tag:') ? `tag:${new Date(Number(fireKey.slice(4))).toISOString().slice(0, 10)}` : fireKey
+  if (!contact.email) return stepKey('ar', contact.id, ar.id, what, 'c')
+  const digest = createHash('sha256').update(`${contact.primaryObjectId ?? 0}\u0000${contact.email.toLowerCase()}`).digest()
+  return stepKey('ar', digest.readUIntBE(0, 6), ar.id, what, 'e')
+}
+
+/** Records the firing for the runner, which fires it once its claim is won (firePending). */
+function deferFiring(ctx: Ctx, ar: ArRow, contactIds: number[], fireKey: string): number {
+  const now = ctx.clock.now()
+  let n = 0
+  for (const contactId of contactIds) {
+    const contact = contactRow(ctx, contactId)
+    if (!contact || (ar.objectId !== null && contact.primaryObjectId !== ar.objectId)) continue
+    const key = firingKey(ar, contact, fireKey)
+    if (repo.addPendingFiring(ctx, { arId: ar.id, contactId, fireKey, keyTbl: key.tbl, keyRow: key.rowId }, now)) n++
+  }
+  if (n) wakeAutomation(ctx)
+  return n
+}
+
+/** The turn (clock ms) whose waiting firings were not all this desktop's to fire. */
+const firingsHeld = new WeakMap<Ctx['sqlite'], number>()
+
+/**
+ * Fires the firings whose claims this desktop won, and drops those another desktop holds (it fires them; its
+ * executions replicate here). One transaction. Returns how many executions were written.
+ */
+export function firePending(ctx: Ctx, limit = 100): number {
+  if (!repo.hasPendingFirings(ctx)) return 0
+  return ctx.sqlite
+    .transaction(() => {
+      const t = ctx.clock.now()
+      const rows = repo.pendingFirings(ctx, limit)
+      const go = teamStepGate(ctx, rows, (r) => ({ tbl: r.keyTbl, rowId: r.keyRow }), undefined, (r) => repo.dropPendingFiring(ctx, r.id))
+      if (go.length < rows.length) firingsHeld.set(ctx.sqlite, t)
+      else firingsHeld.delete(ctx.sqlite)
+      let n = 0
+      for (const r of go) {
+        repo.dropPendingFiring(ctx, r.id)
+        const ar = repo.arRow(ctx, r.arId)
+        // The copy of a contact merged since into the one another desktop made fires for that one.
+        if (ar && ar.isActive === 1) n += fireNow(ctx, ar, [resolveContact(ctx.sqlite, r.contactId)], r.fireKey)
+      }
+      return n
+    })
+    .immediate()
+}
+
+/** When waiting firings are next worth a look: now, or after a while when the last turn held some back. */
+export function nextFiringAt(ctx: Ctx): number {
+  if (!repo.hasPendingFirings(ctx)) return Infinity
+  const held = firingsHeld.get(ctx.sqlite)
+  const now = ctx.clock.now()
+  return held === undefined ? now : now + Math.min(teamStepWaitMs(ctx), 60_000)
 }
 
 function outcome(ctx: Ctx, ar: ArRow, a: ActionRow, contact: ContactRow, fireKey: string, at: number): { status: ExecStatus; error: string | null; outboundId: number | null } {

@@ -18,6 +18,8 @@ export interface RoundOptions<K> {
   ask: (c: PgClient, keys: K[]) => Promise<{ won: K[]; full: boolean }>
   /** Some were won: the runner's next turn uses them. */
   onWon: () => void
+  /** Some were lost (the runner may want to know when to look again). */
+  onLost?: () => void
   leaseMs: number
   lostRetryMs: number
   /** Keys sent per round at most (default: every key wanted; the statement has its own LIMIT). */
@@ -35,6 +37,8 @@ export interface ClaimRounds<K> {
   holds(k: K): boolean
   /** Asks for it in the background, unless it was lost a moment ago or is being asked already. */
   want(k: K): void
+  /** Lost to another desktop a moment ago (not asked again before lostRetryMs). */
+  lost(k: K): boolean
   /** Forgets a won or wanted claim (its release is being pushed). */
   forget(k: K): void
   /** Starts a round if something is wanted. */
@@ -137,6 +141,7 @@ export function claimRounds<K>(o: RoundOptions<K>): ClaimRounds<K> {
       }
       counts.won += got.length
       if (got.length) o.onWon()
+      else if (!r.full && keys.length > got.length) o.onLost?.()
     } finally {
       asking = new Set()
     }
@@ -145,6 +150,7 @@ export function claimRounds<K>(o: RoundOptions<K>): ClaimRounds<K> {
   return {
     take,
     holds: (k) => !held && (won.get(o.id(k)) ?? 0) > Date.now(),
+    lost: (k) => (retryAt.get(o.id(k)) ?? 0) > Date.now(),
     want,
     forget(k) {
       const id = o.id(k)

@@ -296,6 +296,12 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (a.tables.has('segments')) ctx.emit('segments.changed', {})
     if (a.tables.has('intake_rules')) ctx.emit('intake.changed', {})
     if (a.taskIds.size) ctx.emit('tasks.changed', { ids: [...a.taskIds] })
+    // team-seq: automation's screens reload, and the runner looks again (an enrolment or a step may be due now).
+    const seq = ['sequences', 'sequence_steps', 'sequence_mailboxes', 'sequence_contacts', 'sequence_messages'].some((x) => a.tables.has(x))
+    const ar = ['autoresponders', 'autoresponder_actions', 'autoresponder_executions'].some((x) => a.tables.has(x))
+    if (seq) ctx.emit('automation.changed', { kind: 'sequences' })
+    if (ar) ctx.emit('automation.changed', { kind: 'autoresponders' })
+    if (seq || ar) ctx.automation.wake()
     // team-flows: the editor and the leads reload; leads that arrived due (or a flow resumed) are looked at now.
     if (a.flowIds.size) {
       ctx.emit('flows.changed', { flowIds: [...a.flowIds] })

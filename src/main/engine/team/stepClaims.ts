@@ -7,18 +7,22 @@
 //
 // API (stable: extend, do not rename):
 //
-//   teamStepGate(ctx, items, keyOf, local?) → the items this desktop may do now (inside the runner's transaction,
-//     never waits). A solo desktop gets every item back. In a workspace an item passes when
+//   teamStepGate(ctx, items, keyOf, local?, lost?) → the items this desktop may do now (inside the runner's
+//     transaction, never waits). A solo desktop gets every item back. In a workspace an item passes when
 //       - `local(item)` says it is this desktop's alone: made here and not yet pushed (use `unpushedRow`), or
 //       - this desktop holds the claim of `keyOf(item)`; a claim is used once (a turn that did not do the item,
 //         or rolled back, asks again and gets it back at once: it is still ours).
-//     The rest are asked for in the background; a win wakes the automation runner (ctx.automation.wake()).
+//     The rest are asked for in the background; an answer wakes the automation runner (ctx.automation.wake()).
+//     `lost(item)` is called for an item whose claim another desktop holds (answered by a round a moment ago):
+//     claims are pinned, so that desktop does it; a runner with a record of its own to drop (a firing waiting
+//     for its claim) drops it then.
 //   stepKey(kind, rowId, ...parts) → a StepKey: claims.tbl = 'kind:part:part…', claims.row_id = rowId. The key
 //     must name the work itself, the same on every desktop that sees it due: a shared row's id (ids are the
 //     same everywhere) and what makes this occurrence of the work different from the next one (a sequence step:
 //     its position and the instant it came due, so a step withdrawn and resumed is a new piece of work).
 //   teamStepWaitMs(ctx) → wall ms until a key lost to another desktop may be asked again (Infinity: none waits).
 //     A runner whose due work was all held back sleeps that long (or until a win wakes it) instead of spinning.
+//   teamStepsOn(ctx) → true in a workspace (a runner may then defer work to its claim, as autoresponders do).
 //   unpushedRow(ctx, tbl, id) → true while the row's insert is still queued here (nobody else has it).
 //
 // Claims are PINNED to the desktop that wins them and are never taken over by time: the desktop that won a step
@@ -53,7 +57,7 @@ export interface StepClaimOptions {
 }
 
 export interface StepClaims {
-  gate<T>(items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean): T[]
+  gate<T>(items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean, lost?: (item: T) => void): T[]
   waitMs(): number
   stats(): { won: number; lost: number; rounds: number; failures: number }
   /** Leaving or removed: no claim is used or asked for; only local items pass. false undoes it. */
@@ -91,14 +95,19 @@ const order = (a: StepKey, b: StepKey): number => (a.tbl < b.tbl ? -1 : a.tbl > 
 const books = new WeakMap<Sqlite, StepClaims>()
 
 /** The items of `items` this desktop may do now (see the header); a desktop not in a workspace does them all. */
-export function teamStepGate<T>(ctx: Pick<Ctx, 'sqlite'>, items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean): T[] {
+export function teamStepGate<T>(ctx: Pick<Ctx, 'sqlite'>, items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean, lost?: (item: T) => void): T[] {
   const book = books.get(ctx.sqlite)
-  return book && items.length ? book.gate(items, keyOf, local) : items
+  return book && items.length ? book.gate(items, keyOf, local, lost) : items
 }
 
 /** Wall ms until held-back work may be asked for again (Infinity when nothing waits, or not in a workspace). */
 export function teamStepWaitMs(ctx: Pick<Ctx, 'sqlite'>): number {
   return books.get(ctx.sqlite)?.waitMs() ?? Infinity
+}
+
+/** In a team workspace with a step book running: work that others may see too goes through claims. */
+export function teamStepsOn(ctx: Pick<Ctx, 'sqlite'>): boolean {
+  return books.has(ctx.sqlite) && teamState(ctx.sqlite) !== undefined
 }
 
 /** The row's insert is still queued here (or not in a workspace at all): no other desktop can have it. */
@@ -122,15 +131,18 @@ export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opt
       return { won: r.rows.map((x) => ({ tbl: x.tbl, rowId: Number(x.row_id) })), full: false }
     },
     onWon: () => ctx.automation.wake(),
+    // The runner learns when to look again (teamStepWaitMs) instead of waking every minute.
+    onLost: () => ctx.automation.wake(),
   })
 
-  function gate<T>(items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean): T[] {
+  function gate<T>(items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean, lost?: (item: T) => void): T[] {
     if (teamState(ctx.sqlite) === undefined) return items
     const out: T[] = []
     for (const it of items) {
       if (local?.(it)) out.push(it)
       else if (rounds.held) continue
       else if (rounds.take(keyOf(it))) out.push(it)
+      else if (lost && rounds.lost(keyOf(it))) lost(it)
       else rounds.want(keyOf(it))
     }
     rounds.kick()
