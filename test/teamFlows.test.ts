@@ -98,9 +98,14 @@ describe('team flows', () => {
     expect(await leadsOf(b, flow.id)).toEqual([doneA])
     expect(canonicalDump(a)).toEqual(canonicalDump(b))
     expect(countsOf(a, flow.id)).toEqual(countsOf(b, flow.id))
-    // The second step went through its claim: one claim row, won by one desktop (the first step was B's own).
+    // The first step was B's own (the lead was not pushed yet): its push pinned that step to B. The second went through
+    // its claim, won by one desktop.
     const claims = await stepClaims(db.url)
-    expect(claims).toEqual([expect.objectContaining({ tbl: 'flow:1', row_id: String(leadB.id), state: 'pinned' })])
+    expect(claims).toEqual([
+      expect.objectContaining({ tbl: 'flow:0', row_id: String(leadB.id), state: 'pinned' }),
+      expect.objectContaining({ tbl: 'flow:1', row_id: String(leadB.id), state: 'pinned' }),
+    ])
+    expect(claims[0].device_id).toBe(withFile(b, (f) => f.prepare('SELECT device_id AS d FROM team_state').get() as { d: number }).d)
   })
 
   it('offline edits of a draft and of a running flow on both desktops converge to the same flow everywhere', async () => {
@@ -136,7 +141,7 @@ describe('team flows', () => {
     expect(await a.ok('flows.get', { id: live.id })).toMatchObject({ name: 'Live (B)', version: 2, status: 'active' })
     // The graph rows merge node by node (the later of a node's insert and delete), the same on every desktop.
     const draftGraph = (await a.ok('flows.get', { id: draft.id })).graph
-    expect(draftGraph.nodes.find((n: { id: string }) => n.id === 'hour').config).toEqual({ duration: { value: 1, unit: 'hours' } })
+    expect(draftGraph.nodes.find((n: { id: string }) => n.id === 'hour')?.config).toEqual({ duration: { value: 1, unit: 'hours' } })
     expect(draftGraph.nodes.map((n: { id: string }) => n.id)).toContain('again')
   })
 

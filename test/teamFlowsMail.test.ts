@@ -106,9 +106,14 @@ describe('team flows: once across desktops, at Dovecot', () => {
     await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0 && (await b.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
     await waitFor(() => JSON.stringify(canonicalDump(a)) === JSON.stringify(canonicalDump(b)), { timeoutMs: 30_000, message: 'both desktops converge' })
     expect(await b.ok('flows.stats', { id: flow.id })).toEqual(await a.ok('flows.stats', { id: flow.id }))
-    // Each lead's step after the wait was claimed once: one pinned claim per lead, for its second step.
+    // Each lead's step after the wait went through a claim (the lead was shared by then): one pinned claim per lead
+    // for that step. Its first step (start → wait) was A's own if A moved it before pushing it (its push then pinned
+    // that step to A), or claimed if the lead reached PostgreSQL first.
     const claims = await flowClaims(db.url)
-    expect(claims.map((c) => [c.tbl, Number(c.row_id)])).toEqual(leadsOf(a).map((l) => ['flow:1', l.id]))
+    const ids = leadsOf(a).map((l) => l.id)
+    expect(claims.filter((c) => c.tbl === 'flow:1').map((c) => Number(c.row_id))).toEqual(ids)
+    expect(claims.filter((c) => c.tbl === 'flow:0').map((c) => Number(c.row_id))).toEqual(ids)
     expect(claims.every((c) => c.state === 'pinned')).toBe(true)
+    expect(claims).toHaveLength(2 * N)
   }, 240_000)
 })

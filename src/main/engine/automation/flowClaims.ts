@@ -3,8 +3,9 @@
 // Everything a step does (its path, its outbox row, the lead's new state) commits with it and replicates; the
 // outbox row is then sent once by the outbox's own claims.
 import type { Ctx } from '../context'
+import { stmt } from '../db/stmt'
 import { nextLeadDueAt, type LeadRow } from '../repos/flows'
-import { stepKey, teamStepGate, teamStepWaitMs, unpushedRow, type StepKey } from '../team/stepClaims'
+import { stepKey, stepsDoneBeforePush, teamStepGate, teamStepWaitMs, unpushedRow, type StepKey } from '../team/stepClaims'
 
 /**
  * Team workspace (issue 22): the claim that decides which desktop takes a lead's next step. A step is the lead's id
@@ -12,6 +13,18 @@ import { stepKey, teamStepGate, teamStepWaitMs, unpushedRow, type StepKey } from
  * part of it (a reply or an open makes a waiting lead due at each desktop's own instant).
  */
 export const flowStepKey = (lead: Pick<LeadRow, 'id' | 'stepNo'>): StepKey => stepKey('flow', lead.id, lead.stepNo)
+
+// The steps a lead took here before its first push (no claim was needed: it was this desktop's alone) go to
+// PostgreSQL as this desktop's claims with the lead's insert: a desktop that sees the lead before the ops of those
+// steps (a push split in batches) cannot take them again.
+stepsDoneBeforePush('flow_leads', (sqlite, insert) => {
+  const id = Number(insert.rowKey)
+  const from = Number((JSON.parse(insert.fields) as { step_no?: number }).step_no ?? 0)
+  const now = (stmt(sqlite, 'SELECT step_no FROM flow_leads WHERE id = ?').pluck().get(id) as number | undefined) ?? from
+  const keys: StepKey[] = []
+  for (let n = from; n < now; n++) keys.push(flowStepKey({ id, stepNo: n }))
+  return keys
+})
 
 /** A lead this desktop may move now: its own (enrolled here, not pushed yet), or one whose step's claim it holds. */
 export const mayStep = (ctx: Ctx, lead: LeadRow): boolean => teamStepGate(ctx, [lead], flowStepKey, (l) => unpushedRow(ctx, 'flow_leads', l.id)).length > 0
