@@ -7,8 +7,12 @@ import { describe, expect, it } from 'vitest'
 import type { TestEngine } from './helpers'
 import { waitFor } from './support/waitFor'
 import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
+import { storeMessages } from '../src/main/engine/inbound/store'
+import { runRetention } from '../src/main/engine/services/retention'
+import { addr, inboxRef, msg, storeCtx } from './inboxFixtures'
 
 const HOUR = 3_600_000
+const DAY = 24 * HOUR
 const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, config, position: { x: 0, y: 0 } }) as never
 
 /** start → tag "Met" → wait an hour → tag "Later" → end. */
@@ -180,6 +184,29 @@ describe('team flows', () => {
     )
     const [done] = await leadsOf(a, flow.id)
     expect(outcomes(done).filter((o) => o === 'later:done')).toHaveLength(1)
+    expect(canonicalDump(a)).toEqual(canonicalDump(b))
+  })
+
+  it('daily jobs: the retention policy set on A reaches B, and each desktop’s own pass prunes its own copy of the inbox', async () => {
+    const { a, b, shop } = await twoDesks()
+    const mailbox = await a.ok('mailboxes.create', { objectId: shop.id, email: 'hello@shop.test', smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'x', password: 'pw' } })
+    await sync(a, b)
+    // Each desktop syncs the mailbox into its own inbox (device-local): an old and a new message on each.
+    const stores = [a, b].map((t) => storeCtx(t))
+    for (const [i, { ctx }] of stores.entries()) {
+      const now = [a, b][i].clock.now()
+      storeMessages(ctx, inboxRef(mailbox.id), [msg({ date: now - 100 * DAY, subject: 'old', from: addr('c@client.test') }), msg({ date: now - 10 * DAY, subject: 'new', from: addr('c@client.test') })])
+    }
+    await a.ok('retention.set', { objectId: shop.id, months: 3 })
+    await sync(a, b)
+    expect(await b.ok('retention.get', { objectId: shop.id })).toEqual({ objectId: shop.id, months: 3, lastRunAt: null })
+    // The daily pass is each desktop's: claiming it once across desktops would leave the other copy of old mail.
+    for (const { ctx } of stores) expect([...runRetention(ctx as never).values()]).toEqual([1])
+    for (const { ctx } of stores) expect(ctx.sqlite.prepare('SELECT subject FROM messages').pluck().all()).toEqual(['new'])
+    // Once a day on each: a second look the same day deletes nothing more; its run time stays on its desktop.
+    for (const { ctx } of stores) expect(runRetention(ctx as never).size).toBe(0)
+    for (const t of [a, b]) expect(withFile(t, (f) => f.prepare("SELECT count(*) AS n FROM team_ops WHERE tbl = 'data_retention'").get())).toEqual({ n: 0 })
+    for (const t of [a, b]) expect((await t.ok('audit.list', { objectId: shop.id })).items.filter((x: { action: string }) => x.action === 'retention.run')).toHaveLength(1)
     expect(canonicalDump(a)).toEqual(canonicalDump(b))
   })
 })

@@ -2,7 +2,8 @@
 -- are printed by captureTriggersSql (src/main/engine/team/tables.ts); test/teamSchema.test.ts checks they match.
 -- A flow step happens once across desktops (a claim per lead and step in PostgreSQL: team/stepClaims.ts, asked by
 -- automation/flowRun.ts). flow_node_counts stays derived: each desktop counts what its runner writes, and the
--- trigger below counts the path entries that arrive from the others.
+-- trigger below counts the path entries that arrive from the others. The mail retention policy (data_retention)
+-- replicates too; its daily pass stays on each desktop, which prunes its own copy of the inbox.
 --
 -- A lead's runner advances, counted: with the lead's id it names the step a claim is for (flowRun.ts). A hook that
 -- makes a waiting lead due now (a reply, an open) changes its wait_until on each desktop that sees it, at that
@@ -97,4 +98,17 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER `team_flow_lead_events_ad` AFTER DELETE ON `flow_lead_events` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) BEGIN
   INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES ((SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(ts, 9, 4), substr(r, 1, 3), substr('89ab', 1 + (abs(random()) % 4), 1), substr(r, 4, 3), substr(r, 7, 12)) FROM (SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) AS ts, lower(hex(randomblob(9))) AS r)), 'flow_lead_events', CAST(old.id AS TEXT), 'delete', '{}', (SELECT user_email FROM team_state WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+--> statement-breakpoint
+-- The mail retention policy reaches every desktop; each desktop's daily pass prunes its own copy of the inbox.
+CREATE TRIGGER `team_data_retention_ai` AFTER INSERT ON `data_retention` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) BEGIN
+  INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES ((SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(ts, 9, 4), substr(r, 1, 3), substr('89ab', 1 + (abs(random()) % 4), 1), substr(r, 4, 3), substr(r, 7, 12)) FROM (SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) AS ts, lower(hex(randomblob(9))) AS r)), 'data_retention', CAST(new.object_id AS TEXT), 'insert', json_object('months', new.months, 'updated_at', new.updated_at), (SELECT user_email FROM team_state WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `team_data_retention_au` AFTER UPDATE ON `data_retention` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) AND (old.months IS NOT new.months OR old.updated_at IS NOT new.updated_at) BEGIN
+  INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES ((SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(ts, 9, 4), substr(r, 1, 3), substr('89ab', 1 + (abs(random()) % 4), 1), substr(r, 4, 3), substr(r, 7, 12)) FROM (SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) AS ts, lower(hex(randomblob(9))) AS r)), 'data_retention', CAST(new.object_id AS TEXT), 'update', json_remove(json_object('months', new.months, 'updated_at', new.updated_at), CASE WHEN old.months IS new.months THEN '$.months' ELSE '$.__none' END, CASE WHEN old.updated_at IS new.updated_at THEN '$.updated_at' ELSE '$.__none' END), (SELECT user_email FROM team_state WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `team_data_retention_ad` AFTER DELETE ON `data_retention` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) BEGIN
+  INSERT INTO team_ops (id, tbl, row_key, kind, fields, user_email, at) VALUES ((SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(ts, 9, 4), substr(r, 1, 3), substr('89ab', 1 + (abs(random()) % 4), 1), substr(r, 4, 3), substr(r, 7, 12)) FROM (SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) AS ts, lower(hex(randomblob(9))) AS r)), 'data_retention', CAST(old.object_id AS TEXT), 'delete', '{}', (SELECT user_email FROM team_state WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 END;

@@ -163,6 +163,10 @@ export const SHARED_TABLES: SharedTable[] = [
     unique: { cols: ['flow_id', 'contact_id'], where: 'flow_id = ? AND contact_id = ?', key: (f) => JSON.stringify([f.flow_id, f.contact_id]), born: 'entered_at' },
   },
   { name: 'flow_lead_events', pk: ['id'], autoId: true, cols: ['lead_id', 'node_key', 'outcome', 'detail', 'outbound_id', 'at'] },
+  // The mail retention policy (issue 18) is the business's, so it reaches every desktop; but the daily pass deletes
+  // each desktop's own copies of old mail (the inbox is device-local), so every desktop runs it: not a job done
+  // once across desktops. last_run_at is this desktop's pass.
+  { name: 'data_retention', pk: ['object_id'], autoId: false, cols: ['months', 'updated_at'] },
 ]
 
 /** Columns of shared tables that stay on each desktop (test/teamSchema.test.ts checks every column is one or the other). */
@@ -173,6 +177,7 @@ export const LOCAL_COLUMNS: Record<string, string[]> = {
   object_mailgun_settings: ['api_key_sealed'],
   outbound_messages: ['lease_owner', 'lease_until', 'capacity_day', 'draft_id', 'communication_id', 'bulk_job_id', 'polled_at'],
   intake_rules: ['sequence_id'],
+  data_retention: ['last_run_at'],
   autoresponders: ['date_checked_through'],
 }
 
