@@ -2,11 +2,10 @@
 // one desktop only. Real PostgreSQL; the replicators move ops only on team.sync, so "offline" is "not synced" and
 // each test orders the pushes itself; the runners run when a test calls runDue (no mail here: the steps tag the
 // contact; test/teamFlowsMail.test.ts sends through real Postfix and Dovecot).
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import type { TestEngine } from './helpers'
 import { waitFor } from './support/waitFor'
-import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
+import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, stepClaimsLike, teamEngine, withFile } from './teamSetup'
 import { storeMessages } from '../src/main/engine/inbound/store'
 import { runRetention } from '../src/main/engine/services/retention'
 import { addr, inboxRef, msg, storeCtx } from './inboxFixtures'
@@ -49,14 +48,18 @@ const leadsOf = (t: TestEngine, flowId: number) => t.ok('flows.leads', { flowId 
 const countsOf = (t: TestEngine, flowId: number) => withFile(t, (f) => f.prepare('SELECT node_key, outcome, n FROM flow_node_counts WHERE flow_id = ? ORDER BY node_key, outcome').all(flowId))
 const outcomes = (lead: { path: Array<{ nodeId: string; outcome: string }> }) => lead.path.filter((p) => p.outcome !== 'entered').map((p) => `${p.nodeId}:${p.outcome}`)
 
-async function stepClaims(dbUrl: string) {
-  const c = new pg.Client({ connectionString: dbUrl })
-  await c.connect()
-  try {
-    return (await c.query<{ tbl: string; row_id: string; device_id: number; state: string }>("SELECT tbl, row_id, device_id, state FROM claims WHERE tbl LIKE 'flow:%' ORDER BY row_id, tbl")).rows
-  } finally {
-    await c.end()
-  }
+/** Both runners run (each due at once on its own clock) and both desktops sync, until the flow's leads are done on both. */
+async function runBothUntilDone(a: TestEngine, b: TestEngine, flowId: number, message: string): Promise<void> {
+  await waitFor(
+    async () => {
+      a.engine.automation.runDue()
+      b.engine.automation.runDue()
+      await sync(a, b, a)
+      for (const t of [a, b]) if (!(await leadsOf(t, flowId)).every((l) => l.status === 'completed')) return false
+      return true
+    },
+    { timeoutMs: 30_000, intervalMs: 100, message },
+  )
 }
 
 describe('team flows', () => {
@@ -86,17 +89,7 @@ describe('team flows', () => {
 
     // The wait ends on both desktops at once and both runners run: one of them takes the step.
     for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
-    await waitFor(
-      async () => {
-        a.engine.automation.runDue()
-        b.engine.automation.runDue()
-        await sync(a, b, a)
-        const [x] = await leadsOf(a, flow.id)
-        const [y] = await leadsOf(b, flow.id)
-        return x.status === 'completed' && y.status === 'completed'
-      },
-      { timeoutMs: 30_000, intervalMs: 100, message: 'the lead completes, as seen by both desktops' },
-    )
+    await runBothUntilDone(a, b, flow.id, 'the lead completes, as seen by both desktops')
     const [doneA] = await leadsOf(a, flow.id)
     expect(outcomes(doneA)).toEqual(['met:done', 'hour:waiting', 'hour:done', 'later:done', 'end:done'])
     expect(await leadsOf(b, flow.id)).toEqual([doneA])
@@ -104,7 +97,7 @@ describe('team flows', () => {
     expect(countsOf(a, flow.id)).toEqual(countsOf(b, flow.id))
     // The first step was B's own (the lead was not pushed yet): its push pinned that step to B. The second went through
     // its claim, won by one desktop.
-    const claims = await stepClaims(db.url)
+    const claims = await stepClaimsLike(db.url, 'flow:%')
     expect(claims).toEqual([
       expect.objectContaining({ tbl: 'flow:0', row_id: String(leadB.id), state: 'pinned' }),
       expect.objectContaining({ tbl: 'flow:1', row_id: String(leadB.id), state: 'pinned' }),
@@ -173,15 +166,7 @@ describe('team flows', () => {
     expect(countsOf(a, flow.id)).toEqual(countsOf(b, flow.id))
     // From now on it is one lead: a later step is taken once, by whichever desktop holds its claim.
     for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
-    await waitFor(
-      async () => {
-        a.engine.automation.runDue()
-        b.engine.automation.runDue()
-        await sync(a, b, a)
-        return (await leadsOf(a, flow.id))[0].status === 'completed' && (await leadsOf(b, flow.id))[0].status === 'completed'
-      },
-      { timeoutMs: 30_000, intervalMs: 100, message: 'the merged lead completes on both' },
-    )
+    await runBothUntilDone(a, b, flow.id, 'the merged lead completes on both')
     const [done] = await leadsOf(a, flow.id)
     expect(outcomes(done).filter((o) => o === 'later:done')).toHaveLength(1)
     expect(canonicalDump(a)).toEqual(canonicalDump(b))

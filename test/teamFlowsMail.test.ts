@@ -2,11 +2,10 @@
 // automation runners and both outbox schedulers running, leads whose wait ends at the same moment on both desktops.
 // Each lead's email must reach Dovecot exactly once (counted by subject in the recipient's mailbox). This file's
 // users: ulf sends, vic receives (each lead is a plus-address of vic: its own contact, the same mailbox).
-import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { freshEngine, type TestEngine } from './helpers'
 import { ensureMailServers, fetchMessages, MAIL, resetMailbox, waitFor } from './mail/servers'
-import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, withFile } from './teamSetup'
+import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, stepClaimsLike, withFile } from './teamSetup'
 
 const HOUR = 3_600_000
 const ulf = MAIL.users.ulf
@@ -48,16 +47,6 @@ async function twoDesks() {
 
 const leadsOf = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT id, status, current_node AS node, step_no AS stepNo FROM flow_leads ORDER BY id').all()) as Array<{ id: number; status: string; node: string; stepNo: number }>
 const sentRows = (t: TestEngine) => withFile(t, (f) => f.prepare("SELECT count(*) AS n FROM outbound_messages WHERE status = 'sent'").get() as { n: number }).n
-
-async function flowClaims(dbUrl: string) {
-  const c = new pg.Client({ connectionString: dbUrl })
-  await c.connect()
-  try {
-    return (await c.query<{ tbl: string; row_id: string; device_id: number; state: string }>("SELECT tbl, row_id, device_id, state FROM claims WHERE tbl LIKE 'flow:%' ORDER BY row_id")).rows
-  } finally {
-    await c.end()
-  }
-}
 
 describe('team flows: once across desktops, at Dovecot', () => {
   it('12 leads whose wait ends at once on both desktops each get their email exactly once; both desktops agree', async () => {
@@ -109,7 +98,7 @@ describe('team flows: once across desktops, at Dovecot', () => {
     // Each lead's step after the wait went through a claim (the lead was shared by then): one pinned claim per lead
     // for that step. Its first step (start → wait) was A's own if A moved it before pushing it (its push then pinned
     // that step to A), or claimed if the lead reached PostgreSQL first.
-    const claims = await flowClaims(db.url)
+    const claims = await stepClaimsLike(db.url, 'flow:%')
     const ids = leadsOf(a).map((l) => l.id)
     expect(claims.filter((c) => c.tbl === 'flow:1').map((c) => Number(c.row_id))).toEqual(ids)
     expect(claims.filter((c) => c.tbl === 'flow:0').map((c) => Number(c.row_id))).toEqual(ids)
