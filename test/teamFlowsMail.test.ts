@@ -69,9 +69,10 @@ describe('team flows: once across desktops, at Dovecot', () => {
     })
     await a.ok('flows.activate', { id: flow.id })
     expect(await a.ok('flows.enroll', { flowId: flow.id, contactIds })).toMatchObject({ enrolled: N })
-    // A's runner moves its own new leads to the wait; both desktops then hold all N leads, waiting.
-    await waitFor(() => leadsOf(b).filter((l) => l.status === 'waiting' && l.node === 'hour').length === N, { timeoutMs: 30_000, message: 'B has the waiting leads' })
-    await waitFor(async () => (await a.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000 })
+    // A's runner moves its new leads to the wait (or, when A pushed them first, whichever desktop wins each first
+    // step does); both desktops then hold all N leads, waiting.
+    const waiting = (t: TestEngine) => leadsOf(t).filter((l) => l.status === 'waiting' && l.node === 'hour').length === N
+    await waitFor(() => waiting(a) && waiting(b), { timeoutMs: 30_000, message: 'both desktops have the waiting leads' })
     expect(leadsOf(b)).toEqual(leadsOf(a))
 
     // The wait ends on both at the same moment, and both runners look.

@@ -7,7 +7,8 @@
 --
 -- A lead's runner advances, counted: with the lead's id it names the step a claim is for (flowRun.ts). A hook that
 -- makes a waiting lead due now (a reply, an open) changes its wait_until on each desktop that sees it, at that
--- desktop's instant, so the wait cannot name the step; this count changes only under the step's claim.
+-- desktop's instant, so the wait cannot name the step; this count changes with a step taken under its claim (or
+-- when the lead leaves the flow, after which it has no step left).
 ALTER TABLE `flow_leads` ADD `step_no` integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
 -- A desktop already in a workspace: new rows of these tables take ids from its block at once, as the others do

@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { inTransaction, stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
-import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, countStep, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
+import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
 import { mayStep, noteHeld } from './flowClaims'
 import type { queueMessageId } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
@@ -217,7 +217,6 @@ function runSlice(
     }
     const path = new Path(ctx, lead.id, lead.flowId, buffer)
     advanceLead(ctx, lead, graphs, slice, path, deps)
-    countStep(ctx, lead.id)
     path.end()
     if (log || buffer.rows.length >= PATH_BATCH) buffer.write()
     return path.counts
@@ -301,7 +300,7 @@ function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, slice: SliceCache,
     const step = runNode(ctx, lead, graph, entry.node, resumed, slice, path, deps)
     resumed = false
     if (step.kind === 'wait') {
-      setLead(ctx, lead.id, { status: 'waiting', current_node: nodeKey, wait_until: step.until })
+      setLead(ctx, lead.id, { status: 'waiting', current_node: nodeKey, wait_until: step.until, step_no: lead.stepNo + 1 })
       return
     }
     if (step.kind === 'end') return finish(ctx, lead, nodeKey, step.status, step.detail, path)
@@ -460,14 +459,14 @@ function act(ctx: Ctx, lead: LeadRow, node: FlowNode, path: Path, deps: FlowDeps
 function finish(ctx: Ctx, lead: LeadRow, nodeKey: string, status: 'completed' | 'failed', detail: string | null, path?: Path): void {
   if (path) path.add(nodeKey, status === 'completed' ? 'done' : 'failed', detail)
   else addLeadEvent(ctx, lead.id, nodeKey, status === 'completed' ? 'done' : 'failed', detail)
-  setLead(ctx, lead.id, { status, current_node: nodeKey, wait_until: null, last_error: status === 'failed' ? detail : null })
+  setLead(ctx, lead.id, { status, current_node: nodeKey, wait_until: null, last_error: status === 'failed' ? detail : null, step_no: lead.stepNo + 1 })
 }
 
 /** A lead leaves the flow wherever it is (unsubscribe, bounce, complaint); its unsent mail is withdrawn. */
 export function exitLead(ctx: Ctx, lead: LeadRow, reason: string): void {
   for (const id of waitingSendsOf(ctx, lead.id)) cancelWaiting(ctx, id, reason)
   addLeadEvent(ctx, lead.id, lead.currentNode ?? 'start', 'exited', reason)
-  setLead(ctx, lead.id, { status: 'exited', wait_until: null, last_error: reason })
+  setLead(ctx, lead.id, { status: 'exited', wait_until: null, last_error: reason, step_no: lead.stepNo + 1 })
 }
 
 /** Every lead of the contact still under way, or with mail not yet sent, exits (inside the hook's transaction). */

@@ -25,7 +25,7 @@ export interface LeadRow {
   enteredAt: number
   /** The mailbox of the lead's first rotated email (sticky), or null. */
   mailboxId: number | null
-  /** How many times a runner advanced the lead: with its id, the step a team claim is for. */
+  /** How many steps the lead took (each advance, and its exit): with its id, the step a team claim is for. */
   stepNo: number
 }
 
@@ -137,14 +137,11 @@ export function nextLeadDueAt(ctx: Ctx): number {
 export function setLead(
   ctx: Ctx,
   id: number,
-  sets: Partial<{ status: LeadRow['status']; current_node: string | null; wait_until: number | null; last_error: string | null; mailbox_id: number | null }>,
+  sets: Partial<{ status: LeadRow['status']; current_node: string | null; wait_until: number | null; last_error: string | null; mailbox_id: number | null; step_no: number }>,
 ): void {
   const cols = Object.keys(sets) as Array<keyof typeof sets>
   stmt(ctx.sqlite, `UPDATE flow_leads SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...cols.map((c) => sets[c]), ctx.clock.now(), id)
 }
-
-/** One advance of the lead is done (its next step is another piece of work for the team claims). */
-export const countStep = (ctx: Ctx, id: number): void => void stmt(ctx.sqlite, 'UPDATE flow_leads SET step_no = step_no + 1 WHERE id = ?').run(id)
 
 const COUNT_UPSERT = 'INSERT INTO flow_node_counts (flow_id, node_key, outcome, n) VALUES (?, ?, ?, ?) ON CONFLICT (flow_id, node_key, outcome) DO UPDATE SET n = n + excluded.n'
 
