@@ -62,6 +62,55 @@ async function domainWrite(d: ReturnType<typeof rng>, t: TestEngine, i: number, 
   return `${i} rule ${rule.id}`
 }
 
+/**
+ * team-seq: sequences (steps rewritten whole, renamed, paused, deleted), enrolments (the same contact enrolled on
+ * several desktops apart), autoresponders (actions rewritten), and now and then a runner turn (due steps claimed in
+ * PostgreSQL, or waiting while this desktop is offline).
+ */
+async function automationWrite(d: ReturnType<typeof rng>, t: TestEngine, i: number, objectId: number, mailboxId: number): Promise<string> {
+  const x = d.next()
+  const seqs = await t.ok('sequences.list', {})
+  const steps = () => Array.from({ length: 1 + d.int(3) }, (_, k) => ({ subject: `S${i}.${k}`, bodyHtml: `<p>${k}</p>`, wait: { value: d.int(2), unit: 'hours' as const } }))
+  if (x < 0.1 || !seqs.length) {
+    const s = await t.ok('sequences.create', { name: `Seq ${i}`, objectId, mailboxIds: [mailboxId], steps: steps() })
+    return `${i} sequence ${s.id}`
+  }
+  const s = d.pick(seqs)
+  if (x < 0.25) {
+    await t.ok('sequences.update', { id: s.id, steps: steps(), ...(d.next() < 0.3 ? { name: `Seq ${i} renamed` } : {}) })
+    return `${i} sequence steps ${s.id}`
+  }
+  if (x < 0.6) {
+    const contacts = (await t.ok('contacts.list', { limit: 200 })).items
+    if (!contacts.length) return `${i} nothing`
+    const c = d.pick(contacts)
+    await t.call('sequences.enroll', { sequenceId: s.id, contactIds: [c.id] })
+    return `${i} enroll ${c.id} in ${s.id}`
+  }
+  if (x < 0.65) {
+    await t.call(s.status === 'active' ? 'sequences.pause' : 'sequences.resume', { id: s.id })
+    return `${i} sequence ${s.status === 'active' ? 'pause' : 'resume'} ${s.id}`
+  }
+  if (x < 0.68) {
+    await t.ok('sequences.delete', { id: s.id })
+    return `${i} sequence delete ${s.id}`
+  }
+  if (x < 0.88) {
+    await t.ok('clock.advance', { ms: 3_600_000 })
+    t.engine.automation.runDue()
+    return `${i} runner turn`
+  }
+  const ars = await t.ok('autoresponders.list', {})
+  const actions = [{ subject: `AR ${i}`, bodyHtml: '<p>hi</p>' }]
+  if (ars.length && d.next() < 0.6) {
+    const ar = d.pick(ars)
+    await t.ok('autoresponders.update', { id: ar.id, actions: d.next() < 0.5 ? actions : [...actions, ...actions], isActive: d.next() < 0.8 })
+    return `${i} autoresponder edit ${ar.id}`
+  }
+  const ar = await t.ok('autoresponders.create', { name: `AR ${i}`, objectId, trigger: { type: 'CONTACT_CREATED' }, actions })
+  return `${i} autoresponder ${ar.id}`
+}
+
 const fnode = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, config, position: { x: 0, y: 0 } })
 /** start → tag → wait an hour → (a second tag, in the longer variant) → end. */
 function flowGraph(tagIds: number[], longer: boolean) {
@@ -128,18 +177,21 @@ const THIRD = { email: 'ivy2@example.test', displayName: 'Ivy Two', password: 'i
 async function run(seed: number, steps: number) {
   const r = rng(seed)
   const d = rng(seed + 1_000_003)
-  const fl = rng(seed + 2_000_003)
+  const q = rng(seed + 2_000_003)
+  const fl = rng(seed + 3_000_003)
   const db = await freshDatabase()
   const proxies = await Promise.all([0, 1, 2].map(() => pgProxy(pgPort())))
   const a = teamEngine()
   const o = await a.ok('objects.create', { name: 'Eve Beauty', timezone: 'UTC' })
   const tags = [await a.ok('tags.create', { name: 'VIP' }), await a.ok('tags.create', { name: 'Lead' })]
   for (let i = 0; i < 3; i++) await a.ok('contacts.create', { email: `seed${i}@x.co`, firstName: `Seed${i}`, primaryObjectId: o.id })
+  const mb = await a.ok('mailboxes.create', { objectId: o.id, email: 'desk@eve.test', displayName: 'Desk', smtp: { host: '127.0.0.1', port: 9, secure: 'none', user: 'desk', password: 'pw' }, imap: null })
+  const pf = await a.ok('profiles.create', { objectId: o.id, email: 'desk@eve.test', displayName: 'Desk', transport: { kind: 'smtp', mailboxId: mb.id } })
   const viaA = new URL(db.url)
   viaA.port = String(proxies[0].port)
   await a.ok('team.create', { databaseUrl: viaA.toString(), admin: ADMIN })
-  await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [] })
-  await a.ok('team.users.create', { ...THIRD, role: 'staff', profileIds: [] })
+  await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [pf.id] })
+  await a.ok('team.users.create', { ...THIRD, role: 'staff', profileIds: [pf.id] })
   await a.ok('team.sync', {})
   const b = teamEngine()
   await b.ok('team.join', { databaseUrl: joinUrl(db, proxies[1].port), email: STAFF.email, password: STAFF.password })
@@ -195,6 +247,7 @@ async function run(seed: number, steps: number) {
     // team-domains: a write of the other shared domains now and then, from a stream of its own (the writes above
     // stay what they were for each seed).
     if (d.next() < 0.3) log.push(await domainWrite(d, t, i, o.id))
+    if (q.next() < 0.4) log.push(await automationWrite(q, t, i, o.id, mb.id))
     // team-flows: flows and their leads, from a stream of their own.
     if (fl.next() < 0.3) log.push(await flowWrite(fl, t, i, o.id, tags.map((x) => x.id)))
   }
@@ -218,14 +271,22 @@ async function run(seed: number, steps: number) {
   expect(diff(dumps[0], dumps[2]), `seed ${seed} A vs C`).toEqual([])
   expect(dumps[1], `seed ${seed}: ${log.join(', ')}`).toEqual(dumps[0])
   expect(dumps[2], `seed ${seed}: ${log.join(', ')}`).toEqual(dumps[0])
+  // team-seq: a step of an enrolment went into the outbox once (a pause withdraws it, cancelled, and it comes again).
+  const status = new Map((dumps[0].outbound_messages as Array<{ id: number; status: string }>).map((m) => [m.id, m.status]))
+  const made = new Map<string, number>()
+  for (const m of dumps[0].sequence_messages as Array<{ sequence_contact_id: number; step_position: number; outbound_id: number }>)
+    if (status.get(m.outbound_id) !== 'cancelled') made.set(`${m.sequence_contact_id}:${m.step_position}`, (made.get(`${m.sequence_contact_id}:${m.step_position}`) ?? 0) + 1)
+  if (process.env.TEAM_LOG) console.log(`sequence messages: ${dumps[0].sequence_messages.length}, enrolments: ${dumps[0].sequence_contacts.length}`)
+  expect([...made].filter(([, k]) => k > 1), `seed ${seed}: ${log.join(', ')}`).toEqual([])
   for (const p of proxies) await p.close()
   return dumps[0]
 }
 
 // More runs: TEAM_SEEDS=1,2,3 TEAM_STEPS=250 npx vitest run test/teamProperty.test.ts (25 seeds x 250 steps passed;
 // with the colliding creates of the contact merge, seeds 1-13 x 150 and 20-35 x 300 passed; with the domain writes of
-// migration 0036 (domainWrite), seeds 1-15, 22 and 1234 x 150 passed; with the flow writes of migration 0039
-// (flowWrite), seeds 1-10, 22 and 1234 x 200 passed).
+// migration 0036 (domainWrite), seeds 1-15, 22 and 1234 x 150 passed; with the automation writes of migration 0038
+// (automationWrite) and the once-per-step check, seeds 1-13, 22 and 1234 x 200 passed; with the flow writes of migration
+// 0039 (flowWrite) too, seeds 1-10, 22 and 1234 x 200 passed).
 describe('three desktops, random writes and disconnects', () => {
   for (const seed of (process.env.TEAM_SEEDS ?? '7,22,1234').split(',').map(Number)) {
     it(`converge to identical canonical dumps (seed ${seed})`, async () => {

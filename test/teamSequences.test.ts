@@ -4,15 +4,15 @@
 // No mail server: nothing here sends (test/teamAutomation.test.ts counts deliveries at Dovecot).
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import type { TestEngine } from './helpers'
+import { freshEngine, type TestEngine } from './helpers'
 import { waitFor } from './support/waitFor'
-import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, teamEngine, withFile } from './teamSetup'
+import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, pgPort, pgProxy, teamEngine, withFile } from './teamSetup'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const SMTP = { host: '127.0.0.1', port: 9, secure: 'none' as const, user: 'desk@shop.test', password: 'desk-secret-pw' }
 
-async function twoDesks(opts: { contacts?: number; leaseMs?: number } = {}) {
+async function twoDesks(opts: { contacts?: number; leaseMs?: number; bPort?: number } = {}) {
   const db = await freshDatabase()
   const team = { manual: true, stepClaims: { leaseMs: opts.leaseMs } }
   const a = teamEngine(team)
@@ -35,7 +35,7 @@ async function twoDesks(opts: { contacts?: number; leaseMs?: number } = {}) {
   await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [profile.id] })
   await a.ok('team.sync', {})
   const b = teamEngine(team)
-  await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+  await b.ok('team.join', { databaseUrl: joinUrl(db, opts.bPort), email: STAFF.email, password: STAFF.password })
   return { db, a, b, shop, mailbox, profile, seq, ids }
 }
 
@@ -110,11 +110,17 @@ describe('team sequences', () => {
   })
 
   it('offline edits of one sequence on both desktops converge to one step per position; a reply seen on both is recorded once and stops the enrolment on both', async () => {
-    const { a, b, seq, ids } = await twoDesks({ contacts: 1 })
-    // Apart: A renames it and rewrites its steps; B rewrites them differently and changes the mailboxes' order.
+    const { a, b, seq, ids, shop } = await twoDesks({ contacts: 1 })
+    const ar = await a.ok('autoresponders.create', { name: 'Hello', objectId: shop.id, trigger: { type: 'CONTACT_CREATED' }, actions: [{ subject: 'H1', bodyHtml: '<p>h</p>' }] })
+    await sync(a, b)
+    // Apart: A renames the sequence and rewrites its steps; B rewrites them differently. Both rewrite the autoresponder's actions.
     await a.ok('sequences.update', { id: seq.id, name: 'Onboarding (A)', steps: [{ subject: 'A1', bodyHtml: '<p>a1</p>' }, { subject: 'A2', bodyHtml: '<p>a2</p>' }, { subject: 'A3', bodyHtml: '<p>a3</p>' }] })
     await b.ok('sequences.update', { id: seq.id, steps: [{ subject: 'B1', bodyHtml: '<p>b1</p>' }, { subject: 'B2', bodyHtml: '<p>b2</p>' }] })
+    await a.ok('autoresponders.update', { id: ar.id, actions: [{ subject: 'HA1', bodyHtml: '<p>a</p>' }] })
+    await b.ok('autoresponders.update', { id: ar.id, actions: [{ subject: 'HB1', bodyHtml: '<p>b</p>' }, { subject: 'HB2', bodyHtml: '<p>b</p>' }] })
     await sync(a, b, a, b)
+    // One action per position, not both sets: A's first (pushed first), B's second.
+    for (const t of [a, b]) expect((await t.ok('autoresponders.list', {}))[0]!.actions.map((x) => x.subject)).toEqual(['HA1', 'HB2'])
     const onA = await a.ok('sequences.get', { id: seq.id })
     expect(onA.name).toBe('Onboarding (A)')
     // A pushed first: its steps stand at positions 1 and 2, B's copies are aliases of them; A's third stays.
@@ -139,5 +145,112 @@ describe('team sequences', () => {
       expect((await t.ok('sequences.contacts', { sequenceId: seq.id, limit: 10 })).items.map((c) => c.status)).toEqual(['replied'])
     }
     expect(canonicalDump(b)).toEqual(canonicalDump(a))
+  })
+
+  it('a date trigger due on both desktops fires once: one wins the firing’s claim, the other drops its own; leaving stops the shared enrolments here', async () => {
+    const { db, a, b, seq, shop, ids } = await twoDesks({ contacts: 3 })
+    const ar = await a.ok('autoresponders.create', { name: 'Day one', objectId: shop.id, trigger: { type: 'DATE_BASED', field: 'createdAt', offsetDays: 1 }, actions: [{ subject: 'A day with us', bodyHtml: '<p>1</p>' }] })
+    await sync(a, b)
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: DAY })
+    const pending = (t: TestEngine) => (withFile(t, (f) => f.prepare('SELECT count(*) AS n FROM team_pending_firings').get()) as { n: number }).n
+    await waitFor(
+      () => {
+        a.engine.automation.runDue()
+        b.engine.automation.runDue()
+        return pending(a) === 0 && pending(b) === 0
+      },
+      { timeoutMs: 20_000, intervalMs: 20, message: 'every firing fired here or dropped' },
+    )
+    const execs = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT contact_id FROM autoresponder_executions WHERE autoresponder_id = ?').pluck().all(ar.id)) as number[]
+    expect([...execs(a), ...execs(b)].sort()).toEqual([...ids].sort())
+    await sync(a, b, a)
+    for (const t of [a, b]) expect(execs(t).sort()).toEqual([...ids].sort())
+    const c = new pg.Client({ connectionString: db.url })
+    await c.connect()
+    expect((await c.query("SELECT count(*)::int AS n FROM claims WHERE tbl LIKE 'ar:%' AND state = 'pinned'")).rows[0].n).toBe(3)
+    await c.end()
+
+    // B leaves: the enrolments the workspace shares stop here (A runs them), with the reason.
+    expect(await b.ok('team.leave', {})).toMatchObject({ keptHere: 0 })
+    expect((await b.ok('sequences.contacts', { sequenceId: seq.id })).items.map((x) => [x.status, x.lastError])).toEqual(ids.map(() => ['paused', 'Left the workspace: its other desktops run this sequence']))
+    expect((await a.ok('sequences.contacts', { sequenceId: seq.id })).items.map((x) => x.status)).toEqual(ids.map(() => 'active'))
+  })
+
+  it('a desktop that won steps and closed before doing them takes them back when it opens again; meanwhile nobody else does them', async () => {
+    const { db, a, b } = await twoDesks({ contacts: 4 })
+    await a.ok('clock.advance', { ms: HOUR })
+    // One turn: A asks for the four due steps' claims in the background and wins them, then closes before its next turn.
+    a.engine.automation.runDue()
+    await waitFor(async () => (await stepClaims(db.url)).length === 4, { timeoutMs: 10_000, intervalMs: 20, message: 'A won the claims' })
+    expect(stepsMadeOn(a, 1).size).toBe(0)
+    await a.engine.close()
+    await b.ok('clock.advance', { ms: DAY })
+    for (let i = 0; i < 10; i++) {
+      b.engine.automation.runDue()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(stepsMadeOn(b, 1).size).toBe(0)
+    // A opens again on its file: its SQLite still shows the steps due (nothing was committed), and the claims are its own.
+    const again = freshEngine({ dataDir: a.dataDir, team: { manual: true }, outbound: { run: false }, inbound: { run: false }, backups: { run: false }, intake: { run: false } })
+    await again.ok('clock.advance', { ms: HOUR })
+    await waitFor(() => (again.engine.automation.runDue(), stepsMadeOn(again, 1).size === 4), { timeoutMs: 10_000, intervalMs: 20, message: 'A did its steps after the restart' })
+    await sync(again, b)
+    expect(stepsMadeOn(b, 1).size).toBe(4)
+    expect(new Set((await stepClaims(db.url)).map((c) => c.device_id)).size).toBe(1)
+  })
+
+  it('PostgreSQL unreachable: shared steps and firings wait on that desktop (late beats twice) while the other does them; back online, nothing twice', async () => {
+    const proxy = await pgProxy(pgPort())
+    const { a, b, ids, shop } = await twoDesks({ contacts: 5, bPort: proxy.port })
+    await a.ok('autoresponders.create', { name: 'Tagged', objectId: shop.id, trigger: { type: 'CONTACT_CREATED' }, actions: [{ subject: 'Hi', bodyHtml: '<p>hi</p>' }] })
+    await sync(a, b)
+    await proxy.close()
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
+    // B, offline: a contact made here fires its autoresponder only once a claim says so; the shared steps wait.
+    const solo = await b.ok('contacts.create', { email: 'offline@client.test', firstName: 'Off', primaryObjectId: shop.id })
+    for (let i = 0; i < 10; i++) {
+      b.engine.automation.runDue()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(stepsMadeOn(b, 1).size).toBe(0)
+    expect((withFile(b, (f) => f.prepare('SELECT count(*) AS n FROM team_pending_firings').get()) as { n: number }).n).toBe(1)
+    expect((await b.ok('team.status', {})).state).not.toBe('synced')
+    // A, online, does every shared step.
+    await waitFor(() => (a.engine.automation.runDue(), stepsMadeOn(a, 1).size === ids.length), { timeoutMs: 10_000, intervalMs: 20 })
+    await sync(a)
+    await proxy.open()
+    await waitFor(async () => (await b.call('team.sync', {})).ok, { timeoutMs: 10_000, intervalMs: 100 })
+    // Back: B pulled A's steps (none left due here) and fires its own contact's autoresponder once its claim is won.
+    await waitFor(() => (b.engine.automation.runDue(), (withFile(b, (f) => f.prepare('SELECT count(*) AS n FROM autoresponder_executions WHERE contact_id = ?').get(solo.id)) as { n: number }).n === 1), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      message: 'the firing went once back online',
+    })
+    expect(stepsMadeOn(b, 1).size).toBe(ids.length)
+    await sync(b, a)
+    expect(stepsMadeOn(a, 1).size).toBe(ids.length)
+    expect(withFile(a, (f) => f.prepare("SELECT count(*) AS n FROM outbound_messages WHERE source = 'sequence'").get())).toEqual({ n: ids.length })
+    expect(canonicalDump(b)).toEqual(canonicalDump(a))
+    await proxy.close()
+  })
+
+  it('a claim won on a stale view waits for the pull: a pause pushed by the other desktop just before is seen, and the step is not done', async () => {
+    const { db, a, b, seq } = await twoDesks({ contacts: 2 })
+    await b.ok('clock.advance', { ms: HOUR })
+    // A pauses the sequence and pushes; B has not pulled yet when its runner finds the steps due.
+    await a.ok('sequences.pause', { id: seq.id })
+    await sync(a)
+    b.engine.automation.runDue()
+    await waitFor(async () => (await stepClaims(db.url)).length === 2, { timeoutMs: 10_000, intervalMs: 20, message: 'B won both claims' })
+    for (let i = 0; i < 10; i++) {
+      b.engine.automation.runDue()
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(stepsMadeOn(b, 1).size).toBe(0)
+    // Pulled: paused here too, nothing due, nothing done.
+    await sync(b)
+    expect(b.engine.automation.runDue()).toBe(0)
+    expect((await b.ok('sequences.get', { id: seq.id })).status).toBe('paused')
+    expect(stepsMadeOn(b, 1).size).toBe(0)
   })
 })

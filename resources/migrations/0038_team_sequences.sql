@@ -5,7 +5,8 @@
 -- The capture triggers are printed by captureTriggersSql (tables.ts); test/teamSchema.test.ts checks they match.
 --
 -- Rows with a unique key besides the id merge as suppressions and segments do (team/unique.ts, migration 0036):
--- a step per sequence and position, an enrolment per sequence and contact, an execution per firing, and an outbox
+-- a step per sequence and position, an autoresponder's action per position (positions above 0: kept old actions
+-- sit at -id), an enrolment per sequence and contact, an execution per firing, and an outbox
 -- event per provider event id ('replied:<outbound id>', recorded by every desktop that syncs the reply).
 -- An autoresponder firing seen by this desktop, waiting for its claim in PostgreSQL before it writes anything
 -- (device-local: the firing's own rows replicate once made). key_tbl/key_row: the claim (stepClaims.ts).
@@ -36,13 +37,18 @@ CREATE TRIGGER `unique_autoresponder_executions_ad` AFTER DELETE ON `autorespond
     (SELECT max(position) FROM team_field_versions WHERE tbl = 'autoresponder_executions' AND row_key = CAST(old.id AS TEXT) AND field IN ('created_at', '*')));
 END;
 --> statement-breakpoint
+CREATE TRIGGER `unique_autoresponder_actions_ad` AFTER DELETE ON `autoresponder_actions` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) AND old.position > 0 BEGIN
+  INSERT OR REPLACE INTO team_unique_deleted (tbl, row_key, key_json, born) VALUES ('autoresponder_actions', CAST(old.id AS TEXT), json_array(old.autoresponder_id, old.position),
+    (SELECT max(position) FROM team_field_versions WHERE tbl = 'autoresponder_actions' AND row_key = CAST(old.id AS TEXT) AND field IN ('created_at', '*')));
+END;
+--> statement-breakpoint
 CREATE TRIGGER `unique_message_events_ad` AFTER DELETE ON `message_events` WHEN EXISTS (SELECT 1 FROM team_state WHERE id = 1 AND applying = 0) AND old.provider_event_id IS NOT NULL BEGIN
   INSERT OR REPLACE INTO team_unique_deleted (tbl, row_key, key_json, born) VALUES ('message_events', CAST(old.id AS TEXT), json_array(old.provider_event_id),
     (SELECT max(position) FROM team_field_versions WHERE tbl = 'message_events' AND row_key = CAST(old.id AS TEXT) AND field IN ('at', '*')));
 END;
 --> statement-breakpoint
 -- A queued insert of a row deleted here reaches PostgreSQL: its position is the row's birth (each table's born field).
-CREATE TRIGGER `unique_born_0038_ai` AFTER INSERT ON `team_field_versions` WHEN (new.tbl = 'sequence_steps' AND new.field = 'sequence_id') OR (new.tbl = 'sequence_contacts' AND new.field = 'sequence_id') OR (new.tbl = 'autoresponder_executions' AND new.field = 'undefined') OR (new.tbl = 'message_events' AND new.field = 'at') BEGIN
+CREATE TRIGGER `unique_born_0038_ai` AFTER INSERT ON `team_field_versions` WHEN (new.tbl = 'sequence_steps' AND new.field = 'sequence_id') OR (new.tbl = 'sequence_contacts' AND new.field = 'sequence_id') OR (new.tbl = 'autoresponder_executions' AND new.field = 'created_at') OR (new.tbl = 'autoresponder_actions' AND new.field = 'created_at') OR (new.tbl = 'message_events' AND new.field = 'at') BEGIN
   UPDATE team_unique_deleted SET born = new.position WHERE tbl = new.tbl AND row_key = new.row_key AND born IS NULL;
 END;
 --> statement-breakpoint

@@ -253,3 +253,14 @@ export function forgetWorkspace(sqlite: Sqlite): number {
   stmt(sqlite, 'DELETE FROM team_unique_deleted').run()
   return queued
 }
+
+/** Enrolments still running (active or paused by hand, with a step to come). */
+export const runningEnrolments = (sqlite: Sqlite): number[] =>
+  stmt(sqlite, "SELECT id FROM sequence_contacts WHERE status IN ('active', 'paused')").pluck().all() as number[]
+
+/** Leaving: shared enrolments stop here (paused, with the reason), and firings waiting for a claim are dropped. */
+export function pauseEnrolments(sqlite: Sqlite, ids: number[], reason: string, now: number): void {
+  const set = stmt(sqlite, "UPDATE sequence_contacts SET status = 'paused', last_error = ?, updated_at = ? WHERE id = ?")
+  for (const id of ids) set.run(reason, now, id)
+  stmt(sqlite, 'DELETE FROM team_pending_firings').run()
+}

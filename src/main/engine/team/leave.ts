@@ -8,10 +8,11 @@
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { WAITING_STATUSES, cancelWaiting } from '../outbound/cancel'
-import { forgetWorkspace, hasLocalAttachments, insertUnpushed, outboxIdsIn } from '../repos/team'
+import { forgetWorkspace, hasLocalAttachments, insertUnpushed, outboxIdsIn, pauseEnrolments, runningEnrolments } from '../repos/team'
 import { CLAIMED_TABLE } from './claims'
 
 export const LEFT_REASON = 'Left the workspace: another desktop sends this'
+export const ENROLMENT_LEFT_REASON = 'Left the workspace: its other desktops run this sequence'
 
 const shared = (ctx: Ctx, id: number): boolean => !insertUnpushed(ctx.sqlite, CLAIMED_TABLE, String(id))
 
@@ -38,8 +39,11 @@ export async function waitForSharedSends(ctx: Ctx, timeoutMs: number): Promise<n
 export function leaveLocally(ctx: Ctx): { withdrawn: number[]; keptHere: number } {
   return inTransaction(ctx.sqlite, () => {
     const theirs = outboxIdsIn(ctx.sqlite, WAITING_STATUSES).filter((id) => shared(ctx, id) && !hasLocalAttachments(ctx.sqlite, id))
+    // team-seq: the workspace's enrolments go on on its desktops; here they stop (a step sent from both would go twice).
+    const enrolments = runningEnrolments(ctx.sqlite).filter((id) => !insertUnpushed(ctx.sqlite, 'sequence_contacts', String(id)))
     const keptHere = forgetWorkspace(ctx.sqlite)
     const withdrawn = theirs.filter((id) => cancelWaiting(ctx, id, LEFT_REASON))
+    pauseEnrolments(ctx.sqlite, enrolments, ENROLMENT_LEFT_REASON, ctx.clock.now())
     return { withdrawn, keptHere }
   })
 }

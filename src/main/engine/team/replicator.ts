@@ -341,6 +341,8 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         await pull(c)
         await refreshAssignments(c, s)
       }
+      // Back online: due automation that waited for claims is asked for again now, not at the runner's next minute.
+      if (problem !== null) ctx.automation.wake()
       problem = null
     } catch (e) {
       if (accessRefused(e)) setRemoved(true)

@@ -30,6 +30,9 @@
 //     so no desktop that can see the row can claim that work again (a push split in batches can show another
 //     desktop the insert before the ops of the work done on the row). Added by team-flows (flow leads).
 //
+// A won claim is used only once this desktop's cursor has reached the last op PostgreSQL had when the claim was won,
+// so the work is done on a view at least that fresh (a pause or a reply another desktop pushed just before is seen).
+//
 // Claims are PINNED to the desktop that wins them and are never taken over by time: the desktop that won a step
 // may have done it and gone offline before pushing what it did, and a step done twice is worse than a step done
 // late (late beats twice). The winner itself takes its pinned claim back after a restart, when its SQLite still
@@ -74,7 +77,7 @@ export interface StepClaims {
 /**
  * One round: $1 tbl[], $2 row_id[] (the keys, in order), $3 this device, $4 the lease in ms. A key passes when its
  * claim is open (released), already ours, or has no row yet (the first insert wins); every key won is pinned to
- * this device. Returns the keys won.
+ * this device. Returns the keys won, each with the last position of `ops` when it was won (`seen`).
  */
 export const STEP_CLAIM_SQL = `WITH want AS (
          SELECT w.tbl, w.row_id FROM unnest($1::text[], $2::bigint[]) AS w(tbl, row_id)
@@ -92,7 +95,11 @@ export const STEP_CLAIM_SQL = `WITH want AS (
          ORDER BY w.tbl, w.row_id
          ON CONFLICT (tbl, row_id) DO NOTHING RETURNING tbl, row_id
        )
-       SELECT tbl, row_id FROM taken UNION ALL SELECT tbl, row_id FROM fresh`
+       SELECT tbl, row_id, (SELECT coalesce(max(position), 0) FROM ops) AS seen FROM taken
+       UNION ALL SELECT tbl, row_id, (SELECT coalesce(max(position), 0) FROM ops) FROM fresh`
+
+/** A claim won on a view older than PostgreSQL's: looked at again this soon (the pull that catches up is under way). */
+const STALE_RETRY_MS = 200
 
 const idOf = (k: StepKey): string => `${k.tbl}\u0000${k.rowId}`
 const order = (a: StepKey, b: StepKey): number => (a.tbl < b.tbl ? -1 : a.tbl > b.tbl ? 1 : a.rowId - b.rowId)
@@ -150,6 +157,13 @@ export async function writePushedSteps(c: PgClient, deviceId: number, keys: Step
 
 export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opts: StepClaimOptions = {}): StepClaims {
   const leaseMs = opts.leaseMs ?? 10 * 60_000
+  /**
+   * A won claim is used only once this desktop has pulled every op PostgreSQL had when it was won: the work is then
+   * done on a view at least that fresh (a pause pushed elsewhere just before is seen here, not overrun). Until then
+   * the claim stays ours, pinned, and the runner looks again shortly (the replicator pulls on NOTIFY).
+   */
+  const seenAt = new Map<string, number>()
+  let stale = false
   const rounds: ClaimRounds<StepKey> = claimRounds<StepKey>({
     connect,
     id: idOf,
@@ -160,8 +174,10 @@ export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opt
     async ask(c, keys) {
       const s = teamState(ctx.sqlite)
       if (!s) return { won: [], full: false }
-      const r = await c.query<{ tbl: string; row_id: string }>(STEP_CLAIM_SQL, [keys.map((k) => k.tbl), keys.map((k) => k.rowId), s.deviceId, leaseMs])
-      return { won: r.rows.map((x) => ({ tbl: x.tbl, rowId: Number(x.row_id) })), full: false }
+      const r = await c.query<{ tbl: string; row_id: string; seen: string }>(STEP_CLAIM_SQL, [keys.map((k) => k.tbl), keys.map((k) => k.rowId), s.deviceId, leaseMs])
+      const won = r.rows.map((x) => ({ tbl: x.tbl, rowId: Number(x.row_id) }))
+      r.rows.forEach((x, i) => seenAt.set(idOf(won[i]), Number(x.seen)))
+      return { won, full: false }
     },
     onWon: () => ctx.automation.wake(),
     // The runner learns when to look again (teamStepWaitMs) instead of waking every minute.
@@ -169,22 +185,29 @@ export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opt
   })
 
   function gate<T>(items: T[], keyOf: (item: T) => StepKey, local?: (item: T) => boolean, lost?: (item: T) => void): T[] {
-    if (teamState(ctx.sqlite) === undefined) return items
+    const s = teamState(ctx.sqlite)
+    if (s === undefined) return items
     const out: T[] = []
+    stale = false
     for (const it of items) {
+      const k = keyOf(it)
       if (local?.(it)) out.push(it)
       else if (rounds.held) continue
-      else if (rounds.take(keyOf(it))) out.push(it)
-      else if (lost && rounds.lost(keyOf(it))) lost(it)
-      else rounds.want(keyOf(it))
+      else if (rounds.holds(k) && (seenAt.get(idOf(k)) ?? 0) > s.cursor) stale = true
+      else if (rounds.take(k)) {
+        seenAt.delete(idOf(k))
+        out.push(it)
+      } else if (lost && rounds.lost(k)) lost(it)
+      else rounds.want(k)
     }
     rounds.kick()
+    if (seenAt.size > 4096) for (const id of [...seenAt.keys()].slice(0, 2048)) seenAt.delete(id)
     return out
   }
 
   const book: StepClaims = {
     gate,
-    waitMs: () => rounds.nextRetryIn(),
+    waitMs: () => (stale ? Math.min(STALE_RETRY_MS, rounds.nextRetryIn()) : rounds.nextRetryIn()),
     stats: rounds.stats,
     hold: rounds.hold,
     stop: rounds.stop,

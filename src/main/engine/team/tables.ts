@@ -102,7 +102,7 @@ export const SHARED_TABLES: SharedTable[] = [
   { name: 'consent_events', pk: ['id'], autoId: true, cols: ['contact_id', 'channel', 'status', 'source', 'at'] },
   { name: 'segments', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'rules_json', 'created_at', 'updated_at'], unique: { cols: ['object_id', 'name'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND name = ? COLLATE NOCASE', key: (f) => JSON.stringify([f.object_id ?? 0, asciiLower(f.name)]) } },
   // sequence_id is device-local: rows made before migration 0038 point at sequences whose ids differ from desktop
-  // to desktop (it becomes shared once every desktop of a workspace runs 0038; not yet).
+  // to desktop, and shared, each desktop syncing one form would enrol its own copy of the contact (docs/team.md).
   { name: 'intake_rules', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'enabled', 'from_match', 'to_match', 'subject_match', 'subject_mode', 'field_map_json', 'tag_ids_json', 'created_at', 'updated_at'] },
   // ---- team-seq (migration 0038): sequences and autoresponders. Which desktop does a due step or a firing is
   // decided by claims in PostgreSQL (stepClaims.ts); what it did replicates like any other write.
@@ -133,7 +133,15 @@ export const SHARED_TABLES: SharedTable[] = [
     autoId: true,
     cols: ['name', 'object_id', 'is_active', 'trigger_type', 'trigger_tag_id', 'trigger_field', 'trigger_offset_days', 'total_sent', 'total_failed', 'total_skipped', 'last_fired_at', 'created_at', 'updated_at'],
   },
-  { name: 'autoresponder_actions', pk: ['id'], autoId: true, cols: ['autoresponder_id', 'position', 'subject', 'body_html', 'delay_value', 'delay_unit', 'created_at', 'channel', 'text_body', 'content_sid', 'content_variables_json'] },
+  // Actions are rewritten on save (old ones still referenced by executions move to position -id): two desktops that
+  // saved one autoresponder apart end with one action per position, not both sets.
+  {
+    name: 'autoresponder_actions',
+    pk: ['id'],
+    autoId: true,
+    cols: ['autoresponder_id', 'position', 'subject', 'body_html', 'delay_value', 'delay_unit', 'created_at', 'channel', 'text_body', 'content_sid', 'content_variables_json'],
+    unique: { cols: ['autoresponder_id', 'position'], where: 'autoresponder_id = ? AND position = ? AND position > 0', key: (f) => JSON.stringify([f.autoresponder_id, f.position]) },
+  },
   // One execution per autoresponder, contact, action and firing (its unique key, as in SQLite).
   {
     name: 'autoresponder_executions',
