@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TestEngine } from './helpers'
 import { waitFor } from './support/waitFor'
-import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, stepClaimsLike, teamEngine, withFile } from './teamSetup'
+import { ADMIN, STAFF, canonicalDump, freshDatabase, joinUrl, pgPort, pgProxy, stepClaimsLike, teamEngine, withFile } from './teamSetup'
 import { storeMessages } from '../src/main/engine/inbound/store'
 import { runRetention } from '../src/main/engine/services/retention'
 import { addr, inboxRef, msg, storeCtx } from './inboxFixtures'
@@ -26,7 +26,8 @@ const tagging = (met: number, later: number) =>
     ],
   }) as never
 
-async function twoDesks() {
+/** B reaches PostgreSQL through `bPort` when given (a proxy a test closes to take B offline). */
+async function twoDesks(opts: { bPort?: number } = {}) {
   const db = await freshDatabase()
   const a = teamEngine()
   const shop = await a.ok('objects.create', { name: 'Shop', timezone: 'UTC' })
@@ -37,7 +38,7 @@ async function twoDesks() {
   await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [] })
   await a.ok('team.sync', {})
   const b = teamEngine()
-  await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+  await b.ok('team.join', { databaseUrl: joinUrl(db, opts.bPort), email: STAFF.email, password: STAFF.password })
   return { db, a, b, shop, met, later, ann }
 }
 
@@ -193,5 +194,33 @@ describe('team flows', () => {
     for (const t of [a, b]) expect(withFile(t, (f) => f.prepare("SELECT count(*) AS n FROM team_ops WHERE tbl = 'data_retention'").get())).toEqual({ n: 0 })
     for (const t of [a, b]) expect((await t.ok('audit.list', { objectId: shop.id })).items.filter((x: { action: string }) => x.action === 'retention.run')).toHaveLength(1)
     expect(canonicalDump(a)).toEqual(canonicalDump(b))
+  })
+
+  it('leaving: the workspace’s leads under way stop on the desktop that leaves; its own lead never pushed goes on; the other desktop moves the shared one', async () => {
+    const proxy = await pgProxy(pgPort())
+    const { a, b, shop, met, later, ann } = await twoDesks({ bPort: proxy.port })
+    const flow = await a.ok('flows.create', { name: 'Welcome', objectId: shop.id, trigger: { type: 'manual' }, graph: tagging(met.id, later.id) })
+    await a.ok('flows.activate', { id: flow.id })
+    await a.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id] })
+    a.engine.automation.runDue()
+    await sync(a, b)
+    // Offline, B enrols a contact of its own, then leaves without having pushed it (a forced leave keeps it here).
+    await proxy.close()
+    const bo = await b.ok('contacts.create', { email: 'bo@client.test', firstName: 'Bo', primaryObjectId: shop.id })
+    await b.ok('flows.enroll', { flowId: flow.id, contactIds: [bo.id] })
+    expect(await b.ok('team.leave', { force: true })).toMatchObject({ keptHere: expect.any(Number) })
+    const onB = Object.fromEntries((await leadsOf(b, flow.id)).map((l) => [l.contactId, l]))
+    expect(onB[ann.id]).toMatchObject({ status: 'exited', lastError: 'Left the workspace: its other desktops run this flow' })
+    expect(onB[bo.id]).toMatchObject({ status: 'pending' })
+    // Both desktops' clocks pass the wait: B runs only its own lead, A runs the workspace's.
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
+    b.engine.automation.runDue()
+    expect((await leadsOf(b, flow.id)).map((l) => [l.contactId, l.status])).toEqual([
+      [ann.id, 'exited'],
+      [bo.id, 'waiting'],
+    ])
+    await waitFor(() => (a.engine.automation.runDue(), leadsOf(a, flow.id).then((ls) => ls.every((l) => l.status === 'completed'))), { timeoutMs: 30_000, intervalMs: 50, message: 'A moves the shared lead' })
+    expect((await leadsOf(a, flow.id)).map((l) => l.contactId)).toEqual([ann.id])
+    await proxy.close()
   })
 })

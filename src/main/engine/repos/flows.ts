@@ -241,6 +241,20 @@ export function waitingSendsOf(ctx: Ctx, leadId: number): number[] {
   ).map((r) => r.id)
 }
 
+/** Leads still under way (pending or waiting), any flow. */
+export const liveLeadIds = (ctx: Ctx): number[] => stmt(ctx.sqlite, "SELECT id FROM flow_leads WHERE status IN ('pending', 'running', 'waiting')").pluck().all() as number[]
+
+/**
+ * A lead stops here without its mail being withdrawn (leaving a team workspace: the workspace's other desktops move
+ * it on; a message one of its steps queued here and never pushed still goes from here, as nobody else has it).
+ */
+export function stopLead(ctx: Ctx, id: number, reason: string): void {
+  const lead = leadRow(ctx, id)
+  if (!lead) return
+  addLeadEvent(ctx, id, lead.currentNode ?? 'start', 'exited', reason)
+  setLead(ctx, id, { status: 'exited', wait_until: null, last_error: reason })
+}
+
 export interface LeadPageRow extends LeadRow {
   email: string | null
   firstName: string | null

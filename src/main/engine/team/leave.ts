@@ -10,9 +10,11 @@ import { inTransaction } from '../db/stmt'
 import { WAITING_STATUSES, cancelWaiting } from '../outbound/cancel'
 import { forgetWorkspace, hasLocalAttachments, insertUnpushed, outboxIdsIn, pauseEnrolments, runningEnrolments } from '../repos/team'
 import { CLAIMED_TABLE } from './claims'
+import { liveLeadIds, stopLead } from '../repos/flows'
 
 export const LEFT_REASON = 'Left the workspace: another desktop sends this'
 export const ENROLMENT_LEFT_REASON = 'Left the workspace: its other desktops run this sequence'
+export const LEAD_LEFT_REASON = 'Left the workspace: its other desktops run this flow'
 
 const shared = (ctx: Ctx, id: number): boolean => !insertUnpushed(ctx.sqlite, CLAIMED_TABLE, String(id))
 
@@ -41,9 +43,12 @@ export function leaveLocally(ctx: Ctx): { withdrawn: number[]; keptHere: number 
     const theirs = outboxIdsIn(ctx.sqlite, WAITING_STATUSES).filter((id) => shared(ctx, id) && !hasLocalAttachments(ctx.sqlite, id))
     // team-seq: the workspace's enrolments go on on its desktops; here they stop (a step sent from both would go twice).
     const enrolments = runningEnrolments(ctx.sqlite).filter((id) => !insertUnpushed(ctx.sqlite, 'sequence_contacts', String(id)))
+    // team-flows: so do the workspace's leads under way (a step taken here and on another desktop would go twice).
+    const leads = liveLeadIds(ctx).filter((id) => !insertUnpushed(ctx.sqlite, 'flow_leads', String(id)))
     const keptHere = forgetWorkspace(ctx.sqlite)
     const withdrawn = theirs.filter((id) => cancelWaiting(ctx, id, LEFT_REASON))
     pauseEnrolments(ctx.sqlite, enrolments, ENROLMENT_LEFT_REASON, ctx.clock.now())
+    for (const id of leads) stopLead(ctx, id, LEAD_LEFT_REASON)
     return { withdrawn, keptHere }
   })
 }
