@@ -27,13 +27,15 @@ const tagging = (met: number, later: number) =>
   }) as never
 
 /** B reaches PostgreSQL through `bPort` when given (a proxy a test closes to take B offline). */
-async function twoDesks(opts: { bPort?: number } = {}) {
+async function twoDesks(opts: { bPort?: number; before?: (a: TestEngine, x: { shopId: number; metId: number; laterId: number; annId: number }) => Promise<void> } = {}) {
   const db = await freshDatabase()
   const a = teamEngine()
   const shop = await a.ok('objects.create', { name: 'Shop', timezone: 'UTC' })
   const met = await a.ok('tags.create', { name: 'Met' })
   const later = await a.ok('tags.create', { name: 'Later' })
   const ann = await a.ok('contacts.create', { email: 'ann@client.test', firstName: 'Ann', primaryObjectId: shop.id })
+  // Made on the desktop alone, before the workspace: the snapshot a new workspace starts from carries it.
+  await opts.before?.(a, { shopId: shop.id, metId: met.id, laterId: later.id, annId: ann.id })
   await a.ok('team.create', { databaseUrl: db.url, admin: ADMIN })
   await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [] })
   await a.ok('team.sync', {})
@@ -104,6 +106,25 @@ describe('team flows', () => {
       expect.objectContaining({ tbl: 'flow:1', row_id: String(leadB.id), state: 'pinned' }),
     ])
     expect(claims[0].device_id).toBe(withFile(b, (f) => f.prepare('SELECT device_id AS d FROM team_state').get() as { d: number }).d)
+  })
+
+  it('a joining desktop gets the flows, leads and paths made before the workspace, with the same counts, and runs them', async () => {
+    let flowId = 0
+    const { a, b } = await twoDesks({
+      before: async (a, x) => {
+        flowId = (await a.ok('flows.create', { name: 'Old', objectId: x.shopId, trigger: { type: 'manual' }, graph: tagging(x.metId, x.laterId) })).id
+        await a.ok('flows.activate', { id: flowId })
+        await a.ok('flows.enroll', { flowId, contactIds: [x.annId] })
+        a.engine.automation.runDue()
+      },
+    })
+    expect(await leadsOf(b, flowId)).toEqual(await leadsOf(a, flowId))
+    expect(countsOf(b, flowId)).toEqual(countsOf(a, flowId))
+    expect(canonicalDump(b)).toEqual(canonicalDump(a))
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
+    await runBothUntilDone(a, b, flowId, 'the lead made before the workspace completes on both')
+    expect(outcomes((await leadsOf(b, flowId))[0]!)).toEqual(['met:done', 'hour:waiting', 'hour:done', 'later:done', 'end:done'])
+    expect(countsOf(b, flowId)).toEqual(countsOf(a, flowId))
   })
 
   it('offline edits of a draft and of a running flow on both desktops converge to the same flow everywhere', async () => {
