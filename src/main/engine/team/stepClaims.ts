@@ -20,8 +20,9 @@
 //     must name the work itself, the same on every desktop that sees it due: a shared row's id (ids are the
 //     same everywhere) and what makes this occurrence of the work different from the next one (a sequence step:
 //     its position and the instant it came due, so a step withdrawn and resumed is a new piece of work).
-//   teamStepWaitMs(ctx) → wall ms until a key lost to another desktop may be asked again (Infinity: none waits).
-//     A runner whose due work was all held back sleeps that long (or until a win wakes it) instead of spinning.
+//   teamStepWaitMs(ctx) → wall ms until a key lost to another desktop may be asked again, or (500 ms) until a
+//     claim won on a stale view is looked at again (Infinity: none waits). A runner whose due work was all held
+//     back sleeps that long (or until an answer wakes it) instead of spinning.
 //   teamStepsOn(ctx) → true in a workspace (a runner may then defer work to its claim, as autoresponders do).
 //   unpushedRow(ctx, tbl, id) → true while the row's insert is still queued here (nobody else has it).
 //   stepsDoneBeforePush(tbl, fn) → for rows that are `local` until pushed: `fn(sqlite, insertOp)` names the work
@@ -99,7 +100,7 @@ export const STEP_CLAIM_SQL = `WITH want AS (
        UNION ALL SELECT tbl, row_id, (SELECT coalesce(max(position), 0) FROM ops) FROM fresh`
 
 /** A claim won on a view older than PostgreSQL's: looked at again this soon (the pull that catches up is under way). */
-const STALE_RETRY_MS = 200
+const STALE_RETRY_MS = 500
 
 const idOf = (k: StepKey): string => `${k.tbl}\u0000${k.rowId}`
 const order = (a: StepKey, b: StepKey): number => (a.tbl < b.tbl ? -1 : a.tbl > b.tbl ? 1 : a.rowId - b.rowId)
