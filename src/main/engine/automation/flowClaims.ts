@@ -4,8 +4,8 @@
 // outbox row is then sent once by the outbox's own claims.
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
-import { nextLeadDueAt, type LeadRow } from '../repos/flows'
-import { stepKey, stepsDoneBeforePush, teamStepGate, teamStepWaitMs, unpushedRow, type StepKey } from '../team/stepClaims'
+import { leadRow, nextLeadDueAt, type LeadRow } from '../repos/flows'
+import { stepKey, stepsDoneBeforePush, teamStepGate, teamStepWaitMs, teamStepsOn, unpushedRow, type StepKey } from '../team/stepClaims'
 
 /**
  * Team workspace (issue 22): the claim that decides which desktop takes a lead's next step. A step is the lead's id
@@ -26,8 +26,16 @@ stepsDoneBeforePush('flow_leads', (sqlite, insert) => {
   return keys
 })
 
-/** A lead this desktop may move now: its own (enrolled here, not pushed yet), or one whose step's claim it holds. */
-export const mayStep = (ctx: Ctx, lead: LeadRow): boolean => teamStepGate(ctx, [lead], flowStepKey, (l) => unpushedRow(ctx, 'flow_leads', l.id)).length > 0
+/**
+ * The leads of `ids` (due, read by the runner inside its transaction) this desktop may move now: its own (enrolled
+ * here, not pushed yet), or those whose step's claim it holds; the others are asked for in the background. null
+ * outside a workspace (every lead goes, with no read).
+ */
+export function gateLeads(ctx: Ctx, ids: number[]): Set<number> | null {
+  if (!teamStepsOn(ctx)) return null
+  const leads = ids.map((id) => leadRow(ctx, id)).filter((l): l is LeadRow => l !== undefined && (l.status === 'pending' || l.status === 'waiting'))
+  return new Set(teamStepGate(ctx, leads, flowStepKey, (l) => unpushedRow(ctx, 'flow_leads', l.id)).map((l) => l.id))
+}
 
 /** The clock instant of the last slice that left due leads to other desktops' claims (per database). */
 const heldBack = new WeakMap<Ctx['sqlite'], number>()

@@ -9,7 +9,7 @@ import type { Ctx } from '../context'
 import { inTransaction, stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
 import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
-import { mayStep, noteHeld } from './flowClaims'
+import { gateLeads, noteHeld } from './flowClaims'
 import type { queueMessageId } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
 import { wallToInstant } from '../../../shared/zoneTime'
@@ -143,7 +143,7 @@ class Path {
   }
 }
 
-/** A lead the team claims did not let this desktop move (see mayStep). */
+/** A lead the team claims did not let this desktop move (see gateLeads). */
 const HELD = 'held' as const
 
 /** Thrown out of a slice's one transaction when a lead fails unexpectedly: the slice is replayed lead by lead. */
@@ -207,12 +207,14 @@ function runSlice(
   const counts = new Map<string, number>()
   const buffer = new PathBuffer(ctx)
   let heldCount = 0
+  /** The leads of the batch being walked that the team claims let through (null: not in a workspace, all go). */
+  let allowed: Set<number> | null = null
   const step = (id: number): Map<string, number> | null | typeof HELD => {
     // Re-read inside the write: a hook may have moved the lead since the batch was read.
     const lead = leadRow(ctx, id)
     if (!lead || (lead.status !== 'pending' && lead.status !== 'waiting') || (lead.waitUntil ?? 0) > ctx.clock.now()) return null
     if (!s.passed.has(lead.id)) {
-      if (!mayStep(ctx, lead)) return HELD
+      if (allowed && !allowed.has(lead.id)) return HELD
       s.passed.add(lead.id)
     }
     const path = new Path(ctx, lead.id, lead.flowId, buffer)
@@ -240,6 +242,8 @@ function runSlice(
   function walk(): void {
     // Due leads are read a few at a time (16, then doubling), so a slice cut short by its budget read little more than it used.
     while (due.length) {
+      // One claim gate for the batch (a round asks PostgreSQL for all the leads it does not hold yet).
+      allowed = gateLeads(ctx, due.filter((l) => !s.passed.has(l.id)).map((l) => l.id))
       for (const lead of due) {
         if ((handled && performance.now() - started >= budgetMs) || handled >= limit) return
         seen.add(lead.id)
