@@ -75,9 +75,10 @@ describe('team flows: once across desktops, at Dovecot', () => {
     await waitFor(() => waiting(a) && waiting(b), { timeoutMs: 30_000, message: 'both desktops have the waiting leads' })
     expect(leadsOf(b)).toEqual(leadsOf(a))
 
-    // The wait ends on both at the same moment, and both runners look.
-    for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
-    for (const t of [a, b]) t.engine.automation.wake()
+    // The wait ends on both at the same moment (both test clocks move in one synchronous step), and both runners
+    // and schedulers look on the same turn of the event loop.
+    for (const t of [a, b]) t.clock.advance(HOUR)
+    for (const t of [a, b]) (t.engine.automation.wake(), t.engine.outbound.scheduler.wake())
     await waitFor(() => [a, b].every((t) => leadsOf(t).every((l) => l.status === 'completed') && sentRows(t) === N), {
       timeoutMs: 120_000,
       intervalMs: 200,
