@@ -233,6 +233,7 @@ describe('team flows', () => {
     const onB = Object.fromEntries((await leadsOf(b, flow.id)).map((l) => [l.contactId, l]))
     expect(onB[ann.id]).toMatchObject({ status: 'exited', lastError: 'Left the workspace: its other desktops run this flow' })
     expect(onB[bo.id]).toMatchObject({ status: 'pending' })
+    expect(b.events.filter((e) => e.event === 'flows.changed').at(-1)).toMatchObject({ payload: { flowIds: [flow.id] } })
     // Both desktops' clocks pass the wait: B runs only its own lead, A runs the workspace's.
     for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
     b.engine.automation.runDue()

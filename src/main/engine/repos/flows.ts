@@ -247,12 +247,14 @@ export const liveLeadIds = (ctx: Ctx): number[] => stmt(ctx.sqlite, "SELECT id F
 /**
  * A lead stops here without its mail being withdrawn (leaving a team workspace: the workspace's other desktops move
  * it on; a message one of its steps queued here and never pushed still goes from here, as nobody else has it).
+ * Returns the lead's flow.
  */
-export function stopLead(ctx: Ctx, id: number, reason: string): void {
+export function stopLead(ctx: Ctx, id: number, reason: string): number | undefined {
   const lead = leadRow(ctx, id)
-  if (!lead) return
+  if (!lead) return undefined
   addLeadEvent(ctx, id, lead.currentNode ?? 'start', 'exited', reason)
   setLead(ctx, id, { status: 'exited', wait_until: null, last_error: reason })
+  return lead.flowId
 }
 
 export interface LeadPageRow extends LeadRow {

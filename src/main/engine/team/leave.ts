@@ -38,7 +38,7 @@ export async function waitForSharedSends(ctx: Ctx, timeoutMs: number): Promise<n
  * membership goes first) and the workspace is forgotten. Returns the rows withdrawn and how many changes made
  * here never reached the workspace.
  */
-export function leaveLocally(ctx: Ctx): { withdrawn: number[]; keptHere: number } {
+export function leaveLocally(ctx: Ctx): { withdrawn: number[]; keptHere: number; stoppedFlows: number[] } {
   return inTransaction(ctx.sqlite, () => {
     const theirs = outboxIdsIn(ctx.sqlite, WAITING_STATUSES).filter((id) => shared(ctx, id) && !hasLocalAttachments(ctx.sqlite, id))
     // team-seq: the workspace's enrolments go on on its desktops; here they stop (a step sent from both would go twice).
@@ -48,7 +48,11 @@ export function leaveLocally(ctx: Ctx): { withdrawn: number[]; keptHere: number 
     const keptHere = forgetWorkspace(ctx.sqlite)
     const withdrawn = theirs.filter((id) => cancelWaiting(ctx, id, LEFT_REASON))
     pauseEnrolments(ctx.sqlite, enrolments, ENROLMENT_LEFT_REASON, ctx.clock.now())
-    for (const id of leads) stopLead(ctx, id, LEAD_LEFT_REASON)
-    return { withdrawn, keptHere }
+    const stoppedFlows = new Set<number>()
+    for (const id of leads) {
+      const flowId = stopLead(ctx, id, LEAD_LEFT_REASON)
+      if (flowId !== undefined) stoppedFlows.add(flowId)
+    }
+    return { withdrawn, keptHere, stoppedFlows: [...stoppedFlows] }
   })
 }
