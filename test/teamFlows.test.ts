@@ -127,6 +127,31 @@ describe('team flows', () => {
     expect(countsOf(b, flowId)).toEqual(countsOf(a, flowId))
   })
 
+  it('a wait ends when it said it would, even when a wake meant for the step before won its wait_until on merge', async () => {
+    const { a, b, shop, met, later, ann } = await twoDesks()
+    const flow = await a.ok('flows.create', { name: 'Welcome', objectId: shop.id, trigger: { type: 'manual' }, graph: tagging(met.id, later.id) })
+    await a.ok('flows.activate', { id: flow.id })
+    await a.ok('flows.enroll', { flowId: flow.id, contactIds: [ann.id] })
+    a.engine.automation.runDue()
+    await sync(a, b)
+    const [lead] = await leadsOf(a, flow.id)
+    expect(lead).toMatchObject({ status: 'waiting', currentNodeId: 'hour', waitUntil: new Date(a.clock.now() + HOUR).toISOString() })
+    // What the merge leaves when B's wake (a reply to the step before, seen on B at its own instant) reached
+    // PostgreSQL after A's step to this wait: the lead at the wait, its wait_until now.
+    withFile(a, (f) => f.prepare('UPDATE flow_leads SET wait_until = ? WHERE id = ?').run(a.clock.now(), lead.id))
+    await sync(a, b)
+    const stepped = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT step_no AS n FROM flow_leads WHERE id = ?').get(lead.id) as { n: number }).n
+    const before = stepped(a)
+    await waitFor(() => (a.engine.automation.runDue(), stepped(a) > before), { timeoutMs: 30_000, intervalMs: 50, message: 'A looks at the lead' })
+    // It waits on, to the end the wait recorded, and nothing of the next step happened.
+    const [still] = await leadsOf(a, flow.id)
+    expect(still).toMatchObject({ status: 'waiting', currentNodeId: 'hour', waitUntil: lead.waitUntil })
+    expect(outcomes(still)).toEqual(['met:done', 'hour:waiting'])
+    for (const t of [a, b]) await t.ok('clock.advance', { ms: HOUR })
+    await runBothUntilDone(a, b, flow.id, 'the lead completes when its wait ends')
+    expect(outcomes((await leadsOf(b, flow.id))[0]!)).toEqual(['met:done', 'hour:waiting', 'hour:done', 'later:done', 'end:done'])
+  })
+
   it('offline edits of a draft and of a running flow on both desktops converge to the same flow everywhere', async () => {
     const { a, b, shop, met, later } = await twoDesks()
     const draft = await a.ok('flows.create', { name: 'Draft', objectId: shop.id, trigger: { type: 'manual' }, graph: tagging(met.id, later.id) })

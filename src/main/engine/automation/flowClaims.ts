@@ -37,6 +37,22 @@ export function gateLeads(ctx: Ctx, ids: number[]): Set<number> | null {
   return new Set(teamStepGate(ctx, leads, flowStepKey, (l) => unpushedRow(ctx, 'flow_leads', l.id)).map((l) => l.id))
 }
 
+/**
+ * A wait node's own end, when it is still ahead (in a workspace only; null otherwise). A reply or an open seen on
+ * desktop B makes a lead due now by setting its wait_until; if desktop A meanwhile took that lead's step to a wait
+ * node, the two writes merge field by field and B's instant may win over A's: the wait would end at once. The end
+ * the wait recorded in the lead's path ("waiting", its instant) says when it really ends.
+ */
+export function waitEndsLater(ctx: Ctx, leadId: number, nodeKey: string, now: number): number | null {
+  if (!teamStepsOn(ctx)) return null
+  const detail = stmt(ctx.sqlite, "SELECT detail FROM flow_lead_events WHERE lead_id = ? AND node_key = ? AND outcome = 'waiting' ORDER BY at DESC, id DESC LIMIT 1").pluck().get(leadId, nodeKey) as
+    | string
+    | null
+    | undefined
+  const until = detail ? Date.parse(detail) : NaN
+  return Number.isFinite(until) && until > now ? until : null
+}
+
 /** The clock instant of the last slice that left due leads to other desktops' claims (per database). */
 const heldBack = new WeakMap<Ctx['sqlite'], number>()
 

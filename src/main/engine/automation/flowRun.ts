@@ -9,7 +9,7 @@ import type { Ctx } from '../context'
 import { inTransaction, stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
 import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
-import { gateLeads, noteHeld } from './flowClaims'
+import { gateLeads, noteHeld, waitEndsLater } from './flowClaims'
 import type { queueMessageId } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
 import { wallToInstant } from '../../../shared/zoneTime'
@@ -341,7 +341,12 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
       return { kind: 'next' }
     }
     case 'wait': {
-      if (resumed) return path.add(node.id, 'done'), { kind: 'next' }
+      if (resumed) {
+        // Team workspace: a wait ends when it said it would, even if a wake meant for the step before won the field.
+        const until = waitEndsLater(ctx, lead.id, node.id, now)
+        if (until !== null) return { kind: 'wait', until }
+        return path.add(node.id, 'done'), { kind: 'next' }
+      }
       const c = configOf(node, WaitConfig)
       let until: number
       if ('duration' in c) until = now + delayMs(c.duration)
