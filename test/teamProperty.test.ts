@@ -111,12 +111,74 @@ async function automationWrite(d: ReturnType<typeof rng>, t: TestEngine, i: numb
   return `${i} autoresponder ${ar.id}`
 }
 
+const fnode = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, config, position: { x: 0, y: 0 } })
+/** start → tag → wait an hour → (a second tag, in the longer variant) → end. */
+function flowGraph(tagIds: number[], longer: boolean) {
+  const mid = longer ? [fnode('again', 'action', { kind: 'addTag', tagId: tagIds[1] })] : []
+  const ids = ['start', 'tag', 'hour', ...mid.map((m) => m.id), 'end']
+  return {
+    nodes: [fnode('start', 'start'), fnode('tag', 'action', { kind: 'addTag', tagId: tagIds[0] }), fnode('hour', 'wait', { duration: { value: 1, unit: 'hours' } }), ...mid, fnode('end', 'end')],
+    edges: ids.slice(1).map((to, k) => ({ from: ids[k], to })),
+  } as never
+}
+
+/**
+ * team-flows: flows made, edited (draft or running), activated, deleted, contacts enrolled (the same contact on
+ * several desktops apart), and the desktop's runner run an hour later (its steps claimed when the lead is shared).
+ */
+async function flowWrite(d: ReturnType<typeof rng>, t: TestEngine, i: number, objectId: number, tagIds: number[]): Promise<string> {
+  const x = d.next()
+  const flows = await t.ok('flows.list', {})
+  const active = flows.filter((f) => f.status === 'active')
+  const idle = flows.filter((f) => f.status !== 'active')
+  if (x < 0.12 || !flows.length) {
+    const f = await t.ok('flows.create', { name: `Flow ${i}`, objectId, trigger: { type: 'manual' }, graph: flowGraph(tagIds, d.next() < 0.5) })
+    return `${i} flow ${f.id}`
+  }
+  if (x < 0.2) {
+    const f = d.pick(flows)
+    await t.ok('flows.update', { id: f.id, name: `Flow ${i}'`, graph: flowGraph(tagIds, d.next() < 0.5) })
+    return `${i} flow edit ${f.id}`
+  }
+  if (x < 0.32 && idle.length) {
+    const f = d.pick(idle)
+    await t.ok('flows.activate', { id: f.id })
+    return `${i} flow activate ${f.id}`
+  }
+  if (x < 0.35 && active.length) {
+    const f = d.pick(active)
+    await t.ok('flows.pause', { id: f.id })
+    return `${i} flow pause ${f.id}`
+  }
+  if (x < 0.38) {
+    const f = d.pick(flows)
+    await t.ok('flows.delete', { id: f.id })
+    return `${i} flow delete ${f.id}`
+  }
+  if (x < 0.7) {
+    const contacts = (await t.ok('contacts.list', { limit: 200 })).items
+    if (!active.length || !contacts.length) return `${i} flow enrol skipped`
+    const f = d.pick(active)
+    const c = d.pick(contacts)
+    await t.ok('flows.enroll', { flowId: f.id, contactIds: [c.id] })
+    return `${i} flow enrol ${f.id} ${c.id}`
+  }
+  // The runner asks for the claims of shared leads in the background; a sync (a round trip, or offline a refusal)
+  // gives the claim round time to answer before the runner looks again. Which desktop takes a step then depends on
+  // timing, not on the seed alone: the dumps must agree whichever did.
+  await t.ok('clock.advance', { ms: 3_600_000 })
+  const first = t.engine.automation.runDue()
+  await t.call('team.sync', {})
+  return `${i} flow run ${first}+${t.engine.automation.runDue()}`
+}
+
 const THIRD = { email: 'ivy2@example.test', displayName: 'Ivy Two', password: 'ivy2-team-pw-1' }
 
 async function run(seed: number, steps: number) {
   const r = rng(seed)
   const d = rng(seed + 1_000_003)
   const q = rng(seed + 2_000_003)
+  const fl = rng(seed + 3_000_003)
   const db = await freshDatabase()
   const proxies = await Promise.all([0, 1, 2].map(() => pgProxy(pgPort())))
   const a = teamEngine()
@@ -186,6 +248,8 @@ async function run(seed: number, steps: number) {
     // stay what they were for each seed).
     if (d.next() < 0.3) log.push(await domainWrite(d, t, i, o.id))
     if (q.next() < 0.4) log.push(await automationWrite(q, t, i, o.id, mb.id))
+    // team-flows: flows and their leads, from a stream of their own.
+    if (fl.next() < 0.3) log.push(await flowWrite(fl, t, i, o.id, tags.map((x) => x.id)))
   }
   for (let i = 0; i < 3; i++) if (!online[i]) await proxies[i].open()
   for (let round = 0; round < 2; round++)
@@ -221,7 +285,8 @@ async function run(seed: number, steps: number) {
 // More runs: TEAM_SEEDS=1,2,3 TEAM_STEPS=250 npx vitest run test/teamProperty.test.ts (25 seeds x 250 steps passed;
 // with the colliding creates of the contact merge, seeds 1-13 x 150 and 20-35 x 300 passed; with the domain writes of
 // migration 0036 (domainWrite), seeds 1-15, 22 and 1234 x 150 passed; with the automation writes of migration 0038
-// (automationWrite) and the once-per-step check, seeds 1-13, 22 and 1234 x 200 passed).
+// (automationWrite) and the once-per-step check, seeds 1-13, 22 and 1234 x 200 passed; with the flow writes of migration
+// 0039 (flowWrite) too, seeds 1-10, 22 and 1234 x 200 passed).
 describe('three desktops, random writes and disconnects', () => {
   for (const seed of (process.env.TEAM_SEEDS ?? '7,22,1234').split(',').map(Number)) {
     it(`converge to identical canonical dumps (seed ${seed})`, async () => {

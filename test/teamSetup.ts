@@ -114,5 +114,16 @@ export function applyAsPull(t: TestEngine, ops: RemoteOp[], opts: { moveCursor?:
   })
 }
 
+/** The claims of automation steps whose kind matches (`'flow:%'`), in key order: who won which piece of work. */
+export async function stepClaimsLike(dbUrl: string, tblLike: string): Promise<Array<{ tbl: string; row_id: string; device_id: number; state: string }>> {
+  const c = new pg.Client({ connectionString: dbUrl })
+  await c.connect()
+  try {
+    return (await c.query('SELECT tbl, row_id, device_id, state FROM claims WHERE tbl LIKE $1 ORDER BY row_id, tbl', [tblLike])).rows
+  } finally {
+    await c.end()
+  }
+}
+
 export const ADMIN = { email: 'gil@example.test', displayName: 'Gil Admin', password: 'gil-team-pw-1' }
 export const STAFF = { email: 'ivy@example.test', displayName: 'Ivy Staff', password: 'ivy-team-pw-1' }

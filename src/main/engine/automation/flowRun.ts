@@ -9,6 +9,7 @@ import type { Ctx } from '../context'
 import { inTransaction, stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
 import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
+import { gateLeads, noteHeld, waitEndsLater } from './flowClaims'
 import type { queueMessageId } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
 import { wallToInstant } from '../../../shared/zoneTime'
@@ -142,6 +143,9 @@ class Path {
   }
 }
 
+/** A lead the team claims did not let this desktop move (see gateLeads). */
+const HELD = 'held' as const
+
 /** Thrown out of a slice's one transaction when a lead fails unexpectedly: the slice is replayed lead by lead. */
 class LeadFailed extends Error {
   constructor(
@@ -176,20 +180,22 @@ export function advanceDueLeads(
   if (!first.length) return { handled: 0, flowIds: new Set(), more: false }
   const graphs = graphCache(ctx)
   const slice = new SliceCache(ctx)
+  // Leads the team claims let through in this call: a replay moves them without asking again (a claim is used once).
+  const passed = new Set<number>()
   try {
-    return runSlice(ctx, { first, limit, budgetMs, started }, graphs, slice, deps, null)
+    return runSlice(ctx, { first, limit, budgetMs, started, passed }, graphs, slice, deps, null)
   } catch (err) {
     if (!(err instanceof LeadFailed)) throw err
     // Rolled back whole: the same leads again up to the one that failed, each in its own savepoint.
     log(`[flows] a lead failed; replaying its slice lead by lead: ${(err.failure as Error)?.stack ?? String(err.failure)}`)
-    return runSlice(ctx, { first, limit: err.index + 1, budgetMs: Infinity, started }, graphs, slice, deps, log)
+    return runSlice(ctx, { first, limit: err.index + 1, budgetMs: Infinity, started, passed }, graphs, slice, deps, log)
   }
 }
 
 /** One slice in one transaction; `log` set = the careful replay, a savepoint per lead. */
 function runSlice(
   ctx: Ctx,
-  s: { first: DueLead[]; limit: number; budgetMs: number; started: number },
+  s: { first: DueLead[]; limit: number; budgetMs: number; started: number; passed: Set<number> },
   graphs: Graphs,
   slice: SliceCache,
   deps: FlowDeps,
@@ -200,10 +206,17 @@ function runSlice(
   const flowIds = new Set<number>()
   const counts = new Map<string, number>()
   const buffer = new PathBuffer(ctx)
-  const step = (id: number): Map<string, number> | null => {
+  let heldCount = 0
+  /** The leads of the batch being walked that the team claims let through (null: not in a workspace, all go). */
+  let allowed: Set<number> | null = null
+  const step = (id: number): Map<string, number> | null | typeof HELD => {
     // Re-read inside the write: a hook may have moved the lead since the batch was read.
     const lead = leadRow(ctx, id)
     if (!lead || (lead.status !== 'pending' && lead.status !== 'waiting') || (lead.waitUntil ?? 0) > ctx.clock.now()) return null
+    if (!s.passed.has(lead.id)) {
+      if (allowed && !allowed.has(lead.id)) return HELD
+      s.passed.add(lead.id)
+    }
     const path = new Path(ctx, lead.id, lead.flowId, buffer)
     advanceLead(ctx, lead, graphs, slice, path, deps)
     path.end()
@@ -223,15 +236,18 @@ function runSlice(
     },
     'immediate',
   )
+  noteHeld(ctx, heldCount > 0)
   return { handled, flowIds, more }
 
   function walk(): void {
     // Due leads are read a few at a time (16, then doubling), so a slice cut short by its budget read little more than it used.
     while (due.length) {
+      // One claim gate for the batch (a round asks PostgreSQL for all the leads it does not hold yet).
+      allowed = gateLeads(ctx, due.filter((l) => !s.passed.has(l.id)).map((l) => l.id))
       for (const lead of due) {
         if ((handled && performance.now() - started >= budgetMs) || handled >= limit) return
         seen.add(lead.id)
-        let added: Map<string, number> | null = null
+        let added: Map<string, number> | null | typeof HELD = null
         if (!careful) {
           try {
             added = step(lead.id)
@@ -249,6 +265,11 @@ function runSlice(
             if (before) finish(ctx, before, before.currentNode ?? 'start', 'failed', 'Something went wrong at this step; the error has been logged')
           }
         }
+        // Another desktop's to move (or not yet ours): not handled here.
+        if (added === HELD) {
+          heldCount++
+          continue
+        }
         // Counted only once the lead got through (a lead rolled back counts nothing).
         for (const [k, n] of added ?? []) counts.set(k, (counts.get(k) ?? 0) + n)
         handled++
@@ -256,7 +277,8 @@ function runSlice(
       }
       if (handled >= limit) return
       // Every lead handled left the due list (it waits, ended, or failed); one seen again means stop.
-      due = dueLeads(ctx, ctx.clock.now(), Math.min(limit - handled, Math.max(FETCH, handled))).filter((l) => !seen.has(l.id))
+      // Leads held back for their claims are still due: read past them, or they would hide the rest.
+      due = dueLeads(ctx, ctx.clock.now(), Math.min(limit - handled, Math.max(FETCH, handled)) + heldCount).filter((l) => !seen.has(l.id))
     }
     more = false
   }
@@ -282,7 +304,7 @@ function advanceLead(ctx: Ctx, lead: LeadRow, graphs: Graphs, slice: SliceCache,
     const step = runNode(ctx, lead, graph, entry.node, resumed, slice, path, deps)
     resumed = false
     if (step.kind === 'wait') {
-      setLead(ctx, lead.id, { status: 'waiting', current_node: nodeKey, wait_until: step.until })
+      setLead(ctx, lead.id, { status: 'waiting', current_node: nodeKey, wait_until: step.until, step_no: lead.stepNo + 1 })
       return
     }
     if (step.kind === 'end') return finish(ctx, lead, nodeKey, step.status, step.detail, path)
@@ -319,7 +341,12 @@ function runNode(ctx: Ctx, lead: LeadRow, graph: Graph, node: FlowNode, resumed:
       return { kind: 'next' }
     }
     case 'wait': {
-      if (resumed) return path.add(node.id, 'done'), { kind: 'next' }
+      if (resumed) {
+        // Team workspace: a wait ends when it said it would, even if a wake meant for the step before won the field.
+        const until = waitEndsLater(ctx, lead.id, node.id, now)
+        if (until !== null) return { kind: 'wait', until }
+        return path.add(node.id, 'done'), { kind: 'next' }
+      }
       const c = configOf(node, WaitConfig)
       let until: number
       if ('duration' in c) until = now + delayMs(c.duration)
@@ -441,14 +468,14 @@ function act(ctx: Ctx, lead: LeadRow, node: FlowNode, path: Path, deps: FlowDeps
 function finish(ctx: Ctx, lead: LeadRow, nodeKey: string, status: 'completed' | 'failed', detail: string | null, path?: Path): void {
   if (path) path.add(nodeKey, status === 'completed' ? 'done' : 'failed', detail)
   else addLeadEvent(ctx, lead.id, nodeKey, status === 'completed' ? 'done' : 'failed', detail)
-  setLead(ctx, lead.id, { status, current_node: nodeKey, wait_until: null, last_error: status === 'failed' ? detail : null })
+  setLead(ctx, lead.id, { status, current_node: nodeKey, wait_until: null, last_error: status === 'failed' ? detail : null, step_no: lead.stepNo + 1 })
 }
 
 /** A lead leaves the flow wherever it is (unsubscribe, bounce, complaint); its unsent mail is withdrawn. */
 export function exitLead(ctx: Ctx, lead: LeadRow, reason: string): void {
   for (const id of waitingSendsOf(ctx, lead.id)) cancelWaiting(ctx, id, reason)
   addLeadEvent(ctx, lead.id, lead.currentNode ?? 'start', 'exited', reason)
-  setLead(ctx, lead.id, { status: 'exited', wait_until: null, last_error: reason })
+  setLead(ctx, lead.id, { status: 'exited', wait_until: null, last_error: reason, step_no: lead.stepNo + 1 })
 }
 
 /** Every lead of the contact still under way, or with mail not yet sent, exits (inside the hook's transaction). */

@@ -25,10 +25,12 @@ export interface LeadRow {
   enteredAt: number
   /** The mailbox of the lead's first rotated email (sticky), or null. */
   mailboxId: number | null
+  /** How many steps the lead took (each advance, and its exit): with its id, the step a team claim is for. */
+  stepNo: number
 }
 
 const FLOW_COLS = 'id, object_id AS objectId, name, trigger_json AS triggerJson, status, version, created_at AS createdAt, updated_at AS updatedAt'
-const LEAD_COLS = 'id, flow_id AS flowId, version, contact_id AS contactId, status, current_node AS currentNode, wait_until AS waitUntil, last_error AS lastError, entered_at AS enteredAt, mailbox_id AS mailboxId'
+const LEAD_COLS = 'id, flow_id AS flowId, version, contact_id AS contactId, status, current_node AS currentNode, wait_until AS waitUntil, last_error AS lastError, entered_at AS enteredAt, mailbox_id AS mailboxId, step_no AS stepNo'
 
 export const flowRow = (ctx: Ctx, id: number) => stmt(ctx.sqlite, `SELECT ${FLOW_COLS} FROM flows WHERE id = ?`).get(id) as FlowRow | undefined
 
@@ -135,7 +137,7 @@ export function nextLeadDueAt(ctx: Ctx): number {
 export function setLead(
   ctx: Ctx,
   id: number,
-  sets: Partial<{ status: LeadRow['status']; current_node: string | null; wait_until: number | null; last_error: string | null; mailbox_id: number | null }>,
+  sets: Partial<{ status: LeadRow['status']; current_node: string | null; wait_until: number | null; last_error: string | null; mailbox_id: number | null; step_no: number }>,
 ): void {
   const cols = Object.keys(sets) as Array<keyof typeof sets>
   stmt(ctx.sqlite, `UPDATE flow_leads SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...cols.map((c) => sets[c]), ctx.clock.now(), id)
@@ -237,6 +239,22 @@ export function waitingSendsOf(ctx: Ctx, leadId: number): number[] {
        WHERE e.lead_id = ? AND e.outcome = 'sent' AND o.status IN ('queued', 'retry_wait', 'held')`,
     ).all(leadId) as Array<{ id: number }>
   ).map((r) => r.id)
+}
+
+/** Leads still under way (pending or waiting), any flow. */
+export const liveLeadIds = (ctx: Ctx): number[] => stmt(ctx.sqlite, "SELECT id FROM flow_leads WHERE status IN ('pending', 'running', 'waiting')").pluck().all() as number[]
+
+/**
+ * A lead stops here without its mail being withdrawn (leaving a team workspace: the workspace's other desktops move
+ * it on; a message one of its steps queued here and never pushed still goes from here, as nobody else has it).
+ * Returns the lead's flow.
+ */
+export function stopLead(ctx: Ctx, id: number, reason: string): number | undefined {
+  const lead = leadRow(ctx, id)
+  if (!lead) return undefined
+  addLeadEvent(ctx, id, lead.currentNode ?? 'start', 'exited', reason)
+  setLead(ctx, id, { status: 'exited', wait_until: null, last_error: reason })
+  return lead.flowId
 }
 
 export interface LeadPageRow extends LeadRow {

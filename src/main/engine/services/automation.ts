@@ -9,9 +9,9 @@ import { checkDates, firePending, followOutbound as followExecution, nextDateChe
 import { queueMessage, queueMessageId } from './outbox'
 import { enroll, onBounced, onReplied, onUnsubscribed } from './sequences'
 import { advanceDueLeads, type FlowDeps } from '../automation/flowRun'
+import { nextFlowDueAt } from '../automation/flowClaims'
 import { contactInSegment } from './segments'
 import { wireFlowHooks } from '../automation/flowTriggers'
-import { nextLeadDueAt } from '../repos/flows'
 import { insertTask } from '../repos/tasks'
 import { currentUser } from './notes'
 
@@ -70,6 +70,6 @@ export function createAutomationRunner(ctx: Ctx, log: (m: string) => void): Auto
       if (flowIds.size) ctx.emit('flows.changed', { flowIds: [...flowIds] })
       return { handled, more }
     },
-    nextAt: () => Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight), nextLeadDueAt(ctx), nextFiringAt(ctx)),
+    nextAt: () => Math.min(nextDueAt(ctx), nextDateCheck(ctx, nextLocalMidnight), nextFlowDueAt(ctx), nextFiringAt(ctx)),
   })
 }

@@ -291,6 +291,7 @@ export async function leaveTeam(ctx: Ctx, input: { force?: boolean }): Promise<{
     ctx.emit('team.status', rep.status())
     ctx.emit('objects.changed', {})
     if (out.withdrawn.length) ctx.emit('outbox.changed', { ids: out.withdrawn })
+    if (out.stoppedFlows.length) ctx.emit('flows.changed', { flowIds: out.stoppedFlows })
     return { withdrawn: out.withdrawn.length, keptHere: out.keptHere }
   } finally {
     if (!gone) rep.holdClaims(false)

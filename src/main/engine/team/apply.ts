@@ -13,7 +13,7 @@ import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion, setFieldVersions } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
 import { countRemoteSend, outboxBefore } from './sharedCaps'
-import { placeUnique } from './unique'
+import { placeUnique, resolve } from './unique'
 import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
 
 export interface RemoteOp {
@@ -36,6 +36,8 @@ export interface Applied {
   taskIds: Set<number>
   /** Outbox rows that arrived or changed (their own or their events'). */
   outboundIds: Set<number>
+  /** Flows whose definition, graph, leads or paths arrived or changed. */
+  flowIds: Set<number>
 }
 
 // What a service does beside the INSERT itself, which a row arriving from another desktop needs too:
@@ -96,6 +98,13 @@ function settleReferences(sqlite: Sqlite, t: SharedTable, fields: Record<string,
     const v = fields[fk.from]
     if (v === null || v === undefined) continue
     if (stmt(sqlite, `SELECT 1 FROM ${fk.table} WHERE ${fk.to} = ?`).get(v as never) !== undefined) continue
+    // A row made apart as the same as another (a contact enrolled in a flow on two desktops): what points at the
+    // copy points at the survivor (unique.ts renames the copy with its rows on the desktop that made it).
+    const survivor = fk.to === 'id' ? resolve(sqlite, fk.table, String(v)) : String(v)
+    if (survivor !== String(v) && stmt(sqlite, `SELECT 1 FROM ${fk.table} WHERE id = ?`).get(Number(survivor)) !== undefined) {
+      fields[fk.from] = Number(survivor)
+      continue
+    }
     if (fk.onDelete !== 'SET NULL') return false
     fields[fk.from] = null
   }
@@ -228,7 +237,7 @@ function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number
 
 /** Applies ops in position order; the caller holds the transaction and the applying flag. */
 export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
-  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set() }
+  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set(), flowIds: new Set() }
   const savepoint = sqlite.transaction((t: SharedTable, op: RemoteOp) => applyOne(sqlite, t, op, out))
   for (const op of ops) {
     const t = sharedTable(op.tbl)
@@ -255,6 +264,12 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     if (t.name === 'message_events') {
       const row = stmt(sqlite, 'SELECT outbound_id FROM message_events WHERE id = ?').get(id[0]) as { outbound_id: number } | undefined
       if (row) out.outboundIds.add(row.outbound_id)
+    }
+    if (t.name === 'flows' || t.name === 'flow_nodes' || t.name === 'flow_edges') out.flowIds.add(id[0])
+    if (t.name === 'flow_leads' || t.name === 'flow_lead_events') {
+      const sql = t.name === 'flow_leads' ? 'SELECT flow_id FROM flow_leads WHERE id = ?' : 'SELECT l.flow_id FROM flow_lead_events e JOIN flow_leads l ON l.id = e.lead_id WHERE e.id = ?'
+      const flowId = stmt(sqlite, sql).pluck().get(id[0]) as number | undefined
+      if (flowId !== undefined) out.flowIds.add(flowId)
     }
     if (t.name === 'contact_notes') {
       const row = stmt(sqlite, 'SELECT contact_id FROM contact_notes WHERE id = ?').get(id[0]) as { contact_id: number } | undefined

@@ -10,9 +10,11 @@ import { inTransaction } from '../db/stmt'
 import { WAITING_STATUSES, cancelWaiting } from '../outbound/cancel'
 import { forgetWorkspace, hasLocalAttachments, insertUnpushed, outboxIdsIn, pauseEnrolments, runningEnrolments } from '../repos/team'
 import { CLAIMED_TABLE } from './claims'
+import { liveLeadIds, stopLead } from '../repos/flows'
 
 export const LEFT_REASON = 'Left the workspace: another desktop sends this'
 export const ENROLMENT_LEFT_REASON = 'Left the workspace: its other desktops run this sequence'
+export const LEAD_LEFT_REASON = 'Left the workspace: its other desktops run this flow'
 
 const shared = (ctx: Ctx, id: number): boolean => !insertUnpushed(ctx.sqlite, CLAIMED_TABLE, String(id))
 
@@ -36,14 +38,21 @@ export async function waitForSharedSends(ctx: Ctx, timeoutMs: number): Promise<n
  * membership goes first) and the workspace is forgotten. Returns the rows withdrawn and how many changes made
  * here never reached the workspace.
  */
-export function leaveLocally(ctx: Ctx): { withdrawn: number[]; keptHere: number } {
+export function leaveLocally(ctx: Ctx): { withdrawn: number[]; keptHere: number; stoppedFlows: number[] } {
   return inTransaction(ctx.sqlite, () => {
     const theirs = outboxIdsIn(ctx.sqlite, WAITING_STATUSES).filter((id) => shared(ctx, id) && !hasLocalAttachments(ctx.sqlite, id))
     // team-seq: the workspace's enrolments go on on its desktops; here they stop (a step sent from both would go twice).
     const enrolments = runningEnrolments(ctx.sqlite).filter((id) => !insertUnpushed(ctx.sqlite, 'sequence_contacts', String(id)))
+    // team-flows: so do the workspace's leads under way (a step taken here and on another desktop would go twice).
+    const leads = liveLeadIds(ctx).filter((id) => !insertUnpushed(ctx.sqlite, 'flow_leads', String(id)))
     const keptHere = forgetWorkspace(ctx.sqlite)
     const withdrawn = theirs.filter((id) => cancelWaiting(ctx, id, LEFT_REASON))
     pauseEnrolments(ctx.sqlite, enrolments, ENROLMENT_LEFT_REASON, ctx.clock.now())
-    return { withdrawn, keptHere }
+    const stoppedFlows = new Set<number>()
+    for (const id of leads) {
+      const flowId = stopLead(ctx, id, LEAD_LEFT_REASON)
+      if (flowId !== undefined) stoppedFlows.add(flowId)
+    }
+    return { withdrawn, keptHere, stoppedFlows: [...stoppedFlows] }
   })
 }

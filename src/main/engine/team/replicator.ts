@@ -12,7 +12,7 @@ import { ROW_FIELD, applyRemoteOps, stampsEveryColumn, type Applied, type Remote
 import { accessRefused, asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
-import { createStepClaims, type StepClaimOptions } from './stepClaims'
+import { createStepClaims, stepKeysOfPush, writePushedSteps, type StepClaimOptions } from './stepClaims'
 import { maySendFrom, readAssignments, storeAssignments } from './assignments'
 import { cancelWaiting } from '../outbound/cancel'
 import { notePushedContact } from './merge'
@@ -136,6 +136,8 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       // Read with the batch: an outbox row being sent here goes out with its claim (claims.ts). From now on the
       // batch may be in PostgreSQL (an answer can be lost), so its outbox rows need a claim like any shared row.
       const effects = claims.forPush(batch)
+      // Work done on rows of this batch while they were this desktop's alone (a lead moved before its push).
+      const steps = stepKeysOfPush(ctx.sqlite, batch)
       const before = pushingThrough(ctx.sqlite)
       setPushingThrough(ctx.sqlite, batch[batch.length - 1].seq)
       // Until the ops are sent PostgreSQL cannot have them: a push that fails before that (a connection found
@@ -157,6 +159,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
           [ids, s.deviceId, batch.map((o) => o.userEmail), batch.map((o) => o.tbl), batch.map((o) => o.rowKey), batch.map((o) => o.kind), batch.map((o) => o.fields), batch.map((o) => o.at)],
         )
         await claims.write(c, s.deviceId, effects)
+        await writePushedSteps(c, s.deviceId, steps)
         const got = await c.query<{ id: string; position: string }>('SELECT id, position FROM ops WHERE id = ANY($1::uuid[])', [ids])
         await c.query('COMMIT')
         const positions = new Map(got.rows.map((r) => [r.id, Number(r.position)]))
@@ -302,6 +305,11 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     if (seq) ctx.emit('automation.changed', { kind: 'sequences' })
     if (ar) ctx.emit('automation.changed', { kind: 'autoresponders' })
     if (seq || ar) ctx.automation.wake()
+    // team-flows: the editor and the leads reload; leads that arrived due (or a flow resumed) are looked at now.
+    if (a.flowIds.size) {
+      ctx.emit('flows.changed', { flowIds: [...a.flowIds] })
+      ctx.automation.wake()
+    }
     if (a.outboundIds.size) {
       ctx.emit('outbox.changed', { ids: [...a.outboundIds] })
       // Rows that arrived may be due: the scheduler asks for their claims.

@@ -25,6 +25,11 @@
 //     back sleeps that long (or until an answer wakes it) instead of spinning.
 //   teamStepsOn(ctx) → true in a workspace (a runner may then defer work to its claim, as autoresponders do).
 //   unpushedRow(ctx, tbl, id) → true while the row's insert is still queued here (nobody else has it).
+//   stepsDoneBeforePush(tbl, fn) → for rows that are `local` until pushed: `fn(sqlite, insertOp)` names the work
+//     this desktop did on such a row while it was its alone (no claim was asked for it). The row's first push
+//     writes those keys as claims pinned to this desktop, in the PostgreSQL transaction that carries the insert,
+//     so no desktop that can see the row can claim that work again (a push split in batches can show another
+//     desktop the insert before the ops of the work done on the row). Added by team-flows (flow leads).
 //
 // A won claim is used only once this desktop's cursor has reached the last op PostgreSQL had when the claim was won,
 // so the work is done on a view at least that fresh (a pause or a reply another desktop pushed just before is seen).
@@ -37,7 +42,7 @@
 // While PostgreSQL is unreachable only `local` items pass.
 import type { Ctx } from '../context'
 import type { Sqlite } from '../db/open'
-import { insertUnpushed, teamState } from '../repos/team'
+import { insertUnpushed, teamState, type LocalOp } from '../repos/team'
 import { claimRounds, type ClaimRounds } from './claimRounds'
 import type { PgClient } from './pg'
 
@@ -125,6 +130,34 @@ export function teamStepsOn(ctx: Pick<Ctx, 'sqlite'>): boolean {
 /** The row's insert is still queued here (or not in a workspace at all): no other desktop can have it. */
 export function unpushedRow(ctx: Pick<Ctx, 'sqlite'>, tbl: string, id: number): boolean {
   return insertUnpushed(ctx.sqlite, tbl, String(id))
+}
+
+/** Per table: the work a desktop did on a row of it before the row's first push (see the header). */
+const doneBeforePush = new Map<string, (sqlite: Sqlite, insert: LocalOp) => StepKey[]>()
+
+export function stepsDoneBeforePush(tbl: string, fn: (sqlite: Sqlite, insert: LocalOp) => StepKey[]): void {
+  doneBeforePush.set(tbl, fn)
+}
+
+/** The keys a push batch carries as pinned claims, worked out when the batch is read (synchronously, with it). */
+export function stepKeysOfPush(sqlite: Sqlite, batch: LocalOp[]): StepKey[] {
+  const keys: StepKey[] = []
+  for (const op of batch) {
+    const fn = op.kind === 'insert' ? doneBeforePush.get(op.tbl) : undefined
+    if (fn) keys.push(...fn(sqlite, op))
+  }
+  return keys.sort(order)
+}
+
+/** Writes them inside the push's PostgreSQL transaction (a batch pushed again finds them there already). */
+export async function writePushedSteps(c: PgClient, deviceId: number, keys: StepKey[]): Promise<void> {
+  if (!keys.length) return
+  await c.query(
+    `INSERT INTO claims (tbl, row_id, device_id, state, lease_until)
+     SELECT u.tbl, u.row_id, $3, 'pinned', now() FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(tbl, row_id, ord) ORDER BY ord
+     ON CONFLICT (tbl, row_id) DO NOTHING`,
+    [keys.map((k) => k.tbl), keys.map((k) => k.rowId), deviceId],
+  )
 }
 
 export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opts: StepClaimOptions = {}): StepClaims {

@@ -154,6 +154,27 @@ export const SHARED_TABLES: SharedTable[] = [
       key: (f) => JSON.stringify([f.autoresponder_id, f.contact_id ?? null, f.action_id, f.fire_key]),
     },
   },
+  // ---- team-flows (migration 0039): flows, their versioned graphs, the leads and their paths. The graph rows
+  // are keyed by (flow, version, node) with no id: the later of a node's insert and delete decides whether it is
+  // there. A contact is in a flow once: two desktops that enrolled it apart end with one lead (unique.ts), whose
+  // path holds what both did. A lead's step_no counts its runner advances: with its id it names the step a claim is
+  // for (flowRun.ts), the same on every desktop, whatever a hook did to its wait meanwhile. flow_node_counts is derived: each desktop counts the path entries it writes, and
+  // migration 0039's trigger counts the ones that arrive.
+  { name: 'flows', pk: ['id'], autoId: true, cols: ['object_id', 'name', 'trigger_json', 'status', 'version', 'created_at', 'updated_at'] },
+  { name: 'flow_nodes', pk: ['flow_id', 'version', 'node_key'], autoId: false, cols: ['type', 'config_json', 'x', 'y', 'ord'], textKey: ['node_key'] },
+  { name: 'flow_edges', pk: ['flow_id', 'version', 'from_key', 'to_key'], autoId: false, cols: ['branch'], textKey: ['from_key', 'to_key'] },
+  {
+    name: 'flow_leads',
+    pk: ['id'],
+    autoId: true,
+    cols: ['flow_id', 'version', 'contact_id', 'status', 'current_node', 'wait_until', 'last_error', 'entered_at', 'updated_at', 'mailbox_id', 'step_no'],
+    unique: { cols: ['flow_id', 'contact_id'], where: 'flow_id = ? AND contact_id = ?', key: (f) => JSON.stringify([f.flow_id, f.contact_id]), born: 'entered_at' },
+  },
+  { name: 'flow_lead_events', pk: ['id'], autoId: true, cols: ['lead_id', 'node_key', 'outcome', 'detail', 'outbound_id', 'at'] },
+  // The mail retention policy (issue 18) is the business's, so it reaches every desktop; but the daily pass deletes
+  // each desktop's own copies of old mail (the inbox is device-local), so every desktop runs it: not a job done
+  // once across desktops. last_run_at is this desktop's pass.
+  { name: 'data_retention', pk: ['object_id'], autoId: false, cols: ['months', 'updated_at'] },
 ]
 
 /** Columns of shared tables that stay on each desktop (test/teamSchema.test.ts checks every column is one or the other). */
@@ -164,6 +185,7 @@ export const LOCAL_COLUMNS: Record<string, string[]> = {
   object_mailgun_settings: ['api_key_sealed'],
   outbound_messages: ['lease_owner', 'lease_until', 'capacity_day', 'draft_id', 'communication_id', 'bulk_job_id', 'polled_at'],
   intake_rules: ['sequence_id'],
+  data_retention: ['last_run_at'],
   autoresponders: ['date_checked_through'],
 }
 

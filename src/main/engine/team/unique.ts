@@ -27,7 +27,7 @@ interface Op {
 }
 
 /** The survivor a merged row's id stands for now (itself when it was never merged). */
-function resolve(sqlite: Sqlite, tbl: string, rowKey: string): string {
+export function resolve(sqlite: Sqlite, tbl: string, rowKey: string): string {
   for (let i = 0; i < 64; i++) {
     const to = stmt(sqlite, 'SELECT alias_of FROM team_aliases WHERE tbl = ? AND row_key = ?').pluck().get(tbl, rowKey) as string | undefined
     if (to === undefined) return rowKey
@@ -122,7 +122,7 @@ function renameRow(sqlite: Sqlite, t: SharedTable, from: string, to: string): vo
     | undefined
   const versions = fieldVersions(sqlite, t.name, from)
   const own = Object.fromEntries(t.cols.map((c) => [c, [row[c], versions.get(c) ?? null]]))
-  stmt(sqlite, `UPDATE ${t.name} SET id = ? WHERE id = ?`).run(Number(to), Number(from))
+  withChildren(sqlite, t, from, to, () => stmt(sqlite, `UPDATE ${t.name} SET id = ? WHERE id = ?`).run(Number(to), Number(from)))
   stmt(sqlite, 'DELETE FROM team_field_versions WHERE tbl = ? AND row_key IN (?, ?)').run(t.name, from, to)
   if (queuedInsert) stmt(sqlite, "UPDATE team_ops SET kind = 'update', fields = '{}' WHERE seq = ?").run(queuedInsert.seq)
   stmt(sqlite, 'UPDATE team_ops SET row_key = ? WHERE tbl = ? AND row_key = ?').run(to, t.name, from)
@@ -155,11 +155,46 @@ function splitBefore(sqlite: Sqlite, t: SharedTable, op: Op): void {
     const pending = new Set<string>()
     for (const p of pendingFieldsOf(sqlite, t.name, op.rowKey)) for (const f of Object.keys(JSON.parse(p.fields) as object)) pending.add(f)
     const cols = Object.keys(own).filter((c) => !pending.has(c))
-    stmt(sqlite, `UPDATE ${t.name} SET id = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE id = ?`).run(Number(r.rowKey), ...cols.map((c) => own[c][0] as never), Number(op.rowKey))
+    // Its rows (a lead's path) go with it: which of them came with the survivor is not known here (a gap, docs/team.md).
+    withChildren(sqlite, t, op.rowKey, r.rowKey, () =>
+      stmt(sqlite, `UPDATE ${t.name} SET id = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE id = ?`).run(Number(r.rowKey), ...cols.map((c) => own[c][0] as never), Number(op.rowKey)),
+    )
     stmt(sqlite, 'DELETE FROM team_field_versions WHERE tbl = ? AND row_key IN (?, ?)').run(t.name, op.rowKey, r.rowKey)
     for (const c of cols) if (own[c][1] !== null) putVersion(sqlite, t.name, r.rowKey, c, own[c][1] as number)
     stmt(sqlite, 'UPDATE team_ops SET row_key = ? WHERE tbl = ? AND row_key = ?').run(r.rowKey, t.name, op.rowKey)
     if (queued) stmt(sqlite, "UPDATE team_ops SET kind = 'insert', fields = ? WHERE seq = ?").run(r.fields, r.seq)
     stmt(sqlite, 'DELETE FROM team_aliases WHERE tbl = ? AND row_key = ?').run(t.name, r.rowKey)
+  }
+}
+
+/** Columns of any table that point at `tbl`'s id (flow_lead_events.lead_id → flow_leads). */
+const childCache = new WeakMap<Sqlite, Map<string, Array<{ table: string; column: string }>>>()
+function childrenOf(sqlite: Sqlite, tbl: string): Array<{ table: string; column: string }> {
+  let m = childCache.get(sqlite)
+  if (!m) childCache.set(sqlite, (m = new Map()))
+  let list = m.get(tbl)
+  if (!list) {
+    const tables = stmt(sqlite, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").pluck().all() as string[]
+    list = tables.flatMap((name) =>
+      (stmt(sqlite, `PRAGMA foreign_key_list(\`${name}\`)`).all() as Array<{ table: string; from: string }>).filter((f) => f.table === tbl).map((f) => ({ table: name, column: f.from })),
+    )
+    m.set(tbl, list)
+  }
+  return list
+}
+
+/**
+ * Gives a row a new id with the rows that point at it (a lead's path follows the lead): the foreign keys are checked
+ * at the end of the move rather than at each statement, since parent and children cannot change in one statement.
+ */
+function withChildren(sqlite: Sqlite, t: SharedTable, from: string, to: string, move: () => void): void {
+  const children = childrenOf(sqlite, t.name)
+  if (!children.length) return move()
+  sqlite.pragma('defer_foreign_keys = ON')
+  try {
+    move()
+    for (const c of children) stmt(sqlite, `UPDATE \`${c.table}\` SET \`${c.column}\` = ? WHERE \`${c.column}\` = ?`).run(Number(to), Number(from))
+  } finally {
+    sqlite.pragma('defer_foreign_keys = OFF')
   }
 }
