@@ -3,17 +3,19 @@
 // that same transaction, so a crash between nodes neither repeats nor skips a send. Opens, clicks and
 // replies make a waiting condition due at once; timeouts are its wait_until. No cron: the automation
 // runner sleeps until nextLeadDueAt.
-import { ActionConfig, ConditionConfig, WaitConfig, type FlowGraph, type FlowNode } from '../../../shared/flows'
+import { ActionConfig, ConditionConfig, WaitConfig, type FlowNode } from '../../../shared/flows'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
 import { inTransaction, stmt } from '../db/stmt'
 import { cancelWaiting } from '../outbound/cancel'
-import { addLeadEvent, addLeadEvents, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, readGraph, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow, type PathRow } from '../repos/flows'
+import { addLeadEvent, addNodeCounts, arrivedAt, dueLeads, leadRow, messageHad, sendsAt, sentAt, setLead, liveLeadsOf, waitingSendsOf, type DueLead, type LeadRow } from '../repos/flows'
 import { gateLeads, noteHeld, waitEndsLater } from './flowClaims'
 import type { queueMessageId } from '../outbound/queue'
 import { delayMs, nextAllowed } from './sendWindow'
 import { wallToInstant } from '../../../shared/zoneTime'
 import { SliceCache, sendNode } from './flowSend'
+import { configOf, graphCache, loops, type Graph, type Graphs } from './flowGraph'
+import { Path, PathBuffer } from './flowPath'
 import { textNode } from './flowText'
 
 /** A lead passes at most this many nodes in one go: a loop without a wait is refused at activation, this is the fuse. */
@@ -36,111 +38,6 @@ export interface FlowDeps {
 export interface SliceLimits {
   limit: number
   budgetMs?: number
-}
-
-interface GraphNode {
-  node: FlowNode
-  out: FlowGraph['edges']
-  /** Whether a lead can come back to this node (a loop through a wait); found when first asked. */
-  loops?: boolean
-}
-type Graph = Map<string, GraphNode>
-interface Graphs {
-  get(flowId: number, version: number): Graph
-}
-function graphCache(ctx: Ctx): Graphs {
-  const cache = new Map<string, Graph>()
-  return {
-    get(flowId, version) {
-      const key = `${flowId}:${version}`
-      let g = cache.get(key)
-      if (!g) {
-        const graph = readGraph(ctx, flowId, version)
-        g = new Map(graph.nodes.map((n) => [n.id, { node: n, out: graph.edges.filter((e) => e.from === n.id) }]))
-        cache.set(key, g)
-      }
-      return g
-    },
-  }
-}
-
-const configs = new WeakMap<FlowNode, unknown>()
-/** A node's settings parsed once per slice's graph, not once per lead. */
-function configOf<T>(node: FlowNode, schema: { parse(v: unknown): T }): T {
-  if (!configs.has(node)) configs.set(node, schema.parse(node.config))
-  return configs.get(node) as T
-}
-
-function loops(graph: Graph, key: string): boolean {
-  const entry = graph.get(key)!
-  if (entry.loops === undefined) {
-    const seen = new Set<string>()
-    const stack = entry.out.map((e) => e.to)
-    while (stack.length && !seen.has(key)) {
-      const k = stack.pop()!
-      if (seen.has(k)) continue
-      seen.add(k)
-      for (const e of graph.get(k)?.out ?? []) stack.push(e.to)
-    }
-    entry.loops = seen.has(key)
-  }
-  return entry.loops
-}
-
-/** Path entries of a slice not written yet, in lead order: written in chunks of many rows per statement. */
-class PathBuffer {
-  rows: PathRow[] = []
-  constructor(private ctx: Ctx) {}
-  write(): void {
-    if (this.rows.length) addLeadEvents(this.ctx, this.rows)
-    this.rows = []
-  }
-}
-
-/**
- * A lead's path entries of one advance, collected into the slice's buffer (one INSERT per entry cost most
- * of a step). A node's "entered" is written only when nothing else is written for it in the same advance
- * (a start, a node the lead stopped on by failing): its outcome row says when the lead was there, and the
- * counts still count it. `flush` writes what is buffered before a query that reads the path. The node
- * counts are kept per lead and added to the slice's only once the lead got through.
- */
-class Path {
-  private mine: PathRow[] = []
-  private entered: PathRow | null = null
-  readonly counts = new Map<string, number>()
-  constructor(
-    private ctx: Ctx,
-    readonly leadId: number,
-    private flowId: number,
-    private buffer: PathBuffer,
-  ) {}
-  add(nodeKey: string, outcome: string, detail: string | null = null, outboundId: number | null = null): void {
-    const row: PathRow = [this.leadId, nodeKey, outcome, detail, outboundId, this.ctx.clock.now()]
-    const key = `${this.flowId}\u0000${nodeKey}\u0000${outcome}`
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
-    if (this.entered && this.entered[1] !== nodeKey) this.keep(this.entered)
-    this.entered = null
-    if (outcome === 'entered') this.entered = row
-    else this.keep(row)
-  }
-  private keep(row: PathRow): void {
-    this.mine.push(row)
-    this.buffer.rows.push(row)
-  }
-  /** Entries of this advance with this node and outcome. */
-  pending(nodeKey: string, outcome: string): number {
-    return this.mine.filter((r) => r[1] === nodeKey && r[2] === outcome).length
-  }
-  /** The lead stopped: an "entered" with no outcome is kept. */
-  end(): void {
-    if (this.entered) this.keep(this.entered)
-    this.entered = null
-  }
-  /** Writes what is buffered (an "entered" with no outcome yet included). */
-  flush(): void {
-    this.end()
-    this.buffer.write()
-  }
 }
 
 /** A lead the team claims did not let this desktop move (see gateLeads). */

@@ -7,15 +7,16 @@ import type { TeamStatus } from '../../../shared/team'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
-import { dropOutboundOps, profileEmail, pushingThrough, type LocalOp, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, hasPending, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setFieldVersions, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
-import { ROW_FIELD, applyRemoteOps, stampsEveryColumn, type Applied, type RemoteOp } from './apply'
+import { pushingThrough, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, hasPending, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setFieldVersions, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
+import { ROW_FIELD, applyRemoteOps, stampsEveryColumn, type RemoteOp } from './apply'
 import { accessRefused, asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
 import { createStepClaims, stepKeysOfPush, writePushedSteps, type StepClaimOptions } from './stepClaims'
-import { maySendFrom, readAssignments, storeAssignments } from './assignments'
-import { cancelWaiting } from '../outbound/cancel'
+import { readAssignments, storeAssignments } from './assignments'
 import { notePushedContact } from './merge'
+import { announceApplied } from './announce'
+import { setAsideRefused } from './refused'
 
 export interface ReplicatorOptions {
   /** Full cycle (reconnect, pull) at least this often; default 5 s. */
@@ -187,52 +188,12 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         if (!sent) setPushingThrough(ctx.sqlite, before)
         await c.query('ROLLBACK').catch(() => undefined)
         // Row-level security refused the batch: set aside what this person may no longer send, push the rest.
-        if ((e as { code?: string }).code === '42501' && (await setAsideRefused(c, s, batch))) continue
+        if ((e as { code?: string }).code === '42501' && (await setAsideRefused(ctx, log, c, s, batch))) continue
         throw e
       } finally {
         claims.settle(effects)
       }
     }
-  }
-
-  /**
-   * PostgreSQL refused a push (42501): an outbox row queued here from a profile this staff member was allowed
-   * when they asked, and which an admin has taken away since (this desktop had not synced yet). Left in the queue
-   * it would block every later change of this desktop. Such a row stays on this desktop only: its ops leave the
-   * queue, and if it is still waiting it is withdrawn with the reason (a message that already left stays sent).
-   * Not captured: PostgreSQL would refuse it, and no other desktop knows the row. True when something was set aside.
-   */
-  async function setAsideRefused(c: PgClient, s: TeamStateRow, batch: LocalOp[]): Promise<boolean> {
-    const snap = await readAssignments(c, s.userEmail)
-    const rows = new Map<number, number>()
-    let dropped = 0
-    inTransaction(ctx.sqlite, () => {
-      storeAssignments(ctx.sqlite, snap)
-      for (const o of batch) {
-        if (o.tbl !== 'outbound_messages') continue
-        const profileId = (JSON.parse(o.fields) as { profile_id?: unknown }).profile_id
-        if (typeof profileId !== 'number' || maySendFrom(ctx.sqlite, profileId)) continue
-        // A row made here: set aside whole. A change of a shared row's sender (no screen makes one): only that op.
-        if (o.kind === 'insert') rows.set(Number(o.rowKey), profileId)
-        else if (!rows.has(Number(o.rowKey))) {
-          deleteOp(ctx.sqlite, o.id)
-          dropped++
-        }
-      }
-      if (!rows.size) return
-      setApplying(ctx.sqlite, true)
-      for (const [id, profileId] of rows) {
-        dropOutboundOps(ctx.sqlite, id)
-        const address = profileEmail(ctx.sqlite, profileId) ?? `sender profile ${profileId}`
-        cancelWaiting(ctx, id, `Not sent: you may no longer send from ${address} (an admin of the workspace took this sender away)`)
-      }
-      setApplying(ctx.sqlite, false)
-    })
-    if (!rows.size) return dropped > 0
-    log(`team: PostgreSQL refused ${rows.size} outbox row(s) from senders no longer assigned to ${s.userEmail}; kept on this desktop only`)
-    ctx.emit('outbox.changed', { ids: [...rows.keys()] })
-    ctx.emit('objects.changed', {})
-    return true
   }
 
   /** Pulls and applies everything after the cursor. */
@@ -262,7 +223,7 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
         setCursor(ctx.sqlite, ops[ops.length - 1].position, ctx.clock.now())
         return out
       })
-      tell(applied)
+      announceApplied(ctx, applied)
     }
   }
 
@@ -286,35 +247,6 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
     claims.hold(on)
     steps.hold(on)
     if (on) log('team: PostgreSQL no longer lets this member in (removed from the workspace)')
-  }
-
-  function tell(a: Applied): void {
-    if (!a.applied) return
-    if (a.tables.has('objects')) ctx.emit('objects.changed', {})
-    if (a.tables.has('tags')) ctx.emit('tags.changed', {})
-    if (a.contactIds.size || a.tables.has('contact_emails') || a.tables.has('contact_phones')) ctx.emit('contacts.changed', a.contactIds.size ? { ids: [...a.contactIds] } : {})
-    for (const contactId of a.noteContactIds) ctx.emit('notes.changed', { contactId })
-    // team-domains: consent shows on the contact page; segments and intake rules have screens of their own.
-    if (a.tables.has('consent') || a.tables.has('consent_events')) ctx.emit('contacts.changed', {})
-    if (a.tables.has('segments')) ctx.emit('segments.changed', {})
-    if (a.tables.has('intake_rules')) ctx.emit('intake.changed', {})
-    if (a.taskIds.size) ctx.emit('tasks.changed', { ids: [...a.taskIds] })
-    // team-seq: automation's screens reload, and the runner looks again (an enrolment or a step may be due now).
-    const seq = ['sequences', 'sequence_steps', 'sequence_mailboxes', 'sequence_contacts', 'sequence_messages'].some((x) => a.tables.has(x))
-    const ar = ['autoresponders', 'autoresponder_actions', 'autoresponder_executions'].some((x) => a.tables.has(x))
-    if (seq) ctx.emit('automation.changed', { kind: 'sequences' })
-    if (ar) ctx.emit('automation.changed', { kind: 'autoresponders' })
-    if (seq || ar) ctx.automation.wake()
-    // team-flows: the editor and the leads reload; leads that arrived due (or a flow resumed) are looked at now.
-    if (a.flowIds.size) {
-      ctx.emit('flows.changed', { flowIds: [...a.flowIds] })
-      ctx.automation.wake()
-    }
-    if (a.outboundIds.size) {
-      ctx.emit('outbox.changed', { ids: [...a.outboundIds] })
-      // Rows that arrived may be due: the scheduler asks for their claims.
-      ctx.outbound.scheduler.wake()
-    }
   }
 
   async function cycle(): Promise<void> {
