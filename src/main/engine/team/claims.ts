@@ -64,7 +64,6 @@ export const claimQuery = (values: unknown[]) => ({ name: 'team-claim-round', te
  * was cancelled (a retry); a sent row's claim is never reopened. Exported for bench/teamClaims.ts.
  */
 export const claimWriteQuery = (deviceId: number, leaseMs: number, effects: ClaimEffect[]) => ({
-  name: 'team-claim-write',
   text: `INSERT INTO claims (tbl, row_id, device_id, state, outcome, lease_until)
        SELECT $1, u.id, $2, u.state, u.outcome, CASE WHEN u.state IN ('leased', 'pinned') THEN now() + $3 * interval '1 millisecond' END
        FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS u(id, state, outcome, ord) ORDER BY ord
