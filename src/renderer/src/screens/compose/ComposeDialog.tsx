@@ -94,7 +94,7 @@ function ComposeForm({ session, initial, senders }: { session: ComposeSession; i
   const close = async () => {
     if (busy) return
     try {
-      const wrote = autosave.draftId !== null || autosave.state !== 'idle'
+      const wrote = autosave.wrote || autosave.state !== 'idle'
       if (wrote) await autosave.flush()
       if (wrote) toastOk('Draft saved')
     } catch {

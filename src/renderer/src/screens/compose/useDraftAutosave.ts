@@ -67,6 +67,12 @@ export const replyJournalKey = (messageId: number): string => `reply:${messageId
 export interface Autosave {
   draftId: number | null
   state: SaveState
+  /**
+   * Something was written (or a draft exists), known in the render that saw the keystroke. `state` only leaves
+   * 'idle' in the effect after it, so an Esc pressed right after typing could find it still idle and close
+   * without saving.
+   */
+  wrote: boolean
   error: string | null
   /** Saves now (if anything changed) and resolves to the draft id. Throws when the save fails. */
   flush(): Promise<number>
@@ -187,5 +193,5 @@ export function useDraftAutosave(initialId: number | null, fields: DraftFields, 
     journalDrop(key)
   }, [key])
 
-  return { draftId, state, error, flush: save, cancel }
+  return { draftId, state, wrote, error, flush: save, cancel }
 }

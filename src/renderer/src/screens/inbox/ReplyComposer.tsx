@@ -84,7 +84,7 @@ function ReplyForm({ message, mode, ownEmails, draft, onClose, senders }: Props 
   const written = JSON.stringify({ to, cc, bcc, body: withoutSignature(body, sig), attachments })
   const autosave = useDraftAutosave(draft?.id ?? null, fields, !busy, { journalKey: replyJournalKey(message.id), content: written })
   // Anything written, saved or on its way (a first save still in flight has no id yet).
-  const touched = autosave.draftId !== null || autosave.state !== 'idle'
+  const touched = autosave.wrote || autosave.state !== 'idle'
 
   useEffect(() => {
     // Straight to typing: the body for a reply, the To field for a forward (it has no recipient yet).
