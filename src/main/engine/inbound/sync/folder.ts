@@ -188,9 +188,8 @@ export async function syncFolder(d: FolderSyncDeps, path: string, role: FolderRo
     if (condstore && st.highestmodseq !== null) {
       // The selected folder's HIGHESTMODSEQ is current after the NOOP (or the push that woke this pass): once
       // CONDSTORE is on, every FETCH the server reports carries its MODSEQ (RFC 7162) and imapflow raises the
-      // folder's value with it. Unchanged, no flag changed, and the CHANGEDSINCE fetch is skipped: Dovecot
-      // walks every message's modseq to answer it, which made a no-change resync grow with the folder
-      // (20 ms at 100,000 messages, 7 ms at 10,000).
+      // folder's value with it. Unchanged, no flag changed, and the CHANGEDSINCE fetch over 1:lastUid (a round
+      // trip whose answer the server works out over the whole folder) is skipped.
       if (modseqAtOpen === null || modseqAtOpen > st.highestmodseq) {
         for await (const m of client.fetch(`1:${st.lastUid}`, { uid: true, flags: true }, { uid: true, changedSince: st.highestmodseq })) {
           updates.push({ uid: m.uid, flags: [...(m.flags ?? [])], modseq: m.modseq ?? null })
