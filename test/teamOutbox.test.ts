@@ -4,6 +4,8 @@
 import { execFileSync } from 'node:child_process'
 import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { connect, dropClient } from '../src/main/engine/team/pg'
+import { ADVISORY_PUSH_LOCK } from '../src/main/engine/team/replicator'
 import { freshEngine, type TestEngine } from './helpers'
 import { ensureMailServers, fetchMessages, MAIL, messageIds, resetMailbox, waitFor } from './mail/servers'
 import { ADMIN, STAFF, freshDatabase, joinUrl, pgPort, pgProxy, withFile } from './teamSetup'
@@ -362,4 +364,29 @@ describe('team outbox: once across desktops', () => {
     }, { timeoutMs: 30_000 })
     expect([got.get(first), got.get(later.messageId)]).toEqual([1, 1])
   }, 120_000)
+
+  it('a push cut off mid-transaction by a vanished network gives the push lock back: the server ends the silent session', async () => {
+    const db = await freshDatabase()
+    const proxy = await pgProxy(pgPort())
+    const through = new URL(db.url)
+    through.port = String(proxy.port)
+    // A desktop's connection (queries may take 1.5 s) inside a push: it holds the workspace's push lock.
+    const cut = await connect(through.toString(), 10_000, 1500)
+    await cut.query('BEGIN')
+    await cut.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_PUSH_LOCK])
+    proxy.blackhole()
+    // Another desktop's push must get the lock (the server would otherwise keep the dead session for hours).
+    const other = await connect(db.url, 10_000, 20_000)
+    try {
+      await other.query('BEGIN')
+      await other.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_PUSH_LOCK])
+      await other.query('COMMIT')
+      const left = await other.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'")
+      expect(left.rows[0].n).toBe(0)
+    } finally {
+      dropClient(other)
+      dropClient(cut)
+      await proxy.close()
+    }
+  }, 60_000)
 })

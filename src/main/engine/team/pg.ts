@@ -47,7 +47,17 @@ export function memberRoleName(workspaceId: string): string {
  */
 export async function connect(url: string, timeoutMs = 10_000, queryTimeoutMs?: number): Promise<PgClient> {
   const { default: driver } = await import('pg')
-  const client = new driver.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'switchboard', keepAlive: true, query_timeout: queryTimeoutMs })
+  // A desktop whose network vanished mid-transaction (a push holds the workspace's push lock) leaves its session
+  // idle in that transaction, unseen by the server for hours: PostgreSQL ends it once it has waited as long as a
+  // query may, so the lock and its row locks go back to the other desktops (and to this one's next connection).
+  const client = new driver.Client({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    application_name: 'switchboard',
+    keepAlive: true,
+    query_timeout: queryTimeoutMs,
+    idle_in_transaction_session_timeout: queryTimeoutMs,
+  })
   // A dropped connection emits 'error' on the client: without a listener Node would crash the engine.
   client.on('error', () => undefined)
   try {

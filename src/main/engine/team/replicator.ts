@@ -57,7 +57,7 @@ export interface Replicator {
 export const REMOVED_WORDS = 'An admin removed you from this workspace. Your changes stay on this computer; leave the workspace to keep working on your own.'
 
 
-const ADVISORY_PUSH_LOCK = 22_022
+export const ADVISORY_PUSH_LOCK = 22_022
 
 export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replicator {
   const pollMs = opts.pollMs ?? 5000
