@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLAIMED_TABLE, claimQuery } from '../src/main/engine/team/claims'
+import { CLAIMED_TABLE, claimQuery, claimWindow, warmClaimConnection } from '../src/main/engine/team/claims'
 import { stepClaimQuery } from '../src/main/engine/team/stepClaims'
 import { freshDatabase } from './teamSetup'
 
@@ -93,6 +93,38 @@ describe('the claim round', () => {
       { device_id: 1, n: 16 },
       { device_id: 2, n: 16 },
     ])
+  })
+
+  it('desktops seeing the same due rows ask for different windows of them; one desktop alone reaches every row', () => {
+    const due = Array.from({ length: 144 }, (_, i) => 1_000 + i)
+    const w1 = claimWindow(due, 1, 16)
+    const w2 = claimWindow(due, 2, 16)
+    expect(w1).toHaveLength(32)
+    expect([...w1].sort((x, y) => x - y)).toEqual(w1) // ascending: rounds lock rows in one order
+    expect(w1.filter((id) => w2.includes(id))).toHaveLength(16) // they overlap by one batch at most, not 32
+    expect(claimWindow(due, 4, 16).filter((id) => w1.includes(id))).toEqual([])
+    // A window past the end of the list wraps to its head.
+    expect(claimWindow(due, 8, 16)).toEqual([...due.slice(128), ...due.slice(0, 16)].sort((x, y) => x - y))
+    // Fewer rows than a window: all of them.
+    expect(claimWindow(due.slice(0, 20), 5, 16)).toEqual(due.slice(0, 20))
+    // Alone, taking its batch each round from what is still due: every row is taken, none twice.
+    let left = [...due]
+    const taken: number[] = []
+    while (left.length) {
+      const got = claimWindow(left, 3, 16).slice(0, 16)
+      taken.push(...got)
+      left = left.filter((id) => !got.includes(id))
+    }
+    expect(taken.sort((x, y) => x - y)).toEqual(due)
+  })
+
+  it('a claims connection is readied before its first round: one generic plan, and the empty round takes nothing', async () => {
+    const c = await client()
+    await warmClaimConnection(c, 11, 600_000)
+    expect((await c.query('SHOW plan_cache_mode')).rows[0].plan_cache_mode).toBe('force_generic_plan')
+    const prepared = await c.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'team-claim-round'`)
+    expect(prepared.rows).toEqual([{ generic_plans: '1', custom_plans: '0' }])
+    expect((await c.query(`SELECT count(*)::int AS n FROM claims WHERE device_id = 11`)).rows[0].n).toBe(0)
   })
 
   it('inserts the claim of a shared row that has none, first desktop wins', async () => {

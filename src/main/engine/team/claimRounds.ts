@@ -24,10 +24,20 @@ export interface RoundOptions<K> {
   lostRetryMs: number
   /** Keys sent per round at most (default: every key wanted; the statement has its own LIMIT). */
   perRound?: number
+  /**
+   * Instead of perRound: the keys one round asks for, out of every key wanted (in `order`); the others are
+   * dropped, and the runner's next turn wants them again.
+   */
+  choose?: (keys: K[]) => K[]
   /** Keys won by a round that must not be used (a release pushed meanwhile may land after the claim). */
   reject?: (id: string) => boolean
   /** Called before each round (clears what `reject` remembers of the round before). */
   beforeRound?: () => void
+  /**
+   * Run once on each new connection, before its first round: plans the round's statement and loads what the
+   * server caches per session, so the first claim after a connect costs what the others do.
+   */
+  warm?: (c: PgClient) => Promise<void>
 }
 
 export interface ClaimRounds<K> {
@@ -117,7 +127,9 @@ export function claimRounds<K>(o: RoundOptions<K>): ClaimRounds<K> {
 
   async function round(): Promise<void> {
     o.beforeRound?.()
-    const keys = [...wanted.values()].sort(o.order).slice(0, o.perRound ?? Infinity)
+    const sorted = [...wanted.values()].sort(o.order)
+    const keys = o.choose ? o.choose(sorted) : sorted.slice(0, o.perRound ?? Infinity)
+    if (o.choose) wanted.clear()
     for (const k of keys) wanted.delete(o.id(k))
     // More than one round's worth: the next round asks for the rest.
     if (wanted.size) again = true
@@ -125,7 +137,16 @@ export function claimRounds<K>(o: RoundOptions<K>): ClaimRounds<K> {
     asking = new Set(keys.map(o.id))
     try {
       counts.rounds++
-      if (!client) client = await o.connect()
+      if (!client) {
+        const c = await o.connect()
+        try {
+          await o.warm?.(c)
+        } catch (e) {
+          dropClient(c)
+          throw e
+        }
+        client = c
+      }
       const started = Date.now()
       const r = await o.ask(client, keys)
       const got = r.won.map(o.id).filter((id) => !o.reject?.(id))

@@ -176,6 +176,13 @@ export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opt
     leaseMs,
     lostRetryMs: opts.lostRetryMs ?? 2000,
     perRound: opts.batch ?? 32,
+    // As the outbox's claims connection (warmClaimConnection, claims.ts): one generic plan, made before the first round.
+    async warm(c) {
+      const s = teamState(ctx.sqlite)
+      if (!s) return
+      await c.query('SET plan_cache_mode = force_generic_plan')
+      await c.query(stepClaimQuery([[], [], s.deviceId, leaseMs]))
+    },
     async ask(c, keys) {
       const s = teamState(ctx.sqlite)
       if (!s) return { won: [], full: false }
