@@ -1,5 +1,5 @@
 // Issue 22 item 5: a staff member sends only from the sender profiles assigned to them. The engine refuses it
-// (FORBIDDEN) at every contract method where a person queues mail from a profile, from a local copy of the
+// (FORBIDDEN) at every contract method where a person queues mail from a profile (a retry included), from a local copy of the
 // assignments that each sync refreshes; PostgreSQL's row-level security refuses it in the shared log even to
 // someone with psql and the staff member's own login. Real PostgreSQL, manual replicators, no mail sent.
 import pg from 'pg'
@@ -133,6 +133,21 @@ describe('team permissions: staff send only from their assigned profiles', () =>
     const tpl = await b.ok('templates.create', { objectId: object.id, name: 'News', subject: 'News', html: '<p>News</p>' })
     expect(await b.err('mail.sendMany', { profileId: boss.id, templateId: tpl.id, recipients: [{ email: 'zoe@client.test' }], idempotencyKey: 'news-1' })).toMatchObject({ code: 'FORBIDDEN', field: 'profileId' })
     expect(outboxRows(b).map((r) => r.id)).toEqual([reply.id])
+  })
+
+  it('refuses a retry of a message from an unassigned sender (it would send it again), and retries one from an assigned sender', async () => {
+    const { a, b, boss, desk } = await setup()
+    const fromBoss = await a.ok('mail.send', mail(boss.id, 'From the owner'))
+    const fromDesk = await a.ok('mail.send', mail(desk.id, 'From the desk'))
+    for (const m of [fromBoss, fromDesk]) await a.ok('outbox.cancel', { id: m.id })
+    await a.ok('team.sync', {})
+    await b.ok('team.sync', {})
+    expect((await b.ok('outbox.get', { id: fromBoss.id })).status).toBe('cancelled')
+    expect(await b.err('outbox.retry', { id: fromBoss.id })).toEqual({ code: 'FORBIDDEN', field: 'id', message: FORBIDDEN_WORDS('boss@perm.test') })
+    expect((await b.ok('outbox.get', { id: fromBoss.id })).status).toBe('cancelled')
+    expect((await b.ok('outbox.retry', { id: fromDesk.id })).status).toBe('queued')
+    // The admin may retry the owner's message.
+    expect((await a.ok('outbox.retry', { id: fromBoss.id })).status).toBe('queued')
   })
 
   it('tells the composer which senders the person at this desktop may use (staff: the assigned ones; admins: all)', async () => {

@@ -12,6 +12,7 @@ import { eventsOf, getRow, listIds, outboxCounts, toOutbound, transition, type O
 import { restoreDraft } from './drafts'
 // issue 22 item 5: who queued each message
 import { queuedByOf } from '../repos/authors'
+import { assertMaySendFrom } from './permissions'
 
 // The one door into the outbox lives with the outbound machinery (the automation runner uses it too).
 export { queueMessage, queueMessageId, type QueueInput } from '../outbound/queue'
@@ -54,6 +55,8 @@ export function retry(ctx: Ctx, id: number) {
   if (!RETRYABLE.includes(row.status)) throw new AppError('CONFLICT', `A ${row.status.replace('_', ' ')} message cannot be retried`, 'id')
   // A manual retry starts a fresh set of attempts; an auth hold is only lifted by new settings.
   if (row.status === 'held' && row.statusReason === 'auth') throw new AppError('CONFLICT', 'Fix the sign-in details of the mailbox first; held messages then resume on their own', 'id')
+  // A retry sends the message again from its sender: in a team, only someone who may send from it (issue 22 item 5).
+  if (row.profileId !== null) assertMaySendFrom(ctx, row.profileId, 'id')
   // Retry skips a backoff, never the time the message was scheduled for.
   // One transaction: the status, its event and whatever the hooks write land together.
   inTransaction(ctx.sqlite, () =>
