@@ -80,7 +80,7 @@ describe('team sequences', () => {
     await b.ok('clock.advance', { ms: 2 * HOUR })
     for (let i = 0; i < 20; i++) {
       b.engine.automation.runDue()
-      await new Promise((r) => setTimeout(r, 10))
+      await b.engine.team.claimsSettled()
     }
     expect(stepsMadeOn(b, 1)).toEqual(onB)
     const claims = await stepClaims(db.url)
@@ -187,7 +187,7 @@ describe('team sequences', () => {
     await b.ok('clock.advance', { ms: DAY })
     for (let i = 0; i < 10; i++) {
       b.engine.automation.runDue()
-      await new Promise((r) => setTimeout(r, 20))
+      await b.engine.team.claimsSettled()
     }
     expect(stepsMadeOn(b, 1).size).toBe(0)
     // A opens again on its file: its SQLite still shows the steps due (nothing was committed), and the claims are its own.
@@ -210,7 +210,7 @@ describe('team sequences', () => {
     const solo = await b.ok('contacts.create', { email: 'offline@client.test', firstName: 'Off', primaryObjectId: shop.id })
     for (let i = 0; i < 10; i++) {
       b.engine.automation.runDue()
-      await new Promise((r) => setTimeout(r, 20))
+      await b.engine.team.claimsSettled()
     }
     expect(stepsMadeOn(b, 1).size).toBe(0)
     expect((withFile(b, (f) => f.prepare('SELECT count(*) AS n FROM team_pending_firings').get()) as { n: number }).n).toBe(1)
@@ -244,7 +244,7 @@ describe('team sequences', () => {
     await waitFor(async () => (await stepClaims(db.url)).length === 2, { timeoutMs: 10_000, intervalMs: 20, message: 'B won both claims' })
     for (let i = 0; i < 10; i++) {
       b.engine.automation.runDue()
-      await new Promise((r) => setTimeout(r, 20))
+      await b.engine.team.claimsSettled()
     }
     expect(stepsMadeOn(b, 1).size).toBe(0)
     // Pulled: paused here too, nothing due, nothing done.

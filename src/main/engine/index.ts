@@ -147,6 +147,8 @@ export interface Engine {
   automation: { runDue(): number; wake(): void }
   /** The in-transaction domain hooks (another engine part, or a test, emits 'outbound.replied' here). */
   hooks: Hooks
+  /** Team workspace: tests wait for the claim rounds a runner's turn started. */
+  team: { claimsSettled(): Promise<void> }
   /** The daily backup (tests wait on it, the bench times it). */
   backups: BackupRunner
   /** Set when start-up found the database damaged, moved it aside and began a new one. */
@@ -325,6 +327,7 @@ export function createEngine(opts: EngineOptions): Engine {
     outbound: { setHostOnline: (on) => net.setHostOnline(on), scheduler, pollEvents, probe: () => net.probe() },
     inbound: { sync: syncManager, mailgun: mailgunInbound },
     automation: { runDue: () => automation.runDue(), wake: () => automation.wake() },
+    team: { claimsSettled: () => replicator.claimsSettled() },
     hooks: ctx.hooks,
     backups,
     integrity,

@@ -60,6 +60,8 @@ export interface ClaimRounds<K> {
   readonly held: boolean
   stop(): Promise<void>
   resume(): void
+  /** Resolves once no round is under way (tests turn a runner, then wait for the round it started). */
+  settled(): Promise<void>
 }
 
 export function claimRounds<K>(o: RoundOptions<K>): ClaimRounds<K> {
@@ -198,6 +200,9 @@ export function claimRounds<K>(o: RoundOptions<K>): ClaimRounds<K> {
     resume() {
       stopped = false
       held = false
+    },
+    async settled() {
+      while (running) await running.catch(() => undefined)
     },
     async stop() {
       stopped = true

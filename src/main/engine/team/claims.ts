@@ -147,6 +147,8 @@ export interface ClaimBook {
    */
   hold(on: boolean): void
   stop(): Promise<void>
+  /** No round under way (claimRounds.settled). */
+  settled(): Promise<void>
   /** After stop(): a workspace created or joined again. */
   resume(): void
 }
@@ -315,6 +317,7 @@ export function createClaimBook(ctx: Ctx, connect: () => Promise<PgClient>, opts
     },
     resume: rounds.resume,
     stop: rounds.stop,
+    settled: rounds.settled,
   }
   books.set(ctx.sqlite, book)
   return book

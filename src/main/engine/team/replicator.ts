@@ -47,6 +47,8 @@ export interface Replicator {
   joined(): void
   /** Leaving (issue 22 item 1): no claim is used or asked for meanwhile; false when the leave was refused. */
   holdClaims(on: boolean): void
+  /** Resolves once neither claim book has a round under way (tests: a runner's turn, then its round's answer). */
+  claimsSettled(): Promise<void>
   /** This desktop left the workspace: everything stops (a later create or join starts it again). */
   left(): Promise<void>
   /** A write just committed: push what it queued now rather than at the next look at the queue. */
@@ -363,6 +365,9 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       problem = null
       start()
       announce()
+    },
+    claimsSettled: async () => {
+      await Promise.all([claims.settled(), steps.settled()])
     },
     holdClaims: (on) => {
       claims.hold(on || removed)

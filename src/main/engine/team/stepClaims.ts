@@ -73,6 +73,8 @@ export interface StepClaims {
   hold(on: boolean): void
   stop(): Promise<void>
   resume(): void
+  /** No round under way (claimRounds.settled). */
+  settled(): Promise<void>
 }
 
 /**
@@ -223,6 +225,7 @@ export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opt
     stats: rounds.stats,
     hold: rounds.hold,
     stop: rounds.stop,
+    settled: rounds.settled,
     resume: rounds.resume,
   }
   books.set(ctx.sqlite, book)
