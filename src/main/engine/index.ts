@@ -338,7 +338,6 @@ export function createEngine(opts: EngineOptions): Engine {
       await backups.stop()
       automation.stop()
       reminders.stop()
-      reminders.stop()
       retention.stop()
       net.close()
       syncStopped = true
