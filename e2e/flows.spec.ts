@@ -30,16 +30,35 @@ async function drop(page: Page, label: string, x: number, y: number): Promise<vo
   await page.getByRole('button', { name: `Add ${label}` }).dragTo(canvas(page), { targetPosition: { x, y } })
 }
 
+/** Where a handle is once it has stopped moving (a step just dropped is measured and placed over a few frames). */
+async function settledBox(page: Page, selector: string) {
+  const handle = page.locator(selector)
+  await expect(handle).toBeVisible()
+  let last = ''
+  for (let i = 0; i < 20; i++) {
+    const box = await handle.boundingBox()
+    if (box && JSON.stringify(box) === last) return box
+    last = JSON.stringify(box)
+    await page.evaluate(() => new Promise<void>((done) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => done())))
+  }
+  throw new Error(`${selector} kept moving`)
+}
+
 /** Draws a connection from a node's out-handle (or its yes/no handle) to another node's in-handle. */
 async function connect(page: Page, from: string, to: string, branch?: 'yes' | 'no'): Promise<void> {
-  const src = await page.locator(`.react-flow__handle.source[data-nodeid="${from}"]${branch ? `[data-handleid="${branch}"]` : ''}`).boundingBox()
-  const dst = await page.locator(`.react-flow__handle.target[data-nodeid="${to}"]`).boundingBox()
-  if (!src || !dst) throw new Error(`no handle between ${from} and ${to}`)
-  await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 10 })
-  await page.mouse.up()
-  await expect(page.getByTestId(`rf__edge-${from}->${to}${branch ? `:${branch}` : ''}`)).toBeAttached()
+  const edge = page.getByTestId(`rf__edge-${from}->${to}${branch ? `:${branch}` : ''}`)
+  // Twice at most, as a person would: CI once lost a drag made while the step panel opened beside the canvas.
+  for (let attempt = 1; ; attempt++) {
+    const src = await settledBox(page, `.react-flow__handle.source[data-nodeid="${from}"]${branch ? `[data-handleid="${branch}"]` : ''}`)
+    const dst = await settledBox(page, `.react-flow__handle.target[data-nodeid="${to}"]`)
+    await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 10 })
+    await page.mouse.up()
+    if (attempt === 2) break
+    if (await edge.waitFor({ state: 'attached', timeout: 3000 }).then(() => true, () => false)) return
+  }
+  await expect(edge).toBeAttached()
 }
 
 test('a flow drawn on the canvas is checked, saved, activated and runs, with counts and leads per step', async ({ page, app }) => {
