@@ -64,6 +64,18 @@ export interface ClaimRounds<K> {
   settled(): Promise<void>
 }
 
+/**
+ * Readies a claims connection before its first round (both books' warm). A round's plan is the same whatever it
+ * asks for (a primary-key probe per key, by construction), so the session keeps one generic plan instead of
+ * planning each of the first five rounds again (PostgreSQL's default); and one empty round plans it and loads the
+ * catalog caches of a new backend. Measured on ten fresh connections at once: their first rounds took 30-67 ms,
+ * the rounds after about 8.
+ */
+export async function readyClaimConnection(c: PgClient, emptyRound: { name: string; text: string; values: unknown[] }): Promise<void> {
+  await c.query('SET plan_cache_mode = force_generic_plan')
+  await c.query(emptyRound)
+}
+
 export function claimRounds<K>(o: RoundOptions<K>): ClaimRounds<K> {
   // Real time, not the engine's clock: leases are PostgreSQL's (wall) time; a won claim is trusted here until a
   // minute before its lease ends.

@@ -43,7 +43,7 @@
 import type { Ctx } from '../context'
 import type { Sqlite } from '../db/open'
 import { insertUnpushed, teamState, type LocalOp } from '../repos/team'
-import { claimRounds, type ClaimRounds } from './claimRounds'
+import { claimRounds, readyClaimConnection, type ClaimRounds } from './claimRounds'
 import type { PgClient } from './pg'
 
 /** Which claims row decides one piece of work. */
@@ -178,12 +178,9 @@ export function createStepClaims(ctx: Ctx, connect: () => Promise<PgClient>, opt
     leaseMs,
     lostRetryMs: opts.lostRetryMs ?? 2000,
     perRound: opts.batch ?? 32,
-    // As the outbox's claims connection (warmClaimConnection, claims.ts): one generic plan, made before the first round.
     async warm(c) {
       const s = teamState(ctx.sqlite)
-      if (!s) return
-      await c.query('SET plan_cache_mode = force_generic_plan')
-      await c.query(stepClaimQuery([[], [], s.deviceId, leaseMs]))
+      if (s) await readyClaimConnection(c, stepClaimQuery([[], [], s.deviceId, leaseMs]))
     },
     async ask(c, keys) {
       const s = teamState(ctx.sqlite)
