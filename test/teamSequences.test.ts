@@ -59,6 +59,7 @@ async function stepClaims(dbUrl: string) {
 
 describe('team sequences', () => {
   it('both runners due at once: each enrolment’s step is done by one desktop; one that did it and has not pushed is never redone, lease or not', async () => {
+    // 90 s in all: its wait for every first step alone may use 30 s on a loaded CI machine.
     // A lease of 50 ms: a step's claim is pinned to its winner, so even a lease long run out hands nothing over.
     const N = 20
     const { db, a, b, seq } = await twoDesks({ contacts: N, leaseMs: 50 })
@@ -94,7 +95,7 @@ describe('team sequences', () => {
       expect(rows.n).toBe(N)
     }
     expect(canonicalDump(b)).toEqual(canonicalDump(a))
-  })
+  }, 90_000)
 
   it('an enrolment made here and not pushed is this desktop’s alone: it goes while PostgreSQL is unknown, and no claim is asked', async () => {
     const { db, a, b, seq, shop } = await twoDesks()
