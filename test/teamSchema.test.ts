@@ -103,8 +103,10 @@ describe('team contract', () => {
     await t.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [] })
     await t.ok('team.sync', {})
     const bin = execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | head -1'], { encoding: 'utf8' }).trim()
-    const dump = execFileSync(`${bin}/pg_dump`, [db.url], { encoding: 'utf8' })
-    const roles = execFileSync(`${bin}/pg_dumpall`, ['--roles-only', '-d', pgServerUrl()], { encoding: 'utf8' })
+    // Every workspace any test made on this server has its roles, so the roles dump outgrows execFileSync's 1 MB.
+    const big = { encoding: 'utf8' as const, maxBuffer: 1024 * 1024 * 1024 }
+    const dump = execFileSync(`${bin}/pg_dump`, [db.url], big)
+    const roles = execFileSync(`${bin}/pg_dumpall`, ['--roles-only', '-d', pgServerUrl()], big)
     for (const pw of [ADMIN.password, STAFF.password]) {
       expect(dump).not.toContain(pw)
       expect(roles).not.toContain(pw)
