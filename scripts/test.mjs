@@ -1,10 +1,6 @@
 // `npm test`: typecheck, unit + integration tests (vitest), build, UI tests (Playwright in Chromium,
 // and Electron where it exists). Ends with the one line CI reads: "N passed, N failed".
-//
-// Order: the unit project (two forks, the CPU busy throughout), then the mail project (one file at a time,
-// waiting on Postfix and Dovecot: a third of two cores sat idle) side by side with the typecheck and the
-// build, whose output is printed once they end; then the UI tests, which need the build.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { ensureNative } from './native.mjs'
 
@@ -21,25 +17,11 @@ const run = (label, cmd, args, env = {}) => {
   return r.status === 0
 }
 const node = (script, args, env) => [process.execPath, [script, ...args], env]
-/** Runs in the background with its output kept, to be printed whole when it ends (not interleaved). */
-const runQuiet = (cmd, args) =>
-  new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env })
-    let out = ''
-    child.stdout.on('data', (b) => (out += b))
-    child.stderr.on('data', (b) => (out += b))
-    child.on('error', (e) => resolve({ ok: false, out: `${out}${e.message}\n` }))
-    child.on('close', (code) => resolve({ ok: code === 0, out }))
-  })
-const runLoud = (label, cmd, args) =>
-  new Promise((resolve) => {
-    console.log(`\n── ${label} ──`)
-    const child = spawn(cmd, args, { stdio: 'inherit', env: process.env })
-    child.on('error', () => resolve(false))
-    child.on('close', (code) => resolve(code === 0))
-  })
 
 ensureNative('node')
+
+if (run('typecheck', 'npm', ['run', '-s', 'typecheck'])) passed++
+else failed++
 
 // Real Postfix + Dovecot on 127.0.0.1 for the integration tests (test/mail/servers.ts). The first
 // start apt-installs them (Debian, root or passwordless sudo); isync brings mbsync for the sync
@@ -67,29 +49,9 @@ if (mailStart.status === 0) {
   console.log('        the integration tests that need them will fail as well. Needs Debian with apt and root/sudo.')
 }
 
-const vitest = (project) => node('node_modules/vitest/vitest.mjs', ['run', `--project=${project}`, '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/${project}.json`])
-const unitOk = run('unit tests', ...vitest('unit'))
-countVitest('unit', unitOk)
-const [mailOk, typecheck, build] = await Promise.all([
-  runLoud('integration tests against Postfix and Dovecot (beside the typecheck and the build)', ...vitest('mail').slice(0, 2)),
-  runQuiet('npm', ['run', '-s', 'typecheck']),
-  runQuiet(...node('node_modules/electron-vite/bin/electron-vite.js', ['build']).slice(0, 2)),
-])
-countVitest('mail', mailOk)
-console.log(`\n── typecheck ──\n${typecheck.out.trim() || 'no errors'}`)
-if (typecheck.ok) passed++
-else failed++
-// A failed build shows all it said; a good one, its summary.
-console.log(`\n── build ──\n${build.ok ? build.out.trim().split('\n').slice(-6).join('\n') : build.out.trim()}`)
-
-/** Adds one vitest project's JSON report to the totals. */
-function countVitest(project, ok) {
-  const file = `${reports}/${project}.json`
-  if (!existsSync(file)) {
-    failed++
-    return
-  }
-  const unit = JSON.parse(readFileSync(file, 'utf8'))
+const unitOk = run('unit and integration tests', ...node('node_modules/vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/unit.json`]))
+if (existsSync(`${reports}/unit.json`)) {
+  const unit = JSON.parse(readFileSync(`${reports}/unit.json`, 'utf8'))
   passed += unit.numPassedTests
   const unitFailed = unit.numFailedTests + filesFailedWithoutATest(unit)
   failed += unitFailed
@@ -99,15 +61,15 @@ function countVitest(project, ok) {
   const unreported = unit.numTotalTests - unit.numPassedTests - unit.numFailedTests - unit.numPendingTests - unit.numTodoTests
   if (unreported > 0) {
     failed += unreported
-    console.log(`FAILED: ${unreported} ${project} test(s) never reported a result (their worker died); counted as failed`)
+    console.log(`FAILED: ${unreported} test(s) never reported a result (their worker died); counted as failed`)
   }
-  if (!ok && unitFailed === 0 && unreported <= 0) {
+  if (!unitOk && unitFailed === 0 && unreported <= 0) {
     failed++
-    console.log(`FAILED: vitest (${project}) exited with an error outside any test (see "Unhandled Errors" above); counted as 1 failed`)
+    console.log('FAILED: vitest exited with an error outside any test (see "Unhandled Errors" above); counted as 1 failed')
   }
-}
+} else failed++
 
-if (build.ok) {
+if (run('build', ...node('node_modules/electron-vite/bin/electron-vite.js', ['build']))) {
   run(
     'UI tests (Playwright)',
     // One picture per shot() unless SHOTS says otherwise: the four-variant review set (SHOTS=all, the default of
