@@ -131,7 +131,9 @@ function childrenRss(now: number): number {
     lastScan = now
     kidPids = descendants().filter((p) => !notHost.has(p))
   }
-  return treeList(kidPids)
+  // notHost is checked here too: a scan made while the window's process was starting (before its pid was marked)
+  // would otherwise count that process for up to 2 s.
+  return treeList(kidPids.filter((p) => !notHost.has(p)))
     .slice(1)
     .reduce((a, p) => a + p.rssMb * 1024 * 1024, 0)
 }
