@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { findMigrationsDir, openDatabase } from '../src/main/engine/db/open'
+import { erasedKey } from '../src/main/engine/repos/dataRights'
 
 describe('migrations', () => {
   it('build every table of tenancy and people on a fresh database, with WAL and foreign keys', () => {
@@ -47,5 +48,25 @@ describe('migrations', () => {
     const journal = JSON.parse(readFileSync(join(findMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
     expect((raw.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n).toBe(journal.entries.length)
     raw.close()
+  })
+  it('0040 moves an erase salt made before it into erase_salts, so the blocks hashed with it still hold', () => {
+    // The migrations up to 0039 in a folder of their own: a desktop as it was before 0040.
+    const dir = mkdtempSync(join(tmpdir(), 'sb-mig-dir-'))
+    cpSync(findMigrationsDir(), dir, { recursive: true })
+    rmSync(join(dir, '0040_erase_salts.sql'))
+    const journalFile = join(dir, 'meta', '_journal.json')
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: Array<{ tag: string }> }
+    journal.entries = journal.entries.filter((e) => e.tag < '0040')
+    writeFileSync(journalFile, JSON.stringify(journal))
+    const file = join(mkdtempSync(join(tmpdir(), 'sb-mig-')), 'x.db')
+    const before = openDatabase(file, dir)
+    before.sqlite.prepare("INSERT INTO app_settings (key, value) VALUES ('dataRights.salt', 'old-salt')").run()
+    before.sqlite.prepare("INSERT INTO suppressions (object_id, email, reason, created_at) VALUES (NULL, ?, 'erased', 1)").run(erasedKey('old-salt', 'ava@client.test'))
+    before.sqlite.close()
+    const after = openDatabase(file, findMigrationsDir())
+    expect(after.sqlite.prepare('SELECT salt FROM erase_salts').pluck().all()).toEqual(['old-salt'])
+    expect(after.sqlite.prepare("SELECT count(*) FROM app_settings WHERE key = 'dataRights.salt'").pluck().get()).toBe(0)
+    expect(after.sqlite.prepare('SELECT count(*) FROM suppressions WHERE email = ?').pluck().get(erasedKey('old-salt', 'AVA@client.test '))).toBe(1)
+    after.sqlite.close()
   })
 })

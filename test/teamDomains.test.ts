@@ -224,4 +224,51 @@ describe('team domains', () => {
       expect(await t.err('contacts.get', { id: eveB.id })).toMatchObject({ code: 'NOT_FOUND' })
     }
   })
+  it('a person erased on either desktop, before the workspace or in it, cannot be added, imported or mailed on the other', async () => {
+    const db = await freshDatabase()
+    const a = teamEngine()
+    const shop = await a.ok('objects.create', { name: 'Shop', timezone: 'UTC' })
+    const profile = await a.ok('profiles.create', { objectId: shop.id, email: 'desk@shop.test', displayName: 'Desk', transport: { kind: 'smtp', mailboxId: (await a.ok('mailboxes.create', { objectId: shop.id, email: 'desk@shop.test', displayName: 'Desk', minGapSeconds: 0, smtp: SMTP, imap: null })).id } })
+    // Erased before the workspace existed: the block travels in the new workspace's snapshot.
+    await a.ok('contacts.erase', { id: (await a.ok('contacts.create', { email: 'old@client.test', primaryObjectId: shop.id })).id })
+    await a.ok('team.create', { databaseUrl: db.url, admin: ADMIN })
+    await a.ok('team.users.create', { ...STAFF, role: 'staff', profileIds: [profile.id] })
+    await a.ok('team.sync', {})
+    const b = teamEngine()
+    await b.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+    // Erased in the workspace, on each desktop, each before it had erased anyone else in it.
+    const eve = await a.ok('contacts.create', { email: 'eve@client.test', primaryObjectId: shop.id })
+    const bo = await b.ok('contacts.create', { email: 'bo@client.test', primaryObjectId: shop.id })
+    await sync(a, b, a)
+    await a.ok('contacts.erase', { id: eve.id })
+    await b.ok('contacts.erase', { id: bo.id })
+    await sync(a, b, a)
+    for (const [t, people] of [[b, ['old@client.test', 'eve@client.test']], [a, ['bo@client.test']]] as const) {
+      for (const email of people) {
+        const created = await t.err('contacts.create', { email: email.toUpperCase(), primaryObjectId: shop.id })
+        expect(created).toMatchObject({ code: 'CONFLICT', field: 'email' })
+        expect(created.message).toContain('erased')
+        const imp = await t.ok('contacts.import', { csv: `email\n${email}`, objectId: shop.id, tagIds: [] })
+        expect(imp).toMatchObject({ imported: 0, skipped: 1 })
+        const sent = await t.ok('mail.send', { profileId: profile.id, to: [email], subject: 'Hello again', html: '<p>hi</p>' })
+        expect(sent.status).toBe('skipped')
+      }
+    }
+    // No address in clear anywhere: only the salted keys replicate.
+    for (const t of [a, b]) expect(JSON.stringify(suppressionsOf(t))).not.toMatch(/old@|eve@|bo@/)
+  })
+  it('two desktops that erase for the first time apart each make a salt; both salts replicate and both blocks hold', async () => {
+    const { a, b, shop } = await twoDesks()
+    const eve = await a.ok('contacts.create', { email: 'eve@client.test', primaryObjectId: shop.id })
+    const bo = await a.ok('contacts.create', { email: 'bo@client.test', primaryObjectId: shop.id })
+    await sync(a, b)
+    await a.ok('contacts.erase', { id: eve.id })
+    await b.ok('contacts.erase', { id: bo.id })
+    await sync(a, b, a)
+    const salts = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT salt FROM erase_salts ORDER BY salt').pluck().all())
+    expect(salts(a)).toHaveLength(2)
+    expect(salts(b)).toEqual(salts(a))
+    for (const t of [a, b])
+      for (const email of ['eve@client.test', 'bo@client.test']) expect(await t.err('contacts.create', { email, primaryObjectId: shop.id })).toMatchObject({ code: 'CONFLICT', field: 'email' })
+  })
 })

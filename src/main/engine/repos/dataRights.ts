@@ -4,20 +4,21 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { Ctx } from '../context'
 import { stmt } from '../db/stmt'
-import { getSetting, setSetting } from './settings'
 
-const SALT_KEY = 'dataRights.salt'
 export const ERASED_REASON = 'erased'
 
-/** The salt, or null when nobody was ever erased (then no address can be blocked, and a read writes nothing). */
-export const eraseSalt = (ctx: Ctx): string | null => getSetting(ctx, SALT_KEY)
+/**
+ * Every salt an erased person's block was hashed with, oldest first: this desktop's and, in a team workspace, the
+ * other desktops' (erase_salts replicates, migration 0040). Empty when nobody was ever erased.
+ */
+export const eraseSalts = (ctx: Ctx): string[] => stmt(ctx.sqlite, 'SELECT salt FROM erase_salts ORDER BY created_at, salt').pluck().all() as string[]
 
-/** Made on the first erase, inside its transaction. */
+/** The salt a new erase hashes with: the workspace's oldest, or one made now (inside the erase's transaction). */
 export function ensureEraseSalt(ctx: Ctx): string {
-  const s = eraseSalt(ctx)
+  const s = eraseSalts(ctx)[0]
   if (s) return s
   const made = randomBytes(32).toString('hex')
-  setSetting(ctx, SALT_KEY, made)
+  stmt(ctx.sqlite, 'INSERT INTO erase_salts (salt, created_at) VALUES (?, ?)').run(made, ctx.clock.now())
   return made
 }
 
@@ -25,14 +26,15 @@ export function ensureEraseSalt(ctx: Ctx): string {
 export const erasedKey = (salt: string, email: string): string => `erased:${createHmac('sha256', salt).update(email.trim().toLowerCase()).digest('hex')}`
 
 /**
- * Whether the address was erased in this business (or in every business). `objectId` null looks only at blocks
- * that cover every business, as a contact of no business is.
+ * Whether the address was erased in this business (or in every business), on this desktop or another of the
+ * workspace. `objectId` null looks only at blocks that cover every business, as a contact of no business is.
  */
 export function isErased(ctx: Ctx, objectId: number | null, email: string): boolean {
-  const salt = eraseSalt(ctx)
-  if (!salt) return false
+  const salts = eraseSalts(ctx)
+  if (salts.length === 0) return false
+  const keys = JSON.stringify(salts.map((salt) => erasedKey(salt, email)))
   return (
-    stmt(ctx.sqlite, 'SELECT 1 FROM suppressions WHERE email = ? AND (object_id IS NULL OR object_id = ?) LIMIT 1').get(erasedKey(salt, email), objectId) !==
+    stmt(ctx.sqlite, 'SELECT 1 FROM suppressions WHERE email IN (SELECT value FROM json_each(?)) AND (object_id IS NULL OR object_id = ?) LIMIT 1').get(keys, objectId) !==
     undefined
   )
 }
@@ -243,10 +245,10 @@ export function insertErasedMessages(ctx: Ctx, ids: number[], now: number): void
  * case, which then costs one query per batch and nothing per message).
  */
 export function erasedMessageTest(ctx: Ctx): ((m: MessagePlace) => boolean) | null {
-  const salt = eraseSalt(ctx)
-  if (!salt || !stmt(ctx.sqlite, 'SELECT 1 FROM erased_messages LIMIT 1').get()) return null
+  const salts = eraseSalts(ctx)
+  if (salts.length === 0 || !stmt(ctx.sqlite, 'SELECT 1 FROM erased_messages LIMIT 1').get()) return null
   const has = stmt(ctx.sqlite, 'SELECT 1 FROM erased_messages WHERE key = ?')
-  return (m) => has.get(erasedMessageKey(salt, m)) !== undefined
+  return (m) => salts.some((salt) => has.get(erasedMessageKey(salt, m)) !== undefined)
 }
 
 export function deleteDrafts(ctx: Ctx, ids: number[]): string[] {

@@ -97,6 +97,9 @@ export const SHARED_TABLES: SharedTable[] = [
   // ---- team-domains (migration 0036): what stops a send, consent, segments and intake rules.
   // A suppression made on any desktop stops the sends of every desktop (checked again when a row is claimed).
   { name: 'suppressions', pk: ['id'], autoId: true, cols: ['object_id', 'email', 'reason', 'created_at'], unique: { cols: ['object_id', 'email'], where: 'ifnull(object_id, 0) = ifnull(?, 0) AND email = ?', key: (f) => JSON.stringify([f.object_id ?? 0, f.email]) } },
+  // The salts an erased person's block is hashed with (migration 0040): every desktop tests an address against each,
+  // so a person erased on one desktop is refused on all. Salts are made once and never change or go.
+  { name: 'erase_salts', pk: ['salt'], autoId: false, cols: ['created_at'], textKey: ['salt'] },
   // One row per contact and channel (a reusable key: the later of set and remove wins); its history rows are plain.
   { name: 'consent', pk: ['contact_id', 'channel'], autoId: false, cols: ['status', 'source', 'at'], textKey: ['channel'] },
   { name: 'consent_events', pk: ['id'], autoId: true, cols: ['contact_id', 'channel', 'status', 'source', 'at'] },
