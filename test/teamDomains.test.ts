@@ -243,6 +243,8 @@ describe('team domains', () => {
     await a.ok('contacts.erase', { id: eve.id })
     await b.ok('contacts.erase', { id: bo.id })
     await sync(a, b, a)
+    // The contact rows went everywhere.
+    for (const t of [a, b]) for (const c of [eve, bo]) expect((await t.err('contacts.get', { id: c.id })).code).toBe('NOT_FOUND')
     for (const [t, people] of [[b, ['old@client.test', 'eve@client.test']], [a, ['bo@client.test']]] as const) {
       for (const email of people) {
         const created = await t.err('contacts.create', { email: email.toUpperCase(), primaryObjectId: shop.id })
