@@ -118,6 +118,41 @@ describe('team permissions: staff send only from their assigned profiles', () =>
     expect((await b.ok('flows.activate', { id: flow.id })).status).toBe('active')
   })
 
+  it('refuses enrolling contacts (by hand or with an import) in an admin’s sequence through an unassigned sender, and resuming an admin’s flow that sends as one', async () => {
+    const { a, b, object, boss, ann, bossBox } = await setup()
+    const steps = [{ subject: 'Hello', bodyHtml: '<p>Hello</p>', wait: { value: 1, unit: 'days' as const } }]
+    const seq = await a.ok('sequences.create', { name: 'Owner follow-up', objectId: object.id, steps, mailboxIds: [bossBox.id] })
+    const flow = await a.ok('flows.create', {
+      name: 'Owner offer',
+      objectId: object.id,
+      trigger: { type: 'manual' },
+      graph: {
+        nodes: [
+          { id: 'start', type: 'start', config: {}, position: { x: 0, y: 0 } },
+          { id: 'offer', type: 'sendEmail', config: { subject: 'Offer', html: '<p>Offer</p>', profileId: boss.id }, position: { x: 0, y: 100 } },
+          { id: 'done', type: 'end', config: {}, position: { x: 0, y: 200 } },
+        ],
+        edges: [
+          { from: 'start', to: 'offer' },
+          { from: 'offer', to: 'done' },
+        ],
+      },
+    })
+    await a.ok('flows.activate', { id: flow.id })
+    await a.ok('flows.pause', { id: flow.id })
+    await a.ok('team.sync', {})
+    await b.ok('team.sync', {})
+    expect(await b.err('sequences.enroll', { sequenceId: seq.id, contactIds: [ann.id] })).toEqual({ code: 'FORBIDDEN', field: 'sequenceId', message: FORBIDDEN_WORDS('boss@perm.test') })
+    expect(await b.err('contacts.import', { csv: 'email\nnew.person@client.test', objectId: object.id, tagIds: [], sequenceId: seq.id })).toMatchObject({ code: 'FORBIDDEN', field: 'sequenceId' })
+    expect((await b.ok('contacts.list', { query: 'new.person' })).items).toEqual([]) // the refused import wrote nothing
+    expect(await b.err('flows.resume', { id: flow.id })).toEqual({ code: 'FORBIDDEN', field: 'graph.nodes.offer', message: FORBIDDEN_WORDS('boss@perm.test') })
+    expect((await b.ok('flows.get', { id: flow.id })).status).toBe('paused')
+    expect((await b.ok('sequences.get', { id: seq.id })).counts).toEqual({})
+    // The admin may do both.
+    expect(await a.ok('sequences.enroll', { sequenceId: seq.id, contactIds: [ann.id] })).toMatchObject({ enrolled: 1 })
+    expect((await a.ok('flows.resume', { id: flow.id })).status).toBe('active')
+  })
+
   it('refuses a reply from the mailbox’s own (unassigned) sender and a bulk send from it; a reply from an assigned one goes', async () => {
     const { b, object, boss, desk, bossBox } = await setup()
     // Mail that arrived on this desktop in the owner's mailbox (the inbox is each desktop's own).

@@ -107,8 +107,8 @@ function textProblems(ctx: Ctx, objectId: number, n: FlowGraph['nodes'][number])
 
 /**
  * A staff member starts a flow only with senders assigned to them: the explicit profile of each email step, and
- * the profile of each mailbox it rotates through. Checked when a flow starts running (activate, or a new version
- * of a running one); a flow an admin started keeps sending whoever's desktop runs it.
+ * the profile of each mailbox it rotates through. Checked when a flow starts running (activate, resume, or a new
+ * version of a running one); a flow an admin started keeps sending whoever's desktop runs it.
  */
 function assertFlowSenders(ctx: Ctx, g: FlowGraph): void {
   for (const n of g.nodes) {
@@ -197,6 +197,9 @@ export function pauseFlow(ctx: Ctx, id: number): Flow {
 
 /** Resuming: leads whose wait ended while paused move on now, none is skipped or sent twice. */
 export function resumeFlow(ctx: Ctx, id: number): Flow {
+  const f = load(ctx, id)
+  // Resuming starts its sends again, as activating does: a staff member resumes only a flow sending as their senders.
+  if (f.status === 'paused') assertFlowSenders(ctx, readGraph(ctx, f.id, f.version))
   return setRunning(ctx, id, 'active')
 }
 

@@ -13,7 +13,7 @@ import { addContactTag } from '../repos/tags'
 import { contactEmailsChanged } from './contacts'
 import { requireObject } from './objects'
 import { ensureTag, requireTags } from './tags'
-import { enroll, getSequence } from './sequences'
+import { assertMayEnrol, enroll, getSequence } from './sequences'
 import { wakeAutomation } from '../automation/runner'
 import { ERASED_WORDS } from './dataRights'
 import { addAudit } from '../repos/audit'
@@ -61,7 +61,10 @@ export async function importContacts(ctx: Ctx, input: Input): Promise<ImportResu
 
   if (input.objectId != null) requireObject(ctx, input.objectId)
   requireTags(ctx, input.tagIds, 'tagIds')
-  if (input.sequenceId !== undefined) getSequence(ctx, input.sequenceId, 'sequenceId')
+  if (input.sequenceId !== undefined) {
+    getSequence(ctx, input.sequenceId, 'sequenceId')
+    assertMayEnrol(ctx, input.sequenceId)
+  }
   const objectsByName = objectIdsByName(ctx)
   const countries = new Map<number | null, string | null>()
   const countryOf = (objectId: number | null) => {

@@ -1,6 +1,7 @@
 // Who may send from which sender profile (issue 22 item 5). One rule, asked by every contract method through
 // which a person queues mail from a profile (mail.send, drafts.send, messages.reply, mail.sendMany, outbox.retry,
-// communications.send, a sequence's mailboxes, flows with an explicit sender or mailboxes): on a desktop in a team workspace as a staff member, only
+// communications.send, a sequence's mailboxes when it is saved and when a person enrols contacts in it (sequences.enroll,
+// contacts.import), flows with an explicit sender or mailboxes when activated or resumed): on a desktop in a team workspace as a staff member, only
 // the profiles an admin assigned to them (the local copy of PostgreSQL's team_user_profiles, refreshed on every
 // sync). Admins and solo desktops may use every profile.
 //

@@ -122,7 +122,21 @@ export function enroll(ctx: Ctx, input: z.output<typeof Enroll>): { enrolled: nu
   return { enrolled: r.enrolled, alreadyEnrolled: r.already, skipped: r.total - r.eligible }
 }
 
+/**
+ * A person who enrols contacts has the sequence's mail sent through its mailboxes' senders: a staff member may enrol
+ * only in a sequence whose every mailbox sends as a profile assigned to them (permissions.ts). Automation that enrols
+ * (an intake rule, a flow step) was set up earlier and is not asked again.
+ */
+export function assertMayEnrol(ctx: Ctx, sequenceId: number, field = 'sequenceId'): void {
+  for (const box of repo.mailboxesOf(ctx, sequenceId)) {
+    const sender = profileOfMailbox(ctx, box)
+    if (sender) assertMaySendFrom(ctx, sender.id, field)
+  }
+}
+
 export function enrollAndWake(ctx: Ctx, input: z.output<typeof Enroll>): ReturnType<typeof enroll> {
+  requireRow(ctx, input.sequenceId, 'sequenceId')
+  assertMayEnrol(ctx, input.sequenceId)
   const r = enroll(ctx, input)
   automationChanged(ctx, 'sequences')
   return r
