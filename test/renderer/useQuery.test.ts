@@ -94,6 +94,19 @@ describe('useQuery', () => {
     expect(seen).toMatchObject({ data: 'v2', loading: false })
   })
 
+  it('keeps reloading through a stream of events (a first sync), once per delay, not only after the stream ends', async () => {
+    render({ id: 1 })
+    await answer(0, 'v1')
+    // An event every 20 ms for 1 s: a debounce that restarts on each event would not reload before the end.
+    for (let i = 0; i < 50; i++) {
+      emit('outbox.changed', { ids: [1] })
+      await act(async () => vi.advanceTimersByTime(20))
+    }
+    expect(calls.length - 1).toBe(5) // at 200, 400, 600, 800 and 1000 ms
+    await act(async () => vi.advanceTimersByTime(1000))
+    expect(calls.length - 1).toBe(5) // nothing after the stream but the one already made
+  })
+
   it('ignores events it was not given, and payloads its filter rejects', async () => {
     render({ id: 7, events: 'filtered', when: (ids) => ids.includes(7) })
     await answer(0, 'v1')

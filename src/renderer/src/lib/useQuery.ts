@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { EventName, EventPayload, Input, Method, Output } from '../../../shared/contract'
 import { onEvent, rpc, RpcError } from '../rpc'
+import { coalesce } from './coalesce'
 import { messageOf } from './errors'
 
 export interface Remote<T> {
@@ -24,7 +25,7 @@ export type Trigger = EventName | 'transport.open' | EventFilter
 export interface QueryOptions {
   /** Engine events that can change the answer. */
   events?: Trigger[]
-  /** Events within this many ms are coalesced into one reload. */
+  /** Events within this many ms of the first are coalesced into one reload (a steady stream reloads this often). */
   delayMs?: number
   /** false: do not load (data stays null, loading false). */
   enabled?: boolean
@@ -80,21 +81,17 @@ export function useLoad<T>(load: () => Promise<T>, key: unknown, options: QueryO
   filters.current = events
   useEffect(() => {
     if (!enabled || !eventKey) return
-    let t: ReturnType<typeof setTimeout> | undefined
-    const soon = () => {
-      clearTimeout(t)
-      t = setTimeout(reload, delayMs)
-    }
+    const soon = coalesce(reload, delayMs)
     const offs = filters.current.map((e, i) =>
       typeof e === 'string'
-        ? onEvent(e as EventName, soon)
+        ? onEvent(e as EventName, soon.call)
         : onEvent(e.event as EventName, (payload: unknown) => {
             // The newest filter (it may close over the current input), for the same event.
             const now = filters.current[i] as { when: (p: unknown) => boolean } | string | undefined
-            if (typeof now === 'object' && now.when(payload)) soon()
+            if (typeof now === 'object' && now.when(payload)) soon.call()
           }),
     )
-    return () => (offs.forEach((off) => off()), clearTimeout(t))
+    return () => (offs.forEach((off) => off()), soon.cancel())
   }, [eventKey, enabled, delayMs, reload])
 
   return { ...state, reload }

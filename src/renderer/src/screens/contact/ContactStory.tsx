@@ -6,6 +6,7 @@ import type { ContactEvent, TimelineKind } from '../../../../shared/crm'
 import type { OutboxStatus } from '../../../../shared/outbound'
 import { Icon, type IconName } from '../../components/Icons'
 import { AlertLine } from '../../components/Field'
+import { coalesce } from '../../lib/coalesce'
 import { messageOf } from '../../lib/errors'
 import { fullTime, listTime } from '../../lib/inbox'
 import { STATUS } from '../../lib/outbox'
@@ -44,10 +45,9 @@ export function ContactStory({ contactId, name, timeZone }: { contactId: number;
   }, [contactId, filter])
   useEffect(() => {
     let cancel = reload()
-    let t: ReturnType<typeof setTimeout> | undefined
-    const soon = () => (clearTimeout(t), (t = setTimeout(() => (cancel(), (cancel = reload())), 300)))
-    const offs = (['inbox.changed', 'outbox.changed', 'notes.changed', 'tasks.changed', 'automation.changed'] as const).map((e) => onEvent(e, soon))
-    return () => (offs.forEach((off) => off()), clearTimeout(t), cancel())
+    const soon = coalesce(() => (cancel(), (cancel = reload())), 300)
+    const offs = (['inbox.changed', 'outbox.changed', 'notes.changed', 'tasks.changed', 'automation.changed'] as const).map((e) => onEvent(e, soon.call))
+    return () => (offs.forEach((off) => off()), soon.cancel(), cancel())
   }, [reload])
 
   const more = () => {

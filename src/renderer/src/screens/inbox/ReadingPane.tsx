@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type JSX, type MutableRefObje
 import type { InboxThread, MessageDetail, MessageSummary } from '../../../../shared/inbox'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icons'
+import { coalesce } from '../../lib/coalesce'
 import { messageOf } from '../../lib/errors'
 import { plural } from '../../lib/format'
 import { onEvent, rpc, RpcError } from '../../rpc'
@@ -106,13 +107,11 @@ export function ReadingPane({ threadId, commands, onReadChange, onClose, onFilte
         if (live) setReply((r) => r ?? { mode: d.replyTo!.mode, message, draft: d })
       })
       .catch(() => undefined)
-    let t: ReturnType<typeof setTimeout> | undefined
+    const soon = coalesce(() => void fetchThread(), 250)
     const off = onEvent('inbox.changed', (p) => {
-      if (!p.threadIds.includes(threadId)) return
-      clearTimeout(t)
-      t = setTimeout(() => void fetchThread(), 250)
+      if (p.threadIds.includes(threadId)) soon.call()
     })
-    return () => ((live = false), off(), clearTimeout(t))
+    return () => ((live = false), off(), soon.cancel())
   }, [threadId])
 
   const messages = load.state === 'ready' ? load.messages : []

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { create } from 'zustand'
 import type { InboxThread } from '../../../../shared/inbox'
+import { coalesce } from '../../lib/coalesce'
 import { messageOf } from '../../lib/errors'
 import { onEvent, rpc, RpcError } from '../../rpc'
 
@@ -110,10 +111,9 @@ export function useInboxList(filters: InboxFilters): InboxList {
   useEffect(() => reload(true), [reload])
 
   useEffect(() => {
-    let t: ReturnType<typeof setTimeout> | undefined
-    const soon = () => (clearTimeout(t), (t = setTimeout(() => reload(), REFRESH_MS)))
-    const offs = [onEvent('inbox.changed', soon), onEvent('transport.open', soon)]
-    return () => (offs.forEach((off) => off()), clearTimeout(t))
+    const soon = coalesce(() => reload(), REFRESH_MS)
+    const offs = [onEvent('inbox.changed', soon.call), onEvent('transport.open', soon.call)]
+    return () => (offs.forEach((off) => off()), soon.cancel())
   }, [reload])
 
   const loadMore = useCallback(() => {
