@@ -32,6 +32,18 @@ async function setup() {
   return { db, a, b, object, desk, boss, ann, bossBox, deskBox }
 }
 
+/** A flow that mails one offer from `profileId`, then ends. */
+const offerGraph = (profileId: number) => ({
+  nodes: [
+    { id: 'start', type: 'start' as const, config: {}, position: { x: 0, y: 0 } },
+    { id: 'offer', type: 'sendEmail' as const, config: { subject: 'Offer', html: '<p>Offer</p>', profileId }, position: { x: 0, y: 100 } },
+    { id: 'done', type: 'end' as const, config: {}, position: { x: 0, y: 200 } },
+  ],
+  edges: [
+    { from: 'start', to: 'offer' },
+    { from: 'offer', to: 'done' },
+  ],
+})
 const mail = (profileId: number, subject = 'Hello') => ({ profileId, to: ['zoe@client.test'], subject, html: '<p>Hi</p>' })
 const outboxRows = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT id, profile_id AS profileId, status FROM outbound_messages ORDER BY id').all()) as Array<{ id: number; profileId: number; status: string }>
 const queuedOps = (t: TestEngine) => withFile(t, (f) => f.prepare("SELECT kind, fields FROM team_ops WHERE tbl = 'outbound_messages'").all()) as Array<{ kind: string; fields: string }>
@@ -100,21 +112,10 @@ describe('team permissions: staff send only from their assigned profiles', () =>
       field: 'email.profileId',
     })
     expect(outboxRows(b)).toEqual([])
-    const graph = (profileId: number) => ({
-      nodes: [
-        { id: 'start', type: 'start' as const, config: {}, position: { x: 0, y: 0 } },
-        { id: 'offer', type: 'sendEmail' as const, config: { subject: 'Offer', html: '<p>Offer</p>', profileId }, position: { x: 0, y: 100 } },
-        { id: 'done', type: 'end' as const, config: {}, position: { x: 0, y: 200 } },
-      ],
-      edges: [
-        { from: 'start', to: 'offer' },
-        { from: 'offer', to: 'done' },
-      ],
-    })
-    const flow = await b.ok('flows.create', { name: 'Offer', objectId: object.id, trigger: { type: 'manual' }, graph: graph(boss.id) })
+    const flow = await b.ok('flows.create', { name: 'Offer', objectId: object.id, trigger: { type: 'manual' }, graph: offerGraph(boss.id) })
     expect(await b.err('flows.activate', { id: flow.id })).toMatchObject({ code: 'FORBIDDEN', field: 'graph.nodes.offer', message: FORBIDDEN_WORDS('boss@perm.test') })
     expect((await b.ok('flows.get', { id: flow.id })).status).toBe('draft')
-    await b.ok('flows.update', { id: flow.id, graph: graph(desk.id) })
+    await b.ok('flows.update', { id: flow.id, graph: offerGraph(desk.id) })
     expect((await b.ok('flows.activate', { id: flow.id })).status).toBe('active')
   })
 
@@ -122,22 +123,7 @@ describe('team permissions: staff send only from their assigned profiles', () =>
     const { a, b, object, boss, ann, bossBox } = await setup()
     const steps = [{ subject: 'Hello', bodyHtml: '<p>Hello</p>', wait: { value: 1, unit: 'days' as const } }]
     const seq = await a.ok('sequences.create', { name: 'Owner follow-up', objectId: object.id, steps, mailboxIds: [bossBox.id] })
-    const flow = await a.ok('flows.create', {
-      name: 'Owner offer',
-      objectId: object.id,
-      trigger: { type: 'manual' },
-      graph: {
-        nodes: [
-          { id: 'start', type: 'start', config: {}, position: { x: 0, y: 0 } },
-          { id: 'offer', type: 'sendEmail', config: { subject: 'Offer', html: '<p>Offer</p>', profileId: boss.id }, position: { x: 0, y: 100 } },
-          { id: 'done', type: 'end', config: {}, position: { x: 0, y: 200 } },
-        ],
-        edges: [
-          { from: 'start', to: 'offer' },
-          { from: 'offer', to: 'done' },
-        ],
-      },
-    })
+    const flow = await a.ok('flows.create', { name: 'Owner offer', objectId: object.id, trigger: { type: 'manual' }, graph: offerGraph(boss.id) })
     await a.ok('flows.activate', { id: flow.id })
     await a.ok('flows.pause', { id: flow.id })
     await a.ok('team.sync', {})
