@@ -23,6 +23,23 @@ it('parses batches in order across threads', async () => {
   expect(batches.flat().map((r) => r.subject)).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`))
 }, 60_000)
 
+it('hands a batch back packed: each message weighed, opened on demand in any order, as parse would give it', async () => {
+  pool = createParsePool({ size: 1 })
+  const items = Array.from({ length: 40 }, (_, i) => ({ source: i === 7 ? Buffer.from(`Subject: big\r\nFrom: b@x.test\r\n\r\n${'z'.repeat(300_000)}\r\n`) : msg(i), internalDate: i }))
+  const packed = await pool.parsePacked(items)
+  expect(packed).toHaveLength(40)
+  // The weights are the store's (what a transaction is cut by): the 300 KB body weighs as much.
+  expect(packed[7].bytes).toBeGreaterThanOrEqual(300_000)
+  expect(packed[8].bytes).toBeLessThan(1000)
+  // Out of order, across the groups the thread serialised them in.
+  const order = [39, 0, 20, 7, 1, ...Array.from({ length: 40 }, (_, i) => i).filter((i) => ![39, 0, 20, 7, 1].includes(i))]
+  const opened = new Map(order.map((i) => [i, packed[i].open()]))
+  const eager = await pool.parse(items)
+  for (let i = 0; i < 40; i++) expect(opened.get(i)).toEqual(eager[i])
+  expect(opened.get(7)!.subject).toBe('big')
+  expect(opened.get(20)!.subject).toBe('m20')
+}, 60_000)
+
 it('a message that crashes its thread comes back raw and marked; the rest of its batch is parsed', async () => {
   pool = createParsePool({ size: 1, maxMemoryMb: 24 })
   // ~40 MB of base64 in a part mailparser must decode: far beyond a 24 MB heap.

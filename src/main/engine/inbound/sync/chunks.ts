@@ -3,6 +3,7 @@
 // more than the message count: 200 small messages take a few ms, three 1 MB ones take tens. So a chunk
 // ends at a count (adapted to how long the last one took) or at a byte budget, whichever comes first.
 import type { ParsedMessage } from '../types'
+import type { ParsedBody } from './parse'
 
 export const CHUNK = {
   /** Messages in the first transaction of a fetch. */
@@ -22,7 +23,7 @@ export const CHUNK = {
 }
 
 /** What storing a message writes, in characters/bytes: the bodies, the sanitised copy, headers, raw source. */
-export function storeWeight(m: ParsedMessage): number {
+export function storeWeight(m: ParsedBody): number {
   let n = (m.text?.length ?? 0) + (m.html?.length ?? 0) + m.subject.length
   if (m.prepared) n += (m.prepared.safeHtml?.length ?? 0) + (m.prepared.htmlText?.length ?? 0)
   else n += m.html?.length ?? 0 // sanitised on the engine's thread: at least as costly again
@@ -35,7 +36,7 @@ export function storeWeight(m: ParsedMessage): number {
  * The end (exclusive) of the chunk that starts at `from`: at most `maxCount` messages and, beyond the
  * first, no more than `maxBytes` of content. Always at least one message, so progress is certain.
  */
-export function chunkEnd(msgs: ParsedMessage[], from: number, maxCount: number, maxBytes = CHUNK.maxBytes, weight = storeWeight): number {
+export function chunkEnd<T = ParsedMessage>(msgs: T[], from: number, maxCount: number, maxBytes = CHUNK.maxBytes, weight: (m: T) => number = storeWeight as (m: T) => number): number {
   let end = from
   let bytes = 0
   while (end < msgs.length && end - from < maxCount) {

@@ -5,13 +5,13 @@
 import type { FetchMessageObject, FetchQueryObject, ImapFlow, MailboxObject, StatusObject } from 'imapflow'
 import type { Ctx } from '../../context'
 import type { FlagUpdate, FolderRef, ParsedMessage } from '../types'
-import type { ParsePool } from './pool'
+import { opened, type PackedBody, type ParsePool } from './pool'
 import { getFolder, saveFolder, saveFolderWindow, type FolderRole, type FolderState } from './state'
 import type { StoreApi } from './storeApi'
 import { adaptCount, chunkEnd, CHUNK, yieldToLoop } from './chunks'
 import { stmt } from '../../db/stmt'
 import { fastParse } from './fastParse'
-import { withPrepared, type ParsedBody } from './parse'
+import { withPrepared } from './parse'
 import { fetchNew, fetchUids } from './fetchRanges'
 
 export interface FolderSyncDeps {
@@ -236,13 +236,13 @@ const QUICK = { count: 4, bytes: 32 * 1024 }
  * waits for its lowered priority (measured: hundreds of ms between the IDLE push and inbox.changed).
  * Anything else (bigger, HTML, attachments, what the fast path declines) goes to the parse threads.
  */
-function quickParse(items: Array<{ source: Buffer; internalDate: number }>): Promise<ParsedBody[]> | null {
+function quickParse(items: Array<{ source: Buffer; internalDate: number }>): Promise<PackedBody[]> | null {
   if (items.length > QUICK.count || items.some((it) => it.source.length > QUICK.bytes)) return null
-  const out: ParsedBody[] = []
+  const out: PackedBody[] = []
   for (const it of items) {
     const b = fastParse(it.source, it.internalDate)
     if (!b || b.html !== null || b.attachments.length || b.parseError) return null
-    out.push(withPrepared(b))
+    out.push(opened(withPrepared(b)))
   }
   return Promise.resolve(out)
 }
@@ -292,13 +292,15 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
     const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
     // Only the IMAP side is kept here: the sources stay with the parse task (for its retry) and go with it.
     const meta = msgs.map((m, i) => ({ uid: m.uid, flags: [...(m.flags ?? [])], modseq: m.modseq ?? null, internalDate: items[i]!.internalDate, size: m.size ?? items[i]!.source.length }))
-    const parsed = quickParse(items) ?? d.pool.parse(items, { deferHtml })
+    const parsed = quickParse(items) ?? d.pool.parsePacked(items, { deferHtml })
     parsed.catch(() => {}) // seen by the chain below; this only keeps it from counting as unhandled
     chain = chain.then(async () => {
-      const full: Array<ParsedMessage | null> = (await parsed).map((b, i) => ({ ...b, ...meta[i]! }))
+      const full: Array<PackedBody | null> = await parsed
       for (let i = 0; i < full.length; ) {
-        const end = chunkEnd(full as ParsedMessage[], i, chunkSize)
-        const chunk = full.slice(i, end) as ParsedMessage[]
+        const end = chunkEnd(full as PackedBody[], i, chunkSize, CHUNK.maxBytes, (b) => b.bytes)
+        // Opened only now, for this transaction: the rest of the batch waits as bytes (see PackedBody).
+        const chunk: ParsedMessage[] = []
+        for (let k = i; k < end; k++) chunk.push({ ...full[k]!.open(), ...meta[k]! })
         // Stored bodies are not held while the rest of the batch is stored.
         full.fill(null, i, end)
         const t0 = performance.now()

@@ -4,8 +4,10 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { deserialize } from 'node:v8'
 import { Worker } from 'node:worker_threads'
 import { fallback, type ParsedBody } from './parse'
+import { storeWeight } from './chunks'
 import { unprepared, type PreparedBody, type PrepareItem } from '../prepare'
 import type { ParseReply, ParseRequest } from './parseWorker'
 
@@ -14,9 +16,22 @@ export interface ParseItem {
   internalDate: number
 }
 
+/**
+ * A parsed message as the parse thread sent it: serialised bytes, outside the engine's heap. `open()` makes it
+ * an object, once, just before it is stored: a first sync's bodies then never wait in the young generation
+ * for the store (where each scavenge copied them and then promoted them to the old one).
+ */
+export interface PackedBody {
+  /** What it weighs (serialised bytes): how store transactions are cut. */
+  bytes: number
+  open(): ParsedBody
+}
+
 export interface ParsePool {
   /** `deferHtml`: sanitising is left to the background pass (see prepareBody). */
   parse(items: ParseItem[], opts?: { deferHtml?: boolean }): Promise<ParsedBody[]>
+  /** As parse, each result left packed until it is opened (the sync's store opens a chunk at a time). */
+  parsePacked(items: ParseItem[], opts?: { deferHtml?: boolean }): Promise<PackedBody[]>
   /** Sanitises stored bodies (from before migration 0010) in a parse thread. */
   prepare(items: PrepareItem[]): Promise<PreparedBody[]>
   /** Starts the threads now, so the first new mail does not wait for a thread to boot. */
@@ -51,7 +66,7 @@ export const PARSE_YOUNG_MB = 16
 interface Task {
   items: ParseItem[]
   deferHtml?: boolean
-  resolve(r: ParsedBody[]): void
+  resolve(r: PackedBody[]): void
   reject(e: Error): void
   /** A sanitising task (items is then empty). */
   prepare?: { items: PrepareItem[]; resolve(r: PreparedBody[]): void }
@@ -115,7 +130,7 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       const task = slot.task
       finish(slot)
       if (task.prepare) task.prepare.resolve(reply.prepared ?? task.prepare.items.map(unprepared))
-      else task.resolve(reply.results.map(revive))
+      else task.resolve(reply.packed ? unpack(reply.packed) : reply.results.map((r) => opened(revive(r))))
       pump()
     })
     // A crash (out of memory, a native fault) loses only this thread: its batch is retried.
@@ -142,10 +157,10 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
     else if (task) {
       if (task.items.length === 1) {
         const it = task.items[0]
-        task.resolve([fallback(it.source, it.internalDate, `MIME parse gave up: ${why}`)])
+        task.resolve([opened(fallback(it.source, it.internalDate, `MIME parse gave up: ${why}`))])
       } else {
         // Split the batch: the one bad message then fails alone.
-        const parts = task.items.map((it) => new Promise<ParsedBody[]>((resolve, reject) => queue.unshift({ items: [it], resolve, reject, deferHtml: task.deferHtml })))
+        const parts = task.items.map((it) => new Promise<PackedBody[]>((resolve, reject) => queue.unshift({ items: [it], resolve, reject, deferHtml: task.deferHtml })))
         Promise.all(parts).then((rs) => task.resolve(rs.flat()), task.reject)
       }
     }
@@ -171,6 +186,15 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
     }
   }
 
+  function parsePacked(items: ParseItem[], o?: { deferHtml?: boolean }): Promise<PackedBody[]> {
+    if (closed) return Promise.reject(new Error('parse pool closed'))
+    if (items.length === 0) return Promise.resolve([])
+    return new Promise((resolve, reject) => {
+      queue.push({ items, resolve, reject, deferHtml: o?.deferHtml })
+      pump()
+    })
+  }
+
   return {
     warm() {
       while (!closed && slots.length < size) slots.push(spawn())
@@ -183,13 +207,9 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       await Promise.race([Promise.all(slots.map((s) => s.booted)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))])
       clearTimeout(timer)
     },
-    parse(items, o) {
-      if (closed) return Promise.reject(new Error('parse pool closed'))
-      if (items.length === 0) return Promise.resolve([])
-      return new Promise((resolve, reject) => {
-        queue.push({ items, resolve, reject, deferHtml: o?.deferHtml })
-        pump()
-      })
+    parsePacked,
+    async parse(items, o) {
+      return (await parsePacked(items, o)).map((p) => p.open())
     },
     prepare(items) {
       if (closed) return Promise.reject(new Error('parse pool closed'))
@@ -211,6 +231,33 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
       await Promise.all(all.map((s) => s.worker.terminate().catch(() => 0)))
     },
   }
+}
+
+/** A result that is an object already (made here, or cloned by an older thread): weighed by its text. */
+export function opened(r: ParsedBody): PackedBody {
+  return { bytes: storeWeight(r), open: () => r }
+}
+
+/** One PackedBody per message; a group is deserialised when its first message is opened, and let go with its last. */
+function unpack(p: NonNullable<ParseReply['packed']>): PackedBody[] {
+  const out: PackedBody[] = []
+  p.groups.forEach((u, g) => {
+    let opened: Array<ParsedBody | null> | null = null
+    let left = p.counts[g]!
+    for (let k = 0; k < p.counts[g]!; k++) {
+      out.push({
+        bytes: p.weights[out.length]!,
+        open: () => {
+          opened ??= deserialize(Buffer.from(u.buffer, u.byteOffset, u.byteLength)) as ParsedBody[]
+          const r = opened[k]!
+          opened[k] = null
+          if (--left === 0) opened = null
+          return revive(r)
+        },
+      })
+    }
+  })
+  return out
 }
 
 /** Buffers cross the thread boundary as Uint8Array: make them Buffers again. */
