@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { freshEngine, type TestEngine } from './helpers'
 import { waitFor } from './support/waitFor'
+import { storeMessages } from '../src/main/engine/inbound/store'
+import { addr, inboxRef, msg, storeCtx } from './inboxFixtures'
 import { ADMIN, STAFF, applyAsPull, canonicalDump, freshDatabase, joinUrl, opsOfRow, teamEngine, withFile } from './teamSetup'
 
 const HOUR = 3_600_000
@@ -258,6 +260,35 @@ describe('team domains', () => {
     }
     // No address in clear anywhere: only the salted keys replicate.
     for (const t of [a, b]) expect(JSON.stringify(suppressionsOf(t))).not.toMatch(/old@|eve@|bo@/)
+  })
+  it('mail of a person erased on one desktop leaves the others, and no desktop stores it again, a new one included', async () => {
+    const { db, a, b, shop, mailbox } = await twoDesks()
+    const eve = await a.ok('contacts.create', { email: 'eve@client.test', firstName: 'Eve', primaryObjectId: shop.id })
+    await sync(a, b)
+    // Each desktop's own IMAP copy of the same mail: same mailbox, folder, UIDVALIDITY, UID and Message-ID.
+    const fromEve = msg({ uid: 501, messageId: '<eve-1@client.test>', from: addr('eve@client.test', 'Eve'), to: [addr(SMTP.user)], subject: 'Private from Eve', text: 'my secret plans' })
+    const noId = msg({ uid: 503, messageId: null, from: addr('eve@client.test', 'Eve'), to: [addr(SMTP.user)], subject: 'Eve again', text: 'no message id' })
+    const fromAnn = msg({ uid: 502, messageId: '<ann-1@client.test>', from: addr('ann@client.test', 'Ann'), to: [addr(SMTP.user)], subject: 'From Ann' })
+    for (const t of [a, b]) expect(storeMessages(storeCtx(t).ctx, inboxRef(mailbox.id), [fromEve, noId, fromAnn]).stored).toBe(3)
+    const subjects = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT subject FROM messages ORDER BY uid').pluck().all())
+    expect(subjects(b)).toEqual(['Private from Eve', 'From Ann', 'Eve again'])
+
+    await a.ok('contacts.erase', { id: eve.id })
+    await sync(a, b)
+    await waitFor(() => subjects(b).length === 1)
+    for (const t of [a, b]) {
+      expect(subjects(t)).toEqual(['From Ann'])
+      expect((await t.ok('inbox.list', { query: 'secret' })).threads).toHaveLength(0)
+      // Its sync (a new UIDVALIDITY, a wider window) brings the mail back from the server: it is not stored.
+      expect(storeMessages(storeCtx(t).ctx, inboxRef(mailbox.id), [fromEve, noId]).stored).toBe(0)
+    }
+    // Only salted keys travelled.
+    expect(JSON.stringify(withFile(b, (f) => f.prepare('SELECT key FROM erased_messages').pluck().all()))).not.toMatch(/eve|client\.test|@/)
+    // A desktop that joins afterwards has the keys before its first sync.
+    const c = teamEngine()
+    await c.ok('team.join', { databaseUrl: joinUrl(db), email: STAFF.email, password: STAFF.password })
+    expect(storeMessages(storeCtx(c).ctx, inboxRef(mailbox.id), [fromEve, noId, fromAnn]).stored).toBe(1)
+    expect(subjects(c)).toEqual(['From Ann'])
   })
   it('two desktops that erase for the first time apart each make a salt; both salts replicate and both blocks hold', async () => {
     const { a, b, shop } = await twoDesks()

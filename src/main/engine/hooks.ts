@@ -52,6 +52,15 @@ export interface HookEvents {
   'texts.received': { contactId: number; channel: 'sms' | 'whatsapp'; textId: number; outboundId: number | null }
 }
 
+// team workspace (issues 18 and 22)
+export interface HookEvents {
+  /**
+   * Ops from another desktop were applied, and among them the keys of messages it erased at a person's request:
+   * this desktop's copies go too. Emitted after the apply's transaction (the erase runs its own, then tidies).
+   */
+  'team.erasedMessages': { keys: Set<string> }
+}
+
 export interface Hooks {
   on<K extends HookName>(name: K, listener: (payload: HookEvents[K]) => void): () => void
   emit<K extends HookName>(name: K, payload: HookEvents[K]): void

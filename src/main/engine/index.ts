@@ -73,6 +73,7 @@ import { createTaskReminders, wireTaskHooks } from './services/tasks'
 // intake (issue 18): form rules on new mail; receiving through Mailgun
 import { intakeHandlers } from './handlers/intake'
 import { wireIntake } from './services/intake'
+import { wireErasedMail } from './services/dataRights'
 import { createMailgunInbound, type MailgunInbound } from './inbound/mailgunInbound'
 import { createParsePool, type ParsePool } from './inbound/sync/pool'
 // data rights (issue 18): the audit log, and the daily mail retention pass
@@ -255,6 +256,8 @@ export function createEngine(opts: EngineOptions): Engine {
   wireTaskHooks(ctx)
   // Intake (issue 18): web-form rules run on each newly stored message, in the store's transaction.
   wireIntake(ctx)
+  // A person erased on another desktop of the workspace: this desktop's copies of their mail go too.
+  wireErasedMail(ctx, log)
   let inboundPool: ParsePool | null = null
   const mailgunInbound = createMailgunInbound(ctx, inboundStore, {
     minMs: opts.intake?.mailgunMinMs,

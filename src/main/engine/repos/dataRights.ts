@@ -241,6 +241,19 @@ export function insertErasedMessages(ctx: Ctx, ids: number[], now: number): void
 }
 
 /**
+ * The local messages whose erased keys are among `keys` (another desktop erased them; the keys are salted hashes,
+ * so every copy's key is worked out and looked up: one HMAC per message and salt, a rare event).
+ */
+export function messagesWithErasedKeys(ctx: Ctx, keys: Set<string>): number[] {
+  const salts = eraseSalts(ctx)
+  if (keys.size === 0 || salts.length === 0) return []
+  const ids: number[] = []
+  const rows = stmt(ctx.sqlite, 'SELECT id, message_id AS messageId, mailbox_id AS mailboxId, folder, uidvalidity, uid FROM messages').iterate() as Iterable<MessagePlace & { id: number }>
+  for (const r of rows) if (salts.some((salt) => keys.has(erasedMessageKey(salt, r)))) ids.push(r.id)
+  return ids
+}
+
+/**
  * For the sync: a test of whether a fetched message was erased, or null when nothing ever was (the usual
  * case, which then costs one query per batch and nothing per message).
  */

@@ -43,6 +43,7 @@ import {
   insertErasedMessages,
   isErased,
   linkedMessages,
+  messagesWithErasedKeys,
   outboundIdsOf,
   redactMessages,
   unreferencedHashes,
@@ -141,6 +142,47 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
   await checkpointTruncate(ctx)
   retakeBackups(ctx)
   return { erased: true }
+}
+
+/** Listens for erases that arrive from other desktops of a team workspace (engine start). */
+export function wireErasedMail(ctx: Ctx, log: (msg: string) => void): Array<() => void> {
+  return [
+    ctx.hooks.on('team.erasedMessages', ({ keys }) => {
+      eraseArrivedMail(ctx, keys).catch((e) => log(`[engine] removing mail erased on another desktop failed: ${e instanceof Error ? e.message : String(e)}`))
+    }),
+  ]
+}
+
+/**
+ * Another desktop of the workspace erased a person (team/replicator.ts): the keys of the messages it removed
+ * arrived, and this desktop's own IMAP copies of them go the same way (secure delete, index merge, WAL emptied,
+ * snapshots re-taken). Its sync never stores them again (erasedMessageTest reads the same keys).
+ */
+export async function eraseArrivedMail(ctx: Ctx, keys: Set<string>): Promise<number> {
+  const ids = messagesWithErasedKeys(ctx, keys)
+  if (ids.length === 0) return 0
+  const secure = ctx.sqlite.pragma('secure_delete', { simple: true }) as number
+  ctx.sqlite.pragma('secure_delete = ON')
+  let gone: ReturnType<typeof deleteMessageSet>
+  try {
+    scrubFreePages(ctx)
+    gone = ctx.sqlite
+      .transaction(() => {
+        const g = deleteMessageSet(ctx, ids)
+        refreshThreads(ctx, g.touched)
+        return g
+      })
+      .immediate()
+    stmt(ctx.sqlite, "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')").run()
+  } finally {
+    ctx.sqlite.pragma(`secure_delete = ${secure}`)
+  }
+  for (const h of unreferencedHashes(ctx, gone.hashes)) removeAttachment(ctx.info.dataDir, h)
+  ctx.emit('inbox.changed', { threadIds: [...gone.touched, ...gone.emptied], newMessages: 0 })
+  if (ctx.backups.runner.running()) await ctx.backups.runner.create('manual').catch(() => undefined)
+  await checkpointTruncate(ctx)
+  retakeBackups(ctx)
+  return ids.length
 }
 
 /**

@@ -25,6 +25,8 @@ export function announceApplied(ctx: Ctx, a: Applied): void {
     ctx.emit('flows.changed', { flowIds: [...a.flowIds] })
     ctx.automation.wake()
   }
+  // An erase on another desktop: this desktop's IMAP copies of the person's mail go too (services/dataRights.ts).
+  if (a.erasedMessageKeys.size) ctx.hooks.emit('team.erasedMessages', { keys: a.erasedMessageKeys })
   if (a.outboundIds.size) {
     ctx.emit('outbox.changed', { ids: [...a.outboundIds] })
     // Rows that arrived may be due: the scheduler asks for their claims.

@@ -38,6 +38,8 @@ export interface Applied {
   outboundIds: Set<number>
   /** Flows whose definition, graph, leads or paths arrived or changed. */
   flowIds: Set<number>
+  /** Keys of messages another desktop erased (erased_messages): this desktop's copies of them go too. */
+  erasedMessageKeys: Set<string>
 }
 
 // What a service does beside the INSERT itself, which a row arriving from another desktop needs too:
@@ -237,7 +239,7 @@ function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number
 
 /** Applies ops in position order; the caller holds the transaction and the applying flag. */
 export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
-  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set(), flowIds: new Set() }
+  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set(), flowIds: new Set(), erasedMessageKeys: new Set() }
   const savepoint = sqlite.transaction((t: SharedTable, op: RemoteOp) => applyOne(sqlite, t, op, out))
   for (const op of ops) {
     const t = sharedTable(op.tbl)
@@ -266,6 +268,7 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
       if (row) out.outboundIds.add(row.outbound_id)
     }
     if (t.name === 'flows' || t.name === 'flow_nodes' || t.name === 'flow_edges') out.flowIds.add(id[0])
+    if (t.name === 'erased_messages' && op.kind === 'insert') out.erasedMessageKeys.add(op.rowKey)
     if (t.name === 'flow_leads' || t.name === 'flow_lead_events') {
       const sql = t.name === 'flow_leads' ? 'SELECT flow_id FROM flow_leads WHERE id = ?' : 'SELECT l.flow_id FROM flow_lead_events e JOIN flow_leads l ON l.id = e.lead_id WHERE e.id = ?'
       const flowId = stmt(sqlite, sql).pluck().get(id[0]) as number | undefined

@@ -100,6 +100,9 @@ export const SHARED_TABLES: SharedTable[] = [
   // The salts an erased person's block is hashed with (migration 0040): every desktop tests an address against each,
   // so a person erased on one desktop is refused on all. Salts are made once and never change or go.
   { name: 'erase_salts', pk: ['salt'], autoId: false, cols: ['created_at'], textKey: ['salt'] },
+  // The salted keys of an erased person's messages (migration 0041): every desktop of the workspace syncs the same
+  // IMAP mail, so each deletes its own copies of them when they arrive, and its sync never stores them again.
+  { name: 'erased_messages', pk: ['key'], autoId: false, cols: ['created_at'], textKey: ['key'] },
   // One row per contact and channel (a reusable key: the later of set and remove wins); its history rows are plain.
   { name: 'consent', pk: ['contact_id', 'channel'], autoId: false, cols: ['status', 'source', 'at'], textKey: ['channel'] },
   { name: 'consent_events', pk: ['id'], autoId: true, cols: ['contact_id', 'channel', 'status', 'source', 'at'] },
@@ -201,8 +204,9 @@ export const rowKeyOf = (t: SharedTable, row: Record<string, unknown>): string =
  * The primary-key values back from a row key: integers, but for the text parts a table names in textKey
  * (consent.channel), which stay text (SQLite binds either; no caller does arithmetic on them).
  */
+// A one-column key is the whole row key, colons and all (an erased message's key is 'erased:<hmac>').
 export const keyValues = (t: SharedTable, rowKey: string): number[] =>
-  rowKey.split(':').map((v, i) => (t.textKey?.includes(t.pk[i]) ? (v as unknown as number) : Number(v)))
+  (t.pk.length === 1 ? [rowKey] : rowKey.split(':')).map((v, i) => (t.textKey?.includes(t.pk[i]) ? (v as unknown as number) : Number(v)))
 
 // A UUIDv7 made in SQL: 48 bits of Unix milliseconds, version 7, variant 10, 74 random bits.
 const UUID7_SQL = `(SELECT printf('%s-%s-7%s-%s%s-%s', substr(ts, 1, 8), substr(ts, 9, 4), substr(r, 1, 3), substr('89ab', 1 + (abs(random()) % 4), 1), substr(r, 4, 3), substr(r, 7, 12)) FROM (SELECT printf('%012x', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) AS ts, lower(hex(randomblob(9))) AS r))`
