@@ -268,7 +268,8 @@ describe('team domains', () => {
     // Each desktop's own IMAP copy of the same mail: same mailbox, folder, UIDVALIDITY, UID and Message-ID.
     const fromEve = msg({ uid: 501, messageId: '<eve-1@client.test>', from: addr('eve@client.test', 'Eve'), to: [addr(SMTP.user)], subject: 'Private from Eve', text: 'my secret plans' })
     const noId = msg({ uid: 503, messageId: null, from: addr('eve@client.test', 'Eve'), to: [addr(SMTP.user)], subject: 'Eve again', text: 'no message id' })
-    const fromAnn = msg({ uid: 502, messageId: '<ann-1@client.test>', from: addr('ann@client.test', 'Ann'), to: [addr(SMTP.user)], subject: 'From Ann' })
+    // Shared with Ann (another contact): it stays, with Eve cut out of it.
+    const fromAnn = msg({ uid: 502, messageId: '<ann-1@client.test>', from: addr('ann@client.test', 'Ann'), to: [addr(SMTP.user)], cc: [addr('eve@client.test', 'Eve Quill')], subject: 'From Ann', text: 'Ann writes: Eve Quill agrees' })
     for (const t of [a, b]) expect(storeMessages(storeCtx(t).ctx, inboxRef(mailbox.id), [fromEve, noId, fromAnn]).stored).toBe(3)
     const subjects = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT subject FROM messages ORDER BY uid').pluck().all())
     expect(subjects(b)).toEqual(['Private from Eve', 'From Ann', 'Eve again'])
@@ -279,6 +280,10 @@ describe('team domains', () => {
     for (const t of [a, b]) {
       expect(subjects(t)).toEqual(['From Ann'])
       expect((await t.ok('inbox.list', { query: 'secret' })).threads).toHaveLength(0)
+      const kept = withFile(t, (f) => f.prepare("SELECT m.cc_json AS cc, b.text FROM messages m JOIN message_bodies b ON b.message_id = m.id WHERE m.uid = 502").get()) as { cc: string; text: string }
+      expect(kept.cc).not.toContain('eve@client.test')
+      expect(kept.text).toBe('Ann writes: [erased] agrees')
+      expect((await t.ok('inbox.list', { query: 'Quill' })).threads).toHaveLength(0)
       // Its sync (a new UIDVALIDITY, a wider window) brings the mail back from the server: it is not stored.
       expect(storeMessages(storeCtx(t).ctx, inboxRef(mailbox.id), [fromEve, noId]).stored).toBe(0)
     }

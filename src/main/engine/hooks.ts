@@ -55,10 +55,10 @@ export interface HookEvents {
 // team workspace (issues 18 and 22)
 export interface HookEvents {
   /**
-   * Ops from another desktop were applied, and among them the keys of messages it erased at a person's request:
-   * this desktop's copies go too. Emitted after the apply's transaction (the erase runs its own, then tidies).
+   * Ops from another desktop were applied, and among them the keys of messages it erased at a person's request
+   * (this desktop's copies go too) or the person's blocks (they are cut out of the mail that stays). Emitted after the apply's transaction (the erase runs its own, then tidies).
    */
-  'team.erasedMessages': { keys: Set<string> }
+  'team.erasedMessages': { keys: Set<string>; blocks: Array<{ objectId: number | null; key: string }> }
 }
 
 export interface Hooks {

@@ -43,7 +43,9 @@ import {
   insertErasedMessages,
   isErased,
   linkedMessages,
+  mailOfErasedBlocks,
   messagesWithErasedKeys,
+  namesInMail,
   outboundIdsOf,
   redactMessages,
   unreferencedHashes,
@@ -107,13 +109,15 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
         for (const o of outbound) cancelWaiting(ctx, o, 'The recipient was erased', 'erased')
         for (const h of blankOutbound(ctx, outbound)) hashes.add(h)
         const { alone, shared } = linkedMessages(ctx, id)
+        // The names their mail gives them too (a display name the contact row never had), before it goes.
+        const mailNames = namesInMail(ctx, c.addresses)
         // Their mail stays on the server: a later full fetch must not store it again.
         insertErasedMessages(ctx, alone, now)
         const gone = deleteMessageSet(ctx, alone)
         for (const h of gone.hashes) hashes.add(h)
         for (const t of [...gone.touched, ...gone.emptied]) touched.add(t)
         refreshThreads(ctx, gone.touched)
-        redactMessages(ctx, shared, c.addresses, [names.full.trim(), names.f, names.l])
+        redactMessages(ctx, shared, c.addresses, [names.full.trim(), names.f, names.l, ...mailNames])
         for (const h of deleteDrafts(ctx, draftIdsOf(ctx, c))) hashes.add(h)
         deletePersonalRows(ctx, c)
         // Notes, consent, tags, extra addresses, sequence and flow enrolments go with the row (ON DELETE CASCADE).
@@ -147,8 +151,8 @@ export async function eraseContact(ctx: Ctx, id: number): Promise<{ erased: true
 /** Listens for erases that arrive from other desktops of a team workspace (engine start). */
 export function wireErasedMail(ctx: Ctx, log: (msg: string) => void): Array<() => void> {
   return [
-    ctx.hooks.on('team.erasedMessages', ({ keys }) => {
-      eraseArrivedMail(ctx, keys).catch((e) => log(`[engine] removing mail erased on another desktop failed: ${e instanceof Error ? e.message : String(e)}`))
+    ctx.hooks.on('team.erasedMessages', ({ keys, blocks }) => {
+      eraseArrivedMail(ctx, keys, blocks).catch((e) => log(`[engine] removing mail erased on another desktop failed: ${e instanceof Error ? e.message : String(e)}`))
     }),
   ]
 }
@@ -156,20 +160,26 @@ export function wireErasedMail(ctx: Ctx, log: (msg: string) => void): Array<() =
 /**
  * Another desktop of the workspace erased a person (team/replicator.ts): the keys of the messages it removed
  * arrived, and this desktop's own IMAP copies of them go the same way (secure delete, index merge, WAL emptied,
- * snapshots re-taken). Its sync never stores them again (erasedMessageTest reads the same keys).
+ * snapshots re-taken); its sync never stores them again (erasedMessageTest reads the same keys). The person's
+ * blocks arrived too: the mail that stays (shared with other contacts) has their address and name cut out.
  */
-export async function eraseArrivedMail(ctx: Ctx, keys: Set<string>): Promise<number> {
+export async function eraseArrivedMail(ctx: Ctx, keys: Set<string>, blocks: Array<{ objectId: number | null; key: string }> = []): Promise<number> {
   const ids = messagesWithErasedKeys(ctx, keys)
-  if (ids.length === 0) return 0
+  const gone = new Set(ids)
+  // The mail that stays but names the person (shared with other contacts): cut out, as the erasing desktop did.
+  const named = mailOfErasedBlocks(ctx, blocks)
+  const cut = named.ids.filter((id) => !gone.has(id))
+  if (ids.length === 0 && cut.length === 0) return 0
   const secure = ctx.sqlite.pragma('secure_delete', { simple: true }) as number
   ctx.sqlite.pragma('secure_delete = ON')
-  let gone: ReturnType<typeof deleteMessageSet>
+  let deleted: ReturnType<typeof deleteMessageSet>
   try {
     scrubFreePages(ctx)
-    gone = ctx.sqlite
+    deleted = ctx.sqlite
       .transaction(() => {
         const g = deleteMessageSet(ctx, ids)
         refreshThreads(ctx, g.touched)
+        redactMessages(ctx, cut, named.addresses, named.names)
         return g
       })
       .immediate()
@@ -177,12 +187,13 @@ export async function eraseArrivedMail(ctx: Ctx, keys: Set<string>): Promise<num
   } finally {
     ctx.sqlite.pragma(`secure_delete = ${secure}`)
   }
-  for (const h of unreferencedHashes(ctx, gone.hashes)) removeAttachment(ctx.info.dataDir, h)
-  ctx.emit('inbox.changed', { threadIds: [...gone.touched, ...gone.emptied], newMessages: 0 })
+  for (const h of unreferencedHashes(ctx, deleted.hashes)) removeAttachment(ctx.info.dataDir, h)
+  const threads = cut.length ? (stmt(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(cut)) as number[]) : []
+  ctx.emit('inbox.changed', { threadIds: [...new Set([...deleted.touched, ...deleted.emptied, ...threads])], newMessages: 0 })
   if (ctx.backups.runner.running()) await ctx.backups.runner.create('manual').catch(() => undefined)
   await checkpointTruncate(ctx)
   retakeBackups(ctx)
-  return ids.length
+  return ids.length + cut.length
 }
 
 /**

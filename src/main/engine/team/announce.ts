@@ -26,7 +26,7 @@ export function announceApplied(ctx: Ctx, a: Applied): void {
     ctx.automation.wake()
   }
   // An erase on another desktop: this desktop's IMAP copies of the person's mail go too (services/dataRights.ts).
-  if (a.erasedMessageKeys.size) ctx.hooks.emit('team.erasedMessages', { keys: a.erasedMessageKeys })
+  if (a.erasedMessageKeys.size || a.erasedBlocks.length) ctx.hooks.emit('team.erasedMessages', { keys: a.erasedMessageKeys, blocks: a.erasedBlocks })
   if (a.outboundIds.size) {
     ctx.emit('outbox.changed', { ids: [...a.outboundIds] })
     // Rows that arrived may be due: the scheduler asks for their claims.

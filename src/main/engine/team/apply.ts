@@ -12,6 +12,7 @@ import { stmt } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion, setFieldVersions } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
+import { ERASED_REASON } from '../repos/dataRights'
 import { countRemoteSend, outboxBefore } from './sharedCaps'
 import { placeUnique, resolve } from './unique'
 import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
@@ -40,6 +41,8 @@ export interface Applied {
   flowIds: Set<number>
   /** Keys of messages another desktop erased (erased_messages): this desktop's copies of them go too. */
   erasedMessageKeys: Set<string>
+  /** Erased people's blocks that arrived (suppressions, reason 'erased'): they are cut out of the mail that stays. */
+  erasedBlocks: Array<{ objectId: number | null; key: string }>
 }
 
 // What a service does beside the INSERT itself, which a row arriving from another desktop needs too:
@@ -239,7 +242,7 @@ function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number
 
 /** Applies ops in position order; the caller holds the transaction and the applying flag. */
 export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
-  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set(), flowIds: new Set(), erasedMessageKeys: new Set() }
+  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set(), flowIds: new Set(), erasedMessageKeys: new Set(), erasedBlocks: [] }
   const savepoint = sqlite.transaction((t: SharedTable, op: RemoteOp) => applyOne(sqlite, t, op, out))
   for (const op of ops) {
     const t = sharedTable(op.tbl)
@@ -269,6 +272,8 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     }
     if (t.name === 'flows' || t.name === 'flow_nodes' || t.name === 'flow_edges') out.flowIds.add(id[0])
     if (t.name === 'erased_messages' && op.kind === 'insert') out.erasedMessageKeys.add(op.rowKey)
+    if (t.name === 'suppressions' && op.kind === 'insert' && op.fields.reason === ERASED_REASON)
+      out.erasedBlocks.push({ objectId: (op.fields.object_id as number | null) ?? null, key: String(op.fields.email) })
     if (t.name === 'flow_leads' || t.name === 'flow_lead_events') {
       const sql = t.name === 'flow_leads' ? 'SELECT flow_id FROM flow_leads WHERE id = ?' : 'SELECT l.flow_id FROM flow_lead_events e JOIN flow_leads l ON l.id = e.lead_id WHERE e.id = ?'
       const flowId = stmt(sqlite, sql).pluck().get(id[0]) as number | undefined
