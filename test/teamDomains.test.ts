@@ -274,9 +274,23 @@ describe('team domains', () => {
     const subjects = (t: TestEngine) => withFile(t, (f) => f.prepare('SELECT subject FROM messages ORDER BY uid').pluck().all())
     expect(subjects(b)).toEqual(['Private from Eve', 'From Ann', 'Eve again'])
 
+    // B's snapshot from before the erase holds Eve (her contact row and her mail).
+    await b.ok('backups.create', {})
+    const backupsOf = async (t: TestEngine) => {
+      const st = await t.ok('backups.list', {})
+      return st.running ? null : st.backups.map((x) => x.id)
+    }
+    const before = await waitFor(async () => ((await backupsOf(b))?.length === 1 ? (await backupsOf(b))! : undefined))
+    await b.ok('clock.advance', { ms: 60_000 }) // a snapshot is named by its time
+
     await a.ok('contacts.erase', { id: eve.id })
     await sync(a, b)
     await waitFor(() => subjects(b).length === 1)
+    // No snapshot on B can bring her back: the old one went, and a fresh one was taken after the erase.
+    await waitFor(async () => {
+      const now = await backupsOf(b)
+      return now?.length === 1 && now[0] !== before[0]
+    })
     for (const t of [a, b]) {
       expect(subjects(t)).toEqual(['From Ann'])
       expect((await t.ok('inbox.list', { query: 'secret' })).threads).toHaveLength(0)

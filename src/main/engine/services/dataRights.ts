@@ -161,7 +161,8 @@ export function wireErasedMail(ctx: Ctx, log: (msg: string) => void): Array<() =
  * Another desktop of the workspace erased a person (team/replicator.ts): the keys of the messages it removed
  * arrived, and this desktop's own IMAP copies of them go the same way (secure delete, index merge, WAL emptied,
  * snapshots re-taken); its sync never stores them again (erasedMessageTest reads the same keys). The person's
- * blocks arrived too: the mail that stays (shared with other contacts) has their address and name cut out.
+ * blocks arrived too: the mail that stays (shared with other contacts) has their address and name cut out. With
+ * blocks and no mail of theirs here, the tidying still runs: this desktop's snapshots held their contact row.
  */
 export async function eraseArrivedMail(ctx: Ctx, keys: Set<string>, blocks: Array<{ objectId: number | null; key: string }> = []): Promise<number> {
   const ids = messagesWithErasedKeys(ctx, keys)
@@ -169,27 +170,31 @@ export async function eraseArrivedMail(ctx: Ctx, keys: Set<string>, blocks: Arra
   // The mail that stays but names the person (shared with other contacts): cut out, as the erasing desktop did.
   const named = mailOfErasedBlocks(ctx, blocks)
   const cut = named.ids.filter((id) => !gone.has(id))
-  if (ids.length === 0 && cut.length === 0) return 0
+  if (ids.length === 0 && cut.length === 0 && blocks.length === 0) return 0
   const secure = ctx.sqlite.pragma('secure_delete', { simple: true }) as number
   ctx.sqlite.pragma('secure_delete = ON')
-  let deleted: ReturnType<typeof deleteMessageSet>
+  let deleted: ReturnType<typeof deleteMessageSet> = { touched: [], emptied: [], hashes: [] }
   try {
     scrubFreePages(ctx)
-    deleted = ctx.sqlite
-      .transaction(() => {
-        const g = deleteMessageSet(ctx, ids)
-        refreshThreads(ctx, g.touched)
-        redactMessages(ctx, cut, named.addresses, named.names)
-        return g
-      })
-      .immediate()
-    stmt(ctx.sqlite, "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')").run()
+    if (ids.length || cut.length)
+      deleted = ctx.sqlite
+        .transaction(() => {
+          const g = deleteMessageSet(ctx, ids)
+          refreshThreads(ctx, g.touched)
+          redactMessages(ctx, cut, named.addresses, named.names)
+          return g
+        })
+        .immediate()
+    // The person's contact, notes and tasks went with the ops just applied: their tokens leave the indexes too.
+    for (const t of ['messages_fts', 'contacts_fts', 'notes_fts']) stmt(ctx.sqlite, `INSERT INTO ${t}(${t}) VALUES ('optimize')`).run()
   } finally {
     ctx.sqlite.pragma(`secure_delete = ${secure}`)
   }
   for (const h of unreferencedHashes(ctx, deleted.hashes)) removeAttachment(ctx.info.dataDir, h)
   const threads = cut.length ? (stmt(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(cut)) as number[]) : []
-  ctx.emit('inbox.changed', { threadIds: [...new Set([...deleted.touched, ...deleted.emptied, ...threads])], newMessages: 0 })
+  const touched = [...new Set([...deleted.touched, ...deleted.emptied, ...threads])]
+  if (touched.length) ctx.emit('inbox.changed', { threadIds: touched, newMessages: 0 })
+  // As after an erase here: no snapshot of this desktop may bring the person (their contact row, their mail) back.
   if (ctx.backups.runner.running()) await ctx.backups.runner.create('manual').catch(() => undefined)
   await checkpointTruncate(ctx)
   retakeBackups(ctx)
