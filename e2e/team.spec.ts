@@ -55,6 +55,15 @@ test('create a team workspace, add staff, and see the offline indicator with cha
     await p.open()
     await page.getByRole('button', { name: 'Sync now' }).click()
     await expect(page.getByTestId('team-indicator')).toContainText('Synced', { timeout: 30_000 })
+
+    // In a workspace, the erase dialog says the other desktops follow (nothing is erased here: it is cancelled).
+    await page.goto(`${app.url}#/contacts/${first.id}`)
+    await page.getByRole('region', { name: 'Privacy & data' }).getByRole('button', { name: 'Erase…' }).click()
+    const dialog = page.getByRole('dialog', { name: /^Erase / })
+    await expect(dialog).toContainText('Every desktop of your team workspace does the same when it next syncs')
+    await shot(page, 'team-erase-dialog', false)
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect(dialog).toHaveCount(0)
   } finally {
     await p.close()
     await db.drop()

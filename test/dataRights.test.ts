@@ -68,7 +68,7 @@ describe('contacts.erase', () => {
     expect(filesContaining(t.dataDir, [AVA]).length).toBeGreaterThan(2)
 
     const preview = await t.ok('contacts.erasePreview', { id: ava.id })
-    expect(preview).toMatchObject({ messages: 3, sharedMessages: 1, attachments: 1, outbox: 1, notes: 1, tasks: 1, consent: 3, addresses: 1, exports: 1, backups: 1 })
+    expect(preview).toMatchObject({ messages: 3, sharedMessages: 1, attachments: 1, outbox: 1, notes: 1, tasks: 1, consent: 3, addresses: 1, exports: 1, backups: 1, team: false })
     expect(await t.ok('contacts.erase', { id: ava.id })).toEqual({ erased: true })
     await t.engine.backups.idle() // the fresh snapshot is taken on its thread after the erase returns
 

@@ -283,6 +283,8 @@ describe('team domains', () => {
     const before = await waitFor(async () => ((await backupsOf(b))?.length === 1 ? (await backupsOf(b))! : undefined))
     await b.ok('clock.advance', { ms: 60_000 }) // a snapshot is named by its time
 
+    // The dialog's preview says the other desktops follow.
+    expect((await a.ok('contacts.erasePreview', { id: eve.id })).team).toBe(true)
     await a.ok('contacts.erase', { id: eve.id })
     await sync(a, b)
     await waitFor(() => subjects(b).length === 1)

@@ -37,6 +37,8 @@ export const ErasePreview = EraseCounts.extend({
   exports: z.number(),
   /** Backup snapshots that are replaced by one fresh snapshot. */
   backups: z.number(),
+  /** In a team workspace: every other desktop removes its copies of the person's mail and replaces its backups too. */
+  team: z.boolean(),
 })
 export type ErasePreview = z.infer<typeof ErasePreview>
 

@@ -29,6 +29,7 @@ import { refreshThreads } from '../inbound/thread'
 import { cancelWaiting } from '../outbound/cancel'
 import { currentUserId } from '../repos/app'
 import { addAudit } from '../repos/audit'
+import { teamState } from '../repos/team'
 import { deleteContactRow } from '../repos/contacts'
 import { listBackupFiles, removeBackup } from '../backups/files'
 import {
@@ -73,7 +74,13 @@ function earlierExports(ctx: Ctx, contactId: number): string[] {
 /** What an erase would remove and keep, for the confirmation dialog. A read: writes nothing. */
 export function erasePreview(ctx: Ctx, id: number): ErasePreview {
   const c = requireCore(ctx, id)
-  return { ...eraseCounts(ctx, c), addresses: c.addresses.length, exports: earlierExports(ctx, id).length, backups: listBackupFiles(ctx.info.dataDir).length }
+  return {
+    ...eraseCounts(ctx, c),
+    addresses: c.addresses.length,
+    exports: earlierExports(ctx, id).length,
+    backups: listBackupFiles(ctx.info.dataDir).length,
+    team: teamState(ctx.sqlite) !== undefined,
+  }
 }
 
 /** The words an import, a new contact or a send hears for an erased address. */

@@ -92,6 +92,12 @@ export function EraseDialog({ contact, name, onClose }: { contact: Contact; name
             )}
             {p.backups > 0 && <li>Backups are replaced by one new backup taken now, so no restore brings them back. Earlier restore points are removed.</li>}
           </ul>
+          {p.team && (
+            <p className="erase-team">
+              Every desktop of your team workspace does the same when it next syncs: it removes its own copies of their mail, cuts them out of shared
+              mail and replaces its backups.
+            </p>
+          )}
           <TextField label={`Type ${expected} to confirm`} value={typed} onChange={setTyped} autoComplete="off" />
         </div>
       )}
