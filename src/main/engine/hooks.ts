@@ -56,7 +56,8 @@ export interface HookEvents {
 export interface HookEvents {
   /**
    * Ops from another desktop were applied, and among them the keys of messages it erased at a person's request
-   * (this desktop's copies go too) or the person's blocks (they are cut out of the mail that stays). Emitted after the apply's transaction (the erase runs its own, then tidies).
+   * (this desktop's copies go too) or the person's blocks (they are cut out of the mail that stays). Emitted
+   * after the apply's transaction: the erase here runs its own, then tidies.
    */
   'team.erasedMessages': { keys: Set<string>; blocks: Array<{ objectId: number | null; key: string }> }
 }

@@ -86,7 +86,7 @@ function pack(results: ParsedBody[]): NonNullable<ParseReply['packed']> {
   return { groups, counts, weights }
 }
 
-/** The message serialised into an ArrayBuffer of its own (transferable without taking a shared pool along). */
+/** The group serialised into an ArrayBuffer of its own (transferable without taking a shared pool along). */
 function ownBytes(r: ParsedBody[]): Uint8Array {
   const b = serialize(r)
   return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? b : new Uint8Array(b)

@@ -22,8 +22,9 @@ export interface ParseItem {
  * for the store (where each scavenge copied them and then promoted them to the old one).
  */
 export interface PackedBody {
-  /** What it weighs (serialised bytes): how store transactions are cut. */
+  /** What storing it weighs (storeWeight, worked out where it was parsed): how store transactions are cut. */
   bytes: number
+  /** Once only: the object is not kept here after it is handed out. */
   open(): ParsedBody
 }
 
@@ -242,16 +243,17 @@ export function opened(r: ParsedBody): PackedBody {
 function unpack(p: NonNullable<ParseReply['packed']>): PackedBody[] {
   const out: PackedBody[] = []
   p.groups.forEach((u, g) => {
-    let opened: Array<ParsedBody | null> | null = null
+    let group: Array<ParsedBody | null> | null = null
     let left = p.counts[g]!
     for (let k = 0; k < p.counts[g]!; k++) {
       out.push({
         bytes: p.weights[out.length]!,
         open: () => {
-          opened ??= deserialize(Buffer.from(u.buffer, u.byteOffset, u.byteLength)) as ParsedBody[]
-          const r = opened[k]!
-          opened[k] = null
-          if (--left === 0) opened = null
+          group ??= deserialize(Buffer.from(u.buffer, u.byteOffset, u.byteLength)) as ParsedBody[]
+          const r = group[k]
+          if (!r) throw new Error('A packed message was opened twice')
+          group[k] = null
+          if (--left === 0) group = null
           return revive(r)
         },
       })
