@@ -253,65 +253,54 @@ export function messagesWithErasedKeys(ctx: Ctx, keys: Set<string>): number[] {
   return ids
 }
 
+// Every address of local mail (From, To, Cc) with the display name it came with, one row per message and address.
+// To and Cc hold {name, email} objects (older rows: plain strings).
+const J_EMAIL = `lower(CASE j.type WHEN 'object' THEN json_extract(j.value, '$.email') ELSE j.value END)`
+const J_NAME = `CASE j.type WHEN 'object' THEN json_extract(j.value, '$.name') END`
+const PEOPLE_OF_MAIL = `SELECT m.id, m.object_id AS objectId, lower(m.from_email) AS email, m.from_name AS name FROM messages m WHERE m.from_email IS NOT NULL
+  UNION ALL SELECT m.id, m.object_id, ${J_EMAIL}, ${J_NAME} FROM messages m, json_each(m.to_json) j
+  UNION ALL SELECT m.id, m.object_id, ${J_EMAIL}, ${J_NAME} FROM messages m, json_each(m.cc_json) j`
+
 /** The names mail gives these addresses (From, To and Cc display names, whole and word by word): cut with them. */
 export function namesInMail(ctx: Ctx, addresses: string[]): string[] {
   if (addresses.length === 0) return []
-  const rows = stmt(
-    ctx.sqlite,
-    `SELECT m.from_name AS name FROM messages m WHERE lower(m.from_email) IN (SELECT value FROM json_each(@a))
-     UNION SELECT json_extract(j.value, '$.name') FROM messages m, json_each(m.to_json) j
-       WHERE j.type = 'object' AND lower(json_extract(j.value, '$.email')) IN (SELECT value FROM json_each(@a))
-     UNION SELECT json_extract(j.value, '$.name') FROM messages m, json_each(m.cc_json) j
-       WHERE j.type = 'object' AND lower(json_extract(j.value, '$.email')) IN (SELECT value FROM json_each(@a))`,
-  )
+  const rows = stmt(ctx.sqlite, `SELECT DISTINCT name FROM (${PEOPLE_OF_MAIL}) WHERE email IN (SELECT value FROM json_each(?))`)
     .pluck()
-    .all({ a: JSON.stringify(addresses) }) as Array<string | null>
+    .all(JSON.stringify(addresses)) as Array<string | null>
   return nameWords(rows)
 }
 
 const nameWords = (names: Array<string | null>): string[] => [...new Set(names.flatMap((n) => [n?.trim() ?? '', ...(n ?? '').split(/\s+/)]).filter((n) => n.length > 2))]
 
 /**
- * Which addresses in local mail, and which messages naming them, the arrived blocks (salted keys, per business or
- * for all) stand for, with the display names the mail gives them: what an erase on another desktop cut out there.
+ * Which messages of local mail name the people the arrived blocks (salted keys, per business or for all) stand
+ * for, their addresses, and the display names the mail gives them: what an erase on another desktop cut out there.
+ * One pass over every address of the mail, each distinct address hashed once per salt (a rare event).
  */
 export function mailOfErasedBlocks(ctx: Ctx, blocks: Array<{ objectId: number | null; key: string }>): { ids: number[]; addresses: string[]; names: string[] } {
   const salts = eraseSalts(ctx)
   if (blocks.length === 0 || salts.length === 0) return { ids: [], addresses: [], names: [] }
-  const people = stmt(
-    ctx.sqlite,
-    `SELECT m.object_id AS objectId, lower(m.from_email) AS email, m.from_name AS name FROM messages m WHERE m.from_email IS NOT NULL
-     UNION SELECT m.object_id, lower(CASE j.type WHEN 'object' THEN json_extract(j.value, '$.email') ELSE j.value END), CASE j.type WHEN 'object' THEN json_extract(j.value, '$.name') END
-       FROM messages m, json_each(m.to_json) j
-     UNION SELECT m.object_id, lower(CASE j.type WHEN 'object' THEN json_extract(j.value, '$.email') ELSE j.value END), CASE j.type WHEN 'object' THEN json_extract(j.value, '$.name') END
-       FROM messages m, json_each(m.cc_json) j`,
-  ).all() as Array<{ objectId: number; email: string | null; name: string | null }>
   const hit = new Map<string, Array<number | null>>()
   for (const b of blocks) hit.set(b.key, [...(hit.get(b.key) ?? []), b.objectId])
-  const byObject = new Map<number, Set<string>>()
+  const erased = new Map<string, boolean>()
+  const ids = new Set<number>()
+  const addresses = new Set<string>()
   const names: Array<string | null> = []
-  const seen = new Map<string, boolean>()
-  for (const p of people) {
+  const rows = stmt(ctx.sqlite, PEOPLE_OF_MAIL).iterate() as Iterable<{ id: number; objectId: number; email: string | null; name: string | null }>
+  for (const p of rows) {
     if (!p.email) continue
     const at = `${p.objectId}:${p.email}`
-    let erased = seen.get(at)
-    if (erased === undefined) {
-      erased = salts.some((salt) => (hit.get(erasedKey(salt, p.email!)) ?? []).some((o) => o === null || o === p.objectId))
-      seen.set(at, erased)
+    let is = erased.get(at)
+    if (is === undefined) {
+      is = salts.some((salt) => (hit.get(erasedKey(salt, p.email!)) ?? []).some((o) => o === null || o === p.objectId))
+      erased.set(at, is)
     }
-    if (!erased) continue
-    byObject.set(p.objectId, (byObject.get(p.objectId) ?? new Set()).add(p.email))
+    if (!is) continue
+    ids.add(p.id)
+    addresses.add(p.email)
     names.push(p.name)
   }
-  const ids = new Set<number>()
-  const named = stmt(
-    ctx.sqlite,
-    `SELECT m.id FROM messages m WHERE m.object_id = @obj AND (lower(m.from_email) IN (SELECT value FROM json_each(@addrs))
-       OR EXISTS (SELECT 1 FROM json_each(m.to_json) j WHERE lower(CASE j.type WHEN 'object' THEN json_extract(j.value, '$.email') ELSE j.value END) IN (SELECT value FROM json_each(@addrs)))
-       OR EXISTS (SELECT 1 FROM json_each(m.cc_json) j WHERE lower(CASE j.type WHEN 'object' THEN json_extract(j.value, '$.email') ELSE j.value END) IN (SELECT value FROM json_each(@addrs))))`,
-  ).pluck()
-  for (const [obj, addrs] of byObject) for (const id of named.all({ obj, addrs: JSON.stringify([...addrs]) }) as number[]) ids.add(id)
-  return { ids: [...ids], addresses: [...new Set([...byObject.values()].flatMap((s) => [...s]))], names: nameWords(names) }
+  return { ids: [...ids], addresses: [...addresses], names: nameWords(names) }
 }
 
 /**
