@@ -73,7 +73,7 @@ import { createTaskReminders, wireTaskHooks } from './services/tasks'
 // intake (issue 18): form rules on new mail; receiving through Mailgun
 import { intakeHandlers } from './handlers/intake'
 import { wireIntake } from './services/intake'
-import { wireErasedMail } from './services/dataRights'
+import { eraseWorkIdle, stopEraseWork, wireErasedMail } from './services/eraseWork'
 import { createMailgunInbound, type MailgunInbound } from './inbound/mailgunInbound'
 import { createParsePool, type ParsePool } from './inbound/sync/pool'
 // data rights (issue 18): the audit log, and the daily mail retention pass
@@ -152,6 +152,8 @@ export interface Engine {
   team: { claimsSettled(): Promise<void> }
   /** The daily backup (tests wait on it, the bench times it). */
   backups: BackupRunner
+  /** An erase's work after its contract call (and one that arrived from another desktop): tests wait on it. */
+  erases: { idle(): Promise<void> }
   /** Set when start-up found the database damaged, moved it aside and began a new one. */
   integrity: IntegrityNotice | null
   /** Stops the loop (in-flight sends finish and are recorded) and closes the database. */
@@ -333,11 +335,15 @@ export function createEngine(opts: EngineOptions): Engine {
     team: { claimsSettled: () => replicator.claimsSettled() },
     hooks: ctx.hooks,
     backups,
+    erases: { idle: () => eraseWorkIdle(ctx) },
     integrity,
     close: async () => {
       if (closed) return
       closed = true
       clearInterval(poller)
+      // An erase halfway stops at its next slice (before the backups it may be waiting for); its marker has the
+      // next start finish it.
+      await stopEraseWork(ctx)
       await backups.stop()
       automation.stop()
       reminders.stop()

@@ -1,8 +1,9 @@
-// Queries for a person's data rights (issue 18): what a contact's export reads, what an erase removes or blanks,
-// the salted block an erase leaves in `suppressions`, and the retention setting. The service (services/dataRights.ts)
-// wraps the writes in one transaction.
+// Queries for a person's data rights (issue 18): what an erase removes or blanks, the salted block it leaves in
+// `suppressions`, the keys of the mail it removed, and the erase work still due. The services (services/dataRights.ts,
+// services/eraseWork.ts) hold the transactions.
 import { createHmac, randomBytes } from 'node:crypto'
 import type { Ctx } from '../context'
+import type { Sqlite } from '../db/open'
 import { stmt } from '../db/stmt'
 
 export const ERASED_REASON = 'erased'
@@ -240,67 +241,86 @@ export function insertErasedMessages(ctx: Ctx, ids: number[], now: number): void
   for (const r of rows) ins.run(erasedMessageKey(salt, r), now)
 }
 
+/** A slice of the messages table by id: after < id <= upTo (the erase's scans run in slices, services/eraseWork.ts). */
+export interface IdRange {
+  after: number
+  upTo: number
+}
+const ALL_IDS: IdRange = { after: 0, upTo: Number.MAX_SAFE_INTEGER }
+
+export const lastMessageId = (ctx: Ctx): number => (stmt(ctx.sqlite, 'SELECT max(id) FROM messages').pluck().get() as number | null) ?? 0
+
 /**
- * The local messages whose erased keys are among `keys` (another desktop erased them; the keys are salted hashes,
- * so every copy's key is worked out and looked up: one HMAC per message and salt, a rare event).
+ * The local messages of the range whose erased keys are among `keys` (another desktop erased them; the keys are
+ * salted hashes, so every copy's key is worked out and looked up: one HMAC per message and salt, a rare event).
  */
-export function messagesWithErasedKeys(ctx: Ctx, keys: Set<string>): number[] {
-  const salts = eraseSalts(ctx)
+export function messagesWithErasedKeys(ctx: Ctx, keys: Set<string>, range: IdRange = ALL_IDS, salts = eraseSalts(ctx)): number[] {
   if (keys.size === 0 || salts.length === 0) return []
   const ids: number[] = []
-  const rows = stmt(ctx.sqlite, 'SELECT id, message_id AS messageId, mailbox_id AS mailboxId, folder, uidvalidity, uid FROM messages').iterate() as Iterable<MessagePlace & { id: number }>
+  const rows = stmt(ctx.sqlite, 'SELECT id, message_id AS messageId, mailbox_id AS mailboxId, folder, uidvalidity, uid FROM messages WHERE id > ? AND id <= ?').iterate(
+    range.after,
+    range.upTo,
+  ) as Iterable<MessagePlace & { id: number }>
   for (const r of rows) if (salts.some((salt) => keys.has(erasedMessageKey(salt, r)))) ids.push(r.id)
   return ids
 }
 
-// Every address of local mail (From, To, Cc) with the display name it came with, one row per message and address.
-// To and Cc hold {name, email} objects (older rows: plain strings).
+// Every address of local mail (From, To, Cc) with the display name it came with, one row per message and address,
+// for the messages with ids in (?, ?] (each of the three parts takes the pair). To and Cc hold {name, email}
+// objects (older rows: plain strings).
 const J_EMAIL = `lower(CASE j.type WHEN 'object' THEN json_extract(j.value, '$.email') ELSE j.value END)`
 const J_NAME = `CASE j.type WHEN 'object' THEN json_extract(j.value, '$.name') END`
-const PEOPLE_OF_MAIL = `SELECT m.id, m.object_id AS objectId, lower(m.from_email) AS email, m.from_name AS name FROM messages m WHERE m.from_email IS NOT NULL
-  UNION ALL SELECT m.id, m.object_id, ${J_EMAIL}, ${J_NAME} FROM messages m, json_each(m.to_json) j
-  UNION ALL SELECT m.id, m.object_id, ${J_EMAIL}, ${J_NAME} FROM messages m, json_each(m.cc_json) j`
+const IN_RANGE = 'm.id > ? AND m.id <= ?'
+const PEOPLE_OF_MAIL = `SELECT m.id, m.object_id AS objectId, lower(m.from_email) AS email, m.from_name AS name FROM messages m WHERE ${IN_RANGE} AND m.from_email IS NOT NULL
+  UNION ALL SELECT m.id, m.object_id, ${J_EMAIL}, ${J_NAME} FROM messages m, json_each(m.to_json) j WHERE ${IN_RANGE}
+  UNION ALL SELECT m.id, m.object_id, ${J_EMAIL}, ${J_NAME} FROM messages m, json_each(m.cc_json) j WHERE ${IN_RANGE}`
+const rangeArgs = (r: IdRange) => [r.after, r.upTo, r.after, r.upTo, r.after, r.upTo]
 
 /** The names mail gives these addresses (From, To and Cc display names, whole and word by word): cut with them. */
-export function namesInMail(ctx: Ctx, addresses: string[]): string[] {
+export function namesInMail(ctx: Ctx, addresses: string[], range: IdRange = ALL_IDS): string[] {
   if (addresses.length === 0) return []
   const rows = stmt(ctx.sqlite, `SELECT DISTINCT name FROM (${PEOPLE_OF_MAIL}) WHERE email IN (SELECT value FROM json_each(?))`)
     .pluck()
-    .all(JSON.stringify(addresses)) as Array<string | null>
+    .all(...rangeArgs(range), JSON.stringify(addresses)) as Array<string | null>
   return nameWords(rows)
 }
 
-const nameWords = (names: Array<string | null>): string[] => [...new Set(names.flatMap((n) => [n?.trim() ?? '', ...(n ?? '').split(/\s+/)]).filter((n) => n.length > 2))]
+export const nameWords = (names: Iterable<string | null>): string[] =>
+  [...new Set([...names].flatMap((n) => [n?.trim() ?? '', ...(n ?? '').split(/\s+/)]).filter((n) => n.length > 2))]
+
+/** What a scan for the mail of erased people found so far (carried from one slice to the next). */
+export interface BlockScan {
+  ids: Set<number>
+  addresses: Set<string>
+  names: Set<string | null>
+  /** business:address → whether it is erased (one HMAC per salt for each, however often it appears). */
+  memo: Map<string, boolean>
+}
+export const newBlockScan = (): BlockScan => ({ ids: new Set(), addresses: new Set(), names: new Set(), memo: new Map() })
 
 /**
- * Which messages of local mail name the people the arrived blocks (salted keys, per business or for all) stand
+ * Which messages of the range name the people the arrived blocks (salted keys, per business or for all) stand
  * for, their addresses, and the display names the mail gives them: what an erase on another desktop cut out there.
- * One pass over every address of the mail, each distinct address hashed once per salt (a rare event).
  */
-export function mailOfErasedBlocks(ctx: Ctx, blocks: Array<{ objectId: number | null; key: string }>): { ids: number[]; addresses: string[]; names: string[] } {
-  const salts = eraseSalts(ctx)
-  if (blocks.length === 0 || salts.length === 0) return { ids: [], addresses: [], names: [] }
+export function mailOfErasedBlocks(ctx: Ctx, blocks: Array<{ objectId: number | null; key: string }>, range: IdRange = ALL_IDS, acc = newBlockScan(), salts = eraseSalts(ctx)): BlockScan {
+  if (blocks.length === 0 || salts.length === 0) return acc
   const hit = new Map<string, Array<number | null>>()
   for (const b of blocks) hit.set(b.key, [...(hit.get(b.key) ?? []), b.objectId])
-  const erased = new Map<string, boolean>()
-  const ids = new Set<number>()
-  const addresses = new Set<string>()
-  const names: Array<string | null> = []
-  const rows = stmt(ctx.sqlite, PEOPLE_OF_MAIL).iterate() as Iterable<{ id: number; objectId: number; email: string | null; name: string | null }>
+  const rows = stmt(ctx.sqlite, PEOPLE_OF_MAIL).iterate(...rangeArgs(range)) as Iterable<{ id: number; objectId: number; email: string | null; name: string | null }>
   for (const p of rows) {
     if (!p.email) continue
     const at = `${p.objectId}:${p.email}`
-    let is = erased.get(at)
+    let is = acc.memo.get(at)
     if (is === undefined) {
       is = salts.some((salt) => (hit.get(erasedKey(salt, p.email!)) ?? []).some((o) => o === null || o === p.objectId))
-      erased.set(at, is)
+      acc.memo.set(at, is)
     }
     if (!is) continue
-    ids.add(p.id)
-    addresses.add(p.email)
-    names.push(p.name)
+    acc.ids.add(p.id)
+    acc.addresses.add(p.email)
+    acc.names.add(p.name)
   }
-  return { ids: [...ids], addresses: [...addresses], names: nameWords(names) }
+  return acc
 }
 
 /**
@@ -337,42 +357,43 @@ export function insertErasedBlocks(ctx: Ctx, objectId: number | null, addresses:
   for (const a of addresses) ins.run(objectId, erasedKey(salt, a), ERASED_REASON, now)
 }
 
+/** Every erased message key this desktop holds (its own erases' and those that arrived from other desktops). */
+export const allErasedKeys = (ctx: Ctx): Set<string> => new Set(stmt(ctx.sqlite, 'SELECT key FROM erased_messages').pluck().all() as string[])
+
+/** Every erased person's block (a salted hash of an address, for one business or for all). */
+export const allErasedBlocks = (ctx: Ctx): Array<{ objectId: number | null; key: string }> =>
+  stmt(ctx.sqlite, 'SELECT object_id AS objectId, email AS key FROM suppressions WHERE reason = ?').all(ERASED_REASON) as Array<{ objectId: number | null; key: string }>
+
+// The erase work still due (services/eraseWork.ts): device-local (app_settings is never shared). `rescan`: erased
+// mail may still be stored here (an erase arrived from another desktop); otherwise only the tidy is due. The value
+// changes with every mark, so work that finishes clears only the mark it started from.
+const ERASE_PENDING = 'erase.pending'
+
+/** Marks erase work due, in the caller's transaction (the erase's own, or the apply of another desktop's). */
+export function markErasePending(sqlite: Sqlite, rescan: boolean): string {
+  const was = stmt(sqlite, 'SELECT value FROM app_settings WHERE key = ?').pluck().get(ERASE_PENDING) as string | undefined
+  const prev = was ? (JSON.parse(was) as { rescan: boolean; n: number }) : { rescan: false, n: 0 }
+  const value = JSON.stringify({ rescan: rescan || prev.rescan, n: prev.n + 1 })
+  stmt(sqlite, 'INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(ERASE_PENDING, value)
+  return value
+}
+
+/** The mail of a mark is done (a local erase finished its slices): only the tidy stays due, unless another erase marked since. */
+export function mailDoneForMark(ctx: Ctx, raw: string): void {
+  const mark = JSON.parse(raw) as { rescan: boolean; n: number }
+  stmt(ctx.sqlite, 'UPDATE app_settings SET value = ? WHERE key = ? AND value = ?').run(JSON.stringify({ rescan: false, n: mark.n }), ERASE_PENDING, raw)
+}
+
+export function erasePending(ctx: Ctx): { rescan: boolean; raw: string } | null {
+  const raw = stmt(ctx.sqlite, 'SELECT value FROM app_settings WHERE key = ?').pluck().get(ERASE_PENDING) as string | undefined
+  return raw ? { rescan: (JSON.parse(raw) as { rescan: boolean }).rescan, raw } : null
+}
+
+/** Clears the mark the finished work started from; false when another erase marked meanwhile. */
+export const clearErasePending = (ctx: Ctx, raw: string): boolean => stmt(ctx.sqlite, 'DELETE FROM app_settings WHERE key = ? AND value = ?').run(ERASE_PENDING, raw).changes > 0
+
 /** Files no attachment row points at any more (outgoing mail shares the store). */
 export function unreferencedHashes(ctx: Ctx, hashes: Iterable<string>): string[] {
   const used = stmt(ctx.sqlite, 'SELECT 1 FROM attachments WHERE sha256 = ? UNION ALL SELECT 1 FROM mail_attachments WHERE sha256 = ? LIMIT 1')
   return [...new Set(hashes)].filter((h) => !used.get(h, h))
 }
-
-// ---- retention -------------------------------------------------------------------------------------------
-
-export interface RetentionRow {
-  objectId: number
-  months: number | null
-  lastRunAt: number | null
-}
-
-export const retentionOf = (ctx: Ctx, objectId: number): RetentionRow =>
-  (stmt(ctx.sqlite, 'SELECT object_id AS objectId, months, last_run_at AS lastRunAt FROM data_retention WHERE object_id = ?').get(objectId) as RetentionRow | undefined) ?? {
-    objectId,
-    months: null,
-    lastRunAt: null,
-  }
-
-export function setRetention(ctx: Ctx, objectId: number, months: number | null, now: number): void {
-  stmt(
-    ctx.sqlite,
-    'INSERT INTO data_retention (object_id, months, updated_at) VALUES (?, ?, ?) ON CONFLICT (object_id) DO UPDATE SET months = excluded.months, updated_at = excluded.updated_at',
-  ).run(objectId, months, now)
-}
-
-export const retentionDue = (ctx: Ctx, dueBefore: number): RetentionRow[] =>
-  stmt(
-    ctx.sqlite,
-    'SELECT object_id AS objectId, months, last_run_at AS lastRunAt FROM data_retention WHERE months IS NOT NULL AND (last_run_at IS NULL OR last_run_at <= ?)',
-  ).all(dueBefore) as RetentionRow[]
-
-export const markRetentionRun = (ctx: Ctx, objectId: number, at: number): void => void stmt(ctx.sqlite, 'UPDATE data_retention SET last_run_at = ? WHERE object_id = ?').run(at, objectId)
-
-/** Local mail of the business older than the cut, oldest first, a page at a time. */
-export const messagesOlderThan = (ctx: Ctx, objectId: number, before: number, limit: number): number[] =>
-  stmt(ctx.sqlite, 'SELECT id FROM messages WHERE object_id = ? AND date < ? ORDER BY date, id LIMIT ?').pluck().all(objectId, before, limit) as number[]

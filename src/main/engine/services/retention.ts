@@ -9,7 +9,8 @@ import { deleteMessages } from '../inbound/store'
 import { refreshThreads } from '../inbound/thread'
 import { currentUserId } from '../repos/app'
 import { addAudit } from '../repos/audit'
-import { markRetentionRun, messagesOlderThan, retentionDue, retentionOf, setRetention, unreferencedHashes } from '../repos/dataRights'
+import { unreferencedHashes } from '../repos/dataRights'
+import { markRetentionRun, messagesOlderThan, retentionDue, retentionOf, setRetention } from '../repos/retention'
 import { requireObject } from './objects'
 
 export const DAY_MS = 86_400_000

@@ -12,7 +12,7 @@ import { stmt } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion, setFieldVersions } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
-import { ERASED_REASON } from '../repos/dataRights'
+import { ERASED_REASON, markErasePending } from '../repos/dataRights'
 import { countRemoteSend, outboxBefore } from './sharedCaps'
 import { placeUnique, resolve } from './unique'
 import { birthPosition, countingFields, freeAddress, holderOf, mergeContactInto, placeContactInsert, redirectOp } from './merge'
@@ -274,6 +274,9 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     if (t.name === 'erased_messages' && op.kind === 'insert') out.erasedMessageKeys.add(op.rowKey)
     if (t.name === 'suppressions' && op.kind === 'insert' && op.fields.reason === ERASED_REASON)
       out.erasedBlocks.push({ objectId: (op.fields.object_id as number | null) ?? null, key: String(op.fields.email) })
+    // Another desktop's erase: this desktop's copies of the person's mail are due to go, from this commit on, a
+    // restart included (services/eraseWork.ts).
+    if ((t.name === 'erased_messages' || (t.name === 'suppressions' && op.fields.reason === ERASED_REASON)) && op.kind === 'insert') markErasePending(sqlite, true)
     if (t.name === 'flow_leads' || t.name === 'flow_lead_events') {
       const sql = t.name === 'flow_leads' ? 'SELECT flow_id FROM flow_leads WHERE id = ?' : 'SELECT l.flow_id FROM flow_lead_events e JOIN flow_leads l ON l.id = e.lead_id WHERE e.id = ?'
       const flowId = stmt(sqlite, sql).pluck().get(id[0]) as number | undefined
