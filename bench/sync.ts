@@ -104,13 +104,16 @@ function threadCpu(): Map<number, { name: string; seconds: number }> {
 function cpuByThread(a: Map<number, { name: string; seconds: number }>, b: Map<number, { name: string; seconds: number }>): Record<string, unknown> {
   let helpers = 0
   const started: number[] = []
+  const helperList: number[] = []
   for (const [tid, t] of b) {
     if (tid === process.pid) continue
     const used = t.seconds - (a.get(tid)?.seconds ?? 0)
-    if (a.has(tid)) helpers += used
-    else if (used > 0) started.push(round(used))
+    if (a.has(tid)) {
+      helpers += used
+      if (used >= 0.05) helperList.push(round(used))
+    } else if (used > 0) started.push(round(used))
   }
-  return { engineThread: round(b.get(process.pid)!.seconds - (a.get(process.pid)?.seconds ?? 0)), startedThreads: started.sort((x, y) => y - x), helperThreads: round(helpers) }
+  return { engineThread: round(b.get(process.pid)!.seconds - (a.get(process.pid)?.seconds ?? 0)), startedThreads: started.sort((x, y) => y - x), helperThreads: round(helpers), helpersOver50ms: helperList.sort((x, y) => y - x) }
 }
 
 /** How this bench runs: `built` (bench/built.mjs: bundled JavaScript on plain node, as the app ships) or `tsx` (from source). */
@@ -153,11 +156,21 @@ const sampler = setInterval(() => {
     // What this process held at its peak: the engine thread's V8 heap, buffers outside it, and the rest
     // (code, the parse and checkpoint threads' heaps, SQLite's caches, malloc's free lists).
     const m = process.memoryUsage()
-    atPeak = { rssMb: mb(m.rss), heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers), otherProcessesMb: mb(Math.max(0, treeExtra)), spacesMb: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name.replace('_space', ''), mb(x.space_size)])) }
+    atPeak = { rssMb: mb(m.rss), ...rssKinds(), heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers), otherProcessesMb: mb(Math.max(0, treeExtra)), spacesMb: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name.replace('_space', ''), mb(x.space_size)])) }
   }
   peak = Math.max(peak, total)
 }, 20)
 let lastDetail = 0
+/** Resident memory by kind (Linux): anonymous (heaps, malloc), file-backed (code, mapped files), shared (SQLite's WAL index). */
+function rssKinds(): Record<string, number> {
+  try {
+    const st = readFileSync('/proc/self/status', 'utf8')
+    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(st)?.[1] ?? 0)
+    return { anonMb: mb(kb('RssAnon') * 1024), fileMb: mb(kb('RssFile') * 1024), shmemMb: mb(kb('RssShmem') * 1024) }
+  } catch {
+    return {}
+  }
+}
 let atPeak: Record<string, unknown> = {}
 const mb = (b: number) => round(b / 1024 / 1024, 1)
 
