@@ -3,7 +3,7 @@
 // Everything a step does (its path, its outbox row, the lead's new state) commits with it and replicates; the
 // outbox row is then sent once by the outbox's own claims.
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { leadRow, nextLeadDueAt, type LeadRow } from '../repos/flows'
 import { stepKey, stepsDoneBeforePush, teamStepGate, teamStepWaitMs, teamStepsOn, unpushedRow, type StepKey } from '../team/stepClaims'
 
@@ -20,7 +20,7 @@ export const flowStepKey = (lead: Pick<LeadRow, 'id' | 'stepNo'>): StepKey => st
 stepsDoneBeforePush('flow_leads', (sqlite, insert) => {
   const id = Number(insert.rowKey)
   const from = Number((JSON.parse(insert.fields) as { step_no?: number }).step_no ?? 0)
-  const now = (stmt(sqlite, 'SELECT step_no FROM flow_leads WHERE id = ?').pluck().get(id) as number | undefined) ?? from
+  const now = (stmtPluck(sqlite, 'SELECT step_no FROM flow_leads WHERE id = ?').get(id) as number | undefined) ?? from
   const keys: StepKey[] = []
   for (let n = from; n < now; n++) keys.push(flowStepKey({ id, stepNo: n }))
   return keys
@@ -45,7 +45,7 @@ export function gateLeads(ctx: Ctx, ids: number[]): Set<number> | null {
  */
 export function waitEndsLater(ctx: Ctx, leadId: number, nodeKey: string, now: number): number | null {
   if (!teamStepsOn(ctx)) return null
-  const detail = stmt(ctx.sqlite, "SELECT detail FROM flow_lead_events WHERE lead_id = ? AND node_key = ? AND outcome = 'waiting' ORDER BY at DESC, id DESC LIMIT 1").pluck().get(leadId, nodeKey) as
+  const detail = stmtPluck(ctx.sqlite, "SELECT detail FROM flow_lead_events WHERE lead_id = ? AND node_key = ? AND outcome = 'waiting' ORDER BY at DESC, id DESC LIMIT 1").get(leadId, nodeKey) as
     | string
     | null
     | undefined

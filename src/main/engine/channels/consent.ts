@@ -2,7 +2,7 @@
 // and what an opt-out does to texts still waiting (skipped with the reason, never attempted).
 import type { Channel } from '../../../shared/consent'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { consentFor, setConsent } from '../repos/consent'
 import { cancelWaiting } from '../outbound/cancel'
 
@@ -33,6 +33,6 @@ export function optOutReason(ctx: Ctx, contactId: number, channel: Channel): str
 export function applyConsent(ctx: Ctx, contactId: number, channel: Channel, status: 'granted' | 'revoked', source: string, at: number): number[] {
   if (!setConsent(ctx, contactId, channel, status, source, at) || status === 'granted') return []
   const reason = optOutReason(ctx, contactId, channel)!
-  const ids = stmt(ctx.sqlite, "SELECT id FROM outbound_messages WHERE contact_id = ? AND channel = ? AND status IN ('queued', 'retry_wait', 'held')").pluck().all(contactId, channel) as number[]
+  const ids = stmtPluck(ctx.sqlite, "SELECT id FROM outbound_messages WHERE contact_id = ? AND channel = ? AND status IN ('queued', 'retry_wait', 'held')").all(contactId, channel) as number[]
   return ids.filter((id) => cancelWaiting(ctx, id, reason))
 }

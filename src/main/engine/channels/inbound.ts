@@ -3,7 +3,7 @@
 // the business's contact by phone (E.164), threaded per contact and channel, and STOP/START applied to consent.
 import type { TextChannel } from '../../../shared/channels'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { getSetting, setSetting } from '../repos/settings'
 import { lastTextTo } from '../repos/texts'
 import { allTwilioRows, twilioInboundCursorKey, type TwilioRow } from '../repos/twilio'
@@ -26,12 +26,11 @@ const bare = (addr: string) => addr.replace(/^whatsapp:/, '')
 /** The business's contact with this number (any of their numbers, E.164 in contact_phones; else contacts.phone), or null. */
 export function contactByPhone(ctx: Ctx, objectId: number, phone: string): number | null {
   return (
-    (stmt(
+    (stmtPluck(
       ctx.sqlite,
       `SELECT c.id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id WHERE p.number = ? AND c.primary_object_id = ?
        UNION ALL SELECT id FROM contacts WHERE primary_object_id = ? AND phone = ? LIMIT 1`,
     )
-      .pluck()
       .get(phone, objectId, objectId, phone) as number | undefined) ?? null
   )
 }

@@ -7,7 +7,7 @@ import { textSegments } from '../../../shared/textSegments'
 import type { MessageSource, OutboxStatus } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { addEvent, fromSql, getRow, type OutboxRow, type SqlRow } from '../repos/outbox'
 import { twilioRowOf } from '../repos/twilio'
 import { optOutReason } from './consent'
@@ -64,7 +64,7 @@ export function queueText(ctx: Ctx, input: TextInput): OutboxRow {
   const refused = cannotText(ctx, c, input.channel, Boolean(input.template), input.to)
   if (refused) throw refused
   if (input.idempotencyKey) {
-    const prior = stmt(ctx.sqlite, 'SELECT id FROM outbound_messages WHERE idempotency_key = ?').pluck().get(input.idempotencyKey) as number | undefined
+    const prior = stmtPluck(ctx.sqlite, 'SELECT id FROM outbound_messages WHERE idempotency_key = ?').get(input.idempotencyKey) as number | undefined
     if (prior) return getRow(ctx, prior)!
   }
   const now = ctx.clock.now()

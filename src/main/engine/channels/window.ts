@@ -3,12 +3,12 @@
 import type { WhatsappWindow } from '../../../shared/channels'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export const WINDOW_MS = 24 * 3_600_000
 
 export function lastWhatsappInbound(ctx: Ctx, contactId: number): number | null {
-  return (stmt(ctx.sqlite, "SELECT max(received_at) FROM text_messages WHERE contact_id = ? AND channel = 'whatsapp'").pluck().get(contactId) as number | null) ?? null
+  return (stmtPluck(ctx.sqlite, "SELECT max(received_at) FROM text_messages WHERE contact_id = ? AND channel = 'whatsapp'").get(contactId) as number | null) ?? null
 }
 
 export function whatsappWindow(ctx: Ctx, contactId: number): WhatsappWindow {

@@ -4,18 +4,31 @@ import type Database from 'better-sqlite3'
 import type { Sqlite } from './open'
 
 type Statement = Database.Statement<unknown[], unknown>
+/**
+ * A cached statement: the same object for every caller of the same SQL, so its mode must never change. Calling
+ * `.pluck()` on one (it changes the statement in place) made every other caller of that text get bare values where
+ * it read rows (a setting read as undefined after the erase's marker was read with pluck). The type leaves the
+ * mode switches out; `stmtPluck` keeps plucked statements apart.
+ */
+export type CachedStatement = Omit<Statement, 'pluck' | 'raw' | 'expand' | 'safeIntegers'>
 const caches = new WeakMap<Sqlite, Map<string, Statement>>()
 
-export function stmt(sqlite: Sqlite, sql: string): Statement {
+function cached(sqlite: Sqlite, key: string, sql: string, pluck: boolean): Statement {
   let cache = caches.get(sqlite)
   if (!cache) caches.set(sqlite, (cache = new Map()))
-  let s = cache.get(sql)
+  let s = cache.get(key)
   if (!s) {
     s = sqlite.prepare<unknown[], unknown>(sql)
-    cache.set(sql, s)
+    if (pluck) s.pluck()
+    cache.set(key, s)
   }
   return s
 }
+
+export const stmt = (sqlite: Sqlite, sql: string): CachedStatement => cached(sqlite, sql, sql, false)
+
+/** The statement returning each row's first column as a bare value (better-sqlite3's pluck), cached apart. */
+export const stmtPluck = (sqlite: Sqlite, sql: string): CachedStatement => cached(sqlite, `\u0000pluck\u0000${sql}`, sql, true)
 
 /**
  * Runs `fn` in a transaction (a savepoint when one is open), through one wrapper made per connection.

@@ -1,7 +1,7 @@
 // Address → contact matching, scoped to the mailbox's business: contacts of that object or of none.
 // Our own mailbox and profile addresses never match (they are us, not a contact).
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export function normalizeAddress(email: string): string {
   return email.trim().toLowerCase()
@@ -65,11 +65,11 @@ const phraseOf = (email: string): string => {
 export function linkStoredMail(ctx: Ctx, contactId: number): number {
   const c = stmt(ctx.sqlite, 'SELECT email, primary_object_id AS o FROM contacts WHERE id = ?').get(contactId) as { email: string | null; o: number | null } | undefined
   if (!c) return 0
-  const emails = [c.email, ...(stmt(ctx.sqlite, 'SELECT email FROM contact_emails WHERE contact_id = ?').pluck().all(contactId) as string[])]
+  const emails = [c.email, ...(stmtPluck(ctx.sqlite, 'SELECT email FROM contact_emails WHERE contact_id = ?').all(contactId) as string[])]
     .filter((e): e is string => !!e)
     .map(normalizeAddress)
   let added = 0
-  const find = stmt(
+  const find = stmtPluck(
     ctx.sqlite,
     `SELECT m.id FROM messages_fts f JOIN messages m ON m.id = f.rowid
       WHERE messages_fts MATCH @q AND (@o IS NULL OR m.object_id = @o)
@@ -77,7 +77,7 @@ export function linkStoredMail(ctx: Ctx, contactId: number): number {
              OR EXISTS (SELECT 1 FROM json_each(m.cc_json) j WHERE lower(j.value ->> 'email') = @e))
         AND NOT EXISTS (SELECT 1 FROM message_contacts mc WHERE mc.message_id = m.id AND mc.contact_id = @c)
         AND NOT EXISTS (SELECT 1 FROM mailboxes b WHERE b.object_id = m.object_id AND lower(b.email) = @e)`,
-  ).pluck()
+  )
   const ins = stmt(ctx.sqlite, 'INSERT OR IGNORE INTO message_contacts (message_id, contact_id, manual, linked) VALUES (?, ?, 0, 1)')
   for (const e of new Set(emails)) {
     for (const id of find.all({ q: `addresses : "${phraseOf(e).replace(/"/g, '""')}"`, o: c.o, e, c: contactId }) as number[]) added += ins.run(id, contactId).changes

@@ -8,7 +8,7 @@
 import { OUTBOX_STATUSES } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { addEvent, transition } from '../repos/outbox'
 import { erasedMessageTest } from '../repos/dataRights'
 import { suppress } from '../outbound/suppression'
@@ -166,7 +166,7 @@ function reviveStale(ctx: Ctx, ref: FolderRef, uv: string, m: ParsedMessage, tou
   ) as { id: number; threadId: number } | undefined
   if (!row) return false
   // A read or a star changed here and not yet pushed is newer than the server's flags.
-  const pending = stmt(ctx.sqlite, 'SELECT flag FROM pending_flag_ops WHERE message_id = ?').pluck().all(row.id) as string[]
+  const pending = stmtPluck(ctx.sqlite, 'SELECT flag FROM pending_flag_ops WHERE message_id = ?').all(row.id) as string[]
   const sets = ['uidvalidity = ?', 'uid = ?', 'stale = 0', 'modseq = ?']
   const args: Array<string | number | null> = [uv, m.uid, m.modseq?.toString() ?? null]
   if (!pending.includes('\\Flagged')) sets.push('flagged = ?'), args.push(m.flags.includes('\\Flagged') ? 1 : 0)

@@ -2,7 +2,7 @@
 // copies gone from the server, and uidvalidity resets. Each runs in one transaction and emits
 // `inbox.changed` after commit. (New copies come in through store.ts.)
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { removeAttachment } from './attachmentFiles'
 import { refreshThreads } from './thread'
 import type { FlagUpdate, FolderRef, PendingFlagOp } from './types'
@@ -10,7 +10,7 @@ import type { FlagUpdate, FolderRef, PendingFlagOp } from './types'
 /** Deletes these messages with their FTS rows; their threads go into `touched`, their attachment hashes into `hashes`. */
 export function deleteMessages(ctx: Ctx, ids: number[], touched: Set<number>, hashes?: Set<string>): number {
   const thread = stmt(ctx.sqlite, 'SELECT thread_id AS t FROM messages WHERE id = ?')
-  const shas = stmt(ctx.sqlite, 'SELECT sha256 FROM attachments WHERE message_id = ?').pluck()
+  const shas = stmtPluck(ctx.sqlite, 'SELECT sha256 FROM attachments WHERE message_id = ?')
   const fts = stmt(ctx.sqlite, 'DELETE FROM messages_fts WHERE rowid = ?')
   const del = stmt(ctx.sqlite, 'DELETE FROM messages WHERE id = ?')
   let n = 0

@@ -5,7 +5,7 @@ import { basename } from 'node:path'
 import { ATTACHMENTS_MAX_BYTES, formatBytes, type AttachmentRef, type NewAttachment, type OutgoingAttachment } from '../../../shared/outbound'
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import type { AttachmentRow as StoredAttachmentRow } from '../repos/messages'
 import { readAttachment, saveAttachment } from '../inbound/attachmentFiles'
 import { SendFailure } from './failure'
@@ -90,7 +90,7 @@ export function setAttachments(ctx: Ctx, owner: Owner, files: readonly Resolved[
     if (f.from !== undefined && !keep.has(f.from) && claim.run(draftId, i, f.from, draftId).changes) keep.add(f.from)
     else keep.add((insert.get(draftId, i, f.filename, f.contentType, f.size, f.sha256, now) as { id: number }).id)
   })
-  const mine = stmt(ctx.sqlite, 'SELECT id FROM mail_attachments WHERE draft_id = ?').pluck().all(draftId) as number[]
+  const mine = stmtPluck(ctx.sqlite, 'SELECT id FROM mail_attachments WHERE draft_id = ?').all(draftId) as number[]
   const drop = stmt(ctx.sqlite, 'DELETE FROM mail_attachments WHERE id = ?')
   for (const id of mine) if (!keep.has(id)) drop.run(id)
 }

@@ -3,7 +3,7 @@
 import type { Delay, Execution, Trigger } from '../../../shared/automation'
 import type { OutboxChannel, TemplateRef } from '../../../shared/channels'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface ArRow {
   id: number
@@ -170,7 +170,7 @@ export function dueOn(ctx: Ctx, ar: ArRow, from: string, to: string, ids?: numbe
 }
 
 /** Every business's id (an autoresponder for every business may text from any of them). */
-export const objectIds = (ctx: Ctx): number[] => stmt(ctx.sqlite, 'SELECT id FROM objects ORDER BY id').pluck().all() as number[]
+export const objectIds = (ctx: Ctx): number[] => stmtPluck(ctx.sqlite, 'SELECT id FROM objects ORDER BY id').all() as number[]
 
 // ---------- firings waiting for their claim (team workspace, migration 0038) ----------
 export interface PendingFiring {

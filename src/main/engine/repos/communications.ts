@@ -2,7 +2,7 @@
 // carrying communication_id.
 import type { OutboxChannel } from '../../../shared/channels'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface CommunicationRow {
   id: number
@@ -27,11 +27,11 @@ export const communicationsOf = (ctx: Ctx, contactId: number, limit: number): Co
   stmt(ctx.sqlite, `SELECT ${COLS} FROM communications WHERE contact_id = ? ORDER BY id DESC LIMIT ?`).all(contactId, limit) as CommunicationRow[]
 
 export function insertCommunication(ctx: Ctx, r: Omit<CommunicationRow, 'id' | 'updatedAt'>): number {
-  return stmt(
+  return stmtPluck(
     ctx.sqlite,
     `INSERT INTO communications (object_id, contact_id, urgency, plan_json, payload_json, status, status_reason, send_at, created_at, updated_at)
      VALUES (@objectId, @contactId, @urgency, @planJson, @payloadJson, @status, @statusReason, @sendAt, @createdAt, @createdAt) RETURNING id`,
-  ).pluck().get(r) as number
+  ).get(r) as number
 }
 
 export const setCommunicationStatus = (ctx: Ctx, id: number, status: string, reason: string | null, at: number): void =>
@@ -58,6 +58,6 @@ export const setPreferredChannel = (ctx: Ctx, contactId: number, channel: Outbox
 
 /** The business's first active sender profile (the email attempt's From when none is named). */
 export const defaultProfileOf = (ctx: Ctx, objectId: number): number | null =>
-  (stmt(ctx.sqlite, 'SELECT id FROM email_sending_profiles WHERE object_id = ? AND is_active = 1 ORDER BY id LIMIT 1').pluck().get(objectId) as number | undefined) ?? null
+  (stmtPluck(ctx.sqlite, 'SELECT id FROM email_sending_profiles WHERE object_id = ? AND is_active = 1 ORDER BY id LIMIT 1').get(objectId) as number | undefined) ?? null
 
 export const quietHoursKey = (objectId: number) => `channels.quietHours.${objectId}`

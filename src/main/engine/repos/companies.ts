@@ -2,7 +2,7 @@
 import type { Company, CompanyDetail } from '../../../shared/segments'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 interface CompanyRow {
   id: number
@@ -107,6 +107,6 @@ export function assignContacts(ctx: Ctx, companyId: number | null, contactIds: n
 }
 
 export const missingContacts = (ctx: Ctx, ids: number[]): number[] => {
-  const found = new Set(stmt(ctx.sqlite, 'SELECT c.id FROM json_each(?) j JOIN contacts c ON c.id = j.value').pluck().all(JSON.stringify(ids)) as number[])
+  const found = new Set(stmtPluck(ctx.sqlite, 'SELECT c.id FROM json_each(?) j JOIN contacts c ON c.id = j.value').all(JSON.stringify(ids)) as number[])
   return ids.filter((id) => !found.has(id))
 }

@@ -2,7 +2,7 @@
 // page at a time (by id), so a contact with tens of thousands of messages never sits in memory at once.
 import type { Ctx } from '../context'
 import { iso } from '../clock'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { groupBy } from '../../../shared/groupBy'
 
 const isoOrNull = (ms: number | null | undefined): string | null => (ms == null ? null : iso(ms))
@@ -20,7 +20,7 @@ export function contactRecord(ctx: Ctx, id: number) {
     | Record<string, unknown>
     | undefined
   if (!c) return null
-  const extraEmails = stmt(ctx.sqlite, 'SELECT email FROM contact_emails WHERE contact_id = ? ORDER BY id').pluck().all(id) as string[]
+  const extraEmails = stmtPluck(ctx.sqlite, 'SELECT email FROM contact_emails WHERE contact_id = ? ORDER BY id').all(id) as string[]
   const tags = stmt(ctx.sqlite, 'SELECT t.name, ct.created_at AS at FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ? ORDER BY t.name').all(id) as Array<{
     name: string
     at: number

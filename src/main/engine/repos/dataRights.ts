@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { Ctx } from '../context'
 import type { Sqlite } from '../db/open'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export const ERASED_REASON = 'erased'
 
@@ -12,7 +12,7 @@ export const ERASED_REASON = 'erased'
  * Every salt an erased person's block was hashed with, oldest first: this desktop's and, in a team workspace, the
  * other desktops' (erase_salts replicates, migration 0040). Empty when nobody was ever erased.
  */
-export const eraseSalts = (ctx: Ctx): string[] => stmt(ctx.sqlite, 'SELECT salt FROM erase_salts ORDER BY created_at, salt').pluck().all() as string[]
+export const eraseSalts = (ctx: Ctx): string[] => stmtPluck(ctx.sqlite, 'SELECT salt FROM erase_salts ORDER BY created_at, salt').all() as string[]
 
 /** The salt a new erase hashes with: the workspace's oldest, or one made now (inside the erase's transaction). */
 export function ensureEraseSalt(ctx: Ctx): string {
@@ -50,7 +50,7 @@ export interface ContactCore {
 export function contactCore(ctx: Ctx, id: number): ContactCore | null {
   const c = stmt(ctx.sqlite, 'SELECT id, primary_object_id AS objectId, email FROM contacts WHERE id = ?').get(id) as Omit<ContactCore, 'addresses'> | undefined
   if (!c) return null
-  const extra = stmt(ctx.sqlite, 'SELECT email FROM contact_emails WHERE contact_id = ?').pluck().all(id) as string[]
+  const extra = stmtPluck(ctx.sqlite, 'SELECT email FROM contact_emails WHERE contact_id = ?').all(id) as string[]
   const addresses = [...new Set([c.email, ...extra].filter((e): e is string => !!e).map((e) => e.trim().toLowerCase()))]
   return { ...c, addresses }
 }
@@ -70,7 +70,7 @@ export function linkedMessages(ctx: Ctx, contactId: number): { alone: number[]; 
 
 /** Outbox rows for the contact, or addressed to one of their addresses in their business. */
 export function outboundIdsOf(ctx: Ctx, c: ContactCore): number[] {
-  return stmt(
+  return stmtPluck(
     ctx.sqlite,
     `SELECT id FROM outbound_messages WHERE contact_id = @id
      UNION
@@ -84,24 +84,22 @@ export function outboundIdsOf(ctx: Ctx, c: ContactCore): number[] {
       WHERE (@obj IS NULL OR o.object_id = @obj) AND lower(j.value) IN (SELECT value FROM json_each(@addrs))
      ORDER BY 1`,
   )
-    .pluck()
     .all({ id: c.id, obj: c.objectId, addrs: JSON.stringify(c.addresses) }) as number[]
 }
 
 /** Drafts for the contact or addressed to them. */
 export function draftIdsOf(ctx: Ctx, c: ContactCore): number[] {
-  return stmt(
+  return stmtPluck(
     ctx.sqlite,
     `SELECT id FROM drafts WHERE contact_id = @id
      UNION SELECT d.id FROM drafts d, json_each(d.to_json) j WHERE lower(j.value) IN (SELECT value FROM json_each(@addrs))
      UNION SELECT d.id FROM drafts d, json_each(d.cc_json) j WHERE lower(j.value) IN (SELECT value FROM json_each(@addrs))
      UNION SELECT d.id FROM drafts d, json_each(d.bcc_json) j WHERE lower(j.value) IN (SELECT value FROM json_each(@addrs))`,
   )
-    .pluck()
     .all({ id: c.id, addrs: JSON.stringify(c.addresses) }) as number[]
 }
 
-const count = (ctx: Ctx, sql: string, ...args: unknown[]): number => (stmt(ctx.sqlite, sql).pluck().get(...args) as number) ?? 0
+const count = (ctx: Ctx, sql: string, ...args: unknown[]): number => (stmtPluck(ctx.sqlite, sql).get(...args) as number) ?? 0
 
 export interface EraseCounts {
   messages: number
@@ -148,7 +146,7 @@ export function eraseCounts(ctx: Ctx, c: ContactCore): EraseCounts {
 /** Attachment hashes of these outbox rows, then the rows' personal fields blanked; their history keeps its shape. */
 export function blankOutbound(ctx: Ctx, ids: number[]): string[] {
   const list = JSON.stringify(ids)
-  const hashes = stmt(ctx.sqlite, 'SELECT sha256 FROM mail_attachments WHERE outbound_id IN (SELECT value FROM json_each(?))').pluck().all(list) as string[]
+  const hashes = stmtPluck(ctx.sqlite, 'SELECT sha256 FROM mail_attachments WHERE outbound_id IN (SELECT value FROM json_each(?))').all(list) as string[]
   stmt(ctx.sqlite, 'DELETE FROM mail_attachments WHERE outbound_id IN (SELECT value FROM json_each(?))').run(list)
   stmt(
     ctx.sqlite,
@@ -202,15 +200,14 @@ export function redactMessages(ctx: Ctx, ids: number[], addresses: string[], nam
 export function deleteMessageSet(ctx: Ctx, ids: number[]): { touched: number[]; emptied: number[]; hashes: string[] } {
   if (ids.length === 0) return { touched: [], emptied: [], hashes: [] }
   const list = JSON.stringify(ids)
-  const threads = stmt(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').pluck().all(list) as number[]
-  const hashes = stmt(ctx.sqlite, 'SELECT DISTINCT sha256 FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))').pluck().all(list) as string[]
+  const threads = stmtPluck(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').all(list) as number[]
+  const hashes = stmtPluck(ctx.sqlite, 'SELECT DISTINCT sha256 FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))').all(list) as string[]
   stmt(ctx.sqlite, 'DELETE FROM messages_fts WHERE rowid IN (SELECT value FROM json_each(?))').run(list)
   stmt(ctx.sqlite, 'DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))').run(list)
-  const emptied = stmt(
+  const emptied = stmtPluck(
     ctx.sqlite,
     'DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id) RETURNING id',
   )
-    .pluck()
     .all(JSON.stringify(threads)) as number[]
   const gone = new Set(emptied)
   return { touched: threads.filter((t) => !gone.has(t)), emptied, hashes }
@@ -248,7 +245,7 @@ export interface IdRange {
 }
 const ALL_IDS: IdRange = { after: 0, upTo: Number.MAX_SAFE_INTEGER }
 
-export const lastMessageId = (ctx: Ctx): number => (stmt(ctx.sqlite, 'SELECT max(id) FROM messages').pluck().get() as number | null) ?? 0
+export const lastMessageId = (ctx: Ctx): number => (stmtPluck(ctx.sqlite, 'SELECT max(id) FROM messages').get() as number | null) ?? 0
 
 /**
  * The local messages of the range whose erased keys are among `keys` (another desktop erased them; the keys are
@@ -279,8 +276,7 @@ const rangeArgs = (r: IdRange) => [r.after, r.upTo, r.after, r.upTo, r.after, r.
 /** The names mail gives these addresses (From, To and Cc display names, whole and word by word): cut with them. */
 export function namesInMail(ctx: Ctx, addresses: string[], range: IdRange = ALL_IDS): string[] {
   if (addresses.length === 0) return []
-  const rows = stmt(ctx.sqlite, `SELECT DISTINCT name FROM (${PEOPLE_OF_MAIL}) WHERE email IN (SELECT value FROM json_each(?))`)
-    .pluck()
+  const rows = stmtPluck(ctx.sqlite, `SELECT DISTINCT name FROM (${PEOPLE_OF_MAIL}) WHERE email IN (SELECT value FROM json_each(?))`)
     .all(...rangeArgs(range), JSON.stringify(addresses)) as Array<string | null>
   return nameWords(rows)
 }
@@ -336,7 +332,7 @@ export function erasedMessageTest(ctx: Ctx): ((m: MessagePlace) => boolean) | nu
 
 export function deleteDrafts(ctx: Ctx, ids: number[]): string[] {
   const list = JSON.stringify(ids)
-  const hashes = stmt(ctx.sqlite, 'SELECT sha256 FROM mail_attachments WHERE draft_id IN (SELECT value FROM json_each(?))').pluck().all(list) as string[]
+  const hashes = stmtPluck(ctx.sqlite, 'SELECT sha256 FROM mail_attachments WHERE draft_id IN (SELECT value FROM json_each(?))').all(list) as string[]
   stmt(ctx.sqlite, 'DELETE FROM drafts WHERE id IN (SELECT value FROM json_each(?))').run(list)
   return hashes
 }
@@ -358,7 +354,7 @@ export function insertErasedBlocks(ctx: Ctx, objectId: number | null, addresses:
 }
 
 /** Every erased message key this desktop holds (its own erases' and those that arrived from other desktops). */
-export const allErasedKeys = (ctx: Ctx): Set<string> => new Set(stmt(ctx.sqlite, 'SELECT key FROM erased_messages').pluck().all() as string[])
+export const allErasedKeys = (ctx: Ctx): Set<string> => new Set(stmtPluck(ctx.sqlite, 'SELECT key FROM erased_messages').all() as string[])
 
 /** Every erased person's block (a salted hash of an address, for one business or for all). */
 export const allErasedBlocks = (ctx: Ctx): Array<{ objectId: number | null; key: string }> =>
@@ -371,7 +367,7 @@ const ERASE_PENDING = 'erase.pending'
 
 /** Marks erase work due, in the caller's transaction (the erase's own, or the apply of another desktop's). */
 export function markErasePending(sqlite: Sqlite, rescan: boolean): string {
-  const was = stmt(sqlite, 'SELECT value FROM app_settings WHERE key = ?').pluck().get(ERASE_PENDING) as string | undefined
+  const was = stmtPluck(sqlite, 'SELECT value FROM app_settings WHERE key = ?').get(ERASE_PENDING) as string | undefined
   const prev = was ? (JSON.parse(was) as { rescan: boolean; n: number }) : { rescan: false, n: 0 }
   const value = JSON.stringify({ rescan: rescan || prev.rescan, n: prev.n + 1 })
   stmt(sqlite, 'INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(ERASE_PENDING, value)
@@ -385,7 +381,7 @@ export function mailDoneForMark(ctx: Ctx, raw: string): void {
 }
 
 export function erasePending(ctx: Ctx): { rescan: boolean; raw: string } | null {
-  const raw = stmt(ctx.sqlite, 'SELECT value FROM app_settings WHERE key = ?').pluck().get(ERASE_PENDING) as string | undefined
+  const raw = stmtPluck(ctx.sqlite, 'SELECT value FROM app_settings WHERE key = ?').get(ERASE_PENDING) as string | undefined
   return raw ? { rescan: (JSON.parse(raw) as { rescan: boolean }).rescan, raw } : null
 }
 

@@ -1,7 +1,7 @@
 // Queries of flows: the flow rows, their versioned graphs, the leads and their execution path.
 import type { FlowEdge, FlowGraph, FlowNode, FlowTrigger } from '../../../shared/flows'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface FlowRow {
   id: number
@@ -242,7 +242,7 @@ export function waitingSendsOf(ctx: Ctx, leadId: number): number[] {
 }
 
 /** Leads still under way (pending or waiting), any flow. */
-export const liveLeadIds = (ctx: Ctx): number[] => stmt(ctx.sqlite, "SELECT id FROM flow_leads WHERE status IN ('pending', 'running', 'waiting')").pluck().all() as number[]
+export const liveLeadIds = (ctx: Ctx): number[] => stmtPluck(ctx.sqlite, "SELECT id FROM flow_leads WHERE status IN ('pending', 'running', 'waiting')").all() as number[]
 
 /**
  * A lead stops here without its mail being withdrawn (leaving a team workspace: the workspace's other desktops move

@@ -3,7 +3,7 @@
 // linked to contacts when it is stored or when a contact changes (inbound/match.ts), never here.
 import type { z } from 'zod'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import type { InboxPage, ListInbox } from '../../../shared/inbox'
 import { AppError } from '../../../shared/result'
 import { folderForRole } from './folders'
@@ -46,7 +46,7 @@ function folderTerm(ctx: Ctx, input: ViewInput, params: unknown[]): string | nul
   if (view === 'inbox') return IN_INBOX
   if (view === 'flagged') return 'EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.flagged = 1)'
   // A special folder of every mailbox (or of the chosen one); Gmail's All Mail stands in for a missing Archive.
-  const boxes = input.mailboxId !== undefined ? [input.mailboxId] : (stmt(ctx.sqlite, 'SELECT id FROM mailboxes').pluck().all() as number[])
+  const boxes = input.mailboxId !== undefined ? [input.mailboxId] : (stmtPluck(ctx.sqlite, 'SELECT id FROM mailboxes').all() as number[])
   const pairs: Array<[number, string]> = []
   for (const mb of boxes) {
     const f = folderForRole(ctx, mb, view) ?? (view === 'archive' ? folderForRole(ctx, mb, 'all') : null)
@@ -83,7 +83,7 @@ export function threadIdsOf(ctx: Ctx, input: Omit<ListInput, 'cursor' | 'limit'>
     params.push(ftsQuery(q))
   }
   try {
-    return stmt(ctx.sqlite, `SELECT t.id FROM threads t ${w(where)}`).pluck().all(...params) as number[]
+    return stmtPluck(ctx.sqlite, `SELECT t.id FROM threads t ${w(where)}`).all(...params) as number[]
   } catch (e) {
     if (e instanceof Error && e.name === 'SqliteError' && q) throw new AppError('VALIDATION', `Search could not be understood: ${e.message.replace(/^fts5: /, '')}`, 'query')
     throw e

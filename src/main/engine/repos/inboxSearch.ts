@@ -4,13 +4,13 @@
 // each is tested against the matches, which FTS5 hands over newest id first in growing chunks: a page costs
 // about limit / (share of conversations that match) steps, never the whole match list.
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { THREAD_COLS, type ThreadRow } from './threads'
 
 /** Index size estimate (the vocabulary's document counts) of a plain-word query; null for FTS syntax. */
 export function estimateMatches(ctx: Ctx, words: string[]): number | null {
-  const count = stmt(ctx.sqlite, 'SELECT coalesce(sum(doc), 0) FROM messages_fts_terms WHERE term >= ? AND term < ?').pluck()
-  const exact = stmt(ctx.sqlite, 'SELECT coalesce(sum(doc), 0) FROM messages_fts_terms WHERE term = ?').pluck()
+  const count = stmtPluck(ctx.sqlite, 'SELECT coalesce(sum(doc), 0) FROM messages_fts_terms WHERE term >= ? AND term < ?')
+  const exact = stmtPluck(ctx.sqlite, 'SELECT coalesce(sum(doc), 0) FROM messages_fts_terms WHERE term = ?')
   let best: number | null = null
   for (const word of words) {
     // unicode61: lower case, diacritics off, split at anything not a letter or digit; a phrase is at most its rarest token.
@@ -30,7 +30,7 @@ export function estimateMatches(ctx: Ctx, words: string[]): number | null {
  * message), where an OR of terms is read lazily. Words with many terms, or several tokens, stay as they are.
  */
 export function walkQuery(ctx: Ctx, q: string, fallback: string): string {
-  const terms = stmt(ctx.sqlite, 'SELECT term FROM messages_fts_terms WHERE term >= ? AND term < ? LIMIT 17').pluck()
+  const terms = stmtPluck(ctx.sqlite, 'SELECT term FROM messages_fts_terms WHERE term >= ? AND term < ? LIMIT 17')
   const parts: string[] = []
   for (const word of q.split(/\s+/).filter(Boolean)) {
     const tokens = word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
@@ -43,7 +43,7 @@ export function walkQuery(ctx: Ctx, q: string, fallback: string): string {
 }
 
 /** Messages in the store (the largest id: constant time, and close enough to choose a plan). */
-export const storeSize = (ctx: Ctx): number => (stmt(ctx.sqlite, 'SELECT coalesce(max(id), 0) FROM messages').pluck().get() as number) || 0
+export const storeSize = (ctx: Ctx): number => (stmtPluck(ctx.sqlite, 'SELECT coalesce(max(id), 0) FROM messages').get() as number) || 0
 
 /** Matches known from the top down: everything at or above `low` has been read from the index. */
 class MatchStream {
@@ -57,7 +57,7 @@ class MatchStream {
     private match: string,
   ) {
     // A range on rowid, never `rowid = ?`: with MATCH, FTS5 (3.53) ignored the equality and answered every match.
-    this.next = stmt(ctx.sqlite, 'SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?').pluck()
+    this.next = stmtPluck(ctx.sqlite, 'SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?')
   }
 
   has(id: number): boolean {

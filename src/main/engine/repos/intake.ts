@@ -2,7 +2,7 @@
 // Mailgun receiving state (route, cursor, events seen) of each business.
 import { AppError } from '../../../shared/result'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface RuleRow {
   id: number
@@ -214,7 +214,7 @@ export const messageIdStored = (ctx: Ctx, objectId: number, headerId: string): b
 
 /** The business's mailbox that only holds Mailgun-received mail, made on first use. */
 export function receiveOnlyMailbox(ctx: Ctx, objectId: number, email: string, now: number): number {
-  const have = stmt(ctx.sqlite, "SELECT id FROM mailboxes WHERE object_id = ? AND receive_via = 'mailgun'").pluck().get(objectId) as number | undefined
+  const have = stmtPluck(ctx.sqlite, "SELECT id FROM mailboxes WHERE object_id = ? AND receive_via = 'mailgun'").get(objectId) as number | undefined
   if (have !== undefined) return have
   if (stmt(ctx.sqlite, 'SELECT 1 FROM mailboxes WHERE object_id = ? AND lower(email) = ?').get(objectId, email.toLowerCase()))
     throw new AppError('CONFLICT', `${email} is already a mailbox of this business; receive its mail over IMAP instead`, 'addresses')
@@ -229,7 +229,7 @@ export function receiveOnlyMailbox(ctx: Ctx, objectId: number, email: string, no
 }
 
 /** Mailbox rows that only hold Mailgun-received mail: never shown or edited as mailboxes. */
-export const receiveOnlyMailboxIds = (ctx: Ctx): Set<number> => new Set(stmt(ctx.sqlite, "SELECT id FROM mailboxes WHERE receive_via = 'mailgun'").pluck().all() as number[])
+export const receiveOnlyMailboxIds = (ctx: Ctx): Set<number> => new Set(stmtPluck(ctx.sqlite, "SELECT id FROM mailboxes WHERE receive_via = 'mailgun'").all() as number[])
 
 /** The business has a mailbox synced over IMAP (then it receives there, not through Mailgun). */
 export const hasImapMailbox = (ctx: Ctx, objectId: number): boolean =>

@@ -5,7 +5,7 @@ import { ORIGINAL_MAX_CHARS, type MessageSummary } from '../../../shared/inbox'
 import { notFound } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface MessageRow {
   id: number
@@ -170,14 +170,13 @@ export function setManualLink(ctx: Ctx, messageId: number, contactId: number, li
 
 /** The contact a reply is for: a manual link first, then the lowest id. */
 export const replyContactOf = (ctx: Ctx, messageId: number): number | null =>
-  (stmt(ctx.sqlite, 'SELECT contact_id FROM message_contacts WHERE message_id = ? AND linked = 1 ORDER BY manual DESC, contact_id LIMIT 1').pluck().get(messageId) as
+  (stmtPluck(ctx.sqlite, 'SELECT contact_id FROM message_contacts WHERE message_id = ? AND linked = 1 ORDER BY manual DESC, contact_id LIMIT 1').get(messageId) as
     | number
     | undefined) ?? null
 
 /** Message ids of these conversations; only the inbound ones with `inboundOnly` (read state is theirs). */
 export function messageIdsOfThreads(ctx: Ctx, threadIds: number[], inboundOnly = false): number[] {
   if (!threadIds.length) return []
-  return stmt(ctx.sqlite, `SELECT id FROM messages WHERE thread_id IN (SELECT value FROM json_each(?))${inboundOnly ? " AND direction = 'in'" : ''}`)
-    .pluck()
+  return stmtPluck(ctx.sqlite, `SELECT id FROM messages WHERE thread_id IN (SELECT value FROM json_each(?))${inboundOnly ? " AND direction = 'in'" : ''}`)
     .all(JSON.stringify(threadIds)) as number[]
 }

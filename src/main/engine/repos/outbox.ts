@@ -5,7 +5,7 @@ import type { FailureKind } from '../outbound/failure'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
 import type { outboundMessages } from '../db/schema'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export type OutboxRow = typeof outboundMessages.$inferSelect
 
@@ -78,7 +78,7 @@ export function outboxCounts(ctx: Ctx, objectId?: number): { counts: Record<stri
     counts[r.status] = r.n
     open += r.n
   }
-  const total = stmt(ctx.sqlite, `SELECT count(*) FROM outbound_messages${objectId ? ' WHERE object_id = ?' : ''}`).pluck().get(...obj) as number
+  const total = stmtPluck(ctx.sqlite, `SELECT count(*) FROM outbound_messages${objectId ? ' WHERE object_id = ?' : ''}`).get(...obj) as number
   return { counts, done: total - open }
 }
 
@@ -200,11 +200,10 @@ export function listIds(ctx: Ctx, status: OutboxStatus | 'pending' | undefined, 
   const byObject = objectId ? ' AND object_id = ?' : ''
   const obj = objectId ? [objectId] : []
   const waiting = (which: string, ...p: unknown[]): number[] =>
-    stmt(ctx.sqlite, `SELECT id FROM outbound_messages WHERE ${which} AND ${OPEN}${byObject} ORDER BY coalesce(next_attempt_at, scheduled_for), id LIMIT ?`)
-      .pluck()
+    stmtPluck(ctx.sqlite, `SELECT id FROM outbound_messages WHERE ${which} AND ${OPEN}${byObject} ORDER BY coalesce(next_attempt_at, scheduled_for), id LIMIT ?`)
       .all(...p, ...obj, limit) as number[]
   const newest = (which: string, n: number, ...p: unknown[]): number[] =>
-    n <= 0 ? [] : (stmt(ctx.sqlite, `SELECT id FROM outbound_messages WHERE ${which}${byObject} ORDER BY id DESC LIMIT ?`).pluck().all(...p, ...obj, n) as number[])
+    n <= 0 ? [] : (stmtPluck(ctx.sqlite, `SELECT id FROM outbound_messages WHERE ${which}${byObject} ORDER BY id DESC LIMIT ?`).all(...p, ...obj, n) as number[])
   if (status === 'pending') return waiting(PENDING)
   if (status && isPending(status)) return waiting('status = ?', status)
   // Failed, cancelled, bounced… are found through the partial status index; the sent history is not in it.

@@ -1,7 +1,7 @@
 // Queries for the mail retention setting (issue 18): how many months of a business's mail are kept, and the daily
 // pass that deletes what is older (services/retention.ts).
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface RetentionRow {
   objectId: number
@@ -33,4 +33,4 @@ export const markRetentionRun = (ctx: Ctx, objectId: number, at: number): void =
 
 /** Local mail of the business older than the cut, oldest first, a page at a time. */
 export const messagesOlderThan = (ctx: Ctx, objectId: number, before: number, limit: number): number[] =>
-  stmt(ctx.sqlite, 'SELECT id FROM messages WHERE object_id = ? AND date < ? ORDER BY date, id LIMIT ?').pluck().all(objectId, before, limit) as number[]
+  stmtPluck(ctx.sqlite, 'SELECT id FROM messages WHERE object_id = ? AND date < ? ORDER BY date, id LIMIT ?').all(objectId, before, limit) as number[]

@@ -2,7 +2,7 @@
 import type { Group, Segment } from '../../../shared/segments'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import type { SqlPart } from './segmentSql'
 
 export interface SegmentRow {
@@ -68,5 +68,5 @@ export const isMatching = (ctx: Ctx, where: SqlPart, contactId: number): boolean
 /** Which of these ids exist in `table` (tags, objects, companies). */
 export function existingIds(ctx: Ctx, table: 'tags' | 'objects' | 'companies', ids: number[]): Set<number> {
   if (ids.length === 0) return new Set()
-  return new Set(stmt(ctx.sqlite, `SELECT t.id FROM json_each(?) j JOIN ${table} t ON t.id = j.value`).pluck().all(JSON.stringify(ids)) as number[])
+  return new Set(stmtPluck(ctx.sqlite, `SELECT t.id FROM json_each(?) j JOIN ${table} t ON t.id = j.value`).all(JSON.stringify(ids)) as number[])
 }

@@ -2,7 +2,7 @@
 // queue of local changes the capture triggers fill (team_ops), and the per-field versions and tombstones the
 // replicator merges remote changes with.
 import type { Sqlite } from '../db/open'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface TeamStateRow {
   workspaceId: string
@@ -68,7 +68,7 @@ export function pendingOps(sqlite: Sqlite, limit: number): LocalOp[] {
 
 /** Whether any local op waits to be pushed (what the watch asks often: no count of a long offline queue). */
 export function hasPending(sqlite: Sqlite): boolean {
-  return stmt(sqlite, 'SELECT EXISTS (SELECT 1 FROM team_ops) AS x').pluck().get() === 1
+  return stmtPluck(sqlite, 'SELECT EXISTS (SELECT 1 FROM team_ops) AS x').get() === 1
 }
 
 export function pendingCount(sqlite: Sqlite): number {
@@ -256,7 +256,7 @@ export function forgetWorkspace(sqlite: Sqlite): number {
 
 /** Enrolments still running (active or paused by hand, with a step to come). */
 export const runningEnrolments = (sqlite: Sqlite): number[] =>
-  stmt(sqlite, "SELECT id FROM sequence_contacts WHERE status IN ('active', 'paused')").pluck().all() as number[]
+  stmtPluck(sqlite, "SELECT id FROM sequence_contacts WHERE status IN ('active', 'paused')").all() as number[]
 
 /** Leaving: shared enrolments stop here (paused, with the reason), and firings waiting for a claim are dropped. */
 export function pauseEnrolments(sqlite: Sqlite, ids: number[], reason: string, now: number): void {

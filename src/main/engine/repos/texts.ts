@@ -2,7 +2,7 @@
 // one conversation per contact and channel.
 import type { TextChannel } from '../../../shared/channels'
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface ConversationRow {
   contactId: number
@@ -69,9 +69,8 @@ export const markConversationRead = (ctx: Ctx, contactId: number, channel: TextC
 
 /** Our latest text to a contact on a channel that went out (what a reply by text answers), or null. */
 export const lastTextTo = (ctx: Ctx, contactId: number, channel: TextChannel): number | null =>
-  (stmt(
+  (stmtPluck(
     ctx.sqlite,
     "SELECT id FROM outbound_messages WHERE contact_id = ? AND channel = ? AND status IN ('sent', 'delivered') ORDER BY coalesce(sent_at, created_at) DESC, id DESC LIMIT 1",
   )
-    .pluck()
     .get(contactId, channel) as number | undefined) ?? null

@@ -1,6 +1,6 @@
 // A business's Twilio settings (one row per business) and the flags the outbox keeps about them.
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 
 export interface TwilioRow {
   objectId: number
@@ -44,4 +44,4 @@ export const twilioInboundCursorKey = (objectId: number, to: string) => `twilio.
 
 /** Texts waiting to leave through this business's Twilio account. */
 export const waitingTextCount = (ctx: Ctx, objectId: number): number =>
-  stmt(ctx.sqlite, "SELECT count(*) FROM outbound_messages WHERE object_id = ? AND transport = 'twilio' AND status IN ('queued', 'retry_wait', 'held', 'sending')").pluck().get(objectId) as number
+  stmtPluck(ctx.sqlite, "SELECT count(*) FROM outbound_messages WHERE object_id = ? AND transport = 'twilio' AND status IN ('queued', 'retry_wait', 'held', 'sending')").get(objectId) as number

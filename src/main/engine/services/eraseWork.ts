@@ -9,7 +9,7 @@
 // and removed only when the work is done. An engine that starts with the marker set runs the work again. Every step
 // can run twice: a deleted message is gone, a cut address reads "[erased]", a merged index merges no further.
 import type { Ctx } from '../context'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { removeAttachment } from '../inbound/attachmentFiles'
 import { refreshThreads } from '../inbound/thread'
 import { yieldToLoop } from '../inbound/sync/chunks'
@@ -160,7 +160,7 @@ export async function redactInSlices(ctx: Ctx, ids: number[], addresses: string[
   for (let i = 0; i < ids.length; i += ERASE_SLICES.writeRows) {
     const slice = ids.slice(i, i + ERASE_SLICES.writeRows)
     ctx.sqlite.transaction(() => redactMessages(ctx, slice, addresses, names)).immediate()
-    const threads = stmt(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(slice)) as number[]
+    const threads = stmtPluck(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(slice)) as number[]
     if (threads.length) ctx.emit('inbox.changed', { threadIds: threads, newMessages: 0 })
     await turn(ctx)
   }
@@ -184,7 +184,7 @@ export async function namesInMailSliced(ctx: Ctx, addresses: string[]): Promise<
  * Pages it frees are zeroed (secure_delete, set by the caller).
  */
 export async function mergeIndexes(ctx: Ctx): Promise<void> {
-  const changes = stmt(ctx.sqlite, 'SELECT total_changes()').pluck()
+  const changes = stmtPluck(ctx.sqlite, 'SELECT total_changes()')
   for (const t of FTS_TABLES) {
     const merge = stmt(ctx.sqlite, `INSERT INTO ${t}(${t}, rank) VALUES ('merge', ?)`)
     for (;;) {

@@ -8,7 +8,7 @@
 // An op that SQLite refuses (a row whose parent was deleted, a clash on a unique name) is skipped; the
 // other desktops refuse it for the same reason.
 import type { Sqlite } from '../db/open'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, isTombstoned, pendingFieldsOf, setFieldVersion, setFieldVersions } from '../repos/team'
 import { keyValues, sharedTable, type SharedTable } from './tables'
@@ -279,7 +279,7 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     if ((t.name === 'erased_messages' || (t.name === 'suppressions' && op.fields.reason === ERASED_REASON)) && op.kind === 'insert') markErasePending(sqlite, true)
     if (t.name === 'flow_leads' || t.name === 'flow_lead_events') {
       const sql = t.name === 'flow_leads' ? 'SELECT flow_id FROM flow_leads WHERE id = ?' : 'SELECT l.flow_id FROM flow_lead_events e JOIN flow_leads l ON l.id = e.lead_id WHERE e.id = ?'
-      const flowId = stmt(sqlite, sql).pluck().get(id[0]) as number | undefined
+      const flowId = stmtPluck(sqlite, sql).get(id[0]) as number | undefined
       if (flowId !== undefined) out.flowIds.add(flowId)
     }
     if (t.name === 'contact_notes') {

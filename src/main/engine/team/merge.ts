@@ -11,7 +11,7 @@
 // the survivor arrives (its own copy) does the same merge at once, and rewrites its queued ops to the survivor, so
 // what it pushes later reads as the others apply it. Runs with team_state.applying = 1: nothing here is captured.
 import type { Sqlite } from '../db/open'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { sortNameOf } from '../repos/contacts'
 import { addTombstone, fieldVersions, pendingFieldsOf, setFieldVersion } from '../repos/team'
 import { SHARED_TABLES, keyValues, type SharedTable } from './tables'
@@ -41,7 +41,7 @@ function contactRefs(sqlite: Sqlite): Array<{ table: string; column: string }> {
   let refs = refCache.get(sqlite)
   if (refs) return refs
   refs = []
-  const tables = stmt(sqlite, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name").pluck().all() as string[]
+  const tables = stmtPluck(sqlite, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name").all() as string[]
   for (const table of tables)
     for (const fk of stmt(sqlite, `PRAGMA foreign_key_list(\`${table}\`)`).all() as Array<{ table: string; from: string }>) if (fk.table === 'contacts') refs.push({ table, column: fk.from })
   refCache.set(sqlite, refs)
@@ -101,19 +101,17 @@ export function placeContactInsert(sqlite: Sqlite, op: { position: number; devic
   if (!k) return { losers: [] }
   const cursor = typeof op.fields[CURSOR_FIELD] === 'number' ? (op.fields[CURSOR_FIELD] as number) : 0
   // An earlier insert of the same key, from another desktop, that this one's desktop had not seen: the same contact.
-  const earlier = stmt(sqlite, 'SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position < ? AND position > ? AND device_id != ? AND contact_id != ? ORDER BY position LIMIT 1')
-    .pluck()
+  const earlier = stmtPluck(sqlite, 'SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND position < ? AND position > ? AND device_id != ? AND contact_id != ? ORDER BY position LIMIT 1')
     .get(k.objectKey, k.email, op.position, cursor, op.deviceId, id) as number | undefined
   const target = earlier === undefined ? id : resolveContact(sqlite, earlier)
   recordBirth(sqlite, id, k, op.position, op.deviceId, earlier === undefined ? null : target)
   // Copies made here later (pushed after it, or still queued): this desktop had not seen this one when it made them.
   const own = ownDevice(sqlite)
   // (position NULL: still queued; the births trigger of migration 0035 recorded it when it was made)
-  const copies = stmt(
+  const copies = stmtPluck(
     sqlite,
     'SELECT contact_id FROM team_contact_births WHERE object_key = ? AND email = ? AND (position > ? OR position IS NULL) AND device_id = ? AND merged_into IS NULL AND contact_id != ? ORDER BY ifnull(position, 9e18), contact_id',
   )
-    .pluck()
     .all(k.objectKey, k.email, op.position, own, id) as number[]
   const exists = (x: number) => stmt(sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(x) !== undefined
   const live = copies.filter(exists)
@@ -128,7 +126,7 @@ export function placeContactInsert(sqlite: Sqlite, op: { position: number; devic
     // A copy deleted here: its delete is the contact's (pushed: a tombstone; queued: the queued delete now names it),
     // and so every copy goes.
     for (const d of dead) {
-      const at = stmt(sqlite, "SELECT position FROM team_tombstones WHERE tbl = 'contacts' AND row_key = ?").pluck().get(String(d)) as number | undefined
+      const at = stmtPluck(sqlite, "SELECT position FROM team_tombstones WHERE tbl = 'contacts' AND row_key = ?").get(String(d)) as number | undefined
       if (at !== undefined) addTombstone(sqlite, 'contacts', String(target), at)
       rewriteQueue(sqlite, target, d)
       stmt(sqlite, 'UPDATE team_contact_births SET merged_into = ? WHERE contact_id = ? OR merged_into = ?').run(target, d, d)
@@ -155,7 +153,7 @@ export function placeContactInsert(sqlite: Sqlite, op: { position: number; devic
   return { losers: [...live, holder] }
 }
 
-const ownDevice = (sqlite: Sqlite): number => (stmt(sqlite, 'SELECT device_id FROM team_state WHERE id = 1').pluck().get() as number | undefined) ?? -1
+const ownDevice = (sqlite: Sqlite): number => (stmtPluck(sqlite, 'SELECT device_id FROM team_state WHERE id = 1').get() as number | undefined) ?? -1
 
 /** Moves a loser out of the way of the survivor's insert (the address is unique per business); merged right after. */
 export const freeAddress = (sqlite: Sqlite, id: number): void => void stmt(sqlite, 'UPDATE contacts SET email = NULL WHERE id = ?').run(id)
@@ -164,12 +162,12 @@ export const freeAddress = (sqlite: Sqlite, id: number): void => void stmt(sqlit
 export function holderOf(sqlite: Sqlite, fields: Record<string, unknown>, except: number): number | undefined {
   const k = keyOf(fields)
   if (!k) return undefined
-  return (stmt(sqlite, 'SELECT id FROM contacts WHERE ifnull(primary_object_id, 0) = ? AND email = ? AND id != ?').pluck().get(k.objectKey, k.email, except) as number | undefined) ?? undefined
+  return (stmtPluck(sqlite, 'SELECT id FROM contacts WHERE ifnull(primary_object_id, 0) = ? AND email = ? AND id != ?').get(k.objectKey, k.email, except) as number | undefined) ?? undefined
 }
 
 /** The position a contact's insert has (Infinity: queued here, not pushed; it will come after everything pulled). */
 export function birthPosition(sqlite: Sqlite, id: number): number {
-  const b = stmt(sqlite, 'SELECT position FROM team_contact_births WHERE contact_id = ?').pluck().get(id) as number | null | undefined
+  const b = stmtPluck(sqlite, 'SELECT position FROM team_contact_births WHERE contact_id = ?').get(id) as number | null | undefined
   if (typeof b === 'number') return b
   const v = fieldVersions(sqlite, 'contacts', String(id)).get('created_at')
   return v ?? Infinity
@@ -271,7 +269,7 @@ function moveReusableRows(sqlite: Sqlite, t: SharedTable, column: string, surviv
   const keysOf = (kind: 'loser' | 'survivor', r: Record<string, number>) => t.pk.map((k, i) => (i === at ? (kind === 'loser' ? loserId : survivorId) : r[k]))
   // Versions of every loser key, present or removed.
   const pattern = t.pk.map((_, i) => (i === at ? String(loserId) : '%')).join(':')
-  const versioned = stmt(sqlite, 'SELECT DISTINCT row_key AS k FROM team_field_versions WHERE tbl = ? AND row_key LIKE ?').pluck().all(t.name, pattern) as string[]
+  const versioned = stmtPluck(sqlite, 'SELECT DISTINCT row_key AS k FROM team_field_versions WHERE tbl = ? AND row_key LIKE ?').all(t.name, pattern) as string[]
   const loserKeys = new Set([...rows.map((r) => keysOf('loser', r).join(':')), ...versioned.filter((k) => Number(k.split(':')[at]) === loserId)])
   for (const lk of loserKeys) {
     const parts = keyValues(t, lk) // consent's key holds its channel as text

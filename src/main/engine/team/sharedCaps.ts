@@ -4,7 +4,7 @@
 // of the mailbox once, and the cap holds for the team within the sends in flight at one moment (each desktop
 // stops at the cap it sees; two that both see one slot left may both take it: one over, never twice the cap).
 import type { Sqlite } from '../db/open'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { localDay } from '../outbound/localDay'
 
 /** Statuses a row reaches only once it has left the mailbox. */
@@ -28,7 +28,7 @@ export function countRemoteSend(sqlite: Sqlite, before: OutboxBefore | undefined
   const mailboxId = (fields.mailbox_id as number | null | undefined) ?? before?.mailboxId ?? null
   const sentAt = (fields.sent_at as number | null | undefined) ?? before?.sentAt ?? null
   if (mailboxId === null || sentAt === null) return
-  const tz = stmt(sqlite, 'SELECT o.timezone FROM mailboxes m JOIN objects o ON o.id = m.object_id WHERE m.id = ?').pluck().get(mailboxId) as string | undefined
+  const tz = stmtPluck(sqlite, 'SELECT o.timezone FROM mailboxes m JOIN objects o ON o.id = m.object_id WHERE m.id = ?').get(mailboxId) as string | undefined
   if (!tz) return
   // last_send_at only moves forward: a late-arriving send of another desktop never shortens the pacing gap.
   stmt(

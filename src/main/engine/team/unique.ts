@@ -14,7 +14,7 @@
 // inserts (a segment renamed on its desktop while the other made a segment of the old name): there the desktop that
 // renamed its copy keeps one row where the others have two.
 import type { Sqlite } from '../db/open'
-import { stmt } from '../db/stmt'
+import { stmt, stmtPluck } from '../db/stmt'
 import { fieldVersions, pendingFieldsOf } from '../repos/team'
 import type { SharedTable } from './tables'
 
@@ -29,7 +29,7 @@ interface Op {
 /** The survivor a merged row's id stands for now (itself when it was never merged). */
 export function resolve(sqlite: Sqlite, tbl: string, rowKey: string): string {
   for (let i = 0; i < 64; i++) {
-    const to = stmt(sqlite, 'SELECT alias_of FROM team_aliases WHERE tbl = ? AND row_key = ?').pluck().get(tbl, rowKey) as string | undefined
+    const to = stmtPluck(sqlite, 'SELECT alias_of FROM team_aliases WHERE tbl = ? AND row_key = ?').get(tbl, rowKey) as string | undefined
     if (to === undefined) return rowKey
     rowKey = to
   }
@@ -75,8 +75,7 @@ export function placeUnique<O extends Op>(sqlite: Sqlite, t: SharedTable, op: O)
     stmt(sqlite, 'INSERT OR REPLACE INTO team_aliases (tbl, row_key, alias_of) VALUES (?, ?, ?)').run(t.name, op.rowKey, gone)
     return noop(op, gone)
   }
-  const holder = stmt(sqlite, `SELECT id FROM ${t.name} WHERE ${t.unique.where} AND id != ?`)
-    .pluck()
+  const holder = stmtPluck(sqlite, `SELECT id FROM ${t.name} WHERE ${t.unique.where} AND id != ?`)
     .get(...t.unique.cols.map((c) => (op.fields[c] ?? null) as never), Number(op.rowKey)) as number | undefined
   if (holder === undefined) return op
   const held = String(holder)
@@ -99,7 +98,7 @@ function deletedHolder(sqlite: Sqlite, t: SharedTable, op: Op): string | undefin
     // Born later (or not yet pushed): this insert came first, and the row deleted here was its alias.
     if (born === null || born > op.position) continue
     const queued = stmt(sqlite, "SELECT 1 FROM team_ops WHERE tbl = ? AND row_key = ? AND kind = 'delete'").get(t.name, g) !== undefined
-    const at = stmt(sqlite, 'SELECT position FROM team_tombstones WHERE tbl = ? AND row_key = ?').pluck().get(t.name, g) as number | undefined
+    const at = stmtPluck(sqlite, 'SELECT position FROM team_tombstones WHERE tbl = ? AND row_key = ?').get(t.name, g) as number | undefined
     if (queued || (at !== undefined && at > op.position)) return g
   }
   return undefined
@@ -174,7 +173,7 @@ function childrenOf(sqlite: Sqlite, tbl: string): Array<{ table: string; column:
   if (!m) childCache.set(sqlite, (m = new Map()))
   let list = m.get(tbl)
   if (!list) {
-    const tables = stmt(sqlite, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").pluck().all() as string[]
+    const tables = stmtPluck(sqlite, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as string[]
     list = tables.flatMap((name) =>
       (stmt(sqlite, `PRAGMA foreign_key_list(\`${name}\`)`).all() as Array<{ table: string; from: string }>).filter((f) => f.table === tbl).map((f) => ({ table: name, column: f.from })),
     )

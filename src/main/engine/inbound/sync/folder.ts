@@ -9,7 +9,7 @@ import { opened, type PackedBody, type ParsePool } from './pool'
 import { getFolder, saveFolder, saveFolderWindow, type FolderRole, type FolderState } from './state'
 import type { StoreApi } from './storeApi'
 import { adaptCount, chunkEnd, CHUNK, yieldToLoop } from './chunks'
-import { stmt } from '../../db/stmt'
+import { stmt, stmtPluck } from '../../db/stmt'
 import { fastParse } from './fastParse'
 import { withPrepared } from './parse'
 import { fetchNew, fetchUids } from './fetchRanges'
@@ -258,8 +258,7 @@ function mustWiden(st: Pick<FolderState, 'windowSince'>, since: number | null): 
 /** Which of these UIDs of the folder are stored already (a widening fetches only the others). */
 function storedUidsOf(ctx: Ctx, ref: FolderRef, uids: number[]): number[] {
   if (!uids.length) return []
-  return stmt(ctx.sqlite, 'SELECT uid FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid IN (SELECT value FROM json_each(?))')
-    .pluck()
+  return stmtPluck(ctx.sqlite, 'SELECT uid FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid IN (SELECT value FROM json_each(?))')
     .all(ref.mailboxId, ref.folder, ref.uidValidity.toString(), JSON.stringify(uids)) as number[]
 }
 

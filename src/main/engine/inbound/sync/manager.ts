@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os'
 import type { SyncStatus } from '../../../../shared/inbox'
 import { iso } from '../../clock'
 import type { Ctx } from '../../context'
-import { stmt } from '../../db/stmt'
+import { stmt, stmtPluck } from '../../db/stmt'
 import { preparedForRead, startBackfill } from './backfill'
 import type { PreparedBody } from '../prepare'
 import { createParsePool, type ParsePool } from './pool'
@@ -98,7 +98,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   function slide(mailboxId: number): void {
     const since = windowSince(ctx, mailboxId)
     if (since === null || closed) return
-    const kept = stmt(ctx.sqlite, 'SELECT min(window_since) FROM sync_folders WHERE mailbox_id = ?').pluck().get(mailboxId) as number | null
+    const kept = stmtPluck(ctx.sqlite, 'SELECT min(window_since) FROM sync_folders WHERE mailbox_id = ?').get(mailboxId) as number | null
     if (kept === null || since - kept < SLIDE_MIN_MS) return
     narrowing = narrowing
       .then(() => (closed ? 0 : narrowWindow(ctx, mailboxId, since, () => closed)))

@@ -3,7 +3,7 @@
 // the server has none), then \Seen and \Flagged. Also records every folder the server lists.
 import type { ImapFlow, ListResponse } from 'imapflow'
 import type { Ctx } from '../../context'
-import { stmt } from '../../db/stmt'
+import { stmt, stmtPluck } from '../../db/stmt'
 import { DEFAULT_FOLDER, folderForRole, roleOf } from '../../repos/folders'
 import { deleteMessages } from '../storeChanges'
 import { refreshThreads } from '../thread'
@@ -27,8 +27,7 @@ export function recordFolders(ctx: Ctx, mailboxId: number, list: ListResponse[],
     .map((f) => `${f.path}\u0000${f.name}\u0000${f.specialUse ?? ''}\u0000${synced.has(f.path) ? 1 : 0}`)
     .sort()
   const have = (
-    stmt(ctx.sqlite, "SELECT path || char(0) || coalesce(name, '') || char(0) || coalesce(special_use, '') || char(0) || synced AS k FROM sync_folders WHERE mailbox_id = ? AND listed = 1")
-      .pluck()
+    stmtPluck(ctx.sqlite, "SELECT path || char(0) || coalesce(name, '') || char(0) || coalesce(special_use, '') || char(0) || synced AS k FROM sync_folders WHERE mailbox_id = ? AND listed = 1")
       .all(mailboxId) as string[]
   ).sort()
   if (want.length === have.length && want.every((k, i) => k === have[i])) return
@@ -127,7 +126,7 @@ async function pushMoves(ctx: Ctx, client: ImapFlow, mailboxId: number, log: (m:
           } else {
             // No UIDPLUS: the next sync of the folder recognises the copy by its Message-ID (or fetches it anew).
             stmt(ctx.sqlite, 'UPDATE messages SET folder = ? WHERE id = ?').run(dest, op.messageId)
-            if (!stmt(ctx.sqlite, 'SELECT message_id FROM messages WHERE id = ?').pluck().get(op.messageId)) gone.push(op.messageId)
+            if (!stmtPluck(ctx.sqlite, 'SELECT message_id FROM messages WHERE id = ?').get(op.messageId)) gone.push(op.messageId)
           }
           touched.add(row.t)
         }

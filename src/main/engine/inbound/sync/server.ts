@@ -7,7 +7,7 @@ import { describeServerError } from '../../../../shared/serverErrors'
 import type { OpenedServerMessage, ServerSearchPage } from '../../../../shared/inbox'
 import { AppError } from '../../../../shared/result'
 import type { Ctx } from '../../context'
-import { stmt } from '../../db/stmt'
+import { stmt, stmtPluck } from '../../db/stmt'
 import { erasedMessageTest } from '../../repos/dataRights'
 import { imapOptions } from '../../imapOptions'
 import type { FolderRef, ParsedMessage } from '../types'
@@ -55,8 +55,7 @@ function foldersOf(ctx: Ctx, mailboxId: number): Array<{ path: string; role: Fol
 
 const storedUids = (ctx: Ctx, mailboxId: number, folder: string, uidValidity: bigint, uids: number[]): Set<number> =>
   new Set(
-    stmt(ctx.sqlite, 'SELECT uid FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid IN (SELECT value FROM json_each(?))')
-      .pluck()
+    stmtPluck(ctx.sqlite, 'SELECT uid FROM messages WHERE mailbox_id = ? AND folder = ? AND uidvalidity = ? AND uid IN (SELECT value FROM json_each(?))')
       .all(mailboxId, folder, uidValidity.toString(), JSON.stringify(uids)) as number[],
   )
 
@@ -126,7 +125,7 @@ const stored = (ctx: Ctx, mailboxId: number, folder: string, uidValidity: bigint
  * answers the stored copy.
  */
 export async function openServerMessage(ctx: Ctx, store: Pick<StoreApi, 'storeMessages'>, mailboxId: number, folder: string, uid: number): Promise<OpenedServerMessage> {
-  const role = (stmt(ctx.sqlite, 'SELECT role FROM sync_folders WHERE mailbox_id = ? AND path = ?').pluck().get(mailboxId, folder) as FolderRole | undefined) ?? null
+  const role = (stmtPluck(ctx.sqlite, 'SELECT role FROM sync_folders WHERE mailbox_id = ? AND path = ?').get(mailboxId, folder) as FolderRole | undefined) ?? null
   if (!role) throw new AppError('NOT_FOUND', `Folder ${folder} is not synced for this mailbox`, 'folder')
   return withServer(ctx, mailboxId, async (client) => {
     let box

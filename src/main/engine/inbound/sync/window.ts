@@ -3,7 +3,7 @@
 // when the window grows (folder.ts); narrowing it removes the older local copies here, in small
 // transactions, and never touches the server.
 import type { Ctx } from '../../context'
-import { stmt } from '../../db/stmt'
+import { stmt, stmtPluck } from '../../db/stmt'
 import { deleteMessages, dropUnreferencedFiles } from '../storeChanges'
 import { refreshThreads } from '../thread'
 import { yieldToLoop } from './chunks'
@@ -42,11 +42,11 @@ export async function narrowWindow(ctx: Ctx, mailboxId: number, since: number, i
     ctx.sqlite,
     'UPDATE sync_folders SET window_since = CASE WHEN window_since IS NULL OR window_since < ? THEN ? ELSE window_since END, older_count = NULL WHERE mailbox_id = ?',
   ).run(since, since, mailboxId)
-  const pick = stmt(
+  const pick = stmtPluck(
     ctx.sqlite,
     `SELECT id FROM messages m WHERE m.mailbox_id = ? AND m.date < ? AND m.id > ?
        AND NOT EXISTS (SELECT 1 FROM pending_moves p WHERE p.message_id = m.id) ORDER BY m.id LIMIT ?`,
-  ).pluck()
+  )
   let after = 0
   let removed = 0
   while (!isStopped()) {
