@@ -1,6 +1,7 @@
 // Businesses and their sending setup: the Mailgun path of the wizard, sample data, and the
 // Businesses screen's mailbox/profile forms (write-only secrets, field errors from the engine).
 import { expect, test } from './fixtures'
+import { seedInbox } from './inboxSeed'
 import { shot } from './shot'
 
 test('the wizard can set up Mailgun, and the API key is never shown again', async ({ page, app }) => {
@@ -124,3 +125,26 @@ test('a business can set its own unsubscribe page, and only an https address is 
   expect((await app.rpc('objects.list', {})).find((o) => o.id === id)?.unsubscribeUrl).toBe('https://harbor.test/unsubscribe')
   await shot(page, 'businesses-unsubscribe')
 })
+
+test('deleting a mailbox says its mail leaves this computer, and it does', async ({ page, app }) => {
+  const biz = await app.rpc('objects.create', { name: 'Quay Florist', timezone: 'Europe/London', postalAddress: '4 Quay Street, Bristol' })
+  const smtp = { host: '127.0.0.1', port: 9, secure: 'none' as const, user: 'orders@quay.test', password: 'pw' }
+  const mailbox = await app.rpc('mailboxes.create', { objectId: biz.id, email: 'orders@quay.test', displayName: 'Orders', smtp })
+  seedInbox(app.dataDir, mailbox.id, [
+    { subject: 'Peonies for Saturday', from: { name: 'Ava Nguyen', email: 'ava@client.test' }, to: [{ name: 'Orders', email: 'orders@quay.test' }], text: 'Could you do peonies?', html: null },
+  ])
+  expect((await app.rpc('inbox.list', { query: 'peonies' })).threads).toHaveLength(1)
+  await page.reload()
+  await page.goto(`${app.url}#/businesses/${biz.id}`)
+  const mailboxes = page.getByRole('list', { name: 'Mailboxes' })
+  await mailboxes.getByRole('button', { name: /Delete/ }).click()
+  const ask = page.getByRole('dialog', { name: 'Delete orders@quay.test?' })
+  await expect(ask).toContainText('the copies of its mail on this computer. The mail on the server is untouched.')
+  await shot(page, 'businesses-mailbox-delete', false)
+  await ask.getByRole('button', { name: 'Delete mailbox' }).click()
+  await expect(ask).toBeHidden()
+  await expect(page.getByText('No mailboxes yet.')).toBeVisible()
+  expect((await app.rpc('inbox.list', { query: 'peonies' })).threads).toHaveLength(0)
+  expect((await app.rpc('inbox.list', {})).threads).toHaveLength(0)
+})
+

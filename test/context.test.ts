@@ -18,7 +18,7 @@ const core = (): CtxCore => ({
 
 const runtime = (): CtxRuntime => ({
   outbound: { scheduler: { wake: () => {}, settingsChanged: () => {} }, net: { status: () => ({}) as never }, undoMs: 0, setupTest: { timeoutMs: 1, insecureTls: false } },
-  sync: { settingsChanged: () => {}, syncNow: async () => {}, status: () => null, statusAll: () => [], preparedForRead: async () => undefined },
+  sync: { settingsChanged: () => {}, syncNow: async () => {}, status: () => null, statusAll: () => [], preparedForRead: async () => undefined, hold: (_ids, fn) => fn(() => false) },
   backups: { runner: { create: async () => ({}) as never, running: () => false, lastError: () => null, nextDueAt: () => 0 } },
   automation: { wake: () => {} },
   team: { replicator: { syncNow: async () => {}, status: () => ({}) as never, joined: () => {}, holdClaims: () => {}, left: async () => {} } },

@@ -69,3 +69,26 @@ export async function uidValidity(user: InboxUser, folder: string): Promise<bigi
   const out = await doveadm('mailbox', 'status', '-u', MAIL.users[user].email, 'uidvalidity', folder)
   return BigInt(/uidvalidity=(\d+)/.exec(out)![1])
 }
+
+/** A raw message: the header lines given, then a plain-text body, or that text and a small PDF attached. */
+export function rawWithPdf(head: string[], text: string, pdf: { filename: string; content: string } | null): string {
+  if (!pdf) return [...head, 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\r\n')
+  return [
+    ...head,
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    text,
+    '--b1',
+    `Content-Type: application/pdf; name="${pdf.filename}"`,
+    `Content-Disposition: attachment; filename="${pdf.filename}"`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from(pdf.content).toString('base64'),
+    '--b1--',
+    '',
+  ].join('\r\n')
+}
+

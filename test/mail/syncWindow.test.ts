@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { freshEngine, type TestEngine } from '../helpers'
-import { peek, server, status } from './inboxHelpers'
+import { peek, rawWithPdf, server, status } from './inboxHelpers'
 import { ensureMailServers, MAIL, resetMailbox, smtpTransport, waitFor, withImap } from './servers'
 
 const DAY = 86_400_000
@@ -29,24 +29,9 @@ function rawMessage(date: Date, word: string, i: number, attach: boolean): strin
     `Message-ID: <window-${i}-${word}@outside.test>`,
     'MIME-Version: 1.0',
   ]
-  if (!attach) return [...head, 'Content-Type: text/plain; charset=utf-8', '', `Notes on ${word} from long ago.`, ''].join('\r\n')
-  return [
-    ...head,
-    'Content-Type: multipart/mixed; boundary="b1"',
-    '',
-    '--b1',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    `Notes on ${word}, with the price list.`,
-    '--b1',
-    'Content-Type: application/pdf; name="prices-old.pdf"',
-    'Content-Disposition: attachment; filename="prices-old.pdf"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    Buffer.from(`%PDF-1.4 only in the ${word} message`).toString('base64'),
-    '--b1--',
-    '',
-  ].join('\r\n')
+  return attach
+    ? rawWithPdf(head, `Notes on ${word}, with the price list.`, { filename: 'prices-old.pdf', content: `%PDF-1.4 only in the ${word} message` })
+    : rawWithPdf(head, `Notes on ${word} from long ago.`, null)
 }
 
 async function seed(now: number): Promise<void> {

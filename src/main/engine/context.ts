@@ -68,6 +68,8 @@ export interface SyncRuntime {
   statusAll(): SyncStatus[]
   /** A body stored before migration 0010, sanitised in a parse thread for reading. */
   preparedForRead(messageId: number): Promise<PreparedBody | undefined>
+  /** Mailboxes being removed: their sync stops while `fn` removes their mail (inbound/sync/manager.ts). */
+  hold<T>(mailboxIds: number[], fn: (isStopped: () => boolean) => Promise<T>): Promise<T>
 }
 
 /** The daily backup runner, and the host's way to restart into a backup (absent = not offered). */

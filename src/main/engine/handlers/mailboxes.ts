@@ -10,7 +10,7 @@ export const mailboxHandlers: HandlersFor<'mailboxes'> = {
   'mailboxes.list': (ctx, { objectId }) => listMailboxes(ctx, objectId),
   'mailboxes.create': (ctx, input) => resync(ctx, createMailbox(ctx, input)),
   'mailboxes.update': (ctx, input) => resync(ctx, updateMailbox(ctx, input)),
-  'mailboxes.delete': (ctx, { id }) => resync(ctx, deleteMailbox(ctx, id)),
+  'mailboxes.delete': async (ctx, { id }) => resync(ctx, await deleteMailbox(ctx, id)),
   'mailboxes.sync': (ctx, { mailboxId }) => syncNow(ctx, mailboxId),
   'mailboxes.test': (ctx, input) => testMailbox(ctx, input),
 }

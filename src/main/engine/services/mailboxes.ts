@@ -12,6 +12,7 @@ import { receiveOnlyMailboxIds } from '../repos/intake'
 import { deleteMailbox as deleteMailboxRow, insertMailbox, listMailboxRows, mailboxRow, profilesSendingThrough, updateMailbox as updateMailboxRow, type MailboxRow, type NewMailboxRow } from '../repos/mailboxes'
 import { objectTimezone } from '../repos/objects'
 import { olderOnServer } from '../repos/mailboxes'
+import { removeLastOf, removeMailOf } from '../inbound/removeMail'
 import { assertOwnAddressFree, requireObject } from './objects'
 
 export function toMailbox(ctx: Ctx, r: MailboxRow): Mailbox {
@@ -115,13 +116,30 @@ export function updateMailbox(ctx: Ctx, { id, smtp, imap, ...rest }: ParsedInput
   return toMailbox(ctx, row)
 }
 
-export function deleteMailbox(ctx: Ctx, id: number): { id: number; deleted: true } {
-  requireMailbox(ctx, id)
-  const senders = profilesSendingThrough(ctx, id)
-  if (senders.length > 0) throw new AppError('CONFLICT', `Sender profile ${senders.join(', ')} sends through this mailbox. Change it first.`, 'id')
-  if (!deleteMailboxRow(ctx, id)) throw notFound('Mailbox', id)
-  ctx.emit('objects.changed', {})
-  return { id, deleted: true }
+/**
+ * Removes the mailbox and the mail stored for it on this computer (never anything on the server). Its sync stops
+ * first; the mail goes a chunk per transaction (search index rows, attachment files, emptied threads with it), so
+ * the app answers throughout, and the row last. Stopped short (the app quits), the mailbox stays with the mail
+ * not yet removed, and removing it again finishes the job.
+ */
+export async function deleteMailbox(ctx: Ctx, id: number): Promise<{ id: number; deleted: true }> {
+  const check = () => {
+    requireMailbox(ctx, id)
+    const senders = profilesSendingThrough(ctx, id)
+    if (senders.length > 0) throw new AppError('CONFLICT', `Sender profile ${senders.join(', ')} sends through this mailbox. Change it first.`, 'id')
+  }
+  check()
+  return ctx.sync.hold([id], async (isStopped) => {
+    await removeMailOf(ctx, { mailboxId: id }, isStopped)
+    if (isStopped()) throw new AppError('UNAVAILABLE', 'The app closed before the mailbox was removed; remove it again to finish')
+    // Checked again (a profile may have been pointed at it meanwhile); a message a stopping sync stored last goes too.
+    removeLastOf(ctx, { mailboxId: id }, () => {
+      check()
+      if (!deleteMailboxRow(ctx, id)) throw notFound('Mailbox', id)
+    })
+    ctx.emit('objects.changed', {})
+    return { id, deleted: true as const }
+  })
 }
 
 /**

@@ -4,6 +4,8 @@ import type { BizObject, MailgunSettings } from '../../../shared/models'
 import { AppError, notFound } from '../../../shared/result'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
+import { stmt, stmtPluck } from '../db/stmt'
+import { removeLastOf, removeMailOf } from '../inbound/removeMail'
 import { allMailgunRows, type MailgunRow } from '../repos/mailgun'
 import { deleteObject as deleteObjectRows, insertObject, listObjectRows, objectIdByName, objectRow, ownAddressId, updateObject as updateObjectRow, type ObjectRow, type OwnAddressKind } from '../repos/objects'
 import { getSetting, settingKeys } from '../repos/settings'
@@ -93,11 +95,26 @@ export function updateObject(ctx: Ctx, { id, ...patch }: ParsedInput<'objects.up
   return getObject(ctx, id)
 }
 
-export function deleteObject(ctx: Ctx, id: number): { id: number; deleted: true } {
-  const obj = getObject(ctx, id)
-  // Customers are never deleted as a side effect of removing a business.
-  if (obj.contactCount > 0) throw new AppError('CONFLICT', `${obj.name} still has ${obj.contactCount} contacts. Move or delete them first.`, 'id')
-  ctx.sqlite.transaction(() => deleteObjectRows(ctx, id))()
-  ctx.emit('objects.changed', {})
-  return { id, deleted: true }
+/**
+ * Removes the business with its mailboxes and the mail stored for them here (their sync stopped first; the mail a
+ * chunk per transaction, as a mailbox's removal does), then its rows.
+ */
+export async function deleteObject(ctx: Ctx, id: number): Promise<{ id: number; deleted: true }> {
+  const check = () => {
+    const obj = getObject(ctx, id)
+    // Customers are never deleted as a side effect of removing a business.
+    if (obj.contactCount > 0) throw new AppError('CONFLICT', `${obj.name} still has ${obj.contactCount} contacts. Move or delete them first.`, 'id')
+  }
+  check()
+  const mailboxIds = stmtPluck(ctx.sqlite, 'SELECT id FROM mailboxes WHERE object_id = ?').all(id) as number[]
+  return ctx.sync.hold(mailboxIds, async (isStopped) => {
+    await removeMailOf(ctx, { objectId: id }, isStopped)
+    if (isStopped()) throw new AppError('UNAVAILABLE', 'The app closed before the business was removed; remove it again to finish')
+    removeLastOf(ctx, { objectId: id }, () => {
+      check()
+      deleteObjectRows(ctx, id)
+    })
+    ctx.emit('objects.changed', {})
+    return { id, deleted: true as const }
+  })
 }

@@ -43,6 +43,8 @@ export interface Applied {
   erasedMessageKeys: Set<string>
   /** Erased people's blocks that arrived (suppressions, reason 'erased'): they are cut out of the mail that stays. */
   erasedBlocks: Array<{ objectId: number | null; key: string }>
+  /** Mailboxes whose settings arrived, changed or went: their sync workers start, restart or stop. */
+  mailboxIds: Set<number>
 }
 
 // What a service does beside the INSERT itself, which a row arriving from another desktop needs too:
@@ -242,7 +244,7 @@ function applyReusable(sqlite: Sqlite, t: SharedTable, op: RemoteOp, key: number
 
 /** Applies ops in position order; the caller holds the transaction and the applying flag. */
 export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
-  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set(), flowIds: new Set(), erasedMessageKeys: new Set(), erasedBlocks: [] }
+  const out: Applied = { applied: 0, skipped: 0, tables: new Set(), contactIds: new Set(), noteContactIds: new Set(), taskIds: new Set(), outboundIds: new Set(), flowIds: new Set(), erasedMessageKeys: new Set(), erasedBlocks: [], mailboxIds: new Set() }
   const savepoint = sqlite.transaction((t: SharedTable, op: RemoteOp) => applyOne(sqlite, t, op, out))
   for (const op of ops) {
     const t = sharedTable(op.tbl)
@@ -265,6 +267,7 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     if (t.name === 'contacts') out.contactIds.add(id[0])
     if (t.name === 'contact_tags') out.contactIds.add(id[1])
     if (t.name === 'tasks') out.taskIds.add(id[0])
+    if (t.name === 'mailboxes') out.mailboxIds.add(id[0])
     if (t.name === 'outbound_messages') out.outboundIds.add(id[0])
     if (t.name === 'message_events') {
       const row = stmt(sqlite, 'SELECT outbound_id FROM message_events WHERE id = ?').get(id[0]) as { outbound_id: number } | undefined
@@ -288,4 +291,19 @@ export function applyRemoteOps(sqlite: Sqlite, ops: RemoteOp[]): Applied {
     }
   }
   return out
+}
+
+/** The local mailboxes these ops remove: deleted themselves, or with the business they belong to. */
+export function mailboxesRemovedBy(sqlite: Sqlite, ops: RemoteOp[]): number[] {
+  const ids = new Set<number>()
+  for (const op of ops) {
+    if (op.kind !== 'delete') continue
+    if (op.tbl === 'mailboxes') {
+      const id = Number(op.rowKey)
+      if (stmt(sqlite, 'SELECT 1 FROM mailboxes WHERE id = ?').get(id)) ids.add(id)
+    } else if (op.tbl === 'objects') {
+      for (const id of stmtPluck(sqlite, 'SELECT id FROM mailboxes WHERE object_id = ?').all(Number(op.rowKey)) as number[]) ids.add(id)
+    }
+  }
+  return [...ids]
 }

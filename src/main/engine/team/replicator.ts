@@ -8,7 +8,8 @@ import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { inTransaction } from '../db/stmt'
 import { pushingThrough, setPushingThrough, deleteOp, addTombstone, moveSequenceTo, hasPending, pendingCount, pendingOps, setApplying, setBlockStart, setCursor, setFieldVersion, setFieldVersions, setSyncedAt, teamState, type TeamStateRow } from '../repos/team'
-import { ROW_FIELD, applyRemoteOps, stampsEveryColumn, type RemoteOp } from './apply'
+import { ROW_FIELD, applyRemoteOps, mailboxesRemovedBy, stampsEveryColumn, type RemoteOp } from './apply'
+import { removeLastOf, removeMailOf } from '../inbound/removeMail'
 import { accessRefused, asRole, connect, describeDatabase, dropClient, pgProblem, takeBlock, type PgClient } from './pg'
 import { SHARED_TABLES, sharedTable } from './tables'
 import { createClaimBook, type ClaimOptions } from './claims'
@@ -216,16 +217,29 @@ export function createReplicator(ctx: Ctx, opts: ReplicatorOptions = {}): Replic
       // newer block first (we are online: we just read these ops).
       const newer = remote.some((o) => o.kind === 'insert' && sharedTable(o.tbl)?.autoId && Number(o.rowKey) >= s.blockStart)
       const blockStart = newer ? await takeBlock(c, s.deviceId) : s.blockStart
-      const applied = inTransaction(ctx.sqlite, () => {
-        setApplying(ctx.sqlite, true)
-        const out = applyRemoteOps(ctx.sqlite, remote)
-        setApplying(ctx.sqlite, false)
-        if (blockStart !== s.blockStart) setBlockStart(ctx.sqlite, blockStart)
-        for (const t of SHARED_TABLES) if (t.autoId) moveSequenceTo(ctx.sqlite, t.name, blockStart)
-        setCursor(ctx.sqlite, ops[ops.length - 1].position, ctx.clock.now())
-        return out
-      })
-      announceApplied(ctx, applied)
+      const apply = () => {
+        const applied = inTransaction(ctx.sqlite, () => {
+          setApplying(ctx.sqlite, true)
+          const out = applyRemoteOps(ctx.sqlite, remote)
+          setApplying(ctx.sqlite, false)
+          if (blockStart !== s.blockStart) setBlockStart(ctx.sqlite, blockStart)
+          for (const t of SHARED_TABLES) if (t.autoId) moveSequenceTo(ctx.sqlite, t.name, blockStart)
+          setCursor(ctx.sqlite, ops[ops.length - 1].position, ctx.clock.now())
+          return out
+        })
+        announceApplied(ctx, applied)
+      }
+      // A mailbox (or a business) removed on another desktop: this desktop's copies of its mail go first, a chunk
+      // at a time with its sync stopped, as a removal here does. The row's delete then cascades to no message
+      // (a cascade would leave their search rows, files and threads behind).
+      const removed = mailboxesRemovedBy(ctx.sqlite, remote)
+      if (removed.length)
+        await ctx.sync.hold(removed, async (stopped) => {
+          for (const mailboxId of removed) await removeMailOf(ctx, { mailboxId }, stopped)
+          if (!stopped()) for (const mailboxId of removed) removeLastOf(ctx, { mailboxId }, () => {})
+          apply()
+        })
+      else apply()
     }
   }
 

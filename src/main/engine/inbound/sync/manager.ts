@@ -41,6 +41,11 @@ export interface SyncManager {
   windowDone(): Promise<void>
   /** Mail changed (every inbox.changed, at once): the unread counts are read again when next asked for. */
   unreadChanged(): void
+  /**
+   * These mailboxes are being removed: their workers stop (their connections closed) and stay stopped while `fn`
+   * runs; then each is looked at again (gone with its row, or back if the removal stopped short).
+   */
+  hold<T>(mailboxIds: number[], fn: (isStopped: () => boolean) => Promise<T>): Promise<T>
 }
 
 export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}): SyncManager {
@@ -109,8 +114,11 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
       .catch((e) => log(`sync ${mailboxId}: moving the window failed: ${e instanceof Error ? e.message : String(e)}`))
   }
 
+  /** Mailboxes being removed (hold), with how many holds each: no worker runs for them meanwhile. */
+  const held = new Map<number, number>()
+
   function ensure(mailboxId: number): void {
-    if (closed) return
+    if (closed || held.has(mailboxId)) return
     const cfg = loadImapConfig(ctx, mailboxId)
     const current = workers.get(mailboxId)
     if (current && current.key === (cfg?.key ?? null) && cfg) return
@@ -229,6 +237,26 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
     status,
     statusAll: () => mailboxIds(ctx).map((m) => status(m.id)).filter((s): s is SyncStatus => s !== null),
     windowDone: () => narrowing.then(() => undefined),
+    async hold(mailboxIds, fn) {
+      for (const id of mailboxIds) held.set(id, (held.get(id) ?? 0) + 1)
+      try {
+        await Promise.all(
+          mailboxIds.map((id) => {
+            const w = workers.get(id)
+            workers.delete(id)
+            return w?.stop()
+          }),
+        )
+        return await fn(() => closed)
+      } finally {
+        for (const id of mailboxIds) {
+          const n = (held.get(id) ?? 1) - 1
+          if (n > 0) held.set(id, n)
+          else held.delete(id)
+        }
+        if (!closed) for (const id of mailboxIds) ensure(id)
+      }
+    },
     unreadChanged: () => unread.clear(),
     async close() {
       closed = true

@@ -1,12 +1,10 @@
 // The sync window (issue 23): a mailbox keeps all its mail (the default) or the last N months. The folder
 // sync fetches only mail whose internal date is in the window (IMAP SEARCH SINCE) and widens by itself
 // when the window grows (folder.ts); narrowing it removes the older local copies here, in small
-// transactions, and never touches the server.
+// transactions (removeMail.ts), and never touches the server.
 import type { Ctx } from '../../context'
 import { stmt, stmtPluck } from '../../db/stmt'
-import { deleteMessages, dropUnreferencedFiles } from '../storeChanges'
-import { refreshThreads } from '../thread'
-import { yieldToLoop } from './chunks'
+import { removeInChunks } from '../removeMail'
 
 /** UTC midnight `months` calendar months before `now` (IMAP SINCE compares whole days). */
 export function monthsAgo(now: number, months: number): number {
@@ -28,9 +26,6 @@ export function windowSince(ctx: Ctx, mailboxId: number): number | null {
   return months === null ? null : monthsAgo(ctx.clock.now(), months)
 }
 
-/** Messages per transaction while narrowing: each one blocks the engine's thread for a few ms at most. */
-const PRUNE_CHUNK = 200
-
 /**
  * Removes the mailbox's local copies dated before `since` (bodies, attachments rows and files no one else
  * uses, FTS rows, contact links; threads recounted, emptied ones deleted) and records the folders' new
@@ -47,23 +42,5 @@ export async function narrowWindow(ctx: Ctx, mailboxId: number, since: number, i
     `SELECT id FROM messages m WHERE m.mailbox_id = ? AND m.date < ? AND m.id > ?
        AND NOT EXISTS (SELECT 1 FROM pending_moves p WHERE p.message_id = m.id) ORDER BY m.id LIMIT ?`,
   )
-  let after = 0
-  let removed = 0
-  while (!isStopped()) {
-    const ids = pick.all(mailboxId, since, after, PRUNE_CHUNK) as number[]
-    if (!ids.length) break
-    after = ids[ids.length - 1]!
-    const touched = new Set<number>()
-    const hashes = new Set<string>()
-    ctx.sqlite
-      .transaction(() => {
-        removed += deleteMessages(ctx, ids, touched, hashes)
-        refreshThreads(ctx, touched)
-      })
-      .immediate()
-    dropUnreferencedFiles(ctx, hashes)
-    if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
-    await yieldToLoop()
-  }
-  return removed
+  return removeInChunks(ctx, (after, limit) => pick.all(mailboxId, since, after, limit) as number[], isStopped)
 }

@@ -26,7 +26,7 @@ export function BusinessDetail({ object }: { object: BizObject }): JSX.Element {
   const children = useBusinessChildren(object.id)
   const deleting = useConfirm(() => ({
     title: `Delete ${object.name}?`,
-    message: 'This removes the business, its Mailgun settings, mailboxes and sender profiles. This cannot be undone.',
+    message: 'This removes the business, its Mailgun settings, mailboxes and sender profiles, and the copies of their mail on this computer (the mail on the servers is untouched). This cannot be undone.',
     confirmLabel: 'Delete business',
     onConfirm: async () => {
       await rpc('objects.delete', { id: object.id })

@@ -43,7 +43,7 @@ export function MailboxesSection({ object, mailboxes }: { object: BizObject; mai
   const [focus, setFocus] = useState<MailboxFocus | undefined>(undefined)
   const deleting = useConfirm((m: Mailbox) => ({
     title: `Delete ${m.email}?`,
-    message: 'Switchboard forgets this mailbox and its saved passwords. The mailbox itself is untouched.',
+    message: 'Switchboard forgets this mailbox, its saved passwords and the copies of its mail on this computer. The mail on the server is untouched.',
     confirmLabel: 'Delete mailbox',
     onConfirm: () => rpc('mailboxes.delete', { id: m.id }),
     done: 'Mailbox deleted',
