@@ -457,8 +457,25 @@ async function main() {
     vsRawFetch: round(aSeconds / b.seconds),
     pass: aSeconds <= 2 * b.seconds && stored === N ? 'pass' : 'fail',
   })
+  // Baseline for (f) in the same run: the same window on the same (now full) inbox once (a) is done, as many samples
+  // (up to 300). The sync is idle; the background pass that sanitises the HTML (a) deferred may still be running.
+  const idleWindow = await socketLister(host.port)
+  notHost.add(idleWindow.child.pid!)
+  await new Promise((r) => setTimeout(r, Math.max(2000, Math.min(listTimes.length, 300) * LIST_EVERY_MS)))
+  const idleTimes = await idleWindow.stop()
   const p99 = percentile(listTimes, 99)
-  out({ figure: 'f', what: 'inbox.list latency while (a) runs, through the web host socket from another process', everyMs: LIST_EVERY_MS, samples: listTimes.length, p50Ms: round(percentile(listTimes, 50)), p99Ms: round(p99), maxMs: round(Math.max(...listTimes)), target: '<= 20 ms', pass: verdict(p99, 20) })
+  out({
+    figure: 'f',
+    what: 'inbox.list latency while (a) runs, through the web host socket from another process',
+    everyMs: LIST_EVERY_MS,
+    samples: listTimes.length,
+    p50Ms: round(percentile(listTimes, 50)),
+    p99Ms: round(p99),
+    maxMs: round(Math.max(...listTimes)),
+    afterSyncBaseline: { samples: idleTimes.length, p50Ms: round(percentile(idleTimes, 50)), p99Ms: round(percentile(idleTimes, 99)), maxMs: round(Math.max(...idleTimes)) },
+    target: '<= 20 ms',
+    pass: verdict(p99, 20),
+  })
 
   // What (a) left for later: a big first sync stores HTML unsanitised and a background pass in the parse
   // thread prepares it (messages.get sanitises a row it has not reached for the read). Waited for here so

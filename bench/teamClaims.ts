@@ -4,7 +4,10 @@
 // (claimWindow) on a connection readied as the book readies its own (warmClaimConnection), not asking again for a
 // second what a short round lost (lostRetryMs), and marking what it won done, as its outcome's push does
 // (claimWriteQuery).                                  targets: 0 duplicates, claim round p99 ≤ 20 ms
-// Baseline in the same run: a bare `SELECT 1` round trip on the same connections. One JSON line per figure.
+// Baselines in the same run, on the same connections: a bare `SELECT 1` round trip, once when each connection
+// opens and every fifth round among the claims; and, every fifth round, a bare one-row UPDATE committed on its own
+// (a commit's WAL flush under the same load: what any claim, which must be durable before its mail leaves, pays
+// at least). One JSON line per figure.
 // Real PostgreSQL (scripts/pg.sh, started when not running), a fresh database dropped afterwards.
 // Not a test: targets are reported beside each figure, never asserted.
 import { execFileSync } from 'node:child_process'
@@ -38,6 +41,8 @@ async function main(): Promise<void> {
     const setup = new pg.Client({ connectionString: url })
     await setup.connect()
     for (const stmt of readFileSync('resources/pg-migrations/0002_claims.sql', 'utf8').split('--> statement-breakpoint')) await setup.query(stmt)
+    await setup.query('CREATE TABLE bench_commit (id int PRIMARY KEY, n int NOT NULL)')
+    await setup.query('INSERT INTO bench_commit SELECT g, 0 FROM generate_series(1, $1::int) g', [ENGINES])
     await setup.query(`INSERT INTO claims (tbl, row_id, device_id, state) SELECT $1, g, 0, 'released' FROM generate_series(1, $2::int) g`, [CLAIMED_TABLE, ROWS])
     await setup.end()
 
@@ -47,6 +52,8 @@ async function main(): Promise<void> {
     let duplicates = 0
     const rounds: number[] = []
     const baseline: number[] = []
+    const during: number[] = []
+    const commits: number[] = []
     const warmups: number[] = []
     const desk = async (device: number) => {
       const c = new pg.Client({ connectionString: url })
@@ -77,6 +84,14 @@ async function main(): Promise<void> {
         const t = performance.now()
         const r = await c.query<{ row_id: string }>(claimQuery([CLAIMED_TABLE, want, device, BATCH, 600_000]))
         rounds.push(performance.now() - t)
+        if (rounds.length % 5 === 0) {
+          const s1 = performance.now()
+          await c.query('SELECT 1')
+          during.push(performance.now() - s1)
+          const w1 = performance.now()
+          await c.query({ name: 'bench-commit', text: 'UPDATE bench_commit SET n = n + 1 WHERE id = $1', values: [device] })
+          commits.push(performance.now() - w1)
+        }
         const got = r.rows.map((x) => Number(x.row_id))
         for (const id of got) {
           if (winner.has(id)) duplicates++
@@ -99,7 +114,9 @@ async function main(): Promise<void> {
     line({ figure: 'duplicates', value: duplicates, target: 0, claimed: winner.size, rows: ROWS, engines: ENGINES, perEngineMin: Math.min(...per), perEngineMax: Math.max(...per) })
     line({ figure: 'claim_round_ms', p50: pct(rounds, 0.5), p99: pct(rounds, 0.99), rounds: rounds.length, target_p99: 20 })
     line({ figure: 'connection_warmup_ms', max: pct(warmups, 1), note: 'once per claims connection, when it opens (warmClaimConnection), not in claim_round_ms' })
-    line({ figure: 'baseline_select1_ms', p50: pct(baseline, 0.5), p99: pct(baseline, 0.99) })
+    line({ figure: 'baseline_select1_ms', p50: pct(baseline, 0.5), p99: pct(baseline, 0.99), note: 'when each connection opens' })
+    line({ figure: 'baseline_select1_during_ms', p50: pct(during, 0.5), p99: pct(during, 0.99), samples: during.length, note: 'every fifth round, among the claims' })
+    line({ figure: 'baseline_commit_ms', p50: pct(commits, 0.5), p99: pct(commits, 0.99), samples: commits.length, note: 'a one-row UPDATE committed on its own, every fifth round' })
     line({ figure: 'claims_per_s', value: Math.round((winner.size / ms) * 1000) })
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
