@@ -3,7 +3,7 @@
 // Everything a step does (its path, its outbox row, the lead's new state) commits with it and replicates; the
 // outbox row is then sent once by the outbox's own claims.
 import type { Ctx } from '../context'
-import { stmt, stmtPluck } from '../db/stmt'
+import { stmtPluck } from '../db/stmt'
 import { leadRow, nextLeadDueAt, type LeadRow } from '../repos/flows'
 import { stepKey, stepsDoneBeforePush, teamStepGate, teamStepWaitMs, teamStepsOn, unpushedRow, type StepKey } from '../team/stepClaims'
 

@@ -2,7 +2,7 @@
 // and what an opt-out does to texts still waiting (skipped with the reason, never attempted).
 import type { Channel } from '../../../shared/consent'
 import type { Ctx } from '../context'
-import { stmt, stmtPluck } from '../db/stmt'
+import { stmtPluck } from '../db/stmt'
 import { consentFor, setConsent } from '../repos/consent'
 import { cancelWaiting } from '../outbound/cancel'
 

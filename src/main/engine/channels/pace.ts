@@ -1,6 +1,6 @@
 // The pacer the scheduler's claim uses for texts: each business's rate per channel from its Twilio settings.
 import type { Ctx } from '../context'
-import { stmt, stmtPluck } from '../db/stmt'
+import { stmtPluck } from '../db/stmt'
 import { createPacer, type Pacer } from './pacer'
 
 export function textPacer(ctx: Ctx): Pacer {

@@ -3,7 +3,7 @@
 import type { WhatsappWindow } from '../../../shared/channels'
 import { iso } from '../clock'
 import type { Ctx } from '../context'
-import { stmt, stmtPluck } from '../db/stmt'
+import { stmtPluck } from '../db/stmt'
 
 export const WINDOW_MS = 24 * 3_600_000
 

@@ -3,7 +3,7 @@
 // emptied ones deleted), the attachment files no one else uses after each commit, and a turn of the event loop
 // between chunks: 100,000 messages never hold the engine's thread for more than a chunk.
 import type { Ctx } from '../context'
-import { stmt, stmtPluck } from '../db/stmt'
+import { stmtPluck } from '../db/stmt'
 import { deleteMessages, dropUnreferencedFiles } from './storeChanges'
 import { refreshThreads } from './thread'
 import { yieldToLoop } from './sync/chunks'
