@@ -146,5 +146,13 @@ test('deleting a mailbox says its mail leaves this computer, and it does', async
   await expect(page.getByText('No mailboxes yet.')).toBeVisible()
   expect((await app.rpc('inbox.list', { query: 'peonies' })).threads).toHaveLength(0)
   expect((await app.rpc('inbox.list', {})).threads).toHaveLength(0)
+
+  // The business's own removal says the same of its mailboxes' mail.
+  await page.getByRole('button', { name: 'Delete business' }).click()
+  const whole = page.getByRole('dialog', { name: 'Delete Quay Florist?' })
+  await expect(whole).toContainText('the copies of their mail on this computer (the mail on the servers is untouched)')
+  await shot(page, 'businesses-delete-business', false)
+  await whole.getByRole('button', { name: 'Cancel' }).click()
+  await expect(whole).toBeHidden()
 })
 

@@ -12,23 +12,24 @@ type Statement = Database.Statement<unknown[], unknown>
  */
 export type CachedStatement = Omit<Statement, 'pluck' | 'raw' | 'expand' | 'safeIntegers'>
 const caches = new WeakMap<Sqlite, Map<string, Statement>>()
+const plucked = new WeakMap<Sqlite, Map<string, Statement>>()
 
-function cached(sqlite: Sqlite, key: string, sql: string, pluck: boolean): Statement {
-  let cache = caches.get(sqlite)
-  if (!cache) caches.set(sqlite, (cache = new Map()))
-  let s = cache.get(key)
+function cached(by: WeakMap<Sqlite, Map<string, Statement>>, sqlite: Sqlite, sql: string, pluck: boolean): Statement {
+  let cache = by.get(sqlite)
+  if (!cache) by.set(sqlite, (cache = new Map()))
+  let s = cache.get(sql)
   if (!s) {
     s = sqlite.prepare<unknown[], unknown>(sql)
     if (pluck) s.pluck()
-    cache.set(key, s)
+    cache.set(sql, s)
   }
   return s
 }
 
-export const stmt = (sqlite: Sqlite, sql: string): CachedStatement => cached(sqlite, sql, sql, false)
+export const stmt = (sqlite: Sqlite, sql: string): CachedStatement => cached(caches, sqlite, sql, false)
 
 /** The statement returning each row's first column as a bare value (better-sqlite3's pluck), cached apart. */
-export const stmtPluck = (sqlite: Sqlite, sql: string): CachedStatement => cached(sqlite, `\u0000pluck\u0000${sql}`, sql, true)
+export const stmtPluck = (sqlite: Sqlite, sql: string): CachedStatement => cached(plucked, sqlite, sql, true)
 
 /**
  * Runs `fn` in a transaction (a savepoint when one is open), through one wrapper made per connection.

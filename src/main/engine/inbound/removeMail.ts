@@ -4,7 +4,7 @@
 // between chunks: 100,000 messages never hold the engine's thread for more than a chunk.
 import type { Ctx } from '../context'
 import { stmtPluck } from '../db/stmt'
-import { deleteMessages, dropUnreferencedFiles } from './storeChanges'
+import { deleteMessageSet, dropUnreferencedFiles } from './storeChanges'
 import { refreshThreads } from './thread'
 import { yieldToLoop } from './sync/chunks'
 
@@ -28,25 +28,33 @@ export async function removeInChunks(ctx: Ctx, pick: (after: number, limit: numb
   return removed
 }
 
-/** One chunk: deleted in one transaction, then its unused files and `inbox.changed`. */
+/** One chunk: deleted in one transaction (set statements: deleteMessageSet), then its unused files and `inbox.changed`. */
 export function removeNow(ctx: Ctx, ids: number[]): number {
-  const touched = new Set<number>()
-  const hashes = new Set<string>()
-  const n = ctx.sqlite
-    .transaction(() => {
-      const gone = deleteMessages(ctx, ids, touched, hashes)
-      refreshThreads(ctx, touched)
-      return gone
-    })
-    .immediate()
-  dropUnreferencedFiles(ctx, hashes)
-  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
-  return n
+  const d = ctx.sqlite.transaction(() => removeSet(ctx, ids)).immediate()
+  return afterRemoval(ctx, d)
 }
 
+type Removal = ReturnType<typeof deleteMessageSet>
+
+function removeSet(ctx: Ctx, ids: number[]): Removal {
+  const d = deleteMessageSet(ctx, ids)
+  refreshThreads(ctx, d.touched)
+  return d
+}
+
+function afterRemoval(ctx: Ctx, d: Removal): number {
+  dropUnreferencedFiles(ctx, new Set(d.hashes))
+  const threads = [...d.touched, ...d.emptied]
+  if (threads.length) ctx.emit('inbox.changed', { threadIds: threads, newMessages: 0 })
+  return d.removed
+}
+
+type Owner = { mailboxId: number } | { objectId: number }
+const columnOf = (where: Owner): [string, number] => ('mailboxId' in where ? ['mailbox_id', where.mailboxId] : ['object_id', where.objectId])
+
 /** The mail of one mailbox, or of every mailbox of one business, before the row goes (services/mailboxes.ts, objects.ts). */
-export function removeMailOf(ctx: Ctx, where: { mailboxId: number } | { objectId: number }, isStopped?: () => boolean): Promise<number> {
-  const [col, id] = 'mailboxId' in where ? ['mailbox_id', where.mailboxId] : ['object_id', where.objectId]
+export function removeMailOf(ctx: Ctx, where: Owner, isStopped?: () => boolean): Promise<number> {
+  const [col, id] = columnOf(where)
   const pick = stmtPluck(ctx.sqlite, `SELECT id FROM messages WHERE ${col} = ? AND id > ? ORDER BY id LIMIT ?`)
   return removeInChunks(ctx, (after, limit) => pick.all(id, after, limit) as number[], isStopped)
 }
@@ -56,18 +64,14 @@ export function removeMailOf(ctx: Ctx, where: { mailboxId: number } | { objectId
  * (a message a stopping sync stored last) goes with the row, never by the foreign key's cascade, which would leave
  * its search rows, attachment files and threads behind.
  */
-export function removeLastOf(ctx: Ctx, where: { mailboxId: number } | { objectId: number }, then: () => void): void {
-  const [col, id] = 'mailboxId' in where ? ['mailbox_id', where.mailboxId] : ['object_id', where.objectId]
-  const touched = new Set<number>()
-  const hashes = new Set<string>()
-  ctx.sqlite
+export function removeLastOf(ctx: Ctx, where: Owner, then: () => void): void {
+  const [col, id] = columnOf(where)
+  const d = ctx.sqlite
     .transaction(() => {
-      const left = stmtPluck(ctx.sqlite, `SELECT id FROM messages WHERE ${col} = ?`).all(id) as number[]
-      deleteMessages(ctx, left, touched, hashes)
-      refreshThreads(ctx, touched)
+      const r = removeSet(ctx, stmtPluck(ctx.sqlite, `SELECT id FROM messages WHERE ${col} = ?`).all(id) as number[])
       then()
+      return r
     })
     .immediate()
-  dropUnreferencedFiles(ctx, hashes)
-  if (touched.size) ctx.emit('inbox.changed', { threadIds: [...touched], newMessages: 0 })
+  afterRemoval(ctx, d)
 }

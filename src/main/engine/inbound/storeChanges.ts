@@ -26,6 +26,27 @@ export function deleteMessages(ctx: Ctx, ids: number[], touched: Set<number>, ha
 }
 
 /**
+ * Deletes these messages and their FTS rows in a few set statements (the sync's deleteMessages goes row by row,
+ * which is right for a handful and four times slower for a contact's ten thousand). Threads left empty go too.
+ * Returns how many went, the threads that still have mail (to refresh) and the attachment hashes the messages used.
+ */
+export function deleteMessageSet(ctx: Ctx, ids: number[]): { removed: number; touched: number[]; emptied: number[]; hashes: string[] } {
+  if (ids.length === 0) return { removed: 0, touched: [], emptied: [], hashes: [] }
+  const list = JSON.stringify(ids)
+  const threads = stmtPluck(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').all(list) as number[]
+  const hashes = stmtPluck(ctx.sqlite, 'SELECT DISTINCT sha256 FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))').all(list) as string[]
+  stmt(ctx.sqlite, 'DELETE FROM messages_fts WHERE rowid IN (SELECT value FROM json_each(?))').run(list)
+  const removed = stmt(ctx.sqlite, 'DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))').run(list).changes
+  const emptied = stmtPluck(
+    ctx.sqlite,
+    'DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id) RETURNING id',
+  )
+    .all(JSON.stringify(threads)) as number[]
+  const gone = new Set(emptied)
+  return { removed, touched: threads.filter((t) => !gone.has(t)), emptied, hashes }
+}
+
+/**
  * The frame of every change below: `change` runs in one immediate transaction and the threads it touched are
  * recounted before commit (`mayEmpty`: deleting any left empty); after commit the attachment files it left
  * unreferenced go, then `inbox.changed` is emitted.

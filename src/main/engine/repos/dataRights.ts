@@ -192,27 +192,6 @@ export function redactMessages(ctx: Ctx, ids: number[], addresses: string[], nam
   }
 }
 
-/**
- * Deletes these messages and their FTS rows in a few set statements (the sync's deleteMessages goes row by row,
- * which is right for a handful and four times slower for a contact's ten thousand). Threads left empty go too.
- * Returns the threads that still have mail (to refresh) and the attachment hashes the messages used.
- */
-export function deleteMessageSet(ctx: Ctx, ids: number[]): { touched: number[]; emptied: number[]; hashes: string[] } {
-  if (ids.length === 0) return { touched: [], emptied: [], hashes: [] }
-  const list = JSON.stringify(ids)
-  const threads = stmtPluck(ctx.sqlite, 'SELECT DISTINCT thread_id FROM messages WHERE id IN (SELECT value FROM json_each(?))').all(list) as number[]
-  const hashes = stmtPluck(ctx.sqlite, 'SELECT DISTINCT sha256 FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))').all(list) as string[]
-  stmt(ctx.sqlite, 'DELETE FROM messages_fts WHERE rowid IN (SELECT value FROM json_each(?))').run(list)
-  stmt(ctx.sqlite, 'DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))').run(list)
-  const emptied = stmtPluck(
-    ctx.sqlite,
-    'DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = threads.id) RETURNING id',
-  )
-    .all(JSON.stringify(threads)) as number[]
-  const gone = new Set(emptied)
-  return { touched: threads.filter((t) => !gone.has(t)), emptied, hashes }
-}
-
 /** Where a message is, enough to know it again when a full fetch brings it back (see erasedMessageKey). */
 export interface MessagePlace {
   messageId: string | null

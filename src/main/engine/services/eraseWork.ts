@@ -10,8 +10,7 @@
 // can run twice: a deleted message is gone, a cut address reads "[erased]", a merged index merges no further.
 import type { Ctx } from '../context'
 import { stmt, stmtPluck } from '../db/stmt'
-import { removeAttachment } from '../inbound/attachmentFiles'
-import { refreshThreads } from '../inbound/thread'
+import { removeNow } from '../inbound/removeMail'
 import { yieldToLoop } from '../inbound/sync/chunks'
 import { listBackupFiles, removeBackup } from '../backups/files'
 import { AppError } from '../../../shared/result'
@@ -19,7 +18,6 @@ import {
   allErasedBlocks,
   allErasedKeys,
   clearErasePending,
-  deleteMessageSet,
   eraseSalts,
   erasePending,
   lastMessageId,
@@ -29,7 +27,6 @@ import {
   nameWords,
   newBlockScan,
   redactMessages,
-  unreferencedHashes,
 } from '../repos/dataRights'
 
 /**
@@ -138,22 +135,12 @@ async function removeErasedMail(ctx: Ctx): Promise<number> {
 }
 
 /**
- * Deletes these messages, a slice per transaction. Each slice's attachment files go with it (when no other message
- * or outgoing mail uses the same bytes): a quit between slices leaves no file that nothing could find again.
+ * Deletes these messages, a slice per transaction (removeNow, as a mailbox's removal does). Each slice's attachment
+ * files go with it: a quit between slices leaves no file that nothing could find again.
  */
 export async function deleteInSlices(ctx: Ctx, ids: number[]): Promise<void> {
   for (let i = 0; i < ids.length; i += ERASE_SLICES.writeRows) {
-    const slice = ids.slice(i, i + ERASE_SLICES.writeRows)
-    const d = ctx.sqlite
-      .transaction(() => {
-        const g = deleteMessageSet(ctx, slice)
-        refreshThreads(ctx, g.touched)
-        return g
-      })
-      .immediate()
-    for (const h of unreferencedHashes(ctx, d.hashes)) removeAttachment(ctx.info.dataDir, h)
-    const threads = [...d.touched, ...d.emptied]
-    if (threads.length) ctx.emit('inbox.changed', { threadIds: threads, newMessages: 0 })
+    removeNow(ctx, ids.slice(i, i + ERASE_SLICES.writeRows))
     await turn(ctx)
   }
 }

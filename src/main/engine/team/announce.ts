@@ -5,10 +5,9 @@ import type { Applied } from './apply'
 
 export function announceApplied(ctx: Ctx, a: Applied): void {
   if (!a.applied) return
-  if (a.tables.has('objects')) ctx.emit('objects.changed', {})
+  if (a.tables.has('objects') || a.mailboxIds.size) ctx.emit('objects.changed', {})
   // A mailbox set up, changed or removed on another desktop: its sync here starts, restarts or stops.
   for (const id of a.mailboxIds) ctx.sync.settingsChanged(id)
-  if (a.mailboxIds.size) ctx.emit('objects.changed', {})
   if (a.tables.has('tags')) ctx.emit('tags.changed', {})
   if (a.contactIds.size || a.tables.has('contact_emails') || a.tables.has('contact_phones')) ctx.emit('contacts.changed', a.contactIds.size ? { ids: [...a.contactIds] } : {})
   for (const contactId of a.noteContactIds) ctx.emit('notes.changed', { contactId })
