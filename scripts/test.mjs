@@ -10,6 +10,8 @@ mkdirSync(reports, { recursive: true })
 let passed = 0
 let failed = 0
 let skipped = 0
+/** Names of what failed, printed again just above the last line: CI shows only the tail of a run. */
+const failures = []
 
 const run = (label, cmd, args, env = {}) => {
   console.log(`\n── ${label} ──`)
@@ -21,7 +23,10 @@ const node = (script, args, env) => [process.execPath, [script, ...args], env]
 ensureNative('node')
 
 if (run('typecheck', 'npm', ['run', '-s', 'typecheck'])) passed++
-else failed++
+else {
+  failed++
+  failures.push('typecheck (see "── typecheck ──" above)')
+}
 
 // Real Postfix + Dovecot on 127.0.0.1 for the integration tests (test/mail/servers.ts). The first
 // start apt-installs them (Debian, root or passwordless sudo); isync brings mbsync for the sync
@@ -43,6 +48,7 @@ if (mailStart.status === 0) {
   console.log(mailWasRunning ? 'already running' : `started (MAIL_ROOT=${process.env.MAIL_ROOT})`)
 } else {
   failed++
+  failures.push('scripts/mailservers.sh start (see "── mail servers" above)')
   const tail = `${mailStart.stderr ?? ''}${mailStart.error ? `\n${mailStart.error.message}` : ''}`.trim().split('\n').slice(-20).join('\n')
   console.log(tail)
   console.log('FAILED: scripts/mailservers.sh start could not start Postfix + Dovecot (counted as 1 failed test);')
@@ -54,6 +60,12 @@ if (existsSync(`${reports}/unit.json`)) {
   const unit = JSON.parse(readFileSync(`${reports}/unit.json`, 'utf8'))
   passed += unit.numPassedTests
   const unitFailed = unit.numFailedTests + filesFailedWithoutATest(unit)
+  for (const file of unit.testResults) {
+    const name = file.name.replace(`${process.cwd()}/`, '')
+    const tests = file.assertionResults.filter((a) => a.status === 'failed')
+    for (const a of tests) failures.push(`${name} › ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`)
+    if (file.status === 'failed' && tests.length === 0) failures.push(`${name}: ${firstLine(file.message)}`)
+  }
   failed += unitFailed
   skipped += unit.numPendingTests + unit.numTodoTests
   // Tests that never reported (their worker process died) and errors outside any test (an unhandled
@@ -80,6 +92,8 @@ if (run('build', ...node('node_modules/electron-vite/bin/electron-vite.js', ['bu
     const e2e = JSON.parse(readFileSync(`${reports}/e2e.json`, 'utf8'))
     passed += e2e.stats.expected + e2e.stats.flaky
     failed += e2e.stats.unexpected + (e2e.errors?.length ?? 0)
+    collectE2eFailures(e2e.suites ?? [], [])
+    for (const e of e2e.errors ?? []) failures.push(`UI tests: ${firstLine(e.message)}`)
     skipped += e2e.stats.skipped
   } else failed++
 } else failed++
@@ -95,6 +109,30 @@ function filesFailedWithoutATest(unit) {
   return unit.testResults.filter((s) => s.status === 'failed' && !s.assertionResults.some((a) => a.status === 'failed')).length
 }
 
+/** Playwright's JSON nests suites by file and describe; a test is unexpected when its final result was not the expected one. */
+function collectE2eFailures(suites, path) {
+  for (const suite of suites) {
+    const here = suite.title ? [...path, suite.title] : path
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === 'unexpected') {
+          const last = t.results?.[t.results.length - 1]
+          failures.push(`[${t.projectName}] ${[...here, spec.title].join(' › ')}:${spec.line ?? ''} ${firstLine(last?.error?.message)}`)
+        }
+    collectE2eFailures(suite.suites ?? [], here)
+  }
+}
+
+function firstLine(text) {
+  // eslint-disable-next-line no-control-regex
+  const line = `${text ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n')[0] ?? ''
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line
+}
+
+if (failures.length > 0) {
+  console.log(`\nFailed (${failures.length}):`)
+  for (const f of failures.slice(0, 30)) console.log(`  ✘ ${f}`)
+}
 console.log(`\n${skipped} skipped (see the reasons above)`)
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
