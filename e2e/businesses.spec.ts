@@ -156,3 +156,29 @@ test('deleting a mailbox says its mail leaves this computer, and it does', async
   await expect(whole).toBeHidden()
 })
 
+
+test('a sender profile with mail waiting is kept, in words; once that mail is cancelled it can be deleted', async ({ page, app }) => {
+  const biz = await app.rpc('objects.create', { name: 'Lark Bakery', timezone: 'Europe/London', postalAddress: '9 Mill Lane, Bath' })
+  const smtp = { host: '127.0.0.1', port: 9, secure: 'none' as const, user: 'hello@lark.test', password: 'pw' }
+  const mailbox = await app.rpc('mailboxes.create', { objectId: biz.id, email: 'hello@lark.test', displayName: 'Lark', smtp })
+  const profile = await app.rpc('profiles.create', { objectId: biz.id, email: 'hello@lark.test', displayName: 'Lark Bakery', transport: { kind: 'smtp', mailboxId: mailbox.id } })
+  const later = await app.rpc('mail.send', { profileId: profile.id, to: ['ivy@client.test'], subject: 'Your cake', html: '<p>Ready Friday</p>', sendAt: new Date(Date.now() + 86_400_000).toISOString() })
+  await page.reload()
+  await page.goto(`${app.url}#/businesses/${biz.id}`)
+  const profiles = page.getByRole('list', { name: 'Sender profiles' })
+  await profiles.getByRole('button', { name: 'Delete profile hello@lark.test' }).click()
+  const ask = page.getByRole('dialog', { name: 'Delete Lark Bakery <hello@lark.test>?' })
+  await expect(ask).toContainText('Mail already sent keeps its From address.')
+  await ask.getByRole('button', { name: 'Delete sender' }).click()
+  await expect(ask).toContainText('A message is still waiting to go from hello@lark.test. Send or cancel it in the outbox first, or turn the profile off.')
+  await shot(page, 'businesses-profile-delete-refused', false)
+  await ask.getByRole('button', { name: 'Cancel' }).click()
+  await expect(ask).toBeHidden()
+
+  await app.rpc('outbox.cancel', { id: later.id })
+  await profiles.getByRole('button', { name: 'Delete profile hello@lark.test' }).click()
+  await ask.getByRole('button', { name: 'Delete sender' }).click()
+  await expect(ask).toBeHidden()
+  await expect(page.getByText('No sender profiles yet. Add one to start sending from this business.')).toBeVisible()
+  expect(await app.rpc('profiles.list', { objectId: biz.id })).toEqual([])
+})

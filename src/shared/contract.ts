@@ -55,6 +55,7 @@ export const contract = {
   'profiles.list': def(z.object({ objectId: M.Id.optional() }).strict().default({}), z.array(M.Profile)),
   'profiles.create': write(M.NewProfile, M.Profile),
   'profiles.update': write(M.ProfilePatch, M.Profile),
+  'profiles.delete': write(byId, Deleted),
   'profiles.assign': write(M.ProfileAssign, M.User),
 
   'users.list': def(M.Empty, z.array(M.User)),

@@ -6,7 +6,7 @@ import { iso } from '../clock'
 import type { Ctx } from '../context'
 import { sanitizeEmailHtml } from '../inbound/sanitize'
 import { mailgunRowOf } from '../repos/mailgun'
-import { insertProfile, listProfileRows, profileRow, updateProfile as updateProfileRow, type ProfileRow } from '../repos/profiles'
+import { deleteProfileRow, flowsSendingFrom, insertProfile, listProfileRows, profileRow, updateProfile as updateProfileRow, waitingFromProfile, type ProfileRow } from '../repos/profiles'
 import { assignProfile, clearDefaultProfile, unassignProfile } from '../repos/users'
 import { requireMailbox } from './mailboxes'
 import { assertOwnAddressFree, requireObject } from './objects'
@@ -83,6 +83,26 @@ export function updateProfile(ctx: Ctx, { id, email, displayName, replyTo, trans
   })
   ctx.emit('objects.changed', {})
   return toProfile(row)
+}
+
+/**
+ * Deletes a sender profile. Mail already sent keeps its From address in the outbox; staff lose the assignment.
+ * Refused while mail from it still waits to leave, or a flow's step sends from it: either would go on without
+ * a sender (the user cancels or moves that first, or turns the profile off instead).
+ */
+export function deleteProfile(ctx: Ctx, id: number): { id: number; deleted: true } {
+  return ctx.sqlite.transaction(() => {
+    const p = requireProfile(ctx, id)
+    const waiting = waitingFromProfile(ctx, id)
+    if (waiting > 0)
+      throw new AppError('CONFLICT', `${waiting === 1 ? 'A message is' : `${waiting} messages are`} still waiting to go from ${p.emailAddress}. Send or cancel ${waiting === 1 ? 'it' : 'them'} in the outbox first, or turn the profile off.`, 'id')
+    const flows = flowsSendingFrom(ctx, id)
+    if (flows.length > 0)
+      throw new AppError('CONFLICT', `${flows.length === 1 ? `The flow “${flows[0]}” sends` : `The flows ${flows.map((f) => `“${f}”`).join(', ')} send`} from ${p.emailAddress}. Choose another sender there first, or turn the profile off.`, 'id')
+    deleteProfileRow(ctx, id)
+    ctx.emit('objects.changed', {})
+    return { id, deleted: true as const }
+  })()
 }
 
 export function assignProfileToUser(ctx: Ctx, { userId, profileId, assigned, isDefault }: ParsedInput<'profiles.assign'>): User {

@@ -2,6 +2,8 @@
 import { useState, type JSX } from 'react'
 import type { BizObject, Mailbox, Profile } from '../../../../shared/models'
 import { Avatar } from '../../components/Avatar'
+import { useConfirm } from '../../components/ConfirmDialog'
+import { rpc } from '../../rpc'
 import { Icon } from '../../components/Icons'
 import { ProfileDialog } from './ProfileDialog'
 import { ItemListCard } from '../../components/Card'
@@ -21,6 +23,14 @@ interface Props {
 
 export function ProfilesSection({ object, profiles, mailboxes }: Props): JSX.Element {
   const [editing, setEditing] = useState<Profile | 'new' | null>(null)
+  // The engine refuses while mail from the profile waits or a flow sends from it; the dialog shows why.
+  const deleting = useConfirm((p: Profile) => ({
+    title: `Delete ${p.displayName} <${p.email}>?`,
+    message: 'Nobody can send as this sender any more, and staff lose it from their senders. Mail already sent keeps its From address.',
+    confirmLabel: 'Delete sender',
+    onConfirm: () => rpc('profiles.delete', { id: p.id }),
+    done: 'Sender profile deleted',
+  }))
   return (
     <ItemListCard
       id="profiles-title"
@@ -47,9 +57,13 @@ export function ProfilesSection({ object, profiles, mailboxes }: Props): JSX.Ele
           <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit profile ${p.email}`} onClick={() => setEditing(p)}>
             Edit
           </button>
+          <button type="button" className="icon-button" aria-label={`Delete profile ${p.email}`} onClick={() => deleting.ask(p)}>
+            <Icon name="trash" />
+          </button>
         </li>
       )}
     >
+      {deleting.dialog}
       {editing && <ProfileDialog object={object} profile={editing === 'new' ? null : editing} mailboxes={mailboxes ?? []} onClose={() => setEditing(null)} />}
     </ItemListCard>
   )
