@@ -7,6 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
+import { Session } from 'node:inspector/promises'
 import { join } from 'node:path'
 import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -487,10 +488,23 @@ async function main() {
 
   // (d) nothing changed on the server: one pass over every folder of the mailbox.
   const resyncs: number[] = []
+  // BENCH_PROFILE_D=FILE: a CPU profile of the engine's thread over these resyncs (where a no-change pass spends).
+  const prof = process.env.BENCH_PROFILE_D ? new Session() : null
+  if (prof) {
+    prof.connect()
+    await prof.post('Profiler.enable')
+    await prof.post('Profiler.setSamplingInterval', { interval: 100 })
+    await prof.post('Profiler.start')
+  }
   for (let i = 0; i < 7; i++) {
     const t1 = performance.now()
     await engine.inbound.sync.syncNow(mailbox.id)
     resyncs.push(performance.now() - t1)
+  }
+  if (prof) {
+    const { profile } = await prof.post('Profiler.stop')
+    writeFileSync(process.env.BENCH_PROFILE_D!, JSON.stringify(profile))
+    prof.disconnect()
   }
   const stillStored = (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n
   const dMed = percentile(resyncs, 50)
