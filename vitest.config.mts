@@ -10,6 +10,9 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
+    // Per-test and per-file cleanups of the shared test modules (test/support/afterTest.ts): a setup file runs
+    // for every file, where a hook at a shared module's top level ran only for the first file of a worker.
+    setupFiles: ['test/setup.ts'],
     // beforeAll(ensureMailServers) may have to start (first time: apt-install) Postfix + Dovecot
     hookTimeout: 120_000,
     projects: [

@@ -2,18 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach } from 'vitest'
+import { afterThisTest } from './support/afterTest'
 import type { Input, Method, Output } from '../src/shared/contract'
 import type { AppErrorShape, Result } from '../src/shared/result'
 import { manualClock } from '../src/main/engine/clock'
 import { createEngine, type Engine, type EngineEvent, type EngineOptions } from '../src/main/engine'
 
-const cleanups: Array<() => void | Promise<void>> = []
-// Last made, first closed: an engine reopened on an earlier one's folder (restart tests) is closed before
-// that folder is removed under it.
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
 
 export interface TestEngine {
   engine: Engine
@@ -37,7 +31,9 @@ export function freshEngine(opts: Partial<EngineOptions> & { dataDir?: string; s
   const engine = createEngine({ host: 'web', testClock: clock, log: (m) => logs.push(m), assertReadsOnly: true, ...opts, dataDir })
   const events: EngineEvent[] = []
   engine.subscribe((e) => events.push(e))
-  cleanups.push(async () => {
+  // Last made, first closed: an engine reopened on an earlier one's folder (restart tests) is closed before
+  // that folder is removed under it.
+  afterThisTest(async () => {
     await engine.close()
     rmSync(dataDir, { recursive: true, force: true })
   })

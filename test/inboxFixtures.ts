@@ -2,17 +2,13 @@
 // sync workers call with the engine's ctx) can be driven directly with real SQLite.
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { afterEach } from 'vitest'
+import { afterThisTest } from './support/afterTest'
 import { openDatabase, findMigrationsDir } from '../src/main/engine/db/open'
 import { createHooks, type HookEvents, type HookName } from '../src/main/engine/hooks'
 import type { Ctx } from '../src/main/engine/context'
 import type { FolderRef, ParsedAddress, ParsedAttachment, ParsedMessage } from '../src/main/engine/inbound/types'
 import type { TestEngine } from './helpers'
 
-const closers: Array<() => void> = []
-afterEach(() => {
-  for (const c of closers.splice(0)) c()
-})
 
 export interface StoreCtx {
   ctx: Ctx
@@ -22,7 +18,7 @@ export interface StoreCtx {
 
 export function storeCtx(t: TestEngine): StoreCtx {
   const { sqlite, db } = openDatabase(join(t.dataDir, 'switchboard.db'), findMigrationsDir())
-  closers.push(() => sqlite.close())
+  afterThisTest(() => void sqlite.close())
   const emitted: StoreCtx['emitted'] = []
   const hooks = createHooks()
   const seen: StoreCtx['hooks'] = []

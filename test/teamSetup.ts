@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll } from 'vitest'
+import { afterThisFile } from './support/afterTest'
 import { freshEngine, type TestEngine } from './helpers'
 import { pgServerUrl } from './support/pgCluster'
 import { SHARED_TABLES } from '../src/main/engine/team/tables'
@@ -16,10 +16,13 @@ import { applyRemoteOps, type Applied, type RemoteOp } from '../src/main/engine/
 export { pgProxy, pgServerUrl } from './support/pgCluster'
 
 const made: string[] = []
-afterAll(async () => {
+/** Drops the databases this file made, with their roles. */
+async function dropMade(): Promise<void> {
+  const dbs = made.splice(0)
+  if (!dbs.length) return
   const admin = new pg.Client({ connectionString: pgServerUrl() })
   await admin.connect()
-  for (const db of made) {
+  for (const db of dbs) {
     // The roles a workspace made: its member role and every member's login role.
     const roles: string[] = []
     const c = new pg.Client({ connectionString: urlFor(db) })
@@ -35,7 +38,7 @@ afterAll(async () => {
     for (const r of roles) await admin.query(`DROP ROLE IF EXISTS "${r}"`)
   }
   await admin.end()
-})
+}
 
 export const pgPort = (): number => Number(new URL(pgServerUrl()).port)
 
@@ -52,6 +55,7 @@ export async function freshDatabase(): Promise<{ url: string; name: string; port
   await admin.connect()
   await admin.query(`CREATE DATABASE "${name}"`)
   await admin.end()
+  if (made.length === 0) afterThisFile(dropMade)
   made.push(name)
   return { url: urlFor(name), name, port: Number(new URL(pgServerUrl()).port) }
 }
