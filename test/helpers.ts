@@ -8,7 +8,6 @@ import type { AppErrorShape, Result } from '../src/shared/result'
 import { manualClock } from '../src/main/engine/clock'
 import { createEngine, type Engine, type EngineEvent, type EngineOptions } from '../src/main/engine'
 
-
 export interface TestEngine {
   engine: Engine
   dataDir: string

@@ -9,7 +9,6 @@ import type { Ctx } from '../src/main/engine/context'
 import type { FolderRef, ParsedAddress, ParsedAttachment, ParsedMessage } from '../src/main/engine/inbound/types'
 import type { TestEngine } from './helpers'
 
-
 export interface StoreCtx {
   ctx: Ctx
   emitted: Array<{ event: string; payload: unknown }>
