@@ -159,12 +159,22 @@ describe('team automation: once across desktops', () => {
       return m.has('AR welcome Sid') && m.has('AR thanks Sid') ? m : undefined
     }, { timeoutMs: 60_000, intervalMs: 300, message: 'both autoresponder messages at Dovecot' })
     // Now they meet: one contact (the two copies merged), one execution and one sent message per autoresponder.
-    for (let i = 0; i < 2; i++) for (const t of [a, b]) await t.ok('team.sync', {})
+    // A message can reach Dovecot before its desktop has recorded the server's answer (the scheduler's next turn),
+    // so they sync until both desktops see both rows sent.
+    const sentSubjects = (t: TestEngine) => sentRows(t, 'autoresponder').map((r) => r.subject).sort()
+    await waitFor(
+      async () => {
+        for (const t of [a, b]) await t.ok('team.sync', {})
+        return [a, b].every((t) => sentSubjects(t).length === 2)
+      },
+      { timeoutMs: 30_000, intervalMs: 200, message: 'both desktops see both sent' },
+    )
+    for (const t of [a, b]) await t.ok('team.sync', {})
     for (const t of [a, b]) {
       expect(await contactOn(t)).toHaveLength(1)
       const ex = withFile(t, (f) => f.prepare("SELECT e.status FROM autoresponder_executions e JOIN contacts c ON c.id = e.contact_id WHERE c.email = 'sid+form@example.test'").pluck().all())
       expect(ex).toHaveLength(2)
-      expect(sentRows(t, 'autoresponder').map((r) => r.subject).sort()).toEqual(['AR thanks Sid', 'AR welcome Sid'])
+      expect(sentSubjects(t)).toEqual(['AR thanks Sid', 'AR welcome Sid'])
     }
     expect(canonicalDump(b)).toEqual(canonicalDump(a))
     // Nothing arrived late: still one of each.
