@@ -50,11 +50,15 @@ describe('store chunks', () => {
     }
   })
 
-  it('the count adapts to how long a transaction took, and a chunk cut by bytes does not make it grow', () => {
-    expect(adaptCount(25, 1, false)).toBe(50)
-    expect(adaptCount(200, 1, false)).toBe(CHUNK.max)
-    expect(adaptCount(25, 1, true)).toBe(25)
-    expect(adaptCount(40, CHUNK.shrinkAboveMs + 1, false)).toBe(20)
+  it('the count scales toward the target time, by at most half down and maxGrow up, and a chunk cut by bytes does not make it grow', () => {
+    expect(adaptCount(30, CHUNK.targetMs, false)).toBe(30)
+    expect(adaptCount(40, CHUNK.targetMs * 1.25, false)).toBe(32)
+    expect(adaptCount(40, CHUNK.targetMs * 10, false)).toBe(20)
+    expect(adaptCount(30, CHUNK.targetMs / 1.2, false)).toBe(36)
+    expect(adaptCount(30, 0.01, false)).toBe(Math.round(30 * CHUNK.maxGrow))
+    expect(adaptCount(200, 0.01, false)).toBe(CHUNK.max)
+    expect(adaptCount(25, 0.01, true)).toBe(25)
+    expect(adaptCount(40, CHUNK.targetMs * 2, true)).toBe(20)
     expect(adaptCount(CHUNK.min, 100, false)).toBe(CHUNK.min)
   })
 })

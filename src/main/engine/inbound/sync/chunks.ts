@@ -13,13 +13,14 @@ export const CHUNK = {
   /** Parsed content per transaction; a single message above it is stored on its own. */
   maxBytes: 2 * 1024 * 1024,
   /**
-   * The count doubles after a transaction quicker than this, and halves after one slower than shrinkAboveMs.
-   * A window's inbox.list waits behind the transaction under way (issue 23: p99 <= 20 ms through the socket
-   * during a first sync), so a transaction aims at 4-8 ms. Smaller transactions cost little: at 10,000
-   * messages, 53 transactions of 200 and 275 adaptive ones used the same engine CPU (3.3 against 3.5 s).
+   * What a transaction aims to take, in ms. A window's inbox.list waits behind the transaction under way (issue
+   * 23: p99 <= 20 ms through the socket during a first sync). Each count is scaled from the last one by
+   * targetMs / its time, by at most maxGrow up and 1/2 down: doubling after any quick one (the old rule, aiming
+   * at 4-8 ms) overshot whenever the next messages were heavier, and at 10,000 messages a tenth of the
+   * transactions took over 12 ms.
    */
-  growBelowMs: 4,
-  shrinkAboveMs: 8,
+  targetMs: 4,
+  maxGrow: 1.5,
 }
 
 /** What storing a message writes, in characters/bytes: the bodies, the sanitised copy, headers, raw source. */
@@ -48,12 +49,12 @@ export function chunkEnd<T = ParsedMessage>(msgs: T[], from: number, maxCount: n
   return end
 }
 
-/** Next chunk count from how long the last transaction took. */
+/** Next chunk count from how long the last transaction took (see CHUNK.targetMs). */
 export function adaptCount(count: number, ms: number, cut: boolean): number {
-  if (ms > CHUNK.shrinkAboveMs) return Math.max(CHUNK.min, count >> 1)
+  const scale = Math.min(CHUNK.maxGrow, Math.max(0.5, CHUNK.targetMs / Math.max(ms, 0.01)))
   // A chunk cut short by bytes says nothing about whether more small messages would fit.
-  if (ms < CHUNK.growBelowMs && !cut) return Math.min(CHUNK.max, count * 2)
-  return count
+  if (scale > 1 && cut) return count
+  return Math.max(CHUNK.min, Math.min(CHUNK.max, Math.round(count * scale)))
 }
 
 /** Lets timers and I/O (UI reads, the scheduler) run before the next piece of sync work. */

@@ -296,13 +296,17 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
     chain = chain.then(async () => {
       const full: Array<PackedBody | null> = await parsed
       for (let i = 0; i < full.length; ) {
+        // Every chunk in a turn of its own, the first of a batch too: it would otherwise run straight from the
+        // parse thread's reply, in the same turn as the socket reads before it, while a UI read waits.
+        await yieldToLoop()
+        // Timed from here: opening the chunk is part of the turn a UI read waits behind.
+        const t0 = performance.now()
         const end = chunkEnd(full as PackedBody[], i, chunkSize, CHUNK.maxBytes, (b) => b.bytes)
         // Opened only now, for this transaction: the rest of the batch waits as bytes (see PackedBody).
         const chunk: ParsedMessage[] = []
         for (let k = i; k < end; k++) chunk.push({ ...full[k]!.open(), ...meta[k]! })
         // Stored bodies are not held while the rest of the batch is stored.
         full.fill(null, i, end)
-        const t0 = performance.now()
         // A chunk and the folder's high-water mark commit together: a crash refetches at most one chunk.
         ctx.sqlite.transaction(() => {
           d.store.storeMessages(ctx, ref, chunk)
@@ -312,8 +316,6 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
         })()
         chunkSize = adaptCount(chunkSize, performance.now() - t0, chunk.length < chunkSize && end < full.length)
         i = end
-        // Let waiting UI reads run between chunks, the last of a batch too (the next batch may be parsed already).
-        await yieldToLoop()
       }
       done += full.length
       result.fetched += full.length
