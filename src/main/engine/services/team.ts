@@ -219,7 +219,12 @@ export async function listTeamUsers(ctx: Ctx): Promise<Array<{ id: number; email
        FROM team_users u LEFT JOIN team_user_profiles p ON p.email = u.email GROUP BY u.email ORDER BY u.display_name`,
     )).rows,
   )
-  return rows.map((r) => ({ id: Number(r.user_id ?? userIdByEmail(ctx, r.email) ?? 0), email: r.email, displayName: r.display_name, role: r.role, profileIds: (r.profile_ids ?? []).map(Number) })).filter((u) => u.id > 0)
+  // A grant outlives its profile in PostgreSQL (team_user_profiles has no key to it): a profile deleted on any
+  // desktop leaves the list once this desktop has pulled the delete.
+  const known = (id: number) => profileRow(ctx, id) !== undefined
+  return rows
+    .map((r) => ({ id: Number(r.user_id ?? userIdByEmail(ctx, r.email) ?? 0), email: r.email, displayName: r.display_name, role: r.role, profileIds: (r.profile_ids ?? []).map(Number).filter(known) }))
+    .filter((u) => u.id > 0)
 }
 
 /**
