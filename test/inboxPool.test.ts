@@ -96,3 +96,40 @@ it('writes attachment files in the thread and sends back only their hashes', asy
     rmSync(dataDir, { recursive: true, force: true })
   }
 }, 60_000)
+
+it('gives parsed sources back at once when asked, and keeps a source it gave up on (it is stored raw)', async () => {
+  pool = createParsePool({ size: 1, maxMemoryMb: 24 })
+  // Over 4 KB, so each has an ArrayBuffer of its own (smaller Buffers share Node's pool slab and are left alone).
+  const big = (i: number) => Buffer.concat([msg(i), Buffer.from('x'.repeat(8000))])
+  const small = msg(9)
+  const items = [big(1), big(2), small].map((source, i) => ({ source, internalDate: i }))
+  const packed = await pool.parsePacked(items, { releaseSources: true })
+  expect(packed.map((p) => p.open().subject)).toEqual(['m1', 'm2', 'm9'])
+  expect(items[0]!.source.byteLength).toBe(0)
+  expect(items[1]!.source.byteLength).toBe(0)
+  expect(small.toString()).toContain('Subject: m9')
+
+  const huge = Buffer.concat([
+    Buffer.from('From: big@x.test\r\nSubject: huge\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf; name="x.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n'),
+    Buffer.alloc(30 * 1024 * 1024, 'QUFB\r\n'),
+    Buffer.from('\r\n--b--\r\n'),
+  ])
+  const hugeLength = huge.length
+  const [crashed] = (await pool.parsePacked([{ source: huge, internalDate: 2 }], { releaseSources: true })).map((p) => p.open())
+  expect(crashed!.parseError).toMatch(/gave up/)
+  expect(crashed!.raw?.length).toBe(hugeLength)
+  expect(huge.byteLength).toBe(hugeLength)
+}, 120_000)
+
+it('keeps a packed group whole while a message in it carries bytes (an attachment not written to a file)', async () => {
+  pool = createParsePool({ size: 1 })
+  const pdf = Buffer.from('%PDF-1.4 not really a pdf, but bytes all the same')
+  const source = Buffer.from(
+    `From: a@x.test\r\nSubject: with file\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee file\r\n--b\r\nContent-Type: application/pdf; name="x.pdf"\r\nContent-Disposition: attachment; filename="x.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${pdf.toString('base64')}\r\n--b--\r\n`,
+  )
+  const packed = await pool.parsePacked([{ source: msg(1), internalDate: 1 }, { source, internalDate: 2 }])
+  const [first, second] = packed.map((p) => p.open())
+  expect(first!.subject).toBe('m1')
+  expect(Buffer.from(second!.attachments[0]!.content!).equals(pdf)).toBe(true)
+  expect(() => packed[0]!.open()).toThrow(/opened twice/)
+})

@@ -222,7 +222,7 @@ export function createEngine(opts: EngineOptions): Engine {
     // Task reminders (issue 19): due tasks announced once, caught up after the app was closed.
     const reminders = createTaskReminders(ctx, log)
     const retention = createRetentionRunner(ctx, log)
-    const sync = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, ...syncOpts })
+    const sync = createSyncManager(ctx, inboundStore, { insecureTls: o.insecureTls, log, checkpoint: checkpointer.host, ...syncOpts })
     const outbound: OutboundRuntime = {
       scheduler,
       net,
@@ -266,7 +266,7 @@ export function createEngine(opts: EngineOptions): Engine {
     maxMs: opts.intake?.mailgunMaxMs,
     pageSize: opts.intake?.mailgunPageSize,
     log,
-    pool: () => (inboundPool ??= createParsePool({ size: 1, dataDir: opts.dataDir })),
+    pool: () => (inboundPool ??= createParsePool({ size: 1, dataDir: opts.dataDir, checkpoint: checkpointer.host })),
   })
   ctx.hooks.on('intake.mailgunChanged', () => mailgunInbound.wake())
   // Communications (issue 17): a failed attempt starts the next channel in the same transaction.

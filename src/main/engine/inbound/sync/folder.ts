@@ -291,7 +291,8 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
     const items = msgs.map((m) => ({ source: m.source ?? Buffer.alloc(0), internalDate: dateMs(m.internalDate) }))
     // Only the IMAP side is kept here: the sources stay with the parse task (for its retry) and go with it.
     const meta = msgs.map((m, i) => ({ uid: m.uid, flags: [...(m.flags ?? [])], modseq: m.modseq ?? null, internalDate: items[i]!.internalDate, size: m.size ?? items[i]!.source.length }))
-    const parsed = quickParse(items) ?? d.pool.parsePacked(items, { deferHtml })
+    // Nothing here reads a source once it is parsed: its memory goes back at once (pool.ts, release).
+    const parsed = quickParse(items) ?? d.pool.parsePacked(items, { deferHtml, releaseSources: true })
     parsed.catch(() => {}) // seen by the chain below; this only keeps it from counting as unhandled
     chain = chain.then(async () => {
       const full: Array<PackedBody | null> = await parsed

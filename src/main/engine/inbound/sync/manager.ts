@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import type { SyncStatus } from '../../../../shared/inbox'
 import { iso } from '../../clock'
 import type { Ctx } from '../../context'
+import type { CheckpointHost } from '../../db/checkpointer'
 import { stmt, stmtPluck } from '../../db/stmt'
 import { preparedForRead, startBackfill } from './backfill'
 import type { PreparedBody } from '../prepare'
@@ -19,6 +20,8 @@ const SLIDE_MIN_MS = 86_400_000
 export interface SyncOptions extends Partial<Omit<WorkerOptions, 'log'>> {
   /** Parse threads (default: one per core beyond the first, at most 2; one on a two-core machine). */
   parseThreads?: number
+  /** The parse threads run the WAL checkpoints while they live (db/checkpointer.ts). */
+  checkpoint?: CheckpointHost
   log?: (msg: string) => void
 }
 
@@ -69,7 +72,7 @@ export function createSyncManager(ctx: Ctx, store: StoreApi, o: SyncOptions = {}
   // The main thread (fetch, store, the UI's reads) is the busiest: on two cores a second parse thread only
   // takes CPU from it (measured: the initial sync is no faster and costs ~0.5 s more CPU per 10k messages).
   const threads = o.parseThreads ?? Math.max(1, Math.min(2, availableParallelism() - 1))
-  const getPool = () => (pool ??= createParsePool({ size: threads, dataDir: ctx.info.dataDir }))
+  const getPool = () => (pool ??= createParsePool({ size: threads, dataDir: ctx.info.dataDir, checkpoint: o.checkpoint }))
   let backfill: (ReturnType<typeof startBackfill> & { over?: boolean }) | null = null
   /** Starts the background pass unless one is running (it ends when no unprepared body is left). */
   const kickBackfill = () => {

@@ -2,7 +2,8 @@
 // UI never spends its time in MIME decoding. Built as out/main/parseWorker.js (electron.vite.config.ts);
 // under tsx/vitest it runs as .ts with `--import tsx`.
 import { serialize } from 'node:v8'
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
+import { startCheckpointLoop, type CheckpointJob } from '../../db/checkpointLoop'
 import { saveAttachment } from '../attachmentFiles'
 import { prepareBody, unprepared, type PreparedBody, type PrepareItem } from '../prepare'
 import { fallback, parseSource, type ParsedBody } from './parse'
@@ -24,6 +25,10 @@ export interface ParseReply {
   /** Instead of results: groups of them, each v8-serialised and its bytes transferred (see pool.ts, PackedBody). */
   packed?: { groups: Uint8Array[]; counts: number[]; weights: number[] }
   prepared?: PreparedBody[]
+  /** In the ready message (id 0): this thread runs the WAL checkpoints (workerData.checkpoint) while it lives. */
+  checkpointing?: boolean
+  /** A checkpoint that failed, for the engine's log. */
+  checkpointError?: string
 }
 
 parentPort?.on('message', async (req: ParseRequest) => {
@@ -91,5 +96,16 @@ function ownBytes(r: ParsedBody[]): Uint8Array {
   const b = serialize(r)
   return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? b : new Uint8Array(b)
 }
+// The checkpoint thread's loop, run here while this thread lives: one isolate less (db/checkpointer.ts).
+let checkpointing = false
+const job = (workerData as { checkpoint?: CheckpointJob } | null)?.checkpoint
+if (job && parentPort) {
+  try {
+    startCheckpointLoop(job, (checkpointError) => parentPort!.postMessage({ id: -1, results: [], checkpointError } satisfies ParseReply))
+    checkpointing = true
+  } catch {
+    // The checkpoint thread keeps the job.
+  }
+}
 // Imports are done: the pool may count on this thread now.
-parentPort?.postMessage({ id: 0, results: [] } satisfies ParseReply)
+parentPort?.postMessage({ id: 0, results: [], checkpointing } satisfies ParseReply)

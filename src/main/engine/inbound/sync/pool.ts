@@ -10,6 +10,7 @@ import { fallback, type ParsedBody } from './parse'
 import { storeWeight } from './chunks'
 import { unprepared, type PreparedBody, type PrepareItem } from '../prepare'
 import type { ParseReply, ParseRequest } from './parseWorker'
+import type { CheckpointHost } from '../../db/checkpointer'
 
 export interface ParseItem {
   source: Buffer
@@ -31,8 +32,12 @@ export interface PackedBody {
 export interface ParsePool {
   /** `deferHtml`: sanitising is left to the background pass (see prepareBody). */
   parse(items: ParseItem[], opts?: { deferHtml?: boolean }): Promise<ParsedBody[]>
-  /** As parse, each result left packed until it is opened (the sync's store opens a chunk at a time). */
-  parsePacked(items: ParseItem[], opts?: { deferHtml?: boolean }): Promise<PackedBody[]>
+  /**
+   * As parse, each result left packed until it is opened (the sync's store opens a chunk at a time).
+   * `releaseSources`: once the thread has parsed them, the sources' memory is given back at once (see release);
+   * the caller must not read them afterwards. A source the thread gave up on is kept: it is stored raw.
+   */
+  parsePacked(items: ParseItem[], opts?: { deferHtml?: boolean; releaseSources?: boolean }): Promise<PackedBody[]>
   /** Sanitises stored bodies (from before migration 0010) in a parse thread. */
   prepare(items: PrepareItem[]): Promise<PreparedBody[]>
   /** Starts the threads now, so the first new mail does not wait for a thread to boot. */
@@ -54,6 +59,8 @@ export interface PoolOptions {
   maxMemoryMb?: number
   /** Young generation of each thread (default PARSE_YOUNG_MB). */
   youngMb?: number
+  /** Each thread also runs the WAL checkpoints while it lives, in place of the checkpoint thread (db/checkpointer.ts). */
+  checkpoint?: CheckpointHost
 }
 
 /**
@@ -67,6 +74,7 @@ export const PARSE_YOUNG_MB = 16
 interface Task {
   items: ParseItem[]
   deferHtml?: boolean
+  releaseSources?: boolean
   resolve(r: PackedBody[]): void
   reject(e: Error): void
   /** A sanitising task (items is then empty). */
@@ -75,6 +83,8 @@ interface Task {
 
 interface Slot {
   booted: Promise<void>
+  /** The thread said it checkpoints (counted in opts.checkpoint until the slot is let go). */
+  checkpointing: boolean
   worker: Worker
   task: Task | null
   timer: ReturnType<typeof setTimeout> | null
@@ -120,16 +130,29 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
   let closed = false
 
   function spawn(): Slot {
-    const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb ?? 768, maxYoungGenerationSizeMb: opts.youngMb ?? PARSE_YOUNG_MB } })
+    const checkpoint = opts.checkpoint && { file: opts.checkpoint.file, everyMs: opts.checkpoint.everyMs }
+    const worker = new Worker(entry.script, {
+      eval: entry.eval,
+      workerData: { checkpoint },
+      resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb ?? 768, maxYoungGenerationSizeMb: opts.youngMb ?? PARSE_YOUNG_MB },
+    })
     let booted!: () => void
-    const slot: Slot = { worker, task: null, timer: null, reqId: 0, booted: new Promise<void>((r) => (booted = r)) }
+    const slot: Slot = { worker, task: null, timer: null, reqId: 0, checkpointing: false, booted: new Promise<void>((r) => (booted = r)) }
     worker.unref()
     worker.on('exit', () => booted())
     worker.on('message', (reply: ParseReply) => {
-      if (reply.id === 0) return booted()
+      if (reply.id === 0) {
+        if (reply.checkpointing && slots.includes(slot) && !slot.checkpointing) {
+          slot.checkpointing = true
+          opts.checkpoint?.changed(1)
+        }
+        return booted()
+      }
+      if (reply.checkpointError) return opts.checkpoint?.failed(reply.checkpointError)
       if (!slot.task || reply.id !== slot.reqId) return
       const task = slot.task
       finish(slot)
+      if (task.releaseSources) for (const it of task.items) releaseOwned(it.source)
       if (task.prepare) task.prepare.resolve(reply.prepared ?? task.prepare.items.map(unprepared))
       else task.resolve(reply.packed ? unpack(reply.packed) : reply.results.map((r) => opened(revive(r))))
       pump()
@@ -147,12 +170,20 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
     slot.worker.unref()
   }
 
+  /** The slot's thread is going: it no longer counts as checkpointing. */
+  function letGo(slot: Slot): void {
+    if (!slot.checkpointing) return
+    slot.checkpointing = false
+    opts.checkpoint?.changed(-1)
+  }
+
   function lost(slot: Slot, why: string): void {
     const i = slots.indexOf(slot)
     if (i < 0) return
     const task = slot.task
     finish(slot)
     slots.splice(i, 1)
+    letGo(slot)
     void slot.worker.terminate().catch(() => {})
     if (task?.prepare) task.prepare.resolve(task.prepare.items.map(unprepared))
     else if (task) {
@@ -161,7 +192,9 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
         task.resolve([opened(fallback(it.source, it.internalDate, `MIME parse gave up: ${why}`))])
       } else {
         // Split the batch: the one bad message then fails alone.
-        const parts = task.items.map((it) => new Promise<PackedBody[]>((resolve, reject) => queue.unshift({ items: [it], resolve, reject, deferHtml: task.deferHtml })))
+        const parts = task.items.map(
+          (it) => new Promise<PackedBody[]>((resolve, reject) => queue.unshift({ items: [it], resolve, reject, deferHtml: task.deferHtml, releaseSources: task.releaseSources })),
+        )
         Promise.all(parts).then((rs) => task.resolve(rs.flat()), task.reject)
       }
     }
@@ -187,11 +220,11 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
     }
   }
 
-  function parsePacked(items: ParseItem[], o?: { deferHtml?: boolean }): Promise<PackedBody[]> {
+  function parsePacked(items: ParseItem[], o?: { deferHtml?: boolean; releaseSources?: boolean }): Promise<PackedBody[]> {
     if (closed) return Promise.reject(new Error('parse pool closed'))
     if (items.length === 0) return Promise.resolve([])
     return new Promise((resolve, reject) => {
-      queue.push({ items, resolve, reject, deferHtml: o?.deferHtml })
+      queue.push({ items, resolve, reject, deferHtml: o?.deferHtml, releaseSources: o?.releaseSources })
       pump()
     })
   }
@@ -230,6 +263,8 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
         finish(s)
       }
       await Promise.all(all.map((s) => s.worker.terminate().catch(() => 0)))
+      // The threads are gone, and their checkpoints with them: the checkpoint thread takes over again.
+      all.forEach(letGo)
     },
   }
 }
@@ -237,6 +272,25 @@ export function createParsePool(opts: PoolOptions = {}): ParsePool {
 /** A result that is an object already (made here, or cloned by an older thread): weighed by its text. */
 export function opened(r: ParsedBody): PackedBody {
   return { bytes: storeWeight(r), open: () => r }
+}
+
+/**
+ * Gives an ArrayBuffer's memory back now rather than at the next full collection. Its bytes move (no copy) to a
+ * new, unreferenced ArrayBuffer, which the next scavenge frees (every few ms in a sync). Left as it was, a buffer
+ * that outlived two scavenges waited for a mark-compact, and during a first sync 6 to 50 MB of them did (issue 23:
+ * most of the spread in peak RSS between runs). `buffer` reads as empty afterwards.
+ */
+export function release(buffer: ArrayBuffer): void {
+  try {
+    structuredClone(buffer, { transfer: [buffer] })
+  } catch {
+    // Not detachable (a buffer some API pinned): it is freed the ordinary way.
+  }
+}
+
+/** Releases a Buffer's memory if the Buffer is all of it (never one of Node's shared pool slabs). */
+function releaseOwned(b: Uint8Array): void {
+  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.byteLength > 0 && b.buffer instanceof ArrayBuffer) release(b.buffer)
 }
 
 /** One PackedBody per message; a group is deserialised when its first message is opened, and let go with its last. */
@@ -249,7 +303,13 @@ function unpack(p: NonNullable<ParseReply['packed']>): PackedBody[] {
       out.push({
         bytes: p.weights[out.length]!,
         open: () => {
-          group ??= deserialize(Buffer.from(u.buffer, u.byteOffset, u.byteLength)) as ParsedBody[]
+          if (left === 0) throw new Error('A packed message was opened twice')
+          if (!group) {
+            group = deserialize(Buffer.from(u.buffer, u.byteOffset, u.byteLength)) as ParsedBody[]
+            // Deserialised Uint8Arrays (a raw source, an attachment not written to a file) are views of these
+            // bytes: only a group without any lets them go now.
+            if (group.every((r) => !r || (!r.raw && r.attachments.every((a) => !a.content)))) releaseOwned(u)
+          }
           const r = group[k]
           if (!r) throw new Error('A packed message was opened twice')
           group[k] = null
