@@ -18,7 +18,7 @@ export const BACKSTOP_PAGES = 64_000
 export interface Checkpointer {
   /** For a parse pool: its threads take over the checkpoints while they run. */
   host: CheckpointHost
-  /** Whether this module's own thread is running now (for tests and the bench). */
+  /** Whether this module's own thread is running now (the hand-off's tests read it). */
   ownThread(): boolean
   close(): Promise<void>
 }
@@ -112,12 +112,13 @@ export function startCheckpointer(sqlite: Sqlite, opts: { everyMs?: number; rest
           // A parse thread checkpoints now: the backstop is enough again, even after this thread failed.
           sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
         } else if (failed) sqlite.pragma('wal_autocheckpoint = 8000')
-        else if (!worker)
+        else if (!worker) {
           restart = setTimeout(() => {
             restart = null
             if (!closed && hosted === 0 && !worker) start()
           }, restartMs)
-        restart?.unref()
+          restart.unref()
+        }
       },
     },
     ownThread: () => worker !== null,
