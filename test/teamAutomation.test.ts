@@ -103,6 +103,11 @@ describe('team automation: once across desktops', () => {
       }, { timeoutMs: 120_000, intervalMs: 300, message: `every step ${n} at Dovecot` })
       expect([...got.entries()].filter(([, k]) => k > 1)).toEqual([])
       expect(expected(n).map((s) => got.get(s))).toEqual(expected(n).map(() => 1))
+      // A message reaches Dovecot before its desktop records the server's answer, and that record schedules the
+      // next step (sent + its wait, on the engine's clock): the clock moves on only once both desktops have every
+      // step recorded sent, or a step recorded after the advance would fall due a day after the test's clock.
+      const sentSoFar = (n === 'one' ? 1 : 2) * N
+      await waitFor(async () => sentRows(a, 'sequence').length === sentSoFar && sentRows(b, 'sequence').length === sentSoFar && (await a.ok('team.status', {})).pendingOps === 0 && (await b.ok('team.status', {})).pendingOps === 0, { timeoutMs: 30_000, message: `both desktops record every step ${n} sent` })
     }
     // Both desktops end with the same enrolments, one outbox row per step, all sent.
     await waitFor(() => sentRows(a, 'sequence').length === 2 * N && sentRows(b, 'sequence').length === 2 * N, { timeoutMs: 30_000, message: 'both see every step sent' })

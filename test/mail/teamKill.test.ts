@@ -139,17 +139,18 @@ it(`delivers ${TOTAL} messages queued across two desktops exactly once through $
   try {
     await Promise.all(desks.map(start))
     for (let k = 0; k < KILLS; k++) {
-      // Spread over the first ~55% of the run (a restart under load can take seconds, while the other desktop
-      // keeps sending: the last kill must still find messages leaving), then a random moment later, on a random
-      // desktop.
-      const target = Math.floor(TOTAL * (0.05 + (0.5 * k) / KILLS))
+      // Spread over the first ~45% of the run (a restart under load can take seconds, while the other desktop
+      // keeps sending: the last kill must still find messages leaving), then a random moment later.
+      const target = Math.floor(TOTAL * (0.05 + (0.4 * k) / KILLS))
       await waitFor(() => sentAnywhere().size >= target, { timeoutMs: 120_000, intervalMs: 20, message: `${target} sent before kill ${k + 1}` })
       await new Promise((r) => setTimeout(r, Math.floor(rnd() * 300)))
-      const victim = desks[rnd() < 0.5 ? 0 : 1]
-      // The kill is meant to cut a send off: wait (briefly) for the victim to have one under way. Under load a
-      // random moment alone often fell between sends, and the check below then measured the machine, not the
-      // engine. If none starts within 3 s the kill lands anyway.
-      await waitFor(() => count(victim, "SELECT count(*) AS n FROM outbound_messages WHERE status = 'sending'") > 0, { timeoutMs: 3_000, intervalMs: 5 }).catch(() => undefined)
+      // The kill is meant to cut a send off: wait (briefly) for a desktop to have one under way and kill a random
+      // one of those. Under load a random moment alone often fell between sends, or on a desktop still starting
+      // while the other sent the rest, and the checks below then measured the machine, not the engine. If none
+      // starts within 3 s the kill lands anyway, on a random desktop.
+      const sending = (d: Desk) => d.child !== null && count(d, "SELECT count(*) AS n FROM outbound_messages WHERE status = 'sending'") > 0
+      const busy = await waitFor(() => { const s = desks.filter(sending); return s.length ? s : undefined }, { timeoutMs: 3_000, intervalMs: 5 }).catch(() => desks)
+      const victim = busy[Math.floor(rnd() * busy.length)]!
       const atSent = sentAnywhere().size
       await stop(victim, 'SIGKILL')
       // Rows left in `sending` are the sends the kill cut off (the restart reconciles them against kit's Sent).
