@@ -22,6 +22,7 @@ import type { FolderRef, ParsedAddress, ParsedMessage } from './types'
 
 // The sync workers take the whole store API (types.ts) from this module.
 export { ackFlagOps, applyFlags, deleteMessages, pendingFlagOps, queueSeen, removeMissing, resetFolder } from './storeChanges'
+export { mergeIndexStep } from './ftsMerge'
 
 const FTS_BODY_MAX = 100_000
 const NOT_BOUNCED = OUTBOX_STATUSES.filter((s) => s !== 'bounced')

@@ -272,6 +272,15 @@ interface FetchPlan {
   floor: number
 }
 
+/** A failed merge step is left to the next one (and to FTS5's crisismerge): it must not fail the sync. */
+function mergeStep(d: FolderSyncDeps): void {
+  try {
+    d.store.mergeIndexStep(d.ctx)
+  } catch {
+    // the index stays correct, only less merged
+  }
+}
+
 /**
  * Fetched mail → parse threads → store, pipelined: batches are parsed while the next ones are fetched, and
  * each store chunk commits with the folder's high-water mark (a crash refetches at most one chunk).
@@ -317,6 +326,9 @@ async function storeFetched(d: FolderSyncDeps, st: FolderState, ref: FolderRef, 
         })()
         chunkSize = adaptCount(chunkSize, performance.now() - t0, chunk.length < chunkSize && end < full.length)
         i = end
+        // The index's merging, a bounded step in a turn of its own instead of inside some commit (../ftsMerge.ts).
+        await yieldToLoop()
+        mergeStep(d)
       }
       done += full.length
       result.fetched += full.length

@@ -10,4 +10,6 @@ export interface StoreApi {
   resetFolder(ctx: Ctx, ref: FolderRef): void
   pendingFlagOps(ctx: Ctx, mailboxId: number): PendingFlagOp[]
   ackFlagOps(ctx: Ctx, ids: number[]): void
+  /** One bounded step of merging the message index (../ftsMerge.ts); true when it found work. */
+  mergeIndexStep(ctx: Ctx): boolean
 }
