@@ -43,11 +43,11 @@ test('an autoresponder made in the UI greets a contact tagged in the UI, from th
   await expect(page.getByRole('button', { name: 'Remove tag Holiday form' })).toBeVisible()
   const action = page.getByRole('group', { name: 'Action 1' })
   await action.getByLabel('Subject').fill('Happy holidays, {{contact.first_name}}!')
-  await action.getByLabel('Message').fill('Hi {{contact.first_name}},\n\nThanks for filling in the holiday form. See you soon!\n')
-  await action.getByLabel('Message').press('End')
+  await action.getByLabel('Message', { exact: true }).fill('Hi {{contact.first_name}},\n\nThanks for filling in the holiday form. See you soon!\n')
+  await action.getByLabel('Message', { exact: true }).press('End')
   await page.getByRole('button', { name: /\{\{business\.name\}\}/ }).click()
   // The rich editor shows the variable as a chip, inserted at the cursor.
-  await expect(action.getByLabel('Message')).toHaveText(/See you soon!\s*Business name$/)
+  await expect(action.getByLabel('Message', { exact: true })).toHaveText(/See you soon!\s*Business name$/)
 
   // The live preview renders the template for a real contact.
   const preview = page.getByRole('region', { name: 'Preview' })
@@ -122,7 +122,7 @@ test('a template naming a missing variable shows the engine’s message in the e
   await expect(page.getByRole('radio', { name: /A contact is created/ })).toBeChecked()
   const action = page.getByRole('group', { name: 'Action 1' })
   await action.getByLabel('Subject').fill('Welcome aboard')
-  await action.getByLabel('Message').fill('Hi {{contact.nickname}}, welcome!')
+  await action.getByLabel('Message', { exact: true }).fill('Hi {{contact.nickname}}, welcome!')
 
   // What the engine says about this template, for this contact.
   const engineSays = await app.rpc('templates.preview', { subject: 'Welcome aboard', html: '<p>Hi {{contact.nickname}}, welcome!</p>', contactId: paul.id }).then(
@@ -132,7 +132,7 @@ test('a template naming a missing variable shows the engine’s message in the e
   expect(engineSays).toMatch(/^templates\.preview: VALIDATION /)
   const message = engineSays!.replace(/^templates\.preview: VALIDATION /, '')
   await expect(action.locator('.field-error')).toHaveText(message)
-  await expect(action.getByLabel('Message')).toHaveAttribute('aria-invalid', 'true')
+  await expect(action.getByLabel('Message', { exact: true })).toHaveAttribute('aria-invalid', 'true')
   await expect(page.getByRole('region', { name: 'Preview' })).toContainText('This template can’t be sent yet')
   await shot(page, 'autoresponder-missing-variable')
 
@@ -142,7 +142,7 @@ test('a template naming a missing variable shows the engine’s message in the e
   expect(await app.rpc('autoresponders.list', {})).toHaveLength(0)
 
   // Fixed with a known variable, it saves.
-  await action.getByLabel('Message').fill('Hi {{contact.first_name}}, welcome!')
+  await action.getByLabel('Message', { exact: true }).fill('Hi {{contact.first_name}}, welcome!')
   await expect(action.locator('.field-error')).toHaveCount(0)
   await page.getByRole('button', { name: 'Create autoresponder' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome' })).toBeVisible()
@@ -164,10 +164,10 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   await page.getByLabel('Business', { exact: true }).selectOption({ label: 'Bloom Hair Studio' })
   const step1 = page.getByRole('group', { name: 'Step 1' })
   await step1.getByLabel('Subject').fill('Time for a spring refresh, {{contact.first_name}}?')
-  await step1.getByLabel('Message').fill('Hi {{contact.first_name}},\n\nOur spring slots are open. Reply and we will book you in.')
+  await step1.getByLabel('Message', { exact: true }).fill('Hi {{contact.first_name}},\n\nOur spring slots are open. Reply and we will book you in.')
   const step2 = page.getByRole('group', { name: 'Step 2' })
   await step2.getByLabel('Subject').fill('Still thinking about it?')
-  await step2.getByLabel('Message').fill('Hi {{contact.first_name}}, just checking in.')
+  await step2.getByLabel('Message', { exact: true }).fill('Hi {{contact.first_name}}, just checking in.')
   await expect(step2.getByLabel('Wait before sending', { exact: true })).toHaveValue('3')
   await page.getByRole('checkbox', { name: /Quinn at Bloom/ }).check()
   // Every day, all day, so step 1 leaves now whatever the time the test runs.
@@ -261,7 +261,7 @@ test('a sequence created in the UI enrols contacts by search and by tag; the tab
   await page.getByRole('button', { name: 'Add step' }).click()
   const step3 = page.getByRole('group', { name: 'Step 3' })
   await step3.getByLabel('Subject').fill('Last call for spring, {{contact.first_name}}')
-  await step3.getByLabel('Message').fill('Hi {{contact.first_name}}, this is the last note from us about spring slots.')
+  await step3.getByLabel('Message', { exact: true }).fill('Hi {{contact.first_name}}, this is the last note from us about spring slots.')
   await shot(page, 'sequence-settings')
   await page.getByRole('button', { name: 'Save changes' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Sequence saved' })).toBeVisible()
@@ -318,12 +318,12 @@ test('the editor orders actions with their delays, a date trigger saves off, and
 
   const first = page.getByRole('group', { name: 'Action 1' })
   await first.getByLabel('Subject').fill('Your birthday treat is waiting')
-  await first.getByLabel('Message').fill('Hi {{contact.first_name}}, book a blow-dry on us this week.')
+  await first.getByLabel('Message', { exact: true }).fill('Hi {{contact.first_name}}, book a blow-dry on us this week.')
   await page.getByRole('button', { name: 'Add action' }).click()
   const second = page.getByRole('group', { name: 'Action 2' })
   await expect(second).toContainText('1 day after the trigger')
   await second.getByLabel('Subject').fill('Happy birthday!')
-  await second.getByLabel('Message').fill('Happy birthday, {{contact.first_name}}!')
+  await second.getByLabel('Message', { exact: true }).fill('Happy birthday, {{contact.first_name}}!')
   await second.getByLabel('Send', { exact: true }).fill('3')
   await second.getByLabel('Send unit').selectOption('days')
   await expect(second).toContainText('3 days after the trigger')

@@ -39,7 +39,7 @@ test('a sequence with an SMS step: choose the channel, type with a variable, see
   await page.getByLabel('Until', { exact: true }).selectOption({ label: 'Midnight' })
   const step2 = page.getByRole('group', { name: 'Step 2' })
   await step2.getByLabel('Subject').fill('Your check-up')
-  await step2.getByLabel('Message').fill('Hi {{contact.first_name}}, book online any time.')
+  await step2.getByLabel('Message', { exact: true }).fill('Hi {{contact.first_name}}, book online any time.')
   await page.getByRole('button', { name: 'Create sequence' }).click()
   await expect(step1.getByRole('alert').filter({ hasText: 'Step 1 is an SMS, but the business has no SMS number' })).toBeVisible()
 

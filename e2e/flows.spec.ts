@@ -109,7 +109,7 @@ test('a flow drawn on the canvas is checked, saved, activated and runs, with cou
   const panel = page.getByRole('complementary', { name: 'Step settings' })
   await node(page, 'email-1').click()
   await panel.getByLabel('Subject').fill('Our offer for {{contact.first_name}}')
-  await panel.getByLabel('Message').fill('Hi {{contact.first_name}}, 20% off your next visit this month.')
+  await panel.getByLabel('Message', { exact: true }).fill('Hi {{contact.first_name}}, 20% off your next visit this month.')
   await expect(panel.getByRole('region', { name: 'Preview' }).locator('.preview-subject')).toHaveText(/Our offer for (Paul|Rita|Sam)/)
   await expect(node(page, 'email-1').getByRole('list', { name: 'Problems with email-1' })).not.toBeAttached()
   await shot(page, 'flow-editor-email')
@@ -121,7 +121,7 @@ test('a flow drawn on the canvas is checked, saved, activated and runs, with cou
 
   await node(page, 'email-2').click()
   await panel.getByLabel('Subject').fill('Still interested, {{contact.first_name}}?')
-  await panel.getByLabel('Message').fill('Just checking in about the offer.')
+  await panel.getByLabel('Message', { exact: true }).fill('Just checking in about the offer.')
 
   await node(page, 'action-1').click()
   await expect(node(page, 'action-1').getByRole('list', { name: 'Problems with action-1' })).toBeVisible()
@@ -226,7 +226,7 @@ test('an unfinished flow is refused activation, says why on the nodes, and Delet
   await page.reload()
   // Looking at a step changes nothing: no unsaved edits until something is edited.
   await node(page, 'email-1').click()
-  await expect(page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Message')).toContainText('Hi')
+  await expect(page.getByRole('complementary', { name: 'Step settings' }).getByLabel('Message', { exact: true })).toContainText('Hi')
   await expect(page.getByText('Unsaved changes')).not.toBeVisible()
   // A notify action reads as the task it creates, with whom it is for.
   await node(page, 'task-1').click()

@@ -36,7 +36,7 @@ test('a text step is added from the palette, written with a variable, previewed,
   await node(page, 'text-1').click()
   const panel = page.getByRole('complementary', { name: 'Step settings' })
   await expect(panel.getByRole('heading', { name: 'Send text' })).toBeVisible()
-  const message = panel.getByLabel('Message')
+  const message = panel.getByLabel('Message', { exact: true })
   await message.fill('Hi , your appointment at Bloom is tomorrow at 10:00. Reply STOP to opt out.')
   // The variable goes where the cursor is (after "Hi ").
   await message.evaluate((el) => (el as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(3, 3))

@@ -56,13 +56,13 @@ test('attach a file in compose, send it with a Bcc and the signature, and see it
   await page.getByRole('complementary').getByRole('button', { name: 'Compose' }).click()
   const dialog = page.getByRole('dialog', { name: 'New message' })
   // The sender's signature is in the body, under room to type.
-  await expect.poll(async () => words(await dialog.getByLabel('Message').innerText())).toBe(words('\n\n--\nBea Lindqvist\nHarbor Books · 12 Quay St'))
+  await expect.poll(async () => words(await dialog.getByLabel('Message', { exact: true }).innerText())).toBe(words('\n\n--\nBea Lindqvist\nHarbor Books · 12 Quay St'))
   await dialog.getByRole('combobox', { name: 'To', exact: true }).fill(`${MAIL.users.cal.email},`)
   await dialog.getByRole('button', { name: 'Bcc', exact: true }).click()
   await dialog.getByRole('combobox', { name: 'Bcc', exact: true }).fill(`${MAIL.users.abe.email},`)
   await dialog.getByLabel('Subject').fill('Your order: invoice attached')
-  await dialog.getByLabel('Message').press('Control+Home')
-  await dialog.getByLabel('Message').pressSequentially('Hi Cal, the invoice is attached.')
+  await dialog.getByLabel('Message', { exact: true }).press('Control+Home')
+  await dialog.getByLabel('Message', { exact: true }).pressSequentially('Hi Cal, the invoice is attached.')
 
   // Over 25 MB is refused here, before anything is uploaded.
   await dialog.getByTestId('attach-input').setInputFiles({ name: 'scans.zip', mimeType: 'application/zip', buffer: Buffer.alloc(26 * 1024 * 1024) })

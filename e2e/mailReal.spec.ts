@@ -27,7 +27,7 @@ test('a message composed in the UI lands in the recipient’s mailbox with the r
   await to.fill('carol')
   await dialog.getByRole('option', { name: /Carol Diaz/ }).click()
   await dialog.getByLabel('Subject').fill('Your colour appointment')
-  await dialog.getByLabel('Message').fill('Hi Carol,\n\nSee you on Friday at 10.')
+  await dialog.getByLabel('Message', { exact: true }).fill('Hi Carol,\n\nSee you on Friday at 10.')
   await dialog.getByRole('button', { name: 'Send', exact: true }).click()
   await expect(dialog).toBeHidden()
 

@@ -93,7 +93,7 @@ test('a draft saves itself as you type, survives a reload, reopens and can be de
   await dialog.getByRole('button', { name: 'Cc', exact: true }).click()
   await dialog.getByRole('combobox', { name: 'Cc', exact: true }).fill('owner@bloom.test,')
   await dialog.getByLabel('Subject').fill('Your spring appointment')
-  await dialog.getByLabel('Message').fill('Hi Ava,\n\nSee you on Friday at 10.\nBloom')
+  await dialog.getByLabel('Message', { exact: true }).fill('Hi Ava,\n\nSee you on Friday at 10.\nBloom')
   await expect(dialog.getByRole('status')).toContainText('Saved')
   await shot(page, 'compose', false)
 
@@ -115,7 +115,7 @@ test('a draft saves itself as you type, survives a reload, reopens and can be de
   await list.getByRole('button', { name: 'Your spring appointment', exact: true }).click()
   const edit = page.getByRole('dialog', { name: 'Edit draft' })
   await expect(edit.getByLabel('Subject')).toHaveValue('Your spring appointment')
-  await expect(edit.getByLabel('Message')).toHaveText('Hi Ava,\n\nSee you on Friday at 10.\nBloom', { useInnerText: true })
+  await expect(edit.getByLabel('Message', { exact: true })).toHaveText('Hi Ava,\n\nSee you on Friday at 10.\nBloom', { useInnerText: true })
   await edit.getByRole('button', { name: 'Close' }).click()
   await expect(edit).toBeHidden()
 
@@ -155,7 +155,7 @@ test('undo send pulls the message back into compose as a draft', async ({ page, 
   const dialog = page.getByRole('dialog', { name: 'New message' })
   await dialog.getByRole('combobox', { name: 'To', exact: true }).fill('cara@example.com')
   await dialog.getByLabel('Subject').fill('Oops, wrong date')
-  await dialog.getByLabel('Message').fill('The sale starts on Monday.')
+  await dialog.getByLabel('Message', { exact: true }).fill('The sale starts on Monday.')
   await dialog.getByRole('button', { name: 'Send', exact: true }).click()
   await expect(dialog).toBeHidden()
   const toast = page.getByRole('status').filter({ hasText: 'Message queued' })
@@ -171,7 +171,7 @@ test('undo send pulls the message back into compose as a draft', async ({ page, 
   expect(await app.rpc('drafts.list', {})).toHaveLength(1)
 
   // Fixed, then scheduled for later instead.
-  await edit.getByLabel('Message').fill('The sale starts on Tuesday.')
+  await edit.getByLabel('Message', { exact: true }).fill('The sale starts on Tuesday.')
   await edit.getByRole('button', { name: 'Schedule' }).click()
   await expect(edit.getByRole('group', { name: 'Schedule send' })).toBeVisible()
   await shot(page, 'compose-schedule', false)
@@ -205,9 +205,9 @@ test.describe('with a short undo window', () => {
     await page.getByRole('button', { name: 'Email', exact: true }).click()
     const dialog = page.getByRole('dialog', { name: 'New message' })
     await expect(dialog.getByText('ava@example.com')).toBeVisible()
-    await expect(dialog.getByLabel('Message')).toBeFocused()
+    await expect(dialog.getByLabel('Message', { exact: true })).toBeFocused()
     await dialog.getByLabel('Subject').fill('Reminder: Friday 10:00')
-    await dialog.getByLabel('Message').fill('See you soon!')
+    await dialog.getByLabel('Message', { exact: true }).fill('See you soon!')
     await dialog.getByRole('button', { name: 'Send', exact: true }).click()
     await expect(dialog).toBeHidden()
 

@@ -67,7 +67,7 @@ test('popovers, menus and suggestion lists close on Esc and on a press outside, 
   await expect(suggestions).toBeHidden()
   await expect(dialog.getByLabel('Subject')).toHaveValue('Your appointment')
   // Esc with nothing open closes compose; the draft is kept.
-  await dialog.getByLabel('Message').click()
+  await dialog.getByLabel('Message', { exact: true }).click()
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
   await expect.poll(async () => (await app.rpc('drafts.list', {})).map((d) => d.subject)).toContain('Your appointment')
