@@ -9,7 +9,7 @@ import type { Ctx } from '../context'
 import { stmt, stmtPluck } from '../db/stmt'
 
 /**
- * Pages of merge work per step: a few ms (3–4 of some 4,000 steps over 12 ms in a 100,000-message first sync),
+ * Pages of merge work per step: a few ms (3–4 of some 3,300 steps over 12 ms in a 100,000-message first sync),
  * and enough to keep up: a first sync ends in 7 segments at 10,000 messages and 12 at 100,000.
  */
 export const MERGE_PAGES = 32
